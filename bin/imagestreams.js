@@ -7,7 +7,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`imagestreams: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.stderr.write(`imagestreams: internal error: ${err?.stack ?? err}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,0 +1,82 @@
+// The command-line entry point: the only place that reads argv; dispatches to src/entry/commands/*.
+
+import { parseArgs } from 'node:util';
+import type { Command } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { type CommandIO, EXIT } from './io.js';
+import { createLogger } from './logger.js';
+
+const VERSION = '0.1.0';
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'imagestreams — OpenShift-style image streams for GitOps',
+    '',
+    'Usage: imagestreams <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run `imagestreams <command> --help` for a command's options.",
+    'Exit codes: 0 ok, 1 failure (invalid input found, an import failed), 2 bad usage.',
+    '',
+  ].join('\n');
+}
+
+/** Default IO bound to the real process. */
+export function processIO(): CommandIO {
+  const stderr = (t: string) => {
+    process.stderr.write(t);
+  };
+  return {
+    stdout: (t) => {
+      process.stdout.write(t);
+    },
+    stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    isTTY: Boolean(process.stderr.isTTY),
+    logger: createLogger(stderr, { level: process.env.IMAGESTREAMS_DEBUG ? 'debug' : 'info' }),
+  };
+}
+
+/** Run one command line; resolves to the exit code. */
+export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    const cmd = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
+    io.stdout(cmd ? cmd.help : usage());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr(`imagestreams: unknown command "${name}"\n\n${usage()}`);
+    return EXIT.USAGE;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { help: { type: 'boolean', short: 'h' }, ...cmd.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(
+      `imagestreams ${cmd.name}: ${(e as Error).message}\nRun \`imagestreams ${cmd.name} --help\`.\n`,
+    );
+    return EXIT.USAGE;
+  }
+  if (parsed.values.help) {
+    io.stdout(cmd.help);
+    return EXIT.OK;
+  }
+  return cmd.run({ values: parsed.values as Record<string, never>, positionals: parsed.positionals }, io);
+}

@@ -1,0 +1,17 @@
+// What an entry point hands a command: streams, environment, working directory, clock (all injectable).
+
+import type { Logger } from './logger.js';
+
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  now: () => Date;
+  /** True when stderr is a terminal (progress may be drawn). */
+  isTTY: boolean;
+  logger: Logger;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;

@@ -1,0 +1,63 @@
+// The lock: a stream's status (what each tag resolved to, with history), and its canonical bytes.
+
+/** One platform of a multi-arch image (os/architecture/variant normalised). */
+export interface PlatformImage {
+  os: string;
+  architecture: string;
+  variant?: string;
+  digest: string;
+  mediaType: string;
+}
+
+/** One image a tag has pointed at; items are kept newest first. */
+export interface TagHistoryItem {
+  /** When the reconciler first observed this digest for this tag (RFC 3339, UTC). */
+  created: string;
+  /** `registry/repository@sha256:…` — what consumers are pinned to (before referencePolicy). */
+  dockerImageReference: string;
+  /** The digest locked: the index digest (PreserveOriginal) or the chosen platform's manifest (Legacy). */
+  image: string;
+  /** The spec generation this import was made for. */
+  generation: number;
+  /** Media type of `image`. */
+  mediaType?: string;
+  /** For a multi-arch source: the index digest (Legacy keeps it for reference) and every platform. */
+  index?: string;
+  platforms?: PlatformImage[];
+}
+
+/** A condition as OpenShift records it on status.tags[].conditions. */
+export interface TagCondition {
+  type: 'ImportSuccess';
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  generation: number;
+}
+
+/** Lock state of one tag. */
+export interface LockTag {
+  tag: string;
+  /** Hash of the tag's spec as last imported; a different hash makes the tag due. */
+  specHash?: string;
+  /** Generation declared in the spec when last imported (null when the spec had none). */
+  observedGeneration?: number | null;
+  items: TagHistoryItem[];
+  conditions?: TagCondition[];
+}
+
+/** The lock file of one stream. */
+export interface StreamLock {
+  apiVersion: typeof LOCK_API_VERSION;
+  kind: typeof LOCK_KIND;
+  metadata: { name: string; namespace: string };
+  status: {
+    /** The local (integrated) registry repository, when one is configured. */
+    dockerImageRepository?: string;
+    tags: LockTag[];
+  };
+}
+
+export const LOCK_API_VERSION = 'imagestreams.dev/v1alpha1';
+export const LOCK_KIND = 'ImageStreamLock';
