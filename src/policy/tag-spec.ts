@@ -1,0 +1,91 @@
+// The parts of an ImageStream tag spec the import rules look at, and the identities used across streams.
+
+import { createHash } from 'node:crypto';
+
+/** Structural view of `spec.tags[]` (OpenShift image.openshift.io/v1), as loaded. */
+export interface TagSpecLike {
+  name: string;
+  annotations?: Record<string, string> | null;
+  from?: { kind: string; name: string; namespace?: string | null } | null;
+  reference?: boolean | null;
+  generation?: number | null;
+  importPolicy?: { scheduled?: boolean | null; insecure?: boolean | null; importMode?: string | null } | null;
+  referencePolicy?: { type?: string | null } | null;
+}
+
+/** Structural view of an ImageStream object, as loaded. */
+export interface StreamLike {
+  metadata: { name: string; namespace?: string | null; annotations?: Record<string, string> | null };
+  spec?: { tags?: TagSpecLike[] | null; lookupPolicy?: { local?: boolean | null } | null } | null;
+}
+
+/** `namespace/stream:tag` — the key a tag is known by everywhere (locks, graph, forced set). */
+export function tagKey(namespace: string, stream: string, tag: string): string {
+  return `${namespace}/${stream}:${tag}`;
+}
+
+/** Split `namespace/stream:tag` back into parts. */
+export function splitTagKey(key: string): { namespace: string; stream: string; tag: string } {
+  const slash = key.indexOf('/');
+  const colon = key.lastIndexOf(':');
+  return { namespace: key.slice(0, slash), stream: key.slice(slash + 1, colon), tag: key.slice(colon + 1) };
+}
+
+/**
+ * Where an ImageStreamTag `from` points: `tag` (same stream) or `stream:tag`, namespace from `from.namespace`
+ * or the owner's.
+ */
+export function followTarget(
+  ownerNamespace: string,
+  ownerStream: string,
+  from: { name: string; namespace?: string | null },
+): { namespace: string; stream: string; tag: string } | undefined {
+  const parts = from.name.split(':');
+  const namespace = from.namespace || ownerNamespace;
+  if (parts.length === 1 && parts[0]) return { namespace, stream: ownerStream, tag: parts[0] };
+  if (parts.length === 2 && parts[0] && parts[1]) return { namespace, stream: parts[0], tag: parts[1] };
+  return undefined;
+}
+
+/** Where an ImageStreamImage `from` points: `stream@digest-or-prefix`. */
+export function imageTarget(
+  ownerNamespace: string,
+  from: { name: string; namespace?: string | null },
+): { namespace: string; stream: string; digest: string } | undefined {
+  const at = from.name.indexOf('@');
+  if (at <= 0) return undefined;
+  return {
+    namespace: from.namespace || ownerNamespace,
+    stream: from.name.slice(0, at),
+    digest: from.name.slice(at + 1),
+  };
+}
+
+/** True when the tag is imported from a registry (DockerImage, not reference). */
+export function isImportable(tag: TagSpecLike): boolean {
+  return tag.from?.kind === 'DockerImage' && !tag.reference;
+}
+
+/** The import mode in effect (OpenShift's default is Legacy). */
+export function importModeOf(tag: TagSpecLike): 'Legacy' | 'PreserveOriginal' {
+  return tag.importPolicy?.importMode === 'PreserveOriginal' ? 'PreserveOriginal' : 'Legacy';
+}
+
+/**
+ * A short hash of what decides an import (from, reference, import policy): a change in any of these makes the
+ * tag due again, as a generation bump does in OpenShift. Annotations other than the importer's are ignored.
+ */
+export function specHash(tag: TagSpecLike): string {
+  const ann = tag.annotations ?? {};
+  const canonical = JSON.stringify([
+    tag.from?.kind ?? '',
+    tag.from?.name ?? '',
+    tag.from?.namespace ?? '',
+    Boolean(tag.reference),
+    Boolean(tag.importPolicy?.insecure),
+    importModeOf(tag),
+    ann['importer.image.openshift.io/prefer-arch'] ?? '',
+    ann['importer.image.openshift.io/prefer-os'] ?? '',
+  ]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
