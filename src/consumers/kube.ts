@@ -1,0 +1,118 @@
+// Consumers declared by the `image.openshift.io/triggers` annotation on any Kubernetes object.
+
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { type PathStep, parseFieldPath } from './fieldpath.js';
+import type { KubeObject } from './objects.js';
+import { parseStreamTag } from './stream-tag.js';
+import type { Consumer, ConsumerDiagnostic, FindOptions } from './types.js';
+import { deref, getIn, getPath, slotOf, str } from './yaml-nodes.js';
+
+/** The annotation OpenShift reads triggers from. */
+export const TRIGGERS_ANNOTATION = 'image.openshift.io/triggers';
+
+interface Found {
+  consumers: Consumer[];
+  errors: ConsumerDiagnostic[];
+}
+
+/** Consumers of one object's trigger annotation (paused triggers are skipped); problems as diagnostics. */
+export function annotationConsumers(obj: KubeObject, opts: FindOptions): Found {
+  const out: Found = { consumers: [], errors: [] };
+  const node = getPath(obj.doc, obj.node, ['metadata', 'annotations', TRIGGERS_ANNOTATION]);
+  if (node === undefined) return out;
+  const line = obj.lineAt(node.range?.[0] ?? 0);
+  const fail = (message: string, at = line) =>
+    out.errors.push({
+      code: 'TRIGGER_ANNOTATION_INVALID',
+      file: obj.file,
+      line: at,
+      object: obj.label,
+      message: `${obj.label}: ${message}`,
+    });
+  const raw = str(node);
+  if (raw === undefined) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a string holding a JSON array`);
+    return out;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation is not valid JSON (${(e as Error).message})`);
+    return out;
+  }
+  if (!Array.isArray(parsed)) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a JSON array of {"from":…,"fieldPath":…}`);
+    return out;
+  }
+  const objectNs = obj.namespace ?? opts.defaultNamespace;
+  parsed.forEach((t: unknown, i: number) => {
+    const where = `trigger ${i}`;
+    if (typeof t !== 'object' || t === null) return fail(`${where} is not an object`);
+    const { from, fieldPath, paused } = t as Record<string, unknown>;
+    if (paused !== undefined && typeof paused !== 'boolean')
+      return fail(`${where}: "paused" must be true or false`);
+    if (typeof from !== 'object' || from === null) return fail(`${where} has no "from"`);
+    const f = from as Record<string, unknown>;
+    if (f.kind !== undefined && f.kind !== 'ImageStreamTag')
+      return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
+    if (typeof f.name !== 'string') return fail(`${where}: from.name must be "stream:tag"`);
+    if (f.namespace !== undefined && typeof f.namespace !== 'string')
+      return fail(`${where}: from.namespace must be a string`);
+    const ref = parseStreamTag(f.name, (f.namespace as string | undefined) || objectNs);
+    if ('error' in ref) return fail(`${where}: ${ref.error}`);
+    if (typeof fieldPath !== 'string') return fail(`${where} has no "fieldPath"`);
+    const steps = parseFieldPath(fieldPath);
+    if ('error' in steps)
+      return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+    if (paused === true) return;
+    const target = resolveSteps(obj, steps.steps);
+    if (!target || !isScalar(target.node)) {
+      return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
+    }
+    const slot = slotOf(target.node);
+    if (!slot) {
+      return fail(
+        `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
+        obj.lineAt(target.node.range?.[0] ?? 0),
+      );
+    }
+    out.consumers.push({
+      file: obj.file,
+      line: obj.lineAt(slot.start),
+      kind: 'trigger-annotation',
+      target: `${obj.label}${target.container ?? ` ${fieldPath}`}`,
+      follows: ref.ref,
+      current: String(target.node.value),
+      slot,
+    });
+  });
+  return out;
+}
+
+function resolveSteps(
+  obj: KubeObject,
+  steps: readonly PathStep[],
+): { node: Node; container?: string } | undefined {
+  let node: Node | undefined = obj.node;
+  let container: string | undefined;
+  let lastKey = '';
+  for (const step of steps) {
+    if (node === undefined) return undefined;
+    if ('key' in step) {
+      node = getIn(obj.doc, node, step.key);
+      lastKey = step.key;
+      continue;
+    }
+    const seq = deref(obj.doc, node);
+    if (!isSeq(seq)) return undefined;
+    const items = seq.items.map((i) => deref(obj.doc, i));
+    node =
+      'index' in step ? items[step.index] : items.find((i) => str(getIn(obj.doc, i, 'name')) === step.name);
+    if (node && isMap(node) && (lastKey === 'containers' || lastKey === 'initContainers')) {
+      const cname = str(getIn(obj.doc, node, 'name')) ?? `#${'index' in step ? step.index : '?'}`;
+      container = ` ${lastKey === 'initContainers' ? 'initContainer' : 'container'} ${JSON.stringify(cname)}`;
+    }
+  }
+  return node === undefined ? undefined : container !== undefined ? { node, container } : { node };
+}

@@ -1,0 +1,153 @@
+// Consumers declared by a `# imagestream: [namespace/]stream:tag` comment in any text file (Dockerfile, compose,
+// Helm values, env files…). The marker sits at the end of the governed line, or alone on the line just above it.
+
+import { tryParseReference } from '../model/reference.js';
+import { parseStreamTag } from './stream-tag.js';
+import type { Consumer, ConsumerDiagnostic, FindOptions, ValueStyle } from './types.js';
+
+const MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
+const FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
+const DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
+const KEY_VALUE_RE =
+  /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')(?:[ \t]*:[ \t]+|[ \t]*=[ \t]*))(\S.*?)[ \t]*$/;
+const LIST_ITEM_RE = /^([ \t]*-[ \t]+)(\S+)[ \t]*$/;
+const SINGLE_RE = /^([ \t]*)(\S+)[ \t]*$/;
+
+interface Governed {
+  /** Offset of the value (including quotes) and its end. */
+  start: number;
+  end: number;
+  style: ValueStyle;
+  value: string;
+  target: string;
+}
+
+/** Find every marker in `text` and the value each governs. */
+export function markerConsumers(
+  file: string,
+  text: string,
+  opts: FindOptions,
+): { consumers: Consumer[]; errors: ConsumerDiagnostic[] } {
+  const consumers: Consumer[] = [];
+  const errors: ConsumerDiagnostic[] = [];
+  const lines = splitLines(text);
+  let fromCount = 0;
+  const stageOf: number[] = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line.text.includes('imagestream:')) continue;
+    const m = MARKER_RE.exec(line.text);
+    if (!m) continue;
+    const fail = (message: string, at = i) =>
+      errors.push({ code: 'MARKER_INVALID', file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
+    const ref = parseStreamTag(m[2] ?? '', opts.defaultNamespace, true);
+    if ('error' in ref) {
+      fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || 'expected [namespace/]stream:tag'}`);
+      continue;
+    }
+    const hash = m.index + (m[1] ?? '').length;
+    let gi = i;
+    let content = line.text.slice(0, hash);
+    if (content.trim() === '') {
+      gi = i + 1;
+      while (gi < lines.length && lines[gi]!.text.trim() === '') gi++;
+      const next = lines[gi];
+      if (!next || /^[ \t]*(#|\/\/)/.test(next.text)) {
+        fail('a marker alone on its line governs the next line, but no value line follows it');
+        continue;
+      }
+      content = next.text;
+    } else if (FROM_RE.test(content)) {
+      fail(
+        'Dockerfile comments must start a line (a trailing "#" is passed to FROM as an argument); ' +
+          `put "# imagestream: ${m[2]}" on the line above the FROM`,
+      );
+      continue;
+    }
+    const g = governedValue(content, lines[gi]!.start, stageOf[gi] ?? 0);
+    if (!g) {
+      fail(
+        'cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value',
+        gi,
+      );
+      continue;
+    }
+    if (!('ref' in tryParseReference(g.value))) {
+      fail(`the governed value ${JSON.stringify(g.value)} is not an image reference`, gi);
+      continue;
+    }
+    consumers.push({
+      file,
+      line: gi + 1,
+      kind: 'marker',
+      target: g.target,
+      follows: ref.ref,
+      current: g.value,
+      slot: { start: g.start, end: g.end, style: g.style },
+    });
+  }
+  return { consumers, errors };
+}
+
+function governedValue(content: string, base: number, stage: number): Governed | undefined {
+  const from = FROM_RE.exec(content);
+  if (from) {
+    const start = base + from[1]!.length;
+    const value = from[2]!;
+    return {
+      start,
+      end: start + value.length,
+      style: 'plain',
+      value,
+      target: `FROM stage ${from[3] ?? stage}`,
+    };
+  }
+  for (const [re, target] of [
+    [DOCKER_ARG_RE, ''],
+    [KEY_VALUE_RE, ''],
+    [LIST_ITEM_RE, 'list item'],
+    [SINGLE_RE, 'value'],
+  ] as const) {
+    const m = re.exec(content);
+    if (!m) continue;
+    const prefix = m[1]!;
+    const raw = m[2]!;
+    const start = base + prefix.length;
+    const label =
+      target ||
+      `key ${prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, '').replace(/^(?:ARG|ENV)[ \t]+/i, '')}`;
+    const q = raw[0];
+    if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+      const inner = raw.slice(1, -1);
+      if (inner.includes(q) || inner.includes('\\')) return undefined;
+      return {
+        start,
+        end: start + raw.length,
+        style: q === '"' ? 'double' : 'single',
+        value: inner,
+        target: label,
+      };
+    }
+    if (/\s/.test(raw)) return undefined;
+    return { start, end: start + raw.length, style: 'plain', value: raw, target: label };
+  }
+  return undefined;
+}
+
+/** Lines with their start offsets (`\n` and `\r\n` endings; the ending is not part of the text). */
+function splitLines(text: string): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    const lineEnd = end > start && text[end - 1] === '\r' ? end - 1 : end;
+    out.push({ text: text.slice(start, lineEnd), start });
+    if (nl < 0) return out;
+    start = nl + 1;
+  }
+}

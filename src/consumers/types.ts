@@ -1,0 +1,60 @@
+// The data the consumer finders produce and the planner consumes: who follows which stream tag, and where.
+
+/** A stream tag a consumer follows, namespace already defaulted. */
+export interface StreamTagRef {
+  namespace: string;
+  stream: string;
+  tag: string;
+}
+
+/** How a value is written back: as the file wrote it (plain, "double" or 'single' quoted). */
+export type ValueStyle = 'plain' | 'double' | 'single';
+
+/** A source range `[start, end)` in a file's text and the quoting the value there uses. */
+export interface ValueSlot {
+  start: number;
+  end: number;
+  style: ValueStyle;
+}
+
+/** Where a consumer came from; drives messages and whether it is rewritten. */
+export type ConsumerKind = 'trigger-annotation' | 'deployment-config' | 'build-config' | 'marker';
+
+/** One value in one file that follows a stream tag. */
+export interface Consumer {
+  /** Repository-relative path, `/`-separated. */
+  file: string;
+  /** 1-based line of the governed value (of the object, when nothing is rewritten). */
+  line: number;
+  kind: ConsumerKind;
+  /** e.g. `Deployment/web container "web"`, `Dockerfile FROM stage builder`. */
+  target: string;
+  follows: StreamTagRef;
+  /** The value as it is in the file now (unquoted). */
+  current: string;
+  /** Where the value lives; absent for consumers that are listed but never rewritten (BuildConfig not opted in). */
+  slot?: ValueSlot;
+  /** Fixed values written together with the pull spec (e.g. BuildConfig strategy `kind: DockerImage`). */
+  alsoSet?: { slot: ValueSlot; value: string; current: string }[];
+}
+
+/** A problem in a consumer file the user must fix; names file, object and line. */
+export interface ConsumerDiagnostic {
+  code: string;
+  file: string;
+  line: number;
+  /** e.g. `Deployment/web`, when the problem is inside an object. */
+  object?: string;
+  message: string;
+}
+
+/** Options shared by the finders. */
+export interface FindOptions {
+  /** Namespace for stream tags that name none and sit in objects without one (config; default `default`). */
+  defaultNamespace: string;
+}
+
+/** `namespace/stream:tag`, the form used in messages and ConsumerChange.follows. */
+export function formatStreamTag(ref: StreamTagRef): string {
+  return `${ref.namespace}/${ref.stream}:${ref.tag}`;
+}
