@@ -8,13 +8,7 @@ import { listObjects } from './objects.js';
 import { buildConfigConsumers, deploymentConfigConsumers } from './openshift.js';
 import { applyEdits, type TextEdit } from './rewrite.js';
 import { isKubeFileName, scanText } from './scan.js';
-import {
-  type Consumer,
-  type ConsumerDiagnostic,
-  type FindOptions,
-  formatStreamTag,
-  type StreamTagRef,
-} from './types.js';
+import { type Consumer, type ConsumerDiagnostic, type FindOptions, formatStreamTag } from './types.js';
 
 export type { Consumer, ConsumerDiagnostic, FindOptions, StreamTagRef } from './types.js';
 export { formatStreamTag } from './types.js';

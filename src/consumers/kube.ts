@@ -21,7 +21,7 @@ export function annotationConsumers(obj: KubeObject, opts: FindOptions): Found {
   const node = getPath(obj.doc, obj.node, ['metadata', 'annotations', TRIGGERS_ANNOTATION]);
   if (node === undefined) return out;
   const line = obj.lineAt(node.range?.[0] ?? 0);
-  const fail = (message: string, at = line) =>
+  const fail = (message: string, at: number = line) =>
     out.errors.push({
       code: 'TRIGGER_ANNOTATION_INVALID',
       file: obj.file,
@@ -46,48 +46,61 @@ export function annotationConsumers(obj: KubeObject, opts: FindOptions): Found {
     return out;
   }
   const objectNs = obj.namespace ?? opts.defaultNamespace;
-  parsed.forEach((t: unknown, i: number) => {
-    const where = `trigger ${i}`;
-    if (typeof t !== 'object' || t === null) return fail(`${where} is not an object`);
-    const { from, fieldPath, paused } = t as Record<string, unknown>;
-    if (paused !== undefined && typeof paused !== 'boolean')
-      return fail(`${where}: "paused" must be true or false`);
-    if (typeof from !== 'object' || from === null) return fail(`${where} has no "from"`);
-    const f = from as Record<string, unknown>;
-    if (f.kind !== undefined && f.kind !== 'ImageStreamTag')
-      return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
-    if (typeof f.name !== 'string') return fail(`${where}: from.name must be "stream:tag"`);
-    if (f.namespace !== undefined && typeof f.namespace !== 'string')
-      return fail(`${where}: from.namespace must be a string`);
-    const ref = parseStreamTag(f.name, (f.namespace as string | undefined) || objectNs);
-    if ('error' in ref) return fail(`${where}: ${ref.error}`);
-    if (typeof fieldPath !== 'string') return fail(`${where} has no "fieldPath"`);
-    const steps = parseFieldPath(fieldPath);
-    if ('error' in steps)
-      return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
-    if (paused === true) return;
-    const target = resolveSteps(obj, steps.steps);
-    if (!target || !isScalar(target.node)) {
-      return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
-    }
-    const slot = slotOf(target.node);
-    if (!slot) {
-      return fail(
-        `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
-        obj.lineAt(target.node.range?.[0] ?? 0),
-      );
-    }
-    out.consumers.push({
-      file: obj.file,
-      line: obj.lineAt(slot.start),
-      kind: 'trigger-annotation',
-      target: `${obj.label}${target.container ?? ` ${fieldPath}`}`,
-      follows: ref.ref,
-      current: String(target.node.value),
-      slot,
-    });
-  });
+  for (const [i, t] of parsed.entries()) {
+    const problem = readTrigger(obj, t, `trigger ${i}`, objectNs, out.consumers);
+    if (problem) fail(problem.message, problem.line);
+  }
   return out;
+}
+
+/** Validate one trigger; a consumer is pushed for it unless paused; returns the problem, if any. */
+function readTrigger(
+  obj: KubeObject,
+  t: unknown,
+  where: string,
+  objectNs: string,
+  consumers: Consumer[],
+): { message: string; line?: number } | undefined {
+  const fail = (message: string, line?: number) => (line === undefined ? { message } : { message, line });
+  if (typeof t !== 'object' || t === null) return fail(`${where} is not an object`);
+  const { from, fieldPath, paused } = t as Record<string, unknown>;
+  if (paused !== undefined && typeof paused !== 'boolean')
+    return fail(`${where}: "paused" must be true or false`);
+  if (typeof from !== 'object' || from === null) return fail(`${where} has no "from"`);
+  const f = from as Record<string, unknown>;
+  if (f.kind !== undefined && f.kind !== 'ImageStreamTag')
+    return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
+  if (typeof f.name !== 'string') return fail(`${where}: from.name must be "stream:tag"`);
+  if (f.namespace !== undefined && typeof f.namespace !== 'string')
+    return fail(`${where}: from.namespace must be a string`);
+  const ref = parseStreamTag(f.name, (f.namespace as string | undefined) || objectNs);
+  if ('error' in ref) return fail(`${where}: ${ref.error}`);
+  if (typeof fieldPath !== 'string') return fail(`${where} has no "fieldPath"`);
+  const steps = parseFieldPath(fieldPath);
+  if ('error' in steps)
+    return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  if (paused === true) return undefined;
+  const target = resolveSteps(obj, steps.steps);
+  if (!target || !isScalar(target.node)) {
+    return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
+  }
+  const slot = slotOf(target.node);
+  if (!slot) {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
+      obj.lineAt(target.node.range?.[0] ?? 0),
+    );
+  }
+  consumers.push({
+    file: obj.file,
+    line: obj.lineAt(slot.start),
+    kind: 'trigger-annotation',
+    target: `${obj.label}${target.container ?? ` ${fieldPath}`}`,
+    follows: ref.ref,
+    current: String(target.node.value),
+    slot,
+  });
+  return undefined;
 }
 
 function resolveSteps(
