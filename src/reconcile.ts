@@ -1,0 +1,168 @@
+// load → decide which tags are due → resolve them → compute the next locks → write only what changed.
+// Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
+
+import type { Logger } from './entry/logger.js';
+import type { StreamLock } from './model/lock.js';
+import type { ImageMetadata, StreamChange } from './plan/changes.js';
+import {
+  computeNextLocks,
+  type ImportRequest,
+  planImports,
+  type StreamState,
+  streamSelected,
+} from './plan/next-locks.js';
+import type { TagOutcome } from './policy/history.js';
+
+/** What an import made of one request: an image, or a failure with a reason (never a thrown error). */
+export type ImportResult =
+  | {
+      ok: true;
+      item: Extract<TagOutcome, { ok: true }>['item'];
+      metadata?: ImageMetadata;
+    }
+  | { ok: false; reason: string; message: string; temporary?: boolean; skipped?: boolean };
+
+/** Progress counters, reported as imports complete. */
+export interface ReconcileProgress {
+  due: number;
+  done: number;
+  failed: number;
+}
+
+/** The dependencies of a reconcile run. */
+export interface ReconcileDeps {
+  /** Declarations with their current locks, after validation. */
+  streams: StreamState[];
+  historyLimit: number;
+  localRegistry?: string;
+  importTag: (req: ImportRequest) => Promise<ImportResult>;
+  serializeLock: (lock: StreamLock) => string;
+  /** Current bytes of a repository-relative file, undefined when absent. */
+  readFile: (path: string) => Promise<string | undefined>;
+  /** Atomic write of a repository-relative file. */
+  writeFile: (path: string, text: string) => Promise<void>;
+  now: () => Date;
+  logger: Logger;
+  onProgress?: (p: ReconcileProgress) => void;
+  /** Imports in flight at once (the registry client also bounds per registry). */
+  concurrency?: number;
+}
+
+/** What the caller asked for. */
+export interface ReconcileOptions {
+  dryRun?: boolean;
+  only?: ReadonlySet<string>;
+  forced?: ReadonlySet<string>;
+  scheduledDue?: (key: string) => boolean;
+}
+
+/** Structured result, from which every output (text, JSON, PR body, summary) is rendered. */
+export interface ReconcileResult {
+  imports: (ImportRequest & { result: ImportResult })[];
+  changes: StreamChange[];
+  /** Lock files whose bytes changed (written unless dry-run). */
+  lockFiles: { path: string; text: string }[];
+  locks: Map<string, StreamLock>;
+  failed: number;
+  /** Imports not attempted because their registry stopped answering (rate limit). */
+  skipped: number;
+  dryRun: boolean;
+}
+
+/** Run `fn` over `items` with at most `limit` in flight; results keep input order. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** One reconcile pass over the given streams. */
+export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
+  const planOpts: Parameters<typeof planImports>[1] = {};
+  if (opts.forced) planOpts.forced = opts.forced;
+  if (opts.only) planOpts.only = opts.only;
+  if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
+  const requests = planImports(deps.streams, planOpts);
+  const progress: ReconcileProgress = { due: requests.length, done: 0, failed: 0 };
+  deps.logger.debug('imports planned', { due: requests.length });
+  deps.onProgress?.({ ...progress });
+
+  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
+    let result: ImportResult;
+    try {
+      result = await deps.importTag(req);
+    } catch (e) {
+      // importTag reports failures as values; anything thrown is a bug in an edge, still never fatal to the run.
+      result = { ok: false, reason: 'InternalError', message: e instanceof Error ? e.message : String(e) };
+    }
+    progress.done++;
+    if (!result.ok) progress.failed++;
+    deps.onProgress?.({ ...progress });
+    return { ...req, result };
+  });
+
+  const outcomes = new Map<string, TagOutcome>();
+  for (const r of results) {
+    // A skipped import (its registry stopped answering) leaves the tag exactly as it was.
+    if (!r.result.ok && r.result.skipped) continue;
+    outcomes.set(
+      r.key,
+      r.result.ok
+        ? { ok: true, item: r.result.item }
+        : { ok: false, reason: r.result.reason, message: r.result.message },
+    );
+  }
+  const ctx: Parameters<typeof computeNextLocks>[2] = {
+    now: isoSeconds(deps.now()),
+    historyLimit: deps.historyLimit,
+  };
+  if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
+  const { locks, changes } = computeNextLocks(deps.streams, outcomes, ctx);
+
+  // Attach image metadata to the changes (for PR bodies) where the import fetched it.
+  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
+  for (const sc of changes) {
+    for (const tc of sc.tags) {
+      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
+      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
+    }
+  }
+
+  const lockFiles: { path: string; text: string }[] = [];
+  for (const s of deps.streams) {
+    if (!streamSelected(s, opts.only)) continue;
+    const lock = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock) continue;
+    if (lock.status.tags.length === 0 && !s.lock) continue;
+    const text = deps.serializeLock(lock);
+    const current = await deps.readFile(s.lockFile);
+    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+  }
+  if (!opts.dryRun) {
+    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
+  }
+  const selectedChanges = changes.filter((c) =>
+    streamSelected({ namespace: c.namespace, name: c.stream }, opts.only),
+  );
+  return {
+    imports: results,
+    changes: selectedChanges,
+    lockFiles,
+    locks,
+    failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
+    skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
+    dryRun: Boolean(opts.dryRun),
+  };
+}
+
+/** RFC 3339 in UTC without milliseconds: stable, readable lock timestamps. */
+export function isoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
