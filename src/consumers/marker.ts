@@ -68,7 +68,7 @@ export function markerConsumers(
       );
       continue;
     }
-    const g = governedValue(content, lines[gi]!.start, stageOf[gi] ?? 0);
+    const g = governedValue(content, lines[gi]!.start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
     if (!g) {
       fail(
         'cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value',
@@ -93,7 +93,24 @@ export function markerConsumers(
   return { consumers, errors };
 }
 
-function governedValue(content: string, base: number, stage: number): Governed | undefined {
+/** The key of the nearest less-indented `key:` line above (a compose service, a values section), if any. */
+function parentKey(lines: readonly { text: string }[], at: number): string | undefined {
+  const indent = (t: string) => /^[ \t]*/.exec(t)![0].length;
+  const own = indent(lines[at]!.text);
+  for (let i = at - 1; i >= 0 && i >= at - 200; i--) {
+    const t = lines[i]!.text;
+    if (t.trim() === '' || /^[ \t]*#/.test(t)) continue;
+    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+  }
+  return undefined;
+}
+
+function governedValue(
+  content: string,
+  base: number,
+  stage: number,
+  parent: () => string | undefined,
+): Governed | undefined {
   const from = FROM_RE.exec(content);
   if (from) {
     const start = base + from[1]!.length;
@@ -117,9 +134,11 @@ function governedValue(content: string, base: number, stage: number): Governed |
     const prefix = m[1]!;
     const raw = m[2]!;
     const start = base + prefix.length;
-    const label =
-      target ||
-      `key ${prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, '').replace(/^(?:ARG|ENV)[ \t]+/i, '')}`;
+    const key = prefix
+      .replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, '')
+      .replace(/^(?:ARG|ENV)[ \t]+/i, '');
+    const up = parent();
+    const label = target ? (up ? `${up} ${target}` : target) : `key ${up ? `${up}.` : ''}${key}`;
     const q = raw[0];
     if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
       const inner = raw.slice(1, -1);

@@ -14,13 +14,18 @@ function keyOf(k: unknown): unknown {
   return isScalar(k) ? k.value : k;
 }
 
+/** A `<<` merge key, whether or not the parser resolved it to its merge symbol. */
+function isMergeKey(k: unknown): boolean {
+  return isScalar(k) && (k.value === '<<' || (typeof k.value === 'symbol' && k.source === '<<'));
+}
+
 /** `map[key]`, seeing through `<<: *anchor` merge keys (own keys first), aliases resolved. */
 export function getIn(doc: Document, map: unknown, key: string): Node | undefined {
   const m = deref(doc, map);
   if (!isMap(m)) return undefined;
   for (const pair of m.items) if (keyOf(pair.key) === key) return deref(doc, pair.value);
   for (const pair of m.items) {
-    if (keyOf(pair.key) !== '<<') continue;
+    if (!isMergeKey(pair.key)) continue;
     const src = deref(doc, pair.value);
     const sources = isSeq(src) ? src.items : [src];
     for (const s of sources) {
