@@ -76,18 +76,25 @@ export function validateStreams(
     key = false,
   ) => out.push({ file: s.file, ...s.position(path, key), code, message, severity });
 
+  const byKey = new Map<string, LoadedStream[]>();
   for (const s of streams) {
-    const first = index.get(`${s.namespace}/${s.name}`)!;
-    if (first !== s) {
-      const p = first.position(['metadata', 'name']);
-      at(
-        s,
-        ['metadata', 'name'],
-        'DUPLICATE_STREAM',
-        `stream ${s.namespace}/${s.name} is also declared in ${first.file}:${p.line}: both would share one lock and the first wins; rename one or set metadata.namespace`,
-        'warning',
-      );
-    }
+    const k = `${s.namespace}/${s.name}`;
+    const list = byKey.get(k);
+    if (list) list.push(s);
+    else byKey.set(k, [s]);
+  }
+  for (const [k, list] of byKey) {
+    if (list.length < 2) continue;
+    const others = list.slice(1).map((x) => x.file);
+    at(
+      list[1]!,
+      ['metadata', 'name'],
+      'DUPLICATE_STREAM',
+      `stream ${k} is declared ${list.length} times (first in ${list[0]!.file}; also in ${others.slice(0, 3).join(', ')}${
+        others.length > 3 ? `, and ${others.length - 3} more` : ''
+      }): they would share one lock and the first wins; rename them or set metadata.namespace`,
+      'warning',
+    );
   }
 
   const cycleReported = new Set<string>();

@@ -1,0 +1,139 @@
+// The project config (.imagestreams.yaml) as a typed object, with every default applied in this one place.
+
+/** Credentials are environment variable NAMES; the secrets themselves never live in the repository. */
+export interface RegistryCredentials {
+  usernameEnv: string;
+  passwordEnv: string;
+}
+
+/** Per-registry settings, keyed by host[:port]. */
+export interface RegistryConfig {
+  mirrors: string[];
+  insecure: boolean;
+  credentials?: RegistryCredentials;
+}
+
+/** Streams published together in one PR. */
+export interface PublishGroup {
+  name: string;
+  streams: string[];
+  labels?: string[];
+  reviewers?: string[];
+}
+
+/** How lock changes are published. */
+export interface PublishConfig {
+  mode: 'pull-request' | 'commit' | 'none';
+  branchPrefix: string;
+  labels: string[];
+  reviewers: string[];
+  teamReviewers: string[];
+  assignees: string[];
+  draft: boolean;
+  autoMerge: boolean | 'merge' | 'squash' | 'rebase';
+  author?: string;
+  groups: PublishGroup[];
+}
+
+/** Something notified after a lock change lands on the default branch. */
+export interface DispatchTarget {
+  type: 'repository_dispatch' | 'workflow_dispatch' | 'command';
+  repository?: string;
+  eventType?: string;
+  workflow?: string;
+  ref?: string;
+  inputs?: Record<string, string>;
+  command?: string[];
+  streams?: string[];
+  tokenEnv?: string;
+}
+
+/** The effective config: every field set (defaults applied). */
+export interface Config {
+  /** Folders or globs, repository-relative. */
+  declarations: string[];
+  namespace: string;
+  lockDir: string;
+  historyLimit: number;
+  /** undefined: every registry is allowed. */
+  allowedRegistries?: string[];
+  insecureRegistries: string[];
+  localRegistry?: string;
+  registries: Record<string, RegistryConfig>;
+  publish: PublishConfig;
+  dispatch: DispatchTarget[];
+}
+
+/** The config file's name at the repository root. */
+export const CONFIG_FILE = '.imagestreams.yaml';
+
+/** The config file as written (schema-valid, everything optional). */
+export type RawConfig = Partial<Omit<Config, 'registries' | 'publish'>> & {
+  registries?: Record<string, Partial<RegistryConfig>>;
+  publish?: Partial<PublishConfig>;
+};
+
+/** Apply defaults: the only place they live. */
+export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
+  const r = raw ?? {};
+  const registries: Record<string, RegistryConfig> = {};
+  for (const [host, reg] of Object.entries(r.registries ?? {})) {
+    registries[host] = {
+      mirrors: reg.mirrors ?? [],
+      insecure: reg.insecure ?? false,
+      ...(reg.credentials ? { credentials: reg.credentials } : {}),
+    };
+  }
+  const p = r.publish ?? {};
+  const config: Config = {
+    declarations: r.declarations ?? ['imagestreams'],
+    namespace: r.namespace ?? 'default',
+    lockDir: (r.lockDir ?? 'imagestreams.lock').replace(/\/+$/, ''),
+    historyLimit: r.historyLimit ?? 10,
+    insecureRegistries: r.insecureRegistries ?? [],
+    registries,
+    publish: {
+      mode: p.mode ?? 'pull-request',
+      branchPrefix: p.branchPrefix ?? 'imagestreams/',
+      labels: p.labels ?? [],
+      reviewers: p.reviewers ?? [],
+      teamReviewers: p.teamReviewers ?? [],
+      assignees: p.assignees ?? [],
+      draft: p.draft ?? false,
+      autoMerge: p.autoMerge ?? false,
+      groups: p.groups ?? [],
+      ...(p.author ? { author: p.author } : {}),
+    },
+    dispatch: r.dispatch ?? [],
+  };
+  if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
+  if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, '');
+  return config;
+}
+
+/** True when `domain` (host[:port], normalised: docker.io for Docker Hub) matches a registry pattern. */
+export function registryMatches(pattern: string, domain: string): boolean {
+  const norm = (d: string) => {
+    const l = d.toLowerCase();
+    return l === 'index.docker.io' || l === 'registry-1.docker.io' ? 'docker.io' : l;
+  };
+  const p = norm(pattern);
+  const d = norm(domain);
+  const portOf = (s: string) =>
+    s.startsWith('[') ? s.slice(s.indexOf(']') + 1) : (/:\d+$/.exec(s)?.[0] ?? '');
+  const hostOf = (s: string) => {
+    const port = portOf(s);
+    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
+  };
+  const pPort = portOf(p);
+  if (pPort && pPort !== portOf(d)) return false;
+  const ph = hostOf(p);
+  const dh = norm(hostOf(d));
+  if (ph.startsWith('*.')) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
+  return ph === dh;
+}
+
+/** True when imports from `domain` are allowed (no allowlist: all are). */
+export function registryAllowed(config: Pick<Config, 'allowedRegistries'>, domain: string): boolean {
+  return !config.allowedRegistries || config.allowedRegistries.some((p) => registryMatches(p, domain));
+}

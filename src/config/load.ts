@@ -1,0 +1,99 @@
+// Read and schema-check the project config file; a missing file means all defaults.
+
+import { join, resolve } from 'node:path';
+import { schemaProblems, validator } from '../loader/schemas.js';
+import { decodeText, parseSource, positionAt } from '../loader/source.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { CONFIG_FILE, type Config, type RawConfig, resolveConfig } from './config.js';
+
+/** The file-reading part of `fs.promises` the loaders need (injectable for tests). */
+export interface ReadFs {
+  readFile(path: string): Promise<Uint8Array>;
+}
+
+/** The config in effect, where it came from, and its problems (config then holds defaults). */
+export interface LoadedConfig {
+  config: Config;
+  /** Path as given or found (undefined: no file, defaults). */
+  file?: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Parse and validate config text; problems are diagnostics against `file`. */
+export function parseConfig(file: string, content: Uint8Array | string): LoadedConfig {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else {
+    const d = decodeText(file, content);
+    if ('diagnostic' in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
+    text = d.text;
+  }
+  const src = parseSource(file, text);
+  const diagnostics = [...src.diagnostics.map((d) => ({ ...d, code: `CONFIG_${d.code}` }))];
+  const first = src.docs[0];
+  if (src.docs.length > 1) {
+    const p = positionAt(src, src.docs[1]!.doc, []);
+    diagnostics.push({
+      file,
+      ...p,
+      code: 'CONFIG_SCHEMA',
+      severity: 'error',
+      message: 'the config file must hold a single YAML document',
+    });
+  }
+  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const validate = validator('config');
+  if (!validate(first.value)) {
+    for (const pr of schemaProblems(validate.errors)) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, pr.path, pr.atKey),
+        code: 'CONFIG_SCHEMA',
+        severity: 'error',
+        message: pr.message,
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  return { config: resolveConfig(first.value as RawConfig | null), file, diagnostics };
+}
+
+function isNotFound(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'ENOENT' || (e as { code?: string })?.code === 'ENOTDIR';
+}
+
+/**
+ * Load `<root>/.imagestreams.yaml`, or `configPath` (relative to cwd) when given; an explicit path that does not
+ * exist is an error, a missing default file is not.
+ */
+export async function loadConfig(
+  fs: ReadFs,
+  opts: { root: string; configPath?: string; cwd?: string },
+): Promise<LoadedConfig> {
+  const explicit = opts.configPath !== undefined;
+  const path = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath!) : join(opts.root, CONFIG_FILE);
+  const shown = explicit ? opts.configPath! : CONFIG_FILE;
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
+    return {
+      config: resolveConfig(),
+      file: shown,
+      diagnostics: [
+        {
+          file: shown,
+          line: 1,
+          column: 1,
+          code: 'CONFIG_NOT_FOUND',
+          severity: 'error',
+          message: isNotFound(e)
+            ? `config file not found: check the --config path`
+            : `cannot read the config file: ${(e as Error).message}`,
+        },
+      ],
+    };
+  }
+  return parseConfig(shown, bytes);
+}

@@ -1,0 +1,145 @@
+// Load a project: config, every declaration file, schema and semantic checks — the API the reconciler uses.
+
+import * as nodeFs from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import type { Config } from '../config/config.js';
+import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
+import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import type { LoadedStream } from '../model/stream.js';
+import { validateStreams } from '../policy/validate.js';
+import { parseDeclarations } from './declarations.js';
+import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
+import { MAX_FILE_BYTES } from './source.js';
+
+/** The file system calls loading makes; `node:fs/promises` by default. */
+export type LoaderFs = ReadFs & ListFs;
+
+/** Options of loadProject. */
+export interface LoadProjectOptions {
+  /** Repository root (file names are reported relative to it). */
+  cwd: string;
+  /** Config file path (relative to cwd); default `<cwd>/.imagestreams.yaml` when present. */
+  configPath?: string;
+  /** Files, folders or globs to load instead of the config's `declarations`. */
+  paths?: string[];
+  fs?: LoaderFs;
+  /** Skip the semantic checks (schema checks always run). */
+  schemaOnly?: boolean;
+}
+
+/** Everything loaded, plus every problem found (loading never throws on bad input). */
+export interface LoadedProject {
+  root: string;
+  config: Config;
+  /** Config file as found or given (undefined: defaults). */
+  configFile?: string;
+  /** Repository-relative paths of the declaration files read. */
+  files: string[];
+  streams: LoadedStream[];
+  /** Tags in the schema-valid streams. */
+  tags: number;
+  diagnostics: Diagnostic[];
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
+export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
+  const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
+  const root = resolve(opts.cwd);
+  const loaded: LoadedConfig = await loadConfig(fs, {
+    root,
+    ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
+  });
+  const { config } = loaded;
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const explicit = opts.paths && opts.paths.length > 0;
+  const entries = explicit ? opts.paths! : config.declarations;
+  const discovered = await discoverFiles(
+    fs,
+    root,
+    entries.map((p) => (isAbsolute(p) ? toPosixRelative(root, p) : p)),
+  );
+  for (const m of discovered.missing) {
+    if (!explicit && m === 'imagestreams' && config.declarations.length === 1) continue; // the default folder is optional
+    diagnostics.push({
+      file: m,
+      line: 1,
+      column: 1,
+      code: 'PATH_NOT_FOUND',
+      severity: explicit ? 'error' : 'warning',
+      message: explicit
+        ? 'no such file or folder'
+        : `declarations entry "${m}" (${loaded.file ?? 'config'}) matches no file: fix the path or remove it`,
+    });
+  }
+  const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
+  await pool(discovered.files, 32, async (abs) => {
+    const file = toPosixRelative(root, abs);
+    try {
+      const st = await fs.stat(abs);
+      if (st.size > MAX_FILE_BYTES) {
+        const mb = (st.size / 1024 / 1024).toFixed(1);
+        perFile.set(abs, {
+          streams: [],
+          tags: 0,
+          diagnostics: [
+            {
+              file,
+              line: 1,
+              column: 1,
+              code: 'FILE_TOO_LARGE',
+              severity: 'error',
+              message: `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`,
+            },
+          ],
+        });
+        return;
+      }
+      const bytes = await fs.readFile(abs);
+      perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
+    } catch (e) {
+      perFile.set(abs, {
+        streams: [],
+        tags: 0,
+        diagnostics: [
+          {
+            file,
+            line: 1,
+            column: 1,
+            code: 'READ_FAILED',
+            severity: 'error',
+            message: `cannot read the file: ${(e as Error).message}`,
+          },
+        ],
+      });
+    }
+  });
+  const streams: LoadedStream[] = [];
+  let tags = 0;
+  for (const abs of discovered.files) {
+    const r = perFile.get(abs)!;
+    streams.push(...r.streams);
+    diagnostics.push(...r.diagnostics);
+    tags += r.tags;
+  }
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams(streams, config));
+  return {
+    root,
+    config,
+    ...(loaded.file ? { configFile: loaded.file } : {}),
+    files: discovered.files.map((f) => toPosixRelative(root, f)),
+    streams,
+    tags,
+    diagnostics: diagnostics.sort(compareDiagnostics),
+  };
+}

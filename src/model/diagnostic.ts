@@ -1,0 +1,36 @@
+// A problem found in a file, with the exact position: what validate prints and Actions annotate.
+
+/** 1-based line and column. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** One finding. `code` is stable (match on it); `message` names the fix. */
+export interface Diagnostic {
+  /** Repository-relative (or as given) path, `/`-separated. */
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+  code: string;
+  severity: 'error' | 'warning';
+}
+
+/** `file:line:column: message` (warnings say so), the one text form of a diagnostic. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+}
+
+/** Stable order: by file, then position, then code. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+/** True when any diagnostic is an error (warnings never fail a run). */
+export function hasErrors(diags: readonly Diagnostic[]): boolean {
+  return diags.some((d) => d.severity === 'error');
+}
