@@ -1,0 +1,25 @@
+// Manifest media types, and the one Accept header that asks for all of them (a partial Accept gives wrong answers).
+
+export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+export const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+export const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+
+/** Sent on every manifest request: all four types, or registries answer 404 or a child's digest. */
+export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(', ');
+
+/** True for a multi-platform media type (OCI index or Docker manifest list). */
+export function isIndexMediaType(mt: string | undefined): boolean {
+  return mt === OCI_INDEX || mt === DOCKER_LIST;
+}
+
+/** True for a media type this client understands as a manifest. */
+export function isKnownManifestType(mt: string | undefined): boolean {
+  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
+}
+
+/** The media type without parameters (`; charset=…`), lower case. */
+export function bareMediaType(contentType: string | undefined): string | undefined {
+  if (!contentType) return undefined;
+  return contentType.split(';')[0]!.trim().toLowerCase() || undefined;
+}

@@ -1,0 +1,97 @@
+// One run's resolver: each `repo:tag` (or digest) is asked at most once however many streams name it, and a
+// registry that answered 429 is not asked again; what was skipped is reported, what resolved is kept.
+
+import { hasCode, ImagestreamsError } from '../model/errors.js';
+import { formatFamiliar, type ImageRef, withDefaultTag } from '../model/reference.js';
+import type { RegistryClient } from './client.js';
+import type { ImageMetadata, RawResolution, ResolvedImage, ResolveOptions } from './types.js';
+
+/** What a run did, for summaries: counts, skipped references, registries that rate-limited us. */
+export interface RunReport {
+  resolved: number;
+  failed: number;
+  skipped: string[];
+  rateLimited: { registry: string; retryAfter?: string }[];
+}
+
+/** The memo key: `domain/path:tag`, or `domain/path@digest` (the digest wins). */
+export function runKey(ref: ImageRef): string {
+  const r = withDefaultTag(ref);
+  return r.digest ? `${r.domain}/${r.path}@${r.digest}` : `${r.domain}/${r.path}:${r.tag}`;
+}
+
+/** Wrap a client for one run. */
+export function createRunResolver(client: Pick<RegistryClient, 'resolveRaw' | 'select' | 'fetchMetadata'>) {
+  const raw = new Map<string, Promise<RawResolution>>();
+  const metadata = new Map<string, Promise<ImageMetadata>>();
+  const stopped = new Map<string, ImagestreamsError>();
+  const skipped = new Set<string>();
+  const outcome = new Map<string, boolean>();
+
+  function rawFor(ref: ImageRef): Promise<RawResolution> {
+    const key = runKey(ref);
+    let p = raw.get(key);
+    if (p) return p;
+    const stop = stopped.get(ref.domain);
+    if (stop) {
+      skipped.add(key);
+      return Promise.reject(
+        new ImagestreamsError(
+          'RATE_LIMITED',
+          `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
+          {
+            data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
+            permanent: false,
+          },
+        ),
+      );
+    }
+    p = client.resolveRaw(ref).then(
+      (r) => {
+        outcome.set(key, true);
+        return r;
+      },
+      (e: unknown) => {
+        outcome.set(key, false);
+        if (hasCode(e, 'RATE_LIMITED') && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
+        throw e;
+      },
+    );
+    raw.set(key, p);
+    return p;
+  }
+
+  /** Resolve with memoisation; metadata (when asked) is memoised per digest too. */
+  async function resolve(ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
+    const r = client.select(ref, await rawFor(ref), opts);
+    if (opts.withMetadata) {
+      const d = r.chosen?.digest ?? r.digest;
+      const key = `${ref.domain}/${ref.path}@${d}`;
+      let m = metadata.get(key);
+      if (!m) {
+        m = client.fetchMetadata(ref, d);
+        metadata.set(key, m);
+      }
+      r.metadata = await m;
+    }
+    return r;
+  }
+
+  function report(): RunReport {
+    const vals = [...outcome.values()];
+    return {
+      resolved: vals.filter(Boolean).length,
+      failed: vals.filter((v) => !v).length,
+      skipped: [...skipped].sort(),
+      rateLimited: [...stopped].map(([registry, e]) => {
+        const ra = e.data.retryAfter;
+        return typeof ra === 'string' ? { registry, retryAfter: ra } : { registry };
+      }),
+    };
+  }
+
+  return { resolve, report };
+}
+
+/** The run resolver's interface, for injection into reconcile. */
+export type RunResolver = ReturnType<typeof createRunResolver>;

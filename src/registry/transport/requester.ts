@@ -1,0 +1,216 @@
+// The request policy under auth: per-host concurrency, per-request timeout, retries with backoff for temporary
+// failures, Retry-After, redirects that never carry Authorization to another host, rate-limit headers, counters.
+
+import type { Logger } from '../../entry/logger.js';
+import { type RequestContext, registryError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import type { Clock } from './clock.js';
+import { type HttpResponse, type HttpSend, TransportError } from './http.js';
+import { Limiter } from './limiter.js';
+
+/** What the policy layer needs to know about one request. */
+export interface PolicyRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  ctx: RequestContext;
+  insecureTls?: boolean;
+  maxBodyBytes?: number;
+}
+
+/** The final response plus the URL it came from (after redirects). */
+export interface PolicyResponse extends HttpResponse {
+  url: URL;
+}
+
+/** Rate-limit state a registry reported (Docker Hub style `ratelimit-*` headers). */
+export interface RateLimitInfo {
+  limit?: number;
+  remaining?: number;
+  windowSeconds?: number;
+}
+
+/** Counters per host, for `stats()` and the bench. */
+export interface HostStats {
+  requests: number;
+  byMethod: Record<string, number>;
+  retries: number;
+  rateLimit?: RateLimitInfo;
+}
+
+export interface RequesterOptions {
+  send: HttpSend;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs: number;
+  retries: number;
+  concurrencyPerHost: number;
+  /** A Retry-After longer than this is not waited for (the caller gets the 429/503). */
+  maxRetryAfterMs: number;
+  backoffBaseMs: number;
+}
+
+const RETRY_STATUS = new Set([500, 502, 503, 504]);
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const TEMPORARY_KINDS = new Set(['timeout', 'reset', 'refused', 'other']);
+
+/** Parse `Retry-After` (seconds or an HTTP date) into milliseconds from now. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+/** Parse `ratelimit-limit` / `ratelimit-remaining` (`100;w=21600`). */
+export function parseRateLimit(headers: Record<string, string | undefined>): RateLimitInfo | undefined {
+  const lim = headers['ratelimit-limit'];
+  const rem = headers['ratelimit-remaining'];
+  if (lim === undefined && rem === undefined) return undefined;
+  const num = (s: string | undefined) => {
+    const n = s ? Number.parseInt(s, 10) : Number.NaN;
+    return Number.isNaN(n) ? undefined : n;
+  };
+  const w = /w=(\d+)/.exec(lim ?? rem ?? '')?.[1];
+  const info: RateLimitInfo = {};
+  const l = num(lim);
+  const r = num(rem);
+  if (l !== undefined) info.limit = l;
+  if (r !== undefined) info.remaining = r;
+  if (w !== undefined) info.windowSeconds = Number(w);
+  return info;
+}
+
+/** The policy layer: `request()` returns any HTTP status; it throws only when no response could be had. */
+export function createRequester(opts: RequesterOptions) {
+  const limiters = new Map<string, Limiter>();
+  const hosts = new Map<string, HostStats>();
+  const hostStats = (host: string): HostStats => {
+    let s = hosts.get(host);
+    if (!s) {
+      s = { requests: 0, byMethod: {}, retries: 0 };
+      hosts.set(host, s);
+    }
+    return s;
+  };
+  const limiter = (host: string): Limiter => {
+    let l = limiters.get(host);
+    if (!l) {
+      l = new Limiter(opts.concurrencyPerHost);
+      limiters.set(host, l);
+    }
+    return l;
+  };
+
+  async function once(req: PolicyRequest, url: URL, headers: Record<string, string>): Promise<HttpResponse> {
+    const st = hostStats(url.host);
+    st.requests++;
+    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
+    const started = opts.clock.now();
+    const res = await limiter(url.host).run(() =>
+      opts.send({
+        method: req.method,
+        url,
+        headers,
+        ...(req.body !== undefined ? { body: req.body } : {}),
+        timeoutMs: opts.timeoutMs,
+        ...(req.insecureTls ? { insecureTls: true } : {}),
+        ...(req.maxBodyBytes !== undefined ? { maxBodyBytes: req.maxBodyBytes } : {}),
+      }),
+    );
+    const rl = parseRateLimit(res.headers);
+    if (rl) {
+      st.rateLimit = rl;
+      if (rl.remaining !== undefined && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
+        opts.logger.warn('registry rate limit nearly used up', { host: url.host, ...rl });
+      }
+    }
+    opts.logger.debug('registry request', {
+      method: req.method,
+      url: redactUrl(url),
+      status: res.status,
+      ms: opts.clock.now() - started,
+    });
+    return res;
+  }
+
+  /** One logical request with retries (per hop) and redirects. */
+  async function request(req: PolicyRequest): Promise<PolicyResponse> {
+    let url = req.url;
+    let headers = { ...req.headers };
+    const origin = req.url.origin;
+    for (let hop = 0; hop <= 5; hop++) {
+      const res = await withRetries(req, url, headers);
+      const loc = res.headers.location;
+      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
+      const next = new URL(loc, url);
+      if (next.origin !== origin && headers.authorization !== undefined) {
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
+      }
+      url = next;
+    }
+    throw registryError('BAD_RESPONSE', { ...req.ctx, url: redactUrl(url) }, 'too many redirects');
+  }
+
+  async function withRetries(req: PolicyRequest, url: URL, headers: Record<string, string>) {
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= opts.retries;
+      let res: HttpResponse;
+      try {
+        res = await once(req, url, headers);
+      } catch (e) {
+        const te = e instanceof TransportError ? e : new TransportError('other', String(e));
+        if (!last && TEMPORARY_KINDS.has(te.kind)) {
+          await backoff(url, attempt, undefined, te.message);
+          continue;
+        }
+        throw registryError(
+          te.kind === 'tls' ? 'NOT_ALLOWED' : 'REGISTRY_UNAVAILABLE',
+          { ...req.ctx, url: redactUrl(url) },
+          te.kind === 'tls'
+            ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure`
+            : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`,
+          {
+            cause: te,
+            data: { transport: te.kind, attempts: attempt + 1 },
+            permanent: te.kind === 'tls' || te.kind === 'dns',
+          },
+        );
+      }
+      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
+        const ra = parseRetryAfter(res.headers['retry-after'], opts.clock.now());
+        if (ra !== undefined && ra > opts.maxRetryAfterMs) return res;
+        if (res.status === 429 && ra === undefined) return res;
+        if (!last) {
+          await backoff(url, attempt, ra, `HTTP ${res.status}`);
+          continue;
+        }
+      }
+      return res;
+    }
+  }
+
+  async function backoff(url: URL, attempt: number, retryAfterMs: number | undefined, reason: string) {
+    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 10_000);
+    hostStats(url.host).retries++;
+    opts.logger.warn('retrying registry request', {
+      host: url.host,
+      reason,
+      attempt: attempt + 1,
+      delayMs: delay,
+    });
+    await opts.clock.sleep(delay);
+  }
+
+  return {
+    request,
+    stats: (): Record<string, HostStats> =>
+      Object.fromEntries([...hosts].map(([h, s]) => [h, { ...s, byMethod: { ...s.byMethod } }])),
+  };
+}
+
+/** The policy layer's interface, as the auth layer sees it. */
+export type Requester = ReturnType<typeof createRequester>;
