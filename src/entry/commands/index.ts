@@ -1,5 +1,7 @@
 // The command table: each command lives in its own file and is listed here once.
 
 import type { Command } from '../command.js';
+import { validateCommand } from './validate.js';
+import { verifyCommand } from './verify.js';
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [validateCommand, verifyCommand];

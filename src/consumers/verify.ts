@@ -1,0 +1,48 @@
+// `verify` as data: which consumers are not at the digest the lock pins them to.
+
+import type { PullSpecLookup } from './index.js';
+import { type Consumer, formatStreamTag } from './types.js';
+
+/** One consumer that does not match the lock. */
+export interface VerifyFinding {
+  file: string;
+  line: number;
+  target: string;
+  follows: string;
+  /** drift: the value differs from the lock; unlocked: the stream tag has no locked image. */
+  status: 'drift' | 'unlocked';
+  current: string;
+  /** The pinned pull spec the lock asks for (drift only). */
+  want?: string;
+}
+
+/** Compare every rewritable consumer with the lock; listed-only consumers (BuildConfig not pinned) are skipped. */
+export function verifyConsumers(
+  consumers: readonly Consumer[],
+  pullSpecFor: PullSpecLookup,
+): VerifyFinding[] {
+  const out: VerifyFinding[] = [];
+  for (const c of consumers) {
+    if (!c.slot) continue;
+    const base = {
+      file: c.file,
+      line: c.line,
+      target: c.target,
+      follows: formatStreamTag(c.follows),
+      current: c.current,
+    };
+    const want = pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
+    if (want === undefined) out.push({ ...base, status: 'unlocked' });
+    else if (want !== c.current || (c.alsoSet ?? []).some((a) => a.current !== a.value))
+      out.push({ ...base, status: 'drift', want });
+  }
+  return out;
+}
+
+/** The one-line text form of a finding. */
+export function formatFinding(f: VerifyFinding): string {
+  if (f.status === 'unlocked') {
+    return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
+  }
+  return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
+}
