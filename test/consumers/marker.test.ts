@@ -38,7 +38,7 @@ describe('markers', () => {
     ['# imagestream: python\nFROM python', 'has no tag'],
     ['# imagestream: python:3.12\n# another comment\nFROM python', 'no value line follows'],
     ['# imagestream: python:3.12', 'no value line follows'],
-    ['image: ${IMG} # imagestream: python:3.12', 'not an image reference'],
+    ['image: $IMG # imagestream: python:3.12', 'not an image reference'],
     ['run python:3.12 --rm # imagestream: python:3.12', 'cannot tell which value'],
   ])('%j is an error naming the fix', (text, message) => {
     const r = one(text);
