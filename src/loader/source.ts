@@ -140,10 +140,14 @@ export function parseSource(file: string, text: string): SourceFile {
     const errors = [...doc.errors];
     if (errors.length > 0) {
       for (const e of errors) {
-        const pos = positionOf(e.pos[0]);
+        let offset = e.pos[0];
+        const quote = /Missing closing (["'])quote/.exec(e.message)?.[1];
+        // An unterminated quoted scalar runs to the end of the file; point at its opening quote instead.
+        if (quote) offset = Math.max(text.lastIndexOf(quote, offset - 1), 0);
+        const pos = positionOf(offset);
         diagnostics.push({
           ...fileDiag(file, pos, e.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX', ''),
-          message: yamlMessage(e.code, e.message, text, e.pos[0]),
+          message: yamlMessage(e.code, e.message, text, offset),
         });
       }
       continue;

@@ -130,6 +130,19 @@ export function parseReference(input: string): ImageRef {
   let domain: string;
   let path: string;
   const first = slash >= 0 ? rest.slice(0, slash) : rest;
+  if (
+    slash >= 0 &&
+    !first.includes('.') &&
+    !first.includes(':') &&
+    first !== 'localhost' &&
+    /[A-Z]/.test(first)
+  ) {
+    // distribution would take "Foo/bar" as registry host "Foo"; no real registry is named so: it is a typo.
+    throw new InvalidReferenceError(
+      input,
+      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`,
+    );
+  }
   if (slash >= 0 && isDomain(first)) {
     domain = first;
     path = rest.slice(slash + 1);

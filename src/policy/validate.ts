@@ -32,7 +32,14 @@ export interface FollowChain {
 }
 
 /** Follow ImageStreamTag `from`s from one tag until a non-follower, a missing tag or a cycle. */
-export function followChain(index: StreamIndex, namespace: string, stream: string, tag: string): FollowChain {
+export function followChain(
+  index: StreamIndex,
+  namespace: string,
+  stream: string,
+  tag: string,
+  /** The declaration the chain starts in (it wins over the index when a stream name is declared twice). */
+  start?: LoadedStream,
+): FollowChain {
   const chain: string[] = [];
   const seen = new Set<string>();
   let cur = { namespace, stream, tag };
@@ -41,7 +48,10 @@ export function followChain(index: StreamIndex, namespace: string, stream: strin
     if (seen.has(key)) return { chain: [...chain, key], cycle: true };
     seen.add(key);
     chain.push(key);
-    const s = index.get(`${cur.namespace}/${cur.stream}`);
+    const s =
+      start && start.namespace === cur.namespace && start.name === cur.stream
+        ? start
+        : index.get(`${cur.namespace}/${cur.stream}`);
     const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : undefined;
     if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
     if (t.from?.kind !== 'ImageStreamTag') return { chain, cycle: false };
@@ -158,7 +168,7 @@ export function validateStreams(
             );
             break;
           }
-          const fc = followChain(index, s.namespace, s.name, t.name);
+          const fc = followChain(index, s.namespace, s.name, t.name, s);
           if (fc.cycle) {
             const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]!);
             const loop = fc.chain.slice(loopStart);
@@ -178,7 +188,10 @@ export function validateStreams(
               tagKey(m.namespace, m.stream, m.tag),
               multiNs || m.namespace !== s.namespace,
             );
-            const ts = index.get(`${m.namespace}/${m.stream}`);
+            const ts =
+              m.namespace === s.namespace && m.stream === s.name
+                ? s
+                : index.get(`${m.namespace}/${m.stream}`);
             const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
             at(
               s,

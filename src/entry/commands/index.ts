@@ -2,6 +2,7 @@
 
 import type { Command } from '../command.js';
 import { validateCommand } from './validate.js';
+import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
 export const COMMANDS: Command[] = [validateCommand, verifyCommand];

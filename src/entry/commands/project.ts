@@ -1,0 +1,75 @@
+// Shared by validate, describe and get: the --config option, loading the project, GitHub annotations.
+
+import type { LoadedProject } from '../../loader/load.js';
+import { loadProject } from '../../loader/load.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
+import { formatDiagnostic } from '../../model/diagnostic.js';
+import type { OptionSpec, ParsedArgs } from '../command.js';
+import type { CommandIO } from '../io.js';
+
+/** Options every project command takes. */
+export const PROJECT_OPTIONS: OptionSpec = {
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+};
+
+/** Help lines for PROJECT_OPTIONS. */
+export const PROJECT_OPTIONS_HELP = [
+  '  -c, --config PATH   Config file (default: .imagestreams.yaml in the current directory, if present)',
+  '      --json          Print JSON on stdout instead of text',
+  '  -h, --help          Show this help',
+].join('\n');
+
+/** Load the project rooted at io.cwd with the command's --config and optional paths. */
+export function loadFromArgs(args: ParsedArgs, io: CommandIO, paths?: string[]): Promise<LoadedProject> {
+  const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
+  return loadProject({
+    cwd: io.cwd,
+    ...(configPath !== undefined ? { configPath } : {}),
+    ...(paths && paths.length > 0 ? { paths } : {}),
+  });
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** A GitHub Actions workflow command that annotates the exact line of a diagnostic. */
+export function actionsAnnotation(d: Diagnostic): string {
+  const props = [
+    `file=${escapeProperty(d.file)}`,
+    `line=${d.line}`,
+    `col=${d.column}`,
+    ...(d.endLine !== undefined ? [`endLine=${d.endLine}`] : []),
+    ...(d.endColumn !== undefined && d.endLine === d.line ? [`endColumn=${d.endColumn}`] : []),
+    `title=${escapeProperty(`imagestreams ${d.code}`)}`,
+  ];
+  return `::${d.severity === 'warning' ? 'warning' : 'error'} ${props.join(',')}::${escapeData(d.message)}\n`;
+}
+
+/** Print diagnostics as `file:line:column: message` (and as Actions annotations inside GitHub Actions). */
+export function printDiagnostics(
+  diags: readonly Diagnostic[],
+  io: CommandIO,
+  write: (t: string) => void = io.stdout,
+): void {
+  const inActions = io.env.GITHUB_ACTIONS === 'true';
+  for (const d of diags) {
+    write(`${formatDiagnostic(d)}\n`);
+    if (inActions) io.stdout(actionsAnnotation(d));
+  }
+}
+
+/** True when a diagnostic means the command line itself was wrong (a path or --config that does not exist). */
+export function isUsageDiagnostic(d: Diagnostic): boolean {
+  return d.severity === 'error' && (d.code === 'PATH_NOT_FOUND' || d.code === 'CONFIG_NOT_FOUND');
+}
+
+/** `1 file` / `2 files`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,88 @@
+// Lock files on disk: where they live (one per stream, so PRs for different streams never conflict), parse, read.
+
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import type { ReadFs } from '../config/load.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { ImagestreamsError } from '../model/errors.js';
+import type { StreamLock } from '../model/lock.js';
+import { tryParseJson } from './json-fast.js';
+import { schemaProblems, validator } from './schemas.js';
+import { decodeText, parseSource, positionAt } from './source.js';
+
+/** Repository-relative path of a stream's lock: `<lockDir>/<namespace>/<name>.json`. */
+export function lockPath(config: Pick<Config, 'lockDir'>, namespace: string, name: string): string {
+  return `${config.lockDir}/${namespace}/${name}.json`;
+}
+
+function invalid(file: string, diagnostics: Diagnostic[]): ImagestreamsError {
+  const lines = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`);
+  return new ImagestreamsError(
+    'INVALID_LOCK',
+    `${lines.join('\n')}\n(lock files are written by imagestreams; restore ${file} from git or delete it to re-import)`,
+    { data: { file, diagnostics }, permanent: true },
+  );
+}
+
+/** Parse and schema-check lock text; throws INVALID_LOCK with `file:line:column` messages. */
+export function parseLock(content: string | Uint8Array, file: string): StreamLock {
+  let text: string;
+  if (typeof content === 'string') text = content;
+  else {
+    const d = decodeText(file, content);
+    if ('diagnostic' in d) throw invalid(file, [d.diagnostic]);
+    text = d.text;
+  }
+  const validate = validator('lock');
+  const json = tryParseJson(text);
+  if (json && validate(json.value)) return json.value as StreamLock;
+  const src = parseSource(file, text);
+  if (src.diagnostics.length > 0) throw invalid(file, src.diagnostics);
+  const doc = src.docs[0];
+  if (!doc || src.docs.length !== 1) {
+    throw invalid(file, [
+      {
+        file,
+        line: 1,
+        column: 1,
+        code: 'INVALID_LOCK',
+        severity: 'error',
+        message: 'a lock file holds exactly one JSON object',
+      },
+    ]);
+  }
+  if (validate(doc.value)) return doc.value as StreamLock;
+  throw invalid(
+    file,
+    schemaProblems(validate.errors).map((p) => ({
+      file,
+      ...positionAt(src, doc.doc, p.path, p.atKey),
+      code: 'INVALID_LOCK',
+      severity: 'error' as const,
+      message: p.message,
+    })),
+  );
+}
+
+/** Read a stream's lock under `root`; undefined when the file does not exist. Throws INVALID_LOCK when bad. */
+export async function readLock(
+  fs: ReadFs,
+  root: string,
+  config: Pick<Config, 'lockDir'>,
+  namespace: string,
+  name: string,
+): Promise<StreamLock | undefined> {
+  const rel = lockPath(config, namespace, name);
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(join(root, rel));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new ImagestreamsError('LOCK_UNREADABLE', `cannot read ${rel}: ${(e as Error).message}`, {
+      cause: e,
+      permanent: false,
+    });
+  }
+  return parseLock(bytes, rel);
+}

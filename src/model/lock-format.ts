@@ -1,0 +1,69 @@
+// Canonical lock bytes: fixed key order, 2-space JSON, trailing newline, history newest first — same state, same bytes.
+
+import type { LockTag, PlatformImage, StreamLock, TagCondition, TagHistoryItem } from './lock.js';
+
+type Obj = Record<string, unknown>;
+
+/** Known keys in their fixed order, then any other keys sorted (so a newer field is kept, not dropped). */
+function ordered(obj: object, keys: readonly string[]): Obj {
+  const src = obj as Obj;
+  const out: Obj = {};
+  for (const k of keys) if (src[k] !== undefined) out[k] = src[k];
+  for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== undefined) out[k] = src[k];
+  return out;
+}
+
+function platform(p: PlatformImage): Obj {
+  return ordered(p, ['os', 'architecture', 'variant', 'digest', 'mediaType']);
+}
+
+function platformKey(p: PlatformImage): string {
+  return `${p.os}/${p.architecture}/${p.variant ?? ''}`;
+}
+
+function item(i: TagHistoryItem): Obj {
+  const o = ordered(i, [
+    'created',
+    'dockerImageReference',
+    'image',
+    'generation',
+    'mediaType',
+    'index',
+    'platforms',
+  ]);
+  if (i.platforms) {
+    o.platforms = [...i.platforms]
+      .sort((a, b) => (platformKey(a) < platformKey(b) ? -1 : platformKey(a) > platformKey(b) ? 1 : 0))
+      .map(platform);
+  }
+  return o;
+}
+
+function condition(c: TagCondition): Obj {
+  return ordered(c, ['type', 'status', 'reason', 'message', 'lastTransitionTime', 'generation']);
+}
+
+function tag(t: LockTag): Obj {
+  const o = ordered(t, ['tag', 'specHash', 'observedGeneration', 'items', 'conditions']);
+  // Newest first; a stable sort keeps the given order among items recorded at the same instant.
+  o.items = t.items
+    .map((x, i) => ({ x, i, at: Date.parse(x.created) }))
+    .sort((a, b) => (b.at || 0) - (a.at || 0) || a.i - b.i)
+    .map(({ x }) => item(x));
+  if (t.conditions) {
+    o.conditions = [...t.conditions]
+      .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
+      .map(condition);
+  }
+  return o;
+}
+
+/** The canonical bytes of a lock. */
+export function serializeLock(lock: StreamLock): string {
+  const status = ordered(lock.status, ['dockerImageRepository', 'tags']);
+  status.tags = [...lock.status.tags].sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)).map(tag);
+  const out = ordered(lock, ['apiVersion', 'kind', 'metadata', 'status']);
+  out.metadata = ordered(lock.metadata, ['name', 'namespace']);
+  out.status = status;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
