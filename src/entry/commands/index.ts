@@ -2,7 +2,6 @@
 
 import type { Command } from '../command.js';
 import { validateCommand } from './validate.js';
-import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
 export const COMMANDS: Command[] = [validateCommand, verifyCommand];
