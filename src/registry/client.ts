@@ -1,6 +1,7 @@
 // The registry client: resolve a reference to digests (HEAD first, GET only when needed, every body verified),
 // list tags, read image metadata. Built from injected transport, clock, logger and keychain.
 
+import { STATUS_CODES } from 'node:http';
 import type { Logger } from '../entry/logger.js';
 import { silentLogger } from '../entry/logger.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
@@ -224,8 +225,18 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       );
     }
     if (status >= 500)
-      return registryError('REGISTRY_UNAVAILABLE', c, `${what}: HTTP ${status}${suffix}`, { status });
-    return registryError('BAD_RESPONSE', c, `${what}: unexpected HTTP ${status}${suffix}`, { status });
+      return registryError(
+        'REGISTRY_UNAVAILABLE',
+        c,
+        `${what}: HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + suffix,
+        { status },
+      );
+    return registryError(
+      'BAD_RESPONSE',
+      c,
+      `${what}: unexpected HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + suffix,
+      { status },
+    );
   }
 
   /** GET a manifest; the digest is the sha256 of the exact bytes, checked against header and `expect`. */

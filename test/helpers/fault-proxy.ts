@@ -1,0 +1,110 @@
+// A fault-injecting HTTP proxy in front of the real registry: per request, a rule may answer directly, reset the
+// connection, delay, or rewrite the upstream answer's headers/body. Every request is recorded.
+
+import http from 'node:http';
+
+/** The request as the rule sees it; `n` counts requests matching the same method+path so far (1-based). */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  n: number;
+}
+
+/** What to do with one request (undefined: forward unchanged). */
+export type Fault =
+  | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string }
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number }
+  | {
+      kind: 'rewrite';
+      headers?: (h: Record<string, string>) => Record<string, string>;
+      body?: (b: Buffer) => Buffer;
+    };
+
+export interface FaultProxy {
+  host: string;
+  url: string;
+  requests: ProxiedRequest[];
+  setRule(rule: (r: ProxiedRequest) => Fault | undefined): void;
+  close(): Promise<void>;
+}
+
+/** Start the proxy on 127.0.0.1 (free port) forwarding to `upstream` (e.g. `http://127.0.0.1:5000`). */
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const up = new URL(upstream);
+  let rule: (r: ProxiedRequest) => Fault | undefined = () => undefined;
+  const counts = new Map<string, number>();
+  const requests: ProxiedRequest[] = [];
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    const key = `${method} ${path}`;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    const pr: ProxiedRequest = { method, path, headers: req.headers, n };
+    requests.push(pr);
+    const fault = rule(pr);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (fault?.kind === 'respond') {
+        res.writeHead(fault.status, fault.headers ?? {});
+        res.end(fault.body ?? '');
+        return;
+      }
+      if (fault?.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      const forward = () => {
+        const headers = { ...req.headers, host: up.host };
+        const preq = http.request(
+          { host: up.hostname, port: up.port, method, path, headers, agent },
+          (pres) => {
+            const body: Buffer[] = [];
+            pres.on('data', (c: Buffer) => body.push(c));
+            pres.on('end', () => {
+              let h: Record<string, string> = {};
+              for (const [k, v] of Object.entries(pres.headers)) {
+                if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+              }
+              let b: Buffer = Buffer.concat(body);
+              if (fault?.kind === 'rewrite') {
+                if (fault.headers) h = fault.headers(h);
+                if (fault.body) b = fault.body(b);
+              }
+              if (method !== 'HEAD') h['content-length'] = String(b.length);
+              delete h['transfer-encoding'];
+              res.writeHead(pres.statusCode ?? 502, h);
+              res.end(method === 'HEAD' ? undefined : b);
+            });
+          },
+        );
+        preq.on('error', () => res.destroy());
+        preq.end(Buffer.concat(chunks));
+      };
+      if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
+      else forward();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    host: `127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    setRule(r) {
+      rule = r;
+      counts.clear();
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise((r) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
