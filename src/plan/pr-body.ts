@@ -1,0 +1,220 @@
+// The pull request body that explains a digest bump to a reviewer; pure, rendered from the structured changes.
+// Values that come from registries (labels, references) are escaped: they are untrusted text.
+
+import type { PlatformImage } from '../model/lock.js';
+import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
+
+/** GitHub refuses bodies over 65,536 characters; keep a margin. */
+export const MAX_BODY_LENGTH = 60_000;
+
+export interface PullRequestBodyOptions {
+  /** Hidden marker line identifying the group (e.g. `<!-- imagestreams:group=default/python -->`). */
+  marker?: string;
+  /** Command shown for rollbacks (default `imagestreams`). */
+  command?: string;
+}
+
+/** `sha256:` and the first 12 hex digits; `(none)` when absent. */
+export function shortDigest(digest: string | undefined): string {
+  if (!digest) return '(none)';
+  const i = digest.indexOf(':');
+  return i < 0 ? digest.slice(0, 12) : `${digest.slice(0, i)}:${digest.slice(i + 1, i + 13)}`;
+}
+
+/** Tags named like a release (`1.2.3`, `v1.2.3`, `1.2.3-r1`) are expected never to move. */
+export function looksImmutable(tag: string): boolean {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag);
+}
+
+/** A compare link between two revisions of the same github.com source, else null. */
+export function compareUrl(from?: ImageMetadata, to?: ImageMetadata): string | null {
+  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
+  const a = githubRepoUrl(from.source);
+  const b = githubRepoUrl(to.source);
+  if (!a || a !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
+  return `${a}/compare/${from.revision}...${to.revision}`;
+}
+
+/** The Markdown body: warnings, per-stream tables, per-tag details, consumers, and how to roll back. */
+export function renderPullRequestBody(
+  changes: StreamChange[],
+  consumers: ConsumerChange[],
+  opts: PullRequestBodyOptions = {},
+): string {
+  const cmd = opts.command ?? 'imagestreams';
+  const out: string[] = [];
+  if (opts.marker) out.push(opts.marker, '');
+  const tags = changes.flatMap((s) => s.tags);
+  const moving = tags.filter((t) => t.kind !== 'failed');
+  out.push(
+    `This pull request updates the lock of ${plural(moving.length, 'image stream tag')} because the upstream ` +
+      'image changed. Until it is merged, every consumer keeps the digest it is pinned to now; merging it is ' +
+      'what lets builds and deployments pick up the new image.',
+    '',
+  );
+
+  const warnings: string[] = [];
+  for (const t of tags) {
+    const name = `${t.namespace}/${t.stream}:${t.tag}`;
+    if (t.kind === 'moved' && looksImmutable(t.tag)) {
+      warnings.push(
+        `\`${esc(name)}\` looks like an immutable version tag, yet its digest changed: the image was ` +
+          'republished under the same version. Check why before merging.',
+      );
+    }
+    const lost = lostPlatforms(t);
+    if (lost.length > 0) {
+      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => `\`${p}\``).join(', ')}.`);
+    }
+    if (t.kind === 'failed') {
+      warnings.push(
+        `\`${esc(name)}\` failed to import (${esc(t.error?.reason ?? 'unknown')}); the last good digest stays locked.`,
+      );
+    }
+  }
+  if (warnings.length > 0) {
+    out.push('> [!WARNING]');
+    for (const w of warnings) out.push(`> - ${w}`);
+    out.push('');
+  }
+
+  for (const s of changes) {
+    out.push(`### ${esc(`${s.namespace}/${s.stream}`)}`, '', `Lock file: \`${esc(s.lockFile)}\``, '');
+    out.push('| Tag | Change | From | To | Image created |', '| --- | --- | --- | --- | --- |');
+    for (const t of s.tags) {
+      out.push(
+        `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
+          `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${esc(t.toMetadata?.created ?? '')} |`,
+      );
+    }
+    out.push('');
+    for (const t of s.tags) out.push(...tagDetails(t, cmd), '');
+  }
+
+  if (consumers.length > 0) {
+    out.push(
+      '### Consumers updated with it',
+      '',
+      '| File | Line | Target | Follows |',
+      '| --- | --- | --- | --- |',
+    );
+    const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+    for (const c of sorted) {
+      out.push(`| \`${esc(c.file)}\` | ${c.line} | ${esc(c.target)} | \`${esc(c.follows)}\` |`);
+    }
+    out.push('');
+  }
+
+  if (moving.length > 0) {
+    out.push(
+      '### Rolling back',
+      '',
+      'If a new image turns out bad after merging, open a pull request back to the previous digest:',
+      '',
+    );
+    out.push('```sh');
+    for (const t of moving) out.push(`${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+    out.push('```', '');
+  }
+  out.push(
+    '<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>',
+  );
+
+  let body = `${out.join('\n')}\n`;
+  if (body.length > MAX_BODY_LENGTH) {
+    body = `${body.slice(0, MAX_BODY_LENGTH)}\n\n…(truncated: the full list is in the commit message)\n`;
+  }
+  return body;
+}
+
+function tagDetails(t: TagChange, cmd: string): string[] {
+  const name = `${t.namespace}/${t.stream}:${t.tag}`;
+  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ''];
+  lines.push(`- Imports from \`${esc(t.source)}\`${t.follows ? ` (follows \`${esc(t.follows)}\`)` : ''}`);
+  if (t.from) lines.push(`- Old: \`${esc(t.from.image)}\` (\`${esc(t.from.dockerImageReference)}\`)`);
+  if (t.to && t.kind !== 'failed')
+    lines.push(`- New: \`${esc(t.to.image)}\` (\`${esc(t.to.dockerImageReference)}\`)`);
+  if (t.kind === 'failed' && t.error)
+    lines.push(`- Import error: ${esc(t.error.reason)}: ${esc(t.error.message)}`);
+  if (t.fromMetadata?.created || t.toMetadata?.created) {
+    lines.push(
+      `- Image created: ${esc(t.fromMetadata?.created ?? '?')} → ${esc(t.toMetadata?.created ?? '?')}`,
+    );
+  }
+  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
+  if (src) lines.push(`- Source: ${link(src)}`);
+  const rf = t.fromMetadata?.revision;
+  const rt = t.toMetadata?.revision;
+  if (rf || rt) {
+    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
+    if (rf && rt && rf === rt) lines.push(`- Revision: \`${esc(rt)}\` (same source revision: a rebuild)`);
+    else
+      lines.push(
+        `- Revision: \`${esc(rf ?? '?')}\` → \`${esc(rt ?? '?')}\`${cmp ? ` ([compare](${cmp}))` : ''}`,
+      );
+  }
+  const platforms = platformRows(t);
+  if (platforms.length > 0) {
+    lines.push('', '| Platform | From | To |', '| --- | --- | --- |', ...platforms);
+  }
+  if (t.kind !== 'failed') lines.push('', `Roll back after merging: \`${cmd} rollback ${esc(name)}\``);
+  lines.push('', '</details>');
+  return lines;
+}
+
+function platformKey(p: PlatformImage): string {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+}
+
+function platformRows(t: TagChange): string[] {
+  const from = new Map((t.from?.platforms ?? []).map((p) => [platformKey(p), p.digest]));
+  const to = new Map(
+    (t.kind === 'failed' ? [] : (t.to?.platforms ?? [])).map((p) => [platformKey(p), p.digest]),
+  );
+  const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
+  return keys.map((k) => {
+    const a = from.get(k);
+    const b = to.get(k);
+    const right = !b ? '**removed**' : a === b ? 'unchanged' : `\`${shortDigest(b)}\``;
+    return `| \`${esc(k)}\` | ${a ? `\`${shortDigest(a)}\`` : '(new platform)'} | ${right} |`;
+  });
+}
+
+function lostPlatforms(t: TagChange): string[] {
+  if (t.kind === 'failed' || !t.from?.platforms?.length || !t.to?.platforms) return [];
+  const now = new Set(t.to.platforms.map(platformKey));
+  return t.from.platforms.map(platformKey).filter((k) => !now.has(k));
+}
+
+function code(short: string): string {
+  return `\`${short}\``;
+}
+
+function githubRepoUrl(source: string): string | null {
+  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
+  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
+}
+
+function isRevision(r: string): boolean {
+  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
+}
+
+function link(url: string): string {
+  return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? url : `\`${esc(url)}\``;
+}
+
+/** Escapes text for a Markdown table cell or inline code. */
+function esc(s: string): string {
+  return s.replace(
+    /[`|<>\r\n]/g,
+    (c) => ({ '`': "'", '|': '\\|', '<': '&lt;', '>': '&gt;', '\r': ' ', '\n': ' ' })[c] ?? c,
+  );
+}
+
+function html(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
