@@ -1,7 +1,8 @@
 // The command table: each command lives in its own file and is listed here once.
 
 import type { Command } from '../command.js';
+import { resolveCommand } from './resolve.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
-export const COMMANDS: Command[] = [validateCommand, verifyCommand];
+export const COMMANDS: Command[] = [resolveCommand, validateCommand, verifyCommand];
