@@ -28,7 +28,7 @@ describe('DeploymentConfig triggers', () => {
       {
         target: 'DeploymentConfig/fe container "web"',
         follows: { namespace: 'apps', stream: 'node', tag: '20' },
-        line: 11,
+        line: 13,
       },
     ]);
   });
