@@ -1,6 +1,7 @@
 // The consumers core: find every value in the repository that follows a stream tag, and plan its rewrite.
 // Pure: files come in as text, the lock comes in as a lookup function, edits and changes go out as data.
 
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { ConsumerChange } from '../plan/changes.js';
 import { annotationConsumers } from './kube.js';
 import { markerConsumers } from './marker.js';
@@ -150,4 +151,9 @@ export function applyConsumerPlan(files: readonly SourceFile[], plan: ConsumerPl
     if (text !== f.text) out.push({ path: f.path, text });
   }
   return out;
+}
+
+/** A consumer problem in the project-wide Diagnostic shape (for `validate` output and Action annotations). */
+export function toDiagnostic(d: ConsumerDiagnostic): Diagnostic {
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: 'error', message: d.message };
 }
