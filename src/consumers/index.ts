@@ -8,7 +8,7 @@ import { markerConsumers } from './marker.js';
 import { listObjects } from './objects.js';
 import { buildConfigConsumers, deploymentConfigConsumers } from './openshift.js';
 import { applyEdits, type TextEdit } from './rewrite.js';
-import { isKubeFileName, scanText } from './scan.js';
+import { isDocumentationFileName, isKubeFileName, scanText } from './scan.js';
 import { type Consumer, type ConsumerDiagnostic, type FindOptions, formatStreamTag } from './types.js';
 
 export type { Consumer, ConsumerDiagnostic, FindOptions, StreamTagRef } from './types.js';
@@ -62,7 +62,7 @@ export function findInFile(file: SourceFile, opts: FindOptions): FindResult {
       }
     }
   }
-  if (scan.marker) {
+  if (scan.marker && !isDocumentationFileName(file.path)) {
     const m = markerConsumers(file.path, file.text, opts);
     consumers.push(...m.consumers);
     errors.push(...m.errors);

@@ -33,3 +33,8 @@ export function isCandidateBytes(bytes: Uint8Array): boolean {
 export function isKubeFileName(path: string): boolean {
   return /\.(?:ya?ml|json)$/i.test(path);
 }
+
+/** Documentation files describe markers rather than carry them; they are never searched for markers. */
+export function isDocumentationFileName(path: string): boolean {
+  return /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?)$/i.test(path);
+}

@@ -26,6 +26,8 @@ export interface WalkOptions {
   candidatesOnly?: boolean;
   /** Parallel reads. */
   concurrency?: number;
+  /** Repository-relative paths (files or directories) to leave out, e.g. from config. */
+  ignore?: (path: string) => boolean;
 }
 
 /** The defaults, in one place. */
@@ -54,6 +56,7 @@ export async function walkRepository(options: WalkOptions): Promise<WalkResult> 
     const subdirs: string[] = [];
     for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
+      if (opts.ignore?.(p)) continue;
       if (e.isDirectory()) {
         if (!skip.has(e.name)) subdirs.push(p);
       } else if (e.isFile()) paths.push(p);

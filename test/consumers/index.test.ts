@@ -122,3 +122,13 @@ describe('applyEdits', () => {
     ).toThrow(expect.objectContaining({ code: 'CONSUMER_EDIT_CONFLICT' }));
   });
 });
+
+describe('documentation files', () => {
+  it('are never searched for markers (a README may show one in a code block)', () => {
+    const text = '```dockerfile\n# imagestream: python:3.12\nFROM python:3.12\n```\n';
+    expect(findConsumers([{ path: 'docs/README.md', text }])).toEqual({ consumers: [], errors: [] });
+    expect(
+      findConsumers([{ path: 'Dockerfile', text: text.split('\n').slice(1, 3).join('\n') }]).consumers,
+    ).toHaveLength(1);
+  });
+});

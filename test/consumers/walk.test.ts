@@ -61,3 +61,14 @@ describe('walkRepository', () => {
     ]);
   });
 });
+
+describe('walkRepository ignore', () => {
+  it('leaves out ignored paths and everything under ignored directories', async () => {
+    const fs = memFs({
+      'a/x.env': 'I=a:1 # imagestream: a:1',
+      'test/golden/y.env': 'I=a:1 # imagestream: a:1',
+    });
+    const r = await walkRepository({ root: '/repo', fs, ignore: (p) => p === 'test/golden' });
+    expect(r.files.map((f) => f.path)).toEqual(['a/x.env']);
+  });
+});
