@@ -1,8 +1,10 @@
 // The command table: each command lives in its own file and is listed here once.
 
 import type { Command } from '../command.js';
+import { describeCommand } from './describe.js';
+import { getCommand } from './get.js';
 import { resolveCommand } from './resolve.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
-export const COMMANDS: Command[] = [resolveCommand, validateCommand, verifyCommand];
+export const COMMANDS: Command[] = [describeCommand, getCommand, resolveCommand, validateCommand, verifyCommand];

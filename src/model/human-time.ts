@@ -1,0 +1,27 @@
+// Ages as `oc` prints them ("14 seconds", "About an hour", "3 days"), from a fixed clock.
+
+/** docker/go-units HumanDuration: what `oc describe` and `oc get is` print before "ago". */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 1) return 'Less than a second';
+  if (seconds === 1) return '1 second';
+  if (seconds < 60) return `${seconds} seconds`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes === 1) return 'About a minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours === 1) return 'About an hour';
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
+/** `humanDuration(now - then) + " ago"`, or undefined for a missing/invalid time. */
+export function ago(now: Date, then: string | undefined | null): string | undefined {
+  if (!then) return undefined;
+  const t = Date.parse(then);
+  if (Number.isNaN(t)) return undefined;
+  return `${humanDuration(Math.max(0, now.getTime() - t))} ago`;
+}
