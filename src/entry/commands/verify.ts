@@ -67,11 +67,12 @@ export const verifyCommand: Command = {
         );
       for (const f of findings) io.stdout(`${formatFinding(f)}\n`);
       const n = found.consumers.length;
-      io.stderr(
-        ok
-          ? `verify: ${n} consumer${n === 1 ? '' : 's'} at their locked digests\n`
-          : `verify: ${findings.length} of ${n} consumer${n === 1 ? '' : 's'} not at the locked digest, ${errors.length} invalid trigger/marker/lock${errors.length === 1 ? '' : 's'}\n`,
-      );
+      const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+      const problems = [
+        findings.length > 0 ? `${findings.length} of ${plural(n, 'consumer')} not at the locked digest` : '',
+        errors.length > 0 ? `${plural(errors.length, 'invalid trigger, marker or lock')}` : '',
+      ].filter(Boolean);
+      io.stderr(`verify: ${ok ? `${plural(n, 'consumer')} at their locked digests` : problems.join(', ')}\n`);
     }
     return ok ? EXIT.OK : EXIT.FAILURE;
   },
