@@ -45,6 +45,8 @@ function kindMessage(kind: unknown, inList: boolean): string {
   return `unknown kind ${JSON.stringify(s)}: expected ${expected}${near ? ` (did you mean ${near}?)` : ''}`;
 }
 
+const EXTENSION_HINT = 'put your own data in annotations prefixed "imagestreams.dev/"';
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -102,7 +104,7 @@ export function parseDeclarations(
     base: (string | number)[],
   ) => {
     if (!validateStream(value)) {
-      for (const pr of schemaProblems(validateStream.errors, base))
+      for (const pr of schemaProblems(validateStream.errors, base, EXTENSION_HINT))
         report(doc, pr.path, 'SCHEMA', pr.message, pr.atKey);
       return;
     }

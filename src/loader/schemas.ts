@@ -31,6 +31,8 @@ function instance(): Ajv {
   if (!ajv) {
     ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     ajv.addKeyword({ keyword: 'x-fix', schemaType: 'string' });
+    // x-redact: never quote the value in a message (it may be a secret pasted in the wrong place).
+    ajv.addKeyword({ keyword: 'x-redact', schemaType: 'boolean' });
     const addFormats = addFormatsModule as unknown as (a: Ajv, f: string[]) => void;
     addFormats(ajv, ['date-time']);
     for (const name of ['imagestream', 'config', 'lock'] as const) ajv.addSchema(readSchema(name));
@@ -96,7 +98,7 @@ function describeTypes(t: unknown): string {
   return list.map((x) => words[x] ?? x).join(' or ');
 }
 
-function problem(e: ErrorObject, base: (string | number)[]): SchemaProblem | undefined {
+function problem(e: ErrorObject, base: (string | number)[], hint?: string): SchemaProblem | undefined {
   const path = [...base, ...splitPointer(e.instancePath)];
   const where = dottedPath(path);
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
@@ -109,11 +111,9 @@ function problem(e: ErrorObject, base: (string | number)[]): SchemaProblem | und
       return {
         path: [...path, prop],
         atKey: true,
-        message: `unknown field "${prop}"${where === '(document)' ? '' : ` in ${where}`}: expected one of ${allowed.join(', ')}${
-          where.startsWith('metadata') || where === '(document)' || where === 'spec'
-            ? ''
-            : ' (put your own data in annotations prefixed "imagestreams.dev/")'
-        }`,
+        message: `unknown field "${prop}"${where === '(document)' ? '' : ` in ${where}`}: ${
+          fix ?? `expected one of ${allowed.join(', ')}`
+        }${hint && !where.startsWith('metadata') && where !== '(document)' && where !== 'spec' ? `; ${hint}` : ''}`,
       };
     }
     case 'required': {
@@ -154,7 +154,7 @@ function problem(e: ErrorObject, base: (string | number)[]): SchemaProblem | und
       return {
         path,
         atKey: false,
-        message: `${label} ${JSON.stringify(e.data)} is invalid: ${fix ?? `must match ${(e.params as { pattern: string }).pattern}`}`,
+        message: `${label} ${parent['x-redact'] ? '(value not shown)' : JSON.stringify(e.data)} is invalid: ${fix ?? `must match ${(e.params as { pattern: string }).pattern}`}`,
       };
     case 'minLength':
       return { path, atKey: false, message: `${label} must not be empty` };
@@ -177,11 +177,13 @@ function problem(e: ErrorObject, base: (string | number)[]): SchemaProblem | und
 export function schemaProblems(
   errors: readonly ErrorObject[] | null | undefined,
   base: (string | number)[] = [],
+  /** Appended to "unknown field" messages (declarations: where extensions belong). */
+  hint?: string,
 ): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
-    const p = problem(e, base);
+    const p = problem(e, base, hint);
     if (!p) continue;
     const k = `${p.path.join('/')}|${p.message}`;
     if (seen.has(k)) continue;
