@@ -1,6 +1,8 @@
 // Read the lock files consumers need and turn them into the PullSpecLookup the planner and verify take.
-// A thin adapter: the lock format is src/model/lock.ts; pinning rules are src/plan/pull-spec.ts.
+// A thin adapter: reading is src/loader/lock-file.ts, pinning rules are src/plan/pull-spec.ts.
 
+import { lockPath, readLock } from '../loader/lock-file.js';
+import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { pullSpecFor } from '../plan/pull-spec.js';
 import type { StreamLike } from '../policy/tag-spec.js';
@@ -18,12 +20,7 @@ export interface LockLocation {
   lockDir: string;
 }
 
-/** Repository-relative path of a stream's lock file. */
-export function lockPath(lockDir: string, namespace: string, stream: string): string {
-  return `${lockDir}/${namespace}/${stream}.json`;
-}
-
-/** Read the locks of the given streams (missing files are simply absent; unreadable ones are diagnostics). */
+/** Read (and schema-check) the locks of the given streams; missing files are absent, bad ones are diagnostics. */
 export async function readLocks(
   fs: LockReadFs,
   where: LockLocation,
@@ -35,31 +32,12 @@ export async function readLocks(
   await Promise.all(
     keys.map(async (key) => {
       const [ns, name] = key.split('/') as [string, string];
-      const rel = lockPath(where.lockDir, ns, name);
-      let bytes: Uint8Array;
       try {
-        bytes = await fs.readFile(`${where.root}/${rel}`);
+        const lock = await readLock(fs, where.root, where, ns, name);
+        if (lock) locks.set(key, lock);
       } catch (e) {
-        if ((e as { code?: string }).code === 'ENOENT') return;
-        errors.push({
-          code: 'LOCK_UNREADABLE',
-          file: rel,
-          line: 1,
-          message: `cannot read ${rel}: ${(e as Error).message}`,
-        });
-        return;
-      }
-      try {
-        const lock = JSON.parse(Buffer.from(bytes).toString('utf8')) as StreamLock;
-        if (!Array.isArray(lock?.status?.tags)) throw new Error('status.tags is missing');
-        locks.set(key, lock);
-      } catch (e) {
-        errors.push({
-          code: 'LOCK_INVALID',
-          file: rel,
-          line: 1,
-          message: `${rel} is not a lock file (${(e as Error).message}); restore it from git or run imagestreams reconcile`,
-        });
+        if (!(e instanceof ImagestreamsError)) throw e;
+        errors.push({ code: e.code, file: lockPath(where, ns, name), line: 1, message: e.message });
       }
     }),
   );

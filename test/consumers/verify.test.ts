@@ -76,6 +76,10 @@ function repo(files: Record<string, string>): string {
 }
 
 async function verify(root: string, ...args: string[]) {
+  return verifyWith({}, root, ...args);
+}
+
+async function verifyWith(env: Record<string, string>, root: string, ...args: string[]) {
   let out = '';
   let err = '';
   const io: CommandIO = {
@@ -85,7 +89,7 @@ async function verify(root: string, ...args: string[]) {
     stderr: (t) => {
       err += t;
     },
-    env: {},
+    env,
     cwd: root,
     now: () => new Date('2024-06-01T00:00:00Z'),
     isTTY: false,
@@ -161,5 +165,30 @@ describe('imagestreams verify', () => {
 
   it('refuses positional arguments with exit 2', async () => {
     expect((await verify(repo({}), 'extra')).code).toBe(2);
+  });
+});
+
+describe('imagestreams verify in GitHub Actions and with bad input', () => {
+  it('annotates the drifted line inside GitHub Actions', async () => {
+    const root = repo({ Dockerfile: '# imagestream: redis:7\nFROM redis:7\n' });
+    const r = await verifyWith({ GITHUB_ACTIONS: 'true' }, root);
+    expect(r.out).toContain(
+      '::error file=Dockerfile,line=2,col=1,title=imagestreams CONSUMER_DRIFT::FROM stage 0 is at redis:7',
+    );
+    expect(r.code).toBe(1);
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    expect((await verify(repo({}), '--bogus')).code).toBe(2);
+  });
+
+  it('reports a lock file that is not a lock, naming the file', async () => {
+    const r = await verify(repo({ 'imagestreams.lock/default/redis.json': '{"kind": "nope"}' }));
+    expect(r.out).toContain('imagestreams.lock/default/redis.json');
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 2 when --config names a missing file', async () => {
+    expect((await verify(repo({}), '--config', 'missing.yaml')).code).toBe(2);
   });
 });

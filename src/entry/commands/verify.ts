@@ -2,38 +2,58 @@
 
 import * as nodeFs from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { findConsumers } from '../../consumers/index.js';
+import { findConsumers, toDiagnostic } from '../../consumers/index.js';
 import { lockLookup, readLocks } from '../../consumers/lock-lookup.js';
-import { formatFinding, verifyConsumers } from '../../consumers/verify.js';
+import { formatFinding, type VerifyFinding, verifyConsumers } from '../../consumers/verify.js';
 import { walkRepository } from '../../consumers/walk.js';
-import { loadProject } from '../../loader/load.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
 import type { StreamLike } from '../../policy/tag-spec.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
+import {
+  actionsAnnotation,
+  isUsageDiagnostic,
+  loadFromArgs,
+  PROJECT_OPTIONS,
+  PROJECT_OPTIONS_HELP,
+  plural,
+  printDiagnostics,
+} from './project.js';
 
-const HELP = `Usage: imagestreams verify [--json] [--config FILE]
+const HELP = `Usage: imagestreams verify [options]
 
 Check every consumer in the repository (workloads with the image.openshift.io/triggers annotation,
 DeploymentConfig and opted-in BuildConfig triggers, "# imagestream:" markers) against the lock: each must be
-at the pull spec its stream tag is locked to. Meant as a required check on pull requests.
+at the pull spec its stream tag is locked to. Meant as a required check on pull requests. See docs/triggers.md.
 
 Options:
-  --json          print {ok, consumers, findings, errors} as JSON
-  --config FILE   config file (default: .imagestreams.yaml at the repository root, when present)
+${PROJECT_OPTIONS_HELP}
 
-Output (one line per problem):
+Output (one line per problem; inside GitHub Actions also an annotation on the line):
   deploy/web.yaml:19: Deployment/web container "web" is at python:3.12, lock says quay.io/…@sha256:… (run imagestreams reconcile)
 
 Exit codes: 0 every consumer is at its locked digest; 1 a consumer differs, follows an unlocked tag, or a
-trigger/marker is malformed; 2 bad usage.
+trigger, marker or lock file is malformed; 2 bad usage (unknown option, --config file not found).
 `;
+
+function findingDiagnostic(f: VerifyFinding): Diagnostic {
+  const message = formatFinding(f).slice(`${f.file}:${f.line}: `.length);
+  return {
+    file: f.file,
+    line: f.line,
+    column: 1,
+    code: `CONSUMER_${f.status.toUpperCase()}`,
+    severity: 'error',
+    message,
+  };
+}
 
 /** The verify command (see HELP). */
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'fail when a consumer (workload, Dockerfile, compose file…) is not at its locked digest',
   help: HELP,
-  options: { json: { type: 'boolean' }, config: { type: 'string' } },
+  options: PROJECT_OPTIONS,
   async run(args, io) {
     if (args.positionals.length > 0) {
       io.stderr(
@@ -42,8 +62,12 @@ export const verifyCommand: Command = {
       return EXIT.USAGE;
     }
     const root = resolve(io.cwd);
-    const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
-    const project = await loadProject({ cwd: root, ...(configPath !== undefined ? { configPath } : {}) });
+    const project = await loadFromArgs(args, io);
+    const usage = project.diagnostics.filter(isUsageDiagnostic);
+    if (usage.length > 0) {
+      printDiagnostics(usage, io, io.stderr);
+      return EXIT.USAGE;
+    }
     const { config } = project;
     const walked = await walkRepository({ root, fs: nodeFs });
     const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
@@ -60,20 +84,22 @@ export const verifyCommand: Command = {
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
       io.stdout(`${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors }, null, 2)}\n`);
-    } else {
-      for (const e of errors)
-        io.stdout(
-          `${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}\n`,
-        );
-      for (const f of findings) io.stdout(`${formatFinding(f)}\n`);
-      const n = found.consumers.length;
-      const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
-      const problems = [
-        findings.length > 0 ? `${findings.length} of ${plural(n, 'consumer')} not at the locked digest` : '',
-        errors.length > 0 ? `${plural(errors.length, 'invalid trigger, marker or lock')}` : '',
-      ].filter(Boolean);
-      io.stderr(`verify: ${ok ? `${plural(n, 'consumer')} at their locked digests` : problems.join(', ')}\n`);
+      return ok ? EXIT.OK : EXIT.FAILURE;
     }
+    for (const e of errors) {
+      io.stdout(`${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(toDiagnostic(e)));
+    }
+    for (const f of findings) {
+      io.stdout(`${formatFinding(f)}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(findingDiagnostic(f)));
+    }
+    const n = found.consumers.length;
+    const problems = [
+      findings.length > 0 ? `${findings.length} of ${plural(n, 'consumer')} not at the locked digest` : '',
+      errors.length > 0 ? plural(errors.length, 'invalid trigger, marker or lock') : '',
+    ].filter(Boolean);
+    io.stderr(`verify: ${ok ? `${plural(n, 'consumer')} at their locked digests` : problems.join(', ')}\n`);
     return ok ? EXIT.OK : EXIT.FAILURE;
   },
 };
