@@ -109,14 +109,27 @@ export async function pushRef(opts: PushRefOptions): Promise<PushResult> {
   return { branch: opts.branch, oid, previous: advertised, uploadedBytes: counted.bytes() };
 }
 
+/**
+ * receive-pack's words when the ref changed between its advertisement and our update (the server-side half
+ * of the lease): git prints these and gives no structured code.
+ */
+const REF_MOVED_TEXT = /cannot lock ref|stale info|but expected|reference already exists|failed to lock/i;
+
 function refused(branch: string, access: RemoteAccess, why: string): ImagestreamsError {
   const text = redact(why.replace(/\s+/g, ' ').trim(), [access.token]);
+  if (REF_MOVED_TEXT.test(text)) {
+    return new ImagestreamsError(
+      'GIT_LEASE_FAILED',
+      `The remote branch "${branch}" changed while this push was under way; nothing was pushed.`,
+      { data: { branch, reason: text }, permanent: false },
+    );
+  }
   const workflows = /workflow/i.test(text);
   return new ImagestreamsError(
     'GIT_PUSH_REFUSED',
     `The remote refused the push to "${branch}": ${text || 'no reason given'}` +
       (workflows ? ' (changing .github/workflows needs a token with "workflows: write").' : ''),
-    { data: { branch, reason: text }, permanent: !/stale info|failed to lock|cannot lock/i.test(text) },
+    { data: { branch, reason: text }, permanent: true },
   );
 }
 

@@ -1,0 +1,480 @@
+// Publishing: takes the files the reconciler wrote, grouped, with their changes, and either commits them on the
+// current branch (mode `commit`), proposes them as one branch + PR per group (mode `pull-request`), or does
+// nothing (mode `none`). Every dependency (fs, http, octokit, logger, clock) is passed in; nothing reads env.
+
+import git, { type HttpClient, type ReadCommitResult } from 'isomorphic-git';
+import type { Logger } from './entry/logger.js';
+import { buildTree, commitFiles, type GitIdentity, readWorkFiles, treeOf } from './git/commit.js';
+import { pushRef } from './git/push.js';
+import { redact } from './git/redact.js';
+import { fetchBranch, listRemoteBranches, type RemoteAccess, writeRemoteHead } from './git/remote.js';
+import { type GitFs, type GitRepo, openRepo } from './git/repo.js';
+import type { GitHubClient } from './github/client.js';
+import {
+  closePullRequest,
+  commentOnPullRequest,
+  type PullsContext,
+  upsertPullRequest,
+} from './github/pulls.js';
+import { ImagestreamsError } from './model/errors.js';
+import type { ConsumerChange, StreamChange } from './plan/changes.js';
+import { hasGroupTrailer, renderCommitMessage, renderSubject } from './plan/commit-message.js';
+import { renderPullRequestBody } from './plan/pr-body.js';
+
+/** How changes leave the working tree. */
+export type PublishMode = 'commit' | 'pull-request' | 'none';
+
+/** PR decorations, from config or stream annotations (group values override the run's defaults). */
+export interface PullRequestExtras {
+  labels?: string[];
+  reviewers?: string[];
+  teamReviewers?: string[];
+  assignees?: string[];
+  draft?: boolean;
+  autoMerge?: false | 'MERGE' | 'SQUASH' | 'REBASE';
+}
+
+/** One unit of publishing: one branch and PR in pull-request mode. */
+export interface PublishGroup {
+  /** Stable identity, e.g. `default/python` or a config group name; written as the commit trailer. */
+  key: string;
+  /** Branch for pull-request mode, e.g. `imagestreams/default/python`. */
+  branch: string;
+  /**
+   * Every file the group owns (its lock files and the consumer files that follow it), repository-relative,
+   * as written in the work tree. Pass groups with no changes too: that is how a revert closes its PR.
+   */
+  files: string[];
+  changes: StreamChange[];
+  consumers: ConsumerChange[];
+  pr?: PullRequestExtras;
+}
+
+export interface PublishOptions {
+  mode: PublishMode;
+  fs: GitFs;
+  dir: string;
+  git: {
+    /** Remote URL (default: the checkout's `origin`). */
+    url?: string;
+    token?: string;
+    http: HttpClient;
+  };
+  /** Needed for pull-request mode. */
+  github?: { octokit: GitHubClient; owner: string; repo: string };
+  groups: PublishGroup[];
+  /** Base branch of PRs (default: the remote's default branch, else the checked-out branch). */
+  base?: string;
+  author: GitIdentity;
+  committer?: GitIdentity;
+  pr?: PullRequestExtras;
+  /** Commit message template (see renderCommitMessage). */
+  messageTemplate?: string;
+  logger: Logger;
+  dryRun?: boolean;
+  /** The run is a pull request from a fork: publishing is reported, not attempted. */
+  fork?: boolean;
+  /** Attempts per group when the remote moves underneath (default 3). */
+  maxAttempts?: number;
+  /** Clock for commit timestamps (default: now). */
+  now?: () => Date;
+  /** Waits used by the PR layer's short retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to one group. */
+export type GroupStatus =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'closed'
+  | 'pushed'
+  | 'nothing'
+  | 'skipped'
+  | 'failed'
+  | 'planned';
+
+export interface GroupResult {
+  key: string;
+  status: GroupStatus;
+  branch?: string;
+  commit?: string;
+  pullRequest?: { number: number; url: string };
+  /** Why a group was skipped, failed, or closed. */
+  reason?: string;
+  error?: { code: string; message: string };
+  pushed?: boolean;
+  uploadedBytes?: number;
+  attempts?: number;
+}
+
+/** The structured result of publishing; rendered by the entry points. */
+export interface PublishResult {
+  mode: PublishMode;
+  /** Set when publishing was not attempted at all (no credentials, fork, mode none…). */
+  skipped?: { code: string; reason: string };
+  groups: GroupResult[];
+}
+
+/** Marker of the comment left on a PR whose branch someone else pushed to. */
+export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
+
+const RETRYABLE = new Set(['GIT_LEASE_FAILED', 'GIT_PUSH_REJECTED']);
+
+/** Publishes the groups according to `mode`; failures of one group do not stop the others. */
+export async function publish(opts: PublishOptions): Promise<PublishResult> {
+  const { logger } = opts;
+  const skip = (code: string, reason: string): PublishResult => {
+    logger.info(`publishing skipped: ${reason}`);
+    return { mode: opts.mode, skipped: { code, reason }, groups: [] };
+  };
+  if (opts.mode === 'none')
+    return skip('MODE_NONE', 'publish mode is "none"; the working tree has the changes');
+  if (opts.fork) {
+    return skip(
+      'FORK',
+      'this run is a pull request from a fork, which gets no credentials; nothing was pushed',
+    );
+  }
+  if (!opts.dryRun && !opts.git.token) {
+    return skip(
+      'NO_CREDENTIALS',
+      'no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)',
+    );
+  }
+  if (opts.mode === 'pull-request' && !opts.github && !opts.dryRun) {
+    return skip('NO_GITHUB', 'pull-request mode needs the GitHub API (owner/repo and a token)');
+  }
+
+  const repo = await openRepo({ fs: opts.fs, dir: opts.dir });
+  const url = opts.git.url ?? repo.remoteUrl;
+  if (!url) return skip('NO_REMOTE', `${opts.dir} has no "origin" remote and no URL was given`);
+  const access: RemoteAccess = {
+    url,
+    http: opts.git.http,
+    ...(opts.git.token ? { token: opts.git.token } : {}),
+  };
+  const secrets = [opts.git.token];
+
+  if (opts.dryRun) return plan(opts, repo);
+  if (opts.mode === 'commit') return publishCommit(opts, repo, access, secrets);
+  return publishPullRequests(opts, repo, access, secrets);
+}
+
+/** Dry run: no network; says per group whether there is anything to publish against HEAD. */
+async function plan(opts: PublishOptions, repo: GitRepo): Promise<PublishResult> {
+  const headTree = repo.head ? await treeOf(repo, repo.head) : null;
+  const groups: GroupResult[] = [];
+  for (const g of opts.groups) {
+    const tree = await buildTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      base: headTree,
+      files: await readWorkFiles(repo, g.files),
+    });
+    groups.push({
+      key: g.key,
+      status: tree === headTree ? 'nothing' : 'planned',
+      ...(opts.mode === 'pull-request' ? { branch: g.branch } : {}),
+    });
+  }
+  return { mode: opts.mode, groups };
+}
+
+async function publishCommit(
+  opts: PublishOptions,
+  repo: GitRepo,
+  access: RemoteAccess,
+  secrets: Array<string | undefined>,
+): Promise<PublishResult> {
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      'GIT_DETACHED_HEAD',
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). ` +
+        'Use publish mode "pull-request", or check out the branch (actions/checkout with `ref:`).',
+      { data: { dir: opts.dir } },
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
+  });
+  const all = (r: Omit<GroupResult, 'key'>): PublishResult => ({
+    mode: 'commit',
+    groups: opts.groups.map((g) => ({ key: g.key, ...r })),
+  });
+  let parent = repo.head;
+  const max = opts.maxAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const remote = await listRemoteBranches(access);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        // The branch moved on the remote since the checkout: rebuild our files on top of its tip.
+        if (!(await hasCommit(repo, remoteTip))) await fetchBranch(repo, access, branch);
+        parent = remoteTip;
+      }
+      const c = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true,
+      });
+      if (!c.changed) return all({ status: 'nothing', attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip,
+      });
+      opts.logger.info(`pushed ${c.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: 'pushed',
+        branch,
+        commit: c.oid!,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt,
+      });
+    } catch (e) {
+      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
+        opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+        continue;
+      }
+      return all({ status: 'failed', branch, error: errorInfo(e, secrets), attempts: attempt });
+    }
+  }
+}
+
+async function publishPullRequests(
+  opts: PublishOptions,
+  repo: GitRepo,
+  access: RemoteAccess,
+  secrets: Array<string | undefined>,
+): Promise<PublishResult> {
+  const gh = opts.github!;
+  const pulls: PullsContext = {
+    octokit: gh.octokit,
+    logger: opts.logger,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  };
+  const remote = await listRemoteBranches(access);
+  const base = opts.base ?? remote.defaultBranch ?? repo.branch;
+  if (!base) {
+    throw new ImagestreamsError('GIT_NO_BASE', 'Cannot tell the base branch of pull requests; pass `base`.', {
+      data: { dir: opts.dir },
+    });
+  }
+  const state = { remote, baseTip: '', baseTree: '' };
+  const refreshBase = async () => {
+    const tip = state.remote.branches.get(base);
+    if (!tip) {
+      throw new ImagestreamsError('GIT_NO_BASE', `The base branch "${base}" does not exist on the remote.`, {
+        data: { base },
+      });
+    }
+    if (!(await hasCommit(repo, tip))) await fetchBranch(repo, access, base);
+    state.baseTip = tip;
+    state.baseTree = await treeOf(repo, tip);
+  };
+  await refreshBase();
+  // Without origin/HEAD a new branch would upload the whole tree (isomorphic-git's thin-pack base).
+  await writeRemoteHead(repo, base);
+
+  const results: GroupResult[] = [];
+  for (const g of opts.groups) {
+    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
+    const max = opts.maxAttempts ?? 3;
+    const contents = await readWorkFiles(repo, g.files);
+    let result: GroupResult | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await publishGroup(opts, repo, access, pulls, g, target, state, contents, attempt);
+      } catch (e) {
+        if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
+          opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+          state.remote = await listRemoteBranches(access);
+          await refreshBase();
+          continue;
+        }
+        result = {
+          key: g.key,
+          branch: g.branch,
+          status: 'failed',
+          error: errorInfo(e, secrets),
+          attempts: attempt,
+        };
+        opts.logger.error(`publishing ${g.key} failed: ${result.error!.message}`);
+      }
+    }
+    results.push(result);
+  }
+  return { mode: 'pull-request', groups: results };
+}
+
+async function publishGroup(
+  opts: PublishOptions,
+  repo: GitRepo,
+  access: RemoteAccess,
+  pulls: PullsContext,
+  g: PublishGroup,
+  target: { owner: string; repo: string; head: string; base: string },
+  state: { remote: { branches: Map<string, string> }; baseTip: string; baseTree: string },
+  contents: Awaited<ReturnType<typeof readWorkFiles>>,
+  attempt: number,
+): Promise<GroupResult> {
+  const branchTip = state.remote.branches.get(g.branch) ?? null;
+  const tree = await buildTree({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    base: state.baseTree,
+    files: contents,
+    repo,
+  });
+
+  let branchTree: string | null = null;
+  if (branchTip) {
+    if (!(await hasCommit(repo, branchTip))) await fetchBranch(repo, access, g.branch);
+    const commit = await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: branchTip });
+    const foreign = foreignAuthor(commit, opts, g.key);
+    if (foreign) {
+      const reason =
+        `branch "${g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. ` +
+        'Merge or close its pull request, or delete the branch, to let imagestreams manage it again.';
+      opts.logger.warn(reason);
+      await commentOnPullRequest(
+        pulls,
+        target,
+        `imagestreams left this branch alone: ${reason}`,
+        LEFT_ALONE_MARKER,
+      );
+      return { key: g.key, branch: g.branch, status: 'skipped', reason, attempts: attempt };
+    }
+    branchTree = commit.commit.tree;
+  }
+
+  if (tree === state.baseTree) {
+    // Nothing to propose: upstream is back at what the base already has.
+    if (!branchTip) return { key: g.key, branch: g.branch, status: 'nothing', attempts: attempt };
+    const closed = await closePullRequest(
+      pulls,
+      target,
+      `Closing: the images are back at the digests \`${target.base}\` already locks, so there is nothing to merge.`,
+    );
+    await pushRef({ repo, access, localRef: '', branch: g.branch, expected: branchTip, delete: true });
+    opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+    return {
+      key: g.key,
+      branch: g.branch,
+      status: 'closed',
+      reason: 'upstream returned to what the base branch already has',
+      ...(closed ? { pullRequest: { number: closed.number, url: closed.url } } : {}),
+      attempts: attempt,
+    };
+  }
+
+  let commit = branchTip ?? undefined;
+  let pushed = false;
+  let uploadedBytes = 0;
+  if (tree !== branchTree) {
+    const message = renderCommitMessage(g.changes, g.consumers, {
+      group: g.key,
+      ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
+    });
+    commit = await git.writeCommit({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      commit: {
+        message,
+        tree,
+        parent: [state.baseTip],
+        author: identity(stamp(opts.author, opts.now)),
+        committer: identity(stamp(opts.committer ?? opts.author, opts.now)),
+      },
+    });
+    const localRef = `refs/imagestreams/${g.branch}`;
+    await git.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: localRef, value: commit, force: true });
+    const p = await pushRef({ repo, access, localRef, branch: g.branch, expected: branchTip });
+    pushed = true;
+    uploadedBytes = p.uploadedBytes;
+    opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: uploadedBytes });
+  }
+
+  const extras = { ...opts.pr, ...g.pr };
+  const pr = await upsertPullRequest(pulls, {
+    ...target,
+    title: renderSubject(g.changes),
+    body: renderPullRequestBody(g.changes, g.consumers, { marker: `<!-- imagestreams:group=${g.key} -->` }),
+    ...(extras.labels ? { labels: extras.labels } : {}),
+    ...(extras.reviewers ? { reviewers: extras.reviewers } : {}),
+    ...(extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {}),
+    ...(extras.assignees ? { assignees: extras.assignees } : {}),
+    ...(extras.draft !== undefined ? { draft: extras.draft } : {}),
+    ...(extras.autoMerge ? { autoMerge: extras.autoMerge } : {}),
+  });
+  const status: GroupStatus =
+    pr.operation === 'created' ? 'created' : pushed || pr.operation === 'updated' ? 'updated' : 'unchanged';
+  return {
+    key: g.key,
+    branch: g.branch,
+    status,
+    ...(commit ? { commit } : {}),
+    pullRequest: { number: pr.number, url: pr.url },
+    pushed,
+    uploadedBytes,
+    attempts: attempt,
+  };
+}
+
+/** Describes the commit's author when it is not this bot's commit for `key`, else null. */
+function foreignAuthor(c: ReadCommitResult, opts: PublishOptions, key: string): string | null {
+  const committer = opts.committer ?? opts.author;
+  const ok =
+    c.commit.author.email === opts.author.email &&
+    c.commit.committer.email === committer.email &&
+    c.commit.parent.length === 1 &&
+    hasGroupTrailer(c.commit.message, key);
+  return ok ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
+}
+
+async function hasCommit(repo: GitRepo, oid: string): Promise<boolean> {
+  try {
+    await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stamp(id: GitIdentity, now?: () => Date): GitIdentity {
+  if (id.timestamp !== undefined || !now) return id;
+  return { ...id, timestamp: Math.floor(now().getTime() / 1000) };
+}
+
+function identity(id: GitIdentity) {
+  return {
+    name: id.name,
+    email: id.email,
+    timestamp: id.timestamp ?? Math.floor(Date.now() / 1000),
+    timezoneOffset: id.timezoneOffset ?? 0,
+  };
+}
+
+function errorInfo(e: unknown, secrets: Array<string | undefined>): { code: string; message: string } {
+  const code = e instanceof ImagestreamsError ? e.code : 'PUBLISH_FAILED';
+  return { code, message: redact(String((e as Error)?.message ?? e), secrets) };
+}
+
+/** Parses the config's `author: "Name <email>"`; null when it is not in that form. */
+export function parseAuthor(text: string): GitIdentity | null {
+  const m = /^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+  return m ? { name: m[1]!, email: m[2]! } : null;
+}
