@@ -3,8 +3,16 @@
 import type { Command } from '../command.js';
 import { describeCommand } from './describe.js';
 import { getCommand } from './get.js';
+import { reconcileCommand } from './reconcile.js';
 import { resolveCommand } from './resolve.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
-export const COMMANDS: Command[] = [describeCommand, getCommand, resolveCommand, validateCommand, verifyCommand];
+export const COMMANDS: Command[] = [
+  describeCommand,
+  getCommand,
+  reconcileCommand,
+  resolveCommand,
+  validateCommand,
+  verifyCommand,
+];

@@ -1,0 +1,165 @@
+// `imagestreams reconcile`: import what is due, write the locks that changed, update consumers, report.
+
+import { formatDiagnostic } from '../../model/diagnostic.js';
+import type { StreamChange } from '../../plan/changes.js';
+import type { Command, ParsedArgs } from '../command.js';
+import { type CommandIO, EXIT } from '../io.js';
+import { progressReporter } from '../progress.js';
+import { type RunReconcileResult, runReconcile } from '../run-reconcile.js';
+import {
+  actionsAnnotation,
+  isUsageDiagnostic,
+  PROJECT_OPTIONS,
+  PROJECT_OPTIONS_HELP,
+  plural,
+} from './project.js';
+
+const HELP = `Usage: imagestreams reconcile [options]
+
+Import every tag that is due, write the lock files whose content changed, and rewrite the consumers
+(workloads with image triggers, Dockerfiles and other files with "# imagestream:" markers) that follow
+a tag that moved. A tag is due when it is new, its spec changed (from, import policy, generation),
+it is scheduled (importPolicy.scheduled), or it is forced (imagestreams import). A tag that is none
+of these keeps its digest even when upstream moved. Followers (ImageStreamTag) and pins
+(ImageStreamImage) settle in the same run, however long the chain.
+
+Options:
+      --dry-run       Resolve and print the plan; write nothing
+  -s, --stream NAME   Only this stream ([namespace/]name); repeatable
+      --metadata      Read creation time and labels of new images (for PR bodies)
+${PROJECT_OPTIONS_HELP}
+
+Exit codes:
+  0  every due tag resolved (the lock may or may not have changed)
+  1  at least one import failed; the last good digest is kept and the other tags are still written
+  2  bad usage, invalid declarations or an unreadable lock: nothing was written
+
+Examples:
+  imagestreams reconcile --dry-run
+  imagestreams reconcile --stream python --json
+`;
+
+function shortDigest(d: string | undefined): string {
+  return d ? d.replace(/^sha256:/, '').slice(0, 12) : '-';
+}
+
+/** Text lines for the changes of a run: one per tag. */
+export function renderChanges(changes: StreamChange[]): string[] {
+  const lines: string[] = [];
+  for (const sc of changes) {
+    for (const t of sc.tags) {
+      const name = `${sc.namespace}/${sc.stream}:${t.tag}`;
+      if (t.kind === 'failed')
+        lines.push(`  ✗ ${name}  import failed: ${t.error?.reason}: ${t.error?.message}`);
+      else if (t.kind === 'new') lines.push(`  + ${name}  ${t.to?.dockerImageReference}`);
+      else {
+        const verb = t.kind === 'rollback' ? 'rolled back' : 'moved';
+        lines.push(
+          `  ~ ${name}  ${verb} ${shortDigest(t.from?.image)} → ${shortDigest(t.to?.image)}  ${t.to?.dockerImageReference}`,
+        );
+      }
+    }
+  }
+  return lines;
+}
+
+/** The JSON form of a run (also the Action's `result` output). */
+export function reconcileJson(r: RunReconcileResult) {
+  return {
+    status: r.status,
+    dryRun: r.result?.dryRun ?? false,
+    imports: (r.result?.imports ?? []).map((i) => ({
+      key: i.key,
+      from: i.from,
+      reason: i.reason,
+      ok: i.result.ok,
+      ...(i.result.ok
+        ? { image: i.result.item.image, dockerImageReference: i.result.item.dockerImageReference }
+        : {
+            error: { reason: i.result.reason, message: i.result.message },
+            skipped: Boolean(i.result.skipped),
+          }),
+    })),
+    changes: r.result?.changes ?? [],
+    consumers: r.consumers?.changes ?? [],
+    unresolvedConsumers: r.consumers?.unresolved ?? [],
+    written: r.written,
+    skipped: r.report?.skipped ?? [],
+    rateLimited: r.report?.rateLimited ?? [],
+    requests: r.requests ?? 0,
+    diagnostics: r.diagnostics,
+  };
+}
+
+function streamsOf(args: ParsedArgs): Set<string> | undefined {
+  const v = args.values.stream;
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  return list.length ? new Set(list.map(String)) : undefined;
+}
+
+/** Print a finished run as text; returns the exit code. */
+export function printRun(r: RunReconcileResult, io: CommandIO, json: boolean): number {
+  if (r.status === 'invalid') {
+    if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
+    else {
+      for (const d of r.diagnostics) {
+        io.stderr(`${formatDiagnostic(d)}\n`);
+        if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
+      }
+      io.stderr('reconcile: nothing was written; fix the errors above\n');
+    }
+    return EXIT.USAGE;
+  }
+  const res = r.result!;
+  if (json) {
+    io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
+  } else {
+    const lines = renderChanges(res.changes);
+    for (const c of r.consumers?.changes ?? []) lines.push(`  ↳ ${c.file}:${c.line}  ${c.target}  → ${c.to}`);
+    for (const u of r.consumers?.unresolved ?? []) {
+      lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);
+    }
+    if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
+    const verb = res.dryRun ? 'would write' : 'wrote';
+    io.stderr(
+      `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
+        `${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
+        `${res.dryRun ? ' (dry run)' : ''}\n`,
+    );
+  }
+  return r.status === 'ok' && (r.result?.skipped ?? 0) === 0 ? EXIT.OK : EXIT.FAILURE;
+}
+
+/** The reconcile command (see HELP). */
+export const reconcileCommand: Command = {
+  name: 'reconcile',
+  summary: 'import due tags, write changed locks, update consumers that follow them',
+  help: HELP,
+  options: {
+    ...PROJECT_OPTIONS,
+    'dry-run': { type: 'boolean' },
+    stream: { type: 'string', short: 's', multiple: true },
+    metadata: { type: 'boolean' },
+  },
+  async run(args, io) {
+    if (args.positionals.length > 0) {
+      io.stderr(`imagestreams reconcile: unexpected argument "${args.positionals[0]}"\n`);
+      return EXIT.USAGE;
+    }
+    const json = Boolean(args.values.json);
+    const only = streamsOf(args);
+    const r = await runReconcile(io, {
+      ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
+      dryRun: Boolean(args.values['dry-run']),
+      ...(only ? { only } : {}),
+      withMetadata: Boolean(args.values.metadata),
+      ...(json ? {} : { onProgress: progressReporter(io) }),
+    });
+    if (r.status === 'invalid' && r.diagnostics.some(isUsageDiagnostic)) {
+      printRun(r, io, json);
+      return EXIT.USAGE;
+    }
+    return printRun(r, io, json);
+  },
+};

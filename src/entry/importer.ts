@@ -1,0 +1,117 @@
+// Composition: the registry client, configured from the project, as the reconciler's `importTag` dependency.
+
+import { type Config, registryAllowed } from '../config/config.js';
+import { hasCode, ImagestreamsError } from '../model/errors.js';
+import { pinned, tryParseReference } from '../model/reference.js';
+import type { ImportRequest } from '../plan/next-locks.js';
+import type { ImportResult } from '../reconcile.js';
+import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
+import { registryOptionsFromConfig } from '../registry/from-config.js';
+import { createRunResolver } from '../registry/run-resolver.js';
+import type { Logger } from './logger.js';
+
+/** Options of createImporter. */
+export interface ImporterOptions {
+  config: Config;
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Domains the declarations mark insecure (importPolicy.insecure or the stream annotation). */
+  insecureDomains?: Iterable<string>;
+  /** Fetch creation time and labels of new images (for PR bodies). */
+  withMetadata?: boolean;
+  /** Overrides for the client (transport, clock, timeouts) — tests and the daemon. */
+  client?: Partial<RegistryClientOptions>;
+}
+
+/** OpenShift-style condition reasons for our error codes. */
+const REASONS: Record<string, string> = {
+  MANIFEST_UNKNOWN: 'NotFound',
+  NAME_UNKNOWN: 'NotFound',
+  UNAUTHORIZED: 'Unauthorized',
+  DENIED: 'Unauthorized',
+  RATE_LIMITED: 'RateLimited',
+  REGISTRY_UNAVAILABLE: 'ServiceUnavailable',
+  TIMEOUT: 'Timeout',
+  DIGEST_MISMATCH: 'DigestMismatch',
+  BAD_RESPONSE: 'InvalidResponse',
+  NOT_ALLOWED: 'NotAllowed',
+  INSECURE_NOT_ALLOWED: 'NotAllowed',
+  PLATFORM_NOT_FOUND: 'PlatformNotFound',
+};
+
+function reasonOf(code: string): string {
+  return (
+    REASONS[code] ??
+    code
+      .toLowerCase()
+      .split('_')
+      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+      .join('')
+  );
+}
+
+/** Build `importTag` for one run (each repo:tag asked once), plus its report and a close(). */
+export function createImporter(o: ImporterOptions) {
+  const fromConfig = registryOptionsFromConfig(o.config, o.env, o.logger);
+  const declaredInsecure = new Set([...(o.insecureDomains ?? [])].map((d) => d.toLowerCase()));
+  const client = createRegistryClient({
+    ...fromConfig,
+    isInsecure: (d) => fromConfig.isInsecure!(d) || declaredInsecure.has(d.toLowerCase()),
+    logger: o.logger,
+    ...o.client,
+  });
+  const resolver = createRunResolver(client);
+
+  async function importTag(req: ImportRequest): Promise<ImportResult> {
+    const parsed = tryParseReference(req.from);
+    if ('error' in parsed) return { ok: false, reason: 'InvalidImageName', message: parsed.error.message };
+    const ref = parsed.ref;
+    if (!registryAllowed(o.config, ref.domain)) {
+      return {
+        ok: false,
+        reason: 'NotAllowed',
+        message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`,
+      };
+    }
+    try {
+      const r = await resolver.resolve(ref, {
+        importMode: req.importMode,
+        ...(req.preferArch ? { preferArch: req.preferArch } : {}),
+        ...(req.preferOs ? { preferOs: req.preferOs } : {}),
+        ...(o.withMetadata ? { withMetadata: true } : {}),
+      });
+      const item: Extract<ImportResult, { ok: true }>['item'] = {
+        dockerImageReference: pinned(ref, r.digest),
+        image: r.digest,
+        mediaType: r.mediaType,
+      };
+      if (r.index && r.index !== r.digest) item.index = r.index;
+      if (r.platforms?.length) item.platforms = r.platforms;
+      const result: ImportResult = { ok: true, item };
+      if (r.metadata) {
+        const { labels: _l, ...meta } = r.metadata;
+        result.metadata = meta;
+      }
+      return result;
+    } catch (e) {
+      if (e instanceof ImagestreamsError) {
+        const out: ImportResult = {
+          ok: false,
+          reason: reasonOf(e.code),
+          message: e.message,
+          temporary: !e.permanent,
+        };
+        if (hasCode(e, 'RATE_LIMITED') && e.data.skipped) out.skipped = true;
+        return out;
+      }
+      throw e;
+    }
+  }
+
+  return {
+    importTag,
+    report: () => resolver.report(),
+    stats: () => client.stats(),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,45 @@
+// After the locks moved: rewrite every consumer (workloads, Dockerfiles, compose files…) that follows a tag.
+
+import type { ConsumerPlan, SourceFile } from './consumers/index.js';
+import { applyConsumerPlan, findConsumers, planConsumerUpdates, toDiagnostic } from './consumers/index.js';
+import { lockLookup } from './consumers/lock-lookup.js';
+import type { Diagnostic } from './model/diagnostic.js';
+import type { StreamLock } from './model/lock.js';
+import type { ConsumerChange } from './plan/changes.js';
+import type { StreamLike } from './policy/tag-spec.js';
+
+/** What updating consumers did (or would do, on a dry run). */
+export interface ConsumerUpdate {
+  changes: ConsumerChange[];
+  /** Files whose text changed, with their new text. */
+  files: SourceFile[];
+  diagnostics: Diagnostic[];
+  /** Consumers following a tag that has no image (undeclared, or never imported). */
+  unresolved: { file: string; line: number; follows: string }[];
+  consumers: number;
+}
+
+/** Plan consumer rewrites for the given candidate files against the new locks (pure). */
+export function planConsumers(
+  files: readonly SourceFile[],
+  locks: ReadonlyMap<string, StreamLock>,
+  streams: ReadonlyMap<string, StreamLike>,
+  opts: { defaultNamespace: string; localRegistry?: string },
+): ConsumerUpdate {
+  const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
+  const plan: ConsumerPlan = planConsumerUpdates(
+    found.consumers,
+    lockLookup(locks, streams, opts.localRegistry),
+  );
+  return {
+    changes: plan.changes,
+    files: applyConsumerPlan(files, plan),
+    diagnostics: found.errors.map(toDiagnostic),
+    unresolved: plan.unresolved.map((u) => ({
+      file: u.consumer.file,
+      line: u.consumer.line,
+      follows: u.follows,
+    })),
+    consumers: found.consumers.length,
+  };
+}
