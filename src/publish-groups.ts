@@ -1,0 +1,94 @@
+// Splits a run's changes into publish groups: one per stream, or per config group, each with a stable branch
+// name and the files it owns. Pure; the reconciler calls it and hands the result to publish().
+
+import type { ConsumerChange, StreamChange } from './plan/changes.js';
+import type { PublishGroup, PullRequestExtras } from './publish.js';
+
+/** A stream the run knows about (changed or not), with its lock file. */
+export interface KnownStream {
+  namespace: string;
+  stream: string;
+  lockFile: string;
+}
+
+/** A config group: streams given as `ns/stream`, `stream` (any namespace) or `ns/*`. */
+export interface GroupRule {
+  name: string;
+  streams: string[];
+  pr?: PullRequestExtras;
+}
+
+export interface GroupChangesOptions {
+  /** Every stream, so that a stream whose upstream reverted still gets a group (and its PR closed). */
+  streams: KnownStream[];
+  changes: StreamChange[];
+  consumers: ConsumerChange[];
+  /** Branch prefix, e.g. `imagestreams/`. */
+  branchPrefix: string;
+  groups?: GroupRule[];
+}
+
+/** Groups sorted by key; every known stream belongs to exactly one (the first matching rule, else its own). */
+export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
+  const out = new Map<string, PublishGroup & { streams: Set<string> }>();
+  const changeOf = new Map(opts.changes.map((c) => [`${c.namespace}/${c.stream}`, c]));
+  const all = new Map<string, KnownStream>();
+  for (const s of opts.streams) all.set(`${s.namespace}/${s.stream}`, s);
+  for (const c of opts.changes) {
+    const k = `${c.namespace}/${c.stream}`;
+    if (!all.has(k)) all.set(k, { namespace: c.namespace, stream: c.stream, lockFile: c.lockFile });
+  }
+  for (const [id, s] of [...all.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const rule = (opts.groups ?? []).find((g) => g.streams.some((p) => streamMatches(p, s)));
+    const key = rule ? rule.name : id;
+    let g = out.get(key);
+    if (!g) {
+      g = {
+        key,
+        branch: branchName(opts.branchPrefix, rule ? `group/${rule.name}` : id),
+        files: [],
+        changes: [],
+        consumers: [],
+        streams: new Set(),
+        ...(rule?.pr ? { pr: rule.pr } : {}),
+      };
+      out.set(key, g);
+    }
+    g.streams.add(id);
+    g.files.push(s.lockFile);
+    const change = changeOf.get(id);
+    if (change && change.tags.length > 0) g.changes.push(change);
+  }
+  for (const c of opts.consumers) {
+    const id = c.follows.replace(/:[^:/]*$/, '');
+    const g = [...out.values()].find((x) => x.streams.has(id));
+    if (!g) continue;
+    g.consumers.push(c);
+    if (!g.files.includes(c.file)) g.files.push(c.file);
+  }
+  return [...out.values()]
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map(({ streams: _s, ...g }) => ({ ...g, files: [...new Set(g.files)].sort() }));
+}
+
+/** A valid, stable git branch name under `prefix` (git check-ref-format rules, conservatively). */
+export function branchName(prefix: string, name: string): string {
+  const clean = `${prefix}${name}`
+    .split('/')
+    .map((part) =>
+      part
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .replace(/\.{2,}/g, '.')
+        .replace(/^\.+|\.+$/g, '')
+        .replace(/\.lock$/i, '-lock'),
+    )
+    .filter((p) => p.length > 0)
+    .join('/');
+  return clean || 'imagestreams';
+}
+
+function streamMatches(pattern: string, s: KnownStream): boolean {
+  if (pattern === `${s.namespace}/*`) return true;
+  if (pattern.includes('/')) return pattern === `${s.namespace}/${s.stream}`;
+  return pattern === s.stream;
+}
