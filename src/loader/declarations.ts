@@ -6,6 +6,7 @@ import { DECLARATION_KINDS, type ImageStream, type LoadedStream, type ObjectPath
 import { firstDuplicateJsonKey, tryParseJson } from './json-fast.js';
 import { schemaProblems, validator } from './schemas.js';
 import { decodeText, parseSource, positionAt, type SourceFile } from './source.js';
+import { tryParseSimpleYaml } from './yaml-fast.js';
 
 /** What one file yielded. */
 export interface ParsedDeclarations {
@@ -75,8 +76,9 @@ export function parseDeclarations(
   };
   let handles: { value: unknown; doc: () => Document.Parsed | undefined }[];
   const json = tryParseJson(text);
-  if (json && firstDuplicateJsonKey(text) < 0) {
-    handles = [{ value: json.value, doc: () => source().docs[0]?.doc }];
+  const fast = json ? (firstDuplicateJsonKey(text) < 0 ? json : undefined) : tryParseSimpleYaml(text);
+  if (fast) {
+    handles = [{ value: fast.value, doc: () => source().docs[0]?.doc }];
   } else {
     const src = source();
     diagnostics.push(...src.diagnostics);
