@@ -40,13 +40,6 @@ afterAll(async () => {
   await Promise.all(apis.map((a) => a.close()));
   await server?.close();
   await rm(work, { recursive: true, force: true });
-  // No token anywhere in what was logged, returned, or sent as PR text.
-  const everything = [
-    ...captured,
-    ...apis.flatMap((a) => a.requests.map((r) => JSON.stringify({ b: r.body, r: r.response, p: r.path }))),
-  ].join('\n');
-  expect(everything.length).toBeGreaterThan(1000);
-  expect(everything).not.toContain(TOKEN);
 });
 afterEach(() => {
   for (const a of apis) expect(a.violations).toEqual([]);
@@ -284,6 +277,7 @@ describe('publish, pull-request mode', () => {
     const err = await s.run({ git: { token: 'ghs_not_the_right_one', http } }).catch((e) => e);
     expect(err.code).toBe('GIT_AUTH_FAILED');
     expect(err.message).not.toContain('ghs_not_the_right_one');
+    captured.push(err.message, JSON.stringify(err.data), String(err.cause));
   });
 });
 
@@ -344,6 +338,14 @@ describe('publish, nothing attempted', () => {
     expect(s.api.requests).toHaveLength(0);
   });
 
+  it('refuses an index v4 checkout with the fix, before any network', async () => {
+    const s = await scenario();
+    await git(s.dir, ['update-index', '--index-version', '4']);
+    const err = await s.run().catch((e) => e);
+    expect(err.code).toBe('GIT_UNSUPPORTED_INDEX');
+    captured.push(err.message);
+  });
+
   it('a dry run says what would be published without any network', async () => {
     const s = await scenario();
     await s.write('bbbb');
@@ -351,5 +353,23 @@ describe('publish, nothing attempted', () => {
     const r = await s.run({ dryRun: true });
     expect(r.groups).toEqual([{ key: 'default/python', status: 'planned', branch: BRANCH }]);
     expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('secrets', () => {
+  it('no token appears in logs, results, errors, PR text, comments or request URLs', () => {
+    // No token anywhere in what was logged, returned, or sent as PR text.
+    const everything = [
+      ...captured,
+      ...apis.flatMap((a) =>
+        a.requests.map((r) => JSON.stringify({ b: r.body, r: r.response, p: r.path, q: r.query })),
+      ),
+      ...apis.flatMap((a) =>
+        a.pulls.map((p) => `${p.title}\n${p.body}\n${p.comments.map((c) => c.body).join('\n')}`),
+      ),
+      ...server.requests.map((r) => `${r.path}?${r.query}`),
+    ].join('\n');
+    expect(everything.length).toBeGreaterThan(1000);
+    expect(everything).not.toContain(TOKEN);
   });
 });
