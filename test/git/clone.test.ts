@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import http from 'isomorphic-git/http/node';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cloneRepo } from '../../src/git/clone.js';
+import { commitFiles } from '../../src/git/commit.js';
+import { pushRef } from '../../src/git/push.js';
+import { createBareRepo, type GitServer, git, startGitServer } from '../helpers/git-server.js';
+
+const TOKEN = 'daemon-token-abcdef123456';
+let server: GitServer;
+let work: string;
+
+beforeAll(async () => {
+  server = await startGitServer({ token: TOKEN });
+  work = await mkdtemp(join(tmpdir(), 'imagestreams-clone-'));
+});
+afterAll(async () => {
+  await server?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+it('clones shallowly, writes origin/HEAD, pushes a small new branch, and refreshes on the next run', async () => {
+  const files: Record<string, string> = { 'lock.yaml': 'a\n' };
+  for (let i = 0; i < 200; i++) files[`f/${i}.txt`] = `${i} ${'y'.repeat(300)}\n`;
+  const bare = await createBareRepo(server.root, 'd', files);
+  const access = { url: `${server.url}/d.git`, token: TOKEN, http };
+  const dir = join(work, 'clone');
+  const repo = await cloneRepo({ fs, dir, access });
+  expect(repo).toMatchObject({ branch: 'main', shallow: true });
+  expect(await git(dir, ['symbolic-ref', 'refs/remotes/origin/HEAD'])).toBe('refs/remotes/origin/main');
+
+  await writeFile(join(dir, 'lock.yaml'), 'b\n');
+  const c = await commitFiles({
+    repo,
+    files: ['lock.yaml'],
+    message: 'x',
+    author: { name: 'bot', email: 'bot@x' },
+    parent: repo.head,
+    ref: 'refs/imagestreams/x',
+  });
+  const p = await pushRef({ repo, access, localRef: 'refs/imagestreams/x', branch: 'x', expected: null });
+  expect(p.uploadedBytes).toBeLessThan(2000);
+  expect(await git(bare, ['rev-parse', 'x'])).toBe(c.oid);
+
+  // Someone updates main; the next run fetches and resets the daemon's clone.
+  await git(bare, ['update-ref', 'refs/heads/main', c.oid!]);
+  const again = await cloneRepo({ fs, dir, access });
+  expect(again.head).toBe(c.oid);
+  expect(await readFile(join(dir, 'lock.yaml'), 'utf8')).toBe('b\n');
+});
+
+it('a wrong token is a clear clone error', async () => {
+  await createBareRepo(server.root, 'e', { a: 'a\n' });
+  const err = await cloneRepo({
+    fs,
+    dir: join(work, 'bad'),
+    access: { url: `${server.url}/e.git`, token: 'nope-nope', http },
+  }).catch((e) => e);
+  expect(err.code).toBe('GIT_AUTH_FAILED');
+});
