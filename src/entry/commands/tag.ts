@@ -1,0 +1,206 @@
+// `imagestreams tag SOURCE DEST…`: edit the declarations the way `oc tag` edits the objects.
+
+import * as nodeFs from 'node:fs/promises';
+import type { EditOp } from '../../edit/yaml-edit.js';
+import { readLock } from '../../loader/lock-file.js';
+import { hasErrors } from '../../model/diagnostic.js';
+import { ImagestreamsError } from '../../model/errors.js';
+import type { TagReference } from '../../model/stream.js';
+import { planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
+import type { Command } from '../command.js';
+import { type CommandIO, EXIT } from '../io.js';
+import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
+import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
+
+const HELP = `Usage: imagestreams tag SOURCE DEST… [options]
+       imagestreams tag --delete STREAM:TAG…
+
+Point stream tags at an image, another tag, or an image from a stream's history, by editing the
+declaration files in place (comments, key order and formatting are kept; only changed values change).
+Rules are those of \`oc tag\`:
+  - SOURCE with a registry host (quay.io/org/app:1, localhost:5000/app:1) is a DockerImage;
+    stream@sha256:… is an ImageStreamImage (an image from that stream's history);
+    [namespace/]stream:tag is an ImageStreamTag. --source overrides the guess.
+  - An ImageStreamTag source without --alias is copied as the image it points at now
+    (the destination becomes stream@sha256:…); with --alias the destination tracks it.
+  - --alias works only within one stream and not with --scheduled.
+A destination stream that does not exist is created under the first declarations folder.
+Run \`imagestreams reconcile\` afterwards to import and record the change in the lock.
+
+Options:
+      --source KIND             docker, istag or isimage
+      --alias                   track the source tag (same stream only)
+      --scheduled               re-import periodically (DockerImage only)
+      --insecure                allow HTTP or unverified TLS for this registry (DockerImage only)
+      --reference               never import; pass the pull spec through as-is
+      --reference-policy TYPE   source (consumers pull upstream) or local (the local registry)
+      --import-mode MODE        Legacy (one platform) or PreserveOriginal (the index, every platform)
+  -d, --delete                  delete the given tags
+      --dry-run                 print what would change; write nothing
+${PROJECT_OPTIONS_HELP}
+
+Examples:
+  imagestreams tag quay.io/sclorg/python-312-c9s:latest python:3.12 --scheduled
+  imagestreams tag python:3.12 python:latest --alias
+  imagestreams tag python:3.12 app:base          # pin app:base to python:3.12's current image
+  imagestreams tag --delete python:3.11
+
+Exit codes: 0 done; 1 a source has no image yet or a tag to delete does not exist; 2 bad usage.
+`;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function display(t: StreamTagName): string {
+  return `${t.namespace ? `${t.namespace}/` : ''}${t.stream}:${t.tag}`;
+}
+
+/** The edits that set a tag's spec: merge policies, replace `from` whole (dropping a stale namespace). */
+function setOps(existing: TagReference | undefined, spec: Record<string, unknown>): EditOp[] {
+  const ops: EditOp[] = [];
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === 'from' && existing?.from) {
+      const from = v as Record<string, unknown>;
+      ops.push({ op: 'set', path: ['from', 'kind'], value: from.kind });
+      ops.push({ op: 'set', path: ['from', 'name'], value: from.name });
+      if (from.namespace !== undefined)
+        ops.push({ op: 'set', path: ['from', 'namespace'], value: from.namespace });
+      else if (existing.from.namespace != null) ops.push({ op: 'delete', path: ['from', 'namespace'] });
+    } else ops.push({ op: 'set', path: [k], value: v });
+  }
+  return ops;
+}
+
+/** The tag command (see HELP). */
+export const tagCommand: Command = {
+  name: 'tag',
+  summary: 'point stream tags at an image or another tag (edits the YAML as `oc tag` edits the object)',
+  help: HELP,
+  options: {
+    ...PROJECT_OPTIONS,
+    source: { type: 'string' },
+    alias: { type: 'boolean' },
+    scheduled: { type: 'boolean' },
+    insecure: { type: 'boolean' },
+    reference: { type: 'boolean' },
+    'reference-policy': { type: 'string' },
+    'import-mode': { type: 'string' },
+    delete: { type: 'boolean', short: 'd' },
+    'dry-run': { type: 'boolean' },
+  },
+  async run(args, io) {
+    const v = args.values;
+    const [source, ...dests] = args.positionals;
+    let actions: TagAction[];
+    try {
+      actions = planTag(source, dests, {
+        ...(str(v.source) ? { source: str(v.source)! } : {}),
+        alias: Boolean(v.alias),
+        scheduled: Boolean(v.scheduled),
+        insecure: Boolean(v.insecure),
+        reference: Boolean(v.reference),
+        ...(str(v['reference-policy']) ? { referencePolicy: str(v['reference-policy'])! } : {}),
+        ...(str(v['import-mode']) ? { importMode: str(v['import-mode'])! } : {}),
+        delete: Boolean(v.delete),
+      });
+    } catch (e) {
+      if (e instanceof ImagestreamsError) {
+        io.stderr(`imagestreams tag: ${e.message}\nRun \`imagestreams tag --help\`.\n`);
+        return EXIT.USAGE;
+      }
+      throw e;
+    }
+    const project = await loadFromArgs(args, io);
+    if (hasErrors(project.diagnostics)) {
+      printDiagnostics(project.diagnostics, io, io.stderr);
+      io.stderr('imagestreams tag: fix the declarations above first; nothing was changed\n');
+      return EXIT.USAGE;
+    }
+    return runTag(actions, project, io, { json: Boolean(v.json), dryRun: Boolean(v['dry-run']) });
+  },
+};
+
+async function runTag(
+  actions: TagAction[],
+  project: Awaited<ReturnType<typeof loadFromArgs>>,
+  io: CommandIO,
+  o: { json: boolean; dryRun: boolean },
+): Promise<number> {
+  const ns = (t: StreamTagName) => t.namespace ?? project.config.namespace;
+  const edits: TagEdit[] = [];
+  const messages: string[] = [];
+  const results: Record<string, unknown>[] = [];
+  try {
+    for (const a of actions) {
+      const dest = a.dest;
+      const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
+        (t) => t.name === dest.tag,
+      );
+      if (a.action === 'delete') {
+        edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
+        messages.push(`Deleted tag ${display(dest)}.`);
+        results.push({ action: 'delete', tag: `${ns(dest)}/${dest.stream}:${dest.tag}` });
+        continue;
+      }
+      let spec = a.spec;
+      let shown: string;
+      if (a.copyFrom) {
+        const src = a.copyFrom;
+        const srcNs = ns(src);
+        if (!findStream(project, srcNs, src.stream)) {
+          throw new ImagestreamsError('NOT_FOUND', `source stream ${srcNs}/${src.stream} is not declared`);
+        }
+        const lock = await readLock(nodeFs, project.root, project.config, srcNs, src.stream);
+        const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+        if (!current) {
+          throw new ImagestreamsError(
+            'NO_IMAGE',
+            `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`,
+          );
+        }
+        const from: Record<string, unknown> = {
+          kind: 'ImageStreamImage',
+          name: `${src.stream}@${current.image}`,
+        };
+        if (srcNs !== ns(dest)) from.namespace = srcNs;
+        spec = { from, ...spec };
+        shown = `${src.stream}@${current.image}`;
+        messages.push(`Tag ${display(dest)} set to ${shown}.`);
+      } else {
+        const from = spec.from as { kind: string; name: string };
+        shown = from.name;
+        messages.push(
+          from.kind === 'ImageStreamTag'
+            ? `Tag ${display(dest)} set up to track ${dest.stream}:${from.name}.`
+            : `Tag ${display(dest)} set to ${from.name}.`,
+        );
+      }
+      edits.push({
+        namespace: ns(dest),
+        stream: dest.stream,
+        tag: dest.tag,
+        ops: setOps(existing, spec),
+        create: { name: dest.tag, ...spec } as unknown as TagReference,
+      });
+      results.push({ action: 'set', tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
+    }
+    const files = await applyTagEdits(project, edits, { createStreams: true, dryRun: o.dryRun });
+    if (o.json) io.stdout(`${JSON.stringify({ dryRun: o.dryRun, actions: results, files }, null, 2)}\n`);
+    else {
+      io.stdout(`${messages.join('\n')}\n`);
+      io.stderr(
+        o.dryRun
+          ? `dry run: would change ${files.join(', ')}\n`
+          : `changed ${files.join(', ')}; run \`imagestreams reconcile\` to import\n`,
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof ImagestreamsError) {
+      io.stderr(`imagestreams tag: ${e.message}\n`);
+      return EXIT.FAILURE;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,113 @@
+// The file edge of the editing commands (tag, import, rollback): change a stream's YAML or JSON in place,
+// touching only the values that change, or create a new stream file.
+
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { locateStream } from '../edit/locate.js';
+import { type EditOp, type EditPath, editDocumentText } from '../edit/yaml-edit.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import type { LoadedProject } from '../loader/load.js';
+import { ImagestreamsError } from '../model/errors.js';
+import type { LoadedStream, TagReference } from '../model/stream.js';
+
+/** Ops on one tag, relative to the tag (e.g. ['from', 'name']); the prefix is added here. */
+export interface TagEdit {
+  namespace: string;
+  stream: string;
+  tag: string;
+  /** undefined: delete the tag. */
+  ops?: EditOp[];
+  /** The whole tag entry to add when the tag does not exist yet. */
+  create?: TagReference;
+}
+
+/** Find a loaded stream by namespace and name. */
+export function findStream(
+  project: LoadedProject,
+  namespace: string,
+  name: string,
+): LoadedStream | undefined {
+  return project.streams.find((s) => s.namespace === namespace && s.name === name);
+}
+
+/** The YAML text of a new stream file holding one tag. */
+export function newStreamText(name: string, namespace: string | undefined, tag: TagReference): string {
+  const metadata: Record<string, unknown> = { name };
+  if (namespace) metadata.namespace = namespace;
+  const obj = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata, spec: { tags: [tag] } };
+  return stringify(obj, { lineWidth: 0 });
+}
+
+/**
+ * Apply edits to the files of the project (grouped per file, in order). A stream that does not exist is created
+ * as `<first declarations folder>/<name>.yaml` when `create` allows it. Returns the files written.
+ */
+export async function applyTagEdits(
+  project: LoadedProject,
+  edits: TagEdit[],
+  opts: { createStreams: boolean; dryRun?: boolean },
+): Promise<string[]> {
+  const root = resolve(project.root);
+  const texts = new Map<string, string>();
+  const read = async (file: string) => {
+    let t = texts.get(file);
+    if (t === undefined) {
+      t = await readFile(join(root, file), 'utf8');
+      texts.set(file, t);
+    }
+    return t;
+  };
+  for (const e of edits) {
+    const stream = findStream(project, e.namespace, e.stream);
+    if (!stream) {
+      if (!e.create) {
+        throw new ImagestreamsError('NOT_FOUND', `image stream ${e.namespace}/${e.stream} is not declared`, {
+          data: { stream: e.stream },
+        });
+      }
+      if (!opts.createStreams) {
+        throw new ImagestreamsError(
+          'NOT_FOUND',
+          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
+          { data: { stream: e.stream } },
+        );
+      }
+      const folder = project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? 'imagestreams';
+      const file = `${folder.replace(/\/+$/, '')}/${e.stream}.yaml`;
+      if (texts.has(file)) throw new ImagestreamsError('CONFLICT', `${file} would be created twice`);
+      texts.set(
+        file,
+        newStreamText(e.stream, e.namespace === project.config.namespace ? undefined : e.namespace, e.create),
+      );
+      continue;
+    }
+    const text = await read(stream.file);
+    const loc = locateStream(text, stream.name);
+    if (!loc) throw new ImagestreamsError('EDIT_FAILED', `cannot find ${stream.name} in ${stream.file}`);
+    const tags = stream.object.spec?.tags ?? [];
+    const idx = tags.findIndex((t) => t.name === e.tag);
+    const tagsPath: EditPath = [...loc.prefix, 'spec', 'tags'];
+    let ops: EditOp[];
+    if (e.ops === undefined) {
+      if (idx < 0) throw new ImagestreamsError('NOT_FOUND', `tag ${e.stream}:${e.tag} does not exist`);
+      ops = [{ op: 'delete', path: [...tagsPath, idx] }];
+    } else if (idx < 0) {
+      if (!e.create) throw new ImagestreamsError('NOT_FOUND', `tag ${e.stream}:${e.tag} does not exist`);
+      ops =
+        tags.length === 0
+          ? [{ op: 'set', path: tagsPath, value: [e.create] }]
+          : [{ op: 'append', path: tagsPath, value: e.create }];
+    } else {
+      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
+    }
+    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
+    // Keep the in-memory view in step for later edits of the same stream.
+    if (e.ops === undefined) tags.splice(idx, 1);
+    else if (idx < 0 && e.create) tags.push(e.create);
+  }
+  if (!opts.dryRun) {
+    for (const [file, text] of texts) await writeFileAtomic(join(root, file), text);
+  }
+  return [...texts.keys()];
+}
