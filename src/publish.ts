@@ -370,13 +370,24 @@ async function publishGroup(
       `Closing: the images are back at the digests \`${target.base}\` already locks, so there is nothing to merge.`,
     );
     await pushRef({ repo, access, localRef: '', branch: g.branch, expected: branchTip, delete: true });
+    if (!closed) {
+      // No open PR (merged or closed by someone): only the leftover branch went away.
+      opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
+      return {
+        key: g.key,
+        branch: g.branch,
+        status: 'nothing',
+        reason: 'leftover branch deleted',
+        attempts: attempt,
+      };
+    }
     opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
     return {
       key: g.key,
       branch: g.branch,
       status: 'closed',
       reason: 'upstream returned to what the base branch already has',
-      ...(closed ? { pullRequest: { number: closed.number, url: closed.url } } : {}),
+      pullRequest: { number: closed.number, url: closed.url },
       attempts: attempt,
     };
   }

@@ -189,6 +189,19 @@ describe('publish, pull-request mode', () => {
     expect(s.api.pulls[0]!.comments).toHaveLength(1);
   });
 
+  it('after the PR is merged, the leftover branch is deleted and nothing is proposed', async () => {
+    const s = await scenario();
+    await s.write('bbbb');
+    await s.run();
+    // Merge (fast-forward) on the server, and the PR is marked merged/closed.
+    await git(s.bare, ['update-ref', 'refs/heads/main', await git(s.bare, ['rev-parse', BRANCH])]);
+    s.api.pulls[0]!.state = 'closed';
+    const r = await s.run();
+    expect(r.groups[0]).toMatchObject({ status: 'nothing', reason: 'leftover branch deleted' });
+    expect(await git(s.bare, ['branch', '--list', BRANCH])).toBe('');
+    expect(s.api.pulls).toHaveLength(1);
+  });
+
   it('two runs racing end with one PR and one valid branch', async () => {
     const s = await scenario();
     const other = await s.checkout('-b');
