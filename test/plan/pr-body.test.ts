@@ -14,7 +14,7 @@ describe('renderPullRequestBody', () => {
   });
 
   it('matches the reviewed golden body', async () => {
-    await expect(body).toMatchFileSnapshot('./pr-body.golden.md');
+    await expect(body).toMatchFileSnapshot('./pr-body.golden.txt');
   });
 
   it('shows old → new short digests with the full references', () => {
