@@ -88,6 +88,7 @@ export declare function pushBlob(
   repo: string,
   bytes: Buffer,
   headers?: Record<string, string>,
+  opts?: { check?: boolean },
 ): Promise<string>;
 export declare function pushManifest(
   base: string,

@@ -384,11 +384,13 @@ function request(method, url, { headers = {}, body } = {}) {
   });
 }
 
-/** Push one blob (POST then PUT) unless the registry already has it. */
-export async function pushBlob(base, repo, bytes, headers = {}) {
+/** Push one blob (POST then PUT) unless the registry already has it (`check: false` skips that HEAD). */
+export async function pushBlob(base, repo, bytes, headers = {}, opts = {}) {
   const digest = digestOf(bytes);
-  const head = await request('HEAD', `${base}/v2/${repo}/blobs/${digest}`, { headers });
-  if (head.status === 200) return digest;
+  if (opts.check !== false) {
+    const head = await request('HEAD', `${base}/v2/${repo}/blobs/${digest}`, { headers });
+    if (head.status === 200) return digest;
+  }
   const start = await request('POST', `${base}/v2/${repo}/blobs/uploads/`, { headers });
   if (start.status !== 202) throw new Error(`blob upload start ${repo}: ${start.status} ${start.body}`);
   const loc = new URL(start.headers.location, `${base}/v2/${repo}/blobs/uploads/`);
