@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cloneRepo } from '../../src/git/clone.js';
 import { commitFiles } from '../../src/git/commit.js';
 import { pushRef } from '../../src/git/push.js';
+import { readRemoteBranchFiles } from '../../src/git/read-branch.js';
 import { createBareRepo, type GitServer, git, startGitServer } from '../helpers/git-server.js';
 
 const TOKEN = 'daemon-token-abcdef123456';
@@ -60,4 +61,24 @@ it('a wrong token is a clear clone error', async () => {
     access: { url: `${server.url}/e.git`, token: 'nope-nope', http },
   }).catch((e) => e);
   expect(err.code).toBe('GIT_AUTH_FAILED');
+});
+
+it('reads files as they are on a remote branch', async () => {
+  const bare = await createBareRepo(server.root, 'r', { 'lock.yaml': 'main\n' });
+  const access = { url: `${server.url}/r.git`, token: TOKEN, http };
+  const scratch = join(work, 'r-scratch');
+  await git(work, ['clone', '--quiet', bare, scratch]);
+  await git(scratch, ['checkout', '--quiet', '-b', 'imagestreams/x']);
+  await writeFile(join(scratch, 'lock.yaml'), 'branch\n');
+  await git(scratch, ['commit', '--quiet', '-am', 'b']);
+  await git(scratch, ['push', '--quiet', 'origin', 'imagestreams/x']);
+  const repo = await cloneRepo({ fs, dir: join(work, 'r-clone'), access });
+  const files = await readRemoteBranchFiles(repo, access, 'imagestreams/x', ['lock.yaml', 'missing.yaml']);
+  expect(files).toEqual(
+    new Map([
+      ['lock.yaml', 'branch\n'],
+      ['missing.yaml', undefined],
+    ]),
+  );
+  expect(await readRemoteBranchFiles(repo, access, 'nope', ['lock.yaml'])).toBeNull();
 });
