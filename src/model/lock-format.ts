@@ -44,7 +44,7 @@ function condition(c: TagCondition): Obj {
 }
 
 function tag(t: LockTag): Obj {
-  const o = ordered(t, ['tag', 'specHash', 'observedGeneration', 'items', 'conditions']);
+  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions']);
   // Newest first; a stable sort keeps the given order among items recorded at the same instant.
   o.items = t.items
     .map((x, i) => ({ x, i, at: Date.parse(x.created) }))

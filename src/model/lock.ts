@@ -39,8 +39,8 @@ export interface TagCondition {
 /** Lock state of one tag. */
 export interface LockTag {
   tag: string;
-  /** Hash of the tag's spec as last imported; a different hash makes the tag due. */
-  specHash?: string;
+  /** The tag's spec as last imported (see specKey), e.g. `DockerImage quay.io/org/app:1`; a change makes it due. */
+  spec?: string;
   /** Generation declared in the spec when last imported (null when the spec had none). */
   observedGeneration?: number | null;
   items: TagHistoryItem[];

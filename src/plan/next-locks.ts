@@ -9,7 +9,7 @@ import {
   importModeOf,
   isImportable,
   type StreamLike,
-  specHash,
+  specKey,
   type TagSpecLike,
   tagKey,
 } from '../policy/tag-spec.js';
@@ -168,12 +168,12 @@ export function computeNextLocks(
   };
   const apply = (s: StreamState, t: TagSpecLike, outcome: TagOutcome, imported: boolean) => {
     const prev = lockTagOf(s.lock, t.name);
-    const hash = specHash(t);
-    const changed = prev?.specHash !== hash;
+    const key = specKey(t);
+    const changed = prev?.spec !== key;
     return applyOutcome(prev, t.name, outcome, {
       now: ctx.now,
       generation: genOf(t, prev, changed),
-      specHash: hash,
+      spec: key,
       observedGeneration: imported ? (t.generation ?? null) : undefined,
       historyLimit: ctx.historyLimit,
     });

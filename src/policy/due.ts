@@ -1,7 +1,7 @@
 // Import rules: which tags are due for import in this run (faithful to OpenShift, then better).
 
 import type { LockTag } from '../model/lock.js';
-import { isImportable, specHash, type TagSpecLike } from './tag-spec.js';
+import { isImportable, specKey, type TagSpecLike } from './tag-spec.js';
 
 /** Why a tag is imported this run; undefined means it keeps its digest even if upstream moved. */
 export type DueReason = 'new' | 'spec-changed' | 'generation' | 'scheduled' | 'forced' | 'retry';
@@ -18,7 +18,7 @@ export function dueReason(
     // A tag that never imported successfully is retried every run until it does.
     return locked?.conditions?.length ? 'retry' : 'new';
   }
-  if (locked.specHash !== undefined && locked.specHash !== specHash(spec)) return 'spec-changed';
+  if (locked.spec !== undefined && locked.spec !== specKey(spec)) return 'spec-changed';
   const gen = spec.generation;
   if (typeof gen === 'number' && gen !== (locked.observedGeneration ?? null)) return 'generation';
   if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return 'scheduled';

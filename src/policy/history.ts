@@ -21,14 +21,14 @@ export function applyOutcome(
   ctx: {
     now: string;
     generation: number;
-    specHash?: string;
+    spec?: string;
     observedGeneration?: number | null;
     historyLimit: number;
   },
 ): AppliedOutcome {
   const items = prev?.items ?? [];
   const base: LockTag = { tag: name, items };
-  if (ctx.specHash !== undefined) base.specHash = ctx.specHash;
+  if (ctx.spec !== undefined) base.spec = ctx.spec;
   if (ctx.observedGeneration !== undefined) base.observedGeneration = ctx.observedGeneration;
   else if (prev?.observedGeneration !== undefined) base.observedGeneration = prev.observedGeneration;
   if (!outcome.ok) {
@@ -48,7 +48,7 @@ export function applyOutcome(
     }
     // A failed import never records the spec as imported: keep the previous hash so it stays due.
     const failed: LockTag = { tag: name, items };
-    if (prev?.specHash !== undefined) failed.specHash = prev.specHash;
+    if (prev?.spec !== undefined) failed.spec = prev.spec;
     if (prev?.observedGeneration !== undefined) failed.observedGeneration = prev.observedGeneration;
     failed.conditions = [cond];
     const same = old && old.lastTransitionTime === cond.lastTransitionTime;

@@ -1,7 +1,5 @@
 // The parts of an ImageStream tag spec the import rules look at, and the identities used across streams.
 
-import { createHash } from 'node:crypto';
-
 /** Structural view of `spec.tags[]` (OpenShift image.openshift.io/v1), as loaded. */
 export interface TagSpecLike {
   name: string;
@@ -72,20 +70,23 @@ export function importModeOf(tag: TagSpecLike): 'Legacy' | 'PreserveOriginal' {
 }
 
 /**
- * A short hash of what decides an import (from, reference, import policy): a change in any of these makes the
- * tag due again, as a generation bump does in OpenShift. Annotations other than the importer's are ignored.
+ * What decides an import (from, reference, import policy), as one readable line recorded in the lock: a change in
+ * any of these makes the tag due again, as a generation bump does in OpenShift. Other annotations are ignored.
+ * Example: `DockerImage quay.io/org/app:1 importMode=PreserveOriginal`.
  */
-export function specHash(tag: TagSpecLike): string {
+export function specKey(tag: TagSpecLike): string {
   const ann = tag.annotations ?? {};
-  const canonical = JSON.stringify([
+  const parts = [
     tag.from?.kind ?? '',
-    tag.from?.name ?? '',
-    tag.from?.namespace ?? '',
-    Boolean(tag.reference),
-    Boolean(tag.importPolicy?.insecure),
-    importModeOf(tag),
-    ann['importer.image.openshift.io/prefer-arch'] ?? '',
-    ann['importer.image.openshift.io/prefer-os'] ?? '',
-  ]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+    tag.from?.namespace ? `${tag.from.namespace}/${tag.from.name}` : (tag.from?.name ?? ''),
+  ];
+  if (tag.reference) parts.push('reference');
+  if (tag.importPolicy?.insecure) parts.push('insecure');
+  if (tag.from?.kind === 'DockerImage' && importModeOf(tag) !== 'Legacy')
+    parts.push(`importMode=${importModeOf(tag)}`);
+  const arch = ann['importer.image.openshift.io/prefer-arch'];
+  const os = ann['importer.image.openshift.io/prefer-os'];
+  if (arch) parts.push(`prefer-arch=${arch}`);
+  if (os) parts.push(`prefer-os=${os}`);
+  return parts.join(' ');
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
 import { computeNextLocks, planImports, type StreamState } from '../../src/plan/next-locks.js';
 import type { TagOutcome } from '../../src/policy/history.js';
-import { specHash, type TagSpecLike } from '../../src/policy/tag-spec.js';
+import { specKey, type TagSpecLike } from '../../src/policy/tag-spec.js';
 
 const D = (c: string) => `sha256:${c.repeat(64)}`;
 const NOW = '2026-11-27T10:00:00Z';
@@ -52,8 +52,8 @@ describe('planImports decides which tags are due', () => {
   const ref = docker('ref', 'python:3.11', { reference: true });
   const follower = { name: 'latest', from: { kind: 'ImageStreamTag', name: '3.12' } };
   const lock = lockOf('python', [
-    { tag: '3.12', specHash: specHash(t1), items: [item('docker.io/library/python', D('a'))] },
-    { tag: '3.13', specHash: specHash(sched), items: [item('docker.io/library/python', D('b'))] },
+    { tag: '3.12', spec: specKey(t1), items: [item('docker.io/library/python', D('a'))] },
+    { tag: '3.13', spec: specKey(sched), items: [item('docker.io/library/python', D('b'))] },
   ]);
 
   it('imports new tags, scheduled tags and forced tags; never reference or follower tags', () => {
@@ -115,7 +115,7 @@ describe('computeNextLocks', () => {
     const prev = lockOf('python', [
       {
         tag: '3.12',
-        specHash: specHash(t),
+        spec: specKey(t),
         observedGeneration: null,
         items: [item('r', D('c')), item('r', D('b')), item('r', D('a'))],
       },
@@ -139,7 +139,7 @@ describe('computeNextLocks', () => {
 
   it('a failure keeps the last good item and records ImportSuccess=False; a later success clears it', () => {
     const t = docker('3.12', 'python:3.12', { importPolicy: { scheduled: true } });
-    const prev = lockOf('python', [{ tag: '3.12', specHash: specHash(t), items: [item('r', D('a'))] }]);
+    const prev = lockOf('python', [{ tag: '3.12', spec: specKey(t), items: [item('r', D('a'))] }]);
     const failed = computeNextLocks(
       [stream('python', [t], prev)],
       new Map([['ns/python:3.12', { ok: false, reason: 'Unauthorized', message: 'denied' }]]),
@@ -213,7 +213,7 @@ describe('computeNextLocks', () => {
   it('ImageStreamImage pins by unambiguous prefix and is reported as a rollback when it goes back', () => {
     const t = docker('3.12', 'python:3.12');
     const prevLock = lockOf('python', [
-      { tag: '3.12', specHash: specHash(t), items: [item('r', D('b')), item('r', D('a'))] },
+      { tag: '3.12', spec: specKey(t), items: [item('r', D('b')), item('r', D('a'))] },
     ]);
     const pinned: TagSpecLike = {
       name: '3.12',
