@@ -1,0 +1,180 @@
+// Sends planned dispatches with injected edges (Octokit factory, command runner): every job runs, a failing
+// target is reported and the others still go out; tokens are masked in every message and output kept.
+
+import type { Logger } from '../entry/logger.js';
+import { redact } from '../git/redact.js';
+import type { GitHubClient } from '../github/client.js';
+import { defaultBranch, sendRepositoryDispatch, sendWorkflowDispatch } from '../github/dispatch-events.js';
+import { ImagestreamsError } from '../model/errors.js';
+import { DEFAULT_TOKEN_ENV, type DispatchJob } from '../plan/dispatch-plan.js';
+import type { CommandRunner } from './command.js';
+
+/** What the dispatcher needs from the outside world. */
+export interface DispatchDeps {
+  /** Builds an Octokit for a token (called once per distinct token). */
+  github: (token: string) => GitHubClient;
+  runCommand: CommandRunner;
+  /** Environment: token variables are read from it; commands inherit it plus IMAGESTREAM_*. */
+  env: Record<string, string | undefined>;
+  /** Working directory of commands (the repository root). */
+  cwd: string;
+  logger: Logger;
+  /** Per-command time limit (default 10 minutes). */
+  commandTimeoutMs?: number;
+}
+
+/** The outcome of one job, ready to print or serialise. */
+export interface DispatchResult {
+  target: number;
+  type: DispatchJob['type'];
+  description: string;
+  namespace: string;
+  stream: string;
+  tag: string;
+  old: string | null;
+  new: string;
+  status: 'sent' | 'failed' | 'dry-run';
+  /** repository_dispatch body, workflow_dispatch ref/inputs or command env (only the IMAGESTREAM_* part). */
+  sent?: unknown;
+  error?: { code: string; message: string; permanent: boolean };
+}
+
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const OUTPUT_TAIL_CHARS = 2000;
+
+/** Names of environment variables that hold secrets by convention (their values are masked). */
+const SECRET_NAME = /(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
+
+/**
+ * Values to mask in everything printed: the named variables (token and credential envs), GITHUB_TOKEN, and any
+ * variable whose name says it is a secret — a command inherits the environment and may echo it.
+ */
+export function tokenValues(names: Iterable<string>, env: Record<string, string | undefined>): string[] {
+  const out = new Set<string>();
+  for (const n of new Set([DEFAULT_TOKEN_ENV, ...names])) {
+    const v = env[n];
+    if (v) out.add(v);
+  }
+  for (const [k, v] of Object.entries(env)) if (v && v.length >= 8 && SECRET_NAME.test(k)) out.add(v);
+  // Longest first, so a secret containing another is masked whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
+function what(job: DispatchJob): unknown {
+  if (job.type === 'repository_dispatch') return job.body;
+  if (job.type === 'workflow_dispatch') return { ref: job.ref ?? null, inputs: job.inputs };
+  return { argv: job.argv, env: job.env };
+}
+
+/** Runs every job in order (dryRun: none is sent); never throws for a job's failure. */
+export async function executeDispatches(
+  jobs: readonly DispatchJob[],
+  deps: DispatchDeps,
+  opts: { dryRun?: boolean } = {},
+): Promise<DispatchResult[]> {
+  const secrets = tokenValues(
+    jobs.flatMap((j) => (j.type === 'command' ? [] : [j.tokenEnv])),
+    deps.env,
+  );
+  const clients = new Map<string, GitHubClient>();
+  const branches = new Map<string, Promise<string>>();
+  const results: DispatchResult[] = [];
+
+  const client = (token: string) => {
+    let c = clients.get(token);
+    if (!c) {
+      c = deps.github(token);
+      clients.set(token, c);
+    }
+    return c;
+  };
+
+  const send = async (job: DispatchJob): Promise<void> => {
+    if (job.error) throw job.error;
+    if (job.type === 'command') {
+      const out = await deps.runCommand(job.argv, {
+        cwd: deps.cwd,
+        env: { ...deps.env, ...job.env },
+        timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+      });
+      const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);
+      if (tail) deps.logger.debug(`output of ${job.description}`, { output: tail });
+      if (out.notStarted || out.timedOut || out.exitCode !== 0) {
+        const why = out.notStarted
+          ? `could not be started (is ${JSON.stringify(job.argv[0])} on PATH, relative to the repository root, and executable?)`
+          : out.timedOut
+            ? `timed out after ${Math.round((deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`
+            : `exited with code ${out.exitCode}`;
+        throw new ImagestreamsError(
+          'DISPATCH_COMMAND_FAILED',
+          `${job.description} ${why}${tail ? `; its output ended with:\n${tail}` : ''}`,
+          { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut },
+        );
+      }
+      return;
+    }
+    const token = deps.env[job.tokenEnv];
+    if (!token) {
+      throw new ImagestreamsError(
+        'DISPATCH_NO_TOKEN',
+        `${job.description}: the environment variable ${job.tokenEnv} is not set. Give it a token that may ` +
+          `${job.type === 'repository_dispatch' ? 'write contents of' : 'run workflows (actions: write) in'} ` +
+          `${job.owner}/${job.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or ` +
+          'GitHub App token with `tokenEnv` for other repositories.',
+        { data: { tokenEnv: job.tokenEnv } },
+      );
+    }
+    const octokit = client(token);
+    const repo = { owner: job.owner, repo: job.repo, secrets };
+    if (job.type === 'repository_dispatch') {
+      await sendRepositoryDispatch(octokit, { ...repo, body: job.body });
+      return;
+    }
+    let ref = job.ref;
+    if (!ref) {
+      const key = `${job.tokenEnv}:${job.owner}/${job.repo}`;
+      const p = branches.get(key) ?? defaultBranch(octokit, repo);
+      branches.set(key, p);
+      ref = await p;
+    }
+    await sendWorkflowDispatch(octokit, { ...repo, workflow: job.workflow, ref, inputs: job.inputs });
+  };
+
+  for (const job of jobs) {
+    const m = job.moved;
+    const base = {
+      target: job.target,
+      type: job.type,
+      description: job.description,
+      namespace: m.namespace,
+      stream: m.stream,
+      tag: m.tag,
+      old: m.old?.image ?? null,
+      new: m.new.image,
+      sent: what(job),
+    };
+    if (opts.dryRun && !job.error) {
+      results.push({ ...base, status: 'dry-run' });
+      continue;
+    }
+    try {
+      await send(job);
+      results.push({ ...base, status: 'sent' });
+      deps.logger.debug(`sent ${job.description} for ${m.namespace}/${m.stream}:${m.tag}`);
+    } catch (e) {
+      const err =
+        e instanceof ImagestreamsError
+          ? e
+          : new ImagestreamsError('DISPATCH_FAILED', String((e as Error)?.message ?? e), {
+              cause: e,
+              permanent: false,
+            });
+      results.push({
+        ...base,
+        status: 'failed',
+        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent },
+      });
+    }
+  }
+  return results;
+}

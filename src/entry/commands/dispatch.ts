@@ -1,0 +1,269 @@
+// `imagestreams dispatch`: after a lock change lands on the default branch, notify the configured targets
+// (repository_dispatch, workflow_dispatch, commands) once per tag whose digest moved between two commits.
+
+import * as nodeFs from 'node:fs';
+import { resolve } from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { runCommand } from '../../dispatch/command.js';
+import {
+  type DispatchDeps,
+  type DispatchResult,
+  executeDispatches,
+  tokenValues,
+} from '../../dispatch/run.js';
+import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
+import { redact } from '../../git/redact.js';
+import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
+import { ImagestreamsError } from '../../model/errors.js';
+import { planDispatches } from '../../plan/dispatch-plan.js';
+import { type MovedTag, movedTags } from '../../plan/moved-tags.js';
+import type { Command } from '../command.js';
+import { type CommandIO, EXIT } from '../io.js';
+import { PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural, printDiagnostics } from './project.js';
+
+const HELP = `Usage: imagestreams dispatch (--before SHA --after SHA | --event PATH) [options]
+
+After a lock change lands on the default branch, send the config's \`dispatch\` targets one event per stream
+tag whose current digest moved between the two commits: GitHub repository_dispatch, workflow_dispatch, or a
+command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
+the checkout needs the history in between (actions/checkout with fetch-depth: 0). See docs/triggers.md.
+
+Options:
+      --before SHA    The commit before the push (all zeros: no previous state, every locked tag is new)
+      --after SHA     The commit after the push
+      --event PATH    A push event (JSON) to take before/after from (default: $GITHUB_EVENT_PATH)
+      --dry-run       Print what would be sent; send nothing
+${PROJECT_OPTIONS_HELP}
+
+Environment: GITHUB_TOKEN (or each target's tokenEnv), GITHUB_REPOSITORY (the default target repository),
+GITHUB_API_URL (GitHub Enterprise Server), GITHUB_EVENT_PATH.
+
+Exit codes: 0 every dispatch was sent (or nothing moved); 1 a target failed or a lock file is invalid (the
+other targets still ran); 2 bad usage (missing or conflicting options, unreadable event, invalid config).
+`;
+
+/** What tests (and other entry points) may replace; the CLI uses the defaults. */
+export interface DispatchCommandDeps {
+  /** Extra Octokit options (tests turn throttling and retries off). */
+  githubOptions?: Partial<CreateGitHubOptions>;
+  runCommand?: DispatchDeps['runCommand'];
+}
+
+function usageError(io: CommandIO, message: string): number {
+  io.stderr(`imagestreams dispatch: ${message}\nRun \`imagestreams dispatch --help\`.\n`);
+  return EXIT.USAGE;
+}
+
+type Range = { before: string; after: string; ref?: string } | { error: string };
+
+function rangeFromArgs(values: Record<string, unknown>, io: CommandIO): Range {
+  const before = values.before as string | undefined;
+  const after = values.after as string | undefined;
+  const event = values.event as string | undefined;
+  if (before !== undefined || after !== undefined) {
+    if (event !== undefined) return { error: '--event cannot be combined with --before/--after' };
+    if (!before || !after) return { error: '--before and --after must be given together' };
+    return { before, after };
+  }
+  const path = event ?? io.env.GITHUB_EVENT_PATH;
+  if (!path) return { error: 'give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)' };
+  let json: { before?: unknown; after?: unknown; ref?: unknown };
+  try {
+    json = JSON.parse(nodeFs.readFileSync(resolve(io.cwd, path), 'utf8')) as typeof json;
+  } catch (e) {
+    return { error: `cannot read the event file ${path}: ${(e as Error).message}` };
+  }
+  if (typeof json?.before !== 'string' || typeof json?.after !== 'string') {
+    return {
+      error: `${path} is not a push event (no "before"/"after"); run on \`on: push\`, or pass --before and --after`,
+    };
+  }
+  return {
+    before: json.before,
+    after: json.after,
+    ...(typeof json.ref === 'string' ? { ref: json.ref } : {}),
+  };
+}
+
+function short(d: string | null | undefined): string {
+  if (!d) return '(new)';
+  return d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1');
+}
+
+function tagName(m: { namespace: string; stream: string; tag: string }): string {
+  return `${m.namespace}/${m.stream}:${m.tag}`;
+}
+
+function renderResult(r: DispatchResult): string {
+  const label = r.status === 'sent' ? 'sent   ' : r.status === 'dry-run' ? 'would  ' : 'FAILED ';
+  const line = `${label} ${r.description} ← ${tagName(r)} ${short(r.old)} → ${short(r.new)}`;
+  return r.error ? `${line}\n        ${r.error.message.replace(/\n/g, '\n        ')}\n` : `${line}\n`;
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** Builds the dispatch command with replaceable edges (the registered command uses the defaults). */
+export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
+  return {
+    name: 'dispatch',
+    summary:
+      'after a merge, send repository_dispatch / workflow_dispatch / commands for every tag that moved',
+    help: HELP,
+    options: {
+      ...PROJECT_OPTIONS,
+      before: { type: 'string' },
+      after: { type: 'string' },
+      event: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    async run(args, rawIo) {
+      if (args.positionals.length > 0)
+        return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
+      const range = rangeFromArgs(args.values, rawIo);
+      if ('error' in range) return usageError(rawIo, range.error);
+      const root = resolve(rawIo.cwd);
+      const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
+      const loaded = await loadConfig(nodeFs.promises, {
+        root,
+        cwd: root,
+        ...(configPath !== undefined ? { configPath } : {}),
+      });
+      const configErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
+      if (configErrors.length > 0) {
+        printDiagnostics(configErrors, rawIo, rawIo.stderr);
+        return EXIT.USAGE;
+      }
+      const { config } = loaded;
+      const json = args.values.json === true;
+      const dryRun = args.values['dry-run'] === true;
+
+      // Every token a target may use is masked in everything this command prints.
+      const allSecrets = tokenValues(
+        [
+          ...config.dispatch.flatMap((t) => (t.tokenEnv ? [t.tokenEnv] : [])),
+          ...Object.values(config.registries).flatMap((r) =>
+            r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : [],
+          ),
+        ],
+        rawIo.env,
+      );
+      const io: CommandIO = {
+        ...rawIo,
+        stdout: (t) => rawIo.stdout(redact(t, allSecrets)),
+        stderr: (t) => rawIo.stderr(redact(t, allSecrets)),
+      };
+      const fail = (e: unknown): number => {
+        const msg =
+          e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
+        io.stderr(`imagestreams dispatch: ${msg}\n`);
+        return EXIT.FAILURE;
+      };
+
+      if (/^0+$/.test(range.after)) {
+        io.stderr('dispatch: the push deleted the branch; nothing to dispatch\n');
+        if (json) io.stdout(`${JSON.stringify({ ok: true, moved: [], results: [] }, null, 2)}\n`);
+        return EXIT.OK;
+      }
+      const fs = nodeFs;
+      let after: string;
+      let before: string | undefined;
+      let moved: MovedTag[];
+      const lockErrors: ImagestreamsError[] = [];
+      try {
+        after = await resolveCommit({ fs, dir: root, ref: range.after });
+        before =
+          range.before === ZERO_SHA ? undefined : await resolveCommit({ fs, dir: root, ref: range.before });
+        const now = await readLocksAtCommit({ fs, dir: root, commit: after, lockDir: config.lockDir });
+        const prev = before
+          ? await readLocksAtCommit({ fs, dir: root, commit: before, lockDir: config.lockDir })
+          : undefined;
+        lockErrors.push(...now.errors);
+        // A lock that was invalid before and valid now: its tags count as new.
+        moved = movedTags(prev?.locks, now.locks);
+      } catch (e) {
+        return fail(e);
+      }
+
+      const source = {
+        ...(io.env.GITHUB_REPOSITORY ? { repository: io.env.GITHUB_REPOSITORY } : {}),
+        sha: after,
+      };
+      const jobs = planDispatches(config.dispatch, moved, source);
+      const results = await executeDispatches(
+        jobs,
+        {
+          github: (token) =>
+            createGitHub({
+              token,
+              ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}),
+              logger: io.logger,
+              ...deps.githubOptions,
+            }),
+          runCommand: deps.runCommand ?? runCommand,
+          env: io.env,
+          cwd: root,
+          logger: io.logger,
+        },
+        { dryRun },
+      );
+      const failed = results.filter((r) => r.status === 'failed');
+      const ok = failed.length === 0 && lockErrors.length === 0;
+      const range7 = `${before ? before.slice(0, 7) : '(none)'}..${after.slice(0, 7)}`;
+
+      if (json) {
+        io.stdout(
+          `${JSON.stringify(
+            {
+              ok,
+              dryRun,
+              before: before ?? null,
+              after,
+              moved: moved.map((m) => ({
+                namespace: m.namespace,
+                stream: m.stream,
+                tag: m.tag,
+                old: m.old?.image ?? null,
+                new: m.new.image,
+                dockerImageReference: m.new.dockerImageReference,
+              })),
+              results,
+              lockErrors: lockErrors.map((e) => ({ code: e.code, message: e.message })),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+        return ok ? EXIT.OK : EXIT.FAILURE;
+      }
+      for (const e of lockErrors) io.stdout(`${e.message}\n`);
+      for (const m of moved)
+        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}\n`);
+      for (const r of results) io.stdout(renderResult(r));
+      if (io.env.GITHUB_ACTIONS === 'true') {
+        for (const r of failed) {
+          io.stdout(
+            `::error title=imagestreams dispatch::${escapeData(`${tagName(r)}: ${r.error?.message}`)}\n`,
+          );
+        }
+      }
+      const summary =
+        moved.length === 0
+          ? `no tag moved in ${range7}; nothing to dispatch`
+          : config.dispatch.length === 0
+            ? `${plural(moved.length, 'tag')} moved in ${range7}; no dispatch targets configured`
+            : `${plural(moved.length, 'tag')} moved in ${range7}; ` +
+              (dryRun
+                ? `${plural(results.filter((r) => r.status === 'dry-run').length, 'dispatch')} would be sent`
+                : `${results.filter((r) => r.status === 'sent').length} sent`) +
+              (failed.length > 0 ? `, ${failed.length} failed` : '') +
+              (lockErrors.length > 0 ? `, ${plural(lockErrors.length, 'invalid lock file')}` : '');
+      io.stderr(`dispatch: ${summary}\n`);
+      return ok ? EXIT.OK : EXIT.FAILURE;
+    },
+  };
+}
+
+/** The dispatch command (see HELP). */
+export const dispatchCommand: Command = createDispatchCommand();
