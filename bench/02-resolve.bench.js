@@ -93,7 +93,7 @@ async function pushRepo(base, r) {
   return tags;
 }
 
-const open = await startRegistry({ keepData: true });
+const open = await startRegistry();
 const tokens = await startTokenServer({});
 let reg;
 try {

@@ -240,7 +240,8 @@ async function waitReady(url, child, deadlineMs = 15_000) {
 /**
  * Start `docker-registry serve` on 127.0.0.1 with a free port. `auth` may be
  * `{htpasswd: {users: {name: password}}}` or `{token: tokenServer}`. `dataDir` lets several registries
- * (open for pushing, authenticated for reading) serve the same storage. Stop it with `stop()`.
+ * (open for pushing, authenticated for reading) serve the same storage: stop those first, then the owner,
+ * whose `stop()` deletes its temp dir and data (unless `keepData`).
  */
 export async function startRegistry(opts = {}) {
   const work = mkdtempSync(join(tmpdir(), 'imagestreams-registry-'));

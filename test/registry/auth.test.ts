@@ -27,7 +27,7 @@ const logger = createLogger((l) => lines.push(l), { level: 'debug' });
 const ref = (r: RunningRegistry, s: string) => parseReference(`${r.host}/${s}`);
 
 beforeAll(async () => {
-  open = await startRegistry({ keepData: true });
+  open = await startRegistry();
   samples = await pushSampleImages(open.url);
   ts = await startTokenServer({});
   privTs = await startTokenServer({ anonymous: false, users: { bob: TOKEN_USER_PASSWORD } });

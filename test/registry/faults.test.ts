@@ -50,7 +50,7 @@ async function failure(promise: Promise<unknown>): Promise<ImagestreamsError> {
 }
 
 beforeAll(async () => {
-  open = await startRegistry({ keepData: true });
+  open = await startRegistry();
   samples = await pushSampleImages(open.url);
   basic = await startRegistry({ dataDir: open.dataDir, auth: { htpasswd: { users: { alice: PASSWORD } } } });
   p = await startFaultProxy(open.url);
