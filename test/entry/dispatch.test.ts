@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/entry/cli.js';
 import { createDispatchCommand } from '../../src/entry/commands/dispatch.js';
 import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
 import { serializeLock } from '../../src/model/lock-format.js';
@@ -273,5 +274,126 @@ describe('imagestreams dispatch', () => {
     expect(api.requests.some((q) => q.operationId === 'repos/get')).toBe(false);
     expect((await readFile(join(dir, 'ok.jsonl'), 'utf8')).trim().split('\n')).toHaveLength(1);
     expectNoSecret(r.out + r.err);
+  });
+});
+
+describe('imagestreams dispatch: where before/after come from', () => {
+  it('takes before/after from the push event in GITHUB_EVENT_PATH (or --event); --dry-run sends nothing', async () => {
+    const event = join(dir, '..', `${dir.split('/').pop()}-event.json`);
+    await writeFile(event, JSON.stringify({ ref: 'refs/heads/main', before, after, repository: {} }));
+    try {
+      const r = await run(['--config', 'ok.yaml', '--dry-run'], { GITHUB_EVENT_PATH: event });
+      expect(r.code).toBe(0);
+      expect(r.out.match(/^would {3}/gm)).toHaveLength(5);
+      expect(r.err).toMatch(/2 tags moved in .*; 5 dispatches would be sent\n$/);
+      const viaFlag = await run(['--config', 'ok.yaml', '--dry-run', '--json', '--event', event]);
+      expect(JSON.parse(viaFlag.out).results.every((x: { status: string }) => x.status === 'dry-run')).toBe(
+        true,
+      );
+      expect(api.requests).toEqual([]);
+      await writeFile(event, JSON.stringify({ before: after, after: '0'.repeat(40), deleted: true }));
+      const deleted = await run(['--event', event]);
+      expect([deleted.code, deleted.err]).toEqual([
+        0,
+        'dispatch: the push deleted the branch; nothing to dispatch\n',
+      ]);
+    } finally {
+      await rm(event, { force: true });
+    }
+  });
+
+  it('an all-zero --before (first push) has no previous state: every locked tag is dispatched', async () => {
+    const r = await run([
+      '--before',
+      '0'.repeat(40),
+      '--after',
+      after,
+      '--config',
+      'ok.yaml',
+      '--dry-run',
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.before).toBeNull();
+    expect(json.moved.map((m: { stream: string; tag: string }) => `${m.stream}:${m.tag}`)).toEqual([
+      'python:3.11',
+      'python:3.12',
+      'python:3.13',
+      'ruby:3',
+    ]);
+    expect(api.requests).toEqual([]);
+  });
+
+  it('a commit missing from a shallow checkout fails with the fetch-depth fix', async () => {
+    const r = await run(['--before', 'deadbeef'.repeat(5), '--after', after]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`commit ${'deadbeef'.repeat(5)} is not in the repository`);
+    expect(r.err).toContain('fetch-depth: 0');
+  });
+
+  it('honours GITHUB_API_URL (GitHub Enterprise Server, REST under /api/v3)', async () => {
+    const ghes = await startGitHubApi({ owner: 'acme', repo: 'app', token: TOKEN, prefix: '/api/v3' });
+    try {
+      const r = await run(['--before', before, '--after', after, '--config', 'ok.yaml'], {
+        GITHUB_API_URL: ghes.url,
+        DEPLOY_TOKEN: TOKEN,
+      });
+      expect(r.code).toBe(0);
+      expect(ghes.dispatches).toHaveLength(4);
+      expect(ghes.violations).toEqual([]);
+      expect(api.requests).toEqual([]);
+    } finally {
+      await ghes.close();
+    }
+  });
+
+  it('an invalid lock file at --after is reported (exit 1); valid locks are still compared', async () => {
+    await write('imagestreams.lock/default/broken.json', '{"apiVersion": "nope"}\n');
+    await git('add', '.');
+    await git('commit', '-q', '-m', 'broken lock');
+    const third = (await git('rev-parse', 'HEAD')).stdout.trim();
+    await git('rm', '-q', 'imagestreams.lock/default/broken.json');
+    await git('commit', '-q', '-m', 'remove broken lock');
+    const r = await run(['--before', after, '--after', third, '--config', 'ok.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('imagestreams.lock/default/broken.json:1:');
+    expect(r.err).toMatch(/no tag moved in .*; nothing to dispatch\n$/);
+    expect(api.dispatches).toEqual([]);
+  });
+});
+
+describe('imagestreams dispatch: usage', () => {
+  const cli = async (argv: string[], env: Record<string, string> = {}) => {
+    const io = captureIO(dir, { env });
+    const code = await main(['dispatch', ...argv], io);
+    return { code, err: io.err() };
+  };
+  it.each([
+    [[], 'give --before and --after, or --event PATH'],
+    [['--before', 'abc'], '--before and --after must be given together'],
+    [['--before', 'a', '--after', 'b', '--event', 'e.json'], 'cannot be combined'],
+    [['--event', 'no-such-event.json'], 'cannot read the event file no-such-event.json'],
+    [['--event', 'ok.yaml'], 'cannot read the event file ok.yaml'],
+    [['--event', 'notify.mjs'], 'cannot read the event file'],
+    [['extra'], 'unexpected argument "extra"'],
+    [['--nope'], "Unknown option '--nope'"],
+  ])('%j exits 2: %s', async (argv, message) => {
+    const r = await cli(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+  it('an event that is not a push exits 2', async () => {
+    const event = join(dir, 'not-push.json');
+    await writeFile(event, JSON.stringify({ action: 'opened', pull_request: {} }));
+    const r = await cli([], { GITHUB_EVENT_PATH: event });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not a push event');
+  });
+  it('an invalid dispatch config exits 2 with the file and line', async () => {
+    await write('bad.yaml', 'dispatch:\n  - type: workflow_dispatch\n    repository: a/b\n');
+    const r = await cli(['--config', 'bad.yaml', '--before', before, '--after', after]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('bad.yaml:2:5: dispatch[0] is missing the required field "workflow"');
   });
 });

@@ -100,6 +100,10 @@ function renderResult(r: DispatchResult): string {
   return r.error ? `${line}\n        ${r.error.message.replace(/\n/g, '\n        ')}\n` : `${line}\n`;
 }
 
+function dispatches(n: number): string {
+  return `${n} dispatch${n === 1 ? '' : 'es'}`;
+}
+
 function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
@@ -255,7 +259,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
             ? `${plural(moved.length, 'tag')} moved in ${range7}; no dispatch targets configured`
             : `${plural(moved.length, 'tag')} moved in ${range7}; ` +
               (dryRun
-                ? `${plural(results.filter((r) => r.status === 'dry-run').length, 'dispatch')} would be sent`
+                ? `${dispatches(results.filter((r) => r.status === 'dry-run').length)} would be sent`
                 : `${results.filter((r) => r.status === 'sent').length} sent`) +
               (failed.length > 0 ? `, ${failed.length} failed` : '') +
               (lockErrors.length > 0 ? `, ${plural(lockErrors.length, 'invalid lock file')}` : '');
