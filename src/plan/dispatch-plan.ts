@@ -2,7 +2,6 @@
 // environment — checked against GitHub's limits before anything is sent.
 
 import type { DispatchTarget } from '../config/config.js';
-import { globToRegExp } from '../loader/discover.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { MovedTag } from './moved-tags.js';
 
@@ -108,13 +107,22 @@ function values(m: MovedTag, src: DispatchSource): Record<Placeholder, string> {
   };
 }
 
+/** A `streams` pattern as a regular expression: `*` and `?` match within one `/`-separated part. */
+function patternRegExp(p: string): RegExp {
+  const body = p
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`);
+}
+
 /** True when `target.streams` (names, namespace/name, optionally `:tag`, globs) selects the moved tag. */
 export function targetWants(target: Pick<DispatchTarget, 'streams'>, m: MovedTag): boolean {
   if (!target.streams || target.streams.length === 0) return true;
   return target.streams.some((p) => {
     const subject =
       (p.includes('/') ? `${m.namespace}/${m.stream}` : m.stream) + (p.includes(':') ? `:${m.tag}` : '');
-    return globToRegExp(p).test(subject);
+    return patternRegExp(p).test(subject);
   });
 }
 

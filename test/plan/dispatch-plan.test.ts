@@ -209,3 +209,12 @@ describe('planDispatches', () => {
     ).toBeUndefined();
   });
 });
+
+describe('purity', () => {
+  it.each(['moved-tags.ts', 'dispatch-plan.ts'])('src/plan/%s imports no I/O and no outer layer', (file) => {
+    const text = readFileSync(join(here, '..', '..', 'src', 'plan', file), 'utf8');
+    expect(text).not.toMatch(/from '(?:node:|fs|child_process|isomorphic-git|octokit|execa)/);
+    expect(text).not.toMatch(/from '\.\.\/(?:loader|git|github|registry|entry|dispatch)\//);
+    expect(text).not.toMatch(/\bprocess\.(?:env|cwd|stdout)/);
+  });
+});
