@@ -2,21 +2,22 @@
 
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
 
 const VERSION = '0.1.0';
 
-function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function usage(): Promise<string> {
+  const commands = await allCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'imagestreams — OpenShift-style image streams for GitOps',
     '',
     'Usage: imagestreams <command> [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     "Run `imagestreams <command> --help` for a command's options.",
     'Exit codes: 0 ok, 1 failure (invalid input found, an import failed), 2 bad usage.',
@@ -47,19 +48,20 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
-    const cmd = topic ? COMMANDS.find((c) => c.name === topic) : undefined;
-    io.stdout(cmd ? cmd.help : usage());
+    const load = topic ? COMMANDS[topic] : undefined;
+    io.stdout(load ? (await load()).help : await usage());
     return name === undefined ? EXIT.USAGE : EXIT.OK;
   }
   if (name === '--version' || name === '-V') {
     io.stdout(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const cmd: Command | undefined = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
-    io.stderr(`imagestreams: unknown command "${name}"\n\n${usage()}`);
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
+    io.stderr(`imagestreams: unknown command "${name}"\n\n${await usage()}`);
     return EXIT.USAGE;
   }
+  const cmd: Command = await load();
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({

@@ -73,6 +73,7 @@ export function createImporter(o: ImporterOptions) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`,
       };
     }
+    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     try {
       const r = await resolver.resolve(ref, {
         importMode: req.importMode,

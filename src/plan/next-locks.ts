@@ -1,6 +1,12 @@
 // Desired state vs lock: which imports to make, and the next lock of every stream once they are made (pure).
 
-import { LOCK_API_VERSION, LOCK_KIND, type LockTag, type StreamLock } from '../model/lock.js';
+import {
+  LOCK_API_VERSION,
+  LOCK_KIND,
+  type LockTag,
+  type PlatformImage,
+  type StreamLock,
+} from '../model/lock.js';
 import { type DueReason, dueReason } from '../policy/due.js';
 import { type AppliedOutcome, applyOutcome, findInHistory, type TagOutcome } from '../policy/history.js';
 import {
@@ -40,6 +46,8 @@ export interface ImportRequest {
   preferOs?: string;
   insecure: boolean;
   reason: DueReason;
+  /** What the lock already knows of the current image's index (saves a GET when the index did not move). */
+  knownIndex?: { digest: string; platforms: PlatformImage[] };
 }
 
 /** Options of the import decision. */
@@ -74,7 +82,8 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
       s.object.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
     for (const t of tagsOf(s)) {
       const key = tagKey(s.namespace, s.name, t.name);
-      const reason = dueReason(t, lockTagOf(s.lock, t.name), {
+      const locked = lockTagOf(s.lock, t.name);
+      const reason = dueReason(t, locked, {
         forced: opts.forced?.has(key) ?? false,
         scheduledDue: opts.scheduledDue ? opts.scheduledDue(key) : true,
       });
@@ -93,6 +102,10 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
       const os = t.annotations?.['importer.image.openshift.io/prefer-os'];
       if (arch) req.preferArch = arch;
       if (os) req.preferOs = os;
+      const current = locked?.items[0];
+      if (current?.platforms?.length) {
+        req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
+      }
       out.push(req);
     }
   }

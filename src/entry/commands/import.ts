@@ -36,7 +36,7 @@ Exit codes: 0 imported; 1 an import failed (the last good digest is kept); 2 bad
 /** The import command (see HELP). */
 export const importCommand: Command = {
   name: 'import',
-  summary: 'import a stream tag now, whether or not it is due (oc import-image)',
+  summary: 'Import a stream tag now, whether or not it is due (oc import-image)',
   help: HELP,
   options: {
     ...PROJECT_OPTIONS,

@@ -1,26 +1,23 @@
-// The command table: each command lives in its own file and is listed here once.
+// The command table: each command lives in its own file and is listed here once. Modules load on demand, so a
+// command pays only for its own dependencies at start-up (octokit and isomorphic-git are not free).
 
 import type { Command } from '../command.js';
-import { describeCommand } from './describe.js';
-import { dispatchCommand } from './dispatch.js';
-import { getCommand } from './get.js';
-import { importCommand } from './import.js';
-import { reconcileCommand } from './reconcile.js';
-import { resolveCommand } from './resolve.js';
-import { rollbackCommand } from './rollback.js';
-import { tagCommand } from './tag.js';
-import { validateCommand } from './validate.js';
-import { verifyCommand } from './verify.js';
 
-export const COMMANDS: Command[] = [
-  describeCommand,
-  dispatchCommand,
-  getCommand,
-  importCommand,
-  reconcileCommand,
-  resolveCommand,
-  rollbackCommand,
-  tagCommand,
-  validateCommand,
-  verifyCommand,
-];
+/** Command name → loader. */
+export const COMMANDS: Record<string, () => Promise<Command>> = {
+  describe: async () => (await import('./describe.js')).describeCommand,
+  dispatch: async () => (await import('./dispatch.js')).dispatchCommand,
+  get: async () => (await import('./get.js')).getCommand,
+  import: async () => (await import('./import.js')).importCommand,
+  reconcile: async () => (await import('./reconcile.js')).reconcileCommand,
+  resolve: async () => (await import('./resolve.js')).resolveCommand,
+  rollback: async () => (await import('./rollback.js')).rollbackCommand,
+  tag: async () => (await import('./tag.js')).tagCommand,
+  validate: async () => (await import('./validate.js')).validateCommand,
+  verify: async () => (await import('./verify.js')).verifyCommand,
+};
+
+/** Every command, loaded (for the command list in --help). */
+export async function allCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(COMMANDS).map((load) => load()));
+}

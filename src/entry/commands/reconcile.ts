@@ -134,7 +134,7 @@ export function printRun(r: RunReconcileResult, io: CommandIO, json: boolean): n
 /** The reconcile command (see HELP). */
 export const reconcileCommand: Command = {
   name: 'reconcile',
-  summary: 'import due tags, write changed locks, update consumers that follow them',
+  summary: 'Import due tags, write changed locks, update consumers that follow them',
   help: HELP,
   options: {
     ...PROJECT_OPTIONS,

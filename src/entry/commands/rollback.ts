@@ -41,7 +41,7 @@ Exit codes: 0 rolled back; 1 no such image in the history; 2 bad usage or unknow
 /** The rollback command (see HELP). */
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'point a tag back at an earlier image of its history',
+  summary: 'Point a tag back at an earlier image of its history',
   help: HELP,
   options: { ...PROJECT_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(args, io) {

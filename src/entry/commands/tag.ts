@@ -75,7 +75,7 @@ function setOps(existing: TagReference | undefined, spec: Record<string, unknown
 /** The tag command (see HELP). */
 export const tagCommand: Command = {
   name: 'tag',
-  summary: 'point stream tags at an image or another tag (edits the YAML as `oc tag` edits the object)',
+  summary: 'Point stream tags at an image or another tag (edits the YAML as `oc tag` edits the object)',
   help: HELP,
   options: {
     ...PROJECT_OPTIONS,

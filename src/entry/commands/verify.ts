@@ -51,7 +51,7 @@ function findingDiagnostic(f: VerifyFinding): Diagnostic {
 /** The verify command (see HELP). */
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'fail when a consumer (workload, Dockerfile, compose file…) is not at its locked digest',
+  summary: 'Fail when a consumer (workload, Dockerfile, compose file…) is not at its locked digest',
   help: HELP,
   options: PROJECT_OPTIONS,
   async run(args, io) {
