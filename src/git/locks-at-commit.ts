@@ -27,6 +27,15 @@ function isNotFound(e: unknown): boolean {
  */
 export async function resolveCommit(opts: { fs: GitFs; dir: string; ref: string }): Promise<string> {
   const { fs, dir, ref } = opts;
+  try {
+    await git.findRoot({ fs, filepath: dir });
+  } catch {
+    throw new ImagestreamsError(
+      'GIT_NOT_A_REPOSITORY',
+      `${dir} is not inside a git repository; run imagestreams dispatch in the checkout (actions/checkout).`,
+      { data: { dir }, permanent: true },
+    );
+  }
   let oid: string | undefined;
   try {
     if (/^[0-9a-f]{4,40}$/i.test(ref)) oid = await git.expandOid({ fs, dir, oid: ref.toLowerCase() });

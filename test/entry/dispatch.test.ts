@@ -397,3 +397,17 @@ describe('imagestreams dispatch: usage', () => {
     expect(r.err).toContain('bad.yaml:2:5: dispatch[0] is missing the required field "workflow"');
   });
 });
+
+describe('imagestreams dispatch: outside a repository', () => {
+  it('says the directory is not a git repository (exit 1)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'imagestreams-nogit-'));
+    try {
+      const io = captureIO(empty, { env: {} });
+      const code = await main(['dispatch', '--before', 'abcdef1', '--after', 'abcdef2'], io);
+      expect(code).toBe(1);
+      expect(io.err()).toContain('is not inside a git repository');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
