@@ -2,13 +2,14 @@
 
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
+import type { PublishMode, PublishResult } from '../../publish.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { type RunReconcileResult, runReconcile } from '../run-reconcile.js';
+import { type JobResult, runJob } from '../run-job.js';
+import type { RunReconcileResult } from '../run-reconcile.js';
 import {
   actionsAnnotation,
-  isUsageDiagnostic,
   PROJECT_OPTIONS,
   PROJECT_OPTIONS_HELP,
   plural,
@@ -27,6 +28,10 @@ Options:
       --dry-run       Resolve and print the plan; write nothing
   -s, --stream NAME   Only this stream ([namespace/]name); repeatable
       --metadata      Read creation time and labels of new images (for PR bodies)
+      --publish MODE  pull-request (one branch + PR per stream or group), commit (on the current
+                      branch) or none; default: the config's publish.mode (pull-request). Needs
+                      GITHUB_TOKEN (and GITHUB_REPOSITORY for PRs); without them the working tree
+                      is updated and publishing is reported as skipped.
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes:
@@ -97,8 +102,25 @@ function streamsOf(args: ParsedArgs): Set<string> | undefined {
   return list.length ? new Set(list.map(String)) : undefined;
 }
 
+/** One line per publish group (or the reason publishing was skipped). */
+export function renderPublish(p: PublishResult): string[] {
+  if (p.skipped) return [`publish (${p.mode}): skipped: ${p.skipped.reason}`];
+  return p.groups
+    .filter((g) => g.status !== 'nothing')
+    .map((g) => {
+      const pr = g.pullRequest ? ` ${g.pullRequest.url}` : '';
+      const why = g.reason ? ` (${g.reason})` : g.error ? ` (${g.error.message})` : '';
+      return `publish: ${g.key}: ${g.status}${g.branch ? ` ${g.branch}` : ''}${pr}${why}`;
+    });
+}
+
 /** Print a finished run as text; returns the exit code. */
-export function printRun(r: RunReconcileResult, io: CommandIO, json: boolean): number {
+export function printRun(
+  r: RunReconcileResult,
+  io: CommandIO,
+  json: boolean,
+  published?: PublishResult,
+): number {
   if (r.status === 'invalid') {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
     else {
@@ -112,7 +134,9 @@ export function printRun(r: RunReconcileResult, io: CommandIO, json: boolean): n
   }
   const res = r.result!;
   if (json) {
-    io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...reconcileJson(r), ...(published ? { publish: published } : {}) }, null, 2)}\n`,
+    );
   } else {
     const lines = renderChanges(res.changes);
     for (const c of r.consumers?.changes ?? []) lines.push(`  ↳ ${c.file}:${c.line}  ${c.target}  → ${c.to}`);
@@ -127,8 +151,10 @@ export function printRun(r: RunReconcileResult, io: CommandIO, json: boolean): n
         `${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
         `${res.dryRun ? ' (dry run)' : ''}\n`,
     );
+    for (const line of published ? renderPublish(published) : []) io.stderr(`${line}\n`);
   }
-  return r.status === 'ok' && (r.result?.skipped ?? 0) === 0 ? EXIT.OK : EXIT.FAILURE;
+  const publishFailed = published?.groups.some((g) => g.status === 'failed') ?? false;
+  return r.status === 'ok' && (r.result?.skipped ?? 0) === 0 && !publishFailed ? EXIT.OK : EXIT.FAILURE;
 }
 
 /** The reconcile command (see HELP). */
@@ -141,6 +167,7 @@ export const reconcileCommand: Command = {
     'dry-run': { type: 'boolean' },
     stream: { type: 'string', short: 's', multiple: true },
     metadata: { type: 'boolean' },
+    publish: { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) {
@@ -149,17 +176,21 @@ export const reconcileCommand: Command = {
     }
     const json = Boolean(args.values.json);
     const only = streamsOf(args);
-    const r = await runReconcile(io, {
+    const mode = args.values.publish;
+    if (mode !== undefined && mode !== 'pull-request' && mode !== 'commit' && mode !== 'none') {
+      io.stderr(
+        `imagestreams reconcile: --publish must be pull-request, commit or none, not "${String(mode)}"\n`,
+      );
+      return EXIT.USAGE;
+    }
+    const job: JobResult = await runJob(io, {
+      ...(mode ? { publishMode: mode as PublishMode } : {}),
       ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
       dryRun: Boolean(args.values['dry-run']),
       ...(only ? { only } : {}),
       withMetadata: Boolean(args.values.metadata),
       ...(json ? {} : { onProgress: progressReporter(io) }),
     });
-    if (r.status === 'invalid' && r.diagnostics.some(isUsageDiagnostic)) {
-      printRun(r, io, json);
-      return EXIT.USAGE;
-    }
-    return printRun(r, io, json);
+    return printRun(job.run, io, json, job.publish);
   },
 };
