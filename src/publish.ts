@@ -125,7 +125,7 @@ const RETRYABLE = new Set(['GIT_LEASE_FAILED', 'GIT_PUSH_REJECTED']);
 export async function publish(opts: PublishOptions): Promise<PublishResult> {
   const { logger } = opts;
   const skip = (code: string, reason: string): PublishResult => {
-    logger.info(`publishing skipped: ${reason}`);
+    logger.debug(`publishing skipped: ${reason}`);
     return { mode: opts.mode, skipped: { code, reason }, groups: [] };
   };
   if (opts.mode === 'none')

@@ -46,6 +46,8 @@ export interface ReconcileDeps {
   onProgress?: (p: ReconcileProgress) => void;
   /** Imports in flight at once (the registry client also bounds per registry). */
   concurrency?: number;
+  /** Labels of a previous image (`repo@digest`), for PR bodies that link old and new revisions. */
+  fetchMetadata?: (dockerImageReference: string) => Promise<ImageMetadata | undefined>;
 }
 
 /** What the caller asked for. */
@@ -133,6 +135,13 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
       const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
       if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
     }
+  }
+  if (deps.fetchMetadata) {
+    const moved = changes.flatMap((c) => c.tags).filter((t) => t.toMetadata && t.from && !t.follows);
+    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
+      const m = await deps.fetchMetadata!(t.from!.dockerImageReference).catch(() => undefined);
+      if (m) t.fromMetadata = m;
+    });
   }
 
   const lockFiles: { path: string; text: string }[] = [];

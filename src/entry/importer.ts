@@ -3,6 +3,7 @@
 import { type Config, registryAllowed } from '../config/config.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { pinned, tryParseReference } from '../model/reference.js';
+import type { ImageMetadata } from '../plan/changes.js';
 import type { ImportRequest } from '../plan/next-locks.js';
 import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
@@ -109,8 +110,21 @@ export function createImporter(o: ImporterOptions) {
     }
   }
 
+  /** Labels of an image already in the lock (`repo@digest`); undefined when it cannot be read. */
+  async function metadataOf(dockerImageReference: string): Promise<ImageMetadata | undefined> {
+    const parsed = tryParseReference(dockerImageReference);
+    if ('error' in parsed || !parsed.ref.digest || !registryAllowed(o.config, parsed.ref.domain)) return undefined;
+    try {
+      const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
+      return meta;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     importTag,
+    metadataOf,
     report: () => resolver.report(),
     stats: () => client.stats(),
     close: () => client.close(),

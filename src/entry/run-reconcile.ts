@@ -132,6 +132,7 @@ export async function runReconcile(
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         importTag: importer.importTag,
+        ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock,
         readFile: async (p) => {
           try {
