@@ -113,7 +113,8 @@ export function createImporter(o: ImporterOptions) {
   /** Labels of an image already in the lock (`repo@digest`); undefined when it cannot be read. */
   async function metadataOf(dockerImageReference: string): Promise<ImageMetadata | undefined> {
     const parsed = tryParseReference(dockerImageReference);
-    if ('error' in parsed || !parsed.ref.digest || !registryAllowed(o.config, parsed.ref.domain)) return undefined;
+    if ('error' in parsed || !parsed.ref.digest || !registryAllowed(o.config, parsed.ref.domain))
+      return undefined;
     try {
       const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
       return meta;

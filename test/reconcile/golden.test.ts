@@ -28,6 +28,8 @@ import { silentLogger } from '../../src/entry/logger.js';
 
 const ROOT = join(import.meta.dirname, '..', 'golden', 'reconcile');
 const NOW = new Date('2026-11-27T12:00:00Z');
+/** What golden files write for the test registry's address. */
+const PLACEHOLDER = ['$', '{REGISTRY}'].join('');
 
 interface Push {
   repo: string;
@@ -82,8 +84,8 @@ describe('reconcile golden directories', () => {
     const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as Case;
     await pushAll(spec.push ?? []);
     const work = mkdtempSync(join(tmpdir(), `golden-${name}-`));
-    const sub = (t: string) => t.replaceAll('${REGISTRY}', reg.host);
-    const unsub = (t: string) => t.replaceAll(reg.host, '${REGISTRY}');
+    const sub = (t: string) => t.replaceAll(PLACEHOLDER, reg.host);
+    const unsub = (t: string) => t.replaceAll(reg.host, PLACEHOLDER);
     for (const f of listFiles(join(dir, 'before'))) {
       mkdirSync(dirname(join(work, f)), { recursive: true });
       writeFileSync(join(work, f), sub(readFileSync(join(dir, 'before', f), 'utf8')));

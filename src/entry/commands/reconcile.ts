@@ -8,12 +8,7 @@ import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { type JobResult, runJob } from '../run-job.js';
 import type { RunReconcileResult } from '../run-reconcile.js';
-import {
-  actionsAnnotation,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  plural,
-} from './project.js';
+import { actionsAnnotation, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural } from './project.js';
 
 const HELP = `Usage: imagestreams reconcile [options]
 
