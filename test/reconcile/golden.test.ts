@@ -2,7 +2,6 @@
 // case.json (what upstream does first, the command line, the exit code) and after/ (the repository afterwards).
 // `${REGISTRY}` in files stands for the test registry's host:port. UPDATE_GOLDEN=1 rewrites after/.
 import {
-  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
