@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
-import type { CommandIO } from '../../src/entry/io.js';
-import { silentLogger } from '../../src/entry/logger.js';
 import type { StreamLock } from '../../src/model/lock.js';
+import { captureIO } from '../helpers/capture-io.js';
 
 const PY = `quay.io/mirror/python@sha256:${'1'.repeat(64)}`;
 const REDIS = `docker.io/library/redis@sha256:${'2'.repeat(64)}`;
@@ -80,23 +79,9 @@ async function verify(root: string, ...args: string[]) {
 }
 
 async function verifyWith(env: Record<string, string>, root: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CommandIO = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    env,
-    cwd: root,
-    now: () => new Date('2024-06-01T00:00:00Z'),
-    isTTY: false,
-    logger: silentLogger,
-  };
+  const io = captureIO(root, { env, now: '2024-06-01T00:00:00Z' });
   const code = await main(['verify', ...args], io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('imagestreams verify', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
 import { tagsUpToWidth } from '../../src/entry/commands/get.js';
-import { captureIO } from './capture-io.js';
+import { captureIO } from '../helpers/capture-io.js';
 
 const PROJECT = join(import.meta.dirname, '..', 'fixtures', 'projects', 'describe');
 const CORPUS = '/work/shared/corpus/openshift-library';

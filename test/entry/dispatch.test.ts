@@ -12,8 +12,8 @@ import { main } from '../../src/entry/cli.js';
 import { createDispatchCommand } from '../../src/entry/commands/dispatch.js';
 import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
 import { serializeLock } from '../../src/model/lock-format.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { type GitHubApi, startGitHubApi } from '../helpers/github-api.js';
-import { captureIO } from './capture-io.js';
 
 const TOKEN = 'ghs_dispatchSecret_0123456789abcdef';
 const DEPLOY_TOKEN = 'ghp_crossRepoSecret_fedcba9876543210';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
-import { captureIO } from './capture-io.js';
+import { captureIO } from '../helpers/capture-io.js';
 
 const CORPUS = '/work/shared/corpus/openshift-library';
 const BAD = join(import.meta.dirname, '..', 'fixtures', 'bad');

@@ -22,8 +22,7 @@ import {
   startRegistry,
 } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
-import type { CommandIO } from '../../src/entry/io.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { captureIO } from '../helpers/capture-io.js';
 
 const ROOT = join(import.meta.dirname, '..', 'golden', 'reconcile');
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -89,22 +88,10 @@ describe('reconcile golden directories', () => {
       mkdirSync(dirname(join(work, f)), { recursive: true });
       writeFileSync(join(work, f), sub(readFileSync(join(dir, 'before', f), 'utf8')));
     }
-    let stdout = '';
-    let stderr = '';
-    const io: CommandIO = {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      env: {},
-      cwd: work,
-      now: () => NOW,
-      isTTY: false,
-      logger: silentLogger,
-    };
+    const io = captureIO(work, { now: NOW.toISOString() });
     const code = await main(spec.args, io);
+    const stdout = io.out();
+    const stderr = io.err();
     const got = new Map(listFiles(work).map((f) => [f, unsub(readFileSync(join(work, f), 'utf8'))]));
     if (process.env.UPDATE_GOLDEN) {
       rmSync(join(dir, 'after'), { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
-import type { CommandIO } from '../../src/entry/io.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { captureIO } from '../helpers/capture-io.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 
@@ -17,23 +16,9 @@ afterAll(async () => {
 });
 
 async function run(...argv: string[]) {
-  let out = '';
-  let err = '';
-  const io: CommandIO = {
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    env: {},
-    cwd: process.cwd(),
-    now: () => new Date(),
-    isTTY: false,
-    logger: silentLogger,
-  };
+  const io = captureIO(process.cwd());
   const code = await main(['resolve', ...argv], io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('imagestreams resolve', () => {
