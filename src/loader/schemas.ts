@@ -9,8 +9,9 @@ export type SchemaName = 'imagestream' | 'config' | 'lock';
 
 const SCHEMA_ID = (name: SchemaName) => `https://imagestreams.dev/schemas/${name}.schema.json`;
 
-// build/loader → ../../schemas; a bundle in dist/ → ../schemas.
-const CANDIDATE_DIRS = ['../../schemas/', '../schemas/'];
+// The Action bundle dist/index.js → dist/schemas (copied by scripts/build-action.mjs); build/loader →
+// ../../schemas; a bundle without its copy → the package's schemas/ beside dist/.
+const CANDIDATE_DIRS = ['./schemas/', '../../schemas/', '../schemas/'];
 
 function readSchema(name: SchemaName): object {
   let lastError: unknown;
