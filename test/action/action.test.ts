@@ -272,6 +272,53 @@ describe('the bundled Action', () => {
     expect(s.api.requests).toEqual([]);
   });
 
+  it('publish: commit pushes the lock to main; dispatch on that push sends repository_dispatch for the moved tag', async () => {
+    await pushIndex(reg.url, 'library/disp', '1', makeIndex({ seed: 'disp-1', platforms: PLATFORMS }));
+    const s = await scenario({
+      'imagestreams/python.yaml': declaration(`${reg.host}/library/disp:1`),
+      '.imagestreams.yaml': `${config(reg.host)}dispatch:\n  - type: repository_dispatch\n`,
+    });
+    const before = await git(s.bare, ['rev-parse', 'main']);
+    const r = await s.run({
+      inputs: { token: TOKEN, publish: 'commit' },
+      eventName: 'workflow_dispatch',
+      event: { inputs: {} },
+    });
+    expect(r.exitCode, explain(r)).toBe(0);
+    expect(r.outputs.changed).toBe('true');
+    expect(r.outputs['pull-requests']).toBe('[]');
+    const after = await git(s.bare, ['rev-parse', 'main']);
+    expect(after).not.toBe(before);
+
+    // The push workflow: actions/checkout with fetch-depth: 2, then the dispatch command.
+    const dir = join(work, `${s.name}-push`);
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString('base64');
+    await git(work, [
+      '-c',
+      `http.extraHeader=Authorization: Basic ${basic}`,
+      'clone',
+      '-q',
+      '--depth=2',
+      s.url,
+      dir,
+    ]);
+    const d = await s.run({
+      inputs: { token: TOKEN, command: 'dispatch' },
+      eventName: 'push',
+      event: { ref: 'refs/heads/main', before, after },
+      workspace: dir,
+    });
+    expect(d.exitCode, explain(d)).toBe(0);
+    expect(s.api.dispatches).toHaveLength(1);
+    expect(s.api.dispatches[0]).toMatchObject({
+      operationId: 'repos/create-dispatch-event',
+      body: { event_type: 'imagestream-moved', client_payload: { stream: 'python', tag: '3.12' } },
+    });
+    expect(JSON.parse(d.outputs.result!).dispatch.results).toMatchObject([{ status: 'sent' }]);
+    expect(d.summary).toContain('### Dispatch');
+    expect(d.summary).toMatch(/\| `default\/python:3\.12` \| .* \| sent \|/);
+  });
+
   it('bad inputs fail the step with exit-code 2 and say which input', async () => {
     const s = await scenario({ 'README.md': 'x\n' });
     const r = await s.run({ inputs: { command: 'deploy' }, eventName: 'push', event: {} });
