@@ -48,6 +48,14 @@ export interface DispatchTarget {
   tokenEnv?: string;
 }
 
+/** Settings of `imagestreams daemon` (flags override; the daemon applies its own defaults). */
+export interface DaemonConfig {
+  /** Duration text such as "15m" (schema-checked). */
+  interval?: string;
+  maxImportsPerMinute?: number;
+  registryHosts?: string[];
+}
+
 /** The effective config: every field set (defaults applied). */
 export interface Config {
   /** Folders or globs, repository-relative. */
@@ -62,6 +70,8 @@ export interface Config {
   registries: Record<string, RegistryConfig>;
   publish: PublishConfig;
   dispatch: DispatchTarget[];
+  /** Present when the file has a `daemon:` section. */
+  daemon?: DaemonConfig;
 }
 
 /** The config file's name at the repository root. */
@@ -107,6 +117,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
     dispatch: r.dispatch ?? [],
   };
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
+  if (r.daemon) config.daemon = { ...r.daemon };
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, '');
   return config;
 }

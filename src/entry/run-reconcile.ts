@@ -15,6 +15,7 @@ import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile } from '../reconcile.js';
+import type { RegistryStats } from '../registry/types.js';
 import { type ConsumerUpdate, planConsumers } from '../update-consumers.js';
 import { createImporter, type ImporterOptions } from './importer.js';
 import type { CommandIO } from './io.js';
@@ -46,6 +47,8 @@ export interface RunReconcileResult {
   written: string[];
   report?: ReturnType<ReturnType<typeof createImporter>['report']>;
   requests?: number;
+  /** Per-registry counters of the run, including the rate-limit state each reported (daemon metrics). */
+  registryStats?: RegistryStats;
 }
 
 /** Read each stream's lock; a lock that does not parse stops the run (it must never be overwritten blindly). */
@@ -169,6 +172,7 @@ export async function runReconcile(
     for (const f of consumers.files) await writeFileAtomic(join(root, f.path), f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
+  const registryStats = importer.stats();
   return {
     status: result.failed > 0 ? 'failed' : 'ok',
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
@@ -177,7 +181,8 @@ export async function runReconcile(
     consumers,
     written,
     report: importer.report(),
-    requests: importer.stats().requests,
+    requests: registryStats.requests,
+    registryStats,
   };
 }
 

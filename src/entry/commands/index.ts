@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 
 /** Command name → loader. */
 export const COMMANDS: Record<string, () => Promise<Command>> = {
+  daemon: async () => (await import('./daemon.js')).daemonCommand,
   describe: async () => (await import('./describe.js')).describeCommand,
   dispatch: async () => (await import('./dispatch.js')).dispatchCommand,
   get: async () => (await import('./get.js')).getCommand,

@@ -1,0 +1,128 @@
+// Composition of the daemon for real use: Node's clock, timers and HTTP server, the workspace (own clone or a
+// path), runJob with one Octokit for the process's life, JSON logs, and SIGTERM/SIGINT handling. The command
+// file parses argv into DaemonSettings; this file turns them into a running daemon.
+
+import { createServer } from 'node:http';
+import type { HttpClient } from 'isomorphic-git';
+import nodeHttp from 'isomorphic-git/http/node';
+import type { CommandIO } from '../entry/io.js';
+import type { Logger } from '../entry/logger.js';
+import { runJob } from '../entry/run-job.js';
+import { createGitHub, type GitHubClient } from '../github/client.js';
+import type { PublishMode } from '../publish.js';
+import { createDaemon, type Daemon, type DaemonOptions } from './daemon.js';
+import { createWorkspace, type WorkspaceSource } from './workspace.js';
+
+/** Everything the command line decided. */
+export interface DaemonSettings extends DaemonOptions {
+  source: { kind: 'clone'; url: string; branch?: string; dir: string } | { kind: 'path'; dir: string };
+  token?: string;
+  /** owner/repo for pull requests. */
+  repository?: string;
+  apiUrl?: string;
+  configPath?: string;
+  withMetadata?: boolean;
+  publishMode?: PublishMode;
+  /** Tests: an Octokit / isomorphic-git HTTP client to use instead of the real ones. */
+  octokit?: GitHubClient;
+  http?: HttpClient;
+}
+
+/** Builds the daemon from settings (not started). */
+export function buildDaemon(settings: DaemonSettings, io: CommandIO, logger: Logger): Daemon {
+  const http = settings.http ?? nodeHttp;
+  const token = settings.token;
+  const source: WorkspaceSource =
+    settings.source.kind === 'clone'
+      ? {
+          kind: 'clone',
+          dir: settings.source.dir,
+          access: { url: settings.source.url, http, ...(token ? { token } : {}) },
+          ...(settings.source.branch ? { branch: settings.source.branch } : {}),
+        }
+      : { kind: 'path', dir: settings.source.dir, access: { http, ...(token ? { token } : {}) } };
+  const workspace = createWorkspace({
+    source,
+    logger,
+    ...(settings.configPath ? { configPath: settings.configPath } : {}),
+  });
+  const octokit =
+    settings.octokit ??
+    (token && settings.repository
+      ? createGitHub({ token, logger, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) })
+      : undefined);
+  const jobIO: CommandIO = { ...io, cwd: settings.source.dir, logger };
+  return createDaemon(settings, {
+    clock: { now: () => Date.now() },
+    timers: {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+    createServer: (listener) => createServer({ requestTimeout: 30_000 }, listener),
+    workspace,
+    logger,
+    runJob: (req) =>
+      runJob(jobIO, {
+        project: req.project,
+        ...(req.only ? { only: req.only } : {}),
+        ...(req.forced ? { forced: req.forced } : {}),
+        scheduledDue: req.scheduledDue,
+        ...(settings.configPath ? { configPath: settings.configPath } : {}),
+        ...(settings.publishMode ? { publishMode: settings.publishMode } : {}),
+        ...(settings.withMetadata ? { withMetadata: true } : {}),
+        ...(token ? { token } : {}),
+        ...(settings.repository ? { repository: settings.repository } : {}),
+        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+        ...(settings.source.kind === 'clone' ? { gitUrl: settings.source.url } : {}),
+        ...(octokit ? { octokit } : {}),
+        http,
+      }),
+  });
+}
+
+/** The process's signals as the daemon uses them (injectable for tests). */
+export interface SignalSource {
+  on(signal: 'SIGTERM' | 'SIGINT', fn: () => void): void;
+  off(signal: 'SIGTERM' | 'SIGINT', fn: () => void): void;
+  /** Ends the process at once (second signal). */
+  exit(code: number): void;
+}
+
+/**
+ * Runs until SIGTERM/SIGINT: the first signal drains (webhooks 503, the run in flight finishes) and resolves
+ * 0; a second signal exits immediately with 128 + the signal number.
+ */
+export async function runDaemon(
+  settings: DaemonSettings,
+  io: CommandIO,
+  logger: Logger,
+  signals: SignalSource,
+): Promise<number> {
+  const daemon = buildDaemon(settings, io, logger);
+  let stopping: Promise<void> | undefined;
+  let stopped!: () => void;
+  const done = new Promise<void>((r) => {
+    stopped = r;
+  });
+  const onSignal = (name: 'SIGTERM' | 'SIGINT') => () => {
+    if (stopping) {
+      logger.warn(`second ${name}: exiting now`);
+      signals.exit(128 + (name === 'SIGINT' ? 2 : 15));
+      return;
+    }
+    logger.info(`${name} received: draining`);
+    stopping = daemon.stop().then(stopped);
+  };
+  const term = onSignal('SIGTERM');
+  const int = onSignal('SIGINT');
+  signals.on('SIGTERM', term);
+  signals.on('SIGINT', int);
+  try {
+    await daemon.start();
+    await done;
+    return 0;
+  } finally {
+    signals.off('SIGTERM', term);
+    signals.off('SIGINT', int);
+  }
+}

@@ -1,0 +1,149 @@
+// The daemon's counters and gauges, rendered in the Prometheus text exposition format 0.0.4 (pure).
+
+/** What one run contributes to the metrics (built by the daemon from the job result). */
+export interface RunSummary {
+  trigger: string;
+  durationSeconds: number;
+  /** Epoch seconds at the end of the run. */
+  finishedAt: number;
+  imports: { success: number; failure: number; skipped: number };
+  /** `ns/name` of streams whose every import in this run succeeded. */
+  succeededStreams: string[];
+  pullRequestsOpened: number;
+  /** Last `ratelimit-remaining` a registry reported in this run. */
+  rateLimits: { registry: string; remaining: number }[];
+  /** The run itself failed (clone, load or publish error), not just an import. */
+  error: boolean;
+}
+
+/** Content type of the exposition format. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Histogram buckets of run durations, in seconds. */
+export const RUN_DURATION_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const labels = (l: Record<string, string>) => {
+  const parts = Object.entries(l).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
+  return parts.length ? `{${parts.join(',')}}` : '';
+};
+const num = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf');
+
+/** Creates the daemon's metric set. */
+export function createMetrics() {
+  const imports = new Map<string, number>([
+    ['success', 0],
+    ['failure', 0],
+    ['skipped', 0],
+  ]);
+  let failures = 0;
+  let prsOpened = 0;
+  const runs = new Map<string, number>();
+  const runErrors = new Map<string, number>();
+  const lastSuccess = new Map<string, number>();
+  const rateLimit = new Map<string, number>();
+  const webhooks = new Map<string, number>();
+  const buckets = RUN_DURATION_BUCKETS.map(() => 0);
+  let durationSum = 0;
+  let durationCount = 0;
+
+  const inc = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
+
+  return {
+    /** Adds one finished run. */
+    recordRun(r: RunSummary): void {
+      inc(runs, r.trigger);
+      if (r.error) inc(runErrors, r.trigger);
+      inc(imports, 'success', r.imports.success);
+      inc(imports, 'failure', r.imports.failure);
+      inc(imports, 'skipped', r.imports.skipped);
+      failures += r.imports.failure;
+      prsOpened += r.pullRequestsOpened;
+      for (const s of r.succeededStreams) lastSuccess.set(s, r.finishedAt);
+      for (const l of r.rateLimits) rateLimit.set(l.registry, l.remaining);
+      durationSum += r.durationSeconds;
+      durationCount++;
+      RUN_DURATION_BUCKETS.forEach((b, i) => {
+        if (r.durationSeconds <= b) buckets[i]!++;
+      });
+    },
+    /** Counts one webhook request by sender and outcome (accepted, ignored, rejected, invalid). */
+    recordWebhook(source: string, result: string): void {
+      inc(webhooks, `${source}\u0000${result}`);
+    },
+    /** The exposition text. */
+    render(): string {
+      const out: string[] = [];
+      const family = (
+        name: string,
+        type: string,
+        help: string,
+        samples: [Record<string, string>, number][],
+      ) => {
+        out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+        for (const [l, v] of samples) out.push(`${name}${labels(l)} ${num(v)}`);
+      };
+      const sorted = (m: Map<string, number>) =>
+        [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      family(
+        'imagestreams_imports_total',
+        'counter',
+        'Tag imports by result (success, failure, skipped because the registry rate-limited the run).',
+        sorted(imports).map(([k, v]) => [{ result: k }, v]),
+      );
+      family('imagestreams_import_failures_total', 'counter', 'Tag imports that failed.', [[{}, failures]]);
+      family(
+        'imagestreams_last_success_timestamp_seconds',
+        'gauge',
+        'When every import of the stream last succeeded (Unix time).',
+        sorted(lastSuccess).map(([k, v]) => [{ stream: k }, v]),
+      );
+      family(
+        'imagestreams_registry_ratelimit_remaining',
+        'gauge',
+        'Requests left in the rate-limit window, as the registry last reported (ratelimit-remaining).',
+        sorted(rateLimit).map(([k, v]) => [{ registry: k }, v]),
+      );
+      family('imagestreams_pull_requests_opened_total', 'counter', 'Pull requests opened.', [
+        [{}, prsOpened],
+      ]);
+      family(
+        'imagestreams_runs_total',
+        'counter',
+        'Reconcile runs by trigger (startup, schedule, webhook).',
+        sorted(runs).map(([k, v]) => [{ trigger: k }, v]),
+      );
+      family(
+        'imagestreams_run_errors_total',
+        'counter',
+        'Runs that failed as a whole (clone, load or publish error) by trigger.',
+        sorted(runErrors).map(([k, v]) => [{ trigger: k }, v]),
+      );
+      family(
+        'imagestreams_webhooks_total',
+        'counter',
+        'Webhook requests by sender and result.',
+        sorted(webhooks).map(([k, v]) => {
+          const [source, result] = k.split('\u0000') as [string, string];
+          return [{ source, result }, v];
+        }),
+      );
+      out.push(
+        '# HELP imagestreams_run_duration_seconds Duration of reconcile runs (sync, import, publish).',
+        '# TYPE imagestreams_run_duration_seconds histogram',
+      );
+      RUN_DURATION_BUCKETS.forEach((b, i) => {
+        out.push(`imagestreams_run_duration_seconds_bucket{le="${b}"} ${buckets[i]}`);
+      });
+      out.push(
+        `imagestreams_run_duration_seconds_bucket{le="+Inf"} ${durationCount}`,
+        `imagestreams_run_duration_seconds_sum ${durationSum}`,
+        `imagestreams_run_duration_seconds_count ${durationCount}`,
+      );
+      return `${out.join('\n')}\n`;
+    },
+  };
+}
+
+/** The metric set's interface. */
+export type Metrics = ReturnType<typeof createMetrics>;

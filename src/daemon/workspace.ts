@@ -1,0 +1,194 @@
+// The daemon's working copy. Clone mode: its own shallow clone, fetched and hard-reset to the remote branch
+// before every run (state lives in git, so a restart loses nothing). Path mode: a directory someone else keeps
+// current (a git-sync sidecar, a mounted checkout). In pull-request mode each stream's lock is first taken from
+// its open PR branch, so a run that imports one tag keeps what the PR already proposes for the others; every
+// file a run touched is put back to HEAD afterwards, leaving the work tree as clean as the remote branch.
+
+import * as nodeFs from 'node:fs';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import type { Logger } from '../entry/logger.js';
+import { writeFileAtomic } from '../fs/atomic.js';
+import { cloneRepo } from '../git/clone.js';
+import { fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { type GitRepo, openRepo } from '../git/repo.js';
+import { type LoadedProject, loadProject } from '../loader/load.js';
+import { lockPath, parseLock } from '../loader/lock-file.js';
+import { groupChanges } from '../publish-groups.js';
+
+/** Where the daemon's files come from. */
+export type WorkspaceSource =
+  | { kind: 'clone'; dir: string; access: RemoteAccess; branch?: string }
+  | { kind: 'path'; dir: string; access?: Omit<RemoteAccess, 'url'> & { url?: string } };
+
+/** Options of createWorkspace. */
+export interface WorkspaceOptions {
+  source: WorkspaceSource;
+  configPath?: string;
+  logger: Logger;
+}
+
+/** What prepare() did, for logs. */
+export interface PrepareResult {
+  project: LoadedProject;
+  /** Commit the run works from (null outside git). */
+  head: string | null;
+  /** Lock files taken from open PR branches. */
+  seeded: string[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await nodeFs.promises.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates the workspace. */
+export function createWorkspace(o: WorkspaceOptions) {
+  const { source, logger } = o;
+  const dir = source.dir;
+  /** Paths the last run (or seeding) wrote, to be put back to HEAD. */
+  const touched = new Set<string>();
+  let firstSync = true;
+
+  async function openOrNull(): Promise<GitRepo | null> {
+    try {
+      return await openRepo({ fs: nodeFs, dir });
+    } catch {
+      return null;
+    }
+  }
+
+  /** Puts `paths` back to their HEAD content (deleting those HEAD lacks). */
+  async function restore(repo: GitRepo, paths: Iterable<string>): Promise<number> {
+    let n = 0;
+    for (const path of paths) {
+      const abs = join(dir, path);
+      let blob: Uint8Array | undefined;
+      if (repo.head) {
+        try {
+          blob = (await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: repo.head, filepath: path }))
+            .blob;
+        } catch {
+          blob = undefined;
+        }
+      }
+      if (blob) {
+        const current = await nodeFs.promises.readFile(abs).catch(() => null);
+        if (!current || !Buffer.from(blob).equals(current)) {
+          await writeFileAtomic(abs, Buffer.from(blob).toString('utf8'));
+          n++;
+        }
+      } else if (await exists(abs)) {
+        await nodeFs.promises.rm(abs, { force: true });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Every path that differs from HEAD (modified, deleted or untracked, not ignored). */
+  async function dirtyPaths(): Promise<string[]> {
+    const rows = await git.statusMatrix({ fs: nodeFs, dir });
+    return rows.filter(([, head, work]) => !(head === 1 && work === 1)).map(([p]) => p);
+  }
+
+  /** Back to HEAD for everything the daemon wrote (on the first sync of an existing clone: everything). */
+  async function clean(): Promise<void> {
+    const repo = await openOrNull();
+    if (!repo) return;
+    const paths = new Set(touched);
+    // An interrupted earlier process may have left files behind in the daemon's own clone.
+    if (firstSync && source.kind === 'clone') for (const p of await dirtyPaths()) paths.add(p);
+    const n = await restore(repo, paths);
+    if (n > 0) logger.info('work tree put back to HEAD', { files: n });
+    touched.clear();
+  }
+
+  async function seedFromBranches(project: LoadedProject, access: RemoteAccess): Promise<string[]> {
+    const repo = await openRepo({ fs: nodeFs, dir });
+    const { config } = project;
+    const groups = groupChanges({
+      streams: project.streams.map((s) => ({
+        namespace: s.namespace,
+        stream: s.name,
+        lockFile: lockPath(config, s.namespace, s.name),
+      })),
+      changes: [],
+      consumers: [],
+      branchPrefix: config.publish.branchPrefix,
+      groups: config.publish.groups.map((g) => ({ name: g.name, streams: g.streams })),
+    });
+    const { branches } = await listRemoteBranches(access);
+    const seeded: string[] = [];
+    for (const g of groups) {
+      const tip = branches.get(g.branch);
+      if (!tip) continue;
+      try {
+        await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
+      } catch {
+        await fetchBranch(repo, access, g.branch);
+      }
+      for (const file of g.files) {
+        let text: string;
+        try {
+          const { blob } = await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: tip, filepath: file });
+          text = Buffer.from(blob).toString('utf8');
+          parseLock(text, file);
+        } catch {
+          continue; // absent on the branch, or not a lock we can read: the main branch's copy stands
+        }
+        const abs = join(dir, file);
+        const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
+        touched.add(file);
+        if (current === text) continue;
+        await writeFileAtomic(abs, text);
+        seeded.push(file);
+      }
+    }
+    return seeded;
+  }
+
+  return {
+    dir,
+    /** Sync (clone mode), clean, load, and (pull-request mode) seed locks from the open PR branches. */
+    async prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult> {
+      await clean();
+      let head: string | null = null;
+      let url: string | undefined;
+      let access: RemoteAccess | undefined;
+      if (source.kind === 'clone') {
+        const repo = await cloneRepo({
+          fs: nodeFs,
+          dir,
+          access: source.access,
+          ...(source.branch ? { branch: source.branch } : {}),
+        });
+        head = repo.head;
+        access = source.access;
+      } else {
+        const repo = await openOrNull();
+        head = repo?.head ?? null;
+        url = source.access?.url ?? repo?.remoteUrl;
+        if (url && source.access) access = { ...source.access, url } as RemoteAccess;
+      }
+      firstSync = false;
+      const project = await loadProject({ cwd: dir, ...(o.configPath ? { configPath: o.configPath } : {}) });
+      let seeded: string[] = [];
+      if (access?.token && opts.seed(project)) seeded = await seedFromBranches(project, access);
+      return { project, head, seeded };
+    },
+    /** Remembers files a run wrote, so the next prepare (or finish) puts them back. */
+    touch(paths: Iterable<string>): void {
+      for (const p of paths) touched.add(p);
+    },
+    /** Puts every touched file back to HEAD now (after a pull-request run; at shutdown). */
+    finish: clean,
+  };
+}
+
+/** The workspace's interface, for injection. */
+export type Workspace = ReturnType<typeof createWorkspace>;
