@@ -20,6 +20,7 @@ import { ImagestreamsError } from './model/errors.js';
 import type { ConsumerChange, StreamChange } from './plan/changes.js';
 import { hasGroupTrailer, renderCommitMessage, renderSubject } from './plan/commit-message.js';
 import { renderPullRequestBody } from './plan/pr-body.js';
+import { publishSkipReason } from './publish-skip.js';
 
 /** How changes leave the working tree. */
 export type PublishMode = 'commit' | 'pull-request' | 'none';
@@ -124,31 +125,25 @@ const RETRYABLE = new Set(['GIT_LEASE_FAILED', 'GIT_PUSH_REJECTED']);
 /** Publishes the groups according to `mode`; failures of one group do not stop the others. */
 export async function publish(opts: PublishOptions): Promise<PublishResult> {
   const { logger } = opts;
-  const skip = (code: string, reason: string): PublishResult => {
-    logger.debug(`publishing skipped: ${reason}`);
-    return { mode: opts.mode, skipped: { code, reason }, groups: [] };
-  };
-  if (opts.mode === 'none')
-    return skip('MODE_NONE', 'publish mode is "none"; the working tree has the changes');
-  if (opts.fork) {
-    return skip(
-      'FORK',
-      'this run is a pull request from a fork, which gets no credentials; nothing was pushed',
-    );
-  }
-  if (!opts.dryRun && !opts.git.token) {
-    return skip(
-      'NO_CREDENTIALS',
-      'no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)',
-    );
-  }
-  if (opts.mode === 'pull-request' && !opts.github && !opts.dryRun) {
-    return skip('NO_GITHUB', 'pull-request mode needs the GitHub API (owner/repo and a token)');
+  const skipped = publishSkipReason({
+    mode: opts.mode,
+    github: Boolean(opts.github),
+    ...(opts.fork ? { fork: true } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.git.token ? { token: opts.git.token } : {}),
+  });
+  if (skipped) {
+    logger.debug(`publishing skipped: ${skipped.reason}`);
+    return { mode: opts.mode, skipped, groups: [] };
   }
 
   const repo = await openRepo({ fs: opts.fs, dir: opts.dir });
   const url = opts.git.url ?? repo.remoteUrl;
-  if (!url) return skip('NO_REMOTE', `${opts.dir} has no "origin" remote and no URL was given`);
+  if (!url) {
+    const reason = `${opts.dir} has no "origin" remote and no URL was given`;
+    logger.debug(`publishing skipped: ${reason}`);
+    return { mode: opts.mode, skipped: { code: 'NO_REMOTE', reason }, groups: [] };
+  }
   const access: RemoteAccess = {
     url,
     http: opts.git.http,

@@ -1,23 +1,10 @@
 // The main job: reconcile, then publish the result (commit, pull requests, or nothing). The CLI's
 // `reconcile --publish`, the Action and the daemon all run this; only they read env, and pass it in here.
 
-import * as nodeFs from 'node:fs';
-import { join } from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
-import http from 'isomorphic-git/http/node';
-import type { Config } from '../config/config.js';
-import { writeFileAtomic } from '../fs/atomic.js';
-import { readRemoteBranchFiles } from '../git/read-branch.js';
-import { openRepo } from '../git/repo.js';
-import { createGitHub, type GitHubClient } from '../github/client.js';
-import { parseLock } from '../loader/lock-file.js';
-import { ImagestreamsError } from '../model/errors.js';
-import { serializeLock } from '../model/lock-format.js';
-import { keepProposedTimes } from '../plan/stable-times.js';
-import type { PublishMode, PublishResult, PullRequestExtras } from '../publish.js';
-import { parseAuthor, publish } from '../publish.js';
-import { groupChanges } from '../publish-groups.js';
-import { isoSeconds } from '../reconcile.js';
+import type { GitHubClient } from '../github/client.js';
+import type { PublishMode, PublishResult } from '../publish.js';
+import { publishSkipReason } from '../publish-skip.js';
 import type { CommandIO } from './io.js';
 import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './run-reconcile.js';
 
@@ -45,146 +32,32 @@ export interface JobResult {
   publish?: PublishResult;
 }
 
-const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
-
-/** PR decorations from the config, in the form publish takes. */
-function prExtras(config: Config): PullRequestExtras {
-  const p = config.publish;
-  const extras: PullRequestExtras = {
-    labels: p.labels,
-    reviewers: p.reviewers,
-    teamReviewers: p.teamReviewers,
-    assignees: p.assignees,
-    draft: p.draft,
-  };
-  if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? 'MERGE' : (p.autoMerge.toUpperCase() as 'MERGE');
-  return extras;
-}
-
 /** Reconcile, then publish according to mode. Publishing never runs when the run was invalid. */
 export async function runJob(io: CommandIO, opts: JobOptions = {}): Promise<JobResult> {
   const run = await runReconcile(io, opts);
   if (run.status === 'invalid' || !run.project || !run.result) return { run };
-  const { config, root } = run.project;
+  const { config } = run.project;
   const mode = opts.publishMode ?? config.publish.mode;
   const token = opts.fork ? undefined : (opts.token ?? io.env.GITHUB_TOKEN);
   const repository = opts.repository ?? io.env.GITHUB_REPOSITORY;
-  let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
-  if (mode === 'pull-request' && repository?.includes('/') && (opts.octokit || token)) {
-    const [owner, repo] = repository.split('/', 2) as [string, string];
-    const octokit =
-      opts.octokit ??
-      createGitHub({
-        token: token!,
-        logger: io.logger,
-        ...((opts.apiUrl ?? io.env.GITHUB_API_URL)
-          ? { baseUrl: (opts.apiUrl ?? io.env.GITHUB_API_URL)! }
-          : {}),
-      });
-    github = { octokit, owner, repo };
-  }
-  const groups = groupChanges({
-    streams: run.project.streams.map((s) => ({
-      namespace: s.namespace,
-      stream: s.name,
-      lockFile: `${config.lockDir}/${s.namespace}/${s.name}.json`,
-    })),
-    changes: run.result.changes,
-    consumers: run.consumers?.changes ?? [],
-    branchPrefix: config.publish.branchPrefix,
-    groups: config.publish.groups.map((g) => ({
-      name: g.name,
-      streams: g.streams,
-      ...(g.labels || g.reviewers
-        ? {
-            pr: {
-              ...(g.labels ? { labels: g.labels } : {}),
-              ...(g.reviewers ? { reviewers: g.reviewers } : {}),
-            },
-          }
-        : {}),
-    })),
+  const hasGithub =
+    mode === 'pull-request' && Boolean(repository?.includes('/')) && Boolean(opts.octokit || token);
+  const skipped = publishSkipReason({
+    mode,
+    github: hasGithub,
+    ...(opts.fork ? { fork: true } : {}),
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(token ? { token } : {}),
   });
-  if (mode === 'pull-request' && token && !opts.dryRun) {
-    await keepBranchTimes(run, groups, {
-      token,
-      http: opts.http ?? http,
-      now: isoSeconds(io.now()),
-      ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-    });
-  }
-  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR)!;
-  let published: PublishResult;
-  try {
-    published = await publish({
+  if (skipped) return { run, publish: { mode, skipped, groups: [] } };
+  // git and GitHub modules load only when something may be published (they cost start-up time).
+  const { publishRun } = await import('./publish-run.js');
+  return {
+    run,
+    publish: await publishRun(io, run, opts, {
       mode,
-      fs: nodeFs,
-      dir: root,
-      git: {
-        http: opts.http ?? http,
-        ...(token ? { token } : {}),
-        ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-      },
-      ...(github ? { github } : {}),
-      groups,
-      author,
-      pr: prExtras(config),
-      logger: io.logger,
-      ...(opts.dryRun ? { dryRun: true } : {}),
-      ...(opts.fork ? { fork: true } : {}),
-      now: io.now,
-    });
-  } catch (e) {
-    if (!(e instanceof ImagestreamsError)) throw e;
-    published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
-  }
-  return { run, publish: published };
-}
-
-/**
- * While a stream's PR branch is open, the images it already proposes keep the first-seen time recorded there,
- * so a run in which nothing new happened produces the same bytes and pushes nothing.
- */
-async function keepBranchTimes(
-  run: RunReconcileResult,
-  groups: ReturnType<typeof groupChanges>,
-  o: { token: string; http: HttpClient; now: string; url?: string },
-): Promise<void> {
-  const root = run.project!.root;
-  const changed = new Map(run.result!.lockFiles.map((f) => [f.path, f]));
-  let repo: Awaited<ReturnType<typeof openRepo>>;
-  try {
-    repo = await openRepo({ fs: nodeFs, dir: root });
-  } catch {
-    return; // publish reports an unusable repository itself
-  }
-  const url = o.url ?? repo.remoteUrl;
-  if (!url) return;
-  for (const g of groups) {
-    const files = g.files.filter((f) => changed.has(f));
-    if (files.length === 0) continue;
-    const proposed = await readRemoteBranchFiles(
-      repo,
-      { url, http: o.http, token: o.token },
-      g.branch,
-      files,
-    ).catch(() => null);
-    if (!proposed) continue;
-    for (const f of files) {
-      const text = proposed.get(f);
-      if (text === undefined) continue;
-      let branchLock: ReturnType<typeof parseLock>;
-      try {
-        branchLock = parseLock(text, f);
-      } catch {
-        continue;
-      }
-      const ours = parseLock(changed.get(f)!.text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o.now));
-      if (kept !== changed.get(f)!.text) {
-        changed.get(f)!.text = kept;
-        await writeFileAtomic(join(root, f), kept);
-      }
-    }
-  }
+      ...(token ? { token } : {}),
+      ...(repository ? { repository } : {}),
+    }),
+  };
 }
