@@ -41,6 +41,8 @@ const result = await build({
   banner: { js: BANNER },
   legalComments: 'linked',
   charset: 'utf8',
+  // Paths in the bundle's comments stay relative to the checkout even when node_modules is a symlink.
+  preserveSymlinks: true,
   sourcemap: false,
   metafile: false,
   logLevel: 'warning',

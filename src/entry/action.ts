@@ -24,9 +24,11 @@ import {
   type SummaryRun,
 } from '../plan/summary.js';
 import type { PublishMode, PublishResult } from '../publish.js';
-import { main } from './cli.js';
+import type { Command, ParsedArgs } from './command.js';
+import { dispatchCommand } from './commands/dispatch.js';
 import { isUsageDiagnostic, plural } from './commands/project.js';
 import { printRun, reconcileJson } from './commands/reconcile.js';
+import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
 import { runJob } from './run-job.js';
@@ -221,22 +223,26 @@ function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
 
-/** A command run with its output captured (for commands reused through the CLI dispatcher with --json). */
+/** A command run with its output captured (validate/verify/dispatch are reused as they are, with --json). */
 async function runCaptured(
-  argv: string[],
+  cmd: Command,
+  values: ParsedArgs['values'],
   io: CommandIO,
 ): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(argv, {
-    ...io,
-    stdout: (t) => {
-      out += t;
+  const code = await cmd.run(
+    { values: { ...values, json: true }, positionals: [] },
+    {
+      ...io,
+      stdout: (t) => {
+        out += t;
+      },
+      stderr: (t) => {
+        err += t;
+      },
     },
-    stderr: (t) => {
-      err += t;
-    },
-  });
+  );
   return { code, out, err };
 }
 
@@ -302,7 +308,7 @@ export async function executeAction(
   };
   // printRun and the commands print their own ::error lines inside Actions; here annotations come from the data.
   const quietIo: CommandIO = { ...io, env: { ...env, GITHUB_ACTIONS: undefined } };
-  const configArgs = inputs.config ? ['--config', inputs.config] : [];
+  const configArgs: ParsedArgs['values'] = inputs.config ? { config: inputs.config } : {};
   const relToWorkspace = (file: string) =>
     toPosix(relative(ctx.workspace, isAbsolute(file) ? file : join(cwd, file)));
 
@@ -355,7 +361,7 @@ export async function executeAction(
   };
 
   const verify = async (): Promise<number> => {
-    const r = await runCaptured(['verify', '--json', ...configArgs], quietIo);
+    const r = await runCaptured(verifyCommand, configArgs, quietIo);
     const json = parseJson(r.out);
     if (!json) {
       io.stderr(r.err);
@@ -515,7 +521,7 @@ async function dispatch(
   inputs: ActionInputs,
   ctx: ActionContext,
   io: CommandIO,
-  configArgs: string[],
+  configArgs: ParsedArgs['values'],
   outcome: ActionOutcome,
   failures: string[],
 ): Promise<number> {
@@ -526,16 +532,13 @@ async function dispatch(
     return EXIT.USAGE;
   }
   const r = await runCaptured(
-    [
-      'dispatch',
-      '--before',
-      ctx.push.before,
-      '--after',
-      ctx.push.after,
-      '--json',
-      ...(inputs.dryRun ? ['--dry-run'] : []),
+    dispatchCommand,
+    {
+      before: ctx.push.before,
+      after: ctx.push.after,
+      ...(inputs.dryRun ? { 'dry-run': true } : {}),
       ...configArgs,
-    ],
+    },
     io,
   );
   io.stderr(r.err);
