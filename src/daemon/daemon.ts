@@ -319,7 +319,9 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
     const matched = [...matchPushes(index, pushes)].sort();
     const images = pushes.map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`);
     if (matched.length === 0) {
-      logger.info('push ignored: no stream tag imports it', { source, images });
+      // Blob and child-manifest events carry no tag: not worth an info line each.
+      if (pushes.length) logger.info('push ignored: no stream tag imports it', { source, images });
+      else logger.debug('notification without a tagged push ignored', { source });
       return { matched };
     }
     logger.info('push received', { source, images, tags: matched });
