@@ -41,11 +41,24 @@ export interface RunningRegistry {
   dataDir: string;
   stop(): Promise<void>;
 }
+/** One Distribution notification endpoint (the registry POSTs event envelopes to `url`). */
+export interface NotificationEndpoint {
+  name: string;
+  url: string;
+  headers?: Record<string, string[]>;
+  /** Durations as the registry writes them, e.g. "1s", "500ms". */
+  timeout?: string;
+  threshold?: number;
+  backoff?: string;
+  ignore?: { actions?: string[]; mediatypes?: string[] };
+  disabled?: boolean;
+}
 export declare function startRegistry(opts?: {
   dataDir?: string;
   keepData?: boolean;
   auth?: { htpasswd: { users: Record<string, string> } } | { token: TokenServer };
-  notifications?: unknown;
+  /** Written as-is under `notifications:` in the registry's config. */
+  notifications?: { endpoints: NotificationEndpoint[] };
 }): Promise<RunningRegistry>;
 
 export interface TestImage {
