@@ -213,6 +213,25 @@ describe('the bundled Action', () => {
     expect(await git(s.dir, ['status', '--porcelain'])).toBe('');
   });
 
+  it('a plan comment the token may not write is a warning with the permission to add, not a failed check', async () => {
+    const s = await scenario({ 'imagestreams/python.yaml': declaration(`${reg.host}/library/python:3.12`) });
+    const pr = s.api.addPull({ head: 'add-python', base: 'main', title: 'Add the python stream' });
+    s.api.fail('issues/create-comment', {
+      status: 403,
+      body: {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+      },
+      times: 3, // the client's retry plugin retries even a 403 (request.retries is set on every request)
+    });
+    const r = await s.run({ eventName: 'pull_request', event: prEvent(s.name, pr.number, `acme/${s.name}`) });
+    expect(r.exitCode, explain(r)).toBe(0);
+    expect(pr.comments).toEqual([]);
+    expect(r.stdout).toMatch(/^::warning::the plan comment could not be written: .*pull-requests: write/m);
+    expect(r.summary).toContain('No plan comment:');
+    expect(r.summary).toContain('### Plan');
+  });
+
   it('a pull request from a fork uses no token and contacts no registry; validate and verify still run', async () => {
     let connections = 0;
     const trap: Server = createServer((sock) => {
