@@ -34,8 +34,9 @@ export function createGitHub(opts: CreateGitHubOptions): GitHubClient {
     auth: opts.token,
     baseUrl: (opts.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
     userAgent: opts.userAgent ?? 'imagestreams',
-    request: { ...(opts.fetch ? { fetch: opts.fetch } : {}), retries },
-    retry: { enabled: retries > 0 },
+    request: { ...(opts.fetch ? { fetch: opts.fetch } : {}) },
+    // Only the retry plugin's own state: a per-request `retries` would make it retry 4xx answers too.
+    retry: { enabled: retries > 0, retries },
     throttle: {
       enabled: opts.throttle ?? true,
       onRateLimit: onLimit('primary'),
