@@ -23,6 +23,11 @@ export interface GroupChangesOptions {
   streams: KnownStream[];
   changes: StreamChange[];
   consumers: ConsumerChange[];
+  /**
+   * Every consumer file with the tag it follows, changed in this run or not: a group's branch is rebuilt from the
+   * base each run, so it must carry consumer files an earlier run already rewrote in the work tree.
+   */
+  consumerFiles?: { file: string; follows: string }[];
   /** Branch prefix, e.g. `imagestreams/`. */
   branchPrefix: string;
   groups?: GroupRule[];
@@ -59,13 +64,17 @@ export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
     const change = changeOf.get(id);
     if (change && change.tags.length > 0) g.changes.push(change);
   }
+  const groupOf = (follows: string) => {
+    const id = follows.replace(/:[^:/]*$/, '');
+    return [...out.values()].find((x) => x.streams.has(id));
+  };
   for (const c of opts.consumers) {
-    const id = c.follows.replace(/:[^:/]*$/, '');
-    const g = [...out.values()].find((x) => x.streams.has(id));
+    const g = groupOf(c.follows);
     if (!g) continue;
     g.consumers.push(c);
-    if (!g.files.includes(c.file)) g.files.push(c.file);
+    g.files.push(c.file);
   }
+  for (const c of opts.consumerFiles ?? []) groupOf(c.follows)?.files.push(c.file);
   return [...out.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
     .map(({ streams: _s, ...g }) => ({ ...g, files: [...new Set(g.files)].sort() }));

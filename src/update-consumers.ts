@@ -1,7 +1,13 @@
 // After the locks moved: rewrite every consumer (workloads, Dockerfiles, compose files…) that follows a tag.
 
 import type { ConsumerPlan, SourceFile } from './consumers/index.js';
-import { applyConsumerPlan, findConsumers, planConsumerUpdates, toDiagnostic } from './consumers/index.js';
+import {
+  applyConsumerPlan,
+  findConsumers,
+  formatStreamTag,
+  planConsumerUpdates,
+  toDiagnostic,
+} from './consumers/index.js';
 import { lockLookup } from './consumers/lock-lookup.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import type { StreamLock } from './model/lock.js';
@@ -17,6 +23,8 @@ export interface ConsumerUpdate {
   /** Consumers following a tag that has no image (undeclared, or never imported). */
   unresolved: { file: string; line: number; follows: string }[];
   consumers: number;
+  /** Every consumer file and the `namespace/stream:tag` it follows, changed or not (a PR carries them all). */
+  following: { file: string; follows: string }[];
 }
 
 /** Plan consumer rewrites for the given candidate files against the new locks (pure). */
@@ -41,5 +49,6 @@ export function planConsumers(
       follows: u.follows,
     })),
     consumers: found.consumers.length,
+    following: found.consumers.map((c) => ({ file: c.file, follows: formatStreamTag(c.follows) })),
   };
 }

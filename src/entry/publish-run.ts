@@ -70,6 +70,7 @@ export async function publishRun(
     })),
     changes: run.result!.changes,
     consumers: run.consumers?.changes ?? [],
+    consumerFiles: run.consumers?.following ?? [],
     branchPrefix: config.publish.branchPrefix,
     groups: config.publish.groups.map((g) => ({
       name: g.name,

@@ -45,6 +45,27 @@ describe('groupChanges', () => {
     ]);
   });
 
+  it('carries consumer files an earlier run already rewrote, without reporting them as changes', () => {
+    const [node, python] = groupChanges({
+      streams: [known('default', 'python'), known('default', 'node')],
+      changes: [change('default', 'python')],
+      consumers: [],
+      consumerFiles: [
+        { file: 'app/Dockerfile', follows: 'default/python:3.12' },
+        { file: 'deploy/web.yaml', follows: 'default/python:latest' },
+        { file: 'deploy/web.yaml', follows: 'default/node:22' },
+      ],
+      branchPrefix: 'imagestreams/',
+    });
+    expect(python?.files).toEqual([
+      'app/Dockerfile',
+      'deploy/web.yaml',
+      'imagestreams.lock/default/python.yaml',
+    ]);
+    expect(python?.consumers).toEqual([]);
+    expect(node?.files).toEqual(['deploy/web.yaml', 'imagestreams.lock/default/node.yaml']);
+  });
+
   it('puts streams matching a config group together, first rule wins', () => {
     const groups = groupChanges({
       streams: [known('default', 'python'), known('default', 'node'), known('tools', 'jq')],
