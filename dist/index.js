@@ -43148,8 +43148,9 @@ function createGitHub(opts) {
     auth: opts.token,
     baseUrl: (opts.baseUrl ?? "https://api.github.com").replace(/\/+$/, ""),
     userAgent: opts.userAgent ?? "imagestreams",
-    request: { ...opts.fetch ? { fetch: opts.fetch } : {}, retries },
-    retry: { enabled: retries > 0 },
+    request: { ...opts.fetch ? { fetch: opts.fetch } : {} },
+    // Only the retry plugin's own state: a per-request `retries` would make it retry 4xx answers too.
+    retry: { enabled: retries > 0, retries },
     throttle: {
       enabled: opts.throttle ?? true,
       onRateLimit: onLimit("primary"),
@@ -63714,13 +63715,17 @@ function groupChanges(opts) {
     const change = changeOf.get(id);
     if (change && change.tags.length > 0) g.changes.push(change);
   }
+  const groupOf = (follows) => {
+    const id = follows.replace(/:[^:/]*$/, "");
+    return [...out.values()].find((x) => x.streams.has(id));
+  };
   for (const c3 of opts.consumers) {
-    const id = c3.follows.replace(/:[^:/]*$/, "");
-    const g = [...out.values()].find((x) => x.streams.has(id));
+    const g = groupOf(c3.follows);
     if (!g) continue;
     g.consumers.push(c3);
-    if (!g.files.includes(c3.file)) g.files.push(c3.file);
+    g.files.push(c3.file);
   }
+  for (const c3 of opts.consumerFiles ?? []) groupOf(c3.follows)?.files.push(c3.file);
   return [...out.values()].sort((a2, b) => a2.key.localeCompare(b.key)).map(({ streams: _s, ...g }) => ({ ...g, files: [...new Set(g.files)].sort() }));
 }
 function branchName(prefix, name) {
@@ -63781,6 +63786,7 @@ async function publishRun(io, run, opts, ctx) {
     })),
     changes: run.result.changes,
     consumers: run.consumers?.changes ?? [],
+    consumerFiles: run.consumers?.following ?? [],
     branchPrefix: config.publish.branchPrefix,
     groups: config.publish.groups.map((g) => ({
       name: g.name,
@@ -74042,7 +74048,8 @@ function planConsumers(files, locks, streams, opts) {
       line: u2.consumer.line,
       follows: u2.follows
     })),
-    consumers: found.consumers.length
+    consumers: found.consumers.length,
+    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
   };
 }
 
