@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { editDocumentText } from '../../src/edit/yaml-edit.js';
+import { CORPUS } from '../helpers/corpus.js';
 
 const YAML = `# Python images for the team
 apiVersion: image.openshift.io/v1
@@ -79,7 +81,7 @@ describe('editDocumentText keeps everything but the changed value', () => {
   });
 
   it('edits tab-indented JSON from the OpenShift library with minimal diff', () => {
-    const file = '../shared/corpus/openshift-library/community/redis/imagestreams/redis-centos.json';
+    const file = join(CORPUS, 'community/redis/imagestreams/redis-centos.json');
     const text = readFileSync(file, 'utf8');
     const out = editDocumentText(text, 0, [
       { op: 'set', path: ['spec', 'tags', 0, 'importPolicy'], value: { scheduled: true } },

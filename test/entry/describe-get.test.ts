@@ -6,7 +6,9 @@ import { tagsUpToWidth } from '../../src/entry/commands/get.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 const PROJECT = join(import.meta.dirname, '..', 'fixtures', 'projects', 'describe');
-const CORPUS = '/work/shared/corpus/openshift-library';
+
+import { CORPUS } from '../helpers/corpus.js';
+
 const GOLDEN = join(import.meta.dirname, '..', 'golden');
 
 /** Compare with a golden file; UPDATE_GOLDEN=1 rewrites it. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
 import { captureIO } from '../helpers/capture-io.js';
 
-const CORPUS = '/work/shared/corpus/openshift-library';
+import { CORPUS } from '../helpers/corpus.js';
+
 const BAD = join(import.meta.dirname, '..', 'fixtures', 'bad');
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'basic');
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'imagestreams.js');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/loader/load.js';
 
-const CORPUS = '/work/shared/corpus/openshift-library';
+import { CORPUS } from '../helpers/corpus.js';
 
 describe('the openshift-library corpus', () => {
   it('loads and validates every file with zero errors', async () => {

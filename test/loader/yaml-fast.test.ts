@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { tryParseSimpleYaml } from '../../src/loader/yaml-fast.js';
 
-const CORPUS = '/work/shared/corpus/openshift-library';
+import { CORPUS } from '../helpers/corpus.js';
 
 function corpusFiles(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
