@@ -1,5 +1,5 @@
 // YAML fast path: the plain block subset most declarations use, parsed without building a YAML AST.
-// Anything outside the subset (anchors, tags, block or multi-line scalars, flow collections, escapes,
+// Anything outside the subset (anchors, tags, block or multi-line scalars, nested flow collections, escapes,
 // several documents, duplicate keys, odd keys) returns undefined and the full `yaml` parser takes over,
 // so this only ever answers when it is sure to agree with it (test/loader/yaml-fast.test.ts checks that).
 
@@ -46,12 +46,36 @@ function scalar(raw: string): unknown {
   }
   if (raw === '{}') return {};
   if (raw === '[]') return [];
+  if (c === '{') return flowMap(raw);
   if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
   let s = raw;
   const hash = s.indexOf(' #');
   if (hash >= 0) s = s.slice(0, hash).trimEnd();
   if (s.includes(': ') || s.endsWith(':') || s.includes('\t')) bail();
   return plain(s);
+}
+
+/**
+ * A one-line flow mapping of scalars, `{kind: DockerImage, name: "quay.io/a/b:1"}` (optionally followed by a
+ * comment): the other common shape of declarations. Nested collections, commas or braces inside quotes bail.
+ */
+function flowMap(raw: string): Record<string, unknown> {
+  const close = raw.lastIndexOf('}');
+  const after = raw.slice(close + 1).trim();
+  if (close < 0 || (after !== '' && !after.startsWith('#'))) bail();
+  const inner = raw.slice(1, close);
+  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
+  const out: Record<string, unknown> = {};
+  for (const part of inner.split(',')) {
+    const entry = part.trim();
+    const sep = entry.indexOf(':');
+    if (sep <= 0 || (entry[sep + 1] !== ' ' && sep !== entry.length - 1)) bail();
+    const k = key(entry.slice(0, sep).trim());
+    const v = entry.slice(sep + 1).trim();
+    if (v === '' || v.includes(' #') || Object.hasOwn(out, k)) bail();
+    out[k] = scalar(v);
+  }
+  return out;
 }
 
 function key(raw: string): string {

@@ -65,6 +65,21 @@ describe('YAML fast path', () => {
     ['a: "x" y\n'],
     ["a: 'x' y\n"],
     ['a:\r\n  b: c\r\n'],
+    ['from: {kind: DockerImage, name: "quay.io/a/b:1"}\n'],
+    ["from: {kind: ImageStreamTag, name: '3.12'} # follows\n"],
+    ['p: {scheduled: true, importMode: PreserveOriginal, n: 3}\n'],
+    ['p: {a: 1,}\n'],
+    ['p: {a: 1, a: 2}\n'],
+    ['p: {a: {b: 1}}\n'],
+    ['p: {a: "x,y"}\n'],
+    ['p: {a:b}\n'],
+    ['p: {a: b} c\n'],
+    ['p: {a: [1]}\n'],
+    ['p: {a: 1 #x}\n'],
+    ['p: {a: "}"}\n'],
+    ['p: {a:, b: 1}\n'],
+    ['p: {a: b\n'],
+    ['- {name: a, from: x}\n- name: b\n'],
   ])('declines or agrees: %j', (text) => {
     let full: unknown;
     let fullOk = true;
@@ -78,6 +93,13 @@ describe('YAML fast path', () => {
       expect(fullOk).toBe(true);
       expect(fast.value).toEqual(full);
     }
+  });
+
+  it('takes one-line flow mappings, the other common declaration shape', () => {
+    const text =
+      'spec:\n  tags:\n    - name: "3.12"\n      from: {kind: DockerImage, name: "quay.io/a/b:3.12"}\n' +
+      '      importPolicy: {scheduled: true, importMode: PreserveOriginal}\n';
+    expect(agrees(text)).toBe(true);
   });
 
   it('takes the common declaration shape', () => {
