@@ -66067,12 +66067,31 @@ function scalar(raw) {
   }
   if (raw === "{}") return {};
   if (raw === "[]") return [];
+  if (c3 === "{") return flowMap(raw);
   if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
   let s = raw;
   const hash = s.indexOf(" #");
   if (hash >= 0) s = s.slice(0, hash).trimEnd();
   if (s.includes(": ") || s.endsWith(":") || s.includes("	")) bail();
   return plain(s);
+}
+function flowMap(raw) {
+  const close = raw.lastIndexOf("}");
+  const after = raw.slice(close + 1).trim();
+  if (close < 0 || after !== "" && !after.startsWith("#")) bail();
+  const inner = raw.slice(1, close);
+  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
+  const out = {};
+  for (const part of inner.split(",")) {
+    const entry = part.trim();
+    const sep4 = entry.indexOf(":");
+    if (sep4 <= 0 || entry[sep4 + 1] !== " " && sep4 !== entry.length - 1) bail();
+    const k = key(entry.slice(0, sep4).trim());
+    const v = entry.slice(sep4 + 1).trim();
+    if (v === "" || v.includes(" #") || Object.hasOwn(out, k)) bail();
+    out[k] = scalar(v);
+  }
+  return out;
 }
 function key(raw) {
   if (!KEY_RE2.test(raw)) bail();
