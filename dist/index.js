@@ -76123,6 +76123,9 @@ function publishSummary(p) {
     }))
   };
 }
+function neutralizeCommands(text) {
+  return text.replace(/^(\s*):(?=:)/gm, "$1:​");
+}
 async function executeAction(inputs, ctx, deps) {
   const cwd = resolve7(ctx.workspace, inputs.workingDirectory);
   const mask = (s) => redact(s, deps.secrets);
@@ -76131,7 +76134,7 @@ async function executeAction(inputs, ctx, deps) {
   const env = { ...deps.env };
   if (fork) delete env.GITHUB_TOKEN;
   else if (inputs.token) env.GITHUB_TOKEN = inputs.token;
-  const logLine2 = (t) => deps.log(mask(t));
+  const logLine2 = (t) => deps.log(neutralizeCommands(mask(t)));
   const io = {
     stdout: logLine2,
     stderr: logLine2,

@@ -282,6 +282,11 @@ function publishSummary(p: PublishResult): NonNullable<SummaryInput['publish']> 
   };
 }
 
+/** Breaks `::command::` syntax at the start of any line (a zero-width space after the first colon). */
+export function neutralizeCommands(text: string): string {
+  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
+}
+
 /** Runs what the inputs and the event ask for; never touches @actions/core (runAction reports the outcome). */
 export async function executeAction(
   inputs: ActionInputs,
@@ -296,7 +301,8 @@ export async function executeAction(
   const env: Record<string, string | undefined> = { ...deps.env };
   if (fork) delete env.GITHUB_TOKEN;
   else if (inputs.token) env.GITHUB_TOKEN = inputs.token;
-  const logLine = (t: string) => deps.log(mask(t));
+  // Log text can carry upstream words (registry errors, labels): a line may never start a workflow command.
+  const logLine = (t: string) => deps.log(neutralizeCommands(mask(t)));
   const io: CommandIO = {
     stdout: logLine,
     stderr: logLine,

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { neutralizeCommands } from '../../src/entry/action.js';
+
+describe('action log lines', () => {
+  it('never start a workflow command, whatever a registry put in an error message', () => {
+    const text = 'import failed: registry said\n::error file=x::owned\n  ::add-mask::secret\nplain a::b line';
+    const out = neutralizeCommands(text);
+    for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
+    expect(out).toContain('plain a::b line');
+    expect(out.replaceAll('\u200b', '')).toBe(text);
+  });
+});
