@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { freePort, makeImage, pushImage, startRegistry } from '../scripts/lib/registry.js';
+import {
+  daemonNotifications,
+  freePort,
+  makeImage,
+  pushImage,
+  startRegistry,
+} from '../scripts/lib/registry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -46,19 +52,7 @@ const SECRET = 'bench-daemon-secret';
 const work = await mkdtemp(join(tmpdir(), 'imagestreams-bench-daemon-'));
 const port = await freePort();
 const registry = await startRegistry({
-  notifications: {
-    endpoints: [
-      {
-        name: 'daemon',
-        url: `http://127.0.0.1:${port}/webhooks/distribution`,
-        headers: { Authorization: [`Bearer ${SECRET}`] },
-        timeout: '2s',
-        threshold: 5,
-        backoff: '500ms',
-        ignore: { actions: ['pull'] },
-      },
-    ],
-  },
+  notifications: daemonNotifications(`http://127.0.0.1:${port}/webhooks/distribution`, SECRET),
 });
 const git = await startGitServer({ token: TOKEN });
 let api;

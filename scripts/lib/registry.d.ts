@@ -53,6 +53,11 @@ export interface NotificationEndpoint {
   ignore?: { actions?: string[]; mediatypes?: string[] };
   disabled?: boolean;
 }
+/** Notifications for pushes (pulls ignored) to a daemon's Distribution webhook, with a bearer secret. */
+export declare function daemonNotifications(
+  url: string,
+  secret: string,
+): { endpoints: NotificationEndpoint[] };
 export declare function startRegistry(opts?: {
   dataDir?: string;
   keepData?: boolean;

@@ -243,6 +243,23 @@ async function waitReady(url, child, deadlineMs = 15_000) {
  * (open for pushing, authenticated for reading) serve the same storage: stop those first, then the owner,
  * whose `stop()` deletes its temp dir and data (unless `keepData`).
  */
+/** Notifications for pushes (pulls ignored) to a daemon's Distribution webhook, with a bearer secret. */
+export function daemonNotifications(url, secret) {
+  return {
+    endpoints: [
+      {
+        name: 'daemon',
+        url,
+        headers: { Authorization: [`Bearer ${secret}`] },
+        timeout: '2s',
+        threshold: 5,
+        backoff: '500ms',
+        ignore: { actions: ['pull'] },
+      },
+    ],
+  };
+}
+
 export async function startRegistry(opts = {}) {
   const work = mkdtempSync(join(tmpdir(), 'imagestreams-registry-'));
   const dataDir = opts.dataDir ?? join(work, 'data');

@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { daemonNotifications } from '../../scripts/lib/registry.js';
 import { silentLogger } from '../../src/entry/logger.js';
 import { runReconcile } from '../../src/entry/run-reconcile.js';
 import { captureIO } from '../helpers/capture-io.js';
@@ -27,21 +28,7 @@ export interface Servers {
 
 /** Starts the registry (notifying `notifyUrl` with the bearer secret) and the git server. */
 export async function startServers(notifyUrl: string): Promise<Servers> {
-  const registry = await startRegistry({
-    notifications: {
-      endpoints: [
-        {
-          name: 'daemon',
-          url: notifyUrl,
-          headers: { Authorization: [`Bearer ${SECRET}`] },
-          timeout: '2s',
-          threshold: 5,
-          backoff: '500ms',
-          ignore: { actions: ['pull'] },
-        },
-      ],
-    },
-  });
+  const registry = await startRegistry({ notifications: daemonNotifications(notifyUrl, SECRET) });
   const git = await startGitServer({ token: TOKEN });
   const work = await mkdtemp(join(tmpdir(), 'imagestreams-daemon-test-'));
   return {
