@@ -26611,13 +26611,13 @@ var require_identity = __commonJS({
 var require_visit = __commonJS({
   "node_modules/yaml/dist/visit.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit2(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity5.isDocument(node)) {
+      if (identity4.isDocument(node)) {
         const cd = visit_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -26629,12 +26629,12 @@ var require_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     function visit_(key3, node, visitor, path6) {
       const ctrl = callVisitor(key3, node, visitor, path6);
-      if (identity5.isNode(ctrl) || identity5.isPair(ctrl)) {
+      if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
         replaceNode(key3, path6, ctrl);
         return visit_(key3, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity5.isCollection(node)) {
+        if (identity4.isCollection(node)) {
           path6 = Object.freeze(path6.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = visit_(i2, node.items[i2], visitor, path6);
@@ -26647,7 +26647,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity5.isPair(node)) {
+        } else if (identity4.isPair(node)) {
           path6 = Object.freeze(path6.concat(node));
           const ck = visit_("key", node.key, visitor, path6);
           if (ck === BREAK)
@@ -26665,7 +26665,7 @@ var require_visit = __commonJS({
     }
     async function visitAsync(node, visitor) {
       const visitor_ = initVisitor(visitor);
-      if (identity5.isDocument(node)) {
+      if (identity4.isDocument(node)) {
         const cd = await visitAsync_(null, node.contents, visitor_, Object.freeze([node]));
         if (cd === REMOVE)
           node.contents = null;
@@ -26677,12 +26677,12 @@ var require_visit = __commonJS({
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key3, node, visitor, path6) {
       const ctrl = await callVisitor(key3, node, visitor, path6);
-      if (identity5.isNode(ctrl) || identity5.isPair(ctrl)) {
+      if (identity4.isNode(ctrl) || identity4.isPair(ctrl)) {
         replaceNode(key3, path6, ctrl);
         return visitAsync_(key3, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
-        if (identity5.isCollection(node)) {
+        if (identity4.isCollection(node)) {
           path6 = Object.freeze(path6.concat(node));
           for (let i2 = 0; i2 < node.items.length; ++i2) {
             const ci = await visitAsync_(i2, node.items[i2], visitor, path6);
@@ -26695,7 +26695,7 @@ var require_visit = __commonJS({
               i2 -= 1;
             }
           }
-        } else if (identity5.isPair(node)) {
+        } else if (identity4.isPair(node)) {
           path6 = Object.freeze(path6.concat(node));
           const ck = await visitAsync_("key", node.key, visitor, path6);
           if (ck === BREAK)
@@ -26732,31 +26732,31 @@ var require_visit = __commonJS({
     function callVisitor(key3, node, visitor, path6) {
       if (typeof visitor === "function")
         return visitor(key3, node, path6);
-      if (identity5.isMap(node))
+      if (identity4.isMap(node))
         return visitor.Map?.(key3, node, path6);
-      if (identity5.isSeq(node))
+      if (identity4.isSeq(node))
         return visitor.Seq?.(key3, node, path6);
-      if (identity5.isPair(node))
+      if (identity4.isPair(node))
         return visitor.Pair?.(key3, node, path6);
-      if (identity5.isScalar(node))
+      if (identity4.isScalar(node))
         return visitor.Scalar?.(key3, node, path6);
-      if (identity5.isAlias(node))
+      if (identity4.isAlias(node))
         return visitor.Alias?.(key3, node, path6);
       return void 0;
     }
     function replaceNode(key3, path6, node) {
       const parent = path6[path6.length - 1];
-      if (identity5.isCollection(parent)) {
+      if (identity4.isCollection(parent)) {
         parent.items[key3] = node;
-      } else if (identity5.isPair(parent)) {
+      } else if (identity4.isPair(parent)) {
         if (key3 === "key")
           parent.key = node;
         else
           parent.value = node;
-      } else if (identity5.isDocument(parent)) {
+      } else if (identity4.isDocument(parent)) {
         parent.contents = node;
       } else {
-        const pt = identity5.isAlias(parent) ? "alias" : "scalar";
+        const pt = identity4.isAlias(parent) ? "alias" : "scalar";
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
@@ -26769,7 +26769,7 @@ var require_visit = __commonJS({
 var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var visit2 = require_visit();
     var escapeChars = {
       "!": "%21",
@@ -26912,10 +26912,10 @@ var require_directives = __commonJS({
         const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
-        if (doc && tagEntries.length > 0 && identity5.isNode(doc.contents)) {
+        if (doc && tagEntries.length > 0 && identity4.isNode(doc.contents)) {
           const tags = {};
           visit2.visit(doc.contents, (_key, node) => {
-            if (identity5.isNode(node) && node.tag)
+            if (identity4.isNode(node) && node.tag)
               tags[node.tag] = true;
           });
           tagNames = Object.keys(tags);
@@ -26940,7 +26940,7 @@ var require_directives = __commonJS({
 var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var visit2 = require_visit();
     function anchorIsValid(anchor) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor)) {
@@ -26987,7 +26987,7 @@ var require_anchors = __commonJS({
         setAnchors: () => {
           for (const source of aliasObjects) {
             const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity5.isScalar(ref.node) || identity5.isCollection(ref.node))) {
+            if (typeof ref === "object" && ref.anchor && (identity4.isScalar(ref.node) || identity4.isCollection(ref.node))) {
               ref.node.anchor = ref.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
@@ -27060,12 +27060,12 @@ var require_applyReviver = __commonJS({
 var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
         return value.map((v, i2) => toJS(v, String(i2), ctx));
       if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity5.hasAnchor(value))
+        if (!ctx || !identity4.hasAnchor(value))
           return value.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
         ctx.anchors.set(value, data);
@@ -27091,11 +27091,11 @@ var require_Node = __commonJS({
   "node_modules/yaml/dist/nodes/Node.js"(exports) {
     "use strict";
     var applyReviver = require_applyReviver();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var toJS = require_toJS();
     var NodeBase = class {
       constructor(type) {
-        Object.defineProperty(this, identity5.NODE_TYPE, { value: type });
+        Object.defineProperty(this, identity4.NODE_TYPE, { value: type });
       }
       /** Create a copy of this node.  */
       clone() {
@@ -27106,7 +27106,7 @@ var require_Node = __commonJS({
       }
       /** A plain JavaScript representation of this node. */
       toJS(doc, { mapAsMap, maxAliasCount, onAnchor, reviver } = {}) {
-        if (!identity5.isDocument(doc))
+        if (!identity4.isDocument(doc))
           throw new TypeError("A document argument is required");
         const ctx = {
           anchors: /* @__PURE__ */ new Map(),
@@ -27133,12 +27133,12 @@ var require_Alias = __commonJS({
     "use strict";
     var anchors = require_anchors();
     var visit2 = require_visit();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var Alias2 = class extends Node.NodeBase {
       constructor(source) {
-        super(identity5.ALIAS);
+        super(identity4.ALIAS);
         this.source = source;
         Object.defineProperty(this, "tag", {
           set() {
@@ -27160,7 +27160,7 @@ var require_Alias = __commonJS({
           nodes = [];
           visit2.visit(doc, {
             Node: (_key, node) => {
-              if (identity5.isAlias(node) || identity5.hasAnchor(node))
+              if (identity4.isAlias(node) || identity4.hasAnchor(node))
                 nodes.push(node);
             }
           });
@@ -27222,11 +27222,11 @@ var require_Alias = __commonJS({
       }
     };
     function getAliasCount(doc, node, anchors2) {
-      if (identity5.isAlias(node)) {
+      if (identity4.isAlias(node)) {
         const source = node.resolve(doc);
         const anchor = anchors2 && source && anchors2.get(source);
         return anchor ? anchor.count * anchor.aliasCount : 0;
-      } else if (identity5.isCollection(node)) {
+      } else if (identity4.isCollection(node)) {
         let count2 = 0;
         for (const item2 of node.items) {
           const c3 = getAliasCount(doc, item2, anchors2);
@@ -27234,7 +27234,7 @@ var require_Alias = __commonJS({
             count2 = c3;
         }
         return count2;
-      } else if (identity5.isPair(node)) {
+      } else if (identity4.isPair(node)) {
         const kc = getAliasCount(doc, node.key, anchors2);
         const vc = getAliasCount(doc, node.value, anchors2);
         return Math.max(kc, vc);
@@ -27249,13 +27249,13 @@ var require_Alias = __commonJS({
 var require_Scalar = __commonJS({
   "node_modules/yaml/dist/nodes/Scalar.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
     var Scalar = class extends Node.NodeBase {
       constructor(value) {
-        super(identity5.SCALAR);
+        super(identity4.SCALAR);
         this.value = value;
       }
       toJSON(arg, ctx) {
@@ -27280,7 +27280,7 @@ var require_createNode = __commonJS({
   "node_modules/yaml/dist/doc/createNode.js"(exports) {
     "use strict";
     var Alias2 = require_Alias();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName2, tags) {
@@ -27294,12 +27294,12 @@ var require_createNode = __commonJS({
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName2, ctx) {
-      if (identity5.isDocument(value))
+      if (identity4.isDocument(value))
         value = value.contents;
-      if (identity5.isNode(value))
+      if (identity4.isNode(value))
         return value;
-      if (identity5.isPair(value)) {
-        const map = ctx.schema[identity5.MAP].createNode?.(ctx.schema, null, ctx);
+      if (identity4.isPair(value)) {
+        const map = ctx.schema[identity4.MAP].createNode?.(ctx.schema, null, ctx);
         map.items.push(value);
         return map;
       }
@@ -27331,7 +27331,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity5.MAP] : Symbol.iterator in Object(value) ? schema[identity5.SEQ] : schema[identity5.MAP];
+        tagObj = value instanceof Map ? schema[identity4.MAP] : Symbol.iterator in Object(value) ? schema[identity4.SEQ] : schema[identity4.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -27355,7 +27355,7 @@ var require_Collection = __commonJS({
   "node_modules/yaml/dist/nodes/Collection.js"(exports) {
     "use strict";
     var createNode = require_createNode();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Node = require_Node();
     function collectionFromPath(schema, path6, value) {
       let v = value;
@@ -27399,7 +27399,7 @@ var require_Collection = __commonJS({
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
         if (schema)
           copy.schema = schema;
-        copy.items = copy.items.map((it) => identity5.isNode(it) || identity5.isPair(it) ? it.clone(schema) : it);
+        copy.items = copy.items.map((it) => identity4.isNode(it) || identity4.isPair(it) ? it.clone(schema) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -27415,7 +27415,7 @@ var require_Collection = __commonJS({
         else {
           const [key3, ...rest] = path6;
           const node = this.get(key3, true);
-          if (identity5.isCollection(node))
+          if (identity4.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key3, collectionFromPath(this.schema, rest, value));
@@ -27432,7 +27432,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.delete(key3);
         const node = this.get(key3, true);
-        if (identity5.isCollection(node))
+        if (identity4.isCollection(node))
           return node.deleteIn(rest);
         else
           throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
@@ -27446,16 +27446,16 @@ var require_Collection = __commonJS({
         const [key3, ...rest] = path6;
         const node = this.get(key3, true);
         if (rest.length === 0)
-          return !keepScalar && identity5.isScalar(node) ? node.value : node;
+          return !keepScalar && identity4.isScalar(node) ? node.value : node;
         else
-          return identity5.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
+          return identity4.isCollection(node) ? node.getIn(rest, keepScalar) : void 0;
       }
       hasAllNullValues(allowScalar) {
         return this.items.every((node) => {
-          if (!identity5.isPair(node))
+          if (!identity4.isPair(node))
             return false;
           const n2 = node.value;
-          return n2 == null || allowScalar && identity5.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
+          return n2 == null || allowScalar && identity4.isScalar(n2) && n2.value == null && !n2.commentBefore && !n2.comment && !n2.tag;
         });
       }
       /**
@@ -27466,7 +27466,7 @@ var require_Collection = __commonJS({
         if (rest.length === 0)
           return this.has(key3);
         const node = this.get(key3, true);
-        return identity5.isCollection(node) ? node.hasIn(rest) : false;
+        return identity4.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
        * Sets a value in this collection. For `!!set`, `value` needs to be a
@@ -27478,7 +27478,7 @@ var require_Collection = __commonJS({
           this.set(key3, value);
         } else {
           const node = this.get(key3, true);
-          if (identity5.isCollection(node))
+          if (identity4.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
             this.set(key3, collectionFromPath(this.schema, rest, value));
@@ -27934,7 +27934,7 @@ var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var stringifyComment = require_stringifyComment();
     var stringifyString = require_stringifyString();
     function createStringifyContext(doc, options) {
@@ -27987,7 +27987,7 @@ var require_stringify = __commonJS({
       }
       let tagObj = void 0;
       let obj2;
-      if (identity5.isScalar(item2)) {
+      if (identity4.isScalar(item2)) {
         obj2 = item2.value;
         let match = tags.filter((t) => t.identify?.(obj2));
         if (match.length > 1) {
@@ -28010,7 +28010,7 @@ var require_stringify = __commonJS({
       if (!doc.directives)
         return "";
       const props = [];
-      const anchor = (identity5.isScalar(node) || identity5.isCollection(node)) && node.anchor;
+      const anchor = (identity4.isScalar(node) || identity4.isCollection(node)) && node.anchor;
       if (anchor && anchors.anchorIsValid(anchor)) {
         anchors$1.add(anchor);
         props.push(`&${anchor}`);
@@ -28021,9 +28021,9 @@ var require_stringify = __commonJS({
       return props.join(" ");
     }
     function stringify(item2, ctx, onComment, onChompKeep) {
-      if (identity5.isPair(item2))
+      if (identity4.isPair(item2))
         return item2.toString(ctx, onComment, onChompKeep);
-      if (identity5.isAlias(item2)) {
+      if (identity4.isAlias(item2)) {
         if (ctx.doc.directives)
           return item2.toString(ctx);
         if (ctx.resolvedAliases?.has(item2)) {
@@ -28037,15 +28037,15 @@ var require_stringify = __commonJS({
         }
       }
       let tagObj = void 0;
-      const node = identity5.isNode(item2) ? item2 : ctx.doc.createNode(item2, { onTagObj: (o2) => tagObj = o2 });
+      const node = identity4.isNode(item2) ? item2 : ctx.doc.createNode(item2, { onTagObj: (o2) => tagObj = o2 });
       tagObj ?? (tagObj = getTagObject(ctx.doc.schema.tags, node));
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity5.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
         return str2;
-      return identity5.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
+      return identity4.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
@@ -28057,23 +28057,23 @@ ${ctx.indent}${str2}`;
 var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity5.isNode(key3) && key3.comment || null;
+      let keyComment = identity4.isNode(key3) && key3.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity5.isCollection(key3) || !identity5.isNode(key3) && typeof key3 === "object") {
+        if (identity4.isCollection(key3) || !identity4.isNode(key3) && typeof key3 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity5.isCollection(key3) || (identity5.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
+      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key3) || (identity4.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -28114,7 +28114,7 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity5.isNode(value)) {
+      if (identity4.isNode(value)) {
         vsb = !!value.spaceBefore;
         vcb = value.commentBefore;
         valueComment = value.comment;
@@ -28126,10 +28126,10 @@ ${indent}:`;
           value = doc.createNode(value);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity5.isScalar(value))
+      if (!explicitKey && !keyComment && identity4.isScalar(value))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity5.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity4.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
@@ -28149,7 +28149,7 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity5.isCollection(value)) {
+      } else if (!explicitKey && identity4.isCollection(value)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
@@ -28212,7 +28212,7 @@ var require_log = __commonJS({
 var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
@@ -28225,10 +28225,10 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity5.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity4.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (identity5.isSeq(source))
+      if (identity4.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
       else if (Array.isArray(source))
@@ -28239,7 +28239,7 @@ var require_merge = __commonJS({
     }
     function mergeValue(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
-      if (!identity5.isMap(source))
+      if (!identity4.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
       for (const [key3, value2] of srcMap) {
@@ -28260,7 +28260,7 @@ var require_merge = __commonJS({
       return map;
     }
     function resolveAliasValue(ctx, value) {
-      return ctx && identity5.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+      return ctx && identity4.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey2;
@@ -28275,10 +28275,10 @@ var require_addPairToJSMap = __commonJS({
     var log = require_log();
     var merge2 = require_merge();
     var stringify = require_stringify();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key: key3, value }) {
-      if (identity5.isNode(key3) && key3.addToJSMap)
+      if (identity4.isNode(key3) && key3.addToJSMap)
         key3.addToJSMap(ctx, map, value);
       else if (merge2.isMergeKey(ctx, key3))
         merge2.addMergeToJSMap(ctx, map, value);
@@ -28309,7 +28309,7 @@ var require_addPairToJSMap = __commonJS({
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity5.isNode(key3) && ctx?.doc) {
+      if (identity4.isNode(key3) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
@@ -28339,7 +28339,7 @@ var require_Pair = __commonJS({
     var createNode = require_createNode();
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     function createPair(key3, value, ctx) {
       const k = createNode.createNode(key3, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
@@ -28347,15 +28347,15 @@ var require_Pair = __commonJS({
     }
     var Pair = class _Pair {
       constructor(key3, value = null) {
-        Object.defineProperty(this, identity5.NODE_TYPE, { value: identity5.PAIR });
+        Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.PAIR });
         this.key = key3;
         this.value = value;
       }
       clone(schema) {
         let { key: key3, value } = this;
-        if (identity5.isNode(key3))
+        if (identity4.isNode(key3))
           key3 = key3.clone(schema);
-        if (identity5.isNode(value))
+        if (identity4.isNode(value))
           value = value.clone(schema);
         return new _Pair(key3, value);
       }
@@ -28376,7 +28376,7 @@ var require_Pair = __commonJS({
 var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
@@ -28392,14 +28392,14 @@ var require_stringifyCollection = __commonJS({
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item2 = items[i2];
         let comment2 = null;
-        if (identity5.isNode(item2)) {
+        if (identity4.isNode(item2)) {
           if (!chompKeep && item2.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item2.commentBefore, chompKeep);
           if (item2.comment)
             comment2 = item2.comment;
-        } else if (identity5.isPair(item2)) {
-          const ik = identity5.isNode(item2.key) ? item2.key : null;
+        } else if (identity4.isPair(item2)) {
+          const ik = identity4.isNode(item2.key) ? item2.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
               lines.push("");
@@ -28447,14 +28447,14 @@ ${indent}${line}` : "\n";
       for (let i2 = 0; i2 < items.length; ++i2) {
         const item2 = items[i2];
         let comment = null;
-        if (identity5.isNode(item2)) {
+        if (identity4.isNode(item2)) {
           if (item2.spaceBefore)
             lines.push("");
           addCommentBefore(ctx, lines, item2.commentBefore, false);
           if (item2.comment)
             comment = item2.comment;
-        } else if (identity5.isPair(item2)) {
-          const ik = identity5.isNode(item2.key) ? item2.key : null;
+        } else if (identity4.isPair(item2)) {
+          const ik = identity4.isNode(item2.key) ? item2.key : null;
           if (ik) {
             if (ik.spaceBefore)
               lines.push("");
@@ -28462,7 +28462,7 @@ ${indent}${line}` : "\n";
             if (ik.comment)
               reqNewline = true;
           }
-          const iv = identity5.isNode(item2.value) ? item2.value : null;
+          const iv = identity4.isNode(item2.value) ? item2.value : null;
           if (iv) {
             if (iv.comment)
               comment = iv.comment;
@@ -28530,16 +28530,16 @@ var require_YAMLMap = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key3) {
-      const k = identity5.isScalar(key3) ? key3.value : key3;
+      const k = identity4.isScalar(key3) ? key3.value : key3;
       for (const it of items) {
-        if (identity5.isPair(it)) {
+        if (identity4.isPair(it)) {
           if (it.key === key3 || it.key === k)
             return it;
-          if (identity5.isScalar(it.key) && it.key.value === k)
+          if (identity4.isScalar(it.key) && it.key.value === k)
             return it;
         }
       }
@@ -28550,7 +28550,7 @@ var require_YAMLMap = __commonJS({
         return "tag:yaml.org,2002:map";
       }
       constructor(schema) {
-        super(identity5.MAP, schema);
+        super(identity4.MAP, schema);
         this.items = [];
       }
       /**
@@ -28588,7 +28588,7 @@ var require_YAMLMap = __commonJS({
        */
       add(pair, overwrite) {
         let _pair;
-        if (identity5.isPair(pair))
+        if (identity4.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
           _pair = new Pair.Pair(pair, pair?.value);
@@ -28599,7 +28599,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity5.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity4.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -28623,7 +28623,7 @@ var require_YAMLMap = __commonJS({
       get(key3, keepScalar) {
         const it = findPair(this.items, key3);
         const node = it?.value;
-        return (!keepScalar && identity5.isScalar(node) ? node.value : node) ?? void 0;
+        return (!keepScalar && identity4.isScalar(node) ? node.value : node) ?? void 0;
       }
       has(key3) {
         return !!findPair(this.items, key3);
@@ -28648,7 +28648,7 @@ var require_YAMLMap = __commonJS({
         if (!ctx)
           return JSON.stringify(this);
         for (const item2 of this.items) {
-          if (!identity5.isPair(item2))
+          if (!identity4.isPair(item2))
             throw new Error(`Map items must all be pairs; found ${JSON.stringify(item2)} instead`);
         }
         if (!ctx.allNullValues && this.hasAllNullValues(false))
@@ -28671,7 +28671,7 @@ var require_YAMLMap = __commonJS({
 var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var YAMLMap = require_YAMLMap();
     var map = {
       collection: "map",
@@ -28679,7 +28679,7 @@ var require_map = __commonJS({
       nodeClass: YAMLMap.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
-        if (!identity5.isMap(map2))
+        if (!identity4.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
@@ -28696,7 +28696,7 @@ var require_YAMLSeq = __commonJS({
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
@@ -28704,7 +28704,7 @@ var require_YAMLSeq = __commonJS({
         return "tag:yaml.org,2002:seq";
       }
       constructor(schema) {
-        super(identity5.SEQ, schema);
+        super(identity4.SEQ, schema);
         this.items = [];
       }
       add(value) {
@@ -28730,7 +28730,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
-        return !keepScalar && identity5.isScalar(it) ? it.value : it;
+        return !keepScalar && identity4.isScalar(it) ? it.value : it;
       }
       /**
        * Checks if the collection includes a value with the key `key`.
@@ -28754,7 +28754,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key3}.`);
         const prev = this.items[idx];
-        if (identity5.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity4.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -28796,7 +28796,7 @@ var require_YAMLSeq = __commonJS({
       }
     };
     function asItemIndex(key3) {
-      let idx = identity5.isScalar(key3) ? key3.value : key3;
+      let idx = identity4.isScalar(key3) ? key3.value : key3;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -28809,7 +28809,7 @@ var require_YAMLSeq = __commonJS({
 var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var YAMLSeq = require_YAMLSeq();
     var seq = {
       collection: "seq",
@@ -28817,7 +28817,7 @@ var require_seq = __commonJS({
       nodeClass: YAMLSeq.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
-        if (!identity5.isSeq(seq2))
+        if (!identity4.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
@@ -29171,17 +29171,17 @@ var require_binary = __commonJS({
 var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
-      if (identity5.isSeq(seq)) {
+      if (identity4.isSeq(seq)) {
         for (let i2 = 0; i2 < seq.items.length; ++i2) {
           let item2 = seq.items[i2];
-          if (identity5.isPair(item2))
+          if (identity4.isPair(item2))
             continue;
-          else if (identity5.isMap(item2)) {
+          else if (identity4.isMap(item2)) {
             if (item2.items.length > 1)
               onError("Each pair must have its own sequence indicator");
             const pair = item2.items[0] || new Pair.Pair(new Scalar.Scalar(null));
@@ -29195,7 +29195,7 @@ ${cn.comment}` : item2.comment;
             }
             item2 = pair;
           }
-          seq.items[i2] = identity5.isPair(item2) ? item2 : new Pair.Pair(item2);
+          seq.items[i2] = identity4.isPair(item2) ? item2 : new Pair.Pair(item2);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -29249,7 +29249,7 @@ ${cn.comment}` : item2.comment;
 var require_omap = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/omap.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var toJS = require_toJS();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -29276,7 +29276,7 @@ var require_omap = __commonJS({
           ctx.onCreate(map);
         for (const pair of this.items) {
           let key3, value;
-          if (identity5.isPair(pair)) {
+          if (identity4.isPair(pair)) {
             key3 = toJS.toJS(pair.key, "", ctx);
             value = toJS.toJS(pair.value, key3, ctx);
           } else {
@@ -29306,7 +29306,7 @@ var require_omap = __commonJS({
         const pairs$1 = pairs.resolvePairs(seq, onError);
         const seenKeys = [];
         for (const { key: key3 } of pairs$1.items) {
-          if (identity5.isScalar(key3)) {
+          if (identity4.isScalar(key3)) {
             if (seenKeys.includes(key3.value)) {
               onError(`Ordered maps must not include duplicate keys: ${key3.value}`);
             } else {
@@ -29487,7 +29487,7 @@ var require_int2 = __commonJS({
 var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
@@ -29497,7 +29497,7 @@ var require_set = __commonJS({
       }
       add(key3) {
         let pair;
-        if (identity5.isPair(key3))
+        if (identity4.isPair(key3))
           pair = key3;
         else if (key3 && typeof key3 === "object" && "key" in key3 && "value" in key3 && key3.value === null)
           pair = new Pair.Pair(key3.key, null);
@@ -29513,7 +29513,7 @@ var require_set = __commonJS({
        */
       get(key3, keepPair) {
         const pair = YAMLMap.findPair(this.items, key3);
-        return !keepPair && identity5.isPair(pair) ? identity5.isScalar(pair.key) ? pair.key.value : pair.key : pair;
+        return !keepPair && identity4.isPair(pair) ? identity4.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key3, value) {
         if (typeof value !== "boolean")
@@ -29557,7 +29557,7 @@ var require_set = __commonJS({
       tag: "tag:yaml.org,2002:set",
       createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
       resolve(map, onError) {
-        if (identity5.isMap(map)) {
+        if (identity4.isMap(map)) {
           if (map.hasAllNullValues(true))
             return Object.assign(new YAMLSet(), map);
           else
@@ -29802,7 +29802,7 @@ var require_tags = __commonJS({
 var require_Schema = __commonJS({
   "node_modules/yaml/dist/schema/Schema.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
@@ -29815,9 +29815,9 @@ var require_Schema = __commonJS({
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge2);
         this.toStringOptions = toStringDefaults ?? null;
-        Object.defineProperty(this, identity5.MAP, { value: map.map });
-        Object.defineProperty(this, identity5.SCALAR, { value: string.string });
-        Object.defineProperty(this, identity5.SEQ, { value: seq.seq });
+        Object.defineProperty(this, identity4.MAP, { value: map.map });
+        Object.defineProperty(this, identity4.SCALAR, { value: string.string });
+        Object.defineProperty(this, identity4.SEQ, { value: seq.seq });
         this.sortMapEntries = typeof sortMapEntries === "function" ? sortMapEntries : sortMapEntries === true ? sortMapEntriesByKey : null;
       }
       clone() {
@@ -29834,7 +29834,7 @@ var require_Schema = __commonJS({
 var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
@@ -29861,7 +29861,7 @@ var require_stringifyDocument = __commonJS({
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
-        if (identity5.isNode(doc.contents)) {
+        if (identity4.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
             lines.push("");
           if (doc.contents.commentBefore) {
@@ -29916,7 +29916,7 @@ var require_Document = __commonJS({
     "use strict";
     var Alias2 = require_Alias();
     var Collection2 = require_Collection();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
@@ -29931,7 +29931,7 @@ var require_Document = __commonJS({
         this.comment = null;
         this.errors = [];
         this.warnings = [];
-        Object.defineProperty(this, identity5.NODE_TYPE, { value: identity5.DOC });
+        Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.DOC });
         let _replacer = null;
         if (typeof replacer === "function" || Array.isArray(replacer)) {
           _replacer = replacer;
@@ -29967,7 +29967,7 @@ var require_Document = __commonJS({
        */
       clone() {
         const copy = Object.create(_Document.prototype, {
-          [identity5.NODE_TYPE]: { value: identity5.DOC }
+          [identity4.NODE_TYPE]: { value: identity4.DOC }
         });
         copy.commentBefore = this.commentBefore;
         copy.comment = this.comment;
@@ -29977,7 +29977,7 @@ var require_Document = __commonJS({
         if (this.directives)
           copy.directives = this.directives.clone();
         copy.schema = this.schema.clone();
-        copy.contents = identity5.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
+        copy.contents = identity4.isNode(this.contents) ? this.contents.clone(copy.schema) : this.contents;
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -30040,7 +30040,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node = createNode.createNode(value, tag2, ctx);
-        if (flow && identity5.isCollection(node))
+        if (flow && identity4.isCollection(node))
           node.flow = true;
         setAnchors();
         return node;
@@ -30080,7 +30080,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       get(key3, keepScalar) {
-        return identity5.isCollection(this.contents) ? this.contents.get(key3, keepScalar) : void 0;
+        return identity4.isCollection(this.contents) ? this.contents.get(key3, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -30089,14 +30089,14 @@ var require_Document = __commonJS({
        */
       getIn(path6, keepScalar) {
         if (Collection2.isEmptyPath(path6))
-          return !keepScalar && identity5.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity5.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
+          return !keepScalar && identity4.isScalar(this.contents) ? this.contents.value : this.contents;
+        return identity4.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
        */
       has(key3) {
-        return identity5.isCollection(this.contents) ? this.contents.has(key3) : false;
+        return identity4.isCollection(this.contents) ? this.contents.has(key3) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -30104,7 +30104,7 @@ var require_Document = __commonJS({
       hasIn(path6) {
         if (Collection2.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity5.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
+        return identity4.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -30211,7 +30211,7 @@ var require_Document = __commonJS({
       }
     };
     function assertCollection(contents) {
-      if (identity5.isCollection(contents))
+      if (identity4.isCollection(contents))
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
@@ -30482,12 +30482,12 @@ var require_util_flow_indent_check = __commonJS({
 var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     function mapIncludes(ctx, items, search) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a2, b) => a2 === b || identity5.isScalar(a2) && identity5.isScalar(b) && a2.value === b.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a2, b) => a2 === b || identity4.isScalar(a2) && identity4.isScalar(b) && a2.value === b.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports.mapIncludes = mapIncludes;
@@ -30700,7 +30700,7 @@ var require_resolve_end = __commonJS({
 var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -30779,7 +30779,7 @@ var require_resolve_flow_collection = __commonJS({
             }
             if (prevItemComment) {
               let prev = coll.items[coll.items.length - 1];
-              if (identity5.isPair(prev))
+              if (identity4.isPair(prev))
                 prev = prev.value ?? prev.key;
               if (prev.comment)
                 prev.comment += "\n" + prevItemComment;
@@ -30894,7 +30894,7 @@ var require_resolve_flow_collection = __commonJS({
 var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
@@ -30944,7 +30944,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName2, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity5.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity4.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
       node.tag = tagName2;
       if (tag2?.format)
@@ -31363,7 +31363,7 @@ var require_resolve_flow_scalar = __commonJS({
 var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Scalar = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
@@ -31372,17 +31372,17 @@ var require_compose_scalar = __commonJS({
       const tagName2 = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag2;
       if (ctx.options.stringKeys && ctx.atKey) {
-        tag2 = ctx.schema[identity5.SCALAR];
+        tag2 = ctx.schema[identity4.SCALAR];
       } else if (tagName2)
         tag2 = findScalarTagByName(ctx.schema, value, tagName2, tagToken, onError);
       else if (token.type === "scalar")
         tag2 = findScalarTagByTest(ctx, value, token, onError);
       else
-        tag2 = ctx.schema[identity5.SCALAR];
+        tag2 = ctx.schema[identity4.SCALAR];
       let scalar2;
       try {
         const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity5.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity4.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
@@ -31402,7 +31402,7 @@ var require_compose_scalar = __commonJS({
     }
     function findScalarTagByName(schema, value, tagName2, tagToken, onError) {
       if (tagName2 === "!")
-        return schema[identity5.SCALAR];
+        return schema[identity4.SCALAR];
       const matchWithTest = [];
       for (const tag2 of schema.tags) {
         if (!tag2.collection && tag2.tag === tagName2) {
@@ -31421,12 +31421,12 @@ var require_compose_scalar = __commonJS({
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName2}`, tagName2 !== "tag:yaml.org,2002:str");
-      return schema[identity5.SCALAR];
+      return schema[identity4.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity5.SCALAR];
+      const tag2 = schema.tags.find((tag3) => (tag3.default === true || atKey && tag3.default === "key") && tag3.test?.test(value)) || schema[identity4.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity5.SCALAR];
+        const compat = schema.compat.find((tag3) => tag3.default && tag3.test?.test(value)) ?? schema[identity4.SCALAR];
         if (tag2.tag !== compat.tag) {
           const ts = directives.tagString(tag2.tag);
           const cs = directives.tagString(compat.tag);
@@ -31475,7 +31475,7 @@ var require_compose_node = __commonJS({
   "node_modules/yaml/dist/compose/compose-node.js"(exports) {
     "use strict";
     var Alias2 = require_Alias();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var composeCollection = require_compose_collection();
     var composeScalar = require_compose_scalar();
     var resolveEnd = require_resolve_end();
@@ -31521,7 +31521,7 @@ var require_compose_node = __commonJS({
       node ?? (node = composeEmptyNode(ctx, token.offset, void 0, null, props, onError));
       if (anchor && node.anchor === "")
         onError(anchor, "BAD_ALIAS", "Anchor cannot be an empty string");
-      if (atKey && ctx.options.stringKeys && (!identity5.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
+      if (atKey && ctx.options.stringKeys && (!identity4.isScalar(node) || typeof node.value !== "string" || node.tag && node.tag !== "tag:yaml.org,2002:str")) {
         const msg = "With stringKeys, all keys must be strings";
         onError(tag2 ?? token, "NON_STRING_KEY", msg);
       }
@@ -31627,7 +31627,7 @@ var require_composer = __commonJS({
     var directives = require_directives();
     var Document = require_Document();
     var errors = require_errors3();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
     function getErrorPos(src) {
@@ -31689,9 +31689,9 @@ var require_composer = __commonJS({
 ${comment}` : comment;
           } else if (afterEmptyLine || doc.directives.docStart || !dc) {
             doc.commentBefore = comment;
-          } else if (identity5.isCollection(dc) && !dc.flow && dc.items.length > 0) {
+          } else if (identity4.isCollection(dc) && !dc.flow && dc.items.length > 0) {
             let it = dc.items[0];
-            if (identity5.isPair(it))
+            if (identity4.isPair(it))
               it = it.key;
             const cb = it.commentBefore;
             it.commentBefore = cb ? `${comment}
@@ -33739,7 +33739,7 @@ var require_public_api = __commonJS({
     var Document = require_Document();
     var errors = require_errors3();
     var log = require_log();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var lineCounter = require_line_counter();
     var parser = require_parser();
     function parseOptions(options) {
@@ -33817,7 +33817,7 @@ var require_public_api = __commonJS({
         if (!keepUndefined)
           return void 0;
       }
-      if (identity5.isDocument(value) && !_replacer)
+      if (identity4.isDocument(value) && !_replacer)
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
@@ -33837,7 +33837,7 @@ var require_dist2 = __commonJS({
     var Schema = require_Schema();
     var errors = require_errors3();
     var Alias2 = require_Alias();
-    var identity5 = require_identity();
+    var identity4 = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     var YAMLMap = require_YAMLMap();
@@ -33855,14 +33855,14 @@ var require_dist2 = __commonJS({
     exports.YAMLParseError = errors.YAMLParseError;
     exports.YAMLWarning = errors.YAMLWarning;
     exports.Alias = Alias2.Alias;
-    exports.isAlias = identity5.isAlias;
-    exports.isCollection = identity5.isCollection;
-    exports.isDocument = identity5.isDocument;
-    exports.isMap = identity5.isMap;
-    exports.isNode = identity5.isNode;
-    exports.isPair = identity5.isPair;
-    exports.isScalar = identity5.isScalar;
-    exports.isSeq = identity5.isSeq;
+    exports.isAlias = identity4.isAlias;
+    exports.isCollection = identity4.isCollection;
+    exports.isDocument = identity4.isDocument;
+    exports.isMap = identity4.isMap;
+    exports.isNode = identity4.isNode;
+    exports.isPair = identity4.isPair;
+    exports.isScalar = identity4.isScalar;
+    exports.isSeq = identity4.isSeq;
     exports.Pair = Pair.Pair;
     exports.Scalar = Scalar.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
@@ -63596,8 +63596,8 @@ async function publishGroup(opts, repo, access2, pulls, g, target, state, conten
         message,
         tree,
         parent: [state.baseTip],
-        author: identity4(stamp(opts.author, opts.now)),
-        committer: identity4(stamp(opts.committer ?? opts.author, opts.now))
+        author: identity3(stamp(opts.author, opts.now)),
+        committer: identity3(stamp(opts.committer ?? opts.author, opts.now))
       }
     });
     const localRef = `refs/imagestreams/${g.branch}`;
@@ -63647,14 +63647,6 @@ async function hasCommit(repo, oid) {
 function stamp(id, now) {
   if (id.timestamp !== void 0 || !now) return id;
   return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
-}
-function identity4(id) {
-  return {
-    name: id.name,
-    email: id.email,
-    timestamp: id.timestamp ?? Math.floor(Date.now() / 1e3),
-    timezoneOffset: id.timezoneOffset ?? 0
-  };
 }
 function errorInfo(e, secrets) {
   const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";

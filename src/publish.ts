@@ -4,7 +4,7 @@
 
 import git, { type HttpClient, type ReadCommitResult } from 'isomorphic-git';
 import type { Logger } from './entry/logger.js';
-import { buildTree, commitFiles, type GitIdentity, readWorkFiles, treeOf } from './git/commit.js';
+import { buildTree, commitFiles, type GitIdentity, identity, readWorkFiles, treeOf } from './git/commit.js';
 import { pushRef } from './git/push.js';
 import { redact } from './git/redact.js';
 import { fetchBranch, listRemoteBranches, type RemoteAccess, writeRemoteHead } from './git/remote.js';
@@ -463,15 +463,6 @@ async function hasCommit(repo: GitRepo, oid: string): Promise<boolean> {
 function stamp(id: GitIdentity, now?: () => Date): GitIdentity {
   if (id.timestamp !== undefined || !now) return id;
   return { ...id, timestamp: Math.floor(now().getTime() / 1000) };
-}
-
-function identity(id: GitIdentity) {
-  return {
-    name: id.name,
-    email: id.email,
-    timestamp: id.timestamp ?? Math.floor(Date.now() / 1000),
-    timezoneOffset: id.timezoneOffset ?? 0,
-  };
 }
 
 function errorInfo(e: unknown, secrets: Array<string | undefined>): { code: string; message: string } {

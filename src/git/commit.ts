@@ -180,7 +180,8 @@ async function workMode(repo: GitRepo | undefined, path: string): Promise<string
   }
 }
 
-function identity(id: GitIdentity) {
+/** A git identity as isomorphic-git takes it (timestamp now and UTC unless given). */
+export function identity(id: GitIdentity) {
   return {
     name: id.name,
     email: id.email,
