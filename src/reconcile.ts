@@ -12,6 +12,7 @@ import {
   streamSelected,
 } from './plan/next-locks.js';
 import type { TagOutcome } from './policy/history.js';
+import { mapLimit } from './util/map-limit.js';
 
 /** What an import made of one request: an image, or a failure with a reason (never a thrown error). */
 export type ImportResult =
@@ -69,20 +70,6 @@ export interface ReconcileResult {
   /** Imports not attempted because their registry stopped answering (rate limit). */
   skipped: number;
   dryRun: boolean;
-}
-
-/** Run `fn` over `items` with at most `limit` in flight; results keep input order. */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** One reconcile pass over the given streams. */

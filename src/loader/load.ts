@@ -7,6 +7,7 @@ import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
 import { validateStreams } from '../policy/validate.js';
+import { mapLimit } from '../util/map-limit.js';
 import { parseDeclarations } from './declarations.js';
 import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
 import { MAX_FILE_BYTES } from './source.js';
@@ -41,17 +42,6 @@ export interface LoadedProject {
   diagnostics: Diagnostic[];
 }
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!);
-    }
-  });
-  await Promise.all(workers);
-}
-
 /** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
@@ -83,7 +73,7 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     });
   }
   const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
-  await pool(discovered.files, 32, async (abs) => {
+  await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
       const st = await fs.stat(abs);
