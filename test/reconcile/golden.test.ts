@@ -89,7 +89,7 @@ describe('reconcile golden directories', () => {
       writeFileSync(join(work, f), sub(readFileSync(join(dir, 'before', f), 'utf8')));
     }
     const io = captureIO(work, { now: NOW.toISOString() });
-    const code = await main(spec.args, io);
+    const code = await main(spec.args.map(sub), io);
     const stdout = io.out();
     const stderr = io.err();
     const got = new Map(listFiles(work).map((f) => [f, unsub(readFileSync(join(work, f), 'utf8'))]));

@@ -11,6 +11,7 @@ import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
+import { ROLLED_BACK_FROM } from './rollback.js';
 
 const HELP = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
@@ -56,9 +57,17 @@ function display(t: StreamTagName): string {
   return `${t.namespace ? `${t.namespace}/` : ''}${t.stream}:${t.tag}`;
 }
 
-/** The edits that set a tag's spec: merge policies, replace `from` whole (dropping a stale namespace). */
+/**
+ * The edits that set a tag's spec: merge policies, replace `from` whole (dropping a stale namespace); a tag
+ * re-pointed after a rollback loses the note of where it was rolled back from.
+ */
 function setOps(existing: TagReference | undefined, spec: Record<string, unknown>): EditOp[] {
   const ops: EditOp[] = [];
+  const annotations = existing?.annotations;
+  if (spec.from && annotations?.[ROLLED_BACK_FROM] !== undefined) {
+    const only = Object.keys(annotations).length === 1;
+    ops.push({ op: 'delete', path: only ? ['annotations'] : ['annotations', ROLLED_BACK_FROM] });
+  }
   for (const [k, v] of Object.entries(spec)) {
     if (k === 'from' && existing?.from) {
       const from = v as Record<string, unknown>;
