@@ -66424,6 +66424,10 @@ async function discoverFiles(fs3, base, entries) {
 
 // src/loader/load.ts
 init_source();
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
 async function loadProject(opts) {
   const fs3 = opts.fs ?? nodeFs;
   const root = resolve2(opts.cwd);
@@ -66458,39 +66462,20 @@ async function loadProject(opts) {
       const st = await fs3.stat(abs);
       if (st.size > MAX_FILE_BYTES) {
         const mb = (st.size / 1024 / 1024).toFixed(1);
-        perFile.set(abs, {
-          streams: [],
-          tags: 0,
-          diagnostics: [
-            {
-              file,
-              line: 1,
-              column: 1,
-              code: "FILE_TOO_LARGE",
-              severity: "error",
-              message: `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
-            }
-          ]
-        });
+        perFile.set(
+          abs,
+          fileProblem(
+            file,
+            "FILE_TOO_LARGE",
+            `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
+          )
+        );
         return;
       }
       const bytes = await fs3.readFile(abs);
       perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
     } catch (e) {
-      perFile.set(abs, {
-        streams: [],
-        tags: 0,
-        diagnostics: [
-          {
-            file,
-            line: 1,
-            column: 1,
-            code: "READ_FAILED",
-            severity: "error",
-            message: `cannot read the file: ${e.message}`
-          }
-        ]
-      });
+      perFile.set(abs, fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`));
     }
   });
   const streams = [];

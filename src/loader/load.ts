@@ -42,6 +42,12 @@ export interface LoadedProject {
   diagnostics: Diagnostic[];
 }
 
+/** A whole file that could not be loaded: no streams, one error at its first line. */
+function fileProblem(file: string, code: string, message: string) {
+  const diagnostic: Diagnostic = { file, line: 1, column: 1, code, severity: 'error', message };
+  return { streams: [] as LoadedStream[], tags: 0, diagnostics: [diagnostic] };
+}
+
 /** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
@@ -79,39 +85,20 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
       const st = await fs.stat(abs);
       if (st.size > MAX_FILE_BYTES) {
         const mb = (st.size / 1024 / 1024).toFixed(1);
-        perFile.set(abs, {
-          streams: [],
-          tags: 0,
-          diagnostics: [
-            {
-              file,
-              line: 1,
-              column: 1,
-              code: 'FILE_TOO_LARGE',
-              severity: 'error',
-              message: `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`,
-            },
-          ],
-        });
+        perFile.set(
+          abs,
+          fileProblem(
+            file,
+            'FILE_TOO_LARGE',
+            `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`,
+          ),
+        );
         return;
       }
       const bytes = await fs.readFile(abs);
       perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
     } catch (e) {
-      perFile.set(abs, {
-        streams: [],
-        tags: 0,
-        diagnostics: [
-          {
-            file,
-            line: 1,
-            column: 1,
-            code: 'READ_FAILED',
-            severity: 'error',
-            message: `cannot read the file: ${(e as Error).message}`,
-          },
-        ],
-      });
+      perFile.set(abs, fileProblem(file, 'READ_FAILED', `cannot read the file: ${(e as Error).message}`));
     }
   });
   const streams: LoadedStream[] = [];
