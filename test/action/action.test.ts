@@ -6,14 +6,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  actionsCheckout,
-  createBareRepo,
-  type GitServer,
-  git,
-  startGitServer,
-} from '../helpers/git-server.js';
-import { type GitHubApi, startGitHubApi } from '../helpers/github-api.js';
+import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import type { GitHubApi } from '../helpers/github-api.js';
+import { hostedRepo } from '../helpers/hosted-repo.js';
 import { makeIndex, pushIndex } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 import { type ActionRun, type ActionRunOptions, runActionBundle } from './harness.js';
@@ -73,15 +68,8 @@ function config(registry: string): string {
 /** A repository on the git server, its fake API, and an actions/checkout-style workspace of main. */
 async function scenario(files: Record<string, string>) {
   const name = `act${++n}`;
-  const bare = await createBareRepo(server.root, name, files);
-  const url = `${server.url}/${name}.git`;
-  const api = await startGitHubApi({ owner: 'acme', repo: name, token: TOKEN, bareRepo: bare });
+  const { bare, url, api, checkout } = await hostedRepo(server, work, name, files, TOKEN);
   apis.push(api);
-  const checkout = async (suffix = '') => {
-    const d = join(work, `${name}${suffix}`);
-    await actionsCheckout(url, d, { token: TOKEN });
-    return d;
-  };
   const dir = await checkout();
   const run = async (o: Partial<ActionRunOptions> & Pick<ActionRunOptions, 'eventName' | 'event'>) => {
     const r = await runActionBundle({

@@ -9,14 +9,9 @@ import { createLogger } from '../../src/entry/logger.js';
 import { runJob } from '../../src/entry/run-job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { captureIO } from '../helpers/capture-io.js';
-import {
-  actionsCheckout,
-  createBareRepo,
-  type GitServer,
-  git,
-  startGitServer,
-} from '../helpers/git-server.js';
-import { type GitHubApi, startGitHubApi } from '../helpers/github-api.js';
+import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import type { GitHubApi } from '../helpers/github-api.js';
+import { hostedRepo } from '../helpers/hosted-repo.js';
 
 const TOKEN = 'ghs_jobsecret_0123456789abcdef';
 const BRANCH = 'imagestreams/default/python';
@@ -49,18 +44,20 @@ spec:
       importPolicy: {scheduled: true}
 `;
     await pushImage(reg.url, 'job/python', '3.12', makeImage({ seed: 'j1' }));
-    const bare = await createBareRepo(server.root, 'job', {
-      'imagestreams/python.yaml': stream,
-      '.imagestreams.yaml': 'publish:\n  labels: [images]\n',
-    });
-    api = await startGitHubApi({ owner: 'acme', repo: 'job', token: TOKEN, bareRepo: bare });
+    const repo = await hostedRepo(
+      server,
+      work,
+      'job',
+      { 'imagestreams/python.yaml': stream, '.imagestreams.yaml': 'publish:\n  labels: [images]\n' },
+      TOKEN,
+    );
+    const { bare } = repo;
+    api = repo.api;
     const octokit = createGitHub({ token: TOKEN, baseUrl: api.url, retries: 0, throttle: false });
-    const url = `${server.url}/job.git`;
     let runNo = 0;
     const run = async (now: string) => {
       // Every run starts from a fresh checkout of main, as a scheduled workflow does.
-      const dir = join(work, `run${++runNo}`);
-      await actionsCheckout(url, dir, { token: TOKEN });
+      const dir = await repo.checkout(`-run${++runNo}`);
       const io = captureIO(dir, { now });
       io.logger = createLogger((l) => logs.push(l), { level: 'debug' });
       const job = await runJob(io, { token: TOKEN, repository: 'acme/job', octokit });

@@ -10,14 +10,9 @@ import { createGitHub } from '../../src/github/client.js';
 import { ACTIONS_CANNOT_CREATE_PR_TEXT } from '../../src/github/errors.js';
 import type { StreamChange } from '../../src/plan/changes.js';
 import { type PublishGroup, type PublishOptions, publish } from '../../src/publish.js';
-import {
-  actionsCheckout,
-  createBareRepo,
-  type GitServer,
-  git,
-  startGitServer,
-} from '../helpers/git-server.js';
-import { type GitHubApi, startGitHubApi } from '../helpers/github-api.js';
+import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import type { GitHubApi } from '../helpers/github-api.js';
+import { hostedRepo } from '../helpers/hosted-repo.js';
 import { consumers, changes as fixtureChanges } from '../plan/pr-body.fixtures.js';
 
 const TOKEN = 'ghs_publishsecret_ABCDEFGH12345678';
@@ -47,19 +42,14 @@ afterEach(() => {
 
 async function scenario() {
   const name = `pub${++n}`;
-  const bare = await createBareRepo(server.root, name, {
-    [LOCK]: 'digest: sha256:aaaa\n',
-    [CONSUMER]: 'image: python@sha256:aaaa\n',
-    'README.md': 'hello\n',
-  });
-  const url = `${server.url}/${name}.git`;
-  const api = await startGitHubApi({ owner: 'acme', repo: name, token: TOKEN, bareRepo: bare });
+  const { bare, url, api, checkout } = await hostedRepo(
+    server,
+    work,
+    name,
+    { [LOCK]: 'digest: sha256:aaaa\n', [CONSUMER]: 'image: python@sha256:aaaa\n', 'README.md': 'hello\n' },
+    TOKEN,
+  );
   apis.push(api);
-  const checkout = async (suffix = '') => {
-    const dir = join(work, `${name}${suffix}`);
-    await actionsCheckout(url, dir, { token: TOKEN });
-    return dir;
-  };
   const dir = await checkout();
   const logger = createLogger((l) => captured.push(l), { level: 'debug' });
   const octokit = createGitHub({ token: TOKEN, baseUrl: api.url, retries: 0, throttle: false });
