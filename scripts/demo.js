@@ -156,6 +156,9 @@ try {
   show(repo, 'rollback', 'python:3.12');
   show(repo, 'describe', 'python');
 
+  step(10, 'verify after the rollback: the whole follower chain (shop:base too) went back with it');
+  show(repo, 'verify');
+
   console.log(`\nDone. The example repository is in ${repo} (git log, git diff HEAD~1 to look around).`);
 } finally {
   await reg.stop();

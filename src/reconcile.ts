@@ -10,6 +10,7 @@ import {
   planImports,
   type StreamState,
   streamSelected,
+  withFollowers,
 } from './plan/next-locks.js';
 import type { TagOutcome } from './policy/history.js';
 import { mapLimit } from './util/map-limit.js';
@@ -131,9 +132,18 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     });
   }
 
+  // Imports are limited to the selection; locks are written for it and for every stream following it.
+  const settled = withFollowers(deps.streams, opts.only);
+  for (const s of deps.streams) {
+    // Outside the selection the lock stays as it is on disk, and so must what consumers are pinned to.
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
   const lockFiles: { path: string; text: string }[] = [];
   for (const s of deps.streams) {
-    if (!streamSelected(s, opts.only)) continue;
+    if (!streamSelected(s, settled)) continue;
     const lock = locks.get(`${s.namespace}/${s.name}`);
     if (!lock) continue;
     if (lock.status.tags.length === 0 && !s.lock) continue;
@@ -145,7 +155,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
   const selectedChanges = changes.filter((c) =>
-    streamSelected({ namespace: c.namespace, name: c.stream }, opts.only),
+    streamSelected({ namespace: c.namespace, name: c.stream }, settled),
   );
   return {
     imports: results,

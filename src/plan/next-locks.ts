@@ -65,6 +65,44 @@ export function streamSelected(s: { namespace: string; name: string }, only?: Re
   return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
 }
 
+/**
+ * The selection `only` grown by every stream that follows a selected one (ImageStreamTag or ImageStreamImage,
+ * across streams and namespaces, transitively), as `namespace/name` keys. A run limited to one stream (rollback,
+ * tag, import, `--stream`) still settles the whole follower chain, so no follower's lock is left behind while its
+ * consumers move. Undefined or empty `only` means every stream and is returned as is.
+ */
+export function withFollowers(
+  streams: readonly StreamState[],
+  only: ReadonlySet<string> | undefined,
+): ReadonlySet<string> | undefined {
+  if (!only || only.size === 0) return only;
+  const selected = new Set(
+    streams.filter((s) => streamSelected(s, only)).map((s) => streamId(s.namespace, s.name)),
+  );
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of streams) {
+      const id = streamId(s.namespace, s.name);
+      if (selected.has(id)) continue;
+      const follows = tagsOf(s).some((t) => {
+        if (!t.from) return false;
+        const target =
+          t.from.kind === 'ImageStreamTag'
+            ? followTarget(s.namespace, s.name, t.from)
+            : t.from.kind === 'ImageStreamImage'
+              ? imageTarget(s.namespace, t.from)
+              : undefined;
+        return target !== undefined && selected.has(streamId(target.namespace, target.stream));
+      });
+      if (follows) {
+        selected.add(id);
+        grew = true;
+      }
+    }
+  }
+  return selected;
+}
+
 function lockTagOf(lock: StreamLock | undefined, tag: string): LockTag | undefined {
   return lock?.status.tags.find((t) => t.tag === tag);
 }
