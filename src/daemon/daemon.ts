@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../entry/logger.js';
 import type { JobResult } from '../entry/run-job.js';
 import type { LoadedProject } from '../loader/load.js';
-import type { PublishMode } from '../publish.js';
+import type { PublishMode } from '../publish/publish.js';
 import { parseDuration } from './duration.js';
 import { createHttpHandler, type WebhookSource } from './http.js';
 import { indexStreams, matchPushes, type PushIndex, scheduledKeys, streamsFor } from './match.js';

@@ -9,7 +9,7 @@ import type { CommandIO } from '../entry/io.js';
 import type { Logger } from '../entry/logger.js';
 import { runJob } from '../entry/run-job.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
-import type { PublishMode } from '../publish.js';
+import type { PublishMode } from '../publish/publish.js';
 import { createDaemon, type Daemon, type DaemonOptions } from './daemon.js';
 import { createWorkspace, type WorkspaceSource } from './workspace.js';
 

@@ -14,7 +14,7 @@ import { fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remot
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
-import { groupChanges } from '../publish-groups.js';
+import { groupChanges } from '../publish/groups.js';
 
 /** Where the daemon's files come from. */
 export type WorkspaceSource =

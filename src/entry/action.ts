@@ -23,7 +23,7 @@ import {
   type SummaryInput,
   type SummaryRun,
 } from '../plan/summary.js';
-import type { PublishMode, PublishResult } from '../publish.js';
+import type { PublishMode, PublishResult } from '../publish/publish.js';
 import type { Command, ParsedArgs } from './command.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { isUsageDiagnostic, plural } from './commands/project.js';

@@ -3,8 +3,8 @@
 
 import type { HttpClient } from 'isomorphic-git';
 import type { GitHubClient } from '../github/client.js';
-import type { PublishMode, PublishResult } from '../publish.js';
-import { publishSkipReason } from '../publish-skip.js';
+import type { PublishMode, PublishResult } from '../publish/publish.js';
+import { publishSkipReason } from '../publish/skip.js';
 import type { CommandIO } from './io.js';
 import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './run-reconcile.js';
 

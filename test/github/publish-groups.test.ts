@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamChange } from '../../src/plan/changes.js';
-import { branchName, groupChanges } from '../../src/publish-groups.js';
+import { branchName, groupChanges } from '../../src/publish/groups.js';
 
 const change = (ns: string, stream: string): StreamChange => ({
   namespace: ns,

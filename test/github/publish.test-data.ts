@@ -1,5 +1,5 @@
 // Change data for the "upstream moves again" step of the publish tests.
-import type { PublishGroup } from '../../src/publish.js';
+import type { PublishGroup } from '../../src/publish/publish.js';
 import { changes } from '../plan/pr-body.fixtures.js';
 
 /** The group after python:3.12 moved again (to sha256:cccc…). */

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/entry/logger.js';
 import { createGitHub } from '../../src/github/client.js';
 import { ACTIONS_CANNOT_CREATE_PR_TEXT } from '../../src/github/errors.js';
 import type { StreamChange } from '../../src/plan/changes.js';
-import { type PublishGroup, type PublishOptions, publish } from '../../src/publish.js';
+import { type PublishGroup, type PublishOptions, publish } from '../../src/publish/publish.js';
 import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
 import type { GitHubApi } from '../helpers/github-api.js';
 import { hostedRepo } from '../helpers/hosted-repo.js';

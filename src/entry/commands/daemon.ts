@@ -7,7 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from '../../daemon/duration.js';
 import type { DaemonSettings } from '../../daemon/main.js';
 import { redact } from '../../git/redact.js';
-import type { PublishMode } from '../../publish.js';
+import type { PublishMode } from '../../publish/publish.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { createLogger, type LogLevel } from '../logger.js';

@@ -2,7 +2,7 @@
 
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
-import type { PublishMode, PublishResult } from '../../publish.js';
+import type { PublishMode, PublishResult } from '../../publish/publish.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';

@@ -1,7 +1,7 @@
 // Splits a run's changes into publish groups: one per stream, or per config group, each with a stable branch
 // name and the files it owns. Pure; the reconciler calls it and hands the result to publish().
 
-import type { ConsumerChange, StreamChange } from './plan/changes.js';
+import type { ConsumerChange, StreamChange } from '../plan/changes.js';
 import type { PublishGroup, PullRequestExtras } from './publish.js';
 
 /** A stream the run knows about (changed or not), with its lock file. */

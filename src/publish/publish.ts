@@ -3,24 +3,24 @@
 // nothing (mode `none`). Every dependency (fs, http, octokit, logger, clock) is passed in; nothing reads env.
 
 import git, { type HttpClient, type ReadCommitResult } from 'isomorphic-git';
-import type { Logger } from './entry/logger.js';
-import { buildTree, commitFiles, type GitIdentity, identity, readWorkFiles, treeOf } from './git/commit.js';
-import { pushRef } from './git/push.js';
-import { redact } from './git/redact.js';
-import { fetchBranch, listRemoteBranches, type RemoteAccess, writeRemoteHead } from './git/remote.js';
-import { type GitFs, type GitRepo, openRepo } from './git/repo.js';
-import type { GitHubClient } from './github/client.js';
+import type { Logger } from '../entry/logger.js';
+import { buildTree, commitFiles, type GitIdentity, identity, readWorkFiles, treeOf } from '../git/commit.js';
+import { pushRef } from '../git/push.js';
+import { redact } from '../git/redact.js';
+import { fetchBranch, listRemoteBranches, type RemoteAccess, writeRemoteHead } from '../git/remote.js';
+import { type GitFs, type GitRepo, openRepo } from '../git/repo.js';
+import type { GitHubClient } from '../github/client.js';
 import {
   closePullRequest,
   commentOnPullRequest,
   type PullsContext,
   upsertPullRequest,
-} from './github/pulls.js';
-import { ImagestreamsError } from './model/errors.js';
-import type { ConsumerChange, StreamChange } from './plan/changes.js';
-import { hasGroupTrailer, renderCommitMessage, renderSubject } from './plan/commit-message.js';
-import { renderPullRequestBody } from './plan/pr-body.js';
-import { publishSkipReason } from './publish-skip.js';
+} from '../github/pulls.js';
+import { ImagestreamsError } from '../model/errors.js';
+import type { ConsumerChange, StreamChange } from '../plan/changes.js';
+import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../plan/commit-message.js';
+import { renderPullRequestBody } from '../plan/pr-body.js';
+import { publishSkipReason } from './skip.js';
 
 /** How changes leave the working tree. */
 export type PublishMode = 'commit' | 'pull-request' | 'none';
