@@ -34055,6 +34055,53 @@ var init_source = __esm({
   }
 });
 
+// src/consumers/fieldpath.ts
+function parseFieldPath(path6) {
+  const steps = [];
+  let i2 = path6.startsWith("$.") ? 2 : 0;
+  if (path6.length <= i2) return { error: "it is empty" };
+  for (; ; ) {
+    KEY_RE.lastIndex = i2;
+    const key3 = KEY_RE.exec(path6);
+    if (!key3) return { error: `expected a field name at character ${i2 + 1}` };
+    steps.push({ key: key3[0] });
+    i2 = KEY_RE.lastIndex;
+    for (; ; ) {
+      INDEX_RE.lastIndex = i2;
+      const idx = INDEX_RE.exec(path6);
+      if (idx) {
+        steps.push({ index: Number(idx[1]) });
+        i2 = INDEX_RE.lastIndex;
+        continue;
+      }
+      FILTER_RE.lastIndex = i2;
+      const f = FILTER_RE.exec(path6);
+      if (f) {
+        steps.push({ name: f[1] ?? f[2] ?? "" });
+        i2 = FILTER_RE.lastIndex;
+        continue;
+      }
+      break;
+    }
+    if (i2 === path6.length) return { steps };
+    if (path6[i2] !== ".") {
+      return {
+        error: `unexpected "${path6.slice(i2, i2 + 12)}" at character ${i2 + 1} (use [N] or [?(@.name=="container")])`
+      };
+    }
+    i2++;
+  }
+}
+var KEY_RE, INDEX_RE, FILTER_RE;
+var init_fieldpath = __esm({
+  "src/consumers/fieldpath.ts"() {
+    "use strict";
+    KEY_RE = /[A-Za-z_$][\w$-]*/y;
+    INDEX_RE = /\[(\d+)\]/y;
+    FILTER_RE = /\[\?\(\s*@\.name\s*==\s*(?:"([^"]*)"|'([^']*)')\s*\)\]/y;
+  }
+});
+
 // src/model/errors.ts
 function hasCode(e, code2) {
   return e instanceof ImagestreamsError && e.code === code2;
@@ -34075,6 +34122,963 @@ var init_errors = __esm({
         this.permanent = options.permanent ?? true;
       }
     };
+  }
+});
+
+// src/model/reference.ts
+function isValidTag(tag2) {
+  return TAG_RE.test(tag2);
+}
+function isSha256Digest(d) {
+  return SHA256_RE.test(d);
+}
+function isDomain(component) {
+  return component.includes(".") || component.includes(":") || component === "localhost" || /[A-Z]/.test(component);
+}
+function checkDomain(input2, domain) {
+  let host = domain;
+  let port;
+  if (domain.startsWith("[")) {
+    const end = domain.indexOf("]");
+    if (end < 0) throw new InvalidReferenceError(input2, `unterminated IPv6 address in domain "${domain}"`);
+    host = domain.slice(0, end + 1);
+    const rest = domain.slice(end + 1);
+    if (rest !== "") {
+      if (!rest.startsWith(":")) throw new InvalidReferenceError(input2, `invalid domain "${domain}"`);
+      port = rest.slice(1);
+    }
+    if (!IPV6_RE.test(host)) throw new InvalidReferenceError(input2, `invalid IPv6 address "${host}"`);
+  } else {
+    const colon = domain.lastIndexOf(":");
+    if (colon >= 0) {
+      host = domain.slice(0, colon);
+      port = domain.slice(colon + 1);
+    }
+    if (!DOMAIN_NAME_RE.test(host))
+      throw new InvalidReferenceError(input2, `invalid registry domain "${domain}"`);
+  }
+  if (port !== void 0 && !PORT_RE.test(port)) {
+    throw new InvalidReferenceError(input2, `invalid port in domain "${domain}"`);
+  }
+}
+function parseReference(input2) {
+  if (typeof input2 !== "string" || input2.length === 0)
+    throw new InvalidReferenceError(String(input2), "it is empty");
+  if (input2 !== input2.trim() || /\s/.test(input2))
+    throw new InvalidReferenceError(input2, "it contains white space");
+  let rest = input2;
+  let digest;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST_RE.test(digest)) {
+      throw new InvalidReferenceError(
+        input2,
+        `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
+      );
+    }
+    if (digest.startsWith("sha256:") && !/^sha256:[0-9a-fA-F]{64}$/.test(digest)) {
+      throw new InvalidReferenceError(input2, `a sha256 digest has exactly 64 hex characters`);
+    }
+  }
+  let tag2;
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.lastIndexOf(":");
+  if (colon > lastSlash) {
+    tag2 = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG_RE.test(tag2)) {
+      throw new InvalidReferenceError(
+        input2,
+        `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
+      );
+    }
+  }
+  if (rest === "") throw new InvalidReferenceError(input2, "the repository name is empty");
+  const slash = rest.indexOf("/");
+  let domain;
+  let path6;
+  const first = slash >= 0 ? rest.slice(0, slash) : rest;
+  if (slash >= 0 && !first.includes(".") && !first.includes(":") && first !== "localhost" && /[A-Z]/.test(first)) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`
+    );
+  }
+  if (slash >= 0 && isDomain(first)) {
+    domain = first;
+    path6 = rest.slice(slash + 1);
+    checkDomain(input2, domain);
+  } else {
+    domain = DOCKER_HUB_DOMAIN;
+    path6 = rest;
+  }
+  if (domain === LEGACY_DOCKER_HUB) domain = DOCKER_HUB_DOMAIN;
+  if (path6 === "") throw new InvalidReferenceError(input2, "the repository path is empty");
+  if (/[A-Z]/.test(path6)) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
+    );
+  }
+  for (const comp of path6.split("/")) {
+    if (!PATH_COMPONENT_RE.test(comp)) {
+      throw new InvalidReferenceError(
+        input2,
+        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
+      );
+    }
+  }
+  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) {
+    if (ANCHORED_ID_RE.test(path6)) {
+      throw new InvalidReferenceError(
+        input2,
+        "a name of 64 hex characters is an image ID, not a repository name"
+      );
+    }
+    path6 = `library/${path6}`;
+  }
+  if (domain.length + 1 + path6.length > NAME_TOTAL_MAX) {
+    throw new InvalidReferenceError(input2, `repository name longer than ${NAME_TOTAL_MAX} characters`);
+  }
+  const ref = { domain, path: path6 };
+  if (tag2 !== void 0) ref.tag = tag2;
+  if (digest !== void 0) ref.digest = digest;
+  return ref;
+}
+function tryParseReference(input2) {
+  try {
+    return { ref: parseReference(input2) };
+  } catch (e) {
+    if (e instanceof InvalidReferenceError) return { error: e };
+    throw e;
+  }
+}
+function repositoryName(ref) {
+  return `${ref.domain}/${ref.path}`;
+}
+function formatFamiliar(ref) {
+  let name = repositoryName(ref);
+  if (ref.domain === DOCKER_HUB_DOMAIN) {
+    name = ref.path.startsWith("library/") && ref.path.split("/").length === 2 ? ref.path.slice(8) : ref.path;
+  }
+  return name + (ref.tag !== void 0 ? `:${ref.tag}` : "") + (ref.digest ? `@${ref.digest}` : "");
+}
+function pinned(ref, digest) {
+  return `${repositoryName(ref)}@${digest}`;
+}
+function withDefaultTag(ref) {
+  if (ref.tag === void 0 && ref.digest === void 0) return { ...ref, tag: "latest" };
+  return ref;
+}
+function registryHost(ref) {
+  const d = typeof ref === "string" ? ref : ref.domain;
+  return d === DOCKER_HUB_DOMAIN || d === LEGACY_DOCKER_HUB ? DOCKER_HUB_API_HOST : d;
+}
+function isLoopbackDomain(domain) {
+  const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.replace(/:\d+$/, "");
+  return host === "localhost" || /^127(?:\.\d{1,3}){3}$/.test(host) || host === "[::1]";
+}
+var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError;
+var init_reference = __esm({
+  "src/model/reference.ts"() {
+    "use strict";
+    init_errors();
+    DOCKER_HUB_DOMAIN = "docker.io";
+    DOCKER_HUB_API_HOST = "registry-1.docker.io";
+    LEGACY_DOCKER_HUB = "index.docker.io";
+    NAME_TOTAL_MAX = 255;
+    TAG_RE = /^[\w][\w.-]{0,127}$/;
+    DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+    SHA256_RE = /^sha256:[0-9a-f]{64}$/;
+    PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
+    DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    DOMAIN_NAME_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*$`);
+    IPV6_RE = /^\[[0-9a-fA-F:.]+\]$/;
+    PORT_RE = /^[0-9]+$/;
+    ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
+    InvalidReferenceError = class extends ImagestreamsError {
+      constructor(input2, reason) {
+        super(
+          "INVALID_REFERENCE",
+          `invalid image reference ${JSON.stringify(input2)}: ${reason}; a valid form is "quay.io/org/app:1.2" or "registry.example.com:5000/team/app@sha256:<64 hex>"`,
+          { data: { input: input2, reason }, permanent: true }
+        );
+      }
+    };
+  }
+});
+
+// src/consumers/stream-tag.ts
+function parseStreamTag(input2, namespace, allowNamespace = false) {
+  let rest = input2;
+  let ns = namespace;
+  const slash = rest.indexOf("/");
+  if (slash >= 0) {
+    if (!allowNamespace)
+      return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
+    ns = rest.slice(0, slash);
+    rest = rest.slice(slash + 1);
+    if (!NAME_RE.test(ns)) return { error: `invalid namespace "${ns}" in "${input2}"` };
+  }
+  const colon = rest.indexOf(":");
+  if (colon < 0) return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
+  const stream = rest.slice(0, colon);
+  const tag2 = rest.slice(colon + 1);
+  if (!NAME_RE.test(stream)) return { error: `invalid image stream name "${stream}" in "${input2}"` };
+  if (!isValidTag(tag2)) return { error: `invalid tag "${tag2}" in "${input2}"` };
+  return { ref: { namespace: ns, stream, tag: tag2 } };
+}
+var NAME_RE;
+var init_stream_tag = __esm({
+  "src/consumers/stream-tag.ts"() {
+    "use strict";
+    init_reference();
+    NAME_RE = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
+  }
+});
+
+// src/consumers/yaml-nodes.ts
+function deref(doc, node) {
+  let n2 = node;
+  for (let hops = 0; (0, import_yaml2.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
+  return (0, import_yaml2.isAlias)(n2) ? void 0 : n2 ?? void 0;
+}
+function keyOf(k) {
+  return (0, import_yaml2.isScalar)(k) ? k.value : k;
+}
+function isMergeKey(k) {
+  return (0, import_yaml2.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
+}
+function getIn(doc, map, key3) {
+  const m = deref(doc, map);
+  if (!(0, import_yaml2.isMap)(m)) return void 0;
+  for (const pair of m.items) if (keyOf(pair.key) === key3) return deref(doc, pair.value);
+  for (const pair of m.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const src = deref(doc, pair.value);
+    const sources = (0, import_yaml2.isSeq)(src) ? src.items : [src];
+    for (const s of sources) {
+      const v = getIn(doc, s, key3);
+      if (v !== void 0) return v;
+    }
+  }
+  return void 0;
+}
+function getPath(doc, node, keys) {
+  let n2 = node;
+  for (const k of keys) {
+    n2 = getIn(doc, n2, k);
+    if (n2 === void 0) return void 0;
+  }
+  return deref(doc, n2);
+}
+function str(node) {
+  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+}
+function seqItems(doc, node) {
+  const s = deref(doc, node);
+  if (!(0, import_yaml2.isSeq)(s)) return [];
+  return s.items.map((i2) => deref(doc, i2)).filter((i2) => i2 !== void 0);
+}
+function asMap(doc, node) {
+  const m = deref(doc, node);
+  return (0, import_yaml2.isMap)(m) ? m : void 0;
+}
+function slotOf(node) {
+  const style = STYLES[node.type ?? ""];
+  if (!style || !node.range || typeof node.value !== "string") return void 0;
+  return { start: node.range[0], end: node.range[1], style };
+}
+var import_yaml2, STYLES;
+var init_yaml_nodes = __esm({
+  "src/consumers/yaml-nodes.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist2(), 1);
+    STYLES = { PLAIN: "plain", QUOTE_DOUBLE: "double", QUOTE_SINGLE: "single" };
+  }
+});
+
+// src/consumers/kube.ts
+function annotationConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const node = getPath(obj2.doc, obj2.node, ["metadata", "annotations", TRIGGERS_ANNOTATION]);
+  if (node === void 0) return out;
+  const line = obj2.lineAt(node.range?.[0] ?? 0);
+  const fail = (message, at = line) => out.errors.push({
+    code: "TRIGGER_ANNOTATION_INVALID",
+    file: obj2.file,
+    line: at,
+    object: obj2.label,
+    message: `${obj2.label}: ${message}`
+  });
+  const raw = str(node);
+  if (raw === void 0) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a string holding a JSON array`);
+    return out;
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation is not valid JSON (${e.message})`);
+    return out;
+  }
+  if (!Array.isArray(parsed)) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a JSON array of {"from":…,"fieldPath":…}`);
+    return out;
+  }
+  const objectNs = obj2.namespace ?? opts.defaultNamespace;
+  for (const [i2, t] of parsed.entries()) {
+    const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
+    if (problem2) fail(problem2.message, problem2.line);
+  }
+  return out;
+}
+function readTrigger(obj2, t, where, objectNs, consumers) {
+  const fail = (message, line) => line === void 0 ? { message } : { message, line };
+  if (typeof t !== "object" || t === null) return fail(`${where} is not an object`);
+  const { from, fieldPath, paused } = t;
+  if (paused !== void 0 && typeof paused !== "boolean")
+    return fail(`${where}: "paused" must be true or false`);
+  if (typeof from !== "object" || from === null) return fail(`${where} has no "from"`);
+  const f = from;
+  if (f.kind !== void 0 && f.kind !== "ImageStreamTag")
+    return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
+  if (typeof f.name !== "string") return fail(`${where}: from.name must be "stream:tag"`);
+  if (f.namespace !== void 0 && typeof f.namespace !== "string")
+    return fail(`${where}: from.namespace must be a string`);
+  const ref = parseStreamTag(f.name, f.namespace || objectNs);
+  if ("error" in ref) return fail(`${where}: ${ref.error}`);
+  if (typeof fieldPath !== "string") return fail(`${where} has no "fieldPath"`);
+  const steps = parseFieldPath(fieldPath);
+  if ("error" in steps)
+    return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  if (paused === true) return void 0;
+  const target = resolveSteps(obj2, steps.steps);
+  if (!target || !(0, import_yaml3.isScalar)(target.node)) {
+    return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
+  }
+  const slot = slotOf(target.node);
+  if (!slot) {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
+      obj2.lineAt(target.node.range?.[0] ?? 0)
+    );
+  }
+  consumers.push({
+    file: obj2.file,
+    line: obj2.lineAt(slot.start),
+    kind: "trigger-annotation",
+    target: `${obj2.label}${target.container ?? ` ${fieldPath}`}`,
+    follows: ref.ref,
+    current: String(target.node.value),
+    slot
+  });
+  return void 0;
+}
+function resolveSteps(obj2, steps) {
+  let node = obj2.node;
+  let container;
+  let lastKey = "";
+  for (const step of steps) {
+    if (node === void 0) return void 0;
+    if ("key" in step) {
+      node = getIn(obj2.doc, node, step.key);
+      lastKey = step.key;
+      continue;
+    }
+    const seq = deref(obj2.doc, node);
+    if (!(0, import_yaml3.isSeq)(seq)) return void 0;
+    const items = seq.items.map((i2) => deref(obj2.doc, i2));
+    node = "index" in step ? items[step.index] : items.find((i2) => str(getIn(obj2.doc, i2, "name")) === step.name);
+    if (node && (0, import_yaml3.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
+      const cname = str(getIn(obj2.doc, node, "name")) ?? `#${"index" in step ? step.index : "?"}`;
+      container = ` ${lastKey === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
+    }
+  }
+  return node === void 0 ? void 0 : container !== void 0 ? { node, container } : { node };
+}
+var import_yaml3, TRIGGERS_ANNOTATION;
+var init_kube = __esm({
+  "src/consumers/kube.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist2(), 1);
+    init_fieldpath();
+    init_stream_tag();
+    init_yaml_nodes();
+    TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
+  }
+});
+
+// src/consumers/marker.ts
+function markerConsumers(file, text, opts) {
+  const consumers = [];
+  const errors = [];
+  const lines = splitLines(text);
+  let fromCount = 0;
+  const stageOf = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const line = lines[i2];
+    if (!line.text.includes("imagestream:")) continue;
+    const m = MARKER_RE.exec(line.text);
+    if (!m) continue;
+    const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
+    const ref = parseStreamTag(m[2] ?? "", opts.defaultNamespace, true);
+    if ("error" in ref) {
+      fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
+      continue;
+    }
+    const hash = m.index + (m[1] ?? "").length;
+    let gi = i2;
+    let content = line.text.slice(0, hash);
+    if (content.trim() === "") {
+      gi = i2 + 1;
+      while (gi < lines.length && lines[gi].text.trim() === "") gi++;
+      const next = lines[gi];
+      if (!next || /^[ \t]*(#|\/\/)/.test(next.text)) {
+        fail("a marker alone on its line governs the next line, but no value line follows it");
+        continue;
+      }
+      content = next.text;
+    } else if (FROM_RE.test(content)) {
+      fail(
+        `Dockerfile comments must start a line (a trailing "#" is passed to FROM as an argument); put "# imagestream: ${m[2]}" on the line above the FROM`
+      );
+      continue;
+    }
+    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (!g) {
+      fail(
+        "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
+        gi
+      );
+      continue;
+    }
+    if (!("ref" in tryParseReference(g.value))) {
+      fail(`the governed value ${JSON.stringify(g.value)} is not an image reference`, gi);
+      continue;
+    }
+    consumers.push({
+      file,
+      line: gi + 1,
+      kind: "marker",
+      target: g.target,
+      follows: ref.ref,
+      current: g.value,
+      slot: { start: g.start, end: g.end, style: g.style }
+    });
+  }
+  return { consumers, errors };
+}
+function parentKey(lines, at) {
+  const indent = (t) => /^[ \t]*/.exec(t)[0].length;
+  const own = indent(lines[at].text);
+  for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
+    const t = lines[i2].text;
+    if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
+    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+  }
+  return void 0;
+}
+function governedValue(content, base, stage, parent) {
+  const from = FROM_RE.exec(content);
+  if (from) {
+    const start = base + from[1].length;
+    const value = from[2];
+    return {
+      start,
+      end: start + value.length,
+      style: "plain",
+      value,
+      target: `FROM stage ${from[3] ?? stage}`
+    };
+  }
+  for (const [re, target] of [
+    [DOCKER_ARG_RE, ""],
+    [KEY_VALUE_RE, ""],
+    [LIST_ITEM_RE, "list item"],
+    [SINGLE_RE, "value"]
+  ]) {
+    const m = re.exec(content);
+    if (!m) continue;
+    const prefix = m[1];
+    const raw = m[2];
+    const start = base + prefix.length;
+    const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, "").replace(/^(?:ARG|ENV)[ \t]+/i, "");
+    const up = parent();
+    const label2 = target ? up ? `${up} ${target}` : target : `key ${up ? `${up}.` : ""}${key3}`;
+    const q = raw[0];
+    if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+      const inner = raw.slice(1, -1);
+      if (inner.includes(q) || inner.includes("\\")) return void 0;
+      return {
+        start,
+        end: start + raw.length,
+        style: q === '"' ? "double" : "single",
+        value: inner,
+        target: label2
+      };
+    }
+    if (/\s/.test(raw)) return void 0;
+    return { start, end: start + raw.length, style: "plain", value: raw, target: label2 };
+  }
+  return void 0;
+}
+function splitLines(text) {
+  const out = [];
+  let start = 0;
+  for (; ; ) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    out.push({ text: text.slice(start, lineEnd), start });
+    if (nl < 0) return out;
+    start = nl + 1;
+  }
+}
+var MARKER_RE, FROM_RE, DOCKER_ARG_RE, KEY_VALUE_RE, LIST_ITEM_RE, SINGLE_RE;
+var init_marker = __esm({
+  "src/consumers/marker.ts"() {
+    "use strict";
+    init_reference();
+    init_stream_tag();
+    MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
+    FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
+    DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
+    KEY_VALUE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')(?:[ \t]*:[ \t]+|[ \t]*=[ \t]*))(\S.*?)[ \t]*$/;
+    LIST_ITEM_RE = /^([ \t]*-[ \t]+)(\S+)[ \t]*$/;
+    SINGLE_RE = /^([ \t]*)(\S+)[ \t]*$/;
+  }
+});
+
+// src/consumers/objects.ts
+function listObjects(file, text) {
+  const lc = new import_yaml4.LineCounter();
+  const docs = (0, import_yaml4.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lineAt = (offset) => lc.linePos(offset).line;
+  const objects = [];
+  const errors = [];
+  if (!Array.isArray(docs)) return { objects, errors };
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      errors.push({
+        code: "CONSUMER_YAML_INVALID",
+        file,
+        line: e.linePos?.[0].line ?? 1,
+        message: `cannot parse the file as YAML: ${e.message.split("\n")[0]}`
+      });
+      continue;
+    }
+    collect(file, doc, doc.contents, lineAt, objects, 0);
+  }
+  return { objects, errors };
+}
+function collect(file, doc, node, lineAt, out, depth) {
+  const map = asMap(doc, node);
+  if (!map || depth > 4) return;
+  const kind = str(getPath(doc, map, ["kind"]));
+  if (!kind) return;
+  const nested = kind === "Template" ? "objects" : kind.endsWith("List") ? "items" : void 0;
+  if (nested) {
+    for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
+      collect(file, doc, item2, lineAt, out, depth + 1);
+    return;
+  }
+  const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
+  const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
+  const line = lineAt(map.range?.[0] ?? 0);
+  const obj2 = { file, doc, node: map, kind, name, label: `${kind}/${name}`, lineAt, line };
+  if (namespace) obj2.namespace = namespace;
+  out.push(obj2);
+}
+var import_yaml4;
+var init_objects = __esm({
+  "src/consumers/objects.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist2(), 1);
+    init_yaml_nodes();
+  }
+});
+
+// src/consumers/openshift.ts
+function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
+  return {
+    code: code2,
+    file: obj2.file,
+    line: node?.range ? obj2.lineAt(node.range[0]) : obj2.line,
+    object: obj2.label,
+    message: `${obj2.label}: ${message}`
+  };
+}
+function streamTagFrom(obj2, from, opts) {
+  if (!from) return void 0;
+  const kind = str(getIn(obj2.doc, from, "kind"));
+  const name = str(getIn(obj2.doc, from, "name"));
+  if (kind !== "ImageStreamTag")
+    return { error: `from.kind is ${kind ?? "missing"}, expected ImageStreamTag` };
+  if (!name) return { error: 'from.name must be "stream:tag"' };
+  const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
+  return parseStreamTag(name, ns);
+}
+function deploymentConfigConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const podSpec = getPath(obj2.doc, obj2.node, ["spec", "template", "spec"]);
+  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
+    const params = getIn(obj2.doc, trigger, "imageChangeParams");
+    if (!params) continue;
+    const automatic = getIn(obj2.doc, params, "automatic");
+    if (!((0, import_yaml5.isScalar)(automatic) && automatic.value === true)) continue;
+    const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
+    if (!ref) {
+      out.errors.push(
+        diag(obj2, params, 'imageChangeParams has no "from" (kind ImageStreamTag, name stream:tag)')
+      );
+      continue;
+    }
+    if ("error" in ref) {
+      out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
+      continue;
+    }
+    const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
+    if (names.length === 0) {
+      out.errors.push(
+        diag(obj2, params, "imageChangeParams.containerNames is empty; list the containers to update")
+      );
+    }
+    for (const n2 of names) {
+      const cname = str(n2);
+      const found = findContainer(obj2, podSpec, cname);
+      if (!found) {
+        out.errors.push(
+          diag(
+            obj2,
+            n2,
+            `imageChangeParams.containerNames names "${cname}", which is not a container of the pod`
+          )
+        );
+        continue;
+      }
+      const image = getIn(obj2.doc, found.node, "image");
+      const slot = (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
+      if (!image || !(0, import_yaml5.isScalar)(image) || !slot) {
+        out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
+        continue;
+      }
+      out.consumers.push({
+        file: obj2.file,
+        line: obj2.lineAt(slot.start),
+        kind: "deployment-config",
+        target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
+        follows: ref.ref,
+        current: String(image.value),
+        slot
+      });
+    }
+  }
+  return out;
+}
+function findContainer(obj2, podSpec, name) {
+  for (const list of ["containers", "initContainers"]) {
+    for (const c3 of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
+      if (str(getIn(obj2.doc, c3, "name")) === name) return { node: c3, init: list === "initContainers" };
+    }
+  }
+  return void 0;
+}
+function buildConfigConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
+  const pin = (0, import_yaml5.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  let strategyName;
+  let strategyFrom;
+  for (const s of STRATEGIES) {
+    const from = getPath(obj2.doc, obj2.node, ["spec", "strategy", s, "from"]);
+    if (from) {
+      strategyName = s;
+      strategyFrom = from;
+      break;
+    }
+  }
+  let pinned2 = false;
+  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
+    const ic = getIn(obj2.doc, trigger, "imageChange");
+    if (!ic) continue;
+    const ownFrom = getIn(obj2.doc, ic, "from");
+    const ref = streamTagFrom(obj2, ownFrom ?? strategyFrom, opts);
+    if (!ref) {
+      out.errors.push(
+        diag(obj2, ic, 'imageChange trigger has no "from" and the strategy has no "from" either')
+      );
+      continue;
+    }
+    if ("error" in ref) {
+      out.errors.push(diag(obj2, ownFrom ?? strategyFrom, `imageChange: ${ref.error}`));
+      continue;
+    }
+    const base = {
+      file: obj2.file,
+      line: obj2.lineAt(ic.range?.[0] ?? 0),
+      kind: "build-config",
+      target: `${obj2.label} imageChange trigger`,
+      follows: ref.ref,
+      current: str(getIn(obj2.doc, strategyFrom, "name")) ?? ""
+    };
+    if (!pin || pinned2 || !ownFrom) {
+      out.consumers.push(base);
+      continue;
+    }
+    pinned2 = true;
+    const fixed = pinnedStrategy(obj2, strategyName, strategyFrom);
+    if ("error" in fixed) {
+      out.errors.push(diag(obj2, strategyFrom ?? ic, fixed.error));
+      continue;
+    }
+    out.consumers.push({ ...base, ...fixed, target: `${obj2.label} ${strategyName} from` });
+  }
+  if (pin && !pinned2 && out.errors.length === 0) {
+    out.errors.push(
+      diag(
+        obj2,
+        pinValue,
+        `${PIN_ANNOTATION} is set but no imageChange trigger has an explicit "from"; add \`imageChange: {from: {kind: ImageStreamTag, name: <stream:tag>}}\` so the stream tag survives pinning`
+      )
+    );
+  }
+  return out;
+}
+function pinnedStrategy(obj2, strategyName, from) {
+  if (!from || !strategyName)
+    return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
+  const kind = getIn(obj2.doc, from, "kind");
+  const name = getIn(obj2.doc, from, "name");
+  const kindSlot = (0, import_yaml5.isScalar)(kind) ? slotOf(kind) : void 0;
+  const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind) || !(0, import_yaml5.isScalar)(name)) {
+    return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
+  }
+  if (kind.value !== "DockerImage" && kind.value !== "ImageStreamTag") {
+    return {
+      error: `${strategyName}.from.kind ${String(kind.value)} cannot be pinned (ImageStreamTag or DockerImage)`
+    };
+  }
+  const result = {
+    slot: nameSlot,
+    line: obj2.lineAt(nameSlot.start),
+    current: kind.value === "DockerImage" ? String(name.value) : `${String(kind.value)} ${String(name.value)}`
+  };
+  if (kind.value !== "DockerImage") {
+    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind.value) }];
+  }
+  return result;
+}
+var import_yaml5, PIN_ANNOTATION, STRATEGIES;
+var init_openshift = __esm({
+  "src/consumers/openshift.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist2(), 1);
+    init_stream_tag();
+    init_yaml_nodes();
+    PIN_ANNOTATION = "imagestreams.dev/pin";
+    STRATEGIES = ["sourceStrategy", "dockerStrategy", "customStrategy"];
+  }
+});
+
+// src/consumers/rewrite.ts
+function renderValue(value, style) {
+  if (style === "double") return JSON.stringify(value);
+  if (style === "single") return `'${value.replaceAll("'", "''")}'`;
+  return value;
+}
+function applyEdits(text, edits) {
+  const sorted = [...edits].sort((a2, b) => a2.slot.start - b.slot.start || a2.slot.end - b.slot.end);
+  let out = "";
+  let pos = 0;
+  let prev;
+  for (const e of sorted) {
+    if (prev && e.slot.start === prev.slot.start && e.slot.end === prev.slot.end) {
+      if (e.value !== prev.value) {
+        throw new ImagestreamsError(
+          "CONSUMER_EDIT_CONFLICT",
+          `two consumers want different values at offset ${e.slot.start}: ${prev.value} and ${e.value}`,
+          { data: { start: e.slot.start, values: [prev.value, e.value] } }
+        );
+      }
+      continue;
+    }
+    if (e.slot.start < pos || e.slot.end < e.slot.start || e.slot.end > text.length) {
+      throw new ImagestreamsError("CONSUMER_EDIT_OVERLAP", `edit at ${e.slot.start}-${e.slot.end} overlaps`, {
+        data: { start: e.slot.start, end: e.slot.end }
+      });
+    }
+    out += text.slice(pos, e.slot.start) + renderValue(e.value, e.slot.style);
+    pos = e.slot.end;
+    prev = e;
+  }
+  return out + text.slice(pos);
+}
+var init_rewrite = __esm({
+  "src/consumers/rewrite.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/consumers/scan.ts
+function scanText(text) {
+  return {
+    kube: KUBE_NEEDLES.some((n2) => text.includes(n2)),
+    marker: text.includes(MARKER_NEEDLE)
+  };
+}
+function isCandidateBytes(bytes) {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return BYTE_NEEDLES.some((n2) => buf.includes(n2));
+}
+function isKubeFileName(path6) {
+  return /\.(?:ya?ml|json)$/i.test(path6);
+}
+function isDocumentationFileName(path6) {
+  return /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?)$/i.test(path6);
+}
+var KUBE_NEEDLES, MARKER_NEEDLE, BYTE_NEEDLES;
+var init_scan = __esm({
+  "src/consumers/scan.ts"() {
+    "use strict";
+    KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
+    MARKER_NEEDLE = "imagestream:";
+    BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
+  }
+});
+
+// src/consumers/types.ts
+function formatStreamTag(ref) {
+  return `${ref.namespace}/${ref.stream}:${ref.tag}`;
+}
+var init_types = __esm({
+  "src/consumers/types.ts"() {
+    "use strict";
+  }
+});
+
+// src/consumers/index.ts
+function findConsumers(files, options = {}) {
+  const opts = { ...DEFAULTS, ...options };
+  const consumers = [];
+  const errors = [];
+  for (const f of files) {
+    const found = findInFile(f, opts);
+    consumers.push(...found.consumers);
+    errors.push(...found.errors);
+  }
+  return { consumers, errors };
+}
+function findInFile(file, opts) {
+  const scan = scanText(file.text);
+  const consumers = [];
+  const errors = [];
+  if (scan.kube && isKubeFileName(file.path)) {
+    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
+    errors.push(...parseErrors);
+    for (const obj2 of objects) {
+      const parts = [annotationConsumers(obj2, opts)];
+      if (obj2.kind === "DeploymentConfig") parts.push(deploymentConfigConsumers(obj2, opts));
+      if (obj2.kind === "BuildConfig") parts.push(buildConfigConsumers(obj2, opts));
+      for (const p of parts) {
+        consumers.push(...p.consumers);
+        errors.push(...p.errors);
+      }
+    }
+  }
+  if (scan.marker && !isDocumentationFileName(file.path)) {
+    const m = markerConsumers(file.path, file.text, opts);
+    consumers.push(...m.consumers);
+    errors.push(...m.errors);
+  }
+  return dedupe(consumers, errors);
+}
+function dedupe(consumers, errors) {
+  const bySlot = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const c3 of consumers) {
+    if (!c3.slot) {
+      out.push(c3);
+      continue;
+    }
+    const key3 = `${c3.slot.start}:${c3.slot.end}`;
+    const seen = bySlot.get(key3);
+    if (!seen) {
+      bySlot.set(key3, c3);
+      out.push(c3);
+    } else if (formatStreamTag(seen.follows) !== formatStreamTag(c3.follows)) {
+      errors.push({
+        code: "CONSUMER_CONFLICT",
+        file: c3.file,
+        line: c3.line,
+        message: `${c3.file}:${c3.line}: ${c3.target} follows both ${formatStreamTag(seen.follows)} and ${formatStreamTag(c3.follows)}; keep one`
+      });
+    }
+  }
+  out.sort((a2, b) => a2.line - b.line);
+  return { consumers: out, errors };
+}
+function planConsumerUpdates(consumers, pullSpecFor2) {
+  const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
+  for (const c3 of consumers) {
+    if (!c3.slot) continue;
+    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    if (want === void 0) {
+      plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
+      continue;
+    }
+    const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
+    if (c3.current === want && extra.length === 0) continue;
+    const list = plan2.edits.get(c3.file) ?? [];
+    list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
+    plan2.edits.set(c3.file, list);
+    plan2.changes.push({
+      file: c3.file,
+      line: c3.line,
+      target: c3.target,
+      follows: formatStreamTag(c3.follows),
+      from: c3.current,
+      to: want
+    });
+  }
+  return plan2;
+}
+function applyConsumerPlan(files, plan2) {
+  const out = [];
+  for (const f of files) {
+    const edits = plan2.edits.get(f.path);
+    if (!edits) continue;
+    const text = applyEdits(f.text, edits);
+    if (text !== f.text) out.push({ path: f.path, text });
+  }
+  return out;
+}
+function toDiagnostic(d) {
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: "error", message: d.message };
+}
+var DEFAULTS;
+var init_consumers = __esm({
+  "src/consumers/index.ts"() {
+    "use strict";
+    init_kube();
+    init_marker();
+    init_objects();
+    init_openshift();
+    init_rewrite();
+    init_scan();
+    init_types();
+    init_types();
+    DEFAULTS = { defaultNamespace: "default" };
   }
 });
 
@@ -43373,6 +44377,18 @@ var init_pulls = __esm({
   }
 });
 
+// src/model/stream.ts
+function streamTags(stream) {
+  return stream.spec?.tags ?? [];
+}
+var DECLARATION_KINDS;
+var init_stream = __esm({
+  "src/model/stream.ts"() {
+    "use strict";
+    DECLARATION_KINDS = ["ImageStream", "ImageStreamList", "List"];
+  }
+});
+
 // src/policy/tag-spec.ts
 function tagKey(namespace, stream, tag2) {
   return `${namespace}/${stream}:${tag2}`;
@@ -43500,6 +44516,326 @@ var init_json_fast = __esm({
   }
 });
 
+// src/loader/yaml-fast.ts
+function plain(s) {
+  if (s === "~" || s === "null" || s === "Null" || s === "NULL") return null;
+  if (s === "true" || s === "True" || s === "TRUE") return true;
+  if (s === "false" || s === "False" || s === "FALSE") return false;
+  if (INT_RE.test(s)) {
+    const n2 = Number(s);
+    return Number.isSafeInteger(n2) ? n2 : bail();
+  }
+  if (FLOAT_RE.test(s)) return Number(s);
+  if (/^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s) || /^0[ox]/.test(s)) bail();
+  return s;
+}
+function scalar(raw) {
+  const c3 = raw[0];
+  if (c3 === '"') {
+    if (raw.length < 2 || !raw.endsWith('"') || raw.includes("\\")) bail();
+    const inner = raw.slice(1, -1);
+    return inner.includes('"') ? bail() : inner;
+  }
+  if (c3 === "'") {
+    if (raw.length < 2 || !raw.endsWith("'")) bail();
+    const inner = raw.slice(1, -1);
+    if (inner.replace(/''/g, "").includes("'")) bail();
+    return inner.replace(/''/g, "'");
+  }
+  if (raw === "{}") return {};
+  if (raw === "[]") return [];
+  if (c3 === "{") return flowMap(raw);
+  if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
+  let s = raw;
+  const hash = s.indexOf(" #");
+  if (hash >= 0) s = s.slice(0, hash).trimEnd();
+  if (s.includes(": ") || s.endsWith(":") || s.includes("	")) bail();
+  return plain(s);
+}
+function flowMap(raw) {
+  const close = raw.lastIndexOf("}");
+  const after = raw.slice(close + 1).trim();
+  if (close < 0 || after !== "" && !after.startsWith("#")) bail();
+  const inner = raw.slice(1, close);
+  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
+  const out = {};
+  for (const part of inner.split(",")) {
+    const entry = part.trim();
+    const sep4 = entry.indexOf(":");
+    if (sep4 <= 0 || entry[sep4 + 1] !== " " && sep4 !== entry.length - 1) bail();
+    const k = key(entry.slice(0, sep4).trim());
+    const v = entry.slice(sep4 + 1).trim();
+    if (v === "" || v.includes(" #") || Object.hasOwn(out, k)) bail();
+    out[k] = scalar(v);
+  }
+  return out;
+}
+function key(raw) {
+  if (!KEY_RE2.test(raw)) bail();
+  return typeof plain(raw) === "string" ? raw : bail();
+}
+function tryParseSimpleYaml(text) {
+  const lines = [];
+  let started = false;
+  for (const rawLine of text.split("\n")) {
+    const l = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    const content = l.trimStart();
+    if (content === "" || content.startsWith("#")) continue;
+    const indent = l.length - content.length;
+    if (l.slice(0, indent).includes("	")) return void 0;
+    if (indent === 0 && (content.startsWith("---") || content.startsWith("...") || content.startsWith("%"))) {
+      if (started || content.trimEnd() !== "---") return void 0;
+      started = true;
+      continue;
+    }
+    started = true;
+    lines.push({ indent, text: content.trimEnd() });
+  }
+  if (lines.length === 0) return void 0;
+  try {
+    const p = new SubsetParser(lines);
+    const first = lines[0];
+    if (!first.text.includes(":") && !first.text.startsWith("-")) return void 0;
+    const value = p.block(first.indent);
+    return p.i === lines.length ? { value } : void 0;
+  } catch (e) {
+    if (e instanceof Bail) return void 0;
+    throw e;
+  }
+}
+var Bail, bail, KEY_RE2, INT_RE, FLOAT_RE, SubsetParser;
+var init_yaml_fast = __esm({
+  "src/loader/yaml-fast.ts"() {
+    "use strict";
+    Bail = class extends Error {
+    };
+    bail = () => {
+      throw new Bail();
+    };
+    KEY_RE2 = /^[A-Za-z_][\w./-]*$/;
+    INT_RE = /^[-+]?[0-9]+$/;
+    FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+    SubsetParser = class {
+      constructor(lines) {
+        this.lines = lines;
+      }
+      lines;
+      i = 0;
+      block(indent) {
+        const line = this.lines[this.i];
+        return line.text === "-" || line.text.startsWith("- ") ? this.seq(indent) : this.map(indent);
+      }
+      /** The value after `key:` with nothing on its line. */
+      nested(indent, seqAtSameIndent) {
+        const next = this.lines[this.i];
+        if (!next) return null;
+        if (next.indent > indent) return this.block(next.indent);
+        if (seqAtSameIndent && next.indent === indent && (next.text === "-" || next.text.startsWith("- "))) {
+          return this.seq(indent);
+        }
+        return null;
+      }
+      map(indent) {
+        const out = {};
+        while (this.i < this.lines.length) {
+          const line = this.lines[this.i];
+          if (line.indent < indent) break;
+          if (line.indent > indent || line.text === "-" || line.text.startsWith("- ")) bail();
+          let sep4 = line.text.indexOf(": ");
+          if (sep4 < 0 && line.text.endsWith(":")) sep4 = line.text.length - 1;
+          if (sep4 <= 0) bail();
+          const k = key(line.text.slice(0, sep4));
+          if (Object.hasOwn(out, k)) bail();
+          const rest = line.text.slice(sep4 + 1).trim();
+          this.i++;
+          if (rest === "" || rest.startsWith("#")) out[k] = this.nested(indent, true);
+          else {
+            out[k] = scalar(rest);
+            const next = this.lines[this.i];
+            if (next && next.indent > indent) bail();
+          }
+        }
+        return out;
+      }
+      seq(indent) {
+        const out = [];
+        while (this.i < this.lines.length) {
+          const line = this.lines[this.i];
+          if (line.indent < indent) break;
+          if (line.indent > indent || !(line.text === "-" || line.text.startsWith("- "))) {
+            if (line.indent === indent) break;
+            bail();
+          }
+          const after = line.text.slice(1);
+          const rest = after.trimStart();
+          if (rest === "" || rest.startsWith("#")) {
+            this.i++;
+            out.push(this.nested(indent, false));
+            continue;
+          }
+          if (rest === "-" || rest.startsWith("- ")) bail();
+          const col = indent + 1 + (after.length - rest.length);
+          if (/^[^'"]*?: |^[^'"\s]*:$/.test(rest)) {
+            this.lines[this.i] = { indent: col, text: rest };
+            out.push(this.map(col));
+          } else {
+            this.i++;
+            out.push(scalar(rest));
+            const next = this.lines[this.i];
+            if (next && next.indent > indent) bail();
+          }
+        }
+        return out;
+      }
+    };
+  }
+});
+
+// src/loader/declarations.ts
+function distance(a2, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    let prev = dp[0];
+    dp[0] = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(
+        dp[j] + 1,
+        dp[j - 1] + 1,
+        prev + (a2[i2 - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1)
+      );
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+function kindMessage(kind, inList) {
+  const expected = inList ? "ImageStream (the only kind a list of declarations may hold)" : "ImageStream, ImageStreamList or List";
+  if (kind === void 0) return `missing "kind": expected ${expected}`;
+  const s = typeof kind === "string" ? kind : JSON.stringify(kind);
+  const near = (inList ? ["ImageStream"] : [...DECLARATION_KINDS]).find(
+    (k) => distance(s, k) <= 2 && s !== k
+  );
+  return `unknown kind ${JSON.stringify(s)}: expected ${expected}${near ? ` (did you mean ${near}?)` : ""}`;
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function parseDeclarations(file, content, opts) {
+  const diagnostics = [];
+  const streams = [];
+  let tags = 0;
+  let text;
+  if (typeof content === "string") text = content;
+  else {
+    const decoded = decodeText(file, content);
+    if ("diagnostic" in decoded) return { streams, diagnostics: [decoded.diagnostic], tags };
+    text = decoded.text;
+  }
+  let parsedSource;
+  const source = () => {
+    parsedSource ??= parseSource(file, text);
+    return parsedSource;
+  };
+  let handles;
+  const json = tryParseJson(text);
+  const fast = json ? firstDuplicateJsonKey(text) < 0 ? json : void 0 : tryParseSimpleYaml(text);
+  if (fast) {
+    handles = [{ value: fast.value, doc: () => source().docs[0]?.doc }];
+  } else {
+    const src = source();
+    diagnostics.push(...src.diagnostics);
+    handles = src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
+  }
+  const validateStream2 = validator("imagestream", "imageStream");
+  const positionIn = (getDoc, path6, key3 = false) => {
+    const doc = getDoc();
+    return doc ? positionAt(source(), doc, path6, key3) : { line: 1, column: 1 };
+  };
+  const report = (doc, path6, code2, message, key3 = false) => {
+    diagnostics.push({ file, ...positionIn(doc, path6, key3), code: code2, message, severity: "error" });
+  };
+  const addStream = (doc, value, base) => {
+    if (!validateStream2(value)) {
+      for (const pr of schemaProblems(validateStream2.errors, base, EXTENSION_HINT))
+        report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+      return;
+    }
+    const object = value;
+    const position = (path6, key3 = false) => positionIn(doc, [...base, ...path6], key3);
+    const tagList = object.spec?.tags ?? [];
+    tags += tagList.length;
+    streams.push({
+      file,
+      namespace: object.metadata.namespace || opts.defaultNamespace,
+      name: object.metadata.name,
+      object,
+      position,
+      tagPosition: (tagName2) => {
+        const i2 = tagList.findIndex((t) => t.name === tagName2);
+        const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
+        return { line: p.line, column: p.column };
+      }
+    });
+  };
+  for (const { doc, value } of handles) {
+    if (value === void 0 || value === null) continue;
+    if (!isRecord(value)) {
+      report(
+        doc,
+        [],
+        "UNKNOWN_KIND",
+        `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
+      );
+      continue;
+    }
+    const kind = value.kind;
+    if (kind === "ImageStream") addStream(doc, value, []);
+    else if (kind === "ImageStreamList" || kind === "List") {
+      if (!Array.isArray(value.items)) {
+        report(
+          doc,
+          value.items === void 0 ? [] : ["items"],
+          "SCHEMA",
+          `a ${kind} needs "items": a list of ImageStream objects`
+        );
+        continue;
+      }
+      const listProblems = schemaProblems(
+        validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
+      );
+      for (const pr of listProblems) report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+      value.items.forEach((item2, i2) => {
+        if (!isRecord(item2)) {
+          report(doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
+        } else if (item2.kind !== "ImageStream") {
+          report(
+            doc,
+            ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
+            "UNKNOWN_KIND",
+            kindMessage(item2.kind, true)
+          );
+        } else addStream(doc, item2, ["items", i2]);
+      });
+    } else {
+      report(doc, kind === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind, false));
+    }
+  }
+  return { streams, diagnostics, tags };
+}
+var EXTENSION_HINT;
+var init_declarations = __esm({
+  "src/loader/declarations.ts"() {
+    "use strict";
+    init_stream();
+    init_json_fast();
+    init_schemas();
+    init_source();
+    init_yaml_fast();
+    EXTENSION_HINT = 'put your own data in annotations prefixed "imagestreams.dev/"';
+  }
+});
+
 // src/plan/pr-body.ts
 function shortDigest(digest) {
   if (!digest) return "(none)";
@@ -43522,10 +44858,13 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
   if (opts.marker) out.push(opts.marker, "");
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== "failed");
-  out.push(
-    `This pull request updates the lock of ${plural(moving.length, "image stream tag")} because the upstream image changed. Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.`,
-    ""
-  );
+  const notes = opts.notes ?? [];
+  out.push(`${intro(moving, consumers, notes)} ${GATE}`, "");
+  if (notes.length > 0) {
+    out.push("### Declaration changes", "");
+    for (const n2 of notes) out.push(`- ${noteLine(n2, cmd)}`);
+    out.push("");
+  }
   const warnings = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
@@ -43596,6 +44935,35 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
 `;
   }
   return body;
+}
+function intro(moving, consumers, notes) {
+  if (moving.length > 0 && notes.length === 0 && moving.every((t) => t.kind === "moved" || t.kind === "new")) {
+    return `This pull request updates the lock of ${plural(moving.length, "image stream tag")} because the upstream image changed.`;
+  }
+  if (moving.length > 0) {
+    const what2 = moving.some((t) => t.kind === "rollback") ? "rolls back or moves" : "moves";
+    return `This pull request ${what2} ${plural(moving.length, "image stream tag")} as its declaration changes say.`;
+  }
+  if (notes.length > 0)
+    return `This pull request changes ${plural(notes.length, "image stream tag declaration")}.`;
+  if (consumers.length > 0) {
+    return `This pull request brings ${plural(consumers.length, "consumer")} to the digest the lock already records.`;
+  }
+  return "This pull request records import results in the lock; no image changes.";
+}
+function noteLine(n2, cmd) {
+  switch (n2.kind) {
+    case "rolled-back":
+      return `\`${esc(n2.tag)}\` rolled back from ${code(shortDigest(n2.from))} to ${code(shortDigest(n2.to))}; ` + (n2.followAgain ? `to follow upstream again: \`${esc(`${cmd} ${n2.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).` : "point it at its upstream again with `" + cmd + " tag` to follow upstream.");
+    case "promoted":
+      return `promoted \`${esc(n2.source)}\` → \`${esc(n2.tag)}\` at ${code(n2.digest ? esc(n2.digest) : "(not imported yet)")}.`;
+    case "repointed":
+      return `\`${esc(n2.tag)}\` re-pointed from \`${esc(n2.was)}\` to \`${esc(n2.now)}\`.`;
+    case "added":
+      return `\`${esc(n2.tag)}\` added, from \`${esc(n2.now)}\`.`;
+    case "removed":
+      return `\`${esc(n2.tag)}\` removed (was \`${esc(n2.was)}\`).`;
+  }
 }
 function tagDetails(t, cmd) {
   const name = `${t.namespace}/${t.stream}:${t.tag}`;
@@ -43677,11 +45045,12 @@ function html(s) {
 function plural(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
-var MAX_BODY_LENGTH;
+var MAX_BODY_LENGTH, GATE;
 var init_pr_body = __esm({
   "src/plan/pr-body.ts"() {
     "use strict";
     MAX_BODY_LENGTH = 6e4;
+    GATE = "Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.";
   }
 });
 
@@ -61774,7 +63143,7 @@ var init_lock_file = __esm({
   }
 });
 
-// src/publish-skip.ts
+// src/publish/skip.ts
 function publishSkipReason(p) {
   if (p.mode === "none")
     return { code: "MODE_NONE", reason: 'publish mode is "none"; the working tree has the changes' };
@@ -61795,8 +63164,8 @@ function publishSkipReason(p) {
   }
   return void 0;
 }
-var init_publish_skip = __esm({
-  "src/publish-skip.ts"() {
+var init_skip = __esm({
+  "src/publish/skip.ts"() {
     "use strict";
   }
 });
@@ -61976,6 +63345,29 @@ var init_history = __esm({
 // src/plan/next-locks.ts
 function streamSelected(s, only) {
   return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
+}
+function withFollowers(streams, only) {
+  if (!only || only.size === 0) return only;
+  const selected = new Set(
+    streams.filter((s) => streamSelected(s, only)).map((s) => streamId(s.namespace, s.name))
+  );
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of streams) {
+      const id = streamId(s.namespace, s.name);
+      if (selected.has(id)) continue;
+      const follows = tagsOf(s).some((t) => {
+        if (!t.from) return false;
+        const target = t.from.kind === "ImageStreamTag" ? followTarget(s.namespace, s.name, t.from) : t.from.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
+        return target !== void 0 && selected.has(streamId(target.namespace, target.stream));
+      });
+      if (follows) {
+        selected.add(id);
+        grew = true;
+      }
+    }
+  }
+  return selected;
 }
 function lockTagOf(lock, tag2) {
   return lock?.status.tags.find((t) => t.tag === tag2);
@@ -62233,9 +63625,16 @@ async function reconcile(deps, opts = {}) {
       if (m) t.fromMetadata = m;
     });
   }
+  const settled = withFollowers(deps.streams, opts.only);
+  for (const s of deps.streams) {
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
   const lockFiles = [];
   for (const s of deps.streams) {
-    if (!streamSelected(s, opts.only)) continue;
+    if (!streamSelected(s, settled)) continue;
     const lock = locks.get(`${s.namespace}/${s.name}`);
     if (!lock) continue;
     if (lock.status.tags.length === 0 && !s.lock) continue;
@@ -62247,7 +63646,7 @@ async function reconcile(deps, opts = {}) {
     for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
   const selectedChanges = changes.filter(
-    (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, opts.only)
+    (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
   );
   return {
     imports: results,
@@ -62267,6 +63666,58 @@ var init_reconcile = __esm({
     "use strict";
     init_next_locks();
     init_map_limit();
+  }
+});
+
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock, tag2, localRegistry) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return `${localRegistry}/${namespace}/${stream.metadata.name}@${current.image}`;
+  }
+  return current.dockerImageReference;
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+  }
+});
+
+// src/consumers/lock-lookup.ts
+async function readLocks(fs3, where, refs) {
+  const locks = /* @__PURE__ */ new Map();
+  const errors = [];
+  const keys = [...new Set(refs.map((r) => `${r.namespace}/${r.stream}`))].sort();
+  await Promise.all(
+    keys.map(async (key3) => {
+      const [ns, name] = key3.split("/");
+      try {
+        const lock = await readLock(fs3, where.root, where, ns, name);
+        if (lock) locks.set(key3, lock);
+      } catch (e) {
+        if (!(e instanceof ImagestreamsError)) throw e;
+        errors.push({ code: e.code, file: lockPath(where, ns, name), line: 1, message: e.message });
+      }
+    })
+  );
+  return { locks, errors };
+}
+function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry) {
+  return (namespace, stream, tag2) => {
+    const key3 = `${namespace}/${stream}`;
+    const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
+    return pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
+  };
+}
+var init_lock_lookup = __esm({
+  "src/consumers/lock-lookup.ts"() {
+    "use strict";
+    init_lock_file();
+    init_errors();
+    init_pull_spec();
   }
 });
 
@@ -63044,6 +64495,71 @@ var init_stable_times = __esm({
   }
 });
 
+// src/publish/groups.ts
+function groupChanges(opts) {
+  const out = /* @__PURE__ */ new Map();
+  const changeOf = new Map(opts.changes.map((c3) => [`${c3.namespace}/${c3.stream}`, c3]));
+  const all = /* @__PURE__ */ new Map();
+  for (const s of opts.streams) all.set(`${s.namespace}/${s.stream}`, s);
+  for (const c3 of opts.changes) {
+    const k = `${c3.namespace}/${c3.stream}`;
+    if (!all.has(k)) all.set(k, { namespace: c3.namespace, stream: c3.stream, lockFile: c3.lockFile });
+  }
+  for (const [id, s] of [...all.entries()].sort(([a2], [b]) => a2.localeCompare(b))) {
+    const rule = (opts.groups ?? []).find((g2) => g2.streams.some((p) => streamMatches(p, s)));
+    const key3 = rule ? rule.name : id;
+    let g = out.get(key3);
+    if (!g) {
+      g = {
+        key: key3,
+        branch: branchName(opts.branchPrefix, rule ? `group/${rule.name}` : id),
+        files: [],
+        changes: [],
+        consumers: [],
+        streams: /* @__PURE__ */ new Set(),
+        ...rule?.pr ? { pr: rule.pr } : {}
+      };
+      out.set(key3, g);
+    }
+    g.streams.add(id);
+    g.files.push(s.lockFile);
+    const change = changeOf.get(id);
+    if (change && change.tags.length > 0) g.changes.push(change);
+  }
+  const groupOf = (follows) => {
+    const id = follows.replace(/:[^:/]*$/, "");
+    return [...out.values()].find((x) => x.streams.has(id));
+  };
+  for (const c3 of opts.consumers) {
+    const g = groupOf(c3.follows);
+    if (!g) continue;
+    g.consumers.push(c3);
+    g.files.push(c3.file);
+  }
+  for (const c3 of opts.consumerFiles ?? []) groupOf(c3.follows)?.files.push(c3.file);
+  return [...out.values()].sort((a2, b) => a2.key.localeCompare(b.key)).map(({ streams, ...g }) => ({
+    ...g,
+    streams: [...streams].sort(),
+    files: [...new Set(g.files)].sort()
+  }));
+}
+function branchName(prefix, name) {
+  const clean = `${prefix}${name}`.split("/").map(
+    (part) => part.replace(/[^A-Za-z0-9._-]/g, "-").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "").replace(/\.lock$/i, "-lock")
+  ).filter((p) => p.length > 0).join("/");
+  return clean || "imagestreams";
+}
+function streamMatches(pattern, s) {
+  if (pattern === `${s.namespace}/*`) return true;
+  if (pattern.includes("/")) return pattern === `${s.namespace}/${s.stream}`;
+  return pattern === s.stream;
+}
+var init_groups = __esm({
+  "src/publish/groups.ts"() {
+    "use strict";
+  }
+});
+
 // src/git/commit.ts
 import { join as join8 } from "node:path";
 async function commitFiles(opts) {
@@ -63298,12 +64814,23 @@ var init_push = __esm({
 });
 
 // src/plan/commit-message.ts
-function renderSubject(changes) {
+function renderSubject(changes, notes = [], consumers = []) {
   const tags = bumped(changes);
   const streams = new Set(tags.map((t) => `${t.namespace}/${t.stream}`));
-  if (tags.length === 0) return "Update image stream locks";
+  if (tags.length === 0) {
+    if (notes.length === 1) return `Change ${notes[0].tag} (${notes[0].kind})`;
+    if (notes.length > 1) return `Change ${notes.length} image stream tag declarations`;
+    if (consumers.length > 0)
+      return `Pin ${consumers.length === 1 ? "1 consumer" : `${consumers.length} consumers`} to the locked images`;
+    return "Record image stream import results";
+  }
   if (tags.length === 1) {
     const t = tags[0];
+    const promoted = notes.find(
+      (n2) => n2.kind === "promoted" && n2.tag === `${t.namespace}/${t.stream}:${t.tag}`
+    );
+    if (promoted?.kind === "promoted")
+      return `Promote ${promoted.source} to ${promoted.tag} at ${shortDigest(t.to?.image)}`;
     const verb = t.kind === "new" ? "Lock" : t.kind === "rollback" ? "Roll back" : "Bump";
     return `${verb} ${t.namespace}/${t.stream}:${t.tag} to ${shortDigest(t.to?.image)}`;
   }
@@ -63326,6 +64853,10 @@ function renderCommitMessage(changes, consumers, opts = {}) {
         );
     }
   }
+  for (const n2 of opts.notes ?? []) {
+    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : `rolled back to ${shortDigest(n2.to)}`;
+    lines.push(`- ${n2.tag}: ${what2}`);
+  }
   const files = [...new Set(consumers.map((c3) => c3.file))].sort();
   if (files.length > 0) {
     lines.push("", "Consumers updated:");
@@ -63333,7 +64864,7 @@ function renderCommitMessage(changes, consumers, opts = {}) {
   }
   const streams = [...new Set(changes.map((s) => `${s.namespace}/${s.stream}`))].sort();
   const values2 = {
-    subject: renderSubject(changes),
+    subject: renderSubject(changes, opts.notes, consumers),
     body: lines.join("\n"),
     group: opts.group ?? "",
     streams: streams.join(", "),
@@ -63362,7 +64893,225 @@ var init_commit_message = __esm({
   }
 });
 
-// src/publish.ts
+// src/plan/branch-diff.ts
+function lockTag(lock, tag2) {
+  return lock?.status.tags.find((t) => t.tag === tag2);
+}
+function failure(t) {
+  const c3 = t?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
+  return c3 ? { reason: c3.reason, message: c3.message } : void 0;
+}
+function lockChanges(s) {
+  if (!s.lock) return void 0;
+  const specs = new Map((s.declaration?.spec?.tags ?? []).map((t) => [t.name, t]));
+  const tags = [];
+  for (const t of s.lock.status.tags) {
+    const before = lockTag(s.baseLock, t.tag);
+    const now = t.items[0];
+    const was = before?.items[0];
+    const spec = specs.get(t.tag);
+    const base = {
+      namespace: s.namespace,
+      stream: s.stream,
+      tag: t.tag,
+      source: spec?.from?.name ?? ""
+    };
+    const follows = followsOf(s.namespace, s.stream, spec);
+    if (follows) base.follows = follows;
+    if (now && now.image !== was?.image) {
+      const rollback = before?.items.slice(1).some((i2) => i2.image === now.image) ?? false;
+      tags.push({
+        ...base,
+        kind: !was ? "new" : rollback ? "rollback" : "moved",
+        to: now,
+        ...was ? { from: was } : {}
+      });
+      continue;
+    }
+    const failed = failure(t);
+    const wasFailed = failure(before);
+    if (failed && (failed.reason !== wasFailed?.reason || failed.message !== wasFailed?.message)) {
+      tags.push({ ...base, kind: "failed", error: failed, ...was ? { from: was } : {} });
+    }
+  }
+  return tags.length > 0 ? { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile, tags } : void 0;
+}
+function followsOf(ns, stream, spec) {
+  if (spec?.from?.kind !== "ImageStreamTag") return void 0;
+  const t = followTarget(ns, stream, spec.from);
+  return t ? tagKey(t.namespace, t.stream, t.tag) : void 0;
+}
+function describeFrom(t) {
+  if (!t?.from) return "(no source)";
+  const ns = t.from.namespace ? `${t.from.namespace}/` : "";
+  return `${t.from.kind} ${ns}${t.from.name}`;
+}
+function sameFrom(a2, b) {
+  return a2.from?.kind === b.from?.kind && a2.from?.name === b.from?.name && (a2.from?.namespace ?? "") === (b.from?.namespace ?? "");
+}
+function declarationNotes(s, locks) {
+  if (!s.declaration) return [];
+  const notes = [];
+  const before = new Map((s.baseDeclaration?.spec?.tags ?? []).map((t) => [t.name, t]));
+  const after = s.declaration.spec?.tags ?? [];
+  for (const t of after) {
+    const tag2 = tagKey(s.namespace, s.stream, t.name);
+    const old = before.get(t.name);
+    if (old && sameFrom(old, t)) continue;
+    const current = lockTag(s.lock, t.name)?.items[0]?.image;
+    const upstream = t.annotations?.[ROLLED_BACK_FROM];
+    const pin = t.from?.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
+    if (pin && upstream && pin.namespace === s.namespace && pin.stream === s.stream) {
+      const from = lockTag(s.baseLock, t.name)?.items[0]?.image;
+      notes.push({
+        kind: "rolled-back",
+        tag: tag2,
+        ...from ? { from } : {},
+        ...current ? { to: current } : {},
+        ...followAgain(upstream, tag2)
+      });
+    } else if (pin && (pin.namespace !== s.namespace || pin.stream !== s.stream)) {
+      const source = sourceTagHolding(locks, pin.namespace, pin.stream, current) ?? `${pin.namespace}/${pin.stream}`;
+      notes.push({ kind: "promoted", tag: tag2, source, ...current ? { digest: current } : {} });
+    } else if (old) {
+      notes.push({ kind: "repointed", tag: tag2, was: describeFrom(old), now: describeFrom(t) });
+    } else {
+      notes.push({ kind: "added", tag: tag2, now: describeFrom(t) });
+    }
+  }
+  const kept = new Set(after.map((t) => t.name));
+  for (const [name, old] of before) {
+    if (!kept.has(name))
+      notes.push({ kind: "removed", tag: tagKey(s.namespace, s.stream, name), was: describeFrom(old) });
+  }
+  return notes;
+}
+function followAgain(annotation, tag2) {
+  try {
+    const v = JSON.parse(annotation);
+    if (typeof v.name !== "string" || !/^[\w.:/@-]+$/.test(v.name)) return {};
+    const source = v.kind === "DockerImage" ? " --source docker" : "";
+    return { followAgain: `tag ${v.name} ${tag2}${source}` };
+  } catch {
+    return {};
+  }
+}
+function sourceTagHolding(locks, ns, stream, digest) {
+  if (!digest) return void 0;
+  const lock = locks.get(`${ns}/${stream}`);
+  const hit = lock?.status.tags.find((t) => t.items[0]?.image === digest);
+  return hit ? tagKey(ns, stream, hit.tag) : void 0;
+}
+var ROLLED_BACK_FROM;
+var init_branch_diff = __esm({
+  "src/plan/branch-diff.ts"() {
+    "use strict";
+    init_tag_spec();
+    ROLLED_BACK_FROM = "imagestreams.dev/rolled-back-from";
+  }
+});
+
+// src/publish/compose.ts
+function composePaths(input2) {
+  const paths = /* @__PURE__ */ new Set();
+  for (const s of input2.streams) {
+    paths.add(s.lockFile);
+    if (s.declarationFile) paths.add(s.declarationFile);
+  }
+  for (const f of input2.declarationFiles) paths.add(f);
+  for (const f of input2.consumerFiles) paths.add(f);
+  return [...paths].sort();
+}
+function tryLock(text, file) {
+  if (text === void 0) return void 0;
+  try {
+    return parseLock(text, file);
+  } catch {
+    return void 0;
+  }
+}
+function declaration(text, file, ns, name, defaultNamespace) {
+  if (text === void 0) return void 0;
+  const parsed = parseDeclarations(file, text, { defaultNamespace });
+  return parsed.streams.find((s) => s.namespace === ns && s.name === name)?.object;
+}
+function composeGroup(input2) {
+  const files = /* @__PURE__ */ new Map();
+  const ids = new Set(input2.streams.map((s) => `${s.namespace}/${s.stream}`));
+  const locks = /* @__PURE__ */ new Map();
+  const declarations = /* @__PURE__ */ new Map();
+  const sides = [];
+  for (const s of input2.streams) {
+    const id = `${s.namespace}/${s.stream}`;
+    const want = input2.work.get(s.lockFile);
+    const have = input2.base.get(s.lockFile);
+    const lock = tryLock(want, s.lockFile);
+    if (want !== void 0 && want !== have && lock) files.set(s.lockFile, want);
+    const side = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
+    const baseLock = tryLock(have, s.lockFile);
+    if (baseLock) side.baseLock = baseLock;
+    const branchLock = lock ?? baseLock;
+    if (branchLock) {
+      side.lock = branchLock;
+      locks.set(id, branchLock);
+    }
+    if (s.declarationFile) {
+      const d = declaration(
+        input2.work.get(s.declarationFile),
+        s.declarationFile,
+        s.namespace,
+        s.stream,
+        input2.defaultNamespace
+      );
+      const b = declaration(
+        input2.base.get(s.declarationFile),
+        s.declarationFile,
+        s.namespace,
+        s.stream,
+        input2.defaultNamespace
+      );
+      if (d) {
+        side.declaration = d;
+        declarations.set(id, d);
+      }
+      if (b) side.baseDeclaration = b;
+    }
+    sides.push(side);
+  }
+  for (const f of input2.declarationFiles) {
+    const want = input2.work.get(f);
+    if (want !== void 0 && want !== input2.base.get(f)) files.set(f, want);
+  }
+  const lookup2 = lockLookup(locks, declarations, input2.localRegistry);
+  const consumers = [];
+  for (const path6 of [...new Set(input2.consumerFiles)].sort()) {
+    if (files.has(path6)) continue;
+    const text = input2.base.get(path6);
+    if (text === void 0) continue;
+    const found = findInFile({ path: path6, text }, { defaultNamespace: input2.defaultNamespace });
+    const ours = found.consumers.filter((c3) => ids.has(`${c3.follows.namespace}/${c3.follows.stream}`));
+    if (ours.length === 0) continue;
+    const plan2 = planConsumerUpdates(ours, lookup2);
+    for (const f of applyConsumerPlan([{ path: path6, text }], plan2)) files.set(f.path, f.text);
+    consumers.push(...plan2.changes);
+  }
+  const allLocks = new Map([...input2.allLocks ?? /* @__PURE__ */ new Map(), ...locks]);
+  const changes = sides.map(lockChanges).filter((c3) => c3 !== void 0);
+  const notes = sides.flatMap((s) => declarationNotes(s, allLocks));
+  return { files, changes, consumers, notes };
+}
+var init_compose = __esm({
+  "src/publish/compose.ts"() {
+    "use strict";
+    init_consumers();
+    init_lock_lookup();
+    init_declarations();
+    init_lock_file();
+    init_branch_diff();
+  }
+});
+
+// src/publish/publish.ts
 async function publish(opts) {
   const { logger } = opts;
   const skipped = publishSkipReason({
@@ -63508,11 +65257,11 @@ async function publishPullRequests(opts, repo, access2, secrets) {
   for (const g of opts.groups) {
     const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
     const max = opts.maxAttempts ?? 3;
-    const contents = await readWorkFiles(repo, g.files);
     let result;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await publishGroup(opts, repo, access2, pulls, g, target, state, contents, attempt);
+        const content = await groupContent(repo, g, state.baseTip);
+        result = await publishGroup(opts, repo, access2, pulls, g, target, state, content, attempt);
       } catch (e) {
         if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
           opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
@@ -63534,13 +65283,13 @@ async function publishPullRequests(opts, repo, access2, secrets) {
   }
   return { mode: "pull-request", groups: results };
 }
-async function publishGroup(opts, repo, access2, pulls, g, target, state, contents, attempt) {
+async function publishGroup(opts, repo, access2, pulls, g, target, state, content, attempt) {
   const branchTip = state.remote.branches.get(g.branch) ?? null;
   const tree = await buildTree({
     fs: repo.fs,
     gitdir: repo.gitdir,
     base: state.baseTree,
-    files: contents,
+    files: content.files,
     repo
   });
   let branchTree = null;
@@ -63589,12 +65338,28 @@ async function publishGroup(opts, repo, access2, pulls, g, target, state, conten
       attempts: attempt
     };
   }
+  if (tree === branchTree && g.compose) {
+    const open3 = await findPullRequest(pulls, target);
+    if (open3) {
+      return {
+        key: g.key,
+        branch: g.branch,
+        status: "unchanged",
+        ...branchTip ? { commit: branchTip } : {},
+        pullRequest: { number: open3.number, url: open3.html_url },
+        pushed: false,
+        uploadedBytes: 0,
+        attempts: attempt
+      };
+    }
+  }
   let commit = branchTip ?? void 0;
   let pushed = false;
   let uploadedBytes = 0;
   if (tree !== branchTree) {
-    const message = renderCommitMessage(g.changes, g.consumers, {
+    const message = renderCommitMessage(content.changes, content.consumers, {
       group: g.key,
+      notes: content.notes,
       ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
     });
     commit = await import_isomorphic_git7.default.writeCommit({
@@ -63618,8 +65383,11 @@ async function publishGroup(opts, repo, access2, pulls, g, target, state, conten
   const extras = { ...opts.pr, ...g.pr };
   const pr = await upsertPullRequest(pulls, {
     ...target,
-    title: renderSubject(g.changes),
-    body: renderPullRequestBody(g.changes, g.consumers, { marker: `<!-- imagestreams:group=${g.key} -->` }),
+    title: renderSubject(content.changes, content.notes, content.consumers),
+    body: renderPullRequestBody(content.changes, content.consumers, {
+      marker: `<!-- imagestreams:group=${g.key} -->`,
+      notes: content.notes
+    }),
     ...extras.labels ? { labels: extras.labels } : {},
     ...extras.reviewers ? { reviewers: extras.reviewers } : {},
     ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
@@ -63644,6 +65412,44 @@ function foreignAuthor(c3, opts, key3) {
   const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
   return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
 }
+async function groupContent(repo, g, baseTip) {
+  if (!g.compose) {
+    return {
+      files: await readWorkFiles(repo, g.files),
+      changes: g.changes,
+      consumers: g.consumers,
+      notes: []
+    };
+  }
+  const paths = composePaths(g.compose);
+  const base = /* @__PURE__ */ new Map();
+  const work = /* @__PURE__ */ new Map();
+  const own = /* @__PURE__ */ new Set([
+    ...g.compose.streams.flatMap((s) => [s.lockFile, s.declarationFile ?? ""]),
+    ...g.compose.declarationFiles
+  ]);
+  const worked = await readWorkFiles(
+    repo,
+    paths.filter((p) => own.has(p))
+  );
+  for (const path6 of paths) {
+    base.set(path6, await readBlobText(repo, baseTip, path6));
+    const w = worked.get(path6);
+    if (w) work.set(path6, Buffer.from(w).toString("utf8"));
+  }
+  const composed = composeGroup({ ...g.compose, base, work });
+  const files = /* @__PURE__ */ new Map();
+  for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
+  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+}
+async function readBlobText(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git7.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
 async function hasCommit(repo, oid) {
   try {
     await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
@@ -63666,7 +65472,7 @@ function parseAuthor(text) {
 }
 var import_isomorphic_git7, LEFT_ALONE_MARKER, RETRYABLE;
 var init_publish = __esm({
-  "src/publish.ts"() {
+  "src/publish/publish.ts"() {
     "use strict";
     import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_commit();
@@ -63678,70 +65484,10 @@ var init_publish = __esm({
     init_errors();
     init_commit_message();
     init_pr_body();
-    init_publish_skip();
+    init_compose();
+    init_skip();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
     RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
-  }
-});
-
-// src/publish-groups.ts
-function groupChanges(opts) {
-  const out = /* @__PURE__ */ new Map();
-  const changeOf = new Map(opts.changes.map((c3) => [`${c3.namespace}/${c3.stream}`, c3]));
-  const all = /* @__PURE__ */ new Map();
-  for (const s of opts.streams) all.set(`${s.namespace}/${s.stream}`, s);
-  for (const c3 of opts.changes) {
-    const k = `${c3.namespace}/${c3.stream}`;
-    if (!all.has(k)) all.set(k, { namespace: c3.namespace, stream: c3.stream, lockFile: c3.lockFile });
-  }
-  for (const [id, s] of [...all.entries()].sort(([a2], [b]) => a2.localeCompare(b))) {
-    const rule = (opts.groups ?? []).find((g2) => g2.streams.some((p) => streamMatches(p, s)));
-    const key3 = rule ? rule.name : id;
-    let g = out.get(key3);
-    if (!g) {
-      g = {
-        key: key3,
-        branch: branchName(opts.branchPrefix, rule ? `group/${rule.name}` : id),
-        files: [],
-        changes: [],
-        consumers: [],
-        streams: /* @__PURE__ */ new Set(),
-        ...rule?.pr ? { pr: rule.pr } : {}
-      };
-      out.set(key3, g);
-    }
-    g.streams.add(id);
-    g.files.push(s.lockFile);
-    const change = changeOf.get(id);
-    if (change && change.tags.length > 0) g.changes.push(change);
-  }
-  const groupOf = (follows) => {
-    const id = follows.replace(/:[^:/]*$/, "");
-    return [...out.values()].find((x) => x.streams.has(id));
-  };
-  for (const c3 of opts.consumers) {
-    const g = groupOf(c3.follows);
-    if (!g) continue;
-    g.consumers.push(c3);
-    g.files.push(c3.file);
-  }
-  for (const c3 of opts.consumerFiles ?? []) groupOf(c3.follows)?.files.push(c3.file);
-  return [...out.values()].sort((a2, b) => a2.key.localeCompare(b.key)).map(({ streams: _s, ...g }) => ({ ...g, files: [...new Set(g.files)].sort() }));
-}
-function branchName(prefix, name) {
-  const clean = `${prefix}${name}`.split("/").map(
-    (part) => part.replace(/[^A-Za-z0-9._-]/g, "-").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "").replace(/\.lock$/i, "-lock")
-  ).filter((p) => p.length > 0).join("/");
-  return clean || "imagestreams";
-}
-function streamMatches(pattern, s) {
-  if (pattern === `${s.namespace}/*`) return true;
-  if (pattern.includes("/")) return pattern === `${s.namespace}/${s.stream}`;
-  return pattern === s.stream;
-}
-var init_publish_groups = __esm({
-  "src/publish-groups.ts"() {
-    "use strict";
   }
 });
 
@@ -63799,6 +65545,7 @@ async function publishRun(io, run, opts, ctx) {
       } : {}
     }))
   });
+  if (mode === "pull-request") attachCompose(run, groups2);
   if (mode === "pull-request" && token && !opts.dryRun) {
     await keepBranchTimes(run, groups2, {
       token,
@@ -63833,6 +65580,38 @@ async function publishRun(io, run, opts, ctx) {
     published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
   }
   return published;
+}
+function attachCompose(run, groups2) {
+  const project = run.project;
+  const { config } = project;
+  const groupOf = /* @__PURE__ */ new Map();
+  for (const g of groups2) for (const id of g.streams ?? []) groupOf.set(id, g.key);
+  const fileOwner = /* @__PURE__ */ new Map();
+  for (const s of project.streams) {
+    const key3 = groupOf.get(`${s.namespace}/${s.name}`);
+    if (key3 === void 0) continue;
+    const owner = fileOwner.get(s.file);
+    if (owner === void 0 || key3 < owner) fileOwner.set(s.file, key3);
+  }
+  const following = run.consumers?.following ?? [];
+  for (const g of groups2) {
+    const ids = new Set(g.streams ?? []);
+    const streams = project.streams.filter((s) => ids.has(`${s.namespace}/${s.name}`));
+    g.compose = {
+      streams: streams.map((s) => ({
+        namespace: s.namespace,
+        stream: s.name,
+        lockFile: lockPath(config, s.namespace, s.name),
+        declarationFile: s.file
+      })),
+      declarationFiles: [...new Set(streams.map((s) => s.file))].filter((f) => fileOwner.get(f) === g.key),
+      consumerFiles: [
+        ...new Set(following.filter((c3) => ids.has(c3.follows.replace(/:[^:/]*$/, ""))).map((c3) => c3.file))
+      ],
+      defaultNamespace: config.namespace,
+      ...config.localRegistry ? { localRegistry: config.localRegistry } : {}
+    };
+  }
 }
 async function keepBranchTimes(run, groups2, o2) {
   const root = run.project.root;
@@ -63886,8 +65665,8 @@ var init_publish_run = __esm({
     init_errors();
     init_lock_format();
     init_stable_times();
+    init_groups();
     init_publish();
-    init_publish_groups();
     init_reconcile();
     DEFAULT_AUTHOR = "imagestreams[bot] <imagestreams-bot@users.noreply.github.com>";
   }
@@ -64518,926 +66297,11 @@ async function loadConfig(fs3, opts) {
   return parseConfig(shown, bytes);
 }
 
-// src/consumers/kube.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-
-// src/consumers/fieldpath.ts
-var KEY_RE = /[A-Za-z_$][\w$-]*/y;
-var INDEX_RE = /\[(\d+)\]/y;
-var FILTER_RE = /\[\?\(\s*@\.name\s*==\s*(?:"([^"]*)"|'([^']*)')\s*\)\]/y;
-function parseFieldPath(path6) {
-  const steps = [];
-  let i2 = path6.startsWith("$.") ? 2 : 0;
-  if (path6.length <= i2) return { error: "it is empty" };
-  for (; ; ) {
-    KEY_RE.lastIndex = i2;
-    const key3 = KEY_RE.exec(path6);
-    if (!key3) return { error: `expected a field name at character ${i2 + 1}` };
-    steps.push({ key: key3[0] });
-    i2 = KEY_RE.lastIndex;
-    for (; ; ) {
-      INDEX_RE.lastIndex = i2;
-      const idx = INDEX_RE.exec(path6);
-      if (idx) {
-        steps.push({ index: Number(idx[1]) });
-        i2 = INDEX_RE.lastIndex;
-        continue;
-      }
-      FILTER_RE.lastIndex = i2;
-      const f = FILTER_RE.exec(path6);
-      if (f) {
-        steps.push({ name: f[1] ?? f[2] ?? "" });
-        i2 = FILTER_RE.lastIndex;
-        continue;
-      }
-      break;
-    }
-    if (i2 === path6.length) return { steps };
-    if (path6[i2] !== ".") {
-      return {
-        error: `unexpected "${path6.slice(i2, i2 + 12)}" at character ${i2 + 1} (use [N] or [?(@.name=="container")])`
-      };
-    }
-    i2++;
-  }
-}
-
-// src/model/reference.ts
-init_errors();
-var DOCKER_HUB_DOMAIN = "docker.io";
-var DOCKER_HUB_API_HOST = "registry-1.docker.io";
-var LEGACY_DOCKER_HUB = "index.docker.io";
-var NAME_TOTAL_MAX = 255;
-var TAG_RE = /^[\w][\w.-]{0,127}$/;
-var DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-var SHA256_RE = /^sha256:[0-9a-f]{64}$/;
-var PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-var DOMAIN_NAME_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*$`);
-var IPV6_RE = /^\[[0-9a-fA-F:.]+\]$/;
-var PORT_RE = /^[0-9]+$/;
-var ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
-var InvalidReferenceError = class extends ImagestreamsError {
-  constructor(input2, reason) {
-    super(
-      "INVALID_REFERENCE",
-      `invalid image reference ${JSON.stringify(input2)}: ${reason}; a valid form is "quay.io/org/app:1.2" or "registry.example.com:5000/team/app@sha256:<64 hex>"`,
-      { data: { input: input2, reason }, permanent: true }
-    );
-  }
-};
-function isValidTag(tag2) {
-  return TAG_RE.test(tag2);
-}
-function isSha256Digest(d) {
-  return SHA256_RE.test(d);
-}
-function isDomain(component) {
-  return component.includes(".") || component.includes(":") || component === "localhost" || /[A-Z]/.test(component);
-}
-function checkDomain(input2, domain) {
-  let host = domain;
-  let port;
-  if (domain.startsWith("[")) {
-    const end = domain.indexOf("]");
-    if (end < 0) throw new InvalidReferenceError(input2, `unterminated IPv6 address in domain "${domain}"`);
-    host = domain.slice(0, end + 1);
-    const rest = domain.slice(end + 1);
-    if (rest !== "") {
-      if (!rest.startsWith(":")) throw new InvalidReferenceError(input2, `invalid domain "${domain}"`);
-      port = rest.slice(1);
-    }
-    if (!IPV6_RE.test(host)) throw new InvalidReferenceError(input2, `invalid IPv6 address "${host}"`);
-  } else {
-    const colon = domain.lastIndexOf(":");
-    if (colon >= 0) {
-      host = domain.slice(0, colon);
-      port = domain.slice(colon + 1);
-    }
-    if (!DOMAIN_NAME_RE.test(host))
-      throw new InvalidReferenceError(input2, `invalid registry domain "${domain}"`);
-  }
-  if (port !== void 0 && !PORT_RE.test(port)) {
-    throw new InvalidReferenceError(input2, `invalid port in domain "${domain}"`);
-  }
-}
-function parseReference(input2) {
-  if (typeof input2 !== "string" || input2.length === 0)
-    throw new InvalidReferenceError(String(input2), "it is empty");
-  if (input2 !== input2.trim() || /\s/.test(input2))
-    throw new InvalidReferenceError(input2, "it contains white space");
-  let rest = input2;
-  let digest;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
-      );
-    }
-    if (digest.startsWith("sha256:") && !/^sha256:[0-9a-fA-F]{64}$/.test(digest)) {
-      throw new InvalidReferenceError(input2, `a sha256 digest has exactly 64 hex characters`);
-    }
-  }
-  let tag2;
-  const lastSlash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > lastSlash) {
-    tag2 = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag2)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
-      );
-    }
-  }
-  if (rest === "") throw new InvalidReferenceError(input2, "the repository name is empty");
-  const slash = rest.indexOf("/");
-  let domain;
-  let path6;
-  const first = slash >= 0 ? rest.slice(0, slash) : rest;
-  if (slash >= 0 && !first.includes(".") && !first.includes(":") && first !== "localhost" && /[A-Z]/.test(first)) {
-    throw new InvalidReferenceError(
-      input2,
-      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`
-    );
-  }
-  if (slash >= 0 && isDomain(first)) {
-    domain = first;
-    path6 = rest.slice(slash + 1);
-    checkDomain(input2, domain);
-  } else {
-    domain = DOCKER_HUB_DOMAIN;
-    path6 = rest;
-  }
-  if (domain === LEGACY_DOCKER_HUB) domain = DOCKER_HUB_DOMAIN;
-  if (path6 === "") throw new InvalidReferenceError(input2, "the repository path is empty");
-  if (/[A-Z]/.test(path6)) {
-    throw new InvalidReferenceError(
-      input2,
-      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
-    );
-  }
-  for (const comp of path6.split("/")) {
-    if (!PATH_COMPONENT_RE.test(comp)) {
-      throw new InvalidReferenceError(
-        input2,
-        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
-      );
-    }
-  }
-  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) {
-    if (ANCHORED_ID_RE.test(path6)) {
-      throw new InvalidReferenceError(
-        input2,
-        "a name of 64 hex characters is an image ID, not a repository name"
-      );
-    }
-    path6 = `library/${path6}`;
-  }
-  if (domain.length + 1 + path6.length > NAME_TOTAL_MAX) {
-    throw new InvalidReferenceError(input2, `repository name longer than ${NAME_TOTAL_MAX} characters`);
-  }
-  const ref = { domain, path: path6 };
-  if (tag2 !== void 0) ref.tag = tag2;
-  if (digest !== void 0) ref.digest = digest;
-  return ref;
-}
-function tryParseReference(input2) {
-  try {
-    return { ref: parseReference(input2) };
-  } catch (e) {
-    if (e instanceof InvalidReferenceError) return { error: e };
-    throw e;
-  }
-}
-function repositoryName(ref) {
-  return `${ref.domain}/${ref.path}`;
-}
-function formatFamiliar(ref) {
-  let name = repositoryName(ref);
-  if (ref.domain === DOCKER_HUB_DOMAIN) {
-    name = ref.path.startsWith("library/") && ref.path.split("/").length === 2 ? ref.path.slice(8) : ref.path;
-  }
-  return name + (ref.tag !== void 0 ? `:${ref.tag}` : "") + (ref.digest ? `@${ref.digest}` : "");
-}
-function pinned(ref, digest) {
-  return `${repositoryName(ref)}@${digest}`;
-}
-function withDefaultTag(ref) {
-  if (ref.tag === void 0 && ref.digest === void 0) return { ...ref, tag: "latest" };
-  return ref;
-}
-function registryHost(ref) {
-  const d = typeof ref === "string" ? ref : ref.domain;
-  return d === DOCKER_HUB_DOMAIN || d === LEGACY_DOCKER_HUB ? DOCKER_HUB_API_HOST : d;
-}
-function isLoopbackDomain(domain) {
-  const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.replace(/:\d+$/, "");
-  return host === "localhost" || /^127(?:\.\d{1,3}){3}$/.test(host) || host === "[::1]";
-}
-
-// src/consumers/stream-tag.ts
-var NAME_RE = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
-function parseStreamTag(input2, namespace, allowNamespace = false) {
-  let rest = input2;
-  let ns = namespace;
-  const slash = rest.indexOf("/");
-  if (slash >= 0) {
-    if (!allowNamespace)
-      return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
-    ns = rest.slice(0, slash);
-    rest = rest.slice(slash + 1);
-    if (!NAME_RE.test(ns)) return { error: `invalid namespace "${ns}" in "${input2}"` };
-  }
-  const colon = rest.indexOf(":");
-  if (colon < 0) return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
-  const stream = rest.slice(0, colon);
-  const tag2 = rest.slice(colon + 1);
-  if (!NAME_RE.test(stream)) return { error: `invalid image stream name "${stream}" in "${input2}"` };
-  if (!isValidTag(tag2)) return { error: `invalid tag "${tag2}" in "${input2}"` };
-  return { ref: { namespace: ns, stream, tag: tag2 } };
-}
-
-// src/consumers/yaml-nodes.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
-function deref(doc, node) {
-  let n2 = node;
-  for (let hops = 0; (0, import_yaml2.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
-  return (0, import_yaml2.isAlias)(n2) ? void 0 : n2 ?? void 0;
-}
-function keyOf(k) {
-  return (0, import_yaml2.isScalar)(k) ? k.value : k;
-}
-function isMergeKey(k) {
-  return (0, import_yaml2.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
-}
-function getIn(doc, map, key3) {
-  const m = deref(doc, map);
-  if (!(0, import_yaml2.isMap)(m)) return void 0;
-  for (const pair of m.items) if (keyOf(pair.key) === key3) return deref(doc, pair.value);
-  for (const pair of m.items) {
-    if (!isMergeKey(pair.key)) continue;
-    const src = deref(doc, pair.value);
-    const sources = (0, import_yaml2.isSeq)(src) ? src.items : [src];
-    for (const s of sources) {
-      const v = getIn(doc, s, key3);
-      if (v !== void 0) return v;
-    }
-  }
-  return void 0;
-}
-function getPath(doc, node, keys) {
-  let n2 = node;
-  for (const k of keys) {
-    n2 = getIn(doc, n2, k);
-    if (n2 === void 0) return void 0;
-  }
-  return deref(doc, n2);
-}
-function str(node) {
-  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
-}
-function seqItems(doc, node) {
-  const s = deref(doc, node);
-  if (!(0, import_yaml2.isSeq)(s)) return [];
-  return s.items.map((i2) => deref(doc, i2)).filter((i2) => i2 !== void 0);
-}
-function asMap(doc, node) {
-  const m = deref(doc, node);
-  return (0, import_yaml2.isMap)(m) ? m : void 0;
-}
-var STYLES = { PLAIN: "plain", QUOTE_DOUBLE: "double", QUOTE_SINGLE: "single" };
-function slotOf(node) {
-  const style = STYLES[node.type ?? ""];
-  if (!style || !node.range || typeof node.value !== "string") return void 0;
-  return { start: node.range[0], end: node.range[1], style };
-}
-
-// src/consumers/kube.ts
-var TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
-function annotationConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const node = getPath(obj2.doc, obj2.node, ["metadata", "annotations", TRIGGERS_ANNOTATION]);
-  if (node === void 0) return out;
-  const line = obj2.lineAt(node.range?.[0] ?? 0);
-  const fail = (message, at = line) => out.errors.push({
-    code: "TRIGGER_ANNOTATION_INVALID",
-    file: obj2.file,
-    line: at,
-    object: obj2.label,
-    message: `${obj2.label}: ${message}`
-  });
-  const raw = str(node);
-  if (raw === void 0) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a string holding a JSON array`);
-    return out;
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (e) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation is not valid JSON (${e.message})`);
-    return out;
-  }
-  if (!Array.isArray(parsed)) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a JSON array of {"from":…,"fieldPath":…}`);
-    return out;
-  }
-  const objectNs = obj2.namespace ?? opts.defaultNamespace;
-  for (const [i2, t] of parsed.entries()) {
-    const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
-    if (problem2) fail(problem2.message, problem2.line);
-  }
-  return out;
-}
-function readTrigger(obj2, t, where, objectNs, consumers) {
-  const fail = (message, line) => line === void 0 ? { message } : { message, line };
-  if (typeof t !== "object" || t === null) return fail(`${where} is not an object`);
-  const { from, fieldPath, paused } = t;
-  if (paused !== void 0 && typeof paused !== "boolean")
-    return fail(`${where}: "paused" must be true or false`);
-  if (typeof from !== "object" || from === null) return fail(`${where} has no "from"`);
-  const f = from;
-  if (f.kind !== void 0 && f.kind !== "ImageStreamTag")
-    return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
-  if (typeof f.name !== "string") return fail(`${where}: from.name must be "stream:tag"`);
-  if (f.namespace !== void 0 && typeof f.namespace !== "string")
-    return fail(`${where}: from.namespace must be a string`);
-  const ref = parseStreamTag(f.name, f.namespace || objectNs);
-  if ("error" in ref) return fail(`${where}: ${ref.error}`);
-  if (typeof fieldPath !== "string") return fail(`${where} has no "fieldPath"`);
-  const steps = parseFieldPath(fieldPath);
-  if ("error" in steps)
-    return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
-  if (paused === true) return void 0;
-  const target = resolveSteps(obj2, steps.steps);
-  if (!target || !(0, import_yaml3.isScalar)(target.node)) {
-    return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
-  }
-  const slot = slotOf(target.node);
-  if (!slot) {
-    return fail(
-      `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
-      obj2.lineAt(target.node.range?.[0] ?? 0)
-    );
-  }
-  consumers.push({
-    file: obj2.file,
-    line: obj2.lineAt(slot.start),
-    kind: "trigger-annotation",
-    target: `${obj2.label}${target.container ?? ` ${fieldPath}`}`,
-    follows: ref.ref,
-    current: String(target.node.value),
-    slot
-  });
-  return void 0;
-}
-function resolveSteps(obj2, steps) {
-  let node = obj2.node;
-  let container;
-  let lastKey = "";
-  for (const step of steps) {
-    if (node === void 0) return void 0;
-    if ("key" in step) {
-      node = getIn(obj2.doc, node, step.key);
-      lastKey = step.key;
-      continue;
-    }
-    const seq = deref(obj2.doc, node);
-    if (!(0, import_yaml3.isSeq)(seq)) return void 0;
-    const items = seq.items.map((i2) => deref(obj2.doc, i2));
-    node = "index" in step ? items[step.index] : items.find((i2) => str(getIn(obj2.doc, i2, "name")) === step.name);
-    if (node && (0, import_yaml3.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
-      const cname = str(getIn(obj2.doc, node, "name")) ?? `#${"index" in step ? step.index : "?"}`;
-      container = ` ${lastKey === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
-    }
-  }
-  return node === void 0 ? void 0 : container !== void 0 ? { node, container } : { node };
-}
-
-// src/consumers/marker.ts
-var MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
-var FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
-var DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
-var KEY_VALUE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')(?:[ \t]*:[ \t]+|[ \t]*=[ \t]*))(\S.*?)[ \t]*$/;
-var LIST_ITEM_RE = /^([ \t]*-[ \t]+)(\S+)[ \t]*$/;
-var SINGLE_RE = /^([ \t]*)(\S+)[ \t]*$/;
-function markerConsumers(file, text, opts) {
-  const consumers = [];
-  const errors = [];
-  const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const line = lines[i2];
-    if (!line.text.includes("imagestream:")) continue;
-    const m = MARKER_RE.exec(line.text);
-    if (!m) continue;
-    const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag(m[2] ?? "", opts.defaultNamespace, true);
-    if ("error" in ref) {
-      fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
-      continue;
-    }
-    const hash = m.index + (m[1] ?? "").length;
-    let gi = i2;
-    let content = line.text.slice(0, hash);
-    if (content.trim() === "") {
-      gi = i2 + 1;
-      while (gi < lines.length && lines[gi].text.trim() === "") gi++;
-      const next = lines[gi];
-      if (!next || /^[ \t]*(#|\/\/)/.test(next.text)) {
-        fail("a marker alone on its line governs the next line, but no value line follows it");
-        continue;
-      }
-      content = next.text;
-    } else if (FROM_RE.test(content)) {
-      fail(
-        `Dockerfile comments must start a line (a trailing "#" is passed to FROM as an argument); put "# imagestream: ${m[2]}" on the line above the FROM`
-      );
-      continue;
-    }
-    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
-    if (!g) {
-      fail(
-        "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
-        gi
-      );
-      continue;
-    }
-    if (!("ref" in tryParseReference(g.value))) {
-      fail(`the governed value ${JSON.stringify(g.value)} is not an image reference`, gi);
-      continue;
-    }
-    consumers.push({
-      file,
-      line: gi + 1,
-      kind: "marker",
-      target: g.target,
-      follows: ref.ref,
-      current: g.value,
-      slot: { start: g.start, end: g.end, style: g.style }
-    });
-  }
-  return { consumers, errors };
-}
-function parentKey(lines, at) {
-  const indent = (t) => /^[ \t]*/.exec(t)[0].length;
-  const own = indent(lines[at].text);
-  for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
-    const t = lines[i2].text;
-    if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
-  }
-  return void 0;
-}
-function governedValue(content, base, stage, parent) {
-  const from = FROM_RE.exec(content);
-  if (from) {
-    const start = base + from[1].length;
-    const value = from[2];
-    return {
-      start,
-      end: start + value.length,
-      style: "plain",
-      value,
-      target: `FROM stage ${from[3] ?? stage}`
-    };
-  }
-  for (const [re, target] of [
-    [DOCKER_ARG_RE, ""],
-    [KEY_VALUE_RE, ""],
-    [LIST_ITEM_RE, "list item"],
-    [SINGLE_RE, "value"]
-  ]) {
-    const m = re.exec(content);
-    if (!m) continue;
-    const prefix = m[1];
-    const raw = m[2];
-    const start = base + prefix.length;
-    const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, "").replace(/^(?:ARG|ENV)[ \t]+/i, "");
-    const up = parent();
-    const label2 = target ? up ? `${up} ${target}` : target : `key ${up ? `${up}.` : ""}${key3}`;
-    const q = raw[0];
-    if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
-      const inner = raw.slice(1, -1);
-      if (inner.includes(q) || inner.includes("\\")) return void 0;
-      return {
-        start,
-        end: start + raw.length,
-        style: q === '"' ? "double" : "single",
-        value: inner,
-        target: label2
-      };
-    }
-    if (/\s/.test(raw)) return void 0;
-    return { start, end: start + raw.length, style: "plain", value: raw, target: label2 };
-  }
-  return void 0;
-}
-function splitLines(text) {
-  const out = [];
-  let start = 0;
-  for (; ; ) {
-    const nl = text.indexOf("\n", start);
-    const end = nl < 0 ? text.length : nl;
-    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
-    out.push({ text: text.slice(start, lineEnd), start });
-    if (nl < 0) return out;
-    start = nl + 1;
-  }
-}
-
-// src/consumers/objects.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
-function listObjects(file, text) {
-  const lc = new import_yaml4.LineCounter();
-  const docs = (0, import_yaml4.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
-  const lineAt = (offset) => lc.linePos(offset).line;
-  const objects = [];
-  const errors = [];
-  if (!Array.isArray(docs)) return { objects, errors };
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      errors.push({
-        code: "CONSUMER_YAML_INVALID",
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        message: `cannot parse the file as YAML: ${e.message.split("\n")[0]}`
-      });
-      continue;
-    }
-    collect(file, doc, doc.contents, lineAt, objects, 0);
-  }
-  return { objects, errors };
-}
-function collect(file, doc, node, lineAt, out, depth) {
-  const map = asMap(doc, node);
-  if (!map || depth > 4) return;
-  const kind = str(getPath(doc, map, ["kind"]));
-  if (!kind) return;
-  const nested = kind === "Template" ? "objects" : kind.endsWith("List") ? "items" : void 0;
-  if (nested) {
-    for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
-      collect(file, doc, item2, lineAt, out, depth + 1);
-    return;
-  }
-  const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
-  const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
-  const line = lineAt(map.range?.[0] ?? 0);
-  const obj2 = { file, doc, node: map, kind, name, label: `${kind}/${name}`, lineAt, line };
-  if (namespace) obj2.namespace = namespace;
-  out.push(obj2);
-}
-
-// src/consumers/openshift.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
-var PIN_ANNOTATION = "imagestreams.dev/pin";
-var STRATEGIES = ["sourceStrategy", "dockerStrategy", "customStrategy"];
-function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
-  return {
-    code: code2,
-    file: obj2.file,
-    line: node?.range ? obj2.lineAt(node.range[0]) : obj2.line,
-    object: obj2.label,
-    message: `${obj2.label}: ${message}`
-  };
-}
-function streamTagFrom(obj2, from, opts) {
-  if (!from) return void 0;
-  const kind = str(getIn(obj2.doc, from, "kind"));
-  const name = str(getIn(obj2.doc, from, "name"));
-  if (kind !== "ImageStreamTag")
-    return { error: `from.kind is ${kind ?? "missing"}, expected ImageStreamTag` };
-  if (!name) return { error: 'from.name must be "stream:tag"' };
-  const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
-  return parseStreamTag(name, ns);
-}
-function deploymentConfigConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const podSpec = getPath(obj2.doc, obj2.node, ["spec", "template", "spec"]);
-  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
-    const params = getIn(obj2.doc, trigger, "imageChangeParams");
-    if (!params) continue;
-    const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml5.isScalar)(automatic) && automatic.value === true)) continue;
-    const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
-    if (!ref) {
-      out.errors.push(
-        diag(obj2, params, 'imageChangeParams has no "from" (kind ImageStreamTag, name stream:tag)')
-      );
-      continue;
-    }
-    if ("error" in ref) {
-      out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
-      continue;
-    }
-    const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
-    if (names.length === 0) {
-      out.errors.push(
-        diag(obj2, params, "imageChangeParams.containerNames is empty; list the containers to update")
-      );
-    }
-    for (const n2 of names) {
-      const cname = str(n2);
-      const found = findContainer(obj2, podSpec, cname);
-      if (!found) {
-        out.errors.push(
-          diag(
-            obj2,
-            n2,
-            `imageChangeParams.containerNames names "${cname}", which is not a container of the pod`
-          )
-        );
-        continue;
-      }
-      const image = getIn(obj2.doc, found.node, "image");
-      const slot = (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
-      if (!image || !(0, import_yaml5.isScalar)(image) || !slot) {
-        out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
-        continue;
-      }
-      out.consumers.push({
-        file: obj2.file,
-        line: obj2.lineAt(slot.start),
-        kind: "deployment-config",
-        target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
-        follows: ref.ref,
-        current: String(image.value),
-        slot
-      });
-    }
-  }
-  return out;
-}
-function findContainer(obj2, podSpec, name) {
-  for (const list of ["containers", "initContainers"]) {
-    for (const c3 of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
-      if (str(getIn(obj2.doc, c3, "name")) === name) return { node: c3, init: list === "initContainers" };
-    }
-  }
-  return void 0;
-}
-function buildConfigConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml5.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
-  let strategyName;
-  let strategyFrom;
-  for (const s of STRATEGIES) {
-    const from = getPath(obj2.doc, obj2.node, ["spec", "strategy", s, "from"]);
-    if (from) {
-      strategyName = s;
-      strategyFrom = from;
-      break;
-    }
-  }
-  let pinned2 = false;
-  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
-    const ic = getIn(obj2.doc, trigger, "imageChange");
-    if (!ic) continue;
-    const ownFrom = getIn(obj2.doc, ic, "from");
-    const ref = streamTagFrom(obj2, ownFrom ?? strategyFrom, opts);
-    if (!ref) {
-      out.errors.push(
-        diag(obj2, ic, 'imageChange trigger has no "from" and the strategy has no "from" either')
-      );
-      continue;
-    }
-    if ("error" in ref) {
-      out.errors.push(diag(obj2, ownFrom ?? strategyFrom, `imageChange: ${ref.error}`));
-      continue;
-    }
-    const base = {
-      file: obj2.file,
-      line: obj2.lineAt(ic.range?.[0] ?? 0),
-      kind: "build-config",
-      target: `${obj2.label} imageChange trigger`,
-      follows: ref.ref,
-      current: str(getIn(obj2.doc, strategyFrom, "name")) ?? ""
-    };
-    if (!pin || pinned2 || !ownFrom) {
-      out.consumers.push(base);
-      continue;
-    }
-    pinned2 = true;
-    const fixed = pinnedStrategy(obj2, strategyName, strategyFrom);
-    if ("error" in fixed) {
-      out.errors.push(diag(obj2, strategyFrom ?? ic, fixed.error));
-      continue;
-    }
-    out.consumers.push({ ...base, ...fixed, target: `${obj2.label} ${strategyName} from` });
-  }
-  if (pin && !pinned2 && out.errors.length === 0) {
-    out.errors.push(
-      diag(
-        obj2,
-        pinValue,
-        `${PIN_ANNOTATION} is set but no imageChange trigger has an explicit "from"; add \`imageChange: {from: {kind: ImageStreamTag, name: <stream:tag>}}\` so the stream tag survives pinning`
-      )
-    );
-  }
-  return out;
-}
-function pinnedStrategy(obj2, strategyName, from) {
-  if (!from || !strategyName)
-    return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
-  const kind = getIn(obj2.doc, from, "kind");
-  const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml5.isScalar)(kind) ? slotOf(kind) : void 0;
-  const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind) || !(0, import_yaml5.isScalar)(name)) {
-    return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
-  }
-  if (kind.value !== "DockerImage" && kind.value !== "ImageStreamTag") {
-    return {
-      error: `${strategyName}.from.kind ${String(kind.value)} cannot be pinned (ImageStreamTag or DockerImage)`
-    };
-  }
-  const result = {
-    slot: nameSlot,
-    line: obj2.lineAt(nameSlot.start),
-    current: kind.value === "DockerImage" ? String(name.value) : `${String(kind.value)} ${String(name.value)}`
-  };
-  if (kind.value !== "DockerImage") {
-    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind.value) }];
-  }
-  return result;
-}
-
-// src/consumers/rewrite.ts
-init_errors();
-function renderValue(value, style) {
-  if (style === "double") return JSON.stringify(value);
-  if (style === "single") return `'${value.replaceAll("'", "''")}'`;
-  return value;
-}
-function applyEdits(text, edits) {
-  const sorted = [...edits].sort((a2, b) => a2.slot.start - b.slot.start || a2.slot.end - b.slot.end);
-  let out = "";
-  let pos = 0;
-  let prev;
-  for (const e of sorted) {
-    if (prev && e.slot.start === prev.slot.start && e.slot.end === prev.slot.end) {
-      if (e.value !== prev.value) {
-        throw new ImagestreamsError(
-          "CONSUMER_EDIT_CONFLICT",
-          `two consumers want different values at offset ${e.slot.start}: ${prev.value} and ${e.value}`,
-          { data: { start: e.slot.start, values: [prev.value, e.value] } }
-        );
-      }
-      continue;
-    }
-    if (e.slot.start < pos || e.slot.end < e.slot.start || e.slot.end > text.length) {
-      throw new ImagestreamsError("CONSUMER_EDIT_OVERLAP", `edit at ${e.slot.start}-${e.slot.end} overlaps`, {
-        data: { start: e.slot.start, end: e.slot.end }
-      });
-    }
-    out += text.slice(pos, e.slot.start) + renderValue(e.value, e.slot.style);
-    pos = e.slot.end;
-    prev = e;
-  }
-  return out + text.slice(pos);
-}
-
-// src/consumers/scan.ts
-var KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
-var MARKER_NEEDLE = "imagestream:";
-function scanText(text) {
-  return {
-    kube: KUBE_NEEDLES.some((n2) => text.includes(n2)),
-    marker: text.includes(MARKER_NEEDLE)
-  };
-}
-var BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
-function isCandidateBytes(bytes) {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return BYTE_NEEDLES.some((n2) => buf.includes(n2));
-}
-function isKubeFileName(path6) {
-  return /\.(?:ya?ml|json)$/i.test(path6);
-}
-function isDocumentationFileName(path6) {
-  return /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?)$/i.test(path6);
-}
-
-// src/consumers/types.ts
-function formatStreamTag(ref) {
-  return `${ref.namespace}/${ref.stream}:${ref.tag}`;
-}
-
-// src/consumers/index.ts
-var DEFAULTS = { defaultNamespace: "default" };
-function findConsumers(files, options = {}) {
-  const opts = { ...DEFAULTS, ...options };
-  const consumers = [];
-  const errors = [];
-  for (const f of files) {
-    const found = findInFile(f, opts);
-    consumers.push(...found.consumers);
-    errors.push(...found.errors);
-  }
-  return { consumers, errors };
-}
-function findInFile(file, opts) {
-  const scan = scanText(file.text);
-  const consumers = [];
-  const errors = [];
-  if (scan.kube && isKubeFileName(file.path)) {
-    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
-    errors.push(...parseErrors);
-    for (const obj2 of objects) {
-      const parts = [annotationConsumers(obj2, opts)];
-      if (obj2.kind === "DeploymentConfig") parts.push(deploymentConfigConsumers(obj2, opts));
-      if (obj2.kind === "BuildConfig") parts.push(buildConfigConsumers(obj2, opts));
-      for (const p of parts) {
-        consumers.push(...p.consumers);
-        errors.push(...p.errors);
-      }
-    }
-  }
-  if (scan.marker && !isDocumentationFileName(file.path)) {
-    const m = markerConsumers(file.path, file.text, opts);
-    consumers.push(...m.consumers);
-    errors.push(...m.errors);
-  }
-  return dedupe(consumers, errors);
-}
-function dedupe(consumers, errors) {
-  const bySlot = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const c3 of consumers) {
-    if (!c3.slot) {
-      out.push(c3);
-      continue;
-    }
-    const key3 = `${c3.slot.start}:${c3.slot.end}`;
-    const seen = bySlot.get(key3);
-    if (!seen) {
-      bySlot.set(key3, c3);
-      out.push(c3);
-    } else if (formatStreamTag(seen.follows) !== formatStreamTag(c3.follows)) {
-      errors.push({
-        code: "CONSUMER_CONFLICT",
-        file: c3.file,
-        line: c3.line,
-        message: `${c3.file}:${c3.line}: ${c3.target} follows both ${formatStreamTag(seen.follows)} and ${formatStreamTag(c3.follows)}; keep one`
-      });
-    }
-  }
-  out.sort((a2, b) => a2.line - b.line);
-  return { consumers: out, errors };
-}
-function planConsumerUpdates(consumers, pullSpecFor2) {
-  const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
-  for (const c3 of consumers) {
-    if (!c3.slot) continue;
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
-    if (want === void 0) {
-      plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
-      continue;
-    }
-    const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
-    if (c3.current === want && extra.length === 0) continue;
-    const list = plan2.edits.get(c3.file) ?? [];
-    list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
-    plan2.edits.set(c3.file, list);
-    plan2.changes.push({
-      file: c3.file,
-      line: c3.line,
-      target: c3.target,
-      follows: formatStreamTag(c3.follows),
-      from: c3.current,
-      to: want
-    });
-  }
-  return plan2;
-}
-function applyConsumerPlan(files, plan2) {
-  const out = [];
-  for (const f of files) {
-    const edits = plan2.edits.get(f.path);
-    if (!edits) continue;
-    const text = applyEdits(f.text, edits);
-    if (text !== f.text) out.push({ path: f.path, text });
-  }
-  return out;
-}
-function toDiagnostic(d) {
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: "error", message: d.message };
-}
+// src/entry/action.ts
+init_consumers();
 
 // src/consumers/verify.ts
+init_types();
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
   for (const c3 of consumers) {
@@ -65843,13 +66707,9 @@ function hasErrors(diags) {
   return diags.some((d) => d.severity === "error");
 }
 
-// src/model/stream.ts
-var DECLARATION_KINDS = ["ImageStream", "ImageStreamList", "List"];
-function streamTags(stream) {
-  return stream.spec?.tags ?? [];
-}
-
 // src/policy/validate.ts
+init_reference();
+init_stream();
 init_tag_spec();
 function indexStreams(streams) {
   const index2 = /* @__PURE__ */ new Map();
@@ -66028,314 +66888,7 @@ function validateStreams(streams, config) {
 
 // src/loader/load.ts
 init_map_limit();
-
-// src/loader/declarations.ts
-init_json_fast();
-init_schemas();
-init_source();
-
-// src/loader/yaml-fast.ts
-var Bail = class extends Error {
-};
-var bail = () => {
-  throw new Bail();
-};
-var KEY_RE2 = /^[A-Za-z_][\w./-]*$/;
-var INT_RE = /^[-+]?[0-9]+$/;
-var FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-function plain(s) {
-  if (s === "~" || s === "null" || s === "Null" || s === "NULL") return null;
-  if (s === "true" || s === "True" || s === "TRUE") return true;
-  if (s === "false" || s === "False" || s === "FALSE") return false;
-  if (INT_RE.test(s)) {
-    const n2 = Number(s);
-    return Number.isSafeInteger(n2) ? n2 : bail();
-  }
-  if (FLOAT_RE.test(s)) return Number(s);
-  if (/^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s) || /^0[ox]/.test(s)) bail();
-  return s;
-}
-function scalar(raw) {
-  const c3 = raw[0];
-  if (c3 === '"') {
-    if (raw.length < 2 || !raw.endsWith('"') || raw.includes("\\")) bail();
-    const inner = raw.slice(1, -1);
-    return inner.includes('"') ? bail() : inner;
-  }
-  if (c3 === "'") {
-    if (raw.length < 2 || !raw.endsWith("'")) bail();
-    const inner = raw.slice(1, -1);
-    if (inner.replace(/''/g, "").includes("'")) bail();
-    return inner.replace(/''/g, "'");
-  }
-  if (raw === "{}") return {};
-  if (raw === "[]") return [];
-  if (c3 === "{") return flowMap(raw);
-  if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
-  let s = raw;
-  const hash = s.indexOf(" #");
-  if (hash >= 0) s = s.slice(0, hash).trimEnd();
-  if (s.includes(": ") || s.endsWith(":") || s.includes("	")) bail();
-  return plain(s);
-}
-function flowMap(raw) {
-  const close = raw.lastIndexOf("}");
-  const after = raw.slice(close + 1).trim();
-  if (close < 0 || after !== "" && !after.startsWith("#")) bail();
-  const inner = raw.slice(1, close);
-  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
-  const out = {};
-  for (const part of inner.split(",")) {
-    const entry = part.trim();
-    const sep4 = entry.indexOf(":");
-    if (sep4 <= 0 || entry[sep4 + 1] !== " " && sep4 !== entry.length - 1) bail();
-    const k = key(entry.slice(0, sep4).trim());
-    const v = entry.slice(sep4 + 1).trim();
-    if (v === "" || v.includes(" #") || Object.hasOwn(out, k)) bail();
-    out[k] = scalar(v);
-  }
-  return out;
-}
-function key(raw) {
-  if (!KEY_RE2.test(raw)) bail();
-  return typeof plain(raw) === "string" ? raw : bail();
-}
-var SubsetParser = class {
-  constructor(lines) {
-    this.lines = lines;
-  }
-  lines;
-  i = 0;
-  block(indent) {
-    const line = this.lines[this.i];
-    return line.text === "-" || line.text.startsWith("- ") ? this.seq(indent) : this.map(indent);
-  }
-  /** The value after `key:` with nothing on its line. */
-  nested(indent, seqAtSameIndent) {
-    const next = this.lines[this.i];
-    if (!next) return null;
-    if (next.indent > indent) return this.block(next.indent);
-    if (seqAtSameIndent && next.indent === indent && (next.text === "-" || next.text.startsWith("- "))) {
-      return this.seq(indent);
-    }
-    return null;
-  }
-  map(indent) {
-    const out = {};
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i];
-      if (line.indent < indent) break;
-      if (line.indent > indent || line.text === "-" || line.text.startsWith("- ")) bail();
-      let sep4 = line.text.indexOf(": ");
-      if (sep4 < 0 && line.text.endsWith(":")) sep4 = line.text.length - 1;
-      if (sep4 <= 0) bail();
-      const k = key(line.text.slice(0, sep4));
-      if (Object.hasOwn(out, k)) bail();
-      const rest = line.text.slice(sep4 + 1).trim();
-      this.i++;
-      if (rest === "" || rest.startsWith("#")) out[k] = this.nested(indent, true);
-      else {
-        out[k] = scalar(rest);
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) bail();
-      }
-    }
-    return out;
-  }
-  seq(indent) {
-    const out = [];
-    while (this.i < this.lines.length) {
-      const line = this.lines[this.i];
-      if (line.indent < indent) break;
-      if (line.indent > indent || !(line.text === "-" || line.text.startsWith("- "))) {
-        if (line.indent === indent) break;
-        bail();
-      }
-      const after = line.text.slice(1);
-      const rest = after.trimStart();
-      if (rest === "" || rest.startsWith("#")) {
-        this.i++;
-        out.push(this.nested(indent, false));
-        continue;
-      }
-      if (rest === "-" || rest.startsWith("- ")) bail();
-      const col = indent + 1 + (after.length - rest.length);
-      if (/^[^'"]*?: |^[^'"\s]*:$/.test(rest)) {
-        this.lines[this.i] = { indent: col, text: rest };
-        out.push(this.map(col));
-      } else {
-        this.i++;
-        out.push(scalar(rest));
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) bail();
-      }
-    }
-    return out;
-  }
-};
-function tryParseSimpleYaml(text) {
-  const lines = [];
-  let started = false;
-  for (const rawLine of text.split("\n")) {
-    const l = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    const content = l.trimStart();
-    if (content === "" || content.startsWith("#")) continue;
-    const indent = l.length - content.length;
-    if (l.slice(0, indent).includes("	")) return void 0;
-    if (indent === 0 && (content.startsWith("---") || content.startsWith("...") || content.startsWith("%"))) {
-      if (started || content.trimEnd() !== "---") return void 0;
-      started = true;
-      continue;
-    }
-    started = true;
-    lines.push({ indent, text: content.trimEnd() });
-  }
-  if (lines.length === 0) return void 0;
-  try {
-    const p = new SubsetParser(lines);
-    const first = lines[0];
-    if (!first.text.includes(":") && !first.text.startsWith("-")) return void 0;
-    const value = p.block(first.indent);
-    return p.i === lines.length ? { value } : void 0;
-  } catch (e) {
-    if (e instanceof Bail) return void 0;
-    throw e;
-  }
-}
-
-// src/loader/declarations.ts
-function distance(a2, b) {
-  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    let prev = dp[0];
-    dp[0] = i2;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(
-        dp[j] + 1,
-        dp[j - 1] + 1,
-        prev + (a2[i2 - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1)
-      );
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-function kindMessage(kind, inList) {
-  const expected = inList ? "ImageStream (the only kind a list of declarations may hold)" : "ImageStream, ImageStreamList or List";
-  if (kind === void 0) return `missing "kind": expected ${expected}`;
-  const s = typeof kind === "string" ? kind : JSON.stringify(kind);
-  const near = (inList ? ["ImageStream"] : [...DECLARATION_KINDS]).find(
-    (k) => distance(s, k) <= 2 && s !== k
-  );
-  return `unknown kind ${JSON.stringify(s)}: expected ${expected}${near ? ` (did you mean ${near}?)` : ""}`;
-}
-var EXTENSION_HINT = 'put your own data in annotations prefixed "imagestreams.dev/"';
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function parseDeclarations(file, content, opts) {
-  const diagnostics = [];
-  const streams = [];
-  let tags = 0;
-  let text;
-  if (typeof content === "string") text = content;
-  else {
-    const decoded = decodeText(file, content);
-    if ("diagnostic" in decoded) return { streams, diagnostics: [decoded.diagnostic], tags };
-    text = decoded.text;
-  }
-  let parsedSource;
-  const source = () => {
-    parsedSource ??= parseSource(file, text);
-    return parsedSource;
-  };
-  let handles;
-  const json = tryParseJson(text);
-  const fast = json ? firstDuplicateJsonKey(text) < 0 ? json : void 0 : tryParseSimpleYaml(text);
-  if (fast) {
-    handles = [{ value: fast.value, doc: () => source().docs[0]?.doc }];
-  } else {
-    const src = source();
-    diagnostics.push(...src.diagnostics);
-    handles = src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
-  }
-  const validateStream2 = validator("imagestream", "imageStream");
-  const positionIn = (getDoc, path6, key3 = false) => {
-    const doc = getDoc();
-    return doc ? positionAt(source(), doc, path6, key3) : { line: 1, column: 1 };
-  };
-  const report = (doc, path6, code2, message, key3 = false) => {
-    diagnostics.push({ file, ...positionIn(doc, path6, key3), code: code2, message, severity: "error" });
-  };
-  const addStream = (doc, value, base) => {
-    if (!validateStream2(value)) {
-      for (const pr of schemaProblems(validateStream2.errors, base, EXTENSION_HINT))
-        report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      return;
-    }
-    const object = value;
-    const position = (path6, key3 = false) => positionIn(doc, [...base, ...path6], key3);
-    const tagList = object.spec?.tags ?? [];
-    tags += tagList.length;
-    streams.push({
-      file,
-      namespace: object.metadata.namespace || opts.defaultNamespace,
-      name: object.metadata.name,
-      object,
-      position,
-      tagPosition: (tagName2) => {
-        const i2 = tagList.findIndex((t) => t.name === tagName2);
-        const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
-        return { line: p.line, column: p.column };
-      }
-    });
-  };
-  for (const { doc, value } of handles) {
-    if (value === void 0 || value === null) continue;
-    if (!isRecord(value)) {
-      report(
-        doc,
-        [],
-        "UNKNOWN_KIND",
-        `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
-      );
-      continue;
-    }
-    const kind = value.kind;
-    if (kind === "ImageStream") addStream(doc, value, []);
-    else if (kind === "ImageStreamList" || kind === "List") {
-      if (!Array.isArray(value.items)) {
-        report(
-          doc,
-          value.items === void 0 ? [] : ["items"],
-          "SCHEMA",
-          `a ${kind} needs "items": a list of ImageStream objects`
-        );
-        continue;
-      }
-      const listProblems = schemaProblems(
-        validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
-      );
-      for (const pr of listProblems) report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      value.items.forEach((item2, i2) => {
-        if (!isRecord(item2)) {
-          report(doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
-        } else if (item2.kind !== "ImageStream") {
-          report(
-            doc,
-            ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
-            "UNKNOWN_KIND",
-            kindMessage(item2.kind, true)
-          );
-        } else addStream(doc, item2, ["items", i2]);
-      });
-    } else {
-      report(doc, kind === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind, false));
-    }
-  }
-  return { streams, diagnostics, tags };
-}
+init_declarations();
 
 // src/loader/discover.ts
 import { join as join2, relative, sep as sep2 } from "node:path";
@@ -73915,13 +74468,14 @@ function progressReporter(io, minIntervalMs = 100) {
 }
 
 // src/entry/run-job.ts
-init_publish_skip();
+init_skip();
 
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
 import { join as join6, resolve as resolve4 } from "node:path";
 
 // src/consumers/walk.ts
+init_scan();
 var DEFAULT_WALK = {
   skipDirs: [".git", "node_modules", "build", "dist"],
   maxBytes: 1024 * 1024,
@@ -73984,52 +74538,12 @@ init_atomic();
 init_lock_file();
 init_errors();
 init_lock_format();
+init_reference();
 init_reconcile();
 
-// src/consumers/lock-lookup.ts
-init_lock_file();
-init_errors();
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock, tag2, localRegistry) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return `${localRegistry}/${namespace}/${stream.metadata.name}@${current.image}`;
-  }
-  return current.dockerImageReference;
-}
-
-// src/consumers/lock-lookup.ts
-async function readLocks(fs3, where, refs) {
-  const locks = /* @__PURE__ */ new Map();
-  const errors = [];
-  const keys = [...new Set(refs.map((r) => `${r.namespace}/${r.stream}`))].sort();
-  await Promise.all(
-    keys.map(async (key3) => {
-      const [ns, name] = key3.split("/");
-      try {
-        const lock = await readLock(fs3, where.root, where, ns, name);
-        if (lock) locks.set(key3, lock);
-      } catch (e) {
-        if (!(e instanceof ImagestreamsError)) throw e;
-        errors.push({ code: e.code, file: lockPath(where, ns, name), line: 1, message: e.message });
-      }
-    })
-  );
-  return { locks, errors };
-}
-function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry) {
-  return (namespace, stream, tag2) => {
-    const key3 = `${namespace}/${stream}`;
-    const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    return pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
-  };
-}
-
 // src/update-consumers.ts
+init_consumers();
+init_lock_lookup();
 function planConsumers(files, locks, streams, opts) {
   const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
   const plan2 = planConsumerUpdates(
@@ -74052,6 +74566,7 @@ function planConsumers(files, locks, streams, opts) {
 
 // src/entry/importer.ts
 init_errors();
+init_reference();
 
 // src/registry/client.ts
 import { STATUS_CODES } from "node:http";
@@ -74085,6 +74600,7 @@ function createLogger3(write, opts = {}) {
 
 // src/registry/client.ts
 init_errors();
+init_reference();
 
 // src/registry/auth/keychain.ts
 function credentialSecrets(c3) {
@@ -74895,7 +75411,7 @@ function createRegistryClient(options = {}) {
       }
     );
   }
-  async function failure(res, ep, ctx, what2) {
+  async function failure2(res, ep, ctx, what2) {
     const c3 = { ...ctx, url: redactUrl(res.url) };
     const detail = describeBody(res.body, res.headers["content-type"]);
     const suffix = detail ? ` (${detail})` : "";
@@ -74950,7 +75466,7 @@ function createRegistryClient(options = {}) {
   async function getManifest(ep, ref, ctx, reference, expect) {
     const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
     const res = await request3(ep, ref, ctx, "GET", url, MANIFEST_ACCEPT);
-    if (res.status !== 200) throw await failure(res, ep, ctx, `GET manifest ${reference}`);
+    if (res.status !== 200) throw await failure2(res, ep, ctx, `GET manifest ${reference}`);
     const c3 = { ...ctx, url: redactUrl(res.url) };
     const computed = sha256Digest(res.body);
     const header = res.headers["docker-content-digest"];
@@ -75023,7 +75539,7 @@ function createRegistryClient(options = {}) {
         const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
         const head = await request3(ep, ref, ctx, "HEAD", url, MANIFEST_ACCEPT);
         if (head.status !== 200 && head.status !== 405 && head.status !== 501) {
-          throw await failure(head, ep, ctx, `HEAD manifest ${reference}`);
+          throw await failure2(head, ep, ctx, `HEAD manifest ${reference}`);
         }
         const digest = head.headers["docker-content-digest"];
         const mediaType = bareMediaType(head.headers["content-type"]);
@@ -75095,7 +75611,7 @@ function createRegistryClient(options = {}) {
           throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
         const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
         const res = await request3(ep, ref, ctx, "GET", url, "*/*");
-        if (res.status !== 200) throw await failure(res, ep, ctx, `GET config blob ${cfg}`);
+        if (res.status !== 200) throw await failure2(res, ep, ctx, `GET config blob ${cfg}`);
         const computed = sha256Digest(res.body);
         if (computed !== cfg) {
           throw registryError(
@@ -75139,7 +75655,7 @@ function createRegistryClient(options = {}) {
         let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
         for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
           const res = await request3(ep, ref, ctx, "GET", url, "application/json");
-          if (res.status !== 200) throw await failure(res, ep, ctx, "list tags");
+          if (res.status !== 200) throw await failure2(res, ep, ctx, "list tags");
           let body;
           try {
             body = JSON.parse(res.body.toString("utf8"));
@@ -75374,6 +75890,7 @@ function registryOptionsFromConfig(settings, env, logger) {
 
 // src/registry/run-resolver.ts
 init_errors();
+init_reference();
 function runKey(ref) {
   const r = withDefaultTag(ref);
   return r.digest ? `${r.domain}/${r.path}@${r.digest}` : `${r.domain}/${r.path}:${r.tag}`;
@@ -75855,6 +76372,8 @@ var reconcileCommand = {
 };
 
 // src/entry/commands/verify.ts
+init_consumers();
+init_lock_lookup();
 import * as nodeFs5 from "node:fs/promises";
 import { resolve as resolve6 } from "node:path";
 var HELP3 = `Usage: imagestreams verify [options]

@@ -10,12 +10,12 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { readRemoteBranchFiles } from '../git/read-branch.js';
 import { openRepo } from '../git/repo.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
-import { parseLock } from '../loader/lock-file.js';
+import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
 import { groupChanges } from '../publish/groups.js';
-import type { PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
+import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
 import { isoSeconds } from '../reconcile.js';
 import type { CommandIO } from './io.js';
@@ -85,6 +85,7 @@ export async function publishRun(
         : {}),
     })),
   });
+  if (mode === 'pull-request') attachCompose(run, groups);
   if (mode === 'pull-request' && token && !opts.dryRun) {
     await keepBranchTimes(run, groups, {
       token,
@@ -119,6 +120,44 @@ export async function publishRun(
     published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
   }
   return published;
+}
+
+/**
+ * Each group's branch is composed from the base: its streams' locks and declaration files, and the consumer files
+ * that follow them (only the group's values change there). A declaration file holding streams of several groups
+ * goes with the first of those groups by key.
+ */
+function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
+  const project = run.project!;
+  const { config } = project;
+  const groupOf = new Map<string, string>();
+  for (const g of groups) for (const id of g.streams ?? []) groupOf.set(id, g.key);
+  const fileOwner = new Map<string, string>();
+  for (const s of project.streams) {
+    const key = groupOf.get(`${s.namespace}/${s.name}`);
+    if (key === undefined) continue;
+    const owner = fileOwner.get(s.file);
+    if (owner === undefined || key < owner) fileOwner.set(s.file, key);
+  }
+  const following = run.consumers?.following ?? [];
+  for (const g of groups) {
+    const ids = new Set(g.streams ?? []);
+    const streams = project.streams.filter((s) => ids.has(`${s.namespace}/${s.name}`));
+    g.compose = {
+      streams: streams.map((s) => ({
+        namespace: s.namespace,
+        stream: s.name,
+        lockFile: lockPath(config, s.namespace, s.name),
+        declarationFile: s.file,
+      })),
+      declarationFiles: [...new Set(streams.map((s) => s.file))].filter((f) => fileOwner.get(f) === g.key),
+      consumerFiles: [
+        ...new Set(following.filter((c) => ids.has(c.follows.replace(/:[^:/]*$/, ''))).map((c) => c.file)),
+      ],
+      defaultNamespace: config.namespace,
+      ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
+    };
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // Commit messages (and PR titles) rendered from the structured changes of a run; pure.
 
+import type { DeclarationNote } from './branch-diff.js';
 import type { ConsumerChange, StreamChange, TagChange } from './changes.js';
 import { shortDigest } from './pr-body.js';
 
@@ -14,15 +15,32 @@ export interface CommitMessageOptions {
   template?: string;
   /** Group key written in the trailer (omitted: no trailer). */
   group?: string;
+  /** Declaration edits the commit carries. */
+  notes?: DeclarationNote[];
 }
 
 /** One-line summary, also the PR title: "Bump ns/python:3.12 to sha256:…" or "Bump 3 tags in 2 image streams". */
-export function renderSubject(changes: StreamChange[]): string {
+export function renderSubject(
+  changes: StreamChange[],
+  notes: DeclarationNote[] = [],
+  consumers: ConsumerChange[] = [],
+): string {
   const tags = bumped(changes);
   const streams = new Set(tags.map((t) => `${t.namespace}/${t.stream}`));
-  if (tags.length === 0) return 'Update image stream locks';
+  if (tags.length === 0) {
+    if (notes.length === 1) return `Change ${notes[0]!.tag} (${notes[0]!.kind})`;
+    if (notes.length > 1) return `Change ${notes.length} image stream tag declarations`;
+    if (consumers.length > 0)
+      return `Pin ${consumers.length === 1 ? '1 consumer' : `${consumers.length} consumers`} to the locked images`;
+    return 'Record image stream import results';
+  }
   if (tags.length === 1) {
     const t = tags[0]!;
+    const promoted = notes.find(
+      (n) => n.kind === 'promoted' && n.tag === `${t.namespace}/${t.stream}:${t.tag}`,
+    );
+    if (promoted?.kind === 'promoted')
+      return `Promote ${promoted.source} to ${promoted.tag} at ${shortDigest(t.to?.image)}`;
     const verb = t.kind === 'new' ? 'Lock' : t.kind === 'rollback' ? 'Roll back' : 'Bump';
     return `${verb} ${t.namespace}/${t.stream}:${t.tag} to ${shortDigest(t.to?.image)}`;
   }
@@ -51,6 +69,19 @@ export function renderCommitMessage(
         );
     }
   }
+  for (const n of opts.notes ?? []) {
+    const what =
+      n.kind === 'promoted'
+        ? `promoted from ${n.source}`
+        : n.kind === 'repointed'
+          ? `re-pointed to ${n.now}`
+          : n.kind === 'added'
+            ? `added, from ${n.now}`
+            : n.kind === 'removed'
+              ? 'removed'
+              : `rolled back to ${shortDigest(n.to)}`;
+    lines.push(`- ${n.tag}: ${what}`);
+  }
   const files = [...new Set(consumers.map((c) => c.file))].sort();
   if (files.length > 0) {
     lines.push('', 'Consumers updated:');
@@ -58,7 +89,7 @@ export function renderCommitMessage(
   }
   const streams = [...new Set(changes.map((s) => `${s.namespace}/${s.stream}`))].sort();
   const values: Record<string, string> = {
-    subject: renderSubject(changes),
+    subject: renderSubject(changes, opts.notes, consumers),
     body: lines.join('\n'),
     group: opts.group ?? '',
     streams: streams.join(', '),

@@ -2,6 +2,7 @@
 // Values that come from registries (labels, references) are escaped: they are untrusted text.
 
 import type { PlatformImage } from '../model/lock.js';
+import type { DeclarationNote } from './branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
@@ -12,6 +13,8 @@ export interface PullRequestBodyOptions {
   marker?: string;
   /** Command shown for rollbacks (default `imagestreams`). */
   command?: string;
+  /** Declaration edits the branch carries (rollbacks, promotions, re-pointed tags). */
+  notes?: DeclarationNote[];
 }
 
 /** `sha256:` and the first 12 hex digits; `(none)` when absent. */
@@ -46,12 +49,13 @@ export function renderPullRequestBody(
   if (opts.marker) out.push(opts.marker, '');
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
-  out.push(
-    `This pull request updates the lock of ${plural(moving.length, 'image stream tag')} because the upstream ` +
-      'image changed. Until it is merged, every consumer keeps the digest it is pinned to now; merging it is ' +
-      'what lets builds and deployments pick up the new image.',
-    '',
-  );
+  const notes = opts.notes ?? [];
+  out.push(`${intro(moving, consumers, notes)} ${GATE}`, '');
+  if (notes.length > 0) {
+    out.push('### Declaration changes', '');
+    for (const n of notes) out.push(`- ${noteLine(n, cmd)}`);
+    out.push('');
+  }
 
   const warnings: string[] = [];
   for (const t of tags) {
@@ -125,6 +129,52 @@ export function renderPullRequestBody(
     body = `${body.slice(0, MAX_BODY_LENGTH)}\n\n…(truncated: the full list is in the commit message)\n`;
   }
   return body;
+}
+
+const GATE =
+  'Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds ' +
+  'and deployments pick up the new image.';
+
+/** The first sentence: what the branch does, from its diff. */
+function intro(moving: TagChange[], consumers: ConsumerChange[], notes: DeclarationNote[]): string {
+  if (
+    moving.length > 0 &&
+    notes.length === 0 &&
+    moving.every((t) => t.kind === 'moved' || t.kind === 'new')
+  ) {
+    return `This pull request updates the lock of ${plural(moving.length, 'image stream tag')} because the upstream image changed.`;
+  }
+  if (moving.length > 0) {
+    const what = moving.some((t) => t.kind === 'rollback') ? 'rolls back or moves' : 'moves';
+    return `This pull request ${what} ${plural(moving.length, 'image stream tag')} as its declaration changes say.`;
+  }
+  if (notes.length > 0)
+    return `This pull request changes ${plural(notes.length, 'image stream tag declaration')}.`;
+  if (consumers.length > 0) {
+    return `This pull request brings ${plural(consumers.length, 'consumer')} to the digest the lock already records.`;
+  }
+  return 'This pull request records import results in the lock; no image changes.';
+}
+
+/** One declaration edit as a reviewer reads it. */
+function noteLine(n: DeclarationNote, cmd: string): string {
+  switch (n.kind) {
+    case 'rolled-back':
+      return (
+        `\`${esc(n.tag)}\` rolled back from ${code(shortDigest(n.from))} to ${code(shortDigest(n.to))}; ` +
+        (n.followAgain
+          ? `to follow upstream again: \`${esc(`${cmd} ${n.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).`
+          : 'point it at its upstream again with `' + cmd + ' tag` to follow upstream.')
+      );
+    case 'promoted':
+      return `promoted \`${esc(n.source)}\` → \`${esc(n.tag)}\` at ${code(n.digest ? esc(n.digest) : '(not imported yet)')}.`;
+    case 'repointed':
+      return `\`${esc(n.tag)}\` re-pointed from \`${esc(n.was)}\` to \`${esc(n.now)}\`.`;
+    case 'added':
+      return `\`${esc(n.tag)}\` added, from \`${esc(n.now)}\`.`;
+    case 'removed':
+      return `\`${esc(n.tag)}\` removed (was \`${esc(n.was)}\`).`;
+  }
 }
 
 function tagDetails(t: TagChange, cmd: string): string[] {

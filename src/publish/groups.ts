@@ -35,7 +35,7 @@ export interface GroupChangesOptions {
 
 /** Groups sorted by key; every known stream belongs to exactly one (the first matching rule, else its own). */
 export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
-  const out = new Map<string, PublishGroup & { streams: Set<string> }>();
+  const out = new Map<string, Omit<PublishGroup, 'streams'> & { streams: Set<string> }>();
   const changeOf = new Map(opts.changes.map((c) => [`${c.namespace}/${c.stream}`, c]));
   const all = new Map<string, KnownStream>();
   for (const s of opts.streams) all.set(`${s.namespace}/${s.stream}`, s);
@@ -77,7 +77,11 @@ export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
   for (const c of opts.consumerFiles ?? []) groupOf(c.follows)?.files.push(c.file);
   return [...out.values()]
     .sort((a, b) => a.key.localeCompare(b.key))
-    .map(({ streams: _s, ...g }) => ({ ...g, files: [...new Set(g.files)].sort() }));
+    .map(({ streams, ...g }) => ({
+      ...g,
+      streams: [...streams].sort(),
+      files: [...new Set(g.files)].sort(),
+    }));
 }
 
 /** A valid, stable git branch name under `prefix` (git check-ref-format rules, conservatively). */

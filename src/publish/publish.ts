@@ -4,7 +4,15 @@
 
 import git, { type HttpClient, type ReadCommitResult } from 'isomorphic-git';
 import type { Logger } from '../entry/logger.js';
-import { buildTree, commitFiles, type GitIdentity, identity, readWorkFiles, treeOf } from '../git/commit.js';
+import {
+  buildTree,
+  commitFiles,
+  type FileContent,
+  type GitIdentity,
+  identity,
+  readWorkFiles,
+  treeOf,
+} from '../git/commit.js';
 import { pushRef } from '../git/push.js';
 import { redact } from '../git/redact.js';
 import { fetchBranch, listRemoteBranches, type RemoteAccess, writeRemoteHead } from '../git/remote.js';
@@ -13,13 +21,16 @@ import type { GitHubClient } from '../github/client.js';
 import {
   closePullRequest,
   commentOnPullRequest,
+  findPullRequest,
   type PullsContext,
   upsertPullRequest,
 } from '../github/pulls.js';
 import { ImagestreamsError } from '../model/errors.js';
+import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
 import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../plan/commit-message.js';
 import { renderPullRequestBody } from '../plan/pr-body.js';
+import { type ComposeInput, composeGroup, composePaths } from './compose.js';
 import { publishSkipReason } from './skip.js';
 
 /** How changes leave the working tree. */
@@ -46,9 +57,25 @@ export interface PublishGroup {
    * as written in the work tree. Pass groups with no changes too: that is how a revert closes its PR.
    */
   files: string[];
+  /** The group's streams as `namespace/name`. */
+  streams?: string[];
   changes: StreamChange[];
   consumers: ConsumerChange[];
   pr?: PullRequestExtras;
+  /**
+   * Pull-request mode: compose the branch from the base instead of copying `files` from the work tree (the
+   * group's locks and declaration edits, and in consumer files only the values following the group's streams);
+   * title, body and commit message then describe that diff, not the run.
+   */
+  compose?: Omit<ComposeInput, 'base' | 'work'>;
+}
+
+/** What a group's branch carries on top of the base, and what it means. */
+interface GroupContent {
+  files: Map<string, FileContent>;
+  changes: StreamChange[];
+  consumers: ConsumerChange[];
+  notes: DeclarationNote[];
 }
 
 export interface PublishOptions {
@@ -288,11 +315,11 @@ async function publishPullRequests(
   for (const g of opts.groups) {
     const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
     const max = opts.maxAttempts ?? 3;
-    const contents = await readWorkFiles(repo, g.files);
     let result: GroupResult | undefined;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await publishGroup(opts, repo, access, pulls, g, target, state, contents, attempt);
+        const content = await groupContent(repo, g, state.baseTip);
+        result = await publishGroup(opts, repo, access, pulls, g, target, state, content, attempt);
       } catch (e) {
         if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
           opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
@@ -323,7 +350,7 @@ async function publishGroup(
   g: PublishGroup,
   target: { owner: string; repo: string; head: string; base: string },
   state: { remote: { branches: Map<string, string> }; baseTip: string; baseTree: string },
-  contents: Awaited<ReturnType<typeof readWorkFiles>>,
+  content: GroupContent,
   attempt: number,
 ): Promise<GroupResult> {
   const branchTip = state.remote.branches.get(g.branch) ?? null;
@@ -331,7 +358,7 @@ async function publishGroup(
     fs: repo.fs,
     gitdir: repo.gitdir,
     base: state.baseTree,
-    files: contents,
+    files: content.files,
     repo,
   });
 
@@ -387,12 +414,30 @@ async function publishGroup(
     };
   }
 
+  if (tree === branchTree && g.compose) {
+    // The branch already holds exactly this content: its open PR already describes it. No write at all.
+    const open = await findPullRequest(pulls, target);
+    if (open) {
+      return {
+        key: g.key,
+        branch: g.branch,
+        status: 'unchanged',
+        ...(branchTip ? { commit: branchTip } : {}),
+        pullRequest: { number: open.number, url: open.html_url },
+        pushed: false,
+        uploadedBytes: 0,
+        attempts: attempt,
+      };
+    }
+  }
+
   let commit = branchTip ?? undefined;
   let pushed = false;
   let uploadedBytes = 0;
   if (tree !== branchTree) {
-    const message = renderCommitMessage(g.changes, g.consumers, {
+    const message = renderCommitMessage(content.changes, content.consumers, {
       group: g.key,
+      notes: content.notes,
       ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
     });
     commit = await git.writeCommit({
@@ -417,8 +462,11 @@ async function publishGroup(
   const extras = { ...opts.pr, ...g.pr };
   const pr = await upsertPullRequest(pulls, {
     ...target,
-    title: renderSubject(g.changes),
-    body: renderPullRequestBody(g.changes, g.consumers, { marker: `<!-- imagestreams:group=${g.key} -->` }),
+    title: renderSubject(content.changes, content.notes, content.consumers),
+    body: renderPullRequestBody(content.changes, content.consumers, {
+      marker: `<!-- imagestreams:group=${g.key} -->`,
+      notes: content.notes,
+    }),
     ...(extras.labels ? { labels: extras.labels } : {}),
     ...(extras.reviewers ? { reviewers: extras.reviewers } : {}),
     ...(extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {}),
@@ -449,6 +497,50 @@ function foreignAuthor(c: ReadCommitResult, opts: PublishOptions, key: string): 
     c.commit.parent.length === 1 &&
     hasGroupTrailer(c.commit.message, key);
   return ok ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
+}
+
+/**
+ * The group's branch content on top of `baseTip`: composed from the base (see compose.ts) when the group says
+ * how, else its files as the work tree has them.
+ */
+async function groupContent(repo: GitRepo, g: PublishGroup, baseTip: string): Promise<GroupContent> {
+  if (!g.compose) {
+    return {
+      files: await readWorkFiles(repo, g.files),
+      changes: g.changes,
+      consumers: g.consumers,
+      notes: [],
+    };
+  }
+  const paths = composePaths(g.compose);
+  const base = new Map<string, string | undefined>();
+  const work = new Map<string, string | undefined>();
+  const own = new Set([
+    ...g.compose.streams.flatMap((s) => [s.lockFile, s.declarationFile ?? '']),
+    ...g.compose.declarationFiles,
+  ]);
+  const worked = await readWorkFiles(
+    repo,
+    paths.filter((p) => own.has(p)),
+  );
+  for (const path of paths) {
+    base.set(path, await readBlobText(repo, baseTip, path));
+    const w = worked.get(path);
+    if (w) work.set(path, Buffer.from(w).toString('utf8'));
+  }
+  const composed = composeGroup({ ...g.compose, base, work });
+  const files = new Map<string, FileContent>();
+  for (const [path, text] of composed.files) files.set(path, Buffer.from(text, 'utf8'));
+  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+}
+
+async function readBlobText(repo: GitRepo, commit: string, filepath: string): Promise<string | undefined> {
+  try {
+    const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function hasCommit(repo: GitRepo, oid: string): Promise<boolean> {

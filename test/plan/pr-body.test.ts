@@ -99,6 +99,6 @@ describe('commit messages', () => {
     expect(renderCommitMessage(one, [], { template: 'chore(images): {{subject}} [{{streams}}]' })).toBe(
       'chore(images): Bump default/python:3.12 to sha256:bbbbbbbbbbbb [default/python]\n',
     );
-    expect(renderSubject([])).toBe('Update image stream locks');
+    expect(renderSubject([])).toBe('Record image stream import results');
   });
 });

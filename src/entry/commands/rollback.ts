@@ -7,6 +7,7 @@ import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { TagHistoryItem } from '../../model/lock.js';
+import { ROLLED_BACK_FROM } from '../../plan/branch-diff.js';
 import { findInHistory } from '../../policy/history.js';
 import { parseStreamTag } from '../../policy/oc-tag.js';
 import type { Command } from '../command.js';
@@ -17,7 +18,7 @@ import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics }
 import { printRun } from './reconcile.js';
 
 /** Annotation keeping the `from` a rolled-back tag had, so `imagestreams tag` can restore it. */
-export const ROLLED_BACK_FROM = 'imagestreams.dev/rolled-back-from';
+export { ROLLED_BACK_FROM };
 
 const HELP = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
 
