@@ -8,6 +8,7 @@ import http from 'isomorphic-git/http/node';
 import type { Config } from '../config/config.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { readRemoteBranchFiles } from '../git/read-branch.js';
+import { listRemoteBranches } from '../git/remote.js';
 import { openRepo } from '../git/repo.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
@@ -179,15 +180,16 @@ async function keepBranchTimes(
   }
   const url = o.url ?? repo.remoteUrl;
   if (!url) return;
+  const access = { url, http: o.http, token: o.token };
+  let listed: ReadonlyMap<string, string> | undefined;
   for (const g of groups) {
     const files = g.files.filter((f) => changed.has(f));
     if (files.length === 0) continue;
-    const proposed = await readRemoteBranchFiles(
-      repo,
-      { url, http: o.http, token: o.token },
-      g.branch,
-      files,
-    ).catch(() => null);
+    listed ??= await listRemoteBranches(access)
+      .then((r) => r.branches)
+      .catch(() => new Map<string, string>());
+    if (!listed.has(g.branch)) continue;
+    const proposed = await readRemoteBranchFiles(repo, access, g.branch, files, listed).catch(() => null);
     if (!proposed) continue;
     for (const f of files) {
       const text = proposed.get(f);

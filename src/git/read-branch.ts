@@ -7,15 +7,17 @@ import type { GitRepo } from './repo.js';
 
 /**
  * Contents of `paths` on remote branch `branch` (undefined for a path the branch lacks); null when the branch
- * does not exist. Costs one ref listing and, when the tip is not local yet, one shallow fetch.
+ * does not exist. Costs one ref listing (none when `listed` is given) and, when the tip is not local yet, one shallow fetch.
  */
 export async function readRemoteBranchFiles(
   repo: GitRepo,
   access: RemoteAccess,
   branch: string,
   paths: string[],
+  /** The remote's branches when the caller listed them already (one listing for many branches). */
+  listed?: ReadonlyMap<string, string>,
 ): Promise<Map<string, string | undefined> | null> {
-  const { branches } = await listRemoteBranches(access);
+  const branches = listed ?? (await listRemoteBranches(access)).branches;
   const tip = branches.get(branch);
   if (!tip) return null;
   try {

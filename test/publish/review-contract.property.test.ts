@@ -1,0 +1,328 @@
+// The review contract, as a generated property over real parts: a real Distribution registry, real git repositories
+// served by git http-backend, and the OpenAPI-validated GitHub fake. Each case declares 1–6 streams across two
+// namespaces (followers within and across streams and namespaces, sometimes a config group), consumer files shared
+// between streams, random upstream moves; then merges any subset of the open PRs in any order, with a reconcile
+// (a fresh checkout, as the scheduled Action makes) between merges. After every merge:
+//   - `verify` passes on the default branch (every consumer is at its lock);
+//   - no open PR carries a lock or a consumer value of a stream outside its group, and none has an empty diff;
+// and when every PR was merged, the default branch equals what one commit-mode run would have produced.
+// Reruns with nothing new (fresh checkout or reused work tree) push nothing and write nothing to the API.
+// A failure prints fast-check's seed and path; replay with IMAGESTREAMS_PROPERTY_SEED / _PATH.
+
+import * as fs from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import igit from 'isomorphic-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { findInFile } from '../../src/consumers/index.js';
+import { main } from '../../src/entry/cli.js';
+import { runJob } from '../../src/entry/run-job.js';
+import { createGitHub } from '../../src/github/client.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+
+const TOKEN = 'ghs_propertysecret_0123456789abcdef';
+const RUNS = Number(process.env.IMAGESTREAMS_PROPERTY_RUNS ?? 200);
+const NAMESPACES = ['default', 'prod'] as const;
+
+let reg: RunningRegistry;
+let server: GitServer;
+let work: string;
+let caseNo = 0;
+
+beforeAll(async () => {
+  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
+  work = await mkdtemp(join(tmpdir(), 'imagestreams-contract-'));
+});
+afterAll(async () => {
+  await Promise.all([reg?.stop(), server?.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+/** A generated repository and what happens to it. */
+interface Case {
+  streams: { ns: number; tags: { follow: number | null }[] }[];
+  /** Per consumer file: global tag indices (mod the number of tags) that its lines follow. */
+  files: number[][];
+  /** Per tag: whether its upstream moves (docker tags only). */
+  moves: boolean[];
+  /** 0: no config group; n: the first n streams form one group. */
+  group: number;
+  merges: number[];
+  mergeAll: boolean;
+  rerun: 'fresh' | 'reused' | 'none';
+}
+
+const caseArb: fc.Arbitrary<Case> = fc.record({
+  streams: fc.array(
+    fc.record({
+      ns: fc.nat({ max: 1 }),
+      tags: fc.array(fc.record({ follow: fc.option(fc.nat({ max: 11 }), { freq: 2 }) }), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  ),
+  files: fc.array(fc.array(fc.nat({ max: 11 }), { minLength: 1, maxLength: 4 }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
+  moves: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+  group: fc.nat({ max: 3 }),
+  merges: fc.array(fc.nat({ max: 20 }), { minLength: 6, maxLength: 12 }),
+  mergeAll: fc.boolean(),
+  rerun: fc.constantFrom('fresh' as const, 'reused' as const, 'none' as const),
+});
+
+interface Tag {
+  ns: string;
+  stream: string;
+  tag: string;
+  /** The global index of the tag followed; undefined for a DockerImage tag. */
+  follows?: number;
+  repo: string;
+}
+
+/** The files of a case, and its tags (global order). */
+function materialise(c: Case, id: string) {
+  const tags: Tag[] = [];
+  const files: Record<string, string> = {};
+  c.streams.forEach((s, i) => {
+    const ns = NAMESPACES[s.ns]!;
+    const stream = `s${i}`;
+    const lines = [
+      'apiVersion: image.openshift.io/v1',
+      'kind: ImageStream',
+      `metadata: {name: ${stream}, namespace: ${ns}}`,
+      'spec:',
+      '  tags:',
+    ];
+    s.tags.forEach((t, j) => {
+      const name = `t${j}`;
+      const target = t.follow !== null && tags.length > 0 ? t.follow % tags.length : undefined;
+      const entry: Tag = { ns, stream, tag: name, repo: `${id}/${stream}-${name}` };
+      lines.push(`    - name: ${name}`);
+      if (target !== undefined) {
+        const to = tags[target]!;
+        entry.follows = target;
+        const ref = to.stream === stream ? to.tag : `${to.stream}:${to.tag}`;
+        const nsPart = to.ns !== ns ? `, namespace: ${to.ns}` : '';
+        lines.push(`      from: {kind: ImageStreamTag, name: "${ref}"${nsPart}}`);
+      } else {
+        lines.push(`      from: {kind: DockerImage, name: "${reg.host}/${entry.repo}:v"}`);
+        lines.push('      importPolicy: {scheduled: true}');
+      }
+      tags.push(entry);
+    });
+    files[`imagestreams/${stream}.yaml`] = `${lines.join('\n')}\n`;
+  });
+  c.files.forEach((picks, k) => {
+    const out = ['services:'];
+    picks.forEach((p, n) => {
+      const t = tags[p % tags.length]!;
+      out.push(
+        `  svc${n}:`,
+        `    image: example.invalid/placeholder:0 # imagestream: ${t.ns}/${t.stream}:${t.tag}`,
+      );
+    });
+    files[`deploy/compose-${k}.yaml`] = `${out.join('\n')}\n`;
+  });
+  const config = ['publish:', '  mode: pull-request'];
+  if (c.group > 0) {
+    const members = c.streams.slice(0, c.group).map((s, i) => `${NAMESPACES[s.ns]}/s${i}`);
+    config.push('  groups:', `    - name: bases`, `      streams: [${members.join(', ')}]`);
+  }
+  files['.imagestreams.yaml'] = `${config.join('\n')}\n`;
+  return { files, tags };
+}
+
+/** Which group a stream (`ns/name`) belongs to: `bases` or its own id. */
+function groupOf(c: Case, id: string): string {
+  const members = new Set(c.streams.slice(0, c.group).map((s, i) => `${NAMESPACES[s.ns]}/s${i}`));
+  return members.has(id) ? 'bases' : id;
+}
+
+/** Lock and consumer files of a ref of the bare repository, read in-process (no git process per file). */
+async function filesAt(bare: string, ref: string): Promise<Map<string, string>> {
+  const oid = await igit.resolveRef({ fs, gitdir: bare, ref });
+  const out = new Map<string, string>();
+  const walk = async (tree: string, prefix: string): Promise<void> => {
+    const { tree: entries } = await igit.readTree({ fs, gitdir: bare, oid: tree });
+    for (const e of entries) {
+      const path = `${prefix}${e.path}`;
+      if (e.type === 'tree') {
+        if (path === 'imagestreams.lock' || path.startsWith('imagestreams.lock/') || path === 'deploy')
+          await walk(e.oid, `${path}/`);
+      } else if (path.startsWith('imagestreams.lock/') || path.startsWith('deploy/')) {
+        const { blob } = await igit.readBlob({ fs, gitdir: bare, oid: e.oid });
+        out.set(path, Buffer.from(blob).toString('utf8'));
+      }
+    }
+  };
+  const { commit } = await igit.readCommit({ fs, gitdir: bare, oid });
+  await walk(commit.tree, '');
+  return out;
+}
+
+/**
+ * A fresh checkout of main, as a scheduled job starts from, made in-process: the bare repository's objects copied
+ * under `.git` (no git process, no HTTP round trip), main checked out, origin set to the HTTP URL that every
+ * listing, fetch and push of the run goes to. The PR branches are not local, as after actions/checkout.
+ */
+async function checkout(repo: HostedRepo, suffix: string): Promise<string> {
+  const dir = join(work, `${repo.name}${suffix}`);
+  const gitdir = join(dir, '.git');
+  await fs.promises.cp(repo.bare, gitdir, { recursive: true });
+  await fs.promises.rm(join(gitdir, 'refs', 'heads', 'imagestreams'), { recursive: true, force: true });
+  await igit.setConfig({ fs, dir, path: 'core.bare', value: false });
+  await igit.addRemote({ fs, dir, remote: 'origin', url: repo.url, force: true });
+  const tip = await igit.resolveRef({ fs, dir, ref: 'refs/heads/main' });
+  await igit.writeRef({ fs, dir, ref: 'refs/remotes/origin/main', value: tip, force: true });
+  await igit.checkout({ fs, dir, ref: 'main', force: true });
+  return dir;
+}
+
+async function revParse(bare: string, ref: string): Promise<string> {
+  return igit.resolveRef({ fs, gitdir: bare, ref });
+}
+
+describe('the review contract (generated)', () => {
+  it(`holds for ${RUNS} generated repositories, upstream moves and merge orders`, async () => {
+    const octokitFor = (url: string) =>
+      createGitHub({ token: TOKEN, baseUrl: url, retries: 0, throttle: false });
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        const id = `c${++caseNo}`;
+        const { files, tags } = materialise(c, id);
+        const dockerTags = tags.map((t, i) => ({ t, i })).filter(({ t }) => t.follows === undefined);
+        await Promise.all(
+          dockerTags.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-0` }))),
+        );
+        const repo = await hostedRepo(server, work, id, files, TOKEN);
+        const octokit = octokitFor(repo.api.url);
+        let runs = 0;
+        const job = async (now: string, publishMode: 'commit' | 'pull-request' | 'none', dir?: string) => {
+          const cwd = dir ?? (await checkout(repo, `-r${++runs}`));
+          const io = captureIO(cwd, { now });
+          const r = await runJob(io, { token: TOKEN, repository: `acme/${id}`, octokit, publishMode });
+          expect(r.run.status, JSON.stringify(r.run.diagnostics)).toBe('ok');
+          for (const g of r.publish?.groups ?? []) expect(g.status, JSON.stringify(g)).not.toBe('failed');
+          return { r, cwd };
+        };
+        const verifyMain = async () => {
+          // The default branch as a checkout has it (declarations, config, locks, consumers).
+          const cwd = await checkout(repo, `-v${++runs}`);
+          const io = captureIO(cwd);
+          const code = await main(['verify'], io);
+          expect(code, io.out() + io.err()).toBe(0);
+          await rm(cwd, { recursive: true, force: true });
+        };
+        try {
+          // The base: one commit-mode run locks everything and pins every consumer.
+          const baseRun = await job('2026-01-01T00:00:00Z', 'commit');
+          await verifyMain();
+
+          // Upstream moves (at least one when there is a registry tag).
+          const moving = dockerTags.filter(({ i }) => c.moves[i]);
+          if (moving.length === 0 && dockerTags.length > 0) moving.push(dockerTags[0]!);
+          await Promise.all(
+            moving.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-1` }))),
+          );
+          const T1 = '2026-01-02T00:00:00Z';
+          // What one commit-mode run would make of it (not pushed).
+          const reference = await job(T1, 'none', baseRun.cwd);
+          const expected = new Map<string, string>();
+          for (const f of Object.keys(files).filter((f) => f.startsWith('deploy/')))
+            expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
+          for (const t of tags) {
+            const f = `imagestreams.lock/${t.ns}/${t.stream}.json`;
+            expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
+          }
+
+          const first = await job(T1, 'pull-request');
+          await checkOpenPulls();
+
+          if (c.rerun !== 'none') {
+            const writes = repo.api.writes().length;
+            const heads = await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)']);
+            await job('2026-01-02T06:00:00Z', 'pull-request', c.rerun === 'reused' ? first.cwd : undefined);
+            expect(repo.api.writes().length).toBe(writes);
+            expect(await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)'])).toBe(heads);
+          }
+
+          let day = 3;
+          for (const pick of c.merges) {
+            const open = repo.api.pulls.filter((p) => p.state === 'open');
+            if (open.length === 0) break;
+            if (!c.mergeAll && pick % 3 === 0) break;
+            const pr = open[pick % open.length]!;
+            // A PR was rebuilt on the current base by the last reconcile: merging fast-forwards main.
+            const tip = await revParse(repo.bare, pr.head);
+            const main0 = await revParse(repo.bare, 'main');
+            const { commit } = await igit.readCommit({ fs, gitdir: repo.bare, oid: tip });
+            expect(commit.parent).toEqual([main0]);
+            await igit.writeRef({ fs, gitdir: repo.bare, ref: 'refs/heads/main', value: tip, force: true });
+            pr.state = 'closed';
+            await verifyMain();
+            await job(`2026-01-${String(day++).padStart(2, '0')}T00:00:00Z`, 'pull-request');
+            await checkOpenPulls();
+          }
+          if (repo.api.pulls.every((p) => p.state === 'closed')) {
+            // Everything merged: the default branch is what one commit-mode run would have produced.
+            const got = await filesAt(repo.bare, 'main');
+            for (const [f, text] of expected) expect(got.get(f), f).toBe(text);
+          }
+          expect(repo.api.violations).toEqual([]);
+        } finally {
+          await repo.api.close();
+        }
+
+        /** Every open PR: a non-empty diff, only its group's locks, only its group's consumer values. */
+        async function checkOpenPulls(): Promise<void> {
+          const base = await filesAt(repo.bare, 'main');
+          for (const pr of repo.api.pulls.filter((p) => p.state === 'open')) {
+            const key = /<!-- imagestreams:group=([^ ]+) -->/.exec(pr.body ?? '')?.[1];
+            expect(key, pr.body ?? '').toBeDefined();
+            expect(pr.body).not.toMatch(/\b0 image stream tags\b/);
+            const branch = await filesAt(repo.bare, pr.head);
+            let differs = false;
+            for (const [f, text] of branch) {
+              if (base.get(f) === text) continue;
+              differs = true;
+              if (f.startsWith('imagestreams.lock/')) {
+                const [, ns, name] = /^imagestreams\.lock\/([^/]+)\/(.+)\.json$/.exec(f)!;
+                expect(groupOf(c, `${ns}/${name}`), `${pr.head} carries ${f}`).toBe(key);
+                continue;
+              }
+              const ours = findInFile({ path: f, text }, { defaultNamespace: 'default' }).consumers;
+              const theirs = findInFile(
+                { path: f, text: base.get(f) ?? '' },
+                { defaultNamespace: 'default' },
+              ).consumers;
+              expect(ours.length).toBe(theirs.length);
+              ours.forEach((o, n) => {
+                const owner = groupOf(c, `${o.follows.namespace}/${o.follows.stream}`);
+                if (owner !== key)
+                  expect(o.current, `${pr.head} moved ${f}:${o.line} of ${owner}`).toBe(theirs[n]!.current);
+              });
+            }
+            expect(differs, `${pr.head} has an empty diff`).toBe(true);
+          }
+        }
+      }),
+      {
+        numRuns: RUNS,
+        ...(process.env.IMAGESTREAMS_PROPERTY_SEED
+          ? { seed: Number(process.env.IMAGESTREAMS_PROPERTY_SEED) }
+          : {}),
+        ...(process.env.IMAGESTREAMS_PROPERTY_PATH ? { path: process.env.IMAGESTREAMS_PROPERTY_PATH } : {}),
+        endOnFailure: true,
+      },
+    );
+  }, 900_000);
+});
