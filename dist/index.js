@@ -64342,8 +64342,8 @@ var init_remote = __esm({
 });
 
 // src/git/read-branch.ts
-async function readRemoteBranchFiles(repo, access2, branch, paths) {
-  const { branches } = await listRemoteBranches(access2);
+async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
+  const branches = listed ?? (await listRemoteBranches(access2)).branches;
   const tip = branches.get(branch);
   if (!tip) return null;
   try {
@@ -65524,7 +65524,7 @@ async function publishRun(io, run, opts, ctx) {
     });
     github = { octokit, owner, repo };
   }
-  const groups2 = groupChanges({
+  let groups2 = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -65545,6 +65545,13 @@ async function publishRun(io, run, opts, ctx) {
       } : {}
     }))
   });
+  if (opts.only && opts.only.size > 0) {
+    const settled = withFollowers(
+      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object })),
+      opts.only
+    );
+    groups2 = groups2.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
+  }
   if (mode === "pull-request") attachCompose(run, groups2);
   if (mode === "pull-request" && token && !opts.dryRun) {
     await keepBranchTimes(run, groups2, {
@@ -65609,6 +65616,7 @@ function attachCompose(run, groups2) {
         ...new Set(following.filter((c3) => ids.has(c3.follows.replace(/:[^:/]*$/, ""))).map((c3) => c3.file))
       ],
       defaultNamespace: config.namespace,
+      allLocks: run.result.locks,
       ...config.localRegistry ? { localRegistry: config.localRegistry } : {}
     };
   }
@@ -65624,15 +65632,14 @@ async function keepBranchTimes(run, groups2, o2) {
   }
   const url = o2.url ?? repo.remoteUrl;
   if (!url) return;
+  const access2 = { url, http: o2.http, token: o2.token };
+  let listed;
   for (const g of groups2) {
     const files = g.files.filter((f) => changed.has(f));
     if (files.length === 0) continue;
-    const proposed = await readRemoteBranchFiles(
-      repo,
-      { url, http: o2.http, token: o2.token },
-      g.branch,
-      files
-    ).catch(() => null);
+    listed ??= await listRemoteBranches(access2).then((r) => r.branches).catch(() => /* @__PURE__ */ new Map());
+    if (!listed.has(g.branch)) continue;
+    const proposed = await readRemoteBranchFiles(repo, access2, g.branch, files, listed).catch(() => null);
     if (!proposed) continue;
     for (const f of files) {
       const text = proposed.get(f);
@@ -65659,11 +65666,13 @@ var init_publish_run = __esm({
     init_node();
     init_atomic();
     init_read_branch();
+    init_remote();
     init_repo();
     init_client();
     init_lock_file();
     init_errors();
     init_lock_format();
+    init_next_locks();
     init_stable_times();
     init_groups();
     init_publish();

@@ -14,7 +14,9 @@ import { createGitHub, type GitHubClient } from '../github/client.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
+import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
+import type { StreamLike } from '../policy/tag-spec.js';
 import { groupChanges } from '../publish/groups.js';
 import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
@@ -63,7 +65,7 @@ export async function publishRun(
       });
     github = { octokit, owner, repo };
   }
-  const groups = groupChanges({
+  let groups = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -86,6 +88,15 @@ export async function publishRun(
         : {}),
     })),
   });
+  if (opts.only && opts.only.size > 0) {
+    // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
+    // hold the desired state of the others, and composing them would close their open pull requests.
+    const settled = withFollowers(
+      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
+      opts.only,
+    );
+    groups = groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
+  }
   if (mode === 'pull-request') attachCompose(run, groups);
   if (mode === 'pull-request' && token && !opts.dryRun) {
     await keepBranchTimes(run, groups, {
@@ -156,6 +167,7 @@ function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
         ...new Set(following.filter((c) => ids.has(c.follows.replace(/:[^:/]*$/, ''))).map((c) => c.file)),
       ],
       defaultNamespace: config.namespace,
+      allLocks: run.result!.locks,
       ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
     };
   }

@@ -40,8 +40,45 @@ export function newStreamText(name: string, namespace: string | undefined, tag: 
 }
 
 /**
+ * Where a new stream is declared (the rule docs/declaration.md states): `<folder>/<name>.yaml` in the config's
+ * default namespace, `<folder>/<namespace>/<name>.yaml` in any other (so promoting dev/app to prod/app never
+ * touches dev's file), `<folder>` being the first declarations folder that is not a glob. When the file exists
+ * already — another stream's — the namespaced path is tried first, and the stream is then appended to whichever
+ * file it lands in as a new YAML document; no existing declaration is ever replaced.
+ */
+async function newStreamFile(
+  project: LoadedProject,
+  namespace: string,
+  name: string,
+  pending: ReadonlyMap<string, string>,
+): Promise<string> {
+  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? 'imagestreams').replace(
+    /\/+$/,
+    '',
+  );
+  const plain = `${folder}/${name}.yaml`;
+  const spaced = `${folder}/${namespace}/${name}.yaml`;
+  const taken = async (f: string) =>
+    pending.has(f) ||
+    project.streams.some((s) => s.file === f) ||
+    (await readIfExists(join(resolve(project.root), f))) !== undefined;
+  if (namespace !== project.config.namespace) return spaced;
+  if (!(await taken(plain))) return plain;
+  return spaced;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/**
  * Apply edits to the files of the project (grouped per file, in order). A stream that does not exist is created
- * as `<first declarations folder>/<name>.yaml` when `create` allows it. Returns the files written.
+ * where newStreamFile says, when `create` allows it. Returns the files written.
  */
 export async function applyTagEdits(
   project: LoadedProject,
@@ -73,13 +110,15 @@ export async function applyTagEdits(
           { data: { stream: e.stream } },
         );
       }
-      const folder = project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? 'imagestreams';
-      const file = `${folder.replace(/\/+$/, '')}/${e.stream}.yaml`;
-      if (texts.has(file)) throw new ImagestreamsError('CONFLICT', `${file} would be created twice`);
-      texts.set(
-        file,
-        newStreamText(e.stream, e.namespace === project.config.namespace ? undefined : e.namespace, e.create),
+      const text = newStreamText(
+        e.stream,
+        e.namespace === project.config.namespace ? undefined : e.namespace,
+        e.create,
       );
+      const file = await newStreamFile(project, e.namespace, e.stream, texts);
+      const existing = texts.get(file) ?? (await readIfExists(join(root, file)));
+      // Never overwrite: a file that exists (another stream's) gets the new stream as one more YAML document.
+      texts.set(file, existing === undefined ? text : `${existing.replace(/\n*$/, '\n')}---\n${text}`);
       continue;
     }
     const text = await read(stream.file);

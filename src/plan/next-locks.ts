@@ -72,7 +72,7 @@ export function streamSelected(s: { namespace: string; name: string }, only?: Re
  * consumers move. Undefined or empty `only` means every stream and is returned as is.
  */
 export function withFollowers(
-  streams: readonly StreamState[],
+  streams: readonly Pick<StreamState, 'namespace' | 'name' | 'object'>[],
   only: ReadonlySet<string> | undefined,
 ): ReadonlySet<string> | undefined {
   if (!only || only.size === 0) return only;
@@ -107,7 +107,7 @@ function lockTagOf(lock: StreamLock | undefined, tag: string): LockTag | undefin
   return lock?.status.tags.find((t) => t.tag === tag);
 }
 
-function tagsOf(s: StreamState): TagSpecLike[] {
+function tagsOf(s: Pick<StreamState, 'object'>): TagSpecLike[] {
   return s.object.spec?.tags ?? [];
 }
 

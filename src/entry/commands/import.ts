@@ -8,11 +8,9 @@ import type { TagReference } from '../../model/stream.js';
 import { tagKey } from '../../policy/tag-spec.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { progressReporter } from '../progress.js';
-import { runReconcile } from '../run-reconcile.js';
 import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
-import { printRun } from './reconcile.js';
+import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 
 const HELP = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [options]
 
@@ -28,6 +26,7 @@ Options:
       --confirm       allow --from to create the stream or the tag
       --scheduled     with --from: also mark the tag for scheduled import
       --dry-run       resolve and print; write nothing
+${PUBLISH_OPTION_HELP}
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 imported; 1 an import failed (the last good digest is kept); 2 bad usage or unknown stream/tag.
@@ -45,6 +44,7 @@ export const importCommand: Command = {
     confirm: { type: 'boolean' },
     scheduled: { type: 'boolean' },
     'dry-run': { type: 'boolean' },
+    ...PUBLISH_OPTION,
   },
   async run(args, io) {
     if (args.positionals.length !== 1) {
@@ -73,6 +73,8 @@ export const importCommand: Command = {
     }
     const json = Boolean(args.values.json);
     const dryRun = Boolean(args.values['dry-run']);
+    const mode = publishModeOf(args, io, 'import');
+    if (mode === 'invalid') return EXIT.USAGE;
     const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
     try {
       let project = await loadFromArgs(args, io);
@@ -150,16 +152,14 @@ export const importCommand: Command = {
       }
       const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
       if (from && forced.size === 0) forced.add(tagKey(ns, name, tag));
-      const onProgress = json ? undefined : progressReporter(io);
-      const r = await runReconcile(io, {
+      return recordEdit(io, {
         project,
         only: new Set([`${ns}/${name}`]),
         forced,
-        scheduledDue: () => false,
+        ...(mode ? { mode } : {}),
+        json,
         dryRun,
-        ...(onProgress ? { onProgress } : {}),
       });
-      return printRun(r, io, json);
     } catch (e) {
       if (e instanceof ImagestreamsError) {
         io.stderr(`imagestreams import: ${e.message}\n`);

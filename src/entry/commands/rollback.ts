@@ -12,10 +12,9 @@ import { findInHistory } from '../../policy/history.js';
 import { parseStreamTag } from '../../policy/oc-tag.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { runReconcile } from '../run-reconcile.js';
 import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
-import { printRun } from './reconcile.js';
+import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 
 /** Annotation keeping the `from` a rolled-back tag had, so `imagestreams tag` can restore it. */
 export { ROLLED_BACK_FROM };
@@ -34,6 +33,7 @@ Options:
       --to N|DIGEST   the image to go back to: N is its position in the history as \`describe\`
                       lists it (1 = current, 2 = the one before, the default), or a digest / unique prefix
       --dry-run       print what would change; write nothing
+${PUBLISH_OPTION_HELP}
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 rolled back; 1 no such image in the history; 2 bad usage or unknown stream/tag.
@@ -44,7 +44,7 @@ export const rollbackCommand: Command = {
   name: 'rollback',
   summary: 'Point a tag back at an earlier image of its history',
   help: HELP,
-  options: { ...PROJECT_OPTIONS, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { ...PROJECT_OPTIONS, ...PUBLISH_OPTION, to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(args, io) {
     if (args.positionals.length !== 1) {
       io.stderr('imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n');
@@ -52,6 +52,8 @@ export const rollbackCommand: Command = {
     }
     const json = Boolean(args.values.json);
     const dryRun = Boolean(args.values['dry-run']);
+    const mode = publishModeOf(args, io, 'rollback');
+    if (mode === 'invalid') return EXIT.USAGE;
     try {
       const target = parseStreamTag(args.positionals[0]!, 'tag');
       const project = await loadFromArgs(args, io);
@@ -120,12 +122,12 @@ export const rollbackCommand: Command = {
         cwd: io.cwd,
         ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
       });
-      const r = await runReconcile(io, {
+      return recordEdit(io, {
         project: reloaded,
         only: new Set([`${ns}/${target.stream}`]),
-        scheduledDue: () => false,
+        ...(mode ? { mode } : {}),
+        json,
       });
-      return printRun(r, io, json);
     } catch (e) {
       if (e instanceof ImagestreamsError) {
         io.stderr(`imagestreams rollback: ${e.message}\n`);

@@ -11,6 +11,7 @@ import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
+import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 import { ROLLED_BACK_FROM } from './rollback.js';
 
 const HELP = `Usage: imagestreams tag SOURCE DEST… [options]
@@ -25,8 +26,10 @@ Rules are those of \`oc tag\`:
   - An ImageStreamTag source without --alias is copied as the image it points at now
     (the destination becomes stream@sha256:…); with --alias the destination tracks it.
   - --alias works only within one stream and not with --scheduled.
-A destination stream that does not exist is created under the first declarations folder.
-Run \`imagestreams reconcile\` afterwards to import and record the change in the lock.
+A destination stream that does not exist is created under the first declarations folder:
+<folder>/<name>.yaml in the default namespace, <folder>/<namespace>/<name>.yaml in another; an existing
+file is never replaced. Run \`imagestreams reconcile\` afterwards to import and record the change in the
+lock, or give --publish to record it now and publish declaration, lock and consumers together.
 
 Options:
       --source KIND             docker, istag or isimage
@@ -38,6 +41,7 @@ Options:
       --import-mode MODE        Legacy (one platform) or PreserveOriginal (the index, every platform)
   -d, --delete                  delete the given tags
       --dry-run                 print what would change; write nothing
+${PUBLISH_OPTION_HELP}
 ${PROJECT_OPTIONS_HELP}
 
 Examples:
@@ -97,6 +101,7 @@ export const tagCommand: Command = {
     'import-mode': { type: 'string' },
     delete: { type: 'boolean', short: 'd' },
     'dry-run': { type: 'boolean' },
+    ...PUBLISH_OPTION,
   },
   async run(args, io) {
     const v = args.values;
@@ -120,13 +125,30 @@ export const tagCommand: Command = {
       }
       throw e;
     }
+    const mode = publishModeOf(args, io, 'tag');
+    if (mode === 'invalid') return EXIT.USAGE;
     const project = await loadFromArgs(args, io);
     if (hasErrors(project.diagnostics)) {
       printDiagnostics(project.diagnostics, io, io.stderr);
       io.stderr('imagestreams tag: fix the declarations above first; nothing was changed\n');
       return EXIT.USAGE;
     }
-    return runTag(actions, project, io, { json: Boolean(v.json), dryRun: Boolean(v['dry-run']) });
+    const dryRun = Boolean(v['dry-run']);
+    const code = await runTag(actions, project, io, {
+      json: Boolean(v.json) && !mode,
+      dryRun,
+      record: Boolean(mode),
+    });
+    if (code !== EXIT.OK || !mode || dryRun) return code;
+    // Record the edit in the locks (followers too) and publish declaration, locks and consumers together.
+    const reloaded = await loadFromArgs(args, io);
+    if (hasErrors(reloaded.diagnostics)) {
+      printDiagnostics(reloaded.diagnostics, io, io.stderr);
+      return EXIT.USAGE;
+    }
+    const ns = (t: StreamTagName) => t.namespace ?? project.config.namespace;
+    const only = new Set(actions.map((a) => `${ns(a.dest)}/${a.dest.stream}`));
+    return recordEdit(io, { project: reloaded, only, mode, json: Boolean(v.json) });
   },
 };
 
@@ -134,7 +156,7 @@ async function runTag(
   actions: TagAction[],
   project: Awaited<ReturnType<typeof loadFromArgs>>,
   io: CommandIO,
-  o: { json: boolean; dryRun: boolean },
+  o: { json: boolean; dryRun: boolean; record?: boolean },
 ): Promise<number> {
   const ns = (t: StreamTagName) => t.namespace ?? project.config.namespace;
   const edits: TagEdit[] = [];
@@ -201,7 +223,9 @@ async function runTag(
       io.stderr(
         o.dryRun
           ? `dry run: would change ${files.join(', ')}\n`
-          : `changed ${files.join(', ')}; run \`imagestreams reconcile\` to import\n`,
+          : o.record
+            ? `changed ${files.join(', ')}\n`
+            : `changed ${files.join(', ')}; run \`imagestreams reconcile\` to import (or give --publish)\n`,
       );
     }
     return EXIT.OK;

@@ -1,0 +1,205 @@
+// Editing commands with --publish, end to end over real parts (Distribution registry, git http-backend, the
+// OpenAPI-validated GitHub fake): a promotion between namespaces and a rollback each open one PR that carries the
+// declaration edit, the locks and the consumers, described from its diff. The bodies are golden files.
+
+import * as fs from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import igit from 'isomorphic-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { main } from '../../src/entry/cli.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { type GitServer, startGitServer } from '../helpers/git-server.js';
+import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+
+const TOKEN = 'ghs_editsecret_0123456789abcdef';
+const GOLDEN = new URL('./golden/', import.meta.url).pathname;
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+let reg: RunningRegistry;
+let server: GitServer;
+let work: string;
+
+beforeAll(async () => {
+  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
+  work = await mkdtemp(join(tmpdir(), 'imagestreams-edit-'));
+});
+afterAll(async () => {
+  await Promise.all([reg?.stop(), server?.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+const DEV = (host: string) => `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata:
+  name: app
+  namespace: dev
+spec:
+  tags:
+    - name: latest
+      from: {kind: DockerImage, name: "${host}/team/app:main"}
+      importPolicy: {scheduled: true}
+`;
+
+const COMPOSE = `services:
+  web:
+    image: example.invalid/app:0 # imagestream: dev/app:latest
+  live:
+    image: example.invalid/app:0 # imagestream: prod/app:live
+`;
+
+/** Runs the CLI in `dir` with the environment a workflow gives it. */
+async function cli(repo: HostedRepo, dir: string, now: string, ...argv: string[]) {
+  const io = captureIO(dir, {
+    now,
+    env: { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `acme/${repo.name}`, GITHUB_API_URL: repo.api.url },
+  });
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+async function branchFile(repo: HostedRepo, ref: string, path: string): Promise<string | undefined> {
+  try {
+    const oid = await igit.resolveRef({ fs, gitdir: repo.bare, ref });
+    const { blob } = await igit.readBlob({ fs, gitdir: repo.bare, oid, filepath: path });
+    return Buffer.from(blob).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body with run-specific values (registry port, digests) replaced, compared with (or written to) a golden. */
+async function golden(name: string, text: string, digests: Record<string, string>): Promise<void> {
+  let stable = text.replaceAll(reg.host, 'registry.test');
+  for (const [label, d] of Object.entries(digests)) {
+    stable = stable.replaceAll(d, `<${label}>`).replaceAll(d.slice(0, 19), `<${label}:short>`);
+  }
+  const file = join(GOLDEN, name);
+  if (UPDATE) await writeFile(file, stable);
+  expect(stable).toBe(await readFile(file, 'utf8'));
+}
+
+describe('editing commands with --publish', () => {
+  it('promotes dev/app:latest to prod/app:live in one PR: new file under prod/, lock, consumer; dev untouched', async () => {
+    const v1 = makeImage({ seed: 'promo-1' });
+    await pushImage(reg.url, 'team/app', 'main', v1);
+    const repo = await hostedRepo(
+      server,
+      work,
+      'promo',
+      {
+        '.imagestreams.yaml': 'namespace: dev\n',
+        'imagestreams/app.yaml': DEV(reg.host),
+        'deploy/compose.yaml': COMPOSE,
+      },
+      TOKEN,
+    );
+    try {
+      // The base: dev/app locked and its consumer pinned, on main.
+      const base = await repo.checkout('-base');
+      const first = await cli(repo, base, '2026-02-01T00:00:00Z', 'reconcile', '--publish', 'commit');
+      expect(first.code, first.err).toBe(0);
+
+      // Promote from a fresh checkout: one PR, with the new declaration, prod's lock and prod's consumer line.
+      const dir = await repo.checkout('-promote');
+      const r = await cli(
+        repo,
+        dir,
+        '2026-02-02T00:00:00Z',
+        'tag',
+        'dev/app:latest',
+        'prod/app:live',
+        '--publish',
+        'pull-request',
+      );
+      expect(r.code, r.err).toBe(0);
+      expect(await readFile(join(dir, 'imagestreams/app.yaml'), 'utf8')).toBe(DEV(reg.host));
+      expect(repo.api.pulls).toHaveLength(1);
+      const pr = repo.api.pulls[0]!;
+      expect(pr.head).toBe('imagestreams/prod/app');
+      expect(pr.title).toBe(`Promote dev/app:latest to prod/app:live at ${v1.digest.slice(0, 19)}`);
+      const declared = await branchFile(repo, pr.head, 'imagestreams/prod/app.yaml');
+      expect(declared).toContain('namespace: prod');
+      expect(declared).toContain(`app@${v1.digest}`);
+      expect(await branchFile(repo, pr.head, 'imagestreams/app.yaml')).toBe(DEV(reg.host));
+      const lock = JSON.parse((await branchFile(repo, pr.head, 'imagestreams.lock/prod/app.json'))!);
+      expect(lock.status.tags[0].items[0].image).toBe(v1.digest);
+      const compose = (await branchFile(repo, pr.head, 'deploy/compose.yaml'))!;
+      expect(compose).toContain(`image: ${reg.host}/team/app@${v1.digest} # imagestream: prod/app:live`);
+      await golden('promotion.body.md', pr.body ?? '', { v1: v1.digest });
+
+      // A scheduled run on main (which does not declare prod/app yet) leaves the promotion PR alone.
+      const writes = repo.api.writes().length;
+      const again = await cli(
+        repo,
+        await repo.checkout('-sched'),
+        '2026-02-03T00:00:00Z',
+        'reconcile',
+        '--publish',
+        'pull-request',
+      );
+      expect(again.code, again.err).toBe(0);
+      expect(repo.api.writes().length).toBe(writes);
+      expect(repo.api.pulls[0]!.state).toBe('open');
+      expect(repo.api.violations).toEqual([]);
+    } finally {
+      await repo.api.close();
+    }
+  }, 60_000);
+
+  it('rolls back in one PR: declaration edit, lock, consumers, and how to follow upstream again', async () => {
+    const v1 = makeImage({ seed: 'rb-1' });
+    const v2 = makeImage({ seed: 'rb-2' });
+    await pushImage(reg.url, 'team/app', 'main', v1);
+    const repo = await hostedRepo(
+      server,
+      work,
+      'rollback',
+      {
+        '.imagestreams.yaml': 'namespace: dev\n',
+        'imagestreams/app.yaml': DEV(reg.host),
+        'deploy/compose.yaml': COMPOSE.split('\n').slice(0, 3).join('\n').concat('\n'),
+      },
+      TOKEN,
+    );
+    try {
+      const base = await repo.checkout('-base');
+      expect((await cli(repo, base, '2026-02-01T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
+        0,
+      );
+      await pushImage(reg.url, 'team/app', 'main', v2);
+      const moved = await repo.checkout('-moved');
+      expect((await cli(repo, moved, '2026-02-02T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
+        0,
+      );
+
+      const dir = await repo.checkout('-rollback');
+      const r = await cli(
+        repo,
+        dir,
+        '2026-02-03T00:00:00Z',
+        'rollback',
+        'app:latest',
+        '--publish',
+        'pull-request',
+      );
+      expect(r.code, r.err + r.out).toBe(0);
+      expect(repo.api.pulls).toHaveLength(1);
+      const pr = repo.api.pulls[0]!;
+      expect(pr.title).toBe(`Roll back dev/app:latest to ${v1.digest.slice(0, 19)}`);
+      expect(await branchFile(repo, pr.head, 'imagestreams/app.yaml')).toContain(`name: "app@${v1.digest}"`);
+      expect(await branchFile(repo, pr.head, 'deploy/compose.yaml')).toContain(`team/app@${v1.digest}`);
+      await golden('rollback.body.md', pr.body ?? '', { v1: v1.digest, v2: v2.digest });
+
+      // The same desired state again, from the reused work tree: no push, no API write.
+      const writes = repo.api.writes().length;
+      const again = await cli(repo, dir, '2026-02-04T00:00:00Z', 'reconcile', '--publish', 'pull-request');
+      expect(again.code, again.err).toBe(0);
+      expect(repo.api.writes().length).toBe(writes);
+      expect(repo.api.violations).toEqual([]);
+    } finally {
+      await repo.api.close();
+    }
+  }, 60_000);
+});
