@@ -25747,8 +25747,8 @@ var require_discriminator = __commonJS({
     var ref_error_1 = require_ref_error();
     var util_1 = require_util9();
     var error2 = {
-      message: ({ params: { discrError, tagName: tagName2 } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName2}" must be string` : `value of tag "${tagName2}" must be in oneOf`,
-      params: ({ params: { discrError, tag: tag2, tagName: tagName2 } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName2}, tagValue: ${tag2}}`
+      message: ({ params: { discrError, tagName: tagName3 } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName3}" must be string` : `value of tag "${tagName3}" must be in oneOf`,
+      params: ({ params: { discrError, tag: tag2, tagName: tagName3 } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName3}, tagValue: ${tag2}}`
     };
     var def = {
       keyword: "discriminator",
@@ -25761,16 +25761,16 @@ var require_discriminator = __commonJS({
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
-        const tagName2 = schema.propertyName;
-        if (typeof tagName2 != "string")
+        const tagName3 = schema.propertyName;
+        if (typeof tagName3 != "string")
           throw new Error("discriminator: requires propertyName");
         if (schema.mapping)
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName2)}`);
-        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName: tagName2 }));
+        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName3)}`);
+        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName: tagName3 }));
         cxt.ok(valid);
         function validateMapping() {
           const mapping = getMapping();
@@ -25780,7 +25780,7 @@ var require_discriminator = __commonJS({
             gen.assign(valid, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName: tagName2 });
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName: tagName3 });
           gen.endIf();
         }
         function applyTagSchema(schemaProp) {
@@ -25804,18 +25804,18 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName2];
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName3];
             if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName2}"`);
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName3}"`);
             }
             tagRequired = tagRequired && (topRequired || hasRequired(sch));
             addMappings(propSch, i2);
           }
           if (!tagRequired)
-            throw new Error(`discriminator: "${tagName2}" must be required`);
+            throw new Error(`discriminator: "${tagName3}" must be required`);
           return oneOfMapping;
           function hasRequired({ required }) {
-            return Array.isArray(required) && required.includes(tagName2);
+            return Array.isArray(required) && required.includes(tagName3);
           }
           function addMappings(sch, i2) {
             if (sch.const) {
@@ -25825,12 +25825,12 @@ var require_discriminator = __commonJS({
                 addMapping(tagValue, i2);
               }
             } else {
-              throw new Error(`discriminator: "properties/${tagName2}" must have "const" or "enum"`);
+              throw new Error(`discriminator: "properties/${tagName3}" must have "const" or "enum"`);
             }
           }
           function addMapping(tagValue, i2) {
             if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName2}" values must be unique strings`);
+              throw new Error(`discriminator: "${tagName3}" values must be unique strings`);
             }
             oneOfMapping[tagValue] = i2;
           }
@@ -27283,17 +27283,17 @@ var require_createNode = __commonJS({
     var identity4 = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName2, tags) {
-      if (tagName2) {
-        const match = tags.filter((t) => t.tag === tagName2);
+    function findTagObject(value, tagName3, tags) {
+      if (tagName3) {
+        const match = tags.filter((t) => t.tag === tagName3);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
-          throw new Error(`Tag ${tagName2} not found`);
+          throw new Error(`Tag ${tagName3} not found`);
         return tagObj;
       }
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
-    function createNode(value, tagName2, ctx) {
+    function createNode(value, tagName3, ctx) {
       if (identity4.isDocument(value))
         value = value.contents;
       if (identity4.isNode(value))
@@ -27318,9 +27318,9 @@ var require_createNode = __commonJS({
           sourceObjects.set(value, ref);
         }
       }
-      if (tagName2?.startsWith("!!"))
-        tagName2 = defaultTagPrefix + tagName2.slice(2);
-      let tagObj = findTagObject(value, tagName2, schema.tags);
+      if (tagName3?.startsWith("!!"))
+        tagName3 = defaultTagPrefix + tagName3.slice(2);
+      let tagObj = findTagObject(value, tagName3, schema.tags);
       if (!tagObj) {
         if (value && typeof value.toJSON === "function") {
           value = value.toJSON();
@@ -27338,8 +27338,8 @@ var require_createNode = __commonJS({
         delete ctx.onTagObj;
       }
       const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
-      if (tagName2)
-        node.tag = tagName2;
+      if (tagName3)
+        node.tag = tagName3;
       else if (!tagObj.default)
         node.tag = tagObj.tag;
       if (ref)
@@ -29784,9 +29784,9 @@ var require_tags = __commonJS({
       return tags.reduce((tags2, tag2) => {
         const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
         if (!tagObj) {
-          const tagName2 = JSON.stringify(tag2);
+          const tagName3 = JSON.stringify(tag2);
           const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName2}; use one of ${keys}`);
+          throw new Error(`Unknown custom tag ${tagName3}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
           tags2.push(tagObj);
@@ -30901,20 +30901,20 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName2, tag2) {
+    function resolveCollection(CN, ctx, token, onError, tagName3, tag2) {
       const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
       const Coll = coll.constructor;
-      if (tagName2 === "!" || tagName2 === Coll.tagName) {
+      if (tagName3 === "!" || tagName3 === Coll.tagName) {
         coll.tag = Coll.tagName;
         return coll;
       }
-      if (tagName2)
-        coll.tag = tagName2;
+      if (tagName3)
+        coll.tag = tagName3;
       return coll;
     }
     function composeCollection(CN, ctx, token, props, onError) {
       const tagToken = props.tag;
-      const tagName2 = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      const tagName3 = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
@@ -30924,12 +30924,12 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName2 || tagName2 === "!" || tagName2 === YAMLMap.YAMLMap.tagName && expType === "map" || tagName2 === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName2);
+      if (!tagToken || !tagName3 || tagName3 === "!" || tagName3 === YAMLMap.YAMLMap.tagName && expType === "map" || tagName3 === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+        return resolveCollection(CN, ctx, token, onError, tagName3);
       }
-      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName2 && t.collection === expType);
+      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName3 && t.collection === expType);
       if (!tag2) {
-        const kt = ctx.schema.knownTags[tagName2];
+        const kt = ctx.schema.knownTags[tagName3];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
           tag2 = kt;
@@ -30937,16 +30937,16 @@ var require_compose_collection = __commonJS({
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
           } else {
-            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName2}`, true);
+            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName3}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName2);
+          return resolveCollection(CN, ctx, token, onError, tagName3);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName2, tag2);
+      const coll = resolveCollection(CN, ctx, token, onError, tagName3, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity4.isNode(res) ? res : new Scalar.Scalar(res);
       node.range = coll.range;
-      node.tag = tagName2;
+      node.tag = tagName3;
       if (tag2?.format)
         node.format = tag2.format;
       return node;
@@ -31369,12 +31369,12 @@ var require_compose_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
-      const tagName2 = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      const tagName3 = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag2;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag2 = ctx.schema[identity4.SCALAR];
-      } else if (tagName2)
-        tag2 = findScalarTagByName(ctx.schema, value, tagName2, tagToken, onError);
+      } else if (tagName3)
+        tag2 = findScalarTagByName(ctx.schema, value, tagName3, tagToken, onError);
       else if (token.type === "scalar")
         tag2 = findScalarTagByTest(ctx, value, token, onError);
       else
@@ -31392,20 +31392,20 @@ var require_compose_scalar = __commonJS({
       scalar2.source = value;
       if (type)
         scalar2.type = type;
-      if (tagName2)
-        scalar2.tag = tagName2;
+      if (tagName3)
+        scalar2.tag = tagName3;
       if (tag2.format)
         scalar2.format = tag2.format;
       if (comment)
         scalar2.comment = comment;
       return scalar2;
     }
-    function findScalarTagByName(schema, value, tagName2, tagToken, onError) {
-      if (tagName2 === "!")
+    function findScalarTagByName(schema, value, tagName3, tagToken, onError) {
+      if (tagName3 === "!")
         return schema[identity4.SCALAR];
       const matchWithTest = [];
       for (const tag2 of schema.tags) {
-        if (!tag2.collection && tag2.tag === tagName2) {
+        if (!tag2.collection && tag2.tag === tagName3) {
           if (tag2.default && tag2.test)
             matchWithTest.push(tag2);
           else
@@ -31415,12 +31415,12 @@ var require_compose_scalar = __commonJS({
       for (const tag2 of matchWithTest)
         if (tag2.test?.test(value))
           return tag2;
-      const kt = schema.knownTags[tagName2];
+      const kt = schema.knownTags[tagName3];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
-      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName2}`, tagName2 !== "tag:yaml.org,2002:str");
+      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName3}`, tagName3 !== "tag:yaml.org,2002:str");
       return schema[identity4.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
@@ -44771,8 +44771,8 @@ function parseDeclarations(file, content, opts) {
       name: object.metadata.name,
       object,
       position,
-      tagPosition: (tagName2) => {
-        const i2 = tagList.findIndex((t) => t.name === tagName2);
+      tagPosition: (tagName3) => {
+        const i2 = tagList.findIndex((t) => t.name === tagName3);
         const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
         return { line: p.line, column: p.column };
       }
@@ -66405,7 +66405,8 @@ var PLACEHOLDERS = [
   "image",
   "oldImage",
   "repository",
-  "sha"
+  "sha",
+  "tags"
 ];
 function placeholder(name) {
   return ["$", "{", name, "}"].join("");
@@ -66413,8 +66414,12 @@ function placeholder(name) {
 var DEFAULT_WORKFLOW_INPUTS = Object.fromEntries(
   ["namespace", "stream", "tag", "old", "new", "image"].map((n2) => [n2, placeholder(n2)])
 );
-function values(m, src) {
+function tagName(m) {
+  return `${m.namespace}/${m.stream}:${m.tag}`;
+}
+function values(m, src, all = [m]) {
   return {
+    tags: all.map(tagName).join(","),
     namespace: m.namespace,
     stream: m.stream,
     tag: m.tag,
@@ -66449,9 +66454,10 @@ function expandPlaceholders(text, vals, where) {
     return vals[name];
   });
 }
-function commandEnv(m, src) {
-  const v = values(m, src);
+function commandEnv(m, src, all = [m]) {
+  const v = values(m, src, all);
   return {
+    IMAGESTREAM_TAGS: v.tags,
     IMAGESTREAM_NAMESPACE: v.namespace,
     IMAGESTREAM_NAME: v.stream,
     IMAGESTREAM_TAG: v.tag,
@@ -66463,7 +66469,7 @@ function commandEnv(m, src) {
     IMAGESTREAM_COMMIT: v.sha
   };
 }
-function repositoryDispatchBody(eventType, m, src) {
+function repositoryDispatchBody(eventType, m, src, all = [m]) {
   return {
     event_type: eventType,
     client_payload: {
@@ -66475,11 +66481,12 @@ function repositoryDispatchBody(eventType, m, src) {
       dockerImageReference: m.new.dockerImageReference,
       oldDockerImageReference: m.old?.dockerImageReference ?? null,
       repository: src.repository ?? null,
-      sha: src.sha
+      sha: src.sha,
+      tags: all.map(tagName)
     }
   };
 }
-function workflowInputs(target, m, src, where) {
+function workflowInputs(target, m, src, where, all = [m]) {
   const spec = target.inputs ?? DEFAULT_WORKFLOW_INPUTS;
   const names = Object.keys(spec);
   if (names.length > WORKFLOW_DISPATCH_MAX_INPUTS) {
@@ -66489,7 +66496,7 @@ function workflowInputs(target, m, src, where) {
       { data: { inputs: names.length } }
     );
   }
-  const vals = values(m, src);
+  const vals = values(m, src, all);
   const out = {};
   for (const [k, v] of Object.entries(spec))
     out[k] = expandPlaceholders(String(v), vals, `${where} input ${k}`);
@@ -66513,17 +66520,18 @@ function describeTarget(t, defaultRepository) {
 function configError(where, message) {
   return new ImagestreamsError("DISPATCH_CONFIG", `${where}: ${message}`, { data: {} });
 }
-function job(t, index2, m, src) {
+function job(t, index2, all, src) {
+  const m = all[0];
   const description = describeTarget(t, src.repository);
   const where = `dispatch[${index2}] (${t.type})`;
-  const base = { target: index2, description, moved: m };
+  const base = { target: index2, description, moved: m, tags: all };
   if (t.type === "command") {
     const argv = t.command ?? [];
     return {
       ...base,
       type: "command",
       argv,
-      env: commandEnv(m, src),
+      env: commandEnv(m, src, all),
       ...argv.length === 0 ? { error: configError(where, "set `command` to the program and its arguments") } : {}
     };
   }
@@ -66548,7 +66556,7 @@ function job(t, index2, m, src) {
       owner,
       repo,
       tokenEnv,
-      body: repositoryDispatchBody(eventType, m, src),
+      body: repositoryDispatchBody(eventType, m, src, all),
       ...error3 ? { error: error3 } : {}
     };
   }
@@ -66557,7 +66565,7 @@ function job(t, index2, m, src) {
   if (!t.workflow)
     error2 ??= configError(where, "set `workflow` to the workflow file name (e.g. build.yml) or id");
   try {
-    inputs = workflowInputs(t, m, src, where);
+    inputs = workflowInputs(t, m, src, where, all);
   } catch (e) {
     error2 ??= e;
   }
@@ -66576,7 +66584,14 @@ function job(t, index2, m, src) {
 function planDispatches(targets, moved, src) {
   const jobs = [];
   targets.forEach((t, i2) => {
-    for (const m of moved) if (targetWants(t, m)) jobs.push(job(t, i2, m, src));
+    const byDigest = /* @__PURE__ */ new Map();
+    for (const m of moved) {
+      if (!targetWants(t, m)) continue;
+      const list = byDigest.get(m.new.image) ?? [];
+      list.push(m);
+      byDigest.set(m.new.image, list);
+    }
+    for (const all of byDigest.values()) jobs.push(job(t, i2, all, src));
   });
   return jobs;
 }
@@ -66668,6 +66683,7 @@ ${tail}` : ""}`,
       namespace: m.namespace,
       stream: m.stream,
       tag: m.tag,
+      tags: job2.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
       old: m.old?.image ?? null,
       new: m.new.image,
       sent: what(job2)
@@ -74243,9 +74259,9 @@ function plural3(n2, word) {
 // src/entry/commands/dispatch.ts
 var HELP = `Usage: imagestreams dispatch (--before SHA --after SHA | --event PATH) [options]
 
-After a lock change lands on the default branch, send the config's \`dispatch\` targets one event per stream
-tag whose current digest moved between the two commits: GitHub repository_dispatch, workflow_dispatch, or a
-command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
+After a lock change lands on the default branch, send the config's \`dispatch\` targets one event per image
+digest that stream tags moved to between the two commits (listing every such tag): GitHub
+repository_dispatch, workflow_dispatch, or a command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
 the checkout needs the history in between (actions/checkout with fetch-depth: 0). See docs/triggers.md.
 
 Options:
@@ -74299,12 +74315,13 @@ function short(d) {
   if (!d) return "(new)";
   return d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1");
 }
-function tagName(m) {
+function tagName2(m) {
   return `${m.namespace}/${m.stream}:${m.tag}`;
 }
 function renderResult(r) {
   const label2 = r.status === "sent" ? "sent   " : r.status === "dry-run" ? "would  " : "FAILED ";
-  const line = `${label2} ${r.description} ← ${tagName(r)} ${short(r.old)} → ${short(r.new)}`;
+  const names = r.tags.length > 1 ? r.tags.join(", ") : tagName2(r);
+  const line = `${label2} ${r.description} ← ${names} ${short(r.old)} → ${short(r.new)}`;
   return r.error ? `${line}
         ${r.error.message.replace(/\n/g, "\n        ")}
 ` : `${line}
@@ -74442,13 +74459,13 @@ function createDispatchCommand(deps = {}) {
       for (const e of lockErrors) io.stdout(`${e.message}
 `);
       for (const m of moved)
-        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
+        io.stdout(`moved   ${tagName2(m)} ${short(m.old?.image)} → ${short(m.new.image)}
 `);
       for (const r of results) io.stdout(renderResult(r));
       if (io.env.GITHUB_ACTIONS === "true") {
         for (const r of failed) {
           io.stdout(
-            `::error title=imagestreams dispatch::${escapeData3(`${tagName(r)}: ${r.error?.message}`)}
+            `::error title=imagestreams dispatch::${escapeData3(`${tagName2(r)}: ${r.error?.message}`)}
 `
           );
         }

@@ -31,6 +31,8 @@ export interface DispatchResult {
   namespace: string;
   stream: string;
   tag: string;
+  /** Every tag (`namespace/stream:tag`) the dispatch announces: all that reached `new`. */
+  tags: string[];
   old: string | null;
   new: string;
   status: 'sent' | 'failed' | 'dry-run';
@@ -149,6 +151,7 @@ export async function executeDispatches(
       namespace: m.namespace,
       stream: m.stream,
       tag: m.tag,
+      tags: job.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
       old: m.old?.image ?? null,
       new: m.new.image,
       sent: what(job),

@@ -1,5 +1,5 @@
 // The sending half of `imagestreams dispatch`: repository_dispatch and workflow_dispatch with bodies built by
-// src/plan/dispatch-plan.ts (one event per moved tag), the default-branch lookup a workflow_dispatch needs, and
+// src/plan/dispatch-plan.ts (one event per image digest), the default-branch lookup a workflow_dispatch needs, and
 // errors that name the missing permission with every token masked.
 
 import type { RepositoryDispatchBody } from '../plan/dispatch-plan.js';

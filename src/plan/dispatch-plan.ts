@@ -27,6 +27,7 @@ export const PLACEHOLDERS = [
   'oldImage',
   'repository',
   'sha',
+  'tags',
 ] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
 
@@ -46,7 +47,7 @@ export interface DispatchSource {
   sha: string;
 }
 
-/** The repository_dispatch body: one event per moved tag keeps the payload small and self-describing. */
+/** The repository_dispatch body: one event per image digest, naming the first tag and listing all of them. */
 export interface RepositoryDispatchBody {
   event_type: string;
   client_payload: {
@@ -59,6 +60,8 @@ export interface RepositoryDispatchBody {
     oldDockerImageReference: string | null;
     repository: string | null;
     sha: string;
+    /** Every tag (`namespace/stream:tag`) that reached this image digest in the push; the first is named above. */
+    tags: string[];
   };
 }
 
@@ -67,7 +70,10 @@ interface JobBase {
   target: number;
   /** e.g. `repository_dispatch acme/deploy (imagestream-moved)`. */
   description: string;
+  /** The first tag that reached the digest (named in payloads as namespace/stream/tag). */
   moved: MovedTag;
+  /** Every tag the target wants that reached the same digest: one deploy, not one per tag. */
+  tags: MovedTag[];
   /** Set when the target cannot be sent as configured; the job is reported as failed, never sent. */
   error?: ImagestreamsError;
 }
@@ -93,8 +99,18 @@ export type DispatchJob =
     })
   | (JobBase & { type: 'command'; argv: string[]; env: Record<string, string> });
 
-function values(m: MovedTag, src: DispatchSource): Record<Placeholder, string> {
+/** `namespace/stream:tag`. */
+function tagName(m: MovedTag): string {
+  return `${m.namespace}/${m.stream}:${m.tag}`;
+}
+
+function values(
+  m: MovedTag,
+  src: DispatchSource,
+  all: readonly MovedTag[] = [m],
+): Record<Placeholder, string> {
   return {
+    tags: all.map(tagName).join(','),
     namespace: m.namespace,
     stream: m.stream,
     tag: m.tag,
@@ -141,9 +157,14 @@ export function expandPlaceholders(text: string, vals: Record<string, string>, w
 }
 
 /** Environment of a command target: what moved, as IMAGESTREAM_* variables. */
-export function commandEnv(m: MovedTag, src: DispatchSource): Record<string, string> {
-  const v = values(m, src);
+export function commandEnv(
+  m: MovedTag,
+  src: DispatchSource,
+  all: readonly MovedTag[] = [m],
+): Record<string, string> {
+  const v = values(m, src, all);
   return {
+    IMAGESTREAM_TAGS: v.tags,
     IMAGESTREAM_NAMESPACE: v.namespace,
     IMAGESTREAM_NAME: v.stream,
     IMAGESTREAM_TAG: v.tag,
@@ -161,6 +182,7 @@ export function repositoryDispatchBody(
   eventType: string,
   m: MovedTag,
   src: DispatchSource,
+  all: readonly MovedTag[] = [m],
 ): RepositoryDispatchBody {
   return {
     event_type: eventType,
@@ -174,6 +196,7 @@ export function repositoryDispatchBody(
       oldDockerImageReference: m.old?.dockerImageReference ?? null,
       repository: src.repository ?? null,
       sha: src.sha,
+      tags: all.map(tagName),
     },
   };
 }
@@ -184,6 +207,7 @@ export function workflowInputs(
   m: MovedTag,
   src: DispatchSource,
   where: string,
+  all: readonly MovedTag[] = [m],
 ): Record<string, string> {
   const spec = target.inputs ?? DEFAULT_WORKFLOW_INPUTS;
   const names = Object.keys(spec);
@@ -194,7 +218,7 @@ export function workflowInputs(
       { data: { inputs: names.length } },
     );
   }
-  const vals = values(m, src);
+  const vals = values(m, src, all);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec))
     out[k] = expandPlaceholders(String(v), vals, `${where} input ${k}`);
@@ -223,17 +247,18 @@ function configError(where: string, message: string): ImagestreamsError {
   return new ImagestreamsError('DISPATCH_CONFIG', `${where}: ${message}`, { data: {} });
 }
 
-function job(t: DispatchTarget, index: number, m: MovedTag, src: DispatchSource): DispatchJob {
+function job(t: DispatchTarget, index: number, all: MovedTag[], src: DispatchSource): DispatchJob {
+  const m = all[0]!;
   const description = describeTarget(t, src.repository);
   const where = `dispatch[${index}] (${t.type})`;
-  const base = { target: index, description, moved: m };
+  const base = { target: index, description, moved: m, tags: all };
   if (t.type === 'command') {
     const argv = t.command ?? [];
     return {
       ...base,
       type: 'command',
       argv,
-      env: commandEnv(m, src),
+      env: commandEnv(m, src, all),
       ...(argv.length === 0
         ? { error: configError(where, 'set `command` to the program and its arguments') }
         : {}),
@@ -264,7 +289,7 @@ function job(t: DispatchTarget, index: number, m: MovedTag, src: DispatchSource)
       owner,
       repo,
       tokenEnv,
-      body: repositoryDispatchBody(eventType, m, src),
+      body: repositoryDispatchBody(eventType, m, src, all),
       ...(error ? { error } : {}),
     };
   }
@@ -273,7 +298,7 @@ function job(t: DispatchTarget, index: number, m: MovedTag, src: DispatchSource)
   if (!t.workflow)
     error ??= configError(where, 'set `workflow` to the workflow file name (e.g. build.yml) or id');
   try {
-    inputs = workflowInputs(t, m, src, where);
+    inputs = workflowInputs(t, m, src, where, all);
   } catch (e) {
     error ??= e as ImagestreamsError;
   }
@@ -290,7 +315,10 @@ function job(t: DispatchTarget, index: number, m: MovedTag, src: DispatchSource)
   };
 }
 
-/** Every dispatch to send: for each target (in config order), one job per moved tag it wants. */
+/**
+ * Every dispatch to send: for each target (in config order), one job per image digest that the tags it wants
+ * moved to, listing all of them (`3.12`, `latest` and `edge` reaching one digest are one deploy, not three).
+ */
 export function planDispatches(
   targets: readonly DispatchTarget[],
   moved: readonly MovedTag[],
@@ -298,7 +326,14 @@ export function planDispatches(
 ): DispatchJob[] {
   const jobs: DispatchJob[] = [];
   targets.forEach((t, i) => {
-    for (const m of moved) if (targetWants(t, m)) jobs.push(job(t, i, m, src));
+    const byDigest = new Map<string, MovedTag[]>();
+    for (const m of moved) {
+      if (!targetWants(t, m)) continue;
+      const list = byDigest.get(m.new.image) ?? [];
+      list.push(m);
+      byDigest.set(m.new.image, list);
+    }
+    for (const all of byDigest.values()) jobs.push(job(t, i, all, src));
   });
   return jobs;
 }

@@ -158,7 +158,7 @@ afterEach(() => {
 });
 
 describe('imagestreams dispatch', () => {
-  it('sends one dispatch per moved tag per target; failing targets are reported and the others still run', async () => {
+  it('sends one dispatch per image digest per target; failing targets are reported and the others still run', async () => {
     const r = await run(['--before', before, '--after', after]);
     expect(r.code).toBe(1);
 
@@ -181,6 +181,7 @@ describe('imagestreams dispatch', () => {
           oldDockerImageReference: `quay.io/org/img@${D('a')}`,
           repository: 'acme/app',
           sha: after,
+          tags: ['default/python:3.12'],
         },
       },
       expect.objectContaining({
@@ -223,6 +224,7 @@ describe('imagestreams dispatch', () => {
         IMAGESTREAM_OLD_IMAGE: `quay.io/org/img@${D('a')}`,
         IMAGESTREAM_REPOSITORY: 'acme/app',
         IMAGESTREAM_TAG: '3.12',
+        IMAGESTREAM_TAGS: 'default/python:3.12',
       },
       expect.objectContaining({ IMAGESTREAM_TAG: '3.13', IMAGESTREAM_OLD_DIGEST: '' }),
     ]);

@@ -112,6 +112,7 @@ describe('payloads', () => {
       oldDockerImageReference: `quay.io/x/y@${D('a')}`,
       repository: 'acme/app',
       sha: 'f'.repeat(40),
+      tags: ['default/python:3.12'],
     });
     expect(Object.keys(body.client_payload).length).toBeLessThanOrEqual(CLIENT_PAYLOAD_MAX_PROPERTIES);
     expect(repositoryDispatchBody('x', fresh, { sha: 'a' }).client_payload.old).toBeNull();
@@ -131,6 +132,52 @@ describe('payloads', () => {
       IMAGESTREAM_OLD_DIGEST: '',
       IMAGESTREAM_NEW_DIGEST: D('c'),
       IMAGESTREAM_IMAGE: `quay.io/x/y@${D('c')}`,
+    });
+  });
+});
+
+describe('one dispatch per target and image digest', () => {
+  it('3.12, latest and edge reaching one digest are one event listing all three; another digest is another', () => {
+    const at = (tag: string, digest: string): MovedTag => ({
+      namespace: 'default',
+      stream: 'python',
+      tag,
+      old: { ...moved.old!, image: D('a') },
+      new: { ...moved.new, image: digest, dockerImageReference: `quay.io/x/y@${digest}` },
+    });
+    const tags = [at('3.12', D('b')), at('edge', D('b')), at('latest', D('b')), at('3.11', D('c'))];
+    const targets: DispatchTarget[] = [
+      { type: 'repository_dispatch', repository: 'acme/deploy' },
+      { type: 'command', command: ['deploy.sh'] },
+      {
+        type: 'workflow_dispatch',
+        repository: 'acme/deploy',
+        workflow: 'd.yml',
+        inputs: { which: '${tags}' },
+      },
+    ];
+    const jobs = planDispatches(targets, tags, src);
+    expect(jobs.map((j) => [j.target, j.tags.map((t) => t.tag)])).toEqual([
+      [0, ['3.12', 'edge', 'latest']],
+      [0, ['3.11']],
+      [1, ['3.12', 'edge', 'latest']],
+      [1, ['3.11']],
+      [2, ['3.12', 'edge', 'latest']],
+      [2, ['3.11']],
+    ]);
+    const rd = jobs[0]!;
+    expect(rd.type === 'repository_dispatch' && rd.body.client_payload.tags).toEqual([
+      'default/python:3.12',
+      'default/python:edge',
+      'default/python:latest',
+    ]);
+    const cmd = jobs[2]!;
+    expect(cmd.type === 'command' && cmd.env.IMAGESTREAM_TAGS).toBe(
+      'default/python:3.12,default/python:edge,default/python:latest',
+    );
+    const wd = jobs[4]!;
+    expect(wd.type === 'workflow_dispatch' && wd.inputs).toEqual({
+      which: 'default/python:3.12,default/python:edge,default/python:latest',
     });
   });
 });

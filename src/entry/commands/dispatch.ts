@@ -1,5 +1,5 @@
 // `imagestreams dispatch`: after a lock change lands on the default branch, notify the configured targets
-// (repository_dispatch, workflow_dispatch, commands) once per tag whose digest moved between two commits.
+// (repository_dispatch, workflow_dispatch, commands) once per image digest that tags moved to between two commits.
 
 import * as nodeFs from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,9 +23,9 @@ import { PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural, printDiagnostics } from 
 
 const HELP = `Usage: imagestreams dispatch (--before SHA --after SHA | --event PATH) [options]
 
-After a lock change lands on the default branch, send the config's \`dispatch\` targets one event per stream
-tag whose current digest moved between the two commits: GitHub repository_dispatch, workflow_dispatch, or a
-command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
+After a lock change lands on the default branch, send the config's \`dispatch\` targets one event per image
+digest that stream tags moved to between the two commits (listing every such tag): GitHub
+repository_dispatch, workflow_dispatch, or a command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
 the checkout needs the history in between (actions/checkout with fetch-depth: 0). See docs/triggers.md.
 
 Options:
@@ -96,7 +96,8 @@ function tagName(m: { namespace: string; stream: string; tag: string }): string 
 
 function renderResult(r: DispatchResult): string {
   const label = r.status === 'sent' ? 'sent   ' : r.status === 'dry-run' ? 'would  ' : 'FAILED ';
-  const line = `${label} ${r.description} ← ${tagName(r)} ${short(r.old)} → ${short(r.new)}`;
+  const names = r.tags.length > 1 ? r.tags.join(', ') : tagName(r);
+  const line = `${label} ${r.description} ← ${names} ${short(r.old)} → ${short(r.new)}`;
   return r.error ? `${line}\n        ${r.error.message.replace(/\n/g, '\n        ')}\n` : `${line}\n`;
 }
 
