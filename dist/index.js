@@ -65261,6 +65261,12 @@ async function publishPullRequests(opts, repo, access2, secrets) {
     for (let attempt = 1; !result; attempt++) {
       try {
         const content = await groupContent(repo, g, state.baseTip);
+        if ("stale" in content) {
+          const reason = `the base branch "${base}" moved since this checkout (${content.stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
+          opts.logger.warn(`${g.key}: ${reason}`);
+          result = { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
+          break;
+        }
         result = await publishGroup(opts, repo, access2, pulls, g, target, state, content, attempt);
       } catch (e) {
         if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
@@ -65436,6 +65442,13 @@ async function groupContent(repo, g, baseTip) {
     base.set(path6, await readBlobText(repo, baseTip, path6));
     const w = worked.get(path6);
     if (w) work.set(path6, Buffer.from(w).toString("utf8"));
+  }
+  const head = repo.head;
+  if (head && head !== baseTip) {
+    const behind = [];
+    for (const path6 of paths)
+      if (await readBlobText(repo, head, path6) !== base.get(path6)) behind.push(path6);
+    if (behind.length > 0) return { stale: behind };
   }
   const composed = composeGroup({ ...g.compose, base, work });
   const files = /* @__PURE__ */ new Map();

@@ -132,6 +132,10 @@ export function createWorkspace(o: WorkspaceOptions) {
       } catch {
         await fetchBranch(repo, access, g.branch);
       }
+      // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
+      // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
+      const { commit } = await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
+      if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
       for (const file of g.files) {
         let text: string;
         try {

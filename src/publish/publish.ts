@@ -319,6 +319,15 @@ async function publishPullRequests(
     for (let attempt = 1; !result; attempt++) {
       try {
         const content = await groupContent(repo, g, state.baseTip);
+        if ('stale' in content) {
+          const reason =
+            `the base branch "${base}" moved since this checkout (${content.stale.join(', ')} differ), so the ` +
+            'work tree may hold older images than the base; nothing was proposed for this group. Update the ' +
+            'checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.';
+          opts.logger.warn(`${g.key}: ${reason}`);
+          result = { key: g.key, branch: g.branch, status: 'skipped', reason, attempts: attempt };
+          break;
+        }
         result = await publishGroup(opts, repo, access, pulls, g, target, state, content, attempt);
       } catch (e) {
         if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
@@ -503,7 +512,11 @@ function foreignAuthor(c: ReadCommitResult, opts: PublishOptions, key: string): 
  * The group's branch content on top of `baseTip`: composed from the base (see compose.ts) when the group says
  * how, else its files as the work tree has them.
  */
-async function groupContent(repo: GitRepo, g: PublishGroup, baseTip: string): Promise<GroupContent> {
+async function groupContent(
+  repo: GitRepo,
+  g: PublishGroup,
+  baseTip: string,
+): Promise<GroupContent | { stale: string[] }> {
   if (!g.compose) {
     return {
       files: await readWorkFiles(repo, g.files),
@@ -527,6 +540,15 @@ async function groupContent(repo: GitRepo, g: PublishGroup, baseTip: string): Pr
     base.set(path, await readBlobText(repo, baseTip, path));
     const w = worked.get(path);
     if (w) work.set(path, Buffer.from(w).toString('utf8'));
+  }
+  // The work tree must be on the base: where the checkout's HEAD and the base disagree about the group's files,
+  // the base moved since the checkout (a merge) and the work tree may hold older images than the base.
+  const head = repo.head;
+  if (head && head !== baseTip) {
+    const behind: string[] = [];
+    for (const path of paths)
+      if ((await readBlobText(repo, head, path)) !== base.get(path)) behind.push(path);
+    if (behind.length > 0) return { stale: behind };
   }
   const composed = composeGroup({ ...g.compose, base, work });
   const files = new Map<string, FileContent>();

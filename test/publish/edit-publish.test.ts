@@ -197,6 +197,23 @@ describe('editing commands with --publish', () => {
       const again = await cli(repo, dir, '2026-02-04T00:00:00Z', 'reconcile', '--publish', 'pull-request');
       expect(again.code, again.err).toBe(0);
       expect(repo.api.writes().length).toBe(writes);
+
+      // The rollback PR is closed unmerged, upstream moves on and a commit-mode run lands v3 on main. The old work
+      // tree is now behind the base: rerunning there must not propose its older images (that would move main
+      // back); it says why instead, and pushes and writes nothing.
+      pr.state = 'closed';
+      await igit.deleteRef({ fs, gitdir: repo.bare, ref: `refs/heads/${pr.head}` });
+      const v3 = makeImage({ seed: 'rb-3' });
+      await pushImage(reg.url, 'team/app', 'main', v3);
+      const fresh = await repo.checkout('-fresh');
+      expect((await cli(repo, fresh, '2026-02-05T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
+        0,
+      );
+      const heads = await igit.listBranches({ fs, gitdir: repo.bare });
+      const stale = await cli(repo, dir, '2026-02-06T00:00:00Z', 'reconcile', '--publish', 'pull-request');
+      expect(stale.err).toMatch(/dev\/app: skipped .*moved since this checkout/);
+      expect(await igit.listBranches({ fs, gitdir: repo.bare })).toEqual(heads);
+      expect(repo.api.writes().length).toBe(writes);
       expect(repo.api.violations).toEqual([]);
     } finally {
       await repo.api.close();
