@@ -983,7 +983,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify } = __require("node:querystring");
+    var { stringify: stringify3 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1043,7 +1043,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify(queryParams);
+      const stringified = stringify3(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -2000,11 +2000,11 @@ var require_request = __commonJS({
           } else if (typeof val[i2] === "object") {
             throw new InvalidArgumentError(`invalid ${key3} header`);
           } else {
-            const str2 = `${val[i2]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val[i2]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key3} header`);
             }
-            arr.push(str2);
+            arr.push(str3);
           }
         }
         val = arr;
@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve8(data);
+              return err ? reject(err) : resolve10(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve8, reject) => {
+          return new Promise((resolve10, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve8(data);
+              ) : resolve10(data);
             });
           });
         }
@@ -3577,25 +3577,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input2) {
       const length = input2.length;
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve8, reject) => {
-        res = resolve8;
+      const promise = new Promise((resolve10, reject) => {
+        res = resolve10;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -5514,7 +5514,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6738,12 +6738,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve8, reject) => {
+      const waitForDrain = () => new Promise((resolve10, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve8;
+          callback = resolve10;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7897,16 +7897,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve8;
+            this[kClosedResolve] = resolve10;
           } else {
-            resolve8(null);
+            resolve10(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve8) => {
+        return new Promise((resolve10) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request3 = requests[i2];
@@ -7917,7 +7917,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve8(null);
+            resolve10(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve8, reject) => {
+        const socket = await new Promise((resolve10, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve8(socket2);
+              resolve10(socket2);
             }
           });
         });
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve8) => {
-            this[kClosedResolve] = resolve8;
+          await new Promise((resolve10) => {
+            this[kClosedResolve] = resolve10;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve8, reject) => {
+        return await new Promise((resolve10, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve8(null);
+              resolve10(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve8,
+              resolve: resolve10,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve8, stream, length } = consume2;
+      const { type, body, resolve: resolve10, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve8(chunksDecode(body, length));
+          resolve10(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve8(JSON.parse(chunksDecode(body, length)));
+          resolve10(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve8(chunksConcat(body, length).buffer);
+          resolve10(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve8(new Blob(body, { type: stream[kContentType] }));
+          resolve10(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve8(chunksConcat(body, length));
+          resolve10(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9973,9 +9973,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve8, reject) => {
+        return new Promise((resolve10, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve8(data);
+            return err ? reject(err) : resolve10(data);
           });
         });
       }
@@ -14444,7 +14444,7 @@ var require_fetch = __commonJS({
       function dispatch2({ body }) {
         const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve8, reject) => agent.dispatch(
+        return new Promise((resolve10, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve8({
+              resolve10({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve8({
+              resolve10({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -16250,7 +16250,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify(cookie) {
+    function stringify3(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16308,7 +16308,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify
+      stringify: stringify3
     };
   }
 });
@@ -16454,7 +16454,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify } = require_util6();
+    var { stringify: stringify3 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16497,9 +16497,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify3(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve8) => {
-        setTimeout(resolve8, ms).unref();
+      return new Promise((resolve10) => {
+        setTimeout(resolve10, ms).unref();
       });
     }
     module.exports = {
@@ -19231,7 +19231,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i2 = 0;
       while (i2 < args.length) {
@@ -19242,7 +19242,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
@@ -19285,16 +19285,16 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c22) {
-      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str2`${c1}${c22}`;
+      return c22.emptyStr() ? c1 : c1.emptyStr() ? c22 : str3`${c1}${c22}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify(x) {
+    function stringify3(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify3;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -20247,22 +20247,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -21287,8 +21287,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -22114,7 +22114,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root, ref);
+      let _sch = resolve10.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22141,7 +22141,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve8(root, ref) {
+    function resolve10(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -22385,10 +22385,10 @@ var require_utils2 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i2 = 0; i2 < str2.length; i2++) {
-        if (str2[i2] === token) ind++;
+      for (let i2 = 0; i2 < str3.length; i2++) {
+        if (str3[i2] === token) ind++;
       }
       return ind;
     }
@@ -23005,7 +23005,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23396,7 +23396,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve8,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize: serialize2,
@@ -23458,7 +23458,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -24253,16 +24253,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -26145,8 +26145,8 @@ var require_formats = __commonJS({
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches2 = DATE.exec(str2);
+    function date(str3) {
+      const matches2 = DATE.exec(str3);
       if (!matches2)
         return false;
       const year = +matches2[1];
@@ -26165,8 +26165,8 @@ var require_formats = __commonJS({
     }
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
-      return function time(str2) {
-        const matches2 = TIME.exec(str2);
+      return function time(str3) {
+        const matches2 = TIME.exec(str3);
         if (!matches2)
           return false;
         const hr = +matches2[1];
@@ -26212,8 +26212,8 @@ var require_formats = __commonJS({
     var DATE_TIME_SEPARATOR = /t|\s/i;
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
-      return function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+      return function date_time(str3) {
+        const dateTime = str3.split(DATE_TIME_SEPARATOR);
         return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
       };
     }
@@ -26238,13 +26238,13 @@ var require_formats = __commonJS({
     }
     var NOT_URI_FRAGMENT = /\/|:/;
     var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    function uri(str3) {
+      return NOT_URI_FRAGMENT.test(str3) && URI.test(str3);
     }
     var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
+    function byte(str3) {
       BYTE.lastIndex = 0;
-      return BYTE.test(str2);
+      return BYTE.test(str3);
     }
     var MIN_INT32 = -(2 ** 31);
     var MAX_INT32 = 2 ** 31 - 1;
@@ -26258,11 +26258,11 @@ var require_formats = __commonJS({
       return true;
     }
     var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str2) {
-      if (Z_ANCHOR.test(str2))
+    function regex2(str3) {
+      if (Z_ANCHOR.test(str3))
         return false;
       try {
-        new RegExp(str2);
+        new RegExp(str3);
         return true;
       } catch (e) {
         return false;
@@ -26563,10 +26563,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26587,7 +26587,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar5(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26599,11 +26599,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap6;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar5;
-    exports.isSeq = isSeq4;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar7;
+    exports.isSeq = isSeq6;
   }
 });
 
@@ -27253,7 +27253,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar = class extends Node.NodeBase {
+    var Scalar2 = class extends Node.NodeBase {
       constructor(value) {
         super(identity4.SCALAR);
         this.value = value;
@@ -27265,12 +27265,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar.PLAIN = "PLAIN";
-    Scalar.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar;
+    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar2.PLAIN = "PLAIN";
+    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar2;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -27281,7 +27281,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias2 = require_Alias();
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName3, tags) {
       if (tagName3) {
@@ -27326,7 +27326,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar.Scalar(value);
+          const node2 = new Scalar2.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -27337,7 +27337,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
       if (tagName3)
         node.tag = tagName3;
       else if (!tagObj.default)
@@ -27497,13 +27497,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -27650,23 +27650,23 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i2 = 0, start = 0; i2 < strLen; ++i2) {
-        if (str2[i2] === "\n") {
+        if (str3[i2] === "\n") {
           if (i2 - start > limit)
             return true;
           start = i2 + 1;
@@ -27683,11 +27683,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i2 = 0, ch = json[i2]; ch; ch = json[++i2]) {
         if (ch === " " && json[i2 + 1] === "\\" && json[i2 + 2] === "n") {
-          str2 += json.slice(start, i2) + "\\ ";
+          str3 += json.slice(start, i2) + "\\ ";
           i2 += 1;
           start = i2;
           ch = "\\";
@@ -27696,38 +27696,38 @@ var require_stringifyString = __commonJS({
           switch (json[i2 + 1]) {
             case "u":
               {
-                str2 += json.slice(start, i2);
+                str3 += json.slice(start, i2);
                 const code2 = json.substr(i2 + 2, 4);
                 switch (code2) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code2.substr(0, 2) === "00")
-                      str2 += "\\x" + code2.substr(2);
+                      str3 += "\\x" + code2.substr(2);
                     else
-                      str2 += json.substr(i2, 6);
+                      str3 += json.substr(i2, 6);
                 }
                 i2 += 5;
                 start = i2 + 1;
@@ -27737,14 +27737,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json[i2 + 2] === '"' || json.length < minMultiLineLength) {
                 i2 += 1;
               } else {
-                str2 += json.slice(start, i2) + "\n\n";
+                str3 += json.slice(start, i2) + "\n\n";
                 while (json[i2 + 2] === "\\" && json[i2 + 3] === "n" && json[i2 + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i2 += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json[i2 + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i2 += 1;
                 start = i2 + 1;
               }
@@ -27753,8 +27753,8 @@ var require_stringifyString = __commonJS({
               i2 += 1;
           }
       }
-      str2 = start ? str2 + json.slice(start) : json;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json.slice(start) : json;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -27793,7 +27793,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -27848,7 +27848,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -27871,7 +27871,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item2, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -27882,34 +27882,34 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str2);
+        const test = (tag2) => tag2.default && tag2.tag !== "tag:yaml.org,2002:str" && tag2.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item2, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item2.value === "string" ? item2 : Object.assign({}, item2, { value: String(item2.value) });
       let { type } = item2;
-      if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar.Scalar.QUOTE_DOUBLE;
+          type = Scalar2.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar.Scalar.BLOCK_FOLDED:
-          case Scalar.Scalar.BLOCK_LITERAL:
+          case Scalar2.Scalar.BLOCK_FOLDED:
+          case Scalar2.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar.Scalar.QUOTE_DOUBLE:
+          case Scalar2.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.QUOTE_SINGLE:
+          case Scalar2.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar.Scalar.PLAIN:
+          case Scalar2.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -28020,7 +28020,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag2));
       return props.join(" ");
     }
-    function stringify(item2, ctx, onComment, onChompKeep) {
+    function stringify3(item2, ctx, onComment, onChompKeep) {
       if (identity4.isPair(item2))
         return item2.toString(ctx, onComment, onChompKeep);
       if (identity4.isAlias(item2)) {
@@ -28042,14 +28042,14 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity4.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity4.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity4.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify;
+    exports.stringify = stringify3;
   }
 });
 
@@ -28058,8 +28058,8 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
-    var stringify = require_stringify();
+    var Scalar2 = require_Scalar();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -28073,7 +28073,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key3) || (identity4.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
+      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key3) || (identity4.isScalar(key3) ? key3.type === Scalar2.Scalar.BLOCK_FOLDED || key3.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -28081,8 +28081,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify3.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -28091,27 +28091,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity4.isNode(value)) {
@@ -28127,13 +28127,13 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity4.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity4.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -28171,16 +28171,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -28213,19 +28213,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity4.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity4.isScalar(key3) && (!key3.type || key3.type === Scalar2.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity4.isSeq(source))
@@ -28274,7 +28274,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify = require_stringify();
+    var stringify3 = require_stringify();
     var identity4 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key: key3, value }) {
@@ -28310,7 +28310,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity4.isNode(key3) && ctx?.doc) {
-        const strCtx = stringify.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -28377,12 +28377,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var stringify = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify2(collection, ctx, options);
+      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify4(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -28407,31 +28407,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify.stringify(item2, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify3.stringify(item2, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i2 = 1; i2 < lines.length; ++i2) {
           const line = lines[i2];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -28474,21 +28474,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify.stringify(item2, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify3.stringify(item2, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i2 < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -28500,11 +28500,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -28532,7 +28532,7 @@ var require_YAMLMap = __commonJS({
     var Collection2 = require_Collection();
     var identity4 = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function findPair(items, key3) {
       const k = identity4.isScalar(key3) ? key3.value : key3;
       for (const it of items) {
@@ -28599,7 +28599,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity4.isScalar(prev.value) && Scalar.isScalarValue(_pair.value))
+          if (identity4.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -28697,7 +28697,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
@@ -28754,7 +28754,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key3}.`);
         const prev = this.items[idx];
-        if (identity4.isScalar(prev) && Scalar.isScalarValue(value))
+        if (identity4.isScalar(prev) && Scalar2.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -28836,7 +28836,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item2, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item2, ctx, onComment, onChompKeep);
@@ -28850,14 +28850,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar.Scalar(null),
+      createNode: () => new Scalar2.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar.Scalar(null),
+      resolve: () => new Scalar2.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -28868,13 +28868,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -28919,14 +28919,14 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -28935,7 +28935,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -28946,11 +28946,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -28967,7 +28967,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -28980,7 +28980,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -28988,7 +28988,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -28997,7 +28997,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -29038,7 +29038,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -29050,12 +29050,12 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar.Scalar(null),
+        createNode: () => new Scalar2.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -29067,7 +29067,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -29075,7 +29075,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -29083,7 +29083,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -29091,9 +29091,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -29106,7 +29106,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -29125,10 +29125,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i2 = 0; i2 < str2.length; ++i2)
-            buffer[i2] = str2.charCodeAt(i2);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i2 = 0; i2 < str3.length; ++i2)
+            buffer[i2] = str3.charCodeAt(i2);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -29139,28 +29139,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s = "";
           for (let i2 = 0; i2 < buf.length; ++i2)
             s += String.fromCharCode(buf[i2]);
-          str2 = btoa(s);
+          str3 = btoa(s);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
+          const n2 = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n2);
           for (let i2 = 0, o2 = 0; i2 < n2; ++i2, o2 += lineWidth) {
-            lines[i2] = str2.substr(o2, lineWidth);
+            lines[i2] = str3.substr(o2, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -29173,7 +29173,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity4 = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity4.isSeq(seq)) {
@@ -29184,7 +29184,7 @@ var require_pairs = __commonJS({
           else if (identity4.isMap(item2)) {
             if (item2.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item2.items[0] || new Pair.Pair(new Scalar.Scalar(null));
+            const pair = item2.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
             if (item2.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item2.commentBefore}
 ${pair.key.commentBefore}` : item2.commentBefore;
@@ -29327,7 +29327,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -29339,7 +29339,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar.Scalar(true),
+      resolve: () => new Scalar2.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -29347,7 +29347,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar.Scalar(false),
+      resolve: () => new Scalar2.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -29359,14 +29359,14 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -29375,7 +29375,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num = Number(node.value);
         return isFinite(num) ? num.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -29386,11 +29386,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -29410,34 +29410,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign2 = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign2 = str3[0];
       if (sign2 === "-" || sign2 === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign2 === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign2 === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -29447,7 +29447,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -29456,7 +29456,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -29464,7 +29464,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -29473,7 +29473,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -29577,9 +29577,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign2 = str2[0];
-      const parts = sign2 === "-" || sign2 === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign2 = str3[0];
+      const parts = sign2 === "-" || sign2 === "+" ? str3.substring(1) : str3;
       const num = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num(60) + num(p), num(0));
       return sign2 === "-" ? num(-1) * res : res;
@@ -29616,7 +29616,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -29625,7 +29625,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -29636,8 +29636,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -29835,7 +29835,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var stringify = require_stringify();
+    var stringify3 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -29850,7 +29850,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify.createStringifyContext(doc, options);
+      const ctx = stringify3.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -29872,7 +29872,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -29880,7 +29880,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify3.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -30711,9 +30711,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap6 = fc.start.source === "{";
+      const fcName = isMap6 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30749,7 +30749,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
               key3,
               // checked by containsNewline()
@@ -30789,7 +30789,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep4 && !props.found) {
+        if (!isMap6 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30812,7 +30812,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap6 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -30844,7 +30844,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap6) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30860,7 +30860,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap6 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -30895,7 +30895,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -30944,7 +30944,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName3, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity4.isNode(res) ? res : new Scalar.Scalar(res);
+      const node = identity4.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
       node.tag = tagName3;
       if (tag2?.format)
@@ -30959,13 +30959,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
       const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines2(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -31027,7 +31027,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
           value += sep4 + indent.slice(trimIndent) + content;
           sep4 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -31142,7 +31142,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar2, strict, onError) {
       const { offset, type, source, end } = scalar2;
@@ -31151,15 +31151,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar.Scalar.PLAIN;
+          _type = Scalar2.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_SINGLE;
+          _type = Scalar2.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar.Scalar.QUOTE_DOUBLE;
+          _type = Scalar2.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -31364,7 +31364,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -31382,11 +31382,11 @@ var require_compose_scalar = __commonJS({
       let scalar2;
       try {
         const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity4.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity4.isScalar(res) ? res : new Scalar2.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar.Scalar(value);
+        scalar2 = new Scalar2.Scalar(value);
       }
       scalar2.range = range;
       scalar2.source = value;
@@ -31608,11 +31608,11 @@ var require_compose_doc = __commonJS({
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
-      const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      const contentEnd2 = doc.contents.range[2];
+      const re = resolveEnd.resolveEnd(end, contentEnd2, false, onError);
       if (re.comment)
         doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      doc.range = [offset, contentEnd2, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -32016,7 +32016,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -32069,7 +32069,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify;
+    exports.stringify = stringify3;
   }
 });
 
@@ -32147,7 +32147,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar5 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32231,7 +32231,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar5;
+    exports.isScalar = isScalar7;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33747,7 +33747,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments3(source, options = {}) {
+    function parseAllDocuments5(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -33799,7 +33799,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify3(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -33822,9 +33822,9 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
-    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseAllDocuments = parseAllDocuments5;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify;
+    exports.stringify = stringify3;
   }
 });
 
@@ -33839,7 +33839,7 @@ var require_dist2 = __commonJS({
     var Alias2 = require_Alias();
     var identity4 = require_identity();
     var Pair = require_Pair();
-    var Scalar = require_Scalar();
+    var Scalar2 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -33864,7 +33864,7 @@ var require_dist2 = __commonJS({
     exports.isScalar = identity4.isScalar;
     exports.isSeq = identity4.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar.Scalar;
+    exports.Scalar = Scalar2.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -35402,16 +35402,16 @@ function omit(object, keysToOmit) {
   }
   return result;
 }
-function encodeReserved(str2) {
-  return str2.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+function encodeReserved(str3) {
+  return str3.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
     if (!/%[0-9A-Fa-f]/.test(part)) {
       part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
     }
     return part;
   }).join("");
 }
-function encodeUnreserved(str2) {
-  return encodeURIComponent(str2).replace(/[!'()*]/g, function(c3) {
+function encodeUnreserved(str3) {
+  return encodeURIComponent(str3).replace(/[!'()*]/g, function(c3) {
     return "%" + c3.charCodeAt(0).toString(16).toUpperCase();
   });
 }
@@ -35763,15 +35763,15 @@ function parseParameters(header, type, index2, len, stopFlags) {
   }
   return { type, index: index2, parameters };
 }
-function unescapeQuotedPairs(str2, start, end) {
+function unescapeQuotedPairs(str3, start, end) {
   let result = "";
   for (let index2 = start; index2 < end; index2++) {
-    if (str2.charCodeAt(index2) === BSLASH) {
-      result += str2.slice(start, index2);
+    if (str3.charCodeAt(index2) === BSLASH) {
+      result += str3.slice(start, index2);
       start = ++index2;
     }
   }
-  return result + str2.slice(start, end);
+  return result + str3.slice(start, end);
 }
 var SP, HTAB, SEMI, EQ, DQUOTE, BSLASH, COMMA, LOWER_CASE, OWS, SEMI_FLAG, COMMA_FLAG, TOKEN_FLAG, NON_ASCII, CASE_FLAGS, CHAR_MAP, NullObject;
 var init_dist = __esm({
@@ -39912,8 +39912,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve8, reject) {
-            return setTimeout(resolve8, t);
+          return new this.Promise(function(resolve10, reject) {
+            return setTimeout(resolve10, t);
           });
         }
         computePenalty() {
@@ -40124,15 +40124,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve8, returned, task;
+          var args, cb, error2, reject, resolve10, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve8, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve10, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve8(returned);
+                  return resolve10(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -40147,13 +40147,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve8;
-          resolve8 = reject = null;
+          var promise, reject, resolve10;
+          resolve10 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve8 = _resolve;
+            resolve10 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve8, reject });
+          this._queue.push({ task, args, resolve: resolve10, reject });
           this._tryToRun();
           return promise;
         }
@@ -40554,14 +40554,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve8, reject) => {
+              return new this.Promise((resolve10, reject) => {
                 if (finished7()) {
-                  return resolve8();
+                  return resolve10();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve8();
+                      return resolve10();
                     }
                   });
                 }
@@ -40654,9 +40654,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve8, reject) {
+              return new this.Promise(function(resolve10, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve8)(args3);
+                  return (args3[0] != null ? reject : resolve10)(args3);
                 });
               });
             };
@@ -41463,7 +41463,7 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve8) => setTimeout(resolve8, seconds * 1e3));
+  await new Promise((resolve10) => setTimeout(resolve10, seconds * 1e3));
 }
 async function waitForAccessToken(request3, clientId, clientType, verification) {
   try {
@@ -41846,11 +41846,11 @@ function isPkcs1(privateKey) {
 function isOpenSsh(privateKey) {
   return privateKey.includes("-----BEGIN OPENSSH PRIVATE KEY-----");
 }
-function string2ArrayBuffer(str2) {
-  const buf = new ArrayBuffer(str2.length);
+function string2ArrayBuffer(str3) {
+  const buf = new ArrayBuffer(str3.length);
   const bufView = new Uint8Array(buf);
-  for (let i2 = 0, strLen = str2.length; i2 < strLen; i2++) {
-    bufView[i2] = str2.charCodeAt(i2);
+  for (let i2 = 0, strLen = str3.length; i2 < strLen; i2++) {
+    bufView[i2] = str3.charCodeAt(i2);
   }
   return buf;
 }
@@ -42495,7 +42495,7 @@ async function sendRequestWithRetries(state, request3, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve8) => setTimeout(resolve8, awaitTime));
+    await new Promise((resolve10) => setTimeout(resolve10, awaitTime));
     return sendRequestWithRetries(state, request3, options, createdAt, retries);
   }
 }
@@ -45148,12 +45148,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve8, reject) {
+        return new Promise(function(resolve10, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve8(is);
+              resolve10(is);
             }
           });
         });
@@ -45219,27 +45219,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve8, reject) => {
+      const step = (i2) => new Promise((resolve10, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve8(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve10(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve8(subStep(p, i2, 0));
+        resolve10(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve8, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve10, reject) => {
         if (ii === pathExt.length)
-          return resolve8(step(i2 + 1));
+          return resolve10(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve8(p + ext);
+              return resolve10(p + ext);
           }
-          return resolve8(subStep(p, i2, ii + 1));
+          return resolve10(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -45594,8 +45594,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve8, reject) {
-          deferredResolve = resolve8;
+        deferred = new this.Promise(function(resolve10, reject) {
+          deferredResolve = resolve10;
           deferredReject = reject;
         });
       }
@@ -45751,17 +45751,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve8, reject) {
+        return new this.Promise(function(resolve10, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve8(ret);
+                resolve10(ret);
               }
             });
           } else {
-            resolve8(fnx());
+            resolve10(fnx());
           }
         });
       }
@@ -45799,9 +45799,9 @@ var require_lib2 = __commonJS({
     function escapeRegExp(string) {
       return string.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     }
-    function replaceAll(str2, search, replacement) {
+    function replaceAll(str3, search, replacement) {
       search = search instanceof RegExp ? search : new RegExp(escapeRegExp(search), "g");
-      return str2.replace(search, replacement);
+      return str3.replace(search, replacement);
     }
     var CleanGitRef = {
       clean: function clean(value) {
@@ -45891,10 +45891,10 @@ var require_crc32 = __commonJS({
         while (i2 < L) C = C >>> 8 ^ T0[(C ^ B[i2++]) & 255];
         return ~C;
       }
-      function crc32_str(str2, seed) {
+      function crc32_str(str3, seed) {
         var C = seed ^ -1;
-        for (var i2 = 0, L = str2.length, c3 = 0, d = 0; i2 < L; ) {
-          c3 = str2.charCodeAt(i2++);
+        for (var i2 = 0, L = str3.length, c3 = 0, d = 0; i2 < L; ) {
+          c3 = str3.charCodeAt(i2++);
           if (c3 < 128) {
             C = C >>> 8 ^ T0[(C ^ c3) & 255];
           } else if (c3 < 2048) {
@@ -45902,7 +45902,7 @@ var require_crc32 = __commonJS({
             C = C >>> 8 ^ T0[(C ^ (128 | c3 & 63)) & 255];
           } else if (c3 >= 55296 && c3 < 57344) {
             c3 = (c3 & 1023) + 64;
-            d = str2.charCodeAt(i2++) & 1023;
+            d = str3.charCodeAt(i2++) & 1023;
             C = C >>> 8 ^ T0[(C ^ (240 | c3 >> 8 & 7)) & 255];
             C = C >>> 8 ^ T0[(C ^ (128 | c3 >> 2 & 63)) & 255];
             C = C >>> 8 ^ T0[(C ^ (128 | d >> 6 & 15 | (c3 & 3) << 4)) & 255];
@@ -46897,7 +46897,7 @@ var require_deflate = __commonJS({
     }
     function fill_window(s) {
       var _w_size = s.w_size;
-      var p, n2, m, more, str2;
+      var p, n2, m, more, str3;
       do {
         more = s.window_size - s.lookahead - s.strstart;
         if (s.strstart >= _w_size + (_w_size - MIN_LOOKAHEAD)) {
@@ -46925,14 +46925,14 @@ var require_deflate = __commonJS({
         n2 = read_buf(s.strm, s.window, s.strstart + s.lookahead, more);
         s.lookahead += n2;
         if (s.lookahead + s.insert >= MIN_MATCH) {
-          str2 = s.strstart - s.insert;
-          s.ins_h = s.window[str2];
-          s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str2 + 1]) & s.hash_mask;
+          str3 = s.strstart - s.insert;
+          s.ins_h = s.window[str3];
+          s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str3 + 1]) & s.hash_mask;
           while (s.insert) {
-            s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str2 + MIN_MATCH - 1]) & s.hash_mask;
-            s.prev[str2 & s.w_mask] = s.head[s.ins_h];
-            s.head[s.ins_h] = str2;
-            str2++;
+            s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str3 + MIN_MATCH - 1]) & s.hash_mask;
+            s.prev[str3 & s.w_mask] = s.head[s.ins_h];
+            s.head[s.ins_h] = str3;
+            str3++;
             s.insert--;
             if (s.lookahead + s.insert < MIN_MATCH) {
               break;
@@ -47708,7 +47708,7 @@ var require_deflate = __commonJS({
     function deflateSetDictionary(strm, dictionary) {
       var dictLength = dictionary.length;
       var s;
-      var str2, n2;
+      var str3, n2;
       var wrap;
       var avail;
       var next;
@@ -47746,15 +47746,15 @@ var require_deflate = __commonJS({
       strm.input = dictionary;
       fill_window(s);
       while (s.lookahead >= MIN_MATCH) {
-        str2 = s.strstart;
+        str3 = s.strstart;
         n2 = s.lookahead - (MIN_MATCH - 1);
         do {
-          s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str2 + MIN_MATCH - 1]) & s.hash_mask;
-          s.prev[str2 & s.w_mask] = s.head[s.ins_h];
-          s.head[s.ins_h] = str2;
-          str2++;
+          s.ins_h = (s.ins_h << s.hash_shift ^ s.window[str3 + MIN_MATCH - 1]) & s.hash_mask;
+          s.prev[str3 & s.w_mask] = s.head[s.ins_h];
+          s.head[s.ins_h] = str3;
+          str3++;
         } while (--n2);
-        s.strstart = str2;
+        s.strstart = str3;
         s.lookahead = MIN_MATCH - 1;
         fill_window(s);
       }
@@ -47805,12 +47805,12 @@ var require_strings = __commonJS({
     }
     var q;
     _utf8len[254] = _utf8len[254] = 1;
-    exports.string2buf = function(str2) {
-      var buf, c3, c22, m_pos, i2, str_len = str2.length, buf_len = 0;
+    exports.string2buf = function(str3) {
+      var buf, c3, c22, m_pos, i2, str_len = str3.length, buf_len = 0;
       for (m_pos = 0; m_pos < str_len; m_pos++) {
-        c3 = str2.charCodeAt(m_pos);
+        c3 = str3.charCodeAt(m_pos);
         if ((c3 & 64512) === 55296 && m_pos + 1 < str_len) {
-          c22 = str2.charCodeAt(m_pos + 1);
+          c22 = str3.charCodeAt(m_pos + 1);
           if ((c22 & 64512) === 56320) {
             c3 = 65536 + (c3 - 55296 << 10) + (c22 - 56320);
             m_pos++;
@@ -47820,9 +47820,9 @@ var require_strings = __commonJS({
       }
       buf = new utils.Buf8(buf_len);
       for (i2 = 0, m_pos = 0; i2 < buf_len; m_pos++) {
-        c3 = str2.charCodeAt(m_pos);
+        c3 = str3.charCodeAt(m_pos);
         if ((c3 & 64512) === 55296 && m_pos + 1 < str_len) {
-          c22 = str2.charCodeAt(m_pos + 1);
+          c22 = str3.charCodeAt(m_pos + 1);
           if ((c22 & 64512) === 56320) {
             c3 = 65536 + (c3 - 55296 << 10) + (c22 - 56320);
             m_pos++;
@@ -47861,10 +47861,10 @@ var require_strings = __commonJS({
     exports.buf2binstring = function(buf) {
       return buf2binstring(buf, buf.length);
     };
-    exports.binstring2buf = function(str2) {
-      var buf = new utils.Buf8(str2.length);
+    exports.binstring2buf = function(str3) {
+      var buf = new utils.Buf8(str3.length);
       for (var i2 = 0, len = buf.length; i2 < len; i2++) {
-        buf[i2] = str2.charCodeAt(i2);
+        buf[i2] = str3.charCodeAt(i2);
       }
       return buf;
     };
@@ -50152,7 +50152,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve8, reject) => {
+      return new P((resolve10, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -50160,10 +50160,10 @@ var require_pify = __commonJS({
                 reject(result);
               } else {
                 result.shift();
-                resolve8(result);
+                resolve10(result);
               }
             } else {
-              resolve8(result);
+              resolve10(result);
             }
           });
         } else if (options.errorFirst) {
@@ -50171,11 +50171,11 @@ var require_pify = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve8(result);
+              resolve10(result);
             }
           });
         } else {
-          args.push(resolve8);
+          args.push(resolve10);
         }
         fn.apply(this, args);
       });
@@ -50337,7 +50337,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index2, str2) => index2 + 6 < str2.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
+        (_, index2, str3) => index2 + 6 < str3.length ? "(?:\\/[^\\/]+)*" : "\\/.+"
       ],
       // normal intermediate wildcards
       [
@@ -50590,7 +50590,7 @@ var require_ignore = __commonJS({
       // Detect `process` so that it can run in browsers.
       typeof process !== "undefined" && (process.env && process.env.IGNORE_TEST_WIN32 || process.platform === "win32")
     ) {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGIX_IS_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
@@ -52056,7 +52056,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join11(...args) {
+    function join12(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -52469,7 +52469,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join11(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join12(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -52493,7 +52493,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join11(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join12(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -52511,7 +52511,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join11(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join12(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -52538,7 +52538,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join11(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join12(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -53547,8 +53547,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async toBuffer() {
         const buffers = [];
-        const write = (str2, encoding) => {
-          buffers.push(Buffer.from(str2, encoding));
+        const write = (str3, encoding) => {
+          buffers.push(Buffer.from(str3, encoding));
         };
         write("ff744f63", "hex");
         write("00000002", "hex");
@@ -53713,7 +53713,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54246,11 +54246,11 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     function negateExceptForZero(n2) {
       return n2 === 0 ? n2 : -n2;
     }
-    function normalizeNewlines(str2) {
-      str2 = str2.replace(/\r/g, "");
-      str2 = str2.replace(/^\n+/, "");
-      str2 = str2.replace(/\n+$/, "") + "\n";
-      return str2;
+    function normalizeNewlines(str3) {
+      str3 = str3.replace(/\r/g, "");
+      str3 = str3.replace(/^\n+/, "");
+      str3 = str3.replace(/\n+$/, "") + "\n";
+      return str3;
     }
     function parseAuthor2(author) {
       const [, name, email, timestamp, offset] = author.match(
@@ -54368,11 +54368,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return _GitAnnotatedTag.from(signedTag);
       }
     };
-    function indent(str2) {
-      return str2.trim().split("\n").map((x) => " " + x).join("\n") + "\n";
+    function indent(str3) {
+      return str3.trim().split("\n").map((x) => " " + x).join("\n") + "\n";
     }
-    function outdent(str2) {
-      return str2.split("\n").map((x) => x.replace(/^ /, "")).join("\n");
+    function outdent(str3) {
+      return str3.split("\n").map((x) => x.replace(/^ /, "")).join("\n");
     }
     var GitCommit = class _GitCommit {
       constructor(commit2) {
@@ -54605,9 +54605,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join11(filepath, entry2.path), entry2);
+          map.set(join12(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join11(filepath, entry2.path));
+        return tree.entries().map((entry2) => join12(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -54702,9 +54702,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join11(dir, filepath));
+        const names = await fs3.readdir(join12(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join11(filepath, name));
+        return names.map((name) => join12(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -54969,7 +54969,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve8) => setTimeout(resolve8, 0));
+              await new Promise((resolve10) => setTimeout(resolve10, 0));
               continue;
             }
             throw err2;
@@ -54984,7 +54984,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join11(filepath, entry);
+            const subpath = join12(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -55294,7 +55294,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join11(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join12(dirname2(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -55337,7 +55337,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -55429,17 +55429,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join11(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join12(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join11(gitdir, "info", "exclude");
+        const excludesFile = join12(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join11(dir, ".gitignore"),
+            gitignore: join12(dir, ".gitignore"),
             filepath
           }
         ];
@@ -55448,7 +55448,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join11(dir, folder, ".gitignore"),
+            gitignore: join12(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -55531,7 +55531,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -55595,17 +55595,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join11(dir, currentFilepath));
+        const stats = await fs3.lstat(join12(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join11(dir, currentFilepath));
+          const children = await fs3.readdir(join12(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join11(currentFilepath, child)],
+                filepath: [join12(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55619,7 +55619,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join11(currentFilepath, child)],
+                filepath: [join12(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55628,7 +55628,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join11(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join11(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join12(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join12(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -55656,7 +55656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -56129,7 +56129,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -56199,7 +56199,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       remote,
       url,
       force = false
@@ -56269,7 +56269,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -56352,7 +56352,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -57013,7 +57013,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -57099,7 +57099,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -57372,7 +57372,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join11(dir, filepath);
+      const currentFilepath = join12(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -57541,7 +57541,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join11(dir, filepath))
+                  stats: await fs3.lstat(join12(dir, filepath))
                 });
               return {
                 method: "write",
@@ -57554,7 +57554,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join11(dir, op.filepath);
+          const currentFilepath = join12(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -57754,7 +57754,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -58272,7 +58272,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join11(gitdir, "shallow");
+        const filepath = join12(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -58293,7 +58293,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join11(gitdir, "shallow");
+        const filepath = join12(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -58343,9 +58343,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve8 = this._waiting;
+          const resolve10 = this._waiting;
           this._waiting = null;
-          resolve8({ value: chunk });
+          resolve10({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -58353,9 +58353,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve8 = this._waiting;
+          const resolve10 = this._waiting;
           this._waiting = null;
-          resolve8({ done: true });
+          resolve10({ done: true });
         }
       }
       destroy(err) {
@@ -58374,14 +58374,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve8) => {
-          this._waiting = resolve8;
+        return new Promise((resolve10) => {
+          this._waiting = resolve10;
         });
       }
     };
-    function findSplit(str2) {
-      const r = str2.indexOf("\r");
-      const n2 = str2.indexOf("\n");
+    function findSplit(str3) {
+      const r = str3.indexOf("\r");
+      const n2 = str3.indexOf("\n");
       if (r === -1 && n2 === -1) return -1;
       if (r === -1) return n2 + 1;
       if (n2 === -1) return r + 1;
@@ -58530,7 +58530,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -58557,11 +58557,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream.error ? reject(stream.error) : resolve8({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream.error ? reject(stream.error) : resolve8({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -58863,7 +58863,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join11(gitdir, res.packfile);
+        const fullpath = join12(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -58879,7 +58879,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join11(dir, ".git"),
+      gitdir = bare ? dir : join12(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -58993,7 +58993,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -59056,7 +59056,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       message,
       author,
       committer,
@@ -59105,7 +59105,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -59146,7 +59146,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref
     }) {
       try {
@@ -59164,7 +59164,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59184,7 +59184,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       remote
     }) {
       try {
@@ -59206,7 +59206,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59235,7 +59235,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -59278,7 +59278,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -59299,7 +59299,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59591,7 +59591,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       url,
       remote,
@@ -59649,7 +59649,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -59705,7 +59705,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -59727,7 +59727,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join11(filepath, ".git"))) {
+      if (await fs3.exists(join12(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname2(filepath);
@@ -59747,7 +59747,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join11(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join12(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59771,7 +59771,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       path: path6
     }) {
       try {
@@ -59960,7 +59960,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join11(dir, filepath);
+        filepath = join12(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -59981,7 +59981,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -60009,7 +60009,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join11(dir, ".git"),
+      gitdir = bare ? dir : join12(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -60083,7 +60083,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -60112,7 +60112,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath
     }) {
       try {
@@ -60136,7 +60136,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       remote
     }) {
       try {
@@ -60193,17 +60193,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join11(prefix, entry.path)
+            prefix: join12(prefix, entry.path)
           });
         } else {
-          filenames.push(join11(prefix, entry.path));
+          filenames.push(join12(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -60248,7 +60248,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -60272,7 +60272,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath
     }) {
       try {
@@ -60297,7 +60297,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60396,7 +60396,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60449,7 +60449,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join11(parentPath, entry.path);
+          result = join12(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -60466,7 +60466,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join11(parentPath, entry.path)
+              parentPath: join12(parentPath, entry.path)
             });
           });
         }
@@ -60651,7 +60651,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -60691,7 +60691,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -60768,7 +60768,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -60811,7 +60811,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join11(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join12(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -60822,7 +60822,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -60854,7 +60854,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       url,
       remote,
@@ -60924,7 +60924,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       start,
       finish
     }) {
@@ -60972,7 +60972,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -61275,7 +61275,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -61351,7 +61351,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -61377,7 +61377,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61418,7 +61418,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -61445,7 +61445,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -61534,7 +61534,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61558,7 +61558,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -61584,7 +61584,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -61660,7 +61660,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -61748,7 +61748,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -61778,7 +61778,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -61826,7 +61826,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join11(dir, filepath));
+        const object = dir && await fs3.read(join12(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -61834,7 +61834,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join11(dir, filepath));
+            stats = await fs3.lstat(join12(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -61854,7 +61854,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       depth
     }) {
@@ -61879,7 +61879,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -61947,7 +61947,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -61977,7 +61977,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join11(this.gitdir, _GitStashManager.refStash);
+        return join12(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -61985,7 +61985,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join11(this.gitdir, _GitStashManager.refLogsStash);
+        return join12(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -62291,7 +62291,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -62314,7 +62314,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join11(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join12(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -62344,7 +62344,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -62383,7 +62383,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join11(dir, filepath));
+        const stats = await fs3.lstat(join12(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -62393,7 +62393,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join11(dir, filepath), { autocrlf });
+            const object = await fs3.read(join12(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -62454,7 +62454,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join11(parent, segment);
+        parent = join12(parent, segment);
       }
       return true;
     }
@@ -62503,7 +62503,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -62576,7 +62576,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       object,
       force = false
@@ -62608,7 +62608,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -62628,7 +62628,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join11(dir, filepath));
+                const fileStats2 = await fs3.lstat(join12(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -62646,7 +62646,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join11(dir, filepath));
+          fileStats = await fs3.lstat(join12(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -62667,7 +62667,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join11(dir, filepath)) : await fs3.read(join11(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join12(dir, filepath)) : await fs3.read(join12(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -62711,7 +62711,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       trees,
       map,
       reduce,
@@ -62739,7 +62739,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join11(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join12(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -62761,7 +62761,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -62783,7 +62783,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -62829,7 +62829,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join12(dir, ".git"),
       ref,
       value,
       force = false,
@@ -62884,7 +62884,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join11(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join12(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -62901,7 +62901,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join11(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join12(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63143,33 +63143,6 @@ var init_lock_file = __esm({
   }
 });
 
-// src/publish/skip.ts
-function publishSkipReason(p) {
-  if (p.mode === "none")
-    return { code: "MODE_NONE", reason: 'publish mode is "none"; the working tree has the changes' };
-  if (p.fork) {
-    return {
-      code: "FORK",
-      reason: "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
-    };
-  }
-  if (!p.dryRun && !p.token) {
-    return {
-      code: "NO_CREDENTIALS",
-      reason: "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
-    };
-  }
-  if (p.mode === "pull-request" && !p.github && !p.dryRun) {
-    return { code: "NO_GITHUB", reason: "pull-request mode needs the GitHub API (owner/repo and a token)" };
-  }
-  return void 0;
-}
-var init_skip = __esm({
-  "src/publish/skip.ts"() {
-    "use strict";
-  }
-});
-
 // src/fs/atomic.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
@@ -63193,6 +63166,33 @@ async function writeFileAtomic(path6, text) {
 }
 var init_atomic = __esm({
   "src/fs/atomic.ts"() {
+    "use strict";
+  }
+});
+
+// src/publish/skip.ts
+function publishSkipReason(p) {
+  if (p.mode === "none")
+    return { code: "MODE_NONE", reason: 'publish mode is "none"; the working tree has the changes' };
+  if (p.fork) {
+    return {
+      code: "FORK",
+      reason: "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
+    };
+  }
+  if (!p.dryRun && !p.token) {
+    return {
+      code: "NO_CREDENTIALS",
+      reason: "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
+    };
+  }
+  if (p.mode === "pull-request" && !p.github && !p.dryRun) {
+    return { code: "NO_GITHUB", reason: "pull-request mode needs the GitHub API (owner/repo and a token)" };
+  }
+  return void 0;
+}
+var init_skip = __esm({
+  "src/publish/skip.ts"() {
     "use strict";
   }
 });
@@ -64122,13 +64122,13 @@ function fromNodeStream(stream) {
   });
   return {
     next() {
-      return new Promise((resolve8, reject) => {
+      return new Promise((resolve10, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve8({ done: true });
+          return resolve10({ done: true });
         } else if (queue.length > 0) {
-          return resolve8({ value: queue.shift(), done: false });
+          return resolve10({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve8, reject };
+          defer = { resolve: resolve10, reject };
         }
       });
     },
@@ -64199,10 +64199,10 @@ function redirectRequest(previous, statusCode, location) {
   return { url: url.href, method, headers, body };
 }
 function send(options) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve10, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve8(res)
+      (err, res) => err ? reject(err) : resolve10(res)
     );
   });
 }
@@ -64372,12 +64372,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join7, resolve as resolve5 } from "node:path";
+import { join as join8, resolve as resolve7 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve5(opts.dir);
+  const dir = resolve7(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config = await readText(fs3, join7(gitdir, "config"));
+  const config = await readText(fs3, join8(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -64385,14 +64385,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join7(gitdir, "index"));
+  const index2 = await readBytes(fs3, join8(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join7(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join8(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -64410,11 +64410,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join7(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join8(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join7(dir, ".git");
+  const dotgit = join8(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -64437,8 +64437,8 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve5(dir, m[1].trim());
-  if (await readText(fs3, join7(gitdir, "commondir")) !== null) {
+  const gitdir = resolve7(dir, m[1].trim());
+  if (await readText(fs3, join8(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -64561,7 +64561,7 @@ var init_groups = __esm({
 });
 
 // src/git/commit.ts
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -64609,7 +64609,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join8(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join9(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -64669,7 +64669,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join8(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join9(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -65510,7 +65510,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs4 from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
   const extras = {
@@ -65667,7 +65667,7 @@ async function keepBranchTimes(run, groups2, o2) {
       const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
       if (kept !== changed.get(f).text) {
         changed.get(f).text = kept;
-        await writeFileAtomic(join9(root, f), kept);
+        await writeFileAtomic(join10(root, f), kept);
       }
     }
   }
@@ -65695,8 +65695,8 @@ var init_publish_run = __esm({
 });
 
 // src/entry/action.ts
-import * as nodeFs6 from "node:fs";
-import { isAbsolute as isAbsolute2, join as join10, relative as relative2, resolve as resolve7, sep as sep3 } from "node:path";
+import * as nodeFs8 from "node:fs";
+import { isAbsolute as isAbsolute2, join as join11, relative as relative2, resolve as resolve9, sep as sep3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -65860,11 +65860,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve10) {
+      resolve10(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve10, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -65880,7 +65880,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve10(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67270,6 +67270,37 @@ function esc2(s) {
 }
 function plural2(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+
+// src/entry/command.ts
+import { parseArgs } from "node:util";
+
+// src/entry/io.ts
+var EXIT = { OK: 0, FAILURE: 1, USAGE: 2 };
+
+// src/entry/command.ts
+async function runCommandArgv(cmd, argv, io) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: "boolean", short: "h" }, ...cmd.options },
+      allowPositionals: true,
+      strict: true
+    });
+  } catch (e) {
+    io.stderr(
+      `imagestreams ${cmd.name}: ${e.message}
+Run \`imagestreams ${cmd.name} --help\`.
+`
+    );
+    return EXIT.USAGE;
+  }
+  if (parsed.values.help) {
+    io.stdout(cmd.help);
+    return EXIT.OK;
+  }
+  return cmd.run({ values: parsed.values, positionals: parsed.positionals }, io);
 }
 
 // src/entry/commands/dispatch.ts
@@ -68844,8 +68875,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve8, reject) => {
-    Object.assign(methods, { resolve: resolve8, reject });
+  const promise = new Promise((resolve10, reject) => {
+    Object.assign(methods, { resolve: resolve10, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -73488,11 +73519,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises5 = weakMap.get(stream);
   const promise = createDeferred();
   promises5.push(promise);
-  const resolve8 = promise.resolve.bind(promise);
-  return { resolve: resolve8, promises: promises5 };
+  const resolve10 = promise.resolve.bind(promise);
+  return { resolve: resolve10, promises: promises5 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve8, promises: promises5 }, subprocess) => {
-  resolve8();
+var waitForConcurrentStreams = async ({ resolve: resolve10, promises: promises5 }, subprocess) => {
+  resolve10();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises5])
@@ -74215,9 +74246,6 @@ function movedTags(before, after) {
   return out.sort((a2, b) => cmp(a2.namespace, b.namespace) || cmp(a2.stream, b.stream) || cmp(a2.tag, b.tag));
 }
 
-// src/entry/io.ts
-var EXIT = { OK: 0, FAILURE: 1, USAGE: 2 };
-
 // src/entry/commands/project.ts
 var PROJECT_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -74492,6 +74520,402 @@ function createDispatchCommand(deps = {}) {
 }
 var dispatchCommand = createDispatchCommand();
 
+// src/entry/commands/import.ts
+init_errors();
+init_reference();
+init_tag_spec();
+
+// src/entry/stream-edits.ts
+var import_yaml8 = __toESM(require_dist2(), 1);
+import { readFile } from "node:fs/promises";
+import { join as join5, resolve as resolve5 } from "node:path";
+
+// src/edit/locate.ts
+var import_yaml6 = __toESM(require_dist2(), 1);
+function scalarAt(node, key3) {
+  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  const v = pair?.value;
+  return v && (0, import_yaml6.isScalar)(v) ? v.value : void 0;
+}
+function childAt(node, key3) {
+  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  return pair?.value ?? void 0;
+}
+function locateStream(text, name) {
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return void 0;
+  for (let d = 0; d < docs.length; d++) {
+    const root = docs[d].contents;
+    const kind = scalarAt(root, "kind");
+    if (kind === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
+      return { docIndex: d, prefix: [] };
+    }
+    const items = childAt(root, "items");
+    if (items && (0, import_yaml6.isSeq)(items)) {
+      for (let i2 = 0; i2 < items.items.length; i2++) {
+        const it = items.items[i2];
+        if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
+          return { docIndex: d, prefix: ["items", i2] };
+        }
+      }
+    }
+  }
+  return void 0;
+}
+
+// src/edit/yaml-edit.ts
+var import_yaml7 = __toESM(require_dist2(), 1);
+init_errors();
+function editDocumentText(text, docIndex, ops) {
+  let out = text;
+  for (const op of ops) {
+    const docs = (0, import_yaml7.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    if (!Array.isArray(docs) || !docs[docIndex]) {
+      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
+        data: { docIndex }
+      });
+    }
+    const root = docs[docIndex].contents;
+    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
+    const splices = [];
+    const ctx = { text: out, splices, json: looksJson(out) };
+    if (op.op === "set") setAt(ctx, root, op.path, op.value);
+    else if (op.op === "delete") deleteAt(ctx, root, op.path);
+    else appendAt(ctx, root, op.path, op.value);
+    out = applySplices(out, splices);
+  }
+  return out;
+}
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml7.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml7.isPair)(p) && (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml7.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve4(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml7.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml7.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml7.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml7.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+function setAt(ctx, root, path6, value) {
+  const parentPath = path6.slice(0, -1);
+  const key3 = path6[path6.length - 1];
+  const parent = resolve4(root, parentPath);
+  const existing = getChild(parent, key3);
+  if (existing) {
+    setNode(ctx, existing, value);
+    return;
+  }
+  if (!(0, import_yaml7.isMap)(parent) || typeof key3 !== "string") {
+    throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
+  }
+  insertPair(ctx, parent, key3, value);
+}
+function setNode(ctx, node, value) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml7.isMap)(node)) {
+    for (const [k, v] of Object.entries(value)) {
+      const child = getChild(node, k);
+      if (child) setNode(ctx, child, v);
+      else insertPair(ctx, node, k, v);
+    }
+    return;
+  }
+  if ((0, import_yaml7.isScalar)(node) && (value === null || typeof value !== "object")) {
+    if (node.value === value) return;
+    const r2 = node.range;
+    ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
+    return;
+  }
+  const r = node.range;
+  const col = columnOf(ctx.text, r[0]);
+  if (ctx.json || (0, import_yaml7.isMap)(node) && node.flow || (0, import_yaml7.isSeq)(node) && node.flow || (0, import_yaml7.isScalar)(node)) {
+    const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({ start: r[0], end: r[1], text });
+    return;
+  }
+  const keyCol = Math.max(0, col - indentUnit(ctx));
+  const start = backOverSpace(ctx.text, r[0]);
+  ctx.splices.push({ start, end: backOverSpace(ctx.text, r[2]), text: renderBlockValue(ctx, value, keyCol) });
+}
+function insertPair(ctx, map, key3, value) {
+  const last = map.items[map.items.length - 1];
+  const r = map.range;
+  if (map.flow || ctx.json) {
+    const keyText = ctx.json ? JSON.stringify(key3) : key3;
+    if (!last) {
+      const open3 = ctx.text.indexOf("{", r[0]);
+      const val = JSON.stringify(value);
+      const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
+      ctx.splices.push({ start: open3 + 1, end: open3 + 1, text: inner });
+      return;
+    }
+    const lastKey = last.key;
+    const lastVal = last.value ?? lastKey;
+    const end = lastVal.range[1];
+    const multiline = lineStartOf(ctx.text, lastKey.range[0]) !== lineStartOf(ctx.text, r[0]);
+    if (multiline) {
+      const pad = leadingWhitespace(ctx.text, lastKey.range[0]);
+      const rendered = ctx.json ? renderJsonValue(value, pad, jsonUnit(ctx)) : JSON.stringify(value);
+      ctx.splices.push({ start: end, end, text: `,
+${pad}${keyText}: ${rendered}` });
+    } else {
+      ctx.splices.push({ start: end, end, text: `, ${keyText}: ${JSON.stringify(value)}` });
+    }
+    return;
+  }
+  if (!last) throw new ImagestreamsError("EDIT_FAILED", `cannot add ${key3} to an empty block mapping`);
+  const keyNode = last.key;
+  const col = columnOf(ctx.text, keyNode.range[0]);
+  const at = contentEnd(ctx.text, last.value ?? keyNode);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
+  });
+}
+function deleteAt(ctx, root, path6) {
+  const parent = resolve4(root, path6.slice(0, -1));
+  const key3 = path6[path6.length - 1];
+  let items;
+  let index2;
+  if ((0, import_yaml7.isMap)(parent)) {
+    items = parent.items;
+    index2 = parent.items.findIndex((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml7.isSeq)(parent) && typeof key3 === "number") {
+    items = parent.items;
+    index2 = key3;
+  } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  if (index2 < 0 || index2 >= items.length)
+    throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  const startNode = (0, import_yaml7.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml7.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const flow = ctx.json || parent.flow;
+  if (flow) {
+    let start = startNode.range[0];
+    let end2 = endNode.range[1];
+    const comma = /^\s*,/.exec(ctx.text.slice(end2));
+    if (comma) {
+      end2 += comma[0].length;
+      const rest = /^[ \t]*\n/.exec(ctx.text.slice(end2));
+      const ls = lineStartOf(ctx.text, start);
+      if (rest && /^[ \t]*$/.test(ctx.text.slice(ls, start))) {
+        start = ls;
+        end2 += rest[0].length;
+      }
+    } else {
+      const m = /,\s*$/.exec(ctx.text.slice(0, start));
+      if (m) start -= m[0].length;
+    }
+    ctx.splices.push({ start, end: end2, text: "" });
+    return;
+  }
+  const firstLine = lineStartOf(ctx.text, startNode.range[0]);
+  const end = contentEnd(ctx.text, endNode);
+  ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
+}
+function appendAt(ctx, root, path6, value) {
+  const seq = resolve4(root, path6);
+  if (!(0, import_yaml7.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  const last = seq.items[seq.items.length - 1];
+  if (ctx.json || seq.flow) {
+    if (!last) {
+      const open3 = ctx.text.indexOf("[", seq.range[0]);
+      ctx.splices.push({ start: open3 + 1, end: open3 + 1, text: JSON.stringify(value) });
+      return;
+    }
+    const ls = lineStartOf(ctx.text, last.range[0]);
+    const pad2 = ctx.text.slice(ls, last.range[0]);
+    const multiline = /^[ \t]*$/.test(pad2);
+    const rendered = ctx.json ? renderJsonValue(value, pad2, jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({
+      start: last.range[1],
+      end: last.range[1],
+      text: multiline ? `,
+${pad2}${rendered}` : `, ${rendered}`
+    });
+    return;
+  }
+  if (!last)
+    throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
+  const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml7.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(dashCol);
+  const at = contentEnd(ctx.text, last);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${body.split("\n").map((l) => pad + l).join("\n")}`
+  });
+}
+
+// src/entry/stream-edits.ts
+init_atomic();
+init_errors();
+function findStream(project, namespace, name) {
+  return project.streams.find((s) => s.namespace === namespace && s.name === name);
+}
+function newStreamText(name, namespace, tag2) {
+  const metadata = { name };
+  if (namespace) metadata.namespace = namespace;
+  const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
+  return (0, import_yaml8.stringify)(obj2, { lineWidth: 0 });
+}
+async function newStreamFile(project, namespace, name, pending) {
+  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
+    /\/+$/,
+    ""
+  );
+  const plain2 = `${folder}/${name}.yaml`;
+  const spaced = `${folder}/${namespace}/${name}.yaml`;
+  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join5(resolve5(project.root), f)) !== void 0;
+  if (namespace !== project.config.namespace) return spaced;
+  if (!await taken(plain2)) return plain2;
+  return spaced;
+}
+async function readIfExists(path6) {
+  try {
+    return await readFile(path6, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+async function applyTagEdits(project, edits, opts) {
+  const root = resolve5(project.root);
+  const texts = /* @__PURE__ */ new Map();
+  const read = async (file) => {
+    let t = texts.get(file);
+    if (t === void 0) {
+      t = await readFile(join5(root, file), "utf8");
+      texts.set(file, t);
+    }
+    return t;
+  };
+  for (const e of edits) {
+    const stream = findStream(project, e.namespace, e.stream);
+    if (!stream) {
+      if (!e.create) {
+        throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
+          data: { stream: e.stream }
+        });
+      }
+      if (!opts.createStreams) {
+        throw new ImagestreamsError(
+          "NOT_FOUND",
+          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
+          { data: { stream: e.stream } }
+        );
+      }
+      const text2 = newStreamText(
+        e.stream,
+        e.namespace === project.config.namespace ? void 0 : e.namespace,
+        e.create
+      );
+      const file = await newStreamFile(project, e.namespace, e.stream, texts);
+      const existing = texts.get(file) ?? await readIfExists(join5(root, file));
+      texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
+${text2}`);
+      continue;
+    }
+    const text = await read(stream.file);
+    const loc = locateStream(text, stream.name);
+    if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
+    const tags = stream.object.spec?.tags ?? [];
+    const idx = tags.findIndex((t) => t.name === e.tag);
+    const tagsPath = [...loc.prefix, "spec", "tags"];
+    let ops;
+    if (e.ops === void 0) {
+      if (idx < 0) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = [{ op: "delete", path: [...tagsPath, idx] }];
+    } else if (idx < 0) {
+      if (!e.create) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = tags.length === 0 ? [{ op: "set", path: tagsPath, value: [e.create] }] : [{ op: "append", path: tagsPath, value: e.create }];
+    } else {
+      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
+    }
+    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
+    if (e.ops === void 0) tags.splice(idx, 1);
+    else if (idx < 0 && e.create) tags.push(e.create);
+  }
+  if (!opts.dryRun) {
+    for (const [file, text] of texts) await writeFileAtomic(join5(root, file), text);
+  }
+  return [...texts.keys()];
+}
+
 // src/entry/progress.ts
 function progressReporter(io, minIntervalMs = 100) {
   if (!io.isTTY || io.env.CI === "true") return void 0;
@@ -74511,7 +74935,7 @@ init_skip();
 
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
-import { join as join6, resolve as resolve4 } from "node:path";
+import { join as join7, resolve as resolve6 } from "node:path";
 
 // src/consumers/walk.ts
 init_scan();
@@ -75122,7 +75546,7 @@ function createNodeHttpSend(opts = {}) {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send2 = (req) => new Promise((resolve8, reject) => {
+  const send2 = (req) => new Promise((resolve10, reject) => {
     const isHttps = req.url.protocol === "https:";
     const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
     const mod = isHttps ? https : http;
@@ -75154,7 +75578,7 @@ function createNodeHttpSend(opts = {}) {
         for (const [k, v] of Object.entries(res.headers)) {
           headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
         }
-        resolve8({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+        resolve10({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
       });
       res.on("error", (e) => fail(classify(e)));
       res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
@@ -75676,7 +76100,7 @@ function createRegistryClient(options = {}) {
       throw sanitize(e);
     }
   }
-  async function resolve8(ref, opts = {}) {
+  async function resolve10(ref, opts = {}) {
     const resolved = select(ref, await resolveRaw(ref), opts);
     if (opts.withMetadata)
       resolved.metadata = await fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest);
@@ -75727,7 +76151,7 @@ function createRegistryClient(options = {}) {
     };
   }
   return {
-    resolve: resolve8,
+    resolve: resolve10,
     resolveRaw,
     select,
     fetchMetadata,
@@ -75742,7 +76166,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -75790,9 +76214,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join5(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join5(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join5(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join6(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join6(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join6(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -75833,7 +76257,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile2 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -75842,7 +76266,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile2(path6);
+          text = await readFile3(path6);
         } catch {
           continue;
         }
@@ -75972,7 +76396,7 @@ function createRunResolver(client) {
     raw.set(key3, p);
     return p;
   }
-  async function resolve8(ref, opts = {}) {
+  async function resolve10(ref, opts = {}) {
     const r = client.select(ref, await rawFor(ref), opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
@@ -75998,7 +76422,7 @@ function createRunResolver(client) {
       })
     };
   }
-  return { resolve: resolve8, report };
+  return { resolve: resolve10, report };
 }
 
 // src/entry/importer.ts
@@ -76144,7 +76568,7 @@ async function runReconcile(io, opts = {}) {
     cwd: io.cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const root = resolve4(project.root);
+  const root = resolve6(project.root);
   if (hasErrors(project.diagnostics)) {
     return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
   }
@@ -76170,13 +76594,13 @@ async function runReconcile(io, opts = {}) {
         serializeLock,
         readFile: async (p) => {
           try {
-            return await nodeFs3.readFile(join6(root, p), "utf8");
+            return await nodeFs3.readFile(join7(root, p), "utf8");
           } catch (e) {
             if (e.code === "ENOENT") return void 0;
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join6(root, p), text),
+        writeFile: (p, text) => writeFileAtomic(join7(root, p), text),
         now: io.now,
         logger: io.logger,
         ...opts.onProgress ? { onProgress: opts.onProgress } : {}
@@ -76198,7 +76622,7 @@ async function runReconcile(io, opts = {}) {
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join6(root, f.path), f.text);
+    for (const f of consumers.files) await writeFileAtomic(join7(root, f.path), f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
@@ -76410,12 +76834,654 @@ var reconcileCommand = {
   }
 };
 
+// src/entry/commands/record.ts
+var PUBLISH_OPTION = { publish: { type: "string" } };
+var PUBLISH_OPTION_HELP = "      --publish MODE  also publish the change: pull-request (a PR carrying the declaration edit, the locks\n                      and the consumers), commit (on the current branch) or none (the default)";
+var MODES = /* @__PURE__ */ new Set(["pull-request", "commit", "none"]);
+function publishModeOf(args, io, command) {
+  const mode = args.values.publish;
+  if (mode === void 0) return void 0;
+  if (typeof mode === "string" && MODES.has(mode)) return mode;
+  io.stderr(
+    `imagestreams ${command}: --publish must be pull-request, commit or none, not "${String(mode)}"
+`
+  );
+  return "invalid";
+}
+async function recordEdit(io, o2) {
+  const job2 = await runJob(io, {
+    project: o2.project,
+    only: o2.only,
+    scheduledDue: () => false,
+    publishMode: o2.mode ?? "none",
+    ...o2.forced ? { forced: o2.forced } : {},
+    ...o2.dryRun ? { dryRun: true } : {},
+    ...o2.json ? {} : { onProgress: progressReporter(io) }
+  });
+  return printRun(job2.run, io, o2.json, o2.mode ? job2.publish : void 0);
+}
+
+// src/entry/commands/import.ts
+var HELP3 = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [options]
+
+Import a stream's tags now, even when they are not due (not new, not changed, not scheduled), and
+record the result in the lock; consumers that follow them are rewritten in the same run.
+Without TAG the "latest" tag is imported; --all imports every DockerImage tag of the stream.
+With --from, the tag is first pointed at REF (the declaration is edited in place); creating a stream or
+tag that does not exist yet needs --confirm, as with \`oc import-image\`.
+
+Options:
+      --all           import every DockerImage tag of the stream
+      --from REF      import from this pull spec (sets the tag's from)
+      --confirm       allow --from to create the stream or the tag
+      --scheduled     with --from: also mark the tag for scheduled import
+      --dry-run       resolve and print; write nothing
+${PUBLISH_OPTION_HELP}
+${PROJECT_OPTIONS_HELP}
+
+Exit codes: 0 imported; 1 an import failed (the last good digest is kept); 2 bad usage or unknown stream/tag.
+`;
+var importCommand = {
+  name: "import",
+  summary: "Import a stream tag now, whether or not it is due (oc import-image)",
+  help: HELP3,
+  options: {
+    ...PROJECT_OPTIONS,
+    all: { type: "boolean" },
+    from: { type: "string" },
+    confirm: { type: "boolean" },
+    scheduled: { type: "boolean" },
+    "dry-run": { type: "boolean" },
+    ...PUBLISH_OPTION
+  },
+  async run(args, io) {
+    if (args.positionals.length !== 1) {
+      io.stderr("imagestreams import: give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.\n");
+      return EXIT.USAGE;
+    }
+    const m = /^(?:([a-z0-9-]+)\/)?([a-z0-9][-a-z0-9.]*)(?::([\w][\w.-]{0,127}))?$/.exec(
+      args.positionals[0]
+    );
+    if (!m) {
+      io.stderr(`imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]
+`);
+      return EXIT.USAGE;
+    }
+    const all = Boolean(args.values.all);
+    const from = typeof args.values.from === "string" ? args.values.from : void 0;
+    if (all && (m[3] || from)) {
+      io.stderr("imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n");
+      return EXIT.USAGE;
+    }
+    if (from) {
+      const p = tryParseReference(from);
+      if ("error" in p) {
+        io.stderr(`imagestreams import: ${p.error.message}
+`);
+        return EXIT.USAGE;
+      }
+    }
+    const json = Boolean(args.values.json);
+    const dryRun = Boolean(args.values["dry-run"]);
+    const mode = publishModeOf(args, io, "import");
+    if (mode === "invalid") return EXIT.USAGE;
+    const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
+    try {
+      let project = await loadFromArgs(args, io);
+      if (hasErrors(project.diagnostics)) {
+        printDiagnostics(project.diagnostics, io, io.stderr);
+        return EXIT.USAGE;
+      }
+      const ns = m[1] ?? project.config.namespace;
+      const name = m[2];
+      const tag2 = m[3] ?? "latest";
+      let stream = findStream(project, ns, name);
+      if (from) {
+        const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
+        if ((!stream || !exists2) && !args.values.confirm) {
+          io.stderr(
+            `imagestreams import: ${stream ? `tag ${name}:${tag2}` : `stream ${ns}/${name}`} does not exist; add --confirm to create it
+`
+          );
+          return EXIT.USAGE;
+        }
+        const spec = { from: { kind: "DockerImage", name: from } };
+        if (args.values.scheduled) spec.importPolicy = { scheduled: true };
+        await applyTagEdits(
+          project,
+          [
+            {
+              namespace: ns,
+              stream: name,
+              tag: tag2,
+              ops: [
+                { op: "set", path: ["from", "kind"], value: "DockerImage" },
+                { op: "set", path: ["from", "name"], value: from },
+                ...args.values.scheduled ? [{ op: "set", path: ["importPolicy"], value: { scheduled: true } }] : []
+              ],
+              create: { name: tag2, ...spec }
+            }
+          ],
+          { createStreams: true, dryRun }
+        );
+        if (!dryRun) {
+          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
+          if (hasErrors(project.diagnostics)) {
+            printDiagnostics(project.diagnostics, io, io.stderr);
+            return EXIT.USAGE;
+          }
+          stream = findStream(project, ns, name);
+        }
+      }
+      if (!stream) {
+        io.stderr(
+          `imagestreams import: stream ${ns}/${name} is not declared (use --from REF --confirm to create it)
+`
+        );
+        return EXIT.USAGE;
+      }
+      const tags = stream.object.spec?.tags ?? [];
+      const chosen = all ? tags.filter((t) => t.from?.kind === "DockerImage" && !t.reference) : tags.filter((t) => t.name === tag2);
+      if (!from && chosen.length === 0) {
+        io.stderr(
+          all ? `imagestreams import: ${name} has no DockerImage tags to import
+` : `imagestreams import: tag ${name}:${tag2} does not exist (tags: ${tags.map((t) => t.name).join(", ") || "none"})
+`
+        );
+        return EXIT.USAGE;
+      }
+      for (const t of chosen) {
+        if (t.from?.kind !== "DockerImage" || t.reference) {
+          io.stderr(
+            `imagestreams import: ${name}:${t.name} is ${t.reference ? "a reference tag" : `a ${t.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)
+`
+          );
+          return EXIT.USAGE;
+        }
+      }
+      const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
+      if (from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
+      return recordEdit(io, {
+        project,
+        only: /* @__PURE__ */ new Set([`${ns}/${name}`]),
+        forced,
+        ...mode ? { mode } : {},
+        json,
+        dryRun
+      });
+    } catch (e) {
+      if (e instanceof ImagestreamsError) {
+        io.stderr(`imagestreams import: ${e.message}
+`);
+        return EXIT.FAILURE;
+      }
+      throw e;
+    }
+  }
+};
+
+// src/entry/commands/rollback.ts
+import * as nodeFs5 from "node:fs/promises";
+init_lock_file();
+init_errors();
+init_branch_diff();
+init_history();
+
+// src/policy/oc-tag.ts
+init_errors();
+init_reference();
+var SOURCE_NAMES = {
+  docker: "DockerImage",
+  dockerimage: "DockerImage",
+  imagestreamtag: "ImageStreamTag",
+  istag: "ImageStreamTag",
+  imagestreamimage: "ImageStreamImage",
+  isimage: "ImageStreamImage"
+};
+var usage = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
+function parseStreamTag2(input2, what2 = "destination") {
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9.]*):([^:/@]+)$/.exec(input2);
+  if (!m || !isValidTag(m[4])) {
+    throw usage(
+      `${what2} "${input2}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
+      {
+        input: input2
+      }
+    );
+  }
+  const out = { stream: m[3], tag: m[4] };
+  if (m[1]) out.namespace = m[1];
+  return out;
+}
+function inferSourceKind(source) {
+  const first = source.split("/")[0] ?? "";
+  const hasHost = source.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (hasHost) return "DockerImage";
+  if (source.includes("@")) return "ImageStreamImage";
+  return "ImageStreamTag";
+}
+function planTag(source, dests, o2) {
+  if (o2.delete) {
+    const targets = source !== void 0 ? [source, ...dests] : dests;
+    if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
+    return targets.map((d) => ({ action: "delete", dest: parseStreamTag2(d) }));
+  }
+  if (source === void 0 || dests.length === 0) {
+    throw usage(
+      "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
+    );
+  }
+  let kind;
+  if (o2.source) {
+    const k = SOURCE_NAMES[o2.source.toLowerCase()];
+    if (!k) throw usage(`--source "${o2.source}" is not one of docker, istag, isimage`);
+    kind = k;
+  } else kind = inferSourceKind(source);
+  if (o2.alias && kind !== "ImageStreamTag") {
+    throw usage("--alias needs an ImageStreamTag source (stream:tag)");
+  }
+  if (o2.alias && o2.scheduled) throw usage("--alias and --scheduled cannot be used together");
+  if (o2.scheduled && kind !== "DockerImage") throw usage("--scheduled applies only to DockerImage sources");
+  if (o2.insecure && kind !== "DockerImage") throw usage("--insecure applies only to DockerImage sources");
+  const refPolicy = o2.referencePolicy?.toLowerCase();
+  if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
+    throw usage(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
+  }
+  if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
+    throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
+  }
+  const parsedDests = dests.map((d) => parseStreamTag2(d));
+  const extra = {};
+  const importPolicy = {};
+  if (o2.scheduled) importPolicy.scheduled = true;
+  if (o2.insecure) importPolicy.insecure = true;
+  if (o2.importMode) importPolicy.importMode = o2.importMode;
+  if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
+  if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
+  if (o2.reference) extra.reference = true;
+  if (kind === "DockerImage") {
+    let ref;
+    try {
+      ref = parseReference(source);
+    } catch (e) {
+      throw usage(e.message, { input: source });
+    }
+    void ref;
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind, name: source }, ...extra }
+    }));
+  }
+  if (kind === "ImageStreamImage") {
+    if (!/^[a-z0-9][-a-z0-9.]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
+      throw usage(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
+    }
+    const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
+    const from = { kind, name: rest };
+    if (ns) from.namespace = ns;
+    return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
+  }
+  const src = parseStreamTag2(source, "source");
+  if (o2.alias) {
+    for (const d of parsedDests) {
+      if (d.stream !== src.stream || (d.namespace ?? "") !== (src.namespace ?? "")) {
+        throw usage(`cannot set alias across different image streams (${source} → ${d.stream}:${d.tag})`);
+      }
+    }
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind, name: src.tag }, ...extra }
+    }));
+  }
+  return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
+}
+
+// src/entry/commands/rollback.ts
+var HELP4 = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
+
+Point a tag back at an earlier image from its history. As in OpenShift, the tag is re-pointed to an
+image of the stream (from: ImageStreamImage stream@sha256:…), which stops scheduled imports for it; the
+previous source is kept in the ${ROLLED_BACK_FROM} annotation. The lock then records the
+rolled-back image on top of the history, and every consumer that follows the tag (or a tag following
+it) is rewritten in the same run. No registry is contacted for the rolled-back tag.
+
+To follow upstream again: imagestreams tag <previous source> STREAM:TAG [--scheduled]
+
+Options:
+      --to N|DIGEST   the image to go back to: N is its position in the history as \`describe\`
+                      lists it (1 = current, 2 = the one before, the default), or a digest / unique prefix
+      --dry-run       print what would change; write nothing
+${PUBLISH_OPTION_HELP}
+${PROJECT_OPTIONS_HELP}
+
+Exit codes: 0 rolled back; 1 no such image in the history; 2 bad usage or unknown stream/tag.
+`;
+var rollbackCommand = {
+  name: "rollback",
+  summary: "Point a tag back at an earlier image of its history",
+  help: HELP4,
+  options: { ...PROJECT_OPTIONS, ...PUBLISH_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } },
+  async run(args, io) {
+    if (args.positionals.length !== 1) {
+      io.stderr("imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n");
+      return EXIT.USAGE;
+    }
+    const json = Boolean(args.values.json);
+    const dryRun = Boolean(args.values["dry-run"]);
+    const mode = publishModeOf(args, io, "rollback");
+    if (mode === "invalid") return EXIT.USAGE;
+    try {
+      const target = parseStreamTag2(args.positionals[0], "tag");
+      const project = await loadFromArgs(args, io);
+      if (hasErrors(project.diagnostics)) {
+        printDiagnostics(project.diagnostics, io, io.stderr);
+        return EXIT.USAGE;
+      }
+      const ns = target.namespace ?? project.config.namespace;
+      const stream = findStream(project, ns, target.stream);
+      const spec = stream?.object.spec?.tags?.find((t) => t.name === target.tag);
+      if (!stream || !spec) {
+        io.stderr(`imagestreams rollback: ${ns}/${target.stream}:${target.tag} is not declared
+`);
+        return EXIT.USAGE;
+      }
+      const lock = await readLock(nodeFs5, project.root, project.config, ns, target.stream);
+      const items = lock?.status.tags.find((t) => t.tag === target.tag)?.items ?? [];
+      const to = typeof args.values.to === "string" ? args.values.to : "2";
+      let item2;
+      if (/^\d+$/.test(to)) {
+        item2 = items[Number(to) - 1];
+        if (!item2 || Number(to) < 1) {
+          io.stderr(
+            `imagestreams rollback: ${target.stream}:${target.tag} has ${items.length} image(s) in its history; --to ${to} is out of range
+`
+          );
+          return EXIT.FAILURE;
+        }
+      } else {
+        const tagItems = lock?.status.tags.find((t) => t.tag === target.tag);
+        const found = findInHistory(tagItems ? [tagItems] : [], to);
+        if (!("item" in found)) {
+          io.stderr(
+            `imagestreams rollback: ${to} ${found.error === "ambiguous" ? `matches ${found.candidates.length} images; give more characters` : `is not in the history of ${target.stream}:${target.tag}`}
+`
+          );
+          return EXIT.FAILURE;
+        }
+        item2 = found.item;
+      }
+      if (item2 === items[0]) {
+        io.stderr(`imagestreams rollback: ${target.stream}:${target.tag} is already at ${item2.image}
+`);
+        return EXIT.OK;
+      }
+      const ops = [
+        { op: "set", path: ["from", "kind"], value: "ImageStreamImage" },
+        { op: "set", path: ["from", "name"], value: `${target.stream}@${item2.image}` }
+      ];
+      if (spec.from?.namespace) ops.push({ op: "delete", path: ["from", "namespace"] });
+      if (spec.importPolicy?.scheduled)
+        ops.push({ op: "set", path: ["importPolicy", "scheduled"], value: false });
+      if (spec.from && spec.from.kind !== "ImageStreamImage" && !spec.annotations?.[ROLLED_BACK_FROM]) {
+        const previous = JSON.stringify({ kind: spec.from.kind, name: spec.from.name });
+        ops.push({ op: "set", path: ["annotations"], value: { [ROLLED_BACK_FROM]: previous } });
+      }
+      const files = await applyTagEdits(
+        project,
+        [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
+        { createStreams: false, dryRun }
+      );
+      if (!json)
+        io.stdout(`Tag ${target.stream}:${target.tag} rolled back to ${item2.dockerImageReference}.
+`);
+      if (dryRun) {
+        io.stderr(`dry run: would change ${files.join(", ")}
+`);
+        return EXIT.OK;
+      }
+      const reloaded = await loadProject({
+        cwd: io.cwd,
+        ...typeof args.values.config === "string" ? { configPath: args.values.config } : {}
+      });
+      return recordEdit(io, {
+        project: reloaded,
+        only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]),
+        ...mode ? { mode } : {},
+        json
+      });
+    } catch (e) {
+      if (e instanceof ImagestreamsError) {
+        io.stderr(`imagestreams rollback: ${e.message}
+`);
+        return e.code === "USAGE" ? EXIT.USAGE : EXIT.FAILURE;
+      }
+      throw e;
+    }
+  }
+};
+
+// src/entry/commands/tag.ts
+init_lock_file();
+import * as nodeFs6 from "node:fs/promises";
+init_errors();
+var HELP5 = `Usage: imagestreams tag SOURCE DEST… [options]
+       imagestreams tag --delete STREAM:TAG…
+
+Point stream tags at an image, another tag, or an image from a stream's history, by editing the
+declaration files in place (comments, key order and formatting are kept; only changed values change).
+Rules are those of \`oc tag\`:
+  - SOURCE with a registry host (quay.io/org/app:1, localhost:5000/app:1) is a DockerImage;
+    stream@sha256:… is an ImageStreamImage (an image from that stream's history);
+    [namespace/]stream:tag is an ImageStreamTag. --source overrides the guess.
+  - An ImageStreamTag source without --alias is copied as the image it points at now
+    (the destination becomes stream@sha256:…); with --alias the destination tracks it.
+  - --alias works only within one stream and not with --scheduled.
+A destination stream that does not exist is created under the first declarations folder:
+<folder>/<name>.yaml in the default namespace, <folder>/<namespace>/<name>.yaml in another; an existing
+file is never replaced. Run \`imagestreams reconcile\` afterwards to import and record the change in the
+lock, or give --publish to record it now and publish declaration, lock and consumers together.
+
+Options:
+      --source KIND             docker, istag or isimage
+      --alias                   track the source tag (same stream only)
+      --scheduled               re-import periodically (DockerImage only)
+      --insecure                allow HTTP or unverified TLS for this registry (DockerImage only)
+      --reference               never import; pass the pull spec through as-is
+      --reference-policy TYPE   source (consumers pull upstream) or local (the local registry)
+      --import-mode MODE        Legacy (one platform) or PreserveOriginal (the index, every platform)
+  -d, --delete                  delete the given tags
+      --dry-run                 print what would change; write nothing
+${PUBLISH_OPTION_HELP}
+${PROJECT_OPTIONS_HELP}
+
+Examples:
+  imagestreams tag quay.io/sclorg/python-312-c9s:latest python:3.12 --scheduled
+  imagestreams tag python:3.12 python:latest --alias
+  imagestreams tag python:3.12 app:base          # pin app:base to python:3.12's current image
+  imagestreams tag --delete python:3.11
+
+Exit codes: 0 done; 1 a source has no image yet or a tag to delete does not exist; 2 bad usage.
+`;
+function str2(v) {
+  return typeof v === "string" ? v : void 0;
+}
+function display(t) {
+  return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
+}
+function setOps(existing, spec) {
+  const ops = [];
+  const annotations = existing?.annotations;
+  if (spec.from && annotations?.[ROLLED_BACK_FROM] !== void 0) {
+    const only = Object.keys(annotations).length === 1;
+    ops.push({ op: "delete", path: only ? ["annotations"] : ["annotations", ROLLED_BACK_FROM] });
+  }
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === "from" && existing?.from) {
+      const from = v;
+      ops.push({ op: "set", path: ["from", "kind"], value: from.kind });
+      ops.push({ op: "set", path: ["from", "name"], value: from.name });
+      if (from.namespace !== void 0)
+        ops.push({ op: "set", path: ["from", "namespace"], value: from.namespace });
+      else if (existing.from.namespace != null) ops.push({ op: "delete", path: ["from", "namespace"] });
+    } else ops.push({ op: "set", path: [k], value: v });
+  }
+  return ops;
+}
+var tagCommand = {
+  name: "tag",
+  summary: "Point stream tags at an image or another tag (edits the YAML as `oc tag` edits the object)",
+  help: HELP5,
+  options: {
+    ...PROJECT_OPTIONS,
+    source: { type: "string" },
+    alias: { type: "boolean" },
+    scheduled: { type: "boolean" },
+    insecure: { type: "boolean" },
+    reference: { type: "boolean" },
+    "reference-policy": { type: "string" },
+    "import-mode": { type: "string" },
+    delete: { type: "boolean", short: "d" },
+    "dry-run": { type: "boolean" },
+    ...PUBLISH_OPTION
+  },
+  async run(args, io) {
+    const v = args.values;
+    const [source, ...dests] = args.positionals;
+    let actions;
+    try {
+      actions = planTag(source, dests, {
+        ...str2(v.source) ? { source: str2(v.source) } : {},
+        alias: Boolean(v.alias),
+        scheduled: Boolean(v.scheduled),
+        insecure: Boolean(v.insecure),
+        reference: Boolean(v.reference),
+        ...str2(v["reference-policy"]) ? { referencePolicy: str2(v["reference-policy"]) } : {},
+        ...str2(v["import-mode"]) ? { importMode: str2(v["import-mode"]) } : {},
+        delete: Boolean(v.delete)
+      });
+    } catch (e) {
+      if (e instanceof ImagestreamsError) {
+        io.stderr(`imagestreams tag: ${e.message}
+Run \`imagestreams tag --help\`.
+`);
+        return EXIT.USAGE;
+      }
+      throw e;
+    }
+    const mode = publishModeOf(args, io, "tag");
+    if (mode === "invalid") return EXIT.USAGE;
+    const project = await loadFromArgs(args, io);
+    if (hasErrors(project.diagnostics)) {
+      printDiagnostics(project.diagnostics, io, io.stderr);
+      io.stderr("imagestreams tag: fix the declarations above first; nothing was changed\n");
+      return EXIT.USAGE;
+    }
+    const dryRun = Boolean(v["dry-run"]);
+    const code2 = await runTag(actions, project, io, {
+      json: Boolean(v.json) && !mode,
+      dryRun,
+      record: Boolean(mode)
+    });
+    if (code2 !== EXIT.OK || !mode || dryRun) return code2;
+    const reloaded = await loadFromArgs(args, io);
+    if (hasErrors(reloaded.diagnostics)) {
+      printDiagnostics(reloaded.diagnostics, io, io.stderr);
+      return EXIT.USAGE;
+    }
+    const ns = (t) => t.namespace ?? project.config.namespace;
+    const only = new Set(actions.map((a2) => `${ns(a2.dest)}/${a2.dest.stream}`));
+    return recordEdit(io, { project: reloaded, only, mode, json: Boolean(v.json) });
+  }
+};
+async function runTag(actions, project, io, o2) {
+  const ns = (t) => t.namespace ?? project.config.namespace;
+  const edits = [];
+  const messages = [];
+  const results = [];
+  try {
+    for (const a2 of actions) {
+      const dest = a2.dest;
+      const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
+        (t) => t.name === dest.tag
+      );
+      if (a2.action === "delete") {
+        edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
+        messages.push(`Deleted tag ${display(dest)}.`);
+        results.push({ action: "delete", tag: `${ns(dest)}/${dest.stream}:${dest.tag}` });
+        continue;
+      }
+      let spec = a2.spec;
+      let shown;
+      if (a2.copyFrom) {
+        const src = a2.copyFrom;
+        const srcNs = ns(src);
+        if (!findStream(project, srcNs, src.stream)) {
+          throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
+        }
+        const lock = await readLock(nodeFs6, project.root, project.config, srcNs, src.stream);
+        const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+        if (!current) {
+          throw new ImagestreamsError(
+            "NO_IMAGE",
+            `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
+          );
+        }
+        const from = {
+          kind: "ImageStreamImage",
+          name: `${src.stream}@${current.image}`
+        };
+        if (srcNs !== ns(dest)) from.namespace = srcNs;
+        spec = { from, ...spec };
+        shown = `${src.stream}@${current.image}`;
+        messages.push(`Tag ${display(dest)} set to ${shown}.`);
+      } else {
+        const from = spec.from;
+        shown = from.name;
+        messages.push(
+          from.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from.name}.` : `Tag ${display(dest)} set to ${from.name}.`
+        );
+      }
+      edits.push({
+        namespace: ns(dest),
+        stream: dest.stream,
+        tag: dest.tag,
+        ops: setOps(existing, spec),
+        create: { name: dest.tag, ...spec }
+      });
+      results.push({ action: "set", tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
+    }
+    const files = await applyTagEdits(project, edits, { createStreams: true, dryRun: o2.dryRun });
+    if (o2.json) io.stdout(`${JSON.stringify({ dryRun: o2.dryRun, actions: results, files }, null, 2)}
+`);
+    else {
+      io.stdout(`${messages.join("\n")}
+`);
+      io.stderr(
+        o2.dryRun ? `dry run: would change ${files.join(", ")}
+` : o2.record ? `changed ${files.join(", ")}
+` : `changed ${files.join(", ")}; run \`imagestreams reconcile\` to import (or give --publish)
+`
+      );
+    }
+    return EXIT.OK;
+  } catch (e) {
+    if (e instanceof ImagestreamsError) {
+      io.stderr(`imagestreams tag: ${e.message}
+`);
+      return EXIT.FAILURE;
+    }
+    throw e;
+  }
+}
+
 // src/entry/commands/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs5 from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
-var HELP3 = `Usage: imagestreams verify [options]
+import * as nodeFs7 from "node:fs/promises";
+import { resolve as resolve8 } from "node:path";
+var HELP6 = `Usage: imagestreams verify [options]
 
 Check every consumer in the repository (workloads with the image.openshift.io/triggers annotation,
 DeploymentConfig and opted-in BuildConfig triggers, "# imagestream:" markers) against the lock: each must be
@@ -76444,7 +77510,7 @@ function findingDiagnostic(f) {
 var verifyCommand = {
   name: "verify",
   summary: "Fail when a consumer (workload, Dockerfile, compose file…) is not at its locked digest",
-  help: HELP3,
+  help: HELP6,
   options: PROJECT_OPTIONS,
   async run(args, io) {
     if (args.positionals.length > 0) {
@@ -76455,18 +77521,18 @@ Run \`imagestreams verify --help\`.
       );
       return EXIT.USAGE;
     }
-    const root = resolve6(io.cwd);
+    const root = resolve8(io.cwd);
     const project = await loadFromArgs(args, io);
-    const usage = project.diagnostics.filter(isUsageDiagnostic);
-    if (usage.length > 0) {
-      printDiagnostics(usage, io, io.stderr);
+    const usage2 = project.diagnostics.filter(isUsageDiagnostic);
+    if (usage2.length > 0) {
+      printDiagnostics(usage2, io, io.stderr);
       return EXIT.USAGE;
     }
     const { config } = project;
-    const walked = await walkRepository({ root, fs: nodeFs5 });
+    const walked = await walkRepository({ root, fs: nodeFs7 });
     const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
     const { locks, errors: lockErrors } = await readLocks(
-      nodeFs5,
+      nodeFs7,
       { root, lockDir: config.lockDir },
       found.consumers.map((c3) => c3.follows)
     );
@@ -76503,7 +77569,8 @@ Run \`imagestreams verify --help\`.
 };
 
 // src/entry/action.ts
-var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch"];
+var EDIT_COMMANDS = ["tag", "import", "rollback"];
+var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
 var PUBLISH_MODES = ["pull-request", "commit", "none"];
 var PR_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
 function inputError(message) {
@@ -76530,8 +77597,21 @@ function readInputs(env) {
   }
   const token = input(env, "token");
   const config = input(env, "config");
+  const args = input(env, "args").split(/\s+/).filter(Boolean);
+  const edit = EDIT_COMMANDS.includes(command);
+  if (args.length > 0 && !edit) {
+    throw inputError(`input "args" is for the ${EDIT_COMMANDS.join(", ")} commands, not "${command}"`);
+  }
+  if (edit && args.length === 0) throw inputError(`command "${command}" needs its arguments in input "args"`);
+  const reserved = args.find((a2) => /^--(publish|json|config|dry-run)(=|$)/.test(a2));
+  if (reserved) {
+    throw inputError(
+      `input "args" must not set ${reserved.split("=")[0]}: use the inputs publish, config and dry-run`
+    );
+  }
   return {
     command,
+    ...args.length > 0 ? { args } : {},
     ...token ? { token } : {},
     ...config ? { config } : {},
     ...publish2 ? { publish: publish2 } : {},
@@ -76550,7 +77630,7 @@ function readContext(env) {
   let event = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      event = obj(JSON.parse(nodeFs6.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
+      event = obj(JSON.parse(nodeFs8.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
     } catch (e) {
       throw new ImagestreamsError(
         "ACTION_EVENT",
@@ -76560,7 +77640,7 @@ function readContext(env) {
   }
   const ctx = {
     eventName,
-    workspace: resolve7(env.GITHUB_WORKSPACE || process.cwd()),
+    workspace: resolve9(env.GITHUB_WORKSPACE || process.cwd()),
     ...env.GITHUB_REPOSITORY ? { repository: env.GITHUB_REPOSITORY } : {},
     ...env.GITHUB_API_URL ? { apiUrl: env.GITHUB_API_URL } : {}
   };
@@ -76587,7 +77667,7 @@ function readContext(env) {
   return ctx;
 }
 async function secretValues(inputs, root, env) {
-  const { config } = await loadConfig(nodeFs6.promises, {
+  const { config } = await loadConfig(nodeFs8.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -76663,7 +77743,7 @@ function neutralizeCommands(text) {
   return text.replace(/^(\s*):(?=:)/gm, "$1:​");
 }
 async function executeAction(inputs, ctx, deps) {
-  const cwd = resolve7(ctx.workspace, inputs.workingDirectory);
+  const cwd = resolve9(ctx.workspace, inputs.workingDirectory);
   const mask = (s) => redact(s, deps.secrets);
   const pr = ctx.pullRequest;
   const fork = pr?.fork === true;
@@ -76682,7 +77762,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const quietIo = { ...io, env: { ...env, GITHUB_ACTIONS: void 0 } };
   const configArgs = inputs.config ? { config: inputs.config } : {};
-  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join10(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join11(cwd, file)));
   const outcome = {
     exitCode: EXIT.OK,
     changed: false,
@@ -76785,6 +77865,8 @@ async function executeAction(inputs, ctx, deps) {
     outcome.exitCode = await verify2();
   } else if (inputs.command === "dispatch") {
     outcome.exitCode = await dispatch(inputs, ctx, quietIo, configArgs, outcome, failures);
+  } else if (EDIT_COMMANDS.includes(inputs.command)) {
+    outcome.exitCode = await editCommand(inputs, ctx, io, outcome, failures);
   } else if (planOnPullRequest || inputs.command === "plan") {
     const v = await validate();
     const verified = await verify2();
@@ -76868,6 +77950,50 @@ async function commentPlan(inputs, ctx, pr, io, plan2) {
   );
   return number === null ? { skipped: `pull request #${pr.number} is not open` } : { number };
 }
+async function editCommand(inputs, ctx, io, outcome, failures) {
+  if (ctx.pullRequest) {
+    failures.push(
+      `${inputs.command} edits declarations and publishes them; run it on workflow_dispatch, schedule or push, not on "${ctx.eventName}"`
+    );
+    return EXIT.USAGE;
+  }
+  const argv = [
+    inputs.command,
+    ...inputs.args ?? [],
+    "--publish",
+    inputs.publish ?? "pull-request",
+    "--json",
+    ...inputs.config ? ["--config", inputs.config] : [],
+    ...inputs.dryRun ? ["--dry-run"] : []
+  ];
+  let out = "";
+  let err = "";
+  const cmd = { tag: tagCommand, import: importCommand, rollback: rollbackCommand }[inputs.command];
+  const code2 = await runCommandArgv(cmd, argv.slice(1), {
+    ...io,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    }
+  });
+  io.stderr(err);
+  const json = parseJson(out);
+  const publish2 = obj(json?.publish);
+  if (publish2) {
+    outcome.summary.publish = publishSummary(publish2);
+    outcome.result.publish = publish2;
+    for (const g of publish2.groups ?? []) {
+      if (g.pullRequest) outcome.pullRequests.push({ ...g.pullRequest, stream: g.key, status: g.status });
+    }
+  }
+  outcome.changed = Array.isArray(json?.written) ? json.written.length > 0 : outcome.changed;
+  outcome.result[inputs.command] = json ?? { exitCode: code2 };
+  if (code2 !== EXIT.OK)
+    failures.push(`${inputs.command}: ${err.trim().split("\n").pop() || `exit code ${code2}`}`);
+  return code2;
+}
 async function dispatch(inputs, ctx, io, configArgs, outcome, failures) {
   if (!ctx.push) {
     failures.push(
@@ -76917,7 +78043,7 @@ async function runAction(env = process.env) {
       setSecret(inputs.token);
     }
     const ctx = readContext(env);
-    secrets = await secretValues(inputs, resolve7(ctx.workspace, inputs.workingDirectory), env);
+    secrets = await secretValues(inputs, resolve9(ctx.workspace, inputs.workingDirectory), env);
     for (const s of secrets) setSecret(s);
     outcome = await executeAction(inputs, ctx, {
       env,
@@ -76927,9 +78053,9 @@ async function runAction(env = process.env) {
       }
     });
   } catch (e) {
-    const usage = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
+    const usage2 = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
     const message = e instanceof ImagestreamsError ? e.message : `unexpected error: ${e?.stack ?? e}`;
-    const code2 = usage ? EXIT.USAGE : EXIT.FAILURE;
+    const code2 = usage2 ? EXIT.USAGE : EXIT.FAILURE;
     outcome = {
       exitCode: code2,
       changed: false,

@@ -24,10 +24,13 @@ import {
   type SummaryRun,
 } from '../plan/summary.js';
 import type { PublishMode, PublishResult } from '../publish/publish.js';
-import type { Command, ParsedArgs } from './command.js';
+import { type Command, type ParsedArgs, runCommandArgv } from './command.js';
 import { dispatchCommand } from './commands/dispatch.js';
+import { importCommand } from './commands/import.js';
 import { isUsageDiagnostic, plural } from './commands/project.js';
 import { printRun, reconcileJson } from './commands/reconcile.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { tagCommand } from './commands/tag.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
@@ -36,7 +39,9 @@ import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
 
 /** What the workflow asked for (action.yml inputs), typed and checked. */
 export interface ActionInputs {
-  command: 'reconcile' | 'plan' | 'validate' | 'verify' | 'dispatch';
+  command: 'reconcile' | 'plan' | 'validate' | 'verify' | 'dispatch' | EditCommand;
+  /** Arguments of an editing command (tag, import, rollback), split on white space (no shell). */
+  args?: string[];
   token?: string;
   config?: string;
   publish?: PublishMode;
@@ -83,7 +88,9 @@ export interface ActionOutcome {
   warnings: string[];
 }
 
-const COMMANDS = ['reconcile', 'plan', 'validate', 'verify', 'dispatch'] as const;
+const EDIT_COMMANDS = ['tag', 'import', 'rollback'] as const;
+type EditCommand = (typeof EDIT_COMMANDS)[number];
+const COMMANDS = ['reconcile', 'plan', 'validate', 'verify', 'dispatch', ...EDIT_COMMANDS] as const;
 const PUBLISH_MODES = ['pull-request', 'commit', 'none'] as const;
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
 
@@ -116,8 +123,21 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
   }
   const token = input(env, 'token');
   const config = input(env, 'config');
+  const args = input(env, 'args').split(/\s+/).filter(Boolean);
+  const edit = (EDIT_COMMANDS as readonly string[]).includes(command);
+  if (args.length > 0 && !edit) {
+    throw inputError(`input "args" is for the ${EDIT_COMMANDS.join(', ')} commands, not "${command}"`);
+  }
+  if (edit && args.length === 0) throw inputError(`command "${command}" needs its arguments in input "args"`);
+  const reserved = args.find((a) => /^--(publish|json|config|dry-run)(=|$)/.test(a));
+  if (reserved) {
+    throw inputError(
+      `input "args" must not set ${reserved.split('=')[0]}: use the inputs publish, config and dry-run`,
+    );
+  }
   return {
     command: command as ActionInputs['command'],
+    ...(args.length > 0 ? { args } : {}),
     ...(token ? { token } : {}),
     ...(config ? { config } : {}),
     ...(publish ? { publish: publish as PublishMode } : {}),
@@ -427,6 +447,8 @@ export async function executeAction(
     outcome.exitCode = await verify();
   } else if (inputs.command === 'dispatch') {
     outcome.exitCode = await dispatch(inputs, ctx, quietIo, configArgs, outcome, failures);
+  } else if ((EDIT_COMMANDS as readonly string[]).includes(inputs.command)) {
+    outcome.exitCode = await editCommand(inputs, ctx, io, outcome, failures);
   } else if (planOnPullRequest || inputs.command === 'plan') {
     const v = await validate();
     const verified = await verify();
@@ -520,6 +542,63 @@ async function commentPlan(
     PLAN_COMMENT_MARKER,
   );
   return number === null ? { skipped: `pull request #${pr.number} is not open` } : { number };
+}
+
+/**
+ * tag, import or rollback, as the CLI runs them with --publish: the declaration edit, the locks and the consumers
+ * go out together (a pull request by default). Never on pull_request events: an edit is a maintainer's act.
+ */
+async function editCommand(
+  inputs: ActionInputs,
+  ctx: ActionContext,
+  io: CommandIO,
+  outcome: ActionOutcome,
+  failures: string[],
+): Promise<number> {
+  if (ctx.pullRequest) {
+    failures.push(
+      `${inputs.command} edits declarations and publishes them; run it on workflow_dispatch, schedule or push, not on "${ctx.eventName}"`,
+    );
+    return EXIT.USAGE;
+  }
+  const argv = [
+    inputs.command,
+    ...(inputs.args ?? []),
+    '--publish',
+    inputs.publish ?? 'pull-request',
+    '--json',
+    ...(inputs.config ? ['--config', inputs.config] : []),
+    ...(inputs.dryRun ? ['--dry-run'] : []),
+  ];
+  let out = '';
+  let err = '';
+  const cmd = { tag: tagCommand, import: importCommand, rollback: rollbackCommand }[
+    inputs.command as EditCommand
+  ];
+  const code = await runCommandArgv(cmd, argv.slice(1), {
+    ...io,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+  });
+  io.stderr(err);
+  const json = parseJson(out);
+  const publish = obj(json?.publish) as PublishResult | undefined;
+  if (publish) {
+    outcome.summary.publish = publishSummary(publish);
+    outcome.result.publish = publish;
+    for (const g of publish.groups ?? []) {
+      if (g.pullRequest) outcome.pullRequests.push({ ...g.pullRequest, stream: g.key, status: g.status });
+    }
+  }
+  outcome.changed = Array.isArray(json?.written) ? json.written.length > 0 : outcome.changed;
+  outcome.result[inputs.command] = json ?? { exitCode: code };
+  if (code !== EXIT.OK)
+    failures.push(`${inputs.command}: ${err.trim().split('\n').pop() || `exit code ${code}`}`);
+  return code;
 }
 
 /** The dispatch command with before/after from the push event. */

@@ -10,6 +10,7 @@ import igit from 'isomorphic-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
+import { runActionBundle } from '../action/harness.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
@@ -214,6 +215,79 @@ describe('editing commands with --publish', () => {
       expect(stale.err).toMatch(/dev\/app: skipped .*moved since this checkout/);
       expect(await igit.listBranches({ fs, gitdir: repo.bare })).toEqual(heads);
       expect(repo.api.writes().length).toBe(writes);
+      expect(repo.api.violations).toEqual([]);
+    } finally {
+      await repo.api.close();
+    }
+  }, 60_000);
+
+  it('the Action runs rollback with --publish from workflow_dispatch, and refuses it on pull_request', async () => {
+    const v1 = makeImage({ seed: 'act-1' });
+    const v2 = makeImage({ seed: 'act-2' });
+    await pushImage(reg.url, 'team/app', 'main', v1);
+    const repo = await hostedRepo(
+      server,
+      work,
+      'actedit',
+      { '.imagestreams.yaml': 'namespace: dev\n', 'imagestreams/app.yaml': DEV(reg.host) },
+      TOKEN,
+    );
+    try {
+      expect(
+        (
+          await cli(
+            repo,
+            await repo.checkout('-b'),
+            '2026-02-01T00:00:00Z',
+            'reconcile',
+            '--publish',
+            'commit',
+          )
+        ).code,
+      ).toBe(0);
+      await pushImage(reg.url, 'team/app', 'main', v2);
+      expect(
+        (
+          await cli(
+            repo,
+            await repo.checkout('-m'),
+            '2026-02-02T00:00:00Z',
+            'reconcile',
+            '--publish',
+            'commit',
+          )
+        ).code,
+      ).toBe(0);
+      const common = { repository: `acme/${repo.name}`, apiUrl: repo.api.url };
+      const refused = await runActionBundle({
+        ...common,
+        inputs: { command: 'rollback', args: 'app:latest', token: TOKEN },
+        eventName: 'pull_request',
+        event: {
+          pull_request: {
+            number: 9,
+            head: { ref: 'x', repo: { full_name: `acme/${repo.name}` } },
+            base: { ref: 'main' },
+          },
+        },
+        workspace: await repo.checkout('-pr'),
+      });
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain('not on "pull_request"');
+      const run = await runActionBundle({
+        ...common,
+        inputs: { command: 'rollback', args: 'app:latest', token: TOKEN },
+        eventName: 'workflow_dispatch',
+        event: {},
+        workspace: await repo.checkout('-wd'),
+      });
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      expect(repo.api.pulls).toHaveLength(1);
+      expect(repo.api.pulls[0]!.title).toBe(`Roll back dev/app:latest to ${v1.digest.slice(0, 19)}`);
+      expect(JSON.parse(run.outputs['pull-requests']!)).toHaveLength(1);
+      // The runner masks what ::add-mask:: announces; nothing else may carry the token.
+      const shown = (run.stdout + run.stderr + run.summary).replace(/^::add-mask::.*$/gm, '');
+      expect(shown).not.toContain(TOKEN);
       expect(repo.api.violations).toEqual([]);
     } finally {
       await repo.api.close();
