@@ -1,7 +1,8 @@
 // The review contract, as a generated property over real parts: a real Distribution registry, real git repositories
 // served by git http-backend, and the OpenAPI-validated GitHub fake. Each case declares 1–6 streams across two
 // namespaces (followers within and across streams and namespaces, sometimes a config group), consumer files shared
-// between streams, random upstream moves; then merges any subset of the open PRs in any order, with a reconcile
+// between streams (compose files with markers, Deployments whose sidecars follow other streams), random upstream
+// moves; then merges any subset of the open PRs in any order, with a reconcile
 // (a fresh checkout, as the scheduled Action makes) between merges. After every merge:
 //   - `verify` passes on the default branch (every consumer is at its lock);
 //   - no open PR carries a lock or a consumer value of a stream outside its group, and none has an empty diff;
@@ -48,6 +49,8 @@ interface Case {
   streams: { ns: number; tags: { follow: number | null }[] }[];
   /** Per consumer file: global tag indices (mod the number of tags) that its lines follow. */
   files: number[][];
+  /** Per consumer file: a Kubernetes Deployment with the trigger annotation (else a compose file with markers). */
+  kube: boolean[];
   /** Per tag: whether its upstream moves (docker tags only). */
   moves: boolean[];
   /** 0: no config group; n: the first n streams form one group. */
@@ -72,6 +75,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
     minLength: 1,
     maxLength: 3,
   }),
+  kube: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   moves: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   group: fc.nat({ max: 3 }),
   merges: fc.array(fc.nat({ max: 20 }), { minLength: 6, maxLength: 12 }),
@@ -122,9 +126,34 @@ function materialise(c: Case, id: string) {
     files[`imagestreams/${stream}.yaml`] = `${lines.join('\n')}\n`;
   });
   c.files.forEach((picks, k) => {
+    const followed = picks.map((p) => tags[p % tags.length]!);
+    if (c.kube[k]) {
+      // A Deployment whose containers (app and sidecars) follow different streams through the trigger annotation.
+      const triggers = followed.map((t, n) => ({
+        from: { kind: 'ImageStreamTag', name: `${t.stream}:${t.tag}`, namespace: t.ns },
+        fieldPath: `spec.template.spec.containers[?(@.name=="c${n}")].image`,
+      }));
+      const out = [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        `  name: web${k}`,
+        '  annotations:',
+        `    image.openshift.io/triggers: '${JSON.stringify(triggers)}'`,
+        'spec:',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        ...followed.flatMap((_, n) => [
+          `        - name: c${n}`,
+          '          image: example.invalid/placeholder:0',
+        ]),
+      ];
+      files[`deploy/deployment-${k}.yaml`] = `${out.join('\n')}\n`;
+      return;
+    }
     const out = ['services:'];
-    picks.forEach((p, n) => {
-      const t = tags[p % tags.length]!;
+    followed.forEach((t, n) => {
       out.push(
         `  svc${n}:`,
         `    image: example.invalid/placeholder:0 # imagestream: ${t.ns}/${t.stream}:${t.tag}`,
