@@ -69,6 +69,23 @@ it('an image pushed to the real registry reaches the daemon as a notification an
     await daemon.idle();
     expect(sc.api.pulls).toHaveLength(1);
 
+    // The same image pushed again: a run happens, finds the branch already holding exactly this content, and
+    // neither pushes nor writes to the API (the daemon's own clone is a reused work tree, seeded from the PR).
+    const runs = async () =>
+      Number(
+        /imagestreams_runs_total\{trigger="webhook"\} (\d+)/.exec(
+          await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(),
+        )?.[1] ?? 0,
+      );
+    const before = await runs();
+    const writes = sc.api.writes().length;
+    const tip = await git(sc.bare, ['rev-parse', pr.head]);
+    await sc.pushNew('v3');
+    await waitFor(async () => ((await runs()) > before ? true : undefined));
+    await daemon.idle();
+    expect(sc.api.writes().length).toBe(writes);
+    expect(await git(sc.bare, ['rev-parse', pr.head])).toBe(tip);
+
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('imagestreams_pull_requests_opened_total 1\n');
     expect(metrics).toMatch(/imagestreams_runs_total\{trigger="webhook"\} [1-9]/);
