@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { neutralizeCommands } from '../../src/entry/action.js';
+import { neutralizeCommands } from '../../src/entry/workflow-commands.js';
 
 describe('action log lines', () => {
   it('never start a workflow command, whatever a registry put in an error message', () => {
-    const text = 'import failed: registry said\n::error file=x::owned\n  ::add-mask::secret\nplain a::b line';
+    const text =
+      'import failed: registry said\n::error file=x::owned\n  ::add-mask::secret\r::set-output name=a::b\n' +
+      'legacy ##[set-output name=a;]b\nplain a::b line';
     const out = neutralizeCommands(text);
-    for (const line of out.split('\n')) expect(line.trimStart().startsWith('::')).toBe(false);
+    for (const line of out.split(/\r\n|\r|\n/)) {
+      expect(line.trimStart().startsWith('::')).toBe(false);
+      expect(line).not.toContain('##[');
+    }
     expect(out).toContain('plain a::b line');
     expect(out.replaceAll('\u200b', '')).toBe(text);
   });
