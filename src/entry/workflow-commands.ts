@@ -7,7 +7,8 @@
  * the runner then shows the text instead of obeying it. Removing the zero-width spaces gives the text back.
  */
 export function neutralizeCommands(text: string): string {
-  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b').replace(/#(?=#\[)/g, '#\u200b');
+  // \u0085 (NEL) is whitespace to the runner's Trim() but not to \s.
+  return text.replace(/^([\s\u0085]*):(?=:)/gm, '$1:\u200b').replace(/#(?=#\[)/g, '#\u200b');
 }
 
 /** Escape a workflow command's message (`%`, CR, LF), as @actions/core does. */

@@ -4,7 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pool, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import {
+  makeImage,
+  pool,
+  pushImage,
+  type RunningRegistry,
+  startRegistry,
+} from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
 import { captureIO } from '../helpers/capture-io.js';
 
@@ -29,7 +35,10 @@ beforeAll(async () => {
   reg = await startRegistry();
   dir = mkdtempSync(join(tmpdir(), 'requests-'));
   mkdirSync(join(dir, 'imagestreams'));
-  await push('v1', Array.from({ length: STREAMS * TAGS }, (_, i) => i));
+  await push(
+    'v1',
+    Array.from({ length: STREAMS * TAGS }, (_, i) => i),
+  );
   for (let s = 0; s < STREAMS; s++) {
     const tags = Array.from(
       { length: TAGS },
