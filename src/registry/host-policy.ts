@@ -20,12 +20,14 @@ export const openHostPolicy: HostPolicy = {
   isRedirectHost: () => false,
 };
 
-/** Well-known hosts a registry legitimately sends clients to (token service, blob CDN). */
+/** Well-known hosts a registry legitimately sends clients to (token service, blob CDN), by API host. */
 const KNOWN_COMPANIONS: Record<string, { realms: string[]; blobs: string[] }> = {
   'registry-1.docker.io': {
     realms: ['auth.docker.io'],
     blobs: ['production.cloudflare.docker.com'],
   },
+  'quay.io': { realms: [], blobs: ['cdn.quay.io', 'cdn01.quay.io', 'cdn02.quay.io', 'cdn03.quay.io'] },
+  'ghcr.io': { realms: [], blobs: ['pkg-containers.githubusercontent.com'] },
 };
 
 /** `https://host:port` only: enough to say where a request would have gone, nothing a server put in a path. */
