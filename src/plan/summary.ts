@@ -77,7 +77,8 @@ export function renderJobSummary(s: SummaryInput): string {
   const out: string[] = [];
   const verdict = s.exitCode === 0 ? 'succeeded' : s.exitCode === 2 ? 'stopped: invalid input' : 'failed';
   out.push(`## imagestreams ${esc(s.command)}${s.event ? ` (${esc(s.event)})` : ''}: ${verdict}`, '');
-  for (const n of s.notes ?? []) out.push(`> ${escapeText(n, 500)}`, '');
+  // Notes are the Action's own sentences (repository names at most); they keep their punctuation.
+  for (const n of s.notes ?? []) out.push(`> ${esc(n).replace(/@/g, '&#64;')}`, '');
 
   if (s.validation) out.push(...validationSection(s.validation), '');
   if (s.verify) out.push(...verifySection(s.verify), '');

@@ -141,7 +141,7 @@ describe('registry and file text in summaries and plan comments (issue 11)', () 
     const md = renderJobSummary({
       command: 'reconcile',
       exitCode: 1,
-      notes: [evil],
+      notes: ['@org/team please look'],
       run: hostileRun,
       verify: { consumers: 1, findings: [{ file: 'a', line: 1, message: evil }] },
       publish: { mode: 'pull-request', groups: [{ key: 'g', status: 'failed', error: { message: evil } }] },
