@@ -20,6 +20,8 @@ export type HostileMode =
   | { kind: 'redirect'; to: string; status?: number }
   /** Answer 401 with `WWW-Authenticate: Bearer realm=<realm>` unless the request carries a Bearer token. */
   | { kind: 'bearer-realm'; realm: string }
+  /** Answer 401 with `WWW-Authenticate: Basic` to every request (whatever credentials it carries). */
+  | { kind: 'basic-challenge' }
   /** Answer with this status and body, e.g. a JSON error that echoes a metadata service or `::set-output`. */
   | { kind: 'error-body'; status: number; body: string; contentType?: string }
   /** Answer HEAD honestly but with this `Docker-Content-Digest` header instead of the true one. */
@@ -66,6 +68,11 @@ export async function startHostileRegistry(opts: { tls?: boolean } = {}): Promis
         'www-authenticate': `Bearer realm="${m.realm}",service="hostile",scope="repository:x:pull"`,
         'content-type': 'application/json',
       });
+      res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
+      return;
+    }
+    if (m?.kind === 'basic-challenge') {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="hostile"', 'content-type': 'application/json' });
       res.end('{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}');
       return;
     }

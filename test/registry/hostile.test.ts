@@ -6,7 +6,7 @@ import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/client.js';
-import { hostPolicyOf } from '../../src/registry/from-config.js';
+import { hostPolicyOf, registryOptionsFromConfig } from '../../src/registry/from-config.js';
 import { createRunResolver } from '../../src/registry/run-resolver.js';
 import {
   type HostileRegistry,
@@ -298,6 +298,34 @@ describe('finding 3: mirrors are checked, get only their own credentials, and ne
       await c.resolve(parseReference(`${reg.host}/app:1`), { importMode: 'PreserveOriginal' });
       const originBasic = Buffer.from(`alice:${SECRET}`).toString('base64');
       expect(seen.join(' ')).not.toContain(originBasic);
+    } finally {
+      await mirror.close();
+    }
+  });
+});
+
+describe('finding 3: GITHUB_TOKEN stays with ghcr.io', () => {
+  it('a mirror of ghcr.io that asks for credentials never receives GITHUB_TOKEN', async () => {
+    const mirror = await startHostileRegistry();
+    try {
+      const img = makeImage({ seed: 'hostile-ghcr' });
+      const d = mirror.putImage('org/app', '1', img);
+      mirror.setMode({ kind: 'basic-challenge' });
+      const token = 'ghs_githubtoken_for_ghcr_only_123';
+      const c = mk(
+        registryOptionsFromConfig(
+          { registries: { 'ghcr.io': { mirrors: [mirror.host] } } },
+          { GITHUB_TOKEN: token, GITHUB_ACTOR: 'bot' },
+        ),
+      );
+      // Content by digest is tried at the mirror first; it answers 401 and the origin is unreachable here.
+      await failure(c.fetchMetadata(parseReference(`ghcr.io/org/app@${d}`), d));
+      expect(mirror.requests.length).toBeGreaterThan(0);
+      const basic = Buffer.from(`bot:${token}`).toString('base64');
+      for (const r of mirror.requests) {
+        expect(String(r.headers.authorization ?? '')).not.toContain(basic);
+        expect(String(r.headers.authorization ?? '')).not.toContain(token);
+      }
     } finally {
       await mirror.close();
     }
