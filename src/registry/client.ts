@@ -317,7 +317,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       throw registryError(
         'BAD_RESPONSE',
         c,
-        `unsupported manifest type ${JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`)}; only OCI and Docker schema2 manifests and indexes are supported`,
+        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? '', 100)}; only OCI and Docker schema2 manifests and indexes are supported`,
       );
     }
     return { digest: computed, mediaType, doc };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/entry/logger.js';
 import { neutralizeCommands } from '../../src/entry/workflow-commands.js';
 
 describe('action log lines', () => {
@@ -13,5 +14,14 @@ describe('action log lines', () => {
     }
     expect(out).toContain('plain a::b line');
     expect(out.replaceAll('\u200b', '')).toBe(text);
+  });
+});
+
+describe('logger lines', () => {
+  it('quote a field value with a line break, so one event stays one line', () => {
+    const lines: string[] = [];
+    const log = createLogger((l) => lines.push(l));
+    log.warn('mirror failed', { error: 'x\n::add-mask::y', plain: 'a b' });
+    expect(lines).toEqual(['warn: mirror failed error="x\\n::add-mask::y" plain=a b\n']);
   });
 });
