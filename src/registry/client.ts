@@ -118,7 +118,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   /** A domain's mirrors that the allowlist permits (others are skipped, with one warning each). */
   const mirrorsOf = (domain: string): string[] =>
     (o.mirrors?.[domain] ?? []).filter((m) => {
-      if (hostPolicy.isAllowed(m)) return true;
+      if (hostPolicy.isAllowed(m.split('/')[0]!)) return true;
       if (!skippedMirrors.has(m)) {
         skippedMirrors.add(m);
         logger.warn('mirror is not in allowedRegistries; it is never contacted', {
