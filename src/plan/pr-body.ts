@@ -4,7 +4,7 @@
 
 import type { PlatformImage } from '../model/lock.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
-import { codeSpan, type Section, withinBudget } from './markdown.js';
+import { codeSpan, escapeText, type Section, withinBudget } from './markdown.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -123,7 +123,7 @@ export function renderPullRequestBody(
     );
     const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const rows = sorted.map(
-      (c) => `| \`${esc(c.file)}\` | ${c.line} | ${esc(c.target)} | \`${esc(c.follows)}\` |`,
+      (c) => `| \`${esc(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${esc(c.follows)}\` |`,
     );
     out.push(...capLines(rows, BUDGET.consumers, (n) => `| …and ${n} more consumers | | | |`));
     out.push('');
