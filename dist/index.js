@@ -43637,7 +43637,7 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
     );
     const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
     const rows = sorted.map(
-      (c3) => `| \`${esc(c3.file)}\` | ${c3.line} | ${esc(c3.target)} | \`${esc(c3.follows)}\` |`
+      (c3) => `| \`${esc(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${esc(c3.follows)}\` |`
     );
     out.push(...capLines(rows, BUDGET.consumers, (n2) => `| …and ${n2} more consumers | | | |`));
     out.push("");
@@ -74154,6 +74154,7 @@ init_errors();
 import { STATUS_CODES } from "node:http";
 
 // src/entry/logger.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
 var silentLogger = { debug() {
 }, info() {
@@ -74168,7 +74169,7 @@ function createLogger3(write, opts = {}) {
     if (opts.json) {
       write(redact2(JSON.stringify({ time: (/* @__PURE__ */ new Date()).toISOString(), level, msg, ...fields })) + "\n");
     } else {
-      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join("") : "";
+      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" && !CONTROL.test(v) ? v : JSON.stringify(v)}`).join("") : "";
       write(redact2(`${level === "info" ? "" : `${level}: `}${msg}${extra}`) + "\n");
     }
   };
@@ -75068,7 +75069,7 @@ function createRegistryClient(options = {}) {
   });
   const skippedMirrors = /* @__PURE__ */ new Set();
   const mirrorsOf = (domain) => (o2.mirrors?.[domain] ?? []).filter((m) => {
-    if (hostPolicy.isAllowed(m)) return true;
+    if (hostPolicy.isAllowed(m.split("/")[0])) return true;
     if (!skippedMirrors.has(m)) {
       skippedMirrors.add(m);
       logger.warn("mirror is not in allowedRegistries; it is never contacted", {
@@ -75235,7 +75236,7 @@ function createRegistryClient(options = {}) {
       throw registryError(
         "BAD_RESPONSE",
         c3,
-        `unsupported manifest type ${JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`)}; only OCI and Docker schema2 manifests and indexes are supported`
+        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
       );
     }
     return { digest: computed, mediaType, doc };
@@ -75920,7 +75921,7 @@ async function runReconcile(io, opts = {}) {
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
         importTag: importer.importTag,
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock,
+        serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
             return await nodeFs3.readFile(join6(root, p), "utf8");
@@ -75966,6 +75967,20 @@ async function runReconcile(io, opts = {}) {
     requests: registryStats.requests,
     registryStats
   };
+}
+function checkedLock(config, lock) {
+  const text = serializeLock(lock);
+  const file = lockPath(config, lock.metadata.namespace, lock.metadata.name);
+  try {
+    parseLock(text, file);
+  } catch (e) {
+    throw new ImagestreamsError(
+      "LOCK_NOT_WRITTEN",
+      `refusing to write ${file}: the new lock does not match schemas/lock.schema.json, so nothing was written (${e instanceof Error ? e.message : String(e)}); please report this as a bug`,
+      { cause: e, permanent: true }
+    );
+  }
+  return text;
 }
 
 // src/entry/run-job.ts
