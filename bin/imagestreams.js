@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // The published entry: runs the compiled CLI (npm install builds it through `prepare`).
 import { main } from '../build/entry/cli.js';
+import { guardOutput } from '../build/entry/workflow-commands.js';
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`imagestreams: internal error: ${err?.stack ?? err}\n`);
+    // Even a crash's message may carry registry text: inside Actions it must not start a workflow command.
+    const write = guardOutput((t) => process.stderr.write(t), process.env.GITHUB_ACTIONS === 'true');
+    write(`imagestreams: internal error: ${err?.stack ?? err}\n`);
     process.exitCode = 1;
   },
 );

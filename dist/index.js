@@ -44836,6 +44836,57 @@ var init_declarations = __esm({
   }
 });
 
+// src/model/text.ts
+function oneLine(s, max) {
+  const t = s.replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
+  return t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : t;
+}
+var CONTROL_RE;
+var init_text = __esm({
+  "src/model/text.ts"() {
+    "use strict";
+    CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+  }
+});
+
+// src/plan/markdown.ts
+function codeSpan(s, max = 200) {
+  const t = oneLine(s, max).replace(/`/g, "'").replace(/\|/g, "\\|");
+  return t === "" ? "" : `\`${t}\``;
+}
+function escapeText(s, max = 200) {
+  return oneLine(s, max).replace(/[&<>]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c3] ?? c3).replace(/[\\`*_[\]()!|~]/g, (c3) => `\\${c3}`).replace(/^([#+=-])/, "\\$1").replace(/@/g, "&#64;").replace(/:\/\//g, ":&#47;&#47;").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+}
+function withinBudget(sections, max, omitted) {
+  const reserved = sections.filter((s) => s.keep).reduce((n2, s) => n2 + s.text.length, 0);
+  let room = max - reserved - omitted(sections.length).length;
+  let dropped = 0;
+  let noteAt = -1;
+  const out = [];
+  for (const s of sections) {
+    if (s.keep) {
+      if (dropped > 0 && noteAt < 0) noteAt = out.push("") - 1;
+      out.push(s.text);
+    } else if (dropped === 0 && s.text.length <= room) {
+      out.push(s.text);
+      room -= s.text.length;
+    } else {
+      dropped++;
+    }
+  }
+  if (dropped > 0) {
+    if (noteAt < 0) noteAt = out.push("") - 1;
+    out[noteAt] = omitted(dropped);
+  }
+  return out.join("");
+}
+var init_markdown = __esm({
+  "src/plan/markdown.ts"() {
+    "use strict";
+    init_text();
+  }
+});
+
 // src/plan/pr-body.ts
 function shortDigest(digest) {
   if (!digest) return "(none)";
@@ -44854,16 +44905,24 @@ function compareUrl(from, to) {
 }
 function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
-  const out = [];
+  const sections = [];
+  let out = [];
+  const cut = (keep = false) => {
+    if (out.length > 0) sections.push({ text: `${out.join("\n")}
+`, ...keep ? { keep } : {} });
+    out = [];
+  };
   if (opts.marker) out.push(opts.marker, "");
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== "failed");
   const notes = opts.notes ?? [];
   out.push(`${intro(moving, consumers, notes)} ${GATE}`, "");
+  cut(true);
   if (notes.length > 0) {
     out.push("### Declaration changes", "");
-    for (const n2 of notes) out.push(`- ${noteLine(n2, cmd)}`);
-    out.push("");
+    const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
+    out.push(...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more declaration changes`), "");
+    cut(true);
   }
   const warnings = [];
   for (const t of tags) {
@@ -44875,29 +44934,39 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
     }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
-      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => `\`${p}\``).join(", ")}.`);
+      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(", ")}.`);
     }
     if (t.kind === "failed") {
       warnings.push(
-        `\`${esc(name)}\` failed to import (${esc(t.error?.reason ?? "unknown")}); the last good digest stays locked.`
+        `\`${esc(name)}\` failed to import (${codeSpan(t.error?.reason ?? "unknown", 60)}); the last good digest stays locked.`
       );
     }
   }
   if (warnings.length > 0) {
     out.push("> [!WARNING]");
-    for (const w of warnings) out.push(`> - ${w}`);
+    out.push(
+      ...capLines(
+        warnings.map((w) => `> - ${w}`),
+        BUDGET.warnings,
+        (n2) => `> - …and ${n2} more`
+      )
+    );
     out.push("");
   }
+  cut();
   for (const s of changes) {
     out.push(`### ${esc(`${s.namespace}/${s.stream}`)}`, "", `Lock file: \`${esc(s.lockFile)}\``, "");
     out.push("| Tag | Change | From | To | Image created |", "| --- | --- | --- | --- | --- |");
-    for (const t of s.tags) {
-      out.push(
-        `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ${t.kind === "failed" ? "(unchanged)" : code(shortDigest(t.to?.image))} | ${esc(t.toMetadata?.created ?? "")} |`
-      );
-    }
+    const rows = s.tags.map(
+      (t) => `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ${t.kind === "failed" ? "(unchanged)" : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? "", 40)} |`
+    );
+    out.push(...capLines(rows, BUDGET.table, (n2) => `| …and ${n2} more tags | | | | |`));
     out.push("");
-    for (const t of s.tags) out.push(...tagDetails(t, cmd), "");
+    cut();
+    for (const t of s.tags) {
+      out.push(...tagDetails(t, cmd), "");
+      cut();
+    }
   }
   if (consumers.length > 0) {
     out.push(
@@ -44907,10 +44976,12 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
       "| --- | --- | --- | --- |"
     );
     const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
-    for (const c3 of sorted) {
-      out.push(`| \`${esc(c3.file)}\` | ${c3.line} | ${esc(c3.target)} | \`${esc(c3.follows)}\` |`);
-    }
+    const rows = sorted.map(
+      (c3) => `| \`${esc(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${esc(c3.follows)}\` |`
+    );
+    out.push(...capLines(rows, BUDGET.consumers, (n2) => `| …and ${n2} more consumers | | | |`));
     out.push("");
+    cut();
   }
   if (moving.length > 0) {
     out.push(
@@ -44920,21 +44991,29 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
       ""
     );
     out.push("```sh");
-    for (const t of moving) out.push(`${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+    const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+    out.push(...capLines(lines, BUDGET.rollback, (n2) => `# …and ${n2} more: ${cmd} rollback STREAM:TAG`));
     out.push("```", "");
   }
   out.push(
     "<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>"
   );
-  let body = `${out.join("\n")}
-`;
-  if (body.length > MAX_BODY_LENGTH) {
-    body = `${body.slice(0, MAX_BODY_LENGTH)}
+  cut(true);
+  return withinBudget(
+    sections,
+    MAX_BODY_LENGTH,
+    (n2) => `…(${n2} ${n2 === 1 ? "section" : "sections"} left out to keep this body short: the full list is in the commit message)
 
-…(truncated: the full list is in the commit message)
-`;
+`
+  );
+}
+function capLines(lines, budget, more) {
+  let used = 0;
+  for (const [i2, l] of lines.entries()) {
+    used += l.length + 1;
+    if (used > budget) return [...lines.slice(0, i2), more(lines.length - i2)];
   }
-  return body;
+  return lines;
 }
 function intro(moving, consumers, notes) {
   if (moving.length > 0 && notes.length === 0 && moving.every((t) => t.kind === "moved" || t.kind === "new")) {
@@ -44973,22 +45052,23 @@ function tagDetails(t, cmd) {
   if (t.to && t.kind !== "failed")
     lines.push(`- New: \`${esc(t.to.image)}\` (\`${esc(t.to.dockerImageReference)}\`)`);
   if (t.kind === "failed" && t.error)
-    lines.push(`- Import error: ${esc(t.error.reason)}: ${esc(t.error.message)}`);
+    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
   if (t.fromMetadata?.created || t.toMetadata?.created) {
     lines.push(
-      `- Image created: ${esc(t.fromMetadata?.created ?? "?")} → ${esc(t.toMetadata?.created ?? "?")}`
+      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
     );
   }
   const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${link(src)}`);
+  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
   const rf = t.fromMetadata?.revision;
   const rt = t.toMetadata?.revision;
   if (rf || rt) {
     const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt) lines.push(`- Revision: \`${esc(rt)}\` (same source revision: a rebuild)`);
+    if (rf && rt && rf === rt)
+      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
     else
       lines.push(
-        `- Revision: \`${esc(rf ?? "?")}\` → \`${esc(rt ?? "?")}\`${cmp ? ` ([compare](${cmp}))` : ""}`
+        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
       );
   }
   const platforms = platformRows(t);
@@ -45008,12 +45088,14 @@ function platformRows(t) {
     (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [platformKey(p), p.digest])
   );
   const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
-  return keys.map((k) => {
+  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
     const a2 = from.get(k);
     const b = to.get(k);
-    const right = !b ? "**removed**" : a2 === b ? "unchanged" : `\`${shortDigest(b)}\``;
-    return `| \`${esc(k)}\` | ${a2 ? `\`${shortDigest(a2)}\`` : "(new platform)"} | ${right} |`;
+    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
+    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
   });
+  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
+  return rows;
 }
 function lostPlatforms(t) {
   if (t.kind === "failed" || !t.from?.platforms?.length || !t.to?.platforms) return [];
@@ -45021,7 +45103,7 @@ function lostPlatforms(t) {
   return t.from.platforms.map(platformKey).filter((k) => !now.has(k));
 }
 function code(short3) {
-  return `\`${short3}\``;
+  return codeSpan(short3);
 }
 function githubRepoUrl(source) {
   const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
@@ -45029,9 +45111,6 @@ function githubRepoUrl(source) {
 }
 function isRevision(r) {
   return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-function link(url) {
-  return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? url : `\`${esc(url)}\``;
 }
 function esc(s) {
   return s.replace(
@@ -45045,11 +45124,20 @@ function html(s) {
 function plural(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
-var MAX_BODY_LENGTH, GATE;
+var MAX_BODY_LENGTH, BUDGET, GATE;
 var init_pr_body = __esm({
   "src/plan/pr-body.ts"() {
     "use strict";
+    init_markdown();
     MAX_BODY_LENGTH = 6e4;
+    BUDGET = {
+      notes: 8e3,
+      warnings: 8e3,
+      table: 12e3,
+      platformRows: 50,
+      consumers: 12e3,
+      rollback: 8e3
+    };
     GATE = "Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.";
   }
 });
@@ -55242,8 +55330,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        */
       async readlink(filename, opts = { encoding: "buffer" }) {
         try {
-          const link2 = await this._readlink(filename, opts);
-          return Buffer.isBuffer(link2) ? link2 : Buffer.from(link2);
+          const link = await this._readlink(filename, opts);
+          return Buffer.isBuffer(link) ? link : Buffer.from(link);
         } catch (err) {
           if (isNotFoundError(err)) {
             return null;
@@ -63396,13 +63484,15 @@ function planImports(streams, opts = {}) {
         from: t.from.name,
         importMode: importModeOf(t),
         insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
-        reason
+        reason,
+        locked: []
       };
       const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
       const os5 = t.annotations?.["importer.image.openshift.io/prefer-os"];
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
       const current = locked?.items[0];
+      if (current) req.locked = [.../* @__PURE__ */ new Set([current.image, current.index ?? current.image])];
       if (current?.platforms?.length) {
         req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
       }
@@ -63709,7 +63799,8 @@ function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry) {
   return (namespace, stream, tag2) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    return pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
+    const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
+    return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
   };
 }
 var init_lock_lookup = __esm({
@@ -63717,6 +63808,7 @@ var init_lock_lookup = __esm({
     "use strict";
     init_lock_file();
     init_errors();
+    init_reference();
     init_pull_spec();
   }
 });
@@ -66208,6 +66300,7 @@ function resolveConfig(raw = {}) {
     lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
     historyLimit: r.historyLimit ?? 10,
     insecureRegistries: r.insecureRegistries ?? [],
+    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
     registries,
     publish: {
       mode: p.mode ?? "pull-request",
@@ -67093,6 +67186,7 @@ async function loadProject(opts) {
 init_errors();
 
 // src/plan/summary.ts
+init_markdown();
 init_pr_body();
 var PLAN_COMMENT_MARKER = "<!-- imagestreams:plan -->";
 var MAX_ROWS = 200;
@@ -67100,7 +67194,7 @@ function renderJobSummary(s) {
   const out = [];
   const verdict = s.exitCode === 0 ? "succeeded" : s.exitCode === 2 ? "stopped: invalid input" : "failed";
   out.push(`## imagestreams ${esc2(s.command)}${s.event ? ` (${esc2(s.event)})` : ""}: ${verdict}`, "");
-  for (const n2 of s.notes ?? []) out.push(`> ${esc2(n2)}`, "");
+  for (const n2 of s.notes ?? []) out.push(`> ${esc2(n2).replace(/@/g, "&#64;")}`, "");
   if (s.validation) out.push(...validationSection(s.validation), "");
   if (s.verify) out.push(...verifySection(s.verify), "");
   if (s.run) {
@@ -67112,7 +67206,7 @@ function renderJobSummary(s) {
   if (s.dispatch) out.push(...dispatchSection(s.dispatch), "");
   if (s.comment) {
     out.push(
-      "number" in s.comment ? `Plan comment: pull request #${s.comment.number}.` : `No plan comment: ${esc2(s.comment.skipped)}`,
+      "number" in s.comment ? `Plan comment: pull request #${s.comment.number}.` : `No plan comment: ${escapeText(s.comment.skipped, 300)}`,
       ""
     );
   }
@@ -67166,7 +67260,7 @@ function validationSection(v) {
     out.push("", "| Where | Problem |", "| --- | --- |");
     for (const d of v.diagnostics.slice(0, MAX_ROWS)) {
       const sev = d.severity === "warning" ? "warning: " : "";
-      out.push(`| \`${esc2(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${esc2(d.message)} |`);
+      out.push(`| \`${esc2(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`);
     }
     if (v.diagnostics.length > MAX_ROWS) out.push("", `…and ${v.diagnostics.length - MAX_ROWS} more.`);
   }
@@ -67184,7 +67278,7 @@ function verifySection(v) {
     "| --- | --- |"
   ];
   for (const f of v.findings.slice(0, MAX_ROWS))
-    out.push(`| \`${esc2(`${f.file}:${f.line}`)}\` | ${esc2(f.message)} |`);
+    out.push(`| \`${esc2(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
   if (v.findings.length > MAX_ROWS) out.push("", `…and ${v.findings.length - MAX_ROWS} more.`);
   return out;
 }
@@ -67205,7 +67299,7 @@ function tagRow(t) {
   const from = t.from ? `\`${esc2(shortDigest(t.from.image))}\`` : "—";
   if (t.kind === "failed") {
     const why = t.error ? `${t.error.reason}: ${t.error.message}` : "import failed";
-    return `| \`${esc2(t.tag)}\` | **failed** | ${from} | unchanged (${esc2(why)}) | |`;
+    return `| \`${esc2(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
   }
   const to = t.to ? `\`${esc2(t.to.dockerImageReference)}\`` : "—";
   return `| \`${esc2(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
@@ -67227,7 +67321,7 @@ function consumerTable(consumers, dryRun) {
   ];
   const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
   for (const c3 of sorted.slice(0, MAX_ROWS))
-    out.push(`| \`${esc2(c3.file)}\` | ${c3.line} | ${esc2(c3.target)} | \`${esc2(c3.follows)}\` |`);
+    out.push(`| \`${esc2(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${esc2(c3.follows)}\` |`);
   out.push("");
   return out;
 }
@@ -67241,7 +67335,7 @@ function publishSection(p) {
     const pr = g.pullRequest ? `[#${g.pullRequest.number}](${safeLink(g.pullRequest.url)})` : "";
     const note = g.error?.message ?? g.reason ?? "";
     out.push(
-      `| \`${esc2(g.key)}\` | ${esc2(g.status)} | ${g.branch ? `\`${esc2(g.branch)}\`` : ""} | ${pr} | ${esc2(note)} |`
+      `| \`${esc2(g.key)}\` | ${esc2(g.status)} | ${g.branch ? `\`${esc2(g.branch)}\`` : ""} | ${pr} | ${escapeText(note, 300)} |`
     );
   }
   return out;
@@ -67254,7 +67348,7 @@ function dispatchSection(d) {
   for (const r of d.results.slice(0, MAX_ROWS)) {
     const status = r.error ? `${r.status}: ${r.error.message}` : r.status;
     out.push(
-      `| \`${esc2(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${esc2(shortDigest(r.old ?? void 0))}\` → \`${esc2(shortDigest(r.new))}\` | ${esc2(r.description)} | ${esc2(status)} |`
+      `| \`${esc2(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${esc2(shortDigest(r.old ?? void 0))}\` → \`${esc2(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`
     );
   }
   return out;
@@ -74246,6 +74340,22 @@ function movedTags(before, after) {
   return out.sort((a2, b) => cmp(a2.namespace, b.namespace) || cmp(a2.stream, b.stream) || cmp(a2.tag, b.tag));
 }
 
+// src/entry/workflow-commands.ts
+function neutralizeCommands(text) {
+  return text.replace(/^([\s\u0085]*):(?=:)/gm, "$1:​").replace(/#(?=#\[)/g, "#​");
+}
+function escapeData2(s) {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty2(s) {
+  return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function workflowCommand(name, props, message) {
+  const p = Object.entries(props).filter(([, v]) => v !== void 0).map(([k, v]) => `${k}=${escapeProperty2(String(v))}`).join(",");
+  return `::${name}${p ? ` ${p}` : ""}::${escapeData2(message)}
+`;
+}
+
 // src/entry/commands/project.ts
 var PROJECT_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -74264,30 +74374,26 @@ function loadFromArgs(args, io, paths) {
     ...paths && paths.length > 0 ? { paths } : {}
   });
 }
-function escapeData2(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty2(s) {
-  return escapeData2(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
 function actionsAnnotation(d) {
-  const props = [
-    `file=${escapeProperty2(d.file)}`,
-    `line=${d.line}`,
-    `col=${d.column}`,
-    ...d.endLine !== void 0 ? [`endLine=${d.endLine}`] : [],
-    ...d.endColumn !== void 0 && d.endLine === d.line ? [`endColumn=${d.endColumn}`] : [],
-    `title=${escapeProperty2(`imagestreams ${d.code}`)}`
-  ];
-  return `::${d.severity === "warning" ? "warning" : "error"} ${props.join(",")}::${escapeData2(d.message)}
-`;
+  return workflowCommand(
+    d.severity === "warning" ? "warning" : "error",
+    {
+      file: d.file,
+      line: d.line,
+      col: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn !== void 0 && d.endLine === d.line ? d.endColumn : void 0,
+      title: `imagestreams ${d.code}`
+    },
+    d.message
+  );
 }
 function printDiagnostics(diags, io, write = io.stdout) {
   const inActions = io.env.GITHUB_ACTIONS === "true";
   for (const d of diags) {
     write(`${formatDiagnostic(d)}
 `);
-    if (inActions) io.stdout(actionsAnnotation(d));
+    if (inActions) (io.command ?? io.stdout)(actionsAnnotation(d));
   }
 }
 function isUsageDiagnostic(d) {
@@ -74370,9 +74476,6 @@ function renderResult(r) {
 }
 function dispatches(n2) {
   return `${n2} dispatch${n2 === 1 ? "" : "es"}`;
-}
-function escapeData3(s) {
-  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 function createDispatchCommand(deps = {}) {
   return {
@@ -74505,9 +74608,12 @@ function createDispatchCommand(deps = {}) {
       for (const r of results) io.stdout(renderResult(r));
       if (io.env.GITHUB_ACTIONS === "true") {
         for (const r of failed) {
-          io.stdout(
-            `::error title=imagestreams dispatch::${escapeData3(`${tagName2(r)}: ${r.error?.message}`)}
-`
+          (io.command ?? io.stdout)(
+            workflowCommand(
+              "error",
+              { title: "imagestreams dispatch" },
+              `${tagName2(r)}: ${r.error?.message}`
+            )
           );
         }
       }
@@ -75035,6 +75141,7 @@ init_reference();
 import { STATUS_CODES } from "node:http";
 
 // src/entry/logger.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
 var silentLogger = { debug() {
 }, info() {
@@ -75049,7 +75156,7 @@ function createLogger3(write, opts = {}) {
     if (opts.json) {
       write(redact2(JSON.stringify({ time: (/* @__PURE__ */ new Date()).toISOString(), level, msg, ...fields })) + "\n");
     } else {
-      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join("") : "";
+      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" && !CONTROL.test(v) ? v : JSON.stringify(v)}`).join("") : "";
       write(redact2(`${level === "info" ? "" : `${level}: `}${msg}${extra}`) + "\n");
     }
   };
@@ -75098,6 +75205,48 @@ var anonymousKeychain = { name: "anonymous", resolve: async () => void 0 };
 
 // src/registry/errors.ts
 init_errors();
+
+// src/registry/validate.ts
+init_text();
+var DIGEST_RE2 = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+var MEDIA_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+var PLATFORM_PART_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+function isRegistryDigest(d) {
+  return typeof d === "string" && DIGEST_RE2.test(d);
+}
+function isMediaType(mt) {
+  return typeof mt === "string" && MEDIA_TYPE_RE.test(mt);
+}
+function isPlatformPart(s) {
+  return typeof s === "string" && PLATFORM_PART_RE.test(s);
+}
+function sanitizeText(s, max = 200) {
+  return oneLine(s, max);
+}
+function isTimestamp(s) {
+  return typeof s === "string" && s.length <= 40 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/.test(s);
+}
+function sanitizeLabels(labels, maxLabels = 64, maxValue = 512) {
+  const out = {};
+  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return out;
+  let n2 = 0;
+  for (const [k, v] of Object.entries(labels)) {
+    if (n2 >= maxLabels) break;
+    if (typeof v !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/.test(k)) continue;
+    out[k] = sanitizeText(v, maxValue);
+    n2++;
+  }
+  return out;
+}
+function sanitizeUrl(s) {
+  if (!s || s.length > 512) return void 0;
+  return /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/.test(s) ? s : void 0;
+}
+function sanitizeRevision(s) {
+  return s && /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(s) ? s : void 0;
+}
+
+// src/registry/errors.ts
 var REGISTRY_ERROR = {
   MANIFEST_UNKNOWN: "MANIFEST_UNKNOWN",
   UNAUTHORIZED: "UNAUTHORIZED",
@@ -75126,29 +75275,38 @@ function registryError(code2, ctx, what2, extra = {}) {
 }
 function describeBody(body, contentType) {
   if (!body || body.length === 0) return "";
-  const text = body.subarray(0, 4096).toString("utf8");
-  try {
-    const j = JSON.parse(text);
-    if (Array.isArray(j.errors) && j.errors.length > 0) {
-      return j.errors.map((e) => [e.code, e.message].filter(Boolean).join(": ")).join("; ");
-    }
-  } catch {
+  const errors = registryErrors(body);
+  if (errors) {
+    return errors.slice(0, 3).map((e) => [e.code, e.message ? sanitizeText(e.message, 160) : void 0].filter(Boolean).join(": ")).join("; ");
   }
-  if (/html/i.test(contentType ?? "") || /^\s*<(?:!doctype|html)/i.test(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    const h1 = /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1]?.trim();
-    return `HTML page${title || h1 ? ` "${(title || h1).slice(0, 120)}"` : ""} (not a registry API answer — a proxy or login page in the way?)`;
+  const head = body.subarray(0, 512).toString("utf8");
+  if (/html/i.test(contentType ?? "") || /^\s*<(?:!doctype|html)/i.test(head)) {
+    return "an HTML page, not a registry API answer (a proxy or login page in the way?)";
   }
-  return text.replace(/\s+/g, " ").trim().slice(0, 200);
+  return `a ${body.length}-byte body that is not a registry error (not shown)`;
 }
-function bodyErrorCode(body) {
-  if (!body || body.length === 0) return void 0;
+function isErrorCode(c3) {
+  return typeof c3 === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(c3);
+}
+function registryErrors(body) {
   try {
-    const j = JSON.parse(body.subarray(0, 4096).toString("utf8"));
-    return j.errors?.[0]?.code;
+    const j = JSON.parse(body.subarray(0, 16384).toString("utf8"));
+    if (!Array.isArray(j.errors) || j.errors.length === 0) return void 0;
+    const out = j.errors.map((e) => {
+      const o2 = e && typeof e === "object" ? e : {};
+      return {
+        ...isErrorCode(o2.code) ? { code: o2.code } : {},
+        ...typeof o2.message === "string" ? { message: o2.message } : {}
+      };
+    });
+    return out.some((e) => e.code || e.message) ? out : void 0;
   } catch {
     return void 0;
   }
+}
+function bodyErrorCode(body) {
+  if (!body || body.length === 0) return void 0;
+  return registryErrors(body)?.find((e) => e.code)?.code;
 }
 
 // src/registry/redact.ts
@@ -75268,6 +75426,8 @@ function createAuthSession(opts) {
         `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
       );
     }
+    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
+    if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
     const cred = await credentialFor(target.domain);
     const headers = { accept: "application/json" };
     let method = "GET";
@@ -75399,6 +75559,57 @@ function createAuthSession(opts) {
   };
 }
 
+// src/registry/host-policy.ts
+init_reference();
+var openHostPolicy = {
+  isAllowed: () => true,
+  restricted: false,
+  isRedirectHost: () => false
+};
+var KNOWN_COMPANIONS = {
+  "registry-1.docker.io": {
+    realms: ["auth.docker.io"],
+    blobs: ["production.cloudflare.docker.com"]
+  },
+  "quay.io": { realms: [], blobs: ["cdn.quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"] },
+  "ghcr.io": { realms: [], blobs: ["pkg-containers.githubusercontent.com"] }
+};
+function originOf(u2) {
+  return `${u2.protocol}//${u2.host}`;
+}
+function plainHttpAllowed(u2, isInsecure) {
+  return isLoopbackDomain(u2.host) || isInsecure(u2.host);
+}
+function redirectRefusal(policy, isInsecure, from, to, method) {
+  const where = originOf(to);
+  if (to.protocol !== "https:" && to.protocol !== "http:") return `redirect to a ${to.protocol} URL refused`;
+  if (from.protocol === "https:" && to.protocol === "http:")
+    return `redirect from HTTPS to plain HTTP (${where}) refused`;
+  if (to.protocol === "http:" && !plainHttpAllowed(to, isInsecure))
+    return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
+  if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return void 0;
+  const get4 = method === "GET" || method === "HEAD";
+  if (get4 && (policy.isRedirectHost(to.host) || KNOWN_COMPANIONS[from.host]?.blobs.includes(to.hostname)))
+    return void 0;
+  return `redirect to ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
+}
+function realmRefusal(policy, isInsecure, registry, realm) {
+  const where = originOf(realm);
+  if (realm.protocol !== "https:" && realm.protocol !== "http:") return `token realm ${where} refused`;
+  if (realm.protocol === "http:") {
+    if (registry.protocol === "https:")
+      return `token realm ${where} refused: plain HTTP for an HTTPS registry`;
+    const sameMachine = realm.hostname === registry.hostname || isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host);
+    if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
+    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
+  }
+  if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
+    return void 0;
+  if (policy.isRedirectHost(realm.host) || KNOWN_COMPANIONS[registry.host]?.realms.includes(realm.hostname))
+    return void 0;
+  return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
+}
+
 // src/registry/manifest.ts
 import { createHash } from "node:crypto";
 
@@ -75491,6 +75702,25 @@ function manifestMediaType(header, doc) {
   if (doc.mediaType && known.includes(doc.mediaType)) return doc.mediaType;
   if (Array.isArray(doc.manifests)) return OCI_INDEX;
   if (doc.config && Array.isArray(doc.layers)) return OCI_MANIFEST;
+  return void 0;
+}
+function indexProblem(doc) {
+  if (doc.manifests !== void 0 && !Array.isArray(doc.manifests)) return "manifests is not a list";
+  for (const [i2, e] of (doc.manifests ?? []).entries()) {
+    if (!e || typeof e !== "object") return `entry ${i2} is not an object`;
+    if (!isRegistryDigest(e.digest))
+      return `entry ${i2} has an invalid digest (expected sha256:<64 hex> or sha512:<128 hex>)`;
+    if (e.mediaType !== void 0 && !isMediaType(e.mediaType))
+      return `entry ${i2} has an invalid media type (expected an RFC 6838 type/subtype)`;
+    const p = e.platform;
+    if (p !== void 0) {
+      if (!p || typeof p !== "object") return `entry ${i2} has an invalid platform`;
+      for (const k of ["os", "architecture", "variant"]) {
+        if (p[k] !== void 0 && p[k] !== "" && !isPlatformPart(p[k]))
+          return `entry ${i2} has an invalid platform ${k} (expected up to 32 of [A-Za-z0-9._-])`;
+      }
+    }
+  }
   return void 0;
 }
 function indexPlatforms(doc) {
@@ -75705,7 +75935,23 @@ function createRequester(opts) {
       const res = await withRetries(req, url, headers);
       const loc = res.headers.location;
       if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      const next = new URL(loc, url);
+      let next;
+      try {
+        next = new URL(loc, url);
+      } catch {
+        throw registryError(
+          "BAD_RESPONSE",
+          { ...req.ctx, url: redactUrl(url) },
+          "a redirect to an invalid URL"
+        );
+      }
+      const refusal = opts.redirectRefusal?.(url, next, req.method);
+      if (refusal) {
+        throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
+          status: res.status,
+          permanent: true
+        });
+      }
       if (next.origin !== origin && headers.authorization !== void 0) {
         const { authorization: _dropped, ...rest } = headers;
         headers = rest;
@@ -75789,8 +76035,11 @@ function createRegistryClient(options = {}) {
     warn: (m, f) => baseLogger.warn(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
     error: (m, f) => baseLogger.error(redact2(m), f && JSON.parse(redact2(JSON.stringify(f))))
   };
+  const isInsecure = o2.isInsecure ?? (() => false);
+  const hostPolicy = o2.hostPolicy ?? openHostPolicy;
   const requester = createRequester({
     send: send2,
+    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
     clock,
     logger,
     timeoutMs: o2.timeoutMs,
@@ -75804,9 +76053,22 @@ function createRegistryClient(options = {}) {
     keychain: o2.keychain ?? anonymousKeychain,
     clock,
     logger,
-    onSecret: (s) => secrets.add(s)
+    onSecret: (s) => secrets.add(s),
+    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm)
   });
-  const isInsecure = o2.isInsecure ?? (() => false);
+  const skippedMirrors = /* @__PURE__ */ new Set();
+  const mirrorsOf = (domain) => (o2.mirrors?.[domain] ?? []).filter((m) => {
+    if (hostPolicy.isAllowed(m.split("/")[0])) return true;
+    if (!skippedMirrors.has(m)) {
+      skippedMirrors.add(m);
+      logger.warn("mirror is not in allowedRegistries; it is never contacted", {
+        mirror: m,
+        registry: domain
+      });
+    }
+    return false;
+  });
+  const seededIndexes = /* @__PURE__ */ new Set();
   const chosenScheme = /* @__PURE__ */ new Map();
   const indexCache = /* @__PURE__ */ new Map();
   const schemesFor = (domain) => {
@@ -75820,8 +76082,8 @@ function createRegistryClient(options = {}) {
     if (isLoopbackDomain(domain)) return [{ scheme: "http", insecureTls: false }];
     return [{ scheme: "https", insecureTls: false }];
   };
-  async function viaEndpoints(ref, op) {
-    const domains = [...o2.mirrors?.[ref.domain] ?? [], ref.domain];
+  async function viaEndpoints(ref, op, byDigest = false) {
+    const domains = [...byDigest ? mirrorsOf(ref.domain) : [], ref.domain];
     let lastError;
     for (const [i2, domain] of domains.entries()) {
       const isMirror = i2 < domains.length - 1;
@@ -75963,27 +76225,31 @@ function createRegistryClient(options = {}) {
       throw registryError(
         "BAD_RESPONSE",
         c3,
-        `unsupported manifest type ${JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`)}; only OCI and Docker schema2 manifests and indexes are supported`
+        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
       );
     }
     return { digest: computed, mediaType, doc };
   }
   function rememberPlatforms(ref, digest, doc, ctx) {
+    const problem2 = indexProblem(doc);
+    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
     const platforms = indexPlatforms(doc);
     if (platforms.length === 0)
       throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
     indexCache.set(`${ref.domain}/${ref.path}@${digest}`, Promise.resolve(platforms));
     return platforms;
   }
-  function platformsOf(ep, ref, ctx, digest) {
+  async function platformsOf(ref, ctx, digest) {
     const key3 = `${ref.domain}/${ref.path}@${digest}`;
     let p = indexCache.get(key3);
     if (!p) {
-      p = getManifest(ep, ref, ctx, digest, digest).then((m) => rememberPlatforms(ref, digest, m.doc, ctx));
+      p = viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, digest, digest), true).then(
+        (m) => rememberPlatforms(ref, digest, m.doc, ctx)
+      );
       p.catch(() => indexCache.delete(key3));
       indexCache.set(key3, p);
     }
-    return p;
+    return { platforms: await p, verified: !seededIndexes.has(key3) };
   }
   const contextOf = (ref) => ({
     registry: ref.domain,
@@ -75998,7 +76264,7 @@ function createRegistryClient(options = {}) {
     const ctx = contextOf(ref);
     const reference = ref.digest ?? ref.tag;
     try {
-      return await viaEndpoints(ref, async (ep) => {
+      const found = await viaEndpoints(ref, async (ep) => {
         const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
         const head = await request3(ep, ref, ctx, "HEAD", url, MANIFEST_ACCEPT);
         if (head.status !== 200 && head.status !== 405 && head.status !== 501) {
@@ -76014,8 +76280,7 @@ function createRegistryClient(options = {}) {
               `asked for ${ref.digest} but the registry answered ${digest}`
             );
           }
-          if (!isIndexMediaType(mediaType)) return { digest, mediaType };
-          return { digest, mediaType, platforms: await platformsOf(ep, ref, ctx, digest) };
+          return { digest, mediaType, verified: ref.digest !== void 0 };
         }
         if (head.status === 200) {
           logger.debug("no usable digest header on HEAD; reading the manifest", {
@@ -76025,13 +76290,34 @@ function createRegistryClient(options = {}) {
           });
         }
         const m = await getManifest(ep, ref, ctx, reference, ref.digest);
-        if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType };
+        if (!isIndexMediaType(m.mediaType))
+          return { digest: m.digest, mediaType: m.mediaType, verified: true };
         return {
           digest: m.digest,
           mediaType: m.mediaType,
-          platforms: rememberPlatforms(ref, m.digest, m.doc, ctx)
+          platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+          verified: true
         };
       });
+      if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
+      return { ...found, ...await platformsOf(ref, ctx, found.digest) };
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+  async function confirm(input2, raw) {
+    if (raw.verified) return raw;
+    const ref = withDefaultTag(input2);
+    const ctx = contextOf(ref);
+    try {
+      const m = await viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, raw.digest, raw.digest), true);
+      if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
+      return {
+        digest: m.digest,
+        mediaType: m.mediaType,
+        platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+        verified: true
+      };
     } catch (e) {
       throw sanitize(e);
     }
@@ -76062,46 +76348,52 @@ function createRegistryClient(options = {}) {
     const ref = withDefaultTag(input2);
     const ctx = contextOf(ref);
     try {
-      return await viaEndpoints(ref, async (ep) => {
-        let m = await getManifest(ep, ref, ctx, digest, digest);
-        if (isIndexMediaType(m.mediaType)) {
-          const chosen = choosePlatform(indexPlatforms(m.doc), {});
-          if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-          m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
-        }
-        const cfg = m.doc.config?.digest;
-        if (!cfg || !isSha256Digest(cfg))
-          throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
-        const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-        const res = await request3(ep, ref, ctx, "GET", url, "*/*");
-        if (res.status !== 200) throw await failure2(res, ep, ctx, `GET config blob ${cfg}`);
-        const computed = sha256Digest(res.body);
-        if (computed !== cfg) {
-          throw registryError(
-            "DIGEST_MISMATCH",
-            { ...ctx, url: redactUrl(res.url) },
-            `config blob ${cfg} hashes to ${computed}`
-          );
-        }
-        const doc = parseManifest(res.body);
-        if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
-        const labels = doc.config?.Labels ?? {};
-        const md = { labels };
-        if (typeof doc.created === "string") md.created = doc.created;
-        const src = labels["org.opencontainers.image.source"];
-        const rev = labels["org.opencontainers.image.revision"];
-        const ver = labels["org.opencontainers.image.version"];
-        if (src) md.source = src;
-        if (rev) md.revision = rev;
-        if (ver) md.version = ver;
-        return md;
-      });
+      return await viaEndpoints(
+        ref,
+        async (ep) => {
+          let m = await getManifest(ep, ref, ctx, digest, digest);
+          if (isIndexMediaType(m.mediaType)) {
+            const chosen = choosePlatform(indexPlatforms(m.doc), {});
+            if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+            m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
+          }
+          const cfg = m.doc.config?.digest;
+          if (!cfg || !isSha256Digest(cfg))
+            throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
+          const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
+          const res = await request3(ep, ref, ctx, "GET", url, "*/*");
+          if (res.status !== 200) throw await failure2(res, ep, ctx, `GET config blob ${cfg}`);
+          const computed = sha256Digest(res.body);
+          if (computed !== cfg) {
+            throw registryError(
+              "DIGEST_MISMATCH",
+              { ...ctx, url: redactUrl(res.url) },
+              `config blob ${cfg} hashes to ${computed}`
+            );
+          }
+          const doc = parseManifest(res.body);
+          if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
+          const labels = sanitizeLabels(doc.config?.Labels);
+          const md = { labels };
+          if (isTimestamp(doc.created)) md.created = doc.created;
+          const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
+          const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
+          const ver = labels["org.opencontainers.image.version"];
+          if (src) md.source = src;
+          if (rev) md.revision = rev;
+          if (ver) md.version = sanitizeText(ver, 100);
+          return md;
+        },
+        true
+      );
     } catch (e) {
       throw sanitize(e);
     }
   }
   async function resolve10(ref, opts = {}) {
-    const resolved = select(ref, await resolveRaw(ref), opts);
+    let raw = await resolveRaw(ref);
+    if (opts.known && !opts.known.includes(raw.digest)) raw = await confirm(ref, raw);
+    const resolved = select(ref, raw, opts);
     if (opts.withMetadata)
       resolved.metadata = await fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest);
     return resolved;
@@ -76140,7 +76432,10 @@ function createRegistryClient(options = {}) {
     }
   }
   function rememberIndex(ref, digest, platforms) {
-    indexCache.set(`${ref.domain}/${ref.path}@${digest}`, Promise.resolve(platforms));
+    const key3 = `${ref.domain}/${ref.path}@${digest}`;
+    if (indexCache.has(key3)) return;
+    seededIndexes.add(key3);
+    indexCache.set(key3, Promise.resolve(platforms));
   }
   function stats() {
     const hosts = requester.stats();
@@ -76153,6 +76448,7 @@ function createRegistryClient(options = {}) {
   return {
     resolve: resolve10,
     resolveRaw,
+    confirm,
     select,
     fetchMetadata,
     listTags,
@@ -76347,7 +76643,17 @@ function registryOptionsFromConfig(settings, env, logger) {
   return {
     keychain: defaultKeychain({ env, credentials, ...logger ? { logger } : {} }),
     isInsecure: (d) => insecure.has(d.toLowerCase()),
-    mirrors
+    mirrors,
+    hostPolicy: hostPolicyOf(settings)
+  };
+}
+function hostPolicyOf(settings) {
+  const allowed = settings.allowedRegistries;
+  const redirects = settings.allowedRedirectHosts ?? [];
+  return {
+    restricted: allowed !== void 0,
+    isAllowed: (host) => !allowed || allowed.some((p) => registryMatches(p, host)),
+    isRedirectHost: (host) => redirects.some((p) => registryMatches(p, host))
   };
 }
 
@@ -76396,8 +76702,20 @@ function createRunResolver(client) {
     raw.set(key3, p);
     return p;
   }
+  function confirmed(ref, found) {
+    if (found.verified) return Promise.resolve(found);
+    const key3 = runKey(ref);
+    const p = client.confirm(ref, found).catch((e) => {
+      outcome.set(key3, false);
+      throw e;
+    });
+    raw.set(key3, p);
+    return p;
+  }
   async function resolve10(ref, opts = {}) {
-    const r = client.select(ref, await rawFor(ref), opts);
+    let found = await rawFor(ref);
+    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found);
+    const r = client.select(ref, found, opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
       const key3 = `${ref.domain}/${ref.path}@${d}`;
@@ -76470,7 +76788,8 @@ function createImporter(o2) {
         importMode: req.importMode,
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
-        ...o2.withMetadata ? { withMetadata: true } : {}
+        ...o2.withMetadata ? { withMetadata: true } : {},
+        known: req.locked ?? []
       });
       const item2 = {
         dockerImageReference: pinned(ref, r.digest),
@@ -76490,7 +76809,8 @@ function createImporter(o2) {
         const out = {
           ok: false,
           reason: reasonOf(e.code),
-          message: e.message,
+          // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
+          message: sanitizeText(e.message, 500),
           temporary: !e.permanent
         };
         if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
@@ -76591,7 +76911,7 @@ async function runReconcile(io, opts = {}) {
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
         importTag: importer.importTag,
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock,
+        serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
             return await nodeFs3.readFile(join7(root, p), "utf8");
@@ -76637,6 +76957,20 @@ async function runReconcile(io, opts = {}) {
     requests: registryStats.requests,
     registryStats
   };
+}
+function checkedLock(config, lock) {
+  const text = serializeLock(lock);
+  const file = lockPath(config, lock.metadata.namespace, lock.metadata.name);
+  try {
+    parseLock(text, file);
+  } catch (e) {
+    throw new ImagestreamsError(
+      "LOCK_NOT_WRITTEN",
+      `refusing to write ${file}: the new lock does not match schemas/lock.schema.json, so nothing was written (${e instanceof Error ? e.message : String(e)}); please report this as a bug`,
+      { cause: e, permanent: true }
+    );
+  }
+  return text;
 }
 
 // src/entry/run-job.ts
@@ -77738,9 +78072,6 @@ function publishSummary(p) {
       ...g.error ? { error: { message: g.error.message } } : {}
     }))
   };
-}
-function neutralizeCommands(text) {
-  return text.replace(/^(\s*):(?=:)/gm, "$1:​");
 }
 async function executeAction(inputs, ctx, deps) {
   const cwd = resolve9(ctx.workspace, inputs.workingDirectory);

@@ -65,6 +65,8 @@ export interface Config {
   historyLimit: number;
   /** undefined: every registry is allowed. */
   allowedRegistries?: string[];
+  /** Hosts registries may redirect GETs to (blob storage) or name as token realm, when allowedRegistries is set. */
+  allowedRedirectHosts: string[];
   insecureRegistries: string[];
   localRegistry?: string;
   registries: Record<string, RegistryConfig>;
@@ -101,6 +103,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
     lockDir: (r.lockDir ?? 'imagestreams.lock').replace(/\/+$/, ''),
     historyLimit: r.historyLimit ?? 10,
     insecureRegistries: r.insecureRegistries ?? [],
+    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
     registries,
     publish: {
       mode: p.mode ?? 'pull-request',

@@ -4,6 +4,7 @@
 import { lockPath, readLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
+import { tryParseReference } from '../model/reference.js';
 import { pullSpecFor } from '../plan/pull-spec.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import type { PullSpecLookup } from './index.js';
@@ -56,6 +57,8 @@ export function lockLookup(
   return (namespace, stream, tag) => {
     const key = `${namespace}/${stream}`;
     const decl = streams.get(key) ?? { metadata: { name: stream, namespace } };
-    return pullSpecFor(decl, namespace, locks.get(key), tag, localRegistry);
+    const spec = pullSpecFor(decl, namespace, locks.get(key), tag, localRegistry);
+    // The value goes into Dockerfile lines and YAML scalars: only a well-formed reference is ever written.
+    return spec !== undefined && 'ref' in tryParseReference(spec) ? spec : undefined;
   };
 }

@@ -36,6 +36,7 @@ import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
+import { neutralizeCommands } from './workflow-commands.js';
 
 /** What the workflow asked for (action.yml inputs), typed and checked. */
 export interface ActionInputs {
@@ -300,11 +301,6 @@ function publishSummary(p: PublishResult): NonNullable<SummaryInput['publish']> 
       ...(g.error ? { error: { message: g.error.message } } : {}),
     })),
   };
-}
-
-/** Breaks `::command::` syntax at the start of any line (a zero-width space after the first colon). */
-export function neutralizeCommands(text: string): string {
-  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
 }
 
 /** Runs what the inputs and the event ask for; never touches @actions/core (runAction reports the outcome). */

@@ -4,6 +4,7 @@ import { type Command, runCommandArgv } from './command.js';
 import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
+import { guardOutput } from './workflow-commands.js';
 
 const VERSION = '0.1.0';
 
@@ -24,21 +25,42 @@ async function usage(): Promise<string> {
   ].join('\n');
 }
 
-/** Default IO bound to the real process. */
-export function processIO(): CommandIO {
-  const stderr = (t: string) => {
-    process.stderr.write(t);
-  };
-  return {
-    stdout: (t) => {
+/** What processIO binds to; each part defaults to the real process (tests pass their own). */
+export interface ProcessBindings {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/**
+ * Default IO bound to the real process. Inside GitHub Actions every line written (stdout, stderr, the logger) is
+ * neutralised so text from registries or files cannot start a workflow command; the CLI's own annotations go
+ * through `command`.
+ */
+export function processIO(b: ProcessBindings = {}): CommandIO {
+  const env = b.env ?? process.env;
+  const inActions = env.GITHUB_ACTIONS === 'true';
+  const rawOut =
+    b.stdout ??
+    ((t: string) => {
       process.stdout.write(t);
-    },
+    });
+  const rawErr =
+    b.stderr ??
+    ((t: string) => {
+      process.stderr.write(t);
+    });
+  const stderr = guardOutput(rawErr, inActions);
+  return {
+    stdout: guardOutput(rawOut, inActions),
     stderr,
-    env: process.env,
-    cwd: process.cwd(),
+    command: rawOut,
+    env,
+    cwd: b.cwd ?? process.cwd(),
     now: () => new Date(),
-    isTTY: Boolean(process.stderr.isTTY),
-    logger: createLogger(stderr, { level: process.env.IMAGESTREAMS_DEBUG ? 'debug' : 'info' }),
+    isTTY: b.stderr ? false : Boolean(process.stderr.isTTY),
+    logger: createLogger(stderr, { level: env.IMAGESTREAMS_DEBUG ? 'debug' : 'info' }),
   };
 }
 

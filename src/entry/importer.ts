@@ -9,6 +9,7 @@ import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
+import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from './logger.js';
 
 /** Options of createImporter. */
@@ -81,6 +82,7 @@ export function createImporter(o: ImporterOptions) {
         ...(req.preferArch ? { preferArch: req.preferArch } : {}),
         ...(req.preferOs ? { preferOs: req.preferOs } : {}),
         ...(o.withMetadata ? { withMetadata: true } : {}),
+        known: req.locked ?? [],
       });
       const item: Extract<ImportResult, { ok: true }>['item'] = {
         dockerImageReference: pinned(ref, r.digest),
@@ -100,7 +102,8 @@ export function createImporter(o: ImporterOptions) {
         const out: ImportResult = {
           ok: false,
           reason: reasonOf(e.code),
-          message: e.message,
+          // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
+          message: sanitizeText(e.message, 500),
           temporary: !e.permanent,
         };
         if (hasCode(e, 'RATE_LIMITED') && e.data.skipped) out.skipped = true;

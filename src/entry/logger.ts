@@ -9,6 +9,8 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** A logger that writes nothing (tests, --json runs). */
@@ -28,7 +30,8 @@ export function createLogger(
     } else {
       const extra = fields
         ? Object.entries(fields)
-            .map(([k, v]) => ` ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+            // A value with a line break or other control character is quoted: one event stays one line.
+            .map(([k, v]) => ` ${k}=${typeof v === 'string' && !CONTROL.test(v) ? v : JSON.stringify(v)}`)
             .join('')
         : '';
       write(redact(`${level === 'info' ? '' : `${level}: `}${msg}${extra}`) + '\n');

@@ -7,9 +7,10 @@ import { registryAllowed } from '../config/config.js';
 import { walkRepository } from '../consumers/walk.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
-import { lockPath, readLock } from '../loader/lock-file.js';
+import { lockPath, parseLock, readLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
+import type { StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
 import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
@@ -136,7 +137,7 @@ export async function runReconcile(
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         importTag: importer.importTag,
         ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
-        serializeLock,
+        serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
             return await nodeFs.readFile(join(root, p), 'utf8');
@@ -184,6 +185,26 @@ export async function runReconcile(
     requests: registryStats.requests,
     registryStats,
   };
+}
+
+/**
+ * Serialise a lock and check the text against the lock schema before anything is written: whatever a registry
+ * answered, a lock that the next run could not read (exit 2) is never written. Every lock of a run is checked
+ * before the first is written, so a refusal writes nothing.
+ */
+export function checkedLock(config: LoadedProject['config'], lock: StreamLock): string {
+  const text = serializeLock(lock);
+  const file = lockPath(config, lock.metadata.namespace, lock.metadata.name);
+  try {
+    parseLock(text, file);
+  } catch (e) {
+    throw new ImagestreamsError(
+      'LOCK_NOT_WRITTEN',
+      `refusing to write ${file}: the new lock does not match schemas/lock.schema.json, so nothing was written (${e instanceof Error ? e.message : String(e)}); please report this as a bug`,
+      { cause: e, permanent: true },
+    );
+  }
+  return text;
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */

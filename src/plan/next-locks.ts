@@ -48,6 +48,8 @@ export interface ImportRequest {
   reason: DueReason;
   /** What the lock already knows of the current image's index (saves a GET when the index did not move). */
   knownIndex?: { digest: string; platforms: PlatformImage[] };
+  /** Digests the lock holds for the tag's current image (image and index); any other is confirmed by hashing. */
+  locked: string[];
 }
 
 /** Options of the import decision. */
@@ -135,12 +137,14 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
         importMode: importModeOf(t),
         insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
         reason,
+        locked: [],
       };
       const arch = t.annotations?.['importer.image.openshift.io/prefer-arch'];
       const os = t.annotations?.['importer.image.openshift.io/prefer-os'];
       if (arch) req.preferArch = arch;
       if (os) req.preferOs = os;
       const current = locked?.items[0];
+      if (current) req.locked = [...new Set([current.image, current.index ?? current.image])];
       if (current?.platforms?.length) {
         req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
       }

@@ -1,12 +1,24 @@
 // The pull request body that explains a digest bump to a reviewer; pure, rendered from the structured changes.
-// Values that come from registries (labels, references) are escaped: they are untrusted text.
+// Values that come from registries (created, labels, error messages, platforms) are untrusted text: they go into
+// code spans (src/plan/markdown.ts), and every section has a size budget; the rollback section is always kept.
 
 import type { PlatformImage } from '../model/lock.js';
 import type { DeclarationNote } from './branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
+import { codeSpan, escapeText, type Section, withinBudget } from './markdown.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
+
+/** Budgets (characters) of the parts a registry or a large repository can grow. */
+const BUDGET = {
+  notes: 8_000,
+  warnings: 8_000,
+  table: 12_000,
+  platformRows: 50,
+  consumers: 12_000,
+  rollback: 8_000,
+};
 
 export interface PullRequestBodyOptions {
   /** Hidden marker line identifying the group (e.g. `<!-- imagestreams:group=default/python -->`). */
@@ -45,16 +57,24 @@ export function renderPullRequestBody(
   opts: PullRequestBodyOptions = {},
 ): string {
   const cmd = opts.command ?? 'imagestreams';
-  const out: string[] = [];
+  const sections: Section[] = [];
+  let out: string[] = [];
+  /** Close the lines collected so far into one section. */
+  const cut = (keep = false) => {
+    if (out.length > 0) sections.push({ text: `${out.join('\n')}\n`, ...(keep ? { keep } : {}) });
+    out = [];
+  };
   if (opts.marker) out.push(opts.marker, '');
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
   const notes = opts.notes ?? [];
   out.push(`${intro(moving, consumers, notes)} ${GATE}`, '');
+  cut(true);
   if (notes.length > 0) {
     out.push('### Declaration changes', '');
-    for (const n of notes) out.push(`- ${noteLine(n, cmd)}`);
-    out.push('');
+    const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
+    out.push(...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more declaration changes`), '');
+    cut(true);
   }
 
   const warnings: string[] = [];
@@ -68,31 +88,42 @@ export function renderPullRequestBody(
     }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
-      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => `\`${p}\``).join(', ')}.`);
+      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(', ')}.`);
     }
     if (t.kind === 'failed') {
       warnings.push(
-        `\`${esc(name)}\` failed to import (${esc(t.error?.reason ?? 'unknown')}); the last good digest stays locked.`,
+        `\`${esc(name)}\` failed to import (${codeSpan(t.error?.reason ?? 'unknown', 60)}); the last good digest stays locked.`,
       );
     }
   }
   if (warnings.length > 0) {
     out.push('> [!WARNING]');
-    for (const w of warnings) out.push(`> - ${w}`);
+    out.push(
+      ...capLines(
+        warnings.map((w) => `> - ${w}`),
+        BUDGET.warnings,
+        (n) => `> - …and ${n} more`,
+      ),
+    );
     out.push('');
   }
+  cut();
 
   for (const s of changes) {
     out.push(`### ${esc(`${s.namespace}/${s.stream}`)}`, '', `Lock file: \`${esc(s.lockFile)}\``, '');
     out.push('| Tag | Change | From | To | Image created |', '| --- | --- | --- | --- | --- |');
-    for (const t of s.tags) {
-      out.push(
+    const rows = s.tags.map(
+      (t) =>
         `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
-          `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${esc(t.toMetadata?.created ?? '')} |`,
-      );
-    }
+        `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? '', 40)} |`,
+    );
+    out.push(...capLines(rows, BUDGET.table, (n) => `| …and ${n} more tags | | | | |`));
     out.push('');
-    for (const t of s.tags) out.push(...tagDetails(t, cmd), '');
+    cut();
+    for (const t of s.tags) {
+      out.push(...tagDetails(t, cmd), '');
+      cut();
+    }
   }
 
   if (consumers.length > 0) {
@@ -103,10 +134,12 @@ export function renderPullRequestBody(
       '| --- | --- | --- | --- |',
     );
     const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    for (const c of sorted) {
-      out.push(`| \`${esc(c.file)}\` | ${c.line} | ${esc(c.target)} | \`${esc(c.follows)}\` |`);
-    }
+    const rows = sorted.map(
+      (c) => `| \`${esc(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${esc(c.follows)}\` |`,
+    );
+    out.push(...capLines(rows, BUDGET.consumers, (n) => `| …and ${n} more consumers | | | |`));
     out.push('');
+    cut();
   }
 
   if (moving.length > 0) {
@@ -117,18 +150,30 @@ export function renderPullRequestBody(
       '',
     );
     out.push('```sh');
-    for (const t of moving) out.push(`${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+    const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+    out.push(...capLines(lines, BUDGET.rollback, (n) => `# …and ${n} more: ${cmd} rollback STREAM:TAG`));
     out.push('```', '');
   }
   out.push(
     '<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>',
   );
+  cut(true);
+  return withinBudget(
+    sections,
+    MAX_BODY_LENGTH,
+    (n) =>
+      `…(${n} ${n === 1 ? 'section' : 'sections'} left out to keep this body short: the full list is in the commit message)\n\n`,
+  );
+}
 
-  let body = `${out.join('\n')}\n`;
-  if (body.length > MAX_BODY_LENGTH) {
-    body = `${body.slice(0, MAX_BODY_LENGTH)}\n\n…(truncated: the full list is in the commit message)\n`;
+/** Lines within a character budget; the rest summed up by `more(n)`. */
+function capLines(lines: string[], budget: number, more: (n: number) => string): string[] {
+  let used = 0;
+  for (const [i, l] of lines.entries()) {
+    used += l.length + 1;
+    if (used > budget) return [...lines.slice(0, i), more(lines.length - i)];
   }
-  return body;
+  return lines;
 }
 
 const GATE =
@@ -185,22 +230,23 @@ function tagDetails(t: TagChange, cmd: string): string[] {
   if (t.to && t.kind !== 'failed')
     lines.push(`- New: \`${esc(t.to.image)}\` (\`${esc(t.to.dockerImageReference)}\`)`);
   if (t.kind === 'failed' && t.error)
-    lines.push(`- Import error: ${esc(t.error.reason)}: ${esc(t.error.message)}`);
+    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
   if (t.fromMetadata?.created || t.toMetadata?.created) {
     lines.push(
-      `- Image created: ${esc(t.fromMetadata?.created ?? '?')} → ${esc(t.toMetadata?.created ?? '?')}`,
+      `- Image created: ${codeSpan(t.fromMetadata?.created ?? '?', 40)} → ${codeSpan(t.toMetadata?.created ?? '?', 40)}`,
     );
   }
   const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${link(src)}`);
+  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
   const rf = t.fromMetadata?.revision;
   const rt = t.toMetadata?.revision;
   if (rf || rt) {
     const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt) lines.push(`- Revision: \`${esc(rt)}\` (same source revision: a rebuild)`);
+    if (rf && rt && rf === rt)
+      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
     else
       lines.push(
-        `- Revision: \`${esc(rf ?? '?')}\` → \`${esc(rt ?? '?')}\`${cmp ? ` ([compare](${cmp}))` : ''}`,
+        `- Revision: ${codeSpan(rf ?? '?', 100)} → ${codeSpan(rt ?? '?', 100)}${cmp ? ` ([compare](${cmp}))` : ''}`,
       );
   }
   const platforms = platformRows(t);
@@ -222,12 +268,14 @@ function platformRows(t: TagChange): string[] {
     (t.kind === 'failed' ? [] : (t.to?.platforms ?? [])).map((p) => [platformKey(p), p.digest]),
   );
   const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
-  return keys.map((k) => {
+  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
     const a = from.get(k);
     const b = to.get(k);
-    const right = !b ? '**removed**' : a === b ? 'unchanged' : `\`${shortDigest(b)}\``;
-    return `| \`${esc(k)}\` | ${a ? `\`${shortDigest(a)}\`` : '(new platform)'} | ${right} |`;
+    const right = !b ? '**removed**' : a === b ? 'unchanged' : codeSpan(shortDigest(b));
+    return `| ${codeSpan(k, 100)} | ${a ? codeSpan(shortDigest(a)) : '(new platform)'} | ${right} |`;
   });
+  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
+  return rows;
 }
 
 function lostPlatforms(t: TagChange): string[] {
@@ -237,7 +285,7 @@ function lostPlatforms(t: TagChange): string[] {
 }
 
 function code(short: string): string {
-  return `\`${short}\``;
+  return codeSpan(short);
 }
 
 function githubRepoUrl(source: string): string | null {
@@ -247,10 +295,6 @@ function githubRepoUrl(source: string): string | null {
 
 function isRevision(r: string): boolean {
   return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-
-function link(url: string): string {
-  return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? url : `\`${esc(url)}\``;
 }
 
 /** Escapes text for a Markdown table cell or inline code. */

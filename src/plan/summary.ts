@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PlatformImage } from '../model/lock.js';
 import type { ConsumerChange, StreamChange, TagChange } from './changes.js';
+import { codeSpan, escapeText } from './markdown.js';
 import { shortDigest } from './pr-body.js';
 
 /** Hidden marker identifying the one plan comment the Action keeps up to date on a pull request. */
@@ -76,7 +77,8 @@ export function renderJobSummary(s: SummaryInput): string {
   const out: string[] = [];
   const verdict = s.exitCode === 0 ? 'succeeded' : s.exitCode === 2 ? 'stopped: invalid input' : 'failed';
   out.push(`## imagestreams ${esc(s.command)}${s.event ? ` (${esc(s.event)})` : ''}: ${verdict}`, '');
-  for (const n of s.notes ?? []) out.push(`> ${esc(n)}`, '');
+  // Notes are the Action's own sentences (repository names at most); they keep their punctuation.
+  for (const n of s.notes ?? []) out.push(`> ${esc(n).replace(/@/g, '&#64;')}`, '');
 
   if (s.validation) out.push(...validationSection(s.validation), '');
   if (s.verify) out.push(...verifySection(s.verify), '');
@@ -91,7 +93,7 @@ export function renderJobSummary(s: SummaryInput): string {
     out.push(
       'number' in s.comment
         ? `Plan comment: pull request #${s.comment.number}.`
-        : `No plan comment: ${esc(s.comment.skipped)}`,
+        : `No plan comment: ${escapeText(s.comment.skipped, 300)}`,
       '',
     );
   }
@@ -166,7 +168,7 @@ function validationSection(v: NonNullable<SummaryInput['validation']>): string[]
     out.push('', '| Where | Problem |', '| --- | --- |');
     for (const d of v.diagnostics.slice(0, MAX_ROWS)) {
       const sev = d.severity === 'warning' ? 'warning: ' : '';
-      out.push(`| \`${esc(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${esc(d.message)} |`);
+      out.push(`| \`${esc(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`);
     }
     if (v.diagnostics.length > MAX_ROWS) out.push('', `…and ${v.diagnostics.length - MAX_ROWS} more.`);
   }
@@ -185,7 +187,7 @@ function verifySection(v: NonNullable<SummaryInput['verify']>): string[] {
     '| --- | --- |',
   ];
   for (const f of v.findings.slice(0, MAX_ROWS))
-    out.push(`| \`${esc(`${f.file}:${f.line}`)}\` | ${esc(f.message)} |`);
+    out.push(`| \`${esc(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
   if (v.findings.length > MAX_ROWS) out.push('', `…and ${v.findings.length - MAX_ROWS} more.`);
   return out;
 }
@@ -208,7 +210,7 @@ function tagRow(t: TagChange): string {
   const from = t.from ? `\`${esc(shortDigest(t.from.image))}\`` : '—';
   if (t.kind === 'failed') {
     const why = t.error ? `${t.error.reason}: ${t.error.message}` : 'import failed';
-    return `| \`${esc(t.tag)}\` | **failed** | ${from} | unchanged (${esc(why)}) | |`;
+    return `| \`${esc(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
   }
   const to = t.to ? `\`${esc(t.to.dockerImageReference)}\`` : '—';
   return `| \`${esc(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
@@ -236,7 +238,7 @@ function consumerTable(consumers: ConsumerChange[], dryRun: boolean): string[] {
   ];
   const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   for (const c of sorted.slice(0, MAX_ROWS))
-    out.push(`| \`${esc(c.file)}\` | ${c.line} | ${esc(c.target)} | \`${esc(c.follows)}\` |`);
+    out.push(`| \`${esc(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${esc(c.follows)}\` |`);
   out.push('');
   return out;
 }
@@ -251,7 +253,7 @@ function publishSection(p: NonNullable<SummaryInput['publish']>): string[] {
     const pr = g.pullRequest ? `[#${g.pullRequest.number}](${safeLink(g.pullRequest.url)})` : '';
     const note = g.error?.message ?? g.reason ?? '';
     out.push(
-      `| \`${esc(g.key)}\` | ${esc(g.status)} | ${g.branch ? `\`${esc(g.branch)}\`` : ''} | ${pr} | ${esc(note)} |`,
+      `| \`${esc(g.key)}\` | ${esc(g.status)} | ${g.branch ? `\`${esc(g.branch)}\`` : ''} | ${pr} | ${escapeText(note, 300)} |`,
     );
   }
   return out;
@@ -266,7 +268,7 @@ function dispatchSection(d: NonNullable<SummaryInput['dispatch']>): string[] {
     const status = r.error ? `${r.status}: ${r.error.message}` : r.status;
     out.push(
       `| \`${esc(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${esc(shortDigest(r.old ?? undefined))}\` → ` +
-        `\`${esc(shortDigest(r.new))}\` | ${esc(r.description)} | ${esc(status)} |`,
+        `\`${esc(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`,
     );
   }
   return out;

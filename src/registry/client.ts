@@ -17,8 +17,10 @@ import {
 import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { createAuthSession } from './auth/session.js';
 import { bodyErrorCode, describeBody, type RequestContext, registryError } from './errors.js';
+import { type HostPolicy, openHostPolicy, realmRefusal, redirectRefusal } from './host-policy.js';
 import {
   indexPlatforms,
+  indexProblem,
   type ManifestDoc,
   manifestMediaType,
   parseManifest,
@@ -31,6 +33,7 @@ import { type Clock, systemClock } from './transport/clock.js';
 import { createNodeHttpSend, type HttpSend } from './transport/http.js';
 import { createRequester, type PolicyResponse } from './transport/requester.js';
 import type { ImageMetadata, RawResolution, RegistryStats, ResolvedImage, ResolveOptions } from './types.js';
+import { isTimestamp, sanitizeLabels, sanitizeRevision, sanitizeText, sanitizeUrl } from './validate.js';
 
 /** Everything the client depends on, with defaults in one place. */
 export interface RegistryClientOptions {
@@ -41,8 +44,13 @@ export interface RegistryClientOptions {
   keychain?: Keychain;
   /** Registries that may use plain HTTP or unverified TLS (beyond loopback, which may always use HTTP). */
   isInsecure?: (domain: string) => boolean;
-  /** Pull-through mirrors per registry domain (`docker.io` → [`mirror.local:5000`]), tried before the origin. */
+  /**
+   * Pull-through mirrors per registry domain (`docker.io` → [`mirror.local:5000`]). They serve content by digest
+   * (bytes hashed), tried before the origin; what a tag points at is always asked of the origin.
+   */
   mirrors?: Record<string, string[]>;
+  /** Which hosts the client may reach beyond the registry asked: the allowlist, redirect and realm hosts. */
+  hostPolicy?: HostPolicy;
   concurrencyPerRegistry?: number;
   timeoutMs?: number;
   retries?: number;
@@ -85,8 +93,11 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     warn: (m, f) => baseLogger.warn(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
     error: (m, f) => baseLogger.error(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
   };
+  const isInsecure = o.isInsecure ?? (() => false);
+  const hostPolicy = o.hostPolicy ?? openHostPolicy;
   const requester = createRequester({
     send,
+    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
     clock,
     logger,
     timeoutMs: o.timeoutMs,
@@ -101,8 +112,24 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     clock,
     logger,
     onSecret: (s) => secrets.add(s),
+    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm),
   });
-  const isInsecure = o.isInsecure ?? (() => false);
+  const skippedMirrors = new Set<string>();
+  /** A domain's mirrors that the allowlist permits (others are skipped, with one warning each). */
+  const mirrorsOf = (domain: string): string[] =>
+    (o.mirrors?.[domain] ?? []).filter((m) => {
+      if (hostPolicy.isAllowed(m.split('/')[0]!)) return true;
+      if (!skippedMirrors.has(m)) {
+        skippedMirrors.add(m);
+        logger.warn('mirror is not in allowedRegistries; it is never contacted', {
+          mirror: m,
+          registry: domain,
+        });
+      }
+      return false;
+    });
+  /** Index digests whose platforms came from the lock, not from bytes hashed in this run. */
+  const seededIndexes = new Set<string>();
   const chosenScheme = new Map<string, Scheme>();
   const indexCache = new Map<string, Promise<PlatformImage[]>>();
 
@@ -118,9 +145,16 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     return [{ scheme: 'https', insecureTls: false }];
   };
 
-  /** Run `op` against each mirror, then the registry itself; within each, HTTPS then HTTP when insecure. */
-  async function viaEndpoints<T>(ref: ImageRef, op: (ep: Endpoint) => Promise<T>): Promise<T> {
-    const domains = [...(o.mirrors?.[ref.domain] ?? []), ref.domain];
+  /**
+   * Run `op` against the registry itself, or (`byDigest`: content addressed, bytes hashed by the caller) against
+   * each allowed mirror first; within each, HTTPS then HTTP when insecure. A mirror never answers what a tag is.
+   */
+  async function viaEndpoints<T>(
+    ref: ImageRef,
+    op: (ep: Endpoint) => Promise<T>,
+    byDigest = false,
+  ): Promise<T> {
+    const domains = [...(byDigest ? mirrorsOf(ref.domain) : []), ref.domain];
     let lastError: unknown;
     for (const [i, domain] of domains.entries()) {
       const isMirror = i < domains.length - 1;
@@ -283,13 +317,15 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
       throw registryError(
         'BAD_RESPONSE',
         c,
-        `unsupported manifest type ${JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`)}; only OCI and Docker schema2 manifests and indexes are supported`,
+        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? '', 100)}; only OCI and Docker schema2 manifests and indexes are supported`,
       );
     }
     return { digest: computed, mediaType, doc };
   }
 
   function rememberPlatforms(ref: ImageRef, digest: string, doc: ManifestDoc, ctx: RequestContext) {
+    const problem = indexProblem(doc);
+    if (problem) throw registryError('BAD_RESPONSE', ctx, `the index ${digest} is refused: ${problem}`);
     const platforms = indexPlatforms(doc);
     if (platforms.length === 0)
       throw registryError('BAD_RESPONSE', ctx, `the index ${digest} lists no platforms`);
@@ -297,15 +333,18 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     return platforms;
   }
 
-  function platformsOf(ep: Endpoint, ref: ImageRef, ctx: RequestContext, digest: string) {
+  /** An index's platforms: from the cache, else read by digest (mirrors first, bytes hashed). */
+  async function platformsOf(ref: ImageRef, ctx: RequestContext, digest: string) {
     const key = `${ref.domain}/${ref.path}@${digest}`;
     let p = indexCache.get(key);
     if (!p) {
-      p = getManifest(ep, ref, ctx, digest, digest).then((m) => rememberPlatforms(ref, digest, m.doc, ctx));
+      p = viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, digest, digest), true).then((m) =>
+        rememberPlatforms(ref, digest, m.doc, ctx),
+      );
       p.catch(() => indexCache.delete(key));
       indexCache.set(key, p);
     }
-    return p;
+    return { platforms: await p, verified: !seededIndexes.has(key) };
   }
 
   const contextOf = (ref: ImageRef): RequestContext => ({
@@ -318,13 +357,16 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     return e;
   };
 
-  /** HEAD (all four types); trust a well-formed digest header; otherwise GET and hash. Indexes are read. */
+  /**
+   * HEAD (all four types) at the registry itself; trust a well-formed digest header for what the tag points at
+   * (`verified: false`: nobody hashed it yet), otherwise GET and hash. Indexes are read by digest.
+   */
   async function resolveRaw(input: ImageRef): Promise<RawResolution> {
     const ref = withDefaultTag(input);
     const ctx = contextOf(ref);
     const reference = ref.digest ?? ref.tag!;
     try {
-      return await viaEndpoints(ref, async (ep) => {
+      const found = await viaEndpoints(ref, async (ep): Promise<RawResolution> => {
         const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
         const head = await request(ep, ref, ctx, 'HEAD', url, MANIFEST_ACCEPT);
         if (head.status !== 200 && head.status !== 405 && head.status !== 501) {
@@ -340,8 +382,8 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
               `asked for ${ref.digest} but the registry answered ${digest}`,
             );
           }
-          if (!isIndexMediaType(mediaType)) return { digest, mediaType: mediaType! };
-          return { digest, mediaType: mediaType!, platforms: await platformsOf(ep, ref, ctx, digest) };
+          // A digest the declaration names is not the registry's claim; a tag's digest is until hashed.
+          return { digest, mediaType: mediaType!, verified: ref.digest !== undefined };
         }
         if (head.status === 200) {
           logger.debug('no usable digest header on HEAD; reading the manifest', {
@@ -351,13 +393,40 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
           });
         }
         const m = await getManifest(ep, ref, ctx, reference, ref.digest);
-        if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType };
+        if (!isIndexMediaType(m.mediaType))
+          return { digest: m.digest, mediaType: m.mediaType, verified: true };
         return {
           digest: m.digest,
           mediaType: m.mediaType,
           platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+          verified: true,
         };
       });
+      if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
+      return { ...found, ...(await platformsOf(ref, ctx, found.digest)) };
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+
+  /**
+   * Make sure a resolution's digest is the hash of real bytes: when it came from a header alone, GET the manifest
+   * by that digest (mirrors first) and hash it. Called for digests that differ from the lock, before they are
+   * locked or proposed; a no-op run never pays for it.
+   */
+  async function confirm(input: ImageRef, raw: RawResolution): Promise<RawResolution> {
+    if (raw.verified) return raw;
+    const ref = withDefaultTag(input);
+    const ctx = contextOf(ref);
+    try {
+      const m = await viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, raw.digest, raw.digest), true);
+      if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
+      return {
+        digest: m.digest,
+        mediaType: m.mediaType,
+        platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+        verified: true,
+      };
     } catch (e) {
       throw sanitize(e);
     }
@@ -392,42 +461,47 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
     const ref = withDefaultTag(input);
     const ctx = contextOf(ref);
     try {
-      return await viaEndpoints(ref, async (ep) => {
-        let m = await getManifest(ep, ref, ctx, digest, digest);
-        if (isIndexMediaType(m.mediaType)) {
-          const chosen = choosePlatform(indexPlatforms(m.doc), {});
-          if (!chosen) throw registryError('BAD_RESPONSE', ctx, `the index ${digest} lists no platforms`);
-          m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
-        }
-        const cfg = m.doc.config?.digest;
-        if (!cfg || !isSha256Digest(cfg))
-          throw registryError('BAD_RESPONSE', ctx, `manifest ${m.digest} has no config digest`);
-        const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-        const res = await request(ep, ref, ctx, 'GET', url, '*/*');
-        if (res.status !== 200) throw await failure(res, ep, ctx, `GET config blob ${cfg}`);
-        const computed = sha256Digest(res.body);
-        if (computed !== cfg) {
-          throw registryError(
-            'DIGEST_MISMATCH',
-            { ...ctx, url: redactUrl(res.url) },
-            `config blob ${cfg} hashes to ${computed}`,
-          );
-        }
-        const doc = parseManifest(res.body) as
-          | { created?: string; config?: { Labels?: Record<string, string> | null } }
-          | undefined;
-        if (!doc) throw registryError('BAD_RESPONSE', ctx, `config blob ${cfg} is not JSON`);
-        const labels = doc.config?.Labels ?? {};
-        const md: ImageMetadata = { labels };
-        if (typeof doc.created === 'string') md.created = doc.created;
-        const src = labels['org.opencontainers.image.source'];
-        const rev = labels['org.opencontainers.image.revision'];
-        const ver = labels['org.opencontainers.image.version'];
-        if (src) md.source = src;
-        if (rev) md.revision = rev;
-        if (ver) md.version = ver;
-        return md;
-      });
+      return await viaEndpoints(
+        ref,
+        async (ep) => {
+          let m = await getManifest(ep, ref, ctx, digest, digest);
+          if (isIndexMediaType(m.mediaType)) {
+            const chosen = choosePlatform(indexPlatforms(m.doc), {});
+            if (!chosen) throw registryError('BAD_RESPONSE', ctx, `the index ${digest} lists no platforms`);
+            m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
+          }
+          const cfg = m.doc.config?.digest;
+          if (!cfg || !isSha256Digest(cfg))
+            throw registryError('BAD_RESPONSE', ctx, `manifest ${m.digest} has no config digest`);
+          const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
+          const res = await request(ep, ref, ctx, 'GET', url, '*/*');
+          if (res.status !== 200) throw await failure(res, ep, ctx, `GET config blob ${cfg}`);
+          const computed = sha256Digest(res.body);
+          if (computed !== cfg) {
+            throw registryError(
+              'DIGEST_MISMATCH',
+              { ...ctx, url: redactUrl(res.url) },
+              `config blob ${cfg} hashes to ${computed}`,
+            );
+          }
+          const doc = parseManifest(res.body) as
+            | { created?: string; config?: { Labels?: Record<string, string> | null } }
+            | undefined;
+          if (!doc) throw registryError('BAD_RESPONSE', ctx, `config blob ${cfg} is not JSON`);
+          // Registry-controlled text: bounded, control characters removed, URLs and revisions charset-checked.
+          const labels = sanitizeLabels(doc.config?.Labels);
+          const md: ImageMetadata = { labels };
+          if (isTimestamp(doc.created)) md.created = doc.created;
+          const src = sanitizeUrl(labels['org.opencontainers.image.source']);
+          const rev = sanitizeRevision(labels['org.opencontainers.image.revision']);
+          const ver = labels['org.opencontainers.image.version'];
+          if (src) md.source = src;
+          if (rev) md.revision = rev;
+          if (ver) md.version = sanitizeText(ver, 100);
+          return md;
+        },
+        true,
+      );
     } catch (e) {
       throw sanitize(e);
     }
@@ -435,7 +509,9 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
 
   /** Resolve a reference and apply the importMode; optionally read metadata of what is locked. */
   async function resolve(ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
-    const resolved = select(ref, await resolveRaw(ref), opts);
+    let raw = await resolveRaw(ref);
+    if (opts.known && !opts.known.includes(raw.digest)) raw = await confirm(ref, raw);
+    const resolved = select(ref, raw, opts);
     if (opts.withMetadata)
       resolved.metadata = await fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest);
     return resolved;
@@ -481,7 +557,10 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
 
   /** Seed the index cache from a lock (an index digest's platforms never change), saving a GET per known index. */
   function rememberIndex(ref: ImageRef, digest: string, platforms: PlatformImage[]) {
-    indexCache.set(`${ref.domain}/${ref.path}@${digest}`, Promise.resolve(platforms));
+    const key = `${ref.domain}/${ref.path}@${digest}`;
+    if (indexCache.has(key)) return;
+    seededIndexes.add(key);
+    indexCache.set(key, Promise.resolve(platforms));
   }
 
   function stats(): RegistryStats {
@@ -496,6 +575,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   return {
     resolve,
     resolveRaw,
+    confirm,
     select,
     fetchMetadata,
     listTags,

@@ -1,6 +1,7 @@
 // Registry error construction in one place: a code, registry and reference in data and message, redacted URL.
 
 import { ImagestreamsError } from '../model/errors.js';
+import { sanitizeText } from './validate.js';
 
 /** Error codes raised by the registry client (match on these, never on messages). */
 export const REGISTRY_ERROR = {
@@ -48,33 +49,52 @@ export function registryError(
   });
 }
 
-/** A short readable description of an error body: registry JSON errors, an HTML title, or plain text. */
+/**
+ * What an error body may contribute to a message: never the body itself (it may echo a metadata service, a login
+ * page or injected text into locks, PR bodies and logs). A registry JSON error gives its codes and a short,
+ * sanitised message; anything else is described by its kind and size only.
+ */
 export function describeBody(body: Buffer | undefined, contentType: string | undefined): string {
   if (!body || body.length === 0) return '';
-  const text = body.subarray(0, 4096).toString('utf8');
-  try {
-    const j = JSON.parse(text) as { errors?: { code?: string; message?: string }[] };
-    if (Array.isArray(j.errors) && j.errors.length > 0) {
-      return j.errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
-    }
-  } catch {
-    // not JSON
+  const errors = registryErrors(body);
+  if (errors) {
+    return errors
+      .slice(0, 3)
+      .map((e) => [e.code, e.message ? sanitizeText(e.message, 160) : undefined].filter(Boolean).join(': '))
+      .join('; ');
   }
-  if (/html/i.test(contentType ?? '') || /^\s*<(?:!doctype|html)/i.test(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    const h1 = /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1]?.trim();
-    return `HTML page${title || h1 ? ` "${(title || h1)!.slice(0, 120)}"` : ''} (not a registry API answer — a proxy or login page in the way?)`;
+  const head = body.subarray(0, 512).toString('utf8');
+  if (/html/i.test(contentType ?? '') || /^\s*<(?:!doctype|html)/i.test(head)) {
+    return 'an HTML page, not a registry API answer (a proxy or login page in the way?)';
   }
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return `a ${body.length}-byte body that is not a registry error (not shown)`;
 }
 
-/** The registry error code from a JSON error body, if any (`MANIFEST_UNKNOWN`, `DENIED`, …). */
-export function bodyErrorCode(body: Buffer | undefined): string | undefined {
-  if (!body || body.length === 0) return undefined;
+/** A registry error code as the distribution spec writes them (`MANIFEST_UNKNOWN`, `DENIED`, …). */
+function isErrorCode(c: unknown): c is string {
+  return typeof c === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(c);
+}
+
+/** The `errors[]` of an OCI error body, codes validated; undefined when the body is not one. */
+function registryErrors(body: Buffer): { code?: string; message?: string }[] | undefined {
   try {
-    const j = JSON.parse(body.subarray(0, 4096).toString('utf8')) as { errors?: { code?: string }[] };
-    return j.errors?.[0]?.code;
+    const j = JSON.parse(body.subarray(0, 16_384).toString('utf8')) as { errors?: unknown };
+    if (!Array.isArray(j.errors) || j.errors.length === 0) return undefined;
+    const out = (j.errors as unknown[]).map((e) => {
+      const o = (e && typeof e === 'object' ? e : {}) as { code?: unknown; message?: unknown };
+      return {
+        ...(isErrorCode(o.code) ? { code: o.code } : {}),
+        ...(typeof o.message === 'string' ? { message: o.message } : {}),
+      };
+    });
+    return out.some((e) => e.code || e.message) ? out : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The registry error code from a JSON error body, if any (`MANIFEST_UNKNOWN`, `DENIED`, …), validated. */
+export function bodyErrorCode(body: Buffer | undefined): string | undefined {
+  if (!body || body.length === 0) return undefined;
+  return registryErrors(body)?.find((e) => e.code)?.code;
 }

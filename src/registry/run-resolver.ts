@@ -21,7 +21,9 @@ export function runKey(ref: ImageRef): string {
 }
 
 /** Wrap a client for one run. */
-export function createRunResolver(client: Pick<RegistryClient, 'resolveRaw' | 'select' | 'fetchMetadata'>) {
+export function createRunResolver(
+  client: Pick<RegistryClient, 'resolveRaw' | 'confirm' | 'select' | 'fetchMetadata'>,
+) {
   const raw = new Map<string, Promise<RawResolution>>();
   const metadata = new Map<string, Promise<ImageMetadata>>();
   const stopped = new Map<string, ImagestreamsError>();
@@ -61,9 +63,26 @@ export function createRunResolver(client: Pick<RegistryClient, 'resolveRaw' | 's
     return p;
   }
 
-  /** Resolve with memoisation; metadata (when asked) is memoised per digest too. */
+  /** A header-only digest confirmed by hashing, once per reference (the memo then holds the confirmed one). */
+  function confirmed(ref: ImageRef, found: RawResolution): Promise<RawResolution> {
+    if (found.verified) return Promise.resolve(found);
+    const key = runKey(ref);
+    const p = client.confirm(ref, found).catch((e: unknown) => {
+      outcome.set(key, false);
+      throw e;
+    });
+    raw.set(key, p);
+    return p;
+  }
+
+  /**
+   * Resolve with memoisation; metadata (when asked) is memoised per digest too. A digest outside `opts.known`
+   * (the lock's) is confirmed by hashing the manifest before it is returned.
+   */
   async function resolve(ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
-    const r = client.select(ref, await rawFor(ref), opts);
+    let found = await rawFor(ref);
+    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found);
+    const r = client.select(ref, found, opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
       const key = `${ref.domain}/${ref.path}@${d}`;

@@ -18,6 +18,11 @@ export interface ResolveOptions {
   preferOs?: string;
   /** Also fetch the config blob for creation time and OCI labels (extra requests; only when asked). */
   withMetadata?: boolean;
+  /**
+   * Digests the lock already holds for this tag. A resolved digest outside this list is confirmed by GET and
+   * hashing before it is returned (a moved tag is never locked on a header's word). Absent: nothing is confirmed.
+   */
+  known?: readonly string[];
 }
 
 /** What a tag or digest points at before any importMode choice: the manifest or index, and its platforms. */
@@ -26,6 +31,8 @@ export interface RawResolution {
   mediaType: string;
   /** Present when `digest` is an index / manifest list. */
   platforms?: PlatformImage[];
+  /** True when the digest is the hash of bytes received (or the declaration's own); false: a header's word. */
+  verified?: boolean;
 }
 
 /** Image config facts for PR bodies. */

@@ -24,6 +24,7 @@ describe('action.yml', () => {
     expect(existsSync(join(ROOT, action.runs.main))).toBe(true);
     expect(Object.keys(action.inputs).sort()).toEqual(
       [
+        'args',
         'command',
         'comment',
         'config',

@@ -45,7 +45,7 @@ describe('renderJobSummary', () => {
         ],
       },
     });
-    expect(md).toContain("| `a\\|b.yaml:2:3` | bad &lt;img src=x&gt; 'code' \\| pipe next |");
+    expect(md).toContain('| `a\\|b.yaml:2:3` | bad &lt;img src=x&gt; \\`code\\` \\| pipe next |');
     expect(md).not.toContain('<img');
   });
 
@@ -90,7 +90,7 @@ describe('renderJobSummary', () => {
     expect(md).not.toContain('default/ruby');
     expect(md).toContain('| `default/go` | failed |  |  | push rejected |');
     expect(md).toContain(
-      '| `default/python:3.12` | `(none)` → `sha256:cccccccccccc` | repository_dispatch acme/x | sent |',
+      '| `default/python:3.12` | `(none)` → `sha256:cccccccccccc` | repository\\_dispatch acme/x | sent |',
     );
   });
 });
@@ -105,5 +105,55 @@ describe('renderPlanComment', () => {
 
   it('says there is no plan when the declarations are invalid', () => {
     expect(renderPlanComment({ validationErrors: 3 })).toContain('have 3 errors');
+  });
+});
+
+describe('registry and file text in summaries and plan comments (issue 11)', () => {
+  const evil =
+    '[x](https://evil.example/a) ![i](https://evil.example/p.png) @org/team <b>hi</b> www.evil.example';
+  const hostileRun: SummaryRun = {
+    ...run,
+    changes: [
+      {
+        namespace: 'default',
+        stream: 'python',
+        lockFile: 'l.json',
+        tags: [
+          {
+            namespace: 'default',
+            stream: 'python',
+            tag: 'broken',
+            kind: 'failed',
+            source: 'x',
+            error: { reason: 'Denied', message: `${evil}\n::error::y` },
+          },
+        ],
+      },
+    ],
+    consumers: [
+      { file: 'a.yaml', line: 1, target: evil, follows: 'default/python:3.12', from: 'a', to: 'b' },
+    ],
+  };
+  /** What GitHub renders as Markdown: code spans removed. */
+  const rendered = (md: string) => md.replace(/`[^`\n]*`/g, '``');
+
+  it('renders no link, image, HTML or mention from a registry error, a file or a publish note', () => {
+    const md = renderJobSummary({
+      command: 'reconcile',
+      exitCode: 1,
+      notes: ['@org/team please look'],
+      run: hostileRun,
+      verify: { consumers: 1, findings: [{ file: 'a', line: 1, message: evil }] },
+      publish: { mode: 'pull-request', groups: [{ key: 'g', status: 'failed', error: { message: evil } }] },
+    });
+    const comment = renderPlanComment({ run: hostileRun });
+    for (const text of [md, comment]) {
+      const r = rendered(text);
+      expect(r).not.toMatch(/\]\(https?:/);
+      expect(r).not.toContain('://evil');
+      expect(r).not.toContain('@org');
+      expect(r).not.toContain('<b>');
+      expect(r).not.toMatch(/(^|[^&#\w])www\.evil/);
+    }
   });
 });

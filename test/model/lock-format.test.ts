@@ -28,8 +28,8 @@ function lock(): StreamLock {
               image: D2,
               generation: 2,
               platforms: [
-                { os: 'linux', architecture: 'arm64', variant: 'v8', digest: D1, mediaType: 'm' },
-                { os: 'linux', architecture: 'amd64', digest: D2, mediaType: 'm' },
+                { os: 'linux', architecture: 'arm64', variant: 'v8', digest: D1, mediaType: 'x/m' },
+                { os: 'linux', architecture: 'amd64', digest: D2, mediaType: 'x/m' },
               ],
             },
           ],

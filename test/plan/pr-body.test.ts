@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { StreamChange } from '../../src/plan/changes.js';
 import {
   GROUP_TRAILER,
   hasGroupTrailer,
   renderCommitMessage,
   renderSubject,
 } from '../../src/plan/commit-message.js';
-import { compareUrl, looksImmutable, renderPullRequestBody, shortDigest } from '../../src/plan/pr-body.js';
+import {
+  compareUrl,
+  looksImmutable,
+  MAX_BODY_LENGTH,
+  renderPullRequestBody,
+  shortDigest,
+} from '../../src/plan/pr-body.js';
 import { changes, consumers, D } from './pr-body.fixtures.js';
 
 describe('renderPullRequestBody', () => {
@@ -42,7 +49,73 @@ describe('renderPullRequestBody', () => {
     );
     expect(body).toContain('imagestreams rollback default/python:3.12\n');
     expect(body).not.toContain('rollback default/python:broken');
-    expect(body).not.toContain('<script>');
+    expect(body).toContain('`manifest unknown \\| <script>`');
+  });
+});
+
+/** The body with every code span removed: what GitHub renders as Markdown. */
+const rendered = (md: string) => md.replace(/`[^`\n]*`/g, '``');
+
+describe('registry-controlled text in the PR body (issue 11)', () => {
+  const evil =
+    '[click](https://evil.example/x) ![i](https://evil.example/p.png) @org/team <img src=x> www.evil.example';
+  const hostile: StreamChange[] = [
+    {
+      namespace: 'default',
+      stream: 'python',
+      lockFile: 'imagestreams.lock/default/python.json',
+      tags: [
+        {
+          ...changes[0]!.tags[0]!,
+          toMetadata: { created: evil, source: evil, revision: evil, version: evil },
+          fromMetadata: { created: evil, revision: '@org/team' },
+          to: {
+            ...changes[0]!.tags[0]!.to!,
+            platforms: [{ os: evil, architecture: 'amd64', digest: D('9'), mediaType: 'x/y' }],
+          },
+        },
+        {
+          namespace: 'default',
+          stream: 'python',
+          tag: 'broken',
+          kind: 'failed',
+          source: 'docker.io/library/python:broken',
+          error: { reason: `NotFound ${evil}`, message: `${evil}\n::error::x ${'y'.repeat(70_000)}` },
+        },
+      ],
+    },
+  ];
+
+  it('renders no link, image, HTML or mention from a registry, and bounds each value', () => {
+    const body = renderPullRequestBody(hostile, []);
+    const md = rendered(body);
+    expect(md).not.toContain('evil.example');
+    expect(md).not.toContain('@org');
+    expect(md).not.toContain('<img');
+    expect(body.length).toBeLessThan(12_000);
+    expect(body).toContain('### Rolling back');
+  });
+
+  it('keeps the rollback section when thousands of tags exceed the budget', () => {
+    const many: StreamChange[] = Array.from({ length: 400 }, (_, i) => ({
+      namespace: 'default',
+      stream: `s${i}`,
+      lockFile: `imagestreams.lock/default/s${i}.json`,
+      tags: Array.from({ length: 5 }, (_, j) => ({
+        ...changes[0]!.tags[0]!,
+        stream: `s${i}`,
+        tag: `t${j}`,
+        toMetadata: { created: '2026-03-01T00:00:00Z', source: 'x'.repeat(180) },
+      })),
+    }));
+    const body = renderPullRequestBody(many, [], { marker: '<!-- m -->' });
+    expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
+    expect(body.startsWith('<!-- m -->')).toBe(true);
+    expect(body).toContain('### Rolling back');
+    expect(body).toMatch(/sections left out to keep this body short/);
+    expect(body).toMatch(/<\/sub>\n$/);
+    // Sections are left out whole: every <details> that opens also closes.
+    expect(body.split('<details>').length).toBe(body.split('</details>').length);
   });
 });
 

@@ -102,7 +102,8 @@ describe('temporary failures are retried, then reported', () => {
     }));
     const e = await failure(mk({ retries: 0 }).resolve(ref('sample/docker:1.0')));
     expect(e.code).toBe('REGISTRY_UNAVAILABLE');
-    expect(e.message).toContain('HTML page "502 Bad Gateway"');
+    expect(e.message).toContain('HTTP 502 Bad Gateway (an HTML page');
+    expect(e.message).not.toContain('nginx');
     expect(e.message).not.toContain('<html');
   });
 
@@ -119,7 +120,8 @@ describe('temporary failures are retried, then reported', () => {
     );
     const e = await failure(mk().resolve(ref('sample/docker:1.0')));
     expect(e.code).toBe('BAD_RESPONSE');
-    expect(e.message).toContain('"Sign in"');
+    expect(e.message).toContain('an HTML page, not a registry API answer');
+    expect(e.message).not.toContain('Sign in');
   });
 
   it('retries a connection reset', async () => {
@@ -297,11 +299,19 @@ describe('transport policy', () => {
     expect(e.message).toMatch(/mark it insecure/);
   });
 
-  it('reads through a configured mirror before the origin', async () => {
-    const c = mk({ mirrors: { 'registry.invalid': [p.host] } });
-    const r = await c.resolve(parseReference('registry.invalid/sample/docker:1.0'));
-    expect(r.digest).toBe(samples.docker.digest);
-    expect(p.requests).toHaveLength(1);
+  it('asks the origin what a tag is and reads the index by digest through a configured mirror', async () => {
+    const pm = await startFaultProxy(open.url);
+    try {
+      const c = mk({ mirrors: { [p.host]: [pm.host] } });
+      const r = await c.resolve(ref('sample/index:1.0'), { importMode: 'PreserveOriginal' });
+      expect(r.digest).toBe(samples.index.digest);
+      expect(p.requests.map((q) => q.method)).toEqual(['HEAD']);
+      expect(pm.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+        `GET /v2/sample/index/manifests/${samples.index.digest}`,
+      ]);
+    } finally {
+      await pm.close();
+    }
   });
 
   it('bounds concurrent requests per registry', async () => {

@@ -136,13 +136,25 @@ describe('redaction and response helpers', () => {
     );
   });
 
-  it('describes registry JSON errors, HTML pages and plain text', () => {
+  it('describes registry JSON errors by code and a sanitised message, and never copies other bodies', () => {
     expect(
       describeBody(Buffer.from('{"errors":[{"code":"DENIED","message":"no"}]}'), 'application/json'),
     ).toBe('DENIED: no');
-    expect(describeBody(Buffer.from('404 page not found\n'), 'text/plain')).toBe('404 page not found');
+    expect(
+      describeBody(
+        Buffer.from(
+          JSON.stringify({
+            errors: [{ code: 'X\n::set-output', message: `a\n::error::b${'z'.repeat(500)}` }],
+          }),
+        ),
+        'application/json',
+      ),
+    ).toMatch(/^a ::error::bz+…$/);
+    expect(describeBody(Buffer.from('404 page not found\n'), 'text/plain')).toBe(
+      'a 19-byte body that is not a registry error (not shown)',
+    );
     expect(describeBody(Buffer.from('<html><title>Login</title></html>'), 'text/html')).toMatch(
-      /^HTML page "Login"/,
+      /^an HTML page/,
     );
   });
 

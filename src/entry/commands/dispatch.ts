@@ -19,6 +19,7 @@ import { planDispatches } from '../../plan/dispatch-plan.js';
 import { type MovedTag, movedTags } from '../../plan/moved-tags.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
+import { workflowCommand } from '../workflow-commands.js';
 import { PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams dispatch (--before SHA --after SHA | --event PATH) [options]
@@ -103,10 +104,6 @@ function renderResult(r: DispatchResult): string {
 
 function dispatches(n: number): string {
   return `${n} dispatch${n === 1 ? '' : 'es'}`;
-}
-
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Builds the dispatch command with replaceable edges (the registered command uses the defaults). */
@@ -248,8 +245,12 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
       for (const r of results) io.stdout(renderResult(r));
       if (io.env.GITHUB_ACTIONS === 'true') {
         for (const r of failed) {
-          io.stdout(
-            `::error title=imagestreams dispatch::${escapeData(`${tagName(r)}: ${r.error?.message}`)}\n`,
+          (io.command ?? io.stdout)(
+            workflowCommand(
+              'error',
+              { title: 'imagestreams dispatch' },
+              `${tagName(r)}: ${r.error?.message}`,
+            ),
           );
         }
       }

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../model/diagnostic.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { OptionSpec, ParsedArgs } from '../command.js';
 import type { CommandIO } from '../io.js';
+import { workflowCommand } from '../workflow-commands.js';
 
 /** Options every project command takes. */
 export const PROJECT_OPTIONS: OptionSpec = {
@@ -30,25 +31,20 @@ export function loadFromArgs(args: ParsedArgs, io: CommandIO, paths?: string[]):
   });
 }
 
-function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
 /** A GitHub Actions workflow command that annotates the exact line of a diagnostic. */
 export function actionsAnnotation(d: Diagnostic): string {
-  const props = [
-    `file=${escapeProperty(d.file)}`,
-    `line=${d.line}`,
-    `col=${d.column}`,
-    ...(d.endLine !== undefined ? [`endLine=${d.endLine}`] : []),
-    ...(d.endColumn !== undefined && d.endLine === d.line ? [`endColumn=${d.endColumn}`] : []),
-    `title=${escapeProperty(`imagestreams ${d.code}`)}`,
-  ];
-  return `::${d.severity === 'warning' ? 'warning' : 'error'} ${props.join(',')}::${escapeData(d.message)}\n`;
+  return workflowCommand(
+    d.severity === 'warning' ? 'warning' : 'error',
+    {
+      file: d.file,
+      line: d.line,
+      col: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn !== undefined && d.endLine === d.line ? d.endColumn : undefined,
+      title: `imagestreams ${d.code}`,
+    },
+    d.message,
+  );
 }
 
 /** Print diagnostics as `file:line:column: message` (and as Actions annotations inside GitHub Actions). */
@@ -60,7 +56,7 @@ export function printDiagnostics(
   const inActions = io.env.GITHUB_ACTIONS === 'true';
   for (const d of diags) {
     write(`${formatDiagnostic(d)}\n`);
-    if (inActions) io.stdout(actionsAnnotation(d));
+    if (inActions) (io.command ?? io.stdout)(actionsAnnotation(d));
   }
 }
 

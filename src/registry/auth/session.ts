@@ -38,6 +38,8 @@ export interface AuthSessionOptions {
   logger: Logger;
   /** Called with every secret seen (passwords, tokens) so callers can redact them. */
   onSecret: (secret: string) => void;
+  /** Why a Bearer realm must not be asked (it would get credentials), or undefined; default: any realm. */
+  realmRefusal?: (registry: URL, realm: URL) => string | undefined;
 }
 
 const TOKEN_MARGIN_MS = 10_000;
@@ -88,6 +90,8 @@ export function createAuthSession(opts: AuthSessionOptions) {
         `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`,
       );
     }
+    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
+    if (refusal) throw registryError('NOT_ALLOWED', ctx, refusal, { permanent: true });
     const cred = await credentialFor(target.domain);
     const headers: Record<string, string> = { accept: 'application/json' };
     let method = 'GET';

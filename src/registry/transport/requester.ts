@@ -49,6 +49,8 @@ export interface RequesterOptions {
   /** A Retry-After longer than this is not waited for (the caller gets the 429/503). */
   maxRetryAfterMs: number;
   backoffBaseMs: number;
+  /** Why a redirect must not be followed (allowlist, HTTPS downgrade), or undefined; default: any is followed. */
+  redirectRefusal?: (from: URL, to: URL, method: string) => string | undefined;
 }
 
 const RETRY_STATUS = new Set([500, 502, 503, 504]);
@@ -145,7 +147,23 @@ export function createRequester(opts: RequesterOptions) {
       const res = await withRetries(req, url, headers);
       const loc = res.headers.location;
       if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      const next = new URL(loc, url);
+      let next: URL;
+      try {
+        next = new URL(loc, url);
+      } catch {
+        throw registryError(
+          'BAD_RESPONSE',
+          { ...req.ctx, url: redactUrl(url) },
+          'a redirect to an invalid URL',
+        );
+      }
+      const refusal = opts.redirectRefusal?.(url, next, req.method);
+      if (refusal) {
+        throw registryError('NOT_ALLOWED', { ...req.ctx, url: redactUrl(url) }, refusal, {
+          status: res.status,
+          permanent: true,
+        });
+      }
       if (next.origin !== origin && headers.authorization !== undefined) {
         const { authorization: _dropped, ...rest } = headers;
         headers = rest;
