@@ -1297,8 +1297,8 @@ var require_util = __commonJS({
             iterator3 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator3.next();
-            if (done) {
+            const { done: done2, value } = await iterator3.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3843,8 +3843,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index2++}]`));
@@ -4674,8 +4674,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array2(chunk)) {
@@ -5586,8 +5586,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator3 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator3.next();
-            if (done) {
+            const { value, done: done2 } = await iterator3.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -14387,11 +14387,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14990,14 +14990,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -15006,7 +15006,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -36806,11 +36806,11 @@ function gather(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+      mapFn ? mapFn(result.value, done2) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -40545,7 +40545,7 @@ var require_light = __commonJS({
             });
           }
           stop(options = {}) {
-            var done, waitForExecuting;
+            var done2, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished7;
@@ -40567,7 +40567,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
+            done2 = options.dropWaitingJobs ? (this._run = function(index2, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -40602,7 +40602,7 @@ var require_light = __commonJS({
             this.stop = () => {
               return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
             };
-            return done;
+            return done2;
           }
           async _addToQueue(job2) {
             var args, blocked, error2, options, reachedHWM, shifted, strategy;
@@ -43789,11 +43789,11 @@ function gather2(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+      mapFn ? mapFn(result.value, done2) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -45693,7 +45693,7 @@ var require_lib = __commonJS({
       var occupationTimer = null;
       var executionTimer = null;
       var self2 = this;
-      var done = function(locked, err, ret) {
+      var done2 = function(locked, err, ret) {
         if (occupationTimer) {
           clearTimeout(occupationTimer);
           occupationTimer = null;
@@ -45732,7 +45732,7 @@ var require_lib = __commonJS({
       };
       var exec = function(locked) {
         if (resolved) {
-          return done(locked);
+          return done2(locked);
         }
         if (timer) {
           clearTimeout(timer);
@@ -45745,7 +45745,7 @@ var require_lib = __commonJS({
         if (maxExecutionTime) {
           executionTimer = setTimeout(function() {
             if (!!self2.queues[key3]) {
-              done(locked, new Error("Maximum execution time is exceeded " + key3));
+              done2(locked, new Error("Maximum execution time is exceeded " + key3));
             }
           }, maxExecutionTime);
         }
@@ -45755,22 +45755,22 @@ var require_lib = __commonJS({
             fn(function(err, ret) {
               if (!called) {
                 called = true;
-                done(locked, err, ret);
+                done2(locked, err, ret);
               }
             });
           } catch (err) {
             if (!called) {
               called = true;
-              done(locked, err);
+              done2(locked, err);
             }
           }
         } else {
           self2._promiseTry(function() {
             return fn();
           }).then(function(ret) {
-            done(locked, void 0, ret);
+            done2(locked, void 0, ret);
           }, function(error2) {
-            done(locked, error2);
+            done2(locked, error2);
           });
         }
       };
@@ -45784,7 +45784,7 @@ var require_lib = __commonJS({
       } else if (self2.domainReentrant && !!process.domain && process.domain === self2.domains[key3]) {
         exec(false);
       } else if (self2.queues[key3].length >= maxPending) {
-        done(false, new Error("Too many pending tasks in queue " + key3));
+        done2(false, new Error("Too many pending tasks in queue " + key3));
       } else {
         var taskFn = function() {
           exec(true);
@@ -45798,7 +45798,7 @@ var require_lib = __commonJS({
         if (timeout) {
           timer = setTimeout(function() {
             timer = null;
-            done(false, new Error("async-lock timed out in queue " + key3));
+            done2(false, new Error("async-lock timed out in queue " + key3));
           }, timeout);
         }
       }
@@ -45806,7 +45806,7 @@ var require_lib = __commonJS({
       if (maxOccupationTime) {
         occupationTimer = setTimeout(function() {
           if (!!self2.queues[key3]) {
-            done(false, new Error("Maximum occupation time is exceeded in queue " + key3));
+            done2(false, new Error("Maximum occupation time is exceeded in queue " + key3));
           }
         }, maxOccupationTime);
       }
@@ -53239,8 +53239,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async _next() {
         this.started = true;
-        let { done, value } = await this.stream.next();
-        if (done) {
+        let { done: done2, value } = await this.stream.next();
+        if (done2) {
           this._ended = true;
           if (!value) return Buffer.alloc(0);
         }
@@ -57948,9 +57948,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function forAwait2(iterable, cb) {
       const iter = getIterator2(iterable);
       while (true) {
-        const { value, done } = await iter.next();
+        const { value, done: done2 } = await iter.next();
         if (value) await cb(value);
-        if (done) break;
+        if (done2) break;
       }
       if (iter.return) iter.return();
     }
@@ -58617,7 +58617,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const unshallows = [];
       const acks = [];
       let nak = false;
-      let done = false;
+      let done2 = false;
       return new Promise((resolve10, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
@@ -58636,19 +58636,19 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else if (line.startsWith("ACK")) {
             const [, oid, status2] = line.split(" ");
             acks.push({ oid, status: status2 });
-            if (!status2) done = true;
+            if (!status2) done2 = true;
           } else if (line.startsWith("NAK")) {
             nak = true;
-            done = true;
+            done2 = true;
           } else {
-            done = true;
+            done2 = true;
             nak = true;
           }
-          if (done) {
+          if (done2) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
-          if (!done) {
+          if (!done2) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
@@ -64152,9 +64152,9 @@ function getIterator(iterable) {
 async function forAwait(iterable, cb) {
   const iter = getIterator(iterable);
   while (true) {
-    const { value, done } = await iter.next();
+    const { value, done: done2 } = await iter.next();
     if (value) await cb(value);
-    if (done) break;
+    if (done2) break;
   }
   if (iter.return) iter.return();
 }
@@ -64367,6 +64367,13 @@ async function fetchBranch(repo, access2, branch) {
     return res.fetchHead;
   } catch (e) {
     throw gitRemoteError(e, access2, `fetch branch "${branch}" from`);
+  }
+}
+async function ensureCommit(repo, access2, oid, branch) {
+  try {
+    await import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+  } catch {
+    await fetchBranch(repo, access2, branch);
   }
 }
 async function writeRemoteHead(repo, branch, remote = "origin") {
@@ -64767,6 +64774,21 @@ async function workMode(repo, path6) {
     return "100644";
   }
 }
+async function commitTree(o2) {
+  const oid = await import_isomorphic_git5.default.writeCommit({
+    fs: o2.repo.fs,
+    gitdir: o2.repo.gitdir,
+    commit: {
+      message: o2.message,
+      tree: o2.tree,
+      parent: [o2.parent],
+      author: identity3(o2.author),
+      committer: identity3(o2.committer)
+    }
+  });
+  await import_isomorphic_git5.default.writeRef({ fs: o2.repo.fs, gitdir: o2.repo.gitdir, ref: o2.ref, value: oid, force: true });
+  return oid;
+}
 function identity3(id) {
   return {
     name: id.name,
@@ -64982,6 +65004,114 @@ var init_commit_message = __esm({
     "use strict";
     init_pr_body();
     GROUP_TRAILER = "Imagestreams-Group";
+  }
+});
+
+// src/publish/support.ts
+async function withLeaseRetry(o2) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await o2.run(attempt);
+    } catch (e) {
+      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
+        await o2.refresh(attempt);
+        continue;
+      }
+      return o2.fail(e, attempt);
+    }
+  }
+}
+function stamp(id, now) {
+  if (id.timestamp !== void 0 || !now) return id;
+  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
+}
+function errorInfo(e, secrets) {
+  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
+  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+}
+var RETRYABLE;
+var init_support = __esm({
+  "src/publish/support.ts"() {
+    "use strict";
+    init_redact();
+    init_errors();
+    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
+  }
+});
+
+// src/publish/commit-mode.ts
+async function publishCommit(opts, repo, access2, secrets) {
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      "GIT_DETACHED_HEAD",
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
+      { data: { dir: opts.dir } }
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+  });
+  const all = (r) => ({
+    mode: "commit",
+    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
+  });
+  let parent = repo.head;
+  return withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    refresh: async (attempt) => {
+      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+    },
+    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
+    run: async (attempt) => {
+      const remote = await listRemoteBranches(access2);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        await ensureCommit(repo, access2, remoteTip, branch);
+        parent = remoteTip;
+      }
+      const c3 = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true
+      });
+      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access: access2,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip
+      });
+      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: "pushed",
+        branch,
+        commit: c3.oid,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt
+      });
+    }
+  });
+}
+var init_commit_mode = __esm({
+  "src/publish/commit-mode.ts"() {
+    "use strict";
+    init_commit();
+    init_push();
+    init_remote();
+    init_errors();
+    init_commit_message();
+    init_support();
   }
 });
 
@@ -65203,6 +65333,277 @@ var init_compose = __esm({
   }
 });
 
+// src/publish/content.ts
+async function groupContent(repo, g, baseTip) {
+  if (!g.compose) {
+    return {
+      files: await readWorkFiles(repo, g.files),
+      changes: g.changes,
+      consumers: g.consumers,
+      notes: []
+    };
+  }
+  const paths = composePaths(g.compose);
+  const base = /* @__PURE__ */ new Map();
+  const work = /* @__PURE__ */ new Map();
+  const own = /* @__PURE__ */ new Set([
+    ...g.compose.streams.flatMap((s) => [s.lockFile, s.declarationFile ?? ""]),
+    ...g.compose.declarationFiles
+  ]);
+  const worked = await readWorkFiles(
+    repo,
+    paths.filter((p) => own.has(p))
+  );
+  for (const path6 of paths) {
+    base.set(path6, await readBlobText(repo, baseTip, path6));
+    const w = worked.get(path6);
+    if (w) work.set(path6, Buffer.from(w).toString("utf8"));
+  }
+  const head = repo.head;
+  if (head && head !== baseTip) {
+    const behind = [];
+    for (const path6 of paths)
+      if (await readBlobText(repo, head, path6) !== base.get(path6)) behind.push(path6);
+    if (behind.length > 0) return { stale: behind };
+  }
+  const composed = composeGroup({ ...g.compose, base, work });
+  const files = /* @__PURE__ */ new Map();
+  for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
+  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+}
+async function readBlobText(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git7.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git7;
+var init_content = __esm({
+  "src/publish/content.ts"() {
+    "use strict";
+    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
+    init_commit();
+    init_compose();
+  }
+});
+
+// src/publish/pull-requests.ts
+async function publishPullRequests(opts, repo, access2, secrets) {
+  const gh = opts.github;
+  const remote = await listRemoteBranches(access2);
+  const base = opts.base ?? remote.defaultBranch ?? repo.branch;
+  if (!base) {
+    throw new ImagestreamsError("GIT_NO_BASE", "Cannot tell the base branch of pull requests; pass `base`.", {
+      data: { dir: opts.dir }
+    });
+  }
+  const run = {
+    opts,
+    repo,
+    access: access2,
+    pulls: { octokit: gh.octokit, logger: opts.logger, ...opts.sleep ? { sleep: opts.sleep } : {} },
+    base,
+    remote,
+    baseTip: "",
+    baseTree: ""
+  };
+  await refreshBase(run);
+  await writeRemoteHead(repo, base);
+  const results = [];
+  for (const g of opts.groups) {
+    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
+    const result = await withLeaseRetry({
+      max: opts.maxAttempts ?? 3,
+      run: async (attempt) => {
+        const content = await groupContent(repo, g, run.baseTip);
+        if ("stale" in content) return staleResult(run, g, content.stale, attempt);
+        const branchTip = run.remote.branches.get(g.branch) ?? null;
+        return publishGroup({ run, g, target, branchTip, attempt }, content);
+      },
+      refresh: async (attempt) => {
+        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+        run.remote = await listRemoteBranches(access2);
+        await refreshBase(run);
+      },
+      fail: (e, attempt) => {
+        const error2 = errorInfo(e, secrets);
+        opts.logger.error(`publishing ${g.key} failed: ${error2.message}`);
+        return { key: g.key, branch: g.branch, status: "failed", error: error2, attempts: attempt };
+      }
+    });
+    results.push(result);
+  }
+  return { mode: "pull-request", groups: results };
+}
+async function refreshBase(run) {
+  const tip = run.remote.branches.get(run.base);
+  if (!tip) {
+    throw new ImagestreamsError(
+      "GIT_NO_BASE",
+      `The base branch "${run.base}" does not exist on the remote.`,
+      {
+        data: { base: run.base }
+      }
+    );
+  }
+  await ensureCommit(run.repo, run.access, tip, run.base);
+  run.baseTip = tip;
+  run.baseTree = await treeOf(run.repo, tip);
+}
+function staleResult(run, g, stale, attempt) {
+  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
+  run.opts.logger.warn(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
+}
+async function publishGroup(a2, content) {
+  const { run, g, branchTip } = a2;
+  const tree = await buildTree({
+    fs: run.repo.fs,
+    gitdir: run.repo.gitdir,
+    base: run.baseTree,
+    files: content.files,
+    repo: run.repo
+  });
+  let branchTree = null;
+  if (branchTip) {
+    await ensureCommit(run.repo, run.access, branchTip, g.branch);
+    const commit2 = await import_isomorphic_git8.default.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
+    const foreign = foreignAuthor(commit2, run.opts, g.key);
+    if (foreign) return leaveAlone(a2, foreign);
+    branchTree = commit2.commit.tree;
+  }
+  if (tree === run.baseTree) return closeEmpty(a2);
+  if (tree === branchTree && g.compose) {
+    const open3 = await findPullRequest(run.pulls, a2.target);
+    if (open3) {
+      return {
+        ...done(a2, "unchanged"),
+        ...branchTip ? { commit: branchTip } : {},
+        pullRequest: { number: open3.number, url: open3.html_url },
+        pushed: false,
+        uploadedBytes: 0
+      };
+    }
+  }
+  const pushed = tree !== branchTree ? await pushBranch(a2, tree, content) : void 0;
+  const commit = pushed?.commit ?? branchTip ?? void 0;
+  const extras = { ...run.opts.pr, ...g.pr };
+  const pr = await upsertPullRequest(run.pulls, {
+    ...a2.target,
+    title: renderSubject(content.changes, content.notes, content.consumers),
+    body: renderPullRequestBody(content.changes, content.consumers, {
+      marker: `<!-- imagestreams:group=${g.key} -->`,
+      notes: content.notes
+    }),
+    ...extras.labels ? { labels: extras.labels } : {},
+    ...extras.reviewers ? { reviewers: extras.reviewers } : {},
+    ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
+    ...extras.assignees ? { assignees: extras.assignees } : {},
+    ...extras.draft !== void 0 ? { draft: extras.draft } : {},
+    ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
+  });
+  const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
+  return {
+    ...done(a2, status),
+    ...commit ? { commit } : {},
+    pullRequest: { number: pr.number, url: pr.url },
+    pushed: Boolean(pushed),
+    uploadedBytes: pushed?.uploadedBytes ?? 0
+  };
+}
+function done(a2, status) {
+  return { key: a2.g.key, branch: a2.g.branch, status, attempts: a2.attempt };
+}
+async function leaveAlone(a2, foreign) {
+  const reason = `branch "${a2.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
+  a2.run.opts.logger.warn(reason);
+  await commentOnPullRequest(
+    a2.run.pulls,
+    a2.target,
+    `imagestreams left this branch alone: ${reason}`,
+    LEFT_ALONE_MARKER
+  );
+  return { ...done(a2, "skipped"), reason };
+}
+async function closeEmpty(a2) {
+  const { run, g, branchTip } = a2;
+  if (!branchTip) return done(a2, "nothing");
+  const closed = await closePullRequest(
+    run.pulls,
+    a2.target,
+    `Closing: the images are back at the digests \`${a2.target.base}\` already locks, so there is nothing to merge.`
+  );
+  await pushRef({
+    repo: run.repo,
+    access: run.access,
+    localRef: "",
+    branch: g.branch,
+    expected: branchTip,
+    delete: true
+  });
+  if (!closed) {
+    run.opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
+    return { ...done(a2, "nothing"), reason: "leftover branch deleted" };
+  }
+  run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  return {
+    ...done(a2, "closed"),
+    reason: "upstream returned to what the base branch already has",
+    pullRequest: { number: closed.number, url: closed.url }
+  };
+}
+async function pushBranch(a2, tree, content) {
+  const { run, g } = a2;
+  const { opts } = run;
+  const localRef = `refs/imagestreams/${g.branch}`;
+  const commit = await commitTree({
+    repo: run.repo,
+    tree,
+    parent: run.baseTip,
+    ref: localRef,
+    message: renderCommitMessage(content.changes, content.consumers, {
+      group: g.key,
+      notes: content.notes,
+      ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+    }),
+    author: stamp(opts.author, opts.now),
+    committer: stamp(opts.committer ?? opts.author, opts.now)
+  });
+  const p = await pushRef({
+    repo: run.repo,
+    access: run.access,
+    localRef,
+    branch: g.branch,
+    expected: a2.branchTip
+  });
+  opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
+  return { commit, uploadedBytes: p.uploadedBytes };
+}
+function foreignAuthor(c3, opts, key3) {
+  const committer = opts.committer ?? opts.author;
+  const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
+  return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
+}
+var import_isomorphic_git8, LEFT_ALONE_MARKER;
+var init_pull_requests = __esm({
+  "src/publish/pull-requests.ts"() {
+    "use strict";
+    import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
+    init_commit();
+    init_push();
+    init_remote();
+    init_pulls();
+    init_errors();
+    init_commit_message();
+    init_pr_body();
+    init_content();
+    init_support();
+    LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
+  }
+});
+
 // src/publish/publish.ts
 async function publish(opts) {
   const { logger } = opts;
@@ -65252,347 +65653,19 @@ async function plan(opts, repo) {
   }
   return { mode: opts.mode, groups: groups2 };
 }
-async function publishCommit(opts, repo, access2, secrets) {
-  const branch = repo.branch;
-  if (!branch) {
-    throw new ImagestreamsError(
-      "GIT_DETACHED_HEAD",
-      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
-      { data: { dir: opts.dir } }
-    );
-  }
-  const changes = opts.groups.flatMap((g) => g.changes);
-  const consumers = opts.groups.flatMap((g) => g.consumers);
-  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
-  const message = renderCommitMessage(changes, consumers, {
-    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-  });
-  const all = (r) => ({
-    mode: "commit",
-    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
-  });
-  let parent = repo.head;
-  const max = opts.maxAttempts ?? 3;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const remote = await listRemoteBranches(access2);
-      const remoteTip = remote.branches.get(branch) ?? null;
-      if (remoteTip && remoteTip !== parent) {
-        if (!await hasCommit(repo, remoteTip)) await fetchBranch(repo, access2, branch);
-        parent = remoteTip;
-      }
-      const c3 = await commitFiles({
-        repo,
-        files,
-        message,
-        author: stamp(opts.author, opts.now),
-        committer: stamp(opts.committer ?? opts.author, opts.now),
-        parent,
-        ref: `refs/heads/${branch}`,
-        updateIndex: true
-      });
-      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
-      const pushed = await pushRef({
-        repo,
-        access: access2,
-        localRef: `refs/heads/${branch}`,
-        branch,
-        expected: remoteTip
-      });
-      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
-      return all({
-        status: "pushed",
-        branch,
-        commit: c3.oid,
-        pushed: true,
-        uploadedBytes: pushed.uploadedBytes,
-        attempts: attempt
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
-        opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
-        continue;
-      }
-      return all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt });
-    }
-  }
-}
-async function publishPullRequests(opts, repo, access2, secrets) {
-  const gh = opts.github;
-  const pulls = {
-    octokit: gh.octokit,
-    logger: opts.logger,
-    ...opts.sleep ? { sleep: opts.sleep } : {}
-  };
-  const remote = await listRemoteBranches(access2);
-  const base = opts.base ?? remote.defaultBranch ?? repo.branch;
-  if (!base) {
-    throw new ImagestreamsError("GIT_NO_BASE", "Cannot tell the base branch of pull requests; pass `base`.", {
-      data: { dir: opts.dir }
-    });
-  }
-  const state = { remote, baseTip: "", baseTree: "" };
-  const refreshBase = async () => {
-    const tip = state.remote.branches.get(base);
-    if (!tip) {
-      throw new ImagestreamsError("GIT_NO_BASE", `The base branch "${base}" does not exist on the remote.`, {
-        data: { base }
-      });
-    }
-    if (!await hasCommit(repo, tip)) await fetchBranch(repo, access2, base);
-    state.baseTip = tip;
-    state.baseTree = await treeOf(repo, tip);
-  };
-  await refreshBase();
-  await writeRemoteHead(repo, base);
-  const results = [];
-  for (const g of opts.groups) {
-    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
-    const max = opts.maxAttempts ?? 3;
-    let result;
-    for (let attempt = 1; !result; attempt++) {
-      try {
-        const content = await groupContent(repo, g, state.baseTip);
-        if ("stale" in content) {
-          const reason = `the base branch "${base}" moved since this checkout (${content.stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
-          opts.logger.warn(`${g.key}: ${reason}`);
-          result = { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
-          break;
-        }
-        result = await publishGroup(opts, repo, access2, pulls, g, target, state, content, attempt);
-      } catch (e) {
-        if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < max) {
-          opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
-          state.remote = await listRemoteBranches(access2);
-          await refreshBase();
-          continue;
-        }
-        result = {
-          key: g.key,
-          branch: g.branch,
-          status: "failed",
-          error: errorInfo(e, secrets),
-          attempts: attempt
-        };
-        opts.logger.error(`publishing ${g.key} failed: ${result.error.message}`);
-      }
-    }
-    results.push(result);
-  }
-  return { mode: "pull-request", groups: results };
-}
-async function publishGroup(opts, repo, access2, pulls, g, target, state, content, attempt) {
-  const branchTip = state.remote.branches.get(g.branch) ?? null;
-  const tree = await buildTree({
-    fs: repo.fs,
-    gitdir: repo.gitdir,
-    base: state.baseTree,
-    files: content.files,
-    repo
-  });
-  let branchTree = null;
-  if (branchTip) {
-    if (!await hasCommit(repo, branchTip)) await fetchBranch(repo, access2, g.branch);
-    const commit2 = await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: branchTip });
-    const foreign = foreignAuthor(commit2, opts, g.key);
-    if (foreign) {
-      const reason = `branch "${g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
-      opts.logger.warn(reason);
-      await commentOnPullRequest(
-        pulls,
-        target,
-        `imagestreams left this branch alone: ${reason}`,
-        LEFT_ALONE_MARKER
-      );
-      return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
-    }
-    branchTree = commit2.commit.tree;
-  }
-  if (tree === state.baseTree) {
-    if (!branchTip) return { key: g.key, branch: g.branch, status: "nothing", attempts: attempt };
-    const closed = await closePullRequest(
-      pulls,
-      target,
-      `Closing: the images are back at the digests \`${target.base}\` already locks, so there is nothing to merge.`
-    );
-    await pushRef({ repo, access: access2, localRef: "", branch: g.branch, expected: branchTip, delete: true });
-    if (!closed) {
-      opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
-      return {
-        key: g.key,
-        branch: g.branch,
-        status: "nothing",
-        reason: "leftover branch deleted",
-        attempts: attempt
-      };
-    }
-    opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
-    return {
-      key: g.key,
-      branch: g.branch,
-      status: "closed",
-      reason: "upstream returned to what the base branch already has",
-      pullRequest: { number: closed.number, url: closed.url },
-      attempts: attempt
-    };
-  }
-  if (tree === branchTree && g.compose) {
-    const open3 = await findPullRequest(pulls, target);
-    if (open3) {
-      return {
-        key: g.key,
-        branch: g.branch,
-        status: "unchanged",
-        ...branchTip ? { commit: branchTip } : {},
-        pullRequest: { number: open3.number, url: open3.html_url },
-        pushed: false,
-        uploadedBytes: 0,
-        attempts: attempt
-      };
-    }
-  }
-  let commit = branchTip ?? void 0;
-  let pushed = false;
-  let uploadedBytes = 0;
-  if (tree !== branchTree) {
-    const message = renderCommitMessage(content.changes, content.consumers, {
-      group: g.key,
-      notes: content.notes,
-      ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-    });
-    commit = await import_isomorphic_git7.default.writeCommit({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      commit: {
-        message,
-        tree,
-        parent: [state.baseTip],
-        author: identity3(stamp(opts.author, opts.now)),
-        committer: identity3(stamp(opts.committer ?? opts.author, opts.now))
-      }
-    });
-    const localRef = `refs/imagestreams/${g.branch}`;
-    await import_isomorphic_git7.default.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: localRef, value: commit, force: true });
-    const p = await pushRef({ repo, access: access2, localRef, branch: g.branch, expected: branchTip });
-    pushed = true;
-    uploadedBytes = p.uploadedBytes;
-    opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: uploadedBytes });
-  }
-  const extras = { ...opts.pr, ...g.pr };
-  const pr = await upsertPullRequest(pulls, {
-    ...target,
-    title: renderSubject(content.changes, content.notes, content.consumers),
-    body: renderPullRequestBody(content.changes, content.consumers, {
-      marker: `<!-- imagestreams:group=${g.key} -->`,
-      notes: content.notes
-    }),
-    ...extras.labels ? { labels: extras.labels } : {},
-    ...extras.reviewers ? { reviewers: extras.reviewers } : {},
-    ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
-    ...extras.assignees ? { assignees: extras.assignees } : {},
-    ...extras.draft !== void 0 ? { draft: extras.draft } : {},
-    ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
-  });
-  const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
-  return {
-    key: g.key,
-    branch: g.branch,
-    status,
-    ...commit ? { commit } : {},
-    pullRequest: { number: pr.number, url: pr.url },
-    pushed,
-    uploadedBytes,
-    attempts: attempt
-  };
-}
-function foreignAuthor(c3, opts, key3) {
-  const committer = opts.committer ?? opts.author;
-  const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
-  return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
-}
-async function groupContent(repo, g, baseTip) {
-  if (!g.compose) {
-    return {
-      files: await readWorkFiles(repo, g.files),
-      changes: g.changes,
-      consumers: g.consumers,
-      notes: []
-    };
-  }
-  const paths = composePaths(g.compose);
-  const base = /* @__PURE__ */ new Map();
-  const work = /* @__PURE__ */ new Map();
-  const own = /* @__PURE__ */ new Set([
-    ...g.compose.streams.flatMap((s) => [s.lockFile, s.declarationFile ?? ""]),
-    ...g.compose.declarationFiles
-  ]);
-  const worked = await readWorkFiles(
-    repo,
-    paths.filter((p) => own.has(p))
-  );
-  for (const path6 of paths) {
-    base.set(path6, await readBlobText(repo, baseTip, path6));
-    const w = worked.get(path6);
-    if (w) work.set(path6, Buffer.from(w).toString("utf8"));
-  }
-  const head = repo.head;
-  if (head && head !== baseTip) {
-    const behind = [];
-    for (const path6 of paths)
-      if (await readBlobText(repo, head, path6) !== base.get(path6)) behind.push(path6);
-    if (behind.length > 0) return { stale: behind };
-  }
-  const composed = composeGroup({ ...g.compose, base, work });
-  const files = /* @__PURE__ */ new Map();
-  for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
-  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
-}
-async function readBlobText(repo, commit, filepath) {
-  try {
-    const { blob } = await import_isomorphic_git7.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-async function hasCommit(repo, oid) {
-  try {
-    await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
-    return true;
-  } catch {
-    return false;
-  }
-}
-function stamp(id, now) {
-  if (id.timestamp !== void 0 || !now) return id;
-  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
-}
-function errorInfo(e, secrets) {
-  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
-}
 function parseAuthor(text) {
   const m = /^\s*([^<>]+?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
   return m ? { name: m[1], email: m[2] } : null;
 }
-var import_isomorphic_git7, LEFT_ALONE_MARKER, RETRYABLE;
 var init_publish = __esm({
   "src/publish/publish.ts"() {
     "use strict";
-    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_commit();
-    init_push();
-    init_redact();
-    init_remote();
     init_repo();
-    init_pulls();
-    init_errors();
-    init_commit_message();
-    init_pr_body();
-    init_compose();
+    init_commit_mode();
+    init_pull_requests();
     init_skip();
-    LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
-    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
+    init_pull_requests();
   }
 });
 
@@ -71553,14 +71626,14 @@ var identityGenerator = function* (chunk) {
 };
 
 // node_modules/execa/lib/transform/run-sync.js
-var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
+var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done2) => {
   try {
     for (const chunk of getChunksSync(...getChunksArguments)) {
       transformStream.push(chunk);
     }
-    done();
+    done2();
   } catch (error2) {
-    done(error2);
+    done2(error2);
   }
 };
 var runTransformSync = (generators, chunks) => [
@@ -71612,11 +71685,11 @@ var generatorToStream = ({
     writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
     readableObjectMode,
     readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
-    transform(chunk, encoding2, done) {
-      transformMethod([chunk, generators, 0], this, done);
+    transform(chunk, encoding2, done2) {
+      transformMethod([chunk, generators, 0], this, done2);
     },
-    flush(done) {
-      finalMethod([generators], this, done);
+    flush(done2) {
+      finalMethod([generators], this, done2);
     },
     destroy: destroyMethod
   });
@@ -73721,8 +73794,8 @@ var getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, pres
 };
 var onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
   try {
-    const { value, done } = await onStdoutData.next();
-    if (done) {
+    const { value, done: done2 } = await onStdoutData.next();
+    if (done2) {
       onStdoutDataDone.resolve();
     } else {
       readable2.push(value);
@@ -73783,11 +73856,11 @@ var getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
   write: onWrite.bind(void 0, subprocessStdin),
   final: callbackify3(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
 });
-var onWrite = (subprocessStdin, chunk, encoding, done) => {
+var onWrite = (subprocessStdin, chunk, encoding, done2) => {
   if (subprocessStdin.write(chunk, encoding)) {
-    done();
+    done2();
   } else {
-    subprocessStdin.once("drain", done);
+    subprocessStdin.once("drain", done2);
   }
 };
 var onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
@@ -75028,11 +75101,11 @@ function progressReporter(io, minIntervalMs = 100) {
   let last = 0;
   return (p) => {
     const t = Date.now();
-    const done = p.done === p.due;
-    if (!done && t - last < minIntervalMs) return;
+    const done2 = p.done === p.due;
+    if (!done2 && t - last < minIntervalMs) return;
     last = t;
     const line = `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
-    io.stderr(done ? "\r\x1B[K" : `\r${line}\x1B[K`);
+    io.stderr(done2 ? "\r\x1B[K" : `\r${line}\x1B[K`);
   };
 }
 

@@ -180,6 +180,31 @@ async function workMode(repo: GitRepo | undefined, path: string): Promise<string
   }
 }
 
+/** Writes a commit of `tree` on `parent` and points `ref` at it (forced); returns the commit's oid. */
+export async function commitTree(o: {
+  repo: GitRepo;
+  tree: string;
+  parent: string;
+  ref: string;
+  message: string;
+  author: GitIdentity;
+  committer: GitIdentity;
+}): Promise<string> {
+  const oid = await git.writeCommit({
+    fs: o.repo.fs,
+    gitdir: o.repo.gitdir,
+    commit: {
+      message: o.message,
+      tree: o.tree,
+      parent: [o.parent],
+      author: identity(o.author),
+      committer: identity(o.committer),
+    },
+  });
+  await git.writeRef({ fs: o.repo.fs, gitdir: o.repo.gitdir, ref: o.ref, value: oid, force: true });
+  return oid;
+}
+
 /** A git identity as isomorphic-git takes it (timestamp now and UTC unless given). */
 export function identity(id: GitIdentity) {
   return {

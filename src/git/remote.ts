@@ -76,6 +76,20 @@ export async function fetchBranch(repo: GitRepo, access: RemoteAccess, branch: s
   }
 }
 
+/** Makes sure commit `oid` (the tip of remote `branch`) is in the local object store, fetching the branch if not. */
+export async function ensureCommit(
+  repo: GitRepo,
+  access: RemoteAccess,
+  oid: string,
+  branch: string,
+): Promise<void> {
+  try {
+    await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+  } catch {
+    await fetchBranch(repo, access, branch);
+  }
+}
+
 /**
  * Writes refs/remotes/<remote>/HEAD as a symbolic ref to `branch` when it is missing (shallow single-branch
  * checkouts lack it); isomorphic-git then skips the objects that branch already has when pushing.

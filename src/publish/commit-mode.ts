@@ -1,0 +1,83 @@
+// Commit mode: every file the run wrote, in one commit on the checked-out branch, pushed with a lease (rebuilt on
+// the remote's tip when the branch moved underneath).
+
+import { commitFiles } from '../git/commit.js';
+import { pushRef } from '../git/push.js';
+import { ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import type { GitRepo } from '../git/repo.js';
+import { ImagestreamsError } from '../model/errors.js';
+import { renderCommitMessage } from '../plan/commit-message.js';
+import { errorInfo, stamp, withLeaseRetry } from './support.js';
+import type { GroupResult, PublishOptions, PublishResult } from './types.js';
+
+/** Commits and pushes every group's files on the current branch; one result shared by all groups. */
+export async function publishCommit(
+  opts: PublishOptions,
+  repo: GitRepo,
+  access: RemoteAccess,
+  secrets: Array<string | undefined>,
+): Promise<PublishResult> {
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      'GIT_DETACHED_HEAD',
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). ` +
+        'Use publish mode "pull-request", or check out the branch (actions/checkout with `ref:`).',
+      { data: { dir: opts.dir } },
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
+  });
+  const all = (r: Omit<GroupResult, 'key'>): PublishResult => ({
+    mode: 'commit',
+    groups: opts.groups.map((g) => ({ key: g.key, ...r })),
+  });
+  let parent = repo.head;
+  return withLeaseRetry<PublishResult>({
+    max: opts.maxAttempts ?? 3,
+    refresh: async (attempt) => {
+      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+    },
+    fail: (e, attempt) => all({ status: 'failed', branch, error: errorInfo(e, secrets), attempts: attempt }),
+    run: async (attempt) => {
+      const remote = await listRemoteBranches(access);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        // The branch moved on the remote since the checkout: rebuild our files on top of its tip.
+        await ensureCommit(repo, access, remoteTip, branch);
+        parent = remoteTip;
+      }
+      const c = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true,
+      });
+      if (!c.changed) return all({ status: 'nothing', attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip,
+      });
+      opts.logger.info(`pushed ${c.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: 'pushed',
+        branch,
+        commit: c.oid!,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt,
+      });
+    },
+  });
+}

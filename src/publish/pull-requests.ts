@@ -1,0 +1,283 @@
+// Pull-request mode: one branch and one pull request per group. Each branch is one commit on the base's tip whose
+// content is the group's (content.ts), force-pushed with a lease only when it differs; its pull request is created,
+// updated, left alone (nothing changed: no API write) or closed (nothing left to propose).
+
+import git, { type ReadCommitResult } from 'isomorphic-git';
+import { buildTree, commitTree, treeOf } from '../git/commit.js';
+import { pushRef } from '../git/push.js';
+import { ensureCommit, listRemoteBranches, type RemoteAccess, writeRemoteHead } from '../git/remote.js';
+import type { GitRepo } from '../git/repo.js';
+import {
+  closePullRequest,
+  commentOnPullRequest,
+  findPullRequest,
+  type PullsContext,
+  type PullTarget,
+  upsertPullRequest,
+} from '../github/pulls.js';
+import { ImagestreamsError } from '../model/errors.js';
+import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../plan/commit-message.js';
+import { renderPullRequestBody } from '../plan/pr-body.js';
+import { type GroupContent, groupContent } from './content.js';
+import { errorInfo, stamp, withLeaseRetry } from './support.js';
+import type { GroupResult, GroupStatus, PublishGroup, PublishOptions, PublishResult } from './types.js';
+
+/** Marker of the comment left on a PR whose branch someone else pushed to. */
+export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
+
+/** What every group of one run shares: options, repository, remote, PR API, and the base as last listed. */
+interface RunContext {
+  opts: PublishOptions;
+  repo: GitRepo;
+  access: RemoteAccess;
+  pulls: PullsContext;
+  base: string;
+  remote: { branches: Map<string, string> };
+  baseTip: string;
+  baseTree: string;
+}
+
+/** One group being published in one attempt. */
+interface GroupAttempt {
+  run: RunContext;
+  g: PublishGroup;
+  target: PullTarget;
+  branchTip: string | null;
+  attempt: number;
+}
+
+/** Publishes every group as a branch and a pull request; failures of one group do not stop the others. */
+export async function publishPullRequests(
+  opts: PublishOptions,
+  repo: GitRepo,
+  access: RemoteAccess,
+  secrets: Array<string | undefined>,
+): Promise<PublishResult> {
+  const gh = opts.github!;
+  const remote = await listRemoteBranches(access);
+  const base = opts.base ?? remote.defaultBranch ?? repo.branch;
+  if (!base) {
+    throw new ImagestreamsError('GIT_NO_BASE', 'Cannot tell the base branch of pull requests; pass `base`.', {
+      data: { dir: opts.dir },
+    });
+  }
+  const run: RunContext = {
+    opts,
+    repo,
+    access,
+    pulls: { octokit: gh.octokit, logger: opts.logger, ...(opts.sleep ? { sleep: opts.sleep } : {}) },
+    base,
+    remote,
+    baseTip: '',
+    baseTree: '',
+  };
+  await refreshBase(run);
+  // Without origin/HEAD a new branch would upload the whole tree (isomorphic-git's thin-pack base).
+  await writeRemoteHead(repo, base);
+
+  const results: GroupResult[] = [];
+  for (const g of opts.groups) {
+    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
+    const result = await withLeaseRetry<GroupResult>({
+      max: opts.maxAttempts ?? 3,
+      run: async (attempt) => {
+        const content = await groupContent(repo, g, run.baseTip);
+        if ('stale' in content) return staleResult(run, g, content.stale, attempt);
+        const branchTip = run.remote.branches.get(g.branch) ?? null;
+        return publishGroup({ run, g, target, branchTip, attempt }, content);
+      },
+      refresh: async (attempt) => {
+        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+        run.remote = await listRemoteBranches(access);
+        await refreshBase(run);
+      },
+      fail: (e, attempt) => {
+        const error = errorInfo(e, secrets);
+        opts.logger.error(`publishing ${g.key} failed: ${error.message}`);
+        return { key: g.key, branch: g.branch, status: 'failed', error, attempts: attempt };
+      },
+    });
+    results.push(result);
+  }
+  return { mode: 'pull-request', groups: results };
+}
+
+/** The base's tip and tree as the remote lists them now (fetched when not local). */
+async function refreshBase(run: RunContext): Promise<void> {
+  const tip = run.remote.branches.get(run.base);
+  if (!tip) {
+    throw new ImagestreamsError(
+      'GIT_NO_BASE',
+      `The base branch "${run.base}" does not exist on the remote.`,
+      {
+        data: { base: run.base },
+      },
+    );
+  }
+  await ensureCommit(run.repo, run.access, tip, run.base);
+  run.baseTip = tip;
+  run.baseTree = await treeOf(run.repo, tip);
+}
+
+function staleResult(run: RunContext, g: PublishGroup, stale: string[], attempt: number): GroupResult {
+  const reason =
+    `the base branch "${run.base}" moved since this checkout (${stale.join(', ')} differ), so the work tree may ` +
+    'hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and ' +
+    'run again; a scheduled run from a fresh checkout rebuilds it by itself.';
+  run.opts.logger.warn(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: 'skipped', reason, attempts: attempt };
+}
+
+/** One group: leave a foreign branch alone, close what is empty, push what changed, then create or update the PR. */
+async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<GroupResult> {
+  const { run, g, branchTip } = a;
+  const tree = await buildTree({
+    fs: run.repo.fs,
+    gitdir: run.repo.gitdir,
+    base: run.baseTree,
+    files: content.files,
+    repo: run.repo,
+  });
+  let branchTree: string | null = null;
+  if (branchTip) {
+    await ensureCommit(run.repo, run.access, branchTip, g.branch);
+    const commit = await git.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
+    const foreign = foreignAuthor(commit, run.opts, g.key);
+    if (foreign) return leaveAlone(a, foreign);
+    branchTree = commit.commit.tree;
+  }
+  if (tree === run.baseTree) return closeEmpty(a);
+
+  if (tree === branchTree && g.compose) {
+    // The branch already holds exactly this content: its open PR already describes it. No write at all.
+    const open = await findPullRequest(run.pulls, a.target);
+    if (open) {
+      return {
+        ...done(a, 'unchanged'),
+        ...(branchTip ? { commit: branchTip } : {}),
+        pullRequest: { number: open.number, url: open.html_url },
+        pushed: false,
+        uploadedBytes: 0,
+      };
+    }
+  }
+  const pushed = tree !== branchTree ? await pushBranch(a, tree, content) : undefined;
+  const commit = pushed?.commit ?? branchTip ?? undefined;
+  const extras = { ...run.opts.pr, ...g.pr };
+  const pr = await upsertPullRequest(run.pulls, {
+    ...a.target,
+    title: renderSubject(content.changes, content.notes, content.consumers),
+    body: renderPullRequestBody(content.changes, content.consumers, {
+      marker: `<!-- imagestreams:group=${g.key} -->`,
+      notes: content.notes,
+    }),
+    ...(extras.labels ? { labels: extras.labels } : {}),
+    ...(extras.reviewers ? { reviewers: extras.reviewers } : {}),
+    ...(extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {}),
+    ...(extras.assignees ? { assignees: extras.assignees } : {}),
+    ...(extras.draft !== undefined ? { draft: extras.draft } : {}),
+    ...(extras.autoMerge ? { autoMerge: extras.autoMerge } : {}),
+  });
+  const status: GroupStatus =
+    pr.operation === 'created' ? 'created' : pushed || pr.operation === 'updated' ? 'updated' : 'unchanged';
+  return {
+    ...done(a, status),
+    ...(commit ? { commit } : {}),
+    pullRequest: { number: pr.number, url: pr.url },
+    pushed: Boolean(pushed),
+    uploadedBytes: pushed?.uploadedBytes ?? 0,
+  };
+}
+
+function done(a: GroupAttempt, status: GroupStatus): GroupResult {
+  return { key: a.g.key, branch: a.g.branch, status, attempts: a.attempt };
+}
+
+/** A branch someone else pushed to is not overwritten: say so once on its PR. */
+async function leaveAlone(a: GroupAttempt, foreign: string): Promise<GroupResult> {
+  const reason =
+    `branch "${a.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. ` +
+    'Merge or close its pull request, or delete the branch, to let imagestreams manage it again.';
+  a.run.opts.logger.warn(reason);
+  await commentOnPullRequest(
+    a.run.pulls,
+    a.target,
+    `imagestreams left this branch alone: ${reason}`,
+    LEFT_ALONE_MARKER,
+  );
+  return { ...done(a, 'skipped'), reason };
+}
+
+/** Nothing to propose (the base already has it): close the open PR and delete the branch. */
+async function closeEmpty(a: GroupAttempt): Promise<GroupResult> {
+  const { run, g, branchTip } = a;
+  if (!branchTip) return done(a, 'nothing');
+  const closed = await closePullRequest(
+    run.pulls,
+    a.target,
+    `Closing: the images are back at the digests \`${a.target.base}\` already locks, so there is nothing to merge.`,
+  );
+  await pushRef({
+    repo: run.repo,
+    access: run.access,
+    localRef: '',
+    branch: g.branch,
+    expected: branchTip,
+    delete: true,
+  });
+  if (!closed) {
+    // No open PR (merged or closed by someone): only the leftover branch went away.
+    run.opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
+    return { ...done(a, 'nothing'), reason: 'leftover branch deleted' };
+  }
+  run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  return {
+    ...done(a, 'closed'),
+    reason: 'upstream returned to what the base branch already has',
+    pullRequest: { number: closed.number, url: closed.url },
+  };
+}
+
+/** One commit with `tree` on the base's tip, force-pushed to the group's branch with a lease on its old tip. */
+async function pushBranch(
+  a: GroupAttempt,
+  tree: string,
+  content: GroupContent,
+): Promise<{ commit: string; uploadedBytes: number }> {
+  const { run, g } = a;
+  const { opts } = run;
+  const localRef = `refs/imagestreams/${g.branch}`;
+  const commit = await commitTree({
+    repo: run.repo,
+    tree,
+    parent: run.baseTip,
+    ref: localRef,
+    message: renderCommitMessage(content.changes, content.consumers, {
+      group: g.key,
+      notes: content.notes,
+      ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
+    }),
+    author: stamp(opts.author, opts.now),
+    committer: stamp(opts.committer ?? opts.author, opts.now),
+  });
+  const p = await pushRef({
+    repo: run.repo,
+    access: run.access,
+    localRef,
+    branch: g.branch,
+    expected: a.branchTip,
+  });
+  opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
+  return { commit, uploadedBytes: p.uploadedBytes };
+}
+
+/** Describes the commit's author when it is not this bot's commit for `key`, else null. */
+function foreignAuthor(c: ReadCommitResult, opts: PublishOptions, key: string): string | null {
+  const committer = opts.committer ?? opts.author;
+  const ok =
+    c.commit.author.email === opts.author.email &&
+    c.commit.committer.email === committer.email &&
+    c.commit.parent.length === 1 &&
+    hasGroupTrailer(c.commit.message, key);
+  return ok ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
+}

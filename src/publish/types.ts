@@ -1,0 +1,112 @@
+// The types of publishing: modes, groups, options and structured results (rendered by the entry points).
+
+import type { HttpClient } from 'isomorphic-git';
+import type { Logger } from '../entry/logger.js';
+import type { GitIdentity } from '../git/commit.js';
+import type { GitFs } from '../git/repo.js';
+import type { GitHubClient } from '../github/client.js';
+import type { ConsumerChange, StreamChange } from '../plan/changes.js';
+import type { ComposeInput } from './compose.js';
+
+/** How changes leave the working tree. */
+export type PublishMode = 'commit' | 'pull-request' | 'none';
+
+/** PR decorations, from config or stream annotations (group values override the run's defaults). */
+export interface PullRequestExtras {
+  labels?: string[];
+  reviewers?: string[];
+  teamReviewers?: string[];
+  assignees?: string[];
+  draft?: boolean;
+  autoMerge?: false | 'MERGE' | 'SQUASH' | 'REBASE';
+}
+
+/** One unit of publishing: one branch and PR in pull-request mode. */
+export interface PublishGroup {
+  /** Stable identity, e.g. `default/python` or a config group name; written as the commit trailer. */
+  key: string;
+  /** Branch for pull-request mode, e.g. `imagestreams/default/python`. */
+  branch: string;
+  /**
+   * Every file the group owns (its lock files and the consumer files that follow it), repository-relative,
+   * as written in the work tree. Pass groups with no changes too: that is how a revert closes its PR.
+   */
+  files: string[];
+  /** The group's streams as `namespace/name`. */
+  streams?: string[];
+  changes: StreamChange[];
+  consumers: ConsumerChange[];
+  pr?: PullRequestExtras;
+  /**
+   * Pull-request mode: compose the branch from the base instead of copying `files` from the work tree (the
+   * group's locks and declaration edits, and in consumer files only the values following the group's streams);
+   * title, body and commit message then describe that diff, not the run.
+   */
+  compose?: Omit<ComposeInput, 'base' | 'work'>;
+}
+
+export interface PublishOptions {
+  mode: PublishMode;
+  fs: GitFs;
+  dir: string;
+  git: {
+    /** Remote URL (default: the checkout's `origin`). */
+    url?: string;
+    token?: string;
+    http: HttpClient;
+  };
+  /** Needed for pull-request mode. */
+  github?: { octokit: GitHubClient; owner: string; repo: string };
+  groups: PublishGroup[];
+  /** Base branch of PRs (default: the remote's default branch, else the checked-out branch). */
+  base?: string;
+  author: GitIdentity;
+  committer?: GitIdentity;
+  pr?: PullRequestExtras;
+  /** Commit message template (see renderCommitMessage). */
+  messageTemplate?: string;
+  logger: Logger;
+  dryRun?: boolean;
+  /** The run is a pull request from a fork: publishing is reported, not attempted. */
+  fork?: boolean;
+  /** Attempts per group when the remote moves underneath (default 3). */
+  maxAttempts?: number;
+  /** Clock for commit timestamps (default: now). */
+  now?: () => Date;
+  /** Waits used by the PR layer's short retries. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What happened to one group. */
+export type GroupStatus =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'closed'
+  | 'pushed'
+  | 'nothing'
+  | 'skipped'
+  | 'failed'
+  | 'planned';
+
+export interface GroupResult {
+  key: string;
+  status: GroupStatus;
+  branch?: string;
+  commit?: string;
+  pullRequest?: { number: number; url: string };
+  /** Why a group was skipped, failed, or closed. */
+  reason?: string;
+  error?: { code: string; message: string };
+  pushed?: boolean;
+  uploadedBytes?: number;
+  attempts?: number;
+}
+
+/** The structured result of publishing; rendered by the entry points. */
+export interface PublishResult {
+  mode: PublishMode;
+  /** Set when publishing was not attempted at all (no credentials, fork, mode none…). */
+  skipped?: { code: string; reason: string };
+  groups: GroupResult[];
+}
