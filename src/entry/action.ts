@@ -259,7 +259,8 @@ function summaryRun(r: RunReconcileResult): SummaryRun | undefined {
   return {
     dryRun: r.result.dryRun,
     due: r.result.imports.length,
-    failed: r.result.failed,
+    failed: r.result.failed + r.result.failedPins.length,
+    failedPins: r.result.failedPins.length,
     skipped: r.result.skipped,
     changes: r.result.changes,
     consumers: r.consumers?.changes ?? [],

@@ -174,7 +174,7 @@ export async function runReconcile(
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    status: result.failed > 0 ? 'failed' : 'ok',
+    status: result.failed > 0 || result.failedPins.length > 0 ? 'failed' : 'ok',
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,

@@ -85,6 +85,7 @@ export function reconcileJson(r: RunReconcileResult) {
     unresolvedConsumers: r.consumers?.unresolved ?? [],
     written: r.written,
     skipped: r.report?.skipped ?? [],
+    failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics,
@@ -141,9 +142,16 @@ export function printRun(
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
+    const shown = new Set(
+      res.changes.flatMap((c) => c.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)),
+    );
+    for (const p of res.failedPins) {
+      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}\n`);
+    }
+    const failed = res.failed + res.failedPins.length;
     io.stderr(
       `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
-        `${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
+        `${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
         `${res.dryRun ? ' (dry run)' : ''}\n`,
     );
     for (const line of published ? renderPublish(published) : []) io.stderr(`${line}\n`);
