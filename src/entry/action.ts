@@ -411,9 +411,11 @@ export async function executeAction(
     outcome.result.reconcile = reconcileJson(run);
     if (code !== EXIT.OK) {
       failures.push(
-        run.status === 'invalid'
-          ? 'reconcile: invalid declarations or lock files; nothing was written'
-          : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
+        run.usage
+          ? `reconcile: ${run.usage}`
+          : run.status === 'invalid'
+            ? 'reconcile: invalid declarations or lock files; nothing was written'
+            : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
       );
     }
     return code;

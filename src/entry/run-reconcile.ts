@@ -13,6 +13,7 @@ import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
 import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
+import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile } from '../reconcile.js';
 import type { RegistryStats } from '../registry/types.js';
@@ -37,8 +38,10 @@ export interface RunReconcileOptions {
 
 /** Everything a run did, for rendering and publishing. */
 export interface RunReconcileResult {
-  /** usage: invalid declarations or locks, nothing written (exit 2). */
+  /** invalid: invalid declarations or locks, or a selection naming no stream; nothing written (exit 2). */
   status: 'ok' | 'failed' | 'invalid';
+  /** Set when the run was refused for how it was asked (e.g. `--stream` naming no declared stream). */
+  usage?: string;
   diagnostics: Diagnostic[];
   project?: LoadedProject;
   result?: ReconcileResult;
@@ -115,6 +118,11 @@ export async function runReconcile(
   const root = resolve(project.root);
   if (hasErrors(project.diagnostics)) {
     return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
+  }
+  const unknown = opts.only ? unknownStreams(opts.only, project.streams) : [];
+  if (unknown.length > 0) {
+    const usage = unknownStreamsMessage(unknown, project.streams.length);
+    return { status: 'invalid', usage, diagnostics: [], project, written: [] };
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };

@@ -21,7 +21,8 @@ of these keeps its digest even when upstream moved. Followers (ImageStreamTag) a
 
 Options:
       --dry-run       Resolve and print the plan; write nothing
-  -s, --stream NAME   Only this stream ([namespace/]name); repeatable
+  -s, --stream NAME   Only this stream ([namespace/]name); repeatable. A NAME that is not
+                      declared is refused (exit 2) with the closest declared names
       --metadata      Read creation time and labels of new images (for PR bodies)
       --publish MODE  pull-request (one branch + PR per stream or group), commit (on the current
                       branch) or none; default: the config's publish.mode (pull-request). Needs
@@ -32,7 +33,8 @@ ${PROJECT_OPTIONS_HELP}
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
   1  at least one import failed; the last good digest is kept and the other tags are still written
-  2  bad usage, invalid declarations or an unreadable lock: nothing was written
+  2  bad usage (e.g. --stream naming no declared stream), invalid declarations or an unreadable
+     lock: nothing was written
 
 Examples:
   imagestreams reconcile --dry-run
@@ -67,6 +69,7 @@ export function renderChanges(changes: StreamChange[]): string[] {
 export function reconcileJson(r: RunReconcileResult) {
   return {
     status: r.status,
+    ...(r.usage ? { usage: r.usage } : {}),
     dryRun: r.result?.dryRun ?? false,
     imports: (r.result?.imports ?? []).map((i) => ({
       key: i.key,
@@ -119,6 +122,7 @@ export function printRun(
 ): number {
   if (r.status === 'invalid') {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
+    else if (r.usage) io.stderr(`reconcile: ${r.usage}; nothing was imported\n`);
     else {
       for (const d of r.diagnostics) {
         io.stderr(`${formatDiagnostic(d)}\n`);
