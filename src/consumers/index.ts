@@ -155,5 +155,7 @@ export function applyConsumerPlan(files: readonly SourceFile[], plan: ConsumerPl
 
 /** A consumer problem in the project-wide Diagnostic shape (for `validate` output and Action annotations). */
 export function toDiagnostic(d: ConsumerDiagnostic): Diagnostic {
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: 'error', message: d.message };
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: 'error', message };
 }

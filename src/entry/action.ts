@@ -283,6 +283,18 @@ function publishSummary(p: PublishResult): NonNullable<SummaryInput['publish']> 
   };
 }
 
+/** What failed in a finished run, in words: imports, pins, broken consumers. */
+function runFailures(run: RunReconcileResult): string {
+  const parts: string[] = [];
+  const failed = run.result?.failed ?? 0;
+  const pins = run.result?.failedPins.length ?? 0;
+  const consumers = (run.consumers?.diagnostics ?? []).filter((d) => d.severity === 'error').length;
+  if (failed || (!pins && !consumers)) parts.push(`${failed} import(s) failed`);
+  if (pins) parts.push(`${pins} pinned image(s) not in the history`);
+  if (consumers) parts.push(`${consumers} broken marker(s) or trigger(s)`);
+  return parts.join(', ');
+}
+
 /** Breaks `::command::` syntax at the start of any line (a zero-width space after the first colon). */
 export function neutralizeCommands(text: string): string {
   return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
@@ -405,6 +417,7 @@ export async function executeAction(
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
     const code = printRun(run, quietIo, false, published);
     if (run.status === 'invalid') annotate(run.diagnostics);
+    else annotate(run.consumers?.diagnostics ?? []);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
     outcome.changed = run.written.length > 0;
@@ -415,7 +428,7 @@ export async function executeAction(
           ? `reconcile: ${run.usage}`
           : run.status === 'invalid'
             ? 'reconcile: invalid declarations or lock files; nothing was written'
-            : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
+            : `reconcile: ${runFailures(run)}${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
       );
     }
     return code;

@@ -182,7 +182,9 @@ export async function runReconcile(
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    status: result.failed > 0 || result.failedPins.length > 0 ? 'failed' : 'ok',
+    // A broken marker or trigger fails the run (everything valid is still written).
+    status:
+      result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) ? 'failed' : 'ok',
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,

@@ -144,6 +144,10 @@ export function printRun(
       lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);
     }
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    for (const d of r.consumers?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
+    }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
     const shown = new Set(
