@@ -1,7 +1,6 @@
 // `imagestreams verify`: a CI check that fails when a consumer governed by a trigger is not at its locked digest.
 
 import * as nodeFs from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { findConsumers, toDiagnostic } from '../../consumers/index.js';
 import { lockLookup, readLocks } from '../../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../../consumers/verify.js';
@@ -61,8 +60,8 @@ export const verifyCommand: Command = {
       );
       return EXIT.USAGE;
     }
-    const root = resolve(io.cwd);
     const project = await loadFromArgs(args, io);
+    const root = project.root;
     const usage = project.diagnostics.filter(isUsageDiagnostic);
     if (usage.length > 0) {
       printDiagnostics(usage, io, io.stderr);
