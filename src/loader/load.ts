@@ -137,7 +137,10 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
         : `declarations entry "${m}" (${loaded.file ?? 'config'}) matches no file: fix the path or remove it`,
     });
   }
-  const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
+  const perFile = new Map<
+    string,
+    { streams: LoadedStream[]; partial?: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }
+  >();
   await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
@@ -161,14 +164,17 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     }
   });
   const streams: LoadedStream[] = [];
+  const partial: LoadedStream[] = [];
   let tags = 0;
   for (const abs of discovered.files) {
     const r = perFile.get(abs)!;
     streams.push(...r.streams);
+    partial.push(...(r.partial ?? []));
     diagnostics.push(...r.diagnostics);
     tags += r.tags;
   }
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams(streams, config));
+  // Streams with schema errors are checked too (their valid parts), so every problem is reported in one pass.
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams([...streams, ...partial], config));
   return {
     root,
     config,
