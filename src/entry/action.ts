@@ -289,9 +289,13 @@ function runFailures(run: RunReconcileResult): string {
   const failed = run.result?.failed ?? 0;
   const pins = run.result?.failedPins.length ?? 0;
   const consumers = (run.consumers?.diagnostics ?? []).filter((d) => d.severity === 'error').length;
-  if (failed || (!pins && !consumers)) parts.push(`${failed} import(s) failed`);
+  if (failed || (!pins && !consumers && !run.skippedStreams)) parts.push(`${failed} import(s) failed`);
   if (pins) parts.push(`${pins} pinned image(s) not in the history`);
   if (consumers) parts.push(`${consumers} broken marker(s) or trigger(s)`);
+  if (run.skippedStreams)
+    parts.push(
+      `invalid stream(s) skipped: ${run.skippedStreams.streams.join(', ') || 'see the annotations'}`,
+    );
   return parts.join(', ');
 }
 
@@ -417,7 +421,7 @@ export async function executeAction(
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
     const code = printRun(run, quietIo, false, published);
     if (run.status === 'invalid') annotate(run.diagnostics);
-    else annotate(run.consumers?.diagnostics ?? []);
+    else annotate([...(run.skippedStreams?.diagnostics ?? []), ...(run.consumers?.diagnostics ?? [])]);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
     outcome.changed = run.written.length > 0;

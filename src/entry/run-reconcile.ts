@@ -13,6 +13,7 @@ import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
 import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
+import { errorsByStream } from '../policy/invalid-streams.js';
 import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile } from '../reconcile.js';
@@ -34,6 +35,11 @@ export interface RunReconcileOptions {
   client?: ImporterOptions['client'];
   /** An already loaded project (the tag/import/rollback commands load it first). */
   project?: LoadedProject;
+  /**
+   * Default-branch runs: a stream with errors (invalid, or from a registry not allowed) is skipped and reported,
+   * and the other streams are reconciled. Without it (pull-request plans, edits) any error stops the run.
+   */
+  skipInvalidStreams?: boolean;
 }
 
 /** Everything a run did, for rendering and publishing. */
@@ -42,6 +48,8 @@ export interface RunReconcileResult {
   status: 'ok' | 'failed' | 'invalid';
   /** Set when the run was refused for how it was asked (e.g. `--stream` naming no declared stream). */
   usage?: string;
+  /** Streams left out of this run for their errors (skipInvalidStreams), and those errors. */
+  skippedStreams?: { streams: string[]; diagnostics: Diagnostic[] };
   diagnostics: Diagnostic[];
   project?: LoadedProject;
   result?: ReconcileResult;
@@ -109,17 +117,24 @@ export async function runReconcile(
   io: CommandIO,
   opts: RunReconcileOptions = {},
 ): Promise<RunReconcileResult> {
-  const project =
+  let project =
     opts.project ??
     (await loadProject({
       cwd: io.cwd,
       ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
     }));
   const root = resolve(project.root);
+  const unknown = opts.only
+    ? unknownStreams(opts.only, [...project.streams, ...(project.partial ?? [])])
+    : [];
+  let skippedStreams: RunReconcileResult['skippedStreams'];
   if (hasErrors(project.diagnostics)) {
-    return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
+    const skip = opts.skipInvalidStreams ? skippable(project) : undefined;
+    if (!skip) return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
+    skippedStreams = skip;
+    const left = new Set(skip.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
   }
-  const unknown = opts.only ? unknownStreams(opts.only, project.streams) : [];
   if (unknown.length > 0) {
     const usage = unknownStreamsMessage(unknown, project.streams.length);
     return { status: 'invalid', usage, diagnostics: [], project, written: [] };
@@ -182,9 +197,15 @@ export async function runReconcile(
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    // A broken marker or trigger fails the run (everything valid is still written).
+    // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
     status:
-      result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) ? 'failed' : 'ok',
+      result.failed > 0 ||
+      result.failedPins.length > 0 ||
+      hasErrors(consumers.diagnostics) ||
+      skippedStreams !== undefined
+        ? 'failed'
+        : 'ok',
+    ...(skippedStreams ? { skippedStreams } : {}),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -194,6 +215,21 @@ export async function runReconcile(
     requests: registryStats.requests,
     registryStats,
   };
+}
+
+/**
+ * The streams to leave out so the rest can run: those with errors, and the streams of declaration files that
+ * yielded none. Undefined when an error is not a declaration's (the config, a missing path): then nothing runs.
+ */
+function skippable(project: LoadedProject): RunReconcileResult['skippedStreams'] {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...(project.partial ?? [])],
+    project.diagnostics,
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return undefined;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === 'error');
+  return { streams: [...byStream.keys()].sort(), diagnostics };
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */

@@ -38,6 +38,8 @@ export interface LoadedProject {
   /** Repository-relative paths of the declaration files read. */
   files: string[];
   streams: LoadedStream[];
+  /** Schema-invalid streams reduced to their valid parts: checked, never reconciled. */
+  partial?: LoadedStream[];
   /** Tags in the schema-valid streams. */
   tags: number;
   diagnostics: Diagnostic[];
@@ -181,6 +183,7 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     ...(loaded.file ? { configFile: loaded.file } : {}),
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
+    ...(partial.length ? { partial } : {}),
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics),
   };

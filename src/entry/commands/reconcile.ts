@@ -30,11 +30,16 @@ Options:
                       is updated and publishing is reported as skipped.
 ${PROJECT_OPTIONS_HELP}
 
+An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
+its file:line; the other streams are reconciled and the run exits 1. (Pull-request checks stay strict: see
+\`validate\` and the Action's plan.)
+
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  at least one import failed; the last good digest is kept and the other tags are still written
-  2  bad usage (e.g. --stream naming no declared stream), invalid declarations or an unreadable
-     lock: nothing was written
+  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
+     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
+     nothing was written
 
 Examples:
   imagestreams reconcile --dry-run
@@ -88,6 +93,7 @@ export function reconcileJson(r: RunReconcileResult) {
     unresolvedConsumers: r.consumers?.unresolved ?? [],
     written: r.written,
     skipped: r.report?.skipped ?? [],
+    ...(r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {}),
     failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
     requests: r.requests ?? 0,
@@ -144,6 +150,16 @@ export function printRun(
       lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);
     }
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    for (const d of r.skippedStreams?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
+    }
+    if (r.skippedStreams) {
+      const names = r.skippedStreams.streams;
+      io.stderr(
+        `reconcile: skipped ${names.length ? `${plural(names.length, 'invalid stream')} (${names.join(', ')})` : 'the invalid declaration files'}: fix the errors above; the other streams were reconciled\n`,
+      );
+    }
     for (const d of r.consumers?.diagnostics ?? []) {
       io.stderr(`${formatDiagnostic(d)}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
