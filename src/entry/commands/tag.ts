@@ -1,17 +1,16 @@
 // `imagestreams tag SOURCE DEST…`: edit the declarations the way `oc tag` edits the objects.
 
 import * as nodeFs from 'node:fs/promises';
-import type { EditOp } from '../../edit/yaml-edit.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { TagReference } from '../../model/stream.js';
-import { planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
+import { missingAliasTargets, planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
+import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
-import { ROLLED_BACK_FROM } from './rollback.js';
 
 const HELP = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
@@ -57,30 +56,6 @@ function display(t: StreamTagName): string {
   return `${t.namespace ? `${t.namespace}/` : ''}${t.stream}:${t.tag}`;
 }
 
-/**
- * The edits that set a tag's spec: merge policies, replace `from` whole (dropping a stale namespace); a tag
- * re-pointed after a rollback loses the note of where it was rolled back from.
- */
-function setOps(existing: TagReference | undefined, spec: Record<string, unknown>): EditOp[] {
-  const ops: EditOp[] = [];
-  const annotations = existing?.annotations;
-  if (spec.from && annotations?.[ROLLED_BACK_FROM] !== undefined) {
-    const only = Object.keys(annotations).length === 1;
-    ops.push({ op: 'delete', path: only ? ['annotations'] : ['annotations', ROLLED_BACK_FROM] });
-  }
-  for (const [k, v] of Object.entries(spec)) {
-    if (k === 'from' && existing?.from) {
-      const from = v as Record<string, unknown>;
-      ops.push({ op: 'set', path: ['from', 'kind'], value: from.kind });
-      ops.push({ op: 'set', path: ['from', 'name'], value: from.name });
-      if (from.namespace !== undefined)
-        ops.push({ op: 'set', path: ['from', 'namespace'], value: from.namespace });
-      else if (existing.from.namespace != null) ops.push({ op: 'delete', path: ['from', 'namespace'] });
-    } else ops.push({ op: 'set', path: [k], value: v });
-  }
-  return ops;
-}
-
 /** The tag command (see HELP). */
 export const tagCommand: Command = {
   name: 'tag',
@@ -102,8 +77,10 @@ export const tagCommand: Command = {
     const v = args.values;
     const [source, ...dests] = args.positionals;
     let actions: TagAction[];
+    const project = await loadFromArgs(args, io);
     try {
       actions = planTag(source, dests, {
+        currentNamespace: project.config.namespace,
         ...(str(v.source) ? { source: str(v.source)! } : {}),
         alias: Boolean(v.alias),
         scheduled: Boolean(v.scheduled),
@@ -120,8 +97,9 @@ export const tagCommand: Command = {
       }
       throw e;
     }
-    const project = await loadFromArgs(args, io);
-    if (hasErrors(project.diagnostics)) {
+    const deleting = actions.every((a) => a.action === 'delete');
+    // Deleting is how a broken file is repaired (a tag with an invalid name), so it runs on invalid declarations.
+    if (hasErrors(project.diagnostics) && !deleting) {
       printDiagnostics(project.diagnostics, io, io.stderr);
       io.stderr('imagestreams tag: fix the declarations above first; nothing was changed\n');
       return EXIT.USAGE;
@@ -137,6 +115,19 @@ async function runTag(
   o: { json: boolean; dryRun: boolean },
 ): Promise<number> {
   const ns = (t: StreamTagName) => t.namespace ?? project.config.namespace;
+  const missing = missingAliasTargets(actions, (namespace, stream, tag) =>
+    Boolean(
+      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
+        (t) => t.name === tag,
+      ),
+    ),
+  );
+  if (missing.length > 0) {
+    io.stderr(
+      `imagestreams tag: --alias to ${missing.join(', ')}, which is not declared: declare it first, or tag from an image\n`,
+    );
+    return EXIT.FAILURE;
+  }
   const edits: TagEdit[] = [];
   const messages: string[] = [];
   const results: Record<string, unknown>[] = [];
@@ -185,12 +176,15 @@ async function runTag(
             : `Tag ${display(dest)} set to ${from.name}.`,
         );
       }
+      // As oc tag: the destination's whole spec is replaced (scheduled, policies and notes not given are dropped).
+      const { from, ...fields } = spec as { from: TagSpecChange['from'] } & Record<string, unknown>;
+      const change: TagSpecChange = { from, fields, replace: true };
       edits.push({
         namespace: ns(dest),
         stream: dest.stream,
         tag: dest.tag,
-        ops: setOps(existing, spec),
-        create: { name: dest.tag, ...spec } as unknown as TagReference,
+        ops: existing ? tagSpecEdits(existing, change) : [],
+        create: newTag(dest.tag, change),
       });
       results.push({ action: 'set', tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
     }
