@@ -97,21 +97,6 @@ export async function streamStates(
   return { states, diagnostics };
 }
 
-/** Domains that declarations allow insecure access to. */
-function insecureDomains(states: StreamState[]): string[] {
-  const out = new Set<string>();
-  for (const s of states) {
-    const streamInsecure =
-      s.object.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
-    for (const t of s.object.spec?.tags ?? []) {
-      if (t.from?.kind !== 'DockerImage' || !(streamInsecure || t.importPolicy?.insecure)) continue;
-      const p = tryParseReference(t.from.name);
-      if ('ref' in p) out.add(p.ref.domain);
-    }
-  }
-  return [...out];
-}
-
 /** Run one reconcile of the repository at io.cwd. */
 export async function runReconcile(
   io: CommandIO,
@@ -146,7 +131,6 @@ export async function runReconcile(
     config: project.config,
     env: io.env,
     logger: io.logger,
-    insecureDomains: insecureDomains(states),
     ...(opts.withMetadata ? { withMetadata: true } : {}),
     ...(opts.client ? { client: opts.client } : {}),
   });
