@@ -20,10 +20,15 @@ declaration files in place (comments, key order and formatting are kept; only ch
 Rules are those of \`oc tag\`:
   - SOURCE with a registry host (quay.io/org/app:1, localhost:5000/app:1) is a DockerImage;
     stream@sha256:… is an ImageStreamImage (an image from that stream's history);
-    [namespace/]stream:tag is an ImageStreamTag. --source overrides the guess.
+    [namespace/]stream:tag is an ImageStreamTag; a bare name (mysql) is a DockerImage.
+    --source overrides the guess.
+  - DEST without a tag (app) is app:latest.
+  - Tagging onto an existing tag replaces its whole spec: what is not given again (--scheduled,
+    policies, annotations) is dropped.
   - An ImageStreamTag source without --alias is copied as the image it points at now
     (the destination becomes stream@sha256:…); with --alias the destination tracks it.
-  - --alias works only within one stream and not with --scheduled.
+  - --alias works only within one stream, to a declared tag, and not with --scheduled or --insecure.
+  - --delete takes only destinations (any tag name, even an invalid one) and no other flag.
 A destination stream that does not exist is created under the first declarations folder.
 Run \`imagestreams reconcile\` afterwards to import and record the change in the lock.
 
@@ -45,7 +50,8 @@ Examples:
   imagestreams tag python:3.12 app:base          # pin app:base to python:3.12's current image
   imagestreams tag --delete python:3.11
 
-Exit codes: 0 done; 1 a source has no image yet or a tag to delete does not exist; 2 bad usage.
+Exit codes: 0 done; 1 a source has no image yet, an --alias target or a tag to delete does not exist;
+2 bad usage.
 `;
 
 function str(v: unknown): string | undefined {
