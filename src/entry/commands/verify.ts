@@ -79,14 +79,20 @@ export const verifyCommand: Command = {
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
     );
     const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
-    const errors = [...found.errors, ...lockErrors];
+    const all = [...found.errors, ...lockErrors];
+    // Warnings (a trigger the cluster will not honour) are printed but do not fail the check.
+    const errors = all.filter((e) => e.severity !== 'warning');
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors }, null, 2)}\n`);
+      const warnings = all.filter((e) => e.severity === 'warning');
+      io.stdout(
+        `${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors, ...(warnings.length ? { warnings } : {}) }, null, 2)}\n`,
+      );
       return ok ? EXIT.OK : EXIT.FAILURE;
     }
-    for (const e of errors) {
-      io.stdout(`${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}\n`);
+    for (const e of all) {
+      const text = e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`;
+      io.stdout(`${e.severity === 'warning' ? text.replace(/^([^:]+:\d+: )/, '$1warning: ') : text}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(toDiagnostic(e)));
     }
     for (const f of findings) {
