@@ -32,6 +32,16 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Ops turning `current` at `path` into `target` exactly, touching only what differs. */
 function diffOps(path: EditPath, current: unknown, target: unknown, out: EditOp[]): void {
+  if (
+    isPlainObject(current) &&
+    isPlainObject(target) &&
+    Object.keys(current).length > 0 &&
+    !Object.keys(current).some((k) => k in target)
+  ) {
+    // Emptying a mapping key by key would leave `key:` (null) to add to: write the new mapping whole.
+    out.push({ op: 'delete', path }, { op: 'set', path, value: target });
+    return;
+  }
   if (isPlainObject(current) && isPlainObject(target)) {
     for (const k of Object.keys(current)) {
       if (!(k in target)) out.push({ op: 'delete', path: [...path, k] });
