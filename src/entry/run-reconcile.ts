@@ -11,7 +11,6 @@ import { lockPath, readLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
-import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
 import { errorsByStream } from '../policy/invalid-streams.js';
 import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';

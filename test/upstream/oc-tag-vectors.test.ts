@@ -25,7 +25,8 @@ describe('openshift/oc tag vectors', () => {
     const ledger = new VectorLedger('oc-tag');
     for (const c of v.tag.cases) {
       const args = c.args.map((a) => local(a, c.currentNamespace));
-      const [source, ...dests] = c.options.delete ? [undefined, ...args] : args;
+      const source = c.options.delete ? undefined : args[0];
+      const dests = c.options.delete ? args : args.slice(1);
       let verdict: string;
       let detail = '';
       try {

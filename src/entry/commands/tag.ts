@@ -4,7 +4,6 @@ import * as nodeFs from 'node:fs/promises';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
-import type { TagReference } from '../../model/stream.js';
 import { missingAliasTargets, planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
