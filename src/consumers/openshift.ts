@@ -62,6 +62,8 @@ export function deploymentConfigConsumers(obj: KubeObject, opts: FindOptions): F
       out.errors.push(diag(obj, getIn(obj.doc, params, 'from'), `imageChangeParams: ${ref.error}`));
       continue;
     }
+    // A trigger that already fired once (lastTriggeredImage) never holds the others back, as in OpenShift.
+    const last = str(getIn(obj.doc, params, 'lastTriggeredImage'));
     const names = seqItems(obj.doc, getIn(obj.doc, params, 'containerNames'));
     if (names.length === 0) {
       out.errors.push(
@@ -101,7 +103,7 @@ export function deploymentConfigConsumers(obj: KubeObject, opts: FindOptions): F
         current: image && isScalar(image) ? String(image.value ?? '') : '',
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
-        group: `${obj.file}#${obj.line}`,
+        ...(last ? {} : { group: `${obj.file}#${obj.line}` }),
       });
     }
   }

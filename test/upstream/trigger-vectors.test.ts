@@ -71,3 +71,53 @@ describe('openshift/library-go image trigger vectors', () => {
     expect(ledger.problems(listedDisagreements())).toEqual({ unlisted: [], stale: [] });
   });
 });
+
+interface DcCase {
+  name: string;
+  params: Record<string, unknown>[] | null;
+  containers: Record<string, string> | null;
+  tags: { namespace: string; name: string; ref: string }[];
+  expect: 'error' | 'unchanged' | 'updated';
+  after?: Record<string, string>;
+}
+const dc = loadVectors<{ deploymentConfigReactor: { cases: DcCase[] } }>(
+  'openshift-controller-manager-dc-trigger.json',
+);
+
+function deploymentConfig(c: DcCase): string {
+  const containers = Object.keys(c.containers ?? {})
+    .sort()
+    .map((name) => ({ name, image: c.containers![name] }));
+  const obj = {
+    apiVersion: 'apps.openshift.io/v1',
+    kind: 'DeploymentConfig',
+    metadata: { name: 'test', namespace: 'default' },
+    spec: {
+      ...(c.params ? { triggers: c.params.map((p) => ({ type: 'ImageChange', imageChangeParams: p })) } : {}),
+      template: { spec: containers.length ? { containers } : {} },
+    },
+  };
+  return stringify(obj, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+}
+
+describe('openshift-controller-manager DeploymentConfig trigger vectors', () => {
+  it('every case stays or updates as the DeploymentConfig reactor does, or the difference is listed', () => {
+    const ledger = new VectorLedger('openshift-controller-manager-dc-trigger');
+    for (const c of dc.deploymentConfigReactor.cases) {
+      const file = { path: 'dc.yaml', text: deploymentConfig(c) };
+      const found = findConsumers([file], { defaultNamespace: 'default' });
+      const errors = found.errors.filter((e) => e.severity !== 'warning');
+      const refs = new Map(c.tags.map((t) => [`${t.namespace}/${t.name}`, t.ref]));
+      const plan = planConsumerUpdates(found.consumers, (ns, s, t) => refs.get(`${ns}/${s}:${t}`));
+      const changed = applyConsumerPlan([file], plan);
+      const got = errors.length > 0 ? 'error' : changed.length > 0 ? 'updated' : 'unchanged';
+      let detail = got === c.expect ? '' : `here ${got}${errors[0] ? ` (${errors[0].message})` : ''}`;
+      if (got === 'updated' && c.after) {
+        const after = imagesOf(changed[0]!.text);
+        if (JSON.stringify(after) !== JSON.stringify(c.after)) detail = `images ${JSON.stringify(after)}`;
+      }
+      ledger.check('deploymentConfigReactor', c.name, detail === '', detail);
+    }
+    expect(ledger.problems(listedDisagreements())).toEqual({ unlisted: [], stale: [] });
+  });
+});
