@@ -14,7 +14,7 @@ import { redact } from '../git/redact.js';
 import { createGitHub } from '../github/client.js';
 import { commentOnPullRequest } from '../github/pulls.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
-import { type Diagnostic, formatDiagnostic } from '../model/diagnostic.js';
+import { compareDiagnostics, type Diagnostic, formatDiagnostic } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import {
   PLAN_COMMENT_MARKER,
@@ -30,6 +30,7 @@ import { isUsageDiagnostic, plural } from './commands/project.js';
 import { printRun, reconcileJson } from './commands/reconcile.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
+import { lockWarnings } from './lock-warnings.js';
 import { createLogger } from './logger.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
@@ -356,6 +357,7 @@ export async function executeAction(
 
   const validate = async (): Promise<{ code: number; project: LoadedProject }> => {
     const project = await loadProject({ cwd, ...(inputs.config ? { configPath: inputs.config } : {}) });
+    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
     const errors = project.diagnostics.filter((d) => d.severity === 'error');
     for (const d of project.diagnostics) io.stdout(`${formatDiagnostic(d)}\n`);
     io.stdout(

@@ -1,14 +1,9 @@
 // `imagestreams validate [PATH…]`: every schema and semantic problem at once, each at its file:line:column.
 
-import * as nodeFs from 'node:fs/promises';
-import type { LoadedProject } from '../../loader/load.js';
-import { readLock } from '../../loader/lock-file.js';
-import { compareDiagnostics, type Diagnostic } from '../../model/diagnostic.js';
-import type { StreamLock } from '../../model/lock.js';
-import { pinHistoryWarnings } from '../../policy/pin-history.js';
-import { imageTarget } from '../../policy/tag-spec.js';
+import { compareDiagnostics } from '../../model/diagnostic.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
+import { lockWarnings } from '../lock-warnings.js';
 import {
   isUsageDiagnostic,
   loadFromArgs,
@@ -84,22 +79,3 @@ export const validateCommand: Command = {
     return code;
   },
 };
-
-/** Warnings that need the locks: pins whose image is no longer in the history (unreadable locks are skipped). */
-async function lockWarnings(project: LoadedProject): Promise<Diagnostic[]> {
-  const ids = new Map<string, { namespace: string; stream: string }>();
-  for (const s of project.streams) {
-    for (const t of s.object.spec?.tags ?? []) {
-      const target = t.from?.kind === 'ImageStreamImage' ? imageTarget(s.namespace, t.from) : undefined;
-      if (target) ids.set(`${target.namespace}/${target.stream}`, target);
-    }
-  }
-  const locks = new Map<string, StreamLock>();
-  for (const [id, t] of ids) {
-    const lock = await readLock(nodeFs, project.root, project.config, t.namespace, t.stream).catch(
-      () => undefined,
-    );
-    if (lock) locks.set(id, lock);
-  }
-  return pinHistoryWarnings(project.streams, locks, project.config.historyLimit);
-}
