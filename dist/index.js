@@ -4523,9 +4523,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4574,8 +4574,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -26563,7 +26563,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar5 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -26599,7 +26599,7 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap4;
+    exports.isMap = isMap5;
     exports.isNode = isNode;
     exports.isPair = isPair2;
     exports.isScalar = isScalar5;
@@ -30711,9 +30711,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap4 = fc.start.source === "{";
-      const fcName = isMap4 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap4 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap5 = fc.start.source === "{";
+      const fcName = isMap5 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap5 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30749,7 +30749,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap4 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap5 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
               key3,
               // checked by containsNewline()
@@ -30789,7 +30789,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap4 && !sep4 && !props.found) {
+        if (!isMap5 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30812,7 +30812,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap4 && !props.found && ctx.options.strict) {
+            if (!isMap5 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -30844,7 +30844,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap4) {
+          if (isMap5) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30860,7 +30860,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap4 ? "}" : "]";
+      const expectedEnd = isMap5 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -34209,17 +34209,17 @@ var init_register = __esm({
 });
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook7) {
+function addHook(state, kind2, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
     state.registry[name] = [];
   }
-  if (kind === "before") {
+  if (kind2 === "before") {
     hook7 = (method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
     };
   }
-  if (kind === "after") {
+  if (kind2 === "after") {
     hook7 = (method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
@@ -34230,7 +34230,7 @@ function addHook(state, kind, name, hook7) {
       });
     };
   }
-  if (kind === "error") {
+  if (kind2 === "error") {
     hook7 = (method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
         return orig(error2, options);
@@ -34273,9 +34273,9 @@ function bindApi(hook7, state, name) {
   );
   hook7.api = { remove: removeHookRef };
   hook7.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook7[kind] = hook7.api[kind] = bindable(addHook, null).apply(null, args);
+  ["before", "error", "after", "wrap"].forEach((kind2) => {
+    const args = name ? [state, kind2, name] : [state, kind2];
+    hook7[kind2] = hook7.api[kind2] = bindable(addHook, null).apply(null, args);
   });
 }
 function Singular() {
@@ -43140,8 +43140,8 @@ var init_dist_bundle15 = __esm({
 function createGitHub(opts) {
   const retries = opts.retries ?? 2;
   const log = opts.logger;
-  const onLimit = (kind) => (retryAfter, options, _o, retryCount) => {
-    log?.warn(`GitHub ${kind} rate limit hit`, { request: `${options.method} ${options.url}`, retryAfter });
+  const onLimit = (kind2) => (retryAfter, options, _o, retryCount) => {
+    log?.warn(`GitHub ${kind2} rate limit hit`, { request: `${options.method} ${options.url}`, retryAfter });
     return retryCount < retries;
   };
   return new Octokit2({
@@ -43376,6 +43376,11 @@ var init_pulls = __esm({
 // src/policy/tag-spec.ts
 function tagKey(namespace, stream, tag2) {
   return `${namespace}/${stream}:${tag2}`;
+}
+function splitTagKey(key3) {
+  const slash = key3.indexOf("/");
+  const colon = key3.lastIndexOf(":");
+  return { namespace: key3.slice(0, slash), stream: key3.slice(slash + 1, colon), tag: key3.slice(colon + 1) };
 }
 function followTarget(ownerNamespace, ownerStream, from) {
   const parts = from.name.split(":");
@@ -50203,7 +50208,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return path6;
     }
-    function dirname2(path6) {
+    function dirname3(path6) {
       const last = Math.max(path6.lastIndexOf("/"), path6.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -50221,7 +50226,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir3(dirname2(name));
+          dir.parent = mkdir3(dirname3(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -50234,7 +50239,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             basename: basename2(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir3(dirname2(name)),
+            parent: mkdir3(dirname3(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -50687,7 +50692,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join11(...args) {
+    function join13(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -51100,7 +51105,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join11(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join13(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -51124,7 +51129,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join11(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join13(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -51142,7 +51147,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join11(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join13(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -51169,7 +51174,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join11(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join13(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -52344,7 +52349,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join13(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -53236,9 +53241,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join11(filepath, entry2.path), entry2);
+          map.set(join13(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join11(filepath, entry2.path));
+        return tree.entries().map((entry2) => join13(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -53333,9 +53338,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join11(dir, filepath));
+        const names = await fs3.readdir(join13(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join11(filepath, name));
+        return names.map((name) => join13(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -53590,7 +53595,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp(mkdir3, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -53615,7 +53620,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join11(filepath, entry);
+            const subpath = join13(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -53763,7 +53768,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname2(filepath));
+          await this.mkdir(dirname3(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -53925,7 +53930,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join11(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join13(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -53959,7 +53964,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         await fs3.rm(path6);
       }
       if (symlink2) {
-        await fs3.mkdir(dirname2(path6));
+        await fs3.mkdir(dirname3(path6));
         await fs3.writelink(path6, Buffer.from(content));
       } else {
         await fs3.write(path6, content, { mode });
@@ -53968,7 +53973,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -54060,17 +54065,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join11(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join13(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join11(gitdir, "info", "exclude");
+        const excludesFile = join13(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join11(dir, ".gitignore"),
+            gitignore: join13(dir, ".gitignore"),
             filepath
           }
         ];
@@ -54079,7 +54084,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join11(dir, folder, ".gitignore"),
+            gitignore: join13(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -54089,7 +54094,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname2(p.filepath);
+          const parentdir = dirname3(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -54162,7 +54167,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -54226,17 +54231,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join11(dir, currentFilepath));
+        const stats = await fs3.lstat(join13(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join11(dir, currentFilepath));
+          const children = await fs3.readdir(join13(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join11(currentFilepath, child)],
+                filepath: [join13(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -54250,7 +54255,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join11(currentFilepath, child)],
+                filepath: [join13(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -54259,7 +54264,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join11(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join11(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join13(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join13(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -54287,7 +54292,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join13(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54760,7 +54765,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -54830,7 +54835,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       remote,
       url,
       force = false
@@ -54900,7 +54905,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -54983,7 +54988,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -55644,7 +55649,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -55730,7 +55735,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -56003,7 +56008,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join11(dir, filepath);
+      const currentFilepath = join13(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -56172,7 +56177,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join11(dir, filepath))
+                  stats: await fs3.lstat(join13(dir, filepath))
                 });
               return {
                 method: "write",
@@ -56185,7 +56190,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join11(dir, op.filepath);
+          const currentFilepath = join13(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -56385,7 +56390,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -56903,7 +56908,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join11(gitdir, "shallow");
+        const filepath = join13(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -56924,7 +56929,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join11(gitdir, "shallow");
+        const filepath = join13(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -57494,7 +57499,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join11(gitdir, res.packfile);
+        const fullpath = join13(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -57510,7 +57515,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join11(dir, ".git"),
+      gitdir = bare ? dir : join13(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -57624,7 +57629,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -57687,7 +57692,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       message,
       author,
       committer,
@@ -57736,7 +57741,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -57777,7 +57782,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref
     }) {
       try {
@@ -57795,7 +57800,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join13(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -57815,7 +57820,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       remote
     }) {
       try {
@@ -57837,7 +57842,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join13(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -57866,7 +57871,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join11(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join13(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -57909,7 +57914,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -57930,7 +57935,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join11(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join13(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58222,7 +58227,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       url,
       remote,
@@ -58280,7 +58285,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -58336,7 +58341,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -58358,10 +58363,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join11(filepath, ".git"))) {
+      if (await fs3.exists(join13(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === filepath) {
           throw new NotFoundError(`git root for ${filepath}`);
         }
@@ -58378,7 +58383,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join11(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join13(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58402,7 +58407,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       path: path6
     }) {
       try {
@@ -58591,7 +58596,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join11(dir, filepath);
+        filepath = join13(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -58612,7 +58617,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -58640,7 +58645,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join11(dir, ".git"),
+      gitdir = bare ? dir : join13(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -58714,7 +58719,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -58743,7 +58748,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath
     }) {
       try {
@@ -58767,7 +58772,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       remote
     }) {
       try {
@@ -58824,17 +58829,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join11(prefix, entry.path)
+            prefix: join13(prefix, entry.path)
           });
         } else {
-          filenames.push(join11(prefix, entry.path));
+          filenames.push(join13(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -58879,7 +58884,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -58903,7 +58908,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath
     }) {
       try {
@@ -58928,7 +58933,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join13(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59027,7 +59032,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join13(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59080,7 +59085,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join11(parentPath, entry.path);
+          result = join13(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -59097,7 +59102,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join11(parentPath, entry.path)
+              parentPath: join13(parentPath, entry.path)
             });
           });
         }
@@ -59282,7 +59287,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -59322,7 +59327,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -59399,7 +59404,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -59442,7 +59447,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join11(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join13(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -59453,7 +59458,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -59485,7 +59490,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       url,
       remote,
@@ -59555,7 +59560,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       start,
       finish
     }) {
@@ -59603,7 +59608,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -59906,7 +59911,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -59982,7 +59987,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -60008,7 +60013,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -60049,7 +60054,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -60076,7 +60081,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -60165,7 +60170,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -60189,7 +60194,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -60215,7 +60220,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -60291,7 +60296,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -60379,7 +60384,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -60409,7 +60414,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -60457,7 +60462,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join11(dir, filepath));
+        const object = dir && await fs3.read(join13(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -60465,7 +60470,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join11(dir, filepath));
+            stats = await fs3.lstat(join13(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -60485,7 +60490,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       depth
     }) {
@@ -60510,7 +60515,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -60578,7 +60583,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join11(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join13(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -60608,7 +60613,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join11(this.gitdir, _GitStashManager.refStash);
+        return join13(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -60616,7 +60621,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join11(this.gitdir, _GitStashManager.refLogsStash);
+        return join13(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -60922,7 +60927,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -60945,7 +60950,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join11(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join13(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -60975,7 +60980,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -61014,7 +61019,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join11(dir, filepath));
+        const stats = await fs3.lstat(join13(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -61024,7 +61029,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join11(dir, filepath), { autocrlf });
+            const object = await fs3.read(join13(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -61085,15 +61090,15 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join11(parent, segment);
+        parent = join13(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs3, cache, gitdir: updatedGitdir, tree, path: path6 }) {
       if (typeof path6 === "string") path6 = path6.split("/");
-      const dirname3 = path6.shift();
+      const dirname4 = path6.shift();
       for (const entry of tree) {
-        if (entry.path === dirname3) {
+        if (entry.path === dirname4) {
           if (path6.length === 0) {
             return entry.oid;
           }
@@ -61134,7 +61139,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -61207,7 +61212,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       object,
       force = false
@@ -61239,7 +61244,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -61259,7 +61264,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join11(dir, filepath));
+                const fileStats2 = await fs3.lstat(join13(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -61277,7 +61282,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join11(dir, filepath));
+          fileStats = await fs3.lstat(join13(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -61298,7 +61303,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join11(dir, filepath)) : await fs3.read(join11(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join13(dir, filepath)) : await fs3.read(join13(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -61342,7 +61347,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       trees,
       map,
       reduce,
@@ -61370,7 +61375,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join11(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join13(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -61392,7 +61397,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -61414,7 +61419,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -61460,7 +61465,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join11(dir, ".git"),
+      gitdir = join13(dir, ".git"),
       ref,
       value,
       force = false,
@@ -61515,7 +61520,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join11(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join13(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -61532,7 +61537,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join11(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join13(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -61698,7 +61703,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
 });
 
 // src/loader/lock-file.ts
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 function lockPath(config, namespace, name) {
   return `${config.lockDir}/${namespace}/${name}.json`;
 }
@@ -61753,7 +61758,7 @@ async function readLock(fs3, root, config, namespace, name) {
   const rel = lockPath(config, namespace, name);
   let bytes;
   try {
-    bytes = await fs3.readFile(join3(root, rel));
+    bytes = await fs3.readFile(join5(root, rel));
   } catch (e) {
     const code2 = e.code;
     if (code2 === "ENOENT" || code2 === "ENOTDIR") return void 0;
@@ -61804,10 +61809,10 @@ var init_publish_skip = __esm({
 // src/fs/atomic.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename, dirname, join as join4 } from "node:path";
+import { basename, dirname as dirname2, join as join6 } from "node:path";
 async function writeFileAtomic(path6, text) {
-  await mkdir2(dirname(path6), { recursive: true });
-  const tmp = join4(dirname(path6), `.${basename(path6)}.${randomBytes(6).toString("hex")}.tmp`);
+  await mkdir2(dirname2(path6), { recursive: true });
+  const tmp = join6(dirname2(path6), `.${basename(path6)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open2(tmp, "w", 420);
   try {
     await fh.writeFile(text);
@@ -62080,6 +62085,7 @@ function computeNextLocks(streams, outcomes, ctx) {
       }
     }
   }
+  const failedPins = [];
   for (const s of streams) {
     for (const t of tagsOf(s)) {
       if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
@@ -62098,6 +62104,7 @@ function computeNextLocks(streams, outcomes, ctx) {
           message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
         };
       }
+      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
       record(key3, s, t, apply(s, t, outcome, outcome.ok), t.from.name);
     }
   }
@@ -62155,7 +62162,7 @@ function computeNextLocks(streams, outcomes, ctx) {
       changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
     }
   }
-  return { locks, changes };
+  return { locks, changes, failedPins };
 }
 function historyTags(s, next) {
   if (!s) return [];
@@ -62218,7 +62225,11 @@ async function reconcile(deps, opts = {}) {
     historyLimit: deps.historyLimit
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
-  const { locks, changes } = computeNextLocks(deps.streams, outcomes, ctx);
+  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const failedPins = allFailedPins.filter((p) => {
+    const k = splitTagKey(p.key);
+    return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
+  });
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
     for (const tc of sc.tags) {
@@ -62255,6 +62266,7 @@ async function reconcile(deps, opts = {}) {
     lockFiles,
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
+    failedPins,
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun)
   };
@@ -62266,6 +62278,7 @@ var init_reconcile = __esm({
   "src/reconcile.ts"() {
     "use strict";
     init_next_locks();
+    init_tag_spec();
     init_map_limit();
   }
 });
@@ -62921,12 +62934,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join7, resolve as resolve5 } from "node:path";
+import { join as join9, resolve as resolve6 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve5(opts.dir);
+  const dir = resolve6(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config = await readText(fs3, join7(gitdir, "config"));
+  const config = await readText(fs3, join9(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -62934,14 +62947,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join7(gitdir, "index"));
+  const index2 = await readBytes(fs3, join9(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join7(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join9(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -62959,11 +62972,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join7(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join9(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join7(dir, ".git");
+  const dotgit = join9(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -62986,8 +62999,8 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve5(dir, m[1].trim());
-  if (await readText(fs3, join7(gitdir, "commondir")) !== null) {
+  const gitdir = resolve6(dir, m[1].trim());
+  if (await readText(fs3, join9(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -63045,7 +63058,7 @@ var init_stable_times = __esm({
 });
 
 // src/git/commit.ts
-import { join as join8 } from "node:path";
+import { join as join10 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -63093,7 +63106,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join8(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join10(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -63153,7 +63166,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join8(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join10(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -63751,7 +63764,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs4 from "node:fs";
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
   const extras = {
@@ -63868,7 +63881,7 @@ async function keepBranchTimes(run, groups2, o2) {
       const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
       if (kept !== changed.get(f).text) {
         changed.get(f).text = kept;
-        await writeFileAtomic(join9(root, f), kept);
+        await writeFileAtomic(join11(root, f), kept);
       }
     }
   }
@@ -63894,8 +63907,8 @@ var init_publish_run = __esm({
 });
 
 // src/entry/action.ts
-import * as nodeFs6 from "node:fs";
-import { isAbsolute as isAbsolute2, join as join10, relative as relative2, resolve as resolve7, sep as sep3 } from "node:path";
+import * as nodeFs7 from "node:fs";
+import { isAbsolute as isAbsolute2, join as join12, relative as relative2, resolve as resolve7, sep as sep3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -64562,6 +64575,42 @@ function parseFieldPath(path6) {
   }
 }
 
+// src/model/digest.ts
+var DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
+var DIGEST_GRAMMAR_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+var LOWER_HEX_RE = /^[0-9a-f]+$/;
+function checkDigest(input2) {
+  const colon = input2.indexOf(":");
+  const algorithm = colon < 0 ? input2 : input2.slice(0, colon);
+  const encoded = colon < 0 ? "" : input2.slice(colon + 1);
+  const size = Object.hasOwn(DIGEST_ALGORITHMS, algorithm) ? DIGEST_ALGORITHMS[algorithm] : void 0;
+  if (colon < 0 || encoded === "") {
+    return { problem: "format", message: `digest "${input2}" is not algorithm:hex (e.g. sha256:<64 hex>)` };
+  }
+  if (size === void 0) {
+    if (!DIGEST_GRAMMAR_RE.test(input2)) {
+      return { problem: "format", message: `digest "${input2}" is not algorithm:hex (e.g. sha256:<64 hex>)` };
+    }
+    return {
+      problem: "unsupported",
+      message: `digest algorithm "${algorithm}" is not supported (use ${Object.keys(DIGEST_ALGORITHMS).join(", ")})`
+    };
+  }
+  if (encoded.length !== size) {
+    return {
+      problem: "length",
+      message: `a ${algorithm} digest has exactly ${size} hex characters, not ${encoded.length}`
+    };
+  }
+  if (!LOWER_HEX_RE.test(encoded)) {
+    return {
+      problem: "format",
+      message: `a ${algorithm} digest is lower-case hex${/[A-F]/.test(encoded) && /^[0-9a-fA-F]+$/.test(encoded) ? ` (write "${algorithm}:${encoded.toLowerCase()}")` : ""}`
+    };
+  }
+  return { digest: { algorithm, encoded } };
+}
+
 // src/model/reference.ts
 init_errors();
 var DOCKER_HUB_DOMAIN = "docker.io";
@@ -64574,7 +64623,7 @@ var SHA256_RE = /^sha256:[0-9a-f]{64}$/;
 var PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 var DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
 var DOMAIN_NAME_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*$`);
-var IPV6_RE = /^\[[0-9a-fA-F:.]+\]$/;
+var IPV6_RE = /^\[[0-9a-fA-F:]+\]$/;
 var PORT_RE = /^[0-9]+$/;
 var ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
 var InvalidReferenceError = class extends ImagestreamsError {
@@ -64638,9 +64687,8 @@ function parseReference(input2) {
         `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
       );
     }
-    if (digest.startsWith("sha256:") && !/^sha256:[0-9a-fA-F]{64}$/.test(digest)) {
-      throw new InvalidReferenceError(input2, `a sha256 digest has exactly 64 hex characters`);
-    }
+    const checked = checkDigest(digest);
+    if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
   }
   let tag2;
   const lastSlash = rest.lastIndexOf("/");
@@ -64660,10 +64708,10 @@ function parseReference(input2) {
   let domain;
   let path6;
   const first = slash >= 0 ? rest.slice(0, slash) : rest;
-  if (slash >= 0 && !first.includes(".") && !first.includes(":") && first !== "localhost" && /[A-Z]/.test(first)) {
+  if (slash < 0 && ANCHORED_ID_RE.test(input2)) {
     throw new InvalidReferenceError(
       input2,
-      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`
+      "a name of 64 hex characters is an image ID, not a repository name"
     );
   }
   if (slash >= 0 && isDomain(first)) {
@@ -64690,22 +64738,24 @@ function parseReference(input2) {
       );
     }
   }
-  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) {
-    if (ANCHORED_ID_RE.test(path6)) {
-      throw new InvalidReferenceError(
-        input2,
-        "a name of 64 hex characters is an image ID, not a repository name"
-      );
-    }
-    path6 = `library/${path6}`;
-  }
-  if (domain.length + 1 + path6.length > NAME_TOTAL_MAX) {
-    throw new InvalidReferenceError(input2, `repository name longer than ${NAME_TOTAL_MAX} characters`);
+  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) path6 = `library/${path6}`;
+  if (path6.length > NAME_TOTAL_MAX) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository path longer than ${NAME_TOTAL_MAX} characters (${path6.length}, not counting the registry)`
+    );
   }
   const ref = { domain, path: path6 };
   if (tag2 !== void 0) ref.tag = tag2;
   if (digest !== void 0) ref.digest = digest;
   return ref;
+}
+function referenceWarning(ref) {
+  const host = ref.domain.replace(/:\d+$/, "");
+  if (/[A-Z]/.test(host) && !host.includes(".") && !host.startsWith("[")) {
+    return `"${ref.domain}" is taken as a registry host (a name with capitals before the first "/" is a host, as in OpenShift); if you meant a Docker Hub namespace, write it in lower case: "${ref.domain.toLowerCase()}/${ref.path}"`;
+  }
+  return void 0;
 }
 function tryParseReference(input2) {
   try {
@@ -64849,11 +64899,44 @@ function annotationConsumers(obj2, opts) {
     return out;
   }
   const objectNs = obj2.namespace ?? opts.defaultNamespace;
+  const seenPaths = /* @__PURE__ */ new Map();
+  for (const [i2, t] of parsed.entries()) {
+    const fp = t?.fieldPath;
+    if (typeof fp !== "string") continue;
+    const first = seenPaths.get(fp);
+    if (first !== void 0) {
+      fail(
+        `trigger ${i2} repeats the fieldPath ${JSON.stringify(fp)} of trigger ${first}: OpenShift refuses duplicate triggers and runs none of them; keep one`
+      );
+      return out;
+    }
+    seenPaths.set(fp, i2);
+  }
   for (const [i2, t] of parsed.entries()) {
     const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
-    if (problem2) fail(problem2.message, problem2.line);
+    if (problem2?.warning) {
+      out.errors.push({
+        code: "TRIGGER_NOT_HONOURED",
+        file: obj2.file,
+        line: problem2.line ?? line,
+        severity: "warning",
+        object: obj2.label,
+        message: `${obj2.label}: ${problem2.message}`
+      });
+    } else if (problem2) fail(problem2.message, problem2.line);
   }
   return out;
+}
+function podSpecPath(kind2) {
+  if (kind2 === "Pod") return "spec";
+  if (kind2 === "CronJob") return "spec.jobTemplate.spec.template.spec";
+  return "spec.template.spec";
+}
+function honouredByCluster(kind2, fieldPath) {
+  const base = podSpecPath(kind2).replaceAll(".", "\\.");
+  return new RegExp(
+    `^${base}\\.(?:initContainers|containers)\\[(?:\\d+|\\?\\(@\\.name=="[^"\\]]*"\\))\\]\\.image$`
+  ).test(fieldPath);
 }
 function readTrigger(obj2, t, where, objectNs, consumers) {
   const fail = (message, line) => line === void 0 ? { message } : { message, line };
@@ -64874,6 +64957,12 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
   const steps = parseFieldPath(fieldPath);
   if ("error" in steps)
     return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  const last = steps.steps[steps.steps.length - 1];
+  if (!last || !("key" in last) || last.key !== "image") {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} must end in ".image" (a trigger sets a container image, e.g. spec.template.spec.containers[?(@.name=="web")].image)`
+    );
+  }
   if (paused === true) return void 0;
   const target = resolveSteps(obj2, steps.steps);
   if (!target || !(0, import_yaml3.isScalar)(target.node)) {
@@ -64895,6 +64984,13 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
     current: String(target.node.value),
     slot
   });
+  if (!honouredByCluster(obj2.kind, fieldPath)) {
+    return {
+      warning: true,
+      line: obj2.lineAt(slot.start),
+      message: `${where}: the cluster will not honour fieldPath ${JSON.stringify(fieldPath)} (OpenShift acts only on ${podSpecPath(obj2.kind)}.containers[?(@.name=="name")].image or [N], without "$.", spaces or single quotes); imagestreams still pins it in git`
+    };
+  }
   return void 0;
 }
 function resolveSteps(obj2, steps) {
@@ -65077,25 +65173,35 @@ function listObjects(file, text) {
       });
       continue;
     }
-    collect(file, doc, doc.contents, lineAt, objects, 0);
+    collect(file, text, doc, doc.contents, lineAt, objects, 0);
   }
   return { objects, errors };
 }
-function collect(file, doc, node, lineAt, out, depth) {
+function collect(file, source, doc, node, lineAt, out, depth) {
   const map = asMap(doc, node);
   if (!map || depth > 4) return;
-  const kind = str(getPath(doc, map, ["kind"]));
-  if (!kind) return;
-  const nested = kind === "Template" ? "objects" : kind.endsWith("List") ? "items" : void 0;
+  const kind2 = str(getPath(doc, map, ["kind"]));
+  if (!kind2) return;
+  const nested = kind2 === "Template" ? "objects" : kind2.endsWith("List") ? "items" : void 0;
   if (nested) {
     for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
-      collect(file, doc, item2, lineAt, out, depth + 1);
+      collect(file, source, doc, item2, lineAt, out, depth + 1);
     return;
   }
   const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
   const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
   const line = lineAt(map.range?.[0] ?? 0);
-  const obj2 = { file, doc, node: map, kind, name, label: `${kind}/${name}`, lineAt, line };
+  const obj2 = {
+    file,
+    doc,
+    node: map,
+    kind: kind2,
+    name,
+    label: `${kind2}/${name}`,
+    lineAt,
+    line,
+    source
+  };
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
@@ -65115,10 +65221,10 @@ function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
 }
 function streamTagFrom(obj2, from, opts) {
   if (!from) return void 0;
-  const kind = str(getIn(obj2.doc, from, "kind"));
+  const kind2 = str(getIn(obj2.doc, from, "kind"));
   const name = str(getIn(obj2.doc, from, "name"));
-  if (kind !== "ImageStreamTag")
-    return { error: `from.kind is ${kind ?? "missing"}, expected ImageStreamTag` };
+  if (kind2 !== "ImageStreamTag")
+    return { error: `from.kind is ${kind2 ?? "missing"}, expected ImageStreamTag` };
   if (!name) return { error: 'from.name must be "stream:tag"' };
   const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
   return parseStreamTag(name, ns);
@@ -65142,6 +65248,7 @@ function deploymentConfigConsumers(obj2, opts) {
       out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
       continue;
     }
+    const last = str(getIn(obj2.doc, params, "lastTriggeredImage"));
     const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
     if (names.length === 0) {
       out.errors.push(
@@ -65162,23 +65269,41 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
-      if (!image || !(0, import_yaml5.isScalar)(image) || !slot) {
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
+      if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
       }
       out.consumers.push({
         file: obj2.file,
-        line: obj2.lineAt(slot.start),
+        line: obj2.lineAt(slot.start) + (slot.prefix ? 1 : 0),
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: String(image.value),
-        slot
+        current: image && (0, import_yaml5.isScalar)(image) ? String(image.value ?? "") : "",
+        slot,
+        // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
+        ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
       });
     }
   }
   return out;
+}
+function insertionSlot(obj2, node, key3) {
+  if (!(0, import_yaml5.isMap)(node) || node.flow) return void 0;
+  const pairs = node.items;
+  const anchor = pairs.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const keyNode = anchor?.key;
+  const valueNode = anchor?.value ?? keyNode;
+  if (!keyNode?.range || !valueNode?.range) return void 0;
+  const source = obj2.source;
+  const lineEnd = source.indexOf("\n", valueNode.range[1]);
+  const at = lineEnd < 0 ? source.length : lineEnd;
+  const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
+  let column = keyNode.range[0] - lineStart;
+  if (column < 0) column = 0;
+  return { start: at, end: at, style: "plain", prefix: `
+${" ".repeat(column)}${key3}: ` };
 }
 function findContainer(obj2, podSpec, name) {
   for (const list of ["containers", "initContainers"]) {
@@ -65252,25 +65377,25 @@ function buildConfigConsumers(obj2, opts) {
 function pinnedStrategy(obj2, strategyName, from) {
   if (!from || !strategyName)
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
-  const kind = getIn(obj2.doc, from, "kind");
+  const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml5.isScalar)(kind) ? slotOf(kind) : void 0;
+  const kindSlot = (0, import_yaml5.isScalar)(kind2) ? slotOf(kind2) : void 0;
   const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind) || !(0, import_yaml5.isScalar)(name)) {
+  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind2) || !(0, import_yaml5.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
-  if (kind.value !== "DockerImage" && kind.value !== "ImageStreamTag") {
+  if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
     return {
-      error: `${strategyName}.from.kind ${String(kind.value)} cannot be pinned (ImageStreamTag or DockerImage)`
+      error: `${strategyName}.from.kind ${String(kind2.value)} cannot be pinned (ImageStreamTag or DockerImage)`
     };
   }
   const result = {
     slot: nameSlot,
     line: obj2.lineAt(nameSlot.start),
-    current: kind.value === "DockerImage" ? String(name.value) : `${String(kind.value)} ${String(name.value)}`
+    current: kind2.value === "DockerImage" ? String(name.value) : `${String(kind2.value)} ${String(name.value)}`
   };
-  if (kind.value !== "DockerImage") {
-    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind.value) }];
+  if (kind2.value !== "DockerImage") {
+    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind2.value) }];
   }
   return result;
 }
@@ -65303,7 +65428,7 @@ function applyEdits(text, edits) {
         data: { start: e.slot.start, end: e.slot.end }
       });
     }
-    out += text.slice(pos, e.slot.start) + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
     pos = e.slot.end;
     prev = e;
   }
@@ -65400,13 +65525,18 @@ function dedupe(consumers, errors) {
 }
 function planConsumerUpdates(consumers, pullSpecFor2) {
   const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
+  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const held = new Set(
+    consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
+  );
   for (const c3 of consumers) {
     if (!c3.slot) continue;
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    const want = wantOf(c3);
     if (want === void 0) {
       plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
       continue;
     }
+    if (c3.group !== void 0 && held.has(c3.group)) continue;
     const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
     if (c3.current === want && extra.length === 0) continue;
     const list = plan2.edits.get(c3.file) ?? [];
@@ -65434,7 +65564,9 @@ function applyConsumerPlan(files, plan2) {
   return out;
 }
 function toDiagnostic(d) {
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: "error", message: d.message };
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
 }
 
 // src/consumers/verify.ts
@@ -65829,7 +65961,7 @@ init_pulls();
 
 // src/loader/load.ts
 import * as nodeFs from "node:fs/promises";
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute, join as join4, resolve as resolve3 } from "node:path";
 
 // src/model/diagnostic.ts
 function formatDiagnostic(d) {
@@ -65851,6 +65983,51 @@ function streamTags(stream) {
 
 // src/policy/validate.ts
 init_tag_spec();
+
+// src/policy/validate-openshift.ts
+var NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var NAMESPACE_NAME_MAX = 255;
+function validateOpenShiftObject(s, at) {
+  if (!NAME_COMPONENT_RE.test(s.name)) {
+    at(
+      s,
+      ["metadata", "name"],
+      "INVALID_STREAM_NAME",
+      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
+    );
+  }
+  const full = `${s.namespace}/${s.name}`;
+  if (full.length > NAMESPACE_NAME_MAX) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+    );
+  }
+  const repo = s.object.spec?.dockerImageRepository;
+  if (repo) {
+    const path6 = ["spec", "dockerImageRepository"];
+    const r = tryParseReference(repo);
+    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
+    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
+      at(
+        s,
+        path6,
+        "INVALID_REPOSITORY",
+        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
+      );
+    }
+  }
+  streamTags(s.object).forEach((t, i2) => {
+    if (t.from?.kind !== "DockerImage") return;
+    const r = tryParseReference(t.from.name);
+    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
+    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
+  });
+}
+
+// src/policy/validate.ts
 function indexStreams(streams) {
   const index2 = /* @__PURE__ */ new Map();
   for (const s of streams) {
@@ -65908,6 +66085,7 @@ function validateStreams(streams, config) {
   }
   const cycleReported = /* @__PURE__ */ new Set();
   for (const s of streams) {
+    validateOpenShiftObject(s, at);
     const tags = streamTags(s.object);
     const firstIndex = /* @__PURE__ */ new Map();
     tags.forEach((t, i2) => {
@@ -66221,10 +66399,10 @@ function distance(a2, b) {
   }
   return dp[b.length];
 }
-function kindMessage(kind, inList) {
+function kindMessage(kind2, inList) {
   const expected = inList ? "ImageStream (the only kind a list of declarations may hold)" : "ImageStream, ImageStreamList or List";
-  if (kind === void 0) return `missing "kind": expected ${expected}`;
-  const s = typeof kind === "string" ? kind : JSON.stringify(kind);
+  if (kind2 === void 0) return `missing "kind": expected ${expected}`;
+  const s = typeof kind2 === "string" ? kind2 : JSON.stringify(kind2);
   const near = (inList ? ["ImageStream"] : [...DECLARATION_KINDS]).find(
     (k) => distance(s, k) <= 2 && s !== k
   );
@@ -66237,12 +66415,13 @@ function isRecord(v) {
 function parseDeclarations(file, content, opts) {
   const diagnostics = [];
   const streams = [];
+  const partial = [];
   let tags = 0;
   let text;
   if (typeof content === "string") text = content;
   else {
     const decoded = decodeText(file, content);
-    if ("diagnostic" in decoded) return { streams, diagnostics: [decoded.diagnostic], tags };
+    if ("diagnostic" in decoded) return { streams, partial, diagnostics: [decoded.diagnostic], tags };
     text = decoded.text;
   }
   let parsedSource;
@@ -66270,15 +66449,29 @@ function parseDeclarations(file, content, opts) {
   };
   const addStream = (doc, value, base) => {
     if (!validateStream2(value)) {
-      for (const pr of schemaProblems(validateStream2.errors, base, EXTENSION_HINT))
+      const errors = validateStream2.errors ?? [];
+      for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
         report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+      const reduced = passingPart(
+        value,
+        errors.map((e) => e.instancePath)
+      );
+      if (reduced && validateStream2(reduced.object)) {
+        partial.push(loaded(doc, reduced.object, base, reduced.tagIndex));
+      }
       return;
     }
     const object = value;
-    const position = (path6, key3 = false) => positionIn(doc, [...base, ...path6], key3);
+    tags += (object.spec?.tags ?? []).length;
+    streams.push(loaded(doc, object, base));
+  };
+  const loaded = (doc, object, base, tagIndex) => {
+    const position = (path6, key3 = false) => {
+      const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
+      return positionIn(doc, [...base, ...p], key3);
+    };
     const tagList = object.spec?.tags ?? [];
-    tags += tagList.length;
-    streams.push({
+    return {
       file,
       namespace: object.metadata.namespace || opts.defaultNamespace,
       name: object.metadata.name,
@@ -66289,7 +66482,7 @@ function parseDeclarations(file, content, opts) {
         const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
         return { line: p.line, column: p.column };
       }
-    });
+    };
   };
   for (const { doc, value } of handles) {
     if (value === void 0 || value === null) continue;
@@ -66302,15 +66495,15 @@ function parseDeclarations(file, content, opts) {
       );
       continue;
     }
-    const kind = value.kind;
-    if (kind === "ImageStream") addStream(doc, value, []);
-    else if (kind === "ImageStreamList" || kind === "List") {
+    const kind2 = value.kind;
+    if (kind2 === "ImageStream") addStream(doc, value, []);
+    else if (kind2 === "ImageStreamList" || kind2 === "List") {
       if (!Array.isArray(value.items)) {
         report(
           doc,
           value.items === void 0 ? [] : ["items"],
           "SCHEMA",
-          `a ${kind} needs "items": a list of ImageStream objects`
+          `a ${kind2} needs "items": a list of ImageStream objects`
         );
         continue;
       }
@@ -66331,10 +66524,36 @@ function parseDeclarations(file, content, opts) {
         } else addStream(doc, item2, ["items", i2]);
       });
     } else {
-      report(doc, kind === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind, false));
+      report(doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
     }
   }
-  return { streams, diagnostics, tags };
+  return { streams, partial, diagnostics, tags };
+}
+function passingPart(value, errorPaths) {
+  const badTags = /* @__PURE__ */ new Set();
+  for (const p of errorPaths) {
+    const m = /^\/spec\/tags\/(\d+)(?:\/|$)/.exec(p);
+    if (m) badTags.add(Number(m[1]));
+    else if (/^\/metadata(?:\/(?:name|namespace)(?:\/|$)|$)|^$|^\/kind/.test(p)) return void 0;
+  }
+  const metadata = value.metadata;
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const allTags = Array.isArray(spec.tags) ? spec.tags : [];
+  const tagIndex = [];
+  const tags = [];
+  allTags.forEach((t, i2) => {
+    if (!badTags.has(i2)) {
+      tags.push(t);
+      tagIndex.push(i2);
+    }
+  });
+  const reducedSpec = { tags };
+  if (typeof spec.dockerImageRepository === "string")
+    reducedSpec.dockerImageRepository = spec.dockerImageRepository;
+  const reducedMeta = { name: metadata.name };
+  if (metadata.namespace !== void 0) reducedMeta.namespace = metadata.namespace;
+  if (isRecord(metadata.annotations)) reducedMeta.annotations = metadata.annotations;
+  return { object: { kind: "ImageStream", metadata: reducedMeta, spec: reducedSpec }, tagIndex };
 }
 
 // src/loader/discover.ts
@@ -66422,28 +66641,97 @@ async function discoverFiles(fs3, base, entries) {
   return { files: [...files].sort(), missing };
 }
 
+// src/loader/root.ts
+import { dirname, join as join3, resolve as resolve2 } from "node:path";
+var DEFAULT_DECLARATIONS = "imagestreams";
+async function kind(fs3, path6) {
+  try {
+    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
+  } catch {
+    return void 0;
+  }
+}
+async function findProjectRoot(fs3, cwd) {
+  const start = resolve2(cwd);
+  const k = await kind(fs3, start);
+  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
+  const marker = async (dir) => {
+    if (await kind(fs3, join3(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join3(dir, ".git")) !== void 0) return "git";
+    return void 0;
+  };
+  const here = await marker(start);
+  if (here) return { root: start, markedBy: here };
+  if (await kind(fs3, join3(start, DEFAULT_DECLARATIONS)) === "dir")
+    return { root: start, markedBy: "declarations" };
+  for (let dir = dirname(start); ; dir = dirname(dir)) {
+    const m = await marker(dir);
+    if (m) return { root: dir, markedBy: m };
+    if (dirname(dir) === dir) break;
+  }
+  return { root: start, markedBy: "cwd" };
+}
+
 // src/loader/load.ts
 init_source();
 function fileProblem(file, code2, message) {
   const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
   return { streams: [], tags: 0, diagnostics: [diagnostic] };
 }
+function missingRoot(path6, reason) {
+  const diagnostic = {
+    file: path6,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: "error",
+    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+  };
+  return {
+    root: path6,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic]
+  };
+}
+function noDeclarations(root, entries, configFile, markedBy) {
+  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
+  return {
+    file: configFile ?? ".",
+    line: 1,
+    column: 1,
+    code: "NO_DECLARATIONS",
+    severity: "warning",
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join4(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
 async function loadProject(opts) {
   const fs3 = opts.fs ?? nodeFs;
-  const root = resolve2(opts.cwd);
+  const cwd = resolve3(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  const found = await findProjectRoot(fs3, cwd);
+  if ("missing" in found) return missingRoot(found.missing, found.reason);
+  const root = explicit ? cwd : found.root;
   const loaded = await loadConfig(fs3, {
     root,
+    cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
   const { config } = loaded;
   const diagnostics = [...loaded.diagnostics];
-  const explicit = opts.paths && opts.paths.length > 0;
   const entries = explicit ? opts.paths : config.declarations;
   const discovered = await discoverFiles(
     fs3,
     root,
     entries.map((p) => isAbsolute(p) ? toPosixRelative(root, p) : p)
   );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded.file, "markedBy" in found ? found.markedBy : "cwd")
+    );
+  }
   for (const m of discovered.missing) {
     if (!explicit && m === "imagestreams" && config.declarations.length === 1) continue;
     diagnostics.push({
@@ -66479,20 +66767,23 @@ async function loadProject(opts) {
     }
   });
   const streams = [];
+  const partial = [];
   let tags = 0;
   for (const abs of discovered.files) {
     const r = perFile.get(abs);
     streams.push(...r.streams);
+    partial.push(...r.partial ?? []);
     diagnostics.push(...r.diagnostics);
     tags += r.tags;
   }
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams(streams, config));
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams([...streams, ...partial], config));
   return {
     root,
     config,
     ...loaded.file ? { configFile: loaded.file } : {},
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
+    ...partial.length ? { partial } : {},
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics)
   };
@@ -66556,7 +66847,7 @@ function renderPlanComment(input2) {
 `;
 }
 function runLine(r) {
-  const resolved = r.due - r.failed - r.skipped;
+  const resolved = r.due - (r.failed - (r.failedPins ?? 0)) - r.skipped;
   const parts = [`${plural2(r.due, "tag")} due`, `${resolved} resolved`];
   if (r.failed) parts.push(`${r.failed} failed`);
   if (r.skipped) parts.push(`${r.skipped} skipped (rate limited)`);
@@ -66683,7 +66974,7 @@ function plural2(n2, word) {
 
 // src/entry/commands/dispatch.ts
 import * as nodeFs2 from "node:fs";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject3(value) {
@@ -73633,7 +73924,9 @@ var PROJECT_OPTIONS = {
   json: { type: "boolean" }
 };
 var PROJECT_OPTIONS_HELP = [
-  "  -c, --config PATH   Config file (default: .imagestreams.yaml in the current directory, if present)",
+  "  -c, --config PATH   Config file (default: .imagestreams.yaml at the project root, if present; the root",
+  "                      is found as git finds one: this folder or the nearest one above holding",
+  "                      .imagestreams.yaml or .git)",
   "      --json          Print JSON on stdout instead of text",
   "  -h, --help          Show this help"
 ].join("\n");
@@ -73718,7 +74011,7 @@ function rangeFromArgs(values2, io) {
   if (!path6) return { error: "give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)" };
   let json;
   try {
-    json = JSON.parse(nodeFs2.readFileSync(resolve3(io.cwd, path6), "utf8"));
+    json = JSON.parse(nodeFs2.readFileSync(resolve4(io.cwd, path6), "utf8"));
   } catch (e) {
     return { error: `cannot read the event file ${path6}: ${e.message}` };
   }
@@ -73771,7 +74064,7 @@ function createDispatchCommand(deps = {}) {
         return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
       const range = rangeFromArgs(args.values, rawIo);
       if ("error" in range) return usageError(rawIo, range.error);
-      const root = resolve3(rawIo.cwd);
+      const root = resolve4(rawIo.cwd);
       const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
       const loaded = await loadConfig(nodeFs2.promises, {
         root,
@@ -73919,7 +74212,7 @@ init_publish_skip();
 
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
-import { join as join6, resolve as resolve4 } from "node:path";
+import { join as join8, resolve as resolve5 } from "node:path";
 
 // src/consumers/walk.ts
 var DEFAULT_WALK = {
@@ -73984,6 +74277,68 @@ init_atomic();
 init_lock_file();
 init_errors();
 init_lock_format();
+
+// src/policy/invalid-streams.ts
+function errorsByStream(candidates, diagnostics) {
+  const starts = /* @__PURE__ */ new Map();
+  for (const s of candidates) {
+    const list = starts.get(s.file) ?? [];
+    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
+    starts.set(s.file, list);
+  }
+  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
+  const byStream = /* @__PURE__ */ new Map();
+  const unattributed = [];
+  for (const d of diagnostics) {
+    if (d.severity !== "error") continue;
+    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
+    if (!owner) {
+      unattributed.push(d);
+      continue;
+    }
+    const list = byStream.get(owner.key) ?? [];
+    list.push(d);
+    byStream.set(owner.key, list);
+  }
+  return { byStream, unattributed };
+}
+
+// src/policy/stream-selection.ts
+function editDistance(a2, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    let prev = dp[0];
+    dp[0] = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+function unknownStreams(only, streams) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of streams) {
+    names.add(s.name);
+    names.add(`${s.namespace}/${s.name}`);
+  }
+  const out = [];
+  for (const wanted of only) {
+    if (names.has(wanted)) continue;
+    const pool = wanted.includes("/") ? streams.map((s) => `${s.namespace}/${s.name}`) : [...new Set(streams.map((s) => s.name))];
+    const closest = pool.map((n2) => ({ n: n2, d: editDistance(wanted, n2) })).filter((x) => x.d <= Math.max(2, Math.floor(wanted.slice(wanted.indexOf("/") + 1).length / 2))).sort((a2, b) => a2.d - b.d || (a2.n < b.n ? -1 : 1)).slice(0, 3).map((x) => x.n);
+    out.push({ wanted, closest });
+  }
+  return out;
+}
+function unknownStreamsMessage(unknown, declared) {
+  return unknown.map(
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+  ).join("; ");
+}
+
+// src/entry/run-reconcile.ts
 init_reconcile();
 
 // src/consumers/lock-lookup.ts
@@ -74543,10 +74898,10 @@ import https from "node:https";
 var TransportError = class extends Error {
   kind;
   sysCode;
-  constructor(kind, message, sysCode) {
+  constructor(kind2, message, sysCode) {
     super(message);
     this.name = "TransportError";
-    this.kind = kind;
+    this.kind = kind2;
     this.sysCode = sysCode;
   }
 };
@@ -75187,7 +75542,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join7 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -75235,9 +75590,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join5(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join5(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join5(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join7(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join7(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join7(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -75465,14 +75820,22 @@ function reasonOf(code2) {
 }
 function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
-  const declaredInsecure = new Set([...o2.insecureDomains ?? []].map((d) => d.toLowerCase()));
-  const client = createRegistryClient({
-    ...fromConfig,
-    isInsecure: (d) => fromConfig.isInsecure(d) || declaredInsecure.has(d.toLowerCase()),
-    logger: o2.logger,
-    ...o2.client
-  });
+  const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
   const resolver = createRunResolver(client);
+  let insecure;
+  const forRequest = (req) => {
+    if (!req.insecure) return { client, resolver };
+    if (!insecure) {
+      const c3 = createRegistryClient({
+        ...fromConfig,
+        isInsecure: () => true,
+        logger: o2.logger,
+        ...o2.client
+      });
+      insecure = { client: c3, resolver: createRunResolver(c3) };
+    }
+    return insecure;
+  };
   async function importTag(req) {
     const parsed = tryParseReference(req.from);
     if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
@@ -75484,9 +75847,10 @@ function createImporter(o2) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
       };
     }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    const use = forRequest(req);
+    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     try {
-      const r = await resolver.resolve(ref, {
+      const r = await use.resolver.resolve(ref, {
         importMode: req.importMode,
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
@@ -75533,10 +75897,42 @@ function createImporter(o2) {
   return {
     importTag,
     metadataOf,
-    report: () => resolver.report(),
-    stats: () => client.stats(),
-    close: () => client.close()
+    report: () => mergeReports(resolver.report(), insecure?.resolver.report()),
+    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
+    close: () => {
+      client.close();
+      insecure?.client.close();
+    }
   };
+}
+function mergeReports(a2, b) {
+  if (!b) return a2;
+  return {
+    resolved: a2.resolved + b.resolved,
+    failed: a2.failed + b.failed,
+    skipped: [.../* @__PURE__ */ new Set([...a2.skipped, ...b.skipped])].sort(),
+    rateLimited: [...a2.rateLimited, ...b.rateLimited]
+  };
+}
+function mergeStats(a2, b) {
+  if (!b) return a2;
+  const hosts = { ...a2.hosts };
+  for (const [h2, v] of Object.entries(b.hosts)) {
+    const prev = hosts[h2];
+    if (!prev) {
+      hosts[h2] = v;
+      continue;
+    }
+    const byMethod = { ...prev.byMethod };
+    for (const [m, n2] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n2;
+    hosts[h2] = {
+      requests: prev.requests + v.requests,
+      byMethod,
+      retries: prev.retries + v.retries,
+      ...v.rateLimit ?? prev.rateLimit ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}
+    };
+  }
+  return { hosts, requests: a2.requests + b.requests, tokensFetched: a2.tokensFetched + b.tokensFetched };
 }
 
 // src/entry/run-reconcile.ts
@@ -75571,26 +75967,24 @@ async function streamStates(project) {
   );
   return { states, diagnostics };
 }
-function insecureDomains(states) {
-  const out = /* @__PURE__ */ new Set();
-  for (const s of states) {
-    const streamInsecure = s.object.metadata.annotations?.["openshift.io/image.insecureRepository"] === "true";
-    for (const t of s.object.spec?.tags ?? []) {
-      if (t.from?.kind !== "DockerImage" || !(streamInsecure || t.importPolicy?.insecure)) continue;
-      const p = tryParseReference(t.from.name);
-      if ("ref" in p) out.add(p.ref.domain);
-    }
-  }
-  return [...out];
-}
 async function runReconcile(io, opts = {}) {
-  const project = opts.project ?? await loadProject({
+  let project = opts.project ?? await loadProject({
     cwd: io.cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const root = resolve4(project.root);
+  const root = resolve5(project.root);
+  const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
+  let skippedStreams;
   if (hasErrors(project.diagnostics)) {
-    return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
+    const skip = opts.skipInvalidStreams ? skippable(project) : void 0;
+    if (!skip) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
+    skippedStreams = skip;
+    const left = new Set(skip.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+  }
+  if (unknown.length > 0) {
+    const usage = unknownStreamsMessage(unknown, project.streams.length);
+    return { status: "invalid", usage, diagnostics: [], project, written: [] };
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
@@ -75598,7 +75992,6 @@ async function runReconcile(io, opts = {}) {
     config: project.config,
     env: io.env,
     logger: io.logger,
-    insecureDomains: insecureDomains(states),
     ...opts.withMetadata ? { withMetadata: true } : {},
     ...opts.client ? { client: opts.client } : {}
   });
@@ -75614,13 +76007,13 @@ async function runReconcile(io, opts = {}) {
         serializeLock,
         readFile: async (p) => {
           try {
-            return await nodeFs3.readFile(join6(root, p), "utf8");
+            return await nodeFs3.readFile(join8(root, p), "utf8");
           } catch (e) {
             if (e.code === "ENOENT") return void 0;
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join6(root, p), text),
+        writeFile: (p, text) => writeFileAtomic(join8(root, p), text),
         now: io.now,
         logger: io.logger,
         ...opts.onProgress ? { onProgress: opts.onProgress } : {}
@@ -75642,12 +76035,14 @@ async function runReconcile(io, opts = {}) {
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join6(root, f.path), f.text);
+    for (const f of consumers.files) await writeFileAtomic(join8(root, f.path), f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    status: result.failed > 0 ? "failed" : "ok",
+    // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
+    status: result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
+    ...skippedStreams ? { skippedStreams } : {},
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -75658,10 +76053,20 @@ async function runReconcile(io, opts = {}) {
     registryStats
   };
 }
+function skippable(project) {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...project.partial ?? []],
+    project.diagnostics
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
+  return { streams: [...byStream.keys()].sort(), diagnostics };
+}
 
 // src/entry/run-job.ts
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, opts);
+  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
   const { config } = run.project;
   const mode = opts.publishMode ?? config.publish.mode;
@@ -75699,7 +76104,8 @@ of these keeps its digest even when upstream moved. Followers (ImageStreamTag) a
 
 Options:
       --dry-run       Resolve and print the plan; write nothing
-  -s, --stream NAME   Only this stream ([namespace/]name); repeatable
+  -s, --stream NAME   Only this stream ([namespace/]name); repeatable. A NAME that is not
+                      declared is refused (exit 2) with the closest declared names
       --metadata      Read creation time and labels of new images (for PR bodies)
       --publish MODE  pull-request (one branch + PR per stream or group), commit (on the current
                       branch) or none; default: the config's publish.mode (pull-request). Needs
@@ -75707,10 +76113,16 @@ Options:
                       is updated and publishing is reported as skipped.
 ${PROJECT_OPTIONS_HELP}
 
+An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
+its file:line; the other streams are reconciled and the run exits 1. (Pull-request checks stay strict: see
+\`validate\` and the Action's plan.)
+
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  at least one import failed; the last good digest is kept and the other tags are still written
-  2  bad usage, invalid declarations or an unreadable lock: nothing was written
+  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
+     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
+     nothing was written
 
 Examples:
   imagestreams reconcile --dry-run
@@ -75740,6 +76152,7 @@ function renderChanges(changes) {
 function reconcileJson(r) {
   return {
     status: r.status,
+    ...r.usage ? { usage: r.usage } : {},
     dryRun: r.result?.dryRun ?? false,
     imports: (r.result?.imports ?? []).map((i2) => ({
       key: i2.key,
@@ -75756,6 +76169,8 @@ function reconcileJson(r) {
     unresolvedConsumers: r.consumers?.unresolved ?? [],
     written: r.written,
     skipped: r.report?.skipped ?? [],
+    ...r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {},
+    failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics
@@ -75777,6 +76192,8 @@ function renderPublish(p) {
 function printRun(r, io, json, published) {
   if (r.status === "invalid") {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}
+`);
+    else if (r.usage) io.stderr(`reconcile: ${r.usage}; nothing was imported
 `);
     else {
       for (const d of r.diagnostics) {
@@ -75802,11 +76219,36 @@ function printRun(r, io, json, published) {
     }
     if (lines.length) io.stdout(`${lines.join("\n")}
 `);
+    for (const d of r.skippedStreams?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}
+`);
+      if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(d));
+    }
+    if (r.skippedStreams) {
+      const names = r.skippedStreams.streams;
+      io.stderr(
+        `reconcile: skipped ${names.length ? `${plural3(names.length, "invalid stream")} (${names.join(", ")})` : "the invalid declaration files"}: fix the errors above; the other streams were reconciled
+`
+      );
+    }
+    for (const d of r.consumers?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}
+`);
+      if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(d));
+    }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}
 `);
     const verb = res.dryRun ? "would write" : "wrote";
+    const shown = new Set(
+      res.changes.flatMap((c3) => c3.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`))
+    );
+    for (const p of res.failedPins) {
+      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}
+`);
+    }
+    const failed = res.failed + res.failedPins.length;
     io.stderr(
-      `reconcile: ${plural3(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural3(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
+      `reconcile: ${plural3(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural3(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
 `
     );
     for (const line of published ? renderPublish(published) : []) io.stderr(`${line}
@@ -75856,7 +76298,6 @@ var reconcileCommand = {
 
 // src/entry/commands/verify.ts
 import * as nodeFs5 from "node:fs/promises";
-import { resolve as resolve6 } from "node:path";
 var HELP3 = `Usage: imagestreams verify [options]
 
 Check every consumer in the repository (workloads with the image.openshift.io/triggers annotation,
@@ -75897,8 +76338,8 @@ Run \`imagestreams verify --help\`.
       );
       return EXIT.USAGE;
     }
-    const root = resolve6(io.cwd);
     const project = await loadFromArgs(args, io);
+    const root = project.root;
     const usage = project.diagnostics.filter(isUsageDiagnostic);
     if (usage.length > 0) {
       printDiagnostics(usage, io, io.stderr);
@@ -75916,15 +76357,20 @@ Run \`imagestreams verify --help\`.
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
     );
     const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
-    const errors = [...found.errors, ...lockErrors];
+    const all = [...found.errors, ...lockErrors];
+    const errors = all.filter((e) => e.severity !== "warning");
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors }, null, 2)}
-`);
+      const warnings = all.filter((e) => e.severity === "warning");
+      io.stdout(
+        `${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors, ...warnings.length ? { warnings } : {} }, null, 2)}
+`
+      );
       return ok ? EXIT.OK : EXIT.FAILURE;
     }
-    for (const e of errors) {
-      io.stdout(`${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}
+    for (const e of all) {
+      const text = e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`;
+      io.stdout(`${e.severity === "warning" ? text.replace(/^([^:]+:\d+: )/, "$1warning: ") : text}
 `);
       if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(toDiagnostic(e)));
     }
@@ -75943,6 +76389,58 @@ Run \`imagestreams verify --help\`.
     return ok ? EXIT.OK : EXIT.FAILURE;
   }
 };
+
+// src/entry/lock-warnings.ts
+init_lock_file();
+import * as nodeFs6 from "node:fs/promises";
+
+// src/policy/pin-history.ts
+init_history();
+init_tag_spec();
+function pinHistoryWarnings(streams, locks, historyLimit) {
+  const out = [];
+  for (const s of streams) {
+    streamTags(s.object).forEach((t, i2) => {
+      if (t.from?.kind !== "ImageStreamImage" || t.reference) return;
+      const target = imageTarget(s.namespace, t.from);
+      if (!target) return;
+      const id = `${target.namespace}/${target.stream}`;
+      const lock = locks.get(id);
+      if (!lock) return;
+      const found = findInHistory(lock.status.tags, target.digest);
+      if ("item" in found) return;
+      const where = s.position(["spec", "tags", i2, "from", "name"]);
+      out.push({
+        file: s.file,
+        ...where,
+        code: found.error === "ambiguous" ? "PIN_AMBIGUOUS" : "PIN_NOT_IN_HISTORY",
+        severity: "warning",
+        message: found.error === "ambiguous" ? `tag "${t.name}" pins ${target.digest}, which matches ${found.candidates.length} images in the history of ${id}: give more characters` : `tag "${t.name}" pins ${target.digest}, which is not in the history of ${id} (historyLimit ${historyLimit} may have pruned it): reconcile will fail this tag; pin an image that \`imagestreams describe ${target.stream}\` lists, or raise historyLimit`
+      });
+    });
+  }
+  return out;
+}
+
+// src/entry/lock-warnings.ts
+init_tag_spec();
+async function lockWarnings(project) {
+  const ids = /* @__PURE__ */ new Map();
+  for (const s of project.streams) {
+    for (const t of s.object.spec?.tags ?? []) {
+      const target = t.from?.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
+      if (target) ids.set(`${target.namespace}/${target.stream}`, target);
+    }
+  }
+  const locks = /* @__PURE__ */ new Map();
+  for (const [id, t] of ids) {
+    const lock = await readLock(nodeFs6, project.root, project.config, t.namespace, t.stream).catch(
+      () => void 0
+    );
+    if (lock) locks.set(id, lock);
+  }
+  return pinHistoryWarnings(project.streams, locks, project.config.historyLimit);
+}
 
 // src/entry/action.ts
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch"];
@@ -75992,7 +76490,7 @@ function readContext(env) {
   let event = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      event = obj(JSON.parse(nodeFs6.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
+      event = obj(JSON.parse(nodeFs7.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
     } catch (e) {
       throw new ImagestreamsError(
         "ACTION_EVENT",
@@ -76029,7 +76527,7 @@ function readContext(env) {
   return ctx;
 }
 async function secretValues(inputs, root, env) {
-  const { config } = await loadConfig(nodeFs6.promises, {
+  const { config } = await loadConfig(nodeFs7.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -76080,7 +76578,8 @@ function summaryRun(r) {
   return {
     dryRun: r.result.dryRun,
     due: r.result.imports.length,
-    failed: r.result.failed,
+    failed: r.result.failed + r.result.failedPins.length,
+    failedPins: r.result.failedPins.length,
     skipped: r.result.skipped,
     changes: r.result.changes,
     consumers: r.consumers?.changes ?? [],
@@ -76100,6 +76599,20 @@ function publishSummary(p) {
       ...g.error ? { error: { message: g.error.message } } : {}
     }))
   };
+}
+function runFailures(run) {
+  const parts = [];
+  const failed = run.result?.failed ?? 0;
+  const pins = run.result?.failedPins.length ?? 0;
+  const consumers = (run.consumers?.diagnostics ?? []).filter((d) => d.severity === "error").length;
+  if (failed || !pins && !consumers && !run.skippedStreams) parts.push(`${failed} import(s) failed`);
+  if (pins) parts.push(`${pins} pinned image(s) not in the history`);
+  if (consumers) parts.push(`${consumers} broken marker(s) or trigger(s)`);
+  if (run.skippedStreams)
+    parts.push(
+      `invalid stream(s) skipped: ${run.skippedStreams.streams.join(", ") || "see the annotations"}`
+    );
+  return parts.join(", ");
 }
 function neutralizeCommands(text) {
   return text.replace(/^(\s*):(?=:)/gm, "$1:​");
@@ -76124,7 +76637,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const quietIo = { ...io, env: { ...env, GITHUB_ACTIONS: void 0 } };
   const configArgs = inputs.config ? { config: inputs.config } : {};
-  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join10(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join12(cwd, file)));
   const outcome = {
     exitCode: EXIT.OK,
     changed: false,
@@ -76145,6 +76658,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const validate = async () => {
     const project = await loadProject({ cwd, ...inputs.config ? { configPath: inputs.config } : {} });
+    project.diagnostics = [...project.diagnostics, ...await lockWarnings(project)].sort(compareDiagnostics);
     const errors = project.diagnostics.filter((d) => d.severity === "error");
     for (const d of project.diagnostics) io.stdout(`${formatDiagnostic(d)}
 `);
@@ -76208,13 +76722,14 @@ async function executeAction(inputs, ctx, deps) {
   const reportRun = (run, published) => {
     const code2 = printRun(run, quietIo, false, published);
     if (run.status === "invalid") annotate(run.diagnostics);
+    else annotate([...run.skippedStreams?.diagnostics ?? [], ...run.consumers?.diagnostics ?? []]);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
     outcome.changed = run.written.length > 0;
     outcome.result.reconcile = reconcileJson(run);
     if (code2 !== EXIT.OK) {
       failures.push(
-        run.status === "invalid" ? "reconcile: invalid declarations or lock files; nothing was written" : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === "failed") ? ", publishing failed" : ""}`
+        run.usage ? `reconcile: ${run.usage}` : run.status === "invalid" ? "reconcile: invalid declarations or lock files; nothing was written" : `reconcile: ${runFailures(run)}${published?.groups.some((g) => g.status === "failed") ? ", publishing failed" : ""}`
       );
     }
     return code2;
