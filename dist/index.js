@@ -4523,9 +4523,9 @@ var require_util2 = __commonJS({
          * @param {unknown} target
          * @param {'key' | 'value' | 'key+value'} kind
          */
-        constructor(target, kind) {
+        constructor(target, kind2) {
           this.#target = target;
-          this.#kind = kind;
+          this.#kind = kind2;
           this.#index = 0;
         }
         next() {
@@ -4574,8 +4574,8 @@ var require_util2 = __commonJS({
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
-      return function(target, kind) {
-        return new FastIterableIterator(target, kind);
+      return function(target, kind2) {
+        return new FastIterableIterator(target, kind2);
       };
     }
     function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
@@ -26563,7 +26563,7 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
     var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
@@ -26599,7 +26599,7 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap6;
+    exports.isMap = isMap7;
     exports.isNode = isNode;
     exports.isPair = isPair3;
     exports.isScalar = isScalar7;
@@ -30711,9 +30711,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap6 = fc.start.source === "{";
-      const fcName = isMap6 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap6 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap7 = fc.start.source === "{";
+      const fcName = isMap7 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30749,7 +30749,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap6 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
               key3,
               // checked by containsNewline()
@@ -30789,7 +30789,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap6 && !sep4 && !props.found) {
+        if (!isMap7 && !sep4 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30812,7 +30812,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap6 && !props.found && ctx.options.strict) {
+            if (!isMap7 && !props.found && ctx.options.strict) {
               if (sep4)
                 for (const st of sep4) {
                   if (st === valueProps.found)
@@ -30844,7 +30844,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap6) {
+          if (isMap7) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -30860,7 +30860,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap6 ? "}" : "]";
+      const expectedEnd = isMap7 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -34102,6 +34102,48 @@ var init_fieldpath = __esm({
   }
 });
 
+// src/model/digest.ts
+function checkDigest(input2) {
+  const colon = input2.indexOf(":");
+  const algorithm = colon < 0 ? input2 : input2.slice(0, colon);
+  const encoded = colon < 0 ? "" : input2.slice(colon + 1);
+  const size = Object.hasOwn(DIGEST_ALGORITHMS, algorithm) ? DIGEST_ALGORITHMS[algorithm] : void 0;
+  if (colon < 0 || encoded === "") {
+    return { problem: "format", message: `digest "${input2}" is not algorithm:hex (e.g. sha256:<64 hex>)` };
+  }
+  if (size === void 0) {
+    if (!DIGEST_GRAMMAR_RE.test(input2)) {
+      return { problem: "format", message: `digest "${input2}" is not algorithm:hex (e.g. sha256:<64 hex>)` };
+    }
+    return {
+      problem: "unsupported",
+      message: `digest algorithm "${algorithm}" is not supported (use ${Object.keys(DIGEST_ALGORITHMS).join(", ")})`
+    };
+  }
+  if (encoded.length !== size) {
+    return {
+      problem: "length",
+      message: `a ${algorithm} digest has exactly ${size} hex characters, not ${encoded.length}`
+    };
+  }
+  if (!LOWER_HEX_RE.test(encoded)) {
+    return {
+      problem: "format",
+      message: `a ${algorithm} digest is lower-case hex${/[A-F]/.test(encoded) && /^[0-9a-fA-F]+$/.test(encoded) ? ` (write "${algorithm}:${encoded.toLowerCase()}")` : ""}`
+    };
+  }
+  return { digest: { algorithm, encoded } };
+}
+var DIGEST_ALGORITHMS, DIGEST_GRAMMAR_RE, LOWER_HEX_RE;
+var init_digest = __esm({
+  "src/model/digest.ts"() {
+    "use strict";
+    DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
+    DIGEST_GRAMMAR_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+    LOWER_HEX_RE = /^[0-9a-f]+$/;
+  }
+});
+
 // src/model/errors.ts
 function hasCode(e, code2) {
   return e instanceof ImagestreamsError && e.code === code2;
@@ -34178,9 +34220,8 @@ function parseReference(input2) {
         `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
       );
     }
-    if (digest.startsWith("sha256:") && !/^sha256:[0-9a-fA-F]{64}$/.test(digest)) {
-      throw new InvalidReferenceError(input2, `a sha256 digest has exactly 64 hex characters`);
-    }
+    const checked = checkDigest(digest);
+    if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
   }
   let tag2;
   const lastSlash = rest.lastIndexOf("/");
@@ -34200,10 +34241,10 @@ function parseReference(input2) {
   let domain;
   let path6;
   const first = slash >= 0 ? rest.slice(0, slash) : rest;
-  if (slash >= 0 && !first.includes(".") && !first.includes(":") && first !== "localhost" && /[A-Z]/.test(first)) {
+  if (slash < 0 && ANCHORED_ID_RE.test(input2)) {
     throw new InvalidReferenceError(
       input2,
-      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`
+      "a name of 64 hex characters is an image ID, not a repository name"
     );
   }
   if (slash >= 0 && isDomain(first)) {
@@ -34230,22 +34271,24 @@ function parseReference(input2) {
       );
     }
   }
-  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) {
-    if (ANCHORED_ID_RE.test(path6)) {
-      throw new InvalidReferenceError(
-        input2,
-        "a name of 64 hex characters is an image ID, not a repository name"
-      );
-    }
-    path6 = `library/${path6}`;
-  }
-  if (domain.length + 1 + path6.length > NAME_TOTAL_MAX) {
-    throw new InvalidReferenceError(input2, `repository name longer than ${NAME_TOTAL_MAX} characters`);
+  if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) path6 = `library/${path6}`;
+  if (path6.length > NAME_TOTAL_MAX) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository path longer than ${NAME_TOTAL_MAX} characters (${path6.length}, not counting the registry)`
+    );
   }
   const ref = { domain, path: path6 };
   if (tag2 !== void 0) ref.tag = tag2;
   if (digest !== void 0) ref.digest = digest;
   return ref;
+}
+function referenceWarning(ref) {
+  const host = ref.domain.replace(/:\d+$/, "");
+  if (/[A-Z]/.test(host) && !host.includes(".") && !host.startsWith("[")) {
+    return `"${ref.domain}" is taken as a registry host (a name with capitals before the first "/" is a host, as in OpenShift); if you meant a Docker Hub namespace, write it in lower case: "${ref.domain.toLowerCase()}/${ref.path}"`;
+  }
+  return void 0;
 }
 function tryParseReference(input2) {
   try {
@@ -34284,6 +34327,7 @@ var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, T
 var init_reference = __esm({
   "src/model/reference.ts"() {
     "use strict";
+    init_digest();
     init_errors();
     DOCKER_HUB_DOMAIN = "docker.io";
     DOCKER_HUB_API_HOST = "registry-1.docker.io";
@@ -34295,7 +34339,7 @@ var init_reference = __esm({
     PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
     DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
     DOMAIN_NAME_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*$`);
-    IPV6_RE = /^\[[0-9a-fA-F:.]+\]$/;
+    IPV6_RE = /^\[[0-9a-fA-F:]+\]$/;
     PORT_RE = /^[0-9]+$/;
     ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
     InvalidReferenceError = class extends ImagestreamsError {
@@ -34430,11 +34474,44 @@ function annotationConsumers(obj2, opts) {
     return out;
   }
   const objectNs = obj2.namespace ?? opts.defaultNamespace;
+  const seenPaths = /* @__PURE__ */ new Map();
+  for (const [i2, t] of parsed.entries()) {
+    const fp = t?.fieldPath;
+    if (typeof fp !== "string") continue;
+    const first = seenPaths.get(fp);
+    if (first !== void 0) {
+      fail(
+        `trigger ${i2} repeats the fieldPath ${JSON.stringify(fp)} of trigger ${first}: OpenShift refuses duplicate triggers and runs none of them; keep one`
+      );
+      return out;
+    }
+    seenPaths.set(fp, i2);
+  }
   for (const [i2, t] of parsed.entries()) {
     const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
-    if (problem2) fail(problem2.message, problem2.line);
+    if (problem2?.warning) {
+      out.errors.push({
+        code: "TRIGGER_NOT_HONOURED",
+        file: obj2.file,
+        line: problem2.line ?? line,
+        severity: "warning",
+        object: obj2.label,
+        message: `${obj2.label}: ${problem2.message}`
+      });
+    } else if (problem2) fail(problem2.message, problem2.line);
   }
   return out;
+}
+function podSpecPath(kind2) {
+  if (kind2 === "Pod") return "spec";
+  if (kind2 === "CronJob") return "spec.jobTemplate.spec.template.spec";
+  return "spec.template.spec";
+}
+function honouredByCluster(kind2, fieldPath) {
+  const base = podSpecPath(kind2).replaceAll(".", "\\.");
+  return new RegExp(
+    `^${base}\\.(?:initContainers|containers)\\[(?:\\d+|\\?\\(@\\.name=="[^"\\]]*"\\))\\]\\.image$`
+  ).test(fieldPath);
 }
 function readTrigger(obj2, t, where, objectNs, consumers) {
   const fail = (message, line) => line === void 0 ? { message } : { message, line };
@@ -34455,6 +34532,12 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
   const steps = parseFieldPath(fieldPath);
   if ("error" in steps)
     return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  const last = steps.steps[steps.steps.length - 1];
+  if (!last || !("key" in last) || last.key !== "image") {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} must end in ".image" (a trigger sets a container image, e.g. spec.template.spec.containers[?(@.name=="web")].image)`
+    );
+  }
   if (paused === true) return void 0;
   const target = resolveSteps(obj2, steps.steps);
   if (!target || !(0, import_yaml3.isScalar)(target.node)) {
@@ -34476,6 +34559,13 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
     current: String(target.node.value),
     slot
   });
+  if (!honouredByCluster(obj2.kind, fieldPath)) {
+    return {
+      warning: true,
+      line: obj2.lineAt(slot.start),
+      message: `${where}: the cluster will not honour fieldPath ${JSON.stringify(fieldPath)} (OpenShift acts only on ${podSpecPath(obj2.kind)}.containers[?(@.name=="name")].image or [N], without "$.", spaces or single quotes); imagestreams still pins it in git`
+    };
+  }
   return void 0;
 }
 function resolveSteps(obj2, steps) {
@@ -34676,25 +34766,35 @@ function listObjects(file, text) {
       });
       continue;
     }
-    collect(file, doc, doc.contents, lineAt, objects, 0);
+    collect(file, text, doc, doc.contents, lineAt, objects, 0);
   }
   return { objects, errors };
 }
-function collect(file, doc, node, lineAt, out, depth) {
+function collect(file, source, doc, node, lineAt, out, depth) {
   const map = asMap(doc, node);
   if (!map || depth > 4) return;
-  const kind = str(getPath(doc, map, ["kind"]));
-  if (!kind) return;
-  const nested = kind === "Template" ? "objects" : kind.endsWith("List") ? "items" : void 0;
+  const kind2 = str(getPath(doc, map, ["kind"]));
+  if (!kind2) return;
+  const nested = kind2 === "Template" ? "objects" : kind2.endsWith("List") ? "items" : void 0;
   if (nested) {
     for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
-      collect(file, doc, item2, lineAt, out, depth + 1);
+      collect(file, source, doc, item2, lineAt, out, depth + 1);
     return;
   }
   const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
   const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
   const line = lineAt(map.range?.[0] ?? 0);
-  const obj2 = { file, doc, node: map, kind, name, label: `${kind}/${name}`, lineAt, line };
+  const obj2 = {
+    file,
+    doc,
+    node: map,
+    kind: kind2,
+    name,
+    label: `${kind2}/${name}`,
+    lineAt,
+    line,
+    source
+  };
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
@@ -34719,10 +34819,10 @@ function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
 }
 function streamTagFrom(obj2, from, opts) {
   if (!from) return void 0;
-  const kind = str(getIn(obj2.doc, from, "kind"));
+  const kind2 = str(getIn(obj2.doc, from, "kind"));
   const name = str(getIn(obj2.doc, from, "name"));
-  if (kind !== "ImageStreamTag")
-    return { error: `from.kind is ${kind ?? "missing"}, expected ImageStreamTag` };
+  if (kind2 !== "ImageStreamTag")
+    return { error: `from.kind is ${kind2 ?? "missing"}, expected ImageStreamTag` };
   if (!name) return { error: 'from.name must be "stream:tag"' };
   const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
   return parseStreamTag(name, ns);
@@ -34746,6 +34846,7 @@ function deploymentConfigConsumers(obj2, opts) {
       out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
       continue;
     }
+    const last = str(getIn(obj2.doc, params, "lastTriggeredImage"));
     const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
     if (names.length === 0) {
       out.errors.push(
@@ -34766,23 +34867,41 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
-      if (!image || !(0, import_yaml5.isScalar)(image) || !slot) {
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
+      if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
       }
       out.consumers.push({
         file: obj2.file,
-        line: obj2.lineAt(slot.start),
+        line: obj2.lineAt(slot.start) + (slot.prefix ? 1 : 0),
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: String(image.value),
-        slot
+        current: image && (0, import_yaml5.isScalar)(image) ? String(image.value ?? "") : "",
+        slot,
+        // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
+        ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
       });
     }
   }
   return out;
+}
+function insertionSlot(obj2, node, key3) {
+  if (!(0, import_yaml5.isMap)(node) || node.flow) return void 0;
+  const pairs = node.items;
+  const anchor = pairs.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const keyNode = anchor?.key;
+  const valueNode = anchor?.value ?? keyNode;
+  if (!keyNode?.range || !valueNode?.range) return void 0;
+  const source = obj2.source;
+  const lineEnd = source.indexOf("\n", valueNode.range[1]);
+  const at = lineEnd < 0 ? source.length : lineEnd;
+  const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
+  let column = keyNode.range[0] - lineStart;
+  if (column < 0) column = 0;
+  return { start: at, end: at, style: "plain", prefix: `
+${" ".repeat(column)}${key3}: ` };
 }
 function findContainer(obj2, podSpec, name) {
   for (const list of ["containers", "initContainers"]) {
@@ -34856,25 +34975,25 @@ function buildConfigConsumers(obj2, opts) {
 function pinnedStrategy(obj2, strategyName, from) {
   if (!from || !strategyName)
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
-  const kind = getIn(obj2.doc, from, "kind");
+  const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml5.isScalar)(kind) ? slotOf(kind) : void 0;
+  const kindSlot = (0, import_yaml5.isScalar)(kind2) ? slotOf(kind2) : void 0;
   const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind) || !(0, import_yaml5.isScalar)(name)) {
+  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind2) || !(0, import_yaml5.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
-  if (kind.value !== "DockerImage" && kind.value !== "ImageStreamTag") {
+  if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
     return {
-      error: `${strategyName}.from.kind ${String(kind.value)} cannot be pinned (ImageStreamTag or DockerImage)`
+      error: `${strategyName}.from.kind ${String(kind2.value)} cannot be pinned (ImageStreamTag or DockerImage)`
     };
   }
   const result = {
     slot: nameSlot,
     line: obj2.lineAt(nameSlot.start),
-    current: kind.value === "DockerImage" ? String(name.value) : `${String(kind.value)} ${String(name.value)}`
+    current: kind2.value === "DockerImage" ? String(name.value) : `${String(kind2.value)} ${String(name.value)}`
   };
-  if (kind.value !== "DockerImage") {
-    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind.value) }];
+  if (kind2.value !== "DockerImage") {
+    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind2.value) }];
   }
   return result;
 }
@@ -34917,7 +35036,7 @@ function applyEdits(text, edits) {
         data: { start: e.slot.start, end: e.slot.end }
       });
     }
-    out += text.slice(pos, e.slot.start) + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
     pos = e.slot.end;
     prev = e;
   }
@@ -35030,13 +35149,18 @@ function dedupe(consumers, errors) {
 }
 function planConsumerUpdates(consumers, pullSpecFor2) {
   const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
+  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const held = new Set(
+    consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
+  );
   for (const c3 of consumers) {
     if (!c3.slot) continue;
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    const want = wantOf(c3);
     if (want === void 0) {
       plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
       continue;
     }
+    if (c3.group !== void 0 && held.has(c3.group)) continue;
     const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
     if (c3.current === want && extra.length === 0) continue;
     const list = plan2.edits.get(c3.file) ?? [];
@@ -35064,7 +35188,9 @@ function applyConsumerPlan(files, plan2) {
   return out;
 }
 function toDiagnostic(d) {
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: "error", message: d.message };
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
 }
 var DEFAULTS;
 var init_consumers = __esm({
@@ -35213,17 +35339,17 @@ var init_register = __esm({
 });
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook7) {
+function addHook(state, kind2, name, hook7) {
   const orig = hook7;
   if (!state.registry[name]) {
     state.registry[name] = [];
   }
-  if (kind === "before") {
+  if (kind2 === "before") {
     hook7 = (method, options) => {
       return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
     };
   }
-  if (kind === "after") {
+  if (kind2 === "after") {
     hook7 = (method, options) => {
       let result;
       return Promise.resolve().then(method.bind(null, options)).then((result_) => {
@@ -35234,7 +35360,7 @@ function addHook(state, kind, name, hook7) {
       });
     };
   }
-  if (kind === "error") {
+  if (kind2 === "error") {
     hook7 = (method, options) => {
       return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
         return orig(error2, options);
@@ -35277,9 +35403,9 @@ function bindApi(hook7, state, name) {
   );
   hook7.api = { remove: removeHookRef };
   hook7.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook7[kind] = hook7.api[kind] = bindable(addHook, null).apply(null, args);
+  ["before", "error", "after", "wrap"].forEach((kind2) => {
+    const args = name ? [state, kind2, name] : [state, kind2];
+    hook7[kind2] = hook7.api[kind2] = bindable(addHook, null).apply(null, args);
   });
 }
 function Singular() {
@@ -44144,8 +44270,8 @@ var init_dist_bundle15 = __esm({
 function createGitHub(opts) {
   const retries = opts.retries ?? 2;
   const log = opts.logger;
-  const onLimit = (kind) => (retryAfter, options, _o, retryCount) => {
-    log?.warn(`GitHub ${kind} rate limit hit`, { request: `${options.method} ${options.url}`, retryAfter });
+  const onLimit = (kind2) => (retryAfter, options, _o, retryCount) => {
+    log?.warn(`GitHub ${kind2} rate limit hit`, { request: `${options.method} ${options.url}`, retryAfter });
     return retryCount < retries;
   };
   return new Octokit2({
@@ -44392,6 +44518,11 @@ var init_stream = __esm({
 // src/policy/tag-spec.ts
 function tagKey(namespace, stream, tag2) {
   return `${namespace}/${stream}:${tag2}`;
+}
+function splitTagKey(key3) {
+  const slash = key3.indexOf("/");
+  const colon = key3.lastIndexOf(":");
+  return { namespace: key3.slice(0, slash), stream: key3.slice(slash + 1, colon), tag: key3.slice(colon + 1) };
 }
 function followTarget(ownerNamespace, ownerStream, from) {
   const parts = from.name.split(":");
@@ -44709,10 +44840,10 @@ function distance(a2, b) {
   }
   return dp[b.length];
 }
-function kindMessage(kind, inList) {
+function kindMessage(kind2, inList) {
   const expected = inList ? "ImageStream (the only kind a list of declarations may hold)" : "ImageStream, ImageStreamList or List";
-  if (kind === void 0) return `missing "kind": expected ${expected}`;
-  const s = typeof kind === "string" ? kind : JSON.stringify(kind);
+  if (kind2 === void 0) return `missing "kind": expected ${expected}`;
+  const s = typeof kind2 === "string" ? kind2 : JSON.stringify(kind2);
   const near = (inList ? ["ImageStream"] : [...DECLARATION_KINDS]).find(
     (k) => distance(s, k) <= 2 && s !== k
   );
@@ -44724,12 +44855,13 @@ function isRecord(v) {
 function parseDeclarations(file, content, opts) {
   const diagnostics = [];
   const streams = [];
+  const partial = [];
   let tags = 0;
   let text;
   if (typeof content === "string") text = content;
   else {
     const decoded = decodeText(file, content);
-    if ("diagnostic" in decoded) return { streams, diagnostics: [decoded.diagnostic], tags };
+    if ("diagnostic" in decoded) return { streams, partial, diagnostics: [decoded.diagnostic], tags };
     text = decoded.text;
   }
   let parsedSource;
@@ -44757,15 +44889,29 @@ function parseDeclarations(file, content, opts) {
   };
   const addStream = (doc, value, base) => {
     if (!validateStream2(value)) {
-      for (const pr of schemaProblems(validateStream2.errors, base, EXTENSION_HINT))
+      const errors = validateStream2.errors ?? [];
+      for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
         report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+      const reduced = passingPart(
+        value,
+        errors.map((e) => e.instancePath)
+      );
+      if (reduced && validateStream2(reduced.object)) {
+        partial.push(loaded(doc, reduced.object, base, reduced.tagIndex));
+      }
       return;
     }
     const object = value;
-    const position = (path6, key3 = false) => positionIn(doc, [...base, ...path6], key3);
+    tags += (object.spec?.tags ?? []).length;
+    streams.push(loaded(doc, object, base));
+  };
+  const loaded = (doc, object, base, tagIndex) => {
+    const position = (path6, key3 = false) => {
+      const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
+      return positionIn(doc, [...base, ...p], key3);
+    };
     const tagList = object.spec?.tags ?? [];
-    tags += tagList.length;
-    streams.push({
+    return {
       file,
       namespace: object.metadata.namespace || opts.defaultNamespace,
       name: object.metadata.name,
@@ -44776,7 +44922,7 @@ function parseDeclarations(file, content, opts) {
         const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
         return { line: p.line, column: p.column };
       }
-    });
+    };
   };
   for (const { doc, value } of handles) {
     if (value === void 0 || value === null) continue;
@@ -44789,15 +44935,15 @@ function parseDeclarations(file, content, opts) {
       );
       continue;
     }
-    const kind = value.kind;
-    if (kind === "ImageStream") addStream(doc, value, []);
-    else if (kind === "ImageStreamList" || kind === "List") {
+    const kind2 = value.kind;
+    if (kind2 === "ImageStream") addStream(doc, value, []);
+    else if (kind2 === "ImageStreamList" || kind2 === "List") {
       if (!Array.isArray(value.items)) {
         report(
           doc,
           value.items === void 0 ? [] : ["items"],
           "SCHEMA",
-          `a ${kind} needs "items": a list of ImageStream objects`
+          `a ${kind2} needs "items": a list of ImageStream objects`
         );
         continue;
       }
@@ -44818,10 +44964,36 @@ function parseDeclarations(file, content, opts) {
         } else addStream(doc, item2, ["items", i2]);
       });
     } else {
-      report(doc, kind === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind, false));
+      report(doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
     }
   }
-  return { streams, diagnostics, tags };
+  return { streams, partial, diagnostics, tags };
+}
+function passingPart(value, errorPaths) {
+  const badTags = /* @__PURE__ */ new Set();
+  for (const p of errorPaths) {
+    const m = /^\/spec\/tags\/(\d+)(?:\/|$)/.exec(p);
+    if (m) badTags.add(Number(m[1]));
+    else if (/^\/metadata(?:\/(?:name|namespace)(?:\/|$)|$)|^$|^\/kind/.test(p)) return void 0;
+  }
+  const metadata = value.metadata;
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const allTags = Array.isArray(spec.tags) ? spec.tags : [];
+  const tagIndex = [];
+  const tags = [];
+  allTags.forEach((t, i2) => {
+    if (!badTags.has(i2)) {
+      tags.push(t);
+      tagIndex.push(i2);
+    }
+  });
+  const reducedSpec = { tags };
+  if (typeof spec.dockerImageRepository === "string")
+    reducedSpec.dockerImageRepository = spec.dockerImageRepository;
+  const reducedMeta = { name: metadata.name };
+  if (metadata.namespace !== void 0) reducedMeta.namespace = metadata.namespace;
+  if (isRecord(metadata.annotations)) reducedMeta.annotations = metadata.annotations;
+  return { object: { kind: "ImageStream", metadata: reducedMeta, spec: reducedSpec }, tagIndex };
 }
 var EXTENSION_HINT;
 var init_declarations = __esm({
@@ -51660,7 +51832,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return path6;
     }
-    function dirname2(path6) {
+    function dirname3(path6) {
       const last = Math.max(path6.lastIndexOf("/"), path6.lastIndexOf("\\"));
       if (last === -1) return ".";
       if (last === 0) return "/";
@@ -51678,7 +51850,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             children: []
           };
           inodes.set(name, dir);
-          dir.parent = mkdir3(dirname2(name));
+          dir.parent = mkdir3(dirname3(name));
           if (dir.parent && dir.parent !== dir) dir.parent.children.push(dir);
         }
         return inodes.get(name);
@@ -51691,7 +51863,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             basename: basename2(name),
             metadata,
             // This recursively generates any missing parent folders.
-            parent: mkdir3(dirname2(name)),
+            parent: mkdir3(dirname3(name)),
             children: []
           };
           if (file.parent) file.parent.children.push(file);
@@ -52144,7 +52316,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute4 ? `/${normalized}` : normalized;
     }
-    function join12(...args) {
+    function join14(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -52557,7 +52729,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join12(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join14(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -52581,7 +52753,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join12(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join14(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -52599,7 +52771,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join12(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join14(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -52626,7 +52798,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join12(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join14(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -53801,7 +53973,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54693,9 +54865,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join12(filepath, entry2.path), entry2);
+          map.set(join14(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join12(filepath, entry2.path));
+        return tree.entries().map((entry2) => join14(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -54790,9 +54962,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join12(dir, filepath));
+        const names = await fs3.readdir(join14(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join12(filepath, name));
+        return names.map((name) => join14(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -55047,7 +55219,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (err === null) return;
         if (err.code === "EEXIST") return;
         if (err.code !== "ENOENT") throw err;
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === "." || parent === "/" || parent === filepath) throw err;
         await mkdirp(mkdir3, parent, retries);
         for (let attempt = 0; ; attempt++) {
@@ -55072,7 +55244,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join12(filepath, entry);
+            const subpath = join14(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -55220,7 +55392,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         try {
           await this._writeFile(filepath, contents, options);
         } catch (err) {
-          await this.mkdir(dirname2(filepath));
+          await this.mkdir(dirname3(filepath));
           await this._writeFile(filepath, contents, options);
         }
       }
@@ -55382,7 +55554,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute3(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join12(dirname2(dotgit), submoduleGitdir);
+          const gitdir = join14(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -55416,7 +55588,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         await fs3.rm(path6);
       }
       if (symlink2) {
-        await fs3.mkdir(dirname2(path6));
+        await fs3.mkdir(dirname3(path6));
         await fs3.writelink(path6, Buffer.from(content));
       } else {
         await fs3.write(path6, content, { mode });
@@ -55425,7 +55597,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -55517,17 +55689,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join12(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join14(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join12(gitdir, "info", "exclude");
+        const excludesFile = join14(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join12(dir, ".gitignore"),
+            gitignore: join14(dir, ".gitignore"),
             filepath
           }
         ];
@@ -55536,7 +55708,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join12(dir, folder, ".gitignore"),
+            gitignore: join14(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -55546,7 +55718,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const ign = ignore();
           if (index3 === 0) ign.add(excludes);
           ign.add(file);
-          const parentdir = dirname2(p.filepath);
+          const parentdir = dirname3(p.filepath);
           if (parentdir !== "." && ign.ignores(parentdir)) return true;
           if (ignoredStatus) {
             ignoredStatus = !ign.test(p.filepath).unignored;
@@ -55619,7 +55791,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -55683,17 +55855,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join12(dir, currentFilepath));
+        const stats = await fs3.lstat(join14(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join12(dir, currentFilepath));
+          const children = await fs3.readdir(join14(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join12(currentFilepath, child)],
+                filepath: [join14(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55707,7 +55879,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join12(currentFilepath, child)],
+                filepath: [join14(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55716,7 +55888,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join12(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join12(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join14(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -55744,7 +55916,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -56217,7 +56389,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -56287,7 +56459,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote,
       url,
       force = false
@@ -56357,7 +56529,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -56440,7 +56612,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -57101,7 +57273,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -57187,7 +57359,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -57460,7 +57632,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join12(dir, filepath);
+      const currentFilepath = join14(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -57629,7 +57801,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join12(dir, filepath))
+                  stats: await fs3.lstat(join14(dir, filepath))
                 });
               return {
                 method: "write",
@@ -57642,7 +57814,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join12(dir, op.filepath);
+          const currentFilepath = join14(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -57842,7 +58014,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -58360,7 +58532,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join12(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -58381,7 +58553,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join12(gitdir, "shallow");
+        const filepath = join14(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -58951,7 +59123,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join12(gitdir, res.packfile);
+        const fullpath = join14(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -58967,7 +59139,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join12(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -59081,7 +59253,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -59144,7 +59316,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       message,
       author,
       committer,
@@ -59193,7 +59365,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -59234,7 +59406,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref
     }) {
       try {
@@ -59252,7 +59424,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59272,7 +59444,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
@@ -59294,7 +59466,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59323,7 +59495,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join12(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -59366,7 +59538,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -59387,7 +59559,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join12(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59679,7 +59851,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       url,
       remote,
@@ -59737,7 +59909,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -59793,7 +59965,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -59815,10 +59987,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join12(filepath, ".git"))) {
+      if (await fs3.exists(join14(filepath, ".git"))) {
         return filepath;
       } else {
-        const parent = dirname2(filepath);
+        const parent = dirname3(filepath);
         if (parent === filepath) {
           throw new NotFoundError(`git root for ${filepath}`);
         }
@@ -59835,7 +60007,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join12(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join14(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59859,7 +60031,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path: path6
     }) {
       try {
@@ -60048,7 +60220,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join12(dir, filepath);
+        filepath = join14(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -60069,7 +60241,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -60097,7 +60269,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join12(dir, ".git"),
+      gitdir = bare ? dir : join14(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -60171,7 +60343,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -60200,7 +60372,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
@@ -60224,7 +60396,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       remote
     }) {
       try {
@@ -60281,17 +60453,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join12(prefix, entry.path)
+            prefix: join14(prefix, entry.path)
           });
         } else {
-          filenames.push(join12(prefix, entry.path));
+          filenames.push(join14(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -60336,7 +60508,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -60360,7 +60532,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath
     }) {
       try {
@@ -60385,7 +60557,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60484,7 +60656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60537,7 +60709,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join12(parentPath, entry.path);
+          result = join14(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -60554,7 +60726,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join12(parentPath, entry.path)
+              parentPath: join14(parentPath, entry.path)
             });
           });
         }
@@ -60739,7 +60911,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -60779,7 +60951,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -60856,7 +61028,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -60899,7 +61071,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join12(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join14(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -60910,7 +61082,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -60942,7 +61114,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       url,
       remote,
@@ -61012,7 +61184,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       start,
       finish
     }) {
@@ -61060,7 +61232,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -61363,7 +61535,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -61439,7 +61611,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -61465,7 +61637,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61506,7 +61678,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -61533,7 +61705,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -61622,7 +61794,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61646,7 +61818,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -61672,7 +61844,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -61748,7 +61920,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -61836,7 +62008,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -61866,7 +62038,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -61914,7 +62086,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join12(dir, filepath));
+        const object = dir && await fs3.read(join14(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -61922,7 +62094,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join12(dir, filepath));
+            stats = await fs3.lstat(join14(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -61942,7 +62114,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       depth
     }) {
@@ -61967,7 +62139,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -62035,7 +62207,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join12(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -62065,7 +62237,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join12(this.gitdir, _GitStashManager.refStash);
+        return join14(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -62073,7 +62245,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join12(this.gitdir, _GitStashManager.refLogsStash);
+        return join14(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -62379,7 +62551,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -62402,7 +62574,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join12(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -62432,7 +62604,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -62471,7 +62643,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join12(dir, filepath));
+        const stats = await fs3.lstat(join14(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -62481,7 +62653,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join12(dir, filepath), { autocrlf });
+            const object = await fs3.read(join14(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -62542,15 +62714,15 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join12(parent, segment);
+        parent = join14(parent, segment);
       }
       return true;
     }
     async function getOidAtPath({ fs: fs3, cache, gitdir: updatedGitdir, tree, path: path6 }) {
       if (typeof path6 === "string") path6 = path6.split("/");
-      const dirname3 = path6.shift();
+      const dirname4 = path6.shift();
       for (const entry of tree) {
-        if (entry.path === dirname3) {
+        if (entry.path === dirname4) {
           if (path6.length === 0) {
             return entry.oid;
           }
@@ -62591,7 +62763,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -62664,7 +62836,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       object,
       force = false
@@ -62696,7 +62868,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -62716,7 +62888,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join12(dir, filepath));
+                const fileStats2 = await fs3.lstat(join14(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -62734,7 +62906,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join12(dir, filepath));
+          fileStats = await fs3.lstat(join14(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -62755,7 +62927,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join12(dir, filepath)) : await fs3.read(join12(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join14(dir, filepath)) : await fs3.read(join14(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -62799,7 +62971,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       trees,
       map,
       reduce,
@@ -62827,7 +62999,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join12(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join14(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -62849,7 +63021,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -62871,7 +63043,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -62917,7 +63089,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join12(dir, ".git"),
+      gitdir = join14(dir, ".git"),
       ref,
       value,
       force = false,
@@ -62972,7 +63144,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join12(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join14(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -62989,7 +63161,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join12(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join14(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63155,7 +63327,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
 });
 
 // src/loader/lock-file.ts
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 function lockPath(config, namespace, name) {
   return `${config.lockDir}/${namespace}/${name}.json`;
 }
@@ -63210,7 +63382,7 @@ async function readLock(fs3, root, config, namespace, name) {
   const rel = lockPath(config, namespace, name);
   let bytes;
   try {
-    bytes = await fs3.readFile(join3(root, rel));
+    bytes = await fs3.readFile(join5(root, rel));
   } catch (e) {
     const code2 = e.code;
     if (code2 === "ENOENT" || code2 === "ENOTDIR") return void 0;
@@ -63231,13 +63403,81 @@ var init_lock_file = __esm({
   }
 });
 
+// src/policy/tag-edit.ts
+function isPlainObject4(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function sameValue(a2, b) {
+  return JSON.stringify(a2) === JSON.stringify(b);
+}
+function diffOps(path6, current, target, out) {
+  if (isPlainObject4(current) && isPlainObject4(target) && Object.keys(current).length > 0 && !Object.keys(current).some((k) => k in target)) {
+    out.push({ op: "delete", path: path6 }, { op: "set", path: path6, value: target });
+    return;
+  }
+  if (isPlainObject4(current) && isPlainObject4(target)) {
+    for (const k of Object.keys(current)) {
+      if (!(k in target)) out.push({ op: "delete", path: [...path6, k] });
+    }
+    for (const [k, v] of Object.entries(target)) diffOps([...path6, k], current[k], v, out);
+    return;
+  }
+  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+}
+function mergeOps(path6, current, target, out) {
+  if (isPlainObject4(current) && isPlainObject4(target)) {
+    for (const [k, v] of Object.entries(target)) mergeOps([...path6, k], current[k], v, out);
+    return;
+  }
+  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+}
+function newTag(name, change) {
+  const tag2 = { name, from: { ...change.from } };
+  if (change.rolledBackFrom !== void 0) tag2.annotations = { [ROLLED_BACK_FROM]: change.rolledBackFrom };
+  Object.assign(tag2, change.fields ?? {});
+  return tag2;
+}
+function tagSpecEdits(existing, change) {
+  const ops = [];
+  const current = existing;
+  diffOps(["from"], current.from, change.from, ops);
+  const annotations = { ...existing.annotations ?? {} };
+  if (change.rolledBackFrom !== void 0) annotations[ROLLED_BACK_FROM] = change.rolledBackFrom;
+  else delete annotations[ROLLED_BACK_FROM];
+  if (change.replace) {
+    const target = { name: existing.name, from: change.from };
+    if (change.rolledBackFrom !== void 0)
+      target.annotations = { [ROLLED_BACK_FROM]: change.rolledBackFrom };
+    Object.assign(target, change.fields ?? {});
+    for (const k of Object.keys(current)) {
+      if (k !== "name" && k !== "from" && !(k in target)) ops.push({ op: "delete", path: [k] });
+    }
+    for (const [k, v] of Object.entries(target)) {
+      if (k !== "name" && k !== "from") diffOps([k], current[k], v, ops);
+    }
+    return ops;
+  }
+  if (Object.keys(annotations).length === 0) {
+    if (existing.annotations != null) ops.push({ op: "delete", path: ["annotations"] });
+  } else diffOps(["annotations"], current.annotations, annotations, ops);
+  for (const [k, v] of Object.entries(change.fields ?? {})) mergeOps([k], current[k], v, ops);
+  return ops;
+}
+var ROLLED_BACK_FROM;
+var init_tag_edit = __esm({
+  "src/policy/tag-edit.ts"() {
+    "use strict";
+    ROLLED_BACK_FROM = "imagestreams.dev/rolled-back-from";
+  }
+});
+
 // src/fs/atomic.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename, dirname, join as join4 } from "node:path";
+import { basename, dirname as dirname2, join as join6 } from "node:path";
 async function writeFileAtomic(path6, text) {
-  await mkdir2(dirname(path6), { recursive: true });
-  const tmp = join4(dirname(path6), `.${basename(path6)}.${randomBytes(6).toString("hex")}.tmp`);
+  await mkdir2(dirname2(path6), { recursive: true });
+  const tmp = join6(dirname2(path6), `.${basename(path6)}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open2(tmp, "w", 420);
   try {
     await fh.writeFile(text);
@@ -63562,6 +63802,7 @@ function computeNextLocks(streams, outcomes, ctx) {
       }
     }
   }
+  const failedPins = [];
   for (const s of streams) {
     for (const t of tagsOf(s)) {
       if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
@@ -63580,6 +63821,7 @@ function computeNextLocks(streams, outcomes, ctx) {
           message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
         };
       }
+      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
       record(key3, s, t, apply(s, t, outcome, outcome.ok), t.from.name);
     }
   }
@@ -63637,7 +63879,7 @@ function computeNextLocks(streams, outcomes, ctx) {
       changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
     }
   }
-  return { locks, changes };
+  return { locks, changes, failedPins };
 }
 function historyTags(s, next) {
   if (!s) return [];
@@ -63700,7 +63942,11 @@ async function reconcile(deps, opts = {}) {
     historyLimit: deps.historyLimit
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
-  const { locks, changes } = computeNextLocks(deps.streams, outcomes, ctx);
+  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const failedPins = allFailedPins.filter((p) => {
+    const k = splitTagKey(p.key);
+    return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
+  });
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
     for (const tc of sc.tags) {
@@ -63744,6 +63990,7 @@ async function reconcile(deps, opts = {}) {
     lockFiles,
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
+    failedPins,
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun)
   };
@@ -63755,6 +64002,7 @@ var init_reconcile = __esm({
   "src/reconcile.ts"() {
     "use strict";
     init_next_locks();
+    init_tag_spec();
     init_map_limit();
   }
 });
@@ -64471,12 +64719,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join8, resolve as resolve7 } from "node:path";
+import { join as join10, resolve as resolve8 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve7(opts.dir);
+  const dir = resolve8(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config = await readText(fs3, join8(gitdir, "config"));
+  const config = await readText(fs3, join10(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -64484,14 +64732,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join8(gitdir, "index"));
+  const index2 = await readBytes(fs3, join10(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join8(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join10(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -64509,11 +64757,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join8(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join10(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join8(dir, ".git");
+  const dotgit = join10(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -64536,8 +64784,8 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve7(dir, m[1].trim());
-  if (await readText(fs3, join8(gitdir, "commondir")) !== null) {
+  const gitdir = resolve8(dir, m[1].trim());
+  if (await readText(fs3, join10(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -64660,7 +64908,7 @@ var init_groups = __esm({
 });
 
 // src/git/commit.ts
-import { join as join9 } from "node:path";
+import { join as join11 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -64708,7 +64956,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join9(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join11(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -64768,7 +65016,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join9(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join11(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -65224,12 +65472,11 @@ function sourceTagHolding(locks, ns, stream, digest) {
   const hit = lock?.status.tags.find((t) => t.items[0]?.image === digest);
   return hit ? tagKey(ns, stream, hit.tag) : void 0;
 }
-var ROLLED_BACK_FROM;
 var init_branch_diff = __esm({
   "src/plan/branch-diff.ts"() {
     "use strict";
+    init_tag_edit();
     init_tag_spec();
-    ROLLED_BACK_FROM = "imagestreams.dev/rolled-back-from";
   }
 });
 
@@ -65675,7 +65922,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs4 from "node:fs";
-import { join as join10 } from "node:path";
+import { join as join12 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
   const extras = {
@@ -65832,7 +66079,7 @@ async function keepBranchTimes(run, groups2, o2) {
       const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
       if (kept !== changed.get(f).text) {
         changed.get(f).text = kept;
-        await writeFileAtomic(join10(root, f), kept);
+        await writeFileAtomic(join12(root, f), kept);
       }
     }
   }
@@ -65860,8 +66107,8 @@ var init_publish_run = __esm({
 });
 
 // src/entry/action.ts
-import * as nodeFs8 from "node:fs";
-import { isAbsolute as isAbsolute2, join as join11, relative as relative2, resolve as resolve9, sep as sep3 } from "node:path";
+import * as nodeFs9 from "node:fs";
+import { isAbsolute as isAbsolute2, join as join13, relative as relative2, resolve as resolve9, sep as sep3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -66897,7 +67144,7 @@ init_pulls();
 
 // src/loader/load.ts
 import * as nodeFs from "node:fs/promises";
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute, join as join4, resolve as resolve3 } from "node:path";
 
 // src/model/diagnostic.ts
 function formatDiagnostic(d) {
@@ -66915,6 +67162,53 @@ function hasErrors(diags) {
 init_reference();
 init_stream();
 init_tag_spec();
+
+// src/policy/validate-openshift.ts
+init_reference();
+init_stream();
+var NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+var NAMESPACE_NAME_MAX = 255;
+function validateOpenShiftObject(s, at) {
+  if (!NAME_COMPONENT_RE.test(s.name)) {
+    at(
+      s,
+      ["metadata", "name"],
+      "INVALID_STREAM_NAME",
+      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
+    );
+  }
+  const full = `${s.namespace}/${s.name}`;
+  if (full.length > NAMESPACE_NAME_MAX) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+    );
+  }
+  const repo = s.object.spec?.dockerImageRepository;
+  if (repo) {
+    const path6 = ["spec", "dockerImageRepository"];
+    const r = tryParseReference(repo);
+    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
+    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
+      at(
+        s,
+        path6,
+        "INVALID_REPOSITORY",
+        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
+      );
+    }
+  }
+  streamTags(s.object).forEach((t, i2) => {
+    if (t.from?.kind !== "DockerImage") return;
+    const r = tryParseReference(t.from.name);
+    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
+    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
+  });
+}
+
+// src/policy/validate.ts
 function indexStreams(streams) {
   const index2 = /* @__PURE__ */ new Map();
   for (const s of streams) {
@@ -66972,6 +67266,7 @@ function validateStreams(streams, config) {
   }
   const cycleReported = /* @__PURE__ */ new Set();
   for (const s of streams) {
+    validateOpenShiftObject(s, at);
     const tags = streamTags(s.object);
     const firstIndex = /* @__PURE__ */ new Map();
     tags.forEach((t, i2) => {
@@ -67179,28 +67474,97 @@ async function discoverFiles(fs3, base, entries) {
   return { files: [...files].sort(), missing };
 }
 
+// src/loader/root.ts
+import { dirname, join as join3, resolve as resolve2 } from "node:path";
+var DEFAULT_DECLARATIONS = "imagestreams";
+async function kind(fs3, path6) {
+  try {
+    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
+  } catch {
+    return void 0;
+  }
+}
+async function findProjectRoot(fs3, cwd) {
+  const start = resolve2(cwd);
+  const k = await kind(fs3, start);
+  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
+  const marker = async (dir) => {
+    if (await kind(fs3, join3(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join3(dir, ".git")) !== void 0) return "git";
+    return void 0;
+  };
+  const here = await marker(start);
+  if (here) return { root: start, markedBy: here };
+  if (await kind(fs3, join3(start, DEFAULT_DECLARATIONS)) === "dir")
+    return { root: start, markedBy: "declarations" };
+  for (let dir = dirname(start); ; dir = dirname(dir)) {
+    const m = await marker(dir);
+    if (m) return { root: dir, markedBy: m };
+    if (dirname(dir) === dir) break;
+  }
+  return { root: start, markedBy: "cwd" };
+}
+
 // src/loader/load.ts
 init_source();
 function fileProblem(file, code2, message) {
   const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
   return { streams: [], tags: 0, diagnostics: [diagnostic] };
 }
+function missingRoot(path6, reason) {
+  const diagnostic = {
+    file: path6,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: "error",
+    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+  };
+  return {
+    root: path6,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic]
+  };
+}
+function noDeclarations(root, entries, configFile, markedBy) {
+  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
+  return {
+    file: configFile ?? ".",
+    line: 1,
+    column: 1,
+    code: "NO_DECLARATIONS",
+    severity: "warning",
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join4(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
 async function loadProject(opts) {
   const fs3 = opts.fs ?? nodeFs;
-  const root = resolve2(opts.cwd);
+  const cwd = resolve3(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  const found = await findProjectRoot(fs3, cwd);
+  if ("missing" in found) return missingRoot(found.missing, found.reason);
+  const root = explicit ? cwd : found.root;
   const loaded = await loadConfig(fs3, {
     root,
+    cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
   const { config } = loaded;
   const diagnostics = [...loaded.diagnostics];
-  const explicit = opts.paths && opts.paths.length > 0;
   const entries = explicit ? opts.paths : config.declarations;
   const discovered = await discoverFiles(
     fs3,
     root,
     entries.map((p) => isAbsolute(p) ? toPosixRelative(root, p) : p)
   );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded.file, "markedBy" in found ? found.markedBy : "cwd")
+    );
+  }
   for (const m of discovered.missing) {
     if (!explicit && m === "imagestreams" && config.declarations.length === 1) continue;
     diagnostics.push({
@@ -67236,20 +67600,23 @@ async function loadProject(opts) {
     }
   });
   const streams = [];
+  const partial = [];
   let tags = 0;
   for (const abs of discovered.files) {
     const r = perFile.get(abs);
     streams.push(...r.streams);
+    partial.push(...r.partial ?? []);
     diagnostics.push(...r.diagnostics);
     tags += r.tags;
   }
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams(streams, config));
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams([...streams, ...partial], config));
   return {
     root,
     config,
     ...loaded.file ? { configFile: loaded.file } : {},
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
+    ...partial.length ? { partial } : {},
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics)
   };
@@ -67314,7 +67681,7 @@ function renderPlanComment(input2) {
 `;
 }
 function runLine(r) {
-  const resolved = r.due - r.failed - r.skipped;
+  const resolved = r.due - (r.failed - (r.failedPins ?? 0)) - r.skipped;
   const parts = [`${plural2(r.due, "tag")} due`, `${resolved} resolved`];
   if (r.failed) parts.push(`${r.failed} failed`);
   if (r.skipped) parts.push(`${r.skipped} skipped (rate limited)`);
@@ -67472,7 +67839,7 @@ Run \`imagestreams ${cmd.name} --help\`.
 
 // src/entry/commands/dispatch.ts
 import * as nodeFs2 from "node:fs";
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // node_modules/is-plain-obj/index.js
 function isPlainObject3(value) {
@@ -74435,7 +74802,9 @@ var PROJECT_OPTIONS = {
   json: { type: "boolean" }
 };
 var PROJECT_OPTIONS_HELP = [
-  "  -c, --config PATH   Config file (default: .imagestreams.yaml in the current directory, if present)",
+  "  -c, --config PATH   Config file (default: .imagestreams.yaml at the project root, if present; the root",
+  "                      is found as git finds one: this folder or the nearest one above holding",
+  "                      .imagestreams.yaml or .git)",
   "      --json          Print JSON on stdout instead of text",
   "  -h, --help          Show this help"
 ].join("\n");
@@ -74516,7 +74885,7 @@ function rangeFromArgs(values2, io) {
   if (!path6) return { error: "give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)" };
   let json;
   try {
-    json = JSON.parse(nodeFs2.readFileSync(resolve3(io.cwd, path6), "utf8"));
+    json = JSON.parse(nodeFs2.readFileSync(resolve4(io.cwd, path6), "utf8"));
   } catch (e) {
     return { error: `cannot read the event file ${path6}: ${e.message}` };
   }
@@ -74567,7 +74936,7 @@ function createDispatchCommand(deps = {}) {
         return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
       const range = rangeFromArgs(args.values, rawIo);
       if ("error" in range) return usageError(rawIo, range.error);
-      const root = resolve3(rawIo.cwd);
+      const root = resolve4(rawIo.cwd);
       const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
       const loaded = await loadConfig(nodeFs2.promises, {
         root,
@@ -74702,12 +75071,13 @@ var dispatchCommand = createDispatchCommand();
 // src/entry/commands/import.ts
 init_errors();
 init_reference();
+init_tag_edit();
 init_tag_spec();
 
 // src/entry/stream-edits.ts
 var import_yaml8 = __toESM(require_dist2(), 1);
 import { readFile } from "node:fs/promises";
-import { join as join5, resolve as resolve5 } from "node:path";
+import { join as join7, resolve as resolve6 } from "node:path";
 
 // src/edit/locate.ts
 var import_yaml6 = __toESM(require_dist2(), 1);
@@ -74727,8 +75097,8 @@ function locateStream(text, name) {
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
-    const kind = scalarAt(root, "kind");
-    if (kind === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
+    const kind2 = scalarAt(root, "kind");
+    if (kind2 === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
@@ -74742,6 +75112,18 @@ function locateStream(text, name) {
     }
   }
   return void 0;
+}
+function locateTag(text, docIndex, prefix, tag2) {
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
+  let node = docs[docIndex].contents;
+  for (const k of prefix) {
+    if (typeof k === "number") node = node && (0, import_yaml6.isSeq)(node) ? node.items[k] : void 0;
+    else node = childAt(node, k);
+  }
+  const tags = childAt(childAt(node, "spec"), "tags");
+  if (!tags || !(0, import_yaml6.isSeq)(tags)) return -1;
+  return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
@@ -74785,7 +75167,7 @@ function getChild(node, key3) {
   if ((0, import_yaml7.isSeq)(node) && typeof key3 === "number") return node.items[key3];
   return void 0;
 }
-function resolve4(root, path6) {
+function resolve5(root, path6) {
   let node = root;
   for (const k of path6) {
     node = node ? getChild(node, k) : void 0;
@@ -74849,7 +75231,7 @@ function jsonUnit(ctx) {
 function setAt(ctx, root, path6, value) {
   const parentPath = path6.slice(0, -1);
   const key3 = path6[path6.length - 1];
-  const parent = resolve4(root, parentPath);
+  const parent = resolve5(root, parentPath);
   const existing = getChild(parent, key3);
   if (existing) {
     setNode(ctx, existing, value);
@@ -74877,6 +75259,12 @@ function setNode(ctx, node, value) {
   }
   const r = node.range;
   const col = columnOf(ctx.text, r[0]);
+  if (!ctx.json && (0, import_yaml7.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+    const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
+    const start2 = backOverSpace(ctx.text, r[0]);
+    ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
+    return;
+  }
   if (ctx.json || (0, import_yaml7.isMap)(node) && node.flow || (0, import_yaml7.isSeq)(node) && node.flow || (0, import_yaml7.isScalar)(node)) {
     const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
     ctx.splices.push({ start: r[0], end: r[1], text });
@@ -74924,7 +75312,7 @@ ${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
   });
 }
 function deleteAt(ctx, root, path6) {
-  const parent = resolve4(root, path6.slice(0, -1));
+  const parent = resolve5(root, path6.slice(0, -1));
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
@@ -74964,7 +75352,7 @@ function deleteAt(ctx, root, path6) {
   ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
 }
 function appendAt(ctx, root, path6, value) {
-  const seq = resolve4(root, path6);
+  const seq = resolve5(root, path6);
   if (!(0, import_yaml7.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
@@ -75019,7 +75407,7 @@ async function newStreamFile(project, namespace, name, pending) {
   );
   const plain2 = `${folder}/${name}.yaml`;
   const spaced = `${folder}/${namespace}/${name}.yaml`;
-  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join5(resolve5(project.root), f)) !== void 0;
+  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join7(resolve6(project.root), f)) !== void 0;
   if (namespace !== project.config.namespace) return spaced;
   if (!await taken(plain2)) return plain2;
   return spaced;
@@ -75033,18 +75421,18 @@ async function readIfExists(path6) {
   }
 }
 async function applyTagEdits(project, edits, opts) {
-  const root = resolve5(project.root);
+  const root = resolve6(project.root);
   const texts = /* @__PURE__ */ new Map();
   const read = async (file) => {
     let t = texts.get(file);
     if (t === void 0) {
-      t = await readFile(join5(root, file), "utf8");
+      t = await readFile(join7(root, file), "utf8");
       texts.set(file, t);
     }
     return t;
   };
   for (const e of edits) {
-    const stream = findStream(project, e.namespace, e.stream);
+    const stream = findStream(project, e.namespace, e.stream) ?? (e.ops === void 0 ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream) : void 0);
     if (!stream) {
       if (!e.create) {
         throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
@@ -75064,7 +75452,7 @@ async function applyTagEdits(project, edits, opts) {
         e.create
       );
       const file = await newStreamFile(project, e.namespace, e.stream, texts);
-      const existing = texts.get(file) ?? await readIfExists(join5(root, file));
+      const existing = texts.get(file) ?? await readIfExists(join7(root, file));
       texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
 ${text2}`);
       continue;
@@ -75073,7 +75461,7 @@ ${text2}`);
     const loc = locateStream(text, stream.name);
     if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
     const tags = stream.object.spec?.tags ?? [];
-    const idx = tags.findIndex((t) => t.name === e.tag);
+    const idx = e.ops === void 0 ? locateTag(text, loc.docIndex, loc.prefix, e.tag) : tags.findIndex((t) => t.name === e.tag);
     const tagsPath = [...loc.prefix, "spec", "tags"];
     let ops;
     if (e.ops === void 0) {
@@ -75086,11 +75474,13 @@ ${text2}`);
       ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
     }
     texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
-    if (e.ops === void 0) tags.splice(idx, 1);
-    else if (idx < 0 && e.create) tags.push(e.create);
+    if (e.ops === void 0) {
+      const i2 = tags.findIndex((t) => t.name === e.tag);
+      if (i2 >= 0) tags.splice(i2, 1);
+    } else if (idx < 0 && e.create) tags.push(e.create);
   }
   if (!opts.dryRun) {
-    for (const [file, text] of texts) await writeFileAtomic(join5(root, file), text);
+    for (const [file, text] of texts) await writeFileAtomic(join7(root, file), text);
   }
   return [...texts.keys()];
 }
@@ -75114,7 +75504,7 @@ init_skip();
 
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
-import { join as join7, resolve as resolve6 } from "node:path";
+import { join as join9, resolve as resolve7 } from "node:path";
 
 // src/consumers/walk.ts
 init_scan();
@@ -75180,7 +75570,68 @@ init_atomic();
 init_lock_file();
 init_errors();
 init_lock_format();
-init_reference();
+
+// src/policy/invalid-streams.ts
+function errorsByStream(candidates, diagnostics) {
+  const starts = /* @__PURE__ */ new Map();
+  for (const s of candidates) {
+    const list = starts.get(s.file) ?? [];
+    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
+    starts.set(s.file, list);
+  }
+  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
+  const byStream = /* @__PURE__ */ new Map();
+  const unattributed = [];
+  for (const d of diagnostics) {
+    if (d.severity !== "error") continue;
+    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
+    if (!owner) {
+      unattributed.push(d);
+      continue;
+    }
+    const list = byStream.get(owner.key) ?? [];
+    list.push(d);
+    byStream.set(owner.key, list);
+  }
+  return { byStream, unattributed };
+}
+
+// src/policy/stream-selection.ts
+function editDistance(a2, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    let prev = dp[0];
+    dp[0] = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+function unknownStreams(only, streams) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of streams) {
+    names.add(s.name);
+    names.add(`${s.namespace}/${s.name}`);
+  }
+  const out = [];
+  for (const wanted of only) {
+    if (names.has(wanted)) continue;
+    const pool = wanted.includes("/") ? streams.map((s) => `${s.namespace}/${s.name}`) : [...new Set(streams.map((s) => s.name))];
+    const closest = pool.map((n2) => ({ n: n2, d: editDistance(wanted, n2) })).filter((x) => x.d <= Math.max(2, Math.floor(wanted.slice(wanted.indexOf("/") + 1).length / 2))).sort((a2, b) => a2.d - b.d || (a2.n < b.n ? -1 : 1)).slice(0, 3).map((x) => x.n);
+    out.push({ wanted, closest });
+  }
+  return out;
+}
+function unknownStreamsMessage(unknown, declared) {
+  return unknown.map(
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+  ).join("; ");
+}
+
+// src/entry/run-reconcile.ts
 init_reconcile();
 
 // src/update-consumers.ts
@@ -75825,10 +76276,10 @@ import https from "node:https";
 var TransportError = class extends Error {
   kind;
   sysCode;
-  constructor(kind, message, sysCode) {
+  constructor(kind2, message, sysCode) {
     super(message);
     this.name = "TransportError";
-    this.kind = kind;
+    this.kind = kind2;
     this.sysCode = sysCode;
   }
 };
@@ -76535,7 +76986,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join6 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -76583,9 +77034,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join6(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join6(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join6(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join8(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join8(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join8(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -76836,14 +77287,22 @@ function reasonOf(code2) {
 }
 function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
-  const declaredInsecure = new Set([...o2.insecureDomains ?? []].map((d) => d.toLowerCase()));
-  const client = createRegistryClient({
-    ...fromConfig,
-    isInsecure: (d) => fromConfig.isInsecure(d) || declaredInsecure.has(d.toLowerCase()),
-    logger: o2.logger,
-    ...o2.client
-  });
+  const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
   const resolver = createRunResolver(client);
+  let insecure;
+  const forRequest = (req) => {
+    if (!req.insecure) return { client, resolver };
+    if (!insecure) {
+      const c3 = createRegistryClient({
+        ...fromConfig,
+        isInsecure: () => true,
+        logger: o2.logger,
+        ...o2.client
+      });
+      insecure = { client: c3, resolver: createRunResolver(c3) };
+    }
+    return insecure;
+  };
   async function importTag(req) {
     const parsed = tryParseReference(req.from);
     if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
@@ -76855,9 +77314,10 @@ function createImporter(o2) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
       };
     }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    const use = forRequest(req);
+    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     try {
-      const r = await resolver.resolve(ref, {
+      const r = await use.resolver.resolve(ref, {
         importMode: req.importMode,
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
@@ -76906,10 +77366,42 @@ function createImporter(o2) {
   return {
     importTag,
     metadataOf,
-    report: () => resolver.report(),
-    stats: () => client.stats(),
-    close: () => client.close()
+    report: () => mergeReports(resolver.report(), insecure?.resolver.report()),
+    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
+    close: () => {
+      client.close();
+      insecure?.client.close();
+    }
   };
+}
+function mergeReports(a2, b) {
+  if (!b) return a2;
+  return {
+    resolved: a2.resolved + b.resolved,
+    failed: a2.failed + b.failed,
+    skipped: [.../* @__PURE__ */ new Set([...a2.skipped, ...b.skipped])].sort(),
+    rateLimited: [...a2.rateLimited, ...b.rateLimited]
+  };
+}
+function mergeStats(a2, b) {
+  if (!b) return a2;
+  const hosts = { ...a2.hosts };
+  for (const [h2, v] of Object.entries(b.hosts)) {
+    const prev = hosts[h2];
+    if (!prev) {
+      hosts[h2] = v;
+      continue;
+    }
+    const byMethod = { ...prev.byMethod };
+    for (const [m, n2] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n2;
+    hosts[h2] = {
+      requests: prev.requests + v.requests,
+      byMethod,
+      retries: prev.retries + v.retries,
+      ...v.rateLimit ?? prev.rateLimit ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}
+    };
+  }
+  return { hosts, requests: a2.requests + b.requests, tokensFetched: a2.tokensFetched + b.tokensFetched };
 }
 
 // src/entry/run-reconcile.ts
@@ -76944,26 +77436,24 @@ async function streamStates(project) {
   );
   return { states, diagnostics };
 }
-function insecureDomains(states) {
-  const out = /* @__PURE__ */ new Set();
-  for (const s of states) {
-    const streamInsecure = s.object.metadata.annotations?.["openshift.io/image.insecureRepository"] === "true";
-    for (const t of s.object.spec?.tags ?? []) {
-      if (t.from?.kind !== "DockerImage" || !(streamInsecure || t.importPolicy?.insecure)) continue;
-      const p = tryParseReference(t.from.name);
-      if ("ref" in p) out.add(p.ref.domain);
-    }
-  }
-  return [...out];
-}
 async function runReconcile(io, opts = {}) {
-  const project = opts.project ?? await loadProject({
+  let project = opts.project ?? await loadProject({
     cwd: io.cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const root = resolve6(project.root);
+  const root = resolve7(project.root);
+  const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
+  let skippedStreams;
   if (hasErrors(project.diagnostics)) {
-    return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
+    const skip = opts.skipInvalidStreams ? skippable(project) : void 0;
+    if (!skip) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
+    skippedStreams = skip;
+    const left = new Set(skip.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+  }
+  if (unknown.length > 0) {
+    const usage2 = unknownStreamsMessage(unknown, project.streams.length);
+    return { status: "invalid", usage: usage2, diagnostics: [], project, written: [] };
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
@@ -76971,7 +77461,6 @@ async function runReconcile(io, opts = {}) {
     config: project.config,
     env: io.env,
     logger: io.logger,
-    insecureDomains: insecureDomains(states),
     ...opts.withMetadata ? { withMetadata: true } : {},
     ...opts.client ? { client: opts.client } : {}
   });
@@ -76987,13 +77476,13 @@ async function runReconcile(io, opts = {}) {
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
-            return await nodeFs3.readFile(join7(root, p), "utf8");
+            return await nodeFs3.readFile(join9(root, p), "utf8");
           } catch (e) {
             if (e.code === "ENOENT") return void 0;
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join7(root, p), text),
+        writeFile: (p, text) => writeFileAtomic(join9(root, p), text),
         now: io.now,
         logger: io.logger,
         ...opts.onProgress ? { onProgress: opts.onProgress } : {}
@@ -77015,12 +77504,14 @@ async function runReconcile(io, opts = {}) {
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join7(root, f.path), f.text);
+    for (const f of consumers.files) await writeFileAtomic(join9(root, f.path), f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    status: result.failed > 0 ? "failed" : "ok",
+    // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
+    status: result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
+    ...skippedStreams ? { skippedStreams } : {},
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -77045,10 +77536,20 @@ function checkedLock(config, lock) {
   }
   return text;
 }
+function skippable(project) {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...project.partial ?? []],
+    project.diagnostics
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
+  return { streams: [...byStream.keys()].sort(), diagnostics };
+}
 
 // src/entry/run-job.ts
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, opts);
+  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
   const { config } = run.project;
   const mode = opts.publishMode ?? config.publish.mode;
@@ -77086,7 +77587,8 @@ of these keeps its digest even when upstream moved. Followers (ImageStreamTag) a
 
 Options:
       --dry-run       Resolve and print the plan; write nothing
-  -s, --stream NAME   Only this stream ([namespace/]name); repeatable
+  -s, --stream NAME   Only this stream ([namespace/]name); repeatable. A NAME that is not
+                      declared is refused (exit 2) with the closest declared names
       --metadata      Read creation time and labels of new images (for PR bodies)
       --publish MODE  pull-request (one branch + PR per stream or group), commit (on the current
                       branch) or none; default: the config's publish.mode (pull-request). Needs
@@ -77094,10 +77596,16 @@ Options:
                       is updated and publishing is reported as skipped.
 ${PROJECT_OPTIONS_HELP}
 
+An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
+its file:line; the other streams are reconciled and the run exits 1. (Pull-request checks stay strict: see
+\`validate\` and the Action's plan.)
+
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  at least one import failed; the last good digest is kept and the other tags are still written
-  2  bad usage, invalid declarations or an unreadable lock: nothing was written
+  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
+     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
+     nothing was written
 
 Examples:
   imagestreams reconcile --dry-run
@@ -77127,6 +77635,7 @@ function renderChanges(changes) {
 function reconcileJson(r) {
   return {
     status: r.status,
+    ...r.usage ? { usage: r.usage } : {},
     dryRun: r.result?.dryRun ?? false,
     imports: (r.result?.imports ?? []).map((i2) => ({
       key: i2.key,
@@ -77143,6 +77652,8 @@ function reconcileJson(r) {
     unresolvedConsumers: r.consumers?.unresolved ?? [],
     written: r.written,
     skipped: r.report?.skipped ?? [],
+    ...r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {},
+    failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics
@@ -77164,6 +77675,8 @@ function renderPublish(p) {
 function printRun(r, io, json, published) {
   if (r.status === "invalid") {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}
+`);
+    else if (r.usage) io.stderr(`reconcile: ${r.usage}; nothing was imported
 `);
     else {
       for (const d of r.diagnostics) {
@@ -77189,11 +77702,36 @@ function printRun(r, io, json, published) {
     }
     if (lines.length) io.stdout(`${lines.join("\n")}
 `);
+    for (const d of r.skippedStreams?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}
+`);
+      if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(d));
+    }
+    if (r.skippedStreams) {
+      const names = r.skippedStreams.streams;
+      io.stderr(
+        `reconcile: skipped ${names.length ? `${plural3(names.length, "invalid stream")} (${names.join(", ")})` : "the invalid declaration files"}: fix the errors above; the other streams were reconciled
+`
+      );
+    }
+    for (const d of r.consumers?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}
+`);
+      if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(d));
+    }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}
 `);
     const verb = res.dryRun ? "would write" : "wrote";
+    const shown = new Set(
+      res.changes.flatMap((c3) => c3.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`))
+    );
+    for (const p of res.failedPins) {
+      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}
+`);
+    }
+    const failed = res.failed + res.failedPins.length;
     io.stderr(
-      `reconcile: ${plural3(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural3(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
+      `reconcile: ${plural3(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural3(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
 `
     );
     for (const line of published ? renderPublish(published) : []) io.stderr(`${line}
@@ -77352,8 +77890,11 @@ var importCommand = {
           );
           return EXIT.USAGE;
         }
-        const spec = { from: { kind: "DockerImage", name: from } };
-        if (args.values.scheduled) spec.importPolicy = { scheduled: true };
+        const change = {
+          from: { kind: "DockerImage", name: from },
+          ...args.values.scheduled ? { fields: { importPolicy: { scheduled: true } } } : {}
+        };
+        const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
         await applyTagEdits(
           project,
           [
@@ -77361,12 +77902,8 @@ var importCommand = {
               namespace: ns,
               stream: name,
               tag: tag2,
-              ops: [
-                { op: "set", path: ["from", "kind"], value: "DockerImage" },
-                { op: "set", path: ["from", "name"], value: from },
-                ...args.values.scheduled ? [{ op: "set", path: ["importPolicy"], value: { scheduled: true } }] : []
-              ],
-              create: { name: tag2, ...spec }
+              ops: existing ? tagSpecEdits(existing, change) : [],
+              create: newTag(tag2, change)
             }
           ],
           { createStreams: true, dryRun }
@@ -77431,7 +77968,6 @@ var importCommand = {
 import * as nodeFs5 from "node:fs/promises";
 init_lock_file();
 init_errors();
-init_branch_diff();
 init_history();
 
 // src/policy/oc-tag.ts
@@ -77446,50 +77982,76 @@ var SOURCE_NAMES = {
   isimage: "ImageStreamImage"
 };
 var usage = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
-function parseStreamTag2(input2, what2 = "destination") {
-  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9.]*):([^:/@]+)$/.exec(input2);
-  if (!m || !isValidTag(m[4])) {
+function parseStreamTag2(input2, what2 = "destination", o2 = {}) {
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9._]*)(?::(.*))?$/.exec(input2);
+  const tag2 = m?.[4] === void 0 || m[4] === "" ? o2.defaultTag ? "latest" : void 0 : m[4];
+  if (!m || tag2 === void 0 || !o2.anyTag && !isValidTag(tag2) || o2.anyTag && /[:/@]/.test(tag2)) {
     throw usage(
       `${what2} "${input2}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
-      {
-        input: input2
-      }
+      { input: input2 }
     );
   }
-  const out = { stream: m[3], tag: m[4] };
+  const out = { stream: m[3], tag: tag2 };
   if (m[1]) out.namespace = m[1];
   return out;
 }
 function inferSourceKind(source) {
-  const first = source.split("/")[0] ?? "";
-  const hasHost = source.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
-  if (hasHost) return "DockerImage";
+  if (hasRegistry(source)) return "DockerImage";
   if (source.includes("@")) return "ImageStreamImage";
-  return "ImageStreamTag";
+  const last = source.slice(source.lastIndexOf("/") + 1);
+  if (last.includes(":")) return "ImageStreamTag";
+  return "DockerImage";
+}
+function hasRegistry(source) {
+  const slash = source.indexOf("/");
+  if (slash < 0) return false;
+  const first = source.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
 }
 function planTag(source, dests, o2) {
   if (o2.delete) {
+    const conflicts = [
+      o2.alias && "--alias",
+      o2.source && "--source",
+      o2.scheduled && "--scheduled",
+      o2.insecure && "--insecure",
+      o2.importMode && "--import-mode",
+      o2.referencePolicy && "--reference-policy",
+      o2.reference && "--reference"
+    ].filter(Boolean);
+    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(", ")}`);
     const targets = source !== void 0 ? [source, ...dests] : dests;
     if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
-    return targets.map((d) => ({ action: "delete", dest: parseStreamTag2(d) }));
+    return targets.map((d) => ({
+      action: "delete",
+      dest: parseStreamTag2(d, "destination", { anyTag: true })
+    }));
   }
   if (source === void 0 || dests.length === 0) {
     throw usage(
       "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
     );
   }
-  let kind;
+  let kind2;
   if (o2.source) {
     const k = SOURCE_NAMES[o2.source.toLowerCase()];
     if (!k) throw usage(`--source "${o2.source}" is not one of docker, istag, isimage`);
-    kind = k;
-  } else kind = inferSourceKind(source);
-  if (o2.alias && kind !== "ImageStreamTag") {
-    throw usage("--alias needs an ImageStreamTag source (stream:tag)");
+    kind2 = k;
+    if (kind2 !== "DockerImage" && hasRegistry(source)) {
+      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+    }
+    if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
+      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+    }
+    if (kind2 === "ImageStreamImage" && !source.includes("@")) {
+      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+    }
+  } else kind2 = inferSourceKind(source);
+  if (o2.alias && (o2.scheduled || o2.insecure)) {
+    throw usage("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
   }
-  if (o2.alias && o2.scheduled) throw usage("--alias and --scheduled cannot be used together");
-  if (o2.scheduled && kind !== "DockerImage") throw usage("--scheduled applies only to DockerImage sources");
-  if (o2.insecure && kind !== "DockerImage") throw usage("--insecure applies only to DockerImage sources");
+  if (o2.scheduled && kind2 !== "DockerImage") throw usage("--scheduled applies only to DockerImage sources");
+  if (o2.insecure && kind2 !== "DockerImage") throw usage("--insecure applies only to DockerImage sources");
   const refPolicy = o2.referencePolicy?.toLowerCase();
   if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
     throw usage(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
@@ -77497,7 +78059,7 @@ function planTag(source, dests, o2) {
   if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
   }
-  const parsedDests = dests.map((d) => parseStreamTag2(d));
+  const parsedDests = dests.map((d) => parseStreamTag2(d, "destination", { defaultTag: true }));
   const extra = {};
   const importPolicy = {};
   if (o2.scheduled) importPolicy.scheduled = true;
@@ -77506,46 +78068,71 @@ function planTag(source, dests, o2) {
   if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
   if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
   if (o2.reference) extra.reference = true;
-  if (kind === "DockerImage") {
-    let ref;
+  if (o2.alias) {
+    const srcStream = sourceStreamName(source, kind2);
+    for (const d of parsedDests) {
+      const sameNs = d.namespace === void 0 || d.namespace === o2.currentNamespace;
+      if (!sameNs || d.stream !== srcStream) {
+        throw usage(
+          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
+        );
+      }
+    }
+  }
+  if (kind2 === "DockerImage") {
     try {
-      ref = parseReference(source);
+      parseReference(source);
     } catch (e) {
       throw usage(e.message, { input: source });
     }
-    void ref;
     return parsedDests.map((dest) => ({
       action: "set",
       dest,
-      spec: { from: { kind, name: source }, ...extra }
+      spec: { from: { kind: kind2, name: source }, ...extra }
     }));
   }
-  if (kind === "ImageStreamImage") {
-    if (!/^[a-z0-9][-a-z0-9.]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
+  if (kind2 === "ImageStreamImage") {
+    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
       throw usage(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
     }
     const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
-    const from = { kind, name: rest };
+    const from = { kind: kind2, name: rest };
     if (ns) from.namespace = ns;
     return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
   }
   const src = parseStreamTag2(source, "source");
   if (o2.alias) {
-    for (const d of parsedDests) {
-      if (d.stream !== src.stream || (d.namespace ?? "") !== (src.namespace ?? "")) {
-        throw usage(`cannot set alias across different image streams (${source} → ${d.stream}:${d.tag})`);
-      }
-    }
     return parsedDests.map((dest) => ({
       action: "set",
       dest,
-      spec: { from: { kind, name: src.tag }, ...extra }
+      spec: { from: { kind: kind2, name: src.tag }, ...extra }
     }));
   }
   return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
 }
+function sourceStreamName(source, kind2) {
+  const noDigest = source.split("@")[0];
+  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
+  return kind2 === "ImageStreamImage" ? last : last.split(":")[0];
+}
+function missingAliasTargets(actions, hasTag) {
+  const created = new Set(
+    actions.filter((a2) => a2.action === "set").map((a2) => `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${a2.dest.tag}`)
+  );
+  const out = [];
+  for (const a2 of actions) {
+    if (a2.action !== "set") continue;
+    const from = a2.spec.from;
+    if (from?.kind !== "ImageStreamTag" || !from.name) continue;
+    const key3 = `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${from.name}`;
+    if (!hasTag(a2.dest.namespace, a2.dest.stream, from.name) && !created.has(key3))
+      out.push(`${a2.dest.stream}:${from.name}`);
+  }
+  return out;
+}
 
 // src/entry/commands/rollback.ts
+init_tag_edit();
 var HELP4 = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
 
 Point a tag back at an earlier image from its history. As in OpenShift, the tag is re-pointed to an
@@ -77624,17 +78211,12 @@ var rollbackCommand = {
 `);
         return EXIT.OK;
       }
-      const ops = [
-        { op: "set", path: ["from", "kind"], value: "ImageStreamImage" },
-        { op: "set", path: ["from", "name"], value: `${target.stream}@${item2.image}` }
-      ];
-      if (spec.from?.namespace) ops.push({ op: "delete", path: ["from", "namespace"] });
-      if (spec.importPolicy?.scheduled)
-        ops.push({ op: "set", path: ["importPolicy", "scheduled"], value: false });
-      if (spec.from && spec.from.kind !== "ImageStreamImage" && !spec.annotations?.[ROLLED_BACK_FROM]) {
-        const previous = JSON.stringify({ kind: spec.from.kind, name: spec.from.name });
-        ops.push({ op: "set", path: ["annotations"], value: { [ROLLED_BACK_FROM]: previous } });
-      }
+      const note = spec.annotations?.[ROLLED_BACK_FROM] ?? (spec.from && spec.from.kind !== "ImageStreamImage" ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name }) : void 0);
+      const ops = tagSpecEdits(spec, {
+        from: { kind: "ImageStreamImage", name: `${target.stream}@${item2.image}` },
+        ...spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {},
+        ...note !== void 0 ? { rolledBackFrom: note } : {}
+      });
       const files = await applyTagEdits(
         project,
         [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
@@ -77673,6 +78255,7 @@ var rollbackCommand = {
 init_lock_file();
 import * as nodeFs6 from "node:fs/promises";
 init_errors();
+init_tag_edit();
 var HELP5 = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
 
@@ -77681,10 +78264,15 @@ declaration files in place (comments, key order and formatting are kept; only ch
 Rules are those of \`oc tag\`:
   - SOURCE with a registry host (quay.io/org/app:1, localhost:5000/app:1) is a DockerImage;
     stream@sha256:… is an ImageStreamImage (an image from that stream's history);
-    [namespace/]stream:tag is an ImageStreamTag. --source overrides the guess.
+    [namespace/]stream:tag is an ImageStreamTag; a bare name (mysql) is a DockerImage.
+    --source overrides the guess.
+  - DEST without a tag (app) is app:latest.
+  - Tagging onto an existing tag replaces its whole spec: what is not given again (--scheduled,
+    policies, annotations) is dropped.
   - An ImageStreamTag source without --alias is copied as the image it points at now
     (the destination becomes stream@sha256:…); with --alias the destination tracks it.
-  - --alias works only within one stream and not with --scheduled.
+  - --alias works only within one stream, to a declared tag, and not with --scheduled or --insecure.
+  - --delete takes only destinations (any tag name, even an invalid one) and no other flag.
 A destination stream that does not exist is created under the first declarations folder:
 <folder>/<name>.yaml in the default namespace, <folder>/<namespace>/<name>.yaml in another; an existing
 file is never replaced. Run \`imagestreams reconcile\` afterwards to import and record the change in the
@@ -77709,32 +78297,14 @@ Examples:
   imagestreams tag python:3.12 app:base          # pin app:base to python:3.12's current image
   imagestreams tag --delete python:3.11
 
-Exit codes: 0 done; 1 a source has no image yet or a tag to delete does not exist; 2 bad usage.
+Exit codes: 0 done; 1 a source has no image yet, an --alias target or a tag to delete does not exist;
+2 bad usage.
 `;
 function str2(v) {
   return typeof v === "string" ? v : void 0;
 }
 function display(t) {
   return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
-}
-function setOps(existing, spec) {
-  const ops = [];
-  const annotations = existing?.annotations;
-  if (spec.from && annotations?.[ROLLED_BACK_FROM] !== void 0) {
-    const only = Object.keys(annotations).length === 1;
-    ops.push({ op: "delete", path: only ? ["annotations"] : ["annotations", ROLLED_BACK_FROM] });
-  }
-  for (const [k, v] of Object.entries(spec)) {
-    if (k === "from" && existing?.from) {
-      const from = v;
-      ops.push({ op: "set", path: ["from", "kind"], value: from.kind });
-      ops.push({ op: "set", path: ["from", "name"], value: from.name });
-      if (from.namespace !== void 0)
-        ops.push({ op: "set", path: ["from", "namespace"], value: from.namespace });
-      else if (existing.from.namespace != null) ops.push({ op: "delete", path: ["from", "namespace"] });
-    } else ops.push({ op: "set", path: [k], value: v });
-  }
-  return ops;
 }
 var tagCommand = {
   name: "tag",
@@ -77757,8 +78327,10 @@ var tagCommand = {
     const v = args.values;
     const [source, ...dests] = args.positionals;
     let actions;
+    const project = await loadFromArgs(args, io);
     try {
       actions = planTag(source, dests, {
+        currentNamespace: project.config.namespace,
         ...str2(v.source) ? { source: str2(v.source) } : {},
         alias: Boolean(v.alias),
         scheduled: Boolean(v.scheduled),
@@ -77779,8 +78351,8 @@ Run \`imagestreams tag --help\`.
     }
     const mode = publishModeOf(args, io, "tag");
     if (mode === "invalid") return EXIT.USAGE;
-    const project = await loadFromArgs(args, io);
-    if (hasErrors(project.diagnostics)) {
+    const deleting = actions.every((a2) => a2.action === "delete");
+    if (hasErrors(project.diagnostics) && !deleting) {
       printDiagnostics(project.diagnostics, io, io.stderr);
       io.stderr("imagestreams tag: fix the declarations above first; nothing was changed\n");
       return EXIT.USAGE;
@@ -77804,6 +78376,21 @@ Run \`imagestreams tag --help\`.
 };
 async function runTag(actions, project, io, o2) {
   const ns = (t) => t.namespace ?? project.config.namespace;
+  const missing = missingAliasTargets(
+    actions,
+    (namespace, stream, tag2) => Boolean(
+      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
+        (t) => t.name === tag2
+      )
+    )
+  );
+  if (missing.length > 0) {
+    io.stderr(
+      `imagestreams tag: --alias to ${missing.join(", ")}, which is not declared: declare it first, or tag from an image
+`
+    );
+    return EXIT.FAILURE;
+  }
   const edits = [];
   const messages = [];
   const results = [];
@@ -77835,27 +78422,29 @@ async function runTag(actions, project, io, o2) {
             `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
           );
         }
-        const from = {
+        const from2 = {
           kind: "ImageStreamImage",
           name: `${src.stream}@${current.image}`
         };
-        if (srcNs !== ns(dest)) from.namespace = srcNs;
-        spec = { from, ...spec };
+        if (srcNs !== ns(dest)) from2.namespace = srcNs;
+        spec = { from: from2, ...spec };
         shown = `${src.stream}@${current.image}`;
         messages.push(`Tag ${display(dest)} set to ${shown}.`);
       } else {
-        const from = spec.from;
-        shown = from.name;
+        const from2 = spec.from;
+        shown = from2.name;
         messages.push(
-          from.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from.name}.` : `Tag ${display(dest)} set to ${from.name}.`
+          from2.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from2.name}.` : `Tag ${display(dest)} set to ${from2.name}.`
         );
       }
+      const { from, ...fields } = spec;
+      const change = { from, fields, replace: true };
       edits.push({
         namespace: ns(dest),
         stream: dest.stream,
         tag: dest.tag,
-        ops: setOps(existing, spec),
-        create: { name: dest.tag, ...spec }
+        ops: existing ? tagSpecEdits(existing, change) : [],
+        create: newTag(dest.tag, change)
       });
       results.push({ action: "set", tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
     }
@@ -77887,7 +78476,6 @@ async function runTag(actions, project, io, o2) {
 init_consumers();
 init_lock_lookup();
 import * as nodeFs7 from "node:fs/promises";
-import { resolve as resolve8 } from "node:path";
 var HELP6 = `Usage: imagestreams verify [options]
 
 Check every consumer in the repository (workloads with the image.openshift.io/triggers annotation,
@@ -77928,8 +78516,8 @@ Run \`imagestreams verify --help\`.
       );
       return EXIT.USAGE;
     }
-    const root = resolve8(io.cwd);
     const project = await loadFromArgs(args, io);
+    const root = project.root;
     const usage2 = project.diagnostics.filter(isUsageDiagnostic);
     if (usage2.length > 0) {
       printDiagnostics(usage2, io, io.stderr);
@@ -77947,15 +78535,20 @@ Run \`imagestreams verify --help\`.
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
     );
     const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
-    const errors = [...found.errors, ...lockErrors];
+    const all = [...found.errors, ...lockErrors];
+    const errors = all.filter((e) => e.severity !== "warning");
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors }, null, 2)}
-`);
+      const warnings = all.filter((e) => e.severity === "warning");
+      io.stdout(
+        `${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors, ...warnings.length ? { warnings } : {} }, null, 2)}
+`
+      );
       return ok ? EXIT.OK : EXIT.FAILURE;
     }
-    for (const e of errors) {
-      io.stdout(`${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}
+    for (const e of all) {
+      const text = e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`;
+      io.stdout(`${e.severity === "warning" ? text.replace(/^([^:]+:\d+: )/, "$1warning: ") : text}
 `);
       if (io.env.GITHUB_ACTIONS === "true") io.stdout(actionsAnnotation(toDiagnostic(e)));
     }
@@ -77974,6 +78567,59 @@ Run \`imagestreams verify --help\`.
     return ok ? EXIT.OK : EXIT.FAILURE;
   }
 };
+
+// src/entry/lock-warnings.ts
+init_lock_file();
+import * as nodeFs8 from "node:fs/promises";
+
+// src/policy/pin-history.ts
+init_stream();
+init_history();
+init_tag_spec();
+function pinHistoryWarnings(streams, locks, historyLimit) {
+  const out = [];
+  for (const s of streams) {
+    streamTags(s.object).forEach((t, i2) => {
+      if (t.from?.kind !== "ImageStreamImage" || t.reference) return;
+      const target = imageTarget(s.namespace, t.from);
+      if (!target) return;
+      const id = `${target.namespace}/${target.stream}`;
+      const lock = locks.get(id);
+      if (!lock) return;
+      const found = findInHistory(lock.status.tags, target.digest);
+      if ("item" in found) return;
+      const where = s.position(["spec", "tags", i2, "from", "name"]);
+      out.push({
+        file: s.file,
+        ...where,
+        code: found.error === "ambiguous" ? "PIN_AMBIGUOUS" : "PIN_NOT_IN_HISTORY",
+        severity: "warning",
+        message: found.error === "ambiguous" ? `tag "${t.name}" pins ${target.digest}, which matches ${found.candidates.length} images in the history of ${id}: give more characters` : `tag "${t.name}" pins ${target.digest}, which is not in the history of ${id} (historyLimit ${historyLimit} may have pruned it): reconcile will fail this tag; pin an image that \`imagestreams describe ${target.stream}\` lists, or raise historyLimit`
+      });
+    });
+  }
+  return out;
+}
+
+// src/entry/lock-warnings.ts
+init_tag_spec();
+async function lockWarnings(project) {
+  const ids = /* @__PURE__ */ new Map();
+  for (const s of project.streams) {
+    for (const t of s.object.spec?.tags ?? []) {
+      const target = t.from?.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
+      if (target) ids.set(`${target.namespace}/${target.stream}`, target);
+    }
+  }
+  const locks = /* @__PURE__ */ new Map();
+  for (const [id, t] of ids) {
+    const lock = await readLock(nodeFs8, project.root, project.config, t.namespace, t.stream).catch(
+      () => void 0
+    );
+    if (lock) locks.set(id, lock);
+  }
+  return pinHistoryWarnings(project.streams, locks, project.config.historyLimit);
+}
 
 // src/entry/action.ts
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
@@ -78037,7 +78683,7 @@ function readContext(env) {
   let event = {};
   if (env.GITHUB_EVENT_PATH) {
     try {
-      event = obj(JSON.parse(nodeFs8.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
+      event = obj(JSON.parse(nodeFs9.readFileSync(env.GITHUB_EVENT_PATH, "utf8"))) ?? {};
     } catch (e) {
       throw new ImagestreamsError(
         "ACTION_EVENT",
@@ -78074,7 +78720,7 @@ function readContext(env) {
   return ctx;
 }
 async function secretValues(inputs, root, env) {
-  const { config } = await loadConfig(nodeFs8.promises, {
+  const { config } = await loadConfig(nodeFs9.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -78125,7 +78771,8 @@ function summaryRun(r) {
   return {
     dryRun: r.result.dryRun,
     due: r.result.imports.length,
-    failed: r.result.failed,
+    failed: r.result.failed + r.result.failedPins.length,
+    failedPins: r.result.failedPins.length,
     skipped: r.result.skipped,
     changes: r.result.changes,
     consumers: r.consumers?.changes ?? [],
@@ -78145,6 +78792,20 @@ function publishSummary(p) {
       ...g.error ? { error: { message: g.error.message } } : {}
     }))
   };
+}
+function runFailures(run) {
+  const parts = [];
+  const failed = run.result?.failed ?? 0;
+  const pins = run.result?.failedPins.length ?? 0;
+  const consumers = (run.consumers?.diagnostics ?? []).filter((d) => d.severity === "error").length;
+  if (failed || !pins && !consumers && !run.skippedStreams) parts.push(`${failed} import(s) failed`);
+  if (pins) parts.push(`${pins} pinned image(s) not in the history`);
+  if (consumers) parts.push(`${consumers} broken marker(s) or trigger(s)`);
+  if (run.skippedStreams)
+    parts.push(
+      `invalid stream(s) skipped: ${run.skippedStreams.streams.join(", ") || "see the annotations"}`
+    );
+  return parts.join(", ");
 }
 async function executeAction(inputs, ctx, deps) {
   const cwd = resolve9(ctx.workspace, inputs.workingDirectory);
@@ -78166,7 +78827,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const quietIo = { ...io, env: { ...env, GITHUB_ACTIONS: void 0 } };
   const configArgs = inputs.config ? { config: inputs.config } : {};
-  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join11(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join13(cwd, file)));
   const outcome = {
     exitCode: EXIT.OK,
     changed: false,
@@ -78187,6 +78848,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const validate = async () => {
     const project = await loadProject({ cwd, ...inputs.config ? { configPath: inputs.config } : {} });
+    project.diagnostics = [...project.diagnostics, ...await lockWarnings(project)].sort(compareDiagnostics);
     const errors = project.diagnostics.filter((d) => d.severity === "error");
     for (const d of project.diagnostics) io.stdout(`${formatDiagnostic(d)}
 `);
@@ -78250,13 +78912,14 @@ async function executeAction(inputs, ctx, deps) {
   const reportRun = (run, published) => {
     const code2 = printRun(run, quietIo, false, published);
     if (run.status === "invalid") annotate(run.diagnostics);
+    else annotate([...run.skippedStreams?.diagnostics ?? [], ...run.consumers?.diagnostics ?? []]);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
     outcome.changed = run.written.length > 0;
     outcome.result.reconcile = reconcileJson(run);
     if (code2 !== EXIT.OK) {
       failures.push(
-        run.status === "invalid" ? "reconcile: invalid declarations or lock files; nothing was written" : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === "failed") ? ", publishing failed" : ""}`
+        run.usage ? `reconcile: ${run.usage}` : run.status === "invalid" ? "reconcile: invalid declarations or lock files; nothing was written" : `reconcile: ${runFailures(run)}${published?.groups.some((g) => g.status === "failed") ? ", publishing failed" : ""}`
       );
     }
     return code2;

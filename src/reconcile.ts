@@ -13,6 +13,7 @@ import {
   withFollowers,
 } from './plan/next-locks.js';
 import type { TagOutcome } from './policy/history.js';
+import { splitTagKey } from './policy/tag-spec.js';
 import { mapLimit } from './util/map-limit.js';
 
 /** What an import made of one request: an image, or a failure with a reason (never a thrown error). */
@@ -67,9 +68,12 @@ export interface ReconcileResult {
   /** Lock files whose bytes changed (written unless dry-run). */
   lockFiles: { path: string; text: string }[];
   locks: Map<string, StreamLock>;
+  /** Imports that failed (failed pins are counted in `failedPins`). */
   failed: number;
   /** Imports not attempted because their registry stopped answering (rate limit). */
   skipped: number;
+  /** ImageStreamImage pins of the selected streams whose image is not in the named stream's history. */
+  failedPins: { key: string; reason: string; message: string }[];
   dryRun: boolean;
 }
 
@@ -114,7 +118,11 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     historyLimit: deps.historyLimit,
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
-  const { locks, changes } = computeNextLocks(deps.streams, outcomes, ctx);
+  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const failedPins = allFailedPins.filter((p) => {
+    const k = splitTagKey(p.key);
+    return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
+  });
 
   // Attach image metadata to the changes (for PR bodies) where the import fetched it.
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
@@ -163,6 +171,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     lockFiles,
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
+    failedPins,
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun),
   };

@@ -117,13 +117,19 @@ export function planConsumerUpdates(
   pullSpecFor: PullSpecLookup,
 ): ConsumerPlan {
   const plan: ConsumerPlan = { edits: new Map(), changes: [], unresolved: [] };
+  const wantOf = (c: Consumer) => pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
+  // A group with a consumer that has no image yet changes nothing (no half rollout of a DeploymentConfig).
+  const held = new Set(
+    consumers.filter((c) => c.group !== undefined && c.slot && wantOf(c) === undefined).map((c) => c.group),
+  );
   for (const c of consumers) {
     if (!c.slot) continue;
-    const want = pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
+    const want = wantOf(c);
     if (want === undefined) {
       plan.unresolved.push({ consumer: c, follows: formatStreamTag(c.follows) });
       continue;
     }
+    if (c.group !== undefined && held.has(c.group)) continue;
     const extra = (c.alsoSet ?? []).filter((a) => a.current !== a.value);
     if (c.current === want && extra.length === 0) continue;
     const list = plan.edits.get(c.file) ?? [];
@@ -155,5 +161,7 @@ export function applyConsumerPlan(files: readonly SourceFile[], plan: ConsumerPl
 
 /** A consumer problem in the project-wide Diagnostic shape (for `validate` output and Action annotations). */
 export function toDiagnostic(d: ConsumerDiagnostic): Diagnostic {
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: 'error', message: d.message };
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? 'error', message };
 }

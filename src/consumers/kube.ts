@@ -46,11 +46,52 @@ export function annotationConsumers(obj: KubeObject, opts: FindOptions): Found {
     return out;
   }
   const objectNs = obj.namespace ?? opts.defaultNamespace;
+  // OpenShift refuses the whole annotation when two triggers share a fieldPath: none of them runs.
+  const seenPaths = new Map<string, number>();
+  for (const [i, t] of parsed.entries()) {
+    const fp = (t as { fieldPath?: unknown } | null)?.fieldPath;
+    if (typeof fp !== 'string') continue;
+    const first = seenPaths.get(fp);
+    if (first !== undefined) {
+      fail(
+        `trigger ${i} repeats the fieldPath ${JSON.stringify(fp)} of trigger ${first}: OpenShift refuses duplicate triggers and runs none of them; keep one`,
+      );
+      return out;
+    }
+    seenPaths.set(fp, i);
+  }
   for (const [i, t] of parsed.entries()) {
     const problem = readTrigger(obj, t, `trigger ${i}`, objectNs, out.consumers);
-    if (problem) fail(problem.message, problem.line);
+    if (problem?.warning) {
+      out.errors.push({
+        code: 'TRIGGER_NOT_HONOURED',
+        file: obj.file,
+        line: problem.line ?? line,
+        severity: 'warning',
+        object: obj.label,
+        message: `${obj.label}: ${problem.message}`,
+      });
+    } else if (problem) fail(problem.message, problem.line);
   }
   return out;
+}
+
+/** Where the pod spec sits in each kind, as OpenShift's trigger controller looks for it. */
+function podSpecPath(kind: string): string {
+  if (kind === 'Pod') return 'spec';
+  if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.spec';
+  return 'spec.template.spec';
+}
+
+/**
+ * True when OpenShift's trigger controller acts on this fieldPath: exactly `<pod spec>.containers[N].image` or
+ * `<pod spec>.containers[?(@.name=="x")].image` (initContainers too), no `$.`, no spaces, double quotes.
+ */
+export function honouredByCluster(kind: string, fieldPath: string): boolean {
+  const base = podSpecPath(kind).replaceAll('.', '\\.');
+  return new RegExp(
+    `^${base}\\.(?:initContainers|containers)\\[(?:\\d+|\\?\\(@\\.name=="[^"\\]]*"\\))\\]\\.image$`,
+  ).test(fieldPath);
 }
 
 /** Validate one trigger; a consumer is pushed for it unless paused; returns the problem, if any. */
@@ -60,7 +101,7 @@ function readTrigger(
   where: string,
   objectNs: string,
   consumers: Consumer[],
-): { message: string; line?: number } | undefined {
+): { message: string; line?: number; warning?: boolean } | undefined {
   const fail = (message: string, line?: number) => (line === undefined ? { message } : { message, line });
   if (typeof t !== 'object' || t === null) return fail(`${where} is not an object`);
   const { from, fieldPath, paused } = t as Record<string, unknown>;
@@ -79,6 +120,12 @@ function readTrigger(
   const steps = parseFieldPath(fieldPath);
   if ('error' in steps)
     return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  const last = steps.steps[steps.steps.length - 1];
+  if (!last || !('key' in last) || last.key !== 'image') {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} must end in ".image" (a trigger sets a container image, e.g. spec.template.spec.containers[?(@.name=="web")].image)`,
+    );
+  }
   if (paused === true) return undefined;
   const target = resolveSteps(obj, steps.steps);
   if (!target || !isScalar(target.node)) {
@@ -100,6 +147,13 @@ function readTrigger(
     current: String(target.node.value),
     slot,
   });
+  if (!honouredByCluster(obj.kind, fieldPath)) {
+    return {
+      warning: true,
+      line: obj.lineAt(slot.start),
+      message: `${where}: the cluster will not honour fieldPath ${JSON.stringify(fieldPath)} (OpenShift acts only on ${podSpecPath(obj.kind)}.containers[?(@.name=="name")].image or [N], without "$.", spaces or single quotes); imagestreams still pins it in git`,
+    };
+  }
   return undefined;
 }
 

@@ -19,6 +19,8 @@ export interface KubeObject {
   lineAt: (offset: number) => number;
   /** 1-based line where the object starts. */
   line: number;
+  /** The whole file's text (for inserting values where there are none). */
+  source: string;
 }
 
 /** Every object of every document; YAML errors become diagnostics and that document is skipped. */
@@ -43,13 +45,14 @@ export function listObjects(
       });
       continue;
     }
-    collect(file, doc, doc.contents, lineAt, objects, 0);
+    collect(file, text, doc, doc.contents, lineAt, objects, 0);
   }
   return { objects, errors };
 }
 
 function collect(
   file: string,
+  source: string,
   doc: Document,
   node: unknown,
   lineAt: (o: number) => number,
@@ -63,13 +66,23 @@ function collect(
   const nested = kind === 'Template' ? 'objects' : kind.endsWith('List') ? 'items' : undefined;
   if (nested) {
     for (const item of seqItems(doc, getPath(doc, map, [nested])))
-      collect(file, doc, item, lineAt, out, depth + 1);
+      collect(file, source, doc, item, lineAt, out, depth + 1);
     return;
   }
   const name = str(getPath(doc, map, ['metadata', 'name'])) ?? '(unnamed)';
   const namespace = str(getPath(doc, map, ['metadata', 'namespace']));
   const line = lineAt(map.range?.[0] ?? 0);
-  const obj: KubeObject = { file, doc, node: map, kind, name, label: `${kind}/${name}`, lineAt, line };
+  const obj: KubeObject = {
+    file,
+    doc,
+    node: map,
+    kind,
+    name,
+    label: `${kind}/${name}`,
+    lineAt,
+    line,
+    source,
+  };
   if (namespace) obj.namespace = namespace;
   out.push(obj);
 }

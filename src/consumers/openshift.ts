@@ -1,9 +1,9 @@
 // Consumers declared by OpenShift's own trigger fields: DeploymentConfig imageChangeParams, BuildConfig imageChange.
 
-import { isScalar, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import type { KubeObject } from './objects.js';
 import { parseStreamTag } from './stream-tag.js';
-import type { Consumer, ConsumerDiagnostic, FindOptions, StreamTagRef } from './types.js';
+import type { Consumer, ConsumerDiagnostic, FindOptions, StreamTagRef, ValueSlot } from './types.js';
 import { getIn, getPath, seqItems, slotOf, str } from './yaml-nodes.js';
 
 /** BuildConfig annotation that opts in to rewriting the strategy's `from` into a pinned DockerImage. */
@@ -62,6 +62,8 @@ export function deploymentConfigConsumers(obj: KubeObject, opts: FindOptions): F
       out.errors.push(diag(obj, getIn(obj.doc, params, 'from'), `imageChangeParams: ${ref.error}`));
       continue;
     }
+    // A trigger that already fired once (lastTriggeredImage) never holds the others back, as in OpenShift.
+    const last = str(getIn(obj.doc, params, 'lastTriggeredImage'));
     const names = seqItems(obj.doc, getIn(obj.doc, params, 'containerNames'));
     if (names.length === 0) {
       out.errors.push(
@@ -82,23 +84,51 @@ export function deploymentConfigConsumers(obj: KubeObject, opts: FindOptions): F
         continue;
       }
       const image = getIn(obj.doc, found.node, 'image');
-      const slot = isScalar(image) ? slotOf(image) : undefined;
-      if (!image || !isScalar(image) || !slot) {
+      // No `image:` is the normal form of a DeploymentConfig container: OpenShift fills it in, and so do we.
+      const slot = !image
+        ? insertionSlot(obj, found.node, 'image')
+        : isScalar(image)
+          ? slotOf(image)
+          : undefined;
+      if (!slot) {
         out.errors.push(diag(obj, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
       }
       out.consumers.push({
         file: obj.file,
-        line: obj.lineAt(slot.start),
+        line: obj.lineAt(slot.start) + (slot.prefix ? 1 : 0),
         kind: 'deployment-config',
         target: `${obj.label} ${found.init ? 'initContainer' : 'container'} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: String(image.value),
+        current: image && isScalar(image) ? String(image.value ?? '') : '',
         slot,
+        // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
+        ...(last ? {} : { group: `${obj.file}#${obj.line}` }),
       });
     }
   }
   return out;
+}
+
+/**
+ * Where to insert `key: value` into a block mapping that lacks the key: a new line after the mapping's `name`
+ * entry (else its first entry), at that entry's indentation. Undefined for flow mappings (`{name: web}`).
+ */
+function insertionSlot(obj: KubeObject, node: Node, key: string): ValueSlot | undefined {
+  if (!isMap(node) || node.flow) return undefined;
+  const pairs = node.items;
+  const anchor = pairs.find((p) => isScalar(p.key) && p.key.value === 'name') ?? pairs[0];
+  const keyNode = anchor?.key as Node | undefined;
+  const valueNode = (anchor?.value as Node | null | undefined) ?? keyNode;
+  if (!keyNode?.range || !valueNode?.range) return undefined;
+  const source = obj.source;
+  const lineEnd = source.indexOf('\n', valueNode.range[1]);
+  const at = lineEnd < 0 ? source.length : lineEnd;
+  const lineStart = source.lastIndexOf('\n', keyNode.range[0] - 1) + 1;
+  let column = keyNode.range[0] - lineStart;
+  // The first entry of a sequence item (`- name: web`) sits after "- ": indent to the key, not the dash.
+  if (column < 0) column = 0;
+  return { start: at, end: at, style: 'plain', prefix: `\n${' '.repeat(column)}${key}: ` };
 }
 
 function findContainer(obj: KubeObject, podSpec: Node | undefined, name: string | undefined) {

@@ -38,7 +38,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
         data: { start: e.slot.start, end: e.slot.end },
       });
     }
-    out += text.slice(pos, e.slot.start) + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? '') + renderValue(e.value, e.slot.style);
     pos = e.slot.end;
     prev = e;
   }

@@ -15,6 +15,8 @@ export interface ValueSlot {
   start: number;
   end: number;
   style: ValueStyle;
+  /** Written before the value: set when the value is inserted where there was none (`\n      image: `). */
+  prefix?: string;
 }
 
 /** Where a consumer came from; drives messages and whether it is rewritten. */
@@ -36,6 +38,11 @@ export interface Consumer {
   slot?: ValueSlot;
   /** Fixed values written together with the pull spec (e.g. BuildConfig strategy `kind: DockerImage`). */
   alsoSet?: { slot: ValueSlot; value: string; current: string }[];
+  /**
+   * Consumers of one group change together or not at all (a DeploymentConfig's automatic triggers: OpenShift
+   * rolls out only when every one of them has an image).
+   */
+  group?: string;
 }
 
 /** A problem in a consumer file the user must fix; names file, object and line. */
@@ -43,6 +50,8 @@ export interface ConsumerDiagnostic {
   code: string;
   file: string;
   line: number;
+  /** Default error; a warning does not fail a run (e.g. a trigger the cluster will not honour). */
+  severity?: 'warning';
   /** e.g. `Deployment/web`, when the problem is inside an object. */
   object?: string;
   message: string;

@@ -37,3 +37,17 @@ export function locateStream(text: string, name: string): { docIndex: number; pr
   }
   return undefined;
 }
+
+/** Index of the tag named `tag` in the stream's `spec.tags` at `prefix` of document `docIndex` (-1: absent). */
+export function locateTag(text: string, docIndex: number, prefix: EditPath, tag: string): number {
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
+  let node = docs[docIndex]!.contents as Node | null | undefined;
+  for (const k of prefix) {
+    if (typeof k === 'number') node = node && isSeq(node) ? (node.items[k] as Node) : undefined;
+    else node = childAt(node, k);
+  }
+  const tags = childAt(childAt(node, 'spec'), 'tags');
+  if (!tags || !isSeq(tags)) return -1;
+  return tags.items.findIndex((it) => String(scalarAt(it as Node, 'name')) === tag);
+}

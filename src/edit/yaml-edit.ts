@@ -192,6 +192,13 @@ function setNode(ctx: Ctx, node: Node, value: unknown): void {
   // Replace a whole collection (or a scalar by a collection).
   const r = node.range!;
   const col = columnOf(ctx.text, r[0]);
+  if (!ctx.json && isScalar(node) && node.value === null && value !== null && typeof value === 'object') {
+    // An empty value (`tags:`, `tags: ~`) becomes a block under its key, never `tags:[…]` glued to the colon.
+    const keyCol = leadingWhitespace(ctx.text, r[0]).length;
+    const start = backOverSpace(ctx.text, r[0]);
+    ctx.splices.push({ start, end: r[1], text: renderBlockValue(ctx, value, keyCol) });
+    return;
+  }
   if (ctx.json || (isMap(node) && node.flow) || (isSeq(node) && node.flow) || isScalar(node)) {
     const text = ctx.json
       ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx))

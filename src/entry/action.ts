@@ -14,7 +14,7 @@ import { redact } from '../git/redact.js';
 import { createGitHub } from '../github/client.js';
 import { commentOnPullRequest } from '../github/pulls.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
-import { type Diagnostic, formatDiagnostic } from '../model/diagnostic.js';
+import { compareDiagnostics, type Diagnostic, formatDiagnostic } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import {
   PLAN_COMMENT_MARKER,
@@ -33,6 +33,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { tagCommand } from './commands/tag.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
+import { lockWarnings } from './lock-warnings.js';
 import { createLogger } from './logger.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
@@ -280,7 +281,8 @@ function summaryRun(r: RunReconcileResult): SummaryRun | undefined {
   return {
     dryRun: r.result.dryRun,
     due: r.result.imports.length,
-    failed: r.result.failed,
+    failed: r.result.failed + r.result.failedPins.length,
+    failedPins: r.result.failedPins.length,
     skipped: r.result.skipped,
     changes: r.result.changes,
     consumers: r.consumers?.changes ?? [],
@@ -301,6 +303,22 @@ function publishSummary(p: PublishResult): NonNullable<SummaryInput['publish']> 
       ...(g.error ? { error: { message: g.error.message } } : {}),
     })),
   };
+}
+
+/** What failed in a finished run, in words: imports, pins, broken consumers. */
+function runFailures(run: RunReconcileResult): string {
+  const parts: string[] = [];
+  const failed = run.result?.failed ?? 0;
+  const pins = run.result?.failedPins.length ?? 0;
+  const consumers = (run.consumers?.diagnostics ?? []).filter((d) => d.severity === 'error').length;
+  if (failed || (!pins && !consumers && !run.skippedStreams)) parts.push(`${failed} import(s) failed`);
+  if (pins) parts.push(`${pins} pinned image(s) not in the history`);
+  if (consumers) parts.push(`${consumers} broken marker(s) or trigger(s)`);
+  if (run.skippedStreams)
+    parts.push(
+      `invalid stream(s) skipped: ${run.skippedStreams.streams.join(', ') || 'see the annotations'}`,
+    );
+  return parts.join(', ');
 }
 
 /** Runs what the inputs and the event ask for; never touches @actions/core (runAction reports the outcome). */
@@ -355,6 +373,7 @@ export async function executeAction(
 
   const validate = async (): Promise<{ code: number; project: LoadedProject }> => {
     const project = await loadProject({ cwd, ...(inputs.config ? { configPath: inputs.config } : {}) });
+    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
     const errors = project.diagnostics.filter((d) => d.severity === 'error');
     for (const d of project.diagnostics) io.stdout(`${formatDiagnostic(d)}\n`);
     io.stdout(
@@ -420,15 +439,18 @@ export async function executeAction(
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
     const code = printRun(run, quietIo, false, published);
     if (run.status === 'invalid') annotate(run.diagnostics);
+    else annotate([...(run.skippedStreams?.diagnostics ?? []), ...(run.consumers?.diagnostics ?? [])]);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
     outcome.changed = run.written.length > 0;
     outcome.result.reconcile = reconcileJson(run);
     if (code !== EXIT.OK) {
       failures.push(
-        run.status === 'invalid'
-          ? 'reconcile: invalid declarations or lock files; nothing was written'
-          : `reconcile: ${run.result?.failed ?? 0} import(s) failed${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
+        run.usage
+          ? `reconcile: ${run.usage}`
+          : run.status === 'invalid'
+            ? 'reconcile: invalid declarations or lock files; nothing was written'
+            : `reconcile: ${runFailures(run)}${published?.groups.some((g) => g.status === 'failed') ? ', publishing failed' : ''}`,
       );
     }
     return code;

@@ -9,6 +9,7 @@ import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
+import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from './logger.js';
 
@@ -17,8 +18,6 @@ export interface ImporterOptions {
   config: Config;
   env: Record<string, string | undefined>;
   logger: Logger;
-  /** Domains the declarations mark insecure (importPolicy.insecure or the stream annotation). */
-  insecureDomains?: Iterable<string>;
   /** Fetch creation time and labels of new images (for PR bodies). */
   withMetadata?: boolean;
   /** Overrides for the client (transport, clock, timeouts) — tests and the daemon. */
@@ -55,14 +54,24 @@ function reasonOf(code: string): string {
 /** Build `importTag` for one run (each repo:tag asked once), plus its report and a close(). */
 export function createImporter(o: ImporterOptions) {
   const fromConfig = registryOptionsFromConfig(o.config, o.env, o.logger);
-  const declaredInsecure = new Set([...(o.insecureDomains ?? [])].map((d) => d.toLowerCase()));
-  const client = createRegistryClient({
-    ...fromConfig,
-    isInsecure: (d) => fromConfig.isInsecure!(d) || declaredInsecure.has(d.toLowerCase()),
-    logger: o.logger,
-    ...o.client,
-  });
+  const client = createRegistryClient({ ...fromConfig, logger: o.logger, ...o.client });
   const resolver = createRunResolver(client);
+  // `importPolicy.insecure` is decided per tag, as OpenShift does: only the tags that declare it (or whose
+  // stream does) may use plain HTTP or unverified TLS; other tags of the same registry stay on verified HTTPS.
+  let insecure: { client: typeof client; resolver: typeof resolver } | undefined;
+  const forRequest = (req: ImportRequest) => {
+    if (!req.insecure) return { client, resolver };
+    if (!insecure) {
+      const c = createRegistryClient({
+        ...fromConfig,
+        isInsecure: () => true,
+        logger: o.logger,
+        ...o.client,
+      });
+      insecure = { client: c, resolver: createRunResolver(c) };
+    }
+    return insecure;
+  };
 
   async function importTag(req: ImportRequest): Promise<ImportResult> {
     const parsed = tryParseReference(req.from);
@@ -75,9 +84,10 @@ export function createImporter(o: ImporterOptions) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`,
       };
     }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    const use = forRequest(req);
+    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     try {
-      const r = await resolver.resolve(ref, {
+      const r = await use.resolver.resolve(ref, {
         importMode: req.importMode,
         ...(req.preferArch ? { preferArch: req.preferArch } : {}),
         ...(req.preferOs ? { preferOs: req.preferOs } : {}),
@@ -129,8 +139,44 @@ export function createImporter(o: ImporterOptions) {
   return {
     importTag,
     metadataOf,
-    report: () => resolver.report(),
-    stats: () => client.stats(),
-    close: () => client.close(),
+    report: () => mergeReports(resolver.report(), insecure?.resolver.report()),
+    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
+    close: () => {
+      client.close();
+      insecure?.client.close();
+    },
   };
+}
+
+type RunReport = ReturnType<ReturnType<typeof createRunResolver>['report']>;
+
+function mergeReports(a: RunReport, b: RunReport | undefined): RunReport {
+  if (!b) return a;
+  return {
+    resolved: a.resolved + b.resolved,
+    failed: a.failed + b.failed,
+    skipped: [...new Set([...a.skipped, ...b.skipped])].sort(),
+    rateLimited: [...a.rateLimited, ...b.rateLimited],
+  };
+}
+
+function mergeStats(a: RegistryStats, b: RegistryStats | undefined): RegistryStats {
+  if (!b) return a;
+  const hosts: RegistryStats['hosts'] = { ...a.hosts };
+  for (const [h, v] of Object.entries(b.hosts)) {
+    const prev = hosts[h];
+    if (!prev) {
+      hosts[h] = v;
+      continue;
+    }
+    const byMethod = { ...prev.byMethod };
+    for (const [m, n] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n;
+    hosts[h] = {
+      requests: prev.requests + v.requests,
+      byMethod,
+      retries: prev.retries + v.retries,
+      ...((v.rateLimit ?? prev.rateLimit) ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}),
+    };
+  }
+  return { hosts, requests: a.requests + b.requests, tokensFetched: a.tokensFetched + b.tokensFetched };
 }

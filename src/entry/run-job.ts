@@ -34,7 +34,8 @@ export interface JobResult {
 
 /** Reconcile, then publish according to mode. Publishing never runs when the run was invalid. */
 export async function runJob(io: CommandIO, opts: JobOptions = {}): Promise<JobResult> {
-  const run = await runReconcile(io, opts);
+  // The main job runs on the default branch: an invalid stream is skipped and reported, the rest reconcile.
+  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
   if (run.status === 'invalid' || !run.project || !run.result) return { run };
   const { config } = run.project;
   const mode = opts.publishMode ?? config.publish.mode;

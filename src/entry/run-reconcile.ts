@@ -12,8 +12,9 @@ import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
-import { tryParseReference } from '../model/reference.js';
 import type { StreamState } from '../plan/next-locks.js';
+import { errorsByStream } from '../policy/invalid-streams.js';
+import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile } from '../reconcile.js';
 import type { RegistryStats } from '../registry/types.js';
@@ -34,12 +35,21 @@ export interface RunReconcileOptions {
   client?: ImporterOptions['client'];
   /** An already loaded project (the tag/import/rollback commands load it first). */
   project?: LoadedProject;
+  /**
+   * Default-branch runs: a stream with errors (invalid, or from a registry not allowed) is skipped and reported,
+   * and the other streams are reconciled. Without it (pull-request plans, edits) any error stops the run.
+   */
+  skipInvalidStreams?: boolean;
 }
 
 /** Everything a run did, for rendering and publishing. */
 export interface RunReconcileResult {
-  /** usage: invalid declarations or locks, nothing written (exit 2). */
+  /** invalid: invalid declarations or locks, or a selection naming no stream; nothing written (exit 2). */
   status: 'ok' | 'failed' | 'invalid';
+  /** Set when the run was refused for how it was asked (e.g. `--stream` naming no declared stream). */
+  usage?: string;
+  /** Streams left out of this run for their errors (skipInvalidStreams), and those errors. */
+  skippedStreams?: { streams: string[]; diagnostics: Diagnostic[] };
   diagnostics: Diagnostic[];
   project?: LoadedProject;
   result?: ReconcileResult;
@@ -87,35 +97,32 @@ export async function streamStates(
   return { states, diagnostics };
 }
 
-/** Domains that declarations allow insecure access to. */
-function insecureDomains(states: StreamState[]): string[] {
-  const out = new Set<string>();
-  for (const s of states) {
-    const streamInsecure =
-      s.object.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
-    for (const t of s.object.spec?.tags ?? []) {
-      if (t.from?.kind !== 'DockerImage' || !(streamInsecure || t.importPolicy?.insecure)) continue;
-      const p = tryParseReference(t.from.name);
-      if ('ref' in p) out.add(p.ref.domain);
-    }
-  }
-  return [...out];
-}
-
 /** Run one reconcile of the repository at io.cwd. */
 export async function runReconcile(
   io: CommandIO,
   opts: RunReconcileOptions = {},
 ): Promise<RunReconcileResult> {
-  const project =
+  let project =
     opts.project ??
     (await loadProject({
       cwd: io.cwd,
       ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
     }));
   const root = resolve(project.root);
+  const unknown = opts.only
+    ? unknownStreams(opts.only, [...project.streams, ...(project.partial ?? [])])
+    : [];
+  let skippedStreams: RunReconcileResult['skippedStreams'];
   if (hasErrors(project.diagnostics)) {
-    return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
+    const skip = opts.skipInvalidStreams ? skippable(project) : undefined;
+    if (!skip) return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
+    skippedStreams = skip;
+    const left = new Set(skip.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+  }
+  if (unknown.length > 0) {
+    const usage = unknownStreamsMessage(unknown, project.streams.length);
+    return { status: 'invalid', usage, diagnostics: [], project, written: [] };
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
@@ -124,7 +131,6 @@ export async function runReconcile(
     config: project.config,
     env: io.env,
     logger: io.logger,
-    insecureDomains: insecureDomains(states),
     ...(opts.withMetadata ? { withMetadata: true } : {}),
     ...(opts.client ? { client: opts.client } : {}),
   });
@@ -175,7 +181,15 @@ export async function runReconcile(
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
-    status: result.failed > 0 ? 'failed' : 'ok',
+    // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
+    status:
+      result.failed > 0 ||
+      result.failedPins.length > 0 ||
+      hasErrors(consumers.diagnostics) ||
+      skippedStreams !== undefined
+        ? 'failed'
+        : 'ok',
+    ...(skippedStreams ? { skippedStreams } : {}),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -205,6 +219,21 @@ export function checkedLock(config: LoadedProject['config'], lock: StreamLock): 
     );
   }
   return text;
+}
+
+/**
+ * The streams to leave out so the rest can run: those with errors, and the streams of declaration files that
+ * yielded none. Undefined when an error is not a declaration's (the config, a missing path): then nothing runs.
+ */
+function skippable(project: LoadedProject): RunReconcileResult['skippedStreams'] {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...(project.partial ?? [])],
+    project.diagnostics,
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return undefined;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === 'error');
+  return { streams: [...byStream.keys()].sort(), diagnostics };
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { locateStream } from '../edit/locate.js';
+import { locateStream, locateTag } from '../edit/locate.js';
 import { type EditOp, type EditPath, editDocumentText } from '../edit/yaml-edit.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import type { LoadedProject } from '../loader/load.js';
@@ -96,7 +96,12 @@ export async function applyTagEdits(
     return t;
   };
   for (const e of edits) {
-    const stream = findStream(project, e.namespace, e.stream);
+    // A delete also reaches streams that failed the schema (a tag with an invalid name is repaired by deleting it).
+    const stream =
+      findStream(project, e.namespace, e.stream) ??
+      (e.ops === undefined
+        ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream)
+        : undefined);
     if (!stream) {
       if (!e.create) {
         throw new ImagestreamsError('NOT_FOUND', `image stream ${e.namespace}/${e.stream} is not declared`, {
@@ -125,7 +130,10 @@ export async function applyTagEdits(
     const loc = locateStream(text, stream.name);
     if (!loc) throw new ImagestreamsError('EDIT_FAILED', `cannot find ${stream.name} in ${stream.file}`);
     const tags = stream.object.spec?.tags ?? [];
-    const idx = tags.findIndex((t) => t.name === e.tag);
+    const idx =
+      e.ops === undefined
+        ? locateTag(text, loc.docIndex, loc.prefix, e.tag)
+        : tags.findIndex((t) => t.name === e.tag);
     const tagsPath: EditPath = [...loc.prefix, 'spec', 'tags'];
     let ops: EditOp[];
     if (e.ops === undefined) {
@@ -142,8 +150,10 @@ export async function applyTagEdits(
     }
     texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
     // Keep the in-memory view in step for later edits of the same stream.
-    if (e.ops === undefined) tags.splice(idx, 1);
-    else if (idx < 0 && e.create) tags.push(e.create);
+    if (e.ops === undefined) {
+      const i = tags.findIndex((t) => t.name === e.tag);
+      if (i >= 0) tags.splice(i, 1);
+    } else if (idx < 0 && e.create) tags.push(e.create);
   }
   if (!opts.dryRun) {
     for (const [file, text] of texts) await writeFileAtomic(join(root, file), text);

@@ -11,6 +11,11 @@ import { tryParseSimpleYaml } from './yaml-fast.js';
 /** What one file yielded. */
 export interface ParsedDeclarations {
   streams: LoadedStream[];
+  /**
+   * Streams with schema errors, reduced to the parts that passed (the tags without errors): never reconciled, but
+   * checked for semantic errors too, so one pass reports every problem of every node that parsed.
+   */
+  partial: LoadedStream[];
   diagnostics: Diagnostic[];
   /** Number of tags in the schema-valid streams. */
   tags: number;
@@ -60,12 +65,13 @@ export function parseDeclarations(
 ): ParsedDeclarations {
   const diagnostics: Diagnostic[] = [];
   const streams: LoadedStream[] = [];
+  const partial: LoadedStream[] = [];
   let tags = 0;
   let text: string;
   if (typeof content === 'string') text = content;
   else {
     const decoded = decodeText(file, content);
-    if ('diagnostic' in decoded) return { streams, diagnostics: [decoded.diagnostic], tags };
+    if ('diagnostic' in decoded) return { streams, partial, diagnostics: [decoded.diagnostic], tags };
     text = decoded.text;
   }
   // Positions come from the YAML parser; JSON files only pay for it when a position is asked for.
@@ -106,15 +112,39 @@ export function parseDeclarations(
     base: (string | number)[],
   ) => {
     if (!validateStream(value)) {
-      for (const pr of schemaProblems(validateStream.errors, base, EXTENSION_HINT))
+      const errors = validateStream.errors ?? [];
+      for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
         report(doc, pr.path, 'SCHEMA', pr.message, pr.atKey);
+      const reduced = passingPart(
+        value,
+        errors.map((e) => e.instancePath),
+      );
+      if (reduced && validateStream(reduced.object)) {
+        partial.push(loaded(doc, reduced.object as unknown as ImageStream, base, reduced.tagIndex));
+      }
       return;
     }
     const object = value as unknown as ImageStream;
-    const position = (path: ObjectPath, key = false) => positionIn(doc, [...base, ...path], key);
+    tags += (object.spec?.tags ?? []).length;
+    streams.push(loaded(doc, object, base));
+  };
+
+  const loaded = (
+    doc: () => Document.Parsed | undefined,
+    object: ImageStream,
+    base: (string | number)[],
+    /** For a reduced stream: the index each kept tag had in the file. */
+    tagIndex?: number[],
+  ): LoadedStream => {
+    const position = (path: ObjectPath, key = false) => {
+      const p =
+        tagIndex && path[0] === 'spec' && path[1] === 'tags' && typeof path[2] === 'number'
+          ? ['spec', 'tags', tagIndex[path[2]] ?? path[2], ...path.slice(3)]
+          : path;
+      return positionIn(doc, [...base, ...p], key);
+    };
     const tagList = object.spec?.tags ?? [];
-    tags += tagList.length;
-    streams.push({
+    return {
       file,
       namespace: object.metadata.namespace || opts.defaultNamespace,
       name: object.metadata.name,
@@ -125,7 +155,7 @@ export function parseDeclarations(
         const p = position(i >= 0 ? ['spec', 'tags', i, 'name'] : []);
         return { line: p.line, column: p.column };
       },
-    });
+    };
   };
 
   for (const { doc, value } of handles) {
@@ -173,5 +203,39 @@ export function parseDeclarations(
       report(doc, kind === undefined ? [] : ['kind'], 'UNKNOWN_KIND', kindMessage(kind, false));
     }
   }
-  return { streams, diagnostics, tags };
+  return { streams, partial, diagnostics, tags };
+}
+
+/**
+ * The part of a schema-invalid ImageStream that can still be checked: its identity and the tags without schema
+ * errors (with their original indexes). None when the identity itself is broken.
+ */
+function passingPart(
+  value: Record<string, unknown>,
+  errorPaths: readonly string[],
+): { object: Record<string, unknown>; tagIndex: number[] } | undefined {
+  const badTags = new Set<number>();
+  for (const p of errorPaths) {
+    const m = /^\/spec\/tags\/(\d+)(?:\/|$)/.exec(p);
+    if (m) badTags.add(Number(m[1]));
+    else if (/^\/metadata(?:\/(?:name|namespace)(?:\/|$)|$)|^$|^\/kind/.test(p)) return undefined;
+  }
+  const metadata = value.metadata as Record<string, unknown>;
+  const spec = isRecord(value.spec) ? value.spec : {};
+  const allTags = Array.isArray(spec.tags) ? spec.tags : [];
+  const tagIndex: number[] = [];
+  const tags: unknown[] = [];
+  allTags.forEach((t, i) => {
+    if (!badTags.has(i)) {
+      tags.push(t);
+      tagIndex.push(i);
+    }
+  });
+  const reducedSpec: Record<string, unknown> = { tags };
+  if (typeof spec.dockerImageRepository === 'string')
+    reducedSpec.dockerImageRepository = spec.dockerImageRepository;
+  const reducedMeta: Record<string, unknown> = { name: metadata.name };
+  if (metadata.namespace !== undefined) reducedMeta.namespace = metadata.namespace;
+  if (isRecord(metadata.annotations)) reducedMeta.annotations = metadata.annotations;
+  return { object: { kind: 'ImageStream', metadata: reducedMeta, spec: reducedSpec }, tagIndex };
 }

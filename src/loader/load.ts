@@ -1,8 +1,8 @@
 // Load a project: config, every declaration file, schema and semantic checks — the API the reconciler uses.
 
 import * as nodeFs from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
-import type { Config } from '../config/config.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { type Config, resolveConfig } from '../config/config.js';
 import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
@@ -10,6 +10,7 @@ import { validateStreams } from '../policy/validate.js';
 import { mapLimit } from '../util/map-limit.js';
 import { parseDeclarations } from './declarations.js';
 import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
+import { findProjectRoot } from './root.js';
 import { MAX_FILE_BYTES } from './source.js';
 
 /** The file system calls loading makes; `node:fs/promises` by default. */
@@ -17,7 +18,7 @@ export type LoaderFs = ReadFs & ListFs;
 
 /** Options of loadProject. */
 export interface LoadProjectOptions {
-  /** Repository root (file names are reported relative to it). */
+  /** Working directory: the project root is found from here (walking up to the config or `.git`, as git does). */
   cwd: string;
   /** Config file path (relative to cwd); default `<cwd>/.imagestreams.yaml` when present. */
   configPath?: string;
@@ -37,6 +38,8 @@ export interface LoadedProject {
   /** Repository-relative paths of the declaration files read. */
   files: string[];
   streams: LoadedStream[];
+  /** Schema-invalid streams reduced to their valid parts: checked, never reconciled. */
+  partial?: LoadedStream[];
   /** Tags in the schema-valid streams. */
   tags: number;
   diagnostics: Diagnostic[];
@@ -48,23 +51,81 @@ function fileProblem(file: string, code: string, message: string) {
   return { streams: [] as LoadedStream[], tags: 0, diagnostics: [diagnostic] };
 }
 
+/** The working directory (or the Action's working-directory) does not exist: an error, never "0 files". */
+function missingRoot(path: string, reason: 'not-found' | 'not-a-directory'): LoadedProject {
+  const diagnostic: Diagnostic = {
+    file: path,
+    line: 1,
+    column: 1,
+    code: 'PATH_NOT_FOUND',
+    severity: 'error',
+    message:
+      reason === 'not-found'
+        ? "the working directory does not exist: check the path (or the Action's working-directory input)"
+        : 'the working directory is a file, not a folder: give the folder that holds the project',
+  };
+  return {
+    root: path,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic],
+  };
+}
+
+/** No declaration file anywhere the project looks: a warning that says where that was. */
+function noDeclarations(
+  root: string,
+  entries: readonly string[],
+  configFile: string | undefined,
+  markedBy: string,
+): Diagnostic {
+  const why =
+    markedBy === 'config'
+      ? `the folder holding ${configFile ?? '.imagestreams.yaml'}`
+      : markedBy === 'git'
+        ? 'the repository root (.git)'
+        : markedBy === 'declarations'
+          ? 'the working directory'
+          : 'the working directory (no .imagestreams.yaml or .git above it)';
+  return {
+    file: configFile ?? '.',
+    line: 1,
+    column: 1,
+    code: 'NO_DECLARATIONS',
+    severity: 'warning',
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join(root, e)).join(', ')} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`,
+  };
+}
+
 /** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
-  const root = resolve(opts.cwd);
+  const cwd = resolve(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  // Explicit paths are read as given, from the working directory; otherwise the root is found as git finds one.
+  const found = await findProjectRoot(fs, cwd);
+  if ('missing' in found) return missingRoot(found.missing, found.reason);
+  const root = explicit ? cwd : found.root;
   const loaded: LoadedConfig = await loadConfig(fs, {
     root,
+    cwd,
     ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
   });
   const { config } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const explicit = opts.paths && opts.paths.length > 0;
   const entries = explicit ? opts.paths! : config.declarations;
   const discovered = await discoverFiles(
     fs,
     root,
     entries.map((p) => (isAbsolute(p) ? toPosixRelative(root, p) : p)),
   );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded.file, 'markedBy' in found ? found.markedBy : 'cwd'),
+    );
+  }
   for (const m of discovered.missing) {
     if (!explicit && m === 'imagestreams' && config.declarations.length === 1) continue; // the default folder is optional
     diagnostics.push({
@@ -78,7 +139,10 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
         : `declarations entry "${m}" (${loaded.file ?? 'config'}) matches no file: fix the path or remove it`,
     });
   }
-  const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
+  const perFile = new Map<
+    string,
+    { streams: LoadedStream[]; partial?: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }
+  >();
   await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
@@ -102,20 +166,24 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     }
   });
   const streams: LoadedStream[] = [];
+  const partial: LoadedStream[] = [];
   let tags = 0;
   for (const abs of discovered.files) {
     const r = perFile.get(abs)!;
     streams.push(...r.streams);
+    partial.push(...(r.partial ?? []));
     diagnostics.push(...r.diagnostics);
     tags += r.tags;
   }
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams(streams, config));
+  // Streams with schema errors are checked too (their valid parts), so every problem is reported in one pass.
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams([...streams, ...partial], config));
   return {
     root,
     config,
     ...(loaded.file ? { configFile: loaded.file } : {}),
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
+    ...(partial.length ? { partial } : {}),
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics),
   };

@@ -1,5 +1,6 @@
 // Image references, parsed and normalised as distribution/reference does (no I/O).
 
+import { checkDigest } from './digest.js';
 import { ImagestreamsError } from './errors.js';
 
 /** A parsed, normalised image reference. `domain` is always set (docker.io for Docker Hub). */
@@ -17,6 +18,7 @@ export const DOCKER_HUB_DOMAIN = 'docker.io';
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const LEGACY_DOCKER_HUB = 'index.docker.io';
 
+/** distribution/reference's RepositoryNameTotalLengthMax: the path, without the domain. */
 const NAME_TOTAL_MAX = 255;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
 const DIGEST_RE = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
@@ -24,7 +26,8 @@ const SHA256_RE = /^sha256:[0-9a-f]{64}$/;
 const PATH_COMPONENT_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const DOMAIN_NAME_RE = new RegExp(`^${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*$`);
-const IPV6_RE = /^\[[0-9a-fA-F:.]+\]$/;
+/** As distribution/reference: hex and colons only (no embedded IPv4 tail, no zone). */
+const IPV6_RE = /^\[[0-9a-fA-F:]+\]$/;
 const PORT_RE = /^[0-9]+$/;
 const ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
 
@@ -49,9 +52,9 @@ export function isSha256Digest(d: string): boolean {
   return SHA256_RE.test(d);
 }
 
-/** True for any syntactically valid digest (`algorithm:hex`). */
+/** True for a valid digest of a registered algorithm (go-digest's rules: sha256/384/512, lower-case hex). */
 export function isValidDigest(d: string): boolean {
-  return DIGEST_RE.test(d);
+  return DIGEST_RE.test(d) && 'digest' in checkDigest(d);
 }
 
 function isDomain(component: string): boolean {
@@ -108,9 +111,8 @@ export function parseReference(input: string): ImageRef {
         `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`,
       );
     }
-    if (digest.startsWith('sha256:') && !/^sha256:[0-9a-fA-F]{64}$/.test(digest)) {
-      throw new InvalidReferenceError(input, `a sha256 digest has exactly 64 hex characters`);
-    }
+    const checked = checkDigest(digest);
+    if ('problem' in checked) throw new InvalidReferenceError(input, checked.message);
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');
@@ -130,17 +132,10 @@ export function parseReference(input: string): ImageRef {
   let domain: string;
   let path: string;
   const first = slash >= 0 ? rest.slice(0, slash) : rest;
-  if (
-    slash >= 0 &&
-    !first.includes('.') &&
-    !first.includes(':') &&
-    first !== 'localhost' &&
-    /[A-Z]/.test(first)
-  ) {
-    // distribution would take "Foo/bar" as registry host "Foo"; no real registry is named so: it is a typo.
+  if (slash < 0 && ANCHORED_ID_RE.test(input)) {
     throw new InvalidReferenceError(
       input,
-      `repository name must be lowercase (did you mean "${rest.toLowerCase()}"?)`,
+      'a name of 64 hex characters is an image ID, not a repository name',
     );
   }
   if (slash >= 0 && isDomain(first)) {
@@ -169,22 +164,29 @@ export function parseReference(input: string): ImageRef {
       );
     }
   }
-  if (domain === DOCKER_HUB_DOMAIN && !path.includes('/')) {
-    if (ANCHORED_ID_RE.test(path)) {
-      throw new InvalidReferenceError(
-        input,
-        'a name of 64 hex characters is an image ID, not a repository name',
-      );
-    }
-    path = `library/${path}`;
-  }
-  if (domain.length + 1 + path.length > NAME_TOTAL_MAX) {
-    throw new InvalidReferenceError(input, `repository name longer than ${NAME_TOTAL_MAX} characters`);
+  if (domain === DOCKER_HUB_DOMAIN && !path.includes('/')) path = `library/${path}`;
+  if (path.length > NAME_TOTAL_MAX) {
+    throw new InvalidReferenceError(
+      input,
+      `repository path longer than ${NAME_TOTAL_MAX} characters (${path.length}, not counting the registry)`,
+    );
   }
   const ref: { domain: string; path: string; tag?: string; digest?: string } = { domain, path };
   if (tag !== undefined) ref.tag = tag;
   if (digest !== undefined) ref.digest = digest;
   return ref;
+}
+
+/**
+ * A warning for a reference that parses but is likely a mistake: a single-label registry host with upper-case
+ * letters (`LOCALDOMAIN/debian`), which distribution and OpenShift take as a host, not as a Docker Hub namespace.
+ */
+export function referenceWarning(ref: ImageRef): string | undefined {
+  const host = ref.domain.replace(/:\d+$/, '');
+  if (/[A-Z]/.test(host) && !host.includes('.') && !host.startsWith('[')) {
+    return `"${ref.domain}" is taken as a registry host (a name with capitals before the first "/" is a host, as in OpenShift); if you meant a Docker Hub namespace, write it in lower case: "${ref.domain.toLowerCase()}/${ref.path}"`;
+  }
+  return undefined;
 }
 
 /** Parse, returning an error instead of throwing (for validators that collect all errors). */

@@ -2,11 +2,9 @@
 // from what one run happened to import), so its title, body and commit message describe exactly its diff. Pure.
 
 import type { LockTag, StreamLock } from '../model/lock.js';
+import { ROLLED_BACK_FROM } from '../policy/tag-edit.js';
 import { followTarget, imageTarget, type StreamLike, type TagSpecLike, tagKey } from '../policy/tag-spec.js';
 import type { StreamChange, TagChange } from './changes.js';
-
-/** Annotation keeping the `from` a rolled-back tag had (written by `rollback`, read to explain and undo it). */
-export const ROLLED_BACK_FROM = 'imagestreams.dev/rolled-back-from';
 
 /** One declaration edit a branch carries, as a reviewer should read it. */
 export type DeclarationNote =

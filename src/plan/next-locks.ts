@@ -167,6 +167,8 @@ export interface NextLocksContext {
 export interface NextLocks {
   locks: Map<string, StreamLock>;
   changes: StreamChange[];
+  /** ImageStreamImage pins whose image was not found (every run they fail, not only when the failure is new). */
+  failedPins: { key: string; reason: string; message: string }[];
 }
 
 const streamId = (ns: string, name: string) => `${ns}/${name}`;
@@ -248,6 +250,7 @@ export function computeNextLocks(
     }
   }
   // Phase 2: ImageStreamImage pins, looked up in the target stream's history (new and previous items).
+  const failedPins: NextLocks['failedPins'] = [];
   for (const s of streams) {
     for (const t of tagsOf(s)) {
       if (t.from?.kind !== 'ImageStreamImage' || t.reference) continue;
@@ -272,6 +275,7 @@ export function computeNextLocks(
                     : `no image ${target.digest} in the history of ${id}`,
               };
       }
+      if (!outcome.ok) failedPins.push({ key, reason: outcome.reason, message: outcome.message });
       record(key, s, t, apply(s, t, outcome, outcome.ok), t.from.name);
     }
   }
@@ -334,7 +338,7 @@ export function computeNextLocks(
       changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
     }
   }
-  return { locks, changes };
+  return { locks, changes, failedPins };
 }
 
 function historyTags(s: StreamState | undefined, next: Map<string, LockTag>): LockTag[] {

@@ -22,7 +22,10 @@ export interface SummaryRun {
   dryRun: boolean;
   /** Due tags, and how many of them failed or were skipped (rate limits). */
   due: number;
+  /** Failed imports plus failed ImageStreamImage pins. */
   failed: number;
+  /** Of `failed`, the pins (not counted in `due`). */
+  failedPins?: number;
   skipped: number;
   changes: StreamChange[];
   consumers: ConsumerChange[];
@@ -146,7 +149,7 @@ export function renderPlanComment(input: {
 }
 
 function runLine(r: SummaryRun): string {
-  const resolved = r.due - r.failed - r.skipped;
+  const resolved = r.due - (r.failed - (r.failedPins ?? 0)) - r.skipped;
   const parts = [`${plural(r.due, 'tag')} due`, `${resolved} resolved`];
   if (r.failed) parts.push(`${r.failed} failed`);
   if (r.skipped) parts.push(`${r.skipped} skipped (rate limited)`);

@@ -1,7 +1,7 @@
 // `oc tag` rules, as pure decisions: what a `tag` command line does to which stream tags.
 
 import { ImagestreamsError } from '../model/errors.js';
-import { type ImageRef, isValidTag, parseReference } from '../model/reference.js';
+import { isValidTag, parseReference } from '../model/reference.js';
 
 /** Kinds a tag source can have (`--source` accepts oc's names and short forms). */
 export type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
@@ -25,6 +25,8 @@ export interface TagCommandOptions {
   referencePolicy?: string;
   importMode?: string;
   delete?: boolean;
+  /** The namespace commands work in (the config's): an alias must stay in it and in one stream, as in oc. */
+  currentNamespace?: string;
 }
 
 /** A `[namespace/]stream:tag` destination. */
@@ -49,38 +51,68 @@ export type TagAction =
 const usage = (message: string, data: Record<string, unknown> = {}) =>
   new ImagestreamsError('USAGE', message, { data, permanent: true });
 
-/** Parse `[namespace/]stream:tag`. */
-export function parseStreamTag(input: string, what = 'destination'): StreamTagName {
-  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9.]*):([^:/@]+)$/.exec(input);
-  if (!m || !isValidTag(m[4]!)) {
+/**
+ * Parse `[namespace/]stream[:tag]`. A destination without a tag (or with an empty one) is `:latest`, as
+ * `app:` is in oc; `anyTag` accepts a tag of any spelling (for deleting tags whose names are invalid).
+ */
+export function parseStreamTag(
+  input: string,
+  what = 'destination',
+  o: { defaultTag?: boolean; anyTag?: boolean } = {},
+): StreamTagName {
+  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9._]*)(?::(.*))?$/.exec(input);
+  const tag = m?.[4] === undefined || m[4] === '' ? (o.defaultTag ? 'latest' : undefined) : m[4];
+  if (!m || tag === undefined || (!o.anyTag && !isValidTag(tag)) || (o.anyTag && /[:/@]/.test(tag))) {
     throw usage(
       `${what} "${input}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
-      {
-        input,
-      },
+      { input },
     );
   }
-  const out: StreamTagName = { stream: m[3]!, tag: m[4]! };
+  const out: StreamTagName = { stream: m[3]!, tag };
   if (m[1]) out.namespace = m[1];
   return out;
 }
 
-/** Infer the kind of a source as oc does: a registry host means DockerImage, `@` an image, else a stream tag. */
+/**
+ * Infer the kind of a source as oc does: a registry host means DockerImage, `@` an ImageStreamImage, a tag an
+ * ImageStreamTag, and a bare name (`mysql`) a DockerImage.
+ */
 export function inferSourceKind(source: string): SourceKind {
-  const first = source.split('/')[0] ?? '';
-  const hasHost =
-    source.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasHost) return 'DockerImage';
+  if (hasRegistry(source)) return 'DockerImage';
   if (source.includes('@')) return 'ImageStreamImage';
-  return 'ImageStreamTag';
+  const last = source.slice(source.lastIndexOf('/') + 1);
+  if (last.includes(':')) return 'ImageStreamTag';
+  return 'DockerImage';
 }
 
-/** Decide the actions of `imagestreams tag SOURCE DEST…` (or `--delete DEST…`). */
+/** True when the first component of a multi-component name is a registry host (has ".", ":" or is localhost). */
+function hasRegistry(source: string): boolean {
+  const slash = source.indexOf('/');
+  if (slash < 0) return false;
+  const first = source.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
+}
+
+/** Decide the actions of `imagestreams tag SOURCE DEST…` (or `--delete DEST…`), with oc's checks. */
 export function planTag(source: string | undefined, dests: string[], o: TagCommandOptions): TagAction[] {
   if (o.delete) {
+    // As oc: every argument is a destination, and nothing about a source or an import may come with it.
+    const conflicts = [
+      o.alias && '--alias',
+      o.source && '--source',
+      o.scheduled && '--scheduled',
+      o.insecure && '--insecure',
+      o.importMode && '--import-mode',
+      o.referencePolicy && '--reference-policy',
+      o.reference && '--reference',
+    ].filter(Boolean);
+    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(', ')}`);
     const targets = source !== undefined ? [source, ...dests] : dests;
     if (targets.length === 0) throw usage('--delete needs at least one stream:tag');
-    return targets.map((d) => ({ action: 'delete' as const, dest: parseStreamTag(d) }));
+    return targets.map((d) => ({
+      action: 'delete' as const,
+      dest: parseStreamTag(d, 'destination', { anyTag: true }),
+    }));
   }
   if (source === undefined || dests.length === 0) {
     throw usage(
@@ -92,11 +124,19 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     const k = SOURCE_NAMES[o.source.toLowerCase()];
     if (!k) throw usage(`--source "${o.source}" is not one of docker, istag, isimage`);
     kind = k;
+    if (kind !== 'DockerImage' && hasRegistry(source)) {
+      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+    }
+    if (kind === 'ImageStreamTag' && !source.slice(source.lastIndexOf('/') + 1).includes(':')) {
+      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+    }
+    if (kind === 'ImageStreamImage' && !source.includes('@')) {
+      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+    }
   } else kind = inferSourceKind(source);
-  if (o.alias && kind !== 'ImageStreamTag') {
-    throw usage('--alias needs an ImageStreamTag source (stream:tag)');
+  if (o.alias && (o.scheduled || o.insecure)) {
+    throw usage('--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)');
   }
-  if (o.alias && o.scheduled) throw usage('--alias and --scheduled cannot be used together');
   if (o.scheduled && kind !== 'DockerImage') throw usage('--scheduled applies only to DockerImage sources');
   if (o.insecure && kind !== 'DockerImage') throw usage('--insecure applies only to DockerImage sources');
   const refPolicy = o.referencePolicy?.toLowerCase();
@@ -107,7 +147,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o.importMode}"`);
   }
 
-  const parsedDests = dests.map((d) => parseStreamTag(d));
+  const parsedDests = dests.map((d) => parseStreamTag(d, 'destination', { defaultTag: true }));
   const extra: Record<string, unknown> = {};
   const importPolicy: Record<string, unknown> = {};
   if (o.scheduled) importPolicy.scheduled = true;
@@ -117,14 +157,25 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
   if (refPolicy) extra.referencePolicy = { type: refPolicy === 'local' ? 'Local' : 'Source' };
   if (o.reference) extra.reference = true;
 
+  if (o.alias) {
+    // oc: an alias stays in the current namespace and in the stream its source names.
+    const srcStream = sourceStreamName(source, kind);
+    for (const d of parsedDests) {
+      const sameNs = d.namespace === undefined || d.namespace === o.currentNamespace;
+      if (!sameNs || d.stream !== srcStream) {
+        throw usage(
+          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ''}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`,
+        );
+      }
+    }
+  }
+
   if (kind === 'DockerImage') {
-    let ref: ImageRef;
     try {
-      ref = parseReference(source);
+      parseReference(source);
     } catch (e) {
       throw usage((e as Error).message, { input: source });
     }
-    void ref;
     return parsedDests.map((dest) => ({
       action: 'set',
       dest,
@@ -132,7 +183,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     }));
   }
   if (kind === 'ImageStreamImage') {
-    if (!/^[a-z0-9][-a-z0-9.]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ''))) {
+    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ''))) {
       throw usage(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
     }
     const [ns, rest] = source.includes('/') ? source.split('/', 2) : [undefined, source];
@@ -142,11 +193,6 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
   }
   const src = parseStreamTag(source, 'source');
   if (o.alias) {
-    for (const d of parsedDests) {
-      if (d.stream !== src.stream || (d.namespace ?? '') !== (src.namespace ?? '')) {
-        throw usage(`cannot set alias across different image streams (${source} → ${d.stream}:${d.tag})`);
-      }
-    }
     return parsedDests.map((dest) => ({
       action: 'set',
       dest,
@@ -155,4 +201,33 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
   }
   // Without --alias an ImageStreamTag source is copied as the image it points at now.
   return parsedDests.map((dest) => ({ action: 'set', dest, spec: { ...extra }, copyFrom: src }));
+}
+
+/** The stream name a source refers to, for oc's same-stream rule of --alias (a pull spec's last component). */
+function sourceStreamName(source: string, kind: SourceKind): string {
+  const noDigest = source.split('@')[0]!;
+  const last = noDigest.slice(noDigest.lastIndexOf('/') + 1);
+  return kind === 'ImageStreamImage' ? last : last.split(':')[0]!;
+}
+
+/** An --alias destination whose source tag is not declared: refused up front (it could never resolve). */
+export function missingAliasTargets(
+  actions: readonly TagAction[],
+  hasTag: (namespace: string | undefined, stream: string, tag: string) => boolean,
+): string[] {
+  const created = new Set(
+    actions
+      .filter((a) => a.action === 'set')
+      .map((a) => `${a.dest.namespace ?? ''}/${a.dest.stream}:${a.dest.tag}`),
+  );
+  const out: string[] = [];
+  for (const a of actions) {
+    if (a.action !== 'set') continue;
+    const from = a.spec.from as { kind?: string; name?: string } | undefined;
+    if (from?.kind !== 'ImageStreamTag' || !from.name) continue;
+    const key = `${a.dest.namespace ?? ''}/${a.dest.stream}:${from.name}`;
+    if (!hasTag(a.dest.namespace, a.dest.stream, from.name) && !created.has(key))
+      out.push(`${a.dest.stream}:${from.name}`);
+  }
+  return out;
 }

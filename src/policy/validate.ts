@@ -5,6 +5,7 @@ import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
 import { followTarget, imageTarget, tagKey } from './tag-spec.js';
+import { validateOpenShiftObject } from './validate-openshift.js';
 
 /** Streams by `namespace/name` (the first declaration wins when a name is declared twice). */
 export type StreamIndex = ReadonlyMap<string, LoadedStream>;
@@ -109,6 +110,7 @@ export function validateStreams(
 
   const cycleReported = new Set<string>();
   for (const s of streams) {
+    validateOpenShiftObject(s, at);
     const tags = streamTags(s.object);
     const firstIndex = new Map<string, number>();
     tags.forEach((t, i) => {

@@ -23,9 +23,10 @@ describe('imagestreams validate', () => {
     expect(await main(['validate', 'dangling.yaml', 'bad-tag-name.yaml'], io)).toBe(1);
     expect(io.out()).toBe(
       [
+        'bad-tag-name.yaml:4:9: warning: stream default/python is declared 2 times (first in dangling.yaml; also in bad-tag-name.yaml): they would share one lock and the first wins; rename them or set metadata.namespace',
         'bad-tag-name.yaml:9:13: tag name "3.12!" is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"',
         'dangling.yaml:12:15: tag "latest" follows python:3.13, which does not exist: stream python has tags 3.12, latest',
-        '2 files, 2 tags: 2 errors',
+        '2 files, 2 tags: 2 errors (1 warning)',
         '',
       ].join('\n'),
     );

@@ -36,7 +36,7 @@ const CASES: [string, number, number, string, string][] = [
     'INVALID_REFERENCE',
     'repository name must be lowercase (did you mean "foo/bar"?)',
   ],
-  ['bad-reference.json', 5, 75, 'INVALID_REFERENCE', 'invalid image reference "UPPER/case"'],
+  ['bad-reference.json', 5, 75, 'INVALID_REFERENCE', 'invalid image reference "upper/Case"'],
   [
     'scheduled-follower.yaml',
     14,

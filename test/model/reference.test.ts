@@ -4,6 +4,7 @@ import {
   formatFull,
   isLoopbackDomain,
   parseReference,
+  referenceWarning,
   registryHost,
   tryParseReference,
 } from '../../src/model/reference.js';
@@ -39,7 +40,6 @@ const VALID: [string, string, string][] = [
 const INVALID: [string, string][] = [
   ['', 'it is empty'],
   [' ubuntu', 'white space'],
-  ['Foo/bar', 'repository name must be lowercase (did you mean "foo/bar"?)'],
   ['UPPER', 'repository name must be lowercase'],
   ['quay.io/Org/app', 'must be lowercase'],
   [HEX, 'image ID, not a repository name'],
@@ -56,7 +56,11 @@ const INVALID: [string, string][] = [
   ['[::1/a', 'unterminated IPv6'],
   ['-bad.example.com/app', 'invalid registry domain'],
   ['quay.io/', 'the repository path is empty'],
-  ['quay.io/' + 'a'.repeat(250), 'longer than 255'],
+  ['quay.io/' + 'a'.repeat(256), 'longer than 255'],
+  ['quay.io/app@sha256:' + HEX.toUpperCase(), 'lower-case hex (write "sha256:' + HEX + '")'],
+  ['quay.io/app@sha1:' + 'a'.repeat(40), 'digest algorithm "sha1" is not supported'],
+  ['quay.io/app@sha512:' + HEX, 'a sha512 digest has exactly 128 hex characters, not 64'],
+  ['[2001:db8:3:4::192.0.2.33]:5000/debian', 'invalid IPv6 address'],
 ];
 
 describe('parseReference', () => {
@@ -85,10 +89,27 @@ describe('parseReference', () => {
     });
   });
 
-  it('counts the 255-character limit on domain/path', () => {
-    const path = 'a'.repeat(255 - 'quay.io/'.length);
+  it('counts the 255-character limit on the path only, not the registry', () => {
+    const path = 'a'.repeat(255);
     expect(() => parseReference(`quay.io/${path}`)).not.toThrow();
     expect(() => parseReference(`quay.io/${path}a`)).toThrow(/longer than 255/);
+    // Docker Hub's library/ prefix is part of the path.
+    expect(() => parseReference('a'.repeat(247))).not.toThrow();
+    expect(() => parseReference('a'.repeat(248))).toThrow(/longer than 255/);
+  });
+
+  it('refuses only a bare 64-hex name: with a registry or a tag it is a repository', () => {
+    expect(formatFull(parseReference(`docker.io/${HEX}`))).toBe(`docker.io/library/${HEX}`);
+    expect(formatFull(parseReference(`quay.io/${HEX}:1`))).toBe(`quay.io/${HEX}:1`);
+    expect(() => parseReference(HEX)).toThrow(/image ID/);
+  });
+
+  it('takes an upper-case single label before "/" as a registry host, with a warning', () => {
+    const r = parseReference('LOCALDOMAIN/debian');
+    expect(r).toEqual({ domain: 'LOCALDOMAIN', path: 'debian' });
+    expect(referenceWarning(r)).toContain('"localdomain/debian"');
+    expect(referenceWarning(parseReference('Quay.IO/org/app'))).toBeUndefined();
+    expect(referenceWarning(parseReference('debian'))).toBeUndefined();
   });
 
   it('speaks to Docker Hub on its API host, and knows loopback', () => {

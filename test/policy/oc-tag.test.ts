@@ -8,6 +8,8 @@ describe('oc tag rules', () => {
     ['python@sha256:abcdef', 'ImageStreamImage'],
     ['python:3.12', 'ImageStreamTag'],
     ['team/python:3.12', 'ImageStreamTag'],
+    ['mysql', 'DockerImage'],
+    ['library/mysql', 'DockerImage'],
   ])('infers the kind of %s as %s', (src, kind) => {
     expect(inferSourceKind(src)).toBe(kind);
   });
@@ -51,15 +53,14 @@ describe('oc tag rules', () => {
       /across different image streams/,
     );
     expect(() => planTag('python:3.12', ['python:x'], { alias: true, scheduled: true })).toThrow(
-      /cannot be used together/,
+      /--alias cannot be combined with --scheduled/,
     );
-    expect(() => planTag('quay.io/a/b:1', ['python:x'], { alias: true })).toThrow(
-      /needs an ImageStreamTag source/,
-    );
+    // As oc: the same-stream rule compares the source's last name component with the destination stream.
+    expect(() => planTag('quay.io/a/b:1', ['python:x'], { alias: true })).toThrow(/across different/);
   });
 
   it('rejects bad input with a usable message', () => {
-    expect(() => planTag('python:3.12', ['app'], {})).toThrow(/is not \[namespace\/\]stream:tag/);
+    expect(() => planTag('python:3.12', ['app:-x'], {})).toThrow(/is not \[namespace\/\]stream:tag/);
     expect(() => planTag('quay.io/Org/app:1', ['app:x'], {})).toThrow(/must be lowercase/);
     expect(() => planTag('python:3.12', ['app:x'], { scheduled: true })).toThrow(/only to DockerImage/);
     expect(() => planTag('python:3.12', ['app:x'], { referencePolicy: 'weird' })).toThrow(/source or local/);
@@ -70,5 +71,46 @@ describe('oc tag rules', () => {
       'delete',
       'delete',
     ]);
+  });
+
+  it('a destination without a tag is :latest (as `app:` is in oc)', () => {
+    expect(planTag('quay.io/a/app:1', ['app', 'team/app:'], {}).map((a) => a.dest)).toEqual([
+      { stream: 'app', tag: 'latest' },
+      { namespace: 'team', stream: 'app', tag: 'latest' },
+    ]);
+  });
+
+  it('`tag mysql newrepo:latest` tags the Docker Hub image, as oc guesses', () => {
+    expect(planTag('mysql', ['newrepo:latest'], {})[0]).toMatchObject({
+      spec: { from: { kind: 'DockerImage', name: 'mysql' } },
+    });
+  });
+
+  it('--alias with an ImageStreamImage or --source=docker source, within the stream, as oc allows', () => {
+    expect(planTag('app@sha256:abcdef', ['app:pinned'], { alias: true })[0]).toMatchObject({
+      spec: { from: { kind: 'ImageStreamImage', name: 'app@sha256:abcdef' } },
+    });
+    expect(planTag('quay.io/org/app:1', ['app:x'], { alias: true, source: 'docker' })[0]).toMatchObject({
+      spec: { from: { kind: 'DockerImage', name: 'quay.io/org/app:1' } },
+    });
+  });
+
+  it('--delete accepts invalid tag names and refuses every other flag', () => {
+    expect(planTag(undefined, ['app:bad name!'], { delete: true })).toEqual([
+      { action: 'delete', dest: { stream: 'app', tag: 'bad name!' } },
+    ]);
+    expect(() => planTag(undefined, ['app:x'], { delete: true, alias: true, scheduled: true })).toThrow(
+      '--delete cannot be combined with --alias, --scheduled',
+    );
+    expect(() => planTag(undefined, ['app:x'], { delete: true, source: 'docker' })).toThrow(/--source/);
+    expect(() => planTag(undefined, ['app:x'], { delete: true, importMode: 'Legacy' })).toThrow(
+      /--import-mode/,
+    );
+  });
+
+  it('--source checks what oc checks', () => {
+    expect(() => planTag('quay.io/a/b:1', ['app:x'], { source: 'istag' })).toThrow(/registry in SOURCE/);
+    expect(() => planTag('python', ['app:x'], { source: 'istag' })).toThrow(/stream:tag/);
+    expect(() => planTag('python:3', ['app:x'], { source: 'isimage' })).toThrow(/stream@sha256/);
   });
 });

@@ -4,7 +4,7 @@ import { loadProject } from '../../loader/load.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { tryParseReference } from '../../model/reference.js';
-import type { TagReference } from '../../model/stream.js';
+import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import { tagKey } from '../../policy/tag-spec.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -94,8 +94,12 @@ export const importCommand: Command = {
           );
           return EXIT.USAGE;
         }
-        const spec: Record<string, unknown> = { from: { kind: 'DockerImage', name: from } };
-        if (args.values.scheduled) spec.importPolicy = { scheduled: true };
+        // The same tag edit as `tag` and `rollback`: a stale from.namespace and rolled-back-from note go.
+        const change: TagSpecChange = {
+          from: { kind: 'DockerImage', name: from },
+          ...(args.values.scheduled ? { fields: { importPolicy: { scheduled: true } } } : {}),
+        };
+        const existing = stream?.object.spec?.tags?.find((t) => t.name === tag);
         await applyTagEdits(
           project,
           [
@@ -103,14 +107,8 @@ export const importCommand: Command = {
               namespace: ns,
               stream: name,
               tag,
-              ops: [
-                { op: 'set', path: ['from', 'kind'], value: 'DockerImage' },
-                { op: 'set', path: ['from', 'name'], value: from },
-                ...(args.values.scheduled
-                  ? [{ op: 'set' as const, path: ['importPolicy'], value: { scheduled: true } }]
-                  : []),
-              ],
-              create: { name: tag, ...spec } as unknown as TagReference,
+              ops: existing ? tagSpecEdits(existing, change) : [],
+              create: newTag(tag, change),
             },
           ],
           { createStreams: true, dryRun },

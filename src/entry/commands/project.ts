@@ -16,7 +16,9 @@ export const PROJECT_OPTIONS: OptionSpec = {
 
 /** Help lines for PROJECT_OPTIONS. */
 export const PROJECT_OPTIONS_HELP = [
-  '  -c, --config PATH   Config file (default: .imagestreams.yaml in the current directory, if present)',
+  '  -c, --config PATH   Config file (default: .imagestreams.yaml at the project root, if present; the root',
+  '                      is found as git finds one: this folder or the nearest one above holding',
+  '                      .imagestreams.yaml or .git)',
   '      --json          Print JSON on stdout instead of text',
   '  -h, --help          Show this help',
 ].join('\n');

@@ -21,7 +21,8 @@ of these keeps its digest even when upstream moved. Followers (ImageStreamTag) a
 
 Options:
       --dry-run       Resolve and print the plan; write nothing
-  -s, --stream NAME   Only this stream ([namespace/]name); repeatable
+  -s, --stream NAME   Only this stream ([namespace/]name); repeatable. A NAME that is not
+                      declared is refused (exit 2) with the closest declared names
       --metadata      Read creation time and labels of new images (for PR bodies)
       --publish MODE  pull-request (one branch + PR per stream or group), commit (on the current
                       branch) or none; default: the config's publish.mode (pull-request). Needs
@@ -29,10 +30,16 @@ Options:
                       is updated and publishing is reported as skipped.
 ${PROJECT_OPTIONS_HELP}
 
+An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
+its file:line; the other streams are reconciled and the run exits 1. (Pull-request checks stay strict: see
+\`validate\` and the Action's plan.)
+
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  at least one import failed; the last good digest is kept and the other tags are still written
-  2  bad usage, invalid declarations or an unreadable lock: nothing was written
+  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
+     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
+     nothing was written
 
 Examples:
   imagestreams reconcile --dry-run
@@ -67,6 +74,7 @@ export function renderChanges(changes: StreamChange[]): string[] {
 export function reconcileJson(r: RunReconcileResult) {
   return {
     status: r.status,
+    ...(r.usage ? { usage: r.usage } : {}),
     dryRun: r.result?.dryRun ?? false,
     imports: (r.result?.imports ?? []).map((i) => ({
       key: i.key,
@@ -85,6 +93,8 @@ export function reconcileJson(r: RunReconcileResult) {
     unresolvedConsumers: r.consumers?.unresolved ?? [],
     written: r.written,
     skipped: r.report?.skipped ?? [],
+    ...(r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {}),
+    failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics,
@@ -118,6 +128,7 @@ export function printRun(
 ): number {
   if (r.status === 'invalid') {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
+    else if (r.usage) io.stderr(`reconcile: ${r.usage}; nothing was imported\n`);
     else {
       for (const d of r.diagnostics) {
         io.stderr(`${formatDiagnostic(d)}\n`);
@@ -139,11 +150,32 @@ export function printRun(
       lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);
     }
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    for (const d of r.skippedStreams?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
+    }
+    if (r.skippedStreams) {
+      const names = r.skippedStreams.streams;
+      io.stderr(
+        `reconcile: skipped ${names.length ? `${plural(names.length, 'invalid stream')} (${names.join(', ')})` : 'the invalid declaration files'}: fix the errors above; the other streams were reconciled\n`,
+      );
+    }
+    for (const d of r.consumers?.diagnostics ?? []) {
+      io.stderr(`${formatDiagnostic(d)}\n`);
+      if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
+    }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
+    const shown = new Set(
+      res.changes.flatMap((c) => c.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)),
+    );
+    for (const p of res.failedPins) {
+      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}\n`);
+    }
+    const failed = res.failed + res.failedPins.length;
     io.stderr(
       `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
-        `${res.failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
+        `${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ''}; ${verb} ${plural(r.written.length, 'file')}` +
         `${res.dryRun ? ' (dry run)' : ''}\n`,
     );
     for (const line of published ? renderPublish(published) : []) io.stderr(`${line}\n`);

@@ -1,22 +1,20 @@
 // `imagestreams rollback STREAM:TAG`: point a tag back at an earlier image of its history.
 
 import * as nodeFs from 'node:fs/promises';
-import type { EditOp } from '../../edit/yaml-edit.js';
 import { loadProject } from '../../loader/load.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { TagHistoryItem } from '../../model/lock.js';
-import { ROLLED_BACK_FROM } from '../../plan/branch-diff.js';
 import { findInHistory } from '../../policy/history.js';
 import { parseStreamTag } from '../../policy/oc-tag.js';
+import { ROLLED_BACK_FROM, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 
-/** Annotation keeping the `from` a rolled-back tag had, so `imagestreams tag` can restore it. */
 export { ROLLED_BACK_FROM };
 
 const HELP = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
@@ -95,17 +93,17 @@ export const rollbackCommand: Command = {
         io.stderr(`imagestreams rollback: ${target.stream}:${target.tag} is already at ${item.image}\n`);
         return EXIT.OK;
       }
-      const ops: EditOp[] = [
-        { op: 'set', path: ['from', 'kind'], value: 'ImageStreamImage' },
-        { op: 'set', path: ['from', 'name'], value: `${target.stream}@${item.image}` },
-      ];
-      if (spec.from?.namespace) ops.push({ op: 'delete', path: ['from', 'namespace'] });
-      if (spec.importPolicy?.scheduled)
-        ops.push({ op: 'set', path: ['importPolicy', 'scheduled'], value: false });
-      if (spec.from && spec.from.kind !== 'ImageStreamImage' && !spec.annotations?.[ROLLED_BACK_FROM]) {
-        const previous = JSON.stringify({ kind: spec.from.kind, name: spec.from.name });
-        ops.push({ op: 'set', path: ['annotations'], value: { [ROLLED_BACK_FROM]: previous } });
-      }
+      // The note of the source to go back to: kept from an earlier rollback, else the source replaced now.
+      const note =
+        spec.annotations?.[ROLLED_BACK_FROM] ??
+        (spec.from && spec.from.kind !== 'ImageStreamImage'
+          ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name })
+          : undefined);
+      const ops = tagSpecEdits(spec, {
+        from: { kind: 'ImageStreamImage', name: `${target.stream}@${item.image}` },
+        ...(spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {}),
+        ...(note !== undefined ? { rolledBackFrom: note } : {}),
+      });
       const files = await applyTagEdits(
         project,
         [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],

@@ -1,18 +1,16 @@
 // `imagestreams tag SOURCE DEST…`: edit the declarations the way `oc tag` edits the objects.
 
 import * as nodeFs from 'node:fs/promises';
-import type { EditOp } from '../../edit/yaml-edit.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
-import type { TagReference } from '../../model/stream.js';
-import { planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
+import { missingAliasTargets, planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
+import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
-import { ROLLED_BACK_FROM } from './rollback.js';
 
 const HELP = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
@@ -22,10 +20,15 @@ declaration files in place (comments, key order and formatting are kept; only ch
 Rules are those of \`oc tag\`:
   - SOURCE with a registry host (quay.io/org/app:1, localhost:5000/app:1) is a DockerImage;
     stream@sha256:… is an ImageStreamImage (an image from that stream's history);
-    [namespace/]stream:tag is an ImageStreamTag. --source overrides the guess.
+    [namespace/]stream:tag is an ImageStreamTag; a bare name (mysql) is a DockerImage.
+    --source overrides the guess.
+  - DEST without a tag (app) is app:latest.
+  - Tagging onto an existing tag replaces its whole spec: what is not given again (--scheduled,
+    policies, annotations) is dropped.
   - An ImageStreamTag source without --alias is copied as the image it points at now
     (the destination becomes stream@sha256:…); with --alias the destination tracks it.
-  - --alias works only within one stream and not with --scheduled.
+  - --alias works only within one stream, to a declared tag, and not with --scheduled or --insecure.
+  - --delete takes only destinations (any tag name, even an invalid one) and no other flag.
 A destination stream that does not exist is created under the first declarations folder:
 <folder>/<name>.yaml in the default namespace, <folder>/<namespace>/<name>.yaml in another; an existing
 file is never replaced. Run \`imagestreams reconcile\` afterwards to import and record the change in the
@@ -50,7 +53,8 @@ Examples:
   imagestreams tag python:3.12 app:base          # pin app:base to python:3.12's current image
   imagestreams tag --delete python:3.11
 
-Exit codes: 0 done; 1 a source has no image yet or a tag to delete does not exist; 2 bad usage.
+Exit codes: 0 done; 1 a source has no image yet, an --alias target or a tag to delete does not exist;
+2 bad usage.
 `;
 
 function str(v: unknown): string | undefined {
@@ -59,30 +63,6 @@ function str(v: unknown): string | undefined {
 
 function display(t: StreamTagName): string {
   return `${t.namespace ? `${t.namespace}/` : ''}${t.stream}:${t.tag}`;
-}
-
-/**
- * The edits that set a tag's spec: merge policies, replace `from` whole (dropping a stale namespace); a tag
- * re-pointed after a rollback loses the note of where it was rolled back from.
- */
-function setOps(existing: TagReference | undefined, spec: Record<string, unknown>): EditOp[] {
-  const ops: EditOp[] = [];
-  const annotations = existing?.annotations;
-  if (spec.from && annotations?.[ROLLED_BACK_FROM] !== undefined) {
-    const only = Object.keys(annotations).length === 1;
-    ops.push({ op: 'delete', path: only ? ['annotations'] : ['annotations', ROLLED_BACK_FROM] });
-  }
-  for (const [k, v] of Object.entries(spec)) {
-    if (k === 'from' && existing?.from) {
-      const from = v as Record<string, unknown>;
-      ops.push({ op: 'set', path: ['from', 'kind'], value: from.kind });
-      ops.push({ op: 'set', path: ['from', 'name'], value: from.name });
-      if (from.namespace !== undefined)
-        ops.push({ op: 'set', path: ['from', 'namespace'], value: from.namespace });
-      else if (existing.from.namespace != null) ops.push({ op: 'delete', path: ['from', 'namespace'] });
-    } else ops.push({ op: 'set', path: [k], value: v });
-  }
-  return ops;
 }
 
 /** The tag command (see HELP). */
@@ -107,8 +87,10 @@ export const tagCommand: Command = {
     const v = args.values;
     const [source, ...dests] = args.positionals;
     let actions: TagAction[];
+    const project = await loadFromArgs(args, io);
     try {
       actions = planTag(source, dests, {
+        currentNamespace: project.config.namespace,
         ...(str(v.source) ? { source: str(v.source)! } : {}),
         alias: Boolean(v.alias),
         scheduled: Boolean(v.scheduled),
@@ -127,8 +109,9 @@ export const tagCommand: Command = {
     }
     const mode = publishModeOf(args, io, 'tag');
     if (mode === 'invalid') return EXIT.USAGE;
-    const project = await loadFromArgs(args, io);
-    if (hasErrors(project.diagnostics)) {
+    const deleting = actions.every((a) => a.action === 'delete');
+    // Deleting is how a broken file is repaired (a tag with an invalid name), so it runs on invalid declarations.
+    if (hasErrors(project.diagnostics) && !deleting) {
       printDiagnostics(project.diagnostics, io, io.stderr);
       io.stderr('imagestreams tag: fix the declarations above first; nothing was changed\n');
       return EXIT.USAGE;
@@ -159,6 +142,19 @@ async function runTag(
   o: { json: boolean; dryRun: boolean; record?: boolean },
 ): Promise<number> {
   const ns = (t: StreamTagName) => t.namespace ?? project.config.namespace;
+  const missing = missingAliasTargets(actions, (namespace, stream, tag) =>
+    Boolean(
+      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
+        (t) => t.name === tag,
+      ),
+    ),
+  );
+  if (missing.length > 0) {
+    io.stderr(
+      `imagestreams tag: --alias to ${missing.join(', ')}, which is not declared: declare it first, or tag from an image\n`,
+    );
+    return EXIT.FAILURE;
+  }
   const edits: TagEdit[] = [];
   const messages: string[] = [];
   const results: Record<string, unknown>[] = [];
@@ -207,12 +203,15 @@ async function runTag(
             : `Tag ${display(dest)} set to ${from.name}.`,
         );
       }
+      // As oc tag: the destination's whole spec is replaced (scheduled, policies and notes not given are dropped).
+      const { from, ...fields } = spec as { from: TagSpecChange['from'] } & Record<string, unknown>;
+      const change: TagSpecChange = { from, fields, replace: true };
       edits.push({
         namespace: ns(dest),
         stream: dest.stream,
         tag: dest.tag,
-        ops: setOps(existing, spec),
-        create: { name: dest.tag, ...spec } as unknown as TagReference,
+        ops: existing ? tagSpecEdits(existing, change) : [],
+        create: newTag(dest.tag, change),
       });
       results.push({ action: 'set', tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
     }

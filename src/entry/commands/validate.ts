@@ -1,7 +1,9 @@
 // `imagestreams validate [PATH…]`: every schema and semantic problem at once, each at its file:line:column.
 
+import { compareDiagnostics } from '../../model/diagnostic.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
+import { lockWarnings } from '../lock-warnings.js';
 import {
   isUsageDiagnostic,
   loadFromArgs,
@@ -44,6 +46,7 @@ export const validateCommand: Command = {
   options: PROJECT_OPTIONS,
   async run(args, io) {
     const project = await loadFromArgs(args, io, args.positionals);
+    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
     const errors = project.diagnostics.filter((d) => d.severity === 'error');
     const warnings = project.diagnostics.length - errors.length;
     const usage = project.diagnostics.some(isUsageDiagnostic);

@@ -1,7 +1,6 @@
 // `imagestreams verify`: a CI check that fails when a consumer governed by a trigger is not at its locked digest.
 
 import * as nodeFs from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { findConsumers, toDiagnostic } from '../../consumers/index.js';
 import { lockLookup, readLocks } from '../../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../../consumers/verify.js';
@@ -61,8 +60,8 @@ export const verifyCommand: Command = {
       );
       return EXIT.USAGE;
     }
-    const root = resolve(io.cwd);
     const project = await loadFromArgs(args, io);
+    const root = project.root;
     const usage = project.diagnostics.filter(isUsageDiagnostic);
     if (usage.length > 0) {
       printDiagnostics(usage, io, io.stderr);
@@ -80,14 +79,20 @@ export const verifyCommand: Command = {
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
     );
     const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
-    const errors = [...found.errors, ...lockErrors];
+    const all = [...found.errors, ...lockErrors];
+    // Warnings (a trigger the cluster will not honour) are printed but do not fail the check.
+    const errors = all.filter((e) => e.severity !== 'warning');
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors }, null, 2)}\n`);
+      const warnings = all.filter((e) => e.severity === 'warning');
+      io.stdout(
+        `${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors, ...(warnings.length ? { warnings } : {}) }, null, 2)}\n`,
+      );
       return ok ? EXIT.OK : EXIT.FAILURE;
     }
-    for (const e of errors) {
-      io.stdout(`${e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`}\n`);
+    for (const e of all) {
+      const text = e.message.startsWith(`${e.file}:`) ? e.message : `${e.file}:${e.line}: ${e.message}`;
+      io.stdout(`${e.severity === 'warning' ? text.replace(/^([^:]+:\d+: )/, '$1warning: ') : text}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(toDiagnostic(e)));
     }
     for (const f of findings) {
