@@ -5,7 +5,7 @@ import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
 import { walkRepository } from '../consumers/walk.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { writeInside } from '../fs/inside.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, readLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
@@ -145,7 +145,7 @@ export async function runReconcile(
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join(root, p), text),
+        writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
         logger: io.logger,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -169,7 +169,7 @@ export async function runReconcile(
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join(root, f.path), f.text);
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();

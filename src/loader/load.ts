@@ -4,13 +4,14 @@ import * as nodeFs from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/config.js';
 import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
+import { escapeMessage, escapeOf, readRegular } from '../fs/inside.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
 import { validateStreams } from '../policy/validate.js';
 import { mapLimit } from '../util/map-limit.js';
 import { parseDeclarations } from './declarations.js';
 import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
-import { MAX_FILE_BYTES } from './source.js';
+import { MAX_DECLARATION_BYTES, MAX_DECLARATIONS_TOTAL_BYTES } from './source.js';
 
 /** The file system calls loading makes; `node:fs/promises` by default. */
 export type LoaderFs = ReadFs & ListFs;
@@ -26,6 +27,8 @@ export interface LoadProjectOptions {
   fs?: LoaderFs;
   /** Skip the semantic checks (schema checks always run). */
   schemaOnly?: boolean;
+  /** Reads a declaration file: regular files only, at most `limit` bytes (default: node:fs, non-blocking open). */
+  readDeclaration?: typeof readRegular;
 }
 
 /** Everything loaded, plus every problem found (loading never throws on bad input). */
@@ -48,6 +51,16 @@ function fileProblem(file: string, code: string, message: string) {
   return { streams: [] as LoadedStream[], tags: 0, diagnostics: [diagnostic] };
 }
 
+/** readRegular over an injected fs (tests): regular files by stat, the cap on the bytes returned. */
+function readVia(fs: LoaderFs): typeof readRegular {
+  return async (path, limit) => {
+    const st = await fs.stat(path);
+    if (!st.isFile()) return { ok: false, reason: 'not-regular', type: 'not a regular file' };
+    const bytes = await fs.readFile(path);
+    return bytes.length > limit ? { ok: false, reason: 'too-large', limit } : { ok: true, bytes };
+  };
+}
+
 /** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
@@ -59,7 +72,31 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   const { config } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const explicit = opts.paths && opts.paths.length > 0;
-  const entries = explicit ? opts.paths! : config.declarations;
+  const configFile = loaded.file ?? '.imagestreams.yaml';
+  const configProblem = (message: string): Diagnostic => ({
+    file: configFile,
+    line: 1,
+    column: 1,
+    code: 'CONFIG_PATH_OUTSIDE',
+    severity: 'error',
+    message,
+  });
+  // The lock folder must resolve inside the repository: a link to outside would make runs write there.
+  const lockEscape = await escapeOf(root, config.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, 'lockDir')));
+  let entries = explicit ? opts.paths! : config.declarations;
+  if (!explicit) {
+    const inside: string[] = [];
+    for (const [i, d] of entries.entries()) {
+      const staticPart = d
+        .split('/')
+        .filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+      const e = await escapeOf(root, staticPart.join('/') || '.');
+      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i}]`)));
+      else inside.push(d);
+    }
+    entries = inside;
+  }
   const discovered = await discoverFiles(
     fs,
     root,
@@ -79,24 +116,49 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     });
   }
   const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs) : readRegular);
+  let totalBytes = 0;
+  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
   await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
-      const st = await fs.stat(abs);
-      if (st.size > MAX_FILE_BYTES) {
-        const mb = (st.size / 1024 / 1024).toFixed(1);
+      // Found through the config: a file reached through a link to outside the repository is not read.
+      const e = explicit ? undefined : await escapeOf(root, file);
+      if (e) {
+        perFile.set(abs, fileProblem(file, 'PATH_OUTSIDE_REPOSITORY', escapeMessage(e, 'declaration file')));
+        return;
+      }
+      const r = await read(abs, MAX_DECLARATION_BYTES);
+      if (!r.ok) {
+        perFile.set(
+          abs,
+          r.reason === 'too-large'
+            ? fileProblem(
+                file,
+                'FILE_TOO_LARGE',
+                `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`,
+              )
+            : fileProblem(
+                file,
+                'NOT_A_FILE',
+                `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`,
+              ),
+        );
+        return;
+      }
+      totalBytes += r.bytes.length;
+      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
         perFile.set(
           abs,
           fileProblem(
             file,
-            'FILE_TOO_LARGE',
-            `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`,
+            'DECLARATIONS_TOO_LARGE',
+            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`,
           ),
         );
         return;
       }
-      const bytes = await fs.readFile(abs);
-      perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
+      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
     } catch (e) {
       perFile.set(abs, fileProblem(file, 'READ_FAILED', `cannot read the file: ${(e as Error).message}`));
     }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { ReadFs } from '../config/load.js';
+import { escapeMessage, escapeOf } from '../fs/inside.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
@@ -73,6 +74,14 @@ export async function readLock(
   name: string,
 ): Promise<StreamLock | undefined> {
   const rel = lockPath(config, namespace, name);
+  // A lock reached through a link (a committed `imagestreams.lock` symlink, say) is neither read nor written.
+  const outside = await escapeOf(root, rel, { file: true });
+  if (outside) {
+    throw new ImagestreamsError('PATH_OUTSIDE_REPOSITORY', escapeMessage(outside, 'lock file'), {
+      data: { file: rel },
+      permanent: true,
+    });
+  }
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(join(root, rel));
