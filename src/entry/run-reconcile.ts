@@ -5,6 +5,7 @@ import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
 import { walkRepository } from '../consumers/walk.js';
+import { parseDuration } from '../daemon/duration.js';
 import { writeInside } from '../fs/inside.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, readLock } from '../loader/lock-file.js';
@@ -33,6 +34,10 @@ export interface RunReconcileOptions {
   client?: ImporterOptions['client'];
   /** An already loaded project (the tag/import/rollback commands load it first). */
   project?: LoadedProject;
+  /** Whole-run deadline in ms (overrides config `deadline`). */
+  deadlineMs?: number;
+  /** Aborts when the deadline passes (tests; default a timer of deadlineMs from the start of the run). */
+  deadlineSignal?: AbortSignal;
 }
 
 /** Everything a run did, for rendering and publishing. */
@@ -119,7 +124,13 @@ export async function runReconcile(
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
 
+  const deadlineMs =
+    opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
+  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
   const importer = createImporter({
+    ...(deadlineSignal
+      ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1000) } }
+      : {}),
     config: project.config,
     env: io.env,
     logger: io.logger,

@@ -1,5 +1,6 @@
 // `imagestreams reconcile`: import what is due, write the locks that changed, update consumers, report.
 
+import { parseDuration } from '../../daemon/duration.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish.js';
@@ -27,11 +28,16 @@ Options:
                       branch) or none; default: the config's publish.mode (pull-request). Needs
                       GITHUB_TOKEN (and GITHUB_REPOSITORY for PRs); without them the working tree
                       is updated and publishing is reported as skipped.
+      --deadline DURATION
+                      Whole-run deadline ("20m", "1h"; config: deadline): past it no registry
+                      request starts; what resolved is written and published, the rest is
+                      reported as skipped, and the exit code is 1
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  at least one import failed; the last good digest is kept and the other tags are still written
+  1  at least one import failed or was skipped (rate limit, deadline); the last good digest is kept
+     and the other tags are still written
   2  bad usage, invalid declarations or an unreadable lock: nothing was written
 
 Examples:
@@ -86,6 +92,7 @@ export function reconcileJson(r: RunReconcileResult) {
     written: r.written,
     skipped: r.report?.skipped ?? [],
     rateLimited: r.report?.rateLimited ?? [],
+    ...(r.report?.deadline ? { deadline: r.report.deadline } : {}),
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics,
   };
@@ -140,6 +147,8 @@ export function printRun(
     }
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
+    const dl = r.report?.deadline;
+    for (const s of dl?.skipped ?? []) io.stderr(`skipped (run deadline of ${dl!.seconds} s reached): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
     io.stderr(
       `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
@@ -163,6 +172,7 @@ export const reconcileCommand: Command = {
     stream: { type: 'string', short: 's', multiple: true },
     metadata: { type: 'boolean' },
     publish: { type: 'string' },
+    deadline: { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) {
@@ -178,7 +188,16 @@ export const reconcileCommand: Command = {
       );
       return EXIT.USAGE;
     }
+    const deadlineText = args.values.deadline;
+    const deadlineMs = typeof deadlineText === 'string' ? parseDuration(deadlineText) : undefined;
+    if (deadlineText !== undefined && !deadlineMs) {
+      io.stderr(
+        `imagestreams reconcile: --deadline must be a duration such as 20m or 1h, not "${String(deadlineText)}"\n`,
+      );
+      return EXIT.USAGE;
+    }
     const job: JobResult = await runJob(io, {
+      ...(deadlineMs ? { deadlineMs } : {}),
       ...(mode ? { publishMode: mode as PublishMode } : {}),
       ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
       dryRun: Boolean(args.values['dry-run']),
