@@ -12,7 +12,8 @@ export function tempName(name: string, random: string): string {
   if (stem.length > room) {
     stem = stem.subarray(0, room);
     // Do not cut a UTF-8 sequence in half.
-    while (stem.length > 0 && (stem[stem.length - 1]! & 0xc0) === 0x80) stem = stem.subarray(0, stem.length - 1);
+    while (stem.length > 0 && (stem[stem.length - 1]! & 0xc0) === 0x80)
+      stem = stem.subarray(0, stem.length - 1);
     if (stem.length > 0 && stem[stem.length - 1]! >= 0xc0) stem = stem.subarray(0, stem.length - 1);
   }
   return `.${stem.toString('utf8')}.${random}.tmp`;

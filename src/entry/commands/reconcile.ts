@@ -148,7 +148,8 @@ export function printRun(
     if (lines.length) io.stdout(`${lines.join('\n')}\n`);
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
     const dl = r.report?.deadline;
-    for (const s of dl?.skipped ?? []) io.stderr(`skipped (run deadline of ${dl!.seconds} s reached): ${s}\n`);
+    for (const s of dl?.skipped ?? [])
+      io.stderr(`skipped (run deadline of ${dl!.seconds} s reached): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
     io.stderr(
       `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
