@@ -1,0 +1,20 @@
+// Runs a fast-check property with a seed that is printed on failure (rerun with FC_SEED=<seed>).
+
+import fc from 'fast-check';
+
+/** Asserts `property` over `numRuns` generated inputs; a failure names the seed and the shrunk input. */
+export async function check<T>(
+  property: fc.IAsyncPropertyWithHooks<T> | fc.IPropertyWithHooks<T>,
+  numRuns: number,
+): Promise<void> {
+  const seed = process.env.FC_SEED
+    ? Number(process.env.FC_SEED)
+    : (Date.now() ^ (Math.random() * 2 ** 31)) | 0;
+  try {
+    await fc.assert(property as fc.IAsyncPropertyWithHooks<T>, { seed, numRuns });
+  } catch (e) {
+    const err = e as Error;
+    err.message = `property failed with seed ${seed} (rerun with FC_SEED=${seed}):\n${err.message}`;
+    throw err;
+  }
+}
