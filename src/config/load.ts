@@ -1,7 +1,7 @@
 // Read and schema-check the project config file; a missing file means all defaults.
 
 import { join, resolve } from 'node:path';
-import { staysInside } from '../fs/inside.js';
+import { escapeMessage, escapeOf, type RegularRead, staysInside } from '../fs/inside.js';
 import { schemaProblems, validator } from '../loader/schemas.js';
 import { decodeText, parseSource, positionAt } from '../loader/source.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -19,6 +19,9 @@ export interface LoadedConfig {
   file?: string;
   diagnostics: Diagnostic[];
 }
+
+/** Largest config file read (bytes read): it holds settings. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
 
 /** Keys that would reach an object's prototype when the config is turned into objects. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -131,14 +134,39 @@ function isNotFound(e: unknown): boolean {
  */
 export async function loadConfig(
   fs: ReadFs,
-  opts: { root: string; configPath?: string; cwd?: string },
+  opts: {
+    root: string;
+    configPath?: string;
+    cwd?: string;
+    /** Reads regular files only, at most `limit` bytes (the loader's reader); default fs.readFile. */
+    read?: (path: string, limit: number) => Promise<RegularRead>;
+  },
 ): Promise<LoadedConfig> {
   const explicit = opts.configPath !== undefined;
   const path = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath!) : join(opts.root, CONFIG_FILE);
   const shown = explicit ? opts.configPath! : CONFIG_FILE;
+  const problem = (code: string, message: string): LoadedConfig => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code, severity: 'error', message }],
+  });
+  // The repository's own config may not be a link to a file outside it.
+  const outside = explicit ? undefined : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem('CONFIG_PATH_OUTSIDE', escapeMessage(outside, 'the config file'));
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    if (opts.read) {
+      const r = await opts.read(path, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem(
+          'CONFIG_UNREADABLE',
+          r.reason === 'too-large'
+            ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it`
+            : `the config file is ${r.type}, not a regular file: make it a YAML file`,
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs.readFile(path);
   } catch (e) {
     if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
     return {

@@ -65,7 +65,9 @@ function readVia(fs: LoaderFs): typeof readRegular {
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
   const root = resolve(opts.cwd);
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs) : readRegular);
   const loaded: LoadedConfig = await loadConfig(fs, {
+    read,
     root,
     ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
   });
@@ -116,7 +118,6 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     });
   }
   const perFile = new Map<string, { streams: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }>();
-  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs) : readRegular);
   let totalBytes = 0;
   const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
   await mapLimit(discovered.files, 32, async (abs) => {

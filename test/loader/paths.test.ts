@@ -172,3 +172,46 @@ describe('only regular files are read, and reads are capped by bytes read', () =
     expect(await readRegular(f, 99)).toEqual({ ok: false, reason: 'too-large', limit: 99 });
   });
 });
+
+describe('the config and the locks are read the same way', () => {
+  it('a config that is a link to outside, a device, or huge is refused with the fix', async () => {
+    const a = layout('config-link', '');
+    rmSync(join(a.repo, '.imagestreams.yaml'));
+    writeFileSync(join(a.outside, 'config.yaml'), 'lockDir: x\n');
+    symlinkSync(join(a.outside, 'config.yaml'), join(a.repo, '.imagestreams.yaml'));
+    const r = await loadProject({ cwd: a.repo });
+    expect(r.diagnostics[0]).toMatchObject({
+      code: 'CONFIG_PATH_OUTSIDE',
+      message: expect.stringMatching(/the config file ".imagestreams.yaml" goes through/),
+    });
+    const b = layout('config-dev', '');
+    rmSync(join(b.repo, '.imagestreams.yaml'));
+    symlinkSync('/dev/zero', join(b.repo, '.imagestreams.yaml'));
+    const t = performance.now();
+    expect((await loadProject({ cwd: b.repo })).diagnostics[0]?.code).toBe('CONFIG_PATH_OUTSIDE');
+    expect((await loadProject({ cwd: b.repo, configPath: '/dev/zero' })).diagnostics[0]).toMatchObject({
+      code: 'CONFIG_UNREADABLE',
+      message: expect.stringMatching(/a device, not a regular file/),
+    });
+    expect(performance.now() - t).toBeLessThan(2000);
+    const c = layout('config-huge', `# ${'x'.repeat(300 * 1024)}\n`);
+    expect((await loadProject({ cwd: c.repo })).diagnostics[0]).toMatchObject({ code: 'CONFIG_UNREADABLE' });
+  });
+
+  it('a lock that is a named pipe, or a large broken lock, is refused without hanging or parsing it as YAML', async () => {
+    const d = layout('lock-fifo', '');
+    mkdirSync(join(d.repo, 'imagestreams.lock', 'default'), { recursive: true });
+    execFileSync('mkfifo', [join(d.repo, 'imagestreams.lock', 'default', 'app.json')]);
+    await expect(
+      readLock(nodeFs.promises, d.repo, { lockDir: 'imagestreams.lock' }, 'default', 'app'),
+    ).rejects.toMatchObject({ code: 'INVALID_LOCK', message: expect.stringMatching(/not a regular file/) });
+    rmSync(join(d.repo, 'imagestreams.lock', 'default', 'app.json'));
+    writeFileSync(
+      join(d.repo, 'imagestreams.lock', 'default', 'app.json'),
+      `{"x": [${'1,'.repeat(2_000_000)}`,
+    );
+    await expect(
+      readLock(nodeFs.promises, d.repo, { lockDir: 'imagestreams.lock' }, 'default', 'app'),
+    ).rejects.toMatchObject({ code: 'INVALID_LOCK', message: expect.stringMatching(/not valid JSON/) });
+  });
+});

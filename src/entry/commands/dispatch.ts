@@ -11,6 +11,7 @@ import {
   executeDispatches,
   tokenValues,
 } from '../../dispatch/run.js';
+import { readRegular } from '../../fs/inside.js';
 import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
 import { redact } from '../../git/redact.js';
 import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
@@ -174,6 +175,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
       const root = resolve(rawIo.cwd);
       const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
       const loaded = await loadConfig(nodeFs.promises, {
+        read: readRegular,
         root,
         cwd: root,
         ...(configPath !== undefined ? { configPath } : {}),
