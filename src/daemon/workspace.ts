@@ -10,10 +10,12 @@ import git from 'isomorphic-git';
 import type { Logger } from '../entry/logger.js';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { safeUrl } from '../git/redact.js';
+import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
+import { ImagestreamsError } from '../model/errors.js';
 import { groupChanges } from '../publish-groups.js';
 
 /** Where the daemon's files come from. */
@@ -180,6 +182,14 @@ export function createWorkspace(o: WorkspaceOptions) {
         const repo = await openOrNull();
         head = repo?.head ?? null;
         url = source.access?.url ?? repo?.remoteUrl;
+        // The token goes to this remote (seeding, pushes): never over plain HTTP off the machine.
+        const checked = url && source.access?.token ? checkRemoteUrl(url) : undefined;
+        if (checked && 'error' in checked) {
+          throw new ImagestreamsError('GIT_INSECURE_REMOTE', `the checkout's remote: ${checked.error}`, {
+            data: { url: safeUrl(url!) },
+            permanent: true,
+          });
+        }
         if (url && source.access) access = { ...source.access, url } as RemoteAccess;
       }
       firstSync = false;

@@ -215,3 +215,18 @@ describe('the config and the locks are read the same way', () => {
     ).rejects.toMatchObject({ code: 'INVALID_LOCK', message: expect.stringMatching(/not valid JSON/) });
   });
 });
+
+it('the daemon in --path mode refuses to send its token to a plain-HTTP remote off the machine', async () => {
+  const f = layout('http-remote', '');
+  execFileSync('git', ['init', '-q', '-b', 'main', f.repo]);
+  execFileSync('git', ['-C', f.repo, 'remote', 'add', 'origin', 'http://git.example.com/acme/app.git']);
+  const { default: http } = await import('isomorphic-git/http/node');
+  const ws = createWorkspace({
+    source: { kind: 'path', dir: f.repo, access: { http, token: 'tok-0123456789' } },
+    logger: silentLogger,
+  });
+  await expect(ws.prepare({ seed: () => true })).rejects.toMatchObject({
+    code: 'GIT_INSECURE_REMOTE',
+    message: expect.stringMatching(/plain HTTP.*Use https/),
+  });
+});
