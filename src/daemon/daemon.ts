@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../entry/logger.js';
 import type { JobResult } from '../entry/run-job.js';
+import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { PublishMode } from '../publish.js';
 import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
@@ -432,6 +433,11 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : opts.port;
       logger.info('daemon listening', { address: `${opts.host}:${port}` });
+      if (!opts.secret && !isLoopbackHost(opts.host)) {
+        logger.warn(
+          'webhooks are accepted without a secret on a non-loopback address: anyone who reaches it can trigger runs; set --webhook-secret-env',
+        );
+      }
       pending.startup = true;
       kick();
       return { port };

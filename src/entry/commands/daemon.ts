@@ -60,6 +60,10 @@ Other:
       --log-format FORMAT         json (default) or text
   -h, --help                      Show this help
 
+A run that fails as a whole (clone, fetch or push refused, a crash) is retried with exponential backoff:
+30 s doubling to 15 min, jittered; nothing else starts meanwhile (see /metrics). Webhook pushes are
+queued only when a stream tag imports them, once each, at most 1,000 (the oldest is dropped beyond).
+
 Signals: SIGTERM or SIGINT stops accepting webhooks (503), lets the run in flight finish, and exits 0;
 a second signal exits at once.
 
