@@ -6,12 +6,13 @@ import fc from 'fast-check';
 export async function check<T>(
   property: fc.IAsyncPropertyWithHooks<T> | fc.IPropertyWithHooks<T>,
   numRuns: number,
+  examples: T[] = [],
 ): Promise<void> {
   const seed = process.env.FC_SEED
     ? Number(process.env.FC_SEED)
     : (Date.now() ^ (Math.random() * 2 ** 31)) | 0;
   try {
-    await fc.assert(property as fc.IAsyncPropertyWithHooks<T>, { seed, numRuns });
+    await fc.assert(property as fc.IAsyncPropertyWithHooks<T>, { seed, numRuns, examples });
   } catch (e) {
     const err = e as Error;
     err.message = `property failed with seed ${seed} (rerun with FC_SEED=${seed}):\n${err.message}`;

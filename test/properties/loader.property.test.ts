@@ -172,6 +172,11 @@ it('a reconcile under any generated config writes nothing outside the repository
       rmSync(dir, { recursive: true, force: true });
     }),
     20,
+    [
+      [{ lockDir: 'locks', declarations: ['imagestreams'] }, true],
+      [{ lockDir: 'link', declarations: ['imagestreams'] }, true],
+      [{ lockDir: '../x', declarations: ['imagestreams'] }, false],
+    ],
   );
   expect(wrote).toBeGreaterThan(0); // some generated configs are valid and do write (inside)
 });
