@@ -140,6 +140,8 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
   let stopping: Promise<void> | undefined;
   /** Runs in a row that failed as a whole; the retry waits longer after each. */
   let failures = 0;
+  /** The queue-full warning was logged since the queue was last taken. */
+  let warnedFull = false;
   const idle: Array<() => void> = [];
   const maxQueued = opts.maxQueuedPushes ?? DEFAULT_MAX_QUEUED_PUSHES;
 
@@ -156,6 +158,7 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       while (hasPending() && !draining && !backingOff()) {
         const batch = pending;
         pending = emptyBatch();
+        warnedFull = false;
         await runBatch(batch);
       }
     })().finally(() => {
@@ -177,14 +180,13 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       pending.pushes.delete(id);
       dropped++;
     }
-    if (dropped > 0) {
-      metrics.recordQueueDrop(dropped);
+    if (dropped > 0) metrics.recordQueueDrop(dropped);
+    // One line per filling of the queue, not one per webhook of a flood (the counter has the total).
+    if (dropped > 0 && !warnedFull) {
+      warnedFull = true;
       logger.warn(
         'push queue full: the oldest queued pushes were dropped (scheduled tags still follow their schedule)',
-        {
-          dropped,
-          cap: maxQueued,
-        },
+        { dropped, cap: maxQueued },
       );
     }
     metrics.setQueued(pending.pushes.size);

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { backoffDelay } from '../../src/daemon/backoff.js';
 import { createDaemon, type DaemonDeps, type JobRequest } from '../../src/daemon/daemon.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { createLogger, silentLogger } from '../../src/entry/logger.js';
 import type { JobResult } from '../../src/entry/run-job.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { generatedProject, manualTime, nullServer } from './fakes.js';
@@ -165,6 +165,7 @@ it('300 envelopes of ~0.9 MB during a run: unmatched pushes dropped, the rest de
   let listener: Listener | undefined;
   let release: (() => void) | undefined;
   const forcedPerRun: number[] = [];
+  const warnings: string[] = [];
   const daemon = createDaemon(
     { host: '127.0.0.1', port: 0, intervalMs: 15 * MIN, maxQueuedPushes: 300 },
     {
@@ -174,7 +175,7 @@ it('300 envelopes of ~0.9 MB during a run: unmatched pushes dropped, the rest de
         listener = l;
         return nullServer();
       },
-      logger: silentLogger,
+      logger: createLogger((l) => warnings.push(l), { level: 'warn' }),
       workspace: {
         prepare: async () => ({ project, head: null, seeded: [] }),
         touch: () => {},
@@ -211,6 +212,8 @@ it('300 envelopes of ~0.9 MB during a run: unmatched pushes dropped, the rest de
   const metrics = daemon.metrics.render();
   expect(metrics).toContain('imagestreams_webhook_queue_pushes 300');
   expect(metrics).toMatch(/imagestreams_webhook_queue_dropped_total [1-9]\d*/);
+  // One warning per filling of the queue (the first envelope's run, then the flood), not one per envelope.
+  expect(warnings.filter((l) => l.includes('push queue full')).length).toBeLessThanOrEqual(2);
   release!();
   await time.advance(0, () => daemon.idle());
   // Everything queued during the run went into one next run.
