@@ -124,6 +124,23 @@ it('consumer rewrites never throw, touch only the files given, and are idempoten
       }
     }),
     300,
+    // Found by this property: an empty value after a YAML tag (`image: !`) was rewritten into the tag, again
+    // on every run.
+    [
+      [
+        [
+          {
+            path: 'deploy/web.yaml',
+            text: `kind: Deployment\nmetadata:\n  name: web\n  annotations:\n    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"python:3.12"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"init\\")].image"}]'\nspec:\n  template:\n    spec:\n      containers:\n        - name: init\n          image: !\n        - name: app\n          image: &a\n`,
+          },
+        ],
+        {
+          'default/python:3.12': `quay.io/mirror/python@sha256:${'0'.repeat(64)}`,
+          'default/redis:7': `docker.io/library/redis@sha256:${'1'.repeat(64)}`,
+          'default/node:20': `registry.example.com:5000/node@sha256:${'2'.repeat(64)}`,
+        },
+      ],
+    ],
   );
   expect(rewritten).toBeGreaterThan(100); // the generator reaches real rewrites, not only no-ops
 });
