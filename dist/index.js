@@ -5799,7 +5799,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5874,7 +5874,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5969,11 +5969,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5996,10 +5996,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6016,7 +6016,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6196,7 +6196,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6218,7 +6218,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request3.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6254,13 +6254,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19163,6 +19163,182 @@ var require_undici = __commonJS({
   }
 });
 
+// src/model/errors.ts
+function hasCode(e, code2) {
+  return e instanceof ImagestreamsError && e.code === code2;
+}
+var ImagestreamsError;
+var init_errors = __esm({
+  "src/model/errors.ts"() {
+    "use strict";
+    ImagestreamsError = class extends Error {
+      code;
+      data;
+      permanent;
+      constructor(code2, message, options = {}) {
+        super(message, options.cause !== void 0 ? { cause: options.cause } : void 0);
+        this.name = "ImagestreamsError";
+        this.code = code2;
+        this.data = options.data ?? {};
+        this.permanent = options.permanent ?? true;
+      }
+    };
+  }
+});
+
+// src/model/limits.ts
+function utf8Length(s) {
+  let n2 = 0;
+  for (const ch of s) {
+    const c3 = ch.codePointAt(0);
+    n2 += c3 < 128 ? 1 : c3 < 2048 ? 2 : c3 < 65536 ? 3 : 4;
+  }
+  return n2;
+}
+var NAME_MAX_BYTES, LOCK_EXTENSION, TEMP_NAME_OVERHEAD_BYTES, MAX_STREAM_NAME_BYTES, MAX_NAMESPACE_BYTES;
+var init_limits = __esm({
+  "src/model/limits.ts"() {
+    "use strict";
+    NAME_MAX_BYTES = 255;
+    LOCK_EXTENSION = ".json";
+    TEMP_NAME_OVERHEAD_BYTES = 1 + 1 + 12 + 4;
+    MAX_STREAM_NAME_BYTES = NAME_MAX_BYTES - LOCK_EXTENSION.length - TEMP_NAME_OVERHEAD_BYTES;
+    MAX_NAMESPACE_BYTES = NAME_MAX_BYTES;
+  }
+});
+
+// src/fs/atomic.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+function tempName(name, random) {
+  let stem = Buffer.from(name);
+  const room = NAME_MAX_BYTES - TEMP_NAME_OVERHEAD_BYTES;
+  if (stem.length > room) {
+    stem = stem.subarray(0, room);
+    while (stem.length > 0 && (stem[stem.length - 1] & 192) === 128)
+      stem = stem.subarray(0, stem.length - 1);
+    if (stem.length > 0 && stem[stem.length - 1] >= 192) stem = stem.subarray(0, stem.length - 1);
+  }
+  return `.${stem.toString("utf8")}.${random}.tmp`;
+}
+async function writeFileAtomic(path6, text) {
+  await mkdir2(dirname(path6), { recursive: true });
+  const tmp = join(dirname(path6), tempName(basename(path6), randomBytes(6).toString("hex")));
+  const fh = await open2(tmp, "w", 420);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  try {
+    await rename2(tmp, path6);
+  } catch (e) {
+    await rm2(tmp, { force: true });
+    throw e;
+  }
+}
+var init_atomic = __esm({
+  "src/fs/atomic.ts"() {
+    "use strict";
+    init_limits();
+  }
+});
+
+// src/fs/inside.ts
+import { constants as constants3 } from "node:fs";
+import { lstat as lstat2, open as open3, realpath, rm as rm3 } from "node:fs/promises";
+import { isAbsolute, join as join2, normalize, relative, sep } from "node:path";
+function staysInside(rel) {
+  if (rel === "" || isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) return false;
+  const n2 = normalize(rel).split(sep).join("/");
+  return n2 !== ".." && !n2.startsWith("../");
+}
+function within(root, abs) {
+  const r = relative(root, abs);
+  return r === "" || !r.startsWith(`..${sep}`) && r !== ".." && !isAbsolute(r);
+}
+async function realOrSelf(p) {
+  try {
+    return await realpath(p);
+  } catch {
+    return p;
+  }
+}
+async function escapeOf(root, rel, opts = {}) {
+  if (!staysInside(rel)) return { kind: "outside", path: rel };
+  const realRoot = await realOrSelf(root);
+  const parts = normalize(rel).split(sep).filter((p) => p !== "" && p !== ".");
+  let cur = root;
+  for (let i2 = 0; i2 < parts.length; i2++) {
+    cur = join2(cur, parts[i2]);
+    let st;
+    try {
+      st = await lstat2(cur);
+    } catch {
+      return void 0;
+    }
+    if (!st.isSymbolicLink()) continue;
+    const component = parts.slice(0, i2 + 1).join("/");
+    if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
+    if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
+  }
+  return void 0;
+}
+function escapeMessage(e, what2) {
+  if (e.kind === "outside")
+    return `${what2} "${e.path}" is outside the repository: give a path relative to the repository root, without "..", e.g. "imagestreams.lock"`;
+  if (e.kind === "symlink-outside")
+    return `${what2} "${e.path}" goes through "${e.component}", a symbolic link to outside the repository: replace the link by a folder inside the repository`;
+  return `${what2} "${e.path}" is a symbolic link: it must be a regular file inside the repository; replace the link by the file`;
+}
+function escapeError(e, what2) {
+  return new ImagestreamsError("PATH_OUTSIDE_REPOSITORY", escapeMessage(e, what2), {
+    data: { path: e.path, kind: e.kind },
+    permanent: true
+  });
+}
+async function writeInside(root, rel, text) {
+  const e = await escapeOf(root, rel, { file: true });
+  if (e) throw escapeError(e, "file");
+  await writeFileAtomic(join2(root, rel), text);
+}
+function typeOf(st) {
+  if (st.isDirectory()) return "a folder";
+  if (st.isFIFO()) return "a named pipe";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+async function readRegular(path6, limit) {
+  const fh = await open3(path6, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return { ok: false, reason: "not-regular", type: typeOf(st) };
+    const chunks = [];
+    let total = 0;
+    for (; ; ) {
+      const buf = Buffer.allocUnsafe(Math.min(64 * 1024, limit + 1 - total));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > limit) return { ok: false, reason: "too-large", limit };
+      chunks.push(buf.subarray(0, bytesRead));
+    }
+    return { ok: true, bytes: Buffer.concat(chunks, total) };
+  } finally {
+    await fh.close();
+  }
+}
+var init_inside = __esm({
+  "src/fs/inside.ts"() {
+    "use strict";
+    init_errors();
+    init_atomic();
+  }
+});
+
 // node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
@@ -19540,11 +19716,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants7) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants6);
+          this.rhs = optimizeExpr(this.rhs, names, constants7);
         return this;
       }
       get names() {
@@ -19561,10 +19737,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants7) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants6);
+        this.rhs = optimizeExpr(this.rhs, names, constants7);
         return this;
       }
       get names() {
@@ -19625,8 +19801,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants6) {
-        this.code = optimizeExpr(this.code, names, constants6);
+      optimizeNames(names, constants7) {
+        this.code = optimizeExpr(this.code, names, constants7);
         return this;
       }
       get names() {
@@ -19655,12 +19831,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants7) {
         const { nodes } = this;
         let i2 = nodes.length;
         while (i2--) {
           const n2 = nodes[i2];
-          if (n2.optimizeNames(names, constants6))
+          if (n2.optimizeNames(names, constants7))
             continue;
           subtractNames(names, n2.names);
           nodes.splice(i2, 1);
@@ -19713,12 +19889,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants7) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants6);
-        if (!(super.optimizeNames(names, constants6) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants7);
+        if (!(super.optimizeNames(names, constants7) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants6);
+        this.condition = optimizeExpr(this.condition, names, constants7);
         return this;
       }
       get names() {
@@ -19741,10 +19917,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants7) {
+        if (!super.optimizeNames(names, constants7))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants6);
+        this.iteration = optimizeExpr(this.iteration, names, constants7);
         return this;
       }
       get names() {
@@ -19780,10 +19956,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants6) {
-        if (!super.optimizeNames(names, constants6))
+      optimizeNames(names, constants7) {
+        if (!super.optimizeNames(names, constants7))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants6);
+        this.iterable = optimizeExpr(this.iterable, names, constants7);
         return this;
       }
       get names() {
@@ -19825,11 +20001,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants6) {
+      optimizeNames(names, constants7) {
         var _a, _b;
-        super.optimizeNames(names, constants6);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants6);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants6);
+        super.optimizeNames(names, constants7);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants7);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants7);
         return this;
       }
       get names() {
@@ -20130,7 +20306,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants6) {
+    function optimizeExpr(expr, names, constants7) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20145,14 +20321,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c3 = constants6[n2.str];
+        const c3 = constants7[n2.str];
         if (c3 === void 0 || names[n2.str] !== 1)
           return n2;
         delete names[n2.str];
         return c3;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants6[c3.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c3) => c3 instanceof code_1.Name && names[c3.str] === 1 && constants7[c3.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -21365,8 +21541,8 @@ var require_resolve = __commonJS({
       }
       return count2;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize2) {
+      if (normalize2 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -22995,7 +23171,7 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize2(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
@@ -23041,50 +23217,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize2(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize2(base, options), options);
-        relative3 = parse3(serialize2(relative3, options), options);
+        relative4 = parse3(serialize2(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -23092,7 +23268,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -23395,7 +23571,7 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
+      normalize: normalize2,
       resolve: resolve10,
       resolveComponent,
       equal,
@@ -30513,10 +30689,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key3, sep: sep4, value } = collItem;
+        const { start, key: key3, sep: sep5, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep4?.[0],
+          next: key3 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -30530,7 +30706,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep4) {
+          if (!keyProps.anchor && !keyProps.tag && !sep5) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -30554,7 +30730,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -30570,7 +30746,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -30661,7 +30837,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep4 = "";
+        let sep5 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -30675,13 +30851,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep4 + cb;
-              sep4 = "";
+                comment += sep5 + cb;
+              sep5 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep4 += source;
+                sep5 += source;
               hasSpace = true;
               break;
             default:
@@ -30724,18 +30900,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i2 = 0; i2 < fc.items.length; ++i2) {
         const collItem = fc.items[i2];
-        const { start, key: key3, sep: sep4, value } = collItem;
+        const { start, key: key3, sep: sep5, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep4?.[0],
+          next: key3 ?? sep5?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep4 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value) {
             if (i2 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i2 < fc.items.length - 1)
@@ -30789,8 +30965,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap7 && !sep4 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
+        if (!isMap7 && !sep5 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -30802,7 +30978,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -30813,8 +30989,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap7 && !props.found && ctx.options.strict) {
-              if (sep4)
-                for (const st of sep4) {
+              if (sep5)
+                for (const st of sep5) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -30831,7 +31007,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -31011,7 +31187,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i2 + 1;
       }
       let value = "";
-      let sep4 = "";
+      let sep5 = "";
       let prevMoreIndented = false;
       for (let i2 = 0; i2 < contentStart; ++i2)
         value += lines[i2][0].slice(trimIndent) + "\n";
@@ -31028,24 +31204,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar2.Scalar.BLOCK_LITERAL) {
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep4 === " ")
-            sep4 = "\n";
-          else if (!prevMoreIndented && sep4 === "\n")
-            sep4 = "\n\n";
-          value += sep4 + indent.slice(trimIndent) + content;
-          sep4 = "\n";
+          if (sep5 === " ")
+            sep5 = "\n";
+          else if (!prevMoreIndented && sep5 === "\n")
+            sep5 = "\n\n";
+          value += sep5 + indent.slice(trimIndent) + content;
+          sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep4 === "\n")
+          if (sep5 === "\n")
             value += "\n";
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          value += sep4 + content;
-          sep4 = " ";
+          value += sep5 + content;
+          sep5 = " ";
           prevMoreIndented = false;
         }
       }
@@ -31228,25 +31404,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep4 = " ";
+      let sep5 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep4 === "\n")
-            res += sep4;
+          if (sep5 === "\n")
+            res += sep5;
           else
-            sep4 = "\n";
+            sep5 = "\n";
         } else {
-          res += sep4 + lm;
-          sep4 = " ";
+          res += sep5 + lm;
+          sep5 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep4 + (match?.[1] ?? "");
+      return res + sep5 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -32056,14 +32232,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key3, sep: sep4, value }) {
+    function stringifyItem({ start, key: key3, sep: sep5, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep4)
-        for (const st of sep4)
+      if (sep5)
+        for (const st of sep5)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -33230,18 +33406,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep4;
+          let sep5;
           if (scalar2.end) {
-            sep4 = scalar2.end;
-            sep4.push(this.sourceToken);
+            sep5 = scalar2.end;
+            sep5.push(this.sourceToken);
             delete scalar2.end;
           } else
-            sep4 = [this.sourceToken];
+            sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar2.offset,
             indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep4 }]
+            items: [{ start, key: scalar2, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -33394,15 +33570,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep4 = it.sep;
-                  sep4.push(this.sourceToken);
+                  const sep5 = it.sep;
+                  sep5.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key3, sep: sep4 }]
+                    items: [{ start: start2, key: key3, sep: sep5 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -33596,13 +33772,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep4 = fc.end.splice(1, fc.end.length);
-            sep4.push(this.sourceToken);
+            const sep5 = fc.end.splice(1, fc.end.length);
+            sep5.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep4 }]
+              items: [{ start, key: fc, sep: sep5 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -34044,12 +34220,14 @@ function positionAt(src, doc, path6, key3 = false) {
   const end = src.positionOf(range[1]);
   return { ...start, endLine: end.line, endColumn: end.column };
 }
-var import_yaml, MAX_FILE_BYTES, MAX_ALIAS_COUNT, decoder;
+var import_yaml, MAX_FILE_BYTES, MAX_DECLARATION_BYTES, MAX_DECLARATIONS_TOTAL_BYTES, MAX_ALIAS_COUNT, decoder;
 var init_source = __esm({
   "src/loader/source.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist2(), 1);
     MAX_FILE_BYTES = 10 * 1024 * 1024;
+    MAX_DECLARATION_BYTES = 1024 * 1024;
+    MAX_DECLARATIONS_TOTAL_BYTES = 32 * 1024 * 1024;
     MAX_ALIAS_COUNT = 100;
     decoder = new TextDecoder("utf-8", { fatal: true });
   }
@@ -34141,29 +34319,6 @@ var init_digest = __esm({
     DIGEST_ALGORITHMS = { sha256: 64, sha384: 96, sha512: 128 };
     DIGEST_GRAMMAR_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
     LOWER_HEX_RE = /^[0-9a-f]+$/;
-  }
-});
-
-// src/model/errors.ts
-function hasCode(e, code2) {
-  return e instanceof ImagestreamsError && e.code === code2;
-}
-var ImagestreamsError;
-var init_errors = __esm({
-  "src/model/errors.ts"() {
-    "use strict";
-    ImagestreamsError = class extends Error {
-      code;
-      data;
-      permanent;
-      constructor(code2, message, options = {}) {
-        super(message, options.cause !== void 0 ? { cause: options.cause } : void 0);
-        this.name = "ImagestreamsError";
-        this.code = code2;
-        this.data = options.data ?? {};
-        this.permanent = options.permanent ?? true;
-      }
-    };
   }
 });
 
@@ -34433,6 +34588,7 @@ function asMap(doc, node) {
 function slotOf(node) {
   const style = STYLES[node.type ?? ""];
   if (!style || !node.range || typeof node.value !== "string") return void 0;
+  if (style === "plain" && node.range[0] === node.range[1]) return void 0;
   return { start: node.range[0], end: node.range[1], style };
 }
 var import_yaml2, STYLES;
@@ -36664,12 +36820,12 @@ async function hook(token, request3, route, parameters) {
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
   return request3(endpoint2);
 }
-var b64url, sep, jwtRE, isJWT, createTokenAuth;
+var b64url, sep2, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle4 = __esm({
   "node_modules/@octokit/auth-token/dist-bundle/index.js"() {
     b64url = "(?:[a-zA-Z0-9_-]+)";
-    sep = "\\.";
-    jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+    sep2 = "\\.";
+    jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
     isJWT = jwtRE.test.bind(jwtRE);
     createTokenAuth = function createTokenAuth2(token) {
       if (!token) {
@@ -44692,10 +44848,10 @@ function flowMap(raw) {
   const out = {};
   for (const part of inner.split(",")) {
     const entry = part.trim();
-    const sep4 = entry.indexOf(":");
-    if (sep4 <= 0 || entry[sep4 + 1] !== " " && sep4 !== entry.length - 1) bail();
-    const k = key(entry.slice(0, sep4).trim());
-    const v = entry.slice(sep4 + 1).trim();
+    const sep5 = entry.indexOf(":");
+    if (sep5 <= 0 || entry[sep5 + 1] !== " " && sep5 !== entry.length - 1) bail();
+    const k = key(entry.slice(0, sep5).trim());
+    const v = entry.slice(sep5 + 1).trim();
     if (v === "" || v.includes(" #") || Object.hasOwn(out, k)) bail();
     out[k] = scalar(v);
   }
@@ -44772,12 +44928,12 @@ var init_yaml_fast = __esm({
           const line = this.lines[this.i];
           if (line.indent < indent) break;
           if (line.indent > indent || line.text === "-" || line.text.startsWith("- ")) bail();
-          let sep4 = line.text.indexOf(": ");
-          if (sep4 < 0 && line.text.endsWith(":")) sep4 = line.text.length - 1;
-          if (sep4 <= 0) bail();
-          const k = key(line.text.slice(0, sep4));
+          let sep5 = line.text.indexOf(": ");
+          if (sep5 < 0 && line.text.endsWith(":")) sep5 = line.text.length - 1;
+          if (sep5 <= 0) bail();
+          const k = key(line.text.slice(0, sep5));
           if (Object.hasOwn(out, k)) bail();
-          const rest = line.text.slice(sep4 + 1).trim();
+          const rest = line.text.slice(sep5 + 1).trim();
           this.i++;
           if (rest === "" || rest.startsWith("#")) out[k] = this.nested(indent, true);
           else {
@@ -50399,9 +50555,9 @@ var require_pako = __commonJS({
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
-    var constants6 = require_constants6();
+    var constants7 = require_constants6();
     var pako = {};
-    assign(pako, deflate, inflate, constants6);
+    assign(pako, deflate, inflate, constants7);
     module.exports = pako;
   }
 });
@@ -52298,25 +52454,25 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return null;
     }
-    function normalize(path6) {
+    function normalize2(path6) {
       assertPath(path6);
       if (path6.length === 0) return ".";
       path6 = path6.replace(/\\/g, "/");
       const drivePrefix = getWindowsDrivePrefix(path6);
-      const isAbsolute4 = path6.charCodeAt(0) === 47 || drivePrefix !== null && path6.charCodeAt(2) === 47;
+      const isAbsolute5 = path6.charCodeAt(0) === 47 || drivePrefix !== null && path6.charCodeAt(2) === 47;
       const trailingSeparator = path6.charCodeAt(path6.length - 1) === 47;
       let normalized = normalizeStringPosix(
         drivePrefix ? path6.slice(2) : path6,
-        !isAbsolute4
+        !isAbsolute5
       );
-      if (normalized.length === 0 && !isAbsolute4) normalized = ".";
+      if (normalized.length === 0 && !isAbsolute5) normalized = ".";
       if (normalized.length > 0 && trailingSeparator) normalized += "/";
       if (drivePrefix) {
-        return isAbsolute4 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
+        return isAbsolute5 ? `${drivePrefix}/${normalized}` : `${drivePrefix}${normalized}`;
       }
-      return isAbsolute4 ? `/${normalized}` : normalized;
+      return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join14(...args) {
+    function join15(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -52332,7 +52488,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
       }
       if (joined === void 0) return ".";
-      return normalize(joined);
+      return normalize2(joined);
     }
     var num = (val) => {
       if (typeof val === "number") {
@@ -52729,7 +52885,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join14(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join15(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -52753,7 +52909,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join14(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join15(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -52771,7 +52927,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join14(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join15(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -52798,7 +52954,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join14(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join15(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -53973,7 +54129,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54865,9 +55021,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join14(filepath, entry2.path), entry2);
+          map.set(join15(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join14(filepath, entry2.path));
+        return tree.entries().map((entry2) => join15(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -54962,9 +55118,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join14(dir, filepath));
+        const names = await fs3.readdir(join15(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join14(filepath, name));
+        return names.map((name) => join15(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -55244,7 +55400,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join14(filepath, entry);
+            const subpath = join15(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -55540,7 +55696,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw new MissingParameterError(name);
       }
     }
-    function isAbsolute3(filepath) {
+    function isAbsolute4(filepath) {
       return filepath.startsWith("/") || /^[a-zA-Z]:[\\/]/.test(filepath);
     }
     async function discoverGitdir({ fsp, dotgit }) {
@@ -55551,10 +55707,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return dotgit;
       } else if (dotgitStat.isFile()) {
         return fsp._readFile(dotgit, "utf8").then((contents) => contents.trimRight().substr(8)).then((submoduleGitdir) => {
-          if (isAbsolute3(submoduleGitdir)) {
+          if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join14(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join15(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -55597,7 +55753,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -55689,17 +55845,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join14(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join15(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join14(gitdir, "info", "exclude");
+        const excludesFile = join15(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join14(dir, ".gitignore"),
+            gitignore: join15(dir, ".gitignore"),
             filepath
           }
         ];
@@ -55708,7 +55864,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join14(dir, folder, ".gitignore"),
+            gitignore: join15(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -55791,7 +55947,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -55855,17 +56011,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join14(dir, currentFilepath));
+        const stats = await fs3.lstat(join15(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join14(dir, currentFilepath));
+          const children = await fs3.readdir(join15(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join14(currentFilepath, child)],
+                filepath: [join15(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55879,7 +56035,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join14(currentFilepath, child)],
+                filepath: [join15(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -55888,7 +56044,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join14(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join14(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join15(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -55916,7 +56072,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -56389,7 +56545,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -56459,7 +56615,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote,
       url,
       force = false
@@ -56529,7 +56685,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -56612,7 +56768,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -57273,7 +57429,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -57359,7 +57515,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -57632,7 +57788,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join14(dir, filepath);
+      const currentFilepath = join15(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -57801,7 +57957,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join14(dir, filepath))
+                  stats: await fs3.lstat(join15(dir, filepath))
                 });
               return {
                 method: "write",
@@ -57814,7 +57970,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join14(dir, op.filepath);
+          const currentFilepath = join15(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -58014,7 +58170,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -58294,8 +58450,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
-    function splitAndAssert(line, sep4, expected) {
-      const split = line.trim().split(sep4);
+    function splitAndAssert(line, sep5, expected) {
+      const split = line.trim().split(sep5);
       if (split.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
@@ -58532,7 +58688,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -58553,7 +58709,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join14(gitdir, "shallow");
+        const filepath = join15(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -58888,7 +59044,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       depth = null,
       since = null,
       exclude = [],
-      relative: relative3 = false,
+      relative: relative4 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -58936,7 +59092,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       if (exclude.length > 0 && !remoteHTTP.capabilities.has("deepen-not")) {
         throw new RemoteCapabilityError("deepen-not", "exclude");
       }
-      if (relative3 === true && !remoteHTTP.capabilities.has("deepen-relative")) {
+      if (relative4 === true && !remoteHTTP.capabilities.has("deepen-relative")) {
         throw new RemoteCapabilityError("deepen-relative", "relative");
       }
       const { oid, fullref } = GitRefManager.resolveAgainstMap({
@@ -58964,7 +59120,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           `agent=${pkg.agent}`
         ]
       );
-      if (relative3) capabilities.push("deepen-relative");
+      if (relative4) capabilities.push("deepen-relative");
       const wants = singleBranch ? [oid] : remoteRefs.values();
       const haveRefs = singleBranch ? [ref] : await GitRefManager.listRefs({
         fs: fs3,
@@ -59123,7 +59279,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join14(gitdir, res.packfile);
+        const fullpath = join15(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -59139,7 +59295,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -59185,7 +59341,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       depth,
       since,
       exclude,
-      relative: relative3,
+      relative: relative4,
       singleBranch,
       noCheckout,
       noTags,
@@ -59217,7 +59373,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative: relative3,
+          relative: relative4,
           singleBranch,
           headers,
           tags: !noTags
@@ -59253,7 +59409,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -59261,7 +59417,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       depth = void 0,
       since = void 0,
       exclude = [],
-      relative: relative3 = false,
+      relative: relative4 = false,
       singleBranch = false,
       noCheckout = false,
       noTags = false,
@@ -59299,7 +59455,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative: relative3,
+          relative: relative4,
           singleBranch,
           noCheckout,
           noTags,
@@ -59316,7 +59472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       message,
       author,
       committer,
@@ -59365,7 +59521,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -59406,7 +59562,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref
     }) {
       try {
@@ -59424,7 +59580,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59444,7 +59600,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -59466,7 +59622,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -59495,7 +59651,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join14(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -59538,7 +59694,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -59559,7 +59715,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join14(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -59851,7 +60007,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       url,
       remote,
@@ -59909,7 +60065,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -59918,7 +60074,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       depth = null,
       since = null,
       exclude = [],
-      relative: relative3 = false,
+      relative: relative4 = false,
       tags = false,
       singleBranch = false,
       headers = {},
@@ -59950,7 +60106,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           depth,
           since,
           exclude,
-          relative: relative3,
+          relative: relative4,
           tags,
           singleBranch,
           headers,
@@ -59965,7 +60121,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -59987,7 +60143,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join14(filepath, ".git"))) {
+      if (await fs3.exists(join15(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -60007,7 +60163,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join14(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join15(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60031,7 +60187,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path: path6
     }) {
       try {
@@ -60220,7 +60376,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join14(dir, filepath);
+        filepath = join15(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -60241,7 +60397,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -60269,7 +60425,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join14(dir, ".git"),
+      gitdir = bare ? dir : join15(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -60343,7 +60499,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -60372,7 +60528,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -60396,7 +60552,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       remote
     }) {
       try {
@@ -60453,17 +60609,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join14(prefix, entry.path)
+            prefix: join15(prefix, entry.path)
           });
         } else {
-          filenames.push(join14(prefix, entry.path));
+          filenames.push(join15(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -60508,7 +60664,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -60532,7 +60688,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath
     }) {
       try {
@@ -60557,7 +60713,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60656,7 +60812,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -60709,7 +60865,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join14(parentPath, entry.path);
+          result = join15(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -60726,7 +60882,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join14(parentPath, entry.path)
+              parentPath: join15(parentPath, entry.path)
             });
           });
         }
@@ -60911,7 +61067,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -60951,7 +61107,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -61028,7 +61184,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -61071,7 +61227,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join14(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join15(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -61082,7 +61238,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -61114,7 +61270,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       url,
       remote,
@@ -61184,7 +61340,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       start,
       finish
     }) {
@@ -61232,7 +61388,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -61535,7 +61691,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -61611,7 +61767,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -61637,7 +61793,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61678,7 +61834,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -61705,7 +61861,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -61794,7 +61950,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -61818,7 +61974,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -61844,7 +62000,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -61920,7 +62076,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -62008,7 +62164,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -62038,7 +62194,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -62086,7 +62242,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join14(dir, filepath));
+        const object = dir && await fs3.read(join15(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -62094,7 +62250,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join14(dir, filepath));
+            stats = await fs3.lstat(join15(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -62114,7 +62270,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       depth
     }) {
@@ -62139,7 +62295,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -62207,7 +62363,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join14(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -62237,7 +62393,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join14(this.gitdir, _GitStashManager.refStash);
+        return join15(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -62245,7 +62401,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join14(this.gitdir, _GitStashManager.refLogsStash);
+        return join15(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -62551,7 +62707,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -62574,7 +62730,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join14(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -62604,7 +62760,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -62643,7 +62799,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join14(dir, filepath));
+        const stats = await fs3.lstat(join15(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -62653,7 +62809,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config.get("core.autocrlf");
-            const object = await fs3.read(join14(dir, filepath), { autocrlf });
+            const object = await fs3.read(join15(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -62714,7 +62870,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join14(parent, segment);
+        parent = join15(parent, segment);
       }
       return true;
     }
@@ -62763,7 +62919,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -62836,7 +62992,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       object,
       force = false
@@ -62868,7 +63024,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -62888,7 +63044,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join14(dir, filepath));
+                const fileStats2 = await fs3.lstat(join15(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -62906,7 +63062,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join14(dir, filepath));
+          fileStats = await fs3.lstat(join15(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -62927,7 +63083,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join14(dir, filepath)) : await fs3.read(join14(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, filepath)) : await fs3.read(join15(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -62971,7 +63127,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       trees,
       map,
       reduce,
@@ -62999,7 +63155,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join14(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join15(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63021,7 +63177,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -63043,7 +63199,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -63089,7 +63245,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join14(dir, ".git"),
+      gitdir = join15(dir, ".git"),
       ref,
       value,
       force = false,
@@ -63144,7 +63300,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join14(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63161,7 +63317,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join14(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join15(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63327,7 +63483,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
 });
 
 // src/loader/lock-file.ts
-import { join as join5 } from "node:path";
+import { lstat as lstat3 } from "node:fs/promises";
+import { join as join7 } from "node:path";
 function lockPath(config, namespace, name) {
   return `${config.lockDir}/${namespace}/${name}.json`;
 }
@@ -63351,6 +63508,11 @@ function parseLock(content, file) {
   const validate = validator("lock");
   const json = tryParseJson(text);
   if (json && validate(json.value)) return json.value;
+  if (!json && text.length > MAX_DECLARATION_BYTES) {
+    throw invalid(file, [
+      { file, line: 1, column: 1, code: "INVALID_LOCK", severity: "error", message: "not valid JSON" }
+    ]);
+  }
   const src = parseSource(file, text);
   if (src.diagnostics.length > 0) throw invalid(file, src.diagnostics);
   const doc = src.docs[0];
@@ -63380,9 +63542,24 @@ function parseLock(content, file) {
 }
 async function readLock(fs3, root, config, namespace, name) {
   const rel = lockPath(config, namespace, name);
+  const outside = await escapeOf(root, rel, { file: true });
+  if (outside) {
+    throw new ImagestreamsError("PATH_OUTSIDE_REPOSITORY", escapeMessage(outside, "lock file"), {
+      data: { file: rel },
+      permanent: true
+    });
+  }
+  const st = await lstat3(join7(root, rel)).catch(() => void 0);
+  if (st && (!st.isFile() || st.size > MAX_FILE_BYTES)) {
+    throw new ImagestreamsError(
+      "INVALID_LOCK",
+      `${rel}: ${st.isFile() ? `over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a lock file` : "not a regular file"}; restore it from git or delete it to re-import`,
+      { data: { file: rel }, permanent: true }
+    );
+  }
   let bytes;
   try {
-    bytes = await fs3.readFile(join5(root, rel));
+    bytes = await fs3.readFile(join7(root, rel));
   } catch (e) {
     const code2 = e.code;
     if (code2 === "ENOENT" || code2 === "ENOTDIR") return void 0;
@@ -63396,6 +63573,7 @@ async function readLock(fs3, root, config, namespace, name) {
 var init_lock_file = __esm({
   "src/loader/lock-file.ts"() {
     "use strict";
+    init_inside();
     init_errors();
     init_json_fast();
     init_schemas();
@@ -63468,33 +63646,6 @@ var init_tag_edit = __esm({
   "src/policy/tag-edit.ts"() {
     "use strict";
     ROLLED_BACK_FROM = "imagestreams.dev/rolled-back-from";
-  }
-});
-
-// src/fs/atomic.ts
-import { randomBytes } from "node:crypto";
-import { mkdir as mkdir2, open as open2, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename, dirname as dirname2, join as join6 } from "node:path";
-async function writeFileAtomic(path6, text) {
-  await mkdir2(dirname2(path6), { recursive: true });
-  const tmp = join6(dirname2(path6), `.${basename(path6)}.${randomBytes(6).toString("hex")}.tmp`);
-  const fh = await open2(tmp, "w", 420);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename2(tmp, path6);
-  } catch (e) {
-    await rm2(tmp, { force: true });
-    throw e;
-  }
-}
-var init_atomic = __esm({
-  "src/fs/atomic.ts"() {
-    "use strict";
   }
 });
 
@@ -64719,12 +64870,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join10, resolve as resolve8 } from "node:path";
+import { join as join11, resolve as resolve8 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
   const dir = resolve8(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config = await readText(fs3, join10(gitdir, "config"));
+  const config = await readText(fs3, join11(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -64732,14 +64883,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join10(gitdir, "index"));
+  const index2 = await readBytes(fs3, join11(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join10(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join11(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -64757,11 +64908,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join10(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join11(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join10(dir, ".git");
+  const dotgit = join11(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -64785,7 +64936,7 @@ async function findGitdir(fs3, dir) {
     );
   }
   const gitdir = resolve8(dir, m[1].trim());
-  if (await readText(fs3, join10(gitdir, "commondir")) !== null) {
+  if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -64908,7 +65059,7 @@ var init_groups = __esm({
 });
 
 // src/git/commit.ts
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -64956,7 +65107,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join11(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join12(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -65016,7 +65167,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join11(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join12(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -65723,12 +65874,12 @@ async function publishGroup(a2, content) {
   }
   if (tree === run.baseTree) return closeEmpty(a2);
   if (tree === branchTree && g.compose) {
-    const open3 = await findPullRequest(run.pulls, a2.target);
-    if (open3) {
+    const open4 = await findPullRequest(run.pulls, a2.target);
+    if (open4) {
       return {
         ...done(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
-        pullRequest: { number: open3.number, url: open3.html_url },
+        pullRequest: { number: open4.number, url: open4.html_url },
         pushed: false,
         uploadedBytes: 0
       };
@@ -65922,7 +66073,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs4 from "node:fs";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
   const extras = {
@@ -66079,7 +66230,7 @@ async function keepBranchTimes(run, groups2, o2) {
       const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
       if (kept !== changed.get(f).text) {
         changed.get(f).text = kept;
-        await writeFileAtomic(join12(root, f), kept);
+        await writeFileAtomic(join13(root, f), kept);
       }
     }
   }
@@ -66108,7 +66259,7 @@ var init_publish_run = __esm({
 
 // src/entry/action.ts
 import * as nodeFs9 from "node:fs";
-import { isAbsolute as isAbsolute2, join as join13, relative as relative2, resolve as resolve9, sep as sep3 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve9, sep as sep4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -66597,9 +66748,10 @@ function warning(message, properties = {}) {
 }
 
 // src/config/load.ts
+init_inside();
 init_schemas();
 init_source();
-import { join, resolve } from "node:path";
+import { join as join3, resolve } from "node:path";
 
 // src/config/config.ts
 var CONFIG_FILE = ".imagestreams.yaml";
@@ -66638,6 +66790,7 @@ function resolveConfig(raw = {}) {
   };
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
   if (r.daemon) config.daemon = { ...r.daemon };
+  if (r.deadline) config.deadline = r.deadline;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, "");
   return config;
 }
@@ -66665,6 +66818,37 @@ function registryAllowed(config, domain) {
 }
 
 // src/config/load.ts
+var MAX_CONFIG_BYTES = 256 * 1024;
+var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+function forbiddenKeys(value, path6 = [], out = []) {
+  if (Array.isArray(value)) {
+    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
+  } else if (value !== null && typeof value === "object") {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
+      else forbiddenKeys(value[k], [...path6, k], out);
+    }
+  }
+  return out;
+}
+function escapingPaths(raw) {
+  const out = [];
+  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
+    out.push({
+      path: ["lockDir"],
+      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
+    });
+  }
+  (raw?.declarations ?? []).forEach((d, i2) => {
+    if (typeof d === "string" && !staysInside(d)) {
+      out.push({
+        path: ["declarations", i2],
+        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
+      });
+    }
+  });
+  return out;
+}
 function parseConfig(file, content) {
   let text;
   if (typeof content === "string") text = content;
@@ -66687,6 +66871,19 @@ function parseConfig(file, content) {
     });
   }
   if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const forbidden = forbiddenKeys(first.value);
+  if (forbidden.length > 0) {
+    for (const path6 of forbidden) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, path6, true),
+        code: "CONFIG_FORBIDDEN_KEY",
+        severity: "error",
+        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
   const validate = validator("config");
   if (!validate(first.value)) {
     for (const pr of schemaProblems(validate.errors)) {
@@ -66700,6 +66897,19 @@ function parseConfig(file, content) {
     }
     return { config: resolveConfig(), file, diagnostics };
   }
+  const escaping = escapingPaths(first.value);
+  if (escaping.length > 0) {
+    for (const e of escaping) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, e.path),
+        code: "CONFIG_PATH_OUTSIDE",
+        severity: "error",
+        message: e.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
   return { config: resolveConfig(first.value), file, diagnostics };
 }
 function isNotFound(e) {
@@ -66707,11 +66917,27 @@ function isNotFound(e) {
 }
 async function loadConfig(fs3, opts) {
   const explicit = opts.configPath !== void 0;
-  const path6 = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath) : join(opts.root, CONFIG_FILE);
+  const path6 = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
   const shown = explicit ? opts.configPath : CONFIG_FILE;
+  const problem2 = (code2, message) => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
+  });
+  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
   let bytes;
   try {
-    bytes = await fs3.readFile(path6);
+    if (opts.read) {
+      const r = await opts.read(path6, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem2(
+          "CONFIG_UNREADABLE",
+          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs3.readFile(path6);
   } catch (e) {
     if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
     return {
@@ -67035,16 +67261,34 @@ function tokenValues(names, env) {
   for (const [k, v] of Object.entries(env)) if (v && v.length >= 8 && SECRET_NAME.test(k)) out.add(v);
   return [...out].sort((a2, b) => b.length - a2.length);
 }
+var RUNNER_SECRETS = [
+  "INPUT_TOKEN",
+  "ACTIONS_RUNTIME_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+  "ACTIONS_ID_TOKEN_REQUEST_URL"
+];
+function commandEnv2(env, names) {
+  const drop = /* @__PURE__ */ new Set([DEFAULT_TOKEN_ENV, ...RUNNER_SECRETS, ...names]);
+  const values2 = new Set(tokenValues(drop, env).filter((v) => v.length >= 8));
+  const out = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === void 0 || drop.has(k) || SECRET_NAME.test(k) || values2.has(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
 function what(job2) {
   if (job2.type === "repository_dispatch") return job2.body;
   if (job2.type === "workflow_dispatch") return { ref: job2.ref ?? null, inputs: job2.inputs };
   return { argv: job2.argv, env: job2.env };
 }
 async function executeDispatches(jobs, deps, opts = {}) {
-  const secrets = tokenValues(
-    jobs.flatMap((j) => j.type === "command" ? [] : [j.tokenEnv]),
-    deps.env
-  );
+  const secretNames = [
+    ...jobs.flatMap((j) => j.type === "command" ? [] : [j.tokenEnv]),
+    ...deps.secretEnv ?? []
+  ];
+  const secrets = tokenValues(secretNames, deps.env);
+  const inherited = commandEnv2(deps.env, secretNames);
   const clients = /* @__PURE__ */ new Map();
   const branches = /* @__PURE__ */ new Map();
   const results = [];
@@ -67061,7 +67305,7 @@ async function executeDispatches(jobs, deps, opts = {}) {
     if (job2.type === "command") {
       const out = await deps.runCommand(job2.argv, {
         cwd: deps.cwd,
-        env: { ...deps.env, ...job2.env },
+        env: { ...inherited, ...job2.env },
         timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS
       });
       const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);
@@ -67144,7 +67388,8 @@ init_pulls();
 
 // src/loader/load.ts
 import * as nodeFs from "node:fs/promises";
-import { isAbsolute, join as join4, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join6, resolve as resolve3 } from "node:path";
+init_inside();
 
 // src/model/diagnostic.ts
 function formatDiagnostic(d) {
@@ -67159,6 +67404,7 @@ function hasErrors(diags) {
 }
 
 // src/policy/validate.ts
+init_limits();
 init_reference();
 init_stream();
 init_tag_spec();
@@ -67248,6 +67494,23 @@ function validateStreams(streams, config) {
   const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
   const byKey = /* @__PURE__ */ new Map();
   for (const s of streams) {
+    const nameBytes = utf8Length(s.name);
+    if (nameBytes > MAX_STREAM_NAME_BYTES) {
+      at(
+        s,
+        ["metadata", "name"],
+        "NAME_TOO_LONG",
+        `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+      );
+    }
+    if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+      at(
+        s,
+        ["metadata", "namespace"],
+        "NAME_TOO_LONG",
+        `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+      );
+    }
     const k = `${s.namespace}/${s.name}`;
     const list = byKey.get(k);
     if (list) list.push(s);
@@ -67390,7 +67653,7 @@ init_map_limit();
 init_declarations();
 
 // src/loader/discover.ts
-import { join as join2, relative, sep as sep2 } from "node:path";
+import { join as join4, relative as relative2, sep as sep3 } from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
 var DECLARATION_EXT = /\.(ya?ml|json)$/i;
 function isGlob(p) {
@@ -67419,14 +67682,14 @@ function globToRegExp(glob) {
   return new RegExp(`^${re}$`);
 }
 function toPosixRelative(root, abs) {
-  const rel = relative(root, abs);
-  return (rel === "" ? "." : rel).split(sep2).join("/");
+  const rel = relative2(root, abs);
+  return (rel === "" ? "." : rel).split(sep3).join("/");
 }
 async function walk(fs3, dir, out) {
   const entries = await fs3.readdir(dir, { withFileTypes: true });
   entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
   for (const e of entries) {
-    const p = join2(dir, e.name);
+    const p = join4(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
     } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
@@ -67443,7 +67706,7 @@ async function discoverFiles(fs3, base, entries) {
         if (isGlob(p)) break;
         staticParts.push(p);
       }
-      const dir = join2(base, ...staticParts);
+      const dir = join4(base, ...staticParts);
       const re = globToRegExp(entry.replace(/^\.\//, ""));
       const found = [];
       try {
@@ -67457,7 +67720,7 @@ async function discoverFiles(fs3, base, entries) {
       for (const f of matched) files.add(f);
       continue;
     }
-    const abs = join2(base, entry);
+    const abs = join4(base, entry);
     let st;
     try {
       st = await fs3.stat(abs);
@@ -67475,7 +67738,7 @@ async function discoverFiles(fs3, base, entries) {
 }
 
 // src/loader/root.ts
-import { dirname, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname2, join as join5, resolve as resolve2 } from "node:path";
 var DEFAULT_DECLARATIONS = "imagestreams";
 async function kind(fs3, path6) {
   try {
@@ -67489,18 +67752,18 @@ async function findProjectRoot(fs3, cwd) {
   const k = await kind(fs3, start);
   if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
   const marker = async (dir) => {
-    if (await kind(fs3, join3(dir, CONFIG_FILE)) === "file") return "config";
-    if (await kind(fs3, join3(dir, ".git")) !== void 0) return "git";
+    if (await kind(fs3, join5(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join5(dir, ".git")) !== void 0) return "git";
     return void 0;
   };
   const here = await marker(start);
   if (here) return { root: start, markedBy: here };
-  if (await kind(fs3, join3(start, DEFAULT_DECLARATIONS)) === "dir")
+  if (await kind(fs3, join5(start, DEFAULT_DECLARATIONS)) === "dir")
     return { root: start, markedBy: "declarations" };
-  for (let dir = dirname(start); ; dir = dirname(dir)) {
+  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
     const m = await marker(dir);
     if (m) return { root: dir, markedBy: m };
-    if (dirname(dir) === dir) break;
+    if (dirname2(dir) === dir) break;
   }
   return { root: start, markedBy: "cwd" };
 }
@@ -67537,7 +67800,15 @@ function noDeclarations(root, entries, configFile, markedBy) {
     column: 1,
     code: "NO_DECLARATIONS",
     severity: "warning",
-    message: `no ImageStream declarations found: looked in ${entries.map((e) => join4(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join6(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
+function readVia(fs3) {
+  return async (path6, limit) => {
+    const st = await fs3.stat(path6);
+    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
+    const bytes = await fs3.readFile(path6);
+    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
   };
 }
 async function loadProject(opts) {
@@ -67547,18 +67818,41 @@ async function loadProject(opts) {
   const found = await findProjectRoot(fs3, cwd);
   if ("missing" in found) return missingRoot(found.missing, found.reason);
   const root = explicit ? cwd : found.root;
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
   const loaded = await loadConfig(fs3, {
+    read,
     root,
     cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
   const { config } = loaded;
   const diagnostics = [...loaded.diagnostics];
-  const entries = explicit ? opts.paths : config.declarations;
+  const configFile = loaded.file ?? ".imagestreams.yaml";
+  const configProblem = (message) => ({
+    file: configFile,
+    line: 1,
+    column: 1,
+    code: "CONFIG_PATH_OUTSIDE",
+    severity: "error",
+    message
+  });
+  const lockEscape = await escapeOf(root, config.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
+  let entries = explicit ? opts.paths : config.declarations;
+  if (!explicit) {
+    const inside = [];
+    for (const [i2, d] of entries.entries()) {
+      const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+      const e = await escapeOf(root, staticPart.join("/") || ".");
+      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+      else inside.push(d);
+    }
+    entries = inside;
+  }
   const discovered = await discoverFiles(
     fs3,
     root,
-    entries.map((p) => isAbsolute(p) ? toPosixRelative(root, p) : p)
+    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
   );
   if (!explicit && discovered.files.length === 0) {
     diagnostics.push(
@@ -67577,24 +67871,45 @@ async function loadProject(opts) {
     });
   }
   const perFile = /* @__PURE__ */ new Map();
+  let totalBytes = 0;
+  const mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
   await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
-      const st = await fs3.stat(abs);
-      if (st.size > MAX_FILE_BYTES) {
-        const mb = (st.size / 1024 / 1024).toFixed(1);
+      const e = explicit ? void 0 : await escapeOf(root, file);
+      if (e) {
+        perFile.set(abs, fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file")));
+        return;
+      }
+      const r = await read(abs, MAX_DECLARATION_BYTES);
+      if (!r.ok) {
         perFile.set(
           abs,
-          fileProblem(
+          r.reason === "too-large" ? fileProblem(
             file,
             "FILE_TOO_LARGE",
-            `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
+            `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+          ) : fileProblem(
+            file,
+            "NOT_A_FILE",
+            `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
           )
         );
         return;
       }
-      const bytes = await fs3.readFile(abs);
-      perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
+      totalBytes += r.bytes.length;
+      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+        perFile.set(
+          abs,
+          fileProblem(
+            file,
+            "DECLARATIONS_TOO_LARGE",
+            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+          )
+        );
+        return;
+      }
+      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
     } catch (e) {
       perFile.set(abs, fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`));
     }
@@ -68467,11 +68782,11 @@ var replacements = Object.entries(specialMainSymbols);
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
 var hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-var format = (open3, close) => {
+var format = (open4, close) => {
   if (!hasColors) {
     return (input2) => input2;
   }
-  const openCode = `\x1B[${open3}m`;
+  const openCode = `\x1B[${open4}m`;
   const closeCode = `\x1B[${close}m`;
   return (input2) => {
     const string = input2 + "";
@@ -68826,10 +69141,10 @@ var ExecaSyncError = class extends Error {
 setErrorName(ExecaSyncError, ExecaSyncError.name);
 
 // node_modules/execa/lib/terminate/signal.js
-import { constants as constants5 } from "node:os";
+import { constants as constants6 } from "node:os";
 
 // node_modules/human-signals/build/src/main.js
-import { constants as constants4 } from "node:os";
+import { constants as constants5 } from "node:os";
 
 // node_modules/human-signals/build/src/realtime.js
 var getRealtimeSignals = () => {
@@ -68847,7 +69162,7 @@ var SIGRTMIN = 34;
 var SIGRTMAX = 64;
 
 // node_modules/human-signals/build/src/signals.js
-import { constants as constants3 } from "node:os";
+import { constants as constants4 } from "node:os";
 
 // node_modules/human-signals/build/src/core.js
 var SIGNALS = [
@@ -69138,7 +69453,7 @@ var normalizeSignal = ({
 }) => {
   const {
     signals: { [name]: constantSignal }
-  } = constants3;
+  } = constants4;
   const supported = constantSignal !== void 0;
   const number = supported ? constantSignal : defaultNumber;
   return { name, number, description, supported, action, forced, standard };
@@ -69187,7 +69502,7 @@ var getSignalByNumber = (number, signals2) => {
   };
 };
 var findSignalByNumber = (number, signals2) => {
-  const signal = signals2.find(({ name }) => constants4.signals[name] === number);
+  const signal = signals2.find(({ name }) => constants5.signals[name] === number);
   if (signal !== void 0) {
     return signal;
   }
@@ -69221,13 +69536,13 @@ var normalizeSignalInteger = (signalInteger, optionName) => {
   throw new TypeError(`Invalid ${optionName} ${signalInteger}: this signal integer does not exist.
 ${getAvailableSignals()}`);
 };
-var getSignalsIntegerToName = () => new Map(Object.entries(constants5.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
+var getSignalsIntegerToName = () => new Map(Object.entries(constants6.signals).reverse().map(([signalName, signalInteger]) => [signalInteger, signalName]));
 var signalsIntegerToName = getSignalsIntegerToName();
 var normalizeSignalName = (signalName, optionName) => {
-  if (signalName in constants5.signals) {
+  if (signalName in constants6.signals) {
     return signalName;
   }
-  if (signalName.toUpperCase() in constants5.signals) {
+  if (signalName.toUpperCase() in constants6.signals) {
     throw new TypeError(`Invalid ${optionName} '${signalName}': please rename it to '${signalName.toUpperCase()}'.`);
   }
   throw new TypeError(`Invalid ${optionName} '${signalName}': this signal name does not exist.
@@ -69235,8 +69550,8 @@ ${getAvailableSignals()}`);
 };
 var getAvailableSignals = () => `Available signal names: ${getAvailableSignalNames()}.
 Available signal numbers: ${getAvailableSignalIntegers()}.`;
-var getAvailableSignalNames = () => Object.keys(constants5.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
-var getAvailableSignalIntegers = () => [...new Set(Object.values(constants5.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
+var getAvailableSignalNames = () => Object.keys(constants6.signals).sort().map((signalName) => `'${signalName}'`).join(", ");
+var getAvailableSignalIntegers = () => [...new Set(Object.values(constants6.signals).sort((signalInteger, signalIntegerTwo) => signalInteger - signalIntegerTwo))].join(", ");
 var getSignalDescription = (signal) => signalsByName[signal].description;
 
 // node_modules/execa/lib/terminate/kill.js
@@ -74664,6 +74979,9 @@ var runCommand = async (argv, opts) => {
   };
 };
 
+// src/entry/commands/dispatch.ts
+init_inside();
+
 // src/git/locks-at-commit.ts
 var import_isomorphic_git = __toESM(require_isomorphic_git(), 1);
 init_lock_file();
@@ -74853,6 +75171,10 @@ digest that stream tags moved to between the two commits (listing every such tag
 repository_dispatch, workflow_dispatch, or a command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
 the checkout needs the history in between (actions/checkout with fetch-depth: 0). See docs/triggers.md.
 
+Inside GitHub Actions it runs only for a push to the default branch (any other event, a pull request in
+particular, exits 2). Commands never see a token: GITHUB_TOKEN, INPUT_TOKEN, every tokenEnv and credential
+variable, and variables named like secrets are removed from their environment.
+
 Options:
       --before SHA    The commit before the push (all zeros: no previous state, every locked tag is new)
       --after SHA     The commit after the push
@@ -74872,6 +75194,33 @@ Run \`imagestreams dispatch --help\`.
 `);
   return EXIT.USAGE;
 }
+function readEvent(io, path6) {
+  try {
+    return JSON.parse(nodeFs2.readFileSync(resolve4(io.cwd, path6), "utf8"));
+  } catch (e) {
+    return { error: `cannot read the event file ${path6}: ${e.message}` };
+  }
+}
+function eventRefusal(io, eventPath) {
+  const name = io.env.GITHUB_EVENT_NAME;
+  const path6 = eventPath ?? (name ? io.env.GITHUB_EVENT_PATH : void 0);
+  const event = path6 ? readEvent(io, path6) : void 0;
+  const json = event && !("error" in event) ? event : void 0;
+  const fix = "run `imagestreams dispatch` in a workflow `on: push` to the default branch";
+  if (name && name !== "push") {
+    return `dispatch runs only for pushes to the default branch, not on "${name}" events (a pull request must not run dispatch targets): ${fix}`;
+  }
+  if (json?.pull_request !== void 0) {
+    return `${path6} is a pull request event: dispatch runs only for pushes to the default branch; ${fix}`;
+  }
+  const ref = typeof json?.ref === "string" ? json.ref : name ? io.env.GITHUB_REF : void 0;
+  const repo = json?.repository;
+  const main = typeof repo?.default_branch === "string" ? repo.default_branch : void 0;
+  if (ref && main && ref !== `refs/heads/${main}`) {
+    return `the push was to ${ref}, not to the default branch ${main}: dispatch runs only for the default branch; ${fix}`;
+  }
+  return void 0;
+}
 function rangeFromArgs(values2, io) {
   const before = values2.before;
   const after = values2.after;
@@ -74883,12 +75232,8 @@ function rangeFromArgs(values2, io) {
   }
   const path6 = event ?? io.env.GITHUB_EVENT_PATH;
   if (!path6) return { error: "give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)" };
-  let json;
-  try {
-    json = JSON.parse(nodeFs2.readFileSync(resolve4(io.cwd, path6), "utf8"));
-  } catch (e) {
-    return { error: `cannot read the event file ${path6}: ${e.message}` };
-  }
+  const json = readEvent(io, path6);
+  if ("error" in json) return json;
   if (typeof json?.before !== "string" || typeof json?.after !== "string") {
     return {
       error: `${path6} is not a push event (no "before"/"after"); run on \`on: push\`, or pass --before and --after`
@@ -74934,11 +75279,14 @@ function createDispatchCommand(deps = {}) {
     async run(args, rawIo) {
       if (args.positionals.length > 0)
         return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
+      const refused2 = eventRefusal(rawIo, args.values.event);
+      if (refused2) return usageError(rawIo, refused2);
       const range = rangeFromArgs(args.values, rawIo);
       if ("error" in range) return usageError(rawIo, range.error);
       const root = resolve4(rawIo.cwd);
       const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
       const loaded = await loadConfig(nodeFs2.promises, {
+        read: readRegular,
         root,
         cwd: root,
         ...configPath !== void 0 ? { configPath } : {}
@@ -74951,15 +75299,13 @@ function createDispatchCommand(deps = {}) {
       const { config } = loaded;
       const json = args.values.json === true;
       const dryRun = args.values["dry-run"] === true;
-      const allSecrets = tokenValues(
-        [
-          ...config.dispatch.flatMap((t) => t.tokenEnv ? [t.tokenEnv] : []),
-          ...Object.values(config.registries).flatMap(
-            (r) => r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : []
-          )
-        ],
-        rawIo.env
-      );
+      const secretEnv = [
+        ...config.dispatch.flatMap((t) => t.tokenEnv ? [t.tokenEnv] : []),
+        ...Object.values(config.registries).flatMap(
+          (r) => r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : []
+        )
+      ];
+      const allSecrets = tokenValues(secretEnv, rawIo.env);
       const io = {
         ...rawIo,
         stdout: (t) => rawIo.stdout(redact(t, allSecrets)),
@@ -75008,6 +75354,7 @@ function createDispatchCommand(deps = {}) {
           }),
           runCommand: deps.runCommand ?? runCommand,
           env: io.env,
+          secretEnv,
           cwd: root,
           logger: io.logger
         },
@@ -75077,7 +75424,7 @@ init_tag_spec();
 // src/entry/stream-edits.ts
 var import_yaml8 = __toESM(require_dist2(), 1);
 import { readFile } from "node:fs/promises";
-import { join as join7, resolve as resolve6 } from "node:path";
+import { join as join8, resolve as resolve6 } from "node:path";
 
 // src/edit/locate.ts
 var import_yaml6 = __toESM(require_dist2(), 1);
@@ -75280,10 +75627,10 @@ function insertPair(ctx, map, key3, value) {
   if (map.flow || ctx.json) {
     const keyText = ctx.json ? JSON.stringify(key3) : key3;
     if (!last) {
-      const open3 = ctx.text.indexOf("{", r[0]);
+      const open4 = ctx.text.indexOf("{", r[0]);
       const val = JSON.stringify(value);
       const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
-      ctx.splices.push({ start: open3 + 1, end: open3 + 1, text: inner });
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
       return;
     }
     const lastKey = last.key;
@@ -75357,8 +75704,8 @@ function appendAt(ctx, root, path6, value) {
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
     if (!last) {
-      const open3 = ctx.text.indexOf("[", seq.range[0]);
-      ctx.splices.push({ start: open3 + 1, end: open3 + 1, text: JSON.stringify(value) });
+      const open4 = ctx.text.indexOf("[", seq.range[0]);
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
       return;
     }
     const ls = lineStartOf(ctx.text, last.range[0]);
@@ -75407,7 +75754,7 @@ async function newStreamFile(project, namespace, name, pending) {
   );
   const plain2 = `${folder}/${name}.yaml`;
   const spaced = `${folder}/${namespace}/${name}.yaml`;
-  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join7(resolve6(project.root), f)) !== void 0;
+  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join8(resolve6(project.root), f)) !== void 0;
   if (namespace !== project.config.namespace) return spaced;
   if (!await taken(plain2)) return plain2;
   return spaced;
@@ -75426,7 +75773,7 @@ async function applyTagEdits(project, edits, opts) {
   const read = async (file) => {
     let t = texts.get(file);
     if (t === void 0) {
-      t = await readFile(join7(root, file), "utf8");
+      t = await readFile(join8(root, file), "utf8");
       texts.set(file, t);
     }
     return t;
@@ -75452,7 +75799,7 @@ async function applyTagEdits(project, edits, opts) {
         e.create
       );
       const file = await newStreamFile(project, e.namespace, e.stream, texts);
-      const existing = texts.get(file) ?? await readIfExists(join7(root, file));
+      const existing = texts.get(file) ?? await readIfExists(join8(root, file));
       texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
 ${text2}`);
       continue;
@@ -75480,7 +75827,7 @@ ${text2}`);
     } else if (idx < 0 && e.create) tags.push(e.create);
   }
   if (!opts.dryRun) {
-    for (const [file, text] of texts) await writeFileAtomic(join7(root, file), text);
+    for (const [file, text] of texts) await writeFileAtomic(join8(root, file), text);
   }
   return [...texts.keys()];
 }
@@ -75504,7 +75851,7 @@ init_skip();
 
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
-import { join as join9, resolve as resolve7 } from "node:path";
+import { join as join10, resolve as resolve7 } from "node:path";
 
 // src/consumers/walk.ts
 init_scan();
@@ -75565,8 +75912,19 @@ function isBinary(bytes) {
   return false;
 }
 
+// src/daemon/duration.ts
+var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+var PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+function parseDuration(text) {
+  const t = text.trim();
+  if (!/^(\d+(?:\.\d+)?(ms|s|m|h))+$/.test(t)) return void 0;
+  let ms = 0;
+  for (const m of t.matchAll(PART_RE)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return Math.round(ms);
+}
+
 // src/entry/run-reconcile.ts
-init_atomic();
+init_inside();
 init_lock_file();
 init_errors();
 init_lock_format();
@@ -76986,7 +77344,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { join as join9 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -77034,9 +77392,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join8(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join8(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join8(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join9(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join9(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join9(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -77303,6 +77661,23 @@ function createImporter(o2) {
     }
     return insecure;
   };
+  const deadline = o2.deadline;
+  const pastDeadline = /* @__PURE__ */ new Set();
+  const deadlineResult = (from) => {
+    pastDeadline.add(from);
+    return {
+      ok: false,
+      reason: "DeadlineExceeded",
+      message: `skipped: the run reached its ${deadline.seconds} s deadline before ${from} was imported; the last good image is kept`,
+      temporary: true,
+      skipped: true
+    };
+  };
+  const expired = new Promise((resolve10) => {
+    if (!deadline) return;
+    if (deadline.signal.aborted) resolve10("deadline");
+    else deadline.signal.addEventListener("abort", () => resolve10("deadline"), { once: true });
+  });
   async function importTag(req) {
     const parsed = tryParseReference(req.from);
     if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
@@ -77316,14 +77691,21 @@ function createImporter(o2) {
     }
     const use = forRequest(req);
     if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    if (deadline?.signal.aborted) return deadlineResult(req.from);
     try {
-      const r = await use.resolver.resolve(ref, {
+      const resolving = use.resolver.resolve(ref, {
         importMode: req.importMode,
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
         ...o2.withMetadata ? { withMetadata: true } : {},
         known: req.locked ?? []
       });
+      const r = deadline ? await Promise.race([resolving, expired]) : await resolving;
+      if (r === "deadline") {
+        resolving.catch(() => {
+        });
+        return deadlineResult(req.from);
+      }
       const item2 = {
         dockerImageReference: pinned(ref, r.digest),
         image: r.digest,
@@ -77356,6 +77738,7 @@ function createImporter(o2) {
     const parsed = tryParseReference(dockerImageReference);
     if ("error" in parsed || !parsed.ref.digest || !registryAllowed(o2.config, parsed.ref.domain))
       return void 0;
+    if (deadline?.signal.aborted) return void 0;
     try {
       const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
       return meta;
@@ -77366,7 +77749,10 @@ function createImporter(o2) {
   return {
     importTag,
     metadataOf,
-    report: () => mergeReports(resolver.report(), insecure?.resolver.report()),
+    report: () => ({
+      ...mergeReports(resolver.report(), insecure?.resolver.report()),
+      ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
+    }),
     stats: () => mergeStats(client.stats(), insecure?.client.stats()),
     close: () => {
       client.close();
@@ -77457,7 +77843,10 @@ async function runReconcile(io, opts = {}) {
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
+  const deadlineMs = opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : void 0);
+  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : void 0);
   const importer = createImporter({
+    ...deadlineSignal ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1e3) } } : {},
     config: project.config,
     env: io.env,
     logger: io.logger,
@@ -77476,13 +77865,13 @@ async function runReconcile(io, opts = {}) {
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
-            return await nodeFs3.readFile(join9(root, p), "utf8");
+            return await nodeFs3.readFile(join10(root, p), "utf8");
           } catch (e) {
             if (e.code === "ENOENT") return void 0;
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join9(root, p), text),
+        writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
         logger: io.logger,
         ...opts.onProgress ? { onProgress: opts.onProgress } : {}
@@ -77504,7 +77893,7 @@ async function runReconcile(io, opts = {}) {
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join9(root, f.path), f.text);
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
@@ -77594,6 +77983,10 @@ Options:
                       branch) or none; default: the config's publish.mode (pull-request). Needs
                       GITHUB_TOKEN (and GITHUB_REPOSITORY for PRs); without them the working tree
                       is updated and publishing is reported as skipped.
+      --deadline DURATION
+                      Whole-run deadline ("20m", "1h"; config: deadline): past it no registry
+                      request starts; what resolved is written and published, the rest is
+                      reported as skipped, and the exit code is 1
 ${PROJECT_OPTIONS_HELP}
 
 An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
@@ -77602,8 +77995,9 @@ its file:line; the other streams are reconciled and the run exits 1. (Pull-reque
 
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
-     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  1  an import failed or was skipped (rate limit, deadline; the last good digest is kept and the other tags
+     are still written), a pin's image is not in the history, a marker or trigger is broken, or an invalid
+     stream was skipped
   2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
      nothing was written
 
@@ -77655,6 +78049,7 @@ function reconcileJson(r) {
     ...r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {},
     failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
+    ...r.report?.deadline ? { deadline: r.report.deadline } : {},
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics
   };
@@ -77721,6 +78116,10 @@ function printRun(r, io, json, published) {
     }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}
 `);
+    const dl = r.report?.deadline;
+    for (const s of dl?.skipped ?? [])
+      io.stderr(`skipped (run deadline of ${dl.seconds} s reached): ${s}
+`);
     const verb = res.dryRun ? "would write" : "wrote";
     const shown = new Set(
       res.changes.flatMap((c3) => c3.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`))
@@ -77749,7 +78148,8 @@ var reconcileCommand = {
     "dry-run": { type: "boolean" },
     stream: { type: "string", short: "s", multiple: true },
     metadata: { type: "boolean" },
-    publish: { type: "string" }
+    publish: { type: "string" },
+    deadline: { type: "string" }
   },
   async run(args, io) {
     if (args.positionals.length > 0) {
@@ -77767,7 +78167,17 @@ var reconcileCommand = {
       );
       return EXIT.USAGE;
     }
+    const deadlineText = args.values.deadline;
+    const deadlineMs = typeof deadlineText === "string" ? parseDuration(deadlineText) : void 0;
+    if (deadlineText !== void 0 && !deadlineMs) {
+      io.stderr(
+        `imagestreams reconcile: --deadline must be a duration such as 20m or 1h, not "${String(deadlineText)}"
+`
+      );
+      return EXIT.USAGE;
+    }
     const job2 = await runJob(io, {
+      ...deadlineMs ? { deadlineMs } : {},
       ...mode ? { publishMode: mode } : {},
       ...typeof args.values.config === "string" ? { configPath: args.values.config } : {},
       dryRun: Boolean(args.values["dry-run"]),
@@ -78714,7 +79124,7 @@ function readContext(env) {
       ...headName ? { headRepository: headName } : {}
     };
   }
-  if (typeof event.before === "string" && typeof event.after === "string") {
+  if ((eventName === "push" || eventName === "") && typeof event.before === "string" && typeof event.after === "string") {
     ctx.push = { before: event.before, after: event.after };
   }
   return ctx;
@@ -78740,7 +79150,7 @@ function worst(...codes) {
   return codes.some((c3) => c3 !== EXIT.OK) ? EXIT.FAILURE : EXIT.OK;
 }
 function toPosix(p) {
-  return p.split(sep3).join("/");
+  return p.split(sep4).join("/");
 }
 async function runCaptured(cmd, values2, io) {
   let out = "";
@@ -78827,7 +79237,7 @@ async function executeAction(inputs, ctx, deps) {
   };
   const quietIo = { ...io, env: { ...env, GITHUB_ACTIONS: void 0 } };
   const configArgs = inputs.config ? { config: inputs.config } : {};
-  const relToWorkspace = (file) => toPosix(relative2(ctx.workspace, isAbsolute2(file) ? file : join13(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join14(cwd, file)));
   const outcome = {
     exitCode: EXIT.OK,
     changed: false,

@@ -74,6 +74,8 @@ export interface Config {
   dispatch: DispatchTarget[];
   /** Present when the file has a `daemon:` section. */
   daemon?: DaemonConfig;
+  /** Whole-run deadline of reconcile as a duration ("20m"); past it no registry request starts. */
+  deadline?: string;
 }
 
 /** The config file's name at the repository root. */
@@ -121,6 +123,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
   };
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
   if (r.daemon) config.daemon = { ...r.daemon };
+  if (r.deadline) config.deadline = r.deadline;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, '');
   return config;
 }

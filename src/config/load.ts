@@ -1,6 +1,7 @@
 // Read and schema-check the project config file; a missing file means all defaults.
 
 import { join, resolve } from 'node:path';
+import { escapeMessage, escapeOf, type RegularRead, staysInside } from '../fs/inside.js';
 import { schemaProblems, validator } from '../loader/schemas.js';
 import { decodeText, parseSource, positionAt } from '../loader/source.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -17,6 +18,45 @@ export interface LoadedConfig {
   /** Path as given or found (undefined: no file, defaults). */
   file?: string;
   diagnostics: Diagnostic[];
+}
+
+/** Largest config file read (bytes read): it holds settings. */
+export const MAX_CONFIG_BYTES = 256 * 1024;
+
+/** Keys that would reach an object's prototype when the config is turned into objects. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Paths (with their key) of every forbidden key in a parsed value. */
+function forbiddenKeys(value: unknown, path: (string | number)[] = [], out: (string | number)[][] = []) {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) forbiddenKeys(v, [...path, i], out);
+  } else if (value !== null && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) out.push([...path, k]);
+      else forbiddenKeys((value as Record<string, unknown>)[k], [...path, k], out);
+    }
+  }
+  return out;
+}
+
+/** Config paths that leave the repository by their text alone (`..`, absolute). */
+function escapingPaths(raw: RawConfig | null): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  if (typeof raw?.lockDir === 'string' && !staysInside(raw.lockDir.replace(/\/+$/, ''))) {
+    out.push({
+      path: ['lockDir'],
+      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`,
+    });
+  }
+  (raw?.declarations ?? []).forEach((d, i) => {
+    if (typeof d === 'string' && !staysInside(d)) {
+      out.push({
+        path: ['declarations', i],
+        message: `declarations[${i}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`,
+      });
+    }
+  });
+  return out;
 }
 
 /** Parse and validate config text; problems are diagnostics against `file`. */
@@ -42,6 +82,19 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
     });
   }
   if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const forbidden = forbiddenKeys(first.value);
+  if (forbidden.length > 0) {
+    for (const path of forbidden) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, path, true),
+        code: 'CONFIG_FORBIDDEN_KEY',
+        severity: 'error',
+        message: `key "${path.at(-1)}" (at ${path.join('.')}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`,
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
   const validate = validator('config');
   if (!validate(first.value)) {
     for (const pr of schemaProblems(validate.errors)) {
@@ -51,6 +104,19 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
         code: 'CONFIG_SCHEMA',
         severity: 'error',
         message: pr.message,
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const escaping = escapingPaths(first.value as RawConfig | null);
+  if (escaping.length > 0) {
+    for (const e of escaping) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, e.path),
+        code: 'CONFIG_PATH_OUTSIDE',
+        severity: 'error',
+        message: e.message,
       });
     }
     return { config: resolveConfig(), file, diagnostics };
@@ -68,14 +134,39 @@ function isNotFound(e: unknown): boolean {
  */
 export async function loadConfig(
   fs: ReadFs,
-  opts: { root: string; configPath?: string; cwd?: string },
+  opts: {
+    root: string;
+    configPath?: string;
+    cwd?: string;
+    /** Reads regular files only, at most `limit` bytes (the loader's reader); default fs.readFile. */
+    read?: (path: string, limit: number) => Promise<RegularRead>;
+  },
 ): Promise<LoadedConfig> {
   const explicit = opts.configPath !== undefined;
   const path = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath!) : join(opts.root, CONFIG_FILE);
   const shown = explicit ? opts.configPath! : CONFIG_FILE;
+  const problem = (code: string, message: string): LoadedConfig => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code, severity: 'error', message }],
+  });
+  // The repository's own config may not be a link to a file outside it.
+  const outside = explicit ? undefined : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem('CONFIG_PATH_OUTSIDE', escapeMessage(outside, 'the config file'));
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    if (opts.read) {
+      const r = await opts.read(path, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem(
+          'CONFIG_UNREADABLE',
+          r.reason === 'too-large'
+            ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it`
+            : `the config file is ${r.type}, not a regular file: make it a YAML file`,
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs.readFile(path);
   } catch (e) {
     if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
     return {

@@ -70,5 +70,8 @@ const STYLES: Record<string, ValueStyle> = { PLAIN: 'plain', QUOTE_DOUBLE: 'doub
 export function slotOf(node: Scalar): ValueSlot | undefined {
   const style = STYLES[node.type ?? ''];
   if (!style || !node.range || typeof node.value !== 'string') return undefined;
+  // An empty plain scalar has no text of its own (`image: !` or `image: &a`): a value written there would join
+  // the tag or anchor before it, and every later run would append again.
+  if (style === 'plain' && node.range[0] === node.range[1]) return undefined;
   return { start: node.range[0], end: node.range[1], style };
 }

@@ -6,11 +6,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../entry/logger.js';
 import type { JobResult } from '../entry/run-job.js';
+import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { PublishMode } from '../publish/publish.js';
+import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { createHttpHandler, type WebhookSource } from './http.js';
-import { indexStreams, matchPushes, type PushIndex, scheduledKeys, streamsFor } from './match.js';
+import {
+  indexStreams,
+  matchPushes,
+  type PushIndex,
+  relevantPushes,
+  scheduledKeys,
+  streamsFor,
+} from './match.js';
 import { createMetrics, type Metrics, type RunSummary } from './metrics.js';
 import { createSchedule } from './schedule.js';
 import type { PushedImage } from './webhooks.js';
@@ -20,6 +29,8 @@ import type { PrepareResult } from './workspace.js';
 export const DEFAULT_INTERVAL_MS = 15 * 60_000;
 /** Default import budget per minute. */
 export const DEFAULT_MAX_IMPORTS_PER_MINUTE = 60;
+/** Default cap of distinct pushed images waiting for the next run (the oldest is dropped beyond it). */
+export const DEFAULT_MAX_QUEUED_PUSHES = 1000;
 
 /** Settings; unset ones come from the project config (`daemon:`) and then the defaults. */
 export interface DaemonOptions {
@@ -35,8 +46,12 @@ export interface DaemonOptions {
   publishMode?: PublishMode;
   /** Least time between two scheduled runs (default: interval/60, within 1 s–60 s). */
   minGapMs?: number;
-  /** Wait before retrying a run that failed as a whole (default 30 s). */
+  /** Wait before retrying a run that failed as a whole, doubled per consecutive failure (default 30 s). */
   retryMs?: number;
+  /** Longest wait between retries (default 15 min). */
+  maxRetryMs?: number;
+  /** Distinct pushed images kept for the next run (default 1000); beyond it the oldest is dropped. */
+  maxQueuedPushes?: number;
 }
 
 /** Wall clock in epoch milliseconds. */
@@ -79,6 +94,8 @@ export interface DaemonDeps {
   };
   runJob(req: JobRequest): Promise<JobResult>;
   logger: Logger;
+  /** Jitter source in [0, 1) (default Math.random). */
+  random?: () => number;
 }
 
 /** Why a run happens, in priority order for the runs_total label. */
@@ -89,10 +106,16 @@ interface Batch {
   /** A periodic pass with nothing scheduled (picks up new and changed tags from git). */
   refresh: boolean;
   scheduled: Set<string>;
-  pushes: PushedImage[];
+  /** Pushed images some tag imports, by `host/path:tag` (insertion order: oldest first). */
+  pushes: Map<string, PushedImage>;
 }
 
-const emptyBatch = (): Batch => ({ startup: false, refresh: false, scheduled: new Set(), pushes: [] });
+const emptyBatch = (): Batch => ({
+  startup: false,
+  refresh: false,
+  scheduled: new Set(),
+  pushes: new Map(),
+});
 
 /** Creates the daemon; call start(), and stop() on SIGTERM. */
 export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
@@ -115,19 +138,27 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
   let runs = 0;
   let server: ServerLike | undefined;
   let stopping: Promise<void> | undefined;
+  /** Runs in a row that failed as a whole; the retry waits longer after each. */
+  let failures = 0;
+  /** The queue-full warning was logged since the queue was last taken. */
+  let warnedFull = false;
   const idle: Array<() => void> = [];
+  const maxQueued = opts.maxQueuedPushes ?? DEFAULT_MAX_QUEUED_PUSHES;
 
   const minGap = () =>
     opts.minGapMs ?? Math.min(60_000, Math.max(1000, Math.floor(schedule.options().intervalMs / 60)));
   const hasPending = () =>
-    pending.startup || pending.refresh || pending.scheduled.size > 0 || pending.pushes.length > 0;
+    pending.startup || pending.refresh || pending.scheduled.size > 0 || pending.pushes.size > 0;
+  /** A failed run's retry is waiting: nothing starts before it fires (never a tight loop against a remote). */
+  const backingOff = () => retryTimer !== undefined;
 
   function kick(): void {
-    if (running || draining || !hasPending()) return;
+    if (running || draining || backingOff() || !hasPending()) return;
     running = (async () => {
-      while (hasPending() && !draining) {
+      while (hasPending() && !draining && !backingOff()) {
         const batch = pending;
         pending = emptyBatch();
+        warnedFull = false;
         await runBatch(batch);
       }
     })().finally(() => {
@@ -137,11 +168,37 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
     });
   }
 
+  /** Adds pushed images to the queue: a repeat moves to the back, the oldest go beyond the cap (counted). */
+  function enqueue(pushes: Iterable<[string, PushedImage]>): void {
+    for (const [id, p] of pushes) {
+      pending.pushes.delete(id);
+      pending.pushes.set(id, p);
+    }
+    let dropped = 0;
+    for (const id of pending.pushes.keys()) {
+      if (pending.pushes.size <= maxQueued) break;
+      pending.pushes.delete(id);
+      dropped++;
+    }
+    if (dropped > 0) metrics.recordQueueDrop(dropped);
+    // One line per filling of the queue, not one per webhook of a flood (the counter has the total).
+    if (dropped > 0 && !warnedFull) {
+      warnedFull = true;
+      logger.warn(
+        'push queue full: the oldest queued pushes were dropped (scheduled tags still follow their schedule)',
+        { dropped, cap: maxQueued },
+      );
+    }
+    metrics.setQueued(pending.pushes.size);
+  }
+
   function requeue(b: Batch): void {
     pending.startup ||= b.startup;
     pending.refresh ||= b.refresh;
     for (const k of b.scheduled) pending.scheduled.add(k);
-    pending.pushes.push(...b.pushes);
+    const newer = pending.pushes;
+    pending.pushes = new Map(b.pushes);
+    enqueue(newer);
   }
 
   function configure(project: LoadedProject): void {
@@ -190,8 +247,10 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
   }
 
   async function runBatch(batch: Batch): Promise<void> {
-    const trigger: Trigger = batch.startup ? 'startup' : batch.pushes.length > 0 ? 'webhook' : 'schedule';
+    const trigger: Trigger = batch.startup ? 'startup' : batch.pushes.size > 0 ? 'webhook' : 'schedule';
     const started = clock.now();
+    metrics.setQueued(pending.pushes.size);
+    const pushes = [...batch.pushes.values()];
     let job: JobResult | undefined;
     try {
       const prep = await deps.workspace.prepare({
@@ -199,11 +258,11 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       });
       configure(prep.project);
       ready = true;
-      const forced = matchPushes(index, batch.pushes);
+      const forced = matchPushes(index, pushes);
       const whole = batch.startup || batch.refresh || batch.scheduled.size > 0;
       if (!whole && forced.size === 0) {
         logger.info('pushed images are not imported by any stream tag at this commit; nothing to do', {
-          images: batch.pushes.map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`),
+          images: [...batch.pushes.keys()],
         });
         return;
       }
@@ -232,18 +291,29 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       metrics.recordRun(s);
       runs++;
       lastRunAt = clock.now();
+      failures = 0;
+      metrics.setRetry(0, 0);
       logRun(trigger, s, job);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      failures++;
+      const delay = backoffDelay(failures, {
+        baseMs: opts.retryMs ?? DEFAULT_RETRY_BASE_MS,
+        capMs: Math.max(opts.maxRetryMs ?? DEFAULT_RETRY_CAP_MS, opts.retryMs ?? 0),
+        random: deps.random ?? Math.random,
+      });
       logger.error('run failed; retrying later', {
         trigger,
         code: (e as { code?: string }).code ?? 'INTERNAL',
         error: message,
+        consecutiveFailures: failures,
+        retryInSeconds: Math.round(delay / 1000),
       });
       metrics.recordRun(summarise(trigger, started, job, true));
+      metrics.setRetry(failures, delay / 1000);
       await deps.workspace.finish().catch(() => {});
       requeue(batch);
-      armRetry();
+      armRetry(delay);
     } finally {
       if (trigger !== 'webhook') lastScheduledAt = clock.now();
       arm();
@@ -283,19 +353,20 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
     });
   }
 
-  function armRetry(): void {
+  function armRetry(delay: number): void {
     if (draining || retryTimer !== undefined) return;
     retryTimer = timers.setTimeout(() => {
       retryTimer = undefined;
       kick();
-    }, opts.retryMs ?? 30_000);
+    }, delay);
   }
 
   /** Sets the schedule timer to the next moment a tag is due (or a refresh pass is owed). */
   function arm(): void {
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
-    if (draining || !ready) return;
+    // While a retry waits, the schedule waits too: the retry's run re-arms it when it ends.
+    if (draining || !ready || backingOff()) return;
     const now = clock.now();
     const peek = schedule.size() > 0 ? schedule.peek(now) : Number.POSITIVE_INFINITY;
     const refreshAt = lastRunAt + schedule.options().intervalMs;
@@ -316,16 +387,26 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
 
   /** Webhook entry: accept the pushes that some stream tag imports (at the last loaded commit). */
   function onPush(source: WebhookSource, pushes: PushedImage[]): { matched: string[] } {
-    const matched = [...matchPushes(index, pushes)].sort();
-    const images = pushes.map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`);
+    const relevant = relevantPushes(index, pushes);
+    const matched = [...matchPushes(index, [...relevant.values()])].sort();
     if (matched.length === 0) {
       // Blob and child-manifest events carry no tag: not worth an info line each.
-      if (pushes.length) logger.info('push ignored: no stream tag imports it', { source, images });
+      if (pushes.length)
+        logger.info('push ignored: no stream tag imports it', {
+          source,
+          images: pushes.slice(0, 5).map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`),
+          ...(pushes.length > 5 ? { more: pushes.length - 5 } : {}),
+        });
       else logger.debug('notification without a tagged push ignored', { source });
       return { matched };
     }
-    logger.info('push received', { source, images, tags: matched });
-    pending.pushes.push(...pushes);
+    logger.info('push received', {
+      source,
+      images: [...relevant.keys()].slice(0, 20),
+      tags: matched.slice(0, 20),
+      ...(matched.length > 20 ? { moreTags: matched.length - 20 } : {}),
+    });
+    enqueue(relevant);
     kick();
     return { matched };
   }
@@ -354,6 +435,11 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : opts.port;
       logger.info('daemon listening', { address: `${opts.host}:${port}` });
+      if (!opts.secret && !isLoopbackHost(opts.host)) {
+        logger.warn(
+          'webhooks are accepted without a secret on a non-loopback address: anyone who reaches it can trigger runs; set --webhook-secret-env',
+        );
+      }
       pending.startup = true;
       kick();
       return { port };
@@ -388,10 +474,21 @@ export function createDaemon(opts: DaemonOptions, deps: DaemonDeps) {
       return stopping;
     },
     /** For tests and status: is a run in flight, is the daemon ready. */
-    state: () => ({ running: running !== null, ready, draining, runs, scheduled: schedule.size() }),
-    /** Resolves when no run is in flight and nothing is queued. */
+    state: () => ({
+      running: running !== null,
+      ready,
+      draining,
+      runs,
+      scheduled: schedule.size(),
+      queuedPushes: pending.pushes.size,
+      consecutiveFailures: failures,
+      backingOff: backingOff(),
+    }),
+    /** The pushed images waiting for the next run (for tests and status). */
+    queued: (): PushedImage[] => [...pending.pushes.values()],
+    /** Resolves when no run is in flight and nothing is queued (or what is queued waits for a retry). */
     async idle(): Promise<void> {
-      while (running || (hasPending() && !draining)) {
+      while (running || (hasPending() && !draining && !backingOff())) {
         if (running) await new Promise<void>((r) => idle.push(r));
         else kick();
       }

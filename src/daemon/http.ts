@@ -18,6 +18,9 @@ import {
 /** Largest webhook body accepted (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Images named in a webhook's answer (the rest are counted). */
+const MAX_IMAGES_IN_ANSWER = 20;
+
 /** Webhook senders, as they appear in URLs and metrics. */
 export type WebhookSource = 'distribution' | 'dockerhub' | 'github';
 
@@ -96,9 +99,32 @@ export function createHttpHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { secret } = deps;
 
+  /** Checks what can be checked from the request line and headers alone; throws 401 before any body is read. */
+  function authenticateHeaders(source: WebhookSource, req: IncomingMessage, url: URL): void {
+    if (!secret) return;
+    if (source === 'github') {
+      const sig = req.headers['x-hub-signature-256'];
+      if (typeof sig !== 'string' || !/^sha256=[0-9a-f]{64}$/i.test(sig.trim())) {
+        throw new HttpError(401, 'missing or invalid X-Hub-Signature-256');
+      }
+    } else if (source === 'distribution') {
+      if (!verifyBearer(secret, req.headers.authorization)) {
+        throw new HttpError(401, 'missing or invalid Authorization: Bearer <secret>');
+      }
+    } else {
+      const token = url.searchParams.get('token');
+      if (!(token !== null && safeEqual(secret, token)) && !verifyBearer(secret, req.headers.authorization)) {
+        throw new HttpError(401, 'missing or invalid ?token=<secret>');
+      }
+    }
+  }
+
   async function webhook(source: WebhookSource, req: IncomingMessage, url: URL): Promise<[number, unknown]> {
     if (req.method !== 'POST') throw new HttpError(405, 'use POST');
     if (deps.draining()) throw new HttpError(503, 'shutting down; send the notification again later');
+    // Bearer and token secrets are checked before the body is read; an HMAC needs the body, so GitHub's
+    // header is checked for shape first and the body read (capped) only then.
+    authenticateHeaders(source, req, url);
     const raw = await readBody(req);
     let pushes: PushedImage[];
     if (source === 'github') {
@@ -112,29 +138,21 @@ export function createHttpHandler(
       }
       pushes = parseGitHubPackage(event, parseJson(raw));
     } else if (source === 'distribution') {
-      if (secret && !verifyBearer(secret, req.headers.authorization)) {
-        throw new HttpError(401, 'missing or invalid Authorization: Bearer <secret>');
-      }
       pushes = parseDistribution(parseJson(raw), deps.registryHosts ?? []);
     } else {
-      const token = url.searchParams.get('token');
-      if (
-        secret &&
-        !(token !== null && safeEqual(secret, token)) &&
-        !verifyBearer(secret, req.headers.authorization)
-      ) {
-        throw new HttpError(401, 'missing or invalid ?token=<secret>');
-      }
       pushes = parseDockerHub(parseJson(raw));
     }
     const { matched } = deps.onPush(source, pushes);
-    const images = pushes.map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`);
+    // The answer names at most a few images: an envelope may hold thousands.
+    const images = pushes.slice(0, MAX_IMAGES_IN_ANSWER).map((p) => `${p.hosts[0]}/${p.path}:${p.tag}`);
+    const more =
+      pushes.length > MAX_IMAGES_IN_ANSWER ? { moreImages: pushes.length - MAX_IMAGES_IN_ANSWER } : {};
     if (matched.length === 0) {
       deps.metrics.recordWebhook(source, 'ignored');
-      return [202, { ok: true, images, matched: [], ignored: 'no stream tag imports these images' }];
+      return [202, { ok: true, images, ...more, matched: [], ignored: 'no stream tag imports these images' }];
     }
     deps.metrics.recordWebhook(source, 'accepted');
-    return [202, { ok: true, images, matched }];
+    return [202, { ok: true, images, ...more, matched }];
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -158,7 +176,8 @@ export function createHttpHandler(
       deps.metrics.recordWebhook(source, status === 401 ? 'rejected' : status >= 500 ? 'error' : 'invalid');
       if (status === 500) deps.logger.error('webhook handling failed', { source, error: message });
       else deps.logger.warn('webhook refused', { source, status, reason: message });
-      if (status === 413) res.setHeader('connection', 'close');
+      // A body left unread (refused before reading, or too large) must not be taken for the next request.
+      if (status === 413 || status === 401) res.setHeader('connection', 'close');
       send(res, status, { ok: false, error: message });
     }
   }

@@ -78,3 +78,19 @@ export function streamsFor(streams: readonly DeclaredStream[], keys: Iterable<st
   }
   return new Set([...seen].map((k) => k.slice(0, k.lastIndexOf(':'))));
 }
+
+/**
+ * The pushes some tag imports, each narrowed to the hosts that matched and keyed by its first matching
+ * `host/path:tag`: what the daemon queues. Unmatched pushes and unmatched hosts (an envelope's `request.host`
+ * is the sender's to choose) are dropped, so the queue can only hold references the declarations name.
+ */
+export function relevantPushes(index: PushIndex, pushes: readonly PushedImage[]): Map<string, PushedImage> {
+  const out = new Map<string, PushedImage>();
+  for (const p of pushes) {
+    const hosts = p.hosts.filter((h) => index.has(refId(h, p.path, p.tag)));
+    if (hosts.length === 0) continue;
+    const id = refId(hosts[0]!, p.path, p.tag);
+    if (!out.has(id)) out.set(id, { hosts, path: p.path, tag: p.tag });
+  }
+  return out;
+}

@@ -46,6 +46,10 @@ export function createMetrics() {
   const buckets = RUN_DURATION_BUCKETS.map(() => 0);
   let durationSum = 0;
   let durationCount = 0;
+  let consecutiveFailures = 0;
+  let backoffSeconds = 0;
+  let queued = 0;
+  let queueDropped = 0;
 
   const inc = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
@@ -66,6 +70,19 @@ export function createMetrics() {
       RUN_DURATION_BUCKETS.forEach((b, i) => {
         if (r.durationSeconds <= b) buckets[i]!++;
       });
+    },
+    /** Failed runs in a row and the wait before the next attempt (0, 0 after a run succeeds). */
+    setRetry(failures: number, seconds: number): void {
+      consecutiveFailures = failures;
+      backoffSeconds = seconds;
+    },
+    /** Distinct pushed images waiting for the next run. */
+    setQueued(n: number): void {
+      queued = n;
+    },
+    /** Counts pushed images dropped because the queue was full. */
+    recordQueueDrop(n: number): void {
+      queueDropped += n;
     },
     /** Counts one webhook request by sender and outcome (accepted, ignored, rejected, invalid). */
     recordWebhook(source: string, result: string): void {
@@ -127,6 +144,30 @@ export function createMetrics() {
           const [source, result] = k.split('\u0000') as [string, string];
           return [{ source, result }, v];
         }),
+      );
+      family(
+        'imagestreams_consecutive_run_failures',
+        'gauge',
+        'Runs in a row that failed as a whole (0 after a run succeeds).',
+        [[{}, consecutiveFailures]],
+      );
+      family(
+        'imagestreams_retry_backoff_seconds',
+        'gauge',
+        'Wait before the failed run is retried (exponential with jitter, capped; 0 when not backing off).',
+        [[{}, backoffSeconds]],
+      );
+      family(
+        'imagestreams_webhook_queue_pushes',
+        'gauge',
+        'Distinct pushed images waiting for the next run.',
+        [[{}, queued]],
+      );
+      family(
+        'imagestreams_webhook_queue_dropped_total',
+        'counter',
+        'Pushed images dropped because the queue was full (oldest first).',
+        [[{}, queueDropped]],
       );
       out.push(
         '# HELP imagestreams_run_duration_seconds Duration of reconcile runs (sync, import, publish).',

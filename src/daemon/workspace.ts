@@ -8,12 +8,14 @@ import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import type { Logger } from '../entry/logger.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { safeUrl } from '../git/redact.js';
+import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
+import { ImagestreamsError } from '../model/errors.js';
 import { groupChanges } from '../publish/groups.js';
 
 /** Where the daemon's files come from. */
@@ -67,6 +69,12 @@ export function createWorkspace(o: WorkspaceOptions) {
     let n = 0;
     for (const path of paths) {
       const abs = join(dir, path);
+      // Never through a link to outside the clone (a committed `imagestreams.lock` symlink, say).
+      const outside = await escapeOf(dir, path, { file: true });
+      if (outside) {
+        logger.warn('not restoring a path that leads outside the work tree', { path, reason: outside.kind });
+        continue;
+      }
       let blob: Uint8Array | undefined;
       if (repo.head) {
         try {
@@ -79,11 +87,11 @@ export function createWorkspace(o: WorkspaceOptions) {
       if (blob) {
         const current = await nodeFs.promises.readFile(abs).catch(() => null);
         if (!current || !Buffer.from(blob).equals(current)) {
-          await writeFileAtomic(abs, Buffer.from(blob).toString('utf8'));
+          await writeInside(dir, path, Buffer.from(blob).toString('utf8'));
           n++;
         }
       } else if (await exists(abs)) {
-        await nodeFs.promises.rm(abs, { force: true });
+        await removeInside(dir, path);
         n++;
       }
     }
@@ -145,11 +153,12 @@ export function createWorkspace(o: WorkspaceOptions) {
         } catch {
           continue; // absent on the branch, or not a lock we can read: the main branch's copy stands
         }
+        if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
         const abs = join(dir, file);
         const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
         touched.add(file);
         if (current === text) continue;
-        await writeFileAtomic(abs, text);
+        await writeInside(dir, file, text);
         seeded.push(file);
       }
     }
@@ -177,6 +186,14 @@ export function createWorkspace(o: WorkspaceOptions) {
         const repo = await openOrNull();
         head = repo?.head ?? null;
         url = source.access?.url ?? repo?.remoteUrl;
+        // The token goes to this remote (seeding, pushes): never over plain HTTP off the machine.
+        const checked = url && source.access?.token ? checkRemoteUrl(url) : undefined;
+        if (checked && 'error' in checked) {
+          throw new ImagestreamsError('GIT_INSECURE_REMOTE', `the checkout's remote: ${checked.error}`, {
+            data: { url: safeUrl(url!) },
+            permanent: true,
+          });
+        }
         if (url && source.access) access = { ...source.access, url } as RemoteAccess;
       }
       firstSync = false;

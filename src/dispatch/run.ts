@@ -14,8 +14,10 @@ export interface DispatchDeps {
   /** Builds an Octokit for a token (called once per distinct token). */
   github: (token: string) => GitHubClient;
   runCommand: CommandRunner;
-  /** Environment: token variables are read from it; commands inherit it plus IMAGESTREAM_*. */
+  /** Environment: token variables are read from it; commands inherit it, without secrets, plus IMAGESTREAM_*. */
   env: Record<string, string | undefined>;
+  /** Names of other variables holding secrets (registry credentials): never passed to commands. */
+  secretEnv?: readonly string[];
   /** Working directory of commands (the repository root). */
   cwd: string;
   logger: Logger;
@@ -62,6 +64,33 @@ export function tokenValues(names: Iterable<string>, env: Record<string, string 
   return [...out].sort((a, b) => b.length - a.length);
 }
 
+/** Variables the Actions runner sets that grant access (tokens and the OIDC token request). */
+const RUNNER_SECRETS = [
+  'INPUT_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+];
+
+/**
+ * The environment a command target inherits: everything except tokens — GITHUB_TOKEN, the Action's token
+ * input, every tokenEnv and credential variable the config names, any variable named like a secret, and any
+ * variable holding one of those values under another name. A command that needs credentials brings its own.
+ */
+export function commandEnv(
+  env: Record<string, string | undefined>,
+  names: Iterable<string>,
+): Record<string, string | undefined> {
+  const drop = new Set([DEFAULT_TOKEN_ENV, ...RUNNER_SECRETS, ...names]);
+  const values = new Set(tokenValues(drop, env).filter((v) => v.length >= 8));
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || drop.has(k) || SECRET_NAME.test(k) || values.has(v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 function what(job: DispatchJob): unknown {
   if (job.type === 'repository_dispatch') return job.body;
   if (job.type === 'workflow_dispatch') return { ref: job.ref ?? null, inputs: job.inputs };
@@ -74,10 +103,12 @@ export async function executeDispatches(
   deps: DispatchDeps,
   opts: { dryRun?: boolean } = {},
 ): Promise<DispatchResult[]> {
-  const secrets = tokenValues(
-    jobs.flatMap((j) => (j.type === 'command' ? [] : [j.tokenEnv])),
-    deps.env,
-  );
+  const secretNames = [
+    ...jobs.flatMap((j) => (j.type === 'command' ? [] : [j.tokenEnv])),
+    ...(deps.secretEnv ?? []),
+  ];
+  const secrets = tokenValues(secretNames, deps.env);
+  const inherited = commandEnv(deps.env, secretNames);
   const clients = new Map<string, GitHubClient>();
   const branches = new Map<string, Promise<string>>();
   const results: DispatchResult[] = [];
@@ -96,7 +127,7 @@ export async function executeDispatches(
     if (job.type === 'command') {
       const out = await deps.runCommand(job.argv, {
         cwd: deps.cwd,
-        env: { ...deps.env, ...job.env },
+        env: { ...inherited, ...job.env },
         timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
       const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);

@@ -198,7 +198,12 @@ export function readContext(env: Record<string, string | undefined>): ActionCont
       ...(headName ? { headRepository: headName } : {}),
     };
   }
-  if (typeof event.before === 'string' && typeof event.after === 'string') {
+  // pull_request "synchronize" events carry before/after too: only a push is a push.
+  if (
+    (eventName === 'push' || eventName === '') &&
+    typeof event.before === 'string' &&
+    typeof event.after === 'string'
+  ) {
     ctx.push = { before: event.before, after: event.after };
   }
   return ctx;

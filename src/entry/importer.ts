@@ -22,6 +22,8 @@ export interface ImporterOptions {
   withMetadata?: boolean;
   /** Overrides for the client (transport, clock, timeouts) — tests and the daemon. */
   client?: Partial<RegistryClientOptions>;
+  /** Whole-run deadline: once `signal` aborts, no registry request starts and waiting imports are skipped. */
+  deadline?: { signal: AbortSignal; seconds: number };
 }
 
 /** OpenShift-style condition reasons for our error codes. */
@@ -72,6 +74,25 @@ export function createImporter(o: ImporterOptions) {
     }
     return insecure;
   };
+  const deadline = o.deadline;
+  /** References not imported because the run reached its deadline. */
+  const pastDeadline = new Set<string>();
+  const deadlineResult = (from: string): ImportResult => {
+    pastDeadline.add(from);
+    return {
+      ok: false,
+      reason: 'DeadlineExceeded',
+      message: `skipped: the run reached its ${deadline!.seconds} s deadline before ${from} was imported; the last good image is kept`,
+      temporary: true,
+      skipped: true,
+    };
+  };
+  /** Settles when the deadline passes (never, without one). */
+  const expired = new Promise<'deadline'>((resolve) => {
+    if (!deadline) return;
+    if (deadline.signal.aborted) resolve('deadline');
+    else deadline.signal.addEventListener('abort', () => resolve('deadline'), { once: true });
+  });
 
   async function importTag(req: ImportRequest): Promise<ImportResult> {
     const parsed = tryParseReference(req.from);
@@ -86,14 +107,21 @@ export function createImporter(o: ImporterOptions) {
     }
     const use = forRequest(req);
     if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    if (deadline?.signal.aborted) return deadlineResult(req.from);
     try {
-      const r = await use.resolver.resolve(ref, {
+      const resolving = use.resolver.resolve(ref, {
         importMode: req.importMode,
         ...(req.preferArch ? { preferArch: req.preferArch } : {}),
         ...(req.preferOs ? { preferOs: req.preferOs } : {}),
         ...(o.withMetadata ? { withMetadata: true } : {}),
         known: req.locked ?? [],
       });
+      // A request in flight at the deadline is not waited for (close() ends it).
+      const r = deadline ? await Promise.race([resolving, expired]) : await resolving;
+      if (r === 'deadline') {
+        resolving.catch(() => {});
+        return deadlineResult(req.from);
+      }
       const item: Extract<ImportResult, { ok: true }>['item'] = {
         dockerImageReference: pinned(ref, r.digest),
         image: r.digest,
@@ -128,6 +156,7 @@ export function createImporter(o: ImporterOptions) {
     const parsed = tryParseReference(dockerImageReference);
     if ('error' in parsed || !parsed.ref.digest || !registryAllowed(o.config, parsed.ref.domain))
       return undefined;
+    if (deadline?.signal.aborted) return undefined;
     try {
       const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
       return meta;
@@ -139,7 +168,12 @@ export function createImporter(o: ImporterOptions) {
   return {
     importTag,
     metadataOf,
-    report: () => mergeReports(resolver.report(), insecure?.resolver.report()),
+    report: () => ({
+      ...mergeReports(resolver.report(), insecure?.resolver.report()),
+      ...(deadline && pastDeadline.size > 0
+        ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } }
+        : {}),
+    }),
     stats: () => mergeStats(client.stats(), insecure?.client.stats()),
     close: () => {
       client.close();

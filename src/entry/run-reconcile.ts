@@ -5,7 +5,8 @@ import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
 import { walkRepository } from '../consumers/walk.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { parseDuration } from '../daemon/duration.js';
+import { writeInside } from '../fs/inside.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock, readLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
@@ -40,6 +41,10 @@ export interface RunReconcileOptions {
    * and the other streams are reconciled. Without it (pull-request plans, edits) any error stops the run.
    */
   skipInvalidStreams?: boolean;
+  /** Whole-run deadline in ms (overrides config `deadline`). */
+  deadlineMs?: number;
+  /** Aborts when the deadline passes (tests; default a timer of deadlineMs from the start of the run). */
+  deadlineSignal?: AbortSignal;
 }
 
 /** Everything a run did, for rendering and publishing. */
@@ -127,7 +132,13 @@ export async function runReconcile(
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
 
+  const deadlineMs =
+    opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
+  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
   const importer = createImporter({
+    ...(deadlineSignal
+      ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1000) } }
+      : {}),
     config: project.config,
     env: io.env,
     logger: io.logger,
@@ -152,7 +163,7 @@ export async function runReconcile(
             throw e;
           }
         },
-        writeFile: (p, text) => writeFileAtomic(join(root, p), text),
+        writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
         logger: io.logger,
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -176,7 +187,7 @@ export async function runReconcile(
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
   });
   if (!opts.dryRun) {
-    for (const f of consumers.files) await writeFileAtomic(join(root, f.path), f.text);
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
   }
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();

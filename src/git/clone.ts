@@ -2,6 +2,7 @@
 // publish() needs it (origin/HEAD written, so pushes of new branches stay small).
 
 import git from 'isomorphic-git';
+import { safeUrl } from './redact.js';
 import { authCallbacks, gitRemoteError, type RemoteAccess, writeRemoteHead } from './remote.js';
 import { type GitFs, type GitRepo, openRepo } from './repo.js';
 
@@ -59,7 +60,24 @@ export async function cloneRepo(opts: CloneOptions): Promise<GitRepo> {
   } catch (e) {
     throw gitRemoteError(e, access, 'clone');
   }
+  // The remote URL kept in .git/config never carries credentials (the token goes through onAuth only); a
+  // clone an older version made from a URL with `user:token@` is corrected here.
+  const stored = await git.getConfig({ fs, dir, path: 'remote.origin.url' }).catch(() => undefined);
+  if (typeof stored === 'string' && stored !== safeUrl(stored)) {
+    await git.setConfig({ fs, dir, path: 'remote.origin.url', value: stripCredentials(stored) });
+  }
   const repo = await openRepo({ fs, dir });
   if (repo.branch) await writeRemoteHead(repo, repo.branch);
   return repo;
+}
+
+function stripCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return safeUrl(url);
+  }
 }

@@ -160,3 +160,36 @@ function scrub(e: unknown, access: RemoteAccess): Error {
   (out as Error & { code?: string }).code = err.code;
   return out;
 }
+
+/** True for hosts that never leave the machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * A remote URL made safe to use and store: `user:token@` is taken out (it would be written to .git/config)
+ * and handed back as the token to send through onAuth; plain HTTP is refused unless the host is loopback (the
+ * token would cross the network in clear text). Returns a message naming the fix when the URL is refused.
+ */
+export function checkRemoteUrl(text: string): { url: string; token?: string } | { error: string } {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return { error: `"${safeUrl(text)}" is not a URL: give https://HOST/OWNER/REPO.git` };
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') {
+    return { error: `${u.protocol} remotes are not supported: give an https:// URL` };
+  }
+  const embedded = decodeURIComponent(u.password || u.username) || undefined;
+  u.username = '';
+  u.password = '';
+  const url = u.toString();
+  if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
+    return {
+      error: `${url} is plain HTTP: the token would cross the network unencrypted. Use https:// (plain HTTP is allowed only for loopback hosts)`,
+    };
+  }
+  return embedded ? { url, token: embedded } : { url };
+}

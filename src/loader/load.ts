@@ -4,6 +4,7 @@ import * as nodeFs from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Config, resolveConfig } from '../config/config.js';
 import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
+import { escapeMessage, escapeOf, readRegular } from '../fs/inside.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
 import { validateStreams } from '../policy/validate.js';
@@ -11,7 +12,7 @@ import { mapLimit } from '../util/map-limit.js';
 import { parseDeclarations } from './declarations.js';
 import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
 import { findProjectRoot } from './root.js';
-import { MAX_FILE_BYTES } from './source.js';
+import { MAX_DECLARATION_BYTES, MAX_DECLARATIONS_TOTAL_BYTES } from './source.js';
 
 /** The file system calls loading makes; `node:fs/promises` by default. */
 export type LoaderFs = ReadFs & ListFs;
@@ -27,6 +28,8 @@ export interface LoadProjectOptions {
   fs?: LoaderFs;
   /** Skip the semantic checks (schema checks always run). */
   schemaOnly?: boolean;
+  /** Reads a declaration file: regular files only, at most `limit` bytes (default: node:fs, non-blocking open). */
+  readDeclaration?: typeof readRegular;
 }
 
 /** Everything loaded, plus every problem found (loading never throws on bad input). */
@@ -99,6 +102,16 @@ function noDeclarations(
   };
 }
 
+/** readRegular over an injected fs (tests): regular files by stat, the cap on the bytes returned. */
+function readVia(fs: LoaderFs): typeof readRegular {
+  return async (path, limit) => {
+    const st = await fs.stat(path);
+    if (!st.isFile()) return { ok: false, reason: 'not-regular', type: 'not a regular file' };
+    const bytes = await fs.readFile(path);
+    return bytes.length > limit ? { ok: false, reason: 'too-large', limit } : { ok: true, bytes };
+  };
+}
+
 /** Load config and declarations under `cwd`, validate them, and return streams and diagnostics. */
 export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProject> {
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
@@ -108,14 +121,40 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   const found = await findProjectRoot(fs, cwd);
   if ('missing' in found) return missingRoot(found.missing, found.reason);
   const root = explicit ? cwd : found.root;
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs) : readRegular);
   const loaded: LoadedConfig = await loadConfig(fs, {
+    read,
     root,
     cwd,
     ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
   });
   const { config } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const entries = explicit ? opts.paths! : config.declarations;
+  const configFile = loaded.file ?? '.imagestreams.yaml';
+  const configProblem = (message: string): Diagnostic => ({
+    file: configFile,
+    line: 1,
+    column: 1,
+    code: 'CONFIG_PATH_OUTSIDE',
+    severity: 'error',
+    message,
+  });
+  // The lock folder must resolve inside the repository: a link to outside would make runs write there.
+  const lockEscape = await escapeOf(root, config.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, 'lockDir')));
+  let entries = explicit ? opts.paths! : config.declarations;
+  if (!explicit) {
+    const inside: string[] = [];
+    for (const [i, d] of entries.entries()) {
+      const staticPart = d
+        .split('/')
+        .filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+      const e = await escapeOf(root, staticPart.join('/') || '.');
+      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i}]`)));
+      else inside.push(d);
+    }
+    entries = inside;
+  }
   const discovered = await discoverFiles(
     fs,
     root,
@@ -143,24 +182,48 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     string,
     { streams: LoadedStream[]; partial?: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }
   >();
+  let totalBytes = 0;
+  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
   await mapLimit(discovered.files, 32, async (abs) => {
     const file = toPosixRelative(root, abs);
     try {
-      const st = await fs.stat(abs);
-      if (st.size > MAX_FILE_BYTES) {
-        const mb = (st.size / 1024 / 1024).toFixed(1);
+      // Found through the config: a file reached through a link to outside the repository is not read.
+      const e = explicit ? undefined : await escapeOf(root, file);
+      if (e) {
+        perFile.set(abs, fileProblem(file, 'PATH_OUTSIDE_REPOSITORY', escapeMessage(e, 'declaration file')));
+        return;
+      }
+      const r = await read(abs, MAX_DECLARATION_BYTES);
+      if (!r.ok) {
+        perFile.set(
+          abs,
+          r.reason === 'too-large'
+            ? fileProblem(
+                file,
+                'FILE_TOO_LARGE',
+                `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`,
+              )
+            : fileProblem(
+                file,
+                'NOT_A_FILE',
+                `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`,
+              ),
+        );
+        return;
+      }
+      totalBytes += r.bytes.length;
+      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
         perFile.set(
           abs,
           fileProblem(
             file,
-            'FILE_TOO_LARGE',
-            `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`,
+            'DECLARATIONS_TOO_LARGE',
+            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`,
           ),
         );
         return;
       }
-      const bytes = await fs.readFile(abs);
-      perFile.set(abs, parseDeclarations(file, bytes, { defaultNamespace: config.namespace }));
+      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
     } catch (e) {
       perFile.set(abs, fileProblem(file, 'READ_FAILED', `cannot read the file: ${(e as Error).message}`));
     }

@@ -16,6 +16,13 @@ import type { Diagnostic, Position } from '../model/diagnostic.js';
 
 /** Files larger than this are refused before parsing (declarations are small; this keeps a bad file from hurting). */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/**
+ * Largest declaration file read (bytes read, not stat): the largest of the 532 OpenShift library files is 12 KB.
+ * Parsing costs memory in proportion to size (a malformed JSON file goes through the YAML parser for positions).
+ */
+export const MAX_DECLARATION_BYTES = 1024 * 1024;
+/** Declarations of one project, all files together: beyond this, files are refused unparsed. */
+export const MAX_DECLARATIONS_TOTAL_BYTES = 32 * 1024 * 1024;
 /** Aliases a document may expand; more is refused as a resource-exhaustion (billion laughs) attempt. */
 export const MAX_ALIAS_COUNT = 100;
 

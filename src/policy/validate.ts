@@ -2,6 +2,7 @@
 
 import { type Config, registryAllowed } from '../config/config.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
+import { MAX_NAMESPACE_BYTES, MAX_STREAM_NAME_BYTES, utf8Length } from '../model/limits.js';
 import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
 import { followTarget, imageTarget, tagKey } from './tag-spec.js';
@@ -89,6 +90,25 @@ export function validateStreams(
 
   const byKey = new Map<string, LoadedStream[]>();
   for (const s of streams) {
+    // The lock file and its temporary file must fit the 255-byte file name limit (see model/limits.ts).
+    const nameBytes = utf8Length(s.name);
+    if (nameBytes > MAX_STREAM_NAME_BYTES) {
+      at(
+        s,
+        ['metadata', 'name'],
+        'NAME_TOO_LONG',
+        `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ` +
+          `("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`,
+      );
+    }
+    if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+      at(
+        s,
+        ['metadata', 'namespace'],
+        'NAME_TOO_LONG',
+        `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`,
+      );
+    }
     const k = `${s.namespace}/${s.name}`;
     const list = byKey.get(k);
     if (list) list.push(s);

@@ -256,3 +256,37 @@ it('/metrics speaks the Prometheus text format 0.0.4', async () => {
   for (const l of text.trim().split('\n'))
     expect(l).toMatch(/^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? [-+\d.e]+|.*Inf)$/);
 });
+
+it('a webhook with a wrong secret is refused from its headers, before any body byte is read', async () => {
+  const { request } = await import('node:http');
+  const refuse = (path: string, headers: Record<string, string>) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '1000000', ...headers },
+      });
+      req.on('response', (res) => {
+        resolve(res.statusCode ?? 0);
+        res.resume();
+        req.destroy();
+      });
+      req.on('error', (e) => {
+        if ((e as { code?: string }).code !== 'ECONNRESET') reject(e);
+      });
+      req.write('{"events": ['); // the rest of the million bytes never comes
+    });
+  expect(await refuse('/webhooks/distribution', { authorization: 'Bearer wrong' })).toBe(401);
+  expect(await refuse('/webhooks/dockerhub?token=wrong', {})).toBe(401);
+  expect(await refuse('/webhooks/github', { 'x-github-event': 'package' })).toBe(401);
+  expect(await refuse('/webhooks/github', { 'x-hub-signature-256': 'sha256=zz' })).toBe(401);
+  expect(received).toHaveLength(0);
+}, 10_000);
+
+it('the answer to an envelope of thousands of pushes names a few images and counts the rest', async () => {
+  const events = Array.from({ length: 3000 }, (_, i) => pushEvent(`team/x${i}`, 'v1', '127.0.0.1:5000'));
+  const res = await post('/webhooks/distribution', envelope(events), { authorization: `Bearer ${SECRET}` });
+  expect(res.status).toBe(202);
+  const body = (await res.json()) as { images: string[]; moreImages: number };
+  expect(body.images).toHaveLength(20);
+  expect(body.moreImages).toBe(2980);
+});

@@ -72,6 +72,13 @@ it('command line: defaults, env-provided secrets, and contradictions refused wit
   expect(usage({ 'token-env': 'MISSING' })).toMatch(/MISSING: that environment variable is not set/);
   expect(usage({ branch: 'main' })).toMatch(/only apply with --repo/);
   expect(usage({ publish: 'sometimes' })).toMatch(/--publish/);
+  expect(usage({ repo: 'http://git.example.com/acme/platform.git' })).toMatch(/--repo: .*plain HTTP/);
+  const withToken = daemonSettings(args({ repo: 'https://x-access-token:url-tok-999@github.com/a/b.git' }), {
+    ...io,
+    env: {},
+  });
+  expect(withToken).toMatchObject({ token: 'url-tok-999', source: { url: 'https://github.com/a/b.git' } });
+  expect(JSON.stringify((withToken as { source: unknown }).source)).not.toContain('url-tok-999');
   expect(daemonSettings(args({ interval: '5m', 'max-imports-per-minute': '10' }), io)).toMatchObject({
     intervalMs: 300_000,
     maxImportsPerMinute: 10,

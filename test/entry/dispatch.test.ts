@@ -238,7 +238,8 @@ describe('imagestreams dispatch', () => {
     expect(r.out).toMatch(
       /FAILED {2}command node fail\.mjs ← default\/python:3\.12 .*\n.*exited with code 3/,
     );
-    expect(r.out).toContain('token is *** and ***');
+    // Commands never receive the tokens (GITHUB_TOKEN, a target's tokenEnv) in their environment.
+    expect(r.out).toContain('token is undefined and undefined');
     expect(r.out).toContain('UNSET_TOKEN is not set');
     expect(r.err).toBe(
       'dispatch: 2 tags moved in ' + `${before.slice(0, 7)}..${after.slice(0, 7)}; 6 sent, 4 failed\n`,
@@ -299,6 +300,73 @@ describe('imagestreams dispatch: where before/after come from', () => {
         0,
         'dispatch: the push deleted the branch; nothing to dispatch\n',
       ]);
+    } finally {
+      await rm(event, { force: true });
+    }
+  });
+
+  it('refuses pull_request events and pushes to other branches; command targets get no token in their env', async () => {
+    await write(
+      'env.mjs',
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(process.argv[2], JSON.stringify(Object.keys(process.env).sort()));\n`,
+    );
+    await write(
+      'env.yaml',
+      `registries:\n  quay.io:\n    credentials: {usernameEnv: QUAY_USER, passwordEnv: QUAY_PASS}\ndispatch:\n  - type: command\n    command: [node, env.mjs, env.json]\n    streams: ["*:3.13"]\n`,
+    );
+    const event = join(dir, '..', `${dir.split('/').pop()}-pr-event.json`);
+    const secrets = {
+      INPUT_TOKEN: 'input-token-0123456789',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-0123456789',
+      QUAY_USER: 'quay-robot-user',
+      QUAY_PASS: 'quay-password-0123456789',
+      COPY_OF_TOKEN: TOKEN,
+    };
+    try {
+      // A fork's pull request (synchronize events carry before/after too) must not run command targets.
+      await writeFile(
+        event,
+        JSON.stringify({ action: 'synchronize', before, after, pull_request: { number: 7 }, repository: {} }),
+      );
+      await rm(join(dir, 'env.json'), { force: true });
+      for (const env of [
+        { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event },
+        { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_EVENT_PATH: event },
+      ]) {
+        const r = await run(['--config', 'env.yaml'], env);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(
+          /only for pushes to the default branch, not on "pull_request(_target)?" events/,
+        );
+      }
+      const viaFlag = await run(['--config', 'env.yaml', '--event', event]);
+      expect([viaFlag.code, viaFlag.err]).toEqual([2, expect.stringMatching(/is a pull request event/)]);
+      await writeFile(
+        event,
+        JSON.stringify({ ref: 'refs/heads/feature', before, after, repository: { default_branch: 'main' } }),
+      );
+      const other = await run(['--config', 'env.yaml'], {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: event,
+      });
+      expect([other.code, other.err]).toEqual([2, expect.stringMatching(/not to the default branch main/)]);
+      await expect(readFile(join(dir, 'env.json'), 'utf8')).rejects.toThrow();
+
+      await writeFile(
+        event,
+        JSON.stringify({ ref: 'refs/heads/main', before, after, repository: { default_branch: 'main' } }),
+      );
+      const ok = await run(['--config', 'env.yaml'], {
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: event,
+        ...secrets,
+      });
+      expect(ok.code).toBe(0);
+      const keys = JSON.parse(await readFile(join(dir, 'env.json'), 'utf8')) as string[];
+      expect(keys).toContain('IMAGESTREAM_TAG');
+      expect(keys).toContain('PATH');
+      for (const k of ['GITHUB_TOKEN', 'DEPLOY_TOKEN', ...Object.keys(secrets)])
+        expect(keys).not.toContain(k);
     } finally {
       await rm(event, { force: true });
     }

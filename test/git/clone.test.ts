@@ -8,6 +8,7 @@ import { cloneRepo } from '../../src/git/clone.js';
 import { commitFiles } from '../../src/git/commit.js';
 import { pushRef } from '../../src/git/push.js';
 import { readRemoteBranchFiles } from '../../src/git/read-branch.js';
+import { checkRemoteUrl } from '../../src/git/remote.js';
 import { createBareRepo, type GitServer, git, startGitServer } from '../helpers/git-server.js';
 
 const TOKEN = 'daemon-token-abcdef123456';
@@ -81,4 +82,40 @@ it('reads files as they are on a remote branch', async () => {
     ]),
   );
   expect(await readRemoteBranchFiles(repo, access, 'nope', ['lock.yaml'])).toBeNull();
+});
+
+it('a token embedded in the clone URL is used for the clone but never written to .git/config', async () => {
+  await createBareRepo(server.root, 'tok', { a: 'a\n' });
+  const url = new URL(`${server.url}/tok.git`);
+  url.username = 'x-access-token';
+  url.password = TOKEN;
+  const checked = checkRemoteUrl(url.toString());
+  if ('error' in checked) throw new Error(checked.error);
+  expect(checked).toEqual({ url: `${server.url}/tok.git`, token: TOKEN });
+  const dir = join(work, 'tok');
+  await cloneRepo({ fs, dir, access: { url: checked.url, token: checked.token!, http } });
+  const config = await readFile(join(dir, '.git', 'config'), 'utf8');
+  expect(config).toContain(`${server.url}/tok.git`);
+  expect(config).not.toContain(TOKEN);
+  // A clone an earlier version made from a URL with credentials is corrected on the next sync.
+  await git(dir, ['config', 'remote.origin.url', url.toString()]);
+  expect(await readFile(join(dir, '.git', 'config'), 'utf8')).toContain(TOKEN);
+  await cloneRepo({ fs, dir, access: { url: checked.url, token: TOKEN, http } });
+  expect(await readFile(join(dir, '.git', 'config'), 'utf8')).not.toContain(TOKEN);
+});
+
+it('plain-HTTP remotes are refused unless loopback; other schemes and non-URLs are refused with the fix', () => {
+  expect(checkRemoteUrl('http://git.example.com/a/b.git')).toMatchObject({
+    error: expect.stringMatching(/plain HTTP.*Use https:\/\//),
+  });
+  expect(checkRemoteUrl('http://169.254.169.254/a.git')).toHaveProperty('error');
+  expect(checkRemoteUrl('http://127.0.0.1:8080/a.git')).toEqual({ url: 'http://127.0.0.1:8080/a.git' });
+  expect(checkRemoteUrl('http://[::1]:80/a.git')).toEqual({ url: 'http://[::1]/a.git' });
+  expect(checkRemoteUrl('http://localhost/a.git')).toEqual({ url: 'http://localhost/a.git' });
+  expect(checkRemoteUrl('https://tok@github.com/a/b.git')).toEqual({
+    url: 'https://github.com/a/b.git',
+    token: 'tok',
+  });
+  expect(checkRemoteUrl('ssh://git@github.com/a/b.git')).toHaveProperty('error');
+  expect(checkRemoteUrl('not a url')).toHaveProperty('error');
 });

@@ -7,6 +7,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from '../../daemon/duration.js';
 import type { DaemonSettings } from '../../daemon/main.js';
 import { redact } from '../../git/redact.js';
+import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
@@ -20,8 +21,9 @@ the stream tags that import the pushed repository:tag, within seconds. Runs are 
 arrive during a run coalesce into the next. Logs are JSON lines on stderr.
 
 Source (one of):
-      --repo URL                  Keep a shallow clone of URL (https); fetched and hard-reset to the
-                                  remote branch before every run
+      --repo URL                  Keep a shallow clone of URL (https; plain http only for loopback);
+                                  fetched and hard-reset to the remote branch before every run. A
+                                  token in the URL is used but never written to .git/config
       --branch NAME               Branch to follow (default: the remote's default branch)
       --workdir DIR               Where the clone lives (default: a directory under the system temp dir)
       --path DIR                  Work in DIR as it is (kept current by someone else); default: cwd
@@ -57,6 +59,10 @@ Other:
       --log-level LEVEL           debug, info (default), warn or error
       --log-format FORMAT         json (default) or text
   -h, --help                      Show this help
+
+A run that fails as a whole (clone, fetch or push refused, a crash) is retried with exponential backoff:
+30 s doubling to 15 min, jittered; nothing else starts meanwhile (see /metrics). Webhook pushes are
+queued only when a stream tag imports them, once each, at most 1,000 (the oldest is dropped beyond).
 
 Signals: SIGTERM or SIGINT stops accepting webhooks (503), lets the run in flight finish, and exits 0;
 a second signal exits at once.
@@ -100,8 +106,12 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings | { usage: string } {
   const v = args.values;
   if (args.positionals.length > 0) return { usage: `unexpected argument "${args.positionals[0]}"` };
-  const repo = str(v.repo);
+  const given = str(v.repo);
   const path = str(v.path);
+  const remote = given !== undefined ? checkRemoteUrl(given) : undefined;
+  if (remote && 'error' in remote) return { usage: `--repo: ${remote.error}` };
+  // A token in the URL is used through onAuth and never stored in the clone's .git/config.
+  const repo = remote?.url;
   if (repo && path) return { usage: '--repo and --path exclude each other: give one' };
   if (!repo && (v.branch !== undefined || v.workdir !== undefined)) {
     return { usage: '--branch and --workdir only apply with --repo' };
@@ -129,7 +139,7 @@ export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings 
     return { usage: `--publish must be pull-request, commit or none, not "${mode}"` };
   }
   const tokenEnv = str(v['token-env']) ?? 'GITHUB_TOKEN';
-  const token = io.env[tokenEnv] || undefined;
+  const token = io.env[tokenEnv] || remote?.token || undefined;
   if (v['token-env'] !== undefined && !token) {
     return { usage: `--token-env ${tokenEnv}: that environment variable is not set` };
   }

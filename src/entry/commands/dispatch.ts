@@ -11,6 +11,7 @@ import {
   executeDispatches,
   tokenValues,
 } from '../../dispatch/run.js';
+import { readRegular } from '../../fs/inside.js';
 import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
 import { redact } from '../../git/redact.js';
 import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
@@ -28,6 +29,10 @@ After a lock change lands on the default branch, send the config's \`dispatch\` 
 digest that stream tags moved to between the two commits (listing every such tag): GitHub
 repository_dispatch, workflow_dispatch, or a command (run without a shell, with IMAGESTREAM_* variables). Lock files are read from git at both commits, so
 the checkout needs the history in between (actions/checkout with fetch-depth: 0). See docs/triggers.md.
+
+Inside GitHub Actions it runs only for a push to the default branch (any other event, a pull request in
+particular, exits 2). Commands never see a token: GITHUB_TOKEN, INPUT_TOKEN, every tokenEnv and credential
+variable, and variables named like secrets are removed from their environment.
 
 Options:
       --before SHA    The commit before the push (all zeros: no previous state, every locked tag is new)
@@ -57,6 +62,48 @@ function usageError(io: CommandIO, message: string): number {
 
 type Range = { before: string; after: string; ref?: string } | { error: string };
 
+type EventJson = {
+  before?: unknown;
+  after?: unknown;
+  ref?: unknown;
+  pull_request?: unknown;
+  repository?: unknown;
+};
+
+function readEvent(io: CommandIO, path: string): EventJson | { error: string } {
+  try {
+    return JSON.parse(nodeFs.readFileSync(resolve(io.cwd, path), 'utf8')) as EventJson;
+  } catch (e) {
+    return { error: `cannot read the event file ${path}: ${(e as Error).message}` };
+  }
+}
+
+/**
+ * Dispatch targets act on what landed on the default branch, and command targets run code from the checkout:
+ * inside Actions they run only for a push to the default branch, never for a pull request (whose author — a
+ * fork, say — would choose what runs). Returns why not, or undefined.
+ */
+function eventRefusal(io: CommandIO, eventPath: string | undefined): string | undefined {
+  const name = io.env.GITHUB_EVENT_NAME;
+  const path = eventPath ?? (name ? io.env.GITHUB_EVENT_PATH : undefined);
+  const event = path ? readEvent(io, path) : undefined;
+  const json = event && !('error' in event) ? event : undefined;
+  const fix = 'run `imagestreams dispatch` in a workflow `on: push` to the default branch';
+  if (name && name !== 'push') {
+    return `dispatch runs only for pushes to the default branch, not on "${name}" events (a pull request must not run dispatch targets): ${fix}`;
+  }
+  if (json?.pull_request !== undefined) {
+    return `${path} is a pull request event: dispatch runs only for pushes to the default branch; ${fix}`;
+  }
+  const ref = typeof json?.ref === 'string' ? json.ref : name ? io.env.GITHUB_REF : undefined;
+  const repo = json?.repository as { default_branch?: unknown } | undefined;
+  const main = typeof repo?.default_branch === 'string' ? repo.default_branch : undefined;
+  if (ref && main && ref !== `refs/heads/${main}`) {
+    return `the push was to ${ref}, not to the default branch ${main}: dispatch runs only for the default branch; ${fix}`;
+  }
+  return undefined;
+}
+
 function rangeFromArgs(values: Record<string, unknown>, io: CommandIO): Range {
   const before = values.before as string | undefined;
   const after = values.after as string | undefined;
@@ -68,12 +115,8 @@ function rangeFromArgs(values: Record<string, unknown>, io: CommandIO): Range {
   }
   const path = event ?? io.env.GITHUB_EVENT_PATH;
   if (!path) return { error: 'give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)' };
-  let json: { before?: unknown; after?: unknown; ref?: unknown };
-  try {
-    json = JSON.parse(nodeFs.readFileSync(resolve(io.cwd, path), 'utf8')) as typeof json;
-  } catch (e) {
-    return { error: `cannot read the event file ${path}: ${(e as Error).message}` };
-  }
+  const json = readEvent(io, path);
+  if ('error' in json) return json;
   if (typeof json?.before !== 'string' || typeof json?.after !== 'string') {
     return {
       error: `${path} is not a push event (no "before"/"after"); run on \`on: push\`, or pass --before and --after`,
@@ -123,11 +166,14 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
     async run(args, rawIo) {
       if (args.positionals.length > 0)
         return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
+      const refused = eventRefusal(rawIo, args.values.event as string | undefined);
+      if (refused) return usageError(rawIo, refused);
       const range = rangeFromArgs(args.values, rawIo);
       if ('error' in range) return usageError(rawIo, range.error);
       const root = resolve(rawIo.cwd);
       const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
       const loaded = await loadConfig(nodeFs.promises, {
+        read: readRegular,
         root,
         cwd: root,
         ...(configPath !== undefined ? { configPath } : {}),
@@ -141,16 +187,14 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
       const json = args.values.json === true;
       const dryRun = args.values['dry-run'] === true;
 
-      // Every token a target may use is masked in everything this command prints.
-      const allSecrets = tokenValues(
-        [
-          ...config.dispatch.flatMap((t) => (t.tokenEnv ? [t.tokenEnv] : [])),
-          ...Object.values(config.registries).flatMap((r) =>
-            r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : [],
-          ),
-        ],
-        rawIo.env,
-      );
+      // Every token a target may use is masked in everything this command prints, and kept from commands.
+      const secretEnv = [
+        ...config.dispatch.flatMap((t) => (t.tokenEnv ? [t.tokenEnv] : [])),
+        ...Object.values(config.registries).flatMap((r) =>
+          r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : [],
+        ),
+      ];
+      const allSecrets = tokenValues(secretEnv, rawIo.env);
       const io: CommandIO = {
         ...rawIo,
         stdout: (t) => rawIo.stdout(redact(t, allSecrets)),
@@ -205,6 +249,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
             }),
           runCommand: deps.runCommand ?? runCommand,
           env: io.env,
+          secretEnv,
           cwd: root,
           logger: io.logger,
         },

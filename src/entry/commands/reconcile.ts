@@ -1,5 +1,6 @@
 // `imagestreams reconcile`: import what is due, write the locks that changed, update consumers, report.
 
+import { parseDuration } from '../../daemon/duration.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish/publish.js';
@@ -28,6 +29,10 @@ Options:
                       branch) or none; default: the config's publish.mode (pull-request). Needs
                       GITHUB_TOKEN (and GITHUB_REPOSITORY for PRs); without them the working tree
                       is updated and publishing is reported as skipped.
+      --deadline DURATION
+                      Whole-run deadline ("20m", "1h"; config: deadline): past it no registry
+                      request starts; what resolved is written and published, the rest is
+                      reported as skipped, and the exit code is 1
 ${PROJECT_OPTIONS_HELP}
 
 An invalid stream (or one importing from a registry not in allowedRegistries) is skipped and reported at
@@ -36,8 +41,9 @@ its file:line; the other streams are reconciled and the run exits 1. (Pull-reque
 
 Exit codes:
   0  every due tag resolved (the lock may or may not have changed)
-  1  an import failed (the last good digest is kept and the other tags are still written), a pin's image is
-     not in the history, a marker or trigger is broken, or an invalid stream was skipped
+  1  an import failed or was skipped (rate limit, deadline; the last good digest is kept and the other tags
+     are still written), a pin's image is not in the history, a marker or trigger is broken, or an invalid
+     stream was skipped
   2  bad usage (e.g. --stream naming no declared stream), an invalid config or an unreadable lock:
      nothing was written
 
@@ -96,6 +102,7 @@ export function reconcileJson(r: RunReconcileResult) {
     ...(r.skippedStreams ? { skippedStreams: r.skippedStreams.streams } : {}),
     failedPins: r.result?.failedPins ?? [],
     rateLimited: r.report?.rateLimited ?? [],
+    ...(r.report?.deadline ? { deadline: r.report.deadline } : {}),
     requests: r.requests ?? 0,
     diagnostics: r.diagnostics,
   };
@@ -165,6 +172,9 @@ export function printRun(
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
     }
     for (const s of r.report?.skipped ?? []) io.stderr(`skipped (registry rate-limited this run): ${s}\n`);
+    const dl = r.report?.deadline;
+    for (const s of dl?.skipped ?? [])
+      io.stderr(`skipped (run deadline of ${dl!.seconds} s reached): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
     const shown = new Set(
       res.changes.flatMap((c) => c.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)),
@@ -195,6 +205,7 @@ export const reconcileCommand: Command = {
     stream: { type: 'string', short: 's', multiple: true },
     metadata: { type: 'boolean' },
     publish: { type: 'string' },
+    deadline: { type: 'string' },
   },
   async run(args, io) {
     if (args.positionals.length > 0) {
@@ -210,7 +221,16 @@ export const reconcileCommand: Command = {
       );
       return EXIT.USAGE;
     }
+    const deadlineText = args.values.deadline;
+    const deadlineMs = typeof deadlineText === 'string' ? parseDuration(deadlineText) : undefined;
+    if (deadlineText !== undefined && !deadlineMs) {
+      io.stderr(
+        `imagestreams reconcile: --deadline must be a duration such as 20m or 1h, not "${String(deadlineText)}"\n`,
+      );
+      return EXIT.USAGE;
+    }
     const job: JobResult = await runJob(io, {
+      ...(deadlineMs ? { deadlineMs } : {}),
       ...(mode ? { publishMode: mode as PublishMode } : {}),
       ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
       dryRun: Boolean(args.values['dry-run']),
