@@ -173,3 +173,31 @@ describe('install instructions', () => {
     expect(text).not.toMatch(/OWNER\/imagestreams@v\d/);
   });
 });
+
+describe('the README comparison table', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Compared with'), readme.indexOf('## Development'));
+  const rows = section.split('\n').filter((l) => /^\| [a-z]/.test(l));
+
+  it('names, for every claim, a test that exists (or says "not yet")', () => {
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const row of rows) {
+      const [, claim, testedBy] = row.split(' | ').map((c) => c.trim());
+      if (/^not yet/.test(claim!)) continue;
+      const files = [...testedBy!.matchAll(/`(test\/[^`]+\.test\.ts)`: ([^;|]+)/g)];
+      expect(files.length, row).toBeGreaterThan(0);
+      for (const [, file, names] of files) {
+        const text = readFileSync(join(ROOT, file!), 'utf8');
+        for (const [, quoted] of names!.matchAll(/"([^"]+?)(?:…)?"/g))
+          expect(text, `${file}: ${quoted}`).toContain(quoted);
+        for (const [, golden] of names!.matchAll(/`([a-z0-9-]+)`/g)) {
+          const dir = file!.includes('consumers') ? 'consumers' : 'reconcile';
+          expect(
+            () => readdirSync(join(ROOT, 'test', 'golden', dir, golden!)),
+            `${dir}/${golden}`,
+          ).not.toThrow();
+        }
+      }
+    }
+  });
+});
