@@ -31,6 +31,7 @@ import { printRun, reconcileJson } from './commands/reconcile.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
+import { progressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
 
@@ -402,7 +403,11 @@ export async function executeAction(
   };
 
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
-    const code = printRun(run, quietIo, false, published);
+    const code = printRun(run, quietIo, false, published, {
+      groups: true,
+      // Stream names are validated (DNS labels); a line break could still never reach the command.
+      command: (line) => deps.log(`${mask(line).replace(/[\r\n]/g, ' ')}\n`),
+    });
     if (run.status === 'invalid') annotate(run.diagnostics);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
@@ -476,6 +481,7 @@ export async function executeAction(
       dryRun: inputs.dryRun,
       withMetadata: inputs.metadata,
       ...(only ? { only } : {}),
+      onProgress: progressReporter(io),
     });
     outcome.exitCode = reportRun(job.run, job.publish);
     if (job.publish) {

@@ -143,6 +143,10 @@ describe('the bundled Action', () => {
     // Every secret the config names, and the token, were masked before anything else was printed.
     expect(r.stdout).toContain(`::add-mask::${TOKEN}`);
     expect(r.stdout).toContain(`::add-mask::${REGISTRY_PASSWORD}`);
+    // Each stream's lines are a collapsible group of the log.
+    expect(r.stdout).toMatch(
+      /^::group::default\/python \(1 tag\)\n {2}\+ default\/python:3\.12 .*\n::endgroup::$/m,
+    );
 
     // The next scheduled run (a fresh checkout, as on a runner) with nothing new pushes nothing and leaves the PR.
     const body1 = s.api.pulls[0]!.body;
