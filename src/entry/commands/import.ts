@@ -1,5 +1,6 @@
 // `imagestreams import STREAM[:TAG]`: import now, whether or not the tag is due (like `oc import-image`).
 
+import type { EditOp } from '../../edit/yaml-edit.js';
 import { loadProject } from '../../loader/load.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
@@ -14,24 +15,74 @@ import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { printRun } from './reconcile.js';
 
-const HELP = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [options]
+const HELP = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [policy options] [options]
 
 Import a stream's tags now, even when they are not due (not new, not changed, not scheduled), and
 record the result in the lock; consumers that follow them are rewritten in the same run.
 Without TAG the "latest" tag is imported; --all imports every DockerImage tag of the stream.
 With --from, the tag is first pointed at REF (the declaration is edited in place); creating a stream or
-tag that does not exist yet needs --confirm, as with \`oc import-image\`.
+tag that does not exist yet needs --confirm, as with \`oc import-image\`. The policy options, as in
+\`oc import-image\`, set the tag's policies in the declaration (with or without --from) before importing.
 
 Options:
       --all           import every DockerImage tag of the stream
       --from REF      import from this pull spec (sets the tag's from)
       --confirm       allow --from to create the stream or the tag
-      --scheduled     with --from: also mark the tag for scheduled import
       --dry-run       resolve and print; write nothing
+
+Policy options (written to the tag's declaration):
+      --scheduled                 importPolicy.scheduled: re-import on every reconcile
+      --insecure                  importPolicy.insecure: plain HTTP or unverified TLS for this tag's registry
+      --reference-policy TYPE     referencePolicy.type: source or local
+      --import-mode MODE          importPolicy.importMode: Legacy or PreserveOriginal
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 imported; 1 an import failed (the last good digest is kept); 2 bad usage or unknown stream/tag.
 `;
+
+/** The policies the options ask for (as `oc import-image` sets them), or what is wrong with them. */
+export function policyFromOptions(
+  v: Record<string, unknown>,
+): { importPolicy: Record<string, unknown>; referencePolicy?: { type: string } } | { error: string } {
+  const importPolicy: Record<string, unknown> = {};
+  if (v.scheduled) importPolicy.scheduled = true;
+  if (v.insecure) importPolicy.insecure = true;
+  const mode = v['import-mode'];
+  if (mode !== undefined) {
+    if (mode !== 'Legacy' && mode !== 'PreserveOriginal') {
+      return { error: `--import-mode must be Legacy or PreserveOriginal, not ${JSON.stringify(mode)}` };
+    }
+    importPolicy.importMode = mode;
+  }
+  const ref = v['reference-policy'];
+  if (ref === undefined) return { importPolicy };
+  const type = { local: 'Local', source: 'Source' }[String(ref).toLowerCase()];
+  if (!type) return { error: `--reference-policy must be source or local, not ${JSON.stringify(ref)}` };
+  return { importPolicy, referencePolicy: { type } };
+}
+
+/** Edits that write those policies into a tag, key by key where the tag already has the map. */
+export function policyOps(
+  p: { importPolicy: Record<string, unknown>; referencePolicy?: { type: string } },
+  tag: TagReference | undefined,
+): EditOp[] {
+  const ops: EditOp[] = [];
+  if (Object.keys(p.importPolicy).length > 0) {
+    if (tag?.importPolicy) {
+      for (const [k, value] of Object.entries(p.importPolicy)) {
+        ops.push({ op: 'set', path: ['importPolicy', k], value });
+      }
+    } else ops.push({ op: 'set', path: ['importPolicy'], value: p.importPolicy });
+  }
+  if (p.referencePolicy) {
+    ops.push(
+      tag?.referencePolicy
+        ? { op: 'set', path: ['referencePolicy', 'type'], value: p.referencePolicy.type }
+        : { op: 'set', path: ['referencePolicy'], value: p.referencePolicy },
+    );
+  }
+  return ops;
+}
 
 /** The import command (see HELP). */
 export const importCommand: Command = {
@@ -44,6 +95,9 @@ export const importCommand: Command = {
     from: { type: 'string' },
     confirm: { type: 'boolean' },
     scheduled: { type: 'boolean' },
+    insecure: { type: 'boolean' },
+    'reference-policy': { type: 'string' },
+    'import-mode': { type: 'string' },
     'dry-run': { type: 'boolean' },
   },
   async run(args, io) {
@@ -62,6 +116,16 @@ export const importCommand: Command = {
     const from = typeof args.values.from === 'string' ? args.values.from : undefined;
     if (all && (m[3] || from)) {
       io.stderr('imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n');
+      return EXIT.USAGE;
+    }
+    const policy = policyFromOptions(args.values);
+    if ('error' in policy) {
+      io.stderr(`imagestreams import: ${policy.error}\nRun \`imagestreams import --help\`.\n`);
+      return EXIT.USAGE;
+    }
+    const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== undefined;
+    if (all && withPolicy) {
+      io.stderr('imagestreams import: policy options change one tag; give STREAM:TAG instead of --all\n');
       return EXIT.USAGE;
     }
     if (from) {
@@ -92,8 +156,12 @@ export const importCommand: Command = {
           );
           return EXIT.USAGE;
         }
-        const spec: Record<string, unknown> = { from: { kind: 'DockerImage', name: from } };
-        if (args.values.scheduled) spec.importPolicy = { scheduled: true };
+        const existing = stream?.object.spec?.tags?.find((t) => t.name === tag);
+        const spec: Record<string, unknown> = {
+          from: { kind: 'DockerImage', name: from },
+          ...(Object.keys(policy.importPolicy).length > 0 ? { importPolicy: policy.importPolicy } : {}),
+          ...(policy.referencePolicy ? { referencePolicy: policy.referencePolicy } : {}),
+        };
         await applyTagEdits(
           project,
           [
@@ -104,9 +172,7 @@ export const importCommand: Command = {
               ops: [
                 { op: 'set', path: ['from', 'kind'], value: 'DockerImage' },
                 { op: 'set', path: ['from', 'name'], value: from },
-                ...(args.values.scheduled
-                  ? [{ op: 'set' as const, path: ['importPolicy'], value: { scheduled: true } }]
-                  : []),
+                ...policyOps(policy, existing),
               ],
               create: { name: tag, ...spec } as unknown as TagReference,
             },
@@ -146,6 +212,20 @@ export const importCommand: Command = {
             `imagestreams import: ${name}:${t.name} is ${t.reference ? 'a reference tag' : `a ${t.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)\n`,
           );
           return EXIT.USAGE;
+        }
+      }
+      if (!from && withPolicy) {
+        const ops = policyOps(policy, chosen[0]);
+        await applyTagEdits(project, [{ namespace: ns, stream: name, tag, ops }], {
+          createStreams: false,
+          dryRun,
+        });
+        if (!dryRun) {
+          project = await loadProject({ cwd: io.cwd, ...(configPath !== undefined ? { configPath } : {}) });
+          if (hasErrors(project.diagnostics)) {
+            printDiagnostics(project.diagnostics, io, io.stderr);
+            return EXIT.USAGE;
+          }
         }
       }
       const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
