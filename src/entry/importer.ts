@@ -51,6 +51,23 @@ function reasonOf(code: string): string {
   );
 }
 
+/** What a user must know when the default Legacy mode meets a multi-arch source, and the two ways to choose. */
+export function legacyMultiArchWarning(
+  req: Pick<ImportRequest, 'namespace' | 'stream' | 'tag' | 'from'>,
+  platforms: readonly { os: string; architecture: string; variant?: string }[],
+  chosen?: { os: string; architecture: string; variant?: string },
+): string {
+  const name = (p: { os: string; architecture: string; variant?: string }) =>
+    [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  return (
+    `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(', ')}), ` +
+    `and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : 'one platform'} only, ` +
+    'which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on ' +
+    'the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to ' +
+    'keep one platform and silence this warning.'
+  );
+}
+
 /** Build `importTag` for one run (each repo:tag asked once), plus its report and a close(). */
 export function createImporter(o: ImporterOptions) {
   const fromConfig = registryOptionsFromConfig(o.config, o.env, o.logger);
@@ -89,6 +106,14 @@ export function createImporter(o: ImporterOptions) {
       };
       if (r.index && r.index !== r.digest) item.index = r.index;
       if (r.platforms?.length) item.platforms = r.platforms;
+      if (
+        req.importModeDefaulted &&
+        req.importMode === 'Legacy' &&
+        r.index &&
+        (r.platforms?.length ?? 0) > 1
+      ) {
+        o.logger.warn(legacyMultiArchWarning(req, r.platforms!, r.chosen));
+      }
       const result: ImportResult = { ok: true, item };
       if (r.metadata) {
         const { labels: _l, ...meta } = r.metadata;

@@ -134,6 +134,7 @@ export async function runReconcile(
         streams: states,
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+        ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
         importTag: importer.importTag,
         ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock,
@@ -167,6 +168,7 @@ export async function runReconcile(
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+    pinFormat: project.config.pinFormat,
   });
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeFileAtomic(join(root, f.path), f.text);

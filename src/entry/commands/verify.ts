@@ -79,7 +79,10 @@ export const verifyCommand: Command = {
     const streams = new Map<string, StreamLike>(
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
     );
-    const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
+    const findings = verifyConsumers(
+      found.consumers,
+      lockLookup(locks, streams, config.localRegistry, config.pinFormat),
+    );
     const errors = [...found.errors, ...lockErrors];
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
