@@ -60,7 +60,7 @@ function statusTag(t: LockTag) {
 export function streamObject(s: LoadedStream, lock: StreamLock | undefined, repository: string) {
   return {
     ...s.object,
-    metadata: { name: s.name, namespace: s.namespace, ...s.object.metadata },
+    metadata: { ...s.object.metadata, namespace: s.namespace },
     status: {
       ...(repository ? { dockerImageRepository: repository } : {}),
       ...(lock?.status.tags.length ? { tags: lock.status.tags.map(statusTag) } : {}),
