@@ -1,6 +1,7 @@
 // The command-line entry point: the only place that reads argv; dispatches to src/entry/commands/*.
 
 import { parseArgs } from 'node:util';
+import { explainParseError } from './args.js';
 import type { Command } from './command.js';
 import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
@@ -71,9 +72,8 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
       strict: true,
     });
   } catch (e) {
-    io.stderr(
-      `imagestreams ${cmd.name}: ${(e as Error).message}\nRun \`imagestreams ${cmd.name} --help\`.\n`,
-    );
+    const options = { help: { type: 'boolean' as const, short: 'h' }, ...cmd.options };
+    io.stderr(explainParseError(e, rest, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
   if (parsed.values.help) {
