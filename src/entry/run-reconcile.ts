@@ -71,14 +71,29 @@ export async function streamStates(
         if (lock) state.lock = lock;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;
-        diagnostics.push({
-          file: lockFile,
-          line: typeof e.data.line === 'number' ? e.data.line : 1,
-          column: typeof e.data.column === 'number' ? e.data.column : 1,
-          code: e.code,
-          severity: 'error',
-          message: `${e.message} (fix the file, or delete it to import the stream afresh)`,
-        });
+        // A hand-edited lock: each problem once, at its own line, and the way out once (not the error's text,
+        // which already lists them, wrapped in another position).
+        const inner = Array.isArray(e.data.diagnostics) ? (e.data.diagnostics as Diagnostic[]) : [];
+        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
+        if (inner.length > 0) {
+          inner.forEach((d, i) => {
+            diagnostics.push({
+              ...d,
+              code: e.code,
+              severity: 'error',
+              message: i === inner.length - 1 ? `${d.message} (${advice})` : d.message,
+            });
+          });
+        } else {
+          diagnostics.push({
+            file: lockFile,
+            line: typeof e.data.line === 'number' ? e.data.line : 1,
+            column: typeof e.data.column === 'number' ? e.data.column : 1,
+            code: e.code,
+            severity: 'error',
+            message: `${e.message} (${advice})`,
+          });
+        }
       }
       return state;
     }),
