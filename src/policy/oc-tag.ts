@@ -2,6 +2,7 @@
 
 import { ImagestreamsError } from '../model/errors.js';
 import { type ImageRef, isValidTag, parseReference } from '../model/reference.js';
+import { streamTagProblem } from '../model/stream-tag-name.js';
 
 /** Kinds a tag source can have (`--source` accepts oc's names and short forms). */
 export type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
@@ -54,7 +55,7 @@ export function parseStreamTag(input: string, what = 'destination'): StreamTagNa
   const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9.]*):([^:/@]+)$/.exec(input);
   if (!m || !isValidTag(m[4]!)) {
     throw usage(
-      `${what} "${input}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
+      `${what} "${input}" is not [namespace/]stream:tag: ${streamTagProblem(input) ?? 'it does not have that form'} (for example python:3.12 or team/python:3.12)`,
       {
         input,
       },
