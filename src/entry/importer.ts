@@ -1,6 +1,6 @@
 // Composition: the registry client, configured from the project, as the reconciler's `importTag` dependency.
 
-import { type Config, registryAllowed } from '../config/config.js';
+import { type Config, registryAllowed, registryMatches } from '../config/config.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { pinned, tryParseReference } from '../model/reference.js';
 import type { ImageMetadata } from '../plan/changes.js';
@@ -80,6 +80,23 @@ export function createImporter(o: ImporterOptions) {
   });
   const resolver = createRunResolver(client);
 
+  /** When the config names credential variables for this registry that are not set: which, and how to fix. */
+  function unsetCredentials(domain: string): string | undefined {
+    for (const [host, reg] of Object.entries(o.config.registries)) {
+      if (!reg.credentials || !registryMatches(host, domain)) continue;
+      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+      const missing = names.filter((n) => !o.env[n]);
+      if (missing.length === 0) continue;
+      const list = missing.map((n) => `$${n}`).join(' and ');
+      return (
+        `The config names ${list} for ${host} (registries.${host}.credentials), but ` +
+        `${missing.length > 1 ? 'they are' : 'it is'} not set: set ${missing.length > 1 ? 'them' : 'it'} in the ` +
+        "environment (in a workflow, in the step's env: from secrets)"
+      );
+    }
+    return undefined;
+  }
+
   async function importTag(req: ImportRequest): Promise<ImportResult> {
     const parsed = tryParseReference(req.from);
     if ('error' in parsed) return { ok: false, reason: 'InvalidImageName', message: parsed.error.message };
@@ -122,10 +139,12 @@ export function createImporter(o: ImporterOptions) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
+        const unset =
+          hasCode(e, 'UNAUTHORIZED') || hasCode(e, 'DENIED') ? unsetCredentials(ref.domain) : undefined;
         const out: ImportResult = {
           ok: false,
           reason: reasonOf(e.code),
-          message: e.message,
+          message: unset ? `${e.message}. ${unset}` : e.message,
           temporary: !e.permanent,
         };
         if (hasCode(e, 'RATE_LIMITED') && e.data.skipped) out.skipped = true;
