@@ -129,7 +129,7 @@ describe('the bundled Action', () => {
     const branch = 'imagestreams/default/python';
     const lock = await git(s.bare, ['show', `${branch}:imagestreams.lock/default/python.json`]);
     expect(lock).toContain(`${reg.host}/library/python@sha256:`);
-    expect(await git(s.bare, ['show', `${branch}:Dockerfile`])).toMatch(/FROM .*python@sha256:/);
+    expect(await git(s.bare, ['show', `${branch}:Dockerfile`])).toMatch(/FROM .*python:3\.12@sha256:/);
     await git(s.bare, ['fsck', '--strict']);
     const result = JSON.parse(r.outputs.result!);
     expect(result.reconcile.changes[0]).toMatchObject({
