@@ -43396,10 +43396,11 @@ function imageTarget(ownerNamespace, from) {
 function isImportable(tag2) {
   return tag2.from?.kind === "DockerImage" && !tag2.reference;
 }
-function importModeOf(tag2) {
-  return tag2.importPolicy?.importMode === "PreserveOriginal" ? "PreserveOriginal" : "Legacy";
+function importModeOf(tag2, fallback = "Legacy") {
+  const m = tag2.importPolicy?.importMode;
+  return m === "PreserveOriginal" || m === "Legacy" ? m : fallback;
 }
-function specKey(tag2) {
+function specKey(tag2, defaultMode = "Legacy") {
   const ann = tag2.annotations ?? {};
   const parts = [
     tag2.from?.kind ?? "",
@@ -43407,8 +43408,8 @@ function specKey(tag2) {
   ];
   if (tag2.reference) parts.push("reference");
   if (tag2.importPolicy?.insecure) parts.push("insecure");
-  if (tag2.from?.kind === "DockerImage" && importModeOf(tag2) !== "Legacy")
-    parts.push(`importMode=${importModeOf(tag2)}`);
+  if (tag2.from?.kind === "DockerImage" && importModeOf(tag2, defaultMode) !== "Legacy")
+    parts.push(`importMode=${importModeOf(tag2, defaultMode)}`);
   const arch2 = ann["importer.image.openshift.io/prefer-arch"];
   const os5 = ann["importer.image.openshift.io/prefer-os"];
   if (arch2) parts.push(`prefer-arch=${arch2}`);
@@ -61900,7 +61901,8 @@ function dueReason(spec, locked, opts = {}) {
   if (!locked || locked.items.length === 0) {
     return locked?.conditions?.length ? "retry" : "new";
   }
-  if (locked.spec !== void 0 && locked.spec !== specKey(spec)) return "spec-changed";
+  if (locked.spec !== void 0 && locked.spec !== specKey(spec, opts.defaultImportMode))
+    return "spec-changed";
   const gen = spec.generation;
   if (typeof gen === "number" && gen !== (locked.observedGeneration ?? null)) return "generation";
   if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return "scheduled";
@@ -61993,7 +61995,8 @@ function planImports(streams, opts = {}) {
       const locked = lockTagOf(s.lock, t.name);
       const reason = dueReason(t, locked, {
         forced: opts.forced?.has(key3) ?? false,
-        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true
+        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
+        ...opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}
       });
       if (!reason || !t.from) continue;
       const req = {
@@ -62002,12 +62005,13 @@ function planImports(streams, opts = {}) {
         stream: s.name,
         tag: t.name,
         from: t.from.name,
-        importMode: importModeOf(t),
+        importMode: importModeOf(t, opts.defaultImportMode),
         insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
         reason
       };
       const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
       const os5 = t.annotations?.["importer.image.openshift.io/prefer-os"];
+      if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
       const current = locked?.items[0];
@@ -62058,7 +62062,7 @@ function computeNextLocks(streams, outcomes, ctx) {
   };
   const apply = (s, t, outcome, imported) => {
     const prev = lockTagOf(s.lock, t.name);
-    const key3 = specKey(t);
+    const key3 = specKey(t, ctx.defaultImportMode);
     const changed = prev?.spec !== key3;
     return applyOutcome(prev, t.name, outcome, {
       now: ctx.now,
@@ -62189,6 +62193,7 @@ async function reconcile(deps, opts = {}) {
   if (opts.forced) planOpts.forced = opts.forced;
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
+  if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
   const requests = planImports(deps.streams, planOpts);
   const progress = { due: requests.length, done: 0, failed: 0 };
   deps.logger.debug("imports planned", { due: requests.length });
@@ -62218,6 +62223,7 @@ async function reconcile(deps, opts = {}) {
     historyLimit: deps.historyLimit
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
+  if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const { locks, changes } = computeNextLocks(deps.streams, outcomes, ctx);
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
@@ -62970,7 +62976,7 @@ async function findGitdir(fs3, dir) {
   } catch (cause) {
     throw new ImagestreamsError(
       "GIT_NOT_A_REPOSITORY",
-      `${dir} is not a git work tree (no .git). Run actions/checkout first, or point --dir at a clone.`,
+      `${dir} is not a git work tree (no .git). Run actions/checkout first (in the Action, working-directory must be inside it), or run imagestreams inside a clone.`,
       { data: { dir }, cause }
     );
   }
@@ -64406,6 +64412,7 @@ function resolveConfig(raw = {}) {
     namespace: r.namespace ?? "default",
     lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
     historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? "tag-and-digest",
     insecureRegistries: r.insecureRegistries ?? [],
     registries,
     publish: {
@@ -64424,6 +64431,7 @@ function resolveConfig(raw = {}) {
   };
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
   if (r.daemon) config.daemon = { ...r.daemon };
+  if (r.importMode) config.importMode = r.importMode;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, "");
   return config;
 }
@@ -65437,6 +65445,51 @@ function toDiagnostic(d) {
   return { file: d.file, line: d.line, column: 1, code: d.code, severity: "error", message: d.message };
 }
 
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  const withTag = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current.dockerImageReference.indexOf("@");
+  if (at < 0) return current.dockerImageReference;
+  return withTag(current.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const at = x.indexOf("@");
+    if (at < 0) return x;
+    const name = x.slice(0, at);
+    const colon = name.lastIndexOf(":");
+    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+
 // src/consumers/verify.ts
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
@@ -65451,7 +65504,7 @@ function verifyConsumers(consumers, pullSpecFor2) {
     };
     const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
     if (want === void 0) out.push({ ...base, status: "unlocked" });
-    else if (want !== c3.current || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
+    else if (!samePin(want, c3.current) || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
       out.push({ ...base, status: "drift", want });
   }
   return out;
@@ -73901,16 +73954,35 @@ function createDispatchCommand(deps = {}) {
 var dispatchCommand = createDispatchCommand();
 
 // src/entry/progress.ts
-function progressReporter(io, minIntervalMs = 100) {
-  if (!io.isTTY || io.env.CI === "true") return void 0;
+function progressReporter(io, intervals = {}) {
+  const text = (p) => `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
+  if (io.isTTY && io.env.CI !== "true") {
+    const every2 = intervals.tty ?? 100;
+    let last2 = Number.NEGATIVE_INFINITY;
+    return (p) => {
+      const t = io.now().getTime();
+      const done = p.done === p.due;
+      if (!done && t - last2 < every2) return;
+      last2 = t;
+      io.stderr(done ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
+    };
+  }
+  const every = intervals.lines ?? 5e3;
+  let start;
   let last = 0;
+  let printed = false;
   return (p) => {
-    const t = Date.now();
+    const t = io.now().getTime();
+    if (start === void 0) {
+      start = t;
+      last = t;
+    }
     const done = p.done === p.due;
-    if (!done && t - last < minIntervalMs) return;
+    if (done ? !printed : t - last < every) return;
     last = t;
-    const line = `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
-    io.stderr(done ? "\r\x1B[K" : `\r${line}\x1B[K`);
+    printed = true;
+    io.stderr(`${text(p)}
+`);
   };
 }
 
@@ -73989,20 +74061,6 @@ init_reconcile();
 // src/consumers/lock-lookup.ts
 init_lock_file();
 init_errors();
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock, tag2, localRegistry) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return `${localRegistry}/${namespace}/${stream.metadata.name}@${current.image}`;
-  }
-  return current.dockerImageReference;
-}
-
-// src/consumers/lock-lookup.ts
 async function readLocks(fs3, where, refs) {
   const locks = /* @__PURE__ */ new Map();
   const errors = [];
@@ -74021,11 +74079,15 @@ async function readLocks(fs3, where, refs) {
   );
   return { locks, errors };
 }
-function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry) {
+function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
   return (namespace, stream, tag2) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    return pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
+    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    return pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
+      pinFormat,
+      ...sourceTag ? { sourceTag } : {}
+    });
   };
 }
 
@@ -74034,7 +74096,7 @@ function planConsumers(files, locks, streams, opts) {
   const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
   const plan2 = planConsumerUpdates(
     found.consumers,
-    lockLookup(locks, streams, opts.localRegistry)
+    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
   );
   return {
     changes: plan2.changes,
@@ -75463,6 +75525,10 @@ var REASONS = {
 function reasonOf(code2) {
   return REASONS[code2] ?? code2.toLowerCase().split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
+function legacyMultiArchWarning(req, platforms, chosen) {
+  const name = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+  return `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(", ")}), and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : "one platform"} only, which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to keep one platform and silence this warning.`;
+}
 function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
   const declaredInsecure = new Set([...o2.insecureDomains ?? []].map((d) => d.toLowerCase()));
@@ -75473,6 +75539,17 @@ function createImporter(o2) {
     ...o2.client
   });
   const resolver = createRunResolver(client);
+  function unsetCredentials(domain) {
+    for (const [host, reg] of Object.entries(o2.config.registries)) {
+      if (!reg.credentials || !registryMatches(host, domain)) continue;
+      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+      const missing = names.filter((n2) => !o2.env[n2]);
+      if (missing.length === 0) continue;
+      const list = missing.map((n2) => `$${n2}`).join(" and ");
+      return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
+    }
+    return void 0;
+  }
   async function importTag(req) {
     const parsed = tryParseReference(req.from);
     if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
@@ -75499,6 +75576,9 @@ function createImporter(o2) {
       };
       if (r.index && r.index !== r.digest) item2.index = r.index;
       if (r.platforms?.length) item2.platforms = r.platforms;
+      if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
+        o2.logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
+      }
       const result = { ok: true, item: item2 };
       if (r.metadata) {
         const { labels: _l, ...meta } = r.metadata;
@@ -75507,10 +75587,11 @@ function createImporter(o2) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
+        const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(ref.domain) : void 0;
         const out = {
           ok: false,
           reason: reasonOf(e.code),
-          message: e.message,
+          message: unset ? `${e.message}. ${unset}` : e.message,
           temporary: !e.permanent
         };
         if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
@@ -75557,14 +75638,27 @@ async function streamStates(project) {
         if (lock) state.lock = lock;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;
-        diagnostics.push({
-          file: lockFile,
-          line: typeof e.data.line === "number" ? e.data.line : 1,
-          column: typeof e.data.column === "number" ? e.data.column : 1,
-          code: e.code,
-          severity: "error",
-          message: `${e.message} (fix the file, or delete it to import the stream afresh)`
-        });
+        const inner = Array.isArray(e.data.diagnostics) ? e.data.diagnostics : [];
+        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
+        if (inner.length > 0) {
+          inner.forEach((d, i2) => {
+            diagnostics.push({
+              ...d,
+              code: e.code,
+              severity: "error",
+              message: i2 === inner.length - 1 ? `${d.message} (${advice})` : d.message
+            });
+          });
+        } else {
+          diagnostics.push({
+            file: lockFile,
+            line: typeof e.data.line === "number" ? e.data.line : 1,
+            column: typeof e.data.column === "number" ? e.data.column : 1,
+            code: e.code,
+            severity: "error",
+            message: `${e.message} (${advice})`
+          });
+        }
       }
       return state;
     })
@@ -75609,6 +75703,7 @@ async function runReconcile(io, opts = {}) {
         streams: states,
         historyLimit: project.config.historyLimit,
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+        ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
         importTag: importer.importTag,
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
         serializeLock,
@@ -75639,7 +75734,8 @@ async function runReconcile(io, opts = {}) {
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
-    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
+    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+    pinFormat: project.config.pinFormat
   });
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeFileAtomic(join6(root, f.path), f.text);
@@ -75774,7 +75870,7 @@ function renderPublish(p) {
     return `publish: ${g.key}: ${g.status}${g.branch ? ` ${g.branch}` : ""}${pr}${why}`;
   });
 }
-function printRun(r, io, json, published) {
+function printRun(r, io, json, published, opts = {}) {
   if (r.status === "invalid") {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}
 `);
@@ -75795,7 +75891,19 @@ function printRun(r, io, json, published) {
 `
     );
   } else {
-    const lines = renderChanges(res.changes);
+    const lines = [];
+    if (opts.groups ?? io.env.GITHUB_ACTIONS === "true") {
+      const command = opts.command ?? ((l) => io.stdout(`${l}
+`));
+      for (const sc of res.changes) {
+        const own = renderChanges([sc]);
+        if (own.length === 0) continue;
+        command(`::group::${sc.namespace}/${sc.stream} (${plural3(sc.tags.length, "tag")})`);
+        io.stdout(`${own.join("\n")}
+`);
+        command("::endgroup::");
+      }
+    } else lines.push(...renderChanges(res.changes));
     for (const c3 of r.consumers?.changes ?? []) lines.push(`  ↳ ${c3.file}:${c3.line}  ${c3.target}  → ${c3.to}`);
     for (const u2 of r.consumers?.unresolved ?? []) {
       lines.push(`  ? ${u2.file}:${u2.line}  follows ${u2.follows}, which has no image yet`);
@@ -75915,7 +76023,10 @@ Run \`imagestreams verify --help\`.
     const streams = new Map(
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
     );
-    const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
+    const findings = verifyConsumers(
+      found.consumers,
+      lockLookup(locks, streams, config.localRegistry, config.pinFormat)
+    );
     const errors = [...found.errors, ...lockErrors];
     const ok = findings.length === 0 && errors.length === 0;
     if (args.values.json) {
@@ -76206,7 +76317,12 @@ async function executeAction(inputs, ctx, deps) {
     return r.code;
   };
   const reportRun = (run, published) => {
-    const code2 = printRun(run, quietIo, false, published);
+    const code2 = printRun(run, quietIo, false, published, {
+      groups: true,
+      // Stream names are validated (DNS labels); a line break could still never reach the command.
+      command: (line) => deps.log(`${mask(line).replace(/[\r\n]/g, " ")}
+`)
+    });
     if (run.status === "invalid") annotate(run.diagnostics);
     const sr = summaryRun(run);
     if (sr) outcome.summary.run = sr;
@@ -76273,7 +76389,8 @@ async function executeAction(inputs, ctx, deps) {
       ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {},
       dryRun: inputs.dryRun,
       withMetadata: inputs.metadata,
-      ...only ? { only } : {}
+      ...only ? { only } : {},
+      onProgress: progressReporter(io)
     });
     outcome.exitCode = reportRun(job2.run, job2.publish);
     if (job2.publish) {
