@@ -405,8 +405,8 @@ export async function executeAction(
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
     const code = printRun(run, quietIo, false, published, {
       groups: true,
-      // Stream names are validated (DNS labels); a line break could still never reach the command.
-      command: (line) => deps.log(`${mask(line).replace(/[\r\n]/g, ' ')}\n`),
+      // printRun escapes the group title; these lines are the Action's own commands, not neutralised.
+      command: (line) => deps.log(mask(line)),
     });
     if (run.status === 'invalid') annotate(run.diagnostics);
     const sr = summaryRun(run);

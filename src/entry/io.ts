@@ -11,6 +11,11 @@ export interface CommandIO {
   /** True when stderr is a terminal (progress may be drawn). */
   isTTY: boolean;
   logger: Logger;
+  /**
+   * Writes a workflow command built by `workflowCommand` (inside GitHub Actions, stdout and stderr neutralise
+   * `::` at line starts, so the CLI's own annotations go here). Absent: stdout.
+   */
+  command?: (line: string) => void;
 }
 
 /** Exit codes shared by every command. */

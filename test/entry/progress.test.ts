@@ -86,7 +86,18 @@ describe('reconcile output in GitHub Actions', () => {
     const io = captureIO('/');
     const commands: string[] = [];
     printRun(run, io, false, undefined, { groups: true, command: (l) => commands.push(l) });
-    expect(commands).toEqual(['::group::default/python (1 tag)', '::endgroup::']);
+    expect(commands).toEqual(['::group::default/python (1 tag)\n', '::endgroup::\n']);
+    expect(io.out()).toBe(`  + default/python:3.12  r/p@${digest}\n`);
+  });
+
+  it('uses the command writer of the IO when it has one (stdout stays for the lines)', () => {
+    const commands: string[] = [];
+    const io = {
+      ...captureIO('/', { env: { GITHUB_ACTIONS: 'true' } }),
+      command: (l: string) => commands.push(l),
+    };
+    printRun(run, io, false);
+    expect(commands).toEqual(['::group::default/python (1 tag)\n', '::endgroup::\n']);
     expect(io.out()).toBe(`  + default/python:3.12  r/p@${digest}\n`);
   });
 

@@ -109,10 +109,10 @@ export function renderPublish(p: PublishResult): string[] {
     });
 }
 
-/** How printRun marks streams in GitHub Actions: one `::group::` each, written by `command` (default stdout). */
+/** How printRun marks streams in GitHub Actions: one `::group::` each. */
 export interface PrintGroups {
   groups?: boolean;
-  /** Writes one workflow command line (the Action's own, not neutralised like the rest of the log). */
+  /** Writes one workflow command line (with its newline); default `io.command`, else stdout. */
   command?: (line: string) => void;
 }
 
@@ -144,13 +144,18 @@ export function printRun(
     const lines: string[] = [];
     if (opts.groups ?? io.env.GITHUB_ACTIONS === 'true') {
       // In GitHub Actions each changed stream is a collapsible group of the log.
-      const command = opts.command ?? ((l: string) => io.stdout(`${l}\n`));
+      const command = opts.command ?? io.command ?? io.stdout;
       for (const sc of res.changes) {
         const own = renderChanges([sc]);
         if (own.length === 0) continue;
-        command(`::group::${sc.namespace}/${sc.stream} (${plural(sc.tags.length, 'tag')})`);
+        // Escaped as a workflow command message (names are validated; this keeps any line break out).
+        const title = `${sc.namespace}/${sc.stream} (${plural(sc.tags.length, 'tag')})`
+          .replace(/%/g, '%25')
+          .replace(/\r/g, '%0D')
+          .replace(/\n/g, '%0A');
+        command(`::group::${title}\n`);
         io.stdout(`${own.join('\n')}\n`);
-        command('::endgroup::');
+        command('::endgroup::\n');
       }
     } else lines.push(...renderChanges(res.changes));
     for (const c of r.consumers?.changes ?? []) lines.push(`  ↳ ${c.file}:${c.line}  ${c.target}  → ${c.to}`);
