@@ -1,8 +1,6 @@
 // The command-line entry point: the only place that reads argv; dispatches to src/entry/commands/*.
 
-import { parseArgs } from 'node:util';
-import { explainParseError } from './args.js';
-import type { Command } from './command.js';
+import { type Command, runCommandArgv } from './command.js';
 import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
 import { createLogger } from './logger.js';
@@ -63,22 +61,5 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     return EXIT.USAGE;
   }
   const cmd: Command = await load();
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { help: { type: 'boolean', short: 'h' }, ...cmd.options },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    const options = { help: { type: 'boolean' as const, short: 'h' }, ...cmd.options };
-    io.stderr(explainParseError(e, rest, options, cmd.name, cmd.help));
-    return EXIT.USAGE;
-  }
-  if (parsed.values.help) {
-    io.stdout(cmd.help);
-    return EXIT.OK;
-  }
-  return cmd.run({ values: parsed.values as Record<string, never>, positionals: parsed.positionals }, io);
+  return runCommandArgv(cmd, rest, io);
 }

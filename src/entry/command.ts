@@ -1,7 +1,8 @@
 // The shape every CLI command has: a name, help text, option spec, and a run function.
 
-import type { ParseArgsConfig } from 'node:util';
-import type { CommandIO } from './io.js';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { explainParseError } from './args.js';
+import { type CommandIO, EXIT } from './io.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -19,4 +20,26 @@ export interface Command {
   options: OptionSpec;
   /** Returns the exit code (see EXIT). */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
+}
+
+/** Parses `argv` for `cmd` and runs it: `--help` prints its help, bad options are a usage error (exit 2). */
+export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' }, ...cmd.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    const options: OptionSpec = { help: { type: 'boolean', short: 'h' }, ...cmd.options };
+    io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
+    return EXIT.USAGE;
+  }
+  if (parsed.values.help) {
+    io.stdout(cmd.help);
+    return EXIT.OK;
+  }
+  return cmd.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
 }
