@@ -75893,15 +75893,16 @@ function printRun(r, io, json, published, opts = {}) {
   } else {
     const lines = [];
     if (opts.groups ?? io.env.GITHUB_ACTIONS === "true") {
-      const command = opts.command ?? ((l) => io.stdout(`${l}
-`));
+      const command = opts.command ?? io.command ?? io.stdout;
       for (const sc of res.changes) {
         const own = renderChanges([sc]);
         if (own.length === 0) continue;
-        command(`::group::${sc.namespace}/${sc.stream} (${plural3(sc.tags.length, "tag")})`);
+        const title = `${sc.namespace}/${sc.stream} (${plural3(sc.tags.length, "tag")})`.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+        command(`::group::${title}
+`);
         io.stdout(`${own.join("\n")}
 `);
-        command("::endgroup::");
+        command("::endgroup::\n");
       }
     } else lines.push(...renderChanges(res.changes));
     for (const c3 of r.consumers?.changes ?? []) lines.push(`  ↳ ${c3.file}:${c3.line}  ${c3.target}  → ${c3.to}`);
@@ -76319,9 +76320,8 @@ async function executeAction(inputs, ctx, deps) {
   const reportRun = (run, published) => {
     const code2 = printRun(run, quietIo, false, published, {
       groups: true,
-      // Stream names are validated (DNS labels); a line break could still never reach the command.
-      command: (line) => deps.log(`${mask(line).replace(/[\r\n]/g, " ")}
-`)
+      // printRun escapes the group title; these lines are the Action's own commands, not neutralised.
+      command: (line) => deps.log(mask(line))
     });
     if (run.status === "invalid") annotate(run.diagnostics);
     const sr = summaryRun(run);
