@@ -35364,6 +35364,57 @@ var init_consumers = __esm({
   }
 });
 
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  const withTag = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current.dockerImageReference.indexOf("@");
+  if (at < 0) return current.dockerImageReference;
+  return withTag(current.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const at = x.indexOf("@");
+    if (at < 0) return x;
+    const name = x.slice(0, at);
+    const colon = name.lastIndexOf(":");
+    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+    init_reference();
+  }
+});
+
 // src/git/redact.ts
 function redact(text, secrets = []) {
   let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
@@ -44699,10 +44750,11 @@ function imageTarget(ownerNamespace, from) {
 function isImportable(tag2) {
   return tag2.from?.kind === "DockerImage" && !tag2.reference;
 }
-function importModeOf(tag2) {
-  return tag2.importPolicy?.importMode === "PreserveOriginal" ? "PreserveOriginal" : "Legacy";
+function importModeOf(tag2, fallback = "Legacy") {
+  const m = tag2.importPolicy?.importMode;
+  return m === "PreserveOriginal" || m === "Legacy" ? m : fallback;
 }
-function specKey(tag2) {
+function specKey(tag2, defaultMode = "Legacy") {
   const ann = tag2.annotations ?? {};
   const parts = [
     tag2.from?.kind ?? "",
@@ -44710,8 +44762,8 @@ function specKey(tag2) {
   ];
   if (tag2.reference) parts.push("reference");
   if (tag2.importPolicy?.insecure) parts.push("insecure");
-  if (tag2.from?.kind === "DockerImage" && importModeOf(tag2) !== "Legacy")
-    parts.push(`importMode=${importModeOf(tag2)}`);
+  if (tag2.from?.kind === "DockerImage" && importModeOf(tag2, defaultMode) !== "Legacy")
+    parts.push(`importMode=${importModeOf(tag2, defaultMode)}`);
   const arch2 = ann["importer.image.openshift.io/prefer-arch"];
   const os5 = ann["importer.image.openshift.io/prefer-os"];
   if (arch2) parts.push(`prefer-arch=${arch2}`);
@@ -63748,7 +63800,8 @@ function dueReason(spec, locked, opts = {}) {
   if (!locked || locked.items.length === 0) {
     return locked?.conditions?.length ? "retry" : "new";
   }
-  if (locked.spec !== void 0 && locked.spec !== specKey(spec)) return "spec-changed";
+  if (locked.spec !== void 0 && locked.spec !== specKey(spec, opts.defaultImportMode))
+    return "spec-changed";
   const gen = spec.generation;
   if (typeof gen === "number" && gen !== (locked.observedGeneration ?? null)) return "generation";
   if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return "scheduled";
@@ -63864,7 +63917,8 @@ function planImports(streams, opts = {}) {
       const locked = lockTagOf(s.lock, t.name);
       const reason = dueReason(t, locked, {
         forced: opts.forced?.has(key3) ?? false,
-        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true
+        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
+        ...opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}
       });
       if (!reason || !t.from) continue;
       const req = {
@@ -63873,13 +63927,14 @@ function planImports(streams, opts = {}) {
         stream: s.name,
         tag: t.name,
         from: t.from.name,
-        importMode: importModeOf(t),
+        importMode: importModeOf(t, opts.defaultImportMode),
         insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
         reason,
         locked: []
       };
       const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
       const os5 = t.annotations?.["importer.image.openshift.io/prefer-os"];
+      if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
       const current = locked?.items[0];
@@ -63931,7 +63986,7 @@ function computeNextLocks(streams, outcomes, ctx) {
   };
   const apply = (s, t, outcome, imported) => {
     const prev = lockTagOf(s.lock, t.name);
-    const key3 = specKey(t);
+    const key3 = specKey(t, ctx.defaultImportMode);
     const changed = prev?.spec !== key3;
     return applyOutcome(prev, t.name, outcome, {
       now: ctx.now,
@@ -64064,6 +64119,7 @@ async function reconcile(deps, opts = {}) {
   if (opts.forced) planOpts.forced = opts.forced;
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
+  if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
   const requests = planImports(deps.streams, planOpts);
   const progress = { due: requests.length, done: 0, failed: 0 };
   deps.logger.debug("imports planned", { due: requests.length });
@@ -64093,6 +64149,7 @@ async function reconcile(deps, opts = {}) {
     historyLimit: deps.historyLimit
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
+  if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
@@ -64158,23 +64215,6 @@ var init_reconcile = __esm({
   }
 });
 
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock, tag2, localRegistry) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return `${localRegistry}/${namespace}/${stream.metadata.name}@${current.image}`;
-  }
-  return current.dockerImageReference;
-}
-var init_pull_spec = __esm({
-  "src/plan/pull-spec.ts"() {
-    "use strict";
-  }
-});
-
 // src/consumers/lock-lookup.ts
 async function readLocks(fs3, where, refs) {
   const locks = /* @__PURE__ */ new Map();
@@ -64194,11 +64234,15 @@ async function readLocks(fs3, where, refs) {
   );
   return { locks, errors };
 }
-function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry) {
+function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
   return (namespace, stream, tag2) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry);
+    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
+      pinFormat,
+      ...sourceTag ? { sourceTag } : {}
+    });
     return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
   };
 }
@@ -64919,7 +64963,7 @@ async function findGitdir(fs3, dir) {
   } catch (cause) {
     throw new ImagestreamsError(
       "GIT_NOT_A_REPOSITORY",
-      `${dir} is not a git work tree (no .git). Run actions/checkout first, or point --dir at a clone.`,
+      `${dir} is not a git work tree (no .git). Run actions/checkout first (in the Action, working-directory must be inside it), or run imagestreams inside a clone.`,
       { data: { dir }, cause }
     );
   }
@@ -65702,7 +65746,12 @@ function composeGroup(input2) {
     const want = input2.work.get(f);
     if (want !== void 0 && want !== input2.base.get(f)) files.set(f, want);
   }
-  const lookup2 = lockLookup(locks, declarations, input2.localRegistry);
+  const lookup2 = lockLookup(
+    locks,
+    new Map([...input2.allDeclarations ?? /* @__PURE__ */ new Map(), ...declarations]),
+    input2.localRegistry,
+    input2.pinFormat
+  );
   const consumers = [];
   for (const path6 of [...new Set(input2.consumerFiles)].sort()) {
     if (files.has(path6)) continue;
@@ -66177,6 +66226,9 @@ function attachCompose(run, groups2) {
     if (owner === void 0 || key3 < owner) fileOwner.set(s.file, key3);
   }
   const following = run.consumers?.following ?? [];
+  const declarations = new Map(
+    project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
+  );
   for (const g of groups2) {
     const ids = new Set(g.streams ?? []);
     const streams = project.streams.filter((s) => ids.has(`${s.namespace}/${s.name}`));
@@ -66193,6 +66245,8 @@ function attachCompose(run, groups2) {
       ],
       defaultNamespace: config.namespace,
       allLocks: run.result.locks,
+      allDeclarations: declarations,
+      pinFormat: config.pinFormat,
       ...config.localRegistry ? { localRegistry: config.localRegistry } : {}
     };
   }
@@ -66771,6 +66825,7 @@ function resolveConfig(raw = {}) {
     namespace: r.namespace ?? "default",
     lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
     historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? "tag-and-digest",
     insecureRegistries: r.insecureRegistries ?? [],
     allowedRedirectHosts: r.allowedRedirectHosts ?? [],
     registries,
@@ -66791,6 +66846,7 @@ function resolveConfig(raw = {}) {
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
   if (r.daemon) config.daemon = { ...r.daemon };
   if (r.deadline) config.deadline = r.deadline;
+  if (r.importMode) config.importMode = r.importMode;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, "");
   return config;
 }
@@ -66962,6 +67018,7 @@ async function loadConfig(fs3, opts) {
 init_consumers();
 
 // src/consumers/verify.ts
+init_pull_spec();
 init_types();
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
@@ -66976,7 +67033,7 @@ function verifyConsumers(consumers, pullSpecFor2) {
     };
     const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
     if (want === void 0) out.push({ ...base, status: "unlocked" });
-    else if (want !== c3.current || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
+    else if (!samePin(want, c3.current) || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
       out.push({ ...base, status: "drift", want });
   }
   return out;
@@ -67817,7 +67874,7 @@ async function loadProject(opts) {
   const explicit = Boolean(opts.paths && opts.paths.length > 0);
   const found = await findProjectRoot(fs3, cwd);
   if ("missing" in found) return missingRoot(found.missing, found.reason);
-  const root = explicit ? cwd : found.root;
+  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
   const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
   const loaded = await loadConfig(fs3, {
     read,
@@ -68124,6 +68181,88 @@ function plural2(n2, word) {
 // src/entry/command.ts
 import { parseArgs } from "node:util";
 
+// src/entry/args.ts
+function distance2(a2, b) {
+  const d = Array.from(
+    { length: a2.length + 1 },
+    (_, i2) => Array.from({ length: b.length + 1 }, (_2, j) => i2 === 0 ? j : j === 0 ? i2 : 0)
+  );
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a2[i2 - 1] === b[j - 1] ? 0 : 1;
+      d[i2][j] = Math.min(d[i2 - 1][j] + 1, d[i2][j - 1] + 1, d[i2 - 1][j - 1] + cost);
+      if (i2 > 1 && j > 1 && a2[i2 - 1] === b[j - 2] && a2[i2 - 2] === b[j - 1]) {
+        d[i2][j] = Math.min(d[i2][j], d[i2 - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a2.length][b.length];
+}
+function closestOption(name, options) {
+  let best;
+  for (const known of Object.keys(options)) {
+    const d = known.startsWith(name) && name.length >= 2 ? 0.5 : distance2(name, known);
+    if (!best || d < best.d) best = { name: known, d };
+  }
+  return best && best.d <= Math.max(1, Math.floor(best.name.length / 3)) ? best.name : void 0;
+}
+function unknownOption(args, options) {
+  const shorts = new Set(Object.values(options).flatMap((o2) => o2.short ? [o2.short] : []));
+  for (const a2 of args) {
+    if (a2 === "--") return void 0;
+    if (a2.startsWith("--")) {
+      const name = a2.slice(2).split("=")[0];
+      if (!Object.hasOwn(options, name)) return `--${name}`;
+    } else if (a2.startsWith("-") && a2.length > 1) {
+      for (const c3 of a2.slice(1)) if (!shorts.has(c3)) return `-${c3}`;
+    }
+  }
+  return void 0;
+}
+function optionNamed(token, options) {
+  if (token.startsWith("--")) return token.slice(2).split("=")[0];
+  return Object.entries(options).find(([, o2]) => o2.short === token.slice(1, 2))?.[0];
+}
+function explainParseError(e, args, options, command, help) {
+  const usage2 = help.split("\n").find((l) => l.startsWith("Usage:")) ?? `Usage: imagestreams ${command} [options]`;
+  const code2 = e.code;
+  const tail = `${usage2}
+Run \`imagestreams ${command} --help\` for every option.
+`;
+  if (code2 === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const bad = unknownOption(args, options);
+    if (bad) {
+      const near = bad.startsWith("--") ? closestOption(bad.slice(2), options) : void 0;
+      const hint = near ? ` (did you mean --${near}?)` : "";
+      return `imagestreams ${command}: unknown option ${bad}${hint}
+${tail}`;
+    }
+  }
+  if (code2 === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    for (const a2 of args) {
+      const name = a2.startsWith("-") ? optionNamed(a2, options) : void 0;
+      const spec = name ? options[name] : void 0;
+      if (!spec) continue;
+      if (spec.type === "boolean" && a2.includes("=")) {
+        return `imagestreams ${command}: option --${name} takes no value (write --${name} alone)
+${tail}`;
+      }
+      const i2 = args.indexOf(a2);
+      const next = args[i2 + 1];
+      if (spec.type === "string" && !a2.includes("=") && (next === void 0 || next.startsWith("-"))) {
+        return `imagestreams ${command}: option --${name} needs a value (--${name} VALUE)
+${tail}`;
+      }
+    }
+  }
+  if (code2 === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+    return `imagestreams ${command}: unexpected argument
+${tail}`;
+  }
+  return `imagestreams ${command}: ${e.message}
+${tail}`;
+}
+
 // src/entry/io.ts
 var EXIT = { OK: 0, FAILURE: 1, USAGE: 2 };
 
@@ -68138,11 +68277,8 @@ async function runCommandArgv(cmd, argv, io) {
       strict: true
     });
   } catch (e) {
-    io.stderr(
-      `imagestreams ${cmd.name}: ${e.message}
-Run \`imagestreams ${cmd.name} --help\`.
-`
-    );
+    const options = { help: { type: "boolean", short: "h" }, ...cmd.options };
+    io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
   if (parsed.values.help) {
@@ -75833,16 +75969,35 @@ ${text2}`);
 }
 
 // src/entry/progress.ts
-function progressReporter(io, minIntervalMs = 100) {
-  if (!io.isTTY || io.env.CI === "true") return void 0;
+function progressReporter(io, intervals = {}) {
+  const text = (p) => `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
+  if (io.isTTY && io.env.CI !== "true") {
+    const every2 = intervals.tty ?? 100;
+    let last2 = Number.NEGATIVE_INFINITY;
+    return (p) => {
+      const t = io.now().getTime();
+      const done2 = p.done === p.due;
+      if (!done2 && t - last2 < every2) return;
+      last2 = t;
+      io.stderr(done2 ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
+    };
+  }
+  const every = intervals.lines ?? 5e3;
+  let start;
   let last = 0;
+  let printed = false;
   return (p) => {
-    const t = Date.now();
+    const t = io.now().getTime();
+    if (start === void 0) {
+      start = t;
+      last = t;
+    }
     const done2 = p.done === p.due;
-    if (!done2 && t - last < minIntervalMs) return;
+    if (done2 ? !printed : t - last < every) return;
     last = t;
-    const line = `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
-    io.stderr(done2 ? "\r\x1B[K" : `\r${line}\x1B[K`);
+    printed = true;
+    io.stderr(`${text(p)}
+`);
   };
 }
 
@@ -75999,7 +76154,7 @@ function planConsumers(files, locks, streams, opts) {
   const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
   const plan2 = planConsumerUpdates(
     found.consumers,
-    lockLookup(locks, streams, opts.localRegistry)
+    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
   );
   return {
     changes: plan2.changes,
@@ -77643,6 +77798,10 @@ var REASONS = {
 function reasonOf(code2) {
   return REASONS[code2] ?? code2.toLowerCase().split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 }
+function legacyMultiArchWarning(req, platforms, chosen) {
+  const name = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+  return `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(", ")}), and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : "one platform"} only, which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to keep one platform and silence this warning.`;
+}
 function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
   const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
@@ -77678,6 +77837,17 @@ function createImporter(o2) {
     if (deadline.signal.aborted) resolve10("deadline");
     else deadline.signal.addEventListener("abort", () => resolve10("deadline"), { once: true });
   });
+  function unsetCredentials(domain) {
+    for (const [host, reg] of Object.entries(o2.config.registries)) {
+      if (!reg.credentials || !registryMatches(host, domain)) continue;
+      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+      const missing = names.filter((n2) => !o2.env[n2]);
+      if (missing.length === 0) continue;
+      const list = missing.map((n2) => `$${n2}`).join(" and ");
+      return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
+    }
+    return void 0;
+  }
   async function importTag(req) {
     const parsed = tryParseReference(req.from);
     if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
@@ -77713,6 +77883,9 @@ function createImporter(o2) {
       };
       if (r.index && r.index !== r.digest) item2.index = r.index;
       if (r.platforms?.length) item2.platforms = r.platforms;
+      if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
+        o2.logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
+      }
       const result = { ok: true, item: item2 };
       if (r.metadata) {
         const { labels: _l, ...meta } = r.metadata;
@@ -77721,11 +77894,12 @@ function createImporter(o2) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
+        const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(ref.domain) : void 0;
         const out = {
           ok: false,
           reason: reasonOf(e.code),
           // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
-          message: sanitizeText(e.message, 500),
+          message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
           temporary: !e.permanent
         };
         if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
@@ -77808,14 +77982,27 @@ async function streamStates(project) {
         if (lock) state.lock = lock;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;
-        diagnostics.push({
-          file: lockFile,
-          line: typeof e.data.line === "number" ? e.data.line : 1,
-          column: typeof e.data.column === "number" ? e.data.column : 1,
-          code: e.code,
-          severity: "error",
-          message: `${e.message} (fix the file, or delete it to import the stream afresh)`
-        });
+        const inner = Array.isArray(e.data.diagnostics) ? e.data.diagnostics : [];
+        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
+        if (inner.length > 0) {
+          inner.forEach((d, i2) => {
+            diagnostics.push({
+              ...d,
+              code: e.code,
+              severity: "error",
+              message: i2 === inner.length - 1 ? `${d.message} (${advice})` : d.message
+            });
+          });
+        } else {
+          diagnostics.push({
+            file: lockFile,
+            line: typeof e.data.line === "number" ? e.data.line : 1,
+            column: typeof e.data.column === "number" ? e.data.column : 1,
+            code: e.code,
+            severity: "error",
+            message: `${e.message} (${advice})`
+          });
+        }
       }
       return state;
     })
@@ -77860,6 +78047,7 @@ async function runReconcile(io, opts = {}) {
         streams: states,
         historyLimit: project.config.historyLimit,
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+        ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
         importTag: importer.importTag,
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
         serializeLock: (lock) => checkedLock(project.config, lock),
@@ -77890,7 +78078,8 @@ async function runReconcile(io, opts = {}) {
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
-    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}
+    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+    pinFormat: project.config.pinFormat
   });
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeInside(root, f.path, f.text);
@@ -78067,7 +78256,7 @@ function renderPublish(p) {
     return `publish: ${g.key}: ${g.status}${g.branch ? ` ${g.branch}` : ""}${pr}${why}`;
   });
 }
-function printRun(r, io, json, published) {
+function printRun(r, io, json, published, opts = {}) {
   if (r.status === "invalid") {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}
 `);
@@ -78090,7 +78279,20 @@ function printRun(r, io, json, published) {
 `
     );
   } else {
-    const lines = renderChanges(res.changes);
+    const lines = [];
+    if (opts.groups ?? io.env.GITHUB_ACTIONS === "true") {
+      const command = opts.command ?? io.command ?? io.stdout;
+      for (const sc of res.changes) {
+        const own = renderChanges([sc]);
+        if (own.length === 0) continue;
+        const title = `${sc.namespace}/${sc.stream} (${plural3(sc.tags.length, "tag")})`.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+        command(`::group::${title}
+`);
+        io.stdout(`${own.join("\n")}
+`);
+        command("::endgroup::\n");
+      }
+    } else lines.push(...renderChanges(res.changes));
     for (const c3 of r.consumers?.changes ?? []) lines.push(`  ↳ ${c3.file}:${c3.line}  ${c3.target}  → ${c3.to}`);
     for (const u2 of r.consumers?.unresolved ?? []) {
       lines.push(`  ? ${u2.file}:${u2.line}  follows ${u2.follows}, which has no image yet`);
@@ -78217,25 +78419,64 @@ async function recordEdit(io, o2) {
 }
 
 // src/entry/commands/import.ts
-var HELP3 = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [options]
+var HELP3 = `Usage: imagestreams import STREAM[:TAG] [--all] [--from REF --confirm] [policy options] [options]
 
 Import a stream's tags now, even when they are not due (not new, not changed, not scheduled), and
 record the result in the lock; consumers that follow them are rewritten in the same run.
 Without TAG the "latest" tag is imported; --all imports every DockerImage tag of the stream.
 With --from, the tag is first pointed at REF (the declaration is edited in place); creating a stream or
-tag that does not exist yet needs --confirm, as with \`oc import-image\`.
+tag that does not exist yet needs --confirm, as with \`oc import-image\`. The policy options, as in
+\`oc import-image\`, set the tag's policies in the declaration (with or without --from) before importing.
 
 Options:
       --all           import every DockerImage tag of the stream
       --from REF      import from this pull spec (sets the tag's from)
       --confirm       allow --from to create the stream or the tag
-      --scheduled     with --from: also mark the tag for scheduled import
       --dry-run       resolve and print; write nothing
 ${PUBLISH_OPTION_HELP}
+
+Policy options (written to the tag's declaration):
+      --scheduled                 importPolicy.scheduled: re-import on every reconcile
+      --insecure                  importPolicy.insecure: plain HTTP or unverified TLS for this tag's registry
+      --reference-policy TYPE     referencePolicy.type: source or local
+      --import-mode MODE          importPolicy.importMode: Legacy or PreserveOriginal
 ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 imported; 1 an import failed (the last good digest is kept); 2 bad usage or unknown stream/tag.
 `;
+function policyFromOptions(v) {
+  const importPolicy = {};
+  if (v.scheduled) importPolicy.scheduled = true;
+  if (v.insecure) importPolicy.insecure = true;
+  const mode = v["import-mode"];
+  if (mode !== void 0) {
+    if (mode !== "Legacy" && mode !== "PreserveOriginal") {
+      return { error: `--import-mode must be Legacy or PreserveOriginal, not ${JSON.stringify(mode)}` };
+    }
+    importPolicy.importMode = mode;
+  }
+  const ref = v["reference-policy"];
+  if (ref === void 0) return { importPolicy };
+  const type = { local: "Local", source: "Source" }[String(ref).toLowerCase()];
+  if (!type) return { error: `--reference-policy must be source or local, not ${JSON.stringify(ref)}` };
+  return { importPolicy, referencePolicy: { type } };
+}
+function policyOps(p, tag2) {
+  const ops = [];
+  if (Object.keys(p.importPolicy).length > 0) {
+    if (tag2?.importPolicy) {
+      for (const [k, value] of Object.entries(p.importPolicy)) {
+        ops.push({ op: "set", path: ["importPolicy", k], value });
+      }
+    } else ops.push({ op: "set", path: ["importPolicy"], value: p.importPolicy });
+  }
+  if (p.referencePolicy) {
+    ops.push(
+      tag2?.referencePolicy ? { op: "set", path: ["referencePolicy", "type"], value: p.referencePolicy.type } : { op: "set", path: ["referencePolicy"], value: p.referencePolicy }
+    );
+  }
+  return ops;
+}
 var importCommand = {
   name: "import",
   summary: "Import a stream tag now, whether or not it is due (oc import-image)",
@@ -78246,6 +78487,9 @@ var importCommand = {
     from: { type: "string" },
     confirm: { type: "boolean" },
     scheduled: { type: "boolean" },
+    insecure: { type: "boolean" },
+    "reference-policy": { type: "string" },
+    "import-mode": { type: "string" },
     "dry-run": { type: "boolean" },
     ...PUBLISH_OPTION
   },
@@ -78266,6 +78510,18 @@ var importCommand = {
     const from = typeof args.values.from === "string" ? args.values.from : void 0;
     if (all && (m[3] || from)) {
       io.stderr("imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n");
+      return EXIT.USAGE;
+    }
+    const policy = policyFromOptions(args.values);
+    if ("error" in policy) {
+      io.stderr(`imagestreams import: ${policy.error}
+Run \`imagestreams import --help\`.
+`);
+      return EXIT.USAGE;
+    }
+    const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== void 0;
+    if (all && withPolicy) {
+      io.stderr("imagestreams import: policy options change one tag; give STREAM:TAG instead of --all\n");
       return EXIT.USAGE;
     }
     if (from) {
@@ -78300,9 +78556,13 @@ var importCommand = {
           );
           return EXIT.USAGE;
         }
+        const fields = {
+          ...Object.keys(policy.importPolicy).length > 0 ? { importPolicy: policy.importPolicy } : {},
+          ...policy.referencePolicy ? { referencePolicy: policy.referencePolicy } : {}
+        };
         const change = {
           from: { kind: "DockerImage", name: from },
-          ...args.values.scheduled ? { fields: { importPolicy: { scheduled: true } } } : {}
+          ...Object.keys(fields).length > 0 ? { fields } : {}
         };
         const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
         await applyTagEdits(
@@ -78353,6 +78613,20 @@ var importCommand = {
           return EXIT.USAGE;
         }
       }
+      if (!from && withPolicy) {
+        const ops = policyOps(policy, chosen[0]);
+        await applyTagEdits(project, [{ namespace: ns, stream: name, tag: tag2, ops }], {
+          createStreams: false,
+          dryRun
+        });
+        if (!dryRun) {
+          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
+          if (hasErrors(project.diagnostics)) {
+            printDiagnostics(project.diagnostics, io, io.stderr);
+            return EXIT.USAGE;
+          }
+        }
+      }
       const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
       if (from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
       return recordEdit(io, {
@@ -78383,6 +78657,65 @@ init_history();
 // src/policy/oc-tag.ts
 init_errors();
 init_reference();
+
+// src/model/stream-tag-name.ts
+init_reference();
+function describeChar(c3) {
+  if (c3 === " ") return "a space";
+  if (c3 === "	") return "a tab";
+  if (/[A-Z]/.test(c3)) return `upper-case "${c3}"`;
+  return JSON.stringify(c3);
+}
+function firstBad(text, ok) {
+  for (let i2 = 0; i2 < text.length; i2++) if (!ok.test(text[i2])) return { c: text[i2], at: i2 + 1 };
+  return void 0;
+}
+function streamTagProblem(input2) {
+  const firstColon = input2.indexOf(":");
+  const slash = input2.slice(0, firstColon >= 0 ? firstColon : void 0).indexOf("/");
+  const namespace = slash >= 0 ? input2.slice(0, slash) : void 0;
+  const rest = slash >= 0 ? input2.slice(slash + 1) : input2;
+  const colon = rest.indexOf(":");
+  const stream = colon >= 0 ? rest.slice(0, colon) : rest;
+  const tag2 = colon >= 0 ? rest.slice(colon + 1) : void 0;
+  const lower = (part, text, ok, rule2) => {
+    if (text === "") return `the ${part} is empty`;
+    const bad2 = firstBad(text, ok);
+    if (bad2) {
+      const fix = /[A-Z]/.test(bad2.c) ? ` (write "${text.toLowerCase()}")` : "";
+      return `the ${part} "${text}" contains ${describeChar(bad2.c)} at position ${bad2.at}; ${rule2}${fix}`;
+    }
+    if (!/^[a-z0-9]/.test(text)) return `the ${part} "${text}" must start with a lower-case letter or digit`;
+    return void 0;
+  };
+  if (namespace !== void 0) {
+    const p = lower(
+      "namespace",
+      namespace,
+      /[-a-z0-9]/,
+      'a namespace uses lower-case letters, digits and "-"'
+    );
+    if (p) return p;
+    if (namespace.endsWith("-")) return `the namespace "${namespace}" must not end with "-"`;
+  }
+  const s = lower(
+    "stream name",
+    stream,
+    /[-a-z0-9._]/,
+    'a stream name uses lower-case letters, digits, "-", "." and "_"'
+  );
+  if (s) return s;
+  if (tag2 === void 0) return `there is no ":tag" after the stream name "${stream}"`;
+  if (isValidTag(tag2)) return void 0;
+  const rule = 'a tag uses letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"';
+  if (tag2 === "") return `the tag after "${stream}:" is empty`;
+  const bad = firstBad(tag2, /[\w.-]/);
+  if (bad) return `the tag "${tag2}" contains ${describeChar(bad.c)} at position ${bad.at}; ${rule}`;
+  if (tag2.length > 128) return `the tag is ${tag2.length} characters long; ${rule}`;
+  return `the tag "${tag2}" starts with "${tag2[0]}"; ${rule}`;
+}
+
+// src/policy/oc-tag.ts
 var SOURCE_NAMES = {
   docker: "DockerImage",
   dockerimage: "DockerImage",
@@ -78397,8 +78730,10 @@ function parseStreamTag2(input2, what2 = "destination", o2 = {}) {
   const tag2 = m?.[4] === void 0 || m[4] === "" ? o2.defaultTag ? "latest" : void 0 : m[4];
   if (!m || tag2 === void 0 || !o2.anyTag && !isValidTag(tag2) || o2.anyTag && /[:/@]/.test(tag2)) {
     throw usage(
-      `${what2} "${input2}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
-      { input: input2 }
+      `${what2} "${input2}" is not [namespace/]stream:tag: ${streamTagProblem(input2) ?? "it does not have that form"} (for example python:3.12 or team/python:3.12)`,
+      {
+        input: input2
+      }
     );
   }
   const out = { stream: m[3], tag: tag2 };
@@ -78944,7 +79279,10 @@ Run \`imagestreams verify --help\`.
     const streams = new Map(
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
     );
-    const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
+    const findings = verifyConsumers(
+      found.consumers,
+      lockLookup(locks, streams, config.localRegistry, config.pinFormat)
+    );
     const all = [...found.errors, ...lockErrors];
     const errors = all.filter((e) => e.severity !== "warning");
     const ok = findings.length === 0 && errors.length === 0;
@@ -79320,7 +79658,11 @@ async function executeAction(inputs, ctx, deps) {
     return r.code;
   };
   const reportRun = (run, published) => {
-    const code2 = printRun(run, quietIo, false, published);
+    const code2 = printRun(run, quietIo, false, published, {
+      groups: true,
+      // printRun escapes the group title; these lines are the Action's own commands, not neutralised.
+      command: (line) => deps.log(mask(line))
+    });
     if (run.status === "invalid") annotate(run.diagnostics);
     else annotate([...run.skippedStreams?.diagnostics ?? [], ...run.consumers?.diagnostics ?? []]);
     const sr = summaryRun(run);
@@ -79390,7 +79732,8 @@ async function executeAction(inputs, ctx, deps) {
       ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {},
       dryRun: inputs.dryRun,
       withMetadata: inputs.metadata,
-      ...only ? { only } : {}
+      ...only ? { only } : {},
+      onProgress: progressReporter(io)
     });
     outcome.exitCode = reportRun(job2.run, job2.publish);
     if (job2.publish) {

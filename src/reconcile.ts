@@ -38,6 +38,8 @@ export interface ReconcileDeps {
   streams: StreamState[];
   historyLimit: number;
   localRegistry?: string;
+  /** The config's import mode for tags that set none. */
+  defaultImportMode?: 'Legacy' | 'PreserveOriginal';
   importTag: (req: ImportRequest) => Promise<ImportResult>;
   serializeLock: (lock: StreamLock) => string;
   /** Current bytes of a repository-relative file, undefined when absent. */
@@ -83,6 +85,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   if (opts.forced) planOpts.forced = opts.forced;
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
+  if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
   const requests = planImports(deps.streams, planOpts);
   const progress: ReconcileProgress = { due: requests.length, done: 0, failed: 0 };
   deps.logger.debug('imports planned', { due: requests.length });
@@ -118,6 +121,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     historyLimit: deps.historyLimit,
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
+  if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);

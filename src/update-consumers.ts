@@ -12,6 +12,7 @@ import { lockLookup } from './consumers/lock-lookup.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import type { StreamLock } from './model/lock.js';
 import type { ConsumerChange } from './plan/changes.js';
+import type { PinFormat } from './plan/pull-spec.js';
 import type { StreamLike } from './policy/tag-spec.js';
 
 /** What updating consumers did (or would do, on a dry run). */
@@ -32,12 +33,12 @@ export function planConsumers(
   files: readonly SourceFile[],
   locks: ReadonlyMap<string, StreamLock>,
   streams: ReadonlyMap<string, StreamLike>,
-  opts: { defaultNamespace: string; localRegistry?: string },
+  opts: { defaultNamespace: string; localRegistry?: string; pinFormat?: PinFormat },
 ): ConsumerUpdate {
   const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
   const plan: ConsumerPlan = planConsumerUpdates(
     found.consumers,
-    lockLookup(locks, streams, opts.localRegistry),
+    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat),
   );
   return {
     changes: plan.changes,

@@ -56,6 +56,9 @@ export interface DaemonConfig {
   registryHosts?: string[];
 }
 
+/** How consumers are pinned: `repo:tag@sha256:…` (readable; the digest decides) or `repo@sha256:…`. */
+export type PinFormat = 'tag-and-digest' | 'digest';
+
 /** The effective config: every field set (defaults applied). */
 export interface Config {
   /** Folders or globs, repository-relative. */
@@ -69,6 +72,10 @@ export interface Config {
   allowedRedirectHosts: string[];
   insecureRegistries: string[];
   localRegistry?: string;
+  /** Consumers' pull specs; default `tag-and-digest`. */
+  pinFormat: PinFormat;
+  /** Import mode of tags that set none (like OpenShift's cluster-wide image config); unset: Legacy. */
+  importMode?: 'Legacy' | 'PreserveOriginal';
   registries: Record<string, RegistryConfig>;
   publish: PublishConfig;
   dispatch: DispatchTarget[];
@@ -104,6 +111,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
     namespace: r.namespace ?? 'default',
     lockDir: (r.lockDir ?? 'imagestreams.lock').replace(/\/+$/, ''),
     historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? 'tag-and-digest',
     insecureRegistries: r.insecureRegistries ?? [],
     allowedRedirectHosts: r.allowedRedirectHosts ?? [],
     registries,
@@ -124,6 +132,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
   if (r.allowedRegistries) config.allowedRegistries = r.allowedRegistries;
   if (r.daemon) config.daemon = { ...r.daemon };
   if (r.deadline) config.deadline = r.deadline;
+  if (r.importMode) config.importMode = r.importMode;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, '');
   return config;
 }

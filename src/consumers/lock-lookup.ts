@@ -5,7 +5,7 @@ import { lockPath, readLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { tryParseReference } from '../model/reference.js';
-import { pullSpecFor } from '../plan/pull-spec.js';
+import { type PinFormat, pullSpecFor, sourceTagOf } from '../plan/pull-spec.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import type { PullSpecLookup } from './index.js';
 import type { ConsumerDiagnostic, StreamTagRef } from './types.js';
@@ -53,11 +53,16 @@ export function lockLookup(
   locks: ReadonlyMap<string, StreamLock>,
   streams: ReadonlyMap<string, StreamLike> = new Map(),
   localRegistry?: string,
+  pinFormat: PinFormat = 'tag-and-digest',
 ): PullSpecLookup {
   return (namespace, stream, tag) => {
     const key = `${namespace}/${stream}`;
     const decl = streams.get(key) ?? { metadata: { name: stream, namespace } };
-    const spec = pullSpecFor(decl, namespace, locks.get(key), tag, localRegistry);
+    const sourceTag = pinFormat === 'digest' ? undefined : sourceTagOf(streams, namespace, stream, tag);
+    const spec = pullSpecFor(decl, namespace, locks.get(key), tag, localRegistry, {
+      pinFormat,
+      ...(sourceTag ? { sourceTag } : {}),
+    });
     // The value goes into Dockerfile lines and YAML scalars: only a well-formed reference is ever written.
     return spec !== undefined && 'ref' in tryParseReference(spec) ? spec : undefined;
   };

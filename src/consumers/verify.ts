@@ -1,5 +1,6 @@
 // `verify` as data: which consumers are not at the digest the lock pins them to.
 
+import { samePin } from '../plan/pull-spec.js';
 import type { PullSpecLookup } from './index.js';
 import { type Consumer, formatStreamTag } from './types.js';
 
@@ -33,7 +34,8 @@ export function verifyConsumers(
     };
     const want = pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
     if (want === undefined) out.push({ ...base, status: 'unlocked' });
-    else if (want !== c.current || (c.alsoSet ?? []).some((a) => a.current !== a.value))
+    // Either pin format is fine for the locked digest (switching pinFormat must not fail every PR until reconcile).
+    else if (!samePin(want, c.current) || (c.alsoSet ?? []).some((a) => a.current !== a.value))
       out.push({ ...base, status: 'drift', want });
   }
   return out;

@@ -35,6 +35,7 @@ import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { lockWarnings } from './lock-warnings.js';
 import { createLogger } from './logger.js';
+import { progressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
 import { neutralizeCommands } from './workflow-commands.js';
@@ -442,7 +443,11 @@ export async function executeAction(
   };
 
   const reportRun = (run: RunReconcileResult, published?: PublishResult): number => {
-    const code = printRun(run, quietIo, false, published);
+    const code = printRun(run, quietIo, false, published, {
+      groups: true,
+      // printRun escapes the group title; these lines are the Action's own commands, not neutralised.
+      command: (line) => deps.log(mask(line)),
+    });
     if (run.status === 'invalid') annotate(run.diagnostics);
     else annotate([...(run.skippedStreams?.diagnostics ?? []), ...(run.consumers?.diagnostics ?? [])]);
     const sr = summaryRun(run);
@@ -521,6 +526,7 @@ export async function executeAction(
       dryRun: inputs.dryRun,
       withMetadata: inputs.metadata,
       ...(only ? { only } : {}),
+      onProgress: progressReporter(io),
     });
     outcome.exitCode = reportRun(job.run, job.publish);
     if (job.publish) {

@@ -1,6 +1,7 @@
 // The shape every CLI command has: a name, help text, option spec, and a run function.
 
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { explainParseError } from './args.js';
 import { type CommandIO, EXIT } from './io.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -32,9 +33,8 @@ export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO
       strict: true,
     });
   } catch (e) {
-    io.stderr(
-      `imagestreams ${cmd.name}: ${(e as Error).message}\nRun \`imagestreams ${cmd.name} --help\`.\n`,
-    );
+    const options: OptionSpec = { help: { type: 'boolean', short: 'h' }, ...cmd.options };
+    io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
   if (parsed.values.help) {

@@ -1,6 +1,6 @@
 // Composition: the registry client, configured from the project, as the reconciler's `importTag` dependency.
 
-import { type Config, registryAllowed } from '../config/config.js';
+import { type Config, registryAllowed, registryMatches } from '../config/config.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { pinned, tryParseReference } from '../model/reference.js';
 import type { ImageMetadata } from '../plan/changes.js';
@@ -53,6 +53,23 @@ function reasonOf(code: string): string {
   );
 }
 
+/** What a user must know when the default Legacy mode meets a multi-arch source, and the two ways to choose. */
+export function legacyMultiArchWarning(
+  req: Pick<ImportRequest, 'namespace' | 'stream' | 'tag' | 'from'>,
+  platforms: readonly { os: string; architecture: string; variant?: string }[],
+  chosen?: { os: string; architecture: string; variant?: string },
+): string {
+  const name = (p: { os: string; architecture: string; variant?: string }) =>
+    [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  return (
+    `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(', ')}), ` +
+    `and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : 'one platform'} only, ` +
+    'which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on ' +
+    'the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to ' +
+    'keep one platform and silence this warning.'
+  );
+}
+
 /** Build `importTag` for one run (each repo:tag asked once), plus its report and a close(). */
 export function createImporter(o: ImporterOptions) {
   const fromConfig = registryOptionsFromConfig(o.config, o.env, o.logger);
@@ -94,6 +111,23 @@ export function createImporter(o: ImporterOptions) {
     else deadline.signal.addEventListener('abort', () => resolve('deadline'), { once: true });
   });
 
+  /** When the config names credential variables for this registry that are not set: which, and how to fix. */
+  function unsetCredentials(domain: string): string | undefined {
+    for (const [host, reg] of Object.entries(o.config.registries)) {
+      if (!reg.credentials || !registryMatches(host, domain)) continue;
+      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+      const missing = names.filter((n) => !o.env[n]);
+      if (missing.length === 0) continue;
+      const list = missing.map((n) => `$${n}`).join(' and ');
+      return (
+        `The config names ${list} for ${host} (registries.${host}.credentials), but ` +
+        `${missing.length > 1 ? 'they are' : 'it is'} not set: set ${missing.length > 1 ? 'them' : 'it'} in the ` +
+        "environment (in a workflow, in the step's env: from secrets)"
+      );
+    }
+    return undefined;
+  }
+
   async function importTag(req: ImportRequest): Promise<ImportResult> {
     const parsed = tryParseReference(req.from);
     if ('error' in parsed) return { ok: false, reason: 'InvalidImageName', message: parsed.error.message };
@@ -129,6 +163,14 @@ export function createImporter(o: ImporterOptions) {
       };
       if (r.index && r.index !== r.digest) item.index = r.index;
       if (r.platforms?.length) item.platforms = r.platforms;
+      if (
+        req.importModeDefaulted &&
+        req.importMode === 'Legacy' &&
+        r.index &&
+        (r.platforms?.length ?? 0) > 1
+      ) {
+        o.logger.warn(legacyMultiArchWarning(req, r.platforms!, r.chosen));
+      }
       const result: ImportResult = { ok: true, item };
       if (r.metadata) {
         const { labels: _l, ...meta } = r.metadata;
@@ -137,11 +179,13 @@ export function createImporter(o: ImporterOptions) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
+        const unset =
+          hasCode(e, 'UNAUTHORIZED') || hasCode(e, 'DENIED') ? unsetCredentials(ref.domain) : undefined;
         const out: ImportResult = {
           ok: false,
           reason: reasonOf(e.code),
           // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
-          message: sanitizeText(e.message, 500),
+          message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
           temporary: !e.permanent,
         };
         if (hasCode(e, 'RATE_LIMITED') && e.data.skipped) out.skipped = true;

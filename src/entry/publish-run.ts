@@ -152,6 +152,9 @@ function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
     if (owner === undefined || key < owner) fileOwner.set(s.file, key);
   }
   const following = run.consumers?.following ?? [];
+  const declarations = new Map(
+    project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object as StreamLike]),
+  );
   for (const g of groups) {
     const ids = new Set(g.streams ?? []);
     const streams = project.streams.filter((s) => ids.has(`${s.namespace}/${s.name}`));
@@ -168,6 +171,8 @@ function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
       ],
       defaultNamespace: config.namespace,
       allLocks: run.result!.locks,
+      allDeclarations: declarations,
+      pinFormat: config.pinFormat,
       ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
     };
   }

@@ -87,14 +87,29 @@ export async function streamStates(
         if (lock) state.lock = lock;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;
-        diagnostics.push({
-          file: lockFile,
-          line: typeof e.data.line === 'number' ? e.data.line : 1,
-          column: typeof e.data.column === 'number' ? e.data.column : 1,
-          code: e.code,
-          severity: 'error',
-          message: `${e.message} (fix the file, or delete it to import the stream afresh)`,
-        });
+        // A hand-edited lock: each problem once, at its own line, and the way out once (not the error's text,
+        // which already lists them, wrapped in another position).
+        const inner = Array.isArray(e.data.diagnostics) ? (e.data.diagnostics as Diagnostic[]) : [];
+        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
+        if (inner.length > 0) {
+          inner.forEach((d, i) => {
+            diagnostics.push({
+              ...d,
+              code: e.code,
+              severity: 'error',
+              message: i === inner.length - 1 ? `${d.message} (${advice})` : d.message,
+            });
+          });
+        } else {
+          diagnostics.push({
+            file: lockFile,
+            line: typeof e.data.line === 'number' ? e.data.line : 1,
+            column: typeof e.data.column === 'number' ? e.data.column : 1,
+            code: e.code,
+            severity: 'error',
+            message: `${e.message} (${advice})`,
+          });
+        }
       }
       return state;
     }),
@@ -152,6 +167,7 @@ export async function runReconcile(
         streams: states,
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+        ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
         importTag: importer.importTag,
         ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock: (lock) => checkedLock(project.config, lock),
@@ -185,6 +201,7 @@ export async function runReconcile(
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+    pinFormat: project.config.pinFormat,
   });
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeInside(root, f.path, f.text);

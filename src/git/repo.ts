@@ -82,7 +82,7 @@ async function findGitdir(fs: GitFs, dir: string): Promise<string> {
   } catch (cause) {
     throw new ImagestreamsError(
       'GIT_NOT_A_REPOSITORY',
-      `${dir} is not a git work tree (no .git). Run actions/checkout first, or point --dir at a clone.`,
+      `${dir} is not a git work tree (no .git). Run actions/checkout first (in the Action, working-directory must be inside it), or run imagestreams inside a clone.`,
       { data: { dir }, cause },
     );
   }

@@ -117,10 +117,11 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   const fs = opts.fs ?? (nodeFs as unknown as LoaderFs);
   const cwd = resolve(opts.cwd);
   const explicit = Boolean(opts.paths && opts.paths.length > 0);
-  // Explicit paths are read as given, from the working directory; otherwise the root is found as git finds one.
+  // Explicit paths, or an explicit config file, are read from the working directory; otherwise the root is found
+  // as git finds one.
   const found = await findProjectRoot(fs, cwd);
   if ('missing' in found) return missingRoot(found.missing, found.reason);
-  const root = explicit ? cwd : found.root;
+  const root = explicit || opts.configPath !== undefined ? cwd : found.root;
   const read = opts.readDeclaration ?? (opts.fs ? readVia(fs) : readRegular);
   const loaded: LoadedConfig = await loadConfig(fs, {
     read,

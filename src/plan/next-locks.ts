@@ -42,6 +42,8 @@ export interface ImportRequest {
   /** The pull spec to resolve (`from.name`). */
   from: string;
   importMode: 'Legacy' | 'PreserveOriginal';
+  /** Neither the tag nor the config chose the mode (Legacy by default): a multi-arch source deserves a warning. */
+  importModeDefaulted?: boolean;
   preferArch?: string;
   preferOs?: string;
   insecure: boolean;
@@ -60,6 +62,8 @@ export interface PlanImportsOptions {
   scheduledDue?: (key: string) => boolean;
   /** Only these streams (`ns/name` or `name`); all when empty. */
   only?: ReadonlySet<string>;
+  /** The config's import mode for tags that set none. */
+  defaultImportMode?: 'Legacy' | 'PreserveOriginal';
 }
 
 /** True when a stream is selected by `--stream` filters (`name` or `namespace/name`). */
@@ -126,6 +130,7 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
       const reason = dueReason(t, locked, {
         forced: opts.forced?.has(key) ?? false,
         scheduledDue: opts.scheduledDue ? opts.scheduledDue(key) : true,
+        ...(opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}),
       });
       if (!reason || !t.from) continue;
       const req: ImportRequest = {
@@ -134,13 +139,14 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
         stream: s.name,
         tag: t.name,
         from: t.from.name,
-        importMode: importModeOf(t),
+        importMode: importModeOf(t, opts.defaultImportMode),
         insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
         reason,
         locked: [],
       };
       const arch = t.annotations?.['importer.image.openshift.io/prefer-arch'];
       const os = t.annotations?.['importer.image.openshift.io/prefer-os'];
+      if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
       if (arch) req.preferArch = arch;
       if (os) req.preferOs = os;
       const current = locked?.items[0];
@@ -161,6 +167,8 @@ export interface NextLocksContext {
   historyLimit: number;
   /** The local registry host (for referencePolicy Local), recorded on the lock. */
   localRegistry?: string;
+  /** The config's import mode for tags that set none (part of the spec recorded in the lock). */
+  defaultImportMode?: 'Legacy' | 'PreserveOriginal';
 }
 
 /** The next lock of each stream and the changes that led there. */
@@ -225,7 +233,7 @@ export function computeNextLocks(
   };
   const apply = (s: StreamState, t: TagSpecLike, outcome: TagOutcome, imported: boolean) => {
     const prev = lockTagOf(s.lock, t.name);
-    const key = specKey(t);
+    const key = specKey(t, ctx.defaultImportMode);
     const changed = prev?.spec !== key;
     return applyOutcome(prev, t.name, outcome, {
       now: ctx.now,

@@ -10,7 +10,7 @@ export type DueReason = 'new' | 'spec-changed' | 'generation' | 'scheduled' | 'f
 export function dueReason(
   spec: TagSpecLike,
   locked: LockTag | undefined,
-  opts: { forced?: boolean; scheduledDue?: boolean } = {},
+  opts: { forced?: boolean; scheduledDue?: boolean; defaultImportMode?: 'Legacy' | 'PreserveOriginal' } = {},
 ): DueReason | undefined {
   if (!isImportable(spec)) return undefined;
   if (opts.forced) return 'forced';
@@ -18,7 +18,8 @@ export function dueReason(
     // A tag that never imported successfully is retried every run until it does.
     return locked?.conditions?.length ? 'retry' : 'new';
   }
-  if (locked.spec !== undefined && locked.spec !== specKey(spec)) return 'spec-changed';
+  if (locked.spec !== undefined && locked.spec !== specKey(spec, opts.defaultImportMode))
+    return 'spec-changed';
   const gen = spec.generation;
   if (typeof gen === 'number' && gen !== (locked.observedGeneration ?? null)) return 'generation';
   if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return 'scheduled';

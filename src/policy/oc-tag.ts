@@ -1,7 +1,8 @@
 // `oc tag` rules, as pure decisions: what a `tag` command line does to which stream tags.
 
 import { ImagestreamsError } from '../model/errors.js';
-import { isValidTag, parseReference } from '../model/reference.js';
+import { type ImageRef, isValidTag, parseReference } from '../model/reference.js';
+import { streamTagProblem } from '../model/stream-tag-name.js';
 
 /** Kinds a tag source can have (`--source` accepts oc's names and short forms). */
 export type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
@@ -64,8 +65,10 @@ export function parseStreamTag(
   const tag = m?.[4] === undefined || m[4] === '' ? (o.defaultTag ? 'latest' : undefined) : m[4];
   if (!m || tag === undefined || (!o.anyTag && !isValidTag(tag)) || (o.anyTag && /[:/@]/.test(tag))) {
     throw usage(
-      `${what} "${input}" is not [namespace/]stream:tag (for example python:3.12 or team/python:3.12)`,
-      { input },
+      `${what} "${input}" is not [namespace/]stream:tag: ${streamTagProblem(input) ?? 'it does not have that form'} (for example python:3.12 or team/python:3.12)`,
+      {
+        input,
+      },
     );
   }
   const out: StreamTagName = { stream: m[3]!, tag };

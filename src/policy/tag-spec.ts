@@ -64,9 +64,13 @@ export function isImportable(tag: TagSpecLike): boolean {
   return tag.from?.kind === 'DockerImage' && !tag.reference;
 }
 
-/** The import mode in effect (OpenShift's default is Legacy). */
-export function importModeOf(tag: TagSpecLike): 'Legacy' | 'PreserveOriginal' {
-  return tag.importPolicy?.importMode === 'PreserveOriginal' ? 'PreserveOriginal' : 'Legacy';
+/** The import mode in effect: the tag's, else the config's default, else OpenShift's default (Legacy). */
+export function importModeOf(
+  tag: TagSpecLike,
+  fallback: 'Legacy' | 'PreserveOriginal' = 'Legacy',
+): 'Legacy' | 'PreserveOriginal' {
+  const m = tag.importPolicy?.importMode;
+  return m === 'PreserveOriginal' || m === 'Legacy' ? m : fallback;
 }
 
 /**
@@ -74,7 +78,7 @@ export function importModeOf(tag: TagSpecLike): 'Legacy' | 'PreserveOriginal' {
  * any of these makes the tag due again, as a generation bump does in OpenShift. Other annotations are ignored.
  * Example: `DockerImage quay.io/org/app:1 importMode=PreserveOriginal`.
  */
-export function specKey(tag: TagSpecLike): string {
+export function specKey(tag: TagSpecLike, defaultMode: 'Legacy' | 'PreserveOriginal' = 'Legacy'): string {
   const ann = tag.annotations ?? {};
   const parts = [
     tag.from?.kind ?? '',
@@ -82,8 +86,8 @@ export function specKey(tag: TagSpecLike): string {
   ];
   if (tag.reference) parts.push('reference');
   if (tag.importPolicy?.insecure) parts.push('insecure');
-  if (tag.from?.kind === 'DockerImage' && importModeOf(tag) !== 'Legacy')
-    parts.push(`importMode=${importModeOf(tag)}`);
+  if (tag.from?.kind === 'DockerImage' && importModeOf(tag, defaultMode) !== 'Legacy')
+    parts.push(`importMode=${importModeOf(tag, defaultMode)}`);
   const arch = ann['importer.image.openshift.io/prefer-arch'];
   const os = ann['importer.image.openshift.io/prefer-os'];
   if (arch) parts.push(`prefer-arch=${arch}`);

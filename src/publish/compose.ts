@@ -16,6 +16,7 @@ import {
   type StreamSides,
 } from '../plan/branch-diff.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
+import type { PinFormat } from '../plan/pull-spec.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 
 /** One stream of the group. */
@@ -40,8 +41,12 @@ export interface ComposeInput {
   work: ReadonlyMap<string, string | undefined>;
   /** The work tree's locks of every stream, to name the source tag of a promotion. */
   allLocks?: ReadonlyMap<string, StreamLock>;
+  /** The work tree's declarations of every stream, to follow tag chains to the upstream tag a pin names. */
+  allDeclarations?: ReadonlyMap<string, StreamLike>;
   defaultNamespace: string;
   localRegistry?: string;
+  /** How consumers are pinned (config `pinFormat`). */
+  pinFormat?: PinFormat;
 }
 
 /** What the group's branch holds beyond the base, and what that means. */
@@ -139,7 +144,12 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
     if (want !== undefined && want !== input.base.get(f)) files.set(f, want);
   }
 
-  const lookup = lockLookup(locks, declarations, input.localRegistry);
+  const lookup = lockLookup(
+    locks,
+    new Map([...(input.allDeclarations ?? new Map()), ...declarations]),
+    input.localRegistry,
+    input.pinFormat,
+  );
   const consumers: ConsumerChange[] = [];
   for (const path of [...new Set(input.consumerFiles)].sort()) {
     if (files.has(path)) continue; // a declaration file is never also rewritten as a consumer

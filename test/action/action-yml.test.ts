@@ -16,7 +16,7 @@ type Step = { uses?: string; with?: Record<string, unknown> };
 const ourSteps = (wf: { jobs: Record<string, { steps: Step[] }> }) =>
   Object.values(wf.jobs)
     .flatMap((j) => j.steps)
-    .filter((s) => s.uses?.endsWith('/imagestreams@v0'));
+    .filter((s) => s.uses?.startsWith('OWNER/imagestreams@'));
 
 describe('action.yml', () => {
   it('runs the committed bundle on node24 and documents every input and output', () => {
@@ -61,6 +61,7 @@ describe('examples/workflows', () => {
     expect(byFile['imagestreams-reconcile.yml'].concurrency).toMatchObject({ 'cancel-in-progress': false });
     expect(byFile['imagestreams-pr.yml'].permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
     const dispatch = byFile['imagestreams-dispatch.yml'];
+    expect(dispatch.permissions).toEqual({ contents: 'read', actions: 'write' });
     expect(Object.keys(dispatch.on)).toEqual(['push']);
     const checkout = Object.values(dispatch.jobs as Record<string, { steps: Step[] }>)[0]!.steps[0]!;
     expect(checkout.with?.['fetch-depth']).toBe(2);

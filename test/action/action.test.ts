@@ -129,7 +129,7 @@ describe('the bundled Action', () => {
     const branch = 'imagestreams/default/python';
     const lock = await git(s.bare, ['show', `${branch}:imagestreams.lock/default/python.json`]);
     expect(lock).toContain(`${reg.host}/library/python@sha256:`);
-    expect(await git(s.bare, ['show', `${branch}:Dockerfile`])).toMatch(/FROM .*python@sha256:/);
+    expect(await git(s.bare, ['show', `${branch}:Dockerfile`])).toMatch(/FROM .*python:3\.12@sha256:/);
     await git(s.bare, ['fsck', '--strict']);
     const result = JSON.parse(r.outputs.result!);
     expect(result.reconcile.changes[0]).toMatchObject({
@@ -143,6 +143,10 @@ describe('the bundled Action', () => {
     // Every secret the config names, and the token, were masked before anything else was printed.
     expect(r.stdout).toContain(`::add-mask::${TOKEN}`);
     expect(r.stdout).toContain(`::add-mask::${REGISTRY_PASSWORD}`);
+    // Each stream's lines are a collapsible group of the log.
+    expect(r.stdout).toMatch(
+      /^::group::default\/python \(1 tag\)\n {2}\+ default\/python:3\.12 .*\n::endgroup::$/m,
+    );
 
     // The next scheduled run (a fresh checkout, as on a runner) with nothing new pushes nothing and leaves the PR.
     const body1 = s.api.pulls[0]!.body;

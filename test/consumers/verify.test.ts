@@ -137,7 +137,7 @@ describe('imagestreams verify', () => {
   });
 
   it('uses the declaration: referencePolicy Local pins to the configured local registry', async () => {
-    const local = `registry.local:5000/default/python@sha256:${'1'.repeat(64)}`;
+    const local = `registry.local:5000/default/python:3.12@sha256:${'1'.repeat(64)}`;
     const root = repo({
       '.imagestreams.yaml': 'localRegistry: registry.local:5000\n',
       'imagestreams/python.yaml':
@@ -147,6 +147,29 @@ describe('imagestreams verify', () => {
     expect(r.out).toContain(`is at ${PY}, lock says ${local}`);
     expect(r.code).toBe(1);
   });
+
+  it.each(['tag-and-digest', 'digest'])(
+    'with pinFormat %s, consumers at repo@digest and at repo:tag@digest both pass for the locked digest',
+    async (format) => {
+      const tagged = PY.replace('@', ':3.12-slim@');
+      const root = repo({
+        '.imagestreams.yaml': `pinFormat: ${format}\n`,
+        'imagestreams/python.yaml':
+          'apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: python\nspec:\n  tags:\n    - name: "3.12"\n      from: {kind: DockerImage, name: "quay.io/mirror/python:3.12-slim"}\n',
+        'compose.yaml': `services:\n  app:\n    image: ${tagged} # imagestream: python:3.12\n`,
+      });
+      const r = await verify(root);
+      expect(r.out).toBe('');
+      expect(r.code).toBe(0);
+      // Another digest under the same tag is still drift.
+      const moved = tagged.replace(/@sha256:.*/, `@sha256:${'9'.repeat(64)}`);
+      writeFileSync(
+        join(root, 'compose.yaml'),
+        `services:\n  app:\n    image: ${moved} # imagestream: python:3.12\n`,
+      );
+      expect((await verify(root)).code).toBe(1);
+    },
+  );
 
   it('refuses positional arguments with exit 2', async () => {
     expect((await verify(repo({}), 'extra')).code).toBe(2);

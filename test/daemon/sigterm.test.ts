@@ -97,6 +97,27 @@ const ready = () =>
     return s === 200 ? true : undefined;
   }, 30_000);
 
+/** A promise the test resolves when it chooses (the held registry answers go out then). */
+function openable(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  return { opened, open };
+}
+
+/** The daemon has written a log line with this message (it handled the signal). */
+async function logged(d: { stderr: () => string }, msg: string): Promise<void> {
+  await waitFor(() =>
+    d
+      .stderr()
+      .split('\n')
+      .some((l) => l.includes(`"msg":${JSON.stringify(msg)}`))
+      ? true
+      : undefined,
+  );
+}
+
 /** The daemon is inside a run: its manifest request has reached the (delaying) proxy. */
 async function slowRunStarted(name: string, since: number): Promise<void> {
   await waitFor(() =>
@@ -128,25 +149,25 @@ async function assertConsistent(
 it('SIGTERM during a run: webhooks get 503, the run finishes (PR complete), the process exits 0', async () => {
   const sc = await repoScenario(servers, 'term', { from: proxy.host });
   const d = startDaemon('term', `${servers.git.url}/term.git`, sc.api.url);
+  const gate = openable();
   try {
     await ready();
+    // The registry's answers are held until the test opens the gate: the run is in flight for as long as needed.
     proxy.setRule((r) =>
-      r.path.includes('/team/term/manifests/') ? { kind: 'delay', ms: 1500 } : undefined,
+      r.path.includes('/team/term/manifests/') ? { kind: 'hold', until: gate.opened } : undefined,
     );
     const since = proxy.requests.length;
     const v2 = await sc.pushNew('v2'); // the registry notifies the daemon (--registry-host ties the hosts)
     await slowRunStarted('term', since);
     d.child.kill('SIGTERM');
-    // The signal reaches the child asynchronously: ask until the drain has begun (a 202 before it is fine).
-    const during = await waitFor(async () => {
-      const r = await fetch(`${base()}/webhooks/distribution`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${SECRET}` },
-        body: '{"events":[]}',
-      }).catch(() => undefined);
-      return r?.status === 202 ? undefined : r?.status;
+    await logged(d, 'SIGTERM received: draining');
+    const during = await fetch(`${base()}/webhooks/distribution`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}` },
+      body: '{"events":[]}',
     });
-    expect(during).toBe(503);
+    expect(during.status).toBe(503);
+    gate.open();
     const { code } = await d.exited;
     expect(code).toBe(0);
     // The run in flight was finished, not abandoned: the PR exists and its branch is complete.
@@ -158,6 +179,7 @@ it('SIGTERM during a run: webhooks get 503, the run finishes (PR complete), the 
     expect(d.stderr()).not.toContain(TOKEN);
     expect(sc.api.violations).toEqual([]);
   } finally {
+    gate.open();
     proxy.setRule(() => undefined);
     d.child.kill('SIGKILL');
     await sc.api.close();
@@ -167,23 +189,26 @@ it('SIGTERM during a run: webhooks get 503, the run finishes (PR complete), the 
 it('a second signal exits at once; what was already on the remote stays consistent', async () => {
   const sc = await repoScenario(servers, 'twice', { from: proxy.host });
   const d = startDaemon('twice', `${servers.git.url}/twice.git`, sc.api.url);
+  const gate = openable();
   try {
     await ready();
+    // Held until the end of the test: the run in flight cannot finish, so only the second signal can end it.
     proxy.setRule((r) =>
-      r.path.includes('/team/twice/manifests/') ? { kind: 'delay', ms: 5000 } : undefined,
+      r.path.includes('/team/twice/manifests/') ? { kind: 'hold', until: gate.opened } : undefined,
     );
     const since = proxy.requests.length;
     const v2 = await sc.pushNew('v2');
     await slowRunStarted('twice', since);
-    const t0 = Date.now();
     d.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
+    await logged(d, 'SIGTERM received: draining');
     d.child.kill('SIGTERM');
     const { code } = await d.exited;
     expect(code).toBe(143);
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(d.stderr()).toContain('second SIGTERM: exiting now');
+    expect(sc.api.pulls).toEqual([]);
     await assertConsistent(sc, d.workdir, v2);
   } finally {
+    gate.open();
     proxy.setRule(() => undefined);
     d.child.kill('SIGKILL');
     await sc.api.close();

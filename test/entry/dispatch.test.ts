@@ -447,7 +447,7 @@ describe('imagestreams dispatch: usage', () => {
     [['--event', 'ok.yaml'], 'cannot read the event file ok.yaml'],
     [['--event', 'notify.mjs'], 'cannot read the event file'],
     [['extra'], 'unexpected argument "extra"'],
-    [['--nope'], "Unknown option '--nope'"],
+    [['--nope'], 'unknown option --nope'],
   ])('%j exits 2: %s', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);

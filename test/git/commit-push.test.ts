@@ -240,6 +240,9 @@ describe('openRepo', () => {
     expect(repo.head).toMatch(/^[0-9a-f]{40}$/);
     const err = await openRepo({ fs, dir: work }).catch((e) => e);
     expect(hasCode(err, 'GIT_NOT_A_REPOSITORY')).toBe(true);
+    // The advice names only what exists: there is no --dir option.
+    expect(err.message).not.toContain('--dir');
+    expect(err.message).toContain('run imagestreams inside a clone');
     expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe('hello\n');
   });
 });

@@ -1,5 +1,5 @@
 // A fault-injecting HTTP proxy in front of the real registry: per request, a rule may answer directly, reset the
-// connection, delay, or rewrite the upstream answer's headers/body. Every request is recorded.
+// connection, delay, hold until released, or rewrite the upstream answer's headers/body. Every request is recorded.
 
 import http from 'node:http';
 
@@ -16,6 +16,8 @@ export type Fault =
   | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string }
   | { kind: 'reset' }
   | { kind: 'delay'; ms: number }
+  /** Forward only once `until` settles: the test, not a clock, decides when the answer arrives. */
+  | { kind: 'hold'; until: Promise<unknown> }
   | {
       kind: 'rewrite';
       headers?: (h: Record<string, string>) => Record<string, string>;
@@ -86,6 +88,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         preq.end(Buffer.concat(chunks));
       };
       if (fault?.kind === 'delay') setTimeout(forward, fault.ms);
+      else if (fault?.kind === 'hold') fault.until.then(forward, forward);
       else forward();
     });
   });

@@ -28,7 +28,7 @@ const decl = (name: string, tag: string, from: string) =>
 const SHARED = [
   'services:',
   '  a:',
-  `    image: quay.io/org/img@${D('1')} # imagestream: a:x`,
+  `    image: quay.io/org/img:a@${D('1')} # imagestream: a:x`,
   '  b:',
   `    image: quay.io/org/img@${D('1')} # imagestream: b:x`,
   '',
@@ -67,7 +67,7 @@ describe('composeGroup', () => {
     const out = composeGroup(input(lock('default', 'a', { x: [item('2'), item('1')] })));
     expect([...out.files.keys()].sort()).toEqual(['deploy/shared.yaml', 'imagestreams.lock/default/a.json']);
     const shared = out.files.get('deploy/shared.yaml')!;
-    expect(shared).toContain(`img@${D('2')} # imagestream: a:x`);
+    expect(shared).toContain(`img:a@${D('2')} # imagestream: a:x`);
     expect(shared).toContain(`img@${D('1')} # imagestream: b:x`);
     expect(out.consumers.map((c) => c.follows)).toEqual(['default/a:x']);
     expect(out.changes).toEqual([

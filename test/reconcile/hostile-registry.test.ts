@@ -79,7 +79,7 @@ describe('a registry that injects lines through an index entry', () => {
   it('never reaches a consumer; the import fails cleanly and the next run is not exit 2', async () => {
     const first = captureIO(work);
     expect(await main(['reconcile'], first), first.err()).toBe(0);
-    const pinned = `${reg.host}/app@${good.images[0]!.digest}`;
+    const pinned = `${reg.host}/app:1@${good.images[0]!.digest}`;
     expect(read('Dockerfile')).toContain(`FROM ${pinned}\n`);
     expect(read('deploy/web.yaml')).toContain(`image: ${pinned}\n`);
     const dockerfile = read('Dockerfile');

@@ -22,18 +22,26 @@ async function run(...argv: string[]) {
 }
 
 describe('imagestreams resolve', () => {
-  it('prints digest, media type and platforms, exit 0', async () => {
+  it('prints the digest to pin (the index of a multi-arch image, as crane digest), media type and platforms', async () => {
     const r = await run(`${reg.host}/sample/list:1.0`, `${reg.host}/sample/docker:1.0`);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`${reg.host}/sample/list:1.0`);
+    expect(r.out).toContain(`digest      ${samples.list.digest}`);
     expect(r.out).toContain(`index       ${samples.list.digest}`);
-    expect(r.out).toContain('chosen      linux/amd64');
+    expect(r.out).not.toContain('chosen');
     expect(r.out).toMatch(/linux\/arm\/v7\s+sha256:/);
     expect(r.out).toContain(`digest      ${samples.docker.digest}`);
   });
 
+  it('--import-mode Legacy shows the platform a Legacy import locks (linux/amd64)', async () => {
+    const r = await run('--import-mode', 'Legacy', `${reg.host}/sample/list:1.0`);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('chosen      linux/amd64');
+    expect(r.out).not.toContain(`digest      ${samples.list.digest}`);
+  });
+
   it('prints JSON with --json and honours --import-mode and --platform', async () => {
-    const a = await run('--json', '--import-mode', 'PreserveOriginal', `${reg.host}/sample/index:1.0`);
+    const a = await run('--json', `${reg.host}/sample/index:1.0`);
     expect(a.code).toBe(0);
     const [j] = JSON.parse(a.out);
     expect(j).toMatchObject({ digest: samples.index.digest, index: samples.index.digest });

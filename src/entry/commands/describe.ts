@@ -6,7 +6,7 @@ import type { ReadFs } from '../../config/load.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasCode } from '../../model/errors.js';
 import { ago } from '../../model/human-time.js';
-import type { StreamLock } from '../../model/lock.js';
+import type { LockTag, StreamLock } from '../../model/lock.js';
 import {
   INSECURE_REPOSITORY_ANNOTATION,
   type LoadedStream,
@@ -17,6 +17,15 @@ import { prioritizeTags } from '../../model/tag-order.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import {
+  OUTPUT_HELP,
+  OUTPUT_OPTION,
+  outputFormat,
+  RESOURCES,
+  renderObjects,
+  streamObject,
+  streamTagObject,
+} from './output.js';
+import {
   isUsageDiagnostic,
   loadFromArgs,
   PROJECT_OPTIONS,
@@ -24,19 +33,24 @@ import {
   printDiagnostics,
 } from './project.js';
 
-const HELP = `Usage: imagestreams describe STREAM [options]
+const HELP = `Usage: imagestreams describe [is] STREAM [options]
+       imagestreams describe istag STREAM:TAG [options]
 
 Print a stream the way \`oc describe is\` does: metadata, image repository, lookup policy, and per tag its
 source (tagged from / reference to / updates automatically from), import notes, and the image history from
 the lock (newest first, with ages). Works from the declaration alone; history appears once a lock exists.
 
-STREAM is \`name\` or \`namespace/name\`.
+STREAM is \`name\` or \`namespace/name\`. \`describe istag STREAM:TAG\` shows one tag's current image as
+\`oc describe istag\` does: digest, pull spec, when it was first seen, media type, platforms and source.
 
 Options:
+${OUTPUT_HELP}
 ${PROJECT_OPTIONS_HELP}
 
 Examples:
   imagestreams describe python
+  imagestreams describe is team-a/python -o yaml
+  imagestreams describe istag python:3.12
   imagestreams describe team-a/python --json
 
 Exit codes:
@@ -208,6 +222,37 @@ export function renderDescribe(
   return `${out}\n${blocks.join('\n\n')}\n`;
 }
 
+/** The `oc describe istag` text for one tag's current image, ages relative to `now`. */
+export function renderDescribeTag(s: LoadedStream, lt: LockTag, now: Date): string {
+  const item = lt.items[0]!;
+  let out = field('Image Name', `${s.name}:${lt.tag}`);
+  out += field('Namespace', s.namespace);
+  out += field('Docker Image', item.dockerImageReference);
+  out += field('Name', item.image);
+  out += field('Created', ago(now, item.created) ?? item.created);
+  if (item.mediaType) out += field('Media Type', item.mediaType);
+  if (item.index && item.index !== item.image) out += field('Index', item.index);
+  const platforms = item.platforms ?? [];
+  if (platforms.length > 0) {
+    const names = platforms.map((p) => [p.os, p.architecture, p.variant].filter(Boolean).join('/'));
+    const w = Math.max(...names.map((n) => n.length));
+    platforms.forEach((p, i) => {
+      const line = `${names[i]!.padEnd(w)}  ${p.digest}`;
+      out += i === 0 ? field('Platforms', line) : continuation(line);
+    });
+  }
+  const source = sourceLines(
+    s,
+    streamTags(s.object).find((t) => t.name === lt.tag),
+  );
+  out += field('Source', source[0]!.trim());
+  out += field(
+    'History',
+    `${lt.items.length} image${lt.items.length === 1 ? '' : 's'} (imagestreams describe ${s.name})`,
+  );
+  return out;
+}
+
 /** The --json form of describe: the declaration's tags joined with their lock state. */
 export function describeJson(
   s: LoadedStream,
@@ -281,12 +326,31 @@ export const describeCommand: Command = {
   name: 'describe',
   summary: 'Show a stream like `oc describe is`: tags, sources and image history from the lock',
   help: HELP,
-  options: PROJECT_OPTIONS,
+  options: { ...PROJECT_OPTIONS, ...OUTPUT_OPTION },
   async run(args, io) {
-    const query = args.positionals[0];
-    if (!query || args.positionals.length > 1) {
+    const out = outputFormat(args.values);
+    if ('error' in out) {
+      io.stderr(`imagestreams describe: ${out.error}\nRun \`imagestreams describe --help\`.\n`);
+      return EXIT.USAGE;
+    }
+    const first = args.positionals[0];
+    const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : 'is';
+    const rest =
+      first !== undefined && Object.hasOwn(RESOURCES, first) ? args.positionals.slice(1) : args.positionals;
+    let query = rest[0];
+    let tagName: string | undefined;
+    if (resource === 'istag' && query !== undefined) {
+      const colon = query.lastIndexOf(':');
+      if (colon > 0) {
+        tagName = query.slice(colon + 1);
+        query = query.slice(0, colon);
+      }
+    }
+    if (!query || rest.length > 1 || (resource === 'istag' && !tagName)) {
       io.stderr(
-        'imagestreams describe: give exactly one STREAM (name or namespace/name)\nRun `imagestreams describe --help`.\n',
+        resource === 'istag'
+          ? 'imagestreams describe: give exactly one STREAM:TAG\nRun `imagestreams describe --help`.\n'
+          : 'imagestreams describe: give exactly one STREAM (name or namespace/name)\nRun `imagestreams describe --help`.\n',
       );
       return EXIT.USAGE;
     }
@@ -314,7 +378,29 @@ export const describeCommand: Command = {
     const own = project.diagnostics.filter((d) => d.file === s.file && d.severity === 'error');
     printDiagnostics(own, io, io.stderr);
     const { lock, failed } = await lockFor(s, project.root, project.config, io);
-    if (args.values.json) io.stdout(`${JSON.stringify(describeJson(s, lock, project.config), null, 2)}\n`);
+    if (tagName !== undefined) {
+      const lt = lock?.status.tags.find((t) => t.tag === tagName);
+      if (!lt?.items[0]) {
+        const declared = streamTags(s.object).some((t) => t.name === tagName);
+        io.stderr(
+          `imagestreams describe: ${s.namespace}/${s.name}:${tagName} ${declared ? 'has no image yet: run imagestreams import or reconcile' : 'is not declared'}\n`,
+        );
+        return failed ? EXIT.FAILURE : EXIT.USAGE;
+      }
+      if (out.format === 'json' || out.format === 'yaml') {
+        io.stdout(renderObjects([streamTagObject(s, lt)], out.format, true));
+      } else if (out.format === 'name') io.stdout(`imagestreamtag.image.openshift.io/${s.name}:${lt.tag}\n`);
+      else if (args.values.json) io.stdout(`${JSON.stringify(streamTagObject(s, lt), null, 2)}\n`);
+      else io.stdout(renderDescribeTag(s, lt, io.now()));
+      return failed || own.length > 0 ? EXIT.FAILURE : EXIT.OK;
+    }
+    if (out.format === 'json' || out.format === 'yaml') {
+      io.stdout(
+        renderObjects([streamObject(s, lock, imageRepository(s, lock, project.config))], out.format, true),
+      );
+    } else if (out.format === 'name') io.stdout(`imagestream.image.openshift.io/${s.name}\n`);
+    else if (args.values.json)
+      io.stdout(`${JSON.stringify(describeJson(s, lock, project.config), null, 2)}\n`);
     else io.stdout(renderDescribe(s, lock, { now: io.now(), config: project.config }));
     return failed || own.length > 0 ? EXIT.FAILURE : EXIT.OK;
   },

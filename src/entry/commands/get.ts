@@ -5,9 +5,19 @@ import { ago } from '../../model/human-time.js';
 import type { StreamLock } from '../../model/lock.js';
 import { type LoadedStream, streamTags } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
-import type { Command } from '../command.js';
-import { EXIT } from '../io.js';
+import type { Command, ParsedArgs } from '../command.js';
+import { type CommandIO, EXIT } from '../io.js';
 import { findStreams, imageRepository, lockFor } from './describe.js';
+import {
+  OUTPUT_HELP,
+  OUTPUT_OPTION,
+  type OutputFormat,
+  outputFormat,
+  RESOURCES,
+  renderObjects,
+  streamObject,
+  streamTagObject,
+} from './output.js';
 import {
   isUsageDiagnostic,
   loadFromArgs,
@@ -16,19 +26,27 @@ import {
   printDiagnostics,
 } from './project.js';
 
-const HELP = `Usage: imagestreams get [STREAM…] [options]
+const HELP = `Usage: imagestreams get [is|istag] [NAME…] [options]
 
 List streams as \`oc get is\` does: NAME, IMAGE REPOSITORY, TAGS (most relevant first, shortened with
 "+ N more..."), UPDATED (age of the newest image in the lock; empty before the first import). A NAMESPACE
 column is added when the streams listed span several namespaces.
 
+\`get istag [STREAM[:TAG]…]\` lists stream tags that have an image, as \`oc get istag\` does: NAME
+(stream:tag), IMAGE REFERENCE (the locked pull spec), UPDATED.
+
+The resource (is, imagestream, istag, imagestreamtag) may be left out: it defaults to is.
+
 Options:
   -n, --namespace NS  Only streams in this namespace
+${OUTPUT_HELP}
 ${PROJECT_OPTIONS_HELP}
 
 Examples:
   imagestreams get
-  imagestreams get -n team-a
+  imagestreams get is -n team-a -o wide
+  imagestreams get python -o yaml
+  imagestreams get istag python:3.12
   imagestreams get python --json
 
 Exit codes:
@@ -83,16 +101,26 @@ export function getRow(
   };
 }
 
-/** The table text (columns separated by 3 spaces, as kubectl prints). */
-export function renderTable(rows: readonly GetRow[], now: Date, withNamespace: boolean): string {
+/** The table text (columns separated by 3 spaces, as kubectl prints); `wide` lists every tag. */
+export function renderTable(
+  rows: readonly GetRow[],
+  now: Date,
+  withNamespace: boolean,
+  wide = false,
+): string {
   const header = [...(withNamespace ? ['NAMESPACE'] : []), 'NAME', 'IMAGE REPOSITORY', 'TAGS', 'UPDATED'];
   const cells = rows.map((r) => [
     ...(withNamespace ? [r.namespace] : []),
     r.name,
     r.imageRepository,
-    tagsUpToWidth(r.tags),
+    wide ? r.tags.join(',') : tagsUpToWidth(r.tags),
     ago(now, r.updated) ?? '',
   ]);
+  return columns(header, cells);
+}
+
+/** Cells in columns separated by 3 spaces, the last column unpadded. */
+export function columns(header: string[], cells: string[][]): string {
   const all = [header, ...cells];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
   return (
@@ -112,8 +140,17 @@ export const getCommand: Command = {
   name: 'get',
   summary: 'List streams like `oc get is`: name, image repository, tags, last update',
   help: HELP,
-  options: { ...PROJECT_OPTIONS, namespace: { type: 'string', short: 'n' } },
+  options: { ...PROJECT_OPTIONS, ...OUTPUT_OPTION, namespace: { type: 'string', short: 'n' } },
   async run(args, io) {
+    const out = outputFormat(args.values);
+    if ('error' in out) {
+      io.stderr(`imagestreams get: ${out.error}\nRun \`imagestreams get --help\`.\n`);
+      return EXIT.USAGE;
+    }
+    const first = args.positionals[0];
+    const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : undefined;
+    const names = resource ? args.positionals.slice(1) : args.positionals;
+    if (resource === 'istag') return getStreamTags(args, names, out.format, io);
     const project = await loadFromArgs(args, io);
     if (project.diagnostics.some(isUsageDiagnostic)) {
       printDiagnostics(project.diagnostics.filter(isUsageDiagnostic), io, io.stderr);
@@ -121,9 +158,9 @@ export const getCommand: Command = {
     }
     const ns = typeof args.values.namespace === 'string' ? args.values.namespace : undefined;
     let streams = project.streams;
-    if (args.positionals.length > 0) {
+    if (names.length > 0) {
       const picked: LoadedStream[] = [];
-      for (const q of args.positionals) {
+      for (const q of names) {
         const f = findStreams(streams, q);
         if (f.length === 0) {
           io.stderr(`imagestreams get: no stream "${q}" is declared\n`);
@@ -145,12 +182,19 @@ export const getCommand: Command = {
       .sort((a, b) => (a.namespace + '/' + a.name < b.namespace + '/' + b.name ? -1 : 1));
     let failed = false;
     const rows: GetRow[] = [];
+    const objects: unknown[] = [];
     for (const s of streams) {
       const r = await lockFor(s, project.root, project.config, io);
       failed ||= r.failed;
-      rows.push(getRow(s, r.lock, project.config));
+      const row = getRow(s, r.lock, project.config);
+      rows.push(row);
+      objects.push(streamObject(s, r.lock, row.imageRepository));
     }
-    if (args.values.json) {
+    if (out.format === 'json' || out.format === 'yaml') {
+      io.stdout(renderObjects(objects, out.format, names.length === 1));
+    } else if (out.format === 'name') {
+      for (const r of rows) io.stdout(`imagestream.image.openshift.io/${r.name}\n`);
+    } else if (args.values.json) {
       io.stdout(
         `${JSON.stringify(
           rows.map((r) => ({ ...r, updated: r.updated ?? null })),
@@ -164,8 +208,126 @@ export const getCommand: Command = {
       );
     } else {
       const multiNs = new Set(rows.map((r) => r.namespace)).size > 1;
-      io.stdout(renderTable(rows, io.now(), multiNs && ns === undefined));
+      io.stdout(renderTable(rows, io.now(), multiNs && ns === undefined, out.format === 'wide'));
     }
     return failed ? EXIT.FAILURE : EXIT.OK;
   },
 };
+
+/** One row of `get istag`. */
+export interface StreamTagRow {
+  namespace: string;
+  name: string;
+  dockerImageReference: string;
+  image: string;
+  updated: string;
+}
+
+/** `get istag [STREAM[:TAG]…]`: every stream tag with an image (oc lists only those), sorted by name. */
+async function getStreamTags(
+  args: ParsedArgs,
+  names: string[],
+  format: OutputFormat | undefined,
+  io: CommandIO,
+): Promise<number> {
+  const project = await loadFromArgs(args, io);
+  if (project.diagnostics.some(isUsageDiagnostic)) {
+    printDiagnostics(project.diagnostics.filter(isUsageDiagnostic), io, io.stderr);
+    return EXIT.USAGE;
+  }
+  const ns = typeof args.values.namespace === 'string' ? args.values.namespace : undefined;
+  const wanted: { stream: LoadedStream; tag?: string }[] = [];
+  if (names.length === 0) {
+    for (const s of project.streams) wanted.push({ stream: s });
+  } else {
+    for (const q of names) {
+      const colon = q.lastIndexOf(':');
+      const streamName = colon > 0 ? q.slice(0, colon) : q;
+      const found = findStreams(project.streams, streamName);
+      if (found.length === 0) {
+        io.stderr(`imagestreams get: no stream "${streamName}" is declared\n`);
+        return EXIT.USAGE;
+      }
+      for (const s of found) wanted.push({ stream: s, ...(colon > 0 ? { tag: q.slice(colon + 1) } : {}) });
+    }
+  }
+  let failed = false;
+  const rows: StreamTagRow[] = [];
+  const objects: unknown[] = [];
+  const seen = new Set<string>();
+  for (const w of wanted) {
+    const s = w.stream;
+    if (ns !== undefined && s.namespace !== ns) continue;
+    const r = await lockFor(s, project.root, project.config, io);
+    failed ||= r.failed;
+    for (const t of r.lock?.status.tags ?? []) {
+      const current = t.items[0];
+      const key = `${s.namespace}/${s.name}:${t.tag}`;
+      if (!current || (w.tag !== undefined && t.tag !== w.tag) || seen.has(key)) continue;
+      seen.add(key);
+      rows.push({
+        namespace: s.namespace,
+        name: `${s.name}:${t.tag}`,
+        dockerImageReference: current.dockerImageReference,
+        image: current.image,
+        updated: current.created,
+      });
+      objects.push(streamTagObject(s, t));
+    }
+    if (w.tag !== undefined && !(r.lock?.status.tags ?? []).some((t) => t.tag === w.tag && t.items[0])) {
+      io.stderr(
+        `imagestreams get: ${s.namespace}/${s.name}:${w.tag} has no image yet (not declared, or not imported)\n`,
+      );
+      failed = true;
+    }
+  }
+  const order = rows
+    .map((r, i) => [r, objects[i]] as const)
+    .sort(([a], [b]) => {
+      const ka = `${a.namespace}/${a.name}`;
+      const kb = `${b.namespace}/${b.name}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+  if (format === 'json' || format === 'yaml') {
+    io.stdout(
+      renderObjects(
+        order.map(([, o]) => o),
+        format,
+        names.length === 1 && names[0]!.includes(':'),
+      ),
+    );
+  } else if (format === 'name') {
+    for (const [r] of order) io.stdout(`imagestreamtag.image.openshift.io/${r.name}\n`);
+  } else if (args.values.json) {
+    io.stdout(
+      `${JSON.stringify(
+        order.map(([r]) => r),
+        null,
+        2,
+      )}\n`,
+    );
+  } else if (order.length === 0) {
+    io.stderr(
+      ns !== undefined ? `No image stream tags found in namespace ${ns}.\n` : 'No image stream tags found.\n',
+    );
+  } else {
+    const multiNs = new Set(order.map(([r]) => r.namespace)).size > 1 && ns === undefined;
+    const wide = format === 'wide';
+    const header = [
+      ...(multiNs ? ['NAMESPACE'] : []),
+      'NAME',
+      'IMAGE REFERENCE',
+      'UPDATED',
+      ...(wide ? ['IMAGENAME'] : []),
+    ];
+    const cells = order.map(([r]) => [
+      ...(multiNs ? [r.namespace] : []),
+      r.name,
+      r.dockerImageReference,
+      ago(io.now(), r.updated) ?? '',
+      ...(wide ? [r.image] : []),
+    ]);
+    io.stdout(columns(header, cells));
+  }
+  return failed ? EXIT.FAILURE : EXIT.OK;
+}

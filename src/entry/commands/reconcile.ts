@@ -126,12 +126,20 @@ export function renderPublish(p: PublishResult): string[] {
     });
 }
 
+/** How printRun marks streams in GitHub Actions: one `::group::` each. */
+export interface PrintGroups {
+  groups?: boolean;
+  /** Writes one workflow command line (with its newline); default `io.command`, else stdout. */
+  command?: (line: string) => void;
+}
+
 /** Print a finished run as text; returns the exit code. */
 export function printRun(
   r: RunReconcileResult,
   io: CommandIO,
   json: boolean,
   published?: PublishResult,
+  opts: PrintGroups = {},
 ): number {
   if (r.status === 'invalid') {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}\n`);
@@ -151,7 +159,23 @@ export function printRun(
       `${JSON.stringify({ ...reconcileJson(r), ...(published ? { publish: published } : {}) }, null, 2)}\n`,
     );
   } else {
-    const lines = renderChanges(res.changes);
+    const lines: string[] = [];
+    if (opts.groups ?? io.env.GITHUB_ACTIONS === 'true') {
+      // In GitHub Actions each changed stream is a collapsible group of the log.
+      const command = opts.command ?? io.command ?? io.stdout;
+      for (const sc of res.changes) {
+        const own = renderChanges([sc]);
+        if (own.length === 0) continue;
+        // Escaped as a workflow command message (names are validated; this keeps any line break out).
+        const title = `${sc.namespace}/${sc.stream} (${plural(sc.tags.length, 'tag')})`
+          .replace(/%/g, '%25')
+          .replace(/\r/g, '%0D')
+          .replace(/\n/g, '%0A');
+        command(`::group::${title}\n`);
+        io.stdout(`${own.join('\n')}\n`);
+        command('::endgroup::\n');
+      }
+    } else lines.push(...renderChanges(res.changes));
     for (const c of r.consumers?.changes ?? []) lines.push(`  ↳ ${c.file}:${c.line}  ${c.target}  → ${c.to}`);
     for (const u of r.consumers?.unresolved ?? []) {
       lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);

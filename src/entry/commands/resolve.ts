@@ -1,4 +1,5 @@
-// `imagestreams resolve REF…`: resolve references to digests, media types and platforms (like `crane digest`).
+// `imagestreams resolve REF…`: resolve references to digests, media types and platforms. The digest printed is the
+// one a user would pin, as `crane digest` prints it: the index of a multi-arch image; `--platform` picks a child.
 
 import { ImagestreamsError } from '../../model/errors.js';
 import { formatFamiliar, type ImageRef, tryParseReference } from '../../model/reference.js';
@@ -12,15 +13,19 @@ import { EXIT } from '../io.js';
 
 const HELP = `Usage: imagestreams resolve REF… [options]
 
-Resolve image references to digests the way an import does: one HEAD per tag with all manifest types;
-a GET only when the registry gives no usable digest or the tag is multi-arch (to learn its platforms).
+Resolve image references to the digest you would pin, as \`crane digest\` does: for a multi-arch image
+the index digest (with every platform's digest listed), for a single image its manifest digest. One HEAD
+per tag with all manifest types; a GET only when the registry gives no usable digest or the tag is
+multi-arch (to learn its platforms).
 Credentials come from docker/podman auth files (DOCKER_CONFIG, REGISTRY_AUTH_FILE, credential helpers)
 and GITHUB_TOKEN for ghcr.io. Loopback registries (localhost, 127.0.0.1) are spoken to over plain HTTP.
 
 Options:
-  --platform OS/ARCH[/VARIANT]     lock this platform of a multi-arch image (Legacy mode)
+  --platform OS/ARCH[/VARIANT]     print this platform's manifest digest instead of the index
+                                   (what a Legacy import with prefer-arch/prefer-os locks)
   --import-mode Legacy|PreserveOriginal
-                                   Legacy (default) locks one platform; PreserveOriginal the index
+                                   what an import in this mode locks: Legacy one platform (linux/amd64
+                                   unless --platform), PreserveOriginal (default) the index
   --insecure                       allow HTTPS without certificate checks, then plain HTTP, for these registries
   --metadata                       also read creation time and OCI labels from the image config
   --json                           print JSON
@@ -28,8 +33,9 @@ Options:
 
 Examples:
   imagestreams resolve quay.io/org/app:1.2
-  imagestreams resolve --import-mode PreserveOriginal --json python:3.12 ghcr.io/org/tool:v1
+  imagestreams resolve --json python:3.12 ghcr.io/org/tool:v1
   imagestreams resolve --platform linux/arm64 localhost:5000/team/app:latest
+  imagestreams resolve --import-mode Legacy python:3.12
 
 Exit codes:
   0  every reference resolved
@@ -95,7 +101,9 @@ export const resolveCommand: Command = {
     if (modeArg !== undefined && modeArg !== 'Legacy' && modeArg !== 'PreserveOriginal') {
       return usage(`--import-mode must be Legacy or PreserveOriginal, not ${JSON.stringify(modeArg)}`);
     }
-    const importMode = (modeArg ?? 'Legacy') as ImportMode;
+    // Like crane digest: the index unless a platform (or Legacy, an import's choice of one) is asked for.
+    const importMode = (modeArg ??
+      (args.values.platform !== undefined ? 'Legacy' : 'PreserveOriginal')) as ImportMode;
     let platform: PlatformSpec | undefined;
     if (typeof args.values.platform === 'string') {
       platform = parsePlatform(args.values.platform);

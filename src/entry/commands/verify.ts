@@ -78,7 +78,10 @@ export const verifyCommand: Command = {
     const streams = new Map<string, StreamLike>(
       project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
     );
-    const findings = verifyConsumers(found.consumers, lockLookup(locks, streams, config.localRegistry));
+    const findings = verifyConsumers(
+      found.consumers,
+      lockLookup(locks, streams, config.localRegistry, config.pinFormat),
+    );
     const all = [...found.errors, ...lockErrors];
     // Warnings (a trigger the cluster will not honour) are printed but do not fail the check.
     const errors = all.filter((e) => e.severity !== 'warning');
