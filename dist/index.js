@@ -44795,6 +44795,46 @@ var init_map_limit = __esm({
   }
 });
 
+// src/policy/stream-selection.ts
+function editDistance(a2, b) {
+  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
+  for (let i2 = 1; i2 <= a2.length; i2++) {
+    let prev = dp[0];
+    dp[0] = i2;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+function unknownStreams(only, streams) {
+  const names = /* @__PURE__ */ new Set();
+  for (const s of streams) {
+    names.add(s.name);
+    names.add(`${s.namespace}/${s.name}`);
+  }
+  const out = [];
+  for (const wanted of only) {
+    if (names.has(wanted)) continue;
+    const pool = wanted.includes("/") ? streams.map((s) => `${s.namespace}/${s.name}`) : [...new Set(streams.map((s) => s.name))];
+    const closest = pool.map((n2) => ({ n: n2, d: editDistance(wanted, n2) })).filter((x) => x.d <= Math.max(2, Math.floor(wanted.slice(wanted.indexOf("/") + 1).length / 2))).sort((a2, b) => a2.d - b.d || (a2.n < b.n ? -1 : 1)).slice(0, 3).map((x) => x.n);
+    out.push({ wanted, closest });
+  }
+  return out;
+}
+function unknownStreamsMessage(unknown, declared) {
+  return unknown.map(
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+  ).join("; ");
+}
+var init_stream_selection = __esm({
+  "src/policy/stream-selection.ts"() {
+    "use strict";
+  }
+});
+
 // src/loader/json-fast.ts
 function firstDuplicateJsonKey(text) {
   const stack = [];
@@ -45032,21 +45072,7 @@ var init_yaml_fast = __esm({
 
 // src/loader/declarations.ts
 function distance(a2, b) {
-  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    let prev = dp[0];
-    dp[0] = i2;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(
-        dp[j] + 1,
-        dp[j - 1] + 1,
-        prev + (a2[i2 - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1)
-      );
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
+  return editDistance(a2.toLowerCase(), b.toLowerCase());
 }
 function kindMessage(kind2, inList) {
   const expected = inList ? "ImageStream (the only kind a list of declarations may hold)" : "ImageStream, ImageStreamList or List";
@@ -45208,6 +45234,7 @@ var init_declarations = __esm({
   "src/loader/declarations.ts"() {
     "use strict";
     init_stream();
+    init_stream_selection();
     init_json_fast();
     init_schemas();
     init_source();
@@ -65720,20 +65747,10 @@ function composeGroup(input2) {
       locks.set(id, branchLock);
     }
     if (s.declarationFile) {
-      const d = declaration(
-        input2.work.get(s.declarationFile),
-        s.declarationFile,
-        s.namespace,
-        s.stream,
-        input2.defaultNamespace
-      );
-      const b = declaration(
-        input2.base.get(s.declarationFile),
-        s.declarationFile,
-        s.namespace,
-        s.stream,
-        input2.defaultNamespace
-      );
+      const file = s.declarationFile;
+      const parse3 = (text) => declaration(text, file, s.namespace, s.stream, input2.defaultNamespace);
+      const d = parse3(input2.work.get(file));
+      const b = parse3(input2.base.get(file));
       if (d) {
         side.declaration = d;
         declarations.set(id, d);
@@ -76109,42 +76126,8 @@ function errorsByStream(candidates, diagnostics) {
   return { byStream, unattributed };
 }
 
-// src/policy/stream-selection.ts
-function editDistance(a2, b) {
-  const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
-  for (let i2 = 1; i2 <= a2.length; i2++) {
-    let prev = dp[0];
-    dp[0] = i2;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a2[i2 - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-function unknownStreams(only, streams) {
-  const names = /* @__PURE__ */ new Set();
-  for (const s of streams) {
-    names.add(s.name);
-    names.add(`${s.namespace}/${s.name}`);
-  }
-  const out = [];
-  for (const wanted of only) {
-    if (names.has(wanted)) continue;
-    const pool = wanted.includes("/") ? streams.map((s) => `${s.namespace}/${s.name}`) : [...new Set(streams.map((s) => s.name))];
-    const closest = pool.map((n2) => ({ n: n2, d: editDistance(wanted, n2) })).filter((x) => x.d <= Math.max(2, Math.floor(wanted.slice(wanted.indexOf("/") + 1).length / 2))).sort((a2, b) => a2.d - b.d || (a2.n < b.n ? -1 : 1)).slice(0, 3).map((x) => x.n);
-    out.push({ wanted, closest });
-  }
-  return out;
-}
-function unknownStreamsMessage(unknown, declared) {
-  return unknown.map(
-    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
-  ).join("; ");
-}
-
 // src/entry/run-reconcile.ts
+init_stream_selection();
 init_reconcile();
 
 // src/update-consumers.ts

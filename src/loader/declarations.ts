@@ -3,6 +3,7 @@
 import type { Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { DECLARATION_KINDS, type ImageStream, type LoadedStream, type ObjectPath } from '../model/stream.js';
+import { editDistance } from '../policy/stream-selection.js';
 import { firstDuplicateJsonKey, tryParseJson } from './json-fast.js';
 import { schemaProblems, validator } from './schemas.js';
 import { decodeText, parseSource, positionAt, type SourceFile } from './source.js';
@@ -21,22 +22,9 @@ export interface ParsedDeclarations {
   tags: number;
 }
 
+/** Edit distance ignoring case (kinds are matched case-insensitively for "did you mean"). */
 function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(
-        dp[j]! + 1,
-        dp[j - 1]! + 1,
-        prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
+  return editDistance(a.toLowerCase(), b.toLowerCase());
 }
 
 function kindMessage(kind: unknown, inList: boolean): string {

@@ -117,20 +117,11 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
       locks.set(id, branchLock);
     }
     if (s.declarationFile) {
-      const d = declaration(
-        input.work.get(s.declarationFile),
-        s.declarationFile,
-        s.namespace,
-        s.stream,
-        input.defaultNamespace,
-      );
-      const b = declaration(
-        input.base.get(s.declarationFile),
-        s.declarationFile,
-        s.namespace,
-        s.stream,
-        input.defaultNamespace,
-      );
+      const file = s.declarationFile;
+      const parse = (text: string | undefined) =>
+        declaration(text, file, s.namespace, s.stream, input.defaultNamespace);
+      const d = parse(input.work.get(file));
+      const b = parse(input.base.get(file));
       if (d) {
         side.declaration = d;
         declarations.set(id, d);
