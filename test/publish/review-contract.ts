@@ -27,6 +27,7 @@ import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
 import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
 
 const TOKEN = 'ghs_propertysecret_0123456789abcdef';
+/** Cases in all: the suite is split into parts (one test file each) that vitest runs in parallel. */
 const RUNS = Number(process.env.IMAGESTREAMS_PROPERTY_RUNS ?? 200);
 const NAMESPACES = ['default', 'prod'] as const;
 
@@ -34,15 +35,6 @@ let reg: RunningRegistry;
 let server: GitServer;
 let work: string;
 let caseNo = 0;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-contract-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
 
 /** A generated repository and what happens to it. */
 interface Case {
@@ -220,138 +212,155 @@ async function revParse(bare: string, ref: string): Promise<string> {
   return igit.resolveRef({ fs, gitdir: bare, ref });
 }
 
-describe('the review contract (generated)', () => {
-  it(`holds for ${RUNS} generated repositories, upstream moves and merge orders`, async () => {
-    const octokitFor = (url: string) =>
-      createGitHub({ token: TOKEN, baseUrl: url, retries: 0, throttle: false });
-    await fc.assert(
-      fc.asyncProperty(caseArb, async (c) => {
-        const id = `c${++caseNo}`;
-        const { files, tags } = materialise(c, id);
-        const dockerTags = tags.map((t, i) => ({ t, i })).filter(({ t }) => t.follows === undefined);
-        await Promise.all(
-          dockerTags.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-0` }))),
-        );
-        const repo = await hostedRepo(server, work, id, files, TOKEN);
-        const octokit = octokitFor(repo.api.url);
-        let runs = 0;
-        const job = async (now: string, publishMode: 'commit' | 'pull-request' | 'none', dir?: string) => {
-          const cwd = dir ?? (await checkout(repo, `-r${++runs}`));
-          const io = captureIO(cwd, { now });
-          const r = await runJob(io, { token: TOKEN, repository: `acme/${id}`, octokit, publishMode });
-          expect(r.run.status, JSON.stringify(r.run.diagnostics)).toBe('ok');
-          for (const g of r.publish?.groups ?? []) expect(g.status, JSON.stringify(g)).not.toBe('failed');
-          return { r, cwd };
-        };
-        const verifyMain = async () => {
-          // The default branch as a checkout has it (declarations, config, locks, consumers).
-          const cwd = await checkout(repo, `-v${++runs}`);
-          const io = captureIO(cwd);
-          const code = await main(['verify'], io);
-          expect(code, io.out() + io.err()).toBe(0);
-          await rm(cwd, { recursive: true, force: true });
-        };
-        try {
-          // The base: one commit-mode run locks everything and pins every consumer.
-          const baseRun = await job('2026-01-01T00:00:00Z', 'commit');
-          await verifyMain();
+/**
+ * Registers part `part` of `parts` of the suite (each test file its own registry, git server and share of the
+ * cases; vitest isolates each file's module state). Replay a failure with IMAGESTREAMS_PROPERTY_SEED / _PATH on
+ * the part that printed it.
+ */
+export function reviewContractSuite(part: number, parts: number): void {
+  const runs = Math.ceil(RUNS / parts);
+  beforeAll(async () => {
+    [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
+    work = await mkdtemp(join(tmpdir(), 'imagestreams-contract-'));
+  });
+  afterAll(async () => {
+    await Promise.all([reg?.stop(), server?.close()]);
+    await rm(work, { recursive: true, force: true });
+  });
 
-          // Upstream moves (at least one when there is a registry tag).
-          const moving = dockerTags.filter(({ i }) => c.moves[i]);
-          if (moving.length === 0 && dockerTags.length > 0) moving.push(dockerTags[0]!);
+  describe(`the review contract (generated, part ${part} of ${parts})`, () => {
+    it(`holds for ${runs} generated repositories, upstream moves and merge orders`, async () => {
+      const octokitFor = (url: string) =>
+        createGitHub({ token: TOKEN, baseUrl: url, retries: 0, throttle: false });
+      await fc.assert(
+        fc.asyncProperty(caseArb, async (c) => {
+          const id = `c${++caseNo}`;
+          const { files, tags } = materialise(c, id);
+          const dockerTags = tags.map((t, i) => ({ t, i })).filter(({ t }) => t.follows === undefined);
           await Promise.all(
-            moving.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-1` }))),
+            dockerTags.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-0` }))),
           );
-          const T1 = '2026-01-02T00:00:00Z';
-          // What one commit-mode run would make of it (not pushed).
-          const reference = await job(T1, 'none', baseRun.cwd);
-          const expected = new Map<string, string>();
-          for (const f of Object.keys(files).filter((f) => f.startsWith('deploy/')))
-            expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
-          for (const t of tags) {
-            const f = `imagestreams.lock/${t.ns}/${t.stream}.json`;
-            expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
-          }
-
-          const first = await job(T1, 'pull-request');
-          await checkOpenPulls();
-
-          if (c.rerun !== 'none') {
-            const writes = repo.api.writes().length;
-            const heads = await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)']);
-            await job('2026-01-02T06:00:00Z', 'pull-request', c.rerun === 'reused' ? first.cwd : undefined);
-            expect(repo.api.writes().length).toBe(writes);
-            expect(await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)'])).toBe(heads);
-          }
-
-          let day = 3;
-          for (const pick of c.merges) {
-            const open = repo.api.pulls.filter((p) => p.state === 'open');
-            if (open.length === 0) break;
-            if (!c.mergeAll && pick % 3 === 0) break;
-            const pr = open[pick % open.length]!;
-            // A PR was rebuilt on the current base by the last reconcile: merging fast-forwards main.
-            const tip = await revParse(repo.bare, pr.head);
-            const main0 = await revParse(repo.bare, 'main');
-            const { commit } = await igit.readCommit({ fs, gitdir: repo.bare, oid: tip });
-            expect(commit.parent).toEqual([main0]);
-            await igit.writeRef({ fs, gitdir: repo.bare, ref: 'refs/heads/main', value: tip, force: true });
-            pr.state = 'closed';
+          const repo = await hostedRepo(server, work, id, files, TOKEN);
+          const octokit = octokitFor(repo.api.url);
+          let runs = 0;
+          const job = async (now: string, publishMode: 'commit' | 'pull-request' | 'none', dir?: string) => {
+            const cwd = dir ?? (await checkout(repo, `-r${++runs}`));
+            const io = captureIO(cwd, { now });
+            const r = await runJob(io, { token: TOKEN, repository: `acme/${id}`, octokit, publishMode });
+            expect(r.run.status, JSON.stringify(r.run.diagnostics)).toBe('ok');
+            for (const g of r.publish?.groups ?? []) expect(g.status, JSON.stringify(g)).not.toBe('failed');
+            return { r, cwd };
+          };
+          const verifyMain = async () => {
+            // The default branch as a checkout has it (declarations, config, locks, consumers).
+            const cwd = await checkout(repo, `-v${++runs}`);
+            const io = captureIO(cwd);
+            const code = await main(['verify'], io);
+            expect(code, io.out() + io.err()).toBe(0);
+            await rm(cwd, { recursive: true, force: true });
+          };
+          try {
+            // The base: one commit-mode run locks everything and pins every consumer.
+            const baseRun = await job('2026-01-01T00:00:00Z', 'commit');
             await verifyMain();
-            await job(`2026-01-${String(day++).padStart(2, '0')}T00:00:00Z`, 'pull-request');
-            await checkOpenPulls();
-          }
-          if (repo.api.pulls.every((p) => p.state === 'closed')) {
-            // Everything merged: the default branch is what one commit-mode run would have produced.
-            const got = await filesAt(repo.bare, 'main');
-            for (const [f, text] of expected) expect(got.get(f), f).toBe(text);
-          }
-          expect(repo.api.violations).toEqual([]);
-        } finally {
-          await repo.api.close();
-        }
 
-        /** Every open PR: a non-empty diff, only its group's locks, only its group's consumer values. */
-        async function checkOpenPulls(): Promise<void> {
-          const base = await filesAt(repo.bare, 'main');
-          for (const pr of repo.api.pulls.filter((p) => p.state === 'open')) {
-            const key = /<!-- imagestreams:group=([^ ]+) -->/.exec(pr.body ?? '')?.[1];
-            expect(key, pr.body ?? '').toBeDefined();
-            expect(pr.body).not.toMatch(/\b0 image stream tags\b/);
-            const branch = await filesAt(repo.bare, pr.head);
-            let differs = false;
-            for (const [f, text] of branch) {
-              if (base.get(f) === text) continue;
-              differs = true;
-              if (f.startsWith('imagestreams.lock/')) {
-                const [, ns, name] = /^imagestreams\.lock\/([^/]+)\/(.+)\.json$/.exec(f)!;
-                expect(groupOf(c, `${ns}/${name}`), `${pr.head} carries ${f}`).toBe(key);
-                continue;
-              }
-              const ours = findInFile({ path: f, text }, { defaultNamespace: 'default' }).consumers;
-              const theirs = findInFile(
-                { path: f, text: base.get(f) ?? '' },
-                { defaultNamespace: 'default' },
-              ).consumers;
-              expect(ours.length).toBe(theirs.length);
-              ours.forEach((o, n) => {
-                const owner = groupOf(c, `${o.follows.namespace}/${o.follows.stream}`);
-                if (owner !== key)
-                  expect(o.current, `${pr.head} moved ${f}:${o.line} of ${owner}`).toBe(theirs[n]!.current);
-              });
+            // Upstream moves (at least one when there is a registry tag).
+            const moving = dockerTags.filter(({ i }) => c.moves[i]);
+            if (moving.length === 0 && dockerTags.length > 0) moving.push(dockerTags[0]!);
+            await Promise.all(
+              moving.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-1` }))),
+            );
+            const T1 = '2026-01-02T00:00:00Z';
+            // What one commit-mode run would make of it (not pushed).
+            const reference = await job(T1, 'none', baseRun.cwd);
+            const expected = new Map<string, string>();
+            for (const f of Object.keys(files).filter((f) => f.startsWith('deploy/')))
+              expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
+            for (const t of tags) {
+              const f = `imagestreams.lock/${t.ns}/${t.stream}.json`;
+              expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
             }
-            expect(differs, `${pr.head} has an empty diff`).toBe(true);
+
+            const first = await job(T1, 'pull-request');
+            await checkOpenPulls();
+
+            if (c.rerun !== 'none') {
+              const writes = repo.api.writes().length;
+              const heads = await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)']);
+              await job('2026-01-02T06:00:00Z', 'pull-request', c.rerun === 'reused' ? first.cwd : undefined);
+              expect(repo.api.writes().length).toBe(writes);
+              expect(await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)'])).toBe(heads);
+            }
+
+            let day = 3;
+            for (const pick of c.merges) {
+              const open = repo.api.pulls.filter((p) => p.state === 'open');
+              if (open.length === 0) break;
+              if (!c.mergeAll && pick % 3 === 0) break;
+              const pr = open[pick % open.length]!;
+              // A PR was rebuilt on the current base by the last reconcile: merging fast-forwards main.
+              const tip = await revParse(repo.bare, pr.head);
+              const main0 = await revParse(repo.bare, 'main');
+              const { commit } = await igit.readCommit({ fs, gitdir: repo.bare, oid: tip });
+              expect(commit.parent).toEqual([main0]);
+              await igit.writeRef({ fs, gitdir: repo.bare, ref: 'refs/heads/main', value: tip, force: true });
+              pr.state = 'closed';
+              await verifyMain();
+              await job(`2026-01-${String(day++).padStart(2, '0')}T00:00:00Z`, 'pull-request');
+              await checkOpenPulls();
+            }
+            if (repo.api.pulls.every((p) => p.state === 'closed')) {
+              // Everything merged: the default branch is what one commit-mode run would have produced.
+              const got = await filesAt(repo.bare, 'main');
+              for (const [f, text] of expected) expect(got.get(f), f).toBe(text);
+            }
+            expect(repo.api.violations).toEqual([]);
+          } finally {
+            await repo.api.close();
           }
-        }
-      }),
-      {
-        numRuns: RUNS,
-        ...(process.env.IMAGESTREAMS_PROPERTY_SEED
-          ? { seed: Number(process.env.IMAGESTREAMS_PROPERTY_SEED) }
-          : {}),
-        ...(process.env.IMAGESTREAMS_PROPERTY_PATH ? { path: process.env.IMAGESTREAMS_PROPERTY_PATH } : {}),
-        endOnFailure: true,
-      },
-    );
-  }, 900_000);
-});
+
+          /** Every open PR: a non-empty diff, only its group's locks, only its group's consumer values. */
+          async function checkOpenPulls(): Promise<void> {
+            const base = await filesAt(repo.bare, 'main');
+            for (const pr of repo.api.pulls.filter((p) => p.state === 'open')) {
+              const key = /<!-- imagestreams:group=([^ ]+) -->/.exec(pr.body ?? '')?.[1];
+              expect(key, pr.body ?? '').toBeDefined();
+              expect(pr.body).not.toMatch(/\b0 image stream tags\b/);
+              const branch = await filesAt(repo.bare, pr.head);
+              let differs = false;
+              for (const [f, text] of branch) {
+                if (base.get(f) === text) continue;
+                differs = true;
+                if (f.startsWith('imagestreams.lock/')) {
+                  const [, ns, name] = /^imagestreams\.lock\/([^/]+)\/(.+)\.json$/.exec(f)!;
+                  expect(groupOf(c, `${ns}/${name}`), `${pr.head} carries ${f}`).toBe(key);
+                  continue;
+                }
+                const ours = findInFile({ path: f, text }, { defaultNamespace: 'default' }).consumers;
+                const theirs = findInFile(
+                  { path: f, text: base.get(f) ?? '' },
+                  { defaultNamespace: 'default' },
+                ).consumers;
+                expect(ours.length).toBe(theirs.length);
+                ours.forEach((o, n) => {
+                  const owner = groupOf(c, `${o.follows.namespace}/${o.follows.stream}`);
+                  if (owner !== key)
+                    expect(o.current, `${pr.head} moved ${f}:${o.line} of ${owner}`).toBe(theirs[n]!.current);
+                });
+              }
+              expect(differs, `${pr.head} has an empty diff`).toBe(true);
+            }
+          }
+        }),
+        {
+          numRuns: runs,
+          ...(process.env.IMAGESTREAMS_PROPERTY_SEED
+            ? { seed: Number(process.env.IMAGESTREAMS_PROPERTY_SEED) }
+            : {}),
+          ...(process.env.IMAGESTREAMS_PROPERTY_PATH ? { path: process.env.IMAGESTREAMS_PROPERTY_PATH } : {}),
+          endOnFailure: true,
+        },
+      );
+    }, 900_000);
+  });
+}
