@@ -65853,6 +65853,170 @@ var init_content = __esm({
   }
 });
 
+// src/github/git-data.ts
+async function createSignedCommit(gh, t, o2) {
+  const where = `${t.owner}/${t.repo}`;
+  const tree = [];
+  for (const c3 of o2.changes) {
+    const mode = c3.mode === "100755" || c3.mode === "120000" ? c3.mode : "100644";
+    if (c3.content === null) {
+      tree.push({ path: c3.path, mode, type: "blob", sha: null });
+      continue;
+    }
+    const blob = await call(
+      `upload ${c3.path} as a blob to ${where}`,
+      () => gh.rest.git.createBlob({
+        ...t,
+        content: Buffer.from(c3.content).toString("base64"),
+        encoding: "base64"
+      })
+    );
+    tree.push({ path: c3.path, mode, type: "blob", sha: blob.data.sha });
+  }
+  const made = await call(
+    `create a tree in ${where}`,
+    () => gh.rest.git.createTree({ ...t, base_tree: o2.baseTree, tree })
+  );
+  const commit = await call(
+    `create a commit in ${where}`,
+    () => gh.rest.git.createCommit({ ...t, message: o2.message, tree: made.data.sha, parents: [o2.parent] })
+  );
+  return { commit: commit.data.sha, tree: made.data.sha };
+}
+async function readBranch(gh, t, branch) {
+  try {
+    const { data } = await gh.rest.git.getRef({ ...t, ref: `heads/${branch}` });
+    return data.object.sha;
+  } catch (e) {
+    if (statusOf(e) === 404) return null;
+    throw githubError(e, {
+      action: `read branch "${branch}" of ${t.owner}/${t.repo}`,
+      permission: CONTENTS_READ
+    });
+  }
+}
+async function moveBranch(gh, t, o2) {
+  const now = await readBranch(gh, t, o2.branch);
+  if (now !== o2.expected) throw leaseFailed(o2.branch, o2.expected, now);
+  const action = `move branch "${o2.branch}" of ${t.owner}/${t.repo}`;
+  try {
+    if (o2.expected === null) {
+      await gh.rest.git.createRef({ ...t, ref: `refs/heads/${o2.branch}`, sha: o2.sha });
+    } else {
+      await gh.rest.git.updateRef({ ...t, ref: `heads/${o2.branch}`, sha: o2.sha, force: true });
+    }
+  } catch (e) {
+    if (o2.expected === null && statusOf(e) === 422) throw leaseFailed(o2.branch, null, "a new commit");
+    throw githubError(e, { action, permission: CONTENTS_WRITE });
+  }
+}
+async function isAncestor(gh, t, ancestor, tip) {
+  if (ancestor === tip) return true;
+  const { data } = await call(
+    `compare ${ancestor.slice(0, 12)} with ${tip.slice(0, 12)} in ${t.owner}/${t.repo}`,
+    () => gh.rest.repos.compareCommitsWithBasehead({ ...t, basehead: `${ancestor}...${tip}`, per_page: 1 }),
+    CONTENTS_READ
+  );
+  return data.status === "ahead" || data.status === "identical";
+}
+async function call(action, f, permission = CONTENTS_WRITE) {
+  try {
+    return await f();
+  } catch (e) {
+    throw githubError(e, { action, permission });
+  }
+}
+function leaseFailed(branch, expected, actual) {
+  const short3 = (s) => s === null ? "no branch" : s.slice(0, 12);
+  return new ImagestreamsError(
+    "GIT_LEASE_FAILED",
+    `The branch "${branch}" changed while this run worked (expected ${short3(expected)}, found ${short3(actual)}); it was not moved.`,
+    { data: { branch, expected, actual }, permanent: false }
+  );
+}
+var CONTENTS_WRITE, CONTENTS_READ;
+var init_git_data = __esm({
+  "src/github/git-data.ts"() {
+    "use strict";
+    init_errors();
+    init_errors2();
+    CONTENTS_WRITE = "contents: write";
+    CONTENTS_READ = "contents: read";
+  }
+});
+
+// src/publish/signed-branch.ts
+async function signBranch(a2, tree, files, message) {
+  const { run, g } = a2;
+  const gh = run.opts.github;
+  const target = { owner: gh.owner, repo: gh.repo };
+  const changes = await treeChanges(run.repo, run.baseTree, tree, files);
+  const made = await createSignedCommit(gh.octokit, target, {
+    baseTree: run.baseTree,
+    parent: run.baseTip,
+    message,
+    changes
+  });
+  if (made.tree !== tree) {
+    run.opts.logger.warn(
+      `GitHub built tree ${made.tree.slice(0, 12)} for ${g.branch}, expected ${tree.slice(0, 12)}`
+    );
+  }
+  await moveBranch(gh.octokit, target, { branch: g.branch, sha: made.commit, expected: a2.branchTip });
+  const uploadedBytes = changes.reduce((n2, c3) => n2 + (c3.content?.length ?? 0), 0);
+  run.opts.logger.info(`committed ${g.branch} through the GitHub API (signed)`, {
+    commit: made.commit.slice(0, 12),
+    bytes: uploadedBytes
+  });
+  return { commit: made.commit, uploadedBytes };
+}
+async function signedCommitIsOurs(a2, c3) {
+  const { run, g } = a2;
+  if (c3.commit.parent.length !== 1 || !hasGroupTrailer(c3.commit.message, g.key)) return false;
+  const gh = run.opts.github;
+  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c3.commit.parent[0], run.baseTip);
+}
+async function treeChanges(repo, baseTree, tree, files) {
+  const out = [];
+  for (const [path6, content] of files) {
+    const before = await entryAt(repo, baseTree, path6);
+    const after = await entryAt(repo, tree, path6);
+    if (before?.oid === after?.oid && before?.mode === after?.mode) continue;
+    if (!after) {
+      if (before?.type === "blob") out.push({ path: path6, content: null, mode: before.mode });
+      continue;
+    }
+    if (content === null) continue;
+    out.push({ path: path6, content, mode: after.mode });
+  }
+  return out;
+}
+async function entryAt(repo, tree, path6) {
+  const slash = path6.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path6.slice(0, slash);
+  const name = path6.slice(slash + 1);
+  try {
+    const r = await import_isomorphic_git8.default.readTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: tree,
+      ...dir ? { filepath: dir } : {}
+    });
+    return r.tree.find((e) => e.path === name);
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git8;
+var init_signed_branch = __esm({
+  "src/publish/signed-branch.ts"() {
+    "use strict";
+    import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
+    init_git_data();
+    init_commit_message();
+  }
+});
+
 // src/publish/pull-requests.ts
 async function publishPullRequests(opts, repo, access2, secrets) {
   const gh = opts.github;
@@ -65933,8 +66097,8 @@ async function publishGroup(a2, content) {
   let branchTree = null;
   if (branchTip) {
     await ensureCommit(run.repo, run.access, branchTip, g.branch);
-    const commit2 = await import_isomorphic_git8.default.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
-    const foreign = foreignAuthor(commit2, run.opts, g.key);
+    const commit2 = await import_isomorphic_git9.default.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
+    const foreign = run.opts.signCommits ? await foreignSigned(a2, commit2) : foreignAuthor(commit2, run.opts, g.key);
     if (foreign) return leaveAlone(a2, foreign);
     branchTree = commit2.commit.tree;
   }
@@ -65951,7 +66115,7 @@ async function publishGroup(a2, content) {
       };
     }
   }
-  const pushed = tree !== branchTree ? await pushBranch(a2, tree, content) : void 0;
+  const pushed = tree === branchTree ? void 0 : run.opts.signCommits ? await signBranch(a2, tree, content.files, groupCommitMessage(a2, content)) : await pushBranch(a2, tree, content);
   const commit = pushed?.commit ?? branchTip ?? void 0;
   const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
@@ -66018,6 +66182,14 @@ async function closeEmpty(a2) {
     pullRequest: { number: closed.number, url: closed.url }
   };
 }
+function groupCommitMessage(a2, content) {
+  const { opts } = a2.run;
+  return renderCommitMessage(content.changes, content.consumers, {
+    group: a2.g.key,
+    notes: content.notes,
+    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+  });
+}
 async function pushBranch(a2, tree, content) {
   const { run, g } = a2;
   const { opts } = run;
@@ -66027,11 +66199,7 @@ async function pushBranch(a2, tree, content) {
     tree,
     parent: run.baseTip,
     ref: localRef,
-    message: renderCommitMessage(content.changes, content.consumers, {
-      group: g.key,
-      notes: content.notes,
-      ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-    }),
+    message: groupCommitMessage(a2, content),
     author: stamp(opts.author, opts.now),
     committer: stamp(opts.committer ?? opts.author, opts.now)
   });
@@ -66045,16 +66213,20 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
+async function foreignSigned(a2, c3) {
+  const ours = await signedCommitIsOurs(a2, c3);
+  return ours ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
+}
 function foreignAuthor(c3, opts, key3) {
   const committer = opts.committer ?? opts.author;
   const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
   return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
 }
-var import_isomorphic_git8, LEFT_ALONE_MARKER;
+var import_isomorphic_git9, LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
     "use strict";
-    import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git9 = __toESM(require_isomorphic_git(), 1);
     init_commit();
     init_push();
     init_remote();
@@ -66063,6 +66235,7 @@ var init_pull_requests = __esm({
     init_commit_message();
     init_pr_body();
     init_content();
+    init_signed_branch();
     init_support();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
   }
@@ -66095,9 +66268,21 @@ async function publish(opts) {
     ...opts.git.token ? { token: opts.git.token } : {}
   };
   const secrets = [opts.git.token];
+  if (opts.signCommits && opts.mode === "commit") return signedCommitMode(opts);
   if (opts.dryRun) return plan(opts, repo);
   if (opts.mode === "commit") return publishCommit(opts, repo, access2, secrets);
   return publishPullRequests(opts, repo, access2, secrets);
+}
+function signedCommitMode(opts) {
+  const error2 = {
+    code: "PUBLISH_SIGN_COMMITS_MODE",
+    message: 'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.'
+  };
+  opts.logger.error(error2.message);
+  return {
+    mode: "commit",
+    groups: opts.groups.map((g) => ({ key: g.key, status: "failed", error: error2, attempts: 0 }))
+  };
 }
 async function plan(opts, repo) {
   const headTree = repo.head ? await treeOf(repo, repo.head) : null;
@@ -66219,6 +66404,7 @@ async function publishRun(io, run, opts, ctx) {
       groups: groups2,
       author,
       pr: prExtras(config),
+      ...config.publish.signCommits ? { signCommits: true } : {},
       logger: io.logger,
       ...opts.dryRun ? { dryRun: true } : {},
       ...opts.fork ? { fork: true } : {},
@@ -66855,6 +67041,7 @@ function resolveConfig(raw = {}) {
       assignees: p.assignees ?? [],
       draft: p.draft ?? false,
       autoMerge: p.autoMerge ?? false,
+      signCommits: p.signCommits ?? false,
       groups: p.groups ?? [],
       ...p.author ? { author: p.author } : {}
     },
@@ -66983,7 +67170,18 @@ function parseConfig(file, content) {
     }
     return { config: resolveConfig(), file, diagnostics };
   }
-  return { config: resolveConfig(first.value), file, diagnostics };
+  const raw = first.value;
+  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
+    diagnostics.push({
+      file,
+      ...positionAt(src, first.doc, ["publish", "signCommits"], true),
+      code: "CONFIG_CONFLICT",
+      severity: "error",
+      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
+    });
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  return { config: resolveConfig(raw), file, diagnostics };
 }
 function isNotFound(e) {
   return e?.code === "ENOENT" || e?.code === "ENOTDIR";

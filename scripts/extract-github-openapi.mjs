@@ -32,6 +32,14 @@ const OPERATIONS = {
   'repos/create-dispatch-event': 'repository_dispatch triggers',
   'actions/create-workflow-dispatch': 'workflow_dispatch triggers',
   'git/delete-ref': 'delete a branch',
+  'git/create-blob': 'signCommits: upload a changed file',
+  'git/create-tree': 'signCommits: the branch tree on the base tree',
+  'git/create-commit': 'signCommits: a commit GitHub signs as the token',
+  'git/get-ref': 'signCommits: re-read the branch before moving it (the lease)',
+  'git/create-ref': 'signCommits: a new branch',
+  'git/update-ref': 'signCommits: move an existing branch',
+  'repos/compare-commits':
+    "signCommits: is a branch commit's parent on the base (shallow checkouts cannot tell)",
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -32,6 +32,8 @@ export interface PublishConfig {
   draft: boolean;
   autoMerge: boolean | 'merge' | 'squash' | 'rebase';
   author?: string;
+  /** Pull-request mode: branch commits made through GitHub's API, so GitHub signs them (verified). */
+  signCommits: boolean;
   groups: PublishGroup[];
 }
 
@@ -124,6 +126,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
       assignees: p.assignees ?? [],
       draft: p.draft ?? false,
       autoMerge: p.autoMerge ?? false,
+      signCommits: p.signCommits ?? false,
       groups: p.groups ?? [],
       ...(p.author ? { author: p.author } : {}),
     },

@@ -121,7 +121,20 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
     }
     return { config: resolveConfig(), file, diagnostics };
   }
-  return { config: resolveConfig(first.value as RawConfig | null), file, diagnostics };
+  const raw = first.value as RawConfig | null;
+  if (raw?.publish?.signCommits === true && raw.publish.mode === 'commit') {
+    diagnostics.push({
+      file,
+      ...positionAt(src, first.doc, ['publish', 'signCommits'], true),
+      code: 'CONFIG_CONFLICT',
+      severity: 'error',
+      message:
+        'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make ' +
+        'commits GitHub signs): set publish.mode to "pull-request", or remove signCommits',
+    });
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  return { config: resolveConfig(raw), file, diagnostics };
 }
 
 function isNotFound(e: unknown): boolean {

@@ -122,6 +122,7 @@ export async function publishRun(
       groups,
       author,
       pr: prExtras(config),
+      ...(config.publish.signCommits ? { signCommits: true } : {}),
       logger: io.logger,
       ...(opts.dryRun ? { dryRun: true } : {}),
       ...(opts.fork ? { fork: true } : {}),

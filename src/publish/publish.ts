@@ -51,9 +51,25 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
   };
   const secrets = [opts.git.token];
 
+  if (opts.signCommits && opts.mode === 'commit') return signedCommitMode(opts);
   if (opts.dryRun) return plan(opts, repo);
   if (opts.mode === 'commit') return publishCommit(opts, repo, access, secrets);
   return publishPullRequests(opts, repo, access, secrets);
+}
+
+/** `signCommits` in commit mode: refused for every group, nothing is pushed unsigned. */
+function signedCommitMode(opts: PublishOptions): PublishResult {
+  const error = {
+    code: 'PUBLISH_SIGN_COMMITS_MODE',
+    message:
+      'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make ' +
+      'commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.',
+  };
+  opts.logger.error(error.message);
+  return {
+    mode: 'commit',
+    groups: opts.groups.map((g) => ({ key: g.key, status: 'failed', error, attempts: 0 })),
+  };
 }
 
 /** Dry run: no network; says per group whether there is anything to publish against HEAD. */

@@ -1,6 +1,7 @@
 // Pull-request mode: one branch and one pull request per group. Each branch is one commit on the base's tip whose
-// content is the group's (content.ts), force-pushed with a lease only when it differs; its pull request is created,
-// updated, left alone (nothing changed: no API write) or closed (nothing left to propose).
+// content is the group's (content.ts), force-pushed with a lease only when it differs (or, with `signCommits`,
+// created through GitHub's Git Data API, see signed-branch.ts); its pull request is created, updated, left alone
+// (nothing changed: no API write) or closed (nothing left to propose).
 
 import git, { type ReadCommitResult } from 'isomorphic-git';
 import { buildTree, commitTree, treeOf } from '../git/commit.js';
@@ -19,6 +20,7 @@ import { ImagestreamsError } from '../model/errors.js';
 import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../plan/commit-message.js';
 import { renderPullRequestBody } from '../plan/pr-body.js';
 import { type GroupContent, groupContent } from './content.js';
+import { signBranch, signedCommitIsOurs } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
 import type { GroupResult, GroupStatus, PublishGroup, PublishOptions, PublishResult } from './types.js';
 
@@ -26,7 +28,7 @@ import type { GroupResult, GroupStatus, PublishGroup, PublishOptions, PublishRes
 export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
 
 /** What every group of one run shares: options, repository, remote, PR API, and the base as last listed. */
-interface RunContext {
+export interface RunContext {
   opts: PublishOptions;
   repo: GitRepo;
   access: RemoteAccess;
@@ -38,7 +40,7 @@ interface RunContext {
 }
 
 /** One group being published in one attempt. */
-interface GroupAttempt {
+export interface GroupAttempt {
   run: RunContext;
   g: PublishGroup;
   target: PullTarget;
@@ -142,7 +144,9 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
   if (branchTip) {
     await ensureCommit(run.repo, run.access, branchTip, g.branch);
     const commit = await git.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
-    const foreign = foreignAuthor(commit, run.opts, g.key);
+    const foreign = run.opts.signCommits
+      ? await foreignSigned(a, commit)
+      : foreignAuthor(commit, run.opts, g.key);
     if (foreign) return leaveAlone(a, foreign);
     branchTree = commit.commit.tree;
   }
@@ -161,7 +165,12 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       };
     }
   }
-  const pushed = tree !== branchTree ? await pushBranch(a, tree, content) : undefined;
+  const pushed =
+    tree === branchTree
+      ? undefined
+      : run.opts.signCommits
+        ? await signBranch(a, tree, content.files, groupCommitMessage(a, content))
+        : await pushBranch(a, tree, content);
   const commit = pushed?.commit ?? branchTip ?? undefined;
   const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
@@ -238,6 +247,16 @@ async function closeEmpty(a: GroupAttempt): Promise<GroupResult> {
   };
 }
 
+/** The message of a group's branch commit. */
+function groupCommitMessage(a: GroupAttempt, content: GroupContent): string {
+  const { opts } = a.run;
+  return renderCommitMessage(content.changes, content.consumers, {
+    group: a.g.key,
+    notes: content.notes,
+    ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
+  });
+}
+
 /** One commit with `tree` on the base's tip, force-pushed to the group's branch with a lease on its old tip. */
 async function pushBranch(
   a: GroupAttempt,
@@ -252,11 +271,7 @@ async function pushBranch(
     tree,
     parent: run.baseTip,
     ref: localRef,
-    message: renderCommitMessage(content.changes, content.consumers, {
-      group: g.key,
-      notes: content.notes,
-      ...(opts.messageTemplate ? { template: opts.messageTemplate } : {}),
-    }),
+    message: groupCommitMessage(a, content),
     author: stamp(opts.author, opts.now),
     committer: stamp(opts.committer ?? opts.author, opts.now),
   });
@@ -269,6 +284,17 @@ async function pushBranch(
   });
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
+}
+
+/**
+ * Signed groups: GitHub authors the branch commit as the token's identity, so the author cannot tell ours from a
+ * human's. A commit is ours when it carries the group's trailer and its only parent is on the base branch; a
+ * commit someone stacked on ours has our commit as parent and is left alone. The trade-off: a rewrite of our
+ * commit that keeps the trailer (an amend) is taken for ours and may be replaced by the next run.
+ */
+async function foreignSigned(a: GroupAttempt, c: ReadCommitResult): Promise<string | null> {
+  const ours = await signedCommitIsOurs(a, c);
+  return ours ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
 }
 
 /** Describes the commit's author when it is not this bot's commit for `key`, else null. */

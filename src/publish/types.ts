@@ -63,6 +63,11 @@ export interface PublishOptions {
   author: GitIdentity;
   committer?: GitIdentity;
   pr?: PullRequestExtras;
+  /**
+   * Pull-request mode: make each branch commit through GitHub's Git Data API, with no author, so GitHub signs it
+   * as the token's identity (verified). Refused in commit mode.
+   */
+  signCommits?: boolean;
   /** Commit message template (see renderCommitMessage). */
   messageTemplate?: string;
   logger: Logger;

@@ -1,11 +1,16 @@
 // A local GitHub REST API for tests: pull requests, labels, reviewers, comments and dispatches kept in memory,
 // and every request and response validated against GitHub's official OpenAPI description (the extract in
 // test/fixtures/github-openapi/operations.json). Violations are recorded; tests assert there are none.
-// Branch heads are read from the real bare repository behind the git server (git CLI, asynchronously).
+// Branch heads are read from the real bare repository behind the git server (git CLI, asynchronously); the Git
+// Data operations (blobs, trees, commits, refs, compare) write to and read from it too. Commits it makes without
+// an author are by `tokenIdentity`, as GitHub makes (and signs) them for the token; this fake does not sign.
 
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -82,6 +87,8 @@ export interface GitHubApi {
   violations: string[];
   pulls: FakePull[];
   dispatches: Array<{ operationId: string; body: unknown }>;
+  /** Runs `effect` once, just before the next call of `operationId` is answered normally. */
+  before(operationId: string, effect: () => void | Promise<void>): void;
   /** Makes the next call(s) of `operationId` answer with this status and body. */
   fail(operationId: string, failure: InjectedFailure): void;
   /** Calls that change state (anything but GET). */
@@ -101,7 +108,15 @@ export interface GitHubApiOptions {
   /** `permissions` reported by repos/get. */
   permissions?: { admin: boolean; maintain?: boolean; push: boolean; triage?: boolean; pull: boolean };
   defaultBranch?: string;
+  /** Author and committer of commits created through git/create-commit without them (the token's identity). */
+  tokenIdentity?: { name: string; email: string };
 }
+
+/** The identity GitHub gives commits GITHUB_TOKEN creates through the API. */
+export const ACTIONS_BOT = {
+  name: 'github-actions[bot]',
+  email: '41898282+github-actions[bot]@users.noreply.github.com',
+};
 
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
@@ -196,9 +211,13 @@ function schemaAt(schema: Schema | undefined, path: string[]): Schema | undefine
 }
 
 function compilePath(template: string): RegExp {
-  return new RegExp(
-    `^${template.replace(/\{(\w+)\}/g, (_m, name) => `(?<${name}>${name === 'ref' ? '.+' : '[^/]+'})`)}$`,
-  );
+  // Literal parts are escaped (`compare/{base}...{head}` has dots); a parameter is one segment, `ref` any number.
+  const parts = template.split(/(\{\w+\})/).map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (!name) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `(?<${name}>${name === 'ref' ? '.+' : '[^/]+?'})`;
+  });
+  return new RegExp(`^${parts.join('')}$`);
 }
 
 const ROUTES = Object.entries(spec.operations).map(([id, op]) => ({ id, op, re: compilePath(op.path) }));
@@ -210,6 +229,7 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
   const pulls: FakePull[] = [];
   const dispatches: Array<{ operationId: string; body: unknown }> = [];
   const failures = new Map<string, InjectedFailure[]>();
+  const befores = new Map<string, Array<() => void | Promise<void>>>();
   let nextNumber = 1;
   let nextComment = 1000;
   const prefix = opts.prefix ?? '';
@@ -298,6 +318,39 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
   ];
 
   const findPull = (n: string) => pulls.find((p) => p.number === Number(n));
+
+  /** git in the bare repository; null (and a violation) when the fake has none. */
+  const bareGit = async (
+    args: string[],
+    o: { input?: Buffer | string; env?: Record<string, string> } = {},
+  ): Promise<{ ok: boolean; out: string }> => {
+    if (!opts.bareRepo) {
+      violations.push(`git ${args[0]}: the fake needs bareRepo for Git Data operations`);
+      return { ok: false, out: '' };
+    }
+    const r = await execa('git', args, {
+      cwd: opts.bareRepo,
+      reject: false,
+      ...(o.input !== undefined ? { input: o.input } : {}),
+      ...(o.env ? { env: o.env } : {}),
+    });
+    return { ok: r.exitCode === 0, out: String(r.stdout).trim() };
+  };
+  const isObject = async (sha: unknown, type: 'commit' | 'tree') =>
+    typeof sha === 'string' &&
+    /^[0-9a-f]{40}$/.test(sha) &&
+    (await bareGit(['cat-file', '-e', `${sha}^{${type}}`])).ok;
+  const apiUrl = (path: string) => `${baseUrl}/repos/${fullName}/${path}`;
+  const refJson = (ref: string, sha: string): Json => ({
+    ref,
+    node_id: `REF_${Buffer.from(ref).toString('base64url')}`,
+    url: apiUrl(`git/${ref}`),
+    object: { type: 'commit', sha, url: apiUrl(`git/commits/${sha}`) },
+  });
+  const refSha = async (ref: string): Promise<string | null> => {
+    const r = await bareGit(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return r.ok ? r.out : null;
+  };
 
   async function route(
     id: string,
@@ -447,6 +500,178 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
         c.body = String(body.body ?? '');
         return [200, { ...(sample(spec.operations[id]?.responses['200']?.schema) as object), ...c }];
       }
+      case 'git/create-blob': {
+        const encoding = String(body.encoding ?? 'utf-8');
+        if (encoding !== 'base64' && encoding !== 'utf-8') return error(422, 'Invalid encoding');
+        const bytes = Buffer.from(String(body.content ?? ''), encoding === 'base64' ? 'base64' : 'utf8');
+        const r = await bareGit(['hash-object', '-w', '--stdin'], { input: bytes });
+        if (!r.ok) return error(422, 'Could not create blob');
+        return [201, { sha: r.out, url: apiUrl(`git/blobs/${r.out}`) }];
+      }
+      case 'git/create-tree': {
+        // A temporary index: read the base tree, apply the entries, write the tree.
+        const index = join(tmpdir(), `fake-github-index-${randomUUID()}`);
+        const env = { GIT_INDEX_FILE: index };
+        try {
+          if (body.base_tree !== undefined && !(await isObject(body.base_tree, 'tree'))) {
+            return error(422, 'Invalid tree info');
+          }
+          await bareGit(body.base_tree ? ['read-tree', String(body.base_tree)] : ['read-tree', '--empty'], {
+            env,
+          });
+          for (const e of (body.tree as Array<Record<string, unknown>>) ?? []) {
+            const path = String(e.path ?? '');
+            if (e.type !== 'blob') {
+              violations.push(`git/create-tree: the fake supports blob entries only (${path} is ${e.type})`);
+              return error(422, 'Invalid tree info');
+            }
+            if (e.sha === null) {
+              // Mode 0 removes the path (`--force-remove` needs a work tree, which a bare repository lacks).
+              await bareGit(['update-index', '--index-info'], {
+                env,
+                input: `0 ${'0'.repeat(40)}\t${path}\n`,
+              });
+              continue;
+            }
+            let sha = e.sha as string | undefined;
+            if (typeof e.content === 'string') {
+              sha = (await bareGit(['hash-object', '-w', '--stdin'], { input: e.content })).out;
+            }
+            if (!sha || !(await bareGit(['cat-file', '-e', `${sha}^{blob}`])).ok) {
+              return error(422, 'Invalid tree info', [{ resource: 'Tree', field: 'sha', code: 'invalid' }]);
+            }
+            const added = await bareGit(
+              ['update-index', '--add', '--cacheinfo', `${e.mode},${sha},${path}`],
+              { env },
+            );
+            if (!added.ok) return error(422, 'Invalid tree info');
+          }
+          const tree = await bareGit(['write-tree'], { env });
+          if (!tree.ok) return error(422, 'Invalid tree info');
+          const listing = (await bareGit(['ls-tree', '-l', tree.out])).out.split('\n').filter(Boolean);
+          return [
+            201,
+            {
+              sha: tree.out,
+              url: apiUrl(`git/trees/${tree.out}`),
+              truncated: false,
+              tree: listing.map((line) => {
+                const [meta, path] = line.split('\t') as [string, string];
+                const [mode, type, sha, size] = meta.split(/\s+/) as [string, string, string, string];
+                return {
+                  path,
+                  mode,
+                  type,
+                  sha,
+                  url: apiUrl(`git/${type}s/${sha}`),
+                  ...(type === 'blob' ? { size: Number(size) } : {}),
+                };
+              }),
+            },
+          ];
+        } finally {
+          await rm(index, { force: true });
+        }
+      }
+      case 'git/create-commit': {
+        const parents = (body.parents as string[] | undefined) ?? [];
+        if (!(await isObject(body.tree, 'tree'))) return error(422, 'Tree SHA does not exist');
+        for (const p of parents)
+          if (!(await isObject(p, 'commit'))) return error(422, 'Parent SHA does not exist');
+        const who =
+          (body.author as { name: string; email: string } | undefined) ?? opts.tokenIdentity ?? ACTIONS_BOT;
+        const by = (body.committer as { name: string; email: string } | undefined) ?? who;
+        const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const env = {
+          GIT_AUTHOR_NAME: who.name,
+          GIT_AUTHOR_EMAIL: who.email,
+          GIT_AUTHOR_DATE: date,
+          GIT_COMMITTER_NAME: by.name,
+          GIT_COMMITTER_EMAIL: by.email,
+          GIT_COMMITTER_DATE: date,
+        };
+        const message = String(body.message ?? '');
+        const made = await bareGit(['commit-tree', String(body.tree), ...parents.flatMap((p) => ['-p', p])], {
+          input: message,
+          env,
+        });
+        if (!made.ok) return error(422, 'Could not create commit');
+        const sha = made.out;
+        return [
+          201,
+          {
+            sha,
+            node_id: `C_${sha.slice(0, 12)}`,
+            url: apiUrl(`git/commits/${sha}`),
+            html_url: `${htmlBase}/commit/${sha}`,
+            author: { ...who, date },
+            committer: { ...by, date },
+            message,
+            tree: { sha: String(body.tree), url: apiUrl(`git/trees/${body.tree}`) },
+            parents: parents.map((p) => ({
+              sha: p,
+              url: apiUrl(`git/commits/${p}`),
+              html_url: `${htmlBase}/commit/${p}`,
+            })),
+            // GitHub signs a commit it authors for the token; this fake reports it as such without signing.
+            verification: {
+              verified: !body.author,
+              reason: body.author ? 'unsigned' : 'valid',
+              signature: null,
+              payload: null,
+              verified_at: null,
+            },
+          },
+        ];
+      }
+      case 'git/get-ref': {
+        const ref = `refs/${params.ref!}`;
+        const sha = await refSha(ref);
+        return sha ? [200, refJson(ref, sha)] : error(404, 'Not Found');
+      }
+      case 'git/create-ref': {
+        const ref = String(body.ref ?? '');
+        if (!/^refs\/[^/]+\/.+/.test(ref))
+          return error(422, "Reference name must start with 'refs/' and have at least two slashes.");
+        if (!(await isObject(body.sha, 'commit'))) return error(422, 'Object does not exist');
+        // An empty old value: the ref must not exist (atomic in git).
+        const made = await bareGit(['update-ref', ref, String(body.sha), '']);
+        return made.ok ? [201, refJson(ref, String(body.sha))] : error(422, 'Reference already exists');
+      }
+      case 'git/update-ref': {
+        const ref = `refs/${params.ref!}`;
+        const old = await refSha(ref);
+        if (!old) return error(422, 'Reference does not exist');
+        const sha = String(body.sha ?? '');
+        if (!(await isObject(sha, 'commit'))) return error(422, 'Object does not exist');
+        if (body.force !== true && !(await bareGit(['merge-base', '--is-ancestor', old, sha])).ok) {
+          return error(422, 'Update is not a fast forward');
+        }
+        const moved = await bareGit(['update-ref', ref, sha, old]);
+        return moved.ok ? [200, refJson(ref, sha)] : error(409, 'Reference update failed');
+      }
+      case 'repos/compare-commits': {
+        const { base, head } = params as { base: string; head: string };
+        const baseSha = await refSha(base);
+        const headSha = await refSha(head);
+        if (!baseSha || !headSha) return error(404, 'Not Found');
+        const count = async (range: string) => Number((await bareGit(['rev-list', '--count', range])).out);
+        const ahead = await count(`${baseSha}..${headSha}`);
+        const behind = await count(`${headSha}..${baseSha}`);
+        const status =
+          ahead === 0 && behind === 0
+            ? 'identical'
+            : behind === 0
+              ? 'ahead'
+              : ahead === 0
+                ? 'behind'
+                : 'diverged';
+        const sampled = sample(spec.operations[id]?.responses['200']?.schema) as Record<string, Json>;
+        return [
+          200,
+          { ...sampled, status, ahead_by: ahead, behind_by: behind, total_commits: ahead, commits: [] },
+        ];
+      }
       case 'git/delete-ref': {
         const ref = params.ref!.replace(/^refs\//, '');
         if (opts.bareRepo) {
@@ -584,6 +809,8 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
     if (opts.token !== undefined && auth !== `token ${opts.token}` && auth !== `Bearer ${opts.token}`) {
       [status, json] = error(401, 'Bad credentials');
     } else {
+      const effects = befores.get(id);
+      if (effects?.length) await effects.shift()!();
       const queued = failures.get(id);
       const f = queued?.[0];
       if (f) {
@@ -640,6 +867,11 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
     violations,
     pulls,
     dispatches,
+    before: (operationId, effect) => {
+      const list = befores.get(operationId) ?? [];
+      list.push(effect);
+      befores.set(operationId, list);
+    },
     fail: (operationId, failure) => {
       const list = failures.get(operationId) ?? [];
       list.push({ ...failure });
