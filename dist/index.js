@@ -65477,114 +65477,6 @@ var init_commit_message = __esm({
   }
 });
 
-// src/publish/support.ts
-async function withLeaseRetry(o2) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await o2.run(attempt);
-    } catch (e) {
-      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
-        await o2.refresh(attempt);
-        continue;
-      }
-      return o2.fail(e, attempt);
-    }
-  }
-}
-function stamp(id, now) {
-  if (id.timestamp !== void 0 || !now) return id;
-  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
-}
-function errorInfo(e, secrets) {
-  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
-}
-var RETRYABLE;
-var init_support = __esm({
-  "src/publish/support.ts"() {
-    "use strict";
-    init_redact();
-    init_errors();
-    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
-  }
-});
-
-// src/publish/commit-mode.ts
-async function publishCommit(opts, repo, access2, secrets) {
-  const branch = repo.branch;
-  if (!branch) {
-    throw new ImagestreamsError(
-      "GIT_DETACHED_HEAD",
-      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
-      { data: { dir: opts.dir } }
-    );
-  }
-  const changes = opts.groups.flatMap((g) => g.changes);
-  const consumers = opts.groups.flatMap((g) => g.consumers);
-  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
-  const message = renderCommitMessage(changes, consumers, {
-    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-  });
-  const all = (r) => ({
-    mode: "commit",
-    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
-  });
-  let parent = repo.head;
-  return withLeaseRetry({
-    max: opts.maxAttempts ?? 3,
-    refresh: async (attempt) => {
-      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
-    },
-    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
-    run: async (attempt) => {
-      const remote = await listRemoteBranches(access2);
-      const remoteTip = remote.branches.get(branch) ?? null;
-      if (remoteTip && remoteTip !== parent) {
-        await ensureCommit(repo, access2, remoteTip, branch);
-        parent = remoteTip;
-      }
-      const c3 = await commitFiles({
-        repo,
-        files,
-        message,
-        author: stamp(opts.author, opts.now),
-        committer: stamp(opts.committer ?? opts.author, opts.now),
-        parent,
-        ref: `refs/heads/${branch}`,
-        updateIndex: true
-      });
-      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
-      const pushed = await pushRef({
-        repo,
-        access: access2,
-        localRef: `refs/heads/${branch}`,
-        branch,
-        expected: remoteTip
-      });
-      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
-      return all({
-        status: "pushed",
-        branch,
-        commit: c3.oid,
-        pushed: true,
-        uploadedBytes: pushed.uploadedBytes,
-        attempts: attempt
-      });
-    }
-  });
-}
-var init_commit_mode = __esm({
-  "src/publish/commit-mode.ts"() {
-    "use strict";
-    init_commit();
-    init_push();
-    init_remote();
-    init_errors();
-    init_commit_message();
-    init_support();
-  }
-});
-
 // src/plan/branch-diff.ts
 function lockTag(lock, tag2) {
   return lock?.status.tags.find((t) => t.tag === tag2);
@@ -65850,6 +65742,129 @@ var init_content = __esm({
     import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_commit();
     init_compose();
+  }
+});
+
+// src/publish/support.ts
+async function withLeaseRetry(o2) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await o2.run(attempt);
+    } catch (e) {
+      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
+        await o2.refresh(attempt);
+        continue;
+      }
+      return o2.fail(e, attempt);
+    }
+  }
+}
+function stamp(id, now) {
+  if (id.timestamp !== void 0 || !now) return id;
+  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
+}
+function errorInfo(e, secrets) {
+  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
+  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+}
+var RETRYABLE;
+var init_support = __esm({
+  "src/publish/support.ts"() {
+    "use strict";
+    init_redact();
+    init_errors();
+    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
+  }
+});
+
+// src/publish/commit-mode.ts
+async function changedSince(repo, a2, b, files) {
+  const out = [];
+  for (const f of files)
+    if (await readBlobText(repo, a2, f) !== await readBlobText(repo, b, f)) out.push(f);
+  return out;
+}
+async function publishCommit(opts, repo, access2, secrets) {
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      "GIT_DETACHED_HEAD",
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
+      { data: { dir: opts.dir } }
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+  });
+  const all = (r) => ({
+    mode: "commit",
+    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
+  });
+  let parent = repo.head;
+  return withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    refresh: async (attempt) => {
+      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+    },
+    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
+    run: async (attempt) => {
+      const remote = await listRemoteBranches(access2);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        await ensureCommit(repo, access2, remoteTip, branch);
+        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
+        if (moved.length > 0) {
+          throw new ImagestreamsError(
+            "GIT_BASE_MOVED",
+            `"${branch}" moved on the remote since this checkout and changed ${moved.join(", ")}; committing the work tree would overwrite those changes (possibly with older images). Update the checkout (git pull) and run again; a scheduled run from a fresh checkout does so by itself.`,
+            { data: { branch, files: moved } }
+          );
+        }
+        parent = remoteTip;
+      }
+      const c3 = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true
+      });
+      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access: access2,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip
+      });
+      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: "pushed",
+        branch,
+        commit: c3.oid,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt
+      });
+    }
+  });
+}
+var init_commit_mode = __esm({
+  "src/publish/commit-mode.ts"() {
+    "use strict";
+    init_commit();
+    init_push();
+    init_remote();
+    init_errors();
+    init_commit_message();
+    init_content();
+    init_support();
   }
 });
 

@@ -7,8 +7,17 @@ import { ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remo
 import type { GitRepo } from '../git/repo.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { renderCommitMessage } from '../plan/commit-message.js';
+import { readBlobText } from './content.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
 import type { GroupResult, PublishOptions, PublishResult } from './types.js';
+
+/** Paths of `files` whose content differs between commits `a` and `b`. */
+async function changedSince(repo: GitRepo, a: string, b: string, files: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files)
+    if ((await readBlobText(repo, a, f)) !== (await readBlobText(repo, b, f))) out.push(f);
+  return out;
+}
 
 /** Commits and pushes every group's files on the current branch; one result shared by all groups. */
 export async function publishCommit(
@@ -47,8 +56,19 @@ export async function publishCommit(
       const remote = await listRemoteBranches(access);
       const remoteTip = remote.branches.get(branch) ?? null;
       if (remoteTip && remoteTip !== parent) {
-        // The branch moved on the remote since the checkout: rebuild our files on top of its tip.
+        // The branch moved on the remote since the checkout: rebuild our files on top of its tip — unless the
+        // remote changed one of them, when the work tree may hold older images than the branch now has.
         await ensureCommit(repo, access, remoteTip, branch);
+        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
+        if (moved.length > 0) {
+          throw new ImagestreamsError(
+            'GIT_BASE_MOVED',
+            `"${branch}" moved on the remote since this checkout and changed ${moved.join(', ')}; committing the ` +
+              'work tree would overwrite those changes (possibly with older images). Update the checkout ' +
+              '(git pull) and run again; a scheduled run from a fresh checkout does so by itself.',
+            { data: { branch, files: moved } },
+          );
+        }
         parent = remoteTip;
       }
       const c = await commitFiles({

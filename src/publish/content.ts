@@ -71,7 +71,12 @@ export async function groupContent(
   return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
 }
 
-async function readBlobText(repo: GitRepo, commit: string, filepath: string): Promise<string | undefined> {
+/** The text of `filepath` at `commit`; undefined when the commit lacks it. */
+export async function readBlobText(
+  repo: GitRepo,
+  commit: string,
+  filepath: string,
+): Promise<string | undefined> {
   try {
     const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
     return Buffer.from(blob).toString('utf8');
