@@ -20,7 +20,7 @@ import {
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const { buildDaemon } = await import('../build/daemon/main.js');
-const { createLogger } = await import('../build/entry/logger.js');
+const { createLogger } = await import('../build/util/logger.js');
 const { runReconcile } = await import('../build/entry/run-reconcile.js');
 const { createGitHub } = await import('../build/github/client.js');
 

@@ -76373,7 +76373,7 @@ init_reference();
 // src/registry/client.ts
 import { STATUS_CODES } from "node:http";
 
-// src/entry/logger.ts
+// src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
 var silentLogger = { debug() {

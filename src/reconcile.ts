@@ -1,7 +1,7 @@
 // load → decide which tags are due → resolve them → compute the next locks → write only what changed.
 // Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
 
-import type { Logger } from './entry/logger.js';
+import type { Logger } from './util/logger.js';
 import type { StreamLock } from './model/lock.js';
 import type { ImageMetadata, StreamChange } from './plan/changes.js';
 import {

@@ -4,7 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { JobResult } from '../entry/run-job.js';
 import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';

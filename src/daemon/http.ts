@@ -2,7 +2,7 @@
 // node:http (req, res); what a push means is decided by the `onPush` callback, so this file only speaks HTTP.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import { METRICS_CONTENT_TYPE, type Metrics } from './metrics.js';
 import {
   PayloadError,

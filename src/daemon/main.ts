@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import type { CommandIO } from '../entry/io.js';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import { runJob } from '../entry/run-job.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
 import type { PublishMode } from '../publish/publish.js';

@@ -7,7 +7,7 @@
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
 import { safeUrl } from '../git/redact.js';

@@ -34,7 +34,7 @@ import { tagCommand } from './commands/tag.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { lockWarnings } from './lock-warnings.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../util/logger.js';
 import { progressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';

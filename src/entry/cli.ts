@@ -3,7 +3,7 @@
 import { type Command, runCommandArgv } from './command.js';
 import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../util/logger.js';
 import { guardOutput } from './workflow-commands.js';
 
 const VERSION = '0.1.0';

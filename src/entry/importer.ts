@@ -11,7 +11,7 @@ import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
 import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** Options of createImporter. */
 export interface ImporterOptions {

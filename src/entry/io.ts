@@ -1,6 +1,6 @@
 // What an entry point hands a command: streams, environment, working directory, clock (all injectable).
 
-import type { Logger } from './logger.js';
+import type { Logger } from '../util/logger.js';
 
 export interface CommandIO {
   stdout: (text: string) => void;

@@ -2,7 +2,7 @@
 // retry and throttling (the `octokit` package bundles both), and logs routed to our logger, never the console.
 
 import { Octokit } from 'octokit';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 
 /** The Octokit type used across src/github (injected; tests pass one pointed at a local server). */
 export type GitHubClient = Octokit;

@@ -1,7 +1,7 @@
 // Create-or-update and close of the one pull request of a branch, idempotent and safe under races:
 // an unchanged PR costs one GET, a racing creator's 422 "already exists" turns into an update.
 
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { GitHubClient } from './client.js';
 import {
   answerSays,

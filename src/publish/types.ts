@@ -1,7 +1,7 @@
 // The types of publishing: modes, groups, options and structured results (rendered by the entry points).
 
 import type { HttpClient } from 'isomorphic-git';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import type { GitIdentity } from '../git/commit.js';
 import type { GitFs } from '../git/repo.js';
 import type { GitHubClient } from '../github/client.js';

@@ -2,8 +2,8 @@
 // list tags, read image metadata. Built from injected transport, clock, logger and keychain.
 
 import { STATUS_CODES } from 'node:http';
-import type { Logger } from '../entry/logger.js';
-import { silentLogger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import type { PlatformImage } from '../model/lock.js';
 import {

@@ -1,7 +1,7 @@
 // Registry client options from the project config: insecure registries, mirrors, env-named credentials.
 
 import { registryMatches } from '../config/config.js';
-import type { Logger } from '../entry/logger.js';
+import type { Logger } from '../util/logger.js';
 import { defaultKeychain } from './auth/default-keychain.js';
 import type { EnvCredentialSpec } from './auth/env-keychain.js';
 import type { RegistryClientOptions } from './client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { neutralizeCommands } from '../../src/entry/workflow-commands.js';
 
 describe('action log lines', () => {

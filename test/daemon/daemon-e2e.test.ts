@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDaemon, type DaemonSettings } from '../../src/daemon/main.js';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { createGitHub } from '../../src/github/client.js';
 import { parseLock } from '../../src/loader/lock-file.js';
 import { captureIO } from '../helpers/capture-io.js';

@@ -6,7 +6,7 @@ import { createHttpHandler, MAX_BODY_BYTES, type WebhookSource } from '../../src
 import { indexStreams, matchPushes } from '../../src/daemon/match.js';
 import { createMetrics } from '../../src/daemon/metrics.js';
 import { DISTRIBUTION_EVENTS_TYPE, type PushedImage } from '../../src/daemon/webhooks.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 
 const SECRET = 'webhook-secret-0123456789';
 const received: { source: WebhookSource; pushes: PushedImage[] }[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../src/dispatch/command.js';
 import { executeDispatches, tokenValues } from '../../src/dispatch/run.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import { planDispatches } from '../../src/plan/dispatch-plan.js';
 import type { MovedTag } from '../../src/plan/moved-tags.js';

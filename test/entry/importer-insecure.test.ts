@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/config.js';
 import { createImporter } from '../../src/entry/importer.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
 import { type HttpRequest, TransportError } from '../../src/registry/transport/http.js';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/config.js';
 import { createImporter } from '../../src/entry/importer.js';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';

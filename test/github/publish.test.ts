@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'isomorphic-git/http/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { createGitHub } from '../../src/github/client.js';
 import { ACTIONS_CANNOT_CREATE_PR_TEXT } from '../../src/github/errors.js';
 import type { StreamChange } from '../../src/plan/changes.js';

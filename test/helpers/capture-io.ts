@@ -1,7 +1,7 @@
 // A CommandIO that records what a command prints, with a fixed clock (for golden output).
 
 import type { CommandIO } from '../../src/entry/io.js';
-import { silentLogger } from '../../src/entry/logger.js';
+import { silentLogger } from '../../src/util/logger.js';
 
 /** A captured IO and the text written to each stream. */
 export function captureIO(

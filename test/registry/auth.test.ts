@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { parseReference } from '../../src/model/reference.js';
 import { defaultKeychain } from '../../src/registry/auth/default-keychain.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';

@@ -1,7 +1,7 @@
 // Issue 11: what a hostile registry (or mirror) answers can neither reach past the allowlist, nor collect
 // credentials, nor put unchecked values into locks, messages or logs. Against test/helpers/hostile-registry.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/entry/logger.js';
+import { createLogger } from '../../src/util/logger.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';

@@ -11,7 +11,7 @@ import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
-import { createLogger, type LogLevel } from '../logger.js';
+import { createLogger, type LogLevel } from '../../util/logger.js';
 
 const HELP = `Usage: imagestreams daemon [options]
 

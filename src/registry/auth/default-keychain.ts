@@ -1,6 +1,6 @@
 // The standard chain: config-named env creds → docker/podman auth files → GITHUB_TOKEN for ghcr.io → anonymous.
 
-import type { Logger } from '../../entry/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { dockerConfigKeychain } from './docker-config.js';
 import { configEnvKeychain, type EnvCredentialSpec, githubTokenKeychain } from './env-keychain.js';
 import { chainKeychains, type Keychain } from './keychain.js';

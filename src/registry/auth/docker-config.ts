@@ -2,7 +2,7 @@
 
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../entry/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { type CredentialHelperRunner, runCredentialHelper } from './cred-helper.js';
 import type { Credential, Keychain } from './keychain.js';
 

@@ -1,6 +1,6 @@
 // Credentials and the keychain chain: providers are asked in order until one knows the registry.
 
-import type { Logger } from '../../entry/logger.js';
+import type { Logger } from '../../util/logger.js';
 
 /** What a registry may be authenticated with. */
 export type Credential =

@@ -1,7 +1,7 @@
 // The auth layer: answers 401 challenges (Bearer token exchange with a cache, or Basic), once per registry learns
 // which scheme it speaks, and afterwards authenticates up front so each request is one round trip.
 
-import type { Logger } from '../../entry/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { describeBody, type RequestContext, registryError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { Clock } from '../transport/clock.js';

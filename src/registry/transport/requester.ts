@@ -1,7 +1,7 @@
 // The request policy under auth: per-host concurrency, per-request timeout, retries with backoff for temporary
 // failures, Retry-After, redirects that never carry Authorization to another host, rate-limit headers, counters.
 
-import type { Logger } from '../../entry/logger.js';
+import type { Logger } from '../../util/logger.js';
 import { type RequestContext, registryError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { Clock } from './clock.js';
