@@ -68408,6 +68408,34 @@ function plural2(n2, word) {
   return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 
+// src/util/logger.ts
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
+var silentLogger = { debug() {
+}, info() {
+}, warn() {
+}, error() {
+} };
+function createLogger3(write, opts = {}) {
+  const min = ORDER[opts.level ?? "info"];
+  const redact2 = opts.redact ?? ((s) => s);
+  const emit = (level, msg, fields) => {
+    if (ORDER[level] < min) return;
+    if (opts.json) {
+      write(redact2(JSON.stringify({ time: (/* @__PURE__ */ new Date()).toISOString(), level, msg, ...fields })) + "\n");
+    } else {
+      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" && !CONTROL.test(v) ? v : JSON.stringify(v)}`).join("") : "";
+      write(redact2(`${level === "info" ? "" : `${level}: `}${msg}${extra}`) + "\n");
+    }
+  };
+  return {
+    debug: (m, f) => emit("debug", m, f),
+    info: (m, f) => emit("info", m, f),
+    warn: (m, f) => emit("warn", m, f),
+    error: (m, f) => emit("error", m, f)
+  };
+}
+
 // src/entry/command.ts
 import { parseArgs } from "node:util";
 
@@ -76371,39 +76399,9 @@ init_errors();
 init_reference();
 
 // src/registry/client.ts
-import { STATUS_CODES } from "node:http";
-
-// src/util/logger.ts
-var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
-var silentLogger = { debug() {
-}, info() {
-}, warn() {
-}, error() {
-} };
-function createLogger3(write, opts = {}) {
-  const min = ORDER[opts.level ?? "info"];
-  const redact2 = opts.redact ?? ((s) => s);
-  const emit = (level, msg, fields) => {
-    if (ORDER[level] < min) return;
-    if (opts.json) {
-      write(redact2(JSON.stringify({ time: (/* @__PURE__ */ new Date()).toISOString(), level, msg, ...fields })) + "\n");
-    } else {
-      const extra = fields ? Object.entries(fields).map(([k, v]) => ` ${k}=${typeof v === "string" && !CONTROL.test(v) ? v : JSON.stringify(v)}`).join("") : "";
-      write(redact2(`${level === "info" ? "" : `${level}: `}${msg}${extra}`) + "\n");
-    }
-  };
-  return {
-    debug: (m, f) => emit("debug", m, f),
-    info: (m, f) => emit("info", m, f),
-    warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f)
-  };
-}
-
-// src/registry/client.ts
 init_errors();
 init_reference();
+import { STATUS_CODES } from "node:http";
 
 // src/registry/auth/keychain.ts
 function credentialSecrets(c3) {

@@ -1,7 +1,6 @@
 // load → decide which tags are due → resolve them → compute the next locks → write only what changed.
 // Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
 
-import type { Logger } from './util/logger.js';
 import type { StreamLock } from './model/lock.js';
 import type { ImageMetadata, StreamChange } from './plan/changes.js';
 import {
@@ -14,6 +13,7 @@ import {
 } from './plan/next-locks.js';
 import type { TagOutcome } from './policy/history.js';
 import { splitTagKey } from './policy/tag-spec.js';
+import type { Logger } from './util/logger.js';
 import { mapLimit } from './util/map-limit.js';
 
 /** What an import made of one request: an image, or a failure with a reason (never a thrown error). */

@@ -4,11 +4,11 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../util/logger.js';
 import type { JobResult } from '../entry/run-job.js';
 import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { PublishMode } from '../publish/publish.js';
+import type { Logger } from '../util/logger.js';
 import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { createHttpHandler, type WebhookSource } from './http.js';

@@ -6,10 +6,10 @@ import { createServer } from 'node:http';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import type { CommandIO } from '../entry/io.js';
-import type { Logger } from '../util/logger.js';
 import { runJob } from '../entry/run-job.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
 import type { PublishMode } from '../publish/publish.js';
+import type { Logger } from '../util/logger.js';
 import { createDaemon, type Daemon, type DaemonOptions } from './daemon.js';
 import { createWorkspace, type WorkspaceSource } from './workspace.js';
 

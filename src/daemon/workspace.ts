@@ -7,7 +7,6 @@
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
-import type { Logger } from '../util/logger.js';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
 import { safeUrl } from '../git/redact.js';
@@ -17,6 +16,7 @@ import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { groupChanges } from '../publish/groups.js';
+import type { Logger } from '../util/logger.js';
 
 /** Where the daemon's files come from. */
 export type WorkspaceSource =

@@ -24,6 +24,7 @@ import {
   type SummaryRun,
 } from '../plan/summary.js';
 import type { PublishMode, PublishResult } from '../publish/publish.js';
+import { createLogger } from '../util/logger.js';
 import { type Command, type ParsedArgs, runCommandArgv } from './command.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { importCommand } from './commands/import.js';
@@ -34,7 +35,6 @@ import { tagCommand } from './commands/tag.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
 import { lockWarnings } from './lock-warnings.js';
-import { createLogger } from '../util/logger.js';
 import { progressReporter } from './progress.js';
 import { runJob } from './run-job.js';
 import { type RunReconcileResult, runReconcile } from './run-reconcile.js';

@@ -1,9 +1,9 @@
 // The command-line entry point: the only place that reads argv; dispatches to src/entry/commands/*.
 
+import { createLogger } from '../util/logger.js';
 import { type Command, runCommandArgv } from './command.js';
 import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
-import { createLogger } from '../util/logger.js';
 import { guardOutput } from './workflow-commands.js';
 
 const VERSION = '0.1.0';

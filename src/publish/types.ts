@@ -1,11 +1,11 @@
 // The types of publishing: modes, groups, options and structured results (rendered by the entry points).
 
 import type { HttpClient } from 'isomorphic-git';
-import type { Logger } from '../util/logger.js';
 import type { GitIdentity } from '../git/commit.js';
 import type { GitFs } from '../git/repo.js';
 import type { GitHubClient } from '../github/client.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
+import type { Logger } from '../util/logger.js';
 import type { ComposeInput } from './compose.js';
 
 /** How changes leave the working tree. */

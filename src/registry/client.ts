@@ -2,8 +2,6 @@
 // list tags, read image metadata. Built from injected transport, clock, logger and keychain.
 
 import { STATUS_CODES } from 'node:http';
-import type { Logger } from '../util/logger.js';
-import { silentLogger } from '../util/logger.js';
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import type { PlatformImage } from '../model/lock.js';
 import {
@@ -14,6 +12,8 @@ import {
   registryHost,
   withDefaultTag,
 } from '../model/reference.js';
+import type { Logger } from '../util/logger.js';
+import { silentLogger } from '../util/logger.js';
 import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { createAuthSession } from './auth/session.js';
 import { bodyErrorCode, describeBody, type RequestContext, registryError } from './errors.js';

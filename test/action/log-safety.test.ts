@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/util/logger.js';
 import { neutralizeCommands } from '../../src/entry/workflow-commands.js';
+import { createLogger } from '../../src/util/logger.js';
 
 describe('action log lines', () => {
   it('never start a workflow command, whatever a registry put in an error message', () => {

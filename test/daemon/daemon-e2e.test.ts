@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDaemon, type DaemonSettings } from '../../src/daemon/main.js';
-import { createLogger } from '../../src/util/logger.js';
 import { createGitHub } from '../../src/github/client.js';
 import { parseLock } from '../../src/loader/lock-file.js';
+import { createLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { git } from '../helpers/git-server.js';
 import { freePort } from '../helpers/registry-server.js';

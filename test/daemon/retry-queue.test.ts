@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
 import { backoffDelay } from '../../src/daemon/backoff.js';
 import { createDaemon, type DaemonDeps, type JobRequest } from '../../src/daemon/daemon.js';
-import { createLogger, silentLogger } from '../../src/util/logger.js';
 import type { JobResult } from '../../src/entry/run-job.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
+import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { generatedProject, manualTime, nullServer } from './fakes.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { createDaemon, type JobRequest } from '../../src/daemon/daemon.js';
 import { createSchedule, latestSlot, tagOffset } from '../../src/daemon/schedule.js';
-import { silentLogger } from '../../src/util/logger.js';
 import type { JobResult } from '../../src/entry/run-job.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { generatedProject, manualTime, nullServer } from './fakes.js';
 
 const MIN = 60_000;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandRunner } from '../../src/dispatch/command.js';
 import { executeDispatches, tokenValues } from '../../src/dispatch/run.js';
-import { silentLogger } from '../../src/util/logger.js';
 import type { GitHubClient } from '../../src/github/client.js';
 import { planDispatches } from '../../src/plan/dispatch-plan.js';
 import type { MovedTag } from '../../src/plan/moved-tags.js';
+import { silentLogger } from '../../src/util/logger.js';
 
 const TOKEN = 'ghs_runUnitSecret_123456';
 const item = (c: string) => ({

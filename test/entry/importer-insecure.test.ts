@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/config.js';
 import { createImporter } from '../../src/entry/importer.js';
-import { silentLogger } from '../../src/util/logger.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
 import { type HttpRequest, TransportError } from '../../src/registry/transport/http.js';
+import { silentLogger } from '../../src/util/logger.js';
 
 function request(from: string, insecure: boolean): ImportRequest {
   return {

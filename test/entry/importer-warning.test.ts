@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/config.js';
 import { createImporter } from '../../src/entry/importer.js';
-import { createLogger } from '../../src/util/logger.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
+import { createLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 

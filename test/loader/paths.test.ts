@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { createWorkspace } from '../../src/daemon/workspace.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { runReconcile } from '../../src/entry/run-reconcile.js';
 import { escapeOf, readRegular } from '../../src/fs/inside.js';
 import { loadProject } from '../../src/loader/load.js';
 import { readLock } from '../../src/loader/lock-file.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 const base = mkdtempSync(join(tmpdir(), 'is-paths-'));

@@ -2,12 +2,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/util/logger.js';
 import { parseReference } from '../../src/model/reference.js';
 import { defaultKeychain } from '../../src/registry/auth/default-keychain.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import type { Clock } from '../../src/registry/transport/clock.js';
+import { createLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';

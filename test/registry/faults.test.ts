@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/util/logger.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/client.js';
 import { createRunResolver } from '../../src/registry/run-resolver.js';
 import { TransportError } from '../../src/registry/transport/http.js';
+import { createLogger } from '../../src/util/logger.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';

@@ -1,13 +1,13 @@
 // Issue 11: what a hostile registry (or mirror) answers can neither reach past the allowlist, nor collect
 // credentials, nor put unchecked values into locks, messages or logs. Against test/helpers/hostile-registry.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/util/logger.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient, type RegistryClientOptions } from '../../src/registry/client.js';
 import { hostPolicyOf, registryOptionsFromConfig } from '../../src/registry/from-config.js';
 import { createRunResolver } from '../../src/registry/run-resolver.js';
+import { createLogger } from '../../src/util/logger.js';
 import {
   type HostileRegistry,
   hostileIndex,

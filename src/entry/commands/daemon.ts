@@ -9,9 +9,9 @@ import type { DaemonSettings } from '../../daemon/main.js';
 import { redact } from '../../git/redact.js';
 import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
+import { createLogger, type LogLevel } from '../../util/logger.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
-import { createLogger, type LogLevel } from '../../util/logger.js';
 
 const HELP = `Usage: imagestreams daemon [options]
 
