@@ -44776,25 +44776,6 @@ var init_tag_spec = __esm({
   }
 });
 
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-var init_map_limit = __esm({
-  "src/util/map-limit.ts"() {
-    "use strict";
-  }
-});
-
 // src/policy/stream-selection.ts
 function editDistance(a2, b) {
   const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
@@ -64140,108 +64121,6 @@ var init_next_locks = __esm({
   }
 });
 
-// src/reconcile.ts
-async function reconcile(deps, opts = {}) {
-  const planOpts = {};
-  if (opts.forced) planOpts.forced = opts.forced;
-  if (opts.only) planOpts.only = opts.only;
-  if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
-  if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
-  const requests = planImports(deps.streams, planOpts);
-  const progress = { due: requests.length, done: 0, failed: 0 };
-  deps.logger.debug("imports planned", { due: requests.length });
-  deps.onProgress?.({ ...progress });
-  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
-    let result;
-    try {
-      result = await deps.importTag(req);
-    } catch (e) {
-      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
-    }
-    progress.done++;
-    if (!result.ok) progress.failed++;
-    deps.onProgress?.({ ...progress });
-    return { ...req, result };
-  });
-  const outcomes = /* @__PURE__ */ new Map();
-  for (const r of results) {
-    if (!r.result.ok && r.result.skipped) continue;
-    outcomes.set(
-      r.key,
-      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
-    );
-  }
-  const ctx = {
-    now: isoSeconds(deps.now()),
-    historyLimit: deps.historyLimit
-  };
-  if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
-  if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
-  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
-  const failedPins = allFailedPins.filter((p) => {
-    const k = splitTagKey(p.key);
-    return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
-  });
-  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
-  for (const sc of changes) {
-    for (const tc of sc.tags) {
-      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
-      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
-    }
-  }
-  if (deps.fetchMetadata) {
-    const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
-    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
-      const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
-      if (m) t.fromMetadata = m;
-    });
-  }
-  const settled = withFollowers(deps.streams, opts.only);
-  for (const s of deps.streams) {
-    if (streamSelected(s, settled)) continue;
-    const id = `${s.namespace}/${s.name}`;
-    if (s.lock) locks.set(id, s.lock);
-    else locks.delete(id);
-  }
-  const lockFiles = [];
-  for (const s of deps.streams) {
-    if (!streamSelected(s, settled)) continue;
-    const lock = locks.get(`${s.namespace}/${s.name}`);
-    if (!lock) continue;
-    if (lock.status.tags.length === 0 && !s.lock) continue;
-    const text = deps.serializeLock(lock);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
-  }
-  if (!opts.dryRun) {
-    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
-  }
-  const selectedChanges = changes.filter(
-    (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
-  );
-  return {
-    imports: results,
-    changes: selectedChanges,
-    lockFiles,
-    locks,
-    failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
-    failedPins,
-    skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
-    dryRun: Boolean(opts.dryRun)
-  };
-}
-function isoSeconds(d) {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-var init_reconcile = __esm({
-  "src/reconcile.ts"() {
-    "use strict";
-    init_next_locks();
-    init_tag_spec();
-    init_map_limit();
-  }
-});
-
 // src/consumers/lock-lookup.ts
 async function readLocks(fs3, where, refs) {
   const locks = /* @__PURE__ */ new Map();
@@ -66399,7 +66278,8 @@ async function publishRun(io, run, opts, ctx) {
     await keepBranchTimes(run, groups2, {
       token,
       http: opts.http ?? node_default,
-      now: isoSeconds(io.now()),
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result.now,
       ...opts.gitUrl ? { url: opts.gitUrl } : {}
     });
   }
@@ -66524,7 +66404,6 @@ var init_publish_run = __esm({
     init_stable_times();
     init_groups();
     init_publish();
-    init_reconcile();
     DEFAULT_AUTHOR = "imagestreams[bot] <imagestreams-bot@users.noreply.github.com>";
   }
 });
@@ -67935,8 +67814,21 @@ function validateStreams(streams, config) {
   return out.sort(compareDiagnostics);
 }
 
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 // src/loader/load.ts
-init_map_limit();
 init_declarations();
 
 // src/loader/discover.ts
@@ -76369,7 +76261,104 @@ function errorsByStream(candidates, diagnostics) {
 
 // src/entry/run-reconcile.ts
 init_stream_selection();
-init_reconcile();
+
+// src/reconcile.ts
+init_next_locks();
+init_tag_spec();
+async function reconcile(deps, opts = {}) {
+  const planOpts = {};
+  if (opts.forced) planOpts.forced = opts.forced;
+  if (opts.only) planOpts.only = opts.only;
+  if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
+  if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
+  const requests = planImports(deps.streams, planOpts);
+  const progress = { due: requests.length, done: 0, failed: 0 };
+  deps.logger.debug("imports planned", { due: requests.length });
+  deps.onProgress?.({ ...progress });
+  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
+    let result;
+    try {
+      result = await deps.importTag(req);
+    } catch (e) {
+      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
+    }
+    progress.done++;
+    if (!result.ok) progress.failed++;
+    deps.onProgress?.({ ...progress });
+    return { ...req, result };
+  });
+  const outcomes = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    if (!r.result.ok && r.result.skipped) continue;
+    outcomes.set(
+      r.key,
+      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
+    );
+  }
+  const runTime = isoSeconds(deps.now());
+  const ctx = {
+    now: runTime,
+    historyLimit: deps.historyLimit
+  };
+  if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
+  if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const failedPins = allFailedPins.filter((p) => {
+    const k = splitTagKey(p.key);
+    return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
+  });
+  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
+  for (const sc of changes) {
+    for (const tc of sc.tags) {
+      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
+      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
+    }
+  }
+  if (deps.fetchMetadata) {
+    const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
+    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
+      const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
+      if (m) t.fromMetadata = m;
+    });
+  }
+  const settled = withFollowers(deps.streams, opts.only);
+  for (const s of deps.streams) {
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
+  const lockFiles = [];
+  for (const s of deps.streams) {
+    if (!streamSelected(s, settled)) continue;
+    const lock = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock) continue;
+    if (lock.status.tags.length === 0 && !s.lock) continue;
+    const text = deps.serializeLock(lock);
+    const current = await deps.readFile(s.lockFile);
+    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+  }
+  if (!opts.dryRun) {
+    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
+  }
+  const selectedChanges = changes.filter(
+    (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
+  );
+  return {
+    imports: results,
+    changes: selectedChanges,
+    lockFiles,
+    locks,
+    failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
+    failedPins,
+    skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
+    dryRun: Boolean(opts.dryRun),
+    now: runTime
+  };
+}
+function isoSeconds(d) {
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
 
 // src/update-consumers.ts
 init_consumers();

@@ -77,6 +77,8 @@ export interface ReconcileResult {
   /** ImageStreamImage pins of the selected streams whose image is not in the named stream's history. */
   failedPins: { key: string; reason: string; message: string }[];
   dryRun: boolean;
+  /** The run's time (RFC 3339, seconds): the `created` of every image first seen in this run. */
+  now: string;
 }
 
 /** One reconcile pass over the given streams. */
@@ -116,8 +118,9 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
         : { ok: false, reason: r.result.reason, message: r.result.message },
     );
   }
+  const runTime = isoSeconds(deps.now());
   const ctx: Parameters<typeof computeNextLocks>[2] = {
-    now: isoSeconds(deps.now()),
+    now: runTime,
     historyLimit: deps.historyLimit,
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
@@ -178,6 +181,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     failedPins,
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun),
+    now: runTime,
   };
 }
 

@@ -20,7 +20,6 @@ import type { StreamLike } from '../policy/tag-spec.js';
 import { groupChanges } from '../publish/groups.js';
 import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
-import { isoSeconds } from '../reconcile.js';
 import type { CommandIO } from './io.js';
 import type { JobOptions } from './run-job.js';
 import type { RunReconcileResult } from './run-reconcile.js';
@@ -102,7 +101,8 @@ export async function publishRun(
     await keepBranchTimes(run, groups, {
       token,
       http: opts.http ?? http,
-      now: isoSeconds(io.now()),
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result!.now,
       ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
     });
   }

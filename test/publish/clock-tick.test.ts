@@ -1,0 +1,72 @@
+// A run whose clock ticks between importing and publishing (a real runner's clock crosses a second boundary all
+// the time): the images first seen in the run keep one time, so the next quiet run finds the branch already
+// holding exactly its content and pushes nothing.
+
+import * as fs from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import igit from 'isomorphic-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { runJob } from '../../src/entry/run-job.js';
+import { createGitHub } from '../../src/github/client.js';
+import { captureIO } from '../helpers/capture-io.js';
+import { type GitServer, startGitServer } from '../helpers/git-server.js';
+import { hostedRepo } from '../helpers/hosted-repo.js';
+
+const TOKEN = 'ghs_clocktick_0123456789abcdef';
+let reg: RunningRegistry;
+let server: GitServer;
+let work: string;
+
+beforeAll(async () => {
+  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
+  work = await mkdtemp(join(tmpdir(), 'imagestreams-tick-'));
+});
+afterAll(async () => {
+  await Promise.all([reg?.stop(), server?.close()]);
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('a clock that ticks during a run', () => {
+  it('does not make the next quiet run push again', async () => {
+    await pushImage(reg.url, 'team/tick', 'v', makeImage({ seed: 'tick-1' }));
+    const repo = await hostedRepo(
+      server,
+      work,
+      'tick',
+      {
+        'imagestreams/app.yaml': `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app}
+spec:
+  tags:
+    - name: v
+      from: {kind: DockerImage, name: "${reg.host}/team/tick:v"}
+      importPolicy: {scheduled: true}
+`,
+      },
+      TOKEN,
+    );
+    const octokit = createGitHub({ token: TOKEN, baseUrl: repo.api.url, retries: 0, throttle: false });
+    let t = Date.parse('2026-04-01T00:00:00Z');
+    const run = async (suffix: string) => {
+      const io = captureIO(await repo.checkout(suffix));
+      // Every reading of the clock is one second later than the one before.
+      io.now = () => new Date((t += 1000));
+      return runJob(io, { token: TOKEN, repository: 'acme/tick', octokit, publishMode: 'pull-request' });
+    };
+    try {
+      expect((await run('-1')).publish?.groups.map((g) => g.status)).toEqual(['created']);
+      const tip = await igit.resolveRef({ fs, gitdir: repo.bare, ref: 'imagestreams/default/app' });
+      const writes = repo.api.writes().length;
+      expect((await run('-2')).publish?.groups.map((g) => g.status)).toEqual(['unchanged']);
+      expect(await igit.resolveRef({ fs, gitdir: repo.bare, ref: 'imagestreams/default/app' })).toBe(tip);
+      expect(repo.api.writes().length).toBe(writes);
+      expect(repo.api.violations).toEqual([]);
+    } finally {
+      await repo.api.close();
+    }
+  }, 60_000);
+});
