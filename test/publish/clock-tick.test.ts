@@ -54,7 +54,10 @@ spec:
     const run = async (suffix: string) => {
       const io = captureIO(await repo.checkout(suffix));
       // Every reading of the clock is one second later than the one before.
-      io.now = () => new Date((t += 1000));
+      io.now = () => {
+        t += 1000;
+        return new Date(t);
+      };
       return runJob(io, { token: TOKEN, repository: 'acme/tick', octokit, publishMode: 'pull-request' });
     };
     try {
