@@ -1,7 +1,9 @@
 // A repository as GitHub would host it in tests: a bare repo on the real git http-backend, its OpenAPI-validated
 // fake API, and checkouts made the way actions/checkout makes them.
 
+import * as fs from 'node:fs';
 import { join } from 'node:path';
+import igit from 'isomorphic-git';
 import { actionsCheckout, createBareRepo, type GitServer } from './git-server.js';
 import { type GitHubApi, startGitHubApi } from './github-api.js';
 
@@ -32,4 +34,15 @@ export async function hostedRepo(
     return dir;
   };
   return { name, bare, url, api, checkout };
+}
+
+/** The text of `path` on `ref` of a bare repository, read in-process; undefined when the ref or the file is absent. */
+export async function fileAt(bare: string, ref: string, path: string): Promise<string | undefined> {
+  try {
+    const oid = await igit.resolveRef({ fs, gitdir: bare, ref });
+    const { blob } = await igit.readBlob({ fs, gitdir: bare, oid, filepath: path });
+    return Buffer.from(blob).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }

@@ -2,50 +2,28 @@
 // `--from REPO@DIGEST` points the stream tag at exactly that image, and one PR carries the declaration edit, the
 // lock and the consumers that follow the tag (the Build → ImageStream → Deploy hand-off of the seed).
 
-import * as fs from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import igit from 'isomorphic-git';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
 import { runActionBundle } from '../action/harness.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, startGitServer } from '../helpers/git-server.js';
-import { hostedRepo } from '../helpers/hosted-repo.js';
+import { fileAt, hostedRepo } from '../helpers/hosted-repo.js';
+import { useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_buildoutput_0123456789abcdef';
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-build-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
-
-async function onBranch(bare: string, ref: string, path: string): Promise<string> {
-  const oid = await igit.resolveRef({ fs, gitdir: bare, ref });
-  const { blob } = await igit.readBlob({ fs, gitdir: bare, oid, filepath: path });
-  return Buffer.from(blob).toString('utf8');
-}
+const parts = useRealParts(TOKEN, 'build');
 
 describe('recording a build output', () => {
   it('a CI job that pushed an image records it with import --from REPO@DIGEST: one deploy PR follows', async () => {
     const v1 = makeImage({ seed: 'build-1' });
-    await pushImage(reg.url, 'team/app', 'main', v1);
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
     const declaration = `apiVersion: image.openshift.io/v1
 kind: ImageStream
 metadata: {name: app}
 spec:
   tags:
     - name: main
-      from: {kind: DockerImage, name: "${reg.host}/team/app:main"}
+      from: {kind: DockerImage, name: "${parts.reg.host}/team/app:main"}
 `;
     const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -61,8 +39,8 @@ spec:
           image: example.invalid/placeholder:0
 `;
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'build',
       { 'imagestreams/app.yaml': declaration, 'deploy/web.yaml': deployment },
       TOKEN,
@@ -76,11 +54,11 @@ spec:
 
       // The build job pushed a new image under its own tag and knows its digest.
       const built = makeImage({ seed: 'build-2' });
-      await pushImage(reg.url, 'team/app', 'build-42', built);
+      await pushImage(parts.reg.url, 'team/app', 'build-42', built);
       const run = await runActionBundle({
         inputs: {
           command: 'import',
-          args: `app:main --from ${reg.host}/team/app@${built.digest}`,
+          args: `app:main --from ${parts.reg.host}/team/app@${built.digest}`,
           token: TOKEN,
         },
         eventName: 'workflow_dispatch',
@@ -93,12 +71,12 @@ spec:
       expect(repo.api.pulls).toHaveLength(1);
       const pr = repo.api.pulls[0]!;
       expect(pr.head).toBe('imagestreams/default/app');
-      expect(await onBranch(repo.bare, pr.head, 'imagestreams/app.yaml')).toContain(
-        `name: "${reg.host}/team/app@${built.digest}"`,
+      expect(await fileAt(repo.bare, pr.head, 'imagestreams/app.yaml')).toContain(
+        `name: "${parts.reg.host}/team/app@${built.digest}"`,
       );
-      const lock = JSON.parse(await onBranch(repo.bare, pr.head, 'imagestreams.lock/default/app.json'));
+      const lock = JSON.parse((await fileAt(repo.bare, pr.head, 'imagestreams.lock/default/app.json'))!);
       expect(lock.status.tags[0].items[0].image).toBe(built.digest);
-      expect(await onBranch(repo.bare, pr.head, 'deploy/web.yaml')).toContain(built.digest);
+      expect(await fileAt(repo.bare, pr.head, 'deploy/web.yaml')).toContain(built.digest);
       expect(pr.body).toContain('re-pointed');
       expect(repo.api.violations).toEqual([]);
     } finally {

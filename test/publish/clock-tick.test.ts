@@ -3,38 +3,24 @@
 // holding exactly its content and pushes nothing.
 
 import * as fs from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import igit from 'isomorphic-git';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { runJob } from '../../src/entry/run-job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, startGitServer } from '../helpers/git-server.js';
 import { hostedRepo } from '../helpers/hosted-repo.js';
+import { useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_clocktick_0123456789abcdef';
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-tick-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
+const parts = useRealParts(TOKEN, 'tick');
 
 describe('a clock that ticks during a run', () => {
   it('does not make the next quiet run push again', async () => {
-    await pushImage(reg.url, 'team/tick', 'v', makeImage({ seed: 'tick-1' }));
+    await pushImage(parts.reg.url, 'team/tick', 'v', makeImage({ seed: 'tick-1' }));
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'tick',
       {
         'imagestreams/app.yaml': `apiVersion: image.openshift.io/v1
@@ -43,7 +29,7 @@ metadata: {name: app}
 spec:
   tags:
     - name: v
-      from: {kind: DockerImage, name: "${reg.host}/team/tick:v"}
+      from: {kind: DockerImage, name: "${parts.reg.host}/team/tick:v"}
       importPolicy: {scheduled: true}
 `,
       },

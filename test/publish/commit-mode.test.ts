@@ -2,30 +2,19 @@
 // one of the files this run would commit is never overwritten (the work tree may hold older images).
 
 import * as fs from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import igit from 'isomorphic-git';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import { git } from '../helpers/git-server.js';
 import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+import { useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_commitmode_0123456789abcdef';
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-commit-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
+const parts = useRealParts(TOKEN, 'commit');
 
 async function reconcile(repo: HostedRepo, dir: string, now: string) {
   const io = captureIO(dir, { now, env: { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: `acme/${repo.name}` } });
@@ -35,10 +24,10 @@ async function reconcile(repo: HostedRepo, dir: string, now: string) {
 
 describe('commit mode from a stale checkout', () => {
   it('builds on an unrelated push, refuses when the remote changed a file it would commit', async () => {
-    await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'cm-1' }));
+    await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'cm-1' }));
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'commitmode',
       {
         'imagestreams/app.yaml': `apiVersion: image.openshift.io/v1
@@ -47,7 +36,7 @@ metadata: {name: app}
 spec:
   tags:
     - name: main
-      from: {kind: DockerImage, name: "${reg.host}/team/app:main"}
+      from: {kind: DockerImage, name: "${parts.reg.host}/team/app:main"}
       importPolicy: {scheduled: true}
 `,
       },
@@ -63,17 +52,17 @@ spec:
       await git(other, ['add', 'NOTES.md']);
       await git(other, ['-c', 'user.name=x', '-c', 'user.email=x@example.com', 'commit', '-qm', 'notes']);
       await git(other, ['push', '-q', 'origin', 'main']);
-      await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'cm-2' }));
+      await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'cm-2' }));
       const built = await reconcile(repo, stale, '2026-03-02T00:00:00Z');
       expect(built.code, built.err).toBe(0);
       const tip = await igit.resolveRef({ fs, gitdir: repo.bare, ref: 'main' });
 
       // Then a fresh run moves the lock on main; the old checkout, run again, must not overwrite it.
-      await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'cm-3' }));
+      await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'cm-3' }));
       expect((await reconcile(repo, await repo.checkout('-fresh'), '2026-03-03T00:00:00Z')).code).toBe(0);
       const moved = await igit.resolveRef({ fs, gitdir: repo.bare, ref: 'main' });
       expect(moved).not.toBe(tip);
-      await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'cm-4' }));
+      await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'cm-4' }));
       const refused = await reconcile(repo, stale, '2026-03-04T00:00:00Z');
       expect(refused.code).toBe(1);
       expect(refused.err).toContain('moved on the remote since this checkout');

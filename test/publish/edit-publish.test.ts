@@ -3,33 +3,21 @@
 // declaration edit, the locks and the consumers, described from its diff. The bodies are golden files.
 
 import * as fs from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import igit from 'isomorphic-git';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
 import { runActionBundle } from '../action/harness.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, startGitServer } from '../helpers/git-server.js';
-import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+import { fileAt, type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+import { useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_editsecret_0123456789abcdef';
 const GOLDEN = new URL('./golden/', import.meta.url).pathname;
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-edit-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
+const parts = useRealParts(TOKEN, 'edit');
 
 const DEV = (host: string) => `apiVersion: image.openshift.io/v1
 kind: ImageStream
@@ -60,19 +48,9 @@ async function cli(repo: HostedRepo, dir: string, now: string, ...argv: string[]
   return { code, out: io.out(), err: io.err() };
 }
 
-async function branchFile(repo: HostedRepo, ref: string, path: string): Promise<string | undefined> {
-  try {
-    const oid = await igit.resolveRef({ fs, gitdir: repo.bare, ref });
-    const { blob } = await igit.readBlob({ fs, gitdir: repo.bare, oid, filepath: path });
-    return Buffer.from(blob).toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /** The body with run-specific values (registry port, digests) replaced, compared with (or written to) a golden. */
 async function golden(name: string, text: string, digests: Record<string, string>): Promise<void> {
-  let stable = text.replaceAll(reg.host, 'registry.test');
+  let stable = text.replaceAll(parts.reg.host, 'registry.test');
   for (const [label, d] of Object.entries(digests)) {
     stable = stable.replaceAll(d, `<${label}>`).replaceAll(d.slice(0, 19), `<${label}:short>`);
   }
@@ -84,14 +62,14 @@ async function golden(name: string, text: string, digests: Record<string, string
 describe('editing commands with --publish', () => {
   it('promotes dev/app:latest to prod/app:live in one PR: new file under prod/, lock, consumer; dev untouched', async () => {
     const v1 = makeImage({ seed: 'promo-1' });
-    await pushImage(reg.url, 'team/app', 'main', v1);
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'promo',
       {
         '.imagestreams.yaml': 'namespace: dev\n',
-        'imagestreams/app.yaml': DEV(reg.host),
+        'imagestreams/app.yaml': DEV(parts.reg.host),
         'deploy/compose.yaml': COMPOSE,
       },
       TOKEN,
@@ -115,19 +93,21 @@ describe('editing commands with --publish', () => {
         'pull-request',
       );
       expect(r.code, r.err).toBe(0);
-      expect(await readFile(join(dir, 'imagestreams/app.yaml'), 'utf8')).toBe(DEV(reg.host));
+      expect(await readFile(join(dir, 'imagestreams/app.yaml'), 'utf8')).toBe(DEV(parts.reg.host));
       expect(repo.api.pulls).toHaveLength(1);
       const pr = repo.api.pulls[0]!;
       expect(pr.head).toBe('imagestreams/prod/app');
       expect(pr.title).toBe(`Promote dev/app:latest to prod/app:live at ${v1.digest.slice(0, 19)}`);
-      const declared = await branchFile(repo, pr.head, 'imagestreams/prod/app.yaml');
+      const declared = await fileAt(repo.bare, pr.head, 'imagestreams/prod/app.yaml');
       expect(declared).toContain('namespace: prod');
       expect(declared).toContain(`app@${v1.digest}`);
-      expect(await branchFile(repo, pr.head, 'imagestreams/app.yaml')).toBe(DEV(reg.host));
-      const lock = JSON.parse((await branchFile(repo, pr.head, 'imagestreams.lock/prod/app.json'))!);
+      expect(await fileAt(repo.bare, pr.head, 'imagestreams/app.yaml')).toBe(DEV(parts.reg.host));
+      const lock = JSON.parse((await fileAt(repo.bare, pr.head, 'imagestreams.lock/prod/app.json'))!);
       expect(lock.status.tags[0].items[0].image).toBe(v1.digest);
-      const compose = (await branchFile(repo, pr.head, 'deploy/compose.yaml'))!;
-      expect(compose).toContain(`image: ${reg.host}/team/app@${v1.digest} # imagestream: prod/app:live`);
+      const compose = (await fileAt(repo.bare, pr.head, 'deploy/compose.yaml'))!;
+      expect(compose).toContain(
+        `image: ${parts.reg.host}/team/app@${v1.digest} # imagestream: prod/app:live`,
+      );
       await golden('promotion.body.md', pr.body ?? '', { v1: v1.digest });
 
       // A scheduled run on main (which does not declare prod/app yet) leaves the promotion PR alone.
@@ -152,14 +132,14 @@ describe('editing commands with --publish', () => {
   it('rolls back in one PR: declaration edit, lock, consumers, and how to follow upstream again', async () => {
     const v1 = makeImage({ seed: 'rb-1' });
     const v2 = makeImage({ seed: 'rb-2' });
-    await pushImage(reg.url, 'team/app', 'main', v1);
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'rollback',
       {
         '.imagestreams.yaml': 'namespace: dev\n',
-        'imagestreams/app.yaml': DEV(reg.host),
+        'imagestreams/app.yaml': DEV(parts.reg.host),
         'deploy/compose.yaml': COMPOSE.split('\n').slice(0, 3).join('\n').concat('\n'),
       },
       TOKEN,
@@ -169,7 +149,7 @@ describe('editing commands with --publish', () => {
       expect((await cli(repo, base, '2026-02-01T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
         0,
       );
-      await pushImage(reg.url, 'team/app', 'main', v2);
+      await pushImage(parts.reg.url, 'team/app', 'main', v2);
       const moved = await repo.checkout('-moved');
       expect((await cli(repo, moved, '2026-02-02T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
         0,
@@ -189,8 +169,8 @@ describe('editing commands with --publish', () => {
       expect(repo.api.pulls).toHaveLength(1);
       const pr = repo.api.pulls[0]!;
       expect(pr.title).toBe(`Roll back dev/app:latest to ${v1.digest.slice(0, 19)}`);
-      expect(await branchFile(repo, pr.head, 'imagestreams/app.yaml')).toContain(`name: "app@${v1.digest}"`);
-      expect(await branchFile(repo, pr.head, 'deploy/compose.yaml')).toContain(`team/app@${v1.digest}`);
+      expect(await fileAt(repo.bare, pr.head, 'imagestreams/app.yaml')).toContain(`name: "app@${v1.digest}"`);
+      expect(await fileAt(repo.bare, pr.head, 'deploy/compose.yaml')).toContain(`team/app@${v1.digest}`);
       await golden('rollback.body.md', pr.body ?? '', { v1: v1.digest, v2: v2.digest });
 
       // The same desired state again, from the reused work tree: no push, no API write.
@@ -205,7 +185,7 @@ describe('editing commands with --publish', () => {
       pr.state = 'closed';
       await igit.deleteRef({ fs, gitdir: repo.bare, ref: `refs/heads/${pr.head}` });
       const v3 = makeImage({ seed: 'rb-3' });
-      await pushImage(reg.url, 'team/app', 'main', v3);
+      await pushImage(parts.reg.url, 'team/app', 'main', v3);
       const fresh = await repo.checkout('-fresh');
       expect((await cli(repo, fresh, '2026-02-05T00:00:00Z', 'reconcile', '--publish', 'commit')).code).toBe(
         0,
@@ -224,12 +204,12 @@ describe('editing commands with --publish', () => {
   it('the Action runs rollback with --publish from workflow_dispatch, and refuses it on pull_request', async () => {
     const v1 = makeImage({ seed: 'act-1' });
     const v2 = makeImage({ seed: 'act-2' });
-    await pushImage(reg.url, 'team/app', 'main', v1);
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'actedit',
-      { '.imagestreams.yaml': 'namespace: dev\n', 'imagestreams/app.yaml': DEV(reg.host) },
+      { '.imagestreams.yaml': 'namespace: dev\n', 'imagestreams/app.yaml': DEV(parts.reg.host) },
       TOKEN,
     );
     try {
@@ -245,7 +225,7 @@ describe('editing commands with --publish', () => {
           )
         ).code,
       ).toBe(0);
-      await pushImage(reg.url, 'team/app', 'main', v2);
+      await pushImage(parts.reg.url, 'team/app', 'main', v2);
       expect(
         (
           await cli(

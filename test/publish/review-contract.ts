@@ -11,29 +11,28 @@
 // A failure prints fast-check's seed and path; replay with IMAGESTREAMS_PROPERTY_SEED / _PATH.
 
 import * as fs from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import igit from 'isomorphic-git';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { findInFile } from '../../src/consumers/index.js';
 import { main } from '../../src/entry/cli.js';
 import { runJob } from '../../src/entry/run-job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import { git } from '../helpers/git-server.js';
 import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+import { type RealParts, useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_propertysecret_0123456789abcdef';
 /** Cases in all: the suite is split into parts (one test file each) that vitest runs in parallel. */
 const RUNS = Number(process.env.IMAGESTREAMS_PROPERTY_RUNS ?? 200);
 const NAMESPACES = ['default', 'prod'] as const;
 
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
+/** This file's registry, git server and scratch folder (see reviewContractSuite). */
+let real: RealParts;
 let caseNo = 0;
 
 /** A generated repository and what happens to it. */
@@ -110,7 +109,7 @@ function materialise(c: Case, id: string) {
         const nsPart = to.ns !== ns ? `, namespace: ${to.ns}` : '';
         lines.push(`      from: {kind: ImageStreamTag, name: "${ref}"${nsPart}}`);
       } else {
-        lines.push(`      from: {kind: DockerImage, name: "${reg.host}/${entry.repo}:v"}`);
+        lines.push(`      from: {kind: DockerImage, name: "${real.reg.host}/${entry.repo}:v"}`);
         lines.push('      importPolicy: {scheduled: true}');
       }
       tags.push(entry);
@@ -196,7 +195,7 @@ async function filesAt(bare: string, ref: string): Promise<Map<string, string>> 
  * listing, fetch and push of the run goes to. The PR branches are not local, as after actions/checkout.
  */
 async function checkout(repo: HostedRepo, suffix: string): Promise<string> {
-  const dir = join(work, `${repo.name}${suffix}`);
+  const dir = join(real.work, `${repo.name}${suffix}`);
   const gitdir = join(dir, '.git');
   await fs.promises.cp(repo.bare, gitdir, { recursive: true });
   await fs.promises.rm(join(gitdir, 'refs', 'heads', 'imagestreams'), { recursive: true, force: true });
@@ -219,14 +218,7 @@ async function revParse(bare: string, ref: string): Promise<string> {
  */
 export function reviewContractSuite(part: number, parts: number): void {
   const runs = Math.ceil(RUNS / parts);
-  beforeAll(async () => {
-    [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-    work = await mkdtemp(join(tmpdir(), 'imagestreams-contract-'));
-  });
-  afterAll(async () => {
-    await Promise.all([reg?.stop(), server?.close()]);
-    await rm(work, { recursive: true, force: true });
-  });
+  real = useRealParts(TOKEN, 'contract');
 
   describe(`the review contract (generated, part ${part} of ${parts})`, () => {
     it(`holds for ${runs} generated repositories, upstream moves and merge orders`, async () => {
@@ -238,9 +230,11 @@ export function reviewContractSuite(part: number, parts: number): void {
           const { files, tags } = materialise(c, id);
           const dockerTags = tags.map((t, i) => ({ t, i })).filter(({ t }) => t.follows === undefined);
           await Promise.all(
-            dockerTags.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-0` }))),
+            dockerTags.map(({ t }) =>
+              pushImage(real.reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-0` })),
+            ),
           );
-          const repo = await hostedRepo(server, work, id, files, TOKEN);
+          const repo = await hostedRepo(real.server, real.work, id, files, TOKEN);
           const octokit = octokitFor(repo.api.url);
           let runs = 0;
           const job = async (now: string, publishMode: 'commit' | 'pull-request' | 'none', dir?: string) => {
@@ -268,7 +262,7 @@ export function reviewContractSuite(part: number, parts: number): void {
             const moving = dockerTags.filter(({ i }) => c.moves[i]);
             if (moving.length === 0 && dockerTags.length > 0) moving.push(dockerTags[0]!);
             await Promise.all(
-              moving.map(({ t }) => pushImage(reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-1` }))),
+              moving.map(({ t }) => pushImage(real.reg.url, t.repo, 'v', makeImage({ seed: `${t.repo}-1` }))),
             );
             const T1 = '2026-01-02T00:00:00Z';
             // What one commit-mode run would make of it (not pushed).

@@ -2,34 +2,22 @@
 // GitHub fake): the branch commit is created through the Git Data API (no git push), a rerun writes nothing, a base
 // that moved rebuilds the branch with a forced ref update, and a branch moved underneath is not overwritten.
 
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage, pushImage } from '../../scripts/lib/registry.js';
 import { runJob } from '../../src/entry/run-job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { LEFT_ALONE_MARKER } from '../../src/publish/publish.js';
 import { createLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';
-import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
+import { git } from '../helpers/git-server.js';
 import { ACTIONS_BOT } from '../helpers/github-api.js';
 import { type HostedRepo, hostedRepo } from '../helpers/hosted-repo.js';
+import { useRealParts } from '../helpers/real-parts.js';
 
 const TOKEN = 'ghs_signsecret_0123456789abcdef';
 const BRANCH = 'imagestreams/default/app';
-let reg: RunningRegistry;
-let server: GitServer;
-let work: string;
-
-beforeAll(async () => {
-  [reg, server] = await Promise.all([startRegistry(), startGitServer({ token: TOKEN })]);
-  work = await mkdtemp(join(tmpdir(), 'imagestreams-sign-'));
-});
-afterAll(async () => {
-  await Promise.all([reg?.stop(), server?.close()]);
-  await rm(work, { recursive: true, force: true });
-});
+const parts = useRealParts(TOKEN, 'sign');
 
 const STREAM = (host: string) => `apiVersion: image.openshift.io/v1
 kind: ImageStream
@@ -59,7 +47,7 @@ async function run(repo: HostedRepo, suffix: string, now: string, publishMode?: 
 
 /** A commit on `ref` in the bare repository adding `files` (a temporary index), as another client would push it. */
 async function commitInBare(bare: string, ref: string, files: Record<string, string>, message: string) {
-  const env = { GIT_INDEX_FILE: join(work, `index-${Math.random().toString(36).slice(2)}`) };
+  const env = { GIT_INDEX_FILE: join(parts.work, `index-${Math.random().toString(36).slice(2)}`) };
   await git(bare, ['read-tree', ref], env);
   for (const [path, text] of Object.entries(files)) {
     const blob = (await execIn(bare, ['hash-object', '-w', '--stdin'], text)).trim();
@@ -84,14 +72,14 @@ async function execIn(cwd: string, args: string[], input: string): Promise<strin
 describe('publish.signCommits', () => {
   it('creates the branch commit through the Git Data API, writes nothing on a rerun, never overwrites a moved branch', async () => {
     const v1 = makeImage({ seed: 'sign-1' });
-    await pushImage(reg.url, 'team/app', 'main', v1);
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'signed',
       {
         '.imagestreams.yaml': 'publish:\n  signCommits: true\n',
-        'imagestreams/app.yaml': STREAM(reg.host),
+        'imagestreams/app.yaml': STREAM(parts.reg.host),
         'deploy/compose.yaml':
           'services:\n  web:\n    image: example.invalid/app:0 # imagestream: app:latest\n',
       },
@@ -100,12 +88,12 @@ describe('publish.signCommits', () => {
     const bare = (...args: string[]) => git(repo.bare, args);
     try {
       const mainTip = await bare('rev-parse', 'main');
-      const pushes = server.pushBytes();
+      const pushes = parts.server.pushBytes();
 
       // First run: blobs, a tree on main's tree, a commit with no author, then a new ref; no git push at all.
       const r1 = await run(repo, '-1', '2026-03-01T00:00:00Z');
       expect(r1.groups.map((g) => [g.status, g.pushed])).toEqual([['created', true]]);
-      expect(server.pushBytes()).toBe(pushes);
+      expect(parts.server.pushBytes()).toBe(pushes);
       const ops = repo.api.writes().map((w) => w.operationId);
       expect(ops.filter((o) => o.startsWith('git/'))).toEqual([
         'git/create-blob',
@@ -160,7 +148,7 @@ describe('publish.signCommits', () => {
 
       // Upstream moves, and someone pushes to the branch just before the run re-reads it (the lease): the run
       // does not move the branch; on its retry it sees a commit it did not make and leaves the branch alone.
-      await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'sign-2' }));
+      await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'sign-2' }));
       let human = '';
       repo.api.before('git/get-ref', async () => {
         human = await commitInBare(repo.bare, `refs/heads/${BRANCH}`, { 'NOTE.md': 'mine\n' }, 'a human fix');
@@ -175,7 +163,7 @@ describe('publish.signCommits', () => {
       expect((leaseRead.response as { object: { sha: string } }).object.sha).toBe(human);
       expect(repo.api.pulls[0]!.comments.map((c) => c.body).join('\n')).toContain(LEFT_ALONE_MARKER);
       expect(repo.api.writes().filter((w) => w.operationId === 'git/update-ref')).toHaveLength(1);
-      expect(server.pushBytes()).toBe(pushes);
+      expect(parts.server.pushBytes()).toBe(pushes);
       await bare('fsck', '--strict');
       expect(repo.api.violations).toEqual([]);
     } finally {
@@ -184,12 +172,15 @@ describe('publish.signCommits', () => {
   }, 60_000);
 
   it('fails commit mode (--publish commit) with signCommits and pushes nothing', async () => {
-    await pushImage(reg.url, 'team/app', 'main', makeImage({ seed: 'sign-c' }));
+    await pushImage(parts.reg.url, 'team/app', 'main', makeImage({ seed: 'sign-c' }));
     const repo = await hostedRepo(
-      server,
-      work,
+      parts.server,
+      parts.work,
       'signed-commit-mode',
-      { '.imagestreams.yaml': 'publish:\n  signCommits: true\n', 'imagestreams/app.yaml': STREAM(reg.host) },
+      {
+        '.imagestreams.yaml': 'publish:\n  signCommits: true\n',
+        'imagestreams/app.yaml': STREAM(parts.reg.host),
+      },
       TOKEN,
     );
     try {
