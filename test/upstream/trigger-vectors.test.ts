@@ -50,22 +50,34 @@ function imagesOf(text: string): Record<string, string> {
   return out;
 }
 
+/** How our finder and planner differ from a reactor's verdict on one case ('' when they agree). */
+function disagreement(
+  file: { path: string; text: string },
+  c: {
+    tags: { namespace: string; name: string; ref: string }[];
+    expect: string;
+    after?: Record<string, string> | null;
+  },
+): string {
+  const found = findConsumers([file], { defaultNamespace: 'default' });
+  const errors = found.errors.filter((e) => e.severity !== 'warning');
+  const refs = new Map(c.tags.map((t) => [`${t.namespace}/${t.name}`, t.ref]));
+  const plan = planConsumerUpdates(found.consumers, (ns, s, t) => refs.get(`${ns}/${s}:${t}`));
+  const changed = applyConsumerPlan([file], plan);
+  const got = errors.length > 0 ? 'error' : changed.length > 0 ? 'updated' : 'unchanged';
+  let detail = got === c.expect ? '' : `here ${got}${errors[0] ? ` (${errors[0].message})` : ''}`;
+  if (got === 'updated' && c.after) {
+    const after = imagesOf(changed[0]!.text);
+    if (JSON.stringify(after) !== JSON.stringify(c.after)) detail = `images ${JSON.stringify(after)}`;
+  }
+  return detail;
+}
+
 describe('openshift/library-go image trigger vectors', () => {
   it('every case errs, stays or updates as the annotation reactor does, or the difference is listed', () => {
     const ledger = new VectorLedger('library-go-trigger');
     for (const c of v.annotationsReactor.cases) {
-      const file = { path: 'sts.yaml', text: statefulSet(c) };
-      const found = findConsumers([file], { defaultNamespace: 'default' });
-      const errors = found.errors.filter((e) => e.severity !== 'warning');
-      const refs = new Map(c.tags.map((t) => [`${t.namespace}/${t.name}`, t.ref]));
-      const plan = planConsumerUpdates(found.consumers, (ns, s, t) => refs.get(`${ns}/${s}:${t}`));
-      const changed = applyConsumerPlan([file], plan);
-      const got = errors.length > 0 ? 'error' : changed.length > 0 ? 'updated' : 'unchanged';
-      let detail = got === c.expect ? '' : `here ${got}${errors[0] ? ` (${errors[0].message})` : ''}`;
-      if (got === 'updated' && c.after) {
-        const after = imagesOf(changed[0]!.text);
-        if (JSON.stringify(after) !== JSON.stringify(c.after)) detail = `images ${JSON.stringify(after)}`;
-      }
+      const detail = disagreement({ path: 'sts.yaml', text: statefulSet(c) }, c);
       ledger.check('annotationsReactor', c.name, detail === '', detail);
     }
     expect(ledger.problems(listedDisagreements())).toEqual({ unlisted: [], stale: [] });
@@ -104,18 +116,7 @@ describe('openshift-controller-manager DeploymentConfig trigger vectors', () => 
   it('every case stays or updates as the DeploymentConfig reactor does, or the difference is listed', () => {
     const ledger = new VectorLedger('openshift-controller-manager-dc-trigger');
     for (const c of dc.deploymentConfigReactor.cases) {
-      const file = { path: 'dc.yaml', text: deploymentConfig(c) };
-      const found = findConsumers([file], { defaultNamespace: 'default' });
-      const errors = found.errors.filter((e) => e.severity !== 'warning');
-      const refs = new Map(c.tags.map((t) => [`${t.namespace}/${t.name}`, t.ref]));
-      const plan = planConsumerUpdates(found.consumers, (ns, s, t) => refs.get(`${ns}/${s}:${t}`));
-      const changed = applyConsumerPlan([file], plan);
-      const got = errors.length > 0 ? 'error' : changed.length > 0 ? 'updated' : 'unchanged';
-      let detail = got === c.expect ? '' : `here ${got}${errors[0] ? ` (${errors[0].message})` : ''}`;
-      if (got === 'updated' && c.after) {
-        const after = imagesOf(changed[0]!.text);
-        if (JSON.stringify(after) !== JSON.stringify(c.after)) detail = `images ${JSON.stringify(after)}`;
-      }
+      const detail = disagreement({ path: 'dc.yaml', text: deploymentConfig(c) }, c);
       ledger.check('deploymentConfigReactor', c.name, detail === '', detail);
     }
     expect(ledger.problems(listedDisagreements())).toEqual({ unlisted: [], stale: [] });
