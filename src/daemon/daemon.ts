@@ -8,6 +8,7 @@ import type { JobResult } from '../entry/run-job.js';
 import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { PublishMode } from '../publish/publish.js';
+import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
 import { parseDuration } from './duration.js';
@@ -54,11 +55,6 @@ export interface DaemonOptions {
   maxQueuedPushes?: number;
 }
 
-/** Wall clock in epoch milliseconds. */
-export interface Clock {
-  now(): number;
-}
-
 /** Timers (Node's by default; tests pass fakes). */
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -84,7 +80,7 @@ export interface JobRequest {
 
 /** Injected dependencies. */
 export interface DaemonDeps {
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
   timers: Timers;
   createServer: (listener: (req: IncomingMessage, res: ServerResponse) => void) => ServerLike;
   workspace: {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { safeUrl } from '../git/redact.js';
+import { safeUrl } from '../util/redact.js';
 import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';

@@ -10,7 +10,7 @@ import { type ConsumerDiagnostic, toDiagnostic } from '../consumers/index.js';
 import { formatFinding, type VerifyFinding } from '../consumers/verify.js';
 import type { DispatchResult } from '../dispatch/run.js';
 import { tokenValues } from '../dispatch/run.js';
-import { redact } from '../git/redact.js';
+import { redact } from '../util/redact.js';
 import { createGitHub } from '../github/client.js';
 import { commentOnPullRequest } from '../github/pulls.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';

@@ -2,7 +2,7 @@
 // publish() needs it (origin/HEAD written, so pushes of new branches stay small).
 
 import git from 'isomorphic-git';
-import { safeUrl } from './redact.js';
+import { safeUrl } from '../util/redact.js';
 import { authCallbacks, gitRemoteError, type RemoteAccess, writeRemoteHead } from './remote.js';
 import { type GitFs, type GitRepo, openRepo } from './repo.js';
 

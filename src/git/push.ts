@@ -4,7 +4,7 @@
 
 import git, { type GitHttpRequest, type HttpClient } from 'isomorphic-git';
 import { ImagestreamsError } from '../model/errors.js';
-import { redact, safeUrl } from './redact.js';
+import { redact, safeUrl } from '../util/redact.js';
 import { authCallbacks, gitRemoteError, type RemoteAccess } from './remote.js';
 import type { GitRepo } from './repo.js';
 

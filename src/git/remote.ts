@@ -3,7 +3,7 @@
 
 import git, { type HttpClient } from 'isomorphic-git';
 import { ImagestreamsError } from '../model/errors.js';
-import { redact, safeUrl } from './redact.js';
+import { redact, safeUrl } from '../util/redact.js';
 import type { GitRepo } from './repo.js';
 
 /** How to reach the remote: URL, token (sent only through onAuth) and the HTTP client. */

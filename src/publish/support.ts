@@ -2,7 +2,7 @@
 // as results (secrets redacted).
 
 import type { GitIdentity } from '../git/commit.js';
-import { redact } from '../git/redact.js';
+import { redact } from '../util/redact.js';
 import { ImagestreamsError } from '../model/errors.js';
 
 /** Errors that mean the remote moved underneath: rebuild on its new tip and try again. */

@@ -12,8 +12,10 @@ import {
   registryHost,
   withDefaultTag,
 } from '../model/reference.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
+import { redact as redactText, redactUrl } from '../util/redact.js';
 import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { createAuthSession } from './auth/session.js';
 import { bodyErrorCode, describeBody, type RequestContext, registryError } from './errors.js';
@@ -28,8 +30,6 @@ import {
 } from './manifest.js';
 import { bareMediaType, isIndexMediaType, isKnownManifestType, MANIFEST_ACCEPT } from './mediatypes.js';
 import { choosePlatform, formatPlatform } from './platform.js';
-import { redactSecrets, redactUrl } from './redact.js';
-import { type Clock, systemClock } from './transport/clock.js';
 import { createNodeHttpSend, type HttpSend } from './transport/http.js';
 import { createRequester, type PolicyResponse } from './transport/requester.js';
 import type { ImageMetadata, RawResolution, RegistryStats, ResolvedImage, ResolveOptions } from './types.js';
@@ -85,7 +85,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   const send = options.send ?? ownSend!;
   const clock = o.clock ?? systemClock;
   const secrets = new Set<string>();
-  const redact = (s: string) => redactSecrets(s, secrets);
+  const redact = (s: string) => redactText(s, secrets);
   const baseLogger = o.logger ?? silentLogger;
   const logger: Logger = {
     debug: (m, f) => baseLogger.debug(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),

@@ -1,5 +1,6 @@
 // The registry package's public surface: client, run resolver, keychains, types.
 
+export type { Clock } from '../util/clock.js';
 export { defaultKeychain } from './auth/default-keychain.js';
 export { DOCKER_HUB_CONFIG_KEY, dockerConfigKeychain } from './auth/docker-config.js';
 export type { EnvCredentialSpec } from './auth/env-keychain.js';
@@ -15,7 +16,6 @@ export {
 export { REGISTRY_ERROR } from './errors.js';
 export { formatPlatform, type PlatformSpec, parsePlatform } from './platform.js';
 export { createRunResolver, type RunReport, type RunResolver, runKey } from './run-resolver.js';
-export type { Clock } from './transport/clock.js';
 export type { HttpRequest, HttpResponse, HttpSend } from './transport/http.js';
 export type {
   ImageMetadata,

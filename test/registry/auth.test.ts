@@ -6,7 +6,7 @@ import { parseReference } from '../../src/model/reference.js';
 import { defaultKeychain } from '../../src/registry/auth/default-keychain.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient } from '../../src/registry/client.js';
-import type { Clock } from '../../src/registry/transport/clock.js';
+import type { Clock } from '../../src/util/clock.js';
 import { createLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';

@@ -4,8 +4,8 @@ import { authFilePaths, configKeyHost, helperServerUrl } from '../../src/registr
 import { describeBody } from '../../src/registry/errors.js';
 import { indexPlatforms } from '../../src/registry/manifest.js';
 import { choosePlatform, normalizePlatform, parsePlatform } from '../../src/registry/platform.js';
-import { redactSecrets, redactUrl } from '../../src/registry/redact.js';
 import { parseRateLimit, parseRetryAfter } from '../../src/registry/transport/requester.js';
+import { redact, redactUrl } from '../../src/util/redact.js';
 
 describe('WWW-Authenticate parsing', () => {
   it.each([
@@ -131,9 +131,7 @@ describe('redaction and response helpers', () => {
     expect(redactUrl('https://u:p@h/x?token=abc&n=1&X-Amz-Signature=zz')).toBe(
       'https://REDACTED@h/x?token=REDACTED&n=1&X-Amz-Signature=REDACTED',
     );
-    expect(redactSecrets('Basic c2VjcmV0 and secret', ['secret', 'c2VjcmV0'])).toBe(
-      'Basic REDACTED and REDACTED',
-    );
+    expect(redact('Basic c2VjcmV0 and secret', ['secret', 'c2VjcmV0'])).toBe('Basic REDACTED and REDACTED');
   });
 
   it('describes registry JSON errors by code and a sanitised message, and never copies other bodies', () => {

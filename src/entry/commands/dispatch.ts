@@ -13,7 +13,7 @@ import {
 } from '../../dispatch/run.js';
 import { readRegular } from '../../fs/inside.js';
 import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
-import { redact } from '../../git/redact.js';
+import { redact } from '../../util/redact.js';
 import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { planDispatches } from '../../plan/dispatch-plan.js';

@@ -1,10 +1,10 @@
 // The request policy under auth: per-host concurrency, per-request timeout, retries with backoff for temporary
 // failures, Retry-After, redirects that never carry Authorization to another host, rate-limit headers, counters.
 
+import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import { redactUrl } from '../../util/redact.js';
 import { type RequestContext, registryError } from '../errors.js';
-import { redactUrl } from '../redact.js';
-import type { Clock } from './clock.js';
 import { type HttpResponse, type HttpSend, TransportError } from './http.js';
 import { Limiter } from './limiter.js';
 

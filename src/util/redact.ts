@@ -1,0 +1,53 @@
+// The one redactor: anything that may reach a message, a result or a log line passes through it, so URL
+// credentials, secret-looking query values and known secret values never leave the process. One mask everywhere.
+
+/** What a secret is replaced by. */
+export const MASK = 'REDACTED';
+
+const SECRET_PARAMS =
+  /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
+
+/** `scheme://user:password@` anywhere in a text. */
+const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
+
+/** `?key=value` / `&key=value` anywhere in a text. */
+const QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g;
+
+/**
+ * `text` with user info removed from every URL in it, secret-looking query values masked and each known secret
+ * (length ≥ 4; shorter ones would mask ordinary words) replaced by the mask.
+ */
+export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
+  let out = text
+    .replace(USERINFO, `$1${MASK}@`)
+    .replace(QUERY_PARAM, (m, sep: string, key: string) =>
+      SECRET_PARAMS.test(key) ? `${sep}${key}=${MASK}` : m,
+    );
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join(MASK);
+  }
+  return out;
+}
+
+/** A URL (or a local path, left as is) without credentials, for messages and results. */
+export function safeUrl(url: string): string {
+  return redact(url);
+}
+
+/** A parsed URL safe to show: no user info, secret-looking query values masked; `<invalid url>` if unparsable. */
+export function redactUrl(input: string | URL): string {
+  let u: URL;
+  try {
+    u = new URL(String(input));
+  } catch {
+    return '<invalid url>';
+  }
+  if (u.username || u.password) {
+    u.username = MASK;
+    u.password = '';
+  }
+  for (const key of [...u.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(key)) u.searchParams.set(key, MASK);
+  }
+  return u.toString();
+}
