@@ -1,4 +1,4 @@
-// Imports point inward: the pure core (model, policy, plan) imports no I/O and nothing outside the core; no
+// Imports point inward: the pure core (model, policy, plan, render) imports no I/O and nothing outside the core; no
 // adapter or core module imports an entry point (entry/, daemon/), which are the only places that read argv, env
 // or Action inputs. Read from the sources' import lines, so a new upward import fails here with its file.
 
@@ -25,7 +25,7 @@ function imports(file: string): string[] {
 const all = files(SRC).map((f) => ({ file: relative(SRC, f), imports: imports(f) }));
 const top = (p: string) => p.split('/')[0]!;
 /** The pure core: folders, plus the config's types and defaults (its loader, config/load.ts, is an edge). */
-const CORE = new Set(['model', 'policy', 'plan', 'edit', 'util']);
+const CORE = new Set(['model', 'policy', 'plan', 'render', 'edit', 'util']);
 const CORE_FILES = new Set(['config/config.ts']);
 const inCore = (p: string) => CORE.has(top(p)) || CORE_FILES.has(p.replace(/\.js$/, '.ts'));
 const ENTRY = new Set(['entry', 'daemon']);

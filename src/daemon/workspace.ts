@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { safeUrl } from '../util/redact.js';
 import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
@@ -17,6 +16,7 @@ import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { groupChanges } from '../publish/groups.js';
 import type { Logger } from '../util/logger.js';
+import { safeUrl } from '../util/redact.js';
 
 /** Where the daemon's files come from. */
 export type WorkspaceSource =

@@ -1,12 +1,12 @@
 // Sends planned dispatches with injected edges (Octokit factory, command runner): every job runs, a failing
 // target is reported and the others still go out; tokens are masked in every message and output kept.
 
-import { redact } from '../util/redact.js';
 import type { GitHubClient } from '../github/client.js';
 import { defaultBranch, sendRepositoryDispatch, sendWorkflowDispatch } from '../github/dispatch-events.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { DEFAULT_TOKEN_ENV, type DispatchJob } from '../plan/dispatch-plan.js';
 import type { Logger } from '../util/logger.js';
+import { redact } from '../util/redact.js';
 import type { CommandRunner } from './command.js';
 
 /** What the dispatcher needs from the outside world. */

@@ -10,21 +10,21 @@ import { type ConsumerDiagnostic, toDiagnostic } from '../consumers/index.js';
 import { formatFinding, type VerifyFinding } from '../consumers/verify.js';
 import type { DispatchResult } from '../dispatch/run.js';
 import { tokenValues } from '../dispatch/run.js';
-import { redact } from '../util/redact.js';
 import { createGitHub } from '../github/client.js';
 import { commentOnPullRequest } from '../github/pulls.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { compareDiagnostics, type Diagnostic, formatDiagnostic } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
+import type { PublishMode, PublishResult } from '../publish/publish.js';
 import {
   PLAN_COMMENT_MARKER,
   renderJobSummary,
   renderPlanComment,
   type SummaryInput,
   type SummaryRun,
-} from '../plan/summary.js';
-import type { PublishMode, PublishResult } from '../publish/publish.js';
+} from '../render/summary.js';
 import { createLogger } from '../util/logger.js';
+import { redact } from '../util/redact.js';
 import { type Command, type ParsedArgs, runCommandArgv } from './command.js';
 import { dispatchCommand } from './commands/dispatch.js';
 import { importCommand } from './commands/import.js';

@@ -1,8 +1,8 @@
 // GitHub API failures sorted once into errors that say what to fix; message texts GitHub sends, and that we
 // must recognise, live here as named constants and nowhere else.
 
-import { redact } from '../util/redact.js';
 import { ImagestreamsError } from '../model/errors.js';
+import { redact } from '../util/redact.js';
 
 /** 422 on pulls.create when an open PR for the same head and base exists. */
 export const PR_ALREADY_EXISTS_TEXT = 'A pull request already exists';

@@ -1,6 +1,7 @@
 // Canonical lock bytes: fixed key order, 2-space JSON, trailing newline, history newest first — same state, same bytes.
 
 import type { LockTag, PlatformImage, StreamLock, TagCondition, TagHistoryItem } from './lock.js';
+import { platformSortKey } from './platform.js';
 
 type Obj = Record<string, unknown>;
 
@@ -17,10 +18,6 @@ function platform(p: PlatformImage): Obj {
   return ordered(p, ['os', 'architecture', 'variant', 'digest', 'mediaType']);
 }
 
-function platformKey(p: PlatformImage): string {
-  return `${p.os}/${p.architecture}/${p.variant ?? ''}`;
-}
-
 function item(i: TagHistoryItem): Obj {
   const o = ordered(i, [
     'created',
@@ -33,7 +30,9 @@ function item(i: TagHistoryItem): Obj {
   ]);
   if (i.platforms) {
     o.platforms = [...i.platforms]
-      .sort((a, b) => (platformKey(a) < platformKey(b) ? -1 : platformKey(a) > platformKey(b) ? 1 : 0))
+      .sort((a, b) =>
+        platformSortKey(a) < platformSortKey(b) ? -1 : platformSortKey(a) > platformSortKey(b) ? 1 : 0,
+      )
       .map(platform);
   }
   return o;

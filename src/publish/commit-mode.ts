@@ -6,7 +6,7 @@ import { pushRef } from '../git/push.js';
 import { ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import type { GitRepo } from '../git/repo.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { renderCommitMessage } from '../plan/commit-message.js';
+import { renderCommitMessage } from '../render/commit-message.js';
 import { readBlobText } from './content.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
 import type { GroupResult, PublishOptions, PublishResult } from './types.js';

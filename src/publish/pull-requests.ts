@@ -17,8 +17,8 @@ import {
   upsertPullRequest,
 } from '../github/pulls.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../plan/commit-message.js';
-import { renderPullRequestBody } from '../plan/pr-body.js';
+import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../render/commit-message.js';
+import { renderPullRequestBody } from '../render/pr-body.js';
 import { type GroupContent, groupContent } from './content.js';
 import { signBranch, signedCommitIsOurs } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';

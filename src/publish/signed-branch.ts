@@ -6,7 +6,7 @@ import git, { type ReadCommitResult, type TreeEntry } from 'isomorphic-git';
 import type { FileContent } from '../git/commit.js';
 import type { GitRepo } from '../git/repo.js';
 import { createSignedCommit, isAncestor, moveBranch, type TreeChange } from '../github/git-data.js';
-import { hasGroupTrailer } from '../plan/commit-message.js';
+import { hasGroupTrailer } from '../render/commit-message.js';
 import type { GroupAttempt } from './pull-requests.js';
 
 /**

@@ -2,8 +2,8 @@
 // as results (secrets redacted).
 
 import type { GitIdentity } from '../git/commit.js';
-import { redact } from '../util/redact.js';
 import { ImagestreamsError } from '../model/errors.js';
+import { redact } from '../util/redact.js';
 
 /** Errors that mean the remote moved underneath: rebuild on its new tip and try again. */
 const RETRYABLE = new Set(['GIT_LEASE_FAILED', 'GIT_PUSH_REJECTED']);

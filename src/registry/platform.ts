@@ -48,10 +48,8 @@ export function parsePlatform(s: string): PlatformSpec | undefined {
   });
 }
 
-/** `linux/arm/v7`. */
-export function formatPlatform(p: { os: string; architecture: string; variant?: string }): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
+/** `linux/arm/v7` (written once, in the model). */
+export { formatPlatform } from '../model/platform.js';
 
 function samePlatform(a: PlatformSpec, b: PlatformSpec): boolean {
   return a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '');

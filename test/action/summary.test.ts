@@ -1,7 +1,7 @@
 // The job summary and the plan comment are rendered from structured results; untrusted text cannot break them.
 import { describe, expect, it } from 'vitest';
-import { renderJobSummary, renderPlanComment, type SummaryRun } from '../../src/plan/summary.js';
-import { changes, consumers, D } from '../plan/pr-body.fixtures.js';
+import { renderJobSummary, renderPlanComment, type SummaryRun } from '../../src/render/summary.js';
+import { changes, consumers, D } from '../render/pr-body.fixtures.js';
 
 const run: SummaryRun = {
   dryRun: true,

@@ -1,6 +1,6 @@
 // Change data for the "upstream moves again" step of the publish tests.
 import type { PublishGroup } from '../../src/publish/publish.js';
-import { changes } from '../plan/pr-body.fixtures.js';
+import { changes } from '../render/pr-body.fixtures.js';
 
 /** The group after python:3.12 moved again (to sha256:cccc…). */
 export function movedAgain(branch: string, files: string[]): PublishGroup {

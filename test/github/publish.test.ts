@@ -13,7 +13,7 @@ import { createLogger } from '../../src/util/logger.js';
 import { type GitServer, git, startGitServer } from '../helpers/git-server.js';
 import type { GitHubApi } from '../helpers/github-api.js';
 import { hostedRepo } from '../helpers/hosted-repo.js';
-import { consumers, changes as fixtureChanges } from '../plan/pr-body.fixtures.js';
+import { consumers, changes as fixtureChanges } from '../render/pr-body.fixtures.js';
 
 const TOKEN = 'ghs_publishsecret_ABCDEFGH12345678';
 const BOT = { name: 'imagestreams[bot]', email: 'bot@imagestreams.dev' };

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { neutralizeCommands } from '../../src/entry/workflow-commands.js';
 import { oneLine } from '../../src/model/text.js';
-import { codeSpan, escapeText } from '../../src/plan/markdown.js';
 import { redirectRefusal } from '../../src/registry/host-policy.js';
 import { indexPlatforms, indexProblem, type ManifestDoc } from '../../src/registry/manifest.js';
 import { isPlatformPart, isRegistryDigest } from '../../src/registry/validate.js';
+import { codeSpan, escapeText } from '../../src/render/markdown.js';
 
 const RUNS = { numRuns: 500 };
 /** Characters that matter to the sinks: line breaks, Markdown, HTML, workflow commands, mentions. */

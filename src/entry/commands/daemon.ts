@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration } from '../../daemon/duration.js';
 import type { DaemonSettings } from '../../daemon/main.js';
-import { redact } from '../../util/redact.js';
 import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
+import { redact } from '../../util/redact.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 

@@ -13,11 +13,12 @@ import {
 } from '../../dispatch/run.js';
 import { readRegular } from '../../fs/inside.js';
 import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
-import { redact } from '../../util/redact.js';
 import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { planDispatches } from '../../plan/dispatch-plan.js';
 import { type MovedTag, movedTags } from '../../plan/moved-tags.js';
+import { redact } from '../../util/redact.js';
+import { shortDigest } from '../../util/text.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { workflowCommand } from '../workflow-commands.js';
@@ -130,8 +131,7 @@ function rangeFromArgs(values: Record<string, unknown>, io: CommandIO): Range {
 }
 
 function short(d: string | null | undefined): string {
-  if (!d) return '(new)';
-  return d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, '$1');
+  return shortDigest(d, { absent: '(new)' });
 }
 
 function tagName(m: { namespace: string; stream: string; tag: string }): string {

@@ -67,7 +67,5 @@ export function isUsageDiagnostic(d: Diagnostic): boolean {
   return d.severity === 'error' && (d.code === 'PATH_NOT_FOUND' || d.code === 'CONFIG_NOT_FOUND');
 }
 
-/** `1 file` / `2 files`. */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+/** `1 file` / `2 files` (re-exported for the commands that import it from here). */
+export { plural } from '../../util/text.js';

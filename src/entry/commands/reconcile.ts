@@ -4,11 +4,13 @@ import { parseDuration } from '../../daemon/duration.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish/publish.js';
+import { shortDigest } from '../../util/text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { type JobResult, runJob } from '../run-job.js';
 import type { RunReconcileResult } from '../run-reconcile.js';
+import { escapeData } from '../workflow-commands.js';
 import { actionsAnnotation, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural } from './project.js';
 
 const HELP = `Usage: imagestreams reconcile [options]
@@ -52,9 +54,8 @@ Examples:
   imagestreams reconcile --stream python --json
 `;
 
-function shortDigest(d: string | undefined): string {
-  return d ? d.replace(/^sha256:/, '').slice(0, 12) : '-';
-}
+/** Digests in the text output: 12 hex digits, `-` when absent. */
+const BARE = { algorithm: false, absent: '-' } as const;
 
 /** Text lines for the changes of a run: one per tag. */
 export function renderChanges(changes: StreamChange[]): string[] {
@@ -68,7 +69,7 @@ export function renderChanges(changes: StreamChange[]): string[] {
       else {
         const verb = t.kind === 'rollback' ? 'rolled back' : 'moved';
         lines.push(
-          `  ~ ${name}  ${verb} ${shortDigest(t.from?.image)} → ${shortDigest(t.to?.image)}  ${t.to?.dockerImageReference}`,
+          `  ~ ${name}  ${verb} ${shortDigest(t.from?.image, BARE)} → ${shortDigest(t.to?.image, BARE)}  ${t.to?.dockerImageReference}`,
         );
       }
     }
@@ -167,10 +168,7 @@ export function printRun(
         const own = renderChanges([sc]);
         if (own.length === 0) continue;
         // Escaped as a workflow command message (names are validated; this keeps any line break out).
-        const title = `${sc.namespace}/${sc.stream} (${plural(sc.tags.length, 'tag')})`
-          .replace(/%/g, '%25')
-          .replace(/\r/g, '%0D')
-          .replace(/\n/g, '%0A');
+        const title = escapeData(`${sc.namespace}/${sc.stream} (${plural(sc.tags.length, 'tag')})`);
         command(`::group::${title}\n`);
         io.stdout(`${own.join('\n')}\n`);
         command('::endgroup::\n');

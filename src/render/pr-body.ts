@@ -1,11 +1,12 @@
 // The pull request body that explains a digest bump to a reviewer; pure, rendered from the structured changes.
 // Values that come from registries (created, labels, error messages, platforms) are untrusted text: they go into
-// code spans (src/plan/markdown.ts), and every section has a size budget; the rollback section is always kept.
+// code spans (src/render/markdown.ts), and every section has a size budget; the rollback section is always kept.
 
-import type { PlatformImage } from '../model/lock.js';
-import type { DeclarationNote } from './branch-diff.js';
-import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
-import { codeSpan, escapeText, type Section, withinBudget } from './markdown.js';
+import { formatPlatform } from '../model/platform.js';
+import type { DeclarationNote } from '../plan/branch-diff.js';
+import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from '../plan/changes.js';
+import { plural, shortDigest } from '../util/text.js';
+import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -27,13 +28,6 @@ export interface PullRequestBodyOptions {
   command?: string;
   /** Declaration edits the branch carries (rollbacks, promotions, re-pointed tags). */
   notes?: DeclarationNote[];
-}
-
-/** `sha256:` and the first 12 hex digits; `(none)` when absent. */
-export function shortDigest(digest: string | undefined): string {
-  if (!digest) return '(none)';
-  const i = digest.indexOf(':');
-  return i < 0 ? digest.slice(0, 12) : `${digest.slice(0, i)}:${digest.slice(i + 1, i + 13)}`;
 }
 
 /** Tags named like a release (`1.2.3`, `v1.2.3`, `1.2.3-r1`) are expected never to move. */
@@ -82,17 +76,19 @@ export function renderPullRequestBody(
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
     if (t.kind === 'moved' && looksImmutable(t.tag)) {
       warnings.push(
-        `\`${esc(name)}\` looks like an immutable version tag, yet its digest changed: the image was ` +
+        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was ` +
           'republished under the same version. Check why before merging.',
       );
     }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
-      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(', ')}.`);
+      warnings.push(
+        `\`${escapeCell(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(', ')}.`,
+      );
     }
     if (t.kind === 'failed') {
       warnings.push(
-        `\`${esc(name)}\` failed to import (${codeSpan(t.error?.reason ?? 'unknown', 60)}); the last good digest stays locked.`,
+        `\`${escapeCell(name)}\` failed to import (${codeSpan(t.error?.reason ?? 'unknown', 60)}); the last good digest stays locked.`,
       );
     }
   }
@@ -110,11 +106,16 @@ export function renderPullRequestBody(
   cut();
 
   for (const s of changes) {
-    out.push(`### ${esc(`${s.namespace}/${s.stream}`)}`, '', `Lock file: \`${esc(s.lockFile)}\``, '');
+    out.push(
+      `### ${escapeCell(`${s.namespace}/${s.stream}`)}`,
+      '',
+      `Lock file: \`${escapeCell(s.lockFile)}\``,
+      '',
+    );
     out.push('| Tag | Change | From | To | Image created |', '| --- | --- | --- | --- | --- |');
     const rows = s.tags.map(
       (t) =>
-        `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
+        `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
         `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? '', 40)} |`,
     );
     out.push(...capLines(rows, BUDGET.table, (n) => `| …and ${n} more tags | | | | |`));
@@ -135,7 +136,8 @@ export function renderPullRequestBody(
     );
     const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
     const rows = sorted.map(
-      (c) => `| \`${esc(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${esc(c.follows)}\` |`,
+      (c) =>
+        `| \`${escapeCell(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${escapeCell(c.follows)}\` |`,
     );
     out.push(...capLines(rows, BUDGET.consumers, (n) => `| …and ${n} more consumers | | | |`));
     out.push('');
@@ -206,29 +208,32 @@ function noteLine(n: DeclarationNote, cmd: string): string {
   switch (n.kind) {
     case 'rolled-back':
       return (
-        `\`${esc(n.tag)}\` rolled back from ${code(shortDigest(n.from))} to ${code(shortDigest(n.to))}; ` +
+        `\`${escapeCell(n.tag)}\` rolled back from ${code(shortDigest(n.from))} to ${code(shortDigest(n.to))}; ` +
         (n.followAgain
-          ? `to follow upstream again: \`${esc(`${cmd} ${n.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).`
+          ? `to follow upstream again: \`${escapeCell(`${cmd} ${n.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).`
           : 'point it at its upstream again with `' + cmd + ' tag` to follow upstream.')
       );
     case 'promoted':
-      return `promoted \`${esc(n.source)}\` → \`${esc(n.tag)}\` at ${code(n.digest ? esc(n.digest) : '(not imported yet)')}.`;
+      return `promoted \`${escapeCell(n.source)}\` → \`${escapeCell(n.tag)}\` at ${code(n.digest ? escapeCell(n.digest) : '(not imported yet)')}.`;
     case 'repointed':
-      return `\`${esc(n.tag)}\` re-pointed from \`${esc(n.was)}\` to \`${esc(n.now)}\`.`;
+      return `\`${escapeCell(n.tag)}\` re-pointed from \`${escapeCell(n.was)}\` to \`${escapeCell(n.now)}\`.`;
     case 'added':
-      return `\`${esc(n.tag)}\` added, from \`${esc(n.now)}\`.`;
+      return `\`${escapeCell(n.tag)}\` added, from \`${escapeCell(n.now)}\`.`;
     case 'removed':
-      return `\`${esc(n.tag)}\` removed (was \`${esc(n.was)}\`).`;
+      return `\`${escapeCell(n.tag)}\` removed (was \`${escapeCell(n.was)}\`).`;
   }
 }
 
 function tagDetails(t: TagChange, cmd: string): string[] {
   const name = `${t.namespace}/${t.stream}:${t.tag}`;
   const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ''];
-  lines.push(`- Imports from \`${esc(t.source)}\`${t.follows ? ` (follows \`${esc(t.follows)}\`)` : ''}`);
-  if (t.from) lines.push(`- Old: \`${esc(t.from.image)}\` (\`${esc(t.from.dockerImageReference)}\`)`);
+  lines.push(
+    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ''}`,
+  );
+  if (t.from)
+    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
   if (t.to && t.kind !== 'failed')
-    lines.push(`- New: \`${esc(t.to.image)}\` (\`${esc(t.to.dockerImageReference)}\`)`);
+    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
   if (t.kind === 'failed' && t.error)
     lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
   if (t.fromMetadata?.created || t.toMetadata?.created) {
@@ -253,19 +258,15 @@ function tagDetails(t: TagChange, cmd: string): string[] {
   if (platforms.length > 0) {
     lines.push('', '| Platform | From | To |', '| --- | --- | --- |', ...platforms);
   }
-  if (t.kind !== 'failed') lines.push('', `Roll back after merging: \`${cmd} rollback ${esc(name)}\``);
+  if (t.kind !== 'failed') lines.push('', `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
   lines.push('', '</details>');
   return lines;
 }
 
-function platformKey(p: PlatformImage): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
-
 function platformRows(t: TagChange): string[] {
-  const from = new Map((t.from?.platforms ?? []).map((p) => [platformKey(p), p.digest]));
+  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
   const to = new Map(
-    (t.kind === 'failed' ? [] : (t.to?.platforms ?? [])).map((p) => [platformKey(p), p.digest]),
+    (t.kind === 'failed' ? [] : (t.to?.platforms ?? [])).map((p) => [formatPlatform(p), p.digest]),
   );
   const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
   const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
@@ -280,8 +281,8 @@ function platformRows(t: TagChange): string[] {
 
 function lostPlatforms(t: TagChange): string[] {
   if (t.kind === 'failed' || !t.from?.platforms?.length || !t.to?.platforms) return [];
-  const now = new Set(t.to.platforms.map(platformKey));
-  return t.from.platforms.map(platformKey).filter((k) => !now.has(k));
+  const now = new Set(t.to.platforms.map(formatPlatform));
+  return t.from.platforms.map(formatPlatform).filter((k) => !now.has(k));
 }
 
 function code(short: string): string {
@@ -297,18 +298,6 @@ function isRevision(r: string): boolean {
   return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
 }
 
-/** Escapes text for a Markdown table cell or inline code. */
-function esc(s: string): string {
-  return s.replace(
-    /[`|<>\r\n]/g,
-    (c) => ({ '`': "'", '|': '\\|', '<': '&lt;', '>': '&gt;', '\r': ' ', '\n': ' ' })[c] ?? c,
-  );
-}
-
 function html(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,8 +1,8 @@
 // Commit messages (and PR titles) rendered from the structured changes of a run; pure.
 
-import type { DeclarationNote } from './branch-diff.js';
-import type { ConsumerChange, StreamChange, TagChange } from './changes.js';
-import { shortDigest } from './pr-body.js';
+import type { DeclarationNote } from '../plan/branch-diff.js';
+import type { ConsumerChange, StreamChange, TagChange } from '../plan/changes.js';
+import { shortDigest } from '../util/text.js';
 
 /** The trailer that marks a commit as made by imagestreams for a group; the publisher checks it. */
 export const GROUP_TRAILER = 'Imagestreams-Group';

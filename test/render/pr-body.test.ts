@@ -5,14 +5,14 @@ import {
   hasGroupTrailer,
   renderCommitMessage,
   renderSubject,
-} from '../../src/plan/commit-message.js';
+} from '../../src/render/commit-message.js';
 import {
   compareUrl,
   looksImmutable,
   MAX_BODY_LENGTH,
   renderPullRequestBody,
-  shortDigest,
-} from '../../src/plan/pr-body.js';
+} from '../../src/render/pr-body.js';
+import { shortDigest } from '../../src/util/text.js';
 import { changes, consumers, D } from './pr-body.fixtures.js';
 
 describe('renderPullRequestBody', () => {

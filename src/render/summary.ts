@@ -3,9 +3,10 @@
 
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { PlatformImage } from '../model/lock.js';
-import type { ConsumerChange, StreamChange, TagChange } from './changes.js';
-import { codeSpan, escapeText } from './markdown.js';
-import { shortDigest } from './pr-body.js';
+import { formatPlatform } from '../model/platform.js';
+import type { ConsumerChange, StreamChange, TagChange } from '../plan/changes.js';
+import { plural, shortDigest } from '../util/text.js';
+import { codeSpan, escapeCell, escapeText } from './markdown.js';
 
 /** Hidden marker identifying the one plan comment the Action keeps up to date on a pull request. */
 export const PLAN_COMMENT_MARKER = '<!-- imagestreams:plan -->';
@@ -79,9 +80,12 @@ const MAX_ROWS = 200;
 export function renderJobSummary(s: SummaryInput): string {
   const out: string[] = [];
   const verdict = s.exitCode === 0 ? 'succeeded' : s.exitCode === 2 ? 'stopped: invalid input' : 'failed';
-  out.push(`## imagestreams ${esc(s.command)}${s.event ? ` (${esc(s.event)})` : ''}: ${verdict}`, '');
+  out.push(
+    `## imagestreams ${escapeCell(s.command)}${s.event ? ` (${escapeCell(s.event)})` : ''}: ${verdict}`,
+    '',
+  );
   // Notes are the Action's own sentences (repository names at most); they keep their punctuation.
-  for (const n of s.notes ?? []) out.push(`> ${esc(n).replace(/@/g, '&#64;')}`, '');
+  for (const n of s.notes ?? []) out.push(`> ${escapeCell(n).replace(/@/g, '&#64;')}`, '');
 
   if (s.validation) out.push(...validationSection(s.validation), '');
   if (s.verify) out.push(...verifySection(s.verify), '');
@@ -118,7 +122,7 @@ export function renderPlanComment(input: {
   sha?: string;
 }): string {
   const out: string[] = ['### imagestreams plan', ''];
-  const at = input.sha ? ` at \`${esc(input.sha.slice(0, 12))}\`` : '';
+  const at = input.sha ? ` at \`${escapeCell(input.sha.slice(0, 12))}\`` : '';
   if (input.validationErrors) {
     out.push(
       `The declarations${at} have ${plural(input.validationErrors, 'error')} (annotated on the lines in ` +
@@ -171,7 +175,9 @@ function validationSection(v: NonNullable<SummaryInput['validation']>): string[]
     out.push('', '| Where | Problem |', '| --- | --- |');
     for (const d of v.diagnostics.slice(0, MAX_ROWS)) {
       const sev = d.severity === 'warning' ? 'warning: ' : '';
-      out.push(`| \`${esc(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`);
+      out.push(
+        `| \`${escapeCell(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`,
+      );
     }
     if (v.diagnostics.length > MAX_ROWS) out.push('', `…and ${v.diagnostics.length - MAX_ROWS} more.`);
   }
@@ -190,7 +196,7 @@ function verifySection(v: NonNullable<SummaryInput['verify']>): string[] {
     '| --- | --- |',
   ];
   for (const f of v.findings.slice(0, MAX_ROWS))
-    out.push(`| \`${esc(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
+    out.push(`| \`${escapeCell(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
   if (v.findings.length > MAX_ROWS) out.push('', `…and ${v.findings.length - MAX_ROWS} more.`);
   return out;
 }
@@ -199,7 +205,7 @@ function changeTables(changes: StreamChange[], dryRun: boolean): string[] {
   const out: string[] = [];
   for (const s of changes) {
     if (s.tags.length === 0) continue;
-    out.push(`#### ${esc(`${s.namespace}/${s.stream}`)}`, '');
+    out.push(`#### ${escapeCell(`${s.namespace}/${s.stream}`)}`, '');
     out.push(`| Tag | Change | From | ${dryRun ? 'Would lock to' : 'Locked to'} | Platforms |`);
     out.push('| --- | --- | --- | --- | --- |');
     for (const t of s.tags.slice(0, MAX_ROWS)) out.push(tagRow(t));
@@ -210,24 +216,20 @@ function changeTables(changes: StreamChange[], dryRun: boolean): string[] {
 }
 
 function tagRow(t: TagChange): string {
-  const from = t.from ? `\`${esc(shortDigest(t.from.image))}\`` : '—';
+  const from = t.from ? `\`${escapeCell(shortDigest(t.from.image))}\`` : '—';
   if (t.kind === 'failed') {
     const why = t.error ? `${t.error.reason}: ${t.error.message}` : 'import failed';
-    return `| \`${esc(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
+    return `| \`${escapeCell(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
   }
-  const to = t.to ? `\`${esc(t.to.dockerImageReference)}\`` : '—';
-  return `| \`${esc(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
-}
-
-function platformKey(p: PlatformImage): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+  const to = t.to ? `\`${escapeCell(t.to.dockerImageReference)}\`` : '—';
+  return `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
 }
 
 function platformCell(platforms: PlatformImage[] | undefined): string {
   if (!platforms?.length) return '';
   return [...platforms]
-    .sort((a, b) => platformKey(a).localeCompare(platformKey(b)))
-    .map((p) => `\`${esc(platformKey(p))}\` \`${esc(shortDigest(p.digest))}\``)
+    .sort((a, b) => formatPlatform(a).localeCompare(formatPlatform(b)))
+    .map((p) => `\`${escapeCell(formatPlatform(p))}\` \`${escapeCell(shortDigest(p.digest))}\``)
     .join('<br>');
 }
 
@@ -241,14 +243,16 @@ function consumerTable(consumers: ConsumerChange[], dryRun: boolean): string[] {
   ];
   const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   for (const c of sorted.slice(0, MAX_ROWS))
-    out.push(`| \`${esc(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${esc(c.follows)}\` |`);
+    out.push(
+      `| \`${escapeCell(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${escapeCell(c.follows)}\` |`,
+    );
   out.push('');
   return out;
 }
 
 function publishSection(p: NonNullable<SummaryInput['publish']>): string[] {
-  const out = [`### Publish (${esc(p.mode)})`, ''];
-  if (p.skipped) return [...out, `Skipped: ${esc(p.skipped.reason)}`];
+  const out = [`### Publish (${escapeCell(p.mode)})`, ''];
+  if (p.skipped) return [...out, `Skipped: ${escapeCell(p.skipped.reason)}`];
   const groups = p.groups.filter((g) => g.status !== 'nothing');
   if (groups.length === 0) return [...out, 'Nothing to publish.'];
   out.push('| Group | Status | Branch | Pull request | Note |', '| --- | --- | --- | --- | --- |');
@@ -256,7 +260,7 @@ function publishSection(p: NonNullable<SummaryInput['publish']>): string[] {
     const pr = g.pullRequest ? `[#${g.pullRequest.number}](${safeLink(g.pullRequest.url)})` : '';
     const note = g.error?.message ?? g.reason ?? '';
     out.push(
-      `| \`${esc(g.key)}\` | ${esc(g.status)} | ${g.branch ? `\`${esc(g.branch)}\`` : ''} | ${pr} | ${escapeText(note, 300)} |`,
+      `| \`${escapeCell(g.key)}\` | ${escapeCell(g.status)} | ${g.branch ? `\`${escapeCell(g.branch)}\`` : ''} | ${pr} | ${escapeText(note, 300)} |`,
     );
   }
   return out;
@@ -270,8 +274,8 @@ function dispatchSection(d: NonNullable<SummaryInput['dispatch']>): string[] {
   for (const r of d.results.slice(0, MAX_ROWS)) {
     const status = r.error ? `${r.status}: ${r.error.message}` : r.status;
     out.push(
-      `| \`${esc(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${esc(shortDigest(r.old ?? undefined))}\` → ` +
-        `\`${esc(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`,
+      `| \`${escapeCell(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${escapeCell(shortDigest(r.old ?? undefined))}\` → ` +
+        `\`${escapeCell(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`,
     );
   }
   return out;
@@ -279,16 +283,4 @@ function dispatchSection(d: NonNullable<SummaryInput['dispatch']>): string[] {
 
 function safeLink(url: string): string {
   return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? url : '#';
-}
-
-/** Escapes text for a Markdown table cell or inline code span. */
-function esc(s: string): string {
-  return s.replace(
-    /[`|<>\r\n]/g,
-    (c) => ({ '`': "'", '|': '\\|', '<': '&lt;', '>': '&gt;', '\r': ' ', '\n': ' ' })[c] ?? c,
-  );
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -14,6 +14,14 @@ export function codeSpan(s: string, max = 200): string {
   return t === '' ? '' : `\`${t}\``;
 }
 
+/** Text for a Markdown table cell inside a code span: backticks become `'`, `|` escaped, `<>` entities, one line. */
+export function escapeCell(s: string): string {
+  return s.replace(
+    /[`|<>\r\n]/g,
+    (c) => ({ '`': "'", '|': '\\|', '<': '&lt;', '>': '&gt;', '\r': ' ', '\n': ' ' })[c] ?? c,
+  );
+}
+
 /**
  * Untrusted text as Markdown prose (never at the start of a line): one line, bounded, the characters of inline
  * Markdown and HTML backslash-escaped, `@` made an entity (no mention) and `://` / `www.` broken (no autolink).
