@@ -1,9 +1,8 @@
-// Parse the `stream:tag` (optionally `namespace/stream:tag`) names triggers and markers refer to.
+// The `stream:tag` (optionally `namespace/stream:tag`) names triggers and markers refer to: the model's parser,
+// with the namespace defaulted from the object and the finders' messages (the consumer goldens quote them).
 
-import { isValidTag } from '../model/reference.js';
+import { parseStreamTag as parse } from '../model/stream-tag.js';
 import type { StreamTagRef } from './types.js';
-
-const NAME_RE = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /** `stream:tag` with a namespace from the caller; `ns/stream:tag` only when `allowNamespace`. */
 export function parseStreamTag(
@@ -11,21 +10,12 @@ export function parseStreamTag(
   namespace: string,
   allowNamespace = false,
 ): { ref: StreamTagRef } | { error: string } {
-  let rest = input;
-  let ns = namespace;
-  const slash = rest.indexOf('/');
-  if (slash >= 0) {
-    if (!allowNamespace)
-      return { error: `"${input}" is not stream:tag (put the namespace in from.namespace)` };
-    ns = rest.slice(0, slash);
-    rest = rest.slice(slash + 1);
-    if (!NAME_RE.test(ns)) return { error: `invalid namespace "${ns}" in "${input}"` };
-  }
-  const colon = rest.indexOf(':');
-  if (colon < 0) return { error: `"${input}" has no tag; write stream:tag, e.g. python:3.12` };
-  const stream = rest.slice(0, colon);
-  const tag = rest.slice(colon + 1);
-  if (!NAME_RE.test(stream)) return { error: `invalid image stream name "${stream}" in "${input}"` };
-  if (!isValidTag(tag)) return { error: `invalid tag "${tag}" in "${input}"` };
-  return { ref: { namespace: ns, stream, tag } };
+  const r = parse(input, { namespace: allowNamespace });
+  if ('ref' in r) return { ref: { ...r.ref, namespace: r.ref.namespace ?? namespace } };
+  const { part, problem, text } = r.error;
+  if (problem === 'refused')
+    return { error: `"${input}" is not stream:tag (put the namespace in from.namespace)` };
+  if (problem === 'missing') return { error: `"${input}" has no tag; write stream:tag, e.g. python:3.12` };
+  const what = part === 'namespace' ? 'namespace' : part === 'stream' ? 'image stream name' : 'tag';
+  return { error: `invalid ${what} "${text}" in "${input}"` };
 }

@@ -1,11 +1,9 @@
 // The data the consumer finders produce and the planner consumes: who follows which stream tag, and where.
 
-/** A stream tag a consumer follows, namespace already defaulted. */
-export interface StreamTagRef {
-  namespace: string;
-  stream: string;
-  tag: string;
-}
+import type { StreamTagRef } from '../model/stream-tag.js';
+
+/** A stream tag a consumer follows, namespace already defaulted (the model's type). */
+export type { StreamTagRef };
 
 /** How a value is written back: as the file wrote it (plain, "double" or 'single' quoted). */
 export type ValueStyle = 'plain' | 'double' | 'single';
@@ -64,6 +62,4 @@ export interface FindOptions {
 }
 
 /** `namespace/stream:tag`, the form used in messages and ConsumerChange.follows. */
-export function formatStreamTag(ref: StreamTagRef): string {
-  return `${ref.namespace}/${ref.stream}:${ref.tag}`;
-}
+export { formatStreamTag } from '../model/stream-tag.js';

@@ -1,8 +1,8 @@
 // `oc tag` rules, as pure decisions: what a `tag` command line does to which stream tags.
 
 import { ImagestreamsError } from '../model/errors.js';
-import { type ImageRef, isValidTag, parseReference } from '../model/reference.js';
-import { streamTagProblem } from '../model/stream-tag-name.js';
+import { parseReference } from '../model/reference.js';
+import { parseStreamTag, type StreamTagName } from '../model/stream-tag.js';
 
 /** Kinds a tag source can have (`--source` accepts oc's names and short forms). */
 export type SourceKind = 'DockerImage' | 'ImageStreamTag' | 'ImageStreamImage';
@@ -30,13 +30,6 @@ export interface TagCommandOptions {
   currentNamespace?: string;
 }
 
-/** A `[namespace/]stream:tag` destination. */
-export interface StreamTagName {
-  namespace?: string;
-  stream: string;
-  tag: string;
-}
-
 /** What the command does to one destination tag. */
 export type TagAction =
   | { action: 'delete'; dest: StreamTagName }
@@ -56,24 +49,19 @@ const usage = (message: string, data: Record<string, unknown> = {}) =>
  * Parse `[namespace/]stream[:tag]`. A destination without a tag (or with an empty one) is `:latest`, as
  * `app:` is in oc; `anyTag` accepts a tag of any spelling (for deleting tags whose names are invalid).
  */
-export function parseStreamTag(
+export function parseStreamTagArg(
   input: string,
   what = 'destination',
   o: { defaultTag?: boolean; anyTag?: boolean } = {},
 ): StreamTagName {
-  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9._]*)(?::(.*))?$/.exec(input);
-  const tag = m?.[4] === undefined || m[4] === '' ? (o.defaultTag ? 'latest' : undefined) : m[4];
-  if (!m || tag === undefined || (!o.anyTag && !isValidTag(tag)) || (o.anyTag && /[:/@]/.test(tag))) {
+  const r = parseStreamTag(input, { tag: o.anyTag ? 'any' : o.defaultTag ? 'latest' : 'required' });
+  if ('error' in r) {
     throw usage(
-      `${what} "${input}" is not [namespace/]stream:tag: ${streamTagProblem(input) ?? 'it does not have that form'} (for example python:3.12 or team/python:3.12)`,
-      {
-        input,
-      },
+      `${what} "${input}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
+      { input },
     );
   }
-  const out: StreamTagName = { stream: m[3]!, tag };
-  if (m[1]) out.namespace = m[1];
-  return out;
+  return r.ref;
 }
 
 /**
@@ -114,7 +102,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     if (targets.length === 0) throw usage('--delete needs at least one stream:tag');
     return targets.map((d) => ({
       action: 'delete' as const,
-      dest: parseStreamTag(d, 'destination', { anyTag: true }),
+      dest: parseStreamTagArg(d, 'destination', { anyTag: true }),
     }));
   }
   if (source === undefined || dests.length === 0) {
@@ -150,7 +138,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o.importMode}"`);
   }
 
-  const parsedDests = dests.map((d) => parseStreamTag(d, 'destination', { defaultTag: true }));
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, 'destination', { defaultTag: true }));
   const extra: Record<string, unknown> = {};
   const importPolicy: Record<string, unknown> = {};
   if (o.scheduled) importPolicy.scheduled = true;
@@ -194,7 +182,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     if (ns) from.namespace = ns;
     return parsedDests.map((dest) => ({ action: 'set', dest, spec: { from, ...extra } }));
   }
-  const src = parseStreamTag(source, 'source');
+  const src = parseStreamTagArg(source, 'source');
   if (o.alias) {
     return parsedDests.map((dest) => ({
       action: 'set',

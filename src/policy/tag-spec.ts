@@ -1,5 +1,7 @@
 // The parts of an ImageStream tag spec the import rules look at, and the identities used across streams.
 
+import { formatStreamTag, type StreamTagRef } from '../model/stream-tag.js';
+
 /** Structural view of `spec.tags[]` (OpenShift image.openshift.io/v1), as loaded. */
 export interface TagSpecLike {
   name: string;
@@ -19,11 +21,11 @@ export interface StreamLike {
 
 /** `namespace/stream:tag` — the key a tag is known by everywhere (locks, graph, forced set). */
 export function tagKey(namespace: string, stream: string, tag: string): string {
-  return `${namespace}/${stream}:${tag}`;
+  return formatStreamTag({ namespace, stream, tag });
 }
 
-/** Split `namespace/stream:tag` back into parts. */
-export function splitTagKey(key: string): { namespace: string; stream: string; tag: string } {
+/** Split a {@link tagKey} back into parts (no checks: keys are built from validated names). */
+export function splitTagKey(key: string): StreamTagRef {
   const slash = key.indexOf('/');
   const colon = key.lastIndexOf(':');
   return { namespace: key.slice(0, slash), stream: key.slice(slash + 1, colon), tag: key.slice(colon + 1) };
@@ -37,7 +39,8 @@ export function followTarget(
   ownerNamespace: string,
   ownerStream: string,
   from: { name: string; namespace?: string | null },
-): { namespace: string; stream: string; tag: string } | undefined {
+): StreamTagRef | undefined {
+  // Not parseStreamTag: here a bare name is a tag of the owner's stream, and validate.ts reports bad names.
   const parts = from.name.split(':');
   const namespace = from.namespace || ownerNamespace;
   if (parts.length === 1 && parts[0]) return { namespace, stream: ownerStream, tag: parts[0] };

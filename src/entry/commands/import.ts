@@ -6,6 +6,7 @@ import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { tryParseReference } from '../../model/reference.js';
 import type { TagReference } from '../../model/stream.js';
+import { parseStreamTag } from '../../model/stream-tag.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import { tagKey } from '../../policy/tag-spec.js';
 import type { Command } from '../command.js';
@@ -106,16 +107,18 @@ export const importCommand: Command = {
       io.stderr('imagestreams import: give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.\n');
       return EXIT.USAGE;
     }
-    const m = /^(?:([a-z0-9-]+)\/)?([a-z0-9][-a-z0-9.]*)(?::([\w][\w.-]{0,127}))?$/.exec(
-      args.positionals[0]!,
-    );
-    if (!m) {
-      io.stderr(`imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]\n`);
+    const parsed = parseStreamTag(args.positionals[0]!, { tag: 'optional' });
+    if ('error' in parsed) {
+      const problem = parsed.error.message;
+      io.stderr(
+        `imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]: ${problem}\n`,
+      );
       return EXIT.USAGE;
     }
+    const target = parsed.ref;
     const all = Boolean(args.values.all);
     const from = typeof args.values.from === 'string' ? args.values.from : undefined;
-    if (all && (m[3] || from)) {
+    if (all && (target.tag || from)) {
       io.stderr('imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n');
       return EXIT.USAGE;
     }
@@ -147,9 +150,9 @@ export const importCommand: Command = {
         printDiagnostics(project.diagnostics, io, io.stderr);
         return EXIT.USAGE;
       }
-      const ns = m[1] ?? project.config.namespace;
-      const name = m[2]!;
-      const tag = m[3] ?? 'latest';
+      const ns = target.namespace ?? project.config.namespace;
+      const name = target.stream;
+      const tag = target.tag || 'latest';
       let stream = findStream(project, ns, name);
       if (from) {
         const exists = stream?.object.spec?.tags?.some((t) => t.name === tag);

@@ -7,7 +7,7 @@ import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { TagHistoryItem } from '../../model/lock.js';
 import { findInHistory } from '../../policy/history.js';
-import { parseStreamTag } from '../../policy/oc-tag.js';
+import { parseStreamTagArg } from '../../policy/oc-tag.js';
 import { ROLLED_BACK_FROM, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -53,7 +53,7 @@ export const rollbackCommand: Command = {
     const mode = publishModeOf(args, io, 'rollback');
     if (mode === 'invalid') return EXIT.USAGE;
     try {
-      const target = parseStreamTag(args.positionals[0]!, 'tag');
+      const target = parseStreamTagArg(args.positionals[0]!, 'tag');
       const project = await loadFromArgs(args, io);
       if (hasErrors(project.diagnostics)) {
         printDiagnostics(project.diagnostics, io, io.stderr);

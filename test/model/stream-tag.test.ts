@@ -1,7 +1,7 @@
 // A bad `[namespace/]stream:tag` is explained: which part, which character, the rule.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { streamTagProblem } from '../../src/model/stream-tag-name.js';
+import { streamTagProblem } from '../../src/model/stream-tag.js';
 
 describe('streamTagProblem', () => {
   it.each([
