@@ -2,7 +2,7 @@
 // src/plan/dispatch-plan.ts (one event per image digest), the default-branch lookup a workflow_dispatch needs, and
 // errors that name the missing permission with every token masked.
 
-import type { RepositoryDispatchBody } from '../plan/dispatch-plan.js';
+import type { RepositoryDispatchBody } from '../plan/dispatch-payload.js';
 import type { GitHubClient } from './client.js';
 import { githubError } from './errors.js';
 

@@ -5,15 +5,17 @@ import { describe, expect, it } from 'vitest';
 import type { DispatchTarget } from '../../src/config/config.js';
 import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
 import {
-  CLIENT_PAYLOAD_MAX_PROPERTIES,
   commandEnv,
   DEFAULT_WORKFLOW_INPUTS,
-  EVENT_TYPE_MAX_LENGTH,
   placeholder,
-  planDispatches,
   repositoryDispatchBody,
-  targetWants,
   WORKFLOW_DISPATCH_MAX_INPUTS,
+} from '../../src/plan/dispatch-payload.js';
+import {
+  CLIENT_PAYLOAD_MAX_PROPERTIES,
+  EVENT_TYPE_MAX_LENGTH,
+  planDispatches,
+  targetWants,
 } from '../../src/plan/dispatch-plan.js';
 import { type MovedTag, movedTags } from '../../src/plan/moved-tags.js';
 
