@@ -51,26 +51,52 @@ export function renderPullRequestBody(
   opts: PullRequestBodyOptions = {},
 ): string {
   const cmd = opts.command ?? 'imagestreams';
-  const sections: Section[] = [];
-  let out: string[] = [];
-  /** Close the lines collected so far into one section. */
-  const cut = (keep = false) => {
-    if (out.length > 0) sections.push({ text: `${out.join('\n')}\n`, ...(keep ? { keep } : {}) });
-    out = [];
-  };
-  if (opts.marker) out.push(opts.marker, '');
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
   const notes = opts.notes ?? [];
-  out.push(`${intro(moving, consumers, notes)} ${GATE}`, '');
-  cut(true);
-  if (notes.length > 0) {
-    out.push('### Declaration changes', '');
-    const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
-    out.push(...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more declaration changes`), '');
-    cut(true);
-  }
+  const sections: Section[] = [
+    ...section(
+      [...(opts.marker ? [opts.marker, ''] : []), `${intro(moving, consumers, notes)} ${GATE}`, ''],
+      true,
+    ),
+    ...section(noteLines(notes, cmd), true),
+    ...section(warningLines(tags)),
+    ...changes.flatMap((s) => [
+      ...section(streamTable(s)),
+      ...s.tags.flatMap((t) => section([...tagDetails(t, cmd), ''])),
+    ]),
+    ...section(consumerLines(consumers)),
+    ...section([...rollbackLines(moving, cmd), FOOTER], true),
+  ];
+  return withinBudget(
+    sections,
+    MAX_BODY_LENGTH,
+    (n) =>
+      `…(${n} ${n === 1 ? 'section' : 'sections'} left out to keep this body short: the full list is in the commit message)\n\n`,
+  );
+}
 
+const FOOTER =
+  '<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>';
+
+/** Lines as one section of the body (none when there are no lines). */
+function section(lines: string[], keep = false): Section[] {
+  return lines.length > 0 ? [{ text: `${lines.join('\n')}\n`, ...(keep ? { keep } : {}) }] : [];
+}
+
+function noteLines(notes: DeclarationNote[], cmd: string): string[] {
+  if (notes.length === 0) return [];
+  const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
+  return [
+    '### Declaration changes',
+    '',
+    ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more declaration changes`),
+    '',
+  ];
+}
+
+/** Republished version tags, lost platforms and failed imports, as one warning block. */
+function warningLines(tags: TagChange[]): string[] {
   const warnings: string[] = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
@@ -92,80 +118,59 @@ export function renderPullRequestBody(
       );
     }
   }
-  if (warnings.length > 0) {
-    out.push('> [!WARNING]');
-    out.push(
-      ...capLines(
-        warnings.map((w) => `> - ${w}`),
-        BUDGET.warnings,
-        (n) => `> - …and ${n} more`,
-      ),
-    );
-    out.push('');
-  }
-  cut();
+  if (warnings.length === 0) return [];
+  const lines = warnings.map((w) => `> - ${w}`);
+  return ['> [!WARNING]', ...capLines(lines, BUDGET.warnings, (n) => `> - …and ${n} more`), ''];
+}
 
-  for (const s of changes) {
-    out.push(
-      `### ${escapeCell(`${s.namespace}/${s.stream}`)}`,
-      '',
-      `Lock file: \`${escapeCell(s.lockFile)}\``,
-      '',
-    );
-    out.push('| Tag | Change | From | To | Image created |', '| --- | --- | --- | --- | --- |');
-    const rows = s.tags.map(
-      (t) =>
-        `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
-        `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? '', 40)} |`,
-    );
-    out.push(...capLines(rows, BUDGET.table, (n) => `| …and ${n} more tags | | | | |`));
-    out.push('');
-    cut();
-    for (const t of s.tags) {
-      out.push(...tagDetails(t, cmd), '');
-      cut();
-    }
-  }
-
-  if (consumers.length > 0) {
-    out.push(
-      '### Consumers updated with it',
-      '',
-      '| File | Line | Target | Follows |',
-      '| --- | --- | --- | --- |',
-    );
-    const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-    const rows = sorted.map(
-      (c) =>
-        `| \`${escapeCell(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${escapeCell(c.follows)}\` |`,
-    );
-    out.push(...capLines(rows, BUDGET.consumers, (n) => `| …and ${n} more consumers | | | |`));
-    out.push('');
-    cut();
-  }
-
-  if (moving.length > 0) {
-    out.push(
-      '### Rolling back',
-      '',
-      'If a new image turns out bad after merging, open a pull request back to the previous digest:',
-      '',
-    );
-    out.push('```sh');
-    const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
-    out.push(...capLines(lines, BUDGET.rollback, (n) => `# …and ${n} more: ${cmd} rollback STREAM:TAG`));
-    out.push('```', '');
-  }
-  out.push(
-    '<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>',
+function streamTable(s: StreamChange): string[] {
+  const rows = s.tags.map(
+    (t) =>
+      `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ` +
+      `${t.kind === 'failed' ? '(unchanged)' : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? '', 40)} |`,
   );
-  cut(true);
-  return withinBudget(
-    sections,
-    MAX_BODY_LENGTH,
-    (n) =>
-      `…(${n} ${n === 1 ? 'section' : 'sections'} left out to keep this body short: the full list is in the commit message)\n\n`,
+  return [
+    `### ${escapeCell(`${s.namespace}/${s.stream}`)}`,
+    '',
+    `Lock file: \`${escapeCell(s.lockFile)}\``,
+    '',
+    '| Tag | Change | From | To | Image created |',
+    '| --- | --- | --- | --- | --- |',
+    ...capLines(rows, BUDGET.table, (n) => `| …and ${n} more tags | | | | |`),
+    '',
+  ];
+}
+
+function consumerLines(consumers: ConsumerChange[]): string[] {
+  if (consumers.length === 0) return [];
+  const sorted = [...consumers].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const rows = sorted.map(
+    (c) =>
+      `| \`${escapeCell(c.file)}\` | ${c.line} | ${escapeText(c.target, 200)} | \`${escapeCell(c.follows)}\` |`,
   );
+  return [
+    '### Consumers updated with it',
+    '',
+    '| File | Line | Target | Follows |',
+    '| --- | --- | --- | --- |',
+    ...capLines(rows, BUDGET.consumers, (n) => `| …and ${n} more consumers | | | |`),
+    '',
+  ];
+}
+
+function rollbackLines(moving: TagChange[], cmd: string): string[] {
+  if (moving.length === 0) return [];
+  const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+  return [
+    '### Rolling back',
+    '',
+    'If a new image turns out bad after merging, open a pull request back to the previous digest:',
+    '',
+    '```sh',
+    ...capLines(lines, BUDGET.rollback, (n) => `# …and ${n} more: ${cmd} rollback STREAM:TAG`),
+    '```',
+    '',
+  ];
 }
 
 /** Lines within a character budget; the rest summed up by `more(n)`. */
