@@ -7,6 +7,7 @@ import {
   type PlatformImage,
   type StreamLock,
 } from '../model/lock.js';
+import { importIsInsecure } from '../model/stream.js';
 import { type DueReason, dueReason } from '../policy/due.js';
 import { type AppliedOutcome, applyOutcome, findInHistory, type TagOutcome } from '../policy/history.js';
 import {
@@ -122,8 +123,6 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
   const out: ImportRequest[] = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
-    const streamInsecure =
-      s.object.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
     for (const t of tagsOf(s)) {
       const key = tagKey(s.namespace, s.name, t.name);
       const locked = lockTagOf(s.lock, t.name);
@@ -140,7 +139,7 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
         tag: t.name,
         from: t.from.name,
         importMode: importModeOf(t, opts.defaultImportMode),
-        insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
+        insecure: importIsInsecure(s.object.metadata, t),
         reason,
         locked: [],
       };
