@@ -48,9 +48,6 @@ export interface ImageStream {
 /** Kinds a declaration document may have. */
 export const DECLARATION_KINDS = ['ImageStream', 'ImageStreamList', 'List'] as const;
 
-/** Annotations of this project's own extensions start with this prefix (documented in docs/declaration.md). */
-export const EXTENSION_PREFIX = 'imagestreams.dev/';
-
 /** Stream annotation OpenShift uses to make every tag of a stream insecure. */
 const INSECURE_REPOSITORY_ANNOTATION = 'openshift.io/image.insecureRepository';
 

@@ -18,8 +18,10 @@ export { createRunResolver, type RunReport, type RunResolver, runKey } from './r
 export type { Clock } from './transport/clock.js';
 export type { HttpRequest, HttpResponse, HttpSend } from './transport/http.js';
 export type {
+  CallOptions,
   ImageMetadata,
   ImportMode,
+  ListTagsOptions,
   RawResolution,
   RegistryStats,
   ResolvedImage,
