@@ -12898,13 +12898,13 @@ var require_request2 = __commonJS({
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request3 = null;
         let fallbackMode = null;
-        const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
+        const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
         if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input2, baseUrl);
+            parsedURL = new URL(input2, baseUrl2);
           } catch (err) {
             throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
@@ -12995,7 +12995,7 @@ var require_request2 = __commonJS({
           } else {
             let parsedReferrer;
             try {
-              parsedReferrer = new URL(referrer, baseUrl);
+              parsedReferrer = new URL(referrer, baseUrl2);
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
@@ -36763,9 +36763,9 @@ function graphql(request22, query, options) {
     result.variables[key3] = parsedOptions[key3];
     return result;
   }, {});
-  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  const baseUrl2 = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
+    requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
   return request22(requestOptions).then((response) => {
     if (response.data.errors) {
@@ -41429,7 +41429,7 @@ var init_dist_bundle8 = __esm({
 // node_modules/@octokit/oauth-authorization-url/dist-src/index.js
 function oauthAuthorizationUrl(options) {
   const clientType = options.clientType || "oauth-app";
-  const baseUrl = options.baseUrl || "https://github.com";
+  const baseUrl2 = options.baseUrl || "https://github.com";
   const result = {
     clientType,
     allowSignup: options.allowSignup === false ? false : true,
@@ -41443,7 +41443,7 @@ function oauthAuthorizationUrl(options) {
     const scopes = "scopes" in options ? options.scopes : [];
     result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
   }
-  result.url = urlBuilderAuthorize(`${baseUrl}/login/oauth/authorize`, result);
+  result.url = urlBuilderAuthorize(`${baseUrl2}/login/oauth/authorize`, result);
   return result;
 }
 function urlBuilderAuthorize(base, options) {
@@ -41511,10 +41511,10 @@ function getWebFlowAuthorizationUrl({
   request: request3 = request,
   ...options
 }) {
-  const baseUrl = requestToOAuthBaseUrl(request3);
+  const baseUrl2 = requestToOAuthBaseUrl(request3);
   return oauthAuthorizationUrl({
     ...options,
-    baseUrl
+    baseUrl: baseUrl2
   });
 }
 async function exchangeWebFlowCode(options) {
@@ -44711,14 +44711,18 @@ var init_pulls = __esm({
 });
 
 // src/model/stream.ts
+function importIsInsecure(stream, tag2) {
+  return Boolean(tag2.importPolicy?.insecure) || stream.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === "true";
+}
 function streamTags(stream) {
   return stream.spec?.tags ?? [];
 }
-var DECLARATION_KINDS;
+var DECLARATION_KINDS, INSECURE_REPOSITORY_ANNOTATION;
 var init_stream = __esm({
   "src/model/stream.ts"() {
     "use strict";
     DECLARATION_KINDS = ["ImageStream", "ImageStreamList", "List"];
+    INSECURE_REPOSITORY_ANNOTATION = "openshift.io/image.insecureRepository";
   }
 });
 
@@ -51968,7 +51972,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     function acquireLock(key3, callback) {
       return getLock().acquire(key3, callback);
     }
-    var IndexCache = /* @__PURE__ */ Symbol("IndexCache");
+    var IndexCache2 = /* @__PURE__ */ Symbol("IndexCache");
     function createCache() {
       return {
         map: /* @__PURE__ */ new Map(),
@@ -52009,14 +52013,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @throws {UnmergedPathsError} If unmerged paths exist and `allowUnmerged` is `false`.
        */
       static async acquire({ fs: fs3, gitdir, cache, allowUnmerged = true }, closure) {
-        if (!cache[IndexCache]) {
-          cache[IndexCache] = createCache();
+        if (!cache[IndexCache2]) {
+          cache[IndexCache2] = createCache();
         }
         const filepath = `${gitdir}/index`;
         let result;
         let unmergedPaths = [];
         await acquireLock(filepath, async () => {
-          const theIndexCache = cache[IndexCache];
+          const theIndexCache = cache[IndexCache2];
           if (await isIndexStale(fs3, filepath, theIndexCache)) {
             await updateCachedIndexFile(fs3, filepath, theIndexCache);
           }
@@ -54906,23 +54910,23 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const obj2 = {
           parent: []
         };
-        const keyOf2 = (h2) => h2.slice(0, h2.indexOf(" "));
+        const keyOf3 = (h2) => h2.slice(0, h2.indexOf(" "));
         const valueOf = (h2) => h2.slice(h2.indexOf(" ") + 1);
-        if (hs.length === 0 || keyOf2(hs[0]) !== "tree") {
+        if (hs.length === 0 || keyOf3(hs[0]) !== "tree") {
           throw new ParseError(
             "tree as the first commit header",
-            keyOf2(hs[0] || "")
+            keyOf3(hs[0] || "")
           );
         }
         obj2.tree = valueOf(hs[0]);
         let index3 = 1;
-        while (index3 < hs.length && keyOf2(hs[index3]) === "parent") {
+        while (index3 < hs.length && keyOf3(hs[index3]) === "parent") {
           obj2.parent.push(valueOf(hs[index3]));
           index3++;
         }
         const seen = /* @__PURE__ */ new Set(["tree", "parent"]);
         for (; index3 < hs.length; index3++) {
-          const key3 = keyOf2(hs[index3]);
+          const key3 = keyOf3(hs[index3]);
           if (seen.has(key3)) continue;
           seen.add(key3);
           obj2[key3] = valueOf(hs[index3]);
@@ -60872,7 +60876,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63436,7 +63440,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       listRefs,
       listRemotes,
       listServerRefs,
-      listTags,
+      listTags: listTags2,
       log,
       merge: merge2,
       packObjects,
@@ -63508,7 +63512,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     exports.listRefs = listRefs;
     exports.listRemotes = listRemotes;
     exports.listServerRefs = listServerRefs;
-    exports.listTags = listTags;
+    exports.listTags = listTags2;
     exports.log = log;
     exports.merge = merge2;
     exports.packObjects = packObjects;
@@ -63919,7 +63923,6 @@ function planImports(streams, opts = {}) {
   const out = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
-    const streamInsecure = s.object.metadata.annotations?.["openshift.io/image.insecureRepository"] === "true";
     for (const t of tagsOf(s)) {
       const key3 = tagKey(s.namespace, s.name, t.name);
       const locked = lockTagOf(s.lock, t.name);
@@ -63936,7 +63939,7 @@ function planImports(streams, opts = {}) {
         tag: t.name,
         from: t.from.name,
         importMode: importModeOf(t, opts.defaultImportMode),
-        insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
+        insecure: importIsInsecure(s.object.metadata, t),
         reason,
         locked: []
       };
@@ -64114,6 +64117,7 @@ var init_next_locks = __esm({
   "src/plan/next-locks.ts"() {
     "use strict";
     init_lock();
+    init_stream();
     init_due();
     init_history();
     init_tag_spec();
@@ -76389,8 +76393,6 @@ init_reference();
 
 // src/registry/client.ts
 init_errors();
-init_reference();
-import { STATUS_CODES } from "node:http";
 
 // src/registry/auth/keychain.ts
 function credentialSecrets(c3) {
@@ -76422,6 +76424,60 @@ function chainKeychains(keychains, logger) {
   };
 }
 var anonymousKeychain = { name: "anonymous", resolve: async () => void 0 };
+
+// src/registry/auth/challenge.ts
+function parseChallenges(header) {
+  if (!header) return [];
+  const out = [];
+  let i2 = 0;
+  const s = header;
+  const skipWs = () => {
+    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
+  };
+  const token = () => {
+    const start = i2;
+    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
+    return s.slice(start, i2);
+  };
+  let current;
+  while (i2 < s.length) {
+    skipWs();
+    if (i2 >= s.length) break;
+    const word = token();
+    let j = i2;
+    while (j < s.length && s[j] === " ") j++;
+    if (s[j] === "=" && current) {
+      i2 = j + 1;
+      while (i2 < s.length && s[i2] === " ") i2++;
+      let value = "";
+      if (s[i2] === '"') {
+        i2++;
+        while (i2 < s.length && s[i2] !== '"') {
+          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
+          value += s[i2];
+          i2++;
+        }
+        i2++;
+      } else {
+        value = token();
+      }
+      current.params[word.toLowerCase()] = value;
+    } else if (word) {
+      current = { scheme: word.toLowerCase(), params: {} };
+      out.push(current);
+    } else {
+      i2++;
+    }
+  }
+  return out;
+}
+function pickChallenge(header) {
+  const all = parseChallenges(header);
+  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
+}
+
+// src/registry/check.ts
+import { STATUS_CODES } from "node:http";
 
 // src/registry/errors.ts
 init_errors();
@@ -76524,9 +76580,9 @@ function registryErrors(body) {
     return void 0;
   }
 }
-function bodyErrorCode(body) {
-  if (!body || body.length === 0) return void 0;
-  return registryErrors(body)?.find((e) => e.code)?.code;
+function registryErrorCodes(body) {
+  if (!body || body.length === 0) return [];
+  return (registryErrors(body) ?? []).flatMap((e) => e.code ? [e.code] : []);
 }
 
 // src/registry/redact.ts
@@ -76555,59 +76611,144 @@ function redactSecrets(text, secrets) {
   return out;
 }
 
-// src/registry/auth/challenge.ts
-function parseChallenges(header) {
-  if (!header) return [];
-  const out = [];
-  let i2 = 0;
-  const s = header;
-  const skipWs = () => {
-    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
-  };
-  const token = () => {
-    const start = i2;
-    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
-    return s.slice(start, i2);
-  };
-  let current;
-  while (i2 < s.length) {
-    skipWs();
-    if (i2 >= s.length) break;
-    const word = token();
-    let j = i2;
-    while (j < s.length && s[j] === " ") j++;
-    if (s[j] === "=" && current) {
-      i2 = j + 1;
-      while (i2 < s.length && s[i2] === " ") i2++;
-      let value = "";
-      if (s[i2] === '"') {
-        i2++;
-        while (i2 < s.length && s[i2] !== '"') {
-          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
-          value += s[i2];
-          i2++;
-        }
-        i2++;
-      } else {
-        value = token();
-      }
-      current.params[word.toLowerCase()] = value;
-    } else if (word) {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
-    } else {
-      i2++;
-    }
-  }
-  return out;
+// src/registry/check.ts
+async function checkResponse(res, subject, ok = [200]) {
+  if (ok.includes(res.status)) return;
+  throw await responseError(res, subject);
 }
-function pickChallenge(header) {
-  const all = parseChallenges(header);
-  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
+function accessDenied(what2, res) {
+  const detail = describeBody(res.body, res.headers["content-type"]);
+  return `${what2}: access denied (HTTP 403)${detail ? ` (${detail})` : ""}`;
+}
+async function responseError(res, subject) {
+  const c3 = { ...subject.ctx, url: redactUrl(res.url) };
+  const { what: what2 } = subject;
+  const status = res.status;
+  const detail = describeBody(res.body, res.headers["content-type"]);
+  const suffix = detail ? ` (${detail})` : "";
+  const codes = registryErrorCodes(res.body);
+  const data = codes.length > 0 ? { registryCode: codes[0], registryCodes: codes } : {};
+  if (status === 401 || status === 403)
+    return registryError("UNAUTHORIZED", c3, await subject.unauthorized(status), { status, data });
+  if (status === 404 && subject.notFoundIsUnknown !== false) {
+    return registryError(
+      "MANIFEST_UNKNOWN",
+      c3,
+      `${what2}: not found (${codes[0] ?? "HTTP 404"}); check the repository name and tag`,
+      { status, data }
+    );
+  }
+  if (status === 429) {
+    const ra = res.headers["retry-after"];
+    return registryError(
+      "RATE_LIMITED",
+      c3,
+      `${what2}: rate limited (HTTP 429${ra ? `, Retry-After ${ra}` : ""})`,
+      {
+        status,
+        data: { ...data, ...ra ? { retryAfter: ra } : {} }
+      }
+    );
+  }
+  const text = `HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix;
+  if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, `${what2}: ${text}`, { status, data });
+  return registryError("BAD_RESPONSE", c3, `${what2}: unexpected ${text}`, { status, data });
+}
+
+// src/registry/auth/token.ts
+var TOKEN_MARGIN_MS = 1e4;
+function basicHeader(c3) {
+  return c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
+}
+function bearerToken(deps, cache, ch, target, ctx) {
+  const cached = cache.tokens.get(target.scope);
+  if (cached && cached.expiresAt > deps.clock.now()) return Promise.resolve(cached.value);
+  let p = cache.inflight.get(target.scope);
+  if (!p) {
+    p = fetchToken(deps, cache, ch, target, ctx).finally(() => cache.inflight.delete(target.scope));
+    cache.inflight.set(target.scope, p);
+  }
+  return p;
+}
+function realmUrl(deps, ch, target, ctx) {
+  const realm = ch.params.realm;
+  if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
+  let url;
+  try {
+    url = new URL(realm);
+  } catch {
+    throw registryError(
+      "BAD_RESPONSE",
+      ctx,
+      `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
+    );
+  }
+  const refusal = deps.realmRefusal?.(new URL(target.origin), url, target.insecure ?? false);
+  if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
+  return url;
+}
+function tokenRequest(ch, target, url, cred) {
+  const headers = { accept: "application/json" };
+  if (cred?.kind === "identityToken") {
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: cred.token,
+      service: ch.params.service ?? "",
+      scope: target.scope,
+      client_id: "imagestreams"
+    });
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    return { method: "POST", url, headers, body: form.toString() };
+  }
+  if (ch.params.service) url.searchParams.set("service", ch.params.service);
+  url.searchParams.append("scope", target.scope);
+  const b = basicHeader(cred);
+  if (b) headers.authorization = b;
+  return { method: "GET", url, headers };
+}
+async function fetchToken(deps, cache, ch, target, ctx) {
+  const url = realmUrl(deps, ch, target, ctx);
+  const cred = await deps.credentialFor(target.domain);
+  const req = tokenRequest(ch, target, url, cred);
+  const tctx = { ...ctx, url: redactUrl(url) };
+  const res = await deps.requester.request({
+    ...req,
+    ctx: tctx,
+    ...target.insecureTls ? { insecureTls: true } : {},
+    ...target.insecure ? { insecure: true } : {},
+    maxBodyBytes: 1024 * 1024
+  });
+  await checkResponse(res, {
+    ctx: tctx,
+    what: "the token server",
+    notFoundIsUnknown: false,
+    unauthorized: (status) => `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${status})${cred ? "" : "; configure credentials for this registry"}`
+  });
+  const { token, lifetime } = parseTokenAnswer(res, tctx);
+  deps.onSecret(token);
+  deps.fetched();
+  const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
+  cache.tokens.set(target.scope, { value: token, expiresAt: deps.clock.now() + lifetime - margin });
+  return token;
+}
+function parseTokenAnswer(res, tctx) {
+  let parsed;
+  try {
+    parsed = JSON.parse(res.body.toString("utf8"));
+  } catch {
+    throw registryError(
+      "BAD_RESPONSE",
+      tctx,
+      `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
+    );
+  }
+  const token = parsed.token || parsed.access_token;
+  if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
+  const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
+  return { token, lifetime: seconds * 1e3 };
 }
 
 // src/registry/auth/session.ts
-var TOKEN_MARGIN_MS = 1e4;
 function createAuthSession(opts) {
   const endpoints = /* @__PURE__ */ new Map();
   const credentials = /* @__PURE__ */ new Map();
@@ -76631,111 +76772,16 @@ function createAuthSession(opts) {
     }
     return c3;
   };
-  const basicHeader = (c3) => c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
-  async function fetchToken(st, target, ctx) {
-    const ch = st.challenge;
-    const realm = ch.params.realm;
-    if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
-    let url;
-    try {
-      url = new URL(realm);
-    } catch {
-      throw registryError(
-        "BAD_RESPONSE",
-        ctx,
-        `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
-      );
+  const deps = {
+    requester: opts.requester,
+    clock: opts.clock,
+    credentialFor,
+    onSecret: opts.onSecret,
+    ...opts.realmRefusal ? { realmRefusal: opts.realmRefusal } : {},
+    fetched: () => {
+      tokensFetched++;
     }
-    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
-    if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
-    const cred = await credentialFor(target.domain);
-    const headers = { accept: "application/json" };
-    let method = "GET";
-    let body;
-    if (cred?.kind === "identityToken") {
-      method = "POST";
-      const form = new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: cred.token,
-        service: ch.params.service ?? "",
-        scope: target.scope,
-        client_id: "imagestreams"
-      });
-      body = form.toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    } else {
-      if (ch.params.service) url.searchParams.set("service", ch.params.service);
-      url.searchParams.append("scope", target.scope);
-      const b = basicHeader(cred);
-      if (b) headers.authorization = b;
-    }
-    const tctx = { ...ctx, url: redactUrl(url) };
-    const res = await opts.requester.request({
-      method,
-      url,
-      headers,
-      ...body !== void 0 ? { body } : {},
-      ctx: tctx,
-      ...target.insecureTls ? { insecureTls: true } : {},
-      maxBodyBytes: 1024 * 1024
-    });
-    if (res.status === 401 || res.status === 403) {
-      throw registryError(
-        "UNAUTHORIZED",
-        tctx,
-        `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${res.status})${cred ? "" : "; configure credentials for this registry"}`,
-        { status: res.status }
-      );
-    }
-    if (res.status === 429)
-      throw registryError("RATE_LIMITED", tctx, "the token server answered 429", { status: 429 });
-    if (res.status !== 200) {
-      throw registryError(
-        res.status >= 500 ? "REGISTRY_UNAVAILABLE" : "BAD_RESPONSE",
-        tctx,
-        `the token server answered HTTP ${res.status} ${describeBody(res.body, res.headers["content-type"])}`.trim(),
-        { status: res.status }
-      );
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(res.body.toString("utf8"));
-    } catch {
-      throw registryError(
-        "BAD_RESPONSE",
-        tctx,
-        `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
-      );
-    }
-    const token = parsed.token || parsed.access_token;
-    if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
-    opts.onSecret(token);
-    tokensFetched++;
-    const lifetime = (typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1e3;
-    const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
-    st.tokens.set(target.scope, { value: token, expiresAt: opts.clock.now() + lifetime - margin });
-    return token;
-  }
-  async function bearerToken(st, target, ctx) {
-    const cached = st.tokens.get(target.scope);
-    if (cached && cached.expiresAt > opts.clock.now()) return cached.value;
-    let p = st.inflight.get(target.scope);
-    if (!p) {
-      p = fetchToken(st, target, ctx).finally(() => st.inflight.delete(target.scope));
-      st.inflight.set(target.scope, p);
-    }
-    return p;
-  }
-  async function authorization(st, target, ctx) {
-    const ch = st.challenge;
-    if (!ch) return void 0;
-    const cred = await credentialFor(target.domain);
-    if (ch.scheme === "bearer") {
-      if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
-      return `Bearer ${await bearerToken(st, target, ctx)}`;
-    }
-    return basicHeader(cred);
-  }
+  };
   async function request3(target, req) {
     const st = stateFor(target.origin);
     let release;
@@ -76744,26 +76790,7 @@ function createAuthSession(opts) {
       else st.discovering = new Promise((r) => release = r);
     }
     try {
-      const send2 = (authz) => opts.requester.request({
-        ...req,
-        headers: authz ? { ...req.headers, authorization: authz } : req.headers,
-        ...target.insecureTls ? { insecureTls: true } : {}
-      });
-      const sent = await authorization(st, target, req.ctx);
-      let res = await send2(sent);
-      if (res.status !== 401) {
-        st.known = true;
-        return res;
-      }
-      const ch = pickChallenge(res.headers["www-authenticate"]);
-      if (!ch) return res;
-      st.known = true;
-      st.challenge = ch;
-      if (ch.scheme === "bearer") st.tokens.delete(target.scope);
-      const next = await authorization(st, target, req.ctx);
-      if (!next || next === sent && ch.scheme !== "bearer") return res;
-      res = await send2(next);
-      return res;
+      return await authenticated(deps, st, target, req);
     } finally {
       if (release) {
         st.discovering = void 0;
@@ -76773,10 +76800,163 @@ function createAuthSession(opts) {
   }
   return {
     request: request3,
-    /** True when credentials are configured for a domain (for error messages). */
     hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
     tokensFetched: () => tokensFetched
   };
+}
+async function authorization(deps, st, target, ctx) {
+  const ch = st.challenge;
+  if (!ch) return void 0;
+  const cred = await deps.credentialFor(target.domain);
+  if (ch.scheme === "bearer") {
+    if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
+    return `Bearer ${await bearerToken(deps, st, ch, target, ctx)}`;
+  }
+  return basicHeader(cred);
+}
+async function authenticated(deps, st, target, req) {
+  const send2 = (authz) => deps.requester.request({
+    ...req,
+    headers: authz ? { ...req.headers, authorization: authz } : req.headers,
+    ...target.insecureTls ? { insecureTls: true } : {}
+  });
+  const sent = await authorization(deps, st, target, req.ctx);
+  const res = await send2(sent);
+  if (res.status !== 401) {
+    st.known = true;
+    return res;
+  }
+  const ch = pickChallenge(res.headers["www-authenticate"]);
+  if (!ch) return res;
+  st.known = true;
+  st.challenge = ch;
+  if (ch.scheme === "bearer") st.tokens.delete(target.scope);
+  const next = await authorization(deps, st, target, req.ctx);
+  if (!next || next === sent && ch.scheme !== "bearer") return res;
+  return send2(next);
+}
+
+// src/registry/endpoints.ts
+init_errors();
+
+// src/registry/insecure.ts
+init_reference();
+function isInsecure(configured, domain, call2 = false) {
+  return call2 || configured(domain);
+}
+function plainHttpAllowed(host, insecure) {
+  return isLoopbackDomain(host) || insecure;
+}
+function schemesFor(domain, insecure) {
+  if (insecure)
+    return [
+      { scheme: "https", insecureTls: true },
+      { scheme: "http", insecureTls: false }
+    ];
+  if (isLoopbackDomain(domain)) return [{ scheme: "http", insecureTls: false }];
+  return [{ scheme: "https", insecureTls: false }];
+}
+function baseUrl(domain, s) {
+  return new URL(`${s.scheme}://${registryHost(domain)}`);
+}
+
+// src/registry/endpoints.ts
+function createEndpoints(o2) {
+  const skippedMirrors = /* @__PURE__ */ new Set();
+  const chosenScheme = /* @__PURE__ */ new Map();
+  const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
+    if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
+    if (!skippedMirrors.has(m)) {
+      skippedMirrors.add(m);
+      o2.logger.warn("mirror is not in allowedRegistries; it is never contacted", {
+        mirror: m,
+        registry: domain
+      });
+    }
+    return false;
+  });
+  async function viaDomain(domain, call2, op) {
+    const insecure = isInsecure(o2.configured, domain, call2);
+    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
+    const known = chosenScheme.get(key3);
+    const schemes = known ? [known] : schemesFor(domain, insecure);
+    for (const [j, s] of schemes.entries()) {
+      try {
+        const result = await op({
+          domain,
+          base: baseUrl(domain, s),
+          insecureTls: s.insecureTls,
+          insecure: call2
+        });
+        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
+        return result;
+      } catch (e) {
+        const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
+        if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
+          o2.logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw new Error(`no scheme to reach ${domain}`);
+  }
+  async function via(ref, op, route = {}) {
+    const call2 = route.insecure ?? false;
+    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
+      try {
+        return await viaDomain(mirror, call2, op);
+      } catch (e) {
+        o2.logger.warn("mirror failed; trying the next source", {
+          mirror,
+          registry: ref.domain,
+          error: e instanceof Error ? e.message : String(e)
+        });
+      }
+    }
+    return viaDomain(ref.domain, call2, op);
+  }
+  return { via };
+}
+
+// src/registry/exchange.ts
+function createExchange(session, userAgent2) {
+  function send2(a2) {
+    return session.request(
+      {
+        domain: a2.ep.domain,
+        origin: a2.ep.base.origin,
+        scope: `repository:${a2.ref.path}:pull`,
+        insecureTls: a2.ep.insecureTls,
+        ...a2.ep.insecure ? { insecure: true } : {}
+      },
+      {
+        method: a2.method,
+        url: a2.url,
+        headers: { accept: a2.accept, "user-agent": userAgent2 },
+        ctx: { ...a2.ctx, url: redactUrl(a2.url) },
+        ...a2.ep.insecureTls ? { insecureTls: true } : {},
+        ...a2.ep.insecure ? { insecure: true } : {}
+      }
+    );
+  }
+  async function fetch(a2, ok = [200]) {
+    const res = await send2(a2);
+    await checkResponse(
+      res,
+      {
+        ctx: a2.ctx,
+        what: a2.what,
+        unauthorized: async (status) => {
+          if (status === 403) return accessDenied(a2.what, res);
+          return await session.hasCredentials(a2.ep.domain) ? `${a2.what}: the registry rejected the configured credentials (HTTP 401)` : `${a2.what}: authentication required (HTTP 401); configure credentials for ${a2.ep.domain} (docker login, auth.json, or the project config)`;
+        }
+      },
+      ok
+    );
+    return res;
+  }
+  return { send: send2, fetch };
 }
 
 // src/registry/host-policy.ts
@@ -76797,15 +76977,12 @@ var KNOWN_COMPANIONS = {
 function originOf(u2) {
   return `${u2.protocol}//${u2.host}`;
 }
-function plainHttpAllowed(u2, isInsecure) {
-  return isLoopbackDomain(u2.host) || isInsecure(u2.host);
-}
-function redirectRefusal(policy, isInsecure, from, to, method) {
+function redirectRefusal(policy, isInsecure2, from, to, method) {
   const where = originOf(to);
   if (to.protocol !== "https:" && to.protocol !== "http:") return `redirect to a ${to.protocol} URL refused`;
   if (from.protocol === "https:" && to.protocol === "http:")
     return `redirect from HTTPS to plain HTTP (${where}) refused`;
-  if (to.protocol === "http:" && !plainHttpAllowed(to, isInsecure))
+  if (to.protocol === "http:" && !plainHttpAllowed(to.host, isInsecure2(to.host)))
     return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
   if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return void 0;
   const get4 = method === "GET" || method === "HEAD";
@@ -76813,7 +76990,7 @@ function redirectRefusal(policy, isInsecure, from, to, method) {
     return void 0;
   return `redirect to ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
 }
-function realmRefusal(policy, isInsecure, registry, realm) {
+function realmRefusal(policy, isInsecure2, registry, realm) {
   const where = originOf(realm);
   if (realm.protocol !== "https:" && realm.protocol !== "http:") return `token realm ${where} refused`;
   if (realm.protocol === "http:") {
@@ -76821,7 +76998,8 @@ function realmRefusal(policy, isInsecure, registry, realm) {
       return `token realm ${where} refused: plain HTTP for an HTTPS registry`;
     const sameMachine = realm.hostname === registry.hostname || isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host);
     if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
-    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
+    if (!plainHttpAllowed(realm.host, isInsecure2(realm.host)))
+      return `token realm ${where} refused: plain HTTP`;
   }
   if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
     return void 0;
@@ -76829,6 +77007,9 @@ function realmRefusal(policy, isInsecure, registry, realm) {
     return void 0;
   return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
 }
+
+// src/registry/manifests.ts
+init_reference();
 
 // src/registry/manifest.ts
 import { createHash } from "node:crypto";
@@ -76958,6 +77139,279 @@ function indexPlatforms(doc) {
     });
   }
   return out;
+}
+
+// src/registry/manifests.ts
+function contextOf(ref) {
+  return { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)) };
+}
+function verifiedManifest(res, ctx, expect) {
+  const c3 = { ...ctx, url: redactUrl(res.url) };
+  const computed = sha256Digest(res.body);
+  const header = res.headers["docker-content-digest"];
+  if (header && isSha256Digest(header) && header !== computed) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      c3,
+      `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
+      { data: { header, computed } }
+    );
+  }
+  if (expect && expect !== computed) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      c3,
+      `asked for ${expect} but the manifest bytes hash to ${computed}`,
+      {
+        data: { expected: expect, computed }
+      }
+    );
+  }
+  const ct = bareMediaType(res.headers["content-type"]);
+  const doc = parseManifest(res.body);
+  if (!doc) throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
+  const mediaType = manifestMediaType(ct, doc);
+  if (!mediaType) {
+    throw registryError(
+      "BAD_RESPONSE",
+      c3,
+      `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
+    );
+  }
+  return { digest: computed, mediaType, doc };
+}
+async function getManifest(parts, ep, ref, reference, expect) {
+  const ctx = contextOf(ref);
+  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
+  const res = await parts.exchange.fetch({
+    ep,
+    ref,
+    ctx,
+    method: "GET",
+    url,
+    accept: MANIFEST_ACCEPT,
+    what: `GET manifest ${reference}`
+  });
+  return verifiedManifest(res, ctx, expect);
+}
+var IndexCache = class {
+  constructor(parts) {
+    this.parts = parts;
+  }
+  parts;
+  entries = /* @__PURE__ */ new Map();
+  /** Index digests whose platforms came from the lock, not from bytes hashed in this run. */
+  seeded = /* @__PURE__ */ new Set();
+  /** Check an index read in this run and remember its platforms. */
+  remember(ref, digest, doc) {
+    const ctx = contextOf(ref);
+    const problem2 = indexProblem(doc);
+    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
+    const platforms = indexPlatforms(doc);
+    if (platforms.length === 0)
+      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+    this.entries.set(keyOf2(ref, digest), Promise.resolve(platforms));
+    return platforms;
+  }
+  /** Seed from a lock (an index digest's platforms never change), saving a GET per known index. */
+  seed(ref, digest, platforms) {
+    const key3 = keyOf2(ref, digest);
+    if (this.entries.has(key3)) return;
+    this.seeded.add(key3);
+    this.entries.set(key3, Promise.resolve(platforms));
+  }
+  /** An index's platforms: from the cache, else read by digest (mirrors first, bytes hashed). */
+  async platformsOf(ref, digest, opts) {
+    const key3 = keyOf2(ref, digest);
+    let p = this.entries.get(key3);
+    if (!p) {
+      p = this.parts.endpoints.via(ref, (ep) => getManifest(this.parts, ep, ref, digest, digest), {
+        byDigest: true,
+        insecure: opts.insecure
+      }).then((m) => this.remember(ref, digest, m.doc));
+      p.catch(() => this.entries.delete(key3));
+      this.entries.set(key3, p);
+    }
+    return { platforms: await p, verified: !this.seeded.has(key3) };
+  }
+};
+var keyOf2 = (ref, digest) => `${ref.domain}/${ref.path}@${digest}`;
+function fromManifest(indexes, ref, m) {
+  if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    platforms: indexes.remember(ref, m.digest, m.doc),
+    verified: true
+  };
+}
+async function headOrGet(parts, indexes, ep, ref) {
+  const ctx = contextOf(ref);
+  const reference = ref.digest ?? ref.tag;
+  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
+  const ask = {
+    ep,
+    ref,
+    ctx,
+    method: "HEAD",
+    url,
+    accept: MANIFEST_ACCEPT,
+    what: `HEAD manifest ${reference}`
+  };
+  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
+  const digest = head.headers["docker-content-digest"];
+  const mediaType = bareMediaType(head.headers["content-type"]);
+  if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
+    if (ref.digest && digest !== ref.digest) {
+      throw registryError(
+        "DIGEST_MISMATCH",
+        { ...ctx, url: redactUrl(head.url) },
+        `asked for ${ref.digest} but the registry answered ${digest}`
+      );
+    }
+    return { digest, mediaType, verified: ref.digest !== void 0 };
+  }
+  if (head.status === 200) {
+    parts.logger.debug("no usable digest header on HEAD; reading the manifest", {
+      registry: ref.domain,
+      reference: ctx.reference,
+      header: digest ? "malformed" : "missing"
+    });
+  }
+  return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
+}
+async function resolveRaw(parts, indexes, input2, opts) {
+  const ref = withDefaultTag(input2);
+  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
+    insecure: opts.insecure
+  });
+  if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
+  return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
+}
+async function confirm(parts, indexes, input2, raw, opts) {
+  if (raw.verified) return raw;
+  const ref = withDefaultTag(input2);
+  const m = await parts.endpoints.via(ref, (ep) => getManifest(parts, ep, ref, raw.digest, raw.digest), {
+    byDigest: true,
+    insecure: opts.insecure
+  });
+  return fromManifest(indexes, ref, m);
+}
+
+// src/registry/metadata.ts
+init_reference();
+function fetchMetadata(parts, input2, digest, opts) {
+  const ref = withDefaultTag(input2);
+  return parts.endpoints.via(ref, (ep) => metadataAt(parts, ep, ref, digest), {
+    byDigest: true,
+    insecure: opts.insecure
+  });
+}
+async function metadataAt(parts, ep, ref, digest) {
+  const ctx = contextOf(ref);
+  let m = await getManifest(parts, ep, ref, digest, digest);
+  if (isIndexMediaType(m.mediaType)) {
+    const chosen = choosePlatform(indexPlatforms(m.doc), {});
+    if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+    m = await getManifest(parts, ep, ref, chosen.digest, chosen.digest);
+  }
+  const cfg = m.doc.config?.digest;
+  if (!cfg || !isSha256Digest(cfg))
+    throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
+  const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
+  const res = await parts.exchange.fetch({
+    ep,
+    ref,
+    ctx,
+    method: "GET",
+    url,
+    accept: "*/*",
+    what: `GET config blob ${cfg}`
+  });
+  const computed = sha256Digest(res.body);
+  if (computed !== cfg) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      { ...ctx, url: redactUrl(res.url) },
+      `config blob ${cfg} hashes to ${computed}`
+    );
+  }
+  const doc = parseManifest(res.body);
+  if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
+  return metadataOf(doc);
+}
+function metadataOf(doc) {
+  const labels = sanitizeLabels(doc.config?.Labels);
+  const md = { labels };
+  if (isTimestamp(doc.created)) md.created = doc.created;
+  const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
+  const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
+  const ver = labels["org.opencontainers.image.version"];
+  if (src) md.source = src;
+  if (rev) md.revision = rev;
+  if (ver) md.version = sanitizeText(ver, 100);
+  return md;
+}
+
+// src/registry/select.ts
+init_reference();
+function selectImage(input2, raw, opts = {}) {
+  const ref = withDefaultTag(input2);
+  if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
+  const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
+  if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
+    return { ...base, digest: raw.digest, mediaType: raw.mediaType };
+  }
+  const chosen = choosePlatform(raw.platforms, {
+    ...opts.platform ? { platform: opts.platform } : {},
+    ...opts.preferArch ? { preferArch: opts.preferArch } : {},
+    ...opts.preferOs ? { preferOs: opts.preferOs } : {}
+  });
+  if (!chosen) {
+    throw registryError(
+      "PLATFORM_NOT_FOUND",
+      contextOf(ref),
+      `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
+      { data: { platforms: raw.platforms.map(formatPlatform) } }
+    );
+  }
+  return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
+}
+
+// src/registry/tags.ts
+init_reference();
+function listTags(parts, input2, opts = {}) {
+  const ref = withDefaultTag(input2);
+  const ctx = {
+    registry: ref.domain,
+    reference: formatFamiliar({ domain: ref.domain, path: ref.path })
+  };
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const tags = [];
+      let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
+      for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
+        const ask = { ep, ref, ctx, method: "GET", url, accept: "application/json", what: "list tags" };
+        const res = await parts.exchange.fetch(ask);
+        let body;
+        try {
+          body = JSON.parse(res.body.toString("utf8"));
+        } catch {
+          throw registryError(
+            "BAD_RESPONSE",
+            { ...ctx, url: redactUrl(res.url) },
+            `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
+          );
+        }
+        tags.push(...body.tags ?? []);
+        const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
+        url = next ? new URL(next, res.url) : void 0;
+      }
+      return tags;
+    },
+    { insecure: opts.insecure }
+  );
 }
 
 // src/registry/transport/clock.ts
@@ -77165,7 +77619,7 @@ function createRequester(opts) {
           "a redirect to an invalid URL"
         );
       }
-      const refusal = opts.redirectRefusal?.(url, next, req.method);
+      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
       if (refusal) {
         throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
           status: res.status,
@@ -77241,25 +77695,28 @@ var DEFAULTS3 = {
   backoffBaseMs: 500,
   userAgent: "imagestreams/0.1"
 };
+function redactingLogger(base, redact2) {
+  const fields = (f) => f && JSON.parse(redact2(JSON.stringify(f)));
+  return {
+    debug: (m, f) => base.debug(redact2(m), fields(f)),
+    info: (m, f) => base.info(redact2(m), fields(f)),
+    warn: (m, f) => base.warn(redact2(m), fields(f)),
+    error: (m, f) => base.error(redact2(m), fields(f))
+  };
+}
 function createRegistryClient(options = {}) {
   const o2 = { ...DEFAULTS3, ...options };
   const ownSend = options.send ? void 0 : createNodeHttpSend({ maxSockets: o2.concurrencyPerRegistry * 2 });
-  const send2 = options.send ?? ownSend;
   const clock = o2.clock ?? systemClock;
   const secrets = /* @__PURE__ */ new Set();
   const redact2 = (s) => redactSecrets(s, secrets);
-  const baseLogger = o2.logger ?? silentLogger;
-  const logger = {
-    debug: (m, f) => baseLogger.debug(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
-    info: (m, f) => baseLogger.info(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
-    warn: (m, f) => baseLogger.warn(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
-    error: (m, f) => baseLogger.error(redact2(m), f && JSON.parse(redact2(JSON.stringify(f))))
-  };
-  const isInsecure = o2.isInsecure ?? (() => false);
+  const logger = redactingLogger(o2.logger ?? silentLogger, redact2);
+  const configured = o2.isInsecure ?? (() => false);
   const hostPolicy = o2.hostPolicy ?? openHostPolicy;
+  const hostInsecure = (call2) => (host) => isInsecure(configured, host, call2);
   const requester = createRequester({
-    send: send2,
-    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
+    send: options.send ?? ownSend,
+    redirectRefusal: (from, to, method, call2) => redirectRefusal(hostPolicy, hostInsecure(call2), from, to, method),
     clock,
     logger,
     timeoutMs: o2.timeoutMs,
@@ -77274,410 +77731,45 @@ function createRegistryClient(options = {}) {
     clock,
     logger,
     onSecret: (s) => secrets.add(s),
-    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm)
+    realmRefusal: (registry, realm, call2) => realmRefusal(hostPolicy, hostInsecure(call2), registry, realm)
   });
-  const skippedMirrors = /* @__PURE__ */ new Set();
-  const mirrorsOf = (domain) => (o2.mirrors?.[domain] ?? []).filter((m) => {
-    if (hostPolicy.isAllowed(m.split("/")[0])) return true;
-    if (!skippedMirrors.has(m)) {
-      skippedMirrors.add(m);
-      logger.warn("mirror is not in allowedRegistries; it is never contacted", {
-        mirror: m,
-        registry: domain
-      });
-    }
-    return false;
-  });
-  const seededIndexes = /* @__PURE__ */ new Set();
-  const chosenScheme = /* @__PURE__ */ new Map();
-  const indexCache = /* @__PURE__ */ new Map();
-  const schemesFor = (domain) => {
-    const known = chosenScheme.get(domain);
-    if (known) return [known];
-    if (isInsecure(domain))
-      return [
-        { scheme: "https", insecureTls: true },
-        { scheme: "http", insecureTls: false }
-      ];
-    if (isLoopbackDomain(domain)) return [{ scheme: "http", insecureTls: false }];
-    return [{ scheme: "https", insecureTls: false }];
+  const parts = {
+    endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
+    exchange: createExchange(session, o2.userAgent),
+    logger
   };
-  async function viaEndpoints(ref, op, byDigest = false) {
-    const domains = [...byDigest ? mirrorsOf(ref.domain) : [], ref.domain];
-    let lastError;
-    for (const [i2, domain] of domains.entries()) {
-      const isMirror = i2 < domains.length - 1;
-      const schemes = schemesFor(domain);
-      for (const [j, s] of schemes.entries()) {
-        const ep = {
-          domain,
-          base: new URL(`${s.scheme}://${registryHost(domain)}`),
-          insecureTls: s.insecureTls
-        };
-        try {
-          const result = await op(ep);
-          if (!chosenScheme.has(domain)) chosenScheme.set(domain, s);
-          return result;
-        } catch (e) {
-          lastError = e;
-          const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
-          if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
-            logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
-            continue;
-          }
-          if (isMirror) {
-            logger.warn("mirror failed; trying the next source", {
-              mirror: domain,
-              registry: ref.domain,
-              error: e instanceof Error ? e.message : String(e)
-            });
-          }
-          break;
-        }
-      }
-      if (!isMirror) break;
-    }
-    throw lastError;
-  }
-  function request3(ep, ref, ctx, method, url, accept) {
-    return session.request(
-      {
-        domain: ep.domain,
-        origin: ep.base.origin,
-        scope: `repository:${ref.path}:pull`,
-        insecureTls: ep.insecureTls
-      },
-      {
-        method,
-        url,
-        headers: { accept, "user-agent": o2.userAgent },
-        ctx: { ...ctx, url: redactUrl(url) },
-        ...ep.insecureTls ? { insecureTls: true } : {}
-      }
-    );
-  }
-  async function failure2(res, ep, ctx, what2) {
-    const c3 = { ...ctx, url: redactUrl(res.url) };
-    const detail = describeBody(res.body, res.headers["content-type"]);
-    const suffix = detail ? ` (${detail})` : "";
-    const status = res.status;
-    if (status === 401 || status === 403) {
-      const creds = await session.hasCredentials(ep.domain);
-      return registryError(
-        "UNAUTHORIZED",
-        c3,
-        status === 401 ? creds ? `${what2}: the registry rejected the configured credentials (HTTP 401)` : `${what2}: authentication required (HTTP 401); configure credentials for ${ep.domain} (docker login, auth.json, or the project config)` : `${what2}: access denied (HTTP 403)${suffix}`,
-        { status }
-      );
-    }
-    if (status === 404) {
-      const code2 = bodyErrorCode(res.body);
-      return registryError(
-        "MANIFEST_UNKNOWN",
-        c3,
-        `${what2}: not found (${code2 ?? "HTTP 404"}); check the repository name and tag`,
-        {
-          status,
-          data: code2 ? { registryCode: code2 } : {}
-        }
-      );
-    }
-    if (status === 429) {
-      const ra = res.headers["retry-after"];
-      return registryError(
-        "RATE_LIMITED",
-        c3,
-        `${what2}: rate limited (HTTP 429${ra ? `, Retry-After ${ra}` : ""})`,
-        {
-          status,
-          data: ra ? { retryAfter: ra } : {}
-        }
-      );
-    }
-    if (status >= 500)
-      return registryError(
-        "REGISTRY_UNAVAILABLE",
-        c3,
-        `${what2}: HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
-        { status }
-      );
-    return registryError(
-      "BAD_RESPONSE",
-      c3,
-      `${what2}: unexpected HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
-      { status }
-    );
-  }
-  async function getManifest(ep, ref, ctx, reference, expect) {
-    const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-    const res = await request3(ep, ref, ctx, "GET", url, MANIFEST_ACCEPT);
-    if (res.status !== 200) throw await failure2(res, ep, ctx, `GET manifest ${reference}`);
-    const c3 = { ...ctx, url: redactUrl(res.url) };
-    const computed = sha256Digest(res.body);
-    const header = res.headers["docker-content-digest"];
-    if (header && isSha256Digest(header) && header !== computed) {
-      throw registryError(
-        "DIGEST_MISMATCH",
-        c3,
-        `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
-        {
-          data: { header, computed }
-        }
-      );
-    }
-    if (expect && expect !== computed) {
-      throw registryError(
-        "DIGEST_MISMATCH",
-        c3,
-        `asked for ${expect} but the manifest bytes hash to ${computed}`,
-        {
-          data: { expected: expect, computed }
-        }
-      );
-    }
-    const ct = bareMediaType(res.headers["content-type"]);
-    const doc = parseManifest(res.body);
-    if (!doc) {
-      throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
-    }
-    const mediaType = manifestMediaType(ct, doc);
-    if (!mediaType) {
-      throw registryError(
-        "BAD_RESPONSE",
-        c3,
-        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
-      );
-    }
-    return { digest: computed, mediaType, doc };
-  }
-  function rememberPlatforms(ref, digest, doc, ctx) {
-    const problem2 = indexProblem(doc);
-    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
-    const platforms = indexPlatforms(doc);
-    if (platforms.length === 0)
-      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-    indexCache.set(`${ref.domain}/${ref.path}@${digest}`, Promise.resolve(platforms));
-    return platforms;
-  }
-  async function platformsOf(ref, ctx, digest) {
-    const key3 = `${ref.domain}/${ref.path}@${digest}`;
-    let p = indexCache.get(key3);
-    if (!p) {
-      p = viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, digest, digest), true).then(
-        (m) => rememberPlatforms(ref, digest, m.doc, ctx)
-      );
-      p.catch(() => indexCache.delete(key3));
-      indexCache.set(key3, p);
-    }
-    return { platforms: await p, verified: !seededIndexes.has(key3) };
-  }
-  const contextOf = (ref) => ({
-    registry: ref.domain,
-    reference: formatFamiliar(withDefaultTag(ref))
-  });
-  const sanitize = (e) => {
+  const indexes = new IndexCache(parts);
+  const sanitized = (p) => p.catch((e) => {
     if (e instanceof Error && secrets.size > 0) e.message = redact2(e.message);
-    return e;
-  };
-  async function resolveRaw(input2) {
-    const ref = withDefaultTag(input2);
-    const ctx = contextOf(ref);
-    const reference = ref.digest ?? ref.tag;
-    try {
-      const found = await viaEndpoints(ref, async (ep) => {
-        const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-        const head = await request3(ep, ref, ctx, "HEAD", url, MANIFEST_ACCEPT);
-        if (head.status !== 200 && head.status !== 405 && head.status !== 501) {
-          throw await failure2(head, ep, ctx, `HEAD manifest ${reference}`);
-        }
-        const digest = head.headers["docker-content-digest"];
-        const mediaType = bareMediaType(head.headers["content-type"]);
-        if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
-          if (ref.digest && digest !== ref.digest) {
-            throw registryError(
-              "DIGEST_MISMATCH",
-              { ...ctx, url: redactUrl(head.url) },
-              `asked for ${ref.digest} but the registry answered ${digest}`
-            );
-          }
-          return { digest, mediaType, verified: ref.digest !== void 0 };
-        }
-        if (head.status === 200) {
-          logger.debug("no usable digest header on HEAD; reading the manifest", {
-            registry: ref.domain,
-            reference: ctx.reference,
-            header: digest ? "malformed" : "missing"
-          });
-        }
-        const m = await getManifest(ep, ref, ctx, reference, ref.digest);
-        if (!isIndexMediaType(m.mediaType))
-          return { digest: m.digest, mediaType: m.mediaType, verified: true };
-        return {
-          digest: m.digest,
-          mediaType: m.mediaType,
-          platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
-          verified: true
-        };
-      });
-      if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
-      return { ...found, ...await platformsOf(ref, ctx, found.digest) };
-    } catch (e) {
-      throw sanitize(e);
-    }
-  }
-  async function confirm(input2, raw) {
-    if (raw.verified) return raw;
-    const ref = withDefaultTag(input2);
-    const ctx = contextOf(ref);
-    try {
-      const m = await viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, raw.digest, raw.digest), true);
-      if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
+    throw e;
+  });
+  const client = {
+    resolveRaw: (ref, opts = {}) => sanitized(resolveRaw(parts, indexes, ref, opts)),
+    confirm: (ref, raw, opts = {}) => sanitized(confirm(parts, indexes, ref, raw, opts)),
+    select: selectImage,
+    fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
+    listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    async resolve(ref, opts = {}) {
+      let raw = await client.resolveRaw(ref, opts);
+      if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
+      const resolved = client.select(ref, raw, opts);
+      if (opts.withMetadata)
+        resolved.metadata = await client.fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest, opts);
+      return resolved;
+    },
+    rememberIndex: (ref, digest, platforms) => indexes.seed(ref, digest, platforms),
+    stats() {
+      const hosts = requester.stats();
       return {
-        digest: m.digest,
-        mediaType: m.mediaType,
-        platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
-        verified: true
+        hosts,
+        requests: Object.values(hosts).reduce((n2, h2) => n2 + h2.requests, 0),
+        tokensFetched: session.tokensFetched()
       };
-    } catch (e) {
-      throw sanitize(e);
-    }
-  }
-  function select(input2, raw, opts = {}) {
-    const ref = withDefaultTag(input2);
-    if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
-    const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
-    if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
-      return { ...base, digest: raw.digest, mediaType: raw.mediaType };
-    }
-    const chosen = choosePlatform(raw.platforms, {
-      ...opts.platform ? { platform: opts.platform } : {},
-      ...opts.preferArch ? { preferArch: opts.preferArch } : {},
-      ...opts.preferOs ? { preferOs: opts.preferOs } : {}
-    });
-    if (!chosen) {
-      throw registryError(
-        "PLATFORM_NOT_FOUND",
-        contextOf(ref),
-        `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
-        { data: { platforms: raw.platforms.map(formatPlatform) } }
-      );
-    }
-    return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
-  }
-  async function fetchMetadata(input2, digest) {
-    const ref = withDefaultTag(input2);
-    const ctx = contextOf(ref);
-    try {
-      return await viaEndpoints(
-        ref,
-        async (ep) => {
-          let m = await getManifest(ep, ref, ctx, digest, digest);
-          if (isIndexMediaType(m.mediaType)) {
-            const chosen = choosePlatform(indexPlatforms(m.doc), {});
-            if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-            m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
-          }
-          const cfg = m.doc.config?.digest;
-          if (!cfg || !isSha256Digest(cfg))
-            throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
-          const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-          const res = await request3(ep, ref, ctx, "GET", url, "*/*");
-          if (res.status !== 200) throw await failure2(res, ep, ctx, `GET config blob ${cfg}`);
-          const computed = sha256Digest(res.body);
-          if (computed !== cfg) {
-            throw registryError(
-              "DIGEST_MISMATCH",
-              { ...ctx, url: redactUrl(res.url) },
-              `config blob ${cfg} hashes to ${computed}`
-            );
-          }
-          const doc = parseManifest(res.body);
-          if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
-          const labels = sanitizeLabels(doc.config?.Labels);
-          const md = { labels };
-          if (isTimestamp(doc.created)) md.created = doc.created;
-          const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
-          const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
-          const ver = labels["org.opencontainers.image.version"];
-          if (src) md.source = src;
-          if (rev) md.revision = rev;
-          if (ver) md.version = sanitizeText(ver, 100);
-          return md;
-        },
-        true
-      );
-    } catch (e) {
-      throw sanitize(e);
-    }
-  }
-  async function resolve10(ref, opts = {}) {
-    let raw = await resolveRaw(ref);
-    if (opts.known && !opts.known.includes(raw.digest)) raw = await confirm(ref, raw);
-    const resolved = select(ref, raw, opts);
-    if (opts.withMetadata)
-      resolved.metadata = await fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest);
-    return resolved;
-  }
-  async function listTags(input2, opts = {}) {
-    const ref = withDefaultTag(input2);
-    const ctx = {
-      registry: ref.domain,
-      reference: formatFamiliar({ domain: ref.domain, path: ref.path })
-    };
-    try {
-      return await viaEndpoints(ref, async (ep) => {
-        const tags = [];
-        let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
-        for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
-          const res = await request3(ep, ref, ctx, "GET", url, "application/json");
-          if (res.status !== 200) throw await failure2(res, ep, ctx, "list tags");
-          let body;
-          try {
-            body = JSON.parse(res.body.toString("utf8"));
-          } catch {
-            throw registryError(
-              "BAD_RESPONSE",
-              { ...ctx, url: redactUrl(res.url) },
-              `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
-            );
-          }
-          tags.push(...body.tags ?? []);
-          const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
-          url = next ? new URL(next, res.url) : void 0;
-        }
-        return tags;
-      });
-    } catch (e) {
-      throw sanitize(e);
-    }
-  }
-  function rememberIndex(ref, digest, platforms) {
-    const key3 = `${ref.domain}/${ref.path}@${digest}`;
-    if (indexCache.has(key3)) return;
-    seededIndexes.add(key3);
-    indexCache.set(key3, Promise.resolve(platforms));
-  }
-  function stats() {
-    const hosts = requester.stats();
-    return {
-      hosts,
-      requests: Object.values(hosts).reduce((n2, h2) => n2 + h2.requests, 0),
-      tokensFetched: session.tokensFetched()
-    };
-  }
-  return {
-    resolve: resolve10,
-    resolveRaw,
-    confirm,
-    select,
-    fetchMetadata,
-    listTags,
-    rememberIndex,
-    stats,
-    /** Redact known secrets from any text (for callers that print errors). */
+    },
     redact: redact2,
     close: () => ownSend?.close()
   };
+  return client;
 }
 
 // src/registry/auth/docker-config.ts
@@ -77884,19 +77976,20 @@ function runKey(ref) {
   const r = withDefaultTag(ref);
   return r.digest ? `${r.domain}/${r.path}@${r.digest}` : `${r.domain}/${r.path}:${r.tag}`;
 }
+var memoKey = (ref, opts) => `${runKey(ref)}${opts.insecure ? " (insecure)" : ""}`;
 function createRunResolver(client) {
   const raw = /* @__PURE__ */ new Map();
   const metadata = /* @__PURE__ */ new Map();
   const stopped = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Set();
   const outcome = /* @__PURE__ */ new Map();
-  function rawFor(ref) {
-    const key3 = runKey(ref);
+  function rawFor(ref, opts) {
+    const key3 = memoKey(ref, opts);
     let p = raw.get(key3);
     if (p) return p;
     const stop = stopped.get(ref.domain);
     if (stop) {
-      skipped.add(key3);
+      skipped.add(runKey(ref));
       return Promise.reject(
         new ImagestreamsError(
           "RATE_LIMITED",
@@ -77908,7 +78001,7 @@ function createRunResolver(client) {
         )
       );
     }
-    p = client.resolveRaw(ref).then(
+    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
       (r) => {
         outcome.set(key3, true);
         return r;
@@ -77922,10 +78015,10 @@ function createRunResolver(client) {
     raw.set(key3, p);
     return p;
   }
-  function confirmed(ref, found) {
+  function confirmed(ref, found, opts) {
     if (found.verified) return Promise.resolve(found);
-    const key3 = runKey(ref);
-    const p = client.confirm(ref, found).catch((e) => {
+    const key3 = memoKey(ref, opts);
+    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
       outcome.set(key3, false);
       throw e;
     });
@@ -77933,15 +78026,15 @@ function createRunResolver(client) {
     return p;
   }
   async function resolve10(ref, opts = {}) {
-    let found = await rawFor(ref);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found);
+    let found = await rawFor(ref, opts);
+    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
     const r = client.select(ref, found, opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
       const key3 = `${ref.domain}/${ref.path}@${d}`;
       let m = metadata.get(key3);
       if (!m) {
-        m = client.fetchMetadata(ref, d);
+        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
         metadata.set(key3, m);
       }
       r.metadata = await m;
@@ -77989,20 +78082,6 @@ function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
   const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
   const resolver = createRunResolver(client);
-  let insecure;
-  const forRequest = (req) => {
-    if (!req.insecure) return { client, resolver };
-    if (!insecure) {
-      const c3 = createRegistryClient({
-        ...fromConfig,
-        isInsecure: () => true,
-        logger: o2.logger,
-        ...o2.client
-      });
-      insecure = { client: c3, resolver: createRunResolver(c3) };
-    }
-    return insecure;
-  };
   const deadline = o2.deadline;
   const pastDeadline = /* @__PURE__ */ new Set();
   const deadlineResult = (from) => {
@@ -78042,12 +78121,13 @@ function createImporter(o2) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
       };
     }
-    const use = forRequest(req);
-    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     if (deadline?.signal.aborted) return deadlineResult(req.from);
     try {
-      const resolving = use.resolver.resolve(ref, {
+      const resolving = resolver.resolve(ref, {
         importMode: req.importMode,
+        // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+        ...req.insecure ? { insecure: true } : {},
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
         ...o2.withMetadata ? { withMetadata: true } : {},
@@ -78091,7 +78171,7 @@ function createImporter(o2) {
       throw e;
     }
   }
-  async function metadataOf(dockerImageReference) {
+  async function metadataOf2(dockerImageReference) {
     const parsed = tryParseReference(dockerImageReference);
     if ("error" in parsed || !parsed.ref.digest || !registryAllowed(o2.config, parsed.ref.domain))
       return void 0;
@@ -78105,46 +78185,14 @@ function createImporter(o2) {
   }
   return {
     importTag,
-    metadataOf,
+    metadataOf: metadataOf2,
     report: () => ({
-      ...mergeReports(resolver.report(), insecure?.resolver.report()),
+      ...resolver.report(),
       ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
     }),
-    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
-    close: () => {
-      client.close();
-      insecure?.client.close();
-    }
+    stats: () => client.stats(),
+    close: () => client.close()
   };
-}
-function mergeReports(a2, b) {
-  if (!b) return a2;
-  return {
-    resolved: a2.resolved + b.resolved,
-    failed: a2.failed + b.failed,
-    skipped: [.../* @__PURE__ */ new Set([...a2.skipped, ...b.skipped])].sort(),
-    rateLimited: [...a2.rateLimited, ...b.rateLimited]
-  };
-}
-function mergeStats(a2, b) {
-  if (!b) return a2;
-  const hosts = { ...a2.hosts };
-  for (const [h2, v] of Object.entries(b.hosts)) {
-    const prev = hosts[h2];
-    if (!prev) {
-      hosts[h2] = v;
-      continue;
-    }
-    const byMethod = { ...prev.byMethod };
-    for (const [m, n2] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n2;
-    hosts[h2] = {
-      requests: prev.requests + v.requests,
-      byMethod,
-      retries: prev.retries + v.retries,
-      ...v.rateLimit ?? prev.rateLimit ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}
-    };
-  }
-  return { hosts, requests: a2.requests + b.requests, tokensFetched: a2.tokensFetched + b.tokensFetched };
 }
 
 // src/entry/run-reconcile.ts
