@@ -9,7 +9,6 @@ import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
-import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
 
@@ -75,22 +74,6 @@ export function createImporter(o: ImporterOptions) {
   const fromConfig = registryOptionsFromConfig(o.config, o.env, o.logger);
   const client = createRegistryClient({ ...fromConfig, logger: o.logger, ...o.client });
   const resolver = createRunResolver(client);
-  // `importPolicy.insecure` is decided per tag, as OpenShift does: only the tags that declare it (or whose
-  // stream does) may use plain HTTP or unverified TLS; other tags of the same registry stay on verified HTTPS.
-  let insecure: { client: typeof client; resolver: typeof resolver } | undefined;
-  const forRequest = (req: ImportRequest) => {
-    if (!req.insecure) return { client, resolver };
-    if (!insecure) {
-      const c = createRegistryClient({
-        ...fromConfig,
-        isInsecure: () => true,
-        logger: o.logger,
-        ...o.client,
-      });
-      insecure = { client: c, resolver: createRunResolver(c) };
-    }
-    return insecure;
-  };
   const deadline = o.deadline;
   /** References not imported because the run reached its deadline. */
   const pastDeadline = new Set<string>();
@@ -139,12 +122,13 @@ export function createImporter(o: ImporterOptions) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`,
       };
     }
-    const use = forRequest(req);
-    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     if (deadline?.signal.aborted) return deadlineResult(req.from);
     try {
-      const resolving = use.resolver.resolve(ref, {
+      const resolving = resolver.resolve(ref, {
         importMode: req.importMode,
+        // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+        ...(req.insecure ? { insecure: true } : {}),
         ...(req.preferArch ? { preferArch: req.preferArch } : {}),
         ...(req.preferOs ? { preferOs: req.preferOs } : {}),
         ...(o.withMetadata ? { withMetadata: true } : {}),
@@ -213,48 +197,12 @@ export function createImporter(o: ImporterOptions) {
     importTag,
     metadataOf,
     report: () => ({
-      ...mergeReports(resolver.report(), insecure?.resolver.report()),
+      ...resolver.report(),
       ...(deadline && pastDeadline.size > 0
         ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } }
         : {}),
     }),
-    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
-    close: () => {
-      client.close();
-      insecure?.client.close();
-    },
+    stats: () => client.stats(),
+    close: () => client.close(),
   };
-}
-
-type RunReport = ReturnType<ReturnType<typeof createRunResolver>['report']>;
-
-function mergeReports(a: RunReport, b: RunReport | undefined): RunReport {
-  if (!b) return a;
-  return {
-    resolved: a.resolved + b.resolved,
-    failed: a.failed + b.failed,
-    skipped: [...new Set([...a.skipped, ...b.skipped])].sort(),
-    rateLimited: [...a.rateLimited, ...b.rateLimited],
-  };
-}
-
-function mergeStats(a: RegistryStats, b: RegistryStats | undefined): RegistryStats {
-  if (!b) return a;
-  const hosts: RegistryStats['hosts'] = { ...a.hosts };
-  for (const [h, v] of Object.entries(b.hosts)) {
-    const prev = hosts[h];
-    if (!prev) {
-      hosts[h] = v;
-      continue;
-    }
-    const byMethod = { ...prev.byMethod };
-    for (const [m, n] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n;
-    hosts[h] = {
-      requests: prev.requests + v.requests,
-      byMethod,
-      retries: prev.retries + v.retries,
-      ...((v.rateLimit ?? prev.rateLimit) ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}),
-    };
-  }
-  return { hosts, requests: a.requests + b.requests, tokensFetched: a.tokensFetched + b.tokensFetched };
 }

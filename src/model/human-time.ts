@@ -1,7 +1,7 @@
 // Ages as `oc` prints them ("14 seconds", "About an hour", "3 days"), from a fixed clock.
 
 /** docker/go-units HumanDuration: what `oc describe` and `oc get is` print before "ago". */
-export function humanDuration(ms: number): string {
+function humanDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000);
   if (seconds < 1) return 'Less than a second';
   if (seconds === 1) return '1 second';

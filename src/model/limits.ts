@@ -5,7 +5,7 @@
 /** Longest file name component on the file systems we run on, in bytes. */
 export const NAME_MAX_BYTES = 255;
 /** Extension of lock files. */
-export const LOCK_EXTENSION = '.json';
+const LOCK_EXTENSION = '.json';
 /** Bytes a temporary file name adds to its target's name: the leading "." and ".<12 hex>.tmp". */
 export const TEMP_NAME_OVERHEAD_BYTES = 1 + 1 + 12 + 4;
 /** Longest stream name (bytes): `.<name>.json.<12 hex>.tmp` ≤ 255, i.e. 255 − 5 − 18 = 232. */

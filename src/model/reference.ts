@@ -15,7 +15,7 @@ export interface ImageRef {
 
 export const DOCKER_HUB_DOMAIN = 'docker.io';
 /** The host Docker Hub's registry API actually answers on. */
-export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
+const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
 const LEGACY_DOCKER_HUB = 'index.docker.io';
 
 /** distribution/reference's RepositoryNameTotalLengthMax: the path, without the domain. */
@@ -32,7 +32,7 @@ const PORT_RE = /^[0-9]+$/;
 const ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
 
 /** Thrown (with code `INVALID_REFERENCE`) when a string is not a valid image reference. */
-export class InvalidReferenceError extends ImagestreamsError {
+class InvalidReferenceError extends ImagestreamsError {
   constructor(input: string, reason: string) {
     super(
       'INVALID_REFERENCE',
@@ -50,11 +50,6 @@ export function isValidTag(tag: string): boolean {
 /** True for a well-formed `sha256:<64 lower hex>` digest (the only kind we trust from headers). */
 export function isSha256Digest(d: string): boolean {
   return SHA256_RE.test(d);
-}
-
-/** True for a valid digest of a registered algorithm (go-digest's rules: sha256/384/512, lower-case hex). */
-export function isValidDigest(d: string): boolean {
-  return DIGEST_RE.test(d) && 'digest' in checkDigest(d);
 }
 
 function isDomain(component: string): boolean {

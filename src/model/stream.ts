@@ -48,11 +48,22 @@ export interface ImageStream {
 /** Kinds a declaration document may have. */
 export const DECLARATION_KINDS = ['ImageStream', 'ImageStreamList', 'List'] as const;
 
-/** Annotations of this project's own extensions start with this prefix (documented in docs/declaration.md). */
-export const EXTENSION_PREFIX = 'imagestreams.dev/';
-
 /** Stream annotation OpenShift uses to make every tag of a stream insecure. */
-export const INSECURE_REPOSITORY_ANNOTATION = 'openshift.io/image.insecureRepository';
+const INSECURE_REPOSITORY_ANNOTATION = 'openshift.io/image.insecureRepository';
+
+/**
+ * The one place that says whether a tag's import may bypass certificate verification or use plain HTTP, as
+ * OpenShift decides it: the tag's `importPolicy.insecure`, or its stream's insecureRepository annotation. The
+ * registry client applies it per call (`CallOptions.insecure`), still under the allowlist and host policy.
+ */
+export function importIsInsecure(
+  stream: { annotations?: Record<string, string> | null },
+  tag: { importPolicy?: { insecure?: boolean | null } | null },
+): boolean {
+  return (
+    Boolean(tag.importPolicy?.insecure) || stream.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true'
+  );
+}
 
 /** The tags of a stream, never null. */
 export function streamTags(stream: ImageStream): TagReference[] {

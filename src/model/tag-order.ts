@@ -9,7 +9,7 @@ function versionOf(tag: string): [number, number, number, string] | undefined {
 }
 
 /** Compare two tag names as `oc` orders them (PrioritizeTags). */
-export function compareTags(a: string, b: string): number {
+function compareTags(a: string, b: string): number {
   if (a === b) return 0;
   if (a === 'latest') return -1;
   if (b === 'latest') return 1;

@@ -1,6 +1,7 @@
 // Desired state vs lock: which imports to make, and the next lock of every stream once they are made (pure).
 
 import type { PlatformImage, StreamLock } from '../model/lock.js';
+import { importIsInsecure } from '../model/stream.js';
 import { type DueReason, dueReason } from '../policy/due.js';
 import type { TagOutcome } from '../policy/history.js';
 import { followTarget, imageTarget, importModeOf, type StreamLike, tagKey } from '../policy/tag-spec.js';
@@ -109,8 +110,6 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
   const out: ImportRequest[] = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
-    const streamInsecure =
-      s.object.metadata.annotations?.['openshift.io/image.insecureRepository'] === 'true';
     for (const t of tagsOf(s)) {
       const key = tagKey(s.namespace, s.name, t.name);
       const locked = lockTagOf(s.lock, t.name);
@@ -127,7 +126,7 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
         tag: t.name,
         from: t.from.name,
         importMode: importModeOf(t, opts.defaultImportMode),
-        insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
+        insecure: importIsInsecure(s.object.metadata, t),
         reason,
         locked: [],
       };

@@ -93,8 +93,28 @@ function registryErrors(body: Buffer): { code?: string; message?: string }[] | u
   }
 }
 
-/** The registry error code from a JSON error body, if any (`MANIFEST_UNKNOWN`, `DENIED`, …), validated. */
-export function bodyErrorCode(body: Buffer | undefined): string | undefined {
-  if (!body || body.length === 0) return undefined;
-  return registryErrors(body)?.find((e) => e.code)?.code;
+/**
+ * The error codes of the OCI distribution spec (and Docker's `TOOMANYREQUESTS`). A body may carry others; they are
+ * kept when well-formed (`isErrorCode`), so this list documents rather than filters.
+ */
+export type OciErrorCode =
+  | 'BLOB_UNKNOWN'
+  | 'BLOB_UPLOAD_INVALID'
+  | 'BLOB_UPLOAD_UNKNOWN'
+  | 'DIGEST_INVALID'
+  | 'MANIFEST_BLOB_UNKNOWN'
+  | 'MANIFEST_INVALID'
+  | 'MANIFEST_UNKNOWN'
+  | 'NAME_INVALID'
+  | 'NAME_UNKNOWN'
+  | 'SIZE_INVALID'
+  | 'UNAUTHORIZED'
+  | 'DENIED'
+  | 'UNSUPPORTED'
+  | 'TOOMANYREQUESTS';
+
+/** The error codes of a JSON error body, in order (`MANIFEST_UNKNOWN`, `DENIED`, …), validated; [] when none. */
+export function registryErrorCodes(body: Buffer | undefined): (OciErrorCode | (string & {}))[] {
+  if (!body || body.length === 0) return [];
+  return (registryErrors(body) ?? []).flatMap((e) => (e.code ? [e.code] : []));
 }

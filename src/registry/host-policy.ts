@@ -2,6 +2,7 @@
 // checked against the allowlist and the scheme rules before it is followed. Pure.
 
 import { isLoopbackDomain } from '../model/reference.js';
+import { plainHttpAllowed } from './insecure.js';
 
 /** The hosts the project trusts beyond the registry asked. */
 export interface HostPolicy {
@@ -35,10 +36,6 @@ function originOf(u: URL): string {
   return `${u.protocol}//${u.host}`;
 }
 
-function plainHttpAllowed(u: URL, isInsecure: (domain: string) => boolean): boolean {
-  return isLoopbackDomain(u.host) || isInsecure(u.host);
-}
-
 /**
  * Why a redirect from `from` to `to` must not be followed, or undefined when it may be: never from HTTPS to plain
  * HTTP, plain HTTP only to loopback or insecure-marked hosts, and with an allowlist only to allowed registries —
@@ -55,7 +52,7 @@ export function redirectRefusal(
   if (to.protocol !== 'https:' && to.protocol !== 'http:') return `redirect to a ${to.protocol} URL refused`;
   if (from.protocol === 'https:' && to.protocol === 'http:')
     return `redirect from HTTPS to plain HTTP (${where}) refused`;
-  if (to.protocol === 'http:' && !plainHttpAllowed(to, isInsecure))
+  if (to.protocol === 'http:' && !plainHttpAllowed(to.host, isInsecure(to.host)))
     return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
   if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return undefined;
   const get = method === 'GET' || method === 'HEAD';
@@ -84,7 +81,8 @@ export function realmRefusal(
       realm.hostname === registry.hostname ||
       (isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host));
     if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
-    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
+    if (!plainHttpAllowed(realm.host, isInsecure(realm.host)))
+      return `token realm ${where} refused: plain HTTP`;
   }
   if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
     return undefined;

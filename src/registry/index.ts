@@ -18,8 +18,10 @@ export { formatPlatform, type PlatformSpec, parsePlatform } from './platform.js'
 export { createRunResolver, type RunReport, type RunResolver, runKey } from './run-resolver.js';
 export type { HttpRequest, HttpResponse, HttpSend } from './transport/http.js';
 export type {
+  CallOptions,
   ImageMetadata,
   ImportMode,
+  ListTagsOptions,
   RawResolution,
   RegistryStats,
   ResolvedImage,

@@ -3,8 +3,14 @@
 
 import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { formatFamiliar, type ImageRef, withDefaultTag } from '../model/reference.js';
-import type { RegistryClient } from './client.js';
-import type { ImageMetadata, RawResolution, ResolvedImage, ResolveOptions } from './types.js';
+import type {
+  CallOptions,
+  ImageMetadata,
+  RawResolution,
+  RegistryClient,
+  ResolvedImage,
+  ResolveOptions,
+} from './types.js';
 
 /** What a run did, for summaries: counts, skipped references, registries that rate-limited us. */
 export interface RunReport {
@@ -20,23 +26,33 @@ export function runKey(ref: ImageRef): string {
   return r.digest ? `${r.domain}/${r.path}@${r.digest}` : `${r.domain}/${r.path}:${r.tag}`;
 }
 
+/** One run's view of the registry, for injection into reconcile. */
+export interface RunResolver {
+  /** Resolve with memoisation (per reference and insecure flag); metadata memoised per digest. */
+  resolve(ref: ImageRef, opts?: ResolveOptions): Promise<ResolvedImage>;
+  report(): RunReport;
+}
+
+/** The memo key of a call: an insecure call's answer never serves a secure call of the same reference. */
+const memoKey = (ref: ImageRef, opts: CallOptions) => `${runKey(ref)}${opts.insecure ? ' (insecure)' : ''}`;
+
 /** Wrap a client for one run. */
 export function createRunResolver(
   client: Pick<RegistryClient, 'resolveRaw' | 'confirm' | 'select' | 'fetchMetadata'>,
-) {
+): RunResolver {
   const raw = new Map<string, Promise<RawResolution>>();
   const metadata = new Map<string, Promise<ImageMetadata>>();
   const stopped = new Map<string, ImagestreamsError>();
   const skipped = new Set<string>();
   const outcome = new Map<string, boolean>();
 
-  function rawFor(ref: ImageRef): Promise<RawResolution> {
-    const key = runKey(ref);
+  function rawFor(ref: ImageRef, opts: CallOptions): Promise<RawResolution> {
+    const key = memoKey(ref, opts);
     let p = raw.get(key);
     if (p) return p;
     const stop = stopped.get(ref.domain);
     if (stop) {
-      skipped.add(key);
+      skipped.add(runKey(ref));
       return Promise.reject(
         new ImagestreamsError(
           'RATE_LIMITED',
@@ -48,7 +64,7 @@ export function createRunResolver(
         ),
       );
     }
-    p = client.resolveRaw(ref).then(
+    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
       (r) => {
         outcome.set(key, true);
         return r;
@@ -64,10 +80,10 @@ export function createRunResolver(
   }
 
   /** A header-only digest confirmed by hashing, once per reference (the memo then holds the confirmed one). */
-  function confirmed(ref: ImageRef, found: RawResolution): Promise<RawResolution> {
+  function confirmed(ref: ImageRef, found: RawResolution, opts: CallOptions): Promise<RawResolution> {
     if (found.verified) return Promise.resolve(found);
-    const key = runKey(ref);
-    const p = client.confirm(ref, found).catch((e: unknown) => {
+    const key = memoKey(ref, opts);
+    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e: unknown) => {
       outcome.set(key, false);
       throw e;
     });
@@ -80,15 +96,15 @@ export function createRunResolver(
    * (the lock's) is confirmed by hashing the manifest before it is returned.
    */
   async function resolve(ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
-    let found = await rawFor(ref);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found);
+    let found = await rawFor(ref, opts);
+    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
     const r = client.select(ref, found, opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
       const key = `${ref.domain}/${ref.path}@${d}`;
       let m = metadata.get(key);
       if (!m) {
-        m = client.fetchMetadata(ref, d);
+        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
         metadata.set(key, m);
       }
       r.metadata = await m;
@@ -111,6 +127,3 @@ export function createRunResolver(
 
   return { resolve, report };
 }
-
-/** The run resolver's interface, for injection into reconcile. */
-export type RunResolver = ReturnType<typeof createRunResolver>;

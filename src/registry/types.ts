@@ -7,8 +7,18 @@ import type { PlatformSpec } from './platform.js';
 /** OpenShift's importMode: Legacy locks one platform, PreserveOriginal the index with all platforms. */
 export type ImportMode = 'Legacy' | 'PreserveOriginal';
 
+/** Options every client operation accepts. */
+export interface CallOptions {
+  /**
+   * This one call may use unverified TLS, then plain HTTP, on the hosts it reaches (a tag's
+   * `importPolicy.insecure` or its stream's `openshift.io/image.insecureRepository`), still subject to the
+   * allowlist and the redirect and realm rules. Other calls to the same registry stay on verified HTTPS.
+   */
+  insecure?: boolean;
+}
+
 /** Options of one resolve. */
-export interface ResolveOptions {
+export interface ResolveOptions extends CallOptions {
   /** Default `Legacy`, as in OpenShift. */
   importMode?: ImportMode;
   /** Legacy only: an exact platform that must exist in a multi-arch image. */
@@ -75,4 +85,33 @@ export interface RegistryStats {
   >;
   requests: number;
   tokensFetched: number;
+}
+
+/** Options of `listTags`. */
+export interface ListTagsOptions extends CallOptions {
+  pageSize?: number;
+  maxPages?: number;
+}
+
+/** The registry client, for injection: every operation takes a parsed reference and returns typed results. */
+export interface RegistryClient {
+  /** Resolve a reference and apply the importMode; optionally read metadata of what is locked. */
+  resolve(ref: ImageRef, opts?: ResolveOptions): Promise<ResolvedImage>;
+  /** What a tag or digest points at (HEAD first; an index's platforms read by digest), before any choice. */
+  resolveRaw(ref: ImageRef, opts?: CallOptions): Promise<RawResolution>;
+  /** Make a header-only digest the hash of real bytes (GET by digest, mirrors first); verified ones pass. */
+  confirm(ref: ImageRef, raw: RawResolution, opts?: CallOptions): Promise<RawResolution>;
+  /** Apply the importMode to a raw resolution (pure). */
+  select(ref: ImageRef, raw: RawResolution, opts?: ResolveOptions): ResolvedImage;
+  /** Creation time and OCI labels from the image config (an index uses its Legacy choice). */
+  fetchMetadata(ref: ImageRef, digest: string, opts?: CallOptions): Promise<ImageMetadata>;
+  /** Every tag of the repository, following `Link: <…>; rel="next"` pages. */
+  listTags(ref: ImageRef, opts?: ListTagsOptions): Promise<string[]>;
+  /** Seed the index cache from a lock (an index digest's platforms never change). */
+  rememberIndex(ref: ImageRef, digest: string, platforms: PlatformImage[]): void;
+  stats(): RegistryStats;
+  /** Redact the secrets this client has seen from any text (for callers that print errors). */
+  redact(text: string): string;
+  /** Drop kept-alive connections. */
+  close(): void;
 }

@@ -147,6 +147,34 @@ describe('finding 2: redirects and token realms stay on the allowlist and on HTT
     expect(e.message).not.toContain('meta-data');
   });
 
+  it('a call marked insecure (importPolicy.insecure) still refuses HTTPS → HTTP and hosts off the allowlist', async () => {
+    tls.setMode({ kind: 'redirect', to: `${sink.url}/latest/meta-data/` }, (r) =>
+      r.path.includes('/manifests/'),
+    );
+    const downgrade = await failure(mk().resolve(parseReference(`${tls.host}/app:1`), { insecure: true }));
+    expect(downgrade.code).toBe('NOT_ALLOWED');
+    expect(downgrade.message).toMatch(/from HTTPS to plain HTTP/);
+    reg.setMode({ kind: 'redirect', to: `${sink.url}/latest/meta-data/` }, (r) =>
+      r.path.includes('/manifests/'),
+    );
+    const c = mk({ hostPolicy: hostPolicyOf({ allowedRegistries: [reg.host] }) });
+    const off = await failure(c.resolve(parseReference(`${reg.host}/app:1`), { insecure: true }));
+    expect(off.code).toBe('NOT_ALLOWED');
+    expect(off.message).toMatch(/neither in allowedRegistries nor in allowedRedirectHosts/);
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  it('a call marked insecure never sends credentials to a plain-HTTP token realm of an HTTPS registry', async () => {
+    tls.setMode({ kind: 'bearer-realm', realm: `${sink.url}/token` });
+    const c = mk({
+      keychain: staticKeychain({ [tls.host]: { kind: 'basic', username: 'alice', password: SECRET } }),
+    });
+    const e = await failure(c.resolve(parseReference(`${tls.host}/app:1`), { insecure: true }));
+    expect(e.code).toBe('NOT_ALLOWED');
+    expect(e.message).toMatch(/plain HTTP for an HTTPS registry/);
+    expect(sink.requests).toHaveLength(0);
+  });
+
   it('refuses a redirect to a host off the allowlist, and never copies its answer', async () => {
     reg.setMode({ kind: 'redirect', to: `${sink.url}/latest/meta-data/` }, (r) =>
       r.path.includes('/manifests/'),

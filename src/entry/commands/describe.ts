@@ -7,12 +7,7 @@ import { readLock } from '../../loader/lock-file.js';
 import { hasCode } from '../../model/errors.js';
 import { ago } from '../../model/human-time.js';
 import type { LockTag, StreamLock } from '../../model/lock.js';
-import {
-  INSECURE_REPOSITORY_ANNOTATION,
-  type LoadedStream,
-  streamTags,
-  type TagReference,
-} from '../../model/stream.js';
+import { importIsInsecure, type LoadedStream, streamTags, type TagReference } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
@@ -138,9 +133,7 @@ function sourceLines(s: LoadedStream, t: TagReference | undefined): string[] {
       lines.push(t.reference ? `  reference to image ${name}` : `  tagged from ${name}`);
       break;
   }
-  const insecure =
-    t.importPolicy?.insecure || s.object.metadata.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === 'true';
-  if (insecure) lines.push('    will use insecure HTTPS or HTTP connections');
+  if (importIsInsecure(s.object.metadata, t)) lines.push('    will use insecure HTTPS or HTTP connections');
   if (t.referencePolicy?.type === 'Local')
     lines.push('    prefer registry pullthrough when referencing this tag');
   if (t.importPolicy?.importMode === 'PreserveOriginal')

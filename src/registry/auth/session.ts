@@ -1,34 +1,21 @@
 // The auth layer: answers 401 challenges (Bearer token exchange with a cache, or Basic), once per registry learns
 // which scheme it speaks, and afterwards authenticates up front so each request is one round trip.
 
-import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { redactUrl } from '../../util/redact.js';
-import { describeBody, type RequestContext, registryError } from '../errors.js';
+import type { RequestContext } from '../errors.js';
+import type { Clock } from '../../util/clock.js';
 import type { PolicyRequest, PolicyResponse, Requester } from '../transport/requester.js';
 import { type Challenge, pickChallenge } from './challenge.js';
 import { type Credential, credentialSecrets, type Keychain } from './keychain.js';
+import { type AuthTarget, basicHeader, bearerToken, type TokenCache, type TokenDeps } from './token.js';
 
-interface CachedToken {
-  value: string;
-  expiresAt: number;
-}
+export type { AuthTarget } from './token.js';
 
-interface EndpointState {
+/** What the session knows of one registry origin: whether it was asked yet, its challenge, its tokens. */
+interface EndpointState extends TokenCache {
   known: boolean;
   challenge?: Challenge;
   discovering?: Promise<void>;
-  tokens: Map<string, CachedToken>;
-  inflight: Map<string, Promise<string>>;
-}
-
-/** Who to authenticate as, where: credentials are looked up by `domain`; state is kept per `origin`. */
-export interface AuthTarget {
-  domain: string;
-  origin: string;
-  /** e.g. `repository:library/python:pull`. */
-  scope: string;
-  insecureTls?: boolean;
 }
 
 export interface AuthSessionOptions {
@@ -39,13 +26,20 @@ export interface AuthSessionOptions {
   /** Called with every secret seen (passwords, tokens) so callers can redact them. */
   onSecret: (secret: string) => void;
   /** Why a Bearer realm must not be asked (it would get credentials), or undefined; default: any realm. */
-  realmRefusal?: (registry: URL, realm: URL) => string | undefined;
+  realmRefusal?: (registry: URL, realm: URL, insecure: boolean) => string | undefined;
 }
 
-const TOKEN_MARGIN_MS = 10_000;
+/** Authenticated requests, as the registry client sees them. */
+export interface AuthSession {
+  /** Send `req` authenticated for `target`; returns any status (a final 401 is the caller's to report). */
+  request(target: AuthTarget, req: PolicyRequest): Promise<PolicyResponse>;
+  /** True when credentials are configured for a domain (for error messages). */
+  hasCredentials(domain: string): Promise<boolean>;
+  tokensFetched(): number;
+}
 
 /** Authenticated requests for the registry client. */
-export function createAuthSession(opts: AuthSessionOptions) {
+export function createAuthSession(opts: AuthSessionOptions): AuthSession {
   const endpoints = new Map<string, EndpointState>();
   const credentials = new Map<string, Promise<Credential | undefined>>();
   let tokensFetched = 0;
@@ -71,120 +65,18 @@ export function createAuthSession(opts: AuthSessionOptions) {
     return c;
   };
 
-  const basicHeader = (c: Credential | undefined) =>
-    c?.kind === 'basic'
-      ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}`
-      : undefined;
+  const deps: TokenDeps = {
+    requester: opts.requester,
+    clock: opts.clock,
+    credentialFor,
+    onSecret: opts.onSecret,
+    ...(opts.realmRefusal ? { realmRefusal: opts.realmRefusal } : {}),
+    fetched: () => {
+      tokensFetched++;
+    },
+  };
 
-  async function fetchToken(st: EndpointState, target: AuthTarget, ctx: RequestContext): Promise<string> {
-    const ch = st.challenge!;
-    const realm = ch.params.realm;
-    if (!realm) throw registryError('BAD_RESPONSE', ctx, 'Bearer challenge without realm');
-    let url: URL;
-    try {
-      url = new URL(realm);
-    } catch {
-      throw registryError(
-        'BAD_RESPONSE',
-        ctx,
-        `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`,
-      );
-    }
-    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
-    if (refusal) throw registryError('NOT_ALLOWED', ctx, refusal, { permanent: true });
-    const cred = await credentialFor(target.domain);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    let method = 'GET';
-    let body: string | undefined;
-    if (cred?.kind === 'identityToken') {
-      method = 'POST';
-      const form = new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: cred.token,
-        service: ch.params.service ?? '',
-        scope: target.scope,
-        client_id: 'imagestreams',
-      });
-      body = form.toString();
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    } else {
-      if (ch.params.service) url.searchParams.set('service', ch.params.service);
-      url.searchParams.append('scope', target.scope);
-      const b = basicHeader(cred);
-      if (b) headers.authorization = b;
-    }
-    const tctx = { ...ctx, url: redactUrl(url) };
-    const res = await opts.requester.request({
-      method,
-      url,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-      ctx: tctx,
-      ...(target.insecureTls ? { insecureTls: true } : {}),
-      maxBodyBytes: 1024 * 1024,
-    });
-    if (res.status === 401 || res.status === 403) {
-      throw registryError(
-        'UNAUTHORIZED',
-        tctx,
-        `the token server refused ${cred ? 'the configured credentials' : 'anonymous access'} (HTTP ${res.status})${cred ? '' : '; configure credentials for this registry'}`,
-        { status: res.status },
-      );
-    }
-    if (res.status === 429)
-      throw registryError('RATE_LIMITED', tctx, 'the token server answered 429', { status: 429 });
-    if (res.status !== 200) {
-      throw registryError(
-        res.status >= 500 ? 'REGISTRY_UNAVAILABLE' : 'BAD_RESPONSE',
-        tctx,
-        `the token server answered HTTP ${res.status} ${describeBody(res.body, res.headers['content-type'])}`.trim(),
-        { status: res.status },
-      );
-    }
-    let parsed: { token?: string; access_token?: string; expires_in?: number };
-    try {
-      parsed = JSON.parse(res.body.toString('utf8'));
-    } catch {
-      throw registryError(
-        'BAD_RESPONSE',
-        tctx,
-        `the token server answered with no JSON: ${describeBody(res.body, res.headers['content-type'])}`,
-      );
-    }
-    const token = parsed.token || parsed.access_token;
-    if (!token) throw registryError('BAD_RESPONSE', tctx, 'the token server answered without a token');
-    opts.onSecret(token);
-    tokensFetched++;
-    const lifetime =
-      (typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1000;
-    const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
-    st.tokens.set(target.scope, { value: token, expiresAt: opts.clock.now() + lifetime - margin });
-    return token;
-  }
-
-  async function bearerToken(st: EndpointState, target: AuthTarget, ctx: RequestContext): Promise<string> {
-    const cached = st.tokens.get(target.scope);
-    if (cached && cached.expiresAt > opts.clock.now()) return cached.value;
-    let p = st.inflight.get(target.scope);
-    if (!p) {
-      p = fetchToken(st, target, ctx).finally(() => st.inflight.delete(target.scope));
-      st.inflight.set(target.scope, p);
-    }
-    return p;
-  }
-
-  async function authorization(st: EndpointState, target: AuthTarget, ctx: RequestContext) {
-    const ch = st.challenge;
-    if (!ch) return undefined;
-    const cred = await credentialFor(target.domain);
-    if (ch.scheme === 'bearer') {
-      if (cred?.kind === 'bearer') return `Bearer ${cred.token}`;
-      return `Bearer ${await bearerToken(st, target, ctx)}`;
-    }
-    return basicHeader(cred);
-  }
-
-  /** Send `req` authenticated for `target`; returns any status (a final 401 is the caller's to report). */
+  /** The first request to an origin discovers its challenge; the others wait for it, then go authenticated. */
   async function request(target: AuthTarget, req: PolicyRequest): Promise<PolicyResponse> {
     const st = stateFor(target.origin);
     let release: (() => void) | undefined;
@@ -193,27 +85,7 @@ export function createAuthSession(opts: AuthSessionOptions) {
       else st.discovering = new Promise<void>((r) => (release = r));
     }
     try {
-      const send = (authz: string | undefined) =>
-        opts.requester.request({
-          ...req,
-          headers: authz ? { ...req.headers, authorization: authz } : req.headers,
-          ...(target.insecureTls ? { insecureTls: true } : {}),
-        });
-      const sent = await authorization(st, target, req.ctx);
-      let res = await send(sent);
-      if (res.status !== 401) {
-        st.known = true;
-        return res;
-      }
-      const ch = pickChallenge(res.headers['www-authenticate']);
-      if (!ch) return res;
-      st.known = true;
-      st.challenge = ch;
-      if (ch.scheme === 'bearer') st.tokens.delete(target.scope);
-      const next = await authorization(st, target, req.ctx);
-      if (!next || (next === sent && ch.scheme !== 'bearer')) return res;
-      res = await send(next);
-      return res;
+      return await authenticated(deps, st, target, req);
     } finally {
       if (release) {
         st.discovering = undefined;
@@ -224,11 +96,43 @@ export function createAuthSession(opts: AuthSessionOptions) {
 
   return {
     request,
-    /** True when credentials are configured for a domain (for error messages). */
-    hasCredentials: async (domain: string) => (await credentialFor(domain)) !== undefined,
+    hasCredentials: async (domain) => (await credentialFor(domain)) !== undefined,
     tokensFetched: () => tokensFetched,
   };
 }
 
-/** The auth layer's interface, as the client sees it. */
-export type AuthSession = ReturnType<typeof createAuthSession>;
+/** The Authorization header the origin's challenge asks for, or undefined before any challenge. */
+async function authorization(deps: TokenDeps, st: EndpointState, target: AuthTarget, ctx: RequestContext) {
+  const ch = st.challenge;
+  if (!ch) return undefined;
+  const cred = await deps.credentialFor(target.domain);
+  if (ch.scheme === 'bearer') {
+    if (cred?.kind === 'bearer') return `Bearer ${cred.token}`;
+    return `Bearer ${await bearerToken(deps, st, ch, target, ctx)}`;
+  }
+  return basicHeader(cred);
+}
+
+/** Send once with what is known; on a 401 with a challenge, learn it and send once more. */
+async function authenticated(deps: TokenDeps, st: EndpointState, target: AuthTarget, req: PolicyRequest) {
+  const send = (authz: string | undefined) =>
+    deps.requester.request({
+      ...req,
+      headers: authz ? { ...req.headers, authorization: authz } : req.headers,
+      ...(target.insecureTls ? { insecureTls: true } : {}),
+    });
+  const sent = await authorization(deps, st, target, req.ctx);
+  const res = await send(sent);
+  if (res.status !== 401) {
+    st.known = true;
+    return res;
+  }
+  const ch = pickChallenge(res.headers['www-authenticate']);
+  if (!ch) return res;
+  st.known = true;
+  st.challenge = ch;
+  if (ch.scheme === 'bearer') st.tokens.delete(target.scope);
+  const next = await authorization(deps, st, target, req.ctx);
+  if (!next || (next === sent && ch.scheme !== 'bearer')) return res;
+  return send(next);
+}

@@ -16,6 +16,8 @@ export interface PolicyRequest {
   body?: string | Buffer;
   ctx: RequestContext;
   insecureTls?: boolean;
+  /** The call may use plain HTTP on any host (`CallOptions.insecure`): redirects are judged accordingly. */
+  insecure?: boolean;
   maxBodyBytes?: number;
 }
 
@@ -50,7 +52,7 @@ export interface RequesterOptions {
   maxRetryAfterMs: number;
   backoffBaseMs: number;
   /** Why a redirect must not be followed (allowlist, HTTPS downgrade), or undefined; default: any is followed. */
-  redirectRefusal?: (from: URL, to: URL, method: string) => string | undefined;
+  redirectRefusal?: (from: URL, to: URL, method: string, insecure: boolean) => string | undefined;
 }
 
 const RETRY_STATUS = new Set([500, 502, 503, 504]);
@@ -157,7 +159,7 @@ export function createRequester(opts: RequesterOptions) {
           'a redirect to an invalid URL',
         );
       }
-      const refusal = opts.redirectRefusal?.(url, next, req.method);
+      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
       if (refusal) {
         throw registryError('NOT_ALLOWED', { ...req.ctx, url: redactUrl(url) }, refusal, {
           status: res.status,

@@ -1,0 +1,106 @@
+// Where a request goes: the registry itself or (content by digest) its allowed mirrors first, each over the schemes
+// the insecure decision allows (HTTPS without verification, then HTTP), remembering the scheme that worked.
+
+import { ImagestreamsError } from '../model/errors.js';
+import type { ImageRef } from '../model/reference.js';
+import type { Logger } from '../util/logger.js';
+import type { HostPolicy } from './host-policy.js';
+import { baseUrl, type InsecureRegistries, isInsecure, type Scheme, schemesFor } from './insecure.js';
+
+/** One place to send a request: the domain credentials are looked up for, its base URL, how TLS is checked. */
+export interface Endpoint {
+  /** The domain credentials are looked up for (a mirror's own domain, or the registry's). */
+  domain: string;
+  base: URL;
+  insecureTls: boolean;
+  /** The call may use plain HTTP on any host (`CallOptions.insecure`). */
+  insecure: boolean;
+}
+
+/** How an operation is routed. */
+export interface Route {
+  /** Content addressed (the caller hashes the bytes): allowed mirrors are tried first. */
+  byDigest?: boolean;
+  /** `CallOptions.insecure` of the call. */
+  insecure?: boolean;
+}
+
+/** The router of one client. */
+export interface Endpoints {
+  /** Run `op` against each source in turn (mirrors, then the registry) until one answers; else the last error. */
+  via<T>(ref: ImageRef, op: (ep: Endpoint) => Promise<T>, route?: Route): Promise<T>;
+}
+
+export interface EndpointsOptions {
+  configured: InsecureRegistries;
+  mirrors: Record<string, string[]>;
+  hostPolicy: HostPolicy;
+  logger: Logger;
+}
+
+/** A router with its own memory of schemes that worked and of mirrors already warned about. */
+export function createEndpoints(o: EndpointsOptions): Endpoints {
+  const skippedMirrors = new Set<string>();
+  /** Keyed by insecure decision and domain: an insecure call's HTTP never serves a secure call. */
+  const chosenScheme = new Map<string, Scheme>();
+
+  /** A domain's mirrors that the allowlist permits (others are skipped, with one warning each). */
+  const mirrorsOf = (domain: string): string[] =>
+    (o.mirrors[domain] ?? []).filter((m) => {
+      if (o.hostPolicy.isAllowed(m.split('/')[0]!)) return true;
+      if (!skippedMirrors.has(m)) {
+        skippedMirrors.add(m);
+        o.logger.warn('mirror is not in allowedRegistries; it is never contacted', {
+          mirror: m,
+          registry: domain,
+        });
+      }
+      return false;
+    });
+
+  /** The first source that answers, for one domain: each scheme in turn while HTTPS fails below HTTP. */
+  async function viaDomain<T>(domain: string, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
+    const insecure = isInsecure(o.configured, domain, call);
+    const key = `${insecure ? 'insecure' : 'secure'} ${domain}`;
+    const known = chosenScheme.get(key);
+    const schemes = known ? [known] : schemesFor(domain, insecure);
+    for (const [j, s] of schemes.entries()) {
+      try {
+        const result = await op({
+          domain,
+          base: baseUrl(domain, s),
+          insecureTls: s.insecureTls,
+          insecure: call,
+        });
+        if (!chosenScheme.has(key)) chosenScheme.set(key, s);
+        return result;
+      } catch (e) {
+        const transport = e instanceof ImagestreamsError ? e.data.transport : undefined;
+        if (j < schemes.length - 1 && s.scheme === 'https' && transport !== undefined) {
+          o.logger.debug('HTTPS failed on an insecure registry; trying plain HTTP', { registry: domain });
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw new Error(`no scheme to reach ${domain}`);
+  }
+
+  async function via<T>(ref: ImageRef, op: (ep: Endpoint) => Promise<T>, route: Route = {}): Promise<T> {
+    const call = route.insecure ?? false;
+    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
+      try {
+        return await viaDomain(mirror, call, op);
+      } catch (e) {
+        o.logger.warn('mirror failed; trying the next source', {
+          mirror,
+          registry: ref.domain,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+    return viaDomain(ref.domain, call, op);
+  }
+
+  return { via };
+}

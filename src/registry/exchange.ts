@@ -1,0 +1,82 @@
+// One authenticated request to an endpoint for a repository, and the same with its answer checked: what every
+// operation of the client (manifests, blobs, tag lists) is built from.
+
+import type { ImageRef } from '../model/reference.js';
+import type { Logger } from '../util/logger.js';
+import type { AuthSession } from './auth/session.js';
+import { accessDenied, checkResponse } from './check.js';
+import type { Endpoint, Endpoints } from './endpoints.js';
+import type { RequestContext } from './errors.js';
+import { redactUrl } from '../util/redact.js';
+import type { PolicyResponse } from './transport/requester.js';
+
+/** One request of an operation: where, about what, and what it is called in an error. */
+export interface Ask {
+  ep: Endpoint;
+  ref: ImageRef;
+  ctx: RequestContext;
+  method: string;
+  url: URL;
+  accept: string;
+  /** e.g. `HEAD manifest 1.0` (used in error messages). */
+  what: string;
+}
+
+/** Requests with authentication, and with their answers checked. */
+export interface Exchange {
+  /** Send, returning any status. */
+  send(ask: Ask): Promise<PolicyResponse>;
+  /** Send and throw the typed registry error unless the status is in `ok` (default 200). */
+  fetch(ask: Ask, ok?: readonly number[]): Promise<PolicyResponse>;
+}
+
+/** What the operations of a client share. */
+export interface ClientParts {
+  endpoints: Endpoints;
+  exchange: Exchange;
+  logger: Logger;
+}
+
+/** The exchange of one client. */
+export function createExchange(session: AuthSession, userAgent: string): Exchange {
+  function send(a: Ask): Promise<PolicyResponse> {
+    return session.request(
+      {
+        domain: a.ep.domain,
+        origin: a.ep.base.origin,
+        scope: `repository:${a.ref.path}:pull`,
+        insecureTls: a.ep.insecureTls,
+        ...(a.ep.insecure ? { insecure: true } : {}),
+      },
+      {
+        method: a.method,
+        url: a.url,
+        headers: { accept: a.accept, 'user-agent': userAgent },
+        ctx: { ...a.ctx, url: redactUrl(a.url) },
+        ...(a.ep.insecureTls ? { insecureTls: true } : {}),
+        ...(a.ep.insecure ? { insecure: true } : {}),
+      },
+    );
+  }
+
+  async function fetch(a: Ask, ok: readonly number[] = [200]): Promise<PolicyResponse> {
+    const res = await send(a);
+    await checkResponse(
+      res,
+      {
+        ctx: a.ctx,
+        what: a.what,
+        unauthorized: async (status) => {
+          if (status === 403) return accessDenied(a.what, res);
+          return (await session.hasCredentials(a.ep.domain))
+            ? `${a.what}: the registry rejected the configured credentials (HTTP 401)`
+            : `${a.what}: authentication required (HTTP 401); configure credentials for ${a.ep.domain} (docker login, auth.json, or the project config)`;
+        },
+      },
+      ok,
+    );
+    return res;
+  }
+
+  return { send, fetch };
+}
