@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
+import { readTextAt } from '../git/read-branch.js';
 import { safeUrl } from '../git/redact.js';
-import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { checkRemoteUrl, ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
@@ -42,6 +43,15 @@ export interface PrepareResult {
 async function exists(path: string): Promise<boolean> {
   try {
     await nodeFs.promises.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parsesAsLock(text: string, file: string): boolean {
+  try {
+    parseLock(text, file);
     return true;
   } catch {
     return false;
@@ -135,24 +145,14 @@ export function createWorkspace(o: WorkspaceOptions) {
     for (const g of groups) {
       const tip = branches.get(g.branch);
       if (!tip) continue;
-      try {
-        await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
-      } catch {
-        await fetchBranch(repo, access, g.branch);
-      }
       // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
       // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
-      const { commit } = await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
+      const { commit } = await ensureCommit(repo, access, tip, g.branch);
       if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
       for (const file of g.files) {
-        let text: string;
-        try {
-          const { blob } = await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: tip, filepath: file });
-          text = Buffer.from(blob).toString('utf8');
-          parseLock(text, file);
-        } catch {
-          continue; // absent on the branch, or not a lock we can read: the main branch's copy stands
-        }
+        const text = await readTextAt(repo, tip, file);
+        // Absent on the branch, or not a lock we can read: the main branch's copy stands.
+        if (text === undefined || !parsesAsLock(text, file)) continue;
         if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
         const abs = join(dir, file);
         const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);

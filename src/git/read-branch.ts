@@ -1,8 +1,8 @@
-// Reads files as they are on a remote branch (e.g. the open PR branch of a stream), so the reconciler can keep
+// Reads files as they are at a commit or on a remote branch (e.g. the open PR branch of a stream), so the reconciler can keep
 // values such as an image's first-seen `created` time stable across runs instead of rewriting the branch.
 
 import git from 'isomorphic-git';
-import { fetchBranch, listRemoteBranches, type RemoteAccess } from './remote.js';
+import { ensureCommit, listRemoteBranches, type RemoteAccess } from './remote.js';
 import type { GitRepo } from './repo.js';
 
 /**
@@ -20,19 +20,22 @@ export async function readRemoteBranchFiles(
   const branches = listed ?? (await listRemoteBranches(access)).branches;
   const tip = branches.get(branch);
   if (!tip) return null;
-  try {
-    await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: tip });
-  } catch {
-    await fetchBranch(repo, access, branch);
-  }
+  await ensureCommit(repo, access, tip, branch);
   const out = new Map<string, string | undefined>();
-  for (const path of paths) {
-    try {
-      const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: tip, filepath: path });
-      out.set(path, Buffer.from(blob).toString('utf8'));
-    } catch {
-      out.set(path, undefined);
-    }
-  }
+  for (const path of paths) out.set(path, await readTextAt(repo, tip, path));
   return out;
+}
+
+/** The text of `filepath` at `commit`; undefined when the commit lacks it. */
+export async function readTextAt(
+  repo: GitRepo,
+  commit: string,
+  filepath: string,
+): Promise<string | undefined> {
+  try {
+    const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
