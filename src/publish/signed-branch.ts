@@ -2,8 +2,8 @@
 // github/git-data.ts) rather than pushed, so GitHub signs it and it shows as verified. The tree is the one the run
 // built locally; only the paths where it differs from the base are uploaded.
 
-import git, { type TreeEntry } from 'isomorphic-git';
 import type { FileContent } from '../git/commit.js';
+import { entryAt } from '../git/read-branch.js';
 import type { GitRepo } from '../git/repo.js';
 import { createSignedCommit, moveBranch, type TreeChange } from '../github/git-data.js';
 import type { GroupAttempt } from './group-context.js';
@@ -63,22 +63,4 @@ async function treeChanges(
     out.push({ path, content, mode: after.mode });
   }
   return out;
-}
-
-/** The entry at `path` in `tree`, or undefined. */
-async function entryAt(repo: GitRepo, tree: string, path: string): Promise<TreeEntry | undefined> {
-  const slash = path.lastIndexOf('/');
-  const dir = slash < 0 ? '' : path.slice(0, slash);
-  const name = path.slice(slash + 1);
-  try {
-    const r = await git.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...(dir ? { filepath: dir } : {}),
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return undefined;
-  }
 }
