@@ -9,7 +9,7 @@ import type { Logger } from '../util/logger.js';
 import { matchPushes, type PushIndex, streamsFor } from './match.js';
 import type { RunSummary } from './metrics.js';
 import type { Batch, Trigger } from './queue.js';
-import type { PrepareResult } from './workspace.js';
+import type { Workspace } from './workspace.js';
 
 /** One job as the daemon asks for it. */
 export interface JobRequest {
@@ -20,11 +20,7 @@ export interface JobRequest {
 }
 
 /** The working copy as the daemon uses it (workspace.ts in production). */
-export interface DaemonWorkspace {
-  prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult>;
-  touch(paths: Iterable<string>): void;
-  finish(): Promise<void>;
-}
+export type DaemonWorkspace = Pick<Workspace, 'prepare' | 'touch' | 'finish'>;
 
 /** The parts of a job's result the daemon reads (the job runner's result has them). */
 export interface JobOutcome {

@@ -58,8 +58,19 @@ function parsesAsLock(text: string, file: string): boolean {
   }
 }
 
+/** The daemon's working copy. */
+export interface Workspace {
+  readonly dir: string;
+  /** Sync (clone mode), clean, load, and (pull-request mode) seed locks from the open PR branches. */
+  prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult>;
+  /** Remembers files a run wrote, so the next prepare (or finish) puts them back. */
+  touch(paths: Iterable<string>): void;
+  /** Puts every touched file back to HEAD now (after a pull-request run; at shutdown). */
+  finish(): Promise<void>;
+}
+
 /** Creates the workspace. */
-export function createWorkspace(o: WorkspaceOptions) {
+export function createWorkspace(o: WorkspaceOptions): Workspace {
   const { source, logger } = o;
   const dir = source.dir;
   /** Paths the last run (or seeding) wrote, to be put back to HEAD. */
@@ -210,6 +221,3 @@ export function createWorkspace(o: WorkspaceOptions) {
     finish: clean,
   };
 }
-
-/** The workspace's interface, for injection. */
-export type Workspace = ReturnType<typeof createWorkspace>;
