@@ -1297,8 +1297,8 @@ var require_util = __commonJS({
             iterator3 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done: done2, value } = await iterator3.next();
-            if (done2) {
+            const { done, value } = await iterator3.next();
+            if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3843,8 +3843,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done: done2, value } = method.next();
-          if (done2) {
+          const { done, value } = method.next();
+          if (done) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index2++}]`));
@@ -4674,8 +4674,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done: done2, value: chunk } = await reader.read();
-        if (done2) {
+        const { done, value: chunk } = await reader.read();
+        if (done) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array2(chunk)) {
@@ -5586,8 +5586,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator3 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done: done2 } = await iterator3.next();
-            if (done2) {
+            const { value, done } = await iterator3.next();
+            if (done) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -14387,11 +14387,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done: done2, value } = await fetchParams.controller.next();
+            const { done, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done2 ? void 0 : value;
+            bytes = done ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14990,14 +14990,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done: done2, value } = await chunkPromise;
+            const { done, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done2 && types.isUint8Array(value)) {
+            if (!done && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -15006,7 +15006,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done2) {
+            } else if (done) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -37139,11 +37139,11 @@ function gather(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done2() {
+    function done() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done2) : result.value.data
+      mapFn ? mapFn(result.value, done) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -40878,7 +40878,7 @@ var require_light = __commonJS({
             });
           }
           stop(options = {}) {
-            var done2, waitForExecuting;
+            var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished7;
@@ -40900,7 +40900,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done2 = options.dropWaitingJobs ? (this._run = function(index2, next) {
+            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -40935,7 +40935,7 @@ var require_light = __commonJS({
             this.stop = () => {
               return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
             };
-            return done2;
+            return done;
           }
           async _addToQueue(job2) {
             var args, blocked, error2, options, reachedHWM, shifted, strategy;
@@ -44122,11 +44122,11 @@ function gather2(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done2() {
+    function done() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done2) : result.value.data
+      mapFn ? mapFn(result.value, done) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -44561,14 +44561,7 @@ async function closePullRequest(ctx, t, comment) {
   const pr = await findPullRequest(ctx, t);
   if (!pr) return null;
   try {
-    if (comment) {
-      await ctx.octokit.rest.issues.createComment({
-        owner: t.owner,
-        repo: t.repo,
-        issue_number: pr.number,
-        body: comment
-      });
-    }
+    if (comment) await postComment(ctx, t, pr.number, comment);
     await ctx.octokit.rest.pulls.update({
       owner: t.owner,
       repo: t.repo,
@@ -44579,6 +44572,9 @@ async function closePullRequest(ctx, t, comment) {
     throw githubError(e, { action: `close pull request #${pr.number}`, permission: PULLS_WRITE });
   }
   return { number: pr.number, url: pr.html_url, operation: "closed" };
+}
+async function postComment(ctx, t, number, body) {
+  await ctx.octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: number, body });
 }
 async function commentOnPullRequest(ctx, t, body, marker) {
   const pr = await findPullRequest(ctx, t);
@@ -44603,12 +44599,7 @@ ${marker}`;
         body: text
       });
     } else {
-      await ctx.octokit.rest.issues.createComment({
-        owner: t.owner,
-        repo: t.repo,
-        issue_number: pr.number,
-        body: text
-      });
+      await postComment(ctx, t, pr.number, text);
     }
     return pr.number;
   } catch (e) {
@@ -46085,7 +46076,7 @@ var require_lib = __commonJS({
       var occupationTimer = null;
       var executionTimer = null;
       var self2 = this;
-      var done2 = function(locked, err, ret) {
+      var done = function(locked, err, ret) {
         if (occupationTimer) {
           clearTimeout(occupationTimer);
           occupationTimer = null;
@@ -46124,7 +46115,7 @@ var require_lib = __commonJS({
       };
       var exec = function(locked) {
         if (resolved) {
-          return done2(locked);
+          return done(locked);
         }
         if (timer) {
           clearTimeout(timer);
@@ -46137,7 +46128,7 @@ var require_lib = __commonJS({
         if (maxExecutionTime) {
           executionTimer = setTimeout(function() {
             if (!!self2.queues[key3]) {
-              done2(locked, new Error("Maximum execution time is exceeded " + key3));
+              done(locked, new Error("Maximum execution time is exceeded " + key3));
             }
           }, maxExecutionTime);
         }
@@ -46147,22 +46138,22 @@ var require_lib = __commonJS({
             fn(function(err, ret) {
               if (!called) {
                 called = true;
-                done2(locked, err, ret);
+                done(locked, err, ret);
               }
             });
           } catch (err) {
             if (!called) {
               called = true;
-              done2(locked, err);
+              done(locked, err);
             }
           }
         } else {
           self2._promiseTry(function() {
             return fn();
           }).then(function(ret) {
-            done2(locked, void 0, ret);
+            done(locked, void 0, ret);
           }, function(error2) {
-            done2(locked, error2);
+            done(locked, error2);
           });
         }
       };
@@ -46176,7 +46167,7 @@ var require_lib = __commonJS({
       } else if (self2.domainReentrant && !!process.domain && process.domain === self2.domains[key3]) {
         exec(false);
       } else if (self2.queues[key3].length >= maxPending) {
-        done2(false, new Error("Too many pending tasks in queue " + key3));
+        done(false, new Error("Too many pending tasks in queue " + key3));
       } else {
         var taskFn = function() {
           exec(true);
@@ -46190,7 +46181,7 @@ var require_lib = __commonJS({
         if (timeout) {
           timer = setTimeout(function() {
             timer = null;
-            done2(false, new Error("async-lock timed out in queue " + key3));
+            done(false, new Error("async-lock timed out in queue " + key3));
           }, timeout);
         }
       }
@@ -46198,7 +46189,7 @@ var require_lib = __commonJS({
       if (maxOccupationTime) {
         occupationTimer = setTimeout(function() {
           if (!!self2.queues[key3]) {
-            done2(false, new Error("Maximum occupation time is exceeded in queue " + key3));
+            done(false, new Error("Maximum occupation time is exceeded in queue " + key3));
           }
         }, maxOccupationTime);
       }
@@ -53631,8 +53622,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async _next() {
         this.started = true;
-        let { done: done2, value } = await this.stream.next();
-        if (done2) {
+        let { done, value } = await this.stream.next();
+        if (done) {
           this._ended = true;
           if (!value) return Buffer.alloc(0);
         }
@@ -58340,9 +58331,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function forAwait2(iterable, cb) {
       const iter = getIterator2(iterable);
       while (true) {
-        const { value, done: done2 } = await iter.next();
+        const { value, done } = await iter.next();
         if (value) await cb(value);
-        if (done2) break;
+        if (done) break;
       }
       if (iter.return) iter.return();
     }
@@ -59009,7 +59000,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const unshallows = [];
       const acks = [];
       let nak = false;
-      let done2 = false;
+      let done = false;
       return new Promise((resolve10, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
@@ -59028,19 +59019,19 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else if (line.startsWith("ACK")) {
             const [, oid, status2] = line.split(" ");
             acks.push({ oid, status: status2 });
-            if (!status2) done2 = true;
+            if (!status2) done = true;
           } else if (line.startsWith("NAK")) {
             nak = true;
-            done2 = true;
+            done = true;
           } else {
-            done2 = true;
+            done = true;
             nak = true;
           }
-          if (done2) {
+          if (done) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
-          if (!done2) {
+          if (!done) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
@@ -64505,9 +64496,9 @@ function getIterator(iterable) {
 async function forAwait(iterable, cb) {
   const iter = getIterator(iterable);
   while (true) {
-    const { value, done: done2 } = await iter.next();
+    const { value, done } = await iter.next();
     if (value) await cb(value);
-    if (done2) break;
+    if (done) break;
   }
   if (iter.return) iter.return();
 }
@@ -64723,10 +64714,12 @@ async function fetchBranch(repo, access2, branch) {
   }
 }
 async function ensureCommit(repo, access2, oid, branch) {
+  const read = () => import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
   try {
-    await import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return await read();
   } catch {
     await fetchBranch(repo, access2, branch);
+    return read();
   }
 }
 async function writeRemoteHead(repo, branch, remote = "origin") {
@@ -64798,21 +64791,34 @@ async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
   const branches = listed ?? (await listRemoteBranches(access2)).branches;
   const tip = branches.get(branch);
   if (!tip) return null;
-  try {
-    await import_isomorphic_git3.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: tip });
-  } catch {
-    await fetchBranch(repo, access2, branch);
-  }
+  await ensureCommit(repo, access2, tip, branch);
   const out = /* @__PURE__ */ new Map();
-  for (const path6 of paths) {
-    try {
-      const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: tip, filepath: path6 });
-      out.set(path6, Buffer.from(blob).toString("utf8"));
-    } catch {
-      out.set(path6, void 0);
-    }
-  }
+  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
   return out;
+}
+async function readTextAt(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function entryAt(repo, tree, path6) {
+  const slash = path6.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path6.slice(0, slash);
+  const name = path6.slice(slash + 1);
+  try {
+    const r = await import_isomorphic_git3.default.readTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: tree,
+      ...dir ? { filepath: dir } : {}
+    });
+    return r.tree.find((e) => e.path === name);
+  } catch {
+    return void 0;
+  }
 }
 var import_isomorphic_git3;
 var init_read_branch = __esm({
@@ -65360,6 +65366,129 @@ var init_commit_message = __esm({
   }
 });
 
+// src/publish/support.ts
+async function withLeaseRetry(o2) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await o2.run(attempt);
+    } catch (e) {
+      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
+        await o2.refresh(attempt);
+        continue;
+      }
+      return o2.fail(e, attempt);
+    }
+  }
+}
+function stamp(id, now) {
+  if (id.timestamp !== void 0 || !now) return id;
+  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
+}
+function errorInfo(e, secrets) {
+  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
+  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+}
+var RETRYABLE;
+var init_support = __esm({
+  "src/publish/support.ts"() {
+    "use strict";
+    init_redact();
+    init_errors();
+    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
+  }
+});
+
+// src/publish/commit-mode.ts
+async function changedSince(repo, a2, b, files) {
+  const out = [];
+  for (const f of files) if (await readTextAt(repo, a2, f) !== await readTextAt(repo, b, f)) out.push(f);
+  return out;
+}
+async function publishCommit(ctx) {
+  const { opts, repo, access: access2, secrets } = ctx;
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      "GIT_DETACHED_HEAD",
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
+      { data: { dir: opts.dir } }
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+  });
+  const all = (r) => ({
+    mode: "commit",
+    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
+  });
+  let parent = repo.head;
+  return withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    refresh: async (attempt) => {
+      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+    },
+    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
+    run: async (attempt) => {
+      const remote = await listRemoteBranches(access2);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        await ensureCommit(repo, access2, remoteTip, branch);
+        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
+        if (moved.length > 0) {
+          throw new ImagestreamsError(
+            "GIT_BASE_MOVED",
+            `"${branch}" moved on the remote since this checkout and changed ${moved.join(", ")}; committing the work tree would overwrite those changes (possibly with older images). Update the checkout (git pull) and run again; a scheduled run from a fresh checkout does so by itself.`,
+            { data: { branch, files: moved } }
+          );
+        }
+        parent = remoteTip;
+      }
+      const c3 = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true
+      });
+      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access: access2,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip
+      });
+      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: "pushed",
+        branch,
+        commit: c3.oid,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt
+      });
+    }
+  });
+}
+var init_commit_mode = __esm({
+  "src/publish/commit-mode.ts"() {
+    "use strict";
+    init_commit();
+    init_push();
+    init_read_branch();
+    init_remote();
+    init_errors();
+    init_commit_message();
+    init_support();
+  }
+});
+
 // src/plan/branch-diff.ts
 function lockTag(lock, tag2) {
   return lock?.status.tags.find((t) => t.tag === tag2);
@@ -65496,10 +65625,10 @@ function tryLock(text, file) {
     return void 0;
   }
 }
-function declaration(text, file, ns, name, defaultNamespace) {
+function declaration(text, file, s, defaultNamespace) {
   if (text === void 0) return void 0;
   const parsed = parseDeclarations(file, text, { defaultNamespace });
-  return parsed.streams.find((s) => s.namespace === ns && s.name === name)?.object;
+  return parsed.streams.find((d) => d.namespace === s.namespace && d.name === s.stream)?.object;
 }
 function composeGroup(input2) {
   const files = /* @__PURE__ */ new Map();
@@ -65523,7 +65652,7 @@ function composeGroup(input2) {
     }
     if (s.declarationFile) {
       const file = s.declarationFile;
-      const parse3 = (text) => declaration(text, file, s.namespace, s.stream, input2.defaultNamespace);
+      const parse3 = (text) => declaration(text, file, s, input2.defaultNamespace);
       const d = parse3(input2.work.get(file));
       const b = parse3(input2.base.get(file));
       if (d) {
@@ -65594,15 +65723,14 @@ async function groupContent(repo, g, baseTip) {
     paths.filter((p) => own.has(p))
   );
   for (const path6 of paths) {
-    base.set(path6, await readBlobText(repo, baseTip, path6));
+    base.set(path6, await readTextAt(repo, baseTip, path6));
     const w = worked.get(path6);
     if (w) work.set(path6, Buffer.from(w).toString("utf8"));
   }
   const head = repo.head;
   if (head && head !== baseTip) {
     const behind = [];
-    for (const path6 of paths)
-      if (await readBlobText(repo, head, path6) !== base.get(path6)) behind.push(path6);
+    for (const path6 of paths) if (await readTextAt(repo, head, path6) !== base.get(path6)) behind.push(path6);
     if (behind.length > 0) return { stale: behind };
   }
   const composed = composeGroup({ ...g.compose, base, work });
@@ -65610,144 +65738,22 @@ async function groupContent(repo, g, baseTip) {
   for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
   return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
 }
-async function readBlobText(repo, commit, filepath) {
-  try {
-    const { blob } = await import_isomorphic_git7.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-var import_isomorphic_git7;
 var init_content = __esm({
   "src/publish/content.ts"() {
     "use strict";
-    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_commit();
+    init_read_branch();
     init_compose();
   }
 });
 
-// src/publish/support.ts
-async function withLeaseRetry(o2) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await o2.run(attempt);
-    } catch (e) {
-      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
-        await o2.refresh(attempt);
-        continue;
-      }
-      return o2.fail(e, attempt);
-    }
-  }
+// src/publish/group-context.ts
+function attemptResult(a2, status) {
+  return { key: a2.g.key, branch: a2.g.branch, status, attempts: a2.attempt };
 }
-function stamp(id, now) {
-  if (id.timestamp !== void 0 || !now) return id;
-  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
-}
-function errorInfo(e, secrets) {
-  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
-}
-var RETRYABLE;
-var init_support = __esm({
-  "src/publish/support.ts"() {
+var init_group_context = __esm({
+  "src/publish/group-context.ts"() {
     "use strict";
-    init_redact();
-    init_errors();
-    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
-  }
-});
-
-// src/publish/commit-mode.ts
-async function changedSince(repo, a2, b, files) {
-  const out = [];
-  for (const f of files)
-    if (await readBlobText(repo, a2, f) !== await readBlobText(repo, b, f)) out.push(f);
-  return out;
-}
-async function publishCommit(opts, repo, access2, secrets) {
-  const branch = repo.branch;
-  if (!branch) {
-    throw new ImagestreamsError(
-      "GIT_DETACHED_HEAD",
-      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
-      { data: { dir: opts.dir } }
-    );
-  }
-  const changes = opts.groups.flatMap((g) => g.changes);
-  const consumers = opts.groups.flatMap((g) => g.consumers);
-  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
-  const message = renderCommitMessage(changes, consumers, {
-    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-  });
-  const all = (r) => ({
-    mode: "commit",
-    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
-  });
-  let parent = repo.head;
-  return withLeaseRetry({
-    max: opts.maxAttempts ?? 3,
-    refresh: async (attempt) => {
-      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
-    },
-    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
-    run: async (attempt) => {
-      const remote = await listRemoteBranches(access2);
-      const remoteTip = remote.branches.get(branch) ?? null;
-      if (remoteTip && remoteTip !== parent) {
-        await ensureCommit(repo, access2, remoteTip, branch);
-        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
-        if (moved.length > 0) {
-          throw new ImagestreamsError(
-            "GIT_BASE_MOVED",
-            `"${branch}" moved on the remote since this checkout and changed ${moved.join(", ")}; committing the work tree would overwrite those changes (possibly with older images). Update the checkout (git pull) and run again; a scheduled run from a fresh checkout does so by itself.`,
-            { data: { branch, files: moved } }
-          );
-        }
-        parent = remoteTip;
-      }
-      const c3 = await commitFiles({
-        repo,
-        files,
-        message,
-        author: stamp(opts.author, opts.now),
-        committer: stamp(opts.committer ?? opts.author, opts.now),
-        parent,
-        ref: `refs/heads/${branch}`,
-        updateIndex: true
-      });
-      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
-      const pushed = await pushRef({
-        repo,
-        access: access2,
-        localRef: `refs/heads/${branch}`,
-        branch,
-        expected: remoteTip
-      });
-      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
-      return all({
-        status: "pushed",
-        branch,
-        commit: c3.oid,
-        pushed: true,
-        uploadedBytes: pushed.uploadedBytes,
-        attempts: attempt
-      });
-    }
-  });
-}
-var init_commit_mode = __esm({
-  "src/publish/commit-mode.ts"() {
-    "use strict";
-    init_commit();
-    init_push();
-    init_remote();
-    init_errors();
-    init_commit_message();
-    init_content();
-    init_support();
   }
 });
 
@@ -65843,6 +65849,30 @@ var init_git_data = __esm({
   }
 });
 
+// src/publish/ownership.ts
+async function foreignCommit(a2, c3) {
+  const ours = a2.run.opts.signCommits ? await signedCommitIsOurs(a2, c3) : authoredByUs(a2, c3);
+  return ours ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
+}
+function authoredByUs(a2, c3) {
+  const { opts } = a2.run;
+  const committer = opts.committer ?? opts.author;
+  return c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, a2.g.key);
+}
+async function signedCommitIsOurs(a2, c3) {
+  const { run, g } = a2;
+  if (c3.commit.parent.length !== 1 || !hasGroupTrailer(c3.commit.message, g.key)) return false;
+  const gh = run.opts.github;
+  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c3.commit.parent[0], run.baseTip);
+}
+var init_ownership = __esm({
+  "src/publish/ownership.ts"() {
+    "use strict";
+    init_git_data();
+    init_commit_message();
+  }
+});
+
 // src/publish/signed-branch.ts
 async function signBranch(a2, tree, files, message) {
   const { run, g } = a2;
@@ -65868,12 +65898,6 @@ async function signBranch(a2, tree, files, message) {
   });
   return { commit: made.commit, uploadedBytes };
 }
-async function signedCommitIsOurs(a2, c3) {
-  const { run, g } = a2;
-  if (c3.commit.parent.length !== 1 || !hasGroupTrailer(c3.commit.message, g.key)) return false;
-  const gh = run.opts.github;
-  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c3.commit.parent[0], run.baseTip);
-}
 async function treeChanges(repo, baseTree, tree, files) {
   const out = [];
   for (const [path6, content] of files) {
@@ -65889,34 +65913,17 @@ async function treeChanges(repo, baseTree, tree, files) {
   }
   return out;
 }
-async function entryAt(repo, tree, path6) {
-  const slash = path6.lastIndexOf("/");
-  const dir = slash < 0 ? "" : path6.slice(0, slash);
-  const name = path6.slice(slash + 1);
-  try {
-    const r = await import_isomorphic_git8.default.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...dir ? { filepath: dir } : {}
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return void 0;
-  }
-}
-var import_isomorphic_git8;
 var init_signed_branch = __esm({
   "src/publish/signed-branch.ts"() {
     "use strict";
-    import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
+    init_read_branch();
     init_git_data();
-    init_commit_message();
   }
 });
 
 // src/publish/pull-requests.ts
-async function publishPullRequests(opts, repo, access2, secrets) {
+async function publishPullRequests(ctx) {
+  const { opts, repo, access: access2, secrets } = ctx;
   const gh = opts.github;
   const remote = await listRemoteBranches(access2);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -65926,9 +65933,7 @@ async function publishPullRequests(opts, repo, access2, secrets) {
     });
   }
   const run = {
-    opts,
-    repo,
-    access: access2,
+    ...ctx,
     pulls: { octokit: gh.octokit, logger: opts.logger, ...opts.sleep ? { sleep: opts.sleep } : {} },
     base,
     remote,
@@ -65994,9 +65999,8 @@ async function publishGroup(a2, content) {
   });
   let branchTree = null;
   if (branchTip) {
-    await ensureCommit(run.repo, run.access, branchTip, g.branch);
-    const commit2 = await import_isomorphic_git9.default.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
-    const foreign = run.opts.signCommits ? await foreignSigned(a2, commit2) : foreignAuthor(commit2, run.opts, g.key);
+    const commit2 = await ensureCommit(run.repo, run.access, branchTip, g.branch);
+    const foreign = await foreignCommit(a2, commit2);
     if (foreign) return leaveAlone(a2, foreign);
     branchTree = commit2.commit.tree;
   }
@@ -66005,7 +66009,7 @@ async function publishGroup(a2, content) {
     const open4 = await findPullRequest(run.pulls, a2.target);
     if (open4) {
       return {
-        ...done(a2, "unchanged"),
+        ...attemptResult(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
         pullRequest: { number: open4.number, url: open4.html_url },
         pushed: false,
@@ -66032,15 +66036,12 @@ async function publishGroup(a2, content) {
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
   return {
-    ...done(a2, status),
+    ...attemptResult(a2, status),
     ...commit ? { commit } : {},
     pullRequest: { number: pr.number, url: pr.url },
     pushed: Boolean(pushed),
     uploadedBytes: pushed?.uploadedBytes ?? 0
   };
-}
-function done(a2, status) {
-  return { key: a2.g.key, branch: a2.g.branch, status, attempts: a2.attempt };
 }
 async function leaveAlone(a2, foreign) {
   const reason = `branch "${a2.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
@@ -66051,11 +66052,11 @@ async function leaveAlone(a2, foreign) {
     `imagestreams left this branch alone: ${reason}`,
     LEFT_ALONE_MARKER
   );
-  return { ...done(a2, "skipped"), reason };
+  return { ...attemptResult(a2, "skipped"), reason };
 }
 async function closeEmpty(a2) {
   const { run, g, branchTip } = a2;
-  if (!branchTip) return done(a2, "nothing");
+  if (!branchTip) return attemptResult(a2, "nothing");
   const closed = await closePullRequest(
     run.pulls,
     a2.target,
@@ -66071,11 +66072,11 @@ async function closeEmpty(a2) {
   });
   if (!closed) {
     run.opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
-    return { ...done(a2, "nothing"), reason: "leftover branch deleted" };
+    return { ...attemptResult(a2, "nothing"), reason: "leftover branch deleted" };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
   return {
-    ...done(a2, "closed"),
+    ...attemptResult(a2, "closed"),
     reason: "upstream returned to what the base branch already has",
     pullRequest: { number: closed.number, url: closed.url }
   };
@@ -66111,20 +66112,10 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
-async function foreignSigned(a2, c3) {
-  const ours = await signedCommitIsOurs(a2, c3);
-  return ours ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
-}
-function foreignAuthor(c3, opts, key3) {
-  const committer = opts.committer ?? opts.author;
-  const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
-  return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
-}
-var import_isomorphic_git9, LEFT_ALONE_MARKER;
+var LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
     "use strict";
-    import_isomorphic_git9 = __toESM(require_isomorphic_git(), 1);
     init_commit();
     init_push();
     init_remote();
@@ -66133,6 +66124,8 @@ var init_pull_requests = __esm({
     init_commit_message();
     init_pr_body();
     init_content();
+    init_group_context();
+    init_ownership();
     init_signed_branch();
     init_support();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
@@ -66168,8 +66161,9 @@ async function publish(opts) {
   const secrets = [opts.git.token];
   if (opts.signCommits && opts.mode === "commit") return signedCommitMode(opts);
   if (opts.dryRun) return plan(opts, repo);
-  if (opts.mode === "commit") return publishCommit(opts, repo, access2, secrets);
-  return publishPullRequests(opts, repo, access2, secrets);
+  const ctx = { opts, repo, access: access2, secrets };
+  if (opts.mode === "commit") return publishCommit(ctx);
+  return publishPullRequests(ctx);
 }
 function signedCommitMode(opts) {
   const error2 = {
@@ -72598,14 +72592,14 @@ var identityGenerator = function* (chunk) {
 };
 
 // node_modules/execa/lib/transform/run-sync.js
-var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done2) => {
+var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
   try {
     for (const chunk of getChunksSync(...getChunksArguments)) {
       transformStream.push(chunk);
     }
-    done2();
+    done();
   } catch (error2) {
-    done2(error2);
+    done(error2);
   }
 };
 var runTransformSync = (generators, chunks) => [
@@ -72657,11 +72651,11 @@ var generatorToStream = ({
     writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
     readableObjectMode,
     readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
-    transform(chunk, encoding2, done2) {
-      transformMethod([chunk, generators, 0], this, done2);
+    transform(chunk, encoding2, done) {
+      transformMethod([chunk, generators, 0], this, done);
     },
-    flush(done2) {
-      finalMethod([generators], this, done2);
+    flush(done) {
+      finalMethod([generators], this, done);
     },
     destroy: destroyMethod
   });
@@ -74766,8 +74760,8 @@ var getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, pres
 };
 var onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
   try {
-    const { value, done: done2 } = await onStdoutData.next();
-    if (done2) {
+    const { value, done } = await onStdoutData.next();
+    if (done) {
       onStdoutDataDone.resolve();
     } else {
       readable2.push(value);
@@ -74828,11 +74822,11 @@ var getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
   write: onWrite.bind(void 0, subprocessStdin),
   final: callbackify3(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
 });
-var onWrite = (subprocessStdin, chunk, encoding, done2) => {
+var onWrite = (subprocessStdin, chunk, encoding, done) => {
   if (subprocessStdin.write(chunk, encoding)) {
-    done2();
+    done();
   } else {
-    subprocessStdin.once("drain", done2);
+    subprocessStdin.once("drain", done);
   }
 };
 var onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
@@ -76130,10 +76124,10 @@ function progressReporter(io, intervals = {}) {
     let last2 = Number.NEGATIVE_INFINITY;
     return (p) => {
       const t = io.now().getTime();
-      const done2 = p.done === p.due;
-      if (!done2 && t - last2 < every2) return;
+      const done = p.done === p.due;
+      if (!done && t - last2 < every2) return;
       last2 = t;
-      io.stderr(done2 ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
+      io.stderr(done ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
     };
   }
   const every = intervals.lines ?? 5e3;
@@ -76146,8 +76140,8 @@ function progressReporter(io, intervals = {}) {
       start = t;
       last = t;
     }
-    const done2 = p.done === p.due;
-    if (done2 ? !printed : t - last < every) return;
+    const done = p.done === p.due;
+    if (done ? !printed : t - last < every) return;
     last = t;
     printed = true;
     io.stderr(`${text(p)}

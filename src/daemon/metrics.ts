@@ -53,6 +53,77 @@ export function createMetrics() {
 
   const inc = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
+  /** Every family but the run-duration histogram: name, type, help and samples. */
+  function families(): [name: string, type: string, help: string, samples: Samples][] {
+    // One sample per label value, sorted; or one unlabelled sample.
+    const by = (label: string, m: Map<string, number>): Samples =>
+      [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [{ [label]: k }, v]);
+    const one = (v: number): Samples => [[{}, v]];
+    const webhookSamples = by('source', webhooks).map(([l, v]): Samples[number] => {
+      const [source, result] = l.source!.split('\u0000') as [string, string];
+      return [{ source, result }, v];
+    });
+    return [
+      [
+        'imagestreams_imports_total',
+        'counter',
+        'Tag imports by result (success, failure, skipped because the registry rate-limited the run).',
+        by('result', imports),
+      ],
+      ['imagestreams_import_failures_total', 'counter', 'Tag imports that failed.', one(failures)],
+      [
+        'imagestreams_last_success_timestamp_seconds',
+        'gauge',
+        'When every import of the stream last succeeded (Unix time).',
+        by('stream', lastSuccess),
+      ],
+      [
+        'imagestreams_registry_ratelimit_remaining',
+        'gauge',
+        'Requests left in the rate-limit window, as the registry last reported (ratelimit-remaining).',
+        by('registry', rateLimit),
+      ],
+      ['imagestreams_pull_requests_opened_total', 'counter', 'Pull requests opened.', one(prsOpened)],
+      [
+        'imagestreams_runs_total',
+        'counter',
+        'Reconcile runs by trigger (startup, schedule, webhook).',
+        by('trigger', runs),
+      ],
+      [
+        'imagestreams_run_errors_total',
+        'counter',
+        'Runs that failed as a whole (clone, load or publish error) by trigger.',
+        by('trigger', runErrors),
+      ],
+      ['imagestreams_webhooks_total', 'counter', 'Webhook requests by sender and result.', webhookSamples],
+      [
+        'imagestreams_consecutive_run_failures',
+        'gauge',
+        'Runs in a row that failed as a whole (0 after a run succeeds).',
+        one(consecutiveFailures),
+      ],
+      [
+        'imagestreams_retry_backoff_seconds',
+        'gauge',
+        'Wait before the failed run is retried (exponential with jitter, capped; 0 when not backing off).',
+        one(backoffSeconds),
+      ],
+      [
+        'imagestreams_webhook_queue_pushes',
+        'gauge',
+        'Distinct pushed images waiting for the next run.',
+        one(queued),
+      ],
+      [
+        'imagestreams_webhook_queue_dropped_total',
+        'counter',
+        'Pushed images dropped because the queue was full (oldest first).',
+        one(queueDropped),
+      ],
+    ];
+  }
+
   return {
     /** Adds one finished run. */
     recordRun(r: RunSummary): void {
@@ -91,84 +162,11 @@ export function createMetrics() {
     /** The exposition text. */
     render(): string {
       const out: string[] = [];
-      const family = (
-        name: string,
-        type: string,
-        help: string,
-        samples: [Record<string, string>, number][],
-      ) => {
+      const family = (name: string, type: string, help: string, samples: Samples) => {
         out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
         for (const [l, v] of samples) out.push(`${name}${labels(l)} ${num(v)}`);
       };
-      const sorted = (m: Map<string, number>) =>
-        [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      family(
-        'imagestreams_imports_total',
-        'counter',
-        'Tag imports by result (success, failure, skipped because the registry rate-limited the run).',
-        sorted(imports).map(([k, v]) => [{ result: k }, v]),
-      );
-      family('imagestreams_import_failures_total', 'counter', 'Tag imports that failed.', [[{}, failures]]);
-      family(
-        'imagestreams_last_success_timestamp_seconds',
-        'gauge',
-        'When every import of the stream last succeeded (Unix time).',
-        sorted(lastSuccess).map(([k, v]) => [{ stream: k }, v]),
-      );
-      family(
-        'imagestreams_registry_ratelimit_remaining',
-        'gauge',
-        'Requests left in the rate-limit window, as the registry last reported (ratelimit-remaining).',
-        sorted(rateLimit).map(([k, v]) => [{ registry: k }, v]),
-      );
-      family('imagestreams_pull_requests_opened_total', 'counter', 'Pull requests opened.', [
-        [{}, prsOpened],
-      ]);
-      family(
-        'imagestreams_runs_total',
-        'counter',
-        'Reconcile runs by trigger (startup, schedule, webhook).',
-        sorted(runs).map(([k, v]) => [{ trigger: k }, v]),
-      );
-      family(
-        'imagestreams_run_errors_total',
-        'counter',
-        'Runs that failed as a whole (clone, load or publish error) by trigger.',
-        sorted(runErrors).map(([k, v]) => [{ trigger: k }, v]),
-      );
-      family(
-        'imagestreams_webhooks_total',
-        'counter',
-        'Webhook requests by sender and result.',
-        sorted(webhooks).map(([k, v]) => {
-          const [source, result] = k.split('\u0000') as [string, string];
-          return [{ source, result }, v];
-        }),
-      );
-      family(
-        'imagestreams_consecutive_run_failures',
-        'gauge',
-        'Runs in a row that failed as a whole (0 after a run succeeds).',
-        [[{}, consecutiveFailures]],
-      );
-      family(
-        'imagestreams_retry_backoff_seconds',
-        'gauge',
-        'Wait before the failed run is retried (exponential with jitter, capped; 0 when not backing off).',
-        [[{}, backoffSeconds]],
-      );
-      family(
-        'imagestreams_webhook_queue_pushes',
-        'gauge',
-        'Distinct pushed images waiting for the next run.',
-        [[{}, queued]],
-      );
-      family(
-        'imagestreams_webhook_queue_dropped_total',
-        'counter',
-        'Pushed images dropped because the queue was full (oldest first).',
-        [[{}, queueDropped]],
-      );
+      for (const [name, type, help, samples] of families()) family(name, type, help, samples);
       out.push(
         '# HELP imagestreams_run_duration_seconds Duration of reconcile runs (sync, import, publish).',
         '# TYPE imagestreams_run_duration_seconds histogram',
@@ -185,6 +183,9 @@ export function createMetrics() {
     },
   };
 }
+
+/** Samples of one metric family: labels and value. */
+type Samples = [Record<string, string>, number][];
 
 /** The metric set's interface. */
 export type Metrics = ReturnType<typeof createMetrics>;

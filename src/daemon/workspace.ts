@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { checkRemoteUrl, fetchBranch, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { readTextAt } from '../git/read-branch.js';
+import { checkRemoteUrl, ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
@@ -48,8 +49,28 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+function parsesAsLock(text: string, file: string): boolean {
+  try {
+    parseLock(text, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The daemon's working copy. */
+export interface Workspace {
+  readonly dir: string;
+  /** Sync (clone mode), clean, load, and (pull-request mode) seed locks from the open PR branches. */
+  prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult>;
+  /** Remembers files a run wrote, so the next prepare (or finish) puts them back. */
+  touch(paths: Iterable<string>): void;
+  /** Puts every touched file back to HEAD now (after a pull-request run; at shutdown). */
+  finish(): Promise<void>;
+}
+
 /** Creates the workspace. */
-export function createWorkspace(o: WorkspaceOptions) {
+export function createWorkspace(o: WorkspaceOptions): Workspace {
   const { source, logger } = o;
   const dir = source.dir;
   /** Paths the last run (or seeding) wrote, to be put back to HEAD. */
@@ -135,24 +156,14 @@ export function createWorkspace(o: WorkspaceOptions) {
     for (const g of groups) {
       const tip = branches.get(g.branch);
       if (!tip) continue;
-      try {
-        await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
-      } catch {
-        await fetchBranch(repo, access, g.branch);
-      }
       // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
       // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
-      const { commit } = await git.readCommit({ fs: nodeFs, gitdir: repo.gitdir, oid: tip });
+      const { commit } = await ensureCommit(repo, access, tip, g.branch);
       if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
       for (const file of g.files) {
-        let text: string;
-        try {
-          const { blob } = await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: tip, filepath: file });
-          text = Buffer.from(blob).toString('utf8');
-          parseLock(text, file);
-        } catch {
-          continue; // absent on the branch, or not a lock we can read: the main branch's copy stands
-        }
+        const text = await readTextAt(repo, tip, file);
+        // Absent on the branch, or not a lock we can read: the main branch's copy stands.
+        if (text === undefined || !parsesAsLock(text, file)) continue;
         if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
         const abs = join(dir, file);
         const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
@@ -210,6 +221,3 @@ export function createWorkspace(o: WorkspaceOptions) {
     finish: clean,
   };
 }
-
-/** The workspace's interface, for injection. */
-export type Workspace = ReturnType<typeof createWorkspace>;

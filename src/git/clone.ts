@@ -25,32 +25,22 @@ export async function cloneRepo(opts: CloneOptions): Promise<GitRepo> {
   } catch {
     exists = false;
   }
+  // Shallow, one branch, no tags, the token through onAuth only: the same for a first clone and a refresh.
+  const shallow = {
+    fs,
+    dir,
+    http: access.http,
+    url: access.url,
+    singleBranch: true,
+    depth: opts.depth ?? 1,
+    ...authCallbacks(access.token),
+  };
   try {
     if (!exists) {
-      await git.clone({
-        fs,
-        dir,
-        http: access.http,
-        url: access.url,
-        singleBranch: true,
-        depth: opts.depth ?? 1,
-        noTags: true,
-        ...(opts.branch ? { ref: opts.branch } : {}),
-        ...authCallbacks(access.token),
-      });
+      await git.clone({ ...shallow, noTags: true, ...(opts.branch ? { ref: opts.branch } : {}) });
     } else {
       const branch = opts.branch ?? (await git.currentBranch({ fs, dir })) ?? undefined;
-      const res = await git.fetch({
-        fs,
-        dir,
-        http: access.http,
-        url: access.url,
-        singleBranch: true,
-        depth: opts.depth ?? 1,
-        tags: false,
-        ...(branch ? { ref: branch } : {}),
-        ...authCallbacks(access.token),
-      });
+      const res = await git.fetch({ ...shallow, tags: false, ...(branch ? { ref: branch } : {}) });
       if (branch && res.fetchHead) {
         // Move the local branch to the fetched tip and make the work tree match (the daemon owns this clone).
         await git.writeRef({ fs, dir, ref: `refs/heads/${branch}`, value: res.fetchHead, force: true });

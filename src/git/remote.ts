@@ -1,7 +1,7 @@
 // Talking to the remote: credentials through onAuth, listing refs, fetching one branch shallowly, and
 // writing refs/remotes/origin/HEAD so pushes of new branches send only the new objects.
 
-import git, { type HttpClient } from 'isomorphic-git';
+import git, { type HttpClient, type ReadCommitResult } from 'isomorphic-git';
 import { ImagestreamsError } from '../model/errors.js';
 import { redact, safeUrl } from '../util/redact.js';
 import type { GitRepo } from './repo.js';
@@ -76,17 +76,22 @@ export async function fetchBranch(repo: GitRepo, access: RemoteAccess, branch: s
   }
 }
 
-/** Makes sure commit `oid` (the tip of remote `branch`) is in the local object store, fetching the branch if not. */
+/**
+ * Commit `oid` (the tip of remote `branch`), read from the local object store after fetching the branch when the
+ * store lacks it: the one way every caller makes a remote tip local.
+ */
 export async function ensureCommit(
   repo: GitRepo,
   access: RemoteAccess,
   oid: string,
   branch: string,
-): Promise<void> {
+): Promise<ReadCommitResult> {
+  const read = () => git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
   try {
-    await git.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return await read();
   } catch {
     await fetchBranch(repo, access, branch);
+    return read();
   }
 }
 

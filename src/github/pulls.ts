@@ -124,14 +124,7 @@ export async function closePullRequest(
   const pr = await findPullRequest(ctx, t);
   if (!pr) return null;
   try {
-    if (comment) {
-      await ctx.octokit.rest.issues.createComment({
-        owner: t.owner,
-        repo: t.repo,
-        issue_number: pr.number,
-        body: comment,
-      });
-    }
+    if (comment) await postComment(ctx, t, pr.number, comment);
     await ctx.octokit.rest.pulls.update({
       owner: t.owner,
       repo: t.repo,
@@ -142,6 +135,11 @@ export async function closePullRequest(
     throw githubError(e, { action: `close pull request #${pr.number}`, permission: PULLS_WRITE });
   }
   return { number: pr.number, url: pr.html_url, operation: 'closed' };
+}
+
+/** Posts a new comment on pull request `number`. */
+async function postComment(ctx: PullsContext, t: PullTarget, number: number, body: string): Promise<void> {
+  await ctx.octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: number, body });
 }
 
 /** Adds a comment to the open PR of a branch (used to report a branch left alone); null when no PR. */
@@ -166,12 +164,7 @@ export async function commentOnPullRequest(ctx: PullsContext, t: PullTarget, bod
         body: text,
       });
     } else {
-      await ctx.octokit.rest.issues.createComment({
-        owner: t.owner,
-        repo: t.repo,
-        issue_number: pr.number,
-        body: text,
-      });
+      await postComment(ctx, t, pr.number, text);
     }
     return pr.number;
   } catch (e) {

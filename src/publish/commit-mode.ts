@@ -3,29 +3,25 @@
 
 import { commitFiles } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
-import { ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { readTextAt } from '../git/read-branch.js';
+import { ensureCommit, listRemoteBranches } from '../git/remote.js';
 import type { GitRepo } from '../git/repo.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { renderCommitMessage } from '../render/commit-message.js';
-import { readBlobText } from './content.js';
+import type { PublishContext } from './group-context.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
-import type { GroupResult, PublishOptions, PublishResult } from './types.js';
+import type { GroupResult, PublishResult } from './types.js';
 
 /** Paths of `files` whose content differs between commits `a` and `b`. */
 async function changedSince(repo: GitRepo, a: string, b: string, files: string[]): Promise<string[]> {
   const out: string[] = [];
-  for (const f of files)
-    if ((await readBlobText(repo, a, f)) !== (await readBlobText(repo, b, f))) out.push(f);
+  for (const f of files) if ((await readTextAt(repo, a, f)) !== (await readTextAt(repo, b, f))) out.push(f);
   return out;
 }
 
 /** Commits and pushes every group's files on the current branch; one result shared by all groups. */
-export async function publishCommit(
-  opts: PublishOptions,
-  repo: GitRepo,
-  access: RemoteAccess,
-  secrets: Array<string | undefined>,
-): Promise<PublishResult> {
+export async function publishCommit(ctx: PublishContext): Promise<PublishResult> {
+  const { opts, repo, access, secrets } = ctx;
   const branch = repo.branch;
   if (!branch) {
     throw new ImagestreamsError(

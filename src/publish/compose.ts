@@ -81,16 +81,18 @@ function tryLock(text: string | undefined, file: string): StreamLock | undefined
   }
 }
 
+/** The declaration of stream `s` in `file`'s text, if it declares it. */
 function declaration(
   text: string | undefined,
   file: string,
-  ns: string,
-  name: string,
+  s: Pick<GroupStream, 'namespace' | 'stream'>,
   defaultNamespace: string,
 ): StreamLike | undefined {
   if (text === undefined) return undefined;
   const parsed = parseDeclarations(file, text, { defaultNamespace });
-  return parsed.streams.find((s) => s.namespace === ns && s.name === name)?.object as StreamLike | undefined;
+  return parsed.streams.find((d) => d.namespace === s.namespace && d.name === s.stream)?.object as
+    | StreamLike
+    | undefined;
 }
 
 /** The group's content against the base (see the file comment). */
@@ -118,8 +120,7 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
     }
     if (s.declarationFile) {
       const file = s.declarationFile;
-      const parse = (text: string | undefined) =>
-        declaration(text, file, s.namespace, s.stream, input.defaultNamespace);
+      const parse = (text: string | undefined) => declaration(text, file, s, input.defaultNamespace);
       const d = parse(input.work.get(file));
       const b = parse(input.base.get(file));
       if (d) {

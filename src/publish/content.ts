@@ -2,8 +2,8 @@
 // compose.ts), or — for groups that do not compose — the group's files as the work tree has them. Reads git and
 // the work tree; the composing itself is pure.
 
-import git from 'isomorphic-git';
 import { type FileContent, readWorkFiles } from '../git/commit.js';
+import { readTextAt } from '../git/read-branch.js';
 import type { GitRepo } from '../git/repo.js';
 import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
@@ -52,7 +52,7 @@ export async function groupContent(
     paths.filter((p) => own.has(p)),
   );
   for (const path of paths) {
-    base.set(path, await readBlobText(repo, baseTip, path));
+    base.set(path, await readTextAt(repo, baseTip, path));
     const w = worked.get(path);
     if (w) work.set(path, Buffer.from(w).toString('utf8'));
   }
@@ -61,26 +61,11 @@ export async function groupContent(
   const head = repo.head;
   if (head && head !== baseTip) {
     const behind: string[] = [];
-    for (const path of paths)
-      if ((await readBlobText(repo, head, path)) !== base.get(path)) behind.push(path);
+    for (const path of paths) if ((await readTextAt(repo, head, path)) !== base.get(path)) behind.push(path);
     if (behind.length > 0) return { stale: behind };
   }
   const composed = composeGroup({ ...g.compose, base, work });
   const files = new Map<string, FileContent>();
   for (const [path, text] of composed.files) files.set(path, Buffer.from(text, 'utf8'));
   return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
-}
-
-/** The text of `filepath` at `commit`; undefined when the commit lacks it. */
-export async function readBlobText(
-  repo: GitRepo,
-  commit: string,
-  filepath: string,
-): Promise<string | undefined> {
-  try {
-    const { blob } = await git.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString('utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -53,8 +53,9 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
 
   if (opts.signCommits && opts.mode === 'commit') return signedCommitMode(opts);
   if (opts.dryRun) return plan(opts, repo);
-  if (opts.mode === 'commit') return publishCommit(opts, repo, access, secrets);
-  return publishPullRequests(opts, repo, access, secrets);
+  const ctx = { opts, repo, access, secrets };
+  if (opts.mode === 'commit') return publishCommit(ctx);
+  return publishPullRequests(ctx);
 }
 
 /** `signCommits` in commit mode: refused for every group, nothing is pushed unsigned. */

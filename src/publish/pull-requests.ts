@@ -3,58 +3,36 @@
 // created through GitHub's Git Data API, see signed-branch.ts); its pull request is created, updated, left alone
 // (nothing changed: no API write) or closed (nothing left to propose).
 
-import git, { type ReadCommitResult } from 'isomorphic-git';
 import { buildTree, commitTree, treeOf } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
-import { ensureCommit, listRemoteBranches, type RemoteAccess, writeRemoteHead } from '../git/remote.js';
-import type { GitRepo } from '../git/repo.js';
+import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../git/remote.js';
 import {
   closePullRequest,
   commentOnPullRequest,
   findPullRequest,
-  type PullsContext,
-  type PullTarget,
   upsertPullRequest,
 } from '../github/pulls.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { hasGroupTrailer, renderCommitMessage, renderSubject } from '../render/commit-message.js';
+import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
 import { type GroupContent, groupContent } from './content.js';
-import { signBranch, signedCommitIsOurs } from './signed-branch.js';
+import {
+  attemptResult as done,
+  type GroupAttempt,
+  type PublishContext,
+  type RunContext,
+} from './group-context.js';
+import { foreignCommit } from './ownership.js';
+import { signBranch } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
-import type { GroupResult, GroupStatus, PublishGroup, PublishOptions, PublishResult } from './types.js';
+import type { GroupResult, GroupStatus, PublishGroup, PublishResult } from './types.js';
 
 /** Marker of the comment left on a PR whose branch someone else pushed to. */
 export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
 
-/** What every group of one run shares: options, repository, remote, PR API, and the base as last listed. */
-export interface RunContext {
-  opts: PublishOptions;
-  repo: GitRepo;
-  access: RemoteAccess;
-  pulls: PullsContext;
-  base: string;
-  remote: { branches: Map<string, string> };
-  baseTip: string;
-  baseTree: string;
-}
-
-/** One group being published in one attempt. */
-export interface GroupAttempt {
-  run: RunContext;
-  g: PublishGroup;
-  target: PullTarget;
-  branchTip: string | null;
-  attempt: number;
-}
-
 /** Publishes every group as a branch and a pull request; failures of one group do not stop the others. */
-export async function publishPullRequests(
-  opts: PublishOptions,
-  repo: GitRepo,
-  access: RemoteAccess,
-  secrets: Array<string | undefined>,
-): Promise<PublishResult> {
+export async function publishPullRequests(ctx: PublishContext): Promise<PublishResult> {
+  const { opts, repo, access, secrets } = ctx;
   const gh = opts.github!;
   const remote = await listRemoteBranches(access);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -64,9 +42,7 @@ export async function publishPullRequests(
     });
   }
   const run: RunContext = {
-    opts,
-    repo,
-    access,
+    ...ctx,
     pulls: { octokit: gh.octokit, logger: opts.logger, ...(opts.sleep ? { sleep: opts.sleep } : {}) },
     base,
     remote,
@@ -142,11 +118,8 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
   });
   let branchTree: string | null = null;
   if (branchTip) {
-    await ensureCommit(run.repo, run.access, branchTip, g.branch);
-    const commit = await git.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
-    const foreign = run.opts.signCommits
-      ? await foreignSigned(a, commit)
-      : foreignAuthor(commit, run.opts, g.key);
+    const commit = await ensureCommit(run.repo, run.access, branchTip, g.branch);
+    const foreign = await foreignCommit(a, commit);
     if (foreign) return leaveAlone(a, foreign);
     branchTree = commit.commit.tree;
   }
@@ -196,10 +169,6 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
     pushed: Boolean(pushed),
     uploadedBytes: pushed?.uploadedBytes ?? 0,
   };
-}
-
-function done(a: GroupAttempt, status: GroupStatus): GroupResult {
-  return { key: a.g.key, branch: a.g.branch, status, attempts: a.attempt };
 }
 
 /** A branch someone else pushed to is not overwritten: say so once on its PR. */
@@ -284,26 +253,4 @@ async function pushBranch(
   });
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
-}
-
-/**
- * Signed groups: GitHub authors the branch commit as the token's identity, so the author cannot tell ours from a
- * human's. A commit is ours when it carries the group's trailer and its only parent is on the base branch; a
- * commit someone stacked on ours has our commit as parent and is left alone. The trade-off: a rewrite of our
- * commit that keeps the trailer (an amend) is taken for ours and may be replaced by the next run.
- */
-async function foreignSigned(a: GroupAttempt, c: ReadCommitResult): Promise<string | null> {
-  const ours = await signedCommitIsOurs(a, c);
-  return ours ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
-}
-
-/** Describes the commit's author when it is not this bot's commit for `key`, else null. */
-function foreignAuthor(c: ReadCommitResult, opts: PublishOptions, key: string): string | null {
-  const committer = opts.committer ?? opts.author;
-  const ok =
-    c.commit.author.email === opts.author.email &&
-    c.commit.committer.email === committer.email &&
-    c.commit.parent.length === 1 &&
-    hasGroupTrailer(c.commit.message, key);
-  return ok ? null : `${c.commit.committer.name} <${c.commit.committer.email}>, ${c.oid.slice(0, 12)}`;
 }

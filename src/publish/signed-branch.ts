@@ -2,12 +2,11 @@
 // github/git-data.ts) rather than pushed, so GitHub signs it and it shows as verified. The tree is the one the run
 // built locally; only the paths where it differs from the base are uploaded.
 
-import git, { type ReadCommitResult, type TreeEntry } from 'isomorphic-git';
 import type { FileContent } from '../git/commit.js';
+import { entryAt } from '../git/read-branch.js';
 import type { GitRepo } from '../git/repo.js';
-import { createSignedCommit, isAncestor, moveBranch, type TreeChange } from '../github/git-data.js';
-import { hasGroupTrailer } from '../render/commit-message.js';
-import type { GroupAttempt } from './pull-requests.js';
+import { createSignedCommit, moveBranch, type TreeChange } from '../github/git-data.js';
+import type { GroupAttempt } from './group-context.js';
 
 /**
  * Makes the commit of `tree` on the base's tip through the API and moves the group's branch to it, under a lease
@@ -44,14 +43,6 @@ export async function signBranch(
   return { commit: made.commit, uploadedBytes };
 }
 
-/** A signed group's branch commit is ours: it carries the group's trailer and its only parent is on the base. */
-export async function signedCommitIsOurs(a: GroupAttempt, c: ReadCommitResult): Promise<boolean> {
-  const { run, g } = a;
-  if (c.commit.parent.length !== 1 || !hasGroupTrailer(c.commit.message, g.key)) return false;
-  const gh = run.opts.github!;
-  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c.commit.parent[0]!, run.baseTip);
-}
-
 /** The paths of `files` whose entry in `tree` differs from `baseTree`, with the new content and mode. */
 async function treeChanges(
   repo: GitRepo,
@@ -72,22 +63,4 @@ async function treeChanges(
     out.push({ path, content, mode: after.mode });
   }
   return out;
-}
-
-/** The entry at `path` in `tree`, or undefined. */
-async function entryAt(repo: GitRepo, tree: string, path: string): Promise<TreeEntry | undefined> {
-  const slash = path.lastIndexOf('/');
-  const dir = slash < 0 ? '' : path.slice(0, slash);
-  const name = path.slice(slash + 1);
-  try {
-    const r = await git.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...(dir ? { filepath: dir } : {}),
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,8 +3,8 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { ImagestreamsError } from '../model/errors.js';
-import { describeBody, type RequestContext, registryError, registryErrorCodes } from './errors.js';
 import { redactUrl } from '../util/redact.js';
+import { describeBody, type RequestContext, registryError, registryErrorCodes } from './errors.js';
 import type { PolicyResponse } from './transport/requester.js';
 
 /** What a check needs to say beyond the response: the request's context and a short label of what was asked. */

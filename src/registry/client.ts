@@ -3,8 +3,10 @@
 // live in manifests.ts, select.ts, metadata.ts and tags.ts, routing in endpoints.ts, checking in check.ts.
 
 import { hasCode, ImagestreamsError } from '../model/errors.js';
+import { type Clock, systemClock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
+import { redact as redactText } from '../util/redact.js';
 import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { createAuthSession } from './auth/session.js';
 import { createEndpoints } from './endpoints.js';
@@ -13,10 +15,8 @@ import { type HostPolicy, openHostPolicy, realmRefusal, redirectRefusal } from '
 import { type InsecureRegistries, isInsecure } from './insecure.js';
 import { confirm, IndexCache, resolveRaw } from './manifests.js';
 import { fetchMetadata } from './metadata.js';
-import { redact as redactText } from '../util/redact.js';
 import { selectImage } from './select.js';
 import { listTags } from './tags.js';
-import { type Clock, systemClock } from '../util/clock.js';
 import { createNodeHttpSend, type HttpSend } from './transport/http.js';
 import { createRequester } from './transport/requester.js';
 import type { RegistryClient, RegistryStats } from './types.js';

@@ -3,11 +3,11 @@
 
 import type { ImageRef } from '../model/reference.js';
 import type { Logger } from '../util/logger.js';
+import { redactUrl } from '../util/redact.js';
 import type { AuthSession } from './auth/session.js';
 import { accessDenied, checkResponse } from './check.js';
 import type { Endpoint, Endpoints } from './endpoints.js';
 import type { RequestContext } from './errors.js';
-import { redactUrl } from '../util/redact.js';
 import type { PolicyResponse } from './transport/requester.js';
 
 /** One request of an operation: where, about what, and what it is called in an error. */

@@ -3,6 +3,7 @@
 
 import type { PlatformImage } from '../model/lock.js';
 import { formatFamiliar, type ImageRef, isSha256Digest, withDefaultTag } from '../model/reference.js';
+import { redactUrl } from '../util/redact.js';
 import type { Endpoint } from './endpoints.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import type { ClientParts } from './exchange.js';
@@ -15,7 +16,6 @@ import {
   sha256Digest,
 } from './manifest.js';
 import { bareMediaType, isIndexMediaType, isKnownManifestType, MANIFEST_ACCEPT } from './mediatypes.js';
-import { redactUrl } from '../util/redact.js';
 import type { PolicyResponse } from './transport/requester.js';
 import type { CallOptions, RawResolution } from './types.js';
 import { sanitizeText } from './validate.js';

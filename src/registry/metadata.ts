@@ -2,6 +2,7 @@
 // its registry-controlled text bounded and charset-checked.
 
 import { type ImageRef, isSha256Digest, withDefaultTag } from '../model/reference.js';
+import { redactUrl } from '../util/redact.js';
 import type { Endpoint } from './endpoints.js';
 import { registryError } from './errors.js';
 import type { ClientParts } from './exchange.js';
@@ -9,7 +10,6 @@ import { indexPlatforms, parseManifest, sha256Digest } from './manifest.js';
 import { contextOf, getManifest } from './manifests.js';
 import { isIndexMediaType } from './mediatypes.js';
 import { choosePlatform } from './platform.js';
-import { redactUrl } from '../util/redact.js';
 import type { CallOptions, ImageMetadata } from './types.js';
 import { isTimestamp, sanitizeLabels, sanitizeRevision, sanitizeText, sanitizeUrl } from './validate.js';
 

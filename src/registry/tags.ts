@@ -1,9 +1,9 @@
 // Tag lists: `GET /v2/<name>/tags/list?n=…`, following `Link: <…>; rel="next"` pages, at the registry itself.
 
 import { formatFamiliar, type ImageRef, withDefaultTag } from '../model/reference.js';
+import { redactUrl } from '../util/redact.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import type { ClientParts } from './exchange.js';
-import { redactUrl } from '../util/redact.js';
 import type { ListTagsOptions } from './types.js';
 
 /** Every tag of the repository (up to `maxPages` pages of `pageSize`). */

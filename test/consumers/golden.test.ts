@@ -2,32 +2,15 @@
 // Regenerate with UPDATE_GOLDEN=1 and review the diff by hand.
 
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  applyConsumerPlan,
-  findConsumers,
-  planConsumerUpdates,
-  type SourceFile,
-} from '../../src/consumers/index.js';
+import { applyConsumerPlan, findConsumers, planConsumerUpdates } from '../../src/consumers/index.js';
+import { readTree } from '../helpers/golden-tree.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../golden/consumers');
 const lock = JSON.parse(readFileSync(join(root, 'lock.json'), 'utf8')) as Record<string, string>;
 const update = process.env.UPDATE_GOLDEN === '1';
-
-function readTree(dir: string): SourceFile[] {
-  const out: SourceFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: relative(dir, p).split('\\').join('/'), text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 const cases = readdirSync(root).filter((c) => statSync(join(root, c)).isDirectory());
 

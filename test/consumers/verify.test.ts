@@ -6,32 +6,15 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
 import type { StreamLock } from '../../src/model/lock.js';
+import { historyItem, streamLock } from '../helpers/builders.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 const PY = `quay.io/mirror/python@sha256:${'1'.repeat(64)}`;
 const REDIS = `docker.io/library/redis@sha256:${'2'.repeat(64)}`;
 
 function lock(name: string, tag: string, ref: string): StreamLock {
-  return {
-    apiVersion: 'imagestreams.dev/v1alpha1',
-    kind: 'ImageStreamLock',
-    metadata: { name, namespace: 'default' },
-    status: {
-      tags: [
-        {
-          tag,
-          items: [
-            {
-              created: '2024-05-01T00:00:00Z',
-              dockerImageReference: ref,
-              image: ref.split('@')[1]!,
-              generation: 1,
-            },
-          ],
-        },
-      ],
-    },
-  };
+  const [repo, image] = ref.split('@') as [string, string];
+  return streamLock('default', name, { [tag]: [historyItem(repo, image, '2024-05-01T00:00:00Z')] });
 }
 
 const DEPLOY = `apiVersion: apps/v1

@@ -6,6 +6,7 @@ import { createDaemon, type DaemonDeps, type JobRequest } from '../../src/daemon
 import type { JobResult } from '../../src/entry/run-job.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
+import { nthDigest } from '../helpers/builders.js';
 import { generatedProject, manualTime, nullServer } from './fakes.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -143,7 +144,7 @@ function envelope(seed: number, bytes: number): Buffer {
       action: 'push',
       target: {
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        digest: `sha256:${n.toString(16).padStart(64, '0')}`,
+        digest: nthDigest(n),
         repository: n % 3 === 0 ? `undeclared/r${n}` : `s${n % 10}`,
         tag: `t${Math.floor(n / 10) % 100}`,
         url: `https://reg.example/v2/s${n % 10}/manifests/${'x'.repeat(400)}`,

@@ -24,6 +24,10 @@ let port: number;
 async function ensureBuilt(): Promise<void> {
   const pairs = [
     ['src/daemon/daemon.ts', 'build/daemon/daemon.js'],
+    ['src/daemon/run-loop.ts', 'build/daemon/run-loop.js'],
+    ['src/daemon/job-run.ts', 'build/daemon/job-run.js'],
+    ['src/daemon/queue.ts', 'build/daemon/queue.js'],
+    ['src/daemon/server.ts', 'build/daemon/server.js'],
     ['src/daemon/main.ts', 'build/daemon/main.js'],
     ['src/daemon/workspace.ts', 'build/daemon/workspace.js'],
     ['src/daemon/http.ts', 'build/daemon/http.js'],

@@ -5,14 +5,10 @@ import type { GitHubClient } from '../../src/github/client.js';
 import { planDispatches } from '../../src/plan/dispatch-plan.js';
 import type { MovedTag } from '../../src/plan/moved-tags.js';
 import { silentLogger } from '../../src/util/logger.js';
+import { digest, historyItem } from '../helpers/builders.js';
 
 const TOKEN = 'ghs_runUnitSecret_123456';
-const item = (c: string) => ({
-  created: '2026-01-01T00:00:00Z',
-  dockerImageReference: `r/x@sha256:${c.repeat(64)}`,
-  image: `sha256:${c.repeat(64)}`,
-  generation: 1,
-});
+const item = (c: string) => historyItem('r/x', digest(c));
 const moved: MovedTag[] = [
   { namespace: 'default', stream: 'python', tag: '3.12', old: item('a'), new: item('b') },
 ];

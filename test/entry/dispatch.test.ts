@@ -10,27 +10,17 @@ import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
 import { createDispatchCommand } from '../../src/entry/commands/dispatch.js';
-import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
+import type { TagHistoryItem } from '../../src/model/lock.js';
 import { serializeLock } from '../../src/model/lock-format.js';
+import { digest as D, historyItem, streamLock } from '../helpers/builders.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { type GitHubApi, startGitHubApi } from '../helpers/github-api.js';
 
 const TOKEN = 'ghs_dispatchSecret_0123456789abcdef';
 const DEPLOY_TOKEN = 'ghp_crossRepoSecret_fedcba9876543210';
-const D = (c: string) => `sha256:${c.repeat(64)}`;
-const item = (c: string, created: string): TagHistoryItem => ({
-  created,
-  dockerImageReference: `quay.io/org/img@${D(c)}`,
-  image: D(c),
-  generation: 1,
-});
+const item = (c: string, created: string): TagHistoryItem => historyItem('quay.io/org/img', D(c), created);
 const lock = (ns: string, name: string, tags: Record<string, TagHistoryItem[]>): string =>
-  serializeLock({
-    apiVersion: 'imagestreams.dev/v1alpha1',
-    kind: 'ImageStreamLock',
-    metadata: { name, namespace: ns },
-    status: { tags: Object.entries(tags).map(([tag, items]) => ({ tag, items })) },
-  } as StreamLock);
+  serializeLock(streamLock(ns, name, tags));
 
 const T1 = '2026-01-01T00:00:00Z';
 const T2 = '2026-02-01T00:00:00Z';

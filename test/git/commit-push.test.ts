@@ -6,7 +6,7 @@ import http from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles } from '../../src/git/commit.js';
 import { pushRef } from '../../src/git/push.js';
-import { listRemoteBranches, writeRemoteHead } from '../../src/git/remote.js';
+import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../../src/git/remote.js';
 import { openRepo } from '../../src/git/repo.js';
 import { hasCode } from '../../src/model/errors.js';
 import {
@@ -46,6 +46,17 @@ async function setup(files: Record<string, string> = {}) {
   const url = `${server.url}/${name}.git`;
   await actionsCheckout(url, dir, { token: TOKEN });
   return { bare, dir, url, access: { url, token: TOKEN, http } };
+}
+
+/** Someone else changes README.md and pushes it to `branch` (made from main when new); returns its tip. */
+async function pushElsewhere(bare: string, branch: string, message: string): Promise<string> {
+  const other = join(work, `other${n}`);
+  await git(work, ['clone', '--quiet', bare, other]);
+  await writeFile(join(other, 'README.md'), `${message}\n`);
+  if (branch !== 'main') await git(other, ['checkout', '--quiet', '-b', branch]);
+  await git(other, ['commit', '--quiet', '-am', message]);
+  await git(other, ['push', '--quiet', 'origin', branch]);
+  return git(bare, ['rev-parse', branch]);
 }
 
 describe('commit and push on the checked-out branch', () => {
@@ -125,12 +136,7 @@ describe('commit and push on the checked-out branch', () => {
     const { bare, dir, access } = await setup();
     const repo = await openRepo({ fs, dir });
     // Someone else pushes to main meanwhile.
-    const other = join(work, `other${n}`);
-    await git(work, ['clone', '--quiet', bare, other]);
-    await writeFile(join(other, 'README.md'), 'changed\n');
-    await git(other, ['commit', '--quiet', '-am', 'human change']);
-    await git(other, ['push', '--quiet', 'origin', 'main']);
-    const moved = await git(bare, ['rev-parse', 'main']);
+    const moved = await pushElsewhere(bare, 'main', 'human change');
 
     await writeFile(join(dir, 'imagestreams/python.lock.yaml'), 'digest: sha256:new\n');
     await commitFiles({
@@ -151,6 +157,19 @@ describe('commit and push on the checked-out branch', () => {
     expect(hasCode(err, 'GIT_LEASE_FAILED')).toBe(true);
     expect(err.permanent).toBe(false);
     expect(await git(bare, ['rev-parse', 'main'])).toBe(moved);
+  });
+
+  it('ensureCommit reads a local commit without the network and fetches a remote tip it lacks', async () => {
+    const { bare, dir, access } = await setup();
+    const repo = await openRepo({ fs, dir });
+    const tip = await pushElsewhere(bare, 'side', 'side change');
+    const offline = { ...access, url: 'http://127.0.0.1:9/none.git' };
+
+    expect((await ensureCommit(repo, offline, repo.head!, 'main')).oid).toBe(repo.head);
+    await expect(ensureCommit(repo, offline, tip, 'side')).rejects.toThrow();
+    const fetched = await ensureCommit(repo, access, tip, 'side');
+    expect(fetched.oid).toBe(tip);
+    expect(fetched.commit.message.trim()).toBe('side change');
   });
 
   it('a new branch pushes a few hundred bytes once origin/HEAD is written', async () => {

@@ -2,42 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { lockPath, parseLock } from '../../src/loader/lock-file.js';
 import type { StreamLock } from '../../src/model/lock.js';
 import { serializeLock } from '../../src/model/lock-format.js';
+import { digest, historyItem, streamLock } from '../helpers/builders.js';
 
-const D1 = `sha256:${'1'.repeat(64)}`;
-const D2 = `sha256:${'2'.repeat(64)}`;
+const D1 = digest('1');
+const D2 = digest('2');
 
 function lock(): StreamLock {
-  return {
-    apiVersion: 'imagestreams.dev/v1alpha1',
-    kind: 'ImageStreamLock',
-    metadata: { name: 'python', namespace: 'default' },
-    status: {
-      tags: [
-        {
-          tag: 'b',
-          items: [
-            {
-              created: '2026-01-01T00:00:00Z',
-              dockerImageReference: `docker.io/library/python@${D1}`,
-              image: D1,
-              generation: 1,
-            },
-            {
-              created: '2026-02-01T00:00:00Z',
-              dockerImageReference: `docker.io/library/python@${D2}`,
-              image: D2,
-              generation: 2,
-              platforms: [
-                { os: 'linux', architecture: 'arm64', variant: 'v8', digest: D1, mediaType: 'x/m' },
-                { os: 'linux', architecture: 'amd64', digest: D2, mediaType: 'x/m' },
-              ],
-            },
-          ],
-        },
-        { tag: 'a', items: [] },
-      ],
-    },
-  };
+  return streamLock('default', 'python', {
+    b: [
+      historyItem('docker.io/library/python', D1),
+      {
+        ...historyItem('docker.io/library/python', D2, '2026-02-01T00:00:00Z', 2),
+        platforms: [
+          { os: 'linux', architecture: 'arm64', variant: 'v8', digest: D1, mediaType: 'x/m' },
+          { os: 'linux', architecture: 'amd64', digest: D2, mediaType: 'x/m' },
+        ],
+      },
+    ],
+    a: [],
+  });
 }
 
 describe('serializeLock', () => {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { DispatchTarget } from '../../src/config/config.js';
-import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
+import type { TagHistoryItem } from '../../src/model/lock.js';
 import {
   commandEnv,
   DEFAULT_WORKFLOW_INPUTS,
@@ -18,20 +18,10 @@ import {
   targetWants,
 } from '../../src/plan/dispatch-plan.js';
 import { type MovedTag, movedTags } from '../../src/plan/moved-tags.js';
+import { digest as D, historyItem, streamLock as lock } from '../helpers/builders.js';
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
-const item = (c: string, created = '2026-01-01T00:00:00Z'): TagHistoryItem => ({
-  created,
-  dockerImageReference: `quay.io/x/y@${D(c)}`,
-  image: D(c),
-  generation: 1,
-});
-const lock = (ns: string, name: string, tags: Record<string, TagHistoryItem[]>): StreamLock => ({
-  apiVersion: 'imagestreams.dev/v1alpha1',
-  kind: 'ImageStreamLock',
-  metadata: { name, namespace: ns },
-  status: { tags: Object.entries(tags).map(([tag, items]) => ({ tag, items })) },
-});
+const item = (c: string, created = '2026-01-01T00:00:00Z'): TagHistoryItem =>
+  historyItem('quay.io/x/y', D(c), created);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const openapi = JSON.parse(

@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { planImports, type StreamState } from '../../src/plan/next-locks.js';
 import { specKey } from '../../src/policy/tag-spec.js';
+import { digest, historyItem, streamLock } from '../helpers/builders.js';
 
-const D = `sha256:${'a'.repeat(64)}`;
+const D = digest('a');
 const tags = [
   { name: 'none', from: { kind: 'DockerImage', name: 'node:22' } },
   { name: 'legacy', from: { kind: 'DockerImage', name: 'node:22' }, importPolicy: { importMode: 'Legacy' } },
@@ -18,19 +19,16 @@ const stream = (lockSpec?: (t: (typeof tags)[number]) => string): StreamState =>
   lockFile: 'imagestreams.lock/ns/node.json',
   ...(lockSpec
     ? {
-        lock: {
-          apiVersion: 'imagestreams.dev/v1alpha1',
-          kind: 'ImageStreamLock',
-          metadata: { name: 'node', namespace: 'ns' },
-          status: {
-            tags: tags.map((t) => ({
-              tag: t.name,
-              spec: lockSpec(t),
-              observedGeneration: null,
-              items: [{ created: 'x', dockerImageReference: `node@${D}`, image: D, generation: 1 }],
-            })),
-          },
-        },
+        lock: streamLock(
+          'ns',
+          'node',
+          tags.map((t) => ({
+            tag: t.name,
+            spec: lockSpec(t),
+            observedGeneration: null,
+            items: [historyItem('node', D, 'x')],
+          })),
+        ),
       }
     : {}),
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
+import type { StreamLock } from '../../src/model/lock.js';
 import { computeNextLocks, planImports, type StreamState } from '../../src/plan/next-locks.js';
 import type { TagOutcome } from '../../src/policy/history.js';
 import { specKey, type TagSpecLike } from '../../src/policy/tag-spec.js';
+import { digest as D, historyItem, streamLock } from '../helpers/builders.js';
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
 const NOW = '2026-11-27T10:00:00Z';
 const ok = (repo: string, digest: string): TagOutcome => ({
   ok: true,
@@ -21,25 +21,10 @@ function stream(name: string, tags: TagSpecLike[], lock?: StreamLock, namespace 
     ...(lock ? { lock } : {}),
   };
 }
-function lockOf(name: string, tags: StreamLock['status']['tags'], namespace = 'ns'): StreamLock {
-  return {
-    apiVersion: 'imagestreams.dev/v1alpha1',
-    kind: 'ImageStreamLock',
-    metadata: { name, namespace },
-    status: { tags },
-  };
-}
-const item = (
-  repo: string,
-  digest: string,
-  created = '2026-11-01T00:00:00Z',
-  generation = 1,
-): TagHistoryItem => ({
-  created,
-  dockerImageReference: `${repo}@${digest}`,
-  image: digest,
-  generation,
-});
+const lockOf = (name: string, tags: StreamLock['status']['tags'], namespace = 'ns'): StreamLock =>
+  streamLock(namespace, name, tags);
+const item = (repo: string, digest: string, created = '2026-11-01T00:00:00Z', generation = 1) =>
+  historyItem(repo, digest, created, generation);
 const docker = (name: string, from: string, extra: Partial<TagSpecLike> = {}): TagSpecLike => ({
   name,
   from: { kind: 'DockerImage', name: from },

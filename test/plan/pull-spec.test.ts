@@ -3,29 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { StreamLock } from '../../src/model/lock.js';
 import { pullSpecFor, samePin, sourceTagOf } from '../../src/plan/pull-spec.js';
 import type { StreamLike } from '../../src/policy/tag-spec.js';
+import { digest, historyItem, streamLock } from '../helpers/builders.js';
 
-const D = `sha256:${'a'.repeat(64)}`;
-const lock: StreamLock = {
-  apiVersion: 'imagestreams.dev/v1alpha1',
-  kind: 'ImageStreamLock',
-  metadata: { name: 'python', namespace: 'team' },
-  status: {
-    tags: [
-      {
-        tag: 'src',
-        items: [
-          { created: 'x', dockerImageReference: `docker.io/library/python@${D}`, image: D, generation: 1 },
-        ],
-      },
-      {
-        tag: 'local',
-        items: [
-          { created: 'x', dockerImageReference: `docker.io/library/python@${D}`, image: D, generation: 1 },
-        ],
-      },
-    ],
-  },
-};
+const D = digest('a');
+const lock: StreamLock = streamLock('team', 'python', {
+  src: [historyItem('docker.io/library/python', D, 'x')],
+  local: [historyItem('docker.io/library/python', D, 'x')],
+});
 const stream: StreamLike = {
   metadata: { name: 'python' },
   spec: {

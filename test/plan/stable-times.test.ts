@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamLock, TagHistoryItem } from '../../src/model/lock.js';
 import { keepProposedTimes } from '../../src/plan/stable-times.js';
+import { historyItem, streamLock } from '../helpers/builders.js';
 
 const NOW = '2026-11-27T12:00:00Z';
-const item = (image: string, created: string, generation = 1): TagHistoryItem => ({
-  created,
-  dockerImageReference: `r@${image}`,
-  image,
-  generation,
-});
-const lock = (items: TagHistoryItem[]): StreamLock => ({
-  apiVersion: 'imagestreams.dev/v1alpha1',
-  kind: 'ImageStreamLock',
-  metadata: { name: 's', namespace: 'ns' },
-  status: { tags: [{ tag: 't', items }] },
-});
+const item = (image: string, created: string, generation = 1): TagHistoryItem =>
+  historyItem('r', image, created, generation);
+const lock = (items: TagHistoryItem[]): StreamLock => streamLock('ns', 's', { t: items });
 
 describe('keepProposedTimes', () => {
   it('an image already proposed keeps its first-seen time; a new one keeps now', () => {

@@ -6,22 +6,10 @@ import { serializeLock } from '../../src/model/lock-format.js';
 import { declarationNotes, lockChanges } from '../../src/plan/branch-diff.js';
 import type { StreamLike, TagSpecLike } from '../../src/policy/tag-spec.js';
 import { composeGroup } from '../../src/publish/compose.js';
+import { digest as D, historyItem, streamLock as lock } from '../helpers/builders.js';
 
-const D = (c: string) => `sha256:${c.repeat(64)}`;
-const item = (c: string, created = '2026-01-01T00:00:00Z'): TagHistoryItem => ({
-  created,
-  dockerImageReference: `quay.io/org/img@${D(c)}`,
-  image: D(c),
-  generation: 1,
-});
-function lock(ns: string, name: string, tags: Record<string, TagHistoryItem[]>): StreamLock {
-  return {
-    apiVersion: 'imagestreams.dev/v1alpha1',
-    kind: 'ImageStreamLock',
-    metadata: { name, namespace: ns },
-    status: { tags: Object.entries(tags).map(([tag, items]) => ({ tag, items })) },
-  };
-}
+const item = (c: string, created = '2026-01-01T00:00:00Z'): TagHistoryItem =>
+  historyItem('quay.io/org/img', D(c), created);
 const decl = (name: string, tag: string, from: string) =>
   `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata: {name: ${name}}\nspec:\n  tags:\n    - name: "${tag}"\n      from: {kind: DockerImage, name: "${from}"}\n`;
 

@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   makeImage,
@@ -23,6 +23,7 @@ import {
 } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
 import { captureIO } from '../helpers/capture-io.js';
+import { treeFiles } from '../helpers/golden-tree.js';
 
 const ROOT = join(import.meta.dirname, '..', 'golden', 'reconcile');
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -44,19 +45,8 @@ interface Case {
   expect?: { changes?: [string, string][]; written?: string[]; stdout?: string[] };
 }
 
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
+/** The files of a golden or work tree, sorted by path. */
+const listFiles = (dir: string): string[] => treeFiles(dir).sort();
 
 let reg: RunningRegistry;
 beforeAll(async () => {

@@ -1,7 +1,10 @@
 // Structured changes shared by the PR body and publish tests.
 import type { ConsumerChange, StreamChange } from '../../src/plan/changes.js';
 
-export const D = (c: string) => `sha256:${c.repeat(64)}`;
+import { digest as D } from '../helpers/builders.js';
+
+export { D };
+
 const item = (c: string, platforms?: Array<[string, string, string]>) => ({
   created: '2026-03-01T10:00:00Z',
   dockerImageReference: `docker.io/library/python@${D(c)}`,

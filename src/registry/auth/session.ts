@@ -1,9 +1,9 @@
 // The auth layer: answers 401 challenges (Bearer token exchange with a cache, or Basic), once per registry learns
 // which scheme it speaks, and afterwards authenticates up front so each request is one round trip.
 
+import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { RequestContext } from '../errors.js';
-import type { Clock } from '../../util/clock.js';
 import type { PolicyRequest, PolicyResponse, Requester } from '../transport/requester.js';
 import { type Challenge, pickChallenge } from './challenge.js';
 import { type Credential, credentialSecrets, type Keychain } from './keychain.js';

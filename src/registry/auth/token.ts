@@ -1,10 +1,10 @@
 // The Bearer token exchange: ask the challenge's realm for a token for one scope (refresh token by POST, else GET
 // with Basic credentials), cache it until expiry minus a margin, one fetch in flight per scope.
 
+import type { Clock } from '../../util/clock.js';
+import { redactUrl } from '../../util/redact.js';
 import { checkResponse } from '../check.js';
 import { describeBody, type RequestContext, registryError } from '../errors.js';
-import { redactUrl } from '../../util/redact.js';
-import type { Clock } from '../../util/clock.js';
 import type { PolicyRequest, PolicyResponse, Requester } from '../transport/requester.js';
 import type { Challenge } from './challenge.js';
 import type { Credential } from './keychain.js';
