@@ -35538,7 +35538,7 @@ var init_redact = __esm({
     MASK = "REDACTED";
     SECRET_PARAMS = /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
     USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
-    QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g;
+    QUERY_PARAM = /([?&])([^=&#\s"'\\<>]+)=([^&#\s"'\\<>]*)/g;
   }
 });
 
