@@ -983,7 +983,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify3 } = __require("node:querystring");
+    var { stringify: stringify4 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1043,7 +1043,7 @@ var require_util = __commonJS({
       if (url.includes("?") || url.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify3(queryParams);
+      const stringified = stringify4(queryParams);
       if (stringified) {
         url += "?" + stringified;
       }
@@ -1297,8 +1297,8 @@ var require_util = __commonJS({
             iterator3 = iterable[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { done, value } = await iterator3.next();
-            if (done) {
+            const { done: done2, value } = await iterator3.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -3682,8 +3682,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural4 = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural4}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -3843,8 +3843,8 @@ var require_webidl = __commonJS({
           });
         }
         while (true) {
-          const { done, value } = method.next();
-          if (done) {
+          const { done: done2, value } = method.next();
+          if (done2) {
             break;
           }
           seq.push(converter(value, prefix, `${argument}[${index2++}]`));
@@ -4674,8 +4674,8 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
-        if (done) {
+        const { done: done2, value: chunk } = await reader.read();
+        if (done2) {
           return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array2(chunk)) {
@@ -5586,8 +5586,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             iterator3 = action(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
-            const { value, done } = await iterator3.next();
-            if (done) {
+            const { value, done: done2 } = await iterator3.next();
+            if (done2) {
               queueMicrotask(() => {
                 controller.close();
                 controller.byobRequest?.respond(0);
@@ -11246,9 +11246,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module.exports = class Pluralizer {
-      constructor(singular, plural4) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural4;
+        this.plural = plural2;
       }
       pluralize(count2) {
         const one = count2 === 1;
@@ -11808,16 +11808,16 @@ var require_dns = __commonJS({
       setRecords(origin, addresses) {
         const timestamp = Date.now();
         const records = { records: { 4: null, 6: null } };
-        for (const record of addresses) {
-          record.timestamp = timestamp;
-          if (typeof record.ttl === "number") {
-            record.ttl = Math.min(record.ttl, this.#maxTTL);
+        for (const record2 of addresses) {
+          record2.timestamp = timestamp;
+          if (typeof record2.ttl === "number") {
+            record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
-            record.ttl = this.#maxTTL;
+            record2.ttl = this.#maxTTL;
           }
-          const familyRecords = records.records[record.family] ?? { ips: [] };
-          familyRecords.ips.push(record);
-          records.records[record.family] = familyRecords;
+          const familyRecords = records.records[record2.family] ?? { ips: [] };
+          familyRecords.ips.push(record2);
+          records.records[record2.family] = familyRecords;
         }
         this.#records.set(origin.hostname, records);
       }
@@ -12898,13 +12898,13 @@ var require_request2 = __commonJS({
         init = webidl.converters.RequestInit(init, prefix, "init");
         let request3 = null;
         let fallbackMode = null;
-        const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
+        const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
         if (typeof input2 === "string") {
           this[kDispatcher] = init.dispatcher;
           let parsedURL;
           try {
-            parsedURL = new URL(input2, baseUrl2);
+            parsedURL = new URL(input2, baseUrl);
           } catch (err) {
             throw new TypeError("Failed to parse URL from " + input2, { cause: err });
           }
@@ -12995,7 +12995,7 @@ var require_request2 = __commonJS({
           } else {
             let parsedReferrer;
             try {
-              parsedReferrer = new URL(referrer, baseUrl2);
+              parsedReferrer = new URL(referrer, baseUrl);
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
@@ -14387,11 +14387,11 @@ var require_fetch = __commonJS({
           let bytes;
           let isFailure;
           try {
-            const { done, value } = await fetchParams.controller.next();
+            const { done: done2, value } = await fetchParams.controller.next();
             if (isAborted(fetchParams)) {
               break;
             }
-            bytes = done ? void 0 : value;
+            bytes = done2 ? void 0 : value;
           } catch (err) {
             if (fetchParams.controller.ended && !timingInfo.encodedBodySize) {
               bytes = void 0;
@@ -14990,14 +14990,14 @@ var require_util4 = __commonJS({
       (async () => {
         while (!fr[kAborted]) {
           try {
-            const { done, value } = await chunkPromise;
+            const { done: done2, value } = await chunkPromise;
             if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
                 fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
-            if (!done && types.isUint8Array(value)) {
+            if (!done2 && types.isUint8Array(value)) {
               bytes.push(value);
               if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
                 fr[kLastProgressEventFired] = Date.now();
@@ -15006,7 +15006,7 @@ var require_util4 = __commonJS({
                 });
               }
               chunkPromise = reader.read();
-            } else if (done) {
+            } else if (done2) {
               queueMicrotask(() => {
                 fr[kState] = "done";
                 try {
@@ -16250,7 +16250,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify3(cookie) {
+    function stringify4(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16308,7 +16308,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify3
+      stringify: stringify4
     };
   }
 });
@@ -16454,7 +16454,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify3 } = require_util6();
+    var { stringify: stringify4 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16497,7 +16497,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str3 = stringify3(cookie);
+      const str3 = stringify4(cookie);
       if (str3) {
         headers.append("Set-Cookie", str3);
       }
@@ -19467,10 +19467,10 @@ var require_code = __commonJS({
     function interpolate(x) {
       return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
     }
-    function stringify3(x) {
+    function stringify4(x) {
       return new _Code(safeStringify(x));
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
     function safeStringify(x) {
       return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
     }
@@ -25923,8 +25923,8 @@ var require_discriminator = __commonJS({
     var ref_error_1 = require_ref_error();
     var util_1 = require_util9();
     var error2 = {
-      message: ({ params: { discrError, tagName: tagName3 } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName3}" must be string` : `value of tag "${tagName3}" must be in oneOf`,
-      params: ({ params: { discrError, tag: tag2, tagName: tagName3 } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName3}, tagValue: ${tag2}}`
+      message: ({ params: { discrError, tagName: tagName2 } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName2}" must be string` : `value of tag "${tagName2}" must be in oneOf`,
+      params: ({ params: { discrError, tag: tag2, tagName: tagName2 } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName2}, tagValue: ${tag2}}`
     };
     var def = {
       keyword: "discriminator",
@@ -25937,16 +25937,16 @@ var require_discriminator = __commonJS({
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
-        const tagName3 = schema.propertyName;
-        if (typeof tagName3 != "string")
+        const tagName2 = schema.propertyName;
+        if (typeof tagName2 != "string")
           throw new Error("discriminator: requires propertyName");
         if (schema.mapping)
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName3)}`);
-        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName: tagName3 }));
+        const tag2 = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName2)}`);
+        gen.if((0, codegen_1._)`typeof ${tag2} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag: tag2, tagName: tagName2 }));
         cxt.ok(valid);
         function validateMapping() {
           const mapping = getMapping();
@@ -25956,7 +25956,7 @@ var require_discriminator = __commonJS({
             gen.assign(valid, applyTagSchema(mapping[tagValue]));
           }
           gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName: tagName3 });
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag: tag2, tagName: tagName2 });
           gen.endIf();
         }
         function applyTagSchema(schemaProp) {
@@ -25980,18 +25980,18 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName3];
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName2];
             if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName3}"`);
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName2}"`);
             }
             tagRequired = tagRequired && (topRequired || hasRequired(sch));
             addMappings(propSch, i2);
           }
           if (!tagRequired)
-            throw new Error(`discriminator: "${tagName3}" must be required`);
+            throw new Error(`discriminator: "${tagName2}" must be required`);
           return oneOfMapping;
           function hasRequired({ required }) {
-            return Array.isArray(required) && required.includes(tagName3);
+            return Array.isArray(required) && required.includes(tagName2);
           }
           function addMappings(sch, i2) {
             if (sch.const) {
@@ -26001,12 +26001,12 @@ var require_discriminator = __commonJS({
                 addMapping(tagValue, i2);
               }
             } else {
-              throw new Error(`discriminator: "properties/${tagName3}" must have "const" or "enum"`);
+              throw new Error(`discriminator: "properties/${tagName2}" must have "const" or "enum"`);
             }
           }
           function addMapping(tagValue, i2) {
             if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName3}" values must be unique strings`);
+              throw new Error(`discriminator: "${tagName2}" values must be unique strings`);
             }
             oneOfMapping[tagValue] = i2;
           }
@@ -26739,10 +26739,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -26763,7 +26763,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26775,11 +26775,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias2;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap7;
+    exports.isMap = isMap8;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar7;
-    exports.isSeq = isSeq6;
+    exports.isScalar = isScalar8;
+    exports.isSeq = isSeq7;
   }
 });
 
@@ -27459,17 +27459,17 @@ var require_createNode = __commonJS({
     var identity4 = require_identity();
     var Scalar2 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName3, tags) {
-      if (tagName3) {
-        const match = tags.filter((t) => t.tag === tagName3);
+    function findTagObject(value, tagName2, tags) {
+      if (tagName2) {
+        const match = tags.filter((t) => t.tag === tagName2);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
-          throw new Error(`Tag ${tagName3} not found`);
+          throw new Error(`Tag ${tagName2} not found`);
         return tagObj;
       }
       return tags.find((t) => t.identify?.(value) && !t.format);
     }
-    function createNode(value, tagName3, ctx) {
+    function createNode(value, tagName2, ctx) {
       if (identity4.isDocument(value))
         value = value.contents;
       if (identity4.isNode(value))
@@ -27494,9 +27494,9 @@ var require_createNode = __commonJS({
           sourceObjects.set(value, ref);
         }
       }
-      if (tagName3?.startsWith("!!"))
-        tagName3 = defaultTagPrefix + tagName3.slice(2);
-      let tagObj = findTagObject(value, tagName3, schema.tags);
+      if (tagName2?.startsWith("!!"))
+        tagName2 = defaultTagPrefix + tagName2.slice(2);
+      let tagObj = findTagObject(value, tagName2, schema.tags);
       if (!tagObj) {
         if (value && typeof value.toJSON === "function") {
           value = value.toJSON();
@@ -27514,8 +27514,8 @@ var require_createNode = __commonJS({
         delete ctx.onTagObj;
       }
       const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
-      if (tagName3)
-        node.tag = tagName3;
+      if (tagName2)
+        node.tag = tagName2;
       else if (!tagObj.default)
         node.tag = tagObj.tag;
       if (ref)
@@ -27710,7 +27710,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i2 = -1;
@@ -27743,18 +27743,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i2 = consumeMoreIndentedLines(text, i2, indent.length);
           end = i2 + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i2 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i2;
+              split2 = i2;
           }
           if (i2 >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -27767,7 +27767,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -28196,7 +28196,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag2));
       return props.join(" ");
     }
-    function stringify3(item2, ctx, onComment, onChompKeep) {
+    function stringify4(item2, ctx, onComment, onChompKeep) {
       if (identity4.isPair(item2))
         return item2.toString(ctx, onComment, onChompKeep);
       if (identity4.isAlias(item2)) {
@@ -28225,7 +28225,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -28235,7 +28235,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity4 = require_identity();
     var Scalar2 = require_Scalar();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -28257,7 +28257,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str3 = stringify3.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str3 = stringify4.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -28309,7 +28309,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify3.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify4.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -28450,7 +28450,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge2 = require_merge();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var identity4 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key: key3, value }) {
@@ -28486,7 +28486,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity4.isNode(key3) && ctx?.doc) {
-        const strCtx = stringify3.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify4.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
@@ -28553,12 +28553,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify4 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify4(collection, ctx, options);
+      const stringify5 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify5(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -28583,7 +28583,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str4 = stringify3.stringify(item2, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify4.stringify(item2, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
           str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
@@ -28650,7 +28650,7 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str3 = stringify3.stringify(item2, itemCtx, () => comment = null);
+        let str3 = stringify4.stringify(item2, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i2 < items.length - 1) {
           str3 += ",";
@@ -29960,9 +29960,9 @@ var require_tags = __commonJS({
       return tags.reduce((tags2, tag2) => {
         const tagObj = typeof tag2 === "string" ? tagsByName[tag2] : tag2;
         if (!tagObj) {
-          const tagName3 = JSON.stringify(tag2);
+          const tagName2 = JSON.stringify(tag2);
           const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
-          throw new Error(`Unknown custom tag ${tagName3}; use one of ${keys}`);
+          throw new Error(`Unknown custom tag ${tagName2}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
           tags2.push(tagObj);
@@ -30011,7 +30011,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var stringify3 = require_stringify();
+    var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -30026,7 +30026,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify3.createStringifyContext(doc, options);
+      const ctx = stringify4.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -30048,7 +30048,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify3.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify4.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -30056,7 +30056,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify3.stringify(doc.contents, ctx));
+        lines.push(stringify4.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -30887,9 +30887,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap7 = fc.start.source === "{";
-      const fcName = isMap7 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap7 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap8 = fc.start.source === "{";
+      const fcName = isMap8 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -30925,7 +30925,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap7 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
+          if (!isMap8 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
               key3,
               // checked by containsNewline()
@@ -30965,7 +30965,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap7 && !sep5 && !props.found) {
+        if (!isMap8 && !sep5 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -30988,7 +30988,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap7 && !props.found && ctx.options.strict) {
+            if (!isMap8 && !props.found && ctx.options.strict) {
               if (sep5)
                 for (const st of sep5) {
                   if (st === valueProps.found)
@@ -31020,7 +31020,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap7) {
+          if (isMap8) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -31036,7 +31036,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap7 ? "}" : "]";
+      const expectedEnd = isMap8 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -31077,20 +31077,20 @@ var require_compose_collection = __commonJS({
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
-    function resolveCollection(CN, ctx, token, onError, tagName3, tag2) {
+    function resolveCollection(CN, ctx, token, onError, tagName2, tag2) {
       const coll = token.type === "block-map" ? resolveBlockMap.resolveBlockMap(CN, ctx, token, onError, tag2) : token.type === "block-seq" ? resolveBlockSeq.resolveBlockSeq(CN, ctx, token, onError, tag2) : resolveFlowCollection.resolveFlowCollection(CN, ctx, token, onError, tag2);
       const Coll = coll.constructor;
-      if (tagName3 === "!" || tagName3 === Coll.tagName) {
+      if (tagName2 === "!" || tagName2 === Coll.tagName) {
         coll.tag = Coll.tagName;
         return coll;
       }
-      if (tagName3)
-        coll.tag = tagName3;
+      if (tagName2)
+        coll.tag = tagName2;
       return coll;
     }
     function composeCollection(CN, ctx, token, props, onError) {
       const tagToken = props.tag;
-      const tagName3 = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
+      const tagName2 = !tagToken ? null : ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg));
       if (token.type === "block-seq") {
         const { anchor, newlineAfterProp: nl } = props;
         const lastProp = anchor && tagToken ? anchor.offset > tagToken.offset ? anchor : tagToken : anchor ?? tagToken;
@@ -31100,12 +31100,12 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName3 || tagName3 === "!" || tagName3 === YAMLMap.YAMLMap.tagName && expType === "map" || tagName3 === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
-        return resolveCollection(CN, ctx, token, onError, tagName3);
+      if (!tagToken || !tagName2 || tagName2 === "!" || tagName2 === YAMLMap.YAMLMap.tagName && expType === "map" || tagName2 === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+        return resolveCollection(CN, ctx, token, onError, tagName2);
       }
-      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName3 && t.collection === expType);
+      let tag2 = ctx.schema.tags.find((t) => t.tag === tagName2 && t.collection === expType);
       if (!tag2) {
-        const kt = ctx.schema.knownTags[tagName3];
+        const kt = ctx.schema.knownTags[tagName2];
         if (kt?.collection === expType) {
           ctx.schema.tags.push(Object.assign({}, kt, { default: false }));
           tag2 = kt;
@@ -31113,16 +31113,16 @@ var require_compose_collection = __commonJS({
           if (kt) {
             onError(tagToken, "BAD_COLLECTION_TYPE", `${kt.tag} used for ${expType} collection, but expects ${kt.collection ?? "scalar"}`, true);
           } else {
-            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName3}`, true);
+            onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName2}`, true);
           }
-          return resolveCollection(CN, ctx, token, onError, tagName3);
+          return resolveCollection(CN, ctx, token, onError, tagName2);
         }
       }
-      const coll = resolveCollection(CN, ctx, token, onError, tagName3, tag2);
+      const coll = resolveCollection(CN, ctx, token, onError, tagName2, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
       const node = identity4.isNode(res) ? res : new Scalar2.Scalar(res);
       node.range = coll.range;
-      node.tag = tagName3;
+      node.tag = tagName2;
       if (tag2?.format)
         node.format = tag2.format;
       return node;
@@ -31301,13 +31301,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines2(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i2 = 1; i2 < split.length; i2 += 2)
-        lines.push([split[i2], split[i2 + 1]]);
+      for (let i2 = 1; i2 < split2.length; i2 += 2)
+        lines.push([split2[i2], split2[i2 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -31545,12 +31545,12 @@ var require_compose_scalar = __commonJS({
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
       const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
-      const tagName3 = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
+      const tagName2 = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag2;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag2 = ctx.schema[identity4.SCALAR];
-      } else if (tagName3)
-        tag2 = findScalarTagByName(ctx.schema, value, tagName3, tagToken, onError);
+      } else if (tagName2)
+        tag2 = findScalarTagByName(ctx.schema, value, tagName2, tagToken, onError);
       else if (token.type === "scalar")
         tag2 = findScalarTagByTest(ctx, value, token, onError);
       else
@@ -31568,20 +31568,20 @@ var require_compose_scalar = __commonJS({
       scalar2.source = value;
       if (type)
         scalar2.type = type;
-      if (tagName3)
-        scalar2.tag = tagName3;
+      if (tagName2)
+        scalar2.tag = tagName2;
       if (tag2.format)
         scalar2.format = tag2.format;
       if (comment)
         scalar2.comment = comment;
       return scalar2;
     }
-    function findScalarTagByName(schema, value, tagName3, tagToken, onError) {
-      if (tagName3 === "!")
+    function findScalarTagByName(schema, value, tagName2, tagToken, onError) {
+      if (tagName2 === "!")
         return schema[identity4.SCALAR];
       const matchWithTest = [];
       for (const tag2 of schema.tags) {
-        if (!tag2.collection && tag2.tag === tagName3) {
+        if (!tag2.collection && tag2.tag === tagName2) {
           if (tag2.default && tag2.test)
             matchWithTest.push(tag2);
           else
@@ -31591,12 +31591,12 @@ var require_compose_scalar = __commonJS({
       for (const tag2 of matchWithTest)
         if (tag2.test?.test(value))
           return tag2;
-      const kt = schema.knownTags[tagName3];
+      const kt = schema.knownTags[tagName2];
       if (kt && !kt.collection) {
         schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
-      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName3}`, tagName3 !== "tag:yaml.org,2002:str");
+      onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName2}`, tagName2 !== "tag:yaml.org,2002:str");
       return schema[identity4.SCALAR];
     }
     function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
@@ -32192,7 +32192,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify3 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify4 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -32245,7 +32245,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -32323,7 +32323,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32407,7 +32407,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -33975,7 +33975,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify3(value, replacer, options) {
+    function stringify4(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -34000,7 +34000,7 @@ var require_public_api = __commonJS({
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments5;
     exports.parseDocument = parseDocument;
-    exports.stringify = stringify3;
+    exports.stringify = stringify4;
   }
 });
 
@@ -34509,32 +34509,120 @@ var init_reference = __esm({
   }
 });
 
-// src/consumers/stream-tag.ts
-function parseStreamTag(input2, namespace, allowNamespace = false) {
-  let rest = input2;
-  let ns = namespace;
-  const slash = rest.indexOf("/");
-  if (slash >= 0) {
-    if (!allowNamespace)
-      return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
-    ns = rest.slice(0, slash);
-    rest = rest.slice(slash + 1);
-    if (!NAME_RE.test(ns)) return { error: `invalid namespace "${ns}" in "${input2}"` };
-  }
+// src/model/stream-tag.ts
+function split(input2) {
+  const firstColon = input2.indexOf(":");
+  const slash = input2.slice(0, firstColon >= 0 ? firstColon : void 0).indexOf("/");
+  const rest = slash >= 0 ? input2.slice(slash + 1) : input2;
   const colon = rest.indexOf(":");
-  if (colon < 0) return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
-  const stream = rest.slice(0, colon);
-  const tag2 = rest.slice(colon + 1);
-  if (!NAME_RE.test(stream)) return { error: `invalid image stream name "${stream}" in "${input2}"` };
-  if (!isValidTag(tag2)) return { error: `invalid tag "${tag2}" in "${input2}"` };
-  return { ref: { namespace: ns, stream, tag: tag2 } };
+  return {
+    ...slash >= 0 ? { namespace: input2.slice(0, slash) } : {},
+    stream: colon >= 0 ? rest.slice(0, colon) : rest,
+    ...colon >= 0 ? { tag: rest.slice(colon + 1) } : {}
+  };
 }
-var NAME_RE;
+function parseStreamTag(input2, o2 = {}) {
+  const { namespace, stream, tag: written } = split(input2);
+  const mode = o2.tag ?? "required";
+  const fail = (part, problem2, text, message) => ({
+    error: { part, problem: problem2, text, message }
+  });
+  if (namespace !== void 0) {
+    if (o2.namespace === false) {
+      return fail("namespace", "refused", namespace, `"${input2}" names a namespace ("${namespace}/") here`);
+    }
+    const p = nameProblem(
+      "namespace",
+      namespace,
+      /[-a-z0-9]/,
+      'a namespace uses lower-case letters, digits and "-"'
+    );
+    if (p) return fail("namespace", "invalid", namespace, p);
+    if (namespace.endsWith("-")) {
+      return fail("namespace", "invalid", namespace, `the namespace "${namespace}" must not end with "-"`);
+    }
+  }
+  const s = nameProblem(
+    "stream name",
+    stream,
+    /[-a-z0-9._]/,
+    'a stream name uses lower-case letters, digits, "-", "." and "_"'
+  );
+  if (s) return fail("stream", "invalid", stream, s);
+  let tag2 = written;
+  if (tag2 === void 0 || tag2 === "" && mode === "latest") {
+    if (mode === "latest") tag2 = "latest";
+    else if (mode === "optional") tag2 = "";
+    else return fail("tag", "missing", "", `there is no ":tag" after the stream name "${stream}"`);
+  } else {
+    const t = mode === "any" ? anyTagProblem(stream, tag2) : tagProblem(stream, tag2);
+    if (t) return fail("tag", "invalid", tag2, t);
+  }
+  return { ref: { ...namespace !== void 0 ? { namespace } : {}, stream, tag: tag2 } };
+}
+function formatStreamTag(ref) {
+  return `${ref.namespace !== void 0 ? `${ref.namespace}/` : ""}${ref.stream}:${ref.tag}`;
+}
+function nameProblem(part, text, ok, rule) {
+  if (text === "") return `the ${part} is empty`;
+  const bad = firstBad(text, ok);
+  if (bad) {
+    const fix = /[A-Z]/.test(bad.c) ? ` (write "${text.toLowerCase()}")` : "";
+    return `the ${part} "${text}" contains ${describeChar(bad.c)} at position ${bad.at}; ${rule}${fix}`;
+  }
+  if (!/^[a-z0-9]/.test(text)) return `the ${part} "${text}" must start with a lower-case letter or digit`;
+  if (text.length > MAX_NAME)
+    return `the ${part} is ${text.length} characters long; at most ${MAX_NAME} are allowed`;
+  return void 0;
+}
+function tagProblem(stream, tag2) {
+  if (isValidTag(tag2)) return void 0;
+  if (tag2 === "") return `the tag after "${stream}:" is empty`;
+  const bad = firstBad(tag2, /[\w.-]/);
+  if (bad) return `the tag "${tag2}" contains ${describeChar(bad.c)} at position ${bad.at}; ${TAG_RULE}`;
+  if (tag2.length > 128) return `the tag is ${tag2.length} characters long; ${TAG_RULE}`;
+  return `the tag "${tag2}" starts with "${tag2[0]}"; ${TAG_RULE}`;
+}
+function anyTagProblem(stream, tag2) {
+  if (tag2 === "") return `the tag after "${stream}:" is empty`;
+  const bad = firstBad(tag2, /[^:/@]/);
+  return bad ? `the tag "${tag2}" contains ${describeChar(bad.c)} at position ${bad.at}` : void 0;
+}
+function describeChar(c3) {
+  if (c3 === " ") return "a space";
+  if (c3 === "	") return "a tab";
+  if (/[A-Z]/.test(c3)) return `upper-case "${c3}"`;
+  return JSON.stringify(c3);
+}
+function firstBad(text, ok) {
+  for (let i2 = 0; i2 < text.length; i2++) if (!ok.test(text[i2])) return { c: text[i2], at: i2 + 1 };
+  return void 0;
+}
+var MAX_NAME, TAG_RULE;
 var init_stream_tag = __esm({
-  "src/consumers/stream-tag.ts"() {
+  "src/model/stream-tag.ts"() {
     "use strict";
     init_reference();
-    NAME_RE = /^[a-z0-9](?:[-a-z0-9.]{0,251}[a-z0-9])?$/;
+    MAX_NAME = 253;
+    TAG_RULE = 'a tag uses letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"';
+  }
+});
+
+// src/consumers/stream-tag.ts
+function parseStreamTag2(input2, namespace, allowNamespace = false) {
+  const r = parseStreamTag(input2, { namespace: allowNamespace });
+  if ("ref" in r) return { ref: { ...r.ref, namespace: r.ref.namespace ?? namespace } };
+  const { part, problem: problem2, text } = r.error;
+  if (problem2 === "refused")
+    return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
+  if (problem2 === "missing") return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
+  const what2 = part === "namespace" ? "namespace" : part === "stream" ? "image stream name" : "tag";
+  return { error: `invalid ${what2} "${text}" in "${input2}"` };
+}
+var init_stream_tag2 = __esm({
+  "src/consumers/stream-tag.ts"() {
+    "use strict";
+    init_stream_tag();
   }
 });
 
@@ -34682,7 +34770,7 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
   if (typeof f.name !== "string") return fail(`${where}: from.name must be "stream:tag"`);
   if (f.namespace !== void 0 && typeof f.namespace !== "string")
     return fail(`${where}: from.namespace must be a string`);
-  const ref = parseStreamTag(f.name, f.namespace || objectNs);
+  const ref = parseStreamTag2(f.name, f.namespace || objectNs);
   if ("error" in ref) return fail(`${where}: ${ref.error}`);
   if (typeof fieldPath !== "string") return fail(`${where} has no "fieldPath"`);
   const steps = parseFieldPath(fieldPath);
@@ -34752,7 +34840,7 @@ var init_kube = __esm({
     "use strict";
     import_yaml3 = __toESM(require_dist2(), 1);
     init_fieldpath();
-    init_stream_tag();
+    init_stream_tag2();
     init_yaml_nodes();
     TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
   }
@@ -34775,7 +34863,7 @@ function markerConsumers(file, text, opts) {
     const m = MARKER_RE.exec(line.text);
     if (!m) continue;
     const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag(m[2] ?? "", opts.defaultNamespace, true);
+    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
     if ("error" in ref) {
       fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
       continue;
@@ -34893,7 +34981,7 @@ var init_marker = __esm({
   "src/consumers/marker.ts"() {
     "use strict";
     init_reference();
-    init_stream_tag();
+    init_stream_tag2();
     MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
     FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
     DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
@@ -34981,7 +35069,7 @@ function streamTagFrom(obj2, from, opts) {
     return { error: `from.kind is ${kind2 ?? "missing"}, expected ImageStreamTag` };
   if (!name) return { error: 'from.name must be "stream:tag"' };
   const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
-  return parseStreamTag(name, ns);
+  return parseStreamTag2(name, ns);
 }
 function deploymentConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
@@ -35158,7 +35246,7 @@ var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
     import_yaml5 = __toESM(require_dist2(), 1);
-    init_stream_tag();
+    init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
     STRATEGIES = ["sourceStrategy", "dockerStrategy", "customStrategy"];
@@ -35233,12 +35321,10 @@ var init_scan = __esm({
 });
 
 // src/consumers/types.ts
-function formatStreamTag(ref) {
-  return `${ref.namespace}/${ref.stream}:${ref.tag}`;
-}
 var init_types = __esm({
   "src/consumers/types.ts"() {
     "use strict";
+    init_stream_tag();
   }
 });
 
@@ -35415,20 +35501,44 @@ var init_pull_spec = __esm({
   }
 });
 
-// src/git/redact.ts
+// src/util/redact.ts
 function redact(text, secrets = []) {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, "$1***@");
+  let out = text.replace(USERINFO, `$1${MASK}@`).replace(
+    QUERY_PARAM,
+    (m, sep5, key3) => SECRET_PARAMS.test(key3) ? `${sep5}${key3}=${MASK}` : m
+  );
   for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("***");
+    if (s && s.length >= 4) out = out.split(s).join(MASK);
   }
   return out;
 }
 function safeUrl(url) {
   return redact(url);
 }
+function redactUrl(input2) {
+  let u2;
+  try {
+    u2 = new URL(String(input2));
+  } catch {
+    return "<invalid url>";
+  }
+  if (u2.username || u2.password) {
+    u2.username = MASK;
+    u2.password = "";
+  }
+  for (const key3 of [...u2.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(key3)) u2.searchParams.set(key3, MASK);
+  }
+  return u2.toString();
+}
+var MASK, SECRET_PARAMS, USERINFO, QUERY_PARAM;
 var init_redact = __esm({
-  "src/git/redact.ts"() {
+  "src/util/redact.ts"() {
     "use strict";
+    MASK = "REDACTED";
+    SECRET_PARAMS = /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
+    USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
+    QUERY_PARAM = /([?&])([^=&#\s"'\\<>]+)=([^&#\s"'\\<>]*)/g;
   }
 });
 
@@ -35495,8 +35605,8 @@ var PR_ALREADY_EXISTS_TEXT, ACTIONS_CANNOT_CREATE_PR_TEXT, NODE_NOT_RESOLVED_TEX
 var init_errors2 = __esm({
   "src/github/errors.ts"() {
     "use strict";
-    init_redact();
     init_errors();
+    init_redact();
     PR_ALREADY_EXISTS_TEXT = "A pull request already exists";
     ACTIONS_CANNOT_CREATE_PR_TEXT = "GitHub Actions is not permitted to create or approve pull requests";
     NODE_NOT_RESOLVED_TEXT = "Could not resolve to a node";
@@ -36763,9 +36873,9 @@ function graphql(request22, query, options) {
     result.variables[key3] = parsedOptions[key3];
     return result;
   }, {});
-  const baseUrl2 = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
-    requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  const baseUrl = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
   return request22(requestOptions).then((response) => {
     if (response.data.errors) {
@@ -37139,11 +37249,11 @@ function gather(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+      mapFn ? mapFn(result.value, done2) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -40878,7 +40988,7 @@ var require_light = __commonJS({
             });
           }
           stop(options = {}) {
-            var done, waitForExecuting;
+            var done2, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished7;
@@ -40900,7 +41010,7 @@ var require_light = __commonJS({
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index2, next) {
+            done2 = options.dropWaitingJobs ? (this._run = function(index2, next) {
               return next.doDrop({
                 message: options.dropErrorMessage
               });
@@ -40935,7 +41045,7 @@ var require_light = __commonJS({
             this.stop = () => {
               return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
             };
-            return done;
+            return done2;
           }
           async _addToQueue(job2) {
             var args, blocked, error2, options, reachedHWM, shifted, strategy;
@@ -41429,7 +41539,7 @@ var init_dist_bundle8 = __esm({
 // node_modules/@octokit/oauth-authorization-url/dist-src/index.js
 function oauthAuthorizationUrl(options) {
   const clientType = options.clientType || "oauth-app";
-  const baseUrl2 = options.baseUrl || "https://github.com";
+  const baseUrl = options.baseUrl || "https://github.com";
   const result = {
     clientType,
     allowSignup: options.allowSignup === false ? false : true,
@@ -41443,7 +41553,7 @@ function oauthAuthorizationUrl(options) {
     const scopes = "scopes" in options ? options.scopes : [];
     result.scopes = typeof scopes === "string" ? scopes.split(/[,\s]+/).filter(Boolean) : scopes;
   }
-  result.url = urlBuilderAuthorize(`${baseUrl2}/login/oauth/authorize`, result);
+  result.url = urlBuilderAuthorize(`${baseUrl}/login/oauth/authorize`, result);
   return result;
 }
 function urlBuilderAuthorize(base, options) {
@@ -41511,10 +41621,10 @@ function getWebFlowAuthorizationUrl({
   request: request3 = request,
   ...options
 }) {
-  const baseUrl2 = requestToOAuthBaseUrl(request3);
+  const baseUrl = requestToOAuthBaseUrl(request3);
   return oauthAuthorizationUrl({
     ...options,
-    baseUrl: baseUrl2
+    baseUrl
   });
 }
 async function exchangeWebFlowCode(options) {
@@ -44122,11 +44232,11 @@ function gather2(octokit, results, iterator22, mapFn) {
       return results;
     }
     let earlyExit = false;
-    function done() {
+    function done2() {
       earlyExit = true;
     }
     results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+      mapFn ? mapFn(result.value, done2) : result.value.data
     );
     if (earlyExit) {
       return results;
@@ -44561,7 +44671,14 @@ async function closePullRequest(ctx, t, comment) {
   const pr = await findPullRequest(ctx, t);
   if (!pr) return null;
   try {
-    if (comment) await postComment(ctx, t, pr.number, comment);
+    if (comment) {
+      await ctx.octokit.rest.issues.createComment({
+        owner: t.owner,
+        repo: t.repo,
+        issue_number: pr.number,
+        body: comment
+      });
+    }
     await ctx.octokit.rest.pulls.update({
       owner: t.owner,
       repo: t.repo,
@@ -44572,9 +44689,6 @@ async function closePullRequest(ctx, t, comment) {
     throw githubError(e, { action: `close pull request #${pr.number}`, permission: PULLS_WRITE });
   }
   return { number: pr.number, url: pr.html_url, operation: "closed" };
-}
-async function postComment(ctx, t, number, body) {
-  await ctx.octokit.rest.issues.createComment({ owner: t.owner, repo: t.repo, issue_number: number, body });
 }
 async function commentOnPullRequest(ctx, t, body, marker) {
   const pr = await findPullRequest(ctx, t);
@@ -44599,7 +44713,12 @@ ${marker}`;
         body: text
       });
     } else {
-      await postComment(ctx, t, pr.number, text);
+      await ctx.octokit.rest.issues.createComment({
+        owner: t.owner,
+        repo: t.repo,
+        issue_number: pr.number,
+        body: text
+      });
     }
     return pr.number;
   } catch (e) {
@@ -44702,24 +44821,20 @@ var init_pulls = __esm({
 });
 
 // src/model/stream.ts
-function importIsInsecure(stream, tag2) {
-  return Boolean(tag2.importPolicy?.insecure) || stream.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === "true";
-}
 function streamTags(stream) {
   return stream.spec?.tags ?? [];
 }
-var DECLARATION_KINDS, INSECURE_REPOSITORY_ANNOTATION;
+var DECLARATION_KINDS;
 var init_stream = __esm({
   "src/model/stream.ts"() {
     "use strict";
     DECLARATION_KINDS = ["ImageStream", "ImageStreamList", "List"];
-    INSECURE_REPOSITORY_ANNOTATION = "openshift.io/image.insecureRepository";
   }
 });
 
 // src/policy/tag-spec.ts
 function tagKey(namespace, stream, tag2) {
-  return `${namespace}/${stream}:${tag2}`;
+  return formatStreamTag({ namespace, stream, tag: tag2 });
 }
 function splitTagKey(key3) {
   const slash = key3.indexOf("/");
@@ -44768,6 +44883,7 @@ function specKey(tag2, defaultMode = "Legacy") {
 var init_tag_spec = __esm({
   "src/policy/tag-spec.ts"() {
     "use strict";
+    init_stream_tag();
   }
 });
 
@@ -45127,8 +45243,8 @@ function parseDeclarations(file, content, opts) {
       name: object.metadata.name,
       object,
       position,
-      tagPosition: (tagName3) => {
-        const i2 = tagList.findIndex((t) => t.name === tagName3);
+      tagPosition: (tagName2) => {
+        const i2 = tagList.findIndex((t) => t.name === tagName2);
         const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
         return { line: p.line, column: p.column };
       }
@@ -45219,23 +45335,58 @@ var init_declarations = __esm({
   }
 });
 
+// src/model/platform.ts
+function formatPlatform(p) {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+}
+function platformSortKey(p) {
+  return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
+}
+var init_platform = __esm({
+  "src/model/platform.ts"() {
+    "use strict";
+  }
+});
+
+// src/util/text.ts
+function plural(n2, word) {
+  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
+}
+function shortDigest(digest, o2 = {}) {
+  if (!digest) return o2.absent ?? "(none)";
+  const i2 = digest.indexOf(":");
+  const hex = digest.slice(i2 + 1, i2 + 13);
+  return i2 < 0 || o2.algorithm === false ? hex : `${digest.slice(0, i2)}:${hex}`;
+}
+var init_text = __esm({
+  "src/util/text.ts"() {
+    "use strict";
+  }
+});
+
 // src/model/text.ts
 function oneLine(s, max) {
   const t = s.replace(CONTROL_RE, " ").replace(/\s+/g, " ").trim();
   return t.length > max ? `${t.slice(0, Math.max(0, max - 1))}…` : t;
 }
 var CONTROL_RE;
-var init_text = __esm({
+var init_text2 = __esm({
   "src/model/text.ts"() {
     "use strict";
     CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
   }
 });
 
-// src/plan/markdown.ts
+// src/render/markdown.ts
 function codeSpan(s, max = 200) {
   const t = oneLine(s, max).replace(/`/g, "'").replace(/\|/g, "\\|");
   return t === "" ? "" : `\`${t}\``;
+}
+function escapeCell(s) {
+  return s.replace(
+    /[`|<>\r\n]/g,
+    (c3) => ({ "`": "'", "|": "\\|", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " " })[c3] ?? c3
+  );
 }
 function escapeText(s, max = 200) {
   return oneLine(s, max).replace(/[&<>]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;" })[c3] ?? c3).replace(/[\\`*_[\]()!|~]/g, (c3) => `\\${c3}`).replace(/^([#+=-])/, "\\$1").replace(/@/g, "&#64;").replace(/:\/\//g, ":&#47;&#47;").replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
@@ -45264,264 +45415,9 @@ function withinBudget(sections, max, omitted) {
   return out.join("");
 }
 var init_markdown = __esm({
-  "src/plan/markdown.ts"() {
+  "src/render/markdown.ts"() {
     "use strict";
-    init_text();
-  }
-});
-
-// src/plan/pr-body.ts
-function shortDigest(digest) {
-  if (!digest) return "(none)";
-  const i2 = digest.indexOf(":");
-  return i2 < 0 ? digest.slice(0, 12) : `${digest.slice(0, i2)}:${digest.slice(i2 + 1, i2 + 13)}`;
-}
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
-function compareUrl(from, to) {
-  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
-  const a2 = githubRepoUrl(from.source);
-  const b = githubRepoUrl(to.source);
-  if (!a2 || a2 !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
-  return `${a2}/compare/${from.revision}...${to.revision}`;
-}
-function renderPullRequestBody(changes, consumers, opts = {}) {
-  const cmd = opts.command ?? "imagestreams";
-  const sections = [];
-  let out = [];
-  const cut = (keep = false) => {
-    if (out.length > 0) sections.push({ text: `${out.join("\n")}
-`, ...keep ? { keep } : {} });
-    out = [];
-  };
-  if (opts.marker) out.push(opts.marker, "");
-  const tags = changes.flatMap((s) => s.tags);
-  const moving = tags.filter((t) => t.kind !== "failed");
-  const notes = opts.notes ?? [];
-  out.push(`${intro(moving, consumers, notes)} ${GATE}`, "");
-  cut(true);
-  if (notes.length > 0) {
-    out.push("### Declaration changes", "");
-    const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
-    out.push(...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more declaration changes`), "");
-    cut(true);
-  }
-  const warnings = [];
-  for (const t of tags) {
-    const name = `${t.namespace}/${t.stream}:${t.tag}`;
-    if (t.kind === "moved" && looksImmutable(t.tag)) {
-      warnings.push(
-        `\`${esc(name)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
-      );
-    }
-    const lost = lostPlatforms(t);
-    if (lost.length > 0) {
-      warnings.push(`\`${esc(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(", ")}.`);
-    }
-    if (t.kind === "failed") {
-      warnings.push(
-        `\`${esc(name)}\` failed to import (${codeSpan(t.error?.reason ?? "unknown", 60)}); the last good digest stays locked.`
-      );
-    }
-  }
-  if (warnings.length > 0) {
-    out.push("> [!WARNING]");
-    out.push(
-      ...capLines(
-        warnings.map((w) => `> - ${w}`),
-        BUDGET.warnings,
-        (n2) => `> - …and ${n2} more`
-      )
-    );
-    out.push("");
-  }
-  cut();
-  for (const s of changes) {
-    out.push(`### ${esc(`${s.namespace}/${s.stream}`)}`, "", `Lock file: \`${esc(s.lockFile)}\``, "");
-    out.push("| Tag | Change | From | To | Image created |", "| --- | --- | --- | --- | --- |");
-    const rows = s.tags.map(
-      (t) => `| \`${esc(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ${t.kind === "failed" ? "(unchanged)" : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? "", 40)} |`
-    );
-    out.push(...capLines(rows, BUDGET.table, (n2) => `| …and ${n2} more tags | | | | |`));
-    out.push("");
-    cut();
-    for (const t of s.tags) {
-      out.push(...tagDetails(t, cmd), "");
-      cut();
-    }
-  }
-  if (consumers.length > 0) {
-    out.push(
-      "### Consumers updated with it",
-      "",
-      "| File | Line | Target | Follows |",
-      "| --- | --- | --- | --- |"
-    );
-    const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
-    const rows = sorted.map(
-      (c3) => `| \`${esc(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${esc(c3.follows)}\` |`
-    );
-    out.push(...capLines(rows, BUDGET.consumers, (n2) => `| …and ${n2} more consumers | | | |`));
-    out.push("");
-    cut();
-  }
-  if (moving.length > 0) {
-    out.push(
-      "### Rolling back",
-      "",
-      "If a new image turns out bad after merging, open a pull request back to the previous digest:",
-      ""
-    );
-    out.push("```sh");
-    const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
-    out.push(...capLines(lines, BUDGET.rollback, (n2) => `# …and ${n2} more: ${cmd} rollback STREAM:TAG`));
-    out.push("```", "");
-  }
-  out.push(
-    "<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>"
-  );
-  cut(true);
-  return withinBudget(
-    sections,
-    MAX_BODY_LENGTH,
-    (n2) => `…(${n2} ${n2 === 1 ? "section" : "sections"} left out to keep this body short: the full list is in the commit message)
-
-`
-  );
-}
-function capLines(lines, budget, more) {
-  let used = 0;
-  for (const [i2, l] of lines.entries()) {
-    used += l.length + 1;
-    if (used > budget) return [...lines.slice(0, i2), more(lines.length - i2)];
-  }
-  return lines;
-}
-function intro(moving, consumers, notes) {
-  if (moving.length > 0 && notes.length === 0 && moving.every((t) => t.kind === "moved" || t.kind === "new")) {
-    return `This pull request updates the lock of ${plural(moving.length, "image stream tag")} because the upstream image changed.`;
-  }
-  if (moving.length > 0) {
-    const what2 = moving.some((t) => t.kind === "rollback") ? "rolls back or moves" : "moves";
-    return `This pull request ${what2} ${plural(moving.length, "image stream tag")} as its declaration changes say.`;
-  }
-  if (notes.length > 0)
-    return `This pull request changes ${plural(notes.length, "image stream tag declaration")}.`;
-  if (consumers.length > 0) {
-    return `This pull request brings ${plural(consumers.length, "consumer")} to the digest the lock already records.`;
-  }
-  return "This pull request records import results in the lock; no image changes.";
-}
-function noteLine(n2, cmd) {
-  switch (n2.kind) {
-    case "rolled-back":
-      return `\`${esc(n2.tag)}\` rolled back from ${code(shortDigest(n2.from))} to ${code(shortDigest(n2.to))}; ` + (n2.followAgain ? `to follow upstream again: \`${esc(`${cmd} ${n2.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).` : "point it at its upstream again with `" + cmd + " tag` to follow upstream.");
-    case "promoted":
-      return `promoted \`${esc(n2.source)}\` → \`${esc(n2.tag)}\` at ${code(n2.digest ? esc(n2.digest) : "(not imported yet)")}.`;
-    case "repointed":
-      return `\`${esc(n2.tag)}\` re-pointed from \`${esc(n2.was)}\` to \`${esc(n2.now)}\`.`;
-    case "added":
-      return `\`${esc(n2.tag)}\` added, from \`${esc(n2.now)}\`.`;
-    case "removed":
-      return `\`${esc(n2.tag)}\` removed (was \`${esc(n2.was)}\`).`;
-  }
-}
-function tagDetails(t, cmd) {
-  const name = `${t.namespace}/${t.stream}:${t.tag}`;
-  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
-  lines.push(`- Imports from \`${esc(t.source)}\`${t.follows ? ` (follows \`${esc(t.follows)}\`)` : ""}`);
-  if (t.from) lines.push(`- Old: \`${esc(t.from.image)}\` (\`${esc(t.from.dockerImageReference)}\`)`);
-  if (t.to && t.kind !== "failed")
-    lines.push(`- New: \`${esc(t.to.image)}\` (\`${esc(t.to.dockerImageReference)}\`)`);
-  if (t.kind === "failed" && t.error)
-    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
-  if (t.fromMetadata?.created || t.toMetadata?.created) {
-    lines.push(
-      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
-    );
-  }
-  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
-  const rf = t.fromMetadata?.revision;
-  const rt = t.toMetadata?.revision;
-  if (rf || rt) {
-    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt)
-      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
-    else
-      lines.push(
-        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
-      );
-  }
-  const platforms = platformRows(t);
-  if (platforms.length > 0) {
-    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
-  }
-  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${esc(name)}\``);
-  lines.push("", "</details>");
-  return lines;
-}
-function platformKey(p) {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
-}
-function platformRows(t) {
-  const from = new Map((t.from?.platforms ?? []).map((p) => [platformKey(p), p.digest]));
-  const to = new Map(
-    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [platformKey(p), p.digest])
-  );
-  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
-  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
-    const a2 = from.get(k);
-    const b = to.get(k);
-    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
-    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
-  });
-  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
-  return rows;
-}
-function lostPlatforms(t) {
-  if (t.kind === "failed" || !t.from?.platforms?.length || !t.to?.platforms) return [];
-  const now = new Set(t.to.platforms.map(platformKey));
-  return t.from.platforms.map(platformKey).filter((k) => !now.has(k));
-}
-function code(short3) {
-  return codeSpan(short3);
-}
-function githubRepoUrl(source) {
-  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
-  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
-}
-function isRevision(r) {
-  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-function esc(s) {
-  return s.replace(
-    /[`|<>\r\n]/g,
-    (c3) => ({ "`": "'", "|": "\\|", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " " })[c3] ?? c3
-  );
-}
-function html(s) {
-  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
-}
-function plural(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
-}
-var MAX_BODY_LENGTH, BUDGET, GATE;
-var init_pr_body = __esm({
-  "src/plan/pr-body.ts"() {
-    "use strict";
-    init_markdown();
-    MAX_BODY_LENGTH = 6e4;
-    BUDGET = {
-      notes: 8e3,
-      warnings: 8e3,
-      table: 12e3,
-      platformRows: 50,
-      consumers: 12e3,
-      rollback: 8e3
-    };
-    GATE = "Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.";
+    init_text2();
   }
 });
 
@@ -46076,7 +45972,7 @@ var require_lib = __commonJS({
       var occupationTimer = null;
       var executionTimer = null;
       var self2 = this;
-      var done = function(locked, err, ret) {
+      var done2 = function(locked, err, ret) {
         if (occupationTimer) {
           clearTimeout(occupationTimer);
           occupationTimer = null;
@@ -46115,7 +46011,7 @@ var require_lib = __commonJS({
       };
       var exec = function(locked) {
         if (resolved) {
-          return done(locked);
+          return done2(locked);
         }
         if (timer) {
           clearTimeout(timer);
@@ -46128,7 +46024,7 @@ var require_lib = __commonJS({
         if (maxExecutionTime) {
           executionTimer = setTimeout(function() {
             if (!!self2.queues[key3]) {
-              done(locked, new Error("Maximum execution time is exceeded " + key3));
+              done2(locked, new Error("Maximum execution time is exceeded " + key3));
             }
           }, maxExecutionTime);
         }
@@ -46138,22 +46034,22 @@ var require_lib = __commonJS({
             fn(function(err, ret) {
               if (!called) {
                 called = true;
-                done(locked, err, ret);
+                done2(locked, err, ret);
               }
             });
           } catch (err) {
             if (!called) {
               called = true;
-              done(locked, err);
+              done2(locked, err);
             }
           }
         } else {
           self2._promiseTry(function() {
             return fn();
           }).then(function(ret) {
-            done(locked, void 0, ret);
+            done2(locked, void 0, ret);
           }, function(error2) {
-            done(locked, error2);
+            done2(locked, error2);
           });
         }
       };
@@ -46167,7 +46063,7 @@ var require_lib = __commonJS({
       } else if (self2.domainReentrant && !!process.domain && process.domain === self2.domains[key3]) {
         exec(false);
       } else if (self2.queues[key3].length >= maxPending) {
-        done(false, new Error("Too many pending tasks in queue " + key3));
+        done2(false, new Error("Too many pending tasks in queue " + key3));
       } else {
         var taskFn = function() {
           exec(true);
@@ -46181,7 +46077,7 @@ var require_lib = __commonJS({
         if (timeout) {
           timer = setTimeout(function() {
             timer = null;
-            done(false, new Error("async-lock timed out in queue " + key3));
+            done2(false, new Error("async-lock timed out in queue " + key3));
           }, timeout);
         }
       }
@@ -46189,7 +46085,7 @@ var require_lib = __commonJS({
       if (maxOccupationTime) {
         occupationTimer = setTimeout(function() {
           if (!!self2.queues[key3]) {
-            done(false, new Error("Maximum occupation time is exceeded in queue " + key3));
+            done2(false, new Error("Maximum occupation time is exceeded in queue " + key3));
           }
         }, maxOccupationTime);
       }
@@ -51963,7 +51859,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     function acquireLock(key3, callback) {
       return getLock().acquire(key3, callback);
     }
-    var IndexCache2 = /* @__PURE__ */ Symbol("IndexCache");
+    var IndexCache = /* @__PURE__ */ Symbol("IndexCache");
     function createCache() {
       return {
         map: /* @__PURE__ */ new Map(),
@@ -52004,14 +51900,14 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        * @throws {UnmergedPathsError} If unmerged paths exist and `allowUnmerged` is `false`.
        */
       static async acquire({ fs: fs3, gitdir, cache, allowUnmerged = true }, closure) {
-        if (!cache[IndexCache2]) {
-          cache[IndexCache2] = createCache();
+        if (!cache[IndexCache]) {
+          cache[IndexCache] = createCache();
         }
         const filepath = `${gitdir}/index`;
         let result;
         let unmergedPaths = [];
         await acquireLock(filepath, async () => {
-          const theIndexCache = cache[IndexCache2];
+          const theIndexCache = cache[IndexCache];
           if (await isIndexStale(fs3, filepath, theIndexCache)) {
             await updateCachedIndexFile(fs3, filepath, theIndexCache);
           }
@@ -52584,8 +52480,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     var extractSectionLine = (line) => {
       const matches2 = SECTION_LINE_REGEX.exec(line);
       if (matches2 != null) {
-        const [section, subsection] = matches2.slice(1);
-        return [section, subsection && subsection.replace(/\\(.)/g, "$1")];
+        const [section2, subsection] = matches2.slice(1);
+        return [section2, subsection && subsection.replace(/\\(.)/g, "$1")];
       }
       return null;
     };
@@ -52640,21 +52536,21 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     var lower = (text) => {
       return text != null ? text.toLowerCase() : null;
     };
-    var getPath2 = (section, subsection, name) => {
-      return [lower(section), subsection, lower(name)].filter((a2) => a2 != null).join(".");
+    var getPath2 = (section2, subsection, name) => {
+      return [lower(section2), subsection, lower(name)].filter((a2) => a2 != null).join(".");
     };
     var normalizePath = (path6) => {
       const pathSegments = path6.split(".");
-      const section = pathSegments.shift();
+      const section2 = pathSegments.shift();
       const name = pathSegments.pop();
       const subsection = pathSegments.length ? pathSegments.join(".") : void 0;
       return {
-        section,
+        section: section2,
         subsection,
         name,
-        path: getPath2(section, subsection, name),
-        sectionPath: getPath2(section, subsection, null),
-        isSection: !!section
+        path: getPath2(section2, subsection, name),
+        sectionPath: getPath2(section2, subsection, null),
+        isSection: !!section2
       };
     };
     var findLastIndex = (array, callback) => {
@@ -52664,7 +52560,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
     };
     var GitConfig = class _GitConfig {
       constructor(text) {
-        let section = null;
+        let section2 = null;
         let subsection = null;
         this.parsedConfig = text ? text.split("\n").map((line) => {
           let name = null;
@@ -52674,7 +52570,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
           const isSection = extractedSection != null;
           if (isSection) {
             ;
-            [section, subsection] = extractedSection;
+            [section2, subsection] = extractedSection;
           } else {
             const extractedVariable = extractVariableLine(trimmedLine);
             const isVariable = extractedVariable != null;
@@ -52683,8 +52579,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
               [name, value] = extractedVariable;
             }
           }
-          const path6 = getPath2(section, subsection, name);
-          return { line, isSection, section, subsection, name, value, path: path6 };
+          const path6 = getPath2(section2, subsection, name);
+          return { line, isSection, section: section2, subsection, name, value, path: path6 };
         }) : [];
       }
       static from(text) {
@@ -52692,8 +52588,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async get(path6, getall = false) {
         const normalizedPath = normalizePath(path6).path;
-        const allValues = this.parsedConfig.filter((config) => config.path === normalizedPath).map(({ section, name, value }) => {
-          const fn = schema[section] && schema[section][name];
+        const allValues = this.parsedConfig.filter((config) => config.path === normalizedPath).map(({ section: section2, name, value }) => {
+          const fn = schema[section2] && schema[section2][name];
           return fn ? fn(value) : value;
         });
         return getall ? allValues : allValues.pop();
@@ -52701,12 +52597,12 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       async getall(path6) {
         return this.get(path6, true);
       }
-      async getSubsections(section) {
-        return this.parsedConfig.filter((config) => config.isSection && config.section === section).map((config) => config.subsection);
+      async getSubsections(section2) {
+        return this.parsedConfig.filter((config) => config.isSection && config.section === section2).map((config) => config.subsection);
       }
-      async deleteSection(section, subsection) {
+      async deleteSection(section2, subsection) {
         this.parsedConfig = this.parsedConfig.filter(
-          (config) => !(config.section === section && config.subsection === subsection)
+          (config) => !(config.section === section2 && config.subsection === subsection)
         );
       }
       async append(path6, value) {
@@ -52714,7 +52610,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async set(path6, value, append = false) {
         const {
-          section,
+          section: section2,
           subsection,
           name,
           path: normalizedPath,
@@ -52747,20 +52643,20 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
               (config) => config.path === sectionPath
             );
             const newConfig = {
-              section,
+              section: section2,
               subsection,
               name,
               value,
               modified: true,
               path: normalizedPath
             };
-            if (SECTION_REGEX.test(section) && VARIABLE_NAME_REGEX.test(name)) {
+            if (SECTION_REGEX.test(section2) && VARIABLE_NAME_REGEX.test(name)) {
               if (sectionIndex >= 0) {
                 this.parsedConfig.splice(sectionIndex + 1, 0, newConfig);
               } else {
                 const newSection = {
                   isSection,
-                  section,
+                  section: section2,
                   subsection,
                   modified: true,
                   path: sectionPath
@@ -52772,7 +52668,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
       }
       toString() {
-        return this.parsedConfig.map(({ line, section, subsection, name, value, modified: modified2 = false }) => {
+        return this.parsedConfig.map(({ line, section: section2, subsection, name, value, modified: modified2 = false }) => {
           if (!modified2) {
             return line;
           }
@@ -52780,9 +52676,9 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
             return `	${name} = ${serializeValue(value)}`;
           }
           if (subsection != null) {
-            return `[${section} "${subsection}"]`;
+            return `[${section2} "${subsection}"]`;
           }
-          return `[${section}]`;
+          return `[${section2}]`;
         }).join("\n");
       }
     };
@@ -53622,8 +53518,8 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       async _next() {
         this.started = true;
-        let { done, value } = await this.stream.next();
-        if (done) {
+        let { done: done2, value } = await this.stream.next();
+        if (done2) {
           this._ended = true;
           if (!value) return Buffer.alloc(0);
         }
@@ -54901,23 +54797,23 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const obj2 = {
           parent: []
         };
-        const keyOf3 = (h2) => h2.slice(0, h2.indexOf(" "));
+        const keyOf2 = (h2) => h2.slice(0, h2.indexOf(" "));
         const valueOf = (h2) => h2.slice(h2.indexOf(" ") + 1);
-        if (hs.length === 0 || keyOf3(hs[0]) !== "tree") {
+        if (hs.length === 0 || keyOf2(hs[0]) !== "tree") {
           throw new ParseError(
             "tree as the first commit header",
-            keyOf3(hs[0] || "")
+            keyOf2(hs[0] || "")
           );
         }
         obj2.tree = valueOf(hs[0]);
         let index3 = 1;
-        while (index3 < hs.length && keyOf3(hs[index3]) === "parent") {
+        while (index3 < hs.length && keyOf2(hs[index3]) === "parent") {
           obj2.parent.push(valueOf(hs[index3]));
           index3++;
         }
         const seen = /* @__PURE__ */ new Set(["tree", "parent"]);
         for (; index3 < hs.length; index3++) {
-          const key3 = keyOf3(hs[index3]);
+          const key3 = keyOf2(hs[index3]);
           if (seen.has(key3)) continue;
           seen.add(key3);
           obj2[key3] = valueOf(hs[index3]);
@@ -56106,14 +56002,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
       });
       const settledPromises = await Promise.allSettled(promises5);
-      const rejectedPromises = settledPromises.filter((settle) => settle.status === "rejected").map((settle) => settle.reason);
+      const rejectedPromises = settledPromises.filter((settle2) => settle2.status === "rejected").map((settle2) => settle2.reason);
       if (rejectedPromises.length > 1) {
         throw new MultipleGitError(rejectedPromises);
       }
       if (rejectedPromises.length === 1) {
         throw rejectedPromises[0];
       }
-      const fulfilledPromises = settledPromises.filter((settle) => settle.status === "fulfilled" && settle.value).map((settle) => settle.value);
+      const fulfilledPromises = settledPromises.filter((settle2) => settle2.status === "fulfilled" && settle2.value).map((settle2) => settle2.value);
       return fulfilledPromises;
     }
     async function hasObjectLoose({ fs: fs3, gitdir, oid }) {
@@ -58331,9 +58227,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function forAwait2(iterable, cb) {
       const iter = getIterator2(iterable);
       while (true) {
-        const { value, done } = await iter.next();
+        const { value, done: done2 } = await iter.next();
         if (value) await cb(value);
-        if (done) break;
+        if (done2) break;
       }
       if (iter.return) iter.return();
     }
@@ -58506,14 +58402,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return { protocolVersion: 1, capabilities, refs, symrefs };
     }
     function splitAndAssert(line, sep5, expected) {
-      const split = line.trim().split(sep5);
-      if (split.length !== 2) {
+      const split2 = line.trim().split(sep5);
+      if (split2.length !== 2) {
         throw new ParseError(
           `Two strings separated by '${expected}'`,
           line.toString("utf8")
         );
       }
-      return split;
+      return split2;
     }
     var corsProxify = (corsProxy, url) => corsProxy.endsWith("?") ? `${corsProxy}${url}` : `${corsProxy}/${url.replace(/^https?:\/\//, "")}`;
     var updateHeaders = (headers, auth7) => {
@@ -59000,7 +58896,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const unshallows = [];
       const acks = [];
       let nak = false;
-      let done = false;
+      let done2 = false;
       return new Promise((resolve10, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
@@ -59019,19 +58915,19 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else if (line.startsWith("ACK")) {
             const [, oid, status2] = line.split(" ");
             acks.push({ oid, status: status2 });
-            if (!status2) done = true;
+            if (!status2) done2 = true;
           } else if (line.startsWith("NAK")) {
             nak = true;
-            done = true;
+            done2 = true;
           } else {
-            done = true;
+            done2 = true;
             nak = true;
           }
-          if (done) {
+          if (done2) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
-          if (!done) {
+          if (!done2) {
             stream.error ? reject(stream.error) : resolve10({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
@@ -60867,7 +60763,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63431,7 +63327,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       listRefs,
       listRemotes,
       listServerRefs,
-      listTags: listTags2,
+      listTags,
       log,
       merge: merge2,
       packObjects,
@@ -63503,7 +63399,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     exports.listRefs = listRefs;
     exports.listRemotes = listRemotes;
     exports.listServerRefs = listServerRefs;
-    exports.listTags = listTags2;
+    exports.listTags = listTags;
     exports.log = log;
     exports.merge = merge2;
     exports.packObjects = packObjects;
@@ -63742,9 +63638,6 @@ function ordered(obj2, keys) {
 function platform3(p) {
   return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
 }
-function platformKey3(p) {
-  return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
-}
 function item(i2) {
   const o2 = ordered(i2, [
     "created",
@@ -63756,7 +63649,9 @@ function item(i2) {
     "platforms"
   ]);
   if (i2.platforms) {
-    o2.platforms = [...i2.platforms].sort((a2, b) => platformKey3(a2) < platformKey3(b) ? -1 : platformKey3(a2) > platformKey3(b) ? 1 : 0).map(platform3);
+    o2.platforms = [...i2.platforms].sort(
+      (a2, b) => platformSortKey(a2) < platformSortKey(b) ? -1 : platformSortKey(a2) > platformSortKey(b) ? 1 : 0
+    ).map(platform3);
   }
   return o2;
 }
@@ -63783,16 +63678,7 @@ function serializeLock(lock) {
 var init_lock_format = __esm({
   "src/model/lock-format.ts"() {
     "use strict";
-  }
-});
-
-// src/model/lock.ts
-var LOCK_API_VERSION, LOCK_KIND;
-var init_lock = __esm({
-  "src/model/lock.ts"() {
-    "use strict";
-    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
-    LOCK_KIND = "ImageStreamLock";
+    init_platform();
   }
 });
 
@@ -63814,6 +63700,16 @@ var init_due = __esm({
   "src/policy/due.ts"() {
     "use strict";
     init_tag_spec();
+  }
+});
+
+// src/model/lock.ts
+var LOCK_API_VERSION, LOCK_KIND;
+var init_lock = __esm({
+  "src/model/lock.ts"() {
+    "use strict";
+    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
+    LOCK_KIND = "ImageStreamLock";
   }
 });
 
@@ -63877,6 +63773,184 @@ var init_history = __esm({
   }
 });
 
+// src/plan/next-locks-phases.ts
+function lockTagOf(lock, tag2) {
+  return lock?.status.tags.find((t) => t.tag === tag2);
+}
+function tagsOf(s) {
+  return s.object.spec?.tags ?? [];
+}
+function lockBuilder(streams, ctx) {
+  const specOf = /* @__PURE__ */ new Map();
+  for (const s of streams)
+    for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
+  const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
+  return { streams, ctx, byId, specOf, next: /* @__PURE__ */ new Map(), changeOf: /* @__PURE__ */ new Map() };
+}
+function record(b, key3, s, t, applied) {
+  b.next.set(key3, applied.tag);
+  if (!applied.change) return;
+  const prev = lockTagOf(s.lock, t.name);
+  const change = {
+    namespace: s.namespace,
+    stream: s.name,
+    tag: t.name,
+    kind: applied.change,
+    source: t.from.name
+  };
+  if (applied.change === "failed") {
+    const c3 = applied.tag.conditions?.[0];
+    if (c3) change.error = { reason: c3.reason, message: c3.message };
+  } else {
+    const to = applied.tag.items[0];
+    if (to) change.to = to;
+    const from = prev?.items[0];
+    if (from) change.from = from;
+    if (t.from?.kind === "ImageStreamImage" && to && prev?.items.slice(1).some((i2) => i2.image === to.image)) {
+      change.kind = "rollback";
+    }
+  }
+  b.changeOf.set(key3, change);
+}
+function generationOf(t, prev, changed) {
+  if (typeof t.generation === "number") return t.generation;
+  const last = prev?.items[0]?.generation ?? 0;
+  return changed || !prev ? last + 1 : last;
+}
+function settle(b, key3, s, t, outcome) {
+  const prev = lockTagOf(s.lock, t.name);
+  const spec = specKey(t, b.ctx.defaultImportMode);
+  const applied = applyOutcome(prev, t.name, outcome, {
+    now: b.ctx.now,
+    generation: generationOf(t, prev, prev?.spec !== spec),
+    spec,
+    observedGeneration: outcome.ok ? t.generation ?? null : void 0,
+    historyLimit: b.ctx.historyLimit
+  });
+  record(b, key3, s, t, applied);
+  return applied;
+}
+function applyImports(b, outcomes) {
+  for (const s of b.streams) {
+    for (const t of tagsOf(s)) {
+      const key3 = tagKey(s.namespace, s.name, t.name);
+      if (!isImportable(t)) continue;
+      const outcome = outcomes.get(key3);
+      if (outcome) settle(b, key3, s, t, outcome);
+      else {
+        const prev = lockTagOf(s.lock, t.name);
+        if (prev) b.next.set(key3, prev);
+      }
+    }
+  }
+}
+function applyPins(b) {
+  const failedPins = [];
+  for (const s of b.streams) {
+    for (const t of tagsOf(s)) {
+      if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
+      const key3 = tagKey(s.namespace, s.name, t.name);
+      const outcome = pinOutcome(b, s, t.from);
+      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
+      settle(b, key3, s, t, outcome);
+    }
+  }
+  return failedPins;
+}
+function pinOutcome(b, s, from) {
+  const target = imageTarget(s.namespace, from);
+  if (!target)
+    return { ok: false, reason: "InvalidImageName", message: `"${from.name}" is not stream@digest` };
+  const id = streamId(target.namespace, target.stream);
+  const found = findInHistory(historyTags(b.byId.get(id), b.next), target.digest);
+  if ("item" in found) return { ok: true, item: stripItem(found.item) };
+  return {
+    ok: false,
+    reason: found.error === "ambiguous" ? "AmbiguousImage" : "NotFound",
+    message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
+  };
+}
+function applyFollowers(b) {
+  const visiting = /* @__PURE__ */ new Set();
+  const resolve10 = (key3) => {
+    if (b.next.has(key3)) return b.next.get(key3);
+    const entry = b.specOf.get(key3);
+    if (!entry) return void 0;
+    const { s, t } = entry;
+    if (t.from?.kind !== "ImageStreamTag" || t.reference) return lockTagOf(s.lock, t.name);
+    if (visiting.has(key3)) return void 0;
+    visiting.add(key3);
+    const target = followTarget(s.namespace, s.name, t.from);
+    const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
+    const current = (targetKey ? resolve10(targetKey) : void 0)?.items[0];
+    visiting.delete(key3);
+    let outcome;
+    if (current) outcome = { ok: true, item: stripItem(current) };
+    else if (!targetKey || !b.specOf.has(targetKey)) {
+      outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
+    } else {
+      outcome = { ok: false, reason: "NotImported", message: `followed tag ${targetKey} has no image yet` };
+    }
+    const applied = settle(b, key3, s, t, outcome);
+    const change = b.changeOf.get(key3);
+    if (change && targetKey) change.follows = targetKey;
+    return applied.tag;
+  };
+  for (const [key3, { t }] of b.specOf) {
+    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve10(key3);
+  }
+}
+function assembleLocks(b) {
+  const locks = /* @__PURE__ */ new Map();
+  const changes = [];
+  for (const s of b.streams) {
+    const tags = [];
+    for (const t of tagsOf(s)) {
+      const lt = b.next.get(tagKey(s.namespace, s.name, t.name));
+      if (lt) tags.push(lt);
+    }
+    tags.sort((x, y) => x.tag < y.tag ? -1 : x.tag > y.tag ? 1 : 0);
+    const lock = {
+      apiVersion: LOCK_API_VERSION,
+      kind: LOCK_KIND,
+      metadata: { name: s.name, namespace: s.namespace },
+      status: { tags }
+    };
+    if (b.ctx.localRegistry)
+      lock.status.dockerImageRepository = `${b.ctx.localRegistry}/${s.namespace}/${s.name}`;
+    locks.set(streamId(s.namespace, s.name), lock);
+    const tagChanges = tagsOf(s).map((t) => b.changeOf.get(tagKey(s.namespace, s.name, t.name))).filter((c3) => c3 !== void 0);
+    if (tagChanges.length > 0) {
+      changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
+    }
+  }
+  return { locks, changes };
+}
+function historyTags(s, next) {
+  if (!s) return [];
+  const out = [];
+  for (const t of tagsOf(s)) {
+    const n2 = next.get(tagKey(s.namespace, s.name, t.name));
+    if (n2) out.push(n2);
+  }
+  for (const t of s.lock?.status.tags ?? []) out.push(t);
+  return out;
+}
+function stripItem(i2) {
+  const { created: _c, generation: _g, ...rest } = i2;
+  return rest;
+}
+var streamId;
+var init_next_locks_phases = __esm({
+  "src/plan/next-locks-phases.ts"() {
+    "use strict";
+    init_lock();
+    init_history();
+    init_tag_spec();
+    streamId = (ns, name) => `${ns}/${name}`;
+  }
+});
+
 // src/plan/next-locks.ts
 function streamSelected(s, only) {
   return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
@@ -63904,16 +63978,11 @@ function withFollowers(streams, only) {
   }
   return selected;
 }
-function lockTagOf(lock, tag2) {
-  return lock?.status.tags.find((t) => t.tag === tag2);
-}
-function tagsOf(s) {
-  return s.object.spec?.tags ?? [];
-}
 function planImports(streams, opts = {}) {
   const out = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
+    const streamInsecure = s.object.metadata.annotations?.["openshift.io/image.insecureRepository"] === "true";
     for (const t of tagsOf(s)) {
       const key3 = tagKey(s.namespace, s.name, t.name);
       const locked = lockTagOf(s.lock, t.name);
@@ -63930,7 +63999,7 @@ function planImports(streams, opts = {}) {
         tag: t.name,
         from: t.from.name,
         importMode: importModeOf(t, opts.defaultImportMode),
-        insecure: importIsInsecure(s.object.metadata, t),
+        insecure: streamInsecure || Boolean(t.importPolicy?.insecure),
         reason,
         locked: []
       };
@@ -63950,169 +64019,18 @@ function planImports(streams, opts = {}) {
   return out;
 }
 function computeNextLocks(streams, outcomes, ctx) {
-  const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
-  const next = /* @__PURE__ */ new Map();
-  const changeOf = /* @__PURE__ */ new Map();
-  const specOf = /* @__PURE__ */ new Map();
-  for (const s of streams)
-    for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
-  const record = (key3, s, t, applied, source) => {
-    next.set(key3, applied.tag);
-    if (!applied.change) return;
-    const prev = lockTagOf(s.lock, t.name);
-    const change = {
-      namespace: s.namespace,
-      stream: s.name,
-      tag: t.name,
-      kind: applied.change,
-      source
-    };
-    if (applied.change === "failed") {
-      const c3 = applied.tag.conditions?.[0];
-      if (c3) change.error = { reason: c3.reason, message: c3.message };
-    } else {
-      const to = applied.tag.items[0];
-      if (to) change.to = to;
-      const from = prev?.items[0];
-      if (from) change.from = from;
-      if (t.from?.kind === "ImageStreamImage" && to && prev?.items.slice(1).some((i2) => i2.image === to.image)) {
-        change.kind = "rollback";
-      }
-    }
-    changeOf.set(key3, change);
-  };
-  const genOf = (t, prev, changed) => {
-    if (typeof t.generation === "number") return t.generation;
-    const last = prev?.items[0]?.generation ?? 0;
-    return changed || !prev ? last + 1 : last;
-  };
-  const apply = (s, t, outcome, imported) => {
-    const prev = lockTagOf(s.lock, t.name);
-    const key3 = specKey(t, ctx.defaultImportMode);
-    const changed = prev?.spec !== key3;
-    return applyOutcome(prev, t.name, outcome, {
-      now: ctx.now,
-      generation: genOf(t, prev, changed),
-      spec: key3,
-      observedGeneration: imported ? t.generation ?? null : void 0,
-      historyLimit: ctx.historyLimit
-    });
-  };
-  for (const s of streams) {
-    for (const t of tagsOf(s)) {
-      const key3 = tagKey(s.namespace, s.name, t.name);
-      if (!isImportable(t)) continue;
-      const outcome = outcomes.get(key3);
-      if (outcome) record(key3, s, t, apply(s, t, outcome, outcome.ok), t.from.name);
-      else {
-        const prev = lockTagOf(s.lock, t.name);
-        if (prev) next.set(key3, prev);
-      }
-    }
-  }
-  const failedPins = [];
-  for (const s of streams) {
-    for (const t of tagsOf(s)) {
-      if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
-      const key3 = tagKey(s.namespace, s.name, t.name);
-      const target = imageTarget(s.namespace, t.from);
-      let outcome;
-      if (!target) {
-        outcome = { ok: false, reason: "InvalidImageName", message: `"${t.from.name}" is not stream@digest` };
-      } else {
-        const id = streamId(target.namespace, target.stream);
-        const tags = historyTags(byId.get(id), next);
-        const found = findInHistory(tags, target.digest);
-        outcome = "item" in found ? { ok: true, item: stripItem(found.item) } : {
-          ok: false,
-          reason: found.error === "ambiguous" ? "AmbiguousImage" : "NotFound",
-          message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
-        };
-      }
-      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
-      record(key3, s, t, apply(s, t, outcome, outcome.ok), t.from.name);
-    }
-  }
-  const visiting = /* @__PURE__ */ new Set();
-  const resolveFollower = (key3) => {
-    if (next.has(key3)) return next.get(key3);
-    const entry = specOf.get(key3);
-    if (!entry) return void 0;
-    const { s, t } = entry;
-    if (t.from?.kind !== "ImageStreamTag" || t.reference) return lockTagOf(s.lock, t.name);
-    if (visiting.has(key3)) return void 0;
-    visiting.add(key3);
-    const target = followTarget(s.namespace, s.name, t.from);
-    const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const targetLock = targetKey ? resolveFollower(targetKey) : void 0;
-    visiting.delete(key3);
-    const current = targetLock?.items[0];
-    let outcome;
-    if (current) outcome = { ok: true, item: stripItem(current) };
-    else if (!targetKey || !specOf.has(targetKey)) {
-      outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
-    } else {
-      outcome = { ok: false, reason: "NotImported", message: `followed tag ${targetKey} has no image yet` };
-    }
-    const applied = apply(s, t, outcome, outcome.ok);
-    record(key3, s, t, applied, t.from.name);
-    const change = changeOf.get(key3);
-    if (change && targetKey) change.follows = targetKey;
-    return applied.tag;
-  };
-  for (const key3 of specOf.keys()) {
-    const { t } = specOf.get(key3);
-    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolveFollower(key3);
-  }
-  const locks = /* @__PURE__ */ new Map();
-  const changes = [];
-  for (const s of streams) {
-    const tags = [];
-    for (const t of tagsOf(s)) {
-      const lt = next.get(tagKey(s.namespace, s.name, t.name));
-      if (lt) tags.push(lt);
-    }
-    tags.sort((a2, b) => a2.tag < b.tag ? -1 : a2.tag > b.tag ? 1 : 0);
-    const lock = {
-      apiVersion: LOCK_API_VERSION,
-      kind: LOCK_KIND,
-      metadata: { name: s.name, namespace: s.namespace },
-      status: { tags }
-    };
-    if (ctx.localRegistry)
-      lock.status.dockerImageRepository = `${ctx.localRegistry}/${s.namespace}/${s.name}`;
-    locks.set(streamId(s.namespace, s.name), lock);
-    const tagChanges = tagsOf(s).map((t) => changeOf.get(tagKey(s.namespace, s.name, t.name))).filter((c3) => c3 !== void 0);
-    if (tagChanges.length > 0) {
-      changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
-    }
-  }
-  return { locks, changes, failedPins };
+  const b = lockBuilder(streams, ctx);
+  applyImports(b, outcomes);
+  const failedPins = applyPins(b);
+  applyFollowers(b);
+  return { ...assembleLocks(b), failedPins };
 }
-function historyTags(s, next) {
-  if (!s) return [];
-  const out = [];
-  for (const t of tagsOf(s)) {
-    const n2 = next.get(tagKey(s.namespace, s.name, t.name));
-    if (n2) out.push(n2);
-  }
-  for (const t of s.lock?.status.tags ?? []) out.push(t);
-  return out;
-}
-function stripItem(i2) {
-  const { created: _c, generation: _g, ...rest } = i2;
-  return rest;
-}
-var streamId;
 var init_next_locks = __esm({
   "src/plan/next-locks.ts"() {
     "use strict";
-    init_lock();
-    init_stream();
     init_due();
-    init_history();
     init_tag_spec();
-    streamId = (ns, name) => `${ns}/${name}`;
+    init_next_locks_phases();
   }
 });
 
@@ -64496,9 +64414,9 @@ function getIterator(iterable) {
 async function forAwait(iterable, cb) {
   const iter = getIterator(iterable);
   while (true) {
-    const { value, done } = await iter.next();
+    const { value, done: done2 } = await iter.next();
     if (value) await cb(value);
-    if (done) break;
+    if (done2) break;
   }
   if (iter.return) iter.return();
 }
@@ -64714,12 +64632,10 @@ async function fetchBranch(repo, access2, branch) {
   }
 }
 async function ensureCommit(repo, access2, oid, branch) {
-  const read = () => import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
   try {
-    return await read();
+    await import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
   } catch {
     await fetchBranch(repo, access2, branch);
-    return read();
   }
 }
 async function writeRemoteHead(repo, branch, remote = "origin") {
@@ -64791,34 +64707,21 @@ async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
   const branches = listed ?? (await listRemoteBranches(access2)).branches;
   const tip = branches.get(branch);
   if (!tip) return null;
-  await ensureCommit(repo, access2, tip, branch);
+  try {
+    await import_isomorphic_git3.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: tip });
+  } catch {
+    await fetchBranch(repo, access2, branch);
+  }
   const out = /* @__PURE__ */ new Map();
-  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
+  for (const path6 of paths) {
+    try {
+      const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: tip, filepath: path6 });
+      out.set(path6, Buffer.from(blob).toString("utf8"));
+    } catch {
+      out.set(path6, void 0);
+    }
+  }
   return out;
-}
-async function readTextAt(repo, commit, filepath) {
-  try {
-    const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-async function entryAt(repo, tree, path6) {
-  const slash = path6.lastIndexOf("/");
-  const dir = slash < 0 ? "" : path6.slice(0, slash);
-  const name = path6.slice(slash + 1);
-  try {
-    const r = await import_isomorphic_git3.default.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...dir ? { filepath: dir } : {}
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return void 0;
-  }
 }
 var import_isomorphic_git3;
 var init_read_branch = __esm({
@@ -65286,7 +65189,7 @@ var init_push = __esm({
   }
 });
 
-// src/plan/commit-message.ts
+// src/render/commit-message.ts
 function renderSubject(changes, notes = [], consumers = []) {
   const tags = bumped(changes);
   const streams = new Set(tags.map((t) => `${t.namespace}/${t.stream}`));
@@ -65359,133 +65262,10 @@ function bumped(changes) {
 }
 var GROUP_TRAILER;
 var init_commit_message = __esm({
-  "src/plan/commit-message.ts"() {
+  "src/render/commit-message.ts"() {
     "use strict";
-    init_pr_body();
+    init_text();
     GROUP_TRAILER = "Imagestreams-Group";
-  }
-});
-
-// src/publish/support.ts
-async function withLeaseRetry(o2) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await o2.run(attempt);
-    } catch (e) {
-      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
-        await o2.refresh(attempt);
-        continue;
-      }
-      return o2.fail(e, attempt);
-    }
-  }
-}
-function stamp(id, now) {
-  if (id.timestamp !== void 0 || !now) return id;
-  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
-}
-function errorInfo(e, secrets) {
-  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
-}
-var RETRYABLE;
-var init_support = __esm({
-  "src/publish/support.ts"() {
-    "use strict";
-    init_redact();
-    init_errors();
-    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
-  }
-});
-
-// src/publish/commit-mode.ts
-async function changedSince(repo, a2, b, files) {
-  const out = [];
-  for (const f of files) if (await readTextAt(repo, a2, f) !== await readTextAt(repo, b, f)) out.push(f);
-  return out;
-}
-async function publishCommit(ctx) {
-  const { opts, repo, access: access2, secrets } = ctx;
-  const branch = repo.branch;
-  if (!branch) {
-    throw new ImagestreamsError(
-      "GIT_DETACHED_HEAD",
-      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
-      { data: { dir: opts.dir } }
-    );
-  }
-  const changes = opts.groups.flatMap((g) => g.changes);
-  const consumers = opts.groups.flatMap((g) => g.consumers);
-  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
-  const message = renderCommitMessage(changes, consumers, {
-    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
-  });
-  const all = (r) => ({
-    mode: "commit",
-    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
-  });
-  let parent = repo.head;
-  return withLeaseRetry({
-    max: opts.maxAttempts ?? 3,
-    refresh: async (attempt) => {
-      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
-    },
-    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
-    run: async (attempt) => {
-      const remote = await listRemoteBranches(access2);
-      const remoteTip = remote.branches.get(branch) ?? null;
-      if (remoteTip && remoteTip !== parent) {
-        await ensureCommit(repo, access2, remoteTip, branch);
-        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
-        if (moved.length > 0) {
-          throw new ImagestreamsError(
-            "GIT_BASE_MOVED",
-            `"${branch}" moved on the remote since this checkout and changed ${moved.join(", ")}; committing the work tree would overwrite those changes (possibly with older images). Update the checkout (git pull) and run again; a scheduled run from a fresh checkout does so by itself.`,
-            { data: { branch, files: moved } }
-          );
-        }
-        parent = remoteTip;
-      }
-      const c3 = await commitFiles({
-        repo,
-        files,
-        message,
-        author: stamp(opts.author, opts.now),
-        committer: stamp(opts.committer ?? opts.author, opts.now),
-        parent,
-        ref: `refs/heads/${branch}`,
-        updateIndex: true
-      });
-      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
-      const pushed = await pushRef({
-        repo,
-        access: access2,
-        localRef: `refs/heads/${branch}`,
-        branch,
-        expected: remoteTip
-      });
-      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
-      return all({
-        status: "pushed",
-        branch,
-        commit: c3.oid,
-        pushed: true,
-        uploadedBytes: pushed.uploadedBytes,
-        attempts: attempt
-      });
-    }
-  });
-}
-var init_commit_mode = __esm({
-  "src/publish/commit-mode.ts"() {
-    "use strict";
-    init_commit();
-    init_push();
-    init_read_branch();
-    init_remote();
-    init_errors();
-    init_commit_message();
-    init_support();
   }
 });
 
@@ -65625,10 +65405,10 @@ function tryLock(text, file) {
     return void 0;
   }
 }
-function declaration(text, file, s, defaultNamespace) {
+function declaration(text, file, ns, name, defaultNamespace) {
   if (text === void 0) return void 0;
   const parsed = parseDeclarations(file, text, { defaultNamespace });
-  return parsed.streams.find((d) => d.namespace === s.namespace && d.name === s.stream)?.object;
+  return parsed.streams.find((s) => s.namespace === ns && s.name === name)?.object;
 }
 function composeGroup(input2) {
   const files = /* @__PURE__ */ new Map();
@@ -65652,7 +65432,7 @@ function composeGroup(input2) {
     }
     if (s.declarationFile) {
       const file = s.declarationFile;
-      const parse3 = (text) => declaration(text, file, s, input2.defaultNamespace);
+      const parse3 = (text) => declaration(text, file, s.namespace, s.stream, input2.defaultNamespace);
       const d = parse3(input2.work.get(file));
       const b = parse3(input2.base.get(file));
       if (d) {
@@ -65723,14 +65503,15 @@ async function groupContent(repo, g, baseTip) {
     paths.filter((p) => own.has(p))
   );
   for (const path6 of paths) {
-    base.set(path6, await readTextAt(repo, baseTip, path6));
+    base.set(path6, await readBlobText(repo, baseTip, path6));
     const w = worked.get(path6);
     if (w) work.set(path6, Buffer.from(w).toString("utf8"));
   }
   const head = repo.head;
   if (head && head !== baseTip) {
     const behind = [];
-    for (const path6 of paths) if (await readTextAt(repo, head, path6) !== base.get(path6)) behind.push(path6);
+    for (const path6 of paths)
+      if (await readBlobText(repo, head, path6) !== base.get(path6)) behind.push(path6);
     if (behind.length > 0) return { stale: behind };
   }
   const composed = composeGroup({ ...g.compose, base, work });
@@ -65738,22 +65519,394 @@ async function groupContent(repo, g, baseTip) {
   for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
   return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
 }
+async function readBlobText(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git7.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git7;
 var init_content = __esm({
   "src/publish/content.ts"() {
     "use strict";
+    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_commit();
-    init_read_branch();
     init_compose();
   }
 });
 
-// src/publish/group-context.ts
-function attemptResult(a2, status) {
-  return { key: a2.g.key, branch: a2.g.branch, status, attempts: a2.attempt };
+// src/publish/support.ts
+async function withLeaseRetry(o2) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await o2.run(attempt);
+    } catch (e) {
+      if (e instanceof ImagestreamsError && RETRYABLE.has(e.code) && attempt < o2.max) {
+        await o2.refresh(attempt);
+        continue;
+      }
+      return o2.fail(e, attempt);
+    }
+  }
 }
-var init_group_context = __esm({
-  "src/publish/group-context.ts"() {
+function stamp(id, now) {
+  if (id.timestamp !== void 0 || !now) return id;
+  return { ...id, timestamp: Math.floor(now().getTime() / 1e3) };
+}
+function errorInfo(e, secrets) {
+  const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
+  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+}
+var RETRYABLE;
+var init_support = __esm({
+  "src/publish/support.ts"() {
     "use strict";
+    init_errors();
+    init_redact();
+    RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
+  }
+});
+
+// src/publish/commit-mode.ts
+async function changedSince(repo, a2, b, files) {
+  const out = [];
+  for (const f of files)
+    if (await readBlobText(repo, a2, f) !== await readBlobText(repo, b, f)) out.push(f);
+  return out;
+}
+async function publishCommit(opts, repo, access2, secrets) {
+  const branch = repo.branch;
+  if (!branch) {
+    throw new ImagestreamsError(
+      "GIT_DETACHED_HEAD",
+      `Commit mode needs a branch checked out, but HEAD in ${opts.dir} is detached (a pull_request checkout?). Use publish mode "pull-request", or check out the branch (actions/checkout with \`ref:\`).`,
+      { data: { dir: opts.dir } }
+    );
+  }
+  const changes = opts.groups.flatMap((g) => g.changes);
+  const consumers = opts.groups.flatMap((g) => g.consumers);
+  const files = [...new Set(opts.groups.flatMap((g) => g.files))];
+  const message = renderCommitMessage(changes, consumers, {
+    ...opts.messageTemplate ? { template: opts.messageTemplate } : {}
+  });
+  const all = (r) => ({
+    mode: "commit",
+    groups: opts.groups.map((g) => ({ key: g.key, ...r }))
+  });
+  let parent = repo.head;
+  return withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    refresh: async (attempt) => {
+      opts.logger.info(`${branch} moved on the remote; rebuilding on its new tip`, { attempt });
+    },
+    fail: (e, attempt) => all({ status: "failed", branch, error: errorInfo(e, secrets), attempts: attempt }),
+    run: async (attempt) => {
+      const remote = await listRemoteBranches(access2);
+      const remoteTip = remote.branches.get(branch) ?? null;
+      if (remoteTip && remoteTip !== parent) {
+        await ensureCommit(repo, access2, remoteTip, branch);
+        const moved = repo.head ? await changedSince(repo, repo.head, remoteTip, files) : [];
+        if (moved.length > 0) {
+          throw new ImagestreamsError(
+            "GIT_BASE_MOVED",
+            `"${branch}" moved on the remote since this checkout and changed ${moved.join(", ")}; committing the work tree would overwrite those changes (possibly with older images). Update the checkout (git pull) and run again; a scheduled run from a fresh checkout does so by itself.`,
+            { data: { branch, files: moved } }
+          );
+        }
+        parent = remoteTip;
+      }
+      const c3 = await commitFiles({
+        repo,
+        files,
+        message,
+        author: stamp(opts.author, opts.now),
+        committer: stamp(opts.committer ?? opts.author, opts.now),
+        parent,
+        ref: `refs/heads/${branch}`,
+        updateIndex: true
+      });
+      if (!c3.changed) return all({ status: "nothing", attempts: attempt });
+      const pushed = await pushRef({
+        repo,
+        access: access2,
+        localRef: `refs/heads/${branch}`,
+        branch,
+        expected: remoteTip
+      });
+      opts.logger.info(`pushed ${c3.oid?.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+      return all({
+        status: "pushed",
+        branch,
+        commit: c3.oid,
+        pushed: true,
+        uploadedBytes: pushed.uploadedBytes,
+        attempts: attempt
+      });
+    }
+  });
+}
+var init_commit_mode = __esm({
+  "src/publish/commit-mode.ts"() {
+    "use strict";
+    init_commit();
+    init_push();
+    init_remote();
+    init_errors();
+    init_commit_message();
+    init_content();
+    init_support();
+  }
+});
+
+// src/render/pr-body.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
+}
+function compareUrl(from, to) {
+  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
+  const a2 = githubRepoUrl(from.source);
+  const b = githubRepoUrl(to.source);
+  if (!a2 || a2 !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
+  return `${a2}/compare/${from.revision}...${to.revision}`;
+}
+function renderPullRequestBody(changes, consumers, opts = {}) {
+  const cmd = opts.command ?? "imagestreams";
+  const tags = changes.flatMap((s) => s.tags);
+  const moving = tags.filter((t) => t.kind !== "failed");
+  const notes = opts.notes ?? [];
+  const sections = [
+    ...section(
+      [...opts.marker ? [opts.marker, ""] : [], `${intro(moving, consumers, notes)} ${GATE}`, ""],
+      true
+    ),
+    ...section(noteLines(notes, cmd), true),
+    ...section(warningLines(tags)),
+    ...changes.flatMap((s) => [
+      ...section(streamTable(s)),
+      ...s.tags.flatMap((t) => section([...tagDetails(t, cmd), ""]))
+    ]),
+    ...section(consumerLines(consumers)),
+    ...section([...rollbackLines(moving, cmd), FOOTER], true)
+  ];
+  return withinBudget(
+    sections,
+    MAX_BODY_LENGTH,
+    (n2) => `…(${n2} ${n2 === 1 ? "section" : "sections"} left out to keep this body short: the full list is in the commit message)
+
+`
+  );
+}
+function section(lines, keep = false) {
+  return lines.length > 0 ? [{ text: `${lines.join("\n")}
+`, ...keep ? { keep } : {} }] : [];
+}
+function noteLines(notes, cmd) {
+  if (notes.length === 0) return [];
+  const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
+  return [
+    "### Declaration changes",
+    "",
+    ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more declaration changes`),
+    ""
+  ];
+}
+function warningLines(tags) {
+  const warnings = [];
+  for (const t of tags) {
+    const name = `${t.namespace}/${t.stream}:${t.tag}`;
+    if (t.kind === "moved" && looksImmutable(t.tag)) {
+      warnings.push(
+        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
+      );
+    }
+    const lost = lostPlatforms(t);
+    if (lost.length > 0) {
+      warnings.push(
+        `\`${escapeCell(name)}\` no longer provides ${lost.map((p) => codeSpan(p, 100)).join(", ")}.`
+      );
+    }
+    if (t.kind === "failed") {
+      warnings.push(
+        `\`${escapeCell(name)}\` failed to import (${codeSpan(t.error?.reason ?? "unknown", 60)}); the last good digest stays locked.`
+      );
+    }
+  }
+  if (warnings.length === 0) return [];
+  const lines = warnings.map((w) => `> - ${w}`);
+  return ["> [!WARNING]", ...capLines(lines, BUDGET.warnings, (n2) => `> - …and ${n2} more`), ""];
+}
+function streamTable(s) {
+  const rows = s.tags.map(
+    (t) => `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${code(shortDigest(t.from?.image))} | ${t.kind === "failed" ? "(unchanged)" : code(shortDigest(t.to?.image))} | ${codeSpan(t.toMetadata?.created ?? "", 40)} |`
+  );
+  return [
+    `### ${escapeCell(`${s.namespace}/${s.stream}`)}`,
+    "",
+    `Lock file: \`${escapeCell(s.lockFile)}\``,
+    "",
+    "| Tag | Change | From | To | Image created |",
+    "| --- | --- | --- | --- | --- |",
+    ...capLines(rows, BUDGET.table, (n2) => `| …and ${n2} more tags | | | | |`),
+    ""
+  ];
+}
+function consumerLines(consumers) {
+  if (consumers.length === 0) return [];
+  const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
+  const rows = sorted.map(
+    (c3) => `| \`${escapeCell(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${escapeCell(c3.follows)}\` |`
+  );
+  return [
+    "### Consumers updated with it",
+    "",
+    "| File | Line | Target | Follows |",
+    "| --- | --- | --- | --- |",
+    ...capLines(rows, BUDGET.consumers, (n2) => `| …and ${n2} more consumers | | | |`),
+    ""
+  ];
+}
+function rollbackLines(moving, cmd) {
+  if (moving.length === 0) return [];
+  const lines = moving.map((t) => `${cmd} rollback ${t.namespace}/${t.stream}:${t.tag}`);
+  return [
+    "### Rolling back",
+    "",
+    "If a new image turns out bad after merging, open a pull request back to the previous digest:",
+    "",
+    "```sh",
+    ...capLines(lines, BUDGET.rollback, (n2) => `# …and ${n2} more: ${cmd} rollback STREAM:TAG`),
+    "```",
+    ""
+  ];
+}
+function capLines(lines, budget, more) {
+  let used = 0;
+  for (const [i2, l] of lines.entries()) {
+    used += l.length + 1;
+    if (used > budget) return [...lines.slice(0, i2), more(lines.length - i2)];
+  }
+  return lines;
+}
+function intro(moving, consumers, notes) {
+  if (moving.length > 0 && notes.length === 0 && moving.every((t) => t.kind === "moved" || t.kind === "new")) {
+    return `This pull request updates the lock of ${plural(moving.length, "image stream tag")} because the upstream image changed.`;
+  }
+  if (moving.length > 0) {
+    const what2 = moving.some((t) => t.kind === "rollback") ? "rolls back or moves" : "moves";
+    return `This pull request ${what2} ${plural(moving.length, "image stream tag")} as its declaration changes say.`;
+  }
+  if (notes.length > 0)
+    return `This pull request changes ${plural(notes.length, "image stream tag declaration")}.`;
+  if (consumers.length > 0) {
+    return `This pull request brings ${plural(consumers.length, "consumer")} to the digest the lock already records.`;
+  }
+  return "This pull request records import results in the lock; no image changes.";
+}
+function noteLine(n2, cmd) {
+  switch (n2.kind) {
+    case "rolled-back":
+      return `\`${escapeCell(n2.tag)}\` rolled back from ${code(shortDigest(n2.from))} to ${code(shortDigest(n2.to))}; ` + (n2.followAgain ? `to follow upstream again: \`${escapeCell(`${cmd} ${n2.followAgain}`)} --scheduled\` (drop \`--scheduled\` if it was not).` : "point it at its upstream again with `" + cmd + " tag` to follow upstream.");
+    case "promoted":
+      return `promoted \`${escapeCell(n2.source)}\` → \`${escapeCell(n2.tag)}\` at ${code(n2.digest ? escapeCell(n2.digest) : "(not imported yet)")}.`;
+    case "repointed":
+      return `\`${escapeCell(n2.tag)}\` re-pointed from \`${escapeCell(n2.was)}\` to \`${escapeCell(n2.now)}\`.`;
+    case "added":
+      return `\`${escapeCell(n2.tag)}\` added, from \`${escapeCell(n2.now)}\`.`;
+    case "removed":
+      return `\`${escapeCell(n2.tag)}\` removed (was \`${escapeCell(n2.was)}\`).`;
+  }
+}
+function tagDetails(t, cmd) {
+  const name = `${t.namespace}/${t.stream}:${t.tag}`;
+  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
+  lines.push(
+    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ""}`
+  );
+  if (t.from)
+    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
+  if (t.to && t.kind !== "failed")
+    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
+  if (t.kind === "failed" && t.error)
+    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
+  if (t.fromMetadata?.created || t.toMetadata?.created) {
+    lines.push(
+      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
+    );
+  }
+  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
+  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
+  const rf = t.fromMetadata?.revision;
+  const rt = t.toMetadata?.revision;
+  if (rf || rt) {
+    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
+    if (rf && rt && rf === rt)
+      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
+    else
+      lines.push(
+        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
+      );
+  }
+  const platforms = platformRows(t);
+  if (platforms.length > 0) {
+    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
+  }
+  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
+  lines.push("", "</details>");
+  return lines;
+}
+function platformRows(t) {
+  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
+  const to = new Map(
+    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [formatPlatform(p), p.digest])
+  );
+  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
+  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
+    const a2 = from.get(k);
+    const b = to.get(k);
+    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
+    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
+  });
+  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
+  return rows;
+}
+function lostPlatforms(t) {
+  if (t.kind === "failed" || !t.from?.platforms?.length || !t.to?.platforms) return [];
+  const now = new Set(t.to.platforms.map(formatPlatform));
+  return t.from.platforms.map(formatPlatform).filter((k) => !now.has(k));
+}
+function code(short3) {
+  return codeSpan(short3);
+}
+function githubRepoUrl(source) {
+  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
+  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
+}
+function isRevision(r) {
+  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
+}
+function html(s) {
+  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
+}
+var MAX_BODY_LENGTH, BUDGET, FOOTER, GATE;
+var init_pr_body = __esm({
+  "src/render/pr-body.ts"() {
+    "use strict";
+    init_platform();
+    init_text();
+    init_markdown();
+    MAX_BODY_LENGTH = 6e4;
+    BUDGET = {
+      notes: 8e3,
+      warnings: 8e3,
+      table: 12e3,
+      platformRows: 50,
+      consumers: 12e3,
+      rollback: 8e3
+    };
+    FOOTER = "<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>";
+    GATE = "Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.";
   }
 });
 
@@ -65849,30 +66002,6 @@ var init_git_data = __esm({
   }
 });
 
-// src/publish/ownership.ts
-async function foreignCommit(a2, c3) {
-  const ours = a2.run.opts.signCommits ? await signedCommitIsOurs(a2, c3) : authoredByUs(a2, c3);
-  return ours ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
-}
-function authoredByUs(a2, c3) {
-  const { opts } = a2.run;
-  const committer = opts.committer ?? opts.author;
-  return c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, a2.g.key);
-}
-async function signedCommitIsOurs(a2, c3) {
-  const { run, g } = a2;
-  if (c3.commit.parent.length !== 1 || !hasGroupTrailer(c3.commit.message, g.key)) return false;
-  const gh = run.opts.github;
-  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c3.commit.parent[0], run.baseTip);
-}
-var init_ownership = __esm({
-  "src/publish/ownership.ts"() {
-    "use strict";
-    init_git_data();
-    init_commit_message();
-  }
-});
-
 // src/publish/signed-branch.ts
 async function signBranch(a2, tree, files, message) {
   const { run, g } = a2;
@@ -65898,6 +66027,12 @@ async function signBranch(a2, tree, files, message) {
   });
   return { commit: made.commit, uploadedBytes };
 }
+async function signedCommitIsOurs(a2, c3) {
+  const { run, g } = a2;
+  if (c3.commit.parent.length !== 1 || !hasGroupTrailer(c3.commit.message, g.key)) return false;
+  const gh = run.opts.github;
+  return isAncestor(gh.octokit, { owner: gh.owner, repo: gh.repo }, c3.commit.parent[0], run.baseTip);
+}
 async function treeChanges(repo, baseTree, tree, files) {
   const out = [];
   for (const [path6, content] of files) {
@@ -65913,17 +66048,34 @@ async function treeChanges(repo, baseTree, tree, files) {
   }
   return out;
 }
+async function entryAt(repo, tree, path6) {
+  const slash = path6.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path6.slice(0, slash);
+  const name = path6.slice(slash + 1);
+  try {
+    const r = await import_isomorphic_git8.default.readTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: tree,
+      ...dir ? { filepath: dir } : {}
+    });
+    return r.tree.find((e) => e.path === name);
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git8;
 var init_signed_branch = __esm({
   "src/publish/signed-branch.ts"() {
     "use strict";
-    init_read_branch();
+    import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
     init_git_data();
+    init_commit_message();
   }
 });
 
 // src/publish/pull-requests.ts
-async function publishPullRequests(ctx) {
-  const { opts, repo, access: access2, secrets } = ctx;
+async function publishPullRequests(opts, repo, access2, secrets) {
   const gh = opts.github;
   const remote = await listRemoteBranches(access2);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -65933,7 +66085,9 @@ async function publishPullRequests(ctx) {
     });
   }
   const run = {
-    ...ctx,
+    opts,
+    repo,
+    access: access2,
     pulls: { octokit: gh.octokit, logger: opts.logger, ...opts.sleep ? { sleep: opts.sleep } : {} },
     base,
     remote,
@@ -65999,8 +66153,9 @@ async function publishGroup(a2, content) {
   });
   let branchTree = null;
   if (branchTip) {
-    const commit2 = await ensureCommit(run.repo, run.access, branchTip, g.branch);
-    const foreign = await foreignCommit(a2, commit2);
+    await ensureCommit(run.repo, run.access, branchTip, g.branch);
+    const commit2 = await import_isomorphic_git9.default.readCommit({ fs: run.repo.fs, gitdir: run.repo.gitdir, oid: branchTip });
+    const foreign = run.opts.signCommits ? await foreignSigned(a2, commit2) : foreignAuthor(commit2, run.opts, g.key);
     if (foreign) return leaveAlone(a2, foreign);
     branchTree = commit2.commit.tree;
   }
@@ -66009,7 +66164,7 @@ async function publishGroup(a2, content) {
     const open4 = await findPullRequest(run.pulls, a2.target);
     if (open4) {
       return {
-        ...attemptResult(a2, "unchanged"),
+        ...done(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
         pullRequest: { number: open4.number, url: open4.html_url },
         pushed: false,
@@ -66036,12 +66191,15 @@ async function publishGroup(a2, content) {
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
   return {
-    ...attemptResult(a2, status),
+    ...done(a2, status),
     ...commit ? { commit } : {},
     pullRequest: { number: pr.number, url: pr.url },
     pushed: Boolean(pushed),
     uploadedBytes: pushed?.uploadedBytes ?? 0
   };
+}
+function done(a2, status) {
+  return { key: a2.g.key, branch: a2.g.branch, status, attempts: a2.attempt };
 }
 async function leaveAlone(a2, foreign) {
   const reason = `branch "${a2.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
@@ -66052,11 +66210,11 @@ async function leaveAlone(a2, foreign) {
     `imagestreams left this branch alone: ${reason}`,
     LEFT_ALONE_MARKER
   );
-  return { ...attemptResult(a2, "skipped"), reason };
+  return { ...done(a2, "skipped"), reason };
 }
 async function closeEmpty(a2) {
   const { run, g, branchTip } = a2;
-  if (!branchTip) return attemptResult(a2, "nothing");
+  if (!branchTip) return done(a2, "nothing");
   const closed = await closePullRequest(
     run.pulls,
     a2.target,
@@ -66072,11 +66230,11 @@ async function closeEmpty(a2) {
   });
   if (!closed) {
     run.opts.logger.info(`deleted leftover branch ${g.branch}: nothing to propose`);
-    return { ...attemptResult(a2, "nothing"), reason: "leftover branch deleted" };
+    return { ...done(a2, "nothing"), reason: "leftover branch deleted" };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
   return {
-    ...attemptResult(a2, "closed"),
+    ...done(a2, "closed"),
     reason: "upstream returned to what the base branch already has",
     pullRequest: { number: closed.number, url: closed.url }
   };
@@ -66112,10 +66270,20 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
-var LEFT_ALONE_MARKER;
+async function foreignSigned(a2, c3) {
+  const ours = await signedCommitIsOurs(a2, c3);
+  return ours ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
+}
+function foreignAuthor(c3, opts, key3) {
+  const committer = opts.committer ?? opts.author;
+  const ok = c3.commit.author.email === opts.author.email && c3.commit.committer.email === committer.email && c3.commit.parent.length === 1 && hasGroupTrailer(c3.commit.message, key3);
+  return ok ? null : `${c3.commit.committer.name} <${c3.commit.committer.email}>, ${c3.oid.slice(0, 12)}`;
+}
+var import_isomorphic_git9, LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
     "use strict";
+    import_isomorphic_git9 = __toESM(require_isomorphic_git(), 1);
     init_commit();
     init_push();
     init_remote();
@@ -66124,8 +66292,6 @@ var init_pull_requests = __esm({
     init_commit_message();
     init_pr_body();
     init_content();
-    init_group_context();
-    init_ownership();
     init_signed_branch();
     init_support();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
@@ -66161,9 +66327,8 @@ async function publish(opts) {
   const secrets = [opts.git.token];
   if (opts.signCommits && opts.mode === "commit") return signedCommitMode(opts);
   if (opts.dryRun) return plan(opts, repo);
-  const ctx = { opts, repo, access: access2, secrets };
-  if (opts.mode === "commit") return publishCommit(ctx);
-  return publishPullRequests(ctx);
+  if (opts.mode === "commit") return publishCommit(opts, repo, access2, secrets);
+  return publishPullRequests(opts, repo, access2, secrets);
 }
 function signedCommitMode(opts) {
   const error2 = {
@@ -67152,9 +67317,6 @@ function formatFinding(f) {
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
 }
 
-// src/dispatch/run.ts
-init_redact();
-
 // src/github/dispatch-events.ts
 init_errors2();
 async function sendRepositoryDispatch(octokit, t) {
@@ -67208,10 +67370,11 @@ init_errors();
 
 // src/plan/dispatch-plan.ts
 init_errors();
-var DEFAULT_EVENT_TYPE = "imagestream-moved";
-var EVENT_TYPE_MAX_LENGTH = 100;
+
+// src/plan/dispatch-payload.ts
+init_errors();
+init_stream_tag();
 var WORKFLOW_DISPATCH_MAX_INPUTS = 25;
-var DEFAULT_TOKEN_ENV = "GITHUB_TOKEN";
 var PLACEHOLDERS = [
   "namespace",
   "stream",
@@ -67230,12 +67393,9 @@ function placeholder(name) {
 var DEFAULT_WORKFLOW_INPUTS = Object.fromEntries(
   ["namespace", "stream", "tag", "old", "new", "image"].map((n2) => [n2, placeholder(n2)])
 );
-function tagName(m) {
-  return `${m.namespace}/${m.stream}:${m.tag}`;
-}
 function values(m, src, all = [m]) {
   return {
-    tags: all.map(tagName).join(","),
+    tags: all.map(formatStreamTag).join(","),
     namespace: m.namespace,
     stream: m.stream,
     tag: m.tag,
@@ -67246,17 +67406,6 @@ function values(m, src, all = [m]) {
     repository: src.repository ?? "",
     sha: src.sha
   };
-}
-function patternRegExp(p) {
-  const body = p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
-  return new RegExp(`^${body}$`);
-}
-function targetWants(target, m) {
-  if (!target.streams || target.streams.length === 0) return true;
-  return target.streams.some((p) => {
-    const subject = (p.includes("/") ? `${m.namespace}/${m.stream}` : m.stream) + (p.includes(":") ? `:${m.tag}` : "");
-    return patternRegExp(p).test(subject);
-  });
 }
 function expandPlaceholders(text, vals, where) {
   return text.replace(/\$\{([^}]*)\}/g, (_m, name) => {
@@ -67298,7 +67447,7 @@ function repositoryDispatchBody(eventType, m, src, all = [m]) {
       oldDockerImageReference: m.old?.dockerImageReference ?? null,
       repository: src.repository ?? null,
       sha: src.sha,
-      tags: all.map(tagName)
+      tags: all.map(formatStreamTag)
     }
   };
 }
@@ -67317,6 +67466,22 @@ function workflowInputs(target, m, src, where, all = [m]) {
   for (const [k, v] of Object.entries(spec))
     out[k] = expandPlaceholders(String(v), vals, `${where} input ${k}`);
   return out;
+}
+
+// src/plan/dispatch-plan.ts
+var DEFAULT_EVENT_TYPE = "imagestream-moved";
+var EVENT_TYPE_MAX_LENGTH = 100;
+var DEFAULT_TOKEN_ENV = "GITHUB_TOKEN";
+function patternRegExp(p) {
+  const body = p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+  return new RegExp(`^${body}$`);
+}
+function targetWants(target, m) {
+  if (!target.streams || target.streams.length === 0) return true;
+  return target.streams.some((p) => {
+    const subject = (p.includes("/") ? `${m.namespace}/${m.stream}` : m.stream) + (p.includes(":") ? `:${m.tag}` : "");
+    return patternRegExp(p).test(subject);
+  });
 }
 function splitRepository(full) {
   const m = /^([^/\s]+)\/([^/\s]+)$/.exec(full ?? "");
@@ -67413,6 +67578,7 @@ function planDispatches(targets, moved, src) {
 }
 
 // src/dispatch/run.ts
+init_redact();
 var DEFAULT_TIMEOUT_MS = 10 * 6e4;
 var OUTPUT_TAIL_CHARS = 2e3;
 var SECRET_NAME = /(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|API_?KEY|PRIVATE_KEY|CREDENTIALS?)$/i;
@@ -67546,7 +67712,6 @@ ${tail}` : ""}`,
 }
 
 // src/entry/action.ts
-init_redact();
 init_client();
 init_pulls();
 
@@ -68117,16 +68282,20 @@ async function loadProject(opts) {
 // src/entry/action.ts
 init_errors();
 
-// src/plan/summary.ts
+// src/render/summary.ts
+init_platform();
+init_text();
 init_markdown();
-init_pr_body();
 var PLAN_COMMENT_MARKER = "<!-- imagestreams:plan -->";
 var MAX_ROWS = 200;
 function renderJobSummary(s) {
   const out = [];
   const verdict = s.exitCode === 0 ? "succeeded" : s.exitCode === 2 ? "stopped: invalid input" : "failed";
-  out.push(`## imagestreams ${esc2(s.command)}${s.event ? ` (${esc2(s.event)})` : ""}: ${verdict}`, "");
-  for (const n2 of s.notes ?? []) out.push(`> ${esc2(n2).replace(/@/g, "&#64;")}`, "");
+  out.push(
+    `## imagestreams ${escapeCell(s.command)}${s.event ? ` (${escapeCell(s.event)})` : ""}: ${verdict}`,
+    ""
+  );
+  for (const n2 of s.notes ?? []) out.push(`> ${escapeCell(n2).replace(/@/g, "&#64;")}`, "");
   if (s.validation) out.push(...validationSection(s.validation), "");
   if (s.verify) out.push(...verifySection(s.verify), "");
   if (s.run) {
@@ -68147,16 +68316,16 @@ function renderJobSummary(s) {
 }
 function renderPlanComment(input2) {
   const out = ["### imagestreams plan", ""];
-  const at = input2.sha ? ` at \`${esc2(input2.sha.slice(0, 12))}\`` : "";
+  const at = input2.sha ? ` at \`${escapeCell(input2.sha.slice(0, 12))}\`` : "";
   if (input2.validationErrors) {
     out.push(
-      `The declarations${at} have ${plural2(input2.validationErrors, "error")} (annotated on the lines in the Files tab), so no plan was made. Fix them and push again.`,
+      `The declarations${at} have ${plural(input2.validationErrors, "error")} (annotated on the lines in the Files tab), so no plan was made. Fix them and push again.`,
       ""
     );
   } else if (input2.run) {
     const moving = input2.run.changes.flatMap((c3) => c3.tags).filter((t) => t.kind !== "failed");
     out.push(
-      moving.length === 0 ? `Merging this pull request${at} locks no new digest: ${runLine(input2.run)}.` : `Merging this pull request${at} lets the next reconcile lock ${plural2(moving.length, "tag")} as below (digests resolved now; upstream may still move before then).`,
+      moving.length === 0 ? `Merging this pull request${at} locks no new digest: ${runLine(input2.run)}.` : `Merging this pull request${at} lets the next reconcile lock ${plural(moving.length, "tag")} as below (digests resolved now; upstream may still move before then).`,
       ""
     );
     out.push(...changeTables(input2.run.changes, true));
@@ -68164,7 +68333,7 @@ function renderPlanComment(input2) {
   }
   if (input2.verifyProblems) {
     out.push(
-      `${plural2(input2.verifyProblems, "consumer")} not at the locked digest (see the annotations; \`imagestreams reconcile\` rewrites them).`,
+      `${plural(input2.verifyProblems, "consumer")} not at the locked digest (see the annotations; \`imagestreams reconcile\` rewrites them).`,
       ""
     );
   }
@@ -68174,25 +68343,27 @@ function renderPlanComment(input2) {
 }
 function runLine(r) {
   const resolved = r.due - (r.failed - (r.failedPins ?? 0)) - r.skipped;
-  const parts = [`${plural2(r.due, "tag")} due`, `${resolved} resolved`];
+  const parts = [`${plural(r.due, "tag")} due`, `${resolved} resolved`];
   if (r.failed) parts.push(`${r.failed} failed`);
   if (r.skipped) parts.push(`${r.skipped} skipped (rate limited)`);
   const files = r.written.length;
   parts.push(
-    files === 0 ? "no file changes" : `${r.dryRun ? "would change" : "changed"} ${plural2(files, "file")}`
+    files === 0 ? "no file changes" : `${r.dryRun ? "would change" : "changed"} ${plural(files, "file")}`
   );
   return parts.join(", ");
 }
 function validationSection(v) {
   const errors = v.diagnostics.filter((d) => d.severity === "error");
   const warnings = v.diagnostics.length - errors.length;
-  const head = `${plural2(v.files, "file")}, ${plural2(v.tags, "tag")}: ${errors.length === 0 ? "valid" : plural2(errors.length, "error")}${warnings ? ` (${plural2(warnings, "warning")})` : ""}`;
+  const head = `${plural(v.files, "file")}, ${plural(v.tags, "tag")}: ${errors.length === 0 ? "valid" : plural(errors.length, "error")}${warnings ? ` (${plural(warnings, "warning")})` : ""}`;
   const out = ["### Validation", "", head];
   if (v.diagnostics.length > 0) {
     out.push("", "| Where | Problem |", "| --- | --- |");
     for (const d of v.diagnostics.slice(0, MAX_ROWS)) {
       const sev = d.severity === "warning" ? "warning: " : "";
-      out.push(`| \`${esc2(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`);
+      out.push(
+        `| \`${escapeCell(`${d.file}:${d.line}:${d.column}`)}\` | ${sev}${escapeText(d.message, 300)} |`
+      );
     }
     if (v.diagnostics.length > MAX_ROWS) out.push("", `…and ${v.diagnostics.length - MAX_ROWS} more.`);
   }
@@ -68200,17 +68371,17 @@ function validationSection(v) {
 }
 function verifySection(v) {
   if (v.findings.length === 0)
-    return ["### Consumers", "", `${plural2(v.consumers, "consumer")} at their locked digests.`];
+    return ["### Consumers", "", `${plural(v.consumers, "consumer")} at their locked digests.`];
   const out = [
     "### Consumers",
     "",
-    `${plural2(v.findings.length, "problem")} in ${plural2(v.consumers, "consumer")}:`,
+    `${plural(v.findings.length, "problem")} in ${plural(v.consumers, "consumer")}:`,
     "",
     "| Where | Problem |",
     "| --- | --- |"
   ];
   for (const f of v.findings.slice(0, MAX_ROWS))
-    out.push(`| \`${esc2(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
+    out.push(`| \`${escapeCell(`${f.file}:${f.line}`)}\` | ${escapeText(f.message, 300)} |`);
   if (v.findings.length > MAX_ROWS) out.push("", `…and ${v.findings.length - MAX_ROWS} more.`);
   return out;
 }
@@ -68218,7 +68389,7 @@ function changeTables(changes, dryRun) {
   const out = [];
   for (const s of changes) {
     if (s.tags.length === 0) continue;
-    out.push(`#### ${esc2(`${s.namespace}/${s.stream}`)}`, "");
+    out.push(`#### ${escapeCell(`${s.namespace}/${s.stream}`)}`, "");
     out.push(`| Tag | Change | From | ${dryRun ? "Would lock to" : "Locked to"} | Platforms |`);
     out.push("| --- | --- | --- | --- | --- |");
     for (const t of s.tags.slice(0, MAX_ROWS)) out.push(tagRow(t));
@@ -68228,20 +68399,17 @@ function changeTables(changes, dryRun) {
   return out;
 }
 function tagRow(t) {
-  const from = t.from ? `\`${esc2(shortDigest(t.from.image))}\`` : "—";
+  const from = t.from ? `\`${escapeCell(shortDigest(t.from.image))}\`` : "—";
   if (t.kind === "failed") {
     const why = t.error ? `${t.error.reason}: ${t.error.message}` : "import failed";
-    return `| \`${esc2(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
+    return `| \`${escapeCell(t.tag)}\` | **failed** | ${from} | unchanged (${codeSpan(why, 300)}) | |`;
   }
-  const to = t.to ? `\`${esc2(t.to.dockerImageReference)}\`` : "—";
-  return `| \`${esc2(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
-}
-function platformKey2(p) {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+  const to = t.to ? `\`${escapeCell(t.to.dockerImageReference)}\`` : "—";
+  return `| \`${escapeCell(t.tag)}\` | ${t.kind} | ${from} | ${to} | ${platformCell(t.to?.platforms)} |`;
 }
 function platformCell(platforms) {
   if (!platforms?.length) return "";
-  return [...platforms].sort((a2, b) => platformKey2(a2).localeCompare(platformKey2(b))).map((p) => `\`${esc2(platformKey2(p))}\` \`${esc2(shortDigest(p.digest))}\``).join("<br>");
+  return [...platforms].sort((a2, b) => formatPlatform(a2).localeCompare(formatPlatform(b))).map((p) => `\`${escapeCell(formatPlatform(p))}\` \`${escapeCell(shortDigest(p.digest))}\``).join("<br>");
 }
 function consumerTable(consumers, dryRun) {
   if (consumers.length === 0) return [];
@@ -68253,13 +68421,15 @@ function consumerTable(consumers, dryRun) {
   ];
   const sorted = [...consumers].sort((a2, b) => a2.file.localeCompare(b.file) || a2.line - b.line);
   for (const c3 of sorted.slice(0, MAX_ROWS))
-    out.push(`| \`${esc2(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${esc2(c3.follows)}\` |`);
+    out.push(
+      `| \`${escapeCell(c3.file)}\` | ${c3.line} | ${escapeText(c3.target, 200)} | \`${escapeCell(c3.follows)}\` |`
+    );
   out.push("");
   return out;
 }
 function publishSection(p) {
-  const out = [`### Publish (${esc2(p.mode)})`, ""];
-  if (p.skipped) return [...out, `Skipped: ${esc2(p.skipped.reason)}`];
+  const out = [`### Publish (${escapeCell(p.mode)})`, ""];
+  if (p.skipped) return [...out, `Skipped: ${escapeCell(p.skipped.reason)}`];
   const groups2 = p.groups.filter((g) => g.status !== "nothing");
   if (groups2.length === 0) return [...out, "Nothing to publish."];
   out.push("| Group | Status | Branch | Pull request | Note |", "| --- | --- | --- | --- | --- |");
@@ -68267,7 +68437,7 @@ function publishSection(p) {
     const pr = g.pullRequest ? `[#${g.pullRequest.number}](${safeLink(g.pullRequest.url)})` : "";
     const note = g.error?.message ?? g.reason ?? "";
     out.push(
-      `| \`${esc2(g.key)}\` | ${esc2(g.status)} | ${g.branch ? `\`${esc2(g.branch)}\`` : ""} | ${pr} | ${escapeText(note, 300)} |`
+      `| \`${escapeCell(g.key)}\` | ${escapeCell(g.status)} | ${g.branch ? `\`${escapeCell(g.branch)}\`` : ""} | ${pr} | ${escapeText(note, 300)} |`
     );
   }
   return out;
@@ -68275,27 +68445,18 @@ function publishSection(p) {
 function dispatchSection(d) {
   const out = ["### Dispatch", ""];
   if (d.moved === 0) return [...out, "No tag moved; nothing to dispatch."];
-  if (d.results.length === 0) return [...out, `${plural2(d.moved, "tag")} moved; no dispatch targets apply.`];
+  if (d.results.length === 0) return [...out, `${plural(d.moved, "tag")} moved; no dispatch targets apply.`];
   out.push("| Tag | Old → new | Target | Status |", "| --- | --- | --- | --- |");
   for (const r of d.results.slice(0, MAX_ROWS)) {
     const status = r.error ? `${r.status}: ${r.error.message}` : r.status;
     out.push(
-      `| \`${esc2(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${esc2(shortDigest(r.old ?? void 0))}\` → \`${esc2(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`
+      `| \`${escapeCell(`${r.namespace}/${r.stream}:${r.tag}`)}\` | \`${escapeCell(shortDigest(r.old ?? void 0))}\` → \`${escapeCell(shortDigest(r.new))}\` | ${escapeText(r.description, 200)} | ${escapeText(status, 300)} |`
     );
   }
   return out;
 }
 function safeLink(url) {
   return /^https?:\/\/[^\s<>()[\]`]+$/.test(url) ? url : "#";
-}
-function esc2(s) {
-  return s.replace(
-    /[`|<>\r\n]/g,
-    (c3) => ({ "`": "'", "|": "\\|", "<": "&lt;", ">": "&gt;", "\r": " ", "\n": " " })[c3] ?? c3
-  );
-}
-function plural2(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 
 // src/util/logger.ts
@@ -68325,6 +68486,9 @@ function createLogger3(write, opts = {}) {
     error: (m, f) => emit("error", m, f)
   };
 }
+
+// src/entry/action.ts
+init_redact();
 
 // src/entry/command.ts
 import { parseArgs } from "node:util";
@@ -72592,14 +72756,14 @@ var identityGenerator = function* (chunk) {
 };
 
 // node_modules/execa/lib/transform/run-sync.js
-var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done) => {
+var pushChunksSync = (getChunksSync, getChunksArguments, transformStream, done2) => {
   try {
     for (const chunk of getChunksSync(...getChunksArguments)) {
       transformStream.push(chunk);
     }
-    done();
+    done2();
   } catch (error2) {
-    done(error2);
+    done2(error2);
   }
 };
 var runTransformSync = (generators, chunks) => [
@@ -72651,11 +72815,11 @@ var generatorToStream = ({
     writableHighWaterMark: getDefaultHighWaterMark(writableObjectMode),
     readableObjectMode,
     readableHighWaterMark: getDefaultHighWaterMark(readableObjectMode),
-    transform(chunk, encoding2, done) {
-      transformMethod([chunk, generators, 0], this, done);
+    transform(chunk, encoding2, done2) {
+      transformMethod([chunk, generators, 0], this, done2);
     },
-    flush(done) {
-      finalMethod([generators], this, done);
+    flush(done2) {
+      finalMethod([generators], this, done2);
     },
     destroy: destroyMethod
   });
@@ -74760,8 +74924,8 @@ var getReadableMethods = ({ subprocessStdout, subprocess, binary, encoding, pres
 };
 var onRead = async (readable2, onStdoutData, onStdoutDataDone) => {
   try {
-    const { value, done } = await onStdoutData.next();
-    if (done) {
+    const { value, done: done2 } = await onStdoutData.next();
+    if (done2) {
       onStdoutDataDone.resolve();
     } else {
       readable2.push(value);
@@ -74822,11 +74986,11 @@ var getWritableMethods = (subprocessStdin, subprocess, waitWritableFinal) => ({
   write: onWrite.bind(void 0, subprocessStdin),
   final: callbackify3(onWritableFinal.bind(void 0, subprocessStdin, subprocess, waitWritableFinal))
 });
-var onWrite = (subprocessStdin, chunk, encoding, done) => {
+var onWrite = (subprocessStdin, chunk, encoding, done2) => {
   if (subprocessStdin.write(chunk, encoding)) {
-    done();
+    done2();
   } else {
-    subprocessStdin.once("drain", done);
+    subprocessStdin.once("drain", done2);
   }
 };
 var onWritableFinal = async (subprocessStdin, subprocess, waitWritableFinal) => {
@@ -75346,7 +75510,6 @@ async function readLocksAtCommit(opts) {
 }
 
 // src/entry/commands/dispatch.ts
-init_redact();
 init_client();
 init_errors();
 
@@ -75382,6 +75545,10 @@ function movedTags(before, after) {
   return out.sort((a2, b) => cmp(a2.namespace, b.namespace) || cmp(a2.stream, b.stream) || cmp(a2.tag, b.tag));
 }
 
+// src/entry/commands/dispatch.ts
+init_redact();
+init_text();
+
 // src/entry/workflow-commands.ts
 function neutralizeCommands(text) {
   return text.replace(/^([\s\u0085]*):(?=:)/gm, "$1:​").replace(/#(?=#\[)/g, "#​");
@@ -75399,6 +75566,7 @@ function workflowCommand(name, props, message) {
 }
 
 // src/entry/commands/project.ts
+init_text();
 var PROJECT_OPTIONS = {
   config: { type: "string", short: "c" },
   json: { type: "boolean" }
@@ -75442,9 +75610,6 @@ function printDiagnostics(diags, io, write = io.stdout) {
 }
 function isUsageDiagnostic(d) {
   return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
-}
-function plural3(n2, word) {
-  return `${n2} ${word}${n2 === 1 ? "" : "s"}`;
 }
 
 // src/entry/commands/dispatch.ts
@@ -75530,15 +75695,14 @@ function rangeFromArgs(values2, io) {
   };
 }
 function short(d) {
-  if (!d) return "(new)";
-  return d.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]+$/, "$1");
+  return shortDigest(d, { absent: "(new)" });
 }
-function tagName2(m) {
+function tagName(m) {
   return `${m.namespace}/${m.stream}:${m.tag}`;
 }
 function renderResult(r) {
   const label2 = r.status === "sent" ? "sent   " : r.status === "dry-run" ? "would  " : "FAILED ";
-  const names = r.tags.length > 1 ? r.tags.join(", ") : tagName2(r);
+  const names = r.tags.length > 1 ? r.tags.join(", ") : tagName(r);
   const line = `${label2} ${r.description} ← ${names} ${short(r.old)} → ${short(r.new)}`;
   return r.error ? `${line}
         ${r.error.message.replace(/\n/g, "\n        ")}
@@ -75676,7 +75840,7 @@ function createDispatchCommand(deps = {}) {
       for (const e of lockErrors) io.stdout(`${e.message}
 `);
       for (const m of moved)
-        io.stdout(`moved   ${tagName2(m)} ${short(m.old?.image)} → ${short(m.new.image)}
+        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
 `);
       for (const r of results) io.stdout(renderResult(r));
       if (io.env.GITHUB_ACTIONS === "true") {
@@ -75685,12 +75849,12 @@ function createDispatchCommand(deps = {}) {
             workflowCommand(
               "error",
               { title: "imagestreams dispatch" },
-              `${tagName2(r)}: ${r.error?.message}`
+              `${tagName(r)}: ${r.error?.message}`
             )
           );
         }
       }
-      const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : config.dispatch.length === 0 ? `${plural3(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural3(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural3(lockErrors.length, "invalid lock file")}` : "");
+      const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : config.dispatch.length === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
       io.stderr(`dispatch: ${summary2}
 `);
       return ok ? EXIT.OK : EXIT.FAILURE;
@@ -75702,11 +75866,12 @@ var dispatchCommand = createDispatchCommand();
 // src/entry/commands/import.ts
 init_errors();
 init_reference();
+init_stream_tag();
 init_tag_edit();
 init_tag_spec();
 
 // src/entry/stream-edits.ts
-var import_yaml8 = __toESM(require_dist2(), 1);
+var import_yaml9 = __toESM(require_dist2(), 1);
 import { readFile } from "node:fs/promises";
 import { join as join8, resolve as resolve6 } from "node:path";
 
@@ -75758,28 +75923,12 @@ function locateTag(text, docIndex, prefix, tag2) {
 }
 
 // src/edit/yaml-edit.ts
+var import_yaml8 = __toESM(require_dist2(), 1);
+init_errors();
+
+// src/edit/yaml-text.ts
 var import_yaml7 = __toESM(require_dist2(), 1);
 init_errors();
-function editDocumentText(text, docIndex, ops) {
-  let out = text;
-  for (const op of ops) {
-    const docs = (0, import_yaml7.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
-    if (!Array.isArray(docs) || !docs[docIndex]) {
-      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
-        data: { docIndex }
-      });
-    }
-    const root = docs[docIndex].contents;
-    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
-    const splices = [];
-    const ctx = { text: out, splices, json: looksJson(out) };
-    if (op.op === "set") setAt(ctx, root, op.path, op.value);
-    else if (op.op === "delete") deleteAt(ctx, root, op.path);
-    else appendAt(ctx, root, op.path, op.value);
-    out = applySplices(out, splices);
-  }
-  return out;
-}
 function looksJson(text) {
   const t = text.trimStart();
   return t.startsWith("{") || t.startsWith("[");
@@ -75859,6 +76008,28 @@ function jsonUnit(ctx) {
   const m = /\n([ \t]+)"/.exec(ctx.text);
   return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
 }
+
+// src/edit/yaml-edit.ts
+function editDocumentText(text, docIndex, ops) {
+  let out = text;
+  for (const op of ops) {
+    const docs = (0, import_yaml8.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    if (!Array.isArray(docs) || !docs[docIndex]) {
+      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
+        data: { docIndex }
+      });
+    }
+    const root = docs[docIndex].contents;
+    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
+    const splices = [];
+    const ctx = { text: out, splices, json: looksJson(out) };
+    if (op.op === "set") setAt(ctx, root, op.path, op.value);
+    else if (op.op === "delete") deleteAt(ctx, root, op.path);
+    else appendAt(ctx, root, op.path, op.value);
+    out = applySplices(out, splices);
+  }
+  return out;
+}
 function setAt(ctx, root, path6, value) {
   const parentPath = path6.slice(0, -1);
   const key3 = path6[path6.length - 1];
@@ -75868,13 +76039,13 @@ function setAt(ctx, root, path6, value) {
     setNode(ctx, existing, value);
     return;
   }
-  if (!(0, import_yaml7.isMap)(parent) || typeof key3 !== "string") {
+  if (!(0, import_yaml8.isMap)(parent) || typeof key3 !== "string") {
     throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
   }
   insertPair(ctx, parent, key3, value);
 }
 function setNode(ctx, node, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml7.isMap)(node)) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml8.isMap)(node)) {
     for (const [k, v] of Object.entries(value)) {
       const child = getChild(node, k);
       if (child) setNode(ctx, child, v);
@@ -75882,7 +76053,7 @@ function setNode(ctx, node, value) {
     }
     return;
   }
-  if ((0, import_yaml7.isScalar)(node) && (value === null || typeof value !== "object")) {
+  if ((0, import_yaml8.isScalar)(node) && (value === null || typeof value !== "object")) {
     if (node.value === value) return;
     const r2 = node.range;
     ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
@@ -75890,13 +76061,13 @@ function setNode(ctx, node, value) {
   }
   const r = node.range;
   const col = columnOf(ctx.text, r[0]);
-  if (!ctx.json && (0, import_yaml7.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+  if (!ctx.json && (0, import_yaml8.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
     const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
     const start2 = backOverSpace(ctx.text, r[0]);
     ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
     return;
   }
-  if (ctx.json || (0, import_yaml7.isMap)(node) && node.flow || (0, import_yaml7.isSeq)(node) && node.flow || (0, import_yaml7.isScalar)(node)) {
+  if (ctx.json || (0, import_yaml8.isMap)(node) && node.flow || (0, import_yaml8.isSeq)(node) && node.flow || (0, import_yaml8.isScalar)(node)) {
     const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
     ctx.splices.push({ start: r[0], end: r[1], text });
     return;
@@ -75947,17 +76118,17 @@ function deleteAt(ctx, root, path6) {
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
-  if ((0, import_yaml7.isMap)(parent)) {
+  if ((0, import_yaml8.isMap)(parent)) {
     items = parent.items;
-    index2 = parent.items.findIndex((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
-  } else if ((0, import_yaml7.isSeq)(parent) && typeof key3 === "number") {
+    index2 = parent.items.findIndex((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml8.isSeq)(parent) && typeof key3 === "number") {
     items = parent.items;
     index2 = key3;
   } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
   if (index2 < 0 || index2 >= items.length)
     throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  const startNode = (0, import_yaml7.isMap)(parent) ? items[index2].key : items[index2];
-  const endNode = (0, import_yaml7.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const startNode = (0, import_yaml8.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml8.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
   const flow = ctx.json || parent.flow;
   if (flow) {
     let start = startNode.range[0];
@@ -75984,7 +76155,7 @@ function deleteAt(ctx, root, path6) {
 }
 function appendAt(ctx, root, path6, value) {
   const seq = resolve5(root, path6);
-  if (!(0, import_yaml7.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  if (!(0, import_yaml8.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
     if (!last) {
@@ -76008,7 +76179,7 @@ ${pad2}${rendered}` : `, ${rendered}`
     throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
   const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
   const unit = indentUnit(ctx);
-  const body = (0, import_yaml7.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const body = (0, import_yaml8.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
   const pad = " ".repeat(dashCol);
   const at = contentEnd(ctx.text, last);
   ctx.splices.push({
@@ -76029,7 +76200,7 @@ function newStreamText(name, namespace, tag2) {
   const metadata = { name };
   if (namespace) metadata.namespace = namespace;
   const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
-  return (0, import_yaml8.stringify)(obj2, { lineWidth: 0 });
+  return (0, import_yaml9.stringify)(obj2, { lineWidth: 0 });
 }
 async function newStreamFile(project, namespace, name, pending) {
   const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
@@ -76124,10 +76295,10 @@ function progressReporter(io, intervals = {}) {
     let last2 = Number.NEGATIVE_INFINITY;
     return (p) => {
       const t = io.now().getTime();
-      const done = p.done === p.due;
-      if (!done && t - last2 < every2) return;
+      const done2 = p.done === p.due;
+      if (!done2 && t - last2 < every2) return;
       last2 = t;
-      io.stderr(done ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
+      io.stderr(done2 ? "\r\x1B[K" : `\r${text(p)}\x1B[K`);
     };
   }
   const every = intervals.lines ?? 5e3;
@@ -76140,8 +76311,8 @@ function progressReporter(io, intervals = {}) {
       start = t;
       last = t;
     }
-    const done = p.done === p.due;
-    if (done ? !printed : t - last < every) return;
+    const done2 = p.done === p.due;
+    if (done2 ? !printed : t - last < every) return;
     last = t;
     printed = true;
     io.stderr(`${text(p)}
@@ -76387,6 +76558,17 @@ init_reference();
 
 // src/registry/client.ts
 init_errors();
+init_reference();
+import { STATUS_CODES } from "node:http";
+
+// src/util/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+};
+
+// src/registry/client.ts
+init_redact();
 
 // src/registry/auth/keychain.ts
 function credentialSecrets(c3) {
@@ -76419,65 +76601,14 @@ function chainKeychains(keychains, logger) {
 }
 var anonymousKeychain = { name: "anonymous", resolve: async () => void 0 };
 
-// src/registry/auth/challenge.ts
-function parseChallenges(header) {
-  if (!header) return [];
-  const out = [];
-  let i2 = 0;
-  const s = header;
-  const skipWs = () => {
-    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
-  };
-  const token = () => {
-    const start = i2;
-    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
-    return s.slice(start, i2);
-  };
-  let current;
-  while (i2 < s.length) {
-    skipWs();
-    if (i2 >= s.length) break;
-    const word = token();
-    let j = i2;
-    while (j < s.length && s[j] === " ") j++;
-    if (s[j] === "=" && current) {
-      i2 = j + 1;
-      while (i2 < s.length && s[i2] === " ") i2++;
-      let value = "";
-      if (s[i2] === '"') {
-        i2++;
-        while (i2 < s.length && s[i2] !== '"') {
-          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
-          value += s[i2];
-          i2++;
-        }
-        i2++;
-      } else {
-        value = token();
-      }
-      current.params[word.toLowerCase()] = value;
-    } else if (word) {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
-    } else {
-      i2++;
-    }
-  }
-  return out;
-}
-function pickChallenge(header) {
-  const all = parseChallenges(header);
-  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
-}
-
-// src/registry/check.ts
-import { STATUS_CODES } from "node:http";
+// src/registry/auth/session.ts
+init_redact();
 
 // src/registry/errors.ts
 init_errors();
 
 // src/registry/validate.ts
-init_text();
+init_text2();
 var DIGEST_RE2 = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
 var MEDIA_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
 var PLATFORM_PART_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
@@ -76574,175 +76705,64 @@ function registryErrors(body) {
     return void 0;
   }
 }
-function registryErrorCodes(body) {
-  if (!body || body.length === 0) return [];
-  return (registryErrors(body) ?? []).flatMap((e) => e.code ? [e.code] : []);
+function bodyErrorCode(body) {
+  if (!body || body.length === 0) return void 0;
+  return registryErrors(body)?.find((e) => e.code)?.code;
 }
 
-// src/registry/redact.ts
-var SECRET_PARAMS = /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
-function redactUrl(input2) {
-  let u2;
-  try {
-    u2 = new URL(String(input2));
-  } catch {
-    return "<invalid url>";
-  }
-  if (u2.username || u2.password) {
-    u2.username = "REDACTED";
-    u2.password = "";
-  }
-  for (const key3 of [...u2.searchParams.keys()]) {
-    if (SECRET_PARAMS.test(key3)) u2.searchParams.set(key3, "REDACTED");
-  }
-  return u2.toString();
-}
-function redactSecrets(text, secrets) {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("REDACTED");
+// src/registry/auth/challenge.ts
+function parseChallenges(header) {
+  if (!header) return [];
+  const out = [];
+  let i2 = 0;
+  const s = header;
+  const skipWs = () => {
+    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
+  };
+  const token = () => {
+    const start = i2;
+    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
+    return s.slice(start, i2);
+  };
+  let current;
+  while (i2 < s.length) {
+    skipWs();
+    if (i2 >= s.length) break;
+    const word = token();
+    let j = i2;
+    while (j < s.length && s[j] === " ") j++;
+    if (s[j] === "=" && current) {
+      i2 = j + 1;
+      while (i2 < s.length && s[i2] === " ") i2++;
+      let value = "";
+      if (s[i2] === '"') {
+        i2++;
+        while (i2 < s.length && s[i2] !== '"') {
+          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
+          value += s[i2];
+          i2++;
+        }
+        i2++;
+      } else {
+        value = token();
+      }
+      current.params[word.toLowerCase()] = value;
+    } else if (word) {
+      current = { scheme: word.toLowerCase(), params: {} };
+      out.push(current);
+    } else {
+      i2++;
+    }
   }
   return out;
 }
-
-// src/registry/check.ts
-async function checkResponse(res, subject, ok = [200]) {
-  if (ok.includes(res.status)) return;
-  throw await responseError(res, subject);
-}
-function accessDenied(what2, res) {
-  const detail = describeBody(res.body, res.headers["content-type"]);
-  return `${what2}: access denied (HTTP 403)${detail ? ` (${detail})` : ""}`;
-}
-async function responseError(res, subject) {
-  const c3 = { ...subject.ctx, url: redactUrl(res.url) };
-  const { what: what2 } = subject;
-  const status = res.status;
-  const detail = describeBody(res.body, res.headers["content-type"]);
-  const suffix = detail ? ` (${detail})` : "";
-  const codes = registryErrorCodes(res.body);
-  const data = codes.length > 0 ? { registryCode: codes[0], registryCodes: codes } : {};
-  if (status === 401 || status === 403)
-    return registryError("UNAUTHORIZED", c3, await subject.unauthorized(status), { status, data });
-  if (status === 404 && subject.notFoundIsUnknown !== false) {
-    return registryError(
-      "MANIFEST_UNKNOWN",
-      c3,
-      `${what2}: not found (${codes[0] ?? "HTTP 404"}); check the repository name and tag`,
-      { status, data }
-    );
-  }
-  if (status === 429) {
-    const ra = res.headers["retry-after"];
-    return registryError(
-      "RATE_LIMITED",
-      c3,
-      `${what2}: rate limited (HTTP 429${ra ? `, Retry-After ${ra}` : ""})`,
-      {
-        status,
-        data: { ...data, ...ra ? { retryAfter: ra } : {} }
-      }
-    );
-  }
-  const text = `HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix;
-  if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, `${what2}: ${text}`, { status, data });
-  return registryError("BAD_RESPONSE", c3, `${what2}: unexpected ${text}`, { status, data });
-}
-
-// src/registry/auth/token.ts
-var TOKEN_MARGIN_MS = 1e4;
-function basicHeader(c3) {
-  return c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
-}
-function bearerToken(deps, cache, ch, target, ctx) {
-  const cached = cache.tokens.get(target.scope);
-  if (cached && cached.expiresAt > deps.clock.now()) return Promise.resolve(cached.value);
-  let p = cache.inflight.get(target.scope);
-  if (!p) {
-    p = fetchToken(deps, cache, ch, target, ctx).finally(() => cache.inflight.delete(target.scope));
-    cache.inflight.set(target.scope, p);
-  }
-  return p;
-}
-function realmUrl(deps, ch, target, ctx) {
-  const realm = ch.params.realm;
-  if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
-  let url;
-  try {
-    url = new URL(realm);
-  } catch {
-    throw registryError(
-      "BAD_RESPONSE",
-      ctx,
-      `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
-    );
-  }
-  const refusal = deps.realmRefusal?.(new URL(target.origin), url, target.insecure ?? false);
-  if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
-  return url;
-}
-function tokenRequest(ch, target, url, cred) {
-  const headers = { accept: "application/json" };
-  if (cred?.kind === "identityToken") {
-    const form = new URLSearchParams({
-      grant_type: "refresh_token",
-      refresh_token: cred.token,
-      service: ch.params.service ?? "",
-      scope: target.scope,
-      client_id: "imagestreams"
-    });
-    headers["content-type"] = "application/x-www-form-urlencoded";
-    return { method: "POST", url, headers, body: form.toString() };
-  }
-  if (ch.params.service) url.searchParams.set("service", ch.params.service);
-  url.searchParams.append("scope", target.scope);
-  const b = basicHeader(cred);
-  if (b) headers.authorization = b;
-  return { method: "GET", url, headers };
-}
-async function fetchToken(deps, cache, ch, target, ctx) {
-  const url = realmUrl(deps, ch, target, ctx);
-  const cred = await deps.credentialFor(target.domain);
-  const req = tokenRequest(ch, target, url, cred);
-  const tctx = { ...ctx, url: redactUrl(url) };
-  const res = await deps.requester.request({
-    ...req,
-    ctx: tctx,
-    ...target.insecureTls ? { insecureTls: true } : {},
-    ...target.insecure ? { insecure: true } : {},
-    maxBodyBytes: 1024 * 1024
-  });
-  await checkResponse(res, {
-    ctx: tctx,
-    what: "the token server",
-    notFoundIsUnknown: false,
-    unauthorized: (status) => `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${status})${cred ? "" : "; configure credentials for this registry"}`
-  });
-  const { token, lifetime } = parseTokenAnswer(res, tctx);
-  deps.onSecret(token);
-  deps.fetched();
-  const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
-  cache.tokens.set(target.scope, { value: token, expiresAt: deps.clock.now() + lifetime - margin });
-  return token;
-}
-function parseTokenAnswer(res, tctx) {
-  let parsed;
-  try {
-    parsed = JSON.parse(res.body.toString("utf8"));
-  } catch {
-    throw registryError(
-      "BAD_RESPONSE",
-      tctx,
-      `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
-    );
-  }
-  const token = parsed.token || parsed.access_token;
-  if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
-  const seconds = typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60;
-  return { token, lifetime: seconds * 1e3 };
+function pickChallenge(header) {
+  const all = parseChallenges(header);
+  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
 }
 
 // src/registry/auth/session.ts
+var TOKEN_MARGIN_MS = 1e4;
 function createAuthSession(opts) {
   const endpoints = /* @__PURE__ */ new Map();
   const credentials = /* @__PURE__ */ new Map();
@@ -76766,16 +76786,111 @@ function createAuthSession(opts) {
     }
     return c3;
   };
-  const deps = {
-    requester: opts.requester,
-    clock: opts.clock,
-    credentialFor,
-    onSecret: opts.onSecret,
-    ...opts.realmRefusal ? { realmRefusal: opts.realmRefusal } : {},
-    fetched: () => {
-      tokensFetched++;
+  const basicHeader = (c3) => c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
+  async function fetchToken(st, target, ctx) {
+    const ch = st.challenge;
+    const realm = ch.params.realm;
+    if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
+    let url;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
+      );
     }
-  };
+    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
+    if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
+    const cred = await credentialFor(target.domain);
+    const headers = { accept: "application/json" };
+    let method = "GET";
+    let body;
+    if (cred?.kind === "identityToken") {
+      method = "POST";
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: cred.token,
+        service: ch.params.service ?? "",
+        scope: target.scope,
+        client_id: "imagestreams"
+      });
+      body = form.toString();
+      headers["content-type"] = "application/x-www-form-urlencoded";
+    } else {
+      if (ch.params.service) url.searchParams.set("service", ch.params.service);
+      url.searchParams.append("scope", target.scope);
+      const b = basicHeader(cred);
+      if (b) headers.authorization = b;
+    }
+    const tctx = { ...ctx, url: redactUrl(url) };
+    const res = await opts.requester.request({
+      method,
+      url,
+      headers,
+      ...body !== void 0 ? { body } : {},
+      ctx: tctx,
+      ...target.insecureTls ? { insecureTls: true } : {},
+      maxBodyBytes: 1024 * 1024
+    });
+    if (res.status === 401 || res.status === 403) {
+      throw registryError(
+        "UNAUTHORIZED",
+        tctx,
+        `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${res.status})${cred ? "" : "; configure credentials for this registry"}`,
+        { status: res.status }
+      );
+    }
+    if (res.status === 429)
+      throw registryError("RATE_LIMITED", tctx, "the token server answered 429", { status: 429 });
+    if (res.status !== 200) {
+      throw registryError(
+        res.status >= 500 ? "REGISTRY_UNAVAILABLE" : "BAD_RESPONSE",
+        tctx,
+        `the token server answered HTTP ${res.status} ${describeBody(res.body, res.headers["content-type"])}`.trim(),
+        { status: res.status }
+      );
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(res.body.toString("utf8"));
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        tctx,
+        `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
+      );
+    }
+    const token = parsed.token || parsed.access_token;
+    if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
+    opts.onSecret(token);
+    tokensFetched++;
+    const lifetime = (typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1e3;
+    const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
+    st.tokens.set(target.scope, { value: token, expiresAt: opts.clock.now() + lifetime - margin });
+    return token;
+  }
+  async function bearerToken(st, target, ctx) {
+    const cached = st.tokens.get(target.scope);
+    if (cached && cached.expiresAt > opts.clock.now()) return cached.value;
+    let p = st.inflight.get(target.scope);
+    if (!p) {
+      p = fetchToken(st, target, ctx).finally(() => st.inflight.delete(target.scope));
+      st.inflight.set(target.scope, p);
+    }
+    return p;
+  }
+  async function authorization(st, target, ctx) {
+    const ch = st.challenge;
+    if (!ch) return void 0;
+    const cred = await credentialFor(target.domain);
+    if (ch.scheme === "bearer") {
+      if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
+      return `Bearer ${await bearerToken(st, target, ctx)}`;
+    }
+    return basicHeader(cred);
+  }
   async function request3(target, req) {
     const st = stateFor(target.origin);
     let release;
@@ -76784,7 +76899,26 @@ function createAuthSession(opts) {
       else st.discovering = new Promise((r) => release = r);
     }
     try {
-      return await authenticated(deps, st, target, req);
+      const send2 = (authz) => opts.requester.request({
+        ...req,
+        headers: authz ? { ...req.headers, authorization: authz } : req.headers,
+        ...target.insecureTls ? { insecureTls: true } : {}
+      });
+      const sent = await authorization(st, target, req.ctx);
+      let res = await send2(sent);
+      if (res.status !== 401) {
+        st.known = true;
+        return res;
+      }
+      const ch = pickChallenge(res.headers["www-authenticate"]);
+      if (!ch) return res;
+      st.known = true;
+      st.challenge = ch;
+      if (ch.scheme === "bearer") st.tokens.delete(target.scope);
+      const next = await authorization(st, target, req.ctx);
+      if (!next || next === sent && ch.scheme !== "bearer") return res;
+      res = await send2(next);
+      return res;
     } finally {
       if (release) {
         st.discovering = void 0;
@@ -76794,163 +76928,10 @@ function createAuthSession(opts) {
   }
   return {
     request: request3,
+    /** True when credentials are configured for a domain (for error messages). */
     hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
     tokensFetched: () => tokensFetched
   };
-}
-async function authorization(deps, st, target, ctx) {
-  const ch = st.challenge;
-  if (!ch) return void 0;
-  const cred = await deps.credentialFor(target.domain);
-  if (ch.scheme === "bearer") {
-    if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
-    return `Bearer ${await bearerToken(deps, st, ch, target, ctx)}`;
-  }
-  return basicHeader(cred);
-}
-async function authenticated(deps, st, target, req) {
-  const send2 = (authz) => deps.requester.request({
-    ...req,
-    headers: authz ? { ...req.headers, authorization: authz } : req.headers,
-    ...target.insecureTls ? { insecureTls: true } : {}
-  });
-  const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send2(sent);
-  if (res.status !== 401) {
-    st.known = true;
-    return res;
-  }
-  const ch = pickChallenge(res.headers["www-authenticate"]);
-  if (!ch) return res;
-  st.known = true;
-  st.challenge = ch;
-  if (ch.scheme === "bearer") st.tokens.delete(target.scope);
-  const next = await authorization(deps, st, target, req.ctx);
-  if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return send2(next);
-}
-
-// src/registry/endpoints.ts
-init_errors();
-
-// src/registry/insecure.ts
-init_reference();
-function isInsecure(configured, domain, call2 = false) {
-  return call2 || configured(domain);
-}
-function plainHttpAllowed(host, insecure) {
-  return isLoopbackDomain(host) || insecure;
-}
-function schemesFor(domain, insecure) {
-  if (insecure)
-    return [
-      { scheme: "https", insecureTls: true },
-      { scheme: "http", insecureTls: false }
-    ];
-  if (isLoopbackDomain(domain)) return [{ scheme: "http", insecureTls: false }];
-  return [{ scheme: "https", insecureTls: false }];
-}
-function baseUrl(domain, s) {
-  return new URL(`${s.scheme}://${registryHost(domain)}`);
-}
-
-// src/registry/endpoints.ts
-function createEndpoints(o2) {
-  const skippedMirrors = /* @__PURE__ */ new Set();
-  const chosenScheme = /* @__PURE__ */ new Map();
-  const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
-    if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
-    if (!skippedMirrors.has(m)) {
-      skippedMirrors.add(m);
-      o2.logger.warn("mirror is not in allowedRegistries; it is never contacted", {
-        mirror: m,
-        registry: domain
-      });
-    }
-    return false;
-  });
-  async function viaDomain(domain, call2, op) {
-    const insecure = isInsecure(o2.configured, domain, call2);
-    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
-    const known = chosenScheme.get(key3);
-    const schemes = known ? [known] : schemesFor(domain, insecure);
-    for (const [j, s] of schemes.entries()) {
-      try {
-        const result = await op({
-          domain,
-          base: baseUrl(domain, s),
-          insecureTls: s.insecureTls,
-          insecure: call2
-        });
-        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
-        return result;
-      } catch (e) {
-        const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
-        if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
-          o2.logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
-          continue;
-        }
-        throw e;
-      }
-    }
-    throw new Error(`no scheme to reach ${domain}`);
-  }
-  async function via(ref, op, route = {}) {
-    const call2 = route.insecure ?? false;
-    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
-      try {
-        return await viaDomain(mirror, call2, op);
-      } catch (e) {
-        o2.logger.warn("mirror failed; trying the next source", {
-          mirror,
-          registry: ref.domain,
-          error: e instanceof Error ? e.message : String(e)
-        });
-      }
-    }
-    return viaDomain(ref.domain, call2, op);
-  }
-  return { via };
-}
-
-// src/registry/exchange.ts
-function createExchange(session, userAgent2) {
-  function send2(a2) {
-    return session.request(
-      {
-        domain: a2.ep.domain,
-        origin: a2.ep.base.origin,
-        scope: `repository:${a2.ref.path}:pull`,
-        insecureTls: a2.ep.insecureTls,
-        ...a2.ep.insecure ? { insecure: true } : {}
-      },
-      {
-        method: a2.method,
-        url: a2.url,
-        headers: { accept: a2.accept, "user-agent": userAgent2 },
-        ctx: { ...a2.ctx, url: redactUrl(a2.url) },
-        ...a2.ep.insecureTls ? { insecureTls: true } : {},
-        ...a2.ep.insecure ? { insecure: true } : {}
-      }
-    );
-  }
-  async function fetch(a2, ok = [200]) {
-    const res = await send2(a2);
-    await checkResponse(
-      res,
-      {
-        ctx: a2.ctx,
-        what: a2.what,
-        unauthorized: async (status) => {
-          if (status === 403) return accessDenied(a2.what, res);
-          return await session.hasCredentials(a2.ep.domain) ? `${a2.what}: the registry rejected the configured credentials (HTTP 401)` : `${a2.what}: authentication required (HTTP 401); configure credentials for ${a2.ep.domain} (docker login, auth.json, or the project config)`;
-        }
-      },
-      ok
-    );
-    return res;
-  }
-  return { send: send2, fetch };
 }
 
 // src/registry/host-policy.ts
@@ -76971,12 +76952,15 @@ var KNOWN_COMPANIONS = {
 function originOf(u2) {
   return `${u2.protocol}//${u2.host}`;
 }
-function redirectRefusal(policy, isInsecure2, from, to, method) {
+function plainHttpAllowed(u2, isInsecure) {
+  return isLoopbackDomain(u2.host) || isInsecure(u2.host);
+}
+function redirectRefusal(policy, isInsecure, from, to, method) {
   const where = originOf(to);
   if (to.protocol !== "https:" && to.protocol !== "http:") return `redirect to a ${to.protocol} URL refused`;
   if (from.protocol === "https:" && to.protocol === "http:")
     return `redirect from HTTPS to plain HTTP (${where}) refused`;
-  if (to.protocol === "http:" && !plainHttpAllowed(to.host, isInsecure2(to.host)))
+  if (to.protocol === "http:" && !plainHttpAllowed(to, isInsecure))
     return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
   if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return void 0;
   const get4 = method === "GET" || method === "HEAD";
@@ -76984,7 +76968,7 @@ function redirectRefusal(policy, isInsecure2, from, to, method) {
     return void 0;
   return `redirect to ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
 }
-function realmRefusal(policy, isInsecure2, registry, realm) {
+function realmRefusal(policy, isInsecure, registry, realm) {
   const where = originOf(realm);
   if (realm.protocol !== "https:" && realm.protocol !== "http:") return `token realm ${where} refused`;
   if (realm.protocol === "http:") {
@@ -76992,8 +76976,7 @@ function realmRefusal(policy, isInsecure2, registry, realm) {
       return `token realm ${where} refused: plain HTTP for an HTTPS registry`;
     const sameMachine = realm.hostname === registry.hostname || isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host);
     if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
-    if (!plainHttpAllowed(realm.host, isInsecure2(realm.host)))
-      return `token realm ${where} refused: plain HTTP`;
+    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
   }
   if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
     return void 0;
@@ -77001,9 +76984,6 @@ function realmRefusal(policy, isInsecure2, registry, realm) {
     return void 0;
   return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
 }
-
-// src/registry/manifests.ts
-init_reference();
 
 // src/registry/manifest.ts
 import { createHash } from "node:crypto";
@@ -77026,6 +77006,7 @@ function bareMediaType(contentType) {
 }
 
 // src/registry/platform.ts
+init_platform();
 var ARCH_ALIASES = {
   x86_64: "amd64",
   "x86-64": "amd64",
@@ -77048,9 +77029,6 @@ function normalizePlatform(p) {
   if (architecture === "amd64" && variant === "v1") variant = void 0;
   architecture ||= "unknown";
   return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
-}
-function formatPlatform(p) {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
 }
 function samePlatform(a2, b) {
   return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
@@ -77135,285 +77113,6 @@ function indexPlatforms(doc) {
   return out;
 }
 
-// src/registry/manifests.ts
-function contextOf(ref) {
-  return { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)) };
-}
-function verifiedManifest(res, ctx, expect) {
-  const c3 = { ...ctx, url: redactUrl(res.url) };
-  const computed = sha256Digest(res.body);
-  const header = res.headers["docker-content-digest"];
-  if (header && isSha256Digest(header) && header !== computed) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      c3,
-      `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
-      { data: { header, computed } }
-    );
-  }
-  if (expect && expect !== computed) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      c3,
-      `asked for ${expect} but the manifest bytes hash to ${computed}`,
-      {
-        data: { expected: expect, computed }
-      }
-    );
-  }
-  const ct = bareMediaType(res.headers["content-type"]);
-  const doc = parseManifest(res.body);
-  if (!doc) throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
-  const mediaType = manifestMediaType(ct, doc);
-  if (!mediaType) {
-    throw registryError(
-      "BAD_RESPONSE",
-      c3,
-      `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
-    );
-  }
-  return { digest: computed, mediaType, doc };
-}
-async function getManifest(parts, ep, ref, reference, expect) {
-  const ctx = contextOf(ref);
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: "GET",
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `GET manifest ${reference}`
-  });
-  return verifiedManifest(res, ctx, expect);
-}
-var IndexCache = class {
-  constructor(parts) {
-    this.parts = parts;
-  }
-  parts;
-  entries = /* @__PURE__ */ new Map();
-  /** Index digests whose platforms came from the lock, not from bytes hashed in this run. */
-  seeded = /* @__PURE__ */ new Set();
-  /** Check an index read in this run and remember its platforms. */
-  remember(ref, digest, doc) {
-    const ctx = contextOf(ref);
-    const problem2 = indexProblem(doc);
-    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
-    const platforms = indexPlatforms(doc);
-    if (platforms.length === 0)
-      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-    this.entries.set(keyOf2(ref, digest), Promise.resolve(platforms));
-    return platforms;
-  }
-  /** Seed from a lock (an index digest's platforms never change), saving a GET per known index. */
-  seed(ref, digest, platforms) {
-    const key3 = keyOf2(ref, digest);
-    if (this.entries.has(key3)) return;
-    this.seeded.add(key3);
-    this.entries.set(key3, Promise.resolve(platforms));
-  }
-  /** An index's platforms: from the cache, else read by digest (mirrors first, bytes hashed). */
-  async platformsOf(ref, digest, opts) {
-    const key3 = keyOf2(ref, digest);
-    let p = this.entries.get(key3);
-    if (!p) {
-      p = this.parts.endpoints.via(ref, (ep) => getManifest(this.parts, ep, ref, digest, digest), {
-        byDigest: true,
-        insecure: opts.insecure
-      }).then((m) => this.remember(ref, digest, m.doc));
-      p.catch(() => this.entries.delete(key3));
-      this.entries.set(key3, p);
-    }
-    return { platforms: await p, verified: !this.seeded.has(key3) };
-  }
-};
-var keyOf2 = (ref, digest) => `${ref.domain}/${ref.path}@${digest}`;
-function fromManifest(indexes, ref, m) {
-  if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
-  return {
-    digest: m.digest,
-    mediaType: m.mediaType,
-    platforms: indexes.remember(ref, m.digest, m.doc),
-    verified: true
-  };
-}
-async function headOrGet(parts, indexes, ep, ref) {
-  const ctx = contextOf(ref);
-  const reference = ref.digest ?? ref.tag;
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const ask = {
-    ep,
-    ref,
-    ctx,
-    method: "HEAD",
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `HEAD manifest ${reference}`
-  };
-  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
-  const digest = head.headers["docker-content-digest"];
-  const mediaType = bareMediaType(head.headers["content-type"]);
-  if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
-    if (ref.digest && digest !== ref.digest) {
-      throw registryError(
-        "DIGEST_MISMATCH",
-        { ...ctx, url: redactUrl(head.url) },
-        `asked for ${ref.digest} but the registry answered ${digest}`
-      );
-    }
-    return { digest, mediaType, verified: ref.digest !== void 0 };
-  }
-  if (head.status === 200) {
-    parts.logger.debug("no usable digest header on HEAD; reading the manifest", {
-      registry: ref.domain,
-      reference: ctx.reference,
-      header: digest ? "malformed" : "missing"
-    });
-  }
-  return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
-}
-async function resolveRaw(parts, indexes, input2, opts) {
-  const ref = withDefaultTag(input2);
-  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
-    insecure: opts.insecure
-  });
-  if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
-  return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
-}
-async function confirm(parts, indexes, input2, raw, opts) {
-  if (raw.verified) return raw;
-  const ref = withDefaultTag(input2);
-  const m = await parts.endpoints.via(ref, (ep) => getManifest(parts, ep, ref, raw.digest, raw.digest), {
-    byDigest: true,
-    insecure: opts.insecure
-  });
-  return fromManifest(indexes, ref, m);
-}
-
-// src/registry/metadata.ts
-init_reference();
-function fetchMetadata(parts, input2, digest, opts) {
-  const ref = withDefaultTag(input2);
-  return parts.endpoints.via(ref, (ep) => metadataAt(parts, ep, ref, digest), {
-    byDigest: true,
-    insecure: opts.insecure
-  });
-}
-async function metadataAt(parts, ep, ref, digest) {
-  const ctx = contextOf(ref);
-  let m = await getManifest(parts, ep, ref, digest, digest);
-  if (isIndexMediaType(m.mediaType)) {
-    const chosen = choosePlatform(indexPlatforms(m.doc), {});
-    if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-    m = await getManifest(parts, ep, ref, chosen.digest, chosen.digest);
-  }
-  const cfg = m.doc.config?.digest;
-  if (!cfg || !isSha256Digest(cfg))
-    throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
-  const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: "GET",
-    url,
-    accept: "*/*",
-    what: `GET config blob ${cfg}`
-  });
-  const computed = sha256Digest(res.body);
-  if (computed !== cfg) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      { ...ctx, url: redactUrl(res.url) },
-      `config blob ${cfg} hashes to ${computed}`
-    );
-  }
-  const doc = parseManifest(res.body);
-  if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
-  return metadataOf(doc);
-}
-function metadataOf(doc) {
-  const labels = sanitizeLabels(doc.config?.Labels);
-  const md = { labels };
-  if (isTimestamp(doc.created)) md.created = doc.created;
-  const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
-  const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
-  const ver = labels["org.opencontainers.image.version"];
-  if (src) md.source = src;
-  if (rev) md.revision = rev;
-  if (ver) md.version = sanitizeText(ver, 100);
-  return md;
-}
-
-// src/registry/select.ts
-init_reference();
-function selectImage(input2, raw, opts = {}) {
-  const ref = withDefaultTag(input2);
-  if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
-  const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
-  if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
-    return { ...base, digest: raw.digest, mediaType: raw.mediaType };
-  }
-  const chosen = choosePlatform(raw.platforms, {
-    ...opts.platform ? { platform: opts.platform } : {},
-    ...opts.preferArch ? { preferArch: opts.preferArch } : {},
-    ...opts.preferOs ? { preferOs: opts.preferOs } : {}
-  });
-  if (!chosen) {
-    throw registryError(
-      "PLATFORM_NOT_FOUND",
-      contextOf(ref),
-      `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
-      { data: { platforms: raw.platforms.map(formatPlatform) } }
-    );
-  }
-  return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
-}
-
-// src/registry/tags.ts
-init_reference();
-function listTags(parts, input2, opts = {}) {
-  const ref = withDefaultTag(input2);
-  const ctx = {
-    registry: ref.domain,
-    reference: formatFamiliar({ domain: ref.domain, path: ref.path })
-  };
-  return parts.endpoints.via(
-    ref,
-    async (ep) => {
-      const tags = [];
-      let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
-      for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
-        const ask = { ep, ref, ctx, method: "GET", url, accept: "application/json", what: "list tags" };
-        const res = await parts.exchange.fetch(ask);
-        let body;
-        try {
-          body = JSON.parse(res.body.toString("utf8"));
-        } catch {
-          throw registryError(
-            "BAD_RESPONSE",
-            { ...ctx, url: redactUrl(res.url) },
-            `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
-          );
-        }
-        tags.push(...body.tags ?? []);
-        const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
-        url = next ? new URL(next, res.url) : void 0;
-      }
-      return tags;
-    },
-    { insecure: opts.insecure }
-  );
-}
-
-// src/registry/transport/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
-};
-
 // src/registry/transport/http.ts
 import http from "node:http";
 import https from "node:https";
@@ -77496,6 +77195,9 @@ function createNodeHttpSend(opts = {}) {
     }
   });
 }
+
+// src/registry/transport/requester.ts
+init_redact();
 
 // src/registry/transport/limiter.ts
 var Limiter = class {
@@ -77613,7 +77315,7 @@ function createRequester(opts) {
           "a redirect to an invalid URL"
         );
       }
-      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
+      const refusal = opts.redirectRefusal?.(url, next, req.method);
       if (refusal) {
         throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
           status: res.status,
@@ -77689,28 +77391,25 @@ var DEFAULTS3 = {
   backoffBaseMs: 500,
   userAgent: "imagestreams/0.1"
 };
-function redactingLogger(base, redact2) {
-  const fields = (f) => f && JSON.parse(redact2(JSON.stringify(f)));
-  return {
-    debug: (m, f) => base.debug(redact2(m), fields(f)),
-    info: (m, f) => base.info(redact2(m), fields(f)),
-    warn: (m, f) => base.warn(redact2(m), fields(f)),
-    error: (m, f) => base.error(redact2(m), fields(f))
-  };
-}
 function createRegistryClient(options = {}) {
   const o2 = { ...DEFAULTS3, ...options };
   const ownSend = options.send ? void 0 : createNodeHttpSend({ maxSockets: o2.concurrencyPerRegistry * 2 });
+  const send2 = options.send ?? ownSend;
   const clock = o2.clock ?? systemClock;
   const secrets = /* @__PURE__ */ new Set();
-  const redact2 = (s) => redactSecrets(s, secrets);
-  const logger = redactingLogger(o2.logger ?? silentLogger, redact2);
-  const configured = o2.isInsecure ?? (() => false);
+  const redact2 = (s) => redact(s, secrets);
+  const baseLogger = o2.logger ?? silentLogger;
+  const logger = {
+    debug: (m, f) => baseLogger.debug(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
+    info: (m, f) => baseLogger.info(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
+    warn: (m, f) => baseLogger.warn(redact2(m), f && JSON.parse(redact2(JSON.stringify(f)))),
+    error: (m, f) => baseLogger.error(redact2(m), f && JSON.parse(redact2(JSON.stringify(f))))
+  };
+  const isInsecure = o2.isInsecure ?? (() => false);
   const hostPolicy = o2.hostPolicy ?? openHostPolicy;
-  const hostInsecure = (call2) => (host) => isInsecure(configured, host, call2);
   const requester = createRequester({
-    send: options.send ?? ownSend,
-    redirectRefusal: (from, to, method, call2) => redirectRefusal(hostPolicy, hostInsecure(call2), from, to, method),
+    send: send2,
+    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
     clock,
     logger,
     timeoutMs: o2.timeoutMs,
@@ -77725,45 +77424,410 @@ function createRegistryClient(options = {}) {
     clock,
     logger,
     onSecret: (s) => secrets.add(s),
-    realmRefusal: (registry, realm, call2) => realmRefusal(hostPolicy, hostInsecure(call2), registry, realm)
+    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm)
   });
-  const parts = {
-    endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
-    exchange: createExchange(session, o2.userAgent),
-    logger
+  const skippedMirrors = /* @__PURE__ */ new Set();
+  const mirrorsOf = (domain) => (o2.mirrors?.[domain] ?? []).filter((m) => {
+    if (hostPolicy.isAllowed(m.split("/")[0])) return true;
+    if (!skippedMirrors.has(m)) {
+      skippedMirrors.add(m);
+      logger.warn("mirror is not in allowedRegistries; it is never contacted", {
+        mirror: m,
+        registry: domain
+      });
+    }
+    return false;
+  });
+  const seededIndexes = /* @__PURE__ */ new Set();
+  const chosenScheme = /* @__PURE__ */ new Map();
+  const indexCache = /* @__PURE__ */ new Map();
+  const schemesFor = (domain) => {
+    const known = chosenScheme.get(domain);
+    if (known) return [known];
+    if (isInsecure(domain))
+      return [
+        { scheme: "https", insecureTls: true },
+        { scheme: "http", insecureTls: false }
+      ];
+    if (isLoopbackDomain(domain)) return [{ scheme: "http", insecureTls: false }];
+    return [{ scheme: "https", insecureTls: false }];
   };
-  const indexes = new IndexCache(parts);
-  const sanitized = (p) => p.catch((e) => {
-    if (e instanceof Error && secrets.size > 0) e.message = redact2(e.message);
-    throw e;
+  async function viaEndpoints(ref, op, byDigest = false) {
+    const domains = [...byDigest ? mirrorsOf(ref.domain) : [], ref.domain];
+    let lastError;
+    for (const [i2, domain] of domains.entries()) {
+      const isMirror = i2 < domains.length - 1;
+      const schemes = schemesFor(domain);
+      for (const [j, s] of schemes.entries()) {
+        const ep = {
+          domain,
+          base: new URL(`${s.scheme}://${registryHost(domain)}`),
+          insecureTls: s.insecureTls
+        };
+        try {
+          const result = await op(ep);
+          if (!chosenScheme.has(domain)) chosenScheme.set(domain, s);
+          return result;
+        } catch (e) {
+          lastError = e;
+          const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
+          if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
+            logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
+            continue;
+          }
+          if (isMirror) {
+            logger.warn("mirror failed; trying the next source", {
+              mirror: domain,
+              registry: ref.domain,
+              error: e instanceof Error ? e.message : String(e)
+            });
+          }
+          break;
+        }
+      }
+      if (!isMirror) break;
+    }
+    throw lastError;
+  }
+  function request3(ep, ref, ctx, method, url, accept) {
+    return session.request(
+      {
+        domain: ep.domain,
+        origin: ep.base.origin,
+        scope: `repository:${ref.path}:pull`,
+        insecureTls: ep.insecureTls
+      },
+      {
+        method,
+        url,
+        headers: { accept, "user-agent": o2.userAgent },
+        ctx: { ...ctx, url: redactUrl(url) },
+        ...ep.insecureTls ? { insecureTls: true } : {}
+      }
+    );
+  }
+  async function failure2(res, ep, ctx, what2) {
+    const c3 = { ...ctx, url: redactUrl(res.url) };
+    const detail = describeBody(res.body, res.headers["content-type"]);
+    const suffix = detail ? ` (${detail})` : "";
+    const status = res.status;
+    if (status === 401 || status === 403) {
+      const creds = await session.hasCredentials(ep.domain);
+      return registryError(
+        "UNAUTHORIZED",
+        c3,
+        status === 401 ? creds ? `${what2}: the registry rejected the configured credentials (HTTP 401)` : `${what2}: authentication required (HTTP 401); configure credentials for ${ep.domain} (docker login, auth.json, or the project config)` : `${what2}: access denied (HTTP 403)${suffix}`,
+        { status }
+      );
+    }
+    if (status === 404) {
+      const code2 = bodyErrorCode(res.body);
+      return registryError(
+        "MANIFEST_UNKNOWN",
+        c3,
+        `${what2}: not found (${code2 ?? "HTTP 404"}); check the repository name and tag`,
+        {
+          status,
+          data: code2 ? { registryCode: code2 } : {}
+        }
+      );
+    }
+    if (status === 429) {
+      const ra = res.headers["retry-after"];
+      return registryError(
+        "RATE_LIMITED",
+        c3,
+        `${what2}: rate limited (HTTP 429${ra ? `, Retry-After ${ra}` : ""})`,
+        {
+          status,
+          data: ra ? { retryAfter: ra } : {}
+        }
+      );
+    }
+    if (status >= 500)
+      return registryError(
+        "REGISTRY_UNAVAILABLE",
+        c3,
+        `${what2}: HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
+        { status }
+      );
+    return registryError(
+      "BAD_RESPONSE",
+      c3,
+      `${what2}: unexpected HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
+      { status }
+    );
+  }
+  async function getManifest(ep, ref, ctx, reference, expect) {
+    const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
+    const res = await request3(ep, ref, ctx, "GET", url, MANIFEST_ACCEPT);
+    if (res.status !== 200) throw await failure2(res, ep, ctx, `GET manifest ${reference}`);
+    const c3 = { ...ctx, url: redactUrl(res.url) };
+    const computed = sha256Digest(res.body);
+    const header = res.headers["docker-content-digest"];
+    if (header && isSha256Digest(header) && header !== computed) {
+      throw registryError(
+        "DIGEST_MISMATCH",
+        c3,
+        `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
+        {
+          data: { header, computed }
+        }
+      );
+    }
+    if (expect && expect !== computed) {
+      throw registryError(
+        "DIGEST_MISMATCH",
+        c3,
+        `asked for ${expect} but the manifest bytes hash to ${computed}`,
+        {
+          data: { expected: expect, computed }
+        }
+      );
+    }
+    const ct = bareMediaType(res.headers["content-type"]);
+    const doc = parseManifest(res.body);
+    if (!doc) {
+      throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
+    }
+    const mediaType = manifestMediaType(ct, doc);
+    if (!mediaType) {
+      throw registryError(
+        "BAD_RESPONSE",
+        c3,
+        `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
+      );
+    }
+    return { digest: computed, mediaType, doc };
+  }
+  function rememberPlatforms(ref, digest, doc, ctx) {
+    const problem2 = indexProblem(doc);
+    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
+    const platforms = indexPlatforms(doc);
+    if (platforms.length === 0)
+      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+    indexCache.set(`${ref.domain}/${ref.path}@${digest}`, Promise.resolve(platforms));
+    return platforms;
+  }
+  async function platformsOf(ref, ctx, digest) {
+    const key3 = `${ref.domain}/${ref.path}@${digest}`;
+    let p = indexCache.get(key3);
+    if (!p) {
+      p = viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, digest, digest), true).then(
+        (m) => rememberPlatforms(ref, digest, m.doc, ctx)
+      );
+      p.catch(() => indexCache.delete(key3));
+      indexCache.set(key3, p);
+    }
+    return { platforms: await p, verified: !seededIndexes.has(key3) };
+  }
+  const contextOf = (ref) => ({
+    registry: ref.domain,
+    reference: formatFamiliar(withDefaultTag(ref))
   });
-  const client = {
-    resolveRaw: (ref, opts = {}) => sanitized(resolveRaw(parts, indexes, ref, opts)),
-    confirm: (ref, raw, opts = {}) => sanitized(confirm(parts, indexes, ref, raw, opts)),
-    select: selectImage,
-    fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
-    listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
-    async resolve(ref, opts = {}) {
-      let raw = await client.resolveRaw(ref, opts);
-      if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
-      const resolved = client.select(ref, raw, opts);
-      if (opts.withMetadata)
-        resolved.metadata = await client.fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest, opts);
-      return resolved;
-    },
-    rememberIndex: (ref, digest, platforms) => indexes.seed(ref, digest, platforms),
-    stats() {
-      const hosts = requester.stats();
+  const sanitize = (e) => {
+    if (e instanceof Error && secrets.size > 0) e.message = redact2(e.message);
+    return e;
+  };
+  async function resolveRaw(input2) {
+    const ref = withDefaultTag(input2);
+    const ctx = contextOf(ref);
+    const reference = ref.digest ?? ref.tag;
+    try {
+      const found = await viaEndpoints(ref, async (ep) => {
+        const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
+        const head = await request3(ep, ref, ctx, "HEAD", url, MANIFEST_ACCEPT);
+        if (head.status !== 200 && head.status !== 405 && head.status !== 501) {
+          throw await failure2(head, ep, ctx, `HEAD manifest ${reference}`);
+        }
+        const digest = head.headers["docker-content-digest"];
+        const mediaType = bareMediaType(head.headers["content-type"]);
+        if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
+          if (ref.digest && digest !== ref.digest) {
+            throw registryError(
+              "DIGEST_MISMATCH",
+              { ...ctx, url: redactUrl(head.url) },
+              `asked for ${ref.digest} but the registry answered ${digest}`
+            );
+          }
+          return { digest, mediaType, verified: ref.digest !== void 0 };
+        }
+        if (head.status === 200) {
+          logger.debug("no usable digest header on HEAD; reading the manifest", {
+            registry: ref.domain,
+            reference: ctx.reference,
+            header: digest ? "malformed" : "missing"
+          });
+        }
+        const m = await getManifest(ep, ref, ctx, reference, ref.digest);
+        if (!isIndexMediaType(m.mediaType))
+          return { digest: m.digest, mediaType: m.mediaType, verified: true };
+        return {
+          digest: m.digest,
+          mediaType: m.mediaType,
+          platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+          verified: true
+        };
+      });
+      if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
+      return { ...found, ...await platformsOf(ref, ctx, found.digest) };
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+  async function confirm(input2, raw) {
+    if (raw.verified) return raw;
+    const ref = withDefaultTag(input2);
+    const ctx = contextOf(ref);
+    try {
+      const m = await viaEndpoints(ref, (ep) => getManifest(ep, ref, ctx, raw.digest, raw.digest), true);
+      if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
       return {
-        hosts,
-        requests: Object.values(hosts).reduce((n2, h2) => n2 + h2.requests, 0),
-        tokensFetched: session.tokensFetched()
+        digest: m.digest,
+        mediaType: m.mediaType,
+        platforms: rememberPlatforms(ref, m.digest, m.doc, ctx),
+        verified: true
       };
-    },
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+  function select(input2, raw, opts = {}) {
+    const ref = withDefaultTag(input2);
+    if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
+    const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
+    if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
+      return { ...base, digest: raw.digest, mediaType: raw.mediaType };
+    }
+    const chosen = choosePlatform(raw.platforms, {
+      ...opts.platform ? { platform: opts.platform } : {},
+      ...opts.preferArch ? { preferArch: opts.preferArch } : {},
+      ...opts.preferOs ? { preferOs: opts.preferOs } : {}
+    });
+    if (!chosen) {
+      throw registryError(
+        "PLATFORM_NOT_FOUND",
+        contextOf(ref),
+        `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
+        { data: { platforms: raw.platforms.map(formatPlatform) } }
+      );
+    }
+    return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
+  }
+  async function fetchMetadata(input2, digest) {
+    const ref = withDefaultTag(input2);
+    const ctx = contextOf(ref);
+    try {
+      return await viaEndpoints(
+        ref,
+        async (ep) => {
+          let m = await getManifest(ep, ref, ctx, digest, digest);
+          if (isIndexMediaType(m.mediaType)) {
+            const chosen = choosePlatform(indexPlatforms(m.doc), {});
+            if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+            m = await getManifest(ep, ref, ctx, chosen.digest, chosen.digest);
+          }
+          const cfg = m.doc.config?.digest;
+          if (!cfg || !isSha256Digest(cfg))
+            throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
+          const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
+          const res = await request3(ep, ref, ctx, "GET", url, "*/*");
+          if (res.status !== 200) throw await failure2(res, ep, ctx, `GET config blob ${cfg}`);
+          const computed = sha256Digest(res.body);
+          if (computed !== cfg) {
+            throw registryError(
+              "DIGEST_MISMATCH",
+              { ...ctx, url: redactUrl(res.url) },
+              `config blob ${cfg} hashes to ${computed}`
+            );
+          }
+          const doc = parseManifest(res.body);
+          if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
+          const labels = sanitizeLabels(doc.config?.Labels);
+          const md = { labels };
+          if (isTimestamp(doc.created)) md.created = doc.created;
+          const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
+          const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
+          const ver = labels["org.opencontainers.image.version"];
+          if (src) md.source = src;
+          if (rev) md.revision = rev;
+          if (ver) md.version = sanitizeText(ver, 100);
+          return md;
+        },
+        true
+      );
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+  async function resolve10(ref, opts = {}) {
+    let raw = await resolveRaw(ref);
+    if (opts.known && !opts.known.includes(raw.digest)) raw = await confirm(ref, raw);
+    const resolved = select(ref, raw, opts);
+    if (opts.withMetadata)
+      resolved.metadata = await fetchMetadata(ref, resolved.chosen?.digest ?? resolved.digest);
+    return resolved;
+  }
+  async function listTags(input2, opts = {}) {
+    const ref = withDefaultTag(input2);
+    const ctx = {
+      registry: ref.domain,
+      reference: formatFamiliar({ domain: ref.domain, path: ref.path })
+    };
+    try {
+      return await viaEndpoints(ref, async (ep) => {
+        const tags = [];
+        let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
+        for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
+          const res = await request3(ep, ref, ctx, "GET", url, "application/json");
+          if (res.status !== 200) throw await failure2(res, ep, ctx, "list tags");
+          let body;
+          try {
+            body = JSON.parse(res.body.toString("utf8"));
+          } catch {
+            throw registryError(
+              "BAD_RESPONSE",
+              { ...ctx, url: redactUrl(res.url) },
+              `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
+            );
+          }
+          tags.push(...body.tags ?? []);
+          const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
+          url = next ? new URL(next, res.url) : void 0;
+        }
+        return tags;
+      });
+    } catch (e) {
+      throw sanitize(e);
+    }
+  }
+  function rememberIndex(ref, digest, platforms) {
+    const key3 = `${ref.domain}/${ref.path}@${digest}`;
+    if (indexCache.has(key3)) return;
+    seededIndexes.add(key3);
+    indexCache.set(key3, Promise.resolve(platforms));
+  }
+  function stats() {
+    const hosts = requester.stats();
+    return {
+      hosts,
+      requests: Object.values(hosts).reduce((n2, h2) => n2 + h2.requests, 0),
+      tokensFetched: session.tokensFetched()
+    };
+  }
+  return {
+    resolve: resolve10,
+    resolveRaw,
+    confirm,
+    select,
+    fetchMetadata,
+    listTags,
+    rememberIndex,
+    stats,
+    /** Redact known secrets from any text (for callers that print errors). */
     redact: redact2,
     close: () => ownSend?.close()
   };
-  return client;
 }
 
 // src/registry/auth/docker-config.ts
@@ -77970,20 +78034,19 @@ function runKey(ref) {
   const r = withDefaultTag(ref);
   return r.digest ? `${r.domain}/${r.path}@${r.digest}` : `${r.domain}/${r.path}:${r.tag}`;
 }
-var memoKey = (ref, opts) => `${runKey(ref)}${opts.insecure ? " (insecure)" : ""}`;
 function createRunResolver(client) {
   const raw = /* @__PURE__ */ new Map();
   const metadata = /* @__PURE__ */ new Map();
   const stopped = /* @__PURE__ */ new Map();
   const skipped = /* @__PURE__ */ new Set();
   const outcome = /* @__PURE__ */ new Map();
-  function rawFor(ref, opts) {
-    const key3 = memoKey(ref, opts);
+  function rawFor(ref) {
+    const key3 = runKey(ref);
     let p = raw.get(key3);
     if (p) return p;
     const stop = stopped.get(ref.domain);
     if (stop) {
-      skipped.add(runKey(ref));
+      skipped.add(key3);
       return Promise.reject(
         new ImagestreamsError(
           "RATE_LIMITED",
@@ -77995,7 +78058,7 @@ function createRunResolver(client) {
         )
       );
     }
-    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
+    p = client.resolveRaw(ref).then(
       (r) => {
         outcome.set(key3, true);
         return r;
@@ -78009,10 +78072,10 @@ function createRunResolver(client) {
     raw.set(key3, p);
     return p;
   }
-  function confirmed(ref, found, opts) {
+  function confirmed(ref, found) {
     if (found.verified) return Promise.resolve(found);
-    const key3 = memoKey(ref, opts);
-    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+    const key3 = runKey(ref);
+    const p = client.confirm(ref, found).catch((e) => {
       outcome.set(key3, false);
       throw e;
     });
@@ -78020,15 +78083,15 @@ function createRunResolver(client) {
     return p;
   }
   async function resolve10(ref, opts = {}) {
-    let found = await rawFor(ref, opts);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
+    let found = await rawFor(ref);
+    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found);
     const r = client.select(ref, found, opts);
     if (opts.withMetadata) {
       const d = r.chosen?.digest ?? r.digest;
       const key3 = `${ref.domain}/${ref.path}@${d}`;
       let m = metadata.get(key3);
       if (!m) {
-        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
+        m = client.fetchMetadata(ref, d);
         metadata.set(key3, m);
       }
       r.metadata = await m;
@@ -78076,6 +78139,20 @@ function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
   const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
   const resolver = createRunResolver(client);
+  let insecure;
+  const forRequest = (req) => {
+    if (!req.insecure) return { client, resolver };
+    if (!insecure) {
+      const c3 = createRegistryClient({
+        ...fromConfig,
+        isInsecure: () => true,
+        logger: o2.logger,
+        ...o2.client
+      });
+      insecure = { client: c3, resolver: createRunResolver(c3) };
+    }
+    return insecure;
+  };
   const deadline = o2.deadline;
   const pastDeadline = /* @__PURE__ */ new Set();
   const deadlineResult = (from) => {
@@ -78115,13 +78192,12 @@ function createImporter(o2) {
         message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
       };
     }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+    const use = forRequest(req);
+    if (req.knownIndex) use.client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
     if (deadline?.signal.aborted) return deadlineResult(req.from);
     try {
-      const resolving = resolver.resolve(ref, {
+      const resolving = use.resolver.resolve(ref, {
         importMode: req.importMode,
-        // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
-        ...req.insecure ? { insecure: true } : {},
         ...req.preferArch ? { preferArch: req.preferArch } : {},
         ...req.preferOs ? { preferOs: req.preferOs } : {},
         ...o2.withMetadata ? { withMetadata: true } : {},
@@ -78165,7 +78241,7 @@ function createImporter(o2) {
       throw e;
     }
   }
-  async function metadataOf2(dockerImageReference) {
+  async function metadataOf(dockerImageReference) {
     const parsed = tryParseReference(dockerImageReference);
     if ("error" in parsed || !parsed.ref.digest || !registryAllowed(o2.config, parsed.ref.domain))
       return void 0;
@@ -78179,14 +78255,46 @@ function createImporter(o2) {
   }
   return {
     importTag,
-    metadataOf: metadataOf2,
+    metadataOf,
     report: () => ({
-      ...resolver.report(),
+      ...mergeReports(resolver.report(), insecure?.resolver.report()),
       ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
     }),
-    stats: () => client.stats(),
-    close: () => client.close()
+    stats: () => mergeStats(client.stats(), insecure?.client.stats()),
+    close: () => {
+      client.close();
+      insecure?.client.close();
+    }
   };
+}
+function mergeReports(a2, b) {
+  if (!b) return a2;
+  return {
+    resolved: a2.resolved + b.resolved,
+    failed: a2.failed + b.failed,
+    skipped: [.../* @__PURE__ */ new Set([...a2.skipped, ...b.skipped])].sort(),
+    rateLimited: [...a2.rateLimited, ...b.rateLimited]
+  };
+}
+function mergeStats(a2, b) {
+  if (!b) return a2;
+  const hosts = { ...a2.hosts };
+  for (const [h2, v] of Object.entries(b.hosts)) {
+    const prev = hosts[h2];
+    if (!prev) {
+      hosts[h2] = v;
+      continue;
+    }
+    const byMethod = { ...prev.byMethod };
+    for (const [m, n2] of Object.entries(v.byMethod)) byMethod[m] = (byMethod[m] ?? 0) + n2;
+    hosts[h2] = {
+      requests: prev.requests + v.requests,
+      byMethod,
+      retries: prev.retries + v.retries,
+      ...v.rateLimit ?? prev.rateLimit ? { rateLimit: v.rateLimit ?? prev.rateLimit } : {}
+    };
+  }
+  return { hosts, requests: a2.requests + b.requests, tokensFetched: a2.tokensFetched + b.tokensFetched };
 }
 
 // src/entry/run-reconcile.ts
@@ -78379,6 +78487,7 @@ async function runJob(io, opts = {}) {
 }
 
 // src/entry/commands/reconcile.ts
+init_text();
 var HELP2 = `Usage: imagestreams reconcile [options]
 
 Import every tag that is due, write the lock files whose content changed, and rewrite the consumers
@@ -78419,9 +78528,7 @@ Examples:
   imagestreams reconcile --dry-run
   imagestreams reconcile --stream python --json
 `;
-function shortDigest2(d) {
-  return d ? d.replace(/^sha256:/, "").slice(0, 12) : "-";
-}
+var BARE = { algorithm: false, absent: "-" };
 function renderChanges(changes) {
   const lines = [];
   for (const sc of changes) {
@@ -78433,7 +78540,7 @@ function renderChanges(changes) {
       else {
         const verb = t.kind === "rollback" ? "rolled back" : "moved";
         lines.push(
-          `  ~ ${name}  ${verb} ${shortDigest2(t.from?.image)} → ${shortDigest2(t.to?.image)}  ${t.to?.dockerImageReference}`
+          `  ~ ${name}  ${verb} ${shortDigest(t.from?.image, BARE)} → ${shortDigest(t.to?.image, BARE)}  ${t.to?.dockerImageReference}`
         );
       }
     }
@@ -78510,7 +78617,7 @@ function printRun(r, io, json, published, opts = {}) {
       for (const sc of res.changes) {
         const own = renderChanges([sc]);
         if (own.length === 0) continue;
-        const title = `${sc.namespace}/${sc.stream} (${plural3(sc.tags.length, "tag")})`.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+        const title = escapeData2(`${sc.namespace}/${sc.stream} (${plural(sc.tags.length, "tag")})`);
         command(`::group::${title}
 `);
         io.stdout(`${own.join("\n")}
@@ -78532,7 +78639,7 @@ function printRun(r, io, json, published, opts = {}) {
     if (r.skippedStreams) {
       const names = r.skippedStreams.streams;
       io.stderr(
-        `reconcile: skipped ${names.length ? `${plural3(names.length, "invalid stream")} (${names.join(", ")})` : "the invalid declaration files"}: fix the errors above; the other streams were reconciled
+        `reconcile: skipped ${names.length ? `${plural(names.length, "invalid stream")} (${names.join(", ")})` : "the invalid declaration files"}: fix the errors above; the other streams were reconciled
 `
       );
     }
@@ -78557,7 +78664,7 @@ function printRun(r, io, json, published, opts = {}) {
     }
     const failed = res.failed + res.failedPins.length;
     io.stderr(
-      `reconcile: ${plural3(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural3(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
+      `reconcile: ${plural(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
 `
     );
     for (const line of published ? renderPublish(published) : []) io.stderr(`${line}
@@ -78723,17 +78830,19 @@ var importCommand = {
       io.stderr("imagestreams import: give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.\n");
       return EXIT.USAGE;
     }
-    const m = /^(?:([a-z0-9-]+)\/)?([a-z0-9][-a-z0-9.]*)(?::([\w][\w.-]{0,127}))?$/.exec(
-      args.positionals[0]
-    );
-    if (!m) {
-      io.stderr(`imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]
-`);
+    const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
+    if ("error" in parsed) {
+      const problem2 = parsed.error.message;
+      io.stderr(
+        `imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]: ${problem2}
+`
+      );
       return EXIT.USAGE;
     }
+    const target = parsed.ref;
     const all = Boolean(args.values.all);
     const from = typeof args.values.from === "string" ? args.values.from : void 0;
-    if (all && (m[3] || from)) {
+    if (all && (target.tag || from)) {
       io.stderr("imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n");
       return EXIT.USAGE;
     }
@@ -78768,9 +78877,9 @@ Run \`imagestreams import --help\`.
         printDiagnostics(project.diagnostics, io, io.stderr);
         return EXIT.USAGE;
       }
-      const ns = m[1] ?? project.config.namespace;
-      const name = m[2];
-      const tag2 = m[3] ?? "latest";
+      const ns = target.namespace ?? project.config.namespace;
+      const name = target.stream;
+      const tag2 = target.tag || "latest";
       let stream = findStream(project, ns, name);
       if (from) {
         const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
@@ -78882,65 +78991,7 @@ init_history();
 // src/policy/oc-tag.ts
 init_errors();
 init_reference();
-
-// src/model/stream-tag-name.ts
-init_reference();
-function describeChar(c3) {
-  if (c3 === " ") return "a space";
-  if (c3 === "	") return "a tab";
-  if (/[A-Z]/.test(c3)) return `upper-case "${c3}"`;
-  return JSON.stringify(c3);
-}
-function firstBad(text, ok) {
-  for (let i2 = 0; i2 < text.length; i2++) if (!ok.test(text[i2])) return { c: text[i2], at: i2 + 1 };
-  return void 0;
-}
-function streamTagProblem(input2) {
-  const firstColon = input2.indexOf(":");
-  const slash = input2.slice(0, firstColon >= 0 ? firstColon : void 0).indexOf("/");
-  const namespace = slash >= 0 ? input2.slice(0, slash) : void 0;
-  const rest = slash >= 0 ? input2.slice(slash + 1) : input2;
-  const colon = rest.indexOf(":");
-  const stream = colon >= 0 ? rest.slice(0, colon) : rest;
-  const tag2 = colon >= 0 ? rest.slice(colon + 1) : void 0;
-  const lower = (part, text, ok, rule2) => {
-    if (text === "") return `the ${part} is empty`;
-    const bad2 = firstBad(text, ok);
-    if (bad2) {
-      const fix = /[A-Z]/.test(bad2.c) ? ` (write "${text.toLowerCase()}")` : "";
-      return `the ${part} "${text}" contains ${describeChar(bad2.c)} at position ${bad2.at}; ${rule2}${fix}`;
-    }
-    if (!/^[a-z0-9]/.test(text)) return `the ${part} "${text}" must start with a lower-case letter or digit`;
-    return void 0;
-  };
-  if (namespace !== void 0) {
-    const p = lower(
-      "namespace",
-      namespace,
-      /[-a-z0-9]/,
-      'a namespace uses lower-case letters, digits and "-"'
-    );
-    if (p) return p;
-    if (namespace.endsWith("-")) return `the namespace "${namespace}" must not end with "-"`;
-  }
-  const s = lower(
-    "stream name",
-    stream,
-    /[-a-z0-9._]/,
-    'a stream name uses lower-case letters, digits, "-", "." and "_"'
-  );
-  if (s) return s;
-  if (tag2 === void 0) return `there is no ":tag" after the stream name "${stream}"`;
-  if (isValidTag(tag2)) return void 0;
-  const rule = 'a tag uses letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"';
-  if (tag2 === "") return `the tag after "${stream}:" is empty`;
-  const bad = firstBad(tag2, /[\w.-]/);
-  if (bad) return `the tag "${tag2}" contains ${describeChar(bad.c)} at position ${bad.at}; ${rule}`;
-  if (tag2.length > 128) return `the tag is ${tag2.length} characters long; ${rule}`;
-  return `the tag "${tag2}" starts with "${tag2[0]}"; ${rule}`;
-}
-
-// src/policy/oc-tag.ts
+init_stream_tag();
 var SOURCE_NAMES = {
   docker: "DockerImage",
   dockerimage: "DockerImage",
@@ -78950,20 +79001,15 @@ var SOURCE_NAMES = {
   isimage: "ImageStreamImage"
 };
 var usage = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
-function parseStreamTag2(input2, what2 = "destination", o2 = {}) {
-  const m = /^(?:([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/)?([a-z0-9][-a-z0-9._]*)(?::(.*))?$/.exec(input2);
-  const tag2 = m?.[4] === void 0 || m[4] === "" ? o2.defaultTag ? "latest" : void 0 : m[4];
-  if (!m || tag2 === void 0 || !o2.anyTag && !isValidTag(tag2) || o2.anyTag && /[:/@]/.test(tag2)) {
+function parseStreamTagArg(input2, what2 = "destination", o2 = {}) {
+  const r = parseStreamTag(input2, { tag: o2.anyTag ? "any" : o2.defaultTag ? "latest" : "required" });
+  if ("error" in r) {
     throw usage(
-      `${what2} "${input2}" is not [namespace/]stream:tag: ${streamTagProblem(input2) ?? "it does not have that form"} (for example python:3.12 or team/python:3.12)`,
-      {
-        input: input2
-      }
+      `${what2} "${input2}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
+      { input: input2 }
     );
   }
-  const out = { stream: m[3], tag: tag2 };
-  if (m[1]) out.namespace = m[1];
-  return out;
+  return r.ref;
 }
 function inferSourceKind(source) {
   if (hasRegistry(source)) return "DockerImage";
@@ -78994,7 +79040,7 @@ function planTag(source, dests, o2) {
     if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
     return targets.map((d) => ({
       action: "delete",
-      dest: parseStreamTag2(d, "destination", { anyTag: true })
+      dest: parseStreamTagArg(d, "destination", { anyTag: true })
     }));
   }
   if (source === void 0 || dests.length === 0) {
@@ -79029,7 +79075,7 @@ function planTag(source, dests, o2) {
   if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
   }
-  const parsedDests = dests.map((d) => parseStreamTag2(d, "destination", { defaultTag: true }));
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
   const extra = {};
   const importPolicy = {};
   if (o2.scheduled) importPolicy.scheduled = true;
@@ -79070,7 +79116,7 @@ function planTag(source, dests, o2) {
     if (ns) from.namespace = ns;
     return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
   }
-  const src = parseStreamTag2(source, "source");
+  const src = parseStreamTagArg(source, "source");
   if (o2.alias) {
     return parsedDests.map((dest) => ({
       action: "set",
@@ -79137,7 +79183,7 @@ var rollbackCommand = {
     const mode = publishModeOf(args, io, "rollback");
     if (mode === "invalid") return EXIT.USAGE;
     try {
-      const target = parseStreamTag2(args.positionals[0], "tag");
+      const target = parseStreamTagArg(args.positionals[0], "tag");
       const project = await loadFromArgs(args, io);
       if (hasErrors(project.diagnostics)) {
         printDiagnostics(project.diagnostics, io, io.stderr);
@@ -79532,10 +79578,10 @@ Run \`imagestreams verify --help\`.
     }
     const n2 = found.consumers.length;
     const problems = [
-      findings.length > 0 ? `${findings.length} of ${plural3(n2, "consumer")} not at the locked digest` : "",
-      errors.length > 0 ? plural3(errors.length, "invalid trigger, marker or lock") : ""
+      findings.length > 0 ? `${findings.length} of ${plural(n2, "consumer")} not at the locked digest` : "",
+      errors.length > 0 ? plural(errors.length, "invalid trigger, marker or lock") : ""
     ].filter(Boolean);
-    io.stderr(`verify: ${ok ? `${plural3(n2, "consumer")} at their locked digests` : problems.join(", ")}
+    io.stderr(`verify: ${ok ? `${plural(n2, "consumer")} at their locked digests` : problems.join(", ")}
 `);
     return ok ? EXIT.OK : EXIT.FAILURE;
   }
@@ -79826,7 +79872,7 @@ async function executeAction(inputs, ctx, deps) {
     for (const d of project.diagnostics) io.stdout(`${formatDiagnostic(d)}
 `);
     io.stdout(
-      `validate: ${plural3(project.files.length, "file")}, ${plural3(project.tags, "tag")}: ${errors.length === 0 ? "valid" : plural3(errors.length, "error")}
+      `validate: ${plural(project.files.length, "file")}, ${plural(project.tags, "tag")}: ${errors.length === 0 ? "valid" : plural(errors.length, "error")}
 `
     );
     annotate(project.diagnostics);
@@ -79870,7 +79916,7 @@ async function executeAction(inputs, ctx, deps) {
     for (const d of diags) io.stdout(`${formatDiagnostic(d)}
 `);
     io.stdout(
-      `verify: ${plural3(Number(json.consumers ?? 0), "consumer")}, ${plural3(diags.length, "problem")}
+      `verify: ${plural(Number(json.consumers ?? 0), "consumer")}, ${plural(diags.length, "problem")}
 `
     );
     annotate(diags);

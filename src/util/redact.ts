@@ -10,8 +10,8 @@ const SECRET_PARAMS =
 /** `scheme://user:password@` anywhere in a text. */
 const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi;
 
-/** `?key=value` / `&key=value` anywhere in a text. */
-const QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g;
+/** `?key=value` / `&key=value` anywhere in a text; quotes and backslashes end it (a URL inside JSON). */
+const QUERY_PARAM = /([?&])([^=&#\s"'\\<>]+)=([^&#\s"'\\<>]*)/g;
 
 /**
  * `text` with user info removed from every URL in it, secret-looking query values masked and each known secret

@@ -12,6 +12,10 @@ describe('redact (one mask for git, GitHub and registry messages)', () => {
       `GET https://r/token?scope=x&access_token=${MASK}&n=1 -> 401`,
     );
   });
+  it('keeps JSON parseable: a masked value ends at the closing quote', () => {
+    const json = JSON.stringify({ url: 'http://h/blob?X-Amz-Signature=abc', n: 1 });
+    expect(JSON.parse(redact(json))).toEqual({ url: `http://h/blob?X-Amz-Signature=${MASK}`, n: 1 });
+  });
   it('masks known secrets of 4 characters or more, not shorter ones', () => {
     expect(redact('Basic c2VjcmV0 and secret and ab', ['secret', 'c2VjcmV0', 'ab', undefined])).toBe(
       `Basic ${MASK} and ${MASK} and ab`,
