@@ -4,13 +4,13 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JobResult } from '../entry/run-job.js';
+import type { JobResult } from '../app/job.js';
 import { isLoopbackHost } from '../git/remote.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { PublishMode } from '../publish/publish.js';
+import { parseDuration } from '../util/duration.js';
 import type { Logger } from '../util/logger.js';
 import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
-import { parseDuration } from './duration.js';
 import { createHttpHandler, type WebhookSource } from './http.js';
 import {
   indexStreams,

@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
+import { runJob } from '../app/job.js';
 import type { CommandIO } from '../entry/io.js';
-import { runJob } from '../entry/run-job.js';
 import { createGitHub, type GitHubClient } from '../github/client.js';
 import type { PublishMode } from '../publish/publish.js';
 import type { Logger } from '../util/logger.js';

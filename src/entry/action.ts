@@ -5,6 +5,9 @@
 import * as nodeFs from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import * as core from '@actions/core';
+import { runJob } from '../app/job.js';
+import { lockWarnings } from '../app/lock-warnings.js';
+import { type RunReconcileResult, runReconcile } from '../app/reconcile.js';
 import { loadConfig } from '../config/load.js';
 import { type ConsumerDiagnostic, toDiagnostic } from '../consumers/index.js';
 import { formatFinding, type VerifyFinding } from '../consumers/verify.js';
@@ -34,10 +37,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { tagCommand } from './commands/tag.js';
 import { verifyCommand } from './commands/verify.js';
 import { type CommandIO, EXIT } from './io.js';
-import { lockWarnings } from './lock-warnings.js';
 import { progressReporter } from './progress.js';
-import { runJob } from './run-job.js';
-import { type RunReconcileResult, runReconcile } from './run-reconcile.js';
 import { neutralizeCommands } from './workflow-commands.js';
 
 /** What the workflow asked for (action.yml inputs), typed and checked. */

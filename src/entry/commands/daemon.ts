@@ -4,11 +4,11 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseDuration } from '../../daemon/duration.js';
 import type { DaemonSettings } from '../../daemon/main.js';
 import { redact } from '../../git/redact.js';
 import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
+import { parseDuration } from '../../util/duration.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';

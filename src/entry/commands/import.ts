@@ -1,5 +1,6 @@
 // `imagestreams import STREAM[:TAG]`: import now, whether or not the tag is due (like `oc import-image`).
 
+import { applyTagEdits, findStream } from '../../app/stream-edits.js';
 import type { EditOp } from '../../edit/yaml-edit.js';
 import { loadProject } from '../../loader/load.js';
 import { hasErrors } from '../../model/diagnostic.js';
@@ -10,7 +11,6 @@ import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.
 import { tagKey } from '../../policy/tag-spec.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 

@@ -1,6 +1,7 @@
 // `imagestreams tag SOURCE DEST…`: edit the declarations the way `oc tag` edits the objects.
 
 import * as nodeFs from 'node:fs/promises';
+import { applyTagEdits, findStream, type TagEdit } from '../../app/stream-edits.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
@@ -8,7 +9,6 @@ import { missingAliasTargets, planTag, type StreamTagName, type TagAction } from
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
-import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 

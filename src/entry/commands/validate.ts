@@ -1,9 +1,9 @@
 // `imagestreams validate [PATH…]`: every schema and semantic problem at once, each at its file:line:column.
 
+import { lockWarnings } from '../../app/lock-warnings.js';
 import { compareDiagnostics } from '../../model/diagnostic.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { lockWarnings } from '../lock-warnings.js';
 import {
   isUsageDiagnostic,
   loadFromArgs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createImporter } from '../../src/app/importer.js';
 import { resolveConfig } from '../../src/config/config.js';
-import { createImporter } from '../../src/entry/importer.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
 import { type HttpRequest, TransportError } from '../../src/registry/transport/http.js';
 import { silentLogger } from '../../src/util/logger.js';
