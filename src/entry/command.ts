@@ -1,10 +1,8 @@
 // The shape every CLI command has: a name, help text, option spec, and a run function.
 
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { explainParseError } from './args.js';
+import { parseArgs } from 'node:util';
+import { explainParseError, type OptionSpec } from './args.js';
 import { type CommandIO, EXIT } from './io.js';
-
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;

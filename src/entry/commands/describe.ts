@@ -1,6 +1,7 @@
 // `imagestreams describe STREAM`: what `oc describe is` prints, from the declaration plus its lock.
 
 import * as nodeFs from 'node:fs/promises';
+import { isUsageDiagnostic } from '../../app/project.js';
 import type { Config } from '../../config/config.js';
 import type { ReadFs } from '../../config/load.js';
 import { readLock } from '../../loader/lock-file.js';
@@ -25,13 +26,7 @@ import {
   streamObject,
   streamTagObject,
 } from './output.js';
-import {
-  isUsageDiagnostic,
-  loadFromArgs,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  printDiagnostics,
-} from './project.js';
+import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams describe [is] STREAM [options]
        imagestreams describe istag STREAM:TAG [options]

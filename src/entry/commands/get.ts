@@ -1,5 +1,6 @@
 // `imagestreams get`: a table like `oc get is` (NAME, IMAGE REPOSITORY, TAGS, UPDATED).
 
+import { isUsageDiagnostic } from '../../app/project.js';
 import type { Config } from '../../config/config.js';
 import { ago } from '../../model/human-time.js';
 import type { StreamLock } from '../../model/lock.js';
@@ -18,13 +19,7 @@ import {
   streamObject,
   streamTagObject,
 } from './output.js';
-import {
-  isUsageDiagnostic,
-  loadFromArgs,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  printDiagnostics,
-} from './project.js';
+import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams get [is|istag] [NAME…] [options]
 
