@@ -45,8 +45,22 @@ export interface DispatchCommandDeps {
   runCommand?: DispatchDeps['runCommand'];
 }
 
+/** The text of a usage error (exit 2). */
+export function dispatchUsageText(message: string): string {
+  return `imagestreams dispatch: ${message}\nRun \`imagestreams dispatch --help\`.\n`;
+}
+
+/** The text of an error that stopped the run before any dispatch (exit 1). */
+export function dispatchErrorText(e: unknown): string {
+  const msg = e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
+  return `imagestreams dispatch: ${msg}\n`;
+}
+
+/** The line a run that found the branch deleted logs. */
+export const DELETED_TEXT = 'dispatch: the push deleted the branch; nothing to dispatch\n';
+
 function usageError(io: CommandIO, message: string): number {
-  io.stderr(`imagestreams dispatch: ${message}\nRun \`imagestreams dispatch --help\`.\n`);
+  io.stderr(dispatchUsageText(message));
   return EXIT.USAGE;
 }
 
@@ -114,7 +128,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
         return EXIT.USAGE;
       }
       if (outcome.kind === 'deleted') {
-        rawIo.stderr('dispatch: the push deleted the branch; nothing to dispatch\n');
+        rawIo.stderr(DELETED_TEXT);
         if (json) rawIo.stdout(`${JSON.stringify({ ok: true, moved: [], results: [] }, null, 2)}\n`);
         return EXIT.OK;
       }
@@ -125,10 +139,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
         stderr: (t) => rawIo.stderr(redact(t, outcome.secrets)),
       };
       if (outcome.kind === 'error') {
-        const e = outcome.error;
-        const msg =
-          e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
-        io.stderr(`imagestreams dispatch: ${msg}\n`);
+        io.stderr(dispatchErrorText(outcome.error));
         return EXIT.FAILURE;
       }
       const { ok, before, after, moved, results, lockErrors } = outcome;
