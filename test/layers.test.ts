@@ -57,6 +57,10 @@ describe('layers', () => {
       expect(top(spec) === APP && !spec.startsWith('@'), `${f.file} imports ${spec}`).toBe(false);
     }
   });
+  const daemon = all.filter((f) => top(f.file) === 'daemon').map((f) => [f.file, f] as const);
+  it.each(daemon)('%s imports app/, never entry/', (_, f) => {
+    expect(f.imports.filter((s) => top(s) === 'entry')).toEqual([]);
+  });
   it('the use-case layer exists and its files import no entry point', () => {
     const app = all.filter((f) => top(f.file) === APP);
     expect(app.length).toBeGreaterThan(0);

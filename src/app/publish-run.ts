@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { readRemoteBranchFiles } from '../git/read-branch.js';
 import { listRemoteBranches } from '../git/remote.js';
 import { openRepo } from '../git/repo.js';
-import { createGitHub, type GitHubClient } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
@@ -21,6 +21,7 @@ import { groupChanges } from '../publish/groups.js';
 import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
 import type { AppDeps } from './deps.js';
+import { connectGitHub } from './github.js';
 import type { RunReconcileResult } from './reconcile.js';
 
 const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
@@ -67,15 +68,9 @@ export async function publishRun(
   let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
   if (mode === 'pull-request' && repository?.includes('/') && (opts.octokit || token)) {
     const [owner, repo] = repository.split('/', 2) as [string, string];
+    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
     const octokit =
-      opts.octokit ??
-      createGitHub({
-        token: token!,
-        logger: io.logger,
-        ...((opts.apiUrl ?? io.env.GITHUB_API_URL)
-          ? { baseUrl: (opts.apiUrl ?? io.env.GITHUB_API_URL)! }
-          : {}),
-      });
+      opts.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
     github = { octokit, owner, repo };
   }
   let groups = groupChanges({
