@@ -41,3 +41,14 @@ export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO
   }
   return cmd.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
 }
+
+/** The text of a usage error: what is wrong, and where the command's help is. */
+export function usageText(command: string, message: string): string {
+  return `imagestreams ${command}: ${message}\nRun \`imagestreams ${command} --help\`.\n`;
+}
+
+/** Prints a usage error on stderr; returns the usage exit code. */
+export function usageError(io: CommandIO, command: string, message: string): number {
+  io.stderr(usageText(command, message));
+  return EXIT.USAGE;
+}

@@ -5,7 +5,8 @@ import { dispatchJson, runDispatch } from '../../app/dispatch.js';
 import { connectGitHub } from '../../app/github.js';
 import { redact } from '../../git/redact.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
-import { DELETED_TEXT, dispatchErrorText, dispatchUsageText } from '../commands/dispatch.js';
+import { usageText } from '../command.js';
+import { DELETED_TEXT, dispatchErrorText } from '../commands/dispatch.js';
 import { eventRefusal, rangeFromArgs } from '../dispatch-event.js';
 import { EXIT } from '../io.js';
 import type { ModeRun } from './outcome.js';
@@ -28,9 +29,9 @@ export async function dispatchMode(m: ModeRun): Promise<number> {
     return code;
   };
   const refused = eventRefusal(io, undefined);
-  if (refused) return stopped(dispatchUsageText(refused), EXIT.USAGE);
+  if (refused) return stopped(usageText('dispatch', refused), EXIT.USAGE);
   const range = rangeFromArgs({ before: ctx.push.before, after: ctx.push.after }, io);
-  if ('error' in range) return stopped(dispatchUsageText(range.error), EXIT.USAGE);
+  if ('error' in range) return stopped(usageText('dispatch', range.error), EXIT.USAGE);
   const apiUrl = io.env.GITHUB_API_URL;
   const repository = io.env.GITHUB_REPOSITORY;
   const r = await runDispatch(io, {

@@ -15,7 +15,7 @@ import {
   type TagReference,
 } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import {
   OUTPUT_HELP,
@@ -325,8 +325,7 @@ export const describeCommand: Command = {
   async run(args, io) {
     const out = outputFormat(args.values);
     if ('error' in out) {
-      io.stderr(`imagestreams describe: ${out.error}\nRun \`imagestreams describe --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'describe', out.error);
     }
     const first = args.positionals[0];
     const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : 'is';

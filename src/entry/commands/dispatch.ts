@@ -7,7 +7,7 @@ import type { DispatchDeps, DispatchResult } from '../../dispatch/run.js';
 import { redact } from '../../git/redact.js';
 import type { CreateGitHubOptions } from '../../github/client.js';
 import { ImagestreamsError } from '../../model/errors.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { eventRefusal, rangeFromArgs } from '../dispatch-event.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { workflowCommand } from '../workflow-commands.js';
@@ -45,11 +45,6 @@ export interface DispatchCommandDeps {
   runCommand?: DispatchDeps['runCommand'];
 }
 
-/** The text of a usage error (exit 2). */
-export function dispatchUsageText(message: string): string {
-  return `imagestreams dispatch: ${message}\nRun \`imagestreams dispatch --help\`.\n`;
-}
-
 /** The text of an error that stopped the run before any dispatch (exit 1). */
 export function dispatchErrorText(e: unknown): string {
   const msg = e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
@@ -58,11 +53,6 @@ export function dispatchErrorText(e: unknown): string {
 
 /** The line a run that found the branch deleted logs. */
 export const DELETED_TEXT = 'dispatch: the push deleted the branch; nothing to dispatch\n';
-
-function usageError(io: CommandIO, message: string): number {
-  io.stderr(dispatchUsageText(message));
-  return EXIT.USAGE;
-}
 
 function short(d: string | null | undefined): string {
   if (!d) return '(new)';
@@ -100,11 +90,11 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
     },
     async run(args, rawIo) {
       if (args.positionals.length > 0)
-        return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
+        return usageError(rawIo, 'dispatch', `unexpected argument "${args.positionals[0]}"`);
       const refused = eventRefusal(rawIo, args.values.event as string | undefined);
-      if (refused) return usageError(rawIo, refused);
+      if (refused) return usageError(rawIo, 'dispatch', refused);
       const range = rangeFromArgs(args.values, rawIo);
-      if ('error' in range) return usageError(rawIo, range.error);
+      if ('error' in range) return usageError(rawIo, 'dispatch', range.error);
       const json = args.values.json === true;
       const dryRun = args.values['dry-run'] === true;
       const apiUrl = rawIo.env.GITHUB_API_URL;

@@ -6,7 +6,7 @@ import { ago } from '../../model/human-time.js';
 import type { StreamLock } from '../../model/lock.js';
 import { type LoadedStream, streamTags } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
-import type { Command, ParsedArgs } from '../command.js';
+import { type Command, type ParsedArgs, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { findStreams, imageRepository, lockFor } from './describe.js';
 import {
@@ -139,8 +139,7 @@ export const getCommand: Command = {
   async run(args, io) {
     const out = outputFormat(args.values);
     if ('error' in out) {
-      io.stderr(`imagestreams get: ${out.error}\nRun \`imagestreams get --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'get', out.error);
     }
     const first = args.positionals[0];
     const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : undefined;

@@ -9,7 +9,7 @@ import { tryParseReference } from '../../model/reference.js';
 import type { TagReference } from '../../model/stream.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import { tagKey } from '../../policy/tag-spec.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { EXIT } from '../io.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
@@ -121,8 +121,7 @@ export const importCommand: Command = {
     }
     const policy = policyFromOptions(args.values);
     if ('error' in policy) {
-      io.stderr(`imagestreams import: ${policy.error}\nRun \`imagestreams import --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'import', policy.error);
     }
     const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== undefined;
     if (all && withPolicy) {

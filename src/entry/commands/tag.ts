@@ -7,7 +7,7 @@ import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { missingAliasTargets, planTag, type StreamTagName, type TagAction } from '../../policy/oc-tag.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
@@ -102,8 +102,7 @@ export const tagCommand: Command = {
       });
     } catch (e) {
       if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams tag: ${e.message}\nRun \`imagestreams tag --help\`.\n`);
-        return EXIT.USAGE;
+        return usageError(io, 'tag', e.message);
       }
       throw e;
     }

@@ -4,7 +4,7 @@ import { isUsageDiagnostic } from '../../app/project.js';
 import { findingDiagnostic, verifyJson, verifyProject } from '../../app/verify.js';
 import { toDiagnostic } from '../../consumers/index.js';
 import { formatFinding } from '../../consumers/verify.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { EXIT } from '../io.js';
 import {
   actionsAnnotation,
@@ -39,10 +39,7 @@ export const verifyCommand: Command = {
   options: PROJECT_OPTIONS,
   async run(args, io) {
     if (args.positionals.length > 0) {
-      io.stderr(
-        `imagestreams verify: unexpected argument "${args.positionals[0]}"\nRun \`imagestreams verify --help\`.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'verify', `unexpected argument "${args.positionals[0]}"`);
     }
     const project = await loadFromArgs(args, io);
     const usage = project.diagnostics.filter(isUsageDiagnostic);
