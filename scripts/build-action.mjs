@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the GitHub Action bundle: dist/index.js (src/entry/action.ts and every dependency in one ESM file, with a
+// Builds the GitHub Action bundle: dist/index.js (src/entry/action/index.ts and every dependency in one ESM file, with a
 // createRequire banner for the CommonJS ones) and dist/schemas/ (the JSON Schemas the loader reads next to the
 // bundle). The output is deterministic: the same sources and lockfile give the same bytes, so CI can compare the
 // committed dist/ with a fresh build (test/action/dist.test.ts).
@@ -16,8 +16,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
 const outdir = resolve(values.outdir ?? join(root, 'dist'));
 
-// The entry runs the Action; src/entry/action.ts itself has no side effects at load.
-const ENTRY = `import { runAction } from './src/entry/action.ts';
+// The entry runs the Action; src/entry/action/index.ts itself has no side effects at load.
+const ENTRY = `import { runAction } from './src/entry/action/index.ts';
 await runAction();
 `;
 

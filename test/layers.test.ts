@@ -1,6 +1,7 @@
 // Imports point inward: the pure core (model, policy, plan, render) imports no I/O and nothing outside the core; no
 // adapter or core module imports an entry point (entry/, daemon/), which are the only places that read argv, env
-// or Action inputs. Read from the sources' import lines, so a new upward import fails here with its file.
+// or Action inputs; the use cases (app/) import no entry point, and only entry points import them. Read from the
+// sources' import lines, so a new upward import fails here with its file.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,6 +30,7 @@ const CORE = new Set(['model', 'policy', 'plan', 'render', 'edit', 'util']);
 const CORE_FILES = new Set(['config/config.ts']);
 const inCore = (p: string) => CORE.has(top(p)) || CORE_FILES.has(p.replace(/\.js$/, '.ts'));
 const ENTRY = new Set(['entry', 'daemon']);
+const APP = 'app';
 
 describe('layers', () => {
   it.each(all.filter((f) => CORE.has(top(f.file))))(
@@ -48,5 +50,24 @@ describe('layers', () => {
     for (const spec of f.imports) {
       expect(ENTRY.has(top(spec)) && !spec.startsWith('@'), `${f.file} imports ${spec}`).toBe(false);
     }
+  });
+  const belowApp = inner.filter(([file]) => top(file) !== APP);
+  it.each(belowApp)('%s imports no use case (app/)', (_, f) => {
+    for (const spec of f.imports) {
+      expect(top(spec) === APP && !spec.startsWith('@'), `${f.file} imports ${spec}`).toBe(false);
+    }
+  });
+  const daemon = all.filter((f) => top(f.file) === 'daemon').map((f) => [f.file, f] as const);
+  it.each(daemon)('%s imports app/, never entry/', (_, f) => {
+    expect(f.imports.filter((s) => top(s) === 'entry')).toEqual([]);
+  });
+  it('the use-case layer exists and its files import no entry point', () => {
+    const app = all.filter((f) => top(f.file) === APP);
+    expect(app.length).toBeGreaterThan(0);
+    for (const f of app)
+      expect(
+        f.imports.filter((s) => ENTRY.has(top(s))),
+        f.file,
+      ).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // parts: the trigger queue (queue.ts), scheduling and retries (run-loop.ts), one run (job-run.ts), and the
 // HTTP/webhook side (server.ts); this file puts them together behind the `Daemon` interface.
 
-import type { JobResult } from '../entry/run-job.js';
+import type { JobResult } from '../app/job.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { DaemonWorkspace, JobRequest } from './job-run.js';

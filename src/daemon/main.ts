@@ -5,9 +5,10 @@
 import { createServer } from 'node:http';
 import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
-import type { CommandIO } from '../entry/io.js';
-import { runJob } from '../entry/run-job.js';
-import { createGitHub, type GitHubClient } from '../github/client.js';
+import type { AppDeps } from '../app/deps.js';
+import { connectGitHub } from '../app/github.js';
+import { runJob } from '../app/job.js';
+import type { GitHubClient } from '../github/client.js';
 import type { PublishMode } from '../publish/publish.js';
 import type { Logger } from '../util/logger.js';
 import { createDaemon, type Daemon, type DaemonOptions } from './daemon.js';
@@ -29,7 +30,7 @@ export interface DaemonSettings extends DaemonOptions {
 }
 
 /** Builds the daemon from settings (not started). */
-export function buildDaemon(settings: DaemonSettings, io: CommandIO, logger: Logger): Daemon {
+export function buildDaemon(settings: DaemonSettings, io: AppDeps, logger: Logger): Daemon {
   const http = settings.http ?? nodeHttp;
   const token = settings.token;
   const source: WorkspaceSource =
@@ -49,9 +50,9 @@ export function buildDaemon(settings: DaemonSettings, io: CommandIO, logger: Log
   const octokit =
     settings.octokit ??
     (token && settings.repository
-      ? createGitHub({ token, logger, ...(settings.apiUrl ? { baseUrl: settings.apiUrl } : {}) })
+      ? connectGitHub(logger, { token, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) })
       : undefined);
-  const jobIO: CommandIO = { ...io, cwd: settings.source.dir, logger };
+  const jobIO: AppDeps = { ...io, cwd: settings.source.dir, logger };
   return createDaemon(settings, {
     clock: { now: () => Date.now() },
     timers: {
@@ -94,7 +95,7 @@ export interface SignalSource {
  */
 export async function runDaemon(
   settings: DaemonSettings,
-  io: CommandIO,
+  io: AppDeps,
   logger: Logger,
   signals: SignalSource,
 ): Promise<number> {

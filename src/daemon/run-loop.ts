@@ -3,9 +3,9 @@
 // and nothing else starts while that retry waits.
 
 import type { LoadedProject } from '../loader/load.js';
+import { parseDuration } from '../util/duration.js';
 import type { Logger } from '../util/logger.js';
 import { backoffDelay, DEFAULT_RETRY_BASE_MS, DEFAULT_RETRY_CAP_MS } from './backoff.js';
-import { parseDuration } from './duration.js';
 import { type BatchRunner, type JobOutcome, logRun, runBatchJob, summarise } from './job-run.js';
 import { indexStreams, type PushIndex, scheduledKeys } from './match.js';
 import type { Metrics } from './metrics.js';

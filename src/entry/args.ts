@@ -1,7 +1,10 @@
 // Turn node:util parseArgs failures into messages that say which option is wrong, what the command's usage is,
 // and the closest option when one was mistyped (matched by the error's code, never by its text).
 
-import type { OptionSpec } from './command.js';
+import type { ParseArgsConfig } from 'node:util';
+
+/** The options a command takes, as node:util parseArgs reads them. */
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** Edit distance (insert, delete, substitute, swap of neighbours), for "did you mean". */
 export function distance(a: string, b: string): number {

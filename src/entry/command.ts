@@ -1,10 +1,8 @@
 // The shape every CLI command has: a name, help text, option spec, and a run function.
 
-import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { explainParseError } from './args.js';
+import { parseArgs } from 'node:util';
+import { explainParseError, type OptionSpec } from './args.js';
 import { type CommandIO, EXIT } from './io.js';
-
-export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export interface ParsedArgs {
   values: Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -42,4 +40,15 @@ export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO
     return EXIT.OK;
   }
   return cmd.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
+}
+
+/** The text of a usage error: what is wrong, and where the command's help is. */
+export function usageText(command: string, message: string): string {
+  return `imagestreams ${command}: ${message}\nRun \`imagestreams ${command} --help\`.\n`;
+}
+
+/** Prints a usage error on stderr; returns the usage exit code. */
+export function usageError(io: CommandIO, command: string, message: string): number {
+  io.stderr(usageText(command, message));
+  return EXIT.USAGE;
 }

@@ -2,7 +2,7 @@
 // second. Elsewhere (CI logs, Actions, a pipe): a plain line at most every few seconds, so a long run shows it is
 // alive without flooding the log; a run shorter than the interval prints nothing.
 
-import type { ReconcileProgress } from '../reconcile.js';
+import type { ReconcileProgress } from '../app/imports.js';
 import type { CommandIO } from './io.js';
 
 /** How often each kind of output may write. */

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
+import type { JobResult } from '../../src/app/job.js';
 import { backoffDelay } from '../../src/daemon/backoff.js';
 import { createDaemon, type DaemonDeps, type JobRequest } from '../../src/daemon/daemon.js';
-import type { JobResult } from '../../src/entry/run-job.js';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { nthDigest } from '../helpers/builders.js';

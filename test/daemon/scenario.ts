@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { daemonNotifications } from '../../scripts/lib/registry.js';
-import { runReconcile } from '../../src/entry/run-reconcile.js';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { createBareRepo, type GitServer, startGitServer, writeFiles } from '../helpers/git-server.js';

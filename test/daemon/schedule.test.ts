@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
+import type { JobResult } from '../../src/app/job.js';
 import { createDaemon, type JobRequest } from '../../src/daemon/daemon.js';
 import { createSchedule, latestSlot, tagOffset } from '../../src/daemon/schedule.js';
-import type { JobResult } from '../../src/entry/run-job.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { generatedProject, manualTime, nullServer } from './fakes.js';
 

@@ -2,7 +2,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/daemon/duration.js';
 import { indexStreams, matchPushes, streamsFor } from '../../src/daemon/match.js';
 import {
   parseDistribution,
@@ -12,6 +11,7 @@ import {
 } from '../../src/daemon/webhooks.js';
 import { daemonSettings, parseListen, repositoryFromUrl } from '../../src/entry/commands/daemon.js';
 import { loadProject } from '../../src/loader/load.js';
+import { formatDuration, parseDuration } from '../../src/util/duration.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 it.each([

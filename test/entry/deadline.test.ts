@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { parseConfig } from '../../src/config/load.js';
 import { printRun, reconcileCommand } from '../../src/entry/commands/reconcile.js';
-import { runReconcile } from '../../src/entry/run-reconcile.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 // A registry that answers `fast/*` at once and never answers `slow/*` (a slow registry, a stuck proxy).

@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeAction, readInputs } from '../../src/entry/action.js';
+import { executeAction } from '../../src/entry/action/execute.js';
+import { readInputs } from '../../src/entry/action/inputs.js';
 import { main } from '../../src/entry/cli.js';
 import { captureIO } from '../helpers/capture-io.js';
 

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createWorkspace } from '../../src/daemon/workspace.js';
-import { runReconcile } from '../../src/entry/run-reconcile.js';
 import { escapeOf, readRegular } from '../../src/fs/inside.js';
 import { loadProject } from '../../src/loader/load.js';
 import { readLock } from '../../src/loader/lock-file.js';

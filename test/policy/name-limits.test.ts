@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { runReconcile } from '../../src/entry/run-reconcile.js';
+import { runReconcile } from '../../src/app/reconcile.js';
 import { tempName, writeFileAtomic } from '../../src/fs/atomic.js';
 import { loadProject } from '../../src/loader/load.js';
 import { MAX_STREAM_NAME_BYTES } from '../../src/model/limits.js';

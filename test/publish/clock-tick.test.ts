@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import igit from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
 import { makeImage, pushImage } from '../../scripts/lib/registry.js';
-import { runJob } from '../../src/entry/run-job.js';
+import { runJob } from '../../src/app/job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { hostedRepo } from '../helpers/hosted-repo.js';

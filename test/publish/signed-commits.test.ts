@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeImage, pushImage } from '../../scripts/lib/registry.js';
-import { runJob } from '../../src/entry/run-job.js';
+import { runJob } from '../../src/app/job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { LEFT_ALONE_MARKER } from '../../src/publish/publish.js';
 import { createLogger } from '../../src/util/logger.js';

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkedLock } from '../../src/app/reconcile.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { main, processIO } from '../../src/entry/cli.js';
-import { checkedLock } from '../../src/entry/run-reconcile.js';
 import type { StreamLock } from '../../src/model/lock.js';
 import { captureIO } from '../helpers/capture-io.js';
 import {

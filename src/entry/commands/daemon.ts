@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseDuration } from '../../daemon/duration.js';
 import type { DaemonSettings } from '../../daemon/main.js';
 import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
+import { parseDuration } from '../../util/duration.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
 import { redact } from '../../util/redact.js';
-import type { Command, ParsedArgs } from '../command.js';
+import { type Command, type ParsedArgs, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 
 const HELP = `Usage: imagestreams daemon [options]
@@ -214,8 +214,7 @@ export const daemonCommand: Command = {
   async run(args, io) {
     const settings = daemonSettings(args, io);
     if ('usage' in settings) {
-      io.stderr(`imagestreams daemon: ${settings.usage}\nRun \`imagestreams daemon --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'daemon', settings.usage);
     }
     const level = str(args.values['log-level']) ?? 'info';
     const format = str(args.values['log-format']) ?? 'json';

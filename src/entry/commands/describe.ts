@@ -1,6 +1,7 @@
 // `imagestreams describe STREAM`: what `oc describe is` prints, from the declaration plus its lock.
 
 import * as nodeFs from 'node:fs/promises';
+import { isUsageDiagnostic } from '../../app/project.js';
 import type { Config } from '../../config/config.js';
 import type { ReadFs } from '../../config/load.js';
 import { readLock } from '../../loader/lock-file.js';
@@ -9,7 +10,7 @@ import { ago } from '../../model/human-time.js';
 import type { LockTag, StreamLock } from '../../model/lock.js';
 import { importIsInsecure, type LoadedStream, streamTags, type TagReference } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import {
   OUTPUT_HELP,
@@ -20,13 +21,7 @@ import {
   streamObject,
   streamTagObject,
 } from './output.js';
-import {
-  isUsageDiagnostic,
-  loadFromArgs,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  printDiagnostics,
-} from './project.js';
+import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams describe [is] STREAM [options]
        imagestreams describe istag STREAM:TAG [options]
@@ -323,8 +318,7 @@ export const describeCommand: Command = {
   async run(args, io) {
     const out = outputFormat(args.values);
     if ('error' in out) {
-      io.stderr(`imagestreams describe: ${out.error}\nRun \`imagestreams describe --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'describe', out.error);
     }
     const first = args.positionals[0];
     const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : 'is';

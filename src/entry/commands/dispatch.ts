@@ -1,25 +1,15 @@
 // `imagestreams dispatch`: after a lock change lands on the default branch, notify the configured targets
 // (repository_dispatch, workflow_dispatch, commands) once per image digest that tags moved to between two commits.
 
-import * as nodeFs from 'node:fs';
-import { resolve } from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { runCommand } from '../../dispatch/command.js';
-import {
-  type DispatchDeps,
-  type DispatchResult,
-  executeDispatches,
-  tokenValues,
-} from '../../dispatch/run.js';
-import { readRegular } from '../../fs/inside.js';
-import { readLocksAtCommit, resolveCommit, ZERO_SHA } from '../../git/locks-at-commit.js';
-import { type CreateGitHubOptions, createGitHub } from '../../github/client.js';
+import { dispatchJson, runDispatch } from '../../app/dispatch.js';
+import { connectGitHub } from '../../app/github.js';
+import type { DispatchDeps, DispatchResult } from '../../dispatch/run.js';
+import type { CreateGitHubOptions } from '../../github/client.js';
 import { ImagestreamsError } from '../../model/errors.js';
-import { planDispatches } from '../../plan/dispatch-plan.js';
-import { type MovedTag, movedTags } from '../../plan/moved-tags.js';
 import { redact } from '../../util/redact.js';
 import { shortDigest } from '../../util/text.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
+import { eventRefusal, rangeFromArgs } from '../dispatch-event.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { workflowCommand } from '../workflow-commands.js';
 import { PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural, printDiagnostics } from './project.js';
@@ -56,79 +46,14 @@ export interface DispatchCommandDeps {
   runCommand?: DispatchDeps['runCommand'];
 }
 
-function usageError(io: CommandIO, message: string): number {
-  io.stderr(`imagestreams dispatch: ${message}\nRun \`imagestreams dispatch --help\`.\n`);
-  return EXIT.USAGE;
+/** The text of an error that stopped the run before any dispatch (exit 1). */
+export function dispatchErrorText(e: unknown): string {
+  const msg = e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
+  return `imagestreams dispatch: ${msg}\n`;
 }
 
-type Range = { before: string; after: string; ref?: string } | { error: string };
-
-type EventJson = {
-  before?: unknown;
-  after?: unknown;
-  ref?: unknown;
-  pull_request?: unknown;
-  repository?: unknown;
-};
-
-function readEvent(io: CommandIO, path: string): EventJson | { error: string } {
-  try {
-    return JSON.parse(nodeFs.readFileSync(resolve(io.cwd, path), 'utf8')) as EventJson;
-  } catch (e) {
-    return { error: `cannot read the event file ${path}: ${(e as Error).message}` };
-  }
-}
-
-/**
- * Dispatch targets act on what landed on the default branch, and command targets run code from the checkout:
- * inside Actions they run only for a push to the default branch, never for a pull request (whose author — a
- * fork, say — would choose what runs). Returns why not, or undefined.
- */
-function eventRefusal(io: CommandIO, eventPath: string | undefined): string | undefined {
-  const name = io.env.GITHUB_EVENT_NAME;
-  const path = eventPath ?? (name ? io.env.GITHUB_EVENT_PATH : undefined);
-  const event = path ? readEvent(io, path) : undefined;
-  const json = event && !('error' in event) ? event : undefined;
-  const fix = 'run `imagestreams dispatch` in a workflow `on: push` to the default branch';
-  if (name && name !== 'push') {
-    return `dispatch runs only for pushes to the default branch, not on "${name}" events (a pull request must not run dispatch targets): ${fix}`;
-  }
-  if (json?.pull_request !== undefined) {
-    return `${path} is a pull request event: dispatch runs only for pushes to the default branch; ${fix}`;
-  }
-  const ref = typeof json?.ref === 'string' ? json.ref : name ? io.env.GITHUB_REF : undefined;
-  const repo = json?.repository as { default_branch?: unknown } | undefined;
-  const main = typeof repo?.default_branch === 'string' ? repo.default_branch : undefined;
-  if (ref && main && ref !== `refs/heads/${main}`) {
-    return `the push was to ${ref}, not to the default branch ${main}: dispatch runs only for the default branch; ${fix}`;
-  }
-  return undefined;
-}
-
-function rangeFromArgs(values: Record<string, unknown>, io: CommandIO): Range {
-  const before = values.before as string | undefined;
-  const after = values.after as string | undefined;
-  const event = values.event as string | undefined;
-  if (before !== undefined || after !== undefined) {
-    if (event !== undefined) return { error: '--event cannot be combined with --before/--after' };
-    if (!before || !after) return { error: '--before and --after must be given together' };
-    return { before, after };
-  }
-  const path = event ?? io.env.GITHUB_EVENT_PATH;
-  if (!path) return { error: 'give --before and --after, or --event PATH (or set GITHUB_EVENT_PATH)' };
-  const json = readEvent(io, path);
-  if ('error' in json) return json;
-  if (typeof json?.before !== 'string' || typeof json?.after !== 'string') {
-    return {
-      error: `${path} is not a push event (no "before"/"after"); run on \`on: push\`, or pass --before and --after`,
-    };
-  }
-  return {
-    before: json.before,
-    after: json.after,
-    ...(typeof json.ref === 'string' ? { ref: json.ref } : {}),
-  };
-}
+/** The line a run that found the branch deleted logs. */
+export const DELETED_TEXT = 'dispatch: the push deleted the branch; nothing to dispatch\n';
 
 function short(d: string | null | undefined): string {
   return shortDigest(d, { absent: '(new)' });
@@ -165,123 +90,53 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
     },
     async run(args, rawIo) {
       if (args.positionals.length > 0)
-        return usageError(rawIo, `unexpected argument "${args.positionals[0]}"`);
+        return usageError(rawIo, 'dispatch', `unexpected argument "${args.positionals[0]}"`);
       const refused = eventRefusal(rawIo, args.values.event as string | undefined);
-      if (refused) return usageError(rawIo, refused);
+      if (refused) return usageError(rawIo, 'dispatch', refused);
       const range = rangeFromArgs(args.values, rawIo);
-      if ('error' in range) return usageError(rawIo, range.error);
-      const root = resolve(rawIo.cwd);
-      const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
-      const loaded = await loadConfig(nodeFs.promises, {
-        read: readRegular,
-        root,
-        cwd: root,
-        ...(configPath !== undefined ? { configPath } : {}),
-      });
-      const configErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
-      if (configErrors.length > 0) {
-        printDiagnostics(configErrors, rawIo, rawIo.stderr);
-        return EXIT.USAGE;
-      }
-      const { config } = loaded;
+      if ('error' in range) return usageError(rawIo, 'dispatch', range.error);
       const json = args.values.json === true;
       const dryRun = args.values['dry-run'] === true;
-
-      // Every token a target may use is masked in everything this command prints, and kept from commands.
-      const secretEnv = [
-        ...config.dispatch.flatMap((t) => (t.tokenEnv ? [t.tokenEnv] : [])),
-        ...Object.values(config.registries).flatMap((r) =>
-          r.credentials ? [r.credentials.usernameEnv, r.credentials.passwordEnv] : [],
-        ),
-      ];
-      const allSecrets = tokenValues(secretEnv, rawIo.env);
-      const io: CommandIO = {
-        ...rawIo,
-        stdout: (t) => rawIo.stdout(redact(t, allSecrets)),
-        stderr: (t) => rawIo.stderr(redact(t, allSecrets)),
-      };
-      const fail = (e: unknown): number => {
-        const msg =
-          e instanceof ImagestreamsError ? e.message : `unexpected error: ${(e as Error)?.message ?? e}`;
-        io.stderr(`imagestreams dispatch: ${msg}\n`);
-        return EXIT.FAILURE;
-      };
-
-      if (/^0+$/.test(range.after)) {
-        io.stderr('dispatch: the push deleted the branch; nothing to dispatch\n');
-        if (json) io.stdout(`${JSON.stringify({ ok: true, moved: [], results: [] }, null, 2)}\n`);
+      const apiUrl = rawIo.env.GITHUB_API_URL;
+      const repository = rawIo.env.GITHUB_REPOSITORY;
+      const outcome = await runDispatch(rawIo, {
+        ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
+        before: range.before,
+        after: range.after,
+        dryRun,
+        ...(repository ? { repository } : {}),
+        github: (token) =>
+          connectGitHub(rawIo.logger, {
+            token,
+            ...(apiUrl ? { apiUrl } : {}),
+            ...(deps.githubOptions ? { overrides: deps.githubOptions } : {}),
+          }),
+        ...(deps.runCommand ? { runCommand: deps.runCommand } : {}),
+      });
+      if (outcome.kind === 'invalid-config') {
+        printDiagnostics(outcome.diagnostics, rawIo, rawIo.stderr);
+        return EXIT.USAGE;
+      }
+      if (outcome.kind === 'deleted') {
+        rawIo.stderr(DELETED_TEXT);
+        if (json) rawIo.stdout(`${JSON.stringify({ ok: true, moved: [], results: [] }, null, 2)}\n`);
         return EXIT.OK;
       }
-      const fs = nodeFs;
-      let after: string;
-      let before: string | undefined;
-      let moved: MovedTag[];
-      const lockErrors: ImagestreamsError[] = [];
-      try {
-        after = await resolveCommit({ fs, dir: root, ref: range.after });
-        before =
-          range.before === ZERO_SHA ? undefined : await resolveCommit({ fs, dir: root, ref: range.before });
-        const now = await readLocksAtCommit({ fs, dir: root, commit: after, lockDir: config.lockDir });
-        const prev = before
-          ? await readLocksAtCommit({ fs, dir: root, commit: before, lockDir: config.lockDir })
-          : undefined;
-        lockErrors.push(...now.errors);
-        // A lock that was invalid before and valid now: its tags count as new.
-        moved = movedTags(prev?.locks, now.locks);
-      } catch (e) {
-        return fail(e);
-      }
-
-      const source = {
-        ...(io.env.GITHUB_REPOSITORY ? { repository: io.env.GITHUB_REPOSITORY } : {}),
-        sha: after,
+      // Every token a target may use is masked in everything this command prints, and kept from commands.
+      const io: CommandIO = {
+        ...rawIo,
+        stdout: (t) => rawIo.stdout(redact(t, outcome.secrets)),
+        stderr: (t) => rawIo.stderr(redact(t, outcome.secrets)),
       };
-      const jobs = planDispatches(config.dispatch, moved, source);
-      const results = await executeDispatches(
-        jobs,
-        {
-          github: (token) =>
-            createGitHub({
-              token,
-              ...(io.env.GITHUB_API_URL ? { baseUrl: io.env.GITHUB_API_URL } : {}),
-              logger: io.logger,
-              ...deps.githubOptions,
-            }),
-          runCommand: deps.runCommand ?? runCommand,
-          env: io.env,
-          secretEnv,
-          cwd: root,
-          logger: io.logger,
-        },
-        { dryRun },
-      );
+      if (outcome.kind === 'error') {
+        io.stderr(dispatchErrorText(outcome.error));
+        return EXIT.FAILURE;
+      }
+      const { ok, before, after, moved, results, lockErrors } = outcome;
       const failed = results.filter((r) => r.status === 'failed');
-      const ok = failed.length === 0 && lockErrors.length === 0;
       const range7 = `${before ? before.slice(0, 7) : '(none)'}..${after.slice(0, 7)}`;
-
       if (json) {
-        io.stdout(
-          `${JSON.stringify(
-            {
-              ok,
-              dryRun,
-              before: before ?? null,
-              after,
-              moved: moved.map((m) => ({
-                namespace: m.namespace,
-                stream: m.stream,
-                tag: m.tag,
-                old: m.old?.image ?? null,
-                new: m.new.image,
-                dockerImageReference: m.new.dockerImageReference,
-              })),
-              results,
-              lockErrors: lockErrors.map((e) => ({ code: e.code, message: e.message })),
-            },
-            null,
-            2,
-          )}\n`,
-        );
+        io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}\n`);
         return ok ? EXIT.OK : EXIT.FAILURE;
       }
       for (const e of lockErrors) io.stdout(`${e.message}\n`);
@@ -302,7 +157,7 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
       const summary =
         moved.length === 0
           ? `no tag moved in ${range7}; nothing to dispatch`
-          : config.dispatch.length === 0
+          : outcome.targets === 0
             ? `${plural(moved.length, 'tag')} moved in ${range7}; no dispatch targets configured`
             : `${plural(moved.length, 'tag')} moved in ${range7}; ` +
               (dryRun

@@ -1,11 +1,12 @@
 // `imagestreams get`: a table like `oc get is` (NAME, IMAGE REPOSITORY, TAGS, UPDATED).
 
+import { isUsageDiagnostic } from '../../app/project.js';
 import type { Config } from '../../config/config.js';
 import { ago } from '../../model/human-time.js';
 import type { StreamLock } from '../../model/lock.js';
 import { type LoadedStream, streamTags } from '../../model/stream.js';
 import { prioritizeTags } from '../../model/tag-order.js';
-import type { Command, ParsedArgs } from '../command.js';
+import { type Command, type ParsedArgs, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { findStreams, imageRepository, lockFor } from './describe.js';
 import {
@@ -18,13 +19,7 @@ import {
   streamObject,
   streamTagObject,
 } from './output.js';
-import {
-  isUsageDiagnostic,
-  loadFromArgs,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  printDiagnostics,
-} from './project.js';
+import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams get [is|istag] [NAME…] [options]
 
@@ -144,8 +139,7 @@ export const getCommand: Command = {
   async run(args, io) {
     const out = outputFormat(args.values);
     if ('error' in out) {
-      io.stderr(`imagestreams get: ${out.error}\nRun \`imagestreams get --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'get', out.error);
     }
     const first = args.positionals[0];
     const resource = first !== undefined && Object.hasOwn(RESOURCES, first) ? RESOURCES[first]! : undefined;

@@ -1,5 +1,6 @@
 // `imagestreams import STREAM[:TAG]`: import now, whether or not the tag is due (like `oc import-image`).
 
+import { applyTagEdits, findStream } from '../../app/stream-edits.js';
 import type { EditOp } from '../../edit/yaml-edit.js';
 import { loadProject } from '../../loader/load.js';
 import { hasErrors } from '../../model/diagnostic.js';
@@ -9,9 +10,8 @@ import type { TagReference } from '../../model/stream.js';
 import { parseStreamTag } from '../../model/stream-tag.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
 import { tagKey } from '../../policy/tag-spec.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { EXIT } from '../io.js';
-import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 
@@ -124,8 +124,7 @@ export const importCommand: Command = {
     }
     const policy = policyFromOptions(args.values);
     if ('error' in policy) {
-      io.stderr(`imagestreams import: ${policy.error}\nRun \`imagestreams import --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'import', policy.error);
     }
     const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== undefined;
     if (all && withPolicy) {

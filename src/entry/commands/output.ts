@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import type { LockTag, StreamLock } from '../../model/lock.js';
 import type { LoadedStream } from '../../model/stream.js';
 import { streamTags } from '../../model/stream.js';
-import type { OptionSpec } from '../command.js';
+import type { OptionSpec } from '../args.js';
 
 /** The option both commands take. */
 export const OUTPUT_OPTION: OptionSpec = { output: { type: 'string', short: 'o' } };

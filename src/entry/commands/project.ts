@@ -1,10 +1,11 @@
 // Shared by validate, describe and get: the --config option, loading the project, GitHub annotations.
 
+import { openProject } from '../../app/project.js';
 import type { LoadedProject } from '../../loader/load.js';
-import { loadProject } from '../../loader/load.js';
 import type { Diagnostic } from '../../model/diagnostic.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
-import type { OptionSpec, ParsedArgs } from '../command.js';
+import type { OptionSpec } from '../args.js';
+import type { ParsedArgs } from '../command.js';
 import type { CommandIO } from '../io.js';
 import { workflowCommand } from '../workflow-commands.js';
 
@@ -25,11 +26,9 @@ export const PROJECT_OPTIONS_HELP = [
 
 /** Load the project rooted at io.cwd with the command's --config and optional paths. */
 export function loadFromArgs(args: ParsedArgs, io: CommandIO, paths?: string[]): Promise<LoadedProject> {
-  const configPath = typeof args.values.config === 'string' ? args.values.config : undefined;
-  return loadProject({
-    cwd: io.cwd,
-    ...(configPath !== undefined ? { configPath } : {}),
-    ...(paths && paths.length > 0 ? { paths } : {}),
+  return openProject(io.cwd, {
+    ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
+    ...(paths ? { paths } : {}),
   });
 }
 
@@ -60,11 +59,6 @@ export function printDiagnostics(
     write(`${formatDiagnostic(d)}\n`);
     if (inActions) (io.command ?? io.stdout)(actionsAnnotation(d));
   }
-}
-
-/** True when a diagnostic means the command line itself was wrong (a path or --config that does not exist). */
-export function isUsageDiagnostic(d: Diagnostic): boolean {
-  return d.severity === 'error' && (d.code === 'PATH_NOT_FOUND' || d.code === 'CONFIG_NOT_FOUND');
 }
 
 /** `1 file` / `2 files` (re-exported for the commands that import it from here). */

@@ -1,15 +1,15 @@
 // `imagestreams reconcile`: import what is due, write the locks that changed, update consumers, report.
 
-import { parseDuration } from '../../daemon/duration.js';
+import { type JobResult, runJob } from '../../app/job.js';
+import type { RunReconcileResult } from '../../app/reconcile.js';
 import { formatDiagnostic } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish/publish.js';
+import { parseDuration } from '../../util/duration.js';
 import { shortDigest } from '../../util/text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { type JobResult, runJob } from '../run-job.js';
-import type { RunReconcileResult } from '../run-reconcile.js';
 import { escapeData } from '../workflow-commands.js';
 import { actionsAnnotation, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural } from './project.js';
 

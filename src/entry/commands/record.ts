@@ -2,12 +2,12 @@
 // edited streams and of every stream that follows them, rewrite the consumers, and, with --publish, publish it
 // (a pull request per group carries the declaration edit, the locks and the consumers together).
 
+import { runJob } from '../../app/job.js';
 import type { LoadedProject } from '../../loader/load.js';
 import type { PublishMode } from '../../publish/publish.js';
 import type { ParsedArgs } from '../command.js';
 import type { CommandIO } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { runJob } from '../run-job.js';
 import { printRun } from './reconcile.js';
 
 /** The --publish option the editing commands share. */

@@ -8,7 +8,7 @@ import { registryOptionsFromConfig } from '../../registry/from-config.js';
 import { formatPlatform, type PlatformSpec, parsePlatform } from '../../registry/platform.js';
 import { createRunResolver } from '../../registry/run-resolver.js';
 import type { ImportMode, ResolvedImage } from '../../registry/types.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { EXIT } from '../io.js';
 
 const HELP = `Usage: imagestreams resolve REF… [options]
@@ -87,8 +87,7 @@ export const resolveCommand: Command = {
   },
   async run(args, io) {
     const usage = (msg: string) => {
-      io.stderr(`imagestreams resolve: ${msg}\nRun \`imagestreams resolve --help\`.\n`);
-      return EXIT.USAGE;
+      return usageError(io, 'resolve', msg);
     };
     if (args.positionals.length === 0) return usage('no image reference given');
     const refs: ImageRef[] = [];

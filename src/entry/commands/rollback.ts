@@ -1,6 +1,7 @@
 // `imagestreams rollback STREAM:TAG`: point a tag back at an earlier image of its history.
 
 import * as nodeFs from 'node:fs/promises';
+import { applyTagEdits, findStream } from '../../app/stream-edits.js';
 import { loadProject } from '../../loader/load.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
@@ -11,7 +12,6 @@ import { parseStreamTagArg } from '../../policy/oc-tag.js';
 import { ROLLED_BACK_FROM, tagSpecEdits } from '../../policy/tag-edit.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { applyTagEdits, findStream } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 

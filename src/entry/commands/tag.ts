@@ -1,15 +1,15 @@
 // `imagestreams tag SOURCE DEST…`: edit the declarations the way `oc tag` edits the objects.
 
 import * as nodeFs from 'node:fs/promises';
+import { applyTagEdits, findStream, type TagEdit } from '../../app/stream-edits.js';
 import { readLock } from '../../loader/lock-file.js';
 import { hasErrors } from '../../model/diagnostic.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { StreamTagName } from '../../model/stream-tag.js';
 import { missingAliasTargets, planTag, type TagAction } from '../../policy/oc-tag.js';
 import { newTag, type TagSpecChange, tagSpecEdits } from '../../policy/tag-edit.js';
-import type { Command } from '../command.js';
+import { type Command, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
-import { applyTagEdits, findStream, type TagEdit } from '../stream-edits.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
 import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
 
@@ -103,8 +103,7 @@ export const tagCommand: Command = {
       });
     } catch (e) {
       if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams tag: ${e.message}\nRun \`imagestreams tag --help\`.\n`);
-        return EXIT.USAGE;
+        return usageError(io, 'tag', e.message);
       }
       throw e;
     }

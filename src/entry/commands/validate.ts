@@ -1,17 +1,9 @@
 // `imagestreams validate [PATH…]`: every schema and semantic problem at once, each at its file:line:column.
 
-import { compareDiagnostics } from '../../model/diagnostic.js';
+import { validateJson, validateProject } from '../../app/validate.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
-import { lockWarnings } from '../lock-warnings.js';
-import {
-  isUsageDiagnostic,
-  loadFromArgs,
-  PROJECT_OPTIONS,
-  PROJECT_OPTIONS_HELP,
-  plural,
-  printDiagnostics,
-} from './project.js';
+import { PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, plural, printDiagnostics } from './project.js';
 
 const HELP = `Usage: imagestreams validate [PATH…] [options]
 
@@ -45,37 +37,22 @@ export const validateCommand: Command = {
   help: HELP,
   options: PROJECT_OPTIONS,
   async run(args, io) {
-    const project = await loadFromArgs(args, io, args.positionals);
-    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
-    const errors = project.diagnostics.filter((d) => d.severity === 'error');
-    const warnings = project.diagnostics.length - errors.length;
-    const usage = project.diagnostics.some(isUsageDiagnostic);
-    const code = usage ? EXIT.USAGE : errors.length > 0 ? EXIT.FAILURE : EXIT.OK;
+    const r = await validateProject(io.cwd, {
+      ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
+      paths: args.positionals,
+    });
+    const { project, warnings } = r;
+    const errors = r.errors;
+    const code = r.status === 'usage' ? EXIT.USAGE : r.status === 'invalid' ? EXIT.FAILURE : EXIT.OK;
     if (args.values.json) {
-      io.stdout(
-        `${JSON.stringify(
-          {
-            valid: errors.length === 0,
-            files: project.files.length,
-            streams: project.streams.length,
-            tags: project.tags,
-            errors: errors.length,
-            warnings,
-            diagnostics: project.diagnostics,
-          },
-          null,
-          2,
-        )}\n`,
-      );
+      io.stdout(`${JSON.stringify(validateJson(r), null, 2)}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') printDiagnostics(project.diagnostics, io, () => {});
       return code;
     }
     printDiagnostics(project.diagnostics, io);
     const head = `${plural(project.files.length, 'file')}, ${plural(project.tags, 'tag')}`;
     const warn = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
-    io.stdout(
-      errors.length === 0 ? `${head}: valid${warn}\n` : `${head}: ${plural(errors.length, 'error')}${warn}\n`,
-    );
+    io.stdout(errors === 0 ? `${head}: valid${warn}\n` : `${head}: ${plural(errors, 'error')}${warn}\n`);
     return code;
   },
 };

@@ -1,17 +1,13 @@
 // `imagestreams verify`: a CI check that fails when a consumer governed by a trigger is not at its locked digest.
 
-import * as nodeFs from 'node:fs/promises';
-import { findConsumers, toDiagnostic } from '../../consumers/index.js';
-import { lockLookup, readLocks } from '../../consumers/lock-lookup.js';
-import { formatFinding, type VerifyFinding, verifyConsumers } from '../../consumers/verify.js';
-import { walkRepository } from '../../consumers/walk.js';
-import type { Diagnostic } from '../../model/diagnostic.js';
-import type { StreamLike } from '../../policy/tag-spec.js';
-import type { Command } from '../command.js';
+import { isUsageDiagnostic } from '../../app/project.js';
+import { findingDiagnostic, verifyJson, verifyProject } from '../../app/verify.js';
+import { toDiagnostic } from '../../consumers/index.js';
+import { formatFinding } from '../../consumers/verify.js';
+import { type Command, usageError } from '../command.js';
 import { EXIT } from '../io.js';
 import {
   actionsAnnotation,
-  isUsageDiagnostic,
   loadFromArgs,
   PROJECT_OPTIONS,
   PROJECT_OPTIONS_HELP,
@@ -35,18 +31,6 @@ Exit codes: 0 every consumer is at its locked digest; 1 a consumer differs, foll
 trigger, marker or lock file is malformed; 2 bad usage (unknown option, --config file not found).
 `;
 
-function findingDiagnostic(f: VerifyFinding): Diagnostic {
-  const message = formatFinding(f).slice(`${f.file}:${f.line}: `.length);
-  return {
-    file: f.file,
-    line: f.line,
-    column: 1,
-    code: `CONSUMER_${f.status.toUpperCase()}`,
-    severity: 'error',
-    message,
-  };
-}
-
 /** The verify command (see HELP). */
 export const verifyCommand: Command = {
   name: 'verify',
@@ -55,42 +39,18 @@ export const verifyCommand: Command = {
   options: PROJECT_OPTIONS,
   async run(args, io) {
     if (args.positionals.length > 0) {
-      io.stderr(
-        `imagestreams verify: unexpected argument "${args.positionals[0]}"\nRun \`imagestreams verify --help\`.\n`,
-      );
-      return EXIT.USAGE;
+      return usageError(io, 'verify', `unexpected argument "${args.positionals[0]}"`);
     }
     const project = await loadFromArgs(args, io);
-    const root = project.root;
     const usage = project.diagnostics.filter(isUsageDiagnostic);
     if (usage.length > 0) {
       printDiagnostics(usage, io, io.stderr);
       return EXIT.USAGE;
     }
-    const { config } = project;
-    const walked = await walkRepository({ root, fs: nodeFs });
-    const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
-    const { locks, errors: lockErrors } = await readLocks(
-      nodeFs,
-      { root, lockDir: config.lockDir },
-      found.consumers.map((c) => c.follows),
-    );
-    const streams = new Map<string, StreamLike>(
-      project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
-    );
-    const findings = verifyConsumers(
-      found.consumers,
-      lockLookup(locks, streams, config.localRegistry, config.pinFormat),
-    );
-    const all = [...found.errors, ...lockErrors];
-    // Warnings (a trigger the cluster will not honour) are printed but do not fail the check.
-    const errors = all.filter((e) => e.severity !== 'warning');
-    const ok = findings.length === 0 && errors.length === 0;
+    const r = await verifyProject(project);
+    const { ok, findings, errors, all } = r;
     if (args.values.json) {
-      const warnings = all.filter((e) => e.severity === 'warning');
-      io.stdout(
-        `${JSON.stringify({ ok, consumers: found.consumers.length, findings, errors, ...(warnings.length ? { warnings } : {}) }, null, 2)}\n`,
-      );
+      io.stdout(`${JSON.stringify(verifyJson(r), null, 2)}\n`);
       return ok ? EXIT.OK : EXIT.FAILURE;
     }
     for (const e of all) {
@@ -102,7 +62,7 @@ export const verifyCommand: Command = {
       io.stdout(`${formatFinding(f)}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(findingDiagnostic(f)));
     }
-    const n = found.consumers.length;
+    const n = r.consumers;
     const problems = [
       findings.length > 0 ? `${findings.length} of ${plural(n, 'consumer')} not at the locked digest` : '',
       errors.length > 0 ? plural(errors.length, 'invalid trigger, marker or lock') : '',

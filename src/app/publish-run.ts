@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { readRemoteBranchFiles } from '../git/read-branch.js';
 import { listRemoteBranches } from '../git/remote.js';
 import { openRepo } from '../git/repo.js';
-import { createGitHub, type GitHubClient } from '../github/client.js';
+import type { GitHubClient } from '../github/client.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
@@ -20,9 +20,9 @@ import type { StreamLike } from '../policy/tag-spec.js';
 import { groupChanges } from '../publish/groups.js';
 import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
-import type { CommandIO } from './io.js';
-import type { JobOptions } from './run-job.js';
-import type { RunReconcileResult } from './run-reconcile.js';
+import type { AppDeps } from './deps.js';
+import { connectGitHub } from './github.js';
+import type { RunReconcileResult } from './reconcile.js';
 
 const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
 
@@ -40,11 +40,26 @@ function prExtras(config: Config): PullRequestExtras {
   return extras;
 }
 
+/** How to publish: where to push, which API, what to leave out (the job's options, publishing part). */
+export interface PublishRunOptions {
+  /** Only these streams (and their followers) were reconciled: only their groups are published. */
+  only?: ReadonlySet<string>;
+  dryRun?: boolean;
+  /** REST base URL (default: GITHUB_API_URL, else https://api.github.com). */
+  apiUrl?: string;
+  /** Remote URL to push to (default: the checkout's origin). */
+  gitUrl?: string;
+  /** The run is for a pull request from a fork: no credentials are used, nothing is published. */
+  fork?: boolean;
+  octokit?: GitHubClient;
+  http?: HttpClient;
+}
+
 /** Publish a finished run (the part of runJob that needs git and GitHub). */
 export async function publishRun(
-  io: CommandIO,
+  io: AppDeps,
   run: RunReconcileResult,
-  opts: JobOptions,
+  opts: PublishRunOptions,
   ctx: { mode: PublishMode; token?: string; repository?: string },
 ): Promise<PublishResult> {
   const project = run.project!;
@@ -53,15 +68,9 @@ export async function publishRun(
   let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
   if (mode === 'pull-request' && repository?.includes('/') && (opts.octokit || token)) {
     const [owner, repo] = repository.split('/', 2) as [string, string];
+    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
     const octokit =
-      opts.octokit ??
-      createGitHub({
-        token: token!,
-        logger: io.logger,
-        ...((opts.apiUrl ?? io.env.GITHUB_API_URL)
-          ? { baseUrl: (opts.apiUrl ?? io.env.GITHUB_API_URL)! }
-          : {}),
-      });
+      opts.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
     github = { octokit, owner, repo };
   }
   let groups = groupChanges({

@@ -2,8 +2,8 @@
 // a mode chosen by the tag or the config stays quiet. A 401 from a registry whose credential variables the config
 // names but the environment lacks names those variables. Against the real registry.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImporter } from '../../src/app/importer.js';
 import { resolveConfig } from '../../src/config/config.js';
-import { createImporter } from '../../src/entry/importer.js';
 import type { ImportRequest } from '../../src/plan/next-locks.js';
 import { createLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';

@@ -1,29 +1,20 @@
 // The main job: reconcile, then publish the result (commit, pull requests, or nothing). The CLI's
 // `reconcile --publish`, the Action and the daemon all run this; only they read env, and pass it in here.
 
-import type { HttpClient } from 'isomorphic-git';
-import type { GitHubClient } from '../github/client.js';
 import type { PublishMode, PublishResult } from '../publish/publish.js';
 import { publishSkipReason } from '../publish/skip.js';
-import type { CommandIO } from './io.js';
-import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './run-reconcile.js';
+import type { AppDeps } from './deps.js';
+import type { PublishRunOptions } from './publish-run.js';
+import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './reconcile.js';
 
 /** Options of the whole job; defaults come from the config and then the GitHub Actions environment. */
-export interface JobOptions extends RunReconcileOptions {
+export interface JobOptions extends RunReconcileOptions, PublishRunOptions {
   /** Overrides config `publish.mode`. */
   publishMode?: PublishMode;
   /** Token for git pushes and the API (default: GITHUB_TOKEN). */
   token?: string;
   /** `owner/repo` (default: GITHUB_REPOSITORY, else derived from the origin URL by publish). */
   repository?: string;
-  /** REST base URL (default: GITHUB_API_URL, else https://api.github.com). */
-  apiUrl?: string;
-  /** Remote URL to push to (default: the checkout's origin). */
-  gitUrl?: string;
-  /** The run is for a pull request from a fork: no credentials are used, nothing is published. */
-  fork?: boolean;
-  octokit?: GitHubClient;
-  http?: HttpClient;
 }
 
 /** What the job did. */
@@ -33,7 +24,7 @@ export interface JobResult {
 }
 
 /** Reconcile, then publish according to mode. Publishing never runs when the run was invalid. */
-export async function runJob(io: CommandIO, opts: JobOptions = {}): Promise<JobResult> {
+export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobResult> {
   // The main job runs on the default branch: an invalid stream is skipped and reported, the rest reconcile.
   const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
   if (run.status === 'invalid' || !run.project || !run.result) return { run };

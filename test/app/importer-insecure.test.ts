@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImporter } from '../../src/app/importer.js';
 import { resolveConfig } from '../../src/config/config.js';
-import { createImporter } from '../../src/entry/importer.js';
 import { type ImportRequest, planImports, type StreamState } from '../../src/plan/next-locks.js';
 import {
   createNodeHttpSend,

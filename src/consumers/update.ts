@@ -1,19 +1,19 @@
 // After the locks moved: rewrite every consumer (workloads, Dockerfiles, compose files…) that follows a tag.
 
-import type { ConsumerPlan, SourceFile } from './consumers/index.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { StreamLock } from '../model/lock.js';
+import type { ConsumerChange } from '../plan/changes.js';
+import type { PinFormat } from '../plan/pull-spec.js';
+import type { StreamLike } from '../policy/tag-spec.js';
+import type { ConsumerPlan, SourceFile } from './index.js';
 import {
   applyConsumerPlan,
   findConsumers,
   formatStreamTag,
   planConsumerUpdates,
   toDiagnostic,
-} from './consumers/index.js';
-import { lockLookup } from './consumers/lock-lookup.js';
-import type { Diagnostic } from './model/diagnostic.js';
-import type { StreamLock } from './model/lock.js';
-import type { ConsumerChange } from './plan/changes.js';
-import type { PinFormat } from './plan/pull-spec.js';
-import type { StreamLike } from './policy/tag-spec.js';
+} from './index.js';
+import { lockLookup } from './lock-lookup.js';
 
 /** What updating consumers did (or would do, on a dry run). */
 export interface ConsumerUpdate {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeImage, pushImage, type RunningRegistry, startRegistry } from '../../scripts/lib/registry.js';
-import { runJob } from '../../src/entry/run-job.js';
+import { runJob } from '../../src/app/job.js';
 import { createGitHub } from '../../src/github/client.js';
 import { createLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';

@@ -4,8 +4,8 @@
 import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
+import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
 import { walkRepository } from '../consumers/walk.js';
-import { parseDuration } from '../daemon/duration.js';
 import { writeInside } from '../fs/inside.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock, readLock } from '../loader/lock-file.js';
@@ -17,11 +17,11 @@ import type { StreamState } from '../plan/next-locks.js';
 import { errorsByStream } from '../policy/invalid-streams.js';
 import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
-import { type ReconcileProgress, type ReconcileResult, reconcile } from '../reconcile.js';
 import type { RegistryStats } from '../registry/types.js';
-import { type ConsumerUpdate, planConsumers } from '../update-consumers.js';
+import { parseDuration } from '../util/duration.js';
+import type { AppDeps } from './deps.js';
 import { createImporter, type ImporterOptions } from './importer.js';
-import type { CommandIO } from './io.js';
+import { type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
 
 /** What to run. */
 export interface RunReconcileOptions {
@@ -118,10 +118,7 @@ export async function streamStates(
 }
 
 /** Run one reconcile of the repository at io.cwd. */
-export async function runReconcile(
-  io: CommandIO,
-  opts: RunReconcileOptions = {},
-): Promise<RunReconcileResult> {
+export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}): Promise<RunReconcileResult> {
   let project =
     opts.project ??
     (await loadProject({

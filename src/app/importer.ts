@@ -5,12 +5,12 @@ import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { pinned, tryParseReference } from '../model/reference.js';
 import type { ImageMetadata } from '../plan/changes.js';
 import type { ImportRequest } from '../plan/next-locks.js';
-import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
+import type { ImportResult } from './imports.js';
 
 /** Options of createImporter. */
 export interface ImporterOptions {

@@ -1,8 +1,8 @@
 // load → decide which tags are due → resolve them → compute the next locks → write only what changed.
 // Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
 
-import type { StreamLock } from './model/lock.js';
-import type { ImageMetadata, StreamChange } from './plan/changes.js';
+import type { StreamLock } from '../model/lock.js';
+import type { ImageMetadata, StreamChange } from '../plan/changes.js';
 import {
   computeNextLocks,
   type ImportRequest,
@@ -10,11 +10,11 @@ import {
   type StreamState,
   streamSelected,
   withFollowers,
-} from './plan/next-locks.js';
-import type { TagOutcome } from './policy/history.js';
-import { splitTagKey } from './policy/tag-spec.js';
-import type { Logger } from './util/logger.js';
-import { mapLimit } from './util/map-limit.js';
+} from '../plan/next-locks.js';
+import type { TagOutcome } from '../policy/history.js';
+import { splitTagKey } from '../policy/tag-spec.js';
+import type { Logger } from '../util/logger.js';
+import { mapLimit } from '../util/map-limit.js';
 
 /** What an import made of one request: an image, or a failure with a reason (never a thrown error). */
 export type ImportResult =

@@ -1,0 +1,70 @@
+// The verify use case: every consumer governed by a trigger or marker, checked against the lock of the tag it
+// follows. Findings and malformed consumers come back typed; the entry points print or annotate them.
+
+import * as nodeFs from 'node:fs/promises';
+import { type ConsumerDiagnostic, findConsumers } from '../consumers/index.js';
+import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
+import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
+import { walkRepository } from '../consumers/walk.js';
+import type { LoadedProject } from '../loader/load.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { StreamLike } from '../policy/tag-spec.js';
+
+export interface VerifyResult {
+  ok: boolean;
+  consumers: number;
+  findings: VerifyFinding[];
+  /** Malformed triggers, markers or locks (these fail the check). */
+  errors: ConsumerDiagnostic[];
+  /** Triggers the cluster will not honour (reported, never failing). */
+  warnings: ConsumerDiagnostic[];
+  /** errors and warnings in the order they were found. */
+  all: ConsumerDiagnostic[];
+}
+
+/** Verify the consumers of a loaded project (its usage diagnostics are the caller's to check first). */
+export async function verifyProject(project: LoadedProject): Promise<VerifyResult> {
+  const { config, root } = project;
+  const walked = await walkRepository({ root, fs: nodeFs });
+  const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
+  const { locks, errors: lockErrors } = await readLocks(
+    nodeFs,
+    { root, lockDir: config.lockDir },
+    found.consumers.map((c) => c.follows),
+  );
+  const streams = new Map<string, StreamLike>(
+    project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
+  );
+  const findings = verifyConsumers(
+    found.consumers,
+    lockLookup(locks, streams, config.localRegistry, config.pinFormat),
+  );
+  const all = [...found.errors, ...lockErrors];
+  const errors = all.filter((e) => e.severity !== 'warning');
+  const warnings = all.filter((e) => e.severity === 'warning');
+  const ok = findings.length === 0 && errors.length === 0;
+  return { ok, consumers: found.consumers.length, findings, errors, warnings, all };
+}
+
+/** The `--json` form (also the Action's `result.verify`). */
+export function verifyJson(r: VerifyResult): Record<string, unknown> {
+  return {
+    ok: r.ok,
+    consumers: r.consumers,
+    findings: r.findings,
+    errors: r.errors,
+    ...(r.warnings.length ? { warnings: r.warnings } : {}),
+  };
+}
+
+/** A finding as a diagnostic on its line (for annotations). */
+export function findingDiagnostic(f: VerifyFinding): Diagnostic {
+  return {
+    file: f.file,
+    line: f.line,
+    column: 1,
+    code: `CONSUMER_${f.status.toUpperCase()}`,
+    severity: 'error',
+    message: formatFinding(f).slice(`${f.file}:${f.line}: `.length),
+  };
+}
