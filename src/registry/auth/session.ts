@@ -26,7 +26,7 @@ interface EndpointState {
 export interface AuthTarget {
   domain: string;
   origin: string;
-  /** e.g. `repository:library/python:pull`. */
+  /** e.g. `repository:library/python:pull`; several separated by spaces. */
   scope: string;
   insecureTls?: boolean;
 }
@@ -109,7 +109,8 @@ export function createAuthSession(opts: AuthSessionOptions) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     } else {
       if (ch.params.service) url.searchParams.set('service', ch.params.service);
-      url.searchParams.append('scope', target.scope);
+      // Several space-separated scopes (a cross-repository mount: push here, pull there) go as one `scope` each.
+      for (const scope of target.scope.split(' ')) url.searchParams.append('scope', scope);
       const b = basicHeader(cred);
       if (b) headers.authorization = b;
     }
@@ -227,6 +228,12 @@ export function createAuthSession(opts: AuthSessionOptions) {
     /** True when credentials are configured for a domain (for error messages). */
     hasCredentials: async (domain: string) => (await credentialFor(domain)) !== undefined,
     tokensFetched: () => tokensFetched,
+    /**
+     * The Authorization header `request` would send to `target` (undefined before the first request to its origin
+     * or when it needs none): for streamed blob transfers, which cannot be replayed after a 401.
+     */
+    authorizationFor: (target: AuthTarget, ctx: RequestContext) =>
+      authorization(stateFor(target.origin), target, ctx),
   };
 }
 
