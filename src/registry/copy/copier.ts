@@ -86,9 +86,13 @@ export function createCopier(options: CopierOptions = {}) {
   const { ctxOf, call, fail, open, clock, logger } = repos;
   const agents = createStreamAgents(o.concurrency * 2);
 
-  /** HEAD a manifest at the target: true when it has exactly these bytes' digest. */
-  async function hasManifest(dst: Repo, digest: string): Promise<{ size?: number } | undefined> {
-    const res = await call(dst, 'HEAD', `/v2/${dst.ref.path}/manifests/${digest}`, ctxOf(dst.ref, digest));
+  /** HEAD a manifest (by digest, or a tag) at the target: set when it answers with exactly this digest. */
+  async function hasManifest(
+    dst: Repo,
+    digest: string,
+    reference = digest,
+  ): Promise<{ size?: number } | undefined> {
+    const res = await call(dst, 'HEAD', `/v2/${dst.ref.path}/manifests/${reference}`, ctxOf(dst.ref, digest));
     if (res.status !== 200 || res.headers['docker-content-digest'] !== digest) return undefined;
     const len = res.headers['content-length'];
     return len !== undefined ? { size: Number(len) } : {};
@@ -214,7 +218,7 @@ export function createCopier(options: CopierOptions = {}) {
     tag?: string,
   ) {
     const present = await hasManifest(dst, digest);
-    if (present && !tag) {
+    if (present && (!tag || (await hasManifest(dst, digest, tag)))) {
       report.manifests.present++;
       if (digest === report.digest) report.size = present.size ?? 0;
       return;
