@@ -3,6 +3,7 @@
 
 import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { mirrorOnImport } from '../app/mirror.js';
 import { registryAllowed } from '../config/config.js';
 import { walkRepository } from '../consumers/walk.js';
 import { parseDuration } from '../daemon/duration.js';
@@ -160,6 +161,15 @@ export async function runReconcile(
     ...(opts.withMetadata ? { withMetadata: true } : {}),
     ...(opts.client ? { client: opts.client } : {}),
   });
+  // The integrated registry: a Local tag's import succeeds only once its image is in localRegistry.
+  const mirror = mirrorOnImport({
+    config: project.config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.client ? { client: opts.client } : {}),
+  });
   let result: ReconcileResult;
   try {
     result = await reconcile(
@@ -168,7 +178,7 @@ export async function runReconcile(
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
-        importTag: importer.importTag,
+        importTag: mirror.wrap(importer.importTag),
         ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
@@ -193,6 +203,7 @@ export async function runReconcile(
     );
   } finally {
     importer.close();
+    mirror.close();
   }
 
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.
