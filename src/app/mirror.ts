@@ -8,7 +8,7 @@ import type { TagHistoryItem } from '../model/lock.js';
 import { type ImageRef, tryParseReference } from '../model/reference.js';
 import type { ImportRequest, StreamState } from '../plan/next-locks.js';
 import { streamSelected } from '../plan/next-locks.js';
-import { tagKey } from '../policy/tag-spec.js';
+import { followTarget, splitTagKey, tagKey } from '../policy/tag-spec.js';
 import type { ImportResult } from '../reconcile.js';
 import type { RegistryClientOptions } from '../registry/client.js';
 import { type Copier, type CopyReport, createCopier } from '../registry/copy/copier.js';
@@ -54,6 +54,39 @@ export function isLocalTag(
 ): boolean {
   const s = streams.find((x) => x.namespace === namespace && x.name === stream);
   return s?.object.spec?.tags?.find((t) => t.name === tag)?.referencePolicy?.type === 'Local';
+}
+
+/**
+ * The Local tags that will pin the image imported for `key`: the tag itself when it is Local, and every Local tag
+ * following it through ImageStreamTag chains of any length (they take its image in the same run). Pure.
+ */
+export function localTagsFed(
+  streams: readonly Pick<StreamState, 'namespace' | 'name' | 'object'>[],
+  key: string,
+): { namespace: string; stream: string; tag: string }[] {
+  const followers = new Map<string, { namespace: string; stream: string; tag: string }[]>();
+  for (const s of streams) {
+    for (const t of s.object.spec?.tags ?? []) {
+      if (t.from?.kind !== 'ImageStreamTag' || t.reference) continue;
+      const to = followTarget(s.namespace, s.name, t.from);
+      if (!to) continue;
+      const k = tagKey(to.namespace, to.stream, to.tag);
+      followers.set(k, [
+        ...(followers.get(k) ?? []),
+        { namespace: s.namespace, stream: s.name, tag: t.name },
+      ]);
+    }
+  }
+  const out: { namespace: string; stream: string; tag: string }[] = [];
+  const seen = new Set<string>();
+  const visit = (k: string, t: { namespace: string; stream: string; tag: string }) => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (isLocalTag(streams, t.namespace, t.stream, t.tag)) out.push(t);
+    for (const f of followers.get(k) ?? []) visit(tagKey(f.namespace, f.stream, f.tag), f);
+  };
+  visit(key, splitTagKey(key));
+  return out;
 }
 
 /** Every Local tag of the selected streams with a locked image (what `imagestreams mirror` copies). Pure. */
@@ -158,8 +191,8 @@ export function createProjectCopier(
 }
 
 /**
- * The import hook of a run: with `localRegistry` set (and not a dry run), a Local tag's import succeeds only once
- * its image is in the local registry. Returns `importTag` unchanged when there is nothing to mirror.
+ * The import hook of a run: with `localRegistry` set (and not a dry run), an import succeeds only once its image
+ * is in the local registry for the tag and each Local tag following it (a failure holds the whole chain back). Returns `importTag` unchanged when there is nothing to mirror.
  */
 export function mirrorOnImport(o: {
   config: Config;
@@ -182,15 +215,13 @@ export function mirrorOnImport(o: {
   return {
     wrap: (importTag) => async (req) => {
       const result = await importTag(req);
-      if (!result.ok || !isLocalTag(o.streams, req.namespace, req.stream, req.tag)) return result;
-      const m = await mirrorItem(deps, {
-        namespace: req.namespace,
-        stream: req.stream,
-        tag: req.tag,
-        item: result.item,
-      });
-      if (m.ok) return result;
-      return { ok: false, reason: m.reason, message: m.message, temporary: m.temporary };
+      if (!result.ok) return result;
+      // The tag and its Local followers, one after another: the first failure holds them all back.
+      for (const t of localTagsFed(o.streams, req.key)) {
+        const m = await mirrorItem(deps, { ...t, item: result.item });
+        if (!m.ok) return { ok: false, reason: m.reason, message: m.message, temporary: m.temporary };
+      }
+      return result;
     },
     close: () => copier.close(),
   };

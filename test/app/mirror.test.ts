@@ -62,9 +62,13 @@ function project(name: string, localRegistry: string): string {
   );
   const tag = (n: string, mode: string) =>
     `    - name: "${n}"\n      from: {kind: DockerImage, name: "${source.host}/upstream/app:1.0"}\n      referencePolicy: {type: Local}\n      importPolicy: {importMode: ${mode}, scheduled: true}\n`;
+  const plain = (n: string) =>
+    `    - name: ${n}\n      from: {kind: DockerImage, name: "${source.host}/upstream/app:1.0"}\n      importPolicy: {scheduled: true}\n`;
   writeFileSync(
     join(dir, 'imagestreams', 'app.yaml'),
-    `kind: ImageStream\napiVersion: image.openshift.io/v1\nmetadata: {name: app}\nspec:\n  tags:\n${tag('1.0', 'PreserveOriginal')}${tag('amd64', 'Legacy')}    - name: upstream\n      from: {kind: DockerImage, name: "${source.host}/upstream/app:1.0"}\n      importPolicy: {scheduled: true}\n`,
+    `kind: ImageStream\napiVersion: image.openshift.io/v1\nmetadata: {name: app}\nspec:\n  tags:\n${tag('1.0', 'PreserveOriginal')}${tag('amd64', 'Legacy')}${plain('upstream')}${plain('plain')}` +
+      '---\nkind: ImageStream\napiVersion: image.openshift.io/v1\nmetadata: {name: web}\nspec:\n  tags:\n' +
+      '    - name: current\n      from: {kind: ImageStreamTag, name: "app:upstream"}\n      referencePolicy: {type: Local}\n',
   );
   return dir;
 }
@@ -103,6 +107,9 @@ describe('reconcile with localRegistry', () => {
     // Every pinned reference exists: the index, each child (the attestation too), and the tag.
     for (const ref of [first.digest, ...first.images.map((i) => i.digest), '1.0', 'amd64'])
       expect(await headStatus('team/app', ref)).toBe(200);
+    // A Local tag of another stream that follows a (non-Local) tag gets the image in its own repository too.
+    for (const ref of [first.digest, platform, 'current'])
+      expect([ref, await headStatus('team/web', ref)]).toEqual([ref, 200]);
   });
 
   it('a failed copy keeps the old image in the lock and says why and how to fix it', async () => {
@@ -114,8 +121,9 @@ describe('reconcile with localRegistry', () => {
     expect(t.items[0]!.image).toBe(first.digest);
     expect(t.conditions?.[0]).toMatchObject({ reason: 'MirrorFailed' });
     expect(t.conditions?.[0]?.message).toContain('imagestreams mirror');
-    // The tag without a Local policy moves on: only what cannot be served locally is held back.
-    expect(current(dir, 'upstream').items[0]!.image).toBe(second.images[0]!.digest);
+    // A tag that no Local tag pins moves on; one that a Local follower pins is held back with it.
+    expect(current(dir, 'plain').items[0]!.image).toBe(second.images[0]!.digest);
+    expect(current(dir, 'upstream').items[0]!.image).toBe(first.images[0]!.digest);
     expect(await headStatus('team/app', second.digest)).toBe(404);
 
     const again = await runReconcile(captureIO(dir, { env: GOOD }), { client: { backoffBaseMs: 1 } });

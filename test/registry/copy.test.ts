@@ -142,6 +142,22 @@ describe('copy to a token-auth registry', () => {
   });
 });
 
+describe('concurrent copies', () => {
+  it('two copies of one image into one repository at once both succeed (shared blobs are uploaded once)', async () => {
+    const c = copier();
+    const req = (tag: string) => ({
+      source: parseReference(`${proxy.host}/team/app`),
+      target: parseReference(`${target.host}/ns/twice`),
+      digest: idx.digest,
+      tag,
+    });
+    const [a, b] = await Promise.all([c.copy(req('a')), c.copy(req('b'))]);
+    expect(a.blobs.copied + b.blobs.copied).toBe(6);
+    const blobGets = proxy.requests.filter((q) => q.method === 'GET' && q.path.includes('/blobs/'));
+    expect(blobGets).toHaveLength(6);
+  });
+});
+
 describe('faults', () => {
   const layer = digestOf(idx.images[1]!.layers[0]!);
   const req = (repo: string) => ({

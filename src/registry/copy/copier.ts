@@ -79,12 +79,48 @@ interface Descriptor {
   urls?: unknown;
 }
 
+/**
+ * `fn` over `items`, at most `limit` at once; after a failure nothing new starts, and the first error is thrown
+ * once the work in flight has settled (a failed copy leaves nothing running behind it).
+ */
+async function eachLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
+  let failed: { error: unknown } | undefined;
+  await mapLimit(items, limit, async (t) => {
+    if (failed) return;
+    try {
+      await fn(t);
+    } catch (error) {
+      failed ??= { error };
+    }
+  });
+  if (failed) throw failed.error;
+}
+
 /** Create a copier; `close()` drops its kept-alive connections. */
 export function createCopier(options: CopierOptions = {}) {
   const o = { ...DEFAULTS, ...options };
   const repos = createRepos({ ...o, connections: o.concurrency * 2 });
   const { ctxOf, call, fail, open, clock, logger } = repos;
   const agents = createStreamAgents(o.concurrency * 2);
+  const inflight = new Map<string, Promise<void>>();
+
+  /**
+   * Work on one manifest or blob of one target repository runs once at a time: a concurrent copy (two tags of
+   * one image) waits for it and counts it as present. Distribution's storage does not take two uploads of the
+   * same blob into one repository at once (the second sees a half-written blob and refuses the manifest).
+   */
+  function once(key: string, work: () => Promise<void>, shared: () => void): Promise<void> {
+    const running = inflight.get(key);
+    if (running) {
+      shared();
+      return running;
+    }
+    const p = work().finally(() => inflight.delete(key));
+    inflight.set(key, p);
+    return p;
+  }
+  const keyOf = (kind: string, dst: Repo, digest: string) =>
+    `${kind} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
 
   /** HEAD a manifest (by digest, or a tag) at the target: set when it answers with exactly this digest. */
   async function hasManifest(
@@ -231,9 +267,21 @@ export function createCopier(options: CopierOptions = {}) {
       if (problem)
         throw registryError('BAD_RESPONSE', ctx, `source: the index ${digest} is refused: ${problem}`);
       const children = (m.doc.manifests ?? []).map((e) => e.digest!);
-      await mapLimit(children, o.concurrency, (c) => copyManifest(src, dst, c, report, mount));
+      await eachLimit(children, o.concurrency, (c) =>
+        once(
+          keyOf('manifest', dst, c),
+          () => copyManifest(src, dst, c, report, mount),
+          () => report.manifests.present++,
+        ),
+      );
     } else {
-      await mapLimit(blobsOf(m.doc, ctx), o.concurrency, (b) => copyBlob(src, dst, b, report, mount));
+      await eachLimit(blobsOf(m.doc, ctx), o.concurrency, (b) =>
+        once(
+          keyOf('blob', dst, b.digest),
+          () => copyBlob(src, dst, b, report, mount),
+          () => report.blobs.present++,
+        ),
+      );
     }
     for (const ref of [...(present ? [] : [digest]), ...(tag ? [tag] : [])]) {
       const res = await call(dst, 'PUT', `/v2/${dst.ref.path}/manifests/${ref}`, ctx, {
