@@ -117,6 +117,9 @@ describe('reconcile with localRegistry', () => {
     const io = captureIO(dir, { env: { MIRROR_USER: PUSHER.username, MIRROR_PASS: 'wrong' } });
     const run = await runReconcile(io, { client: { backoffBaseMs: 1 } });
     expect(run.status).toBe('failed');
+    const lockText = readFileSync(join(dir, 'locks', 'team', 'app.json'), 'utf8');
+    for (const text of [lockText, io.out(), io.err(), JSON.stringify(run.result?.imports)])
+      expect(text).not.toContain(PUSHER.password);
     const t = current(dir, '1.0');
     expect(t.items[0]!.image).toBe(first.digest);
     expect(t.conditions?.[0]).toMatchObject({ reason: 'MirrorFailed' });

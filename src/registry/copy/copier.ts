@@ -7,23 +7,18 @@
 import { ImagestreamsError } from '../../model/errors.js';
 import { type ImageRef, isSha256Digest } from '../../model/reference.js';
 import type { Logger } from '../../util/logger.js';
-import { mapLimit } from '../../util/map-limit.js';
 import type { Keychain } from '../auth/keychain.js';
 import { type RequestContext, registryError } from '../errors.js';
 import type { HostPolicy } from '../host-policy.js';
-import {
-  indexProblem,
-  type ManifestDoc,
-  manifestMediaType,
-  parseManifest,
-  sha256Digest,
-} from '../manifest.js';
+import { indexProblem } from '../manifest.js';
 import { isIndexMediaType } from '../mediatypes.js';
 import { redactUrl } from '../redact.js';
 import type { Clock } from '../transport/clock.js';
 import type { HttpSend } from '../transport/http.js';
+import { blobsOf, type Descriptor, manifestCalls } from './manifests.js';
 import { createRepos, type Repo } from './repos.js';
 import { createStreamAgents, streamBlob } from './stream.js';
+import { createOnce, eachLimit } from './work.js';
 
 /** The copier's dependencies and limits, defaults in one place. */
 export interface CopierOptions {
@@ -72,103 +67,16 @@ export interface CopyReport {
   retried: number;
 }
 
-interface Descriptor {
-  digest: string;
-  size: number;
-  mediaType?: string;
-  urls?: unknown;
-}
-
-/**
- * `fn` over `items`, at most `limit` at once; after a failure nothing new starts, and the first error is thrown
- * once the work in flight has settled (a failed copy leaves nothing running behind it).
- */
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>) {
-  let failed: { error: unknown } | undefined;
-  await mapLimit(items, limit, async (t) => {
-    if (failed) return;
-    try {
-      await fn(t);
-    } catch (error) {
-      failed ??= { error };
-    }
-  });
-  if (failed) throw failed.error;
-}
-
 /** Create a copier; `close()` drops its kept-alive connections. */
 export function createCopier(options: CopierOptions = {}) {
   const o = { ...DEFAULTS, ...options };
   const repos = createRepos({ ...o, connections: o.concurrency * 2 });
   const { ctxOf, call, fail, open, clock, logger } = repos;
   const agents = createStreamAgents(o.concurrency * 2);
-  const inflight = new Map<string, Promise<void>>();
-
-  /**
-   * Work on one manifest or blob of one target repository runs once at a time: a concurrent copy (two tags of
-   * one image) waits for it and counts it as present. Distribution's storage does not take two uploads of the
-   * same blob into one repository at once (the second sees a half-written blob and refuses the manifest).
-   */
-  function once(key: string, work: () => Promise<void>, shared: () => void): Promise<void> {
-    const running = inflight.get(key);
-    if (running) {
-      shared();
-      return running;
-    }
-    const p = work().finally(() => inflight.delete(key));
-    inflight.set(key, p);
-    return p;
-  }
+  const once = createOnce();
   const keyOf = (kind: string, dst: Repo, digest: string) =>
     `${kind} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
-
-  /** HEAD a manifest (by digest, or a tag) at the target: set when it answers with exactly this digest. */
-  async function hasManifest(
-    dst: Repo,
-    digest: string,
-    reference = digest,
-  ): Promise<{ size?: number } | undefined> {
-    const res = await call(dst, 'HEAD', `/v2/${dst.ref.path}/manifests/${reference}`, ctxOf(dst.ref, digest));
-    if (res.status !== 200 || res.headers['docker-content-digest'] !== digest) return undefined;
-    const len = res.headers['content-length'];
-    return len !== undefined ? { size: Number(len) } : {};
-  }
-
-  async function getManifest(src: Repo, digest: string) {
-    const ctx = ctxOf(src.ref, digest);
-    const res = await call(src, 'GET', `/v2/${src.ref.path}/manifests/${digest}`, ctx);
-    if (res.status !== 200) throw await fail(res, src, ctx, `source: GET manifest ${digest}`);
-    const computed = sha256Digest(res.body);
-    if (computed !== digest)
-      throw registryError(
-        'DIGEST_MISMATCH',
-        { ...ctx, url: redactUrl(res.url) },
-        `source: manifest ${digest} hashes to ${computed}`,
-      );
-    const doc = parseManifest(res.body);
-    const mediaType = doc && manifestMediaType(res.headers['content-type']?.split(';')[0]?.trim(), doc);
-    if (!doc || !mediaType)
-      throw registryError(
-        'BAD_RESPONSE',
-        ctx,
-        `source: ${digest} is not an OCI or Docker schema2 manifest or index`,
-      );
-    return { bytes: res.body, doc, mediaType };
-  }
-
-  /** The blobs a platform manifest references (foreign, non-distributable layers stay where their URLs say). */
-  function blobsOf(doc: ManifestDoc, ctx: RequestContext): Descriptor[] {
-    const all = [doc.config, ...((doc.layers ?? []) as Descriptor[])].filter(Boolean) as Descriptor[];
-    for (const d of all) {
-      if (!isSha256Digest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0)
-        throw registryError(
-          'BAD_RESPONSE',
-          ctx,
-          'source: a manifest names a blob without a sha256 digest and a size',
-        );
-    }
-    return all.filter((d) => !(d.urls && /foreign|nondistributable/.test(d.mediaType ?? '')));
-  }
+  const { hasManifest, getManifest } = manifestCalls(repos);
 
   async function copyBlob(src: Repo, dst: Repo, d: Descriptor, report: CopyReport, mount: boolean) {
     const ctx = ctxOf(dst.ref, d.digest);
