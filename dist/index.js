@@ -55,8 +55,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events = __require("events");
     var assert = __require("assert");
     var util = __require("util");
@@ -66,24 +66,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -92,7 +92,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -4090,7 +4090,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4778,7 +4778,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -6881,7 +6881,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -6911,11 +6911,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6927,7 +6927,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6953,7 +6953,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7360,7 +7360,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -7636,7 +7636,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7825,7 +7825,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler2) {
+    function pipeline2(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10414,7 +10414,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -10678,7 +10678,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10846,7 +10846,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES2[statusCode] || "unknown";
+      return STATUS_CODES3[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -11264,13 +11264,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "✅" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -13579,12 +13579,12 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable4, pipeline, finished: finished7 } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
     var { addAbortListener: addAbortListener3, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14524,7 +14524,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -14565,7 +14565,7 @@ var require_fetch = __commonJS({
               }
               resolve10({
                 status,
-                statusText: STATUS_CODES2[status],
+                statusText: STATUS_CODES3[status],
                 headersList,
                 socket
               });
@@ -18321,7 +18321,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -18371,7 +18371,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18725,7 +18725,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18885,7 +18885,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -23070,7 +23070,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http2 = (
+    var http3 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -23079,11 +23079,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https2 = (
+    var https3 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http2.domainHost,
+        domainHost: http3.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -23127,8 +23127,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http2,
-        https: https2,
+        http: http3,
+        https: https3,
         ws,
         wss,
         urn,
@@ -58569,7 +58569,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {UserCanceledError} - If the user cancels the operation.
        */
       static async discover({
-        http: http2,
+        http: http3,
         onProgress,
         onAuth,
         onAuthSuccess,
@@ -58593,7 +58593,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         let tryAgain;
         let providedAuthBefore = false;
         do {
-          res = await http2.request({
+          res = await http3.request({
             onProgress,
             method: "GET",
             url: `${proxifiedURL}/info/refs?service=${service}`,
@@ -58656,7 +58656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {HttpError} - If the HTTP request fails.
        */
       static async connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service,
@@ -58672,7 +58672,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         headers["content-type"] = `application/x-${service}-request`;
         headers.accept = `application/x-${service}-result`;
         updateHeaders(headers, auth7);
-        const res = await http2.request({
+        const res = await http3.request({
           onProgress,
           method: "POST",
           url: `${url}/${service}`,
@@ -59089,7 +59089,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _fetch({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -59124,7 +59124,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const remoteHTTP = await GitRemoteHTTP2.discover({
-        http: http2,
+        http: http3,
         onAuth: addCredentialUsername({ config, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config, onAuth: onAuthFailure }),
@@ -59212,7 +59212,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       const packbuffer = Buffer.from(await collect3(packstream));
       const raw = await GitRemoteHTTP2.connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service: "git-upload-pack",
@@ -59385,7 +59385,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _clone({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -59420,7 +59420,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { defaultBranch: defaultBranch2, fetchHead } = await _fetch({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -59461,7 +59461,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function clone({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -59488,7 +59488,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         if (!noCheckout) {
           assertParameter("dir", dir);
@@ -59499,7 +59499,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _clone({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -59977,7 +59977,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _pull({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -60011,7 +60011,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { fetchHead, fetchHeadDescription } = await _fetch({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -60060,7 +60060,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fastForward({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -60079,7 +60079,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const thisWillNotBeUsed = {
           name: "",
@@ -60092,7 +60092,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -60118,7 +60118,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fetch({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -60144,14 +60144,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _fetch({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -60278,7 +60278,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       o2[last] = value;
     }
     async function getRemoteInfo({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -60288,11 +60288,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       forPush = false
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -60343,7 +60343,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return refs;
     }
     async function getRemoteInfo2({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -60354,11 +60354,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       protocolVersion = 2
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -60826,7 +60826,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return packstream;
     }
     async function listServerRefs({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -60840,10 +60840,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       peelTags
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const remote = await GitRemoteHTTP.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -60858,7 +60858,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const body = await writeListRefsRequest({ prefix, symrefs, peelTags });
         const res = await GitRemoteHTTP.connect({
-          http: http2,
+          http: http3,
           auth: remote.auth,
           headers,
           corsProxy,
@@ -61323,7 +61323,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function pull({
       fs: _fs,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -61368,7 +61368,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -61536,7 +61536,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _push({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -61575,7 +61575,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const oid = _delete ? "0000000000000000000000000000000000000000" : await GitRefManager.resolve({ fs: fs3, gitdir, ref: fullRef });
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const httpRemote = await GitRemoteHTTP2.discover({
-        http: http2,
+        http: http3,
         onAuth: addCredentialUsername({ config, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config, onAuth: onAuthFailure }),
@@ -61701,7 +61701,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         oids: [...objects]
       });
       const res = await GitRemoteHTTP2.connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service: "git-receive-pack",
@@ -61743,7 +61743,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function push({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -61765,14 +61765,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _push({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -63736,61 +63736,6 @@ var init_skip = __esm({
   }
 });
 
-// src/model/lock-format.ts
-function ordered(obj2, keys) {
-  const src = obj2;
-  const out = {};
-  for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
-  for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
-  return out;
-}
-function platform3(p) {
-  return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
-}
-function platformKey3(p) {
-  return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
-}
-function item(i2) {
-  const o2 = ordered(i2, [
-    "created",
-    "dockerImageReference",
-    "image",
-    "generation",
-    "mediaType",
-    "index",
-    "platforms"
-  ]);
-  if (i2.platforms) {
-    o2.platforms = [...i2.platforms].sort((a2, b) => platformKey3(a2) < platformKey3(b) ? -1 : platformKey3(a2) > platformKey3(b) ? 1 : 0).map(platform3);
-  }
-  return o2;
-}
-function condition(c3) {
-  return ordered(c3, ["type", "status", "reason", "message", "lastTransitionTime", "generation"]);
-}
-function tag(t) {
-  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions"]);
-  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
-  if (t.conditions) {
-    o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
-  }
-  return o2;
-}
-function serializeLock(lock) {
-  const status = ordered(lock.status, ["dockerImageRepository", "tags"]);
-  status.tags = [...lock.status.tags].sort((a2, b) => a2.tag < b.tag ? -1 : a2.tag > b.tag ? 1 : 0).map(tag);
-  const out = ordered(lock, ["apiVersion", "kind", "metadata", "status"]);
-  out.metadata = ordered(lock.metadata, ["name", "namespace"]);
-  out.status = status;
-  return `${JSON.stringify(out, null, 2)}
-`;
-}
-var init_lock_format = __esm({
-  "src/model/lock-format.ts"() {
-    "use strict";
-  }
-});
-
 // src/model/lock.ts
 var LOCK_API_VERSION, LOCK_KIND;
 var init_lock = __esm({
@@ -64121,6 +64066,61 @@ var init_next_locks = __esm({
   }
 });
 
+// src/model/lock-format.ts
+function ordered(obj2, keys) {
+  const src = obj2;
+  const out = {};
+  for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
+  for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
+  return out;
+}
+function platform3(p) {
+  return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
+}
+function platformKey3(p) {
+  return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
+}
+function item(i2) {
+  const o2 = ordered(i2, [
+    "created",
+    "dockerImageReference",
+    "image",
+    "generation",
+    "mediaType",
+    "index",
+    "platforms"
+  ]);
+  if (i2.platforms) {
+    o2.platforms = [...i2.platforms].sort((a2, b) => platformKey3(a2) < platformKey3(b) ? -1 : platformKey3(a2) > platformKey3(b) ? 1 : 0).map(platform3);
+  }
+  return o2;
+}
+function condition(c3) {
+  return ordered(c3, ["type", "status", "reason", "message", "lastTransitionTime", "generation"]);
+}
+function tag(t) {
+  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions"]);
+  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
+  if (t.conditions) {
+    o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
+  }
+  return o2;
+}
+function serializeLock(lock) {
+  const status = ordered(lock.status, ["dockerImageRepository", "tags"]);
+  status.tags = [...lock.status.tags].sort((a2, b) => a2.tag < b.tag ? -1 : a2.tag > b.tag ? 1 : 0).map(tag);
+  const out = ordered(lock, ["apiVersion", "kind", "metadata", "status"]);
+  out.metadata = ordered(lock.metadata, ["name", "namespace"]);
+  out.status = status;
+  return `${JSON.stringify(out, null, 2)}
+`;
+}
+var init_lock_format = __esm({
+  "src/model/lock-format.ts"() {
+    "use strict";
+  }
+});
+
 // src/consumers/lock-lookup.ts
 async function readLocks(fs3, where, refs) {
   const locks = /* @__PURE__ */ new Map();
@@ -64253,7 +64253,7 @@ var require_mimic_response = __commonJS({
 var require_decompress_response = __commonJS({
   "node_modules/decompress-response/index.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2, PassThrough: PassThrough3 } = __require("stream");
+    var { Transform: Transform3, PassThrough: PassThrough3 } = __require("stream");
     var zlib = __require("zlib");
     var mimicResponse = require_mimic_response();
     module.exports = (response) => {
@@ -64267,7 +64267,7 @@ var require_decompress_response = __commonJS({
         return response;
       }
       let isEmpty = true;
-      const checker = new Transform2({
+      const checker = new Transform3({
         transform(data, _encoding, callback) {
           isEmpty = false;
           callback(null, data);
@@ -64378,8 +64378,8 @@ var require_simple_get = __commonJS({
     module.exports = simpleGet;
     var concat = require_simple_concat();
     var decompressResponse = require_decompress_response();
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var once9 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
@@ -64413,7 +64413,7 @@ var require_simple_get = __commonJS({
       if (opts.json) opts.headers.accept = "application/json";
       if (opts.method) opts.method = opts.method.toUpperCase();
       const originalHost = opts.hostname;
-      const protocol = opts.protocol === "https:" ? https2 : http2;
+      const protocol = opts.protocol === "https:" ? https3 : http3;
       const req = protocol.request(opts, (res) => {
         if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
           opts.url = res.headers.location;
@@ -64600,7 +64600,7 @@ async function request2({
   const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
   let next = { url, method: method.toUpperCase(), headers, body };
   for (let redirects = 0; ; redirects++) {
-    const res = await send({
+    const res = await send2({
       ...options,
       ...next,
       agent,
@@ -64639,7 +64639,7 @@ function redirectRequest(previous, statusCode, location) {
   }
   return { url: url.href, method, headers, body };
 }
-function send(options) {
+function send2(options) {
   return new Promise((resolve10, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
@@ -65238,19 +65238,19 @@ function refused(branch, access2, why) {
     { data: { branch, reason: text }, permanent: true }
   );
 }
-function countingHttp(http2) {
+function countingHttp(http3) {
   let total = 0;
   return {
     bytes: () => total,
     http: {
       request: async (req) => {
-        if (!req.body) return http2.request(req);
+        if (!req.body) return http3.request(req);
         const chunks = [];
         for await (const c3 of req.body) {
           total += c3.byteLength;
           chunks.push(c3);
         }
-        return http2.request({
+        return http3.request({
           ...req,
           body: (async function* () {
             yield* chunks;
@@ -67466,7 +67466,7 @@ async function executeDispatches(jobs, deps, opts = {}) {
     }
     return c3;
   };
-  const send2 = async (job2) => {
+  const send3 = async (job2) => {
     if (job2.error) throw job2.error;
     if (job2.type === "command") {
       const out = await deps.runCommand(job2.argv, {
@@ -67529,7 +67529,7 @@ ${tail}` : ""}`,
       continue;
     }
     try {
-      await send2(job2);
+      await send3(job2);
       results.push({ ...base, status: "sent" });
       deps.logger.debug(`sent ${job2.description} for ${m.namespace}/${m.stream}:${m.tag}`);
     } catch (e) {
@@ -76158,6 +76158,1743 @@ init_skip();
 import * as nodeFs3 from "node:fs/promises";
 import { join as join10, resolve as resolve7 } from "node:path";
 
+// src/app/mirror.ts
+init_errors();
+init_reference();
+init_next_locks();
+init_tag_spec();
+
+// src/registry/copy/copier.ts
+init_errors();
+init_reference();
+
+// src/registry/errors.ts
+init_errors();
+
+// src/registry/validate.ts
+init_text();
+var DIGEST_RE2 = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+var MEDIA_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+var PLATFORM_PART_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+function isRegistryDigest(d) {
+  return typeof d === "string" && DIGEST_RE2.test(d);
+}
+function isMediaType(mt) {
+  return typeof mt === "string" && MEDIA_TYPE_RE.test(mt);
+}
+function isPlatformPart(s) {
+  return typeof s === "string" && PLATFORM_PART_RE.test(s);
+}
+function sanitizeText(s, max = 200) {
+  return oneLine(s, max);
+}
+function isTimestamp(s) {
+  return typeof s === "string" && s.length <= 40 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/.test(s);
+}
+function sanitizeLabels(labels, maxLabels = 64, maxValue = 512) {
+  const out = {};
+  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return out;
+  let n2 = 0;
+  for (const [k, v] of Object.entries(labels)) {
+    if (n2 >= maxLabels) break;
+    if (typeof v !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/.test(k)) continue;
+    out[k] = sanitizeText(v, maxValue);
+    n2++;
+  }
+  return out;
+}
+function sanitizeUrl(s) {
+  if (!s || s.length > 512) return void 0;
+  return /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/.test(s) ? s : void 0;
+}
+function sanitizeRevision(s) {
+  return s && /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(s) ? s : void 0;
+}
+
+// src/registry/errors.ts
+var REGISTRY_ERROR = {
+  MANIFEST_UNKNOWN: "MANIFEST_UNKNOWN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  DIGEST_MISMATCH: "DIGEST_MISMATCH",
+  RATE_LIMITED: "RATE_LIMITED",
+  REGISTRY_UNAVAILABLE: "REGISTRY_UNAVAILABLE",
+  BAD_RESPONSE: "BAD_RESPONSE",
+  NOT_ALLOWED: "NOT_ALLOWED",
+  PLATFORM_NOT_FOUND: "PLATFORM_NOT_FOUND"
+};
+var TEMPORARY = /* @__PURE__ */ new Set([
+  REGISTRY_ERROR.RATE_LIMITED,
+  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
+  REGISTRY_ERROR.BAD_RESPONSE,
+  REGISTRY_ERROR.DIGEST_MISMATCH
+]);
+function registryError(code2, ctx, what2, extra = {}) {
+  const data = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
+  if (ctx.url) data.url = ctx.url;
+  if (extra.status !== void 0) data.status = extra.status;
+  return new ImagestreamsError(code2, `${ctx.registry}: ${ctx.reference}: ${what2}`, {
+    data,
+    cause: extra.cause,
+    permanent: extra.permanent ?? !TEMPORARY.has(code2)
+  });
+}
+function describeBody(body, contentType) {
+  if (!body || body.length === 0) return "";
+  const errors = registryErrors(body);
+  if (errors) {
+    return errors.slice(0, 3).map((e) => [e.code, e.message ? sanitizeText(e.message, 160) : void 0].filter(Boolean).join(": ")).join("; ");
+  }
+  const head = body.subarray(0, 512).toString("utf8");
+  if (/html/i.test(contentType ?? "") || /^\s*<(?:!doctype|html)/i.test(head)) {
+    return "an HTML page, not a registry API answer (a proxy or login page in the way?)";
+  }
+  return `a ${body.length}-byte body that is not a registry error (not shown)`;
+}
+function isErrorCode(c3) {
+  return typeof c3 === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(c3);
+}
+function registryErrors(body) {
+  try {
+    const j = JSON.parse(body.subarray(0, 16384).toString("utf8"));
+    if (!Array.isArray(j.errors) || j.errors.length === 0) return void 0;
+    const out = j.errors.map((e) => {
+      const o2 = e && typeof e === "object" ? e : {};
+      return {
+        ...isErrorCode(o2.code) ? { code: o2.code } : {},
+        ...typeof o2.message === "string" ? { message: o2.message } : {}
+      };
+    });
+    return out.some((e) => e.code || e.message) ? out : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function bodyErrorCode(body) {
+  if (!body || body.length === 0) return void 0;
+  return registryErrors(body)?.find((e) => e.code)?.code;
+}
+
+// src/registry/manifest.ts
+import { createHash } from "node:crypto";
+
+// src/registry/mediatypes.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
+function isIndexMediaType(mt) {
+  return mt === OCI_INDEX || mt === DOCKER_LIST;
+}
+function isKnownManifestType(mt) {
+  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
+}
+function bareMediaType(contentType) {
+  if (!contentType) return void 0;
+  return contentType.split(";")[0].trim().toLowerCase() || void 0;
+}
+
+// src/registry/platform.ts
+var ARCH_ALIASES = {
+  x86_64: "amd64",
+  "x86-64": "amd64",
+  aarch64: "arm64",
+  armhf: "arm",
+  armel: "arm",
+  i386: "386",
+  i686: "386"
+};
+function normalizePlatform(p) {
+  const os5 = (p.os ?? "").toLowerCase();
+  const rawArch = (p.architecture ?? "").toLowerCase();
+  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
+  let variant = p.variant?.toLowerCase() || void 0;
+  if (rawArch === "armhf") variant = "v7";
+  if (rawArch === "armel") variant = "v6";
+  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
+  if (architecture === "arm" && variant === void 0) variant = "v7";
+  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
+  if (architecture === "amd64" && variant === "v1") variant = void 0;
+  architecture ||= "unknown";
+  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
+}
+function formatPlatform(p) {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
+}
+function samePlatform(a2, b) {
+  return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
+}
+function isAttestation(e) {
+  if (e.annotations?.["vnd.docker.reference.type"] !== void 0) return true;
+  const os5 = e.platform?.os?.toLowerCase();
+  const arch2 = e.platform?.architecture?.toLowerCase();
+  return os5 === "unknown" && arch2 === "unknown";
+}
+function choosePlatform(platforms, pref) {
+  const norm = platforms.map((p) => ({ p, n: normalizePlatform(p) }));
+  if (pref.platform) {
+    const want = normalizePlatform(pref.platform);
+    return norm.find(({ n: n2 }) => samePlatform(n2, want))?.p;
+  }
+  if (pref.preferArch || pref.preferOs) {
+    const [arch2, variant] = (pref.preferArch ?? "").split("/");
+    const want = arch2 ? normalizePlatform({ architecture: arch2, ...variant ? { variant } : {} }) : void 0;
+    const os5 = pref.preferOs?.toLowerCase() ?? "linux";
+    const hit = norm.find(
+      ({ n: n2 }) => n2.os === os5 && (!want || n2.architecture === want.architecture && (variant === void 0 || n2.variant === want.variant))
+    );
+    if (hit) return hit.p;
+  }
+  return norm.find(({ n: n2 }) => n2.os === "linux" && n2.architecture === "amd64" && n2.variant === void 0)?.p ?? platforms[0];
+}
+
+// src/registry/manifest.ts
+function sha256Digest(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function parseManifest(bytes) {
+  try {
+    const doc = JSON.parse(bytes.toString("utf8"));
+    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function manifestMediaType(header, doc) {
+  const known = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+  if (header && known.includes(header)) return header;
+  if (doc.mediaType && known.includes(doc.mediaType)) return doc.mediaType;
+  if (Array.isArray(doc.manifests)) return OCI_INDEX;
+  if (doc.config && Array.isArray(doc.layers)) return OCI_MANIFEST;
+  return void 0;
+}
+function indexProblem(doc) {
+  if (doc.manifests !== void 0 && !Array.isArray(doc.manifests)) return "manifests is not a list";
+  for (const [i2, e] of (doc.manifests ?? []).entries()) {
+    if (!e || typeof e !== "object") return `entry ${i2} is not an object`;
+    if (!isRegistryDigest(e.digest))
+      return `entry ${i2} has an invalid digest (expected sha256:<64 hex> or sha512:<128 hex>)`;
+    if (e.mediaType !== void 0 && !isMediaType(e.mediaType))
+      return `entry ${i2} has an invalid media type (expected an RFC 6838 type/subtype)`;
+    const p = e.platform;
+    if (p !== void 0) {
+      if (!p || typeof p !== "object") return `entry ${i2} has an invalid platform`;
+      for (const k of ["os", "architecture", "variant"]) {
+        if (p[k] !== void 0 && p[k] !== "" && !isPlatformPart(p[k]))
+          return `entry ${i2} has an invalid platform ${k} (expected up to 32 of [A-Za-z0-9._-])`;
+      }
+    }
+  }
+  return void 0;
+}
+function indexPlatforms(doc) {
+  const out = [];
+  for (const e of doc.manifests ?? []) {
+    if (!e.digest || isAttestation(e)) continue;
+    if (e.mediaType && isIndexMediaType(e.mediaType)) continue;
+    const n2 = normalizePlatform(e.platform ?? {});
+    out.push({
+      os: n2.os,
+      architecture: n2.architecture,
+      ...n2.variant ? { variant: n2.variant } : {},
+      digest: e.digest,
+      mediaType: e.mediaType ?? (doc.mediaType === DOCKER_LIST ? DOCKER_MANIFEST : OCI_MANIFEST)
+    });
+  }
+  return out;
+}
+
+// src/registry/redact.ts
+var SECRET_PARAMS = /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
+function redactUrl(input2) {
+  let u2;
+  try {
+    u2 = new URL(String(input2));
+  } catch {
+    return "<invalid url>";
+  }
+  if (u2.username || u2.password) {
+    u2.username = "REDACTED";
+    u2.password = "";
+  }
+  for (const key3 of [...u2.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(key3)) u2.searchParams.set(key3, "REDACTED");
+  }
+  return u2.toString();
+}
+function redactSecrets(text, secrets) {
+  let out = text;
+  for (const s of secrets) {
+    if (s && s.length >= 4) out = out.split(s).join("REDACTED");
+  }
+  return out;
+}
+
+// src/registry/copy/manifests.ts
+init_reference();
+function manifestCalls(repos) {
+  const { call: call2, ctxOf, fail } = repos;
+  async function hasManifest(dst, digest, reference = digest) {
+    const res = await call2(dst, "HEAD", `/v2/${dst.ref.path}/manifests/${reference}`, ctxOf(dst.ref, digest));
+    if (res.status !== 200 || res.headers["docker-content-digest"] !== digest) return void 0;
+    const len = res.headers["content-length"];
+    return len !== void 0 ? { size: Number(len) } : {};
+  }
+  async function getManifest(src, digest) {
+    const ctx = ctxOf(src.ref, digest);
+    const res = await call2(src, "GET", `/v2/${src.ref.path}/manifests/${digest}`, ctx);
+    if (res.status !== 200) throw await fail(res, src, ctx, `source: GET manifest ${digest}`);
+    const computed = sha256Digest(res.body);
+    if (computed !== digest)
+      throw registryError(
+        "DIGEST_MISMATCH",
+        { ...ctx, url: redactUrl(res.url) },
+        `source: manifest ${digest} hashes to ${computed}`
+      );
+    const doc = parseManifest(res.body);
+    const mediaType = doc && manifestMediaType(res.headers["content-type"]?.split(";")[0]?.trim(), doc);
+    if (!doc || !mediaType)
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        `source: ${digest} is not an OCI or Docker schema2 manifest or index`
+      );
+    return { bytes: res.body, doc, mediaType };
+  }
+  return { hasManifest, getManifest };
+}
+function blobsOf(doc, ctx) {
+  const all = [doc.config, ...doc.layers ?? []].filter(Boolean);
+  for (const d of all) {
+    if (!isSha256Digest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0)
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        "source: a manifest names a blob without a sha256 digest and a size"
+      );
+  }
+  return all.filter((d) => !(d.urls && /foreign|nondistributable/.test(d.mediaType ?? "")));
+}
+
+// src/registry/copy/repos.ts
+init_errors();
+init_reference();
+
+// src/registry/auth/keychain.ts
+function credentialSecrets(c3) {
+  if (!c3) return [];
+  if (c3.kind === "basic") return [c3.password, Buffer.from(`${c3.username}:${c3.password}`).toString("base64")];
+  return [c3.token];
+}
+function chainKeychains(keychains, logger) {
+  return {
+    name: keychains.map((k) => k.name).join(" → "),
+    async resolve(domain) {
+      for (const k of keychains) {
+        try {
+          const c3 = await k.resolve(domain);
+          if (c3) {
+            logger?.debug("registry credentials found", { registry: domain, source: k.name });
+            return c3;
+          }
+        } catch (e) {
+          logger?.warn("credential source failed; trying the next", {
+            registry: domain,
+            source: k.name,
+            error: e.message
+          });
+        }
+      }
+      return void 0;
+    }
+  };
+}
+var anonymousKeychain = { name: "anonymous", resolve: async () => void 0 };
+
+// src/registry/auth/challenge.ts
+function parseChallenges(header) {
+  if (!header) return [];
+  const out = [];
+  let i2 = 0;
+  const s = header;
+  const skipWs = () => {
+    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
+  };
+  const token = () => {
+    const start = i2;
+    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
+    return s.slice(start, i2);
+  };
+  let current;
+  while (i2 < s.length) {
+    skipWs();
+    if (i2 >= s.length) break;
+    const word = token();
+    let j = i2;
+    while (j < s.length && s[j] === " ") j++;
+    if (s[j] === "=" && current) {
+      i2 = j + 1;
+      while (i2 < s.length && s[i2] === " ") i2++;
+      let value = "";
+      if (s[i2] === '"') {
+        i2++;
+        while (i2 < s.length && s[i2] !== '"') {
+          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
+          value += s[i2];
+          i2++;
+        }
+        i2++;
+      } else {
+        value = token();
+      }
+      current.params[word.toLowerCase()] = value;
+    } else if (word) {
+      current = { scheme: word.toLowerCase(), params: {} };
+      out.push(current);
+    } else {
+      i2++;
+    }
+  }
+  return out;
+}
+function pickChallenge(header) {
+  const all = parseChallenges(header);
+  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
+}
+
+// src/registry/auth/session.ts
+var TOKEN_MARGIN_MS = 1e4;
+function createAuthSession(opts) {
+  const endpoints = /* @__PURE__ */ new Map();
+  const credentials = /* @__PURE__ */ new Map();
+  let tokensFetched = 0;
+  const stateFor = (origin) => {
+    let s = endpoints.get(origin);
+    if (!s) {
+      s = { known: false, tokens: /* @__PURE__ */ new Map(), inflight: /* @__PURE__ */ new Map() };
+      endpoints.set(origin, s);
+    }
+    return s;
+  };
+  const credentialFor = (domain) => {
+    let c3 = credentials.get(domain);
+    if (!c3) {
+      c3 = opts.keychain.resolve(domain).then((cred) => {
+        for (const s of credentialSecrets(cred)) opts.onSecret(s);
+        return cred;
+      });
+      credentials.set(domain, c3);
+    }
+    return c3;
+  };
+  const basicHeader = (c3) => c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
+  async function fetchToken(st, target, ctx) {
+    const ch = st.challenge;
+    const realm = ch.params.realm;
+    if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
+    let url;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
+      );
+    }
+    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
+    if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
+    const cred = await credentialFor(target.domain);
+    const headers = { accept: "application/json" };
+    let method = "GET";
+    let body;
+    if (cred?.kind === "identityToken") {
+      method = "POST";
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: cred.token,
+        service: ch.params.service ?? "",
+        scope: target.scope,
+        client_id: "imagestreams"
+      });
+      body = form.toString();
+      headers["content-type"] = "application/x-www-form-urlencoded";
+    } else {
+      if (ch.params.service) url.searchParams.set("service", ch.params.service);
+      for (const scope of target.scope.split(" ")) url.searchParams.append("scope", scope);
+      const b = basicHeader(cred);
+      if (b) headers.authorization = b;
+    }
+    const tctx = { ...ctx, url: redactUrl(url) };
+    const res = await opts.requester.request({
+      method,
+      url,
+      headers,
+      ...body !== void 0 ? { body } : {},
+      ctx: tctx,
+      ...target.insecureTls ? { insecureTls: true } : {},
+      maxBodyBytes: 1024 * 1024
+    });
+    if (res.status === 401 || res.status === 403) {
+      throw registryError(
+        "UNAUTHORIZED",
+        tctx,
+        `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${res.status})${cred ? "" : "; configure credentials for this registry"}`,
+        { status: res.status }
+      );
+    }
+    if (res.status === 429)
+      throw registryError("RATE_LIMITED", tctx, "the token server answered 429", { status: 429 });
+    if (res.status !== 200) {
+      throw registryError(
+        res.status >= 500 ? "REGISTRY_UNAVAILABLE" : "BAD_RESPONSE",
+        tctx,
+        `the token server answered HTTP ${res.status} ${describeBody(res.body, res.headers["content-type"])}`.trim(),
+        { status: res.status }
+      );
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(res.body.toString("utf8"));
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        tctx,
+        `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
+      );
+    }
+    const token = parsed.token || parsed.access_token;
+    if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
+    opts.onSecret(token);
+    tokensFetched++;
+    const lifetime = (typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1e3;
+    const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
+    st.tokens.set(target.scope, { value: token, expiresAt: opts.clock.now() + lifetime - margin });
+    return token;
+  }
+  async function bearerToken(st, target, ctx) {
+    const cached = st.tokens.get(target.scope);
+    if (cached && cached.expiresAt > opts.clock.now()) return cached.value;
+    let p = st.inflight.get(target.scope);
+    if (!p) {
+      p = fetchToken(st, target, ctx).finally(() => st.inflight.delete(target.scope));
+      st.inflight.set(target.scope, p);
+    }
+    return p;
+  }
+  async function authorization(st, target, ctx) {
+    const ch = st.challenge;
+    if (!ch) return void 0;
+    const cred = await credentialFor(target.domain);
+    if (ch.scheme === "bearer") {
+      if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
+      return `Bearer ${await bearerToken(st, target, ctx)}`;
+    }
+    return basicHeader(cred);
+  }
+  async function request3(target, req) {
+    const st = stateFor(target.origin);
+    let release;
+    if (!st.known) {
+      if (st.discovering) await st.discovering;
+      else st.discovering = new Promise((r) => release = r);
+    }
+    try {
+      const send3 = (authz) => opts.requester.request({
+        ...req,
+        headers: authz ? { ...req.headers, authorization: authz } : req.headers,
+        ...target.insecureTls ? { insecureTls: true } : {}
+      });
+      const sent = await authorization(st, target, req.ctx);
+      let res = await send3(sent);
+      if (res.status !== 401) {
+        st.known = true;
+        return res;
+      }
+      const ch = pickChallenge(res.headers["www-authenticate"]);
+      if (!ch) return res;
+      st.known = true;
+      st.challenge = ch;
+      if (ch.scheme === "bearer") st.tokens.delete(target.scope);
+      const next = await authorization(st, target, req.ctx);
+      if (!next || next === sent && ch.scheme !== "bearer") return res;
+      res = await send3(next);
+      return res;
+    } finally {
+      if (release) {
+        st.discovering = void 0;
+        release();
+      }
+    }
+  }
+  return {
+    request: request3,
+    /** True when credentials are configured for a domain (for error messages). */
+    hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
+    tokensFetched: () => tokensFetched,
+    /**
+     * The Authorization header `request` would send to `target` (undefined before the first request to its origin
+     * or when it needs none): for streamed blob transfers, which cannot be replayed after a 401.
+     */
+    authorizationFor: (target, ctx) => authorization(stateFor(target.origin), target, ctx)
+  };
+}
+
+// src/registry/host-policy.ts
+init_reference();
+var openHostPolicy = {
+  isAllowed: () => true,
+  restricted: false,
+  isRedirectHost: () => false
+};
+var KNOWN_COMPANIONS = {
+  "registry-1.docker.io": {
+    realms: ["auth.docker.io"],
+    blobs: ["production.cloudflare.docker.com"]
+  },
+  "quay.io": { realms: [], blobs: ["cdn.quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"] },
+  "ghcr.io": { realms: [], blobs: ["pkg-containers.githubusercontent.com"] }
+};
+function originOf(u2) {
+  return `${u2.protocol}//${u2.host}`;
+}
+function plainHttpAllowed(u2, isInsecure) {
+  return isLoopbackDomain(u2.host) || isInsecure(u2.host);
+}
+function redirectRefusal(policy, isInsecure, from, to, method) {
+  const where = originOf(to);
+  if (to.protocol !== "https:" && to.protocol !== "http:") return `redirect to a ${to.protocol} URL refused`;
+  if (from.protocol === "https:" && to.protocol === "http:")
+    return `redirect from HTTPS to plain HTTP (${where}) refused`;
+  if (to.protocol === "http:" && !plainHttpAllowed(to, isInsecure))
+    return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
+  if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return void 0;
+  const get4 = method === "GET" || method === "HEAD";
+  if (get4 && (policy.isRedirectHost(to.host) || KNOWN_COMPANIONS[from.host]?.blobs.includes(to.hostname)))
+    return void 0;
+  return `redirect to ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
+}
+function realmRefusal(policy, isInsecure, registry, realm) {
+  const where = originOf(realm);
+  if (realm.protocol !== "https:" && realm.protocol !== "http:") return `token realm ${where} refused`;
+  if (realm.protocol === "http:") {
+    if (registry.protocol === "https:")
+      return `token realm ${where} refused: plain HTTP for an HTTPS registry`;
+    const sameMachine = realm.hostname === registry.hostname || isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host);
+    if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
+    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
+  }
+  if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
+    return void 0;
+  if (policy.isRedirectHost(realm.host) || KNOWN_COMPANIONS[registry.host]?.realms.includes(realm.hostname))
+    return void 0;
+  return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
+}
+
+// src/registry/transport/clock.ts
+var systemClock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
+};
+
+// src/registry/transport/http.ts
+import http from "node:http";
+import https from "node:https";
+var TransportError = class extends Error {
+  kind;
+  sysCode;
+  constructor(kind2, message, sysCode) {
+    super(message);
+    this.name = "TransportError";
+    this.kind = kind2;
+    this.sysCode = sysCode;
+  }
+};
+function classify(err) {
+  const code2 = err.code ?? "";
+  if (err instanceof TransportError) return err;
+  if (code2 === "ECONNRESET" || code2 === "EPIPE" || code2 === "UND_ERR_SOCKET" || code2 === "ECONNABORTED")
+    return new TransportError("reset", "connection reset", code2);
+  if (code2 === "ECONNREFUSED") return new TransportError("refused", "connection refused", code2);
+  if (code2 === "ENOTFOUND" || code2 === "EAI_AGAIN") return new TransportError("dns", "host not found", code2);
+  if (code2.startsWith("ERR_SSL") || code2.includes("CERT") || code2 === "EPROTO" || /ssl|tls/i.test(err.message))
+    return new TransportError("tls", `TLS failure (${code2 || "handshake"})`, code2);
+  if (code2 === "ETIMEDOUT") return new TransportError("timeout", "timed out", code2);
+  return new TransportError("other", `network error (${code2 || err.message})`, code2);
+}
+function createNodeHttpSend(opts = {}) {
+  const maxSockets = opts.maxSockets ?? 32;
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+  const send3 = (req) => new Promise((resolve10, reject) => {
+    const isHttps = req.url.protocol === "https:";
+    const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
+    const mod = isHttps ? https : http;
+    const limit = req.maxBodyBytes ?? 8 * 1024 * 1024;
+    let settled = false;
+    const fail = (e) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(e);
+    };
+    const r = mod.request(req.url, { method: req.method, headers: req.headers, agent }, (res) => {
+      const chunks = [];
+      let size = 0;
+      res.on("data", (c3) => {
+        size += c3.length;
+        if (size > limit) {
+          r.destroy();
+          fail(new TransportError("too-large", `response body larger than ${limit} bytes`));
+          return;
+        }
+        chunks.push(c3);
+      });
+      res.on("end", () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const headers = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+        }
+        resolve10({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+      });
+      res.on("error", (e) => fail(classify(e)));
+      res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
+    });
+    const timer = setTimeout(() => {
+      fail(new TransportError("timeout", `no complete response within ${req.timeoutMs} ms`));
+      r.destroy();
+    }, req.timeoutMs);
+    r.on("error", (e) => fail(classify(e)));
+    r.end(req.body);
+  });
+  return Object.assign(send3, {
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      insecureAgent.destroy();
+    }
+  });
+}
+
+// src/registry/transport/limiter.ts
+var Limiter = class {
+  constructor(max) {
+    this.max = max;
+  }
+  max;
+  active = 0;
+  waiting = [];
+  async run(task) {
+    if (this.active >= this.max) await new Promise((r) => this.waiting.push(r));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+};
+
+// src/registry/transport/requester.ts
+var RETRY_STATUS = /* @__PURE__ */ new Set([500, 502, 503, 504]);
+var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
+var TEMPORARY_KINDS = /* @__PURE__ */ new Set(["timeout", "reset", "refused", "other"]);
+function parseRetryAfter(value, now) {
+  if (!value) return void 0;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1e3;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? void 0 : Math.max(0, t - now);
+}
+function parseRateLimit(headers) {
+  const lim = headers["ratelimit-limit"];
+  const rem = headers["ratelimit-remaining"];
+  if (lim === void 0 && rem === void 0) return void 0;
+  const num = (s) => {
+    const n2 = s ? Number.parseInt(s, 10) : Number.NaN;
+    return Number.isNaN(n2) ? void 0 : n2;
+  };
+  const w = /w=(\d+)/.exec(lim ?? rem ?? "")?.[1];
+  const info = {};
+  const l = num(lim);
+  const r = num(rem);
+  if (l !== void 0) info.limit = l;
+  if (r !== void 0) info.remaining = r;
+  if (w !== void 0) info.windowSeconds = Number(w);
+  return info;
+}
+function createRequester(opts) {
+  const limiters = /* @__PURE__ */ new Map();
+  const hosts = /* @__PURE__ */ new Map();
+  const hostStats = (host) => {
+    let s = hosts.get(host);
+    if (!s) {
+      s = { requests: 0, byMethod: {}, retries: 0 };
+      hosts.set(host, s);
+    }
+    return s;
+  };
+  const limiter = (host) => {
+    let l = limiters.get(host);
+    if (!l) {
+      l = new Limiter(opts.concurrencyPerHost);
+      limiters.set(host, l);
+    }
+    return l;
+  };
+  async function once9(req, url, headers) {
+    const st = hostStats(url.host);
+    st.requests++;
+    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
+    const started = opts.clock.now();
+    const res = await limiter(url.host).run(
+      () => opts.send({
+        method: req.method,
+        url,
+        headers,
+        ...req.body !== void 0 ? { body: req.body } : {},
+        timeoutMs: opts.timeoutMs,
+        ...req.insecureTls ? { insecureTls: true } : {},
+        ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
+      })
+    );
+    const rl = parseRateLimit(res.headers);
+    if (rl) {
+      st.rateLimit = rl;
+      if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
+        opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
+      }
+    }
+    opts.logger.debug("registry request", {
+      method: req.method,
+      url: redactUrl(url),
+      status: res.status,
+      ms: opts.clock.now() - started
+    });
+    return res;
+  }
+  async function request3(req) {
+    let url = req.url;
+    let headers = { ...req.headers };
+    const origin = req.url.origin;
+    for (let hop = 0; hop <= 5; hop++) {
+      const res = await withRetries(req, url, headers);
+      const loc = res.headers.location;
+      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
+      let next;
+      try {
+        next = new URL(loc, url);
+      } catch {
+        throw registryError(
+          "BAD_RESPONSE",
+          { ...req.ctx, url: redactUrl(url) },
+          "a redirect to an invalid URL"
+        );
+      }
+      const refusal = opts.redirectRefusal?.(url, next, req.method);
+      if (refusal) {
+        throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
+          status: res.status,
+          permanent: true
+        });
+      }
+      if (next.origin !== origin && headers.authorization !== void 0) {
+        const { authorization: _dropped, ...rest } = headers;
+        headers = rest;
+      }
+      url = next;
+    }
+    throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
+  }
+  async function withRetries(req, url, headers) {
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= opts.retries;
+      let res;
+      try {
+        res = await once9(req, url, headers);
+      } catch (e) {
+        const te = e instanceof TransportError ? e : new TransportError("other", String(e));
+        if (!last && TEMPORARY_KINDS.has(te.kind)) {
+          await backoff(url, attempt, void 0, te.message);
+          continue;
+        }
+        throw registryError(
+          te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
+          { ...req.ctx, url: redactUrl(url) },
+          te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
+          {
+            cause: te,
+            data: { transport: te.kind, attempts: attempt + 1 },
+            permanent: te.kind === "tls" || te.kind === "dns"
+          }
+        );
+      }
+      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
+        const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
+        if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
+        if (res.status === 429 && ra === void 0) return res;
+        if (!last) {
+          await backoff(url, attempt, ra, `HTTP ${res.status}`);
+          continue;
+        }
+      }
+      return res;
+    }
+  }
+  async function backoff(url, attempt, retryAfterMs, reason) {
+    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 1e4);
+    hostStats(url.host).retries++;
+    opts.logger.warn("retrying registry request", {
+      host: url.host,
+      reason,
+      attempt: attempt + 1,
+      delayMs: delay
+    });
+    await opts.clock.sleep(delay);
+  }
+  return {
+    request: request3,
+    stats: () => Object.fromEntries([...hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
+  };
+}
+
+// src/registry/copy/answers.ts
+import { STATUS_CODES } from "node:http";
+function answerError(a2, ctx, what2, hasCredentials) {
+  const c3 = { ...ctx, url: redactUrl(a2.url) };
+  const detail = describeBody(a2.body, a2.headers["content-type"]);
+  const suffix = detail ? ` (${detail})` : "";
+  const status = a2.status;
+  const registryCode = bodyErrorCode(a2.body);
+  const data = registryCode ? { registryCode } : {};
+  if (status === 401 || status === 403) {
+    const how = hasCredentials ? "the configured credentials lack this access (pushing needs pull and push on the target repository)" : `configure credentials for ${ctx.registry} (docker login, auth.json, or registries.<host>.credentials)`;
+    return registryError("UNAUTHORIZED", c3, `${what2}: HTTP ${status}${suffix}; ${how}`, { status, data });
+  }
+  if (status === 404)
+    return registryError("MANIFEST_UNKNOWN", c3, `${what2}: not found (${registryCode ?? "HTTP 404"})`, {
+      status,
+      data
+    });
+  if (status === 429) return registryError("RATE_LIMITED", c3, `${what2}: rate limited (HTTP 429)`, { status });
+  const text = `${what2}: HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix;
+  if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, text, { status, data });
+  return registryError("BAD_RESPONSE", c3, text, { status, data });
+}
+
+// src/registry/copy/repos.ts
+var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+function createRepos(o2) {
+  const ownSend = o2.send ? void 0 : createNodeHttpSend({ maxSockets: o2.connections });
+  const clock = o2.clock ?? systemClock;
+  const logger = o2.logger ?? silentLogger;
+  const isInsecure = o2.isInsecure ?? (() => false);
+  const hostPolicy = o2.hostPolicy ?? openHostPolicy;
+  const secrets = /* @__PURE__ */ new Set();
+  const requester = createRequester({
+    send: o2.send ?? ownSend,
+    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
+    clock,
+    logger,
+    timeoutMs: o2.timeoutMs,
+    retries: o2.retries,
+    concurrencyPerHost: o2.connections,
+    maxRetryAfterMs: 6e4,
+    backoffBaseMs: o2.backoffBaseMs
+  });
+  const session = createAuthSession({
+    requester,
+    keychain: o2.keychain ?? anonymousKeychain,
+    clock,
+    logger,
+    onSecret: (s) => secrets.add(s),
+    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm)
+  });
+  const schemes = /* @__PURE__ */ new Map();
+  const ctxOf = (ref, reference) => ({
+    registry: ref.domain,
+    reference: formatFamiliar({
+      domain: ref.domain,
+      path: ref.path,
+      ...reference.includes(":") ? { digest: reference } : { tag: reference }
+    })
+  });
+  async function call2(repo, method, path6, ctx, extra = {}) {
+    const url = new URL(path6, repo.base);
+    return session.request(repo.target, {
+      method,
+      url,
+      headers: { accept: MANIFEST_ACCEPT, "user-agent": o2.userAgent, ...extra.headers },
+      ...extra.body ? { body: extra.body } : {},
+      ctx: { ...ctx, url: redactUrl(url) },
+      maxBodyBytes: MAX_ANSWER_BYTES,
+      ...repo.insecureTls ? { insecureTls: true } : {}
+    });
+  }
+  const fail = async (a2, repo, ctx, what2) => answerError(a2, ctx, what2, await session.hasCredentials(repo.ref.domain));
+  async function open4(ref, scope) {
+    let p = schemes.get(ref.domain);
+    if (!p) {
+      const host = registryHost(ref.domain);
+      const candidates = isLoopbackDomain(ref.domain) ? [{ base: new URL(`http://${host}`), insecureTls: false }] : isInsecure(ref.domain) ? [
+        { base: new URL(`https://${host}`), insecureTls: true },
+        { base: new URL(`http://${host}`), insecureTls: false }
+      ] : [{ base: new URL(`https://${host}`), insecureTls: false }];
+      p = (async () => {
+        let last;
+        for (const c4 of candidates) {
+          const repo = {
+            ref,
+            base: c4.base,
+            insecureTls: c4.insecureTls,
+            target: {
+              domain: ref.domain,
+              origin: c4.base.origin,
+              scope,
+              ...c4.insecureTls ? { insecureTls: true } : {}
+            }
+          };
+          try {
+            const res = await call2(repo, "GET", "/v2/", ctxOf(ref, "latest"));
+            if (res.status === 200) return c4;
+            throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, "GET /v2/");
+          } catch (e) {
+            last = e;
+            if (!(e instanceof ImagestreamsError && e.data.transport !== void 0)) break;
+          }
+        }
+        throw last;
+      })();
+      p.catch(() => schemes.delete(ref.domain));
+      schemes.set(ref.domain, p);
+    }
+    const c3 = await p;
+    return {
+      ref,
+      base: c3.base,
+      insecureTls: c3.insecureTls,
+      target: {
+        domain: ref.domain,
+        origin: c3.base.origin,
+        scope,
+        ...c3.insecureTls ? { insecureTls: true } : {}
+      }
+    };
+  }
+  return {
+    ctxOf,
+    call: call2,
+    fail,
+    open: open4,
+    /** The Authorization header for a streamed request to `repo` (after `open`). */
+    authorizationFor: (repo, ctx) => session.authorizationFor(repo.target, ctx),
+    /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
+    refusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
+    redact: (text) => redactSecrets(text, secrets),
+    clock,
+    logger,
+    stats: () => requester.stats(),
+    close: () => ownSend?.close()
+  };
+}
+
+// src/registry/copy/stream.ts
+init_errors();
+import { createHash as createHash2 } from "node:crypto";
+import http2 from "node:http";
+import https2 from "node:https";
+import { Transform as Transform2 } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function createStreamAgents(maxSockets) {
+  const a2 = {
+    http: new http2.Agent({ keepAlive: true, maxSockets }),
+    https: new https2.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https2.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+  };
+  return {
+    ...a2,
+    close() {
+      a2.http.destroy();
+      a2.https.destroy();
+      a2.insecure.destroy();
+    }
+  };
+}
+var MAX_ANSWER_BYTES2 = 64 * 1024;
+function send(end, method, agents, idleMs) {
+  const secure = end.url.protocol === "https:";
+  const agent = secure ? end.insecureTls ? agents.insecure : agents.https : agents.http;
+  const req = (secure ? https2 : http2).request(end.url, { method, headers: end.headers, agent });
+  req.setTimeout(idleMs, () => req.destroy(transportError(end, `no data for ${idleMs} ms`)));
+  return req;
+}
+function transportError(end, what2, cause) {
+  return registryError("REGISTRY_UNAVAILABLE", { ...end.ctx, url: redactUrl(end.url) }, what2, {
+    ...cause !== void 0 ? { cause } : {},
+    data: { transport: "stream" }
+  });
+}
+function responseOf(req, end) {
+  return new Promise((resolve10, reject) => {
+    req.once("response", resolve10);
+    req.once(
+      "error",
+      (e) => reject(
+        e instanceof ImagestreamsError ? e : transportError(end, `connection failed (${e.code ?? e.message})`, e)
+      )
+    );
+  });
+}
+async function readSmall(res) {
+  const chunks = [];
+  let n2 = 0;
+  for await (const c3 of res) {
+    n2 += c3.length;
+    if (n2 <= MAX_ANSWER_BYTES2) chunks.push(c3);
+  }
+  return Buffer.concat(chunks);
+}
+function headersOf(res) {
+  const out = {};
+  for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+async function openSource(o2) {
+  let end = o2.get;
+  for (let hop = 0; hop <= 5; hop++) {
+    const req = send(end, "GET", o2.agents, o2.idleTimeoutMs);
+    req.end();
+    const res = await responseOf(req, end);
+    const loc = res.headers.location;
+    if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && loc) {
+      res.resume();
+      const next = new URL(loc, end.url);
+      const refusal = o2.redirectRefusal(end.url, next);
+      if (refusal) {
+        throw registryError("NOT_ALLOWED", { ...end.ctx, url: redactUrl(end.url) }, refusal, {
+          permanent: true
+        });
+      }
+      const { authorization: _dropped, ...rest } = end.headers;
+      end = { ...end, url: next, headers: next.origin === end.url.origin ? end.headers : rest };
+      continue;
+    }
+    if (res.statusCode !== 200) {
+      return {
+        status: res.statusCode ?? 0,
+        headers: headersOf(res),
+        body: await readSmall(res),
+        url: end.url
+      };
+    }
+    return res;
+  }
+  throw registryError("BAD_RESPONSE", o2.get.ctx, "too many redirects");
+}
+function meter(o2) {
+  const hash = createHash2("sha256");
+  let seen = 0;
+  const wrong = (what2) => registryError("DIGEST_MISMATCH", { ...o2.get.ctx, url: redactUrl(o2.get.url) }, what2, {
+    data: { expected: o2.digest, size: o2.size }
+  });
+  return new Transform2({
+    transform(chunk, _enc, done2) {
+      seen += chunk.length;
+      if (seen > o2.size)
+        return done2(wrong(`blob ${o2.digest} is longer than its descriptor's ${o2.size} bytes`));
+      hash.update(chunk);
+      done2(null, chunk);
+    },
+    flush(done2) {
+      if (seen !== o2.size)
+        return done2(wrong(`blob ${o2.digest} ended after ${seen} of its descriptor's ${o2.size} bytes`));
+      const got = `sha256:${hash.digest("hex")}`;
+      if (got !== o2.digest) return done2(wrong(`blob ${o2.digest} hashes to ${got}`));
+      done2();
+    }
+  });
+}
+async function streamBlob(o2) {
+  const src = await openSource(o2);
+  if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
+  const declared = src.headers["content-length"];
+  if (declared !== void 0 && Number(declared) !== o2.size) {
+    src.destroy();
+    throw registryError(
+      "DIGEST_MISMATCH",
+      { ...o2.get.ctx, url: redactUrl(o2.get.url) },
+      `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
+    );
+  }
+  const put = send(
+    {
+      ...o2.put,
+      headers: {
+        ...o2.put.headers,
+        "content-type": "application/octet-stream",
+        "content-length": String(o2.size)
+      }
+    },
+    "PUT",
+    o2.agents,
+    o2.idleTimeoutMs
+  );
+  const answered = responseOf(put, o2.put);
+  answered.catch(() => {
+  });
+  try {
+    await pipeline(src, meter(o2), put);
+  } catch (e) {
+    put.destroy();
+    src.destroy();
+    if (e instanceof ImagestreamsError) throw e;
+    throw transportError(
+      o2.get,
+      `the transfer broke off (${e.code ?? String(e)})`,
+      e
+    );
+  }
+  const res = await answered;
+  return {
+    side: "target",
+    answer: {
+      status: res.statusCode ?? 0,
+      headers: headersOf(res),
+      body: await readSmall(res),
+      url: o2.put.url
+    }
+  };
+}
+
+// src/registry/copy/work.ts
+async function eachLimit(items, limit, fn) {
+  let failed;
+  await mapLimit(items, limit, async (t) => {
+    if (failed) return;
+    try {
+      await fn(t);
+    } catch (error2) {
+      failed ??= { error: error2 };
+    }
+  });
+  if (failed) throw failed.error;
+}
+function createOnce() {
+  const inflight = /* @__PURE__ */ new Map();
+  return (key3, work, shared) => {
+    const running = inflight.get(key3);
+    if (running) {
+      shared();
+      return running;
+    }
+    const p = work().finally(() => inflight.delete(key3));
+    inflight.set(key3, p);
+    return p;
+  };
+}
+
+// src/registry/copy/copier.ts
+var DEFAULTS3 = {
+  concurrency: 4,
+  timeoutMs: 6e4,
+  retries: 3,
+  blobAttempts: 3,
+  backoffBaseMs: 500,
+  userAgent: "imagestreams/0.1"
+};
+function createCopier(options = {}) {
+  const o2 = { ...DEFAULTS3, ...options };
+  const repos = createRepos({ ...o2, connections: o2.concurrency * 2 });
+  const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
+  const agents = createStreamAgents(o2.concurrency * 2);
+  const once9 = createOnce();
+  const keyOf2 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
+  const { hasManifest, getManifest } = manifestCalls(repos);
+  async function copyBlob(src, dst, d, report, mount) {
+    const ctx = ctxOf(dst.ref, d.digest);
+    const head = await call2(dst, "HEAD", `/v2/${dst.ref.path}/blobs/${d.digest}`, ctx);
+    if (head.status === 200) {
+      report.blobs.present++;
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const q = mount ? `?mount=${d.digest}&from=${encodeURIComponent(src.ref.path)}` : "";
+        const start = await call2(dst, "POST", `/v2/${dst.ref.path}/blobs/uploads/${q}`, ctx, {
+          headers: { "content-length": "0" }
+        });
+        if (start.status === 201) {
+          report.blobs.mounted++;
+          return;
+        }
+        if (start.status !== 202 || !start.headers.location)
+          throw await fail(start, dst, ctx, `target: start blob upload ${d.digest}`);
+        await transfer(src, dst, d, new URL(start.headers.location, start.url), ctx);
+        report.blobs.copied++;
+        report.blobs.bytes += d.size;
+        return;
+      } catch (e) {
+        const temporary = e instanceof ImagestreamsError && !e.permanent;
+        if (!temporary || attempt >= o2.blobAttempts) throw e;
+        report.retried++;
+        const delay = Math.min(o2.backoffBaseMs * 2 ** (attempt - 1), 1e4);
+        logger.warn("blob copy failed; retrying from a fresh upload session", {
+          blob: d.digest,
+          attempt,
+          delayMs: delay,
+          error: repos.redact(e.message)
+        });
+        await clock.sleep(delay);
+      }
+    }
+  }
+  async function transfer(src, dst, d, upload, ctx) {
+    const refusal = upload.origin === dst.base.origin ? void 0 : repos.refusal(dst.base, upload, "PUT");
+    if (refusal)
+      throw registryError("NOT_ALLOWED", ctx, `target: upload location refused: ${refusal}`, {
+        permanent: true
+      });
+    upload.searchParams.set("digest", d.digest);
+    const srcCtx = ctxOf(src.ref, d.digest);
+    const srcAuth = await repos.authorizationFor(src, srcCtx);
+    const dstAuth = upload.origin === dst.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
+    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.base);
+    const { side, answer } = await streamBlob({
+      get: {
+        url: getUrl,
+        headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
+        ctx: srcCtx,
+        ...src.insecureTls ? { insecureTls: true } : {}
+      },
+      put: {
+        url: upload,
+        headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
+        ctx,
+        ...dst.insecureTls ? { insecureTls: true } : {}
+      },
+      digest: d.digest,
+      size: d.size,
+      agents,
+      idleTimeoutMs: o2.timeoutMs,
+      redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
+    });
+    if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
+    if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
+  }
+  async function copyManifest(src, dst, digest, report, mount, tag2) {
+    const present = await hasManifest(dst, digest);
+    if (present && (!tag2 || await hasManifest(dst, digest, tag2))) {
+      report.manifests.present++;
+      if (digest === report.digest) report.size = present.size ?? 0;
+      return;
+    }
+    const m = await getManifest(src, digest);
+    const ctx = ctxOf(dst.ref, digest);
+    if (present) report.manifests.present++;
+    else if (isIndexMediaType(m.mediaType)) {
+      const problem2 = indexProblem(m.doc);
+      if (problem2)
+        throw registryError("BAD_RESPONSE", ctx, `source: the index ${digest} is refused: ${problem2}`);
+      const children = (m.doc.manifests ?? []).map((e) => e.digest);
+      await eachLimit(
+        children,
+        o2.concurrency,
+        (c3) => once9(
+          keyOf2("manifest", dst, c3),
+          () => copyManifest(src, dst, c3, report, mount),
+          () => report.manifests.present++
+        )
+      );
+    } else {
+      await eachLimit(
+        blobsOf(m.doc, ctx),
+        o2.concurrency,
+        (b) => once9(
+          keyOf2("blob", dst, b.digest),
+          () => copyBlob(src, dst, b, report, mount),
+          () => report.blobs.present++
+        )
+      );
+    }
+    for (const ref of [...present ? [] : [digest], ...tag2 ? [tag2] : []]) {
+      const res = await call2(dst, "PUT", `/v2/${dst.ref.path}/manifests/${ref}`, ctx, {
+        headers: { "content-type": m.mediaType },
+        body: m.bytes
+      });
+      if (res.status !== 201) throw await fail(res, dst, ctx, `target: PUT manifest ${ref}`);
+      const said = res.headers["docker-content-digest"];
+      if (said !== void 0 && said !== digest)
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(res.url) },
+          `target: stored manifest ${digest} as ${said}`
+        );
+    }
+    if (!present) report.manifests.copied++;
+    if (digest === report.digest) {
+      report.mediaType = m.mediaType;
+      report.size = m.bytes.length;
+    }
+  }
+  async function copy(req) {
+    if (!isSha256Digest(req.digest))
+      throw registryError(
+        "BAD_RESPONSE",
+        ctxOf(req.source, req.digest),
+        `only sha256 digests are copied, not ${req.digest}`,
+        { permanent: true }
+      );
+    const sameRegistry = req.source.domain === req.target.domain && req.source.path !== req.target.path;
+    const pull = `repository:${req.source.path}:pull`;
+    const push = `repository:${req.target.path}:pull,push${sameRegistry ? ` ${pull}` : ""}`;
+    const report = {
+      digest: req.digest,
+      mediaType: "",
+      size: 0,
+      manifests: { copied: 0, present: 0 },
+      blobs: { copied: 0, mounted: 0, present: 0, bytes: 0 },
+      retried: 0
+    };
+    try {
+      const [src, dst] = await Promise.all([open4(req.source, pull), open4(req.target, push)]);
+      await copyManifest(src, dst, req.digest, report, sameRegistry, req.tag);
+      const check = await hasManifest(dst, req.digest);
+      if (!check || report.size > 0 && check.size !== void 0 && check.size !== report.size) {
+        throw registryError(
+          "DIGEST_MISMATCH",
+          ctxOf(req.target, req.digest),
+          `target: after the copy the registry does not serve ${req.digest} (${report.size} bytes) under that digest and size; its storage or a proxy in front of it changes what it serves`,
+          { permanent: true }
+        );
+      }
+      return report;
+    } catch (e) {
+      if (e instanceof Error) e.message = repos.redact(e.message);
+      throw e;
+    }
+  }
+  return {
+    copy,
+    stats: repos.stats,
+    close: () => {
+      repos.close();
+      agents.close();
+    }
+  };
+}
+
+// src/registry/auth/docker-config.ts
+import { readFile as fsReadFile } from "node:fs/promises";
+import { join as join9 } from "node:path";
+
+// src/registry/auth/cred-helper.ts
+init_errors();
+async function runCredentialHelper(helper, serverUrl, env) {
+  if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
+    throw new ImagestreamsError("BAD_CONFIG", `invalid credential helper name ${JSON.stringify(helper)}`, {
+      data: { helper }
+    });
+  }
+  const bin = `docker-credential-${helper}`;
+  const res = await execa(bin, ["get"], {
+    input: serverUrl,
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 2e4,
+    stripFinalNewline: true
+  });
+  if (res.exitCode !== 0 || res.failed) {
+    const out = `${res.stdout ?? ""} ${res.stderr ?? ""}`;
+    if (/credentials not found/i.test(out)) return void 0;
+    const missing = res.code === "ENOENT";
+    throw new ImagestreamsError(
+      "CREDENTIAL_HELPER_FAILED",
+      missing ? `credential helper ${bin} is not on PATH (named in docker config for ${serverUrl})` : `credential helper ${bin} failed for ${serverUrl} (exit ${res.exitCode ?? "none"})`,
+      { data: { helper, serverUrl, exitCode: res.exitCode }, permanent: true }
+    );
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(String(res.stdout));
+  } catch {
+    throw new ImagestreamsError("CREDENTIAL_HELPER_FAILED", `credential helper ${bin} printed no JSON`, {
+      data: { helper, serverUrl }
+    });
+  }
+  if (!parsed.Secret) return void 0;
+  if (parsed.Username === "<token>") return { kind: "identityToken", token: parsed.Secret };
+  return { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret };
+}
+
+// src/registry/auth/docker-config.ts
+var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
+var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+function authFilePaths(env) {
+  const paths = [];
+  if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
+  if (env.DOCKER_CONFIG) paths.push(join9(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join9(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join9(env.HOME, ".docker", "config.json"));
+  return paths;
+}
+function configKeyHost(key3) {
+  let k = key3.trim();
+  k = k.replace(/^[a-z]+:\/\//i, "");
+  k = k.split("/")[0] ?? "";
+  return k.toLowerCase();
+}
+function matches(key3, domain) {
+  const host = configKeyHost(key3);
+  const d = domain.toLowerCase();
+  if (HUB_ALIASES.has(d)) return HUB_ALIASES.has(host);
+  return host === d;
+}
+function lookup(map, domain) {
+  if (!map) return void 0;
+  for (const [k, v] of Object.entries(map)) if (matches(k, domain)) return v;
+  return void 0;
+}
+function entryCredential(e) {
+  if (e.registrytoken) return { kind: "bearer", token: e.registrytoken };
+  let username = e.username;
+  let password = e.password;
+  if (e.auth) {
+    const decoded = Buffer.from(e.auth, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon > 0) {
+      username = decoded.slice(0, colon);
+      password = decoded.slice(colon + 1);
+    }
+  }
+  if (e.identitytoken)
+    return { kind: "identityToken", token: e.identitytoken, ...username ? { username } : {} };
+  if (username && password) return { kind: "basic", username, password };
+  return void 0;
+}
+function helperServerUrl(domain) {
+  return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
+}
+function dockerConfigKeychain(opts) {
+  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
+  let files;
+  const load2 = () => {
+    files ??= (async () => {
+      const out = [];
+      for (const path6 of authFilePaths(opts.env)) {
+        let text;
+        try {
+          text = await readFile3(path6);
+        } catch {
+          continue;
+        }
+        try {
+          out.push({ path: path6, config: JSON.parse(text) });
+        } catch {
+          opts.logger?.warn("ignoring unreadable auth file (not JSON)", { path: path6 });
+        }
+      }
+      return out;
+    })();
+    return files;
+  };
+  return {
+    name: "docker config",
+    async resolve(domain) {
+      for (const { config } of await load2()) {
+        const helper = lookup(config.credHelpers, domain) ?? config.credsStore;
+        if (helper) {
+          const c4 = await runHelper(helper, helperServerUrl(domain));
+          if (c4) return c4;
+        }
+        const entry = lookup(config.auths, domain);
+        const c3 = entry ? entryCredential(entry) : void 0;
+        if (c3) return c3;
+      }
+      return void 0;
+    }
+  };
+}
+
+// src/registry/auth/env-keychain.ts
+function configEnvKeychain(specs, env) {
+  return {
+    name: "config env",
+    async resolve(domain) {
+      const spec = specs[domain] ?? specs[domain.toLowerCase()];
+      if (!spec) return void 0;
+      const password = env[spec.passwordEnv];
+      const username = spec.usernameEnv ? env[spec.usernameEnv] : spec.username;
+      if (!password) return void 0;
+      return { kind: "basic", username: username || "token", password };
+    }
+  };
+}
+function githubTokenKeychain(env) {
+  return {
+    name: "GITHUB_TOKEN",
+    async resolve(domain) {
+      if (domain.toLowerCase() !== "ghcr.io" || !env.GITHUB_TOKEN) return void 0;
+      return { kind: "basic", username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
+    }
+  };
+}
+
+// src/registry/auth/default-keychain.ts
+function defaultKeychain(opts) {
+  return chainKeychains(
+    [
+      configEnvKeychain(opts.credentials ?? {}, opts.env),
+      dockerConfigKeychain({ env: opts.env, ...opts.logger ? { logger: opts.logger } : {} }),
+      githubTokenKeychain(opts.env)
+    ],
+    opts.logger
+  );
+}
+
+// src/registry/from-config.ts
+function registryOptionsFromConfig(settings, env, logger) {
+  const insecure = new Set((settings.insecureRegistries ?? []).map((d) => d.toLowerCase()));
+  const mirrors = {};
+  const credentials = {};
+  for (const [domain, r] of Object.entries(settings.registries ?? {})) {
+    if (r.insecure) insecure.add(domain.toLowerCase());
+    if (r.mirrors?.length) mirrors[domain] = r.mirrors;
+    if (r.credentials) credentials[domain] = r.credentials;
+  }
+  return {
+    keychain: defaultKeychain({ env, credentials, ...logger ? { logger } : {} }),
+    isInsecure: (d) => insecure.has(d.toLowerCase()),
+    mirrors,
+    hostPolicy: hostPolicyOf(settings)
+  };
+}
+function hostPolicyOf(settings) {
+  const allowed = settings.allowedRegistries;
+  const redirects = settings.allowedRedirectHosts ?? [];
+  return {
+    restricted: allowed !== void 0,
+    isAllowed: (host) => !allowed || allowed.some((p) => registryMatches(p, host)),
+    isRedirectHost: (host) => redirects.some((p) => registryMatches(p, host))
+  };
+}
+
+// src/app/mirror.ts
+function isLocalTag(streams, namespace, stream, tag2) {
+  const s = streams.find((x) => x.namespace === namespace && x.name === stream);
+  return s?.object.spec?.tags?.find((t) => t.name === tag2)?.referencePolicy?.type === "Local";
+}
+function localTagsFed(streams, key3) {
+  const followers = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    for (const t of s.object.spec?.tags ?? []) {
+      if (t.from?.kind !== "ImageStreamTag" || t.reference) continue;
+      const to = followTarget(s.namespace, s.name, t.from);
+      if (!to) continue;
+      const k = tagKey(to.namespace, to.stream, to.tag);
+      followers.set(k, [
+        ...followers.get(k) ?? [],
+        { namespace: s.namespace, stream: s.name, tag: t.name }
+      ]);
+    }
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (k, t) => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (isLocalTag(streams, t.namespace, t.stream, t.tag)) out.push(t);
+    for (const f of followers.get(k) ?? []) visit2(tagKey(f.namespace, f.stream, f.tag), f);
+  };
+  visit2(key3, splitTagKey(key3));
+  return out;
+}
+var FIX = "the lock keeps its last image; make sure the registry at localRegistry is reachable and that its credentials may push there, then run `imagestreams mirror`";
+async function mirrorItem(deps, m) {
+  const key3 = tagKey(m.namespace, m.stream, m.tag);
+  const local = deps.config.localRegistry;
+  const target = `${local}/${m.namespace}/${m.stream}`;
+  const source = m.item.dockerImageReference;
+  const failed = (reason, message, temporary = false) => ({
+    key: key3,
+    ok: false,
+    source,
+    target,
+    reason,
+    message: sanitizeText(message, 500),
+    temporary
+  });
+  const src = tryParseReference(source);
+  const dst = tryParseReference(target);
+  if ("error" in src) return failed("InvalidImageName", src.error.message);
+  if ("error" in dst || !local)
+    return failed("InvalidLocalRegistry", `localRegistry gives the invalid repository "${target}"`);
+  if (!registryAllowed(deps.config, dst.ref.domain))
+    return failed(
+      "NotAllowed",
+      `the local registry ${dst.ref.domain} is not in allowedRegistries; nothing was pushed`
+    );
+  const from = { domain: src.ref.domain, path: src.ref.path };
+  const digest = m.item.index ?? m.item.image;
+  try {
+    const report = await deps.copier.copy({ source: from, target: dst.ref, digest, tag: m.tag });
+    deps.logger.info("mirrored", {
+      tag: key3,
+      target: `${target}@${digest}`,
+      blobsCopied: report.blobs.copied,
+      blobsMounted: report.blobs.mounted,
+      blobsPresent: report.blobs.present,
+      bytes: report.blobs.bytes
+    });
+    return { key: key3, ok: true, source, target: `${target}@${digest}`, report };
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return failed(
+      "MirrorFailed",
+      `copying ${source} to ${target} failed: ${e.message}; ${FIX}`,
+      !e.permanent
+    );
+  }
+}
+function createProjectCopier(config, env, logger, overrides = {}) {
+  const fromConfig = registryOptionsFromConfig(config, env, logger);
+  return createCopier({
+    keychain: fromConfig.keychain,
+    isInsecure: fromConfig.isInsecure,
+    hostPolicy: fromConfig.hostPolicy,
+    logger,
+    ...overrides.keychain ? { keychain: overrides.keychain } : {},
+    ...overrides.clock ? { clock: overrides.clock } : {},
+    ...overrides.backoffBaseMs !== void 0 ? { backoffBaseMs: overrides.backoffBaseMs } : {},
+    ...overrides.timeoutMs !== void 0 ? { timeoutMs: overrides.timeoutMs } : {}
+  });
+}
+function mirrorOnImport(o2) {
+  const wanted = o2.config.localRegistry !== void 0 && !o2.dryRun && o2.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === "Local"));
+  if (!wanted) return { wrap: (f) => f, close: () => {
+  } };
+  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
+  const deps = { copier, config: o2.config, logger: o2.logger };
+  return {
+    wrap: (importTag) => async (req) => {
+      const result = await importTag(req);
+      if (!result.ok) return result;
+      for (const t of localTagsFed(o2.streams, req.key)) {
+        const m = await mirrorItem(deps, { ...t, item: result.item });
+        if (!m.ok) return { ok: false, reason: m.reason, message: m.message, temporary: m.temporary };
+      }
+      return result;
+    },
+    close: () => copier.close()
+  };
+}
+
 // src/consumers/walk.ts
 init_scan();
 var DEFAULT_WALK = {
@@ -76390,850 +78127,8 @@ init_reference();
 // src/registry/client.ts
 init_errors();
 init_reference();
-import { STATUS_CODES } from "node:http";
-
-// src/registry/auth/keychain.ts
-function credentialSecrets(c3) {
-  if (!c3) return [];
-  if (c3.kind === "basic") return [c3.password, Buffer.from(`${c3.username}:${c3.password}`).toString("base64")];
-  return [c3.token];
-}
-function chainKeychains(keychains, logger) {
-  return {
-    name: keychains.map((k) => k.name).join(" → "),
-    async resolve(domain) {
-      for (const k of keychains) {
-        try {
-          const c3 = await k.resolve(domain);
-          if (c3) {
-            logger?.debug("registry credentials found", { registry: domain, source: k.name });
-            return c3;
-          }
-        } catch (e) {
-          logger?.warn("credential source failed; trying the next", {
-            registry: domain,
-            source: k.name,
-            error: e.message
-          });
-        }
-      }
-      return void 0;
-    }
-  };
-}
-var anonymousKeychain = { name: "anonymous", resolve: async () => void 0 };
-
-// src/registry/errors.ts
-init_errors();
-
-// src/registry/validate.ts
-init_text();
-var DIGEST_RE2 = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-var MEDIA_TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
-var PLATFORM_PART_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
-function isRegistryDigest(d) {
-  return typeof d === "string" && DIGEST_RE2.test(d);
-}
-function isMediaType(mt) {
-  return typeof mt === "string" && MEDIA_TYPE_RE.test(mt);
-}
-function isPlatformPart(s) {
-  return typeof s === "string" && PLATFORM_PART_RE.test(s);
-}
-function sanitizeText(s, max = 200) {
-  return oneLine(s, max);
-}
-function isTimestamp(s) {
-  return typeof s === "string" && s.length <= 40 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/.test(s);
-}
-function sanitizeLabels(labels, maxLabels = 64, maxValue = 512) {
-  const out = {};
-  if (!labels || typeof labels !== "object" || Array.isArray(labels)) return out;
-  let n2 = 0;
-  for (const [k, v] of Object.entries(labels)) {
-    if (n2 >= maxLabels) break;
-    if (typeof v !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/.test(k)) continue;
-    out[k] = sanitizeText(v, maxValue);
-    n2++;
-  }
-  return out;
-}
-function sanitizeUrl(s) {
-  if (!s || s.length > 512) return void 0;
-  return /^https?:\/\/[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+$/.test(s) ? s : void 0;
-}
-function sanitizeRevision(s) {
-  return s && /^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$/.test(s) ? s : void 0;
-}
-
-// src/registry/errors.ts
-var REGISTRY_ERROR = {
-  MANIFEST_UNKNOWN: "MANIFEST_UNKNOWN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  DIGEST_MISMATCH: "DIGEST_MISMATCH",
-  RATE_LIMITED: "RATE_LIMITED",
-  REGISTRY_UNAVAILABLE: "REGISTRY_UNAVAILABLE",
-  BAD_RESPONSE: "BAD_RESPONSE",
-  NOT_ALLOWED: "NOT_ALLOWED",
-  PLATFORM_NOT_FOUND: "PLATFORM_NOT_FOUND"
-};
-var TEMPORARY = /* @__PURE__ */ new Set([
-  REGISTRY_ERROR.RATE_LIMITED,
-  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
-  REGISTRY_ERROR.BAD_RESPONSE,
-  REGISTRY_ERROR.DIGEST_MISMATCH
-]);
-function registryError(code2, ctx, what2, extra = {}) {
-  const data = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
-  if (ctx.url) data.url = ctx.url;
-  if (extra.status !== void 0) data.status = extra.status;
-  return new ImagestreamsError(code2, `${ctx.registry}: ${ctx.reference}: ${what2}`, {
-    data,
-    cause: extra.cause,
-    permanent: extra.permanent ?? !TEMPORARY.has(code2)
-  });
-}
-function describeBody(body, contentType) {
-  if (!body || body.length === 0) return "";
-  const errors = registryErrors(body);
-  if (errors) {
-    return errors.slice(0, 3).map((e) => [e.code, e.message ? sanitizeText(e.message, 160) : void 0].filter(Boolean).join(": ")).join("; ");
-  }
-  const head = body.subarray(0, 512).toString("utf8");
-  if (/html/i.test(contentType ?? "") || /^\s*<(?:!doctype|html)/i.test(head)) {
-    return "an HTML page, not a registry API answer (a proxy or login page in the way?)";
-  }
-  return `a ${body.length}-byte body that is not a registry error (not shown)`;
-}
-function isErrorCode(c3) {
-  return typeof c3 === "string" && /^[A-Z][A-Z0-9_]{0,63}$/.test(c3);
-}
-function registryErrors(body) {
-  try {
-    const j = JSON.parse(body.subarray(0, 16384).toString("utf8"));
-    if (!Array.isArray(j.errors) || j.errors.length === 0) return void 0;
-    const out = j.errors.map((e) => {
-      const o2 = e && typeof e === "object" ? e : {};
-      return {
-        ...isErrorCode(o2.code) ? { code: o2.code } : {},
-        ...typeof o2.message === "string" ? { message: o2.message } : {}
-      };
-    });
-    return out.some((e) => e.code || e.message) ? out : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function bodyErrorCode(body) {
-  if (!body || body.length === 0) return void 0;
-  return registryErrors(body)?.find((e) => e.code)?.code;
-}
-
-// src/registry/redact.ts
-var SECRET_PARAMS = /^(?:token|access_token|refresh_token|password|secret|_state|signature|x-amz-signature|sig|code)$/i;
-function redactUrl(input2) {
-  let u2;
-  try {
-    u2 = new URL(String(input2));
-  } catch {
-    return "<invalid url>";
-  }
-  if (u2.username || u2.password) {
-    u2.username = "REDACTED";
-    u2.password = "";
-  }
-  for (const key3 of [...u2.searchParams.keys()]) {
-    if (SECRET_PARAMS.test(key3)) u2.searchParams.set(key3, "REDACTED");
-  }
-  return u2.toString();
-}
-function redactSecrets(text, secrets) {
-  let out = text;
-  for (const s of secrets) {
-    if (s && s.length >= 4) out = out.split(s).join("REDACTED");
-  }
-  return out;
-}
-
-// src/registry/auth/challenge.ts
-function parseChallenges(header) {
-  if (!header) return [];
-  const out = [];
-  let i2 = 0;
-  const s = header;
-  const skipWs = () => {
-    while (i2 < s.length && (s[i2] === " " || s[i2] === "	" || s[i2] === ",")) i2++;
-  };
-  const token = () => {
-    const start = i2;
-    while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
-    return s.slice(start, i2);
-  };
-  let current;
-  while (i2 < s.length) {
-    skipWs();
-    if (i2 >= s.length) break;
-    const word = token();
-    let j = i2;
-    while (j < s.length && s[j] === " ") j++;
-    if (s[j] === "=" && current) {
-      i2 = j + 1;
-      while (i2 < s.length && s[i2] === " ") i2++;
-      let value = "";
-      if (s[i2] === '"') {
-        i2++;
-        while (i2 < s.length && s[i2] !== '"') {
-          if (s[i2] === "\\" && i2 + 1 < s.length) i2++;
-          value += s[i2];
-          i2++;
-        }
-        i2++;
-      } else {
-        value = token();
-      }
-      current.params[word.toLowerCase()] = value;
-    } else if (word) {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
-    } else {
-      i2++;
-    }
-  }
-  return out;
-}
-function pickChallenge(header) {
-  const all = parseChallenges(header);
-  return all.find((c3) => c3.scheme === "bearer") ?? all.find((c3) => c3.scheme === "basic");
-}
-
-// src/registry/auth/session.ts
-var TOKEN_MARGIN_MS = 1e4;
-function createAuthSession(opts) {
-  const endpoints = /* @__PURE__ */ new Map();
-  const credentials = /* @__PURE__ */ new Map();
-  let tokensFetched = 0;
-  const stateFor = (origin) => {
-    let s = endpoints.get(origin);
-    if (!s) {
-      s = { known: false, tokens: /* @__PURE__ */ new Map(), inflight: /* @__PURE__ */ new Map() };
-      endpoints.set(origin, s);
-    }
-    return s;
-  };
-  const credentialFor = (domain) => {
-    let c3 = credentials.get(domain);
-    if (!c3) {
-      c3 = opts.keychain.resolve(domain).then((cred) => {
-        for (const s of credentialSecrets(cred)) opts.onSecret(s);
-        return cred;
-      });
-      credentials.set(domain, c3);
-    }
-    return c3;
-  };
-  const basicHeader = (c3) => c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
-  async function fetchToken(st, target, ctx) {
-    const ch = st.challenge;
-    const realm = ch.params.realm;
-    if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
-    let url;
-    try {
-      url = new URL(realm);
-    } catch {
-      throw registryError(
-        "BAD_RESPONSE",
-        ctx,
-        `Bearer challenge with an invalid realm ${JSON.stringify(realm)}`
-      );
-    }
-    const refusal = opts.realmRefusal?.(new URL(target.origin), url);
-    if (refusal) throw registryError("NOT_ALLOWED", ctx, refusal, { permanent: true });
-    const cred = await credentialFor(target.domain);
-    const headers = { accept: "application/json" };
-    let method = "GET";
-    let body;
-    if (cred?.kind === "identityToken") {
-      method = "POST";
-      const form = new URLSearchParams({
-        grant_type: "refresh_token",
-        refresh_token: cred.token,
-        service: ch.params.service ?? "",
-        scope: target.scope,
-        client_id: "imagestreams"
-      });
-      body = form.toString();
-      headers["content-type"] = "application/x-www-form-urlencoded";
-    } else {
-      if (ch.params.service) url.searchParams.set("service", ch.params.service);
-      url.searchParams.append("scope", target.scope);
-      const b = basicHeader(cred);
-      if (b) headers.authorization = b;
-    }
-    const tctx = { ...ctx, url: redactUrl(url) };
-    const res = await opts.requester.request({
-      method,
-      url,
-      headers,
-      ...body !== void 0 ? { body } : {},
-      ctx: tctx,
-      ...target.insecureTls ? { insecureTls: true } : {},
-      maxBodyBytes: 1024 * 1024
-    });
-    if (res.status === 401 || res.status === 403) {
-      throw registryError(
-        "UNAUTHORIZED",
-        tctx,
-        `the token server refused ${cred ? "the configured credentials" : "anonymous access"} (HTTP ${res.status})${cred ? "" : "; configure credentials for this registry"}`,
-        { status: res.status }
-      );
-    }
-    if (res.status === 429)
-      throw registryError("RATE_LIMITED", tctx, "the token server answered 429", { status: 429 });
-    if (res.status !== 200) {
-      throw registryError(
-        res.status >= 500 ? "REGISTRY_UNAVAILABLE" : "BAD_RESPONSE",
-        tctx,
-        `the token server answered HTTP ${res.status} ${describeBody(res.body, res.headers["content-type"])}`.trim(),
-        { status: res.status }
-      );
-    }
-    let parsed;
-    try {
-      parsed = JSON.parse(res.body.toString("utf8"));
-    } catch {
-      throw registryError(
-        "BAD_RESPONSE",
-        tctx,
-        `the token server answered with no JSON: ${describeBody(res.body, res.headers["content-type"])}`
-      );
-    }
-    const token = parsed.token || parsed.access_token;
-    if (!token) throw registryError("BAD_RESPONSE", tctx, "the token server answered without a token");
-    opts.onSecret(token);
-    tokensFetched++;
-    const lifetime = (typeof parsed.expires_in === "number" && parsed.expires_in > 0 ? parsed.expires_in : 60) * 1e3;
-    const margin = Math.min(TOKEN_MARGIN_MS, lifetime / 10);
-    st.tokens.set(target.scope, { value: token, expiresAt: opts.clock.now() + lifetime - margin });
-    return token;
-  }
-  async function bearerToken(st, target, ctx) {
-    const cached = st.tokens.get(target.scope);
-    if (cached && cached.expiresAt > opts.clock.now()) return cached.value;
-    let p = st.inflight.get(target.scope);
-    if (!p) {
-      p = fetchToken(st, target, ctx).finally(() => st.inflight.delete(target.scope));
-      st.inflight.set(target.scope, p);
-    }
-    return p;
-  }
-  async function authorization(st, target, ctx) {
-    const ch = st.challenge;
-    if (!ch) return void 0;
-    const cred = await credentialFor(target.domain);
-    if (ch.scheme === "bearer") {
-      if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
-      return `Bearer ${await bearerToken(st, target, ctx)}`;
-    }
-    return basicHeader(cred);
-  }
-  async function request3(target, req) {
-    const st = stateFor(target.origin);
-    let release;
-    if (!st.known) {
-      if (st.discovering) await st.discovering;
-      else st.discovering = new Promise((r) => release = r);
-    }
-    try {
-      const send2 = (authz) => opts.requester.request({
-        ...req,
-        headers: authz ? { ...req.headers, authorization: authz } : req.headers,
-        ...target.insecureTls ? { insecureTls: true } : {}
-      });
-      const sent = await authorization(st, target, req.ctx);
-      let res = await send2(sent);
-      if (res.status !== 401) {
-        st.known = true;
-        return res;
-      }
-      const ch = pickChallenge(res.headers["www-authenticate"]);
-      if (!ch) return res;
-      st.known = true;
-      st.challenge = ch;
-      if (ch.scheme === "bearer") st.tokens.delete(target.scope);
-      const next = await authorization(st, target, req.ctx);
-      if (!next || next === sent && ch.scheme !== "bearer") return res;
-      res = await send2(next);
-      return res;
-    } finally {
-      if (release) {
-        st.discovering = void 0;
-        release();
-      }
-    }
-  }
-  return {
-    request: request3,
-    /** True when credentials are configured for a domain (for error messages). */
-    hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
-    tokensFetched: () => tokensFetched
-  };
-}
-
-// src/registry/host-policy.ts
-init_reference();
-var openHostPolicy = {
-  isAllowed: () => true,
-  restricted: false,
-  isRedirectHost: () => false
-};
-var KNOWN_COMPANIONS = {
-  "registry-1.docker.io": {
-    realms: ["auth.docker.io"],
-    blobs: ["production.cloudflare.docker.com"]
-  },
-  "quay.io": { realms: [], blobs: ["cdn.quay.io", "cdn01.quay.io", "cdn02.quay.io", "cdn03.quay.io"] },
-  "ghcr.io": { realms: [], blobs: ["pkg-containers.githubusercontent.com"] }
-};
-function originOf(u2) {
-  return `${u2.protocol}//${u2.host}`;
-}
-function plainHttpAllowed(u2, isInsecure) {
-  return isLoopbackDomain(u2.host) || isInsecure(u2.host);
-}
-function redirectRefusal(policy, isInsecure, from, to, method) {
-  const where = originOf(to);
-  if (to.protocol !== "https:" && to.protocol !== "http:") return `redirect to a ${to.protocol} URL refused`;
-  if (from.protocol === "https:" && to.protocol === "http:")
-    return `redirect from HTTPS to plain HTTP (${where}) refused`;
-  if (to.protocol === "http:" && !plainHttpAllowed(to, isInsecure))
-    return `redirect to plain HTTP on ${where} refused (only loopback and insecure-marked registries may use HTTP)`;
-  if (!policy.restricted || to.host === from.host || policy.isAllowed(to.host)) return void 0;
-  const get4 = method === "GET" || method === "HEAD";
-  if (get4 && (policy.isRedirectHost(to.host) || KNOWN_COMPANIONS[from.host]?.blobs.includes(to.hostname)))
-    return void 0;
-  return `redirect to ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
-}
-function realmRefusal(policy, isInsecure, registry, realm) {
-  const where = originOf(realm);
-  if (realm.protocol !== "https:" && realm.protocol !== "http:") return `token realm ${where} refused`;
-  if (realm.protocol === "http:") {
-    if (registry.protocol === "https:")
-      return `token realm ${where} refused: plain HTTP for an HTTPS registry`;
-    const sameMachine = realm.hostname === registry.hostname || isLoopbackDomain(realm.host) && isLoopbackDomain(registry.host);
-    if (!sameMachine) return `token realm ${where} refused: plain HTTP on another host than the registry`;
-    if (!plainHttpAllowed(realm, isInsecure)) return `token realm ${where} refused: plain HTTP`;
-  }
-  if (!policy.restricted || realm.hostname === registry.hostname || policy.isAllowed(realm.host))
-    return void 0;
-  if (policy.isRedirectHost(realm.host) || KNOWN_COMPANIONS[registry.host]?.realms.includes(realm.hostname))
-    return void 0;
-  return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
-}
-
-// src/registry/manifest.ts
-import { createHash } from "node:crypto";
-
-// src/registry/mediatypes.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
-function isIndexMediaType(mt) {
-  return mt === OCI_INDEX || mt === DOCKER_LIST;
-}
-function isKnownManifestType(mt) {
-  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
-}
-function bareMediaType(contentType) {
-  if (!contentType) return void 0;
-  return contentType.split(";")[0].trim().toLowerCase() || void 0;
-}
-
-// src/registry/platform.ts
-var ARCH_ALIASES = {
-  x86_64: "amd64",
-  "x86-64": "amd64",
-  aarch64: "arm64",
-  armhf: "arm",
-  armel: "arm",
-  i386: "386",
-  i686: "386"
-};
-function normalizePlatform(p) {
-  const os5 = (p.os ?? "").toLowerCase();
-  const rawArch = (p.architecture ?? "").toLowerCase();
-  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
-  let variant = p.variant?.toLowerCase() || void 0;
-  if (rawArch === "armhf") variant = "v7";
-  if (rawArch === "armel") variant = "v6";
-  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
-  if (architecture === "arm" && variant === void 0) variant = "v7";
-  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
-  if (architecture === "amd64" && variant === "v1") variant = void 0;
-  architecture ||= "unknown";
-  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
-}
-function formatPlatform(p) {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ""}`;
-}
-function samePlatform(a2, b) {
-  return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
-}
-function isAttestation(e) {
-  if (e.annotations?.["vnd.docker.reference.type"] !== void 0) return true;
-  const os5 = e.platform?.os?.toLowerCase();
-  const arch2 = e.platform?.architecture?.toLowerCase();
-  return os5 === "unknown" && arch2 === "unknown";
-}
-function choosePlatform(platforms, pref) {
-  const norm = platforms.map((p) => ({ p, n: normalizePlatform(p) }));
-  if (pref.platform) {
-    const want = normalizePlatform(pref.platform);
-    return norm.find(({ n: n2 }) => samePlatform(n2, want))?.p;
-  }
-  if (pref.preferArch || pref.preferOs) {
-    const [arch2, variant] = (pref.preferArch ?? "").split("/");
-    const want = arch2 ? normalizePlatform({ architecture: arch2, ...variant ? { variant } : {} }) : void 0;
-    const os5 = pref.preferOs?.toLowerCase() ?? "linux";
-    const hit = norm.find(
-      ({ n: n2 }) => n2.os === os5 && (!want || n2.architecture === want.architecture && (variant === void 0 || n2.variant === want.variant))
-    );
-    if (hit) return hit.p;
-  }
-  return norm.find(({ n: n2 }) => n2.os === "linux" && n2.architecture === "amd64" && n2.variant === void 0)?.p ?? platforms[0];
-}
-
-// src/registry/manifest.ts
-function sha256Digest(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function parseManifest(bytes) {
-  try {
-    const doc = JSON.parse(bytes.toString("utf8"));
-    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function manifestMediaType(header, doc) {
-  const known = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
-  if (header && known.includes(header)) return header;
-  if (doc.mediaType && known.includes(doc.mediaType)) return doc.mediaType;
-  if (Array.isArray(doc.manifests)) return OCI_INDEX;
-  if (doc.config && Array.isArray(doc.layers)) return OCI_MANIFEST;
-  return void 0;
-}
-function indexProblem(doc) {
-  if (doc.manifests !== void 0 && !Array.isArray(doc.manifests)) return "manifests is not a list";
-  for (const [i2, e] of (doc.manifests ?? []).entries()) {
-    if (!e || typeof e !== "object") return `entry ${i2} is not an object`;
-    if (!isRegistryDigest(e.digest))
-      return `entry ${i2} has an invalid digest (expected sha256:<64 hex> or sha512:<128 hex>)`;
-    if (e.mediaType !== void 0 && !isMediaType(e.mediaType))
-      return `entry ${i2} has an invalid media type (expected an RFC 6838 type/subtype)`;
-    const p = e.platform;
-    if (p !== void 0) {
-      if (!p || typeof p !== "object") return `entry ${i2} has an invalid platform`;
-      for (const k of ["os", "architecture", "variant"]) {
-        if (p[k] !== void 0 && p[k] !== "" && !isPlatformPart(p[k]))
-          return `entry ${i2} has an invalid platform ${k} (expected up to 32 of [A-Za-z0-9._-])`;
-      }
-    }
-  }
-  return void 0;
-}
-function indexPlatforms(doc) {
-  const out = [];
-  for (const e of doc.manifests ?? []) {
-    if (!e.digest || isAttestation(e)) continue;
-    if (e.mediaType && isIndexMediaType(e.mediaType)) continue;
-    const n2 = normalizePlatform(e.platform ?? {});
-    out.push({
-      os: n2.os,
-      architecture: n2.architecture,
-      ...n2.variant ? { variant: n2.variant } : {},
-      digest: e.digest,
-      mediaType: e.mediaType ?? (doc.mediaType === DOCKER_LIST ? DOCKER_MANIFEST : OCI_MANIFEST)
-    });
-  }
-  return out;
-}
-
-// src/registry/transport/clock.ts
-var systemClock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms))
-};
-
-// src/registry/transport/http.ts
-import http from "node:http";
-import https from "node:https";
-var TransportError = class extends Error {
-  kind;
-  sysCode;
-  constructor(kind2, message, sysCode) {
-    super(message);
-    this.name = "TransportError";
-    this.kind = kind2;
-    this.sysCode = sysCode;
-  }
-};
-function classify(err) {
-  const code2 = err.code ?? "";
-  if (err instanceof TransportError) return err;
-  if (code2 === "ECONNRESET" || code2 === "EPIPE" || code2 === "UND_ERR_SOCKET" || code2 === "ECONNABORTED")
-    return new TransportError("reset", "connection reset", code2);
-  if (code2 === "ECONNREFUSED") return new TransportError("refused", "connection refused", code2);
-  if (code2 === "ENOTFOUND" || code2 === "EAI_AGAIN") return new TransportError("dns", "host not found", code2);
-  if (code2.startsWith("ERR_SSL") || code2.includes("CERT") || code2 === "EPROTO" || /ssl|tls/i.test(err.message))
-    return new TransportError("tls", `TLS failure (${code2 || "handshake"})`, code2);
-  if (code2 === "ETIMEDOUT") return new TransportError("timeout", "timed out", code2);
-  return new TransportError("other", `network error (${code2 || err.message})`, code2);
-}
-function createNodeHttpSend(opts = {}) {
-  const maxSockets = opts.maxSockets ?? 32;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send2 = (req) => new Promise((resolve10, reject) => {
-    const isHttps = req.url.protocol === "https:";
-    const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
-    const mod = isHttps ? https : http;
-    const limit = req.maxBodyBytes ?? 8 * 1024 * 1024;
-    let settled = false;
-    const fail = (e) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(e);
-    };
-    const r = mod.request(req.url, { method: req.method, headers: req.headers, agent }, (res) => {
-      const chunks = [];
-      let size = 0;
-      res.on("data", (c3) => {
-        size += c3.length;
-        if (size > limit) {
-          r.destroy();
-          fail(new TransportError("too-large", `response body larger than ${limit} bytes`));
-          return;
-        }
-        chunks.push(c3);
-      });
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const headers = {};
-        for (const [k, v] of Object.entries(res.headers)) {
-          headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-        }
-        resolve10({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
-      });
-      res.on("error", (e) => fail(classify(e)));
-      res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
-    });
-    const timer = setTimeout(() => {
-      fail(new TransportError("timeout", `no complete response within ${req.timeoutMs} ms`));
-      r.destroy();
-    }, req.timeoutMs);
-    r.on("error", (e) => fail(classify(e)));
-    r.end(req.body);
-  });
-  return Object.assign(send2, {
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-      insecureAgent.destroy();
-    }
-  });
-}
-
-// src/registry/transport/limiter.ts
-var Limiter = class {
-  constructor(max) {
-    this.max = max;
-  }
-  max;
-  active = 0;
-  waiting = [];
-  async run(task) {
-    if (this.active >= this.max) await new Promise((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-};
-
-// src/registry/transport/requester.ts
-var RETRY_STATUS = /* @__PURE__ */ new Set([500, 502, 503, 504]);
-var REDIRECT_STATUS = /* @__PURE__ */ new Set([301, 302, 303, 307, 308]);
-var TEMPORARY_KINDS = /* @__PURE__ */ new Set(["timeout", "reset", "refused", "other"]);
-function parseRetryAfter(value, now) {
-  if (!value) return void 0;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1e3;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? void 0 : Math.max(0, t - now);
-}
-function parseRateLimit(headers) {
-  const lim = headers["ratelimit-limit"];
-  const rem = headers["ratelimit-remaining"];
-  if (lim === void 0 && rem === void 0) return void 0;
-  const num = (s) => {
-    const n2 = s ? Number.parseInt(s, 10) : Number.NaN;
-    return Number.isNaN(n2) ? void 0 : n2;
-  };
-  const w = /w=(\d+)/.exec(lim ?? rem ?? "")?.[1];
-  const info = {};
-  const l = num(lim);
-  const r = num(rem);
-  if (l !== void 0) info.limit = l;
-  if (r !== void 0) info.remaining = r;
-  if (w !== void 0) info.windowSeconds = Number(w);
-  return info;
-}
-function createRequester(opts) {
-  const limiters = /* @__PURE__ */ new Map();
-  const hosts = /* @__PURE__ */ new Map();
-  const hostStats = (host) => {
-    let s = hosts.get(host);
-    if (!s) {
-      s = { requests: 0, byMethod: {}, retries: 0 };
-      hosts.set(host, s);
-    }
-    return s;
-  };
-  const limiter = (host) => {
-    let l = limiters.get(host);
-    if (!l) {
-      l = new Limiter(opts.concurrencyPerHost);
-      limiters.set(host, l);
-    }
-    return l;
-  };
-  async function once9(req, url, headers) {
-    const st = hostStats(url.host);
-    st.requests++;
-    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
-    const started = opts.clock.now();
-    const res = await limiter(url.host).run(
-      () => opts.send({
-        method: req.method,
-        url,
-        headers,
-        ...req.body !== void 0 ? { body: req.body } : {},
-        timeoutMs: opts.timeoutMs,
-        ...req.insecureTls ? { insecureTls: true } : {},
-        ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
-      })
-    );
-    const rl = parseRateLimit(res.headers);
-    if (rl) {
-      st.rateLimit = rl;
-      if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
-        opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
-      }
-    }
-    opts.logger.debug("registry request", {
-      method: req.method,
-      url: redactUrl(url),
-      status: res.status,
-      ms: opts.clock.now() - started
-    });
-    return res;
-  }
-  async function request3(req) {
-    let url = req.url;
-    let headers = { ...req.headers };
-    const origin = req.url.origin;
-    for (let hop = 0; hop <= 5; hop++) {
-      const res = await withRetries(req, url, headers);
-      const loc = res.headers.location;
-      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      let next;
-      try {
-        next = new URL(loc, url);
-      } catch {
-        throw registryError(
-          "BAD_RESPONSE",
-          { ...req.ctx, url: redactUrl(url) },
-          "a redirect to an invalid URL"
-        );
-      }
-      const refusal = opts.redirectRefusal?.(url, next, req.method);
-      if (refusal) {
-        throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
-          status: res.status,
-          permanent: true
-        });
-      }
-      if (next.origin !== origin && headers.authorization !== void 0) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
-      }
-      url = next;
-    }
-    throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
-  }
-  async function withRetries(req, url, headers) {
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= opts.retries;
-      let res;
-      try {
-        res = await once9(req, url, headers);
-      } catch (e) {
-        const te = e instanceof TransportError ? e : new TransportError("other", String(e));
-        if (!last && TEMPORARY_KINDS.has(te.kind)) {
-          await backoff(url, attempt, void 0, te.message);
-          continue;
-        }
-        throw registryError(
-          te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
-          { ...req.ctx, url: redactUrl(url) },
-          te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
-          {
-            cause: te,
-            data: { transport: te.kind, attempts: attempt + 1 },
-            permanent: te.kind === "tls" || te.kind === "dns"
-          }
-        );
-      }
-      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
-        const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
-        if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
-        if (res.status === 429 && ra === void 0) return res;
-        if (!last) {
-          await backoff(url, attempt, ra, `HTTP ${res.status}`);
-          continue;
-        }
-      }
-      return res;
-    }
-  }
-  async function backoff(url, attempt, retryAfterMs, reason) {
-    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 1e4);
-    hostStats(url.host).retries++;
-    opts.logger.warn("retrying registry request", {
-      host: url.host,
-      reason,
-      attempt: attempt + 1,
-      delayMs: delay
-    });
-    await opts.clock.sleep(delay);
-  }
-  return {
-    request: request3,
-    stats: () => Object.fromEntries([...hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
-  };
-}
-
-// src/registry/client.ts
-var DEFAULTS3 = {
+import { STATUS_CODES as STATUS_CODES2 } from "node:http";
+var DEFAULTS4 = {
   concurrencyPerRegistry: 8,
   timeoutMs: 3e4,
   retries: 3,
@@ -77242,9 +78137,9 @@ var DEFAULTS3 = {
   userAgent: "imagestreams/0.1"
 };
 function createRegistryClient(options = {}) {
-  const o2 = { ...DEFAULTS3, ...options };
+  const o2 = { ...DEFAULTS4, ...options };
   const ownSend = options.send ? void 0 : createNodeHttpSend({ maxSockets: o2.concurrencyPerRegistry * 2 });
-  const send2 = options.send ?? ownSend;
+  const send3 = options.send ?? ownSend;
   const clock = o2.clock ?? systemClock;
   const secrets = /* @__PURE__ */ new Set();
   const redact2 = (s) => redactSecrets(s, secrets);
@@ -77258,7 +78153,7 @@ function createRegistryClient(options = {}) {
   const isInsecure = o2.isInsecure ?? (() => false);
   const hostPolicy = o2.hostPolicy ?? openHostPolicy;
   const requester = createRequester({
-    send: send2,
+    send: send3,
     redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
     clock,
     logger,
@@ -77398,13 +78293,13 @@ function createRegistryClient(options = {}) {
       return registryError(
         "REGISTRY_UNAVAILABLE",
         c3,
-        `${what2}: HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
+        `${what2}: HTTP ${status} ${STATUS_CODES2[status] ?? ""}`.trimEnd() + suffix,
         { status }
       );
     return registryError(
       "BAD_RESPONSE",
       c3,
-      `${what2}: unexpected HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix,
+      `${what2}: unexpected HTTP ${status} ${STATUS_CODES2[status] ?? ""}`.trimEnd() + suffix,
       { status }
     );
   }
@@ -77677,203 +78572,6 @@ function createRegistryClient(options = {}) {
     /** Redact known secrets from any text (for callers that print errors). */
     redact: redact2,
     close: () => ownSend?.close()
-  };
-}
-
-// src/registry/auth/docker-config.ts
-import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join9 } from "node:path";
-
-// src/registry/auth/cred-helper.ts
-init_errors();
-async function runCredentialHelper(helper, serverUrl, env) {
-  if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-    throw new ImagestreamsError("BAD_CONFIG", `invalid credential helper name ${JSON.stringify(helper)}`, {
-      data: { helper }
-    });
-  }
-  const bin = `docker-credential-${helper}`;
-  const res = await execa(bin, ["get"], {
-    input: serverUrl,
-    env,
-    extendEnv: false,
-    reject: false,
-    timeout: 2e4,
-    stripFinalNewline: true
-  });
-  if (res.exitCode !== 0 || res.failed) {
-    const out = `${res.stdout ?? ""} ${res.stderr ?? ""}`;
-    if (/credentials not found/i.test(out)) return void 0;
-    const missing = res.code === "ENOENT";
-    throw new ImagestreamsError(
-      "CREDENTIAL_HELPER_FAILED",
-      missing ? `credential helper ${bin} is not on PATH (named in docker config for ${serverUrl})` : `credential helper ${bin} failed for ${serverUrl} (exit ${res.exitCode ?? "none"})`,
-      { data: { helper, serverUrl, exitCode: res.exitCode }, permanent: true }
-    );
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(String(res.stdout));
-  } catch {
-    throw new ImagestreamsError("CREDENTIAL_HELPER_FAILED", `credential helper ${bin} printed no JSON`, {
-      data: { helper, serverUrl }
-    });
-  }
-  if (!parsed.Secret) return void 0;
-  if (parsed.Username === "<token>") return { kind: "identityToken", token: parsed.Secret };
-  return { kind: "basic", username: parsed.Username ?? "", password: parsed.Secret };
-}
-
-// src/registry/auth/docker-config.ts
-var DOCKER_HUB_CONFIG_KEY = "https://index.docker.io/v1/";
-var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
-function authFilePaths(env) {
-  const paths = [];
-  if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join9(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join9(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join9(env.HOME, ".docker", "config.json"));
-  return paths;
-}
-function configKeyHost(key3) {
-  let k = key3.trim();
-  k = k.replace(/^[a-z]+:\/\//i, "");
-  k = k.split("/")[0] ?? "";
-  return k.toLowerCase();
-}
-function matches(key3, domain) {
-  const host = configKeyHost(key3);
-  const d = domain.toLowerCase();
-  if (HUB_ALIASES.has(d)) return HUB_ALIASES.has(host);
-  return host === d;
-}
-function lookup(map, domain) {
-  if (!map) return void 0;
-  for (const [k, v] of Object.entries(map)) if (matches(k, domain)) return v;
-  return void 0;
-}
-function entryCredential(e) {
-  if (e.registrytoken) return { kind: "bearer", token: e.registrytoken };
-  let username = e.username;
-  let password = e.password;
-  if (e.auth) {
-    const decoded = Buffer.from(e.auth, "base64").toString("utf8");
-    const colon = decoded.indexOf(":");
-    if (colon > 0) {
-      username = decoded.slice(0, colon);
-      password = decoded.slice(colon + 1);
-    }
-  }
-  if (e.identitytoken)
-    return { kind: "identityToken", token: e.identitytoken, ...username ? { username } : {} };
-  if (username && password) return { kind: "basic", username, password };
-  return void 0;
-}
-function helperServerUrl(domain) {
-  return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
-}
-function dockerConfigKeychain(opts) {
-  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
-  const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
-  let files;
-  const load2 = () => {
-    files ??= (async () => {
-      const out = [];
-      for (const path6 of authFilePaths(opts.env)) {
-        let text;
-        try {
-          text = await readFile3(path6);
-        } catch {
-          continue;
-        }
-        try {
-          out.push({ path: path6, config: JSON.parse(text) });
-        } catch {
-          opts.logger?.warn("ignoring unreadable auth file (not JSON)", { path: path6 });
-        }
-      }
-      return out;
-    })();
-    return files;
-  };
-  return {
-    name: "docker config",
-    async resolve(domain) {
-      for (const { config } of await load2()) {
-        const helper = lookup(config.credHelpers, domain) ?? config.credsStore;
-        if (helper) {
-          const c4 = await runHelper(helper, helperServerUrl(domain));
-          if (c4) return c4;
-        }
-        const entry = lookup(config.auths, domain);
-        const c3 = entry ? entryCredential(entry) : void 0;
-        if (c3) return c3;
-      }
-      return void 0;
-    }
-  };
-}
-
-// src/registry/auth/env-keychain.ts
-function configEnvKeychain(specs, env) {
-  return {
-    name: "config env",
-    async resolve(domain) {
-      const spec = specs[domain] ?? specs[domain.toLowerCase()];
-      if (!spec) return void 0;
-      const password = env[spec.passwordEnv];
-      const username = spec.usernameEnv ? env[spec.usernameEnv] : spec.username;
-      if (!password) return void 0;
-      return { kind: "basic", username: username || "token", password };
-    }
-  };
-}
-function githubTokenKeychain(env) {
-  return {
-    name: "GITHUB_TOKEN",
-    async resolve(domain) {
-      if (domain.toLowerCase() !== "ghcr.io" || !env.GITHUB_TOKEN) return void 0;
-      return { kind: "basic", username: env.GITHUB_ACTOR || "x-access-token", password: env.GITHUB_TOKEN };
-    }
-  };
-}
-
-// src/registry/auth/default-keychain.ts
-function defaultKeychain(opts) {
-  return chainKeychains(
-    [
-      configEnvKeychain(opts.credentials ?? {}, opts.env),
-      dockerConfigKeychain({ env: opts.env, ...opts.logger ? { logger: opts.logger } : {} }),
-      githubTokenKeychain(opts.env)
-    ],
-    opts.logger
-  );
-}
-
-// src/registry/from-config.ts
-function registryOptionsFromConfig(settings, env, logger) {
-  const insecure = new Set((settings.insecureRegistries ?? []).map((d) => d.toLowerCase()));
-  const mirrors = {};
-  const credentials = {};
-  for (const [domain, r] of Object.entries(settings.registries ?? {})) {
-    if (r.insecure) insecure.add(domain.toLowerCase());
-    if (r.mirrors?.length) mirrors[domain] = r.mirrors;
-    if (r.credentials) credentials[domain] = r.credentials;
-  }
-  return {
-    keychain: defaultKeychain({ env, credentials, ...logger ? { logger } : {} }),
-    isInsecure: (d) => insecure.has(d.toLowerCase()),
-    mirrors,
-    hostPolicy: hostPolicyOf(settings)
-  };
-}
-function hostPolicyOf(settings) {
-  const allowed = settings.allowedRegistries;
-  const redirects = settings.allowedRedirectHosts ?? [];
-  return {
-    restricted: allowed !== void 0,
-    isAllowed: (host) => !allowed || allowed.some((p) => registryMatches(p, host)),
-    isRedirectHost: (host) => redirects.some((p) => registryMatches(p, host))
   };
 }
 
@@ -78223,6 +78921,14 @@ async function runReconcile(io, opts = {}) {
     ...opts.withMetadata ? { withMetadata: true } : {},
     ...opts.client ? { client: opts.client } : {}
   });
+  const mirror = mirrorOnImport({
+    config: project.config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...opts.dryRun ? { dryRun: true } : {},
+    ...opts.client ? { client: opts.client } : {}
+  });
   let result;
   try {
     result = await reconcile(
@@ -78231,7 +78937,7 @@ async function runReconcile(io, opts = {}) {
         historyLimit: project.config.historyLimit,
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
         ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
-        importTag: importer.importTag,
+        importTag: mirror.wrap(importer.importTag),
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
@@ -78256,6 +78962,7 @@ async function runReconcile(io, opts = {}) {
     );
   } finally {
     importer.close();
+    mirror.close();
   }
   const walked = await walkRepository({ root, fs: nodeFs3 });
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
