@@ -21,7 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const { buildDaemon } = await import('../build/daemon/main.js');
 const { createLogger } = await import('../build/util/logger.js');
-const { runReconcile } = await import('../build/entry/run-reconcile.js');
+const { runReconcile } = await import('../build/app/reconcile.js');
 const { createGitHub } = await import('../build/github/client.js');
 
 // The test harness's git server and GitHub fake (TypeScript), bundled next to node_modules so their imports

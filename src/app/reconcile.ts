@@ -22,6 +22,7 @@ import { parseDuration } from '../util/duration.js';
 import type { AppDeps } from './deps.js';
 import { createImporter, type ImporterOptions } from './importer.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
+import { mirrorOnImport } from './mirror.js';
 
 /** What to run. */
 export interface RunReconcileOptions {
@@ -157,6 +158,15 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     ...(opts.withMetadata ? { withMetadata: true } : {}),
     ...(opts.client ? { client: opts.client } : {}),
   });
+  // The integrated registry: a Local tag's import succeeds only once its image is in localRegistry.
+  const mirror = mirrorOnImport({
+    config: project.config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.client ? { client: opts.client } : {}),
+  });
   let result: ReconcileResult;
   try {
     result = await reconcile(
@@ -165,7 +175,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
-        importTag: importer.importTag,
+        importTag: mirror.wrap(importer.importTag),
         ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
@@ -190,6 +200,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     );
   } finally {
     importer.close();
+    mirror.close();
   }
 
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.

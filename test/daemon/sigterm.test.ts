@@ -32,7 +32,7 @@ async function ensureBuilt(): Promise<void> {
     ['src/daemon/workspace.ts', 'build/daemon/workspace.js'],
     ['src/daemon/http.ts', 'build/daemon/http.js'],
     ['src/entry/commands/daemon.ts', 'build/entry/commands/daemon.js'],
-    ['src/entry/run-job.ts', 'build/entry/run-job.js'],
+    ['src/app/job.ts', 'build/app/job.js'],
   ];
   const stale = pairs.some(
     ([s, b]) =>

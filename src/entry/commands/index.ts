@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   dispatch: async () => (await import('./dispatch.js')).dispatchCommand,
   get: async () => (await import('./get.js')).getCommand,
   import: async () => (await import('./import.js')).importCommand,
+  mirror: async () => (await import('./mirror.js')).mirrorCommand,
   reconcile: async () => (await import('./reconcile.js')).reconcileCommand,
   resolve: async () => (await import('./resolve.js')).resolveCommand,
   rollback: async () => (await import('./rollback.js')).rollbackCommand,

@@ -36,6 +36,11 @@ export interface AuthSession {
   /** True when credentials are configured for a domain (for error messages). */
   hasCredentials(domain: string): Promise<boolean>;
   tokensFetched(): number;
+  /**
+   * The Authorization header `request` would send to `target` (undefined before the first request to its origin
+   * or when it needs none): for streamed blob transfers, which cannot be replayed after a 401.
+   */
+  authorizationFor(target: AuthTarget, ctx: RequestContext): Promise<string | undefined>;
 }
 
 /** Authenticated requests for the registry client. */
@@ -98,6 +103,7 @@ export function createAuthSession(opts: AuthSessionOptions): AuthSession {
     request,
     hasCredentials: async (domain) => (await credentialFor(domain)) !== undefined,
     tokensFetched: () => tokensFetched,
+    authorizationFor: (target, ctx) => authorization(deps, stateFor(target.origin), target, ctx),
   };
 }
 

@@ -103,7 +103,8 @@ function tokenRequest(
     return { method: 'POST', url, headers, body: form.toString() };
   }
   if (ch.params.service) url.searchParams.set('service', ch.params.service);
-  url.searchParams.append('scope', target.scope);
+  // Several space-separated scopes (a cross-repository mount: push here, pull there) go as one `scope` each.
+  for (const scope of target.scope.split(' ')) url.searchParams.append('scope', scope);
   const b = basicHeader(cred);
   if (b) headers.authorization = b;
   return { method: 'GET', url, headers };
