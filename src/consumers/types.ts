@@ -1,5 +1,7 @@
 // The data the consumer finders produce and the planner consumes: who follows which stream tag, and where.
 
+import type { LocalLookup } from './lookup.js';
+
 /** A stream tag a consumer follows, namespace already defaulted. */
 export interface StreamTagRef {
   namespace: string;
@@ -20,7 +22,12 @@ export interface ValueSlot {
 }
 
 /** Where a consumer came from; drives messages and whether it is rewritten. */
-export type ConsumerKind = 'trigger-annotation' | 'deployment-config' | 'build-config' | 'marker';
+export type ConsumerKind =
+  | 'trigger-annotation'
+  | 'deployment-config'
+  | 'build-config'
+  | 'marker'
+  | 'image-lookup';
 
 /** One value in one file that follows a stream tag. */
 export interface Consumer {
@@ -61,6 +68,8 @@ export interface ConsumerDiagnostic {
 export interface FindOptions {
   /** Namespace for stream tags that name none and sit in objects without one (config; default `default`). */
   defaultNamespace: string;
+  /** Short names that streams with `lookupPolicy.local` resolve in their namespace (lookup.ts); none when absent. */
+  lookup?: LocalLookup;
 }
 
 /** `namespace/stream:tag`, the form used in messages and ConsumerChange.follows. */

@@ -28,7 +28,12 @@ function matches(patterns: readonly string[], value: string): boolean {
     const p = negated ? raw.slice(1) : raw;
     const re = p
       .split('**')
-      .map((part) => part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+      .map((part) =>
+        part
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
       .join('.*');
     if (new RegExp(`^${re}$`).test(value)) hit = !negated;
   }
@@ -69,7 +74,9 @@ describe(FILE, () => {
     expect(starts(on, { name: 'pull_request_target', branch: 'main', paths: declaration })).toBe(false);
     expect(starts(on, { name: 'schedule' })).toBe(false);
     expect(starts(on, { name: 'push', branch: 'feature/x', paths: declaration })).toBe(false);
-    expect(starts(on, { name: 'push', branch: 'imagestreams/default/python', paths: declaration })).toBe(false);
+    expect(starts(on, { name: 'push', branch: 'imagestreams/default/python', paths: declaration })).toBe(
+      false,
+    );
     for (const paths of [
       ['imagestreams.lock/default/python.json'],
       ['deploy/web.yaml', 'Dockerfile'],

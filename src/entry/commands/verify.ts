@@ -1,7 +1,7 @@
 // `imagestreams verify`: a CI check that fails when a consumer governed by a trigger is not at its locked digest.
 
 import * as nodeFs from 'node:fs/promises';
-import { findConsumers, toDiagnostic } from '../../consumers/index.js';
+import { findConsumers, localLookupOf, toDiagnostic } from '../../consumers/index.js';
 import { lockLookup, readLocks } from '../../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../../consumers/verify.js';
 import { walkRepository } from '../../consumers/walk.js';
@@ -68,15 +68,16 @@ export const verifyCommand: Command = {
       return EXIT.USAGE;
     }
     const { config } = project;
-    const walked = await walkRepository({ root, fs: nodeFs });
-    const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
+    const streams = new Map<string, StreamLike>(
+      project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
+    );
+    const lookup = localLookupOf(streams);
+    const walked = await walkRepository({ root, fs: nodeFs, needles: lookup.needles });
+    const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup });
     const { locks, errors: lockErrors } = await readLocks(
       nodeFs,
       { root, lockDir: config.lockDir },
       found.consumers.map((c) => c.follows),
-    );
-    const streams = new Map<string, StreamLike>(
-      project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
     );
     const findings = verifyConsumers(
       found.consumers,
