@@ -1,5 +1,6 @@
 // `imagestreams validate [PATH…]`: every schema and semantic problem at once, each at its file:line:column.
 
+import { buildOutputsOf, checkBuildOutputs } from '../../app/build-outputs.js';
 import { compareDiagnostics } from '../../model/diagnostic.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
@@ -17,7 +18,8 @@ const HELP = `Usage: imagestreams validate [PATH…] [options]
 
 Check ImageStream declarations (YAML or JSON; ImageStream, ImageStreamList, List) against the schema and
 the project rules: tag names, image references, the registry allowlist, ImageStreamTag targets and cycles,
-ImageStreamImage names. Every problem is reported at once, as FILE:LINE:COLUMN: MESSAGE. Inside GitHub
+ImageStreamImage names. Without PATH, BuildConfigs anywhere in the repository are checked too: an output.to
+of kind ImageStreamTag must name a declared stream tag. Every problem is reported at once, as FILE:LINE:COLUMN: MESSAGE. Inside GitHub
 Actions (GITHUB_ACTIONS=true) each problem is also printed as an ::error annotation on its line.
 
 PATH may be files, folders (searched at any depth for .yaml, .yml and .json) or globs; the default is the
@@ -46,7 +48,14 @@ export const validateCommand: Command = {
   options: PROJECT_OPTIONS,
   async run(args, io) {
     const project = await loadFromArgs(args, io, args.positionals);
-    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
+    // BuildConfig outputs are checked against the whole project only (a PATH subset would miss their streams).
+    const outputs =
+      args.positionals.length === 0 && !project.diagnostics.some(isUsageDiagnostic)
+        ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...(project.partial ?? [])])
+        : [];
+    project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project)), ...outputs].sort(
+      compareDiagnostics,
+    );
     const errors = project.diagnostics.filter((d) => d.severity === 'error');
     const warnings = project.diagnostics.length - errors.length;
     const usage = project.diagnostics.some(isUsageDiagnostic);
