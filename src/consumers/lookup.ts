@@ -57,7 +57,7 @@ export function localLookupOf(streams: ReadonlyMap<string, StreamLike>): LocalLo
 
 /** True when the text may hold a short name of the lookup (substring search only). */
 export function mayHoldShortName(text: string, lookup: LocalLookup | undefined): boolean {
-  return lookup !== undefined && lookup.needles.some((n) => text.includes(n));
+  return lookup?.needles.some((n) => text.includes(n)) ?? false;
 }
 
 /** Short-name consumers of one workload; a value that cannot carry the marker is a warning, never rewritten. */
