@@ -73,8 +73,9 @@ export function lookupConsumers(
     for (const container of seqItems(obj.doc, getIn(obj.doc, podSpec, list))) {
       const node = getIn(obj.doc, container, 'image');
       const value = str(node);
-      const ref = value === undefined ? undefined : names.get(value);
-      if (!ref || !isScalar(node)) continue;
+      if (value === undefined || !isScalar(node)) continue;
+      const ref = names.get(value);
+      if (!ref) continue;
       const slot = slotOf(node);
       if (!slot) continue;
       const line = obj.lineAt(slot.start);
@@ -92,15 +93,15 @@ export function lookupConsumers(
         });
         continue;
       }
-      const marker = ref.namespace === opts.defaultNamespace ? value! : `${ref.namespace}/${value}`;
-      const shown = value!.includes(':') ? marker : `${marker}:latest`;
+      const marker = ref.namespace === opts.defaultNamespace ? value : `${ref.namespace}/${value}`;
+      const shown = value.includes(':') ? marker : `${marker}:latest`;
       out.consumers.push({
         file: obj.file,
         line,
         kind: 'image-lookup',
         target,
         follows: ref,
-        current: value!,
+        current: value,
         slot,
         alsoSet: [
           {
