@@ -26741,7 +26741,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq6 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -26763,7 +26763,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar7(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26778,7 +26778,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap7;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.isSeq = isSeq6;
   }
 });
@@ -32323,7 +32323,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar7 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32407,7 +32407,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar7;
+    exports.isScalar = isScalar8;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -34758,6 +34758,108 @@ var init_kube = __esm({
   }
 });
 
+// src/consumers/lookup.ts
+function localLookupOf(streams) {
+  const names = /* @__PURE__ */ new Map();
+  const needles = /* @__PURE__ */ new Set();
+  for (const [key3, s] of streams) {
+    if (s.spec?.lookupPolicy?.local !== true) continue;
+    const slash = key3.indexOf("/");
+    const namespace = key3.slice(0, slash);
+    const stream = key3.slice(slash + 1);
+    const ns = names.get(namespace) ?? /* @__PURE__ */ new Map();
+    names.set(namespace, ns);
+    for (const t of s.spec?.tags ?? []) {
+      if (typeof t?.name !== "string") continue;
+      ns.set(`${stream}:${t.name}`, { namespace, stream, tag: t.name });
+      needles.add(`${stream}:${t.name}`);
+      if (t.name === "latest") {
+        ns.set(stream, { namespace, stream, tag: "latest" });
+        needles.add(stream);
+      }
+    }
+  }
+  return { names, needles: [...needles] };
+}
+function mayHoldShortName(text, lookup2) {
+  return lookup2?.needles.some((n2) => text.includes(n2)) ?? false;
+}
+function lookupConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const names = opts.lookup?.names.get(obj2.namespace ?? opts.defaultNamespace);
+  if (!names || !LOOKUP_KINDS.has(obj2.kind)) return out;
+  const podSpec = getPath(obj2.doc, obj2.node, podSpecPath(obj2.kind).split("."));
+  for (const list of ["initContainers", "containers"]) {
+    for (const container of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
+      const node = getIn(obj2.doc, container, "image");
+      const value = str(node);
+      if (value === void 0 || !(0, import_yaml4.isScalar)(node)) continue;
+      const ref = names.get(value);
+      if (!ref) continue;
+      const slot = slotOf(node);
+      if (!slot) continue;
+      const line = obj2.lineAt(slot.start);
+      const cname = str(getIn(obj2.doc, container, "name")) ?? "?";
+      const target = `${obj2.label} ${list === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
+      const rest = obj2.source.slice(slot.end, lineEnd(obj2.source, slot.end));
+      if (/\.json$/i.test(obj2.file) || !/^[ \t]*(?:#.*)?$/.test(rest)) {
+        out.errors.push({
+          code: "LOOKUP_NOT_PINNABLE",
+          file: obj2.file,
+          line,
+          severity: "warning",
+          object: obj2.label,
+          message: `${obj2.label}: ${target} names ${value} by its short name (image lookup), but imagestreams cannot pin it here: the pin needs a "# imagestream: ${value}" comment after the value, so write the image as a block-style YAML value on its own line`
+        });
+        continue;
+      }
+      const marker = ref.namespace === opts.defaultNamespace ? value : `${ref.namespace}/${value}`;
+      const shown = value.includes(":") ? marker : `${marker}:latest`;
+      out.consumers.push({
+        file: obj2.file,
+        line,
+        kind: "image-lookup",
+        target,
+        follows: ref,
+        current: value,
+        slot,
+        alsoSet: [
+          {
+            slot: { start: slot.end, end: slot.end, style: "plain" },
+            value: ` # imagestream: ${shown}`,
+            current: ""
+          }
+        ]
+      });
+    }
+  }
+  return out;
+}
+function lineEnd(text, from) {
+  const nl = text.indexOf("\n", from);
+  return nl < 0 ? text.length : nl;
+}
+var import_yaml4, LOOKUP_KINDS;
+var init_lookup = __esm({
+  "src/consumers/lookup.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist2(), 1);
+    init_kube();
+    init_yaml_nodes();
+    LOOKUP_KINDS = /* @__PURE__ */ new Set([
+      "Pod",
+      "Deployment",
+      "StatefulSet",
+      "DaemonSet",
+      "ReplicaSet",
+      "ReplicationController",
+      "Job",
+      "CronJob",
+      "DeploymentConfig"
+    ]);
+  }
+});
+
 // src/consumers/marker.ts
 function markerConsumers(file, text, opts) {
   const consumers = [];
@@ -34882,8 +34984,8 @@ function splitLines(text) {
   for (; ; ) {
     const nl = text.indexOf("\n", start);
     const end = nl < 0 ? text.length : nl;
-    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
-    out.push({ text: text.slice(start, lineEnd), start });
+    const lineEnd2 = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    out.push({ text: text.slice(start, lineEnd2), start });
     if (nl < 0) return out;
     start = nl + 1;
   }
@@ -34905,8 +35007,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml4.LineCounter();
-  const docs = (0, import_yaml4.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml5.LineCounter();
+  const docs = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -34954,11 +35056,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml4;
+var import_yaml5;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml4 = __toESM(require_dist2(), 1);
+    import_yaml5 = __toESM(require_dist2(), 1);
     init_yaml_nodes();
   }
 });
@@ -34990,7 +35092,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml5.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml6.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -35023,7 +35125,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml6.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -35034,7 +35136,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml5.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml6.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -35044,15 +35146,15 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml5.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml6.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
   const source = obj2.source;
-  const lineEnd = source.indexOf("\n", valueNode.range[1]);
-  const at = lineEnd < 0 ? source.length : lineEnd;
+  const lineEnd2 = source.indexOf("\n", valueNode.range[1]);
+  const at = lineEnd2 < 0 ? source.length : lineEnd2;
   const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
   let column = keyNode.range[0] - lineStart;
   if (column < 0) column = 0;
@@ -35070,7 +35172,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml5.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml6.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -35133,9 +35235,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml5.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind2) || !(0, import_yaml5.isScalar)(name)) {
+  const kindSlot = (0, import_yaml6.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml6.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml6.isScalar)(kind2) || !(0, import_yaml6.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -35153,11 +35255,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml5, PIN_ANNOTATION, STRATEGIES;
+var import_yaml6, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist2(), 1);
+    import_yaml6 = __toESM(require_dist2(), 1);
     init_stream_tag();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -35212,9 +35314,9 @@ function scanText(text) {
     marker: text.includes(MARKER_NEEDLE)
   };
 }
-function isCandidateBytes(bytes) {
+function isCandidateBytes(bytes, extra = []) {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return BYTE_NEEDLES.some((n2) => buf.includes(n2));
+  return BYTE_NEEDLES.some((n2) => buf.includes(n2)) || extra.some((n2) => buf.includes(n2));
 }
 function isKubeFileName(path6) {
   return /\.(?:ya?ml|json)$/i.test(path6);
@@ -35258,7 +35360,8 @@ function findInFile(file, opts) {
   const scan = scanText(file.text);
   const consumers = [];
   const errors = [];
-  if (scan.kube && isKubeFileName(file.path)) {
+  const lookup2 = mayHoldShortName(file.text, opts.lookup);
+  if ((scan.kube || lookup2) && isKubeFileName(file.path)) {
     const { objects, errors: parseErrors } = listObjects(file.path, file.text);
     errors.push(...parseErrors);
     for (const obj2 of objects) {
@@ -35269,6 +35372,11 @@ function findInFile(file, opts) {
         consumers.push(...p.consumers);
         errors.push(...p.errors);
       }
+      if (!lookup2) continue;
+      const claimed = new Set(consumers.flatMap((c3) => c3.slot ? [c3.slot.start] : []));
+      const short3 = lookupConsumers(obj2, opts);
+      consumers.push(...short3.consumers.filter((c3) => !claimed.has(c3.slot.start)));
+      errors.push(...short3.errors);
     }
   }
   if (scan.marker && !isDocumentationFileName(file.path)) {
@@ -35353,12 +35461,14 @@ var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
     init_kube();
+    init_lookup();
     init_marker();
     init_objects();
     init_openshift();
     init_rewrite();
     init_scan();
     init_types();
+    init_lookup();
     init_types();
     DEFAULTS = { defaultNamespace: "default" };
   }
@@ -65534,18 +65644,18 @@ function composeGroup(input2) {
     const want = input2.work.get(f);
     if (want !== void 0 && want !== input2.base.get(f)) files.set(f, want);
   }
-  const lookup2 = lockLookup(
-    locks,
-    new Map([...input2.allDeclarations ?? /* @__PURE__ */ new Map(), ...declarations]),
-    input2.localRegistry,
-    input2.pinFormat
-  );
+  const everyDeclaration = new Map([...input2.allDeclarations ?? /* @__PURE__ */ new Map(), ...declarations]);
+  const lookup2 = lockLookup(locks, everyDeclaration, input2.localRegistry, input2.pinFormat);
+  const shortNames = localLookupOf(everyDeclaration);
   const consumers = [];
   for (const path6 of [...new Set(input2.consumerFiles)].sort()) {
     if (files.has(path6)) continue;
     const text = input2.base.get(path6);
     if (text === void 0) continue;
-    const found = findInFile({ path: path6, text }, { defaultNamespace: input2.defaultNamespace });
+    const found = findInFile(
+      { path: path6, text },
+      { defaultNamespace: input2.defaultNamespace, lookup: shortNames }
+    );
     const ours = found.consumers.filter((c3) => ids.has(`${c3.follows.namespace}/${c3.follows.stream}`));
     if (ours.length === 0) continue;
     const plan2 = planConsumerUpdates(ours, lookup2);
@@ -75708,25 +75818,25 @@ init_tag_edit();
 init_tag_spec();
 
 // src/entry/stream-edits.ts
-var import_yaml8 = __toESM(require_dist2(), 1);
+var import_yaml9 = __toESM(require_dist2(), 1);
 import { readFile } from "node:fs/promises";
 import { join as join8, resolve as resolve6 } from "node:path";
 
 // src/edit/locate.ts
-var import_yaml6 = __toESM(require_dist2(), 1);
+var import_yaml7 = __toESM(require_dist2(), 1);
 function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
   const v = pair?.value;
-  return v && (0, import_yaml6.isScalar)(v) ? v.value : void 0;
+  return v && (0, import_yaml7.isScalar)(v) ? v.value : void 0;
 }
 function childAt(node, key3) {
-  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
   return pair?.value ?? void 0;
 }
 function locateStream(text, name) {
-  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
@@ -75735,7 +75845,7 @@ function locateStream(text, name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
-    if (items && (0, import_yaml6.isSeq)(items)) {
+    if (items && (0, import_yaml7.isSeq)(items)) {
       for (let i2 = 0; i2 < items.items.length; i2++) {
         const it = items.items[i2];
         if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
@@ -75747,25 +75857,25 @@ function locateStream(text, name) {
   return void 0;
 }
 function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || !docs[docIndex]) return -1;
   let node = docs[docIndex].contents;
   for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml6.isSeq)(node) ? node.items[k] : void 0;
+    if (typeof k === "number") node = node && (0, import_yaml7.isSeq)(node) ? node.items[k] : void 0;
     else node = childAt(node, k);
   }
   const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml6.isSeq)(tags)) return -1;
+  if (!tags || !(0, import_yaml7.isSeq)(tags)) return -1;
   return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
-var import_yaml7 = __toESM(require_dist2(), 1);
+var import_yaml8 = __toESM(require_dist2(), 1);
 init_errors();
 function editDocumentText(text, docIndex, ops) {
   let out = text;
   for (const op of ops) {
-    const docs = (0, import_yaml7.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    const docs = (0, import_yaml8.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
     if (!Array.isArray(docs) || !docs[docIndex]) {
       throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
         data: { docIndex }
@@ -75793,11 +75903,11 @@ function applySplices(text, splices) {
   return out;
 }
 function getChild(node, key3) {
-  if ((0, import_yaml7.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml7.isPair)(p) && (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if ((0, import_yaml8.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml8.isPair)(p) && (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
     return pair?.value ?? void 0;
   }
-  if ((0, import_yaml7.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  if ((0, import_yaml8.isSeq)(node) && typeof key3 === "number") return node.items[key3];
   return void 0;
 }
 function resolve5(root, path6) {
@@ -75833,10 +75943,10 @@ function indentUnit(ctx) {
   return m ? Math.min(m[1].length, 4) : 2;
 }
 function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml7.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (ctx.json || like && like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
   if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml7.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml7.stringify)(value, { lineWidth: 0 }).trimEnd();
+  if (like && like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml8.stringify)(value, { lineWidth: 0 }).trimEnd();
   return plain2.includes("\n") ? JSON.stringify(value) : plain2;
 }
 function renderBlockValue(ctx, value, column) {
@@ -75845,7 +75955,7 @@ function renderBlockValue(ctx, value, column) {
     return Array.isArray(value) ? " []" : " {}";
   }
   const unit = indentUnit(ctx);
-  const body = (0, import_yaml7.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const body = (0, import_yaml8.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
   const pad = " ".repeat(column + unit);
   return `
 ${body.split("\n").map((l) => pad + l).join("\n")}`;
@@ -75870,13 +75980,13 @@ function setAt(ctx, root, path6, value) {
     setNode(ctx, existing, value);
     return;
   }
-  if (!(0, import_yaml7.isMap)(parent) || typeof key3 !== "string") {
+  if (!(0, import_yaml8.isMap)(parent) || typeof key3 !== "string") {
     throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
   }
   insertPair(ctx, parent, key3, value);
 }
 function setNode(ctx, node, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml7.isMap)(node)) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml8.isMap)(node)) {
     for (const [k, v] of Object.entries(value)) {
       const child = getChild(node, k);
       if (child) setNode(ctx, child, v);
@@ -75884,7 +75994,7 @@ function setNode(ctx, node, value) {
     }
     return;
   }
-  if ((0, import_yaml7.isScalar)(node) && (value === null || typeof value !== "object")) {
+  if ((0, import_yaml8.isScalar)(node) && (value === null || typeof value !== "object")) {
     if (node.value === value) return;
     const r2 = node.range;
     ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
@@ -75892,13 +76002,13 @@ function setNode(ctx, node, value) {
   }
   const r = node.range;
   const col = columnOf(ctx.text, r[0]);
-  if (!ctx.json && (0, import_yaml7.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+  if (!ctx.json && (0, import_yaml8.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
     const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
     const start2 = backOverSpace(ctx.text, r[0]);
     ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
     return;
   }
-  if (ctx.json || (0, import_yaml7.isMap)(node) && node.flow || (0, import_yaml7.isSeq)(node) && node.flow || (0, import_yaml7.isScalar)(node)) {
+  if (ctx.json || (0, import_yaml8.isMap)(node) && node.flow || (0, import_yaml8.isSeq)(node) && node.flow || (0, import_yaml8.isScalar)(node)) {
     const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
     ctx.splices.push({ start: r[0], end: r[1], text });
     return;
@@ -75949,17 +76059,17 @@ function deleteAt(ctx, root, path6) {
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
-  if ((0, import_yaml7.isMap)(parent)) {
+  if ((0, import_yaml8.isMap)(parent)) {
     items = parent.items;
-    index2 = parent.items.findIndex((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
-  } else if ((0, import_yaml7.isSeq)(parent) && typeof key3 === "number") {
+    index2 = parent.items.findIndex((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml8.isSeq)(parent) && typeof key3 === "number") {
     items = parent.items;
     index2 = key3;
   } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
   if (index2 < 0 || index2 >= items.length)
     throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  const startNode = (0, import_yaml7.isMap)(parent) ? items[index2].key : items[index2];
-  const endNode = (0, import_yaml7.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const startNode = (0, import_yaml8.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml8.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
   const flow = ctx.json || parent.flow;
   if (flow) {
     let start = startNode.range[0];
@@ -75986,7 +76096,7 @@ function deleteAt(ctx, root, path6) {
 }
 function appendAt(ctx, root, path6, value) {
   const seq = resolve5(root, path6);
-  if (!(0, import_yaml7.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  if (!(0, import_yaml8.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
     if (!last) {
@@ -76010,7 +76120,7 @@ ${pad2}${rendered}` : `, ${rendered}`
     throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
   const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
   const unit = indentUnit(ctx);
-  const body = (0, import_yaml7.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const body = (0, import_yaml8.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
   const pad = " ".repeat(dashCol);
   const at = contentEnd(ctx.text, last);
   ctx.splices.push({
@@ -76031,7 +76141,7 @@ function newStreamText(name, namespace, tag2) {
   const metadata = { name };
   if (namespace) metadata.namespace = namespace;
   const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
-  return (0, import_yaml8.stringify)(obj2, { lineWidth: 0 });
+  return (0, import_yaml9.stringify)(obj2, { lineWidth: 0 });
 }
 async function newStreamFile(project, namespace, name, pending) {
   const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
@@ -76157,6 +76267,7 @@ init_skip();
 // src/entry/run-reconcile.ts
 import * as nodeFs3 from "node:fs/promises";
 import { join as join10, resolve as resolve7 } from "node:path";
+init_lookup();
 
 // src/consumers/walk.ts
 init_scan();
@@ -76169,6 +76280,7 @@ var DEFAULT_WALK = {
 async function walkRepository(options) {
   const opts = { ...DEFAULT_WALK, ...options };
   const skip = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -76201,7 +76313,7 @@ async function walkRepository(options) {
         result.skipped.binary++;
         continue;
       }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes)) continue;
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
       texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     }
   };
@@ -76364,7 +76476,10 @@ function isoSeconds(d) {
 init_consumers();
 init_lock_lookup();
 function planConsumers(files, locks, streams, opts) {
-  const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
+  const found = findConsumers(files, {
+    defaultNamespace: opts.defaultNamespace,
+    lookup: localLookupOf(streams)
+  });
   const plan2 = planConsumerUpdates(
     found.consumers,
     lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
@@ -78257,8 +78372,8 @@ async function runReconcile(io, opts = {}) {
   } finally {
     importer.close();
   }
-  const walked = await walkRepository({ root, fs: nodeFs3 });
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const walked = await walkRepository({ root, fs: nodeFs3, needles: localLookupOf(streams).needles });
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
@@ -79452,15 +79567,16 @@ Run \`imagestreams verify --help\`.
       return EXIT.USAGE;
     }
     const { config } = project;
-    const walked = await walkRepository({ root, fs: nodeFs7 });
-    const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
+    const streams = new Map(
+      project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
+    );
+    const lookup2 = localLookupOf(streams);
+    const walked = await walkRepository({ root, fs: nodeFs7, needles: lookup2.needles });
+    const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup: lookup2 });
     const { locks, errors: lockErrors } = await readLocks(
       nodeFs7,
       { root, lockDir: config.lockDir },
       found.consumers.map((c3) => c3.follows)
-    );
-    const streams = new Map(
-      project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
     );
     const findings = verifyConsumers(
       found.consumers,
