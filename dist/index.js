@@ -55,8 +55,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var events = __require("events");
     var assert = __require("assert");
     var util = __require("util");
@@ -66,24 +66,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http2.request;
+      agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https2.request;
+      agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -92,7 +92,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -4090,7 +4090,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var zlib = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4778,7 +4778,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform2 {
+    var InflateStream = class extends Transform3 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -6881,7 +6881,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -6911,11 +6911,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http2;
+    var http22;
     try {
-      http2 = __require("node:http2");
+      http22 = __require("node:http2");
     } catch {
-      http2 = { constants: {} };
+      http22 = { constants: {} };
     }
     var {
       constants: {
@@ -6927,7 +6927,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http2;
+    } = http22;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6953,7 +6953,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http2.connect(client[kUrl], {
+      const session = http22.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7360,7 +7360,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body,
         h2stream,
         (err) => {
@@ -7636,7 +7636,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http2 = __require("node:http");
+    var http3 = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7825,7 +7825,7 @@ var require_client = __commonJS({
         this[kUrl] = util.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http2.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -10405,7 +10405,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler2) {
+    function pipeline2(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10414,7 +10414,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -10678,7 +10678,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10846,7 +10846,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES2[statusCode] || "unknown";
+      return STATUS_CODES3[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -11264,13 +11264,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "✅" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "❌" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform2({
+        this.transform = new Transform3({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -13579,12 +13579,12 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable4, pipeline, finished: finished7 } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline2, finished: finished7 } = __require("node:stream");
     var { addAbortListener: addAbortListener3, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14524,7 +14524,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -14565,7 +14565,7 @@ var require_fetch = __commonJS({
               }
               resolve13({
                 status,
-                statusText: STATUS_CODES2[status],
+                statusText: STATUS_CODES3[status],
                 headersList,
                 socket
               });
@@ -18321,7 +18321,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform2 } = __require("node:stream");
+    var { Transform: Transform3 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -18371,7 +18371,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform2 {
+    var EventSourceStream = class extends Transform3 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18725,7 +18725,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18885,7 +18885,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -23197,7 +23197,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http2 = (
+    var http3 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -23206,11 +23206,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https2 = (
+    var https3 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http2.domainHost,
+        domainHost: http3.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -23254,8 +23254,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http2,
-        https: https2,
+        http: http3,
+        https: https3,
         ws,
         wss,
         urn,
@@ -26868,7 +26868,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar8 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar9 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq7 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -26890,7 +26890,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar8(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar9(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -26905,7 +26905,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap8;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar9;
     exports.isSeq = isSeq7;
   }
 });
@@ -32450,7 +32450,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar8 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar9 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -32534,7 +32534,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar8;
+    exports.isScalar = isScalar9;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -47798,7 +47798,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {UserCanceledError} - If the user cancels the operation.
        */
       static async discover({
-        http: http2,
+        http: http3,
         onProgress,
         onAuth,
         onAuthSuccess,
@@ -47822,7 +47822,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         let tryAgain;
         let providedAuthBefore = false;
         do {
-          res = await http2.request({
+          res = await http3.request({
             onProgress,
             method: "GET",
             url: `${proxifiedURL}/info/refs?service=${service}`,
@@ -47885,7 +47885,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {HttpError} - If the HTTP request fails.
        */
       static async connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service,
@@ -47901,7 +47901,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         headers["content-type"] = `application/x-${service}-request`;
         headers.accept = `application/x-${service}-result`;
         updateHeaders(headers, auth7);
-        const res = await http2.request({
+        const res = await http3.request({
           onProgress,
           method: "POST",
           url: `${url}/${service}`,
@@ -48318,7 +48318,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _fetch({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -48353,7 +48353,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const remoteHTTP = await GitRemoteHTTP2.discover({
-        http: http2,
+        http: http3,
         onAuth: addCredentialUsername({ config, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config, onAuth: onAuthFailure }),
@@ -48441,7 +48441,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       const packbuffer = Buffer.from(await collect3(packstream));
       const raw = await GitRemoteHTTP2.connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service: "git-upload-pack",
@@ -48614,7 +48614,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _clone({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -48649,7 +48649,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { defaultBranch: defaultBranch2, fetchHead } = await _fetch({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -48690,7 +48690,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function clone({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -48717,7 +48717,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         if (!noCheckout) {
           assertParameter("dir", dir);
@@ -48728,7 +48728,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _clone({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -49206,7 +49206,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _pull({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -49240,7 +49240,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { fetchHead, fetchHeadDescription } = await _fetch({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -49289,7 +49289,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fastForward({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -49308,7 +49308,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const thisWillNotBeUsed = {
           name: "",
@@ -49321,7 +49321,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -49347,7 +49347,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fetch({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -49373,14 +49373,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _fetch({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -49507,7 +49507,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       o2[last] = value;
     }
     async function getRemoteInfo({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -49517,11 +49517,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       forPush = false
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -49572,7 +49572,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return refs;
     }
     async function getRemoteInfo2({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -49583,11 +49583,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       protocolVersion = 2
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -50055,7 +50055,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return packstream;
     }
     async function listServerRefs({
-      http: http2,
+      http: http3,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -50069,10 +50069,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       peelTags
     }) {
       try {
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("url", url);
         const remote = await GitRemoteHTTP.discover({
-          http: http2,
+          http: http3,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -50087,7 +50087,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const body = await writeListRefsRequest({ prefix, symrefs, peelTags });
         const res = await GitRemoteHTTP.connect({
-          http: http2,
+          http: http3,
           auth: remote.auth,
           headers,
           corsProxy,
@@ -50552,7 +50552,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function pull({
       fs: _fs,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -50597,7 +50597,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fs3,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -50765,7 +50765,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _push({
       fs: fs3,
       cache,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -50804,7 +50804,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const oid = _delete ? "0000000000000000000000000000000000000000" : await GitRefManager.resolve({ fs: fs3, gitdir, ref: fullRef });
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const httpRemote = await GitRemoteHTTP2.discover({
-        http: http2,
+        http: http3,
         onAuth: addCredentialUsername({ config, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config, onAuth: onAuthFailure }),
@@ -50930,7 +50930,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         oids: [...objects]
       });
       const res = await GitRemoteHTTP2.connect({
-        http: http2,
+        http: http3,
         onProgress,
         corsProxy,
         service: "git-receive-pack",
@@ -50972,7 +50972,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function push({
       fs: fs3,
-      http: http2,
+      http: http3,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -50994,14 +50994,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http2);
+        assertParameter("http", http3);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _push({
           fs: fsp,
           cache,
-          http: http2,
+          http: http3,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -62790,6 +62790,108 @@ var init_kube = __esm({
   }
 });
 
+// src/consumers/lookup.ts
+function localLookupOf(streams) {
+  const names = /* @__PURE__ */ new Map();
+  const needles = /* @__PURE__ */ new Set();
+  for (const [key3, s] of streams) {
+    if (s.spec?.lookupPolicy?.local !== true) continue;
+    const slash = key3.indexOf("/");
+    const namespace = key3.slice(0, slash);
+    const stream = key3.slice(slash + 1);
+    const ns = names.get(namespace) ?? /* @__PURE__ */ new Map();
+    names.set(namespace, ns);
+    for (const t of s.spec?.tags ?? []) {
+      if (typeof t?.name !== "string") continue;
+      ns.set(`${stream}:${t.name}`, { namespace, stream, tag: t.name });
+      needles.add(`${stream}:${t.name}`);
+      if (t.name === "latest") {
+        ns.set(stream, { namespace, stream, tag: "latest" });
+        needles.add(stream);
+      }
+    }
+  }
+  return { names, needles: [...needles] };
+}
+function mayHoldShortName(text, lookup2) {
+  return lookup2?.needles.some((n2) => text.includes(n2)) ?? false;
+}
+function lookupConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const names = opts.lookup?.names.get(obj2.namespace ?? opts.defaultNamespace);
+  if (!names || !LOOKUP_KINDS.has(obj2.kind)) return out;
+  const podSpec = getPath(obj2.doc, obj2.node, podSpecPath(obj2.kind).split("."));
+  for (const list of ["initContainers", "containers"]) {
+    for (const container of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
+      const node = getIn(obj2.doc, container, "image");
+      const value = str(node);
+      if (value === void 0 || !(0, import_yaml8.isScalar)(node)) continue;
+      const ref = names.get(value);
+      if (!ref) continue;
+      const slot = slotOf(node);
+      if (!slot) continue;
+      const line = obj2.lineAt(slot.start);
+      const cname = str(getIn(obj2.doc, container, "name")) ?? "?";
+      const target = `${obj2.label} ${list === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
+      const rest = obj2.source.slice(slot.end, lineEnd(obj2.source, slot.end));
+      if (/\.json$/i.test(obj2.file) || !/^[ \t]*(?:#.*)?$/.test(rest)) {
+        out.errors.push({
+          code: "LOOKUP_NOT_PINNABLE",
+          file: obj2.file,
+          line,
+          severity: "warning",
+          object: obj2.label,
+          message: `${obj2.label}: ${target} names ${value} by its short name (image lookup), but imagestreams cannot pin it here: the pin needs a "# imagestream: ${value}" comment after the value, so write the image as a block-style YAML value on its own line`
+        });
+        continue;
+      }
+      const marker = ref.namespace === opts.defaultNamespace ? value : `${ref.namespace}/${value}`;
+      const shown = value.includes(":") ? marker : `${marker}:latest`;
+      out.consumers.push({
+        file: obj2.file,
+        line,
+        kind: "image-lookup",
+        target,
+        follows: ref,
+        current: value,
+        slot,
+        alsoSet: [
+          {
+            slot: { start: slot.end, end: slot.end, style: "plain" },
+            value: ` # imagestream: ${shown}`,
+            current: ""
+          }
+        ]
+      });
+    }
+  }
+  return out;
+}
+function lineEnd(text, from) {
+  const nl = text.indexOf("\n", from);
+  return nl < 0 ? text.length : nl;
+}
+var import_yaml8, LOOKUP_KINDS;
+var init_lookup = __esm({
+  "src/consumers/lookup.ts"() {
+    "use strict";
+    import_yaml8 = __toESM(require_dist2(), 1);
+    init_kube();
+    init_yaml_nodes();
+    LOOKUP_KINDS = /* @__PURE__ */ new Set([
+      "Pod",
+      "Deployment",
+      "StatefulSet",
+      "DaemonSet",
+      "ReplicaSet",
+      "ReplicationController",
+      "Job",
+      "CronJob",
+      "DeploymentConfig"
+    ]);
+  }
+});
+
 // src/consumers/marker.ts
 function markerConsumers(file, text, opts) {
   const consumers = [];
@@ -62914,8 +63016,8 @@ function splitLines(text) {
   for (; ; ) {
     const nl = text.indexOf("\n", start);
     const end = nl < 0 ? text.length : nl;
-    const lineEnd = end > start && text[end - 1] === "\r" ? end - 1 : end;
-    out.push({ text: text.slice(start, lineEnd), start });
+    const lineEnd2 = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    out.push({ text: text.slice(start, lineEnd2), start });
     if (nl < 0) return out;
     start = nl + 1;
   }
@@ -62937,8 +63039,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml8.LineCounter();
-  const docs = (0, import_yaml8.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml9.LineCounter();
+  const docs = (0, import_yaml9.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -62986,11 +63088,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml8;
+var import_yaml9;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml8 = __toESM(require_dist2(), 1);
+    import_yaml9 = __toESM(require_dist2(), 1);
     init_yaml_nodes();
   }
 });
@@ -63022,7 +63124,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml9.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml10.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -63055,7 +63157,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml9.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml10.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -63066,7 +63168,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml9.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml10.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -63076,15 +63178,15 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml9.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml10.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml10.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
   const source = obj2.source;
-  const lineEnd = source.indexOf("\n", valueNode.range[1]);
-  const at = lineEnd < 0 ? source.length : lineEnd;
+  const lineEnd2 = source.indexOf("\n", valueNode.range[1]);
+  const at = lineEnd2 < 0 ? source.length : lineEnd2;
   const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
   let column = keyNode.range[0] - lineStart;
   if (column < 0) column = 0;
@@ -63102,7 +63204,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml9.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml10.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -63165,9 +63267,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml9.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml9.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml9.isScalar)(kind2) || !(0, import_yaml9.isScalar)(name)) {
+  const kindSlot = (0, import_yaml10.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml10.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml10.isScalar)(kind2) || !(0, import_yaml10.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -63185,11 +63287,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml9, PIN_ANNOTATION, STRATEGIES;
+var import_yaml10, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist2(), 1);
+    import_yaml10 = __toESM(require_dist2(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -63244,9 +63346,9 @@ function scanText(text) {
     marker: text.includes(MARKER_NEEDLE)
   };
 }
-function isCandidateBytes(bytes) {
+function isCandidateBytes(bytes, extra = []) {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return BYTE_NEEDLES.some((n2) => buf.includes(n2));
+  return BYTE_NEEDLES.some((n2) => buf.includes(n2)) || extra.some((n2) => buf.includes(n2));
 }
 function isKubeFileName(path6) {
   return /\.(?:ya?ml|json)$/i.test(path6);
@@ -63288,7 +63390,8 @@ function findInFile(file, opts) {
   const scan = scanText(file.text);
   const consumers = [];
   const errors = [];
-  if (scan.kube && isKubeFileName(file.path)) {
+  const lookup2 = mayHoldShortName(file.text, opts.lookup);
+  if ((scan.kube || lookup2) && isKubeFileName(file.path)) {
     const { objects, errors: parseErrors } = listObjects(file.path, file.text);
     errors.push(...parseErrors);
     for (const obj2 of objects) {
@@ -63299,6 +63402,11 @@ function findInFile(file, opts) {
         consumers.push(...p.consumers);
         errors.push(...p.errors);
       }
+      if (!lookup2) continue;
+      const claimed = new Set(consumers.flatMap((c3) => c3.slot ? [c3.slot.start] : []));
+      const short3 = lookupConsumers(obj2, opts);
+      consumers.push(...short3.consumers.filter((c3) => !claimed.has(c3.slot.start)));
+      errors.push(...short3.errors);
     }
   }
   if (scan.marker && !isDocumentationFileName(file.path)) {
@@ -63383,12 +63491,14 @@ var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
     init_kube();
+    init_lookup();
     init_marker();
     init_objects();
     init_openshift();
     init_rewrite();
     init_scan();
     init_types();
+    init_lookup();
     init_types();
     DEFAULTS2 = { defaultNamespace: "default" };
   }
@@ -63984,7 +64094,7 @@ var require_mimic_response = __commonJS({
 var require_decompress_response = __commonJS({
   "node_modules/decompress-response/index.js"(exports, module) {
     "use strict";
-    var { Transform: Transform2, PassThrough: PassThrough3 } = __require("stream");
+    var { Transform: Transform3, PassThrough: PassThrough3 } = __require("stream");
     var zlib = __require("zlib");
     var mimicResponse = require_mimic_response();
     module.exports = (response) => {
@@ -63998,7 +64108,7 @@ var require_decompress_response = __commonJS({
         return response;
       }
       let isEmpty = true;
-      const checker = new Transform2({
+      const checker = new Transform3({
         transform(data, _encoding, callback) {
           isEmpty = false;
           callback(null, data);
@@ -64109,8 +64219,8 @@ var require_simple_get = __commonJS({
     module.exports = simpleGet;
     var concat = require_simple_concat();
     var decompressResponse = require_decompress_response();
-    var http2 = __require("http");
-    var https2 = __require("https");
+    var http3 = __require("http");
+    var https3 = __require("https");
     var once9 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
@@ -64144,7 +64254,7 @@ var require_simple_get = __commonJS({
       if (opts.json) opts.headers.accept = "application/json";
       if (opts.method) opts.method = opts.method.toUpperCase();
       const originalHost = opts.hostname;
-      const protocol = opts.protocol === "https:" ? https2 : http2;
+      const protocol = opts.protocol === "https:" ? https3 : http3;
       const req = protocol.request(opts, (res) => {
         if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
           opts.url = res.headers.location;
@@ -64331,7 +64441,7 @@ async function request2({
   const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
   let next = { url, method: method.toUpperCase(), headers, body };
   for (let redirects = 0; ; redirects++) {
-    const res = await send({
+    const res = await send2({
       ...options,
       ...next,
       agent,
@@ -64370,7 +64480,7 @@ function redirectRequest(previous, statusCode, location) {
   }
   return { url: url.href, method, headers, body };
 }
-function send(options) {
+function send2(options) {
   return new Promise((resolve13, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
@@ -64984,19 +65094,19 @@ function refused(branch, access2, why) {
     { data: { branch, reason: text }, permanent: true }
   );
 }
-function countingHttp(http2) {
+function countingHttp(http3) {
   let total = 0;
   return {
     bytes: () => total,
     http: {
       request: async (req) => {
-        if (!req.body) return http2.request(req);
+        if (!req.body) return http3.request(req);
         const chunks = [];
         for await (const c3 of req.body) {
           total += c3.byteLength;
           chunks.push(c3);
         }
-        return http2.request({
+        return http3.request({
           ...req,
           body: (async function* () {
             yield* chunks;
@@ -65846,18 +65956,18 @@ function composeGroup(input2) {
     const want = input2.work.get(f);
     if (want !== void 0 && want !== input2.base.get(f)) files.set(f, want);
   }
-  const lookup2 = lockLookup(
-    locks,
-    new Map([...input2.allDeclarations ?? /* @__PURE__ */ new Map(), ...declarations]),
-    input2.localRegistry,
-    input2.pinFormat
-  );
+  const everyDeclaration = new Map([...input2.allDeclarations ?? /* @__PURE__ */ new Map(), ...declarations]);
+  const lookup2 = lockLookup(locks, everyDeclaration, input2.localRegistry, input2.pinFormat);
+  const shortNames = localLookupOf(everyDeclaration);
   const consumers = [];
   for (const path6 of [...new Set(input2.consumerFiles)].sort()) {
     if (files.has(path6)) continue;
     const text = input2.base.get(path6);
     if (text === void 0) continue;
-    const found = findInFile({ path: path6, text }, { defaultNamespace: input2.defaultNamespace });
+    const found = findInFile(
+      { path: path6, text },
+      { defaultNamespace: input2.defaultNamespace, lookup: shortNames }
+    );
     const ours = found.consumers.filter((c3) => ids.has(`${c3.follows.namespace}/${c3.follows.stream}`));
     if (ours.length === 0) continue;
     const plan2 = planConsumerUpdates(ours, lookup2);
@@ -74722,7 +74832,7 @@ async function executeDispatches(jobs, deps, opts = {}) {
     }
     return c3;
   };
-  const send2 = async (job2) => {
+  const send3 = async (job2) => {
     if (job2.error) throw job2.error;
     if (job2.type === "command") {
       const out = await deps.runCommand(job2.argv, {
@@ -74785,7 +74895,7 @@ ${tail}` : ""}`,
       continue;
     }
     try {
-      await send2(job2);
+      await send3(job2);
       results.push({ ...base, status: "sent" });
       deps.logger.debug(`sent ${job2.description} for ${m.namespace}/${m.stream}:${m.tag}`);
     } catch (e) {
@@ -76425,12 +76535,16 @@ init_skip();
 // src/app/reconcile.ts
 import * as nodeFs5 from "node:fs/promises";
 import { join as join10, resolve as resolve9 } from "node:path";
+init_lookup();
 
 // src/consumers/update.ts
 init_consumers();
 init_lock_lookup();
 function planConsumers(files, locks, streams, opts) {
-  const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
+  const found = findConsumers(files, {
+    defaultNamespace: opts.defaultNamespace,
+    lookup: localLookupOf(streams)
+  });
   const plan2 = planConsumerUpdates(
     found.consumers,
     lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
@@ -76460,6 +76574,7 @@ var DEFAULT_WALK = {
 async function walkRepository(options) {
   const opts = { ...DEFAULT_WALK, ...options };
   const skip = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -76492,7 +76607,7 @@ async function walkRepository(options) {
         result.skipped.binary++;
         continue;
       }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes)) continue;
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
       texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     }
   };
@@ -76854,7 +76969,7 @@ function tokenRequest(ch, target, url, cred) {
     return { method: "POST", url, headers, body: form.toString() };
   }
   if (ch.params.service) url.searchParams.set("service", ch.params.service);
-  url.searchParams.append("scope", target.scope);
+  for (const scope of target.scope.split(" ")) url.searchParams.append("scope", scope);
   const b = basicHeader(cred);
   if (b) headers.authorization = b;
   return { method: "GET", url, headers };
@@ -76954,7 +77069,8 @@ function createAuthSession(opts) {
   return {
     request: request3,
     hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
-    tokensFetched: () => tokensFetched
+    tokensFetched: () => tokensFetched,
+    authorizationFor: (target, ctx) => authorization(deps, stateFor(target.origin), target, ctx)
   };
 }
 async function authorization(deps, st, target, ctx) {
@@ -76968,13 +77084,13 @@ async function authorization(deps, st, target, ctx) {
   return basicHeader(cred);
 }
 async function authenticated(deps, st, target, req) {
-  const send2 = (authz) => deps.requester.request({
+  const send3 = (authz) => deps.requester.request({
     ...req,
     headers: authz ? { ...req.headers, authorization: authz } : req.headers,
     ...target.insecureTls ? { insecureTls: true } : {}
   });
   const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send2(sent);
+  const res = await send3(sent);
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -76986,7 +77102,7 @@ async function authenticated(deps, st, target, req) {
   if (ch.scheme === "bearer") st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return send2(next);
+  return send3(next);
 }
 
 // src/registry/endpoints.ts
@@ -77075,7 +77191,7 @@ function createEndpoints(o2) {
 // src/registry/exchange.ts
 init_redact();
 function createExchange(session, userAgent2) {
-  function send2(a2) {
+  function send3(a2) {
     return session.request(
       {
         domain: a2.ep.domain,
@@ -77095,7 +77211,7 @@ function createExchange(session, userAgent2) {
     );
   }
   async function fetch(a2, ok = [200]) {
-    const res = await send2(a2);
+    const res = await send3(a2);
     await checkResponse(
       res,
       {
@@ -77110,7 +77226,7 @@ function createExchange(session, userAgent2) {
     );
     return res;
   }
-  return { send: send2, fetch };
+  return { send: send3, fetch };
 }
 
 // src/registry/host-policy.ts
@@ -77599,7 +77715,7 @@ function createNodeHttpSend(opts = {}) {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send2 = (req) => new Promise((resolve13, reject) => {
+  const send3 = (req) => new Promise((resolve13, reject) => {
     const isHttps = req.url.protocol === "https:";
     const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
     const mod = isHttps ? https : http;
@@ -77643,7 +77759,7 @@ function createNodeHttpSend(opts = {}) {
     r.on("error", (e) => fail(classify(e)));
     r.end(req.body);
   });
-  return Object.assign(send2, {
+  return Object.assign(send3, {
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -78445,6 +78561,706 @@ function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
+// src/app/mirror.ts
+init_errors();
+init_reference();
+init_next_locks();
+init_tag_spec();
+
+// src/registry/copy/copier.ts
+init_errors();
+init_reference();
+init_redact();
+
+// src/registry/copy/manifests.ts
+init_reference();
+init_redact();
+function manifestCalls(repos) {
+  const { call: call2, ctxOf, fail } = repos;
+  async function hasManifest(dst, digest, reference = digest) {
+    const res = await call2(dst, "HEAD", `/v2/${dst.ref.path}/manifests/${reference}`, ctxOf(dst.ref, digest));
+    if (res.status !== 200 || res.headers["docker-content-digest"] !== digest) return void 0;
+    const len = res.headers["content-length"];
+    return len !== void 0 ? { size: Number(len) } : {};
+  }
+  async function getManifest2(src, digest) {
+    const ctx = ctxOf(src.ref, digest);
+    const res = await call2(src, "GET", `/v2/${src.ref.path}/manifests/${digest}`, ctx);
+    if (res.status !== 200) throw await fail(res, src, ctx, `source: GET manifest ${digest}`);
+    const computed = sha256Digest(res.body);
+    if (computed !== digest)
+      throw registryError(
+        "DIGEST_MISMATCH",
+        { ...ctx, url: redactUrl(res.url) },
+        `source: manifest ${digest} hashes to ${computed}`
+      );
+    const doc = parseManifest(res.body);
+    const mediaType = doc && manifestMediaType(res.headers["content-type"]?.split(";")[0]?.trim(), doc);
+    if (!doc || !mediaType)
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        `source: ${digest} is not an OCI or Docker schema2 manifest or index`
+      );
+    return { bytes: res.body, doc, mediaType };
+  }
+  return { hasManifest, getManifest: getManifest2 };
+}
+function blobsOf(doc, ctx) {
+  const all = [doc.config, ...doc.layers ?? []].filter(Boolean);
+  for (const d of all) {
+    if (!isSha256Digest(d.digest) || !Number.isSafeInteger(d.size) || d.size < 0)
+      throw registryError(
+        "BAD_RESPONSE",
+        ctx,
+        "source: a manifest names a blob without a sha256 digest and a size"
+      );
+  }
+  return all.filter((d) => !(d.urls && /foreign|nondistributable/.test(d.mediaType ?? "")));
+}
+
+// src/registry/copy/repos.ts
+init_errors();
+init_reference();
+init_redact();
+
+// src/registry/copy/answers.ts
+init_redact();
+import { STATUS_CODES as STATUS_CODES2 } from "node:http";
+function answerError(a2, ctx, what2, hasCredentials) {
+  const c3 = { ...ctx, url: redactUrl(a2.url) };
+  const detail = describeBody(a2.body, a2.headers["content-type"]);
+  const suffix = detail ? ` (${detail})` : "";
+  const status = a2.status;
+  const registryCode = registryErrorCodes(a2.body)[0];
+  const data = registryCode ? { registryCode } : {};
+  if (status === 401 || status === 403) {
+    const how = hasCredentials ? "the configured credentials lack this access (pushing needs pull and push on the target repository)" : `configure credentials for ${ctx.registry} (docker login, auth.json, or registries.<host>.credentials)`;
+    return registryError("UNAUTHORIZED", c3, `${what2}: HTTP ${status}${suffix}; ${how}`, { status, data });
+  }
+  if (status === 404)
+    return registryError("MANIFEST_UNKNOWN", c3, `${what2}: not found (${registryCode ?? "HTTP 404"})`, {
+      status,
+      data
+    });
+  if (status === 429) return registryError("RATE_LIMITED", c3, `${what2}: rate limited (HTTP 429)`, { status });
+  const text = `${what2}: HTTP ${status} ${STATUS_CODES2[status] ?? ""}`.trimEnd() + suffix;
+  if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, text, { status, data });
+  return registryError("BAD_RESPONSE", c3, text, { status, data });
+}
+
+// src/registry/copy/repos.ts
+var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+function createRepos(o2) {
+  const ownSend = o2.send ? void 0 : createNodeHttpSend({ maxSockets: o2.connections });
+  const clock = o2.clock ?? systemClock;
+  const logger = o2.logger ?? silentLogger;
+  const isInsecure2 = o2.isInsecure ?? (() => false);
+  const hostPolicy = o2.hostPolicy ?? openHostPolicy;
+  const secrets = /* @__PURE__ */ new Set();
+  const requester = createRequester({
+    send: o2.send ?? ownSend,
+    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure2, from, to, method),
+    clock,
+    logger,
+    timeoutMs: o2.timeoutMs,
+    retries: o2.retries,
+    concurrencyPerHost: o2.connections,
+    maxRetryAfterMs: 6e4,
+    backoffBaseMs: o2.backoffBaseMs
+  });
+  const session = createAuthSession({
+    requester,
+    keychain: o2.keychain ?? anonymousKeychain,
+    clock,
+    logger,
+    onSecret: (s) => secrets.add(s),
+    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure2, registry, realm)
+  });
+  const schemes = /* @__PURE__ */ new Map();
+  const ctxOf = (ref, reference) => ({
+    registry: ref.domain,
+    reference: formatFamiliar({
+      domain: ref.domain,
+      path: ref.path,
+      ...reference.includes(":") ? { digest: reference } : { tag: reference }
+    })
+  });
+  async function call2(repo, method, path6, ctx, extra = {}) {
+    const url = new URL(path6, repo.base);
+    return session.request(repo.target, {
+      method,
+      url,
+      headers: { accept: MANIFEST_ACCEPT, "user-agent": o2.userAgent, ...extra.headers },
+      ...extra.body ? { body: extra.body } : {},
+      ctx: { ...ctx, url: redactUrl(url) },
+      maxBodyBytes: MAX_ANSWER_BYTES,
+      ...repo.insecureTls ? { insecureTls: true } : {}
+    });
+  }
+  const fail = async (a2, repo, ctx, what2) => answerError(a2, ctx, what2, await session.hasCredentials(repo.ref.domain));
+  async function open4(ref, scope) {
+    let p = schemes.get(ref.domain);
+    if (!p) {
+      const host = registryHost(ref.domain);
+      const candidates = isLoopbackDomain(ref.domain) ? [{ base: new URL(`http://${host}`), insecureTls: false }] : isInsecure2(ref.domain) ? [
+        { base: new URL(`https://${host}`), insecureTls: true },
+        { base: new URL(`http://${host}`), insecureTls: false }
+      ] : [{ base: new URL(`https://${host}`), insecureTls: false }];
+      p = (async () => {
+        let last;
+        for (const c4 of candidates) {
+          const repo = {
+            ref,
+            base: c4.base,
+            insecureTls: c4.insecureTls,
+            target: {
+              domain: ref.domain,
+              origin: c4.base.origin,
+              scope,
+              ...c4.insecureTls ? { insecureTls: true } : {}
+            }
+          };
+          try {
+            const res = await call2(repo, "GET", "/v2/", ctxOf(ref, "latest"));
+            if (res.status === 200) return c4;
+            throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, "GET /v2/");
+          } catch (e) {
+            last = e;
+            if (!(e instanceof ImagestreamsError && e.data.transport !== void 0)) break;
+          }
+        }
+        throw last;
+      })();
+      p.catch(() => schemes.delete(ref.domain));
+      schemes.set(ref.domain, p);
+    }
+    const c3 = await p;
+    return {
+      ref,
+      base: c3.base,
+      insecureTls: c3.insecureTls,
+      target: {
+        domain: ref.domain,
+        origin: c3.base.origin,
+        scope,
+        ...c3.insecureTls ? { insecureTls: true } : {}
+      }
+    };
+  }
+  return {
+    ctxOf,
+    call: call2,
+    fail,
+    open: open4,
+    /** The Authorization header for a streamed request to `repo` (after `open`). */
+    authorizationFor: (repo, ctx) => session.authorizationFor(repo.target, ctx),
+    /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
+    refusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure2, from, to, method),
+    redact: (text) => redact(text, secrets),
+    clock,
+    logger,
+    stats: () => requester.stats(),
+    close: () => ownSend?.close()
+  };
+}
+
+// src/registry/copy/stream.ts
+init_errors();
+init_redact();
+import { createHash as createHash2 } from "node:crypto";
+import http2 from "node:http";
+import https2 from "node:https";
+import { Transform as Transform2 } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function createStreamAgents(maxSockets) {
+  const a2 = {
+    http: new http2.Agent({ keepAlive: true, maxSockets }),
+    https: new https2.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https2.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+  };
+  return {
+    ...a2,
+    close() {
+      a2.http.destroy();
+      a2.https.destroy();
+      a2.insecure.destroy();
+    }
+  };
+}
+var MAX_ANSWER_BYTES2 = 64 * 1024;
+function send(end, method, agents, idleMs) {
+  const secure = end.url.protocol === "https:";
+  const agent = secure ? end.insecureTls ? agents.insecure : agents.https : agents.http;
+  const req = (secure ? https2 : http2).request(end.url, { method, headers: end.headers, agent });
+  req.setTimeout(idleMs, () => req.destroy(transportError(end, `no data for ${idleMs} ms`)));
+  return req;
+}
+function transportError(end, what2, cause) {
+  return registryError("REGISTRY_UNAVAILABLE", { ...end.ctx, url: redactUrl(end.url) }, what2, {
+    ...cause !== void 0 ? { cause } : {},
+    data: { transport: "stream" }
+  });
+}
+function responseOf(req, end) {
+  return new Promise((resolve13, reject) => {
+    req.once("response", resolve13);
+    req.once(
+      "error",
+      (e) => reject(
+        e instanceof ImagestreamsError ? e : transportError(end, `connection failed (${e.code ?? e.message})`, e)
+      )
+    );
+  });
+}
+async function readSmall(res) {
+  const chunks = [];
+  let n2 = 0;
+  for await (const c3 of res) {
+    n2 += c3.length;
+    if (n2 <= MAX_ANSWER_BYTES2) chunks.push(c3);
+  }
+  return Buffer.concat(chunks);
+}
+function headersOf(res) {
+  const out = {};
+  for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+async function openSource(o2) {
+  let end = o2.get;
+  for (let hop = 0; hop <= 5; hop++) {
+    const req = send(end, "GET", o2.agents, o2.idleTimeoutMs);
+    req.end();
+    const res = await responseOf(req, end);
+    const loc = res.headers.location;
+    if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && loc) {
+      res.resume();
+      const next = new URL(loc, end.url);
+      const refusal = o2.redirectRefusal(end.url, next);
+      if (refusal) {
+        throw registryError("NOT_ALLOWED", { ...end.ctx, url: redactUrl(end.url) }, refusal, {
+          permanent: true
+        });
+      }
+      const { authorization: _dropped, ...rest } = end.headers;
+      end = { ...end, url: next, headers: next.origin === end.url.origin ? end.headers : rest };
+      continue;
+    }
+    if (res.statusCode !== 200) {
+      return {
+        status: res.statusCode ?? 0,
+        headers: headersOf(res),
+        body: await readSmall(res),
+        url: end.url
+      };
+    }
+    return res;
+  }
+  throw registryError("BAD_RESPONSE", o2.get.ctx, "too many redirects");
+}
+function meter(o2) {
+  const hash = createHash2("sha256");
+  let seen = 0;
+  const wrong = (what2) => registryError("DIGEST_MISMATCH", { ...o2.get.ctx, url: redactUrl(o2.get.url) }, what2, {
+    data: { expected: o2.digest, size: o2.size }
+  });
+  return new Transform2({
+    transform(chunk, _enc, done) {
+      seen += chunk.length;
+      if (seen > o2.size)
+        return done(wrong(`blob ${o2.digest} is longer than its descriptor's ${o2.size} bytes`));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      if (seen !== o2.size)
+        return done(wrong(`blob ${o2.digest} ended after ${seen} of its descriptor's ${o2.size} bytes`));
+      const got = `sha256:${hash.digest("hex")}`;
+      if (got !== o2.digest) return done(wrong(`blob ${o2.digest} hashes to ${got}`));
+      done();
+    }
+  });
+}
+async function streamBlob(o2) {
+  const src = await openSource(o2);
+  if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
+  const declared = src.headers["content-length"];
+  if (declared !== void 0 && Number(declared) !== o2.size) {
+    src.destroy();
+    throw registryError(
+      "DIGEST_MISMATCH",
+      { ...o2.get.ctx, url: redactUrl(o2.get.url) },
+      `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
+    );
+  }
+  const put = send(
+    {
+      ...o2.put,
+      headers: {
+        ...o2.put.headers,
+        "content-type": "application/octet-stream",
+        "content-length": String(o2.size)
+      }
+    },
+    "PUT",
+    o2.agents,
+    o2.idleTimeoutMs
+  );
+  const answered = responseOf(put, o2.put);
+  answered.catch(() => {
+  });
+  try {
+    await pipeline(src, meter(o2), put);
+  } catch (e) {
+    put.destroy();
+    src.destroy();
+    if (e instanceof ImagestreamsError) throw e;
+    throw transportError(
+      o2.get,
+      `the transfer broke off (${e.code ?? String(e)})`,
+      e
+    );
+  }
+  const res = await answered;
+  return {
+    side: "target",
+    answer: {
+      status: res.statusCode ?? 0,
+      headers: headersOf(res),
+      body: await readSmall(res),
+      url: o2.put.url
+    }
+  };
+}
+
+// src/registry/copy/work.ts
+async function eachLimit(items, limit, fn) {
+  let failed;
+  await mapLimit(items, limit, async (t) => {
+    if (failed) return;
+    try {
+      await fn(t);
+    } catch (error2) {
+      failed ??= { error: error2 };
+    }
+  });
+  if (failed) throw failed.error;
+}
+function createOnce() {
+  const inflight = /* @__PURE__ */ new Map();
+  return (key3, work, shared) => {
+    const running = inflight.get(key3);
+    if (running) {
+      shared();
+      return running;
+    }
+    const p = work().finally(() => inflight.delete(key3));
+    inflight.set(key3, p);
+    return p;
+  };
+}
+
+// src/registry/copy/copier.ts
+var DEFAULTS4 = {
+  concurrency: 4,
+  timeoutMs: 6e4,
+  retries: 3,
+  blobAttempts: 3,
+  backoffBaseMs: 500,
+  userAgent: "imagestreams/0.1"
+};
+function createCopier(options = {}) {
+  const o2 = { ...DEFAULTS4, ...options };
+  const repos = createRepos({ ...o2, connections: o2.concurrency * 2 });
+  const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
+  const agents = createStreamAgents(o2.concurrency * 2);
+  const once9 = createOnce();
+  const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
+  const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
+  async function copyBlob(src, dst, d, report, mount) {
+    const ctx = ctxOf(dst.ref, d.digest);
+    const head = await call2(dst, "HEAD", `/v2/${dst.ref.path}/blobs/${d.digest}`, ctx);
+    if (head.status === 200) {
+      report.blobs.present++;
+      return;
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const q = mount ? `?mount=${d.digest}&from=${encodeURIComponent(src.ref.path)}` : "";
+        const start = await call2(dst, "POST", `/v2/${dst.ref.path}/blobs/uploads/${q}`, ctx, {
+          headers: { "content-length": "0" }
+        });
+        if (start.status === 201) {
+          report.blobs.mounted++;
+          return;
+        }
+        if (start.status !== 202 || !start.headers.location)
+          throw await fail(start, dst, ctx, `target: start blob upload ${d.digest}`);
+        await transfer(src, dst, d, new URL(start.headers.location, start.url), ctx);
+        report.blobs.copied++;
+        report.blobs.bytes += d.size;
+        return;
+      } catch (e) {
+        const temporary = e instanceof ImagestreamsError && !e.permanent;
+        if (!temporary || attempt >= o2.blobAttempts) throw e;
+        report.retried++;
+        const delay = Math.min(o2.backoffBaseMs * 2 ** (attempt - 1), 1e4);
+        logger.warn("blob copy failed; retrying from a fresh upload session", {
+          blob: d.digest,
+          attempt,
+          delayMs: delay,
+          error: repos.redact(e.message)
+        });
+        await clock.sleep(delay);
+      }
+    }
+  }
+  async function transfer(src, dst, d, upload, ctx) {
+    const refusal = upload.origin === dst.base.origin ? void 0 : repos.refusal(dst.base, upload, "PUT");
+    if (refusal)
+      throw registryError("NOT_ALLOWED", ctx, `target: upload location refused: ${refusal}`, {
+        permanent: true
+      });
+    upload.searchParams.set("digest", d.digest);
+    const srcCtx = ctxOf(src.ref, d.digest);
+    const srcAuth = await repos.authorizationFor(src, srcCtx);
+    const dstAuth = upload.origin === dst.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
+    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.base);
+    const { side, answer } = await streamBlob({
+      get: {
+        url: getUrl,
+        headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
+        ctx: srcCtx,
+        ...src.insecureTls ? { insecureTls: true } : {}
+      },
+      put: {
+        url: upload,
+        headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
+        ctx,
+        ...dst.insecureTls ? { insecureTls: true } : {}
+      },
+      digest: d.digest,
+      size: d.size,
+      agents,
+      idleTimeoutMs: o2.timeoutMs,
+      redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
+    });
+    if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
+    if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
+  }
+  async function copyManifest(src, dst, digest, report, mount, tag2) {
+    const present = await hasManifest(dst, digest);
+    if (present && (!tag2 || await hasManifest(dst, digest, tag2))) {
+      report.manifests.present++;
+      if (digest === report.digest) report.size = present.size ?? 0;
+      return;
+    }
+    const m = await getManifest2(src, digest);
+    const ctx = ctxOf(dst.ref, digest);
+    if (present) report.manifests.present++;
+    else if (isIndexMediaType(m.mediaType)) {
+      const problem2 = indexProblem(m.doc);
+      if (problem2)
+        throw registryError("BAD_RESPONSE", ctx, `source: the index ${digest} is refused: ${problem2}`);
+      const children = (m.doc.manifests ?? []).map((e) => e.digest);
+      await eachLimit(
+        children,
+        o2.concurrency,
+        (c3) => once9(
+          keyOf3("manifest", dst, c3),
+          () => copyManifest(src, dst, c3, report, mount),
+          () => report.manifests.present++
+        )
+      );
+    } else {
+      await eachLimit(
+        blobsOf(m.doc, ctx),
+        o2.concurrency,
+        (b) => once9(
+          keyOf3("blob", dst, b.digest),
+          () => copyBlob(src, dst, b, report, mount),
+          () => report.blobs.present++
+        )
+      );
+    }
+    for (const ref of [...present ? [] : [digest], ...tag2 ? [tag2] : []]) {
+      const res = await call2(dst, "PUT", `/v2/${dst.ref.path}/manifests/${ref}`, ctx, {
+        headers: { "content-type": m.mediaType },
+        body: m.bytes
+      });
+      if (res.status !== 201) throw await fail(res, dst, ctx, `target: PUT manifest ${ref}`);
+      const said = res.headers["docker-content-digest"];
+      if (said !== void 0 && said !== digest)
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(res.url) },
+          `target: stored manifest ${digest} as ${said}`
+        );
+    }
+    if (!present) report.manifests.copied++;
+    if (digest === report.digest) {
+      report.mediaType = m.mediaType;
+      report.size = m.bytes.length;
+    }
+  }
+  async function copy(req) {
+    if (!isSha256Digest(req.digest))
+      throw registryError(
+        "BAD_RESPONSE",
+        ctxOf(req.source, req.digest),
+        `only sha256 digests are copied, not ${req.digest}`,
+        { permanent: true }
+      );
+    const sameRegistry = req.source.domain === req.target.domain && req.source.path !== req.target.path;
+    const pull = `repository:${req.source.path}:pull`;
+    const push = `repository:${req.target.path}:pull,push${sameRegistry ? ` ${pull}` : ""}`;
+    const report = {
+      digest: req.digest,
+      mediaType: "",
+      size: 0,
+      manifests: { copied: 0, present: 0 },
+      blobs: { copied: 0, mounted: 0, present: 0, bytes: 0 },
+      retried: 0
+    };
+    try {
+      const [src, dst] = await Promise.all([open4(req.source, pull), open4(req.target, push)]);
+      await copyManifest(src, dst, req.digest, report, sameRegistry, req.tag);
+      const check = await hasManifest(dst, req.digest);
+      if (!check || report.size > 0 && check.size !== void 0 && check.size !== report.size) {
+        throw registryError(
+          "DIGEST_MISMATCH",
+          ctxOf(req.target, req.digest),
+          `target: after the copy the registry does not serve ${req.digest} (${report.size} bytes) under that digest and size; its storage or a proxy in front of it changes what it serves`,
+          { permanent: true }
+        );
+      }
+      return report;
+    } catch (e) {
+      if (e instanceof Error) e.message = repos.redact(e.message);
+      throw e;
+    }
+  }
+  return {
+    copy,
+    stats: repos.stats,
+    close: () => {
+      repos.close();
+      agents.close();
+    }
+  };
+}
+
+// src/app/mirror.ts
+function isLocalTag(streams, namespace, stream, tag2) {
+  const s = streams.find((x) => x.namespace === namespace && x.name === stream);
+  return s?.object.spec?.tags?.find((t) => t.name === tag2)?.referencePolicy?.type === "Local";
+}
+function localTagsFed(streams, key3) {
+  const followers = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    for (const t of s.object.spec?.tags ?? []) {
+      if (t.from?.kind !== "ImageStreamTag" || t.reference) continue;
+      const to = followTarget(s.namespace, s.name, t.from);
+      if (!to) continue;
+      const k = tagKey(to.namespace, to.stream, to.tag);
+      followers.set(k, [
+        ...followers.get(k) ?? [],
+        { namespace: s.namespace, stream: s.name, tag: t.name }
+      ]);
+    }
+  }
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (k, t) => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    if (isLocalTag(streams, t.namespace, t.stream, t.tag)) out.push(t);
+    for (const f of followers.get(k) ?? []) visit2(tagKey(f.namespace, f.stream, f.tag), f);
+  };
+  visit2(key3, splitTagKey(key3));
+  return out;
+}
+var FIX = "the lock keeps its last image; make sure the registry at localRegistry is reachable and that its credentials may push there, then run `imagestreams mirror`";
+async function mirrorItem(deps, m) {
+  const key3 = tagKey(m.namespace, m.stream, m.tag);
+  const local = deps.config.localRegistry;
+  const target = `${local}/${m.namespace}/${m.stream}`;
+  const source = m.item.dockerImageReference;
+  const failed = (reason, message, temporary = false) => ({
+    key: key3,
+    ok: false,
+    source,
+    target,
+    reason,
+    message: sanitizeText(message, 500),
+    temporary
+  });
+  const src = tryParseReference(source);
+  const dst = tryParseReference(target);
+  if ("error" in src) return failed("InvalidImageName", src.error.message);
+  if ("error" in dst || !local)
+    return failed("InvalidLocalRegistry", `localRegistry gives the invalid repository "${target}"`);
+  if (!registryAllowed(deps.config, dst.ref.domain))
+    return failed(
+      "NotAllowed",
+      `the local registry ${dst.ref.domain} is not in allowedRegistries; nothing was pushed`
+    );
+  const from = { domain: src.ref.domain, path: src.ref.path };
+  const digest = m.item.index ?? m.item.image;
+  try {
+    const report = await deps.copier.copy({ source: from, target: dst.ref, digest, tag: m.tag });
+    deps.logger.info("mirrored", {
+      tag: key3,
+      target: `${target}@${digest}`,
+      blobsCopied: report.blobs.copied,
+      blobsMounted: report.blobs.mounted,
+      blobsPresent: report.blobs.present,
+      bytes: report.blobs.bytes
+    });
+    return { key: key3, ok: true, source, target: `${target}@${digest}`, report };
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return failed(
+      "MirrorFailed",
+      `copying ${source} to ${target} failed: ${e.message}; ${FIX}`,
+      !e.permanent
+    );
+  }
+}
+function createProjectCopier(config, env, logger, overrides = {}) {
+  const fromConfig = registryOptionsFromConfig(config, env, logger);
+  return createCopier({
+    keychain: fromConfig.keychain,
+    isInsecure: fromConfig.isInsecure,
+    hostPolicy: fromConfig.hostPolicy,
+    logger,
+    ...overrides.keychain ? { keychain: overrides.keychain } : {},
+    ...overrides.clock ? { clock: overrides.clock } : {},
+    ...overrides.backoffBaseMs !== void 0 ? { backoffBaseMs: overrides.backoffBaseMs } : {},
+    ...overrides.timeoutMs !== void 0 ? { timeoutMs: overrides.timeoutMs } : {}
+  });
+}
+function mirrorOnImport(o2) {
+  const wanted = o2.config.localRegistry !== void 0 && !o2.dryRun && o2.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === "Local"));
+  if (!wanted) return { wrap: (f) => f, close: () => {
+  } };
+  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
+  const deps = { copier, config: o2.config, logger: o2.logger };
+  return {
+    wrap: (importTag) => async (req) => {
+      const result = await importTag(req);
+      if (!result.ok) return result;
+      for (const t of localTagsFed(o2.streams, req.key)) {
+        const m = await mirrorItem(deps, { ...t, item: result.item });
+        if (!m.ok) return { ok: false, reason: m.reason, message: m.message, temporary: m.temporary };
+      }
+      return result;
+    },
+    close: () => copier.close()
+  };
+}
+
 // src/app/reconcile.ts
 async function streamStates(project) {
   const diagnostics = [];
@@ -78521,6 +79337,14 @@ async function runReconcile(io, opts = {}) {
     ...opts.withMetadata ? { withMetadata: true } : {},
     ...opts.client ? { client: opts.client } : {}
   });
+  const mirror = mirrorOnImport({
+    config: project.config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...opts.dryRun ? { dryRun: true } : {},
+    ...opts.client ? { client: opts.client } : {}
+  });
   let result;
   try {
     result = await reconcile(
@@ -78529,7 +79353,7 @@ async function runReconcile(io, opts = {}) {
         historyLimit: project.config.historyLimit,
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
         ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
-        importTag: importer.importTag,
+        importTag: mirror.wrap(importer.importTag),
         ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
@@ -78554,9 +79378,10 @@ async function runReconcile(io, opts = {}) {
     );
   } finally {
     importer.close();
+    mirror.close();
   }
-  const walked = await walkRepository({ root, fs: nodeFs5 });
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const walked = await walkRepository({ root, fs: nodeFs5, needles: localLookupOf(streams).needles });
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
@@ -79860,9 +80685,80 @@ async function secretValues(inputs, root, env) {
 init_github();
 init_pulls();
 
+// src/app/build-outputs.ts
+import * as nodeFs10 from "node:fs/promises";
+
+// src/consumers/build-output.ts
+init_objects();
+init_scan();
+init_stream_tag2();
+init_yaml_nodes();
+var BUILD_CONFIG_NEEDLE = "BuildConfig";
+function findBuildOutputs(files, defaultNamespace) {
+  const out = [];
+  for (const f of files) {
+    if (!isKubeFileName(f.path) || !f.text.includes(BUILD_CONFIG_NEEDLE)) continue;
+    for (const obj2 of listObjects(f.path, f.text).objects) {
+      if (obj2.kind !== "BuildConfig") continue;
+      const to = getPath(obj2.doc, obj2.node, ["spec", "output", "to"]);
+      if (str(getIn(obj2.doc, to, "kind")) !== "ImageStreamTag") continue;
+      const nameNode = getIn(obj2.doc, to, "name");
+      const name = str(nameNode) ?? "";
+      const offset = nameNode?.range?.[0] ?? to?.range?.[0] ?? obj2.node.range?.[0] ?? 0;
+      const line = obj2.lineAt(offset);
+      const column = offset - f.text.lastIndexOf("\n", offset - 1);
+      const namespace = str(getIn(obj2.doc, to, "namespace")) || obj2.namespace || defaultNamespace;
+      const parsed = parseStreamTag2(name.includes(":") ? name : `${name}:latest`, namespace);
+      const base = { file: f.path, line, column, buildConfig: obj2.label, name };
+      out.push("error" in parsed ? { ...base, error: parsed.error } : { ...base, feeds: parsed.ref });
+    }
+  }
+  return out;
+}
+
+// src/app/build-outputs.ts
+init_stream();
+async function buildOutputsOf(project, fs3 = nodeFs10) {
+  const walked = await walkRepository({ root: project.root, fs: fs3, needles: [BUILD_CONFIG_NEEDLE] });
+  return findBuildOutputs(walked.files, project.config.namespace);
+}
+function checkBuildOutputs(outputs, streams) {
+  const out = [];
+  for (const o2 of outputs) {
+    const at = { file: o2.file, line: o2.line, column: o2.column, severity: "error" };
+    if (!o2.feeds) {
+      out.push({
+        ...at,
+        code: "BUILD_OUTPUT_INVALID",
+        message: `${o2.buildConfig}: output.to.name ${JSON.stringify(o2.name)} is not an image stream tag: ${o2.error}`
+      });
+      continue;
+    }
+    const { namespace, stream, tag: tag2 } = o2.feeds;
+    const s = streams.find((x) => x.namespace === namespace && x.name === stream);
+    const record2 = `imagestreams import ${namespace}/${stream}:${tag2} --from REPO@DIGEST --confirm`;
+    if (!s) {
+      out.push({
+        ...at,
+        code: "BUILD_OUTPUT_UNDECLARED",
+        message: `${o2.buildConfig}: output.to names ${namespace}/${stream}:${tag2}, but no image stream ${namespace}/${stream} is declared: declare it (\`${record2}\` records the first build and creates it), or point output.to at a declared stream tag`
+      });
+      continue;
+    }
+    const tags = streamTags(s.object).map((t) => t.name);
+    if (tags.includes(tag2)) continue;
+    out.push({
+      ...at,
+      code: "BUILD_OUTPUT_UNDECLARED",
+      message: `${o2.buildConfig}: output.to names ${namespace}/${stream}:${tag2}, but ${s.file} declares no tag ${tag2} in ${stream} (tags: ${tags.join(", ") || "none"}): declare it (\`${record2}\` records the first build and adds it), or point output.to at a declared tag`
+    });
+  }
+  return out;
+}
+
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs10 from "node:fs/promises";
+import * as nodeFs11 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream();
@@ -79905,7 +80801,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock = await readLock(nodeFs10, project.root, project.config, t.namespace, t.stream).catch(
+    const lock = await readLock(nodeFs11, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock) locks.set(id, lock);
@@ -79916,7 +80812,10 @@ async function lockWarnings(project) {
 // src/app/validate.ts
 async function validateProject(cwd, opts = {}) {
   const project = await openProject(cwd, opts);
-  project.diagnostics = [...project.diagnostics, ...await lockWarnings(project)].sort(compareDiagnostics);
+  const outputs = (opts.paths ?? []).length === 0 && !project.diagnostics.some(isUsageDiagnostic) ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...project.partial ?? []]) : [];
+  project.diagnostics = [...project.diagnostics, ...await lockWarnings(project), ...outputs].sort(
+    compareDiagnostics
+  );
   const errors = project.diagnostics.filter((d) => d.severity === "error").length;
   const status = project.diagnostics.some(isUsageDiagnostic) ? "usage" : errors > 0 ? "invalid" : "valid";
   return { project, errors, warnings: project.diagnostics.length - errors, status };
@@ -79966,7 +80865,7 @@ async function validateMode(m) {
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs11 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -79999,15 +80898,16 @@ function formatFinding(f) {
 // src/app/verify.ts
 async function verifyProject(project) {
   const { config, root } = project;
-  const walked = await walkRepository({ root, fs: nodeFs11 });
-  const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
-  const { locks, errors: lockErrors } = await readLocks(
-    nodeFs11,
-    { root, lockDir: config.lockDir },
-    found.consumers.map((c3) => c3.follows)
-  );
   const streams = new Map(
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
+  );
+  const lookup2 = localLookupOf(streams);
+  const walked = await walkRepository({ root, fs: nodeFs12, needles: lookup2.needles });
+  const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup: lookup2 });
+  const { locks, errors: lockErrors } = await readLocks(
+    nodeFs12,
+    { root, lockDir: config.lockDir },
+    found.consumers.map((c3) => c3.follows)
   );
   const findings = verifyConsumers(
     found.consumers,

@@ -4,6 +4,7 @@
 import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
+import { localLookupOf } from '../consumers/lookup.js';
 import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
 import { walkRepository } from '../consumers/walk.js';
 import { writeInside } from '../fs/inside.js';
@@ -204,8 +205,8 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
   }
 
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.
-  const walked = await walkRepository({ root, fs: nodeFs });
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const walked = await walkRepository({ root, fs: nodeFs, needles: localLookupOf(streams).needles });
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),

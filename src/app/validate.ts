@@ -2,6 +2,7 @@
 
 import type { LoadedProject } from '../loader/load.js';
 import { compareDiagnostics } from '../model/diagnostic.js';
+import { buildOutputsOf, checkBuildOutputs } from './build-outputs.js';
 import { lockWarnings } from './lock-warnings.js';
 import { isUsageDiagnostic, openProject, type ProjectOptions } from './project.js';
 
@@ -17,7 +18,14 @@ export interface ValidateResult {
 /** Validate the project at `cwd`. */
 export async function validateProject(cwd: string, opts: ProjectOptions = {}): Promise<ValidateResult> {
   const project = await openProject(cwd, opts);
-  project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project))].sort(compareDiagnostics);
+  // BuildConfig outputs are checked against the whole project only (a PATH subset would miss their streams).
+  const outputs =
+    (opts.paths ?? []).length === 0 && !project.diagnostics.some(isUsageDiagnostic)
+      ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...(project.partial ?? [])])
+      : [];
+  project.diagnostics = [...project.diagnostics, ...(await lockWarnings(project)), ...outputs].sort(
+    compareDiagnostics,
+  );
   const errors = project.diagnostics.filter((d) => d.severity === 'error').length;
   const status = project.diagnostics.some(isUsageDiagnostic) ? 'usage' : errors > 0 ? 'invalid' : 'valid';
   return { project, errors, warnings: project.diagnostics.length - errors, status };

@@ -2,7 +2,7 @@
 // follows. Findings and malformed consumers come back typed; the entry points print or annotate them.
 
 import * as nodeFs from 'node:fs/promises';
-import { type ConsumerDiagnostic, findConsumers } from '../consumers/index.js';
+import { type ConsumerDiagnostic, findConsumers, localLookupOf } from '../consumers/index.js';
 import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
 import { walkRepository } from '../consumers/walk.js';
@@ -25,15 +25,16 @@ export interface VerifyResult {
 /** Verify the consumers of a loaded project (its usage diagnostics are the caller's to check first). */
 export async function verifyProject(project: LoadedProject): Promise<VerifyResult> {
   const { config, root } = project;
-  const walked = await walkRepository({ root, fs: nodeFs });
-  const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
+  const streams = new Map<string, StreamLike>(
+    project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
+  );
+  const lookup = localLookupOf(streams);
+  const walked = await walkRepository({ root, fs: nodeFs, needles: lookup.needles });
+  const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup });
   const { locks, errors: lockErrors } = await readLocks(
     nodeFs,
     { root, lockDir: config.lockDir },
     found.consumers.map((c) => c.follows),
-  );
-  const streams = new Map<string, StreamLike>(
-    project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
   );
   const findings = verifyConsumers(
     found.consumers,

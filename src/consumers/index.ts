@@ -4,6 +4,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ConsumerChange } from '../plan/changes.js';
 import { annotationConsumers } from './kube.js';
+import { lookupConsumers, mayHoldShortName } from './lookup.js';
 import { markerConsumers } from './marker.js';
 import { listObjects } from './objects.js';
 import { buildConfigConsumers, deploymentConfigConsumers } from './openshift.js';
@@ -11,6 +12,7 @@ import { applyEdits, type TextEdit } from './rewrite.js';
 import { isDocumentationFileName, isKubeFileName, scanText } from './scan.js';
 import { type Consumer, type ConsumerDiagnostic, type FindOptions, formatStreamTag } from './types.js';
 
+export { type LocalLookup, localLookupOf } from './lookup.js';
 export type { Consumer, ConsumerDiagnostic, FindOptions, StreamTagRef } from './types.js';
 export { formatStreamTag } from './types.js';
 
@@ -49,7 +51,8 @@ export function findInFile(file: SourceFile, opts: FindOptions): FindResult {
   const scan = scanText(file.text);
   const consumers: Consumer[] = [];
   const errors: ConsumerDiagnostic[] = [];
-  if (scan.kube && isKubeFileName(file.path)) {
+  const lookup = mayHoldShortName(file.text, opts.lookup);
+  if ((scan.kube || lookup) && isKubeFileName(file.path)) {
     const { objects, errors: parseErrors } = listObjects(file.path, file.text);
     errors.push(...parseErrors);
     for (const obj of objects) {
@@ -60,6 +63,12 @@ export function findInFile(file: SourceFile, opts: FindOptions): FindResult {
         consumers.push(...p.consumers);
         errors.push(...p.errors);
       }
+      // A short name a trigger already governs is the trigger's (OpenShift's trigger sets that image).
+      if (!lookup) continue;
+      const claimed = new Set(consumers.flatMap((c) => (c.slot ? [c.slot.start] : [])));
+      const short = lookupConsumers(obj, opts);
+      consumers.push(...short.consumers.filter((c) => !claimed.has(c.slot!.start)));
+      errors.push(...short.errors);
     }
   }
   if (scan.marker && !isDocumentationFileName(file.path)) {

@@ -77,7 +77,7 @@ export function annotationConsumers(obj: KubeObject, opts: FindOptions): Found {
 }
 
 /** Where the pod spec sits in each kind, as OpenShift's trigger controller looks for it. */
-function podSpecPath(kind: string): string {
+export function podSpecPath(kind: string): string {
   if (kind === 'Pod') return 'spec';
   if (kind === 'CronJob') return 'spec.jobTemplate.spec.template.spec';
   return 'spec.template.spec';

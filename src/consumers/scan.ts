@@ -24,9 +24,9 @@ export function scanText(text: string): ScanResult {
 const BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n) => Buffer.from(n, 'utf8'));
 
 /** The same decision on raw bytes, so a walker can drop non-candidates before decoding them. */
-export function isCandidateBytes(bytes: Uint8Array): boolean {
+export function isCandidateBytes(bytes: Uint8Array, extra: readonly Buffer[] = []): boolean {
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return BYTE_NEEDLES.some((n) => buf.includes(n));
+  return BYTE_NEEDLES.some((n) => buf.includes(n)) || extra.some((n) => buf.includes(n));
 }
 
 /** Kube object files are YAML or JSON by name; markers may be in any text file. */

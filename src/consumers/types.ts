@@ -5,6 +5,8 @@ import type { StreamTagRef } from '../model/stream-tag.js';
 /** A stream tag a consumer follows, namespace already defaulted (the model's type). */
 export type { StreamTagRef };
 
+import type { LocalLookup } from './lookup.js';
+
 /** How a value is written back: as the file wrote it (plain, "double" or 'single' quoted). */
 export type ValueStyle = 'plain' | 'double' | 'single';
 
@@ -18,7 +20,12 @@ export interface ValueSlot {
 }
 
 /** Where a consumer came from; drives messages and whether it is rewritten. */
-export type ConsumerKind = 'trigger-annotation' | 'deployment-config' | 'build-config' | 'marker';
+export type ConsumerKind =
+  | 'trigger-annotation'
+  | 'deployment-config'
+  | 'build-config'
+  | 'marker'
+  | 'image-lookup';
 
 /** One value in one file that follows a stream tag. */
 export interface Consumer {
@@ -59,6 +66,8 @@ export interface ConsumerDiagnostic {
 export interface FindOptions {
   /** Namespace for stream tags that name none and sit in objects without one (config; default `default`). */
   defaultNamespace: string;
+  /** Short names that streams with `lookupPolicy.local` resolve in their namespace (lookup.ts); none when absent. */
+  lookup?: LocalLookup;
 }
 
 /** `namespace/stream:tag`, the form used in messages and ConsumerChange.follows. */

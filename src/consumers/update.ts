@@ -10,6 +10,7 @@ import {
   applyConsumerPlan,
   findConsumers,
   formatStreamTag,
+  localLookupOf,
   planConsumerUpdates,
   toDiagnostic,
 } from './index.js';
@@ -35,7 +36,10 @@ export function planConsumers(
   streams: ReadonlyMap<string, StreamLike>,
   opts: { defaultNamespace: string; localRegistry?: string; pinFormat?: PinFormat },
 ): ConsumerUpdate {
-  const found = findConsumers(files, { defaultNamespace: opts.defaultNamespace });
+  const found = findConsumers(files, {
+    defaultNamespace: opts.defaultNamespace,
+    lookup: localLookupOf(streams),
+  });
   const plan: ConsumerPlan = planConsumerUpdates(
     found.consumers,
     lockLookup(locks, streams, opts.localRegistry, opts.pinFormat),

@@ -28,6 +28,8 @@ export interface WalkOptions {
   concurrency?: number;
   /** Repository-relative paths (files or directories) to leave out, e.g. from config. */
   ignore?: (path: string) => boolean;
+  /** Further byte-scan needles (the short names of image lookup, LocalLookup.needles). */
+  needles?: readonly string[];
 }
 
 /** The defaults, in one place. */
@@ -50,6 +52,7 @@ export interface WalkResult {
 export async function walkRepository(options: WalkOptions): Promise<WalkResult> {
   const opts = { ...DEFAULT_WALK, ...options };
   const skip = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n) => Buffer.from(n, 'utf8'));
   const paths: string[] = [];
   const listDir = async (rel: string): Promise<void> => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -82,7 +85,7 @@ export async function walkRepository(options: WalkOptions): Promise<WalkResult> 
         result.skipped.binary++;
         continue;
       }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes)) continue;
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
       texts[i] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     }
   };

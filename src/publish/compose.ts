@@ -4,7 +4,7 @@
 // stay as the base has them, so merging this PR alone never moves another group's image. Pure: texts in,
 // texts and the structured change out.
 
-import { applyConsumerPlan, findInFile, planConsumerUpdates } from '../consumers/index.js';
+import { applyConsumerPlan, findInFile, localLookupOf, planConsumerUpdates } from '../consumers/index.js';
 import { lockLookup } from '../consumers/lock-lookup.js';
 import { parseDeclarations } from '../loader/declarations.js';
 import { parseLock } from '../loader/lock-file.js';
@@ -136,18 +136,18 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
     if (want !== undefined && want !== input.base.get(f)) files.set(f, want);
   }
 
-  const lookup = lockLookup(
-    locks,
-    new Map([...(input.allDeclarations ?? new Map()), ...declarations]),
-    input.localRegistry,
-    input.pinFormat,
-  );
+  const everyDeclaration = new Map([...(input.allDeclarations ?? new Map()), ...declarations]);
+  const lookup = lockLookup(locks, everyDeclaration, input.localRegistry, input.pinFormat);
+  const shortNames = localLookupOf(everyDeclaration);
   const consumers: ConsumerChange[] = [];
   for (const path of [...new Set(input.consumerFiles)].sort()) {
     if (files.has(path)) continue; // a declaration file is never also rewritten as a consumer
     const text = input.base.get(path);
     if (text === undefined) continue; // not on the base: nothing of it can be proposed
-    const found = findInFile({ path, text }, { defaultNamespace: input.defaultNamespace });
+    const found = findInFile(
+      { path, text },
+      { defaultNamespace: input.defaultNamespace, lookup: shortNames },
+    );
     const ours = found.consumers.filter((c) => ids.has(`${c.follows.namespace}/${c.follows.stream}`));
     if (ours.length === 0) continue;
     const plan = planConsumerUpdates(ours, lookup);

@@ -1,6 +1,7 @@
 // `imagestreams describe STREAM`: what `oc describe is` prints, from the declaration plus its lock.
 
 import * as nodeFs from 'node:fs/promises';
+import { buildOutputsOf, feedersByTag } from '../../app/build-outputs.js';
 import { isUsageDiagnostic } from '../../app/project.js';
 import type { Config } from '../../config/config.js';
 import type { ReadFs } from '../../config/load.js';
@@ -167,7 +168,7 @@ function aliasesOf(s: LoadedStream, tag: string): string[] {
 export function renderDescribe(
   s: LoadedStream,
   lock: StreamLock | undefined,
-  opts: { now: Date; config: Pick<Config, 'localRegistry'> },
+  opts: { now: Date; config: Pick<Config, 'localRegistry'>; builtBy?: ReadonlyMap<string, string[]> },
 ): string {
   const meta = s.object.metadata;
   const specTags = streamTags(s.object);
@@ -195,6 +196,8 @@ export function renderDescribe(
     const lines = [aliases.length > 0 ? `${name} (${aliases.join(', ')})` : name, ...sourceLines(s, t), ''];
     const extra = extraLines(t);
     if (extra.length > 0) lines.push(...extra, '');
+    const builds = opts.builtBy?.get(name) ?? [];
+    if (builds.length > 0) lines.push(...builds.map((b) => `  Built by ${b}`), '');
     const failed = lt?.conditions?.find((c) => c.type === 'ImportSuccess' && c.status === 'False');
     if (failed) {
       lines.push(`  ! error: Import failed (${failed.reason}): ${failed.message}`);
@@ -246,6 +249,7 @@ export function describeJson(
   s: LoadedStream,
   lock: StreamLock | undefined,
   config: Pick<Config, 'localRegistry'>,
+  builtBy?: ReadonlyMap<string, string[]>,
 ) {
   const specTags = streamTags(s.object);
   const lockTags = lock?.status.tags ?? [];
@@ -267,6 +271,7 @@ export function describeJson(
         current: lt?.items[0] ?? null,
         items: lt?.items ?? [],
         conditions: lt?.conditions ?? [],
+        ...(builtBy?.get(name)?.length ? { builtBy: builtBy.get(name) } : {}),
       };
     }),
   };
@@ -386,9 +391,18 @@ export const describeCommand: Command = {
         renderObjects([streamObject(s, lock, imageRepository(s, lock, project.config))], out.format, true),
       );
     } else if (out.format === 'name') io.stdout(`imagestream.image.openshift.io/${s.name}\n`);
-    else if (args.values.json)
-      io.stdout(`${JSON.stringify(describeJson(s, lock, project.config), null, 2)}\n`);
-    else io.stdout(renderDescribe(s, lock, { now: io.now(), config: project.config }));
+    else {
+      // BuildConfigs whose output.to feeds a tag of this stream (the build half of Build → ImageStream → Deploy).
+      const prefix = `${s.namespace}/${s.name}:`;
+      const builtBy = new Map(
+        [...feedersByTag(await buildOutputsOf(project))]
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, v]) => [k.slice(prefix.length), v]),
+      );
+      if (args.values.json)
+        io.stdout(`${JSON.stringify(describeJson(s, lock, project.config, builtBy), null, 2)}\n`);
+      else io.stdout(renderDescribe(s, lock, { now: io.now(), config: project.config, builtBy }));
+    }
     return failed || own.length > 0 ? EXIT.FAILURE : EXIT.OK;
   },
 };

@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, () => Promise<Command>> = {
   reconcile: async () => (await import('./reconcile.js')).reconcileCommand,
   resolve: async () => (await import('./resolve.js')).resolveCommand,
   rollback: async () => (await import('./rollback.js')).rollbackCommand,
+  set: async () => (await import('./set.js')).setCommand,
   tag: async () => (await import('./tag.js')).tagCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,

@@ -9,7 +9,8 @@ const HELP = `Usage: imagestreams validate [PATH…] [options]
 
 Check ImageStream declarations (YAML or JSON; ImageStream, ImageStreamList, List) against the schema and
 the project rules: tag names, image references, the registry allowlist, ImageStreamTag targets and cycles,
-ImageStreamImage names. Every problem is reported at once, as FILE:LINE:COLUMN: MESSAGE. Inside GitHub
+ImageStreamImage names. Without PATH, BuildConfigs anywhere in the repository are checked too: an output.to
+of kind ImageStreamTag must name a declared stream tag. Every problem is reported at once, as FILE:LINE:COLUMN: MESSAGE. Inside GitHub
 Actions (GITHUB_ACTIONS=true) each problem is also printed as an ::error annotation on its line.
 
 PATH may be files, folders (searched at any depth for .yaml, .yml and .json) or globs; the default is the
