@@ -11,6 +11,7 @@ import {
   streamSelected,
   withFollowers,
 } from './plan/next-locks.js';
+import { recordSelections, type SelectionRecord } from './plan/selections.js';
 import type { TagOutcome } from './policy/history.js';
 import { splitTagKey } from './policy/tag-spec.js';
 import type { Logger } from './util/logger.js';
@@ -53,6 +54,8 @@ export interface ReconcileDeps {
   concurrency?: number;
   /** Labels of a previous image (`repo@digest`), for PR bodies that link old and new revisions. */
   fetchMetadata?: (dockerImageReference: string) => Promise<ImageMetadata | undefined>;
+  /** What tag selection policies chose (src/app/select-tags.ts), recorded in the locks. */
+  selections?: readonly SelectionRecord[];
 }
 
 /** What the caller asked for. */
@@ -79,6 +82,8 @@ export interface ReconcileResult {
   dryRun: boolean;
   /** The run's time (RFC 3339, seconds): the `created` of every image first seen in this run. */
   now: string;
+  /** Policy choices recorded in the locks; `rejected`: a moved choice whose import failed (declaration kept). */
+  selections?: ReturnType<typeof recordSelections>;
 }
 
 /** One reconcile pass over the given streams. */
@@ -126,6 +131,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const selections = deps.selections ? recordSelections(locks, deps.selections) : undefined;
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
@@ -182,6 +188,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun),
     now: runTime,
+    ...(selections ? { selections } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import type { ImportResult } from '../reconcile.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
+import { createTagLister, type TagListLimits } from '../registry/tags.js';
 import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
@@ -24,6 +25,8 @@ export interface ImporterOptions {
   client?: Partial<RegistryClientOptions>;
   /** Whole-run deadline: once `signal` aborts, no registry request starts and waiting imports are skipped. */
   deadline?: { signal: AbortSignal; seconds: number };
+  /** Bounds of tag lists read for tag selection policies (tests use small pages). */
+  tagLists?: Partial<TagListLimits>;
 }
 
 /** OpenShift-style condition reasons for our error codes. */
@@ -212,6 +215,8 @@ export function createImporter(o: ImporterOptions) {
   return {
     importTag,
     metadataOf,
+    /** Tags of a repository for tag selection policies, listed once per repository in this run. */
+    listTags: createTagLister(client, o.tagLists).list,
     report: () => ({
       ...mergeReports(resolver.report(), insecure?.resolver.report()),
       ...(deadline && pastDeadline.size > 0

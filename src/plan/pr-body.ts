@@ -6,6 +6,7 @@ import type { PlatformImage } from '../model/lock.js';
 import type { DeclarationNote } from './branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
 import { codeSpan, escapeText, type Section, withinBudget } from './markdown.js';
+import { selectionNoteLine } from './selection-note.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -219,6 +220,8 @@ function noteLine(n: DeclarationNote, cmd: string): string {
       return `\`${esc(n.tag)}\` added, from \`${esc(n.now)}\`.`;
     case 'removed':
       return `\`${esc(n.tag)}\` removed (was \`${esc(n.was)}\`).`;
+    case 'selected':
+      return selectionNoteLine(n);
   }
 }
 

@@ -29,6 +29,7 @@ import {
 import { bareMediaType, isIndexMediaType, isKnownManifestType, MANIFEST_ACCEPT } from './mediatypes.js';
 import { choosePlatform, formatPlatform } from './platform.js';
 import { redactSecrets, redactUrl } from './redact.js';
+import { tooManyTags } from './tags.js';
 import { type Clock, systemClock } from './transport/clock.js';
 import { createNodeHttpSend, type HttpSend } from './transport/http.js';
 import { createRequester, type PolicyResponse } from './transport/requester.js';
@@ -520,7 +521,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   /** Every tag of the repository, following `Link: <…>; rel="next"` pages. */
   async function listTags(
     input: ImageRef,
-    opts: { pageSize?: number; maxPages?: number } = {},
+    opts: { pageSize?: number; maxPages?: number; maxTags?: number } = {},
   ): Promise<string[]> {
     const ref = withDefaultTag(input);
     const ctx: RequestContext = {
@@ -547,6 +548,12 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
           tags.push(...(body.tags ?? []));
           const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? '')?.[1];
           url = next ? new URL(next, res.url) : undefined;
+          // With maxTags the list is complete or refused (src/registry/tags.ts), never silently cut short.
+          if (
+            opts.maxTags !== undefined &&
+            (tags.length > opts.maxTags || (url && page + 1 >= (opts.maxPages ?? 10_000)))
+          )
+            throw tooManyTags(ctx, opts.maxTags, page + 1);
         }
         return tags;
       });

@@ -1,0 +1,46 @@
+// The reviewer's line for a tag selection policy's new choice: "1.4.2 → 1.5.0" with the digests. Pure.
+
+import type { LockTag } from '../model/lock.js';
+import { codeSpan } from './markdown.js';
+
+/** A policy chose another upstream tag between base and branch. */
+export interface SelectionNote {
+  kind: 'selected';
+  /** `ns/stream:tag`. */
+  tag: string;
+  policy: string;
+  was?: string;
+  now: string;
+  fromDigest?: string;
+  toDigest?: string;
+}
+
+/** The note when the branch's lock records another policy choice than the base's; undefined otherwise. */
+export function selectionNote(
+  tag: string,
+  base: LockTag | undefined,
+  branch: LockTag | undefined,
+): SelectionNote | undefined {
+  const now = branch?.selection;
+  if (!now || now.tag === base?.selection?.tag) return undefined;
+  const note: SelectionNote = { kind: 'selected', tag, policy: now.policy, now: now.tag };
+  const was = base?.selection?.tag;
+  if (was) note.was = was;
+  const from = base?.items[0]?.image;
+  const to = branch?.items[0]?.image;
+  if (from) note.fromDigest = from;
+  if (to) note.toDigest = to;
+  return note;
+}
+
+/** `ns/app:web` follows `semver ^1.4`: `1.4.2` → `1.5.0` (`sha256:…` → `sha256:…`). */
+export function selectionNoteLine(n: SelectionNote): string {
+  const digests =
+    n.fromDigest || n.toDigest
+      ? ` (${codeSpan(n.fromDigest ?? '(none)', 80)} → ${codeSpan(n.toDigest ?? '(none)', 80)})`
+      : '';
+  return (
+    `${codeSpan(n.tag, 300)} follows the tag policy ${codeSpan(n.policy, 300)}: ` +
+    `${codeSpan(n.was ?? '(none)', 130)} → ${codeSpan(n.now, 130)}${digests}.`
+  );
+}
