@@ -2,7 +2,6 @@
 
 import type {
   LockTag,
-  PendingImage,
   PlatformImage,
   StreamLock,
   TagCondition,
@@ -57,24 +56,9 @@ function selectionState(s: TagSelectionState): Obj {
   return o;
 }
 
-function pendingImage(p: PendingImage): Obj {
-  const o = ordered(p, [
-    'image',
-    'dockerImageReference',
-    'firstSeen',
-    'reason',
-    'message',
-    'eligibleAt',
-    'missingPlatforms',
-  ]);
-  if (p.missingPlatforms) o.missingPlatforms = [...p.missingPlatforms].sort();
-  return o;
-}
-
 function tag(t: LockTag): Obj {
-  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions', 'selection', 'pending']);
+  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions', 'selection']);
   if (t.selection) o.selection = selectionState(t.selection);
-  if (t.pending) o.pending = pendingImage(t.pending);
   // Newest first; a stable sort keeps the given order among items recorded at the same instant.
   o.items = t.items
     .map((x, i) => ({ x, i, at: Date.parse(x.created) }))

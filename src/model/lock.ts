@@ -47,8 +47,6 @@ export interface LockTag {
   conditions?: TagCondition[];
   /** Set by a tag selection policy (`imagestreams.dev/tag-policy`): the upstream tag it chose. */
   selection?: TagSelectionState;
-  /** A newer image seen upstream but not proposed yet (soaking, or missing a required platform), and why. */
-  pending?: PendingImage;
 }
 
 /** What a tag selection policy chose, recorded so a change of choice is reviewable. */
@@ -59,21 +57,6 @@ export interface TagSelectionState {
   tag: string;
   /** first-seen policies: each qualifying tag and when this reconciler first saw it (RFC 3339). */
   firstSeen?: Record<string, string>;
-}
-
-/** An upstream image held back from the lock (see docs/declaration.md: minimum-age, required-platforms). */
-export interface PendingImage {
-  /** The digest held back (the index digest for PreserveOriginal). */
-  image: string;
-  dockerImageReference: string;
-  /** When this reconciler first saw this digest for the tag: the soak ledger (never the image's `created`). */
-  firstSeen: string;
-  reason: 'Soaking' | 'MissingPlatforms';
-  message: string;
-  /** Soaking: when the digest becomes eligible. */
-  eligibleAt?: string;
-  /** MissingPlatforms: the required platforms the image lacks (`os/arch[/variant]`). */
-  missingPlatforms?: string[];
 }
 
 /** The lock file of one stream. */

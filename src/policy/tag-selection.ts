@@ -218,13 +218,16 @@ function rank(
   const sign = policy.order === 'desc' ? -1 : 1;
   switch (policy.kind) {
     case 'semver': {
-      const opts = { includePrerelease: policy.prereleases };
+      // One parsed Range for the whole list (semver.satisfies would parse it again for every tag).
+      const range = new semver.Range(policy.range ?? '*', { includePrerelease: policy.prereleases });
       const list: (Ranked & { v: semver.SemVer })[] = [];
       for (const f of found) {
+        // A cheap shape test first: semver.parse throws and catches inside for every non-version tag.
+        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
         const v = semver.parse(f.value);
         if (!v) continue;
         if (v.prerelease.length > 0 && !policy.prereleases) continue;
-        if (policy.range !== undefined && !semver.satisfies(v, policy.range, opts)) continue;
+        if (!range.test(v)) continue;
         const r = { tag: f.tag, v, cmp: (o: Ranked) => semver.compare(v, (o as typeof r).v) };
         list.push(r);
       }

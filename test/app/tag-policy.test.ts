@@ -197,6 +197,16 @@ describe('tag selection policies against a registry with paginated tag lists', (
     expect(again.written).toEqual([]);
   });
 
+  it('a tag list beyond its bounds is refused, not cut short: the declared tag is kept and the run fails', async () => {
+    const dir = await project('bounded', {
+      'imagestreams/app8.yaml': declaration({ ...CASES[0]!, twin: undefined }, 8),
+    });
+    const run = await runReconcile(captureIO(dir), { tagLists: { pageSize: 2, maxPages: 2 } });
+    expect(run.status).toBe('failed');
+    expect(run.tagSelection?.failures[0]?.message).toMatch(/tag list goes beyond 100000 tags or 2 pages/);
+    expect(await readFile(join(dir, 'imagestreams/app8.yaml'), 'utf8')).toContain(`pol/semver:1.4.2"`);
+  });
+
   it('newest by first-seen: a run keeps the declared tag, a tag that appears later wins', async () => {
     const c: Case = {
       name: 'first-seen',
