@@ -14,7 +14,8 @@ for (let i = 0; i < N; i++) {
   if (kind === 0) tags.push(`${Math.floor(i / 400)}.${Math.floor(i / 20) % 20}.${i % 20}`);
   else if (kind === 1) tags.push(`${1_700_000_000 + i}`);
   else if (kind === 2) tags.push(`main-${(i * 2654435761).toString(16).slice(-7)}-${1_700_000_000 + i}`);
-  else tags.push(`2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}-${i}`);
+  else
+    tags.push(`2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}-${i}`);
 }
 tags.sort();
 
@@ -45,7 +46,9 @@ for (let r = 0; r < rounds; r++) {
   if (listed.length !== N) throw new Error(`listed ${listed.length}`);
   client.close();
 }
-console.log(`list ${N} tags (10 pages of 1,000, through the client): best of ${rounds} ${best.toFixed(1)} ms`);
+console.log(
+  `list ${N} tags (10 pages of 1,000, through the client): best of ${rounds} ${best.toFixed(1)} ms`,
+);
 server.close();
 
 const policies = {
