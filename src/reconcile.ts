@@ -1,7 +1,7 @@
 // load → decide which tags are due → resolve them → compute the next locks → write only what changed.
 // Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
 
-import type { StreamLock } from './model/lock.js';
+import type { PendingImage, StreamLock } from './model/lock.js';
 import type { ImageMetadata, StreamChange } from './plan/changes.js';
 import {
   computeNextLocks,
@@ -13,6 +13,7 @@ import {
 } from './plan/next-locks.js';
 import { recordSelections, type SelectionRecord } from './plan/selections.js';
 import type { TagOutcome } from './policy/history.js';
+import { holdSoaking, recordPending, soakTags } from './policy/soak.js';
 import { splitTagKey } from './policy/tag-spec.js';
 import type { Logger } from './util/logger.js';
 import { mapLimit } from './util/map-limit.js';
@@ -84,6 +85,8 @@ export interface ReconcileResult {
   now: string;
   /** Policy choices recorded in the locks; `rejected`: a moved choice whose import failed (declaration kept). */
   selections?: ReturnType<typeof recordSelections>;
+  /** New digests held back by a minimum-age, with when each becomes eligible. */
+  soaking?: (PendingImage & { key: string })[];
 }
 
 /** One reconcile pass over the given streams. */
@@ -130,8 +133,14 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  // Soak: a new digest not yet seen for its tag's minimum-age is held back (recorded as pending in the lock).
+  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
-  const selections = deps.selections ? recordSelections(locks, deps.selections) : undefined;
+  recordPending(locks, soak, (l, tag) => `${l.metadata.namespace}/${l.metadata.name}:${tag}`);
+  for (const [key, p] of soak.pending) deps.logger.info(`${key}: ${p.image} soaking: ${p.message}`);
+  const selections = deps.selections
+    ? recordSelections(locks, deps.selections, new Set(soak.pending.keys()))
+    : undefined;
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
@@ -189,6 +198,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     dryRun: Boolean(opts.dryRun),
     now: runTime,
     ...(selections ? { selections } : {}),
+    ...(soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key, p]) => ({ key, ...p })) } : {}),
   };
 }
 

@@ -2,6 +2,7 @@
 
 import type {
   LockTag,
+  PendingImage,
   PlatformImage,
   StreamLock,
   TagCondition,
@@ -56,9 +57,14 @@ function selectionState(s: TagSelectionState): Obj {
   return o;
 }
 
+function pendingImage(p: PendingImage): Obj {
+  return ordered(p, ['image', 'dockerImageReference', 'firstSeen', 'reason', 'message', 'eligibleAt']);
+}
+
 function tag(t: LockTag): Obj {
-  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions', 'selection']);
+  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions', 'selection', 'pending']);
   if (t.selection) o.selection = selectionState(t.selection);
+  if (t.pending) o.pending = pendingImage(t.pending);
   // Newest first; a stable sort keeps the given order among items recorded at the same instant.
   o.items = t.items
     .map((x, i) => ({ x, i, at: Date.parse(x.created) }))

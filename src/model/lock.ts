@@ -47,6 +47,20 @@ export interface LockTag {
   conditions?: TagCondition[];
   /** Set by a tag selection policy (`imagestreams.dev/tag-policy`): the upstream tag it chose. */
   selection?: TagSelectionState;
+  /** A newer digest seen upstream but held back (soak, `imagestreams.dev/minimum-age`), and until when. */
+  pending?: PendingImage;
+}
+
+/** A digest held back from the lock; `firstSeen` is the soak ledger (never the image's own `created`). */
+export interface PendingImage {
+  image: string;
+  dockerImageReference: string;
+  /** When this reconciler first saw this digest for the tag (RFC 3339). */
+  firstSeen: string;
+  reason: 'Soaking';
+  message: string;
+  /** When the digest becomes eligible to be proposed. */
+  eligibleAt: string;
 }
 
 /** What a tag selection policy chose, recorded so a change of choice is reviewable. */

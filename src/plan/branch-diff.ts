@@ -5,7 +5,7 @@ import type { LockTag, StreamLock } from '../model/lock.js';
 import { ROLLED_BACK_FROM } from '../policy/tag-edit.js';
 import { followTarget, imageTarget, type StreamLike, type TagSpecLike, tagKey } from '../policy/tag-spec.js';
 import type { StreamChange, TagChange } from './changes.js';
-import { type SelectionNote, selectionNote } from './selection-note.js';
+import { type SelectionNote, type SoakingNote, selectionNote, soakingNote } from './selection-note.js';
 
 /** One declaration edit a branch carries, as a reviewer should read it. */
 export type DeclarationNote =
@@ -13,6 +13,7 @@ export type DeclarationNote =
   | { kind: 'promoted'; tag: string; source: string; digest?: string }
   | { kind: 'repointed'; tag: string; was: string; now: string }
   | SelectionNote
+  | SoakingNote
   | { kind: 'added'; tag: string; now: string }
   | { kind: 'removed'; tag: string; was: string };
 
@@ -138,6 +139,10 @@ export function declarationNotes(s: StreamSides, locks: ReadonlyMap<string, Stre
     } else {
       notes.push({ kind: 'added', tag, now: describeFrom(t) });
     }
+  }
+  for (const lt of s.lock?.status.tags ?? []) {
+    const n = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    if (n) notes.push(n);
   }
   const kept = new Set(after.map((t) => t.name));
   for (const [name, old] of before) {

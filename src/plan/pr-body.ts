@@ -6,7 +6,7 @@ import type { PlatformImage } from '../model/lock.js';
 import type { DeclarationNote } from './branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from './changes.js';
 import { codeSpan, escapeText, type Section, withinBudget } from './markdown.js';
-import { selectionNoteLine } from './selection-note.js';
+import { selectionNoteLine, soakingNoteLine } from './selection-note.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -68,13 +68,20 @@ export function renderPullRequestBody(
   if (opts.marker) out.push(opts.marker, '');
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
-  const notes = opts.notes ?? [];
+  const notes = (opts.notes ?? []).filter((n) => n.kind !== 'soaking');
+  const soaking = (opts.notes ?? []).filter((n) => n.kind === 'soaking');
   out.push(`${intro(moving, consumers, notes)} ${GATE}`, '');
   cut(true);
   if (notes.length > 0) {
     out.push('### Declaration changes', '');
     const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
     out.push(...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more declaration changes`), '');
+    cut(true);
+  }
+  if (soaking.length > 0) {
+    out.push('### Held back by a minimum age (soak)', '');
+    const lines = soaking.map((n) => `- ${noteLine(n, cmd)}`);
+    out.push(...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`), '');
     cut(true);
   }
 
@@ -222,6 +229,8 @@ function noteLine(n: DeclarationNote, cmd: string): string {
       return `\`${esc(n.tag)}\` removed (was \`${esc(n.was)}\`).`;
     case 'selected':
       return selectionNoteLine(n);
+    case 'soaking':
+      return soakingNoteLine(n);
   }
 }
 

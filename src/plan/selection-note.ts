@@ -33,6 +33,34 @@ export function selectionNote(
   return note;
 }
 
+/** A digest the branch's lock holds back (soak), newly or with another digest than the base. */
+export interface SoakingNote {
+  kind: 'soaking';
+  tag: string;
+  image: string;
+  firstSeen: string;
+  eligibleAt: string;
+}
+
+/** The soaking note of one tag: when the branch lock records a pending digest the base does not. */
+export function soakingNote(
+  tag: string,
+  base: LockTag | undefined,
+  branch: LockTag | undefined,
+): SoakingNote | undefined {
+  const p = branch?.pending;
+  if (!p || p.image === base?.pending?.image) return undefined;
+  return { kind: 'soaking', tag, image: p.image, firstSeen: p.firstSeen, eligibleAt: p.eligibleAt };
+}
+
+/** `ns/app:web`: `sha256:…` first seen …, eligible at …. */
+export function soakingNoteLine(n: SoakingNote): string {
+  return (
+    `${codeSpan(n.tag, 300)}: new digest ${codeSpan(n.image, 80)} is soaking (first seen ${codeSpan(n.firstSeen, 40)}); ` +
+    `eligible at ${codeSpan(n.eligibleAt, 40)}, the first run after that proposes it.`
+  );
+}
+
 /** `ns/app:web` follows `semver ^1.4`: `1.4.2` → `1.5.0` (`sha256:…` → `sha256:…`). */
 export function selectionNoteLine(n: SelectionNote): string {
   const digests =

@@ -60,6 +60,8 @@ export function withSelectedFrom(states: StreamState[], records: readonly Select
 export function recordSelections(
   locks: Map<string, StreamLock>,
   records: readonly SelectionRecord[],
+  /** Keys whose new digest is soaking: a moved choice waits with it. */
+  held: ReadonlySet<string> = new Set(),
 ): { accepted: SelectionRecord[]; rejected: SelectionRecord[] } {
   const accepted: SelectionRecord[] = [];
   const rejected: SelectionRecord[] = [];
@@ -72,7 +74,7 @@ export function recordSelections(
     }
     const lt = lock.status.tags[i]!;
     const failed = lt.conditions?.some((c) => c.type === 'ImportSuccess' && c.status === 'False');
-    const ok = r.from === r.declared || !failed;
+    const ok = r.from === r.declared || (!failed && !held.has(`${r.namespace}/${r.stream}:${r.tag}`));
     const tag = ok ? r.chosen : (lt.selection?.tag ?? r.declaredTag);
     const selection = { policy: r.policy, tag, ...(r.firstSeen ? { firstSeen: r.firstSeen } : {}) };
     lock.status.tags[i] = { ...lt, selection };
