@@ -36255,12 +36255,12 @@ var require_trees = __commonJS({
       return max_blindex;
     }
     function send_all_trees(s, lcodes, dcodes, blcodes) {
-      var rank;
+      var rank2;
       send_bits(s, lcodes - 257, 5);
       send_bits(s, dcodes - 1, 5);
       send_bits(s, blcodes - 4, 4);
-      for (rank = 0; rank < blcodes; rank++) {
-        send_bits(s, s.bl_tree[bl_order[rank] * 2 + 1], 3);
+      for (rank2 = 0; rank2 < blcodes; rank2++) {
+        send_bits(s, s.bl_tree[bl_order[rank2] * 2 + 1], 3);
       }
       send_tree(s, s.dyn_ltree, lcodes - 1);
       send_tree(s, s.dyn_dtree, dcodes - 1);
@@ -36495,7 +36495,7 @@ var require_deflate = __commonJS({
       strm.msg = msg[errorCode];
       return errorCode;
     }
-    function rank(f) {
+    function rank2(f) {
       return (f << 1) - (f > 4 ? 9 : 0);
     }
     function zero(buf) {
@@ -37335,7 +37335,7 @@ var require_deflate = __commonJS({
           s.last_flush = -1;
           return Z_OK;
         }
-      } else if (strm.avail_in === 0 && rank(flush) <= rank(old_flush) && flush !== Z_FINISH) {
+      } else if (strm.avail_in === 0 && rank2(flush) <= rank2(old_flush) && flush !== Z_FINISH) {
         return err(strm, Z_BUF_ERROR);
       }
       if (s.status === FINISH_STATE && strm.avail_in !== 0) {
@@ -62022,6 +62022,2219 @@ var init_tag_spec = __esm({
   }
 });
 
+// node_modules/semver/internal/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      "\u2028",
+      "\u2029",
+      " ",
+      " ",
+      "　",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants7();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index2 = R++;
+      debug2(name, index2, value);
+      t[name] = index2;
+      src[index2] = value;
+      safeSrc[index2] = safe;
+      re[index2] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index2] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a2, b) => {
+      if (typeof a2 === "number" && typeof b === "number") {
+        return a2 === b ? 0 : a2 < b ? -1 : 1;
+      }
+      const anum = numeric.test(a2);
+      const bnum = numeric.test(b);
+      if (anum && bnum) {
+        a2 = +a2;
+        b = +b;
+      }
+      return a2 === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a2 < b ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a2, b) => compareIdentifiers(b, a2);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants7();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i2 = 0; i2 < identifiers.length; i2++) {
+        if (compareIdentifiers(prerelease[i2], identifiers[i2]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version, options) {
+        options = parseOptions(options);
+        if (version instanceof _SemVer) {
+          if (version.loose === !!options.loose && version.includePrerelease === !!options.includePrerelease) {
+            return version;
+          } else {
+            version = version.version;
+          }
+        } else if (typeof version !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version}".`);
+        }
+        if (version.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m = version.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m) {
+          throw new TypeError(`Invalid Version: ${version}`);
+        }
+        this.raw = version;
+        this.major = +m[1];
+        this.minor = +m[2];
+        this.patch = +m[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m[4].split(".").map((id) => {
+            if (/^[0-9]+$/.test(id)) {
+              const num = +id;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id;
+          });
+        }
+        this.build = m[5] ? m[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i2 = 0;
+        do {
+          const a2 = this.prerelease[i2];
+          const b = other.prerelease[i2];
+          debug2("prerelease compare", i2, a2, b);
+          if (a2 === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a2 === void 0) {
+            return -1;
+          } else if (a2 === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a2, b);
+          }
+        } while (++i2);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i2 = 0;
+        do {
+          const a2 = this.build[i2];
+          const b = other.build[i2];
+          debug2("build compare", i2, a2, b);
+          if (a2 === void 0 && b === void 0) {
+            return 0;
+          } else if (b === void 0) {
+            return 1;
+          } else if (a2 === void 0) {
+            return -1;
+          } else if (a2 === b) {
+            continue;
+          } else {
+            return compareIdentifiers(a2, b);
+          }
+        } while (++i2);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release, identifier, identifierBase) {
+        if (release.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base];
+            } else {
+              let i2 = this.prerelease.length;
+              while (--i2 >= 0) {
+                if (typeof this.prerelease[i2] === "number") {
+                  this.prerelease[i2]++;
+                  i2 = -2;
+                }
+              }
+              if (i2 === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse3 = (version, options, throwErrors = false) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      try {
+        return new SemVer(version, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse3;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse3 = require_parse3();
+    var valid = (version, options) => {
+      const v = parse3(version, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse3 = require_parse3();
+    var clean = (version, options) => {
+      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
+      return s ? s.version : null;
+    };
+    module.exports = clean;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version, release, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version instanceof SemVer ? version.version : version,
+          options
+        ).inc(release, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse3 = require_parse3();
+    var diff = (version1, version2) => {
+      const v1 = parse3(version1, null, true);
+      const v2 = parse3(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a2, loose) => new SemVer(a2, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a2, loose) => new SemVer(a2, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a2, loose) => new SemVer(a2, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse3 = require_parse3();
+    var prerelease = (version, options) => {
+      const parsed = parse3(version, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a2, b, loose) => compare(b, a2, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a2, b) => compare(a2, b, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a2, b, loose) => {
+      const versionA = new SemVer(a2, loose);
+      const versionB = new SemVer(b, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list, loose) => list.sort((a2, b) => compareBuild(a2, b, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list, loose) => list.sort((a2, b) => compareBuild(b, a2, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a2, b, loose) => compare(a2, b, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a2, b, loose) => compare(a2, b, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a2, b, loose) => compare(a2, b, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a2, b, loose) => compare(a2, b, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a2, op, b, loose) => {
+      switch (op) {
+        case "===":
+          if (typeof a2 === "object") {
+            a2 = a2.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a2 === b;
+        case "!==":
+          if (typeof a2 === "object") {
+            a2 = a2.version;
+          }
+          if (typeof b === "object") {
+            b = b.version;
+          }
+          return a2 !== b;
+        case "":
+        case "=":
+        case "==":
+          return eq(a2, b, loose);
+        case "!=":
+          return neq(a2, b, loose);
+        case ">":
+          return gt(a2, b, loose);
+        case ">=":
+          return gte(a2, b, loose);
+        case "<":
+          return lt(a2, b, loose);
+        case "<=":
+          return lte(a2, b, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse3 = require_parse3();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version, options) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
+      if (typeof version === "number") {
+        version = String(version);
+      }
+      if (typeof version !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse3 = require_parse3();
+    var constants7 = require_constants7();
+    var SemVer = require_semver();
+    var truncate = (version, truncation, options) => {
+      if (!constants7.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version, options) => {
+      const versionStringToParse = version instanceof SemVer ? version.version : version;
+      return parse3(versionStringToParse, options);
+    };
+    var doTruncation = (version, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version.version;
+      }
+      version.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version.minor = 0;
+          version.patch = 0;
+          break;
+        case "minor":
+          version.patch = 0;
+          break;
+      }
+      return version.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key3) {
+        const value = this.map.get(key3);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key3);
+          this.map.set(key3, value);
+          return value;
+        }
+      }
+      delete(key3) {
+        return this.map.delete(key3);
+      }
+      set(key3, value) {
+        const deleted = this.delete(key3);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key3, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants7();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range, start, limit, digitRuns) => {
+      if (!isDigit(range[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range, start, loose, digitRuns) => {
+      if (!loose && range[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range, start, loose, digitRuns) => {
+      const hyphen = range[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range, start, loose, digitRuns);
+      }
+      while (range[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range, start) => {
+      if (range[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, true, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range, start, digitRuns) => {
+      if (isDigit(range[start])) {
+        return findVersionNumberEndIndex(range, start, false, digitRuns);
+      }
+      return isVersionStart(range[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range, end, false, digitRuns);
+      return findBuildEndIndex(range, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range[position])) {
+        position++;
+      }
+      if (range[position] === "<" || range[position] === ">") {
+        position++;
+      }
+      if (range[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range.length) {
+        const matchStart = cursor;
+        if (range[cursor] === "<" || range[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range[cursor]) && !isVersionStart(range[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range.length && isVersionPrefix(range[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range, cursor, digitRuns);
+      }
+      return result + range.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range, options) {
+        options = parseOptions(options);
+        if (range instanceof _Range) {
+          if (range.loose === !!options.loose && range.includePrerelease === !!options.includePrerelease) {
+            return range;
+          } else {
+            return new _Range(range.raw, options);
+          }
+        }
+        if (range instanceof Comparator) {
+          this.raw = range.value;
+          this.set = [[range]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r) => this.parseRange(r.trim())).filter((c3) => c3.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c3) => !isNullSet(c3[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c3 of this.set) {
+              if (c3.length === 1 && isAny(c3[0])) {
+                this.set = [c3];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i2 = 0; i2 < this.set.length; i2++) {
+            if (i2 > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i2];
+            for (let k = 0; k < comps.length; k++) {
+              if (k > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range) {
+        range = range.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey2 = memoOpts + ":" + range;
+        const cached = cache.get(memoKey2);
+        if (cached) {
+          return cached;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range = range.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range);
+        range = trimComparatorWhitespace(range);
+        debug2("comparator trim", range);
+        range = range.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range);
+        range = range.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range);
+        let rangeList = range.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache.set(memoKey2, result);
+        return result;
+      }
+      intersects(range, options) {
+        if (!(range instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version) {
+        if (!version) {
+          return false;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i2 = 0; i2 < this.set.length; i2++) {
+          if (testSet(this.set[i2], version, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants7();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c3) => c3.value === "<0.0.0-0";
+    var isAny = (c3) => c3.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id) => !id || id.toLowerCase() === "x" || id === "*";
+    var invalidXRangeOrder = (M, m, p) => isX(M) && !isX(m) || isX(m) && p && !isX(p);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c3) => replaceTilde(c3, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("tilde", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+        } else {
+          ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c3) => replaceCaret(c3, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z = options.includePrerelease ? "-0" : "";
+      return comp.replace(r, (_, M, m, p, pr) => {
+        debug2("caret", comp, _, M, m, p, pr);
+        let ret;
+        if (isX(M)) {
+          ret = "";
+        } else if (isX(m)) {
+          ret = `>=${M}.0.0${z} <${+M + 1}.0.0-0`;
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = `>=${M}.${m}.0${z} <${M}.${+m + 1}.0-0`;
+          } else {
+            ret = `>=${M}.${m}.0${z} <${+M + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p}-${pr} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p}-${pr} <${+M + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M === "0") {
+            if (m === "0") {
+              ret = `>=${M}.${m}.${p} <${M}.${m}.${+p + 1}-0`;
+            } else {
+              ret = `>=${M}.${m}.${p} <${M}.${+m + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M}.${m}.${p} <${+M + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c3) => replaceXRange(c3, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r, (ret, gtlt, M, m, p, pr) => {
+        debug2("xRange", comp, ret, gtlt, M, m, p, pr);
+        if (invalidXRangeOrder(M, m, p)) {
+          return comp;
+        }
+        const xM = isX(M);
+        const xm = xM || isX(m);
+        const xp = xm || isX(p);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m = 0;
+          }
+          p = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M = +M + 1;
+              m = 0;
+              p = 0;
+            } else {
+              m = +m + 1;
+              p = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M = +M + 1;
+            } else {
+              m = +m + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M}.${m}.${p}${pr}`;
+        } else if (xm) {
+          ret = `>=${M}.0.0${pr} <${+M + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M}.${m}.0${pr} <${M}.${+m + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set3, version, options) => {
+      for (let i2 = 0; i2 < set3.length; i2++) {
+        if (!set3[i2].test(version)) {
+          return false;
+        }
+      }
+      if (version.prerelease.length && !options.includePrerelease) {
+        for (let i2 = 0; i2 < set3.length; i2++) {
+          debug2(set3[i2].semver);
+          if (set3[i2].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set3[i2].semver.prerelease.length > 0) {
+            const allowed = set3[i2].semver;
+            if (allowed.major === version.major && allowed.minor === version.minor && allowed.patch === version.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version) {
+        debug2("Comparator.test", version, this.options.loose);
+        if (this.semver === ANY || version === ANY) {
+          return true;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version, range, options) => {
+      try {
+        range = new Range(range, options);
+      } catch (er) {
+        return false;
+      }
+      return range.test(version);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c3) => c3.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions, range, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions, range, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range, options);
+      } catch (er) {
+        return null;
+      }
+      versions.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range, loose) => {
+      range = new Range(range, loose);
+      let minver = new SemVer("0.0.0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range, options) => {
+      try {
+        return new Range(range, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version, range, hilo, options) => {
+      version = new SemVer(version, options);
+      range = new Range(range, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version, range, options)) {
+        return false;
+      }
+      for (let i2 = 0; i2 < range.set.length; ++i2) {
+        const comparators = range.set[i2];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version, range, options) => outside(version, range, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version, range, options) => outside(version, range, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r2, options) => {
+      r1 = new Range(r1, options);
+      r2 = new Range(r2, options);
+      return r1.intersects(r2, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions, range, options) => {
+      const set3 = [];
+      let first = null;
+      let prev = null;
+      const v = versions.sort((a2, b) => compare(a2, b, options));
+      for (const version of v) {
+        const included = satisfies(version, range, options);
+        if (included) {
+          prev = version;
+          if (!first) {
+            first = version;
+          }
+        } else {
+          if (prev) {
+            set3.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set3.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set3) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range.raw === "string" ? range.raw : String(range);
+      return simplified.length < original.length ? simplified : range;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c3 of sub) {
+        if (c3.operator === ">" || c3.operator === ">=") {
+          gt = higherGT(gt, c3, options);
+        } else if (c3.operator === "<" || c3.operator === "<=") {
+          lt = lowerLT(lt, c3, options);
+        } else {
+          eqSet.add(c3.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c3 of dom) {
+          if (!satisfies(eq, String(c3), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c3 of dom) {
+        hasDomGT = hasDomGT || c3.operator === ">" || c3.operator === ">=";
+        hasDomLT = hasDomLT || c3.operator === "<" || c3.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomGTPre.major && c3.semver.minor === needDomGTPre.minor && c3.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c3.operator === ">" || c3.operator === ">=") {
+            higher = higherGT(gt, c3, options);
+            if (higher === c3 && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c3.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomLTPre.major && c3.semver.minor === needDomLTPre.minor && c3.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c3.operator === "<" || c3.operator === "<=") {
+            lower = lowerLT(lt, c3, options);
+            if (lower === c3 && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c3.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c3.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a2, b, options) => {
+      if (!a2) {
+        return b;
+      }
+      const comp = compare(a2.semver, b.semver, options);
+      return comp > 0 ? a2 : comp < 0 ? b : b.operator === ">" && a2.operator === ">=" ? b : a2;
+    };
+    var lowerLT = (a2, b, options) => {
+      if (!a2) {
+        return b;
+      }
+      const comp = compare(a2.semver, b.semver, options);
+      return comp < 0 ? a2 : comp > 0 ? b : b.operator === "<" && a2.operator === "<=" ? b : a2;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants7 = require_constants7();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse3 = require_parse3();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse3,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants7.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
+  }
+});
+
 // src/policy/stream-selection.ts
 function editDistance(a2, b) {
   const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
@@ -62502,6 +64715,358 @@ function publishSkipReason(p) {
 var init_skip = __esm({
   "src/publish/skip.ts"() {
     "use strict";
+  }
+});
+
+// src/policy/due.ts
+function dueReason(spec, locked, opts = {}) {
+  if (!isImportable(spec)) return void 0;
+  if (opts.forced) return "forced";
+  if (!locked || locked.items.length === 0) {
+    return locked?.conditions?.length ? "retry" : "new";
+  }
+  if (locked.spec !== void 0 && locked.spec !== specKey(spec, opts.defaultImportMode))
+    return "spec-changed";
+  const gen = spec.generation;
+  if (typeof gen === "number" && gen !== (locked.observedGeneration ?? null)) return "generation";
+  if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return "scheduled";
+  return void 0;
+}
+var init_due = __esm({
+  "src/policy/due.ts"() {
+    "use strict";
+    init_tag_spec();
+  }
+});
+
+// src/model/lock.ts
+var LOCK_API_VERSION, LOCK_KIND;
+var init_lock = __esm({
+  "src/model/lock.ts"() {
+    "use strict";
+    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
+    LOCK_KIND = "ImageStreamLock";
+  }
+});
+
+// src/policy/history.ts
+function applyOutcome(prev, name, outcome, ctx) {
+  const items = prev?.items ?? [];
+  const base = { tag: name, items };
+  if (ctx.spec !== void 0) base.spec = ctx.spec;
+  if (ctx.observedGeneration !== void 0) base.observedGeneration = ctx.observedGeneration;
+  else if (prev?.observedGeneration !== void 0) base.observedGeneration = prev.observedGeneration;
+  if (!outcome.ok) {
+    const cond = {
+      type: "ImportSuccess",
+      status: "False",
+      reason: outcome.reason,
+      message: outcome.message,
+      lastTransitionTime: ctx.now,
+      generation: ctx.generation
+    };
+    const old = prev?.conditions?.find((c3) => c3.type === "ImportSuccess");
+    if (old && old.status === "False" && old.reason === cond.reason && old.message === cond.message) {
+      cond.lastTransitionTime = old.lastTransitionTime;
+      cond.generation = old.generation;
+    }
+    const failed = { tag: name, items };
+    if (prev?.spec !== void 0) failed.spec = prev.spec;
+    if (prev?.observedGeneration !== void 0) failed.observedGeneration = prev.observedGeneration;
+    failed.conditions = [cond];
+    const same = old && old.lastTransitionTime === cond.lastTransitionTime;
+    return same ? { tag: failed } : { tag: failed, change: "failed" };
+  }
+  const current = items[0];
+  if (current && sameImage(current, outcome.item)) {
+    return { tag: base };
+  }
+  const item2 = { created: ctx.now, ...outcome.item, generation: ctx.generation };
+  const next = [
+    item2,
+    ...items.filter((i2) => i2.image !== item2.image || i2.dockerImageReference !== item2.dockerImageReference)
+  ];
+  base.items = next.slice(0, Math.max(1, ctx.historyLimit));
+  return { tag: base, change: current ? "moved" : "new" };
+}
+function sameImage(a2, b) {
+  return a2.image === b.image && a2.dockerImageReference === b.dockerImageReference;
+}
+function findInHistory(tags, digestOrPrefix) {
+  const wanted = digestOrPrefix.includes(":") ? digestOrPrefix : `sha256:${digestOrPrefix}`;
+  const found = /* @__PURE__ */ new Map();
+  for (const t of tags) {
+    for (const i2 of t.items) {
+      if (i2.image.startsWith(wanted) && !found.has(i2.image)) found.set(i2.image, i2);
+    }
+  }
+  if (found.size === 1) return { item: [...found.values()][0] };
+  return { error: found.size === 0 ? "not-found" : "ambiguous", candidates: [...found.keys()] };
+}
+var init_history = __esm({
+  "src/policy/history.ts"() {
+    "use strict";
+  }
+});
+
+// src/plan/next-locks-phases.ts
+function lockTagOf(lock, tag2) {
+  return lock?.status.tags.find((t) => t.tag === tag2);
+}
+function tagsOf(s) {
+  return s.object.spec?.tags ?? [];
+}
+function lockBuilder(streams, ctx) {
+  const specOf = /* @__PURE__ */ new Map();
+  for (const s of streams)
+    for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
+  const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
+  return { streams, ctx, byId, specOf, next: /* @__PURE__ */ new Map(), changeOf: /* @__PURE__ */ new Map() };
+}
+function record(b, key3, s, t, applied) {
+  b.next.set(key3, applied.tag);
+  if (!applied.change) return;
+  const prev = lockTagOf(s.lock, t.name);
+  const change = {
+    namespace: s.namespace,
+    stream: s.name,
+    tag: t.name,
+    kind: applied.change,
+    source: t.from.name
+  };
+  if (applied.change === "failed") {
+    const c3 = applied.tag.conditions?.[0];
+    if (c3) change.error = { reason: c3.reason, message: c3.message };
+  } else {
+    const to = applied.tag.items[0];
+    if (to) change.to = to;
+    const from = prev?.items[0];
+    if (from) change.from = from;
+    if (t.from?.kind === "ImageStreamImage" && to && prev?.items.slice(1).some((i2) => i2.image === to.image)) {
+      change.kind = "rollback";
+    }
+  }
+  b.changeOf.set(key3, change);
+}
+function generationOf(t, prev, changed) {
+  if (typeof t.generation === "number") return t.generation;
+  const last = prev?.items[0]?.generation ?? 0;
+  return changed || !prev ? last + 1 : last;
+}
+function settle(b, key3, s, t, outcome) {
+  const prev = lockTagOf(s.lock, t.name);
+  const spec = specKey(t, b.ctx.defaultImportMode);
+  const applied = applyOutcome(prev, t.name, outcome, {
+    now: b.ctx.now,
+    generation: generationOf(t, prev, prev?.spec !== spec),
+    spec,
+    observedGeneration: outcome.ok ? t.generation ?? null : void 0,
+    historyLimit: b.ctx.historyLimit
+  });
+  record(b, key3, s, t, applied);
+  return applied;
+}
+function applyImports(b, outcomes) {
+  for (const s of b.streams) {
+    for (const t of tagsOf(s)) {
+      const key3 = tagKey(s.namespace, s.name, t.name);
+      if (!isImportable(t)) continue;
+      const outcome = outcomes.get(key3);
+      if (outcome) settle(b, key3, s, t, outcome);
+      else {
+        const prev = lockTagOf(s.lock, t.name);
+        if (prev) b.next.set(key3, prev);
+      }
+    }
+  }
+}
+function applyPins(b) {
+  const failedPins = [];
+  for (const s of b.streams) {
+    for (const t of tagsOf(s)) {
+      if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
+      const key3 = tagKey(s.namespace, s.name, t.name);
+      const outcome = pinOutcome(b, s, t.from);
+      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
+      settle(b, key3, s, t, outcome);
+    }
+  }
+  return failedPins;
+}
+function pinOutcome(b, s, from) {
+  const target = imageTarget(s.namespace, from);
+  if (!target)
+    return { ok: false, reason: "InvalidImageName", message: `"${from.name}" is not stream@digest` };
+  const id = streamId(target.namespace, target.stream);
+  const found = findInHistory(historyTags(b.byId.get(id), b.next), target.digest);
+  if ("item" in found) return { ok: true, item: stripItem(found.item) };
+  return {
+    ok: false,
+    reason: found.error === "ambiguous" ? "AmbiguousImage" : "NotFound",
+    message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
+  };
+}
+function applyFollowers(b) {
+  const visiting = /* @__PURE__ */ new Set();
+  const resolve13 = (key3) => {
+    if (b.next.has(key3)) return b.next.get(key3);
+    const entry = b.specOf.get(key3);
+    if (!entry) return void 0;
+    const { s, t } = entry;
+    if (t.from?.kind !== "ImageStreamTag" || t.reference) return lockTagOf(s.lock, t.name);
+    if (visiting.has(key3)) return void 0;
+    visiting.add(key3);
+    const target = followTarget(s.namespace, s.name, t.from);
+    const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
+    const current = (targetKey ? resolve13(targetKey) : void 0)?.items[0];
+    visiting.delete(key3);
+    let outcome;
+    if (current) outcome = { ok: true, item: stripItem(current) };
+    else if (!targetKey || !b.specOf.has(targetKey)) {
+      outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
+    } else {
+      outcome = { ok: false, reason: "NotImported", message: `followed tag ${targetKey} has no image yet` };
+    }
+    const applied = settle(b, key3, s, t, outcome);
+    const change = b.changeOf.get(key3);
+    if (change && targetKey) change.follows = targetKey;
+    return applied.tag;
+  };
+  for (const [key3, { t }] of b.specOf) {
+    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve13(key3);
+  }
+}
+function assembleLocks(b) {
+  const locks = /* @__PURE__ */ new Map();
+  const changes = [];
+  for (const s of b.streams) {
+    const tags = [];
+    for (const t of tagsOf(s)) {
+      const lt = b.next.get(tagKey(s.namespace, s.name, t.name));
+      if (lt) tags.push(lt);
+    }
+    tags.sort((x, y) => x.tag < y.tag ? -1 : x.tag > y.tag ? 1 : 0);
+    const lock = {
+      apiVersion: LOCK_API_VERSION,
+      kind: LOCK_KIND,
+      metadata: { name: s.name, namespace: s.namespace },
+      status: { tags }
+    };
+    if (b.ctx.localRegistry)
+      lock.status.dockerImageRepository = `${b.ctx.localRegistry}/${s.namespace}/${s.name}`;
+    locks.set(streamId(s.namespace, s.name), lock);
+    const tagChanges = tagsOf(s).map((t) => b.changeOf.get(tagKey(s.namespace, s.name, t.name))).filter((c3) => c3 !== void 0);
+    if (tagChanges.length > 0) {
+      changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
+    }
+  }
+  return { locks, changes };
+}
+function historyTags(s, next) {
+  if (!s) return [];
+  const out = [];
+  for (const t of tagsOf(s)) {
+    const n2 = next.get(tagKey(s.namespace, s.name, t.name));
+    if (n2) out.push(n2);
+  }
+  for (const t of s.lock?.status.tags ?? []) out.push(t);
+  return out;
+}
+function stripItem(i2) {
+  const { created: _c, generation: _g, ...rest } = i2;
+  return rest;
+}
+var streamId;
+var init_next_locks_phases = __esm({
+  "src/plan/next-locks-phases.ts"() {
+    "use strict";
+    init_lock();
+    init_history();
+    init_tag_spec();
+    streamId = (ns, name) => `${ns}/${name}`;
+  }
+});
+
+// src/plan/next-locks.ts
+function streamSelected(s, only) {
+  return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
+}
+function withFollowers(streams, only) {
+  if (!only || only.size === 0) return only;
+  const selected = new Set(
+    streams.filter((s) => streamSelected(s, only)).map((s) => streamId(s.namespace, s.name))
+  );
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of streams) {
+      const id = streamId(s.namespace, s.name);
+      if (selected.has(id)) continue;
+      const follows = tagsOf(s).some((t) => {
+        if (!t.from) return false;
+        const target = t.from.kind === "ImageStreamTag" ? followTarget(s.namespace, s.name, t.from) : t.from.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
+        return target !== void 0 && selected.has(streamId(target.namespace, target.stream));
+      });
+      if (follows) {
+        selected.add(id);
+        grew = true;
+      }
+    }
+  }
+  return selected;
+}
+function planImports(streams, opts = {}) {
+  const out = [];
+  for (const s of streams) {
+    if (!streamSelected(s, opts.only)) continue;
+    for (const t of tagsOf(s)) {
+      const key3 = tagKey(s.namespace, s.name, t.name);
+      const locked = lockTagOf(s.lock, t.name);
+      const reason = dueReason(t, locked, {
+        forced: opts.forced?.has(key3) ?? false,
+        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
+        ...opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}
+      });
+      if (!reason || !t.from) continue;
+      const req = {
+        key: key3,
+        namespace: s.namespace,
+        stream: s.name,
+        tag: t.name,
+        from: t.from.name,
+        importMode: importModeOf(t, opts.defaultImportMode),
+        insecure: importIsInsecure(s.object.metadata, t),
+        reason,
+        locked: []
+      };
+      const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
+      const os5 = t.annotations?.["importer.image.openshift.io/prefer-os"];
+      if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
+      if (arch2) req.preferArch = arch2;
+      if (os5) req.preferOs = os5;
+      const current = locked?.items[0];
+      if (current) req.locked = [.../* @__PURE__ */ new Set([current.image, current.index ?? current.image])];
+      if (current?.platforms?.length) {
+        req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
+      }
+      out.push(req);
+    }
+  }
+  return out;
+}
+function computeNextLocks(streams, outcomes, ctx) {
+  const b = lockBuilder(streams, ctx);
+  applyImports(b, outcomes);
+  const failedPins = applyPins(b);
+  applyFollowers(b);
+  return { ...assembleLocks(b), failedPins };
+}
+var init_next_locks = __esm({
+  "src/plan/next-locks.ts"() {
+    "use strict";
+    init_stream();
+    init_due();
+    init_tag_spec();
+    init_next_locks_phases();
   }
 });
 
@@ -63510,13 +66075,13 @@ function pullSpecFor(stream, namespace, lock, tag2, localRegistry, opts = {}) {
   if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
   const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
   if (!current) return void 0;
-  const withTag = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
   if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return withTag(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
   }
   const at = current.dockerImageReference.indexOf("@");
   if (at < 0) return current.dockerImageReference;
-  return withTag(current.dockerImageReference.slice(0, at), opts.sourceTag);
+  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
 }
 function sourceTagOf(streams, namespace, stream, tag2) {
   const seen = /* @__PURE__ */ new Set();
@@ -63627,8 +66192,18 @@ function item(i2) {
 function condition(c3) {
   return ordered(c3, ["type", "status", "reason", "message", "lastTransitionTime", "generation"]);
 }
+function selectionState(s) {
+  const o2 = ordered(s, ["policy", "tag", "firstSeen"]);
+  if (s.firstSeen) o2.firstSeen = ordered(s.firstSeen, []);
+  return o2;
+}
+function pendingImage(p) {
+  return ordered(p, ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"]);
+}
 function tag(t) {
-  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions"]);
+  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
+  if (t.selection) o2.selection = selectionState(t.selection);
+  if (t.pending) o2.pending = pendingImage(t.pending);
   o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
   if (t.conditions) {
     o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
@@ -63648,358 +66223,6 @@ var init_lock_format = __esm({
   "src/model/lock-format.ts"() {
     "use strict";
     init_platform();
-  }
-});
-
-// src/policy/due.ts
-function dueReason(spec, locked, opts = {}) {
-  if (!isImportable(spec)) return void 0;
-  if (opts.forced) return "forced";
-  if (!locked || locked.items.length === 0) {
-    return locked?.conditions?.length ? "retry" : "new";
-  }
-  if (locked.spec !== void 0 && locked.spec !== specKey(spec, opts.defaultImportMode))
-    return "spec-changed";
-  const gen = spec.generation;
-  if (typeof gen === "number" && gen !== (locked.observedGeneration ?? null)) return "generation";
-  if (spec.importPolicy?.scheduled && (opts.scheduledDue ?? true)) return "scheduled";
-  return void 0;
-}
-var init_due = __esm({
-  "src/policy/due.ts"() {
-    "use strict";
-    init_tag_spec();
-  }
-});
-
-// src/model/lock.ts
-var LOCK_API_VERSION, LOCK_KIND;
-var init_lock = __esm({
-  "src/model/lock.ts"() {
-    "use strict";
-    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
-    LOCK_KIND = "ImageStreamLock";
-  }
-});
-
-// src/policy/history.ts
-function applyOutcome(prev, name, outcome, ctx) {
-  const items = prev?.items ?? [];
-  const base = { tag: name, items };
-  if (ctx.spec !== void 0) base.spec = ctx.spec;
-  if (ctx.observedGeneration !== void 0) base.observedGeneration = ctx.observedGeneration;
-  else if (prev?.observedGeneration !== void 0) base.observedGeneration = prev.observedGeneration;
-  if (!outcome.ok) {
-    const cond = {
-      type: "ImportSuccess",
-      status: "False",
-      reason: outcome.reason,
-      message: outcome.message,
-      lastTransitionTime: ctx.now,
-      generation: ctx.generation
-    };
-    const old = prev?.conditions?.find((c3) => c3.type === "ImportSuccess");
-    if (old && old.status === "False" && old.reason === cond.reason && old.message === cond.message) {
-      cond.lastTransitionTime = old.lastTransitionTime;
-      cond.generation = old.generation;
-    }
-    const failed = { tag: name, items };
-    if (prev?.spec !== void 0) failed.spec = prev.spec;
-    if (prev?.observedGeneration !== void 0) failed.observedGeneration = prev.observedGeneration;
-    failed.conditions = [cond];
-    const same = old && old.lastTransitionTime === cond.lastTransitionTime;
-    return same ? { tag: failed } : { tag: failed, change: "failed" };
-  }
-  const current = items[0];
-  if (current && sameImage(current, outcome.item)) {
-    return { tag: base };
-  }
-  const item2 = { created: ctx.now, ...outcome.item, generation: ctx.generation };
-  const next = [
-    item2,
-    ...items.filter((i2) => i2.image !== item2.image || i2.dockerImageReference !== item2.dockerImageReference)
-  ];
-  base.items = next.slice(0, Math.max(1, ctx.historyLimit));
-  return { tag: base, change: current ? "moved" : "new" };
-}
-function sameImage(a2, b) {
-  return a2.image === b.image && a2.dockerImageReference === b.dockerImageReference;
-}
-function findInHistory(tags, digestOrPrefix) {
-  const wanted = digestOrPrefix.includes(":") ? digestOrPrefix : `sha256:${digestOrPrefix}`;
-  const found = /* @__PURE__ */ new Map();
-  for (const t of tags) {
-    for (const i2 of t.items) {
-      if (i2.image.startsWith(wanted) && !found.has(i2.image)) found.set(i2.image, i2);
-    }
-  }
-  if (found.size === 1) return { item: [...found.values()][0] };
-  return { error: found.size === 0 ? "not-found" : "ambiguous", candidates: [...found.keys()] };
-}
-var init_history = __esm({
-  "src/policy/history.ts"() {
-    "use strict";
-  }
-});
-
-// src/plan/next-locks-phases.ts
-function lockTagOf(lock, tag2) {
-  return lock?.status.tags.find((t) => t.tag === tag2);
-}
-function tagsOf(s) {
-  return s.object.spec?.tags ?? [];
-}
-function lockBuilder(streams, ctx) {
-  const specOf = /* @__PURE__ */ new Map();
-  for (const s of streams)
-    for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
-  const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
-  return { streams, ctx, byId, specOf, next: /* @__PURE__ */ new Map(), changeOf: /* @__PURE__ */ new Map() };
-}
-function record(b, key3, s, t, applied) {
-  b.next.set(key3, applied.tag);
-  if (!applied.change) return;
-  const prev = lockTagOf(s.lock, t.name);
-  const change = {
-    namespace: s.namespace,
-    stream: s.name,
-    tag: t.name,
-    kind: applied.change,
-    source: t.from.name
-  };
-  if (applied.change === "failed") {
-    const c3 = applied.tag.conditions?.[0];
-    if (c3) change.error = { reason: c3.reason, message: c3.message };
-  } else {
-    const to = applied.tag.items[0];
-    if (to) change.to = to;
-    const from = prev?.items[0];
-    if (from) change.from = from;
-    if (t.from?.kind === "ImageStreamImage" && to && prev?.items.slice(1).some((i2) => i2.image === to.image)) {
-      change.kind = "rollback";
-    }
-  }
-  b.changeOf.set(key3, change);
-}
-function generationOf(t, prev, changed) {
-  if (typeof t.generation === "number") return t.generation;
-  const last = prev?.items[0]?.generation ?? 0;
-  return changed || !prev ? last + 1 : last;
-}
-function settle(b, key3, s, t, outcome) {
-  const prev = lockTagOf(s.lock, t.name);
-  const spec = specKey(t, b.ctx.defaultImportMode);
-  const applied = applyOutcome(prev, t.name, outcome, {
-    now: b.ctx.now,
-    generation: generationOf(t, prev, prev?.spec !== spec),
-    spec,
-    observedGeneration: outcome.ok ? t.generation ?? null : void 0,
-    historyLimit: b.ctx.historyLimit
-  });
-  record(b, key3, s, t, applied);
-  return applied;
-}
-function applyImports(b, outcomes) {
-  for (const s of b.streams) {
-    for (const t of tagsOf(s)) {
-      const key3 = tagKey(s.namespace, s.name, t.name);
-      if (!isImportable(t)) continue;
-      const outcome = outcomes.get(key3);
-      if (outcome) settle(b, key3, s, t, outcome);
-      else {
-        const prev = lockTagOf(s.lock, t.name);
-        if (prev) b.next.set(key3, prev);
-      }
-    }
-  }
-}
-function applyPins(b) {
-  const failedPins = [];
-  for (const s of b.streams) {
-    for (const t of tagsOf(s)) {
-      if (t.from?.kind !== "ImageStreamImage" || t.reference) continue;
-      const key3 = tagKey(s.namespace, s.name, t.name);
-      const outcome = pinOutcome(b, s, t.from);
-      if (!outcome.ok) failedPins.push({ key: key3, reason: outcome.reason, message: outcome.message });
-      settle(b, key3, s, t, outcome);
-    }
-  }
-  return failedPins;
-}
-function pinOutcome(b, s, from) {
-  const target = imageTarget(s.namespace, from);
-  if (!target)
-    return { ok: false, reason: "InvalidImageName", message: `"${from.name}" is not stream@digest` };
-  const id = streamId(target.namespace, target.stream);
-  const found = findInHistory(historyTags(b.byId.get(id), b.next), target.digest);
-  if ("item" in found) return { ok: true, item: stripItem(found.item) };
-  return {
-    ok: false,
-    reason: found.error === "ambiguous" ? "AmbiguousImage" : "NotFound",
-    message: found.error === "ambiguous" ? `digest prefix ${target.digest} matches ${found.candidates.length} images in ${id}; give more characters` : `no image ${target.digest} in the history of ${id}`
-  };
-}
-function applyFollowers(b) {
-  const visiting = /* @__PURE__ */ new Set();
-  const resolve13 = (key3) => {
-    if (b.next.has(key3)) return b.next.get(key3);
-    const entry = b.specOf.get(key3);
-    if (!entry) return void 0;
-    const { s, t } = entry;
-    if (t.from?.kind !== "ImageStreamTag" || t.reference) return lockTagOf(s.lock, t.name);
-    if (visiting.has(key3)) return void 0;
-    visiting.add(key3);
-    const target = followTarget(s.namespace, s.name, t.from);
-    const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const current = (targetKey ? resolve13(targetKey) : void 0)?.items[0];
-    visiting.delete(key3);
-    let outcome;
-    if (current) outcome = { ok: true, item: stripItem(current) };
-    else if (!targetKey || !b.specOf.has(targetKey)) {
-      outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
-    } else {
-      outcome = { ok: false, reason: "NotImported", message: `followed tag ${targetKey} has no image yet` };
-    }
-    const applied = settle(b, key3, s, t, outcome);
-    const change = b.changeOf.get(key3);
-    if (change && targetKey) change.follows = targetKey;
-    return applied.tag;
-  };
-  for (const [key3, { t }] of b.specOf) {
-    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve13(key3);
-  }
-}
-function assembleLocks(b) {
-  const locks = /* @__PURE__ */ new Map();
-  const changes = [];
-  for (const s of b.streams) {
-    const tags = [];
-    for (const t of tagsOf(s)) {
-      const lt = b.next.get(tagKey(s.namespace, s.name, t.name));
-      if (lt) tags.push(lt);
-    }
-    tags.sort((x, y) => x.tag < y.tag ? -1 : x.tag > y.tag ? 1 : 0);
-    const lock = {
-      apiVersion: LOCK_API_VERSION,
-      kind: LOCK_KIND,
-      metadata: { name: s.name, namespace: s.namespace },
-      status: { tags }
-    };
-    if (b.ctx.localRegistry)
-      lock.status.dockerImageRepository = `${b.ctx.localRegistry}/${s.namespace}/${s.name}`;
-    locks.set(streamId(s.namespace, s.name), lock);
-    const tagChanges = tagsOf(s).map((t) => b.changeOf.get(tagKey(s.namespace, s.name, t.name))).filter((c3) => c3 !== void 0);
-    if (tagChanges.length > 0) {
-      changes.push({ namespace: s.namespace, stream: s.name, lockFile: s.lockFile, tags: tagChanges });
-    }
-  }
-  return { locks, changes };
-}
-function historyTags(s, next) {
-  if (!s) return [];
-  const out = [];
-  for (const t of tagsOf(s)) {
-    const n2 = next.get(tagKey(s.namespace, s.name, t.name));
-    if (n2) out.push(n2);
-  }
-  for (const t of s.lock?.status.tags ?? []) out.push(t);
-  return out;
-}
-function stripItem(i2) {
-  const { created: _c, generation: _g, ...rest } = i2;
-  return rest;
-}
-var streamId;
-var init_next_locks_phases = __esm({
-  "src/plan/next-locks-phases.ts"() {
-    "use strict";
-    init_lock();
-    init_history();
-    init_tag_spec();
-    streamId = (ns, name) => `${ns}/${name}`;
-  }
-});
-
-// src/plan/next-locks.ts
-function streamSelected(s, only) {
-  return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
-}
-function withFollowers(streams, only) {
-  if (!only || only.size === 0) return only;
-  const selected = new Set(
-    streams.filter((s) => streamSelected(s, only)).map((s) => streamId(s.namespace, s.name))
-  );
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const s of streams) {
-      const id = streamId(s.namespace, s.name);
-      if (selected.has(id)) continue;
-      const follows = tagsOf(s).some((t) => {
-        if (!t.from) return false;
-        const target = t.from.kind === "ImageStreamTag" ? followTarget(s.namespace, s.name, t.from) : t.from.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
-        return target !== void 0 && selected.has(streamId(target.namespace, target.stream));
-      });
-      if (follows) {
-        selected.add(id);
-        grew = true;
-      }
-    }
-  }
-  return selected;
-}
-function planImports(streams, opts = {}) {
-  const out = [];
-  for (const s of streams) {
-    if (!streamSelected(s, opts.only)) continue;
-    for (const t of tagsOf(s)) {
-      const key3 = tagKey(s.namespace, s.name, t.name);
-      const locked = lockTagOf(s.lock, t.name);
-      const reason = dueReason(t, locked, {
-        forced: opts.forced?.has(key3) ?? false,
-        scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
-        ...opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}
-      });
-      if (!reason || !t.from) continue;
-      const req = {
-        key: key3,
-        namespace: s.namespace,
-        stream: s.name,
-        tag: t.name,
-        from: t.from.name,
-        importMode: importModeOf(t, opts.defaultImportMode),
-        insecure: importIsInsecure(s.object.metadata, t),
-        reason,
-        locked: []
-      };
-      const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
-      const os5 = t.annotations?.["importer.image.openshift.io/prefer-os"];
-      if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
-      if (arch2) req.preferArch = arch2;
-      if (os5) req.preferOs = os5;
-      const current = locked?.items[0];
-      if (current) req.locked = [.../* @__PURE__ */ new Set([current.image, current.index ?? current.image])];
-      if (current?.platforms?.length) {
-        req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
-      }
-      out.push(req);
-    }
-  }
-  return out;
-}
-function computeNextLocks(streams, outcomes, ctx) {
-  const b = lockBuilder(streams, ctx);
-  applyImports(b, outcomes);
-  const failedPins = applyPins(b);
-  applyFollowers(b);
-  return { ...assembleLocks(b), failedPins };
-}
-var init_next_locks = __esm({
-  "src/plan/next-locks.ts"() {
-    "use strict";
-    init_stream();
-    init_due();
-    init_tag_spec();
-    init_next_locks_phases();
   }
 });
 
@@ -65173,7 +67396,7 @@ function renderCommitMessage(changes, consumers, opts = {}) {
     }
   }
   for (const n2 of opts.notes ?? []) {
-    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : `rolled back to ${shortDigest(n2.to)}`;
+    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : n2.kind === "soaking" ? `${shortDigest(n2.image)} soaking until ${n2.eligibleAt}` : n2.kind === "selected" ? `tag policy chose ${n2.now} (was ${n2.was ?? "none"})` : `rolled back to ${shortDigest(n2.to)}`;
     lines.push(`- ${n2.tag}: ${what2}`);
   }
   const files = [...new Set(consumers.map((c3) => c3.file))].sort();
@@ -65528,6 +67751,21 @@ var init_pulls = __esm({
   }
 });
 
+// src/render/selection-note.ts
+function soakingNoteLine(n2) {
+  return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} is soaking (first seen ${codeSpan(n2.firstSeen, 40)}); eligible at ${codeSpan(n2.eligibleAt, 40)}, the first run after that proposes it.`;
+}
+function selectionNoteLine(n2) {
+  const digests = n2.fromDigest || n2.toDigest ? ` (${codeSpan(n2.fromDigest ?? "(none)", 80)} → ${codeSpan(n2.toDigest ?? "(none)", 80)})` : "";
+  return `${codeSpan(n2.tag, 300)} follows the tag policy ${codeSpan(n2.policy, 300)}: ${codeSpan(n2.was ?? "(none)", 130)} → ${codeSpan(n2.now, 130)}${digests}.`;
+}
+var init_selection_note = __esm({
+  "src/render/selection-note.ts"() {
+    "use strict";
+    init_markdown();
+  }
+});
+
 // src/render/pr-body.ts
 function looksImmutable(tag2) {
   return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
@@ -65543,13 +67781,15 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== "failed");
-  const notes = opts.notes ?? [];
+  const notes = (opts.notes ?? []).filter((n2) => n2.kind !== "soaking");
+  const soaking = (opts.notes ?? []).filter((n2) => n2.kind === "soaking");
   const sections = [
     ...section(
       [...opts.marker ? [opts.marker, ""] : [], `${intro(moving, consumers, notes)} ${GATE}`, ""],
       true
     ),
     ...section(noteLines(notes, cmd), true),
+    ...section(soakLines(soaking, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -65577,6 +67817,16 @@ function noteLines(notes, cmd) {
     "### Declaration changes",
     "",
     ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more declaration changes`),
+    ""
+  ];
+}
+function soakLines(notes, cmd) {
+  if (notes.length === 0) return [];
+  const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
+  return [
+    "### Held back by a minimum age (soak)",
+    "",
+    ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more`),
     ""
   ];
 }
@@ -65684,6 +67934,10 @@ function noteLine(n2, cmd) {
       return `\`${escapeCell(n2.tag)}\` added, from \`${escapeCell(n2.now)}\`.`;
     case "removed":
       return `\`${escapeCell(n2.tag)}\` removed (was \`${escapeCell(n2.was)}\`).`;
+    case "selected":
+      return selectionNoteLine(n2);
+    case "soaking":
+      return soakingNoteLine(n2);
   }
 }
 function tagDetails(t, cmd) {
@@ -65764,6 +68018,7 @@ var init_pr_body = __esm({
     init_platform();
     init_text();
     init_markdown();
+    init_selection_note();
     MAX_BODY_LENGTH = 6e4;
     BUDGET = {
       notes: 8e3,
@@ -65775,6 +68030,30 @@ var init_pr_body = __esm({
     };
     FOOTER = "<sub>Opened by imagestreams. Edits to this branch by anyone else stop imagestreams from updating it.</sub>";
     GATE = "Until it is merged, every consumer keeps the digest it is pinned to now; merging it is what lets builds and deployments pick up the new image.";
+  }
+});
+
+// src/plan/selection-note.ts
+function selectionNote(tag2, base, branch) {
+  const now = branch?.selection;
+  if (!now || now.tag === base?.selection?.tag) return void 0;
+  const note = { kind: "selected", tag: tag2, policy: now.policy, now: now.tag };
+  const was = base?.selection?.tag;
+  if (was) note.was = was;
+  const from = base?.items[0]?.image;
+  const to = branch?.items[0]?.image;
+  if (from) note.fromDigest = from;
+  if (to) note.toDigest = to;
+  return note;
+}
+function soakingNote(tag2, base, branch) {
+  const p = branch?.pending;
+  if (!p || p.image === base?.pending?.image) return void 0;
+  return { kind: "soaking", tag: tag2, image: p.image, firstSeen: p.firstSeen, eligibleAt: p.eligibleAt };
+}
+var init_selection_note2 = __esm({
+  "src/plan/selection-note.ts"() {
+    "use strict";
   }
 });
 
@@ -65859,10 +68138,21 @@ function declarationNotes(s, locks) {
       const source = sourceTagHolding(locks, pin.namespace, pin.stream, current) ?? `${pin.namespace}/${pin.stream}`;
       notes.push({ kind: "promoted", tag: tag2, source, ...current ? { digest: current } : {} });
     } else if (old) {
-      notes.push({ kind: "repointed", tag: tag2, was: describeFrom(old), now: describeFrom(t) });
+      notes.push(
+        selectionNote(tag2, lockTag(s.baseLock, t.name), lockTag(s.lock, t.name)) ?? {
+          kind: "repointed",
+          tag: tag2,
+          was: describeFrom(old),
+          now: describeFrom(t)
+        }
+      );
     } else {
       notes.push({ kind: "added", tag: tag2, now: describeFrom(t) });
     }
+  }
+  for (const lt of s.lock?.status.tags ?? []) {
+    const n2 = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    if (n2) notes.push(n2);
   }
   const kept = new Set(after.map((t) => t.name));
   for (const [name, old] of before) {
@@ -65892,6 +68182,7 @@ var init_branch_diff = __esm({
     "use strict";
     init_tag_edit();
     init_tag_spec();
+    init_selection_note2();
   }
 });
 
@@ -75318,6 +77609,311 @@ init_reference();
 init_stream();
 init_tag_spec();
 
+// src/policy/validate-extensions.ts
+init_reference();
+init_stream();
+
+// src/policy/soak.ts
+var MINIMUM_AGE = "imagestreams.dev/minimum-age";
+var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+function parseAge(text) {
+  const t = text.trim();
+  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms > 0 ? ms : void 0;
+}
+var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+function holdSoaking(tags, outcomes, now) {
+  const pending = /* @__PURE__ */ new Map();
+  const settled = /* @__PURE__ */ new Set();
+  const nowMs = Date.parse(now);
+  for (const t of tags) {
+    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
+    const outcome = outcomes.get(t.key);
+    const current = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current) continue;
+    if (outcome.item.image === current.image) {
+      if (t.lock?.pending) settled.add(t.key);
+      continue;
+    }
+    const seen = t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const eligible = Date.parse(seen) + age;
+    if (nowMs >= eligible) {
+      settled.add(t.key);
+      continue;
+    }
+    outcomes.delete(t.key);
+    pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: "Soaking",
+      eligibleAt: iso(eligible),
+      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
+    });
+  }
+  return { pending, settled };
+}
+function recordPending(locks, soak, keyOf3) {
+  if (soak.pending.size === 0 && soak.settled.size === 0) return;
+  for (const lock of locks.values()) {
+    lock.status.tags = lock.status.tags.map((lt) => {
+      const key3 = keyOf3(lock, lt.tag);
+      const p = soak.pending.get(key3);
+      if (p) return { ...lt, pending: p };
+      if (soak.settled.has(key3) && lt.pending) {
+        const { pending: _p, ...rest } = lt;
+        return rest;
+      }
+      return lt;
+    });
+  }
+}
+function soakTags(streams) {
+  return streams.flatMap(
+    (s) => (s.object.spec?.tags ?? []).map((t) => {
+      const lock = s.lock?.status.tags.find((x) => x.tag === t.name);
+      return {
+        key: `${s.namespace}/${s.name}:${t.name}`,
+        annotations: t.annotations ?? null,
+        ...lock ? { lock } : {}
+      };
+    })
+  );
+}
+
+// src/policy/tag-selection.ts
+var import_semver = __toESM(require_semver2(), 1);
+var TAG_POLICY = "imagestreams.dev/tag-policy";
+var SEMVER_RANGE = "imagestreams.dev/semver-range";
+var PRERELEASES = "imagestreams.dev/prereleases";
+var TAG_ORDER = "imagestreams.dev/tag-order";
+var TAG_PATTERN = "imagestreams.dev/tag-pattern";
+var TAG_EXTRACT = "imagestreams.dev/tag-extract";
+var POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
+var MAX_FIRST_SEEN = 1e3;
+function hasTagPolicy(annotations) {
+  if (!annotations) return false;
+  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
+    (k) => annotations[k] !== void 0
+  );
+}
+function jsPattern(p) {
+  return p.replace(/\(\?P</g, "(?<");
+}
+function parseTagPolicy(annotations) {
+  const a2 = annotations ?? {};
+  const problems = [];
+  const kind2 = a2[TAG_POLICY];
+  if (kind2 === void 0) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  if (!POLICY_KINDS.includes(kind2)) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  const k = kind2;
+  const range = a2[SEMVER_RANGE];
+  if (range !== void 0 && k !== "semver")
+    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
+  if (range !== void 0 && import_semver.default.validRange(range) === null)
+    problems.push({
+      key: SEMVER_RANGE,
+      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
+    });
+  const pre = a2[PRERELEASES];
+  if (pre !== void 0 && pre !== "true" && pre !== "false")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
+  if (pre !== void 0 && k !== "semver")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
+  const order = a2[TAG_ORDER] ?? "asc";
+  if (order !== "asc" && order !== "desc")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
+  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
+  let pattern;
+  if (a2[TAG_PATTERN] !== void 0) {
+    try {
+      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
+    } catch (e) {
+      problems.push({
+        key: TAG_PATTERN,
+        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
+      });
+    }
+  }
+  const extract = a2[TAG_EXTRACT];
+  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
+    problems.push({
+      key: TAG_EXTRACT,
+      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
+    });
+  if (problems.length > 0) return { problems };
+  const parts = [k];
+  if (k === "semver") parts.push(range ?? "*");
+  if (pre === "true") parts.push("with prereleases");
+  if (k === "numerical" || k === "alphabetical") parts.push(order);
+  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
+  if (extract) parts.push(`by ${extract}`);
+  const policy = {
+    kind: k,
+    prereleases: pre === "true",
+    order,
+    summary: parts.join(" ")
+  };
+  if (range !== void 0) policy.range = range;
+  if (pattern) policy.pattern = pattern;
+  if (extract !== void 0) policy.extract = extract;
+  return { policy, problems };
+}
+function candidates(policy, tags) {
+  const out = [];
+  for (const tag2 of tags) {
+    if (!policy.pattern) {
+      out.push({ tag: tag2, value: tag2 });
+      continue;
+    }
+    const m = policy.pattern.exec(tag2);
+    if (!m) continue;
+    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
+  }
+  return out;
+}
+function expand2(template, m) {
+  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
+    const name = a2 ?? b ?? c3;
+    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
+    return v ?? "";
+  });
+}
+var byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
+function selectTag(policy, tags, ctx) {
+  const found = candidates(policy, tags);
+  const ranked = rank(policy, found, ctx);
+  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
+  const { list, firstSeen } = ranked;
+  if (list.length === 0) {
+    return {
+      considered: 0,
+      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
+      ...firstSeen ? { firstSeen } : {}
+    };
+  }
+  let best = list[0];
+  for (const c3 of list) {
+    const d = c3.cmp(best);
+    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
+  }
+  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
+}
+function tieBreak(a2, b, current) {
+  if (a2 === current) return 1;
+  if (b === current) return -1;
+  return byCodeUnits(a2, b);
+}
+function rank(policy, found, ctx) {
+  const sign2 = policy.order === "desc" ? -1 : 1;
+  switch (policy.kind) {
+    case "semver": {
+      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
+      const list = [];
+      for (const f of found) {
+        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
+        const v = import_semver.default.parse(f.value);
+        if (!v) continue;
+        if (v.prerelease.length > 0 && !policy.prereleases) continue;
+        if (!range.test(v)) continue;
+        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "numerical": {
+      const list = [];
+      for (const f of found) {
+        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
+        const n2 = Number(f.value);
+        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "alphabetical": {
+      const list = found.map((f) => {
+        const r = {
+          tag: f.tag,
+          s: f.value,
+          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
+        };
+        return r;
+      });
+      return { list };
+    }
+    case "first-seen": {
+      if (found.length > MAX_FIRST_SEEN) {
+        return {
+          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
+        };
+      }
+      const firstSeen = {};
+      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
+        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
+      const list = found.map((f) => {
+        const at = Date.parse(firstSeen[f.tag]);
+        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
+        return r;
+      });
+      return { list, firstSeen };
+    }
+  }
+}
+
+// src/policy/validate-extensions.ts
+function validateExtensions(s, at) {
+  streamTags(s.object).forEach((t, i2) => {
+    const annotations = t.annotations ?? {};
+    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
+    const age = annotations[MINIMUM_AGE];
+    if (age !== void 0 && parseAge(age) === void 0) {
+      at(
+        s,
+        path6(MINIMUM_AGE),
+        "INVALID_MINIMUM_AGE",
+        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
+      );
+    }
+    if (!hasTagPolicy(annotations)) return;
+    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
+    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
+    if (t.from?.kind !== "DockerImage" || t.reference) {
+      at(
+        s,
+        where,
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
+      );
+      return;
+    }
+    const parsed = tryParseReference(t.from.name);
+    if (!("error" in parsed) && parsed.ref.digest) {
+      at(
+        s,
+        ["spec", "tags", i2, "from", "name"],
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
+      );
+    }
+  });
+}
+
 // src/policy/validate-openshift.ts
 init_reference();
 init_stream();
@@ -75439,6 +78035,7 @@ function validateStreams2(streams, config) {
   const cycleReported = /* @__PURE__ */ new Set();
   for (const s of streams) {
     validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
     const tags = streamTags(s.object);
     const firstIndex = /* @__PURE__ */ new Map();
     tags.forEach((t, i2) => {
@@ -76535,6 +79132,123 @@ init_skip();
 // src/app/reconcile.ts
 import * as nodeFs5 from "node:fs/promises";
 import { join as join10, resolve as resolve9 } from "node:path";
+
+// src/app/select-tags.ts
+init_reference();
+init_next_locks();
+
+// src/plan/selections.ts
+function withTag(name, tag2) {
+  const slash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", slash + 1);
+  return `${colon < 0 ? name : name.slice(0, colon)}:${tag2}`;
+}
+function tagOf(name) {
+  const slash = name.lastIndexOf("/");
+  const colon = name.indexOf(":", slash + 1);
+  return colon < 0 ? "latest" : name.slice(colon + 1);
+}
+function withSelectedFrom(states, records) {
+  const moved = new Map(
+    records.filter((r) => r.from !== r.declared).map((r) => [`${r.namespace}/${r.stream}:${r.tag}`, r])
+  );
+  if (moved.size === 0) return states;
+  return states.map((s) => {
+    const tags = s.object.spec?.tags;
+    if (!tags?.some((t) => moved.has(`${s.namespace}/${s.name}:${t.name}`))) return s;
+    const next = tags.map((t) => {
+      const r = moved.get(`${s.namespace}/${s.name}:${t.name}`);
+      return r && t.from ? { ...t, from: { ...t.from, name: r.from } } : t;
+    });
+    return { ...s, object: { ...s.object, spec: { ...s.object.spec, tags: next } } };
+  });
+}
+function recordSelections(locks, records, held = /* @__PURE__ */ new Set()) {
+  const accepted = [];
+  const rejected = [];
+  for (const r of records) {
+    const lock = locks.get(`${r.namespace}/${r.stream}`);
+    const i2 = lock?.status.tags.findIndex((t) => t.tag === r.tag) ?? -1;
+    if (!lock || i2 < 0) {
+      rejected.push(r);
+      continue;
+    }
+    const lt = lock.status.tags[i2];
+    const failed = lt.conditions?.some((c3) => c3.type === "ImportSuccess" && c3.status === "False");
+    const ok = r.from === r.declared || !failed && !held.has(`${r.namespace}/${r.stream}:${r.tag}`);
+    const tag2 = ok ? r.chosen : lt.selection?.tag ?? r.declaredTag;
+    const selection = { policy: r.policy, tag: tag2, ...r.firstSeen ? { firstSeen: r.firstSeen } : {} };
+    lock.status.tags[i2] = { ...lt, selection };
+    (ok ? accepted : rejected).push(r);
+  }
+  return { accepted, rejected };
+}
+function selectionEdits(accepted) {
+  return accepted.filter((r) => r.from !== r.declared).map((r) => ({
+    namespace: r.namespace,
+    stream: r.stream,
+    tag: r.tag,
+    ops: [{ op: "set", path: ["from", "name"], value: r.from }]
+  }));
+}
+
+// src/app/select-tags.ts
+async function selectTags(states, deps) {
+  const jobs = [];
+  for (const s of states) {
+    if (!streamSelected(s, deps.only)) continue;
+    for (const t of s.object.spec?.tags ?? []) {
+      if (t.from?.kind !== "DockerImage" || t.reference || !hasTagPolicy(t.annotations)) continue;
+      jobs.push({ s, tag: t.name, name: t.from.name, annotations: t.annotations ?? {} });
+    }
+  }
+  const records = [];
+  const failures = [];
+  await mapLimit(jobs, 8, async ({ s, tag: tag2, name, annotations }) => {
+    const key3 = `${s.namespace}/${s.name}:${tag2}`;
+    const { policy } = parseTagPolicy(annotations);
+    const parsed = tryParseReference(name);
+    if (!policy || "error" in parsed || parsed.ref.digest) return;
+    if (!deps.allowed(parsed.ref.domain)) return;
+    let tags;
+    try {
+      tags = await deps.listTags(parsed.ref);
+    } catch (e) {
+      failures.push({ key: key3, message: `${key3}: tags not listed, ${name} kept: ${e.message}` });
+      return;
+    }
+    const declaredTag = tagOf(name);
+    const lockTag2 = s.lock?.status.tags.find((t) => t.tag === tag2);
+    const chosen = selectTag(policy, tags, {
+      now: deps.now,
+      current: declaredTag,
+      ...lockTag2?.selection?.firstSeen ? { firstSeen: lockTag2.selection.firstSeen } : {}
+    });
+    if (!chosen.tag) {
+      failures.push({ key: key3, message: `${key3}: ${chosen.problem ?? "no tag chosen"}; ${name} kept` });
+      return;
+    }
+    const record2 = {
+      namespace: s.namespace,
+      stream: s.name,
+      tag: tag2,
+      policy: policy.summary,
+      declared: name,
+      declaredTag,
+      chosen: chosen.tag,
+      from: chosen.tag === declaredTag ? name : withTag(name, chosen.tag)
+    };
+    if (chosen.firstSeen) record2.firstSeen = chosen.firstSeen;
+    records.push(record2);
+  });
+  for (const f of failures) deps.logger.warn(f.message);
+  records.sort(
+    (a2, b) => `${a2.namespace}/${a2.stream}:${a2.tag}` < `${b.namespace}/${b.stream}:${b.tag}` ? -1 : 1
+  );
+  return { records, failures };
+}
+
+// src/app/reconcile.ts
 init_lookup();
 
 // src/consumers/update.ts
@@ -76630,9 +79344,9 @@ init_errors();
 init_lock_format();
 
 // src/policy/invalid-streams.ts
-function errorsByStream(candidates, diagnostics) {
+function errorsByStream(candidates2, diagnostics) {
   const starts = /* @__PURE__ */ new Map();
-  for (const s of candidates) {
+  for (const s of candidates2) {
     const list = starts.get(s.file) ?? [];
     list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
     starts.set(s.file, list);
@@ -76658,13 +79372,13 @@ function errorsByStream(candidates, diagnostics) {
 init_stream_selection();
 
 // src/util/duration.ts
-var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
+var UNIT_MS2 = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 var PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 function parseDuration(text) {
   const t = text.trim();
   if (!/^(\d+(?:\.\d+)?(ms|s|m|h))+$/.test(t)) return void 0;
   let ms = 0;
-  for (const m of t.matchAll(PART_RE)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  for (const m of t.matchAll(PART_RE)) ms += Number(m[1]) * UNIT_MS2[m[2]];
   return Math.round(ms);
 }
 
@@ -77651,6 +80365,38 @@ function selectImage(input2, raw, opts = {}) {
 // src/registry/tags.ts
 init_reference();
 init_redact();
+
+// src/registry/tag-lister.ts
+init_errors();
+var TAG_LIST_LIMITS = { pageSize: 1e3, maxPages: 100, maxTags: 1e5 };
+function tooManyTags(ctx, maxTags, pages) {
+  return new ImagestreamsError(
+    "TOO_MANY_TAGS",
+    `${ctx.registry}: ${ctx.reference}: the tag list goes beyond ${maxTags} tags or ${pages} pages; a tag policy cannot choose from a partial list: follow a repository with fewer tags, or pin the tag without imagestreams.dev/tag-policy`,
+    { data: { registry: ctx.registry, reference: ctx.reference, maxTags, pages }, permanent: true }
+  );
+}
+function createTagLister(client, limits = {}) {
+  const l = { ...TAG_LIST_LIMITS, ...limits };
+  const memo = /* @__PURE__ */ new Map();
+  return {
+    /** Every tag of `ref`'s repository (its tag or digest is ignored). */
+    list(ref) {
+      let p = memo.get(`${ref.domain}/${ref.path}`);
+      if (!p) {
+        p = client.listTags(ref, { pageSize: l.pageSize, maxPages: l.maxPages, maxTags: l.maxTags });
+        memo.set(`${ref.domain}/${ref.path}`, p);
+        p.catch(() => {
+        });
+      }
+      return p;
+    },
+    /** Repositories listed so far. */
+    listed: () => memo.size
+  };
+}
+
+// src/registry/tags.ts
 function listTags(parts, input2, opts = {}) {
   const ref = withDefaultTag(input2);
   const ctx = {
@@ -77678,6 +80424,8 @@ function listTags(parts, input2, opts = {}) {
         tags.push(...body.tags ?? []);
         const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
         url = next ? new URL(next, res.url) : void 0;
+        if (opts.maxTags !== void 0 && (tags.length > opts.maxTags || url && page + 1 >= (opts.maxPages ?? 1e4)))
+          throw tooManyTags(ctx, opts.maxTags, page + 1);
       }
       return tags;
     },
@@ -78454,6 +81202,8 @@ function createImporter(o2) {
   return {
     importTag,
     metadataOf: metadataOf2,
+    /** Tags of a repository for tag selection policies, listed once per repository in this run. */
+    listTags: createTagLister(client, o2.tagLists).list,
     report: () => ({
       ...resolver.report(),
       ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
@@ -78503,7 +81253,11 @@ async function reconcile(deps, opts = {}) {
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  recordPending(locks, soak, (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`);
+  for (const [key3, p] of soak.pending) deps.logger.info(`${key3}: ${p.image} soaking: ${p.message}`);
+  const selections = deps.selections ? recordSelections(locks, deps.selections, new Set(soak.pending.keys())) : void 0;
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
@@ -78554,7 +81308,9 @@ async function reconcile(deps, opts = {}) {
     failedPins,
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun),
-    now: runTime
+    now: runTime,
+    ...selections ? { selections } : {},
+    ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
   };
 }
 function isoSeconds(d) {
@@ -78703,13 +81459,13 @@ function createRepos(o2) {
     let p = schemes.get(ref.domain);
     if (!p) {
       const host = registryHost(ref.domain);
-      const candidates = isLoopbackDomain(ref.domain) ? [{ base: new URL(`http://${host}`), insecureTls: false }] : isInsecure2(ref.domain) ? [
+      const candidates2 = isLoopbackDomain(ref.domain) ? [{ base: new URL(`http://${host}`), insecureTls: false }] : isInsecure2(ref.domain) ? [
         { base: new URL(`https://${host}`), insecureTls: true },
         { base: new URL(`http://${host}`), insecureTls: false }
       ] : [{ base: new URL(`https://${host}`), insecureTls: false }];
       p = (async () => {
         let last;
-        for (const c4 of candidates) {
+        for (const c4 of candidates2) {
           const repo = {
             ref,
             base: c4.base,
@@ -79335,7 +82091,8 @@ async function runReconcile(io, opts = {}) {
     env: io.env,
     logger: io.logger,
     ...opts.withMetadata ? { withMetadata: true } : {},
-    ...opts.client ? { client: opts.client } : {}
+    ...opts.client ? { client: opts.client } : {},
+    ...opts.tagLists ? { tagLists: opts.tagLists } : {}
   });
   const mirror = mirrorOnImport({
     config: project.config,
@@ -79346,10 +82103,19 @@ async function runReconcile(io, opts = {}) {
     ...opts.client ? { client: opts.client } : {}
   });
   let result;
+  let picked = { records: [], failures: [] };
   try {
+    picked = await selectTags(states, {
+      listTags: importer.listTags,
+      allowed: (domain) => registryAllowed(project.config, domain),
+      now: isoSeconds(io.now()),
+      logger: io.logger,
+      ...opts.only ? { only: opts.only } : {}
+    });
     result = await reconcile(
       {
-        streams: states,
+        streams: withSelectedFrom(states, picked.records),
+        selections: picked.records,
         historyLimit: project.config.historyLimit,
         ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
         ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
@@ -79380,6 +82146,10 @@ async function runReconcile(io, opts = {}) {
     importer.close();
     mirror.close();
   }
+  const declarations = await applyTagEdits(project, selectionEdits(result.selections?.accepted ?? []), {
+    createStreams: false,
+    dryRun: Boolean(opts.dryRun)
+  });
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
   const walked = await walkRepository({ root, fs: nodeFs5, needles: localLookupOf(streams).needles });
   const consumers = planConsumers(walked.files, result.locks, streams, {
@@ -79390,16 +82160,21 @@ async function runReconcile(io, opts = {}) {
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeInside(root, f.path, f.text);
   }
-  const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
+  const written = [
+    ...result.lockFiles.map((f) => f.path),
+    ...declarations,
+    ...consumers.files.map((f) => f.path)
+  ];
   const registryStats = importer.stats();
   return {
     // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
-    status: result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
+    status: result.failed > 0 || result.failedPins.length > 0 || picked.failures.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
     ...skippedStreams ? { skippedStreams } : {},
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
     consumers,
+    ...picked.records.length + picked.failures.length > 0 ? { tagSelection: picked } : {},
     written,
     report: importer.report(),
     requests: registryStats.requests,

@@ -8,6 +8,8 @@ import type { ImportRequest } from '../plan/next-locks.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
+import { createTagLister, type TagListLimits } from '../registry/tag-lister.js';
+import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
 import type { ImportResult } from './imports.js';
@@ -23,6 +25,8 @@ export interface ImporterOptions {
   client?: Partial<RegistryClientOptions>;
   /** Whole-run deadline: once `signal` aborts, no registry request starts and waiting imports are skipped. */
   deadline?: { signal: AbortSignal; seconds: number };
+  /** Bounds of tag lists read for tag selection policies (tests use small pages). */
+  tagLists?: Partial<TagListLimits>;
 }
 
 /** OpenShift-style condition reasons for our error codes. */
@@ -196,6 +200,8 @@ export function createImporter(o: ImporterOptions) {
   return {
     importTag,
     metadataOf,
+    /** Tags of a repository for tag selection policies, listed once per repository in this run. */
+    listTags: createTagLister(client, o.tagLists).list,
     report: () => ({
       ...resolver.report(),
       ...(deadline && pastDeadline.size > 0

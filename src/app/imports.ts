@@ -1,7 +1,7 @@
 // load → decide which tags are due → resolve them → compute the next locks → write only what changed.
 // Everything it touches arrives as a dependency, so it runs the same from the CLI, the Action and the daemon.
 
-import type { StreamLock } from '../model/lock.js';
+import type { PendingImage, StreamLock } from '../model/lock.js';
 import type { ImageMetadata, StreamChange } from '../plan/changes.js';
 import {
   computeNextLocks,
@@ -11,7 +11,9 @@ import {
   streamSelected,
   withFollowers,
 } from '../plan/next-locks.js';
+import { recordSelections, type SelectionRecord } from '../plan/selections.js';
 import type { TagOutcome } from '../policy/history.js';
+import { holdSoaking, recordPending, soakTags } from '../policy/soak.js';
 import { splitTagKey } from '../policy/tag-spec.js';
 import type { Logger } from '../util/logger.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -53,6 +55,8 @@ export interface ReconcileDeps {
   concurrency?: number;
   /** Labels of a previous image (`repo@digest`), for PR bodies that link old and new revisions. */
   fetchMetadata?: (dockerImageReference: string) => Promise<ImageMetadata | undefined>;
+  /** What tag selection policies chose (src/app/select-tags.ts), recorded in the locks. */
+  selections?: readonly SelectionRecord[];
 }
 
 /** What the caller asked for. */
@@ -79,6 +83,10 @@ export interface ReconcileResult {
   dryRun: boolean;
   /** The run's time (RFC 3339, seconds): the `created` of every image first seen in this run. */
   now: string;
+  /** Policy choices recorded in the locks; `rejected`: a moved choice whose import failed (declaration kept). */
+  selections?: ReturnType<typeof recordSelections>;
+  /** New digests held back by a minimum-age, with when each becomes eligible. */
+  soaking?: (PendingImage & { key: string })[];
 }
 
 /** One reconcile pass over the given streams. */
@@ -125,7 +133,14 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  // Soak: a new digest not yet seen for its tag's minimum-age is held back (recorded as pending in the lock).
+  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  recordPending(locks, soak, (l, tag) => `${l.metadata.namespace}/${l.metadata.name}:${tag}`);
+  for (const [key, p] of soak.pending) deps.logger.info(`${key}: ${p.image} soaking: ${p.message}`);
+  const selections = deps.selections
+    ? recordSelections(locks, deps.selections, new Set(soak.pending.keys()))
+    : undefined;
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
@@ -182,6 +197,8 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     skipped: results.filter((r) => !r.result.ok && r.result.skipped).length,
     dryRun: Boolean(opts.dryRun),
     now: runTime,
+    ...(selections ? { selections } : {}),
+    ...(soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key, p]) => ({ key, ...p })) } : {}),
   };
 }
 

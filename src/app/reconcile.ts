@@ -3,6 +3,7 @@
 
 import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { selectTags } from '../app/select-tags.js';
 import { registryAllowed } from '../config/config.js';
 import { localLookupOf } from '../consumers/lookup.js';
 import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
@@ -15,6 +16,7 @@ import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
 import type { StreamState } from '../plan/next-locks.js';
+import { selectionEdits, withSelectedFrom } from '../plan/selections.js';
 import { errorsByStream } from '../policy/invalid-streams.js';
 import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
@@ -22,8 +24,9 @@ import type { RegistryStats } from '../registry/types.js';
 import { parseDuration } from '../util/duration.js';
 import type { AppDeps } from './deps.js';
 import { createImporter, type ImporterOptions } from './importer.js';
-import { type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
+import { isoSeconds, type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
 import { mirrorOnImport } from './mirror.js';
+import { applyTagEdits } from './stream-edits.js';
 
 /** What to run. */
 export interface RunReconcileOptions {
@@ -47,6 +50,8 @@ export interface RunReconcileOptions {
   deadlineMs?: number;
   /** Aborts when the deadline passes (tests; default a timer of deadlineMs from the start of the run). */
   deadlineSignal?: AbortSignal;
+  /** Bounds of tag lists for tag selection policies (tests use small pages to exercise pagination). */
+  tagLists?: ImporterOptions['tagLists'];
 }
 
 /** Everything a run did, for rendering and publishing. */
@@ -65,6 +70,8 @@ export interface RunReconcileResult {
   written: string[];
   report?: ReturnType<ReturnType<typeof createImporter>['report']>;
   requests?: number;
+  /** Tag selection policies: what each chose, and those that could not choose (the run fails, tags kept). */
+  tagSelection?: Awaited<ReturnType<typeof selectTags>>;
   /** Per-registry counters of the run, including the rate-limit state each reported (daemon metrics). */
   registryStats?: RegistryStats;
 }
@@ -158,6 +165,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     logger: io.logger,
     ...(opts.withMetadata ? { withMetadata: true } : {}),
     ...(opts.client ? { client: opts.client } : {}),
+    ...(opts.tagLists ? { tagLists: opts.tagLists } : {}),
   });
   // The integrated registry: a Local tag's import succeeds only once its image is in localRegistry.
   const mirror = mirrorOnImport({
@@ -169,10 +177,19 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     ...(opts.client ? { client: opts.client } : {}),
   });
   let result: ReconcileResult;
+  let picked: Awaited<ReturnType<typeof selectTags>> = { records: [], failures: [] };
   try {
+    picked = await selectTags(states, {
+      listTags: importer.listTags,
+      allowed: (domain) => registryAllowed(project.config, domain),
+      now: isoSeconds(io.now()),
+      logger: io.logger,
+      ...(opts.only ? { only: opts.only } : {}),
+    });
     result = await reconcile(
       {
-        streams: states,
+        streams: withSelectedFrom(states, picked.records),
+        selections: picked.records,
         historyLimit: project.config.historyLimit,
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
@@ -204,6 +221,11 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     mirror.close();
   }
 
+  // A policy's new choice edits the declaration's from.name, so the change carries its declaration with its lock.
+  const declarations = await applyTagEdits(project, selectionEdits(result.selections?.accepted ?? []), {
+    createStreams: false,
+    dryRun: Boolean(opts.dryRun),
+  });
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
   const walked = await walkRepository({ root, fs: nodeFs, needles: localLookupOf(streams).needles });
@@ -215,13 +237,18 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
   if (!opts.dryRun) {
     for (const f of consumers.files) await writeInside(root, f.path, f.text);
   }
-  const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
+  const written = [
+    ...result.lockFiles.map((f) => f.path),
+    ...declarations,
+    ...consumers.files.map((f) => f.path),
+  ];
   const registryStats = importer.stats();
   return {
     // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
     status:
       result.failed > 0 ||
       result.failedPins.length > 0 ||
+      picked.failures.length > 0 ||
       hasErrors(consumers.diagnostics) ||
       skippedStreams !== undefined
         ? 'failed'
@@ -231,6 +258,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     project,
     result,
     consumers,
+    ...(picked.records.length + picked.failures.length > 0 ? { tagSelection: picked } : {}),
     written,
     report: importer.report(),
     requests: registryStats.requests,

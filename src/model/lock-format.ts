@@ -1,6 +1,14 @@
 // Canonical lock bytes: fixed key order, 2-space JSON, trailing newline, history newest first — same state, same bytes.
 
-import type { LockTag, PlatformImage, StreamLock, TagCondition, TagHistoryItem } from './lock.js';
+import type {
+  LockTag,
+  PendingImage,
+  PlatformImage,
+  StreamLock,
+  TagCondition,
+  TagHistoryItem,
+  TagSelectionState,
+} from './lock.js';
 import { platformSortKey } from './platform.js';
 
 type Obj = Record<string, unknown>;
@@ -42,8 +50,20 @@ function condition(c: TagCondition): Obj {
   return ordered(c, ['type', 'status', 'reason', 'message', 'lastTransitionTime', 'generation']);
 }
 
+function selectionState(s: TagSelectionState): Obj {
+  const o = ordered(s, ['policy', 'tag', 'firstSeen']);
+  if (s.firstSeen) o.firstSeen = ordered(s.firstSeen, []);
+  return o;
+}
+
+function pendingImage(p: PendingImage): Obj {
+  return ordered(p, ['image', 'dockerImageReference', 'firstSeen', 'reason', 'message', 'eligibleAt']);
+}
+
 function tag(t: LockTag): Obj {
-  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions']);
+  const o = ordered(t, ['tag', 'spec', 'observedGeneration', 'items', 'conditions', 'selection', 'pending']);
+  if (t.selection) o.selection = selectionState(t.selection);
+  if (t.pending) o.pending = pendingImage(t.pending);
   // Newest first; a stable sort keeps the given order among items recorded at the same instant.
   o.items = t.items
     .map((x, i) => ({ x, i, at: Date.parse(x.created) }))

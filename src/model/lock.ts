@@ -45,6 +45,32 @@ export interface LockTag {
   observedGeneration?: number | null;
   items: TagHistoryItem[];
   conditions?: TagCondition[];
+  /** Set by a tag selection policy (`imagestreams.dev/tag-policy`): the upstream tag it chose. */
+  selection?: TagSelectionState;
+  /** A newer digest seen upstream but held back (soak, `imagestreams.dev/minimum-age`), and until when. */
+  pending?: PendingImage;
+}
+
+/** A digest held back from the lock; `firstSeen` is the soak ledger (never the image's own `created`). */
+export interface PendingImage {
+  image: string;
+  dockerImageReference: string;
+  /** When this reconciler first saw this digest for the tag (RFC 3339). */
+  firstSeen: string;
+  reason: 'Soaking';
+  message: string;
+  /** When the digest becomes eligible to be proposed. */
+  eligibleAt: string;
+}
+
+/** What a tag selection policy chose, recorded so a change of choice is reviewable. */
+export interface TagSelectionState {
+  /** The policy in one line, e.g. `semver >=1.4 <2`. */
+  policy: string;
+  /** The upstream tag chosen (the tag of `from.name`). */
+  tag: string;
+  /** first-seen policies: each qualifying tag and when this reconciler first saw it (RFC 3339). */
+  firstSeen?: Record<string, string>;
 }
 
 /** The lock file of one stream. */

@@ -5,12 +5,15 @@ import type { LockTag, StreamLock } from '../model/lock.js';
 import { ROLLED_BACK_FROM } from '../policy/tag-edit.js';
 import { followTarget, imageTarget, type StreamLike, type TagSpecLike, tagKey } from '../policy/tag-spec.js';
 import type { StreamChange, TagChange } from './changes.js';
+import { type SelectionNote, type SoakingNote, selectionNote, soakingNote } from './selection-note.js';
 
 /** One declaration edit a branch carries, as a reviewer should read it. */
 export type DeclarationNote =
   | { kind: 'rolled-back'; tag: string; from?: string; to?: string; followAgain?: string }
   | { kind: 'promoted'; tag: string; source: string; digest?: string }
   | { kind: 'repointed'; tag: string; was: string; now: string }
+  | SelectionNote
+  | SoakingNote
   | { kind: 'added'; tag: string; now: string }
   | { kind: 'removed'; tag: string; was: string };
 
@@ -125,10 +128,21 @@ export function declarationNotes(s: StreamSides, locks: ReadonlyMap<string, Stre
         sourceTagHolding(locks, pin.namespace, pin.stream, current) ?? `${pin.namespace}/${pin.stream}`;
       notes.push({ kind: 'promoted', tag, source, ...(current ? { digest: current } : {}) });
     } else if (old) {
-      notes.push({ kind: 'repointed', tag, was: describeFrom(old), now: describeFrom(t) });
+      notes.push(
+        selectionNote(tag, lockTag(s.baseLock, t.name), lockTag(s.lock, t.name)) ?? {
+          kind: 'repointed',
+          tag,
+          was: describeFrom(old),
+          now: describeFrom(t),
+        },
+      );
     } else {
       notes.push({ kind: 'added', tag, now: describeFrom(t) });
     }
+  }
+  for (const lt of s.lock?.status.tags ?? []) {
+    const n = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    if (n) notes.push(n);
   }
   const kept = new Set(after.map((t) => t.name));
   for (const [name, old] of before) {

@@ -6,6 +6,7 @@ import { MAX_NAMESPACE_BYTES, MAX_STREAM_NAME_BYTES, utf8Length } from '../model
 import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
 import { followTarget, imageTarget, tagKey } from './tag-spec.js';
+import { validateExtensions } from './validate-extensions.js';
 import { validateOpenShiftObject } from './validate-openshift.js';
 
 /** Streams by `namespace/name` (the first declaration wins when a name is declared twice). */
@@ -131,6 +132,7 @@ export function validateStreams(
   const cycleReported = new Set<string>();
   for (const s of streams) {
     validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
     const tags = streamTags(s.object);
     const firstIndex = new Map<string, number>();
     tags.forEach((t, i) => {

@@ -4,6 +4,7 @@ import { formatFamiliar, type ImageRef, withDefaultTag } from '../model/referenc
 import { redactUrl } from '../util/redact.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import type { ClientParts } from './exchange.js';
+import { tooManyTags } from './tag-lister.js';
 import type { ListTagsOptions } from './types.js';
 
 /** Every tag of the repository (up to `maxPages` pages of `pageSize`). */
@@ -34,6 +35,12 @@ export function listTags(parts: ClientParts, input: ImageRef, opts: ListTagsOpti
         tags.push(...(body.tags ?? []));
         const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? '')?.[1];
         url = next ? new URL(next, res.url) : undefined;
+        // With maxTags the list is complete or refused (tag-lister.ts), never silently cut short.
+        if (
+          opts.maxTags !== undefined &&
+          (tags.length > opts.maxTags || (url && page + 1 >= (opts.maxPages ?? 10_000)))
+        )
+          throw tooManyTags(ctx, opts.maxTags, page + 1);
       }
       return tags;
     },

@@ -91,6 +91,8 @@ export interface RegistryStats {
 export interface ListTagsOptions extends CallOptions {
   pageSize?: number;
   maxPages?: number;
+  /** Refuse (TOO_MANY_TAGS) a list longer than this, or one that needs more than maxPages pages. */
+  maxTags?: number;
 }
 
 /** The registry client, for injection: every operation takes a parsed reference and returns typed results. */

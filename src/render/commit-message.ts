@@ -79,7 +79,11 @@ export function renderCommitMessage(
             ? `added, from ${n.now}`
             : n.kind === 'removed'
               ? 'removed'
-              : `rolled back to ${shortDigest(n.to)}`;
+              : n.kind === 'soaking'
+                ? `${shortDigest(n.image)} soaking until ${n.eligibleAt}`
+                : n.kind === 'selected'
+                  ? `tag policy chose ${n.now} (was ${n.was ?? 'none'})`
+                  : `rolled back to ${shortDigest(n.to)}`;
     lines.push(`- ${n.tag}: ${what}`);
   }
   const files = [...new Set(consumers.map((c) => c.file))].sort();

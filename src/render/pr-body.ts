@@ -7,6 +7,7 @@ import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from '../plan/changes.js';
 import { plural, shortDigest } from '../util/text.js';
 import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
+import { selectionNoteLine, soakingNoteLine } from './selection-note.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -53,13 +54,15 @@ export function renderPullRequestBody(
   const cmd = opts.command ?? 'imagestreams';
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
-  const notes = opts.notes ?? [];
+  const notes = (opts.notes ?? []).filter((n) => n.kind !== 'soaking');
+  const soaking = (opts.notes ?? []).filter((n) => n.kind === 'soaking');
   const sections: Section[] = [
     ...section(
       [...(opts.marker ? [opts.marker, ''] : []), `${intro(moving, consumers, notes)} ${GATE}`, ''],
       true,
     ),
     ...section(noteLines(notes, cmd), true),
+    ...section(soakLines(soaking, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -91,6 +94,18 @@ function noteLines(notes: DeclarationNote[], cmd: string): string[] {
     '### Declaration changes',
     '',
     ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more declaration changes`),
+    '',
+  ];
+}
+
+/** Digests a minimum age holds back, with when each becomes eligible. */
+function soakLines(notes: DeclarationNote[], cmd: string): string[] {
+  if (notes.length === 0) return [];
+  const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
+  return [
+    '### Held back by a minimum age (soak)',
+    '',
+    ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`),
     '',
   ];
 }
@@ -226,6 +241,10 @@ function noteLine(n: DeclarationNote, cmd: string): string {
       return `\`${escapeCell(n.tag)}\` added, from \`${escapeCell(n.now)}\`.`;
     case 'removed':
       return `\`${escapeCell(n.tag)}\` removed (was \`${escapeCell(n.was)}\`).`;
+    case 'selected':
+      return selectionNoteLine(n);
+    case 'soaking':
+      return soakingNoteLine(n);
   }
 }
 

@@ -74,8 +74,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
               }
               let b: Buffer = Buffer.concat(body);
               if (fault?.kind === 'rewrite') {
-                if (fault.headers) h = fault.headers(h);
+                // Body first, so a headers rewrite may depend on what the body rewrite found (a Link header).
                 if (fault.body) b = fault.body(b);
+                if (fault.headers) h = fault.headers(h);
               }
               if (method !== 'HEAD') h['content-length'] = String(b.length);
               delete h['transfer-encoding'];
