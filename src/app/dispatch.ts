@@ -14,7 +14,7 @@ import type { GitHubClient } from '../github/client.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { ImagestreamsError } from '../model/errors.js';
 import { planDispatches } from '../plan/dispatch-plan.js';
-import { type MovedTag, movedTags } from '../plan/moved-tags.js';
+import { type MovedTag, movedTagFields, movedTags } from '../plan/moved-tags.js';
 import type { AppDeps } from './deps.js';
 
 export interface DispatchOptions {
@@ -133,14 +133,7 @@ export function dispatchJson(r: DispatchReport): Record<string, unknown> {
     dryRun: r.dryRun,
     before: r.before ?? null,
     after: r.after,
-    moved: r.moved.map((m) => ({
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      dockerImageReference: m.new.dockerImageReference,
-    })),
+    moved: r.moved.map(movedTagFields),
     results: r.results,
     lockErrors: r.lockErrors.map((e) => ({ code: e.code, message: e.message })),
   };

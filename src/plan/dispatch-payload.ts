@@ -4,7 +4,7 @@
 import type { DispatchTarget } from '../config/config.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { formatStreamTag } from '../model/stream-tag.js';
-import type { MovedTag } from './moved-tags.js';
+import { type MovedTag, movedTagFields } from './moved-tags.js';
 
 /** GitHub's limit on workflow_dispatch `inputs` (actions/create-workflow-dispatch, OpenAPI maxProperties). */
 export const WORKFLOW_DISPATCH_MAX_INPUTS = 25;
@@ -122,12 +122,7 @@ export function repositoryDispatchBody(
   return {
     event_type: eventType,
     client_payload: {
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      dockerImageReference: m.new.dockerImageReference,
+      ...movedTagFields(m),
       oldDockerImageReference: m.old?.dockerImageReference ?? null,
       repository: src.repository ?? null,
       sha: src.sha,

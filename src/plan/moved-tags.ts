@@ -13,6 +13,18 @@ export interface MovedTag {
   new: TagHistoryItem;
 }
 
+/** A moved tag as outputs and dispatch payloads name it: who, and the old and new digests. */
+export function movedTagFields(m: MovedTag) {
+  return {
+    namespace: m.namespace,
+    stream: m.stream,
+    tag: m.tag,
+    old: m.old?.image ?? null,
+    new: m.new.image,
+    dockerImageReference: m.new.dockerImageReference,
+  };
+}
+
 function key(l: StreamLock): string {
   return `${l.metadata.namespace}/${l.metadata.name}`;
 }
