@@ -9,7 +9,6 @@ import { createRegistryClient, type RegistryClientOptions } from '../registry/cl
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver } from '../registry/run-resolver.js';
 import { createTagLister, type TagListLimits } from '../registry/tag-lister.js';
-import type { RegistryStats } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
 import type { ImportResult } from './imports.js';
