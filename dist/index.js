@@ -62573,23 +62573,23 @@ var init_stream_tag2 = __esm({
 // src/consumers/yaml-nodes.ts
 function deref(doc, node) {
   let n2 = node;
-  for (let hops = 0; (0, import_yaml6.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
-  return (0, import_yaml6.isAlias)(n2) ? void 0 : n2 ?? void 0;
+  for (let hops = 0; (0, import_yaml2.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
+  return (0, import_yaml2.isAlias)(n2) ? void 0 : n2 ?? void 0;
 }
 function keyOf(k) {
-  return (0, import_yaml6.isScalar)(k) ? k.value : k;
+  return (0, import_yaml2.isScalar)(k) ? k.value : k;
 }
 function isMergeKey(k) {
-  return (0, import_yaml6.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
+  return (0, import_yaml2.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
 }
 function getIn(doc, map, key3) {
   const m = deref(doc, map);
-  if (!(0, import_yaml6.isMap)(m)) return void 0;
+  if (!(0, import_yaml2.isMap)(m)) return void 0;
   for (const pair of m.items) if (keyOf(pair.key) === key3) return deref(doc, pair.value);
   for (const pair of m.items) {
     if (!isMergeKey(pair.key)) continue;
     const src = deref(doc, pair.value);
-    const sources = (0, import_yaml6.isSeq)(src) ? src.items : [src];
+    const sources = (0, import_yaml2.isSeq)(src) ? src.items : [src];
     for (const s of sources) {
       const v = getIn(doc, s, key3);
       if (v !== void 0) return v;
@@ -62606,16 +62606,16 @@ function getPath(doc, node, keys) {
   return deref(doc, n2);
 }
 function str(node) {
-  return (0, import_yaml6.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
 }
 function seqItems(doc, node) {
   const s = deref(doc, node);
-  if (!(0, import_yaml6.isSeq)(s)) return [];
+  if (!(0, import_yaml2.isSeq)(s)) return [];
   return s.items.map((i2) => deref(doc, i2)).filter((i2) => i2 !== void 0);
 }
 function asMap(doc, node) {
   const m = deref(doc, node);
-  return (0, import_yaml6.isMap)(m) ? m : void 0;
+  return (0, import_yaml2.isMap)(m) ? m : void 0;
 }
 function slotOf(node) {
   const style = STYLES[node.type ?? ""];
@@ -62623,11 +62623,11 @@ function slotOf(node) {
   if (style === "plain" && node.range[0] === node.range[1]) return void 0;
   return { start: node.range[0], end: node.range[1], style };
 }
-var import_yaml6, STYLES;
+var import_yaml2, STYLES;
 var init_yaml_nodes = __esm({
   "src/consumers/yaml-nodes.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist2(), 1);
+    import_yaml2 = __toESM(require_dist2(), 1);
     STYLES = { PLAIN: "plain", QUOTE_DOUBLE: "double", QUOTE_SINGLE: "single" };
   }
 });
@@ -62728,7 +62728,7 @@ function readTrigger(obj2, t, where, objectNs, consumers) {
   }
   if (paused === true) return void 0;
   const target = resolveSteps(obj2, steps.steps);
-  if (!target || !(0, import_yaml7.isScalar)(target.node)) {
+  if (!target || !(0, import_yaml3.isScalar)(target.node)) {
     return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
   }
   const slot = slotOf(target.node);
@@ -62768,21 +62768,21 @@ function resolveSteps(obj2, steps) {
       continue;
     }
     const seq = deref(obj2.doc, node);
-    if (!(0, import_yaml7.isSeq)(seq)) return void 0;
+    if (!(0, import_yaml3.isSeq)(seq)) return void 0;
     const items = seq.items.map((i2) => deref(obj2.doc, i2));
     node = "index" in step ? items[step.index] : items.find((i2) => str(getIn(obj2.doc, i2, "name")) === step.name);
-    if (node && (0, import_yaml7.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
+    if (node && (0, import_yaml3.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
       const cname = str(getIn(obj2.doc, node, "name")) ?? `#${"index" in step ? step.index : "?"}`;
       container = ` ${lastKey === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
     }
   }
   return node === void 0 ? void 0 : container !== void 0 ? { node, container } : { node };
 }
-var import_yaml7, TRIGGERS_ANNOTATION;
+var import_yaml3, TRIGGERS_ANNOTATION;
 var init_kube = __esm({
   "src/consumers/kube.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist2(), 1);
+    import_yaml3 = __toESM(require_dist2(), 1);
     init_fieldpath();
     init_stream_tag2();
     init_yaml_nodes();
@@ -62937,8 +62937,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml8.LineCounter();
-  const docs = (0, import_yaml8.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml4.LineCounter();
+  const docs = (0, import_yaml4.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -62986,11 +62986,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml8;
+var import_yaml4;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml8 = __toESM(require_dist2(), 1);
+    import_yaml4 = __toESM(require_dist2(), 1);
     init_yaml_nodes();
   }
 });
@@ -63022,7 +63022,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml9.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml5.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -63055,7 +63055,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml9.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml5.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -63066,7 +63066,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml9.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml5.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -63076,9 +63076,9 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml9.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml5.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml5.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
@@ -63102,7 +63102,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml9.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml5.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -63165,9 +63165,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml9.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml9.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml9.isScalar)(kind2) || !(0, import_yaml9.isScalar)(name)) {
+  const kindSlot = (0, import_yaml5.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml5.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml5.isScalar)(kind2) || !(0, import_yaml5.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -63185,11 +63185,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml9, PIN_ANNOTATION, STRATEGIES;
+var import_yaml5, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml9 = __toESM(require_dist2(), 1);
+    import_yaml5 = __toESM(require_dist2(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -64566,12 +64566,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join11, resolve as resolve10 } from "node:path";
+import { join as join10, resolve as resolve8 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve10(opts.dir);
+  const dir = resolve8(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config = await readText(fs3, join11(gitdir, "config"));
+  const config = await readText(fs3, join10(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -64579,14 +64579,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join11(gitdir, "index"));
+  const index2 = await readBytes(fs3, join10(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join11(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join10(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -64604,11 +64604,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join11(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join10(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join11(dir, ".git");
+  const dotgit = join10(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -64631,8 +64631,8 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve10(dir, m[1].trim());
-  if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
+  const gitdir = resolve8(dir, m[1].trim());
+  if (await readText(fs3, join10(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -64755,7 +64755,7 @@ var init_groups = __esm({
 });
 
 // src/git/commit.ts
-import { join as join12 } from "node:path";
+import { join as join11 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -64803,7 +64803,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join12(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join11(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -64863,7 +64863,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join12(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join11(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -66395,7 +66395,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs6 from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join12 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
   const extras = {
@@ -66556,7 +66556,7 @@ async function keepBranchTimes(run, groups2, o2) {
       const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
       if (kept !== changed.get(f).text) {
         changed.get(f).text = kept;
-        await writeFileAtomic(join13(root, f), kept);
+        await writeFileAtomic(join12(root, f), kept);
       }
     }
   }
@@ -75066,9 +75066,9 @@ function optionNamed(token, options) {
   return Object.entries(options).find(([, o2]) => o2.short === token.slice(1, 2))?.[0];
 }
 function explainParseError(e, args, options, command, help) {
-  const usage2 = help.split("\n").find((l) => l.startsWith("Usage:")) ?? `Usage: imagestreams ${command} [options]`;
+  const usage3 = help.split("\n").find((l) => l.startsWith("Usage:")) ?? `Usage: imagestreams ${command} [options]`;
   const code2 = e.code;
-  const tail = `${usage2}
+  const tail = `${usage3}
 Run \`imagestreams ${command} --help\` for every option.
 `;
   if (code2 === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
@@ -75106,17 +75106,12 @@ ${tail}`;
 }
 
 // src/entry/command.ts
-async function runCommandArgv(cmd, argv, io) {
+function parseCommandArgv(cmd, argv, io) {
+  const options = { help: { type: "boolean", short: "h" }, ...cmd.options };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { help: { type: "boolean", short: "h" }, ...cmd.options },
-      allowPositionals: true,
-      strict: true
-    });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    const options = { help: { type: "boolean", short: "h" }, ...cmd.options };
     io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
@@ -75124,7 +75119,7 @@ async function runCommandArgv(cmd, argv, io) {
     io.stdout(cmd.help);
     return EXIT.OK;
   }
-  return cmd.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 function usageText(command, message) {
   return `imagestreams ${command}: ${message}
@@ -75139,6 +75134,15 @@ function usageError(io, command, message) {
 // src/entry/commands/dispatch.ts
 init_github();
 init_errors();
+
+// src/util/omit-undefined.ts
+function omitUndefined(o2) {
+  const out = {};
+  for (const [k, v] of Object.entries(o2)) if (v !== void 0) out[k] = v;
+  return out;
+}
+
+// src/entry/commands/dispatch.ts
 init_redact();
 init_text();
 
@@ -75876,17 +75880,18 @@ function createDispatchCommand(deps = {}) {
       const apiUrl = rawIo.env.GITHUB_API_URL;
       const repository = rawIo.env.GITHUB_REPOSITORY;
       const outcome = await runDispatch(rawIo, {
-        ...typeof args.values.config === "string" ? { configPath: args.values.config } : {},
         before: range.before,
         after: range.after,
         dryRun,
-        ...repository ? { repository } : {},
         github: (token) => connectGitHub(rawIo.logger, {
           token,
-          ...apiUrl ? { apiUrl } : {},
-          ...deps.githubOptions ? { overrides: deps.githubOptions } : {}
+          ...omitUndefined({ apiUrl: apiUrl || void 0, overrides: deps.githubOptions })
         }),
-        ...deps.runCommand ? { runCommand: deps.runCommand } : {}
+        ...omitUndefined({
+          configPath: typeof args.values.config === "string" ? args.values.config : void 0,
+          repository: repository || void 0,
+          runCommand: deps.runCommand
+        })
       });
       if (outcome.kind === "invalid-config") {
         printDiagnostics(outcome.diagnostics, rawIo, rawIo.stderr);
@@ -75907,37 +75912,35 @@ function createDispatchCommand(deps = {}) {
         io.stderr(dispatchErrorText(outcome.error));
         return EXIT.FAILURE;
       }
-      const { ok, before, after, moved, results, lockErrors } = outcome;
-      const failed = results.filter((r) => r.status === "failed");
-      const range7 = `${before ? before.slice(0, 7) : "(none)"}..${after.slice(0, 7)}`;
-      if (json) {
-        io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}
-`);
-        return ok ? EXIT.OK : EXIT.FAILURE;
-      }
-      for (const e of lockErrors) io.stdout(`${e.message}
-`);
-      for (const m of moved)
-        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
-`);
-      for (const r of results) io.stdout(renderResult(r));
-      if (io.env.GITHUB_ACTIONS === "true") {
-        for (const r of failed) {
-          (io.command ?? io.stdout)(
-            workflowCommand(
-              "error",
-              { title: "imagestreams dispatch" },
-              `${tagName(r)}: ${r.error?.message}`
-            )
-          );
-        }
-      }
-      const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
-      io.stderr(`dispatch: ${summary2}
-`);
-      return ok ? EXIT.OK : EXIT.FAILURE;
+      return printDispatch(outcome, io, json, dryRun);
     }
   };
+}
+function printDispatch(outcome, io, json, dryRun) {
+  const { ok, before, after, moved, results, lockErrors } = outcome;
+  if (json) {
+    io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}
+`);
+    return ok ? EXIT.OK : EXIT.FAILURE;
+  }
+  const failed = results.filter((r) => r.status === "failed");
+  const range7 = `${before ? before.slice(0, 7) : "(none)"}..${after.slice(0, 7)}`;
+  for (const e of lockErrors) io.stdout(`${e.message}
+`);
+  for (const m of moved) io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
+`);
+  for (const r of results) io.stdout(renderResult(r));
+  if (io.env.GITHUB_ACTIONS === "true") {
+    for (const r of failed) {
+      (io.command ?? io.stdout)(
+        workflowCommand("error", { title: "imagestreams dispatch" }, `${tagName(r)}: ${r.error?.message}`)
+      );
+    }
+  }
+  const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
+  io.stderr(`dispatch: ${summary2}
+`);
+  return ok ? EXIT.OK : EXIT.FAILURE;
 }
 var dispatchCommand = createDispatchCommand();
 
@@ -75995,436 +75998,20 @@ async function dispatchMode(m) {
   return EXIT.OK;
 }
 
-// src/app/stream-edits.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
-import { readFile } from "node:fs/promises";
-import { join as join8, resolve as resolve8 } from "node:path";
-
-// src/edit/locate.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
-function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml2.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key3);
-  const v = pair?.value;
-  return v && (0, import_yaml2.isScalar)(v) ? v.value : void 0;
-}
-function childAt(node, key3) {
-  if (!node || !(0, import_yaml2.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key3);
-  return pair?.value ?? void 0;
-}
-function locateStream(text, name) {
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: false });
-  if (!Array.isArray(docs)) return void 0;
-  for (let d = 0; d < docs.length; d++) {
-    const root = docs[d].contents;
-    const kind2 = scalarAt(root, "kind");
-    if (kind2 === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
-      return { docIndex: d, prefix: [] };
-    }
-    const items = childAt(root, "items");
-    if (items && (0, import_yaml2.isSeq)(items)) {
-      for (let i2 = 0; i2 < items.items.length; i2++) {
-        const it = items.items[i2];
-        if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
-          return { docIndex: d, prefix: ["items", i2] };
-        }
-      }
-    }
-  }
-  return void 0;
-}
-function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: false });
-  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
-  let node = docs[docIndex].contents;
-  for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml2.isSeq)(node) ? node.items[k] : void 0;
-    else node = childAt(node, k);
-  }
-  const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml2.isSeq)(tags)) return -1;
-  return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
-}
-
-// src/edit/yaml-edit.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
+// src/app/import.ts
 init_errors();
-
-// src/edit/yaml-text.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-init_errors();
-function looksJson(text) {
-  const t = text.trimStart();
-  return t.startsWith("{") || t.startsWith("[");
-}
-function applySplices(text, splices) {
-  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
-  let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-function getChild(node, key3) {
-  if ((0, import_yaml3.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml3.isPair)(p) && (0, import_yaml3.isScalar)(p.key) && p.key.value === key3);
-    return pair?.value ?? void 0;
-  }
-  if ((0, import_yaml3.isSeq)(node) && typeof key3 === "number") return node.items[key3];
-  return void 0;
-}
-function resolve7(root, path6) {
-  let node = root;
-  for (const k of path6) {
-    node = node ? getChild(node, k) : void 0;
-    if (!node)
-      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
-  }
-  return node;
-}
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function lineEndOf(text, offset) {
-  const i2 = text.indexOf("\n", offset);
-  return i2 < 0 ? text.length : i2;
-}
-function columnOf(text, offset) {
-  return offset - lineStartOf(text, offset);
-}
-function backOverSpace(text, offset) {
-  let i2 = offset;
-  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
-  return i2;
-}
-function contentEnd(text, node) {
-  const r = node.range;
-  return lineEndOf(text, backOverSpace(text, r[2]));
-}
-function indentUnit(ctx) {
-  const m = /\n( +)\S/.exec(ctx.text);
-  return m ? Math.min(m[1].length, 4) : 2;
-}
-function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml3.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml3.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml3.stringify)(value, { lineWidth: 0 }).trimEnd();
-  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
-}
-function renderBlockValue(ctx, value, column) {
-  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
-    return Array.isArray(value) ? " []" : " {}";
-  }
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml3.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(column + unit);
-  return `
-${body.split("\n").map((l) => pad + l).join("\n")}`;
-}
-function renderJsonValue(value, pad, unitText) {
-  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
-}
-function leadingWhitespace(text, offset) {
-  const ls = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(ls))[0];
-}
-function jsonUnit(ctx) {
-  const m = /\n([ \t]+)"/.exec(ctx.text);
-  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
-}
-
-// src/edit/yaml-edit.ts
-function editDocumentText(text, docIndex, ops) {
-  let out = text;
-  for (const op of ops) {
-    const docs = (0, import_yaml4.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
-    if (!Array.isArray(docs) || !docs[docIndex]) {
-      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
-        data: { docIndex }
-      });
-    }
-    const root = docs[docIndex].contents;
-    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
-    const splices = [];
-    const ctx = { text: out, splices, json: looksJson(out) };
-    if (op.op === "set") setAt(ctx, root, op.path, op.value);
-    else if (op.op === "delete") deleteAt(ctx, root, op.path);
-    else appendAt(ctx, root, op.path, op.value);
-    out = applySplices(out, splices);
-  }
-  return out;
-}
-function setAt(ctx, root, path6, value) {
-  const parentPath = path6.slice(0, -1);
-  const key3 = path6[path6.length - 1];
-  const parent = resolve7(root, parentPath);
-  const existing = getChild(parent, key3);
-  if (existing) {
-    setNode(ctx, existing, value);
-    return;
-  }
-  if (!(0, import_yaml4.isMap)(parent) || typeof key3 !== "string") {
-    throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
-  }
-  insertPair(ctx, parent, key3, value);
-}
-function setNode(ctx, node, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml4.isMap)(node)) {
-    for (const [k, v] of Object.entries(value)) {
-      const child = getChild(node, k);
-      if (child) setNode(ctx, child, v);
-      else insertPair(ctx, node, k, v);
-    }
-    return;
-  }
-  if ((0, import_yaml4.isScalar)(node) && (value === null || typeof value !== "object")) {
-    if (node.value === value) return;
-    const r2 = node.range;
-    ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
-    return;
-  }
-  const r = node.range;
-  const col = columnOf(ctx.text, r[0]);
-  if (!ctx.json && (0, import_yaml4.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
-    const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
-    const start2 = backOverSpace(ctx.text, r[0]);
-    ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
-    return;
-  }
-  if (ctx.json || (0, import_yaml4.isMap)(node) && node.flow || (0, import_yaml4.isSeq)(node) && node.flow || (0, import_yaml4.isScalar)(node)) {
-    const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
-    ctx.splices.push({ start: r[0], end: r[1], text });
-    return;
-  }
-  const keyCol = Math.max(0, col - indentUnit(ctx));
-  const start = backOverSpace(ctx.text, r[0]);
-  ctx.splices.push({ start, end: backOverSpace(ctx.text, r[2]), text: renderBlockValue(ctx, value, keyCol) });
-}
-function insertPair(ctx, map, key3, value) {
-  const last = map.items[map.items.length - 1];
-  const r = map.range;
-  if (map.flow || ctx.json) {
-    const keyText = ctx.json ? JSON.stringify(key3) : key3;
-    if (!last) {
-      const open4 = ctx.text.indexOf("{", r[0]);
-      const val = JSON.stringify(value);
-      const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
-      return;
-    }
-    const lastKey = last.key;
-    const lastVal = last.value ?? lastKey;
-    const end = lastVal.range[1];
-    const multiline = lineStartOf(ctx.text, lastKey.range[0]) !== lineStartOf(ctx.text, r[0]);
-    if (multiline) {
-      const pad = leadingWhitespace(ctx.text, lastKey.range[0]);
-      const rendered = ctx.json ? renderJsonValue(value, pad, jsonUnit(ctx)) : JSON.stringify(value);
-      ctx.splices.push({ start: end, end, text: `,
-${pad}${keyText}: ${rendered}` });
-    } else {
-      ctx.splices.push({ start: end, end, text: `, ${keyText}: ${JSON.stringify(value)}` });
-    }
-    return;
-  }
-  if (!last) throw new ImagestreamsError("EDIT_FAILED", `cannot add ${key3} to an empty block mapping`);
-  const keyNode = last.key;
-  const col = columnOf(ctx.text, keyNode.range[0]);
-  const at = contentEnd(ctx.text, last.value ?? keyNode);
-  ctx.splices.push({
-    start: at,
-    end: at,
-    text: `
-${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
-  });
-}
-function deleteAt(ctx, root, path6) {
-  const parent = resolve7(root, path6.slice(0, -1));
-  const key3 = path6[path6.length - 1];
-  let items;
-  let index2;
-  if ((0, import_yaml4.isMap)(parent)) {
-    items = parent.items;
-    index2 = parent.items.findIndex((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key3);
-  } else if ((0, import_yaml4.isSeq)(parent) && typeof key3 === "number") {
-    items = parent.items;
-    index2 = key3;
-  } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  if (index2 < 0 || index2 >= items.length)
-    throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  const startNode = (0, import_yaml4.isMap)(parent) ? items[index2].key : items[index2];
-  const endNode = (0, import_yaml4.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
-  const flow = ctx.json || parent.flow;
-  if (flow) {
-    let start = startNode.range[0];
-    let end2 = endNode.range[1];
-    const comma = /^\s*,/.exec(ctx.text.slice(end2));
-    if (comma) {
-      end2 += comma[0].length;
-      const rest = /^[ \t]*\n/.exec(ctx.text.slice(end2));
-      const ls = lineStartOf(ctx.text, start);
-      if (rest && /^[ \t]*$/.test(ctx.text.slice(ls, start))) {
-        start = ls;
-        end2 += rest[0].length;
-      }
-    } else {
-      const m = /,\s*$/.exec(ctx.text.slice(0, start));
-      if (m) start -= m[0].length;
-    }
-    ctx.splices.push({ start, end: end2, text: "" });
-    return;
-  }
-  const firstLine = lineStartOf(ctx.text, startNode.range[0]);
-  const end = contentEnd(ctx.text, endNode);
-  ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
-}
-function appendAt(ctx, root, path6, value) {
-  const seq = resolve7(root, path6);
-  if (!(0, import_yaml4.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
-  const last = seq.items[seq.items.length - 1];
-  if (ctx.json || seq.flow) {
-    if (!last) {
-      const open4 = ctx.text.indexOf("[", seq.range[0]);
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
-      return;
-    }
-    const ls = lineStartOf(ctx.text, last.range[0]);
-    const pad2 = ctx.text.slice(ls, last.range[0]);
-    const multiline = /^[ \t]*$/.test(pad2);
-    const rendered = ctx.json ? renderJsonValue(value, pad2, jsonUnit(ctx)) : JSON.stringify(value);
-    ctx.splices.push({
-      start: last.range[1],
-      end: last.range[1],
-      text: multiline ? `,
-${pad2}${rendered}` : `, ${rendered}`
-    });
-    return;
-  }
-  if (!last)
-    throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
-  const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml4.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(dashCol);
-  const at = contentEnd(ctx.text, last);
-  ctx.splices.push({
-    start: at,
-    end: at,
-    text: `
-${body.split("\n").map((l) => pad + l).join("\n")}`
-  });
-}
-
-// src/app/stream-edits.ts
-init_atomic();
-init_errors();
-function findStream(project, namespace, name) {
-  return project.streams.find((s) => s.namespace === namespace && s.name === name);
-}
-function newStreamText(name, namespace, tag2) {
-  const metadata = { name };
-  if (namespace) metadata.namespace = namespace;
-  const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
-  return (0, import_yaml5.stringify)(obj2, { lineWidth: 0 });
-}
-async function newStreamFile(project, namespace, name, pending) {
-  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
-    /\/+$/,
-    ""
-  );
-  const plain2 = `${folder}/${name}.yaml`;
-  const spaced = `${folder}/${namespace}/${name}.yaml`;
-  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join8(resolve8(project.root), f)) !== void 0;
-  if (namespace !== project.config.namespace) return spaced;
-  if (!await taken(plain2)) return plain2;
-  return spaced;
-}
-async function readIfExists(path6) {
-  try {
-    return await readFile(path6, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-    throw e;
-  }
-}
-async function applyTagEdits(project, edits, opts) {
-  const root = resolve8(project.root);
-  const texts = /* @__PURE__ */ new Map();
-  const read = async (file) => {
-    let t = texts.get(file);
-    if (t === void 0) {
-      t = await readFile(join8(root, file), "utf8");
-      texts.set(file, t);
-    }
-    return t;
-  };
-  for (const e of edits) {
-    const stream = findStream(project, e.namespace, e.stream) ?? (e.ops === void 0 ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream) : void 0);
-    if (!stream) {
-      if (!e.create) {
-        throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
-          data: { stream: e.stream }
-        });
-      }
-      if (!opts.createStreams) {
-        throw new ImagestreamsError(
-          "NOT_FOUND",
-          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
-          { data: { stream: e.stream } }
-        );
-      }
-      const text2 = newStreamText(
-        e.stream,
-        e.namespace === project.config.namespace ? void 0 : e.namespace,
-        e.create
-      );
-      const file = await newStreamFile(project, e.namespace, e.stream, texts);
-      const existing = texts.get(file) ?? await readIfExists(join8(root, file));
-      texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
-${text2}`);
-      continue;
-    }
-    const text = await read(stream.file);
-    const loc = locateStream(text, stream.name);
-    if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
-    const tags = stream.object.spec?.tags ?? [];
-    const idx = e.ops === void 0 ? locateTag(text, loc.docIndex, loc.prefix, e.tag) : tags.findIndex((t) => t.name === e.tag);
-    const tagsPath = [...loc.prefix, "spec", "tags"];
-    let ops;
-    if (e.ops === void 0) {
-      if (idx < 0) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
-      ops = [{ op: "delete", path: [...tagsPath, idx] }];
-    } else if (idx < 0) {
-      if (!e.create) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
-      ops = tags.length === 0 ? [{ op: "set", path: tagsPath, value: [e.create] }] : [{ op: "append", path: tagsPath, value: e.create }];
-    } else {
-      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
-    }
-    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
-    if (e.ops === void 0) {
-      const i2 = tags.findIndex((t) => t.name === e.tag);
-      if (i2 >= 0) tags.splice(i2, 1);
-    } else if (idx < 0 && e.create) tags.push(e.create);
-  }
-  if (!opts.dryRun) {
-    for (const [file, text] of texts) await writeFileAtomic(join8(root, file), text);
-  }
-  return [...texts.keys()];
-}
-
-// src/entry/commands/import.ts
-init_errors();
-init_reference();
-init_stream_tag();
 init_tag_edit();
 init_tag_spec();
+
+// src/app/record.ts
+init_errors();
 
 // src/app/job.ts
 init_skip();
 
 // src/app/reconcile.ts
 import * as nodeFs5 from "node:fs/promises";
-import { join as join10, resolve as resolve9 } from "node:path";
+import { join as join9, resolve as resolve7 } from "node:path";
 
 // src/consumers/update.ts
 init_consumers();
@@ -77926,7 +77513,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -77974,9 +77561,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join9(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join9(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join9(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join8(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join8(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join8(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -78495,7 +78082,7 @@ async function runReconcile(io, opts = {}) {
     cwd: io.cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const root = resolve9(project.root);
+  const root = resolve7(project.root);
   const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
   let skippedStreams;
   if (hasErrors(project.diagnostics)) {
@@ -78506,8 +78093,8 @@ async function runReconcile(io, opts = {}) {
     project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
   }
   if (unknown.length > 0) {
-    const usage2 = unknownStreamsMessage(unknown, project.streams.length);
-    return { status: "invalid", usage: usage2, diagnostics: [], project, written: [] };
+    const usage3 = unknownStreamsMessage(unknown, project.streams.length);
+    return { status: "invalid", usage: usage3, diagnostics: [], project, written: [] };
   }
   const { states, diagnostics: lockDiags } = await streamStates(project);
   if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
@@ -78534,7 +78121,7 @@ async function runReconcile(io, opts = {}) {
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
-            return await nodeFs5.readFile(join10(root, p), "utf8");
+            return await nodeFs5.readFile(join9(root, p), "utf8");
           } catch (e) {
             if (e.code === "ENOENT") return void 0;
             throw e;
@@ -78634,6 +78221,910 @@ async function runJob(io, opts = {}) {
   };
 }
 
+// src/app/record.ts
+function recordEdit(deps, project, o2) {
+  return runJob(
+    deps,
+    omitUndefined({
+      project,
+      only: o2.only,
+      scheduledDue: () => false,
+      publishMode: o2.mode ?? "none",
+      forced: o2.forced,
+      dryRun: o2.dryRun || void 0,
+      onProgress: o2.onProgress
+    })
+  );
+}
+function stopOf(e) {
+  if (!(e instanceof ImagestreamsError)) throw e;
+  return { status: e.code === "USAGE" ? "usage" : "failed", message: e.message };
+}
+
+// src/app/stream-edits.ts
+var import_yaml9 = __toESM(require_dist2(), 1);
+import { readFile as readFile2 } from "node:fs/promises";
+import { join as join13, resolve as resolve10 } from "node:path";
+
+// src/edit/locate.ts
+var import_yaml6 = __toESM(require_dist2(), 1);
+function scalarAt(node, key3) {
+  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  const v = pair?.value;
+  return v && (0, import_yaml6.isScalar)(v) ? v.value : void 0;
+}
+function childAt(node, key3) {
+  if (!node || !(0, import_yaml6.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === key3);
+  return pair?.value ?? void 0;
+}
+function locateStream(text, name) {
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return void 0;
+  for (let d = 0; d < docs.length; d++) {
+    const root = docs[d].contents;
+    const kind2 = scalarAt(root, "kind");
+    if (kind2 === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
+      return { docIndex: d, prefix: [] };
+    }
+    const items = childAt(root, "items");
+    if (items && (0, import_yaml6.isSeq)(items)) {
+      for (let i2 = 0; i2 < items.items.length; i2++) {
+        const it = items.items[i2];
+        if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
+          return { docIndex: d, prefix: ["items", i2] };
+        }
+      }
+    }
+  }
+  return void 0;
+}
+function locateTag(text, docIndex, prefix, tag2) {
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
+  let node = docs[docIndex].contents;
+  for (const k of prefix) {
+    if (typeof k === "number") node = node && (0, import_yaml6.isSeq)(node) ? node.items[k] : void 0;
+    else node = childAt(node, k);
+  }
+  const tags = childAt(childAt(node, "spec"), "tags");
+  if (!tags || !(0, import_yaml6.isSeq)(tags)) return -1;
+  return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
+}
+
+// src/edit/yaml-edit.ts
+var import_yaml8 = __toESM(require_dist2(), 1);
+init_errors();
+
+// src/edit/yaml-text.ts
+var import_yaml7 = __toESM(require_dist2(), 1);
+init_errors();
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml7.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml7.isPair)(p) && (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml7.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve9(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml7.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml7.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml7.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml7.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+
+// src/edit/yaml-edit.ts
+function editDocumentText(text, docIndex, ops) {
+  let out = text;
+  for (const op of ops) {
+    const docs = (0, import_yaml8.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    if (!Array.isArray(docs) || !docs[docIndex]) {
+      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
+        data: { docIndex }
+      });
+    }
+    const root = docs[docIndex].contents;
+    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
+    const splices = [];
+    const ctx = { text: out, splices, json: looksJson(out) };
+    if (op.op === "set") setAt(ctx, root, op.path, op.value);
+    else if (op.op === "delete") deleteAt(ctx, root, op.path);
+    else appendAt(ctx, root, op.path, op.value);
+    out = applySplices(out, splices);
+  }
+  return out;
+}
+function setAt(ctx, root, path6, value) {
+  const parentPath = path6.slice(0, -1);
+  const key3 = path6[path6.length - 1];
+  const parent = resolve9(root, parentPath);
+  const existing = getChild(parent, key3);
+  if (existing) {
+    setNode(ctx, existing, value);
+    return;
+  }
+  if (!(0, import_yaml8.isMap)(parent) || typeof key3 !== "string") {
+    throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
+  }
+  insertPair(ctx, parent, key3, value);
+}
+function setNode(ctx, node, value) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml8.isMap)(node)) {
+    for (const [k, v] of Object.entries(value)) {
+      const child = getChild(node, k);
+      if (child) setNode(ctx, child, v);
+      else insertPair(ctx, node, k, v);
+    }
+    return;
+  }
+  if ((0, import_yaml8.isScalar)(node) && (value === null || typeof value !== "object")) {
+    if (node.value === value) return;
+    const r2 = node.range;
+    ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
+    return;
+  }
+  const r = node.range;
+  const col = columnOf(ctx.text, r[0]);
+  if (!ctx.json && (0, import_yaml8.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+    const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
+    const start2 = backOverSpace(ctx.text, r[0]);
+    ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
+    return;
+  }
+  if (ctx.json || (0, import_yaml8.isMap)(node) && node.flow || (0, import_yaml8.isSeq)(node) && node.flow || (0, import_yaml8.isScalar)(node)) {
+    const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({ start: r[0], end: r[1], text });
+    return;
+  }
+  const keyCol = Math.max(0, col - indentUnit(ctx));
+  const start = backOverSpace(ctx.text, r[0]);
+  ctx.splices.push({ start, end: backOverSpace(ctx.text, r[2]), text: renderBlockValue(ctx, value, keyCol) });
+}
+function insertPair(ctx, map, key3, value) {
+  const last = map.items[map.items.length - 1];
+  const r = map.range;
+  if (map.flow || ctx.json) {
+    const keyText = ctx.json ? JSON.stringify(key3) : key3;
+    if (!last) {
+      const open4 = ctx.text.indexOf("{", r[0]);
+      const val = JSON.stringify(value);
+      const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
+      return;
+    }
+    const lastKey = last.key;
+    const lastVal = last.value ?? lastKey;
+    const end = lastVal.range[1];
+    const multiline = lineStartOf(ctx.text, lastKey.range[0]) !== lineStartOf(ctx.text, r[0]);
+    if (multiline) {
+      const pad = leadingWhitespace(ctx.text, lastKey.range[0]);
+      const rendered = ctx.json ? renderJsonValue(value, pad, jsonUnit(ctx)) : JSON.stringify(value);
+      ctx.splices.push({ start: end, end, text: `,
+${pad}${keyText}: ${rendered}` });
+    } else {
+      ctx.splices.push({ start: end, end, text: `, ${keyText}: ${JSON.stringify(value)}` });
+    }
+    return;
+  }
+  if (!last) throw new ImagestreamsError("EDIT_FAILED", `cannot add ${key3} to an empty block mapping`);
+  const keyNode = last.key;
+  const col = columnOf(ctx.text, keyNode.range[0]);
+  const at = contentEnd(ctx.text, last.value ?? keyNode);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
+  });
+}
+function deleteAt(ctx, root, path6) {
+  const parent = resolve9(root, path6.slice(0, -1));
+  const key3 = path6[path6.length - 1];
+  let items;
+  let index2;
+  if ((0, import_yaml8.isMap)(parent)) {
+    items = parent.items;
+    index2 = parent.items.findIndex((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml8.isSeq)(parent) && typeof key3 === "number") {
+    items = parent.items;
+    index2 = key3;
+  } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  if (index2 < 0 || index2 >= items.length)
+    throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  const startNode = (0, import_yaml8.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml8.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const flow = ctx.json || parent.flow;
+  if (flow) {
+    let start = startNode.range[0];
+    let end2 = endNode.range[1];
+    const comma = /^\s*,/.exec(ctx.text.slice(end2));
+    if (comma) {
+      end2 += comma[0].length;
+      const rest = /^[ \t]*\n/.exec(ctx.text.slice(end2));
+      const ls = lineStartOf(ctx.text, start);
+      if (rest && /^[ \t]*$/.test(ctx.text.slice(ls, start))) {
+        start = ls;
+        end2 += rest[0].length;
+      }
+    } else {
+      const m = /,\s*$/.exec(ctx.text.slice(0, start));
+      if (m) start -= m[0].length;
+    }
+    ctx.splices.push({ start, end: end2, text: "" });
+    return;
+  }
+  const firstLine = lineStartOf(ctx.text, startNode.range[0]);
+  const end = contentEnd(ctx.text, endNode);
+  ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
+}
+function appendAt(ctx, root, path6, value) {
+  const seq = resolve9(root, path6);
+  if (!(0, import_yaml8.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  const last = seq.items[seq.items.length - 1];
+  if (ctx.json || seq.flow) {
+    if (!last) {
+      const open4 = ctx.text.indexOf("[", seq.range[0]);
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
+      return;
+    }
+    const ls = lineStartOf(ctx.text, last.range[0]);
+    const pad2 = ctx.text.slice(ls, last.range[0]);
+    const multiline = /^[ \t]*$/.test(pad2);
+    const rendered = ctx.json ? renderJsonValue(value, pad2, jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({
+      start: last.range[1],
+      end: last.range[1],
+      text: multiline ? `,
+${pad2}${rendered}` : `, ${rendered}`
+    });
+    return;
+  }
+  if (!last)
+    throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
+  const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml8.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(dashCol);
+  const at = contentEnd(ctx.text, last);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${body.split("\n").map((l) => pad + l).join("\n")}`
+  });
+}
+
+// src/app/stream-edits.ts
+init_atomic();
+init_errors();
+function findStream(project, namespace, name) {
+  return project.streams.find((s) => s.namespace === namespace && s.name === name);
+}
+function newStreamText(name, namespace, tag2) {
+  const metadata = { name };
+  if (namespace) metadata.namespace = namespace;
+  const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
+  return (0, import_yaml9.stringify)(obj2, { lineWidth: 0 });
+}
+async function newStreamFile(project, namespace, name, pending) {
+  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
+    /\/+$/,
+    ""
+  );
+  const plain2 = `${folder}/${name}.yaml`;
+  const spaced = `${folder}/${namespace}/${name}.yaml`;
+  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join13(resolve10(project.root), f)) !== void 0;
+  if (namespace !== project.config.namespace) return spaced;
+  if (!await taken(plain2)) return plain2;
+  return spaced;
+}
+async function readIfExists(path6) {
+  try {
+    return await readFile2(path6, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+async function applyTagEdits(project, edits, opts) {
+  const root = resolve10(project.root);
+  const texts = /* @__PURE__ */ new Map();
+  const read = async (file) => {
+    let t = texts.get(file);
+    if (t === void 0) {
+      t = await readFile2(join13(root, file), "utf8");
+      texts.set(file, t);
+    }
+    return t;
+  };
+  for (const e of edits) {
+    const stream = findStream(project, e.namespace, e.stream) ?? (e.ops === void 0 ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream) : void 0);
+    if (!stream) {
+      if (!e.create) {
+        throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
+          data: { stream: e.stream }
+        });
+      }
+      if (!opts.createStreams) {
+        throw new ImagestreamsError(
+          "NOT_FOUND",
+          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
+          { data: { stream: e.stream } }
+        );
+      }
+      const text2 = newStreamText(
+        e.stream,
+        e.namespace === project.config.namespace ? void 0 : e.namespace,
+        e.create
+      );
+      const file = await newStreamFile(project, e.namespace, e.stream, texts);
+      const existing = texts.get(file) ?? await readIfExists(join13(root, file));
+      texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
+${text2}`);
+      continue;
+    }
+    const text = await read(stream.file);
+    const loc = locateStream(text, stream.name);
+    if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
+    const tags = stream.object.spec?.tags ?? [];
+    const idx = e.ops === void 0 ? locateTag(text, loc.docIndex, loc.prefix, e.tag) : tags.findIndex((t) => t.name === e.tag);
+    const tagsPath = [...loc.prefix, "spec", "tags"];
+    let ops;
+    if (e.ops === void 0) {
+      if (idx < 0) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = [{ op: "delete", path: [...tagsPath, idx] }];
+    } else if (idx < 0) {
+      if (!e.create) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = tags.length === 0 ? [{ op: "set", path: tagsPath, value: [e.create] }] : [{ op: "append", path: tagsPath, value: e.create }];
+    } else {
+      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
+    }
+    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
+    if (e.ops === void 0) {
+      const i2 = tags.findIndex((t) => t.name === e.tag);
+      if (i2 >= 0) tags.splice(i2, 1);
+    } else if (idx < 0 && e.create) tags.push(e.create);
+  }
+  if (!opts.dryRun) {
+    for (const [file, text] of texts) await writeFileAtomic(join13(root, file), text);
+  }
+  return [...texts.keys()];
+}
+
+// src/app/import.ts
+function policyOps(p, tag2) {
+  const ops = [];
+  if (Object.keys(p.importPolicy).length > 0) {
+    if (tag2?.importPolicy) {
+      for (const [k, value] of Object.entries(p.importPolicy)) {
+        ops.push({ op: "set", path: ["importPolicy", k], value });
+      }
+    } else ops.push({ op: "set", path: ["importPolicy"], value: p.importPolicy });
+  }
+  if (p.referencePolicy) {
+    ops.push(
+      tag2?.referencePolicy ? { op: "set", path: ["referencePolicy", "type"], value: p.referencePolicy.type } : { op: "set", path: ["referencePolicy"], value: p.referencePolicy }
+    );
+  }
+  return ops;
+}
+function setsPolicies(p) {
+  return Object.keys(p.importPolicy).length > 0 || p.referencePolicy !== void 0;
+}
+var usage = (message) => ({ stop: { status: "usage", message } });
+async function importTags(deps, req) {
+  try {
+    return await importChecked(deps, req);
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return { stop: { status: "failed", message: e.message } };
+    throw e;
+  }
+}
+async function reload(deps, req, project) {
+  if (req.dryRun) return project;
+  const reloaded = await openProject(deps.cwd, omitUndefined({ configPath: req.configPath }));
+  return hasErrors(reloaded.diagnostics) ? { status: "usage", diagnostics: reloaded.diagnostics } : reloaded;
+}
+var isStop = (p) => "status" in p;
+async function importChecked(deps, req) {
+  let project = await openProject(
+    deps.cwd,
+    omitUndefined({ configPath: req.configPath })
+  );
+  if (hasErrors(project.diagnostics)) return { stop: { status: "usage", diagnostics: project.diagnostics } };
+  const ns = req.namespace ?? project.config.namespace;
+  const { stream: name } = req;
+  const tag2 = req.tag || "latest";
+  let stream = findStream(project, ns, name);
+  if (req.from) {
+    const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
+    if ((!stream || !exists2) && !req.confirm) {
+      return usage(
+        `${stream ? `tag ${name}:${tag2}` : `stream ${ns}/${name}`} does not exist; add --confirm to create it`
+      );
+    }
+    await applyTagEdits(project, [fromEdit(stream, ns, name, tag2, req)], {
+      createStreams: true,
+      dryRun: Boolean(req.dryRun)
+    });
+    project = await reload(deps, req, project);
+    if (isStop(project)) return { stop: project };
+    stream = findStream(project, ns, name);
+  }
+  if (!stream) return usage(`stream ${ns}/${name} is not declared (use --from REF --confirm to create it)`);
+  const chosen = chosenTags(stream, req.all, tag2, Boolean(req.from));
+  if (!Array.isArray(chosen)) return chosen;
+  if (!req.from && setsPolicies(req.policies)) {
+    const ops = policyOps(req.policies, chosen[0]);
+    await applyTagEdits(project, [{ namespace: ns, stream: name, tag: tag2, ops }], {
+      createStreams: false,
+      dryRun: Boolean(req.dryRun)
+    });
+    project = await reload(deps, req, project);
+    if (isStop(project)) return { stop: project };
+  }
+  const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
+  if (req.from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
+  return { job: await recordEdit(deps, project, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${name}`]), forced }) };
+}
+function fromEdit(stream, namespace, name, tag2, req) {
+  const { importPolicy, referencePolicy } = req.policies;
+  const fields = {
+    ...Object.keys(importPolicy).length > 0 ? { importPolicy } : {},
+    ...omitUndefined({ referencePolicy })
+  };
+  const change = {
+    from: { kind: "DockerImage", name: req.from },
+    ...Object.keys(fields).length > 0 ? { fields } : {}
+  };
+  const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
+  return {
+    namespace,
+    stream: name,
+    tag: tag2,
+    ops: existing ? tagSpecEdits(existing, change) : [],
+    create: newTag(tag2, change)
+  };
+}
+function chosenTags(stream, all, tag2, from) {
+  const name = stream.name;
+  const tags = stream.object.spec?.tags ?? [];
+  const chosen = all ? tags.filter((t) => t.from?.kind === "DockerImage" && !t.reference) : tags.filter((t) => t.name === tag2);
+  if (!from && chosen.length === 0) {
+    return usage(
+      all ? `${name} has no DockerImage tags to import` : `tag ${name}:${tag2} does not exist (tags: ${tags.map((t) => t.name).join(", ") || "none"})`
+    );
+  }
+  const other = chosen.find((t) => t.from?.kind !== "DockerImage" || t.reference);
+  if (other) {
+    return usage(
+      `${name}:${other.name} is ${other.reference ? "a reference tag" : `a ${other.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)`
+    );
+  }
+  return chosen;
+}
+
+// src/app/rollback.ts
+init_lock_file();
+import * as nodeFs7 from "node:fs/promises";
+init_history();
+init_tag_edit();
+async function rollbackTag(deps, req) {
+  const r = {};
+  try {
+    await rollbackInto(deps, req, r);
+  } catch (e) {
+    r.stop = stopOf(e);
+  }
+  return r;
+}
+async function rollbackInto(deps, req, r) {
+  const { target } = req;
+  const configured = omitUndefined({ configPath: req.configPath });
+  const project = await openProject(deps.cwd, configured);
+  if (hasErrors(project.diagnostics)) {
+    r.stop = { status: "usage", diagnostics: project.diagnostics };
+    return;
+  }
+  const ns = target.namespace ?? project.config.namespace;
+  const spec = findStream(project, ns, target.stream)?.object.spec?.tags?.find((t) => t.name === target.tag);
+  if (!spec) {
+    r.stop = { status: "usage", message: `${ns}/${target.stream}:${target.tag} is not declared` };
+    return;
+  }
+  const found = await historyItem(project, ns, target, req.to);
+  if ("stop" in found) {
+    r.stop = found.stop;
+    return;
+  }
+  const { item: item2, current } = found;
+  if (item2 === current) {
+    r.unchanged = { image: item2.image };
+    return;
+  }
+  const ops = tagSpecEdits(spec, rollbackChange(spec, target, item2));
+  const dryRun = Boolean(req.dryRun);
+  const files = await applyTagEdits(
+    project,
+    [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
+    {
+      createStreams: false,
+      dryRun
+    }
+  );
+  r.edit = { item: item2, files, dryRun };
+  if (dryRun) return;
+  const reloaded = await openProject(deps.cwd, configured);
+  r.job = await recordEdit(deps, reloaded, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]) });
+}
+async function historyItem(project, ns, target, to) {
+  const lock = await readLock(nodeFs7, project.root, project.config, ns, target.stream);
+  const history = lock?.status.tags.find((t) => t.tag === target.tag);
+  const items = history?.items ?? [];
+  const name = `${target.stream}:${target.tag}`;
+  if (/^\d+$/.test(to)) {
+    const item2 = items[Number(to) - 1];
+    if (item2 && Number(to) >= 1) return { item: item2, current: items[0] };
+    const message2 = `${name} has ${items.length} image(s) in its history; --to ${to} is out of range`;
+    return { stop: { status: "failed", message: message2 } };
+  }
+  const found = findInHistory(history ? [history] : [], to);
+  if ("item" in found) return { item: found.item, current: items[0] };
+  const message = `${to} ${found.error === "ambiguous" ? `matches ${found.candidates.length} images; give more characters` : `is not in the history of ${name}`}`;
+  return { stop: { status: "failed", message } };
+}
+function rollbackChange(spec, target, item2) {
+  const note = spec.annotations?.[ROLLED_BACK_FROM] ?? (spec.from && spec.from.kind !== "ImageStreamImage" ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name }) : void 0);
+  return {
+    from: { kind: "ImageStreamImage", name: `${target.stream}@${item2.image}` },
+    ...spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {},
+    ...omitUndefined({ rolledBackFrom: note })
+  };
+}
+
+// src/app/tag.ts
+init_lock_file();
+import * as nodeFs8 from "node:fs/promises";
+init_errors();
+
+// src/policy/oc-tag.ts
+init_errors();
+init_reference();
+init_stream_tag();
+var SOURCE_NAMES = {
+  docker: "DockerImage",
+  dockerimage: "DockerImage",
+  imagestreamtag: "ImageStreamTag",
+  istag: "ImageStreamTag",
+  imagestreamimage: "ImageStreamImage",
+  isimage: "ImageStreamImage"
+};
+var usage2 = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
+function parseStreamTagArg(input2, what2 = "destination", o2 = {}) {
+  const r = parseStreamTag(input2, { tag: o2.anyTag ? "any" : o2.defaultTag ? "latest" : "required" });
+  if ("error" in r) {
+    throw usage2(
+      `${what2} "${input2}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
+      { input: input2 }
+    );
+  }
+  return r.ref;
+}
+function inferSourceKind(source) {
+  if (hasRegistry(source)) return "DockerImage";
+  if (source.includes("@")) return "ImageStreamImage";
+  const last = source.slice(source.lastIndexOf("/") + 1);
+  if (last.includes(":")) return "ImageStreamTag";
+  return "DockerImage";
+}
+function hasRegistry(source) {
+  const slash = source.indexOf("/");
+  if (slash < 0) return false;
+  const first = source.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+function planTag(source, dests, o2) {
+  if (o2.delete) {
+    const conflicts = [
+      o2.alias && "--alias",
+      o2.source && "--source",
+      o2.scheduled && "--scheduled",
+      o2.insecure && "--insecure",
+      o2.importMode && "--import-mode",
+      o2.referencePolicy && "--reference-policy",
+      o2.reference && "--reference"
+    ].filter(Boolean);
+    if (conflicts.length) throw usage2(`--delete cannot be combined with ${conflicts.join(", ")}`);
+    const targets = source !== void 0 ? [source, ...dests] : dests;
+    if (targets.length === 0) throw usage2("--delete needs at least one stream:tag");
+    return targets.map((d) => ({
+      action: "delete",
+      dest: parseStreamTagArg(d, "destination", { anyTag: true })
+    }));
+  }
+  if (source === void 0 || dests.length === 0) {
+    throw usage2(
+      "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
+    );
+  }
+  let kind2;
+  if (o2.source) {
+    const k = SOURCE_NAMES[o2.source.toLowerCase()];
+    if (!k) throw usage2(`--source "${o2.source}" is not one of docker, istag, isimage`);
+    kind2 = k;
+    if (kind2 !== "DockerImage" && hasRegistry(source)) {
+      throw usage2(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+    }
+    if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
+      throw usage2(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+    }
+    if (kind2 === "ImageStreamImage" && !source.includes("@")) {
+      throw usage2(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+    }
+  } else kind2 = inferSourceKind(source);
+  if (o2.alias && (o2.scheduled || o2.insecure)) {
+    throw usage2("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
+  }
+  if (o2.scheduled && kind2 !== "DockerImage") throw usage2("--scheduled applies only to DockerImage sources");
+  if (o2.insecure && kind2 !== "DockerImage") throw usage2("--insecure applies only to DockerImage sources");
+  const refPolicy = o2.referencePolicy?.toLowerCase();
+  if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
+    throw usage2(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
+  }
+  if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
+    throw usage2(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
+  }
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
+  const extra = {};
+  const importPolicy = {};
+  if (o2.scheduled) importPolicy.scheduled = true;
+  if (o2.insecure) importPolicy.insecure = true;
+  if (o2.importMode) importPolicy.importMode = o2.importMode;
+  if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
+  if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
+  if (o2.reference) extra.reference = true;
+  if (o2.alias) {
+    const srcStream = sourceStreamName(source, kind2);
+    for (const d of parsedDests) {
+      const sameNs = d.namespace === void 0 || d.namespace === o2.currentNamespace;
+      if (!sameNs || d.stream !== srcStream) {
+        throw usage2(
+          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
+        );
+      }
+    }
+  }
+  if (kind2 === "DockerImage") {
+    try {
+      parseReference(source);
+    } catch (e) {
+      throw usage2(e.message, { input: source });
+    }
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind: kind2, name: source }, ...extra }
+    }));
+  }
+  if (kind2 === "ImageStreamImage") {
+    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
+      throw usage2(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
+    }
+    const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
+    const from = { kind: kind2, name: rest };
+    if (ns) from.namespace = ns;
+    return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
+  }
+  const src = parseStreamTagArg(source, "source");
+  if (o2.alias) {
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind: kind2, name: src.tag }, ...extra }
+    }));
+  }
+  return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
+}
+function sourceStreamName(source, kind2) {
+  const noDigest = source.split("@")[0];
+  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
+  return kind2 === "ImageStreamImage" ? last : last.split(":")[0];
+}
+function missingAliasTargets(actions, hasTag) {
+  const created = new Set(
+    actions.filter((a2) => a2.action === "set").map((a2) => `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${a2.dest.tag}`)
+  );
+  const out = [];
+  for (const a2 of actions) {
+    if (a2.action !== "set") continue;
+    const from = a2.spec.from;
+    if (from?.kind !== "ImageStreamTag" || !from.name) continue;
+    const key3 = `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${from.name}`;
+    if (!hasTag(a2.dest.namespace, a2.dest.stream, from.name) && !created.has(key3))
+      out.push(`${a2.dest.stream}:${from.name}`);
+  }
+  return out;
+}
+
+// src/app/tag.ts
+init_tag_edit();
+function display(t) {
+  return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
+}
+async function tagStreams(deps, project, actions, req) {
+  if (hasErrors(project.diagnostics) && !actions.every((a2) => a2.action === "delete")) {
+    const message = "fix the declarations above first; nothing was changed";
+    return { stop: { status: "usage", message, diagnostics: project.diagnostics } };
+  }
+  let edit;
+  try {
+    edit = await editTags(project, actions, Boolean(req.dryRun));
+  } catch (e) {
+    return { stop: stopOf(e) };
+  }
+  if (!req.mode || req.dryRun) return { edit };
+  const reloaded = await openProject(
+    deps.cwd,
+    req.configPath !== void 0 ? { configPath: req.configPath } : {}
+  );
+  if (hasErrors(reloaded.diagnostics))
+    return { edit, stop: { status: "usage", diagnostics: reloaded.diagnostics } };
+  const ns = (t) => t.namespace ?? project.config.namespace;
+  const only = new Set(actions.map((a2) => `${ns(a2.dest)}/${a2.dest.stream}`));
+  return { edit, job: await recordEdit(deps, reloaded, { ...req, only }) };
+}
+async function copiedSpec(project, a2, ns) {
+  const src = a2.copyFrom;
+  const srcNs = ns(src);
+  if (!findStream(project, srcNs, src.stream)) {
+    throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
+  }
+  const lock = await readLock(nodeFs8, project.root, project.config, srcNs, src.stream);
+  const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+  if (!current) {
+    throw new ImagestreamsError(
+      "NO_IMAGE",
+      `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
+    );
+  }
+  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current.image}` };
+  if (srcNs !== ns(a2.dest)) from.namespace = srcNs;
+  return {
+    spec: { from, ...a2.spec },
+    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current.image}.`
+  };
+}
+async function editTags(project, actions, dryRun) {
+  const ns = (t) => t.namespace ?? project.config.namespace;
+  const missing = missingAliasTargets(
+    actions,
+    (namespace, stream, tag2) => Boolean(
+      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
+        (t) => t.name === tag2
+      )
+    )
+  );
+  if (missing.length > 0) {
+    throw new ImagestreamsError(
+      "NOT_FOUND",
+      `--alias to ${missing.join(", ")}, which is not declared: declare it first, or tag from an image`
+    );
+  }
+  const edits = [];
+  const messages = [];
+  const results = [];
+  for (const a2 of actions) {
+    const dest = a2.dest;
+    const key3 = `${ns(dest)}/${dest.stream}:${dest.tag}`;
+    if (a2.action === "delete") {
+      edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
+      messages.push(`Deleted tag ${display(dest)}.`);
+      results.push({ action: "delete", tag: key3 });
+      continue;
+    }
+    let spec = a2.spec;
+    if (a2.copyFrom) {
+      const copied = await copiedSpec(project, a2, ns);
+      spec = copied.spec;
+      messages.push(copied.message);
+    } else {
+      const from2 = spec.from;
+      messages.push(
+        from2.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from2.name}.` : `Tag ${display(dest)} set to ${from2.name}.`
+      );
+    }
+    const { from, ...fields } = spec;
+    const change = { from, fields, replace: true };
+    const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
+      (t) => t.name === dest.tag
+    );
+    edits.push({
+      namespace: ns(dest),
+      stream: dest.stream,
+      tag: dest.tag,
+      ops: existing ? tagSpecEdits(existing, change) : [],
+      create: newTag(dest.tag, change)
+    });
+    results.push({ action: "set", tag: key3, from: spec.from });
+  }
+  const files = await applyTagEdits(project, edits, { createStreams: true, dryRun });
+  return { dryRun, actions: results, messages, files };
+}
+
+// src/entry/commands/import.ts
+init_reference();
+init_stream_tag();
+
+// src/entry/commands/reconcile.ts
+init_text();
+
 // src/entry/progress.ts
 function progressReporter(io, intervals = {}) {
   const text = (p) => `importing: ${p.done}/${p.due} resolved, ${p.failed} failed`;
@@ -78668,7 +79159,6 @@ function progressReporter(io, intervals = {}) {
 }
 
 // src/entry/commands/reconcile.ts
-init_text();
 var HELP2 = `Usage: imagestreams reconcile [options]
 
 Import every tag that is due, write the lock files whose content changed, and rewrite the consumers
@@ -78906,6 +79396,13 @@ var reconcileCommand = {
 
 // src/entry/commands/record.ts
 var PUBLISH_OPTION = { publish: { type: "string" } };
+var TAG_POLICY_OPTIONS = {
+  scheduled: { type: "boolean" },
+  insecure: { type: "boolean" },
+  "reference-policy": { type: "string" },
+  "import-mode": { type: "string" },
+  "dry-run": { type: "boolean" }
+};
 var PUBLISH_OPTION_HELP = "      --publish MODE  also publish the change: pull-request (a PR carrying the declaration edit, the locks\n                      and the consumers), commit (on the current branch) or none (the default)";
 var MODES = /* @__PURE__ */ new Set(["pull-request", "commit", "none"]);
 function publishModeOf(args, io, command) {
@@ -78918,17 +79415,14 @@ function publishModeOf(args, io, command) {
   );
   return "invalid";
 }
-async function recordEdit(io, o2) {
-  const job2 = await runJob(io, {
-    project: o2.project,
-    only: o2.only,
-    scheduledDue: () => false,
-    publishMode: o2.mode ?? "none",
-    ...o2.forced ? { forced: o2.forced } : {},
-    ...o2.dryRun ? { dryRun: true } : {},
-    ...o2.json ? {} : { onProgress: progressReporter(io) }
-  });
-  return printRun(job2.run, io, o2.json, o2.mode ? job2.publish : void 0);
+function progressOf(io, json) {
+  return json ? {} : { onProgress: progressReporter(io) };
+}
+function renderStop(io, command, stop) {
+  if (stop.diagnostics) printDiagnostics(stop.diagnostics, io, io.stderr);
+  if (stop.message) io.stderr(`imagestreams ${command}: ${stop.message}
+`);
+  return stop.status === "usage" ? EXIT.USAGE : EXIT.FAILURE;
 }
 
 // src/entry/commands/import.ts
@@ -78974,21 +79468,44 @@ function policyFromOptions(v) {
   if (!type) return { error: `--reference-policy must be source or local, not ${JSON.stringify(ref)}` };
   return { importPolicy, referencePolicy: { type } };
 }
-function policyOps(p, tag2) {
-  const ops = [];
-  if (Object.keys(p.importPolicy).length > 0) {
-    if (tag2?.importPolicy) {
-      for (const [k, value] of Object.entries(p.importPolicy)) {
-        ops.push({ op: "set", path: ["importPolicy", k], value });
-      }
-    } else ops.push({ op: "set", path: ["importPolicy"], value: p.importPolicy });
+var refuse = (io, message) => {
+  io.stderr(`imagestreams import: ${message}
+`);
+  return EXIT.USAGE;
+};
+function importInput(args, io) {
+  if (args.positionals.length !== 1) {
+    return refuse(io, "give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.");
   }
-  if (p.referencePolicy) {
-    ops.push(
-      tag2?.referencePolicy ? { op: "set", path: ["referencePolicy", "type"], value: p.referencePolicy.type } : { op: "set", path: ["referencePolicy"], value: p.referencePolicy }
-    );
+  const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
+  if ("error" in parsed) {
+    return refuse(io, `"${args.positionals[0]}" is not [namespace/]stream[:tag]: ${parsed.error.message}`);
   }
-  return ops;
+  const v = args.values;
+  const { namespace, stream, tag: tag2 } = parsed.ref;
+  const all = Boolean(v.all);
+  const from = typeof v.from === "string" ? v.from : void 0;
+  if (all && (tag2 || from)) return refuse(io, "--all imports every tag; it takes neither a TAG nor --from");
+  const policies = policyFromOptions(v);
+  if ("error" in policies) return usageError(io, "import", policies.error);
+  if (all && setsPolicies(policies)) {
+    return refuse(io, "policy options change one tag; give STREAM:TAG instead of --all");
+  }
+  if (from) {
+    const p = tryParseReference(from);
+    if ("error" in p) return refuse(io, p.error.message);
+  }
+  const mode = publishModeOf(args, io, "import");
+  if (mode === "invalid") return EXIT.USAGE;
+  const configPath = typeof v.config === "string" ? v.config : void 0;
+  return {
+    stream,
+    all,
+    confirm: Boolean(v.confirm),
+    policies,
+    dryRun: Boolean(v["dry-run"]),
+    ...omitUndefined({ namespace, tag: tag2 || void 0, from, mode, configPath })
+  };
 }
 var importCommand = {
   name: "import",
@@ -78999,333 +79516,21 @@ var importCommand = {
     all: { type: "boolean" },
     from: { type: "string" },
     confirm: { type: "boolean" },
-    scheduled: { type: "boolean" },
-    insecure: { type: "boolean" },
-    "reference-policy": { type: "string" },
-    "import-mode": { type: "string" },
-    "dry-run": { type: "boolean" },
+    ...TAG_POLICY_OPTIONS,
     ...PUBLISH_OPTION
   },
   async run(args, io) {
-    if (args.positionals.length !== 1) {
-      io.stderr("imagestreams import: give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.\n");
-      return EXIT.USAGE;
-    }
-    const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
-    if ("error" in parsed) {
-      const problem2 = parsed.error.message;
-      io.stderr(
-        `imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]: ${problem2}
-`
-      );
-      return EXIT.USAGE;
-    }
-    const target = parsed.ref;
-    const all = Boolean(args.values.all);
-    const from = typeof args.values.from === "string" ? args.values.from : void 0;
-    if (all && (target.tag || from)) {
-      io.stderr("imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n");
-      return EXIT.USAGE;
-    }
-    const policy = policyFromOptions(args.values);
-    if ("error" in policy) {
-      return usageError(io, "import", policy.error);
-    }
-    const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== void 0;
-    if (all && withPolicy) {
-      io.stderr("imagestreams import: policy options change one tag; give STREAM:TAG instead of --all\n");
-      return EXIT.USAGE;
-    }
-    if (from) {
-      const p = tryParseReference(from);
-      if ("error" in p) {
-        io.stderr(`imagestreams import: ${p.error.message}
-`);
-        return EXIT.USAGE;
-      }
-    }
+    const req = importInput(args, io);
+    if (typeof req === "number") return req;
     const json = Boolean(args.values.json);
-    const dryRun = Boolean(args.values["dry-run"]);
-    const mode = publishModeOf(args, io, "import");
-    if (mode === "invalid") return EXIT.USAGE;
-    const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
-    try {
-      let project = await loadFromArgs(args, io);
-      if (hasErrors(project.diagnostics)) {
-        printDiagnostics(project.diagnostics, io, io.stderr);
-        return EXIT.USAGE;
-      }
-      const ns = target.namespace ?? project.config.namespace;
-      const name = target.stream;
-      const tag2 = target.tag || "latest";
-      let stream = findStream(project, ns, name);
-      if (from) {
-        const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
-        if ((!stream || !exists2) && !args.values.confirm) {
-          io.stderr(
-            `imagestreams import: ${stream ? `tag ${name}:${tag2}` : `stream ${ns}/${name}`} does not exist; add --confirm to create it
-`
-          );
-          return EXIT.USAGE;
-        }
-        const fields = {
-          ...Object.keys(policy.importPolicy).length > 0 ? { importPolicy: policy.importPolicy } : {},
-          ...policy.referencePolicy ? { referencePolicy: policy.referencePolicy } : {}
-        };
-        const change = {
-          from: { kind: "DockerImage", name: from },
-          ...Object.keys(fields).length > 0 ? { fields } : {}
-        };
-        const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
-        await applyTagEdits(
-          project,
-          [
-            {
-              namespace: ns,
-              stream: name,
-              tag: tag2,
-              ops: existing ? tagSpecEdits(existing, change) : [],
-              create: newTag(tag2, change)
-            }
-          ],
-          { createStreams: true, dryRun }
-        );
-        if (!dryRun) {
-          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
-          if (hasErrors(project.diagnostics)) {
-            printDiagnostics(project.diagnostics, io, io.stderr);
-            return EXIT.USAGE;
-          }
-          stream = findStream(project, ns, name);
-        }
-      }
-      if (!stream) {
-        io.stderr(
-          `imagestreams import: stream ${ns}/${name} is not declared (use --from REF --confirm to create it)
-`
-        );
-        return EXIT.USAGE;
-      }
-      const tags = stream.object.spec?.tags ?? [];
-      const chosen = all ? tags.filter((t) => t.from?.kind === "DockerImage" && !t.reference) : tags.filter((t) => t.name === tag2);
-      if (!from && chosen.length === 0) {
-        io.stderr(
-          all ? `imagestreams import: ${name} has no DockerImage tags to import
-` : `imagestreams import: tag ${name}:${tag2} does not exist (tags: ${tags.map((t) => t.name).join(", ") || "none"})
-`
-        );
-        return EXIT.USAGE;
-      }
-      for (const t of chosen) {
-        if (t.from?.kind !== "DockerImage" || t.reference) {
-          io.stderr(
-            `imagestreams import: ${name}:${t.name} is ${t.reference ? "a reference tag" : `a ${t.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)
-`
-          );
-          return EXIT.USAGE;
-        }
-      }
-      if (!from && withPolicy) {
-        const ops = policyOps(policy, chosen[0]);
-        await applyTagEdits(project, [{ namespace: ns, stream: name, tag: tag2, ops }], {
-          createStreams: false,
-          dryRun
-        });
-        if (!dryRun) {
-          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
-          if (hasErrors(project.diagnostics)) {
-            printDiagnostics(project.diagnostics, io, io.stderr);
-            return EXIT.USAGE;
-          }
-        }
-      }
-      const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
-      if (from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
-      return recordEdit(io, {
-        project,
-        only: /* @__PURE__ */ new Set([`${ns}/${name}`]),
-        forced,
-        ...mode ? { mode } : {},
-        json,
-        dryRun
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams import: ${e.message}
-`);
-        return EXIT.FAILURE;
-      }
-      throw e;
-    }
+    const r = await importTags(io, { ...req, ...progressOf(io, json) });
+    if (r.stop) return renderStop(io, "import", r.stop);
+    return printRun(r.job.run, io, json, req.mode ? r.job.publish : void 0);
   }
 };
 
 // src/entry/commands/rollback.ts
-import * as nodeFs7 from "node:fs/promises";
-init_lock_file();
 init_errors();
-init_history();
-
-// src/policy/oc-tag.ts
-init_errors();
-init_reference();
-init_stream_tag();
-var SOURCE_NAMES = {
-  docker: "DockerImage",
-  dockerimage: "DockerImage",
-  imagestreamtag: "ImageStreamTag",
-  istag: "ImageStreamTag",
-  imagestreamimage: "ImageStreamImage",
-  isimage: "ImageStreamImage"
-};
-var usage = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
-function parseStreamTagArg(input2, what2 = "destination", o2 = {}) {
-  const r = parseStreamTag(input2, { tag: o2.anyTag ? "any" : o2.defaultTag ? "latest" : "required" });
-  if ("error" in r) {
-    throw usage(
-      `${what2} "${input2}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
-      { input: input2 }
-    );
-  }
-  return r.ref;
-}
-function inferSourceKind(source) {
-  if (hasRegistry(source)) return "DockerImage";
-  if (source.includes("@")) return "ImageStreamImage";
-  const last = source.slice(source.lastIndexOf("/") + 1);
-  if (last.includes(":")) return "ImageStreamTag";
-  return "DockerImage";
-}
-function hasRegistry(source) {
-  const slash = source.indexOf("/");
-  if (slash < 0) return false;
-  const first = source.slice(0, slash);
-  return first.includes(".") || first.includes(":") || first === "localhost";
-}
-function planTag(source, dests, o2) {
-  if (o2.delete) {
-    const conflicts = [
-      o2.alias && "--alias",
-      o2.source && "--source",
-      o2.scheduled && "--scheduled",
-      o2.insecure && "--insecure",
-      o2.importMode && "--import-mode",
-      o2.referencePolicy && "--reference-policy",
-      o2.reference && "--reference"
-    ].filter(Boolean);
-    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(", ")}`);
-    const targets = source !== void 0 ? [source, ...dests] : dests;
-    if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
-    return targets.map((d) => ({
-      action: "delete",
-      dest: parseStreamTagArg(d, "destination", { anyTag: true })
-    }));
-  }
-  if (source === void 0 || dests.length === 0) {
-    throw usage(
-      "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
-    );
-  }
-  let kind2;
-  if (o2.source) {
-    const k = SOURCE_NAMES[o2.source.toLowerCase()];
-    if (!k) throw usage(`--source "${o2.source}" is not one of docker, istag, isimage`);
-    kind2 = k;
-    if (kind2 !== "DockerImage" && hasRegistry(source)) {
-      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
-    }
-    if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
-      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
-    }
-    if (kind2 === "ImageStreamImage" && !source.includes("@")) {
-      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
-    }
-  } else kind2 = inferSourceKind(source);
-  if (o2.alias && (o2.scheduled || o2.insecure)) {
-    throw usage("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
-  }
-  if (o2.scheduled && kind2 !== "DockerImage") throw usage("--scheduled applies only to DockerImage sources");
-  if (o2.insecure && kind2 !== "DockerImage") throw usage("--insecure applies only to DockerImage sources");
-  const refPolicy = o2.referencePolicy?.toLowerCase();
-  if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
-    throw usage(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
-  }
-  if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
-    throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
-  }
-  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
-  const extra = {};
-  const importPolicy = {};
-  if (o2.scheduled) importPolicy.scheduled = true;
-  if (o2.insecure) importPolicy.insecure = true;
-  if (o2.importMode) importPolicy.importMode = o2.importMode;
-  if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
-  if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
-  if (o2.reference) extra.reference = true;
-  if (o2.alias) {
-    const srcStream = sourceStreamName(source, kind2);
-    for (const d of parsedDests) {
-      const sameNs = d.namespace === void 0 || d.namespace === o2.currentNamespace;
-      if (!sameNs || d.stream !== srcStream) {
-        throw usage(
-          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
-        );
-      }
-    }
-  }
-  if (kind2 === "DockerImage") {
-    try {
-      parseReference(source);
-    } catch (e) {
-      throw usage(e.message, { input: source });
-    }
-    return parsedDests.map((dest) => ({
-      action: "set",
-      dest,
-      spec: { from: { kind: kind2, name: source }, ...extra }
-    }));
-  }
-  if (kind2 === "ImageStreamImage") {
-    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
-      throw usage(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
-    }
-    const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
-    const from = { kind: kind2, name: rest };
-    if (ns) from.namespace = ns;
-    return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
-  }
-  const src = parseStreamTagArg(source, "source");
-  if (o2.alias) {
-    return parsedDests.map((dest) => ({
-      action: "set",
-      dest,
-      spec: { from: { kind: kind2, name: src.tag }, ...extra }
-    }));
-  }
-  return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
-}
-function sourceStreamName(source, kind2) {
-  const noDigest = source.split("@")[0];
-  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
-  return kind2 === "ImageStreamImage" ? last : last.split(":")[0];
-}
-function missingAliasTargets(actions, hasTag) {
-  const created = new Set(
-    actions.filter((a2) => a2.action === "set").map((a2) => `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${a2.dest.tag}`)
-  );
-  const out = [];
-  for (const a2 of actions) {
-    if (a2.action !== "set") continue;
-    const from = a2.spec.from;
-    if (from?.kind !== "ImageStreamTag" || !from.name) continue;
-    const key3 = `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${from.name}`;
-    if (!hasTag(a2.dest.namespace, a2.dest.stream, from.name) && !created.has(key3))
-      out.push(`${a2.dest.stream}:${from.name}`);
-  }
-  return out;
-}
-
-// src/entry/commands/rollback.ts
 init_tag_edit();
 var HELP4 = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
 
@@ -79346,110 +79551,53 @@ ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 rolled back; 1 no such image in the history; 2 bad usage or unknown stream/tag.
 `;
+function rollbackInput(args, io) {
+  if (args.positionals.length !== 1) {
+    io.stderr("imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n");
+    return EXIT.USAGE;
+  }
+  const v = args.values;
+  const mode = publishModeOf(args, io, "rollback");
+  if (mode === "invalid") return EXIT.USAGE;
+  try {
+    const target = parseStreamTagArg(args.positionals[0], "tag");
+    const to = typeof v.to === "string" ? v.to : "2";
+    const configPath = typeof v.config === "string" ? v.config : void 0;
+    return { target, to, dryRun: Boolean(v["dry-run"]), ...omitUndefined({ mode, configPath }) };
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    io.stderr(`imagestreams rollback: ${e.message}
+`);
+    return e.code === "USAGE" ? EXIT.USAGE : EXIT.FAILURE;
+  }
+}
+function renderRollback(r, req, io, json) {
+  const name = `${req.target.stream}:${req.target.tag}`;
+  if (r.edit && !json) io.stdout(`Tag ${name} rolled back to ${r.edit.item.dockerImageReference}.
+`);
+  if (r.stop) return renderStop(io, "rollback", r.stop);
+  if (r.unchanged) io.stderr(`imagestreams rollback: ${name} is already at ${r.unchanged.image}
+`);
+  if (r.edit?.dryRun) io.stderr(`dry run: would change ${r.edit.files.join(", ")}
+`);
+  return r.job ? printRun(r.job.run, io, json, req.mode ? r.job.publish : void 0) : EXIT.OK;
+}
 var rollbackCommand = {
   name: "rollback",
   summary: "Point a tag back at an earlier image of its history",
   help: HELP4,
   options: { ...PROJECT_OPTIONS, ...PUBLISH_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } },
   async run(args, io) {
-    if (args.positionals.length !== 1) {
-      io.stderr("imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n");
-      return EXIT.USAGE;
-    }
+    const req = rollbackInput(args, io);
+    if (typeof req === "number") return req;
     const json = Boolean(args.values.json);
-    const dryRun = Boolean(args.values["dry-run"]);
-    const mode = publishModeOf(args, io, "rollback");
-    if (mode === "invalid") return EXIT.USAGE;
-    try {
-      const target = parseStreamTagArg(args.positionals[0], "tag");
-      const project = await loadFromArgs(args, io);
-      if (hasErrors(project.diagnostics)) {
-        printDiagnostics(project.diagnostics, io, io.stderr);
-        return EXIT.USAGE;
-      }
-      const ns = target.namespace ?? project.config.namespace;
-      const stream = findStream(project, ns, target.stream);
-      const spec = stream?.object.spec?.tags?.find((t) => t.name === target.tag);
-      if (!stream || !spec) {
-        io.stderr(`imagestreams rollback: ${ns}/${target.stream}:${target.tag} is not declared
-`);
-        return EXIT.USAGE;
-      }
-      const lock = await readLock(nodeFs7, project.root, project.config, ns, target.stream);
-      const items = lock?.status.tags.find((t) => t.tag === target.tag)?.items ?? [];
-      const to = typeof args.values.to === "string" ? args.values.to : "2";
-      let item2;
-      if (/^\d+$/.test(to)) {
-        item2 = items[Number(to) - 1];
-        if (!item2 || Number(to) < 1) {
-          io.stderr(
-            `imagestreams rollback: ${target.stream}:${target.tag} has ${items.length} image(s) in its history; --to ${to} is out of range
-`
-          );
-          return EXIT.FAILURE;
-        }
-      } else {
-        const tagItems = lock?.status.tags.find((t) => t.tag === target.tag);
-        const found = findInHistory(tagItems ? [tagItems] : [], to);
-        if (!("item" in found)) {
-          io.stderr(
-            `imagestreams rollback: ${to} ${found.error === "ambiguous" ? `matches ${found.candidates.length} images; give more characters` : `is not in the history of ${target.stream}:${target.tag}`}
-`
-          );
-          return EXIT.FAILURE;
-        }
-        item2 = found.item;
-      }
-      if (item2 === items[0]) {
-        io.stderr(`imagestreams rollback: ${target.stream}:${target.tag} is already at ${item2.image}
-`);
-        return EXIT.OK;
-      }
-      const note = spec.annotations?.[ROLLED_BACK_FROM] ?? (spec.from && spec.from.kind !== "ImageStreamImage" ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name }) : void 0);
-      const ops = tagSpecEdits(spec, {
-        from: { kind: "ImageStreamImage", name: `${target.stream}@${item2.image}` },
-        ...spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {},
-        ...note !== void 0 ? { rolledBackFrom: note } : {}
-      });
-      const files = await applyTagEdits(
-        project,
-        [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
-        { createStreams: false, dryRun }
-      );
-      if (!json)
-        io.stdout(`Tag ${target.stream}:${target.tag} rolled back to ${item2.dockerImageReference}.
-`);
-      if (dryRun) {
-        io.stderr(`dry run: would change ${files.join(", ")}
-`);
-        return EXIT.OK;
-      }
-      const reloaded = await loadProject({
-        cwd: io.cwd,
-        ...typeof args.values.config === "string" ? { configPath: args.values.config } : {}
-      });
-      return recordEdit(io, {
-        project: reloaded,
-        only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]),
-        ...mode ? { mode } : {},
-        json
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams rollback: ${e.message}
-`);
-        return e.code === "USAGE" ? EXIT.USAGE : EXIT.FAILURE;
-      }
-      throw e;
-    }
+    const r = await rollbackTag(io, { ...req, ...progressOf(io, json) });
+    return renderRollback(r, req, io, json);
   }
 };
 
 // src/entry/commands/tag.ts
-import * as nodeFs8 from "node:fs/promises";
-init_lock_file();
 init_errors();
-init_tag_edit();
 var HELP5 = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
 
@@ -79497,8 +79645,54 @@ Exit codes: 0 done; 1 a source has no image yet, an --alias target or a tag to d
 function str2(v) {
   return typeof v === "string" ? v : void 0;
 }
-function display(t) {
-  return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
+async function tagInput(args, io) {
+  const v = args.values;
+  const [source, ...dests] = args.positionals;
+  const project = await loadFromArgs(args, io);
+  let actions;
+  try {
+    actions = planTag(
+      source,
+      dests,
+      omitUndefined({
+        currentNamespace: project.config.namespace,
+        source: str2(v.source) || void 0,
+        alias: Boolean(v.alias),
+        scheduled: Boolean(v.scheduled),
+        insecure: Boolean(v.insecure),
+        reference: Boolean(v.reference),
+        referencePolicy: str2(v["reference-policy"]) || void 0,
+        importMode: str2(v["import-mode"]) || void 0,
+        delete: Boolean(v.delete)
+      })
+    );
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return usageError(io, "tag", e.message);
+    throw e;
+  }
+  const mode = publishModeOf(args, io, "tag");
+  if (mode === "invalid") return EXIT.USAGE;
+  const record2 = omitUndefined({ mode, dryRun: Boolean(v["dry-run"]), configPath: str2(v.config) });
+  return { project, actions, record: record2 };
+}
+function renderTag(r, io, json, mode) {
+  const e = r.edit;
+  if (e && json && !mode) {
+    io.stdout(`${JSON.stringify({ dryRun: e.dryRun, actions: e.actions, files: e.files }, null, 2)}
+`);
+  } else if (e) {
+    io.stdout(`${e.messages.join("\n")}
+`);
+    const files = e.files.join(", ");
+    io.stderr(
+      e.dryRun ? `dry run: would change ${files}
+` : mode ? `changed ${files}
+` : `changed ${files}; run \`imagestreams reconcile\` to import (or give --publish)
+`
+    );
+  }
+  if (r.stop) return renderStop(io, "tag", r.stop);
+  return r.job ? printRun(r.job.run, io, json, r.job.publish) : EXIT.OK;
 }
 var tagCommand = {
   name: "tag",
@@ -79506,162 +79700,22 @@ var tagCommand = {
   help: HELP5,
   options: {
     ...PROJECT_OPTIONS,
+    ...TAG_POLICY_OPTIONS,
     source: { type: "string" },
     alias: { type: "boolean" },
-    scheduled: { type: "boolean" },
-    insecure: { type: "boolean" },
     reference: { type: "boolean" },
-    "reference-policy": { type: "string" },
-    "import-mode": { type: "string" },
     delete: { type: "boolean", short: "d" },
-    "dry-run": { type: "boolean" },
     ...PUBLISH_OPTION
   },
   async run(args, io) {
-    const v = args.values;
-    const [source, ...dests] = args.positionals;
-    let actions;
-    const project = await loadFromArgs(args, io);
-    try {
-      actions = planTag(source, dests, {
-        currentNamespace: project.config.namespace,
-        ...str2(v.source) ? { source: str2(v.source) } : {},
-        alias: Boolean(v.alias),
-        scheduled: Boolean(v.scheduled),
-        insecure: Boolean(v.insecure),
-        reference: Boolean(v.reference),
-        ...str2(v["reference-policy"]) ? { referencePolicy: str2(v["reference-policy"]) } : {},
-        ...str2(v["import-mode"]) ? { importMode: str2(v["import-mode"]) } : {},
-        delete: Boolean(v.delete)
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        return usageError(io, "tag", e.message);
-      }
-      throw e;
-    }
-    const mode = publishModeOf(args, io, "tag");
-    if (mode === "invalid") return EXIT.USAGE;
-    const deleting = actions.every((a2) => a2.action === "delete");
-    if (hasErrors(project.diagnostics) && !deleting) {
-      printDiagnostics(project.diagnostics, io, io.stderr);
-      io.stderr("imagestreams tag: fix the declarations above first; nothing was changed\n");
-      return EXIT.USAGE;
-    }
-    const dryRun = Boolean(v["dry-run"]);
-    const code2 = await runTag(actions, project, io, {
-      json: Boolean(v.json) && !mode,
-      dryRun,
-      record: Boolean(mode)
-    });
-    if (code2 !== EXIT.OK || !mode || dryRun) return code2;
-    const reloaded = await loadFromArgs(args, io);
-    if (hasErrors(reloaded.diagnostics)) {
-      printDiagnostics(reloaded.diagnostics, io, io.stderr);
-      return EXIT.USAGE;
-    }
-    const ns = (t) => t.namespace ?? project.config.namespace;
-    const only = new Set(actions.map((a2) => `${ns(a2.dest)}/${a2.dest.stream}`));
-    return recordEdit(io, { project: reloaded, only, mode, json: Boolean(v.json) });
+    const input2 = await tagInput(args, io);
+    if (typeof input2 === "number") return input2;
+    const { project, actions, record: record2 } = input2;
+    const json = Boolean(args.values.json);
+    const r = await tagStreams(io, project, actions, { ...record2, ...progressOf(io, json) });
+    return renderTag(r, io, json, record2.mode);
   }
 };
-async function runTag(actions, project, io, o2) {
-  const ns = (t) => t.namespace ?? project.config.namespace;
-  const missing = missingAliasTargets(
-    actions,
-    (namespace, stream, tag2) => Boolean(
-      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
-        (t) => t.name === tag2
-      )
-    )
-  );
-  if (missing.length > 0) {
-    io.stderr(
-      `imagestreams tag: --alias to ${missing.join(", ")}, which is not declared: declare it first, or tag from an image
-`
-    );
-    return EXIT.FAILURE;
-  }
-  const edits = [];
-  const messages = [];
-  const results = [];
-  try {
-    for (const a2 of actions) {
-      const dest = a2.dest;
-      const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
-        (t) => t.name === dest.tag
-      );
-      if (a2.action === "delete") {
-        edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
-        messages.push(`Deleted tag ${display(dest)}.`);
-        results.push({ action: "delete", tag: `${ns(dest)}/${dest.stream}:${dest.tag}` });
-        continue;
-      }
-      let spec = a2.spec;
-      let shown;
-      if (a2.copyFrom) {
-        const src = a2.copyFrom;
-        const srcNs = ns(src);
-        if (!findStream(project, srcNs, src.stream)) {
-          throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
-        }
-        const lock = await readLock(nodeFs8, project.root, project.config, srcNs, src.stream);
-        const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
-        if (!current) {
-          throw new ImagestreamsError(
-            "NO_IMAGE",
-            `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
-          );
-        }
-        const from2 = {
-          kind: "ImageStreamImage",
-          name: `${src.stream}@${current.image}`
-        };
-        if (srcNs !== ns(dest)) from2.namespace = srcNs;
-        spec = { from: from2, ...spec };
-        shown = `${src.stream}@${current.image}`;
-        messages.push(`Tag ${display(dest)} set to ${shown}.`);
-      } else {
-        const from2 = spec.from;
-        shown = from2.name;
-        messages.push(
-          from2.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from2.name}.` : `Tag ${display(dest)} set to ${from2.name}.`
-        );
-      }
-      const { from, ...fields } = spec;
-      const change = { from, fields, replace: true };
-      edits.push({
-        namespace: ns(dest),
-        stream: dest.stream,
-        tag: dest.tag,
-        ops: existing ? tagSpecEdits(existing, change) : [],
-        create: newTag(dest.tag, change)
-      });
-      results.push({ action: "set", tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
-    }
-    const files = await applyTagEdits(project, edits, { createStreams: true, dryRun: o2.dryRun });
-    if (o2.json) io.stdout(`${JSON.stringify({ dryRun: o2.dryRun, actions: results, files }, null, 2)}
-`);
-    else {
-      io.stdout(`${messages.join("\n")}
-`);
-      io.stderr(
-        o2.dryRun ? `dry run: would change ${files.join(", ")}
-` : o2.record ? `changed ${files.join(", ")}
-` : `changed ${files.join(", ")}; run \`imagestreams reconcile\` to import (or give --publish)
-`
-      );
-    }
-    return EXIT.OK;
-  } catch (e) {
-    if (e instanceof ImagestreamsError) {
-      io.stderr(`imagestreams tag: ${e.message}
-`);
-      return EXIT.FAILURE;
-    }
-    throw e;
-  }
-}
 
 // src/entry/action/outcome.ts
 function worst(...codes) {
@@ -79738,13 +79792,36 @@ function recordPublish(outcome, publish2) {
 }
 
 // src/entry/action/edit.ts
-function parseJson(text) {
-  try {
-    return obj(JSON.parse(text));
-  } catch {
-    return void 0;
+var EDITS = {
+  tag: {
+    command: tagCommand,
+    async run(args, io) {
+      const input2 = await tagInput(args, io);
+      if (typeof input2 === "number") return { code: input2 };
+      const r = await tagStreams(io, input2.project, input2.actions, input2.record);
+      return { code: renderTag(r, io, true, input2.record.mode), ...omitUndefined({ job: r.job }) };
+    }
+  },
+  import: {
+    command: importCommand,
+    async run(args, io) {
+      const req = importInput(args, io);
+      if (typeof req === "number") return { code: req };
+      const r = await importTags(io, req);
+      if (r.stop) return { code: renderStop(io, "import", r.stop) };
+      return { code: printRun(r.job.run, io, true, r.job.publish), job: r.job };
+    }
+  },
+  rollback: {
+    command: rollbackCommand,
+    async run(args, io) {
+      const req = rollbackInput(args, io);
+      if (typeof req === "number") return { code: req };
+      const r = await rollbackTag(io, req);
+      return { code: renderRollback(r, req, io, true), ...omitUndefined({ job: r.job }) };
+    }
   }
-}
+};
 async function editMode(m) {
   const { inputs, ctx, io, outcome, failures } = m;
   if (ctx.pullRequest) {
@@ -79757,28 +79834,25 @@ async function editMode(m) {
     ...inputs.args ?? [],
     "--publish",
     inputs.publish ?? "pull-request",
-    "--json",
     ...inputs.config ? ["--config", inputs.config] : [],
     ...inputs.dryRun ? ["--dry-run"] : []
   ];
-  let out = "";
   let err = "";
-  const cmd = { tag: tagCommand, import: importCommand, rollback: rollbackCommand }[inputs.command];
-  const code2 = await runCommandArgv(cmd, argv, {
+  const editIo = {
     ...io,
-    stdout: (t) => {
-      out += t;
+    stdout: () => {
     },
     stderr: (t) => {
       err += t;
     }
-  });
+  };
+  const edit = EDITS[inputs.command];
+  const args = parseCommandArgv(edit.command, argv, editIo);
+  const { code: code2, job: job2 } = typeof args === "number" ? { code: args } : await edit.run(args, editIo);
   io.stderr(err);
-  const json = parseJson(out);
-  const publish2 = obj(json?.publish);
-  if (publish2) recordPublish(outcome, publish2);
-  outcome.changed = Array.isArray(json?.written) ? json.written.length > 0 : outcome.changed;
-  outcome.result[inputs.command] = json ?? { exitCode: code2 };
+  if (job2?.publish) recordPublish(outcome, job2.publish);
+  if (job2) outcome.changed = job2.run.written.length > 0;
+  outcome.result[inputs.command] = job2 ? { ...reconcileJson(job2.run), ...omitUndefined({ publish: job2.publish }) } : { exitCode: code2 };
   if (code2 !== EXIT.OK)
     failures.push(`${inputs.command}: ${err.trim().split("\n").pop() || `exit code ${code2}`}`);
   return code2;
@@ -80046,9 +80120,9 @@ async function verifyMode(m) {
   const project = await openProject(m.cwd, {
     ...m.inputs.config ? { configPath: m.inputs.config } : {}
   });
-  const usage2 = project.diagnostics.filter(isUsageDiagnostic);
-  if (usage2.length > 0) {
-    const err = usage2.map((d) => `${formatDiagnostic(d)}
+  const usage3 = project.diagnostics.filter(isUsageDiagnostic);
+  if (usage3.length > 0) {
+    const err = usage3.map((d) => `${formatDiagnostic(d)}
 `).join("");
     io.stderr(err);
     m.failures.push(`verify: ${err.trim()}`);
@@ -80242,9 +80316,9 @@ async function runAction(env = process.env) {
       }
     });
   } catch (e) {
-    const usage2 = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
+    const usage3 = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
     const message = e instanceof ImagestreamsError ? e.message : `unexpected error: ${e?.stack ?? e}`;
-    const code2 = usage2 ? EXIT.USAGE : EXIT.FAILURE;
+    const code2 = usage3 ? EXIT.USAGE : EXIT.FAILURE;
     outcome = {
       exitCode: code2,
       changed: false,
