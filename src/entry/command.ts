@@ -20,18 +20,13 @@ export interface Command {
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }
 
-/** Parses `argv` for `cmd` and runs it: `--help` prints its help, bad options are a usage error (exit 2). */
-export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO): Promise<number> {
+/** Parses `argv` for `cmd`: `--help` prints its help (exit 0), bad options are a usage error (exit 2). */
+export function parseCommandArgv(cmd: Command, argv: string[], io: CommandIO): ParsedArgs | number {
+  const options: OptionSpec = { help: { type: 'boolean', short: 'h' }, ...cmd.options };
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { help: { type: 'boolean', short: 'h' }, ...cmd.options },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    const options: OptionSpec = { help: { type: 'boolean', short: 'h' }, ...cmd.options };
     io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
@@ -39,7 +34,13 @@ export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO
     io.stdout(cmd.help);
     return EXIT.OK;
   }
-  return cmd.run({ values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals }, io);
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+/** Parses `argv` for `cmd` and runs it (see parseCommandArgv). */
+export async function runCommandArgv(cmd: Command, argv: string[], io: CommandIO): Promise<number> {
+  const args = parseCommandArgv(cmd, argv, io);
+  return typeof args === 'number' ? args : cmd.run(args, io);
 }
 
 /** The text of a usage error: what is wrong, and where the command's help is. */

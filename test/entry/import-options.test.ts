@@ -1,8 +1,9 @@
 // `import`'s oc import-image policy options: bad values are usage errors (exit 2) before anything is read or
 // written; the edits they make are checked by the golden cases import-policies and import-from-policies.
 import { describe, expect, it } from 'vitest';
+import { policyOps } from '../../src/app/import.js';
 import { main } from '../../src/entry/cli.js';
-import { policyFromOptions, policyOps } from '../../src/entry/commands/import.js';
+import { policyFromOptions } from '../../src/entry/commands/import.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 async function run(...argv: string[]) {

@@ -1,25 +1,56 @@
-// Modes `tag`, `import` and `rollback`: the CLI command with --publish, so the declaration edit, the locks and the
-// consumers go out together (a pull request by default). Never on pull_request events: an edit is a
-// maintainer's act. The command still runs through its CLI form (its --json is read back): the edit commands
-// have no use case of their own in app/ yet.
+// Modes `tag`, `import` and `rollback`: the edit use case with a publish mode (a pull request by default), so the
+// declaration edit, the locks and the consumers go out together. The arguments are read as the CLI reads them;
+// the log gets what the CLI prints on stderr with --json. Never on pull_request events: an edit is a maintainer's
+// act.
 
-import type { PublishResult } from '../../publish/publish.js';
-import { runCommandArgv } from '../command.js';
-import { importCommand } from '../commands/import.js';
-import { rollbackCommand } from '../commands/rollback.js';
-import { tagCommand } from '../commands/tag.js';
-import { EXIT } from '../io.js';
-import { obj } from './context.js';
+import { importTags } from '../../app/import.js';
+import type { JobResult } from '../../app/job.js';
+import { rollbackTag } from '../../app/rollback.js';
+import { tagStreams } from '../../app/tag.js';
+import { omitUndefined } from '../../util/omit-undefined.js';
+import { type ParsedArgs, parseCommandArgv } from '../command.js';
+import { importCommand, importInput } from '../commands/import.js';
+import { printRun, reconcileJson } from '../commands/reconcile.js';
+import { renderStop } from '../commands/record.js';
+import { renderRollback, rollbackCommand, rollbackInput } from '../commands/rollback.js';
+import { renderTag, tagCommand, tagInput } from '../commands/tag.js';
+import { type CommandIO, EXIT } from '../io.js';
 import type { EditCommand } from './inputs.js';
 import { type ModeRun, recordPublish } from './outcome.js';
 
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    return obj(JSON.parse(text));
-  } catch {
-    return undefined;
-  }
-}
+/** One edit as the Action runs it: its exit code and the recording run, if there was one. */
+type EditRun = (args: ParsedArgs, io: CommandIO) => Promise<{ code: number; job?: JobResult }>;
+
+const EDITS: Record<EditCommand, { command: typeof tagCommand; run: EditRun }> = {
+  tag: {
+    command: tagCommand,
+    async run(args, io) {
+      const input = await tagInput(args, io);
+      if (typeof input === 'number') return { code: input };
+      const r = await tagStreams(io, input.project, input.actions, input.record);
+      return { code: renderTag(r, io, true, input.record.mode), ...omitUndefined({ job: r.job }) };
+    },
+  },
+  import: {
+    command: importCommand,
+    async run(args, io) {
+      const req = importInput(args, io);
+      if (typeof req === 'number') return { code: req };
+      const r = await importTags(io, req);
+      if (r.stop) return { code: renderStop(io, 'import', r.stop) };
+      return { code: printRun(r.job!.run, io, true, r.job!.publish), job: r.job! };
+    },
+  },
+  rollback: {
+    command: rollbackCommand,
+    async run(args, io) {
+      const req = rollbackInput(args, io);
+      if (typeof req === 'number') return { code: req };
+      const r = await rollbackTag(io, req);
+      return { code: renderRollback(r, req, io, true), ...omitUndefined({ job: r.job }) };
+    },
+  },
+};
 
 /** The tag, import and rollback modes. */
 export async function editMode(m: ModeRun): Promise<number> {
@@ -34,30 +65,27 @@ export async function editMode(m: ModeRun): Promise<number> {
     ...(inputs.args ?? []),
     '--publish',
     inputs.publish ?? 'pull-request',
-    '--json',
     ...(inputs.config ? ['--config', inputs.config] : []),
     ...(inputs.dryRun ? ['--dry-run'] : []),
   ];
-  let out = '';
   let err = '';
-  const cmd = { tag: tagCommand, import: importCommand, rollback: rollbackCommand }[
-    inputs.command as EditCommand
-  ];
-  const code = await runCommandArgv(cmd, argv, {
+  // The JSON forms go to the result output, not the log; the log gets the command's stderr.
+  const editIo: CommandIO = {
     ...io,
-    stdout: (t) => {
-      out += t;
-    },
+    stdout: () => {},
     stderr: (t) => {
       err += t;
     },
-  });
+  };
+  const edit = EDITS[inputs.command as EditCommand];
+  const args = parseCommandArgv(edit.command, argv, editIo);
+  const { code, job } = typeof args === 'number' ? { code: args } : await edit.run(args, editIo);
   io.stderr(err);
-  const json = parseJson(out);
-  const publish = obj(json?.publish) as PublishResult | undefined;
-  if (publish) recordPublish(outcome, publish);
-  outcome.changed = Array.isArray(json?.written) ? json.written.length > 0 : outcome.changed;
-  outcome.result[inputs.command] = json ?? { exitCode: code };
+  if (job?.publish) recordPublish(outcome, job.publish);
+  if (job) outcome.changed = job.run.written.length > 0;
+  outcome.result[inputs.command] = job
+    ? { ...reconcileJson(job.run), ...omitUndefined({ publish: job.publish }) }
+    : { exitCode: code };
   if (code !== EXIT.OK)
     failures.push(`${inputs.command}: ${err.trim().split('\n').pop() || `exit code ${code}`}`);
   return code;

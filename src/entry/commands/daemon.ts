@@ -9,6 +9,7 @@ import { checkRemoteUrl } from '../../git/remote.js';
 import type { PublishMode } from '../../publish/publish.js';
 import { parseDuration } from '../../util/duration.js';
 import { createLogger, type LogLevel } from '../../util/logger.js';
+import { omitUndefined } from '../../util/omit-undefined.js';
 import { redact } from '../../util/redact.js';
 import { type Command, type ParsedArgs, usageError } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
@@ -102,22 +103,10 @@ export function repositoryFromUrl(url: string): string | undefined {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** Turns argv and env into settings, or a usage message. */
-export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings | { usage: string } {
-  const v = args.values;
-  if (args.positionals.length > 0) return { usage: `unexpected argument "${args.positionals[0]}"` };
-  const given = str(v.repo);
-  const path = str(v.path);
-  const remote = given !== undefined ? checkRemoteUrl(given) : undefined;
-  if (remote && 'error' in remote) return { usage: `--repo: ${remote.error}` };
-  // A token in the URL is used through onAuth and never stored in the clone's .git/config.
-  const repo = remote?.url;
-  if (repo && path) return { usage: '--repo and --path exclude each other: give one' };
-  if (!repo && (v.branch !== undefined || v.workdir !== undefined)) {
-    return { usage: '--branch and --workdir only apply with --repo' };
-  }
-  const listen = parseListen(str(v.listen) ?? '127.0.0.1:8080');
-  if (!listen) return { usage: `--listen must be [HOST:]PORT, e.g. 0.0.0.0:8080, not "${String(v.listen)}"` };
+/** --interval and --max-imports-per-minute, or a usage message. */
+function daemonLimits(
+  v: ParsedArgs['values'],
+): { intervalMs?: number; maxImportsPerMinute?: number } | { usage: string } {
   let intervalMs: number | undefined;
   if (v.interval !== undefined) {
     intervalMs = parseDuration(String(v.interval));
@@ -134,6 +123,47 @@ export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings 
       return { usage: '--max-imports-per-minute must be a whole number of at least 1' };
     }
   }
+  return omitUndefined({ intervalMs, maxImportsPerMinute });
+}
+
+/** Where the daemon works: a clone of --repo (in --workdir, else a folder named by the URL's hash), or a path. */
+function daemonSource(
+  repo: string | undefined,
+  path: string | undefined,
+  v: ParsedArgs['values'],
+  cwd: string,
+): DaemonSettings['source'] {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  if (!repo) return { kind: 'path', dir: abs(path ?? cwd) };
+  const workdir =
+    str(v.workdir) ??
+    join(tmpdir(), 'imagestreams-daemon', createHash('sha256').update(repo).digest('hex').slice(0, 12));
+  return {
+    kind: 'clone',
+    url: repo,
+    dir: abs(workdir),
+    ...omitUndefined({ branch: str(v.branch) || undefined }),
+  };
+}
+
+/** Turns argv and env into settings, or a usage message. */
+export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings | { usage: string } {
+  const v = args.values;
+  if (args.positionals.length > 0) return { usage: `unexpected argument "${args.positionals[0]}"` };
+  const given = str(v.repo);
+  const path = str(v.path);
+  const remote = given !== undefined ? checkRemoteUrl(given) : undefined;
+  if (remote && 'error' in remote) return { usage: `--repo: ${remote.error}` };
+  // A token in the URL is used through onAuth and never stored in the clone's .git/config.
+  const repo = remote?.url;
+  if (repo && path) return { usage: '--repo and --path exclude each other: give one' };
+  if (!repo && (v.branch !== undefined || v.workdir !== undefined)) {
+    return { usage: '--branch and --workdir only apply with --repo' };
+  }
+  const listen = parseListen(str(v.listen) ?? '127.0.0.1:8080');
+  if (!listen) return { usage: `--listen must be [HOST:]PORT, e.g. 0.0.0.0:8080, not "${String(v.listen)}"` };
+  const limits = daemonLimits(v);
+  if ('usage' in limits) return limits;
   const mode = str(v.publish);
   if (mode !== undefined && !['pull-request', 'commit', 'none'].includes(mode)) {
     return { usage: `--publish must be pull-request, commit or none, not "${mode}"` };
@@ -154,36 +184,23 @@ export function daemonSettings(args: ParsedArgs, io: CommandIO): DaemonSettings 
   if (repository !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
     return { usage: `--github-repository must be owner/repo, not "${repository}"` };
   }
-  const abs = (p: string) => (isAbsolute(p) ? p : resolve(io.cwd, p));
-  let source: DaemonSettings['source'];
-  if (repo) {
-    const workdir =
-      str(v.workdir) ??
-      join(tmpdir(), 'imagestreams-daemon', createHash('sha256').update(repo).digest('hex').slice(0, 12));
-    source = {
-      kind: 'clone',
-      url: repo,
-      dir: abs(workdir),
-      ...(str(v.branch) ? { branch: str(v.branch)! } : {}),
-    };
-  } else {
-    source = { kind: 'path', dir: abs(path ?? io.cwd) };
-  }
+  const source = daemonSource(repo, path, v, io.cwd);
   const apiUrl = str(v['api-url']) ?? io.env.GITHUB_API_URL;
   return {
     host: listen.host,
     port: listen.port,
     source,
     registryHosts,
-    ...(intervalMs ? { intervalMs } : {}),
-    ...(maxImportsPerMinute ? { maxImportsPerMinute } : {}),
-    ...(secret ? { secret } : {}),
-    ...(token ? { token } : {}),
-    ...(repository ? { repository } : {}),
-    ...(apiUrl ? { apiUrl } : {}),
-    ...(str(v.config) ? { configPath: str(v.config)! } : {}),
-    ...(mode ? { publishMode: mode as PublishMode } : {}),
-    ...(v.metadata ? { withMetadata: true } : {}),
+    ...limits,
+    ...omitUndefined({
+      secret,
+      token,
+      repository: repository || undefined,
+      apiUrl: apiUrl || undefined,
+      configPath: str(v.config) || undefined,
+      publishMode: mode as PublishMode | undefined,
+      withMetadata: v.metadata ? (true as const) : undefined,
+    }),
   };
 }
 

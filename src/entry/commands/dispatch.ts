@@ -1,11 +1,12 @@
 // `imagestreams dispatch`: after a lock change lands on the default branch, notify the configured targets
 // (repository_dispatch, workflow_dispatch, commands) once per image digest that tags moved to between two commits.
 
-import { dispatchJson, runDispatch } from '../../app/dispatch.js';
+import { type DispatchOutcome, dispatchJson, runDispatch } from '../../app/dispatch.js';
 import { connectGitHub } from '../../app/github.js';
 import type { DispatchDeps, DispatchResult } from '../../dispatch/run.js';
 import type { CreateGitHubOptions } from '../../github/client.js';
 import { ImagestreamsError } from '../../model/errors.js';
+import { omitUndefined } from '../../util/omit-undefined.js';
 import { redact } from '../../util/redact.js';
 import { shortDigest } from '../../util/text.js';
 import { type Command, usageError } from '../command.js';
@@ -100,18 +101,19 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
       const apiUrl = rawIo.env.GITHUB_API_URL;
       const repository = rawIo.env.GITHUB_REPOSITORY;
       const outcome = await runDispatch(rawIo, {
-        ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
         before: range.before,
         after: range.after,
         dryRun,
-        ...(repository ? { repository } : {}),
         github: (token) =>
           connectGitHub(rawIo.logger, {
             token,
-            ...(apiUrl ? { apiUrl } : {}),
-            ...(deps.githubOptions ? { overrides: deps.githubOptions } : {}),
+            ...omitUndefined({ apiUrl: apiUrl || undefined, overrides: deps.githubOptions }),
           }),
-        ...(deps.runCommand ? { runCommand: deps.runCommand } : {}),
+        ...omitUndefined({
+          configPath: typeof args.values.config === 'string' ? args.values.config : undefined,
+          repository: repository || undefined,
+          runCommand: deps.runCommand,
+        }),
       });
       if (outcome.kind === 'invalid-config') {
         printDiagnostics(outcome.diagnostics, rawIo, rawIo.stderr);
@@ -132,43 +134,48 @@ export function createDispatchCommand(deps: DispatchCommandDeps = {}): Command {
         io.stderr(dispatchErrorText(outcome.error));
         return EXIT.FAILURE;
       }
-      const { ok, before, after, moved, results, lockErrors } = outcome;
-      const failed = results.filter((r) => r.status === 'failed');
-      const range7 = `${before ? before.slice(0, 7) : '(none)'}..${after.slice(0, 7)}`;
-      if (json) {
-        io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}\n`);
-        return ok ? EXIT.OK : EXIT.FAILURE;
-      }
-      for (const e of lockErrors) io.stdout(`${e.message}\n`);
-      for (const m of moved)
-        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}\n`);
-      for (const r of results) io.stdout(renderResult(r));
-      if (io.env.GITHUB_ACTIONS === 'true') {
-        for (const r of failed) {
-          (io.command ?? io.stdout)(
-            workflowCommand(
-              'error',
-              { title: 'imagestreams dispatch' },
-              `${tagName(r)}: ${r.error?.message}`,
-            ),
-          );
-        }
-      }
-      const summary =
-        moved.length === 0
-          ? `no tag moved in ${range7}; nothing to dispatch`
-          : outcome.targets === 0
-            ? `${plural(moved.length, 'tag')} moved in ${range7}; no dispatch targets configured`
-            : `${plural(moved.length, 'tag')} moved in ${range7}; ` +
-              (dryRun
-                ? `${dispatches(results.filter((r) => r.status === 'dry-run').length)} would be sent`
-                : `${results.filter((r) => r.status === 'sent').length} sent`) +
-              (failed.length > 0 ? `, ${failed.length} failed` : '') +
-              (lockErrors.length > 0 ? `, ${plural(lockErrors.length, 'invalid lock file')}` : '');
-      io.stderr(`dispatch: ${summary}\n`);
-      return ok ? EXIT.OK : EXIT.FAILURE;
+      return printDispatch(outcome, io, json, dryRun);
     },
   };
+}
+
+/** Print a finished run: per moved tag and per dispatch a line (JSON with --json), then the summary. */
+function printDispatch(
+  outcome: DispatchOutcome & { kind: 'done' },
+  io: CommandIO,
+  json: boolean,
+  dryRun: boolean,
+): number {
+  const { ok, before, after, moved, results, lockErrors } = outcome;
+  if (json) {
+    io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}\n`);
+    return ok ? EXIT.OK : EXIT.FAILURE;
+  }
+  const failed = results.filter((r) => r.status === 'failed');
+  const range7 = `${before ? before.slice(0, 7) : '(none)'}..${after.slice(0, 7)}`;
+  for (const e of lockErrors) io.stdout(`${e.message}\n`);
+  for (const m of moved) io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}\n`);
+  for (const r of results) io.stdout(renderResult(r));
+  if (io.env.GITHUB_ACTIONS === 'true') {
+    for (const r of failed) {
+      (io.command ?? io.stdout)(
+        workflowCommand('error', { title: 'imagestreams dispatch' }, `${tagName(r)}: ${r.error?.message}`),
+      );
+    }
+  }
+  const summary =
+    moved.length === 0
+      ? `no tag moved in ${range7}; nothing to dispatch`
+      : outcome.targets === 0
+        ? `${plural(moved.length, 'tag')} moved in ${range7}; no dispatch targets configured`
+        : `${plural(moved.length, 'tag')} moved in ${range7}; ` +
+          (dryRun
+            ? `${dispatches(results.filter((r) => r.status === 'dry-run').length)} would be sent`
+            : `${results.filter((r) => r.status === 'sent').length} sent`) +
+          (failed.length > 0 ? `, ${failed.length} failed` : '') +
+          (lockErrors.length > 0 ? `, ${plural(lockErrors.length, 'invalid lock file')}` : '');
+  io.stderr(`dispatch: ${summary}\n`);
+  return ok ? EXIT.OK : EXIT.FAILURE;
 }
 
 /** The dispatch command (see HELP). */

@@ -1,17 +1,24 @@
-// After an editing command (tag, import, rollback) changed declarations: record the change in the locks of the
-// edited streams and of every stream that follows them, rewrite the consumers, and, with --publish, publish it
-// (a pull request per group carries the declaration edit, the locks and the consumers together).
+// What the editing commands (tag, import, rollback) share: the --publish option, the policy options, and printing
+// why an edit stopped. Recording and publishing the edit is the use cases' (app/record.ts).
 
-import { runJob } from '../../app/job.js';
-import type { LoadedProject } from '../../loader/load.js';
+import type { EditStop } from '../../app/record.js';
 import type { PublishMode } from '../../publish/publish.js';
 import type { ParsedArgs } from '../command.js';
-import type { CommandIO } from '../io.js';
+import { type CommandIO, EXIT } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { printRun } from './reconcile.js';
+import { printDiagnostics } from './project.js';
 
 /** The --publish option the editing commands share. */
 export const PUBLISH_OPTION = { publish: { type: 'string' } } as const;
+
+/** The tag policy options of `tag` and `import` (as `oc tag` and `oc import-image` take them), and --dry-run. */
+export const TAG_POLICY_OPTIONS = {
+  scheduled: { type: 'boolean' },
+  insecure: { type: 'boolean' },
+  'reference-policy': { type: 'string' },
+  'import-mode': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
 
 /** Its help line. */
 export const PUBLISH_OPTION_HELP =
@@ -35,27 +42,17 @@ export function publishModeOf(
   return 'invalid';
 }
 
-/** What to record. */
-export interface RecordOptions {
-  project: LoadedProject;
-  /** Streams edited (`namespace/name`); their followers settle with them. */
-  only: ReadonlySet<string>;
-  forced?: ReadonlySet<string>;
-  mode?: PublishMode;
-  json: boolean;
-  dryRun?: boolean;
+/** Progress of the recording run on stderr, unless the output is JSON. */
+export function progressOf(
+  io: CommandIO,
+  json: boolean,
+): { onProgress?: ReturnType<typeof progressReporter> } {
+  return json ? {} : { onProgress: progressReporter(io) };
 }
 
-/** Reconcile the edited streams (nothing scheduled is due), publish per `mode`, print, and return the exit code. */
-export async function recordEdit(io: CommandIO, o: RecordOptions): Promise<number> {
-  const job = await runJob(io, {
-    project: o.project,
-    only: o.only,
-    scheduledDue: () => false,
-    publishMode: o.mode ?? 'none',
-    ...(o.forced ? { forced: o.forced } : {}),
-    ...(o.dryRun ? { dryRun: true } : {}),
-    ...(o.json ? {} : { onProgress: progressReporter(io) }),
-  });
-  return printRun(job.run, io, o.json, o.mode ? job.publish : undefined);
+/** Print why an edit stopped (the declarations' errors, then the reason); returns its exit code. */
+export function renderStop(io: CommandIO, command: string, stop: EditStop): number {
+  if (stop.diagnostics) printDiagnostics(stop.diagnostics, io, io.stderr);
+  if (stop.message) io.stderr(`imagestreams ${command}: ${stop.message}\n`);
+  return stop.status === 'usage' ? EXIT.USAGE : EXIT.FAILURE;
 }

@@ -2,6 +2,7 @@
 // `oc set image-lookup` edits the object (the logic is src/app/set-image-lookup.ts; this file parses and prints).
 
 import * as nodeFs from 'node:fs/promises';
+import { recordEdit } from '../../app/record.js';
 import { setImageLookup } from '../../app/set-image-lookup.js';
 import { writeFileAtomic } from '../../fs/atomic.js';
 import { hasErrors } from '../../model/diagnostic.js';
@@ -9,7 +10,8 @@ import { ImagestreamsError } from '../../model/errors.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../io.js';
 import { loadFromArgs, PROJECT_OPTIONS, PROJECT_OPTIONS_HELP, printDiagnostics } from './project.js';
-import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, publishModeOf, recordEdit } from './record.js';
+import { printRun } from './reconcile.js';
+import { PUBLISH_OPTION, PUBLISH_OPTION_HELP, progressOf, publishModeOf } from './record.js';
 
 const HELP = `Usage: imagestreams set image-lookup STREAM… [options]
        imagestreams set image-lookup --all [options]
@@ -111,6 +113,7 @@ export const setCommand: Command = {
     // Record and publish: the declaration edit and the consumers its lookup now governs, together.
     const reloaded = await loadFromArgs(args, io);
     const only = new Set(result.changes.map((c) => c.stream));
-    return recordEdit(io, { project: reloaded, only, mode, json });
+    const job = await recordEdit(io, reloaded, { only, mode, ...progressOf(io, json) });
+    return printRun(job.run, io, json, job.publish);
   },
 };
