@@ -63,7 +63,7 @@ export function findingDiagnostic(f: VerifyFinding): Diagnostic {
     file: f.file,
     line: f.line,
     column: 1,
-    code: `CONSUMER_${f.status.toUpperCase()}`,
+    code: f.status === 'drift' ? 'CONSUMER_DRIFT' : 'CONSUMER_UNLOCKED',
     severity: 'error',
     message: formatFinding(f).slice(`${f.file}:${f.line}: `.length),
   };

@@ -1,5 +1,6 @@
 // The data the consumer finders produce and the planner consumes: who follows which stream tag, and where.
 
+import type { ErrorCode } from '../model/error-codes.js';
 import type { StreamTagRef } from '../model/stream-tag.js';
 
 /** A stream tag a consumer follows, namespace already defaulted (the model's type). */
@@ -45,7 +46,7 @@ export interface Consumer {
 
 /** A problem in a consumer file the user must fix; names file, object and line. */
 export interface ConsumerDiagnostic {
-  code: string;
+  code: ErrorCode;
   file: string;
   line: number;
   /** Default error; a warning does not fail a run (e.g. a trigger the cluster will not honour). */

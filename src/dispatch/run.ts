@@ -3,6 +3,7 @@
 
 import type { GitHubClient } from '../github/client.js';
 import { defaultBranch, sendRepositoryDispatch, sendWorkflowDispatch } from '../github/dispatch-events.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { DEFAULT_TOKEN_ENV, type DispatchJob } from '../plan/dispatch-plan.js';
 import type { Logger } from '../util/logger.js';
@@ -40,7 +41,7 @@ export interface DispatchResult {
   status: 'sent' | 'failed' | 'dry-run';
   /** repository_dispatch body, workflow_dispatch ref/inputs or command env (only the IMAGESTREAM_* part). */
   sent?: unknown;
-  error?: { code: string; message: string; permanent: boolean };
+  error?: { code: ErrorCode; message: string; permanent: boolean };
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;

@@ -1,5 +1,7 @@
 // A problem found in a file, with the exact position: what validate prints and Actions annotate.
 
+import type { ErrorCode } from './error-codes.js';
+
 /** 1-based line and column. */
 export interface Position {
   line: number;
@@ -15,7 +17,7 @@ export interface Diagnostic {
   endLine?: number;
   endColumn?: number;
   message: string;
-  code: string;
+  code: ErrorCode;
   severity: 'error' | 'warning';
 }
 

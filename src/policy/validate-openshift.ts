@@ -14,7 +14,7 @@ const NAMESPACE_NAME_MAX = 255;
 type At = (
   s: LoadedStream,
   path: ObjectPath,
-  code: string,
+  code: Diagnostic['code'],
   message: string,
   severity?: Diagnostic['severity'],
 ) => void;

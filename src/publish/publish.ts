@@ -61,7 +61,7 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
 /** `signCommits` in commit mode: refused for every group, nothing is pushed unsigned. */
 function signedCommitMode(opts: PublishOptions): PublishResult {
   const error = {
-    code: 'PUBLISH_SIGN_COMMITS_MODE',
+    code: 'PUBLISH_SIGN_COMMITS_MODE' as const,
     message:
       'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make ' +
       'commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.',

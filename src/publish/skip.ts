@@ -1,5 +1,7 @@
 // Whether publishing can be attempted at all, decided before any git or GitHub module is loaded.
 
+import type { ErrorCode } from '../model/error-codes.js';
+
 /** What decides it. */
 export interface PublishPreconditions {
   mode: 'commit' | 'pull-request' | 'none';
@@ -11,7 +13,7 @@ export interface PublishPreconditions {
 }
 
 /** The reason publishing is skipped (reported, never an error), or undefined when it can go ahead. */
-export function publishSkipReason(p: PublishPreconditions): { code: string; reason: string } | undefined {
+export function publishSkipReason(p: PublishPreconditions): { code: ErrorCode; reason: string } | undefined {
   if (p.mode === 'none')
     return { code: 'MODE_NONE', reason: 'publish mode is "none"; the working tree has the changes' };
   if (p.fork) {

@@ -2,6 +2,7 @@
 // as results (secrets redacted).
 
 import type { GitIdentity } from '../git/commit.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { redact } from '../util/redact.js';
 
@@ -38,7 +39,10 @@ export function stamp(id: GitIdentity, now?: () => Date): GitIdentity {
 }
 
 /** A thrown error as a result: its code and its message with every secret redacted. */
-export function errorInfo(e: unknown, secrets: Array<string | undefined>): { code: string; message: string } {
+export function errorInfo(
+  e: unknown,
+  secrets: Array<string | undefined>,
+): { code: ErrorCode; message: string } {
   const code = e instanceof ImagestreamsError ? e.code : 'PUBLISH_FAILED';
   return { code, message: redact(String((e as Error)?.message ?? e), secrets) };
 }

@@ -1,5 +1,6 @@
 // Registry error construction in one place: a code, registry and reference in data and message, redacted URL.
 
+import type { ErrorCode } from '../model/error-codes.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { sanitizeText } from './validate.js';
 
@@ -13,16 +14,9 @@ export const REGISTRY_ERROR = {
   BAD_RESPONSE: 'BAD_RESPONSE',
   NOT_ALLOWED: 'NOT_ALLOWED',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERROR)[keyof typeof REGISTRY_ERROR];
-
-const TEMPORARY = new Set<string>([
-  REGISTRY_ERROR.RATE_LIMITED,
-  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
-  REGISTRY_ERROR.BAD_RESPONSE,
-  REGISTRY_ERROR.DIGEST_MISMATCH,
-]);
 
 /** What a request was about: which registry, which reference (familiar or full form), which URL. */
 export interface RequestContext {
@@ -45,7 +39,7 @@ export function registryError(
   return new ImagestreamsError(code, `${ctx.registry}: ${ctx.reference}: ${what}`, {
     data,
     cause: extra.cause,
-    permanent: extra.permanent ?? !TEMPORARY.has(code),
+    ...(extra.permanent !== undefined ? { permanent: extra.permanent } : {}),
   });
 }
 
