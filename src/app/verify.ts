@@ -7,7 +7,7 @@ import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
 import { walkRepository } from '../consumers/walk.js';
 import type { LoadedProject } from '../loader/load.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { type Diagnostic, withHints } from '../model/diagnostic.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 
 export interface VerifyResult {
@@ -52,8 +52,8 @@ export function verifyJson(r: VerifyResult): Record<string, unknown> {
     ok: r.ok,
     consumers: r.consumers,
     findings: r.findings,
-    errors: r.errors,
-    ...(r.warnings.length ? { warnings: r.warnings } : {}),
+    errors: withHints(r.errors),
+    ...(r.warnings.length ? { warnings: withHints(r.warnings) } : {}),
   };
 }
 

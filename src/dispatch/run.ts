@@ -41,7 +41,7 @@ export interface DispatchResult {
   status: 'sent' | 'failed' | 'dry-run';
   /** repository_dispatch body, workflow_dispatch ref/inputs or command env (only the IMAGESTREAM_* part). */
   sent?: unknown;
-  error?: { code: ErrorCode; message: string; permanent: boolean };
+  error?: { code: ErrorCode; message: string; permanent: boolean; hint: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -207,7 +207,12 @@ export async function executeDispatches(
       results.push({
         ...base,
         status: 'failed',
-        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent },
+        error: {
+          code: err.code,
+          message: redact(err.message, secrets),
+          permanent: err.permanent,
+          hint: err.hint,
+        },
       });
     }
   }

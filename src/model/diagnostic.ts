@@ -1,6 +1,6 @@
 // A problem found in a file, with the exact position: what validate prints and Actions annotate.
 
-import type { ErrorCode } from './error-codes.js';
+import { type ErrorCode, hintFor } from './error-codes.js';
 
 /** 1-based line and column. */
 export interface Position {
@@ -19,6 +19,8 @@ export interface Diagnostic {
   message: string;
   code: ErrorCode;
   severity: 'error' | 'warning';
+  /** How to fix it, when it says more than the message (the catalogue's hint for the code: `hintFor`). */
+  hint?: string;
 }
 
 /** `file:line:column: message` (warnings say so), the one text form of a diagnostic. */
@@ -35,4 +37,11 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 /** True when any diagnostic is an error (warnings never fail a run). */
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === 'error');
+}
+
+/** Diagnostics as `--json` prints them: each with its hint (its own, else the catalogue's for its code). */
+export function withHints<D extends { code: ErrorCode; hint?: string }>(
+  diags: readonly D[],
+): (D & { hint: string })[] {
+  return diags.map((d) => ({ ...d, hint: d.hint ?? hintFor(d.code) }));
 }

@@ -575,3 +575,45 @@ export function hintFor(code: ErrorCode): string {
 export function isPermanentCode(code: ErrorCode): boolean {
   return ERROR_CATALOGUE[code].permanent;
 }
+
+/** The data of a registry error: which registry and reference, and what the answer said when it said something. */
+export type RegistryErrorData = {
+  registry: string;
+  reference: string;
+  /** The request URL, redacted. */
+  url?: string;
+  /** The HTTP status, when there was an answer. */
+  status?: number;
+  /** `Retry-After` as the registry wrote it (RATE_LIMITED). */
+  retryAfter?: string;
+  /** This run skipped the request: the registry rate-limited an earlier one (RATE_LIMITED). */
+  skipped?: boolean;
+  /** The transport failure kind when no answer came (tls, refused, timeout…). */
+  transport?: string;
+};
+
+/** A lock file's problems: the file and, when it parsed as far as positions, one diagnostic per problem. */
+export type LockErrorData = {
+  file: string;
+  diagnostics?: { file: string; line: number; column: number; message: string }[];
+  line?: number;
+  column?: number;
+};
+
+/** The structured data of the codes whose data other code reads; other codes carry a free record. */
+export type ErrorDataMap = {
+  MANIFEST_UNKNOWN: RegistryErrorData;
+  UNAUTHORIZED: RegistryErrorData;
+  NOT_ALLOWED: RegistryErrorData;
+  PLATFORM_NOT_FOUND: RegistryErrorData;
+  DIGEST_MISMATCH: RegistryErrorData;
+  RATE_LIMITED: RegistryErrorData;
+  REGISTRY_UNAVAILABLE: RegistryErrorData;
+  BAD_RESPONSE: RegistryErrorData;
+  INVALID_LOCK: LockErrorData;
+};
+
+/** The data an error with code `C` carries (a free record for codes without a typed shape). */
+export type ErrorData<C extends ErrorCode> = [C] extends [keyof ErrorDataMap]
+  ? ErrorDataMap[C] & Record<string, unknown>
+  : Record<string, unknown>;

@@ -1,6 +1,6 @@
 // The one error type of the project: a code, structured data, a cause, a hint, and whether a retry can help.
 
-import { type ErrorCode, hintFor, isPermanentCode } from './error-codes.js';
+import { type ErrorCode, type ErrorData, hintFor, isPermanentCode } from './error-codes.js';
 
 export interface ErrorOptions {
   data?: Record<string, unknown>;
@@ -29,7 +29,13 @@ export class ImagestreamsError extends Error {
   }
 }
 
-/** True when `e` is an ImagestreamsError with the given code. */
-export function hasCode(e: unknown, code: ErrorCode): e is ImagestreamsError {
+/** An ImagestreamsError known to carry `code`, its data typed as the catalogue declares for that code. */
+export type ImagestreamsErrorOf<C extends ErrorCode> = ImagestreamsError & {
+  readonly code: C;
+  readonly data: ErrorData<C>;
+};
+
+/** True when `e` is an ImagestreamsError with the given code (its data then typed for that code). */
+export function hasCode<C extends ErrorCode>(e: unknown, code: C): e is ImagestreamsErrorOf<C> {
   return e instanceof ImagestreamsError && e.code === code;
 }

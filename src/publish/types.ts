@@ -103,7 +103,8 @@ export interface GroupResult {
   pullRequest?: { number: number; url: string };
   /** Why a group was skipped, failed, or closed. */
   reason?: string;
-  error?: { code: ErrorCode; message: string };
+  /** `hint`: how to fix it (the error's, else the catalogue's). */
+  error?: { code: ErrorCode; message: string; hint?: string };
   pushed?: boolean;
   uploadedBytes?: number;
   attempts?: number;
@@ -113,6 +114,6 @@ export interface GroupResult {
 export interface PublishResult {
   mode: PublishMode;
   /** Set when publishing was not attempted at all (no credentials, fork, mode none…). */
-  skipped?: { code: ErrorCode; reason: string };
+  skipped?: { code: ErrorCode; reason: string; hint?: string };
   groups: GroupResult[];
 }

@@ -1,7 +1,7 @@
 // Registry error construction in one place: a code, registry and reference in data and message, redacted URL.
 
-import type { ErrorCode } from '../model/error-codes.js';
-import { ImagestreamsError } from '../model/errors.js';
+import type { ErrorCode, RegistryErrorData } from '../model/error-codes.js';
+import { ImagestreamsError, type ImagestreamsErrorOf } from '../model/errors.js';
 import { sanitizeText } from './validate.js';
 
 /** Error codes raised by the registry client (match on these, never on messages). */
@@ -32,15 +32,20 @@ export function registryError(
   ctx: RequestContext,
   what: string,
   extra: { status?: number; cause?: unknown; data?: Record<string, unknown>; permanent?: boolean } = {},
-): ImagestreamsError {
-  const data: Record<string, unknown> = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
+): ImagestreamsErrorOf<RegistryErrorCode> {
+  const data: RegistryErrorData & Record<string, unknown> = {
+    registry: ctx.registry,
+    reference: ctx.reference,
+    ...extra.data,
+  };
   if (ctx.url) data.url = ctx.url;
   if (extra.status !== undefined) data.status = extra.status;
+  // The data is RegistryErrorData by construction (above), which is what the cast records.
   return new ImagestreamsError(code, `${ctx.registry}: ${ctx.reference}: ${what}`, {
     data,
     cause: extra.cause,
     ...(extra.permanent !== undefined ? { permanent: extra.permanent } : {}),
-  });
+  }) as ImagestreamsErrorOf<RegistryErrorCode>;
 }
 
 /**

@@ -3,9 +3,12 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { withHints } from '../../src/model/diagnostic.js';
 import { ERROR_CATALOGUE, ERROR_CODES, hintFor } from '../../src/model/error-codes.js';
-import { ImagestreamsError } from '../../src/model/errors.js';
+import { hasCode, ImagestreamsError } from '../../src/model/errors.js';
+import { publishSkipReason } from '../../src/publish/skip.js';
+import { registryError } from '../../src/registry/errors.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 const CATALOGUE_FILE = join(SRC, 'model', 'error-codes.ts');
@@ -46,5 +49,51 @@ describe('error catalogue', () => {
     expect(new ImagestreamsError('USAGE', 'x').permanent).toBe(true);
     const own = new ImagestreamsError('RATE_LIMITED', 'x', { permanent: true, hint: 'Do this.' });
     expect([own.permanent, own.hint]).toEqual([true, 'Do this.']);
+  });
+
+  it('types the data of registry errors, so readers need no casts', () => {
+    const e: unknown = registryError(
+      'RATE_LIMITED',
+      { registry: 'r.example', reference: 'r.example/a:1' },
+      '429',
+      {
+        status: 429,
+        data: { retryAfter: '30' },
+      },
+    );
+    expect(hasCode(e, 'RATE_LIMITED')).toBe(true);
+    if (!hasCode(e, 'RATE_LIMITED')) return;
+    expectTypeOf(e.data.retryAfter).toEqualTypeOf<string | undefined>();
+    expectTypeOf(e.data.registry).toEqualTypeOf<string>();
+    expect([e.data.registry, e.data.status, e.data.retryAfter, e.permanent]).toEqual([
+      'r.example',
+      429,
+      '30',
+      false,
+    ]);
+    expect(e.hint).toBe(hintFor('RATE_LIMITED'));
+  });
+
+  it('adds the hint to diagnostics for --json, keeping one a diagnostic already has', () => {
+    const d = {
+      file: 'a.yaml',
+      line: 1,
+      column: 1,
+      code: 'DUPLICATE_TAG' as const,
+      severity: 'error' as const,
+    };
+    const out = withHints([
+      { ...d, message: 'm' },
+      { ...d, message: 'n', hint: 'Own.' },
+    ]);
+    expect(out.map((x) => x.hint)).toEqual([hintFor('DUPLICATE_TAG'), 'Own.']);
+  });
+
+  it('gives a publish skip its code and hint', () => {
+    expect(publishSkipReason({ mode: 'none', github: false })).toEqual({
+      code: 'MODE_NONE',
+      reason: expect.any(String),
+      hint: hintFor('MODE_NONE'),
+    });
   });
 });
