@@ -1,6 +1,5 @@
 // The data the consumer finders produce and the planner consumes: who follows which stream tag, and where.
 
-import type { ErrorCode } from '../model/error-codes.js';
 import type { StreamTagRef } from '../model/stream-tag.js';
 
 /** A stream tag a consumer follows, namespace already defaulted (the model's type). */
@@ -44,17 +43,8 @@ export interface Consumer {
   group?: string;
 }
 
-/** A problem in a consumer file the user must fix; names file, object and line. */
-export interface ConsumerDiagnostic {
-  code: ErrorCode;
-  file: string;
-  line: number;
-  /** Default error; a warning does not fail a run (e.g. a trigger the cluster will not honour). */
-  severity?: 'warning';
-  /** e.g. `Deployment/web`, when the problem is inside an object. */
-  object?: string;
-  message: string;
-}
+/** A problem in a consumer file: the project's Diagnostic, in the line-only form (model/diagnostic.ts). */
+export type { ConsumerDiagnostic } from '../model/diagnostic.js';
 
 /** Options shared by the finders. */
 export interface FindOptions {

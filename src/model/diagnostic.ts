@@ -45,3 +45,21 @@ export function withHints<D extends { code: ErrorCode; hint?: string }>(
 ): (D & { hint: string })[] {
   return diags.map((d) => ({ ...d, hint: d.hint ?? hintFor(d.code) }));
 }
+
+/**
+ * A Diagnostic in the line-only form the consumer finders report (and `verify --json` prints): no column, an error
+ * unless `severity` says warning, the object it is in; the message may start with `file:line: `.
+ */
+export type ConsumerDiagnostic = Pick<Diagnostic, 'code' | 'file' | 'line' | 'message' | 'hint'> & {
+  /** Default error; a warning does not fail a run (e.g. a trigger the cluster will not honour). */
+  severity?: 'warning';
+  /** e.g. `Deployment/web`, when the problem is inside an object. */
+  object?: string;
+};
+
+/** A consumer problem in the full Diagnostic form (for `validate` output and Action annotations). */
+export function fromConsumerDiagnostic(d: ConsumerDiagnostic): Diagnostic {
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? 'error', message };
+}
