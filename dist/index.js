@@ -19163,6 +19163,543 @@ var require_undici = __commonJS({
   }
 });
 
+// src/model/error-codes.ts
+function hintFor(code2) {
+  return ERROR_CATALOGUE[code2].hint;
+}
+function isPermanentCode(code2) {
+  return ERROR_CATALOGUE[code2].permanent;
+}
+var ERROR_CATALOGUE, ERROR_CODES;
+var init_error_codes = __esm({
+  "src/model/error-codes.ts"() {
+    "use strict";
+    ERROR_CATALOGUE = {
+      // Declarations: the ImageStream files (validate, reconcile).
+      PATH_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Check the working directory and the "declarations" paths in .imagestreams.yaml.'
+      },
+      NO_DECLARATIONS: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Add ImageStream files under the declarations folder, or set "declarations" in .imagestreams.yaml.'
+      },
+      FILE_TOO_LARGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Split the file into several smaller files."
+      },
+      DECLARATIONS_TOO_LARGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove large or stray files from the declarations folders."
+      },
+      NOT_A_FILE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Declarations must be regular YAML or JSON files; remove the entry from "declarations".'
+      },
+      READ_FAILED: {
+        area: "declarations",
+        permanent: true,
+        hint: "Check that the file exists and can be read."
+      },
+      BINARY_FILE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove the binary file from the declarations folder."
+      },
+      INVALID_UTF8: {
+        area: "declarations",
+        permanent: true,
+        hint: "Save the file as UTF-8."
+      },
+      YAML_SYNTAX: {
+        area: "declarations",
+        permanent: true,
+        hint: "Fix the YAML at the given line and column."
+      },
+      DUPLICATE_KEY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove or rename one of the two keys."
+      },
+      ALIAS_LIMIT: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the values out instead of using YAML aliases."
+      },
+      SCHEMA: {
+        area: "declarations",
+        permanent: true,
+        hint: "Fix the field as the message says; schemas/ describes every field."
+      },
+      UNKNOWN_KIND: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Declare objects with "kind: ImageStream" (or an ImageStreamList of them).'
+      },
+      NAME_TOO_LONG: {
+        area: "declarations",
+        permanent: true,
+        hint: "Shorten the stream name or namespace."
+      },
+      INVALID_STREAM_NAME: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Use lower-case letters and digits separated by single ".", "_" or "-".'
+      },
+      DUPLICATE_STREAM: {
+        area: "declarations",
+        permanent: true,
+        hint: "Rename one of the streams or give it another metadata.namespace."
+      },
+      DUPLICATE_TAG: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove or rename one of the two tags."
+      },
+      INVALID_TAG_NAME: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-").'
+      },
+      INVALID_REFERENCE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write an image reference such as "registry.example.com/team/app:1.2" or "app@sha256:<digest>".'
+      },
+      INVALID_REPOSITORY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the repository only, without a tag or digest."
+      },
+      AMBIGUOUS_REGISTRY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the registry host in full so the reference means one registry everywhere."
+      },
+      REGISTRY_NOT_ALLOWED: {
+        area: "declarations",
+        permanent: true,
+        hint: "Add the registry to allowedRegistries in .imagestreams.yaml, or import from an allowed registry."
+      },
+      SCHEDULED_NOT_DOCKER: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove importPolicy.scheduled, or schedule the DockerImage tag this tag follows."
+      },
+      INVALID_TAG_REFERENCE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write "tag" (same stream) or "stream:tag".'
+      },
+      TAG_CYCLE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Point one tag of the cycle at a DockerImage."
+      },
+      TAG_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Declare the followed tag, or follow one that exists."
+      },
+      INVALID_STREAM_IMAGE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write "stream@sha256:<digest or unambiguous prefix>".'
+      },
+      STREAM_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Declare the stream, or pin an image of a stream that is declared."
+      },
+      PIN_AMBIGUOUS: {
+        area: "declarations",
+        permanent: true,
+        hint: "Give more characters of the digest."
+      },
+      PIN_NOT_IN_HISTORY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Pin an image that is in the stream tag history (see `imagestreams describe`)."
+      },
+      NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Check the stream and tag names (`imagestreams describe` lists them), or create the tag."
+      },
+      NO_IMAGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Reconcile first so the source tag has an image, then retry."
+      },
+      // Config: .imagestreams.yaml.
+      CONFIG_NOT_FOUND: {
+        area: "config",
+        permanent: true,
+        hint: "Check the --config path."
+      },
+      CONFIG_UNREADABLE: {
+        area: "config",
+        permanent: true,
+        hint: "Make the config a small regular YAML file."
+      },
+      CONFIG_SCHEMA: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the setting as the message says; schemas/config.schema.json lists every setting."
+      },
+      CONFIG_YAML_SYNTAX: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the YAML of the config file at the given line and column."
+      },
+      CONFIG_DUPLICATE_KEY: {
+        area: "config",
+        permanent: true,
+        hint: "Remove or rename one of the two keys in the config file."
+      },
+      CONFIG_ALIAS_LIMIT: {
+        area: "config",
+        permanent: true,
+        hint: "Write the config values out instead of using YAML aliases."
+      },
+      CONFIG_FORBIDDEN_KEY: {
+        area: "config",
+        permanent: true,
+        hint: "Remove or rename the key."
+      },
+      CONFIG_PATH_OUTSIDE: {
+        area: "config",
+        permanent: true,
+        hint: "Use paths inside the repository, without links that lead out of it."
+      },
+      CONFIG_CONFLICT: {
+        area: "config",
+        permanent: true,
+        hint: "Remove one of the two contradicting settings."
+      },
+      BAD_CONFIG: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the setting named in the message."
+      },
+      // Lock files.
+      INVALID_LOCK: {
+        area: "lock",
+        permanent: true,
+        hint: "Restore the lock file from git, or delete it to import the stream afresh."
+      },
+      LOCK_UNREADABLE: {
+        area: "lock",
+        permanent: true,
+        hint: "Check the lock file permissions, or restore it from git."
+      },
+      LOCK_NOT_WRITTEN: {
+        area: "lock",
+        permanent: true,
+        hint: "Check that the lock folder is writable and the disk has room, then run again."
+      },
+      PATH_OUTSIDE_REPOSITORY: {
+        area: "lock",
+        permanent: true,
+        hint: "Remove the link that leads outside the repository, or point the path inside it."
+      },
+      // Consumers: files that follow stream tags (verify, reconcile).
+      CONSUMER_YAML_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the YAML of the consumer file."
+      },
+      CONSUMER_CONFLICT: {
+        area: "consumers",
+        permanent: true,
+        hint: "Make the value follow one stream tag only."
+      },
+      CONSUMER_DRIFT: {
+        area: "consumers",
+        permanent: true,
+        hint: "Run `imagestreams reconcile` to write the locked image, or fix the value by hand."
+      },
+      CONSUMER_UNLOCKED: {
+        area: "consumers",
+        permanent: true,
+        hint: "Run `imagestreams reconcile` so the followed stream tag gets a locked image."
+      },
+      MARKER_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Write the marker as the message shows (see docs/consumers.md)."
+      },
+      TRIGGER_ANNOTATION_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the image.openshift.io/triggers annotation: a JSON list of {from, fieldPath}."
+      },
+      TRIGGER_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the trigger as the message says."
+      },
+      TRIGGER_NOT_HONOURED: {
+        area: "consumers",
+        permanent: true,
+        hint: "Change the trigger so the cluster honours it, or remove it."
+      },
+      CONSUMER_EDIT_CONFLICT: {
+        area: "consumers",
+        permanent: true,
+        hint: "The file changed while it was being rewritten; run again."
+      },
+      CONSUMER_EDIT_OVERLAP: {
+        area: "consumers",
+        permanent: true,
+        hint: "Two consumers govern the same value; keep one."
+      },
+      // Edits of declarations (tag, rollback, import).
+      EDIT_FAILED: {
+        area: "edit",
+        permanent: true,
+        hint: "Edit the declaration by hand, or report the file shape that could not be edited."
+      },
+      USAGE: {
+        area: "usage",
+        permanent: true,
+        hint: "See `imagestreams <command> --help` for the arguments."
+      },
+      ACTION_INPUT: {
+        area: "usage",
+        permanent: true,
+        hint: "Fix the Action input named in the message (see action.yml)."
+      },
+      ACTION_EVENT: {
+        area: "usage",
+        permanent: true,
+        hint: "Run this mode from an event that carries what it needs, as the message says."
+      },
+      INTERNAL: {
+        area: "usage",
+        permanent: true,
+        hint: "This is a bug: report it with the message."
+      },
+      // Registry.
+      MANIFEST_UNKNOWN: {
+        area: "registry",
+        permanent: true,
+        hint: "Check that the image and tag exist in the registry."
+      },
+      UNAUTHORIZED: {
+        area: "registry",
+        permanent: true,
+        hint: "Log in to the registry (docker login) or give credentials that can pull the image."
+      },
+      NOT_ALLOWED: {
+        area: "registry",
+        permanent: true,
+        hint: "Use an allowed registry address, or allow it explicitly (insecureRegistries, allowedRegistries)."
+      },
+      PLATFORM_NOT_FOUND: {
+        area: "registry",
+        permanent: true,
+        hint: "Choose a platform the image index lists."
+      },
+      DIGEST_MISMATCH: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry; if it persists, the registry or a proxy is serving wrong content."
+      },
+      RATE_LIMITED: {
+        area: "registry",
+        permanent: false,
+        hint: "Wait and retry, or authenticate to get a higher limit."
+      },
+      REGISTRY_UNAVAILABLE: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry later; check the registry address and the network."
+      },
+      BAD_RESPONSE: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry; if it persists, check that the address is a registry and no proxy is in the way."
+      },
+      CREDENTIAL_HELPER_FAILED: {
+        area: "registry",
+        permanent: true,
+        hint: "Run the credential helper by hand to see why it fails, or fix credHelpers in the docker config."
+      },
+      // Git.
+      GIT_NOT_A_REPOSITORY: {
+        area: "git",
+        permanent: true,
+        hint: "Run inside a git checkout (or pass the right directory)."
+      },
+      GIT_UNSUPPORTED_REPOSITORY: {
+        area: "git",
+        permanent: true,
+        hint: 'Use a plain SHA-1 clone in its main work tree, or publish with mode "none".'
+      },
+      GIT_UNSUPPORTED_INDEX: {
+        area: "git",
+        permanent: true,
+        hint: "Rewrite the index in version 2 (`git update-index --index-version 2`), as the message says."
+      },
+      GIT_DETACHED_HEAD: {
+        area: "git",
+        permanent: true,
+        hint: "Check out a branch before publishing in commit mode."
+      },
+      GIT_NO_BASE: {
+        area: "git",
+        permanent: true,
+        hint: "Pass the base branch of pull requests (`base`)."
+      },
+      GIT_BASE_MOVED: {
+        area: "git",
+        permanent: true,
+        hint: "The branch moved while this run worked; run again."
+      },
+      GIT_BAD_PATH: {
+        area: "git",
+        permanent: true,
+        hint: "Only paths inside the repository can be committed."
+      },
+      GIT_COMMIT_MISSING: {
+        area: "git",
+        permanent: true,
+        hint: "Fetch the commit (a deeper clone), or name one that exists."
+      },
+      GIT_LEASE_FAILED: {
+        area: "git",
+        permanent: false,
+        hint: "Someone else moved the branch; the next run starts from its new tip."
+      },
+      GIT_PUSH_REJECTED: {
+        area: "git",
+        permanent: false,
+        hint: "The remote moved; the next run starts from its new tip."
+      },
+      GIT_PUSH_REFUSED: {
+        area: "git",
+        permanent: true,
+        hint: "Check the branch protection rules and the token permissions."
+      },
+      GIT_AUTH_FAILED: {
+        area: "git",
+        permanent: true,
+        hint: "Check that the token is valid and not expired."
+      },
+      GIT_NO_CREDENTIALS: {
+        area: "git",
+        permanent: true,
+        hint: 'Give a token (GITHUB_TOKEN), or publish with mode "none".'
+      },
+      GIT_FORBIDDEN: {
+        area: "git",
+        permanent: true,
+        hint: "Give the token write access to the repository (contents: write)."
+      },
+      GIT_REMOTE_FAILED: {
+        area: "git",
+        permanent: true,
+        hint: "Check the remote URL and the network; retry when the remote answers again."
+      },
+      GIT_INSECURE_REMOTE: {
+        area: "git",
+        permanent: true,
+        hint: "Use an https remote URL."
+      },
+      // GitHub.
+      GITHUB_ACTIONS_PR_DISABLED: {
+        area: "github",
+        permanent: true,
+        hint: "Allow GitHub Actions to create pull requests (Settings → Actions → General), or use an App token or PAT."
+      },
+      GITHUB_BAD_CREDENTIALS: {
+        area: "github",
+        permanent: true,
+        hint: "Check that the GitHub token is valid and not expired."
+      },
+      GITHUB_FORBIDDEN: {
+        area: "github",
+        permanent: true,
+        hint: "Grant the token the permission named in the message."
+      },
+      GITHUB_NOT_FOUND: {
+        area: "github",
+        permanent: true,
+        hint: "Check owner/repo and that the token can see the repository."
+      },
+      GITHUB_API_FAILED: {
+        area: "github",
+        permanent: true,
+        hint: "Retry later if GitHub answered 5xx or a rate limit; otherwise fix what the answer names."
+      },
+      // Publishing: results, skips and failures of a publish step.
+      MODE_NONE: {
+        area: "publish",
+        permanent: true,
+        hint: 'Nothing to do: publish mode "none" leaves the changes in the working tree.'
+      },
+      FORK: {
+        area: "publish",
+        permanent: true,
+        hint: "Nothing to do: pull requests from forks get no credentials; publishing happens on the base repository."
+      },
+      NO_CREDENTIALS: {
+        area: "publish",
+        permanent: true,
+        hint: "Give a token (GITHUB_TOKEN) to publish."
+      },
+      NO_GITHUB: {
+        area: "publish",
+        permanent: true,
+        hint: "Give owner/repo and a token, or publish in commit mode."
+      },
+      NO_REMOTE: {
+        area: "publish",
+        permanent: true,
+        hint: 'Add an "origin" remote, or pass the remote URL.'
+      },
+      PUBLISH_SIGN_COMMITS_MODE: {
+        area: "publish",
+        permanent: true,
+        hint: "Publish in pull-request mode, or remove publish.signCommits."
+      },
+      PUBLISH_FAILED: {
+        area: "publish",
+        permanent: true,
+        hint: "Read the message; run again once its cause is fixed."
+      },
+      // Dispatch.
+      DISPATCH_CONFIG: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Fix the dispatch settings in .imagestreams.yaml as the message says."
+      },
+      DISPATCH_NO_TOKEN: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Give a token that can send repository dispatches."
+      },
+      DISPATCH_FAILED: {
+        area: "dispatch",
+        permanent: false,
+        hint: "Retry; check the target repository and the token."
+      },
+      DISPATCH_COMMAND_FAILED: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Run the dispatch command by hand to see why it fails."
+      }
+    };
+    ERROR_CODES = Object.keys(ERROR_CATALOGUE);
+  }
+});
+
 // src/model/errors.ts
 function hasCode(e, code2) {
   return e instanceof ImagestreamsError && e.code === code2;
@@ -19171,16 +19708,20 @@ var ImagestreamsError;
 var init_errors = __esm({
   "src/model/errors.ts"() {
     "use strict";
+    init_error_codes();
     ImagestreamsError = class extends Error {
       code;
       data;
       permanent;
+      /** One sentence: how to fix it, or what to do next. */
+      hint;
       constructor(code2, message, options = {}) {
         super(message, options.cause !== void 0 ? { cause: options.cause } : void 0);
         this.name = "ImagestreamsError";
         this.code = code2;
         this.data = options.data ?? {};
-        this.permanent = options.permanent ?? true;
+        this.permanent = options.permanent ?? isPermanentCode(code2);
+        this.hint = options.hint ?? hintFor(code2);
       }
     };
   }
@@ -61951,6 +62492,32 @@ var init_github = __esm({
   }
 });
 
+// src/model/diagnostic.ts
+function formatDiagnostic(d) {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.message}`;
+}
+function compareDiagnostics(a2, b) {
+  if (a2.file !== b.file) return a2.file < b.file ? -1 : 1;
+  return a2.line - b.line || a2.column - b.column || (a2.code < b.code ? -1 : a2.code > b.code ? 1 : 0);
+}
+function hasErrors(diags) {
+  return diags.some((d) => d.severity === "error");
+}
+function withHints(diags) {
+  return diags.map((d) => ({ ...d, hint: d.hint ?? hintFor(d.code) }));
+}
+function fromConsumerDiagnostic(d) {
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
+}
+var init_diagnostic = __esm({
+  "src/model/diagnostic.ts"() {
+    "use strict";
+    init_error_codes();
+  }
+});
+
 // src/model/stream.ts
 function importIsInsecure(stream, tag2) {
   return Boolean(tag2.importPolicy?.insecure) || stream.annotations?.[INSECURE_REPOSITORY_ANNOTATION] === "true";
@@ -62480,28 +63047,30 @@ var init_tag_edit = __esm({
 
 // src/publish/skip.ts
 function publishSkipReason(p) {
-  if (p.mode === "none")
-    return { code: "MODE_NONE", reason: 'publish mode is "none"; the working tree has the changes' };
+  if (p.mode === "none") return skip("MODE_NONE", 'publish mode is "none"; the working tree has the changes');
   if (p.fork) {
-    return {
-      code: "FORK",
-      reason: "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
-    };
+    return skip(
+      "FORK",
+      "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
+    );
   }
   if (!p.dryRun && !p.token) {
-    return {
-      code: "NO_CREDENTIALS",
-      reason: "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
-    };
+    return skip(
+      "NO_CREDENTIALS",
+      "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
+    );
   }
   if (p.mode === "pull-request" && !p.github && !p.dryRun) {
-    return { code: "NO_GITHUB", reason: "pull-request mode needs the GitHub API (owner/repo and a token)" };
+    return skip("NO_GITHUB", "pull-request mode needs the GitHub API (owner/repo and a token)");
   }
   return void 0;
 }
+var skip;
 var init_skip = __esm({
   "src/publish/skip.ts"() {
     "use strict";
+    init_error_codes();
+    skip = (code2, reason) => ({ code: code2, reason, hint: hintFor(code2) });
   }
 });
 
@@ -63373,11 +63942,6 @@ function applyConsumerPlan(files, plan2) {
   }
   return out;
 }
-function toDiagnostic(d) {
-  const prefix = `${d.file}:${d.line}: `;
-  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
-}
 var DEFAULTS2;
 var init_consumers = __esm({
   "src/consumers/index.ts"() {
@@ -63390,6 +63954,7 @@ var init_consumers = __esm({
     init_scan();
     init_types();
     init_types();
+    init_diagnostic();
     DEFAULTS2 = { defaultNamespace: "default" };
   }
 });
@@ -65122,12 +65687,14 @@ function stamp(id, now) {
 }
 function errorInfo(e, secrets) {
   const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+  const hint = e instanceof ImagestreamsError ? e.hint : hintFor(code2);
+  return { code: code2, message: redact(String(e?.message ?? e), secrets), hint };
 }
 var RETRYABLE;
 var init_support = __esm({
   "src/publish/support.ts"() {
     "use strict";
+    init_error_codes();
     init_errors();
     init_redact();
     RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
@@ -66330,7 +66897,11 @@ async function publish(opts) {
   if (!url) {
     const reason = `${opts.dir} has no "origin" remote and no URL was given`;
     logger.debug(`publishing skipped: ${reason}`);
-    return { mode: opts.mode, skipped: { code: "NO_REMOTE", reason }, groups: [] };
+    return {
+      mode: opts.mode,
+      skipped: { code: "NO_REMOTE", reason, hint: hintFor("NO_REMOTE") },
+      groups: []
+    };
   }
   const access2 = {
     url,
@@ -66347,7 +66918,8 @@ async function publish(opts) {
 function signedCommitMode(opts) {
   const error2 = {
     code: "PUBLISH_SIGN_COMMITS_MODE",
-    message: 'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.'
+    message: 'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.',
+    hint: hintFor("PUBLISH_SIGN_COMMITS_MODE")
   };
   opts.logger.error(error2.message);
   return {
@@ -66382,6 +66954,7 @@ var init_publish = __esm({
     "use strict";
     init_commit();
     init_repo();
+    init_error_codes();
     init_commit_mode();
     init_pull_requests();
     init_skip();
@@ -67466,6 +68039,11 @@ function escapingPaths(raw) {
   });
   return out;
 }
+var CONFIG_CODE = {
+  YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
+  DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
+  ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
+};
 function parseConfig(file, content) {
   let text;
   if (typeof content === "string") text = content;
@@ -67475,7 +68053,10 @@ function parseConfig(file, content) {
     text = d.text;
   }
   const src = parseSource(file, text);
-  const diagnostics = [...src.diagnostics.map((d) => ({ ...d, code: `CONFIG_${d.code}` }))];
+  const diagnostics = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code
+  }));
   const first = src.docs[0];
   if (src.docs.length > 1) {
     const p = positionAt(src, src.docs[1].doc, []);
@@ -74796,7 +75377,12 @@ ${tail}` : ""}`,
       results.push({
         ...base,
         status: "failed",
-        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent }
+        error: {
+          code: err.code,
+          message: redact(err.message, secrets),
+          permanent: err.permanent,
+          hint: err.hint
+        }
       });
     }
   }
@@ -75004,20 +75590,7 @@ function dispatchJson(r) {
 
 // src/entry/action/dispatch.ts
 init_github();
-
-// src/model/diagnostic.ts
-function formatDiagnostic(d) {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.message}`;
-}
-function compareDiagnostics(a2, b) {
-  if (a2.file !== b.file) return a2.file < b.file ? -1 : 1;
-  return a2.line - b.line || a2.column - b.column || (a2.code < b.code ? -1 : a2.code > b.code ? 1 : 0);
-}
-function hasErrors(diags) {
-  return diags.some((d) => d.severity === "error");
-}
-
-// src/entry/action/dispatch.ts
+init_diagnostic();
 init_redact();
 
 // src/entry/command.ts
@@ -75201,8 +75774,10 @@ function rangeFromArgs(values2, io) {
 import * as nodeFs4 from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
 init_inside();
+init_diagnostic();
 
 // src/policy/validate.ts
+init_diagnostic();
 init_limits();
 init_reference();
 init_stream();
@@ -75762,6 +76337,7 @@ function isUsageDiagnostic(d) {
 }
 
 // src/entry/commands/project.ts
+init_diagnostic();
 init_text();
 var PROJECT_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -76413,6 +76989,7 @@ ${text2}`);
 }
 
 // src/entry/commands/import.ts
+init_diagnostic();
 init_errors();
 init_reference();
 init_stream_tag();
@@ -76438,7 +77015,7 @@ function planConsumers(files, locks, streams, opts) {
   return {
     changes: plan2.changes,
     files: applyConsumerPlan(files, plan2),
-    diagnostics: found.errors.map(toDiagnostic),
+    diagnostics: found.errors.map(fromConsumerDiagnostic),
     unresolved: plan2.unresolved.map((u2) => ({
       file: u2.consumer.file,
       line: u2.consumer.line,
@@ -76459,7 +77036,7 @@ var DEFAULT_WALK = {
 };
 async function walkRepository(options) {
   const opts = { ...DEFAULT_WALK, ...options };
-  const skip = new Set(opts.skipDirs);
+  const skip2 = new Set(opts.skipDirs);
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -76468,7 +77045,7 @@ async function walkRepository(options) {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (opts.ignore?.(p)) continue;
       if (e.isDirectory()) {
-        if (!skip.has(e.name)) subdirs.push(p);
+        if (!skip2.has(e.name)) subdirs.push(p);
       } else if (e.isFile()) paths.push(p);
     }
     await Promise.all(subdirs.map(listDir));
@@ -76511,6 +77088,7 @@ function isBinary(bytes) {
 // src/app/reconcile.ts
 init_inside();
 init_lock_file();
+init_diagnostic();
 init_errors();
 init_lock_format();
 
@@ -76702,30 +77280,18 @@ function sanitizeRevision(s) {
 }
 
 // src/registry/errors.ts
-var REGISTRY_ERROR = {
-  MANIFEST_UNKNOWN: "MANIFEST_UNKNOWN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  DIGEST_MISMATCH: "DIGEST_MISMATCH",
-  RATE_LIMITED: "RATE_LIMITED",
-  REGISTRY_UNAVAILABLE: "REGISTRY_UNAVAILABLE",
-  BAD_RESPONSE: "BAD_RESPONSE",
-  NOT_ALLOWED: "NOT_ALLOWED",
-  PLATFORM_NOT_FOUND: "PLATFORM_NOT_FOUND"
-};
-var TEMPORARY = /* @__PURE__ */ new Set([
-  REGISTRY_ERROR.RATE_LIMITED,
-  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
-  REGISTRY_ERROR.BAD_RESPONSE,
-  REGISTRY_ERROR.DIGEST_MISMATCH
-]);
 function registryError(code2, ctx, what2, extra = {}) {
-  const data = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
+  const data = {
+    registry: ctx.registry,
+    reference: ctx.reference,
+    ...extra.data
+  };
   if (ctx.url) data.url = ctx.url;
   if (extra.status !== void 0) data.status = extra.status;
   return new ImagestreamsError(code2, `${ctx.registry}: ${ctx.reference}: ${what2}`, {
     data,
     cause: extra.cause,
-    permanent: extra.permanent ?? !TEMPORARY.has(code2)
+    ...extra.permanent !== void 0 ? { permanent: extra.permanent } : {}
   });
 }
 function describeBody(body, contentType) {
@@ -78309,7 +78875,7 @@ function createImporter(o2) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
-        const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(ref.domain) : void 0;
+        const unset = hasCode(e, "UNAUTHORIZED") ? unsetCredentials(ref.domain) : void 0;
         const out = {
           ok: false,
           reason: reasonOf(e.code),
@@ -78499,10 +79065,10 @@ async function runReconcile(io, opts = {}) {
   const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
   let skippedStreams;
   if (hasErrors(project.diagnostics)) {
-    const skip = opts.skipInvalidStreams ? skippable(project) : void 0;
-    if (!skip) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
-    skippedStreams = skip;
-    const left = new Set(skip.streams);
+    const skip2 = opts.skipInvalidStreams ? skippable(project) : void 0;
+    if (!skip2) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
+    skippedStreams = skip2;
+    const left = new Set(skip2.streams);
     project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
   }
   if (unknown.length > 0) {
@@ -78668,6 +79234,7 @@ function progressReporter(io, intervals = {}) {
 }
 
 // src/entry/commands/reconcile.ts
+init_diagnostic();
 init_text();
 var HELP2 = `Usage: imagestreams reconcile [options]
 
@@ -78753,7 +79320,7 @@ function reconcileJson(r) {
     rateLimited: r.report?.rateLimited ?? [],
     ...r.report?.deadline ? { deadline: r.report.deadline } : {},
     requests: r.requests ?? 0,
-    diagnostics: r.diagnostics
+    diagnostics: withHints(r.diagnostics)
   };
 }
 function streamsOf(args) {
@@ -79163,6 +79730,7 @@ var importCommand = {
 // src/entry/commands/rollback.ts
 import * as nodeFs7 from "node:fs/promises";
 init_lock_file();
+init_diagnostic();
 init_errors();
 init_history();
 
@@ -79448,6 +80016,7 @@ var rollbackCommand = {
 // src/entry/commands/tag.ts
 import * as nodeFs8 from "node:fs/promises";
 init_lock_file();
+init_diagnostic();
 init_errors();
 init_tag_edit();
 var HELP5 = `Usage: imagestreams tag SOURCE DEST… [options]
@@ -79860,6 +80429,9 @@ async function secretValues(inputs, root, env) {
 init_github();
 init_pulls();
 
+// src/app/validate.ts
+init_diagnostic();
+
 // src/app/lock-warnings.ts
 init_lock_file();
 import * as nodeFs10 from "node:fs/promises";
@@ -79930,11 +80502,12 @@ function validateJson(r) {
     tags: project.tags,
     errors: r.errors,
     warnings: r.warnings,
-    diagnostics: project.diagnostics
+    diagnostics: withHints(project.diagnostics)
   };
 }
 
 // src/entry/action/validate.ts
+init_diagnostic();
 async function validateStep(m) {
   const { io, outcome } = m;
   const result = await validateProject(m.cwd, {
@@ -79997,6 +80570,7 @@ function formatFinding(f) {
 }
 
 // src/app/verify.ts
+init_diagnostic();
 async function verifyProject(project) {
   const { config, root } = project;
   const walked = await walkRepository({ root, fs: nodeFs11 });
@@ -80024,8 +80598,8 @@ function verifyJson(r) {
     ok: r.ok,
     consumers: r.consumers,
     findings: r.findings,
-    errors: r.errors,
-    ...r.warnings.length ? { warnings: r.warnings } : {}
+    errors: withHints(r.errors),
+    ...r.warnings.length ? { warnings: withHints(r.warnings) } : {}
   };
 }
 function findingDiagnostic(f) {
@@ -80033,7 +80607,7 @@ function findingDiagnostic(f) {
     file: f.file,
     line: f.line,
     column: 1,
-    code: `CONSUMER_${f.status.toUpperCase()}`,
+    code: f.status === "drift" ? "CONSUMER_DRIFT" : "CONSUMER_UNLOCKED",
     severity: "error",
     message: formatFinding(f).slice(`${f.file}:${f.line}: `.length)
   };
@@ -80041,6 +80615,7 @@ function findingDiagnostic(f) {
 
 // src/entry/action/verify.ts
 init_consumers();
+init_diagnostic();
 async function verifyMode(m) {
   const { io, outcome } = m;
   const project = await openProject(m.cwd, {
@@ -80055,7 +80630,7 @@ async function verifyMode(m) {
     return EXIT.USAGE;
   }
   const r = await verifyProject(project);
-  const diags = [...r.errors.map((e) => toDiagnostic(e)), ...r.findings.map(findingDiagnostic)];
+  const diags = [...r.errors.map((e) => fromConsumerDiagnostic(e)), ...r.findings.map(findingDiagnostic)];
   for (const d of diags) io.stdout(`${formatDiagnostic(d)}
 `);
   io.stdout(`verify: ${plural(r.consumers, "consumer")}, ${plural(diags.length, "problem")}
