@@ -166,8 +166,7 @@ export function createImporter(o: ImporterOptions) {
       return result;
     } catch (e) {
       if (e instanceof ImagestreamsError) {
-        const unset =
-          hasCode(e, 'UNAUTHORIZED') || hasCode(e, 'DENIED') ? unsetCredentials(ref.domain) : undefined;
+        const unset = hasCode(e, 'UNAUTHORIZED') ? unsetCredentials(ref.domain) : undefined;
         const out: ImportResult = {
           ok: false,
           reason: reasonOf(e.code),

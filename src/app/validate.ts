@@ -1,7 +1,7 @@
 // The validate use case: every schema and semantic problem of the declarations, the config and the locks' pins.
 
 import type { LoadedProject } from '../loader/load.js';
-import { compareDiagnostics } from '../model/diagnostic.js';
+import { compareDiagnostics, withHints } from '../model/diagnostic.js';
 import { buildOutputsOf, checkBuildOutputs } from './build-outputs.js';
 import { lockWarnings } from './lock-warnings.js';
 import { isUsageDiagnostic, openProject, type ProjectOptions } from './project.js';
@@ -41,6 +41,6 @@ export function validateJson(r: ValidateResult): Record<string, unknown> {
     tags: project.tags,
     errors: r.errors,
     warnings: r.warnings,
-    diagnostics: project.diagnostics,
+    diagnostics: withHints(project.diagnostics),
   };
 }

@@ -7,7 +7,7 @@ import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
 import { walkRepository } from '../consumers/walk.js';
 import type { LoadedProject } from '../loader/load.js';
-import type { Diagnostic } from '../model/diagnostic.js';
+import { type Diagnostic, withHints } from '../model/diagnostic.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 
 export interface VerifyResult {
@@ -53,8 +53,8 @@ export function verifyJson(r: VerifyResult): Record<string, unknown> {
     ok: r.ok,
     consumers: r.consumers,
     findings: r.findings,
-    errors: r.errors,
-    ...(r.warnings.length ? { warnings: r.warnings } : {}),
+    errors: withHints(r.errors),
+    ...(r.warnings.length ? { warnings: withHints(r.warnings) } : {}),
   };
 }
 
@@ -64,7 +64,7 @@ export function findingDiagnostic(f: VerifyFinding): Diagnostic {
     file: f.file,
     line: f.line,
     column: 1,
-    code: `CONSUMER_${f.status.toUpperCase()}`,
+    code: f.status === 'drift' ? 'CONSUMER_DRIFT' : 'CONSUMER_UNLOCKED',
     severity: 'error',
     message: formatFinding(f).slice(`${f.file}:${f.line}: `.length),
   };

@@ -59,6 +59,13 @@ function escapingPaths(raw: RawConfig | null): { path: (string | number)[]; mess
   return out;
 }
 
+/** The parser's codes as the config's own (the same problems, named for the config file). */
+const CONFIG_CODE: Partial<Record<Diagnostic['code'], Diagnostic['code']>> = {
+  YAML_SYNTAX: 'CONFIG_YAML_SYNTAX',
+  DUPLICATE_KEY: 'CONFIG_DUPLICATE_KEY',
+  ALIAS_LIMIT: 'CONFIG_ALIAS_LIMIT',
+};
+
 /** Parse and validate config text; problems are diagnostics against `file`. */
 export function parseConfig(file: string, content: Uint8Array | string): LoadedConfig {
   let text: string;
@@ -69,7 +76,10 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
     text = d.text;
   }
   const src = parseSource(file, text);
-  const diagnostics = [...src.diagnostics.map((d) => ({ ...d, code: `CONFIG_${d.code}` }))];
+  const diagnostics: Diagnostic[] = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code,
+  }));
   const first = src.docs[0];
   if (src.docs.length > 1) {
     const p = positionAt(src, src.docs[1]!.doc, []);
@@ -158,7 +168,7 @@ export async function loadConfig(
   const explicit = opts.configPath !== undefined;
   const path = explicit ? resolve(opts.cwd ?? opts.root, opts.configPath!) : join(opts.root, CONFIG_FILE);
   const shown = explicit ? opts.configPath! : CONFIG_FILE;
-  const problem = (code: string, message: string): LoadedConfig => ({
+  const problem = (code: Diagnostic['code'], message: string): LoadedConfig => ({
     config: resolveConfig(),
     file: shown,
     diagnostics: [{ file: shown, line: 1, column: 1, code, severity: 'error', message }],

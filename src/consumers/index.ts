@@ -1,7 +1,6 @@
 // The consumers core: find every value in the repository that follows a stream tag, and plan its rewrite.
 // Pure: files come in as text, the lock comes in as a lookup function, edits and changes go out as data.
 
-import type { Diagnostic } from '../model/diagnostic.js';
 import type { ConsumerChange } from '../plan/changes.js';
 import { annotationConsumers } from './kube.js';
 import { lookupConsumers, mayHoldShortName } from './lookup.js';
@@ -168,9 +167,5 @@ export function applyConsumerPlan(files: readonly SourceFile[], plan: ConsumerPl
   return out;
 }
 
-/** A consumer problem in the project-wide Diagnostic shape (for `validate` output and Action annotations). */
-export function toDiagnostic(d: ConsumerDiagnostic): Diagnostic {
-  const prefix = `${d.file}:${d.line}: `;
-  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? 'error', message };
-}
+/** A consumer problem in the full Diagnostic form; one conversion, in model/diagnostic.ts. */
+export { fromConsumerDiagnostic as toDiagnostic } from '../model/diagnostic.js';

@@ -16,7 +16,12 @@ interface Found {
 
 const STRATEGIES = ['sourceStrategy', 'dockerStrategy', 'customStrategy'] as const;
 
-function diag(obj: KubeObject, node: Node | undefined, message: string, code = 'TRIGGER_INVALID') {
+function diag(
+  obj: KubeObject,
+  node: Node | undefined,
+  message: string,
+  code: ConsumerDiagnostic['code'] = 'TRIGGER_INVALID',
+) {
   return {
     code,
     file: obj.file,

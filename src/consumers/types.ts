@@ -50,17 +50,8 @@ export interface Consumer {
   group?: string;
 }
 
-/** A problem in a consumer file the user must fix; names file, object and line. */
-export interface ConsumerDiagnostic {
-  code: string;
-  file: string;
-  line: number;
-  /** Default error; a warning does not fail a run (e.g. a trigger the cluster will not honour). */
-  severity?: 'warning';
-  /** e.g. `Deployment/web`, when the problem is inside an object. */
-  object?: string;
-  message: string;
-}
+/** A problem in a consumer file: the project's Diagnostic, in the line-only form (model/diagnostic.ts). */
+export type { ConsumerDiagnostic } from '../model/diagnostic.js';
 
 /** Options shared by the finders. */
 export interface FindOptions {

@@ -3,6 +3,7 @@
 
 import type { GitHubClient } from '../github/client.js';
 import { defaultBranch, sendRepositoryDispatch, sendWorkflowDispatch } from '../github/dispatch-events.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { DEFAULT_TOKEN_ENV, type DispatchJob } from '../plan/dispatch-plan.js';
 import type { Logger } from '../util/logger.js';
@@ -40,7 +41,7 @@ export interface DispatchResult {
   status: 'sent' | 'failed' | 'dry-run';
   /** repository_dispatch body, workflow_dispatch ref/inputs or command env (only the IMAGESTREAM_* part). */
   sent?: unknown;
-  error?: { code: string; message: string; permanent: boolean };
+  error?: { code: ErrorCode; message: string; permanent: boolean; hint: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -206,7 +207,12 @@ export async function executeDispatches(
       results.push({
         ...base,
         status: 'failed',
-        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent },
+        error: {
+          code: err.code,
+          message: redact(err.message, secrets),
+          permanent: err.permanent,
+          hint: err.hint,
+        },
       });
     }
   }

@@ -87,7 +87,7 @@ export function parseDeclarations(
   const report = (
     doc: () => Document.Parsed | undefined,
     path: ObjectPath,
-    code: string,
+    code: Diagnostic['code'],
     message: string,
     key = false,
   ) => {

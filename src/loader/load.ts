@@ -49,7 +49,7 @@ export interface LoadedProject {
 }
 
 /** A whole file that could not be loaded: no streams, one error at its first line. */
-function fileProblem(file: string, code: string, message: string) {
+function fileProblem(file: string, code: Diagnostic['code'], message: string) {
   const diagnostic: Diagnostic = { file, line: 1, column: 1, code, severity: 'error', message };
   return { streams: [] as LoadedStream[], tags: 0, diagnostics: [diagnostic] };
 }

@@ -77,7 +77,7 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function fileDiag(file: string, pos: Position, code: string, message: string): Diagnostic {
+function fileDiag(file: string, pos: Position, code: Diagnostic['code'], message: string): Diagnostic {
   return { file, line: pos.line, column: pos.column, code, message, severity: 'error' };
 }
 

@@ -6,14 +6,7 @@ import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
 import { MINIMUM_AGE, parseAge } from './soak.js';
 import { hasTagPolicy, parseTagPolicy, TAG_POLICY } from './tag-selection.js';
-
-type At = (
-  s: LoadedStream,
-  path: ObjectPath,
-  code: string,
-  message: string,
-  severity?: Diagnostic['severity'],
-) => void;
+import type { At } from './validate-openshift.js';
 
 /** Check the extension annotations of every tag of one stream; reports through `at`. */
 export function validateExtensions(s: LoadedStream, at: At): void {

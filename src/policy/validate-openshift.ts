@@ -11,10 +11,11 @@ const NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 /** distribution/reference's limit, which OpenShift applies to `namespace/name` so a pull spec can be made of it. */
 const NAMESPACE_NAME_MAX = 255;
 
-type At = (
+/** How a rule reports a problem at a path of a stream object. */
+export type At = (
   s: LoadedStream,
   path: ObjectPath,
-  code: string,
+  code: Diagnostic['code'],
   message: string,
   severity?: Diagnostic['severity'],
 ) => void;

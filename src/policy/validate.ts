@@ -83,7 +83,7 @@ export function validateStreams(
   const at = (
     s: LoadedStream,
     path: ObjectPath,
-    code: string,
+    code: Diagnostic['code'],
     message: string,
     severity: Diagnostic['severity'] = 'error',
     key = false,

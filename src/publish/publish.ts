@@ -6,6 +6,7 @@
 import { buildTree, type GitIdentity, readWorkFiles, treeOf } from '../git/commit.js';
 import type { RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
+import { hintFor } from '../model/error-codes.js';
 import { publishCommit } from './commit-mode.js';
 import { publishPullRequests } from './pull-requests.js';
 import { publishSkipReason } from './skip.js';
@@ -42,7 +43,11 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
   if (!url) {
     const reason = `${opts.dir} has no "origin" remote and no URL was given`;
     logger.debug(`publishing skipped: ${reason}`);
-    return { mode: opts.mode, skipped: { code: 'NO_REMOTE', reason }, groups: [] };
+    return {
+      mode: opts.mode,
+      skipped: { code: 'NO_REMOTE', reason, hint: hintFor('NO_REMOTE') },
+      groups: [],
+    };
   }
   const access: RemoteAccess = {
     url,
@@ -61,10 +66,11 @@ export async function publish(opts: PublishOptions): Promise<PublishResult> {
 /** `signCommits` in commit mode: refused for every group, nothing is pushed unsigned. */
 function signedCommitMode(opts: PublishOptions): PublishResult {
   const error = {
-    code: 'PUBLISH_SIGN_COMMITS_MODE',
+    code: 'PUBLISH_SIGN_COMMITS_MODE' as const,
     message:
       'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make ' +
       'commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.',
+    hint: hintFor('PUBLISH_SIGN_COMMITS_MODE'),
   };
   opts.logger.error(error.message);
   return {

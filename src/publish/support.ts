@@ -2,6 +2,7 @@
 // as results (secrets redacted).
 
 import type { GitIdentity } from '../git/commit.js';
+import { type ErrorCode, hintFor } from '../model/error-codes.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { redact } from '../util/redact.js';
 
@@ -37,8 +38,12 @@ export function stamp(id: GitIdentity, now?: () => Date): GitIdentity {
   return { ...id, timestamp: Math.floor(now().getTime() / 1000) };
 }
 
-/** A thrown error as a result: its code and its message with every secret redacted. */
-export function errorInfo(e: unknown, secrets: Array<string | undefined>): { code: string; message: string } {
+/** A thrown error as a result: its code, its message with every secret redacted, and its hint. */
+export function errorInfo(
+  e: unknown,
+  secrets: Array<string | undefined>,
+): { code: ErrorCode; message: string; hint: string } {
   const code = e instanceof ImagestreamsError ? e.code : 'PUBLISH_FAILED';
-  return { code, message: redact(String((e as Error)?.message ?? e), secrets) };
+  const hint = e instanceof ImagestreamsError ? e.hint : hintFor(code);
+  return { code, message: redact(String((e as Error)?.message ?? e), secrets), hint };
 }

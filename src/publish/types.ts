@@ -4,6 +4,7 @@ import type { HttpClient } from 'isomorphic-git';
 import type { GitIdentity } from '../git/commit.js';
 import type { GitFs } from '../git/repo.js';
 import type { GitHubClient } from '../github/client.js';
+import type { ErrorCode } from '../model/error-codes.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
 import type { Logger } from '../util/logger.js';
 import type { ComposeInput } from './compose.js';
@@ -102,7 +103,8 @@ export interface GroupResult {
   pullRequest?: { number: number; url: string };
   /** Why a group was skipped, failed, or closed. */
   reason?: string;
-  error?: { code: string; message: string };
+  /** `hint`: how to fix it (the error's, else the catalogue's). */
+  error?: { code: ErrorCode; message: string; hint?: string };
   pushed?: boolean;
   uploadedBytes?: number;
   attempts?: number;
@@ -112,6 +114,6 @@ export interface GroupResult {
 export interface PublishResult {
   mode: PublishMode;
   /** Set when publishing was not attempted at all (no credentials, fork, mode none…). */
-  skipped?: { code: string; reason: string };
+  skipped?: { code: ErrorCode; reason: string; hint?: string };
   groups: GroupResult[];
 }

@@ -1,6 +1,7 @@
 // Registry error construction in one place: a code, registry and reference in data and message, redacted URL.
 
-import { ImagestreamsError } from '../model/errors.js';
+import type { ErrorCode, RegistryErrorData } from '../model/error-codes.js';
+import { ImagestreamsError, type ImagestreamsErrorOf } from '../model/errors.js';
 import { sanitizeText } from './validate.js';
 
 /** Error codes raised by the registry client (match on these, never on messages). */
@@ -13,16 +14,9 @@ export const REGISTRY_ERROR = {
   BAD_RESPONSE: 'BAD_RESPONSE',
   NOT_ALLOWED: 'NOT_ALLOWED',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
-} as const;
+} as const satisfies Record<string, ErrorCode>;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERROR)[keyof typeof REGISTRY_ERROR];
-
-const TEMPORARY = new Set<string>([
-  REGISTRY_ERROR.RATE_LIMITED,
-  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
-  REGISTRY_ERROR.BAD_RESPONSE,
-  REGISTRY_ERROR.DIGEST_MISMATCH,
-]);
 
 /** What a request was about: which registry, which reference (familiar or full form), which URL. */
 export interface RequestContext {
@@ -38,15 +32,20 @@ export function registryError(
   ctx: RequestContext,
   what: string,
   extra: { status?: number; cause?: unknown; data?: Record<string, unknown>; permanent?: boolean } = {},
-): ImagestreamsError {
-  const data: Record<string, unknown> = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
+): ImagestreamsErrorOf<RegistryErrorCode> {
+  const data: RegistryErrorData & Record<string, unknown> = {
+    registry: ctx.registry,
+    reference: ctx.reference,
+    ...extra.data,
+  };
   if (ctx.url) data.url = ctx.url;
   if (extra.status !== undefined) data.status = extra.status;
+  // The data is RegistryErrorData by construction (above), which is what the cast records.
   return new ImagestreamsError(code, `${ctx.registry}: ${ctx.reference}: ${what}`, {
     data,
     cause: extra.cause,
-    permanent: extra.permanent ?? !TEMPORARY.has(code),
-  });
+    ...(extra.permanent !== undefined ? { permanent: extra.permanent } : {}),
+  }) as ImagestreamsErrorOf<RegistryErrorCode>;
 }
 
 /**

@@ -38,7 +38,7 @@ describe('renderJobSummary', () => {
             file: 'a|b.yaml',
             line: 2,
             column: 3,
-            code: 'X',
+            code: 'SCHEMA',
             severity: 'error',
             message: 'bad <img src=x> `code` | pipe\nnext',
           },

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
+import { hintFor } from '../../src/model/error-codes.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 import { CORPUS } from '../helpers/corpus.js';
@@ -50,6 +51,7 @@ describe('imagestreams validate', () => {
       line: 9,
       column: 13,
       code: 'DUPLICATE_TAG',
+      hint: hintFor('DUPLICATE_TAG'),
     });
   });
 

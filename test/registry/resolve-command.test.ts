@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/entry/cli.js';
+import { hintFor } from '../../src/model/error-codes.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
@@ -59,6 +60,7 @@ describe('imagestreams resolve', () => {
     const j = JSON.parse(r.out);
     expect(j[0].digest).toBe(samples.oci.digest);
     expect(j[1].error.code).toBe('MANIFEST_UNKNOWN');
+    expect(j[1].error.hint).toBe(hintFor('MANIFEST_UNKNOWN'));
   });
 
   it('exits 2 on bad usage or a bad reference', async () => {

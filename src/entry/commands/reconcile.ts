@@ -2,7 +2,7 @@
 
 import { type JobResult, runJob } from '../../app/job.js';
 import type { RunReconcileResult } from '../../app/reconcile.js';
-import { formatDiagnostic } from '../../model/diagnostic.js';
+import { formatDiagnostic, withHints } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish/publish.js';
 import { parseDuration } from '../../util/duration.js';
@@ -105,7 +105,7 @@ export function reconcileJson(r: RunReconcileResult) {
     rateLimited: r.report?.rateLimited ?? [],
     ...(r.report?.deadline ? { deadline: r.report.deadline } : {}),
     requests: r.requests ?? 0,
-    diagnostics: r.diagnostics,
+    diagnostics: withHints(r.diagnostics),
   };
 }
 

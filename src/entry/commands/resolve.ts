@@ -1,6 +1,7 @@
 // `imagestreams resolve REF…`: resolve references to digests, media types and platforms. The digest printed is the
 // one a user would pin, as `crane digest` prints it: the index of a multi-arch image; `--platform` picks a child.
 
+import { hintFor } from '../../model/error-codes.js';
 import { ImagestreamsError } from '../../model/errors.js';
 import { formatFamiliar, type ImageRef, tryParseReference } from '../../model/reference.js';
 import { createRegistryClient } from '../../registry/client.js';
@@ -135,8 +136,8 @@ export const resolveCommand: Command = {
     client.close();
     const errorOf = (e: unknown) =>
       e instanceof ImagestreamsError
-        ? { code: e.code, message: client.redact(e.message), permanent: e.permanent }
-        : { code: 'INTERNAL', message: client.redact(String(e)), permanent: true };
+        ? { code: e.code, message: client.redact(e.message), permanent: e.permanent, hint: e.hint }
+        : { code: 'INTERNAL', message: client.redact(String(e)), permanent: true, hint: hintFor('INTERNAL') };
     if (args.values.json) {
       const out = results.map((x) =>
         x.ok ? toJson(x.r) : { reference: formatFamiliar(x.ref), error: errorOf(x.e) },
