@@ -33,11 +33,7 @@ const ALLOWED = new Set<string>([
   'entry/commands/import.ts#run', // p2edits
   'entry/commands/rollback.ts#run', // p2edits
   'entry/commands/tag.ts#runTag', // p2edits
-  'daemon/http.ts#createHttpHandler', // p2long (this branch), being split
-  'daemon/metrics.ts#createMetrics', // p2long
-  'daemon/run-loop.ts#createRunLoop', // p2long
-  'daemon/workspace.ts#createWorkspace', // p2long
-  'loader/declarations.ts#parseDeclarations', // p2long
+  'loader/declarations.ts#parseDeclarations', // p2long (this branch), being split
   'loader/load.ts#loadProject', // p2long
   'model/reference.ts#parseReference', // p2long
   'policy/oc-tag.ts#planTag', // p2long
