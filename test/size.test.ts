@@ -33,9 +33,7 @@ const ALLOWED = new Set<string>([
   'entry/commands/import.ts#run', // p2edits
   'entry/commands/rollback.ts#run', // p2edits
   'entry/commands/tag.ts#runTag', // p2edits
-  'loader/declarations.ts#parseDeclarations', // p2long (this branch), being split
-  'loader/load.ts#loadProject', // p2long
-  'model/reference.ts#parseReference', // p2long
+  'model/reference.ts#parseReference', // p2long (this branch), being split
   'policy/oc-tag.ts#planTag', // p2long
   'policy/validate.ts#validateStreams', // p2long
   'policy/validate.ts#<anon in validateStreams>', // p2long
