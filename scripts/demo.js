@@ -13,7 +13,7 @@ import { makeImage, makeIndex, pushImage, pushIndex, startRegistry } from './lib
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin', 'imagestreams.js');
-const { renderPullRequestBody } = await import(join(ROOT, 'build', 'plan', 'pr-body.js')).catch(() => {
+const { renderPullRequestBody } = await import(join(ROOT, 'build', 'render', 'pr-body.js')).catch(() => {
   console.error('The project is not built yet: run `npm install` (it builds), then `npm run demo`.');
   process.exit(2);
 });
