@@ -1397,10 +1397,10 @@ var require_util = __commonJS({
       }
       obj2[kListeners] = null;
     }
-    function errorRequest2(client, request3, err) {
+    function errorRequest2(client, request4, err) {
       try {
-        request3.onError(err);
-        assert(request3.aborted);
+        request4.onError(err);
+        assert(request4.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1974,7 +1974,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request3, key3, val) {
+    function processHeader(request4, key3, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key3} header`);
       } else if (val === void 0) {
@@ -2021,24 +2021,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request3.host !== null) {
+        if (request4.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request3.host = val;
+        request4.host = val;
       } else if (headerName === "content-length") {
-        if (request3.contentLength !== null) {
+        if (request4.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request3.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request3.contentLength)) {
+        request4.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request4.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request3.contentType === null && headerName === "content-type") {
-        request3.contentType = val;
-        request3.headers.push(key3, val);
+      } else if (request4.contentType === null && headerName === "content-type") {
+        request4.contentType = val;
+        request4.headers.push(key3, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2047,12 +2047,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request3.reset = true;
+          request4.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request3.headers.push(key3, val);
+        request4.headers.push(key3, val);
       }
     }
     module.exports = Request;
@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve13(data);
+              return err ? reject(err) : resolve14(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve13(data);
+              ) : resolve14(data);
             });
           });
         }
@@ -4142,11 +4142,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request3) {
-      return request3.urlList[request3.urlList.length - 1];
+    function requestCurrentURL(request4) {
+      return request4.urlList[request4.urlList.length - 1];
     }
-    function requestBadPort(request3) {
-      const url = requestCurrentURL(request3);
+    function requestBadPort(request4) {
+      const url = requestCurrentURL(request4);
       if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
         return "blocked";
       }
@@ -4170,7 +4170,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request4, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4184,7 +4184,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request3.referrerPolicy = policy;
+        request4.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4201,33 +4201,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request3) {
-      let serializedOrigin = request3.origin;
+    function appendRequestOriginHeader(request4) {
+      let serializedOrigin = request4.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
-        request3.headersList.append("origin", serializedOrigin, true);
-      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
-        switch (request3.referrerPolicy) {
+      if (request4.responseTainting === "cors" || request4.mode === "websocket") {
+        request4.headersList.append("origin", serializedOrigin, true);
+      } else if (request4.method !== "GET" && request4.method !== "HEAD") {
+        switch (request4.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
+            if (request4.origin && urlHasHttpsScheme(request4.origin) && !urlHasHttpsScheme(requestCurrentURL(request4))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request3, requestCurrentURL(request3))) {
+            if (!sameOrigin(request4, requestCurrentURL(request4))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request3.headersList.append("origin", serializedOrigin, true);
+        request4.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4281,26 +4281,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request3) {
-      const policy = request3.referrerPolicy;
+    function determineRequestsReferrer(request4) {
+      const policy = request4.referrerPolicy;
       assert(policy);
       let referrerSource = null;
-      if (request3.referrer === "client") {
+      if (request4.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request3.referrer instanceof URL) {
-        referrerSource = request3.referrer;
+      } else if (request4.referrer instanceof URL) {
+        referrerSource = request4.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request3, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
+      const areSameOrigin = sameOrigin(request4, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request4.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4311,7 +4311,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4472,7 +4472,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request4) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6041,11 +6041,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request4 = client[kQueue][client[kRunningIdx]];
+        if (!request4) {
           return -1;
         }
-        request3.onResponseStarted();
+        request4.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6090,9 +6090,9 @@ var require_client_h1 = __commonJS({
         assert(!socket.destroyed);
         assert(!this.paused);
         assert((headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
-        assert(request3.upgrade || request3.method === "CONNECT");
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
+        assert(request4.upgrade || request4.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6109,9 +6109,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request3.onUpgrade(statusCode, headers, socket, statusText);
+          request4.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error2) {
-          util.errorRequest(client, request3, error2);
+          util.errorRequest(client, request4, error2);
           util.destroy(socket, error2);
         }
         client[kResume]();
@@ -6125,8 +6125,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request4 = client[kQueue][client[kRunningIdx]];
+        if (!request4) {
           return -1;
         }
         assert(!this.upgrade);
@@ -6135,23 +6135,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request3.upgrade) {
+        if (upgrade && !request4.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request4.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request4.bodyTimeout != null ? request4.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request3.method === "CONNECT") {
+        if (request4.method === "CONNECT") {
           assert(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6182,11 +6182,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request3.aborted) {
+        const pause = request4.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request4.aborted) {
           return -1;
         }
-        if (request3.method === "HEAD") {
+        if (request4.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6203,8 +6203,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
         assert(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request3.onData(buf) === false) {
+        if (request4.onData(buf) === false) {
           return constants7.ERROR.PAUSED;
         }
       }
@@ -6231,8 +6231,8 @@ var require_client_h1 = __commonJS({
         }
         assert(statusCode >= 100);
         assert((this.headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6244,11 +6244,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request4.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request3.onComplete(headers);
+        request4.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6346,13 +6346,13 @@ var require_client_h1 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(client2, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(client2, request4, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request3 = client2[kQueue][client2[kRunningIdx]];
+          const request4 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request3, err);
+          util.errorRequest(client2, request4, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
@@ -6382,18 +6382,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request3) {
+        busy(request4) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request3) {
-            if (client[kRunning] > 0 && !request3.idempotent) {
+          if (request4) {
+            if (client[kRunning] > 0 && !request4.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request4.upgrade || request4.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request4.body) !== 0 && (util.isStream(request4.body) || util.isAsyncIterable(request4.body) || util.isFormDataLike(request4.body))) {
               return true;
             }
           }
@@ -6459,8 +6459,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request3 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
+            const request4 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request4.headersTimeout != null ? request4.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6469,26 +6469,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request3) {
-      const { method, path: path6, host, upgrade, blocking, reset: reset2 } = request3;
-      let { body, headers, contentLength } = request3;
+    function writeH1(client, request4) {
+      const { method, path: path6, host, upgrade, blocking, reset: reset2 } = request4;
+      let { body, headers, contentLength } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request3.contentType == null) {
+        if (request4.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request3.contentType == null) {
+      } else if (util.isBlobLike(body) && request4.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request4, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6500,14 +6500,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request3.contentLength;
+        contentLength = request4.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength !== null && request4.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6515,25 +6515,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error2) => {
-        if (request3.aborted) {
+        if (request4.aborted) {
           return;
         }
-        if (request3.completed) {
-          if (request3.upgrade || request3.method === "CONNECT") {
+        if (request4.completed) {
+          if (request4.upgrade || request4.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request3, error2 || new RequestAbortedError());
+        util.errorRequest(client, request4, error2 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request3.onConnect(abort);
+        request4.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
       }
-      if (request3.aborted) {
+      if (request4.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6584,31 +6584,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request3, headers: header, socket });
+        channels.sendHeaders.publish({ request: request4, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request4, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -6674,7 +6674,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6694,18 +6694,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request3.onBodySent(body);
-          if (!expectsPayload && request3.reset !== false) {
+          request4.onBodySent(body);
+          if (!expectsPayload && request4.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request3.onRequestSent();
+        request4.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6718,9 +6718,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
-        if (!expectsPayload && request3.reset !== false) {
+        request4.onBodySent(buffer);
+        request4.onRequestSent();
+        if (!expectsPayload && request4.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6728,7 +6728,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6738,16 +6738,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6765,9 +6765,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request4, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request3;
+        this.request = request4;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6777,7 +6777,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request4, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6796,7 +6796,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request3.reset !== false) {
+          if (!expectsPayload && request4.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6816,7 +6816,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request3.onBodySent(chunk);
+        request4.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6827,8 +6827,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
-        request3.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request4 } = this;
+        request4.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6973,8 +6973,8 @@ var require_client_h2 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(client2, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(client2, request4, err);
           }
         }
       });
@@ -7066,9 +7066,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request3 = client[kQueue][client[kRunningIdx]];
+        const request4 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
@@ -7078,12 +7078,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request3) {
+    function writeH2(client, request4) {
       const session = client[kHTTP2Session];
-      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
-      let { body } = request3;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
+      let { body } = request4;
       if (upgrade) {
-        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request4, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7107,17 +7107,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
-        if (request3.aborted) {
+        if (request4.aborted) {
           return;
         }
-        if (request3.completed) {
+        if (request4.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request3, error2);
+        util.errorRequest(client, request4, error2);
         if (stream != null) {
           util.destroy(stream, error2);
         }
@@ -7126,11 +7126,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request3.onConnect(abort);
+        request4.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
       }
-      if (request3.aborted) {
+      if (request4.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7140,22 +7140,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request4.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error2) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request3.onUpgradeError(error2);
+          request4.onUpgradeError(error2);
         };
         const onReady = () => {
           try {
-            request3.onUpgrade(null, null, stream);
+            request4.onUpgrade(null, null, stream);
           } catch (error2) {
             stream.off("response", onResponse);
             abort(error2);
             return;
           }
-          if (request3.aborted) {
+          if (request4.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7167,10 +7167,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request3.completed) {
+          if (!upgradeResponseFinished && request4.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request4.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7192,14 +7192,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request3.contentLength;
+        contentLength = request4.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength != null && request4.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7224,25 +7224,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request3.onResponseStarted();
-        if (request3.aborted) {
+        request4.onResponseStarted();
+        if (request4.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request3, err);
+          util.errorRequest(client, request4, err);
           util.destroy(stream, err);
           return;
         }
-        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request4.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request3.onData(chunk) === false) {
+          if (request4.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request3.onComplete([]);
+          request4.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7272,7 +7272,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7283,7 +7283,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7295,7 +7295,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request3,
+              request4,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7306,7 +7306,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request3,
+              request4,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7320,7 +7320,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7329,7 +7329,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7339,7 +7339,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
@@ -7347,18 +7347,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request3.onBodySent(body);
+          request4.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request3.onRequestSent();
+        request4.onRequestSent();
         client[kResume]();
       } catch (error2) {
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request4, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
         body,
@@ -7369,7 +7369,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe);
-            request3.onRequestSent();
+            request4.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7379,10 +7379,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
-        request3.onBodySent(chunk);
+        request4.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7393,8 +7393,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
+        request4.onBodySent(buffer);
+        request4.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7403,7 +7403,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7428,13 +7428,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request3.onBodySent(chunk);
+          request4.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request3.onRequestSent();
+        request4.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7882,10 +7882,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request3 = new Request(origin, opts, handler2);
-        this[kQueue].push(request3);
+        const request4 = new Request(origin, opts, handler2);
+        this[kQueue].push(request4);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
+        } else if (util.bodyLength(request4.body) == null && util.isIterable(request4.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7897,27 +7897,27 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(this, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(this, request4, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7935,8 +7935,8 @@ var require_client = __commonJS({
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
-          const request3 = requests[i2];
-          util.errorRequest(client, request3, err);
+          const request4 = requests[i2];
+          util.errorRequest(client, request4, err);
         }
         assert(client[kSize] === 0);
       }
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -8039,8 +8039,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request3 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request3, err);
+            const request4 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request4, err);
           }
         } else {
           onError(client, err);
@@ -8097,12 +8097,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request3 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
+        const request4 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request4.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request3.servername;
+          client[kServerName] = request4.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8118,10 +8118,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request3)) {
+        if (client[kHTTPContext].busy(request4)) {
           return;
         }
-        if (!request3.aborted && client[kHTTPContext].write(request3)) {
+        if (!request4.aborted && client[kHTTPContext].write(request4)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          await new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve13, reject) => {
+        return await new Promise((resolve14, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve13(null);
+              resolve14(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length));
+          resolve14(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length)));
+          resolve14(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,11 +9971,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request3(opts, callback) {
+    function request4(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
-          request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+        return new Promise((resolve14, reject) => {
+          request4.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -9989,7 +9989,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request3;
+    module.exports = request4;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -12896,7 +12896,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request3 = null;
+        let request4 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12913,18 +12913,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request3 = makeRequest({ urlList: [parsedURL] });
+          request4 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert(input2 instanceof _Request);
-          request3 = input2[kState];
+          request4 = input2[kState];
           signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
-          window2 = request3.window;
+        if (request4.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request4.window, origin)) {
+          window2 = request4.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12932,66 +12932,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request3 = makeRequest({
+        request4 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request3.method,
+          method: request4.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request3.headersList,
+          headersList: request4.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request3.unsafeRequest,
+          unsafeRequest: request4.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request3.priority,
+          priority: request4.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request3.origin,
+          origin: request4.origin,
           // referrer request’s referrer.
-          referrer: request3.referrer,
+          referrer: request4.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request3.referrerPolicy,
+          referrerPolicy: request4.referrerPolicy,
           // mode request’s mode.
-          mode: request3.mode,
+          mode: request4.mode,
           // credentials mode request’s credentials mode.
-          credentials: request3.credentials,
+          credentials: request4.credentials,
           // cache mode request’s cache mode.
-          cache: request3.cache,
+          cache: request4.cache,
           // redirect mode request’s redirect mode.
-          redirect: request3.redirect,
+          redirect: request4.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request3.integrity,
+          integrity: request4.integrity,
           // keepalive request’s keepalive.
-          keepalive: request3.keepalive,
+          keepalive: request4.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request3.reloadNavigation,
+          reloadNavigation: request4.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request3.historyNavigation,
+          historyNavigation: request4.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request3.urlList]
+          urlList: [...request4.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request3.mode === "navigate") {
-            request3.mode = "same-origin";
+          if (request4.mode === "navigate") {
+            request4.mode = "same-origin";
           }
-          request3.reloadNavigation = false;
-          request3.historyNavigation = false;
-          request3.origin = "client";
-          request3.referrer = "client";
-          request3.referrerPolicy = "";
-          request3.url = request3.urlList[request3.urlList.length - 1];
-          request3.urlList = [request3.url];
+          request4.reloadNavigation = false;
+          request4.historyNavigation = false;
+          request4.origin = "client";
+          request4.referrer = "client";
+          request4.referrerPolicy = "";
+          request4.url = request4.urlList[request4.urlList.length - 1];
+          request4.urlList = [request4.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request3.referrer = "no-referrer";
+            request4.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -13000,14 +13000,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request3.referrer = "client";
+              request4.referrer = "client";
             } else {
-              request3.referrer = parsedReferrer;
+              request4.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request3.referrerPolicy = init.referrerPolicy;
+          request4.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13022,33 +13022,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request3.mode = mode;
+          request4.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request3.credentials = init.credentials;
+          request4.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request3.cache = init.cache;
+          request4.cache = init.cache;
         }
-        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
+        if (request4.cache === "only-if-cached" && request4.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request3.redirect = init.redirect;
+          request4.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request3.integrity = String(init.integrity);
+          request4.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request3.keepalive = Boolean(init.keepalive);
+          request4.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request3.method = mayBeNormalized;
+            request4.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13058,9 +13058,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request3.method = method;
+            request4.method = method;
           }
-          if (!patchMethodWarning && request3.method === "patch") {
+          if (!patchMethodWarning && request4.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13070,7 +13070,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request3;
+        this[kState] = request4;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13098,12 +13098,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request3.headersList);
+        setHeadersList(this[kHeaders], request4.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request3.method)) {
+          if (!corsSafeListedMethodsSet.has(request4.method)) {
             throw new TypeError(
-              `'${request3.method} is unsupported in no-cors mode.`
+              `'${request4.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13122,14 +13122,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request4.method === "GET" || request4.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request3.keepalive
+            request4.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13141,12 +13141,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
+          if (request4.mode !== "same-origin" && request4.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request3.useCORSPreflightFlag = true;
+          request4.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13375,21 +13375,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request3) {
-      const newRequest = makeRequest({ ...request3, body: null });
-      if (request3.body != null) {
-        newRequest.body = cloneBody(newRequest, request3.body);
+    function cloneRequest(request4) {
+      const newRequest = makeRequest({ ...request4, body: null });
+      if (request4.body != null) {
+        newRequest.body = cloneBody(newRequest, request4.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request3 = new Request(kConstruct);
-      request3[kState] = innerRequest;
-      request3[kSignal] = signal;
-      request3[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request3[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request3[kHeaders], guard);
-      return request3;
+      const request4 = new Request(kConstruct);
+      request4[kState] = innerRequest;
+      request4[kSignal] = signal;
+      request4[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request4[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request4[kHeaders], guard);
+      return request4;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13631,14 +13631,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request3 = requestObject[kState];
+      const request4 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request3, null, requestObject.signal.reason);
+        abortFetch(p, request4, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request3.client.globalObject;
+      const globalObject = request4.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request3.serviceWorkers = "none";
+        request4.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13650,7 +13650,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request3, realResponse, requestObject.signal.reason);
+          abortFetch(p, request4, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13658,7 +13658,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request4, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13670,7 +13670,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request3,
+        request: request4,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13711,12 +13711,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request3, responseObject, error2) {
+    function abortFetch(p, request4, responseObject, error2) {
       if (p) {
         p.reject(error2);
       }
-      if (request3.body != null && isReadable(request3.body?.stream)) {
-        request3.body.stream.cancel(error2).catch((err) => {
+      if (request4.body != null && isReadable(request4.body?.stream)) {
+        request4.body.stream.cancel(error2).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13737,7 +13737,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request3,
+      request: request4,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13750,9 +13750,9 @@ var require_fetch = __commonJS({
       assert(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request3.client != null) {
-        taskDestination = request3.client.globalObject;
-        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
+      if (request4.client != null) {
+        taskDestination = request4.client.globalObject;
+        crossOriginIsolatedCapability = request4.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13760,7 +13760,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request3,
+        request: request4,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13770,32 +13770,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert(!request3.body || request3.body.stream);
-      if (request3.window === "client") {
-        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
+      assert(!request4.body || request4.body.stream);
+      if (request4.window === "client") {
+        request4.window = request4.client?.globalObject?.constructor?.name === "Window" ? request4.client : "no-window";
       }
-      if (request3.origin === "client") {
-        request3.origin = request3.client.origin;
+      if (request4.origin === "client") {
+        request4.origin = request4.client.origin;
       }
-      if (request3.policyContainer === "client") {
-        if (request3.client != null) {
-          request3.policyContainer = clonePolicyContainer(
-            request3.client.policyContainer
+      if (request4.policyContainer === "client") {
+        if (request4.client != null) {
+          request4.policyContainer = clonePolicyContainer(
+            request4.client.policyContainer
           );
         } else {
-          request3.policyContainer = makePolicyContainer();
+          request4.policyContainer = makePolicyContainer();
         }
       }
-      if (!request3.headersList.contains("accept", true)) {
+      if (!request4.headersList.contains("accept", true)) {
         const value = "*/*";
-        request3.headersList.append("accept", value, true);
+        request4.headersList.append("accept", value, true);
       }
-      if (!request3.headersList.contains("accept-language", true)) {
-        request3.headersList.append("accept-language", "*", true);
+      if (!request4.headersList.contains("accept-language", true)) {
+        request4.headersList.append("accept-language", "*", true);
       }
-      if (request3.priority === null) {
+      if (request4.priority === null) {
       }
-      if (subresourceSet.has(request3.destination)) {
+      if (subresourceSet.has(request4.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13803,50 +13803,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive = false) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
-      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
+      if (request4.localURLsOnly && !urlIsLocal(requestCurrentURL(request4))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
-      if (requestBadPort(request3) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request4);
+      if (requestBadPort(request4) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request3.referrerPolicy === "") {
-        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
+      if (request4.referrerPolicy === "") {
+        request4.referrerPolicy = request4.policyContainer.referrerPolicy;
       }
-      if (request3.referrer !== "no-referrer") {
-        request3.referrer = determineRequestsReferrer(request3);
+      if (request4.referrer !== "no-referrer") {
+        request4.referrer = determineRequestsReferrer(request4);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request4.url) && request4.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request3.mode === "navigate" || request3.mode === "websocket")
+            (request4.mode === "navigate" || request4.mode === "websocket")
           ) {
-            request3.responseTainting = "basic";
+            request4.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request3.mode === "same-origin") {
+          if (request4.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request3.mode === "no-cors") {
-            if (request3.redirect !== "follow") {
+          if (request4.mode === "no-cors") {
+            if (request4.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request3.responseTainting = "opaque";
+            request4.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request4))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request3.responseTainting = "cors";
+          request4.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13854,13 +13854,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request3.responseTainting === "cors") {
+        if (request4.responseTainting === "cors") {
         }
-        if (request3.responseTainting === "basic") {
+        if (request4.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request3.responseTainting === "cors") {
+        } else if (request4.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request3.responseTainting === "opaque") {
+        } else if (request4.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert(false);
@@ -13868,26 +13868,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request3.urlList);
+        internalResponse.urlList.push(...request4.urlList);
       }
-      if (!request3.timingAllowFailed) {
+      if (!request4.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request4.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request4.method === "HEAD" || request4.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request3.integrity) {
+      if (request4.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request3.responseTainting === "opaque" || response.body == null) {
+        if (request4.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request3.integrity)) {
+          if (!bytesMatch(bytes, request4.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13903,8 +13903,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request3 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request3);
+      const { request: request4 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request4);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13913,19 +13913,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request3);
+          const blobURLEntry = requestCurrentURL(request4);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request3.method !== "GET" || !isBlobLike(blob)) {
+          if (request4.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request3.headersList.contains("range", true)) {
+          if (!request4.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13933,7 +13933,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request3.headersList.get("range", true);
+            const rangeHeader = request4.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13964,7 +13964,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14053,41 +14053,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request3.serviceWorkers === "all") {
+      if (request4.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request3.redirect === "follow") {
-          request3.serviceWorkers = "none";
+        if (request4.redirect === "follow") {
+          request4.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
+        if (request4.responseTainting === "cors" && corsCheck(request4, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request3, response) === "failure") {
-          request3.timingAllowFailed = true;
+        if (TAOCheck(request4, response) === "failure") {
+          request4.timingAllowFailed = true;
         }
       }
-      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request3.origin,
-        request3.client,
-        request3.destination,
+      if ((request4.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request4.origin,
+        request4.client,
+        request4.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request3.redirect !== "manual") {
+        if (request4.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request3.redirect === "error") {
+        if (request4.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request3.redirect === "manual") {
+        } else if (request4.redirect === "manual") {
           response = actualResponse;
-        } else if (request3.redirect === "follow") {
+        } else if (request4.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert(false);
@@ -14097,13 +14097,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request3).hash
+          requestCurrentURL(request4).hash
         );
         if (locationURL == null) {
           return response;
@@ -14114,63 +14114,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request3.redirectCount === 20) {
+      if (request4.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request3.redirectCount += 1;
-      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
+      request4.redirectCount += 1;
+      if (request4.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request4, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request4.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
+      if (actualResponse.status !== 303 && request4.body != null && request4.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
-        request3.method = "GET";
-        request3.body = null;
+      if ([301, 302].includes(actualResponse.status) && request4.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request4.method)) {
+        request4.method = "GET";
+        request4.body = null;
         for (const headerName of requestBodyHeader) {
-          request3.headersList.delete(headerName);
+          request4.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
-        request3.headersList.delete("authorization", true);
-        request3.headersList.delete("proxy-authorization", true);
-        request3.headersList.delete("cookie", true);
-        request3.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request4), locationURL)) {
+        request4.headersList.delete("authorization", true);
+        request4.headersList.delete("proxy-authorization", true);
+        request4.headersList.delete("cookie", true);
+        request4.headersList.delete("host", true);
       }
-      if (request3.body != null) {
-        assert(request3.body.source != null);
-        request3.body = safelyExtractBody(request3.body.source)[0];
+      if (request4.body != null) {
+        assert(request4.body.source != null);
+        request4.body = safelyExtractBody(request4.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request3.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
+      request4.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request4, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request3.window === "no-window" && request3.redirect === "error") {
+      if (request4.window === "no-window" && request4.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request3;
+        httpRequest = request4;
       } else {
-        httpRequest = cloneRequest(request3);
+        httpRequest = cloneRequest(request4);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
+      const includeCredentials = request4.credentials === "include" || request4.credentials === "same-origin" && request4.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14247,7 +14247,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request3.window === "no-window") {
+        if (request4.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14259,7 +14259,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request3.body == null || request3.body.source != null)
+        (request4.body == null || request4.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14289,21 +14289,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request3.cache = "no-store";
+        request4.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request3.mode === "websocket") {
+      if (request4.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request3.body == null && fetchParams.processRequestEndOfBody) {
+      if (request4.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request3.body != null) {
+      } else if (request4.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14331,7 +14331,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request3.body.stream) {
+            for await (const bytes of request4.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14442,17 +14442,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request3);
+        const url = requestCurrentURL(request4);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
-            method: request3.method,
-            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
-            headers: request3.headersList.entries,
+            method: request4.method,
+            body: agent.isMockActive ? request4.body && (request4.body.source || request4.body.stream) : body,
+            headers: request4.headersList.entries,
             maxRedirections: 0,
-            upgrade: request3.mode === "websocket" ? "websocket" : void 0
+            upgrade: request4.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14482,8 +14482,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
-              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request4.redirect === "follow" && redirectStatusSet.has(status);
+              if (request4.method !== "HEAD" && request4.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -15464,31 +15464,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request3, options = {}) {
+      async match(request4, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request3, options, 1);
+        const p = this.#internalMatchAll(request4, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request3 = void 0, options = {}) {
+      async matchAll(request4 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request4 !== void 0) request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request3, options);
+        return this.#internalMatchAll(request4, options);
       }
-      async add(request3) {
+      async add(request4) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        const requests = [request3];
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
+        const requests = [request4];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15498,19 +15498,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request3 of requests) {
-          if (request3 === void 0) {
+        for (let request4 of requests) {
+          if (request4 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request3 = webidl.converters.RequestInfo(request3);
-          if (typeof request3 === "string") {
+          request4 = webidl.converters.RequestInfo(request4);
+          if (typeof request4 === "string") {
             continue;
           }
-          const r = request3[kState];
+          const r = request4[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15519,8 +15519,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request3 of requests) {
-          const r = new Request(request3)[kState];
+        for (const request4 of requests) {
+          const r = new Request(request4)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15597,17 +15597,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request3, response) {
+      async put(request4, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request3 instanceof Request) {
-          innerRequest = request3[kState];
+        if (request4 instanceof Request) {
+          innerRequest = request4[kState];
         } else {
-          innerRequest = new Request(request3)[kState];
+          innerRequest = new Request(request4)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15678,21 +15678,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request3, options = {}) {
+      async delete(request4, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 instanceof Request) {
-          r = request3[kState];
+        if (request4 instanceof Request) {
+          r = request4[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert(typeof request3 === "string");
-          r = new Request(request3)[kState];
+          assert(typeof request4 === "string");
+          r = new Request(request4)[kState];
         }
         const operations = [];
         const operation = {
@@ -15724,25 +15724,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request3 = void 0, options = {}) {
+      async keys(request4 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request4 !== void 0) request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request4 !== void 0) {
+          if (request4 instanceof Request) {
+            r = request4[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request4 === "string") {
+            r = new Request(request4)[kState];
           }
         }
         const promise = createDeferredPromise();
         const requests = [];
-        if (request3 === void 0) {
+        if (request4 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15754,9 +15754,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request4 of requests) {
+          for (const request5 of requests) {
             const requestObject = fromInnerRequest(
-              request4,
+              request5,
               new AbortController().signal,
               "immutable"
             );
@@ -15874,9 +15874,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request4, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request3.url);
+        const cachedURL = new URL(request4.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15892,7 +15892,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request3.headersList.get(fieldValue);
+          const requestValue = request4.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15900,20 +15900,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request3, options, maxResponses = Infinity) {
+      #internalMatchAll(request4, options, maxResponses = Infinity) {
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request4 !== void 0) {
+          if (request4 instanceof Request) {
+            r = request4[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request4 === "string") {
+            r = new Request(request4)[kState];
           }
         }
         const responses = [];
-        if (request3 === void 0) {
+        if (request4 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16002,21 +16002,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request3, options = {}) {
+      async match(request4, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request3 = webidl.converters.RequestInfo(request3);
+        request4 = webidl.converters.RequestInfo(request4);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request3, options);
+            return await cache.match(request4, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request3, options);
+            const response = await cache.match(request4, options);
             if (response !== void 0) {
               return response;
             }
@@ -17196,7 +17196,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
-      const request3 = makeRequest({
+      const request4 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17208,18 +17208,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request3.headersList = headersList;
+        request4.headersList = headersList;
       }
       const keyValue = crypto3.randomBytes(16).toString("base64");
-      request3.headersList.append("sec-websocket-key", keyValue);
-      request3.headersList.append("sec-websocket-version", "13");
+      request4.headersList.append("sec-websocket-key", keyValue);
+      request4.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request3.headersList.append("sec-websocket-protocol", protocol);
+        request4.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request4.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request3,
+        request: request4,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17256,7 +17256,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request4.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve13) => {
-        setTimeout(resolve13, ms).unref();
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, ms).unref();
       });
     }
     module.exports = {
@@ -22417,7 +22417,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve13.call(this, root, ref);
+      let _sch = resolve14.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22444,7 +22444,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve13(root, ref) {
+    function resolve14(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23308,7 +23308,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve13(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23699,7 +23699,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve13,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize: serialize2,
@@ -23845,8 +23845,8 @@ var require_core = __commonJS({
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
         this.RULES = (0, rules_1.getRules)();
-        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
-        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+        checkOptions2.call(this, removedOptions, opts, "NOT SUPPORTED");
+        checkOptions2.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
         this._metaOpts = getMetaSchemaOptions.call(this);
         if (opts.formats)
           addInitialFormats.call(this);
@@ -24203,7 +24203,7 @@ var require_core = __commonJS({
     Ajv2.ValidationError = validation_error_1.default;
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
-    function checkOptions(checkOpts, options, msg, log = "error") {
+    function checkOptions2(checkOpts, options, msg, log = "error") {
       for (const key3 in checkOpts) {
         const opt = key3;
         if (opt in options)
@@ -34218,13 +34218,13 @@ function fileDiag(file, pos, code2, message) {
 }
 function decodeText(file, bytes) {
   if (bytes.length > MAX_FILE_BYTES) {
-    const mb = (bytes.length / 1024 / 1024).toFixed(1);
+    const mb2 = (bytes.length / 1024 / 1024).toFixed(1);
     return {
       diagnostic: fileDiag(
         file,
         { line: 1, column: 1 },
         "FILE_TOO_LARGE",
-        `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
+        `file is ${mb2} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
       )
     };
   }
@@ -34454,12 +34454,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve13, reject) {
+        return new Promise(function(resolve14, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve13(is);
+              resolve14(is);
             }
           });
         });
@@ -34525,27 +34525,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve13, reject) => {
+      const step = (i2) => new Promise((resolve14, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve13(subStep(p, i2, 0));
+        resolve14(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve13, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve14, reject) => {
         if (ii === pathExt.length)
-          return resolve13(step(i2 + 1));
+          return resolve14(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve13(p + ext);
+              return resolve14(p + ext);
           }
-          return resolve13(subStep(p, i2, ii + 1));
+          return resolve14(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -35006,6 +35006,40 @@ function checkDomain(input2, domain) {
     throw new InvalidReferenceError(input2, `invalid port in domain "${domain}"`);
   }
 }
+function checkDigestPart(input2, digest) {
+  if (!DIGEST_RE.test(digest)) {
+    throw new InvalidReferenceError(
+      input2,
+      `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
+    );
+  }
+  const checked = checkDigest(digest);
+  if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
+}
+function checkTag(input2, tag2) {
+  if (!TAG_RE.test(tag2)) {
+    throw new InvalidReferenceError(
+      input2,
+      `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
+    );
+  }
+}
+function checkPath(input2, path6) {
+  if (/[A-Z]/.test(path6)) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
+    );
+  }
+  for (const comp of path6.split("/")) {
+    if (!PATH_COMPONENT_RE.test(comp)) {
+      throw new InvalidReferenceError(
+        input2,
+        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
+      );
+    }
+  }
+}
 function parseReference(input2) {
   if (typeof input2 !== "string" || input2.length === 0)
     throw new InvalidReferenceError(String(input2), "it is empty");
@@ -35017,14 +35051,7 @@ function parseReference(input2) {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
-      );
-    }
-    const checked = checkDigest(digest);
-    if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
+    checkDigestPart(input2, digest);
   }
   let tag2;
   const lastSlash = rest.lastIndexOf("/");
@@ -35032,12 +35059,7 @@ function parseReference(input2) {
   if (colon > lastSlash) {
     tag2 = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag2)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
-      );
-    }
+    checkTag(input2, tag2);
   }
   if (rest === "") throw new InvalidReferenceError(input2, "the repository name is empty");
   const slash = rest.indexOf("/");
@@ -35060,20 +35082,7 @@ function parseReference(input2) {
   }
   if (domain === LEGACY_DOCKER_HUB) domain = DOCKER_HUB_DOMAIN;
   if (path6 === "") throw new InvalidReferenceError(input2, "the repository path is empty");
-  if (/[A-Z]/.test(path6)) {
-    throw new InvalidReferenceError(
-      input2,
-      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
-    );
-  }
-  for (const comp of path6.split("/")) {
-    if (!PATH_COMPONENT_RE.test(comp)) {
-      throw new InvalidReferenceError(
-        input2,
-        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
-      );
-    }
-  }
+  checkPath(input2, path6);
   if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) path6 = `library/${path6}`;
   if (path6.length > NAME_TOTAL_MAX) {
     throw new InvalidReferenceError(
@@ -35299,8 +35308,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve13, reject) {
-          deferredResolve = resolve13;
+        deferred = new this.Promise(function(resolve14, reject) {
+          deferredResolve = resolve14;
           deferredReject = reject;
         });
       }
@@ -35456,17 +35465,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve13, reject) {
+        return new this.Promise(function(resolve14, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve13(ret);
+                resolve14(ret);
               }
             });
           } else {
-            resolve13(fnx());
+            resolve14(fnx());
           }
         });
       }
@@ -39857,7 +39866,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve13, reject) => {
+      return new P((resolve14, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -39865,10 +39874,10 @@ var require_pify = __commonJS({
                 reject(result);
               } else {
                 result.shift();
-                resolve13(result);
+                resolve14(result);
               }
             } else {
-              resolve13(result);
+              resolve14(result);
             }
           });
         } else if (options.errorFirst) {
@@ -39876,11 +39885,11 @@ var require_pify = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve13(result);
+              resolve14(result);
             }
           });
         } else {
-          args.push(resolve13);
+          args.push(resolve14);
         }
         fn.apply(this, args);
       });
@@ -40146,7 +40155,7 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path6, originalPath, doThrow) => {
+    var checkPath2 = (path6, originalPath, doThrow) => {
       if (!isString(path6)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
@@ -40156,7 +40165,7 @@ var require_ignore = __commonJS({
       if (!path6) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path6)) {
+      if (checkPath2.isNotRelative(path6)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -40166,8 +40175,8 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path6) => REGEX_TEST_INVALID_PATH.test(path6);
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
+    checkPath2.isNotRelative = isNotRelative;
+    checkPath2.convert = (p) => p;
     var Ignore = class {
       constructor({
         ignorecase = true,
@@ -40245,8 +40254,8 @@ var require_ignore = __commonJS({
       }
       // @returns {TestResult}
       _test(originalPath, cache, checkUnignored, slices) {
-        const path6 = originalPath && checkPath.convert(originalPath);
-        checkPath(
+        const path6 = originalPath && checkPath2.convert(originalPath);
+        checkPath2(
           path6,
           originalPath,
           this._allowRelativePaths ? RETURN_FALSE : throwError
@@ -40287,7 +40296,7 @@ var require_ignore = __commonJS({
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path6) => checkPath(path6 && checkPath.convert(path6), path6, RETURN_FALSE);
+    var isPathValid = (path6) => checkPath2(path6 && checkPath2.convert(path6), path6, RETURN_FALSE);
     factory.isPathValid = isPathValid;
     factory.default = factory;
     module.exports = factory;
@@ -40296,9 +40305,9 @@ var require_ignore = __commonJS({
       typeof process !== "undefined" && (process.env && process.env.IGNORE_TEST_WIN32 || process.platform === "win32")
     ) {
       const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
+      checkPath2.convert = makePosix;
       const REGIX_IS_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
+      checkPath2.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
     }
   }
 });
@@ -44674,7 +44683,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve13) => setTimeout(resolve13, 0));
+              await new Promise((resolve14) => setTimeout(resolve14, 0));
               continue;
             }
             throw err2;
@@ -48048,9 +48057,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve13 = this._waiting;
+          const resolve14 = this._waiting;
           this._waiting = null;
-          resolve13({ value: chunk });
+          resolve14({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -48058,9 +48067,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve13 = this._waiting;
+          const resolve14 = this._waiting;
           this._waiting = null;
-          resolve13({ done: true });
+          resolve14({ done: true });
         }
       }
       destroy(err) {
@@ -48079,8 +48088,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve13) => {
-          this._waiting = resolve13;
+        return new Promise((resolve14) => {
+          this._waiting = resolve14;
         });
       }
     };
@@ -48235,7 +48244,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -48262,11 +48271,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream.error ? reject(stream.error) : resolve13({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve14({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream.error ? reject(stream.error) : resolve13({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve14({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -54290,13 +54299,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook(token, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 var b64url, sep2, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle4 = __esm({
@@ -57672,8 +57681,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve13, reject) {
-            return setTimeout(resolve13, t);
+          return new this.Promise(function(resolve14, reject) {
+            return setTimeout(resolve14, t);
           });
         }
         computePenalty() {
@@ -57884,15 +57893,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve13, returned, task;
+          var args, cb, error2, reject, resolve14, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve14, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve13(returned);
+                  return resolve14(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -57907,13 +57916,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve13;
-          resolve13 = reject = null;
+          var promise, reject, resolve14;
+          resolve14 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve13 = _resolve;
+            resolve14 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve13, reject });
+          this._queue.push({ task, args, resolve: resolve14, reject });
           this._tryToRun();
           return promise;
         }
@@ -57958,14 +57967,14 @@ var require_light = __commonJS({
           key(key3 = "") {
             var ref;
             return (ref = this.instances[key3]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+              var limiter2;
+              limiter2 = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
                 id: `${this.id}-${key3}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key3);
-              return limiter;
+              this.Events.trigger("created", limiter2, key3);
+              return limiter2;
             })();
           }
           async deleteKey(key3 = "") {
@@ -58314,14 +58323,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve13, reject) => {
+              return new this.Promise((resolve14, reject) => {
                 if (finished7()) {
-                  return resolve13();
+                  return resolve14();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve13();
+                      return resolve14();
                     }
                   });
                 }
@@ -58414,9 +58423,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve13, reject) {
+              return new this.Promise(function(resolve14, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve13)(args3);
+                  return (args3[0] != null ? reject : resolve14)(args3);
                 });
               });
             };
@@ -58553,9 +58562,9 @@ async function errorRequest(state, octokit, error2, options) {
   }
   throw error2;
 }
-async function wrapRequest(state, octokit, request3, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info) {
+async function wrapRequest(state, octokit, request4, options) {
+  const limiter2 = new import_light.default();
+  limiter2.on("failed", function(error2, info) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
     options.request.retryCount = info.retryCount + 1;
@@ -58563,13 +58572,13 @@ async function wrapRequest(state, octokit, request3, options) {
       return after * state.retryAfterBaseValue;
     }
   });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
+  return limiter2.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request4),
     options
   );
 }
-async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
-  const response = await request3(options);
+async function requestWithGraphqlErrorHandling(state, octokit, request4, options) {
+  const response = await request4(options);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
@@ -58619,16 +58628,16 @@ var init_dist_bundle7 = __esm({
 });
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-function wrapRequest2(state, request3, options) {
-  return state.retryLimiter.schedule(doRequest, state, request3, options);
+function wrapRequest2(state, request4, options) {
+  return state.retryLimiter.schedule(doRequest, state, request4, options);
 }
-async function doRequest(state, request3, options) {
+async function doRequest(state, request4, options) {
   const { pathname } = new URL(options.url, "http://github.test");
   const isAuth = isAuthRequest(options.method, pathname);
   const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
   const isSearch = options.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request3.retryCount;
+  const retryCount = ~~request4.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
   if (state.clustering) {
     jobOptions.expiration = 1e3 * 60;
@@ -58642,7 +58651,7 @@ async function doRequest(state, request3, options) {
   if (isSearch) {
     await state.search.key(state.id).schedule(jobOptions, noop5);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request4, options);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -58732,14 +58741,14 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state.retryLimiter.on("failed", async function(error2, info) {
-      const [state2, request3, options] = info.args;
+      const [state2, request4, options] = info.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
         return;
       }
-      const retryCount = ~~request3.retryCount;
-      request3.retryCount = retryCount;
+      const retryCount = ~~request4.retryCount;
+      request4.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
@@ -58777,14 +58786,14 @@ function throttling(octokit, octokitOptions) {
         return {};
       })();
       if (wantRetry) {
-        request3.retryCount++;
+        request4.retryCount++;
         return retryAfter * state2.retryAfterBaseValue;
       }
     });
   };
-  octokit.hook.wrap("request", (request3, options) => {
+  octokit.hook.wrap("request", (request4, options) => {
     initializeBottleneck();
-    return wrapRequest2(state, request3, options);
+    return wrapRequest2(state, request4, options);
   });
   return {};
 }
@@ -58899,8 +58908,8 @@ var init_dist_src4 = __esm({
 });
 
 // node_modules/@octokit/oauth-methods/dist-bundle/index.js
-function requestToOAuthBaseUrl(request3) {
-  const endpointDefaults = request3.endpoint.DEFAULTS;
+function requestToOAuthBaseUrl(request4) {
+  const endpointDefaults = request4.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
     return "https://github.com";
   }
@@ -58909,21 +58918,21 @@ function requestToOAuthBaseUrl(request3) {
   }
   return endpointDefaults.baseUrl.replace("/api/v3", "");
 }
-async function oauthRequest(request3, route, parameters) {
+async function oauthRequest(request4, route, parameters) {
   const withOAuthParameters = {
-    baseUrl: requestToOAuthBaseUrl(request3),
+    baseUrl: requestToOAuthBaseUrl(request4),
     headers: {
       accept: "application/json"
     },
     ...parameters
   };
-  const response = await request3(route, withOAuthParameters);
+  const response = await request4(route, withOAuthParameters);
   if ("error" in response.data) {
     const error2 = new RequestError(
       `${response.data.error_description} (${response.data.error}, ${response.data.error_uri})`,
       400,
       {
-        request: request3.endpoint.merge(
+        request: request4.endpoint.merge(
           route,
           withOAuthParameters
         )
@@ -58935,19 +58944,19 @@ async function oauthRequest(request3, route, parameters) {
   return response;
 }
 function getWebFlowAuthorizationUrl({
-  request: request3 = request,
+  request: request4 = request,
   ...options
 }) {
-  const baseUrl2 = requestToOAuthBaseUrl(request3);
+  const baseUrl2 = requestToOAuthBaseUrl(request4);
   return oauthAuthorizationUrl({
     ...options,
     baseUrl: baseUrl2
   });
 }
 async function exchangeWebFlowCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -58982,19 +58991,19 @@ function toTimestamp(apiTimeInMs, expirationInSeconds) {
   return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
 }
 async function createDeviceCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const parameters = {
     client_id: options.clientId
   };
   if ("scopes" in options && Array.isArray(options.scopes)) {
     parameters.scope = options.scopes.join(" ");
   }
-  return oauthRequest(request3, "POST /login/device/code", parameters);
+  return oauthRequest(request4, "POST /login/device/code", parameters);
 }
 async function exchangeDeviceCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -59030,8 +59039,8 @@ function toTimestamp2(apiTimeInMs, expirationInSeconds) {
   return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
 }
 async function checkToken(options) {
-  const request3 = options.request || request;
-  const response = await request3("POST /applications/{client_id}/token", {
+  const request4 = options.request || request;
+  const response = await request4("POST /applications/{client_id}/token", {
     headers: {
       authorization: `basic ${btoa(
         `${options.clientId}:${options.clientSecret}`
@@ -59055,9 +59064,9 @@ async function checkToken(options) {
   return { ...response, authentication };
 }
 async function refreshToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -59093,8 +59102,8 @@ async function scopeToken(options) {
     token,
     ...requestOptions
   } = options;
-  const request3 = options.request || request;
-  const response = await request3(
+  const request4 = options.request || request;
+  const response = await request4(
     "POST /applications/{client_id}/token/scoped",
     {
       headers: {
@@ -59117,9 +59126,9 @@ async function scopeToken(options) {
   return { ...response, authentication };
 }
 async function resetToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  const response = await request3(
+  const response = await request4(
     "PATCH /applications/{client_id}/token",
     {
       headers: {
@@ -59144,9 +59153,9 @@ async function resetToken(options) {
   return { ...response, authentication };
 }
 async function deleteToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request3(
+  return request4(
     "DELETE /applications/{client_id}/token",
     {
       headers: {
@@ -59158,9 +59167,9 @@ async function deleteToken(options) {
   );
 }
 async function deleteAuthorization(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request3(
+  return request4(
     "DELETE /applications/{client_id}/grant",
     {
       headers: {
@@ -59223,13 +59232,13 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve13) => setTimeout(resolve13, seconds * 1e3));
+  await new Promise((resolve14) => setTimeout(resolve14, seconds * 1e3));
 }
-async function waitForAccessToken(request3, clientId, clientType, verification) {
+async function waitForAccessToken(request4, clientId, clientType, verification) {
   try {
     const options = {
       clientId,
-      request: request3,
+      request: request4,
       code: verification.device_code
     };
     const { authentication } = clientType === "oauth-app" ? await exchangeDeviceCode({
@@ -59249,11 +59258,11 @@ async function waitForAccessToken(request3, clientId, clientType, verification) 
     const errorType = error2.response.data.error;
     if (errorType === "authorization_pending") {
       await wait(verification.interval);
-      return waitForAccessToken(request3, clientId, clientType, verification);
+      return waitForAccessToken(request4, clientId, clientType, verification);
     }
     if (errorType === "slow_down") {
       await wait(verification.interval + 7);
-      return waitForAccessToken(request3, clientId, clientType, verification);
+      return waitForAccessToken(request4, clientId, clientType, verification);
     }
     throw error2;
   }
@@ -59263,20 +59272,20 @@ async function auth2(state, authOptions) {
     auth: authOptions
   });
 }
-async function hook2(state, request3, route, parameters) {
-  let endpoint2 = request3.endpoint.merge(
+async function hook2(state, request4, route, parameters) {
+  let endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   const { token } = await getOAuthAccessToken(state, {
-    request: request3,
+    request: request4,
     auth: { type: "oauth" }
   });
   endpoint2.headers.authorization = `token ${token}`;
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 function createOAuthDeviceAuth(options) {
   const requestWithDefaults = options.request || request.defaults({
@@ -59284,15 +59293,15 @@ function createOAuthDeviceAuth(options) {
       "user-agent": `octokit-auth-oauth-device.js/${VERSION9} ${getUserAgent()}`
     }
   });
-  const { request: request3 = requestWithDefaults, ...otherOptions } = options;
+  const { request: request4 = requestWithDefaults, ...otherOptions } = options;
   const state = options.clientType === "github-app" ? {
     ...otherOptions,
     clientType: "github-app",
-    request: request3
+    request: request4
   } : {
     ...otherOptions,
     clientType: "oauth-app",
-    request: request3,
+    request: request4,
     scopes: options.scopes || []
   };
   if (!options.clientId) {
@@ -59455,28 +59464,28 @@ async function auth3(state, options = {}) {
 function requiresBasicAuth(url) {
   return url && ROUTES_REQUIRING_BASIC_AUTH.test(url);
 }
-async function hook3(state, request3, route, parameters = {}) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook3(state, request4, route, parameters = {}) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   if (requiresBasicAuth(endpoint2.url)) {
     const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
     endpoint2.headers.authorization = `basic ${credentials}`;
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
-  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request3 }) : await auth3({ ...state, request: request3 });
+  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request4 }) : await auth3({ ...state, request: request4 });
   endpoint2.headers.authorization = "token " + token;
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 function createOAuthUserAuth({
   clientId,
   clientSecret,
   clientType = "oauth-app",
-  request: request3 = request.defaults({
+  request: request4 = request.defaults({
     headers: {
       "user-agent": `octokit-auth-oauth-app.js/${VERSION10} ${getUserAgent()}`
     }
@@ -59490,7 +59499,7 @@ function createOAuthUserAuth({
     clientSecret,
     onTokenCreated,
     strategyOptions,
-    request: request3
+    request: request4
   });
   return Object.assign(auth3.bind(null, state), {
     // @ts-expect-error not worth the extra code needed to appease TS
@@ -60031,14 +60040,14 @@ async function getInstallationAuthentication(state, options, customRequest) {
     };
     return factory(factoryAuthOptions);
   }
-  const request3 = customRequest || state.request;
+  const request4 = customRequest || state.request;
   return getInstallationAuthenticationConcurrently(
     state,
     { ...options, installationId },
-    request3
+    request4
   );
 }
-function getInstallationAuthenticationConcurrently(state, options, request3) {
+function getInstallationAuthenticationConcurrently(state, options, request4) {
   const cacheKey = optionsToCacheKey(options);
   if (pendingPromises.has(cacheKey)) {
     return pendingPromises.get(cacheKey);
@@ -60046,12 +60055,12 @@ function getInstallationAuthenticationConcurrently(state, options, request3) {
   const promise = getInstallationAuthenticationImpl(
     state,
     options,
-    request3
+    request4
   ).finally(() => pendingPromises.delete(cacheKey));
   pendingPromises.set(cacheKey, promise);
   return promise;
 }
-async function getInstallationAuthenticationImpl(state, options, request3) {
+async function getInstallationAuthenticationImpl(state, options, request4) {
   if (!options.refresh) {
     const result = await get2(state.cache, options);
     if (result) {
@@ -60108,7 +60117,7 @@ async function getInstallationAuthenticationImpl(state, options, request3) {
       repository_selection: repositorySelectionOptional,
       single_file: singleFileName
     }
-  } = await request3(
+  } = await request4(
     "POST /app/installations/{installation_id}/access_tokens",
     payload
   );
@@ -60182,18 +60191,18 @@ function isNotTimeSkewError(error2) {
     /'Issued at' claim \('iat'\) must be an Integer representing the time that the assertion was issued/
   ));
 }
-async function hook5(state, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(route, parameters);
+async function hook5(state, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(route, parameters);
   const url = endpoint2.url;
   if (/\/login\/oauth\/access_token$/.test(url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
-  if (requiresAppAuth(url.replace(request3.endpoint.DEFAULTS.baseUrl, ""))) {
+  if (requiresAppAuth(url.replace(request4.endpoint.DEFAULTS.baseUrl, ""))) {
     const { token: token2 } = await getAppAuthentication(state);
     endpoint2.headers.authorization = `bearer ${token2}`;
     let response;
     try {
-      response = await request3(endpoint2);
+      response = await request4(endpoint2);
     } catch (error2) {
       if (isNotTimeSkewError(error2)) {
         throw error2;
@@ -60213,33 +60222,33 @@ async function hook5(state, request3, route, parameters) {
         timeDifference: diff
       });
       endpoint2.headers.authorization = `bearer ${token3}`;
-      return request3(endpoint2);
+      return request4(endpoint2);
     }
     return response;
   }
   if (requiresBasicAuth(url)) {
     const authentication = await state.oauthApp({ type: "oauth-app" });
     endpoint2.headers.authorization = authentication.headers.authorization;
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   const { token, createdAt } = await getInstallationAuthentication(
     state,
     // @ts-expect-error TBD
     {},
-    request3.defaults({ baseUrl: endpoint2.baseUrl })
+    request4.defaults({ baseUrl: endpoint2.baseUrl })
   );
   endpoint2.headers.authorization = `token ${token}`;
   return sendRequestWithRetries(
     state,
-    request3,
+    request4,
     endpoint2,
     createdAt
   );
 }
-async function sendRequestWithRetries(state, request3, options, createdAt, retries = 0) {
+async function sendRequestWithRetries(state, request4, options, createdAt, retries = 0) {
   const timeSinceTokenCreationInMs = +/* @__PURE__ */ new Date() - +new Date(createdAt);
   try {
-    return await request3(options);
+    return await request4(options);
   } catch (error2) {
     if (error2.status !== 401) {
       throw error2;
@@ -60255,8 +60264,8 @@ async function sendRequestWithRetries(state, request3, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve13) => setTimeout(resolve13, awaitTime));
-    return sendRequestWithRetries(state, request3, options, createdAt, retries);
+    await new Promise((resolve14) => setTimeout(resolve14, awaitTime));
+    return sendRequestWithRetries(state, request4, options, createdAt, retries);
   }
 }
 function createAppAuth(options) {
@@ -60279,14 +60288,14 @@ function createAppAuth(options) {
   if (typeof log.warn !== "function") {
     log.warn = console.warn.bind(console);
   }
-  const request3 = options.request || request.defaults({
+  const request4 = options.request || request.defaults({
     headers: {
       "user-agent": `octokit-auth-app.js/${VERSION12} ${getUserAgent()}`
     }
   });
   const state = Object.assign(
     {
-      request: request3,
+      request: request4,
       cache: getCache()
     },
     options,
@@ -60297,7 +60306,7 @@ function createAppAuth(options) {
         clientType: "github-app",
         clientId: options.clientId || "",
         clientSecret: options.clientSecret || "",
-        request: request3
+        request: request4
       })
     }
   );
@@ -60367,12 +60376,12 @@ function isAbuseLimitError(error2) {
   }
   return REGEX_ABUSE_LIMIT_MESSAGE.test(error2.message);
 }
-async function hook6(reason, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook6(reason, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
-  return request3(endpoint2).catch((error2) => {
+  return request4(endpoint2).catch((error2) => {
     if (error2.status === 404) {
       error2.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
       throw error2;
@@ -62254,121 +62263,132 @@ function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function parseDeclarations(file, content, opts) {
-  const diagnostics = [];
-  const streams = [];
-  const partial = [];
-  let tags = 0;
+  const out = { streams: [], partial: [], diagnostics: [], tags: 0 };
   let text;
   if (typeof content === "string") text = content;
   else {
     const decoded = decodeText(file, content);
-    if ("diagnostic" in decoded) return { streams, partial, diagnostics: [decoded.diagnostic], tags };
+    if ("diagnostic" in decoded) return { ...out, diagnostics: [decoded.diagnostic] };
     text = decoded.text;
   }
   let parsedSource;
-  const source = () => {
-    parsedSource ??= parseSource(file, text);
-    return parsedSource;
+  const ctx = {
+    file,
+    defaultNamespace: opts.defaultNamespace,
+    out,
+    source: () => {
+      parsedSource ??= parseSource(file, text);
+      return parsedSource;
+    },
+    validateStream: validator("imagestream", "imageStream")
   };
-  let handles;
+  for (const { doc, value } of documents(ctx, text)) addDocument(ctx, doc, value);
+  return out;
+}
+function documents(ctx, text) {
   const json = tryParseJson(text);
   const fast = json ? firstDuplicateJsonKey(text) < 0 ? json : void 0 : tryParseSimpleYaml(text);
-  if (fast) {
-    handles = [{ value: fast.value, doc: () => source().docs[0]?.doc }];
-  } else {
-    const src = source();
-    diagnostics.push(...src.diagnostics);
-    handles = src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
+  if (fast) return [{ value: fast.value, doc: () => ctx.source().docs[0]?.doc }];
+  const src = ctx.source();
+  ctx.out.diagnostics.push(...src.diagnostics);
+  return src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
+}
+function positionIn(ctx, getDoc, path6, key3 = false) {
+  const doc = getDoc();
+  return doc ? positionAt(ctx.source(), doc, path6, key3) : { line: 1, column: 1 };
+}
+function report(ctx, doc, path6, code2, message, key3 = false) {
+  ctx.out.diagnostics.push({
+    file: ctx.file,
+    ...positionIn(ctx, doc, path6, key3),
+    code: code2,
+    message,
+    severity: "error"
+  });
+}
+function addDocument(ctx, doc, value) {
+  if (value === void 0 || value === null) return;
+  if (!isRecord(value)) {
+    report(
+      ctx,
+      doc,
+      [],
+      "UNKNOWN_KIND",
+      `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
+    );
+    return;
   }
-  const validateStream2 = validator("imagestream", "imageStream");
-  const positionIn = (getDoc, path6, key3 = false) => {
-    const doc = getDoc();
-    return doc ? positionAt(source(), doc, path6, key3) : { line: 1, column: 1 };
-  };
-  const report = (doc, path6, code2, message, key3 = false) => {
-    diagnostics.push({ file, ...positionIn(doc, path6, key3), code: code2, message, severity: "error" });
-  };
-  const addStream = (doc, value, base) => {
-    if (!validateStream2(value)) {
-      const errors = validateStream2.errors ?? [];
-      for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
-        report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      const reduced = passingPart(
-        value,
-        errors.map((e) => e.instancePath)
-      );
-      if (reduced && validateStream2(reduced.object)) {
-        partial.push(loaded(doc, reduced.object, base, reduced.tagIndex));
-      }
-      return;
-    }
-    const object = value;
-    tags += (object.spec?.tags ?? []).length;
-    streams.push(loaded(doc, object, base));
-  };
-  const loaded = (doc, object, base, tagIndex) => {
-    const position = (path6, key3 = false) => {
-      const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
-      return positionIn(doc, [...base, ...p], key3);
-    };
-    const tagList = object.spec?.tags ?? [];
-    return {
-      file,
-      namespace: object.metadata.namespace || opts.defaultNamespace,
-      name: object.metadata.name,
-      object,
-      position,
-      tagPosition: (tagName2) => {
-        const i2 = tagList.findIndex((t) => t.name === tagName2);
-        const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
-        return { line: p.line, column: p.column };
-      }
-    };
-  };
-  for (const { doc, value } of handles) {
-    if (value === void 0 || value === null) continue;
-    if (!isRecord(value)) {
+  const kind2 = value.kind;
+  if (kind2 === "ImageStream") addStream(ctx, doc, value, []);
+  else if (kind2 === "ImageStreamList" || kind2 === "List") addList(ctx, doc, value, kind2);
+  else report(ctx, doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
+}
+function addList(ctx, doc, value, kind2) {
+  if (!Array.isArray(value.items)) {
+    report(
+      ctx,
+      doc,
+      value.items === void 0 ? [] : ["items"],
+      "SCHEMA",
+      `a ${kind2} needs "items": a list of ImageStream objects`
+    );
+    return;
+  }
+  const listProblems = schemaProblems(
+    validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
+  );
+  for (const pr of listProblems) report(ctx, doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+  value.items.forEach((item2, i2) => {
+    if (!isRecord(item2)) {
+      report(ctx, doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
+    } else if (item2.kind !== "ImageStream") {
       report(
+        ctx,
         doc,
-        [],
+        ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
         "UNKNOWN_KIND",
-        `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
+        kindMessage(item2.kind, true)
       );
-      continue;
+    } else addStream(ctx, doc, item2, ["items", i2]);
+  });
+}
+function addStream(ctx, doc, value, base) {
+  const { validateStream: validateStream2, out } = ctx;
+  if (!validateStream2(value)) {
+    const errors = validateStream2.errors ?? [];
+    for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
+      report(ctx, doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+    const reduced = passingPart(
+      value,
+      errors.map((e) => e.instancePath)
+    );
+    if (reduced && validateStream2(reduced.object)) {
+      out.partial.push(loaded(ctx, doc, reduced.object, base, reduced.tagIndex));
     }
-    const kind2 = value.kind;
-    if (kind2 === "ImageStream") addStream(doc, value, []);
-    else if (kind2 === "ImageStreamList" || kind2 === "List") {
-      if (!Array.isArray(value.items)) {
-        report(
-          doc,
-          value.items === void 0 ? [] : ["items"],
-          "SCHEMA",
-          `a ${kind2} needs "items": a list of ImageStream objects`
-        );
-        continue;
-      }
-      const listProblems = schemaProblems(
-        validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
-      );
-      for (const pr of listProblems) report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      value.items.forEach((item2, i2) => {
-        if (!isRecord(item2)) {
-          report(doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
-        } else if (item2.kind !== "ImageStream") {
-          report(
-            doc,
-            ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
-            "UNKNOWN_KIND",
-            kindMessage(item2.kind, true)
-          );
-        } else addStream(doc, item2, ["items", i2]);
-      });
-    } else {
-      report(doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
-    }
+    return;
   }
-  return { streams, partial, diagnostics, tags };
+  const object = value;
+  out.tags += (object.spec?.tags ?? []).length;
+  out.streams.push(loaded(ctx, doc, object, base));
+}
+function loaded(ctx, doc, object, base, tagIndex) {
+  const position = (path6, key3 = false) => {
+    const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
+    return positionIn(ctx, doc, [...base, ...p], key3);
+  };
+  const tagList = object.spec?.tags ?? [];
+  return {
+    file: ctx.file,
+    namespace: object.metadata.namespace || ctx.defaultNamespace,
+    name: object.metadata.name,
+    object,
+    position,
+    tagPosition: (tagName2) => {
+      const i2 = tagList.findIndex((t) => t.name === tagName2);
+      const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
+      return { line: p.line, column: p.column };
+    }
+  };
 }
 function passingPart(value, errorPaths) {
   const badTags = /* @__PURE__ */ new Set();
@@ -63731,7 +63751,7 @@ function pinOutcome(b, s, from) {
 }
 function applyFollowers(b) {
   const visiting = /* @__PURE__ */ new Set();
-  const resolve13 = (key3) => {
+  const resolve14 = (key3) => {
     if (b.next.has(key3)) return b.next.get(key3);
     const entry = b.specOf.get(key3);
     if (!entry) return void 0;
@@ -63741,7 +63761,7 @@ function applyFollowers(b) {
     visiting.add(key3);
     const target = followTarget(s.namespace, s.name, t.from);
     const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const current = (targetKey ? resolve13(targetKey) : void 0)?.items[0];
+    const current = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
     visiting.delete(key3);
     let outcome;
     if (current) outcome = { ok: true, item: stripItem(current) };
@@ -63756,7 +63776,7 @@ function applyFollowers(b) {
     return applied.tag;
   };
   for (const [key3, { t }] of b.specOf) {
-    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve13(key3);
+    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve14(key3);
   }
 }
 function assembleLocks(b) {
@@ -64063,12 +64083,12 @@ var require_wrappy = __commonJS({
 var require_once = __commonJS({
   "node_modules/once/once.js"(exports, module) {
     var wrappy = require_wrappy();
-    module.exports = wrappy(once9);
+    module.exports = wrappy(once10);
     module.exports.strict = wrappy(onceStrict);
-    once9.proto = once9(function() {
+    once10.proto = once10(function() {
       Object.defineProperty(Function.prototype, "once", {
         value: function() {
-          return once9(this);
+          return once10(this);
         },
         configurable: true
       });
@@ -64079,7 +64099,7 @@ var require_once = __commonJS({
         configurable: true
       });
     });
-    function once9(fn) {
+    function once10(fn) {
       var f = function() {
         if (f.called) return f.value;
         f.called = true;
@@ -64111,13 +64131,13 @@ var require_simple_get = __commonJS({
     var decompressResponse = require_decompress_response();
     var http2 = __require("http");
     var https2 = __require("https");
-    var once9 = require_once();
+    var once10 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
     var isStream2 = (o2) => o2 !== null && typeof o2 === "object" && typeof o2.pipe === "function";
     function simpleGet(opts, cb) {
       opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once9(cb);
+      cb = once10(cb);
       if (opts.url) {
         const { hostname, port, protocol: protocol2, auth: auth7, path: path6 } = url.parse(opts.url);
         delete opts.url;
@@ -64294,13 +64314,13 @@ function fromNodeStream(stream) {
   });
   return {
     next() {
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve13({ done: true });
+          return resolve14({ done: true });
         } else if (queue.length > 0) {
-          return resolve13({ value: queue.shift(), done: false });
+          return resolve14({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve13, reject };
+          defer = { resolve: resolve14, reject };
         }
       });
     },
@@ -64313,7 +64333,7 @@ function fromNodeStream(stream) {
     }
   };
 }
-async function request2({
+async function request3({
   onProgress,
   url,
   method = "GET",
@@ -64371,10 +64391,10 @@ function redirectRequest(previous, statusCode, location) {
   return { url: url.href, method, headers, body };
 }
 function send(options) {
-  return new Promise((resolve13, reject) => {
+  return new Promise((resolve14, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve13(res)
+      (err, res) => err ? reject(err) : resolve14(res)
     );
   });
 }
@@ -64392,7 +64412,7 @@ var import_simple_get, index, node_default;
 var init_node = __esm({
   "node_modules/isomorphic-git/http/node/index.js"() {
     import_simple_get = __toESM(require_simple_get(), 1);
-    index = { request: request2 };
+    index = { request: request3 };
     node_default = index;
   }
 });
@@ -64566,10 +64586,10 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join11, resolve as resolve10 } from "node:path";
+import { join as join11, resolve as resolve11 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve10(opts.dir);
+  const dir = resolve11(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
   const config = await readText(fs3, join11(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
@@ -64631,7 +64651,7 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve10(dir, m[1].trim());
+  const gitdir = resolve11(dir, m[1].trim());
   if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -65418,16 +65438,91 @@ var init_pulls = __esm({
   }
 });
 
-// src/render/pr-body.ts
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
+// src/render/pr-tag-details.ts
 function compareUrl(from, to) {
   if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
   const a2 = githubRepoUrl(from.source);
   const b = githubRepoUrl(to.source);
   if (!a2 || a2 !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
   return `${a2}/compare/${from.revision}...${to.revision}`;
+}
+function tagDetails(t, cmd) {
+  const name = `${t.namespace}/${t.stream}:${t.tag}`;
+  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
+  lines.push(
+    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ""}`
+  );
+  if (t.from)
+    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
+  if (t.to && t.kind !== "failed")
+    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
+  if (t.kind === "failed" && t.error)
+    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
+  if (t.fromMetadata?.created || t.toMetadata?.created) {
+    lines.push(
+      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
+    );
+  }
+  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
+  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
+  const rf = t.fromMetadata?.revision;
+  const rt = t.toMetadata?.revision;
+  if (rf || rt) {
+    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
+    if (rf && rt && rf === rt)
+      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
+    else
+      lines.push(
+        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
+      );
+  }
+  const platforms = platformRows(t);
+  if (platforms.length > 0) {
+    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
+  }
+  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
+  lines.push("", "</details>");
+  return lines;
+}
+function platformRows(t) {
+  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
+  const to = new Map(
+    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [formatPlatform(p), p.digest])
+  );
+  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
+  const rows = keys.slice(0, MAX_PLATFORM_ROWS).map((k) => {
+    const a2 = from.get(k);
+    const b = to.get(k);
+    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
+    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
+  });
+  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
+  return rows;
+}
+function githubRepoUrl(source) {
+  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
+  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
+}
+function isRevision(r) {
+  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
+}
+function html(s) {
+  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
+}
+var MAX_PLATFORM_ROWS;
+var init_pr_tag_details = __esm({
+  "src/render/pr-tag-details.ts"() {
+    "use strict";
+    init_platform();
+    init_text();
+    init_markdown();
+    MAX_PLATFORM_ROWS = 50;
+  }
+});
+
+// src/render/pr-body.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
 }
 function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
@@ -65576,59 +65671,6 @@ function noteLine(n2, cmd) {
       return `\`${escapeCell(n2.tag)}\` removed (was \`${escapeCell(n2.was)}\`).`;
   }
 }
-function tagDetails(t, cmd) {
-  const name = `${t.namespace}/${t.stream}:${t.tag}`;
-  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
-  lines.push(
-    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ""}`
-  );
-  if (t.from)
-    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
-  if (t.to && t.kind !== "failed")
-    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
-  if (t.kind === "failed" && t.error)
-    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
-  if (t.fromMetadata?.created || t.toMetadata?.created) {
-    lines.push(
-      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
-    );
-  }
-  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
-  const rf = t.fromMetadata?.revision;
-  const rt = t.toMetadata?.revision;
-  if (rf || rt) {
-    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt)
-      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
-    else
-      lines.push(
-        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
-      );
-  }
-  const platforms = platformRows(t);
-  if (platforms.length > 0) {
-    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
-  }
-  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
-  lines.push("", "</details>");
-  return lines;
-}
-function platformRows(t) {
-  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
-  const to = new Map(
-    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [formatPlatform(p), p.digest])
-  );
-  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
-  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
-    const a2 = from.get(k);
-    const b = to.get(k);
-    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
-    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
-  });
-  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
-  return rows;
-}
 function lostPlatforms(t) {
   if (t.kind === "failed" || !t.from?.platforms?.length || !t.to?.platforms) return [];
   const now = new Set(t.to.platforms.map(formatPlatform));
@@ -65637,16 +65679,6 @@ function lostPlatforms(t) {
 function code(short3) {
   return codeSpan(short3);
 }
-function githubRepoUrl(source) {
-  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
-  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
-}
-function isRevision(r) {
-  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-function html(s) {
-  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
-}
 var MAX_BODY_LENGTH, BUDGET, FOOTER, GATE;
 var init_pr_body = __esm({
   "src/render/pr-body.ts"() {
@@ -65654,12 +65686,13 @@ var init_pr_body = __esm({
     init_platform();
     init_text();
     init_markdown();
+    init_pr_tag_details();
+    init_pr_tag_details();
     MAX_BODY_LENGTH = 6e4;
     BUDGET = {
       notes: 8e3,
       warnings: 8e3,
       table: 12e3,
-      platformRows: 50,
       consumers: 12e3,
       rollback: 8e3
     };
@@ -66583,7 +66616,7 @@ var init_publish_run = __esm({
 });
 
 // src/entry/action/index.ts
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -66747,11 +66780,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve13) {
-      resolve13(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -66767,7 +66800,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67308,7 +67341,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve11, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -69154,8 +69187,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve13, reject) => {
-    Object.assign(methods, { resolve: resolve13, reject });
+  const promise = new Promise((resolve14, reject) => {
+    Object.assign(methods, { resolve: resolve14, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -73798,11 +73831,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises5 = weakMap.get(stream);
   const promise = createDeferred();
   promises5.push(promise);
-  const resolve13 = promise.resolve.bind(promise);
-  return { resolve: resolve13, promises: promises5 };
+  const resolve14 = promise.resolve.bind(promise);
+  return { resolve: resolve14, promises: promises5 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises5 }, subprocess) => {
-  resolve13();
+var waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises5 }, subprocess) => {
+  resolve14();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises5])
@@ -74928,15 +74961,15 @@ function secretEnvNames(config) {
 }
 async function runDispatch(deps, opts) {
   const root = resolve3(deps.cwd);
-  const loaded = await loadConfig(nodeFs2.promises, {
+  const loaded2 = await loadConfig(nodeFs2.promises, {
     read: readRegular,
     root,
     cwd: root,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const configErrors = loaded.diagnostics.filter((d) => d.severity === "error");
+  const configErrors = loaded2.diagnostics.filter((d) => d.severity === "error");
   if (configErrors.length > 0) return { kind: "invalid-config", diagnostics: configErrors };
-  const { config } = loaded;
+  const { config } = loaded2;
   const secretEnv = secretEnvNames(config);
   const secrets = tokenValues(secretEnv, deps.env);
   if (/^0+$/.test(opts.after)) return { kind: "deleted" };
@@ -75206,6 +75239,38 @@ init_inside();
 init_limits();
 init_reference();
 init_stream();
+
+// src/policy/follow-chain.ts
+init_stream();
+init_tag_spec();
+function indexStreams(streams) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    if (!index2.has(k)) index2.set(k, s);
+  }
+  return index2;
+}
+function followChain(index2, namespace, stream, tag2, start) {
+  const chain = [];
+  const seen = /* @__PURE__ */ new Set();
+  let cur = { namespace, stream, tag: tag2 };
+  for (; ; ) {
+    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
+    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
+    seen.add(key3);
+    chain.push(key3);
+    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
+    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
+    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
+    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
+    const next = followTarget(cur.namespace, cur.stream, t.from);
+    if (!next) return { chain, cycle: false, malformed: true };
+    cur = next;
+  }
+}
+
+// src/policy/validate.ts
 init_tag_spec();
 
 // src/policy/validate-openshift.ts
@@ -75254,32 +75319,6 @@ function validateOpenShiftObject(s, at) {
 }
 
 // src/policy/validate.ts
-function indexStreams(streams) {
-  const index2 = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index2.has(k)) index2.set(k, s);
-  }
-  return index2;
-}
-function followChain(index2, namespace, stream, tag2, start) {
-  const chain = [];
-  const seen = /* @__PURE__ */ new Set();
-  let cur = { namespace, stream, tag: tag2 };
-  for (; ; ) {
-    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
-    seen.add(key3);
-    chain.push(key3);
-    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
 var STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
 var TAG_RE2 = /^[\w][\w.-]{0,127}$/;
 var STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -75288,28 +75327,54 @@ function label(key3, multiNamespace) {
 }
 function validateStreams2(streams, config) {
   const out = [];
-  const index2 = indexStreams(streams);
-  const multiNs = new Set(streams.map((s) => s.namespace)).size > 1;
   const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c3 = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config,
+    cycleReported: /* @__PURE__ */ new Set()
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    const firstIndex = /* @__PURE__ */ new Map();
+    streamTags(s.object).forEach((t, i2) => {
+      const base = ["spec", "tags", i2];
+      checkTagName(s, t, i2, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, "from", "name"];
+      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
+      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
+      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
+function checkNameLengths(s, at) {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ["metadata", "namespace"],
+      "NAME_TOO_LONG",
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+    );
+  }
+}
+function checkDuplicateStreams(streams, at) {
   const byKey = /* @__PURE__ */ new Map();
   for (const s of streams) {
-    const nameBytes = utf8Length(s.name);
-    if (nameBytes > MAX_STREAM_NAME_BYTES) {
-      at(
-        s,
-        ["metadata", "name"],
-        "NAME_TOO_LONG",
-        `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
-      );
-    }
-    if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-      at(
-        s,
-        ["metadata", "namespace"],
-        "NAME_TOO_LONG",
-        `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
-      );
-    }
     const k = `${s.namespace}/${s.name}`;
     const list = byKey.get(k);
     if (list) list.push(s);
@@ -75326,143 +75391,111 @@ function validateStreams2(streams, config) {
       "warning"
     );
   }
-  const cycleReported = /* @__PURE__ */ new Set();
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    const tags = streamTags(s.object);
-    const firstIndex = /* @__PURE__ */ new Map();
-    tags.forEach((t, i2) => {
-      const base = ["spec", "tags", i2];
-      const prev = firstIndex.get(t.name);
-      if (prev !== void 0) {
-        const p = s.position(["spec", "tags", prev, "name"]);
-        at(
-          s,
-          [...base, "name"],
-          "DUPLICATE_TAG",
-          `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
-        );
-      } else firstIndex.set(t.name, i2);
-      if (!TAG_RE2.test(t.name)) {
-        at(
-          s,
-          [...base, "name"],
-          "INVALID_TAG_NAME",
-          `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
-        );
-      }
-      const from = t.from;
-      if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
-        at(
-          s,
-          [...base, "importPolicy", "scheduled"],
-          "SCHEDULED_NOT_DOCKER",
-          `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
-        );
-      }
-      if (!from) return;
-      const namePath = [...base, "from", "name"];
-      switch (from.kind) {
-        case "DockerImage": {
-          const r = tryParseReference(from.name);
-          if ("error" in r) {
-            at(s, namePath, "INVALID_REFERENCE", r.error.message);
-          } else if (!registryAllowed(config, r.ref.domain)) {
-            at(
-              s,
-              namePath,
-              "REGISTRY_NOT_ALLOWED",
-              `registry "${r.ref.domain}" is not in allowedRegistries (${(config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
-            );
-          }
-          break;
-        }
-        case "ImageStreamTag": {
-          const target = followTarget(s.namespace, s.name, from);
-          if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
-            at(
-              s,
-              namePath,
-              "INVALID_TAG_REFERENCE",
-              `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
-            );
-            break;
-          }
-          const fc = followChain(index2, s.namespace, s.name, t.name, s);
-          if (fc.cycle) {
-            const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
-            const loop = fc.chain.slice(loopStart);
-            const loopId = [...loop.slice(0, -1)].sort().join(" ");
-            if (loopStart === 0 && !cycleReported.has(loopId)) {
-              cycleReported.add(loopId);
-              at(
-                s,
-                namePath,
-                "TAG_CYCLE",
-                `ImageStreamTag cycle: ${loop.map((k) => label(k, multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
-              );
-            }
-          } else if (fc.missing && fc.chain.length === 2) {
-            const m = fc.missing;
-            const targetLabel = label(
-              tagKey(m.namespace, m.stream, m.tag),
-              multiNs || m.namespace !== s.namespace
-            );
-            const ts = m.namespace === s.namespace && m.stream === s.name ? s : index2.get(`${m.namespace}/${m.stream}`);
-            const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-            at(
-              s,
-              namePath,
-              "TAG_NOT_FOUND",
-              m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
-            );
-          }
-          break;
-        }
-        case "ImageStreamImage": {
-          const m = STREAM_IMAGE_RE.exec(from.name);
-          if (!m) {
-            at(
-              s,
-              namePath,
-              "INVALID_STREAM_IMAGE",
-              `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
-            );
-            break;
-          }
-          const target = imageTarget(s.namespace, from);
-          if (!index2.has(`${target.namespace}/${target.stream}`)) {
-            at(
-              s,
-              namePath,
-              "STREAM_NOT_FOUND",
-              `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
-            );
-          }
-          break;
-        }
-      }
-    });
+}
+function checkTagName(s, t, i2, firstIndex, at) {
+  const namePath = ["spec", "tags", i2, "name"];
+  const prev = firstIndex.get(t.name);
+  if (prev !== void 0) {
+    const p = s.position(["spec", "tags", prev, "name"]);
+    at(
+      s,
+      namePath,
+      "DUPLICATE_TAG",
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
+    );
+  } else firstIndex.set(t.name, i2);
+  if (!TAG_RE2.test(t.name)) {
+    at(
+      s,
+      namePath,
+      "INVALID_TAG_NAME",
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
+    );
   }
-  return out.sort(compareDiagnostics);
 }
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
+function checkScheduled(s, t, base, at) {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
+    at(
+      s,
+      [...base, "importPolicy", "scheduled"],
+      "SCHEDULED_NOT_DOCKER",
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
+    );
+  }
+}
+function checkDockerImage(c3, s, from, namePath) {
+  const r = tryParseReference(from.name);
+  if ("error" in r) {
+    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
+  } else if (!registryAllowed(c3.config, r.ref.domain)) {
+    c3.at(
+      s,
+      namePath,
+      "REGISTRY_NOT_ALLOWED",
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
+    );
+  }
+}
+function checkStreamTag(c3, s, t, from, namePath) {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_TAG_REFERENCE",
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
+    );
+    return;
+  }
+  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(" ");
+    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
+      c3.cycleReported.add(loopId);
+      c3.at(
+        s,
+        namePath,
+        "TAG_CYCLE",
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
+    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c3.at(
+      s,
+      namePath,
+      "TAG_NOT_FOUND",
+      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
+    );
+  }
 }
-
-// src/loader/load.ts
-init_declarations();
+function checkStreamImage(c3, s, t, from, namePath) {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_STREAM_IMAGE",
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from);
+  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
+    c3.at(
+      s,
+      namePath,
+      "STREAM_NOT_FOUND",
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
+    );
+  }
+}
 
 // src/loader/discover.ts
 import { join as join5, relative as relative2, sep as sep3 } from "node:path";
@@ -75549,6 +75582,83 @@ async function discoverFiles(fs3, base, entries) {
   return { files: [...files].sort(), missing };
 }
 
+// src/loader/read-declarations.ts
+init_inside();
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+// src/loader/read-declarations.ts
+init_declarations();
+init_source();
+async function readDeclarations(files, opts) {
+  const perFile = /* @__PURE__ */ new Map();
+  const budget = { totalBytes: 0 };
+  await mapLimit(files, 32, async (abs) => {
+    perFile.set(abs, await readOne(abs, opts, budget));
+  });
+  const out = {
+    streams: [],
+    partial: [],
+    diagnostics: [],
+    tags: 0
+  };
+  for (const abs of files) {
+    const r = perFile.get(abs);
+    out.streams.push(...r.streams);
+    out.partial.push(...r.partial ?? []);
+    out.diagnostics.push(...r.diagnostics);
+    out.tags += r.tags;
+  }
+  return out;
+}
+var mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
+async function readOne(abs, opts, budget) {
+  const file = toPosixRelative(opts.root, abs);
+  try {
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
+    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
+    if (!r.ok) {
+      return r.reason === "too-large" ? fileProblem(
+        file,
+        "FILE_TOO_LARGE",
+        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+      ) : fileProblem(
+        file,
+        "NOT_A_FILE",
+        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
+      );
+    }
+    budget.totalBytes += r.bytes.length;
+    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+      return fileProblem(
+        file,
+        "DECLARATIONS_TOO_LARGE",
+        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+      );
+    }
+    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
+  } catch (e) {
+    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
+  }
+}
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
+
 // src/loader/root.ts
 import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
 var DEFAULT_DECLARATIONS = "imagestreams";
@@ -75581,11 +75691,6 @@ async function findProjectRoot(fs3, cwd) {
 }
 
 // src/loader/load.ts
-init_source();
-function fileProblem(file, code2, message) {
-  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
-  return { streams: [], tags: 0, diagnostics: [diagnostic] };
-}
 function missingRoot(path6, reason) {
   const diagnostic = {
     file: path6,
@@ -75631,17 +75736,16 @@ async function loadProject(opts) {
   if ("missing" in found) return missingRoot(found.missing, found.reason);
   const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
   const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
-  const loaded = await loadConfig(fs3, {
+  const loaded2 = await loadConfig(fs3, {
     read,
     root,
     cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const { config } = loaded;
-  const diagnostics = [...loaded.diagnostics];
-  const configFile = loaded.file ?? ".imagestreams.yaml";
+  const { config } = loaded2;
+  const diagnostics = [...loaded2.diagnostics];
   const configProblem = (message) => ({
-    file: configFile,
+    file: loaded2.file ?? ".imagestreams.yaml",
     line: 1,
     column: 1,
     code: "CONFIG_PATH_OUTSIDE",
@@ -75650,17 +75754,7 @@ async function loadProject(opts) {
   });
   const lockEscape = await escapeOf(root, config.lockDir);
   if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  let entries = explicit ? opts.paths : config.declarations;
-  if (!explicit) {
-    const inside = [];
-    for (const [i2, d] of entries.entries()) {
-      const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-      const e = await escapeOf(root, staticPart.join("/") || ".");
-      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
-      else inside.push(d);
-    }
-    entries = inside;
-  }
+  const entries = explicit ? opts.paths : await entriesInside(root, config.declarations, diagnostics, configProblem);
   const discovered = await discoverFiles(
     fs3,
     root,
@@ -75668,84 +75762,50 @@ async function loadProject(opts) {
   );
   if (!explicit && discovered.files.length === 0) {
     diagnostics.push(
-      noDeclarations(root, entries, loaded.file, "markedBy" in found ? found.markedBy : "cwd")
+      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
     );
   }
   for (const m of discovered.missing) {
     if (!explicit && m === "imagestreams" && config.declarations.length === 1) continue;
-    diagnostics.push({
-      file: m,
-      line: 1,
-      column: 1,
-      code: "PATH_NOT_FOUND",
-      severity: explicit ? "error" : "warning",
-      message: explicit ? "no such file or folder" : `declarations entry "${m}" (${loaded.file ?? "config"}) matches no file: fix the path or remove it`
-    });
+    diagnostics.push(missingEntry(m, explicit, loaded2.file));
   }
-  const perFile = /* @__PURE__ */ new Map();
-  let totalBytes = 0;
-  const mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
-  await mapLimit(discovered.files, 32, async (abs) => {
-    const file = toPosixRelative(root, abs);
-    try {
-      const e = explicit ? void 0 : await escapeOf(root, file);
-      if (e) {
-        perFile.set(abs, fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file")));
-        return;
-      }
-      const r = await read(abs, MAX_DECLARATION_BYTES);
-      if (!r.ok) {
-        perFile.set(
-          abs,
-          r.reason === "too-large" ? fileProblem(
-            file,
-            "FILE_TOO_LARGE",
-            `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
-          ) : fileProblem(
-            file,
-            "NOT_A_FILE",
-            `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
-          )
-        );
-        return;
-      }
-      totalBytes += r.bytes.length;
-      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-        perFile.set(
-          abs,
-          fileProblem(
-            file,
-            "DECLARATIONS_TOO_LARGE",
-            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
-          )
-        );
-        return;
-      }
-      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
-    } catch (e) {
-      perFile.set(abs, fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`));
-    }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config.namespace
   });
-  const streams = [];
-  const partial = [];
-  let tags = 0;
-  for (const abs of discovered.files) {
-    const r = perFile.get(abs);
-    streams.push(...r.streams);
-    partial.push(...r.partial ?? []);
-    diagnostics.push(...r.diagnostics);
-    tags += r.tags;
-  }
+  diagnostics.push(...parsed.diagnostics);
   if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config));
   return {
     root,
     config,
-    ...loaded.file ? { configFile: loaded.file } : {},
+    ...loaded2.file ? { configFile: loaded2.file } : {},
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
     ...partial.length ? { partial } : {},
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics)
+  };
+}
+async function entriesInside(root, entries, diagnostics, configProblem) {
+  const inside = [];
+  for (const [i2, d] of entries.entries()) {
+    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join("/") || ".");
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+function missingEntry(m, explicit, configFile) {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: explicit ? "error" : "warning",
+    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
   };
 }
 
@@ -76424,7 +76484,7 @@ init_skip();
 
 // src/app/reconcile.ts
 import * as nodeFs5 from "node:fs/promises";
-import { join as join10, resolve as resolve9 } from "node:path";
+import { join as join10, resolve as resolve10 } from "node:path";
 
 // src/consumers/update.ts
 init_consumers();
@@ -76935,7 +76995,7 @@ function createAuthSession(opts) {
       tokensFetched++;
     }
   };
-  async function request3(target, req) {
+  async function request4(target, req) {
     const st = stateFor(target.origin);
     let release;
     if (!st.known) {
@@ -76952,7 +77012,7 @@ function createAuthSession(opts) {
     }
   }
   return {
-    request: request3,
+    request: request4,
     hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
     tokensFetched: () => tokensFetched
   };
@@ -77599,7 +77659,7 @@ function createNodeHttpSend(opts = {}) {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send2 = (req) => new Promise((resolve13, reject) => {
+  const send2 = (req) => new Promise((resolve14, reject) => {
     const isHttps = req.url.protocol === "https:";
     const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
     const mod = isHttps ? https : http;
@@ -77631,7 +77691,7 @@ function createNodeHttpSend(opts = {}) {
         for (const [k, v] of Object.entries(res.headers)) {
           headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
         }
-        resolve13({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+        resolve14({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
       });
       res.on("error", (e) => fail(classify(e)));
       res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
@@ -77704,138 +77764,142 @@ function parseRateLimit(headers) {
   return info;
 }
 function createRequester(opts) {
-  const limiters = /* @__PURE__ */ new Map();
-  const hosts = /* @__PURE__ */ new Map();
-  const hostStats = (host) => {
-    let s = hosts.get(host);
-    if (!s) {
-      s = { requests: 0, byMethod: {}, retries: 0 };
-      hosts.set(host, s);
-    }
-    return s;
+  const st = { opts, limiters: /* @__PURE__ */ new Map(), hosts: /* @__PURE__ */ new Map() };
+  return {
+    request: (req) => request2(st, req),
+    stats: () => Object.fromEntries([...st.hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
   };
-  const limiter = (host) => {
-    let l = limiters.get(host);
-    if (!l) {
-      l = new Limiter(opts.concurrencyPerHost);
-      limiters.set(host, l);
+}
+function hostStats(st, host) {
+  let s = st.hosts.get(host);
+  if (!s) {
+    s = { requests: 0, byMethod: {}, retries: 0 };
+    st.hosts.set(host, s);
+  }
+  return s;
+}
+function limiter(st, host) {
+  let l = st.limiters.get(host);
+  if (!l) {
+    l = new Limiter(st.opts.concurrencyPerHost);
+    st.limiters.set(host, l);
+  }
+  return l;
+}
+async function once9(st, req, url, headers) {
+  const { opts } = st;
+  const stats = hostStats(st, url.host);
+  stats.requests++;
+  stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
+  const started = opts.clock.now();
+  const res = await limiter(st, url.host).run(
+    () => opts.send({
+      method: req.method,
+      url,
+      headers,
+      ...req.body !== void 0 ? { body: req.body } : {},
+      timeoutMs: opts.timeoutMs,
+      ...req.insecureTls ? { insecureTls: true } : {},
+      ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
+    })
+  );
+  const rl = parseRateLimit(res.headers);
+  if (rl) {
+    stats.rateLimit = rl;
+    if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
+      opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
     }
-    return l;
-  };
-  async function once9(req, url, headers) {
-    const st = hostStats(url.host);
-    st.requests++;
-    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
-    const started = opts.clock.now();
-    const res = await limiter(url.host).run(
-      () => opts.send({
-        method: req.method,
-        url,
-        headers,
-        ...req.body !== void 0 ? { body: req.body } : {},
-        timeoutMs: opts.timeoutMs,
-        ...req.insecureTls ? { insecureTls: true } : {},
-        ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
-      })
-    );
-    const rl = parseRateLimit(res.headers);
-    if (rl) {
-      st.rateLimit = rl;
-      if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
-        opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
+  }
+  opts.logger.debug("registry request", {
+    method: req.method,
+    url: redactUrl(url),
+    status: res.status,
+    ms: opts.clock.now() - started
+  });
+  return res;
+}
+async function request2(st, req) {
+  let url = req.url;
+  let headers = { ...req.headers };
+  const origin = req.url.origin;
+  for (let hop = 0; hop <= 5; hop++) {
+    const res = await withRetries(st, req, url, headers);
+    const loc = res.headers.location;
+    if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
+    let next;
+    try {
+      next = new URL(loc, url);
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        { ...req.ctx, url: redactUrl(url) },
+        "a redirect to an invalid URL"
+      );
+    }
+    const refusal = st.opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
+    if (refusal) {
+      throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
+        status: res.status,
+        permanent: true
+      });
+    }
+    if (next.origin !== origin && headers.authorization !== void 0) {
+      const { authorization: _dropped, ...rest } = headers;
+      headers = rest;
+    }
+    url = next;
+  }
+  throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
+}
+async function withRetries(st, req, url, headers) {
+  const { opts } = st;
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= opts.retries;
+    let res;
+    try {
+      res = await once9(st, req, url, headers);
+    } catch (e) {
+      const te = e instanceof TransportError ? e : new TransportError("other", String(e));
+      if (!last && TEMPORARY_KINDS.has(te.kind)) {
+        await backoff(st, url, attempt, void 0, te.message);
+        continue;
+      }
+      throw transportFailure(req, url, te, attempt);
+    }
+    if (res.status === 429 || RETRY_STATUS.has(res.status)) {
+      const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
+      if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
+      if (res.status === 429 && ra === void 0) return res;
+      if (!last) {
+        await backoff(st, url, attempt, ra, `HTTP ${res.status}`);
+        continue;
       }
     }
-    opts.logger.debug("registry request", {
-      method: req.method,
-      url: redactUrl(url),
-      status: res.status,
-      ms: opts.clock.now() - started
-    });
     return res;
   }
-  async function request3(req) {
-    let url = req.url;
-    let headers = { ...req.headers };
-    const origin = req.url.origin;
-    for (let hop = 0; hop <= 5; hop++) {
-      const res = await withRetries(req, url, headers);
-      const loc = res.headers.location;
-      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      let next;
-      try {
-        next = new URL(loc, url);
-      } catch {
-        throw registryError(
-          "BAD_RESPONSE",
-          { ...req.ctx, url: redactUrl(url) },
-          "a redirect to an invalid URL"
-        );
-      }
-      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
-      if (refusal) {
-        throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
-          status: res.status,
-          permanent: true
-        });
-      }
-      if (next.origin !== origin && headers.authorization !== void 0) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
-      }
-      url = next;
+}
+function transportFailure(req, url, te, attempt) {
+  return registryError(
+    te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
+    { ...req.ctx, url: redactUrl(url) },
+    te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
+    {
+      cause: te,
+      data: { transport: te.kind, attempts: attempt + 1 },
+      permanent: te.kind === "tls" || te.kind === "dns"
     }
-    throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
-  }
-  async function withRetries(req, url, headers) {
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= opts.retries;
-      let res;
-      try {
-        res = await once9(req, url, headers);
-      } catch (e) {
-        const te = e instanceof TransportError ? e : new TransportError("other", String(e));
-        if (!last && TEMPORARY_KINDS.has(te.kind)) {
-          await backoff(url, attempt, void 0, te.message);
-          continue;
-        }
-        throw registryError(
-          te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
-          { ...req.ctx, url: redactUrl(url) },
-          te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
-          {
-            cause: te,
-            data: { transport: te.kind, attempts: attempt + 1 },
-            permanent: te.kind === "tls" || te.kind === "dns"
-          }
-        );
-      }
-      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
-        const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
-        if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
-        if (res.status === 429 && ra === void 0) return res;
-        if (!last) {
-          await backoff(url, attempt, ra, `HTTP ${res.status}`);
-          continue;
-        }
-      }
-      return res;
-    }
-  }
-  async function backoff(url, attempt, retryAfterMs, reason) {
-    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 1e4);
-    hostStats(url.host).retries++;
-    opts.logger.warn("retrying registry request", {
-      host: url.host,
-      reason,
-      attempt: attempt + 1,
-      delayMs: delay
-    });
-    await opts.clock.sleep(delay);
-  }
-  return {
-    request: request3,
-    stats: () => Object.fromEntries([...hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
-  };
+  );
+}
+async function backoff(st, url, attempt, retryAfterMs, reason) {
+  const delay = retryAfterMs ?? Math.min(st.opts.backoffBaseMs * 2 ** attempt, 1e4);
+  hostStats(st, url.host).retries++;
+  st.opts.logger.warn("retrying registry request", {
+    host: url.host,
+    reason,
+    attempt: attempt + 1,
+    delayMs: delay
+  });
+  await st.opts.clock.sleep(delay);
 }
 
 // src/registry/client.ts
@@ -78130,82 +78194,86 @@ function runKey(ref) {
 }
 var memoKey = (ref, opts) => `${runKey(ref)}${opts.insecure ? " (insecure)" : ""}`;
 function createRunResolver(client) {
-  const raw = /* @__PURE__ */ new Map();
-  const metadata = /* @__PURE__ */ new Map();
-  const stopped = /* @__PURE__ */ new Map();
-  const skipped = /* @__PURE__ */ new Set();
-  const outcome = /* @__PURE__ */ new Map();
-  function rawFor(ref, opts) {
-    const key3 = memoKey(ref, opts);
-    let p = raw.get(key3);
-    if (p) return p;
-    const stop = stopped.get(ref.domain);
-    if (stop) {
-      skipped.add(runKey(ref));
-      return Promise.reject(
-        new ImagestreamsError(
-          "RATE_LIMITED",
-          `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
-          {
-            data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
-            permanent: false
-          }
-        )
-      );
+  const memo = {
+    client,
+    raw: /* @__PURE__ */ new Map(),
+    metadata: /* @__PURE__ */ new Map(),
+    stopped: /* @__PURE__ */ new Map(),
+    skipped: /* @__PURE__ */ new Set(),
+    outcome: /* @__PURE__ */ new Map()
+  };
+  return { resolve: (ref, opts) => resolve9(memo, ref, opts), report: () => report2(memo) };
+}
+function skippedError(ref) {
+  return new ImagestreamsError(
+    "RATE_LIMITED",
+    `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
+    {
+      data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
+      permanent: false
     }
-    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
-      (r) => {
-        outcome.set(key3, true);
-        return r;
-      },
-      (e) => {
-        outcome.set(key3, false);
-        if (hasCode(e, "RATE_LIMITED") && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
-        throw e;
-      }
-    );
-    raw.set(key3, p);
-    return p;
+  );
+}
+function rawFor(memo, ref, opts) {
+  const { raw, stopped, outcome } = memo;
+  const key3 = memoKey(ref, opts);
+  let p = raw.get(key3);
+  if (p) return p;
+  if (stopped.get(ref.domain)) {
+    memo.skipped.add(runKey(ref));
+    return Promise.reject(skippedError(ref));
   }
-  function confirmed(ref, found, opts) {
-    if (found.verified) return Promise.resolve(found);
-    const key3 = memoKey(ref, opts);
-    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+  p = memo.client.resolveRaw(ref, { insecure: opts.insecure }).then(
+    (r) => {
+      outcome.set(key3, true);
+      return r;
+    },
+    (e) => {
       outcome.set(key3, false);
+      if (hasCode(e, "RATE_LIMITED") && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
       throw e;
-    });
-    raw.set(key3, p);
-    return p;
-  }
-  async function resolve13(ref, opts = {}) {
-    let found = await rawFor(ref, opts);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
-    const r = client.select(ref, found, opts);
-    if (opts.withMetadata) {
-      const d = r.chosen?.digest ?? r.digest;
-      const key3 = `${ref.domain}/${ref.path}@${d}`;
-      let m = metadata.get(key3);
-      if (!m) {
-        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
-        metadata.set(key3, m);
-      }
-      r.metadata = await m;
     }
-    return r;
+  );
+  raw.set(key3, p);
+  return p;
+}
+function confirmed(memo, ref, found, opts) {
+  if (found.verified) return Promise.resolve(found);
+  const key3 = memoKey(ref, opts);
+  const p = memo.client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+    memo.outcome.set(key3, false);
+    throw e;
+  });
+  memo.raw.set(key3, p);
+  return p;
+}
+async function resolve9(memo, ref, opts = {}) {
+  let found = await rawFor(memo, ref, opts);
+  if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
+  const r = memo.client.select(ref, found, opts);
+  if (opts.withMetadata) {
+    const d = r.chosen?.digest ?? r.digest;
+    const key3 = `${ref.domain}/${ref.path}@${d}`;
+    let m = memo.metadata.get(key3);
+    if (!m) {
+      m = memo.client.fetchMetadata(ref, d, { insecure: opts.insecure });
+      memo.metadata.set(key3, m);
+    }
+    r.metadata = await m;
   }
-  function report() {
-    const vals = [...outcome.values()];
-    return {
-      resolved: vals.filter(Boolean).length,
-      failed: vals.filter((v) => !v).length,
-      skipped: [...skipped].sort(),
-      rateLimited: [...stopped].map(([registry, e]) => {
-        const ra = e.data.retryAfter;
-        return typeof ra === "string" ? { registry, retryAfter: ra } : { registry };
-      })
-    };
-  }
-  return { resolve: resolve13, report };
+  return r;
+}
+function report2(memo) {
+  const vals = [...memo.outcome.values()];
+  return {
+    resolved: vals.filter(Boolean).length,
+    failed: vals.filter((v) => !v).length,
+    skipped: [...memo.skipped].sort(),
+    rateLimited: [...memo.stopped].map(([registry, e]) => {
+      const ra = e.data.retryAfter;
+      return typeof ra === "string" ? { registry, retryAfter: ra } : { registry };
+    })
+  };
 }
 
 // src/app/importer.ts
@@ -78246,10 +78314,10 @@ function createImporter(o2) {
       skipped: true
     };
   };
-  const expired = new Promise((resolve13) => {
+  const expired = new Promise((resolve14) => {
     if (!deadline) return;
-    if (deadline.signal.aborted) resolve13("deadline");
-    else deadline.signal.addEventListener("abort", () => resolve13("deadline"), { once: true });
+    if (deadline.signal.aborted) resolve14("deadline");
+    else deadline.signal.addEventListener("abort", () => resolve14("deadline"), { once: true });
   });
   function unsetCredentials(domain) {
     for (const [host, reg] of Object.entries(o2.config.registries)) {
@@ -78495,7 +78563,7 @@ async function runReconcile(io, opts = {}) {
     cwd: io.cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const root = resolve9(project.root);
+  const root = resolve10(project.root);
   const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
   let skippedStreams;
   if (hasErrors(project.diagnostics)) {
@@ -79203,44 +79271,52 @@ function hasRegistry(source) {
   return first.includes(".") || first.includes(":") || first === "localhost";
 }
 function planTag(source, dests, o2) {
-  if (o2.delete) {
-    const conflicts = [
-      o2.alias && "--alias",
-      o2.source && "--source",
-      o2.scheduled && "--scheduled",
-      o2.insecure && "--insecure",
-      o2.importMode && "--import-mode",
-      o2.referencePolicy && "--reference-policy",
-      o2.reference && "--reference"
-    ].filter(Boolean);
-    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(", ")}`);
-    const targets = source !== void 0 ? [source, ...dests] : dests;
-    if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
-    return targets.map((d) => ({
-      action: "delete",
-      dest: parseStreamTagArg(d, "destination", { anyTag: true })
-    }));
-  }
+  if (o2.delete) return planDelete(source, dests, o2);
   if (source === void 0 || dests.length === 0) {
     throw usage(
       "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
     );
   }
-  let kind2;
-  if (o2.source) {
-    const k = SOURCE_NAMES[o2.source.toLowerCase()];
-    if (!k) throw usage(`--source "${o2.source}" is not one of docker, istag, isimage`);
-    kind2 = k;
-    if (kind2 !== "DockerImage" && hasRegistry(source)) {
-      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
-    }
-    if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
-      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
-    }
-    if (kind2 === "ImageStreamImage" && !source.includes("@")) {
-      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
-    }
-  } else kind2 = inferSourceKind(source);
+  const kind2 = o2.source ? declaredKind(source, o2.source) : inferSourceKind(source);
+  const refPolicy = checkOptions(kind2, o2);
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
+  const extra = extraSpec(o2, refPolicy);
+  if (o2.alias) checkAlias(source, kind2, parsedDests, o2.currentNamespace);
+  return setActions(source, kind2, parsedDests, extra, o2.alias ?? false);
+}
+function planDelete(source, dests, o2) {
+  const conflicts = [
+    o2.alias && "--alias",
+    o2.source && "--source",
+    o2.scheduled && "--scheduled",
+    o2.insecure && "--insecure",
+    o2.importMode && "--import-mode",
+    o2.referencePolicy && "--reference-policy",
+    o2.reference && "--reference"
+  ].filter(Boolean);
+  if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(", ")}`);
+  const targets = source !== void 0 ? [source, ...dests] : dests;
+  if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
+  return targets.map((d) => ({
+    action: "delete",
+    dest: parseStreamTagArg(d, "destination", { anyTag: true })
+  }));
+}
+function declaredKind(source, name) {
+  const kind2 = SOURCE_NAMES[name.toLowerCase()];
+  if (!kind2) throw usage(`--source "${name}" is not one of docker, istag, isimage`);
+  if (kind2 !== "DockerImage" && hasRegistry(source)) {
+    throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+  }
+  if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
+    throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+  }
+  if (kind2 === "ImageStreamImage" && !source.includes("@")) {
+    throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+  }
+  return kind2;
+}
+function checkOptions(kind2, o2) {
   if (o2.alias && (o2.scheduled || o2.insecure)) {
     throw usage("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
   }
@@ -79253,7 +79329,9 @@ function planTag(source, dests, o2) {
   if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
   }
-  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
+  return refPolicy;
+}
+function extraSpec(o2, refPolicy) {
   const extra = {};
   const importPolicy = {};
   if (o2.scheduled) importPolicy.scheduled = true;
@@ -79262,17 +79340,20 @@ function planTag(source, dests, o2) {
   if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
   if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
   if (o2.reference) extra.reference = true;
-  if (o2.alias) {
-    const srcStream = sourceStreamName(source, kind2);
-    for (const d of parsedDests) {
-      const sameNs = d.namespace === void 0 || d.namespace === o2.currentNamespace;
-      if (!sameNs || d.stream !== srcStream) {
-        throw usage(
-          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
-        );
-      }
+  return extra;
+}
+function checkAlias(source, kind2, dests, currentNamespace) {
+  const srcStream = sourceStreamName(source, kind2);
+  for (const d of dests) {
+    const sameNs = d.namespace === void 0 || d.namespace === currentNamespace;
+    if (!sameNs || d.stream !== srcStream) {
+      throw usage(
+        `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
+      );
     }
   }
+}
+function setActions(source, kind2, parsedDests, extra, alias) {
   if (kind2 === "DockerImage") {
     try {
       parseReference(source);
@@ -79295,7 +79376,7 @@ function planTag(source, dests, o2) {
     return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
   }
   const src = parseStreamTagArg(source, "source");
-  if (o2.alias) {
+  if (alias) {
     return parsedDests.map((dest) => ({
       action: "set",
       dest,
@@ -80183,7 +80264,7 @@ function runIO(inputs, ctx, deps, cwd) {
   };
 }
 async function executeAction(inputs, ctx, deps) {
-  const cwd = resolve11(ctx.workspace, inputs.workingDirectory);
+  const cwd = resolve12(ctx.workspace, inputs.workingDirectory);
   const io = runIO(inputs, ctx, deps, cwd);
   const event = ctx.eventName ? { event: ctx.eventName } : {};
   const outcome = {
@@ -80232,7 +80313,7 @@ async function runAction(env = process.env) {
       setSecret(inputs.token);
     }
     const ctx = readContext(env);
-    secrets = await secretValues(inputs, resolve12(ctx.workspace, inputs.workingDirectory), env);
+    secrets = await secretValues(inputs, resolve13(ctx.workspace, inputs.workingDirectory), env);
     for (const s of secrets) setSecret(s);
     outcome = await executeAction(inputs, ctx, {
       env,
