@@ -61,9 +61,10 @@ export interface RunLoop {
 }
 
 /**
- * Creates the loop (idle until kicked). Longer than 80 lines for a reason: it is the one owner of the loop's
- * state (timers, counters, the run in flight), and its body is that state plus small named functions over it
- * (kick, configure, runBatch, succeeded, failed, arm, armRetry, onWake), none over 30 lines.
+ * Creates the loop (idle until kicked).
+ * Long: it is the one owner of the loop's state (timers, counters, the run in flight), and its body is that state
+ * plus small named functions over it (kick, configure, runBatch, succeeded, failed, arm, armRetry, onWake), none
+ * over 30 lines; split apart they would have to share that mutable state through an object.
  */
 export function createRunLoop(opts: DaemonOptions, deps: RunLoopDeps): RunLoop {
   const { clock, timers, logger, metrics, queue } = deps;

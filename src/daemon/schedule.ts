@@ -34,8 +34,25 @@ export function latestSlot(t: number, off: number, intervalMs: number): number {
   return t - r;
 }
 
+/** The schedule's interface, for injection. */
+export interface Schedule {
+  /** Changes interval or rate (offsets are recomputed; what was taken stays taken). */
+  configure(next: ScheduleOptions): void;
+  options(): ScheduleOptions;
+  /** The scheduled tags now declared; new ones wait for their next slot, removed ones are forgotten. */
+  setTags(keys: Iterable<string>, now: number): void;
+  /** Counts imports made for other reasons (new tags, webhooks) against the minute's budget. */
+  record(n: number, now: number): void;
+  /** Hands out the tags due at `now`, oldest slot first, within the budget; they count as imported now. */
+  take(now: number): ScheduleTake;
+  /** When `take` would next hand something out (now, if something is due and budget is left). */
+  peek(now: number): number;
+  /** Tags the schedule knows. */
+  size(): number;
+}
+
 /** Creates a schedule; `now` is the start time (tags known at start are first due at their next slot). */
-export function createSchedule(initial: ScheduleOptions) {
+export function createSchedule(initial: ScheduleOptions): Schedule {
   let opts = { ...initial };
   const offsets = new Map<string, number>();
   /** key → the slot time it was last handed out for. */
@@ -113,6 +130,3 @@ export function createSchedule(initial: ScheduleOptions) {
     size: () => taken.size,
   };
 }
-
-/** The schedule's interface, for injection. */
-export type Schedule = ReturnType<typeof createSchedule>;

@@ -77,147 +77,151 @@ export function createWorkspace(o: WorkspaceOptions): Workspace {
   const touched = new Set<string>();
   let firstSync = true;
 
-  async function openOrNull(): Promise<GitRepo | null> {
-    try {
-      return await openRepo({ fs: nodeFs, dir });
-    } catch {
-      return null;
-    }
-  }
-
-  /** Puts `paths` back to their HEAD content (deleting those HEAD lacks). */
-  async function restore(repo: GitRepo, paths: Iterable<string>): Promise<number> {
-    let n = 0;
-    for (const path of paths) {
-      const abs = join(dir, path);
-      // Never through a link to outside the clone (a committed `imagestreams.lock` symlink, say).
-      const outside = await escapeOf(dir, path, { file: true });
-      if (outside) {
-        logger.warn('not restoring a path that leads outside the work tree', { path, reason: outside.kind });
-        continue;
-      }
-      let blob: Uint8Array | undefined;
-      if (repo.head) {
-        try {
-          blob = (await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: repo.head, filepath: path }))
-            .blob;
-        } catch {
-          blob = undefined;
-        }
-      }
-      if (blob) {
-        const current = await nodeFs.promises.readFile(abs).catch(() => null);
-        if (!current || !Buffer.from(blob).equals(current)) {
-          await writeInside(dir, path, Buffer.from(blob).toString('utf8'));
-          n++;
-        }
-      } else if (await exists(abs)) {
-        await removeInside(dir, path);
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Every path that differs from HEAD (modified, deleted or untracked, not ignored). */
-  async function dirtyPaths(): Promise<string[]> {
-    const rows = await git.statusMatrix({ fs: nodeFs, dir });
-    return rows.filter(([, head, work]) => !(head === 1 && work === 1)).map(([p]) => p);
-  }
-
   /** Back to HEAD for everything the daemon wrote (on the first sync of an existing clone: everything). */
   async function clean(): Promise<void> {
-    const repo = await openOrNull();
+    const repo = await openOrNull(dir);
     if (!repo) return;
     const paths = new Set(touched);
     // An interrupted earlier process may have left files behind in the daemon's own clone.
-    if (firstSync && source.kind === 'clone') for (const p of await dirtyPaths()) paths.add(p);
-    const n = await restore(repo, paths);
+    if (firstSync && source.kind === 'clone') for (const p of await dirtyPaths(dir)) paths.add(p);
+    const n = await restore(repo, dir, paths, logger);
     if (n > 0) logger.info('work tree put back to HEAD', { files: n });
     touched.clear();
   }
 
-  async function seedFromBranches(project: LoadedProject, access: RemoteAccess): Promise<string[]> {
-    const repo = await openRepo({ fs: nodeFs, dir });
-    const { config } = project;
-    const groups = groupChanges({
-      streams: project.streams.map((s) => ({
-        namespace: s.namespace,
-        stream: s.name,
-        lockFile: lockPath(config, s.namespace, s.name),
-      })),
-      changes: [],
-      consumers: [],
-      branchPrefix: config.publish.branchPrefix,
-      groups: config.publish.groups.map((g) => ({ name: g.name, streams: g.streams })),
-    });
-    const { branches } = await listRemoteBranches(access);
-    const seeded: string[] = [];
-    for (const g of groups) {
-      const tip = branches.get(g.branch);
-      if (!tip) continue;
-      // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
-      // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
-      const { commit } = await ensureCommit(repo, access, tip, g.branch);
-      if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
-      for (const file of g.files) {
-        const text = await readTextAt(repo, tip, file);
-        // Absent on the branch, or not a lock we can read: the main branch's copy stands.
-        if (text === undefined || !parsesAsLock(text, file)) continue;
-        if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
-        const abs = join(dir, file);
-        const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
-        touched.add(file);
-        if (current === text) continue;
-        await writeInside(dir, file, text);
-        seeded.push(file);
-      }
-    }
-    return seeded;
-  }
-
   return {
     dir,
-    /** Sync (clone mode), clean, load, and (pull-request mode) seed locks from the open PR branches. */
     async prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult> {
       await clean();
-      let head: string | null = null;
-      let url: string | undefined;
-      let access: RemoteAccess | undefined;
-      if (source.kind === 'clone') {
-        const repo = await cloneRepo({
-          fs: nodeFs,
-          dir,
-          access: source.access,
-          ...(source.branch ? { branch: source.branch } : {}),
-        });
-        head = repo.head;
-        access = source.access;
-      } else {
-        const repo = await openOrNull();
-        head = repo?.head ?? null;
-        url = source.access?.url ?? repo?.remoteUrl;
-        // The token goes to this remote (seeding, pushes): never over plain HTTP off the machine.
-        const checked = url && source.access?.token ? checkRemoteUrl(url) : undefined;
-        if (checked && 'error' in checked) {
-          throw new ImagestreamsError('GIT_INSECURE_REMOTE', `the checkout's remote: ${checked.error}`, {
-            data: { url: safeUrl(url!) },
-            permanent: true,
-          });
-        }
-        if (url && source.access) access = { ...source.access, url } as RemoteAccess;
-      }
+      const { head, access } = await syncSource(source);
       firstSync = false;
       const project = await loadProject({ cwd: dir, ...(o.configPath ? { configPath: o.configPath } : {}) });
       let seeded: string[] = [];
-      if (access?.token && opts.seed(project)) seeded = await seedFromBranches(project, access);
+      if (access?.token && opts.seed(project)) seeded = await seedFromBranches(dir, project, access, touched);
       return { project, head, seeded };
     },
-    /** Remembers files a run wrote, so the next prepare (or finish) puts them back. */
     touch(paths: Iterable<string>): void {
       for (const p of paths) touched.add(p);
     },
-    /** Puts every touched file back to HEAD now (after a pull-request run; at shutdown). */
     finish: clean,
   };
+}
+
+async function openOrNull(dir: string): Promise<GitRepo | null> {
+  try {
+    return await openRepo({ fs: nodeFs, dir });
+  } catch {
+    return null;
+  }
+}
+
+/** Clone mode: fetch and reset the clone. Path mode: read the checkout's HEAD and remote (refusing plain HTTP). */
+async function syncSource(source: WorkspaceSource): Promise<{ head: string | null; access?: RemoteAccess }> {
+  const { dir } = source;
+  if (source.kind === 'clone') {
+    const repo = await cloneRepo({
+      fs: nodeFs,
+      dir,
+      access: source.access,
+      ...(source.branch ? { branch: source.branch } : {}),
+    });
+    return { head: repo.head, access: source.access };
+  }
+  const repo = await openOrNull(dir);
+  const head = repo?.head ?? null;
+  const url = source.access?.url ?? repo?.remoteUrl;
+  // The token goes to this remote (seeding, pushes): never over plain HTTP off the machine.
+  const checked = url && source.access?.token ? checkRemoteUrl(url) : undefined;
+  if (checked && 'error' in checked) {
+    throw new ImagestreamsError('GIT_INSECURE_REMOTE', `the checkout's remote: ${checked.error}`, {
+      data: { url: safeUrl(url!) },
+      permanent: true,
+    });
+  }
+  if (url && source.access) return { head, access: { ...source.access, url } as RemoteAccess };
+  return { head };
+}
+
+/** Puts `paths` back to their HEAD content (deleting those HEAD lacks). */
+async function restore(repo: GitRepo, dir: string, paths: Iterable<string>, logger: Logger): Promise<number> {
+  let n = 0;
+  for (const path of paths) {
+    const abs = join(dir, path);
+    // Never through a link to outside the clone (a committed `imagestreams.lock` symlink, say).
+    const outside = await escapeOf(dir, path, { file: true });
+    if (outside) {
+      logger.warn('not restoring a path that leads outside the work tree', { path, reason: outside.kind });
+      continue;
+    }
+    let blob: Uint8Array | undefined;
+    if (repo.head) {
+      try {
+        blob = (await git.readBlob({ fs: nodeFs, gitdir: repo.gitdir, oid: repo.head, filepath: path })).blob;
+      } catch {
+        blob = undefined;
+      }
+    }
+    if (blob) {
+      const current = await nodeFs.promises.readFile(abs).catch(() => null);
+      if (!current || !Buffer.from(blob).equals(current)) {
+        await writeInside(dir, path, Buffer.from(blob).toString('utf8'));
+        n++;
+      }
+    } else if (await exists(abs)) {
+      await removeInside(dir, path);
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Every path that differs from HEAD (modified, deleted or untracked, not ignored). */
+async function dirtyPaths(dir: string): Promise<string[]> {
+  const rows = await git.statusMatrix({ fs: nodeFs, dir });
+  return rows.filter(([, head, work]) => !(head === 1 && work === 1)).map(([p]) => p);
+}
+
+/** Writes each stream's lock from its open PR branch (if current); adds every file it considered to `touched`. */
+async function seedFromBranches(
+  dir: string,
+  project: LoadedProject,
+  access: RemoteAccess,
+  touched: Set<string>,
+): Promise<string[]> {
+  const repo = await openRepo({ fs: nodeFs, dir });
+  const { config } = project;
+  const groups = groupChanges({
+    streams: project.streams.map((s) => ({
+      namespace: s.namespace,
+      stream: s.name,
+      lockFile: lockPath(config, s.namespace, s.name),
+    })),
+    changes: [],
+    consumers: [],
+    branchPrefix: config.publish.branchPrefix,
+    groups: config.publish.groups.map((g) => ({ name: g.name, streams: g.streams })),
+  });
+  const { branches } = await listRemoteBranches(access);
+  const seeded: string[] = [];
+  for (const g of groups) {
+    const tip = branches.get(g.branch);
+    if (!tip) continue;
+    // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
+    // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
+    const { commit } = await ensureCommit(repo, access, tip, g.branch);
+    if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
+    for (const file of g.files) {
+      const text = await readTextAt(repo, tip, file);
+      // Absent on the branch, or not a lock we can read: the main branch's copy stands.
+      if (text === undefined || !parsesAsLock(text, file)) continue;
+      if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
+      const abs = join(dir, file);
+      const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
+      touched.add(file);
+      if (current === text) continue;
+      await writeInside(dir, file, text);
+      seeded.push(file);
+    }
+  }
+  return seeded;
 }

@@ -8,11 +8,9 @@ import { escapeMessage, escapeOf, readRegular } from '../fs/inside.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
 import { validateStreams } from '../policy/validate.js';
-import { mapLimit } from '../util/map-limit.js';
-import { parseDeclarations } from './declarations.js';
 import { discoverFiles, type ListFs, toPosixRelative } from './discover.js';
+import { readDeclarations } from './read-declarations.js';
 import { findProjectRoot } from './root.js';
-import { MAX_DECLARATION_BYTES, MAX_DECLARATIONS_TOTAL_BYTES } from './source.js';
 
 /** The file system calls loading makes; `node:fs/promises` by default. */
 export type LoaderFs = ReadFs & ListFs;
@@ -46,12 +44,6 @@ export interface LoadedProject {
   /** Tags in the schema-valid streams. */
   tags: number;
   diagnostics: Diagnostic[];
-}
-
-/** A whole file that could not be loaded: no streams, one error at its first line. */
-function fileProblem(file: string, code: Diagnostic['code'], message: string) {
-  const diagnostic: Diagnostic = { file, line: 1, column: 1, code, severity: 'error', message };
-  return { streams: [] as LoadedStream[], tags: 0, diagnostics: [diagnostic] };
 }
 
 /** The working directory (or the Action's working-directory) does not exist: an error, never "0 files". */
@@ -131,9 +123,8 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   });
   const { config } = loaded;
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const configFile = loaded.file ?? '.imagestreams.yaml';
   const configProblem = (message: string): Diagnostic => ({
-    file: configFile,
+    file: loaded.file ?? '.imagestreams.yaml',
     line: 1,
     column: 1,
     code: 'CONFIG_PATH_OUTSIDE',
@@ -143,19 +134,9 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   // The lock folder must resolve inside the repository: a link to outside would make runs write there.
   const lockEscape = await escapeOf(root, config.lockDir);
   if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, 'lockDir')));
-  let entries = explicit ? opts.paths! : config.declarations;
-  if (!explicit) {
-    const inside: string[] = [];
-    for (const [i, d] of entries.entries()) {
-      const staticPart = d
-        .split('/')
-        .filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-      const e = await escapeOf(root, staticPart.join('/') || '.');
-      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i}]`)));
-      else inside.push(d);
-    }
-    entries = inside;
-  }
+  const entries = explicit
+    ? opts.paths!
+    : await entriesInside(root, config.declarations, diagnostics, configProblem);
   const discovered = await discoverFiles(
     fs,
     root,
@@ -168,77 +149,15 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
   }
   for (const m of discovered.missing) {
     if (!explicit && m === 'imagestreams' && config.declarations.length === 1) continue; // the default folder is optional
-    diagnostics.push({
-      file: m,
-      line: 1,
-      column: 1,
-      code: 'PATH_NOT_FOUND',
-      severity: explicit ? 'error' : 'warning',
-      message: explicit
-        ? 'no such file or folder'
-        : `declarations entry "${m}" (${loaded.file ?? 'config'}) matches no file: fix the path or remove it`,
-    });
+    diagnostics.push(missingEntry(m, explicit, loaded.file));
   }
-  const perFile = new Map<
-    string,
-    { streams: LoadedStream[]; partial?: LoadedStream[]; diagnostics: Diagnostic[]; tags: number }
-  >();
-  let totalBytes = 0;
-  const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
-  await mapLimit(discovered.files, 32, async (abs) => {
-    const file = toPosixRelative(root, abs);
-    try {
-      // Found through the config: a file reached through a link to outside the repository is not read.
-      const e = explicit ? undefined : await escapeOf(root, file);
-      if (e) {
-        perFile.set(abs, fileProblem(file, 'PATH_OUTSIDE_REPOSITORY', escapeMessage(e, 'declaration file')));
-        return;
-      }
-      const r = await read(abs, MAX_DECLARATION_BYTES);
-      if (!r.ok) {
-        perFile.set(
-          abs,
-          r.reason === 'too-large'
-            ? fileProblem(
-                file,
-                'FILE_TOO_LARGE',
-                `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`,
-              )
-            : fileProblem(
-                file,
-                'NOT_A_FILE',
-                `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`,
-              ),
-        );
-        return;
-      }
-      totalBytes += r.bytes.length;
-      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-        perFile.set(
-          abs,
-          fileProblem(
-            file,
-            'DECLARATIONS_TOO_LARGE',
-            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`,
-          ),
-        );
-        return;
-      }
-      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
-    } catch (e) {
-      perFile.set(abs, fileProblem(file, 'READ_FAILED', `cannot read the file: ${(e as Error).message}`));
-    }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config.namespace,
   });
-  const streams: LoadedStream[] = [];
-  const partial: LoadedStream[] = [];
-  let tags = 0;
-  for (const abs of discovered.files) {
-    const r = perFile.get(abs)!;
-    streams.push(...r.streams);
-    partial.push(...(r.partial ?? []));
-    diagnostics.push(...r.diagnostics);
-    tags += r.tags;
-  }
+  diagnostics.push(...parsed.diagnostics);
   // Streams with schema errors are checked too (their valid parts), so every problem is reported in one pass.
   if (!opts.schemaOnly) diagnostics.push(...validateStreams([...streams, ...partial], config));
   return {
@@ -250,5 +169,36 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     ...(partial.length ? { partial } : {}),
     tags,
     diagnostics: diagnostics.sort(compareDiagnostics),
+  };
+}
+
+/** The config's declaration entries whose fixed part stays inside the repository; the others are reported. */
+async function entriesInside(
+  root: string,
+  entries: readonly string[],
+  diagnostics: Diagnostic[],
+  configProblem: (message: string) => Diagnostic,
+): Promise<string[]> {
+  const inside: string[] = [];
+  for (const [i, d] of entries.entries()) {
+    const staticPart = d.split('/').filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join('/') || '.');
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+
+/** A declarations entry that matched nothing: an error when given explicitly, else a warning naming the config. */
+function missingEntry(m: string, explicit: boolean, configFile: string | undefined): Diagnostic {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: 'PATH_NOT_FOUND',
+    severity: explicit ? 'error' : 'warning',
+    message: explicit
+      ? 'no such file or folder'
+      : `declarations entry "${m}" (${configFile ?? 'config'}) matches no file: fix the path or remove it`,
   };
 }

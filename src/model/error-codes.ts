@@ -1,5 +1,5 @@
 // Every code the project raises, in one table: errors, diagnostics and publish skips, each with its fix.
-// Longer than ~300 lines for a reason: it is one table (one entry per code), and splitting it would hide codes.
+// Long: it is one table (one entry per code), and splitting it would hide codes.
 
 /** Where a code comes from; groups the codes in docs/error-codes.md. */
 export type ErrorArea =

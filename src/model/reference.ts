@@ -85,6 +85,46 @@ function checkDomain(input: string, domain: string): void {
   }
 }
 
+function checkDigestPart(input: string, digest: string): void {
+  if (!DIGEST_RE.test(digest)) {
+    throw new InvalidReferenceError(
+      input,
+      `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`,
+    );
+  }
+  const checked = checkDigest(digest);
+  if ('problem' in checked) throw new InvalidReferenceError(input, checked.message);
+}
+
+function checkTag(input: string, tag: string): void {
+  if (!TAG_RE.test(tag)) {
+    throw new InvalidReferenceError(
+      input,
+      `invalid tag "${tag}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`,
+    );
+  }
+}
+
+/** The repository path (before the `library/` default): lower case, valid components. */
+function checkPath(input: string, path: string): void {
+  if (/[A-Z]/.test(path)) {
+    throw new InvalidReferenceError(
+      input,
+      `repository name must be lowercase (did you mean "${path.toLowerCase()}"?)`,
+    );
+  }
+  for (const comp of path.split('/')) {
+    if (!PATH_COMPONENT_RE.test(comp)) {
+      throw new InvalidReferenceError(
+        input,
+        comp === ''
+          ? 'empty path component (double or trailing "/")'
+          : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`,
+      );
+    }
+  }
+}
+
 /**
  * Parse a reference the way distribution/reference's ParseNormalizedNamed does:
  * Docker Hub domain and `library/` defaults, tag and digest kept as written.
@@ -100,14 +140,7 @@ export function parseReference(input: string): ImageRef {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) {
-      throw new InvalidReferenceError(
-        input,
-        `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`,
-      );
-    }
-    const checked = checkDigest(digest);
-    if ('problem' in checked) throw new InvalidReferenceError(input, checked.message);
+    checkDigestPart(input, digest);
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf('/');
@@ -115,12 +148,7 @@ export function parseReference(input: string): ImageRef {
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag)) {
-      throw new InvalidReferenceError(
-        input,
-        `invalid tag "${tag}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`,
-      );
-    }
+    checkTag(input, tag);
   }
   if (rest === '') throw new InvalidReferenceError(input, 'the repository name is empty');
   const slash = rest.indexOf('/');
@@ -143,22 +171,7 @@ export function parseReference(input: string): ImageRef {
   }
   if (domain === LEGACY_DOCKER_HUB) domain = DOCKER_HUB_DOMAIN;
   if (path === '') throw new InvalidReferenceError(input, 'the repository path is empty');
-  if (/[A-Z]/.test(path)) {
-    throw new InvalidReferenceError(
-      input,
-      `repository name must be lowercase (did you mean "${path.toLowerCase()}"?)`,
-    );
-  }
-  for (const comp of path.split('/')) {
-    if (!PATH_COMPONENT_RE.test(comp)) {
-      throw new InvalidReferenceError(
-        input,
-        comp === ''
-          ? 'empty path component (double or trailing "/")'
-          : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`,
-      );
-    }
-  }
+  checkPath(input, path);
   if (domain === DOCKER_HUB_DOMAIN && !path.includes('/')) path = `library/${path}`;
   if (path.length > NAME_TOTAL_MAX) {
     throw new InvalidReferenceError(

@@ -86,45 +86,58 @@ function hasRegistry(source: string): boolean {
 
 /** Decide the actions of `imagestreams tag SOURCE DEST…` (or `--delete DEST…`), with oc's checks. */
 export function planTag(source: string | undefined, dests: string[], o: TagCommandOptions): TagAction[] {
-  if (o.delete) {
-    // As oc: every argument is a destination, and nothing about a source or an import may come with it.
-    const conflicts = [
-      o.alias && '--alias',
-      o.source && '--source',
-      o.scheduled && '--scheduled',
-      o.insecure && '--insecure',
-      o.importMode && '--import-mode',
-      o.referencePolicy && '--reference-policy',
-      o.reference && '--reference',
-    ].filter(Boolean);
-    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(', ')}`);
-    const targets = source !== undefined ? [source, ...dests] : dests;
-    if (targets.length === 0) throw usage('--delete needs at least one stream:tag');
-    return targets.map((d) => ({
-      action: 'delete' as const,
-      dest: parseStreamTagArg(d, 'destination', { anyTag: true }),
-    }));
-  }
+  if (o.delete) return planDelete(source, dests, o);
   if (source === undefined || dests.length === 0) {
     throw usage(
       'give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`',
     );
   }
-  let kind: SourceKind;
-  if (o.source) {
-    const k = SOURCE_NAMES[o.source.toLowerCase()];
-    if (!k) throw usage(`--source "${o.source}" is not one of docker, istag, isimage`);
-    kind = k;
-    if (kind !== 'DockerImage' && hasRegistry(source)) {
-      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
-    }
-    if (kind === 'ImageStreamTag' && !source.slice(source.lastIndexOf('/') + 1).includes(':')) {
-      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
-    }
-    if (kind === 'ImageStreamImage' && !source.includes('@')) {
-      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
-    }
-  } else kind = inferSourceKind(source);
+  const kind = o.source ? declaredKind(source, o.source) : inferSourceKind(source);
+  const refPolicy = checkOptions(kind, o);
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, 'destination', { defaultTag: true }));
+  const extra = extraSpec(o, refPolicy);
+  if (o.alias) checkAlias(source, kind, parsedDests, o.currentNamespace);
+  return setActions(source, kind, parsedDests, extra, o.alias ?? false);
+}
+
+/** `--delete`: as oc, every argument is a destination, and nothing about a source or an import may come with it. */
+function planDelete(source: string | undefined, dests: string[], o: TagCommandOptions): TagAction[] {
+  const conflicts = [
+    o.alias && '--alias',
+    o.source && '--source',
+    o.scheduled && '--scheduled',
+    o.insecure && '--insecure',
+    o.importMode && '--import-mode',
+    o.referencePolicy && '--reference-policy',
+    o.reference && '--reference',
+  ].filter(Boolean);
+  if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(', ')}`);
+  const targets = source !== undefined ? [source, ...dests] : dests;
+  if (targets.length === 0) throw usage('--delete needs at least one stream:tag');
+  return targets.map((d) => ({
+    action: 'delete' as const,
+    dest: parseStreamTagArg(d, 'destination', { anyTag: true }),
+  }));
+}
+
+/** The kind `--source` names, checked against the shape of SOURCE. */
+function declaredKind(source: string, name: string): SourceKind {
+  const kind = SOURCE_NAMES[name.toLowerCase()];
+  if (!kind) throw usage(`--source "${name}" is not one of docker, istag, isimage`);
+  if (kind !== 'DockerImage' && hasRegistry(source)) {
+    throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+  }
+  if (kind === 'ImageStreamTag' && !source.slice(source.lastIndexOf('/') + 1).includes(':')) {
+    throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+  }
+  if (kind === 'ImageStreamImage' && !source.includes('@')) {
+    throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+  }
+  return kind;
+}
+
+/** Refuses options that contradict each other or the source kind; returns the reference policy, lower-cased. */
+function checkOptions(kind: SourceKind, o: TagCommandOptions): string | undefined {
   if (o.alias && (o.scheduled || o.insecure)) {
     throw usage('--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)');
   }
@@ -137,8 +150,11 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
   if (o.importMode !== undefined && o.importMode !== 'Legacy' && o.importMode !== 'PreserveOriginal') {
     throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o.importMode}"`);
   }
+  return refPolicy;
+}
 
-  const parsedDests = dests.map((d) => parseStreamTagArg(d, 'destination', { defaultTag: true }));
+/** The tag fields the options set besides `from`: import policy, reference policy, `reference`. */
+function extraSpec(o: TagCommandOptions, refPolicy: string | undefined): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   const importPolicy: Record<string, unknown> = {};
   if (o.scheduled) importPolicy.scheduled = true;
@@ -147,20 +163,35 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
   if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
   if (refPolicy) extra.referencePolicy = { type: refPolicy === 'local' ? 'Local' : 'Source' };
   if (o.reference) extra.reference = true;
+  return extra;
+}
 
-  if (o.alias) {
-    // oc: an alias stays in the current namespace and in the stream its source names.
-    const srcStream = sourceStreamName(source, kind);
-    for (const d of parsedDests) {
-      const sameNs = d.namespace === undefined || d.namespace === o.currentNamespace;
-      if (!sameNs || d.stream !== srcStream) {
-        throw usage(
-          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ''}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`,
-        );
-      }
+/** oc: an alias stays in the current namespace and in the stream its source names. */
+function checkAlias(
+  source: string,
+  kind: SourceKind,
+  dests: StreamTagName[],
+  currentNamespace: string | undefined,
+): void {
+  const srcStream = sourceStreamName(source, kind);
+  for (const d of dests) {
+    const sameNs = d.namespace === undefined || d.namespace === currentNamespace;
+    if (!sameNs || d.stream !== srcStream) {
+      throw usage(
+        `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ''}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`,
+      );
     }
   }
+}
 
+/** The `set` action of each destination, its `from` built for the source's kind. */
+function setActions(
+  source: string,
+  kind: SourceKind,
+  parsedDests: StreamTagName[],
+  extra: Record<string, unknown>,
+  alias: boolean,
+): TagAction[] {
   if (kind === 'DockerImage') {
     try {
       parseReference(source);
@@ -183,7 +214,7 @@ export function planTag(source: string | undefined, dests: string[], o: TagComma
     return parsedDests.map((dest) => ({ action: 'set', dest, spec: { from, ...extra } }));
   }
   const src = parseStreamTagArg(source, 'source');
-  if (o.alias) {
+  if (alias) {
     return parsedDests.map((dest) => ({
       action: 'set',
       dest,

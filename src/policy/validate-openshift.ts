@@ -18,6 +18,7 @@ export type At = (
   code: Diagnostic['code'],
   message: string,
   severity?: Diagnostic['severity'],
+  key?: boolean,
 ) => void;
 
 /** Check one stream against OpenShift's object rules; reports through `at`. */

@@ -4,65 +4,19 @@ import { type Config, registryAllowed } from '../config/config.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import { MAX_NAMESPACE_BYTES, MAX_STREAM_NAME_BYTES, utf8Length } from '../model/limits.js';
 import { tryParseReference } from '../model/reference.js';
-import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
+import {
+  type LoadedStream,
+  type ObjectPath,
+  streamTags,
+  type TagFrom,
+  type TagReference,
+} from '../model/stream.js';
+import { followChain, indexStreams, type StreamIndex } from './follow-chain.js';
 import { followTarget, imageTarget, tagKey } from './tag-spec.js';
 import { validateExtensions } from './validate-extensions.js';
-import { validateOpenShiftObject } from './validate-openshift.js';
+import { type At, validateOpenShiftObject } from './validate-openshift.js';
 
-/** Streams by `namespace/name` (the first declaration wins when a name is declared twice). */
-export type StreamIndex = ReadonlyMap<string, LoadedStream>;
-
-/** Index streams by `namespace/name`, for cross-stream lookups. */
-export function indexStreams(streams: readonly LoadedStream[]): StreamIndex {
-  const index = new Map<string, LoadedStream>();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index.has(k)) index.set(k, s);
-  }
-  return index;
-}
-
-/** Where following ImageStreamTags from a tag leads. */
-export interface FollowChain {
-  /** Keys `ns/stream:tag`, starting with the tag itself. */
-  chain: string[];
-  /** The last key does not exist (dangling). */
-  missing?: { namespace: string; stream: string; tag: string; streamExists: boolean };
-  /** The chain comes back to a key already in it (chain ends with the repeated key). */
-  cycle: boolean;
-  /** The name is not `tag` or `stream:tag`. */
-  malformed?: boolean;
-}
-
-/** Follow ImageStreamTag `from`s from one tag until a non-follower, a missing tag or a cycle. */
-export function followChain(
-  index: StreamIndex,
-  namespace: string,
-  stream: string,
-  tag: string,
-  /** The declaration the chain starts in (it wins over the index when a stream name is declared twice). */
-  start?: LoadedStream,
-): FollowChain {
-  const chain: string[] = [];
-  const seen = new Set<string>();
-  let cur = { namespace, stream, tag };
-  for (;;) {
-    const key = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key)) return { chain: [...chain, key], cycle: true };
-    seen.add(key);
-    chain.push(key);
-    const s =
-      start && start.namespace === cur.namespace && start.name === cur.stream
-        ? start
-        : index.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : undefined;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== 'ImageStreamTag') return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
+export { type FollowChain, followChain, indexStreams, type StreamIndex } from './follow-chain.js';
 
 const STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
@@ -72,44 +26,77 @@ function label(key: string, multiNamespace: boolean): string {
   return multiNamespace ? key : key.slice(key.indexOf('/') + 1);
 }
 
+/** What the per-tag rules look things up in, and where they report. */
+interface Checks {
+  at: At;
+  index: StreamIndex;
+  multiNs: boolean;
+  config: Pick<Config, 'allowedRegistries'>;
+  /** Cycles already reported (by their sorted keys), so a cycle is reported once. */
+  cycleReported: Set<string>;
+}
+
 /** Check loaded (schema-valid) streams against each other and the config; returns diagnostics, sorted. */
 export function validateStreams(
   streams: readonly LoadedStream[],
   config: Pick<Config, 'allowedRegistries'>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const index = indexStreams(streams);
-  const multiNs = new Set(streams.map((s) => s.namespace)).size > 1;
-  const at = (
-    s: LoadedStream,
-    path: ObjectPath,
-    code: Diagnostic['code'],
-    message: string,
-    severity: Diagnostic['severity'] = 'error',
-    key = false,
-  ) => out.push({ file: s.file, ...s.position(path, key), code, message, severity });
+  const at: At = (s, path, code, message, severity = 'error', key = false) =>
+    out.push({ file: s.file, ...s.position(path, key), code, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c: Checks = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config,
+    cycleReported: new Set(),
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
+    const firstIndex = new Map<string, number>();
+    streamTags(s.object).forEach((t, i) => {
+      const base = ['spec', 'tags', i] as const;
+      checkTagName(s, t, i, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, 'from', 'name'];
+      if (t.from.kind === 'DockerImage') checkDockerImage(c, s, t.from, namePath);
+      else if (t.from.kind === 'ImageStreamTag') checkStreamTag(c, s, t, t.from, namePath);
+      else if (t.from.kind === 'ImageStreamImage') checkStreamImage(c, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
 
+/** The lock file and its temporary file must fit the 255-byte file name limit (see model/limits.ts). */
+function checkNameLengths(s: LoadedStream, at: At): void {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ['metadata', 'name'],
+      'NAME_TOO_LONG',
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ` +
+        `("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`,
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ['metadata', 'namespace'],
+      'NAME_TOO_LONG',
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`,
+    );
+  }
+}
+
+/** A `namespace/name` declared more than once: a warning at the second declaration. */
+function checkDuplicateStreams(streams: readonly LoadedStream[], at: At): void {
   const byKey = new Map<string, LoadedStream[]>();
   for (const s of streams) {
-    // The lock file and its temporary file must fit the 255-byte file name limit (see model/limits.ts).
-    const nameBytes = utf8Length(s.name);
-    if (nameBytes > MAX_STREAM_NAME_BYTES) {
-      at(
-        s,
-        ['metadata', 'name'],
-        'NAME_TOO_LONG',
-        `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ` +
-          `("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`,
-      );
-    }
-    if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-      at(
-        s,
-        ['metadata', 'namespace'],
-        'NAME_TOO_LONG',
-        `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`,
-      );
-    }
     const k = `${s.namespace}/${s.name}`;
     const list = byKey.get(k);
     if (list) list.push(s);
@@ -128,130 +115,139 @@ export function validateStreams(
       'warning',
     );
   }
+}
 
-  const cycleReported = new Set<string>();
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    validateExtensions(s, at);
-    const tags = streamTags(s.object);
-    const firstIndex = new Map<string, number>();
-    tags.forEach((t, i) => {
-      const base = ['spec', 'tags', i] as const;
-      const prev = firstIndex.get(t.name);
-      if (prev !== undefined) {
-        const p = s.position(['spec', 'tags', prev, 'name']);
-        at(
-          s,
-          [...base, 'name'],
-          'DUPLICATE_TAG',
-          `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`,
-        );
-      } else firstIndex.set(t.name, i);
-      if (!TAG_RE.test(t.name)) {
-        at(
-          s,
-          [...base, 'name'],
-          'INVALID_TAG_NAME',
-          `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`,
-        );
-      }
-      const from = t.from;
-      if (t.importPolicy?.scheduled && from && from.kind !== 'DockerImage') {
-        at(
-          s,
-          [...base, 'importPolicy', 'scheduled'],
-          'SCHEDULED_NOT_DOCKER',
-          `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`,
-        );
-      }
-      if (!from) return;
-      const namePath = [...base, 'from', 'name'];
-      switch (from.kind) {
-        case 'DockerImage': {
-          const r = tryParseReference(from.name);
-          if ('error' in r) {
-            at(s, namePath, 'INVALID_REFERENCE', r.error.message);
-          } else if (!registryAllowed(config, r.ref.domain)) {
-            at(
-              s,
-              namePath,
-              'REGISTRY_NOT_ALLOWED',
-              `registry "${r.ref.domain}" is not in allowedRegistries (${(config.allowedRegistries ?? []).join(', ') || 'empty'}): add it to .imagestreams.yaml or import from an allowed registry`,
-            );
-          }
-          break;
-        }
-        case 'ImageStreamTag': {
-          const target = followTarget(s.namespace, s.name, from);
-          if (!target || !TAG_RE.test(target.tag) || !STREAM_RE.test(target.stream)) {
-            at(
-              s,
-              namePath,
-              'INVALID_TAG_REFERENCE',
-              `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`,
-            );
-            break;
-          }
-          const fc = followChain(index, s.namespace, s.name, t.name, s);
-          if (fc.cycle) {
-            const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]!);
-            const loop = fc.chain.slice(loopStart);
-            const loopId = [...loop.slice(0, -1)].sort().join(' ');
-            if (loopStart === 0 && !cycleReported.has(loopId)) {
-              cycleReported.add(loopId);
-              at(
-                s,
-                namePath,
-                'TAG_CYCLE',
-                `ImageStreamTag cycle: ${loop.map((k) => label(k, multiNs)).join(' -> ')}: point one of these tags at a DockerImage instead`,
-              );
-            }
-          } else if (fc.missing && fc.chain.length === 2) {
-            const m = fc.missing;
-            const targetLabel = label(
-              tagKey(m.namespace, m.stream, m.tag),
-              multiNs || m.namespace !== s.namespace,
-            );
-            const ts =
-              m.namespace === s.namespace && m.stream === s.name
-                ? s
-                : index.get(`${m.namespace}/${m.stream}`);
-            const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-            at(
-              s,
-              namePath,
-              'TAG_NOT_FOUND',
-              m.streamExists
-                ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(', ') || '(none)'}`
-                : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`,
-            );
-          }
-          break;
-        }
-        case 'ImageStreamImage': {
-          const m = STREAM_IMAGE_RE.exec(from.name);
-          if (!m) {
-            at(
-              s,
-              namePath,
-              'INVALID_STREAM_IMAGE',
-              `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`,
-            );
-            break;
-          }
-          const target = imageTarget(s.namespace, from)!;
-          if (!index.has(`${target.namespace}/${target.stream}`)) {
-            at(
-              s,
-              namePath,
-              'STREAM_NOT_FOUND',
-              `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`,
-            );
-          }
-          break;
-        }
-      }
-    });
+/** A tag name declared twice in a stream, or not a valid tag name. */
+function checkTagName(
+  s: LoadedStream,
+  t: TagReference,
+  i: number,
+  firstIndex: Map<string, number>,
+  at: At,
+): void {
+  const namePath = ['spec', 'tags', i, 'name'];
+  const prev = firstIndex.get(t.name);
+  if (prev !== undefined) {
+    const p = s.position(['spec', 'tags', prev, 'name']);
+    at(
+      s,
+      namePath,
+      'DUPLICATE_TAG',
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`,
+    );
+  } else firstIndex.set(t.name, i);
+  if (!TAG_RE.test(t.name)) {
+    at(
+      s,
+      namePath,
+      'INVALID_TAG_NAME',
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`,
+    );
   }
-  return out.sort(compareDiagnostics);
+}
+
+/** `importPolicy.scheduled` on a tag whose source is not a DockerImage. */
+function checkScheduled(s: LoadedStream, t: TagReference, base: ObjectPath, at: At): void {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== 'DockerImage') {
+    at(
+      s,
+      [...base, 'importPolicy', 'scheduled'],
+      'SCHEDULED_NOT_DOCKER',
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`,
+    );
+  }
+}
+
+/** A DockerImage source: a valid reference to an allowed registry. */
+function checkDockerImage(c: Checks, s: LoadedStream, from: TagFrom, namePath: ObjectPath): void {
+  const r = tryParseReference(from.name);
+  if ('error' in r) {
+    c.at(s, namePath, 'INVALID_REFERENCE', r.error.message);
+  } else if (!registryAllowed(c.config, r.ref.domain)) {
+    c.at(
+      s,
+      namePath,
+      'REGISTRY_NOT_ALLOWED',
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c.config.allowedRegistries ?? []).join(', ') || 'empty'}): add it to .imagestreams.yaml or import from an allowed registry`,
+    );
+  }
+}
+
+/** An ImageStreamTag source: well formed, not in a cycle, and leading to a declared tag. */
+function checkStreamTag(
+  c: Checks,
+  s: LoadedStream,
+  t: TagReference,
+  from: TagFrom,
+  namePath: ObjectPath,
+): void {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c.at(
+      s,
+      namePath,
+      'INVALID_TAG_REFERENCE',
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`,
+    );
+    return;
+  }
+  const fc = followChain(c.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]!);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(' ');
+    if (loopStart === 0 && !c.cycleReported.has(loopId)) {
+      c.cycleReported.add(loopId);
+      c.at(
+        s,
+        namePath,
+        'TAG_CYCLE',
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c.multiNs)).join(' -> ')}: point one of these tags at a DockerImage instead`,
+      );
+    }
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c.multiNs || m.namespace !== s.namespace);
+    const ts =
+      m.namespace === s.namespace && m.stream === s.name ? s : c.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c.at(
+      s,
+      namePath,
+      'TAG_NOT_FOUND',
+      m.streamExists
+        ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(', ') || '(none)'}`
+        : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`,
+    );
+  }
+}
+
+/** An ImageStreamImage source: well formed, pinning an image of a declared stream. */
+function checkStreamImage(
+  c: Checks,
+  s: LoadedStream,
+  t: TagReference,
+  from: TagFrom,
+  namePath: ObjectPath,
+): void {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c.at(
+      s,
+      namePath,
+      'INVALID_STREAM_IMAGE',
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`,
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from)!;
+  if (!c.index.has(`${target.namespace}/${target.stream}`)) {
+    c.at(
+      s,
+      namePath,
+      'STREAM_NOT_FOUND',
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`,
+    );
+  }
 }

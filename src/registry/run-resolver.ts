@@ -36,94 +36,115 @@ export interface RunResolver {
 /** The memo key of a call: an insecure call's answer never serves a secure call of the same reference. */
 const memoKey = (ref: ImageRef, opts: CallOptions) => `${runKey(ref)}${opts.insecure ? ' (insecure)' : ''}`;
 
+/** The client calls a run resolver makes. */
+type RunClient = Pick<RegistryClient, 'resolveRaw' | 'confirm' | 'select' | 'fetchMetadata'>;
+
+/** One run's memo: answers per reference and per digest, registries stopped by a 429, outcomes for the report. */
+interface RunMemo {
+  client: RunClient;
+  raw: Map<string, Promise<RawResolution>>;
+  metadata: Map<string, Promise<ImageMetadata>>;
+  stopped: Map<string, ImagestreamsError>;
+  skipped: Set<string>;
+  outcome: Map<string, boolean>;
+}
+
 /** Wrap a client for one run. */
-export function createRunResolver(
-  client: Pick<RegistryClient, 'resolveRaw' | 'confirm' | 'select' | 'fetchMetadata'>,
-): RunResolver {
-  const raw = new Map<string, Promise<RawResolution>>();
-  const metadata = new Map<string, Promise<ImageMetadata>>();
-  const stopped = new Map<string, ImagestreamsError>();
-  const skipped = new Set<string>();
-  const outcome = new Map<string, boolean>();
+export function createRunResolver(client: RunClient): RunResolver {
+  const memo: RunMemo = {
+    client,
+    raw: new Map(),
+    metadata: new Map(),
+    stopped: new Map(),
+    skipped: new Set(),
+    outcome: new Map(),
+  };
+  return { resolve: (ref, opts) => resolve(memo, ref, opts), report: () => report(memo) };
+}
 
-  function rawFor(ref: ImageRef, opts: CallOptions): Promise<RawResolution> {
-    const key = memoKey(ref, opts);
-    let p = raw.get(key);
-    if (p) return p;
-    const stop = stopped.get(ref.domain);
-    if (stop) {
-      skipped.add(runKey(ref));
-      return Promise.reject(
-        new ImagestreamsError(
-          'RATE_LIMITED',
-          `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
-          {
-            data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
-            permanent: false,
-          },
-        ),
-      );
-    }
-    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
-      (r) => {
-        outcome.set(key, true);
-        return r;
-      },
-      (e: unknown) => {
-        outcome.set(key, false);
-        if (hasCode(e, 'RATE_LIMITED') && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
-        throw e;
-      },
-    );
-    raw.set(key, p);
-    return p;
+/** The registry answered 429 earlier in this run: the reference is skipped, not asked. */
+function skippedError(ref: ImageRef): ImagestreamsError {
+  return new ImagestreamsError(
+    'RATE_LIMITED',
+    `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
+    {
+      data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
+      permanent: false,
+    },
+  );
+}
+
+function rawFor(memo: RunMemo, ref: ImageRef, opts: CallOptions): Promise<RawResolution> {
+  const { raw, stopped, outcome } = memo;
+  const key = memoKey(ref, opts);
+  let p = raw.get(key);
+  if (p) return p;
+  if (stopped.get(ref.domain)) {
+    memo.skipped.add(runKey(ref));
+    return Promise.reject(skippedError(ref));
   }
-
-  /** A header-only digest confirmed by hashing, once per reference (the memo then holds the confirmed one). */
-  function confirmed(ref: ImageRef, found: RawResolution, opts: CallOptions): Promise<RawResolution> {
-    if (found.verified) return Promise.resolve(found);
-    const key = memoKey(ref, opts);
-    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e: unknown) => {
+  p = memo.client.resolveRaw(ref, { insecure: opts.insecure }).then(
+    (r) => {
+      outcome.set(key, true);
+      return r;
+    },
+    (e: unknown) => {
       outcome.set(key, false);
+      if (hasCode(e, 'RATE_LIMITED') && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
       throw e;
-    });
-    raw.set(key, p);
-    return p;
-  }
+    },
+  );
+  raw.set(key, p);
+  return p;
+}
 
-  /**
-   * Resolve with memoisation; metadata (when asked) is memoised per digest too. A digest outside `opts.known`
-   * (the lock's) is confirmed by hashing the manifest before it is returned.
-   */
-  async function resolve(ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
-    let found = await rawFor(ref, opts);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
-    const r = client.select(ref, found, opts);
-    if (opts.withMetadata) {
-      const d = r.chosen?.digest ?? r.digest;
-      const key = `${ref.domain}/${ref.path}@${d}`;
-      let m = metadata.get(key);
-      if (!m) {
-        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
-        metadata.set(key, m);
-      }
-      r.metadata = await m;
+/** A header-only digest confirmed by hashing, once per reference (the memo then holds the confirmed one). */
+function confirmed(
+  memo: RunMemo,
+  ref: ImageRef,
+  found: RawResolution,
+  opts: CallOptions,
+): Promise<RawResolution> {
+  if (found.verified) return Promise.resolve(found);
+  const key = memoKey(ref, opts);
+  const p = memo.client.confirm(ref, found, { insecure: opts.insecure }).catch((e: unknown) => {
+    memo.outcome.set(key, false);
+    throw e;
+  });
+  memo.raw.set(key, p);
+  return p;
+}
+
+/**
+ * Resolve with memoisation; metadata (when asked) is memoised per digest too. A digest outside `opts.known`
+ * (the lock's) is confirmed by hashing the manifest before it is returned.
+ */
+async function resolve(memo: RunMemo, ref: ImageRef, opts: ResolveOptions = {}): Promise<ResolvedImage> {
+  let found = await rawFor(memo, ref, opts);
+  if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
+  const r = memo.client.select(ref, found, opts);
+  if (opts.withMetadata) {
+    const d = r.chosen?.digest ?? r.digest;
+    const key = `${ref.domain}/${ref.path}@${d}`;
+    let m = memo.metadata.get(key);
+    if (!m) {
+      m = memo.client.fetchMetadata(ref, d, { insecure: opts.insecure });
+      memo.metadata.set(key, m);
     }
-    return r;
+    r.metadata = await m;
   }
+  return r;
+}
 
-  function report(): RunReport {
-    const vals = [...outcome.values()];
-    return {
-      resolved: vals.filter(Boolean).length,
-      failed: vals.filter((v) => !v).length,
-      skipped: [...skipped].sort(),
-      rateLimited: [...stopped].map(([registry, e]) => {
-        const ra = e.data.retryAfter;
-        return typeof ra === 'string' ? { registry, retryAfter: ra } : { registry };
-      }),
-    };
-  }
-
-  return { resolve, report };
+function report(memo: RunMemo): RunReport {
+  const vals = [...memo.outcome.values()];
+  return {
+    resolved: vals.filter(Boolean).length,
+    failed: vals.filter((v) => !v).length,
+    skipped: [...memo.skipped].sort(),
+    rateLimited: [...memo.stopped].map(([registry, e]) => {
+      const ra = e.data.retryAfter;
+      return typeof ra === 'string' ? { registry, retryAfter: ra } : { registry };
+    }),
+  };
 }

@@ -4,10 +4,13 @@
 
 import { formatPlatform } from '../model/platform.js';
 import type { DeclarationNote } from '../plan/branch-diff.js';
-import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from '../plan/changes.js';
+import type { ConsumerChange, StreamChange, TagChange } from '../plan/changes.js';
 import { plural, shortDigest } from '../util/text.js';
 import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
+import { tagDetails } from './pr-tag-details.js';
 import { selectionNoteLine, soakingNoteLine } from './selection-note.js';
+
+export { compareUrl } from './pr-tag-details.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -17,7 +20,6 @@ const BUDGET = {
   notes: 8_000,
   warnings: 8_000,
   table: 12_000,
-  platformRows: 50,
   consumers: 12_000,
   rollback: 8_000,
 };
@@ -34,15 +36,6 @@ export interface PullRequestBodyOptions {
 /** Tags named like a release (`1.2.3`, `v1.2.3`, `1.2.3-r1`) are expected never to move. */
 export function looksImmutable(tag: string): boolean {
   return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag);
-}
-
-/** A compare link between two revisions of the same github.com source, else null. */
-export function compareUrl(from?: ImageMetadata, to?: ImageMetadata): string | null {
-  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
-  const a = githubRepoUrl(from.source);
-  const b = githubRepoUrl(to.source);
-  if (!a || a !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
-  return `${a}/compare/${from.revision}...${to.revision}`;
 }
 
 /** The Markdown body: warnings, per-stream tables, per-tag details, consumers, and how to roll back. */
@@ -248,61 +241,6 @@ function noteLine(n: DeclarationNote, cmd: string): string {
   }
 }
 
-function tagDetails(t: TagChange, cmd: string): string[] {
-  const name = `${t.namespace}/${t.stream}:${t.tag}`;
-  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ''];
-  lines.push(
-    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ''}`,
-  );
-  if (t.from)
-    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
-  if (t.to && t.kind !== 'failed')
-    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
-  if (t.kind === 'failed' && t.error)
-    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
-  if (t.fromMetadata?.created || t.toMetadata?.created) {
-    lines.push(
-      `- Image created: ${codeSpan(t.fromMetadata?.created ?? '?', 40)} → ${codeSpan(t.toMetadata?.created ?? '?', 40)}`,
-    );
-  }
-  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
-  const rf = t.fromMetadata?.revision;
-  const rt = t.toMetadata?.revision;
-  if (rf || rt) {
-    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt)
-      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
-    else
-      lines.push(
-        `- Revision: ${codeSpan(rf ?? '?', 100)} → ${codeSpan(rt ?? '?', 100)}${cmp ? ` ([compare](${cmp}))` : ''}`,
-      );
-  }
-  const platforms = platformRows(t);
-  if (platforms.length > 0) {
-    lines.push('', '| Platform | From | To |', '| --- | --- | --- |', ...platforms);
-  }
-  if (t.kind !== 'failed') lines.push('', `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
-  lines.push('', '</details>');
-  return lines;
-}
-
-function platformRows(t: TagChange): string[] {
-  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
-  const to = new Map(
-    (t.kind === 'failed' ? [] : (t.to?.platforms ?? [])).map((p) => [formatPlatform(p), p.digest]),
-  );
-  const keys = [...new Set([...from.keys(), ...to.keys()])].sort();
-  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
-    const a = from.get(k);
-    const b = to.get(k);
-    const right = !b ? '**removed**' : a === b ? 'unchanged' : codeSpan(shortDigest(b));
-    return `| ${codeSpan(k, 100)} | ${a ? codeSpan(shortDigest(a)) : '(new platform)'} | ${right} |`;
-  });
-  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
-  return rows;
-}
-
 function lostPlatforms(t: TagChange): string[] {
   if (t.kind === 'failed' || !t.from?.platforms?.length || !t.to?.platforms) return [];
   const now = new Set(t.to.platforms.map(formatPlatform));
@@ -311,17 +249,4 @@ function lostPlatforms(t: TagChange): string[] {
 
 function code(short: string): string {
   return codeSpan(short);
-}
-
-function githubRepoUrl(source: string): string | null {
-  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
-  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
-}
-
-function isRevision(r: string): boolean {
-  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-
-function html(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }

@@ -87,150 +87,186 @@ export function parseRateLimit(headers: Record<string, string | undefined>): Rat
   return info;
 }
 
+/** The policy layer's interface, as the auth layer sees it. */
+export interface Requester {
+  /** One logical request with retries (per hop) and redirects: any HTTP status; throws only without a response. */
+  request(req: PolicyRequest): Promise<PolicyResponse>;
+  /** Counters per host (a copy). */
+  stats(): Record<string, HostStats>;
+}
+
+/** A requester's options and its per-host limiters and counters. */
+interface RequesterState {
+  opts: RequesterOptions;
+  limiters: Map<string, Limiter>;
+  hosts: Map<string, HostStats>;
+}
+
 /** The policy layer: `request()` returns any HTTP status; it throws only when no response could be had. */
-export function createRequester(opts: RequesterOptions) {
-  const limiters = new Map<string, Limiter>();
-  const hosts = new Map<string, HostStats>();
-  const hostStats = (host: string): HostStats => {
-    let s = hosts.get(host);
-    if (!s) {
-      s = { requests: 0, byMethod: {}, retries: 0 };
-      hosts.set(host, s);
-    }
-    return s;
-  };
-  const limiter = (host: string): Limiter => {
-    let l = limiters.get(host);
-    if (!l) {
-      l = new Limiter(opts.concurrencyPerHost);
-      limiters.set(host, l);
-    }
-    return l;
-  };
-
-  async function once(req: PolicyRequest, url: URL, headers: Record<string, string>): Promise<HttpResponse> {
-    const st = hostStats(url.host);
-    st.requests++;
-    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
-    const started = opts.clock.now();
-    const res = await limiter(url.host).run(() =>
-      opts.send({
-        method: req.method,
-        url,
-        headers,
-        ...(req.body !== undefined ? { body: req.body } : {}),
-        timeoutMs: opts.timeoutMs,
-        ...(req.insecureTls ? { insecureTls: true } : {}),
-        ...(req.maxBodyBytes !== undefined ? { maxBodyBytes: req.maxBodyBytes } : {}),
-      }),
-    );
-    const rl = parseRateLimit(res.headers);
-    if (rl) {
-      st.rateLimit = rl;
-      if (rl.remaining !== undefined && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
-        opts.logger.warn('registry rate limit nearly used up', { host: url.host, ...rl });
-      }
-    }
-    opts.logger.debug('registry request', {
-      method: req.method,
-      url: redactUrl(url),
-      status: res.status,
-      ms: opts.clock.now() - started,
-    });
-    return res;
-  }
-
-  /** One logical request with retries (per hop) and redirects. */
-  async function request(req: PolicyRequest): Promise<PolicyResponse> {
-    let url = req.url;
-    let headers = { ...req.headers };
-    const origin = req.url.origin;
-    for (let hop = 0; hop <= 5; hop++) {
-      const res = await withRetries(req, url, headers);
-      const loc = res.headers.location;
-      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      let next: URL;
-      try {
-        next = new URL(loc, url);
-      } catch {
-        throw registryError(
-          'BAD_RESPONSE',
-          { ...req.ctx, url: redactUrl(url) },
-          'a redirect to an invalid URL',
-        );
-      }
-      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
-      if (refusal) {
-        throw registryError('NOT_ALLOWED', { ...req.ctx, url: redactUrl(url) }, refusal, {
-          status: res.status,
-          permanent: true,
-        });
-      }
-      if (next.origin !== origin && headers.authorization !== undefined) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
-      }
-      url = next;
-    }
-    throw registryError('BAD_RESPONSE', { ...req.ctx, url: redactUrl(url) }, 'too many redirects');
-  }
-
-  async function withRetries(req: PolicyRequest, url: URL, headers: Record<string, string>) {
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= opts.retries;
-      let res: HttpResponse;
-      try {
-        res = await once(req, url, headers);
-      } catch (e) {
-        const te = e instanceof TransportError ? e : new TransportError('other', String(e));
-        if (!last && TEMPORARY_KINDS.has(te.kind)) {
-          await backoff(url, attempt, undefined, te.message);
-          continue;
-        }
-        throw registryError(
-          te.kind === 'tls' ? 'NOT_ALLOWED' : 'REGISTRY_UNAVAILABLE',
-          { ...req.ctx, url: redactUrl(url) },
-          te.kind === 'tls'
-            ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure`
-            : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`,
-          {
-            cause: te,
-            data: { transport: te.kind, attempts: attempt + 1 },
-            permanent: te.kind === 'tls' || te.kind === 'dns',
-          },
-        );
-      }
-      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
-        const ra = parseRetryAfter(res.headers['retry-after'], opts.clock.now());
-        if (ra !== undefined && ra > opts.maxRetryAfterMs) return res;
-        if (res.status === 429 && ra === undefined) return res;
-        if (!last) {
-          await backoff(url, attempt, ra, `HTTP ${res.status}`);
-          continue;
-        }
-      }
-      return res;
-    }
-  }
-
-  async function backoff(url: URL, attempt: number, retryAfterMs: number | undefined, reason: string) {
-    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 10_000);
-    hostStats(url.host).retries++;
-    opts.logger.warn('retrying registry request', {
-      host: url.host,
-      reason,
-      attempt: attempt + 1,
-      delayMs: delay,
-    });
-    await opts.clock.sleep(delay);
-  }
-
+export function createRequester(opts: RequesterOptions): Requester {
+  const st: RequesterState = { opts, limiters: new Map(), hosts: new Map() };
   return {
-    request,
-    stats: (): Record<string, HostStats> =>
-      Object.fromEntries([...hosts].map(([h, s]) => [h, { ...s, byMethod: { ...s.byMethod } }])),
+    request: (req) => request(st, req),
+    stats: () =>
+      Object.fromEntries([...st.hosts].map(([h, s]) => [h, { ...s, byMethod: { ...s.byMethod } }])),
   };
 }
 
-/** The policy layer's interface, as the auth layer sees it. */
-export type Requester = ReturnType<typeof createRequester>;
+function hostStats(st: RequesterState, host: string): HostStats {
+  let s = st.hosts.get(host);
+  if (!s) {
+    s = { requests: 0, byMethod: {}, retries: 0 };
+    st.hosts.set(host, s);
+  }
+  return s;
+}
+
+function limiter(st: RequesterState, host: string): Limiter {
+  let l = st.limiters.get(host);
+  if (!l) {
+    l = new Limiter(st.opts.concurrencyPerHost);
+    st.limiters.set(host, l);
+  }
+  return l;
+}
+
+/** One HTTP exchange under the host's concurrency limit, counted, its rate-limit headers recorded. */
+async function once(
+  st: RequesterState,
+  req: PolicyRequest,
+  url: URL,
+  headers: Record<string, string>,
+): Promise<HttpResponse> {
+  const { opts } = st;
+  const stats = hostStats(st, url.host);
+  stats.requests++;
+  stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
+  const started = opts.clock.now();
+  const res = await limiter(st, url.host).run(() =>
+    opts.send({
+      method: req.method,
+      url,
+      headers,
+      ...(req.body !== undefined ? { body: req.body } : {}),
+      timeoutMs: opts.timeoutMs,
+      ...(req.insecureTls ? { insecureTls: true } : {}),
+      ...(req.maxBodyBytes !== undefined ? { maxBodyBytes: req.maxBodyBytes } : {}),
+    }),
+  );
+  const rl = parseRateLimit(res.headers);
+  if (rl) {
+    stats.rateLimit = rl;
+    if (rl.remaining !== undefined && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
+      opts.logger.warn('registry rate limit nearly used up', { host: url.host, ...rl });
+    }
+  }
+  opts.logger.debug('registry request', {
+    method: req.method,
+    url: redactUrl(url),
+    status: res.status,
+    ms: opts.clock.now() - started,
+  });
+  return res;
+}
+
+/** One logical request with retries (per hop) and redirects. */
+async function request(st: RequesterState, req: PolicyRequest): Promise<PolicyResponse> {
+  let url = req.url;
+  let headers = { ...req.headers };
+  const origin = req.url.origin;
+  for (let hop = 0; hop <= 5; hop++) {
+    const res = await withRetries(st, req, url, headers);
+    const loc = res.headers.location;
+    if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
+    let next: URL;
+    try {
+      next = new URL(loc, url);
+    } catch {
+      throw registryError(
+        'BAD_RESPONSE',
+        { ...req.ctx, url: redactUrl(url) },
+        'a redirect to an invalid URL',
+      );
+    }
+    const refusal = st.opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
+    if (refusal) {
+      throw registryError('NOT_ALLOWED', { ...req.ctx, url: redactUrl(url) }, refusal, {
+        status: res.status,
+        permanent: true,
+      });
+    }
+    if (next.origin !== origin && headers.authorization !== undefined) {
+      const { authorization: _dropped, ...rest } = headers;
+      headers = rest;
+    }
+    url = next;
+  }
+  throw registryError('BAD_RESPONSE', { ...req.ctx, url: redactUrl(url) }, 'too many redirects');
+}
+
+async function withRetries(
+  st: RequesterState,
+  req: PolicyRequest,
+  url: URL,
+  headers: Record<string, string>,
+): Promise<HttpResponse> {
+  const { opts } = st;
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= opts.retries;
+    let res: HttpResponse;
+    try {
+      res = await once(st, req, url, headers);
+    } catch (e) {
+      const te = e instanceof TransportError ? e : new TransportError('other', String(e));
+      if (!last && TEMPORARY_KINDS.has(te.kind)) {
+        await backoff(st, url, attempt, undefined, te.message);
+        continue;
+      }
+      throw transportFailure(req, url, te, attempt);
+    }
+    if (res.status === 429 || RETRY_STATUS.has(res.status)) {
+      const ra = parseRetryAfter(res.headers['retry-after'], opts.clock.now());
+      if (ra !== undefined && ra > opts.maxRetryAfterMs) return res;
+      if (res.status === 429 && ra === undefined) return res;
+      if (!last) {
+        await backoff(st, url, attempt, ra, `HTTP ${res.status}`);
+        continue;
+      }
+    }
+    return res;
+  }
+}
+
+/** No response after the last attempt: TLS and DNS failures are permanent, the rest temporary. */
+function transportFailure(req: PolicyRequest, url: URL, te: TransportError, attempt: number) {
+  return registryError(
+    te.kind === 'tls' ? 'NOT_ALLOWED' : 'REGISTRY_UNAVAILABLE',
+    { ...req.ctx, url: redactUrl(url) },
+    te.kind === 'tls'
+      ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure`
+      : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''}`,
+    {
+      cause: te,
+      data: { transport: te.kind, attempts: attempt + 1 },
+      permanent: te.kind === 'tls' || te.kind === 'dns',
+    },
+  );
+}
+
+async function backoff(
+  st: RequesterState,
+  url: URL,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  reason: string,
+): Promise<void> {
+  const delay = retryAfterMs ?? Math.min(st.opts.backoffBaseMs * 2 ** attempt, 10_000);
+  hostStats(st, url.host).retries++;
+  st.opts.logger.warn('retrying registry request', {
+    host: url.host,
+    reason,
+    attempt: attempt + 1,
+    delayMs: delay,
+  });
+  await st.opts.clock.sleep(delay);
+}
