@@ -55,12 +55,19 @@ export interface ReconcileDeps {
   fetchMetadata?: (dockerImageReference: string) => Promise<ImageMetadata | undefined>;
 }
 
-/** What the caller asked for. */
-export interface ReconcileOptions {
-  dryRun?: boolean;
+/** Which streams and tags a run touches. */
+export interface StreamSelection {
+  /** Only these streams (`namespace/name`) are imported; their followers settle with them. */
   only?: ReadonlySet<string>;
+  /** Tags (`namespace/stream:tag`) imported now whatever their schedule says (import, daemon pushes). */
   forced?: ReadonlySet<string>;
+  /** Whether a scheduled tag is due (default: every one is). */
   scheduledDue?: (key: string) => boolean;
+}
+
+/** What the caller asked for. */
+export interface ReconcileOptions extends StreamSelection {
+  dryRun?: boolean;
 }
 
 /** Structured result, from which every output (text, JSON, PR body, summary) is rendered. */

@@ -21,7 +21,7 @@ import { groupChanges } from '../publish/groups.js';
 import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
 import type { AppDeps } from './deps.js';
-import { connectGitHub } from './github.js';
+import { connectGitHub, type GitHubOptions } from './github.js';
 import type { RunReconcileResult } from './reconcile.js';
 
 const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
@@ -40,37 +40,42 @@ function prExtras(config: Config): PullRequestExtras {
   return extras;
 }
 
-/** How to publish: where to push, which API, what to leave out (the job's options, publishing part). */
+/** The job's publishing part: how to publish and where to push. */
 export interface PublishRunOptions {
-  /** Only these streams (and their followers) were reconciled: only their groups are published. */
-  only?: ReadonlySet<string>;
-  dryRun?: boolean;
-  /** REST base URL (default: GITHUB_API_URL, else https://api.github.com). */
-  apiUrl?: string;
+  /** Overrides config `publish.mode`. */
+  mode?: PublishMode;
   /** Remote URL to push to (default: the checkout's origin). */
   gitUrl?: string;
   /** The run is for a pull request from a fork: no credentials are used, nothing is published. */
   fork?: boolean;
-  octokit?: GitHubClient;
   http?: HttpClient;
+}
+
+/** What publishRun is given besides the run: the parts of the job it uses, with their defaults filled. */
+export interface PublishRunInput {
+  publish: PublishRunOptions & { mode: PublishMode };
+  github: GitHubOptions;
+  dryRun?: boolean;
+  /** Only these streams (and their followers) were reconciled: only their groups are published. */
+  only?: ReadonlySet<string>;
 }
 
 /** Publish a finished run (the part of runJob that needs git and GitHub). */
 export async function publishRun(
   io: AppDeps,
   run: RunReconcileResult,
-  opts: PublishRunOptions,
-  ctx: { mode: PublishMode; token?: string; repository?: string },
+  input: PublishRunInput,
 ): Promise<PublishResult> {
   const project = run.project!;
   const { config, root } = project;
-  const { mode, token, repository } = ctx;
+  const { publish: opts, dryRun, only } = input;
+  const { mode } = opts;
+  const { token, repository, apiUrl } = input.github;
   let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
-  if (mode === 'pull-request' && repository?.includes('/') && (opts.octokit || token)) {
+  if (mode === 'pull-request' && repository?.includes('/') && (input.github.octokit || token)) {
     const [owner, repo] = repository.split('/', 2) as [string, string];
-    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
     const octokit =
-      opts.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
+      input.github.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
     github = { octokit, owner, repo };
   }
   let groups = groupChanges({
@@ -96,17 +101,17 @@ export async function publishRun(
         : {}),
     })),
   });
-  if (opts.only && opts.only.size > 0) {
+  if (only && only.size > 0) {
     // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
     // hold the desired state of the others, and composing them would close their open pull requests.
     const settled = withFollowers(
       project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
-      opts.only,
+      only,
     );
     groups = groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
   }
   if (mode === 'pull-request') attachCompose(run, groups);
-  if (mode === 'pull-request' && token && !opts.dryRun) {
+  if (mode === 'pull-request' && token && !dryRun) {
     await keepBranchTimes(run, groups, {
       token,
       http: opts.http ?? http,
@@ -133,7 +138,7 @@ export async function publishRun(
       pr: prExtras(config),
       ...(config.publish.signCommits ? { signCommits: true } : {}),
       logger: io.logger,
-      ...(opts.dryRun ? { dryRun: true } : {}),
+      ...(dryRun ? { dryRun: true } : {}),
       ...(opts.fork ? { fork: true } : {}),
       now: io.now,
     });

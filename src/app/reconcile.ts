@@ -21,30 +21,45 @@ import type { RegistryStats } from '../registry/types.js';
 import { parseDuration } from '../util/duration.js';
 import type { AppDeps } from './deps.js';
 import { createImporter, type ImporterOptions } from './importer.js';
-import { type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
+import { type ReconcileProgress, type ReconcileResult, reconcile, type StreamSelection } from './imports.js';
 
-/** What to run. */
-export interface RunReconcileOptions {
+/** Which project a run works on. */
+export interface ProjectInput {
+  /** The config file (default: .imagestreams.yaml at the project root). */
   configPath?: string;
-  dryRun?: boolean;
-  only?: ReadonlySet<string>;
-  forced?: ReadonlySet<string>;
-  scheduledDue?: (key: string) => boolean;
-  withMetadata?: boolean;
-  onProgress?: (p: ReconcileProgress) => void;
-  /** Registry client overrides (tests, daemon). */
-  client?: ImporterOptions['client'];
-  /** An already loaded project (the tag/import/rollback commands load it first). */
-  project?: LoadedProject;
+  /** An already loaded project (the tag/import/rollback commands load it first); configPath is then unused. */
+  loaded?: LoadedProject;
+}
+
+/** Which streams a run touches. */
+export interface RunSelection extends StreamSelection {
   /**
    * Default-branch runs: a stream with errors (invalid, or from a registry not allowed) is skipped and reported,
    * and the other streams are reconciled. Without it (pull-request plans, edits) any error stops the run.
    */
-  skipInvalidStreams?: boolean;
+  skipInvalid?: boolean;
+}
+
+/** How a run talks to registries. */
+export interface RegistryRunOptions {
+  /** Fetch creation time and labels of new and previous images (for PR bodies). */
+  withMetadata?: boolean;
+  /** Registry client overrides (tests, daemon). */
+  client?: ImporterOptions['client'];
   /** Whole-run deadline in ms (overrides config `deadline`). */
   deadlineMs?: number;
   /** Aborts when the deadline passes (tests; default a timer of deadlineMs from the start of the run). */
   deadlineSignal?: AbortSignal;
+}
+
+/** What to run: each part goes to the step that uses it. */
+export interface RunReconcileOptions {
+  project?: ProjectInput;
+  streams?: RunSelection;
+  registry?: RegistryRunOptions;
+  /** Write nothing: report what would be written. */
+  dryRun?: boolean;
+  onProgress?: (p: ReconcileProgress) => void;
 }
 
 /** Everything a run did, for rendering and publishing. */
@@ -119,19 +134,20 @@ export async function streamStates(
 
 /** Run one reconcile of the repository at io.cwd. */
 export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}): Promise<RunReconcileResult> {
+  const { project: input = {}, streams: selection = {}, registry = {} } = opts;
   let project =
-    opts.project ??
+    input.loaded ??
     (await loadProject({
       cwd: io.cwd,
-      ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
+      ...(input.configPath !== undefined ? { configPath: input.configPath } : {}),
     }));
   const root = resolve(project.root);
-  const unknown = opts.only
-    ? unknownStreams(opts.only, [...project.streams, ...(project.partial ?? [])])
+  const unknown = selection.only
+    ? unknownStreams(selection.only, [...project.streams, ...(project.partial ?? [])])
     : [];
   let skippedStreams: RunReconcileResult['skippedStreams'];
   if (hasErrors(project.diagnostics)) {
-    const skip = opts.skipInvalidStreams ? skippable(project) : undefined;
+    const skip = selection.skipInvalid ? skippable(project) : undefined;
     if (!skip) return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
     skippedStreams = skip;
     const left = new Set(skip.streams);
@@ -145,8 +161,9 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
   if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
 
   const deadlineMs =
-    opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
-  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
+    registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
+  const deadlineSignal =
+    registry.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
   const importer = createImporter({
     ...(deadlineSignal
       ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1000) } }
@@ -154,8 +171,8 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     config: project.config,
     env: io.env,
     logger: io.logger,
-    ...(opts.withMetadata ? { withMetadata: true } : {}),
-    ...(opts.client ? { client: opts.client } : {}),
+    ...(registry.withMetadata ? { withMetadata: true } : {}),
+    ...(registry.client ? { client: registry.client } : {}),
   });
   let result: ReconcileResult;
   try {
@@ -166,7 +183,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
         ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
         ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
         importTag: importer.importTag,
-        ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
+        ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock: (lock) => checkedLock(project.config, lock),
         readFile: async (p) => {
           try {
@@ -183,9 +200,9 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
       },
       {
         dryRun: Boolean(opts.dryRun),
-        ...(opts.only ? { only: opts.only } : {}),
-        ...(opts.forced ? { forced: opts.forced } : {}),
-        ...(opts.scheduledDue ? { scheduledDue: opts.scheduledDue } : {}),
+        ...(selection.only ? { only: selection.only } : {}),
+        ...(selection.forced ? { forced: selection.forced } : {}),
+        ...(selection.scheduledDue ? { scheduledDue: selection.scheduledDue } : {}),
       },
     );
   } finally {

@@ -49,11 +49,9 @@ export interface RecordOptions {
 /** Reconcile the edited streams (nothing scheduled is due), publish per `mode`, print, and return the exit code. */
 export async function recordEdit(io: CommandIO, o: RecordOptions): Promise<number> {
   const job = await runJob(io, {
-    project: o.project,
-    only: o.only,
-    scheduledDue: () => false,
-    publishMode: o.mode ?? 'none',
-    ...(o.forced ? { forced: o.forced } : {}),
+    project: { loaded: o.project },
+    streams: { only: o.only, scheduledDue: () => false, ...(o.forced ? { forced: o.forced } : {}) },
+    publish: { mode: o.mode ?? 'none' },
     ...(o.dryRun ? { dryRun: true } : {}),
     ...(o.json ? {} : { onProgress: progressReporter(io) }),
   });
