@@ -7,21 +7,20 @@ import { registryAllowed } from '../config/config.js';
 import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
 import { walkRepository } from '../consumers/walk.js';
 import { writeInside } from '../fs/inside.js';
-import { type LoadedProject, loadProject } from '../loader/load.js';
-import { lockPath, parseLock, readLock } from '../loader/lock-file.js';
+import type { LoadedProject } from '../loader/load.js';
+import { lockPath, parseLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
 import type { StreamState } from '../plan/next-locks.js';
-import { errorsByStream } from '../policy/invalid-streams.js';
-import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
-import type { StreamLike } from '../policy/tag-spec.js';
 import type { RegistryStats } from '../registry/types.js';
 import { parseDuration } from '../util/duration.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
-import { createImporter, type ImporterOptions } from './importer.js';
+import { createImporter, type Importer, type ImporterOptions, type ImportReport } from './importer.js';
 import { type ReconcileProgress, type ReconcileResult, reconcile, type StreamSelection } from './imports.js';
+import { prepareRun } from './run-streams.js';
 
 /** Which project a run works on. */
 export interface ProjectInput {
@@ -76,150 +75,20 @@ export interface RunReconcileResult {
   consumers?: ConsumerUpdate;
   /** Repository-relative paths written (or that would be, on a dry run). */
   written: string[];
-  report?: ReturnType<ReturnType<typeof createImporter>['report']>;
+  report?: ImportReport;
   requests?: number;
   /** Per-registry counters of the run, including the rate-limit state each reported (daemon metrics). */
   registryStats?: RegistryStats;
 }
 
-/** Read each stream's lock; a lock that does not parse stops the run (it must never be overwritten blindly). */
-export async function streamStates(
-  project: LoadedProject,
-): Promise<{ states: StreamState[]; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const states = await Promise.all(
-    project.streams.map(async (s) => {
-      const lockFile = lockPath(project.config, s.namespace, s.name);
-      const state: StreamState = {
-        namespace: s.namespace,
-        name: s.name,
-        file: s.file,
-        object: s.object as StreamLike,
-        lockFile,
-      };
-      try {
-        const lock = await readLock(nodeFs, project.root, project.config, s.namespace, s.name);
-        if (lock) state.lock = lock;
-      } catch (e) {
-        if (!(e instanceof ImagestreamsError)) throw e;
-        // A hand-edited lock: each problem once, at its own line, and the way out once (not the error's text,
-        // which already lists them, wrapped in another position).
-        const inner = Array.isArray(e.data.diagnostics) ? (e.data.diagnostics as Diagnostic[]) : [];
-        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
-        if (inner.length > 0) {
-          inner.forEach((d, i) => {
-            diagnostics.push({
-              ...d,
-              code: e.code,
-              severity: 'error',
-              message: i === inner.length - 1 ? `${d.message} (${advice})` : d.message,
-            });
-          });
-        } else {
-          diagnostics.push({
-            file: lockFile,
-            line: typeof e.data.line === 'number' ? e.data.line : 1,
-            column: typeof e.data.column === 'number' ? e.data.column : 1,
-            code: e.code,
-            severity: 'error',
-            message: `${e.message} (${advice})`,
-          });
-        }
-      }
-      return state;
-    }),
-  );
-  return { states, diagnostics };
-}
-
-/** Run one reconcile of the repository at io.cwd. */
+/** Run one reconcile of the repository at io.cwd: prepare, import, then let consumers follow the new locks. */
 export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}): Promise<RunReconcileResult> {
-  const { project: input = {}, streams: selection = {}, registry = {} } = opts;
-  let project =
-    input.loaded ??
-    (await loadProject({
-      cwd: io.cwd,
-      ...(input.configPath !== undefined ? { configPath: input.configPath } : {}),
-    }));
-  const root = resolve(project.root);
-  const unknown = selection.only
-    ? unknownStreams(selection.only, [...project.streams, ...(project.partial ?? [])])
-    : [];
-  let skippedStreams: RunReconcileResult['skippedStreams'];
-  if (hasErrors(project.diagnostics)) {
-    const skip = selection.skipInvalid ? skippable(project) : undefined;
-    if (!skip) return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
-    skippedStreams = skip;
-    const left = new Set(skip.streams);
-    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
-  }
-  if (unknown.length > 0) {
-    const usage = unknownStreamsMessage(unknown, project.streams.length);
-    return { status: 'invalid', usage, diagnostics: [], project, written: [] };
-  }
-  const { states, diagnostics: lockDiags } = await streamStates(project);
-  if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
-
-  const deadlineMs =
-    registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
-  const deadlineSignal =
-    registry.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
-  const importer = createImporter({
-    ...(deadlineSignal
-      ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1000) } }
-      : {}),
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    ...(registry.withMetadata ? { withMetadata: true } : {}),
-    ...(registry.client ? { client: registry.client } : {}),
-  });
-  let result: ReconcileResult;
-  try {
-    result = await reconcile(
-      {
-        streams: states,
-        historyLimit: project.config.historyLimit,
-        ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
-        ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
-        importTag: importer.importTag,
-        ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
-        serializeLock: (lock) => checkedLock(project.config, lock),
-        readFile: async (p) => {
-          try {
-            return await nodeFs.readFile(join(root, p), 'utf8');
-          } catch (e) {
-            if ((e as { code?: string }).code === 'ENOENT') return undefined;
-            throw e;
-          }
-        },
-        writeFile: (p, text) => writeInside(root, p, text),
-        now: io.now,
-        logger: io.logger,
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      },
-      {
-        dryRun: Boolean(opts.dryRun),
-        ...(selection.only ? { only: selection.only } : {}),
-        ...(selection.forced ? { forced: selection.forced } : {}),
-        ...(selection.scheduledDue ? { scheduledDue: selection.scheduledDue } : {}),
-      },
-    );
-  } finally {
-    importer.close();
-  }
-
+  const prepared = await prepareRun(io, opts.project ?? {}, opts.streams ?? {});
+  if (!prepared.ready) return prepared.result;
+  const { project, states, skippedStreams } = prepared;
+  const { result, importer } = await importStreams(io, project, states, opts);
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.
-  const walked = await walkRepository({ root, fs: nodeFs });
-  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const consumers = planConsumers(walked.files, result.locks, streams, {
-    defaultNamespace: project.config.namespace,
-    ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
-    pinFormat: project.config.pinFormat,
-  });
-  if (!opts.dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
+  const consumers = await followLocks(project, states, result, Boolean(opts.dryRun));
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
@@ -243,6 +112,88 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
   };
 }
 
+/** The run's deadline: the option, else the config's; undefined when neither sets one. */
+function runDeadline(registry: RegistryRunOptions, project: LoadedProject): ImporterOptions['deadline'] {
+  const ms =
+    registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
+  const signal = registry.deadlineSignal ?? (ms ? AbortSignal.timeout(ms) : undefined);
+  return signal ? { signal, seconds: Math.round((ms ?? 0) / 1000) } : undefined;
+}
+
+/** Import what is due and write the next locks (one registry client for the run, closed before returning). */
+async function importStreams(
+  io: AppDeps,
+  project: LoadedProject,
+  states: StreamState[],
+  opts: RunReconcileOptions,
+): Promise<{ result: ReconcileResult; importer: Importer }> {
+  const { config } = project;
+  const root = resolve(project.root);
+  const registry = opts.registry ?? {};
+  const { skipInvalid: _skip, ...selection } = opts.streams ?? {};
+  const importer = createImporter({
+    ...omitUndefined({ deadline: runDeadline(registry, project) }),
+    config,
+    env: io.env,
+    logger: io.logger,
+    ...(registry.withMetadata ? { withMetadata: true } : {}),
+    ...omitUndefined({ client: registry.client }),
+  });
+  try {
+    const result = await reconcile(
+      {
+        streams: states,
+        historyLimit: config.historyLimit,
+        ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
+        ...(config.importMode ? { defaultImportMode: config.importMode } : {}),
+        importTag: importer.importTag,
+        ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
+        serializeLock: (lock) => checkedLock(config, lock),
+        readFile: (p) => readIfPresent(join(root, p)),
+        writeFile: (p, text) => writeInside(root, p, text),
+        now: io.now,
+        logger: io.logger,
+        ...omitUndefined({ onProgress: opts.onProgress }),
+      },
+      { dryRun: Boolean(opts.dryRun), ...omitUndefined(selection) },
+    );
+    return { result, importer };
+  } finally {
+    importer.close();
+  }
+}
+
+/** A file's text, or undefined when it does not exist. */
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await nodeFs.readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Plan the consumer files that follow the new locks, and write them unless this is a dry run. */
+async function followLocks(
+  project: LoadedProject,
+  states: StreamState[],
+  result: ReconcileResult,
+  dryRun: boolean,
+): Promise<ConsumerUpdate> {
+  const root = resolve(project.root);
+  const walked = await walkRepository({ root, fs: nodeFs });
+  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const consumers = planConsumers(walked.files, result.locks, streams, {
+    defaultNamespace: project.config.namespace,
+    ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+    pinFormat: project.config.pinFormat,
+  });
+  if (!dryRun) {
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
+  }
+  return consumers;
+}
+
 /**
  * Serialise a lock and check the text against the lock schema before anything is written: whatever a registry
  * answered, a lock that the next run could not read (exit 2) is never written. Every lock of a run is checked
@@ -261,21 +212,6 @@ export function checkedLock(config: LoadedProject['config'], lock: StreamLock): 
     );
   }
   return text;
-}
-
-/**
- * The streams to leave out so the rest can run: those with errors, and the streams of declaration files that
- * yielded none. Undefined when an error is not a declaration's (the config, a missing path): then nothing runs.
- */
-function skippable(project: LoadedProject): RunReconcileResult['skippedStreams'] {
-  const { byStream, unattributed } = errorsByStream(
-    [...project.streams, ...(project.partial ?? [])],
-    project.diagnostics,
-  );
-  const declarationFiles = new Set(project.files);
-  if (unattributed.some((d) => !declarationFiles.has(d.file))) return undefined;
-  const diagnostics = project.diagnostics.filter((d) => d.severity === 'error');
-  return { streams: [...byStream.keys()].sort(), diagnostics };
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */
