@@ -18,8 +18,15 @@ import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { groupChanges } from '../publish/groups.js';
-import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
+import type {
+  PublishGroup,
+  PublishMode,
+  PublishOptions,
+  PublishResult,
+  PullRequestExtras,
+} from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
 import { connectGitHub, type GitHubOptions } from './github.js';
 import type { RunReconcileResult } from './reconcile.js';
@@ -66,19 +73,63 @@ export async function publishRun(
   run: RunReconcileResult,
   input: PublishRunInput,
 ): Promise<PublishResult> {
-  const project = run.project!;
-  const { config, root } = project;
-  const { publish: opts, dryRun, only } = input;
+  const { config, root } = run.project!;
+  const { publish: opts, dryRun } = input;
   const { mode } = opts;
-  const { token, repository, apiUrl } = input.github;
-  let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
-  if (mode === 'pull-request' && repository?.includes('/') && (input.github.octokit || token)) {
-    const [owner, repo] = repository.split('/', 2) as [string, string];
-    const octokit =
-      input.github.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
-    github = { octokit, owner, repo };
+  const { token } = input.github;
+  const github = githubTarget(io, mode, input.github);
+  const groups = runGroups(run, input.only);
+  if (mode === 'pull-request') attachCompose(run, groups);
+  if (mode === 'pull-request' && token && !dryRun) {
+    await keepBranchTimes(run, groups, {
+      token,
+      http: opts.http ?? http,
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result!.now,
+      ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
+    });
   }
-  let groups = groupChanges({
+  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR)!;
+  try {
+    return await publish({
+      mode,
+      fs: nodeFs,
+      dir: root,
+      git: {
+        http: opts.http ?? http,
+        ...omitUndefined({ token }),
+        ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
+      },
+      ...omitUndefined({ github }),
+      groups,
+      author,
+      pr: prExtras(config),
+      ...(config.publish.signCommits ? { signCommits: true } : {}),
+      logger: io.logger,
+      ...(dryRun ? { dryRun: true } : {}),
+      ...(opts.fork ? { fork: true } : {}),
+      now: io.now,
+    });
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+
+/** The repository's API for pull-request mode (owner/repo and a client); undefined when it cannot be reached. */
+function githubTarget(io: AppDeps, mode: PublishMode, g: GitHubOptions): PublishOptions['github'] {
+  if (mode !== 'pull-request' || !g.repository?.includes('/') || !(g.octokit || g.token)) return undefined;
+  const [owner, repo] = g.repository.split('/', 2) as [string, string];
+  const octokit =
+    g.octokit ?? connectGitHub(io.logger, { token: g.token!, ...omitUndefined({ apiUrl: g.apiUrl }) });
+  return { octokit, owner, repo };
+}
+
+/** The run's publish groups: by config group, else one per stream; with `only`, just the groups it touches. */
+function runGroups(run: RunReconcileResult, only: ReadonlySet<string> | undefined): PublishGroup[] {
+  const project = run.project!;
+  const { config } = project;
+  const groups = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -91,62 +142,17 @@ export async function publishRun(
     groups: config.publish.groups.map((g) => ({
       name: g.name,
       streams: g.streams,
-      ...(g.labels || g.reviewers
-        ? {
-            pr: {
-              ...(g.labels ? { labels: g.labels } : {}),
-              ...(g.reviewers ? { reviewers: g.reviewers } : {}),
-            },
-          }
-        : {}),
+      ...(g.labels || g.reviewers ? { pr: omitUndefined({ labels: g.labels, reviewers: g.reviewers }) } : {}),
     })),
   });
-  if (only && only.size > 0) {
-    // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
-    // hold the desired state of the others, and composing them would close their open pull requests.
-    const settled = withFollowers(
-      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
-      only,
-    );
-    groups = groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
-  }
-  if (mode === 'pull-request') attachCompose(run, groups);
-  if (mode === 'pull-request' && token && !dryRun) {
-    await keepBranchTimes(run, groups, {
-      token,
-      http: opts.http ?? http,
-      // The images first seen in this run carry the run's time, not the (later) time of publishing.
-      now: run.result!.now,
-      ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-    });
-  }
-  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR)!;
-  let published: PublishResult;
-  try {
-    published = await publish({
-      mode,
-      fs: nodeFs,
-      dir: root,
-      git: {
-        http: opts.http ?? http,
-        ...(token ? { token } : {}),
-        ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-      },
-      ...(github ? { github } : {}),
-      groups,
-      author,
-      pr: prExtras(config),
-      ...(config.publish.signCommits ? { signCommits: true } : {}),
-      logger: io.logger,
-      ...(dryRun ? { dryRun: true } : {}),
-      ...(opts.fork ? { fork: true } : {}),
-      now: io.now,
-    });
-  } catch (e) {
-    if (!(e instanceof ImagestreamsError)) throw e;
-    published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
-  }
-  return published;
+  if (!only || only.size === 0) return groups;
+  // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
+  // hold the desired state of the others, and composing them would close their open pull requests.
+  const settled = withFollowers(
+    project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
+    only,
+  );
+  return groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
 }
 
 /**
