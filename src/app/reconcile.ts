@@ -67,7 +67,7 @@ export interface RunReconcileResult {
   status: 'ok' | 'failed' | 'invalid';
   /** Set when the run was refused for how it was asked (e.g. `--stream` naming no declared stream). */
   usage?: string;
-  /** Streams left out of this run for their errors (skipInvalidStreams), and those errors. */
+  /** Streams left out of this run for their errors (`streams.skipInvalid`), and those errors. */
   skippedStreams?: { streams: string[]; diagnostics: Diagnostic[] };
   diagnostics: Diagnostic[];
   project?: LoadedProject;
@@ -100,7 +100,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
       skippedStreams !== undefined
         ? 'failed'
         : 'ok',
-    ...(skippedStreams ? { skippedStreams } : {}),
+    ...omitUndefined({ skippedStreams }),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -145,7 +145,7 @@ async function importStreams(
         streams: states,
         historyLimit: config.historyLimit,
         ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
-        ...(config.importMode ? { defaultImportMode: config.importMode } : {}),
+        ...omitUndefined({ defaultImportMode: config.importMode }),
         importTag: importer.importTag,
         ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
         serializeLock: (lock) => checkedLock(config, lock),

@@ -10,6 +10,7 @@ import type { StreamState } from '../plan/next-locks.js';
 import { errorsByStream } from '../policy/invalid-streams.js';
 import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
 import type { StreamLike } from '../policy/tag-spec.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
 import type { ProjectInput, RunReconcileResult, RunSelection } from './reconcile.js';
 
@@ -33,7 +34,7 @@ export async function prepareRun(
     input.loaded ??
     (await loadProject({
       cwd: io.cwd,
-      ...(input.configPath !== undefined ? { configPath: input.configPath } : {}),
+      ...omitUndefined({ configPath: input.configPath }),
     }));
   const unknown = selection.only
     ? unknownStreams(selection.only, [...project.streams, ...(project.partial ?? [])])
@@ -52,7 +53,7 @@ export async function prepareRun(
   }
   const { states, diagnostics } = await streamStates(project);
   if (diagnostics.length > 0) return invalid(project, diagnostics);
-  return { ready: true, project, states, ...(skippedStreams ? { skippedStreams } : {}) };
+  return { ready: true, project, states, ...omitUndefined({ skippedStreams }) };
 }
 
 function invalid(project: LoadedProject, diagnostics: Diagnostic[]): PreparedRun {
