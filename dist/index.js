@@ -24543,8 +24543,8 @@ var require_multipleOf = __commonJS({
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
-        const invalid2 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid2}))`);
+        const invalid3 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid3}))`);
       }
     };
     exports.default = def;
@@ -52930,6 +52930,18 @@ var init_lock_file = __esm({
   }
 });
 
+// src/util/omit-undefined.ts
+function omitUndefined(o2) {
+  const out = {};
+  for (const [k, v] of Object.entries(o2)) if (v !== void 0) out[k] = v;
+  return out;
+}
+var init_omit_undefined = __esm({
+  "src/util/omit-undefined.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -58125,10 +58137,10 @@ var require_light = __commonJS({
       Sync$1 = Sync_1;
       Bottleneck2 = (function() {
         class Bottleneck3 {
-          constructor(options = {}, ...invalid2) {
+          constructor(options = {}, ...invalid3) {
             var storeInstanceOptions, storeOptions;
             this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid2);
+            this._validateOptions(options, invalid3);
             parser$5.load(options, this.instanceDefaults, this);
             this._queues = new Queues$1(NUM_PRIORITIES$1);
             this._scheduled = {};
@@ -58158,8 +58170,8 @@ var require_light = __commonJS({
               return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
             });
           }
-          _validateOptions(options, invalid2) {
-            if (!(options != null && typeof options === "object" && invalid2.length === 0)) {
+          _validateOptions(options, invalid3) {
+            if (!(options != null && typeof options === "object" && invalid3.length === 0)) {
               throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
             }
           }
@@ -64331,7 +64343,7 @@ async function request2({
   const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
   let next = { url, method: method.toUpperCase(), headers, body };
   for (let redirects = 0; ; redirects++) {
-    const res = await send({
+    const res = await send2({
       ...options,
       ...next,
       agent,
@@ -64370,7 +64382,7 @@ function redirectRequest(previous, statusCode, location) {
   }
   return { url: url.href, method, headers, body };
 }
-function send(options) {
+function send2(options) {
   return new Promise((resolve13, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
@@ -64711,7 +64723,7 @@ function groupChanges(opts) {
         changes: [],
         consumers: [],
         streams: /* @__PURE__ */ new Set(),
-        ...rule?.pr ? { pr: rule.pr } : {}
+        ...omitUndefined({ pr: rule?.pr })
       };
       out.set(key3, g);
     }
@@ -64751,6 +64763,7 @@ function streamMatches(pattern, s) {
 var init_groups = __esm({
   "src/publish/groups.ts"() {
     "use strict";
+    init_omit_undefined();
   }
 });
 
@@ -66113,7 +66126,7 @@ async function publishPullRequests(ctx) {
   }
   const run = {
     ...ctx,
-    pulls: { octokit: gh.octokit, logger: opts.logger, ...opts.sleep ? { sleep: opts.sleep } : {} },
+    pulls: { octokit: gh.octokit, logger: opts.logger, ...omitUndefined({ sleep: opts.sleep }) },
     base,
     remote,
     baseTip: "",
@@ -66206,11 +66219,14 @@ async function publishGroup(a2, content) {
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes
     }),
-    ...extras.labels ? { labels: extras.labels } : {},
-    ...extras.reviewers ? { reviewers: extras.reviewers } : {},
-    ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
-    ...extras.assignees ? { assignees: extras.assignees } : {},
-    ...extras.draft !== void 0 ? { draft: extras.draft } : {},
+    ...omitUndefined({
+      labels: extras.labels,
+      reviewers: extras.reviewers,
+      teamReviewers: extras.teamReviewers,
+      assignees: extras.assignees,
+      draft: extras.draft
+    }),
+    // autoMerge: false (the config turning it off) is left out like unset.
     ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
@@ -66302,6 +66318,7 @@ var init_pull_requests = __esm({
     init_errors();
     init_commit_message();
     init_pr_body();
+    init_omit_undefined();
     init_content();
     init_group_context();
     init_ownership();
@@ -66317,8 +66334,7 @@ async function publish(opts) {
   const skipped = publishSkipReason({
     mode: opts.mode,
     github: Boolean(opts.github),
-    ...opts.fork ? { fork: true } : {},
-    ...opts.dryRun ? { dryRun: true } : {},
+    ...omitUndefined({ fork: opts.fork, dryRun: opts.dryRun }),
     ...opts.git.token ? { token: opts.git.token } : {}
   });
   if (skipped) {
@@ -66386,6 +66402,7 @@ var init_publish = __esm({
     init_pull_requests();
     init_skip();
     init_pull_requests();
+    init_omit_undefined();
   }
 });
 
@@ -66394,7 +66411,7 @@ var publish_run_exports = {};
 __export(publish_run_exports, {
   publishRun: () => publishRun
 });
-import * as nodeFs6 from "node:fs";
+import * as nodeFs7 from "node:fs";
 import { join as join13 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
@@ -66408,18 +66425,59 @@ function prExtras(config) {
   if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? "MERGE" : p.autoMerge.toUpperCase();
   return extras;
 }
-async function publishRun(io, run, opts, ctx) {
-  const project = run.project;
-  const { config, root } = project;
-  const { mode, token, repository } = ctx;
-  let github;
-  if (mode === "pull-request" && repository?.includes("/") && (opts.octokit || token)) {
-    const [owner, repo] = repository.split("/", 2);
-    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
-    const octokit = opts.octokit ?? connectGitHub(io.logger, { token, ...apiUrl ? { apiUrl } : {} });
-    github = { octokit, owner, repo };
+async function publishRun(io, run, input2) {
+  const { config, root } = run.project;
+  const { publish: opts, dryRun } = input2;
+  const { mode } = opts;
+  const { token } = input2.github;
+  const github = githubTarget(io, mode, input2.github);
+  const groups2 = runGroups(run, input2.only);
+  if (mode === "pull-request") attachCompose(run, groups2);
+  if (mode === "pull-request" && token && !dryRun) {
+    await keepBranchTimes(run, groups2, {
+      token,
+      http: opts.http ?? node_default,
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result.now,
+      ...opts.gitUrl ? { url: opts.gitUrl } : {}
+    });
   }
-  let groups2 = groupChanges({
+  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
+  try {
+    return await publish({
+      mode,
+      fs: nodeFs7,
+      dir: root,
+      git: {
+        http: opts.http ?? node_default,
+        ...omitUndefined({ token }),
+        ...opts.gitUrl ? { url: opts.gitUrl } : {}
+      },
+      ...omitUndefined({ github }),
+      groups: groups2,
+      author,
+      pr: prExtras(config),
+      ...config.publish.signCommits ? { signCommits: true } : {},
+      logger: io.logger,
+      ...dryRun ? { dryRun: true } : {},
+      ...opts.fork ? { fork: true } : {},
+      now: io.now
+    });
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+function githubTarget(io, mode, g) {
+  if (mode !== "pull-request" || !g.repository?.includes("/") || !(g.octokit || g.token)) return void 0;
+  const [owner, repo] = g.repository.split("/", 2);
+  const octokit = g.octokit ?? connectGitHub(io.logger, { token: g.token, ...omitUndefined({ apiUrl: g.apiUrl }) });
+  return { octokit, owner, repo };
+}
+function runGroups(run, only) {
+  const project = run.project;
+  const { config } = project;
+  const groups2 = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -66432,58 +66490,15 @@ async function publishRun(io, run, opts, ctx) {
     groups: config.publish.groups.map((g) => ({
       name: g.name,
       streams: g.streams,
-      ...g.labels || g.reviewers ? {
-        pr: {
-          ...g.labels ? { labels: g.labels } : {},
-          ...g.reviewers ? { reviewers: g.reviewers } : {}
-        }
-      } : {}
+      ...g.labels || g.reviewers ? { pr: omitUndefined({ labels: g.labels, reviewers: g.reviewers }) } : {}
     }))
   });
-  if (opts.only && opts.only.size > 0) {
-    const settled = withFollowers(
-      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object })),
-      opts.only
-    );
-    groups2 = groups2.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
-  }
-  if (mode === "pull-request") attachCompose(run, groups2);
-  if (mode === "pull-request" && token && !opts.dryRun) {
-    await keepBranchTimes(run, groups2, {
-      token,
-      http: opts.http ?? node_default,
-      // The images first seen in this run carry the run's time, not the (later) time of publishing.
-      now: run.result.now,
-      ...opts.gitUrl ? { url: opts.gitUrl } : {}
-    });
-  }
-  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
-  let published;
-  try {
-    published = await publish({
-      mode,
-      fs: nodeFs6,
-      dir: root,
-      git: {
-        http: opts.http ?? node_default,
-        ...token ? { token } : {},
-        ...opts.gitUrl ? { url: opts.gitUrl } : {}
-      },
-      ...github ? { github } : {},
-      groups: groups2,
-      author,
-      pr: prExtras(config),
-      ...config.publish.signCommits ? { signCommits: true } : {},
-      logger: io.logger,
-      ...opts.dryRun ? { dryRun: true } : {},
-      ...opts.fork ? { fork: true } : {},
-      now: io.now
-    });
-  } catch (e) {
-    if (!(e instanceof ImagestreamsError)) throw e;
-    published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
-  }
-  return published;
+  if (!only || only.size === 0) return groups2;
+  const settled = withFollowers(
+    project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object })),
+    only
+  );
+  return groups2.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
 }
 function attachCompose(run, groups2) {
   const project = run.project;
@@ -66528,7 +66543,7 @@ async function keepBranchTimes(run, groups2, o2) {
   const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
   let repo;
   try {
-    repo = await openRepo({ fs: nodeFs6, dir: root });
+    repo = await openRepo({ fs: nodeFs7, dir: root });
   } catch {
     return;
   }
@@ -66577,6 +66592,7 @@ var init_publish_run = __esm({
     init_stable_times();
     init_groups();
     init_publish();
+    init_omit_undefined();
     init_github();
     DEFAULT_AUTHOR = "imagestreams[bot] <imagestreams-bot@users.noreply.github.com>";
   }
@@ -74709,84 +74725,24 @@ async function executeDispatches(jobs, deps, opts = {}) {
     ...jobs.flatMap((j) => j.type === "command" ? [] : [j.tokenEnv]),
     ...deps.secretEnv ?? []
   ];
-  const secrets = tokenValues(secretNames, deps.env);
-  const inherited = commandEnv2(deps.env, secretNames);
-  const clients = /* @__PURE__ */ new Map();
-  const branches = /* @__PURE__ */ new Map();
+  const ctx = {
+    deps,
+    secrets: tokenValues(secretNames, deps.env),
+    inherited: commandEnv2(deps.env, secretNames),
+    clients: /* @__PURE__ */ new Map(),
+    branches: /* @__PURE__ */ new Map()
+  };
   const results = [];
-  const client = (token) => {
-    let c3 = clients.get(token);
-    if (!c3) {
-      c3 = deps.github(token);
-      clients.set(token, c3);
-    }
-    return c3;
-  };
-  const send2 = async (job2) => {
-    if (job2.error) throw job2.error;
-    if (job2.type === "command") {
-      const out = await deps.runCommand(job2.argv, {
-        cwd: deps.cwd,
-        env: { ...inherited, ...job2.env },
-        timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS
-      });
-      const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);
-      if (tail) deps.logger.debug(`output of ${job2.description}`, { output: tail });
-      if (out.notStarted || out.timedOut || out.exitCode !== 0) {
-        const why = out.notStarted ? `could not be started (is ${JSON.stringify(job2.argv[0])} on PATH, relative to the repository root, and executable?)` : out.timedOut ? `timed out after ${Math.round((deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3)} s` : `exited with code ${out.exitCode}`;
-        throw new ImagestreamsError(
-          "DISPATCH_COMMAND_FAILED",
-          `${job2.description} ${why}${tail ? `; its output ended with:
-${tail}` : ""}`,
-          { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut }
-        );
-      }
-      return;
-    }
-    const token = deps.env[job2.tokenEnv];
-    if (!token) {
-      throw new ImagestreamsError(
-        "DISPATCH_NO_TOKEN",
-        `${job2.description}: the environment variable ${job2.tokenEnv} is not set. Give it a token that may ${job2.type === "repository_dispatch" ? "write contents of" : "run workflows (actions: write) in"} ${job2.owner}/${job2.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or GitHub App token with \`tokenEnv\` for other repositories.`,
-        { data: { tokenEnv: job2.tokenEnv } }
-      );
-    }
-    const octokit = client(token);
-    const repo = { owner: job2.owner, repo: job2.repo, secrets };
-    if (job2.type === "repository_dispatch") {
-      await sendRepositoryDispatch(octokit, { ...repo, body: job2.body });
-      return;
-    }
-    let ref = job2.ref;
-    if (!ref) {
-      const key3 = `${job2.tokenEnv}:${job2.owner}/${job2.repo}`;
-      const p = branches.get(key3) ?? defaultBranch(octokit, repo);
-      branches.set(key3, p);
-      ref = await p;
-    }
-    await sendWorkflowDispatch(octokit, { ...repo, workflow: job2.workflow, ref, inputs: job2.inputs });
-  };
   for (const job2 of jobs) {
-    const m = job2.moved;
-    const base = {
-      target: job2.target,
-      type: job2.type,
-      description: job2.description,
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      tags: job2.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      sent: what(job2)
-    };
+    const base = resultBase(job2);
     if (opts.dryRun && !job2.error) {
       results.push({ ...base, status: "dry-run" });
       continue;
     }
     try {
-      await send2(job2);
+      await send(ctx, job2);
       results.push({ ...base, status: "sent" });
+      const m = job2.moved;
       deps.logger.debug(`sent ${job2.description} for ${m.namespace}/${m.stream}:${m.tag}`);
     } catch (e) {
       const err = e instanceof ImagestreamsError ? e : new ImagestreamsError("DISPATCH_FAILED", String(e?.message ?? e), {
@@ -74796,11 +74752,75 @@ ${tail}` : ""}`,
       results.push({
         ...base,
         status: "failed",
-        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent }
+        error: { code: err.code, message: redact(err.message, ctx.secrets), permanent: err.permanent }
       });
     }
   }
   return results;
+}
+function resultBase(job2) {
+  const m = job2.moved;
+  return {
+    target: job2.target,
+    type: job2.type,
+    description: job2.description,
+    namespace: m.namespace,
+    stream: m.stream,
+    tag: m.tag,
+    tags: job2.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
+    old: m.old?.image ?? null,
+    new: m.new.image,
+    sent: what(job2)
+  };
+}
+async function send(ctx, job2) {
+  if (job2.error) throw job2.error;
+  if (job2.type === "command") return runCommandJob(ctx, job2);
+  const token = ctx.deps.env[job2.tokenEnv];
+  if (!token) {
+    throw new ImagestreamsError(
+      "DISPATCH_NO_TOKEN",
+      `${job2.description}: the environment variable ${job2.tokenEnv} is not set. Give it a token that may ${job2.type === "repository_dispatch" ? "write contents of" : "run workflows (actions: write) in"} ${job2.owner}/${job2.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or GitHub App token with \`tokenEnv\` for other repositories.`,
+      { data: { tokenEnv: job2.tokenEnv } }
+    );
+  }
+  let octokit = ctx.clients.get(token);
+  if (!octokit) {
+    octokit = ctx.deps.github(token);
+    ctx.clients.set(token, octokit);
+  }
+  const repo = { owner: job2.owner, repo: job2.repo, secrets: ctx.secrets };
+  if (job2.type === "repository_dispatch") {
+    await sendRepositoryDispatch(octokit, { ...repo, body: job2.body });
+    return;
+  }
+  let ref = job2.ref;
+  if (!ref) {
+    const key3 = `${job2.tokenEnv}:${job2.owner}/${job2.repo}`;
+    const p = ctx.branches.get(key3) ?? defaultBranch(octokit, repo);
+    ctx.branches.set(key3, p);
+    ref = await p;
+  }
+  await sendWorkflowDispatch(octokit, { ...repo, workflow: job2.workflow, ref, inputs: job2.inputs });
+}
+async function runCommandJob(ctx, job2) {
+  const { deps } = ctx;
+  const timeoutMs = deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const out = await deps.runCommand(job2.argv, {
+    cwd: deps.cwd,
+    env: { ...ctx.inherited, ...job2.env },
+    timeoutMs
+  });
+  const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), ctx.secrets);
+  if (tail) deps.logger.debug(`output of ${job2.description}`, { output: tail });
+  if (!out.notStarted && !out.timedOut && out.exitCode === 0) return;
+  const why = out.notStarted ? `could not be started (is ${JSON.stringify(job2.argv[0])} on PATH, relative to the repository root, and executable?)` : out.timedOut ? `timed out after ${Math.round(timeoutMs / 1e3)} s` : `exited with code ${out.exitCode}`;
+  throw new ImagestreamsError(
+    "DISPATCH_COMMAND_FAILED",
+    `${job2.description} ${why}${tail ? `; its output ended with:
+${tail}` : ""}`,
+    { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut }
+  );
 }
 
 // src/app/dispatch.ts
@@ -74918,6 +74938,7 @@ function movedTags(before, after) {
 }
 
 // src/app/dispatch.ts
+init_omit_undefined();
 function secretEnvNames(config) {
   return [
     ...config.dispatch.flatMap((t) => t.tokenEnv ? [t.tokenEnv] : []),
@@ -74932,7 +74953,7 @@ async function runDispatch(deps, opts) {
     read: readRegular,
     root,
     cwd: root,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
+    ...omitUndefined({ configPath: opts.configPath })
   });
   const configErrors = loaded.diagnostics.filter((d) => d.severity === "error");
   if (configErrors.length > 0) return { kind: "invalid-config", diagnostics: configErrors };
@@ -74974,7 +74995,7 @@ async function runDispatch(deps, opts) {
     kind: "done",
     ok,
     dryRun: opts.dryRun,
-    ...before ? { before } : {},
+    ...omitUndefined({ before }),
     after,
     moved,
     results,
@@ -75750,10 +75771,11 @@ async function loadProject(opts) {
 }
 
 // src/app/project.ts
+init_omit_undefined();
 function openProject(cwd, opts = {}) {
   return loadProject({
     cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {},
+    ...omitUndefined({ configPath: opts.configPath }),
     ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
   });
 }
@@ -76421,9 +76443,10 @@ init_tag_spec();
 
 // src/app/job.ts
 init_skip();
+init_omit_undefined();
 
 // src/app/reconcile.ts
-import * as nodeFs5 from "node:fs/promises";
+import * as nodeFs6 from "node:fs/promises";
 import { join as join10, resolve as resolve9 } from "node:path";
 
 // src/consumers/update.ts
@@ -76514,34 +76537,6 @@ init_lock_file();
 init_errors();
 init_lock_format();
 
-// src/policy/invalid-streams.ts
-function errorsByStream(candidates, diagnostics) {
-  const starts = /* @__PURE__ */ new Map();
-  for (const s of candidates) {
-    const list = starts.get(s.file) ?? [];
-    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
-    starts.set(s.file, list);
-  }
-  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
-  const byStream = /* @__PURE__ */ new Map();
-  const unattributed = [];
-  for (const d of diagnostics) {
-    if (d.severity !== "error") continue;
-    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
-    if (!owner) {
-      unattributed.push(d);
-      continue;
-    }
-    const list = byStream.get(owner.key) ?? [];
-    list.push(d);
-    byStream.set(owner.key, list);
-  }
-  return { byStream, unattributed };
-}
-
-// src/app/reconcile.ts
-init_stream_selection();
-
 // src/util/duration.ts
 var UNIT_MS = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 var PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -76552,6 +76547,9 @@ function parseDuration(text) {
   for (const m of t.matchAll(PART_RE)) ms += Number(m[1]) * UNIT_MS[m[2]];
   return Math.round(ms);
 }
+
+// src/app/reconcile.ts
+init_omit_undefined();
 
 // src/app/importer.ts
 init_errors();
@@ -76968,13 +76966,13 @@ async function authorization(deps, st, target, ctx) {
   return basicHeader(cred);
 }
 async function authenticated(deps, st, target, req) {
-  const send2 = (authz) => deps.requester.request({
+  const send3 = (authz) => deps.requester.request({
     ...req,
     headers: authz ? { ...req.headers, authorization: authz } : req.headers,
     ...target.insecureTls ? { insecureTls: true } : {}
   });
   const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send2(sent);
+  const res = await send3(sent);
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -76986,7 +76984,7 @@ async function authenticated(deps, st, target, req) {
   if (ch.scheme === "bearer") st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return send2(next);
+  return send3(next);
 }
 
 // src/registry/endpoints.ts
@@ -77075,7 +77073,7 @@ function createEndpoints(o2) {
 // src/registry/exchange.ts
 init_redact();
 function createExchange(session, userAgent2) {
-  function send2(a2) {
+  function send3(a2) {
     return session.request(
       {
         domain: a2.ep.domain,
@@ -77095,7 +77093,7 @@ function createExchange(session, userAgent2) {
     );
   }
   async function fetch(a2, ok = [200]) {
-    const res = await send2(a2);
+    const res = await send3(a2);
     await checkResponse(
       res,
       {
@@ -77110,7 +77108,7 @@ function createExchange(session, userAgent2) {
     );
     return res;
   }
-  return { send: send2, fetch };
+  return { send: send3, fetch };
 }
 
 // src/registry/host-policy.ts
@@ -77599,7 +77597,7 @@ function createNodeHttpSend(opts = {}) {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send2 = (req) => new Promise((resolve13, reject) => {
+  const send3 = (req) => new Promise((resolve13, reject) => {
     const isHttps = req.url.protocol === "https:";
     const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
     const mod = isHttps ? https : http;
@@ -77643,7 +77641,7 @@ function createNodeHttpSend(opts = {}) {
     r.on("error", (e) => fail(classify(e)));
     r.end(req.body);
   });
-  return Object.assign(send2, {
+  return Object.assign(send3, {
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -78209,6 +78207,7 @@ function createRunResolver(client) {
 }
 
 // src/app/importer.ts
+init_omit_undefined();
 var REASONS = {
   MANIFEST_UNKNOWN: "NotFound",
   NAME_UNKNOWN: "NotFound",
@@ -78230,121 +78229,134 @@ function legacyMultiArchWarning(req, platforms, chosen) {
   const name = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
   return `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(", ")}), and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : "one platform"} only, which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to keep one platform and silence this warning.`;
 }
-function createImporter(o2) {
-  const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
-  const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
-  const resolver = createRunResolver(client);
-  const deadline = o2.deadline;
+function deadlineGate(deadline) {
   const pastDeadline = /* @__PURE__ */ new Set();
-  const deadlineResult = (from) => {
-    pastDeadline.add(from);
-    return {
-      ok: false,
-      reason: "DeadlineExceeded",
-      message: `skipped: the run reached its ${deadline.seconds} s deadline before ${from} was imported; the last good image is kept`,
-      temporary: true,
-      skipped: true
-    };
-  };
   const expired = new Promise((resolve13) => {
     if (!deadline) return;
     if (deadline.signal.aborted) resolve13("deadline");
     else deadline.signal.addEventListener("abort", () => resolve13("deadline"), { once: true });
   });
-  function unsetCredentials(domain) {
-    for (const [host, reg] of Object.entries(o2.config.registries)) {
-      if (!reg.credentials || !registryMatches(host, domain)) continue;
-      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
-      const missing = names.filter((n2) => !o2.env[n2]);
-      if (missing.length === 0) continue;
-      const list = missing.map((n2) => `$${n2}`).join(" and ");
-      return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
-    }
-    return void 0;
-  }
-  async function importTag(req) {
-    const parsed = tryParseReference(req.from);
-    if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
-    const ref = parsed.ref;
-    if (!registryAllowed(o2.config, ref.domain)) {
+  return {
+    passed: () => Boolean(deadline?.signal.aborted),
+    skip(from) {
+      pastDeadline.add(from);
       return {
         ok: false,
-        reason: "NotAllowed",
-        message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
+        reason: "DeadlineExceeded",
+        message: `skipped: the run reached its ${deadline.seconds} s deadline before ${from} was imported; the last good image is kept`,
+        temporary: true,
+        skipped: true
       };
-    }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
-    if (deadline?.signal.aborted) return deadlineResult(req.from);
-    try {
-      const resolving = resolver.resolve(ref, {
-        importMode: req.importMode,
-        // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
-        ...req.insecure ? { insecure: true } : {},
-        ...req.preferArch ? { preferArch: req.preferArch } : {},
-        ...req.preferOs ? { preferOs: req.preferOs } : {},
-        ...o2.withMetadata ? { withMetadata: true } : {},
-        known: req.locked ?? []
-      });
-      const r = deadline ? await Promise.race([resolving, expired]) : await resolving;
-      if (r === "deadline") {
-        resolving.catch(() => {
-        });
-        return deadlineResult(req.from);
-      }
-      const item2 = {
-        dockerImageReference: pinned(ref, r.digest),
-        image: r.digest,
-        mediaType: r.mediaType
-      };
-      if (r.index && r.index !== r.digest) item2.index = r.index;
-      if (r.platforms?.length) item2.platforms = r.platforms;
-      if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
-        o2.logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
-      }
-      const result = { ok: true, item: item2 };
-      if (r.metadata) {
-        const { labels: _l, ...meta } = r.metadata;
-        result.metadata = meta;
-      }
-      return result;
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(ref.domain) : void 0;
-        const out = {
-          ok: false,
-          reason: reasonOf(e.code),
-          // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
-          message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
-          temporary: !e.permanent
-        };
-        if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
-        return out;
-      }
-      throw e;
-    }
+    },
+    race: (p) => deadline ? Promise.race([p, expired]) : p,
+    report: () => deadline && pastDeadline.size > 0 ? { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } : void 0
+  };
+}
+function unsetCredentials(o2, domain) {
+  for (const [host, reg] of Object.entries(o2.config.registries)) {
+    if (!reg.credentials || !registryMatches(host, domain)) continue;
+    const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+    const missing = names.filter((n2) => !o2.env[n2]);
+    if (missing.length === 0) continue;
+    const list = missing.map((n2) => `$${n2}`).join(" and ");
+    return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
   }
-  async function metadataOf2(dockerImageReference) {
-    const parsed = tryParseReference(dockerImageReference);
-    if ("error" in parsed || !parsed.ref.digest || !registryAllowed(o2.config, parsed.ref.domain))
-      return void 0;
-    if (deadline?.signal.aborted) return void 0;
-    try {
-      const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
-      return meta;
-    } catch {
-      return void 0;
-    }
-  }
+  return void 0;
+}
+function createImporter(o2) {
+  const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
+  const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
+  const ctx = {
+    o: o2,
+    client,
+    resolver: createRunResolver(client),
+    gate: deadlineGate(o2.deadline)
+  };
   return {
-    importTag,
-    metadataOf: metadataOf2,
-    report: () => ({
-      ...resolver.report(),
-      ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
-    }),
+    importTag: (req) => importTag(ctx, req),
+    metadataOf: (ref) => metadataOf2(ctx, ref),
+    report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
     close: () => client.close()
   };
+}
+async function importTag(ctx, req) {
+  const { o: o2, client, gate } = ctx;
+  const parsed = tryParseReference(req.from);
+  if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
+  const ref = parsed.ref;
+  if (!registryAllowed(o2.config, ref.domain)) {
+    return {
+      ok: false,
+      reason: "NotAllowed",
+      message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
+    };
+  }
+  if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+  if (gate.passed()) return gate.skip(req.from);
+  try {
+    const resolving = ctx.resolver.resolve(ref, {
+      importMode: req.importMode,
+      // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+      ...req.insecure ? { insecure: true } : {},
+      ...req.preferArch ? { preferArch: req.preferArch } : {},
+      ...req.preferOs ? { preferOs: req.preferOs } : {},
+      ...o2.withMetadata ? { withMetadata: true } : {},
+      known: req.locked ?? []
+    });
+    const r = await gate.race(resolving);
+    if (r === "deadline") {
+      resolving.catch(() => {
+      });
+      return gate.skip(req.from);
+    }
+    return imported(req, ref, r, o2.logger);
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return importFailed(o2, ref.domain, e);
+    throw e;
+  }
+}
+function imported(req, ref, r, logger) {
+  const item2 = {
+    dockerImageReference: pinned(ref, r.digest),
+    image: r.digest,
+    mediaType: r.mediaType
+  };
+  if (r.index && r.index !== r.digest) item2.index = r.index;
+  if (r.platforms?.length) item2.platforms = r.platforms;
+  if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
+    logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
+  }
+  const result = { ok: true, item: item2 };
+  if (r.metadata) {
+    const { labels: _l, ...meta } = r.metadata;
+    result.metadata = meta;
+  }
+  return result;
+}
+function importFailed(o2, domain, e) {
+  const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(o2, domain) : void 0;
+  const out = {
+    ok: false,
+    reason: reasonOf(e.code),
+    // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
+    message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
+    temporary: !e.permanent
+  };
+  if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
+  return out;
+}
+async function metadataOf2(ctx, dockerImageReference) {
+  const parsed = tryParseReference(dockerImageReference);
+  if ("error" in parsed || !parsed.ref.digest || !registryAllowed(ctx.o.config, parsed.ref.domain))
+    return void 0;
+  if (ctx.gate.passed()) return void 0;
+  try {
+    const { labels: _l, ...meta } = await ctx.client.fetchMetadata(parsed.ref, parsed.ref.digest);
+    return meta;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/app/imports.ts
@@ -78356,30 +78368,7 @@ async function reconcile(deps, opts = {}) {
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
   if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
-  const requests = planImports(deps.streams, planOpts);
-  const progress = { due: requests.length, done: 0, failed: 0 };
-  deps.logger.debug("imports planned", { due: requests.length });
-  deps.onProgress?.({ ...progress });
-  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
-    let result;
-    try {
-      result = await deps.importTag(req);
-    } catch (e) {
-      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
-    }
-    progress.done++;
-    if (!result.ok) progress.failed++;
-    deps.onProgress?.({ ...progress });
-    return { ...req, result };
-  });
-  const outcomes = /* @__PURE__ */ new Map();
-  for (const r of results) {
-    if (!r.result.ok && r.result.skipped) continue;
-    outcomes.set(
-      r.key,
-      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
-    );
-  }
+  const results = await importAll(deps, planImports(deps.streams, planOpts));
   const runTime = isoSeconds(deps.now());
   const ctx = {
     now: runTime,
@@ -78387,42 +78376,18 @@ async function reconcile(deps, opts = {}) {
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
-  const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
+  const {
+    locks,
+    changes,
+    failedPins: allFailedPins
+  } = computeNextLocks(deps.streams, outcomesOf(results), ctx);
   const failedPins = allFailedPins.filter((p) => {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
   });
-  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
-  for (const sc of changes) {
-    for (const tc of sc.tags) {
-      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
-      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
-    }
-  }
-  if (deps.fetchMetadata) {
-    const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
-    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
-      const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
-      if (m) t.fromMetadata = m;
-    });
-  }
+  await attachMetadata(deps, results, changes);
   const settled = withFollowers(deps.streams, opts.only);
-  for (const s of deps.streams) {
-    if (streamSelected(s, settled)) continue;
-    const id = `${s.namespace}/${s.name}`;
-    if (s.lock) locks.set(id, s.lock);
-    else locks.delete(id);
-  }
-  const lockFiles = [];
-  for (const s of deps.streams) {
-    if (!streamSelected(s, settled)) continue;
-    const lock = locks.get(`${s.namespace}/${s.name}`);
-    if (!lock) continue;
-    if (lock.status.tags.length === 0 && !s.lock) continue;
-    const text = deps.serializeLock(lock);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
-  }
+  const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
     for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
@@ -78441,11 +78406,130 @@ async function reconcile(deps, opts = {}) {
     now: runTime
   };
 }
+async function importAll(deps, requests) {
+  const progress = { due: requests.length, done: 0, failed: 0 };
+  deps.logger.debug("imports planned", { due: requests.length });
+  deps.onProgress?.({ ...progress });
+  return mapLimit(requests, deps.concurrency ?? 16, async (req) => {
+    let result;
+    try {
+      result = await deps.importTag(req);
+    } catch (e) {
+      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
+    }
+    progress.done++;
+    if (!result.ok) progress.failed++;
+    deps.onProgress?.({ ...progress });
+    return { ...req, result };
+  });
+}
+function outcomesOf(results) {
+  const outcomes = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    if (!r.result.ok && r.result.skipped) continue;
+    outcomes.set(
+      r.key,
+      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
+    );
+  }
+  return outcomes;
+}
+async function attachMetadata(deps, results, changes) {
+  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
+  for (const sc of changes) {
+    for (const tc of sc.tags) {
+      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
+      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
+    }
+  }
+  if (!deps.fetchMetadata) return;
+  const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
+  await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
+    const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
+    if (m) t.fromMetadata = m;
+  });
+}
+async function settleLocks(deps, locks, settled) {
+  for (const s of deps.streams) {
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
+  const lockFiles = [];
+  for (const s of deps.streams) {
+    if (!streamSelected(s, settled)) continue;
+    const lock = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock) continue;
+    if (lock.status.tags.length === 0 && !s.lock) continue;
+    const text = deps.serializeLock(lock);
+    const current = await deps.readFile(s.lockFile);
+    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+  }
+  return lockFiles;
+}
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-// src/app/reconcile.ts
+// src/app/run-streams.ts
+import * as nodeFs5 from "node:fs/promises";
+init_lock_file();
+init_errors();
+
+// src/policy/invalid-streams.ts
+function errorsByStream(candidates, diagnostics) {
+  const starts = /* @__PURE__ */ new Map();
+  for (const s of candidates) {
+    const list = starts.get(s.file) ?? [];
+    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
+    starts.set(s.file, list);
+  }
+  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
+  const byStream = /* @__PURE__ */ new Map();
+  const unattributed = [];
+  for (const d of diagnostics) {
+    if (d.severity !== "error") continue;
+    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
+    if (!owner) {
+      unattributed.push(d);
+      continue;
+    }
+    const list = byStream.get(owner.key) ?? [];
+    list.push(d);
+    byStream.set(owner.key, list);
+  }
+  return { byStream, unattributed };
+}
+
+// src/app/run-streams.ts
+init_stream_selection();
+init_omit_undefined();
+async function prepareRun(io, input2, selection) {
+  let project = input2.loaded ?? await loadProject({
+    cwd: io.cwd,
+    ...omitUndefined({ configPath: input2.configPath })
+  });
+  const unknown = selection.only ? unknownStreams(selection.only, [...project.streams, ...project.partial ?? []]) : [];
+  let skippedStreams;
+  if (hasErrors(project.diagnostics)) {
+    const skip = selection.skipInvalid ? skippable(project) : void 0;
+    if (!skip) return invalid2(project, project.diagnostics);
+    skippedStreams = skip;
+    const left = new Set(skip.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+  }
+  if (unknown.length > 0) {
+    const usage2 = unknownStreamsMessage(unknown, project.streams.length);
+    return { ready: false, result: { status: "invalid", usage: usage2, diagnostics: [], project, written: [] } };
+  }
+  const { states, diagnostics } = await streamStates(project);
+  if (diagnostics.length > 0) return invalid2(project, diagnostics);
+  return { ready: true, project, states, ...omitUndefined({ skippedStreams }) };
+}
+function invalid2(project, diagnostics) {
+  return { ready: false, result: { status: "invalid", diagnostics, project, written: [] } };
+}
 async function streamStates(project) {
   const diagnostics = [];
   const states = await Promise.all(
@@ -78490,87 +78574,30 @@ async function streamStates(project) {
   );
   return { states, diagnostics };
 }
+function skippable(project) {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...project.partial ?? []],
+    project.diagnostics
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
+  return { streams: [...byStream.keys()].sort(), diagnostics };
+}
+
+// src/app/reconcile.ts
 async function runReconcile(io, opts = {}) {
-  let project = opts.project ?? await loadProject({
-    cwd: io.cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
-  });
-  const root = resolve9(project.root);
-  const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
-  let skippedStreams;
-  if (hasErrors(project.diagnostics)) {
-    const skip = opts.skipInvalidStreams ? skippable(project) : void 0;
-    if (!skip) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
-    skippedStreams = skip;
-    const left = new Set(skip.streams);
-    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
-  }
-  if (unknown.length > 0) {
-    const usage2 = unknownStreamsMessage(unknown, project.streams.length);
-    return { status: "invalid", usage: usage2, diagnostics: [], project, written: [] };
-  }
-  const { states, diagnostics: lockDiags } = await streamStates(project);
-  if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
-  const deadlineMs = opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : void 0);
-  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : void 0);
-  const importer = createImporter({
-    ...deadlineSignal ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1e3) } } : {},
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    ...opts.withMetadata ? { withMetadata: true } : {},
-    ...opts.client ? { client: opts.client } : {}
-  });
-  let result;
-  try {
-    result = await reconcile(
-      {
-        streams: states,
-        historyLimit: project.config.historyLimit,
-        ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
-        ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
-        importTag: importer.importTag,
-        ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock: (lock) => checkedLock(project.config, lock),
-        readFile: async (p) => {
-          try {
-            return await nodeFs5.readFile(join10(root, p), "utf8");
-          } catch (e) {
-            if (e.code === "ENOENT") return void 0;
-            throw e;
-          }
-        },
-        writeFile: (p, text) => writeInside(root, p, text),
-        now: io.now,
-        logger: io.logger,
-        ...opts.onProgress ? { onProgress: opts.onProgress } : {}
-      },
-      {
-        dryRun: Boolean(opts.dryRun),
-        ...opts.only ? { only: opts.only } : {},
-        ...opts.forced ? { forced: opts.forced } : {},
-        ...opts.scheduledDue ? { scheduledDue: opts.scheduledDue } : {}
-      }
-    );
-  } finally {
-    importer.close();
-  }
-  const walked = await walkRepository({ root, fs: nodeFs5 });
-  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const consumers = planConsumers(walked.files, result.locks, streams, {
-    defaultNamespace: project.config.namespace,
-    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
-    pinFormat: project.config.pinFormat
-  });
-  if (!opts.dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
+  const prepared = await prepareRun(io, opts.project ?? {}, opts.streams ?? {});
+  if (!prepared.ready) return prepared.result;
+  const { project, states, skippedStreams } = prepared;
+  const { result, importer } = await importStreams(io, project, states, opts);
+  const consumers = await followLocks(project, states, result, Boolean(opts.dryRun));
   const written = [...result.lockFiles.map((f) => f.path), ...consumers.files.map((f) => f.path)];
   const registryStats = importer.stats();
   return {
     // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
     status: result.failed > 0 || result.failedPins.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
-    ...skippedStreams ? { skippedStreams } : {},
+    ...omitUndefined({ skippedStreams }),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -78580,6 +78607,69 @@ async function runReconcile(io, opts = {}) {
     requests: registryStats.requests,
     registryStats
   };
+}
+function runDeadline(registry, project) {
+  const ms = registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : void 0);
+  const signal = registry.deadlineSignal ?? (ms ? AbortSignal.timeout(ms) : void 0);
+  return signal ? { signal, seconds: Math.round((ms ?? 0) / 1e3) } : void 0;
+}
+async function importStreams(io, project, states, opts) {
+  const { config } = project;
+  const root = resolve9(project.root);
+  const registry = opts.registry ?? {};
+  const { skipInvalid: _skip, ...selection } = opts.streams ?? {};
+  const importer = createImporter({
+    ...omitUndefined({ deadline: runDeadline(registry, project) }),
+    config,
+    env: io.env,
+    logger: io.logger,
+    ...registry.withMetadata ? { withMetadata: true } : {},
+    ...omitUndefined({ client: registry.client })
+  });
+  try {
+    const result = await reconcile(
+      {
+        streams: states,
+        historyLimit: config.historyLimit,
+        ...config.localRegistry ? { localRegistry: config.localRegistry } : {},
+        ...omitUndefined({ defaultImportMode: config.importMode }),
+        importTag: importer.importTag,
+        ...registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
+        serializeLock: (lock) => checkedLock(config, lock),
+        readFile: (p) => readIfPresent(join10(root, p)),
+        writeFile: (p, text) => writeInside(root, p, text),
+        now: io.now,
+        logger: io.logger,
+        ...omitUndefined({ onProgress: opts.onProgress })
+      },
+      { dryRun: Boolean(opts.dryRun), ...omitUndefined(selection) }
+    );
+    return { result, importer };
+  } finally {
+    importer.close();
+  }
+}
+async function readIfPresent(path6) {
+  try {
+    return await nodeFs6.readFile(path6, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+async function followLocks(project, states, result, dryRun) {
+  const root = resolve9(project.root);
+  const walked = await walkRepository({ root, fs: nodeFs6 });
+  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const consumers = planConsumers(walked.files, result.locks, streams, {
+    defaultNamespace: project.config.namespace,
+    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+    pinFormat: project.config.pinFormat
+  });
+  if (!dryRun) {
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
+  }
+  return consumers;
 }
 function checkedLock(config, lock) {
   const text = serializeLock(lock);
@@ -78595,42 +78685,34 @@ function checkedLock(config, lock) {
   }
   return text;
 }
-function skippable(project) {
-  const { byStream, unattributed } = errorsByStream(
-    [...project.streams, ...project.partial ?? []],
-    project.diagnostics
-  );
-  const declarationFiles = new Set(project.files);
-  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
-  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
-  return { streams: [...byStream.keys()].sort(), diagnostics };
-}
 
 // src/app/job.ts
+function githubWithDefaults(env, given = {}, fork) {
+  return omitUndefined({
+    token: fork ? void 0 : (given.token ?? env.GITHUB_TOKEN) || void 0,
+    repository: (given.repository ?? env.GITHUB_REPOSITORY) || void 0,
+    apiUrl: (given.apiUrl ?? env.GITHUB_API_URL) || void 0,
+    octokit: given.octokit
+  });
+}
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
+  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
-  const { config } = run.project;
-  const mode = opts.publishMode ?? config.publish.mode;
-  const token = opts.fork ? void 0 : opts.token ?? io.env.GITHUB_TOKEN;
-  const repository = opts.repository ?? io.env.GITHUB_REPOSITORY;
-  const hasGithub = mode === "pull-request" && Boolean(repository?.includes("/")) && Boolean(opts.octokit || token);
+  const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
+  const { mode, fork } = publish2;
+  const github = githubWithDefaults(io.env, opts.github, fork);
+  const hasGithub = mode === "pull-request" && Boolean(github.repository?.includes("/")) && Boolean(github.octokit || github.token);
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
-    ...opts.fork ? { fork: true } : {},
-    ...opts.dryRun ? { dryRun: true } : {},
-    ...token ? { token } : {}
+    ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token })
   });
   if (skipped) return { run, publish: { mode, skipped, groups: [] } };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
+  const only = opts.streams?.only;
   return {
     run,
-    publish: await publishRun2(io, run, opts, {
-      mode,
-      ...token ? { token } : {},
-      ...repository ? { repository } : {}
-    })
+    publish: await publishRun2(io, run, { publish: publish2, github, ...omitUndefined({ dryRun: opts.dryRun, only }) })
   };
 }
 
@@ -78668,6 +78750,7 @@ function progressReporter(io, intervals = {}) {
 }
 
 // src/entry/commands/reconcile.ts
+init_omit_undefined();
 init_text();
 var HELP2 = `Usage: imagestreams reconcile [options]
 
@@ -78892,12 +78975,11 @@ var reconcileCommand = {
       return EXIT.USAGE;
     }
     const job2 = await runJob(io, {
-      ...deadlineMs ? { deadlineMs } : {},
-      ...mode ? { publishMode: mode } : {},
-      ...typeof args.values.config === "string" ? { configPath: args.values.config } : {},
+      project: typeof args.values.config === "string" ? { configPath: args.values.config } : {},
+      streams: omitUndefined({ only }),
+      registry: { withMetadata: Boolean(args.values.metadata), ...omitUndefined({ deadlineMs }) },
+      publish: mode ? { mode } : {},
       dryRun: Boolean(args.values["dry-run"]),
-      ...only ? { only } : {},
-      withMetadata: Boolean(args.values.metadata),
       ...json ? {} : { onProgress: progressReporter(io) }
     });
     return printRun(job2.run, io, json, job2.publish);
@@ -78920,11 +79002,9 @@ function publishModeOf(args, io, command) {
 }
 async function recordEdit(io, o2) {
   const job2 = await runJob(io, {
-    project: o2.project,
-    only: o2.only,
-    scheduledDue: () => false,
-    publishMode: o2.mode ?? "none",
-    ...o2.forced ? { forced: o2.forced } : {},
+    project: { loaded: o2.project },
+    streams: { only: o2.only, scheduledDue: () => false, ...o2.forced ? { forced: o2.forced } : {} },
+    publish: { mode: o2.mode ?? "none" },
     ...o2.dryRun ? { dryRun: true } : {},
     ...o2.json ? {} : { onProgress: progressReporter(io) }
   });
@@ -79161,7 +79241,7 @@ var importCommand = {
 };
 
 // src/entry/commands/rollback.ts
-import * as nodeFs7 from "node:fs/promises";
+import * as nodeFs8 from "node:fs/promises";
 init_lock_file();
 init_errors();
 init_history();
@@ -79375,7 +79455,7 @@ var rollbackCommand = {
 `);
         return EXIT.USAGE;
       }
-      const lock = await readLock(nodeFs7, project.root, project.config, ns, target.stream);
+      const lock = await readLock(nodeFs8, project.root, project.config, ns, target.stream);
       const items = lock?.status.tags.find((t) => t.tag === target.tag)?.items ?? [];
       const to = typeof args.values.to === "string" ? args.values.to : "2";
       let item2;
@@ -79446,7 +79526,7 @@ var rollbackCommand = {
 };
 
 // src/entry/commands/tag.ts
-import * as nodeFs8 from "node:fs/promises";
+import * as nodeFs9 from "node:fs/promises";
 init_lock_file();
 init_errors();
 init_tag_edit();
@@ -79605,7 +79685,7 @@ async function runTag(actions, project, io, o2) {
         if (!findStream(project, srcNs, src.stream)) {
           throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
         }
-        const lock = await readLock(nodeFs8, project.root, project.config, srcNs, src.stream);
+        const lock = await readLock(nodeFs9, project.root, project.config, srcNs, src.stream);
         const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
         if (!current) {
           throw new ImagestreamsError(
@@ -79785,7 +79865,7 @@ async function editMode(m) {
 }
 
 // src/entry/action/inputs.ts
-import * as nodeFs9 from "node:fs";
+import * as nodeFs10 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
@@ -79840,7 +79920,7 @@ function readInputs(env) {
   };
 }
 async function secretValues(inputs, root, env) {
-  const { config } = await loadConfig(nodeFs9.promises, {
+  const { config } = await loadConfig(nodeFs10.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -79862,7 +79942,7 @@ init_pulls();
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs10 from "node:fs/promises";
+import * as nodeFs11 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream();
@@ -79905,7 +79985,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock = await readLock(nodeFs10, project.root, project.config, t.namespace, t.stream).catch(
+    const lock = await readLock(nodeFs11, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock) locks.set(id, lock);
@@ -79966,7 +80046,7 @@ async function validateMode(m) {
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs11 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -79999,10 +80079,10 @@ function formatFinding(f) {
 // src/app/verify.ts
 async function verifyProject(project) {
   const { config, root } = project;
-  const walked = await walkRepository({ root, fs: nodeFs11 });
+  const walked = await walkRepository({ root, fs: nodeFs12 });
   const found = findConsumers(walked.files, { defaultNamespace: config.namespace });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs11,
+    nodeFs12,
     { root, lockDir: config.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -80090,9 +80170,9 @@ async function planMode(m) {
   } else {
     run = await runReconcile(io, {
       dryRun: true,
-      project: v.result.project,
-      withMetadata: inputs.metadata,
-      ...only ? { only } : {}
+      project: { loaded: v.result.project },
+      streams: only ? { only } : {},
+      registry: { withMetadata: inputs.metadata }
     });
     planCode = reportRun(m, run);
   }
@@ -80131,18 +80211,21 @@ async function commentPlan(m, pr, plan2) {
 }
 
 // src/entry/action/reconcile.ts
+init_omit_undefined();
 async function reconcileMode(m) {
   const { inputs, ctx, io, outcome } = m;
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const job2 = await runJob(io, {
-    ...inputs.publish ? { publishMode: inputs.publish } : {},
-    ...inputs.config ? { configPath: inputs.config } : {},
-    ...inputs.token ? { token: inputs.token } : {},
-    ...ctx.repository ? { repository: ctx.repository } : {},
-    ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {},
+    project: inputs.config ? { configPath: inputs.config } : {},
+    streams: omitUndefined({ only }),
+    registry: { withMetadata: inputs.metadata },
+    github: {
+      ...inputs.token ? { token: inputs.token } : {},
+      ...ctx.repository ? { repository: ctx.repository } : {},
+      ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}
+    },
+    publish: inputs.publish ? { mode: inputs.publish } : {},
     dryRun: inputs.dryRun,
-    withMetadata: inputs.metadata,
-    ...only ? { only } : {},
     onProgress: progressReporter(io)
   });
   const code2 = reportRun(m, job2.run, job2.publish);
