@@ -15,6 +15,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import type { ImagestreamsError } from '../model/errors.js';
 import { planDispatches } from '../plan/dispatch-plan.js';
 import { type MovedTag, movedTagFields, movedTags } from '../plan/moved-tags.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
 
 export interface DispatchOptions {
@@ -71,7 +72,7 @@ export async function runDispatch(deps: AppDeps, opts: DispatchOptions): Promise
     read: readRegular,
     root,
     cwd: root,
-    ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
+    ...omitUndefined({ configPath: opts.configPath }),
   });
   const configErrors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (configErrors.length > 0) return { kind: 'invalid-config', diagnostics: configErrors };
@@ -116,7 +117,7 @@ export async function runDispatch(deps: AppDeps, opts: DispatchOptions): Promise
     kind: 'done',
     ok,
     dryRun: opts.dryRun,
-    ...(before ? { before } : {}),
+    ...omitUndefined({ before }),
     after,
     moved,
     results,

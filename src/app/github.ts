@@ -12,6 +12,18 @@ export interface GitHubAccess {
   overrides?: Partial<CreateGitHubOptions>;
 }
 
+/** The job's GitHub part: runJob fills what is not given from GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL. */
+export interface GitHubOptions {
+  /** Token for git pushes and the API. */
+  token?: string;
+  /** `owner/repo` (else derived from the origin URL by publish). */
+  repository?: string;
+  /** REST base URL (default https://api.github.com). */
+  apiUrl?: string;
+  /** A client to use instead of one built from the token (tests, the daemon's one per process). */
+  octokit?: GitHubClient;
+}
+
 /** A GitHub client for `access`, logging to `logger`. */
 export function connectGitHub(logger: Logger, access: GitHubAccess): GitHubClient {
   return createGitHub({

@@ -59,12 +59,19 @@ export interface ReconcileDeps {
   selections?: readonly SelectionRecord[];
 }
 
-/** What the caller asked for. */
-export interface ReconcileOptions {
-  dryRun?: boolean;
+/** Which streams and tags a run touches. */
+export interface StreamSelection {
+  /** Only these streams (`namespace/name`) are imported; their followers settle with them. */
   only?: ReadonlySet<string>;
+  /** Tags (`namespace/stream:tag`) imported now whatever their schedule says (import, daemon pushes). */
   forced?: ReadonlySet<string>;
+  /** Whether a scheduled tag is due (default: every one is). */
   scheduledDue?: (key: string) => boolean;
+}
+
+/** What the caller asked for. */
+export interface ReconcileOptions extends StreamSelection {
+  dryRun?: boolean;
 }
 
 /** Structured result, from which every output (text, JSON, PR body, summary) is rendered. */
@@ -89,43 +96,18 @@ export interface ReconcileResult {
   soaking?: (PendingImage & { key: string })[];
 }
 
-/** One reconcile pass over the given streams. */
+/** An import request with what became of it. */
+type Imported = ImportRequest & { result: ImportResult };
+
+/** One reconcile pass over the given streams: plan, import, compute the next locks, write those that changed. */
 export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}): Promise<ReconcileResult> {
   const planOpts: Parameters<typeof planImports>[1] = {};
   if (opts.forced) planOpts.forced = opts.forced;
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
   if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
-  const requests = planImports(deps.streams, planOpts);
-  const progress: ReconcileProgress = { due: requests.length, done: 0, failed: 0 };
-  deps.logger.debug('imports planned', { due: requests.length });
-  deps.onProgress?.({ ...progress });
+  const results = await importAll(deps, planImports(deps.streams, planOpts));
 
-  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
-    let result: ImportResult;
-    try {
-      result = await deps.importTag(req);
-    } catch (e) {
-      // importTag reports failures as values; anything thrown is a bug in an edge, still never fatal to the run.
-      result = { ok: false, reason: 'InternalError', message: e instanceof Error ? e.message : String(e) };
-    }
-    progress.done++;
-    if (!result.ok) progress.failed++;
-    deps.onProgress?.({ ...progress });
-    return { ...req, result };
-  });
-
-  const outcomes = new Map<string, TagOutcome>();
-  for (const r of results) {
-    // A skipped import (its registry stopped answering) leaves the tag exactly as it was.
-    if (!r.result.ok && r.result.skipped) continue;
-    outcomes.set(
-      r.key,
-      r.result.ok
-        ? { ok: true, item: r.result.item }
-        : { ok: false, reason: r.result.reason, message: r.result.message },
-    );
-  }
   const runTime = isoSeconds(deps.now());
   const ctx: Parameters<typeof computeNextLocks>[2] = {
     now: runTime,
@@ -133,6 +115,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  const outcomes = outcomesOf(results);
   // Soak: a new digest not yet seen for its tag's minimum-age is held back (recorded as pending in the lock).
   const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
@@ -145,42 +128,11 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
   });
-
-  // Attach image metadata to the changes (for PR bodies) where the import fetched it.
-  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
-  for (const sc of changes) {
-    for (const tc of sc.tags) {
-      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
-      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
-    }
-  }
-  if (deps.fetchMetadata) {
-    const moved = changes.flatMap((c) => c.tags).filter((t) => t.toMetadata && t.from && !t.follows);
-    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
-      const m = await deps.fetchMetadata!(t.from!.dockerImageReference).catch(() => undefined);
-      if (m) t.fromMetadata = m;
-    });
-  }
+  await attachMetadata(deps, results, changes);
 
   // Imports are limited to the selection; locks are written for it and for every stream following it.
   const settled = withFollowers(deps.streams, opts.only);
-  for (const s of deps.streams) {
-    // Outside the selection the lock stays as it is on disk, and so must what consumers are pinned to.
-    if (streamSelected(s, settled)) continue;
-    const id = `${s.namespace}/${s.name}`;
-    if (s.lock) locks.set(id, s.lock);
-    else locks.delete(id);
-  }
-  const lockFiles: { path: string; text: string }[] = [];
-  for (const s of deps.streams) {
-    if (!streamSelected(s, settled)) continue;
-    const lock = locks.get(`${s.namespace}/${s.name}`);
-    if (!lock) continue;
-    if (lock.status.tags.length === 0 && !s.lock) continue;
-    const text = deps.serializeLock(lock);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
-  }
+  const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
     for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
@@ -200,6 +152,90 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     ...(selections ? { selections } : {}),
     ...(soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key, p]) => ({ key, ...p })) } : {}),
   };
+}
+
+/** Run the planned imports (bounded concurrency), reporting progress as each completes. */
+async function importAll(deps: ReconcileDeps, requests: ImportRequest[]): Promise<Imported[]> {
+  const progress: ReconcileProgress = { due: requests.length, done: 0, failed: 0 };
+  deps.logger.debug('imports planned', { due: requests.length });
+  deps.onProgress?.({ ...progress });
+  return mapLimit(requests, deps.concurrency ?? 16, async (req) => {
+    let result: ImportResult;
+    try {
+      result = await deps.importTag(req);
+    } catch (e) {
+      // importTag reports failures as values; anything thrown is a bug in an edge, still never fatal to the run.
+      result = { ok: false, reason: 'InternalError', message: e instanceof Error ? e.message : String(e) };
+    }
+    progress.done++;
+    if (!result.ok) progress.failed++;
+    deps.onProgress?.({ ...progress });
+    return { ...req, result };
+  });
+}
+
+/** Each tag's outcome for the lock computation; a skipped import leaves its tag exactly as it was. */
+function outcomesOf(results: readonly Imported[]): Map<string, TagOutcome> {
+  const outcomes = new Map<string, TagOutcome>();
+  for (const r of results) {
+    if (!r.result.ok && r.result.skipped) continue;
+    outcomes.set(
+      r.key,
+      r.result.ok
+        ? { ok: true, item: r.result.item }
+        : { ok: false, reason: r.result.reason, message: r.result.message },
+    );
+  }
+  return outcomes;
+}
+
+/** Attach image metadata to the changes (for PR bodies): the new image's where fetched, the previous one's asked. */
+async function attachMetadata(
+  deps: ReconcileDeps,
+  results: readonly Imported[],
+  changes: StreamChange[],
+): Promise<void> {
+  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
+  for (const sc of changes) {
+    for (const tc of sc.tags) {
+      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
+      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
+    }
+  }
+  if (!deps.fetchMetadata) return;
+  const moved = changes.flatMap((c) => c.tags).filter((t) => t.toMetadata && t.from && !t.follows);
+  await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
+    const m = await deps.fetchMetadata!(t.from!.dockerImageReference).catch(() => undefined);
+    if (m) t.fromMetadata = m;
+  });
+}
+
+/**
+ * Outside the settled streams a lock stays as it is on disk (and so must what consumers are pinned to); inside,
+ * the lock files whose bytes change.
+ */
+async function settleLocks(
+  deps: ReconcileDeps,
+  locks: Map<string, StreamLock>,
+  settled: ReturnType<typeof withFollowers>,
+): Promise<{ path: string; text: string }[]> {
+  for (const s of deps.streams) {
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
+  const lockFiles: { path: string; text: string }[] = [];
+  for (const s of deps.streams) {
+    if (!streamSelected(s, settled)) continue;
+    const lock = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock) continue;
+    if (lock.status.tags.length === 0 && !s.lock) continue;
+    const text = deps.serializeLock(lock);
+    const current = await deps.readFile(s.lockFile);
+    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+  }
+  return lockFiles;
 }
 
 /** RFC 3339 in UTC without milliseconds: stable, readable lock timestamps. */

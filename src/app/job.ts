@@ -1,20 +1,21 @@
 // The main job: reconcile, then publish the result (commit, pull requests, or nothing). The CLI's
 // `reconcile --publish`, the Action and the daemon all run this; only they read env, and pass it in here.
 
-import type { PublishMode, PublishResult } from '../publish/publish.js';
+import type { PublishResult } from '../publish/publish.js';
 import { publishSkipReason } from '../publish/skip.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
+import type { GitHubOptions } from './github.js';
 import type { PublishRunOptions } from './publish-run.js';
 import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './reconcile.js';
 
-/** Options of the whole job; defaults come from the config and then the GitHub Actions environment. */
-export interface JobOptions extends RunReconcileOptions, PublishRunOptions {
-  /** Overrides config `publish.mode`. */
-  publishMode?: PublishMode;
-  /** Token for git pushes and the API (default: GITHUB_TOKEN). */
-  token?: string;
-  /** `owner/repo` (default: GITHUB_REPOSITORY, else derived from the origin URL by publish). */
-  repository?: string;
+/**
+ * Options of the whole job, in parts built once by the entry point: the reconcile parts (project, streams,
+ * registry), `github` (defaults from the GitHub Actions environment) and `publish` (mode defaults to the config's).
+ */
+export interface JobOptions extends RunReconcileOptions {
+  github?: GitHubOptions;
+  publish?: PublishRunOptions;
 }
 
 /** What the job did. */
@@ -23,33 +24,46 @@ export interface JobResult {
   publish?: PublishResult;
 }
 
+/**
+ * The GitHub part with its defaults from the environment. A run for a fork uses no token; an empty value counts
+ * as not given.
+ */
+export function githubWithDefaults(
+  env: AppDeps['env'],
+  given: GitHubOptions = {},
+  fork?: boolean,
+): GitHubOptions {
+  return omitUndefined({
+    token: fork ? undefined : (given.token ?? env.GITHUB_TOKEN) || undefined,
+    repository: (given.repository ?? env.GITHUB_REPOSITORY) || undefined,
+    apiUrl: (given.apiUrl ?? env.GITHUB_API_URL) || undefined,
+    octokit: given.octokit,
+  });
+}
+
 /** Reconcile, then publish according to mode. Publishing never runs when the run was invalid. */
 export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobResult> {
   // The main job runs on the default branch: an invalid stream is skipped and reported, the rest reconcile.
-  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
+  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
   if (run.status === 'invalid' || !run.project || !run.result) return { run };
-  const { config } = run.project;
-  const mode = opts.publishMode ?? config.publish.mode;
-  const token = opts.fork ? undefined : (opts.token ?? io.env.GITHUB_TOKEN);
-  const repository = opts.repository ?? io.env.GITHUB_REPOSITORY;
+  const publish = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
+  const { mode, fork } = publish;
+  const github = githubWithDefaults(io.env, opts.github, fork);
   const hasGithub =
-    mode === 'pull-request' && Boolean(repository?.includes('/')) && Boolean(opts.octokit || token);
+    mode === 'pull-request' &&
+    Boolean(github.repository?.includes('/')) &&
+    Boolean(github.octokit || github.token);
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
-    ...(opts.fork ? { fork: true } : {}),
-    ...(opts.dryRun ? { dryRun: true } : {}),
-    ...(token ? { token } : {}),
+    ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token }),
   });
   if (skipped) return { run, publish: { mode, skipped, groups: [] } };
   // git and GitHub modules load only when something may be published (they cost start-up time).
   const { publishRun } = await import('./publish-run.js');
+  const only = opts.streams?.only;
   return {
     run,
-    publish: await publishRun(io, run, opts, {
-      mode,
-      ...(token ? { token } : {}),
-      ...(repository ? { repository } : {}),
-    }),
+    publish: await publishRun(io, run, { publish, github, ...omitUndefined({ dryRun: opts.dryRun, only }) }),
   };
 }

@@ -3,6 +3,7 @@
 
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 
 export interface ProjectOptions {
   /** The config file (default: .imagestreams.yaml at the project root). */
@@ -15,7 +16,7 @@ export interface ProjectOptions {
 export function openProject(cwd: string, opts: ProjectOptions = {}): Promise<LoadedProject> {
   return loadProject({
     cwd,
-    ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
+    ...omitUndefined({ configPath: opts.configPath }),
     ...(opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}),
   });
 }

@@ -10,7 +10,6 @@ import { writeFileAtomic } from '../fs/atomic.js';
 import { readRemoteBranchFiles } from '../git/read-branch.js';
 import { listRemoteBranches } from '../git/remote.js';
 import { openRepo } from '../git/repo.js';
-import type { GitHubClient } from '../github/client.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
@@ -18,10 +17,17 @@ import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { groupChanges } from '../publish/groups.js';
-import type { PublishGroup, PublishMode, PublishResult, PullRequestExtras } from '../publish/publish.js';
+import type {
+  PublishGroup,
+  PublishMode,
+  PublishOptions,
+  PublishResult,
+  PullRequestExtras,
+} from '../publish/publish.js';
 import { parseAuthor, publish } from '../publish/publish.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
-import { connectGitHub } from './github.js';
+import { connectGitHub, type GitHubOptions } from './github.js';
 import type { RunReconcileResult } from './reconcile.js';
 
 const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
@@ -40,40 +46,89 @@ function prExtras(config: Config): PullRequestExtras {
   return extras;
 }
 
-/** How to publish: where to push, which API, what to leave out (the job's options, publishing part). */
+/** The job's publishing part: how to publish and where to push. */
 export interface PublishRunOptions {
-  /** Only these streams (and their followers) were reconciled: only their groups are published. */
-  only?: ReadonlySet<string>;
-  dryRun?: boolean;
-  /** REST base URL (default: GITHUB_API_URL, else https://api.github.com). */
-  apiUrl?: string;
+  /** Overrides config `publish.mode`. */
+  mode?: PublishMode;
   /** Remote URL to push to (default: the checkout's origin). */
   gitUrl?: string;
   /** The run is for a pull request from a fork: no credentials are used, nothing is published. */
   fork?: boolean;
-  octokit?: GitHubClient;
   http?: HttpClient;
+}
+
+/** What publishRun is given besides the run: the parts of the job it uses, with their defaults filled. */
+export interface PublishRunInput {
+  publish: PublishRunOptions & { mode: PublishMode };
+  github: GitHubOptions;
+  dryRun?: boolean;
+  /** Only these streams (and their followers) were reconciled: only their groups are published. */
+  only?: ReadonlySet<string>;
 }
 
 /** Publish a finished run (the part of runJob that needs git and GitHub). */
 export async function publishRun(
   io: AppDeps,
   run: RunReconcileResult,
-  opts: PublishRunOptions,
-  ctx: { mode: PublishMode; token?: string; repository?: string },
+  input: PublishRunInput,
 ): Promise<PublishResult> {
-  const project = run.project!;
-  const { config, root } = project;
-  const { mode, token, repository } = ctx;
-  let github: { octokit: GitHubClient; owner: string; repo: string } | undefined;
-  if (mode === 'pull-request' && repository?.includes('/') && (opts.octokit || token)) {
-    const [owner, repo] = repository.split('/', 2) as [string, string];
-    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
-    const octokit =
-      opts.octokit ?? connectGitHub(io.logger, { token: token!, ...(apiUrl ? { apiUrl } : {}) });
-    github = { octokit, owner, repo };
+  const { config, root } = run.project!;
+  const { publish: opts, dryRun } = input;
+  const { mode } = opts;
+  const { token } = input.github;
+  const github = githubTarget(io, mode, input.github);
+  const groups = runGroups(run, input.only);
+  if (mode === 'pull-request') attachCompose(run, groups);
+  if (mode === 'pull-request' && token && !dryRun) {
+    await keepBranchTimes(run, groups, {
+      token,
+      http: opts.http ?? http,
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result!.now,
+      ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
+    });
   }
-  let groups = groupChanges({
+  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR)!;
+  try {
+    return await publish({
+      mode,
+      fs: nodeFs,
+      dir: root,
+      git: {
+        http: opts.http ?? http,
+        ...omitUndefined({ token }),
+        ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
+      },
+      ...omitUndefined({ github }),
+      groups,
+      author,
+      pr: prExtras(config),
+      ...(config.publish.signCommits ? { signCommits: true } : {}),
+      logger: io.logger,
+      ...(dryRun ? { dryRun: true } : {}),
+      ...(opts.fork ? { fork: true } : {}),
+      now: io.now,
+    });
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+
+/** The repository's API for pull-request mode (owner/repo and a client); undefined when it cannot be reached. */
+function githubTarget(io: AppDeps, mode: PublishMode, g: GitHubOptions): PublishOptions['github'] {
+  if (mode !== 'pull-request' || !g.repository?.includes('/') || !(g.octokit || g.token)) return undefined;
+  const [owner, repo] = g.repository.split('/', 2) as [string, string];
+  const octokit =
+    g.octokit ?? connectGitHub(io.logger, { token: g.token!, ...omitUndefined({ apiUrl: g.apiUrl }) });
+  return { octokit, owner, repo };
+}
+
+/** The run's publish groups: by config group, else one per stream; with `only`, just the groups it touches. */
+function runGroups(run: RunReconcileResult, only: ReadonlySet<string> | undefined): PublishGroup[] {
+  const project = run.project!;
+  const { config } = project;
+  const groups = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -86,62 +141,17 @@ export async function publishRun(
     groups: config.publish.groups.map((g) => ({
       name: g.name,
       streams: g.streams,
-      ...(g.labels || g.reviewers
-        ? {
-            pr: {
-              ...(g.labels ? { labels: g.labels } : {}),
-              ...(g.reviewers ? { reviewers: g.reviewers } : {}),
-            },
-          }
-        : {}),
+      ...(g.labels || g.reviewers ? { pr: omitUndefined({ labels: g.labels, reviewers: g.reviewers }) } : {}),
     })),
   });
-  if (opts.only && opts.only.size > 0) {
-    // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
-    // hold the desired state of the others, and composing them would close their open pull requests.
-    const settled = withFollowers(
-      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
-      opts.only,
-    );
-    groups = groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
-  }
-  if (mode === 'pull-request') attachCompose(run, groups);
-  if (mode === 'pull-request' && token && !opts.dryRun) {
-    await keepBranchTimes(run, groups, {
-      token,
-      http: opts.http ?? http,
-      // The images first seen in this run carry the run's time, not the (later) time of publishing.
-      now: run.result!.now,
-      ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-    });
-  }
-  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR)!;
-  let published: PublishResult;
-  try {
-    published = await publish({
-      mode,
-      fs: nodeFs,
-      dir: root,
-      git: {
-        http: opts.http ?? http,
-        ...(token ? { token } : {}),
-        ...(opts.gitUrl ? { url: opts.gitUrl } : {}),
-      },
-      ...(github ? { github } : {}),
-      groups,
-      author,
-      pr: prExtras(config),
-      ...(config.publish.signCommits ? { signCommits: true } : {}),
-      logger: io.logger,
-      ...(opts.dryRun ? { dryRun: true } : {}),
-      ...(opts.fork ? { fork: true } : {}),
-      now: io.now,
-    });
-  } catch (e) {
-    if (!(e instanceof ImagestreamsError)) throw e;
-    published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
-  }
-  return published;
+  if (!only || only.size === 0) return groups;
+  // A run limited to some streams (an edit command, --stream) publishes only their groups: the work tree does not
+  // hold the desired state of the others, and composing them would close their open pull requests.
+  const settled = withFollowers(
+    project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object as StreamLike })),
+    only,
+  );
+  return groups.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
 }
 
 /**

@@ -3,49 +3,59 @@
 
 import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { selectTags } from '../app/select-tags.js';
 import { registryAllowed } from '../config/config.js';
 import { localLookupOf } from '../consumers/lookup.js';
 import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
 import { walkRepository } from '../consumers/walk.js';
 import { writeInside } from '../fs/inside.js';
-import { type LoadedProject, loadProject } from '../loader/load.js';
-import { lockPath, parseLock, readLock } from '../loader/lock-file.js';
+import type { LoadedProject } from '../loader/load.js';
+import { lockPath, parseLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
 import type { StreamState } from '../plan/next-locks.js';
 import { selectionEdits, withSelectedFrom } from '../plan/selections.js';
-import { errorsByStream } from '../policy/invalid-streams.js';
-import { unknownStreams, unknownStreamsMessage } from '../policy/stream-selection.js';
-import type { StreamLike } from '../policy/tag-spec.js';
 import type { RegistryStats } from '../registry/types.js';
 import { parseDuration } from '../util/duration.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { AppDeps } from './deps.js';
-import { createImporter, type ImporterOptions } from './importer.js';
-import { isoSeconds, type ReconcileProgress, type ReconcileResult, reconcile } from './imports.js';
+import { createImporter, type Importer, type ImporterOptions, type ImportReport } from './importer.js';
+import {
+  isoSeconds,
+  type ReconcileProgress,
+  type ReconcileResult,
+  reconcile,
+  type StreamSelection,
+} from './imports.js';
 import { mirrorOnImport } from './mirror.js';
+import { prepareRun } from './run-streams.js';
+import { selectTags } from './select-tags.js';
 import { applyTagEdits } from './stream-edits.js';
 
-/** What to run. */
-export interface RunReconcileOptions {
+/** Which project a run works on. */
+export interface ProjectInput {
+  /** The config file (default: .imagestreams.yaml at the project root). */
   configPath?: string;
-  dryRun?: boolean;
-  only?: ReadonlySet<string>;
-  forced?: ReadonlySet<string>;
-  scheduledDue?: (key: string) => boolean;
-  withMetadata?: boolean;
-  onProgress?: (p: ReconcileProgress) => void;
-  /** Registry client overrides (tests, daemon). */
-  client?: ImporterOptions['client'];
-  /** An already loaded project (the tag/import/rollback commands load it first). */
-  project?: LoadedProject;
+  /** An already loaded project (the tag/import/rollback commands load it first); configPath is then unused. */
+  loaded?: LoadedProject;
+}
+
+/** Which streams a run touches. */
+export interface RunSelection extends StreamSelection {
   /**
    * Default-branch runs: a stream with errors (invalid, or from a registry not allowed) is skipped and reported,
    * and the other streams are reconciled. Without it (pull-request plans, edits) any error stops the run.
    */
-  skipInvalidStreams?: boolean;
+  skipInvalid?: boolean;
+}
+
+/** How a run talks to registries. */
+export interface RegistryRunOptions {
+  /** Fetch creation time and labels of new and previous images (for PR bodies). */
+  withMetadata?: boolean;
+  /** Registry client overrides (tests, daemon). */
+  client?: ImporterOptions['client'];
   /** Whole-run deadline in ms (overrides config `deadline`). */
   deadlineMs?: number;
   /** Aborts when the deadline passes (tests; default a timer of deadlineMs from the start of the run). */
@@ -54,13 +64,26 @@ export interface RunReconcileOptions {
   tagLists?: ImporterOptions['tagLists'];
 }
 
+/** What tag selection policies chose, and those that could not choose (the run fails, tags kept). */
+export type TagSelection = Awaited<ReturnType<typeof selectTags>>;
+
+/** What to run: each part goes to the step that uses it. */
+export interface RunReconcileOptions {
+  project?: ProjectInput;
+  streams?: RunSelection;
+  registry?: RegistryRunOptions;
+  /** Write nothing: report what would be written. */
+  dryRun?: boolean;
+  onProgress?: (p: ReconcileProgress) => void;
+}
+
 /** Everything a run did, for rendering and publishing. */
 export interface RunReconcileResult {
   /** invalid: invalid declarations or locks, or a selection naming no stream; nothing written (exit 2). */
   status: 'ok' | 'failed' | 'invalid';
   /** Set when the run was refused for how it was asked (e.g. `--stream` naming no declared stream). */
   usage?: string;
-  /** Streams left out of this run for their errors (skipInvalidStreams), and those errors. */
+  /** Streams left out of this run for their errors (`streams.skipInvalid`), and those errors. */
   skippedStreams?: { streams: string[]; diagnostics: Diagnostic[] };
   diagnostics: Diagnostic[];
   project?: LoadedProject;
@@ -68,175 +91,27 @@ export interface RunReconcileResult {
   consumers?: ConsumerUpdate;
   /** Repository-relative paths written (or that would be, on a dry run). */
   written: string[];
-  report?: ReturnType<ReturnType<typeof createImporter>['report']>;
+  /** Tag selection policies: what each chose, and those that could not choose. */
+  tagSelection?: TagSelection;
+  report?: ImportReport;
   requests?: number;
-  /** Tag selection policies: what each chose, and those that could not choose (the run fails, tags kept). */
-  tagSelection?: Awaited<ReturnType<typeof selectTags>>;
   /** Per-registry counters of the run, including the rate-limit state each reported (daemon metrics). */
   registryStats?: RegistryStats;
 }
 
-/** Read each stream's lock; a lock that does not parse stops the run (it must never be overwritten blindly). */
-export async function streamStates(
-  project: LoadedProject,
-): Promise<{ states: StreamState[]; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const states = await Promise.all(
-    project.streams.map(async (s) => {
-      const lockFile = lockPath(project.config, s.namespace, s.name);
-      const state: StreamState = {
-        namespace: s.namespace,
-        name: s.name,
-        file: s.file,
-        object: s.object as StreamLike,
-        lockFile,
-      };
-      try {
-        const lock = await readLock(nodeFs, project.root, project.config, s.namespace, s.name);
-        if (lock) state.lock = lock;
-      } catch (e) {
-        if (!(e instanceof ImagestreamsError)) throw e;
-        // A hand-edited lock: each problem once, at its own line, and the way out once (not the error's text,
-        // which already lists them, wrapped in another position).
-        const inner = Array.isArray(e.data.diagnostics) ? (e.data.diagnostics as Diagnostic[]) : [];
-        const advice = `lock files are written by imagestreams: restore ${lockFile} from git, or delete it to import the stream afresh`;
-        if (inner.length > 0) {
-          inner.forEach((d, i) => {
-            diagnostics.push({
-              ...d,
-              code: e.code,
-              severity: 'error',
-              message: i === inner.length - 1 ? `${d.message} (${advice})` : d.message,
-            });
-          });
-        } else {
-          diagnostics.push({
-            file: lockFile,
-            line: typeof e.data.line === 'number' ? e.data.line : 1,
-            column: typeof e.data.column === 'number' ? e.data.column : 1,
-            code: e.code,
-            severity: 'error',
-            message: `${e.message} (${advice})`,
-          });
-        }
-      }
-      return state;
-    }),
-  );
-  return { states, diagnostics };
-}
-
-/** Run one reconcile of the repository at io.cwd. */
+/** Run one reconcile of the repository at io.cwd: prepare, import, then let consumers follow the new locks. */
 export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}): Promise<RunReconcileResult> {
-  let project =
-    opts.project ??
-    (await loadProject({
-      cwd: io.cwd,
-      ...(opts.configPath !== undefined ? { configPath: opts.configPath } : {}),
-    }));
-  const root = resolve(project.root);
-  const unknown = opts.only
-    ? unknownStreams(opts.only, [...project.streams, ...(project.partial ?? [])])
-    : [];
-  let skippedStreams: RunReconcileResult['skippedStreams'];
-  if (hasErrors(project.diagnostics)) {
-    const skip = opts.skipInvalidStreams ? skippable(project) : undefined;
-    if (!skip) return { status: 'invalid', diagnostics: project.diagnostics, project, written: [] };
-    skippedStreams = skip;
-    const left = new Set(skip.streams);
-    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
-  }
-  if (unknown.length > 0) {
-    const usage = unknownStreamsMessage(unknown, project.streams.length);
-    return { status: 'invalid', usage, diagnostics: [], project, written: [] };
-  }
-  const { states, diagnostics: lockDiags } = await streamStates(project);
-  if (lockDiags.length > 0) return { status: 'invalid', diagnostics: lockDiags, project, written: [] };
-
-  const deadlineMs =
-    opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
-  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : undefined);
-  const importer = createImporter({
-    ...(deadlineSignal
-      ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1000) } }
-      : {}),
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    ...(opts.withMetadata ? { withMetadata: true } : {}),
-    ...(opts.client ? { client: opts.client } : {}),
-    ...(opts.tagLists ? { tagLists: opts.tagLists } : {}),
-  });
-  // The integrated registry: a Local tag's import succeeds only once its image is in localRegistry.
-  const mirror = mirrorOnImport({
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    streams: states,
-    ...(opts.dryRun ? { dryRun: true } : {}),
-    ...(opts.client ? { client: opts.client } : {}),
-  });
-  let result: ReconcileResult;
-  let picked: Awaited<ReturnType<typeof selectTags>> = { records: [], failures: [] };
-  try {
-    picked = await selectTags(states, {
-      listTags: importer.listTags,
-      allowed: (domain) => registryAllowed(project.config, domain),
-      now: isoSeconds(io.now()),
-      logger: io.logger,
-      ...(opts.only ? { only: opts.only } : {}),
-    });
-    result = await reconcile(
-      {
-        streams: withSelectedFrom(states, picked.records),
-        selections: picked.records,
-        historyLimit: project.config.historyLimit,
-        ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
-        ...(project.config.importMode ? { defaultImportMode: project.config.importMode } : {}),
-        importTag: mirror.wrap(importer.importTag),
-        ...(opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
-        serializeLock: (lock) => checkedLock(project.config, lock),
-        readFile: async (p) => {
-          try {
-            return await nodeFs.readFile(join(root, p), 'utf8');
-          } catch (e) {
-            if ((e as { code?: string }).code === 'ENOENT') return undefined;
-            throw e;
-          }
-        },
-        writeFile: (p, text) => writeInside(root, p, text),
-        now: io.now,
-        logger: io.logger,
-        ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-      },
-      {
-        dryRun: Boolean(opts.dryRun),
-        ...(opts.only ? { only: opts.only } : {}),
-        ...(opts.forced ? { forced: opts.forced } : {}),
-        ...(opts.scheduledDue ? { scheduledDue: opts.scheduledDue } : {}),
-      },
-    );
-  } finally {
-    importer.close();
-    mirror.close();
-  }
-
+  const prepared = await prepareRun(io, opts.project ?? {}, opts.streams ?? {});
+  if (!prepared.ready) return prepared.result;
+  const { project, states, skippedStreams } = prepared;
+  const { result, importer, picked } = await importStreams(io, project, states, opts);
   // A policy's new choice edits the declaration's from.name, so the change carries its declaration with its lock.
   const declarations = await applyTagEdits(project, selectionEdits(result.selections?.accepted ?? []), {
     createStreams: false,
     dryRun: Boolean(opts.dryRun),
   });
   // Consumers follow the new locks in the same run, so one commit carries the bump and its consequences.
-  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkRepository({ root, fs: nodeFs, needles: localLookupOf(streams).needles });
-  const consumers = planConsumers(walked.files, result.locks, streams, {
-    defaultNamespace: project.config.namespace,
-    ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
-    pinFormat: project.config.pinFormat,
-  });
-  if (!opts.dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
+  const consumers = await followLocks(project, states, result, Boolean(opts.dryRun));
   const written = [
     ...result.lockFiles.map((f) => f.path),
     ...declarations,
@@ -253,7 +128,7 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
       skippedStreams !== undefined
         ? 'failed'
         : 'ok',
-    ...(skippedStreams ? { skippedStreams } : {}),
+    ...omitUndefined({ skippedStreams }),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -264,6 +139,106 @@ export async function runReconcile(io: AppDeps, opts: RunReconcileOptions = {}):
     requests: registryStats.requests,
     registryStats,
   };
+}
+
+/** The run's deadline: the option, else the config's; undefined when neither sets one. */
+function runDeadline(registry: RegistryRunOptions, project: LoadedProject): ImporterOptions['deadline'] {
+  const ms =
+    registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : undefined);
+  const signal = registry.deadlineSignal ?? (ms ? AbortSignal.timeout(ms) : undefined);
+  return signal ? { signal, seconds: Math.round((ms ?? 0) / 1000) } : undefined;
+}
+
+/** Import what is due and write the next locks (one registry client for the run, closed before returning). */
+async function importStreams(
+  io: AppDeps,
+  project: LoadedProject,
+  states: StreamState[],
+  opts: RunReconcileOptions,
+): Promise<{ result: ReconcileResult; importer: Importer; picked: TagSelection }> {
+  const { config } = project;
+  const root = resolve(project.root);
+  const registry = opts.registry ?? {};
+  const { skipInvalid: _skip, ...selection } = opts.streams ?? {};
+  const importer = createImporter({
+    ...omitUndefined({ deadline: runDeadline(registry, project) }),
+    config,
+    env: io.env,
+    logger: io.logger,
+    ...(registry.withMetadata ? { withMetadata: true } : {}),
+    ...omitUndefined({ client: registry.client, tagLists: registry.tagLists }),
+  });
+  // The integrated registry: a Local tag's import succeeds only once its image is in localRegistry.
+  const mirror = mirrorOnImport({
+    config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...omitUndefined({ client: registry.client }),
+  });
+  try {
+    const picked = await selectTags(states, {
+      listTags: importer.listTags,
+      allowed: (domain) => registryAllowed(config, domain),
+      now: isoSeconds(io.now()),
+      logger: io.logger,
+      ...omitUndefined({ only: selection.only }),
+    });
+    const result = await reconcile(
+      {
+        streams: withSelectedFrom(states, picked.records),
+        selections: picked.records,
+        historyLimit: config.historyLimit,
+        ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
+        ...omitUndefined({ defaultImportMode: config.importMode }),
+        importTag: mirror.wrap(importer.importTag),
+        ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
+        serializeLock: (lock) => checkedLock(config, lock),
+        readFile: (p) => readIfPresent(join(root, p)),
+        writeFile: (p, text) => writeInside(root, p, text),
+        now: io.now,
+        logger: io.logger,
+        ...omitUndefined({ onProgress: opts.onProgress }),
+      },
+      { dryRun: Boolean(opts.dryRun), ...omitUndefined(selection) },
+    );
+    return { result, importer, picked };
+  } finally {
+    importer.close();
+    mirror.close();
+  }
+}
+
+/** A file's text, or undefined when it does not exist. */
+async function readIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await nodeFs.readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Plan the consumer files that follow the new locks, and write them unless this is a dry run. */
+async function followLocks(
+  project: LoadedProject,
+  states: StreamState[],
+  result: ReconcileResult,
+  dryRun: boolean,
+): Promise<ConsumerUpdate> {
+  const root = resolve(project.root);
+  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const walked = await walkRepository({ root, fs: nodeFs, needles: localLookupOf(streams).needles });
+  const consumers = planConsumers(walked.files, result.locks, streams, {
+    defaultNamespace: project.config.namespace,
+    ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
+    pinFormat: project.config.pinFormat,
+  });
+  if (!dryRun) {
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
+  }
+  return consumers;
 }
 
 /**
@@ -284,21 +259,6 @@ export function checkedLock(config: LoadedProject['config'], lock: StreamLock): 
     );
   }
   return text;
-}
-
-/**
- * The streams to leave out so the rest can run: those with errors, and the streams of declaration files that
- * yielded none. Undefined when an error is not a declaration's (the config, a missing path): then nothing runs.
- */
-function skippable(project: LoadedProject): RunReconcileResult['skippedStreams'] {
-  const { byStream, unattributed } = errorsByStream(
-    [...project.streams, ...(project.partial ?? [])],
-    project.diagnostics,
-  );
-  const declarationFiles = new Set(project.files);
-  if (unattributed.some((d) => !declarationFiles.has(d.file))) return undefined;
-  const diagnostics = project.diagnostics.filter((d) => d.severity === 'error');
-  return { streams: [...byStream.keys()].sort(), diagnostics };
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */

@@ -36,18 +36,12 @@ export function recordEdit(
   project: LoadedProject,
   o: RecordRequest & { only: ReadonlySet<string>; forced?: ReadonlySet<string> },
 ): Promise<JobResult> {
-  return runJob(
-    deps,
-    omitUndefined({
-      project,
-      only: o.only,
-      scheduledDue: () => false,
-      publishMode: o.mode ?? 'none',
-      forced: o.forced,
-      dryRun: o.dryRun || undefined,
-      onProgress: o.onProgress,
-    }),
-  );
+  return runJob(deps, {
+    project: { loaded: project },
+    streams: omitUndefined({ only: o.only, scheduledDue: () => false, forced: o.forced }),
+    publish: { mode: o.mode ?? 'none' },
+    ...omitUndefined({ dryRun: o.dryRun || undefined, onProgress: o.onProgress }),
+  });
 }
 
 /** An ImagestreamsError as a stop (USAGE codes are usage); anything else is rethrown. */

@@ -7,7 +7,7 @@ import type { HttpClient } from 'isomorphic-git';
 import nodeHttp from 'isomorphic-git/http/node';
 import type { AppDeps } from '../app/deps.js';
 import { connectGitHub } from '../app/github.js';
-import { runJob } from '../app/job.js';
+import { type JobOptions, runJob } from '../app/job.js';
 import type { GitHubClient } from '../github/client.js';
 import type { PublishMode } from '../publish/publish.js';
 import type { Logger } from '../util/logger.js';
@@ -53,6 +53,22 @@ export function buildDaemon(settings: DaemonSettings, io: AppDeps, logger: Logge
       ? connectGitHub(logger, { token, ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}) })
       : undefined);
   const jobIO: AppDeps = { ...io, cwd: settings.source.dir, logger };
+  // The parts of every run's options that the settings decide, built once.
+  const job: JobOptions = {
+    project: settings.configPath ? { configPath: settings.configPath } : {},
+    registry: settings.withMetadata ? { withMetadata: true } : {},
+    github: {
+      ...(token ? { token } : {}),
+      ...(settings.repository ? { repository: settings.repository } : {}),
+      ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+      ...(octokit ? { octokit } : {}),
+    },
+    publish: {
+      ...(settings.publishMode ? { mode: settings.publishMode } : {}),
+      ...(settings.source.kind === 'clone' ? { gitUrl: settings.source.url } : {}),
+      http,
+    },
+  };
   return createDaemon(settings, {
     clock: { now: () => Date.now() },
     timers: {
@@ -64,19 +80,13 @@ export function buildDaemon(settings: DaemonSettings, io: AppDeps, logger: Logge
     logger,
     runJob: (req) =>
       runJob(jobIO, {
-        project: req.project,
-        ...(req.only ? { only: req.only } : {}),
-        ...(req.forced ? { forced: req.forced } : {}),
-        scheduledDue: req.scheduledDue,
-        ...(settings.configPath ? { configPath: settings.configPath } : {}),
-        ...(settings.publishMode ? { publishMode: settings.publishMode } : {}),
-        ...(settings.withMetadata ? { withMetadata: true } : {}),
-        ...(token ? { token } : {}),
-        ...(settings.repository ? { repository: settings.repository } : {}),
-        ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-        ...(settings.source.kind === 'clone' ? { gitUrl: settings.source.url } : {}),
-        ...(octokit ? { octokit } : {}),
-        http,
+        ...job,
+        project: { ...job.project, loaded: req.project },
+        streams: {
+          ...(req.only ? { only: req.only } : {}),
+          ...(req.forced ? { forced: req.forced } : {}),
+          scheduledDue: req.scheduledDue,
+        },
       }),
   });
 }

@@ -98,6 +98,17 @@ function what(job: DispatchJob): unknown {
   return { argv: job.argv, env: job.env };
 }
 
+/** What sending needs besides the job: the deps, values to mask, the commands' environment, cached clients. */
+interface SendContext {
+  deps: DispatchDeps;
+  secrets: string[];
+  inherited: Record<string, string | undefined>;
+  /** One client per distinct token. */
+  clients: Map<string, GitHubClient>;
+  /** Default branches asked once per token and repository. */
+  branches: Map<string, Promise<string>>;
+}
+
 /** Runs every job in order (dryRun: none is sent); never throws for a job's failure. */
 export async function executeDispatches(
   jobs: readonly DispatchJob[],
@@ -108,93 +119,24 @@ export async function executeDispatches(
     ...jobs.flatMap((j) => (j.type === 'command' ? [] : [j.tokenEnv])),
     ...(deps.secretEnv ?? []),
   ];
-  const secrets = tokenValues(secretNames, deps.env);
-  const inherited = commandEnv(deps.env, secretNames);
-  const clients = new Map<string, GitHubClient>();
-  const branches = new Map<string, Promise<string>>();
+  const ctx: SendContext = {
+    deps,
+    secrets: tokenValues(secretNames, deps.env),
+    inherited: commandEnv(deps.env, secretNames),
+    clients: new Map(),
+    branches: new Map(),
+  };
   const results: DispatchResult[] = [];
-
-  const client = (token: string) => {
-    let c = clients.get(token);
-    if (!c) {
-      c = deps.github(token);
-      clients.set(token, c);
-    }
-    return c;
-  };
-
-  const send = async (job: DispatchJob): Promise<void> => {
-    if (job.error) throw job.error;
-    if (job.type === 'command') {
-      const out = await deps.runCommand(job.argv, {
-        cwd: deps.cwd,
-        env: { ...inherited, ...job.env },
-        timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS,
-      });
-      const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);
-      if (tail) deps.logger.debug(`output of ${job.description}`, { output: tail });
-      if (out.notStarted || out.timedOut || out.exitCode !== 0) {
-        const why = out.notStarted
-          ? `could not be started (is ${JSON.stringify(job.argv[0])} on PATH, relative to the repository root, and executable?)`
-          : out.timedOut
-            ? `timed out after ${Math.round((deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`
-            : `exited with code ${out.exitCode}`;
-        throw new ImagestreamsError(
-          'DISPATCH_COMMAND_FAILED',
-          `${job.description} ${why}${tail ? `; its output ended with:\n${tail}` : ''}`,
-          { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut },
-        );
-      }
-      return;
-    }
-    const token = deps.env[job.tokenEnv];
-    if (!token) {
-      throw new ImagestreamsError(
-        'DISPATCH_NO_TOKEN',
-        `${job.description}: the environment variable ${job.tokenEnv} is not set. Give it a token that may ` +
-          `${job.type === 'repository_dispatch' ? 'write contents of' : 'run workflows (actions: write) in'} ` +
-          `${job.owner}/${job.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or ` +
-          'GitHub App token with `tokenEnv` for other repositories.',
-        { data: { tokenEnv: job.tokenEnv } },
-      );
-    }
-    const octokit = client(token);
-    const repo = { owner: job.owner, repo: job.repo, secrets };
-    if (job.type === 'repository_dispatch') {
-      await sendRepositoryDispatch(octokit, { ...repo, body: job.body });
-      return;
-    }
-    let ref = job.ref;
-    if (!ref) {
-      const key = `${job.tokenEnv}:${job.owner}/${job.repo}`;
-      const p = branches.get(key) ?? defaultBranch(octokit, repo);
-      branches.set(key, p);
-      ref = await p;
-    }
-    await sendWorkflowDispatch(octokit, { ...repo, workflow: job.workflow, ref, inputs: job.inputs });
-  };
-
   for (const job of jobs) {
-    const m = job.moved;
-    const base = {
-      target: job.target,
-      type: job.type,
-      description: job.description,
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      tags: job.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      sent: what(job),
-    };
+    const base = resultBase(job);
     if (opts.dryRun && !job.error) {
       results.push({ ...base, status: 'dry-run' });
       continue;
     }
     try {
-      await send(job);
+      await send(ctx, job);
       results.push({ ...base, status: 'sent' });
+      const m = job.moved;
       deps.logger.debug(`sent ${job.description} for ${m.namespace}/${m.stream}:${m.tag}`);
     } catch (e) {
       const err =
@@ -209,7 +151,7 @@ export async function executeDispatches(
         status: 'failed',
         error: {
           code: err.code,
-          message: redact(err.message, secrets),
+          message: redact(err.message, ctx.secrets),
           permanent: err.permanent,
           hint: err.hint,
         },
@@ -217,4 +159,83 @@ export async function executeDispatches(
     }
   }
   return results;
+}
+
+/** The fields of a job's result that do not depend on how sending went. */
+function resultBase(job: DispatchJob): Omit<DispatchResult, 'status' | 'error'> {
+  const m = job.moved;
+  return {
+    target: job.target,
+    type: job.type,
+    description: job.description,
+    namespace: m.namespace,
+    stream: m.stream,
+    tag: m.tag,
+    tags: job.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
+    old: m.old?.image ?? null,
+    new: m.new.image,
+    sent: what(job),
+  };
+}
+
+/** Send one job; a failure is thrown (as ImagestreamsError where we know what went wrong). */
+async function send(ctx: SendContext, job: DispatchJob): Promise<void> {
+  if (job.error) throw job.error;
+  if (job.type === 'command') return runCommandJob(ctx, job);
+  const token = ctx.deps.env[job.tokenEnv];
+  if (!token) {
+    throw new ImagestreamsError(
+      'DISPATCH_NO_TOKEN',
+      `${job.description}: the environment variable ${job.tokenEnv} is not set. Give it a token that may ` +
+        `${job.type === 'repository_dispatch' ? 'write contents of' : 'run workflows (actions: write) in'} ` +
+        `${job.owner}/${job.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or ` +
+        'GitHub App token with `tokenEnv` for other repositories.',
+      { data: { tokenEnv: job.tokenEnv } },
+    );
+  }
+  let octokit = ctx.clients.get(token);
+  if (!octokit) {
+    octokit = ctx.deps.github(token);
+    ctx.clients.set(token, octokit);
+  }
+  const repo = { owner: job.owner, repo: job.repo, secrets: ctx.secrets };
+  if (job.type === 'repository_dispatch') {
+    await sendRepositoryDispatch(octokit, { ...repo, body: job.body });
+    return;
+  }
+  let ref = job.ref;
+  if (!ref) {
+    const key = `${job.tokenEnv}:${job.owner}/${job.repo}`;
+    const p = ctx.branches.get(key) ?? defaultBranch(octokit, repo);
+    ctx.branches.set(key, p);
+    ref = await p;
+  }
+  await sendWorkflowDispatch(octokit, { ...repo, workflow: job.workflow, ref, inputs: job.inputs });
+}
+
+/** Run a command target; its output's tail (masked) goes to the debug log and into the error when it fails. */
+async function runCommandJob(
+  ctx: SendContext,
+  job: Extract<DispatchJob, { type: 'command' }>,
+): Promise<void> {
+  const { deps } = ctx;
+  const timeoutMs = deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const out = await deps.runCommand(job.argv, {
+    cwd: deps.cwd,
+    env: { ...ctx.inherited, ...job.env },
+    timeoutMs,
+  });
+  const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), ctx.secrets);
+  if (tail) deps.logger.debug(`output of ${job.description}`, { output: tail });
+  if (!out.notStarted && !out.timedOut && out.exitCode === 0) return;
+  const why = out.notStarted
+    ? `could not be started (is ${JSON.stringify(job.argv[0])} on PATH, relative to the repository root, and executable?)`
+    : out.timedOut
+      ? `timed out after ${Math.round(timeoutMs / 1000)} s`
+      : `exited with code ${out.exitCode}`;
+  throw new ImagestreamsError(
+    'DISPATCH_COMMAND_FAILED',
+    `${job.description} ${why}${tail ? `; its output ended with:\n${tail}` : ''}`,
+    { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut },
+  );
 }

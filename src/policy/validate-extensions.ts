@@ -1,7 +1,6 @@
 // Checks of this project's `imagestreams.dev/` tag annotations (tag selection policies, minimum-age), beyond the schema's
 // "a string map": each problem at its annotation, with what to write instead. Pure.
 
-import type { Diagnostic } from '../model/diagnostic.js';
 import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
 import { MINIMUM_AGE, parseAge } from './soak.js';

@@ -2,6 +2,7 @@
 // name and the files it owns. Pure; the reconciler calls it and hands the result to publish().
 
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import type { PublishGroup, PullRequestExtras } from './publish.js';
 
 /** A stream the run knows about (changed or not), with its lock file. */
@@ -55,7 +56,7 @@ export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
         changes: [],
         consumers: [],
         streams: new Set(),
-        ...(rule?.pr ? { pr: rule.pr } : {}),
+        ...omitUndefined({ pr: rule?.pr }),
       };
       out.set(key, g);
     }

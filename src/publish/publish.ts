@@ -23,14 +23,15 @@ export type {
   PullRequestExtras,
 } from './types.js';
 
+import { omitUndefined } from '../util/omit-undefined.js';
+
 /** Publishes the groups according to `mode`; failures of one group do not stop the others. */
 export async function publish(opts: PublishOptions): Promise<PublishResult> {
   const { logger } = opts;
   const skipped = publishSkipReason({
     mode: opts.mode,
     github: Boolean(opts.github),
-    ...(opts.fork ? { fork: true } : {}),
-    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...omitUndefined({ fork: opts.fork, dryRun: opts.dryRun }),
     ...(opts.git.token ? { token: opts.git.token } : {}),
   });
   if (skipped) {

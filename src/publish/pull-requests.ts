@@ -15,6 +15,7 @@ import {
 import { ImagestreamsError } from '../model/errors.js';
 import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
+import { omitUndefined } from '../util/omit-undefined.js';
 import { type GroupContent, groupContent } from './content.js';
 import {
   attemptResult as done,
@@ -43,7 +44,7 @@ export async function publishPullRequests(ctx: PublishContext): Promise<PublishR
   }
   const run: RunContext = {
     ...ctx,
-    pulls: { octokit: gh.octokit, logger: opts.logger, ...(opts.sleep ? { sleep: opts.sleep } : {}) },
+    pulls: { octokit: gh.octokit, logger: opts.logger, ...omitUndefined({ sleep: opts.sleep }) },
     base,
     remote,
     baseTip: '',
@@ -153,11 +154,14 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes,
     }),
-    ...(extras.labels ? { labels: extras.labels } : {}),
-    ...(extras.reviewers ? { reviewers: extras.reviewers } : {}),
-    ...(extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {}),
-    ...(extras.assignees ? { assignees: extras.assignees } : {}),
-    ...(extras.draft !== undefined ? { draft: extras.draft } : {}),
+    ...omitUndefined({
+      labels: extras.labels,
+      reviewers: extras.reviewers,
+      teamReviewers: extras.teamReviewers,
+      assignees: extras.assignees,
+      draft: extras.draft,
+    }),
+    // autoMerge: false (the config turning it off) is left out like unset.
     ...(extras.autoMerge ? { autoMerge: extras.autoMerge } : {}),
   });
   const status: GroupStatus =

@@ -60,7 +60,7 @@ spec:
       const dir = await repo.checkout(`-run${++runNo}`);
       const io = captureIO(dir, { now });
       io.logger = createLogger((l) => logs.push(l), { level: 'debug' });
-      const job = await runJob(io, { token: TOKEN, repository: 'acme/job', octokit });
+      const job = await runJob(io, { github: { token: TOKEN, repository: 'acme/job', octokit } });
       return { job, dir, io };
     };
 

@@ -99,7 +99,9 @@ describe('reconcile with localRegistry', () => {
   });
 
   it('copies every platform of a Local tag into <localRegistry>/<ns>/<stream> before the lock pins it', async () => {
-    const run = await runReconcile(captureIO(dir, { env: GOOD }), { client: { backoffBaseMs: 1 } });
+    const run = await runReconcile(captureIO(dir, { env: GOOD }), {
+      registry: { client: { backoffBaseMs: 1 } },
+    });
     expect(run.status).toBe('ok');
     expect(current(dir, '1.0').items[0]!.image).toBe(first.digest);
     const platform = current(dir, 'amd64').items[0]!.image;
@@ -115,7 +117,7 @@ describe('reconcile with localRegistry', () => {
   it('a failed copy keeps the old image in the lock and says why and how to fix it', async () => {
     await pushIndex(source.url, 'upstream/app', '1.0', second);
     const io = captureIO(dir, { env: { MIRROR_USER: PUSHER.username, MIRROR_PASS: 'wrong' } });
-    const run = await runReconcile(io, { client: { backoffBaseMs: 1 } });
+    const run = await runReconcile(io, { registry: { client: { backoffBaseMs: 1 } } });
     expect(run.status).toBe('failed');
     const lockText = readFileSync(join(dir, 'locks', 'team', 'app.json'), 'utf8');
     for (const text of [lockText, io.out(), io.err(), JSON.stringify(run.result?.imports)])
@@ -129,7 +131,9 @@ describe('reconcile with localRegistry', () => {
     expect(current(dir, 'upstream').items[0]!.image).toBe(first.images[0]!.digest);
     expect(await headStatus('team/app', second.digest)).toBe(404);
 
-    const again = await runReconcile(captureIO(dir, { env: GOOD }), { client: { backoffBaseMs: 1 } });
+    const again = await runReconcile(captureIO(dir, { env: GOOD }), {
+      registry: { client: { backoffBaseMs: 1 } },
+    });
     expect(again.status).toBe('ok');
     expect(current(dir, '1.0').items[0]!.image).toBe(second.digest);
     expect(await headStatus('team/app', second.digest)).toBe(200);

@@ -176,8 +176,7 @@ describe('tag selection policies against a registry with paginated tag lists', (
     const dir = await project(`case-${i}`, { [`imagestreams/app${i}.yaml`]: declaration(c, i) });
     const { send, pages } = counting();
     const run = await runReconcile(captureIO(dir, { now: '2026-11-27T12:00:00Z' }), {
-      client: { send },
-      tagLists: { pageSize: 2 },
+      registry: { client: { send }, tagLists: { pageSize: 2 } },
     });
     expect(run.status, JSON.stringify(run.diagnostics)).toBe('ok');
     // Paginated (pages of two), and read once for every stream tag of the repository.
@@ -192,7 +191,7 @@ describe('tag selection policies against a registry with paginated tag lists', (
     expect(run.written).toContain(`imagestreams/app${i}.yaml`);
     // A second run changes nothing and lists once again (once per run).
     const again = await runReconcile(captureIO(dir, { now: '2026-11-28T12:00:00Z' }), {
-      tagLists: { pageSize: 2 },
+      registry: { tagLists: { pageSize: 2 } },
     });
     expect(again.written).toEqual([]);
   });
@@ -201,7 +200,7 @@ describe('tag selection policies against a registry with paginated tag lists', (
     const dir = await project('bounded', {
       'imagestreams/app8.yaml': declaration({ ...CASES[0]!, twin: undefined }, 8),
     });
-    const run = await runReconcile(captureIO(dir), { tagLists: { pageSize: 2, maxPages: 2 } });
+    const run = await runReconcile(captureIO(dir), { registry: { tagLists: { pageSize: 2, maxPages: 2 } } });
     expect(run.status).toBe('failed');
     expect(run.tagSelection?.failures[0]?.message).toMatch(/tag list goes beyond 100000 tags or 2 pages/);
     expect(await readFile(join(dir, 'imagestreams/app8.yaml'), 'utf8')).toContain(`pol/semver:1.4.2"`);
@@ -218,7 +217,7 @@ describe('tag selection policies against a registry with paginated tag lists', (
     };
     const dir = await project('first-seen', { 'imagestreams/app9.yaml': declaration(c, 9) });
     const first = await runReconcile(captureIO(dir, { now: '2026-11-27T12:00:00Z' }), {
-      tagLists: { pageSize: 1 },
+      registry: { tagLists: { pageSize: 1 } },
     });
     expect(first.status).toBe('ok');
     let lt = (await readLock(dir, 'app9')).status.tags[0]!;
@@ -228,7 +227,9 @@ describe('tag selection policies against a registry with paginated tag lists', (
       firstSeen: { a: '2026-11-27T12:00:00Z', b: '2026-11-27T12:00:00Z' },
     });
     await push('pol/seen', ['c']);
-    await runReconcile(captureIO(dir, { now: '2026-11-28T12:00:00Z' }), { tagLists: { pageSize: 1 } });
+    await runReconcile(captureIO(dir, { now: '2026-11-28T12:00:00Z' }), {
+      registry: { tagLists: { pageSize: 1 } },
+    });
     lt = (await readLock(dir, 'app9')).status.tags.find((t) => t.tag === 'web')!;
     expect(lt.selection?.tag).toBe('c');
     expect(lt.selection?.firstSeen?.c).toBe('2026-11-28T12:00:00Z');

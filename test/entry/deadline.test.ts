@@ -78,8 +78,7 @@ it('at the deadline no registry request starts; what resolved is written, the re
   // The deadline passes once the fast image is imported (HEAD, then a GET to confirm a first import) while the
   // slow one hangs: decided by the run's own progress, not by a clock.
   const r = await runReconcile(io, {
-    deadlineSignal: controller.signal,
-    deadlineMs: 60_000,
+    registry: { deadlineSignal: controller.signal, deadlineMs: 60_000 },
     onProgress: (p) => {
       if (p.done >= 1) controller.abort();
     },

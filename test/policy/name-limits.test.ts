@@ -44,7 +44,7 @@ it.each([233, 240, 250, 253])(
       }),
     );
     expect(errors.every((e) => e.code === 'NAME_TOO_LONG')).toBe(true);
-    const r = await runReconcile(captureIO(dir), { project });
+    const r = await runReconcile(captureIO(dir), { project: { loaded: project } });
     expect(r.status).toBe('invalid');
     expect(readdirSync(dir).sort()).toEqual(['imagestreams']);
   },

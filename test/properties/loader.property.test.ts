@@ -165,7 +165,7 @@ it('a reconcile under any generated config writes nothing outside the repository
         config.lockDir = join(outside, 'abs');
       writeFileSync(join(repo, '.imagestreams.yaml'), JSON.stringify(config));
       const before = snapshot(dir, repo);
-      const r = await runReconcile(captureIO(repo), { client: { retries: 0 } });
+      const r = await runReconcile(captureIO(repo), { registry: { client: { retries: 0 } } });
       wrote += r.written.length;
       expect(snapshot(dir, repo)).toEqual(before);
       for (const w of r.written) expect(staysInside(w)).toBe(true);

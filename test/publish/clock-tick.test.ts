@@ -44,7 +44,10 @@ spec:
         t += 1000;
         return new Date(t);
       };
-      return runJob(io, { token: TOKEN, repository: 'acme/tick', octokit, publishMode: 'pull-request' });
+      return runJob(io, {
+        github: { token: TOKEN, repository: 'acme/tick', octokit },
+        publish: { mode: 'pull-request' },
+      });
     };
     try {
       expect((await run('-1')).publish?.groups.map((g) => g.status)).toEqual(['created']);

@@ -240,7 +240,10 @@ export function reviewContractSuite(part: number, parts: number): void {
           const job = async (now: string, publishMode: 'commit' | 'pull-request' | 'none', dir?: string) => {
             const cwd = dir ?? (await checkout(repo, `-r${++runs}`));
             const io = captureIO(cwd, { now });
-            const r = await runJob(io, { token: TOKEN, repository: `acme/${id}`, octokit, publishMode });
+            const r = await runJob(io, {
+              github: { token: TOKEN, repository: `acme/${id}`, octokit },
+              publish: { mode: publishMode },
+            });
             expect(r.run.status, JSON.stringify(r.run.diagnostics)).toBe('ok');
             for (const g of r.publish?.groups ?? []) expect(g.status, JSON.stringify(g)).not.toBe('failed');
             return { r, cwd };

@@ -37,10 +37,8 @@ async function run(repo: HostedRepo, suffix: string, now: string, publishMode?: 
   io.logger = createLogger((l) => logs.push(l), { level: 'info' });
   const octokit = createGitHub({ token: TOKEN, baseUrl: repo.api.url, retries: 0, throttle: false });
   const job = await runJob(io, {
-    token: TOKEN,
-    repository: `acme/${repo.name}`,
-    octokit,
-    ...(publishMode ? { publishMode } : {}),
+    github: { token: TOKEN, repository: `acme/${repo.name}`, octokit },
+    publish: publishMode ? { mode: publishMode } : {},
   });
   return { groups: job.publish?.groups ?? [], logs: logs.join('\n') };
 }

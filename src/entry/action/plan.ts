@@ -33,9 +33,9 @@ export async function planMode(m: ModeRun): Promise<number> {
   } else {
     run = await runReconcile(io, {
       dryRun: true,
-      project: v.result.project,
-      withMetadata: inputs.metadata,
-      ...(only ? { only } : {}),
+      project: { loaded: v.result.project },
+      streams: only ? { only } : {},
+      registry: { withMetadata: inputs.metadata },
     });
     planCode = reportRun(m, run);
   }

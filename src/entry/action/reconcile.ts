@@ -1,6 +1,7 @@
 // Mode `reconcile` (not on a pull request): the main job — reconcile, then publish (commit or pull requests).
 
 import { runJob } from '../../app/job.js';
+import { omitUndefined } from '../../util/omit-undefined.js';
 import { progressReporter } from '../progress.js';
 import { type ModeRun, recordPublish, reportRun } from './outcome.js';
 
@@ -9,14 +10,16 @@ export async function reconcileMode(m: ModeRun): Promise<number> {
   const { inputs, ctx, io, outcome } = m;
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : undefined;
   const job = await runJob(io, {
-    ...(inputs.publish ? { publishMode: inputs.publish } : {}),
-    ...(inputs.config ? { configPath: inputs.config } : {}),
-    ...(inputs.token ? { token: inputs.token } : {}),
-    ...(ctx.repository ? { repository: ctx.repository } : {}),
-    ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}),
+    project: inputs.config ? { configPath: inputs.config } : {},
+    streams: omitUndefined({ only }),
+    registry: { withMetadata: inputs.metadata },
+    github: {
+      ...(inputs.token ? { token: inputs.token } : {}),
+      ...(ctx.repository ? { repository: ctx.repository } : {}),
+      ...(ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}),
+    },
+    publish: inputs.publish ? { mode: inputs.publish } : {},
     dryRun: inputs.dryRun,
-    withMetadata: inputs.metadata,
-    ...(only ? { only } : {}),
     onProgress: progressReporter(io),
   });
   const code = reportRun(m, job.run, job.publish);

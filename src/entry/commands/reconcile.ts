@@ -6,6 +6,7 @@ import { formatDiagnostic, withHints } from '../../model/diagnostic.js';
 import type { StreamChange } from '../../plan/changes.js';
 import type { PublishMode, PublishResult } from '../../publish/publish.js';
 import { parseDuration } from '../../util/duration.js';
+import { omitUndefined } from '../../util/omit-undefined.js';
 import { shortDigest } from '../../util/text.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { type CommandIO, EXIT } from '../io.js';
@@ -252,12 +253,11 @@ export const reconcileCommand: Command = {
       return EXIT.USAGE;
     }
     const job: JobResult = await runJob(io, {
-      ...(deadlineMs ? { deadlineMs } : {}),
-      ...(mode ? { publishMode: mode as PublishMode } : {}),
-      ...(typeof args.values.config === 'string' ? { configPath: args.values.config } : {}),
+      project: typeof args.values.config === 'string' ? { configPath: args.values.config } : {},
+      streams: omitUndefined({ only }),
+      registry: { withMetadata: Boolean(args.values.metadata), ...omitUndefined({ deadlineMs }) },
+      publish: mode ? { mode: mode as PublishMode } : {},
       dryRun: Boolean(args.values['dry-run']),
-      ...(only ? { only } : {}),
-      withMetadata: Boolean(args.values.metadata),
       ...(json ? {} : { onProgress: progressReporter(io) }),
     });
     return printRun(job.run, io, json, job.publish);
