@@ -39,6 +39,17 @@ export function authTarget(ep: Endpoint, scope: string): AuthTarget {
   };
 }
 
+/** The ask for `method` on `path` below the repository of `at.ref` (`manifests/1.0`, `blobs/sha256:…`). */
+export function repoAsk(
+  at: Pick<Ask, 'ep' | 'ref' | 'ctx'>,
+  method: string,
+  path: string,
+  accept: string,
+  what: string,
+): Ask {
+  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path}`, at.ep.base), accept, what };
+}
+
 /** Requests with authentication, and with their answers checked. */
 export interface Exchange {
   /** Send, returning any status. */
