@@ -10678,7 +10678,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10846,7 +10846,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES3[statusCode] || "unknown";
+      return STATUS_CODES2[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -13584,7 +13584,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES3 } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14565,7 +14565,7 @@ var require_fetch = __commonJS({
               }
               resolve13({
                 status,
-                statusText: STATUS_CODES3[status],
+                statusText: STATUS_CODES2[status],
                 headersList,
                 socket
               });
@@ -79395,7 +79395,7 @@ var systemClock = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms))
 };
 
-// src/registry/client.ts
+// src/registry/access.ts
 init_redact();
 
 // src/registry/auth/keychain.ts
@@ -79611,7 +79611,7 @@ async function responseError(res, subject) {
   const codes = registryErrorCodes(res.body);
   const data = codes.length > 0 ? { registryCode: codes[0], registryCodes: codes } : {};
   if (status === 401 || status === 403)
-    return registryError("UNAUTHORIZED", c3, await subject.unauthorized(status), { status, data });
+    return registryError("UNAUTHORIZED", c3, await subject.unauthorized(status, suffix), { status, data });
   if (status === 404 && subject.notFoundIsUnknown !== false) {
     return registryError(
       "MANIFEST_UNKNOWN",
@@ -79642,17 +79642,18 @@ var TOKEN_MARGIN_MS = 1e4;
 function basicHeader(c3) {
   return c3?.kind === "basic" ? `Basic ${Buffer.from(`${c3.username}:${c3.password}`).toString("base64")}` : void 0;
 }
-function bearerToken(deps, cache, ch, target, ctx) {
+function bearerToken(deps, cache, ask) {
+  const { target } = ask;
   const cached = cache.tokens.get(target.scope);
   if (cached && cached.expiresAt > deps.clock.now()) return Promise.resolve(cached.value);
   let p = cache.inflight.get(target.scope);
   if (!p) {
-    p = fetchToken(deps, cache, ch, target, ctx).finally(() => cache.inflight.delete(target.scope));
+    p = fetchToken(deps, cache, ask).finally(() => cache.inflight.delete(target.scope));
     cache.inflight.set(target.scope, p);
   }
   return p;
 }
-function realmUrl(deps, ch, target, ctx) {
+function realmUrl(deps, { ch, target, ctx }) {
   const realm = ch.params.realm;
   if (!realm) throw registryError("BAD_RESPONSE", ctx, "Bearer challenge without realm");
   let url;
@@ -79688,8 +79689,9 @@ function tokenRequest(ch, target, url, cred) {
   if (b) headers.authorization = b;
   return { method: "GET", url, headers };
 }
-async function fetchToken(deps, cache, ch, target, ctx) {
-  const url = realmUrl(deps, ch, target, ctx);
+async function fetchToken(deps, cache, ask) {
+  const { ch, target, ctx } = ask;
+  const url = realmUrl(deps, ask);
   const cred = await deps.credentialFor(target.domain);
   const req = tokenRequest(ch, target, url, cred);
   const tctx = { ...ctx, url: redactUrl(url) };
@@ -79793,7 +79795,7 @@ async function authorization(deps, st, target, ctx) {
   const cred = await deps.credentialFor(target.domain);
   if (ch.scheme === "bearer") {
     if (cred?.kind === "bearer") return `Bearer ${cred.token}`;
-    return `Bearer ${await bearerToken(deps, st, ch, target, ctx)}`;
+    return `Bearer ${await bearerToken(deps, st, { ch, target, ctx })}`;
   }
   return basicHeader(cred);
 }
@@ -79819,8 +79821,8 @@ async function authenticated(deps, st, target, req) {
   return send3(next);
 }
 
-// src/registry/endpoints.ts
-init_errors();
+// src/registry/host-policy.ts
+init_reference();
 
 // src/registry/insecure.ts
 init_reference();
@@ -79843,108 +79845,7 @@ function baseUrl(domain, s) {
   return new URL(`${s.scheme}://${registryHost(domain)}`);
 }
 
-// src/registry/endpoints.ts
-function createEndpoints(o2) {
-  const skippedMirrors = /* @__PURE__ */ new Set();
-  const chosenScheme = /* @__PURE__ */ new Map();
-  const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
-    if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
-    if (!skippedMirrors.has(m)) {
-      skippedMirrors.add(m);
-      o2.logger.warn("mirror is not in allowedRegistries; it is never contacted", {
-        mirror: m,
-        registry: domain
-      });
-    }
-    return false;
-  });
-  async function viaDomain(domain, call2, op) {
-    const insecure = isInsecure(o2.configured, domain, call2);
-    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
-    const known = chosenScheme.get(key3);
-    const schemes = known ? [known] : schemesFor(domain, insecure);
-    for (const [j, s] of schemes.entries()) {
-      try {
-        const result = await op({
-          domain,
-          base: baseUrl(domain, s),
-          insecureTls: s.insecureTls,
-          insecure: call2
-        });
-        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
-        return result;
-      } catch (e) {
-        const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
-        if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
-          o2.logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
-          continue;
-        }
-        throw e;
-      }
-    }
-    throw new Error(`no scheme to reach ${domain}`);
-  }
-  async function via(ref, op, route = {}) {
-    const call2 = route.insecure ?? false;
-    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
-      try {
-        return await viaDomain(mirror, call2, op);
-      } catch (e) {
-        o2.logger.warn("mirror failed; trying the next source", {
-          mirror,
-          registry: ref.domain,
-          error: e instanceof Error ? e.message : String(e)
-        });
-      }
-    }
-    return viaDomain(ref.domain, call2, op);
-  }
-  return { via };
-}
-
-// src/registry/exchange.ts
-init_redact();
-function createExchange(session, userAgent2) {
-  function send3(a2) {
-    return session.request(
-      {
-        domain: a2.ep.domain,
-        origin: a2.ep.base.origin,
-        scope: `repository:${a2.ref.path}:pull`,
-        insecureTls: a2.ep.insecureTls,
-        ...a2.ep.insecure ? { insecure: true } : {}
-      },
-      {
-        method: a2.method,
-        url: a2.url,
-        headers: { accept: a2.accept, "user-agent": userAgent2 },
-        ctx: { ...a2.ctx, url: redactUrl(a2.url) },
-        ...a2.ep.insecureTls ? { insecureTls: true } : {},
-        ...a2.ep.insecure ? { insecure: true } : {}
-      }
-    );
-  }
-  async function fetch(a2, ok = [200]) {
-    const res = await send3(a2);
-    await checkResponse(
-      res,
-      {
-        ctx: a2.ctx,
-        what: a2.what,
-        unauthorized: async (status) => {
-          if (status === 403) return accessDenied(a2.what, res);
-          return await session.hasCredentials(a2.ep.domain) ? `${a2.what}: the registry rejected the configured credentials (HTTP 401)` : `${a2.what}: authentication required (HTTP 401); configure credentials for ${a2.ep.domain} (docker login, auth.json, or the project config)`;
-        }
-      },
-      ok
-    );
-    return res;
-  }
-  return { send: send3, fetch };
-}
-
 // src/registry/host-policy.ts
-init_reference();
 var openHostPolicy = {
   isAllowed: () => true,
   restricted: false,
@@ -79990,447 +79891,6 @@ function realmRefusal(policy, isInsecure2, registry, realm) {
   if (policy.isRedirectHost(realm.host) || KNOWN_COMPANIONS[registry.host]?.realms.includes(realm.hostname))
     return void 0;
   return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
-}
-
-// src/registry/manifests.ts
-init_reference();
-init_redact();
-
-// src/registry/manifest.ts
-import { createHash } from "node:crypto";
-
-// src/registry/mediatypes.ts
-var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
-var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
-var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
-function isIndexMediaType(mt) {
-  return mt === OCI_INDEX || mt === DOCKER_LIST;
-}
-function isKnownManifestType(mt) {
-  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
-}
-function bareMediaType(contentType) {
-  if (!contentType) return void 0;
-  return contentType.split(";")[0].trim().toLowerCase() || void 0;
-}
-
-// src/registry/platform.ts
-init_platform();
-var ARCH_ALIASES = {
-  x86_64: "amd64",
-  "x86-64": "amd64",
-  aarch64: "arm64",
-  armhf: "arm",
-  armel: "arm",
-  i386: "386",
-  i686: "386"
-};
-function normalizePlatform(p) {
-  const os5 = (p.os ?? "").toLowerCase();
-  const rawArch = (p.architecture ?? "").toLowerCase();
-  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
-  let variant = p.variant?.toLowerCase() || void 0;
-  if (rawArch === "armhf") variant = "v7";
-  if (rawArch === "armel") variant = "v6";
-  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
-  if (architecture === "arm" && variant === void 0) variant = "v7";
-  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
-  if (architecture === "amd64" && variant === "v1") variant = void 0;
-  architecture ||= "unknown";
-  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
-}
-function samePlatform(a2, b) {
-  return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
-}
-function isAttestation(e) {
-  if (e.annotations?.["vnd.docker.reference.type"] !== void 0) return true;
-  const os5 = e.platform?.os?.toLowerCase();
-  const arch2 = e.platform?.architecture?.toLowerCase();
-  return os5 === "unknown" && arch2 === "unknown";
-}
-function choosePlatform(platforms, pref) {
-  const norm = platforms.map((p) => ({ p, n: normalizePlatform(p) }));
-  if (pref.platform) {
-    const want = normalizePlatform(pref.platform);
-    return norm.find(({ n: n2 }) => samePlatform(n2, want))?.p;
-  }
-  if (pref.preferArch || pref.preferOs) {
-    const [arch2, variant] = (pref.preferArch ?? "").split("/");
-    const want = arch2 ? normalizePlatform({ architecture: arch2, ...variant ? { variant } : {} }) : void 0;
-    const os5 = pref.preferOs?.toLowerCase() ?? "linux";
-    const hit = norm.find(
-      ({ n: n2 }) => n2.os === os5 && (!want || n2.architecture === want.architecture && (variant === void 0 || n2.variant === want.variant))
-    );
-    if (hit) return hit.p;
-  }
-  return norm.find(({ n: n2 }) => n2.os === "linux" && n2.architecture === "amd64" && n2.variant === void 0)?.p ?? platforms[0];
-}
-
-// src/registry/manifest.ts
-function sha256Digest(bytes) {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
-function parseManifest(bytes) {
-  try {
-    const doc = JSON.parse(bytes.toString("utf8"));
-    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function manifestMediaType(header, doc) {
-  const known = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
-  if (header && known.includes(header)) return header;
-  if (doc.mediaType && known.includes(doc.mediaType)) return doc.mediaType;
-  if (Array.isArray(doc.manifests)) return OCI_INDEX;
-  if (doc.config && Array.isArray(doc.layers)) return OCI_MANIFEST;
-  return void 0;
-}
-function indexProblem(doc) {
-  if (doc.manifests !== void 0 && !Array.isArray(doc.manifests)) return "manifests is not a list";
-  for (const [i2, e] of (doc.manifests ?? []).entries()) {
-    if (!e || typeof e !== "object") return `entry ${i2} is not an object`;
-    if (!isRegistryDigest(e.digest))
-      return `entry ${i2} has an invalid digest (expected sha256:<64 hex> or sha512:<128 hex>)`;
-    if (e.mediaType !== void 0 && !isMediaType(e.mediaType))
-      return `entry ${i2} has an invalid media type (expected an RFC 6838 type/subtype)`;
-    const p = e.platform;
-    if (p !== void 0) {
-      if (!p || typeof p !== "object") return `entry ${i2} has an invalid platform`;
-      for (const k of ["os", "architecture", "variant"]) {
-        if (p[k] !== void 0 && p[k] !== "" && !isPlatformPart(p[k]))
-          return `entry ${i2} has an invalid platform ${k} (expected up to 32 of [A-Za-z0-9._-])`;
-      }
-    }
-  }
-  return void 0;
-}
-function indexPlatforms(doc) {
-  const out = [];
-  for (const e of doc.manifests ?? []) {
-    if (!e.digest || isAttestation(e)) continue;
-    if (e.mediaType && isIndexMediaType(e.mediaType)) continue;
-    const n2 = normalizePlatform(e.platform ?? {});
-    out.push({
-      os: n2.os,
-      architecture: n2.architecture,
-      ...n2.variant ? { variant: n2.variant } : {},
-      digest: e.digest,
-      mediaType: e.mediaType ?? (doc.mediaType === DOCKER_LIST ? DOCKER_MANIFEST : OCI_MANIFEST)
-    });
-  }
-  return out;
-}
-
-// src/registry/manifests.ts
-function contextOf(ref) {
-  return { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)) };
-}
-function verifiedManifest(res, ctx, expect) {
-  const c3 = { ...ctx, url: redactUrl(res.url) };
-  const computed = sha256Digest(res.body);
-  const header = res.headers["docker-content-digest"];
-  if (header && isSha256Digest(header) && header !== computed) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      c3,
-      `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
-      { data: { header, computed } }
-    );
-  }
-  if (expect && expect !== computed) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      c3,
-      `asked for ${expect} but the manifest bytes hash to ${computed}`,
-      {
-        data: { expected: expect, computed }
-      }
-    );
-  }
-  const ct = bareMediaType(res.headers["content-type"]);
-  const doc = parseManifest(res.body);
-  if (!doc) throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
-  const mediaType = manifestMediaType(ct, doc);
-  if (!mediaType) {
-    throw registryError(
-      "BAD_RESPONSE",
-      c3,
-      `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
-    );
-  }
-  return { digest: computed, mediaType, doc };
-}
-async function getManifest(parts, ep, ref, reference, expect) {
-  const ctx = contextOf(ref);
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: "GET",
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `GET manifest ${reference}`
-  });
-  return verifiedManifest(res, ctx, expect);
-}
-var IndexCache = class {
-  constructor(parts) {
-    this.parts = parts;
-  }
-  parts;
-  entries = /* @__PURE__ */ new Map();
-  /** Index digests whose platforms came from the lock, not from bytes hashed in this run. */
-  seeded = /* @__PURE__ */ new Set();
-  /** Check an index read in this run and remember its platforms. */
-  remember(ref, digest, doc) {
-    const ctx = contextOf(ref);
-    const problem2 = indexProblem(doc);
-    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
-    const platforms = indexPlatforms(doc);
-    if (platforms.length === 0)
-      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-    this.entries.set(keyOf2(ref, digest), Promise.resolve(platforms));
-    return platforms;
-  }
-  /** Seed from a lock (an index digest's platforms never change), saving a GET per known index. */
-  seed(ref, digest, platforms) {
-    const key3 = keyOf2(ref, digest);
-    if (this.entries.has(key3)) return;
-    this.seeded.add(key3);
-    this.entries.set(key3, Promise.resolve(platforms));
-  }
-  /** An index's platforms: from the cache, else read by digest (mirrors first, bytes hashed). */
-  async platformsOf(ref, digest, opts) {
-    const key3 = keyOf2(ref, digest);
-    let p = this.entries.get(key3);
-    if (!p) {
-      p = this.parts.endpoints.via(ref, (ep) => getManifest(this.parts, ep, ref, digest, digest), {
-        byDigest: true,
-        insecure: opts.insecure
-      }).then((m) => this.remember(ref, digest, m.doc));
-      p.catch(() => this.entries.delete(key3));
-      this.entries.set(key3, p);
-    }
-    return { platforms: await p, verified: !this.seeded.has(key3) };
-  }
-};
-var keyOf2 = (ref, digest) => `${ref.domain}/${ref.path}@${digest}`;
-function fromManifest(indexes, ref, m) {
-  if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
-  return {
-    digest: m.digest,
-    mediaType: m.mediaType,
-    platforms: indexes.remember(ref, m.digest, m.doc),
-    verified: true
-  };
-}
-async function headOrGet(parts, indexes, ep, ref) {
-  const ctx = contextOf(ref);
-  const reference = ref.digest ?? ref.tag;
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const ask = {
-    ep,
-    ref,
-    ctx,
-    method: "HEAD",
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `HEAD manifest ${reference}`
-  };
-  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
-  const digest = head.headers["docker-content-digest"];
-  const mediaType = bareMediaType(head.headers["content-type"]);
-  if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
-    if (ref.digest && digest !== ref.digest) {
-      throw registryError(
-        "DIGEST_MISMATCH",
-        { ...ctx, url: redactUrl(head.url) },
-        `asked for ${ref.digest} but the registry answered ${digest}`
-      );
-    }
-    return { digest, mediaType, verified: ref.digest !== void 0 };
-  }
-  if (head.status === 200) {
-    parts.logger.debug("no usable digest header on HEAD; reading the manifest", {
-      registry: ref.domain,
-      reference: ctx.reference,
-      header: digest ? "malformed" : "missing"
-    });
-  }
-  return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
-}
-async function resolveRaw(parts, indexes, input2, opts) {
-  const ref = withDefaultTag(input2);
-  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
-    insecure: opts.insecure
-  });
-  if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
-  return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
-}
-async function confirm(parts, indexes, input2, raw, opts) {
-  if (raw.verified) return raw;
-  const ref = withDefaultTag(input2);
-  const m = await parts.endpoints.via(ref, (ep) => getManifest(parts, ep, ref, raw.digest, raw.digest), {
-    byDigest: true,
-    insecure: opts.insecure
-  });
-  return fromManifest(indexes, ref, m);
-}
-
-// src/registry/metadata.ts
-init_reference();
-init_redact();
-function fetchMetadata(parts, input2, digest, opts) {
-  const ref = withDefaultTag(input2);
-  return parts.endpoints.via(ref, (ep) => metadataAt(parts, ep, ref, digest), {
-    byDigest: true,
-    insecure: opts.insecure
-  });
-}
-async function metadataAt(parts, ep, ref, digest) {
-  const ctx = contextOf(ref);
-  let m = await getManifest(parts, ep, ref, digest, digest);
-  if (isIndexMediaType(m.mediaType)) {
-    const chosen = choosePlatform(indexPlatforms(m.doc), {});
-    if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
-    m = await getManifest(parts, ep, ref, chosen.digest, chosen.digest);
-  }
-  const cfg = m.doc.config?.digest;
-  if (!cfg || !isSha256Digest(cfg))
-    throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
-  const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: "GET",
-    url,
-    accept: "*/*",
-    what: `GET config blob ${cfg}`
-  });
-  const computed = sha256Digest(res.body);
-  if (computed !== cfg) {
-    throw registryError(
-      "DIGEST_MISMATCH",
-      { ...ctx, url: redactUrl(res.url) },
-      `config blob ${cfg} hashes to ${computed}`
-    );
-  }
-  const doc = parseManifest(res.body);
-  if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
-  return metadataOf(doc);
-}
-function metadataOf(doc) {
-  const labels = sanitizeLabels(doc.config?.Labels);
-  const md = { labels };
-  if (isTimestamp(doc.created)) md.created = doc.created;
-  const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
-  const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
-  const ver = labels["org.opencontainers.image.version"];
-  if (src) md.source = src;
-  if (rev) md.revision = rev;
-  if (ver) md.version = sanitizeText(ver, 100);
-  return md;
-}
-
-// src/registry/select.ts
-init_reference();
-function selectImage(input2, raw, opts = {}) {
-  const ref = withDefaultTag(input2);
-  if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
-  const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
-  if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
-    return { ...base, digest: raw.digest, mediaType: raw.mediaType };
-  }
-  const chosen = choosePlatform(raw.platforms, {
-    ...opts.platform ? { platform: opts.platform } : {},
-    ...opts.preferArch ? { preferArch: opts.preferArch } : {},
-    ...opts.preferOs ? { preferOs: opts.preferOs } : {}
-  });
-  if (!chosen) {
-    throw registryError(
-      "PLATFORM_NOT_FOUND",
-      contextOf(ref),
-      `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
-      { data: { platforms: raw.platforms.map(formatPlatform) } }
-    );
-  }
-  return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
-}
-
-// src/registry/tags.ts
-init_reference();
-init_redact();
-
-// src/registry/tag-lister.ts
-init_errors();
-var TAG_LIST_LIMITS = { pageSize: 1e3, maxPages: 100, maxTags: 1e5 };
-function tooManyTags(ctx, maxTags, pages) {
-  return new ImagestreamsError(
-    "TOO_MANY_TAGS",
-    `${ctx.registry}: ${ctx.reference}: the tag list goes beyond ${maxTags} tags or ${pages} pages; a tag policy cannot choose from a partial list: follow a repository with fewer tags, or pin the tag without imagestreams.dev/tag-policy`,
-    { data: { registry: ctx.registry, reference: ctx.reference, maxTags, pages }, permanent: true }
-  );
-}
-function createTagLister(client, limits = {}) {
-  const l = { ...TAG_LIST_LIMITS, ...limits };
-  const memo = /* @__PURE__ */ new Map();
-  return {
-    /** Every tag of `ref`'s repository (its tag or digest is ignored). */
-    list(ref) {
-      let p = memo.get(`${ref.domain}/${ref.path}`);
-      if (!p) {
-        p = client.listTags(ref, { pageSize: l.pageSize, maxPages: l.maxPages, maxTags: l.maxTags });
-        memo.set(`${ref.domain}/${ref.path}`, p);
-        p.catch(() => {
-        });
-      }
-      return p;
-    },
-    /** Repositories listed so far. */
-    listed: () => memo.size
-  };
-}
-
-// src/registry/tags.ts
-function listTags(parts, input2, opts = {}) {
-  const ref = withDefaultTag(input2);
-  const ctx = {
-    registry: ref.domain,
-    reference: formatFamiliar({ domain: ref.domain, path: ref.path })
-  };
-  return parts.endpoints.via(
-    ref,
-    async (ep) => {
-      const tags = [];
-      let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
-      for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
-        const ask = { ep, ref, ctx, method: "GET", url, accept: "application/json", what: "list tags" };
-        const res = await parts.exchange.fetch(ask);
-        let body;
-        try {
-          body = JSON.parse(res.body.toString("utf8"));
-        } catch {
-          throw registryError(
-            "BAD_RESPONSE",
-            { ...ctx, url: redactUrl(res.url) },
-            `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
-          );
-        }
-        tags.push(...body.tags ?? []);
-        const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
-        url = next ? new URL(next, res.url) : void 0;
-        if (opts.maxTags !== void 0 && (tags.length > opts.maxTags || url && page + 1 >= (opts.maxPages ?? 1e4)))
-          throw tooManyTags(ctx, opts.maxTags, page + 1);
-      }
-      return tags;
-    },
-    { insecure: opts.insecure }
-  );
 }
 
 // src/registry/transport/http.ts
@@ -80702,15 +80162,7 @@ function createRequester(opts) {
   };
 }
 
-// src/registry/client.ts
-var DEFAULTS3 = {
-  concurrencyPerRegistry: 8,
-  timeoutMs: 3e4,
-  retries: 3,
-  maxRetryAfterMs: 6e4,
-  backoffBaseMs: 500,
-  userAgent: "imagestreams/0.1"
-};
+// src/registry/access.ts
 function redactingLogger(base, redact2) {
   const fields = (f) => f && JSON.parse(redact2(JSON.stringify(f)));
   return {
@@ -80720,9 +80172,8 @@ function redactingLogger(base, redact2) {
     error: (m, f) => base.error(redact2(m), fields(f))
   };
 }
-function createRegistryClient(options = {}) {
-  const o2 = { ...DEFAULTS3, ...options };
-  const ownSend = options.send ? void 0 : createNodeHttpSend({ maxSockets: o2.concurrencyPerRegistry * 2 });
+function createAccess(o2) {
+  const ownSend = o2.send ? void 0 : createNodeHttpSend({ maxSockets: o2.maxSockets });
   const clock = o2.clock ?? systemClock;
   const secrets = /* @__PURE__ */ new Set();
   const redact2 = (s) => redact(s, secrets);
@@ -80730,14 +80181,15 @@ function createRegistryClient(options = {}) {
   const configured = o2.isInsecure ?? (() => false);
   const hostPolicy = o2.hostPolicy ?? openHostPolicy;
   const hostInsecure = (call2) => (host) => isInsecure(configured, host, call2);
+  const refusal = (from, to, method, call2 = false) => redirectRefusal(hostPolicy, hostInsecure(call2), from, to, method);
   const requester = createRequester({
-    send: options.send ?? ownSend,
-    redirectRefusal: (from, to, method, call2) => redirectRefusal(hostPolicy, hostInsecure(call2), from, to, method),
+    send: o2.send ?? ownSend,
+    redirectRefusal: refusal,
     clock,
     logger,
     timeoutMs: o2.timeoutMs,
     retries: o2.retries,
-    concurrencyPerHost: o2.concurrencyPerRegistry,
+    concurrencyPerHost: o2.concurrencyPerHost,
     maxRetryAfterMs: o2.maxRetryAfterMs,
     backoffBaseMs: o2.backoffBaseMs
   });
@@ -80749,16 +80201,575 @@ function createRegistryClient(options = {}) {
     onSecret: (s) => secrets.add(s),
     realmRefusal: (registry, realm, call2) => realmRefusal(hostPolicy, hostInsecure(call2), registry, realm)
   });
+  return {
+    requester,
+    session,
+    clock,
+    logger,
+    configured,
+    hostPolicy,
+    redact: redact2,
+    sanitized: (p) => p.catch((e) => {
+      if (e instanceof Error && secrets.size > 0) e.message = redact2(e.message);
+      throw e;
+    }),
+    refusal,
+    close: () => ownSend?.close()
+  };
+}
+
+// src/registry/endpoints.ts
+init_errors();
+function createEndpoints(o2) {
+  const skippedMirrors = /* @__PURE__ */ new Set();
+  const chosenScheme = /* @__PURE__ */ new Map();
+  const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
+    if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
+    if (!skippedMirrors.has(m)) {
+      skippedMirrors.add(m);
+      o2.logger.warn("mirror is not in allowedRegistries; it is never contacted", {
+        mirror: m,
+        registry: domain
+      });
+    }
+    return false;
+  });
+  async function viaDomain(domain, call2, op) {
+    const insecure = isInsecure(o2.configured, domain, call2);
+    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
+    const known = chosenScheme.get(key3);
+    const schemes = known ? [known] : schemesFor(domain, insecure);
+    for (const [j, s] of schemes.entries()) {
+      try {
+        const result = await op({
+          domain,
+          base: baseUrl(domain, s),
+          insecureTls: s.insecureTls,
+          insecure: call2
+        });
+        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
+        return result;
+      } catch (e) {
+        const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
+        if (j < schemes.length - 1 && s.scheme === "https" && transport !== void 0) {
+          o2.logger.debug("HTTPS failed on an insecure registry; trying plain HTTP", { registry: domain });
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw new Error(`no scheme to reach ${domain}`);
+  }
+  async function via(ref, op, route = {}) {
+    const call2 = route.insecure ?? false;
+    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
+      try {
+        return await viaDomain(mirror, call2, op);
+      } catch (e) {
+        o2.logger.warn("mirror failed; trying the next source", {
+          mirror,
+          registry: ref.domain,
+          error: e instanceof Error ? e.message : String(e)
+        });
+      }
+    }
+    return viaDomain(ref.domain, call2, op);
+  }
+  return { via };
+}
+
+// src/registry/exchange.ts
+init_redact();
+function authTarget(ep, scope) {
+  return {
+    domain: ep.domain,
+    origin: ep.base.origin,
+    scope,
+    ...ep.insecureTls ? { insecureTls: true } : {},
+    ...ep.insecure ? { insecure: true } : {}
+  };
+}
+function repoAsk(at, method, path6, accept, what2) {
+  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path6}`, at.ep.base), accept, what: what2 };
+}
+function createExchange(session, userAgent2) {
+  function send3(a2) {
+    return session.request(authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`), {
+      method: a2.method,
+      url: a2.url,
+      headers: { accept: a2.accept, "user-agent": userAgent2, ...a2.headers },
+      ctx: { ...a2.ctx, url: redactUrl(a2.url) },
+      ...a2.body ? { body: a2.body } : {},
+      ...a2.maxBodyBytes !== void 0 ? { maxBodyBytes: a2.maxBodyBytes } : {},
+      ...a2.ep.insecureTls ? { insecureTls: true } : {},
+      ...a2.ep.insecure ? { insecure: true } : {}
+    });
+  }
+  async function fetch(a2, ok = [200]) {
+    const res = await send3(a2);
+    await checkResponse(
+      res,
+      {
+        ctx: a2.ctx,
+        what: a2.what,
+        unauthorized: async (status) => {
+          if (status === 403) return accessDenied(a2.what, res);
+          return await session.hasCredentials(a2.ep.domain) ? `${a2.what}: the registry rejected the configured credentials (HTTP 401)` : `${a2.what}: authentication required (HTTP 401); configure credentials for ${a2.ep.domain} (docker login, auth.json, or the project config)`;
+        }
+      },
+      ok
+    );
+    return res;
+  }
+  return { send: send3, fetch };
+}
+
+// src/registry/manifests.ts
+init_reference();
+init_redact();
+
+// src/registry/manifest.ts
+import { createHash } from "node:crypto";
+
+// src/registry/mediatypes.ts
+var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
+function isIndexMediaType(mt) {
+  return mt === OCI_INDEX || mt === DOCKER_LIST;
+}
+function isKnownManifestType(mt) {
+  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
+}
+function bareMediaType(contentType) {
+  if (!contentType) return void 0;
+  return contentType.split(";")[0].trim().toLowerCase() || void 0;
+}
+
+// src/registry/platform.ts
+init_platform();
+var ARCH_ALIASES = {
+  x86_64: "amd64",
+  "x86-64": "amd64",
+  aarch64: "arm64",
+  armhf: "arm",
+  armel: "arm",
+  i386: "386",
+  i686: "386"
+};
+function normalizePlatform(p) {
+  const os5 = (p.os ?? "").toLowerCase();
+  const rawArch = (p.architecture ?? "").toLowerCase();
+  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
+  let variant = p.variant?.toLowerCase() || void 0;
+  if (rawArch === "armhf") variant = "v7";
+  if (rawArch === "armel") variant = "v6";
+  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
+  if (architecture === "arm" && variant === void 0) variant = "v7";
+  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
+  if (architecture === "amd64" && variant === "v1") variant = void 0;
+  architecture ||= "unknown";
+  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
+}
+function samePlatform(a2, b) {
+  return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
+}
+function isAttestation(e) {
+  if (e.annotations?.["vnd.docker.reference.type"] !== void 0) return true;
+  const os5 = e.platform?.os?.toLowerCase();
+  const arch2 = e.platform?.architecture?.toLowerCase();
+  return os5 === "unknown" && arch2 === "unknown";
+}
+function choosePlatform(platforms, pref) {
+  const norm = platforms.map((p) => ({ p, n: normalizePlatform(p) }));
+  if (pref.platform) {
+    const want = normalizePlatform(pref.platform);
+    return norm.find(({ n: n2 }) => samePlatform(n2, want))?.p;
+  }
+  if (pref.preferArch || pref.preferOs) {
+    const [arch2, variant] = (pref.preferArch ?? "").split("/");
+    const want = arch2 ? normalizePlatform({ architecture: arch2, ...variant ? { variant } : {} }) : void 0;
+    const os5 = pref.preferOs?.toLowerCase() ?? "linux";
+    const hit = norm.find(
+      ({ n: n2 }) => n2.os === os5 && (!want || n2.architecture === want.architecture && (variant === void 0 || n2.variant === want.variant))
+    );
+    if (hit) return hit.p;
+  }
+  return norm.find(({ n: n2 }) => n2.os === "linux" && n2.architecture === "amd64" && n2.variant === void 0)?.p ?? platforms[0];
+}
+
+// src/registry/manifest.ts
+function sha256Digest(bytes) {
+  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+}
+function parseManifest(bytes) {
+  try {
+    const doc = JSON.parse(bytes.toString("utf8"));
+    return doc && typeof doc === "object" && !Array.isArray(doc) ? doc : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function manifestMediaType(header, doc) {
+  const known = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST];
+  if (header && known.includes(header)) return header;
+  if (doc.mediaType && known.includes(doc.mediaType)) return doc.mediaType;
+  if (Array.isArray(doc.manifests)) return OCI_INDEX;
+  if (doc.config && Array.isArray(doc.layers)) return OCI_MANIFEST;
+  return void 0;
+}
+function indexProblem(doc) {
+  if (doc.manifests !== void 0 && !Array.isArray(doc.manifests)) return "manifests is not a list";
+  for (const [i2, e] of (doc.manifests ?? []).entries()) {
+    if (!e || typeof e !== "object") return `entry ${i2} is not an object`;
+    if (!isRegistryDigest(e.digest))
+      return `entry ${i2} has an invalid digest (expected sha256:<64 hex> or sha512:<128 hex>)`;
+    if (e.mediaType !== void 0 && !isMediaType(e.mediaType))
+      return `entry ${i2} has an invalid media type (expected an RFC 6838 type/subtype)`;
+    const p = e.platform;
+    if (p !== void 0) {
+      if (!p || typeof p !== "object") return `entry ${i2} has an invalid platform`;
+      for (const k of ["os", "architecture", "variant"]) {
+        if (p[k] !== void 0 && p[k] !== "" && !isPlatformPart(p[k]))
+          return `entry ${i2} has an invalid platform ${k} (expected up to 32 of [A-Za-z0-9._-])`;
+      }
+    }
+  }
+  return void 0;
+}
+function indexPlatforms(doc) {
+  const out = [];
+  for (const e of doc.manifests ?? []) {
+    if (!e.digest || isAttestation(e)) continue;
+    if (e.mediaType && isIndexMediaType(e.mediaType)) continue;
+    const n2 = normalizePlatform(e.platform ?? {});
+    out.push({
+      os: n2.os,
+      architecture: n2.architecture,
+      ...n2.variant ? { variant: n2.variant } : {},
+      digest: e.digest,
+      mediaType: e.mediaType ?? (doc.mediaType === DOCKER_LIST ? DOCKER_MANIFEST : OCI_MANIFEST)
+    });
+  }
+  return out;
+}
+
+// src/registry/manifests.ts
+function contextOf(ref) {
+  return { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)) };
+}
+function verifiedManifest(res, ctx, expect) {
+  const c3 = { ...ctx, url: redactUrl(res.url) };
+  const computed = sha256Digest(res.body);
+  const header = res.headers["docker-content-digest"];
+  if (header && isSha256Digest(header) && header !== computed) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      c3,
+      `the registry's digest header says ${header} but the manifest bytes hash to ${computed}`,
+      { data: { header, computed } }
+    );
+  }
+  if (expect && expect !== computed) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      c3,
+      `asked for ${expect} but the manifest bytes hash to ${computed}`,
+      {
+        data: { expected: expect, computed }
+      }
+    );
+  }
+  const ct = bareMediaType(res.headers["content-type"]);
+  const doc = parseManifest(res.body);
+  if (!doc) throw registryError("BAD_RESPONSE", c3, `the manifest is not JSON: ${describeBody(res.body, ct)}`);
+  const mediaType = manifestMediaType(ct, doc);
+  if (!mediaType) {
+    throw registryError(
+      "BAD_RESPONSE",
+      c3,
+      `unsupported manifest type ${sanitizeText(JSON.stringify(ct ?? doc.mediaType ?? `schemaVersion ${doc.schemaVersion}`) ?? "", 100)}; only OCI and Docker schema2 manifests and indexes are supported`
+    );
+  }
+  return { digest: computed, mediaType, doc };
+}
+async function getManifest(parts, ep, ref, reference, expect) {
+  const ctx = contextOf(ref);
+  const res = await parts.exchange.fetch(
+    repoAsk({ ep, ref, ctx }, "GET", `manifests/${reference}`, MANIFEST_ACCEPT, `GET manifest ${reference}`)
+  );
+  return verifiedManifest(res, ctx, expect);
+}
+var IndexCache = class {
+  constructor(parts) {
+    this.parts = parts;
+  }
+  parts;
+  entries = /* @__PURE__ */ new Map();
+  /** Index digests whose platforms came from the lock, not from bytes hashed in this run. */
+  seeded = /* @__PURE__ */ new Set();
+  /** Check an index read in this run and remember its platforms. */
+  remember(ref, digest, doc) {
+    const ctx = contextOf(ref);
+    const problem2 = indexProblem(doc);
+    if (problem2) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} is refused: ${problem2}`);
+    const platforms = indexPlatforms(doc);
+    if (platforms.length === 0)
+      throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+    this.entries.set(keyOf2(ref, digest), Promise.resolve(platforms));
+    return platforms;
+  }
+  /** Seed from a lock (an index digest's platforms never change), saving a GET per known index. */
+  seed(ref, digest, platforms) {
+    const key3 = keyOf2(ref, digest);
+    if (this.entries.has(key3)) return;
+    this.seeded.add(key3);
+    this.entries.set(key3, Promise.resolve(platforms));
+  }
+  /** An index's platforms: from the cache, else read by digest (mirrors first, bytes hashed). */
+  async platformsOf(ref, digest, opts) {
+    const key3 = keyOf2(ref, digest);
+    let p = this.entries.get(key3);
+    if (!p) {
+      p = this.parts.endpoints.via(ref, (ep) => getManifest(this.parts, ep, ref, digest, digest), {
+        byDigest: true,
+        insecure: opts.insecure
+      }).then((m) => this.remember(ref, digest, m.doc));
+      p.catch(() => this.entries.delete(key3));
+      this.entries.set(key3, p);
+    }
+    return { platforms: await p, verified: !this.seeded.has(key3) };
+  }
+};
+var keyOf2 = (ref, digest) => `${ref.domain}/${ref.path}@${digest}`;
+function fromManifest(indexes, ref, m) {
+  if (!isIndexMediaType(m.mediaType)) return { digest: m.digest, mediaType: m.mediaType, verified: true };
+  return {
+    digest: m.digest,
+    mediaType: m.mediaType,
+    platforms: indexes.remember(ref, m.digest, m.doc),
+    verified: true
+  };
+}
+async function headOrGet(parts, indexes, ep, ref) {
+  const ctx = contextOf(ref);
+  const reference = ref.digest ?? ref.tag;
+  const ask = repoAsk(
+    { ep, ref, ctx },
+    "HEAD",
+    `manifests/${reference}`,
+    MANIFEST_ACCEPT,
+    `HEAD manifest ${reference}`
+  );
+  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
+  const digest = head.headers["docker-content-digest"];
+  const mediaType = bareMediaType(head.headers["content-type"]);
+  if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
+    if (ref.digest && digest !== ref.digest) {
+      throw registryError(
+        "DIGEST_MISMATCH",
+        { ...ctx, url: redactUrl(head.url) },
+        `asked for ${ref.digest} but the registry answered ${digest}`
+      );
+    }
+    return { digest, mediaType, verified: ref.digest !== void 0 };
+  }
+  if (head.status === 200) {
+    parts.logger.debug("no usable digest header on HEAD; reading the manifest", {
+      registry: ref.domain,
+      reference: ctx.reference,
+      header: digest ? "malformed" : "missing"
+    });
+  }
+  return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
+}
+async function resolveRaw(parts, indexes, input2, opts) {
+  const ref = withDefaultTag(input2);
+  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
+    insecure: opts.insecure
+  });
+  if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
+  return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
+}
+async function confirm(parts, indexes, input2, raw, opts) {
+  if (raw.verified) return raw;
+  const ref = withDefaultTag(input2);
+  const m = await parts.endpoints.via(ref, (ep) => getManifest(parts, ep, ref, raw.digest, raw.digest), {
+    byDigest: true,
+    insecure: opts.insecure
+  });
+  return fromManifest(indexes, ref, m);
+}
+
+// src/registry/metadata.ts
+init_reference();
+init_redact();
+function fetchMetadata(parts, input2, digest, opts) {
+  const ref = withDefaultTag(input2);
+  return parts.endpoints.via(ref, (ep) => metadataAt(parts, ep, ref, digest), {
+    byDigest: true,
+    insecure: opts.insecure
+  });
+}
+async function metadataAt(parts, ep, ref, digest) {
+  const ctx = contextOf(ref);
+  let m = await getManifest(parts, ep, ref, digest, digest);
+  if (isIndexMediaType(m.mediaType)) {
+    const chosen = choosePlatform(indexPlatforms(m.doc), {});
+    if (!chosen) throw registryError("BAD_RESPONSE", ctx, `the index ${digest} lists no platforms`);
+    m = await getManifest(parts, ep, ref, chosen.digest, chosen.digest);
+  }
+  const cfg = m.doc.config?.digest;
+  if (!cfg || !isSha256Digest(cfg))
+    throw registryError("BAD_RESPONSE", ctx, `manifest ${m.digest} has no config digest`);
+  const res = await parts.exchange.fetch(
+    repoAsk({ ep, ref, ctx }, "GET", `blobs/${cfg}`, "*/*", `GET config blob ${cfg}`)
+  );
+  const computed = sha256Digest(res.body);
+  if (computed !== cfg) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      { ...ctx, url: redactUrl(res.url) },
+      `config blob ${cfg} hashes to ${computed}`
+    );
+  }
+  const doc = parseManifest(res.body);
+  if (!doc) throw registryError("BAD_RESPONSE", ctx, `config blob ${cfg} is not JSON`);
+  return metadataOf(doc);
+}
+function metadataOf(doc) {
+  const labels = sanitizeLabels(doc.config?.Labels);
+  const md = { labels };
+  if (isTimestamp(doc.created)) md.created = doc.created;
+  const src = sanitizeUrl(labels["org.opencontainers.image.source"]);
+  const rev = sanitizeRevision(labels["org.opencontainers.image.revision"]);
+  const ver = labels["org.opencontainers.image.version"];
+  if (src) md.source = src;
+  if (rev) md.revision = rev;
+  if (ver) md.version = sanitizeText(ver, 100);
+  return md;
+}
+
+// src/registry/select.ts
+init_reference();
+function selectImage(input2, raw, opts = {}) {
+  const ref = withDefaultTag(input2);
+  if (!raw.platforms) return { ref, digest: raw.digest, mediaType: raw.mediaType };
+  const base = { ref, index: raw.digest, indexMediaType: raw.mediaType, platforms: raw.platforms };
+  if ((opts.importMode ?? "Legacy") === "PreserveOriginal") {
+    return { ...base, digest: raw.digest, mediaType: raw.mediaType };
+  }
+  const chosen = choosePlatform(raw.platforms, {
+    ...opts.platform ? { platform: opts.platform } : {},
+    ...opts.preferArch ? { preferArch: opts.preferArch } : {},
+    ...opts.preferOs ? { preferOs: opts.preferOs } : {}
+  });
+  if (!chosen) {
+    throw registryError(
+      "PLATFORM_NOT_FOUND",
+      contextOf(ref),
+      `no platform ${formatPlatform(opts.platform)} in this image; it has ${raw.platforms.map(formatPlatform).join(", ")}`,
+      { data: { platforms: raw.platforms.map(formatPlatform) } }
+    );
+  }
+  return { ...base, digest: chosen.digest, mediaType: chosen.mediaType, chosen };
+}
+
+// src/registry/tags.ts
+init_reference();
+init_redact();
+
+// src/registry/tag-lister.ts
+init_errors();
+var TAG_LIST_LIMITS = { pageSize: 1e3, maxPages: 100, maxTags: 1e5 };
+function tooManyTags(ctx, maxTags, pages) {
+  return new ImagestreamsError(
+    "TOO_MANY_TAGS",
+    `${ctx.registry}: ${ctx.reference}: the tag list goes beyond ${maxTags} tags or ${pages} pages; a tag policy cannot choose from a partial list: follow a repository with fewer tags, or pin the tag without imagestreams.dev/tag-policy`,
+    { data: { registry: ctx.registry, reference: ctx.reference, maxTags, pages }, permanent: true }
+  );
+}
+function createTagLister(client, limits = {}) {
+  const l = { ...TAG_LIST_LIMITS, ...limits };
+  const memo = /* @__PURE__ */ new Map();
+  return {
+    /** Every tag of `ref`'s repository (its tag or digest is ignored). */
+    list(ref) {
+      let p = memo.get(`${ref.domain}/${ref.path}`);
+      if (!p) {
+        p = client.listTags(ref, { pageSize: l.pageSize, maxPages: l.maxPages, maxTags: l.maxTags });
+        memo.set(`${ref.domain}/${ref.path}`, p);
+        p.catch(() => {
+        });
+      }
+      return p;
+    },
+    /** Repositories listed so far. */
+    listed: () => memo.size
+  };
+}
+
+// src/registry/tags.ts
+function listTags(parts, input2, opts = {}) {
+  const ref = withDefaultTag(input2);
+  const ctx = {
+    registry: ref.domain,
+    reference: formatFamiliar({ domain: ref.domain, path: ref.path })
+  };
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const tags = [];
+      let url = new URL(`/v2/${ref.path}/tags/list?n=${opts.pageSize ?? 1e3}`, ep.base);
+      for (let page = 0; url && page < (opts.maxPages ?? 1e4); page++) {
+        const ask = { ep, ref, ctx, method: "GET", url, accept: "application/json", what: "list tags" };
+        const res = await parts.exchange.fetch(ask);
+        let body;
+        try {
+          body = JSON.parse(res.body.toString("utf8"));
+        } catch {
+          throw registryError(
+            "BAD_RESPONSE",
+            { ...ctx, url: redactUrl(res.url) },
+            `tag list is not JSON: ${describeBody(res.body, res.headers["content-type"])}`
+          );
+        }
+        tags.push(...body.tags ?? []);
+        const next = /<([^>]+)>\s*;\s*rel="?next"?/i.exec(res.headers.link ?? "")?.[1];
+        url = next ? new URL(next, res.url) : void 0;
+        if (opts.maxTags !== void 0 && (tags.length > opts.maxTags || url && page + 1 >= (opts.maxPages ?? 1e4)))
+          throw tooManyTags(ctx, opts.maxTags, page + 1);
+      }
+      return tags;
+    },
+    { insecure: opts.insecure }
+  );
+}
+
+// src/registry/client.ts
+var DEFAULTS3 = {
+  concurrencyPerRegistry: 8,
+  timeoutMs: 3e4,
+  retries: 3,
+  maxRetryAfterMs: 6e4,
+  backoffBaseMs: 500,
+  userAgent: "imagestreams/0.1"
+};
+function createRegistryClient(options = {}) {
+  const o2 = { ...DEFAULTS3, ...options };
+  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = createAccess({
+    ...o2,
+    concurrencyPerHost: o2.concurrencyPerRegistry,
+    maxSockets: o2.concurrencyPerRegistry * 2
+  });
   const parts = {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
     logger
   };
   const indexes = new IndexCache(parts);
-  const sanitized = (p) => p.catch((e) => {
-    if (e instanceof Error && secrets.size > 0) e.message = redact2(e.message);
-    throw e;
-  });
   const client = {
     resolveRaw: (ref, opts = {}) => sanitized(resolveRaw(parts, indexes, ref, opts)),
     confirm: (ref, raw, opts = {}) => sanitized(confirm(parts, indexes, ref, raw, opts)),
@@ -80783,7 +80794,7 @@ function createRegistryClient(options = {}) {
       };
     },
     redact: redact2,
-    close: () => ownSend?.close()
+    close
   };
   return client;
 }
@@ -81376,64 +81387,14 @@ function blobsOf(doc, ctx) {
 }
 
 // src/registry/copy/repos.ts
-init_errors();
 init_reference();
-init_redact();
-
-// src/registry/copy/answers.ts
-init_redact();
-import { STATUS_CODES as STATUS_CODES2 } from "node:http";
-function answerError(a2, ctx, what2, hasCredentials) {
-  const c3 = { ...ctx, url: redactUrl(a2.url) };
-  const detail = describeBody(a2.body, a2.headers["content-type"]);
-  const suffix = detail ? ` (${detail})` : "";
-  const status = a2.status;
-  const registryCode = registryErrorCodes(a2.body)[0];
-  const data = registryCode ? { registryCode } : {};
-  if (status === 401 || status === 403) {
-    const how = hasCredentials ? "the configured credentials lack this access (pushing needs pull and push on the target repository)" : `configure credentials for ${ctx.registry} (docker login, auth.json, or registries.<host>.credentials)`;
-    return registryError("UNAUTHORIZED", c3, `${what2}: HTTP ${status}${suffix}; ${how}`, { status, data });
-  }
-  if (status === 404)
-    return registryError("MANIFEST_UNKNOWN", c3, `${what2}: not found (${registryCode ?? "HTTP 404"})`, {
-      status,
-      data
-    });
-  if (status === 429) return registryError("RATE_LIMITED", c3, `${what2}: rate limited (HTTP 429)`, { status });
-  const text = `${what2}: HTTP ${status} ${STATUS_CODES2[status] ?? ""}`.trimEnd() + suffix;
-  if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, text, { status, data });
-  return registryError("BAD_RESPONSE", c3, text, { status, data });
-}
-
-// src/registry/copy/repos.ts
 var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 function createRepos(o2) {
-  const ownSend = o2.send ? void 0 : createNodeHttpSend({ maxSockets: o2.connections });
-  const clock = o2.clock ?? systemClock;
-  const logger = o2.logger ?? silentLogger;
-  const isInsecure2 = o2.isInsecure ?? (() => false);
-  const hostPolicy = o2.hostPolicy ?? openHostPolicy;
-  const secrets = /* @__PURE__ */ new Set();
-  const requester = createRequester({
-    send: o2.send ?? ownSend,
-    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure2, from, to, method),
-    clock,
-    logger,
-    timeoutMs: o2.timeoutMs,
-    retries: o2.retries,
-    concurrencyPerHost: o2.connections,
-    maxRetryAfterMs: 6e4,
-    backoffBaseMs: o2.backoffBaseMs
-  });
-  const session = createAuthSession({
-    requester,
-    keychain: o2.keychain ?? anonymousKeychain,
-    clock,
-    logger,
-    onSecret: (s) => secrets.add(s),
-    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure2, registry, realm)
-  });
-  const schemes = /* @__PURE__ */ new Map();
+  const access2 = createAccess(o2);
+  const { session, configured, hostPolicy, logger } = access2;
+  const exchange = createExchange(session, o2.userAgent);
+  const endpoints = createEndpoints({ configured, mirrors: {}, hostPolicy, logger });
+  const probes = /* @__PURE__ */ new Map();
   const ctxOf = (ref, reference) => ({
     registry: ref.domain,
     reference: formatFamiliar({
@@ -81442,82 +81403,60 @@ function createRepos(o2) {
       ...reference.includes(":") ? { digest: reference } : { tag: reference }
     })
   });
-  async function call2(repo, method, path6, ctx, extra = {}) {
-    const url = new URL(path6, repo.base);
-    return session.request(repo.target, {
+  function call2(repo, method, path6, ctx, extra = {}) {
+    return exchange.send({
+      ep: repo.ep,
+      ref: repo.ref,
+      ctx,
       method,
-      url,
-      headers: { accept: MANIFEST_ACCEPT, "user-agent": o2.userAgent, ...extra.headers },
-      ...extra.body ? { body: extra.body } : {},
-      ctx: { ...ctx, url: redactUrl(url) },
+      url: new URL(path6, repo.ep.base),
+      accept: MANIFEST_ACCEPT,
+      what: `${method} ${path6}`,
+      scope: repo.scope,
       maxBodyBytes: MAX_ANSWER_BYTES,
-      ...repo.insecureTls ? { insecureTls: true } : {}
+      ...extra
     });
   }
-  const fail = async (a2, repo, ctx, what2) => answerError(a2, ctx, what2, await session.hasCredentials(repo.ref.domain));
-  async function open4(ref, scope) {
-    let p = schemes.get(ref.domain);
-    if (!p) {
-      const host = registryHost(ref.domain);
-      const candidates2 = isLoopbackDomain(ref.domain) ? [{ base: new URL(`http://${host}`), insecureTls: false }] : isInsecure2(ref.domain) ? [
-        { base: new URL(`https://${host}`), insecureTls: true },
-        { base: new URL(`http://${host}`), insecureTls: false }
-      ] : [{ base: new URL(`https://${host}`), insecureTls: false }];
-      p = (async () => {
-        let last;
-        for (const c4 of candidates2) {
-          const repo = {
-            ref,
-            base: c4.base,
-            insecureTls: c4.insecureTls,
-            target: {
-              domain: ref.domain,
-              origin: c4.base.origin,
-              scope,
-              ...c4.insecureTls ? { insecureTls: true } : {}
-            }
-          };
-          try {
-            const res = await call2(repo, "GET", "/v2/", ctxOf(ref, "latest"));
-            if (res.status === 200) return c4;
-            throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, "GET /v2/");
-          } catch (e) {
-            last = e;
-            if (!(e instanceof ImagestreamsError && e.data.transport !== void 0)) break;
-          }
-        }
-        throw last;
-      })();
-      p.catch(() => schemes.delete(ref.domain));
-      schemes.set(ref.domain, p);
+  const fail = (a2, repo, ctx, what2) => responseError(a2, {
+    ctx,
+    what: what2,
+    unauthorized: async (status, detail) => {
+      const how = await session.hasCredentials(repo.ref.domain) ? "the configured credentials lack this access (pushing needs pull and push on the target repository)" : `configure credentials for ${ctx.registry} (docker login, auth.json, or registries.<host>.credentials)`;
+      return `${what2}: HTTP ${status}${detail}; ${how}`;
     }
-    const c3 = await p;
-    return {
-      ref,
-      base: c3.base,
-      insecureTls: c3.insecureTls,
-      target: {
-        domain: ref.domain,
-        origin: c3.base.origin,
-        scope,
-        ...c3.insecureTls ? { insecureTls: true } : {}
-      }
-    };
+  });
+  function probe(ref, scope) {
+    let p = probes.get(ref.domain);
+    if (!p) {
+      p = endpoints.via(ref, async (ep) => {
+        const repo = { ref, ep, scope };
+        const res = await call2(repo, "GET", "/v2/", ctxOf(ref, "latest"));
+        if (res.status === 200) return ep;
+        throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, "GET /v2/");
+      });
+      p.catch(() => probes.delete(ref.domain));
+      probes.set(ref.domain, p);
+    }
+    return p;
   }
   return {
     ctxOf,
     call: call2,
     fail,
-    open: open4,
+    /** `ref`'s repository over the scheme its registry answers on, authenticated for `scope`. */
+    open: async (ref, scope) => ({
+      ref,
+      ep: await probe(ref, scope),
+      scope
+    }),
     /** The Authorization header for a streamed request to `repo` (after `open`). */
-    authorizationFor: (repo, ctx) => session.authorizationFor(repo.target, ctx),
-    /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
-    refusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure2, from, to, method),
-    redact: (text) => redact(text, secrets),
-    clock,
+    authorizationFor: (repo, ctx) => session.authorizationFor(authTarget(repo.ep, repo.scope), ctx),
+    refusal: access2.refusal,
+    redact: access2.redact,
+    clock: access2.clock,
     logger,
-    stats: () => requester.stats(),
-    close: () => ownSend?.close()
+    stats: () => access2.requester.stats(),
+    close: access2.close
   };
 }
 
@@ -81722,13 +81661,14 @@ var DEFAULTS4 = {
   concurrency: 4,
   timeoutMs: 6e4,
   retries: 3,
+  maxRetryAfterMs: 6e4,
   blobAttempts: 3,
   backoffBaseMs: 500,
   userAgent: "imagestreams/0.1"
 };
 function createCopier(options = {}) {
   const o2 = { ...DEFAULTS4, ...options };
-  const repos = createRepos({ ...o2, connections: o2.concurrency * 2 });
+  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 2 });
   const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
   const agents = createStreamAgents(o2.concurrency * 2);
   const once9 = createOnce();
@@ -81766,14 +81706,14 @@ function createCopier(options = {}) {
           blob: d.digest,
           attempt,
           delayMs: delay,
-          error: repos.redact(e.message)
+          error: e.message
         });
         await clock.sleep(delay);
       }
     }
   }
   async function transfer(src, dst, d, upload, ctx) {
-    const refusal = upload.origin === dst.base.origin ? void 0 : repos.refusal(dst.base, upload, "PUT");
+    const refusal = upload.origin === dst.ep.base.origin ? void 0 : repos.refusal(dst.ep.base, upload, "PUT");
     if (refusal)
       throw registryError("NOT_ALLOWED", ctx, `target: upload location refused: ${refusal}`, {
         permanent: true
@@ -81781,20 +81721,20 @@ function createCopier(options = {}) {
     upload.searchParams.set("digest", d.digest);
     const srcCtx = ctxOf(src.ref, d.digest);
     const srcAuth = await repos.authorizationFor(src, srcCtx);
-    const dstAuth = upload.origin === dst.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
-    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.base);
+    const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
+    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
     const { side, answer } = await streamBlob({
       get: {
         url: getUrl,
         headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
         ctx: srcCtx,
-        ...src.insecureTls ? { insecureTls: true } : {}
+        ...src.ep.insecureTls ? { insecureTls: true } : {}
       },
       put: {
         url: upload,
         headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
         ctx,
-        ...dst.insecureTls ? { insecureTls: true } : {}
+        ...dst.ep.insecureTls ? { insecureTls: true } : {}
       },
       digest: d.digest,
       size: d.size,

@@ -7,20 +7,26 @@ import { redactUrl } from '../util/redact.js';
 import { describeBody, type RequestContext, registryError, registryErrorCodes } from './errors.js';
 import type { PolicyResponse } from './transport/requester.js';
 
+/** An answer as the buffered requester and the streamed blob transfer both return it. */
+export type Answer = Pick<PolicyResponse, 'status' | 'headers' | 'body' | 'url'>;
+
 /** What a check needs to say beyond the response: the request's context and a short label of what was asked. */
 export interface CheckSubject {
   ctx: RequestContext;
   /** e.g. `HEAD manifest 1.0`, `list tags`, `the token server`. */
   what: string;
-  /** The wording of a 401 or 403 (it depends on whether credentials were configured, which the caller knows). */
-  unauthorized: (status: 401 | 403) => Promise<string> | string;
+  /**
+   * The wording of a 401 or 403 (it depends on whether credentials were configured, which the caller knows);
+   * `detail` is what the body says, as ` (…)`, or empty.
+   */
+  unauthorized: (status: 401 | 403, detail: string) => Promise<string> | string;
   /** False when a 404 means a broken server (the token server), not an unknown repository, tag or digest. */
   notFoundIsUnknown?: boolean;
 }
 
 /** Throw the typed error for `res` unless its status is one of `ok` (default 200). */
 export async function checkResponse(
-  res: PolicyResponse,
+  res: Answer,
   subject: CheckSubject,
   ok: readonly number[] = [200],
 ): Promise<void> {
@@ -29,13 +35,13 @@ export async function checkResponse(
 }
 
 /** The usual wording of a 403: access denied, with what the body says (codes and a sanitised message). */
-export function accessDenied(what: string, res: PolicyResponse): string {
+export function accessDenied(what: string, res: Answer): string {
   const detail = describeBody(res.body, res.headers['content-type']);
   return `${what}: access denied (HTTP 403)${detail ? ` (${detail})` : ''}`;
 }
 
 /** The error a non-success answer means: UNAUTHORIZED, MANIFEST_UNKNOWN, RATE_LIMITED, REGISTRY_UNAVAILABLE or BAD_RESPONSE. */
-export async function responseError(res: PolicyResponse, subject: CheckSubject): Promise<ImagestreamsError> {
+export async function responseError(res: Answer, subject: CheckSubject): Promise<ImagestreamsError> {
   const c = { ...subject.ctx, url: redactUrl(res.url) };
   const { what } = subject;
   const status = res.status;
@@ -44,7 +50,7 @@ export async function responseError(res: PolicyResponse, subject: CheckSubject):
   const codes = registryErrorCodes(res.body);
   const data = codes.length > 0 ? { registryCode: codes[0], registryCodes: codes } : {};
   if (status === 401 || status === 403)
-    return registryError('UNAUTHORIZED', c, await subject.unauthorized(status), { status, data });
+    return registryError('UNAUTHORIZED', c, await subject.unauthorized(status, suffix), { status, data });
   if (status === 404 && subject.notFoundIsUnknown !== false) {
     return registryError(
       'MANIFEST_UNKNOWN',

@@ -4,7 +4,7 @@
 import type { ImageRef } from '../model/reference.js';
 import type { Logger } from '../util/logger.js';
 import { redactUrl } from '../util/redact.js';
-import type { AuthSession } from './auth/session.js';
+import type { AuthSession, AuthTarget } from './auth/session.js';
 import { accessDenied, checkResponse } from './check.js';
 import type { Endpoint, Endpoints } from './endpoints.js';
 import type { RequestContext } from './errors.js';
@@ -20,6 +20,34 @@ export interface Ask {
   accept: string;
   /** e.g. `HEAD manifest 1.0` (used in error messages). */
   what: string;
+  /** The token scope (default: pull on `ref`'s repository; a push names its own). */
+  scope?: string;
+  /** Sent besides Accept and User-Agent. */
+  headers?: Record<string, string>;
+  body?: Buffer;
+  maxBodyBytes?: number;
+}
+
+/** Who a request authenticates as: the endpoint's domain and origin, for a token scope. */
+export function authTarget(ep: Endpoint, scope: string): AuthTarget {
+  return {
+    domain: ep.domain,
+    origin: ep.base.origin,
+    scope,
+    ...(ep.insecureTls ? { insecureTls: true } : {}),
+    ...(ep.insecure ? { insecure: true } : {}),
+  };
+}
+
+/** The ask for `method` on `path` below the repository of `at.ref` (`manifests/1.0`, `blobs/sha256:…`). */
+export function repoAsk(
+  at: Pick<Ask, 'ep' | 'ref' | 'ctx'>,
+  method: string,
+  path: string,
+  accept: string,
+  what: string,
+): Ask {
+  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path}`, at.ep.base), accept, what };
 }
 
 /** Requests with authentication, and with their answers checked. */
@@ -40,23 +68,16 @@ export interface ClientParts {
 /** The exchange of one client. */
 export function createExchange(session: AuthSession, userAgent: string): Exchange {
   function send(a: Ask): Promise<PolicyResponse> {
-    return session.request(
-      {
-        domain: a.ep.domain,
-        origin: a.ep.base.origin,
-        scope: `repository:${a.ref.path}:pull`,
-        insecureTls: a.ep.insecureTls,
-        ...(a.ep.insecure ? { insecure: true } : {}),
-      },
-      {
-        method: a.method,
-        url: a.url,
-        headers: { accept: a.accept, 'user-agent': userAgent },
-        ctx: { ...a.ctx, url: redactUrl(a.url) },
-        ...(a.ep.insecureTls ? { insecureTls: true } : {}),
-        ...(a.ep.insecure ? { insecure: true } : {}),
-      },
-    );
+    return session.request(authTarget(a.ep, a.scope ?? `repository:${a.ref.path}:pull`), {
+      method: a.method,
+      url: a.url,
+      headers: { accept: a.accept, 'user-agent': userAgent, ...a.headers },
+      ctx: { ...a.ctx, url: redactUrl(a.url) },
+      ...(a.body ? { body: a.body } : {}),
+      ...(a.maxBodyBytes !== undefined ? { maxBodyBytes: a.maxBodyBytes } : {}),
+      ...(a.ep.insecureTls ? { insecureTls: true } : {}),
+      ...(a.ep.insecure ? { insecure: true } : {}),
+    });
   }
 
   async function fetch(a: Ask, ok: readonly number[] = [200]): Promise<PolicyResponse> {

@@ -6,7 +6,7 @@ import { formatFamiliar, type ImageRef, isSha256Digest, withDefaultTag } from '.
 import { redactUrl } from '../util/redact.js';
 import type { Endpoint } from './endpoints.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
-import type { ClientParts } from './exchange.js';
+import { type ClientParts, repoAsk } from './exchange.js';
 import {
   indexPlatforms,
   indexProblem,
@@ -78,16 +78,9 @@ export async function getManifest(
   expect?: string,
 ): Promise<FetchedManifest> {
   const ctx = contextOf(ref);
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: 'GET',
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `GET manifest ${reference}`,
-  });
+  const res = await parts.exchange.fetch(
+    repoAsk({ ep, ref, ctx }, 'GET', `manifests/${reference}`, MANIFEST_ACCEPT, `GET manifest ${reference}`),
+  );
   return verifiedManifest(res, ctx, expect);
 }
 
@@ -154,16 +147,13 @@ function fromManifest(indexes: IndexCache, ref: ImageRef, m: FetchedManifest): R
 async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, ref: ImageRef) {
   const ctx = contextOf(ref);
   const reference = ref.digest ?? ref.tag!;
-  const url = new URL(`/v2/${ref.path}/manifests/${reference}`, ep.base);
-  const ask = {
-    ep,
-    ref,
-    ctx,
-    method: 'HEAD',
-    url,
-    accept: MANIFEST_ACCEPT,
-    what: `HEAD manifest ${reference}`,
-  };
+  const ask = repoAsk(
+    { ep, ref, ctx },
+    'HEAD',
+    `manifests/${reference}`,
+    MANIFEST_ACCEPT,
+    `HEAD manifest ${reference}`,
+  );
   const head = await parts.exchange.fetch(ask, [200, 405, 501]);
   const digest = head.headers['docker-content-digest'];
   const mediaType = bareMediaType(head.headers['content-type']);

@@ -5,7 +5,7 @@ import { type ImageRef, isSha256Digest, withDefaultTag } from '../model/referenc
 import { redactUrl } from '../util/redact.js';
 import type { Endpoint } from './endpoints.js';
 import { registryError } from './errors.js';
-import type { ClientParts } from './exchange.js';
+import { type ClientParts, repoAsk } from './exchange.js';
 import { indexPlatforms, parseManifest, sha256Digest } from './manifest.js';
 import { contextOf, getManifest } from './manifests.js';
 import { isIndexMediaType } from './mediatypes.js';
@@ -49,16 +49,9 @@ async function metadataAt(
   const cfg = m.doc.config?.digest;
   if (!cfg || !isSha256Digest(cfg))
     throw registryError('BAD_RESPONSE', ctx, `manifest ${m.digest} has no config digest`);
-  const url = new URL(`/v2/${ref.path}/blobs/${cfg}`, ep.base);
-  const res = await parts.exchange.fetch({
-    ep,
-    ref,
-    ctx,
-    method: 'GET',
-    url,
-    accept: '*/*',
-    what: `GET config blob ${cfg}`,
-  });
+  const res = await parts.exchange.fetch(
+    repoAsk({ ep, ref, ctx }, 'GET', `blobs/${cfg}`, '*/*', `GET config blob ${cfg}`),
+  );
   const computed = sha256Digest(res.body);
   if (computed !== cfg) {
     throw registryError(

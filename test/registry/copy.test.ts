@@ -226,3 +226,31 @@ describe('faults', () => {
     }
   });
 });
+
+describe('a target that only lets us pull', () => {
+  let pullOnly: TokenServer;
+  let readOnly: RunningRegistry;
+  beforeAll(async () => {
+    pullOnly = await startTokenServer({ anonymous: true, allowPush: false });
+    readOnly = await startRegistry({ auth: { token: pullOnly } });
+  });
+  afterAll(async () => {
+    await readOnly?.stop();
+    await pullOnly?.close();
+  });
+
+  it('fails the push with the copier’s wording: what was refused, the status, and what to configure', async () => {
+    const e = await failure(
+      copier({ keychain: staticKeychain({}) }).copy({
+        source: parseReference(`${proxy.host}/team/app`),
+        target: parseReference(`${readOnly.host}/ns/app`),
+        digest: idx.digest,
+      }),
+    );
+    expect(e.code).toBe('UNAUTHORIZED');
+    expect(e.message).toMatch(/target: start blob upload sha256:[0-9a-f]{64}: HTTP 401 \(UNAUTHORIZED/);
+    expect(e.message).toContain(`; configure credentials for ${readOnly.host} (docker login`);
+    // The push scope was asked for the target only; the source (an open registry) needed no token.
+    expect(pullOnly.state.scopes.some((s) => s === 'repository:ns/app:pull,push')).toBe(true);
+  });
+});

@@ -114,7 +114,7 @@ async function authorization(deps: TokenDeps, st: EndpointState, target: AuthTar
   const cred = await deps.credentialFor(target.domain);
   if (ch.scheme === 'bearer') {
     if (cred?.kind === 'bearer') return `Bearer ${cred.token}`;
-    return `Bearer ${await bearerToken(deps, st, ch, target, ctx)}`;
+    return `Bearer ${await bearerToken(deps, st, { ch, target, ctx })}`;
   }
   return basicHeader(cred);
 }

@@ -37,6 +37,13 @@ export interface TokenDeps {
   fetched(): void;
 }
 
+/** One token wanted: the challenge answered, for whom, and the request it is for (errors name it). */
+export interface TokenAsk {
+  ch: Challenge;
+  target: AuthTarget;
+  ctx: RequestContext;
+}
+
 const TOKEN_MARGIN_MS = 10_000;
 
 /** `Basic …` for a username/password credential, else undefined. */
@@ -47,25 +54,20 @@ export function basicHeader(c: Credential | undefined): string | undefined {
 }
 
 /** A cached token for the scope, or one fetched (shared with any fetch for that scope already under way). */
-export function bearerToken(
-  deps: TokenDeps,
-  cache: TokenCache,
-  ch: Challenge,
-  target: AuthTarget,
-  ctx: RequestContext,
-): Promise<string> {
+export function bearerToken(deps: TokenDeps, cache: TokenCache, ask: TokenAsk): Promise<string> {
+  const { target } = ask;
   const cached = cache.tokens.get(target.scope);
   if (cached && cached.expiresAt > deps.clock.now()) return Promise.resolve(cached.value);
   let p = cache.inflight.get(target.scope);
   if (!p) {
-    p = fetchToken(deps, cache, ch, target, ctx).finally(() => cache.inflight.delete(target.scope));
+    p = fetchToken(deps, cache, ask).finally(() => cache.inflight.delete(target.scope));
     cache.inflight.set(target.scope, p);
   }
   return p;
 }
 
 /** The realm as a URL the policy lets us send credentials to. */
-function realmUrl(deps: TokenDeps, ch: Challenge, target: AuthTarget, ctx: RequestContext): URL {
+function realmUrl(deps: TokenDeps, { ch, target, ctx }: TokenAsk): URL {
   const realm = ch.params.realm;
   if (!realm) throw registryError('BAD_RESPONSE', ctx, 'Bearer challenge without realm');
   let url: URL;
@@ -110,14 +112,9 @@ function tokenRequest(
   return { method: 'GET', url, headers };
 }
 
-async function fetchToken(
-  deps: TokenDeps,
-  cache: TokenCache,
-  ch: Challenge,
-  target: AuthTarget,
-  ctx: RequestContext,
-): Promise<string> {
-  const url = realmUrl(deps, ch, target, ctx);
+async function fetchToken(deps: TokenDeps, cache: TokenCache, ask: TokenAsk): Promise<string> {
+  const { ch, target, ctx } = ask;
+  const url = realmUrl(deps, ask);
   const cred = await deps.credentialFor(target.domain);
   const req = tokenRequest(ch, target, url, cred);
   const tctx = { ...ctx, url: redactUrl(url) };

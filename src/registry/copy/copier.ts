@@ -6,43 +6,29 @@
 
 import { ImagestreamsError } from '../../model/errors.js';
 import { type ImageRef, isSha256Digest } from '../../model/reference.js';
-import type { Clock } from '../../util/clock.js';
-import type { Logger } from '../../util/logger.js';
 import { redactUrl } from '../../util/redact.js';
-import type { Keychain } from '../auth/keychain.js';
+import type { AccessOptions } from '../access.js';
 import { type RequestContext, registryError } from '../errors.js';
-import type { HostPolicy } from '../host-policy.js';
 import { indexProblem } from '../manifest.js';
 import { isIndexMediaType } from '../mediatypes.js';
-import type { HttpSend } from '../transport/http.js';
 import { blobsOf, type Descriptor, manifestCalls } from './manifests.js';
 import { createRepos, type Repo } from './repos.js';
 import { createStreamAgents, streamBlob } from './stream.js';
 import { createOnce, eachLimit } from './work.js';
 
-/** The copier's dependencies and limits, defaults in one place. */
-export interface CopierOptions {
-  send?: HttpSend;
-  clock?: Clock;
-  logger?: Logger;
-  keychain?: Keychain;
-  isInsecure?: (domain: string) => boolean;
-  hostPolicy?: HostPolicy;
+/** The copier's dependencies and limits (`retries`: of one buffered request — manifests, HEADs, upload starts). */
+export interface CopierOptions extends AccessOptions {
   /** Blobs (and child manifests) in flight at once. */
   concurrency?: number;
-  timeoutMs?: number;
-  /** Retries of one buffered request (manifests, HEADs, upload starts) on temporary failures. */
-  retries?: number;
   /** Attempts of one blob transfer, each from a fresh upload session. */
   blobAttempts?: number;
-  backoffBaseMs?: number;
-  userAgent?: string;
 }
 
 const DEFAULTS = {
   concurrency: 4,
   timeoutMs: 60_000,
   retries: 3,
+  maxRetryAfterMs: 60_000,
   blobAttempts: 3,
   backoffBaseMs: 500,
   userAgent: 'imagestreams/0.1',
@@ -70,7 +56,7 @@ export interface CopyReport {
 /** Create a copier; `close()` drops its kept-alive connections. */
 export function createCopier(options: CopierOptions = {}) {
   const o = { ...DEFAULTS, ...options };
-  const repos = createRepos({ ...o, connections: o.concurrency * 2 });
+  const repos = createRepos({ ...o, concurrencyPerHost: o.concurrency * 2, maxSockets: o.concurrency * 2 });
   const { ctxOf, call, fail, open, clock, logger } = repos;
   const agents = createStreamAgents(o.concurrency * 2);
   const once = createOnce();
@@ -110,7 +96,7 @@ export function createCopier(options: CopierOptions = {}) {
           blob: d.digest,
           attempt,
           delayMs: delay,
-          error: repos.redact(e.message),
+          error: e.message,
         });
         await clock.sleep(delay);
       }
@@ -119,7 +105,8 @@ export function createCopier(options: CopierOptions = {}) {
 
   /** Stream one blob into an upload session; Authorization goes only to the origin it belongs to. */
   async function transfer(src: Repo, dst: Repo, d: Descriptor, upload: URL, ctx: RequestContext) {
-    const refusal = upload.origin === dst.base.origin ? undefined : repos.refusal(dst.base, upload, 'PUT');
+    const refusal =
+      upload.origin === dst.ep.base.origin ? undefined : repos.refusal(dst.ep.base, upload, 'PUT');
     if (refusal)
       throw registryError('NOT_ALLOWED', ctx, `target: upload location refused: ${refusal}`, {
         permanent: true,
@@ -127,20 +114,20 @@ export function createCopier(options: CopierOptions = {}) {
     upload.searchParams.set('digest', d.digest);
     const srcCtx = ctxOf(src.ref, d.digest);
     const srcAuth = await repos.authorizationFor(src, srcCtx);
-    const dstAuth = upload.origin === dst.base.origin ? await repos.authorizationFor(dst, ctx) : undefined;
-    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.base);
+    const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : undefined;
+    const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
     const { side, answer } = await streamBlob({
       get: {
         url: getUrl,
         headers: { 'user-agent': o.userAgent, ...(srcAuth ? { authorization: srcAuth } : {}) },
         ctx: srcCtx,
-        ...(src.insecureTls ? { insecureTls: true } : {}),
+        ...(src.ep.insecureTls ? { insecureTls: true } : {}),
       },
       put: {
         url: upload,
         headers: { 'user-agent': o.userAgent, ...(dstAuth ? { authorization: dstAuth } : {}) },
         ctx,
-        ...(dst.insecureTls ? { insecureTls: true } : {}),
+        ...(dst.ep.insecureTls ? { insecureTls: true } : {}),
       },
       digest: d.digest,
       size: d.size,

@@ -1,41 +1,23 @@
-// The copier's plumbing: one requester and auth session for both sides of a copy (credentials looked up per
-// registry, so neither side's reach the other), the scheme each registry answers on, and buffered calls.
+// The copier's plumbing, on the client's parts: one requester and auth session for both sides of a copy
+// (access.ts; credentials looked up per registry, so neither side's reach the other), the scheme each registry
+// answers on (endpoints.ts, never a mirror), and calls sent through the client's exchange and checked by check.ts.
 
-import { ImagestreamsError } from '../../model/errors.js';
-import { formatFamiliar, type ImageRef, isLoopbackDomain, registryHost } from '../../model/reference.js';
-import { type Clock, systemClock } from '../../util/clock.js';
-import { type Logger, silentLogger } from '../../util/logger.js';
-import { redact, redactUrl } from '../../util/redact.js';
-import { anonymousKeychain, type Keychain } from '../auth/keychain.js';
-import { type AuthTarget, createAuthSession } from '../auth/session.js';
+import { formatFamiliar, type ImageRef } from '../../model/reference.js';
+import { type AccessSettings, createAccess } from '../access.js';
+import { type Answer, responseError } from '../check.js';
+import { createEndpoints, type Endpoint } from '../endpoints.js';
 import type { RequestContext } from '../errors.js';
-import { type HostPolicy, openHostPolicy, realmRefusal, redirectRefusal } from '../host-policy.js';
+import { authTarget, createExchange } from '../exchange.js';
 import { MANIFEST_ACCEPT } from '../mediatypes.js';
-import { createNodeHttpSend, type HttpSend } from '../transport/http.js';
-import { createRequester } from '../transport/requester.js';
-import { type Answer, answerError } from './answers.js';
 
-/** What the plumbing needs (a subset of the copier's options). */
-export interface RepoOptions {
-  send?: HttpSend;
-  clock?: Clock;
-  logger?: Logger;
-  keychain?: Keychain;
-  isInsecure?: (domain: string) => boolean;
-  hostPolicy?: HostPolicy;
-  connections: number;
-  timeoutMs: number;
-  retries: number;
-  backoffBaseMs: number;
-  userAgent: string;
-}
+/** What the plumbing needs (the copier's options, defaults applied). */
+export type RepoOptions = AccessSettings & { userAgent: string };
 
 /** A repository as the copier speaks to it: where, and authenticated for which scope. */
 export interface Repo {
   ref: ImageRef;
-  target: AuthTarget;
-  base: URL;
-  insecureTls: boolean;
+  ep: Endpoint;
+  scope: string;
 }
 
 /** Registries must accept manifests up to 4 MiB (OCI distribution spec); larger answers are refused. */
@@ -43,32 +25,12 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** The calls the copier makes, over one requester and auth session. */
 export function createRepos(o: RepoOptions) {
-  const ownSend = o.send ? undefined : createNodeHttpSend({ maxSockets: o.connections });
-  const clock = o.clock ?? systemClock;
-  const logger = o.logger ?? silentLogger;
-  const isInsecure = o.isInsecure ?? (() => false);
-  const hostPolicy = o.hostPolicy ?? openHostPolicy;
-  const secrets = new Set<string>();
-  const requester = createRequester({
-    send: o.send ?? ownSend!,
-    redirectRefusal: (from, to, method) => redirectRefusal(hostPolicy, isInsecure, from, to, method),
-    clock,
-    logger,
-    timeoutMs: o.timeoutMs,
-    retries: o.retries,
-    concurrencyPerHost: o.connections,
-    maxRetryAfterMs: 60_000,
-    backoffBaseMs: o.backoffBaseMs,
-  });
-  const session = createAuthSession({
-    requester,
-    keychain: o.keychain ?? anonymousKeychain,
-    clock,
-    logger,
-    onSecret: (s) => secrets.add(s),
-    realmRefusal: (registry, realm) => realmRefusal(hostPolicy, isInsecure, registry, realm),
-  });
-  const schemes = new Map<string, Promise<{ base: URL; insecureTls: boolean }>>();
+  const access = createAccess(o);
+  const { session, configured, hostPolicy, logger } = access;
+  const exchange = createExchange(session, o.userAgent);
+  // No mirrors: a mirror serves pulls of content by digest, and the copier also pushes.
+  const endpoints = createEndpoints({ configured, mirrors: {}, hostPolicy, logger });
+  const probes = new Map<string, Promise<Endpoint>>();
 
   const ctxOf = (ref: ImageRef, reference: string): RequestContext => ({
     registry: ref.domain,
@@ -79,98 +41,75 @@ export function createRepos(o: RepoOptions) {
     }),
   });
 
-  async function call(
+  function call(
     repo: Repo,
     method: string,
     path: string,
     ctx: RequestContext,
     extra: { headers?: Record<string, string>; body?: Buffer } = {},
   ) {
-    const url = new URL(path, repo.base);
-    return session.request(repo.target, {
+    return exchange.send({
+      ep: repo.ep,
+      ref: repo.ref,
+      ctx,
       method,
-      url,
-      headers: { accept: MANIFEST_ACCEPT, 'user-agent': o.userAgent, ...extra.headers },
-      ...(extra.body ? { body: extra.body } : {}),
-      ctx: { ...ctx, url: redactUrl(url) },
+      url: new URL(path, repo.ep.base),
+      accept: MANIFEST_ACCEPT,
+      what: `${method} ${path}`,
+      scope: repo.scope,
       maxBodyBytes: MAX_ANSWER_BYTES,
-      ...(repo.insecureTls ? { insecureTls: true } : {}),
+      ...extra,
     });
   }
 
-  const fail = async (a: Answer, repo: Repo, ctx: RequestContext, what: string) =>
-    answerError(a, ctx, what, await session.hasCredentials(repo.ref.domain));
+  /** The typed error for an unexpected answer to `what` (e.g. "target: PUT manifest sha256:…"). */
+  const fail = (a: Answer, repo: Repo, ctx: RequestContext, what: string) =>
+    responseError(a, {
+      ctx,
+      what,
+      unauthorized: async (status, detail) => {
+        const how = (await session.hasCredentials(repo.ref.domain))
+          ? 'the configured credentials lack this access (pushing needs pull and push on the target repository)'
+          : `configure credentials for ${ctx.registry} (docker login, auth.json, or registries.<host>.credentials)`;
+        return `${what}: HTTP ${status}${detail}; ${how}`;
+      },
+    });
 
   /** The scheme a registry answers on (`GET /v2/`, which also learns its auth challenge), once per domain. */
-  async function open(ref: ImageRef, scope: string): Promise<Repo> {
-    let p = schemes.get(ref.domain);
+  function probe(ref: ImageRef, scope: string): Promise<Endpoint> {
+    let p = probes.get(ref.domain);
     if (!p) {
-      const host = registryHost(ref.domain);
-      const candidates = isLoopbackDomain(ref.domain)
-        ? [{ base: new URL(`http://${host}`), insecureTls: false }]
-        : isInsecure(ref.domain)
-          ? [
-              { base: new URL(`https://${host}`), insecureTls: true },
-              { base: new URL(`http://${host}`), insecureTls: false },
-            ]
-          : [{ base: new URL(`https://${host}`), insecureTls: false }];
-      p = (async () => {
-        let last: unknown;
-        for (const c of candidates) {
-          const repo: Repo = {
-            ref,
-            base: c.base,
-            insecureTls: c.insecureTls,
-            target: {
-              domain: ref.domain,
-              origin: c.base.origin,
-              scope,
-              ...(c.insecureTls ? { insecureTls: true } : {}),
-            },
-          };
-          try {
-            const res = await call(repo, 'GET', '/v2/', ctxOf(ref, 'latest'));
-            if (res.status === 200) return c;
-            throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, 'GET /v2/');
-          } catch (e) {
-            last = e;
-            if (!(e instanceof ImagestreamsError && e.data.transport !== undefined)) break;
-          }
-        }
-        throw last;
-      })();
-      p.catch(() => schemes.delete(ref.domain));
-      schemes.set(ref.domain, p);
+      p = endpoints.via(ref, async (ep) => {
+        const repo = { ref, ep, scope };
+        const res = await call(repo, 'GET', '/v2/', ctxOf(ref, 'latest'));
+        if (res.status === 200) return ep;
+        throw await fail(res, repo, { registry: ref.domain, reference: ref.domain }, 'GET /v2/');
+      });
+      p.catch(() => probes.delete(ref.domain));
+      probes.set(ref.domain, p);
     }
-    const c = await p;
-    return {
-      ref,
-      base: c.base,
-      insecureTls: c.insecureTls,
-      target: {
-        domain: ref.domain,
-        origin: c.base.origin,
-        scope,
-        ...(c.insecureTls ? { insecureTls: true } : {}),
-      },
-    };
+    return p;
   }
 
   return {
     ctxOf,
     call,
     fail,
-    open,
+    /** `ref`'s repository over the scheme its registry answers on, authenticated for `scope`. */
+    open: async (ref: ImageRef, scope: string): Promise<Repo> => ({
+      ref,
+      ep: await probe(ref, scope),
+      scope,
+    }),
     /** The Authorization header for a streamed request to `repo` (after `open`). */
-    authorizationFor: (repo: Repo, ctx: RequestContext) => session.authorizationFor(repo.target, ctx),
-    /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
-    refusal: (from: URL, to: URL, method: string) =>
-      redirectRefusal(hostPolicy, isInsecure, from, to, method),
-    redact: (text: string) => redact(text, secrets),
-    clock,
+    authorizationFor: (repo: Repo, ctx: RequestContext) =>
+      session.authorizationFor(authTarget(repo.ep, repo.scope), ctx),
+    refusal: access.refusal,
+    redact: access.redact,
+    clock: access.clock,
     logger,
-    stats: () => requester.stats(),
-    close: () => ownSend?.close(),
+    stats: () => access.requester.stats(),
+    close: access.close,
   };
 }
 

@@ -9,6 +9,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImagestreamsError } from '../../model/errors.js';
 import { redactUrl } from '../../util/redact.js';
+import type { Answer } from '../check.js';
 import { type RequestContext, registryError } from '../errors.js';
 
 /** Kept-alive agents for streamed transfers (the buffered transport keeps its own). */
@@ -58,14 +59,6 @@ export interface StreamBlobOptions {
   redirectRefusal: (from: URL, to: URL) => string | undefined;
 }
 
-/** The target's answer to the PUT (its body is small: an error document at most). */
-export interface PutAnswer {
-  status: number;
-  headers: Record<string, string | undefined>;
-  body: Buffer;
-  url: URL;
-}
-
 const MAX_ANSWER_BYTES = 64 * 1024;
 
 function send(end: StreamEnd, method: string, agents: StreamAgents, idleMs: number) {
@@ -113,7 +106,7 @@ function headersOf(res: http.IncomingMessage): Record<string, string | undefined
 }
 
 /** GET the source blob, following redirects (Authorization kept only on its own origin). */
-async function openSource(o: StreamBlobOptions): Promise<http.IncomingMessage | PutAnswer> {
+async function openSource(o: StreamBlobOptions): Promise<http.IncomingMessage | Answer> {
   let end = o.get;
   for (let hop = 0; hop <= 5; hop++) {
     const req = send(end, 'GET', o.agents, o.idleTimeoutMs);
@@ -178,7 +171,7 @@ function meter(o: StreamBlobOptions): Transform {
  */
 export async function streamBlob(
   o: StreamBlobOptions,
-): Promise<{ side: 'source' | 'target'; answer: PutAnswer }> {
+): Promise<{ side: 'source' | 'target'; answer: Answer }> {
   const src = await openSource(o);
   if (!(src instanceof http.IncomingMessage)) return { side: 'source', answer: src };
   const declared = src.headers['content-length'];
