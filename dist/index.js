@@ -1397,10 +1397,10 @@ var require_util = __commonJS({
       }
       obj2[kListeners] = null;
     }
-    function errorRequest2(client, request3, err) {
+    function errorRequest2(client, request4, err) {
       try {
-        request3.onError(err);
-        assert(request3.aborted);
+        request4.onError(err);
+        assert(request4.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1974,7 +1974,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request3, key3, val) {
+    function processHeader(request4, key3, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key3} header`);
       } else if (val === void 0) {
@@ -2021,24 +2021,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request3.host !== null) {
+        if (request4.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request3.host = val;
+        request4.host = val;
       } else if (headerName === "content-length") {
-        if (request3.contentLength !== null) {
+        if (request4.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request3.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request3.contentLength)) {
+        request4.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request4.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request3.contentType === null && headerName === "content-type") {
-        request3.contentType = val;
-        request3.headers.push(key3, val);
+      } else if (request4.contentType === null && headerName === "content-type") {
+        request4.contentType = val;
+        request4.headers.push(key3, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2047,12 +2047,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request3.reset = true;
+          request4.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request3.headers.push(key3, val);
+        request4.headers.push(key3, val);
       }
     }
     module.exports = Request;
@@ -2174,9 +2174,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve13(data);
+              return err ? reject(err) : resolve14(data);
             });
           });
         }
@@ -2214,12 +2214,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve13, reject) => {
+          return new Promise((resolve14, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve13(data);
+              ) : resolve14(data);
             });
           });
         }
@@ -4142,11 +4142,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request3) {
-      return request3.urlList[request3.urlList.length - 1];
+    function requestCurrentURL(request4) {
+      return request4.urlList[request4.urlList.length - 1];
     }
-    function requestBadPort(request3) {
-      const url = requestCurrentURL(request3);
+    function requestBadPort(request4) {
+      const url = requestCurrentURL(request4);
       if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
         return "blocked";
       }
@@ -4170,7 +4170,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request4, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy = "";
@@ -4184,7 +4184,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy !== "") {
-        request3.referrerPolicy = policy;
+        request4.referrerPolicy = policy;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4201,33 +4201,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request3) {
-      let serializedOrigin = request3.origin;
+    function appendRequestOriginHeader(request4) {
+      let serializedOrigin = request4.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
-        request3.headersList.append("origin", serializedOrigin, true);
-      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
-        switch (request3.referrerPolicy) {
+      if (request4.responseTainting === "cors" || request4.mode === "websocket") {
+        request4.headersList.append("origin", serializedOrigin, true);
+      } else if (request4.method !== "GET" && request4.method !== "HEAD") {
+        switch (request4.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
+            if (request4.origin && urlHasHttpsScheme(request4.origin) && !urlHasHttpsScheme(requestCurrentURL(request4))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request3, requestCurrentURL(request3))) {
+            if (!sameOrigin(request4, requestCurrentURL(request4))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request3.headersList.append("origin", serializedOrigin, true);
+        request4.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4281,26 +4281,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request3) {
-      const policy = request3.referrerPolicy;
+    function determineRequestsReferrer(request4) {
+      const policy = request4.referrerPolicy;
       assert(policy);
       let referrerSource = null;
-      if (request3.referrer === "client") {
+      if (request4.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request3.referrer instanceof URL) {
-        referrerSource = request3.referrer;
+      } else if (request4.referrer instanceof URL) {
+        referrerSource = request4.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request3, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
+      const areSameOrigin = sameOrigin(request4, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request4.url);
       switch (policy) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4311,7 +4311,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4472,7 +4472,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request4) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -4486,8 +4486,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve13, reject) => {
-        res = resolve13;
+      const promise = new Promise((resolve14, reject) => {
+        res = resolve14;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6041,11 +6041,11 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request4 = client[kQueue][client[kRunningIdx]];
+        if (!request4) {
           return -1;
         }
-        request3.onResponseStarted();
+        request4.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6090,9 +6090,9 @@ var require_client_h1 = __commonJS({
         assert(!socket.destroyed);
         assert(!this.paused);
         assert((headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
-        assert(request3.upgrade || request3.method === "CONNECT");
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
+        assert(request4.upgrade || request4.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6109,9 +6109,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request3.onUpgrade(statusCode, headers, socket, statusText);
+          request4.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error2) {
-          util.errorRequest(client, request3, error2);
+          util.errorRequest(client, request4, error2);
           util.destroy(socket, error2);
         }
         client[kResume]();
@@ -6125,8 +6125,8 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        if (!request3) {
+        const request4 = client[kQueue][client[kRunningIdx]];
+        if (!request4) {
           return -1;
         }
         assert(!this.upgrade);
@@ -6135,23 +6135,23 @@ var require_client_h1 = __commonJS({
           util.destroy(socket, new SocketError("bad response", util.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request3.upgrade) {
+        if (upgrade && !request4.upgrade) {
           util.destroy(socket, new SocketError("bad upgrade", util.getSocketInfo(socket)));
           return -1;
         }
         assert(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request4.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request4.bodyTimeout != null ? request4.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request3.method === "CONNECT") {
+        if (request4.method === "CONNECT") {
           assert(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6182,11 +6182,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request3.aborted) {
+        const pause = request4.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request4.aborted) {
           return -1;
         }
-        if (request3.method === "HEAD") {
+        if (request4.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6203,8 +6203,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
         assert(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6217,7 +6217,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request3.onData(buf) === false) {
+        if (request4.onData(buf) === false) {
           return constants7.ERROR.PAUSED;
         }
       }
@@ -6231,8 +6231,8 @@ var require_client_h1 = __commonJS({
         }
         assert(statusCode >= 100);
         assert((this.headers.length & 1) === 0);
-        const request3 = client[kQueue][client[kRunningIdx]];
-        assert(request3);
+        const request4 = client[kQueue][client[kRunningIdx]];
+        assert(request4);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6244,11 +6244,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request4.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request3.onComplete(headers);
+        request4.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6346,13 +6346,13 @@ var require_client_h1 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(client2, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(client2, request4, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request3 = client2[kQueue][client2[kRunningIdx]];
+          const request4 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util.errorRequest(client2, request3, err);
+          util.errorRequest(client2, request4, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
@@ -6382,18 +6382,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request3) {
+        busy(request4) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request3) {
-            if (client[kRunning] > 0 && !request3.idempotent) {
+          if (request4) {
+            if (client[kRunning] > 0 && !request4.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request4.upgrade || request4.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util.bodyLength(request3.body) !== 0 && (util.isStream(request3.body) || util.isAsyncIterable(request3.body) || util.isFormDataLike(request3.body))) {
+            if (client[kRunning] > 0 && util.bodyLength(request4.body) !== 0 && (util.isStream(request4.body) || util.isAsyncIterable(request4.body) || util.isFormDataLike(request4.body))) {
               return true;
             }
           }
@@ -6459,8 +6459,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request3 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
+            const request4 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request4.headersTimeout != null ? request4.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6469,26 +6469,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request3) {
-      const { method, path: path6, host, upgrade, blocking, reset: reset2 } = request3;
-      let { body, headers, contentLength } = request3;
+    function writeH1(client, request4) {
+      const { method, path: path6, host, upgrade, blocking, reset: reset2 } = request4;
+      let { body, headers, contentLength } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request3.contentType == null) {
+        if (request4.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util.isBlobLike(body) && request3.contentType == null) {
+      } else if (util.isBlobLike(body) && request4.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util.isValidHeaderValue(contentTypeValue)) {
-            util.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
+            util.errorRequest(client, request4, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6500,14 +6500,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request3.contentLength;
+        contentLength = request4.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength !== null && request4.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6515,25 +6515,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error2) => {
-        if (request3.aborted) {
+        if (request4.aborted) {
           return;
         }
-        if (request3.completed) {
-          if (request3.upgrade || request3.method === "CONNECT") {
+        if (request4.completed) {
+          if (request4.upgrade || request4.method === "CONNECT") {
             util.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util.errorRequest(client, request3, error2 || new RequestAbortedError());
+        util.errorRequest(client, request4, error2 || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request3.onConnect(abort);
+        request4.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
       }
-      if (request3.aborted) {
+      if (request4.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6584,31 +6584,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request3, headers: header, socket });
+        channels.sendHeaders.publish({ request: request4, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request4, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -6674,7 +6674,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6694,18 +6694,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request3.onBodySent(body);
-          if (!expectsPayload && request3.reset !== false) {
+          request4.onBodySent(body);
+          if (!expectsPayload && request4.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request3.onRequestSent();
+        request4.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6718,9 +6718,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
-        if (!expectsPayload && request3.reset !== false) {
+        request4.onBodySent(buffer);
+        request4.onRequestSent();
+        if (!expectsPayload && request4.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6728,7 +6728,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6738,16 +6738,16 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6765,9 +6765,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request4, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request3;
+        this.request = request4;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6777,7 +6777,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request4, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6796,7 +6796,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request3.reset !== false) {
+          if (!expectsPayload && request4.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6816,7 +6816,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request3.onBodySent(chunk);
+        request4.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6827,8 +6827,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
-        request3.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request4 } = this;
+        request4.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6973,8 +6973,8 @@ var require_client_h2 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(client2, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(client2, request4, err);
           }
         }
       });
@@ -7066,9 +7066,9 @@ var require_client_h2 = __commonJS({
       }
       util.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request3 = client[kQueue][client[kRunningIdx]];
+        const request4 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
@@ -7078,12 +7078,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request3) {
+    function writeH2(client, request4) {
       const session = client[kHTTP2Session];
-      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
-      let { body } = request3;
+      const { method, path: path6, host, upgrade, expectContinue, signal, headers: reqHeaders } = request4;
+      let { body } = request4;
       if (upgrade) {
-        util.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
+        util.errorRequest(client, request4, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7107,17 +7107,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
-        if (request3.aborted) {
+        if (request4.aborted) {
           return;
         }
-        if (request3.completed) {
+        if (request4.completed) {
           if (method === "CONNECT" && stream != null) {
             util.destroy(stream, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request3, error2);
+        util.errorRequest(client, request4, error2);
         if (stream != null) {
           util.destroy(stream, error2);
         }
@@ -7126,11 +7126,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request3.onConnect(abort);
+        request4.onConnect(abort);
       } catch (err) {
-        util.errorRequest(client, request3, err);
+        util.errorRequest(client, request4, err);
       }
-      if (request3.aborted) {
+      if (request4.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7140,22 +7140,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request4.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error2) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request3.onUpgradeError(error2);
+          request4.onUpgradeError(error2);
         };
         const onReady = () => {
           try {
-            request3.onUpgrade(null, null, stream);
+            request4.onUpgrade(null, null, stream);
           } catch (error2) {
             stream.off("response", onResponse);
             abort(error2);
             return;
           }
-          if (request3.aborted) {
+          if (request4.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7167,10 +7167,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request3.completed) {
+          if (!upgradeResponseFinished && request4.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request4.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7192,14 +7192,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request3.contentLength;
+        contentLength = request4.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength != null && request4.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util.errorRequest(client, request3, new RequestContentLengthMismatchError());
+          util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7224,25 +7224,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request3.onResponseStarted();
-        if (request3.aborted) {
+        request4.onResponseStarted();
+        if (request4.aborted) {
           const err = new RequestAbortedError();
-          util.errorRequest(client, request3, err);
+          util.errorRequest(client, request4, err);
           util.destroy(stream, err);
           return;
         }
-        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request4.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request3.onData(chunk) === false) {
+          if (request4.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request3.onComplete([]);
+          request4.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7272,7 +7272,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7283,7 +7283,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7295,7 +7295,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request3,
+              request4,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7306,7 +7306,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request3,
+              request4,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7320,7 +7320,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             contentLength
           );
         } else if (util.isIterable(body)) {
@@ -7329,7 +7329,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request3,
+            request4,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7339,7 +7339,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
@@ -7347,18 +7347,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request3.onBodySent(body);
+          request4.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request3.onRequestSent();
+        request4.onRequestSent();
         client[kResume]();
       } catch (error2) {
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request4, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline2(
         body,
@@ -7369,7 +7369,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util.removeAllListeners(pipe);
-            request3.onRequestSent();
+            request4.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7379,10 +7379,10 @@ var require_client_h2 = __commonJS({
       );
       util.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
-        request3.onBodySent(chunk);
+        request4.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7393,8 +7393,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request3.onBodySent(buffer);
-        request3.onRequestSent();
+        request4.onBodySent(buffer);
+        request4.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7403,7 +7403,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7413,12 +7413,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve13, reject) => {
+      const waitForDrain = () => new Promise((resolve14, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve13;
+          callback = resolve14;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7428,13 +7428,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request3.onBodySent(chunk);
+          request4.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request3.onRequestSent();
+        request4.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7882,10 +7882,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request3 = new Request(origin, opts, handler2);
-        this[kQueue].push(request3);
+        const request4 = new Request(origin, opts, handler2);
+        this[kQueue].push(request4);
         if (this[kResuming]) {
-        } else if (util.bodyLength(request3.body) == null && util.isIterable(request3.body)) {
+        } else if (util.bodyLength(request4.body) == null && util.isIterable(request4.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7897,27 +7897,27 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve13;
+            this[kClosedResolve] = resolve14;
           } else {
-            resolve13(null);
+            resolve14(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve13) => {
+        return new Promise((resolve14) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
-            const request3 = requests[i2];
-            util.errorRequest(this, request3, err);
+            const request4 = requests[i2];
+            util.errorRequest(this, request4, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve13(null);
+            resolve14(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7935,8 +7935,8 @@ var require_client = __commonJS({
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i2 = 0; i2 < requests.length; i2++) {
-          const request3 = requests[i2];
-          util.errorRequest(client, request3, err);
+          const request4 = requests[i2];
+          util.errorRequest(client, request4, err);
         }
         assert(client[kSize] === 0);
       }
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve13, reject) => {
+        const socket = await new Promise((resolve14, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7980,7 +7980,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve13(socket2);
+              resolve14(socket2);
             }
           });
         });
@@ -8039,8 +8039,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request3 = client[kQueue][client[kPendingIdx]++];
-            util.errorRequest(client, request3, err);
+            const request4 = client[kQueue][client[kPendingIdx]++];
+            util.errorRequest(client, request4, err);
           }
         } else {
           onError(client, err);
@@ -8097,12 +8097,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request3 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
+        const request4 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request4.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request3.servername;
+          client[kServerName] = request4.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8118,10 +8118,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request3)) {
+        if (client[kHTTPContext].busy(request4)) {
           return;
         }
-        if (!request3.aborted && client[kHTTPContext].write(request3)) {
+        if (!request4.aborted && client[kHTTPContext].write(request4)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -8316,8 +8316,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c3) => c3.close()));
         } else {
-          await new Promise((resolve13) => {
-            this[kClosedResolve] = resolve13;
+          await new Promise((resolve14) => {
+            this[kClosedResolve] = resolve14;
           });
         }
       }
@@ -9586,7 +9586,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve13, reject) => {
+        return await new Promise((resolve14, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9599,7 +9599,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve13(null);
+              resolve14(null);
             }
           }).on("error", noop6).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9618,7 +9618,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9635,7 +9635,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve13,
+              resolve: resolve14,
               reject,
               length: 0,
               body: []
@@ -9705,18 +9705,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve13, stream, length } = consume2;
+      const { type, body, resolve: resolve14, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve13(chunksDecode(body, length));
+          resolve14(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve13(JSON.parse(chunksDecode(body, length)));
+          resolve14(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve13(chunksConcat(body, length).buffer);
+          resolve14(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve13(new Blob(body, { type: stream[kContentType] }));
+          resolve14(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve13(chunksConcat(body, length));
+          resolve14(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,11 +9971,11 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request3(opts, callback) {
+    function request4(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
-          request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+        return new Promise((resolve14, reject) => {
+          request4.call(this, opts, (err, data) => {
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -9989,7 +9989,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = request3;
+    module.exports = request4;
     module.exports.RequestHandler = RequestHandler;
   }
 });
@@ -10198,9 +10198,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -10485,9 +10485,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -10579,9 +10579,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve13, reject) => {
+        return new Promise((resolve14, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve13(data);
+            return err ? reject(err) : resolve14(data);
           });
         });
       }
@@ -12896,7 +12896,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input2 = webidl.converters.RequestInfo(input2, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request3 = null;
+        let request4 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12913,18 +12913,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input2
             );
           }
-          request3 = makeRequest({ urlList: [parsedURL] });
+          request4 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input2[kDispatcher];
           assert(input2 instanceof _Request);
-          request3 = input2[kState];
+          request4 = input2[kState];
           signal = input2[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
-          window2 = request3.window;
+        if (request4.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request4.window, origin)) {
+          window2 = request4.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12932,66 +12932,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request3 = makeRequest({
+        request4 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request3.method,
+          method: request4.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request3.headersList,
+          headersList: request4.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request3.unsafeRequest,
+          unsafeRequest: request4.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request3.priority,
+          priority: request4.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request3.origin,
+          origin: request4.origin,
           // referrer request’s referrer.
-          referrer: request3.referrer,
+          referrer: request4.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request3.referrerPolicy,
+          referrerPolicy: request4.referrerPolicy,
           // mode request’s mode.
-          mode: request3.mode,
+          mode: request4.mode,
           // credentials mode request’s credentials mode.
-          credentials: request3.credentials,
+          credentials: request4.credentials,
           // cache mode request’s cache mode.
-          cache: request3.cache,
+          cache: request4.cache,
           // redirect mode request’s redirect mode.
-          redirect: request3.redirect,
+          redirect: request4.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request3.integrity,
+          integrity: request4.integrity,
           // keepalive request’s keepalive.
-          keepalive: request3.keepalive,
+          keepalive: request4.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request3.reloadNavigation,
+          reloadNavigation: request4.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request3.historyNavigation,
+          historyNavigation: request4.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request3.urlList]
+          urlList: [...request4.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request3.mode === "navigate") {
-            request3.mode = "same-origin";
+          if (request4.mode === "navigate") {
+            request4.mode = "same-origin";
           }
-          request3.reloadNavigation = false;
-          request3.historyNavigation = false;
-          request3.origin = "client";
-          request3.referrer = "client";
-          request3.referrerPolicy = "";
-          request3.url = request3.urlList[request3.urlList.length - 1];
-          request3.urlList = [request3.url];
+          request4.reloadNavigation = false;
+          request4.historyNavigation = false;
+          request4.origin = "client";
+          request4.referrer = "client";
+          request4.referrerPolicy = "";
+          request4.url = request4.urlList[request4.urlList.length - 1];
+          request4.urlList = [request4.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request3.referrer = "no-referrer";
+            request4.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -13000,14 +13000,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request3.referrer = "client";
+              request4.referrer = "client";
             } else {
-              request3.referrer = parsedReferrer;
+              request4.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request3.referrerPolicy = init.referrerPolicy;
+          request4.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13022,33 +13022,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request3.mode = mode;
+          request4.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request3.credentials = init.credentials;
+          request4.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request3.cache = init.cache;
+          request4.cache = init.cache;
         }
-        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
+        if (request4.cache === "only-if-cached" && request4.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request3.redirect = init.redirect;
+          request4.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request3.integrity = String(init.integrity);
+          request4.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request3.keepalive = Boolean(init.keepalive);
+          request4.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request3.method = mayBeNormalized;
+            request4.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13058,9 +13058,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request3.method = method;
+            request4.method = method;
           }
-          if (!patchMethodWarning && request3.method === "patch") {
+          if (!patchMethodWarning && request4.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13070,7 +13070,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request3;
+        this[kState] = request4;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13098,12 +13098,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers2(kConstruct);
-        setHeadersList(this[kHeaders], request3.headersList);
+        setHeadersList(this[kHeaders], request4.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request3.method)) {
+          if (!corsSafeListedMethodsSet.has(request4.method)) {
             throw new TypeError(
-              `'${request3.method} is unsupported in no-cors mode.`
+              `'${request4.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13122,14 +13122,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input2 instanceof _Request ? input2[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request4.method === "GET" || request4.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request3.keepalive
+            request4.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13141,12 +13141,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
+          if (request4.mode !== "same-origin" && request4.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request3.useCORSPreflightFlag = true;
+          request4.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13375,21 +13375,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request3) {
-      const newRequest = makeRequest({ ...request3, body: null });
-      if (request3.body != null) {
-        newRequest.body = cloneBody(newRequest, request3.body);
+    function cloneRequest(request4) {
+      const newRequest = makeRequest({ ...request4, body: null });
+      if (request4.body != null) {
+        newRequest.body = cloneBody(newRequest, request4.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request3 = new Request(kConstruct);
-      request3[kState] = innerRequest;
-      request3[kSignal] = signal;
-      request3[kHeaders] = new Headers2(kConstruct);
-      setHeadersList(request3[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request3[kHeaders], guard);
-      return request3;
+      const request4 = new Request(kConstruct);
+      request4[kState] = innerRequest;
+      request4[kSignal] = signal;
+      request4[kHeaders] = new Headers2(kConstruct);
+      setHeadersList(request4[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request4[kHeaders], guard);
+      return request4;
     }
     Object.defineProperties(Request.prototype, {
       method: kEnumerableProperty,
@@ -13631,14 +13631,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request3 = requestObject[kState];
+      const request4 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request3, null, requestObject.signal.reason);
+        abortFetch(p, request4, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request3.client.globalObject;
+      const globalObject = request4.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request3.serviceWorkers = "none";
+        request4.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13650,7 +13650,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request3, realResponse, requestObject.signal.reason);
+          abortFetch(p, request4, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13658,7 +13658,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request4, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13670,7 +13670,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request3,
+        request: request4,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13711,12 +13711,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request3, responseObject, error2) {
+    function abortFetch(p, request4, responseObject, error2) {
       if (p) {
         p.reject(error2);
       }
-      if (request3.body != null && isReadable(request3.body?.stream)) {
-        request3.body.stream.cancel(error2).catch((err) => {
+      if (request4.body != null && isReadable(request4.body?.stream)) {
+        request4.body.stream.cancel(error2).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13737,7 +13737,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request3,
+      request: request4,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13750,9 +13750,9 @@ var require_fetch = __commonJS({
       assert(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request3.client != null) {
-        taskDestination = request3.client.globalObject;
-        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
+      if (request4.client != null) {
+        taskDestination = request4.client.globalObject;
+        crossOriginIsolatedCapability = request4.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13760,7 +13760,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request3,
+        request: request4,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13770,32 +13770,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert(!request3.body || request3.body.stream);
-      if (request3.window === "client") {
-        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
+      assert(!request4.body || request4.body.stream);
+      if (request4.window === "client") {
+        request4.window = request4.client?.globalObject?.constructor?.name === "Window" ? request4.client : "no-window";
       }
-      if (request3.origin === "client") {
-        request3.origin = request3.client.origin;
+      if (request4.origin === "client") {
+        request4.origin = request4.client.origin;
       }
-      if (request3.policyContainer === "client") {
-        if (request3.client != null) {
-          request3.policyContainer = clonePolicyContainer(
-            request3.client.policyContainer
+      if (request4.policyContainer === "client") {
+        if (request4.client != null) {
+          request4.policyContainer = clonePolicyContainer(
+            request4.client.policyContainer
           );
         } else {
-          request3.policyContainer = makePolicyContainer();
+          request4.policyContainer = makePolicyContainer();
         }
       }
-      if (!request3.headersList.contains("accept", true)) {
+      if (!request4.headersList.contains("accept", true)) {
         const value = "*/*";
-        request3.headersList.append("accept", value, true);
+        request4.headersList.append("accept", value, true);
       }
-      if (!request3.headersList.contains("accept-language", true)) {
-        request3.headersList.append("accept-language", "*", true);
+      if (!request4.headersList.contains("accept-language", true)) {
+        request4.headersList.append("accept-language", "*", true);
       }
-      if (request3.priority === null) {
+      if (request4.priority === null) {
       }
-      if (subresourceSet.has(request3.destination)) {
+      if (subresourceSet.has(request4.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13803,50 +13803,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive = false) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
-      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
+      if (request4.localURLsOnly && !urlIsLocal(requestCurrentURL(request4))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
-      if (requestBadPort(request3) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request4);
+      if (requestBadPort(request4) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request3.referrerPolicy === "") {
-        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
+      if (request4.referrerPolicy === "") {
+        request4.referrerPolicy = request4.policyContainer.referrerPolicy;
       }
-      if (request3.referrer !== "no-referrer") {
-        request3.referrer = determineRequestsReferrer(request3);
+      if (request4.referrer !== "no-referrer") {
+        request4.referrer = determineRequestsReferrer(request4);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request4.url) && request4.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request3.mode === "navigate" || request3.mode === "websocket")
+            (request4.mode === "navigate" || request4.mode === "websocket")
           ) {
-            request3.responseTainting = "basic";
+            request4.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request3.mode === "same-origin") {
+          if (request4.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request3.mode === "no-cors") {
-            if (request3.redirect !== "follow") {
+          if (request4.mode === "no-cors") {
+            if (request4.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request3.responseTainting = "opaque";
+            request4.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request4))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request3.responseTainting = "cors";
+          request4.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13854,13 +13854,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request3.responseTainting === "cors") {
+        if (request4.responseTainting === "cors") {
         }
-        if (request3.responseTainting === "basic") {
+        if (request4.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request3.responseTainting === "cors") {
+        } else if (request4.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request3.responseTainting === "opaque") {
+        } else if (request4.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert(false);
@@ -13868,26 +13868,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request3.urlList);
+        internalResponse.urlList.push(...request4.urlList);
       }
-      if (!request3.timingAllowFailed) {
+      if (!request4.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request4.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request4.method === "HEAD" || request4.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request3.integrity) {
+      if (request4.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request3.responseTainting === "opaque" || response.body == null) {
+        if (request4.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request3.integrity)) {
+          if (!bytesMatch(bytes, request4.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13903,8 +13903,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request3 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request3);
+      const { request: request4 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request4);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13913,19 +13913,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request3);
+          const blobURLEntry = requestCurrentURL(request4);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request3.method !== "GET" || !isBlobLike(blob)) {
+          if (request4.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request3.headersList.contains("range", true)) {
+          if (!request4.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13933,7 +13933,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request3.headersList.get("range", true);
+            const rangeHeader = request4.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13964,7 +13964,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request3);
+          const currentURL = requestCurrentURL(request4);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14053,41 +14053,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request3.serviceWorkers === "all") {
+      if (request4.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request3.redirect === "follow") {
-          request3.serviceWorkers = "none";
+        if (request4.redirect === "follow") {
+          request4.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
+        if (request4.responseTainting === "cors" && corsCheck(request4, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request3, response) === "failure") {
-          request3.timingAllowFailed = true;
+        if (TAOCheck(request4, response) === "failure") {
+          request4.timingAllowFailed = true;
         }
       }
-      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request3.origin,
-        request3.client,
-        request3.destination,
+      if ((request4.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request4.origin,
+        request4.client,
+        request4.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request3.redirect !== "manual") {
+        if (request4.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request3.redirect === "error") {
+        if (request4.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request3.redirect === "manual") {
+        } else if (request4.redirect === "manual") {
           response = actualResponse;
-        } else if (request3.redirect === "follow") {
+        } else if (request4.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert(false);
@@ -14097,13 +14097,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request3).hash
+          requestCurrentURL(request4).hash
         );
         if (locationURL == null) {
           return response;
@@ -14114,63 +14114,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request3.redirectCount === 20) {
+      if (request4.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request3.redirectCount += 1;
-      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
+      request4.redirectCount += 1;
+      if (request4.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request4, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request4.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
+      if (actualResponse.status !== 303 && request4.body != null && request4.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
-        request3.method = "GET";
-        request3.body = null;
+      if ([301, 302].includes(actualResponse.status) && request4.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request4.method)) {
+        request4.method = "GET";
+        request4.body = null;
         for (const headerName of requestBodyHeader) {
-          request3.headersList.delete(headerName);
+          request4.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
-        request3.headersList.delete("authorization", true);
-        request3.headersList.delete("proxy-authorization", true);
-        request3.headersList.delete("cookie", true);
-        request3.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request4), locationURL)) {
+        request4.headersList.delete("authorization", true);
+        request4.headersList.delete("proxy-authorization", true);
+        request4.headersList.delete("cookie", true);
+        request4.headersList.delete("host", true);
       }
-      if (request3.body != null) {
-        assert(request3.body.source != null);
-        request3.body = safelyExtractBody(request3.body.source)[0];
+      if (request4.body != null) {
+        assert(request4.body.source != null);
+        request4.body = safelyExtractBody(request4.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request3.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
+      request4.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request4, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request3.window === "no-window" && request3.redirect === "error") {
+      if (request4.window === "no-window" && request4.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request3;
+        httpRequest = request4;
       } else {
-        httpRequest = cloneRequest(request3);
+        httpRequest = cloneRequest(request4);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
+      const includeCredentials = request4.credentials === "include" || request4.credentials === "same-origin" && request4.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14247,7 +14247,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request3.window === "no-window") {
+        if (request4.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14259,7 +14259,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request3.body == null || request3.body.source != null)
+        (request4.body == null || request4.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14289,21 +14289,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request3 = fetchParams.request;
+      const request4 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request3.cache = "no-store";
+        request4.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request3.mode === "websocket") {
+      if (request4.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request3.body == null && fetchParams.processRequestEndOfBody) {
+      if (request4.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request3.body != null) {
+      } else if (request4.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14331,7 +14331,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request3.body.stream) {
+            for await (const bytes of request4.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14442,17 +14442,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request3);
+        const url = requestCurrentURL(request4);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve13, reject) => agent.dispatch(
+        return new Promise((resolve14, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
-            method: request3.method,
-            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
-            headers: request3.headersList.entries,
+            method: request4.method,
+            body: agent.isMockActive ? request4.body && (request4.body.source || request4.body.stream) : body,
+            headers: request4.headersList.entries,
             maxRedirections: 0,
-            upgrade: request3.mode === "websocket" ? "websocket" : void 0
+            upgrade: request4.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14482,8 +14482,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
-              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request4.redirect === "follow" && redirectStatusSet.has(status);
+              if (request4.method !== "HEAD" && request4.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -14520,7 +14520,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
-              resolve13({
+              resolve14({
                 status,
                 statusText,
                 headersList,
@@ -14563,7 +14563,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve13({
+              resolve14({
                 status,
                 statusText: STATUS_CODES2[status],
                 headersList,
@@ -15464,31 +15464,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request3, options = {}) {
+      async match(request4, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p = this.#internalMatchAll(request3, options, 1);
+        const p = this.#internalMatchAll(request4, options, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request3 = void 0, options = {}) {
+      async matchAll(request4 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request4 !== void 0) request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        return this.#internalMatchAll(request3, options);
+        return this.#internalMatchAll(request4, options);
       }
-      async add(request3) {
+      async add(request4) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
-        const requests = [request3];
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
+        const requests = [request4];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15498,19 +15498,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request3 of requests) {
-          if (request3 === void 0) {
+        for (let request4 of requests) {
+          if (request4 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request3 = webidl.converters.RequestInfo(request3);
-          if (typeof request3 === "string") {
+          request4 = webidl.converters.RequestInfo(request4);
+          if (typeof request4 === "string") {
             continue;
           }
-          const r = request3[kState];
+          const r = request4[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15519,8 +15519,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request3 of requests) {
-          const r = new Request(request3)[kState];
+        for (const request4 of requests) {
+          const r = new Request(request4)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15597,17 +15597,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request3, response) {
+      async put(request4, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request3 instanceof Request) {
-          innerRequest = request3[kState];
+        if (request4 instanceof Request) {
+          innerRequest = request4[kState];
         } else {
-          innerRequest = new Request(request3)[kState];
+          innerRequest = new Request(request4)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15678,21 +15678,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request3, options = {}) {
+      async delete(request4, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 instanceof Request) {
-          r = request3[kState];
+        if (request4 instanceof Request) {
+          r = request4[kState];
           if (r.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
-          assert(typeof request3 === "string");
-          r = new Request(request3)[kState];
+          assert(typeof request4 === "string");
+          r = new Request(request4)[kState];
         }
         const operations = [];
         const operation = {
@@ -15724,25 +15724,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request3 = void 0, options = {}) {
+      async keys(request4 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        if (request4 !== void 0) request4 = webidl.converters.RequestInfo(request4, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request4 !== void 0) {
+          if (request4 instanceof Request) {
+            r = request4[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request4 === "string") {
+            r = new Request(request4)[kState];
           }
         }
         const promise = createDeferredPromise();
         const requests = [];
-        if (request3 === void 0) {
+        if (request4 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15754,9 +15754,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request4 of requests) {
+          for (const request5 of requests) {
             const requestObject = fromInnerRequest(
-              request4,
+              request5,
               new AbortController().signal,
               "immutable"
             );
@@ -15874,9 +15874,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request3, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request4, response = null, options) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request3.url);
+        const cachedURL = new URL(request4.url);
         if (options?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15892,7 +15892,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request3.headersList.get(fieldValue);
+          const requestValue = request4.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15900,20 +15900,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request3, options, maxResponses = Infinity) {
+      #internalMatchAll(request4, options, maxResponses = Infinity) {
         let r = null;
-        if (request3 !== void 0) {
-          if (request3 instanceof Request) {
-            r = request3[kState];
+        if (request4 !== void 0) {
+          if (request4 instanceof Request) {
+            r = request4[kState];
             if (r.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
-          } else if (typeof request3 === "string") {
-            r = new Request(request3)[kState];
+          } else if (typeof request4 === "string") {
+            r = new Request(request4)[kState];
           }
         }
         const responses = [];
-        if (request3 === void 0) {
+        if (request4 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16002,21 +16002,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request3, options = {}) {
+      async match(request4, options = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request3 = webidl.converters.RequestInfo(request3);
+        request4 = webidl.converters.RequestInfo(request4);
         options = webidl.converters.MultiCacheQueryOptions(options);
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request3, options);
+            return await cache.match(request4, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request3, options);
+            const response = await cache.match(request4, options);
             if (response !== void 0) {
               return response;
             }
@@ -17196,7 +17196,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
-      const request3 = makeRequest({
+      const request4 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17208,18 +17208,18 @@ var require_connection = __commonJS({
       });
       if (options.headers) {
         const headersList = getHeadersList(new Headers2(options.headers));
-        request3.headersList = headersList;
+        request4.headersList = headersList;
       }
       const keyValue = crypto3.randomBytes(16).toString("base64");
-      request3.headersList.append("sec-websocket-key", keyValue);
-      request3.headersList.append("sec-websocket-version", "13");
+      request4.headersList.append("sec-websocket-key", keyValue);
+      request4.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request3.headersList.append("sec-websocket-protocol", protocol);
+        request4.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request4.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request3,
+        request: request4,
         useParallelQueue: true,
         dispatcher: options.dispatcher,
         processResponse(response) {
@@ -17256,7 +17256,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request4.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18304,8 +18304,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve13) => {
-        setTimeout(resolve13, ms).unref();
+      return new Promise((resolve14) => {
+        setTimeout(resolve14, ms).unref();
       });
     }
     module.exports = {
@@ -19163,6 +19163,573 @@ var require_undici = __commonJS({
   }
 });
 
+// src/model/error-codes.ts
+function hintFor(code2) {
+  return ERROR_CATALOGUE[code2].hint;
+}
+function isPermanentCode(code2) {
+  return ERROR_CATALOGUE[code2].permanent;
+}
+var ERROR_CATALOGUE, ERROR_CODES;
+var init_error_codes = __esm({
+  "src/model/error-codes.ts"() {
+    "use strict";
+    ERROR_CATALOGUE = {
+      // Declarations: the ImageStream files (validate, reconcile).
+      PATH_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Check the working directory and the "declarations" paths in .imagestreams.yaml.'
+      },
+      NO_DECLARATIONS: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Add ImageStream files under the declarations folder, or set "declarations" in .imagestreams.yaml.'
+      },
+      FILE_TOO_LARGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Split the file into several smaller files."
+      },
+      DECLARATIONS_TOO_LARGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove large or stray files from the declarations folders."
+      },
+      NOT_A_FILE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Declarations must be regular YAML or JSON files; remove the entry from "declarations".'
+      },
+      READ_FAILED: {
+        area: "declarations",
+        permanent: true,
+        hint: "Check that the file exists and can be read."
+      },
+      BINARY_FILE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove the binary file from the declarations folder."
+      },
+      INVALID_UTF8: {
+        area: "declarations",
+        permanent: true,
+        hint: "Save the file as UTF-8."
+      },
+      YAML_SYNTAX: {
+        area: "declarations",
+        permanent: true,
+        hint: "Fix the YAML at the given line and column."
+      },
+      DUPLICATE_KEY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove or rename one of the two keys."
+      },
+      ALIAS_LIMIT: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the values out instead of using YAML aliases."
+      },
+      SCHEMA: {
+        area: "declarations",
+        permanent: true,
+        hint: "Fix the field as the message says; schemas/ describes every field."
+      },
+      UNKNOWN_KIND: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Declare objects with "kind: ImageStream" (or an ImageStreamList of them).'
+      },
+      NAME_TOO_LONG: {
+        area: "declarations",
+        permanent: true,
+        hint: "Shorten the stream name or namespace."
+      },
+      INVALID_STREAM_NAME: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Use lower-case letters and digits separated by single ".", "_" or "-".'
+      },
+      DUPLICATE_STREAM: {
+        area: "declarations",
+        permanent: true,
+        hint: "Rename one of the streams or give it another metadata.namespace."
+      },
+      DUPLICATE_TAG: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove or rename one of the two tags."
+      },
+      INVALID_TAG_NAME: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Use letters, digits, "_", "." and "-" (at most 128, not starting with "." or "-").'
+      },
+      INVALID_REFERENCE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write an image reference such as "registry.example.com/team/app:1.2" or "app@sha256:<digest>".'
+      },
+      INVALID_REPOSITORY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the repository only, without a tag or digest."
+      },
+      AMBIGUOUS_REGISTRY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the registry host in full so the reference means one registry everywhere."
+      },
+      REGISTRY_NOT_ALLOWED: {
+        area: "declarations",
+        permanent: true,
+        hint: "Add the registry to allowedRegistries in .imagestreams.yaml, or import from an allowed registry."
+      },
+      SCHEDULED_NOT_DOCKER: {
+        area: "declarations",
+        permanent: true,
+        hint: "Remove importPolicy.scheduled, or schedule the DockerImage tag this tag follows."
+      },
+      INVALID_TAG_REFERENCE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write "tag" (same stream) or "stream:tag".'
+      },
+      TAG_CYCLE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Point one tag of the cycle at a DockerImage."
+      },
+      TAG_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Declare the followed tag, or follow one that exists."
+      },
+      INVALID_STREAM_IMAGE: {
+        area: "declarations",
+        permanent: true,
+        hint: 'Write "stream@sha256:<digest or unambiguous prefix>".'
+      },
+      STREAM_NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Declare the stream, or pin an image of a stream that is declared."
+      },
+      PIN_AMBIGUOUS: {
+        area: "declarations",
+        permanent: true,
+        hint: "Give more characters of the digest."
+      },
+      PIN_NOT_IN_HISTORY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Pin an image that is in the stream tag history (see `imagestreams describe`)."
+      },
+      NOT_FOUND: {
+        area: "declarations",
+        permanent: true,
+        hint: "Check the stream and tag names (`imagestreams describe` lists them), or create the tag."
+      },
+      NO_IMAGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Reconcile first so the source tag has an image, then retry."
+      },
+      INVALID_TAG_POLICY: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write a policy docs/declaration.md lists (semver, numerical, alphabetical, first-seen) with a valid range, order, pattern or extract."
+      },
+      INVALID_MINIMUM_AGE: {
+        area: "declarations",
+        permanent: true,
+        hint: "Write the minimum age as a duration such as 72h, 3d or 1d12h."
+      },
+      BUILD_OUTPUT_INVALID: {
+        area: "declarations",
+        permanent: true,
+        hint: "Give the BuildConfig's output.to a name of the form stream:tag (kind ImageStreamTag)."
+      },
+      BUILD_OUTPUT_UNDECLARED: {
+        area: "declarations",
+        permanent: true,
+        hint: "Declare the stream tag the BuildConfig's output.to names, or point output.to at a declared one."
+      },
+      // Config: .imagestreams.yaml.
+      CONFIG_NOT_FOUND: {
+        area: "config",
+        permanent: true,
+        hint: "Check the --config path."
+      },
+      CONFIG_UNREADABLE: {
+        area: "config",
+        permanent: true,
+        hint: "Make the config a small regular YAML file."
+      },
+      CONFIG_SCHEMA: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the setting as the message says; schemas/config.schema.json lists every setting."
+      },
+      CONFIG_YAML_SYNTAX: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the YAML of the config file at the given line and column."
+      },
+      CONFIG_DUPLICATE_KEY: {
+        area: "config",
+        permanent: true,
+        hint: "Remove or rename one of the two keys in the config file."
+      },
+      CONFIG_ALIAS_LIMIT: {
+        area: "config",
+        permanent: true,
+        hint: "Write the config values out instead of using YAML aliases."
+      },
+      CONFIG_FORBIDDEN_KEY: {
+        area: "config",
+        permanent: true,
+        hint: "Remove or rename the key."
+      },
+      CONFIG_PATH_OUTSIDE: {
+        area: "config",
+        permanent: true,
+        hint: "Use paths inside the repository, without links that lead out of it."
+      },
+      CONFIG_CONFLICT: {
+        area: "config",
+        permanent: true,
+        hint: "Remove one of the two contradicting settings."
+      },
+      BAD_CONFIG: {
+        area: "config",
+        permanent: true,
+        hint: "Fix the setting named in the message."
+      },
+      // Lock files.
+      INVALID_LOCK: {
+        area: "lock",
+        permanent: true,
+        hint: "Restore the lock file from git, or delete it to import the stream afresh."
+      },
+      LOCK_UNREADABLE: {
+        area: "lock",
+        permanent: true,
+        hint: "Check the lock file permissions, or restore it from git."
+      },
+      LOCK_NOT_WRITTEN: {
+        area: "lock",
+        permanent: true,
+        hint: "Check that the lock folder is writable and the disk has room, then run again."
+      },
+      PATH_OUTSIDE_REPOSITORY: {
+        area: "lock",
+        permanent: true,
+        hint: "Remove the link that leads outside the repository, or point the path inside it."
+      },
+      TOO_MANY_TAGS: {
+        area: "registry",
+        permanent: true,
+        hint: "Follow a repository with fewer tags, or pin the tag without imagestreams.dev/tag-policy."
+      },
+      // Consumers: files that follow stream tags (verify, reconcile).
+      CONSUMER_YAML_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the YAML of the consumer file."
+      },
+      CONSUMER_CONFLICT: {
+        area: "consumers",
+        permanent: true,
+        hint: "Make the value follow one stream tag only."
+      },
+      CONSUMER_DRIFT: {
+        area: "consumers",
+        permanent: true,
+        hint: "Run `imagestreams reconcile` to write the locked image, or fix the value by hand."
+      },
+      CONSUMER_UNLOCKED: {
+        area: "consumers",
+        permanent: true,
+        hint: "Run `imagestreams reconcile` so the followed stream tag gets a locked image."
+      },
+      MARKER_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Write the marker as the message shows (see docs/consumers.md)."
+      },
+      TRIGGER_ANNOTATION_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the image.openshift.io/triggers annotation: a JSON list of {from, fieldPath}."
+      },
+      TRIGGER_INVALID: {
+        area: "consumers",
+        permanent: true,
+        hint: "Fix the trigger as the message says."
+      },
+      TRIGGER_NOT_HONOURED: {
+        area: "consumers",
+        permanent: true,
+        hint: "Change the trigger so the cluster honours it, or remove it."
+      },
+      CONSUMER_EDIT_CONFLICT: {
+        area: "consumers",
+        permanent: true,
+        hint: "The file changed while it was being rewritten; run again."
+      },
+      CONSUMER_EDIT_OVERLAP: {
+        area: "consumers",
+        permanent: true,
+        hint: "Two consumers govern the same value; keep one."
+      },
+      LOOKUP_NOT_PINNABLE: {
+        area: "consumers",
+        permanent: true,
+        hint: "Write the image field in block-style YAML (a JSON or flow-style file cannot hold the marker), or name the image with a trigger annotation."
+      },
+      // Edits of declarations (tag, rollback, import).
+      EDIT_FAILED: {
+        area: "edit",
+        permanent: true,
+        hint: "Edit the declaration by hand, or report the file shape that could not be edited."
+      },
+      USAGE: {
+        area: "usage",
+        permanent: true,
+        hint: "See `imagestreams <command> --help` for the arguments."
+      },
+      ACTION_INPUT: {
+        area: "usage",
+        permanent: true,
+        hint: "Fix the Action input named in the message (see action.yml)."
+      },
+      ACTION_EVENT: {
+        area: "usage",
+        permanent: true,
+        hint: "Run this mode from an event that carries what it needs, as the message says."
+      },
+      INTERNAL: {
+        area: "usage",
+        permanent: true,
+        hint: "This is a bug: report it with the message."
+      },
+      // Registry.
+      MANIFEST_UNKNOWN: {
+        area: "registry",
+        permanent: true,
+        hint: "Check that the image and tag exist in the registry."
+      },
+      UNAUTHORIZED: {
+        area: "registry",
+        permanent: true,
+        hint: "Log in to the registry (docker login) or give credentials that can pull the image."
+      },
+      NOT_ALLOWED: {
+        area: "registry",
+        permanent: true,
+        hint: "Use an allowed registry address, or allow it explicitly (insecureRegistries, allowedRegistries)."
+      },
+      PLATFORM_NOT_FOUND: {
+        area: "registry",
+        permanent: true,
+        hint: "Choose a platform the image index lists."
+      },
+      DIGEST_MISMATCH: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry; if it persists, the registry or a proxy is serving wrong content."
+      },
+      RATE_LIMITED: {
+        area: "registry",
+        permanent: false,
+        hint: "Wait and retry, or authenticate to get a higher limit."
+      },
+      REGISTRY_UNAVAILABLE: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry later; check the registry address and the network."
+      },
+      BAD_RESPONSE: {
+        area: "registry",
+        permanent: false,
+        hint: "Retry; if it persists, check that the address is a registry and no proxy is in the way."
+      },
+      CREDENTIAL_HELPER_FAILED: {
+        area: "registry",
+        permanent: true,
+        hint: "Run the credential helper by hand to see why it fails, or fix credHelpers in the docker config."
+      },
+      // Git.
+      GIT_NOT_A_REPOSITORY: {
+        area: "git",
+        permanent: true,
+        hint: "Run inside a git checkout (or pass the right directory)."
+      },
+      GIT_UNSUPPORTED_REPOSITORY: {
+        area: "git",
+        permanent: true,
+        hint: 'Use a plain SHA-1 clone in its main work tree, or publish with mode "none".'
+      },
+      GIT_UNSUPPORTED_INDEX: {
+        area: "git",
+        permanent: true,
+        hint: "Rewrite the index in version 2 (`git update-index --index-version 2`), as the message says."
+      },
+      GIT_DETACHED_HEAD: {
+        area: "git",
+        permanent: true,
+        hint: "Check out a branch before publishing in commit mode."
+      },
+      GIT_NO_BASE: {
+        area: "git",
+        permanent: true,
+        hint: "Pass the base branch of pull requests (`base`)."
+      },
+      GIT_BASE_MOVED: {
+        area: "git",
+        permanent: true,
+        hint: "The branch moved while this run worked; run again."
+      },
+      GIT_BAD_PATH: {
+        area: "git",
+        permanent: true,
+        hint: "Only paths inside the repository can be committed."
+      },
+      GIT_COMMIT_MISSING: {
+        area: "git",
+        permanent: true,
+        hint: "Fetch the commit (a deeper clone), or name one that exists."
+      },
+      GIT_LEASE_FAILED: {
+        area: "git",
+        permanent: false,
+        hint: "Someone else moved the branch; the next run starts from its new tip."
+      },
+      GIT_PUSH_REJECTED: {
+        area: "git",
+        permanent: false,
+        hint: "The remote moved; the next run starts from its new tip."
+      },
+      GIT_PUSH_REFUSED: {
+        area: "git",
+        permanent: true,
+        hint: "Check the branch protection rules and the token permissions."
+      },
+      GIT_AUTH_FAILED: {
+        area: "git",
+        permanent: true,
+        hint: "Check that the token is valid and not expired."
+      },
+      GIT_NO_CREDENTIALS: {
+        area: "git",
+        permanent: true,
+        hint: 'Give a token (GITHUB_TOKEN), or publish with mode "none".'
+      },
+      GIT_FORBIDDEN: {
+        area: "git",
+        permanent: true,
+        hint: "Give the token write access to the repository (contents: write)."
+      },
+      GIT_REMOTE_FAILED: {
+        area: "git",
+        permanent: true,
+        hint: "Check the remote URL and the network; retry when the remote answers again."
+      },
+      GIT_INSECURE_REMOTE: {
+        area: "git",
+        permanent: true,
+        hint: "Use an https remote URL."
+      },
+      // GitHub.
+      GITHUB_ACTIONS_PR_DISABLED: {
+        area: "github",
+        permanent: true,
+        hint: "Allow GitHub Actions to create pull requests (Settings → Actions → General), or use an App token or PAT."
+      },
+      GITHUB_BAD_CREDENTIALS: {
+        area: "github",
+        permanent: true,
+        hint: "Check that the GitHub token is valid and not expired."
+      },
+      GITHUB_FORBIDDEN: {
+        area: "github",
+        permanent: true,
+        hint: "Grant the token the permission named in the message."
+      },
+      GITHUB_NOT_FOUND: {
+        area: "github",
+        permanent: true,
+        hint: "Check owner/repo and that the token can see the repository."
+      },
+      GITHUB_API_FAILED: {
+        area: "github",
+        permanent: true,
+        hint: "Retry later if GitHub answered 5xx or a rate limit; otherwise fix what the answer names."
+      },
+      // Publishing: results, skips and failures of a publish step.
+      MODE_NONE: {
+        area: "publish",
+        permanent: true,
+        hint: 'Nothing to do: publish mode "none" leaves the changes in the working tree.'
+      },
+      FORK: {
+        area: "publish",
+        permanent: true,
+        hint: "Nothing to do: pull requests from forks get no credentials; publishing happens on the base repository."
+      },
+      NO_CREDENTIALS: {
+        area: "publish",
+        permanent: true,
+        hint: "Give a token (GITHUB_TOKEN) to publish."
+      },
+      NO_GITHUB: {
+        area: "publish",
+        permanent: true,
+        hint: "Give owner/repo and a token, or publish in commit mode."
+      },
+      NO_REMOTE: {
+        area: "publish",
+        permanent: true,
+        hint: 'Add an "origin" remote, or pass the remote URL.'
+      },
+      PUBLISH_SIGN_COMMITS_MODE: {
+        area: "publish",
+        permanent: true,
+        hint: "Publish in pull-request mode, or remove publish.signCommits."
+      },
+      PUBLISH_FAILED: {
+        area: "publish",
+        permanent: true,
+        hint: "Read the message; run again once its cause is fixed."
+      },
+      // Dispatch.
+      DISPATCH_CONFIG: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Fix the dispatch settings in .imagestreams.yaml as the message says."
+      },
+      DISPATCH_NO_TOKEN: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Give a token that can send repository dispatches."
+      },
+      DISPATCH_FAILED: {
+        area: "dispatch",
+        permanent: false,
+        hint: "Retry; check the target repository and the token."
+      },
+      DISPATCH_COMMAND_FAILED: {
+        area: "dispatch",
+        permanent: true,
+        hint: "Run the dispatch command by hand to see why it fails."
+      }
+    };
+    ERROR_CODES = Object.keys(ERROR_CATALOGUE);
+  }
+});
+
 // src/model/errors.ts
 function hasCode(e, code2) {
   return e instanceof ImagestreamsError && e.code === code2;
@@ -19171,16 +19738,20 @@ var ImagestreamsError;
 var init_errors = __esm({
   "src/model/errors.ts"() {
     "use strict";
+    init_error_codes();
     ImagestreamsError = class extends Error {
       code;
       data;
       permanent;
+      /** One sentence: how to fix it, or what to do next. */
+      hint;
       constructor(code2, message, options = {}) {
         super(message, options.cause !== void 0 ? { cause: options.cause } : void 0);
         this.name = "ImagestreamsError";
         this.code = code2;
         this.data = options.data ?? {};
-        this.permanent = options.permanent ?? true;
+        this.permanent = options.permanent ?? isPermanentCode(code2);
+        this.hint = options.hint ?? hintFor(code2);
       }
     };
   }
@@ -22417,7 +22988,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve13.call(this, root, ref);
+      let _sch = resolve14.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22444,7 +23015,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve13(root, ref) {
+    function resolve14(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23308,7 +23879,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve13(baseURI, relativeURI, options) {
+    function resolve14(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -23699,7 +24270,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve13,
+      resolve: resolve14,
       resolveComponent,
       equal,
       serialize: serialize2,
@@ -23845,8 +24416,8 @@ var require_core = __commonJS({
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
         this.RULES = (0, rules_1.getRules)();
-        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
-        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
+        checkOptions2.call(this, removedOptions, opts, "NOT SUPPORTED");
+        checkOptions2.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
         this._metaOpts = getMetaSchemaOptions.call(this);
         if (opts.formats)
           addInitialFormats.call(this);
@@ -24203,7 +24774,7 @@ var require_core = __commonJS({
     Ajv2.ValidationError = validation_error_1.default;
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
-    function checkOptions(checkOpts, options, msg, log = "error") {
+    function checkOptions2(checkOpts, options, msg, log = "error") {
       for (const key3 in checkOpts) {
         const opt = key3;
         if (opt in options)
@@ -24543,8 +25114,8 @@ var require_multipleOf = __commonJS({
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
-        const invalid2 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid2}))`);
+        const invalid3 = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid3}))`);
       }
     };
     exports.default = def;
@@ -34218,13 +34789,13 @@ function fileDiag(file, pos, code2, message) {
 }
 function decodeText(file, bytes) {
   if (bytes.length > MAX_FILE_BYTES) {
-    const mb = (bytes.length / 1024 / 1024).toFixed(1);
+    const mb2 = (bytes.length / 1024 / 1024).toFixed(1);
     return {
       diagnostic: fileDiag(
         file,
         { line: 1, column: 1 },
         "FILE_TOO_LARGE",
-        `file is ${mb} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
+        `file is ${mb2} MB, over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit for a declaration: split it into several files`
       )
     };
   }
@@ -34454,12 +35025,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve13, reject) {
+        return new Promise(function(resolve14, reject) {
           isexe(path6, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
-              resolve13(is);
+              resolve14(is);
             }
           });
         });
@@ -34525,27 +35096,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve13, reject) => {
+      const step = (i2) => new Promise((resolve14, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve13(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve14(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path6.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve13(subStep(p, i2, 0));
+        resolve14(subStep(p, i2, 0));
       });
-      const subStep = (p, i2, ii) => new Promise((resolve13, reject) => {
+      const subStep = (p, i2, ii) => new Promise((resolve14, reject) => {
         if (ii === pathExt.length)
-          return resolve13(step(i2 + 1));
+          return resolve14(step(i2 + 1));
         const ext = pathExt[ii];
         isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
           if (!er && is) {
             if (opt.all)
               found.push(p + ext);
             else
-              return resolve13(p + ext);
+              return resolve14(p + ext);
           }
-          return resolve13(subStep(p, i2, ii + 1));
+          return resolve14(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -35006,6 +35577,40 @@ function checkDomain(input2, domain) {
     throw new InvalidReferenceError(input2, `invalid port in domain "${domain}"`);
   }
 }
+function checkDigestPart(input2, digest) {
+  if (!DIGEST_RE.test(digest)) {
+    throw new InvalidReferenceError(
+      input2,
+      `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
+    );
+  }
+  const checked = checkDigest(digest);
+  if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
+}
+function checkTag(input2, tag2) {
+  if (!TAG_RE.test(tag2)) {
+    throw new InvalidReferenceError(
+      input2,
+      `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
+    );
+  }
+}
+function checkPath(input2, path6) {
+  if (/[A-Z]/.test(path6)) {
+    throw new InvalidReferenceError(
+      input2,
+      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
+    );
+  }
+  for (const comp of path6.split("/")) {
+    if (!PATH_COMPONENT_RE.test(comp)) {
+      throw new InvalidReferenceError(
+        input2,
+        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
+      );
+    }
+  }
+}
 function parseReference(input2) {
   if (typeof input2 !== "string" || input2.length === 0)
     throw new InvalidReferenceError(String(input2), "it is empty");
@@ -35017,14 +35622,7 @@ function parseReference(input2) {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST_RE.test(digest)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid digest "${digest}" (expected algorithm:hex, e.g. sha256:<64 hex>)`
-      );
-    }
-    const checked = checkDigest(digest);
-    if ("problem" in checked) throw new InvalidReferenceError(input2, checked.message);
+    checkDigestPart(input2, digest);
   }
   let tag2;
   const lastSlash = rest.lastIndexOf("/");
@@ -35032,12 +35630,7 @@ function parseReference(input2) {
   if (colon > lastSlash) {
     tag2 = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG_RE.test(tag2)) {
-      throw new InvalidReferenceError(
-        input2,
-        `invalid tag "${tag2}" (letters, digits, "_", "." and "-", at most 128, not starting with "." or "-")`
-      );
-    }
+    checkTag(input2, tag2);
   }
   if (rest === "") throw new InvalidReferenceError(input2, "the repository name is empty");
   const slash = rest.indexOf("/");
@@ -35060,20 +35653,7 @@ function parseReference(input2) {
   }
   if (domain === LEGACY_DOCKER_HUB) domain = DOCKER_HUB_DOMAIN;
   if (path6 === "") throw new InvalidReferenceError(input2, "the repository path is empty");
-  if (/[A-Z]/.test(path6)) {
-    throw new InvalidReferenceError(
-      input2,
-      `repository name must be lowercase (did you mean "${path6.toLowerCase()}"?)`
-    );
-  }
-  for (const comp of path6.split("/")) {
-    if (!PATH_COMPONENT_RE.test(comp)) {
-      throw new InvalidReferenceError(
-        input2,
-        comp === "" ? 'empty path component (double or trailing "/")' : `invalid path component "${comp}" (lower-case letters and digits, separated by ".", "_", "__" or "-")`
-      );
-    }
-  }
+  checkPath(input2, path6);
   if (domain === DOCKER_HUB_DOMAIN && !path6.includes("/")) path6 = `library/${path6}`;
   if (path6.length > NAME_TOTAL_MAX) {
     throw new InvalidReferenceError(
@@ -35299,8 +35879,8 @@ var require_lib = __commonJS({
       if (typeof cb !== "function") {
         opts = cb;
         cb = null;
-        deferred = new this.Promise(function(resolve13, reject) {
-          deferredResolve = resolve13;
+        deferred = new this.Promise(function(resolve14, reject) {
+          deferredResolve = resolve14;
           deferredReject = reject;
         });
       }
@@ -35456,17 +36036,17 @@ var require_lib = __commonJS({
       if (typeof cb === "function") {
         fnx(cb);
       } else {
-        return new this.Promise(function(resolve13, reject) {
+        return new this.Promise(function(resolve14, reject) {
           if (fnx.length === 1) {
             fnx(function(err, ret) {
               if (err) {
                 reject(err);
               } else {
-                resolve13(ret);
+                resolve14(ret);
               }
             });
           } else {
-            resolve13(fnx());
+            resolve14(fnx());
           }
         });
       }
@@ -39857,7 +40437,7 @@ var require_pify = __commonJS({
     "use strict";
     var processFn = (fn, options) => function(...args) {
       const P = options.promiseModule;
-      return new P((resolve13, reject) => {
+      return new P((resolve14, reject) => {
         if (options.multiArgs) {
           args.push((...result) => {
             if (options.errorFirst) {
@@ -39865,10 +40445,10 @@ var require_pify = __commonJS({
                 reject(result);
               } else {
                 result.shift();
-                resolve13(result);
+                resolve14(result);
               }
             } else {
-              resolve13(result);
+              resolve14(result);
             }
           });
         } else if (options.errorFirst) {
@@ -39876,11 +40456,11 @@ var require_pify = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve13(result);
+              resolve14(result);
             }
           });
         } else {
-          args.push(resolve13);
+          args.push(resolve14);
         }
         fn.apply(this, args);
       });
@@ -40146,7 +40726,7 @@ var require_ignore = __commonJS({
     var throwError = (message, Ctor) => {
       throw new Ctor(message);
     };
-    var checkPath = (path6, originalPath, doThrow) => {
+    var checkPath2 = (path6, originalPath, doThrow) => {
       if (!isString(path6)) {
         return doThrow(
           `path must be a string, but got \`${originalPath}\``,
@@ -40156,7 +40736,7 @@ var require_ignore = __commonJS({
       if (!path6) {
         return doThrow(`path must not be empty`, TypeError);
       }
-      if (checkPath.isNotRelative(path6)) {
+      if (checkPath2.isNotRelative(path6)) {
         const r = "`path.relative()`d";
         return doThrow(
           `path should be a ${r} string, but got "${originalPath}"`,
@@ -40166,8 +40746,8 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path6) => REGEX_TEST_INVALID_PATH.test(path6);
-    checkPath.isNotRelative = isNotRelative;
-    checkPath.convert = (p) => p;
+    checkPath2.isNotRelative = isNotRelative;
+    checkPath2.convert = (p) => p;
     var Ignore = class {
       constructor({
         ignorecase = true,
@@ -40245,8 +40825,8 @@ var require_ignore = __commonJS({
       }
       // @returns {TestResult}
       _test(originalPath, cache, checkUnignored, slices) {
-        const path6 = originalPath && checkPath.convert(originalPath);
-        checkPath(
+        const path6 = originalPath && checkPath2.convert(originalPath);
+        checkPath2(
           path6,
           originalPath,
           this._allowRelativePaths ? RETURN_FALSE : throwError
@@ -40287,7 +40867,7 @@ var require_ignore = __commonJS({
       }
     };
     var factory = (options) => new Ignore(options);
-    var isPathValid = (path6) => checkPath(path6 && checkPath.convert(path6), path6, RETURN_FALSE);
+    var isPathValid = (path6) => checkPath2(path6 && checkPath2.convert(path6), path6, RETURN_FALSE);
     factory.isPathValid = isPathValid;
     factory.default = factory;
     module.exports = factory;
@@ -40296,9 +40876,9 @@ var require_ignore = __commonJS({
       typeof process !== "undefined" && (process.env && process.env.IGNORE_TEST_WIN32 || process.platform === "win32")
     ) {
       const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
-      checkPath.convert = makePosix;
+      checkPath2.convert = makePosix;
       const REGIX_IS_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
-      checkPath.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
+      checkPath2.isNotRelative = (path6) => REGIX_IS_WINDOWS_PATH_ABSOLUTE.test(path6) || isNotRelative(path6);
     }
   }
 });
@@ -44674,7 +45254,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } catch (err2) {
             if (err2 === null || err2.code === "EEXIST") return;
             if (err2.code === "ENOENT" && attempt < retries) {
-              await new Promise((resolve13) => setTimeout(resolve13, 0));
+              await new Promise((resolve14) => setTimeout(resolve14, 0));
               continue;
             }
             throw err2;
@@ -48048,9 +48628,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           throw Error("You cannot write to a FIFO that has already been ended!");
         }
         if (this._waiting) {
-          const resolve13 = this._waiting;
+          const resolve14 = this._waiting;
           this._waiting = null;
-          resolve13({ value: chunk });
+          resolve14({ value: chunk });
         } else {
           this._queue.push(chunk);
         }
@@ -48058,9 +48638,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       end() {
         this._ended = true;
         if (this._waiting) {
-          const resolve13 = this._waiting;
+          const resolve14 = this._waiting;
           this._waiting = null;
-          resolve13({ done: true });
+          resolve14({ done: true });
         }
       }
       destroy(err) {
@@ -48079,8 +48659,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             "You cannot call read until the previous call to read has returned!"
           );
         }
-        return new Promise((resolve13) => {
-          this._waiting = resolve13;
+        return new Promise((resolve14) => {
+          this._waiting = resolve14;
         });
       }
     };
@@ -48235,7 +48815,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const acks = [];
       let nak = false;
       let done = false;
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         forAwait2(packetlines, (data) => {
           const line = data.toString("utf8").trim();
           if (line.startsWith("shallow")) {
@@ -48262,11 +48842,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             nak = true;
           }
           if (done) {
-            stream.error ? reject(stream.error) : resolve13({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve14({ shallows, unshallows, acks, nak, packfile, progress });
           }
         }).finally(() => {
           if (!done) {
-            stream.error ? reject(stream.error) : resolve13({ shallows, unshallows, acks, nak, packfile, progress });
+            stream.error ? reject(stream.error) : resolve14({ shallows, unshallows, acks, nak, packfile, progress });
           }
         });
       });
@@ -52930,6 +53510,18 @@ var init_lock_file = __esm({
   }
 });
 
+// src/util/omit-undefined.ts
+function omitUndefined(o2) {
+  const out = {};
+  for (const [k, v] of Object.entries(o2)) if (v !== void 0) out[k] = v;
+  return out;
+}
+var init_omit_undefined = __esm({
+  "src/util/omit-undefined.ts"() {
+    "use strict";
+  }
+});
+
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
   if (typeof navigator === "object" && "userAgent" in navigator) {
@@ -54290,13 +54882,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook(token, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 var b64url, sep2, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle4 = __esm({
@@ -57672,8 +58264,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve13, reject) {
-            return setTimeout(resolve13, t);
+          return new this.Promise(function(resolve14, reject) {
+            return setTimeout(resolve14, t);
           });
         }
         computePenalty() {
@@ -57884,15 +58476,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve13, returned, task;
+          var args, cb, error2, reject, resolve14, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve14, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve13(returned);
+                  return resolve14(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -57907,13 +58499,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve13;
-          resolve13 = reject = null;
+          var promise, reject, resolve14;
+          resolve14 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve13 = _resolve;
+            resolve14 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve13, reject });
+          this._queue.push({ task, args, resolve: resolve14, reject });
           this._tryToRun();
           return promise;
         }
@@ -57958,14 +58550,14 @@ var require_light = __commonJS({
           key(key3 = "") {
             var ref;
             return (ref = this.instances[key3]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+              var limiter2;
+              limiter2 = this.instances[key3] = new this.Bottleneck(Object.assign(this.limiterOptions, {
                 id: `${this.id}-${key3}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key3);
-              return limiter;
+              this.Events.trigger("created", limiter2, key3);
+              return limiter2;
             })();
           }
           async deleteKey(key3 = "") {
@@ -58125,10 +58717,10 @@ var require_light = __commonJS({
       Sync$1 = Sync_1;
       Bottleneck2 = (function() {
         class Bottleneck3 {
-          constructor(options = {}, ...invalid2) {
+          constructor(options = {}, ...invalid3) {
             var storeInstanceOptions, storeOptions;
             this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid2);
+            this._validateOptions(options, invalid3);
             parser$5.load(options, this.instanceDefaults, this);
             this._queues = new Queues$1(NUM_PRIORITIES$1);
             this._scheduled = {};
@@ -58158,8 +58750,8 @@ var require_light = __commonJS({
               return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
             });
           }
-          _validateOptions(options, invalid2) {
-            if (!(options != null && typeof options === "object" && invalid2.length === 0)) {
+          _validateOptions(options, invalid3) {
+            if (!(options != null && typeof options === "object" && invalid3.length === 0)) {
               throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
             }
           }
@@ -58314,14 +58906,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve13, reject) => {
+              return new this.Promise((resolve14, reject) => {
                 if (finished7()) {
-                  return resolve13();
+                  return resolve14();
                 } else {
                   return this.on("done", () => {
                     if (finished7()) {
                       this.removeAllListeners("done");
-                      return resolve13();
+                      return resolve14();
                     }
                   });
                 }
@@ -58414,9 +59006,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve13, reject) {
+              return new this.Promise(function(resolve14, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve13)(args3);
+                  return (args3[0] != null ? reject : resolve14)(args3);
                 });
               });
             };
@@ -58553,9 +59145,9 @@ async function errorRequest(state, octokit, error2, options) {
   }
   throw error2;
 }
-async function wrapRequest(state, octokit, request3, options) {
-  const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info) {
+async function wrapRequest(state, octokit, request4, options) {
+  const limiter2 = new import_light.default();
+  limiter2.on("failed", function(error2, info) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
     options.request.retryCount = info.retryCount + 1;
@@ -58563,13 +59155,13 @@ async function wrapRequest(state, octokit, request3, options) {
       return after * state.retryAfterBaseValue;
     }
   });
-  return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state, octokit, request3),
+  return limiter2.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request4),
     options
   );
 }
-async function requestWithGraphqlErrorHandling(state, octokit, request3, options) {
-  const response = await request3(options);
+async function requestWithGraphqlErrorHandling(state, octokit, request4, options) {
+  const response = await request4(options);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
@@ -58619,16 +59211,16 @@ var init_dist_bundle7 = __esm({
 });
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-function wrapRequest2(state, request3, options) {
-  return state.retryLimiter.schedule(doRequest, state, request3, options);
+function wrapRequest2(state, request4, options) {
+  return state.retryLimiter.schedule(doRequest, state, request4, options);
 }
-async function doRequest(state, request3, options) {
+async function doRequest(state, request4, options) {
   const { pathname } = new URL(options.url, "http://github.test");
   const isAuth = isAuthRequest(options.method, pathname);
   const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
   const isSearch = options.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request3.retryCount;
+  const retryCount = ~~request4.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
   if (state.clustering) {
     jobOptions.expiration = 1e3 * 60;
@@ -58642,7 +59234,7 @@ async function doRequest(state, request3, options) {
   if (isSearch) {
     await state.search.key(state.id).schedule(jobOptions, noop5);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request3, options);
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request4, options);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -58732,14 +59324,14 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state.retryLimiter.on("failed", async function(error2, info) {
-      const [state2, request3, options] = info.args;
+      const [state2, request4, options] = info.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
         return;
       }
-      const retryCount = ~~request3.retryCount;
-      request3.retryCount = retryCount;
+      const retryCount = ~~request4.retryCount;
+      request4.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
@@ -58777,14 +59369,14 @@ function throttling(octokit, octokitOptions) {
         return {};
       })();
       if (wantRetry) {
-        request3.retryCount++;
+        request4.retryCount++;
         return retryAfter * state2.retryAfterBaseValue;
       }
     });
   };
-  octokit.hook.wrap("request", (request3, options) => {
+  octokit.hook.wrap("request", (request4, options) => {
     initializeBottleneck();
-    return wrapRequest2(state, request3, options);
+    return wrapRequest2(state, request4, options);
   });
   return {};
 }
@@ -58899,8 +59491,8 @@ var init_dist_src4 = __esm({
 });
 
 // node_modules/@octokit/oauth-methods/dist-bundle/index.js
-function requestToOAuthBaseUrl(request3) {
-  const endpointDefaults = request3.endpoint.DEFAULTS;
+function requestToOAuthBaseUrl(request4) {
+  const endpointDefaults = request4.endpoint.DEFAULTS;
   if (/^https:\/\/(api\.)?github\.com$/.test(endpointDefaults.baseUrl)) {
     return "https://github.com";
   }
@@ -58909,21 +59501,21 @@ function requestToOAuthBaseUrl(request3) {
   }
   return endpointDefaults.baseUrl.replace("/api/v3", "");
 }
-async function oauthRequest(request3, route, parameters) {
+async function oauthRequest(request4, route, parameters) {
   const withOAuthParameters = {
-    baseUrl: requestToOAuthBaseUrl(request3),
+    baseUrl: requestToOAuthBaseUrl(request4),
     headers: {
       accept: "application/json"
     },
     ...parameters
   };
-  const response = await request3(route, withOAuthParameters);
+  const response = await request4(route, withOAuthParameters);
   if ("error" in response.data) {
     const error2 = new RequestError(
       `${response.data.error_description} (${response.data.error}, ${response.data.error_uri})`,
       400,
       {
-        request: request3.endpoint.merge(
+        request: request4.endpoint.merge(
           route,
           withOAuthParameters
         )
@@ -58935,19 +59527,19 @@ async function oauthRequest(request3, route, parameters) {
   return response;
 }
 function getWebFlowAuthorizationUrl({
-  request: request3 = request,
+  request: request4 = request,
   ...options
 }) {
-  const baseUrl2 = requestToOAuthBaseUrl(request3);
+  const baseUrl2 = requestToOAuthBaseUrl(request4);
   return oauthAuthorizationUrl({
     ...options,
     baseUrl: baseUrl2
   });
 }
 async function exchangeWebFlowCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -58982,19 +59574,19 @@ function toTimestamp(apiTimeInMs, expirationInSeconds) {
   return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
 }
 async function createDeviceCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const parameters = {
     client_id: options.clientId
   };
   if ("scopes" in options && Array.isArray(options.scopes)) {
     parameters.scope = options.scopes.join(" ");
   }
-  return oauthRequest(request3, "POST /login/device/code", parameters);
+  return oauthRequest(request4, "POST /login/device/code", parameters);
 }
 async function exchangeDeviceCode(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -59030,8 +59622,8 @@ function toTimestamp2(apiTimeInMs, expirationInSeconds) {
   return new Date(apiTimeInMs + expirationInSeconds * 1e3).toISOString();
 }
 async function checkToken(options) {
-  const request3 = options.request || request;
-  const response = await request3("POST /applications/{client_id}/token", {
+  const request4 = options.request || request;
+  const response = await request4("POST /applications/{client_id}/token", {
     headers: {
       authorization: `basic ${btoa(
         `${options.clientId}:${options.clientSecret}`
@@ -59055,9 +59647,9 @@ async function checkToken(options) {
   return { ...response, authentication };
 }
 async function refreshToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const response = await oauthRequest(
-    request3,
+    request4,
     "POST /login/oauth/access_token",
     {
       client_id: options.clientId,
@@ -59093,8 +59685,8 @@ async function scopeToken(options) {
     token,
     ...requestOptions
   } = options;
-  const request3 = options.request || request;
-  const response = await request3(
+  const request4 = options.request || request;
+  const response = await request4(
     "POST /applications/{client_id}/token/scoped",
     {
       headers: {
@@ -59117,9 +59709,9 @@ async function scopeToken(options) {
   return { ...response, authentication };
 }
 async function resetToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  const response = await request3(
+  const response = await request4(
     "PATCH /applications/{client_id}/token",
     {
       headers: {
@@ -59144,9 +59736,9 @@ async function resetToken(options) {
   return { ...response, authentication };
 }
 async function deleteToken(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request3(
+  return request4(
     "DELETE /applications/{client_id}/token",
     {
       headers: {
@@ -59158,9 +59750,9 @@ async function deleteToken(options) {
   );
 }
 async function deleteAuthorization(options) {
-  const request3 = options.request || request;
+  const request4 = options.request || request;
   const auth7 = btoa(`${options.clientId}:${options.clientSecret}`);
-  return request3(
+  return request4(
     "DELETE /applications/{client_id}/grant",
     {
       headers: {
@@ -59223,13 +59815,13 @@ function getCachedAuthentication(state, auth22) {
   return newScope === currentScope ? authentication : false;
 }
 async function wait(seconds) {
-  await new Promise((resolve13) => setTimeout(resolve13, seconds * 1e3));
+  await new Promise((resolve14) => setTimeout(resolve14, seconds * 1e3));
 }
-async function waitForAccessToken(request3, clientId, clientType, verification) {
+async function waitForAccessToken(request4, clientId, clientType, verification) {
   try {
     const options = {
       clientId,
-      request: request3,
+      request: request4,
       code: verification.device_code
     };
     const { authentication } = clientType === "oauth-app" ? await exchangeDeviceCode({
@@ -59249,11 +59841,11 @@ async function waitForAccessToken(request3, clientId, clientType, verification) 
     const errorType = error2.response.data.error;
     if (errorType === "authorization_pending") {
       await wait(verification.interval);
-      return waitForAccessToken(request3, clientId, clientType, verification);
+      return waitForAccessToken(request4, clientId, clientType, verification);
     }
     if (errorType === "slow_down") {
       await wait(verification.interval + 7);
-      return waitForAccessToken(request3, clientId, clientType, verification);
+      return waitForAccessToken(request4, clientId, clientType, verification);
     }
     throw error2;
   }
@@ -59263,20 +59855,20 @@ async function auth2(state, authOptions) {
     auth: authOptions
   });
 }
-async function hook2(state, request3, route, parameters) {
-  let endpoint2 = request3.endpoint.merge(
+async function hook2(state, request4, route, parameters) {
+  let endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   const { token } = await getOAuthAccessToken(state, {
-    request: request3,
+    request: request4,
     auth: { type: "oauth" }
   });
   endpoint2.headers.authorization = `token ${token}`;
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 function createOAuthDeviceAuth(options) {
   const requestWithDefaults = options.request || request.defaults({
@@ -59284,15 +59876,15 @@ function createOAuthDeviceAuth(options) {
       "user-agent": `octokit-auth-oauth-device.js/${VERSION9} ${getUserAgent()}`
     }
   });
-  const { request: request3 = requestWithDefaults, ...otherOptions } = options;
+  const { request: request4 = requestWithDefaults, ...otherOptions } = options;
   const state = options.clientType === "github-app" ? {
     ...otherOptions,
     clientType: "github-app",
-    request: request3
+    request: request4
   } : {
     ...otherOptions,
     clientType: "oauth-app",
-    request: request3,
+    request: request4,
     scopes: options.scopes || []
   };
   if (!options.clientId) {
@@ -59455,28 +60047,28 @@ async function auth3(state, options = {}) {
 function requiresBasicAuth(url) {
   return url && ROUTES_REQUIRING_BASIC_AUTH.test(url);
 }
-async function hook3(state, request3, route, parameters = {}) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook3(state, request4, route, parameters = {}) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   if (/\/login\/(oauth\/access_token|device\/code)$/.test(endpoint2.url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   if (requiresBasicAuth(endpoint2.url)) {
     const credentials = btoa(`${state.clientId}:${state.clientSecret}`);
     endpoint2.headers.authorization = `basic ${credentials}`;
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
-  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request3 }) : await auth3({ ...state, request: request3 });
+  const { token } = state.clientType === "oauth-app" ? await auth3({ ...state, request: request4 }) : await auth3({ ...state, request: request4 });
   endpoint2.headers.authorization = "token " + token;
-  return request3(endpoint2);
+  return request4(endpoint2);
 }
 function createOAuthUserAuth({
   clientId,
   clientSecret,
   clientType = "oauth-app",
-  request: request3 = request.defaults({
+  request: request4 = request.defaults({
     headers: {
       "user-agent": `octokit-auth-oauth-app.js/${VERSION10} ${getUserAgent()}`
     }
@@ -59490,7 +60082,7 @@ function createOAuthUserAuth({
     clientSecret,
     onTokenCreated,
     strategyOptions,
-    request: request3
+    request: request4
   });
   return Object.assign(auth3.bind(null, state), {
     // @ts-expect-error not worth the extra code needed to appease TS
@@ -60031,14 +60623,14 @@ async function getInstallationAuthentication(state, options, customRequest) {
     };
     return factory(factoryAuthOptions);
   }
-  const request3 = customRequest || state.request;
+  const request4 = customRequest || state.request;
   return getInstallationAuthenticationConcurrently(
     state,
     { ...options, installationId },
-    request3
+    request4
   );
 }
-function getInstallationAuthenticationConcurrently(state, options, request3) {
+function getInstallationAuthenticationConcurrently(state, options, request4) {
   const cacheKey = optionsToCacheKey(options);
   if (pendingPromises.has(cacheKey)) {
     return pendingPromises.get(cacheKey);
@@ -60046,12 +60638,12 @@ function getInstallationAuthenticationConcurrently(state, options, request3) {
   const promise = getInstallationAuthenticationImpl(
     state,
     options,
-    request3
+    request4
   ).finally(() => pendingPromises.delete(cacheKey));
   pendingPromises.set(cacheKey, promise);
   return promise;
 }
-async function getInstallationAuthenticationImpl(state, options, request3) {
+async function getInstallationAuthenticationImpl(state, options, request4) {
   if (!options.refresh) {
     const result = await get2(state.cache, options);
     if (result) {
@@ -60108,7 +60700,7 @@ async function getInstallationAuthenticationImpl(state, options, request3) {
       repository_selection: repositorySelectionOptional,
       single_file: singleFileName
     }
-  } = await request3(
+  } = await request4(
     "POST /app/installations/{installation_id}/access_tokens",
     payload
   );
@@ -60182,18 +60774,18 @@ function isNotTimeSkewError(error2) {
     /'Issued at' claim \('iat'\) must be an Integer representing the time that the assertion was issued/
   ));
 }
-async function hook5(state, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(route, parameters);
+async function hook5(state, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(route, parameters);
   const url = endpoint2.url;
   if (/\/login\/oauth\/access_token$/.test(url)) {
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
-  if (requiresAppAuth(url.replace(request3.endpoint.DEFAULTS.baseUrl, ""))) {
+  if (requiresAppAuth(url.replace(request4.endpoint.DEFAULTS.baseUrl, ""))) {
     const { token: token2 } = await getAppAuthentication(state);
     endpoint2.headers.authorization = `bearer ${token2}`;
     let response;
     try {
-      response = await request3(endpoint2);
+      response = await request4(endpoint2);
     } catch (error2) {
       if (isNotTimeSkewError(error2)) {
         throw error2;
@@ -60213,33 +60805,33 @@ async function hook5(state, request3, route, parameters) {
         timeDifference: diff
       });
       endpoint2.headers.authorization = `bearer ${token3}`;
-      return request3(endpoint2);
+      return request4(endpoint2);
     }
     return response;
   }
   if (requiresBasicAuth(url)) {
     const authentication = await state.oauthApp({ type: "oauth-app" });
     endpoint2.headers.authorization = authentication.headers.authorization;
-    return request3(endpoint2);
+    return request4(endpoint2);
   }
   const { token, createdAt } = await getInstallationAuthentication(
     state,
     // @ts-expect-error TBD
     {},
-    request3.defaults({ baseUrl: endpoint2.baseUrl })
+    request4.defaults({ baseUrl: endpoint2.baseUrl })
   );
   endpoint2.headers.authorization = `token ${token}`;
   return sendRequestWithRetries(
     state,
-    request3,
+    request4,
     endpoint2,
     createdAt
   );
 }
-async function sendRequestWithRetries(state, request3, options, createdAt, retries = 0) {
+async function sendRequestWithRetries(state, request4, options, createdAt, retries = 0) {
   const timeSinceTokenCreationInMs = +/* @__PURE__ */ new Date() - +new Date(createdAt);
   try {
-    return await request3(options);
+    return await request4(options);
   } catch (error2) {
     if (error2.status !== 401) {
       throw error2;
@@ -60255,8 +60847,8 @@ async function sendRequestWithRetries(state, request3, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve13) => setTimeout(resolve13, awaitTime));
-    return sendRequestWithRetries(state, request3, options, createdAt, retries);
+    await new Promise((resolve14) => setTimeout(resolve14, awaitTime));
+    return sendRequestWithRetries(state, request4, options, createdAt, retries);
   }
 }
 function createAppAuth(options) {
@@ -60279,14 +60871,14 @@ function createAppAuth(options) {
   if (typeof log.warn !== "function") {
     log.warn = console.warn.bind(console);
   }
-  const request3 = options.request || request.defaults({
+  const request4 = options.request || request.defaults({
     headers: {
       "user-agent": `octokit-auth-app.js/${VERSION12} ${getUserAgent()}`
     }
   });
   const state = Object.assign(
     {
-      request: request3,
+      request: request4,
       cache: getCache()
     },
     options,
@@ -60297,7 +60889,7 @@ function createAppAuth(options) {
         clientType: "github-app",
         clientId: options.clientId || "",
         clientSecret: options.clientSecret || "",
-        request: request3
+        request: request4
       })
     }
   );
@@ -60367,12 +60959,12 @@ function isAbuseLimitError(error2) {
   }
   return REGEX_ABUSE_LIMIT_MESSAGE.test(error2.message);
 }
-async function hook6(reason, request3, route, parameters) {
-  const endpoint2 = request3.endpoint.merge(
+async function hook6(reason, request4, route, parameters) {
+  const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
-  return request3(endpoint2).catch((error2) => {
+  return request4(endpoint2).catch((error2) => {
     if (error2.status === 404) {
       error2.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
       throw error2;
@@ -61948,6 +62540,32 @@ var init_github = __esm({
   "src/app/github.ts"() {
     "use strict";
     init_client();
+  }
+});
+
+// src/model/diagnostic.ts
+function formatDiagnostic(d) {
+  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.message}`;
+}
+function compareDiagnostics(a2, b) {
+  if (a2.file !== b.file) return a2.file < b.file ? -1 : 1;
+  return a2.line - b.line || a2.column - b.column || (a2.code < b.code ? -1 : a2.code > b.code ? 1 : 0);
+}
+function hasErrors(diags) {
+  return diags.some((d) => d.severity === "error");
+}
+function withHints(diags) {
+  return diags.map((d) => ({ ...d, hint: d.hint ?? hintFor(d.code) }));
+}
+function fromConsumerDiagnostic(d) {
+  const prefix = `${d.file}:${d.line}: `;
+  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
+  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
+}
+var init_diagnostic = __esm({
+  "src/model/diagnostic.ts"() {
+    "use strict";
+    init_error_codes();
   }
 });
 
@@ -64467,121 +65085,132 @@ function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 function parseDeclarations(file, content, opts) {
-  const diagnostics = [];
-  const streams = [];
-  const partial = [];
-  let tags = 0;
+  const out = { streams: [], partial: [], diagnostics: [], tags: 0 };
   let text;
   if (typeof content === "string") text = content;
   else {
     const decoded = decodeText(file, content);
-    if ("diagnostic" in decoded) return { streams, partial, diagnostics: [decoded.diagnostic], tags };
+    if ("diagnostic" in decoded) return { ...out, diagnostics: [decoded.diagnostic] };
     text = decoded.text;
   }
   let parsedSource;
-  const source = () => {
-    parsedSource ??= parseSource(file, text);
-    return parsedSource;
+  const ctx = {
+    file,
+    defaultNamespace: opts.defaultNamespace,
+    out,
+    source: () => {
+      parsedSource ??= parseSource(file, text);
+      return parsedSource;
+    },
+    validateStream: validator("imagestream", "imageStream")
   };
-  let handles;
+  for (const { doc, value } of documents(ctx, text)) addDocument(ctx, doc, value);
+  return out;
+}
+function documents(ctx, text) {
   const json = tryParseJson(text);
   const fast = json ? firstDuplicateJsonKey(text) < 0 ? json : void 0 : tryParseSimpleYaml(text);
-  if (fast) {
-    handles = [{ value: fast.value, doc: () => source().docs[0]?.doc }];
-  } else {
-    const src = source();
-    diagnostics.push(...src.diagnostics);
-    handles = src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
+  if (fast) return [{ value: fast.value, doc: () => ctx.source().docs[0]?.doc }];
+  const src = ctx.source();
+  ctx.out.diagnostics.push(...src.diagnostics);
+  return src.docs.map((d) => ({ value: d.value, doc: () => d.doc }));
+}
+function positionIn(ctx, getDoc, path6, key3 = false) {
+  const doc = getDoc();
+  return doc ? positionAt(ctx.source(), doc, path6, key3) : { line: 1, column: 1 };
+}
+function report(ctx, doc, path6, code2, message, key3 = false) {
+  ctx.out.diagnostics.push({
+    file: ctx.file,
+    ...positionIn(ctx, doc, path6, key3),
+    code: code2,
+    message,
+    severity: "error"
+  });
+}
+function addDocument(ctx, doc, value) {
+  if (value === void 0 || value === null) return;
+  if (!isRecord(value)) {
+    report(
+      ctx,
+      doc,
+      [],
+      "UNKNOWN_KIND",
+      `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
+    );
+    return;
   }
-  const validateStream2 = validator("imagestream", "imageStream");
-  const positionIn = (getDoc, path6, key3 = false) => {
-    const doc = getDoc();
-    return doc ? positionAt(source(), doc, path6, key3) : { line: 1, column: 1 };
-  };
-  const report = (doc, path6, code2, message, key3 = false) => {
-    diagnostics.push({ file, ...positionIn(doc, path6, key3), code: code2, message, severity: "error" });
-  };
-  const addStream = (doc, value, base) => {
-    if (!validateStream2(value)) {
-      const errors = validateStream2.errors ?? [];
-      for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
-        report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      const reduced = passingPart(
-        value,
-        errors.map((e) => e.instancePath)
-      );
-      if (reduced && validateStream2(reduced.object)) {
-        partial.push(loaded(doc, reduced.object, base, reduced.tagIndex));
-      }
-      return;
-    }
-    const object = value;
-    tags += (object.spec?.tags ?? []).length;
-    streams.push(loaded(doc, object, base));
-  };
-  const loaded = (doc, object, base, tagIndex) => {
-    const position = (path6, key3 = false) => {
-      const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
-      return positionIn(doc, [...base, ...p], key3);
-    };
-    const tagList = object.spec?.tags ?? [];
-    return {
-      file,
-      namespace: object.metadata.namespace || opts.defaultNamespace,
-      name: object.metadata.name,
-      object,
-      position,
-      tagPosition: (tagName2) => {
-        const i2 = tagList.findIndex((t) => t.name === tagName2);
-        const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
-        return { line: p.line, column: p.column };
-      }
-    };
-  };
-  for (const { doc, value } of handles) {
-    if (value === void 0 || value === null) continue;
-    if (!isRecord(value)) {
+  const kind2 = value.kind;
+  if (kind2 === "ImageStream") addStream(ctx, doc, value, []);
+  else if (kind2 === "ImageStreamList" || kind2 === "List") addList(ctx, doc, value, kind2);
+  else report(ctx, doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
+}
+function addList(ctx, doc, value, kind2) {
+  if (!Array.isArray(value.items)) {
+    report(
+      ctx,
+      doc,
+      value.items === void 0 ? [] : ["items"],
+      "SCHEMA",
+      `a ${kind2} needs "items": a list of ImageStream objects`
+    );
+    return;
+  }
+  const listProblems = schemaProblems(
+    validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
+  );
+  for (const pr of listProblems) report(ctx, doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+  value.items.forEach((item2, i2) => {
+    if (!isRecord(item2)) {
+      report(ctx, doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
+    } else if (item2.kind !== "ImageStream") {
       report(
+        ctx,
         doc,
-        [],
+        ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
         "UNKNOWN_KIND",
-        `expected an ImageStream (a mapping with "kind: ImageStream"), not ${Array.isArray(value) ? "a list" : "a scalar"}`
+        kindMessage(item2.kind, true)
       );
-      continue;
+    } else addStream(ctx, doc, item2, ["items", i2]);
+  });
+}
+function addStream(ctx, doc, value, base) {
+  const { validateStream: validateStream2, out } = ctx;
+  if (!validateStream2(value)) {
+    const errors = validateStream2.errors ?? [];
+    for (const pr of schemaProblems(errors, base, EXTENSION_HINT))
+      report(ctx, doc, pr.path, "SCHEMA", pr.message, pr.atKey);
+    const reduced = passingPart(
+      value,
+      errors.map((e) => e.instancePath)
+    );
+    if (reduced && validateStream2(reduced.object)) {
+      out.partial.push(loaded(ctx, doc, reduced.object, base, reduced.tagIndex));
     }
-    const kind2 = value.kind;
-    if (kind2 === "ImageStream") addStream(doc, value, []);
-    else if (kind2 === "ImageStreamList" || kind2 === "List") {
-      if (!Array.isArray(value.items)) {
-        report(
-          doc,
-          value.items === void 0 ? [] : ["items"],
-          "SCHEMA",
-          `a ${kind2} needs "items": a list of ImageStream objects`
-        );
-        continue;
-      }
-      const listProblems = schemaProblems(
-        validator("imagestream", "list")({ ...value, items: [] }) ? [] : validator("imagestream", "list").errors
-      );
-      for (const pr of listProblems) report(doc, pr.path, "SCHEMA", pr.message, pr.atKey);
-      value.items.forEach((item2, i2) => {
-        if (!isRecord(item2)) {
-          report(doc, ["items", i2], "SCHEMA", `items[${i2}] must be an ImageStream mapping`);
-        } else if (item2.kind !== "ImageStream") {
-          report(
-            doc,
-            ["items", i2, ...item2.kind === void 0 ? [] : ["kind"]],
-            "UNKNOWN_KIND",
-            kindMessage(item2.kind, true)
-          );
-        } else addStream(doc, item2, ["items", i2]);
-      });
-    } else {
-      report(doc, kind2 === void 0 ? [] : ["kind"], "UNKNOWN_KIND", kindMessage(kind2, false));
-    }
+    return;
   }
-  return { streams, partial, diagnostics, tags };
+  const object = value;
+  out.tags += (object.spec?.tags ?? []).length;
+  out.streams.push(loaded(ctx, doc, object, base));
+}
+function loaded(ctx, doc, object, base, tagIndex) {
+  const position = (path6, key3 = false) => {
+    const p = tagIndex && path6[0] === "spec" && path6[1] === "tags" && typeof path6[2] === "number" ? ["spec", "tags", tagIndex[path6[2]] ?? path6[2], ...path6.slice(3)] : path6;
+    return positionIn(ctx, doc, [...base, ...p], key3);
+  };
+  const tagList = object.spec?.tags ?? [];
+  return {
+    file: ctx.file,
+    namespace: object.metadata.namespace || ctx.defaultNamespace,
+    name: object.metadata.name,
+    object,
+    position,
+    tagPosition: (tagName2) => {
+      const i2 = tagList.findIndex((t) => t.name === tagName2);
+      const p = position(i2 >= 0 ? ["spec", "tags", i2, "name"] : []);
+      return { line: p.line, column: p.column };
+    }
+  };
 }
 function passingPart(value, errorPaths) {
   const badTags = /* @__PURE__ */ new Set();
@@ -64693,28 +65322,1182 @@ var init_tag_edit = __esm({
 
 // src/publish/skip.ts
 function publishSkipReason(p) {
-  if (p.mode === "none")
-    return { code: "MODE_NONE", reason: 'publish mode is "none"; the working tree has the changes' };
+  if (p.mode === "none") return skip("MODE_NONE", 'publish mode is "none"; the working tree has the changes');
   if (p.fork) {
-    return {
-      code: "FORK",
-      reason: "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
-    };
+    return skip(
+      "FORK",
+      "this run is a pull request from a fork, which gets no credentials; nothing was pushed"
+    );
   }
   if (!p.dryRun && !p.token) {
-    return {
-      code: "NO_CREDENTIALS",
-      reason: "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
-    };
+    return skip(
+      "NO_CREDENTIALS",
+      "no token was given; the working tree has the changes (give GITHUB_TOKEN to publish)"
+    );
   }
   if (p.mode === "pull-request" && !p.github && !p.dryRun) {
-    return { code: "NO_GITHUB", reason: "pull-request mode needs the GitHub API (owner/repo and a token)" };
+    return skip("NO_GITHUB", "pull-request mode needs the GitHub API (owner/repo and a token)");
   }
   return void 0;
 }
+var skip;
 var init_skip = __esm({
   "src/publish/skip.ts"() {
     "use strict";
+    init_error_codes();
+    skip = (code2, reason) => ({ code: code2, reason, hint: hintFor(code2) });
+  }
+});
+
+// src/consumers/fieldpath.ts
+function parseFieldPath(path6) {
+  const steps = [];
+  let i2 = path6.startsWith("$.") ? 2 : 0;
+  if (path6.length <= i2) return { error: "it is empty" };
+  for (; ; ) {
+    KEY_RE2.lastIndex = i2;
+    const key3 = KEY_RE2.exec(path6);
+    if (!key3) return { error: `expected a field name at character ${i2 + 1}` };
+    steps.push({ key: key3[0] });
+    i2 = KEY_RE2.lastIndex;
+    for (; ; ) {
+      INDEX_RE.lastIndex = i2;
+      const idx = INDEX_RE.exec(path6);
+      if (idx) {
+        steps.push({ index: Number(idx[1]) });
+        i2 = INDEX_RE.lastIndex;
+        continue;
+      }
+      FILTER_RE.lastIndex = i2;
+      const f = FILTER_RE.exec(path6);
+      if (f) {
+        steps.push({ name: f[1] ?? f[2] ?? "" });
+        i2 = FILTER_RE.lastIndex;
+        continue;
+      }
+      break;
+    }
+    if (i2 === path6.length) return { steps };
+    if (path6[i2] !== ".") {
+      return {
+        error: `unexpected "${path6.slice(i2, i2 + 12)}" at character ${i2 + 1} (use [N] or [?(@.name=="container")])`
+      };
+    }
+    i2++;
+  }
+}
+var KEY_RE2, INDEX_RE, FILTER_RE;
+var init_fieldpath = __esm({
+  "src/consumers/fieldpath.ts"() {
+    "use strict";
+    KEY_RE2 = /[A-Za-z_$][\w$-]*/y;
+    INDEX_RE = /\[(\d+)\]/y;
+    FILTER_RE = /\[\?\(\s*@\.name\s*==\s*(?:"([^"]*)"|'([^']*)')\s*\)\]/y;
+  }
+});
+
+// src/consumers/stream-tag.ts
+function parseStreamTag2(input2, namespace, allowNamespace = false) {
+  const r = parseStreamTag(input2, { namespace: allowNamespace });
+  if ("ref" in r) return { ref: { ...r.ref, namespace: r.ref.namespace ?? namespace } };
+  const { part, problem: problem2, text } = r.error;
+  if (problem2 === "refused")
+    return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
+  if (problem2 === "missing") return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
+  const what2 = part === "namespace" ? "namespace" : part === "stream" ? "image stream name" : "tag";
+  return { error: `invalid ${what2} "${text}" in "${input2}"` };
+}
+var init_stream_tag2 = __esm({
+  "src/consumers/stream-tag.ts"() {
+    "use strict";
+    init_stream_tag();
+  }
+});
+
+// src/consumers/yaml-nodes.ts
+function deref(doc, node) {
+  let n2 = node;
+  for (let hops = 0; (0, import_yaml2.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
+  return (0, import_yaml2.isAlias)(n2) ? void 0 : n2 ?? void 0;
+}
+function keyOf(k) {
+  return (0, import_yaml2.isScalar)(k) ? k.value : k;
+}
+function isMergeKey(k) {
+  return (0, import_yaml2.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
+}
+function getIn(doc, map, key3) {
+  const m = deref(doc, map);
+  if (!(0, import_yaml2.isMap)(m)) return void 0;
+  for (const pair of m.items) if (keyOf(pair.key) === key3) return deref(doc, pair.value);
+  for (const pair of m.items) {
+    if (!isMergeKey(pair.key)) continue;
+    const src = deref(doc, pair.value);
+    const sources = (0, import_yaml2.isSeq)(src) ? src.items : [src];
+    for (const s of sources) {
+      const v = getIn(doc, s, key3);
+      if (v !== void 0) return v;
+    }
+  }
+  return void 0;
+}
+function getPath(doc, node, keys) {
+  let n2 = node;
+  for (const k of keys) {
+    n2 = getIn(doc, n2, k);
+    if (n2 === void 0) return void 0;
+  }
+  return deref(doc, n2);
+}
+function str(node) {
+  return (0, import_yaml2.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
+}
+function seqItems(doc, node) {
+  const s = deref(doc, node);
+  if (!(0, import_yaml2.isSeq)(s)) return [];
+  return s.items.map((i2) => deref(doc, i2)).filter((i2) => i2 !== void 0);
+}
+function asMap(doc, node) {
+  const m = deref(doc, node);
+  return (0, import_yaml2.isMap)(m) ? m : void 0;
+}
+function slotOf(node) {
+  const style = STYLES[node.type ?? ""];
+  if (!style || !node.range || typeof node.value !== "string") return void 0;
+  if (style === "plain" && node.range[0] === node.range[1]) return void 0;
+  return { start: node.range[0], end: node.range[1], style };
+}
+var import_yaml2, STYLES;
+var init_yaml_nodes = __esm({
+  "src/consumers/yaml-nodes.ts"() {
+    "use strict";
+    import_yaml2 = __toESM(require_dist2(), 1);
+    STYLES = { PLAIN: "plain", QUOTE_DOUBLE: "double", QUOTE_SINGLE: "single" };
+  }
+});
+
+// src/consumers/kube.ts
+function annotationConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const node = getPath(obj2.doc, obj2.node, ["metadata", "annotations", TRIGGERS_ANNOTATION]);
+  if (node === void 0) return out;
+  const line = obj2.lineAt(node.range?.[0] ?? 0);
+  const fail = (message, at = line) => out.errors.push({
+    code: "TRIGGER_ANNOTATION_INVALID",
+    file: obj2.file,
+    line: at,
+    object: obj2.label,
+    message: `${obj2.label}: ${message}`
+  });
+  const raw = str(node);
+  if (raw === void 0) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a string holding a JSON array`);
+    return out;
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation is not valid JSON (${e.message})`);
+    return out;
+  }
+  if (!Array.isArray(parsed)) {
+    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a JSON array of {"from":…,"fieldPath":…}`);
+    return out;
+  }
+  const objectNs = obj2.namespace ?? opts.defaultNamespace;
+  const seenPaths = /* @__PURE__ */ new Map();
+  for (const [i2, t] of parsed.entries()) {
+    const fp = t?.fieldPath;
+    if (typeof fp !== "string") continue;
+    const first = seenPaths.get(fp);
+    if (first !== void 0) {
+      fail(
+        `trigger ${i2} repeats the fieldPath ${JSON.stringify(fp)} of trigger ${first}: OpenShift refuses duplicate triggers and runs none of them; keep one`
+      );
+      return out;
+    }
+    seenPaths.set(fp, i2);
+  }
+  for (const [i2, t] of parsed.entries()) {
+    const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
+    if (problem2?.warning) {
+      out.errors.push({
+        code: "TRIGGER_NOT_HONOURED",
+        file: obj2.file,
+        line: problem2.line ?? line,
+        severity: "warning",
+        object: obj2.label,
+        message: `${obj2.label}: ${problem2.message}`
+      });
+    } else if (problem2) fail(problem2.message, problem2.line);
+  }
+  return out;
+}
+function podSpecPath(kind2) {
+  if (kind2 === "Pod") return "spec";
+  if (kind2 === "CronJob") return "spec.jobTemplate.spec.template.spec";
+  return "spec.template.spec";
+}
+function honouredByCluster(kind2, fieldPath) {
+  const base = podSpecPath(kind2).replaceAll(".", "\\.");
+  return new RegExp(
+    `^${base}\\.(?:initContainers|containers)\\[(?:\\d+|\\?\\(@\\.name=="[^"\\]]*"\\))\\]\\.image$`
+  ).test(fieldPath);
+}
+function readTrigger(obj2, t, where, objectNs, consumers) {
+  const fail = (message, line) => line === void 0 ? { message } : { message, line };
+  if (typeof t !== "object" || t === null) return fail(`${where} is not an object`);
+  const { from, fieldPath, paused } = t;
+  if (paused !== void 0 && typeof paused !== "boolean")
+    return fail(`${where}: "paused" must be true or false`);
+  if (typeof from !== "object" || from === null) return fail(`${where} has no "from"`);
+  const f = from;
+  if (f.kind !== void 0 && f.kind !== "ImageStreamTag")
+    return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
+  if (typeof f.name !== "string") return fail(`${where}: from.name must be "stream:tag"`);
+  if (f.namespace !== void 0 && typeof f.namespace !== "string")
+    return fail(`${where}: from.namespace must be a string`);
+  const ref = parseStreamTag2(f.name, f.namespace || objectNs);
+  if ("error" in ref) return fail(`${where}: ${ref.error}`);
+  if (typeof fieldPath !== "string") return fail(`${where} has no "fieldPath"`);
+  const steps = parseFieldPath(fieldPath);
+  if ("error" in steps)
+    return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
+  const last = steps.steps[steps.steps.length - 1];
+  if (!last || !("key" in last) || last.key !== "image") {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} must end in ".image" (a trigger sets a container image, e.g. spec.template.spec.containers[?(@.name=="web")].image)`
+    );
+  }
+  if (paused === true) return void 0;
+  const target = resolveSteps(obj2, steps.steps);
+  if (!target || !(0, import_yaml3.isScalar)(target.node)) {
+    return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
+  }
+  const slot = slotOf(target.node);
+  if (!slot) {
+    return fail(
+      `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
+      obj2.lineAt(target.node.range?.[0] ?? 0)
+    );
+  }
+  consumers.push({
+    file: obj2.file,
+    line: obj2.lineAt(slot.start),
+    kind: "trigger-annotation",
+    target: `${obj2.label}${target.container ?? ` ${fieldPath}`}`,
+    follows: ref.ref,
+    current: String(target.node.value),
+    slot
+  });
+  if (!honouredByCluster(obj2.kind, fieldPath)) {
+    return {
+      warning: true,
+      line: obj2.lineAt(slot.start),
+      message: `${where}: the cluster will not honour fieldPath ${JSON.stringify(fieldPath)} (OpenShift acts only on ${podSpecPath(obj2.kind)}.containers[?(@.name=="name")].image or [N], without "$.", spaces or single quotes); imagestreams still pins it in git`
+    };
+  }
+  return void 0;
+}
+function resolveSteps(obj2, steps) {
+  let node = obj2.node;
+  let container;
+  let lastKey = "";
+  for (const step of steps) {
+    if (node === void 0) return void 0;
+    if ("key" in step) {
+      node = getIn(obj2.doc, node, step.key);
+      lastKey = step.key;
+      continue;
+    }
+    const seq = deref(obj2.doc, node);
+    if (!(0, import_yaml3.isSeq)(seq)) return void 0;
+    const items = seq.items.map((i2) => deref(obj2.doc, i2));
+    node = "index" in step ? items[step.index] : items.find((i2) => str(getIn(obj2.doc, i2, "name")) === step.name);
+    if (node && (0, import_yaml3.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
+      const cname = str(getIn(obj2.doc, node, "name")) ?? `#${"index" in step ? step.index : "?"}`;
+      container = ` ${lastKey === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
+    }
+  }
+  return node === void 0 ? void 0 : container !== void 0 ? { node, container } : { node };
+}
+var import_yaml3, TRIGGERS_ANNOTATION;
+var init_kube = __esm({
+  "src/consumers/kube.ts"() {
+    "use strict";
+    import_yaml3 = __toESM(require_dist2(), 1);
+    init_fieldpath();
+    init_stream_tag2();
+    init_yaml_nodes();
+    TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
+  }
+});
+
+// src/consumers/lookup.ts
+function localLookupOf(streams) {
+  const names = /* @__PURE__ */ new Map();
+  const needles = /* @__PURE__ */ new Set();
+  for (const [key3, s] of streams) {
+    if (s.spec?.lookupPolicy?.local !== true) continue;
+    const slash = key3.indexOf("/");
+    const namespace = key3.slice(0, slash);
+    const stream = key3.slice(slash + 1);
+    const ns = names.get(namespace) ?? /* @__PURE__ */ new Map();
+    names.set(namespace, ns);
+    for (const t of s.spec?.tags ?? []) {
+      if (typeof t?.name !== "string") continue;
+      ns.set(`${stream}:${t.name}`, { namespace, stream, tag: t.name });
+      needles.add(`${stream}:${t.name}`);
+      if (t.name === "latest") {
+        ns.set(stream, { namespace, stream, tag: "latest" });
+        needles.add(stream);
+      }
+    }
+  }
+  return { names, needles: [...needles] };
+}
+function mayHoldShortName(text, lookup2) {
+  return lookup2?.needles.some((n2) => text.includes(n2)) ?? false;
+}
+function lookupConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const names = opts.lookup?.names.get(obj2.namespace ?? opts.defaultNamespace);
+  if (!names || !LOOKUP_KINDS.has(obj2.kind)) return out;
+  const podSpec = getPath(obj2.doc, obj2.node, podSpecPath(obj2.kind).split("."));
+  for (const list of ["initContainers", "containers"]) {
+    for (const container of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
+      const node = getIn(obj2.doc, container, "image");
+      const value = str(node);
+      if (value === void 0 || !(0, import_yaml4.isScalar)(node)) continue;
+      const ref = names.get(value);
+      if (!ref) continue;
+      const slot = slotOf(node);
+      if (!slot) continue;
+      const line = obj2.lineAt(slot.start);
+      const cname = str(getIn(obj2.doc, container, "name")) ?? "?";
+      const target = `${obj2.label} ${list === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
+      const rest = obj2.source.slice(slot.end, lineEnd(obj2.source, slot.end));
+      if (/\.json$/i.test(obj2.file) || !/^[ \t]*(?:#.*)?$/.test(rest)) {
+        out.errors.push({
+          code: "LOOKUP_NOT_PINNABLE",
+          file: obj2.file,
+          line,
+          severity: "warning",
+          object: obj2.label,
+          message: `${obj2.label}: ${target} names ${value} by its short name (image lookup), but imagestreams cannot pin it here: the pin needs a "# imagestream: ${value}" comment after the value, so write the image as a block-style YAML value on its own line`
+        });
+        continue;
+      }
+      const marker = ref.namespace === opts.defaultNamespace ? value : `${ref.namespace}/${value}`;
+      const shown = value.includes(":") ? marker : `${marker}:latest`;
+      out.consumers.push({
+        file: obj2.file,
+        line,
+        kind: "image-lookup",
+        target,
+        follows: ref,
+        current: value,
+        slot,
+        alsoSet: [
+          {
+            slot: { start: slot.end, end: slot.end, style: "plain" },
+            value: ` # imagestream: ${shown}`,
+            current: ""
+          }
+        ]
+      });
+    }
+  }
+  return out;
+}
+function lineEnd(text, from) {
+  const nl = text.indexOf("\n", from);
+  return nl < 0 ? text.length : nl;
+}
+var import_yaml4, LOOKUP_KINDS;
+var init_lookup = __esm({
+  "src/consumers/lookup.ts"() {
+    "use strict";
+    import_yaml4 = __toESM(require_dist2(), 1);
+    init_kube();
+    init_yaml_nodes();
+    LOOKUP_KINDS = /* @__PURE__ */ new Set([
+      "Pod",
+      "Deployment",
+      "StatefulSet",
+      "DaemonSet",
+      "ReplicaSet",
+      "ReplicationController",
+      "Job",
+      "CronJob",
+      "DeploymentConfig"
+    ]);
+  }
+});
+
+// src/consumers/marker.ts
+function markerConsumers(file, text, opts) {
+  const consumers = [];
+  const errors = [];
+  const lines = splitLines(text);
+  let fromCount = 0;
+  const stageOf = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  for (let i2 = 0; i2 < lines.length; i2++) {
+    const line = lines[i2];
+    if (!line.text.includes("imagestream:")) continue;
+    const m = MARKER_RE.exec(line.text);
+    if (!m) continue;
+    const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
+    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
+    if ("error" in ref) {
+      fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
+      continue;
+    }
+    const hash = m.index + (m[1] ?? "").length;
+    let gi = i2;
+    let content = line.text.slice(0, hash);
+    if (content.trim() === "") {
+      gi = i2 + 1;
+      while (gi < lines.length && lines[gi].text.trim() === "") gi++;
+      const next = lines[gi];
+      if (!next || /^[ \t]*(#|\/\/)/.test(next.text)) {
+        fail("a marker alone on its line governs the next line, but no value line follows it");
+        continue;
+      }
+      content = next.text;
+    } else if (FROM_RE.test(content)) {
+      fail(
+        `Dockerfile comments must start a line (a trailing "#" is passed to FROM as an argument); put "# imagestream: ${m[2]}" on the line above the FROM`
+      );
+      continue;
+    }
+    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (!g) {
+      fail(
+        "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
+        gi
+      );
+      continue;
+    }
+    if (!("ref" in tryParseReference(g.value))) {
+      fail(`the governed value ${JSON.stringify(g.value)} is not an image reference`, gi);
+      continue;
+    }
+    consumers.push({
+      file,
+      line: gi + 1,
+      kind: "marker",
+      target: g.target,
+      follows: ref.ref,
+      current: g.value,
+      slot: { start: g.start, end: g.end, style: g.style }
+    });
+  }
+  return { consumers, errors };
+}
+function parentKey(lines, at) {
+  const indent = (t) => /^[ \t]*/.exec(t)[0].length;
+  const own = indent(lines[at].text);
+  for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
+    const t = lines[i2].text;
+    if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
+    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+  }
+  return void 0;
+}
+function governedValue(content, base, stage, parent) {
+  const from = FROM_RE.exec(content);
+  if (from) {
+    const start = base + from[1].length;
+    const value = from[2];
+    return {
+      start,
+      end: start + value.length,
+      style: "plain",
+      value,
+      target: `FROM stage ${from[3] ?? stage}`
+    };
+  }
+  for (const [re, target] of [
+    [DOCKER_ARG_RE, ""],
+    [KEY_VALUE_RE, ""],
+    [LIST_ITEM_RE, "list item"],
+    [SINGLE_RE, "value"]
+  ]) {
+    const m = re.exec(content);
+    if (!m) continue;
+    const prefix = m[1];
+    const raw = m[2];
+    const start = base + prefix.length;
+    const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, "").replace(/^(?:ARG|ENV)[ \t]+/i, "");
+    const up = parent();
+    const label2 = target ? up ? `${up} ${target}` : target : `key ${up ? `${up}.` : ""}${key3}`;
+    const q = raw[0];
+    if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+      const inner = raw.slice(1, -1);
+      if (inner.includes(q) || inner.includes("\\")) return void 0;
+      return {
+        start,
+        end: start + raw.length,
+        style: q === '"' ? "double" : "single",
+        value: inner,
+        target: label2
+      };
+    }
+    if (/\s/.test(raw)) return void 0;
+    return { start, end: start + raw.length, style: "plain", value: raw, target: label2 };
+  }
+  return void 0;
+}
+function splitLines(text) {
+  const out = [];
+  let start = 0;
+  for (; ; ) {
+    const nl = text.indexOf("\n", start);
+    const end = nl < 0 ? text.length : nl;
+    const lineEnd2 = end > start && text[end - 1] === "\r" ? end - 1 : end;
+    out.push({ text: text.slice(start, lineEnd2), start });
+    if (nl < 0) return out;
+    start = nl + 1;
+  }
+}
+var MARKER_RE, FROM_RE, DOCKER_ARG_RE, KEY_VALUE_RE, LIST_ITEM_RE, SINGLE_RE;
+var init_marker = __esm({
+  "src/consumers/marker.ts"() {
+    "use strict";
+    init_reference();
+    init_stream_tag2();
+    MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
+    FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
+    DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
+    KEY_VALUE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')(?:[ \t]*:[ \t]+|[ \t]*=[ \t]*))(\S.*?)[ \t]*$/;
+    LIST_ITEM_RE = /^([ \t]*-[ \t]+)(\S+)[ \t]*$/;
+    SINGLE_RE = /^([ \t]*)(\S+)[ \t]*$/;
+  }
+});
+
+// src/consumers/objects.ts
+function listObjects(file, text) {
+  const lc = new import_yaml5.LineCounter();
+  const docs = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lineAt = (offset) => lc.linePos(offset).line;
+  const objects = [];
+  const errors = [];
+  if (!Array.isArray(docs)) return { objects, errors };
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      errors.push({
+        code: "CONSUMER_YAML_INVALID",
+        file,
+        line: e.linePos?.[0].line ?? 1,
+        message: `cannot parse the file as YAML: ${e.message.split("\n")[0]}`
+      });
+      continue;
+    }
+    collect(file, text, doc, doc.contents, lineAt, objects, 0);
+  }
+  return { objects, errors };
+}
+function collect(file, source, doc, node, lineAt, out, depth) {
+  const map = asMap(doc, node);
+  if (!map || depth > 4) return;
+  const kind2 = str(getPath(doc, map, ["kind"]));
+  if (!kind2) return;
+  const nested = kind2 === "Template" ? "objects" : kind2.endsWith("List") ? "items" : void 0;
+  if (nested) {
+    for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
+      collect(file, source, doc, item2, lineAt, out, depth + 1);
+    return;
+  }
+  const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
+  const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
+  const line = lineAt(map.range?.[0] ?? 0);
+  const obj2 = {
+    file,
+    doc,
+    node: map,
+    kind: kind2,
+    name,
+    label: `${kind2}/${name}`,
+    lineAt,
+    line,
+    source
+  };
+  if (namespace) obj2.namespace = namespace;
+  out.push(obj2);
+}
+var import_yaml5;
+var init_objects = __esm({
+  "src/consumers/objects.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist2(), 1);
+    init_yaml_nodes();
+  }
+});
+
+// src/consumers/openshift.ts
+function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
+  return {
+    code: code2,
+    file: obj2.file,
+    line: node?.range ? obj2.lineAt(node.range[0]) : obj2.line,
+    object: obj2.label,
+    message: `${obj2.label}: ${message}`
+  };
+}
+function streamTagFrom(obj2, from, opts) {
+  if (!from) return void 0;
+  const kind2 = str(getIn(obj2.doc, from, "kind"));
+  const name = str(getIn(obj2.doc, from, "name"));
+  if (kind2 !== "ImageStreamTag")
+    return { error: `from.kind is ${kind2 ?? "missing"}, expected ImageStreamTag` };
+  if (!name) return { error: 'from.name must be "stream:tag"' };
+  const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
+  return parseStreamTag2(name, ns);
+}
+function deploymentConfigConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const podSpec = getPath(obj2.doc, obj2.node, ["spec", "template", "spec"]);
+  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
+    const params = getIn(obj2.doc, trigger, "imageChangeParams");
+    if (!params) continue;
+    const automatic = getIn(obj2.doc, params, "automatic");
+    if (!((0, import_yaml6.isScalar)(automatic) && automatic.value === true)) continue;
+    const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
+    if (!ref) {
+      out.errors.push(
+        diag(obj2, params, 'imageChangeParams has no "from" (kind ImageStreamTag, name stream:tag)')
+      );
+      continue;
+    }
+    if ("error" in ref) {
+      out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
+      continue;
+    }
+    const last = str(getIn(obj2.doc, params, "lastTriggeredImage"));
+    const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
+    if (names.length === 0) {
+      out.errors.push(
+        diag(obj2, params, "imageChangeParams.containerNames is empty; list the containers to update")
+      );
+    }
+    for (const n2 of names) {
+      const cname = str(n2);
+      const found = findContainer(obj2, podSpec, cname);
+      if (!found) {
+        out.errors.push(
+          diag(
+            obj2,
+            n2,
+            `imageChangeParams.containerNames names "${cname}", which is not a container of the pod`
+          )
+        );
+        continue;
+      }
+      const image = getIn(obj2.doc, found.node, "image");
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml6.isScalar)(image) ? slotOf(image) : void 0;
+      if (!slot) {
+        out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
+        continue;
+      }
+      out.consumers.push({
+        file: obj2.file,
+        line: obj2.lineAt(slot.start) + (slot.prefix ? 1 : 0),
+        kind: "deployment-config",
+        target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
+        follows: ref.ref,
+        current: image && (0, import_yaml6.isScalar)(image) ? String(image.value ?? "") : "",
+        slot,
+        // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
+        ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
+      });
+    }
+  }
+  return out;
+}
+function insertionSlot(obj2, node, key3) {
+  if (!(0, import_yaml6.isMap)(node) || node.flow) return void 0;
+  const pairs = node.items;
+  const anchor = pairs.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const keyNode = anchor?.key;
+  const valueNode = anchor?.value ?? keyNode;
+  if (!keyNode?.range || !valueNode?.range) return void 0;
+  const source = obj2.source;
+  const lineEnd2 = source.indexOf("\n", valueNode.range[1]);
+  const at = lineEnd2 < 0 ? source.length : lineEnd2;
+  const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
+  let column = keyNode.range[0] - lineStart;
+  if (column < 0) column = 0;
+  return { start: at, end: at, style: "plain", prefix: `
+${" ".repeat(column)}${key3}: ` };
+}
+function findContainer(obj2, podSpec, name) {
+  for (const list of ["containers", "initContainers"]) {
+    for (const c3 of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
+      if (str(getIn(obj2.doc, c3, "name")) === name) return { node: c3, init: list === "initContainers" };
+    }
+  }
+  return void 0;
+}
+function buildConfigConsumers(obj2, opts) {
+  const out = { consumers: [], errors: [] };
+  const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
+  const pin = (0, import_yaml6.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  let strategyName;
+  let strategyFrom;
+  for (const s of STRATEGIES) {
+    const from = getPath(obj2.doc, obj2.node, ["spec", "strategy", s, "from"]);
+    if (from) {
+      strategyName = s;
+      strategyFrom = from;
+      break;
+    }
+  }
+  let pinned2 = false;
+  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
+    const ic = getIn(obj2.doc, trigger, "imageChange");
+    if (!ic) continue;
+    const ownFrom = getIn(obj2.doc, ic, "from");
+    const ref = streamTagFrom(obj2, ownFrom ?? strategyFrom, opts);
+    if (!ref) {
+      out.errors.push(
+        diag(obj2, ic, 'imageChange trigger has no "from" and the strategy has no "from" either')
+      );
+      continue;
+    }
+    if ("error" in ref) {
+      out.errors.push(diag(obj2, ownFrom ?? strategyFrom, `imageChange: ${ref.error}`));
+      continue;
+    }
+    const base = {
+      file: obj2.file,
+      line: obj2.lineAt(ic.range?.[0] ?? 0),
+      kind: "build-config",
+      target: `${obj2.label} imageChange trigger`,
+      follows: ref.ref,
+      current: str(getIn(obj2.doc, strategyFrom, "name")) ?? ""
+    };
+    if (!pin || pinned2 || !ownFrom) {
+      out.consumers.push(base);
+      continue;
+    }
+    pinned2 = true;
+    const fixed = pinnedStrategy(obj2, strategyName, strategyFrom);
+    if ("error" in fixed) {
+      out.errors.push(diag(obj2, strategyFrom ?? ic, fixed.error));
+      continue;
+    }
+    out.consumers.push({ ...base, ...fixed, target: `${obj2.label} ${strategyName} from` });
+  }
+  if (pin && !pinned2 && out.errors.length === 0) {
+    out.errors.push(
+      diag(
+        obj2,
+        pinValue,
+        `${PIN_ANNOTATION} is set but no imageChange trigger has an explicit "from"; add \`imageChange: {from: {kind: ImageStreamTag, name: <stream:tag>}}\` so the stream tag survives pinning`
+      )
+    );
+  }
+  return out;
+}
+function pinnedStrategy(obj2, strategyName, from) {
+  if (!from || !strategyName)
+    return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
+  const kind2 = getIn(obj2.doc, from, "kind");
+  const name = getIn(obj2.doc, from, "name");
+  const kindSlot = (0, import_yaml6.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml6.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml6.isScalar)(kind2) || !(0, import_yaml6.isScalar)(name)) {
+    return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
+  }
+  if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
+    return {
+      error: `${strategyName}.from.kind ${String(kind2.value)} cannot be pinned (ImageStreamTag or DockerImage)`
+    };
+  }
+  const result = {
+    slot: nameSlot,
+    line: obj2.lineAt(nameSlot.start),
+    current: kind2.value === "DockerImage" ? String(name.value) : `${String(kind2.value)} ${String(name.value)}`
+  };
+  if (kind2.value !== "DockerImage") {
+    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind2.value) }];
+  }
+  return result;
+}
+var import_yaml6, PIN_ANNOTATION, STRATEGIES;
+var init_openshift = __esm({
+  "src/consumers/openshift.ts"() {
+    "use strict";
+    import_yaml6 = __toESM(require_dist2(), 1);
+    init_stream_tag2();
+    init_yaml_nodes();
+    PIN_ANNOTATION = "imagestreams.dev/pin";
+    STRATEGIES = ["sourceStrategy", "dockerStrategy", "customStrategy"];
+  }
+});
+
+// src/consumers/rewrite.ts
+function renderValue(value, style) {
+  if (style === "double") return JSON.stringify(value);
+  if (style === "single") return `'${value.replaceAll("'", "''")}'`;
+  return value;
+}
+function applyEdits(text, edits) {
+  const sorted = [...edits].sort((a2, b) => a2.slot.start - b.slot.start || a2.slot.end - b.slot.end);
+  let out = "";
+  let pos = 0;
+  let prev;
+  for (const e of sorted) {
+    if (prev && e.slot.start === prev.slot.start && e.slot.end === prev.slot.end) {
+      if (e.value !== prev.value) {
+        throw new ImagestreamsError(
+          "CONSUMER_EDIT_CONFLICT",
+          `two consumers want different values at offset ${e.slot.start}: ${prev.value} and ${e.value}`,
+          { data: { start: e.slot.start, values: [prev.value, e.value] } }
+        );
+      }
+      continue;
+    }
+    if (e.slot.start < pos || e.slot.end < e.slot.start || e.slot.end > text.length) {
+      throw new ImagestreamsError("CONSUMER_EDIT_OVERLAP", `edit at ${e.slot.start}-${e.slot.end} overlaps`, {
+        data: { start: e.slot.start, end: e.slot.end }
+      });
+    }
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
+    pos = e.slot.end;
+    prev = e;
+  }
+  return out + text.slice(pos);
+}
+var init_rewrite = __esm({
+  "src/consumers/rewrite.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// src/consumers/scan.ts
+function scanText(text) {
+  return {
+    kube: KUBE_NEEDLES.some((n2) => text.includes(n2)),
+    marker: text.includes(MARKER_NEEDLE)
+  };
+}
+function isCandidateBytes(bytes, extra = []) {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return BYTE_NEEDLES.some((n2) => buf.includes(n2)) || extra.some((n2) => buf.includes(n2));
+}
+function isKubeFileName(path6) {
+  return /\.(?:ya?ml|json)$/i.test(path6);
+}
+function isDocumentationFileName(path6) {
+  return /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?)$/i.test(path6);
+}
+var KUBE_NEEDLES, MARKER_NEEDLE, BYTE_NEEDLES;
+var init_scan = __esm({
+  "src/consumers/scan.ts"() {
+    "use strict";
+    KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
+    MARKER_NEEDLE = "imagestream:";
+    BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
+  }
+});
+
+// src/consumers/types.ts
+var init_types = __esm({
+  "src/consumers/types.ts"() {
+    "use strict";
+    init_stream_tag();
+  }
+});
+
+// src/consumers/index.ts
+function findConsumers(files, options = {}) {
+  const opts = { ...DEFAULTS2, ...options };
+  const consumers = [];
+  const errors = [];
+  for (const f of files) {
+    const found = findInFile(f, opts);
+    consumers.push(...found.consumers);
+    errors.push(...found.errors);
+  }
+  return { consumers, errors };
+}
+function findInFile(file, opts) {
+  const scan = scanText(file.text);
+  const consumers = [];
+  const errors = [];
+  const lookup2 = mayHoldShortName(file.text, opts.lookup);
+  if ((scan.kube || lookup2) && isKubeFileName(file.path)) {
+    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
+    errors.push(...parseErrors);
+    for (const obj2 of objects) {
+      const parts = [annotationConsumers(obj2, opts)];
+      if (obj2.kind === "DeploymentConfig") parts.push(deploymentConfigConsumers(obj2, opts));
+      if (obj2.kind === "BuildConfig") parts.push(buildConfigConsumers(obj2, opts));
+      for (const p of parts) {
+        consumers.push(...p.consumers);
+        errors.push(...p.errors);
+      }
+      if (!lookup2) continue;
+      const claimed = new Set(consumers.flatMap((c3) => c3.slot ? [c3.slot.start] : []));
+      const short3 = lookupConsumers(obj2, opts);
+      consumers.push(...short3.consumers.filter((c3) => !claimed.has(c3.slot.start)));
+      errors.push(...short3.errors);
+    }
+  }
+  if (scan.marker && !isDocumentationFileName(file.path)) {
+    const m = markerConsumers(file.path, file.text, opts);
+    consumers.push(...m.consumers);
+    errors.push(...m.errors);
+  }
+  return dedupe(consumers, errors);
+}
+function dedupe(consumers, errors) {
+  const bySlot = /* @__PURE__ */ new Map();
+  const out = [];
+  for (const c3 of consumers) {
+    if (!c3.slot) {
+      out.push(c3);
+      continue;
+    }
+    const key3 = `${c3.slot.start}:${c3.slot.end}`;
+    const seen = bySlot.get(key3);
+    if (!seen) {
+      bySlot.set(key3, c3);
+      out.push(c3);
+    } else if (formatStreamTag(seen.follows) !== formatStreamTag(c3.follows)) {
+      errors.push({
+        code: "CONSUMER_CONFLICT",
+        file: c3.file,
+        line: c3.line,
+        message: `${c3.file}:${c3.line}: ${c3.target} follows both ${formatStreamTag(seen.follows)} and ${formatStreamTag(c3.follows)}; keep one`
+      });
+    }
+  }
+  out.sort((a2, b) => a2.line - b.line);
+  return { consumers: out, errors };
+}
+function planConsumerUpdates(consumers, pullSpecFor2) {
+  const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
+  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const held = new Set(
+    consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
+  );
+  for (const c3 of consumers) {
+    if (!c3.slot) continue;
+    const want = wantOf(c3);
+    if (want === void 0) {
+      plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
+      continue;
+    }
+    if (c3.group !== void 0 && held.has(c3.group)) continue;
+    const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
+    if (c3.current === want && extra.length === 0) continue;
+    const list = plan2.edits.get(c3.file) ?? [];
+    list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
+    plan2.edits.set(c3.file, list);
+    plan2.changes.push({
+      file: c3.file,
+      line: c3.line,
+      target: c3.target,
+      follows: formatStreamTag(c3.follows),
+      from: c3.current,
+      to: want
+    });
+  }
+  return plan2;
+}
+function applyConsumerPlan(files, plan2) {
+  const out = [];
+  for (const f of files) {
+    const edits = plan2.edits.get(f.path);
+    if (!edits) continue;
+    const text = applyEdits(f.text, edits);
+    if (text !== f.text) out.push({ path: f.path, text });
+  }
+  return out;
+}
+var DEFAULTS2;
+var init_consumers = __esm({
+  "src/consumers/index.ts"() {
+    "use strict";
+    init_kube();
+    init_lookup();
+    init_marker();
+    init_objects();
+    init_openshift();
+    init_rewrite();
+    init_scan();
+    init_types();
+    init_lookup();
+    init_types();
+    init_diagnostic();
+    DEFAULTS2 = { defaultNamespace: "default" };
+  }
+});
+
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current.dockerImageReference.indexOf("@");
+  if (at < 0) return current.dockerImageReference;
+  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const at = x.indexOf("@");
+    if (at < 0) return x;
+    const name = x.slice(0, at);
+    const colon = name.lastIndexOf(":");
+    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+    init_reference();
+  }
+});
+
+// src/consumers/lock-lookup.ts
+async function readLocks(fs3, where, refs) {
+  const locks = /* @__PURE__ */ new Map();
+  const errors = [];
+  const keys = [...new Set(refs.map((r) => `${r.namespace}/${r.stream}`))].sort();
+  await Promise.all(
+    keys.map(async (key3) => {
+      const [ns, name] = key3.split("/");
+      try {
+        const lock = await readLock(fs3, where.root, where, ns, name);
+        if (lock) locks.set(key3, lock);
+      } catch (e) {
+        if (!(e instanceof ImagestreamsError)) throw e;
+        errors.push({ code: e.code, file: lockPath(where, ns, name), line: 1, message: e.message });
+      }
+    })
+  );
+  return { locks, errors };
+}
+function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
+  return (namespace, stream, tag2) => {
+    const key3 = `${namespace}/${stream}`;
+    const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
+    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
+      pinFormat,
+      ...sourceTag ? { sourceTag } : {}
+    });
+    return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
+  };
+}
+var init_lock_lookup = __esm({
+  "src/consumers/lock-lookup.ts"() {
+    "use strict";
+    init_lock_file();
+    init_errors();
+    init_reference();
+    init_pull_spec();
+  }
+});
+
+// src/model/lock-format.ts
+function ordered(obj2, keys) {
+  const src = obj2;
+  const out = {};
+  for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
+  for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
+  return out;
+}
+function platform3(p) {
+  return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
+}
+function item(i2) {
+  const o2 = ordered(i2, [
+    "created",
+    "dockerImageReference",
+    "image",
+    "generation",
+    "mediaType",
+    "index",
+    "platforms"
+  ]);
+  if (i2.platforms) {
+    o2.platforms = [...i2.platforms].sort(
+      (a2, b) => platformSortKey(a2) < platformSortKey(b) ? -1 : platformSortKey(a2) > platformSortKey(b) ? 1 : 0
+    ).map(platform3);
+  }
+  return o2;
+}
+function condition(c3) {
+  return ordered(c3, ["type", "status", "reason", "message", "lastTransitionTime", "generation"]);
+}
+function selectionState(s) {
+  const o2 = ordered(s, ["policy", "tag", "firstSeen"]);
+  if (s.firstSeen) o2.firstSeen = ordered(s.firstSeen, []);
+  return o2;
+}
+function pendingImage(p) {
+  return ordered(p, ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"]);
+}
+function tag(t) {
+  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
+  if (t.selection) o2.selection = selectionState(t.selection);
+  if (t.pending) o2.pending = pendingImage(t.pending);
+  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
+  if (t.conditions) {
+    o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
+  }
+  return o2;
+}
+function serializeLock(lock) {
+  const status = ordered(lock.status, ["dockerImageRepository", "tags"]);
+  status.tags = [...lock.status.tags].sort((a2, b) => a2.tag < b.tag ? -1 : a2.tag > b.tag ? 1 : 0).map(tag);
+  const out = ordered(lock, ["apiVersion", "kind", "metadata", "status"]);
+  out.metadata = ordered(lock.metadata, ["name", "namespace"]);
+  out.status = status;
+  return `${JSON.stringify(out, null, 2)}
+`;
+}
+var init_lock_format = __esm({
+  "src/model/lock-format.ts"() {
+    "use strict";
+    init_platform();
   }
 });
 
@@ -64908,7 +66691,7 @@ function pinOutcome(b, s, from) {
 }
 function applyFollowers(b) {
   const visiting = /* @__PURE__ */ new Set();
-  const resolve13 = (key3) => {
+  const resolve14 = (key3) => {
     if (b.next.has(key3)) return b.next.get(key3);
     const entry = b.specOf.get(key3);
     if (!entry) return void 0;
@@ -64918,7 +66701,7 @@ function applyFollowers(b) {
     visiting.add(key3);
     const target = followTarget(s.namespace, s.name, t.from);
     const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const current = (targetKey ? resolve13(targetKey) : void 0)?.items[0];
+    const current = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
     visiting.delete(key3);
     let outcome;
     if (current) outcome = { ok: true, item: stripItem(current) };
@@ -64933,7 +66716,7 @@ function applyFollowers(b) {
     return applied.tag;
   };
   for (const [key3, { t }] of b.specOf) {
-    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve13(key3);
+    if (t.from?.kind === "ImageStreamTag" && !t.reference) resolve14(key3);
   }
 }
 function assembleLocks(b) {
@@ -65067,1162 +66850,6 @@ var init_next_locks = __esm({
     init_due();
     init_tag_spec();
     init_next_locks_phases();
-  }
-});
-
-// src/consumers/fieldpath.ts
-function parseFieldPath(path6) {
-  const steps = [];
-  let i2 = path6.startsWith("$.") ? 2 : 0;
-  if (path6.length <= i2) return { error: "it is empty" };
-  for (; ; ) {
-    KEY_RE2.lastIndex = i2;
-    const key3 = KEY_RE2.exec(path6);
-    if (!key3) return { error: `expected a field name at character ${i2 + 1}` };
-    steps.push({ key: key3[0] });
-    i2 = KEY_RE2.lastIndex;
-    for (; ; ) {
-      INDEX_RE.lastIndex = i2;
-      const idx = INDEX_RE.exec(path6);
-      if (idx) {
-        steps.push({ index: Number(idx[1]) });
-        i2 = INDEX_RE.lastIndex;
-        continue;
-      }
-      FILTER_RE.lastIndex = i2;
-      const f = FILTER_RE.exec(path6);
-      if (f) {
-        steps.push({ name: f[1] ?? f[2] ?? "" });
-        i2 = FILTER_RE.lastIndex;
-        continue;
-      }
-      break;
-    }
-    if (i2 === path6.length) return { steps };
-    if (path6[i2] !== ".") {
-      return {
-        error: `unexpected "${path6.slice(i2, i2 + 12)}" at character ${i2 + 1} (use [N] or [?(@.name=="container")])`
-      };
-    }
-    i2++;
-  }
-}
-var KEY_RE2, INDEX_RE, FILTER_RE;
-var init_fieldpath = __esm({
-  "src/consumers/fieldpath.ts"() {
-    "use strict";
-    KEY_RE2 = /[A-Za-z_$][\w$-]*/y;
-    INDEX_RE = /\[(\d+)\]/y;
-    FILTER_RE = /\[\?\(\s*@\.name\s*==\s*(?:"([^"]*)"|'([^']*)')\s*\)\]/y;
-  }
-});
-
-// src/consumers/stream-tag.ts
-function parseStreamTag2(input2, namespace, allowNamespace = false) {
-  const r = parseStreamTag(input2, { namespace: allowNamespace });
-  if ("ref" in r) return { ref: { ...r.ref, namespace: r.ref.namespace ?? namespace } };
-  const { part, problem: problem2, text } = r.error;
-  if (problem2 === "refused")
-    return { error: `"${input2}" is not stream:tag (put the namespace in from.namespace)` };
-  if (problem2 === "missing") return { error: `"${input2}" has no tag; write stream:tag, e.g. python:3.12` };
-  const what2 = part === "namespace" ? "namespace" : part === "stream" ? "image stream name" : "tag";
-  return { error: `invalid ${what2} "${text}" in "${input2}"` };
-}
-var init_stream_tag2 = __esm({
-  "src/consumers/stream-tag.ts"() {
-    "use strict";
-    init_stream_tag();
-  }
-});
-
-// src/consumers/yaml-nodes.ts
-function deref(doc, node) {
-  let n2 = node;
-  for (let hops = 0; (0, import_yaml6.isAlias)(n2) && hops < 32; hops++) n2 = n2.resolve(doc);
-  return (0, import_yaml6.isAlias)(n2) ? void 0 : n2 ?? void 0;
-}
-function keyOf(k) {
-  return (0, import_yaml6.isScalar)(k) ? k.value : k;
-}
-function isMergeKey(k) {
-  return (0, import_yaml6.isScalar)(k) && (k.value === "<<" || typeof k.value === "symbol" && k.source === "<<");
-}
-function getIn(doc, map, key3) {
-  const m = deref(doc, map);
-  if (!(0, import_yaml6.isMap)(m)) return void 0;
-  for (const pair of m.items) if (keyOf(pair.key) === key3) return deref(doc, pair.value);
-  for (const pair of m.items) {
-    if (!isMergeKey(pair.key)) continue;
-    const src = deref(doc, pair.value);
-    const sources = (0, import_yaml6.isSeq)(src) ? src.items : [src];
-    for (const s of sources) {
-      const v = getIn(doc, s, key3);
-      if (v !== void 0) return v;
-    }
-  }
-  return void 0;
-}
-function getPath(doc, node, keys) {
-  let n2 = node;
-  for (const k of keys) {
-    n2 = getIn(doc, n2, k);
-    if (n2 === void 0) return void 0;
-  }
-  return deref(doc, n2);
-}
-function str(node) {
-  return (0, import_yaml6.isScalar)(node) && typeof node.value === "string" ? node.value : void 0;
-}
-function seqItems(doc, node) {
-  const s = deref(doc, node);
-  if (!(0, import_yaml6.isSeq)(s)) return [];
-  return s.items.map((i2) => deref(doc, i2)).filter((i2) => i2 !== void 0);
-}
-function asMap(doc, node) {
-  const m = deref(doc, node);
-  return (0, import_yaml6.isMap)(m) ? m : void 0;
-}
-function slotOf(node) {
-  const style = STYLES[node.type ?? ""];
-  if (!style || !node.range || typeof node.value !== "string") return void 0;
-  if (style === "plain" && node.range[0] === node.range[1]) return void 0;
-  return { start: node.range[0], end: node.range[1], style };
-}
-var import_yaml6, STYLES;
-var init_yaml_nodes = __esm({
-  "src/consumers/yaml-nodes.ts"() {
-    "use strict";
-    import_yaml6 = __toESM(require_dist2(), 1);
-    STYLES = { PLAIN: "plain", QUOTE_DOUBLE: "double", QUOTE_SINGLE: "single" };
-  }
-});
-
-// src/consumers/kube.ts
-function annotationConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const node = getPath(obj2.doc, obj2.node, ["metadata", "annotations", TRIGGERS_ANNOTATION]);
-  if (node === void 0) return out;
-  const line = obj2.lineAt(node.range?.[0] ?? 0);
-  const fail = (message, at = line) => out.errors.push({
-    code: "TRIGGER_ANNOTATION_INVALID",
-    file: obj2.file,
-    line: at,
-    object: obj2.label,
-    message: `${obj2.label}: ${message}`
-  });
-  const raw = str(node);
-  if (raw === void 0) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a string holding a JSON array`);
-    return out;
-  }
-  let parsed;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (e) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation is not valid JSON (${e.message})`);
-    return out;
-  }
-  if (!Array.isArray(parsed)) {
-    fail(`the ${TRIGGERS_ANNOTATION} annotation must be a JSON array of {"from":…,"fieldPath":…}`);
-    return out;
-  }
-  const objectNs = obj2.namespace ?? opts.defaultNamespace;
-  const seenPaths = /* @__PURE__ */ new Map();
-  for (const [i2, t] of parsed.entries()) {
-    const fp = t?.fieldPath;
-    if (typeof fp !== "string") continue;
-    const first = seenPaths.get(fp);
-    if (first !== void 0) {
-      fail(
-        `trigger ${i2} repeats the fieldPath ${JSON.stringify(fp)} of trigger ${first}: OpenShift refuses duplicate triggers and runs none of them; keep one`
-      );
-      return out;
-    }
-    seenPaths.set(fp, i2);
-  }
-  for (const [i2, t] of parsed.entries()) {
-    const problem2 = readTrigger(obj2, t, `trigger ${i2}`, objectNs, out.consumers);
-    if (problem2?.warning) {
-      out.errors.push({
-        code: "TRIGGER_NOT_HONOURED",
-        file: obj2.file,
-        line: problem2.line ?? line,
-        severity: "warning",
-        object: obj2.label,
-        message: `${obj2.label}: ${problem2.message}`
-      });
-    } else if (problem2) fail(problem2.message, problem2.line);
-  }
-  return out;
-}
-function podSpecPath(kind2) {
-  if (kind2 === "Pod") return "spec";
-  if (kind2 === "CronJob") return "spec.jobTemplate.spec.template.spec";
-  return "spec.template.spec";
-}
-function honouredByCluster(kind2, fieldPath) {
-  const base = podSpecPath(kind2).replaceAll(".", "\\.");
-  return new RegExp(
-    `^${base}\\.(?:initContainers|containers)\\[(?:\\d+|\\?\\(@\\.name=="[^"\\]]*"\\))\\]\\.image$`
-  ).test(fieldPath);
-}
-function readTrigger(obj2, t, where, objectNs, consumers) {
-  const fail = (message, line) => line === void 0 ? { message } : { message, line };
-  if (typeof t !== "object" || t === null) return fail(`${where} is not an object`);
-  const { from, fieldPath, paused } = t;
-  if (paused !== void 0 && typeof paused !== "boolean")
-    return fail(`${where}: "paused" must be true or false`);
-  if (typeof from !== "object" || from === null) return fail(`${where} has no "from"`);
-  const f = from;
-  if (f.kind !== void 0 && f.kind !== "ImageStreamTag")
-    return fail(`${where}: from.kind must be ImageStreamTag (got ${JSON.stringify(f.kind)})`);
-  if (typeof f.name !== "string") return fail(`${where}: from.name must be "stream:tag"`);
-  if (f.namespace !== void 0 && typeof f.namespace !== "string")
-    return fail(`${where}: from.namespace must be a string`);
-  const ref = parseStreamTag2(f.name, f.namespace || objectNs);
-  if ("error" in ref) return fail(`${where}: ${ref.error}`);
-  if (typeof fieldPath !== "string") return fail(`${where} has no "fieldPath"`);
-  const steps = parseFieldPath(fieldPath);
-  if ("error" in steps)
-    return fail(`${where}: invalid fieldPath ${JSON.stringify(fieldPath)}: ${steps.error}`);
-  const last = steps.steps[steps.steps.length - 1];
-  if (!last || !("key" in last) || last.key !== "image") {
-    return fail(
-      `${where}: fieldPath ${JSON.stringify(fieldPath)} must end in ".image" (a trigger sets a container image, e.g. spec.template.spec.containers[?(@.name=="web")].image)`
-    );
-  }
-  if (paused === true) return void 0;
-  const target = resolveSteps(obj2, steps.steps);
-  if (!target || !(0, import_yaml7.isScalar)(target.node)) {
-    return fail(`${where}: fieldPath ${JSON.stringify(fieldPath)} addresses nothing in the object`);
-  }
-  const slot = slotOf(target.node);
-  if (!slot) {
-    return fail(
-      `${where}: fieldPath ${JSON.stringify(fieldPath)} addresses a value that is not a one-line string`,
-      obj2.lineAt(target.node.range?.[0] ?? 0)
-    );
-  }
-  consumers.push({
-    file: obj2.file,
-    line: obj2.lineAt(slot.start),
-    kind: "trigger-annotation",
-    target: `${obj2.label}${target.container ?? ` ${fieldPath}`}`,
-    follows: ref.ref,
-    current: String(target.node.value),
-    slot
-  });
-  if (!honouredByCluster(obj2.kind, fieldPath)) {
-    return {
-      warning: true,
-      line: obj2.lineAt(slot.start),
-      message: `${where}: the cluster will not honour fieldPath ${JSON.stringify(fieldPath)} (OpenShift acts only on ${podSpecPath(obj2.kind)}.containers[?(@.name=="name")].image or [N], without "$.", spaces or single quotes); imagestreams still pins it in git`
-    };
-  }
-  return void 0;
-}
-function resolveSteps(obj2, steps) {
-  let node = obj2.node;
-  let container;
-  let lastKey = "";
-  for (const step of steps) {
-    if (node === void 0) return void 0;
-    if ("key" in step) {
-      node = getIn(obj2.doc, node, step.key);
-      lastKey = step.key;
-      continue;
-    }
-    const seq = deref(obj2.doc, node);
-    if (!(0, import_yaml7.isSeq)(seq)) return void 0;
-    const items = seq.items.map((i2) => deref(obj2.doc, i2));
-    node = "index" in step ? items[step.index] : items.find((i2) => str(getIn(obj2.doc, i2, "name")) === step.name);
-    if (node && (0, import_yaml7.isMap)(node) && (lastKey === "containers" || lastKey === "initContainers")) {
-      const cname = str(getIn(obj2.doc, node, "name")) ?? `#${"index" in step ? step.index : "?"}`;
-      container = ` ${lastKey === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
-    }
-  }
-  return node === void 0 ? void 0 : container !== void 0 ? { node, container } : { node };
-}
-var import_yaml7, TRIGGERS_ANNOTATION;
-var init_kube = __esm({
-  "src/consumers/kube.ts"() {
-    "use strict";
-    import_yaml7 = __toESM(require_dist2(), 1);
-    init_fieldpath();
-    init_stream_tag2();
-    init_yaml_nodes();
-    TRIGGERS_ANNOTATION = "image.openshift.io/triggers";
-  }
-});
-
-// src/consumers/lookup.ts
-function localLookupOf(streams) {
-  const names = /* @__PURE__ */ new Map();
-  const needles = /* @__PURE__ */ new Set();
-  for (const [key3, s] of streams) {
-    if (s.spec?.lookupPolicy?.local !== true) continue;
-    const slash = key3.indexOf("/");
-    const namespace = key3.slice(0, slash);
-    const stream = key3.slice(slash + 1);
-    const ns = names.get(namespace) ?? /* @__PURE__ */ new Map();
-    names.set(namespace, ns);
-    for (const t of s.spec?.tags ?? []) {
-      if (typeof t?.name !== "string") continue;
-      ns.set(`${stream}:${t.name}`, { namespace, stream, tag: t.name });
-      needles.add(`${stream}:${t.name}`);
-      if (t.name === "latest") {
-        ns.set(stream, { namespace, stream, tag: "latest" });
-        needles.add(stream);
-      }
-    }
-  }
-  return { names, needles: [...needles] };
-}
-function mayHoldShortName(text, lookup2) {
-  return lookup2?.needles.some((n2) => text.includes(n2)) ?? false;
-}
-function lookupConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const names = opts.lookup?.names.get(obj2.namespace ?? opts.defaultNamespace);
-  if (!names || !LOOKUP_KINDS.has(obj2.kind)) return out;
-  const podSpec = getPath(obj2.doc, obj2.node, podSpecPath(obj2.kind).split("."));
-  for (const list of ["initContainers", "containers"]) {
-    for (const container of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
-      const node = getIn(obj2.doc, container, "image");
-      const value = str(node);
-      if (value === void 0 || !(0, import_yaml8.isScalar)(node)) continue;
-      const ref = names.get(value);
-      if (!ref) continue;
-      const slot = slotOf(node);
-      if (!slot) continue;
-      const line = obj2.lineAt(slot.start);
-      const cname = str(getIn(obj2.doc, container, "name")) ?? "?";
-      const target = `${obj2.label} ${list === "initContainers" ? "initContainer" : "container"} ${JSON.stringify(cname)}`;
-      const rest = obj2.source.slice(slot.end, lineEnd(obj2.source, slot.end));
-      if (/\.json$/i.test(obj2.file) || !/^[ \t]*(?:#.*)?$/.test(rest)) {
-        out.errors.push({
-          code: "LOOKUP_NOT_PINNABLE",
-          file: obj2.file,
-          line,
-          severity: "warning",
-          object: obj2.label,
-          message: `${obj2.label}: ${target} names ${value} by its short name (image lookup), but imagestreams cannot pin it here: the pin needs a "# imagestream: ${value}" comment after the value, so write the image as a block-style YAML value on its own line`
-        });
-        continue;
-      }
-      const marker = ref.namespace === opts.defaultNamespace ? value : `${ref.namespace}/${value}`;
-      const shown = value.includes(":") ? marker : `${marker}:latest`;
-      out.consumers.push({
-        file: obj2.file,
-        line,
-        kind: "image-lookup",
-        target,
-        follows: ref,
-        current: value,
-        slot,
-        alsoSet: [
-          {
-            slot: { start: slot.end, end: slot.end, style: "plain" },
-            value: ` # imagestream: ${shown}`,
-            current: ""
-          }
-        ]
-      });
-    }
-  }
-  return out;
-}
-function lineEnd(text, from) {
-  const nl = text.indexOf("\n", from);
-  return nl < 0 ? text.length : nl;
-}
-var import_yaml8, LOOKUP_KINDS;
-var init_lookup = __esm({
-  "src/consumers/lookup.ts"() {
-    "use strict";
-    import_yaml8 = __toESM(require_dist2(), 1);
-    init_kube();
-    init_yaml_nodes();
-    LOOKUP_KINDS = /* @__PURE__ */ new Set([
-      "Pod",
-      "Deployment",
-      "StatefulSet",
-      "DaemonSet",
-      "ReplicaSet",
-      "ReplicationController",
-      "Job",
-      "CronJob",
-      "DeploymentConfig"
-    ]);
-  }
-});
-
-// src/consumers/marker.ts
-function markerConsumers(file, text, opts) {
-  const consumers = [];
-  const errors = [];
-  const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
-  for (let i2 = 0; i2 < lines.length; i2++) {
-    const line = lines[i2];
-    if (!line.text.includes("imagestream:")) continue;
-    const m = MARKER_RE.exec(line.text);
-    if (!m) continue;
-    const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
-    if ("error" in ref) {
-      fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
-      continue;
-    }
-    const hash = m.index + (m[1] ?? "").length;
-    let gi = i2;
-    let content = line.text.slice(0, hash);
-    if (content.trim() === "") {
-      gi = i2 + 1;
-      while (gi < lines.length && lines[gi].text.trim() === "") gi++;
-      const next = lines[gi];
-      if (!next || /^[ \t]*(#|\/\/)/.test(next.text)) {
-        fail("a marker alone on its line governs the next line, but no value line follows it");
-        continue;
-      }
-      content = next.text;
-    } else if (FROM_RE.test(content)) {
-      fail(
-        `Dockerfile comments must start a line (a trailing "#" is passed to FROM as an argument); put "# imagestream: ${m[2]}" on the line above the FROM`
-      );
-      continue;
-    }
-    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
-    if (!g) {
-      fail(
-        "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
-        gi
-      );
-      continue;
-    }
-    if (!("ref" in tryParseReference(g.value))) {
-      fail(`the governed value ${JSON.stringify(g.value)} is not an image reference`, gi);
-      continue;
-    }
-    consumers.push({
-      file,
-      line: gi + 1,
-      kind: "marker",
-      target: g.target,
-      follows: ref.ref,
-      current: g.value,
-      slot: { start: g.start, end: g.end, style: g.style }
-    });
-  }
-  return { consumers, errors };
-}
-function parentKey(lines, at) {
-  const indent = (t) => /^[ \t]*/.exec(t)[0].length;
-  const own = indent(lines[at].text);
-  for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
-    const t = lines[i2].text;
-    if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
-  }
-  return void 0;
-}
-function governedValue(content, base, stage, parent) {
-  const from = FROM_RE.exec(content);
-  if (from) {
-    const start = base + from[1].length;
-    const value = from[2];
-    return {
-      start,
-      end: start + value.length,
-      style: "plain",
-      value,
-      target: `FROM stage ${from[3] ?? stage}`
-    };
-  }
-  for (const [re, target] of [
-    [DOCKER_ARG_RE, ""],
-    [KEY_VALUE_RE, ""],
-    [LIST_ITEM_RE, "list item"],
-    [SINGLE_RE, "value"]
-  ]) {
-    const m = re.exec(content);
-    if (!m) continue;
-    const prefix = m[1];
-    const raw = m[2];
-    const start = base + prefix.length;
-    const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*[:=][ \t]*$/g, "").replace(/^(?:ARG|ENV)[ \t]+/i, "");
-    const up = parent();
-    const label2 = target ? up ? `${up} ${target}` : target : `key ${up ? `${up}.` : ""}${key3}`;
-    const q = raw[0];
-    if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
-      const inner = raw.slice(1, -1);
-      if (inner.includes(q) || inner.includes("\\")) return void 0;
-      return {
-        start,
-        end: start + raw.length,
-        style: q === '"' ? "double" : "single",
-        value: inner,
-        target: label2
-      };
-    }
-    if (/\s/.test(raw)) return void 0;
-    return { start, end: start + raw.length, style: "plain", value: raw, target: label2 };
-  }
-  return void 0;
-}
-function splitLines(text) {
-  const out = [];
-  let start = 0;
-  for (; ; ) {
-    const nl = text.indexOf("\n", start);
-    const end = nl < 0 ? text.length : nl;
-    const lineEnd2 = end > start && text[end - 1] === "\r" ? end - 1 : end;
-    out.push({ text: text.slice(start, lineEnd2), start });
-    if (nl < 0) return out;
-    start = nl + 1;
-  }
-}
-var MARKER_RE, FROM_RE, DOCKER_ARG_RE, KEY_VALUE_RE, LIST_ITEM_RE, SINGLE_RE;
-var init_marker = __esm({
-  "src/consumers/marker.ts"() {
-    "use strict";
-    init_reference();
-    init_stream_tag2();
-    MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
-    FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
-    DOCKER_ARG_RE = /^([ \t]*(?:ARG|ENV)[ \t]+[\w.-]+=)(\S+)[ \t]*$/i;
-    KEY_VALUE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')(?:[ \t]*:[ \t]+|[ \t]*=[ \t]*))(\S.*?)[ \t]*$/;
-    LIST_ITEM_RE = /^([ \t]*-[ \t]+)(\S+)[ \t]*$/;
-    SINGLE_RE = /^([ \t]*)(\S+)[ \t]*$/;
-  }
-});
-
-// src/consumers/objects.ts
-function listObjects(file, text) {
-  const lc = new import_yaml9.LineCounter();
-  const docs = (0, import_yaml9.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
-  const lineAt = (offset) => lc.linePos(offset).line;
-  const objects = [];
-  const errors = [];
-  if (!Array.isArray(docs)) return { objects, errors };
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      errors.push({
-        code: "CONSUMER_YAML_INVALID",
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        message: `cannot parse the file as YAML: ${e.message.split("\n")[0]}`
-      });
-      continue;
-    }
-    collect(file, text, doc, doc.contents, lineAt, objects, 0);
-  }
-  return { objects, errors };
-}
-function collect(file, source, doc, node, lineAt, out, depth) {
-  const map = asMap(doc, node);
-  if (!map || depth > 4) return;
-  const kind2 = str(getPath(doc, map, ["kind"]));
-  if (!kind2) return;
-  const nested = kind2 === "Template" ? "objects" : kind2.endsWith("List") ? "items" : void 0;
-  if (nested) {
-    for (const item2 of seqItems(doc, getPath(doc, map, [nested])))
-      collect(file, source, doc, item2, lineAt, out, depth + 1);
-    return;
-  }
-  const name = str(getPath(doc, map, ["metadata", "name"])) ?? "(unnamed)";
-  const namespace = str(getPath(doc, map, ["metadata", "namespace"]));
-  const line = lineAt(map.range?.[0] ?? 0);
-  const obj2 = {
-    file,
-    doc,
-    node: map,
-    kind: kind2,
-    name,
-    label: `${kind2}/${name}`,
-    lineAt,
-    line,
-    source
-  };
-  if (namespace) obj2.namespace = namespace;
-  out.push(obj2);
-}
-var import_yaml9;
-var init_objects = __esm({
-  "src/consumers/objects.ts"() {
-    "use strict";
-    import_yaml9 = __toESM(require_dist2(), 1);
-    init_yaml_nodes();
-  }
-});
-
-// src/consumers/openshift.ts
-function diag(obj2, node, message, code2 = "TRIGGER_INVALID") {
-  return {
-    code: code2,
-    file: obj2.file,
-    line: node?.range ? obj2.lineAt(node.range[0]) : obj2.line,
-    object: obj2.label,
-    message: `${obj2.label}: ${message}`
-  };
-}
-function streamTagFrom(obj2, from, opts) {
-  if (!from) return void 0;
-  const kind2 = str(getIn(obj2.doc, from, "kind"));
-  const name = str(getIn(obj2.doc, from, "name"));
-  if (kind2 !== "ImageStreamTag")
-    return { error: `from.kind is ${kind2 ?? "missing"}, expected ImageStreamTag` };
-  if (!name) return { error: 'from.name must be "stream:tag"' };
-  const ns = str(getIn(obj2.doc, from, "namespace")) || obj2.namespace || opts.defaultNamespace;
-  return parseStreamTag2(name, ns);
-}
-function deploymentConfigConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const podSpec = getPath(obj2.doc, obj2.node, ["spec", "template", "spec"]);
-  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
-    const params = getIn(obj2.doc, trigger, "imageChangeParams");
-    if (!params) continue;
-    const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml10.isScalar)(automatic) && automatic.value === true)) continue;
-    const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
-    if (!ref) {
-      out.errors.push(
-        diag(obj2, params, 'imageChangeParams has no "from" (kind ImageStreamTag, name stream:tag)')
-      );
-      continue;
-    }
-    if ("error" in ref) {
-      out.errors.push(diag(obj2, getIn(obj2.doc, params, "from"), `imageChangeParams: ${ref.error}`));
-      continue;
-    }
-    const last = str(getIn(obj2.doc, params, "lastTriggeredImage"));
-    const names = seqItems(obj2.doc, getIn(obj2.doc, params, "containerNames"));
-    if (names.length === 0) {
-      out.errors.push(
-        diag(obj2, params, "imageChangeParams.containerNames is empty; list the containers to update")
-      );
-    }
-    for (const n2 of names) {
-      const cname = str(n2);
-      const found = findContainer(obj2, podSpec, cname);
-      if (!found) {
-        out.errors.push(
-          diag(
-            obj2,
-            n2,
-            `imageChangeParams.containerNames names "${cname}", which is not a container of the pod`
-          )
-        );
-        continue;
-      }
-      const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml10.isScalar)(image) ? slotOf(image) : void 0;
-      if (!slot) {
-        out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
-        continue;
-      }
-      out.consumers.push({
-        file: obj2.file,
-        line: obj2.lineAt(slot.start) + (slot.prefix ? 1 : 0),
-        kind: "deployment-config",
-        target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
-        follows: ref.ref,
-        current: image && (0, import_yaml10.isScalar)(image) ? String(image.value ?? "") : "",
-        slot,
-        // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
-        ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
-      });
-    }
-  }
-  return out;
-}
-function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml10.isMap)(node) || node.flow) return void 0;
-  const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml10.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
-  const keyNode = anchor?.key;
-  const valueNode = anchor?.value ?? keyNode;
-  if (!keyNode?.range || !valueNode?.range) return void 0;
-  const source = obj2.source;
-  const lineEnd2 = source.indexOf("\n", valueNode.range[1]);
-  const at = lineEnd2 < 0 ? source.length : lineEnd2;
-  const lineStart = source.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
-  let column = keyNode.range[0] - lineStart;
-  if (column < 0) column = 0;
-  return { start: at, end: at, style: "plain", prefix: `
-${" ".repeat(column)}${key3}: ` };
-}
-function findContainer(obj2, podSpec, name) {
-  for (const list of ["containers", "initContainers"]) {
-    for (const c3 of seqItems(obj2.doc, getIn(obj2.doc, podSpec, list))) {
-      if (str(getIn(obj2.doc, c3, "name")) === name) return { node: c3, init: list === "initContainers" };
-    }
-  }
-  return void 0;
-}
-function buildConfigConsumers(obj2, opts) {
-  const out = { consumers: [], errors: [] };
-  const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml10.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
-  let strategyName;
-  let strategyFrom;
-  for (const s of STRATEGIES) {
-    const from = getPath(obj2.doc, obj2.node, ["spec", "strategy", s, "from"]);
-    if (from) {
-      strategyName = s;
-      strategyFrom = from;
-      break;
-    }
-  }
-  let pinned2 = false;
-  for (const trigger of seqItems(obj2.doc, getPath(obj2.doc, obj2.node, ["spec", "triggers"]))) {
-    const ic = getIn(obj2.doc, trigger, "imageChange");
-    if (!ic) continue;
-    const ownFrom = getIn(obj2.doc, ic, "from");
-    const ref = streamTagFrom(obj2, ownFrom ?? strategyFrom, opts);
-    if (!ref) {
-      out.errors.push(
-        diag(obj2, ic, 'imageChange trigger has no "from" and the strategy has no "from" either')
-      );
-      continue;
-    }
-    if ("error" in ref) {
-      out.errors.push(diag(obj2, ownFrom ?? strategyFrom, `imageChange: ${ref.error}`));
-      continue;
-    }
-    const base = {
-      file: obj2.file,
-      line: obj2.lineAt(ic.range?.[0] ?? 0),
-      kind: "build-config",
-      target: `${obj2.label} imageChange trigger`,
-      follows: ref.ref,
-      current: str(getIn(obj2.doc, strategyFrom, "name")) ?? ""
-    };
-    if (!pin || pinned2 || !ownFrom) {
-      out.consumers.push(base);
-      continue;
-    }
-    pinned2 = true;
-    const fixed = pinnedStrategy(obj2, strategyName, strategyFrom);
-    if ("error" in fixed) {
-      out.errors.push(diag(obj2, strategyFrom ?? ic, fixed.error));
-      continue;
-    }
-    out.consumers.push({ ...base, ...fixed, target: `${obj2.label} ${strategyName} from` });
-  }
-  if (pin && !pinned2 && out.errors.length === 0) {
-    out.errors.push(
-      diag(
-        obj2,
-        pinValue,
-        `${PIN_ANNOTATION} is set but no imageChange trigger has an explicit "from"; add \`imageChange: {from: {kind: ImageStreamTag, name: <stream:tag>}}\` so the stream tag survives pinning`
-      )
-    );
-  }
-  return out;
-}
-function pinnedStrategy(obj2, strategyName, from) {
-  if (!from || !strategyName)
-    return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
-  const kind2 = getIn(obj2.doc, from, "kind");
-  const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml10.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml10.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml10.isScalar)(kind2) || !(0, import_yaml10.isScalar)(name)) {
-    return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
-  }
-  if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
-    return {
-      error: `${strategyName}.from.kind ${String(kind2.value)} cannot be pinned (ImageStreamTag or DockerImage)`
-    };
-  }
-  const result = {
-    slot: nameSlot,
-    line: obj2.lineAt(nameSlot.start),
-    current: kind2.value === "DockerImage" ? String(name.value) : `${String(kind2.value)} ${String(name.value)}`
-  };
-  if (kind2.value !== "DockerImage") {
-    result.alsoSet = [{ slot: kindSlot, value: "DockerImage", current: String(kind2.value) }];
-  }
-  return result;
-}
-var import_yaml10, PIN_ANNOTATION, STRATEGIES;
-var init_openshift = __esm({
-  "src/consumers/openshift.ts"() {
-    "use strict";
-    import_yaml10 = __toESM(require_dist2(), 1);
-    init_stream_tag2();
-    init_yaml_nodes();
-    PIN_ANNOTATION = "imagestreams.dev/pin";
-    STRATEGIES = ["sourceStrategy", "dockerStrategy", "customStrategy"];
-  }
-});
-
-// src/consumers/rewrite.ts
-function renderValue(value, style) {
-  if (style === "double") return JSON.stringify(value);
-  if (style === "single") return `'${value.replaceAll("'", "''")}'`;
-  return value;
-}
-function applyEdits(text, edits) {
-  const sorted = [...edits].sort((a2, b) => a2.slot.start - b.slot.start || a2.slot.end - b.slot.end);
-  let out = "";
-  let pos = 0;
-  let prev;
-  for (const e of sorted) {
-    if (prev && e.slot.start === prev.slot.start && e.slot.end === prev.slot.end) {
-      if (e.value !== prev.value) {
-        throw new ImagestreamsError(
-          "CONSUMER_EDIT_CONFLICT",
-          `two consumers want different values at offset ${e.slot.start}: ${prev.value} and ${e.value}`,
-          { data: { start: e.slot.start, values: [prev.value, e.value] } }
-        );
-      }
-      continue;
-    }
-    if (e.slot.start < pos || e.slot.end < e.slot.start || e.slot.end > text.length) {
-      throw new ImagestreamsError("CONSUMER_EDIT_OVERLAP", `edit at ${e.slot.start}-${e.slot.end} overlaps`, {
-        data: { start: e.slot.start, end: e.slot.end }
-      });
-    }
-    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
-    pos = e.slot.end;
-    prev = e;
-  }
-  return out + text.slice(pos);
-}
-var init_rewrite = __esm({
-  "src/consumers/rewrite.ts"() {
-    "use strict";
-    init_errors();
-  }
-});
-
-// src/consumers/scan.ts
-function scanText(text) {
-  return {
-    kube: KUBE_NEEDLES.some((n2) => text.includes(n2)),
-    marker: text.includes(MARKER_NEEDLE)
-  };
-}
-function isCandidateBytes(bytes, extra = []) {
-  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return BYTE_NEEDLES.some((n2) => buf.includes(n2)) || extra.some((n2) => buf.includes(n2));
-}
-function isKubeFileName(path6) {
-  return /\.(?:ya?ml|json)$/i.test(path6);
-}
-function isDocumentationFileName(path6) {
-  return /\.(?:md|markdown|mdx|rst|adoc|asciidoc|html?)$/i.test(path6);
-}
-var KUBE_NEEDLES, MARKER_NEEDLE, BYTE_NEEDLES;
-var init_scan = __esm({
-  "src/consumers/scan.ts"() {
-    "use strict";
-    KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
-    MARKER_NEEDLE = "imagestream:";
-    BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
-  }
-});
-
-// src/consumers/types.ts
-var init_types = __esm({
-  "src/consumers/types.ts"() {
-    "use strict";
-    init_stream_tag();
-  }
-});
-
-// src/consumers/index.ts
-function findConsumers(files, options = {}) {
-  const opts = { ...DEFAULTS2, ...options };
-  const consumers = [];
-  const errors = [];
-  for (const f of files) {
-    const found = findInFile(f, opts);
-    consumers.push(...found.consumers);
-    errors.push(...found.errors);
-  }
-  return { consumers, errors };
-}
-function findInFile(file, opts) {
-  const scan = scanText(file.text);
-  const consumers = [];
-  const errors = [];
-  const lookup2 = mayHoldShortName(file.text, opts.lookup);
-  if ((scan.kube || lookup2) && isKubeFileName(file.path)) {
-    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
-    errors.push(...parseErrors);
-    for (const obj2 of objects) {
-      const parts = [annotationConsumers(obj2, opts)];
-      if (obj2.kind === "DeploymentConfig") parts.push(deploymentConfigConsumers(obj2, opts));
-      if (obj2.kind === "BuildConfig") parts.push(buildConfigConsumers(obj2, opts));
-      for (const p of parts) {
-        consumers.push(...p.consumers);
-        errors.push(...p.errors);
-      }
-      if (!lookup2) continue;
-      const claimed = new Set(consumers.flatMap((c3) => c3.slot ? [c3.slot.start] : []));
-      const short3 = lookupConsumers(obj2, opts);
-      consumers.push(...short3.consumers.filter((c3) => !claimed.has(c3.slot.start)));
-      errors.push(...short3.errors);
-    }
-  }
-  if (scan.marker && !isDocumentationFileName(file.path)) {
-    const m = markerConsumers(file.path, file.text, opts);
-    consumers.push(...m.consumers);
-    errors.push(...m.errors);
-  }
-  return dedupe(consumers, errors);
-}
-function dedupe(consumers, errors) {
-  const bySlot = /* @__PURE__ */ new Map();
-  const out = [];
-  for (const c3 of consumers) {
-    if (!c3.slot) {
-      out.push(c3);
-      continue;
-    }
-    const key3 = `${c3.slot.start}:${c3.slot.end}`;
-    const seen = bySlot.get(key3);
-    if (!seen) {
-      bySlot.set(key3, c3);
-      out.push(c3);
-    } else if (formatStreamTag(seen.follows) !== formatStreamTag(c3.follows)) {
-      errors.push({
-        code: "CONSUMER_CONFLICT",
-        file: c3.file,
-        line: c3.line,
-        message: `${c3.file}:${c3.line}: ${c3.target} follows both ${formatStreamTag(seen.follows)} and ${formatStreamTag(c3.follows)}; keep one`
-      });
-    }
-  }
-  out.sort((a2, b) => a2.line - b.line);
-  return { consumers: out, errors };
-}
-function planConsumerUpdates(consumers, pullSpecFor2) {
-  const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
-  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
-  const held = new Set(
-    consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
-  );
-  for (const c3 of consumers) {
-    if (!c3.slot) continue;
-    const want = wantOf(c3);
-    if (want === void 0) {
-      plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
-      continue;
-    }
-    if (c3.group !== void 0 && held.has(c3.group)) continue;
-    const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
-    if (c3.current === want && extra.length === 0) continue;
-    const list = plan2.edits.get(c3.file) ?? [];
-    list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
-    plan2.edits.set(c3.file, list);
-    plan2.changes.push({
-      file: c3.file,
-      line: c3.line,
-      target: c3.target,
-      follows: formatStreamTag(c3.follows),
-      from: c3.current,
-      to: want
-    });
-  }
-  return plan2;
-}
-function applyConsumerPlan(files, plan2) {
-  const out = [];
-  for (const f of files) {
-    const edits = plan2.edits.get(f.path);
-    if (!edits) continue;
-    const text = applyEdits(f.text, edits);
-    if (text !== f.text) out.push({ path: f.path, text });
-  }
-  return out;
-}
-function toDiagnostic(d) {
-  const prefix = `${d.file}:${d.line}: `;
-  const message = d.message.startsWith(prefix) ? d.message.slice(prefix.length) : d.message;
-  return { file: d.file, line: d.line, column: 1, code: d.code, severity: d.severity ?? "error", message };
-}
-var DEFAULTS2;
-var init_consumers = __esm({
-  "src/consumers/index.ts"() {
-    "use strict";
-    init_kube();
-    init_lookup();
-    init_marker();
-    init_objects();
-    init_openshift();
-    init_rewrite();
-    init_scan();
-    init_types();
-    init_lookup();
-    init_types();
-    DEFAULTS2 = { defaultNamespace: "default" };
-  }
-});
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock, tag2, localRegistry, opts = {}) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
-  }
-  const at = current.dockerImageReference.indexOf("@");
-  if (at < 0) return current.dockerImageReference;
-  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
-}
-function sourceTagOf(streams, namespace, stream, tag2) {
-  const seen = /* @__PURE__ */ new Set();
-  let [ns, s, t] = [namespace, stream, tag2];
-  for (; ; ) {
-    const key3 = `${ns}/${s}:${t}`;
-    if (seen.has(key3)) return void 0;
-    seen.add(key3);
-    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
-    if (!from) return void 0;
-    if (from.kind === "DockerImage") {
-      const p = tryParseReference(from.name);
-      return "ref" in p ? p.ref.tag : void 0;
-    }
-    if (from.kind !== "ImageStreamTag") return void 0;
-    const colon = from.name.lastIndexOf(":");
-    if (colon < 0) t = from.name;
-    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
-    ns = from.namespace || ns;
-  }
-}
-function samePin(a2, b) {
-  const untagged = (x) => {
-    const at = x.indexOf("@");
-    if (at < 0) return x;
-    const name = x.slice(0, at);
-    const colon = name.lastIndexOf(":");
-    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
-  };
-  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
-}
-var init_pull_spec = __esm({
-  "src/plan/pull-spec.ts"() {
-    "use strict";
-    init_reference();
-  }
-});
-
-// src/consumers/lock-lookup.ts
-async function readLocks(fs3, where, refs) {
-  const locks = /* @__PURE__ */ new Map();
-  const errors = [];
-  const keys = [...new Set(refs.map((r) => `${r.namespace}/${r.stream}`))].sort();
-  await Promise.all(
-    keys.map(async (key3) => {
-      const [ns, name] = key3.split("/");
-      try {
-        const lock = await readLock(fs3, where.root, where, ns, name);
-        if (lock) locks.set(key3, lock);
-      } catch (e) {
-        if (!(e instanceof ImagestreamsError)) throw e;
-        errors.push({ code: e.code, file: lockPath(where, ns, name), line: 1, message: e.message });
-      }
-    })
-  );
-  return { locks, errors };
-}
-function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
-  return (namespace, stream, tag2) => {
-    const key3 = `${namespace}/${stream}`;
-    const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
-    const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
-      pinFormat,
-      ...sourceTag ? { sourceTag } : {}
-    });
-    return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
-  };
-}
-var init_lock_lookup = __esm({
-  "src/consumers/lock-lookup.ts"() {
-    "use strict";
-    init_lock_file();
-    init_errors();
-    init_reference();
-    init_pull_spec();
-  }
-});
-
-// src/model/lock-format.ts
-function ordered(obj2, keys) {
-  const src = obj2;
-  const out = {};
-  for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
-  for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
-  return out;
-}
-function platform3(p) {
-  return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
-}
-function item(i2) {
-  const o2 = ordered(i2, [
-    "created",
-    "dockerImageReference",
-    "image",
-    "generation",
-    "mediaType",
-    "index",
-    "platforms"
-  ]);
-  if (i2.platforms) {
-    o2.platforms = [...i2.platforms].sort(
-      (a2, b) => platformSortKey(a2) < platformSortKey(b) ? -1 : platformSortKey(a2) > platformSortKey(b) ? 1 : 0
-    ).map(platform3);
-  }
-  return o2;
-}
-function condition(c3) {
-  return ordered(c3, ["type", "status", "reason", "message", "lastTransitionTime", "generation"]);
-}
-function selectionState(s) {
-  const o2 = ordered(s, ["policy", "tag", "firstSeen"]);
-  if (s.firstSeen) o2.firstSeen = ordered(s.firstSeen, []);
-  return o2;
-}
-function pendingImage(p) {
-  return ordered(p, ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"]);
-}
-function tag(t) {
-  const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
-  if (t.selection) o2.selection = selectionState(t.selection);
-  if (t.pending) o2.pending = pendingImage(t.pending);
-  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
-  if (t.conditions) {
-    o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
-  }
-  return o2;
-}
-function serializeLock(lock) {
-  const status = ordered(lock.status, ["dockerImageRepository", "tags"]);
-  status.tags = [...lock.status.tags].sort((a2, b) => a2.tag < b.tag ? -1 : a2.tag > b.tag ? 1 : 0).map(tag);
-  const out = ordered(lock, ["apiVersion", "kind", "metadata", "status"]);
-  out.metadata = ordered(lock.metadata, ["name", "namespace"]);
-  out.status = status;
-  return `${JSON.stringify(out, null, 2)}
-`;
-}
-var init_lock_format = __esm({
-  "src/model/lock-format.ts"() {
-    "use strict";
-    init_platform();
   }
 });
 
@@ -66396,12 +67023,12 @@ var require_wrappy = __commonJS({
 var require_once = __commonJS({
   "node_modules/once/once.js"(exports, module) {
     var wrappy = require_wrappy();
-    module.exports = wrappy(once9);
+    module.exports = wrappy(once10);
     module.exports.strict = wrappy(onceStrict);
-    once9.proto = once9(function() {
+    once10.proto = once10(function() {
       Object.defineProperty(Function.prototype, "once", {
         value: function() {
-          return once9(this);
+          return once10(this);
         },
         configurable: true
       });
@@ -66412,7 +67039,7 @@ var require_once = __commonJS({
         configurable: true
       });
     });
-    function once9(fn) {
+    function once10(fn) {
       var f = function() {
         if (f.called) return f.value;
         f.called = true;
@@ -66444,13 +67071,13 @@ var require_simple_get = __commonJS({
     var decompressResponse = require_decompress_response();
     var http3 = __require("http");
     var https3 = __require("https");
-    var once9 = require_once();
+    var once10 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
     var isStream2 = (o2) => o2 !== null && typeof o2 === "object" && typeof o2.pipe === "function";
     function simpleGet(opts, cb) {
       opts = Object.assign({ maxRedirects: 10 }, typeof opts === "string" ? { url: opts } : opts);
-      cb = once9(cb);
+      cb = once10(cb);
       if (opts.url) {
         const { hostname, port, protocol: protocol2, auth: auth7, path: path6 } = url.parse(opts.url);
         delete opts.url;
@@ -66627,13 +67254,13 @@ function fromNodeStream(stream) {
   });
   return {
     next() {
-      return new Promise((resolve13, reject) => {
+      return new Promise((resolve14, reject) => {
         if (queue.length === 0 && ended) {
-          return resolve13({ done: true });
+          return resolve14({ done: true });
         } else if (queue.length > 0) {
-          return resolve13({ value: queue.shift(), done: false });
+          return resolve14({ value: queue.shift(), done: false });
         } else if (queue.length === 0 && !ended) {
-          defer = { resolve: resolve13, reject };
+          defer = { resolve: resolve14, reject };
         }
       });
     },
@@ -66646,7 +67273,7 @@ function fromNodeStream(stream) {
     }
   };
 }
-async function request2({
+async function request3({
   onProgress,
   url,
   method = "GET",
@@ -66664,7 +67291,7 @@ async function request2({
   const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
   let next = { url, method: method.toUpperCase(), headers, body };
   for (let redirects = 0; ; redirects++) {
-    const res = await send2({
+    const res = await send3({
       ...options,
       ...next,
       agent,
@@ -66703,11 +67330,11 @@ function redirectRequest(previous, statusCode, location) {
   }
   return { url: url.href, method, headers, body };
 }
-function send2(options) {
-  return new Promise((resolve13, reject) => {
+function send3(options) {
+  return new Promise((resolve14, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
-      (err, res) => err ? reject(err) : resolve13(res)
+      (err, res) => err ? reject(err) : resolve14(res)
     );
   });
 }
@@ -66725,7 +67352,7 @@ var import_simple_get, index, node_default;
 var init_node = __esm({
   "node_modules/isomorphic-git/http/node/index.js"() {
     import_simple_get = __toESM(require_simple_get(), 1);
-    index = { request: request2 };
+    index = { request: request3 };
     node_default = index;
   }
 });
@@ -66899,10 +67526,10 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join11, resolve as resolve10 } from "node:path";
+import { join as join11, resolve as resolve11 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
-  const dir = resolve10(opts.dir);
+  const dir = resolve11(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
   const config = await readText(fs3, join11(gitdir, "config"));
   if (config !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config)) {
@@ -66964,7 +67591,7 @@ async function findGitdir(fs3, dir) {
       }
     );
   }
-  const gitdir = resolve10(dir, m[1].trim());
+  const gitdir = resolve11(dir, m[1].trim());
   if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -67044,7 +67671,7 @@ function groupChanges(opts) {
         changes: [],
         consumers: [],
         streams: /* @__PURE__ */ new Set(),
-        ...rule?.pr ? { pr: rule.pr } : {}
+        ...omitUndefined({ pr: rule?.pr })
       };
       out.set(key3, g);
     }
@@ -67084,6 +67711,7 @@ function streamMatches(pattern, s) {
 var init_groups = __esm({
   "src/publish/groups.ts"() {
     "use strict";
+    init_omit_undefined();
   }
 });
 
@@ -67455,12 +68083,14 @@ function stamp(id, now) {
 }
 function errorInfo(e, secrets) {
   const code2 = e instanceof ImagestreamsError ? e.code : "PUBLISH_FAILED";
-  return { code: code2, message: redact(String(e?.message ?? e), secrets) };
+  const hint = e instanceof ImagestreamsError ? e.hint : hintFor(code2);
+  return { code: code2, message: redact(String(e?.message ?? e), secrets), hint };
 }
 var RETRYABLE;
 var init_support = __esm({
   "src/publish/support.ts"() {
     "use strict";
+    init_error_codes();
     init_errors();
     init_redact();
     RETRYABLE = /* @__PURE__ */ new Set(["GIT_LEASE_FAILED", "GIT_PUSH_REJECTED"]);
@@ -67751,6 +68381,88 @@ var init_pulls = __esm({
   }
 });
 
+// src/render/pr-tag-details.ts
+function compareUrl(from, to) {
+  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
+  const a2 = githubRepoUrl(from.source);
+  const b = githubRepoUrl(to.source);
+  if (!a2 || a2 !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
+  return `${a2}/compare/${from.revision}...${to.revision}`;
+}
+function tagDetails(t, cmd) {
+  const name = `${t.namespace}/${t.stream}:${t.tag}`;
+  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
+  lines.push(
+    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ""}`
+  );
+  if (t.from)
+    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
+  if (t.to && t.kind !== "failed")
+    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
+  if (t.kind === "failed" && t.error)
+    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
+  if (t.fromMetadata?.created || t.toMetadata?.created) {
+    lines.push(
+      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
+    );
+  }
+  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
+  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
+  const rf = t.fromMetadata?.revision;
+  const rt = t.toMetadata?.revision;
+  if (rf || rt) {
+    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
+    if (rf && rt && rf === rt)
+      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
+    else
+      lines.push(
+        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
+      );
+  }
+  const platforms = platformRows(t);
+  if (platforms.length > 0) {
+    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
+  }
+  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
+  lines.push("", "</details>");
+  return lines;
+}
+function platformRows(t) {
+  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
+  const to = new Map(
+    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [formatPlatform(p), p.digest])
+  );
+  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
+  const rows = keys.slice(0, MAX_PLATFORM_ROWS).map((k) => {
+    const a2 = from.get(k);
+    const b = to.get(k);
+    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
+    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
+  });
+  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
+  return rows;
+}
+function githubRepoUrl(source) {
+  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
+  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
+}
+function isRevision(r) {
+  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
+}
+function html(s) {
+  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
+}
+var MAX_PLATFORM_ROWS;
+var init_pr_tag_details = __esm({
+  "src/render/pr-tag-details.ts"() {
+    "use strict";
+    init_platform();
+    init_text();
+    init_markdown();
+    MAX_PLATFORM_ROWS = 50;
+  }
+});
+
 // src/render/selection-note.ts
 function soakingNoteLine(n2) {
   return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} is soaking (first seen ${codeSpan(n2.firstSeen, 40)}); eligible at ${codeSpan(n2.eligibleAt, 40)}, the first run after that proposes it.`;
@@ -67769,13 +68481,6 @@ var init_selection_note = __esm({
 // src/render/pr-body.ts
 function looksImmutable(tag2) {
   return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
-function compareUrl(from, to) {
-  if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
-  const a2 = githubRepoUrl(from.source);
-  const b = githubRepoUrl(to.source);
-  if (!a2 || a2 !== b || !isRevision(from.revision) || !isRevision(to.revision)) return null;
-  return `${a2}/compare/${from.revision}...${to.revision}`;
 }
 function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
@@ -67940,59 +68645,6 @@ function noteLine(n2, cmd) {
       return soakingNoteLine(n2);
   }
 }
-function tagDetails(t, cmd) {
-  const name = `${t.namespace}/${t.stream}:${t.tag}`;
-  const lines = [`<details><summary><code>${html(name)}</code> — ${t.kind}</summary>`, ""];
-  lines.push(
-    `- Imports from \`${escapeCell(t.source)}\`${t.follows ? ` (follows \`${escapeCell(t.follows)}\`)` : ""}`
-  );
-  if (t.from)
-    lines.push(`- Old: \`${escapeCell(t.from.image)}\` (\`${escapeCell(t.from.dockerImageReference)}\`)`);
-  if (t.to && t.kind !== "failed")
-    lines.push(`- New: \`${escapeCell(t.to.image)}\` (\`${escapeCell(t.to.dockerImageReference)}\`)`);
-  if (t.kind === "failed" && t.error)
-    lines.push(`- Import error: ${codeSpan(t.error.reason, 60)}: ${codeSpan(t.error.message, 300)}`);
-  if (t.fromMetadata?.created || t.toMetadata?.created) {
-    lines.push(
-      `- Image created: ${codeSpan(t.fromMetadata?.created ?? "?", 40)} → ${codeSpan(t.toMetadata?.created ?? "?", 40)}`
-    );
-  }
-  const src = t.toMetadata?.source ?? t.fromMetadata?.source;
-  if (src) lines.push(`- Source: ${codeSpan(src, 200)}`);
-  const rf = t.fromMetadata?.revision;
-  const rt = t.toMetadata?.revision;
-  if (rf || rt) {
-    const cmp = compareUrl(t.fromMetadata, t.toMetadata);
-    if (rf && rt && rf === rt)
-      lines.push(`- Revision: ${codeSpan(rt, 100)} (same source revision: a rebuild)`);
-    else
-      lines.push(
-        `- Revision: ${codeSpan(rf ?? "?", 100)} → ${codeSpan(rt ?? "?", 100)}${cmp ? ` ([compare](${cmp}))` : ""}`
-      );
-  }
-  const platforms = platformRows(t);
-  if (platforms.length > 0) {
-    lines.push("", "| Platform | From | To |", "| --- | --- | --- |", ...platforms);
-  }
-  if (t.kind !== "failed") lines.push("", `Roll back after merging: \`${cmd} rollback ${escapeCell(name)}\``);
-  lines.push("", "</details>");
-  return lines;
-}
-function platformRows(t) {
-  const from = new Map((t.from?.platforms ?? []).map((p) => [formatPlatform(p), p.digest]));
-  const to = new Map(
-    (t.kind === "failed" ? [] : t.to?.platforms ?? []).map((p) => [formatPlatform(p), p.digest])
-  );
-  const keys = [.../* @__PURE__ */ new Set([...from.keys(), ...to.keys()])].sort();
-  const rows = keys.slice(0, BUDGET.platformRows).map((k) => {
-    const a2 = from.get(k);
-    const b = to.get(k);
-    const right = !b ? "**removed**" : a2 === b ? "unchanged" : codeSpan(shortDigest(b));
-    return `| ${codeSpan(k, 100)} | ${a2 ? codeSpan(shortDigest(a2)) : "(new platform)"} | ${right} |`;
-  });
-  if (keys.length > rows.length) rows.push(`| …and ${keys.length - rows.length} more | | |`);
-  return rows;
-}
 function lostPlatforms(t) {
   if (t.kind === "failed" || !t.from?.platforms?.length || !t.to?.platforms) return [];
   const now = new Set(t.to.platforms.map(formatPlatform));
@@ -68001,16 +68653,6 @@ function lostPlatforms(t) {
 function code(short3) {
   return codeSpan(short3);
 }
-function githubRepoUrl(source) {
-  const m = /^https:\/\/github\.com\/([\w.-]+)\/([\w.-]+?)(?:\.git)?\/?$/.exec(source.trim());
-  return m ? `https://github.com/${m[1]}/${m[2]}` : null;
-}
-function isRevision(r) {
-  return /^[0-9a-f]{7,64}$/i.test(r) || /^[\w.-]{1,100}$/.test(r);
-}
-function html(s) {
-  return s.replace(/[&<>"]/g, (c3) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c3] ?? c3);
-}
 var MAX_BODY_LENGTH, BUDGET, FOOTER, GATE;
 var init_pr_body = __esm({
   "src/render/pr-body.ts"() {
@@ -68018,13 +68660,14 @@ var init_pr_body = __esm({
     init_platform();
     init_text();
     init_markdown();
+    init_pr_tag_details();
     init_selection_note();
+    init_pr_tag_details();
     MAX_BODY_LENGTH = 6e4;
     BUDGET = {
       notes: 8e3,
       warnings: 8e3,
       table: 12e3,
-      platformRows: 50,
       consumers: 12e3,
       rollback: 8e3
     };
@@ -68514,7 +69157,7 @@ async function publishPullRequests(ctx) {
   }
   const run = {
     ...ctx,
-    pulls: { octokit: gh.octokit, logger: opts.logger, ...opts.sleep ? { sleep: opts.sleep } : {} },
+    pulls: { octokit: gh.octokit, logger: opts.logger, ...omitUndefined({ sleep: opts.sleep }) },
     base,
     remote,
     baseTip: "",
@@ -68607,11 +69250,14 @@ async function publishGroup(a2, content) {
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes
     }),
-    ...extras.labels ? { labels: extras.labels } : {},
-    ...extras.reviewers ? { reviewers: extras.reviewers } : {},
-    ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
-    ...extras.assignees ? { assignees: extras.assignees } : {},
-    ...extras.draft !== void 0 ? { draft: extras.draft } : {},
+    ...omitUndefined({
+      labels: extras.labels,
+      reviewers: extras.reviewers,
+      teamReviewers: extras.teamReviewers,
+      assignees: extras.assignees,
+      draft: extras.draft
+    }),
+    // autoMerge: false (the config turning it off) is left out like unset.
     ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
@@ -68703,6 +69349,7 @@ var init_pull_requests = __esm({
     init_errors();
     init_commit_message();
     init_pr_body();
+    init_omit_undefined();
     init_content();
     init_group_context();
     init_ownership();
@@ -68718,8 +69365,7 @@ async function publish(opts) {
   const skipped = publishSkipReason({
     mode: opts.mode,
     github: Boolean(opts.github),
-    ...opts.fork ? { fork: true } : {},
-    ...opts.dryRun ? { dryRun: true } : {},
+    ...omitUndefined({ fork: opts.fork, dryRun: opts.dryRun }),
     ...opts.git.token ? { token: opts.git.token } : {}
   });
   if (skipped) {
@@ -68731,7 +69377,11 @@ async function publish(opts) {
   if (!url) {
     const reason = `${opts.dir} has no "origin" remote and no URL was given`;
     logger.debug(`publishing skipped: ${reason}`);
-    return { mode: opts.mode, skipped: { code: "NO_REMOTE", reason }, groups: [] };
+    return {
+      mode: opts.mode,
+      skipped: { code: "NO_REMOTE", reason, hint: hintFor("NO_REMOTE") },
+      groups: []
+    };
   }
   const access2 = {
     url,
@@ -68748,7 +69398,8 @@ async function publish(opts) {
 function signedCommitMode(opts) {
   const error2 = {
     code: "PUBLISH_SIGN_COMMITS_MODE",
-    message: 'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.'
+    message: 'publish.signCommits works in pull-request mode only: commit mode pushes with git, which cannot make commits GitHub signs. Publish with mode "pull-request" (--publish pull-request), or remove signCommits.',
+    hint: hintFor("PUBLISH_SIGN_COMMITS_MODE")
   };
   opts.logger.error(error2.message);
   return {
@@ -68783,10 +69434,12 @@ var init_publish = __esm({
     "use strict";
     init_commit();
     init_repo();
+    init_error_codes();
     init_commit_mode();
     init_pull_requests();
     init_skip();
     init_pull_requests();
+    init_omit_undefined();
   }
 });
 
@@ -68795,7 +69448,7 @@ var publish_run_exports = {};
 __export(publish_run_exports, {
   publishRun: () => publishRun
 });
-import * as nodeFs6 from "node:fs";
+import * as nodeFs7 from "node:fs";
 import { join as join13 } from "node:path";
 function prExtras(config) {
   const p = config.publish;
@@ -68809,18 +69462,59 @@ function prExtras(config) {
   if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? "MERGE" : p.autoMerge.toUpperCase();
   return extras;
 }
-async function publishRun(io, run, opts, ctx) {
-  const project = run.project;
-  const { config, root } = project;
-  const { mode, token, repository } = ctx;
-  let github;
-  if (mode === "pull-request" && repository?.includes("/") && (opts.octokit || token)) {
-    const [owner, repo] = repository.split("/", 2);
-    const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
-    const octokit = opts.octokit ?? connectGitHub(io.logger, { token, ...apiUrl ? { apiUrl } : {} });
-    github = { octokit, owner, repo };
+async function publishRun(io, run, input2) {
+  const { config, root } = run.project;
+  const { publish: opts, dryRun } = input2;
+  const { mode } = opts;
+  const { token } = input2.github;
+  const github = githubTarget(io, mode, input2.github);
+  const groups2 = runGroups(run, input2.only);
+  if (mode === "pull-request") attachCompose(run, groups2);
+  if (mode === "pull-request" && token && !dryRun) {
+    await keepBranchTimes(run, groups2, {
+      token,
+      http: opts.http ?? node_default,
+      // The images first seen in this run carry the run's time, not the (later) time of publishing.
+      now: run.result.now,
+      ...opts.gitUrl ? { url: opts.gitUrl } : {}
+    });
   }
-  let groups2 = groupChanges({
+  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
+  try {
+    return await publish({
+      mode,
+      fs: nodeFs7,
+      dir: root,
+      git: {
+        http: opts.http ?? node_default,
+        ...omitUndefined({ token }),
+        ...opts.gitUrl ? { url: opts.gitUrl } : {}
+      },
+      ...omitUndefined({ github }),
+      groups: groups2,
+      author,
+      pr: prExtras(config),
+      ...config.publish.signCommits ? { signCommits: true } : {},
+      logger: io.logger,
+      ...dryRun ? { dryRun: true } : {},
+      ...opts.fork ? { fork: true } : {},
+      now: io.now
+    });
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+function githubTarget(io, mode, g) {
+  if (mode !== "pull-request" || !g.repository?.includes("/") || !(g.octokit || g.token)) return void 0;
+  const [owner, repo] = g.repository.split("/", 2);
+  const octokit = g.octokit ?? connectGitHub(io.logger, { token: g.token, ...omitUndefined({ apiUrl: g.apiUrl }) });
+  return { octokit, owner, repo };
+}
+function runGroups(run, only) {
+  const project = run.project;
+  const { config } = project;
+  const groups2 = groupChanges({
     streams: project.streams.map((s) => ({
       namespace: s.namespace,
       stream: s.name,
@@ -68833,58 +69527,15 @@ async function publishRun(io, run, opts, ctx) {
     groups: config.publish.groups.map((g) => ({
       name: g.name,
       streams: g.streams,
-      ...g.labels || g.reviewers ? {
-        pr: {
-          ...g.labels ? { labels: g.labels } : {},
-          ...g.reviewers ? { reviewers: g.reviewers } : {}
-        }
-      } : {}
+      ...g.labels || g.reviewers ? { pr: omitUndefined({ labels: g.labels, reviewers: g.reviewers }) } : {}
     }))
   });
-  if (opts.only && opts.only.size > 0) {
-    const settled = withFollowers(
-      project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object })),
-      opts.only
-    );
-    groups2 = groups2.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
-  }
-  if (mode === "pull-request") attachCompose(run, groups2);
-  if (mode === "pull-request" && token && !opts.dryRun) {
-    await keepBranchTimes(run, groups2, {
-      token,
-      http: opts.http ?? node_default,
-      // The images first seen in this run carry the run's time, not the (later) time of publishing.
-      now: run.result.now,
-      ...opts.gitUrl ? { url: opts.gitUrl } : {}
-    });
-  }
-  const author = parseAuthor(config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
-  let published;
-  try {
-    published = await publish({
-      mode,
-      fs: nodeFs6,
-      dir: root,
-      git: {
-        http: opts.http ?? node_default,
-        ...token ? { token } : {},
-        ...opts.gitUrl ? { url: opts.gitUrl } : {}
-      },
-      ...github ? { github } : {},
-      groups: groups2,
-      author,
-      pr: prExtras(config),
-      ...config.publish.signCommits ? { signCommits: true } : {},
-      logger: io.logger,
-      ...opts.dryRun ? { dryRun: true } : {},
-      ...opts.fork ? { fork: true } : {},
-      now: io.now
-    });
-  } catch (e) {
-    if (!(e instanceof ImagestreamsError)) throw e;
-    published = { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
-  }
-  return published;
+  if (!only || only.size === 0) return groups2;
+  const settled = withFollowers(
+    project.streams.map((s) => ({ namespace: s.namespace, name: s.name, object: s.object })),
+    only
+  );
+  return groups2.filter((g) => (g.streams ?? []).some((id) => settled?.has(id)));
 }
 function attachCompose(run, groups2) {
   const project = run.project;
@@ -68929,7 +69580,7 @@ async function keepBranchTimes(run, groups2, o2) {
   const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
   let repo;
   try {
-    repo = await openRepo({ fs: nodeFs6, dir: root });
+    repo = await openRepo({ fs: nodeFs7, dir: root });
   } catch {
     return;
   }
@@ -68978,13 +69629,14 @@ var init_publish_run = __esm({
     init_stable_times();
     init_groups();
     init_publish();
+    init_omit_undefined();
     init_github();
     DEFAULT_AUTHOR = "imagestreams[bot] <imagestreams-bot@users.noreply.github.com>";
   }
 });
 
 // src/entry/action/index.ts
-import { resolve as resolve12 } from "node:path";
+import { resolve as resolve13 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -69148,11 +69800,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve13) {
-      resolve13(value);
+    return value instanceof P ? value : new P(function(resolve14) {
+      resolve14(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve13, reject) {
+  return new (P || (P = Promise))(function(resolve14, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69168,7 +69820,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve14(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69709,7 +70361,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve11, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -69867,6 +70519,11 @@ function escapingPaths(raw) {
   });
   return out;
 }
+var CONFIG_CODE = {
+  YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
+  DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
+  ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
+};
 function parseConfig(file, content) {
   let text;
   if (typeof content === "string") text = content;
@@ -69876,7 +70533,10 @@ function parseConfig(file, content) {
     text = d.text;
   }
   const src = parseSource(file, text);
-  const diagnostics = [...src.diagnostics.map((d) => ({ ...d, code: `CONFIG_${d.code}` }))];
+  const diagnostics = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code
+  }));
   const first = src.docs[0];
   if (src.docs.length > 1) {
     const p = positionAt(src, src.docs[1].doc, []);
@@ -71555,8 +72215,8 @@ var disconnect = (anyProcess) => {
 // node_modules/execa/lib/utils/deferred.js
 var createDeferred = () => {
   const methods = {};
-  const promise = new Promise((resolve13, reject) => {
-    Object.assign(methods, { resolve: resolve13, reject });
+  const promise = new Promise((resolve14, reject) => {
+    Object.assign(methods, { resolve: resolve14, reject });
   });
   return Object.assign(promise, methods);
 };
@@ -76199,11 +76859,11 @@ var addConcurrentStream = (concurrentStreams, stream, waitName) => {
   const promises5 = weakMap.get(stream);
   const promise = createDeferred();
   promises5.push(promise);
-  const resolve13 = promise.resolve.bind(promise);
-  return { resolve: resolve13, promises: promises5 };
+  const resolve14 = promise.resolve.bind(promise);
+  return { resolve: resolve14, promises: promises5 };
 };
-var waitForConcurrentStreams = async ({ resolve: resolve13, promises: promises5 }, subprocess) => {
-  resolve13();
+var waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises5 }, subprocess) => {
+  resolve14();
   const [isSubprocessExit] = await Promise.race([
     Promise.allSettled([true, subprocess]),
     Promise.all([false, ...promises5])
@@ -76867,6 +77527,50 @@ init_errors();
 // src/plan/dispatch-payload.ts
 init_errors();
 init_stream_tag();
+
+// src/plan/moved-tags.ts
+function movedTagFields(m) {
+  return {
+    namespace: m.namespace,
+    stream: m.stream,
+    tag: m.tag,
+    old: m.old?.image ?? null,
+    new: m.new.image,
+    dockerImageReference: m.new.dockerImageReference
+  };
+}
+function key(l) {
+  return `${l.metadata.namespace}/${l.metadata.name}`;
+}
+function movedTags(before, after) {
+  const prev = /* @__PURE__ */ new Map();
+  for (const l of before ?? []) {
+    const tags = /* @__PURE__ */ new Map();
+    for (const t of l.status.tags) if (t.items[0]) tags.set(t.tag, t.items[0]);
+    prev.set(key(l), tags);
+  }
+  const out = [];
+  for (const l of after) {
+    const old = prev.get(key(l));
+    for (const t of l.status.tags) {
+      const now = t.items[0];
+      if (!now) continue;
+      const was = old?.get(t.tag);
+      if (was && was.image === now.image) continue;
+      out.push({
+        namespace: l.metadata.namespace,
+        stream: l.metadata.name,
+        tag: t.tag,
+        ...was ? { old: was } : {},
+        new: now
+      });
+    }
+  }
+  const cmp = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
+  return out.sort((a2, b) => cmp(a2.namespace, b.namespace) || cmp(a2.stream, b.stream) || cmp(a2.tag, b.tag));
+}
+
+// src/plan/dispatch-payload.ts
 var WORKFLOW_DISPATCH_MAX_INPUTS = 25;
 var PLACEHOLDERS = [
   "namespace",
@@ -76931,12 +77635,7 @@ function repositoryDispatchBody(eventType, m, src, all = [m]) {
   return {
     event_type: eventType,
     client_payload: {
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      dockerImageReference: m.new.dockerImageReference,
+      ...movedTagFields(m),
       oldDockerImageReference: m.old?.dockerImageReference ?? null,
       repository: src.repository ?? null,
       sha: src.sha,
@@ -77110,84 +77809,24 @@ async function executeDispatches(jobs, deps, opts = {}) {
     ...jobs.flatMap((j) => j.type === "command" ? [] : [j.tokenEnv]),
     ...deps.secretEnv ?? []
   ];
-  const secrets = tokenValues(secretNames, deps.env);
-  const inherited = commandEnv2(deps.env, secretNames);
-  const clients = /* @__PURE__ */ new Map();
-  const branches = /* @__PURE__ */ new Map();
+  const ctx = {
+    deps,
+    secrets: tokenValues(secretNames, deps.env),
+    inherited: commandEnv2(deps.env, secretNames),
+    clients: /* @__PURE__ */ new Map(),
+    branches: /* @__PURE__ */ new Map()
+  };
   const results = [];
-  const client = (token) => {
-    let c3 = clients.get(token);
-    if (!c3) {
-      c3 = deps.github(token);
-      clients.set(token, c3);
-    }
-    return c3;
-  };
-  const send3 = async (job2) => {
-    if (job2.error) throw job2.error;
-    if (job2.type === "command") {
-      const out = await deps.runCommand(job2.argv, {
-        cwd: deps.cwd,
-        env: { ...inherited, ...job2.env },
-        timeoutMs: deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS
-      });
-      const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), secrets);
-      if (tail) deps.logger.debug(`output of ${job2.description}`, { output: tail });
-      if (out.notStarted || out.timedOut || out.exitCode !== 0) {
-        const why = out.notStarted ? `could not be started (is ${JSON.stringify(job2.argv[0])} on PATH, relative to the repository root, and executable?)` : out.timedOut ? `timed out after ${Math.round((deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS) / 1e3)} s` : `exited with code ${out.exitCode}`;
-        throw new ImagestreamsError(
-          "DISPATCH_COMMAND_FAILED",
-          `${job2.description} ${why}${tail ? `; its output ended with:
-${tail}` : ""}`,
-          { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut }
-        );
-      }
-      return;
-    }
-    const token = deps.env[job2.tokenEnv];
-    if (!token) {
-      throw new ImagestreamsError(
-        "DISPATCH_NO_TOKEN",
-        `${job2.description}: the environment variable ${job2.tokenEnv} is not set. Give it a token that may ${job2.type === "repository_dispatch" ? "write contents of" : "run workflows (actions: write) in"} ${job2.owner}/${job2.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or GitHub App token with \`tokenEnv\` for other repositories.`,
-        { data: { tokenEnv: job2.tokenEnv } }
-      );
-    }
-    const octokit = client(token);
-    const repo = { owner: job2.owner, repo: job2.repo, secrets };
-    if (job2.type === "repository_dispatch") {
-      await sendRepositoryDispatch(octokit, { ...repo, body: job2.body });
-      return;
-    }
-    let ref = job2.ref;
-    if (!ref) {
-      const key3 = `${job2.tokenEnv}:${job2.owner}/${job2.repo}`;
-      const p = branches.get(key3) ?? defaultBranch(octokit, repo);
-      branches.set(key3, p);
-      ref = await p;
-    }
-    await sendWorkflowDispatch(octokit, { ...repo, workflow: job2.workflow, ref, inputs: job2.inputs });
-  };
   for (const job2 of jobs) {
-    const m = job2.moved;
-    const base = {
-      target: job2.target,
-      type: job2.type,
-      description: job2.description,
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      tags: job2.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      sent: what(job2)
-    };
+    const base = resultBase(job2);
     if (opts.dryRun && !job2.error) {
       results.push({ ...base, status: "dry-run" });
       continue;
     }
     try {
-      await send3(job2);
+      await send(ctx, job2);
       results.push({ ...base, status: "sent" });
+      const m = job2.moved;
       deps.logger.debug(`sent ${job2.description} for ${m.namespace}/${m.stream}:${m.tag}`);
     } catch (e) {
       const err = e instanceof ImagestreamsError ? e : new ImagestreamsError("DISPATCH_FAILED", String(e?.message ?? e), {
@@ -77197,11 +77836,80 @@ ${tail}` : ""}`,
       results.push({
         ...base,
         status: "failed",
-        error: { code: err.code, message: redact(err.message, secrets), permanent: err.permanent }
+        error: {
+          code: err.code,
+          message: redact(err.message, ctx.secrets),
+          permanent: err.permanent,
+          hint: err.hint
+        }
       });
     }
   }
   return results;
+}
+function resultBase(job2) {
+  const m = job2.moved;
+  return {
+    target: job2.target,
+    type: job2.type,
+    description: job2.description,
+    namespace: m.namespace,
+    stream: m.stream,
+    tag: m.tag,
+    tags: job2.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`),
+    old: m.old?.image ?? null,
+    new: m.new.image,
+    sent: what(job2)
+  };
+}
+async function send(ctx, job2) {
+  if (job2.error) throw job2.error;
+  if (job2.type === "command") return runCommandJob(ctx, job2);
+  const token = ctx.deps.env[job2.tokenEnv];
+  if (!token) {
+    throw new ImagestreamsError(
+      "DISPATCH_NO_TOKEN",
+      `${job2.description}: the environment variable ${job2.tokenEnv} is not set. Give it a token that may ${job2.type === "repository_dispatch" ? "write contents of" : "run workflows (actions: write) in"} ${job2.owner}/${job2.repo}; GITHUB_TOKEN reaches only the current repository, so name a PAT or GitHub App token with \`tokenEnv\` for other repositories.`,
+      { data: { tokenEnv: job2.tokenEnv } }
+    );
+  }
+  let octokit = ctx.clients.get(token);
+  if (!octokit) {
+    octokit = ctx.deps.github(token);
+    ctx.clients.set(token, octokit);
+  }
+  const repo = { owner: job2.owner, repo: job2.repo, secrets: ctx.secrets };
+  if (job2.type === "repository_dispatch") {
+    await sendRepositoryDispatch(octokit, { ...repo, body: job2.body });
+    return;
+  }
+  let ref = job2.ref;
+  if (!ref) {
+    const key3 = `${job2.tokenEnv}:${job2.owner}/${job2.repo}`;
+    const p = ctx.branches.get(key3) ?? defaultBranch(octokit, repo);
+    ctx.branches.set(key3, p);
+    ref = await p;
+  }
+  await sendWorkflowDispatch(octokit, { ...repo, workflow: job2.workflow, ref, inputs: job2.inputs });
+}
+async function runCommandJob(ctx, job2) {
+  const { deps } = ctx;
+  const timeoutMs = deps.commandTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const out = await deps.runCommand(job2.argv, {
+    cwd: deps.cwd,
+    env: { ...ctx.inherited, ...job2.env },
+    timeoutMs
+  });
+  const tail = redact(out.output.slice(-OUTPUT_TAIL_CHARS), ctx.secrets);
+  if (tail) deps.logger.debug(`output of ${job2.description}`, { output: tail });
+  if (!out.notStarted && !out.timedOut && out.exitCode === 0) return;
+  const why = out.notStarted ? `could not be started (is ${JSON.stringify(job2.argv[0])} on PATH, relative to the repository root, and executable?)` : out.timedOut ? `timed out after ${Math.round(timeoutMs / 1e3)} s` : `exited with code ${out.exitCode}`;
+  throw new ImagestreamsError(
+    "DISPATCH_COMMAND_FAILED",
+    `${job2.description} ${why}${tail ? `; its output ended with:
+${tail}` : ""}`,
+    { data: { exitCode: out.exitCode ?? null }, permanent: !out.timedOut }
+  );
 }
 
 // src/app/dispatch.ts
@@ -77286,39 +77994,8 @@ async function readLocksAtCommit(opts) {
   return out;
 }
 
-// src/plan/moved-tags.ts
-function key(l) {
-  return `${l.metadata.namespace}/${l.metadata.name}`;
-}
-function movedTags(before, after) {
-  const prev = /* @__PURE__ */ new Map();
-  for (const l of before ?? []) {
-    const tags = /* @__PURE__ */ new Map();
-    for (const t of l.status.tags) if (t.items[0]) tags.set(t.tag, t.items[0]);
-    prev.set(key(l), tags);
-  }
-  const out = [];
-  for (const l of after) {
-    const old = prev.get(key(l));
-    for (const t of l.status.tags) {
-      const now = t.items[0];
-      if (!now) continue;
-      const was = old?.get(t.tag);
-      if (was && was.image === now.image) continue;
-      out.push({
-        namespace: l.metadata.namespace,
-        stream: l.metadata.name,
-        tag: t.tag,
-        ...was ? { old: was } : {},
-        new: now
-      });
-    }
-  }
-  const cmp = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
-  return out.sort((a2, b) => cmp(a2.namespace, b.namespace) || cmp(a2.stream, b.stream) || cmp(a2.tag, b.tag));
-}
-
 // src/app/dispatch.ts
+init_omit_undefined();
 function secretEnvNames(config) {
   return [
     ...config.dispatch.flatMap((t) => t.tokenEnv ? [t.tokenEnv] : []),
@@ -77329,15 +78006,15 @@ function secretEnvNames(config) {
 }
 async function runDispatch(deps, opts) {
   const root = resolve3(deps.cwd);
-  const loaded = await loadConfig(nodeFs2.promises, {
+  const loaded2 = await loadConfig(nodeFs2.promises, {
     read: readRegular,
     root,
     cwd: root,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
+    ...omitUndefined({ configPath: opts.configPath })
   });
-  const configErrors = loaded.diagnostics.filter((d) => d.severity === "error");
+  const configErrors = loaded2.diagnostics.filter((d) => d.severity === "error");
   if (configErrors.length > 0) return { kind: "invalid-config", diagnostics: configErrors };
-  const { config } = loaded;
+  const { config } = loaded2;
   const secretEnv = secretEnvNames(config);
   const secrets = tokenValues(secretEnv, deps.env);
   if (/^0+$/.test(opts.after)) return { kind: "deleted" };
@@ -77375,7 +78052,7 @@ async function runDispatch(deps, opts) {
     kind: "done",
     ok,
     dryRun: opts.dryRun,
-    ...before ? { before } : {},
+    ...omitUndefined({ before }),
     after,
     moved,
     results,
@@ -77390,14 +78067,7 @@ function dispatchJson(r) {
     dryRun: r.dryRun,
     before: r.before ?? null,
     after: r.after,
-    moved: r.moved.map((m) => ({
-      namespace: m.namespace,
-      stream: m.stream,
-      tag: m.tag,
-      old: m.old?.image ?? null,
-      new: m.new.image,
-      dockerImageReference: m.new.dockerImageReference
-    })),
+    moved: r.moved.map(movedTagFields),
     results: r.results,
     lockErrors: r.lockErrors.map((e) => ({ code: e.code, message: e.message }))
   };
@@ -77405,20 +78075,7 @@ function dispatchJson(r) {
 
 // src/entry/action/dispatch.ts
 init_github();
-
-// src/model/diagnostic.ts
-function formatDiagnostic(d) {
-  return `${d.file}:${d.line}:${d.column}: ${d.severity === "warning" ? "warning: " : ""}${d.message}`;
-}
-function compareDiagnostics(a2, b) {
-  if (a2.file !== b.file) return a2.file < b.file ? -1 : 1;
-  return a2.line - b.line || a2.column - b.column || (a2.code < b.code ? -1 : a2.code > b.code ? 1 : 0);
-}
-function hasErrors(diags) {
-  return diags.some((d) => d.severity === "error");
-}
-
-// src/entry/action/dispatch.ts
+init_diagnostic();
 init_redact();
 
 // src/entry/command.ts
@@ -77467,9 +78124,9 @@ function optionNamed(token, options) {
   return Object.entries(options).find(([, o2]) => o2.short === token.slice(1, 2))?.[0];
 }
 function explainParseError(e, args, options, command, help) {
-  const usage2 = help.split("\n").find((l) => l.startsWith("Usage:")) ?? `Usage: imagestreams ${command} [options]`;
+  const usage3 = help.split("\n").find((l) => l.startsWith("Usage:")) ?? `Usage: imagestreams ${command} [options]`;
   const code2 = e.code;
-  const tail = `${usage2}
+  const tail = `${usage3}
 Run \`imagestreams ${command} --help\` for every option.
 `;
   if (code2 === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
@@ -77507,17 +78164,12 @@ ${tail}`;
 }
 
 // src/entry/command.ts
-async function runCommandArgv(cmd, argv, io) {
+function parseCommandArgv(cmd, argv, io) {
+  const options = { help: { type: "boolean", short: "h" }, ...cmd.options };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: { help: { type: "boolean", short: "h" }, ...cmd.options },
-      allowPositionals: true,
-      strict: true
-    });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    const options = { help: { type: "boolean", short: "h" }, ...cmd.options };
     io.stderr(explainParseError(e, argv, options, cmd.name, cmd.help));
     return EXIT.USAGE;
   }
@@ -77525,7 +78177,7 @@ async function runCommandArgv(cmd, argv, io) {
     io.stdout(cmd.help);
     return EXIT.OK;
   }
-  return cmd.run({ values: parsed.values, positionals: parsed.positionals }, io);
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 function usageText(command, message) {
   return `imagestreams ${command}: ${message}
@@ -77540,6 +78192,7 @@ function usageError(io, command, message) {
 // src/entry/commands/dispatch.ts
 init_github();
 init_errors();
+init_omit_undefined();
 init_redact();
 init_text();
 
@@ -77602,11 +78255,45 @@ function rangeFromArgs(values2, io) {
 import * as nodeFs4 from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
 init_inside();
+init_diagnostic();
 
 // src/policy/validate.ts
+init_diagnostic();
 init_limits();
 init_reference();
 init_stream();
+
+// src/policy/follow-chain.ts
+init_stream();
+init_tag_spec();
+function indexStreams(streams) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    if (!index2.has(k)) index2.set(k, s);
+  }
+  return index2;
+}
+function followChain(index2, namespace, stream, tag2, start) {
+  const chain = [];
+  const seen = /* @__PURE__ */ new Set();
+  let cur = { namespace, stream, tag: tag2 };
+  for (; ; ) {
+    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
+    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
+    seen.add(key3);
+    chain.push(key3);
+    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
+    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
+    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
+    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
+    const next = followTarget(cur.namespace, cur.stream, t.from);
+    if (!next) return { chain, cycle: false, malformed: true };
+    cur = next;
+  }
+}
+
+// src/policy/validate.ts
 init_tag_spec();
 
 // src/policy/validate-extensions.ts
@@ -77960,32 +78647,6 @@ function validateOpenShiftObject(s, at) {
 }
 
 // src/policy/validate.ts
-function indexStreams(streams) {
-  const index2 = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index2.has(k)) index2.set(k, s);
-  }
-  return index2;
-}
-function followChain(index2, namespace, stream, tag2, start) {
-  const chain = [];
-  const seen = /* @__PURE__ */ new Set();
-  let cur = { namespace, stream, tag: tag2 };
-  for (; ; ) {
-    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
-    seen.add(key3);
-    chain.push(key3);
-    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
 var STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
 var TAG_RE2 = /^[\w][\w.-]{0,127}$/;
 var STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
@@ -77994,28 +78655,55 @@ function label(key3, multiNamespace) {
 }
 function validateStreams2(streams, config) {
   const out = [];
-  const index2 = indexStreams(streams);
-  const multiNs = new Set(streams.map((s) => s.namespace)).size > 1;
   const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c3 = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config,
+    cycleReported: /* @__PURE__ */ new Set()
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
+    const firstIndex = /* @__PURE__ */ new Map();
+    streamTags(s.object).forEach((t, i2) => {
+      const base = ["spec", "tags", i2];
+      checkTagName(s, t, i2, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, "from", "name"];
+      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
+      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
+      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
+function checkNameLengths(s, at) {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ["metadata", "namespace"],
+      "NAME_TOO_LONG",
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+    );
+  }
+}
+function checkDuplicateStreams(streams, at) {
   const byKey = /* @__PURE__ */ new Map();
   for (const s of streams) {
-    const nameBytes = utf8Length(s.name);
-    if (nameBytes > MAX_STREAM_NAME_BYTES) {
-      at(
-        s,
-        ["metadata", "name"],
-        "NAME_TOO_LONG",
-        `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
-      );
-    }
-    if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-      at(
-        s,
-        ["metadata", "namespace"],
-        "NAME_TOO_LONG",
-        `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
-      );
-    }
     const k = `${s.namespace}/${s.name}`;
     const list = byKey.get(k);
     if (list) list.push(s);
@@ -78032,144 +78720,111 @@ function validateStreams2(streams, config) {
       "warning"
     );
   }
-  const cycleReported = /* @__PURE__ */ new Set();
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    validateExtensions(s, at);
-    const tags = streamTags(s.object);
-    const firstIndex = /* @__PURE__ */ new Map();
-    tags.forEach((t, i2) => {
-      const base = ["spec", "tags", i2];
-      const prev = firstIndex.get(t.name);
-      if (prev !== void 0) {
-        const p = s.position(["spec", "tags", prev, "name"]);
-        at(
-          s,
-          [...base, "name"],
-          "DUPLICATE_TAG",
-          `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
-        );
-      } else firstIndex.set(t.name, i2);
-      if (!TAG_RE2.test(t.name)) {
-        at(
-          s,
-          [...base, "name"],
-          "INVALID_TAG_NAME",
-          `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
-        );
-      }
-      const from = t.from;
-      if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
-        at(
-          s,
-          [...base, "importPolicy", "scheduled"],
-          "SCHEDULED_NOT_DOCKER",
-          `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
-        );
-      }
-      if (!from) return;
-      const namePath = [...base, "from", "name"];
-      switch (from.kind) {
-        case "DockerImage": {
-          const r = tryParseReference(from.name);
-          if ("error" in r) {
-            at(s, namePath, "INVALID_REFERENCE", r.error.message);
-          } else if (!registryAllowed(config, r.ref.domain)) {
-            at(
-              s,
-              namePath,
-              "REGISTRY_NOT_ALLOWED",
-              `registry "${r.ref.domain}" is not in allowedRegistries (${(config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
-            );
-          }
-          break;
-        }
-        case "ImageStreamTag": {
-          const target = followTarget(s.namespace, s.name, from);
-          if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
-            at(
-              s,
-              namePath,
-              "INVALID_TAG_REFERENCE",
-              `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
-            );
-            break;
-          }
-          const fc = followChain(index2, s.namespace, s.name, t.name, s);
-          if (fc.cycle) {
-            const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
-            const loop = fc.chain.slice(loopStart);
-            const loopId = [...loop.slice(0, -1)].sort().join(" ");
-            if (loopStart === 0 && !cycleReported.has(loopId)) {
-              cycleReported.add(loopId);
-              at(
-                s,
-                namePath,
-                "TAG_CYCLE",
-                `ImageStreamTag cycle: ${loop.map((k) => label(k, multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
-              );
-            }
-          } else if (fc.missing && fc.chain.length === 2) {
-            const m = fc.missing;
-            const targetLabel = label(
-              tagKey(m.namespace, m.stream, m.tag),
-              multiNs || m.namespace !== s.namespace
-            );
-            const ts = m.namespace === s.namespace && m.stream === s.name ? s : index2.get(`${m.namespace}/${m.stream}`);
-            const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-            at(
-              s,
-              namePath,
-              "TAG_NOT_FOUND",
-              m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
-            );
-          }
-          break;
-        }
-        case "ImageStreamImage": {
-          const m = STREAM_IMAGE_RE.exec(from.name);
-          if (!m) {
-            at(
-              s,
-              namePath,
-              "INVALID_STREAM_IMAGE",
-              `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
-            );
-            break;
-          }
-          const target = imageTarget(s.namespace, from);
-          if (!index2.has(`${target.namespace}/${target.stream}`)) {
-            at(
-              s,
-              namePath,
-              "STREAM_NOT_FOUND",
-              `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
-            );
-          }
-          break;
-        }
-      }
-    });
+}
+function checkTagName(s, t, i2, firstIndex, at) {
+  const namePath = ["spec", "tags", i2, "name"];
+  const prev = firstIndex.get(t.name);
+  if (prev !== void 0) {
+    const p = s.position(["spec", "tags", prev, "name"]);
+    at(
+      s,
+      namePath,
+      "DUPLICATE_TAG",
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
+    );
+  } else firstIndex.set(t.name, i2);
+  if (!TAG_RE2.test(t.name)) {
+    at(
+      s,
+      namePath,
+      "INVALID_TAG_NAME",
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
+    );
   }
-  return out.sort(compareDiagnostics);
 }
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
+function checkScheduled(s, t, base, at) {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
+    at(
+      s,
+      [...base, "importPolicy", "scheduled"],
+      "SCHEDULED_NOT_DOCKER",
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
+    );
+  }
+}
+function checkDockerImage(c3, s, from, namePath) {
+  const r = tryParseReference(from.name);
+  if ("error" in r) {
+    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
+  } else if (!registryAllowed(c3.config, r.ref.domain)) {
+    c3.at(
+      s,
+      namePath,
+      "REGISTRY_NOT_ALLOWED",
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
+    );
+  }
+}
+function checkStreamTag(c3, s, t, from, namePath) {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_TAG_REFERENCE",
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
+    );
+    return;
+  }
+  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(" ");
+    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
+      c3.cycleReported.add(loopId);
+      c3.at(
+        s,
+        namePath,
+        "TAG_CYCLE",
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
+      );
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
+    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c3.at(
+      s,
+      namePath,
+      "TAG_NOT_FOUND",
+      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
+    );
+  }
 }
-
-// src/loader/load.ts
-init_declarations();
+function checkStreamImage(c3, s, t, from, namePath) {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_STREAM_IMAGE",
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from);
+  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
+    c3.at(
+      s,
+      namePath,
+      "STREAM_NOT_FOUND",
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
+    );
+  }
+}
 
 // src/loader/discover.ts
 import { join as join5, relative as relative2, sep as sep3 } from "node:path";
@@ -78256,6 +78911,83 @@ async function discoverFiles(fs3, base, entries) {
   return { files: [...files].sort(), missing };
 }
 
+// src/loader/read-declarations.ts
+init_inside();
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+// src/loader/read-declarations.ts
+init_declarations();
+init_source();
+async function readDeclarations(files, opts) {
+  const perFile = /* @__PURE__ */ new Map();
+  const budget = { totalBytes: 0 };
+  await mapLimit(files, 32, async (abs) => {
+    perFile.set(abs, await readOne(abs, opts, budget));
+  });
+  const out = {
+    streams: [],
+    partial: [],
+    diagnostics: [],
+    tags: 0
+  };
+  for (const abs of files) {
+    const r = perFile.get(abs);
+    out.streams.push(...r.streams);
+    out.partial.push(...r.partial ?? []);
+    out.diagnostics.push(...r.diagnostics);
+    out.tags += r.tags;
+  }
+  return out;
+}
+var mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
+async function readOne(abs, opts, budget) {
+  const file = toPosixRelative(opts.root, abs);
+  try {
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
+    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
+    if (!r.ok) {
+      return r.reason === "too-large" ? fileProblem(
+        file,
+        "FILE_TOO_LARGE",
+        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+      ) : fileProblem(
+        file,
+        "NOT_A_FILE",
+        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
+      );
+    }
+    budget.totalBytes += r.bytes.length;
+    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+      return fileProblem(
+        file,
+        "DECLARATIONS_TOO_LARGE",
+        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+      );
+    }
+    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
+  } catch (e) {
+    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
+  }
+}
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
+
 // src/loader/root.ts
 import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
 var DEFAULT_DECLARATIONS = "imagestreams";
@@ -78288,11 +79020,6 @@ async function findProjectRoot(fs3, cwd) {
 }
 
 // src/loader/load.ts
-init_source();
-function fileProblem(file, code2, message) {
-  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
-  return { streams: [], tags: 0, diagnostics: [diagnostic] };
-}
 function missingRoot(path6, reason) {
   const diagnostic = {
     file: path6,
@@ -78338,17 +79065,16 @@ async function loadProject(opts) {
   if ("missing" in found) return missingRoot(found.missing, found.reason);
   const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
   const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
-  const loaded = await loadConfig(fs3, {
+  const loaded2 = await loadConfig(fs3, {
     read,
     root,
     cwd,
     ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
   });
-  const { config } = loaded;
-  const diagnostics = [...loaded.diagnostics];
-  const configFile = loaded.file ?? ".imagestreams.yaml";
+  const { config } = loaded2;
+  const diagnostics = [...loaded2.diagnostics];
   const configProblem = (message) => ({
-    file: configFile,
+    file: loaded2.file ?? ".imagestreams.yaml",
     line: 1,
     column: 1,
     code: "CONFIG_PATH_OUTSIDE",
@@ -78357,17 +79083,7 @@ async function loadProject(opts) {
   });
   const lockEscape = await escapeOf(root, config.lockDir);
   if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  let entries = explicit ? opts.paths : config.declarations;
-  if (!explicit) {
-    const inside = [];
-    for (const [i2, d] of entries.entries()) {
-      const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-      const e = await escapeOf(root, staticPart.join("/") || ".");
-      if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
-      else inside.push(d);
-    }
-    entries = inside;
-  }
+  const entries = explicit ? opts.paths : await entriesInside(root, config.declarations, diagnostics, configProblem);
   const discovered = await discoverFiles(
     fs3,
     root,
@@ -78375,79 +79091,25 @@ async function loadProject(opts) {
   );
   if (!explicit && discovered.files.length === 0) {
     diagnostics.push(
-      noDeclarations(root, entries, loaded.file, "markedBy" in found ? found.markedBy : "cwd")
+      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
     );
   }
   for (const m of discovered.missing) {
     if (!explicit && m === "imagestreams" && config.declarations.length === 1) continue;
-    diagnostics.push({
-      file: m,
-      line: 1,
-      column: 1,
-      code: "PATH_NOT_FOUND",
-      severity: explicit ? "error" : "warning",
-      message: explicit ? "no such file or folder" : `declarations entry "${m}" (${loaded.file ?? "config"}) matches no file: fix the path or remove it`
-    });
+    diagnostics.push(missingEntry(m, explicit, loaded2.file));
   }
-  const perFile = /* @__PURE__ */ new Map();
-  let totalBytes = 0;
-  const mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
-  await mapLimit(discovered.files, 32, async (abs) => {
-    const file = toPosixRelative(root, abs);
-    try {
-      const e = explicit ? void 0 : await escapeOf(root, file);
-      if (e) {
-        perFile.set(abs, fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file")));
-        return;
-      }
-      const r = await read(abs, MAX_DECLARATION_BYTES);
-      if (!r.ok) {
-        perFile.set(
-          abs,
-          r.reason === "too-large" ? fileProblem(
-            file,
-            "FILE_TOO_LARGE",
-            `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
-          ) : fileProblem(
-            file,
-            "NOT_A_FILE",
-            `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
-          )
-        );
-        return;
-      }
-      totalBytes += r.bytes.length;
-      if (totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-        perFile.set(
-          abs,
-          fileProblem(
-            file,
-            "DECLARATIONS_TOO_LARGE",
-            `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
-          )
-        );
-        return;
-      }
-      perFile.set(abs, parseDeclarations(file, r.bytes, { defaultNamespace: config.namespace }));
-    } catch (e) {
-      perFile.set(abs, fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`));
-    }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config.namespace
   });
-  const streams = [];
-  const partial = [];
-  let tags = 0;
-  for (const abs of discovered.files) {
-    const r = perFile.get(abs);
-    streams.push(...r.streams);
-    partial.push(...r.partial ?? []);
-    diagnostics.push(...r.diagnostics);
-    tags += r.tags;
-  }
+  diagnostics.push(...parsed.diagnostics);
   if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config));
   return {
     root,
     config,
-    ...loaded.file ? { configFile: loaded.file } : {},
+    ...loaded2.file ? { configFile: loaded2.file } : {},
     files: discovered.files.map((f) => toPosixRelative(root, f)),
     streams,
     ...partial.length ? { partial } : {},
@@ -78455,12 +79117,33 @@ async function loadProject(opts) {
     diagnostics: diagnostics.sort(compareDiagnostics)
   };
 }
+async function entriesInside(root, entries, diagnostics, configProblem) {
+  const inside = [];
+  for (const [i2, d] of entries.entries()) {
+    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join("/") || ".");
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+function missingEntry(m, explicit, configFile) {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: explicit ? "error" : "warning",
+    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
+  };
+}
 
 // src/app/project.ts
+init_omit_undefined();
 function openProject(cwd, opts = {}) {
   return loadProject({
     cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {},
+    ...omitUndefined({ configPath: opts.configPath }),
     ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
   });
 }
@@ -78469,6 +79152,7 @@ function isUsageDiagnostic(d) {
 }
 
 // src/entry/commands/project.ts
+init_diagnostic();
 init_text();
 var PROJECT_OPTIONS = {
   config: { type: "string", short: "c" },
@@ -78583,17 +79267,18 @@ function createDispatchCommand(deps = {}) {
       const apiUrl = rawIo.env.GITHUB_API_URL;
       const repository = rawIo.env.GITHUB_REPOSITORY;
       const outcome = await runDispatch(rawIo, {
-        ...typeof args.values.config === "string" ? { configPath: args.values.config } : {},
         before: range.before,
         after: range.after,
         dryRun,
-        ...repository ? { repository } : {},
         github: (token) => connectGitHub(rawIo.logger, {
           token,
-          ...apiUrl ? { apiUrl } : {},
-          ...deps.githubOptions ? { overrides: deps.githubOptions } : {}
+          ...omitUndefined({ apiUrl: apiUrl || void 0, overrides: deps.githubOptions })
         }),
-        ...deps.runCommand ? { runCommand: deps.runCommand } : {}
+        ...omitUndefined({
+          configPath: typeof args.values.config === "string" ? args.values.config : void 0,
+          repository: repository || void 0,
+          runCommand: deps.runCommand
+        })
       });
       if (outcome.kind === "invalid-config") {
         printDiagnostics(outcome.diagnostics, rawIo, rawIo.stderr);
@@ -78614,37 +79299,35 @@ function createDispatchCommand(deps = {}) {
         io.stderr(dispatchErrorText(outcome.error));
         return EXIT.FAILURE;
       }
-      const { ok, before, after, moved, results, lockErrors } = outcome;
-      const failed = results.filter((r) => r.status === "failed");
-      const range7 = `${before ? before.slice(0, 7) : "(none)"}..${after.slice(0, 7)}`;
-      if (json) {
-        io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}
-`);
-        return ok ? EXIT.OK : EXIT.FAILURE;
-      }
-      for (const e of lockErrors) io.stdout(`${e.message}
-`);
-      for (const m of moved)
-        io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
-`);
-      for (const r of results) io.stdout(renderResult(r));
-      if (io.env.GITHUB_ACTIONS === "true") {
-        for (const r of failed) {
-          (io.command ?? io.stdout)(
-            workflowCommand(
-              "error",
-              { title: "imagestreams dispatch" },
-              `${tagName(r)}: ${r.error?.message}`
-            )
-          );
-        }
-      }
-      const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
-      io.stderr(`dispatch: ${summary2}
-`);
-      return ok ? EXIT.OK : EXIT.FAILURE;
+      return printDispatch(outcome, io, json, dryRun);
     }
   };
+}
+function printDispatch(outcome, io, json, dryRun) {
+  const { ok, before, after, moved, results, lockErrors } = outcome;
+  if (json) {
+    io.stdout(`${JSON.stringify(dispatchJson(outcome), null, 2)}
+`);
+    return ok ? EXIT.OK : EXIT.FAILURE;
+  }
+  const failed = results.filter((r) => r.status === "failed");
+  const range7 = `${before ? before.slice(0, 7) : "(none)"}..${after.slice(0, 7)}`;
+  for (const e of lockErrors) io.stdout(`${e.message}
+`);
+  for (const m of moved) io.stdout(`moved   ${tagName(m)} ${short(m.old?.image)} → ${short(m.new.image)}
+`);
+  for (const r of results) io.stdout(renderResult(r));
+  if (io.env.GITHUB_ACTIONS === "true") {
+    for (const r of failed) {
+      (io.command ?? io.stdout)(
+        workflowCommand("error", { title: "imagestreams dispatch" }, `${tagName(r)}: ${r.error?.message}`)
+      );
+    }
+  }
+  const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
+  io.stderr(`dispatch: ${summary2}
+`);
+  return ok ? EXIT.OK : EXIT.FAILURE;
 }
 var dispatchCommand = createDispatchCommand();
 
@@ -78702,440 +79385,118 @@ async function dispatchMode(m) {
   return EXIT.OK;
 }
 
-// src/app/stream-edits.ts
-var import_yaml5 = __toESM(require_dist2(), 1);
-import { readFile } from "node:fs/promises";
-import { join as join8, resolve as resolve8 } from "node:path";
-
-// src/edit/locate.ts
-var import_yaml2 = __toESM(require_dist2(), 1);
-function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml2.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key3);
-  const v = pair?.value;
-  return v && (0, import_yaml2.isScalar)(v) ? v.value : void 0;
-}
-function childAt(node, key3) {
-  if (!node || !(0, import_yaml2.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml2.isScalar)(p.key) && p.key.value === key3);
-  return pair?.value ?? void 0;
-}
-function locateStream(text, name) {
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: false });
-  if (!Array.isArray(docs)) return void 0;
-  for (let d = 0; d < docs.length; d++) {
-    const root = docs[d].contents;
-    const kind2 = scalarAt(root, "kind");
-    if (kind2 === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
-      return { docIndex: d, prefix: [] };
-    }
-    const items = childAt(root, "items");
-    if (items && (0, import_yaml2.isSeq)(items)) {
-      for (let i2 = 0; i2 < items.items.length; i2++) {
-        const it = items.items[i2];
-        if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
-          return { docIndex: d, prefix: ["items", i2] };
-        }
-      }
-    }
-  }
-  return void 0;
-}
-function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml2.parseAllDocuments)(text, { uniqueKeys: false });
-  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
-  let node = docs[docIndex].contents;
-  for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml2.isSeq)(node) ? node.items[k] : void 0;
-    else node = childAt(node, k);
-  }
-  const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml2.isSeq)(tags)) return -1;
-  return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
-}
-
-// src/edit/yaml-edit.ts
-var import_yaml4 = __toESM(require_dist2(), 1);
+// src/app/import.ts
+init_diagnostic();
 init_errors();
-
-// src/edit/yaml-text.ts
-var import_yaml3 = __toESM(require_dist2(), 1);
-init_errors();
-function looksJson(text) {
-  const t = text.trimStart();
-  return t.startsWith("{") || t.startsWith("[");
-}
-function applySplices(text, splices) {
-  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
-  let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-function getChild(node, key3) {
-  if ((0, import_yaml3.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml3.isPair)(p) && (0, import_yaml3.isScalar)(p.key) && p.key.value === key3);
-    return pair?.value ?? void 0;
-  }
-  if ((0, import_yaml3.isSeq)(node) && typeof key3 === "number") return node.items[key3];
-  return void 0;
-}
-function resolve7(root, path6) {
-  let node = root;
-  for (const k of path6) {
-    node = node ? getChild(node, k) : void 0;
-    if (!node)
-      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
-  }
-  return node;
-}
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function lineEndOf(text, offset) {
-  const i2 = text.indexOf("\n", offset);
-  return i2 < 0 ? text.length : i2;
-}
-function columnOf(text, offset) {
-  return offset - lineStartOf(text, offset);
-}
-function backOverSpace(text, offset) {
-  let i2 = offset;
-  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
-  return i2;
-}
-function contentEnd(text, node) {
-  const r = node.range;
-  return lineEndOf(text, backOverSpace(text, r[2]));
-}
-function indentUnit(ctx) {
-  const m = /\n( +)\S/.exec(ctx.text);
-  return m ? Math.min(m[1].length, 4) : 2;
-}
-function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml3.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml3.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml3.stringify)(value, { lineWidth: 0 }).trimEnd();
-  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
-}
-function renderBlockValue(ctx, value, column) {
-  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
-    return Array.isArray(value) ? " []" : " {}";
-  }
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml3.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(column + unit);
-  return `
-${body.split("\n").map((l) => pad + l).join("\n")}`;
-}
-function renderJsonValue(value, pad, unitText) {
-  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
-}
-function leadingWhitespace(text, offset) {
-  const ls = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(ls))[0];
-}
-function jsonUnit(ctx) {
-  const m = /\n([ \t]+)"/.exec(ctx.text);
-  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
-}
-
-// src/edit/yaml-edit.ts
-function editDocumentText(text, docIndex, ops) {
-  let out = text;
-  for (const op of ops) {
-    const docs = (0, import_yaml4.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
-    if (!Array.isArray(docs) || !docs[docIndex]) {
-      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
-        data: { docIndex }
-      });
-    }
-    const root = docs[docIndex].contents;
-    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
-    const splices = [];
-    const ctx = { text: out, splices, json: looksJson(out) };
-    if (op.op === "set") setAt(ctx, root, op.path, op.value);
-    else if (op.op === "delete") deleteAt(ctx, root, op.path);
-    else appendAt(ctx, root, op.path, op.value);
-    out = applySplices(out, splices);
-  }
-  return out;
-}
-function setAt(ctx, root, path6, value) {
-  const parentPath = path6.slice(0, -1);
-  const key3 = path6[path6.length - 1];
-  const parent = resolve7(root, parentPath);
-  const existing = getChild(parent, key3);
-  if (existing) {
-    setNode(ctx, existing, value);
-    return;
-  }
-  if (!(0, import_yaml4.isMap)(parent) || typeof key3 !== "string") {
-    throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
-  }
-  insertPair(ctx, parent, key3, value);
-}
-function setNode(ctx, node, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml4.isMap)(node)) {
-    for (const [k, v] of Object.entries(value)) {
-      const child = getChild(node, k);
-      if (child) setNode(ctx, child, v);
-      else insertPair(ctx, node, k, v);
-    }
-    return;
-  }
-  if ((0, import_yaml4.isScalar)(node) && (value === null || typeof value !== "object")) {
-    if (node.value === value) return;
-    const r2 = node.range;
-    ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
-    return;
-  }
-  const r = node.range;
-  const col = columnOf(ctx.text, r[0]);
-  if (!ctx.json && (0, import_yaml4.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
-    const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
-    const start2 = backOverSpace(ctx.text, r[0]);
-    ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
-    return;
-  }
-  if (ctx.json || (0, import_yaml4.isMap)(node) && node.flow || (0, import_yaml4.isSeq)(node) && node.flow || (0, import_yaml4.isScalar)(node)) {
-    const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
-    ctx.splices.push({ start: r[0], end: r[1], text });
-    return;
-  }
-  const keyCol = Math.max(0, col - indentUnit(ctx));
-  const start = backOverSpace(ctx.text, r[0]);
-  ctx.splices.push({ start, end: backOverSpace(ctx.text, r[2]), text: renderBlockValue(ctx, value, keyCol) });
-}
-function insertPair(ctx, map, key3, value) {
-  const last = map.items[map.items.length - 1];
-  const r = map.range;
-  if (map.flow || ctx.json) {
-    const keyText = ctx.json ? JSON.stringify(key3) : key3;
-    if (!last) {
-      const open4 = ctx.text.indexOf("{", r[0]);
-      const val = JSON.stringify(value);
-      const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
-      return;
-    }
-    const lastKey = last.key;
-    const lastVal = last.value ?? lastKey;
-    const end = lastVal.range[1];
-    const multiline = lineStartOf(ctx.text, lastKey.range[0]) !== lineStartOf(ctx.text, r[0]);
-    if (multiline) {
-      const pad = leadingWhitespace(ctx.text, lastKey.range[0]);
-      const rendered = ctx.json ? renderJsonValue(value, pad, jsonUnit(ctx)) : JSON.stringify(value);
-      ctx.splices.push({ start: end, end, text: `,
-${pad}${keyText}: ${rendered}` });
-    } else {
-      ctx.splices.push({ start: end, end, text: `, ${keyText}: ${JSON.stringify(value)}` });
-    }
-    return;
-  }
-  if (!last) throw new ImagestreamsError("EDIT_FAILED", `cannot add ${key3} to an empty block mapping`);
-  const keyNode = last.key;
-  const col = columnOf(ctx.text, keyNode.range[0]);
-  const at = contentEnd(ctx.text, last.value ?? keyNode);
-  ctx.splices.push({
-    start: at,
-    end: at,
-    text: `
-${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
-  });
-}
-function deleteAt(ctx, root, path6) {
-  const parent = resolve7(root, path6.slice(0, -1));
-  const key3 = path6[path6.length - 1];
-  let items;
-  let index2;
-  if ((0, import_yaml4.isMap)(parent)) {
-    items = parent.items;
-    index2 = parent.items.findIndex((p) => (0, import_yaml4.isScalar)(p.key) && p.key.value === key3);
-  } else if ((0, import_yaml4.isSeq)(parent) && typeof key3 === "number") {
-    items = parent.items;
-    index2 = key3;
-  } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  if (index2 < 0 || index2 >= items.length)
-    throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  const startNode = (0, import_yaml4.isMap)(parent) ? items[index2].key : items[index2];
-  const endNode = (0, import_yaml4.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
-  const flow = ctx.json || parent.flow;
-  if (flow) {
-    let start = startNode.range[0];
-    let end2 = endNode.range[1];
-    const comma = /^\s*,/.exec(ctx.text.slice(end2));
-    if (comma) {
-      end2 += comma[0].length;
-      const rest = /^[ \t]*\n/.exec(ctx.text.slice(end2));
-      const ls = lineStartOf(ctx.text, start);
-      if (rest && /^[ \t]*$/.test(ctx.text.slice(ls, start))) {
-        start = ls;
-        end2 += rest[0].length;
-      }
-    } else {
-      const m = /,\s*$/.exec(ctx.text.slice(0, start));
-      if (m) start -= m[0].length;
-    }
-    ctx.splices.push({ start, end: end2, text: "" });
-    return;
-  }
-  const firstLine = lineStartOf(ctx.text, startNode.range[0]);
-  const end = contentEnd(ctx.text, endNode);
-  ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
-}
-function appendAt(ctx, root, path6, value) {
-  const seq = resolve7(root, path6);
-  if (!(0, import_yaml4.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
-  const last = seq.items[seq.items.length - 1];
-  if (ctx.json || seq.flow) {
-    if (!last) {
-      const open4 = ctx.text.indexOf("[", seq.range[0]);
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
-      return;
-    }
-    const ls = lineStartOf(ctx.text, last.range[0]);
-    const pad2 = ctx.text.slice(ls, last.range[0]);
-    const multiline = /^[ \t]*$/.test(pad2);
-    const rendered = ctx.json ? renderJsonValue(value, pad2, jsonUnit(ctx)) : JSON.stringify(value);
-    ctx.splices.push({
-      start: last.range[1],
-      end: last.range[1],
-      text: multiline ? `,
-${pad2}${rendered}` : `, ${rendered}`
-    });
-    return;
-  }
-  if (!last)
-    throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
-  const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml4.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(dashCol);
-  const at = contentEnd(ctx.text, last);
-  ctx.splices.push({
-    start: at,
-    end: at,
-    text: `
-${body.split("\n").map((l) => pad + l).join("\n")}`
-  });
-}
-
-// src/app/stream-edits.ts
-init_atomic();
-init_errors();
-function findStream(project, namespace, name) {
-  return project.streams.find((s) => s.namespace === namespace && s.name === name);
-}
-function newStreamText(name, namespace, tag2) {
-  const metadata = { name };
-  if (namespace) metadata.namespace = namespace;
-  const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
-  return (0, import_yaml5.stringify)(obj2, { lineWidth: 0 });
-}
-async function newStreamFile(project, namespace, name, pending) {
-  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
-    /\/+$/,
-    ""
-  );
-  const plain2 = `${folder}/${name}.yaml`;
-  const spaced = `${folder}/${namespace}/${name}.yaml`;
-  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join8(resolve8(project.root), f)) !== void 0;
-  if (namespace !== project.config.namespace) return spaced;
-  if (!await taken(plain2)) return plain2;
-  return spaced;
-}
-async function readIfExists(path6) {
-  try {
-    return await readFile(path6, "utf8");
-  } catch (e) {
-    if (e.code === "ENOENT") return void 0;
-    throw e;
-  }
-}
-async function applyTagEdits(project, edits, opts) {
-  const root = resolve8(project.root);
-  const texts = /* @__PURE__ */ new Map();
-  const read = async (file) => {
-    let t = texts.get(file);
-    if (t === void 0) {
-      t = await readFile(join8(root, file), "utf8");
-      texts.set(file, t);
-    }
-    return t;
-  };
-  for (const e of edits) {
-    const stream = findStream(project, e.namespace, e.stream) ?? (e.ops === void 0 ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream) : void 0);
-    if (!stream) {
-      if (!e.create) {
-        throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
-          data: { stream: e.stream }
-        });
-      }
-      if (!opts.createStreams) {
-        throw new ImagestreamsError(
-          "NOT_FOUND",
-          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
-          { data: { stream: e.stream } }
-        );
-      }
-      const text2 = newStreamText(
-        e.stream,
-        e.namespace === project.config.namespace ? void 0 : e.namespace,
-        e.create
-      );
-      const file = await newStreamFile(project, e.namespace, e.stream, texts);
-      const existing = texts.get(file) ?? await readIfExists(join8(root, file));
-      texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
-${text2}`);
-      continue;
-    }
-    const text = await read(stream.file);
-    const loc = locateStream(text, stream.name);
-    if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
-    const tags = stream.object.spec?.tags ?? [];
-    const idx = e.ops === void 0 ? locateTag(text, loc.docIndex, loc.prefix, e.tag) : tags.findIndex((t) => t.name === e.tag);
-    const tagsPath = [...loc.prefix, "spec", "tags"];
-    let ops;
-    if (e.ops === void 0) {
-      if (idx < 0) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
-      ops = [{ op: "delete", path: [...tagsPath, idx] }];
-    } else if (idx < 0) {
-      if (!e.create) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
-      ops = tags.length === 0 ? [{ op: "set", path: tagsPath, value: [e.create] }] : [{ op: "append", path: tagsPath, value: e.create }];
-    } else {
-      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
-    }
-    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
-    if (e.ops === void 0) {
-      const i2 = tags.findIndex((t) => t.name === e.tag);
-      if (i2 >= 0) tags.splice(i2, 1);
-    } else if (idx < 0 && e.create) tags.push(e.create);
-  }
-  if (!opts.dryRun) {
-    for (const [file, text] of texts) await writeFileAtomic(join8(root, file), text);
-  }
-  return [...texts.keys()];
-}
-
-// src/entry/commands/import.ts
-init_errors();
-init_reference();
-init_stream_tag();
 init_tag_edit();
 init_tag_spec();
+init_omit_undefined();
+
+// src/app/record.ts
+init_errors();
+init_omit_undefined();
 
 // src/app/job.ts
 init_skip();
+init_omit_undefined();
 
 // src/app/reconcile.ts
-import * as nodeFs5 from "node:fs/promises";
-import { join as join10, resolve as resolve9 } from "node:path";
+import * as nodeFs6 from "node:fs/promises";
+import { join as join10, resolve as resolve10 } from "node:path";
+init_lookup();
 
-// src/app/select-tags.ts
-init_reference();
-init_next_locks();
+// src/consumers/update.ts
+init_consumers();
+init_lock_lookup();
+function planConsumers(files, locks, streams, opts) {
+  const found = findConsumers(files, {
+    defaultNamespace: opts.defaultNamespace,
+    lookup: localLookupOf(streams)
+  });
+  const plan2 = planConsumerUpdates(
+    found.consumers,
+    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
+  );
+  return {
+    changes: plan2.changes,
+    files: applyConsumerPlan(files, plan2),
+    diagnostics: found.errors.map(fromConsumerDiagnostic),
+    unresolved: plan2.unresolved.map((u2) => ({
+      file: u2.consumer.file,
+      line: u2.consumer.line,
+      follows: u2.follows
+    })),
+    consumers: found.consumers.length,
+    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
+  };
+}
+
+// src/consumers/walk.ts
+init_scan();
+var DEFAULT_WALK = {
+  skipDirs: [".git", "node_modules", "build", "dist"],
+  maxBytes: 1024 * 1024,
+  candidatesOnly: true,
+  concurrency: 32
+};
+async function walkRepository(options) {
+  const opts = { ...DEFAULT_WALK, ...options };
+  const skip2 = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
+  const paths = [];
+  const listDir = async (rel) => {
+    const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
+    const subdirs = [];
+    for (const e of entries) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (opts.ignore?.(p)) continue;
+      if (e.isDirectory()) {
+        if (!skip2.has(e.name)) subdirs.push(p);
+      } else if (e.isFile()) paths.push(p);
+    }
+    await Promise.all(subdirs.map(listDir));
+  };
+  await listDir("");
+  paths.sort();
+  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
+  const texts = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i2 = next++;
+      const abs = `${opts.root}/${paths[i2]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        result.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        result.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  texts.forEach((text, i2) => {
+    if (text !== void 0) result.files.push({ path: paths[i2], text });
+  });
+  return result;
+}
+function isBinary(bytes) {
+  const n2 = Math.min(bytes.length, 8e3);
+  for (let i2 = 0; i2 < n2; i2++) if (bytes[i2] === 0) return true;
+  return false;
+}
+
+// src/app/reconcile.ts
+init_inside();
+init_lock_file();
+init_diagnostic();
+init_errors();
+init_lock_format();
 
 // src/plan/selections.ts
 function withTag(name, tag2) {
@@ -79192,185 +79553,6 @@ function selectionEdits(accepted) {
   }));
 }
 
-// src/app/select-tags.ts
-async function selectTags(states, deps) {
-  const jobs = [];
-  for (const s of states) {
-    if (!streamSelected(s, deps.only)) continue;
-    for (const t of s.object.spec?.tags ?? []) {
-      if (t.from?.kind !== "DockerImage" || t.reference || !hasTagPolicy(t.annotations)) continue;
-      jobs.push({ s, tag: t.name, name: t.from.name, annotations: t.annotations ?? {} });
-    }
-  }
-  const records = [];
-  const failures = [];
-  await mapLimit(jobs, 8, async ({ s, tag: tag2, name, annotations }) => {
-    const key3 = `${s.namespace}/${s.name}:${tag2}`;
-    const { policy } = parseTagPolicy(annotations);
-    const parsed = tryParseReference(name);
-    if (!policy || "error" in parsed || parsed.ref.digest) return;
-    if (!deps.allowed(parsed.ref.domain)) return;
-    let tags;
-    try {
-      tags = await deps.listTags(parsed.ref);
-    } catch (e) {
-      failures.push({ key: key3, message: `${key3}: tags not listed, ${name} kept: ${e.message}` });
-      return;
-    }
-    const declaredTag = tagOf(name);
-    const lockTag2 = s.lock?.status.tags.find((t) => t.tag === tag2);
-    const chosen = selectTag(policy, tags, {
-      now: deps.now,
-      current: declaredTag,
-      ...lockTag2?.selection?.firstSeen ? { firstSeen: lockTag2.selection.firstSeen } : {}
-    });
-    if (!chosen.tag) {
-      failures.push({ key: key3, message: `${key3}: ${chosen.problem ?? "no tag chosen"}; ${name} kept` });
-      return;
-    }
-    const record2 = {
-      namespace: s.namespace,
-      stream: s.name,
-      tag: tag2,
-      policy: policy.summary,
-      declared: name,
-      declaredTag,
-      chosen: chosen.tag,
-      from: chosen.tag === declaredTag ? name : withTag(name, chosen.tag)
-    };
-    if (chosen.firstSeen) record2.firstSeen = chosen.firstSeen;
-    records.push(record2);
-  });
-  for (const f of failures) deps.logger.warn(f.message);
-  records.sort(
-    (a2, b) => `${a2.namespace}/${a2.stream}:${a2.tag}` < `${b.namespace}/${b.stream}:${b.tag}` ? -1 : 1
-  );
-  return { records, failures };
-}
-
-// src/app/reconcile.ts
-init_lookup();
-
-// src/consumers/update.ts
-init_consumers();
-init_lock_lookup();
-function planConsumers(files, locks, streams, opts) {
-  const found = findConsumers(files, {
-    defaultNamespace: opts.defaultNamespace,
-    lookup: localLookupOf(streams)
-  });
-  const plan2 = planConsumerUpdates(
-    found.consumers,
-    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
-  );
-  return {
-    changes: plan2.changes,
-    files: applyConsumerPlan(files, plan2),
-    diagnostics: found.errors.map(toDiagnostic),
-    unresolved: plan2.unresolved.map((u2) => ({
-      file: u2.consumer.file,
-      line: u2.consumer.line,
-      follows: u2.follows
-    })),
-    consumers: found.consumers.length,
-    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
-  };
-}
-
-// src/consumers/walk.ts
-init_scan();
-var DEFAULT_WALK = {
-  skipDirs: [".git", "node_modules", "build", "dist"],
-  maxBytes: 1024 * 1024,
-  candidatesOnly: true,
-  concurrency: 32
-};
-async function walkRepository(options) {
-  const opts = { ...DEFAULT_WALK, ...options };
-  const skip = new Set(opts.skipDirs);
-  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
-  const paths = [];
-  const listDir = async (rel) => {
-    const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
-    const subdirs = [];
-    for (const e of entries) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (opts.ignore?.(p)) continue;
-      if (e.isDirectory()) {
-        if (!skip.has(e.name)) subdirs.push(p);
-      } else if (e.isFile()) paths.push(p);
-    }
-    await Promise.all(subdirs.map(listDir));
-  };
-  await listDir("");
-  paths.sort();
-  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
-  const texts = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i2 = next++;
-      const abs = `${opts.root}/${paths[i2]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        result.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        result.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  texts.forEach((text, i2) => {
-    if (text !== void 0) result.files.push({ path: paths[i2], text });
-  });
-  return result;
-}
-function isBinary(bytes) {
-  const n2 = Math.min(bytes.length, 8e3);
-  for (let i2 = 0; i2 < n2; i2++) if (bytes[i2] === 0) return true;
-  return false;
-}
-
-// src/app/reconcile.ts
-init_inside();
-init_lock_file();
-init_errors();
-init_lock_format();
-
-// src/policy/invalid-streams.ts
-function errorsByStream(candidates2, diagnostics) {
-  const starts = /* @__PURE__ */ new Map();
-  for (const s of candidates2) {
-    const list = starts.get(s.file) ?? [];
-    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
-    starts.set(s.file, list);
-  }
-  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
-  const byStream = /* @__PURE__ */ new Map();
-  const unattributed = [];
-  for (const d of diagnostics) {
-    if (d.severity !== "error") continue;
-    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
-    if (!owner) {
-      unattributed.push(d);
-      continue;
-    }
-    const list = byStream.get(owner.key) ?? [];
-    list.push(d);
-    byStream.set(owner.key, list);
-  }
-  return { byStream, unattributed };
-}
-
-// src/app/reconcile.ts
-init_stream_selection();
-
 // src/util/duration.ts
 var UNIT_MS2 = { ms: 1, s: 1e3, m: 6e4, h: 36e5 };
 var PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
@@ -79381,6 +79563,9 @@ function parseDuration(text) {
   for (const m of t.matchAll(PART_RE)) ms += Number(m[1]) * UNIT_MS2[m[2]];
   return Math.round(ms);
 }
+
+// src/app/reconcile.ts
+init_omit_undefined();
 
 // src/app/importer.ts
 init_errors();
@@ -79531,30 +79716,18 @@ function sanitizeRevision(s) {
 }
 
 // src/registry/errors.ts
-var REGISTRY_ERROR = {
-  MANIFEST_UNKNOWN: "MANIFEST_UNKNOWN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  DIGEST_MISMATCH: "DIGEST_MISMATCH",
-  RATE_LIMITED: "RATE_LIMITED",
-  REGISTRY_UNAVAILABLE: "REGISTRY_UNAVAILABLE",
-  BAD_RESPONSE: "BAD_RESPONSE",
-  NOT_ALLOWED: "NOT_ALLOWED",
-  PLATFORM_NOT_FOUND: "PLATFORM_NOT_FOUND"
-};
-var TEMPORARY = /* @__PURE__ */ new Set([
-  REGISTRY_ERROR.RATE_LIMITED,
-  REGISTRY_ERROR.REGISTRY_UNAVAILABLE,
-  REGISTRY_ERROR.BAD_RESPONSE,
-  REGISTRY_ERROR.DIGEST_MISMATCH
-]);
 function registryError(code2, ctx, what2, extra = {}) {
-  const data = { registry: ctx.registry, reference: ctx.reference, ...extra.data };
+  const data = {
+    registry: ctx.registry,
+    reference: ctx.reference,
+    ...extra.data
+  };
   if (ctx.url) data.url = ctx.url;
   if (extra.status !== void 0) data.status = extra.status;
   return new ImagestreamsError(code2, `${ctx.registry}: ${ctx.reference}: ${what2}`, {
     data,
     cause: extra.cause,
-    permanent: extra.permanent ?? !TEMPORARY.has(code2)
+    ...extra.permanent !== void 0 ? { permanent: extra.permanent } : {}
   });
 }
 function describeBody(body, contentType) {
@@ -79766,7 +79939,7 @@ function createAuthSession(opts) {
       tokensFetched++;
     }
   };
-  async function request3(target, req) {
+  async function request4(target, req) {
     const st = stateFor(target.origin);
     let release;
     if (!st.known) {
@@ -79783,7 +79956,7 @@ function createAuthSession(opts) {
     }
   }
   return {
-    request: request3,
+    request: request4,
     hasCredentials: async (domain) => await credentialFor(domain) !== void 0,
     tokensFetched: () => tokensFetched,
     authorizationFor: (target, ctx) => authorization(deps, stateFor(target.origin), target, ctx)
@@ -79800,13 +79973,13 @@ async function authorization(deps, st, target, ctx) {
   return basicHeader(cred);
 }
 async function authenticated(deps, st, target, req) {
-  const send3 = (authz) => deps.requester.request({
+  const send4 = (authz) => deps.requester.request({
     ...req,
     headers: authz ? { ...req.headers, authorization: authz } : req.headers,
     ...target.insecureTls ? { insecureTls: true } : {}
   });
   const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send3(sent);
+  const res = await send4(sent);
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -79818,7 +79991,7 @@ async function authenticated(deps, st, target, req) {
   if (ch.scheme === "bearer") st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return send3(next);
+  return send4(next);
 }
 
 // src/registry/host-policy.ts
@@ -79923,7 +80096,7 @@ function createNodeHttpSend(opts = {}) {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
   const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
-  const send3 = (req) => new Promise((resolve13, reject) => {
+  const send4 = (req) => new Promise((resolve14, reject) => {
     const isHttps = req.url.protocol === "https:";
     const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
     const mod = isHttps ? https : http;
@@ -79955,7 +80128,7 @@ function createNodeHttpSend(opts = {}) {
         for (const [k, v] of Object.entries(res.headers)) {
           headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
         }
-        resolve13({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+        resolve14({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
       });
       res.on("error", (e) => fail(classify(e)));
       res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
@@ -79967,7 +80140,7 @@ function createNodeHttpSend(opts = {}) {
     r.on("error", (e) => fail(classify(e)));
     r.end(req.body);
   });
-  return Object.assign(send3, {
+  return Object.assign(send4, {
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
@@ -80028,138 +80201,142 @@ function parseRateLimit(headers) {
   return info;
 }
 function createRequester(opts) {
-  const limiters = /* @__PURE__ */ new Map();
-  const hosts = /* @__PURE__ */ new Map();
-  const hostStats = (host) => {
-    let s = hosts.get(host);
-    if (!s) {
-      s = { requests: 0, byMethod: {}, retries: 0 };
-      hosts.set(host, s);
-    }
-    return s;
+  const st = { opts, limiters: /* @__PURE__ */ new Map(), hosts: /* @__PURE__ */ new Map() };
+  return {
+    request: (req) => request2(st, req),
+    stats: () => Object.fromEntries([...st.hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
   };
-  const limiter = (host) => {
-    let l = limiters.get(host);
-    if (!l) {
-      l = new Limiter(opts.concurrencyPerHost);
-      limiters.set(host, l);
+}
+function hostStats(st, host) {
+  let s = st.hosts.get(host);
+  if (!s) {
+    s = { requests: 0, byMethod: {}, retries: 0 };
+    st.hosts.set(host, s);
+  }
+  return s;
+}
+function limiter(st, host) {
+  let l = st.limiters.get(host);
+  if (!l) {
+    l = new Limiter(st.opts.concurrencyPerHost);
+    st.limiters.set(host, l);
+  }
+  return l;
+}
+async function once9(st, req, url, headers) {
+  const { opts } = st;
+  const stats = hostStats(st, url.host);
+  stats.requests++;
+  stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
+  const started = opts.clock.now();
+  const res = await limiter(st, url.host).run(
+    () => opts.send({
+      method: req.method,
+      url,
+      headers,
+      ...req.body !== void 0 ? { body: req.body } : {},
+      timeoutMs: opts.timeoutMs,
+      ...req.insecureTls ? { insecureTls: true } : {},
+      ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
+    })
+  );
+  const rl = parseRateLimit(res.headers);
+  if (rl) {
+    stats.rateLimit = rl;
+    if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
+      opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
     }
-    return l;
-  };
-  async function once9(req, url, headers) {
-    const st = hostStats(url.host);
-    st.requests++;
-    st.byMethod[req.method] = (st.byMethod[req.method] ?? 0) + 1;
-    const started = opts.clock.now();
-    const res = await limiter(url.host).run(
-      () => opts.send({
-        method: req.method,
-        url,
-        headers,
-        ...req.body !== void 0 ? { body: req.body } : {},
-        timeoutMs: opts.timeoutMs,
-        ...req.insecureTls ? { insecureTls: true } : {},
-        ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
-      })
-    );
-    const rl = parseRateLimit(res.headers);
-    if (rl) {
-      st.rateLimit = rl;
-      if (rl.remaining !== void 0 && rl.limit && rl.remaining < Math.max(1, rl.limit / 10)) {
-        opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
+  }
+  opts.logger.debug("registry request", {
+    method: req.method,
+    url: redactUrl(url),
+    status: res.status,
+    ms: opts.clock.now() - started
+  });
+  return res;
+}
+async function request2(st, req) {
+  let url = req.url;
+  let headers = { ...req.headers };
+  const origin = req.url.origin;
+  for (let hop = 0; hop <= 5; hop++) {
+    const res = await withRetries(st, req, url, headers);
+    const loc = res.headers.location;
+    if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
+    let next;
+    try {
+      next = new URL(loc, url);
+    } catch {
+      throw registryError(
+        "BAD_RESPONSE",
+        { ...req.ctx, url: redactUrl(url) },
+        "a redirect to an invalid URL"
+      );
+    }
+    const refusal = st.opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
+    if (refusal) {
+      throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
+        status: res.status,
+        permanent: true
+      });
+    }
+    if (next.origin !== origin && headers.authorization !== void 0) {
+      const { authorization: _dropped, ...rest } = headers;
+      headers = rest;
+    }
+    url = next;
+  }
+  throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
+}
+async function withRetries(st, req, url, headers) {
+  const { opts } = st;
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= opts.retries;
+    let res;
+    try {
+      res = await once9(st, req, url, headers);
+    } catch (e) {
+      const te = e instanceof TransportError ? e : new TransportError("other", String(e));
+      if (!last && TEMPORARY_KINDS.has(te.kind)) {
+        await backoff(st, url, attempt, void 0, te.message);
+        continue;
+      }
+      throw transportFailure(req, url, te, attempt);
+    }
+    if (res.status === 429 || RETRY_STATUS.has(res.status)) {
+      const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
+      if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
+      if (res.status === 429 && ra === void 0) return res;
+      if (!last) {
+        await backoff(st, url, attempt, ra, `HTTP ${res.status}`);
+        continue;
       }
     }
-    opts.logger.debug("registry request", {
-      method: req.method,
-      url: redactUrl(url),
-      status: res.status,
-      ms: opts.clock.now() - started
-    });
     return res;
   }
-  async function request3(req) {
-    let url = req.url;
-    let headers = { ...req.headers };
-    const origin = req.url.origin;
-    for (let hop = 0; hop <= 5; hop++) {
-      const res = await withRetries(req, url, headers);
-      const loc = res.headers.location;
-      if (!REDIRECT_STATUS.has(res.status) || !loc) return { ...res, url };
-      let next;
-      try {
-        next = new URL(loc, url);
-      } catch {
-        throw registryError(
-          "BAD_RESPONSE",
-          { ...req.ctx, url: redactUrl(url) },
-          "a redirect to an invalid URL"
-        );
-      }
-      const refusal = opts.redirectRefusal?.(url, next, req.method, req.insecure ?? false);
-      if (refusal) {
-        throw registryError("NOT_ALLOWED", { ...req.ctx, url: redactUrl(url) }, refusal, {
-          status: res.status,
-          permanent: true
-        });
-      }
-      if (next.origin !== origin && headers.authorization !== void 0) {
-        const { authorization: _dropped, ...rest } = headers;
-        headers = rest;
-      }
-      url = next;
+}
+function transportFailure(req, url, te, attempt) {
+  return registryError(
+    te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
+    { ...req.ctx, url: redactUrl(url) },
+    te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
+    {
+      cause: te,
+      data: { transport: te.kind, attempts: attempt + 1 },
+      permanent: te.kind === "tls" || te.kind === "dns"
     }
-    throw registryError("BAD_RESPONSE", { ...req.ctx, url: redactUrl(url) }, "too many redirects");
-  }
-  async function withRetries(req, url, headers) {
-    for (let attempt = 0; ; attempt++) {
-      const last = attempt >= opts.retries;
-      let res;
-      try {
-        res = await once9(req, url, headers);
-      } catch (e) {
-        const te = e instanceof TransportError ? e : new TransportError("other", String(e));
-        if (!last && TEMPORARY_KINDS.has(te.kind)) {
-          await backoff(url, attempt, void 0, te.message);
-          continue;
-        }
-        throw registryError(
-          te.kind === "tls" ? "NOT_ALLOWED" : "REGISTRY_UNAVAILABLE",
-          { ...req.ctx, url: redactUrl(url) },
-          te.kind === "tls" ? `${te.message}; if this registry uses a self-signed certificate or plain HTTP, mark it insecure` : `${te.message}${attempt > 0 ? ` (after ${attempt + 1} attempts)` : ""}`,
-          {
-            cause: te,
-            data: { transport: te.kind, attempts: attempt + 1 },
-            permanent: te.kind === "tls" || te.kind === "dns"
-          }
-        );
-      }
-      if (res.status === 429 || RETRY_STATUS.has(res.status)) {
-        const ra = parseRetryAfter(res.headers["retry-after"], opts.clock.now());
-        if (ra !== void 0 && ra > opts.maxRetryAfterMs) return res;
-        if (res.status === 429 && ra === void 0) return res;
-        if (!last) {
-          await backoff(url, attempt, ra, `HTTP ${res.status}`);
-          continue;
-        }
-      }
-      return res;
-    }
-  }
-  async function backoff(url, attempt, retryAfterMs, reason) {
-    const delay = retryAfterMs ?? Math.min(opts.backoffBaseMs * 2 ** attempt, 1e4);
-    hostStats(url.host).retries++;
-    opts.logger.warn("retrying registry request", {
-      host: url.host,
-      reason,
-      attempt: attempt + 1,
-      delayMs: delay
-    });
-    await opts.clock.sleep(delay);
-  }
-  return {
-    request: request3,
-    stats: () => Object.fromEntries([...hosts].map(([h2, s]) => [h2, { ...s, byMethod: { ...s.byMethod } }]))
-  };
+  );
+}
+async function backoff(st, url, attempt, retryAfterMs, reason) {
+  const delay = retryAfterMs ?? Math.min(st.opts.backoffBaseMs * 2 ** attempt, 1e4);
+  hostStats(st, url.host).retries++;
+  st.opts.logger.warn("retrying registry request", {
+    host: url.host,
+    reason,
+    attempt: attempt + 1,
+    delayMs: delay
+  });
+  await st.opts.clock.sleep(delay);
 }
 
 // src/registry/access.ts
@@ -80293,7 +80470,7 @@ function repoAsk(at, method, path6, accept, what2) {
   return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path6}`, at.ep.base), accept, what: what2 };
 }
 function createExchange(session, userAgent2) {
-  function send3(a2) {
+  function send4(a2) {
     return session.request(authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`), {
       method: a2.method,
       url: a2.url,
@@ -80306,7 +80483,7 @@ function createExchange(session, userAgent2) {
     });
   }
   async function fetch(a2, ok = [200]) {
-    const res = await send3(a2);
+    const res = await send4(a2);
     await checkResponse(
       res,
       {
@@ -80321,7 +80498,7 @@ function createExchange(session, userAgent2) {
     );
     return res;
   }
-  return { send: send3, fetch };
+  return { send: send4, fetch };
 }
 
 // src/registry/manifests.ts
@@ -80801,7 +80978,7 @@ function createRegistryClient(options = {}) {
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/registry/auth/cred-helper.ts
 init_errors();
@@ -80849,9 +81026,9 @@ var HUB_ALIASES = /* @__PURE__ */ new Set(["docker.io", "index.docker.io", "regi
 function authFilePaths(env) {
   const paths = [];
   if (env.REGISTRY_AUTH_FILE) paths.push(env.REGISTRY_AUTH_FILE);
-  if (env.DOCKER_CONFIG) paths.push(join9(env.DOCKER_CONFIG, "config.json"));
-  if (env.XDG_RUNTIME_DIR) paths.push(join9(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
-  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join9(env.HOME, ".docker", "config.json"));
+  if (env.DOCKER_CONFIG) paths.push(join8(env.DOCKER_CONFIG, "config.json"));
+  if (env.XDG_RUNTIME_DIR) paths.push(join8(env.XDG_RUNTIME_DIR, "containers", "auth.json"));
+  if (!env.DOCKER_CONFIG && env.HOME) paths.push(join8(env.HOME, ".docker", "config.json"));
   return paths;
 }
 function configKeyHost(key3) {
@@ -81005,85 +81182,90 @@ function runKey(ref) {
 }
 var memoKey = (ref, opts) => `${runKey(ref)}${opts.insecure ? " (insecure)" : ""}`;
 function createRunResolver(client) {
-  const raw = /* @__PURE__ */ new Map();
-  const metadata = /* @__PURE__ */ new Map();
-  const stopped = /* @__PURE__ */ new Map();
-  const skipped = /* @__PURE__ */ new Set();
-  const outcome = /* @__PURE__ */ new Map();
-  function rawFor(ref, opts) {
-    const key3 = memoKey(ref, opts);
-    let p = raw.get(key3);
-    if (p) return p;
-    const stop = stopped.get(ref.domain);
-    if (stop) {
-      skipped.add(runKey(ref));
-      return Promise.reject(
-        new ImagestreamsError(
-          "RATE_LIMITED",
-          `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
-          {
-            data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
-            permanent: false
-          }
-        )
-      );
+  const memo = {
+    client,
+    raw: /* @__PURE__ */ new Map(),
+    metadata: /* @__PURE__ */ new Map(),
+    stopped: /* @__PURE__ */ new Map(),
+    skipped: /* @__PURE__ */ new Set(),
+    outcome: /* @__PURE__ */ new Map()
+  };
+  return { resolve: (ref, opts) => resolve7(memo, ref, opts), report: () => report2(memo) };
+}
+function skippedError(ref) {
+  return new ImagestreamsError(
+    "RATE_LIMITED",
+    `${ref.domain}: ${formatFamiliar(withDefaultTag(ref))}: skipped, the registry answered 429 earlier in this run`,
+    {
+      data: { registry: ref.domain, reference: formatFamiliar(withDefaultTag(ref)), skipped: true },
+      permanent: false
     }
-    p = client.resolveRaw(ref, { insecure: opts.insecure }).then(
-      (r) => {
-        outcome.set(key3, true);
-        return r;
-      },
-      (e) => {
-        outcome.set(key3, false);
-        if (hasCode(e, "RATE_LIMITED") && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
-        throw e;
-      }
-    );
-    raw.set(key3, p);
-    return p;
+  );
+}
+function rawFor(memo, ref, opts) {
+  const { raw, stopped, outcome } = memo;
+  const key3 = memoKey(ref, opts);
+  let p = raw.get(key3);
+  if (p) return p;
+  if (stopped.get(ref.domain)) {
+    memo.skipped.add(runKey(ref));
+    return Promise.reject(skippedError(ref));
   }
-  function confirmed(ref, found, opts) {
-    if (found.verified) return Promise.resolve(found);
-    const key3 = memoKey(ref, opts);
-    const p = client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+  p = memo.client.resolveRaw(ref, { insecure: opts.insecure }).then(
+    (r) => {
+      outcome.set(key3, true);
+      return r;
+    },
+    (e) => {
       outcome.set(key3, false);
+      if (hasCode(e, "RATE_LIMITED") && !stopped.has(ref.domain)) stopped.set(ref.domain, e);
       throw e;
-    });
-    raw.set(key3, p);
-    return p;
-  }
-  async function resolve13(ref, opts = {}) {
-    let found = await rawFor(ref, opts);
-    if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(ref, found, opts);
-    const r = client.select(ref, found, opts);
-    if (opts.withMetadata) {
-      const d = r.chosen?.digest ?? r.digest;
-      const key3 = `${ref.domain}/${ref.path}@${d}`;
-      let m = metadata.get(key3);
-      if (!m) {
-        m = client.fetchMetadata(ref, d, { insecure: opts.insecure });
-        metadata.set(key3, m);
-      }
-      r.metadata = await m;
     }
-    return r;
+  );
+  raw.set(key3, p);
+  return p;
+}
+function confirmed(memo, ref, found, opts) {
+  if (found.verified) return Promise.resolve(found);
+  const key3 = memoKey(ref, opts);
+  const p = memo.client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+    memo.outcome.set(key3, false);
+    throw e;
+  });
+  memo.raw.set(key3, p);
+  return p;
+}
+async function resolve7(memo, ref, opts = {}) {
+  let found = await rawFor(memo, ref, opts);
+  if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
+  const r = memo.client.select(ref, found, opts);
+  if (opts.withMetadata) {
+    const d = r.chosen?.digest ?? r.digest;
+    const key3 = `${ref.domain}/${ref.path}@${d}`;
+    let m = memo.metadata.get(key3);
+    if (!m) {
+      m = memo.client.fetchMetadata(ref, d, { insecure: opts.insecure });
+      memo.metadata.set(key3, m);
+    }
+    r.metadata = await m;
   }
-  function report() {
-    const vals = [...outcome.values()];
-    return {
-      resolved: vals.filter(Boolean).length,
-      failed: vals.filter((v) => !v).length,
-      skipped: [...skipped].sort(),
-      rateLimited: [...stopped].map(([registry, e]) => {
-        const ra = e.data.retryAfter;
-        return typeof ra === "string" ? { registry, retryAfter: ra } : { registry };
-      })
-    };
-  }
-  return { resolve: resolve13, report };
+  return r;
+}
+function report2(memo) {
+  const vals = [...memo.outcome.values()];
+  return {
+    resolved: vals.filter(Boolean).length,
+    failed: vals.filter((v) => !v).length,
+    skipped: [...memo.skipped].sort(),
+    rateLimited: [...memo.stopped].map(([registry, e]) => {
+      const ra = e.data.retryAfter;
+      return typeof ra === "string" ? { registry, retryAfter: ra } : { registry };
+    })
+  };
 }
 
 // src/app/importer.ts
+init_omit_undefined();
 var REASONS = {
   MANIFEST_UNKNOWN: "NotFound",
   NAME_UNKNOWN: "NotFound",
@@ -81105,123 +81287,135 @@ function legacyMultiArchWarning(req, platforms, chosen) {
   const name = (p) => [p.os, p.architecture, p.variant].filter(Boolean).join("/");
   return `${req.namespace}/${req.stream}:${req.tag}: ${req.from} is multi-arch (${platforms.map(name).join(", ")}), and importMode Legacy (the default) pins its consumers to ${chosen ? name(chosen) : "one platform"} only, which breaks builders and nodes of the other platforms. Set importPolicy.importMode: PreserveOriginal on the tag (or importMode: PreserveOriginal in .imagestreams.yaml) to pin the index, or importMode: Legacy to keep one platform and silence this warning.`;
 }
+function deadlineGate(deadline) {
+  const pastDeadline = /* @__PURE__ */ new Set();
+  const expired = new Promise((resolve14) => {
+    if (!deadline) return;
+    if (deadline.signal.aborted) resolve14("deadline");
+    else deadline.signal.addEventListener("abort", () => resolve14("deadline"), { once: true });
+  });
+  return {
+    passed: () => Boolean(deadline?.signal.aborted),
+    skip(from) {
+      pastDeadline.add(from);
+      return {
+        ok: false,
+        reason: "DeadlineExceeded",
+        message: `skipped: the run reached its ${deadline.seconds} s deadline before ${from} was imported; the last good image is kept`,
+        temporary: true,
+        skipped: true
+      };
+    },
+    race: (p) => deadline ? Promise.race([p, expired]) : p,
+    report: () => deadline && pastDeadline.size > 0 ? { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } : void 0
+  };
+}
+function unsetCredentials(o2, domain) {
+  for (const [host, reg] of Object.entries(o2.config.registries)) {
+    if (!reg.credentials || !registryMatches(host, domain)) continue;
+    const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
+    const missing = names.filter((n2) => !o2.env[n2]);
+    if (missing.length === 0) continue;
+    const list = missing.map((n2) => `$${n2}`).join(" and ");
+    return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
+  }
+  return void 0;
+}
 function createImporter(o2) {
   const fromConfig = registryOptionsFromConfig(o2.config, o2.env, o2.logger);
   const client = createRegistryClient({ ...fromConfig, logger: o2.logger, ...o2.client });
-  const resolver = createRunResolver(client);
-  const deadline = o2.deadline;
-  const pastDeadline = /* @__PURE__ */ new Set();
-  const deadlineResult = (from) => {
-    pastDeadline.add(from);
-    return {
-      ok: false,
-      reason: "DeadlineExceeded",
-      message: `skipped: the run reached its ${deadline.seconds} s deadline before ${from} was imported; the last good image is kept`,
-      temporary: true,
-      skipped: true
-    };
+  const ctx = {
+    o: o2,
+    client,
+    resolver: createRunResolver(client),
+    gate: deadlineGate(o2.deadline)
   };
-  const expired = new Promise((resolve13) => {
-    if (!deadline) return;
-    if (deadline.signal.aborted) resolve13("deadline");
-    else deadline.signal.addEventListener("abort", () => resolve13("deadline"), { once: true });
-  });
-  function unsetCredentials(domain) {
-    for (const [host, reg] of Object.entries(o2.config.registries)) {
-      if (!reg.credentials || !registryMatches(host, domain)) continue;
-      const names = [reg.credentials.usernameEnv, reg.credentials.passwordEnv];
-      const missing = names.filter((n2) => !o2.env[n2]);
-      if (missing.length === 0) continue;
-      const list = missing.map((n2) => `$${n2}`).join(" and ");
-      return `The config names ${list} for ${host} (registries.${host}.credentials), but ${missing.length > 1 ? "they are" : "it is"} not set: set ${missing.length > 1 ? "them" : "it"} in the environment (in a workflow, in the step's env: from secrets)`;
-    }
-    return void 0;
-  }
-  async function importTag(req) {
-    const parsed = tryParseReference(req.from);
-    if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
-    const ref = parsed.ref;
-    if (!registryAllowed(o2.config, ref.domain)) {
-      return {
-        ok: false,
-        reason: "NotAllowed",
-        message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
-      };
-    }
-    if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
-    if (deadline?.signal.aborted) return deadlineResult(req.from);
-    try {
-      const resolving = resolver.resolve(ref, {
-        importMode: req.importMode,
-        // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
-        ...req.insecure ? { insecure: true } : {},
-        ...req.preferArch ? { preferArch: req.preferArch } : {},
-        ...req.preferOs ? { preferOs: req.preferOs } : {},
-        ...o2.withMetadata ? { withMetadata: true } : {},
-        known: req.locked ?? []
-      });
-      const r = deadline ? await Promise.race([resolving, expired]) : await resolving;
-      if (r === "deadline") {
-        resolving.catch(() => {
-        });
-        return deadlineResult(req.from);
-      }
-      const item2 = {
-        dockerImageReference: pinned(ref, r.digest),
-        image: r.digest,
-        mediaType: r.mediaType
-      };
-      if (r.index && r.index !== r.digest) item2.index = r.index;
-      if (r.platforms?.length) item2.platforms = r.platforms;
-      if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
-        o2.logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
-      }
-      const result = { ok: true, item: item2 };
-      if (r.metadata) {
-        const { labels: _l, ...meta } = r.metadata;
-        result.metadata = meta;
-      }
-      return result;
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        const unset = hasCode(e, "UNAUTHORIZED") || hasCode(e, "DENIED") ? unsetCredentials(ref.domain) : void 0;
-        const out = {
-          ok: false,
-          reason: reasonOf(e.code),
-          // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
-          message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
-          temporary: !e.permanent
-        };
-        if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
-        return out;
-      }
-      throw e;
-    }
-  }
-  async function metadataOf2(dockerImageReference) {
-    const parsed = tryParseReference(dockerImageReference);
-    if ("error" in parsed || !parsed.ref.digest || !registryAllowed(o2.config, parsed.ref.domain))
-      return void 0;
-    if (deadline?.signal.aborted) return void 0;
-    try {
-      const { labels: _l, ...meta } = await client.fetchMetadata(parsed.ref, parsed.ref.digest);
-      return meta;
-    } catch {
-      return void 0;
-    }
-  }
   return {
-    importTag,
-    metadataOf: metadataOf2,
-    /** Tags of a repository for tag selection policies, listed once per repository in this run. */
+    importTag: (req) => importTag(ctx, req),
+    metadataOf: (ref) => metadataOf2(ctx, ref),
     listTags: createTagLister(client, o2.tagLists).list,
-    report: () => ({
-      ...resolver.report(),
-      ...deadline && pastDeadline.size > 0 ? { deadline: { seconds: deadline.seconds, skipped: [...pastDeadline].sort() } } : {}
-    }),
+    report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
     close: () => client.close()
   };
+}
+async function importTag(ctx, req) {
+  const { o: o2, client, gate } = ctx;
+  const parsed = tryParseReference(req.from);
+  if ("error" in parsed) return { ok: false, reason: "InvalidImageName", message: parsed.error.message };
+  const ref = parsed.ref;
+  if (!registryAllowed(o2.config, ref.domain)) {
+    return {
+      ok: false,
+      reason: "NotAllowed",
+      message: `registry ${ref.domain} is not in allowedRegistries of the config; nothing was contacted`
+    };
+  }
+  if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
+  if (gate.passed()) return gate.skip(req.from);
+  try {
+    const resolving = ctx.resolver.resolve(ref, {
+      importMode: req.importMode,
+      // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+      ...req.insecure ? { insecure: true } : {},
+      ...req.preferArch ? { preferArch: req.preferArch } : {},
+      ...req.preferOs ? { preferOs: req.preferOs } : {},
+      ...o2.withMetadata ? { withMetadata: true } : {},
+      known: req.locked ?? []
+    });
+    const r = await gate.race(resolving);
+    if (r === "deadline") {
+      resolving.catch(() => {
+      });
+      return gate.skip(req.from);
+    }
+    return imported(req, ref, r, o2.logger);
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return importFailed(o2, ref.domain, e);
+    throw e;
+  }
+}
+function imported(req, ref, r, logger) {
+  const item2 = {
+    dockerImageReference: pinned(ref, r.digest),
+    image: r.digest,
+    mediaType: r.mediaType
+  };
+  if (r.index && r.index !== r.digest) item2.index = r.index;
+  if (r.platforms?.length) item2.platforms = r.platforms;
+  if (req.importModeDefaulted && req.importMode === "Legacy" && r.index && (r.platforms?.length ?? 0) > 1) {
+    logger.warn(legacyMultiArchWarning(req, r.platforms, r.chosen));
+  }
+  const result = { ok: true, item: item2 };
+  if (r.metadata) {
+    const { labels: _l, ...meta } = r.metadata;
+    result.metadata = meta;
+  }
+  return result;
+}
+function importFailed(o2, domain, e) {
+  const unset = hasCode(e, "UNAUTHORIZED") ? unsetCredentials(o2, domain) : void 0;
+  const out = {
+    ok: false,
+    reason: reasonOf(e.code),
+    // Goes into the lock, commits and PR bodies: one bounded line, whatever a registry answered.
+    message: sanitizeText(unset ? `${e.message}. ${unset}` : e.message, 500),
+    temporary: !e.permanent
+  };
+  if (hasCode(e, "RATE_LIMITED") && e.data.skipped) out.skipped = true;
+  return out;
+}
+async function metadataOf2(ctx, dockerImageReference) {
+  const parsed = tryParseReference(dockerImageReference);
+  if ("error" in parsed || !parsed.ref.digest || !registryAllowed(ctx.o.config, parsed.ref.domain))
+    return void 0;
+  if (ctx.gate.passed()) return void 0;
+  try {
+    const { labels: _l, ...meta } = await ctx.client.fetchMetadata(parsed.ref, parsed.ref.digest);
+    return meta;
+  } catch {
+    return void 0;
+  }
 }
 
 // src/app/imports.ts
@@ -81233,30 +81427,7 @@ async function reconcile(deps, opts = {}) {
   if (opts.only) planOpts.only = opts.only;
   if (opts.scheduledDue) planOpts.scheduledDue = opts.scheduledDue;
   if (deps.defaultImportMode) planOpts.defaultImportMode = deps.defaultImportMode;
-  const requests = planImports(deps.streams, planOpts);
-  const progress = { due: requests.length, done: 0, failed: 0 };
-  deps.logger.debug("imports planned", { due: requests.length });
-  deps.onProgress?.({ ...progress });
-  const results = await mapLimit(requests, deps.concurrency ?? 16, async (req) => {
-    let result;
-    try {
-      result = await deps.importTag(req);
-    } catch (e) {
-      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
-    }
-    progress.done++;
-    if (!result.ok) progress.failed++;
-    deps.onProgress?.({ ...progress });
-    return { ...req, result };
-  });
-  const outcomes = /* @__PURE__ */ new Map();
-  for (const r of results) {
-    if (!r.result.ok && r.result.skipped) continue;
-    outcomes.set(
-      r.key,
-      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
-    );
-  }
+  const results = await importAll(deps, planImports(deps.streams, planOpts));
   const runTime = isoSeconds(deps.now());
   const ctx = {
     now: runTime,
@@ -81264,6 +81435,7 @@ async function reconcile(deps, opts = {}) {
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
+  const outcomes = outcomesOf(results);
   const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
   recordPending(locks, soak, (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`);
@@ -81273,37 +81445,9 @@ async function reconcile(deps, opts = {}) {
     const k = splitTagKey(p.key);
     return streamSelected({ namespace: k.namespace, name: k.stream }, opts.only);
   });
-  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
-  for (const sc of changes) {
-    for (const tc of sc.tags) {
-      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
-      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
-    }
-  }
-  if (deps.fetchMetadata) {
-    const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
-    await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
-      const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
-      if (m) t.fromMetadata = m;
-    });
-  }
+  await attachMetadata(deps, results, changes);
   const settled = withFollowers(deps.streams, opts.only);
-  for (const s of deps.streams) {
-    if (streamSelected(s, settled)) continue;
-    const id = `${s.namespace}/${s.name}`;
-    if (s.lock) locks.set(id, s.lock);
-    else locks.delete(id);
-  }
-  const lockFiles = [];
-  for (const s of deps.streams) {
-    if (!streamSelected(s, settled)) continue;
-    const lock = locks.get(`${s.namespace}/${s.name}`);
-    if (!lock) continue;
-    if (lock.status.tags.length === 0 && !s.lock) continue;
-    const text = deps.serializeLock(lock);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
-  }
+  const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
     for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
@@ -81323,6 +81467,68 @@ async function reconcile(deps, opts = {}) {
     ...selections ? { selections } : {},
     ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
   };
+}
+async function importAll(deps, requests) {
+  const progress = { due: requests.length, done: 0, failed: 0 };
+  deps.logger.debug("imports planned", { due: requests.length });
+  deps.onProgress?.({ ...progress });
+  return mapLimit(requests, deps.concurrency ?? 16, async (req) => {
+    let result;
+    try {
+      result = await deps.importTag(req);
+    } catch (e) {
+      result = { ok: false, reason: "InternalError", message: e instanceof Error ? e.message : String(e) };
+    }
+    progress.done++;
+    if (!result.ok) progress.failed++;
+    deps.onProgress?.({ ...progress });
+    return { ...req, result };
+  });
+}
+function outcomesOf(results) {
+  const outcomes = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    if (!r.result.ok && r.result.skipped) continue;
+    outcomes.set(
+      r.key,
+      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
+    );
+  }
+  return outcomes;
+}
+async function attachMetadata(deps, results, changes) {
+  const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
+  for (const sc of changes) {
+    for (const tc of sc.tags) {
+      const m = meta.get(`${tc.namespace}/${tc.stream}:${tc.tag}`);
+      if (m?.ok && m.metadata) tc.toMetadata = m.metadata;
+    }
+  }
+  if (!deps.fetchMetadata) return;
+  const moved = changes.flatMap((c3) => c3.tags).filter((t) => t.toMetadata && t.from && !t.follows);
+  await mapLimit(moved, deps.concurrency ?? 16, async (t) => {
+    const m = await deps.fetchMetadata(t.from.dockerImageReference).catch(() => void 0);
+    if (m) t.fromMetadata = m;
+  });
+}
+async function settleLocks(deps, locks, settled) {
+  for (const s of deps.streams) {
+    if (streamSelected(s, settled)) continue;
+    const id = `${s.namespace}/${s.name}`;
+    if (s.lock) locks.set(id, s.lock);
+    else locks.delete(id);
+  }
+  const lockFiles = [];
+  for (const s of deps.streams) {
+    if (!streamSelected(s, settled)) continue;
+    const lock = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock) continue;
+    if (lock.status.tags.length === 0 && !s.lock) continue;
+    const text = deps.serializeLock(lock);
+    const current = await deps.readFile(s.lockFile);
+    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+  }
+  return lockFiles;
 }
 function isoSeconds(d) {
   return d.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -81484,7 +81690,7 @@ function createStreamAgents(maxSockets) {
   };
 }
 var MAX_ANSWER_BYTES2 = 64 * 1024;
-function send(end, method, agents, idleMs) {
+function send2(end, method, agents, idleMs) {
   const secure = end.url.protocol === "https:";
   const agent = secure ? end.insecureTls ? agents.insecure : agents.https : agents.http;
   const req = (secure ? https2 : http2).request(end.url, { method, headers: end.headers, agent });
@@ -81498,8 +81704,8 @@ function transportError(end, what2, cause) {
   });
 }
 function responseOf(req, end) {
-  return new Promise((resolve13, reject) => {
-    req.once("response", resolve13);
+  return new Promise((resolve14, reject) => {
+    req.once("response", resolve14);
     req.once(
       "error",
       (e) => reject(
@@ -81525,7 +81731,7 @@ function headersOf(res) {
 async function openSource(o2) {
   let end = o2.get;
   for (let hop = 0; hop <= 5; hop++) {
-    const req = send(end, "GET", o2.agents, o2.idleTimeoutMs);
+    const req = send2(end, "GET", o2.agents, o2.idleTimeoutMs);
     req.end();
     const res = await responseOf(req, end);
     const loc = res.headers.location;
@@ -81589,7 +81795,7 @@ async function streamBlob(o2) {
       `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
     );
   }
-  const put = send(
+  const put = send2(
     {
       ...o2.put,
       headers: {
@@ -81671,14 +81877,14 @@ function createCopier(options = {}) {
   const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 2 });
   const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
   const agents = createStreamAgents(o2.concurrency * 2);
-  const once9 = createOnce();
+  const once10 = createOnce();
   const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
   const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
-  async function copyBlob(src, dst, d, report, mount) {
+  async function copyBlob(src, dst, d, report3, mount) {
     const ctx = ctxOf(dst.ref, d.digest);
     const head = await call2(dst, "HEAD", `/v2/${dst.ref.path}/blobs/${d.digest}`, ctx);
     if (head.status === 200) {
-      report.blobs.present++;
+      report3.blobs.present++;
       return;
     }
     for (let attempt = 1; ; attempt++) {
@@ -81688,19 +81894,19 @@ function createCopier(options = {}) {
           headers: { "content-length": "0" }
         });
         if (start.status === 201) {
-          report.blobs.mounted++;
+          report3.blobs.mounted++;
           return;
         }
         if (start.status !== 202 || !start.headers.location)
           throw await fail(start, dst, ctx, `target: start blob upload ${d.digest}`);
         await transfer(src, dst, d, new URL(start.headers.location, start.url), ctx);
-        report.blobs.copied++;
-        report.blobs.bytes += d.size;
+        report3.blobs.copied++;
+        report3.blobs.bytes += d.size;
         return;
       } catch (e) {
         const temporary = e instanceof ImagestreamsError && !e.permanent;
         if (!temporary || attempt >= o2.blobAttempts) throw e;
-        report.retried++;
+        report3.retried++;
         const delay = Math.min(o2.backoffBaseMs * 2 ** (attempt - 1), 1e4);
         logger.warn("blob copy failed; retrying from a fresh upload session", {
           blob: d.digest,
@@ -81745,16 +81951,16 @@ function createCopier(options = {}) {
     if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
     if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
   }
-  async function copyManifest(src, dst, digest, report, mount, tag2) {
+  async function copyManifest(src, dst, digest, report3, mount, tag2) {
     const present = await hasManifest(dst, digest);
     if (present && (!tag2 || await hasManifest(dst, digest, tag2))) {
-      report.manifests.present++;
-      if (digest === report.digest) report.size = present.size ?? 0;
+      report3.manifests.present++;
+      if (digest === report3.digest) report3.size = present.size ?? 0;
       return;
     }
     const m = await getManifest2(src, digest);
     const ctx = ctxOf(dst.ref, digest);
-    if (present) report.manifests.present++;
+    if (present) report3.manifests.present++;
     else if (isIndexMediaType(m.mediaType)) {
       const problem2 = indexProblem(m.doc);
       if (problem2)
@@ -81763,20 +81969,20 @@ function createCopier(options = {}) {
       await eachLimit(
         children,
         o2.concurrency,
-        (c3) => once9(
+        (c3) => once10(
           keyOf3("manifest", dst, c3),
-          () => copyManifest(src, dst, c3, report, mount),
-          () => report.manifests.present++
+          () => copyManifest(src, dst, c3, report3, mount),
+          () => report3.manifests.present++
         )
       );
     } else {
       await eachLimit(
         blobsOf(m.doc, ctx),
         o2.concurrency,
-        (b) => once9(
+        (b) => once10(
           keyOf3("blob", dst, b.digest),
-          () => copyBlob(src, dst, b, report, mount),
-          () => report.blobs.present++
+          () => copyBlob(src, dst, b, report3, mount),
+          () => report3.blobs.present++
         )
       );
     }
@@ -81794,10 +82000,10 @@ function createCopier(options = {}) {
           `target: stored manifest ${digest} as ${said}`
         );
     }
-    if (!present) report.manifests.copied++;
-    if (digest === report.digest) {
-      report.mediaType = m.mediaType;
-      report.size = m.bytes.length;
+    if (!present) report3.manifests.copied++;
+    if (digest === report3.digest) {
+      report3.mediaType = m.mediaType;
+      report3.size = m.bytes.length;
     }
   }
   async function copy(req) {
@@ -81811,7 +82017,7 @@ function createCopier(options = {}) {
     const sameRegistry = req.source.domain === req.target.domain && req.source.path !== req.target.path;
     const pull = `repository:${req.source.path}:pull`;
     const push = `repository:${req.target.path}:pull,push${sameRegistry ? ` ${pull}` : ""}`;
-    const report = {
+    const report3 = {
       digest: req.digest,
       mediaType: "",
       size: 0,
@@ -81821,17 +82027,17 @@ function createCopier(options = {}) {
     };
     try {
       const [src, dst] = await Promise.all([open4(req.source, pull), open4(req.target, push)]);
-      await copyManifest(src, dst, req.digest, report, sameRegistry, req.tag);
+      await copyManifest(src, dst, req.digest, report3, sameRegistry, req.tag);
       const check = await hasManifest(dst, req.digest);
-      if (!check || report.size > 0 && check.size !== void 0 && check.size !== report.size) {
+      if (!check || report3.size > 0 && check.size !== void 0 && check.size !== report3.size) {
         throw registryError(
           "DIGEST_MISMATCH",
           ctxOf(req.target, req.digest),
-          `target: after the copy the registry does not serve ${req.digest} (${report.size} bytes) under that digest and size; its storage or a proxy in front of it changes what it serves`,
+          `target: after the copy the registry does not serve ${req.digest} (${report3.size} bytes) under that digest and size; its storage or a proxy in front of it changes what it serves`,
           { permanent: true }
         );
       }
-      return report;
+      return report3;
     } catch (e) {
       if (e instanceof Error) e.message = repos.redact(e.message);
       throw e;
@@ -81905,16 +82111,16 @@ async function mirrorItem(deps, m) {
   const from = { domain: src.ref.domain, path: src.ref.path };
   const digest = m.item.index ?? m.item.image;
   try {
-    const report = await deps.copier.copy({ source: from, target: dst.ref, digest, tag: m.tag });
+    const report3 = await deps.copier.copy({ source: from, target: dst.ref, digest, tag: m.tag });
     deps.logger.info("mirrored", {
       tag: key3,
       target: `${target}@${digest}`,
-      blobsCopied: report.blobs.copied,
-      blobsMounted: report.blobs.mounted,
-      blobsPresent: report.blobs.present,
-      bytes: report.blobs.bytes
+      blobsCopied: report3.blobs.copied,
+      blobsMounted: report3.blobs.mounted,
+      blobsPresent: report3.blobs.present,
+      bytes: report3.blobs.bytes
     });
-    return { key: key3, ok: true, source, target: `${target}@${digest}`, report };
+    return { key: key3, ok: true, source, target: `${target}@${digest}`, report: report3 };
   } catch (e) {
     if (!(e instanceof ImagestreamsError)) throw e;
     return failed(
@@ -81944,8 +82150,8 @@ function mirrorOnImport(o2) {
   const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
   const deps = { copier, config: o2.config, logger: o2.logger };
   return {
-    wrap: (importTag) => async (req) => {
-      const result = await importTag(req);
+    wrap: (importTag2) => async (req) => {
+      const result = await importTag2(req);
       if (!result.ok) return result;
       for (const t of localTagsFed(o2.streams, req.key)) {
         const m = await mirrorItem(deps, { ...t, item: result.item });
@@ -81957,7 +82163,65 @@ function mirrorOnImport(o2) {
   };
 }
 
-// src/app/reconcile.ts
+// src/app/run-streams.ts
+import * as nodeFs5 from "node:fs/promises";
+init_lock_file();
+init_diagnostic();
+init_errors();
+
+// src/policy/invalid-streams.ts
+function errorsByStream(candidates2, diagnostics) {
+  const starts = /* @__PURE__ */ new Map();
+  for (const s of candidates2) {
+    const list = starts.get(s.file) ?? [];
+    list.push({ line: s.position([]).line, key: `${s.namespace}/${s.name}` });
+    starts.set(s.file, list);
+  }
+  for (const list of starts.values()) list.sort((a2, b) => a2.line - b.line);
+  const byStream = /* @__PURE__ */ new Map();
+  const unattributed = [];
+  for (const d of diagnostics) {
+    if (d.severity !== "error") continue;
+    const owner = (starts.get(d.file) ?? []).filter((x) => x.line <= d.line).at(-1);
+    if (!owner) {
+      unattributed.push(d);
+      continue;
+    }
+    const list = byStream.get(owner.key) ?? [];
+    list.push(d);
+    byStream.set(owner.key, list);
+  }
+  return { byStream, unattributed };
+}
+
+// src/app/run-streams.ts
+init_stream_selection();
+init_omit_undefined();
+async function prepareRun(io, input2, selection) {
+  let project = input2.loaded ?? await loadProject({
+    cwd: io.cwd,
+    ...omitUndefined({ configPath: input2.configPath })
+  });
+  const unknown = selection.only ? unknownStreams(selection.only, [...project.streams, ...project.partial ?? []]) : [];
+  let skippedStreams;
+  if (hasErrors(project.diagnostics)) {
+    const skip2 = selection.skipInvalid ? skippable(project) : void 0;
+    if (!skip2) return invalid2(project, project.diagnostics);
+    skippedStreams = skip2;
+    const left = new Set(skip2.streams);
+    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+  }
+  if (unknown.length > 0) {
+    const usage3 = unknownStreamsMessage(unknown, project.streams.length);
+    return { ready: false, result: { status: "invalid", usage: usage3, diagnostics: [], project, written: [] } };
+  }
+  const { states, diagnostics } = await streamStates(project);
+  if (diagnostics.length > 0) return invalid2(project, diagnostics);
+  return { ready: true, project, states, ...omitUndefined({ skippedStreams }) };
+}
+function invalid2(project, diagnostics) {
+  return { ready: false, result: { status: "invalid", diagnostics, project, written: [] } };
+}
 async function streamStates(project) {
   const diagnostics = [];
   const states = await Promise.all(
@@ -82002,104 +82266,503 @@ async function streamStates(project) {
   );
   return { states, diagnostics };
 }
-async function runReconcile(io, opts = {}) {
-  let project = opts.project ?? await loadProject({
-    cwd: io.cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
-  });
-  const root = resolve9(project.root);
-  const unknown = opts.only ? unknownStreams(opts.only, [...project.streams, ...project.partial ?? []]) : [];
-  let skippedStreams;
-  if (hasErrors(project.diagnostics)) {
-    const skip = opts.skipInvalidStreams ? skippable(project) : void 0;
-    if (!skip) return { status: "invalid", diagnostics: project.diagnostics, project, written: [] };
-    skippedStreams = skip;
-    const left = new Set(skip.streams);
-    project = { ...project, streams: project.streams.filter((s) => !left.has(`${s.namespace}/${s.name}`)) };
+function skippable(project) {
+  const { byStream, unattributed } = errorsByStream(
+    [...project.streams, ...project.partial ?? []],
+    project.diagnostics
+  );
+  const declarationFiles = new Set(project.files);
+  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
+  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
+  return { streams: [...byStream.keys()].sort(), diagnostics };
+}
+
+// src/app/select-tags.ts
+init_reference();
+init_next_locks();
+async function selectTags(states, deps) {
+  const jobs = [];
+  for (const s of states) {
+    if (!streamSelected(s, deps.only)) continue;
+    for (const t of s.object.spec?.tags ?? []) {
+      if (t.from?.kind !== "DockerImage" || t.reference || !hasTagPolicy(t.annotations)) continue;
+      jobs.push({ s, tag: t.name, name: t.from.name, annotations: t.annotations ?? {} });
+    }
   }
-  if (unknown.length > 0) {
-    const usage2 = unknownStreamsMessage(unknown, project.streams.length);
-    return { status: "invalid", usage: usage2, diagnostics: [], project, written: [] };
-  }
-  const { states, diagnostics: lockDiags } = await streamStates(project);
-  if (lockDiags.length > 0) return { status: "invalid", diagnostics: lockDiags, project, written: [] };
-  const deadlineMs = opts.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : void 0);
-  const deadlineSignal = opts.deadlineSignal ?? (deadlineMs ? AbortSignal.timeout(deadlineMs) : void 0);
-  const importer = createImporter({
-    ...deadlineSignal ? { deadline: { signal: deadlineSignal, seconds: Math.round((deadlineMs ?? 0) / 1e3) } } : {},
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    ...opts.withMetadata ? { withMetadata: true } : {},
-    ...opts.client ? { client: opts.client } : {},
-    ...opts.tagLists ? { tagLists: opts.tagLists } : {}
-  });
-  const mirror = mirrorOnImport({
-    config: project.config,
-    env: io.env,
-    logger: io.logger,
-    streams: states,
-    ...opts.dryRun ? { dryRun: true } : {},
-    ...opts.client ? { client: opts.client } : {}
-  });
-  let result;
-  let picked = { records: [], failures: [] };
-  try {
-    picked = await selectTags(states, {
-      listTags: importer.listTags,
-      allowed: (domain) => registryAllowed(project.config, domain),
-      now: isoSeconds(io.now()),
-      logger: io.logger,
-      ...opts.only ? { only: opts.only } : {}
+  const records = [];
+  const failures = [];
+  await mapLimit(jobs, 8, async ({ s, tag: tag2, name, annotations }) => {
+    const key3 = `${s.namespace}/${s.name}:${tag2}`;
+    const { policy } = parseTagPolicy(annotations);
+    const parsed = tryParseReference(name);
+    if (!policy || "error" in parsed || parsed.ref.digest) return;
+    if (!deps.allowed(parsed.ref.domain)) return;
+    let tags;
+    try {
+      tags = await deps.listTags(parsed.ref);
+    } catch (e) {
+      failures.push({ key: key3, message: `${key3}: tags not listed, ${name} kept: ${e.message}` });
+      return;
+    }
+    const declaredTag = tagOf(name);
+    const lockTag2 = s.lock?.status.tags.find((t) => t.tag === tag2);
+    const chosen = selectTag(policy, tags, {
+      now: deps.now,
+      current: declaredTag,
+      ...lockTag2?.selection?.firstSeen ? { firstSeen: lockTag2.selection.firstSeen } : {}
     });
-    result = await reconcile(
-      {
-        streams: withSelectedFrom(states, picked.records),
-        selections: picked.records,
-        historyLimit: project.config.historyLimit,
-        ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
-        ...project.config.importMode ? { defaultImportMode: project.config.importMode } : {},
-        importTag: mirror.wrap(importer.importTag),
-        ...opts.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock: (lock) => checkedLock(project.config, lock),
-        readFile: async (p) => {
-          try {
-            return await nodeFs5.readFile(join10(root, p), "utf8");
-          } catch (e) {
-            if (e.code === "ENOENT") return void 0;
-            throw e;
-          }
-        },
-        writeFile: (p, text) => writeInside(root, p, text),
-        now: io.now,
-        logger: io.logger,
-        ...opts.onProgress ? { onProgress: opts.onProgress } : {}
-      },
-      {
-        dryRun: Boolean(opts.dryRun),
-        ...opts.only ? { only: opts.only } : {},
-        ...opts.forced ? { forced: opts.forced } : {},
-        ...opts.scheduledDue ? { scheduledDue: opts.scheduledDue } : {}
+    if (!chosen.tag) {
+      failures.push({ key: key3, message: `${key3}: ${chosen.problem ?? "no tag chosen"}; ${name} kept` });
+      return;
+    }
+    const record2 = {
+      namespace: s.namespace,
+      stream: s.name,
+      tag: tag2,
+      policy: policy.summary,
+      declared: name,
+      declaredTag,
+      chosen: chosen.tag,
+      from: chosen.tag === declaredTag ? name : withTag(name, chosen.tag)
+    };
+    if (chosen.firstSeen) record2.firstSeen = chosen.firstSeen;
+    records.push(record2);
+  });
+  for (const f of failures) deps.logger.warn(f.message);
+  records.sort(
+    (a2, b) => `${a2.namespace}/${a2.stream}:${a2.tag}` < `${b.namespace}/${b.stream}:${b.tag}` ? -1 : 1
+  );
+  return { records, failures };
+}
+
+// src/app/stream-edits.ts
+var import_yaml10 = __toESM(require_dist2(), 1);
+import { readFile } from "node:fs/promises";
+import { join as join9, resolve as resolve9 } from "node:path";
+
+// src/edit/locate.ts
+var import_yaml7 = __toESM(require_dist2(), 1);
+function scalarAt(node, key3) {
+  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  const v = pair?.value;
+  return v && (0, import_yaml7.isScalar)(v) ? v.value : void 0;
+}
+function childAt(node, key3) {
+  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  return pair?.value ?? void 0;
+}
+function locateStream(text, name) {
+  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return void 0;
+  for (let d = 0; d < docs.length; d++) {
+    const root = docs[d].contents;
+    const kind2 = scalarAt(root, "kind");
+    if (kind2 === "ImageStream" && scalarAt(childAt(root, "metadata"), "name") === name) {
+      return { docIndex: d, prefix: [] };
+    }
+    const items = childAt(root, "items");
+    if (items && (0, import_yaml7.isSeq)(items)) {
+      for (let i2 = 0; i2 < items.items.length; i2++) {
+        const it = items.items[i2];
+        if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
+          return { docIndex: d, prefix: ["items", i2] };
+        }
       }
-    );
-  } finally {
-    importer.close();
-    mirror.close();
+    }
   }
+  return void 0;
+}
+function locateTag(text, docIndex, prefix, tag2) {
+  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  if (!Array.isArray(docs) || !docs[docIndex]) return -1;
+  let node = docs[docIndex].contents;
+  for (const k of prefix) {
+    if (typeof k === "number") node = node && (0, import_yaml7.isSeq)(node) ? node.items[k] : void 0;
+    else node = childAt(node, k);
+  }
+  const tags = childAt(childAt(node, "spec"), "tags");
+  if (!tags || !(0, import_yaml7.isSeq)(tags)) return -1;
+  return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
+}
+
+// src/edit/yaml-edit.ts
+var import_yaml9 = __toESM(require_dist2(), 1);
+init_errors();
+
+// src/edit/yaml-text.ts
+var import_yaml8 = __toESM(require_dist2(), 1);
+init_errors();
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml8.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml8.isPair)(p) && (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml8.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve8(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml8.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml8.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+
+// src/edit/yaml-edit.ts
+function editDocumentText(text, docIndex, ops) {
+  let out = text;
+  for (const op of ops) {
+    const docs = (0, import_yaml9.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    if (!Array.isArray(docs) || !docs[docIndex]) {
+      throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
+        data: { docIndex }
+      });
+    }
+    const root = docs[docIndex].contents;
+    if (!root) throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} is empty`);
+    const splices = [];
+    const ctx = { text: out, splices, json: looksJson(out) };
+    if (op.op === "set") setAt(ctx, root, op.path, op.value);
+    else if (op.op === "delete") deleteAt(ctx, root, op.path);
+    else appendAt(ctx, root, op.path, op.value);
+    out = applySplices(out, splices);
+  }
+  return out;
+}
+function setAt(ctx, root, path6, value) {
+  const parentPath = path6.slice(0, -1);
+  const key3 = path6[path6.length - 1];
+  const parent = resolve8(root, parentPath);
+  const existing = getChild(parent, key3);
+  if (existing) {
+    setNode(ctx, existing, value);
+    return;
+  }
+  if (!(0, import_yaml9.isMap)(parent) || typeof key3 !== "string") {
+    throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
+  }
+  insertPair(ctx, parent, key3, value);
+}
+function setNode(ctx, node, value) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml9.isMap)(node)) {
+    for (const [k, v] of Object.entries(value)) {
+      const child = getChild(node, k);
+      if (child) setNode(ctx, child, v);
+      else insertPair(ctx, node, k, v);
+    }
+    return;
+  }
+  if ((0, import_yaml9.isScalar)(node) && (value === null || typeof value !== "object")) {
+    if (node.value === value) return;
+    const r2 = node.range;
+    ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
+    return;
+  }
+  const r = node.range;
+  const col = columnOf(ctx.text, r[0]);
+  if (!ctx.json && (0, import_yaml9.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+    const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
+    const start2 = backOverSpace(ctx.text, r[0]);
+    ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
+    return;
+  }
+  if (ctx.json || (0, import_yaml9.isMap)(node) && node.flow || (0, import_yaml9.isSeq)(node) && node.flow || (0, import_yaml9.isScalar)(node)) {
+    const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({ start: r[0], end: r[1], text });
+    return;
+  }
+  const keyCol = Math.max(0, col - indentUnit(ctx));
+  const start = backOverSpace(ctx.text, r[0]);
+  ctx.splices.push({ start, end: backOverSpace(ctx.text, r[2]), text: renderBlockValue(ctx, value, keyCol) });
+}
+function insertPair(ctx, map, key3, value) {
+  const last = map.items[map.items.length - 1];
+  const r = map.range;
+  if (map.flow || ctx.json) {
+    const keyText = ctx.json ? JSON.stringify(key3) : key3;
+    if (!last) {
+      const open4 = ctx.text.indexOf("{", r[0]);
+      const val = JSON.stringify(value);
+      const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
+      return;
+    }
+    const lastKey = last.key;
+    const lastVal = last.value ?? lastKey;
+    const end = lastVal.range[1];
+    const multiline = lineStartOf(ctx.text, lastKey.range[0]) !== lineStartOf(ctx.text, r[0]);
+    if (multiline) {
+      const pad = leadingWhitespace(ctx.text, lastKey.range[0]);
+      const rendered = ctx.json ? renderJsonValue(value, pad, jsonUnit(ctx)) : JSON.stringify(value);
+      ctx.splices.push({ start: end, end, text: `,
+${pad}${keyText}: ${rendered}` });
+    } else {
+      ctx.splices.push({ start: end, end, text: `, ${keyText}: ${JSON.stringify(value)}` });
+    }
+    return;
+  }
+  if (!last) throw new ImagestreamsError("EDIT_FAILED", `cannot add ${key3} to an empty block mapping`);
+  const keyNode = last.key;
+  const col = columnOf(ctx.text, keyNode.range[0]);
+  const at = contentEnd(ctx.text, last.value ?? keyNode);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
+  });
+}
+function deleteAt(ctx, root, path6) {
+  const parent = resolve8(root, path6.slice(0, -1));
+  const key3 = path6[path6.length - 1];
+  let items;
+  let index2;
+  if ((0, import_yaml9.isMap)(parent)) {
+    items = parent.items;
+    index2 = parent.items.findIndex((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml9.isSeq)(parent) && typeof key3 === "number") {
+    items = parent.items;
+    index2 = key3;
+  } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  if (index2 < 0 || index2 >= items.length)
+    throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
+  const startNode = (0, import_yaml9.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml9.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const flow = ctx.json || parent.flow;
+  if (flow) {
+    let start = startNode.range[0];
+    let end2 = endNode.range[1];
+    const comma = /^\s*,/.exec(ctx.text.slice(end2));
+    if (comma) {
+      end2 += comma[0].length;
+      const rest = /^[ \t]*\n/.exec(ctx.text.slice(end2));
+      const ls = lineStartOf(ctx.text, start);
+      if (rest && /^[ \t]*$/.test(ctx.text.slice(ls, start))) {
+        start = ls;
+        end2 += rest[0].length;
+      }
+    } else {
+      const m = /,\s*$/.exec(ctx.text.slice(0, start));
+      if (m) start -= m[0].length;
+    }
+    ctx.splices.push({ start, end: end2, text: "" });
+    return;
+  }
+  const firstLine = lineStartOf(ctx.text, startNode.range[0]);
+  const end = contentEnd(ctx.text, endNode);
+  ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
+}
+function appendAt(ctx, root, path6, value) {
+  const seq = resolve8(root, path6);
+  if (!(0, import_yaml9.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  const last = seq.items[seq.items.length - 1];
+  if (ctx.json || seq.flow) {
+    if (!last) {
+      const open4 = ctx.text.indexOf("[", seq.range[0]);
+      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
+      return;
+    }
+    const ls = lineStartOf(ctx.text, last.range[0]);
+    const pad2 = ctx.text.slice(ls, last.range[0]);
+    const multiline = /^[ \t]*$/.test(pad2);
+    const rendered = ctx.json ? renderJsonValue(value, pad2, jsonUnit(ctx)) : JSON.stringify(value);
+    ctx.splices.push({
+      start: last.range[1],
+      end: last.range[1],
+      text: multiline ? `,
+${pad2}${rendered}` : `, ${rendered}`
+    });
+    return;
+  }
+  if (!last)
+    throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
+  const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml9.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(dashCol);
+  const at = contentEnd(ctx.text, last);
+  ctx.splices.push({
+    start: at,
+    end: at,
+    text: `
+${body.split("\n").map((l) => pad + l).join("\n")}`
+  });
+}
+
+// src/app/stream-edits.ts
+init_atomic();
+init_errors();
+function findStream(project, namespace, name) {
+  return project.streams.find((s) => s.namespace === namespace && s.name === name);
+}
+function newStreamText(name, namespace, tag2) {
+  const metadata = { name };
+  if (namespace) metadata.namespace = namespace;
+  const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
+  return (0, import_yaml10.stringify)(obj2, { lineWidth: 0 });
+}
+async function newStreamFile(project, namespace, name, pending) {
+  const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
+    /\/+$/,
+    ""
+  );
+  const plain2 = `${folder}/${name}.yaml`;
+  const spaced = `${folder}/${namespace}/${name}.yaml`;
+  const taken = async (f) => pending.has(f) || project.streams.some((s) => s.file === f) || await readIfExists(join9(resolve9(project.root), f)) !== void 0;
+  if (namespace !== project.config.namespace) return spaced;
+  if (!await taken(plain2)) return plain2;
+  return spaced;
+}
+async function readIfExists(path6) {
+  try {
+    return await readFile(path6, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+async function applyTagEdits(project, edits, opts) {
+  const root = resolve9(project.root);
+  const texts = /* @__PURE__ */ new Map();
+  const read = async (file) => {
+    let t = texts.get(file);
+    if (t === void 0) {
+      t = await readFile(join9(root, file), "utf8");
+      texts.set(file, t);
+    }
+    return t;
+  };
+  for (const e of edits) {
+    const stream = findStream(project, e.namespace, e.stream) ?? (e.ops === void 0 ? project.partial?.find((s) => s.namespace === e.namespace && s.name === e.stream) : void 0);
+    if (!stream) {
+      if (!e.create) {
+        throw new ImagestreamsError("NOT_FOUND", `image stream ${e.namespace}/${e.stream} is not declared`, {
+          data: { stream: e.stream }
+        });
+      }
+      if (!opts.createStreams) {
+        throw new ImagestreamsError(
+          "NOT_FOUND",
+          `image stream ${e.namespace}/${e.stream} does not exist; add --confirm to create it`,
+          { data: { stream: e.stream } }
+        );
+      }
+      const text2 = newStreamText(
+        e.stream,
+        e.namespace === project.config.namespace ? void 0 : e.namespace,
+        e.create
+      );
+      const file = await newStreamFile(project, e.namespace, e.stream, texts);
+      const existing = texts.get(file) ?? await readIfExists(join9(root, file));
+      texts.set(file, existing === void 0 ? text2 : `${existing.replace(/\n*$/, "\n")}---
+${text2}`);
+      continue;
+    }
+    const text = await read(stream.file);
+    const loc = locateStream(text, stream.name);
+    if (!loc) throw new ImagestreamsError("EDIT_FAILED", `cannot find ${stream.name} in ${stream.file}`);
+    const tags = stream.object.spec?.tags ?? [];
+    const idx = e.ops === void 0 ? locateTag(text, loc.docIndex, loc.prefix, e.tag) : tags.findIndex((t) => t.name === e.tag);
+    const tagsPath = [...loc.prefix, "spec", "tags"];
+    let ops;
+    if (e.ops === void 0) {
+      if (idx < 0) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = [{ op: "delete", path: [...tagsPath, idx] }];
+    } else if (idx < 0) {
+      if (!e.create) throw new ImagestreamsError("NOT_FOUND", `tag ${e.stream}:${e.tag} does not exist`);
+      ops = tags.length === 0 ? [{ op: "set", path: tagsPath, value: [e.create] }] : [{ op: "append", path: tagsPath, value: e.create }];
+    } else {
+      ops = e.ops.map((op) => ({ ...op, path: [...tagsPath, idx, ...op.path] }));
+    }
+    texts.set(stream.file, editDocumentText(text, loc.docIndex, ops));
+    if (e.ops === void 0) {
+      const i2 = tags.findIndex((t) => t.name === e.tag);
+      if (i2 >= 0) tags.splice(i2, 1);
+    } else if (idx < 0 && e.create) tags.push(e.create);
+  }
+  if (!opts.dryRun) {
+    for (const [file, text] of texts) await writeFileAtomic(join9(root, file), text);
+  }
+  return [...texts.keys()];
+}
+
+// src/app/reconcile.ts
+async function runReconcile(io, opts = {}) {
+  const prepared = await prepareRun(io, opts.project ?? {}, opts.streams ?? {});
+  if (!prepared.ready) return prepared.result;
+  const { project, states, skippedStreams } = prepared;
+  const { result, importer, picked } = await importStreams(io, project, states, opts);
   const declarations = await applyTagEdits(project, selectionEdits(result.selections?.accepted ?? []), {
     createStreams: false,
     dryRun: Boolean(opts.dryRun)
   });
-  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkRepository({ root, fs: nodeFs5, needles: localLookupOf(streams).needles });
-  const consumers = planConsumers(walked.files, result.locks, streams, {
-    defaultNamespace: project.config.namespace,
-    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
-    pinFormat: project.config.pinFormat
-  });
-  if (!opts.dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
+  const consumers = await followLocks(project, states, result, Boolean(opts.dryRun));
   const written = [
     ...result.lockFiles.map((f) => f.path),
     ...declarations,
@@ -82109,7 +82772,7 @@ async function runReconcile(io, opts = {}) {
   return {
     // A broken marker or trigger, or a skipped stream, fails the run (everything valid is still written).
     status: result.failed > 0 || result.failedPins.length > 0 || picked.failures.length > 0 || hasErrors(consumers.diagnostics) || skippedStreams !== void 0 ? "failed" : "ok",
-    ...skippedStreams ? { skippedStreams } : {},
+    ...omitUndefined({ skippedStreams }),
     diagnostics: [...project.diagnostics, ...consumers.diagnostics],
     project,
     result,
@@ -82120,6 +82783,86 @@ async function runReconcile(io, opts = {}) {
     requests: registryStats.requests,
     registryStats
   };
+}
+function runDeadline(registry, project) {
+  const ms = registry.deadlineMs ?? (project.config.deadline ? parseDuration(project.config.deadline) : void 0);
+  const signal = registry.deadlineSignal ?? (ms ? AbortSignal.timeout(ms) : void 0);
+  return signal ? { signal, seconds: Math.round((ms ?? 0) / 1e3) } : void 0;
+}
+async function importStreams(io, project, states, opts) {
+  const { config } = project;
+  const root = resolve10(project.root);
+  const registry = opts.registry ?? {};
+  const { skipInvalid: _skip, ...selection } = opts.streams ?? {};
+  const importer = createImporter({
+    ...omitUndefined({ deadline: runDeadline(registry, project) }),
+    config,
+    env: io.env,
+    logger: io.logger,
+    ...registry.withMetadata ? { withMetadata: true } : {},
+    ...omitUndefined({ client: registry.client, tagLists: registry.tagLists })
+  });
+  const mirror = mirrorOnImport({
+    config,
+    env: io.env,
+    logger: io.logger,
+    streams: states,
+    ...opts.dryRun ? { dryRun: true } : {},
+    ...omitUndefined({ client: registry.client })
+  });
+  try {
+    const picked = await selectTags(states, {
+      listTags: importer.listTags,
+      allowed: (domain) => registryAllowed(config, domain),
+      now: isoSeconds(io.now()),
+      logger: io.logger,
+      ...omitUndefined({ only: selection.only })
+    });
+    const result = await reconcile(
+      {
+        streams: withSelectedFrom(states, picked.records),
+        selections: picked.records,
+        historyLimit: config.historyLimit,
+        ...config.localRegistry ? { localRegistry: config.localRegistry } : {},
+        ...omitUndefined({ defaultImportMode: config.importMode }),
+        importTag: mirror.wrap(importer.importTag),
+        ...registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
+        serializeLock: (lock) => checkedLock(config, lock),
+        readFile: (p) => readIfPresent(join10(root, p)),
+        writeFile: (p, text) => writeInside(root, p, text),
+        now: io.now,
+        logger: io.logger,
+        ...omitUndefined({ onProgress: opts.onProgress })
+      },
+      { dryRun: Boolean(opts.dryRun), ...omitUndefined(selection) }
+    );
+    return { result, importer, picked };
+  } finally {
+    importer.close();
+    mirror.close();
+  }
+}
+async function readIfPresent(path6) {
+  try {
+    return await nodeFs6.readFile(path6, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return void 0;
+    throw e;
+  }
+}
+async function followLocks(project, states, result, dryRun) {
+  const root = resolve10(project.root);
+  const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
+  const walked = await walkRepository({ root, fs: nodeFs6, needles: localLookupOf(streams).needles });
+  const consumers = planConsumers(walked.files, result.locks, streams, {
+    defaultNamespace: project.config.namespace,
+    ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
+    pinFormat: project.config.pinFormat
+  });
+  if (!dryRun) {
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
+  }
+  return consumers;
 }
 function checkedLock(config, lock) {
   const text = serializeLock(lock);
@@ -82135,44 +82878,539 @@ function checkedLock(config, lock) {
   }
   return text;
 }
-function skippable(project) {
-  const { byStream, unattributed } = errorsByStream(
-    [...project.streams, ...project.partial ?? []],
-    project.diagnostics
-  );
-  const declarationFiles = new Set(project.files);
-  if (unattributed.some((d) => !declarationFiles.has(d.file))) return void 0;
-  const diagnostics = project.diagnostics.filter((d) => d.severity === "error");
-  return { streams: [...byStream.keys()].sort(), diagnostics };
-}
 
 // src/app/job.ts
+function githubWithDefaults(env, given = {}, fork) {
+  return omitUndefined({
+    token: fork ? void 0 : (given.token ?? env.GITHUB_TOKEN) || void 0,
+    repository: (given.repository ?? env.GITHUB_REPOSITORY) || void 0,
+    apiUrl: (given.apiUrl ?? env.GITHUB_API_URL) || void 0,
+    octokit: given.octokit
+  });
+}
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, { skipInvalidStreams: true, ...opts });
+  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
-  const { config } = run.project;
-  const mode = opts.publishMode ?? config.publish.mode;
-  const token = opts.fork ? void 0 : opts.token ?? io.env.GITHUB_TOKEN;
-  const repository = opts.repository ?? io.env.GITHUB_REPOSITORY;
-  const hasGithub = mode === "pull-request" && Boolean(repository?.includes("/")) && Boolean(opts.octokit || token);
+  const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
+  const { mode, fork } = publish2;
+  const github = githubWithDefaults(io.env, opts.github, fork);
+  const hasGithub = mode === "pull-request" && Boolean(github.repository?.includes("/")) && Boolean(github.octokit || github.token);
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
-    ...opts.fork ? { fork: true } : {},
-    ...opts.dryRun ? { dryRun: true } : {},
-    ...token ? { token } : {}
+    ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token })
   });
   if (skipped) return { run, publish: { mode, skipped, groups: [] } };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
+  const only = opts.streams?.only;
   return {
     run,
-    publish: await publishRun2(io, run, opts, {
-      mode,
-      ...token ? { token } : {},
-      ...repository ? { repository } : {}
-    })
+    publish: await publishRun2(io, run, { publish: publish2, github, ...omitUndefined({ dryRun: opts.dryRun, only }) })
   };
 }
+
+// src/app/record.ts
+function recordEdit(deps, project, o2) {
+  return runJob(deps, {
+    project: { loaded: project },
+    streams: omitUndefined({ only: o2.only, scheduledDue: () => false, forced: o2.forced }),
+    publish: { mode: o2.mode ?? "none" },
+    ...omitUndefined({ dryRun: o2.dryRun || void 0, onProgress: o2.onProgress })
+  });
+}
+function stopOf(e) {
+  if (!(e instanceof ImagestreamsError)) throw e;
+  return { status: e.code === "USAGE" ? "usage" : "failed", message: e.message };
+}
+
+// src/app/import.ts
+function policyOps(p, tag2) {
+  const ops = [];
+  if (Object.keys(p.importPolicy).length > 0) {
+    if (tag2?.importPolicy) {
+      for (const [k, value] of Object.entries(p.importPolicy)) {
+        ops.push({ op: "set", path: ["importPolicy", k], value });
+      }
+    } else ops.push({ op: "set", path: ["importPolicy"], value: p.importPolicy });
+  }
+  if (p.referencePolicy) {
+    ops.push(
+      tag2?.referencePolicy ? { op: "set", path: ["referencePolicy", "type"], value: p.referencePolicy.type } : { op: "set", path: ["referencePolicy"], value: p.referencePolicy }
+    );
+  }
+  return ops;
+}
+function setsPolicies(p) {
+  return Object.keys(p.importPolicy).length > 0 || p.referencePolicy !== void 0;
+}
+var usage = (message) => ({ stop: { status: "usage", message } });
+async function importTags(deps, req) {
+  try {
+    return await importChecked(deps, req);
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return { stop: { status: "failed", message: e.message } };
+    throw e;
+  }
+}
+async function reload(deps, req, project) {
+  if (req.dryRun) return project;
+  const reloaded = await openProject(deps.cwd, omitUndefined({ configPath: req.configPath }));
+  return hasErrors(reloaded.diagnostics) ? { status: "usage", diagnostics: reloaded.diagnostics } : reloaded;
+}
+var isStop = (p) => "status" in p;
+async function importChecked(deps, req) {
+  let project = await openProject(
+    deps.cwd,
+    omitUndefined({ configPath: req.configPath })
+  );
+  if (hasErrors(project.diagnostics)) return { stop: { status: "usage", diagnostics: project.diagnostics } };
+  const ns = req.namespace ?? project.config.namespace;
+  const { stream: name } = req;
+  const tag2 = req.tag || "latest";
+  let stream = findStream(project, ns, name);
+  if (req.from) {
+    const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
+    if ((!stream || !exists2) && !req.confirm) {
+      return usage(
+        `${stream ? `tag ${name}:${tag2}` : `stream ${ns}/${name}`} does not exist; add --confirm to create it`
+      );
+    }
+    await applyTagEdits(project, [fromEdit(stream, ns, name, tag2, req)], {
+      createStreams: true,
+      dryRun: Boolean(req.dryRun)
+    });
+    project = await reload(deps, req, project);
+    if (isStop(project)) return { stop: project };
+    stream = findStream(project, ns, name);
+  }
+  if (!stream) return usage(`stream ${ns}/${name} is not declared (use --from REF --confirm to create it)`);
+  const chosen = chosenTags(stream, req.all, tag2, Boolean(req.from));
+  if (!Array.isArray(chosen)) return chosen;
+  if (!req.from && setsPolicies(req.policies)) {
+    const ops = policyOps(req.policies, chosen[0]);
+    await applyTagEdits(project, [{ namespace: ns, stream: name, tag: tag2, ops }], {
+      createStreams: false,
+      dryRun: Boolean(req.dryRun)
+    });
+    project = await reload(deps, req, project);
+    if (isStop(project)) return { stop: project };
+  }
+  const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
+  if (req.from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
+  return { job: await recordEdit(deps, project, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${name}`]), forced }) };
+}
+function fromEdit(stream, namespace, name, tag2, req) {
+  const { importPolicy, referencePolicy } = req.policies;
+  const fields = {
+    ...Object.keys(importPolicy).length > 0 ? { importPolicy } : {},
+    ...omitUndefined({ referencePolicy })
+  };
+  const change = {
+    from: { kind: "DockerImage", name: req.from },
+    ...Object.keys(fields).length > 0 ? { fields } : {}
+  };
+  const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
+  return {
+    namespace,
+    stream: name,
+    tag: tag2,
+    ops: existing ? tagSpecEdits(existing, change) : [],
+    create: newTag(tag2, change)
+  };
+}
+function chosenTags(stream, all, tag2, from) {
+  const name = stream.name;
+  const tags = stream.object.spec?.tags ?? [];
+  const chosen = all ? tags.filter((t) => t.from?.kind === "DockerImage" && !t.reference) : tags.filter((t) => t.name === tag2);
+  if (!from && chosen.length === 0) {
+    return usage(
+      all ? `${name} has no DockerImage tags to import` : `tag ${name}:${tag2} does not exist (tags: ${tags.map((t) => t.name).join(", ") || "none"})`
+    );
+  }
+  const other = chosen.find((t) => t.from?.kind !== "DockerImage" || t.reference);
+  if (other) {
+    return usage(
+      `${name}:${other.name} is ${other.reference ? "a reference tag" : `a ${other.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)`
+    );
+  }
+  return chosen;
+}
+
+// src/app/rollback.ts
+init_lock_file();
+init_diagnostic();
+init_history();
+init_tag_edit();
+init_omit_undefined();
+import * as nodeFs8 from "node:fs/promises";
+async function rollbackTag(deps, req) {
+  const r = {};
+  try {
+    await rollbackInto(deps, req, r);
+  } catch (e) {
+    r.stop = stopOf(e);
+  }
+  return r;
+}
+async function rollbackInto(deps, req, r) {
+  const { target } = req;
+  const configured = omitUndefined({ configPath: req.configPath });
+  const project = await openProject(deps.cwd, configured);
+  if (hasErrors(project.diagnostics)) {
+    r.stop = { status: "usage", diagnostics: project.diagnostics };
+    return;
+  }
+  const ns = target.namespace ?? project.config.namespace;
+  const spec = findStream(project, ns, target.stream)?.object.spec?.tags?.find((t) => t.name === target.tag);
+  if (!spec) {
+    r.stop = { status: "usage", message: `${ns}/${target.stream}:${target.tag} is not declared` };
+    return;
+  }
+  const found = await historyItem(project, ns, target, req.to);
+  if ("stop" in found) {
+    r.stop = found.stop;
+    return;
+  }
+  const { item: item2, current } = found;
+  if (item2 === current) {
+    r.unchanged = { image: item2.image };
+    return;
+  }
+  const ops = tagSpecEdits(spec, rollbackChange(spec, target, item2));
+  const dryRun = Boolean(req.dryRun);
+  const files = await applyTagEdits(
+    project,
+    [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
+    {
+      createStreams: false,
+      dryRun
+    }
+  );
+  r.edit = { item: item2, files, dryRun };
+  if (dryRun) return;
+  const reloaded = await openProject(deps.cwd, configured);
+  r.job = await recordEdit(deps, reloaded, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]) });
+}
+async function historyItem(project, ns, target, to) {
+  const lock = await readLock(nodeFs8, project.root, project.config, ns, target.stream);
+  const history = lock?.status.tags.find((t) => t.tag === target.tag);
+  const items = history?.items ?? [];
+  const name = `${target.stream}:${target.tag}`;
+  if (/^\d+$/.test(to)) {
+    const item2 = items[Number(to) - 1];
+    if (item2 && Number(to) >= 1) return { item: item2, current: items[0] };
+    const message2 = `${name} has ${items.length} image(s) in its history; --to ${to} is out of range`;
+    return { stop: { status: "failed", message: message2 } };
+  }
+  const found = findInHistory(history ? [history] : [], to);
+  if ("item" in found) return { item: found.item, current: items[0] };
+  const message = `${to} ${found.error === "ambiguous" ? `matches ${found.candidates.length} images; give more characters` : `is not in the history of ${name}`}`;
+  return { stop: { status: "failed", message } };
+}
+function rollbackChange(spec, target, item2) {
+  const note = spec.annotations?.[ROLLED_BACK_FROM] ?? (spec.from && spec.from.kind !== "ImageStreamImage" ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name }) : void 0);
+  return {
+    from: { kind: "ImageStreamImage", name: `${target.stream}@${item2.image}` },
+    ...spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {},
+    ...omitUndefined({ rolledBackFrom: note })
+  };
+}
+
+// src/app/tag.ts
+init_lock_file();
+init_diagnostic();
+init_errors();
+import * as nodeFs9 from "node:fs/promises";
+
+// src/policy/oc-tag.ts
+init_errors();
+init_reference();
+init_stream_tag();
+var SOURCE_NAMES = {
+  docker: "DockerImage",
+  dockerimage: "DockerImage",
+  imagestreamtag: "ImageStreamTag",
+  istag: "ImageStreamTag",
+  imagestreamimage: "ImageStreamImage",
+  isimage: "ImageStreamImage"
+};
+var usage2 = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
+function parseStreamTagArg(input2, what2 = "destination", o2 = {}) {
+  const r = parseStreamTag(input2, { tag: o2.anyTag ? "any" : o2.defaultTag ? "latest" : "required" });
+  if ("error" in r) {
+    throw usage2(
+      `${what2} "${input2}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
+      { input: input2 }
+    );
+  }
+  return r.ref;
+}
+function inferSourceKind(source) {
+  if (hasRegistry(source)) return "DockerImage";
+  if (source.includes("@")) return "ImageStreamImage";
+  const last = source.slice(source.lastIndexOf("/") + 1);
+  if (last.includes(":")) return "ImageStreamTag";
+  return "DockerImage";
+}
+function hasRegistry(source) {
+  const slash = source.indexOf("/");
+  if (slash < 0) return false;
+  const first = source.slice(0, slash);
+  return first.includes(".") || first.includes(":") || first === "localhost";
+}
+function planTag(source, dests, o2) {
+  if (o2.delete) return planDelete(source, dests, o2);
+  if (source === void 0 || dests.length === 0) {
+    throw usage2(
+      "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
+    );
+  }
+  const kind2 = o2.source ? declaredKind(source, o2.source) : inferSourceKind(source);
+  const refPolicy = checkOptions(kind2, o2);
+  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
+  const extra = extraSpec(o2, refPolicy);
+  if (o2.alias) checkAlias(source, kind2, parsedDests, o2.currentNamespace);
+  return setActions(source, kind2, parsedDests, extra, o2.alias ?? false);
+}
+function planDelete(source, dests, o2) {
+  const conflicts = [
+    o2.alias && "--alias",
+    o2.source && "--source",
+    o2.scheduled && "--scheduled",
+    o2.insecure && "--insecure",
+    o2.importMode && "--import-mode",
+    o2.referencePolicy && "--reference-policy",
+    o2.reference && "--reference"
+  ].filter(Boolean);
+  if (conflicts.length) throw usage2(`--delete cannot be combined with ${conflicts.join(", ")}`);
+  const targets = source !== void 0 ? [source, ...dests] : dests;
+  if (targets.length === 0) throw usage2("--delete needs at least one stream:tag");
+  return targets.map((d) => ({
+    action: "delete",
+    dest: parseStreamTagArg(d, "destination", { anyTag: true })
+  }));
+}
+function declaredKind(source, name) {
+  const kind2 = SOURCE_NAMES[name.toLowerCase()];
+  if (!kind2) throw usage2(`--source "${name}" is not one of docker, istag, isimage`);
+  if (kind2 !== "DockerImage" && hasRegistry(source)) {
+    throw usage2(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
+  }
+  if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
+    throw usage2(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
+  }
+  if (kind2 === "ImageStreamImage" && !source.includes("@")) {
+    throw usage2(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
+  }
+  return kind2;
+}
+function checkOptions(kind2, o2) {
+  if (o2.alias && (o2.scheduled || o2.insecure)) {
+    throw usage2("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
+  }
+  if (o2.scheduled && kind2 !== "DockerImage") throw usage2("--scheduled applies only to DockerImage sources");
+  if (o2.insecure && kind2 !== "DockerImage") throw usage2("--insecure applies only to DockerImage sources");
+  const refPolicy = o2.referencePolicy?.toLowerCase();
+  if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
+    throw usage2(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
+  }
+  if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
+    throw usage2(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
+  }
+  return refPolicy;
+}
+function extraSpec(o2, refPolicy) {
+  const extra = {};
+  const importPolicy = {};
+  if (o2.scheduled) importPolicy.scheduled = true;
+  if (o2.insecure) importPolicy.insecure = true;
+  if (o2.importMode) importPolicy.importMode = o2.importMode;
+  if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
+  if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
+  if (o2.reference) extra.reference = true;
+  return extra;
+}
+function checkAlias(source, kind2, dests, currentNamespace) {
+  const srcStream = sourceStreamName(source, kind2);
+  for (const d of dests) {
+    const sameNs = d.namespace === void 0 || d.namespace === currentNamespace;
+    if (!sameNs || d.stream !== srcStream) {
+      throw usage2(
+        `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
+      );
+    }
+  }
+}
+function setActions(source, kind2, parsedDests, extra, alias) {
+  if (kind2 === "DockerImage") {
+    try {
+      parseReference(source);
+    } catch (e) {
+      throw usage2(e.message, { input: source });
+    }
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind: kind2, name: source }, ...extra }
+    }));
+  }
+  if (kind2 === "ImageStreamImage") {
+    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
+      throw usage2(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
+    }
+    const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
+    const from = { kind: kind2, name: rest };
+    if (ns) from.namespace = ns;
+    return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
+  }
+  const src = parseStreamTagArg(source, "source");
+  if (alias) {
+    return parsedDests.map((dest) => ({
+      action: "set",
+      dest,
+      spec: { from: { kind: kind2, name: src.tag }, ...extra }
+    }));
+  }
+  return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
+}
+function sourceStreamName(source, kind2) {
+  const noDigest = source.split("@")[0];
+  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
+  return kind2 === "ImageStreamImage" ? last : last.split(":")[0];
+}
+function missingAliasTargets(actions, hasTag) {
+  const created = new Set(
+    actions.filter((a2) => a2.action === "set").map((a2) => `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${a2.dest.tag}`)
+  );
+  const out = [];
+  for (const a2 of actions) {
+    if (a2.action !== "set") continue;
+    const from = a2.spec.from;
+    if (from?.kind !== "ImageStreamTag" || !from.name) continue;
+    const key3 = `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${from.name}`;
+    if (!hasTag(a2.dest.namespace, a2.dest.stream, from.name) && !created.has(key3))
+      out.push(`${a2.dest.stream}:${from.name}`);
+  }
+  return out;
+}
+
+// src/app/tag.ts
+init_tag_edit();
+function display(t) {
+  return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
+}
+async function tagStreams(deps, project, actions, req) {
+  if (hasErrors(project.diagnostics) && !actions.every((a2) => a2.action === "delete")) {
+    const message = "fix the declarations above first; nothing was changed";
+    return { stop: { status: "usage", message, diagnostics: project.diagnostics } };
+  }
+  let edit;
+  try {
+    edit = await editTags(project, actions, Boolean(req.dryRun));
+  } catch (e) {
+    return { stop: stopOf(e) };
+  }
+  if (!req.mode || req.dryRun) return { edit };
+  const reloaded = await openProject(
+    deps.cwd,
+    req.configPath !== void 0 ? { configPath: req.configPath } : {}
+  );
+  if (hasErrors(reloaded.diagnostics))
+    return { edit, stop: { status: "usage", diagnostics: reloaded.diagnostics } };
+  const ns = (t) => t.namespace ?? project.config.namespace;
+  const only = new Set(actions.map((a2) => `${ns(a2.dest)}/${a2.dest.stream}`));
+  return { edit, job: await recordEdit(deps, reloaded, { ...req, only }) };
+}
+async function copiedSpec(project, a2, ns) {
+  const src = a2.copyFrom;
+  const srcNs = ns(src);
+  if (!findStream(project, srcNs, src.stream)) {
+    throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
+  }
+  const lock = await readLock(nodeFs9, project.root, project.config, srcNs, src.stream);
+  const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+  if (!current) {
+    throw new ImagestreamsError(
+      "NO_IMAGE",
+      `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
+    );
+  }
+  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current.image}` };
+  if (srcNs !== ns(a2.dest)) from.namespace = srcNs;
+  return {
+    spec: { from, ...a2.spec },
+    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current.image}.`
+  };
+}
+async function editTags(project, actions, dryRun) {
+  const ns = (t) => t.namespace ?? project.config.namespace;
+  const missing = missingAliasTargets(
+    actions,
+    (namespace, stream, tag2) => Boolean(
+      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
+        (t) => t.name === tag2
+      )
+    )
+  );
+  if (missing.length > 0) {
+    throw new ImagestreamsError(
+      "NOT_FOUND",
+      `--alias to ${missing.join(", ")}, which is not declared: declare it first, or tag from an image`
+    );
+  }
+  const edits = [];
+  const messages = [];
+  const results = [];
+  for (const a2 of actions) {
+    const dest = a2.dest;
+    const key3 = `${ns(dest)}/${dest.stream}:${dest.tag}`;
+    if (a2.action === "delete") {
+      edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
+      messages.push(`Deleted tag ${display(dest)}.`);
+      results.push({ action: "delete", tag: key3 });
+      continue;
+    }
+    let spec = a2.spec;
+    if (a2.copyFrom) {
+      const copied = await copiedSpec(project, a2, ns);
+      spec = copied.spec;
+      messages.push(copied.message);
+    } else {
+      const from2 = spec.from;
+      messages.push(
+        from2.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from2.name}.` : `Tag ${display(dest)} set to ${from2.name}.`
+      );
+    }
+    const { from, ...fields } = spec;
+    const change = { from, fields, replace: true };
+    const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
+      (t) => t.name === dest.tag
+    );
+    edits.push({
+      namespace: ns(dest),
+      stream: dest.stream,
+      tag: dest.tag,
+      ops: existing ? tagSpecEdits(existing, change) : [],
+      create: newTag(dest.tag, change)
+    });
+    results.push({ action: "set", tag: key3, from: spec.from });
+  }
+  const files = await applyTagEdits(project, edits, { createStreams: true, dryRun });
+  return { dryRun, actions: results, messages, files };
+}
+
+// src/entry/action/edit.ts
+init_omit_undefined();
+
+// src/entry/commands/import.ts
+init_reference();
+init_stream_tag();
+init_omit_undefined();
+
+// src/entry/commands/reconcile.ts
+init_diagnostic();
+init_omit_undefined();
+init_text();
 
 // src/entry/progress.ts
 function progressReporter(io, intervals = {}) {
@@ -82208,7 +83446,6 @@ function progressReporter(io, intervals = {}) {
 }
 
 // src/entry/commands/reconcile.ts
-init_text();
 var HELP2 = `Usage: imagestreams reconcile [options]
 
 Import every tag that is due, write the lock files whose content changed, and rewrite the consumers
@@ -82293,7 +83530,7 @@ function reconcileJson(r) {
     rateLimited: r.report?.rateLimited ?? [],
     ...r.report?.deadline ? { deadline: r.report.deadline } : {},
     requests: r.requests ?? 0,
-    diagnostics: r.diagnostics
+    diagnostics: withHints(r.diagnostics)
   };
 }
 function streamsOf(args) {
@@ -82432,12 +83669,11 @@ var reconcileCommand = {
       return EXIT.USAGE;
     }
     const job2 = await runJob(io, {
-      ...deadlineMs ? { deadlineMs } : {},
-      ...mode ? { publishMode: mode } : {},
-      ...typeof args.values.config === "string" ? { configPath: args.values.config } : {},
+      project: typeof args.values.config === "string" ? { configPath: args.values.config } : {},
+      streams: omitUndefined({ only }),
+      registry: { withMetadata: Boolean(args.values.metadata), ...omitUndefined({ deadlineMs }) },
+      publish: mode ? { mode } : {},
       dryRun: Boolean(args.values["dry-run"]),
-      ...only ? { only } : {},
-      withMetadata: Boolean(args.values.metadata),
       ...json ? {} : { onProgress: progressReporter(io) }
     });
     return printRun(job2.run, io, json, job2.publish);
@@ -82446,6 +83682,13 @@ var reconcileCommand = {
 
 // src/entry/commands/record.ts
 var PUBLISH_OPTION = { publish: { type: "string" } };
+var TAG_POLICY_OPTIONS = {
+  scheduled: { type: "boolean" },
+  insecure: { type: "boolean" },
+  "reference-policy": { type: "string" },
+  "import-mode": { type: "string" },
+  "dry-run": { type: "boolean" }
+};
 var PUBLISH_OPTION_HELP = "      --publish MODE  also publish the change: pull-request (a PR carrying the declaration edit, the locks\n                      and the consumers), commit (on the current branch) or none (the default)";
 var MODES = /* @__PURE__ */ new Set(["pull-request", "commit", "none"]);
 function publishModeOf(args, io, command) {
@@ -82458,17 +83701,14 @@ function publishModeOf(args, io, command) {
   );
   return "invalid";
 }
-async function recordEdit(io, o2) {
-  const job2 = await runJob(io, {
-    project: o2.project,
-    only: o2.only,
-    scheduledDue: () => false,
-    publishMode: o2.mode ?? "none",
-    ...o2.forced ? { forced: o2.forced } : {},
-    ...o2.dryRun ? { dryRun: true } : {},
-    ...o2.json ? {} : { onProgress: progressReporter(io) }
-  });
-  return printRun(job2.run, io, o2.json, o2.mode ? job2.publish : void 0);
+function progressOf(io, json) {
+  return json ? {} : { onProgress: progressReporter(io) };
+}
+function renderStop(io, command, stop) {
+  if (stop.diagnostics) printDiagnostics(stop.diagnostics, io, io.stderr);
+  if (stop.message) io.stderr(`imagestreams ${command}: ${stop.message}
+`);
+  return stop.status === "usage" ? EXIT.USAGE : EXIT.FAILURE;
 }
 
 // src/entry/commands/import.ts
@@ -82514,21 +83754,44 @@ function policyFromOptions(v) {
   if (!type) return { error: `--reference-policy must be source or local, not ${JSON.stringify(ref)}` };
   return { importPolicy, referencePolicy: { type } };
 }
-function policyOps(p, tag2) {
-  const ops = [];
-  if (Object.keys(p.importPolicy).length > 0) {
-    if (tag2?.importPolicy) {
-      for (const [k, value] of Object.entries(p.importPolicy)) {
-        ops.push({ op: "set", path: ["importPolicy", k], value });
-      }
-    } else ops.push({ op: "set", path: ["importPolicy"], value: p.importPolicy });
+var refuse = (io, message) => {
+  io.stderr(`imagestreams import: ${message}
+`);
+  return EXIT.USAGE;
+};
+function importInput(args, io) {
+  if (args.positionals.length !== 1) {
+    return refuse(io, "give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.");
   }
-  if (p.referencePolicy) {
-    ops.push(
-      tag2?.referencePolicy ? { op: "set", path: ["referencePolicy", "type"], value: p.referencePolicy.type } : { op: "set", path: ["referencePolicy"], value: p.referencePolicy }
-    );
+  const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
+  if ("error" in parsed) {
+    return refuse(io, `"${args.positionals[0]}" is not [namespace/]stream[:tag]: ${parsed.error.message}`);
   }
-  return ops;
+  const v = args.values;
+  const { namespace, stream, tag: tag2 } = parsed.ref;
+  const all = Boolean(v.all);
+  const from = typeof v.from === "string" ? v.from : void 0;
+  if (all && (tag2 || from)) return refuse(io, "--all imports every tag; it takes neither a TAG nor --from");
+  const policies = policyFromOptions(v);
+  if ("error" in policies) return usageError(io, "import", policies.error);
+  if (all && setsPolicies(policies)) {
+    return refuse(io, "policy options change one tag; give STREAM:TAG instead of --all");
+  }
+  if (from) {
+    const p = tryParseReference(from);
+    if ("error" in p) return refuse(io, p.error.message);
+  }
+  const mode = publishModeOf(args, io, "import");
+  if (mode === "invalid") return EXIT.USAGE;
+  const configPath = typeof v.config === "string" ? v.config : void 0;
+  return {
+    stream,
+    all,
+    confirm: Boolean(v.confirm),
+    policies,
+    dryRun: Boolean(v["dry-run"]),
+    ...omitUndefined({ namespace, tag: tag2 || void 0, from, mode, configPath })
+  };
 }
 var importCommand = {
   name: "import",
@@ -82539,334 +83802,23 @@ var importCommand = {
     all: { type: "boolean" },
     from: { type: "string" },
     confirm: { type: "boolean" },
-    scheduled: { type: "boolean" },
-    insecure: { type: "boolean" },
-    "reference-policy": { type: "string" },
-    "import-mode": { type: "string" },
-    "dry-run": { type: "boolean" },
+    ...TAG_POLICY_OPTIONS,
     ...PUBLISH_OPTION
   },
   async run(args, io) {
-    if (args.positionals.length !== 1) {
-      io.stderr("imagestreams import: give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.\n");
-      return EXIT.USAGE;
-    }
-    const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
-    if ("error" in parsed) {
-      const problem2 = parsed.error.message;
-      io.stderr(
-        `imagestreams import: "${args.positionals[0]}" is not [namespace/]stream[:tag]: ${problem2}
-`
-      );
-      return EXIT.USAGE;
-    }
-    const target = parsed.ref;
-    const all = Boolean(args.values.all);
-    const from = typeof args.values.from === "string" ? args.values.from : void 0;
-    if (all && (target.tag || from)) {
-      io.stderr("imagestreams import: --all imports every tag; it takes neither a TAG nor --from\n");
-      return EXIT.USAGE;
-    }
-    const policy = policyFromOptions(args.values);
-    if ("error" in policy) {
-      return usageError(io, "import", policy.error);
-    }
-    const withPolicy = Object.keys(policy.importPolicy).length > 0 || policy.referencePolicy !== void 0;
-    if (all && withPolicy) {
-      io.stderr("imagestreams import: policy options change one tag; give STREAM:TAG instead of --all\n");
-      return EXIT.USAGE;
-    }
-    if (from) {
-      const p = tryParseReference(from);
-      if ("error" in p) {
-        io.stderr(`imagestreams import: ${p.error.message}
-`);
-        return EXIT.USAGE;
-      }
-    }
+    const req = importInput(args, io);
+    if (typeof req === "number") return req;
     const json = Boolean(args.values.json);
-    const dryRun = Boolean(args.values["dry-run"]);
-    const mode = publishModeOf(args, io, "import");
-    if (mode === "invalid") return EXIT.USAGE;
-    const configPath = typeof args.values.config === "string" ? args.values.config : void 0;
-    try {
-      let project = await loadFromArgs(args, io);
-      if (hasErrors(project.diagnostics)) {
-        printDiagnostics(project.diagnostics, io, io.stderr);
-        return EXIT.USAGE;
-      }
-      const ns = target.namespace ?? project.config.namespace;
-      const name = target.stream;
-      const tag2 = target.tag || "latest";
-      let stream = findStream(project, ns, name);
-      if (from) {
-        const exists2 = stream?.object.spec?.tags?.some((t) => t.name === tag2);
-        if ((!stream || !exists2) && !args.values.confirm) {
-          io.stderr(
-            `imagestreams import: ${stream ? `tag ${name}:${tag2}` : `stream ${ns}/${name}`} does not exist; add --confirm to create it
-`
-          );
-          return EXIT.USAGE;
-        }
-        const fields = {
-          ...Object.keys(policy.importPolicy).length > 0 ? { importPolicy: policy.importPolicy } : {},
-          ...policy.referencePolicy ? { referencePolicy: policy.referencePolicy } : {}
-        };
-        const change = {
-          from: { kind: "DockerImage", name: from },
-          ...Object.keys(fields).length > 0 ? { fields } : {}
-        };
-        const existing = stream?.object.spec?.tags?.find((t) => t.name === tag2);
-        await applyTagEdits(
-          project,
-          [
-            {
-              namespace: ns,
-              stream: name,
-              tag: tag2,
-              ops: existing ? tagSpecEdits(existing, change) : [],
-              create: newTag(tag2, change)
-            }
-          ],
-          { createStreams: true, dryRun }
-        );
-        if (!dryRun) {
-          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
-          if (hasErrors(project.diagnostics)) {
-            printDiagnostics(project.diagnostics, io, io.stderr);
-            return EXIT.USAGE;
-          }
-          stream = findStream(project, ns, name);
-        }
-      }
-      if (!stream) {
-        io.stderr(
-          `imagestreams import: stream ${ns}/${name} is not declared (use --from REF --confirm to create it)
-`
-        );
-        return EXIT.USAGE;
-      }
-      const tags = stream.object.spec?.tags ?? [];
-      const chosen = all ? tags.filter((t) => t.from?.kind === "DockerImage" && !t.reference) : tags.filter((t) => t.name === tag2);
-      if (!from && chosen.length === 0) {
-        io.stderr(
-          all ? `imagestreams import: ${name} has no DockerImage tags to import
-` : `imagestreams import: tag ${name}:${tag2} does not exist (tags: ${tags.map((t) => t.name).join(", ") || "none"})
-`
-        );
-        return EXIT.USAGE;
-      }
-      for (const t of chosen) {
-        if (t.from?.kind !== "DockerImage" || t.reference) {
-          io.stderr(
-            `imagestreams import: ${name}:${t.name} is ${t.reference ? "a reference tag" : `a ${t.from?.kind} tag`}; only DockerImage tags are imported (it follows its source on every reconcile)
-`
-          );
-          return EXIT.USAGE;
-        }
-      }
-      if (!from && withPolicy) {
-        const ops = policyOps(policy, chosen[0]);
-        await applyTagEdits(project, [{ namespace: ns, stream: name, tag: tag2, ops }], {
-          createStreams: false,
-          dryRun
-        });
-        if (!dryRun) {
-          project = await loadProject({ cwd: io.cwd, ...configPath !== void 0 ? { configPath } : {} });
-          if (hasErrors(project.diagnostics)) {
-            printDiagnostics(project.diagnostics, io, io.stderr);
-            return EXIT.USAGE;
-          }
-        }
-      }
-      const forced = new Set(chosen.map((t) => tagKey(ns, name, t.name)));
-      if (from && forced.size === 0) forced.add(tagKey(ns, name, tag2));
-      return recordEdit(io, {
-        project,
-        only: /* @__PURE__ */ new Set([`${ns}/${name}`]),
-        forced,
-        ...mode ? { mode } : {},
-        json,
-        dryRun
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams import: ${e.message}
-`);
-        return EXIT.FAILURE;
-      }
-      throw e;
-    }
+    const r = await importTags(io, { ...req, ...progressOf(io, json) });
+    if (r.stop) return renderStop(io, "import", r.stop);
+    return printRun(r.job.run, io, json, req.mode ? r.job.publish : void 0);
   }
 };
 
 // src/entry/commands/rollback.ts
-import * as nodeFs7 from "node:fs/promises";
-init_lock_file();
 init_errors();
-init_history();
-
-// src/policy/oc-tag.ts
-init_errors();
-init_reference();
-init_stream_tag();
-var SOURCE_NAMES = {
-  docker: "DockerImage",
-  dockerimage: "DockerImage",
-  imagestreamtag: "ImageStreamTag",
-  istag: "ImageStreamTag",
-  imagestreamimage: "ImageStreamImage",
-  isimage: "ImageStreamImage"
-};
-var usage = (message, data = {}) => new ImagestreamsError("USAGE", message, { data, permanent: true });
-function parseStreamTagArg(input2, what2 = "destination", o2 = {}) {
-  const r = parseStreamTag(input2, { tag: o2.anyTag ? "any" : o2.defaultTag ? "latest" : "required" });
-  if ("error" in r) {
-    throw usage(
-      `${what2} "${input2}" is not [namespace/]stream:tag: ${r.error.message} (for example python:3.12 or team/python:3.12)`,
-      { input: input2 }
-    );
-  }
-  return r.ref;
-}
-function inferSourceKind(source) {
-  if (hasRegistry(source)) return "DockerImage";
-  if (source.includes("@")) return "ImageStreamImage";
-  const last = source.slice(source.lastIndexOf("/") + 1);
-  if (last.includes(":")) return "ImageStreamTag";
-  return "DockerImage";
-}
-function hasRegistry(source) {
-  const slash = source.indexOf("/");
-  if (slash < 0) return false;
-  const first = source.slice(0, slash);
-  return first.includes(".") || first.includes(":") || first === "localhost";
-}
-function planTag(source, dests, o2) {
-  if (o2.delete) {
-    const conflicts = [
-      o2.alias && "--alias",
-      o2.source && "--source",
-      o2.scheduled && "--scheduled",
-      o2.insecure && "--insecure",
-      o2.importMode && "--import-mode",
-      o2.referencePolicy && "--reference-policy",
-      o2.reference && "--reference"
-    ].filter(Boolean);
-    if (conflicts.length) throw usage(`--delete cannot be combined with ${conflicts.join(", ")}`);
-    const targets = source !== void 0 ? [source, ...dests] : dests;
-    if (targets.length === 0) throw usage("--delete needs at least one stream:tag");
-    return targets.map((d) => ({
-      action: "delete",
-      dest: parseStreamTagArg(d, "destination", { anyTag: true })
-    }));
-  }
-  if (source === void 0 || dests.length === 0) {
-    throw usage(
-      "give a SOURCE and at least one DEST, e.g. `imagestreams tag quay.io/org/app:1.2 app:stable`"
-    );
-  }
-  let kind2;
-  if (o2.source) {
-    const k = SOURCE_NAMES[o2.source.toLowerCase()];
-    if (!k) throw usage(`--source "${o2.source}" is not one of docker, istag, isimage`);
-    kind2 = k;
-    if (kind2 !== "DockerImage" && hasRegistry(source)) {
-      throw usage(`a registry in SOURCE is only allowed with --source=docker ("${source}")`);
-    }
-    if (kind2 === "ImageStreamTag" && !source.slice(source.lastIndexOf("/") + 1).includes(":")) {
-      throw usage(`--source=istag needs SOURCE as [namespace/]stream:tag, not "${source}"`);
-    }
-    if (kind2 === "ImageStreamImage" && !source.includes("@")) {
-      throw usage(`--source=isimage needs SOURCE as [namespace/]stream@sha256:<digest>, not "${source}"`);
-    }
-  } else kind2 = inferSourceKind(source);
-  if (o2.alias && (o2.scheduled || o2.insecure)) {
-    throw usage("--alias cannot be combined with --scheduled or --insecure (an alias imports nothing)");
-  }
-  if (o2.scheduled && kind2 !== "DockerImage") throw usage("--scheduled applies only to DockerImage sources");
-  if (o2.insecure && kind2 !== "DockerImage") throw usage("--insecure applies only to DockerImage sources");
-  const refPolicy = o2.referencePolicy?.toLowerCase();
-  if (refPolicy !== void 0 && refPolicy !== "source" && refPolicy !== "local") {
-    throw usage(`--reference-policy must be source or local, not "${o2.referencePolicy}"`);
-  }
-  if (o2.importMode !== void 0 && o2.importMode !== "Legacy" && o2.importMode !== "PreserveOriginal") {
-    throw usage(`--import-mode must be Legacy or PreserveOriginal, not "${o2.importMode}"`);
-  }
-  const parsedDests = dests.map((d) => parseStreamTagArg(d, "destination", { defaultTag: true }));
-  const extra = {};
-  const importPolicy = {};
-  if (o2.scheduled) importPolicy.scheduled = true;
-  if (o2.insecure) importPolicy.insecure = true;
-  if (o2.importMode) importPolicy.importMode = o2.importMode;
-  if (Object.keys(importPolicy).length) extra.importPolicy = importPolicy;
-  if (refPolicy) extra.referencePolicy = { type: refPolicy === "local" ? "Local" : "Source" };
-  if (o2.reference) extra.reference = true;
-  if (o2.alias) {
-    const srcStream = sourceStreamName(source, kind2);
-    for (const d of parsedDests) {
-      const sameNs = d.namespace === void 0 || d.namespace === o2.currentNamespace;
-      if (!sameNs || d.stream !== srcStream) {
-        throw usage(
-          `cannot set alias across different image streams (${source} → ${d.namespace ? `${d.namespace}/` : ""}${d.stream}:${d.tag}): an alias tracks a tag of the same stream`
-        );
-      }
-    }
-  }
-  if (kind2 === "DockerImage") {
-    try {
-      parseReference(source);
-    } catch (e) {
-      throw usage(e.message, { input: source });
-    }
-    return parsedDests.map((dest) => ({
-      action: "set",
-      dest,
-      spec: { from: { kind: kind2, name: source }, ...extra }
-    }));
-  }
-  if (kind2 === "ImageStreamImage") {
-    if (!/^[a-z0-9][-a-z0-9._]*@sha256:[0-9a-f]{6,64}$/.test(source.replace(/^[a-z0-9-]+\//, ""))) {
-      throw usage(`source "${source}" is not [namespace/]stream@sha256:<digest or prefix>`);
-    }
-    const [ns, rest] = source.includes("/") ? source.split("/", 2) : [void 0, source];
-    const from = { kind: kind2, name: rest };
-    if (ns) from.namespace = ns;
-    return parsedDests.map((dest) => ({ action: "set", dest, spec: { from, ...extra } }));
-  }
-  const src = parseStreamTagArg(source, "source");
-  if (o2.alias) {
-    return parsedDests.map((dest) => ({
-      action: "set",
-      dest,
-      spec: { from: { kind: kind2, name: src.tag }, ...extra }
-    }));
-  }
-  return parsedDests.map((dest) => ({ action: "set", dest, spec: { ...extra }, copyFrom: src }));
-}
-function sourceStreamName(source, kind2) {
-  const noDigest = source.split("@")[0];
-  const last = noDigest.slice(noDigest.lastIndexOf("/") + 1);
-  return kind2 === "ImageStreamImage" ? last : last.split(":")[0];
-}
-function missingAliasTargets(actions, hasTag) {
-  const created = new Set(
-    actions.filter((a2) => a2.action === "set").map((a2) => `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${a2.dest.tag}`)
-  );
-  const out = [];
-  for (const a2 of actions) {
-    if (a2.action !== "set") continue;
-    const from = a2.spec.from;
-    if (from?.kind !== "ImageStreamTag" || !from.name) continue;
-    const key3 = `${a2.dest.namespace ?? ""}/${a2.dest.stream}:${from.name}`;
-    if (!hasTag(a2.dest.namespace, a2.dest.stream, from.name) && !created.has(key3))
-      out.push(`${a2.dest.stream}:${from.name}`);
-  }
-  return out;
-}
-
-// src/entry/commands/rollback.ts
 init_tag_edit();
+init_omit_undefined();
 var HELP4 = `Usage: imagestreams rollback STREAM:TAG [--to N|DIGEST] [options]
 
 Point a tag back at an earlier image from its history. As in OpenShift, the tag is re-pointed to an
@@ -82886,110 +83838,54 @@ ${PROJECT_OPTIONS_HELP}
 
 Exit codes: 0 rolled back; 1 no such image in the history; 2 bad usage or unknown stream/tag.
 `;
+function rollbackInput(args, io) {
+  if (args.positionals.length !== 1) {
+    io.stderr("imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n");
+    return EXIT.USAGE;
+  }
+  const v = args.values;
+  const mode = publishModeOf(args, io, "rollback");
+  if (mode === "invalid") return EXIT.USAGE;
+  try {
+    const target = parseStreamTagArg(args.positionals[0], "tag");
+    const to = typeof v.to === "string" ? v.to : "2";
+    const configPath = typeof v.config === "string" ? v.config : void 0;
+    return { target, to, dryRun: Boolean(v["dry-run"]), ...omitUndefined({ mode, configPath }) };
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    io.stderr(`imagestreams rollback: ${e.message}
+`);
+    return e.code === "USAGE" ? EXIT.USAGE : EXIT.FAILURE;
+  }
+}
+function renderRollback(r, req, io, json) {
+  const name = `${req.target.stream}:${req.target.tag}`;
+  if (r.edit && !json) io.stdout(`Tag ${name} rolled back to ${r.edit.item.dockerImageReference}.
+`);
+  if (r.stop) return renderStop(io, "rollback", r.stop);
+  if (r.unchanged) io.stderr(`imagestreams rollback: ${name} is already at ${r.unchanged.image}
+`);
+  if (r.edit?.dryRun) io.stderr(`dry run: would change ${r.edit.files.join(", ")}
+`);
+  return r.job ? printRun(r.job.run, io, json, req.mode ? r.job.publish : void 0) : EXIT.OK;
+}
 var rollbackCommand = {
   name: "rollback",
   summary: "Point a tag back at an earlier image of its history",
   help: HELP4,
   options: { ...PROJECT_OPTIONS, ...PUBLISH_OPTION, to: { type: "string" }, "dry-run": { type: "boolean" } },
   async run(args, io) {
-    if (args.positionals.length !== 1) {
-      io.stderr("imagestreams rollback: give exactly one STREAM:TAG\nRun `imagestreams rollback --help`.\n");
-      return EXIT.USAGE;
-    }
+    const req = rollbackInput(args, io);
+    if (typeof req === "number") return req;
     const json = Boolean(args.values.json);
-    const dryRun = Boolean(args.values["dry-run"]);
-    const mode = publishModeOf(args, io, "rollback");
-    if (mode === "invalid") return EXIT.USAGE;
-    try {
-      const target = parseStreamTagArg(args.positionals[0], "tag");
-      const project = await loadFromArgs(args, io);
-      if (hasErrors(project.diagnostics)) {
-        printDiagnostics(project.diagnostics, io, io.stderr);
-        return EXIT.USAGE;
-      }
-      const ns = target.namespace ?? project.config.namespace;
-      const stream = findStream(project, ns, target.stream);
-      const spec = stream?.object.spec?.tags?.find((t) => t.name === target.tag);
-      if (!stream || !spec) {
-        io.stderr(`imagestreams rollback: ${ns}/${target.stream}:${target.tag} is not declared
-`);
-        return EXIT.USAGE;
-      }
-      const lock = await readLock(nodeFs7, project.root, project.config, ns, target.stream);
-      const items = lock?.status.tags.find((t) => t.tag === target.tag)?.items ?? [];
-      const to = typeof args.values.to === "string" ? args.values.to : "2";
-      let item2;
-      if (/^\d+$/.test(to)) {
-        item2 = items[Number(to) - 1];
-        if (!item2 || Number(to) < 1) {
-          io.stderr(
-            `imagestreams rollback: ${target.stream}:${target.tag} has ${items.length} image(s) in its history; --to ${to} is out of range
-`
-          );
-          return EXIT.FAILURE;
-        }
-      } else {
-        const tagItems = lock?.status.tags.find((t) => t.tag === target.tag);
-        const found = findInHistory(tagItems ? [tagItems] : [], to);
-        if (!("item" in found)) {
-          io.stderr(
-            `imagestreams rollback: ${to} ${found.error === "ambiguous" ? `matches ${found.candidates.length} images; give more characters` : `is not in the history of ${target.stream}:${target.tag}`}
-`
-          );
-          return EXIT.FAILURE;
-        }
-        item2 = found.item;
-      }
-      if (item2 === items[0]) {
-        io.stderr(`imagestreams rollback: ${target.stream}:${target.tag} is already at ${item2.image}
-`);
-        return EXIT.OK;
-      }
-      const note = spec.annotations?.[ROLLED_BACK_FROM] ?? (spec.from && spec.from.kind !== "ImageStreamImage" ? JSON.stringify({ kind: spec.from.kind, name: spec.from.name }) : void 0);
-      const ops = tagSpecEdits(spec, {
-        from: { kind: "ImageStreamImage", name: `${target.stream}@${item2.image}` },
-        ...spec.importPolicy?.scheduled ? { fields: { importPolicy: { scheduled: false } } } : {},
-        ...note !== void 0 ? { rolledBackFrom: note } : {}
-      });
-      const files = await applyTagEdits(
-        project,
-        [{ namespace: ns, stream: target.stream, tag: target.tag, ops }],
-        { createStreams: false, dryRun }
-      );
-      if (!json)
-        io.stdout(`Tag ${target.stream}:${target.tag} rolled back to ${item2.dockerImageReference}.
-`);
-      if (dryRun) {
-        io.stderr(`dry run: would change ${files.join(", ")}
-`);
-        return EXIT.OK;
-      }
-      const reloaded = await loadProject({
-        cwd: io.cwd,
-        ...typeof args.values.config === "string" ? { configPath: args.values.config } : {}
-      });
-      return recordEdit(io, {
-        project: reloaded,
-        only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]),
-        ...mode ? { mode } : {},
-        json
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        io.stderr(`imagestreams rollback: ${e.message}
-`);
-        return e.code === "USAGE" ? EXIT.USAGE : EXIT.FAILURE;
-      }
-      throw e;
-    }
+    const r = await rollbackTag(io, { ...req, ...progressOf(io, json) });
+    return renderRollback(r, req, io, json);
   }
 };
 
 // src/entry/commands/tag.ts
-import * as nodeFs8 from "node:fs/promises";
-init_lock_file();
 init_errors();
-init_tag_edit();
+init_omit_undefined();
 var HELP5 = `Usage: imagestreams tag SOURCE DEST… [options]
        imagestreams tag --delete STREAM:TAG…
 
@@ -83037,8 +83933,54 @@ Exit codes: 0 done; 1 a source has no image yet, an --alias target or a tag to d
 function str2(v) {
   return typeof v === "string" ? v : void 0;
 }
-function display(t) {
-  return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
+async function tagInput(args, io) {
+  const v = args.values;
+  const [source, ...dests] = args.positionals;
+  const project = await loadFromArgs(args, io);
+  let actions;
+  try {
+    actions = planTag(
+      source,
+      dests,
+      omitUndefined({
+        currentNamespace: project.config.namespace,
+        source: str2(v.source) || void 0,
+        alias: Boolean(v.alias),
+        scheduled: Boolean(v.scheduled),
+        insecure: Boolean(v.insecure),
+        reference: Boolean(v.reference),
+        referencePolicy: str2(v["reference-policy"]) || void 0,
+        importMode: str2(v["import-mode"]) || void 0,
+        delete: Boolean(v.delete)
+      })
+    );
+  } catch (e) {
+    if (e instanceof ImagestreamsError) return usageError(io, "tag", e.message);
+    throw e;
+  }
+  const mode = publishModeOf(args, io, "tag");
+  if (mode === "invalid") return EXIT.USAGE;
+  const record2 = omitUndefined({ mode, dryRun: Boolean(v["dry-run"]), configPath: str2(v.config) });
+  return { project, actions, record: record2 };
+}
+function renderTag(r, io, json, mode) {
+  const e = r.edit;
+  if (e && json && !mode) {
+    io.stdout(`${JSON.stringify({ dryRun: e.dryRun, actions: e.actions, files: e.files }, null, 2)}
+`);
+  } else if (e) {
+    io.stdout(`${e.messages.join("\n")}
+`);
+    const files = e.files.join(", ");
+    io.stderr(
+      e.dryRun ? `dry run: would change ${files}
+` : mode ? `changed ${files}
+` : `changed ${files}; run \`imagestreams reconcile\` to import (or give --publish)
+`
+    );
+  }
+  if (r.stop) return renderStop(io, "tag", r.stop);
+  return r.job ? printRun(r.job.run, io, json, r.job.publish) : EXIT.OK;
 }
 var tagCommand = {
   name: "tag",
@@ -83046,162 +83988,22 @@ var tagCommand = {
   help: HELP5,
   options: {
     ...PROJECT_OPTIONS,
+    ...TAG_POLICY_OPTIONS,
     source: { type: "string" },
     alias: { type: "boolean" },
-    scheduled: { type: "boolean" },
-    insecure: { type: "boolean" },
     reference: { type: "boolean" },
-    "reference-policy": { type: "string" },
-    "import-mode": { type: "string" },
     delete: { type: "boolean", short: "d" },
-    "dry-run": { type: "boolean" },
     ...PUBLISH_OPTION
   },
   async run(args, io) {
-    const v = args.values;
-    const [source, ...dests] = args.positionals;
-    let actions;
-    const project = await loadFromArgs(args, io);
-    try {
-      actions = planTag(source, dests, {
-        currentNamespace: project.config.namespace,
-        ...str2(v.source) ? { source: str2(v.source) } : {},
-        alias: Boolean(v.alias),
-        scheduled: Boolean(v.scheduled),
-        insecure: Boolean(v.insecure),
-        reference: Boolean(v.reference),
-        ...str2(v["reference-policy"]) ? { referencePolicy: str2(v["reference-policy"]) } : {},
-        ...str2(v["import-mode"]) ? { importMode: str2(v["import-mode"]) } : {},
-        delete: Boolean(v.delete)
-      });
-    } catch (e) {
-      if (e instanceof ImagestreamsError) {
-        return usageError(io, "tag", e.message);
-      }
-      throw e;
-    }
-    const mode = publishModeOf(args, io, "tag");
-    if (mode === "invalid") return EXIT.USAGE;
-    const deleting = actions.every((a2) => a2.action === "delete");
-    if (hasErrors(project.diagnostics) && !deleting) {
-      printDiagnostics(project.diagnostics, io, io.stderr);
-      io.stderr("imagestreams tag: fix the declarations above first; nothing was changed\n");
-      return EXIT.USAGE;
-    }
-    const dryRun = Boolean(v["dry-run"]);
-    const code2 = await runTag(actions, project, io, {
-      json: Boolean(v.json) && !mode,
-      dryRun,
-      record: Boolean(mode)
-    });
-    if (code2 !== EXIT.OK || !mode || dryRun) return code2;
-    const reloaded = await loadFromArgs(args, io);
-    if (hasErrors(reloaded.diagnostics)) {
-      printDiagnostics(reloaded.diagnostics, io, io.stderr);
-      return EXIT.USAGE;
-    }
-    const ns = (t) => t.namespace ?? project.config.namespace;
-    const only = new Set(actions.map((a2) => `${ns(a2.dest)}/${a2.dest.stream}`));
-    return recordEdit(io, { project: reloaded, only, mode, json: Boolean(v.json) });
+    const input2 = await tagInput(args, io);
+    if (typeof input2 === "number") return input2;
+    const { project, actions, record: record2 } = input2;
+    const json = Boolean(args.values.json);
+    const r = await tagStreams(io, project, actions, { ...record2, ...progressOf(io, json) });
+    return renderTag(r, io, json, record2.mode);
   }
 };
-async function runTag(actions, project, io, o2) {
-  const ns = (t) => t.namespace ?? project.config.namespace;
-  const missing = missingAliasTargets(
-    actions,
-    (namespace, stream, tag2) => Boolean(
-      findStream(project, namespace ?? project.config.namespace, stream)?.object.spec?.tags?.some(
-        (t) => t.name === tag2
-      )
-    )
-  );
-  if (missing.length > 0) {
-    io.stderr(
-      `imagestreams tag: --alias to ${missing.join(", ")}, which is not declared: declare it first, or tag from an image
-`
-    );
-    return EXIT.FAILURE;
-  }
-  const edits = [];
-  const messages = [];
-  const results = [];
-  try {
-    for (const a2 of actions) {
-      const dest = a2.dest;
-      const existing = findStream(project, ns(dest), dest.stream)?.object.spec?.tags?.find(
-        (t) => t.name === dest.tag
-      );
-      if (a2.action === "delete") {
-        edits.push({ namespace: ns(dest), stream: dest.stream, tag: dest.tag });
-        messages.push(`Deleted tag ${display(dest)}.`);
-        results.push({ action: "delete", tag: `${ns(dest)}/${dest.stream}:${dest.tag}` });
-        continue;
-      }
-      let spec = a2.spec;
-      let shown;
-      if (a2.copyFrom) {
-        const src = a2.copyFrom;
-        const srcNs = ns(src);
-        if (!findStream(project, srcNs, src.stream)) {
-          throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
-        }
-        const lock = await readLock(nodeFs8, project.root, project.config, srcNs, src.stream);
-        const current = lock?.status.tags.find((t) => t.tag === src.tag)?.items[0];
-        if (!current) {
-          throw new ImagestreamsError(
-            "NO_IMAGE",
-            `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
-          );
-        }
-        const from2 = {
-          kind: "ImageStreamImage",
-          name: `${src.stream}@${current.image}`
-        };
-        if (srcNs !== ns(dest)) from2.namespace = srcNs;
-        spec = { from: from2, ...spec };
-        shown = `${src.stream}@${current.image}`;
-        messages.push(`Tag ${display(dest)} set to ${shown}.`);
-      } else {
-        const from2 = spec.from;
-        shown = from2.name;
-        messages.push(
-          from2.kind === "ImageStreamTag" ? `Tag ${display(dest)} set up to track ${dest.stream}:${from2.name}.` : `Tag ${display(dest)} set to ${from2.name}.`
-        );
-      }
-      const { from, ...fields } = spec;
-      const change = { from, fields, replace: true };
-      edits.push({
-        namespace: ns(dest),
-        stream: dest.stream,
-        tag: dest.tag,
-        ops: existing ? tagSpecEdits(existing, change) : [],
-        create: newTag(dest.tag, change)
-      });
-      results.push({ action: "set", tag: `${ns(dest)}/${dest.stream}:${dest.tag}`, from: spec.from });
-    }
-    const files = await applyTagEdits(project, edits, { createStreams: true, dryRun: o2.dryRun });
-    if (o2.json) io.stdout(`${JSON.stringify({ dryRun: o2.dryRun, actions: results, files }, null, 2)}
-`);
-    else {
-      io.stdout(`${messages.join("\n")}
-`);
-      io.stderr(
-        o2.dryRun ? `dry run: would change ${files.join(", ")}
-` : o2.record ? `changed ${files.join(", ")}
-` : `changed ${files.join(", ")}; run \`imagestreams reconcile\` to import (or give --publish)
-`
-      );
-    }
-    return EXIT.OK;
-  } catch (e) {
-    if (e instanceof ImagestreamsError) {
-      io.stderr(`imagestreams tag: ${e.message}
-`);
-      return EXIT.FAILURE;
-    }
-    throw e;
-  }
-}
 
 // src/entry/action/outcome.ts
 function worst(...codes) {
@@ -83278,13 +84080,36 @@ function recordPublish(outcome, publish2) {
 }
 
 // src/entry/action/edit.ts
-function parseJson(text) {
-  try {
-    return obj(JSON.parse(text));
-  } catch {
-    return void 0;
+var EDITS = {
+  tag: {
+    command: tagCommand,
+    async run(args, io) {
+      const input2 = await tagInput(args, io);
+      if (typeof input2 === "number") return { code: input2 };
+      const r = await tagStreams(io, input2.project, input2.actions, input2.record);
+      return { code: renderTag(r, io, true, input2.record.mode), ...omitUndefined({ job: r.job }) };
+    }
+  },
+  import: {
+    command: importCommand,
+    async run(args, io) {
+      const req = importInput(args, io);
+      if (typeof req === "number") return { code: req };
+      const r = await importTags(io, req);
+      if (r.stop) return { code: renderStop(io, "import", r.stop) };
+      return { code: printRun(r.job.run, io, true, r.job.publish), job: r.job };
+    }
+  },
+  rollback: {
+    command: rollbackCommand,
+    async run(args, io) {
+      const req = rollbackInput(args, io);
+      if (typeof req === "number") return { code: req };
+      const r = await rollbackTag(io, req);
+      return { code: renderRollback(r, req, io, true), ...omitUndefined({ job: r.job }) };
+    }
   }
-}
+};
 async function editMode(m) {
   const { inputs, ctx, io, outcome, failures } = m;
   if (ctx.pullRequest) {
@@ -83297,35 +84122,32 @@ async function editMode(m) {
     ...inputs.args ?? [],
     "--publish",
     inputs.publish ?? "pull-request",
-    "--json",
     ...inputs.config ? ["--config", inputs.config] : [],
     ...inputs.dryRun ? ["--dry-run"] : []
   ];
-  let out = "";
   let err = "";
-  const cmd = { tag: tagCommand, import: importCommand, rollback: rollbackCommand }[inputs.command];
-  const code2 = await runCommandArgv(cmd, argv, {
+  const editIo = {
     ...io,
-    stdout: (t) => {
-      out += t;
+    stdout: () => {
     },
     stderr: (t) => {
       err += t;
     }
-  });
+  };
+  const edit = EDITS[inputs.command];
+  const args = parseCommandArgv(edit.command, argv, editIo);
+  const { code: code2, job: job2 } = typeof args === "number" ? { code: args } : await edit.run(args, editIo);
   io.stderr(err);
-  const json = parseJson(out);
-  const publish2 = obj(json?.publish);
-  if (publish2) recordPublish(outcome, publish2);
-  outcome.changed = Array.isArray(json?.written) ? json.written.length > 0 : outcome.changed;
-  outcome.result[inputs.command] = json ?? { exitCode: code2 };
+  if (job2?.publish) recordPublish(outcome, job2.publish);
+  if (job2) outcome.changed = job2.run.written.length > 0;
+  outcome.result[inputs.command] = job2 ? { ...reconcileJson(job2.run), ...omitUndefined({ publish: job2.publish }) } : { exitCode: code2 };
   if (code2 !== EXIT.OK)
     failures.push(`${inputs.command}: ${err.trim().split("\n").pop() || `exit code ${code2}`}`);
   return code2;
 }
 
 // src/entry/action/inputs.ts
-import * as nodeFs9 from "node:fs";
+import * as nodeFs10 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
@@ -83380,7 +84202,7 @@ function readInputs(env) {
   };
 }
 async function secretValues(inputs, root, env) {
-  const { config } = await loadConfig(nodeFs9.promises, {
+  const { config } = await loadConfig(nodeFs10.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -83400,8 +84222,11 @@ async function secretValues(inputs, root, env) {
 init_github();
 init_pulls();
 
+// src/app/validate.ts
+init_diagnostic();
+
 // src/app/build-outputs.ts
-import * as nodeFs10 from "node:fs/promises";
+import * as nodeFs11 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -83433,7 +84258,7 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream();
-async function buildOutputsOf(project, fs3 = nodeFs10) {
+async function buildOutputsOf(project, fs3 = nodeFs11) {
   const walked = await walkRepository({ root: project.root, fs: fs3, needles: [BUILD_CONFIG_NEEDLE] });
   return findBuildOutputs(walked.files, project.config.namespace);
 }
@@ -83473,7 +84298,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs11 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream();
@@ -83516,7 +84341,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock = await readLock(nodeFs11, project.root, project.config, t.namespace, t.stream).catch(
+    const lock = await readLock(nodeFs12, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock) locks.set(id, lock);
@@ -83544,11 +84369,12 @@ function validateJson(r) {
     tags: project.tags,
     errors: r.errors,
     warnings: r.warnings,
-    diagnostics: project.diagnostics
+    diagnostics: withHints(project.diagnostics)
   };
 }
 
 // src/entry/action/validate.ts
+init_diagnostic();
 async function validateStep(m) {
   const { io, outcome } = m;
   const result = await validateProject(m.cwd, {
@@ -83580,7 +84406,7 @@ async function validateMode(m) {
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs12 from "node:fs/promises";
+import * as nodeFs13 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -83611,16 +84437,17 @@ function formatFinding(f) {
 }
 
 // src/app/verify.ts
+init_diagnostic();
 async function verifyProject(project) {
   const { config, root } = project;
   const streams = new Map(
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
   );
   const lookup2 = localLookupOf(streams);
-  const walked = await walkRepository({ root, fs: nodeFs12, needles: lookup2.needles });
+  const walked = await walkRepository({ root, fs: nodeFs13, needles: lookup2.needles });
   const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup: lookup2 });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs12,
+    nodeFs13,
     { root, lockDir: config.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -83639,8 +84466,8 @@ function verifyJson(r) {
     ok: r.ok,
     consumers: r.consumers,
     findings: r.findings,
-    errors: r.errors,
-    ...r.warnings.length ? { warnings: r.warnings } : {}
+    errors: withHints(r.errors),
+    ...r.warnings.length ? { warnings: withHints(r.warnings) } : {}
   };
 }
 function findingDiagnostic(f) {
@@ -83648,7 +84475,7 @@ function findingDiagnostic(f) {
     file: f.file,
     line: f.line,
     column: 1,
-    code: `CONSUMER_${f.status.toUpperCase()}`,
+    code: f.status === "drift" ? "CONSUMER_DRIFT" : "CONSUMER_UNLOCKED",
     severity: "error",
     message: formatFinding(f).slice(`${f.file}:${f.line}: `.length)
   };
@@ -83656,21 +84483,22 @@ function findingDiagnostic(f) {
 
 // src/entry/action/verify.ts
 init_consumers();
+init_diagnostic();
 async function verifyMode(m) {
   const { io, outcome } = m;
   const project = await openProject(m.cwd, {
     ...m.inputs.config ? { configPath: m.inputs.config } : {}
   });
-  const usage2 = project.diagnostics.filter(isUsageDiagnostic);
-  if (usage2.length > 0) {
-    const err = usage2.map((d) => `${formatDiagnostic(d)}
+  const usage3 = project.diagnostics.filter(isUsageDiagnostic);
+  if (usage3.length > 0) {
+    const err = usage3.map((d) => `${formatDiagnostic(d)}
 `).join("");
     io.stderr(err);
     m.failures.push(`verify: ${err.trim()}`);
     return EXIT.USAGE;
   }
   const r = await verifyProject(project);
-  const diags = [...r.errors.map((e) => toDiagnostic(e)), ...r.findings.map(findingDiagnostic)];
+  const diags = [...r.errors.map((e) => fromConsumerDiagnostic(e)), ...r.findings.map(findingDiagnostic)];
   for (const d of diags) io.stdout(`${formatDiagnostic(d)}
 `);
   io.stdout(`verify: ${plural(r.consumers, "consumer")}, ${plural(diags.length, "problem")}
@@ -83705,9 +84533,9 @@ async function planMode(m) {
   } else {
     run = await runReconcile(io, {
       dryRun: true,
-      project: v.result.project,
-      withMetadata: inputs.metadata,
-      ...only ? { only } : {}
+      project: { loaded: v.result.project },
+      streams: only ? { only } : {},
+      registry: { withMetadata: inputs.metadata }
     });
     planCode = reportRun(m, run);
   }
@@ -83746,18 +84574,21 @@ async function commentPlan(m, pr, plan2) {
 }
 
 // src/entry/action/reconcile.ts
+init_omit_undefined();
 async function reconcileMode(m) {
   const { inputs, ctx, io, outcome } = m;
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const job2 = await runJob(io, {
-    ...inputs.publish ? { publishMode: inputs.publish } : {},
-    ...inputs.config ? { configPath: inputs.config } : {},
-    ...inputs.token ? { token: inputs.token } : {},
-    ...ctx.repository ? { repository: ctx.repository } : {},
-    ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {},
+    project: inputs.config ? { configPath: inputs.config } : {},
+    streams: omitUndefined({ only }),
+    registry: { withMetadata: inputs.metadata },
+    github: {
+      ...inputs.token ? { token: inputs.token } : {},
+      ...ctx.repository ? { repository: ctx.repository } : {},
+      ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}
+    },
+    publish: inputs.publish ? { mode: inputs.publish } : {},
     dryRun: inputs.dryRun,
-    withMetadata: inputs.metadata,
-    ...only ? { only } : {},
     onProgress: progressReporter(io)
   });
   const code2 = reportRun(m, job2.run, job2.publish);
@@ -83798,7 +84629,7 @@ function runIO(inputs, ctx, deps, cwd) {
   };
 }
 async function executeAction(inputs, ctx, deps) {
-  const cwd = resolve11(ctx.workspace, inputs.workingDirectory);
+  const cwd = resolve12(ctx.workspace, inputs.workingDirectory);
   const io = runIO(inputs, ctx, deps, cwd);
   const event = ctx.eventName ? { event: ctx.eventName } : {};
   const outcome = {
@@ -83847,7 +84678,7 @@ async function runAction(env = process.env) {
       setSecret(inputs.token);
     }
     const ctx = readContext(env);
-    secrets = await secretValues(inputs, resolve12(ctx.workspace, inputs.workingDirectory), env);
+    secrets = await secretValues(inputs, resolve13(ctx.workspace, inputs.workingDirectory), env);
     for (const s of secrets) setSecret(s);
     outcome = await executeAction(inputs, ctx, {
       env,
@@ -83857,9 +84688,9 @@ async function runAction(env = process.env) {
       }
     });
   } catch (e) {
-    const usage2 = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
+    const usage3 = e instanceof ImagestreamsError && e.code === "ACTION_INPUT";
     const message = e instanceof ImagestreamsError ? e.message : `unexpected error: ${e?.stack ?? e}`;
-    const code2 = usage2 ? EXIT.USAGE : EXIT.FAILURE;
+    const code2 = usage3 ? EXIT.USAGE : EXIT.FAILURE;
     outcome = {
       exitCode: code2,
       changed: false,
