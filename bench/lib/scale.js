@@ -123,7 +123,7 @@ export function timed(cmd, args, { cwd, keep = false } = {}) {
 /** The curl sweep: four curl processes in parallel, each HEADs its quarter of `urls` over one kept-alive connection. */
 export async function curlSweep(urls, dir) {
   const parts = [[], [], [], []];
-  urls.forEach((u, i) => parts[i % 4].push(u));
+  for (const [i, u] of urls.entries()) parts[i % 4].push(u);
   const files = parts.map((p, i) => {
     const f = join(dir, `curl-${i}.cfg`);
     writeFileSync(f, p.map((u) => `url = "${u}"\n`).join(''));
