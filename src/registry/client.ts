@@ -87,11 +87,15 @@ export function createRegistryClient(options: RegistryClientOptions = {}) {
   const secrets = new Set<string>();
   const redact = (s: string) => redactSecrets(s, secrets);
   const baseLogger = o.logger ?? silentLogger;
+  // With no secret seen yet there is nothing to redact: skip the JSON round trip (it ran on every request's debug
+  // line, a few per cent of a no-op run's CPU).
+  const scrub = (f: Record<string, unknown> | undefined) =>
+    f && secrets.size > 0 ? JSON.parse(redact(JSON.stringify(f))) : f;
   const logger: Logger = {
-    debug: (m, f) => baseLogger.debug(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
-    info: (m, f) => baseLogger.info(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
-    warn: (m, f) => baseLogger.warn(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
-    error: (m, f) => baseLogger.error(redact(m), f && JSON.parse(redact(JSON.stringify(f)))),
+    debug: (m, f) => baseLogger.debug(redact(m), scrub(f)),
+    info: (m, f) => baseLogger.info(redact(m), scrub(f)),
+    warn: (m, f) => baseLogger.warn(redact(m), scrub(f)),
+    error: (m, f) => baseLogger.error(redact(m), scrub(f)),
   };
   const isInsecure = o.isInsecure ?? (() => false);
   const hostPolicy = o.hostPolicy ?? openHostPolicy;

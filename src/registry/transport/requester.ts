@@ -131,7 +131,8 @@ export function createRequester(opts: RequesterOptions) {
     }
     opts.logger.debug('registry request', {
       method: req.method,
-      url: redactUrl(url),
+      // Parsing the URL again to redact it costs on every request; only user info or a query can hold a secret.
+      url: url.username || url.password || url.search ? redactUrl(url) : url.href,
       status: res.status,
       ms: opts.clock.now() - started,
     });
