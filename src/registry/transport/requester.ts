@@ -6,7 +6,7 @@ import { type RequestContext, registryError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { Clock } from './clock.js';
 import { type HttpResponse, type HttpSend, TransportError } from './http.js';
-import { Limiter } from './limiter.js';
+import { AdaptiveLimiter, Limiter, type RequestLimiter } from './limiter.js';
 
 /** What the policy layer needs to know about one request. */
 export interface PolicyRequest {
@@ -46,6 +46,11 @@ export interface RequesterOptions {
   timeoutMs: number;
   retries: number;
   concurrencyPerHost: number;
+  /**
+   * Let each host's bound follow its latency between `min` and `max`, starting at concurrencyPerHost
+   * (AdaptiveLimiter); without it the bound is concurrencyPerHost.
+   */
+  adaptiveConcurrency?: { min: number; max: number };
   /** A Retry-After longer than this is not waited for (the caller gets the 429/503). */
   maxRetryAfterMs: number;
   backoffBaseMs: number;
@@ -87,7 +92,7 @@ export function parseRateLimit(headers: Record<string, string | undefined>): Rat
 
 /** The policy layer: `request()` returns any HTTP status; it throws only when no response could be had. */
 export function createRequester(opts: RequesterOptions) {
-  const limiters = new Map<string, Limiter>();
+  const limiters = new Map<string, RequestLimiter>();
   const hosts = new Map<string, HostStats>();
   const hostStats = (host: string): HostStats => {
     let s = hosts.get(host);
@@ -97,10 +102,13 @@ export function createRequester(opts: RequesterOptions) {
     }
     return s;
   };
-  const limiter = (host: string): Limiter => {
+  const limiter = (host: string): RequestLimiter => {
     let l = limiters.get(host);
     if (!l) {
-      l = new Limiter(opts.concurrencyPerHost);
+      const adaptive = opts.adaptiveConcurrency;
+      l = adaptive
+        ? new AdaptiveLimiter({ ...adaptive, initial: opts.concurrencyPerHost, now: () => performance.now() })
+        : new Limiter(opts.concurrencyPerHost);
       limiters.set(host, l);
     }
     return l;
