@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every bench/*.bench.js in name order; each prints its own figures.
-// Benchmarks import the compiled code from build/ (run `npm run build` first; this script does it).
+// Benchmarks import the compiled code from build/ and spawn the CLI bundle build/cli/ (`npm run build`; this script
+// does it). `npm run bench -- 03` runs only the files whose name contains 03.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-execFileSync('npx', ['tsc', '-p', join(here, '..', 'tsconfig.json')], { stdio: 'inherit' });
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: join(here, '..'), stdio: 'inherit' });
 const only = process.argv[2];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.js') && (!only || f.includes(only)))

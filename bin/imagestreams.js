@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The published entry: runs the compiled CLI (npm install builds it through `prepare`).
-import { main } from '../build/entry/cli.js';
-import { guardOutput } from '../build/entry/workflow-commands.js';
+// The published entry: runs the CLI bundle build/cli/ (`npm run build`; npm install builds it through `prepare`).
+import { main } from '../build/cli/cli.js';
+import { guardOutput } from '../build/cli/workflow-commands.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Builds the GitHub Action bundle: dist/index.js (src/entry/action/index.ts and every dependency in one ESM file, with a
-// createRequire banner for the CommonJS ones) and dist/schemas/ (the JSON Schemas the loader reads next to the
-// bundle). The output is deterministic: the same sources and lockfile give the same bytes, so CI can compare the
-// committed dist/ with a fresh build (test/action/dist.test.ts).
+// createRequire banner for the CommonJS ones; the JSON Schemas' validators are compiled in). The output is
+// deterministic: the same sources and lockfile give the same bytes, so CI can compare the committed dist/ with a
+// fresh build (test/action/dist.test.ts).
 //
 // Usage: node scripts/build-action.mjs [--outdir DIR]   (default: dist/)
 
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ const BANNER = [
 ].join('\n');
 
 rmSync(outdir, { recursive: true, force: true });
-mkdirSync(join(outdir, 'schemas'), { recursive: true });
+mkdirSync(outdir, { recursive: true });
 
 const result = await build({
   stdin: { contents: ENTRY, resolveDir: root, sourcefile: 'action-entry.ts', loader: 'ts' },
@@ -49,7 +49,4 @@ const result = await build({
 });
 if (result.errors.length > 0) process.exit(1);
 
-for (const f of readdirSync(join(root, 'schemas')).sort()) {
-  if (f.endsWith('.schema.json')) copyFileSync(join(root, 'schemas', f), join(outdir, 'schemas', f));
-}
 process.stdout.write(`built ${outdir}/index.js\n`);

@@ -1,12 +1,11 @@
 // One declaration file → ImageStream objects (ImageStream, ImageStreamList, List; multi-document), schema-checked.
 
-import type { ValidateFunction } from 'ajv';
 import type { Document } from 'yaml';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { DECLARATION_KINDS, type ImageStream, type LoadedStream, type ObjectPath } from '../model/stream.js';
 import { editDistance } from '../policy/stream-selection.js';
 import { firstDuplicateJsonKey, tryParseJson } from './json-fast.js';
-import { schemaProblems, validator } from './schemas.js';
+import { schemaProblems, type ValidateFunction, validator } from './schemas.js';
 import { decodeText, parseSource, positionAt, type SourceFile } from './source.js';
 import { tryParseSimpleYaml } from './yaml-fast.js';
 

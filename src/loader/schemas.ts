@@ -1,55 +1,21 @@
-// The JSON Schemas in schemas/ (the single source of truth), compiled once, and ajv errors turned into fixes.
+// The JSON Schemas in schemas/ (the single source of truth), compiled ahead of time (ajv standalone code in
+// validators.generated.ts, written by scripts/build-validators.mjs), and ajv errors turned into fixes. No run reads
+// a schema or loads ajv's compiler.
 
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { VALIDATORS } from './validators.generated.js';
 
 /** Schema files shipped in schemas/. */
 export type SchemaName = 'imagestream' | 'config' | 'lock';
 
-const SCHEMA_ID = (name: SchemaName) => `https://imagestreams.dev/schemas/${name}.schema.json`;
+/** A compiled validator: true when valid; otherwise `errors` says why (ajv's ErrorObjects, verbose). */
+export type ValidateFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-// The Action bundle dist/index.js → dist/schemas (copied by scripts/build-action.mjs); build/loader →
-// ../../schemas; a bundle without its copy → the package's schemas/ beside dist/.
-const CANDIDATE_DIRS = ['./schemas/', '../../schemas/', '../schemas/'];
-
-function readSchema(name: SchemaName): object {
-  let lastError: unknown;
-  for (const dir of CANDIDATE_DIRS) {
-    try {
-      return JSON.parse(readFileSync(new URL(`${dir}${name}.schema.json`, import.meta.url), 'utf8'));
-    } catch (e) {
-      lastError = e;
-    }
-  }
-  throw new Error(`cannot read schemas/${name}.schema.json next to the program`, { cause: lastError });
-}
-
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
-
-function instance(): Ajv {
-  if (!ajv) {
-    ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'x-fix', schemaType: 'string' });
-    // x-redact: never quote the value in a message (it may be a secret pasted in the wrong place).
-    ajv.addKeyword({ keyword: 'x-redact', schemaType: 'boolean' });
-    const addFormats = addFormatsModule as unknown as (a: Ajv, f: string[]) => void;
-    addFormats(ajv, ['date-time']);
-    for (const name of ['imagestream', 'config', 'lock'] as const) ajv.addSchema(readSchema(name));
-  }
-  return ajv;
-}
-
-/** The compiled validator for a schema or one of its definitions (compiled once per process). */
+/** The compiled validator for a schema or one of its definitions (see VALIDATOR_REFS in scripts/lib/validators.js). */
 export function validator(name: SchemaName, definition?: string): ValidateFunction {
-  const ref = SCHEMA_ID(name) + (definition ? `#/definitions/${definition}` : '');
-  let fn = compiled.get(ref);
-  if (!fn) {
-    fn = instance().getSchema(ref);
-    if (!fn) throw new Error(`schema ${ref} not found`);
-    compiled.set(ref, fn);
-  }
+  const key = definition ? `${name}#${definition}` : name;
+  const fn = (VALIDATORS as unknown as Record<string, ValidateFunction | undefined>)[key];
+  if (!fn) throw new Error(`no compiled validator for ${key}: add it to scripts/lib/validators.js and build`);
   return fn;
 }
 

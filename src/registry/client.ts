@@ -21,11 +21,18 @@ export interface RegistryClientOptions extends AccessOptions {
    * (bytes hashed), tried before the origin; what a tag points at is always asked of the origin.
    */
   mirrors?: Record<string, string[]>;
+  /**
+   * The most requests in flight per registry. Within it the bound follows the registry's latency (AdaptiveLimiter:
+   * from 2 up, starting at 8), unless `adaptiveConcurrency` is false: then it is this number.
+   */
   concurrencyPerRegistry?: number;
+  adaptiveConcurrency?: boolean;
 }
 
 const DEFAULTS = {
-  concurrencyPerRegistry: 8,
+  // Adaptive up to 16 took 0.91x the wall time of a fixed 8 against a loopback registry (bench/03-noop-scale).
+  concurrencyPerRegistry: 16,
+  adaptiveConcurrency: true,
   timeoutMs: 30_000,
   retries: 3,
   maxRetryAfterMs: 60_000,
@@ -35,10 +42,15 @@ const DEFAULTS = {
 
 /** Create a registry client. Call `close()` when done to drop kept-alive connections. */
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
-  const o = { ...DEFAULTS, ...options };
+  const { adaptiveConcurrency, ...o } = { ...DEFAULTS, ...options };
   const { requester, session, logger, configured, hostPolicy, redact, sanitized, close } = createAccess({
     ...o,
-    concurrencyPerHost: o.concurrencyPerRegistry,
+    ...(adaptiveConcurrency
+      ? {
+          concurrencyPerHost: Math.min(8, o.concurrencyPerRegistry),
+          adaptiveConcurrency: { min: Math.min(2, o.concurrencyPerRegistry), max: o.concurrencyPerRegistry },
+        }
+      : { concurrencyPerHost: o.concurrencyPerRegistry }),
     maxSockets: o.concurrencyPerRegistry * 2,
   });
   const parts: ClientParts = {

@@ -1,6 +1,5 @@
 // The docker credential helper protocol: `docker-credential-<name> get`, server URL on stdin, JSON on stdout.
 
-import { execa } from 'execa';
 import { ImagestreamsError } from '../../model/errors.js';
 import type { Credential } from './keychain.js';
 
@@ -19,6 +18,8 @@ export async function runCredentialHelper(
     });
   }
   const bin = `docker-credential-${helper}`;
+  // Loaded here, not at start-up: few runs use a credential helper and execa is a quarter of a megabyte.
+  const { execa } = await import('execa');
   const res = await execa(bin, ['get'], {
     input: serverUrl,
     env,

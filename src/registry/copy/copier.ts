@@ -53,7 +53,11 @@ export interface CopyReport {
   retried: number;
 }
 
-/** Create a copier; `close()` drops its kept-alive connections. */
+/**
+ * Create a copier; `close()` drops its kept-alive connections.
+ * Long: its inner steps (index, child manifests, blobs, mount-or-stream, verify) share one run's once-maps and
+ * counters; each step is a short named inner function, and splitting them out would only thread that state around.
+ */
 export function createCopier(options: CopierOptions = {}) {
   const o = { ...DEFAULTS, ...options };
   const repos = createRepos({ ...o, concurrencyPerHost: o.concurrency * 2, maxSockets: o.concurrency * 2 });

@@ -23,7 +23,10 @@ export interface Repo {
 /** Registries must accept manifests up to 4 MiB (OCI distribution spec); larger answers are refused. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
-/** The calls the copier makes, over one requester and auth session. */
+/**
+ * The calls the copier makes, over one requester and auth session.
+ * Long: a table of small request functions over one shared access (requester, session, endpoints).
+ */
 export function createRepos(o: RepoOptions) {
   const access = createAccess(o);
   const { session, configured, hostPolicy, logger } = access;

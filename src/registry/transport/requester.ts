@@ -6,7 +6,7 @@ import type { Logger } from '../../util/logger.js';
 import { redactUrl } from '../../util/redact.js';
 import { type RequestContext, registryError } from '../errors.js';
 import { type HttpResponse, type HttpSend, TransportError } from './http.js';
-import { Limiter } from './limiter.js';
+import { AdaptiveLimiter, Limiter, type RequestLimiter } from './limiter.js';
 
 /** What the policy layer needs to know about one request. */
 export interface PolicyRequest {
@@ -48,6 +48,11 @@ export interface RequesterOptions {
   timeoutMs: number;
   retries: number;
   concurrencyPerHost: number;
+  /**
+   * Let each host's bound follow its latency between `min` and `max`, starting at concurrencyPerHost
+   * (AdaptiveLimiter); without it the bound is concurrencyPerHost.
+   */
+  adaptiveConcurrency?: { min: number; max: number };
   /** A Retry-After longer than this is not waited for (the caller gets the 429/503). */
   maxRetryAfterMs: number;
   backoffBaseMs: number;
@@ -98,7 +103,7 @@ export interface Requester {
 /** A requester's options and its per-host limiters and counters. */
 interface RequesterState {
   opts: RequesterOptions;
-  limiters: Map<string, Limiter>;
+  limiters: Map<string, RequestLimiter>;
   hosts: Map<string, HostStats>;
 }
 
@@ -121,10 +126,17 @@ function hostStats(st: RequesterState, host: string): HostStats {
   return s;
 }
 
-function limiter(st: RequesterState, host: string): Limiter {
+function limiter(st: RequesterState, host: string): RequestLimiter {
   let l = st.limiters.get(host);
   if (!l) {
-    l = new Limiter(st.opts.concurrencyPerHost);
+    const adaptive = st.opts.adaptiveConcurrency;
+    l = adaptive
+      ? new AdaptiveLimiter({
+          ...adaptive,
+          initial: st.opts.concurrencyPerHost,
+          now: () => performance.now(),
+        })
+      : new Limiter(st.opts.concurrencyPerHost);
     st.limiters.set(host, l);
   }
   return l;
@@ -162,7 +174,8 @@ async function once(
   }
   opts.logger.debug('registry request', {
     method: req.method,
-    url: redactUrl(url),
+    // Parsing the URL again to redact it costs on every request; only user info or a query can hold a secret.
+    url: url.username || url.password || url.search ? redactUrl(url) : url.href,
     status: res.status,
     ms: opts.clock.now() - started,
   });

@@ -1,0 +1,139 @@
+// Bench: reconcile at scale, the real CLI as a subprocess against a local Distribution registry. Projects of
+// 1,000 and 10,000 scheduled tags (100 per stream file); with BENCH_SCALE_100K=1 also 100,000 (1,000 files; about
+// 3–5 minutes more on a 2-core machine). Figures, each against a baseline measured in this run:
+// - no-op reconcile time ÷ the curl sweep (four parallel curl processes HEADing the same manifests over kept-alive
+//   connections: the practical limit here), paired run by run, median of BENCH_SCALE_RUNS (default 3) pairs;
+// - fixed start-up cost: process start → first request at the registry, in ms, beside Node's own start → first
+//   request (a one-line script), median of 5;
+// - requests per tag, counted at the registry (a counting proxy in front of it): a no-op must be 1.00;
+// - peak RSS (largest process, /usr/bin/time) of the no-op, of the first import (writes every lock) and of a
+//   run where 10% of the tags moved (writes every lock again), and time per 1,000 tags (the curve).
+// Benches report, they do not assert.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRegistry } from '../scripts/lib/registry.js';
+import {
+  copyProject,
+  countingProxy,
+  curlSweep,
+  manifestUrls,
+  median,
+  moveTenth,
+  populate,
+  TAGS_PER_STREAM,
+  timed,
+  writeProject,
+} from './lib/scale.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'imagestreams.js');
+const SIZES = [1_000, 10_000, ...(process.env.BENCH_SCALE_100K ? [100_000] : [])];
+const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
+const node = process.execPath;
+const cli = (args, cwd) => timed(node, [BIN, ...args], { cwd, keep: true });
+const fmt = (n, d = 0) => n.toFixed(d);
+const mb = (n) => `${fmt(n)} MB`;
+
+const reg = await startRegistry();
+const work = mkdtempSync(join(tmpdir(), 'bench-scale-'));
+const proxy = await countingProxy(reg.url);
+try {
+  const t0 = performance.now();
+  const maxStreams = SIZES.at(-1) / TAGS_PER_STREAM;
+  const digests = await populate(reg, maxStreams);
+  console.log(
+    `registry: ${SIZES.at(-1)} tags in ${maxStreams} repositories, ready in ${fmt((performance.now() - t0) / 1000, 1)} s`,
+  );
+
+  const rows = [];
+  for (const size of SIZES) {
+    const streams = size / TAGS_PER_STREAM;
+    const dir = join(work, `p${size}`);
+    writeProject(dir, reg, streams);
+    const first = await cli(['reconcile'], dir);
+    if (first.code !== 0)
+      throw new Error(`first reconcile of ${size} tags exited ${first.code}\n${first.stderr}`);
+    const pairs = [];
+    const urls = manifestUrls(reg.url, streams);
+    for (let r = 0; r < (size >= 100_000 ? 1 : RUNS); r++) {
+      const noop = await cli(['reconcile'], dir);
+      const curl = await curlSweep(urls, work);
+      pairs.push({ noop, curl });
+    }
+    // The same project, its lock included, through the counting proxy (up to 10,000 tags: the count is per tag).
+    let json = { written: [] };
+    proxy.reset();
+    if (size <= 10_000) {
+      const pdir = join(work, `p${size}-proxy`);
+      copyProject(dir, pdir, reg.host, proxy.host);
+      const counted = await timed(node, [BIN, 'reconcile', '--json'], { cwd: pdir, keep: true });
+      json = JSON.parse(counted.stdout);
+      rmSync(pdir, { recursive: true, force: true });
+    }
+    rows.push({
+      size,
+      first,
+      noop: median(pairs.map((p) => p.noop.wall)),
+      curl: median(pairs.map((p) => p.curl)),
+      ratio: median(pairs.map((p) => p.noop.wall / p.curl)),
+      noopRss: Math.max(...pairs.map((p) => p.noop.rssMb)),
+      perTag: proxy.state.requests / size,
+      byMethod: { ...proxy.state.byMethod },
+      written: json.written.length,
+    });
+  }
+
+  // Fixed cost: process start → first request at the registry, on the smallest project.
+  const fixedDir = join(work, 'fixed');
+  copyProject(join(work, `p${SIZES[0]}`), fixedDir, reg.host, proxy.host);
+  const oneRequest = `require('node:http').request('http://${proxy.host}/v2/', (r) => r.resume()).end()`;
+  const fixed = [];
+  const floor = [];
+  for (let r = 0; r < 5; r++) {
+    proxy.reset();
+    const run = await timed(node, [BIN, 'reconcile'], { cwd: fixedDir });
+    fixed.push(proxy.state.first - run.start);
+    proxy.reset();
+    const bare = await timed(node, ['-e', oneRequest], { cwd: fixedDir });
+    floor.push(proxy.state.first - bare.start);
+  }
+
+  // A run that writes: 10% of every project's tags moved upstream (verified by GET, every lock rewritten).
+  moveTenth(reg, maxStreams, digests);
+  for (const row of rows) {
+    row.moved = await cli(['reconcile'], join(work, `p${row.size}`));
+  }
+
+  console.log(
+    `curl sweep limit (4 × curl, kept-alive HEADs): ${rows.map((r) => `${r.size} tags ${fmt(r.curl)} ms`).join(', ')}`,
+  );
+  const target = { 1000: '≤ 1.3×', 10000: '≤ 1.2×' };
+  const counts = (r) =>
+    `  requests/tag ${fmt(r.perTag, 2)} (${Object.entries(r.byMethod)
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ')}), wrote ${r.written} files`;
+  for (const r of rows) {
+    console.log(
+      `no-op reconcile, ${String(r.size).padStart(6)} tags ${fmt(r.noop).padStart(7)} ms  ${fmt(r.ratio, 2)}× curl sweep` +
+        `${target[r.size] ? ` [target ${target[r.size]}]` : ''}${r.size <= 10_000 ? counts(r) : ''}, peak RSS ${mb(r.noopRss)}`,
+    );
+  }
+  console.log(
+    `fixed cost to the first registry request: ${fmt(median(fixed))} ms (Node's own start to a first request ${fmt(median(floor))} ms, ${fmt(median(fixed) / median(floor), 2)}×) [target < 100 ms]`,
+  );
+  console.log('curve (per 1,000 tags; ratio to the 1,000-tag figure):');
+  const base = rows[0];
+  for (const r of rows) {
+    const k = r.size / 1000;
+    console.log(
+      `  ${String(r.size).padStart(6)} tags  no-op ${fmt(r.noop / k)} ms/1k (${fmt(r.noop / k / base.noop, 2)}×), RSS ${mb(r.noopRss)}` +
+        ` | first import ${fmt(r.first.wall / k)} ms/1k (${fmt(r.first.wall / k / base.first.wall, 2)}×), RSS ${mb(r.first.rssMb)}` +
+        ` | 10% moved ${fmt(r.moved.wall / k)} ms/1k (${fmt(r.moved.wall / k / base.moved.wall, 2)}×), RSS ${mb(r.moved.rssMb)}` +
+        `${r.size === 10_000 ? ' [target RSS < 150 MB]' : ''}`,
+    );
+  }
+} finally {
+  await proxy.close();
+  await reg.stop();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,82 @@
+// The CLI bundle bin/imagestreams.js runs (build/cli/, scripts/lib/cli-bundle.js): it is what the sources build to
+// (npm test builds it first; run `npm run build` after changing src/ before running tests that spawn the CLI), the
+// build is deterministic, and a command loads only its own code at start-up: no GitHub client, git, subprocess
+// library or schema compiler for the commands that do not use them.
+
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, CLI_OUTDIR, ROOT } from '../../scripts/lib/cli-bundle.js';
+
+const run = promisify(execFile);
+let temp: string;
+let meta: Metafile;
+
+beforeAll(async () => {
+  temp = await mkdtemp(join(tmpdir(), 'imagestreams-cli-bundle-'));
+  meta = (await buildCli(join(temp, 'cli'), { metafile: true })).metafile!;
+}, 120_000);
+afterAll(async () => {
+  await rm(temp, { recursive: true, force: true });
+});
+
+async function files(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(relative(dir, join(e.parentPath, e.name)));
+  }
+  return out.sort();
+}
+
+/** Every input module loaded before a command runs: cli.js and the command's chunk, with their static imports. */
+function loadedBy(command: string): string[] {
+  const outs = meta.outputs;
+  const start = Object.keys(outs).filter(
+    (k) => k.endsWith('/cli.js') || new RegExp(`/chunks/${command}-[A-Z0-9]+\\.js$`).test(k),
+  );
+  expect(start, `chunks for ${command}`).toHaveLength(2);
+  const seen = new Set<string>();
+  const stack = [...start];
+  while (stack.length) {
+    const o = stack.pop()!;
+    if (seen.has(o)) continue;
+    seen.add(o);
+    for (const i of outs[o]!.imports) if (i.kind === 'import-statement' && !i.external) stack.push(i.path);
+  }
+  return [...seen].flatMap((o) => Object.keys(outs[o]!.inputs));
+}
+
+describe('the CLI bundle', () => {
+  it('build/cli/ is what the sources build to, byte for byte (run `npm run build`)', async () => {
+    const fresh = join(temp, 'cli');
+    expect(await files(CLI_OUTDIR)).toEqual(await files(fresh));
+    for (const f of await files(fresh)) {
+      const [a, b] = await Promise.all([readFile(join(CLI_OUTDIR, f)), readFile(join(fresh, f))]);
+      expect(a.equals(b), `build/cli/${f} differs: run \`npm run build\``).toBe(true);
+    }
+  });
+
+  it.each(['validate', 'get', 'describe', 'verify', 'resolve', 'reconcile', 'import', 'tag', 'rollback'])(
+    '%s loads no GitHub client, git, execa or schema compiler at start-up',
+    (command) => {
+      const heavy = loadedBy(command).filter((i) =>
+        /node_modules\/(octokit|@octokit|isomorphic-git|execa|ajv\/dist\/(core|compile|vocabularies))\b/.test(
+          i,
+        ),
+      );
+      expect(heavy).toEqual([]);
+    },
+  );
+
+  it('bin/imagestreams.js runs it', async () => {
+    const bin = join(ROOT, 'bin', 'imagestreams.js');
+    const { stdout } = await run(process.execPath, [bin, 'validate'], {
+      cwd: join(ROOT, 'examples', 'basic'),
+    });
+    expect(stdout).toMatch(/valid/);
+  });
+});
