@@ -7,7 +7,7 @@ import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from '../plan/changes.js';
 import { plural, shortDigest } from '../util/text.js';
 import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
-import { selectionNoteLine, soakingNoteLine } from './selection-note.js';
+import { missingPlatformNoteLine, selectionNoteLine, soakingNoteLine } from './selection-note.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
 export const MAX_BODY_LENGTH = 60_000;
@@ -54,15 +54,18 @@ export function renderPullRequestBody(
   const cmd = opts.command ?? 'imagestreams';
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
-  const notes = (opts.notes ?? []).filter((n) => n.kind !== 'soaking');
+  const held = new Set(['soaking', 'missing-platform']);
+  const notes = (opts.notes ?? []).filter((n) => !held.has(n.kind));
   const soaking = (opts.notes ?? []).filter((n) => n.kind === 'soaking');
+  const missing = (opts.notes ?? []).filter((n) => n.kind === 'missing-platform');
   const sections: Section[] = [
     ...section(
       [...(opts.marker ? [opts.marker, ''] : []), `${intro(moving, consumers, notes)} ${GATE}`, ''],
       true,
     ),
     ...section(noteLines(notes, cmd), true),
-    ...section(soakLines(soaking, cmd), true),
+    ...section(heldLines('Held back by a minimum age (soak)', soaking, cmd), true),
+    ...section(heldLines('Held back: a required platform is missing', missing, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -98,16 +101,11 @@ function noteLines(notes: DeclarationNote[], cmd: string): string[] {
   ];
 }
 
-/** Digests a minimum age holds back, with when each becomes eligible. */
-function soakLines(notes: DeclarationNote[], cmd: string): string[] {
+/** Digests held back (a minimum age: with when each becomes eligible; a missing required platform). */
+function heldLines(title: string, notes: DeclarationNote[], cmd: string): string[] {
   if (notes.length === 0) return [];
   const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
-  return [
-    '### Held back by a minimum age (soak)',
-    '',
-    ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`),
-    '',
-  ];
+  return [`### ${title}`, '', ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`), ''];
 }
 
 /** Republished version tags, lost platforms and failed imports, as one warning block. */
@@ -245,6 +243,8 @@ function noteLine(n: DeclarationNote, cmd: string): string {
       return selectionNoteLine(n);
     case 'soaking':
       return soakingNoteLine(n);
+    case 'missing-platform':
+      return missingPlatformNoteLine(n);
   }
 }
 
