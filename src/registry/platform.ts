@@ -6,10 +6,8 @@ import type { PlatformImage } from '../model/lock.js';
 /** Normalisation and parsing live in the model (policy checks required platforms with them). */
 import { normalizePlatform, type PlatformSpec } from '../model/platform.js';
 
-export { normalizePlatform, type PlatformSpec, parsePlatform } from '../model/platform.js';
-
-/** `linux/arm/v7` (written once, in the model). */
-export { formatPlatform } from '../model/platform.js';
+/** `linux/arm/v7`, normalisation and parsing (written once, in the model). */
+export { formatPlatform, normalizePlatform, type PlatformSpec, parsePlatform } from '../model/platform.js';
 
 function samePlatform(a: PlatformSpec, b: PlatformSpec): boolean {
   return a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '');
