@@ -59,7 +59,7 @@ const declare = async (name: string, from: string) => {
 
 describe('required platforms: imagestreams.dev/required-platforms', () => {
   it('holds back an index that loses linux/arm64 and proposes one that has both', async () => {
-    const push = (seed: string, platforms: object[]) =>
+    const push = (seed: string, platforms: { os: string; architecture: string; variant?: string }[]) =>
       pushIndex(reg.url, 'plat/app', ['1'], makeIndex({ seed, platforms }));
     const both = await push('a', [AMD, ARM]);
     await declare('app', `${reg.host}/plat/app:1`);
