@@ -7,6 +7,7 @@ import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, ImageMetadata, StreamChange, TagChange } from '../plan/changes.js';
 import { plural, shortDigest } from '../util/text.js';
 import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
+import { republishedLines } from './republished.js';
 import { missingPlatformNoteLine, selectionNoteLine, soakingNoteLine } from './selection-note.js';
 
 /** GitHub refuses bodies over 65,536 characters; keep a margin. */
@@ -31,10 +32,7 @@ export interface PullRequestBodyOptions {
   notes?: DeclarationNote[];
 }
 
-/** Tags named like a release (`1.2.3`, `v1.2.3`, `1.2.3-r1`) are expected never to move. */
-export function looksImmutable(tag: string): boolean {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag);
-}
+export { looksImmutable } from './republished.js';
 
 /** A compare link between two revisions of the same github.com source, else null. */
 export function compareUrl(from?: ImageMetadata, to?: ImageMetadata): string | null {
@@ -60,7 +58,12 @@ export function renderPullRequestBody(
   const missing = (opts.notes ?? []).filter((n) => n.kind === 'missing-platform');
   const sections: Section[] = [
     ...section(
-      [...(opts.marker ? [opts.marker, ''] : []), `${intro(moving, consumers, notes)} ${GATE}`, ''],
+      [
+        ...(opts.marker ? [opts.marker, ''] : []),
+        ...republishedLines(tags),
+        `${intro(moving, consumers, notes)} ${GATE}`,
+        '',
+      ],
       true,
     ),
     ...section(noteLines(notes, cmd), true),
@@ -108,17 +111,11 @@ function heldLines(title: string, notes: DeclarationNote[], cmd: string): string
   return [`### ${title}`, '', ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`), ''];
 }
 
-/** Republished version tags, lost platforms and failed imports, as one warning block. */
+/** Lost platforms and failed imports, as one warning block (republished version tags open the body). */
 function warningLines(tags: TagChange[]): string[] {
   const warnings: string[] = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
-    if (t.kind === 'moved' && looksImmutable(t.tag)) {
-      warnings.push(
-        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was ` +
-          'republished under the same version. Check why before merging.',
-      );
-    }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
       warnings.push(
