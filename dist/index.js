@@ -19193,9 +19193,43 @@ function formatPlatform(p) {
 function platformSortKey(p) {
   return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
 }
+function normalizePlatform(p) {
+  const os5 = (p.os ?? "").toLowerCase();
+  const rawArch = (p.architecture ?? "").toLowerCase();
+  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
+  let variant = p.variant?.toLowerCase() || void 0;
+  if (rawArch === "armhf") variant = "v7";
+  if (rawArch === "armel") variant = "v6";
+  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
+  if (architecture === "arm" && variant === void 0) variant = "v7";
+  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
+  if (architecture === "amd64" && variant === "v1") variant = void 0;
+  architecture ||= "unknown";
+  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
+}
+function parsePlatform(s) {
+  const parts = s.split("/");
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p)))
+    return void 0;
+  return normalizePlatform({
+    os: parts[0],
+    architecture: parts[1],
+    ...parts[2] ? { variant: parts[2] } : {}
+  });
+}
+var ARCH_ALIASES;
 var init_platform = __esm({
   "src/model/platform.ts"() {
     "use strict";
+    ARCH_ALIASES = {
+      x86_64: "amd64",
+      "x86-64": "amd64",
+      aarch64: "arm64",
+      armhf: "arm",
+      armel: "arm",
+      i386: "386",
+      i686: "386"
+    };
   }
 });
 
@@ -66198,7 +66232,15 @@ function selectionState(s) {
   return o2;
 }
 function pendingImage(p) {
-  return ordered(p, ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"]);
+  return ordered(p, [
+    "image",
+    "dockerImageReference",
+    "firstSeen",
+    "reason",
+    "message",
+    "eligibleAt",
+    "missingPlatforms"
+  ]);
 }
 function tag(t) {
   const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
@@ -67396,7 +67438,7 @@ function renderCommitMessage(changes, consumers, opts = {}) {
     }
   }
   for (const n2 of opts.notes ?? []) {
-    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : n2.kind === "soaking" ? `${shortDigest(n2.image)} soaking until ${n2.eligibleAt}` : n2.kind === "selected" ? `tag policy chose ${n2.now} (was ${n2.was ?? "none"})` : `rolled back to ${shortDigest(n2.to)}`;
+    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : n2.kind === "soaking" ? `${shortDigest(n2.image)} soaking until ${n2.eligibleAt}` : n2.kind === "selected" ? `tag policy chose ${n2.now} (was ${n2.was ?? "none"})` : n2.kind === "missing-platform" ? `${shortDigest(n2.image)} held back, lacks ${n2.missing.join(", ")}` : `rolled back to ${shortDigest(n2.to)}`;
     lines.push(`- ${n2.tag}: ${what2}`);
   }
   const files = [...new Set(consumers.map((c3) => c3.file))].sort();
@@ -67751,6 +67793,35 @@ var init_pulls = __esm({
   }
 });
 
+// src/render/republished.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
+}
+function republishedTags(tags) {
+  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
+}
+function republishedLines(tags) {
+  const moved = republishedTags(tags);
+  if (moved.length === 0) return [];
+  const lines = moved.map(
+    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
+  );
+  return [
+    "> [!CAUTION]",
+    ...lines.slice(0, 20),
+    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
+    ""
+  ];
+}
+var REPUBLISHED_LABEL;
+var init_republished = __esm({
+  "src/render/republished.ts"() {
+    "use strict";
+    init_markdown();
+    REPUBLISHED_LABEL = "imagestreams:republished";
+  }
+});
+
 // src/render/selection-note.ts
 function soakingNoteLine(n2) {
   return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} is soaking (first seen ${codeSpan(n2.firstSeen, 40)}); eligible at ${codeSpan(n2.eligibleAt, 40)}, the first run after that proposes it.`;
@@ -67758,6 +67829,10 @@ function soakingNoteLine(n2) {
 function selectionNoteLine(n2) {
   const digests = n2.fromDigest || n2.toDigest ? ` (${codeSpan(n2.fromDigest ?? "(none)", 80)} → ${codeSpan(n2.toDigest ?? "(none)", 80)})` : "";
   return `${codeSpan(n2.tag, 300)} follows the tag policy ${codeSpan(n2.policy, 300)}: ${codeSpan(n2.was ?? "(none)", 130)} → ${codeSpan(n2.now, 130)}${digests}.`;
+}
+function missingPlatformNoteLine(n2) {
+  const missing = n2.missing.map((m) => codeSpan(m, 80)).join(", ");
+  return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} lacks the required ${missing}; not proposed${n2.kept ? `, the lock keeps ${codeSpan(n2.kept, 80)}` : ""}.`;
 }
 var init_selection_note = __esm({
   "src/render/selection-note.ts"() {
@@ -67767,9 +67842,6 @@ var init_selection_note = __esm({
 });
 
 // src/render/pr-body.ts
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
 function compareUrl(from, to) {
   if (!from?.source || !to?.source || !from.revision || !to.revision) return null;
   const a2 = githubRepoUrl(from.source);
@@ -67781,15 +67853,23 @@ function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== "failed");
-  const notes = (opts.notes ?? []).filter((n2) => n2.kind !== "soaking");
+  const held = /* @__PURE__ */ new Set(["soaking", "missing-platform"]);
+  const notes = (opts.notes ?? []).filter((n2) => !held.has(n2.kind));
   const soaking = (opts.notes ?? []).filter((n2) => n2.kind === "soaking");
+  const missing = (opts.notes ?? []).filter((n2) => n2.kind === "missing-platform");
   const sections = [
     ...section(
-      [...opts.marker ? [opts.marker, ""] : [], `${intro(moving, consumers, notes)} ${GATE}`, ""],
+      [
+        ...opts.marker ? [opts.marker, ""] : [],
+        ...republishedLines(tags),
+        `${intro(moving, consumers, notes)} ${GATE}`,
+        ""
+      ],
       true
     ),
     ...section(noteLines(notes, cmd), true),
-    ...section(soakLines(soaking, cmd), true),
+    ...section(heldLines("Held back by a minimum age (soak)", soaking, cmd), true),
+    ...section(heldLines("Held back: a required platform is missing", missing, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -67820,25 +67900,15 @@ function noteLines(notes, cmd) {
     ""
   ];
 }
-function soakLines(notes, cmd) {
+function heldLines(title, notes, cmd) {
   if (notes.length === 0) return [];
   const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
-  return [
-    "### Held back by a minimum age (soak)",
-    "",
-    ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more`),
-    ""
-  ];
+  return [`### ${title}`, "", ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more`), ""];
 }
 function warningLines(tags) {
   const warnings = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
-    if (t.kind === "moved" && looksImmutable(t.tag)) {
-      warnings.push(
-        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
-      );
-    }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
       warnings.push(
@@ -67938,6 +68008,8 @@ function noteLine(n2, cmd) {
       return selectionNoteLine(n2);
     case "soaking":
       return soakingNoteLine(n2);
+    case "missing-platform":
+      return missingPlatformNoteLine(n2);
   }
 }
 function tagDetails(t, cmd) {
@@ -68018,7 +68090,9 @@ var init_pr_body = __esm({
     init_platform();
     init_text();
     init_markdown();
+    init_republished();
     init_selection_note();
+    init_republished();
     MAX_BODY_LENGTH = 6e4;
     BUDGET = {
       notes: 8e3,
@@ -68048,8 +68122,20 @@ function selectionNote(tag2, base, branch) {
 }
 function soakingNote(tag2, base, branch) {
   const p = branch?.pending;
-  if (!p || p.image === base?.pending?.image) return void 0;
+  if (!p || p.reason !== "Soaking" || !p.eligibleAt || p.image === base?.pending?.image) return void 0;
   return { kind: "soaking", tag: tag2, image: p.image, firstSeen: p.firstSeen, eligibleAt: p.eligibleAt };
+}
+function missingPlatformNote(tag2, base, branch) {
+  const p = branch?.pending;
+  if (!p || p.reason !== "MissingPlatform" || p.image === base?.pending?.image) return void 0;
+  const kept = branch?.items[0]?.image;
+  return {
+    kind: "missing-platform",
+    tag: tag2,
+    image: p.image,
+    missing: p.missingPlatforms ?? [],
+    ...kept ? { kept } : {}
+  };
 }
 var init_selection_note2 = __esm({
   "src/plan/selection-note.ts"() {
@@ -68151,7 +68237,8 @@ function declarationNotes(s, locks) {
     }
   }
   for (const lt of s.lock?.status.tags ?? []) {
-    const n2 = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    const key3 = tagKey(s.namespace, s.stream, lt.tag);
+    const n2 = soakingNote(key3, lockTag(s.baseLock, lt.tag), lt) ?? missingPlatformNote(key3, lockTag(s.baseLock, lt.tag), lt);
     if (n2) notes.push(n2);
   }
   const kept = new Set(after.map((t) => t.name));
@@ -68607,7 +68694,7 @@ async function publishGroup(a2, content) {
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes
     }),
-    ...extras.labels ? { labels: extras.labels } : {},
+    ...withRepublishedLabel(extras.labels, content.changes),
     ...extras.reviewers ? { reviewers: extras.reviewers } : {},
     ...extras.teamReviewers ? { teamReviewers: extras.teamReviewers } : {},
     ...extras.assignees ? { assignees: extras.assignees } : {},
@@ -68692,6 +68779,11 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
+function withRepublishedLabel(labels, changes) {
+  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
+  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
+  return all.length > 0 ? { labels: [...new Set(all)] } : {};
+}
 var LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
@@ -68703,6 +68795,7 @@ var init_pull_requests = __esm({
     init_errors();
     init_commit_message();
     init_pr_body();
+    init_republished();
     init_content();
     init_group_context();
     init_ownership();
@@ -77613,6 +77706,63 @@ init_tag_spec();
 init_reference();
 init_stream();
 
+// src/policy/required-platforms.ts
+init_platform();
+var REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
+var MISSING_PLATFORM = "MissingPlatform";
+function parseRequiredPlatforms(text) {
+  const platforms = [];
+  const invalid2 = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const p = parsePlatform(part);
+    if (p) platforms.push(p);
+    else invalid2.push(part);
+  }
+  return { platforms, invalid: invalid2 };
+}
+function missingPlatforms(required, have) {
+  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
+  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
+    (r) => !present.has(r)
+  );
+}
+function holdMissingPlatforms(tags, outcomes, now) {
+  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
+  for (const t of tags) {
+    const text = t.annotations?.[REQUIRED_PLATFORMS];
+    const outcome = outcomes.get(t.key);
+    if (text === void 0 || !outcome?.ok) continue;
+    const current = t.lock?.items[0];
+    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
+    if (current && outcome.item.image === current.image) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
+    if (missing.length === 0) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
+    if (!current) {
+      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      continue;
+    }
+    outcomes.delete(t.key);
+    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    gate.pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: MISSING_PLATFORM,
+      message: `${lacks}; the lock keeps ${current.image}`,
+      missingPlatforms: missing
+    });
+  }
+  return gate;
+}
+
 // src/policy/soak.ts
 var MINIMUM_AGE = "imagestreams.dev/minimum-age";
 var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
@@ -77637,7 +77787,7 @@ function holdSoaking(tags, outcomes, now) {
       if (t.lock?.pending) settled.add(t.key);
       continue;
     }
-    const seen = t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
     const eligible = Date.parse(seen) + age;
     if (nowMs >= eligible) {
       settled.add(t.key);
@@ -77889,6 +78039,17 @@ function validateExtensions(s, at) {
         "INVALID_MINIMUM_AGE",
         `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
       );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== void 0) {
+      const { platforms, invalid: invalid2 } = parseRequiredPlatforms(required);
+      if (invalid2.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path6(REQUIRED_PLATFORMS),
+          "INVALID_REQUIRED_PLATFORMS",
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid2.length > 0 ? `has entries that are not a platform (${invalid2.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
+        );
     }
     if (!hasTagPolicy(annotations)) return;
     for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
@@ -80018,29 +80179,7 @@ function bareMediaType(contentType) {
 
 // src/registry/platform.ts
 init_platform();
-var ARCH_ALIASES = {
-  x86_64: "amd64",
-  "x86-64": "amd64",
-  aarch64: "arm64",
-  armhf: "arm",
-  armel: "arm",
-  i386: "386",
-  i686: "386"
-};
-function normalizePlatform(p) {
-  const os5 = (p.os ?? "").toLowerCase();
-  const rawArch = (p.architecture ?? "").toLowerCase();
-  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
-  let variant = p.variant?.toLowerCase() || void 0;
-  if (rawArch === "armhf") variant = "v7";
-  if (rawArch === "armel") variant = "v6";
-  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
-  if (architecture === "arm" && variant === void 0) variant = "v7";
-  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
-  if (architecture === "amd64" && variant === "v1") variant = void 0;
-  architecture ||= "unknown";
-  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
-}
+init_platform();
 function samePlatform(a2, b) {
   return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
 }
@@ -81253,9 +81392,19 @@ async function reconcile(deps, opts = {}) {
   };
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
-  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
+  const gated = soakTags(deps.streams);
+  const platforms = holdMissingPlatforms(gated, outcomes, runTime);
+  for (const r of results) {
+    const f = platforms.failed.get(r.key);
+    if (f) r.result = { ok: false, ...f };
+  }
+  const soak = holdSoaking(gated, outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
-  recordPending(locks, soak, (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`);
+  const keyOf3 = (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`;
+  recordPending(locks, platforms, keyOf3);
+  recordPending(locks, soak, keyOf3);
+  for (const [key3, p] of platforms.pending) deps.logger.warn(`${key3}: ${p.image} held back: ${p.message}`);
+  for (const [key3, f] of platforms.failed) deps.logger.error(`${key3}: ${f.message}`);
   for (const [key3, p] of soak.pending) deps.logger.info(`${key3}: ${p.image} soaking: ${p.message}`);
   const selections = deps.selections ? recordSelections(locks, deps.selections, new Set(soak.pending.keys())) : void 0;
   const failedPins = allFailedPins.filter((p) => {
@@ -81310,7 +81459,8 @@ async function reconcile(deps, opts = {}) {
     dryRun: Boolean(opts.dryRun),
     now: runTime,
     ...selections ? { selections } : {},
-    ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
+    ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {},
+    ...platforms.pending.size > 0 ? { missingPlatforms: [...platforms.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
   };
 }
 function isoSeconds(d) {
