@@ -19346,6 +19346,11 @@ var init_error_codes = __esm({
         permanent: true,
         hint: "Write the minimum age as a duration such as 72h, 3d or 1d12h."
       },
+      INVALID_REQUIRED_PLATFORMS: {
+        area: "declarations",
+        permanent: true,
+        hint: "List platforms as os/arch[/variant] separated by commas, e.g. linux/amd64,linux/arm64."
+      },
       BUILD_OUTPUT_INVALID: {
         area: "declarations",
         permanent: true,
@@ -19764,9 +19769,43 @@ function formatPlatform(p) {
 function platformSortKey(p) {
   return `${p.os}/${p.architecture}/${p.variant ?? ""}`;
 }
+function normalizePlatform(p) {
+  const os5 = (p.os ?? "").toLowerCase();
+  const rawArch = (p.architecture ?? "").toLowerCase();
+  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
+  let variant = p.variant?.toLowerCase() || void 0;
+  if (rawArch === "armhf") variant = "v7";
+  if (rawArch === "armel") variant = "v6";
+  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
+  if (architecture === "arm" && variant === void 0) variant = "v7";
+  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
+  if (architecture === "amd64" && variant === "v1") variant = void 0;
+  architecture ||= "unknown";
+  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
+}
+function parsePlatform(s) {
+  const parts = s.split("/");
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p)))
+    return void 0;
+  return normalizePlatform({
+    os: parts[0],
+    architecture: parts[1],
+    ...parts[2] ? { variant: parts[2] } : {}
+  });
+}
+var ARCH_ALIASES;
 var init_platform = __esm({
   "src/model/platform.ts"() {
     "use strict";
+    ARCH_ALIASES = {
+      x86_64: "amd64",
+      "x86-64": "amd64",
+      aarch64: "arm64",
+      armhf: "arm",
+      armel: "arm",
+      i386: "386",
+      i686: "386"
+    };
   }
 });
 
@@ -22589,117 +22628,155 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
 function validate29(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
+  const _errs2 = errors;
+  let valid1 = true;
+  const _errs3 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.reason !== void 0) {
+      if ("Soaking" !== data.reason) {
+        const err0 = {};
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid0 = _errs3 === errors;
+  errors = _errs2;
+  if (vErrors !== null) {
+    if (_errs2) {
+      vErrors.length = _errs2;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid0) {
+    const _errs5 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.eligibleAt === void 0) {
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema49.allOf[0].then.required, parentSchema: schema49.allOf[0].then, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+    }
+    var _valid0 = _errs5 === errors;
+    valid1 = _valid0;
+  }
+  if (!valid1) {
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[0].if, parentSchema: schema49.allOf[0], data };
+    if (vErrors === null) {
+      vErrors = [err2];
+    } else {
+      vErrors.push(err2);
+    }
+    errors++;
+  }
+  const _errs7 = errors;
+  let valid3 = true;
+  const _errs8 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.reason !== void 0) {
+      if ("MissingPlatform" !== data.reason) {
+        const err3 = {};
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+  }
+  var _valid1 = _errs8 === errors;
+  errors = _errs7;
+  if (vErrors !== null) {
+    if (_errs7) {
+      vErrors.length = _errs7;
+    } else {
+      vErrors = null;
+    }
+  }
+  if (_valid1) {
+    const _errs10 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.missingPlatforms === void 0) {
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema49.allOf[1].then.required, parentSchema: schema49.allOf[1].then, data };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
+    }
+    var _valid1 = _errs10 === errors;
+    valid3 = _valid1;
+  }
+  if (!valid3) {
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[1].if, parentSchema: schema49.allOf[1], data };
+    if (vErrors === null) {
+      vErrors = [err5];
+    } else {
+      vErrors.push(err5);
+    }
+    errors++;
+  }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.image === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema49.required, parentSchema: schema49, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
-        vErrors = [err0];
+        vErrors = [err6];
       } else {
-        vErrors.push(err0);
+        vErrors.push(err6);
       }
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema49.required, parentSchema: schema49, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
-        vErrors = [err1];
+        vErrors = [err7];
       } else {
-        vErrors.push(err1);
+        vErrors.push(err7);
       }
       errors++;
     }
     if (data.firstSeen === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema49.required, parentSchema: schema49, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
-        vErrors = [err2];
+        vErrors = [err8];
       } else {
-        vErrors.push(err2);
+        vErrors.push(err8);
       }
       errors++;
     }
     if (data.reason === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema49.required, parentSchema: schema49, data };
+      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
-        vErrors = [err3];
+        vErrors = [err9];
       } else {
-        vErrors.push(err3);
+        vErrors.push(err9);
       }
       errors++;
     }
     if (data.message === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema49.required, parentSchema: schema49, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
-        vErrors = [err4];
+        vErrors = [err10];
       } else {
-        vErrors.push(err4);
-      }
-      errors++;
-    }
-    if (data.eligibleAt === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema49.required, parentSchema: schema49, data };
-      if (vErrors === null) {
-        vErrors = [err5];
-      } else {
-        vErrors.push(err5);
+        vErrors.push(err10);
       }
       errors++;
     }
     for (const key0 in data) {
-      if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt")) {
-        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
-        if (vErrors === null) {
-          vErrors = [err6];
-        } else {
-          vErrors.push(err6);
-        }
-        errors++;
-      }
-    }
-    if (data.image !== void 0) {
-      let data0 = data.image;
-      if (typeof data0 === "string") {
-        if (!pattern15.test(data0)) {
-          const err7 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data0 };
-          if (vErrors === null) {
-            vErrors = [err7];
-          } else {
-            vErrors.push(err7);
-          }
-          errors++;
-        }
-      } else {
-        const err8 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
-        if (vErrors === null) {
-          vErrors = [err8];
-        } else {
-          vErrors.push(err8);
-        }
-        errors++;
-      }
-    }
-    if (data.dockerImageReference !== void 0) {
-      let data1 = data.dockerImageReference;
-      if (typeof data1 === "string") {
-        if (func3(data1) > 512) {
-          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema49.properties.dockerImageReference, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err9];
-          } else {
-            vErrors.push(err9);
-          }
-          errors++;
-        }
-        if (func3(data1) < 1) {
-          const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.dockerImageReference, data: data1 };
-          if (vErrors === null) {
-            vErrors = [err10];
-          } else {
-            vErrors.push(err10);
-          }
-          errors++;
-        }
-      } else {
-        const err11 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.dockerImageReference.type, parentSchema: schema49.properties.dockerImageReference, data: data1 };
+      if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt" || key0 === "missingPlatforms")) {
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -22708,11 +22785,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.firstSeen !== void 0) {
-      let data2 = data.firstSeen;
+    if (data.image !== void 0) {
+      let data2 = data.image;
       if (typeof data2 === "string") {
-        if (!formats0.validate(data2)) {
-          const err12 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data2 };
+        if (!pattern15.test(data2)) {
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -22721,7 +22798,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data2 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22730,23 +22807,20 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.reason !== void 0) {
-      let data3 = data.reason;
-      if ("Soaking" !== data3) {
-        const err14 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/const", keyword: "const", params: { allowedValue: "Soaking" }, message: "must be equal to constant", schema: "Soaking", parentSchema: schema49.properties.reason, data: data3 };
-        if (vErrors === null) {
-          vErrors = [err14];
-        } else {
-          vErrors.push(err14);
+    if (data.dockerImageReference !== void 0) {
+      let data3 = data.dockerImageReference;
+      if (typeof data3 === "string") {
+        if (func3(data3) > 512) {
+          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
         }
-        errors++;
-      }
-    }
-    if (data.message !== void 0) {
-      let data4 = data.message;
-      if (typeof data4 === "string") {
-        if (func3(data4) > 1e3) {
-          const err15 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema49.properties.message, data: data4 };
+        if (func3(data3) < 1) {
+          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -22755,7 +22829,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.message.type, parentSchema: schema49.properties.message, data: data4 };
+        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.dockerImageReference.type, parentSchema: schema49.properties.dockerImageReference, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -22764,11 +22838,11 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.eligibleAt !== void 0) {
-      let data5 = data.eligibleAt;
-      if (typeof data5 === "string") {
-        if (!formats0.validate(data5)) {
-          const err17 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data5 };
+    if (data.firstSeen !== void 0) {
+      let data4 = data.firstSeen;
+      if (typeof data4 === "string") {
+        if (!formats0.validate(data4)) {
+          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -22777,7 +22851,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data5 };
+        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22786,12 +22860,122 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.reason !== void 0) {
+      let data5 = data.reason;
+      if (!(data5 === "Soaking" || data5 === "MissingPlatform")) {
+        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema49.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema49.properties.reason.enum, parentSchema: schema49.properties.reason, data: data5 };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.message !== void 0) {
+      let data6 = data.message;
+      if (typeof data6 === "string") {
+        if (func3(data6) > 1e3) {
+          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema49.properties.message, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+      } else {
+        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.message.type, parentSchema: schema49.properties.message, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+    }
+    if (data.eligibleAt !== void 0) {
+      let data7 = data.eligibleAt;
+      if (typeof data7 === "string") {
+        if (!formats0.validate(data7)) {
+          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      } else {
+        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err23];
+        } else {
+          vErrors.push(err23);
+        }
+        errors++;
+      }
+    }
+    if (data.missingPlatforms !== void 0) {
+      let data8 = data.missingPlatforms;
+      if (Array.isArray(data8)) {
+        if (data8.length > 64) {
+          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (data8.length < 1) {
+          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        const len0 = data8.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data9 = data8[i0];
+          if (typeof data9 === "string") {
+            if (!pattern26.test(data9)) {
+              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err26];
+              } else {
+                vErrors.push(err26);
+              }
+              errors++;
+            }
+          } else {
+            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.missingPlatforms.items.type, parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema49.properties.missingPlatforms.type, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+        if (vErrors === null) {
+          vErrors = [err28];
+        } else {
+          vErrors.push(err28);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
     if (vErrors === null) {
-      vErrors = [err19];
+      vErrors = [err29];
     } else {
-      vErrors.push(err19);
+      vErrors.push(err29);
     }
     errors++;
   }
@@ -23214,7 +23398,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern26.test(data0)) {
+        if (!pattern27.test(data0)) {
           const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema55.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
@@ -24162,7 +24346,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema26, pattern8, schema30, lock, schema32, schema33, pattern13, schema34, schema35, schema36, schema37, formats0, pattern14, pattern15, pattern16, schema39, schema40, pattern18, schema45, schema47, schema49, imagestream__imageStream, schema54, schema55, schema56, pattern26, schema58, schema59, schema61, imagestream__list, schema62, VALIDATORS;
+var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema26, pattern8, schema30, lock, schema32, schema33, pattern13, schema34, schema35, schema36, schema37, formats0, pattern14, pattern15, pattern16, schema39, schema40, pattern18, schema45, schema47, schema49, pattern26, imagestream__imageStream, schema54, schema55, schema56, pattern27, schema58, schema59, schema61, imagestream__list, schema62, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
@@ -24189,7 +24373,7 @@ var init_validators_generated = __esm({
     pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
     schema30 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
     lock = validate19;
-    schema32 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back by imagestreams.dev/minimum-age (soak): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "const": "Soaking" }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" } }, "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
+    schema32 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
     schema33 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
     pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
     schema34 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
@@ -24205,12 +24389,13 @@ var init_validators_generated = __esm({
     pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
     schema45 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
     schema47 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
-    schema49 = { "description": "A newer digest held back by imagestreams.dev/minimum-age (soak): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "const": "Soaking" }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" } }, "additionalProperties": false };
+    schema49 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
+    pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
     imagestream__imageStream = validate44;
     schema54 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
     schema55 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
     schema56 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
-    pattern26 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
+    pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
     schema58 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
     schema59 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
     schema61 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
@@ -71179,7 +71364,15 @@ function selectionState(s) {
   return o2;
 }
 function pendingImage(p) {
-  return ordered(p, ["image", "dockerImageReference", "firstSeen", "reason", "message", "eligibleAt"]);
+  return ordered(p, [
+    "image",
+    "dockerImageReference",
+    "firstSeen",
+    "reason",
+    "message",
+    "eligibleAt",
+    "missingPlatforms"
+  ]);
 }
 function tag(t) {
   const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
@@ -72730,7 +72923,7 @@ function renderCommitMessage(changes, consumers, opts = {}) {
     }
   }
   for (const n2 of opts.notes ?? []) {
-    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : n2.kind === "soaking" ? `${shortDigest(n2.image)} soaking until ${n2.eligibleAt}` : n2.kind === "selected" ? `tag policy chose ${n2.now} (was ${n2.was ?? "none"})` : `rolled back to ${shortDigest(n2.to)}`;
+    const what2 = n2.kind === "promoted" ? `promoted from ${n2.source}` : n2.kind === "repointed" ? `re-pointed to ${n2.now}` : n2.kind === "added" ? `added, from ${n2.now}` : n2.kind === "removed" ? "removed" : n2.kind === "soaking" ? `${shortDigest(n2.image)} soaking until ${n2.eligibleAt}` : n2.kind === "selected" ? `tag policy chose ${n2.now} (was ${n2.was ?? "none"})` : n2.kind === "missing-platform" ? `${shortDigest(n2.image)} held back, lacks ${n2.missing.join(", ")}` : `rolled back to ${shortDigest(n2.to)}`;
     lines.push(`- ${n2.tag}: ${what2}`);
   }
   const files = [...new Set(consumers.map((c3) => c3.file))].sort();
@@ -73169,6 +73362,35 @@ var init_pr_tag_details = __esm({
   }
 });
 
+// src/render/republished.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
+}
+function republishedTags(tags) {
+  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
+}
+function republishedLines(tags) {
+  const moved = republishedTags(tags);
+  if (moved.length === 0) return [];
+  const lines = moved.map(
+    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
+  );
+  return [
+    "> [!CAUTION]",
+    ...lines.slice(0, 20),
+    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
+    ""
+  ];
+}
+var REPUBLISHED_LABEL;
+var init_republished = __esm({
+  "src/render/republished.ts"() {
+    "use strict";
+    init_markdown();
+    REPUBLISHED_LABEL = "imagestreams:republished";
+  }
+});
+
 // src/render/selection-note.ts
 function soakingNoteLine(n2) {
   return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} is soaking (first seen ${codeSpan(n2.firstSeen, 40)}); eligible at ${codeSpan(n2.eligibleAt, 40)}, the first run after that proposes it.`;
@@ -73176,6 +73398,10 @@ function soakingNoteLine(n2) {
 function selectionNoteLine(n2) {
   const digests = n2.fromDigest || n2.toDigest ? ` (${codeSpan(n2.fromDigest ?? "(none)", 80)} → ${codeSpan(n2.toDigest ?? "(none)", 80)})` : "";
   return `${codeSpan(n2.tag, 300)} follows the tag policy ${codeSpan(n2.policy, 300)}: ${codeSpan(n2.was ?? "(none)", 130)} → ${codeSpan(n2.now, 130)}${digests}.`;
+}
+function missingPlatformNoteLine(n2) {
+  const missing = n2.missing.map((m) => codeSpan(m, 80)).join(", ");
+  return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} lacks the required ${missing}; not proposed${n2.kept ? `, the lock keeps ${codeSpan(n2.kept, 80)}` : ""}.`;
 }
 var init_selection_note = __esm({
   "src/render/selection-note.ts"() {
@@ -73185,22 +73411,27 @@ var init_selection_note = __esm({
 });
 
 // src/render/pr-body.ts
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
 function renderPullRequestBody(changes, consumers, opts = {}) {
   const cmd = opts.command ?? "imagestreams";
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== "failed");
-  const notes = (opts.notes ?? []).filter((n2) => n2.kind !== "soaking");
+  const held = /* @__PURE__ */ new Set(["soaking", "missing-platform"]);
+  const notes = (opts.notes ?? []).filter((n2) => !held.has(n2.kind));
   const soaking = (opts.notes ?? []).filter((n2) => n2.kind === "soaking");
+  const missing = (opts.notes ?? []).filter((n2) => n2.kind === "missing-platform");
   const sections = [
     ...section(
-      [...opts.marker ? [opts.marker, ""] : [], `${intro(moving, consumers, notes)} ${GATE}`, ""],
+      [
+        ...opts.marker ? [opts.marker, ""] : [],
+        ...republishedLines(tags),
+        `${intro(moving, consumers, notes)} ${GATE}`,
+        ""
+      ],
       true
     ),
     ...section(noteLines(notes, cmd), true),
-    ...section(soakLines(soaking, cmd), true),
+    ...section(heldLines("Held back by a minimum age (soak)", soaking, cmd), true),
+    ...section(heldLines("Held back: a required platform is missing", missing, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -73231,25 +73462,15 @@ function noteLines(notes, cmd) {
     ""
   ];
 }
-function soakLines(notes, cmd) {
+function heldLines(title, notes, cmd) {
   if (notes.length === 0) return [];
   const lines = notes.map((n2) => `- ${noteLine(n2, cmd)}`);
-  return [
-    "### Held back by a minimum age (soak)",
-    "",
-    ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more`),
-    ""
-  ];
+  return [`### ${title}`, "", ...capLines(lines, BUDGET.notes, (n2) => `- …and ${n2} more`), ""];
 }
 function warningLines(tags) {
   const warnings = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
-    if (t.kind === "moved" && looksImmutable(t.tag)) {
-      warnings.push(
-        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
-      );
-    }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
       warnings.push(
@@ -73349,6 +73570,8 @@ function noteLine(n2, cmd) {
       return selectionNoteLine(n2);
     case "soaking":
       return soakingNoteLine(n2);
+    case "missing-platform":
+      return missingPlatformNoteLine(n2);
   }
 }
 function lostPlatforms(t) {
@@ -73367,8 +73590,10 @@ var init_pr_body = __esm({
     init_text();
     init_markdown();
     init_pr_tag_details();
+    init_republished();
     init_selection_note();
     init_pr_tag_details();
+    init_republished();
     MAX_BODY_LENGTH = 6e4;
     BUDGET = {
       notes: 8e3,
@@ -73397,8 +73622,20 @@ function selectionNote(tag2, base, branch) {
 }
 function soakingNote(tag2, base, branch) {
   const p = branch?.pending;
-  if (!p || p.image === base?.pending?.image) return void 0;
+  if (!p || p.reason !== "Soaking" || !p.eligibleAt || p.image === base?.pending?.image) return void 0;
   return { kind: "soaking", tag: tag2, image: p.image, firstSeen: p.firstSeen, eligibleAt: p.eligibleAt };
+}
+function missingPlatformNote(tag2, base, branch) {
+  const p = branch?.pending;
+  if (!p || p.reason !== "MissingPlatform" || p.image === base?.pending?.image) return void 0;
+  const kept = branch?.items[0]?.image;
+  return {
+    kind: "missing-platform",
+    tag: tag2,
+    image: p.image,
+    missing: p.missingPlatforms ?? [],
+    ...kept ? { kept } : {}
+  };
 }
 var init_selection_note2 = __esm({
   "src/plan/selection-note.ts"() {
@@ -73500,7 +73737,8 @@ function declarationNotes(s, locks) {
     }
   }
   for (const lt of s.lock?.status.tags ?? []) {
-    const n2 = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    const key3 = tagKey(s.namespace, s.stream, lt.tag);
+    const n2 = soakingNote(key3, lockTag(s.baseLock, lt.tag), lt) ?? missingPlatformNote(key3, lockTag(s.baseLock, lt.tag), lt);
     if (n2) notes.push(n2);
   }
   const kept = new Set(after.map((t) => t.name));
@@ -73956,8 +74194,8 @@ async function publishGroup(a2, content) {
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes
     }),
+    ...withRepublishedLabel(extras.labels, content.changes),
     ...omitUndefined({
-      labels: extras.labels,
       reviewers: extras.reviewers,
       teamReviewers: extras.teamReviewers,
       assignees: extras.assignees,
@@ -74044,6 +74282,11 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
+function withRepublishedLabel(labels, changes) {
+  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
+  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
+  return all.length > 0 ? { labels: [...new Set(all)] } : {};
+}
 var LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
@@ -74055,6 +74298,7 @@ var init_pull_requests = __esm({
     init_errors();
     init_commit_message();
     init_pr_body();
+    init_republished();
     init_omit_undefined();
     init_content();
     init_group_context();
@@ -76206,6 +76450,63 @@ init_tag_spec();
 init_reference2();
 init_stream2();
 
+// src/policy/required-platforms.ts
+init_platform();
+var REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
+var MISSING_PLATFORM = "MissingPlatform";
+function parseRequiredPlatforms(text) {
+  const platforms = [];
+  const invalid3 = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const p = parsePlatform(part);
+    if (p) platforms.push(p);
+    else invalid3.push(part);
+  }
+  return { platforms, invalid: invalid3 };
+}
+function missingPlatforms(required, have) {
+  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
+  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
+    (r) => !present.has(r)
+  );
+}
+function holdMissingPlatforms(tags, outcomes, now) {
+  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
+  for (const t of tags) {
+    const text = t.annotations?.[REQUIRED_PLATFORMS];
+    const outcome = outcomes.get(t.key);
+    if (text === void 0 || !outcome?.ok) continue;
+    const current = t.lock?.items[0];
+    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
+    if (current && outcome.item.image === current.image) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
+    if (missing.length === 0) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
+    if (!current) {
+      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      continue;
+    }
+    outcomes.delete(t.key);
+    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    gate.pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: MISSING_PLATFORM,
+      message: `${lacks}; the lock keeps ${current.image}`,
+      missingPlatforms: missing
+    });
+  }
+  return gate;
+}
+
 // src/policy/soak.ts
 var MINIMUM_AGE = "imagestreams.dev/minimum-age";
 var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
@@ -76230,7 +76531,7 @@ function holdSoaking(tags, outcomes, now) {
       if (t.lock?.pending) settled.add(t.key);
       continue;
     }
-    const seen = t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
     const eligible = Date.parse(seen) + age;
     if (nowMs >= eligible) {
       settled.add(t.key);
@@ -76482,6 +76783,17 @@ function validateExtensions(s, at) {
         "INVALID_MINIMUM_AGE",
         `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
       );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== void 0) {
+      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
+      if (invalid3.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path6(REQUIRED_PLATFORMS),
+          "INVALID_REQUIRED_PLATFORMS",
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
+        );
     }
     if (!hasTagPolicy(annotations)) return;
     for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
@@ -78532,29 +78844,7 @@ function bareMediaType(contentType) {
 
 // src/registry/platform.ts
 init_platform();
-var ARCH_ALIASES = {
-  x86_64: "amd64",
-  "x86-64": "amd64",
-  aarch64: "arm64",
-  armhf: "arm",
-  armel: "arm",
-  i386: "386",
-  i686: "386"
-};
-function normalizePlatform(p) {
-  const os5 = (p.os ?? "").toLowerCase();
-  const rawArch = (p.architecture ?? "").toLowerCase();
-  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
-  let variant = p.variant?.toLowerCase() || void 0;
-  if (rawArch === "armhf") variant = "v7";
-  if (rawArch === "armel") variant = "v6";
-  if (architecture === "arm64" && (variant === "v8" || variant === "8")) variant = void 0;
-  if (architecture === "arm" && variant === void 0) variant = "v7";
-  if (architecture === "arm" && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
-  if (architecture === "amd64" && variant === "v1") variant = void 0;
-  architecture ||= "unknown";
-  return variant ? { os: os5 || "unknown", architecture, variant } : { os: os5 || "unknown", architecture };
-}
+init_platform();
 function samePlatform(a2, b) {
   return a2.os === b.os && a2.architecture === b.architecture && (a2.variant ?? "") === (b.variant ?? "");
 }
@@ -79447,9 +79737,19 @@ async function reconcile(deps, opts = {}) {
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const outcomes = outcomesOf(results);
-  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
+  const gated = soakTags(deps.streams);
+  const platforms = holdMissingPlatforms(gated, outcomes, runTime);
+  for (const r of results) {
+    const f = platforms.failed.get(r.key);
+    if (f) r.result = { ok: false, ...f };
+  }
+  const soak = holdSoaking(gated, outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
-  recordPending(locks, soak, (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`);
+  const keyOf3 = (l, tag2) => `${l.metadata.namespace}/${l.metadata.name}:${tag2}`;
+  recordPending(locks, platforms, keyOf3);
+  recordPending(locks, soak, keyOf3);
+  for (const [key3, p] of platforms.pending) deps.logger.warn(`${key3}: ${p.image} held back: ${p.message}`);
+  for (const [key3, f] of platforms.failed) deps.logger.error(`${key3}: ${f.message}`);
   for (const [key3, p] of soak.pending) deps.logger.info(`${key3}: ${p.image} soaking: ${p.message}`);
   const selections = deps.selections ? recordSelections(locks, deps.selections, new Set(soak.pending.keys())) : void 0;
   const failedPins = allFailedPins.filter((p) => {
@@ -79476,7 +79776,8 @@ async function reconcile(deps, opts = {}) {
     dryRun: Boolean(opts.dryRun),
     now: runTime,
     ...selections ? { selections } : {},
-    ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
+    ...soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {},
+    ...platforms.pending.size > 0 ? { missingPlatforms: [...platforms.pending].map(([key3, p]) => ({ key: key3, ...p })) } : {}
   };
 }
 async function importAll(deps, requests) {

@@ -13,6 +13,7 @@ import {
 } from '../plan/next-locks.js';
 import { recordSelections, type SelectionRecord } from '../plan/selections.js';
 import type { TagOutcome } from '../policy/history.js';
+import { holdMissingPlatforms } from '../policy/required-platforms.js';
 import { holdSoaking, recordPending, soakTags } from '../policy/soak.js';
 import { splitTagKey } from '../policy/tag-spec.js';
 import type { Logger } from '../util/logger.js';
@@ -94,6 +95,8 @@ export interface ReconcileResult {
   selections?: ReturnType<typeof recordSelections>;
   /** New digests held back by a minimum-age, with when each becomes eligible. */
   soaking?: (PendingImage & { key: string })[];
+  /** New digests held back because they lack a required platform (`imagestreams.dev/required-platforms`). */
+  missingPlatforms?: (PendingImage & { key: string })[];
 }
 
 /** An import request with what became of it. */
@@ -116,10 +119,21 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
   if (deps.localRegistry) ctx.localRegistry = deps.localRegistry;
   if (deps.defaultImportMode) ctx.defaultImportMode = deps.defaultImportMode;
   const outcomes = outcomesOf(results);
-  // Soak: a new digest not yet seen for its tag's minimum-age is held back (recorded as pending in the lock).
-  const soak = holdSoaking(soakTags(deps.streams), outcomes, runTime);
+  // Required platforms, then soak: a new digest lacking a required platform, or not yet seen for its tag's
+  // minimum-age, is held back (recorded as pending in the lock); a first import lacking a platform fails.
+  const gated = soakTags(deps.streams);
+  const platforms = holdMissingPlatforms(gated, outcomes, runTime);
+  for (const r of results) {
+    const f = platforms.failed.get(r.key);
+    if (f) r.result = { ok: false, ...f };
+  }
+  const soak = holdSoaking(gated, outcomes, runTime);
   const { locks, changes, failedPins: allFailedPins } = computeNextLocks(deps.streams, outcomes, ctx);
-  recordPending(locks, soak, (l, tag) => `${l.metadata.namespace}/${l.metadata.name}:${tag}`);
+  const keyOf = (l: StreamLock, tag: string) => `${l.metadata.namespace}/${l.metadata.name}:${tag}`;
+  recordPending(locks, platforms, keyOf);
+  recordPending(locks, soak, keyOf);
+  for (const [key, p] of platforms.pending) deps.logger.warn(`${key}: ${p.image} held back: ${p.message}`);
+  for (const [key, f] of platforms.failed) deps.logger.error(`${key}: ${f.message}`);
   for (const [key, p] of soak.pending) deps.logger.info(`${key}: ${p.image} soaking: ${p.message}`);
   const selections = deps.selections
     ? recordSelections(locks, deps.selections, new Set(soak.pending.keys()))
@@ -151,6 +165,9 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions = {}
     now: runTime,
     ...(selections ? { selections } : {}),
     ...(soak.pending.size > 0 ? { soaking: [...soak.pending].map(([key, p]) => ({ key, ...p })) } : {}),
+    ...(platforms.pending.size > 0
+      ? { missingPlatforms: [...platforms.pending].map(([key, p]) => ({ key, ...p })) }
+      : {}),
   };
 }
 

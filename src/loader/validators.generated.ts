@@ -1820,7 +1820,7 @@ return errors === 0;
 }
 
 export const lock = validate19;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/lock.schema.json","title":"ImageStreamLock","description":"The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.","type":"object","required":["apiVersion","kind","metadata","status"],"properties":{"apiVersion":{"const":"imagestreams.dev/v1alpha1"},"kind":{"const":"ImageStreamLock"},"metadata":{"type":"object","required":["name","namespace"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}},"additionalProperties":false},"status":{"type":"object","required":["tags"],"properties":{"dockerImageRepository":{"type":"string"},"tags":{"type":"array","items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"digest":{"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},"time":{"type":"string","format":"date-time"},"mediaType":{"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},"platformPart":{"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},"tag":{"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false},"item":{"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false},"selection":{"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false},"pending":{"description":"A newer digest held back by imagestreams.dev/minimum-age (soak): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message","eligibleAt"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"const":"Soaking"},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"}},"additionalProperties":false},"platform":{"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false},"condition":{"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false}}};
+const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/lock.schema.json","title":"ImageStreamLock","description":"The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.","type":"object","required":["apiVersion","kind","metadata","status"],"properties":{"apiVersion":{"const":"imagestreams.dev/v1alpha1"},"kind":{"const":"ImageStreamLock"},"metadata":{"type":"object","required":["name","namespace"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}},"additionalProperties":false},"status":{"type":"object","required":["tags"],"properties":{"dockerImageRepository":{"type":"string"},"tags":{"type":"array","items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"digest":{"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},"time":{"type":"string","format":"date-time"},"mediaType":{"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},"platformPart":{"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},"tag":{"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false},"item":{"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false},"selection":{"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false},"pending":{"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false},"platform":{"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false},"condition":{"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false}}};
 const schema33 = {"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false};
 const pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
 const schema34 = {"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false};
@@ -2655,14 +2655,19 @@ validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"description":"A newer digest held back by imagestreams.dev/minimum-age (soak): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message","eligibleAt"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"const":"Soaking"},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"}},"additionalProperties":false};
+const schema49 = {"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false};
+const pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.image === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema49.required,parentSchema:schema49,data};
+if(data.reason !== undefined){
+if("Soaking" !== data.reason){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2671,8 +2676,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.dockerImageReference === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema49.required,parentSchema:schema49,data};
+}
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.eligibleAt === undefined){
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "eligibleAt"},message:"must have required property '"+"eligibleAt"+"'",schema:schema49.allOf[0].then.required,parentSchema:schema49.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2681,8 +2701,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.firstSeen === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstSeen"},message:"must have required property '"+"firstSeen"+"'",schema:schema49.required,parentSchema:schema49,data};
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema49.allOf[0].if,parentSchema:schema49.allOf[0],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2691,8 +2715,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.reason === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema49.required,parentSchema:schema49,data};
+const _errs7 = errors;
+let valid3 = true;
+const _errs8 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reason !== undefined){
+if("MissingPlatform" !== data.reason){
+const err3 = {};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2701,8 +2730,23 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.message === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema49.required,parentSchema:schema49,data};
+}
+}
+var _valid1 = _errs8 === errors;
+errors = _errs7;
+if(vErrors !== null){
+if(_errs7){
+vErrors.length = _errs7;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs10 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.missingPlatforms === undefined){
+const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "missingPlatforms"},message:"must have required property '"+"missingPlatforms"+"'",schema:schema49.allOf[1].then.required,parentSchema:schema49.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2711,8 +2755,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.eligibleAt === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eligibleAt"},message:"must have required property '"+"eligibleAt"+"'",schema:schema49.required,parentSchema:schema49,data};
+}
+var _valid1 = _errs10 === errors;
+valid3 = _valid1;
+}
+if(!valid3){
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema49.allOf[1].if,parentSchema:schema49.allOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2721,9 +2769,9 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "image") || (key0 === "dockerImageReference")) || (key0 === "firstSeen")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "eligibleAt"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.image === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2732,12 +2780,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.image !== undefined){
-let data0 = data.image;
-if(typeof data0 === "string"){
-if(!pattern15.test(data0)){
-const err7 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema36,data:data0};
+if(data.dockerImageReference === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2746,9 +2790,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data0};
+if(data.firstSeen === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstSeen"},message:"must have required property '"+"firstSeen"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2757,12 +2800,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data.dockerImageReference !== undefined){
-let data1 = data.dockerImageReference;
-if(typeof data1 === "string"){
-if(func3(data1) > 512){
-const err9 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema49.properties.dockerImageReference,data:data1};
+if(data.reason === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2771,8 +2810,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func3(data1) < 1){
-const err10 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.properties.dockerImageReference,data:data1};
+if(data.message === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2781,9 +2820,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.dockerImageReference.type,parentSchema:schema49.properties.dockerImageReference,data:data1};
+for(const key0 in data){
+if(!(((((((key0 === "image") || (key0 === "dockerImageReference")) || (key0 === "firstSeen")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "eligibleAt")) || (key0 === "missingPlatforms"))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2793,11 +2832,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.firstSeen !== undefined){
-let data2 = data.firstSeen;
+if(data.image !== undefined){
+let data2 = data.image;
 if(typeof data2 === "string"){
-if(!(formats0.validate(data2))){
-const err12 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema35,data:data2};
+if(!pattern15.test(data2)){
+const err12 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema36,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2808,7 +2847,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data2};
+const err13 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2818,10 +2857,11 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.reason !== undefined){
-let data3 = data.reason;
-if("Soaking" !== data3){
-const err14 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/const",keyword:"const",params:{allowedValue: "Soaking"},message:"must be equal to constant",schema:"Soaking",parentSchema:schema49.properties.reason,data:data3};
+if(data.dockerImageReference !== undefined){
+let data3 = data.dockerImageReference;
+if(typeof data3 === "string"){
+if(func3(data3) > 512){
+const err14 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema49.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2830,12 +2870,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-if(data.message !== undefined){
-let data4 = data.message;
-if(typeof data4 === "string"){
-if(func3(data4) > 1000){
-const err15 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema49.properties.message,data:data4};
+if(func3(data3) < 1){
+const err15 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2846,7 +2882,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.message.type,parentSchema:schema49.properties.message,data:data4};
+const err16 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.dockerImageReference.type,parentSchema:schema49.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2856,11 +2892,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.eligibleAt !== undefined){
-let data5 = data.eligibleAt;
-if(typeof data5 === "string"){
-if(!(formats0.validate(data5))){
-const err17 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema35,data:data5};
+if(data.firstSeen !== undefined){
+let data4 = data.firstSeen;
+if(typeof data4 === "string"){
+if(!(formats0.validate(data4))){
+const err17 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema35,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2871,7 +2907,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data5};
+const err18 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2881,14 +2917,138 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+if(data.reason !== undefined){
+let data5 = data.reason;
+if(!((data5 === "Soaking") || (data5 === "MissingPlatform"))){
+const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema49.properties.reason.enum},message:"must be equal to one of the allowed values",schema:schema49.properties.reason.enum,parentSchema:schema49.properties.reason,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.message !== undefined){
+let data6 = data.message;
+if(typeof data6 === "string"){
+if(func3(data6) > 1000){
+const err20 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema49.properties.message,data:data6};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.message.type,parentSchema:schema49.properties.message,data:data6};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.eligibleAt !== undefined){
+let data7 = data.eligibleAt;
+if(typeof data7 === "string"){
+if(!(formats0.validate(data7))){
+const err22 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema35,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.missingPlatforms !== undefined){
+let data8 = data.missingPlatforms;
+if(Array.isArray(data8)){
+if(data8.length > 64){
+const err24 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema49.properties.missingPlatforms,data:data8};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data8.length < 1){
+const err25 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema49.properties.missingPlatforms,data:data8};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(typeof data9 === "string"){
+if(!pattern26.test(data9)){
+const err26 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$",parentSchema:schema49.properties.missingPlatforms.items,data:data9};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.missingPlatforms.items.type,parentSchema:schema49.properties.missingPlatforms.items,data:data9};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.properties.missingPlatforms.type,parentSchema:schema49.properties.missingPlatforms,data:data8};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 }
@@ -3327,7 +3487,7 @@ export const imagestream__imageStream = validate44;
 const schema54 = {"title":"ImageStream","type":"object","required":["kind","metadata"],"properties":{"apiVersion":{"title":"apiVersion","description":"image.openshift.io/v1 (or the legacy v1).","type":"string","enum":["image.openshift.io/v1","v1"]},"kind":{"type":"string","const":"ImageStream"},"metadata":{"$ref":"#/definitions/metadata"},"spec":{"$ref":"#/definitions/spec"},"status":{"description":"Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.","type":["object","null"]}},"additionalProperties":false};
 const schema55 = {"title":"metadata","type":"object","required":["name"],"properties":{"name":{"title":"stream name","description":"The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).","type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$","x-fix":"use lower-case letters, digits, \".\", \"_\" and \"-\", starting and ending with a letter or digit, e.g. \"python\""},"namespace":{"title":"namespace","description":"Defaults to the config's `namespace`, else \"default\".","type":["string","null"],"maxLength":63,"pattern":"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$","x-fix":"use a DNS label: lower-case letters, digits and \"-\", at most 63, e.g. \"team-a\""},"labels":{"$ref":"#/definitions/stringMap"},"annotations":{"description":"OpenShift annotations (e.g. openshift.io/image.insecureRepository: \"true\" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.","$ref":"#/definitions/stringMap"},"creationTimestamp":{"type":["string","null"]},"generation":{"type":["integer","null"]}},"additionalProperties":true};
 const schema56 = {"type":["object","null"],"additionalProperties":{"type":["string","null"]}};
-const pattern26 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
+const pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -3366,7 +3526,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern26.test(data0)){
+if(!pattern27.test(data0)){
 const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$",parentSchema:schema55.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];

@@ -201,6 +201,11 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'Write the minimum age as a duration such as 72h, 3d or 1d12h.',
   },
+  INVALID_REQUIRED_PLATFORMS: {
+    area: 'declarations',
+    permanent: true,
+    hint: 'List platforms as os/arch[/variant] separated by commas, e.g. linux/amd64,linux/arm64.',
+  },
   BUILD_OUTPUT_INVALID: {
     area: 'declarations',
     permanent: true,

@@ -57,7 +57,15 @@ function selectionState(s: TagSelectionState): Obj {
 }
 
 function pendingImage(p: PendingImage): Obj {
-  return ordered(p, ['image', 'dockerImageReference', 'firstSeen', 'reason', 'message', 'eligibleAt']);
+  return ordered(p, [
+    'image',
+    'dockerImageReference',
+    'firstSeen',
+    'reason',
+    'message',
+    'eligibleAt',
+    'missingPlatforms',
+  ]);
 }
 
 function tag(t: LockTag): Obj {

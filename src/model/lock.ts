@@ -51,16 +51,22 @@ export interface LockTag {
   pending?: PendingImage;
 }
 
-/** A digest held back from the lock; `firstSeen` is the soak ledger (never the image's own `created`). */
+/**
+ * A digest held back from the lock. `Soaking`: `firstSeen` is the soak ledger (never the image's own `created`)
+ * and `eligibleAt` when it may be proposed. `MissingPlatform`: the digest lacks platforms the tag requires
+ * (`imagestreams.dev/required-platforms`), listed in `missingPlatforms`; it is never proposed.
+ */
 export interface PendingImage {
   image: string;
   dockerImageReference: string;
   /** When this reconciler first saw this digest for the tag (RFC 3339). */
   firstSeen: string;
-  reason: 'Soaking';
+  reason: 'Soaking' | 'MissingPlatform';
   message: string;
-  /** When the digest becomes eligible to be proposed. */
-  eligibleAt: string;
+  /** Soaking: when the digest becomes eligible to be proposed. */
+  eligibleAt?: string;
+  /** MissingPlatform: the required platforms the digest lacks (`linux/arm64`). */
+  missingPlatforms?: string[];
 }
 
 /** What a tag selection policy chose, recorded so a change of choice is reviewable. */

@@ -5,7 +5,14 @@ import type { LockTag, StreamLock } from '../model/lock.js';
 import { ROLLED_BACK_FROM } from '../policy/tag-edit.js';
 import { followTarget, imageTarget, type StreamLike, type TagSpecLike, tagKey } from '../policy/tag-spec.js';
 import type { StreamChange, TagChange } from './changes.js';
-import { type SelectionNote, type SoakingNote, selectionNote, soakingNote } from './selection-note.js';
+import {
+  type MissingPlatformNote,
+  missingPlatformNote,
+  type SelectionNote,
+  type SoakingNote,
+  selectionNote,
+  soakingNote,
+} from './selection-note.js';
 
 /** One declaration edit a branch carries, as a reviewer should read it. */
 export type DeclarationNote =
@@ -14,6 +21,7 @@ export type DeclarationNote =
   | { kind: 'repointed'; tag: string; was: string; now: string }
   | SelectionNote
   | SoakingNote
+  | MissingPlatformNote
   | { kind: 'added'; tag: string; now: string }
   | { kind: 'removed'; tag: string; was: string };
 
@@ -141,7 +149,10 @@ export function declarationNotes(s: StreamSides, locks: ReadonlyMap<string, Stre
     }
   }
   for (const lt of s.lock?.status.tags ?? []) {
-    const n = soakingNote(tagKey(s.namespace, s.stream, lt.tag), lockTag(s.baseLock, lt.tag), lt);
+    const key = tagKey(s.namespace, s.stream, lt.tag);
+    const n =
+      soakingNote(key, lockTag(s.baseLock, lt.tag), lt) ??
+      missingPlatformNote(key, lockTag(s.baseLock, lt.tag), lt);
     if (n) notes.push(n);
   }
   const kept = new Set(after.map((t) => t.name));

@@ -48,8 +48,35 @@ export function soakingNote(
   branch: LockTag | undefined,
 ): SoakingNote | undefined {
   const p = branch?.pending;
-  if (!p || p.image === base?.pending?.image) return undefined;
+  if (!p || p.reason !== 'Soaking' || !p.eligibleAt || p.image === base?.pending?.image) return undefined;
   return { kind: 'soaking', tag, image: p.image, firstSeen: p.firstSeen, eligibleAt: p.eligibleAt };
 }
 
 /** `ns/app:web`: `sha256:…` first seen …, eligible at …. */
+
+/** A digest the branch's lock holds back because it lacks a required platform (`imagestreams.dev/required-platforms`). */
+export interface MissingPlatformNote {
+  kind: 'missing-platform';
+  tag: string;
+  image: string;
+  missing: string[];
+  kept?: string;
+}
+
+/** The note of one tag: when the branch lock records a digest lacking platforms that the base does not. */
+export function missingPlatformNote(
+  tag: string,
+  base: LockTag | undefined,
+  branch: LockTag | undefined,
+): MissingPlatformNote | undefined {
+  const p = branch?.pending;
+  if (!p || p.reason !== 'MissingPlatform' || p.image === base?.pending?.image) return undefined;
+  const kept = branch?.items[0]?.image;
+  return {
+    kind: 'missing-platform',
+    tag,
+    image: p.image,
+    missing: p.missingPlatforms ?? [],
+    ...(kept ? { kept } : {}),
+  };
+}

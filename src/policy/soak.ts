@@ -54,7 +54,10 @@ export function holdSoaking(
       if (t.lock?.pending) settled.add(t.key);
       continue;
     }
-    const seen = t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const seen =
+      t.lock?.pending?.reason === 'Soaking' && t.lock.pending.image === outcome.item.image
+        ? t.lock.pending.firstSeen
+        : now;
     const eligible = Date.parse(seen) + age;
     if (nowMs >= eligible) {
       settled.add(t.key);

@@ -1,8 +1,10 @@
-// Checks of this project's `imagestreams.dev/` tag annotations (tag selection policies, minimum-age), beyond the schema's
-// "a string map": each problem at its annotation, with what to write instead. Pure.
+// Checks of this project's `imagestreams.dev/` tag annotations (tag selection policies, minimum-age,
+// required-platforms), beyond the schema's "a string map": each problem at its annotation, with what to write
+// instead. Pure.
 
 import { tryParseReference } from '../model/reference.js';
 import { type LoadedStream, type ObjectPath, streamTags } from '../model/stream.js';
+import { parseRequiredPlatforms, REQUIRED_PLATFORMS } from './required-platforms.js';
 import { MINIMUM_AGE, parseAge } from './soak.js';
 import { hasTagPolicy, parseTagPolicy, TAG_POLICY } from './tag-selection.js';
 import type { At } from './validate-openshift.js';
@@ -20,6 +22,17 @@ export function validateExtensions(s: LoadedStream, at: At): void {
         'INVALID_MINIMUM_AGE',
         `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`,
       );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== undefined) {
+      const { platforms, invalid } = parseRequiredPlatforms(required);
+      if (invalid.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path(REQUIRED_PLATFORMS),
+          'INVALID_REQUIRED_PLATFORMS',
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid.length > 0 ? `has entries that are not a platform (${invalid.map((x) => `"${x}"`).join(', ')})` : 'names no platform'}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`,
+        );
     }
     if (!hasTagPolicy(annotations)) return;
     for (const p of parseTagPolicy(annotations).problems) at(s, path(p.key), 'INVALID_TAG_POLICY', p.message);

@@ -15,6 +15,7 @@ import {
 import { ImagestreamsError } from '../model/errors.js';
 import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
+import { REPUBLISHED_LABEL, republishedTags } from '../render/republished.js';
 import { omitUndefined } from '../util/omit-undefined.js';
 import { type GroupContent, groupContent } from './content.js';
 import {
@@ -154,8 +155,8 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       marker: `<!-- imagestreams:group=${g.key} -->`,
       notes: content.notes,
     }),
+    ...withRepublishedLabel(extras.labels, content.changes),
     ...omitUndefined({
-      labels: extras.labels,
       reviewers: extras.reviewers,
       teamReviewers: extras.teamReviewers,
       assignees: extras.assignees,
@@ -257,4 +258,14 @@ async function pushBranch(
   });
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
+}
+
+/** The configured labels, and `imagestreams:republished` when a tag named like a release moved. */
+function withRepublishedLabel(
+  labels: string[] | undefined,
+  changes: GroupContent['changes'],
+): { labels?: string[] } {
+  const republished = republishedTags(changes.flatMap((c) => c.tags)).length > 0;
+  const all = [...(labels ?? []), ...(republished ? [REPUBLISHED_LABEL] : [])];
+  return all.length > 0 ? { labels: [...new Set(all)] } : {};
 }

@@ -3,53 +3,11 @@
 
 import type { PlatformImage } from '../model/lock.js';
 
-/** A wanted platform (`--platform linux/arm64/v8`). */
-export interface PlatformSpec {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
+/** Normalisation and parsing live in the model (policy checks required platforms with them). */
+import { normalizePlatform, type PlatformSpec } from '../model/platform.js';
 
-const ARCH_ALIASES: Record<string, string> = {
-  x86_64: 'amd64',
-  'x86-64': 'amd64',
-  aarch64: 'arm64',
-  armhf: 'arm',
-  armel: 'arm',
-  i386: '386',
-  i686: '386',
-};
-
-/** Normalise os/architecture/variant as containerd does: `arm64/v8` → `arm64`, `arm` → `arm/v7`. */
-export function normalizePlatform(p: { os?: string; architecture?: string; variant?: string }): PlatformSpec {
-  const os = (p.os ?? '').toLowerCase();
-  const rawArch = (p.architecture ?? '').toLowerCase();
-  let architecture = ARCH_ALIASES[rawArch] ?? rawArch;
-  let variant = p.variant?.toLowerCase() || undefined;
-  if (rawArch === 'armhf') variant = 'v7';
-  if (rawArch === 'armel') variant = 'v6';
-  if (architecture === 'arm64' && (variant === 'v8' || variant === '8')) variant = undefined;
-  if (architecture === 'arm' && variant === undefined) variant = 'v7';
-  if (architecture === 'arm' && variant && /^\d+$/.test(variant)) variant = `v${variant}`;
-  if (architecture === 'amd64' && variant === 'v1') variant = undefined;
-  architecture ||= 'unknown';
-  return variant ? { os: os || 'unknown', architecture, variant } : { os: os || 'unknown', architecture };
-}
-
-/** Parse `os/arch[/variant]`; undefined when malformed. */
-export function parsePlatform(s: string): PlatformSpec | undefined {
-  const parts = s.split('/');
-  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p)))
-    return undefined;
-  return normalizePlatform({
-    os: parts[0]!,
-    architecture: parts[1]!,
-    ...(parts[2] ? { variant: parts[2] } : {}),
-  });
-}
-
-/** `linux/arm/v7` (written once, in the model). */
-export { formatPlatform } from '../model/platform.js';
+/** `linux/arm/v7`, normalisation and parsing (written once, in the model). */
+export { formatPlatform, normalizePlatform, type PlatformSpec, parsePlatform } from '../model/platform.js';
 
 function samePlatform(a: PlatformSpec, b: PlatformSpec): boolean {
   return a.os === b.os && a.architecture === b.architecture && (a.variant ?? '') === (b.variant ?? '');

@@ -83,7 +83,9 @@ export function renderCommitMessage(
                 ? `${shortDigest(n.image)} soaking until ${n.eligibleAt}`
                 : n.kind === 'selected'
                   ? `tag policy chose ${n.now} (was ${n.was ?? 'none'})`
-                  : `rolled back to ${shortDigest(n.to)}`;
+                  : n.kind === 'missing-platform'
+                    ? `${shortDigest(n.image)} held back, lacks ${n.missing.join(', ')}`
+                    : `rolled back to ${shortDigest(n.to)}`;
     lines.push(`- ${n.tag}: ${what}`);
   }
   const files = [...new Set(consumers.map((c) => c.file))].sort();

@@ -8,7 +8,8 @@ import type { ConsumerChange, StreamChange, TagChange } from '../plan/changes.js
 import { plural, shortDigest } from '../util/text.js';
 import { codeSpan, escapeCell, escapeText, type Section, withinBudget } from './markdown.js';
 import { tagDetails } from './pr-tag-details.js';
-import { selectionNoteLine, soakingNoteLine } from './selection-note.js';
+import { republishedLines } from './republished.js';
+import { missingPlatformNoteLine, selectionNoteLine, soakingNoteLine } from './selection-note.js';
 
 export { compareUrl } from './pr-tag-details.js';
 
@@ -33,10 +34,7 @@ export interface PullRequestBodyOptions {
   notes?: DeclarationNote[];
 }
 
-/** Tags named like a release (`1.2.3`, `v1.2.3`, `1.2.3-r1`) are expected never to move. */
-export function looksImmutable(tag: string): boolean {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag);
-}
+export { looksImmutable } from './republished.js';
 
 /** The Markdown body: warnings, per-stream tables, per-tag details, consumers, and how to roll back. */
 export function renderPullRequestBody(
@@ -47,15 +45,23 @@ export function renderPullRequestBody(
   const cmd = opts.command ?? 'imagestreams';
   const tags = changes.flatMap((s) => s.tags);
   const moving = tags.filter((t) => t.kind !== 'failed');
-  const notes = (opts.notes ?? []).filter((n) => n.kind !== 'soaking');
+  const held = new Set(['soaking', 'missing-platform']);
+  const notes = (opts.notes ?? []).filter((n) => !held.has(n.kind));
   const soaking = (opts.notes ?? []).filter((n) => n.kind === 'soaking');
+  const missing = (opts.notes ?? []).filter((n) => n.kind === 'missing-platform');
   const sections: Section[] = [
     ...section(
-      [...(opts.marker ? [opts.marker, ''] : []), `${intro(moving, consumers, notes)} ${GATE}`, ''],
+      [
+        ...(opts.marker ? [opts.marker, ''] : []),
+        ...republishedLines(tags),
+        `${intro(moving, consumers, notes)} ${GATE}`,
+        '',
+      ],
       true,
     ),
     ...section(noteLines(notes, cmd), true),
-    ...section(soakLines(soaking, cmd), true),
+    ...section(heldLines('Held back by a minimum age (soak)', soaking, cmd), true),
+    ...section(heldLines('Held back: a required platform is missing', missing, cmd), true),
     ...section(warningLines(tags)),
     ...changes.flatMap((s) => [
       ...section(streamTable(s)),
@@ -91,29 +97,18 @@ function noteLines(notes: DeclarationNote[], cmd: string): string[] {
   ];
 }
 
-/** Digests a minimum age holds back, with when each becomes eligible. */
-function soakLines(notes: DeclarationNote[], cmd: string): string[] {
+/** Digests held back (a minimum age: with when each becomes eligible; a missing required platform). */
+function heldLines(title: string, notes: DeclarationNote[], cmd: string): string[] {
   if (notes.length === 0) return [];
   const lines = notes.map((n) => `- ${noteLine(n, cmd)}`);
-  return [
-    '### Held back by a minimum age (soak)',
-    '',
-    ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`),
-    '',
-  ];
+  return [`### ${title}`, '', ...capLines(lines, BUDGET.notes, (n) => `- …and ${n} more`), ''];
 }
 
-/** Republished version tags, lost platforms and failed imports, as one warning block. */
+/** Lost platforms and failed imports, as one warning block (republished version tags open the body). */
 function warningLines(tags: TagChange[]): string[] {
   const warnings: string[] = [];
   for (const t of tags) {
     const name = `${t.namespace}/${t.stream}:${t.tag}`;
-    if (t.kind === 'moved' && looksImmutable(t.tag)) {
-      warnings.push(
-        `\`${escapeCell(name)}\` looks like an immutable version tag, yet its digest changed: the image was ` +
-          'republished under the same version. Check why before merging.',
-      );
-    }
     const lost = lostPlatforms(t);
     if (lost.length > 0) {
       warnings.push(
@@ -238,6 +233,8 @@ function noteLine(n: DeclarationNote, cmd: string): string {
       return selectionNoteLine(n);
     case 'soaking':
       return soakingNoteLine(n);
+    case 'missing-platform':
+      return missingPlatformNoteLine(n);
   }
 }
 

@@ -107,7 +107,7 @@ describe('publish, pull-request mode', () => {
     expect(pr).toMatchObject({
       head: BRANCH,
       base: 'main',
-      labels: ['images'],
+      labels: ['images', 'imagestreams:republished'], // the fixture moves the release tag 3.12.1
       reviewers: ['alice'],
       title: 'Bump 2 tags of default/python',
     });

@@ -32,6 +32,11 @@ describe('renderPullRequestBody', () => {
   it('calls out a lost platform and a moved version tag', () => {
     expect(body).toContain('`default/python:3.12` no longer provides `linux/arm64`.');
     expect(body).toContain('`default/python:3.12.1` looks like an immutable version tag');
+    // The alarm opens the body, right after the hidden marker: the first thing a reviewer reads.
+    expect(body.split('\n').slice(2, 4)).toEqual([
+      '> [!CAUTION]',
+      expect.stringContaining('`default/python:3.12.1` looks like an immutable version tag'),
+    ]);
     expect(body).not.toContain('`default/python:3.12` looks like an immutable');
     expect(body).toContain('| `linux/arm64` | `sha256:222222222222` | **removed** |');
   });
