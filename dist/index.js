@@ -32726,7 +32726,7 @@ var init_figures = __esm({
 
 // node_modules/yoctocolors/base.js
 import tty from "node:tty";
-var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
+var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, underlineCurly, underlineDotted, underlineDashed, overline, inverse, hidden2, strikethrough, black, red, green, yellow, blue, magenta, cyan, white, gray, bgBlack, bgRed, bgGreen, bgYellow, bgBlue, bgMagenta, bgCyan, bgWhite, bgGray, redBright, greenBright, yellowBright, blueBright, magentaBright, cyanBright, whiteBright, bgRedBright, bgGreenBright, bgYellowBright, bgBlueBright, bgMagentaBright, bgCyanBright, bgWhiteBright, underlineBlack, underlineRed, underlineGreen, underlineYellow, underlineBlue, underlineMagenta, underlineCyan, underlineWhite, underlineGray, underlineRedBright, underlineGreenBright, underlineYellowBright, underlineBlueBright, underlineMagentaBright, underlineCyanBright, underlineWhiteBright;
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
@@ -32766,7 +32766,7 @@ var init_base = __esm({
     underlineDashed = format("4:5", 24);
     overline = format(53, 55);
     inverse = format(7, 27);
-    hidden = format(8, 28);
+    hidden2 = format(8, 28);
     strikethrough = format(9, 29);
     black = format(30, 39);
     red = format(31, 39);
@@ -75260,6 +75260,21 @@ init_redact();
 // src/entry/io.ts
 var EXIT = { OK: 0, FAILURE: 1, USAGE: 2 };
 
+// src/entry/node-warnings.ts
+var HIDDEN = /* @__PURE__ */ new Set(["DEP0169"]);
+var hidden = false;
+function hideBundledDeprecations() {
+  if (hidden) return;
+  hidden = true;
+  const emit = process.emitWarning;
+  process.emitWarning = function(warning2, ...rest) {
+    const [first, second] = rest;
+    const code2 = typeof first === "object" && first !== null ? first.code : second;
+    if (typeof code2 === "string" && HIDDEN.has(code2)) return;
+    return emit.call(this, warning2, ...rest);
+  };
+}
+
 // src/entry/action/context.ts
 init_errors();
 import * as nodeFs from "node:fs";
@@ -82980,6 +82995,7 @@ async function executeAction(inputs, ctx, deps) {
 
 // src/entry/action/index.ts
 async function runAction(env = process.env) {
+  hideBundledDeprecations();
   let secrets = [];
   const mask = (s) => redact(s, secrets);
   let outcome;

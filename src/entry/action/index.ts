@@ -9,6 +9,7 @@ import { ImagestreamsError } from '../../model/errors.js';
 import { renderJobSummary } from '../../render/summary.js';
 import { redact } from '../../util/redact.js';
 import { EXIT } from '../io.js';
+import { hideBundledDeprecations } from '../node-warnings.js';
 import { readContext } from './context.js';
 import { executeAction } from './execute.js';
 import { readInputs, secretValues } from './inputs.js';
@@ -16,6 +17,7 @@ import type { ActionOutcome } from './outcome.js';
 
 /** The Action's main: read, mask, run, report; the one place the step's failure is set. */
 export async function runAction(env: Record<string, string | undefined> = process.env): Promise<number> {
+  hideBundledDeprecations();
   let secrets: string[] = [];
   const mask = (s: string) => redact(s, secrets);
   let outcome: ActionOutcome;
