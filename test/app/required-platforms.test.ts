@@ -5,14 +5,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { runReconcile } from '../../src/app/reconcile.js';
 import type { StreamLock } from '../../src/model/lock.js';
-import { declarationNotes } from '../../src/plan/branch-diff.js';
 import { missingPlatforms } from '../../src/policy/required-platforms.js';
-import type { StreamLike } from '../../src/policy/tag-spec.js';
-import { renderPullRequestBody } from '../../src/render/pr-body.js';
 import { captureIO } from '../helpers/capture-io.js';
+import { prBodyOf } from '../helpers/pr-notes.js';
 import { makeImage, makeIndex, pushImage, pushIndex } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 
@@ -83,18 +80,7 @@ describe('required platforms: imagestreams.dev/required-platforms', () => {
     expect(held.logged.join('\n')).toContain('lacks the required platform linux/arm64');
 
     // The PR of the run's changes mentions it in its own section.
-    const notes = declarationNotes(
-      {
-        namespace: 'default',
-        stream: 'app',
-        lockFile: 'l',
-        declaration: parse(await readFile(join(dir, 'imagestreams/app.yaml'), 'utf8')) as StreamLike,
-        baseLock: base,
-        lock: await lockOf(),
-      },
-      new Map(),
-    );
-    const body = renderPullRequestBody([], [], { notes });
+    const body = await prBodyOf(dir, { stream: 'app', baseLock: base, lock: await lockOf() });
     expect(body).toContain('### Held back: a required platform is missing');
     expect(body).toContain(`new digest \`${amdOnly}\` lacks the required \`linux/arm64\`; not proposed`);
 

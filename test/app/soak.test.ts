@@ -5,13 +5,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { runReconcile } from '../../src/app/reconcile.js';
 import type { StreamLock } from '../../src/model/lock.js';
-import { declarationNotes } from '../../src/plan/branch-diff.js';
-import type { StreamLike } from '../../src/policy/tag-spec.js';
-import { renderPullRequestBody } from '../../src/render/pr-body.js';
 import { captureIO } from '../helpers/capture-io.js';
+import { prBodyOf } from '../helpers/pr-notes.js';
 import { makeImage, pushImage } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 
@@ -69,18 +66,8 @@ describe('soak: imagestreams.dev/minimum-age', () => {
     expect(held.result?.soaking?.map((p) => p.key)).toEqual(['default/app:web']);
 
     // The PR that records it says when it becomes eligible.
-    const notes = declarationNotes(
-      {
-        namespace: 'default',
-        stream: 'app',
-        lockFile: 'l',
-        declaration: parse(await readFile(join(dir, 'imagestreams/app.yaml'), 'utf8')) as StreamLike,
-        baseLock: base,
-        lock: await lockOf(),
-      },
-      new Map(),
-    );
-    expect(renderPullRequestBody([], [], { notes })).toContain('eligible at `2026-11-30T01:00:00Z`');
+    const body = await prBodyOf(dir, { stream: 'app', baseLock: base, lock: await lockOf() });
+    expect(body).toContain('eligible at `2026-11-30T01:00:00Z`');
 
     // 71 hours later: still soaking, the ledger keeps the first sighting, nothing is written.
     const still = await run(72);

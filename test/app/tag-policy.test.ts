@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runReconcile } from '../../src/app/reconcile.js';
 import type { StreamLock } from '../../src/model/lock.js';
-import { declarationNotes } from '../../src/plan/branch-diff.js';
 import type { StreamLike } from '../../src/policy/tag-spec.js';
 import { createNodeHttpSend, type HttpSend } from '../../src/registry/transport/http.js';
-import { renderPullRequestBody } from '../../src/render/pr-body.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { paginateTagLists } from '../helpers/paginated-tags.js';
+import { prBodyOf } from '../helpers/pr-notes.js';
 import { makeImage, pushImage } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
 
@@ -264,20 +263,7 @@ describe('tag selection policies against a registry with paginated tag lists', (
     const moved = await runReconcile(captureIO(dir, { now: '2026-11-28T12:00:00Z' }), {});
     expect(moved.status).toBe('ok');
     const lock = await readLock(dir, 'app0');
-    const decl = parse(await readFile(join(dir, 'imagestreams/app0.yaml'), 'utf8')) as StreamLike;
-    const notes = declarationNotes(
-      {
-        namespace: 'default',
-        stream: 'app0',
-        lockFile: 'x',
-        baseLock,
-        lock,
-        baseDeclaration: baseDecl,
-        declaration: decl,
-      },
-      new Map(),
-    );
-    const body = renderPullRequestBody([], [], { notes });
+    const body = await prBodyOf(dir, { stream: 'app0', baseLock, lock, baseDeclaration: baseDecl });
     const from = digests.get('pol/semver:1.4.2')!;
     const to = digests.get('pol/semver:1.5.0')!;
     expect(body).toContain(
