@@ -18,19 +18,8 @@ import { useRealParts } from '../helpers/real-parts.js';
 const TOKEN = 'ghs_buildoutput_0123456789abcdef';
 const parts = useRealParts(TOKEN, 'build');
 
-describe('recording a build output', () => {
-  it('a CI job that pushed an image records it with import --from REPO@DIGEST: one deploy PR follows', async () => {
-    const v1 = makeImage({ seed: 'build-1' });
-    await pushImage(parts.reg.url, 'team/app', 'main', v1);
-    const declaration = `apiVersion: image.openshift.io/v1
-kind: ImageStream
-metadata: {name: app}
-spec:
-  tags:
-    - name: main
-      from: {kind: DockerImage, name: "${parts.reg.host}/team/app:main"}
-`;
-    const deployment = `apiVersion: apps/v1
+/** A Deployment whose container follows app:main through a trigger annotation (both recipes deploy it). */
+const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -43,11 +32,24 @@ spec:
         - name: web
           image: example.invalid/placeholder:0
 `;
+
+describe('recording a build output', () => {
+  it('a CI job that pushed an image records it with import --from REPO@DIGEST: one deploy PR follows', async () => {
+    const v1 = makeImage({ seed: 'build-1' });
+    await pushImage(parts.reg.url, 'team/app', 'main', v1);
+    const declaration = `apiVersion: image.openshift.io/v1
+kind: ImageStream
+metadata: {name: app}
+spec:
+  tags:
+    - name: main
+      from: {kind: DockerImage, name: "${parts.reg.host}/team/app:main"}
+`;
     const repo = await hostedRepo(
       parts.server,
       parts.work,
       'build',
-      { 'imagestreams/app.yaml': declaration, 'deploy/web.yaml': deployment },
+      { 'imagestreams/app.yaml': declaration, 'deploy/web.yaml': DEPLOYMENT },
       TOKEN,
     );
     try {
@@ -110,19 +112,7 @@ spec:
   output:
     to: {kind: ImageStreamTag, name: "app:main"}
 `,
-      'deploy/web.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  annotations:
-    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"app:main"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"web\\")].image"}]'
-spec:
-  template:
-    spec:
-      containers:
-        - name: web
-          image: example.invalid/placeholder:0
-`,
+      'deploy/web.yaml': DEPLOYMENT,
     };
     const repo = await hostedRepo(parts.server, parts.work, 'recipe', files, TOKEN);
     try {
