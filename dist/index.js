@@ -74398,7 +74398,7 @@ var publish_run_exports = {};
 __export(publish_run_exports, {
   publishRun: () => publishRun
 });
-import * as nodeFs7 from "node:fs";
+import * as nodeFs8 from "node:fs";
 import { join as join13 } from "node:path";
 function prExtras(config2) {
   const p = config2.publish;
@@ -74433,7 +74433,7 @@ async function publishRun(io, run, input2) {
   try {
     return await publish({
       mode,
-      fs: nodeFs7,
+      fs: nodeFs8,
       dir: root,
       git: {
         http: opts.http ?? node_default,
@@ -74530,7 +74530,7 @@ async function keepBranchTimes(run, groups2, o2) {
   const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
   let repo;
   try {
-    repo = await openRepo({ fs: nodeFs7, dir: root });
+    repo = await openRepo({ fs: nodeFs8, dir: root });
   } catch {
     return;
   }
@@ -77634,7 +77634,7 @@ init_skip();
 init_omit_undefined();
 
 // src/app/reconcile.ts
-import * as nodeFs6 from "node:fs/promises";
+import * as nodeFs7 from "node:fs/promises";
 import { join as join10, resolve as resolve10 } from "node:path";
 init_lookup();
 
@@ -77662,66 +77662,6 @@ function planConsumers(files, locks, streams, opts) {
     consumers: found.consumers.length,
     following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
   };
-}
-
-// src/consumers/walk.ts
-init_scan();
-var DEFAULT_WALK = {
-  skipDirs: [".git", "node_modules", "build", "dist"],
-  maxBytes: 1024 * 1024,
-  candidatesOnly: true,
-  concurrency: 32
-};
-async function walkRepository(options) {
-  const opts = { ...DEFAULT_WALK, ...options };
-  const skip2 = new Set(opts.skipDirs);
-  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
-  const paths = [];
-  const listDir = async (rel) => {
-    const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
-    const subdirs = [];
-    for (const e of entries) {
-      const p = rel ? `${rel}/${e.name}` : e.name;
-      if (opts.ignore?.(p)) continue;
-      if (e.isDirectory()) {
-        if (!skip2.has(e.name)) subdirs.push(p);
-      } else if (e.isFile()) paths.push(p);
-    }
-    await Promise.all(subdirs.map(listDir));
-  };
-  await listDir("");
-  paths.sort();
-  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
-  const texts = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i2 = next++;
-      const abs = `${opts.root}/${paths[i2]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        result.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        result.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  texts.forEach((text, i2) => {
-    if (text !== void 0) result.files.push({ path: paths[i2], text });
-  });
-  return result;
-}
-function isBinary(bytes) {
-  const n2 = Math.min(bytes.length, 8e3);
-  for (let i2 = 0; i2 < n2; i2++) if (bytes[i2] === 0) return true;
-  return false;
 }
 
 // src/app/reconcile.ts
@@ -81079,6 +81019,80 @@ ${text2}`);
   return [...texts.keys()];
 }
 
+// src/app/walk-project.ts
+import * as nodeFs6 from "node:fs/promises";
+
+// src/consumers/walk.ts
+init_scan();
+var DEFAULT_WALK = {
+  skipDirs: [".git", "node_modules", "build", "dist"],
+  maxBytes: 1024 * 1024,
+  candidatesOnly: true,
+  concurrency: 32
+};
+async function walkRepository(options) {
+  const opts = { ...DEFAULT_WALK, ...options };
+  const skip2 = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
+  const paths = [];
+  const listDir = async (rel) => {
+    const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
+    const subdirs = [];
+    for (const e of entries) {
+      const p = rel ? `${rel}/${e.name}` : e.name;
+      if (opts.ignore?.(p)) continue;
+      if (e.isDirectory()) {
+        if (!skip2.has(e.name)) subdirs.push(p);
+      } else if (e.isFile()) paths.push(p);
+    }
+    await Promise.all(subdirs.map(listDir));
+  };
+  await listDir("");
+  paths.sort();
+  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
+  const texts = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i2 = next++;
+      const abs = `${opts.root}/${paths[i2]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        result.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        result.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  texts.forEach((text, i2) => {
+    if (text !== void 0) result.files.push({ path: paths[i2], text });
+  });
+  return result;
+}
+function isBinary(bytes) {
+  const n2 = Math.min(bytes.length, 8e3);
+  for (let i2 = 0; i2 < n2; i2++) if (bytes[i2] === 0) return true;
+  return false;
+}
+
+// src/app/walk-project.ts
+function walkProject(project, needles, fs3 = nodeFs6) {
+  const lockDir = project.config.lockDir;
+  return walkRepository({
+    root: project.root,
+    fs: fs3,
+    needles,
+    ignore: (p) => p === lockDir || p.startsWith(`${lockDir}/`)
+  });
+}
+
 // src/app/reconcile.ts
 async function runReconcile(io, opts = {}) {
   const prepared = await prepareRun(io, opts.project ?? {}, opts.streams ?? {});
@@ -81171,7 +81185,7 @@ async function importStreams(io, project, states, opts) {
 }
 async function readIfPresent(path6) {
   try {
-    return await nodeFs6.readFile(path6, "utf8");
+    return await nodeFs7.readFile(path6, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return void 0;
     throw e;
@@ -81180,7 +81194,7 @@ async function readIfPresent(path6) {
 async function followLocks(project, states, result, dryRun) {
   const root = resolve10(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkRepository({ root, fs: nodeFs6, needles: localLookupOf(streams).needles });
+  const walked = await walkProject(project, localLookupOf(streams).needles);
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
@@ -81369,7 +81383,7 @@ init_diagnostic();
 init_history();
 init_tag_edit();
 init_omit_undefined();
-import * as nodeFs8 from "node:fs/promises";
+import * as nodeFs9 from "node:fs/promises";
 async function rollbackTag(deps, req) {
   const r = {};
   try {
@@ -81419,7 +81433,7 @@ async function rollbackInto(deps, req, r) {
   r.job = await recordEdit(deps, reloaded, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]) });
 }
 async function historyItem(project, ns, target, to) {
-  const lock2 = await readLock(nodeFs8, project.root, project.config, ns, target.stream);
+  const lock2 = await readLock(nodeFs9, project.root, project.config, ns, target.stream);
   const history = lock2?.status.tags.find((t) => t.tag === target.tag);
   const items = history?.items ?? [];
   const name = `${target.stream}:${target.tag}`;
@@ -81447,7 +81461,7 @@ function rollbackChange(spec, target, item2) {
 init_lock_file();
 init_diagnostic();
 init_errors();
-import * as nodeFs9 from "node:fs/promises";
+import * as nodeFs10 from "node:fs/promises";
 
 // src/policy/oc-tag.ts
 init_errors();
@@ -81654,7 +81668,7 @@ async function copiedSpec(project, a2, ns) {
   if (!findStream(project, srcNs, src.stream)) {
     throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
   }
-  const lock2 = await readLock(nodeFs9, project.root, project.config, srcNs, src.stream);
+  const lock2 = await readLock(nodeFs10, project.root, project.config, srcNs, src.stream);
   const current = lock2?.status.tags.find((t) => t.tag === src.tag)?.items[0];
   if (!current) {
     throw new ImagestreamsError(
@@ -82474,7 +82488,7 @@ async function editMode(m) {
 }
 
 // src/entry/action/inputs.ts
-import * as nodeFs10 from "node:fs";
+import * as nodeFs11 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
@@ -82529,7 +82543,7 @@ function readInputs(env) {
   };
 }
 async function secretValues(inputs, root, env) {
-  const { config: config2 } = await loadConfig(nodeFs10.promises, {
+  const { config: config2 } = await loadConfig(nodeFs11.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -82553,7 +82567,7 @@ init_pulls();
 init_diagnostic();
 
 // src/app/build-outputs.ts
-import * as nodeFs11 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -82585,8 +82599,8 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream2();
-async function buildOutputsOf(project, fs3 = nodeFs11) {
-  const walked = await walkRepository({ root: project.root, fs: fs3, needles: [BUILD_CONFIG_NEEDLE] });
+async function buildOutputsOf(project, fs3 = nodeFs12) {
+  const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs3);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
 function checkBuildOutputs(outputs, streams) {
@@ -82625,7 +82639,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs12 from "node:fs/promises";
+import * as nodeFs13 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream2();
@@ -82668,7 +82682,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock2 = await readLock(nodeFs12, project.root, project.config, t.namespace, t.stream).catch(
+    const lock2 = await readLock(nodeFs13, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock2) locks.set(id, lock2);
@@ -82733,7 +82747,7 @@ async function validateMode(m) {
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs13 from "node:fs/promises";
+import * as nodeFs14 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -82771,10 +82785,10 @@ async function verifyProject(project) {
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
   );
   const lookup2 = localLookupOf(streams);
-  const walked = await walkRepository({ root, fs: nodeFs13, needles: lookup2.needles });
+  const walked = await walkProject(project, lookup2.needles);
   const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs13,
+    nodeFs14,
     { root, lockDir: config2.lockDir },
     found.consumers.map((c3) => c3.follows)
   );

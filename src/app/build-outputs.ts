@@ -4,10 +4,11 @@
 
 import * as nodeFs from 'node:fs/promises';
 import { BUILD_CONFIG_NEEDLE, type BuildOutput, findBuildOutputs } from '../consumers/build-output.js';
-import { type WalkFs, walkRepository } from '../consumers/walk.js';
+import type { WalkFs } from '../consumers/walk.js';
 import type { LoadedProject } from '../loader/load.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { type LoadedStream, streamTags } from '../model/stream.js';
+import { walkProject } from './walk-project.js';
 
 export type { BuildOutput } from '../consumers/build-output.js';
 
@@ -16,7 +17,7 @@ export async function buildOutputsOf(
   project: Pick<LoadedProject, 'root' | 'config'>,
   fs: WalkFs = nodeFs as unknown as WalkFs,
 ): Promise<BuildOutput[]> {
-  const walked = await walkRepository({ root: project.root, fs, needles: [BUILD_CONFIG_NEEDLE] });
+  const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
 

@@ -6,7 +6,6 @@ import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
 import { localLookupOf } from '../consumers/lookup.js';
 import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
-import { walkRepository } from '../consumers/walk.js';
 import { writeInside } from '../fs/inside.js';
 import type { LoadedProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
@@ -32,6 +31,7 @@ import { mirrorOnImport } from './mirror.js';
 import { prepareRun } from './run-streams.js';
 import { selectTags } from './select-tags.js';
 import { applyTagEdits } from './stream-edits.js';
+import { walkProject } from './walk-project.js';
 
 /** Which project a run works on. */
 export interface ProjectInput {
@@ -229,7 +229,7 @@ async function followLocks(
 ): Promise<ConsumerUpdate> {
   const root = resolve(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkRepository({ root, fs: nodeFs, needles: localLookupOf(streams).needles });
+  const walked = await walkProject(project, localLookupOf(streams).needles);
   const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),

@@ -5,10 +5,10 @@ import * as nodeFs from 'node:fs/promises';
 import { type ConsumerDiagnostic, findConsumers, localLookupOf } from '../consumers/index.js';
 import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
-import { walkRepository } from '../consumers/walk.js';
 import type { LoadedProject } from '../loader/load.js';
 import { type Diagnostic, withHints } from '../model/diagnostic.js';
 import type { StreamLike } from '../policy/tag-spec.js';
+import { walkProject } from './walk-project.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -29,7 +29,7 @@ export async function verifyProject(project: LoadedProject): Promise<VerifyResul
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
   );
   const lookup = localLookupOf(streams);
-  const walked = await walkRepository({ root, fs: nodeFs, needles: lookup.needles });
+  const walked = await walkProject(project, lookup.needles);
   const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup });
   const { locks, errors: lockErrors } = await readLocks(
     nodeFs,
