@@ -174,6 +174,8 @@ async function runAction(
     GITHUB_API_URL: s.api.url,
     INPUT_TOKEN: TOKEN,
     'INPUT_LOCK-PR': 'true',
+    // The plan comment is checked once (first test); octokit spaces out writes, which makes every run slower.
+    INPUT_COMMENT: 'false',
   };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   let log = '';
@@ -195,11 +197,15 @@ describe('lock-pr: true on a pull_request', () => {
     const s = await scenario();
     const dir = await checkoutAt(s.url, s.headSha);
     const mainOther = await fileAt(s.bare, 'main', 'imagestreams.lock/default/other.json');
-    const { outcome, log } = await runAction(s, dir, prEvent(s, s.pull.number, s.headSha));
+    const { outcome, log } = await runAction(s, dir, prEvent(s, s.pull.number, s.headSha), {
+      comment: 'true',
+    });
     expect(outcome.exitCode, `${log}\n${outcome.failure}`).toBe(0);
     const lockPr = outcome.result.lockPr as Record<string, unknown>;
     expect(lockPr).toMatchObject({ status: 'pushed', changed: ['default/python'], removed: ['default/old'] });
     expect(lockPr.mergeBase).toBe(s.branchPoint);
+    // Only the new objects are sent: the lock, the Dockerfile, their trees and the commit.
+    expect(lockPr.uploadedBytes).toBeLessThan(4096);
     // One commit, a fast-forward of the head the event named, carrying the trailer.
     const tip = await git(s.bare, ['rev-parse', `refs/heads/${BRANCH}`]);
     expect(tip).toBe(lockPr.commit);
@@ -230,6 +236,8 @@ describe('lock-pr: true on a pull_request', () => {
     // The plan still runs on the result, and the summary says what was committed.
     expect(outcome.summary.notes!.join('\n')).toMatch(/Lock PR: Committed [0-9a-f]{12} to edit-python/);
     expect(outcome.changed).toBe(true);
+    expect(s.pull.comments).toHaveLength(1);
+    expect(s.pull.comments[0]!.body).toContain('### imagestreams plan');
     expect(log).not.toContain(TOKEN);
   });
 
@@ -257,6 +265,17 @@ describe('lock-pr: true on a pull_request', () => {
     expect(own.outcome.result.lockPr).toMatchObject({ status: 'ours' });
     expect(pushes(s.name)).toBe(pushed);
     expect(await git(s.bare, ['rev-parse', `refs/heads/${BRANCH}`])).toBe(tip);
+    // A human pushes after the lock commit without touching a declaration: the locks already match.
+    const human = await checkoutAt(s.url, tip);
+    await writeFiles(human, { 'NOTES.md': 'why 3.13\n' });
+    await git(human, ['add', 'NOTES.md']);
+    await git(human, ['commit', '--quiet', '-m', 'notes']);
+    await git(human, ['push', '--quiet', 'origin', `HEAD:refs/heads/${BRANCH}`]);
+    const later = await git(human, ['rev-parse', 'HEAD']);
+    const after = await runAction(s, await checkoutAt(s.url, later), prEvent(s, s.pull.number, later));
+    expect(after.outcome.exitCode, after.log).toBe(0);
+    expect(after.outcome.result.lockPr).toMatchObject({ status: 'nothing', changed: ['default/python'] });
+    expect(pushes(s.name)).toBe(pushed + 1);
   });
 
   it('a pull request from a fork is validated only: no token, no push, and the outcome says why', async () => {
@@ -334,5 +353,13 @@ describe('lock-pr: true on a pull_request', () => {
       'imagestreams.lock/default/python.json',
     ]);
     await git(s.bare, ['fsck', '--strict']);
+  });
+
+  it('is refused with commands other than reconcile and plan, and is off by default', () => {
+    expect(() => readInputs({ 'INPUT_LOCK-PR': 'true', INPUT_COMMAND: 'validate' })).toThrow(
+      'input "lock-pr" works with the reconcile and plan commands, not "validate"',
+    );
+    expect(readInputs({ INPUT_COMMAND: 'plan' }).lockPr).toBe(false);
+    expect(readInputs({ 'INPUT_LOCK-PR': 'true' }).lockPr).toBe(true);
   });
 });
