@@ -19647,6 +19647,16 @@ var init_error_codes = __esm({
         permanent: true,
         hint: "Use an https remote URL."
       },
+      LOCK_PR_CHECKOUT: {
+        area: "git",
+        permanent: true,
+        hint: "Check out the pull request head with its history: actions/checkout with `ref:` the event's pull_request.head.sha and `fetch-depth: 0`."
+      },
+      LOCK_PR_HEAD_MOVED: {
+        area: "git",
+        permanent: true,
+        hint: "Nothing was pushed; the run for the newest push of the pull request commits the locks (re-run that one)."
+      },
       // GitHub.
       GITHUB_ACTIONS_PR_DISABLED: {
         area: "github",
@@ -47232,7 +47242,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join16(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -47645,7 +47655,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join15(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join16(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -47669,7 +47679,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join16(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -47687,7 +47697,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join16(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -47714,7 +47724,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join15(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join16(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -48889,7 +48899,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -49781,9 +49791,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join16(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join16(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -49827,7 +49837,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return entry._oid;
       }
     };
-    function TREE({ ref = "HEAD" } = {}) {
+    function TREE2({ ref = "HEAD" } = {}) {
       const o2 = /* @__PURE__ */ Object.create(null);
       Object.defineProperty(o2, GitWalkSymbol, {
         value: function({ fs: fs3, gitdir, cache }) {
@@ -49878,9 +49888,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join15(dir, filepath));
+        const names = await fs3.readdir(join16(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join16(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50160,7 +50170,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join16(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -50470,7 +50480,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join16(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -50513,7 +50523,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -50522,7 +50532,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         const fs3 = new FileSystem(_fs);
-        const trees = [TREE({ ref: commit2 }), WORKDIR(), STAGE()];
+        const trees = [TREE2({ ref: commit2 }), WORKDIR(), STAGE()];
         let unmergedPaths = [];
         const updatedGitdir = await discoverGitdir({ fsp: fs3, dotgit: gitdir });
         await GitIndexManager.acquire(
@@ -50605,17 +50615,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join15(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join16(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join16(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join16(dir, ".gitignore"),
             filepath
           }
         ];
@@ -50624,7 +50634,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join16(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -50707,7 +50717,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -50771,17 +50781,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join15(dir, currentFilepath));
+        const stats = await fs3.lstat(join16(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join15(dir, currentFilepath));
+          const children = await fs3.readdir(join16(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join16(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50795,7 +50805,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join16(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50804,7 +50814,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join15(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join16(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join16(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -50832,7 +50842,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -51305,7 +51315,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -51375,7 +51385,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote,
       url,
       force = false
@@ -51445,7 +51455,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -51528,7 +51538,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -51877,7 +51887,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [restoreFromIndex ? STAGE() : TREE({ ref }), WORKDIR(), STAGE()],
+        trees: [restoreFromIndex ? STAGE() : TREE2({ ref }), WORKDIR(), STAGE()],
         map: async function(fullpath, [commit2, workdir, stage]) {
           if (fullpath === ".") return;
           if (filepaths && !filepaths.some((base) => worthWalking(fullpath, base))) {
@@ -52189,7 +52199,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -52275,7 +52285,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -52287,9 +52297,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       abortOnConflict = true,
       mergeDriver
     }) {
-      const ourTree = TREE({ ref: ourOid });
-      const baseTree = TREE({ ref: baseOid });
-      const theirTree = TREE({ ref: theirOid });
+      const ourTree = TREE2({ ref: ourOid });
+      const baseTree = TREE2({ ref: baseOid });
+      const theirTree = TREE2({ ref: theirOid });
       const unmergedFiles = [];
       const bothModified = [];
       const deleteByUs = [];
@@ -52462,7 +52472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             cache,
             dir,
             gitdir,
-            trees: [TREE({ ref: results.oid })],
+            trees: [TREE2({ ref: results.oid })],
             map: async function(filepath, [entry]) {
               if (await entry.type() === "blob") {
                 await writeWorkingTreeEntry({
@@ -52548,7 +52558,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join16(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -52692,7 +52702,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache: {},
         dir,
         gitdir,
-        trees: [TREE({ ref: parentCommit }), TREE({ ref: stashCommit })],
+        trees: [TREE2({ ref: parentCommit }), TREE2({ ref: stashCommit })],
         map: async (filepath, [parent, stash2]) => {
           if (filepath === "." || await GitIgnoreManager.isIgnored({ fs: fs3, dir, gitdir, filepath })) {
             return;
@@ -52717,7 +52727,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join15(dir, filepath))
+                  stats: await fs3.lstat(join16(dir, filepath))
                 });
               return {
                 method: "write",
@@ -52730,7 +52740,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join16(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -52891,7 +52901,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: baseTree }), TREE({ ref: theirTree })],
+        trees: [TREE2({ ref: baseTree }), TREE2({ ref: theirTree })],
         map: async (filepath, [base, their]) => {
           if (filepath === ".") return;
           if (base && their && await base.oid() === await their.oid()) {
@@ -52910,7 +52920,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: headTree }), STAGE(), WORKDIR()],
+        trees: [TREE2({ ref: headTree }), STAGE(), WORKDIR()],
         map: async (filepath, [head, stage, workdir]) => {
           if (filepath === ".") return;
           if (!allTracked && !changed.some((path6) => worthWalking(filepath, path6))) {
@@ -52930,7 +52940,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -53448,7 +53458,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -53469,7 +53479,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -54039,7 +54049,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join16(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -54055,7 +54065,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -54169,7 +54179,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -54232,7 +54242,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       message,
       author,
       committer,
@@ -54281,7 +54291,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -54322,7 +54332,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref
     }) {
       try {
@@ -54340,7 +54350,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54360,7 +54370,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
@@ -54382,7 +54392,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54411,7 +54421,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54454,7 +54464,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -54475,7 +54485,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54767,7 +54777,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       url,
       remote,
@@ -54825,7 +54835,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -54881,7 +54891,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -54903,7 +54913,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join15(filepath, ".git"))) {
+      if (await fs3.exists(join16(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -54923,7 +54933,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join15(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join16(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54947,7 +54957,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path: path6
     }) {
       try {
@@ -55136,7 +55146,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join16(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -55157,7 +55167,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -55185,7 +55195,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -55259,7 +55269,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -55288,7 +55298,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
@@ -55312,7 +55322,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
@@ -55369,17 +55379,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join16(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join16(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -55424,7 +55434,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -55448,7 +55458,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
@@ -55473,7 +55483,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55572,7 +55582,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55625,7 +55635,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join16(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -55642,7 +55652,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join16(parentPath, entry.path)
             });
           });
         }
@@ -55797,7 +55807,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         fs: fs3,
         cache,
         gitdir,
-        trees: [TREE({ ref: commit2.oid }), TREE({ ref: parent })],
+        trees: [TREE2({ ref: commit2.oid }), TREE2({ ref: parent })],
         map: async (filepath, [current, previous]) => {
           const [currentType, previousType] = await Promise.all([
             current && current.type(),
@@ -55827,7 +55837,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -55867,7 +55877,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -55944,7 +55954,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -55987,7 +55997,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join16(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -55998,7 +56008,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -56030,7 +56040,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       url,
       remote,
@@ -56100,7 +56110,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       start,
       finish
     }) {
@@ -56148,7 +56158,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -56451,7 +56461,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -56527,7 +56537,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -56553,7 +56563,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56594,7 +56604,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -56621,7 +56631,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -56710,7 +56720,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56734,7 +56744,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -56760,7 +56770,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -56836,7 +56846,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -56924,7 +56934,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -56954,7 +56964,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -57002,7 +57012,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join15(dir, filepath));
+        const object = dir && await fs3.read(join16(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -57010,7 +57020,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join15(dir, filepath));
+            stats = await fs3.lstat(join16(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -57030,7 +57040,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       depth
     }) {
@@ -57055,7 +57065,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -57123,7 +57133,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -57153,7 +57163,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join16(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -57161,7 +57171,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join16(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -57311,12 +57321,12 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const headMsg = headCommitObj.commit.message;
       const stashCommitParents = [headCommit];
       let stashCommitTree = null;
-      let workDirCompareBase = TREE({ ref: "HEAD" });
+      let workDirCompareBase = TREE2({ ref: "HEAD" });
       const indexTree = await writeTreeChanges({
         fs: fs3,
         dir,
         gitdir,
-        treePair: [TREE({ ref: "HEAD" }), "stage"]
+        treePair: [TREE2({ ref: "HEAD" }), "stage"]
       });
       if (indexTree) {
         const stashCommitOne = await stashMgr.writeStashCommit({
@@ -57467,7 +57477,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -57490,7 +57500,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join16(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -57520,7 +57530,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -57559,7 +57569,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join15(dir, filepath));
+        const stats = await fs3.lstat(join16(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -57569,7 +57579,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object = await fs3.read(join15(dir, filepath), { autocrlf });
+            const object = await fs3.read(join16(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -57630,7 +57640,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join16(parent, segment);
       }
       return true;
     }
@@ -57679,7 +57689,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -57698,7 +57708,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           cache,
           dir,
           gitdir: updatedGitdir,
-          trees: [TREE({ ref }), WORKDIR({ refresh }), STAGE()],
+          trees: [TREE2({ ref }), WORKDIR({ refresh }), STAGE()],
           map: async function(filepath, [head, workdir, stage]) {
             if (!head && !stage && workdir) {
               if (!shouldIgnore) {
@@ -57752,7 +57762,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       object,
       force = false
@@ -57784,7 +57794,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -57804,7 +57814,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join15(dir, filepath));
+                const fileStats2 = await fs3.lstat(join16(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -57822,7 +57832,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join15(dir, filepath));
+          fileStats = await fs3.lstat(join16(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -57843,7 +57853,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, filepath)) : await fs3.read(join15(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join16(dir, filepath)) : await fs3.read(join16(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -57887,7 +57897,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       trees,
       map,
       reduce,
@@ -57915,7 +57925,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join16(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -57937,7 +57947,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -57959,7 +57969,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -58005,7 +58015,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       value,
       force = false,
@@ -58060,7 +58070,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join16(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58077,7 +58087,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join16(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58097,7 +58107,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     var index2 = {
       Errors,
       STAGE,
-      TREE,
+      TREE: TREE2,
       WORKDIR,
       add,
       abortMerge,
@@ -58169,7 +58179,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     };
     exports.Errors = Errors;
     exports.STAGE = STAGE;
-    exports.TREE = TREE;
+    exports.TREE = TREE2;
     exports.WORKDIR = WORKDIR;
     exports.abortMerge = abortMerge;
     exports.add = add;
@@ -74396,6 +74406,7 @@ var init_publish = __esm({
 // src/app/publish-run.ts
 var publish_run_exports = {};
 __export(publish_run_exports, {
+  DEFAULT_AUTHOR: () => DEFAULT_AUTHOR,
   publishRun: () => publishRun
 });
 import * as nodeFs8 from "node:fs";
@@ -75315,6 +75326,7 @@ function readContext(env) {
       headRef: String(head.ref ?? ""),
       baseRef: String(base.ref ?? ""),
       ...typeof head.sha === "string" ? { headSha: head.sha } : {},
+      ...typeof base.sha === "string" ? { baseSha: base.sha } : {},
       fork,
       ...headName ? { headRepository: headName } : {}
     };
@@ -75326,7 +75338,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join15, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -82529,6 +82541,10 @@ function readInputs(env) {
       `input "args" must not set ${reserved.split("=")[0]}: use the inputs publish, config and dry-run`
     );
   }
+  const lockPr = booleanInput(env, "lock-pr", false);
+  if (lockPr && command !== "reconcile" && command !== "plan") {
+    throw inputError(`input "lock-pr" works with the reconcile and plan commands, not "${command}"`);
+  }
   return {
     command,
     ...args.length > 0 ? { args } : {},
@@ -82539,7 +82555,8 @@ function readInputs(env) {
     streams: input(env, "streams").split(/[\n,]/).map((s) => s.trim()).filter(Boolean),
     workingDirectory: input(env, "working-directory") || ".",
     metadata: booleanInput(env, "metadata", true),
-    comment: booleanInput(env, "comment", true)
+    comment: booleanInput(env, "comment", true),
+    lockPr
   };
 }
 async function secretValues(inputs, root, env) {
@@ -82559,6 +82576,391 @@ async function secretValues(inputs, root, env) {
   return values2;
 }
 
+// src/app/lock-pr.ts
+init_node3();
+import * as nodeFs12 from "node:fs";
+import { rm as rm4 } from "node:fs/promises";
+import { join as join14 } from "node:path";
+
+// src/git/history.ts
+var import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
+init_errors();
+async function readCommitInfo(repo, oid, what2) {
+  try {
+    const { commit } = await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return { oid, message: commit.message, parents: commit.parent, tree: commit.tree };
+  } catch (e) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${what2} ${oid.slice(0, 12)} is not in the checkout at ${repo.dir}: the pull request's history is needed to tell which declarations it changed. Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { commit: oid, dir: repo.dir }, cause: e, permanent: true }
+    );
+  }
+}
+async function mergeBase(repo, a2, b) {
+  const found = await import_isomorphic_git7.default.findMergeBase({ fs: repo.fs, gitdir: repo.gitdir, oids: [a2, b] });
+  const base = found[0];
+  if (!base) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${a2.slice(0, 12)} and ${b.slice(0, 12)} have no common ancestor in the checkout at ${repo.dir} (a shallow clone?). Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { base: a2, head: b, dir: repo.dir }, permanent: true }
+    );
+  }
+  return base;
+}
+async function changedPaths(repo, a2, b) {
+  const out = [];
+  await import_isomorphic_git7.default.walk({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    trees: [(0, import_isomorphic_git7.TREE)({ ref: a2 }), (0, import_isomorphic_git7.TREE)({ ref: b })],
+    map: async (path6, entries) => {
+      const [x, y] = entries;
+      const [ox, oy] = [await x?.oid(), await y?.oid()];
+      if (path6 !== "." && ox === oy) return null;
+      const [tx, ty] = [await x?.type(), await y?.type()];
+      if (tx === "blob" || ty === "blob") out.push(path6);
+      return tx === "tree" || ty === "tree" ? true : null;
+    }
+  });
+  return out.sort();
+}
+
+// src/app/lock-pr.ts
+init_repo();
+init_lock_file();
+init_diagnostic();
+init_error_codes();
+init_errors();
+
+// src/publish/pr-branch.ts
+init_commit();
+init_push();
+init_remote();
+init_git_data();
+init_errors();
+
+// src/render/lock-pr.ts
+init_commit_message();
+var LOCK_PR_TRAILER = "Imagestreams-Lock-PR";
+function renderLockPrMessage(o2) {
+  const lines = [];
+  if (o2.changes.length > 0 || o2.consumers.length > 0) {
+    lines.push(renderCommitMessage(o2.changes, o2.consumers).trimEnd());
+  } else {
+    lines.push(`Remove the lock of ${o2.removed.length === 1 ? o2.removed[0] : `${o2.removed.length} streams`}`);
+  }
+  if (o2.removed.length > 0) {
+    lines.push("", "Locks removed with their declarations:", ...o2.removed.map((id) => `- ${id}`));
+  }
+  lines.push("", `${LOCK_PR_TRAILER}: ${o2.head}`);
+  return `${lines.join("\n")}
+`;
+}
+function lockPrBase(message) {
+  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? "";
+  const line = last.split("\n").find((l) => l.startsWith(`${LOCK_PR_TRAILER}: `));
+  return line?.slice(LOCK_PR_TRAILER.length + 2).trim();
+}
+function isLockPrCommit(message) {
+  return lockPrBase(message) !== void 0;
+}
+
+// src/publish/pr-branch.ts
+init_signed_branch();
+var LOCAL_REF = "refs/imagestreams/lock-pr";
+async function commitToPrBranch(o2) {
+  const { repo, branch, head } = o2;
+  const c3 = await commitFiles({
+    repo,
+    files: o2.files,
+    message: o2.message,
+    author: o2.author,
+    parent: head.oid,
+    ref: LOCAL_REF
+  });
+  if (!c3.changed) return { status: "nothing" };
+  const access2 = {
+    url: o2.git.url,
+    http: o2.git.http,
+    ...o2.git.token ? { token: o2.git.token } : {}
+  };
+  const tip = (await listRemoteBranches(access2)).branches.get(branch) ?? null;
+  if (tip !== head.oid) {
+    if (tip && await isLockCommitOn(repo, access2, branch, tip, head.oid)) {
+      return { status: "already", commit: tip, signed: false, uploadedBytes: 0 };
+    }
+    throw headMoved(branch, head.oid, tip);
+  }
+  try {
+    if (o2.signed) return await signOnBranch(o2, c3.tree);
+    const pushed = await pushRef({ repo, access: access2, localRef: LOCAL_REF, branch, expected: head.oid });
+    o2.logger.info(`pushed ${c3.oid.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+    return { status: "pushed", commit: c3.oid, signed: false, uploadedBytes: pushed.uploadedBytes };
+  } catch (e) {
+    if (e instanceof ImagestreamsError && (e.code === "GIT_LEASE_FAILED" || e.code === "GIT_PUSH_REJECTED")) {
+      const actual = e.data?.actual;
+      throw headMoved(branch, head.oid, actual ?? null, e);
+    }
+    throw e;
+  }
+}
+async function signOnBranch(o2, tree) {
+  const s = o2.signed;
+  const target = { owner: s.owner, repo: s.repo };
+  const changes = await treeChanges(o2.repo, o2.head.tree, tree, await readWorkFiles(o2.repo, o2.files));
+  const made = await createSignedCommit(s.octokit, target, {
+    baseTree: o2.head.tree,
+    parent: o2.head.oid,
+    message: o2.message,
+    changes
+  });
+  await moveBranch(s.octokit, target, { branch: o2.branch, sha: made.commit, expected: o2.head.oid });
+  const uploadedBytes = changes.reduce((n2, c3) => n2 + (c3.content?.length ?? 0), 0);
+  o2.logger.info(`committed ${made.commit.slice(0, 12)} to ${o2.branch} through the GitHub API (signed)`, {
+    bytes: uploadedBytes
+  });
+  return { status: "pushed", commit: made.commit, signed: true, uploadedBytes };
+}
+async function isLockCommitOn(repo, access2, branch, tip, head) {
+  try {
+    const { commit } = await ensureCommit(repo, access2, tip, branch);
+    return lockPrBase(commit.message) === head && commit.parent.length === 1 && commit.parent[0] === head;
+  } catch {
+    return false;
+  }
+}
+function headMoved(branch, expected, actual, cause) {
+  const short3 = (s) => s ? s.slice(0, 12) : "deleted";
+  return new ImagestreamsError(
+    "LOCK_PR_HEAD_MOVED",
+    `The pull request's branch "${branch}" moved since the event this run is for (the event named ${short3(expected)}, the branch is at ${short3(actual)}); nothing was pushed and nothing was lost. The run for the newer push commits the locks; to redo it for this head, re-run the workflow of the latest push.`,
+    { data: { branch, expected, actual }, permanent: true, ...cause ? { cause } : {} }
+  );
+}
+
+// src/app/lock-pr.ts
+init_publish();
+init_support();
+init_redact();
+init_github();
+
+// src/app/lock-pr-changes.ts
+init_read_branch();
+init_declarations();
+
+// src/loader/declared-path.ts
+var DECLARATION_EXT2 = /\.(ya?ml|json)$/i;
+var SKIP_DIRS2 = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function matchesDeclarations(path6, entries) {
+  const parts = path6.split("/");
+  if (parts.slice(0, -1).some((p) => SKIP_DIRS2.has(p))) return false;
+  for (const raw of entries) {
+    const entry = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (isGlob(entry)) {
+      if (DECLARATION_EXT2.test(path6) && globToRegExp(entry).test(path6)) return true;
+    } else if (path6 === entry) return true;
+    else if ((entry === "." || entry === "" || path6.startsWith(`${entry}/`)) && DECLARATION_EXT2.test(path6))
+      return true;
+  }
+  return false;
+}
+
+// src/plan/declaration-diff.ts
+function canonicalJson(v) {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== void 0).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+function diffDeclarations(base, head, declaredAtHead) {
+  const before = new Map(base.map((s) => [s.id, canonicalJson(s.object)]));
+  const after = new Map(head.map((s) => [s.id, canonicalJson(s.object)]));
+  const changed = [...after].filter(([id, text]) => before.get(id) !== text).map(([id]) => id);
+  const removed = [...before.keys()].filter((id) => !after.has(id) && !declaredAtHead.has(id));
+  return { changed: changed.sort(), removed: removed.sort() };
+}
+
+// src/app/lock-pr-changes.ts
+async function declarationChanges(repo, project, base, head) {
+  const loaded2 = new Set(project.files);
+  const files = (await changedPaths(repo, base, head)).filter(
+    (p) => loaded2.has(p) || matchesDeclarations(p, project.config.declarations)
+  );
+  const side = async (commit) => {
+    const out = [];
+    for (const file of files) {
+      const text = await readTextAt(repo, commit, file);
+      if (text === void 0) continue;
+      const parsed = parseDeclarations(file, text, { defaultNamespace: project.config.namespace });
+      for (const s of [...parsed.streams, ...parsed.partial]) {
+        out.push({ id: `${s.namespace}/${s.name}`, object: s.object });
+      }
+    }
+    return out;
+  };
+  const declared = new Set(project.streams.map((s) => `${s.namespace}/${s.name}`));
+  return diffDeclarations(await side(base), await side(head), declared);
+}
+
+// src/app/lock-pr.ts
+init_publish_run();
+var HEAD_SHA_EXPRESSION = "${{ github.event.pull_request.head.sha }}";
+async function lockPullRequest(io, opts) {
+  const { pr } = opts;
+  const empty = { changed: [], removed: [], files: [] };
+  if (pr.fork) {
+    return {
+      status: "fork",
+      reason: `Nothing committed: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials and never push; the declarations were validated only.`,
+      ...empty
+    };
+  }
+  try {
+    const project = await openProject(io.cwd, opts.configPath ? { configPath: opts.configPath } : {});
+    if (hasErrors(project.diagnostics)) {
+      return { status: "invalid", reason: "Nothing committed: the declarations are invalid.", ...empty };
+    }
+    return await lockChanged(io, opts, project);
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    const message = redact(e.message, [opts.github.token]);
+    return {
+      status: "failed",
+      reason: `Nothing committed: ${message}`,
+      ...empty,
+      error: { code: e.code, message, hint: e.hint ?? hintFor(e.code) }
+    };
+  }
+}
+async function lockChanged(io, opts, project) {
+  const { pr } = opts;
+  const repo = await openRepo({ fs: nodeFs12, dir: project.root });
+  if (repo.head !== pr.headSha) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `The checkout at ${project.root} is at ${repo.head?.slice(0, 12) ?? "no commit"}, not at the pull request's head ${pr.headSha.slice(0, 12)} (actions/checkout checks out a merge commit by default). Check out with \`ref: ${HEAD_SHA_EXPRESSION}\` and \`fetch-depth: 0\`.`,
+      { data: { head: repo.head, expected: pr.headSha }, permanent: true }
+    );
+  }
+  const head = await readCommitInfo(repo, pr.headSha, "the pull request's head");
+  const none = { changed: [], removed: [], files: [] };
+  if (isLockPrCommit(head.message)) {
+    return {
+      status: "ours",
+      reason: `Nothing committed: the head ${pr.headSha.slice(0, 12)} is imagestreams' own lock commit, and nothing was pushed after it.`,
+      ...none
+    };
+  }
+  await readCommitInfo(repo, pr.baseSha, "the pull request's base");
+  const base = await mergeBase(repo, pr.baseSha, pr.headSha);
+  const { changed, removed } = await declarationChanges(repo, project, base, pr.headSha);
+  const seen = { changed, removed, mergeBase: base };
+  if (changed.length === 0 && removed.length === 0) {
+    return {
+      status: "unchanged",
+      reason: "Nothing committed: the pull request changes no declaration.",
+      ...seen,
+      files: []
+    };
+  }
+  const dryRun = Boolean(opts.dryRun);
+  let run;
+  if (changed.length > 0) {
+    run = await runReconcile(io, {
+      project: { loaded: project },
+      streams: { only: new Set(changed), scheduledDue: () => false },
+      ...opts.registry ? { registry: opts.registry } : {},
+      dryRun
+    });
+    if (run.status !== "ok") {
+      return {
+        status: run.status === "invalid" ? "invalid" : "failed",
+        reason: "Nothing committed: the reconcile of the changed streams failed.",
+        ...seen,
+        files: run.written,
+        run
+      };
+    }
+  }
+  const removedLocks = await removeLocks(project, removed, dryRun);
+  const files = [...run?.written ?? [], ...removedLocks];
+  const withRun = { ...seen, files, ...run ? { run } : {} };
+  if (dryRun) return { status: "dry-run", reason: "Dry run: nothing written or pushed.", ...withRun };
+  return publishLocks(io, opts, { project, repo, head, run, removedLocks, result: withRun });
+}
+async function publishLocks(io, opts, c3) {
+  const { pr } = opts;
+  const { project, repo, head, run, removedLocks, result: withRun } = c3;
+  const { changed, removed, files } = withRun;
+  const author = parseAuthor(project.config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
+  const url = opts.git?.url ?? repo.remoteUrl;
+  if (!url)
+    throw new ImagestreamsError(
+      "NO_REMOTE",
+      `The checkout at ${project.root} has no remote "origin" to push to.`
+    );
+  const token = opts.github.token;
+  const pushed = await commitToPrBranch({
+    repo,
+    branch: pr.headRef,
+    head,
+    files,
+    message: renderLockPrMessage({
+      changes: run?.result?.changes ?? [],
+      consumers: run?.consumers?.changes ?? [],
+      removed: removed.filter((id) => removedLocks.some((f) => f.endsWith(`/${id}.json`))),
+      head: pr.headSha
+    }),
+    author: stamp(author, io.now),
+    git: { url, http: opts.git?.http ?? node_default, ...token ? { token } : {} },
+    ...project.config.publish.signCommits ? { signed: signedTarget(io, opts.github) } : {},
+    logger: io.logger
+  });
+  if (pushed.status === "nothing") {
+    return {
+      status: "nothing",
+      reason: "Nothing committed: the locks and consumers already match the declarations.",
+      ...withRun
+    };
+  }
+  return {
+    status: pushed.status,
+    reason: pushed.status === "pushed" ? `Committed ${pushed.commit.slice(0, 12)} to ${pr.headRef}: the locks and consumers of ${[...changed, ...removed].join(", ")}.` : `Nothing committed: ${pr.headRef} already has this lock commit (${pushed.commit.slice(0, 12)}) from a previous run.`,
+    ...withRun,
+    commit: pushed.commit,
+    signed: pushed.signed,
+    uploadedBytes: pushed.uploadedBytes
+  };
+}
+async function removeLocks(project, removed, dryRun) {
+  const out = [];
+  for (const id of removed) {
+    const [namespace, name] = id.split("/", 2);
+    const path6 = lockPath(project.config, namespace, name);
+    if (!nodeFs12.existsSync(join14(project.root, path6))) continue;
+    out.push(path6);
+    if (!dryRun) await rm4(join14(project.root, path6));
+  }
+  return out;
+}
+function signedTarget(io, g) {
+  if (!g.repository?.includes("/") || !(g.octokit || g.token)) {
+    throw new ImagestreamsError(
+      "NO_GITHUB",
+      "publish.signCommits commits through the GitHub API, which needs the repository (GITHUB_REPOSITORY) and a token.",
+      { permanent: true }
+    );
+  }
+  const [owner, repo] = g.repository.split("/", 2);
+  const octokit = g.octokit ?? connectGitHub(io.logger, { token: g.token, ...g.apiUrl ? { apiUrl: g.apiUrl } : {} });
+  return { octokit, owner, repo };
+}
+
 // src/entry/action/plan.ts
 init_github();
 init_pulls();
@@ -82567,7 +82969,7 @@ init_pulls();
 init_diagnostic();
 
 // src/app/build-outputs.ts
-import * as nodeFs12 from "node:fs/promises";
+import * as nodeFs13 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -82599,7 +83001,7 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream2();
-async function buildOutputsOf(project, fs3 = nodeFs12) {
+async function buildOutputsOf(project, fs3 = nodeFs13) {
   const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs3);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
@@ -82639,7 +83041,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs13 from "node:fs/promises";
+import * as nodeFs14 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream2();
@@ -82682,7 +83084,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock2 = await readLock(nodeFs13, project.root, project.config, t.namespace, t.stream).catch(
+    const lock2 = await readLock(nodeFs14, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock2) locks.set(id, lock2);
@@ -82747,7 +83149,7 @@ async function validateMode(m) {
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs14 from "node:fs/promises";
+import * as nodeFs15 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -82788,7 +83190,7 @@ async function verifyProject(project) {
   const walked = await walkProject(project, lookup2.needles);
   const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs14,
+    nodeFs15,
     { root, lockDir: config2.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -82914,6 +83316,50 @@ async function commentPlan(m, pr, plan2) {
   return number === null ? { skipped: `pull request #${pr.number} is not open` } : { number };
 }
 
+// src/entry/action/lock-pr.ts
+async function lockPrMode(m) {
+  const { inputs, ctx, io, outcome, failures } = m;
+  const pr = ctx.pullRequest;
+  if (!pr.headSha || !pr.baseSha) {
+    failures.push("lock-pr: the event has no pull_request.head.sha or pull_request.base.sha");
+    return EXIT.USAGE;
+  }
+  const token = pr.fork ? void 0 : io.env.GITHUB_TOKEN;
+  const r = await lockPullRequest(io, {
+    pr: {
+      number: pr.number,
+      headRef: pr.headRef,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      fork: pr.fork,
+      ...pr.headRepository ? { headRepository: pr.headRepository } : {}
+    },
+    ...inputs.config ? { configPath: inputs.config } : {},
+    github: {
+      ...token ? { token } : {},
+      ...ctx.repository ? { repository: ctx.repository } : {},
+      ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}
+    },
+    registry: { withMetadata: inputs.metadata },
+    dryRun: inputs.dryRun
+  });
+  io.stderr(`lock-pr: ${r.reason}
+`);
+  outcome.result.lockPr = lockPrJson(r);
+  outcome.summary.notes.push(`Lock PR: ${r.reason}`);
+  const code2 = r.status === "failed" ? EXIT.FAILURE : EXIT.OK;
+  if (r.error) failures.push(`lock-pr: ${r.error.message} ${r.error.hint}`);
+  else if (r.status === "failed") failures.push(`lock-pr: ${r.reason}`);
+  const planCode = await planMode(m);
+  if (r.status === "pushed" || r.status === "dry-run")
+    outcome.changed = outcome.changed || r.files.length > 0;
+  return worst(code2, planCode);
+}
+function lockPrJson(r) {
+  const { run, ...rest } = r;
+  return { ...rest, ...run ? { reconcile: reconcileJson(run) } : {} };
+}
+
 // src/entry/action/reconcile.ts
 init_omit_undefined();
 async function reconcileMode(m) {
@@ -82942,6 +83388,7 @@ function toPosix(p) {
   return p.split(sep4).join("/");
 }
 function modeOf(inputs, ctx) {
+  if (inputs.lockPr && ctx.pullRequest) return lockPrMode;
   const byCommand = {
     validate: validateMode,
     verify: verifyMode,
@@ -82982,7 +83429,7 @@ async function executeAction(inputs, ctx, deps) {
     annotations: [],
     warnings: []
   };
-  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join14(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join15(cwd, file)));
   const run = {
     inputs,
     ctx,

@@ -30,7 +30,8 @@ import type { AppDeps } from './deps.js';
 import { connectGitHub, type GitHubOptions } from './github.js';
 import type { RunReconcileResult } from './reconcile.js';
 
-const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
+/** Who publishing commits as when the config names no publish.author. */
+export const DEFAULT_AUTHOR = 'imagestreams[bot] <imagestreams-bot@users.noreply.github.com>';
 
 /** PR decorations from the config, in the form publish takes. */
 function prExtras(config: Config): PullRequestExtras {

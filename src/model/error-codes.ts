@@ -507,6 +507,16 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'Use an https remote URL.',
   },
+  LOCK_PR_CHECKOUT: {
+    area: 'git',
+    permanent: true,
+    hint: "Check out the pull request head with its history: actions/checkout with `ref:` the event's pull_request.head.sha and `fetch-depth: 0`.",
+  },
+  LOCK_PR_HEAD_MOVED: {
+    area: 'git',
+    permanent: true,
+    hint: 'Nothing was pushed; the run for the newest push of the pull request commits the locks (re-run that one).',
+  },
 
   // GitHub.
   GITHUB_ACTIONS_PR_DISABLED: {

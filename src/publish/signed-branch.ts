@@ -44,7 +44,7 @@ export async function signBranch(
 }
 
 /** The paths of `files` whose entry in `tree` differs from `baseTree`, with the new content and mode. */
-async function treeChanges(
+export async function treeChanges(
   repo: GitRepo,
   baseTree: string,
   tree: string,

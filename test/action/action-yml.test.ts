@@ -34,6 +34,7 @@ describe('action.yml', () => {
         'streams',
         'token',
         'working-directory',
+        'lock-pr',
       ].sort(),
     );
     expect(Object.keys(action.outputs).sort()).toEqual(['changed', 'exit-code', 'pull-requests', 'result']);
@@ -60,6 +61,10 @@ describe('examples/workflows', () => {
     });
     expect(byFile['imagestreams-reconcile.yml'].concurrency).toMatchObject({ 'cancel-in-progress': false });
     expect(byFile['imagestreams-pr.yml'].permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(byFile['imagestreams-lock-pr.yml'].permissions).toEqual({
+      contents: 'write',
+      'pull-requests': 'write',
+    });
     const dispatch = byFile['imagestreams-dispatch.yml'];
     expect(dispatch.permissions).toEqual({ contents: 'read', actions: 'write' });
     expect(Object.keys(dispatch.on)).toEqual(['push']);

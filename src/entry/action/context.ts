@@ -12,6 +12,8 @@ export interface EventPullRequest {
   headRef: string;
   baseRef: string;
   headSha?: string;
+  /** The base branch's tip when the event was sent (the lock-PR mode compares from its merge base). */
+  baseSha?: string;
   /** Head repository differs from the base repository (or is gone): no credentials, no registry. */
   fork: boolean;
   headRepository?: string;
@@ -67,6 +69,7 @@ export function readContext(env: Record<string, string | undefined>): ActionCont
       headRef: String(head.ref ?? ''),
       baseRef: String(base.ref ?? ''),
       ...(typeof head.sha === 'string' ? { headSha: head.sha } : {}),
+      ...(typeof base.sha === 'string' ? { baseSha: base.sha } : {}),
       fork,
       ...(headName ? { headRepository: headName } : {}),
     };

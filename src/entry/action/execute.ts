@@ -11,6 +11,7 @@ import type { ActionContext } from './context.js';
 import { dispatchMode } from './dispatch.js';
 import { editMode } from './edit.js';
 import { type ActionInputs, EDIT_COMMANDS } from './inputs.js';
+import { lockPrMode } from './lock-pr.js';
 import type { ActionDeps, ActionOutcome, Mode, ModeRun } from './outcome.js';
 import { planMode } from './plan.js';
 import { reconcileMode } from './reconcile.js';
@@ -21,8 +22,9 @@ function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
 
-/** The mode for the command; `reconcile` on a pull request event is a plan. */
+/** The mode for the command; `reconcile` on a pull request event is a plan (with lock-pr: lock, then plan). */
 function modeOf(inputs: ActionInputs, ctx: ActionContext): Mode {
+  if (inputs.lockPr && ctx.pullRequest) return lockPrMode;
   const byCommand: Partial<Record<ActionInputs['command'], Mode>> = {
     validate: validateMode,
     verify: verifyMode,

@@ -20,6 +20,8 @@ export interface ActionInputs {
   workingDirectory: string;
   metadata: boolean;
   comment: boolean;
+  /** On a pull_request from this repository: commit the locks of its declaration edits to its branch. */
+  lockPr: boolean;
 }
 
 export const EDIT_COMMANDS = ['tag', 'import', 'rollback'] as const;
@@ -68,6 +70,10 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
       `input "args" must not set ${reserved.split('=')[0]}: use the inputs publish, config and dry-run`,
     );
   }
+  const lockPr = booleanInput(env, 'lock-pr', false);
+  if (lockPr && command !== 'reconcile' && command !== 'plan') {
+    throw inputError(`input "lock-pr" works with the reconcile and plan commands, not "${command}"`);
+  }
   return {
     command: command as ActionInputs['command'],
     ...(args.length > 0 ? { args } : {}),
@@ -82,6 +88,7 @@ export function readInputs(env: Record<string, string | undefined>): ActionInput
     workingDirectory: input(env, 'working-directory') || '.',
     metadata: booleanInput(env, 'metadata', true),
     comment: booleanInput(env, 'comment', true),
+    lockPr,
   };
 }
 
