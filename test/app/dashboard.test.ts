@@ -17,8 +17,12 @@ const BRANCH = 'imagestreams/default/app';
 const LOCK = 'imagestreams.lock/default/app.json';
 const parts = useRealParts(TOKEN, 'dashboard');
 
+/** The body with the "import now" box of `key` ticked, as a person ticks it in GitHub's UI. */
 const tick = (body: string, key: string) =>
-  body.replace(`- [ ] import now \`${key}\``, `- [x] import now \`${key}\``);
+  body
+    .split('\n')
+    .map((l) => (l.includes(`import=${encodeURIComponent(key)} -->`) ? l.replace('- [ ]', '- [x]') : l))
+    .join('\n');
 
 describe('the dashboard issue', () => {
   it('is created, left alone when nothing changed, and its ticked box forces an import', async () => {
@@ -93,7 +97,7 @@ describe('the dashboard issue', () => {
 
     // 4. Someone ticks `web`, and adds ticked lines that name no declared tag: only `web` is imported.
     issue.body = [
-      tick(issue.body!, 'web'),
+      tick(issue.body!, 'default/app:web'),
       '- [x] import now `db` <!-- imagestreams:import=default%2Fapp%3Adb -->',
       '- [x] @someone please import everything <!-- imagestreams:import=..%2F..%2Fetc -->',
     ].join('\n');
@@ -114,7 +118,7 @@ describe('the dashboard issue', () => {
     expect(issue.body).toContain(`- #${api.pulls.at(-1)!.number} Bump default/app:web to `);
 
     // 5. The issue cannot be written: the run and its PR stand, the failure is reported, the box stays ticked.
-    issue.body = tick(issue.body!, 'web');
+    issue.body = tick(issue.body!, 'default/app:web');
     api.fail('issues/update', {
       status: 403,
       body: {
@@ -135,6 +139,68 @@ describe('the dashboard issue', () => {
     expect(retried.dashboard).toMatchObject({ status: 'updated', forced: ['default/app:web'] });
     expect(issue.body).not.toContain('- [x]');
     for (const text of [...logs, issue.body ?? '']) expect(text).not.toContain(TOKEN);
+    expect(api.violations).toEqual([]);
+  }, 90_000);
+
+  it('keeps the boxes of streams the run did not reconcile, and a box ticked while the run worked', async () => {
+    const { reg, server, work } = parts;
+    const decl = (name: string, tags: string[]) =>
+      [
+        'kind: ImageStream',
+        `metadata: {name: ${name}}`,
+        'spec:',
+        '  tags:',
+        ...tags.flatMap((t) => [
+          `    - name: ${t}`,
+          `      from: {kind: DockerImage, name: "${reg.host}/dash/${name}:${t}"}`,
+        ]),
+        '',
+      ].join('\n');
+    await pushImage(reg.url, 'dash/one', ['a', 'b'], makeImage({ seed: 'dash-one' }));
+    await pushImage(reg.url, 'dash/two', ['a'], makeImage({ seed: 'dash-two' }));
+    const repo = await hostedRepo(
+      server,
+      work,
+      'dash2',
+      {
+        'imagestreams/one.yaml': decl('one', ['a', 'b']),
+        'imagestreams/two.yaml': decl('two', ['a']),
+        '.imagestreams.yaml': 'publish:\n  mode: commit\n  dashboard: true\n',
+      },
+      TOKEN,
+    );
+    const { api } = repo;
+    const octokit = createGitHub({ token: TOKEN, baseUrl: api.url, retries: 0, throttle: false });
+    let runNo = 0;
+    const run = async (only?: string[]) => {
+      const dir = await repo.checkout(`-run${++runNo}`);
+      return runJob(captureIO(dir, { now: `2026-11-28T1${runNo}:00:00Z` }), {
+        github: { token: TOKEN, repository: 'acme/dash2', octokit },
+        ...(only ? { streams: { only: new Set(only) } } : {}),
+      });
+    };
+    expect((await run()).dashboard?.status).toBe('created'); // commit mode: the first imports land on main
+    const issue = api.issues[0]!;
+    expect((await run()).dashboard?.status).toBe('unchanged');
+
+    // `two:a` is ticked, but this run is only for `one`: it stays ticked. `one:b` is ticked during the run.
+    issue.body = tick(issue.body!, 'default/two:a');
+    api.before('issues/get', () => {
+      issue.body = tick(issue.body!, 'default/one:b');
+    });
+    const partial = await run(['default/one']);
+    expect(partial.run.result?.imports.map((i) => i.key)).toEqual([]);
+    expect(partial.dashboard?.forced).toEqual([]);
+    expect(issue.body.match(/- \[x\][^\n]*/g)).toEqual([
+      expect.stringContaining('default%2Fone%3Ab'),
+      expect.stringContaining('default%2Ftwo%3Aa'),
+    ]);
+
+    // A whole run serves both.
+    const whole = await run();
+    expect(whole.run.result?.imports.map((i) => i.key).sort()).toEqual(['default/one:b', 'default/two:a']);
+    expect(whole.dashboard).toMatchObject({ status: 'updated', forced: ['default/one:b', 'default/two:a'] });
+    expect(issue.body).not.toContain('- [x]');
     expect(api.violations).toEqual([]);
   }, 90_000);
 });
