@@ -15080,7 +15080,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode3(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15097,7 +15097,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -20979,12 +20979,150 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.dashboard !== void 0) {
+      let data23 = data.dashboard;
+      const _errs62 = errors;
+      let valid26 = false;
+      let passing1 = null;
+      const _errs63 = errors;
+      if (typeof data23 !== "boolean") {
+        const err41 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.dashboard.oneOf[0].type, parentSchema: schema18.properties.dashboard.oneOf[0], data: data23 };
+        if (vErrors === null) {
+          vErrors = [err41];
+        } else {
+          vErrors.push(err41);
+        }
+        errors++;
+      }
+      var _valid1 = _errs63 === errors;
+      if (_valid1) {
+        valid26 = true;
+        passing1 = 0;
+      }
+      const _errs65 = errors;
+      if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
+        for (const key22 in data23) {
+          if (!(key22 === "title" || key22 === "labels")) {
+            const err42 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.dashboard.oneOf[1], data: data23 };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+        if (data23.title !== void 0) {
+          let data24 = data23.title;
+          if (typeof data24 === "string") {
+            if (func3(data24) > 256) {
+              const err43 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data24 };
+              if (vErrors === null) {
+                vErrors = [err43];
+              } else {
+                vErrors.push(err43);
+              }
+              errors++;
+            }
+            if (func3(data24) < 1) {
+              const err44 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data24 };
+              if (vErrors === null) {
+                vErrors = [err44];
+              } else {
+                vErrors.push(err44);
+              }
+              errors++;
+            }
+          } else {
+            const err45 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dashboard.oneOf[1].properties.title.type, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data24 };
+            if (vErrors === null) {
+              vErrors = [err45];
+            } else {
+              vErrors.push(err45);
+            }
+            errors++;
+          }
+        }
+        if (data23.labels !== void 0) {
+          let data25 = data23.labels;
+          if (Array.isArray(data25)) {
+            const len8 = data25.length;
+            for (let i8 = 0; i8 < len8; i8++) {
+              let data26 = data25[i8];
+              if (typeof data26 === "string") {
+                if (func3(data26) < 1) {
+                  const err46 = { instancePath: instancePath + "/dashboard/labels/" + i8, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data26 };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+              } else {
+                const err47 = { instancePath: instancePath + "/dashboard/labels/" + i8, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data26 };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err48 = { instancePath: instancePath + "/dashboard/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data25 };
+            if (vErrors === null) {
+              vErrors = [err48];
+            } else {
+              vErrors.push(err48);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err49 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.dashboard.oneOf[1].type, parentSchema: schema18.properties.dashboard.oneOf[1], data: data23 };
+        if (vErrors === null) {
+          vErrors = [err49];
+        } else {
+          vErrors.push(err49);
+        }
+        errors++;
+      }
+      var _valid1 = _errs65 === errors;
+      if (_valid1 && valid26) {
+        valid26 = false;
+        passing1 = [passing1, 1];
+      } else {
+        if (_valid1) {
+          valid26 = true;
+          passing1 = 1;
+        }
+      }
+      if (!valid26) {
+        const err50 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.dashboard.oneOf, parentSchema: schema18.properties.dashboard, data: data23 };
+        if (vErrors === null) {
+          vErrors = [err50];
+        } else {
+          vErrors.push(err50);
+        }
+        errors++;
+      } else {
+        errors = _errs62;
+        if (vErrors !== null) {
+          if (_errs62) {
+            vErrors.length = _errs62;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
   } else {
-    const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    const err51 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err51];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err51);
     }
     errors++;
   }
@@ -21023,7 +21161,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.workflow === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema26.allOf[0].then.required, parentSchema: schema26.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema27.allOf[0].then.required, parentSchema: schema27.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -21036,7 +21174,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[0].if, parentSchema: schema26.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[0].if, parentSchema: schema27.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -21073,7 +21211,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.command === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema26.allOf[1].then.required, parentSchema: schema26.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema27.allOf[1].then.required, parentSchema: schema27.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21086,7 +21224,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[1].if, parentSchema: schema26.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[1].if, parentSchema: schema27.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -21096,7 +21234,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema26.required, parentSchema: schema26, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema27.required, parentSchema: schema27, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -21105,8 +21243,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func2.call(schema26.properties, key0)) {
-        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data };
+      if (!func2.call(schema27.properties, key0)) {
+        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema27, data };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21118,7 +21256,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data2 = data.type;
       if (typeof data2 !== "string") {
-        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.type.type, parentSchema: schema26.properties.type, data: data2 };
+        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.type.type, parentSchema: schema27.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21127,7 +21265,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "repository_dispatch" || data2 === "workflow_dispatch" || data2 === "command")) {
-        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema26.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.type.enum, parentSchema: schema26.properties.type, data: data2 };
+        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema27.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema27.properties.type.enum, parentSchema: schema27.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -21140,7 +21278,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.repository;
       if (typeof data3 === "string") {
         if (!pattern8.test(data3)) {
-          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema26.properties.repository, data: data3 };
+          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema27.properties.repository, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -21149,7 +21287,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.repository.type, parentSchema: schema26.properties.repository, data: data3 };
+        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.repository.type, parentSchema: schema27.properties.repository, data: data3 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -21162,7 +21300,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.eventType;
       if (typeof data4 === "string") {
         if (func3(data4) > 100) {
-          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema26.properties.eventType, data: data4 };
+          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema27.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -21171,7 +21309,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data4) < 1) {
-          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.eventType, data: data4 };
+          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -21180,7 +21318,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.eventType.type, parentSchema: schema26.properties.eventType, data: data4 };
+        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.eventType.type, parentSchema: schema27.properties.eventType, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -21193,7 +21331,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.workflow;
       if (typeof data5 === "string") {
         if (func3(data5) < 1) {
-          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.workflow, data: data5 };
+          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.workflow, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -21202,7 +21340,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.workflow.type, parentSchema: schema26.properties.workflow, data: data5 };
+        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.workflow.type, parentSchema: schema27.properties.workflow, data: data5 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -21215,7 +21353,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.ref;
       if (typeof data6 === "string") {
         if (func3(data6) < 1) {
-          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.ref, data: data6 };
+          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.ref, data: data6 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -21224,7 +21362,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.ref.type, parentSchema: schema26.properties.ref, data: data6 };
+        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.ref.type, parentSchema: schema27.properties.ref, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -21237,7 +21375,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.inputs;
       if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
         if (Object.keys(data7).length > 25) {
-          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema26.properties.inputs, data: data7 };
+          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema27.properties.inputs, data: data7 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -21248,7 +21386,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data7) {
           let data8 = data7[key1];
           if (typeof data8 !== "string") {
-            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.inputs.additionalProperties.type, parentSchema: schema26.properties.inputs.additionalProperties, data: data8 };
+            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.inputs.additionalProperties.type, parentSchema: schema27.properties.inputs.additionalProperties, data: data8 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -21258,7 +21396,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.properties.inputs.type, parentSchema: schema26.properties.inputs, data: data7 };
+        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.properties.inputs.type, parentSchema: schema27.properties.inputs, data: data7 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -21362,7 +21500,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.type, parentSchema: schema27, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -21379,7 +21517,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "interval" || key0 === "maxImportsPerMinute" || key0 === "registryHosts")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -21392,7 +21530,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.interval;
       if (typeof data0 === "string") {
         if (!pattern10.test(data0)) {
-          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema30.properties.interval, data: data0 };
+          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema31.properties.interval, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -21401,7 +21539,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.properties.interval.type, parentSchema: schema30.properties.interval, data: data0 };
+        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.interval.type, parentSchema: schema31.properties.interval, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -21413,7 +21551,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.maxImportsPerMinute !== void 0) {
       let data1 = data.maxImportsPerMinute;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema30.properties.maxImportsPerMinute.type, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.maxImportsPerMinute.type, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -21423,7 +21561,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -21460,7 +21598,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema30.properties.registryHosts.type, parentSchema: schema30.properties.registryHosts, data: data2 };
+        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.registryHosts.type, parentSchema: schema31.properties.registryHosts, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21470,7 +21608,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.type, parentSchema: schema30, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -21915,7 +22053,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.os === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema39.required, parentSchema: schema39, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -21924,7 +22062,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.architecture === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema39.required, parentSchema: schema39, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -21933,7 +22071,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.digest === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema39.required, parentSchema: schema39, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -21942,7 +22080,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mediaType === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema39.required, parentSchema: schema39, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -21952,7 +22090,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "os" || key0 === "architecture" || key0 === "variant" || key0 === "digest" || key0 === "mediaType")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21965,7 +22103,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.os;
       if (typeof data0 === "string") {
         if (!pattern18.test(data0)) {
-          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data0 };
+          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -21974,7 +22112,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data0 };
+        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -21987,7 +22125,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.architecture;
       if (typeof data1 === "string") {
         if (!pattern18.test(data1)) {
-          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data1 };
+          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -21996,7 +22134,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data1 };
+        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22009,7 +22147,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.variant;
       if (typeof data2 === "string") {
         if (!pattern18.test(data2)) {
-          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data2 };
+          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data2 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22018,7 +22156,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data2 };
+        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22031,7 +22169,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.digest;
       if (typeof data3 === "string") {
         if (!pattern15.test(data3)) {
-          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data3 };
+          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data3 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22040,7 +22178,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
+        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22053,7 +22191,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
         if (!pattern16.test(data4)) {
-          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -22062,7 +22200,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -22072,7 +22210,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -22088,7 +22226,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.created === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema34.required, parentSchema: schema34, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22097,7 +22235,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema34.required, parentSchema: schema34, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22106,7 +22244,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.image === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema34.required, parentSchema: schema34, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22115,7 +22253,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema34.required, parentSchema: schema34, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22125,7 +22263,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "created" || key0 === "dockerImageReference" || key0 === "image" || key0 === "generation" || key0 === "mediaType" || key0 === "index" || key0 === "platforms")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22138,7 +22276,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.created;
       if (typeof data0 === "string") {
         if (!formats0.validate(data0)) {
-          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data0 };
+          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -22147,7 +22285,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data0 };
+        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22160,7 +22298,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.dockerImageReference;
       if (typeof data1 === "string") {
         if (func3(data1) > 512) {
-          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -22169,7 +22307,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22178,7 +22316,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern14.test(data1)) {
-          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22187,7 +22325,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.dockerImageReference.type, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.dockerImageReference.type, parentSchema: schema35.properties.dockerImageReference, data: data1 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22200,7 +22338,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.image;
       if (typeof data2 === "string") {
         if (!pattern15.test(data2)) {
-          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22209,7 +22347,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22221,7 +22359,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data3 = data.generation;
       if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema34.properties.generation.type, parentSchema: schema34.properties.generation, data: data3 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.properties.generation.type, parentSchema: schema35.properties.generation, data: data3 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22234,7 +22372,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
         if (!pattern16.test(data4)) {
-          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22243,7 +22381,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -22256,7 +22394,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.index;
       if (typeof data5 === "string") {
         if (!pattern15.test(data5)) {
-          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data5 };
+          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data5 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -22265,7 +22403,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data5 };
+        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data5 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -22285,7 +22423,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.platforms.type, parentSchema: schema34.properties.platforms, data: data6 };
+        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.platforms.type, parentSchema: schema35.properties.platforms, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22295,7 +22433,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -22311,7 +22449,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema45.required, parentSchema: schema45, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22320,7 +22458,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema45.required, parentSchema: schema45, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22329,7 +22467,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema45.required, parentSchema: schema45, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22338,7 +22476,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema45.required, parentSchema: schema45, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22347,7 +22485,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.lastTransitionTime === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema45.required, parentSchema: schema45, data };
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -22356,7 +22494,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema45.required, parentSchema: schema45, data };
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err5];
       } else {
@@ -22366,7 +22504,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "type" || key0 === "status" || key0 === "reason" || key0 === "message" || key0 === "lastTransitionTime" || key0 === "generation")) {
-        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22378,7 +22516,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data0 = data.type;
       if ("ImportSuccess" !== data0) {
-        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema45.properties.type, data: data0 };
+        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema46.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22390,7 +22528,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data1 = data.status;
       if (!(data1 === "True" || data1 === "False")) {
-        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema45.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema45.properties.status.enum, parentSchema: schema45.properties.status, data: data1 };
+        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema46.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.status.enum, parentSchema: schema46.properties.status, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22402,7 +22540,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data2 = data.reason;
       if (typeof data2 !== "string") {
-        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.reason.type, parentSchema: schema45.properties.reason, data: data2 };
+        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.reason.type, parentSchema: schema46.properties.reason, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -22414,7 +22552,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data3 = data.message;
       if (typeof data3 !== "string") {
-        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.message.type, parentSchema: schema45.properties.message, data: data3 };
+        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.message.type, parentSchema: schema46.properties.message, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22427,7 +22565,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.lastTransitionTime;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22436,7 +22574,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22448,7 +22586,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data5 = data.generation;
       if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema45.properties.generation.type, parentSchema: schema45.properties.generation, data: data5 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema46.properties.generation.type, parentSchema: schema46.properties.generation, data: data5 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22458,7 +22596,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22474,7 +22612,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.policy === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema47.required, parentSchema: schema47, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema48.required, parentSchema: schema48, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22483,7 +22621,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.tag === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema47.required, parentSchema: schema47, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema48.required, parentSchema: schema48, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22493,7 +22631,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "policy" || key0 === "tag" || key0 === "firstSeen")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -22506,7 +22644,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.policy;
       if (typeof data0 === "string") {
         if (func3(data0) > 1024) {
-          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema47.properties.policy, data: data0 };
+          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema48.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -22515,7 +22653,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47.properties.policy, data: data0 };
+          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -22524,7 +22662,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.policy.type, parentSchema: schema47.properties.policy, data: data0 };
+        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.policy.type, parentSchema: schema48.properties.policy, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -22537,7 +22675,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.tag;
       if (typeof data1 === "string") {
         if (!pattern13.test(data1)) {
-          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.tag, data: data1 };
+          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.tag, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -22546,7 +22684,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.tag.type, parentSchema: schema47.properties.tag, data: data1 };
+        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.tag.type, parentSchema: schema48.properties.tag, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22559,7 +22697,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.firstSeen;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (Object.keys(data2).length > 1e3) {
-          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema47.properties.firstSeen, data: data2 };
+          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema48.properties.firstSeen, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22571,7 +22709,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs8 = errors;
           if (typeof key1 === "string") {
             if (!pattern13.test(key1)) {
-              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
+              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -22582,7 +22720,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           var valid1 = _errs8 === errors;
           if (!valid1) {
-            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema47.properties.firstSeen.propertyNames, parentSchema: schema47.properties.firstSeen, data: data2 };
+            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema48.properties.firstSeen.propertyNames, parentSchema: schema48.properties.firstSeen, data: data2 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -22595,7 +22733,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[key22];
           if (typeof data3 === "string") {
             if (!formats0.validate(data3)) {
-              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data3 };
+              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -22604,7 +22742,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data3 };
+            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -22614,7 +22752,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.properties.firstSeen.type, parentSchema: schema47.properties.firstSeen, data: data2 };
+        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.properties.firstSeen.type, parentSchema: schema48.properties.firstSeen, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22624,7 +22762,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22667,7 +22805,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.eligibleAt === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema49.allOf[0].then.required, parentSchema: schema49.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema50.allOf[0].then.required, parentSchema: schema50.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -22680,7 +22818,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[0].if, parentSchema: schema49.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[0].if, parentSchema: schema50.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -22717,7 +22855,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.missingPlatforms === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema49.allOf[1].then.required, parentSchema: schema49.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema50.allOf[1].then.required, parentSchema: schema50.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22730,7 +22868,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[1].if, parentSchema: schema49.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[1].if, parentSchema: schema50.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -22740,7 +22878,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.image === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema49.required, parentSchema: schema49, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -22749,7 +22887,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema49.required, parentSchema: schema49, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err7];
       } else {
@@ -22758,7 +22896,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.firstSeen === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema49.required, parentSchema: schema49, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err8];
       } else {
@@ -22767,7 +22905,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema49.required, parentSchema: schema49, data };
+      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err9];
       } else {
@@ -22776,7 +22914,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema49.required, parentSchema: schema49, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err10];
       } else {
@@ -22786,7 +22924,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt" || key0 === "missingPlatforms")) {
-        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -22799,7 +22937,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.image;
       if (typeof data2 === "string") {
         if (!pattern15.test(data2)) {
-          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -22808,7 +22946,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22821,7 +22959,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.dockerImageReference;
       if (typeof data3 === "string") {
         if (func3(data3) > 512) {
-          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema50.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22830,7 +22968,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data3) < 1) {
-          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema50.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -22839,7 +22977,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.dockerImageReference.type, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.dockerImageReference.type, parentSchema: schema50.properties.dockerImageReference, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -22852,7 +22990,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.firstSeen;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -22861,7 +22999,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22873,7 +23011,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data5 = data.reason;
       if (!(data5 === "Soaking" || data5 === "MissingPlatform")) {
-        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema49.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema49.properties.reason.enum, parentSchema: schema49.properties.reason, data: data5 };
+        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema50.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema50.properties.reason.enum, parentSchema: schema50.properties.reason, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -22886,7 +23024,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.message;
       if (typeof data6 === "string") {
         if (func3(data6) > 1e3) {
-          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema49.properties.message, data: data6 };
+          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema50.properties.message, data: data6 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -22895,7 +23033,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.message.type, parentSchema: schema49.properties.message, data: data6 };
+        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.message.type, parentSchema: schema50.properties.message, data: data6 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -22908,7 +23046,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.eligibleAt;
       if (typeof data7 === "string") {
         if (!formats0.validate(data7)) {
-          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data7 };
+          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data7 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -22917,7 +23055,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data7 };
+        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data7 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -22930,7 +23068,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.missingPlatforms;
       if (Array.isArray(data8)) {
         if (data8.length > 64) {
-          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema50.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -22939,7 +23077,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data8.length < 1) {
-          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema50.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -22952,7 +23090,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data8[i0];
           if (typeof data9 === "string") {
             if (!pattern26.test(data9)) {
-              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -22961,7 +23099,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.missingPlatforms.items.type, parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.missingPlatforms.items.type, parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -22971,7 +23109,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema49.properties.missingPlatforms.type, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.missingPlatforms.type, parentSchema: schema50.properties.missingPlatforms, data: data8 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -22981,7 +23119,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
     if (vErrors === null) {
       vErrors = [err29];
     } else {
@@ -22997,7 +23135,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.tag === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema33.required, parentSchema: schema33, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23006,7 +23144,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema33.required, parentSchema: schema33, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23016,7 +23154,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "tag" || key0 === "spec" || key0 === "observedGeneration" || key0 === "items" || key0 === "conditions" || key0 === "selection" || key0 === "pending")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23029,7 +23167,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.tag;
       if (typeof data0 === "string") {
         if (!pattern13.test(data0)) {
-          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema33.properties.tag, data: data0 };
+          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema34.properties.tag, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23038,7 +23176,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.tag.type, parentSchema: schema33.properties.tag, data: data0 };
+        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.tag.type, parentSchema: schema34.properties.tag, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23050,7 +23188,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.spec !== void 0) {
       let data1 = data.spec;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.spec.type, parentSchema: schema33.properties.spec, data: data1 };
+        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.spec.type, parentSchema: schema34.properties.spec, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23062,7 +23200,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.observedGeneration !== void 0) {
       let data2 = data.observedGeneration;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && data2 !== null) {
-        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema33.properties.observedGeneration.type }, message: "must be integer,null", schema: schema33.properties.observedGeneration.type, parentSchema: schema33.properties.observedGeneration, data: data2 };
+        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema34.properties.observedGeneration.type }, message: "must be integer,null", schema: schema34.properties.observedGeneration.type, parentSchema: schema34.properties.observedGeneration, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23082,7 +23220,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.items.type, parentSchema: schema33.properties.items, data: data3 };
+        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.items.type, parentSchema: schema34.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -23102,7 +23240,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.conditions.type, parentSchema: schema33.properties.conditions, data: data5 };
+        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.conditions.type, parentSchema: schema34.properties.conditions, data: data5 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23124,7 +23262,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -23141,7 +23279,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema32.required, parentSchema: schema32, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23150,7 +23288,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema32.required, parentSchema: schema32, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23159,7 +23297,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema32.required, parentSchema: schema32, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -23168,7 +23306,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema32.required, parentSchema: schema32, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -23178,7 +23316,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "status")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23190,7 +23328,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("imagestreams.dev/v1alpha1" !== data0) {
-        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema32.properties.apiVersion, data: data0 };
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema33.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23202,7 +23340,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("ImageStreamLock" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema32.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema33.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23215,7 +23353,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.metadata;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.name === void 0) {
-          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23224,7 +23362,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.namespace === void 0) {
-          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23234,7 +23372,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 in data2) {
           if (!(key1 === "name" || key1 === "namespace")) {
-            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.metadata, data: data2 };
+            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.metadata, data: data2 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23247,7 +23385,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.name;
           if (typeof data3 === "string") {
             if (func3(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -23256,7 +23394,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.name.type, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.name.type, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23269,7 +23407,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data2.namespace;
           if (typeof data4 === "string") {
             if (func3(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23278,7 +23416,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.namespace.type, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.namespace.type, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23288,7 +23426,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.metadata.type, parentSchema: schema32.properties.metadata, data: data2 };
+        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.metadata.type, parentSchema: schema33.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -23301,7 +23439,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.status;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (data5.tags === void 0) {
-          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema32.properties.status.required, parentSchema: schema32.properties.status, data: data5 };
+          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema33.properties.status.required, parentSchema: schema33.properties.status, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -23311,7 +23449,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data5) {
           if (!(key22 === "dockerImageRepository" || key22 === "tags")) {
-            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.status, data: data5 };
+            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.status, data: data5 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23323,7 +23461,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data5.dockerImageRepository !== void 0) {
           let data6 = data5.dockerImageRepository;
           if (typeof data6 !== "string") {
-            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.status.properties.dockerImageRepository.type, parentSchema: schema32.properties.status.properties.dockerImageRepository, data: data6 };
+            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.status.properties.dockerImageRepository.type, parentSchema: schema33.properties.status.properties.dockerImageRepository, data: data6 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23343,7 +23481,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.status.properties.tags.type, parentSchema: schema32.properties.status.properties.tags, data: data7 };
+            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.status.properties.tags.type, parentSchema: schema33.properties.status.properties.tags, data: data7 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23353,7 +23491,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.status.type, parentSchema: schema32.properties.status, data: data5 };
+        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.status.type, parentSchema: schema33.properties.status, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23363,7 +23501,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
     if (vErrors === null) {
       vErrors = [err20];
     } else {
@@ -23379,7 +23517,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema55.required, parentSchema: schema55, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23391,7 +23529,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func3(data0) > 253) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -23400,7 +23538,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23409,7 +23547,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern27.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema55.properties.name, data: data0 };
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23418,7 +23556,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.name.type, parentSchema: schema55.properties.name, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.name.type, parentSchema: schema56.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23430,7 +23568,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.namespace !== void 0) {
       let data1 = data.namespace;
       if (typeof data1 !== "string" && data1 !== null) {
-        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema55.properties.namespace.type }, message: "must be string,null", schema: schema55.properties.namespace.type, parentSchema: schema55.properties.namespace, data: data1 };
+        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema56.properties.namespace.type }, message: "must be string,null", schema: schema56.properties.namespace.type, parentSchema: schema56.properties.namespace, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23440,7 +23578,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 === "string") {
         if (func3(data1) > 63) {
-          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema55.properties.namespace, data: data1 };
+          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema56.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -23449,7 +23587,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern0.test(data1)) {
-          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema55.properties.namespace, data: data1 };
+          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema56.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23462,7 +23600,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.labels !== void 0) {
       let data2 = data.labels;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data2 };
+        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23474,7 +23612,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key0 in data2) {
           let data3 = data2[key0];
           if (typeof data3 !== "string" && data3 !== null) {
-            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23488,7 +23626,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data4 = data.annotations;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data4 };
+        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data4 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -23500,7 +23638,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data4) {
           let data5 = data4[key1];
           if (typeof data5 !== "string" && data5 !== null) {
-            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data5 };
+            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data5 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23514,7 +23652,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.creationTimestamp !== void 0) {
       let data6 = data.creationTimestamp;
       if (typeof data6 !== "string" && data6 !== null) {
-        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema55.properties.creationTimestamp.type }, message: "must be string,null", schema: schema55.properties.creationTimestamp.type, parentSchema: schema55.properties.creationTimestamp, data: data6 };
+        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema56.properties.creationTimestamp.type }, message: "must be string,null", schema: schema56.properties.creationTimestamp.type, parentSchema: schema56.properties.creationTimestamp, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -23526,7 +23664,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data7 = data.generation;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema55.properties.generation.type }, message: "must be integer,null", schema: schema55.properties.generation.type, parentSchema: schema55.properties.generation, data: data7 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema56.properties.generation.type }, message: "must be integer,null", schema: schema56.properties.generation.type, parentSchema: schema56.properties.generation, data: data7 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23536,7 +23674,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -23552,7 +23690,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema59.required, parentSchema: schema59, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema60.required, parentSchema: schema60, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23562,7 +23700,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "annotations" || key0 === "from" || key0 === "reference" || key0 === "generation" || key0 === "importPolicy" || key0 === "referencePolicy")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23575,7 +23713,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern13.test(data0)) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema59.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema60.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23584,7 +23722,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.properties.name.type, parentSchema: schema59.properties.name, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema60.properties.name.type, parentSchema: schema60.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -23596,7 +23734,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data1 = data.annotations;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && data1 !== null) {
-        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data1 };
+        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23608,7 +23746,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data1) {
           let data2 = data1[key1];
           if (typeof data2 !== "string" && data2 !== null) {
-            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data2 };
+            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -23622,7 +23760,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.from !== void 0) {
       let data3 = data.from;
       if (!(data3 && typeof data3 == "object" && !Array.isArray(data3)) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema61.type }, message: "must be object,null", schema: schema61.type, parentSchema: schema61, data: data3 };
+        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema62.type }, message: "must be object,null", schema: schema62.type, parentSchema: schema62, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23632,7 +23770,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         if (data3.kind === void 0) {
-          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data: data3 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23641,7 +23779,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data3.name === void 0) {
-          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema62.required, parentSchema: schema62, data: data3 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23651,7 +23789,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data3) {
           if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "apiVersion" || key22 === "uid" || key22 === "resourceVersion" || key22 === "fieldPath")) {
-            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61, data: data3 };
+            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23663,7 +23801,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.kind !== void 0) {
           let data4 = data3.kind;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.kind.type, parentSchema: schema61.properties.kind, data: data4 };
+            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -23672,7 +23810,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data4 === "DockerImage" || data4 === "ImageStreamTag" || data4 === "ImageStreamImage")) {
-            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema61.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.kind.enum, parentSchema: schema61.properties.kind, data: data4 };
+            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23685,7 +23823,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data3.name;
           if (typeof data5 === "string") {
             if (func3(data5) < 1) {
-              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema61.properties.name, data: data5 };
+              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema62.properties.name, data: data5 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23694,7 +23832,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.name.type, parentSchema: schema61.properties.name, data: data5 };
+            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.name.type, parentSchema: schema62.properties.name, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23706,7 +23844,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.namespace !== void 0) {
           let data6 = data3.namespace;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema61.properties.namespace.type }, message: "must be string,null", schema: schema61.properties.namespace.type, parentSchema: schema61.properties.namespace, data: data6 };
+            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema62.properties.namespace.type }, message: "must be string,null", schema: schema62.properties.namespace.type, parentSchema: schema62.properties.namespace, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -23718,7 +23856,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.apiVersion !== void 0) {
           let data7 = data3.apiVersion;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema61.properties.apiVersion.type }, message: "must be string,null", schema: schema61.properties.apiVersion.type, parentSchema: schema61.properties.apiVersion, data: data7 };
+            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema62.properties.apiVersion.type }, message: "must be string,null", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data7 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -23730,7 +23868,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.uid !== void 0) {
           let data8 = data3.uid;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema61.properties.uid.type }, message: "must be string,null", schema: schema61.properties.uid.type, parentSchema: schema61.properties.uid, data: data8 };
+            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema62.properties.uid.type }, message: "must be string,null", schema: schema62.properties.uid.type, parentSchema: schema62.properties.uid, data: data8 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23742,7 +23880,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.resourceVersion !== void 0) {
           let data9 = data3.resourceVersion;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema61.properties.resourceVersion.type }, message: "must be string,null", schema: schema61.properties.resourceVersion.type, parentSchema: schema61.properties.resourceVersion, data: data9 };
+            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema62.properties.resourceVersion.type }, message: "must be string,null", schema: schema62.properties.resourceVersion.type, parentSchema: schema62.properties.resourceVersion, data: data9 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23754,7 +23892,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.fieldPath !== void 0) {
           let data10 = data3.fieldPath;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema61.properties.fieldPath.type }, message: "must be string,null", schema: schema61.properties.fieldPath.type, parentSchema: schema61.properties.fieldPath, data: data10 };
+            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema62.properties.fieldPath.type }, message: "must be string,null", schema: schema62.properties.fieldPath.type, parentSchema: schema62.properties.fieldPath, data: data10 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23768,7 +23906,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reference !== void 0) {
       let data11 = data.reference;
       if (typeof data11 !== "boolean" && data11 !== null) {
-        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema59.properties.reference.type }, message: "must be boolean,null", schema: schema59.properties.reference.type, parentSchema: schema59.properties.reference, data: data11 };
+        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema60.properties.reference.type }, message: "must be boolean,null", schema: schema60.properties.reference.type, parentSchema: schema60.properties.reference, data: data11 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23780,7 +23918,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data12 = data.generation;
       if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12)) && data12 !== null) {
-        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema59.properties.generation.type }, message: "must be integer,null", schema: schema59.properties.generation.type, parentSchema: schema59.properties.generation, data: data12 };
+        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema60.properties.generation.type }, message: "must be integer,null", schema: schema60.properties.generation.type, parentSchema: schema60.properties.generation, data: data12 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -23792,7 +23930,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.importPolicy !== void 0) {
       let data13 = data.importPolicy;
       if (!(data13 && typeof data13 == "object" && !Array.isArray(data13)) && data13 !== null) {
-        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema59.properties.importPolicy.type }, message: "must be object,null", schema: schema59.properties.importPolicy.type, parentSchema: schema59.properties.importPolicy, data: data13 };
+        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema60.properties.importPolicy.type }, message: "must be object,null", schema: schema60.properties.importPolicy.type, parentSchema: schema60.properties.importPolicy, data: data13 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -23803,7 +23941,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         for (const key3 in data13) {
           if (!(key3 === "scheduled" || key3 === "insecure" || key3 === "importMode")) {
-            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.importPolicy, data: data13 };
+            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.importPolicy, data: data13 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -23815,7 +23953,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.scheduled !== void 0) {
           let data14 = data13.scheduled;
           if (typeof data14 !== "boolean" && data14 !== null) {
-            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.scheduled.type, parentSchema: schema59.properties.importPolicy.properties.scheduled, data: data14 };
+            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.scheduled.type, parentSchema: schema60.properties.importPolicy.properties.scheduled, data: data14 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -23827,7 +23965,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.insecure !== void 0) {
           let data15 = data13.insecure;
           if (typeof data15 !== "boolean" && data15 !== null) {
-            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.insecure.type, parentSchema: schema59.properties.importPolicy.properties.insecure, data: data15 };
+            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.insecure.type, parentSchema: schema60.properties.importPolicy.properties.insecure, data: data15 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -23839,7 +23977,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.importMode !== void 0) {
           let data16 = data13.importMode;
           if (typeof data16 !== "string" && data16 !== null) {
-            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema59.properties.importPolicy.properties.importMode.type, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema60.properties.importPolicy.properties.importMode.type, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -23848,7 +23986,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data16 === "" || data16 === "Legacy" || data16 === "PreserveOriginal" || data16 === null)) {
-            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema59.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.importPolicy.properties.importMode.enum, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema60.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.importPolicy.properties.importMode.enum, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -23862,7 +24000,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.referencePolicy !== void 0) {
       let data17 = data.referencePolicy;
       if (!(data17 && typeof data17 == "object" && !Array.isArray(data17)) && data17 !== null) {
-        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema59.properties.referencePolicy.type }, message: "must be object,null", schema: schema59.properties.referencePolicy.type, parentSchema: schema59.properties.referencePolicy, data: data17 };
+        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema60.properties.referencePolicy.type }, message: "must be object,null", schema: schema60.properties.referencePolicy.type, parentSchema: schema60.properties.referencePolicy, data: data17 };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -23873,7 +24011,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
         for (const key4 in data17) {
           if (!(key4 === "type")) {
-            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.referencePolicy, data: data17 };
+            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.referencePolicy, data: data17 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -23885,7 +24023,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data17.type !== void 0) {
           let data18 = data17.type;
           if (typeof data18 !== "string" && data18 !== null) {
-            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema59.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema59.properties.referencePolicy.properties.type.type, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema60.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema60.properties.referencePolicy.properties.type.type, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -23894,7 +24032,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data18 === "" || data18 === "Source" || data18 === "Local" || data18 === null)) {
-            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema59.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.referencePolicy.properties.type.enum, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema60.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.referencePolicy.properties.type.enum, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -23906,7 +24044,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema59.type, parentSchema: schema59, data };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema60.type, parentSchema: schema60, data };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -23921,7 +24059,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema59.type }, message: "must be object,null", schema: schema59.type, parentSchema: schema59, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -23932,7 +24070,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "lookupPolicy" || key0 === "dockerImageRepository" || key0 === "tags")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23944,7 +24082,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.lookupPolicy !== void 0) {
       let data0 = data.lookupPolicy;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0)) && data0 !== null) {
-        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.type }, message: "must be object,null", schema: schema58.properties.lookupPolicy.type, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.type }, message: "must be object,null", schema: schema59.properties.lookupPolicy.type, parentSchema: schema59.properties.lookupPolicy, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23955,7 +24093,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 in data0) {
           if (!(key1 === "local")) {
-            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.lookupPolicy, data: data0 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -23967,7 +24105,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.local !== void 0) {
           let data1 = data0.local;
           if (typeof data1 !== "boolean" && data1 !== null) {
-            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema58.properties.lookupPolicy.properties.local.type, parentSchema: schema58.properties.lookupPolicy.properties.local, data: data1 };
+            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema59.properties.lookupPolicy.properties.local.type, parentSchema: schema59.properties.lookupPolicy.properties.local, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -23981,7 +24119,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.dockerImageRepository !== void 0) {
       let data2 = data.dockerImageRepository;
       if (typeof data2 !== "string" && data2 !== null) {
-        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema58.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema58.properties.dockerImageRepository.type, parentSchema: schema58.properties.dockerImageRepository, data: data2 };
+        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema59.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema59.properties.dockerImageRepository.type, parentSchema: schema59.properties.dockerImageRepository, data: data2 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23993,7 +24131,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tags !== void 0) {
       let data3 = data.tags;
       if (!Array.isArray(data3) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema58.properties.tags.type }, message: "must be array,null", schema: schema58.properties.tags.type, parentSchema: schema58.properties.tags, data: data3 };
+        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema59.properties.tags.type }, message: "must be array,null", schema: schema59.properties.tags.type, parentSchema: schema59.properties.tags, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24020,7 +24158,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24029,7 +24167,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24039,7 +24177,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24051,7 +24189,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24060,7 +24198,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24072,7 +24210,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24081,7 +24219,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24105,7 +24243,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24115,7 +24253,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24131,7 +24269,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24140,7 +24278,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24150,7 +24288,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24162,7 +24300,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24171,7 +24309,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24183,7 +24321,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24192,7 +24330,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24216,7 +24354,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24226,7 +24364,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24242,7 +24380,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema63.required, parentSchema: schema63, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24251,7 +24389,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema62.required, parentSchema: schema62, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema63.required, parentSchema: schema63, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24261,7 +24399,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "items")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24273,7 +24411,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.apiVersion.type, parentSchema: schema63.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24282,7 +24420,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "v1" || data0 === "image.openshift.io/v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema62.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.apiVersion.enum, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema63.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.apiVersion.enum, parentSchema: schema63.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24294,7 +24432,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.kind.type, parentSchema: schema63.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24303,7 +24441,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "ImageStreamList" || data1 === "List")) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema63.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.kind.enum, parentSchema: schema63.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24315,7 +24453,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.metadata !== void 0) {
       let data2 = data.metadata;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema62.properties.metadata.type }, message: "must be object,null", schema: schema62.properties.metadata.type, parentSchema: schema62.properties.metadata, data: data2 };
+        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema63.properties.metadata.type }, message: "must be object,null", schema: schema63.properties.metadata.type, parentSchema: schema63.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24335,7 +24473,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema62.properties.items.type, parentSchema: schema62.properties.items, data: data3 };
+        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema63.properties.items.type, parentSchema: schema63.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -24345,7 +24483,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema62.type, parentSchema: schema62, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema63.type, parentSchema: schema63, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -24356,7 +24494,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema26, pattern8, schema30, lock, schema32, schema33, pattern13, schema34, schema35, schema36, schema37, formats0, pattern14, pattern15, pattern16, schema39, schema40, pattern18, schema45, schema47, schema49, pattern26, imagestream__imageStream, schema54, schema55, schema56, pattern27, schema58, schema59, schema61, imagestream__list, schema62, VALIDATORS;
+var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema27, pattern8, schema31, lock, schema33, schema34, pattern13, schema35, schema36, schema37, schema38, formats0, pattern14, pattern15, pattern16, schema40, schema41, pattern18, schema46, schema48, schema50, pattern26, imagestream__imageStream, schema55, schema56, schema57, pattern27, schema59, schema60, schema62, imagestream__list, schema63, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
@@ -24365,7 +24503,7 @@ var init_validators_generated = __esm({
     __ucs2length = import_ucs2length.default.default ?? import_ucs2length.default;
     __fullFormats = (import_formats.default.default ?? import_formats.default).fullFormats;
     config = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
     schema12 = { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' };
     func2 = Object.prototype.hasOwnProperty;
     func3 = __ucs2length;
@@ -24375,42 +24513,42 @@ var init_validators_generated = __esm({
     schema15 = { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false };
     schema16 = { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' };
     pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false };
+    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] } }, "additionalProperties": false };
     schema19 = { "type": "array", "items": { "type": "string", "minLength": 1 } };
     pattern6 = new RegExp("^[^<>]+ <[^<>]+>$", "u");
     pattern7 = new RegExp("^[A-Za-z0-9._-]+$", "u");
-    schema26 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
+    schema27 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
     pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
-    schema30 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
+    schema31 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
     lock = validate19;
-    schema32 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
-    schema33 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
+    schema33 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
+    schema34 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
     pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
-    schema34 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
-    schema35 = { "type": "string", "format": "date-time" };
-    schema36 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
-    schema37 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
+    schema35 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
+    schema36 = { "type": "string", "format": "date-time" };
+    schema37 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
+    schema38 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
     formats0 = __fullFormats["date-time"];
     pattern14 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
     pattern15 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
     pattern16 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
-    schema39 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
-    schema40 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
+    schema40 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
+    schema41 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
     pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
-    schema45 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
-    schema47 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
-    schema49 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
+    schema46 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
+    schema48 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
+    schema50 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
     pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
     imagestream__imageStream = validate44;
-    schema54 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
-    schema55 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
-    schema56 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
+    schema55 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
+    schema56 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
+    schema57 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
     pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
-    schema58 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
-    schema59 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
-    schema61 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
+    schema59 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
+    schema60 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
+    schema62 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
     imagestream__list = validate47;
-    schema62 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
+    schema63 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
     VALIDATORS = {
       "config": config,
       "lock": lock,
@@ -32057,6 +32195,259 @@ var init_source = __esm({
     MAX_DECLARATIONS_TOTAL_BYTES = 32 * 1024 * 1024;
     MAX_ALIAS_COUNT = 100;
     decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/config/config.ts
+function resolveConfig(raw = {}) {
+  const r = raw ?? {};
+  const registries = {};
+  for (const [host, reg] of Object.entries(r.registries ?? {})) {
+    registries[host] = {
+      mirrors: reg.mirrors ?? [],
+      insecure: reg.insecure ?? false,
+      ...reg.credentials ? { credentials: reg.credentials } : {}
+    };
+  }
+  const p = r.publish ?? {};
+  const config2 = {
+    declarations: r.declarations ?? ["imagestreams"],
+    namespace: r.namespace ?? "default",
+    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
+    historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? "tag-and-digest",
+    insecureRegistries: r.insecureRegistries ?? [],
+    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
+    registries,
+    publish: {
+      mode: p.mode ?? "pull-request",
+      branchPrefix: p.branchPrefix ?? "imagestreams/",
+      labels: p.labels ?? [],
+      reviewers: p.reviewers ?? [],
+      teamReviewers: p.teamReviewers ?? [],
+      assignees: p.assignees ?? [],
+      draft: p.draft ?? false,
+      autoMerge: p.autoMerge ?? false,
+      signCommits: p.signCommits ?? false,
+      groups: p.groups ?? [],
+      ...p.author ? { author: p.author } : {},
+      ...p.dashboard ? { dashboard: dashboardConfig(p.dashboard) } : {}
+    },
+    dispatch: r.dispatch ?? []
+  };
+  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
+  if (r.daemon) config2.daemon = { ...r.daemon };
+  if (r.deadline) config2.deadline = r.deadline;
+  if (r.importMode) config2.importMode = r.importMode;
+  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
+  return config2;
+}
+function dashboardConfig(d) {
+  const o2 = d === true ? {} : d;
+  return {
+    title: o2.title ?? "imagestreams dashboard",
+    labels: [DASHBOARD_LABEL, ...(o2.labels ?? []).filter((l) => l !== DASHBOARD_LABEL)]
+  };
+}
+function registryMatches(pattern, domain) {
+  const norm = (d2) => {
+    const l = d2.toLowerCase();
+    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
+  };
+  const p = norm(pattern);
+  const d = norm(domain);
+  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
+  const hostOf = (s) => {
+    const port = portOf(s);
+    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
+  };
+  const pPort = portOf(p);
+  if (pPort && pPort !== portOf(d)) return false;
+  const ph = hostOf(p);
+  const dh = norm(hostOf(d));
+  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
+  return ph === dh;
+}
+function registryAllowed(config2, domain) {
+  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
+}
+var DASHBOARD_LABEL, CONFIG_FILE;
+var init_config = __esm({
+  "src/config/config.ts"() {
+    "use strict";
+    DASHBOARD_LABEL = "imagestreams:dashboard";
+    CONFIG_FILE = ".imagestreams.yaml";
+  }
+});
+
+// src/config/load.ts
+import { join as join3, resolve as resolve2 } from "node:path";
+function forbiddenKeys(value, path6 = [], out = []) {
+  if (Array.isArray(value)) {
+    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
+  } else if (value !== null && typeof value === "object") {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
+      else forbiddenKeys(value[k], [...path6, k], out);
+    }
+  }
+  return out;
+}
+function escapingPaths(raw) {
+  const out = [];
+  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
+    out.push({
+      path: ["lockDir"],
+      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
+    });
+  }
+  (raw?.declarations ?? []).forEach((d, i2) => {
+    if (typeof d === "string" && !staysInside(d)) {
+      out.push({
+        path: ["declarations", i2],
+        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
+      });
+    }
+  });
+  return out;
+}
+function parseConfig(file, content) {
+  let text;
+  if (typeof content === "string") text = content;
+  else {
+    const d = decodeText(file, content);
+    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
+    text = d.text;
+  }
+  const src = parseSource(file, text);
+  const diagnostics = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code
+  }));
+  const first = src.docs[0];
+  if (src.docs.length > 1) {
+    const p = positionAt(src, src.docs[1].doc, []);
+    diagnostics.push({
+      file,
+      ...p,
+      code: "CONFIG_SCHEMA",
+      severity: "error",
+      message: "the config file must hold a single YAML document"
+    });
+  }
+  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const forbidden = forbiddenKeys(first.value);
+  if (forbidden.length > 0) {
+    for (const path6 of forbidden) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, path6, true),
+        code: "CONFIG_FORBIDDEN_KEY",
+        severity: "error",
+        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const validate = validator("config");
+  if (!validate(first.value)) {
+    for (const pr of schemaProblems(validate.errors)) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, pr.path, pr.atKey),
+        code: "CONFIG_SCHEMA",
+        severity: "error",
+        message: pr.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const escaping = escapingPaths(first.value);
+  if (escaping.length > 0) {
+    for (const e of escaping) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, e.path),
+        code: "CONFIG_PATH_OUTSIDE",
+        severity: "error",
+        message: e.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const raw = first.value;
+  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
+    diagnostics.push({
+      file,
+      ...positionAt(src, first.doc, ["publish", "signCommits"], true),
+      code: "CONFIG_CONFLICT",
+      severity: "error",
+      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
+    });
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  return { config: resolveConfig(raw), file, diagnostics };
+}
+function isNotFound(e) {
+  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
+}
+async function loadConfig(fs3, opts) {
+  const explicit = opts.configPath !== void 0;
+  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
+  const shown = explicit ? opts.configPath : CONFIG_FILE;
+  const problem2 = (code2, message) => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
+  });
+  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
+  let bytes;
+  try {
+    if (opts.read) {
+      const r = await opts.read(path6, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem2(
+          "CONFIG_UNREADABLE",
+          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs3.readFile(path6);
+  } catch (e) {
+    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
+    return {
+      config: resolveConfig(),
+      file: shown,
+      diagnostics: [
+        {
+          file: shown,
+          line: 1,
+          column: 1,
+          code: "CONFIG_NOT_FOUND",
+          severity: "error",
+          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
+        }
+      ]
+    };
+  }
+  return parseConfig(shown, bytes);
+}
+var MAX_CONFIG_BYTES, FORBIDDEN_KEYS, CONFIG_CODE;
+var init_load = __esm({
+  "src/config/load.ts"() {
+    "use strict";
+    init_inside();
+    init_schemas();
+    init_source();
+    init_config();
+    MAX_CONFIG_BYTES = 256 * 1024;
+    FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+    CONFIG_CODE = {
+      YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
+      DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
+      ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
+    };
   }
 });
 
@@ -41034,7 +41425,7 @@ var require_crc32 = __commonJS({
     })(function(CRC322) {
       CRC322.version = "1.2.2";
       function signed_crc_table() {
-        var c3 = 0, table = new Array(256);
+        var c3 = 0, table2 = new Array(256);
         for (var n2 = 0; n2 != 256; ++n2) {
           c3 = n2;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
@@ -41045,20 +41436,20 @@ var require_crc32 = __commonJS({
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
-          table[n2] = c3;
+          table2[n2] = c3;
         }
-        return typeof Int32Array !== "undefined" ? new Int32Array(table) : table;
+        return typeof Int32Array !== "undefined" ? new Int32Array(table2) : table2;
       }
       var T0 = signed_crc_table();
       function slice_by_16_tables(T) {
-        var c3 = 0, v = 0, n2 = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
-        for (n2 = 0; n2 != 256; ++n2) table[n2] = T[n2];
+        var c3 = 0, v = 0, n2 = 0, table2 = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
+        for (n2 = 0; n2 != 256; ++n2) table2[n2] = T[n2];
         for (n2 = 0; n2 != 256; ++n2) {
           v = T[n2];
-          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table[c3] = v >>> 8 ^ T[v & 255];
+          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table2[c3] = v >>> 8 ^ T[v & 255];
         }
         var out = [];
-        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table.subarray(n2 * 256, n2 * 256 + 256) : table.slice(n2 * 256, n2 * 256 + 256);
+        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table2.subarray(n2 * 256, n2 * 256 + 256) : table2.slice(n2 * 256, n2 * 256 + 256);
         return out;
       }
       var TT = slice_by_16_tables(T0);
@@ -41869,15 +42260,15 @@ var require_crc322 = __commonJS({
   "node_modules/pako/lib/zlib/crc32.js"(exports, module) {
     "use strict";
     function makeTable() {
-      var c3, table = [];
+      var c3, table2 = [];
       for (var n2 = 0; n2 < 256; n2++) {
         c3 = n2;
         for (var k = 0; k < 8; k++) {
           c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
         }
-        table[n2] = c3;
+        table2[n2] = c3;
       }
-      return table;
+      return table2;
     }
     var crcTable = makeTable();
     function crc32(crc, buf, len, pos) {
@@ -43671,7 +44062,7 @@ var require_inftrees = __commonJS({
       64,
       64
     ];
-    module.exports = function inflate_table(type, lens, lens_index, codes, table, table_index, work, opts) {
+    module.exports = function inflate_table(type, lens, lens_index, codes, table2, table_index, work, opts) {
       var bits = opts.bits;
       var len = 0;
       var sym = 0;
@@ -43711,8 +44102,8 @@ var require_inftrees = __commonJS({
         root = max;
       }
       if (max === 0) {
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
         opts.bits = 1;
         return 0;
       }
@@ -43787,7 +44178,7 @@ var require_inftrees = __commonJS({
         min = fill;
         do {
           fill -= incr;
-          table[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
+          table2[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
         } while (fill !== 0);
         incr = 1 << len - 1;
         while (huff & incr) {
@@ -43826,11 +44217,11 @@ var require_inftrees = __commonJS({
             return 1;
           }
           low = huff & mask;
-          table[low] = root << 24 | curr << 16 | next - table_index | 0;
+          table2[low] = root << 24 | curr << 16 | next - table_index | 0;
         }
       }
       if (huff !== 0) {
-        table[next + huff] = len - drop << 24 | 64 << 16 | 0;
+        table2[next + huff] = len - drop << 24 | 64 << 16 | 0;
       }
       opts.bits = root;
       return 0;
@@ -67429,6 +67820,10 @@ var init_client = __esm({
 });
 
 // src/app/github.ts
+var github_exports = {};
+__export(github_exports, {
+  connectGitHub: () => connectGitHub
+});
 function connectGitHub(logger, access2) {
   return createGitHub({
     token: access2.token,
@@ -67538,6 +67933,180 @@ var init_tag_spec = __esm({
   "src/policy/tag-spec.ts"() {
     "use strict";
     init_stream_tag();
+  }
+});
+
+// src/policy/follow-chain.ts
+function indexStreams(streams) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    if (!index2.has(k)) index2.set(k, s);
+  }
+  return index2;
+}
+function followChain(index2, namespace, stream, tag2, start) {
+  const chain = [];
+  const seen = /* @__PURE__ */ new Set();
+  let cur = { namespace, stream, tag: tag2 };
+  for (; ; ) {
+    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
+    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
+    seen.add(key3);
+    chain.push(key3);
+    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
+    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
+    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
+    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
+    const next = followTarget(cur.namespace, cur.stream, t.from);
+    if (!next) return { chain, cycle: false, malformed: true };
+    cur = next;
+  }
+}
+var init_follow_chain = __esm({
+  "src/policy/follow-chain.ts"() {
+    "use strict";
+    init_stream2();
+    init_tag_spec();
+  }
+});
+
+// src/policy/required-platforms.ts
+function parseRequiredPlatforms(text) {
+  const platforms = [];
+  const invalid3 = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const p = parsePlatform(part);
+    if (p) platforms.push(p);
+    else invalid3.push(part);
+  }
+  return { platforms, invalid: invalid3 };
+}
+function missingPlatforms(required, have) {
+  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
+  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
+    (r) => !present.has(r)
+  );
+}
+function holdMissingPlatforms(tags, outcomes, now) {
+  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
+  for (const t of tags) {
+    const text = t.annotations?.[REQUIRED_PLATFORMS];
+    const outcome = outcomes.get(t.key);
+    if (text === void 0 || !outcome?.ok) continue;
+    const current = t.lock?.items[0];
+    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
+    if (current && outcome.item.image === current.image) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
+    if (missing.length === 0) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
+    if (!current) {
+      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      continue;
+    }
+    outcomes.delete(t.key);
+    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    gate.pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: MISSING_PLATFORM,
+      message: `${lacks}; the lock keeps ${current.image}`,
+      missingPlatforms: missing
+    });
+  }
+  return gate;
+}
+var REQUIRED_PLATFORMS, MISSING_PLATFORM;
+var init_required_platforms = __esm({
+  "src/policy/required-platforms.ts"() {
+    "use strict";
+    init_platform();
+    REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
+    MISSING_PLATFORM = "MissingPlatform";
+  }
+});
+
+// src/policy/soak.ts
+function parseAge(text) {
+  const t = text.trim();
+  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms > 0 ? ms : void 0;
+}
+function holdSoaking(tags, outcomes, now) {
+  const pending = /* @__PURE__ */ new Map();
+  const settled = /* @__PURE__ */ new Set();
+  const nowMs = Date.parse(now);
+  for (const t of tags) {
+    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
+    const outcome = outcomes.get(t.key);
+    const current = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current) continue;
+    if (outcome.item.image === current.image) {
+      if (t.lock?.pending) settled.add(t.key);
+      continue;
+    }
+    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const eligible = Date.parse(seen) + age;
+    if (nowMs >= eligible) {
+      settled.add(t.key);
+      continue;
+    }
+    outcomes.delete(t.key);
+    pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: "Soaking",
+      eligibleAt: iso(eligible),
+      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
+    });
+  }
+  return { pending, settled };
+}
+function recordPending(locks, soak, keyOf3) {
+  if (soak.pending.size === 0 && soak.settled.size === 0) return;
+  for (const lock2 of locks.values()) {
+    lock2.status.tags = lock2.status.tags.map((lt) => {
+      const key3 = keyOf3(lock2, lt.tag);
+      const p = soak.pending.get(key3);
+      if (p) return { ...lt, pending: p };
+      if (soak.settled.has(key3) && lt.pending) {
+        const { pending: _p, ...rest } = lt;
+        return rest;
+      }
+      return lt;
+    });
+  }
+}
+function soakTags(streams) {
+  return streams.flatMap(
+    (s) => (s.object.spec?.tags ?? []).map((t) => {
+      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
+      return {
+        key: `${s.namespace}/${s.name}:${t.name}`,
+        annotations: t.annotations ?? null,
+        ...lock2 ? { lock: lock2 } : {}
+      };
+    })
+  );
+}
+var MINIMUM_AGE, UNIT_MS, iso;
+var init_soak = __esm({
+  "src/policy/soak.ts"() {
+    "use strict";
+    MINIMUM_AGE = "imagestreams.dev/minimum-age";
+    UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+    iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 });
 
@@ -69754,6 +70323,621 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/policy/tag-selection.ts
+function hasTagPolicy(annotations) {
+  if (!annotations) return false;
+  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
+    (k) => annotations[k] !== void 0
+  );
+}
+function jsPattern(p) {
+  return p.replace(/\(\?P</g, "(?<");
+}
+function parseTagPolicy(annotations) {
+  const a2 = annotations ?? {};
+  const problems = [];
+  const kind2 = a2[TAG_POLICY];
+  if (kind2 === void 0) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  if (!POLICY_KINDS.includes(kind2)) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  const k = kind2;
+  const range = a2[SEMVER_RANGE];
+  if (range !== void 0 && k !== "semver")
+    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
+  if (range !== void 0 && import_semver.default.validRange(range) === null)
+    problems.push({
+      key: SEMVER_RANGE,
+      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
+    });
+  const pre = a2[PRERELEASES];
+  if (pre !== void 0 && pre !== "true" && pre !== "false")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
+  if (pre !== void 0 && k !== "semver")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
+  const order = a2[TAG_ORDER] ?? "asc";
+  if (order !== "asc" && order !== "desc")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
+  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
+  let pattern;
+  if (a2[TAG_PATTERN] !== void 0) {
+    try {
+      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
+    } catch (e) {
+      problems.push({
+        key: TAG_PATTERN,
+        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
+      });
+    }
+  }
+  const extract = a2[TAG_EXTRACT];
+  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
+    problems.push({
+      key: TAG_EXTRACT,
+      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
+    });
+  if (problems.length > 0) return { problems };
+  const parts = [k];
+  if (k === "semver") parts.push(range ?? "*");
+  if (pre === "true") parts.push("with prereleases");
+  if (k === "numerical" || k === "alphabetical") parts.push(order);
+  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
+  if (extract) parts.push(`by ${extract}`);
+  const policy = {
+    kind: k,
+    prereleases: pre === "true",
+    order,
+    summary: parts.join(" ")
+  };
+  if (range !== void 0) policy.range = range;
+  if (pattern) policy.pattern = pattern;
+  if (extract !== void 0) policy.extract = extract;
+  return { policy, problems };
+}
+function candidates(policy, tags) {
+  const out = [];
+  for (const tag2 of tags) {
+    if (!policy.pattern) {
+      out.push({ tag: tag2, value: tag2 });
+      continue;
+    }
+    const m = policy.pattern.exec(tag2);
+    if (!m) continue;
+    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
+  }
+  return out;
+}
+function expand2(template, m) {
+  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
+    const name = a2 ?? b ?? c3;
+    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
+    return v ?? "";
+  });
+}
+function selectTag(policy, tags, ctx) {
+  const found = candidates(policy, tags);
+  const ranked = rank(policy, found, ctx);
+  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
+  const { list, firstSeen } = ranked;
+  if (list.length === 0) {
+    return {
+      considered: 0,
+      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
+      ...firstSeen ? { firstSeen } : {}
+    };
+  }
+  let best = list[0];
+  for (const c3 of list) {
+    const d = c3.cmp(best);
+    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
+  }
+  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
+}
+function tieBreak(a2, b, current) {
+  if (a2 === current) return 1;
+  if (b === current) return -1;
+  return byCodeUnits(a2, b);
+}
+function rank(policy, found, ctx) {
+  const sign2 = policy.order === "desc" ? -1 : 1;
+  switch (policy.kind) {
+    case "semver": {
+      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
+      const list = [];
+      for (const f of found) {
+        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
+        const v = import_semver.default.parse(f.value);
+        if (!v) continue;
+        if (v.prerelease.length > 0 && !policy.prereleases) continue;
+        if (!range.test(v)) continue;
+        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "numerical": {
+      const list = [];
+      for (const f of found) {
+        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
+        const n2 = Number(f.value);
+        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "alphabetical": {
+      const list = found.map((f) => {
+        const r = {
+          tag: f.tag,
+          s: f.value,
+          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
+        };
+        return r;
+      });
+      return { list };
+    }
+    case "first-seen": {
+      if (found.length > MAX_FIRST_SEEN) {
+        return {
+          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
+        };
+      }
+      const firstSeen = {};
+      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
+        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
+      const list = found.map((f) => {
+        const at = Date.parse(firstSeen[f.tag]);
+        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
+        return r;
+      });
+      return { list, firstSeen };
+    }
+  }
+}
+var import_semver, TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT, POLICY_KINDS, MAX_FIRST_SEEN, byCodeUnits;
+var init_tag_selection = __esm({
+  "src/policy/tag-selection.ts"() {
+    "use strict";
+    import_semver = __toESM(require_semver2(), 1);
+    TAG_POLICY = "imagestreams.dev/tag-policy";
+    SEMVER_RANGE = "imagestreams.dev/semver-range";
+    PRERELEASES = "imagestreams.dev/prereleases";
+    TAG_ORDER = "imagestreams.dev/tag-order";
+    TAG_PATTERN = "imagestreams.dev/tag-pattern";
+    TAG_EXTRACT = "imagestreams.dev/tag-extract";
+    POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
+    MAX_FIRST_SEEN = 1e3;
+    byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
+  }
+});
+
+// src/policy/validate-extensions.ts
+function validateExtensions(s, at) {
+  streamTags(s.object).forEach((t, i2) => {
+    const annotations = t.annotations ?? {};
+    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
+    const age = annotations[MINIMUM_AGE];
+    if (age !== void 0 && parseAge(age) === void 0) {
+      at(
+        s,
+        path6(MINIMUM_AGE),
+        "INVALID_MINIMUM_AGE",
+        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
+      );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== void 0) {
+      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
+      if (invalid3.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path6(REQUIRED_PLATFORMS),
+          "INVALID_REQUIRED_PLATFORMS",
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
+        );
+    }
+    if (!hasTagPolicy(annotations)) return;
+    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
+    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
+    if (t.from?.kind !== "DockerImage" || t.reference) {
+      at(
+        s,
+        where,
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
+      );
+      return;
+    }
+    const parsed = tryParseReference(t.from.name);
+    if (!("error" in parsed) && parsed.ref.digest) {
+      at(
+        s,
+        ["spec", "tags", i2, "from", "name"],
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
+      );
+    }
+  });
+}
+var init_validate_extensions = __esm({
+  "src/policy/validate-extensions.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    init_required_platforms();
+    init_soak();
+    init_tag_selection();
+  }
+});
+
+// src/policy/validate-openshift.ts
+function validateOpenShiftObject(s, at) {
+  if (!NAME_COMPONENT_RE.test(s.name)) {
+    at(
+      s,
+      ["metadata", "name"],
+      "INVALID_STREAM_NAME",
+      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
+    );
+  }
+  const full = `${s.namespace}/${s.name}`;
+  if (full.length > NAMESPACE_NAME_MAX) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+    );
+  }
+  const repo = s.object.spec?.dockerImageRepository;
+  if (repo) {
+    const path6 = ["spec", "dockerImageRepository"];
+    const r = tryParseReference(repo);
+    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
+    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
+      at(
+        s,
+        path6,
+        "INVALID_REPOSITORY",
+        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
+      );
+    }
+  }
+  streamTags(s.object).forEach((t, i2) => {
+    if (t.from?.kind !== "DockerImage") return;
+    const r = tryParseReference(t.from.name);
+    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
+    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
+  });
+}
+var NAME_COMPONENT_RE, NAMESPACE_NAME_MAX;
+var init_validate_openshift = __esm({
+  "src/policy/validate-openshift.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+    NAMESPACE_NAME_MAX = 255;
+  }
+});
+
+// src/policy/validate.ts
+function label(key3, multiNamespace) {
+  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
+}
+function validateStreams2(streams, config2) {
+  const out = [];
+  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c3 = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config: config2,
+    cycleReported: /* @__PURE__ */ new Set()
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
+    const firstIndex = /* @__PURE__ */ new Map();
+    streamTags(s.object).forEach((t, i2) => {
+      const base = ["spec", "tags", i2];
+      checkTagName(s, t, i2, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, "from", "name"];
+      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
+      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
+      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
+function checkNameLengths(s, at) {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ["metadata", "namespace"],
+      "NAME_TOO_LONG",
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+    );
+  }
+}
+function checkDuplicateStreams(streams, at) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    const list = byKey.get(k);
+    if (list) list.push(s);
+    else byKey.set(k, [s]);
+  }
+  for (const [k, list] of byKey) {
+    if (list.length < 2) continue;
+    const others = list.slice(1).map((x) => x.file);
+    at(
+      list[1],
+      ["metadata", "name"],
+      "DUPLICATE_STREAM",
+      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
+      "warning"
+    );
+  }
+}
+function checkTagName(s, t, i2, firstIndex, at) {
+  const namePath = ["spec", "tags", i2, "name"];
+  const prev = firstIndex.get(t.name);
+  if (prev !== void 0) {
+    const p = s.position(["spec", "tags", prev, "name"]);
+    at(
+      s,
+      namePath,
+      "DUPLICATE_TAG",
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
+    );
+  } else firstIndex.set(t.name, i2);
+  if (!TAG_RE2.test(t.name)) {
+    at(
+      s,
+      namePath,
+      "INVALID_TAG_NAME",
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
+    );
+  }
+}
+function checkScheduled(s, t, base, at) {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
+    at(
+      s,
+      [...base, "importPolicy", "scheduled"],
+      "SCHEDULED_NOT_DOCKER",
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
+    );
+  }
+}
+function checkDockerImage(c3, s, from, namePath) {
+  const r = tryParseReference(from.name);
+  if ("error" in r) {
+    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
+  } else if (!registryAllowed(c3.config, r.ref.domain)) {
+    c3.at(
+      s,
+      namePath,
+      "REGISTRY_NOT_ALLOWED",
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
+    );
+  }
+}
+function checkStreamTag(c3, s, t, from, namePath) {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_TAG_REFERENCE",
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
+    );
+    return;
+  }
+  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(" ");
+    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
+      c3.cycleReported.add(loopId);
+      c3.at(
+        s,
+        namePath,
+        "TAG_CYCLE",
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
+      );
+    }
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
+    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c3.at(
+      s,
+      namePath,
+      "TAG_NOT_FOUND",
+      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
+    );
+  }
+}
+function checkStreamImage(c3, s, t, from, namePath) {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_STREAM_IMAGE",
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from);
+  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
+    c3.at(
+      s,
+      namePath,
+      "STREAM_NOT_FOUND",
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
+    );
+  }
+}
+var STREAM_IMAGE_RE, TAG_RE2, STREAM_RE;
+var init_validate2 = __esm({
+  "src/policy/validate.ts"() {
+    "use strict";
+    init_config();
+    init_diagnostic();
+    init_limits();
+    init_reference2();
+    init_stream2();
+    init_follow_chain();
+    init_tag_spec();
+    init_validate_extensions();
+    init_validate_openshift();
+    init_follow_chain();
+    STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
+    TAG_RE2 = /^[\w][\w.-]{0,127}$/;
+    STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+  }
+});
+
+// src/loader/discover.ts
+import { join as join5, relative as relative2, sep as sep3 } from "node:path";
+function isGlob(p) {
+  return /[*?[]/.test(p);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        const slash = glob[i2 + 2] === "/";
+        re += slash ? "(?:.*/)?" : ".*";
+        i2 += slash ? 2 : 1;
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const end = glob.indexOf("]", i2);
+      if (end < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i2 = end;
+      }
+    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function toPosixRelative(root, abs) {
+  const rel = relative2(root, abs);
+  return (rel === "" ? "." : rel).split(sep3).join("/");
+}
+async function walk(fs3, dir, out) {
+  const entries = await fs3.readdir(dir, { withFileTypes: true });
+  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+  for (const e of entries) {
+    const p = join5(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
+    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
+  }
+}
+async function discoverFiles(fs3, base, entries) {
+  const files = /* @__PURE__ */ new Set();
+  const missing = [];
+  for (const entry of entries) {
+    if (isGlob(entry)) {
+      const parts = entry.split("/");
+      const staticParts = [];
+      for (const p of parts) {
+        if (isGlob(p)) break;
+        staticParts.push(p);
+      }
+      const dir = join5(base, ...staticParts);
+      const re = globToRegExp(entry.replace(/^\.\//, ""));
+      const found = [];
+      try {
+        await walk(fs3, dir, found);
+      } catch {
+        missing.push(entry);
+        continue;
+      }
+      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
+      if (matched.length === 0) missing.push(entry);
+      for (const f of matched) files.add(f);
+      continue;
+    }
+    const abs = join5(base, entry);
+    let st;
+    try {
+      st = await fs3.stat(abs);
+    } catch {
+      missing.push(entry);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = [];
+      await walk(fs3, abs, found);
+      for (const f of found) files.add(f);
+    } else files.add(abs);
+  }
+  return { files: [...files].sort(), missing };
+}
+var SKIP_DIRS, DECLARATION_EXT;
+var init_discover = __esm({
+  "src/loader/discover.ts"() {
+    "use strict";
+    SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+    DECLARATION_EXT = /\.(ya?ml|json)$/i;
+  }
+});
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+var init_map_limit = __esm({
+  "src/util/map-limit.ts"() {
+    "use strict";
+  }
+});
+
 // src/policy/stream-selection.ts
 function editDistance(a2, b) {
   const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
@@ -69783,9 +70967,9 @@ function unknownStreams(only, streams) {
   }
   return out;
 }
-function unknownStreamsMessage(unknown, declared) {
+function unknownStreamsMessage(unknown, declared2) {
   return unknown.map(
-    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared2 === 0 ? " (no streams are declared)" : ""}`
   ).join("; ");
 }
 var init_stream_selection = __esm({
@@ -70150,6 +71334,266 @@ var init_declarations = __esm({
     init_source();
     init_yaml_fast();
     EXTENSION_HINT = 'put your own data in annotations prefixed "imagestreams.dev/"';
+  }
+});
+
+// src/loader/read-declarations.ts
+async function readDeclarations(files, opts) {
+  const perFile = /* @__PURE__ */ new Map();
+  const budget = { totalBytes: 0 };
+  await mapLimit(files, 32, async (abs) => {
+    perFile.set(abs, await readOne(abs, opts, budget));
+  });
+  const out = {
+    streams: [],
+    partial: [],
+    diagnostics: [],
+    tags: 0
+  };
+  for (const abs of files) {
+    const r = perFile.get(abs);
+    out.streams.push(...r.streams);
+    out.partial.push(...r.partial ?? []);
+    out.diagnostics.push(...r.diagnostics);
+    out.tags += r.tags;
+  }
+  return out;
+}
+async function readOne(abs, opts, budget) {
+  const file = toPosixRelative(opts.root, abs);
+  try {
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
+    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
+    if (!r.ok) {
+      return r.reason === "too-large" ? fileProblem(
+        file,
+        "FILE_TOO_LARGE",
+        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+      ) : fileProblem(
+        file,
+        "NOT_A_FILE",
+        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
+      );
+    }
+    budget.totalBytes += r.bytes.length;
+    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+      return fileProblem(
+        file,
+        "DECLARATIONS_TOO_LARGE",
+        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+      );
+    }
+    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
+  } catch (e) {
+    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
+  }
+}
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
+var mb;
+var init_read_declarations = __esm({
+  "src/loader/read-declarations.ts"() {
+    "use strict";
+    init_inside();
+    init_map_limit();
+    init_declarations();
+    init_discover();
+    init_source();
+    mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
+  }
+});
+
+// src/loader/root.ts
+import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
+async function kind(fs3, path6) {
+  try {
+    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
+  } catch {
+    return void 0;
+  }
+}
+async function findProjectRoot(fs3, cwd) {
+  const start = resolve5(cwd);
+  const k = await kind(fs3, start);
+  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
+  const marker = async (dir) => {
+    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
+    return void 0;
+  };
+  const here = await marker(start);
+  if (here) return { root: start, markedBy: here };
+  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
+    return { root: start, markedBy: "declarations" };
+  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
+    const m = await marker(dir);
+    if (m) return { root: dir, markedBy: m };
+    if (dirname2(dir) === dir) break;
+  }
+  return { root: start, markedBy: "cwd" };
+}
+var DEFAULT_DECLARATIONS;
+var init_root = __esm({
+  "src/loader/root.ts"() {
+    "use strict";
+    init_config();
+    DEFAULT_DECLARATIONS = "imagestreams";
+  }
+});
+
+// src/loader/load.ts
+import * as nodeFs4 from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
+function missingRoot(path6, reason) {
+  const diagnostic = {
+    file: path6,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: "error",
+    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+  };
+  return {
+    root: path6,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic]
+  };
+}
+function noDeclarations(root, entries, configFile, markedBy) {
+  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
+  return {
+    file: configFile ?? ".",
+    line: 1,
+    column: 1,
+    code: "NO_DECLARATIONS",
+    severity: "warning",
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
+function readVia(fs3) {
+  return async (path6, limit) => {
+    const st = await fs3.stat(path6);
+    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
+    const bytes = await fs3.readFile(path6);
+    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
+  };
+}
+async function loadProject(opts) {
+  const fs3 = opts.fs ?? nodeFs4;
+  const cwd = resolve6(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  const found = await findProjectRoot(fs3, cwd);
+  if ("missing" in found) return missingRoot(found.missing, found.reason);
+  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
+  const loaded2 = await loadConfig(fs3, {
+    read,
+    root,
+    cwd,
+    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
+  });
+  const { config: config2 } = loaded2;
+  const diagnostics = [...loaded2.diagnostics];
+  const configProblem = (message) => ({
+    file: loaded2.file ?? ".imagestreams.yaml",
+    line: 1,
+    column: 1,
+    code: "CONFIG_PATH_OUTSIDE",
+    severity: "error",
+    message
+  });
+  const lockEscape = await escapeOf(root, config2.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
+  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
+  const discovered = await discoverFiles(
+    fs3,
+    root,
+    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
+  );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
+    );
+  }
+  for (const m of discovered.missing) {
+    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
+    diagnostics.push(missingEntry(m, explicit, loaded2.file));
+  }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config2.namespace
+  });
+  diagnostics.push(...parsed.diagnostics);
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
+  return {
+    root,
+    config: config2,
+    ...loaded2.file ? { configFile: loaded2.file } : {},
+    files: discovered.files.map((f) => toPosixRelative(root, f)),
+    streams,
+    ...partial.length ? { partial } : {},
+    tags,
+    diagnostics: diagnostics.sort(compareDiagnostics)
+  };
+}
+async function entriesInside(root, entries, diagnostics, configProblem) {
+  const inside = [];
+  for (const [i2, d] of entries.entries()) {
+    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join("/") || ".");
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+function missingEntry(m, explicit, configFile) {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: explicit ? "error" : "warning",
+    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
+  };
+}
+var init_load2 = __esm({
+  "src/loader/load.ts"() {
+    "use strict";
+    init_config();
+    init_load();
+    init_inside();
+    init_diagnostic();
+    init_validate2();
+    init_discover();
+    init_read_declarations();
+    init_root();
+  }
+});
+
+// src/app/project.ts
+function openProject(cwd, opts = {}) {
+  return loadProject({
+    cwd,
+    ...omitUndefined({ configPath: opts.configPath }),
+    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
+  });
+}
+function isUsageDiagnostic(d) {
+  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
+}
+var init_project = __esm({
+  "src/app/project.ts"() {
+    "use strict";
+    init_load2();
+    init_omit_undefined();
   }
 });
 
@@ -71466,8 +72910,8 @@ function applyOutcome(prev, name, outcome, ctx) {
     if (prev?.spec !== void 0) failed.spec = prev.spec;
     if (prev?.observedGeneration !== void 0) failed.observedGeneration = prev.observedGeneration;
     failed.conditions = [cond];
-    const same = old && old.lastTransitionTime === cond.lastTransitionTime;
-    return same ? { tag: failed } : { tag: failed, change: "failed" };
+    const same2 = old && old.lastTransitionTime === cond.lastTransitionTime;
+    return same2 ? { tag: failed } : { tag: failed, change: "failed" };
   }
   const current = items[0];
   if (current && sameImage(current, outcome.item)) {
@@ -71759,6 +73203,401 @@ var init_next_locks = __esm({
     init_due();
     init_tag_spec();
     init_next_locks_phases();
+  }
+});
+
+// src/github/issues.ts
+async function findMarkedIssue(octokit, r, o2) {
+  let items;
+  try {
+    items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      ...r,
+      labels: o2.label,
+      state: "all",
+      per_page: 100
+    });
+  } catch (e) {
+    throw githubError(e, { action: `list issues of ${r.owner}/${r.repo}`, permission: ISSUES_READ });
+  }
+  const marked = items.filter((i2) => !i2.pull_request && (i2.body ?? "").includes(o2.marker)).sort((a2, b) => Number(a2.state === "closed") - Number(b.state === "closed") || a2.number - b.number);
+  return marked[0] ? summary2(marked[0]) : null;
+}
+async function getIssue(octokit, r, number) {
+  try {
+    const { data } = await octokit.rest.issues.get({ ...r, issue_number: number });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `read issue #${number}`, permission: ISSUES_READ });
+  }
+}
+async function createIssue(octokit, r, spec) {
+  try {
+    const { data } = await octokit.rest.issues.create({ ...r, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `create the issue "${spec.title}"`, permission: ISSUES_WRITE });
+  }
+}
+async function updateIssue(octokit, r, number, spec) {
+  try {
+    const { data } = await octokit.rest.issues.update({ ...r, issue_number: number, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `update issue #${number}`, permission: ISSUES_WRITE });
+  }
+}
+async function listOpenPullsByPrefix(octokit, r, prefix) {
+  try {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...r, state: "open", per_page: 100 });
+    return pulls.filter((p) => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${r.owner}/${r.repo}`).map((p) => ({ number: p.number, title: p.title, branch: p.head.ref }));
+  } catch (e) {
+    throw githubError(e, {
+      action: `list pull requests of ${r.owner}/${r.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var ISSUES_READ, ISSUES_WRITE, summary2;
+var init_issues = __esm({
+  "src/github/issues.ts"() {
+    "use strict";
+    init_errors2();
+    ISSUES_READ = "issues: read";
+    ISSUES_WRITE = "issues: write";
+    summary2 = (d) => ({
+      number: d.number,
+      url: d.html_url,
+      title: d.title,
+      body: d.body ?? "",
+      state: d.state === "closed" ? "closed" : "open"
+    });
+  }
+});
+
+// src/render/dashboard.ts
+function dashboardStreams(declared2, locks) {
+  const streams = declared2.map((s) => {
+    const id = `${s.namespace}/${s.name}`;
+    const byTag = new Map((locks.get(id)?.status.tags ?? []).map((t) => [t.tag, t]));
+    const tags = s.tags.map((tag2) => {
+      const t = { key: formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }), tag: tag2 };
+      const lt = byTag.get(tag2);
+      const item2 = lt?.items[0];
+      if (item2) Object.assign(t, { digest: item2.image, since: item2.created });
+      const c3 = lt?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
+      if (c3) t.failed = { reason: c3.reason, message: c3.message, since: c3.lastTransitionTime };
+      if (lt?.pending) t.pending = lt.pending;
+      return t;
+    });
+    return { id, tags };
+  });
+  return streams.sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
+}
+function renderDashboard(input2) {
+  const limit = Math.min(input2.limit ?? MAX_DASHBOARD_LENGTH, MAX_DASHBOARD_LENGTH);
+  const tags = input2.streams.flatMap((s) => s.tags);
+  const parts = [
+    { text: `${DASHBOARD_MARKER}
+
+${INTRO}
+`, keep: true },
+    ...failedParts(tags),
+    ...heldParts(tags),
+    ...pullParts(input2.pulls),
+    ...streamParts(input2.streams, input2.ticked ?? /* @__PURE__ */ new Set())
+  ];
+  const optional = parts.filter((p) => !p.keep);
+  return withinBudget(
+    parts,
+    limit - NOTE_ROOM,
+    (n2) => n2 > optional.length ? "" : leftOutNote(optional.slice(optional.length - n2))
+  );
+}
+function table(kind2, heading, header, rows) {
+  return rows.map((r, i2) => {
+    const row = `| ${r.cells.join(" | ")} |
+`;
+    const head = `
+## ${heading}
+
+| ${header.join(" | ")} |
+|${header.map(() => "---|").join("")}
+`;
+    return { text: i2 === 0 ? head + row : row, kind: kind2, label: r.label };
+  });
+}
+function failedParts(tags) {
+  const failed = tags.filter((t) => t.failed);
+  return table(
+    "failed",
+    `Failed imports (${failed.length})`,
+    ["Tag", "Reason", "Since", "Message", "Locked"],
+    failed.map((t) => ({
+      label: t.key,
+      cells: [
+        codeSpan(t.key),
+        codeSpan(t.failed.reason, 80),
+        codeSpan(t.failed.since, 40),
+        codeSpan(t.failed.message, 300),
+        codeSpan(shortDigest(t.digest))
+      ]
+    }))
+  );
+}
+function heldParts(tags) {
+  const held = tags.filter((t) => t.pending);
+  return table(
+    "held",
+    `Held back (${held.length})`,
+    ["Tag", "Digest", "First seen", "Why"],
+    held.map((t) => {
+      const p = t.pending;
+      const why = p.reason === "Soaking" ? `soaking, eligible at ${codeSpan(p.eligibleAt ?? "?", 40)}` : `lacks required ${p.missingPlatforms?.length === 1 ? "platform" : "platforms"} ${codeSpan((p.missingPlatforms ?? []).join(", "), 200)}`;
+      return {
+        label: t.key,
+        cells: [codeSpan(t.key), codeSpan(shortDigest(p.image)), codeSpan(p.firstSeen, 40), why]
+      };
+    })
+  );
+}
+function pullParts(pulls) {
+  const sorted = [...pulls].sort((a2, b) => a2.number - b.number);
+  return sorted.map((p, i2) => ({
+    text: `${i2 === 0 ? `
+## Open pull requests (${pulls.length})
+
+` : ""}- #${p.number} ${escapeText(p.title, 200)} (${codeSpan(p.branch, 200)})
+`,
+    kind: "pull",
+    label: `#${p.number}`
+  }));
+}
+function streamParts(streams, ticked) {
+  const count2 = streams.reduce((n2, s) => n2 + s.tags.length, 0);
+  const parts = [];
+  streams.forEach((s, si) => {
+    s.tags.forEach((t, ti) => {
+      const heading = (si === 0 && ti === 0 ? `
+## Stream tags (${count2})
+` : "") + (ti === 0 ? `
+### ${codeSpan(s.id)}
+
+` : "");
+      parts.push({ text: heading + importLine(t, ticked.has(t.key)), kind: "tag", label: t.key });
+    });
+  });
+  return parts;
+}
+function importLine(t, ticked) {
+  const state = t.digest ? `${codeSpan(shortDigest(t.digest))} since ${codeSpan(t.since ?? "?", 40)}` : "not imported";
+  return `- [${ticked ? "x" : " "}] import now ${codeSpan(t.tag)} ${state} <!-- ${IMPORT_MARKER}${encodeURIComponent(t.key)} -->
+`;
+}
+function leftOutNote(dropped) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const p of dropped) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const what2 = [...counts].map(([k, n2]) => plural(n2, NOUNS[k])).join(", ");
+  return `
+---
+
+**Left out** to stay within GitHub's limit of ${MAX_DASHBOARD_LENGTH.toLocaleString("en-US")} characters: ${what2}, from ${codeSpan(dropped[0].label ?? "", 120)} on. The lock files have the full state.
+`;
+}
+var MAX_DASHBOARD_LENGTH, DASHBOARD_MARKER, IMPORT_MARKER, NOTE_ROOM, INTRO, NOUNS;
+var init_dashboard = __esm({
+  "src/render/dashboard.ts"() {
+    "use strict";
+    init_stream_tag();
+    init_text();
+    init_markdown();
+    MAX_DASHBOARD_LENGTH = 65536;
+    DASHBOARD_MARKER = "<!-- imagestreams:dashboard -->";
+    IMPORT_MARKER = "imagestreams:import=";
+    NOTE_ROOM = 600;
+    INTRO = "This issue is kept up to date by imagestreams on every publishing run; edits other than ticking a box are overwritten. Tick **import now** next to a tag to have the next run import it whatever its schedule says; the box is cleared once it has.";
+    NOUNS = {
+      failed: "failed import",
+      held: "held-back digest",
+      pull: "open pull request",
+      tag: "stream tag"
+    };
+  }
+});
+
+// src/render/dashboard-ticks.ts
+function parseDashboardTicks(body, declared2) {
+  const ticked = [];
+  const ignored = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of (body ?? "").split(/\r?\n/)) {
+    const task = TASK_RE.exec(line);
+    if (!task || task[1] === " ") continue;
+    const raw = MARKER_RE2.exec(task[2])?.[1];
+    const key3 = raw === void 0 ? void 0 : decode2(raw);
+    if (key3 !== void 0 && declared2.has(key3)) {
+      if (!seen.has(key3)) ticked.push(key3);
+      seen.add(key3);
+    } else {
+      ignored.push(oneLine(key3 ?? task[2], 120));
+    }
+  }
+  return { ticked, ignored };
+}
+function decode2(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return void 0;
+  }
+}
+var TASK_RE, MARKER_RE2;
+var init_dashboard_ticks = __esm({
+  "src/render/dashboard-ticks.ts"() {
+    "use strict";
+    init_text2();
+    init_dashboard();
+    TASK_RE = /^\s{0,3}[-*+]\s+\[([ xX])\]\s?(.*)$/;
+    MARKER_RE2 = new RegExp(
+      `<!--\\s*${IMPORT_MARKER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\s>]*)\\s*-->`
+    );
+  }
+});
+
+// src/app/dashboard.ts
+var dashboard_exports = {};
+__export(dashboard_exports, {
+  openDashboard: () => openDashboard
+});
+async function openDashboard(io, opts, github, mode) {
+  const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
+  const options = { ...opts, project: { ...opts.project, loaded: project } };
+  const config2 = project.config.publish.dashboard;
+  if (!config2 || (mode ?? project.config.publish.mode) === "none")
+    return { options, finish: async () => void 0 };
+  const [owner, repo] = github.repository.split("/", 2);
+  const { connectGitHub: connectGitHub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+  const ctx = {
+    io,
+    config: config2,
+    repo: { owner, repo },
+    only: opts.streams?.only,
+    octokit: github.octokit ?? connectGitHub2(io.logger, { token: github.token, ...omitUndefined({ apiUrl: github.apiUrl }) })
+  };
+  const before = await readTicks(ctx, declaredKeys(project));
+  const forced = /* @__PURE__ */ new Set([...opts.streams?.forced ?? [], ...before.ticked]);
+  if (before.ticked.length > 0)
+    io.logger.info("dashboard: importing the ticked tags now", { tags: before.ticked });
+  return {
+    options: { ...options, streams: { ...opts.streams, ...forced.size ? { forced } : {} } },
+    finish: (run) => finishDashboard(ctx, run, before)
+  };
+}
+function declared(project) {
+  return project.streams.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    tags: (s.object.spec?.tags ?? []).map((t) => t.name)
+  }));
+}
+function declaredKeys(project) {
+  return new Set(
+    declared(project).flatMap(
+      (s) => s.tags.map((tag2) => formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }))
+    )
+  );
+}
+async function readTicks(ctx, keys) {
+  try {
+    const issue2 = await findMarkedIssue(ctx.octokit, ctx.repo, {
+      label: DASHBOARD_LABEL,
+      marker: DASHBOARD_MARKER
+    });
+    const { ticked, ignored } = parseDashboardTicks(issue2?.body, keys);
+    if (ignored.length > 0) {
+      ctx.io.logger.warn("dashboard: ignored ticked lines that name no declared stream tag", {
+        issue: issue2.number,
+        lines: ignored.slice(0, 20)
+      });
+    }
+    return { found: true, issue: issue2, ticked, ignored };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(`dashboard: could not read the issue; no tag is imported for it: ${error2.message}`);
+    return { found: false, issue: null, ticked: [], ignored: [], error: error2 };
+  }
+}
+async function finishDashboard(ctx, run, before) {
+  if (!run.project || !run.result) return void 0;
+  const served = servedTicks(run, before.ticked, ctx.only);
+  const outcome = { status: "unchanged", forced: served, ignored: before.ignored };
+  try {
+    const { octokit, repo, config: config2 } = ctx;
+    const issue2 = before.issue ? await getIssue(octokit, repo, before.issue.number) : before.found ? null : await findMarkedIssue(octokit, repo, { label: DASHBOARD_LABEL, marker: DASHBOARD_MARKER });
+    const keys = declaredKeys(run.project);
+    const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
+    const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
+    const body = renderDashboard({
+      streams: dashboardStreams(declared(run.project), publishedLocks(run)),
+      pulls,
+      ticked: new Set(carried)
+    });
+    const spec = { title: config2.title, body };
+    if (!issue2) {
+      const made = await createIssue(octokit, repo, { ...spec, labels: config2.labels });
+      return { ...outcome, status: "created", issue: { number: made.number, url: made.url } };
+    }
+    const ref = { number: issue2.number, url: issue2.url };
+    if (same(issue2.body, body) && issue2.title === config2.title) return { ...outcome, issue: ref };
+    await updateIssue(octokit, repo, issue2.number, spec);
+    return { ...outcome, status: "updated", issue: ref };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(
+      `dashboard: could not update the issue (the run's pull requests stand): ${error2.message}`
+    );
+    return { ...outcome, status: "failed", error: { code: error2.code, message: error2.message } };
+  }
+}
+function servedTicks(run, ticked, only) {
+  const inRun = new Set(run.project.streams.map((s) => `${s.namespace}/${s.name}`));
+  const skipped = new Set(
+    run.result.imports.filter((i2) => !i2.result.ok && i2.result.skipped).map((i2) => i2.key)
+  );
+  return ticked.filter((k) => {
+    const stream = k.slice(0, k.lastIndexOf(":"));
+    return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
+  });
+}
+function publishedLocks(run) {
+  const locks = new Map(run.result.locks);
+  for (const f of run.result.lockFiles) {
+    try {
+      const lock2 = parseLock(f.text, f.path);
+      locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
+    } catch {
+    }
+  }
+  return locks;
+}
+function same(stored, rendered) {
+  const norm = (s) => s.replace(/\r\n/g, "\n").trimEnd();
+  return norm(stored) === norm(rendered);
+}
+function asError(e) {
+  return e instanceof ImagestreamsError ? e : new ImagestreamsError("GITHUB_API_FAILED", String(e?.message ?? e), { cause: e });
+}
+var init_dashboard2 = __esm({
+  "src/app/dashboard.ts"() {
+    "use strict";
+    init_config();
+    init_issues();
+    init_lock_file();
+    init_errors();
+    init_stream_tag();
+    init_dashboard();
+    init_dashboard_ticks();
+    init_omit_undefined();
+    init_project();
   }
 });
 
@@ -73198,11 +75037,11 @@ ${marker}`;
 async function updateIfDifferent(ctx, spec, pr) {
   const have = new Set(pr.labels.map((l) => typeof l === "string" ? l : l.name));
   const missingLabels = (spec.labels ?? []).filter((l) => !have.has(l));
-  const same = pr.title === spec.title && (pr.body ?? "") === spec.body;
-  if (same && missingLabels.length === 0)
+  const same2 = pr.title === spec.title && (pr.body ?? "") === spec.body;
+  if (same2 && missingLabels.length === 0)
     return { number: pr.number, url: pr.html_url, operation: "unchanged" };
   try {
-    if (!same) {
+    if (!same2) {
       await ctx.octokit.rest.pulls.update({
         owner: spec.owner,
         repo: spec.repo,
@@ -75388,241 +77227,9 @@ function workflowCommand(name, props, message) {
 }
 
 // src/app/dispatch.ts
+init_load();
 import * as nodeFs2 from "node:fs";
 import { resolve as resolve3 } from "node:path";
-
-// src/config/load.ts
-init_inside();
-init_schemas();
-init_source();
-import { join as join3, resolve as resolve2 } from "node:path";
-
-// src/config/config.ts
-var CONFIG_FILE = ".imagestreams.yaml";
-function resolveConfig(raw = {}) {
-  const r = raw ?? {};
-  const registries = {};
-  for (const [host, reg] of Object.entries(r.registries ?? {})) {
-    registries[host] = {
-      mirrors: reg.mirrors ?? [],
-      insecure: reg.insecure ?? false,
-      ...reg.credentials ? { credentials: reg.credentials } : {}
-    };
-  }
-  const p = r.publish ?? {};
-  const config2 = {
-    declarations: r.declarations ?? ["imagestreams"],
-    namespace: r.namespace ?? "default",
-    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
-    historyLimit: r.historyLimit ?? 10,
-    pinFormat: r.pinFormat ?? "tag-and-digest",
-    insecureRegistries: r.insecureRegistries ?? [],
-    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
-    registries,
-    publish: {
-      mode: p.mode ?? "pull-request",
-      branchPrefix: p.branchPrefix ?? "imagestreams/",
-      labels: p.labels ?? [],
-      reviewers: p.reviewers ?? [],
-      teamReviewers: p.teamReviewers ?? [],
-      assignees: p.assignees ?? [],
-      draft: p.draft ?? false,
-      autoMerge: p.autoMerge ?? false,
-      signCommits: p.signCommits ?? false,
-      groups: p.groups ?? [],
-      ...p.author ? { author: p.author } : {}
-    },
-    dispatch: r.dispatch ?? []
-  };
-  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
-  if (r.daemon) config2.daemon = { ...r.daemon };
-  if (r.deadline) config2.deadline = r.deadline;
-  if (r.importMode) config2.importMode = r.importMode;
-  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
-  return config2;
-}
-function registryMatches(pattern, domain) {
-  const norm = (d2) => {
-    const l = d2.toLowerCase();
-    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
-  };
-  const p = norm(pattern);
-  const d = norm(domain);
-  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
-  const hostOf = (s) => {
-    const port = portOf(s);
-    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
-  };
-  const pPort = portOf(p);
-  if (pPort && pPort !== portOf(d)) return false;
-  const ph = hostOf(p);
-  const dh = norm(hostOf(d));
-  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
-  return ph === dh;
-}
-function registryAllowed(config2, domain) {
-  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
-}
-
-// src/config/load.ts
-var MAX_CONFIG_BYTES = 256 * 1024;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function forbiddenKeys(value, path6 = [], out = []) {
-  if (Array.isArray(value)) {
-    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
-  } else if (value !== null && typeof value === "object") {
-    for (const k of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
-      else forbiddenKeys(value[k], [...path6, k], out);
-    }
-  }
-  return out;
-}
-function escapingPaths(raw) {
-  const out = [];
-  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
-    out.push({
-      path: ["lockDir"],
-      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
-    });
-  }
-  (raw?.declarations ?? []).forEach((d, i2) => {
-    if (typeof d === "string" && !staysInside(d)) {
-      out.push({
-        path: ["declarations", i2],
-        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
-      });
-    }
-  });
-  return out;
-}
-var CONFIG_CODE = {
-  YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
-  DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
-  ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
-};
-function parseConfig(file, content) {
-  let text;
-  if (typeof content === "string") text = content;
-  else {
-    const d = decodeText(file, content);
-    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
-    text = d.text;
-  }
-  const src = parseSource(file, text);
-  const diagnostics = src.diagnostics.map((d) => ({
-    ...d,
-    code: CONFIG_CODE[d.code] ?? d.code
-  }));
-  const first = src.docs[0];
-  if (src.docs.length > 1) {
-    const p = positionAt(src, src.docs[1].doc, []);
-    diagnostics.push({
-      file,
-      ...p,
-      code: "CONFIG_SCHEMA",
-      severity: "error",
-      message: "the config file must hold a single YAML document"
-    });
-  }
-  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
-  const forbidden = forbiddenKeys(first.value);
-  if (forbidden.length > 0) {
-    for (const path6 of forbidden) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, path6, true),
-        code: "CONFIG_FORBIDDEN_KEY",
-        severity: "error",
-        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const validate = validator("config");
-  if (!validate(first.value)) {
-    for (const pr of schemaProblems(validate.errors)) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, pr.path, pr.atKey),
-        code: "CONFIG_SCHEMA",
-        severity: "error",
-        message: pr.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const escaping = escapingPaths(first.value);
-  if (escaping.length > 0) {
-    for (const e of escaping) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, e.path),
-        code: "CONFIG_PATH_OUTSIDE",
-        severity: "error",
-        message: e.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const raw = first.value;
-  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
-    diagnostics.push({
-      file,
-      ...positionAt(src, first.doc, ["publish", "signCommits"], true),
-      code: "CONFIG_CONFLICT",
-      severity: "error",
-      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
-    });
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  return { config: resolveConfig(raw), file, diagnostics };
-}
-function isNotFound(e) {
-  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
-}
-async function loadConfig(fs3, opts) {
-  const explicit = opts.configPath !== void 0;
-  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
-  const shown = explicit ? opts.configPath : CONFIG_FILE;
-  const problem2 = (code2, message) => ({
-    config: resolveConfig(),
-    file: shown,
-    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
-  });
-  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
-  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
-  let bytes;
-  try {
-    if (opts.read) {
-      const r = await opts.read(path6, MAX_CONFIG_BYTES);
-      if (!r.ok) {
-        return problem2(
-          "CONFIG_UNREADABLE",
-          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
-        );
-      }
-      bytes = r.bytes;
-    } else bytes = await fs3.readFile(path6);
-  } catch (e) {
-    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
-    return {
-      config: resolveConfig(),
-      file: shown,
-      diagnostics: [
-        {
-          file: shown,
-          line: 1,
-          column: 1,
-          code: "CONFIG_NOT_FOUND",
-          severity: "error",
-          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
-        }
-      ]
-    };
-  }
-  return parseConfig(shown, bytes);
-}
 
 // src/dispatch/command.ts
 init_execa();
@@ -76428,975 +78035,8 @@ function rangeFromArgs(values2, io) {
   };
 }
 
-// src/loader/load.ts
-import * as nodeFs4 from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
-init_inside();
-init_diagnostic();
-
-// src/policy/validate.ts
-init_diagnostic();
-init_limits();
-init_reference2();
-init_stream2();
-
-// src/policy/follow-chain.ts
-init_stream2();
-init_tag_spec();
-function indexStreams(streams) {
-  const index2 = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index2.has(k)) index2.set(k, s);
-  }
-  return index2;
-}
-function followChain(index2, namespace, stream, tag2, start) {
-  const chain = [];
-  const seen = /* @__PURE__ */ new Set();
-  let cur = { namespace, stream, tag: tag2 };
-  for (; ; ) {
-    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
-    seen.add(key3);
-    chain.push(key3);
-    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
-
-// src/policy/validate.ts
-init_tag_spec();
-
-// src/policy/validate-extensions.ts
-init_reference2();
-init_stream2();
-
-// src/policy/required-platforms.ts
-init_platform();
-var REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
-var MISSING_PLATFORM = "MissingPlatform";
-function parseRequiredPlatforms(text) {
-  const platforms = [];
-  const invalid3 = [];
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const p = parsePlatform(part);
-    if (p) platforms.push(p);
-    else invalid3.push(part);
-  }
-  return { platforms, invalid: invalid3 };
-}
-function missingPlatforms(required, have) {
-  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
-  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
-    (r) => !present.has(r)
-  );
-}
-function holdMissingPlatforms(tags, outcomes, now) {
-  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
-  for (const t of tags) {
-    const text = t.annotations?.[REQUIRED_PLATFORMS];
-    const outcome = outcomes.get(t.key);
-    if (text === void 0 || !outcome?.ok) continue;
-    const current = t.lock?.items[0];
-    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
-    if (current && outcome.item.image === current.image) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
-    if (missing.length === 0) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
-    if (!current) {
-      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      continue;
-    }
-    outcomes.delete(t.key);
-    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    gate.pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: MISSING_PLATFORM,
-      message: `${lacks}; the lock keeps ${current.image}`,
-      missingPlatforms: missing
-    });
-  }
-  return gate;
-}
-
-// src/policy/soak.ts
-var MINIMUM_AGE = "imagestreams.dev/minimum-age";
-var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
-function parseAge(text) {
-  const t = text.trim();
-  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
-  let ms = 0;
-  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
-  return ms > 0 ? ms : void 0;
-}
-var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-function holdSoaking(tags, outcomes, now) {
-  const pending = /* @__PURE__ */ new Map();
-  const settled = /* @__PURE__ */ new Set();
-  const nowMs = Date.parse(now);
-  for (const t of tags) {
-    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
-    const outcome = outcomes.get(t.key);
-    const current = t.lock?.items[0];
-    if (age === void 0 || !outcome?.ok || !current) continue;
-    if (outcome.item.image === current.image) {
-      if (t.lock?.pending) settled.add(t.key);
-      continue;
-    }
-    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    const eligible = Date.parse(seen) + age;
-    if (nowMs >= eligible) {
-      settled.add(t.key);
-      continue;
-    }
-    outcomes.delete(t.key);
-    pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: "Soaking",
-      eligibleAt: iso(eligible),
-      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
-    });
-  }
-  return { pending, settled };
-}
-function recordPending(locks, soak, keyOf3) {
-  if (soak.pending.size === 0 && soak.settled.size === 0) return;
-  for (const lock2 of locks.values()) {
-    lock2.status.tags = lock2.status.tags.map((lt) => {
-      const key3 = keyOf3(lock2, lt.tag);
-      const p = soak.pending.get(key3);
-      if (p) return { ...lt, pending: p };
-      if (soak.settled.has(key3) && lt.pending) {
-        const { pending: _p, ...rest } = lt;
-        return rest;
-      }
-      return lt;
-    });
-  }
-}
-function soakTags(streams) {
-  return streams.flatMap(
-    (s) => (s.object.spec?.tags ?? []).map((t) => {
-      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
-      return {
-        key: `${s.namespace}/${s.name}:${t.name}`,
-        annotations: t.annotations ?? null,
-        ...lock2 ? { lock: lock2 } : {}
-      };
-    })
-  );
-}
-
-// src/policy/tag-selection.ts
-var import_semver = __toESM(require_semver2(), 1);
-var TAG_POLICY = "imagestreams.dev/tag-policy";
-var SEMVER_RANGE = "imagestreams.dev/semver-range";
-var PRERELEASES = "imagestreams.dev/prereleases";
-var TAG_ORDER = "imagestreams.dev/tag-order";
-var TAG_PATTERN = "imagestreams.dev/tag-pattern";
-var TAG_EXTRACT = "imagestreams.dev/tag-extract";
-var POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
-var MAX_FIRST_SEEN = 1e3;
-function hasTagPolicy(annotations) {
-  if (!annotations) return false;
-  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
-    (k) => annotations[k] !== void 0
-  );
-}
-function jsPattern(p) {
-  return p.replace(/\(\?P</g, "(?<");
-}
-function parseTagPolicy(annotations) {
-  const a2 = annotations ?? {};
-  const problems = [];
-  const kind2 = a2[TAG_POLICY];
-  if (kind2 === void 0) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  if (!POLICY_KINDS.includes(kind2)) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  const k = kind2;
-  const range = a2[SEMVER_RANGE];
-  if (range !== void 0 && k !== "semver")
-    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
-  if (range !== void 0 && import_semver.default.validRange(range) === null)
-    problems.push({
-      key: SEMVER_RANGE,
-      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
-    });
-  const pre = a2[PRERELEASES];
-  if (pre !== void 0 && pre !== "true" && pre !== "false")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
-  if (pre !== void 0 && k !== "semver")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
-  const order = a2[TAG_ORDER] ?? "asc";
-  if (order !== "asc" && order !== "desc")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
-  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
-  let pattern;
-  if (a2[TAG_PATTERN] !== void 0) {
-    try {
-      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
-    } catch (e) {
-      problems.push({
-        key: TAG_PATTERN,
-        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
-      });
-    }
-  }
-  const extract = a2[TAG_EXTRACT];
-  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
-    problems.push({
-      key: TAG_EXTRACT,
-      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
-    });
-  if (problems.length > 0) return { problems };
-  const parts = [k];
-  if (k === "semver") parts.push(range ?? "*");
-  if (pre === "true") parts.push("with prereleases");
-  if (k === "numerical" || k === "alphabetical") parts.push(order);
-  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
-  if (extract) parts.push(`by ${extract}`);
-  const policy = {
-    kind: k,
-    prereleases: pre === "true",
-    order,
-    summary: parts.join(" ")
-  };
-  if (range !== void 0) policy.range = range;
-  if (pattern) policy.pattern = pattern;
-  if (extract !== void 0) policy.extract = extract;
-  return { policy, problems };
-}
-function candidates(policy, tags) {
-  const out = [];
-  for (const tag2 of tags) {
-    if (!policy.pattern) {
-      out.push({ tag: tag2, value: tag2 });
-      continue;
-    }
-    const m = policy.pattern.exec(tag2);
-    if (!m) continue;
-    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
-  }
-  return out;
-}
-function expand2(template, m) {
-  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
-    const name = a2 ?? b ?? c3;
-    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
-    return v ?? "";
-  });
-}
-var byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
-function selectTag(policy, tags, ctx) {
-  const found = candidates(policy, tags);
-  const ranked = rank(policy, found, ctx);
-  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
-  const { list, firstSeen } = ranked;
-  if (list.length === 0) {
-    return {
-      considered: 0,
-      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
-      ...firstSeen ? { firstSeen } : {}
-    };
-  }
-  let best = list[0];
-  for (const c3 of list) {
-    const d = c3.cmp(best);
-    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
-  }
-  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
-}
-function tieBreak(a2, b, current) {
-  if (a2 === current) return 1;
-  if (b === current) return -1;
-  return byCodeUnits(a2, b);
-}
-function rank(policy, found, ctx) {
-  const sign2 = policy.order === "desc" ? -1 : 1;
-  switch (policy.kind) {
-    case "semver": {
-      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
-      const list = [];
-      for (const f of found) {
-        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
-        const v = import_semver.default.parse(f.value);
-        if (!v) continue;
-        if (v.prerelease.length > 0 && !policy.prereleases) continue;
-        if (!range.test(v)) continue;
-        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "numerical": {
-      const list = [];
-      for (const f of found) {
-        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
-        const n2 = Number(f.value);
-        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "alphabetical": {
-      const list = found.map((f) => {
-        const r = {
-          tag: f.tag,
-          s: f.value,
-          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
-        };
-        return r;
-      });
-      return { list };
-    }
-    case "first-seen": {
-      if (found.length > MAX_FIRST_SEEN) {
-        return {
-          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
-        };
-      }
-      const firstSeen = {};
-      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
-        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
-      const list = found.map((f) => {
-        const at = Date.parse(firstSeen[f.tag]);
-        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
-        return r;
-      });
-      return { list, firstSeen };
-    }
-  }
-}
-
-// src/policy/validate-extensions.ts
-function validateExtensions(s, at) {
-  streamTags(s.object).forEach((t, i2) => {
-    const annotations = t.annotations ?? {};
-    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
-    const age = annotations[MINIMUM_AGE];
-    if (age !== void 0 && parseAge(age) === void 0) {
-      at(
-        s,
-        path6(MINIMUM_AGE),
-        "INVALID_MINIMUM_AGE",
-        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
-      );
-    }
-    const required = annotations[REQUIRED_PLATFORMS];
-    if (required !== void 0) {
-      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
-      if (invalid3.length > 0 || platforms.length === 0)
-        at(
-          s,
-          path6(REQUIRED_PLATFORMS),
-          "INVALID_REQUIRED_PLATFORMS",
-          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
-        );
-    }
-    if (!hasTagPolicy(annotations)) return;
-    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
-    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
-    if (t.from?.kind !== "DockerImage" || t.reference) {
-      at(
-        s,
-        where,
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
-      );
-      return;
-    }
-    const parsed = tryParseReference(t.from.name);
-    if (!("error" in parsed) && parsed.ref.digest) {
-      at(
-        s,
-        ["spec", "tags", i2, "from", "name"],
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
-      );
-    }
-  });
-}
-
-// src/policy/validate-openshift.ts
-init_reference2();
-init_stream2();
-var NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-var NAMESPACE_NAME_MAX = 255;
-function validateOpenShiftObject(s, at) {
-  if (!NAME_COMPONENT_RE.test(s.name)) {
-    at(
-      s,
-      ["metadata", "name"],
-      "INVALID_STREAM_NAME",
-      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
-    );
-  }
-  const full = `${s.namespace}/${s.name}`;
-  if (full.length > NAMESPACE_NAME_MAX) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
-    );
-  }
-  const repo = s.object.spec?.dockerImageRepository;
-  if (repo) {
-    const path6 = ["spec", "dockerImageRepository"];
-    const r = tryParseReference(repo);
-    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
-    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
-      at(
-        s,
-        path6,
-        "INVALID_REPOSITORY",
-        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
-      );
-    }
-  }
-  streamTags(s.object).forEach((t, i2) => {
-    if (t.from?.kind !== "DockerImage") return;
-    const r = tryParseReference(t.from.name);
-    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
-    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
-  });
-}
-
-// src/policy/validate.ts
-var STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
-var TAG_RE2 = /^[\w][\w.-]{0,127}$/;
-var STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-function label(key3, multiNamespace) {
-  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
-}
-function validateStreams2(streams, config2) {
-  const out = [];
-  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
-  for (const s of streams) checkNameLengths(s, at);
-  checkDuplicateStreams(streams, at);
-  const c3 = {
-    at,
-    index: indexStreams(streams),
-    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
-    config: config2,
-    cycleReported: /* @__PURE__ */ new Set()
-  };
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    validateExtensions(s, at);
-    const firstIndex = /* @__PURE__ */ new Map();
-    streamTags(s.object).forEach((t, i2) => {
-      const base = ["spec", "tags", i2];
-      checkTagName(s, t, i2, firstIndex, at);
-      checkScheduled(s, t, base, at);
-      if (!t.from) return;
-      const namePath = [...base, "from", "name"];
-      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
-      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
-      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
-    });
-  }
-  return out.sort(compareDiagnostics);
-}
-function checkNameLengths(s, at) {
-  const nameBytes = utf8Length(s.name);
-  if (nameBytes > MAX_STREAM_NAME_BYTES) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
-    );
-  }
-  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-    at(
-      s,
-      ["metadata", "namespace"],
-      "NAME_TOO_LONG",
-      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
-    );
-  }
-}
-function checkDuplicateStreams(streams, at) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    const list = byKey.get(k);
-    if (list) list.push(s);
-    else byKey.set(k, [s]);
-  }
-  for (const [k, list] of byKey) {
-    if (list.length < 2) continue;
-    const others = list.slice(1).map((x) => x.file);
-    at(
-      list[1],
-      ["metadata", "name"],
-      "DUPLICATE_STREAM",
-      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
-      "warning"
-    );
-  }
-}
-function checkTagName(s, t, i2, firstIndex, at) {
-  const namePath = ["spec", "tags", i2, "name"];
-  const prev = firstIndex.get(t.name);
-  if (prev !== void 0) {
-    const p = s.position(["spec", "tags", prev, "name"]);
-    at(
-      s,
-      namePath,
-      "DUPLICATE_TAG",
-      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
-    );
-  } else firstIndex.set(t.name, i2);
-  if (!TAG_RE2.test(t.name)) {
-    at(
-      s,
-      namePath,
-      "INVALID_TAG_NAME",
-      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
-    );
-  }
-}
-function checkScheduled(s, t, base, at) {
-  const from = t.from;
-  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
-    at(
-      s,
-      [...base, "importPolicy", "scheduled"],
-      "SCHEDULED_NOT_DOCKER",
-      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
-    );
-  }
-}
-function checkDockerImage(c3, s, from, namePath) {
-  const r = tryParseReference(from.name);
-  if ("error" in r) {
-    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
-  } else if (!registryAllowed(c3.config, r.ref.domain)) {
-    c3.at(
-      s,
-      namePath,
-      "REGISTRY_NOT_ALLOWED",
-      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
-    );
-  }
-}
-function checkStreamTag(c3, s, t, from, namePath) {
-  const target = followTarget(s.namespace, s.name, from);
-  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_TAG_REFERENCE",
-      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
-    );
-    return;
-  }
-  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
-  if (fc.cycle) {
-    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
-    const loop = fc.chain.slice(loopStart);
-    const loopId = [...loop.slice(0, -1)].sort().join(" ");
-    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
-      c3.cycleReported.add(loopId);
-      c3.at(
-        s,
-        namePath,
-        "TAG_CYCLE",
-        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
-      );
-    }
-  } else if (fc.missing && fc.chain.length === 2) {
-    const m = fc.missing;
-    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
-    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
-    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-    c3.at(
-      s,
-      namePath,
-      "TAG_NOT_FOUND",
-      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
-    );
-  }
-}
-function checkStreamImage(c3, s, t, from, namePath) {
-  const m = STREAM_IMAGE_RE.exec(from.name);
-  if (!m) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_STREAM_IMAGE",
-      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
-    );
-    return;
-  }
-  const target = imageTarget(s.namespace, from);
-  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
-    c3.at(
-      s,
-      namePath,
-      "STREAM_NOT_FOUND",
-      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
-    );
-  }
-}
-
-// src/loader/discover.ts
-import { join as join5, relative as relative2, sep as sep3 } from "node:path";
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-var DECLARATION_EXT = /\.(ya?ml|json)$/i;
-function isGlob(p) {
-  return /[*?[]/.test(p);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        const slash = glob[i2 + 2] === "/";
-        re += slash ? "(?:.*/)?" : ".*";
-        i2 += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else if (c3 === "[") {
-      const end = glob.indexOf("]", i2);
-      if (end < 0) re += "\\[";
-      else {
-        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i2 = end;
-      }
-    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-function toPosixRelative(root, abs) {
-  const rel = relative2(root, abs);
-  return (rel === "" ? "." : rel).split(sep3).join("/");
-}
-async function walk(fs3, dir, out) {
-  const entries = await fs3.readdir(dir, { withFileTypes: true });
-  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
-  for (const e of entries) {
-    const p = join5(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
-    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
-  }
-}
-async function discoverFiles(fs3, base, entries) {
-  const files = /* @__PURE__ */ new Set();
-  const missing = [];
-  for (const entry of entries) {
-    if (isGlob(entry)) {
-      const parts = entry.split("/");
-      const staticParts = [];
-      for (const p of parts) {
-        if (isGlob(p)) break;
-        staticParts.push(p);
-      }
-      const dir = join5(base, ...staticParts);
-      const re = globToRegExp(entry.replace(/^\.\//, ""));
-      const found = [];
-      try {
-        await walk(fs3, dir, found);
-      } catch {
-        missing.push(entry);
-        continue;
-      }
-      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
-      if (matched.length === 0) missing.push(entry);
-      for (const f of matched) files.add(f);
-      continue;
-    }
-    const abs = join5(base, entry);
-    let st;
-    try {
-      st = await fs3.stat(abs);
-    } catch {
-      missing.push(entry);
-      continue;
-    }
-    if (st.isDirectory()) {
-      const found = [];
-      await walk(fs3, abs, found);
-      for (const f of found) files.add(f);
-    } else files.add(abs);
-  }
-  return { files: [...files].sort(), missing };
-}
-
-// src/loader/read-declarations.ts
-init_inside();
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-// src/loader/read-declarations.ts
-init_declarations();
-init_source();
-async function readDeclarations(files, opts) {
-  const perFile = /* @__PURE__ */ new Map();
-  const budget = { totalBytes: 0 };
-  await mapLimit(files, 32, async (abs) => {
-    perFile.set(abs, await readOne(abs, opts, budget));
-  });
-  const out = {
-    streams: [],
-    partial: [],
-    diagnostics: [],
-    tags: 0
-  };
-  for (const abs of files) {
-    const r = perFile.get(abs);
-    out.streams.push(...r.streams);
-    out.partial.push(...r.partial ?? []);
-    out.diagnostics.push(...r.diagnostics);
-    out.tags += r.tags;
-  }
-  return out;
-}
-var mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
-async function readOne(abs, opts, budget) {
-  const file = toPosixRelative(opts.root, abs);
-  try {
-    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
-    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
-    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
-    if (!r.ok) {
-      return r.reason === "too-large" ? fileProblem(
-        file,
-        "FILE_TOO_LARGE",
-        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
-      ) : fileProblem(
-        file,
-        "NOT_A_FILE",
-        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
-      );
-    }
-    budget.totalBytes += r.bytes.length;
-    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-      return fileProblem(
-        file,
-        "DECLARATIONS_TOO_LARGE",
-        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
-      );
-    }
-    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
-  } catch (e) {
-    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
-  }
-}
-function fileProblem(file, code2, message) {
-  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
-  return { streams: [], tags: 0, diagnostics: [diagnostic] };
-}
-
-// src/loader/root.ts
-import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
-var DEFAULT_DECLARATIONS = "imagestreams";
-async function kind(fs3, path6) {
-  try {
-    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
-  } catch {
-    return void 0;
-  }
-}
-async function findProjectRoot(fs3, cwd) {
-  const start = resolve5(cwd);
-  const k = await kind(fs3, start);
-  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
-  const marker = async (dir) => {
-    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
-    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
-    return void 0;
-  };
-  const here = await marker(start);
-  if (here) return { root: start, markedBy: here };
-  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
-    return { root: start, markedBy: "declarations" };
-  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
-    const m = await marker(dir);
-    if (m) return { root: dir, markedBy: m };
-    if (dirname2(dir) === dir) break;
-  }
-  return { root: start, markedBy: "cwd" };
-}
-
-// src/loader/load.ts
-function missingRoot(path6, reason) {
-  const diagnostic = {
-    file: path6,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: "error",
-    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
-  };
-  return {
-    root: path6,
-    config: resolveConfig(),
-    files: [],
-    streams: [],
-    tags: 0,
-    diagnostics: [diagnostic]
-  };
-}
-function noDeclarations(root, entries, configFile, markedBy) {
-  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
-  return {
-    file: configFile ?? ".",
-    line: 1,
-    column: 1,
-    code: "NO_DECLARATIONS",
-    severity: "warning",
-    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
-  };
-}
-function readVia(fs3) {
-  return async (path6, limit) => {
-    const st = await fs3.stat(path6);
-    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
-    const bytes = await fs3.readFile(path6);
-    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
-  };
-}
-async function loadProject(opts) {
-  const fs3 = opts.fs ?? nodeFs4;
-  const cwd = resolve6(opts.cwd);
-  const explicit = Boolean(opts.paths && opts.paths.length > 0);
-  const found = await findProjectRoot(fs3, cwd);
-  if ("missing" in found) return missingRoot(found.missing, found.reason);
-  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
-  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
-  const loaded2 = await loadConfig(fs3, {
-    read,
-    root,
-    cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
-  });
-  const { config: config2 } = loaded2;
-  const diagnostics = [...loaded2.diagnostics];
-  const configProblem = (message) => ({
-    file: loaded2.file ?? ".imagestreams.yaml",
-    line: 1,
-    column: 1,
-    code: "CONFIG_PATH_OUTSIDE",
-    severity: "error",
-    message
-  });
-  const lockEscape = await escapeOf(root, config2.lockDir);
-  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
-  const discovered = await discoverFiles(
-    fs3,
-    root,
-    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
-  );
-  if (!explicit && discovered.files.length === 0) {
-    diagnostics.push(
-      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
-    );
-  }
-  for (const m of discovered.missing) {
-    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
-    diagnostics.push(missingEntry(m, explicit, loaded2.file));
-  }
-  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
-    root,
-    read,
-    explicit,
-    defaultNamespace: config2.namespace
-  });
-  diagnostics.push(...parsed.diagnostics);
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
-  return {
-    root,
-    config: config2,
-    ...loaded2.file ? { configFile: loaded2.file } : {},
-    files: discovered.files.map((f) => toPosixRelative(root, f)),
-    streams,
-    ...partial.length ? { partial } : {},
-    tags,
-    diagnostics: diagnostics.sort(compareDiagnostics)
-  };
-}
-async function entriesInside(root, entries, diagnostics, configProblem) {
-  const inside = [];
-  for (const [i2, d] of entries.entries()) {
-    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-    const e = await escapeOf(root, staticPart.join("/") || ".");
-    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
-    else inside.push(d);
-  }
-  return inside;
-}
-function missingEntry(m, explicit, configFile) {
-  return {
-    file: m,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: explicit ? "error" : "warning",
-    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
-  };
-}
-
-// src/app/project.ts
-init_omit_undefined();
-function openProject(cwd, opts = {}) {
-  return loadProject({
-    cwd,
-    ...omitUndefined({ configPath: opts.configPath }),
-    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
-  });
-}
-function isUsageDiagnostic(d) {
-  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
-}
-
 // src/entry/commands/project.ts
+init_project();
 init_diagnostic();
 init_text();
 var PROJECT_OPTIONS = {
@@ -77569,8 +78209,8 @@ function printDispatch(outcome, io, json, dryRun) {
       );
     }
   }
-  const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
-  io.stderr(`dispatch: ${summary2}
+  const summary3 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
+  io.stderr(`dispatch: ${summary3}
 `);
   return ok ? EXIT.OK : EXIT.FAILURE;
 }
@@ -77636,6 +78276,7 @@ init_errors();
 init_tag_edit();
 init_tag_spec();
 init_omit_undefined();
+init_project();
 
 // src/app/record.ts
 init_errors();
@@ -77646,9 +78287,10 @@ init_skip();
 init_omit_undefined();
 
 // src/app/reconcile.ts
+init_config();
+init_lookup();
 import * as nodeFs7 from "node:fs/promises";
 import { join as join10, resolve as resolve10 } from "node:path";
-init_lookup();
 
 // src/consumers/update.ts
 init_consumers();
@@ -77753,6 +78395,7 @@ function parseDuration(text) {
 init_omit_undefined();
 
 // src/app/importer.ts
+init_config();
 init_errors();
 init_reference2();
 
@@ -79243,6 +79886,9 @@ function createRegistryClient(options = {}) {
   return client;
 }
 
+// src/registry/from-config.ts
+init_config();
+
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
 import { join as join8 } from "node:path";
@@ -79688,7 +80334,10 @@ async function metadataOf2(ctx, dockerImageReference) {
 
 // src/app/imports.ts
 init_next_locks();
+init_required_platforms();
+init_soak();
 init_tag_spec();
+init_map_limit();
 async function reconcile(deps, opts = {}) {
   const planOpts = {};
   if (opts.forced) planOpts.forced = opts.forced;
@@ -79814,6 +80463,7 @@ function isoSeconds(d) {
 }
 
 // src/app/mirror.ts
+init_config();
 init_errors();
 init_reference2();
 init_next_locks();
@@ -80065,13 +80715,13 @@ function meter(o2) {
 async function streamBlob(o2) {
   const src = await openSource(o2);
   if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
-  const declared = src.headers["content-length"];
-  if (declared !== void 0 && Number(declared) !== o2.size) {
+  const declared2 = src.headers["content-length"];
+  if (declared2 !== void 0 && Number(declared2) !== o2.size) {
     src.destroy();
     throw registryError(
       "DIGEST_MISMATCH",
       { ...o2.get.ctx, url: redactUrl(o2.get.url) },
-      `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
+      `blob ${o2.digest} is served with ${declared2} bytes, its descriptor says ${o2.size}`
     );
   }
   const put = send2(
@@ -80115,6 +80765,7 @@ async function streamBlob(o2) {
 }
 
 // src/registry/copy/work.ts
+init_map_limit();
 async function eachLimit(items, limit, fn) {
   let failed;
   await mapLimit(items, limit, async (t) => {
@@ -80333,6 +80984,7 @@ function createCopier(options = {}) {
 }
 
 // src/app/mirror.ts
+init_map_limit();
 function isLocalTag(streams, namespace, stream, tag2) {
   const s = streams.find((x) => x.namespace === namespace && x.name === stream);
   return s?.object.spec?.tags?.find((t) => t.name === tag2)?.referencePolicy?.type === "Local";
@@ -80443,10 +81095,11 @@ function mirrorOnImport(o2) {
 }
 
 // src/app/run-streams.ts
-import * as nodeFs5 from "node:fs/promises";
+init_load2();
 init_lock_file();
 init_diagnostic();
 init_errors();
+import * as nodeFs5 from "node:fs/promises";
 
 // src/policy/invalid-streams.ts
 function errorsByStream(candidates2, diagnostics) {
@@ -80559,6 +81212,8 @@ function skippable(project) {
 // src/app/select-tags.ts
 init_reference2();
 init_next_locks();
+init_tag_selection();
+init_map_limit();
 async function selectTags(states, deps) {
   const jobs = [];
   for (const s of states) {
@@ -81242,12 +81897,24 @@ function githubWithDefaults(env, given = {}, fork) {
   });
 }
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
+  const fork = opts.publish?.fork;
+  const github = githubWithDefaults(io.env, opts.github, fork);
+  const reachable = Boolean(github.repository?.includes("/") && (github.octokit || github.token));
+  const dashboard = reachable && !fork && !opts.dryRun && opts.publish?.mode !== "none" ? await (await Promise.resolve().then(() => (init_dashboard2(), dashboard_exports))).openDashboard(
+    io,
+    opts,
+    github,
+    opts.publish?.mode
+  ) : void 0;
+  const reconcileOpts = dashboard?.options ?? opts;
+  const run = await runReconcile(io, {
+    ...reconcileOpts,
+    streams: { skipInvalid: true, ...reconcileOpts.streams }
+  });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
   const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
-  const { mode, fork } = publish2;
-  const github = githubWithDefaults(io.env, opts.github, fork);
-  const hasGithub = mode === "pull-request" && Boolean(github.repository?.includes("/")) && Boolean(github.octokit || github.token);
+  const { mode } = publish2;
+  const hasGithub = mode === "pull-request" && reachable;
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
@@ -81256,10 +81923,12 @@ async function runJob(io, opts = {}) {
   if (skipped) return { run, publish: { mode, skipped, groups: [] } };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
   const only = opts.streams?.only;
-  return {
-    run,
-    publish: await publishRun2(io, run, { publish: publish2, github, ...omitUndefined({ dryRun: opts.dryRun, only }) })
-  };
+  const published = await publishRun2(io, run, {
+    publish: publish2,
+    github,
+    ...omitUndefined({ dryRun: opts.dryRun, only })
+  });
+  return { run, publish: published, ...omitUndefined({ dashboard: await dashboard?.finish(run) }) };
 }
 
 // src/app/record.ts
@@ -81395,6 +82064,7 @@ init_diagnostic();
 init_history();
 init_tag_edit();
 init_omit_undefined();
+init_project();
 import * as nodeFs9 from "node:fs/promises";
 async function rollbackTag(deps, req) {
   const r = {};
@@ -81649,6 +82319,7 @@ function missingAliasTargets(actions, hasTag) {
 
 // src/app/tag.ts
 init_tag_edit();
+init_project();
 function display(t) {
   return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
 }
@@ -82500,6 +83171,7 @@ async function editMode(m) {
 }
 
 // src/entry/action/inputs.ts
+init_load();
 import * as nodeFs11 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
@@ -83093,6 +83765,7 @@ async function lockWarnings(project) {
 }
 
 // src/app/validate.ts
+init_project();
 async function validateProject(cwd, opts = {}) {
   const project = await openProject(cwd, opts);
   const outputs = (opts.paths ?? []).length === 0 && !project.diagnostics.some(isUsageDiagnostic) ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...project.partial ?? []]) : [];
@@ -83145,6 +83818,9 @@ async function validateStep(m) {
 async function validateMode(m) {
   return (await validateStep(m)).code;
 }
+
+// src/entry/action/verify.ts
+init_project();
 
 // src/app/verify.ts
 init_consumers();
@@ -83380,6 +84056,14 @@ async function reconcileMode(m) {
   });
   const code2 = reportRun(m, job2.run, job2.publish);
   if (job2.publish) recordPublish(outcome, job2.publish);
+  const d = job2.dashboard;
+  if (d?.status === "failed")
+    outcome.warnings.push(`the dashboard issue was not updated: ${d.error?.message}`);
+  if (d?.ignored.length) {
+    outcome.warnings.push(
+      `the dashboard issue has ticked lines that name no declared stream tag (ignored): ${d.ignored.join("; ")}`
+    );
+  }
   return code2;
 }
 

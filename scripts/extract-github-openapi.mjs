@@ -40,6 +40,10 @@ const OPERATIONS = {
   'git/update-ref': 'signCommits: move an existing branch',
   'repos/compare-commits':
     "signCommits: is a branch commit's parent on the base (shallow checkouts cannot tell)",
+  'issues/list-for-repo': 'dashboard: find the issue by label and marker',
+  'issues/get': 'dashboard: re-read the issue before writing it',
+  'issues/create': 'dashboard: create the issue on the first run',
+  'issues/update': 'dashboard: update the issue in place',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -4,6 +4,7 @@
 import type { PublishResult } from '../publish/publish.js';
 import { publishSkipReason } from '../publish/skip.js';
 import { omitUndefined } from '../util/omit-undefined.js';
+import type { DashboardOutcome } from './dashboard.js';
 import type { AppDeps } from './deps.js';
 import type { GitHubOptions } from './github.js';
 import type { PublishRunOptions } from './publish-run.js';
@@ -22,6 +23,8 @@ export interface JobOptions extends RunReconcileOptions {
 export interface JobResult {
   run: RunReconcileResult;
   publish?: PublishResult;
+  /** The dashboard issue (publish.dashboard): what became of it; a failure here does not fail the job. */
+  dashboard?: DashboardOutcome;
 }
 
 /**
@@ -43,16 +46,29 @@ export function githubWithDefaults(
 
 /** Reconcile, then publish according to mode. Publishing never runs when the run was invalid. */
 export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobResult> {
+  const fork = opts.publish?.fork;
+  const github = githubWithDefaults(io.env, opts.github, fork);
+  const reachable = Boolean(github.repository?.includes('/') && (github.octokit || github.token));
+  // The dashboard's ticked boxes are read before the run (they force imports); its module loads only when it may.
+  const dashboard =
+    reachable && !fork && !opts.dryRun && opts.publish?.mode !== 'none'
+      ? await (await import('./dashboard.js')).openDashboard(
+          io,
+          opts,
+          github as typeof github & { repository: string },
+          opts.publish?.mode,
+        )
+      : undefined;
   // The main job runs on the default branch: an invalid stream is skipped and reported, the rest reconcile.
-  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
+  const reconcileOpts = dashboard?.options ?? opts;
+  const run = await runReconcile(io, {
+    ...reconcileOpts,
+    streams: { skipInvalid: true, ...reconcileOpts.streams },
+  });
   if (run.status === 'invalid' || !run.project || !run.result) return { run };
   const publish = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
-  const { mode, fork } = publish;
-  const github = githubWithDefaults(io.env, opts.github, fork);
-  const hasGithub =
-    mode === 'pull-request' &&
-    Boolean(github.repository?.includes('/')) &&
-    Boolean(github.octokit || github.token);
+  const { mode } = publish;
+  const hasGithub = mode === 'pull-request' && reachable;
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
@@ -62,8 +78,10 @@ export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobRes
   // git and GitHub modules load only when something may be published (they cost start-up time).
   const { publishRun } = await import('./publish-run.js');
   const only = opts.streams?.only;
-  return {
-    run,
-    publish: await publishRun(io, run, { publish, github, ...omitUndefined({ dryRun: opts.dryRun, only }) }),
-  };
+  const published = await publishRun(io, run, {
+    publish,
+    github,
+    ...omitUndefined({ dryRun: opts.dryRun, only }),
+  });
+  return { run, publish: published, ...omitUndefined({ dashboard: await dashboard?.finish(run) }) };
 }

@@ -35,7 +35,19 @@ export interface PublishConfig {
   /** Pull-request mode: branch commits made through GitHub's API, so GitHub signs them (verified). */
   signCommits: boolean;
   groups: PublishGroup[];
+  /** The dashboard issue (`publish.dashboard`); undefined when off. */
+  dashboard?: DashboardConfig;
 }
+
+/** The dashboard issue kept up to date by publishing runs (docs/publishing.md, "Dashboard"). */
+export interface DashboardConfig {
+  title: string;
+  /** Labels of the issue; the first is `imagestreams:dashboard`, by which it is found. */
+  labels: string[];
+}
+
+/** The label that finds the dashboard issue (with the marker in its body). */
+export const DASHBOARD_LABEL = 'imagestreams:dashboard';
 
 /** Something notified after a lock change lands on the default branch. */
 export interface DispatchTarget {
@@ -93,7 +105,9 @@ export const CONFIG_FILE = '.imagestreams.yaml';
 /** The config file as written (schema-valid, everything optional). */
 export type RawConfig = Partial<Omit<Config, 'registries' | 'publish'>> & {
   registries?: Record<string, Partial<RegistryConfig>>;
-  publish?: Partial<PublishConfig>;
+  publish?: Partial<Omit<PublishConfig, 'dashboard'>> & {
+    dashboard?: boolean | { title?: string; labels?: string[] };
+  };
 };
 
 /** Apply defaults: the only place they live. */
@@ -129,6 +143,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
       signCommits: p.signCommits ?? false,
       groups: p.groups ?? [],
       ...(p.author ? { author: p.author } : {}),
+      ...(p.dashboard ? { dashboard: dashboardConfig(p.dashboard) } : {}),
     },
     dispatch: r.dispatch ?? [],
   };
@@ -138,6 +153,15 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
   if (r.importMode) config.importMode = r.importMode;
   if (r.localRegistry) config.localRegistry = r.localRegistry.replace(/\/+$/, '');
   return config;
+}
+
+/** `publish.dashboard` (when on) with its defaults. */
+function dashboardConfig(d: true | { title?: string; labels?: string[] }): DashboardConfig {
+  const o = d === true ? {} : d;
+  return {
+    title: o.title ?? 'imagestreams dashboard',
+    labels: [DASHBOARD_LABEL, ...(o.labels ?? []).filter((l) => l !== DASHBOARD_LABEL)],
+  };
 }
 
 /** True when `domain` (host[:port], normalised: docker.io for Docker Hub) matches a registry pattern. */

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { execa } from 'execa';
+import { type FakeIssue, issueRoutes } from './github-issues.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Schema = Record<string, unknown>;
@@ -86,6 +87,9 @@ export interface GitHubApi {
   /** Schema violations of requests and responses; assert this is empty. */
   violations: string[];
   pulls: FakePull[];
+  /** Issues (not pull requests) created through the API or added with addIssue. */
+  issues: FakeIssue[];
+  addIssue: (p: Partial<FakeIssue> & Pick<FakeIssue, 'title'>) => FakeIssue;
   dispatches: Array<{ operationId: string; body: unknown }>;
   /** Runs `effect` once, just before the next call of `operationId` is answered normally. */
   before(operationId: string, effect: () => void | Promise<void>): void;
@@ -257,6 +261,18 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
 
   const fullName = `${opts.owner}/${opts.repo}`;
   const htmlBase = `https://github.example/${fullName}`;
+  const issueApi = issueRoutes({
+    owner: opts.owner,
+    repo: opts.repo,
+    htmlBase,
+    apiBase: () => baseUrl,
+    nextNumber: () => nextNumber++,
+    pulls: () => pulls,
+    responseSchema: (id, status) => spec.operations[id]?.responses[status]?.schema,
+    sample,
+    error: (status, message) => error(status, message),
+    login: 'github-actions[bot]',
+  });
 
   const user = (schema: Schema | undefined, login: string) => ({
     ...(sample(schema) as object),
@@ -688,7 +704,7 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
         dispatches.push({ operationId: id, body });
         return [204, null];
       default:
-        return error(404, 'Not Found');
+        return issueApi.handle(id, params, query, body) ?? error(404, 'Not Found');
     }
   }
 
@@ -866,6 +882,8 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
     requests,
     violations,
     pulls,
+    issues: issueApi.issues,
+    addIssue: issueApi.addIssue,
     dispatches,
     before: (operationId, effect) => {
       const list = befores.get(operationId) ?? [];

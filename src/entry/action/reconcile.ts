@@ -24,5 +24,14 @@ export async function reconcileMode(m: ModeRun): Promise<number> {
   });
   const code = reportRun(m, job.run, job.publish);
   if (job.publish) recordPublish(outcome, job.publish);
+  // The dashboard issue is a view: its failure is a warning, never the step's failure (docs/publishing.md).
+  const d = job.dashboard;
+  if (d?.status === 'failed')
+    outcome.warnings.push(`the dashboard issue was not updated: ${d.error?.message}`);
+  if (d?.ignored.length) {
+    outcome.warnings.push(
+      `the dashboard issue has ticked lines that name no declared stream tag (ignored): ${d.ignored.join('; ')}`,
+    );
+  }
   return code;
 }
