@@ -16,6 +16,8 @@ export interface VerifyFinding {
   current: string;
   /** The pinned pull spec the lock asks for (drift only). */
   want?: string;
+  /** A split field holding the right text plain, which YAML reads as another type (`tag: 1.10`, a number). */
+  unquoted?: true;
 }
 
 /** Compare every rewritable consumer with the lock; listed-only consumers (BuildConfig not pinned) are skipped. */
@@ -39,7 +41,12 @@ export function verifyConsumers(
       continue; // a tag field of an image that came from no tag: the digest pins it
     // Either pin format is fine for the locked digest (switching pinFormat must not fail every PR until reconcile).
     else if (c.part ? !partUpToDate(c, want) : !samePin(want, c.current))
-      out.push({ ...base, status: 'drift', want });
+      out.push({
+        ...base,
+        status: 'drift',
+        want,
+        ...(c.current === want ? { unquoted: true as const } : {}),
+      });
     else if ((c.alsoSet ?? []).some((a) => a.current !== a.value))
       out.push({ ...base, status: 'drift', want });
   }
@@ -51,7 +58,7 @@ export function formatFinding(f: VerifyFinding): string {
   if (f.status === 'unlocked') {
     return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
   }
-  if (f.current === f.want) {
+  if (f.unquoted) {
     return `${f.file}:${f.line}: ${f.target} is ${f.current} unquoted, which YAML does not read as that string; lock says "${f.want}" (run imagestreams reconcile)`;
   }
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;

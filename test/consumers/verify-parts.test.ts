@@ -83,6 +83,10 @@ describe('verify on split image fields', () => {
       'chart/values.yaml:4: key image.tag is 1.10 unquoted, which YAML does not read',
     );
     expect(plain.code).toBe(1);
+    const json = JSON.parse((await verify(repo({ 'chart/values.yaml': VALUES(D1, '1.10') }), '--json')).out);
+    expect(json.findings).toEqual([
+      expect.objectContaining({ line: 4, current: '1.10', want: '1.10', unquoted: true }),
+    ]);
   });
 
   it('--json reports each field with its part of the lock as want', async () => {
