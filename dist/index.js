@@ -19494,6 +19494,11 @@ var init_error_codes = __esm({
         permanent: true,
         hint: "Write the image field in block-style YAML (a JSON or flow-style file cannot hold the marker), or name the image with a trigger annotation."
       },
+      MARKER_PARTS_INCOMPLETE: {
+        area: "consumers",
+        permanent: true,
+        hint: 'Give every image whose fields are split a `:digest` marker (and a `:repository` one); see docs/triggers.md, "Split image fields".'
+      },
       // Edits of declarations (tag, rollback, import).
       EDIT_FAILED: {
         area: "edit",
@@ -31902,7 +31907,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31928,7 +31933,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -31964,7 +31969,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments5;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify4;
   }
 });
@@ -72081,24 +72086,296 @@ var init_lookup = __esm({
   }
 });
 
+// src/edit/yaml-text.ts
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml5.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml5.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve7(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml5.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml5.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml5.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml5.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+function isPlainYamlString(value) {
+  if (value === "" || /[\r\n]/.test(value)) return false;
+  return ["1.1", "1.2"].every((version) => {
+    const doc = (0, import_yaml5.parseDocument)(value, { version });
+    const node = doc.contents;
+    return doc.errors.length === 0 && (0, import_yaml5.isScalar)(node) && node.type === import_yaml5.Scalar.PLAIN && node.value === value;
+  });
+}
+var import_yaml5;
+var init_yaml_text = __esm({
+  "src/edit/yaml-text.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist(), 1);
+    init_errors();
+  }
+});
+
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current.dockerImageReference.indexOf("@");
+  if (at < 0) return current.dockerImageReference;
+  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function pinParts(spec) {
+  const at = spec.indexOf("@");
+  const name = at < 0 ? spec : spec.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const tagged = colon > name.lastIndexOf("/");
+  return {
+    repository: tagged ? name.slice(0, colon) : name,
+    ...tagged ? { tag: name.slice(colon + 1) } : {},
+    ...at >= 0 ? { digest: spec.slice(at + 1) } : {}
+  };
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const p = pinParts(x);
+    return p.digest === void 0 ? x : `${p.repository}@${p.digest}`;
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+    init_reference2();
+  }
+});
+
+// src/consumers/types.ts
+var init_types = __esm({
+  "src/consumers/types.ts"() {
+    "use strict";
+    init_stream_tag();
+  }
+});
+
+// src/consumers/image-parts.ts
+function splitPart(marker) {
+  const at = marker.lastIndexOf(":");
+  const local = marker.slice(marker.lastIndexOf("/") + 1);
+  if (local.indexOf(":") === local.lastIndexOf(":")) return { name: marker };
+  const word = marker.slice(at + 1);
+  const part = Object.hasOwn(PARTS, word) ? PARTS[word] : void 0;
+  if (!part) {
+    return {
+      error: `unknown part "${word}" in "# imagestream: ${marker}"; write stream:tag:repository (or :name), :tag or :digest`
+    };
+  }
+  return { name: marker.slice(0, at), part };
+}
+function partSlot(content, base) {
+  const m = PART_LINE_RE.exec(content);
+  if (!m) return { error: 'a part marker governs a YAML "key: value" line (e.g. "  digest: sha256:…")' };
+  const prefix = m[1];
+  const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*:$/g, "");
+  const start = base + prefix.length;
+  const raw = m[3];
+  if (raw === void 0)
+    return { slot: { start, end: start, style: "plain", prefix: " ", yaml: true }, value: "", key: key3 };
+  const at = start + m[2].length;
+  const q = raw[0];
+  if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+    const inner = raw.slice(1, -1);
+    if (!inner.includes(q) && !inner.includes("\\")) {
+      const style = q === '"' ? "double" : "single";
+      return { slot: { start: at, end: at + raw.length, style, yaml: true }, value: inner, key: key3 };
+    }
+  } else if (PLAIN_PART_RE.test(raw)) {
+    return { slot: { start: at, end: at + raw.length, style: "plain", yaml: true }, value: raw, key: key3 };
+  }
+  return { error: `the governed value ${raw} is not a repository, tag or digest` };
+}
+function checkPartSets(file, parts) {
+  const sets = /* @__PURE__ */ new Map();
+  for (const { consumer, parent } of parts) {
+    const key3 = `parts ${file}:${parent + 1} ${formatStreamTag(consumer.follows)}`;
+    sets.set(key3, [...sets.get(key3) ?? [], { ...consumer, group: key3 }]);
+  }
+  const consumers = [];
+  const errors = [];
+  for (const set3 of sets.values()) {
+    const first = set3[0];
+    const follows = formatStreamTag(first.follows);
+    const marker = (part) => `"# imagestream: ${follows}:${part}"`;
+    const has = (p) => set3.some((c3) => c3.part === p);
+    const at = (message, severity) => ({
+      code: "MARKER_PARTS_INCOMPLETE",
+      file,
+      line: first.line,
+      message: `${file}:${first.line}: ${message}`,
+      ...severity ? { severity } : {}
+    });
+    if (!has("digest")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} but no field of this image has a digest marker, so nothing pins it (a repository or tag alone is not pinned; the digest decides what runs): add ${marker("digest")} to its digest field; none of its fields is rewritten until then`
+        )
+      );
+      continue;
+    }
+    if (!has("repository")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} with no repository field: the digest is pulled from whatever repository the file names; add ${marker("repository")} to its repository field`,
+          "warning"
+        )
+      );
+    }
+    consumers.push(...set3);
+  }
+  return { consumers, errors };
+}
+function wantedValue(c3, lookup2) {
+  const { namespace, stream, tag: tag2 } = c3.follows;
+  if (!c3.part) return lookup2(namespace, stream, tag2);
+  const spec = lookup2(namespace, stream, tag2, "tag-and-digest");
+  if (spec === void 0) return void 0;
+  const pin = pinParts(spec);
+  if (c3.part === "repository") return pin.repository;
+  if (c3.part === "tag") return pin.tag ?? null;
+  return pin.digest;
+}
+function partUpToDate(c3, want) {
+  return c3.current === want && !(c3.slot?.yaml && c3.slot.style === "plain" && !isPlainYamlString(want));
+}
+var PARTS, PART_LINE_RE, PLAIN_PART_RE;
+var init_image_parts = __esm({
+  "src/consumers/image-parts.ts"() {
+    "use strict";
+    init_yaml_text();
+    init_pull_spec();
+    init_types();
+    PARTS = {
+      repository: "repository",
+      name: "repository",
+      tag: "tag",
+      digest: "digest"
+    };
+    PART_LINE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')[ \t]*:)(?:([ \t]+)(\S.*?))?[ \t]*$/;
+    PLAIN_PART_RE = /^[\w.\-/:@+~]+$/;
+  }
+});
+
 // src/consumers/marker.ts
 function markerConsumers(file, text, opts) {
   const consumers = [];
   const errors = [];
+  const parts = [];
   const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
+  const stageOf = stagesOf(lines);
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
     if (!line.text.includes("imagestream:")) continue;
     const m = MARKER_RE.exec(line.text);
     if (!m) continue;
     const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
+    const named = splitPart(m[2] ?? "");
+    if ("error" in named) {
+      fail(named.error);
+      continue;
+    }
+    const ref = parseStreamTag2(named.name, opts.defaultNamespace, true);
     if ("error" in ref) {
       fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
       continue;
@@ -72121,7 +72398,13 @@ function markerConsumers(file, text, opts) {
       );
       continue;
     }
-    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (named.part) {
+      const split3 = splitField(file, lines, gi, content, ref.ref, named.part);
+      if ("error" in split3) fail(split3.error, gi);
+      else parts.push(split3);
+      continue;
+    }
+    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentOf(lines, gi).key);
     if (!g) {
       fail(
         "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
@@ -72143,17 +72426,41 @@ function markerConsumers(file, text, opts) {
       slot: { start: g.start, end: g.end, style: g.style }
     });
   }
-  return { consumers, errors };
+  const split2 = checkPartSets(file, parts);
+  return { consumers: [...consumers, ...split2.consumers], errors: [...errors, ...split2.errors] };
 }
-function parentKey(lines, at) {
+function stagesOf(lines) {
+  let fromCount = 0;
+  const stageOf = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  return stageOf;
+}
+function splitField(file, lines, gi, content, follows, part) {
+  const p = partSlot(content, lines[gi].start);
+  if ("error" in p) return p;
+  const up = parentOf(lines, gi);
+  const parent = /^[ \t]*-[ \t]/.test(lines[gi].text) ? gi : up.line;
+  const target = `key ${up.key ? `${up.key}.` : ""}${p.key}`;
+  const slot = p.slot;
+  return {
+    consumer: { file, line: gi + 1, kind: "marker", target, follows, current: p.value, slot, part },
+    parent
+  };
+}
+function parentOf(lines, at) {
   const indent = (t) => /^[ \t]*/.exec(t)[0].length;
   const own = indent(lines[at].text);
   for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
     const t = lines[i2].text;
     if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+    if (indent(t) >= own) continue;
+    const key3 = /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$/.exec(t)?.[1];
+    return key3 ? { key: key3, line: i2 } : { line: i2 };
   }
-  return void 0;
+  return { line: -1 };
 }
 function governedValue(content, base, stage, parent) {
   const from = FROM_RE.exec(content);
@@ -72216,6 +72523,7 @@ var init_marker = __esm({
   "src/consumers/marker.ts"() {
     "use strict";
     init_reference2();
+    init_image_parts();
     init_stream_tag2();
     MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
     FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
@@ -72228,8 +72536,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml5.LineCounter();
-  const docs = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml6.LineCounter();
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -72277,11 +72585,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml5;
+var import_yaml6;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_yaml_nodes();
   }
 });
@@ -72313,7 +72621,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml6.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml7.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -72346,7 +72654,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml6.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml7.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -72357,7 +72665,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml6.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml7.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -72367,9 +72675,9 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml6.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml7.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
@@ -72393,7 +72701,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml6.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml7.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -72456,9 +72764,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml6.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml6.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml6.isScalar)(kind2) || !(0, import_yaml6.isScalar)(name)) {
+  const kindSlot = (0, import_yaml7.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml7.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml7.isScalar)(kind2) || !(0, import_yaml7.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -72476,11 +72784,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml6, PIN_ANNOTATION, STRATEGIES;
+var import_yaml7, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -72489,8 +72797,9 @@ var init_openshift = __esm({
 });
 
 // src/consumers/rewrite.ts
-function renderValue(value, style) {
-  if (style === "double") return JSON.stringify(value);
+function renderValue(value, style, yaml = false) {
+  if (style === "double" || style === "plain" && yaml && !isPlainYamlString(value))
+    return JSON.stringify(value);
   if (style === "single") return `'${value.replaceAll("'", "''")}'`;
   return value;
 }
@@ -72515,7 +72824,7 @@ function applyEdits(text, edits) {
         data: { start: e.slot.start, end: e.slot.end }
       });
     }
-    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style, e.slot.yaml);
     pos = e.slot.end;
     prev = e;
   }
@@ -72524,6 +72833,7 @@ function applyEdits(text, edits) {
 var init_rewrite = __esm({
   "src/consumers/rewrite.ts"() {
     "use strict";
+    init_yaml_text();
     init_errors();
   }
 });
@@ -72552,14 +72862,6 @@ var init_scan = __esm({
     KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
     MARKER_NEEDLE = "imagestream:";
     BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
-  }
-});
-
-// src/consumers/types.ts
-var init_types = __esm({
-  "src/consumers/types.ts"() {
-    "use strict";
-    init_stream_tag();
   }
 });
 
@@ -72632,7 +72934,7 @@ function dedupe(consumers, errors) {
 }
 function planConsumerUpdates(consumers, pullSpecFor2) {
   const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
-  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const wantOf = (c3) => wantedValue(c3, pullSpecFor2);
   const held = new Set(
     consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
   );
@@ -72643,9 +72945,9 @@ function planConsumerUpdates(consumers, pullSpecFor2) {
       plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
       continue;
     }
-    if (c3.group !== void 0 && held.has(c3.group)) continue;
+    if (want === null || c3.group !== void 0 && held.has(c3.group)) continue;
     const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
-    if (c3.current === want && extra.length === 0) continue;
+    if (partUpToDate(c3, want) && extra.length === 0) continue;
     const list = plan2.edits.get(c3.file) ?? [];
     list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
     plan2.edits.set(c3.file, list);
@@ -72674,6 +72976,7 @@ var DEFAULTS2;
 var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
+    init_image_parts();
     init_kube();
     init_lookup();
     init_marker();
@@ -72686,57 +72989,6 @@ var init_consumers = __esm({
     init_types();
     init_diagnostic();
     DEFAULTS2 = { defaultNamespace: "default" };
-  }
-});
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
-  }
-  const at = current.dockerImageReference.indexOf("@");
-  if (at < 0) return current.dockerImageReference;
-  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
-}
-function sourceTagOf(streams, namespace, stream, tag2) {
-  const seen = /* @__PURE__ */ new Set();
-  let [ns, s, t] = [namespace, stream, tag2];
-  for (; ; ) {
-    const key3 = `${ns}/${s}:${t}`;
-    if (seen.has(key3)) return void 0;
-    seen.add(key3);
-    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
-    if (!from) return void 0;
-    if (from.kind === "DockerImage") {
-      const p = tryParseReference(from.name);
-      return "ref" in p ? p.ref.tag : void 0;
-    }
-    if (from.kind !== "ImageStreamTag") return void 0;
-    const colon = from.name.lastIndexOf(":");
-    if (colon < 0) t = from.name;
-    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
-    ns = from.namespace || ns;
-  }
-}
-function samePin(a2, b) {
-  const untagged = (x) => {
-    const at = x.indexOf("@");
-    if (at < 0) return x;
-    const name = x.slice(0, at);
-    const colon = name.lastIndexOf(":");
-    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
-  };
-  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
-}
-var init_pull_spec = __esm({
-  "src/plan/pull-spec.ts"() {
-    "use strict";
-    init_reference2();
   }
 });
 
@@ -72760,12 +73012,12 @@ async function readLocks(fs3, where, refs) {
   return { locks, errors };
 }
 function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
-  return (namespace, stream, tag2) => {
+  return (namespace, stream, tag2, format2 = pinFormat) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    const sourceTag = format2 === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
     const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
-      pinFormat,
+      pinFormat: format2,
       ...sourceTag ? { sourceTag } : {}
     });
     return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
@@ -80104,7 +80356,7 @@ function createRunResolver(client) {
     skipped: /* @__PURE__ */ new Set(),
     outcome: /* @__PURE__ */ new Map()
   };
-  return { resolve: (ref, opts) => resolve7(memo, ref, opts), report: () => report2(memo) };
+  return { resolve: (ref, opts) => resolve8(memo, ref, opts), report: () => report2(memo) };
 }
 function skippedError(ref) {
   return new ImagestreamsError(
@@ -80149,7 +80401,7 @@ function confirmed(memo, ref, found, opts) {
   memo.raw.set(key3, p);
   return p;
 }
-async function resolve7(memo, ref, opts = {}) {
+async function resolve8(memo, ref, opts = {}) {
   let found = await rawFor(memo, ref, opts);
   if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
   const r = memo.client.select(ref, found, opts);
@@ -81275,20 +81527,20 @@ import { readFile } from "node:fs/promises";
 import { join as join9, resolve as resolve9 } from "node:path";
 
 // src/edit/locate.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   const v = pair?.value;
-  return v && (0, import_yaml7.isScalar)(v) ? v.value : void 0;
+  return v && (0, import_yaml8.isScalar)(v) ? v.value : void 0;
 }
 function childAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   return pair?.value ?? void 0;
 }
 function locateStream(text, name) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
@@ -81297,7 +81549,7 @@ function locateStream(text, name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
-    if (items && (0, import_yaml7.isSeq)(items)) {
+    if (items && (0, import_yaml8.isSeq)(items)) {
       for (let i2 = 0; i2 < items.items.length; i2++) {
         const it = items.items[i2];
         if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
@@ -81309,106 +81561,22 @@ function locateStream(text, name) {
   return void 0;
 }
 function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || !docs[docIndex]) return -1;
   let node = docs[docIndex].contents;
   for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml7.isSeq)(node) ? node.items[k] : void 0;
+    if (typeof k === "number") node = node && (0, import_yaml8.isSeq)(node) ? node.items[k] : void 0;
     else node = childAt(node, k);
   }
   const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml7.isSeq)(tags)) return -1;
+  if (!tags || !(0, import_yaml8.isSeq)(tags)) return -1;
   return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 init_errors();
-
-// src/edit/yaml-text.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-init_errors();
-function looksJson(text) {
-  const t = text.trimStart();
-  return t.startsWith("{") || t.startsWith("[");
-}
-function applySplices(text, splices) {
-  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
-  let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-function getChild(node, key3) {
-  if ((0, import_yaml8.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml8.isPair)(p) && (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
-    return pair?.value ?? void 0;
-  }
-  if ((0, import_yaml8.isSeq)(node) && typeof key3 === "number") return node.items[key3];
-  return void 0;
-}
-function resolve8(root, path6) {
-  let node = root;
-  for (const k of path6) {
-    node = node ? getChild(node, k) : void 0;
-    if (!node)
-      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
-  }
-  return node;
-}
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function lineEndOf(text, offset) {
-  const i2 = text.indexOf("\n", offset);
-  return i2 < 0 ? text.length : i2;
-}
-function columnOf(text, offset) {
-  return offset - lineStartOf(text, offset);
-}
-function backOverSpace(text, offset) {
-  let i2 = offset;
-  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
-  return i2;
-}
-function contentEnd(text, node) {
-  const r = node.range;
-  return lineEndOf(text, backOverSpace(text, r[2]));
-}
-function indentUnit(ctx) {
-  const m = /\n( +)\S/.exec(ctx.text);
-  return m ? Math.min(m[1].length, 4) : 2;
-}
-function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml8.stringify)(value, { lineWidth: 0 }).trimEnd();
-  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
-}
-function renderBlockValue(ctx, value, column) {
-  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
-    return Array.isArray(value) ? " []" : " {}";
-  }
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml8.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(column + unit);
-  return `
-${body.split("\n").map((l) => pad + l).join("\n")}`;
-}
-function renderJsonValue(value, pad, unitText) {
-  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
-}
-function leadingWhitespace(text, offset) {
-  const ls = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(ls))[0];
-}
-function jsonUnit(ctx) {
-  const m = /\n([ \t]+)"/.exec(ctx.text);
-  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
-}
-
-// src/edit/yaml-edit.ts
+init_yaml_text();
 function editDocumentText(text, docIndex, ops) {
   let out = text;
   for (const op of ops) {
@@ -81432,7 +81600,7 @@ function editDocumentText(text, docIndex, ops) {
 function setAt(ctx, root, path6, value) {
   const parentPath = path6.slice(0, -1);
   const key3 = path6[path6.length - 1];
-  const parent = resolve8(root, parentPath);
+  const parent = resolve7(root, parentPath);
   const existing = getChild(parent, key3);
   if (existing) {
     setNode(ctx, existing, value);
@@ -81513,7 +81681,7 @@ ${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
   });
 }
 function deleteAt(ctx, root, path6) {
-  const parent = resolve8(root, path6.slice(0, -1));
+  const parent = resolve7(root, path6.slice(0, -1));
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
@@ -81553,7 +81721,7 @@ function deleteAt(ctx, root, path6) {
   ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
 }
 function appendAt(ctx, root, path6, value) {
-  const seq = resolve8(root, path6);
+  const seq = resolve7(root, path6);
   if (!(0, import_yaml9.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
@@ -83829,6 +83997,7 @@ import * as nodeFs15 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
+init_image_parts();
 init_types();
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
@@ -83841,9 +84010,18 @@ function verifyConsumers(consumers, pullSpecFor2) {
       follows: formatStreamTag(c3.follows),
       current: c3.current
     };
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    const want = wantedValue(c3, pullSpecFor2);
     if (want === void 0) out.push({ ...base, status: "unlocked" });
-    else if (!samePin(want, c3.current) || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
+    else if (want === null)
+      continue;
+    else if (c3.part ? !partUpToDate(c3, want) : !samePin(want, c3.current))
+      out.push({
+        ...base,
+        status: "drift",
+        want,
+        ...c3.current === want ? { unquoted: true } : {}
+      });
+    else if ((c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
       out.push({ ...base, status: "drift", want });
   }
   return out;
@@ -83851,6 +84029,9 @@ function verifyConsumers(consumers, pullSpecFor2) {
 function formatFinding(f) {
   if (f.status === "unlocked") {
     return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
+  }
+  if (f.unquoted) {
+    return `${f.file}:${f.line}: ${f.target} is ${f.current} unquoted, which YAML does not read as that string; lock says "${f.want}" (run imagestreams reconcile)`;
   }
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
 }

@@ -2,6 +2,8 @@
 // Pure: files come in as text, the lock comes in as a lookup function, edits and changes go out as data.
 
 import type { ConsumerChange } from '../plan/changes.js';
+import type { PinFormat } from '../plan/pull-spec.js';
+import { partUpToDate, wantedValue } from './image-parts.js';
 import { annotationConsumers } from './kube.js';
 import { lookupConsumers, mayHoldShortName } from './lookup.js';
 import { markerConsumers } from './marker.js';
@@ -27,8 +29,16 @@ export interface FindResult {
   errors: ConsumerDiagnostic[];
 }
 
-/** The lock, as the planner needs it: the pinned pull spec of a stream tag, or undefined when not locked. */
-export type PullSpecLookup = (namespace: string, stream: string, tag: string) => string | undefined;
+/**
+ * The lock, as the planner needs it: the pinned pull spec of a stream tag, or undefined when not locked. `format`
+ * overrides the configured pin format (split image fields ask for `tag-and-digest`: a tag field always shows the tag).
+ */
+export type PullSpecLookup = (
+  namespace: string,
+  stream: string,
+  tag: string,
+  format?: PinFormat,
+) => string | undefined;
 
 const DEFAULTS: FindOptions = { defaultNamespace: 'default' };
 
@@ -125,8 +135,9 @@ export function planConsumerUpdates(
   pullSpecFor: PullSpecLookup,
 ): ConsumerPlan {
   const plan: ConsumerPlan = { edits: new Map(), changes: [], unresolved: [] };
-  const wantOf = (c: Consumer) => pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
-  // A group with a consumer that has no image yet changes nothing (no half rollout of a DeploymentConfig).
+  const wantOf = (c: Consumer) => wantedValue(c, pullSpecFor);
+  // A group with a consumer that has no image yet changes nothing (no half rollout of a DeploymentConfig, no
+  // repository and tag moved without their digest).
   const held = new Set(
     consumers.filter((c) => c.group !== undefined && c.slot && wantOf(c) === undefined).map((c) => c.group),
   );
@@ -137,9 +148,9 @@ export function planConsumerUpdates(
       plan.unresolved.push({ consumer: c, follows: formatStreamTag(c.follows) });
       continue;
     }
-    if (c.group !== undefined && held.has(c.group)) continue;
+    if (want === null || (c.group !== undefined && held.has(c.group))) continue;
     const extra = (c.alsoSet ?? []).filter((a) => a.current !== a.value);
-    if (c.current === want && extra.length === 0) continue;
+    if (partUpToDate(c, want) && extra.length === 0) continue;
     const list = plan.edits.get(c.file) ?? [];
     list.push({ slot: c.slot, value: want }, ...extra.map((a) => ({ slot: a.slot, value: a.value })));
     plan.edits.set(c.file, list);

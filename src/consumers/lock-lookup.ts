@@ -55,12 +55,12 @@ export function lockLookup(
   localRegistry?: string,
   pinFormat: PinFormat = 'tag-and-digest',
 ): PullSpecLookup {
-  return (namespace, stream, tag) => {
+  return (namespace, stream, tag, format = pinFormat) => {
     const key = `${namespace}/${stream}`;
     const decl = streams.get(key) ?? { metadata: { name: stream, namespace } };
-    const sourceTag = pinFormat === 'digest' ? undefined : sourceTagOf(streams, namespace, stream, tag);
+    const sourceTag = format === 'digest' ? undefined : sourceTagOf(streams, namespace, stream, tag);
     const spec = pullSpecFor(decl, namespace, locks.get(key), tag, localRegistry, {
-      pinFormat,
+      pinFormat: format,
       ...(sourceTag ? { sourceTag } : {}),
     });
     // The value goes into Dockerfile lines and YAML scalars: only a well-formed reference is ever written.

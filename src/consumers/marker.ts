@@ -1,9 +1,18 @@
 // Consumers declared by a `# imagestream: [namespace/]stream:tag` comment in any text file (Dockerfile, compose,
 // Helm values, env files…). The marker sits at the end of the governed line, or alone on the line just above it.
+// `# imagestream: stream:tag:part` governs one split field of an image instead (image-parts.ts).
 
 import { tryParseReference } from '../model/reference.js';
+import { checkPartSets, partSlot, splitPart } from './image-parts.js';
 import { parseStreamTag } from './stream-tag.js';
-import type { Consumer, ConsumerDiagnostic, FindOptions, ValueStyle } from './types.js';
+import type {
+  Consumer,
+  ConsumerDiagnostic,
+  FindOptions,
+  ImagePart,
+  StreamTagRef,
+  ValueStyle,
+} from './types.js';
 
 const MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
 const FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
@@ -30,13 +39,9 @@ export function markerConsumers(
 ): { consumers: Consumer[]; errors: ConsumerDiagnostic[] } {
   const consumers: Consumer[] = [];
   const errors: ConsumerDiagnostic[] = [];
+  const parts: { consumer: Consumer; parent: number }[] = [];
   const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf: number[] = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
+  const stageOf = stagesOf(lines);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (!line.text.includes('imagestream:')) continue;
@@ -44,7 +49,12 @@ export function markerConsumers(
     if (!m) continue;
     const fail = (message: string, at = i) =>
       errors.push({ code: 'MARKER_INVALID', file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag(m[2] ?? '', opts.defaultNamespace, true);
+    const named = splitPart(m[2] ?? '');
+    if ('error' in named) {
+      fail(named.error);
+      continue;
+    }
+    const ref = parseStreamTag(named.name, opts.defaultNamespace, true);
     if ('error' in ref) {
       fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || 'expected [namespace/]stream:tag'}`);
       continue;
@@ -68,7 +78,13 @@ export function markerConsumers(
       );
       continue;
     }
-    const g = governedValue(content, lines[gi]!.start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (named.part) {
+      const split = splitField(file, lines, gi, content, ref.ref, named.part);
+      if ('error' in split) fail(split.error, gi);
+      else parts.push(split);
+      continue;
+    }
+    const g = governedValue(content, lines[gi]!.start, stageOf[gi] ?? 0, () => parentOf(lines, gi).key);
     if (!g) {
       fail(
         'cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value',
@@ -90,19 +106,58 @@ export function markerConsumers(
       slot: { start: g.start, end: g.end, style: g.style },
     });
   }
-  return { consumers, errors };
+  const split = checkPartSets(file, parts);
+  return { consumers: [...consumers, ...split.consumers], errors: [...errors, ...split.errors] };
 }
 
-/** The key of the nearest less-indented `key:` line above (a compose service, a values section), if any. */
-function parentKey(lines: readonly { text: string }[], at: number): string | undefined {
+/** Per line, the number of the Dockerfile stage it is in (the count of FROM lines above it). */
+function stagesOf(lines: readonly { text: string }[]): number[] {
+  let fromCount = 0;
+  const stageOf: number[] = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  return stageOf;
+}
+
+/** A split field's consumer, and the line that tells its image's fields from another image's (image-parts.ts). */
+function splitField(
+  file: string,
+  lines: readonly { text: string; start: number }[],
+  gi: number,
+  content: string,
+  follows: StreamTagRef,
+  part: ImagePart,
+): { error: string } | { consumer: Consumer; parent: number } {
+  const p = partSlot(content, lines[gi]!.start);
+  if ('error' in p) return p;
+  const up = parentOf(lines, gi);
+  // A list item's first key opens the item: the item's other keys have that line as their parent.
+  const parent = /^[ \t]*-[ \t]/.test(lines[gi]!.text) ? gi : up.line;
+  const target = `key ${up.key ? `${up.key}.` : ''}${p.key}`;
+  const slot = p.slot;
+  return {
+    consumer: { file, line: gi + 1, kind: 'marker', target, follows, current: p.value, slot, part },
+    parent,
+  };
+}
+
+/**
+ * The nearest less-indented line above (`line`, -1 for none) and its key when it is a `key:` line (a compose
+ * service, a values section). The line tells split fields of one image from another's.
+ */
+function parentOf(lines: readonly { text: string }[], at: number): { key?: string; line: number } {
   const indent = (t: string) => /^[ \t]*/.exec(t)![0].length;
   const own = indent(lines[at]!.text);
   for (let i = at - 1; i >= 0 && i >= at - 200; i--) {
     const t = lines[i]!.text;
     if (t.trim() === '' || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+    if (indent(t) >= own) continue;
+    const key = /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$/.exec(t)?.[1];
+    return key ? { key, line: i } : { line: i };
   }
-  return undefined;
+  return { line: -1 };
 }
 
 function governedValue(

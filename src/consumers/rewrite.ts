@@ -1,5 +1,6 @@
 // Apply value edits to a file's text by source range, so everything outside the ranges stays byte-identical.
 
+import { isPlainYamlString } from '../edit/yaml-text.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { ValueSlot, ValueStyle } from './types.js';
 
@@ -9,9 +10,13 @@ export interface TextEdit {
   value: string;
 }
 
-/** Quote `value` the way the original scalar was quoted. */
-export function renderValue(value: string, style: ValueStyle): string {
-  if (style === 'double') return JSON.stringify(value);
+/**
+ * Quote `value` the way the original scalar was quoted; with `yaml`, a plain value that YAML would not read back as
+ * this string (`1.10`, `yes`, `a: b`) is written double-quoted instead.
+ */
+export function renderValue(value: string, style: ValueStyle, yaml = false): string {
+  if (style === 'double' || (style === 'plain' && yaml && !isPlainYamlString(value)))
+    return JSON.stringify(value);
   if (style === 'single') return `'${value.replaceAll("'", "''")}'`;
   return value;
 }
@@ -38,7 +43,8 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
         data: { start: e.slot.start, end: e.slot.end },
       });
     }
-    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? '') + renderValue(e.value, e.slot.style);
+    out +=
+      text.slice(pos, e.slot.start) + (e.slot.prefix ?? '') + renderValue(e.value, e.slot.style, e.slot.yaml);
     pos = e.slot.end;
     prev = e;
   }

@@ -17,7 +17,12 @@ export interface ValueSlot {
   style: ValueStyle;
   /** Written before the value: set when the value is inserted where there was none (`\n      image: `). */
   prefix?: string;
+  /** A YAML scalar: a plain value that YAML would not read back as the same string is written `"quoted"`. */
+  yaml?: boolean;
 }
+
+/** The piece of a pinned image a split field holds (`# imagestream: python:3.12:digest`; image-parts.ts). */
+export type ImagePart = 'repository' | 'tag' | 'digest';
 
 /** Where a consumer came from; drives messages and whether it is rewritten. */
 export type ConsumerKind =
@@ -39,6 +44,8 @@ export interface Consumer {
   follows: StreamTagRef;
   /** The value as it is in the file now (unquoted). */
   current: string;
+  /** Set when the value is one piece of the image (repository, tag or digest), not a whole pull spec. */
+  part?: ImagePart;
   /** Where the value lives; absent for consumers that are listed but never rewritten (BuildConfig not opted in). */
   slot?: ValueSlot;
   /** Fixed values written together with the pull spec (e.g. BuildConfig strategy `kind: DockerImage`). */

@@ -1,6 +1,7 @@
 // `verify` as data: which consumers are not at the digest the lock pins them to.
 
 import { samePin } from '../plan/pull-spec.js';
+import { partUpToDate, wantedValue } from './image-parts.js';
 import type { PullSpecLookup } from './index.js';
 import { type Consumer, formatStreamTag } from './types.js';
 
@@ -15,6 +16,8 @@ export interface VerifyFinding {
   current: string;
   /** The pinned pull spec the lock asks for (drift only). */
   want?: string;
+  /** A split field holding the right text plain, which YAML reads as another type (`tag: 1.10`, a number). */
+  unquoted?: true;
 }
 
 /** Compare every rewritable consumer with the lock; listed-only consumers (BuildConfig not pinned) are skipped. */
@@ -32,10 +35,19 @@ export function verifyConsumers(
       follows: formatStreamTag(c.follows),
       current: c.current,
     };
-    const want = pullSpecFor(c.follows.namespace, c.follows.stream, c.follows.tag);
+    const want = wantedValue(c, pullSpecFor);
     if (want === undefined) out.push({ ...base, status: 'unlocked' });
+    else if (want === null)
+      continue; // a tag field of an image that came from no tag: the digest pins it
     // Either pin format is fine for the locked digest (switching pinFormat must not fail every PR until reconcile).
-    else if (!samePin(want, c.current) || (c.alsoSet ?? []).some((a) => a.current !== a.value))
+    else if (c.part ? !partUpToDate(c, want) : !samePin(want, c.current))
+      out.push({
+        ...base,
+        status: 'drift',
+        want,
+        ...(c.current === want ? { unquoted: true as const } : {}),
+      });
+    else if ((c.alsoSet ?? []).some((a) => a.current !== a.value))
       out.push({ ...base, status: 'drift', want });
   }
   return out;
@@ -45,6 +57,9 @@ export function verifyConsumers(
 export function formatFinding(f: VerifyFinding): string {
   if (f.status === 'unlocked') {
     return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
+  }
+  if (f.unquoted) {
+    return `${f.file}:${f.line}: ${f.target} is ${f.current} unquoted, which YAML does not read as that string; lock says "${f.want}" (run imagestreams reconcile)`;
   }
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
 }

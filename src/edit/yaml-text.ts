@@ -1,7 +1,7 @@
 // The text side of minimal-diff edits: positions (line start, column, content end), the splices an edit collects,
 // and values rendered in the style of the surrounding document (quoting, indentation, JSON or block YAML).
 
-import { isMap, isPair, isScalar, isSeq, type Node, Scalar, stringify } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Node, parseDocument, Scalar, stringify } from 'yaml';
 import { ImagestreamsError } from '../model/errors.js';
 import type { EditPath } from './yaml-edit.js';
 
@@ -116,4 +116,18 @@ export function leadingWhitespace(text: string, offset: number): string {
 export function jsonUnit(ctx: Ctx): string {
   const m = /\n([ \t]+)"/.exec(ctx.text);
   return m?.[1]?.startsWith('\t') ? '\t' : ' '.repeat(m ? Math.min(m[1]!.length, 4) : 2);
+}
+
+/**
+ * True when `value`, written as a plain scalar, reads back as exactly this string under YAML 1.2 and under YAML 1.1
+ * (Helm reads values with go-yaml, which still takes `yes`, `on`, `0777`, `1_000` for booleans and numbers). A
+ * value that could open structure (`- x`, `a: b`, `[x]`, `&a`, ` #`) never reads back as itself, so it fails too.
+ */
+export function isPlainYamlString(value: string): boolean {
+  if (value === '' || /[\r\n]/.test(value)) return false;
+  return (['1.1', '1.2'] as const).every((version) => {
+    const doc = parseDocument(value, { version });
+    const node = doc.contents;
+    return doc.errors.length === 0 && isScalar(node) && node.type === Scalar.PLAIN && node.value === value;
+  });
 }

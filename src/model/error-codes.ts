@@ -352,6 +352,11 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'Write the image field in block-style YAML (a JSON or flow-style file cannot hold the marker), or name the image with a trigger annotation.',
   },
+  MARKER_PARTS_INCOMPLETE: {
+    area: 'consumers',
+    permanent: true,
+    hint: 'Give every image whose fields are split a `:digest` marker (and a `:repository` one); see docs/triggers.md, "Split image fields".',
+  },
   // Edits of declarations (tag, rollback, import).
   EDIT_FAILED: {
     area: 'edit',

@@ -75,14 +75,24 @@ export function sourceTagOf(
   }
 }
 
+/** The pieces of a pull spec `repository[:tag][@digest]`, as written (split image fields take them one by one). */
+export function pinParts(spec: string): { repository: string; tag?: string; digest?: string } {
+  const at = spec.indexOf('@');
+  const name = at < 0 ? spec : spec.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  const tagged = colon > name.lastIndexOf('/');
+  return {
+    repository: tagged ? name.slice(0, colon) : name,
+    ...(tagged ? { tag: name.slice(colon + 1) } : {}),
+    ...(at >= 0 ? { digest: spec.slice(at + 1) } : {}),
+  };
+}
+
 /** True when two pull specs pin the same repository at the same digest, whatever tag either shows. */
 export function samePin(a: string, b: string): boolean {
   const untagged = (x: string) => {
-    const at = x.indexOf('@');
-    if (at < 0) return x;
-    const name = x.slice(0, at);
-    const colon = name.lastIndexOf(':');
-    return (colon > name.lastIndexOf('/') ? name.slice(0, colon) : name) + x.slice(at);
+    const p = pinParts(x);
+    return p.digest === undefined ? x : `${p.repository}@${p.digest}`;
   };
   return a === b || (a.includes('@') && untagged(a) === untagged(b));
 }

@@ -22,12 +22,13 @@ describe('consumer golden directories', () => {
     const changed = new Map(applyConsumerPlan(before, plan).map((f) => [f.path, f.text]));
     const after = before.map((f) => ({ path: f.path, text: changed.get(f.path) ?? f.text }));
     const result = {
-      consumers: found.consumers.map(({ file, line, kind, target, follows, current, slot }) => ({
+      consumers: found.consumers.map(({ file, line, kind, target, follows, current, slot, part }) => ({
         file,
         line,
         kind,
         target,
         follows: `${follows.namespace}/${follows.stream}:${follows.tag}`,
+        ...(part ? { part } : {}),
         current,
         rewritten: slot !== undefined,
       })),

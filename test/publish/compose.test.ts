@@ -51,6 +51,29 @@ function input(aLock: StreamLock) {
 }
 
 describe('composeGroup', () => {
+  it("in values with split fields of several groups' streams sets only the group's fields", () => {
+    const values = [
+      'app:',
+      `  repository: quay.io/org/img # imagestream: a:x:repository`,
+      `  tag: "a" # imagestream: a:x:tag`,
+      `  digest: ${D('1')} # imagestream: a:x:digest`,
+      'sidecar:',
+      `  repository: quay.io/org/img # imagestream: b:x:repository`,
+      `  tag: "b" # imagestream: b:x:tag`,
+      `  digest: ${D('1')} # imagestream: b:x:digest`,
+      '',
+    ].join('\n');
+    const i = input(lock('default', 'a', { x: [item('2'), item('1')] }));
+    i.base.set('deploy/values.yaml', values);
+    i.consumerFiles.push('deploy/values.yaml');
+    const out = composeGroup(i);
+    expect(out.files.get('deploy/values.yaml')).toBe(
+      values.replace(`${D('1')} # imagestream: a:x`, `${D('2')} # imagestream: a:x`),
+    );
+    expect(out.consumers.filter((c) => c.file === 'deploy/values.yaml')).toEqual([
+      expect.objectContaining({ line: 4, follows: 'default/a:x', from: D('1'), to: D('2') }),
+    ]);
+  });
   it("in a shared file sets only the group's values, from the base's text", () => {
     const out = composeGroup(input(lock('default', 'a', { x: [item('2'), item('1')] })));
     expect([...out.files.keys()].sort()).toEqual(['deploy/shared.yaml', 'imagestreams.lock/default/a.json']);

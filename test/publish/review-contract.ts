@@ -1,7 +1,8 @@
 // The review contract, as a generated property over real parts: a real Distribution registry, real git repositories
 // served by git http-backend, and the OpenAPI-validated GitHub fake. Each case declares 1–6 streams across two
 // namespaces (followers within and across streams and namespaces, sometimes a config group), consumer files shared
-// between streams (compose files with markers, Deployments whose sidecars follow other streams), random upstream
+// between streams (compose files with markers, Deployments whose sidecars follow other streams, Helm values whose
+// split repository/tag/digest fields follow several streams), random upstream
 // moves; then merges any subset of the open PRs in any order, with a reconcile
 // (a fresh checkout, as the scheduled Action makes) between merges. After every merge:
 //   - `verify` passes on the default branch (every consumer is at its lock);
@@ -42,6 +43,8 @@ interface Case {
   files: number[][];
   /** Per consumer file: a Kubernetes Deployment with the trigger annotation (else a compose file with markers). */
   kube: boolean[];
+  /** Per consumer file that is not a Deployment: Helm values with split repository/tag/digest fields instead. */
+  helm: boolean[];
   /** Per tag: whether its upstream moves (docker tags only). */
   moves: boolean[];
   /** 0: no config group; n: the first n streams form one group. */
@@ -67,6 +70,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
     maxLength: 3,
   }),
   kube: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+  helm: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   moves: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   group: fc.nat({ max: 3 }),
   merges: fc.array(fc.nat({ max: 20 }), { minLength: 6, maxLength: 12 }),
@@ -141,6 +145,20 @@ function materialise(c: Case, id: string) {
         ]),
       ];
       files[`deploy/deployment-${k}.yaml`] = `${out.join('\n')}\n`;
+      return;
+    }
+    if (c.helm[k]) {
+      // Helm values keeping repository, tag and digest apart, one image per stream tag followed.
+      const out = followed.flatMap((t, n) => {
+        const marker = (part: string) => `# imagestream: ${t.ns}/${t.stream}:${t.tag}:${part}`;
+        return [
+          `img${n}:`,
+          `  repository: example.invalid/placeholder ${marker('repository')}`,
+          `  tag: "0" ${marker('tag')}`,
+          `  digest: "" ${marker('digest')}`,
+        ];
+      });
+      files[`deploy/values-${k}.yaml`] = `${out.join('\n')}\n`;
       return;
     }
     const out = ['services:'];

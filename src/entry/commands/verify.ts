@@ -19,7 +19,8 @@ const HELP = `Usage: imagestreams verify [options]
 
 Check every consumer in the repository (workloads with the image.openshift.io/triggers annotation,
 DeploymentConfig and opted-in BuildConfig triggers, "# imagestream:" markers) against the lock: each must be
-at the pull spec its stream tag is locked to. Meant as a required check on pull requests. See docs/triggers.md.
+at the pull spec its stream tag is locked to, and each split field ("# imagestream: app:1:digest", also :repository,
+:tag) at its part of it. Meant as a required check on pull requests. See docs/triggers.md.
 
 Options:
 ${PROJECT_OPTIONS_HELP}
