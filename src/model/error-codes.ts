@@ -319,7 +319,7 @@ export const ERROR_CATALOGUE = {
   MARKER_INVALID: {
     area: 'consumers',
     permanent: true,
-    hint: 'Write the marker as the message shows (see docs/consumers.md).',
+    hint: 'Write the marker as the message shows (see docs/triggers.md, section 4).',
   },
   TRIGGER_ANNOTATION_INVALID: {
     area: 'consumers',
