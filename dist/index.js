@@ -19729,6 +19729,32 @@ var init_error_codes = __esm({
         area: "dispatch",
         permanent: true,
         hint: "Run the dispatch command by hand to see why it fails."
+      },
+      // verify --registry: the locked digests checked against the repositories the declarations name.
+      LOCKED_DIGEST_UNKNOWN: {
+        area: "lock",
+        permanent: true,
+        hint: "The registry does not have this digest in the declared repository: restore the lock and the consumers from the base branch (git checkout origin/main -- FILE), or run `imagestreams reconcile` to lock what the tag points at."
+      },
+      LOCKED_REPOSITORY_MISMATCH: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock pins another repository than its tag declares: restore the lock from the base branch, or run `imagestreams reconcile` and commit the lock with the declaration."
+      },
+      LOCKED_SPEC_STALE: {
+        area: "lock",
+        permanent: true,
+        hint: "The declaration changed since the lock was written; its digests were checked in the repository the lock names. Run `imagestreams reconcile` (or merge, and let the next run) to lock the new source."
+      },
+      LOCKED_DIGEST_UNVERIFIED: {
+        area: "registry",
+        permanent: false,
+        hint: "The registry could not be asked (rate limit, timeout, server error, credentials or the deadline): nothing was verified for these digests; re-run the check later, or from a branch of this repository when a fork has no credentials."
+      },
+      LOCKED_REGISTRY_NOT_ALLOWED: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml."
       }
     };
     ERROR_CODES = Object.keys(ERROR_CATALOGUE);
@@ -47232,7 +47258,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join16(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -47645,7 +47671,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join15(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join16(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -47669,7 +47695,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join16(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -47687,7 +47713,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join16(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -47714,7 +47740,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join15(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join16(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -48889,7 +48915,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -49781,9 +49807,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join16(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join16(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -49878,9 +49904,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join15(dir, filepath));
+        const names = await fs3.readdir(join16(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join16(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50160,7 +50186,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join16(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -50470,7 +50496,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join16(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -50513,7 +50539,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -50605,17 +50631,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join15(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join16(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join16(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join16(dir, ".gitignore"),
             filepath
           }
         ];
@@ -50624,7 +50650,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join16(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -50707,7 +50733,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -50771,17 +50797,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join15(dir, currentFilepath));
+        const stats = await fs3.lstat(join16(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join15(dir, currentFilepath));
+          const children = await fs3.readdir(join16(dir, currentFilepath));
           if (parallel) {
             const promises6 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join16(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50795,7 +50821,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join16(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50804,7 +50830,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join15(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join16(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join16(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -50832,7 +50858,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -51305,7 +51331,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -51375,7 +51401,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote,
       url,
       force = false
@@ -51445,7 +51471,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -51528,7 +51554,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -52189,7 +52215,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -52275,7 +52301,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -52548,7 +52574,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join16(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -52717,7 +52743,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join15(dir, filepath))
+                  stats: await fs3.lstat(join16(dir, filepath))
                 });
               return {
                 method: "write",
@@ -52730,7 +52756,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join16(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -52930,7 +52956,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -53448,7 +53474,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -53469,7 +53495,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join16(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -54039,7 +54065,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join16(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -54055,7 +54081,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -54169,7 +54195,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -54232,7 +54258,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       message,
       author,
       committer,
@@ -54281,7 +54307,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -54322,7 +54348,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref
     }) {
       try {
@@ -54340,7 +54366,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54360,7 +54386,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
@@ -54382,7 +54408,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54411,7 +54437,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join16(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54454,7 +54480,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -54475,7 +54501,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join16(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54767,7 +54793,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       url,
       remote,
@@ -54825,7 +54851,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -54881,7 +54907,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -54903,7 +54929,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join15(filepath, ".git"))) {
+      if (await fs3.exists(join16(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -54923,7 +54949,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join15(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join16(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54947,7 +54973,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path: path6
     }) {
       try {
@@ -55136,7 +55162,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join16(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -55157,7 +55183,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -55185,7 +55211,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join16(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -55259,7 +55285,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -55288,7 +55314,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
@@ -55312,7 +55338,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       remote
     }) {
       try {
@@ -55369,17 +55395,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join16(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join16(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -55424,7 +55450,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -55448,7 +55474,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath
     }) {
       try {
@@ -55473,7 +55499,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55572,7 +55598,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55625,7 +55651,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join16(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -55642,7 +55668,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join16(parentPath, entry.path)
             });
           });
         }
@@ -55827,7 +55853,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -55867,7 +55893,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -55944,7 +55970,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -55987,7 +56013,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join16(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -55998,7 +56024,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -56030,7 +56056,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       url,
       remote,
@@ -56100,7 +56126,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       start,
       finish
     }) {
@@ -56148,7 +56174,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -56451,7 +56477,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -56527,7 +56553,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -56553,7 +56579,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56594,7 +56620,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -56621,7 +56647,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -56710,7 +56736,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56734,7 +56760,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -56760,7 +56786,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -56836,7 +56862,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -56924,7 +56950,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -56954,7 +56980,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -57002,7 +57028,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join15(dir, filepath));
+        const object = dir && await fs3.read(join16(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -57010,7 +57036,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join15(dir, filepath));
+            stats = await fs3.lstat(join16(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -57030,7 +57056,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       depth
     }) {
@@ -57055,7 +57081,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -57123,7 +57149,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join16(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -57153,7 +57179,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join16(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -57161,7 +57187,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join16(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -57467,7 +57493,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -57490,7 +57516,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join16(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -57520,7 +57546,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -57559,7 +57585,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join15(dir, filepath));
+        const stats = await fs3.lstat(join16(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -57569,7 +57595,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object = await fs3.read(join15(dir, filepath), { autocrlf });
+            const object = await fs3.read(join16(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -57630,7 +57656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join16(parent, segment);
       }
       return true;
     }
@@ -57679,7 +57705,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -57752,7 +57778,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       object,
       force = false
@@ -57784,7 +57810,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -57804,7 +57830,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join15(dir, filepath));
+                const fileStats2 = await fs3.lstat(join16(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -57822,7 +57848,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join15(dir, filepath));
+          fileStats = await fs3.lstat(join16(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -57843,7 +57869,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, filepath)) : await fs3.read(join15(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join16(dir, filepath)) : await fs3.read(join16(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -57887,7 +57913,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       trees,
       map,
       reduce,
@@ -57915,7 +57941,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join16(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -57937,7 +57963,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -57959,7 +57985,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -58005,7 +58031,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join16(dir, ".git"),
       ref,
       value,
       force = false,
@@ -58060,7 +58086,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join16(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58077,7 +58103,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join16(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -75326,7 +75352,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join15, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -79029,6 +79055,38 @@ async function confirm(parts, indexes, input2, raw, opts) {
   });
   return fromManifest(indexes, ref, m);
 }
+async function manifestExists(parts, input2, digest, opts) {
+  const ref = { ...input2, digest };
+  const ctx = contextOf(ref);
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const at = { ep, ref, ctx };
+      const head = await parts.exchange.fetch(
+        repoAsk(at, "HEAD", `manifests/${digest}`, MANIFEST_ACCEPT, `HEAD manifest ${digest}`),
+        [200, 404, 405, 501]
+      );
+      if (head.status === 404) return false;
+      const header = head.headers["docker-content-digest"];
+      if (head.status === 200 && header && isSha256Digest(header)) {
+        if (header === digest) return true;
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(head.url) },
+          `asked for ${digest} but the registry answered ${header}`
+        );
+      }
+      const res = await parts.exchange.fetch(
+        repoAsk(at, "GET", `manifests/${digest}`, MANIFEST_ACCEPT, `GET manifest ${digest}`),
+        [200, 404]
+      );
+      if (res.status === 404) return false;
+      verifiedManifest(res, ctx, digest);
+      return true;
+    },
+    { insecure: opts.insecure }
+  );
+}
 
 // src/registry/metadata.ts
 init_reference2();
@@ -79208,6 +79266,7 @@ function createRegistryClient(options = {}) {
     select: selectImage,
     fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
     listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    hasManifest: (ref, digest, opts = {}) => sanitized(manifestExists(parts, ref, digest, opts)),
     async resolve(ref, opts = {}) {
       let raw = await client.resolveRaw(ref, opts);
       if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
@@ -79325,7 +79384,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile4 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -79334,7 +79393,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile3(path6);
+          text = await readFile4(path6);
         } catch {
           continue;
         }
@@ -82854,6 +82913,312 @@ async function verifyMode(m) {
   return r.ok ? EXIT.OK : EXIT.FAILURE;
 }
 
+// src/app/verify-registry.ts
+import * as nodeFs15 from "node:fs/promises";
+import { join as join14 } from "node:path";
+init_lock_lookup();
+init_lock_file();
+init_source();
+init_diagnostic();
+init_errors();
+
+// src/plan/registry-checks.ts
+init_reference2();
+init_stream2();
+init_tag_spec();
+function repositoryOf(reference) {
+  const p = tryParseReference(reference);
+  return "ref" in p ? { domain: p.ref.domain, repository: `${p.ref.domain}/${p.ref.path}` } : void 0;
+}
+function need(c3, at, insecure, site) {
+  const key3 = `${at.repository}@${site.digest}${insecure ? " (insecure)" : ""}`;
+  let check = c3.checks.get(key3);
+  if (!check) {
+    check = { key: key3, ...at, digest: site.digest, insecure, sites: [] };
+    c3.checks.set(key3, check);
+  }
+  check.sites.push(site);
+}
+function sourceOf(c3, s, tag2) {
+  const chain = followChain(c3.index, s.namespace, s.name, tag2, s);
+  let stale = false;
+  let source;
+  for (const key3 of chain.cycle ? [] : chain.chain) {
+    const { namespace, stream, tag: t } = splitTagKey(key3);
+    const decl = c3.index.get(`${namespace}/${stream}`);
+    const spec = decl && streamTags(decl.object).find((x) => x.name === t);
+    if (!decl || !spec) return { stale };
+    const locked = c3.locks.get(`${namespace}/${stream}`)?.status.tags.find((x) => x.tag === t)?.spec;
+    if (locked !== void 0 && locked !== specKey(spec, c3.defaultImportMode)) stale = true;
+    if (spec.from?.kind === "DockerImage" && !spec.reference) {
+      source = { from: spec.from.name, insecure: importIsInsecure(decl.object.metadata ?? {}, spec) };
+    }
+  }
+  return { stale, ...source ? { source } : {} };
+}
+function sitesOf(lock2, ns, stream, tagIndex) {
+  const t = lock2.status.tags[tagIndex];
+  const item2 = t.items[0];
+  const base = ["status", "tags", tagIndex, "items", 0];
+  const site = (what2, digest, path6) => ({
+    tag: `${ns}/${stream}:${t.tag}`,
+    namespace: ns,
+    stream,
+    path: [...base, ...path6],
+    what: what2,
+    digest
+  });
+  const out = [site("image", item2.image, ["image"])];
+  if (item2.index && item2.index !== item2.image) out.push(site("index", item2.index, ["index"]));
+  (item2.platforms ?? []).forEach((p, i2) => {
+    const name = [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+    if (!out.some((o2) => o2.digest === p.digest)) {
+      out.push(site(`platform ${name}`, p.digest, ["platforms", i2, "digest"]));
+    }
+  });
+  return out;
+}
+function planTag2(c3, s, lock2, tagIndex) {
+  const lt = lock2.status.tags[tagIndex];
+  const spec = streamTags(s.object).find((x) => x.name === lt.tag);
+  const item2 = lt.items[0];
+  if (!spec || !item2 || spec.reference) return;
+  const sites = sitesOf(lock2, s.namespace, s.name, tagIndex);
+  const locked = repositoryOf(item2.dockerImageReference);
+  const { stale, source } = sourceOf(c3, s, lt.tag);
+  const declared = source ? repositoryOf(source.from) : void 0;
+  const imageSite = { ...sites[0], path: [...sites[0].path.slice(0, -1), "dockerImageReference"] };
+  let repo = declared ?? locked;
+  if (declared && declared.repository !== locked?.repository) {
+    const names = `the lock names ${locked?.repository ?? item2.dockerImageReference} but the tag declares ${declared.repository}`;
+    if (!stale || !locked) {
+      c3.problems.push({
+        code: "LOCKED_REPOSITORY_MISMATCH",
+        severity: "error",
+        site: imageSite,
+        message: names
+      });
+      repo = void 0;
+    } else {
+      c3.problems.push({
+        code: "LOCKED_SPEC_STALE",
+        severity: "warning",
+        site: imageSite,
+        message: `${names}, and the declaration changed since the lock was written: its digests are checked in ${locked.repository}`
+      });
+      repo = locked;
+    }
+  }
+  if (repo) for (const site of sites) need(c3, repo, source?.insecure ?? false, site);
+  if (spec.referencePolicy?.type === "Local" && c3.localRegistry) {
+    const local = repositoryOf(`${c3.localRegistry}/${s.namespace}/${s.name}`);
+    if (local) need(c3, local, false, { ...sites[0], what: "image at the local registry" });
+  }
+}
+function planRegistryChecks(streams, index2, locks, opts = {}) {
+  const c3 = {
+    index: index2,
+    locks,
+    defaultImportMode: opts.defaultImportMode ?? "Legacy",
+    ...opts.localRegistry ? { localRegistry: opts.localRegistry } : {},
+    checks: /* @__PURE__ */ new Map(),
+    problems: []
+  };
+  for (const s of streams) {
+    const lock2 = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock2 || index2.get(`${s.namespace}/${s.name}`) !== s) continue;
+    for (let i2 = 0; i2 < lock2.status.tags.length; i2++) planTag2(c3, s, lock2, i2);
+  }
+  return { checks: [...c3.checks.values()], problems: c3.problems };
+}
+
+// src/app/verify-registry.ts
+var DEFAULT_REGISTRY_DEADLINE_MS = 5 * 6e4;
+var IN_FLIGHT = 16;
+async function verifyRegistry(project, o2) {
+  const { config: config2, root } = project;
+  const where = { root, lockDir: config2.lockDir };
+  const refs = project.streams.map((s) => ({ namespace: s.namespace, stream: s.name }));
+  const { locks, errors } = await readLocks(nodeFs15, where, refs);
+  const plan2 = planRegistryChecks(project.streams, indexStreams(project.streams), locks, {
+    ...config2.importMode ? { defaultImportMode: config2.importMode } : {},
+    ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+  });
+  const client = clientFor(project, o2);
+  const outcomes = /* @__PURE__ */ new Map();
+  try {
+    const ask = asker(client, o2, deadlineOf(project, o2));
+    await mapLimit(plan2.checks, IN_FLIGHT, async (check) => {
+      outcomes.set(
+        check.key,
+        registryAllowed(config2, check.domain) ? await ask(check) : { kind: "not-allowed" }
+      );
+    });
+  } finally {
+    client.close();
+  }
+  const lines = lineFinder(root, config2.lockDir);
+  const findings = errors.map((e) => ({
+    file: e.file,
+    line: e.line,
+    column: 1,
+    code: e.code,
+    severity: "error",
+    message: e.message
+  }));
+  for (const p of plan2.problems) {
+    findings.push(await siteFinding(lines, p.site, p.code, p.severity, `${p.site.tag}: ${p.message}`));
+  }
+  for (const check of plan2.checks) {
+    const out = outcomes.get(check.key);
+    if (out.kind === "present") continue;
+    for (const site of check.sites) findings.push(await outcomeFinding(lines, check, site, out, o2));
+  }
+  findings.sort(compareDiagnostics);
+  const values2 = [...outcomes.values()];
+  return {
+    ok: !findings.some((f) => f.severity === "error"),
+    anonymous: o2.anonymous === true,
+    digests: plan2.checks.length,
+    verified: values2.filter((v) => v.kind === "present").length,
+    unverified: values2.filter((v) => v.kind === "unverified").length,
+    requests: client.stats().requests,
+    findings
+  };
+}
+function registryJson(r) {
+  const { findings, ...counts } = r;
+  return { ...counts, findings: withHints(findings) };
+}
+function clientFor(project, o2) {
+  const fromConfig = registryOptionsFromConfig(project.config, o2.anonymous ? {} : o2.env, o2.logger);
+  return createRegistryClient({
+    ...fromConfig,
+    ...o2.anonymous ? { keychain: anonymousKeychain } : {},
+    // What a registry has is asked of the registry: a mirror's copy proves nothing about the origin.
+    mirrors: {},
+    logger: o2.logger,
+    ...o2.client
+  });
+}
+function deadlineOf(project, o2) {
+  const configured = project.config.deadline ? parseDuration(project.config.deadline) : void 0;
+  const ms = o2.deadlineMs ?? configured ?? DEFAULT_REGISTRY_DEADLINE_MS;
+  return { signal: o2.deadlineSignal ?? AbortSignal.timeout(ms), seconds: Math.round(ms / 1e3) };
+}
+function asker(client, o2, deadline) {
+  const stopped = /* @__PURE__ */ new Set();
+  const pastDeadline = {
+    kind: "unverified",
+    reason: `the check's deadline of ${deadline.seconds} s passed before it was asked`
+  };
+  const expired = new Promise((resolve14) => {
+    if (deadline.signal.aborted) resolve14(pastDeadline);
+    else deadline.signal.addEventListener("abort", () => resolve14(pastDeadline), { once: true });
+  });
+  return async (check) => {
+    if (deadline.signal.aborted) return pastDeadline;
+    if (stopped.has(check.domain)) {
+      return { kind: "unverified", reason: `skipped: ${check.domain} answered 429 earlier in this check` };
+    }
+    const [path6] = check.repository.slice(check.domain.length + 1).split("@");
+    const ref = { domain: check.domain, path: path6, digest: check.digest };
+    const asking = client.hasManifest(ref, check.digest, check.insecure ? { insecure: true } : {}).then(
+      (found) => found ? { kind: "present" } : { kind: "missing", detail: "the registry answered 404" }
+    ).catch((e) => {
+      if (!(e instanceof ImagestreamsError)) throw e;
+      if (hasCode(e, "DIGEST_MISMATCH")) return { kind: "missing", detail: sanitizeText(e.message, 300) };
+      if (hasCode(e, "RATE_LIMITED")) stopped.add(check.domain);
+      const anon = o2.anonymous && hasCode(e, "UNAUTHORIZED") ? " (this check ran anonymously: a pull request from a fork gets no registry credentials)" : "";
+      return { kind: "unverified", reason: `${e.code}: ${sanitizeText(e.message, 300)}${anon}` };
+    });
+    const out = await Promise.race([asking, expired]);
+    if (out === pastDeadline) asking.catch(() => {
+    });
+    return out;
+  };
+}
+function outcomeFinding(lines, check, site, out, o2) {
+  const subject = `${site.tag}: the locked ${site.what} ${site.digest}`;
+  if (out.kind === "missing") {
+    return siteFinding(
+      lines,
+      site,
+      "LOCKED_DIGEST_UNKNOWN",
+      "error",
+      `${subject} does not exist in ${check.repository} (${out.detail})`,
+      check
+    );
+  }
+  if (out.kind === "not-allowed") {
+    const text2 = `${subject} is to be found in ${check.repository}, but ${check.domain} is not in allowedRegistries; it was not contacted`;
+    return siteFinding(lines, site, "LOCKED_REGISTRY_NOT_ALLOWED", "error", text2, check);
+  }
+  const who = o2.anonymous ? " (anonymously)" : "";
+  const text = `${site.tag}: could not verify the locked ${site.what} ${site.digest} in ${check.repository}${who}: ${out.reason}`;
+  return siteFinding(lines, site, "LOCKED_DIGEST_UNVERIFIED", "error", text, check);
+}
+function lineFinder(root, lockDir) {
+  const parsed = /* @__PURE__ */ new Map();
+  return async (site) => {
+    const file = lockPath({ lockDir }, site.namespace, site.stream);
+    let p = parsed.get(file);
+    if (!p) {
+      p = nodeFs15.readFile(join14(root, file), "utf8").then(
+        (text) => parseSource(file, text),
+        () => void 0
+      );
+      parsed.set(file, p);
+    }
+    const src = await p;
+    const doc = src?.docs[0];
+    if (!src || !doc) return { file, line: 1, column: 1 };
+    const { line, column } = positionAt(src, doc.doc, site.path);
+    return { file, line, column };
+  };
+}
+async function siteFinding(lines, site, code2, severity, message, check) {
+  return {
+    ...await lines(site),
+    code: code2,
+    severity,
+    message,
+    tag: site.tag,
+    digest: site.digest,
+    ...check ? { repository: check.repository } : {}
+  };
+}
+
+// src/entry/action/verify-registry.ts
+init_diagnostic();
+init_error_codes();
+async function verifyRegistryStep(m, opts) {
+  const { io, outcome } = m;
+  const project = await openProject(m.cwd, m.inputs.config ? { configPath: m.inputs.config } : {});
+  if (project.diagnostics.some(isUsageDiagnostic)) return EXIT.USAGE;
+  const r = await verifyRegistry(project, {
+    // Anonymous: the environment is not even handed over, so no credential variable can be read.
+    env: opts.anonymous ? {} : io.env,
+    logger: io.logger,
+    anonymous: opts.anonymous
+  });
+  for (const f of r.findings) {
+    io.stdout(`${formatDiagnostic(f)}
+`);
+    if (f.severity === "error") io.stdout(`  fix: ${hintFor(f.code)}
+`);
+  }
+  m.annotate(r.findings.map((f) => ({ ...f, message: `${f.message} Fix: ${hintFor(f.code)}` })));
+  const errors = r.findings.filter((f) => f.severity === "error").length;
+  const line = `verify --registry: ${r.verified} of ${r.digests} locked digests found in their repositories${r.anonymous ? " (anonymously: a fork gets no registry credentials)" : ""}${r.unverified ? `, ${r.unverified} could not be verified` : ""}${errors ? `, ${errors} problem(s) (see the annotations)` : ""}`;
+  io.stdout(`${line}
+`);
+  if (r.digests > 0 || r.findings.length > 0) outcome.summary.notes.push(`${line}.`);
+  outcome.result.verifyRegistry = registryJson(r);
+  if (!r.ok) m.failures.push(`verify --registry: ${errors} locked digest problem(s)`);
+  return r.ok ? EXIT.OK : EXIT.FAILURE;
+}
+
 // src/entry/action/plan.ts
 async function planMode(m) {
   const { inputs, ctx, io, outcome } = m;
@@ -82862,11 +83227,12 @@ async function planMode(m) {
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const v = await validateStep(m);
   const verified = await verifyMode(m);
+  const registryChecked = await verifyRegistryStep(m, { anonymous: fork });
   let planCode = EXIT.OK;
   let run;
   if (fork) {
     outcome.summary.notes.push(
-      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token was used and no registry was contacted; validation and verify ran. The plan runs once the change is in a branch of this repository.`
+      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token or registry credential was used and the dry run did not contact any registry; validation, verify and an anonymous verify --registry ran. The plan runs once the change is in a branch of this repository.`
     );
     outcome.result.fork = true;
   } else if (v.code !== EXIT.OK) {
@@ -82895,7 +83261,7 @@ async function planMode(m) {
   } else if (pr && fork) {
     outcome.summary.comment = { skipped: "pull requests from forks get no token to comment with" };
   }
-  return worst(v.code, verified, planCode);
+  return worst(v.code, verified, registryChecked, planCode);
 }
 async function commentPlan(m, pr, plan2) {
   const { inputs, ctx, io } = m;
@@ -82982,7 +83348,7 @@ async function executeAction(inputs, ctx, deps) {
     annotations: [],
     warnings: []
   };
-  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join14(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join15(cwd, file)));
   const run = {
     inputs,
     ctx,
