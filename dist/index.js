@@ -19744,6 +19744,32 @@ var init_error_codes = __esm({
         area: "dispatch",
         permanent: true,
         hint: "Run the dispatch command by hand to see why it fails."
+      },
+      // verify --registry: the locked digests checked against the repositories the declarations name.
+      LOCKED_DIGEST_UNKNOWN: {
+        area: "lock",
+        permanent: true,
+        hint: "The registry does not have this digest in the declared repository: restore the lock and the consumers from the base branch (git checkout origin/main -- FILE), or run `imagestreams reconcile` to lock what the tag points at."
+      },
+      LOCKED_REPOSITORY_MISMATCH: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock pins another repository than its tag declares: restore the lock from the base branch, or run `imagestreams reconcile` and commit the lock with the declaration."
+      },
+      LOCKED_SPEC_STALE: {
+        area: "lock",
+        permanent: true,
+        hint: "The declaration changed since the lock was written; its digests were checked in the repository the lock names. Run `imagestreams reconcile` (or merge, and let the next run) to lock the new source."
+      },
+      LOCKED_DIGEST_UNVERIFIED: {
+        area: "registry",
+        permanent: false,
+        hint: "The registry could not be asked (rate limit, timeout, server error, credentials or the deadline): nothing was verified for these digests; re-run the check later, or from a branch of this repository when a fork has no credentials."
+      },
+      LOCKED_REGISTRY_NOT_ALLOWED: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml."
       }
     };
     ERROR_CODES = Object.keys(ERROR_CATALOGUE);
@@ -79936,6 +79962,38 @@ async function confirm(parts, indexes, input2, raw, opts) {
   });
   return fromManifest(indexes, ref, m);
 }
+async function manifestExists(parts, input2, digest, opts) {
+  const ref = { ...input2, digest };
+  const ctx = contextOf(ref);
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const at = { ep, ref, ctx };
+      const head = await parts.exchange.fetch(
+        repoAsk(at, "HEAD", `manifests/${digest}`, MANIFEST_ACCEPT, `HEAD manifest ${digest}`),
+        [200, 404, 405, 501]
+      );
+      if (head.status === 404) return false;
+      const header = head.headers["docker-content-digest"];
+      if (head.status === 200 && header && isSha256Digest(header)) {
+        if (header === digest) return true;
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(head.url) },
+          `asked for ${digest} but the registry answered ${header}`
+        );
+      }
+      const res = await parts.exchange.fetch(
+        repoAsk(at, "GET", `manifests/${digest}`, MANIFEST_ACCEPT, `GET manifest ${digest}`),
+        [200, 404]
+      );
+      if (res.status === 404) return false;
+      verifiedManifest(res, ctx, digest);
+      return true;
+    },
+    { insecure: opts.insecure }
+  );
+}
 
 // src/registry/metadata.ts
 init_reference2();
@@ -80115,6 +80173,7 @@ function createRegistryClient(options = {}) {
     select: selectImage,
     fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
     listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    hasManifest: (ref, digest, opts = {}) => sanitized(manifestExists(parts, ref, digest, opts)),
     async resolve(ref, opts = {}) {
       let raw = await client.resolveRaw(ref, opts);
       if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
@@ -80235,7 +80294,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile4 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -80244,7 +80303,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile3(path6);
+          text = await readFile4(path6);
         } catch {
           continue;
         }
@@ -84113,6 +84172,312 @@ async function verifyMode(m) {
   return r.ok ? EXIT.OK : EXIT.FAILURE;
 }
 
+// src/app/verify-registry.ts
+import * as nodeFs15 from "node:fs/promises";
+import { join as join14 } from "node:path";
+init_lock_lookup();
+init_lock_file();
+init_source();
+init_diagnostic();
+init_errors();
+
+// src/plan/registry-checks.ts
+init_reference2();
+init_stream2();
+init_tag_spec();
+function repositoryOf(reference) {
+  const p = tryParseReference(reference);
+  return "ref" in p ? { domain: p.ref.domain, repository: `${p.ref.domain}/${p.ref.path}` } : void 0;
+}
+function need(c3, at, insecure, site) {
+  const key3 = `${at.repository}@${site.digest}${insecure ? " (insecure)" : ""}`;
+  let check = c3.checks.get(key3);
+  if (!check) {
+    check = { key: key3, ...at, digest: site.digest, insecure, sites: [] };
+    c3.checks.set(key3, check);
+  }
+  check.sites.push(site);
+}
+function sourceOf(c3, s, tag2) {
+  const chain = followChain(c3.index, s.namespace, s.name, tag2, s);
+  let stale = false;
+  let source;
+  for (const key3 of chain.cycle ? [] : chain.chain) {
+    const { namespace, stream, tag: t } = splitTagKey(key3);
+    const decl = c3.index.get(`${namespace}/${stream}`);
+    const spec = decl && streamTags(decl.object).find((x) => x.name === t);
+    if (!decl || !spec) return { stale };
+    const locked = c3.locks.get(`${namespace}/${stream}`)?.status.tags.find((x) => x.tag === t)?.spec;
+    if (locked !== void 0 && locked !== specKey(spec, c3.defaultImportMode)) stale = true;
+    if (spec.from?.kind === "DockerImage" && !spec.reference) {
+      source = { from: spec.from.name, insecure: importIsInsecure(decl.object.metadata ?? {}, spec) };
+    }
+  }
+  return { stale, ...source ? { source } : {} };
+}
+function sitesOf(lock2, ns, stream, tagIndex) {
+  const t = lock2.status.tags[tagIndex];
+  const item2 = t.items[0];
+  const base = ["status", "tags", tagIndex, "items", 0];
+  const site = (what2, digest, path6) => ({
+    tag: `${ns}/${stream}:${t.tag}`,
+    namespace: ns,
+    stream,
+    path: [...base, ...path6],
+    what: what2,
+    digest
+  });
+  const out = [site("image", item2.image, ["image"])];
+  if (item2.index && item2.index !== item2.image) out.push(site("index", item2.index, ["index"]));
+  (item2.platforms ?? []).forEach((p, i2) => {
+    const name = [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+    if (!out.some((o2) => o2.digest === p.digest)) {
+      out.push(site(`platform ${name}`, p.digest, ["platforms", i2, "digest"]));
+    }
+  });
+  return out;
+}
+function planTag2(c3, s, lock2, tagIndex) {
+  const lt = lock2.status.tags[tagIndex];
+  const spec = streamTags(s.object).find((x) => x.name === lt.tag);
+  const item2 = lt.items[0];
+  if (!spec || !item2 || spec.reference) return;
+  const sites = sitesOf(lock2, s.namespace, s.name, tagIndex);
+  const locked = repositoryOf(item2.dockerImageReference);
+  const { stale, source } = sourceOf(c3, s, lt.tag);
+  const declared = source ? repositoryOf(source.from) : void 0;
+  const imageSite = { ...sites[0], path: [...sites[0].path.slice(0, -1), "dockerImageReference"] };
+  let repo = declared ?? locked;
+  if (declared && declared.repository !== locked?.repository) {
+    const names = `the lock names ${locked?.repository ?? item2.dockerImageReference} but the tag declares ${declared.repository}`;
+    if (!stale || !locked) {
+      c3.problems.push({
+        code: "LOCKED_REPOSITORY_MISMATCH",
+        severity: "error",
+        site: imageSite,
+        message: names
+      });
+      repo = void 0;
+    } else {
+      c3.problems.push({
+        code: "LOCKED_SPEC_STALE",
+        severity: "warning",
+        site: imageSite,
+        message: `${names}, and the declaration changed since the lock was written: its digests are checked in ${locked.repository}`
+      });
+      repo = locked;
+    }
+  }
+  if (repo) for (const site of sites) need(c3, repo, source?.insecure ?? false, site);
+  if (spec.referencePolicy?.type === "Local" && c3.localRegistry) {
+    const local = repositoryOf(`${c3.localRegistry}/${s.namespace}/${s.name}`);
+    if (local) need(c3, local, false, { ...sites[0], what: "image at the local registry" });
+  }
+}
+function planRegistryChecks(streams, index2, locks, opts = {}) {
+  const c3 = {
+    index: index2,
+    locks,
+    defaultImportMode: opts.defaultImportMode ?? "Legacy",
+    ...opts.localRegistry ? { localRegistry: opts.localRegistry } : {},
+    checks: /* @__PURE__ */ new Map(),
+    problems: []
+  };
+  for (const s of streams) {
+    const lock2 = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock2 || index2.get(`${s.namespace}/${s.name}`) !== s) continue;
+    for (let i2 = 0; i2 < lock2.status.tags.length; i2++) planTag2(c3, s, lock2, i2);
+  }
+  return { checks: [...c3.checks.values()], problems: c3.problems };
+}
+
+// src/app/verify-registry.ts
+var DEFAULT_REGISTRY_DEADLINE_MS = 5 * 6e4;
+var IN_FLIGHT = 16;
+async function verifyRegistry(project, o2) {
+  const { config: config2, root } = project;
+  const where = { root, lockDir: config2.lockDir };
+  const refs = project.streams.map((s) => ({ namespace: s.namespace, stream: s.name }));
+  const { locks, errors } = await readLocks(nodeFs15, where, refs);
+  const plan2 = planRegistryChecks(project.streams, indexStreams(project.streams), locks, {
+    ...config2.importMode ? { defaultImportMode: config2.importMode } : {},
+    ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+  });
+  const client = clientFor(project, o2);
+  const outcomes = /* @__PURE__ */ new Map();
+  try {
+    const ask = asker(client, o2, deadlineOf(project, o2));
+    await mapLimit(plan2.checks, IN_FLIGHT, async (check) => {
+      outcomes.set(
+        check.key,
+        registryAllowed(config2, check.domain) ? await ask(check) : { kind: "not-allowed" }
+      );
+    });
+  } finally {
+    client.close();
+  }
+  const lines = lineFinder(root, config2.lockDir);
+  const findings = errors.map((e) => ({
+    file: e.file,
+    line: e.line,
+    column: 1,
+    code: e.code,
+    severity: "error",
+    message: e.message
+  }));
+  for (const p of plan2.problems) {
+    findings.push(await siteFinding(lines, p.site, p.code, p.severity, `${p.site.tag}: ${p.message}`));
+  }
+  for (const check of plan2.checks) {
+    const out = outcomes.get(check.key);
+    if (out.kind === "present") continue;
+    for (const site of check.sites) findings.push(await outcomeFinding(lines, check, site, out, o2));
+  }
+  findings.sort(compareDiagnostics);
+  const values2 = [...outcomes.values()];
+  return {
+    ok: !findings.some((f) => f.severity === "error"),
+    anonymous: o2.anonymous === true,
+    digests: plan2.checks.length,
+    verified: values2.filter((v) => v.kind === "present").length,
+    unverified: values2.filter((v) => v.kind === "unverified").length,
+    requests: client.stats().requests,
+    findings
+  };
+}
+function registryJson(r) {
+  const { findings, ...counts } = r;
+  return { ...counts, findings: withHints(findings) };
+}
+function clientFor(project, o2) {
+  const fromConfig = registryOptionsFromConfig(project.config, o2.anonymous ? {} : o2.env, o2.logger);
+  return createRegistryClient({
+    ...fromConfig,
+    ...o2.anonymous ? { keychain: anonymousKeychain } : {},
+    // What a registry has is asked of the registry: a mirror's copy proves nothing about the origin.
+    mirrors: {},
+    logger: o2.logger,
+    ...o2.client
+  });
+}
+function deadlineOf(project, o2) {
+  const configured = project.config.deadline ? parseDuration(project.config.deadline) : void 0;
+  const ms = o2.deadlineMs ?? configured ?? DEFAULT_REGISTRY_DEADLINE_MS;
+  return { signal: o2.deadlineSignal ?? AbortSignal.timeout(ms), seconds: Math.round(ms / 1e3) };
+}
+function asker(client, o2, deadline) {
+  const stopped = /* @__PURE__ */ new Set();
+  const pastDeadline = {
+    kind: "unverified",
+    reason: `the check's deadline of ${deadline.seconds} s passed before it was asked`
+  };
+  const expired = new Promise((resolve14) => {
+    if (deadline.signal.aborted) resolve14(pastDeadline);
+    else deadline.signal.addEventListener("abort", () => resolve14(pastDeadline), { once: true });
+  });
+  return async (check) => {
+    if (deadline.signal.aborted) return pastDeadline;
+    if (stopped.has(check.domain)) {
+      return { kind: "unverified", reason: `skipped: ${check.domain} answered 429 earlier in this check` };
+    }
+    const [path6] = check.repository.slice(check.domain.length + 1).split("@");
+    const ref = { domain: check.domain, path: path6, digest: check.digest };
+    const asking = client.hasManifest(ref, check.digest, check.insecure ? { insecure: true } : {}).then(
+      (found) => found ? { kind: "present" } : { kind: "missing", detail: "the registry answered 404" }
+    ).catch((e) => {
+      if (!(e instanceof ImagestreamsError)) throw e;
+      if (hasCode(e, "DIGEST_MISMATCH")) return { kind: "missing", detail: sanitizeText(e.message, 300) };
+      if (hasCode(e, "RATE_LIMITED")) stopped.add(check.domain);
+      const anon = o2.anonymous && hasCode(e, "UNAUTHORIZED") ? " (this check ran anonymously: a pull request from a fork gets no registry credentials)" : "";
+      return { kind: "unverified", reason: `${e.code}: ${sanitizeText(e.message, 300)}${anon}` };
+    });
+    const out = await Promise.race([asking, expired]);
+    if (out === pastDeadline) asking.catch(() => {
+    });
+    return out;
+  };
+}
+function outcomeFinding(lines, check, site, out, o2) {
+  const subject = `${site.tag}: the locked ${site.what} ${site.digest}`;
+  if (out.kind === "missing") {
+    return siteFinding(
+      lines,
+      site,
+      "LOCKED_DIGEST_UNKNOWN",
+      "error",
+      `${subject} does not exist in ${check.repository} (${out.detail})`,
+      check
+    );
+  }
+  if (out.kind === "not-allowed") {
+    const text2 = `${subject} is to be found in ${check.repository}, but ${check.domain} is not in allowedRegistries; it was not contacted`;
+    return siteFinding(lines, site, "LOCKED_REGISTRY_NOT_ALLOWED", "error", text2, check);
+  }
+  const who = o2.anonymous ? " (anonymously)" : "";
+  const text = `${site.tag}: could not verify the locked ${site.what} ${site.digest} in ${check.repository}${who}: ${out.reason}`;
+  return siteFinding(lines, site, "LOCKED_DIGEST_UNVERIFIED", "error", text, check);
+}
+function lineFinder(root, lockDir) {
+  const parsed = /* @__PURE__ */ new Map();
+  return async (site) => {
+    const file = lockPath({ lockDir }, site.namespace, site.stream);
+    let p = parsed.get(file);
+    if (!p) {
+      p = nodeFs15.readFile(join14(root, file), "utf8").then(
+        (text) => parseSource(file, text),
+        () => void 0
+      );
+      parsed.set(file, p);
+    }
+    const src = await p;
+    const doc = src?.docs[0];
+    if (!src || !doc) return { file, line: 1, column: 1 };
+    const { line, column } = positionAt(src, doc.doc, site.path);
+    return { file, line, column };
+  };
+}
+async function siteFinding(lines, site, code2, severity, message, check) {
+  return {
+    ...await lines(site),
+    code: code2,
+    severity,
+    message,
+    tag: site.tag,
+    digest: site.digest,
+    ...check ? { repository: check.repository } : {}
+  };
+}
+
+// src/entry/action/verify-registry.ts
+init_diagnostic();
+init_error_codes();
+async function verifyRegistryStep(m, opts) {
+  const { io, outcome } = m;
+  const project = await openProject(m.cwd, m.inputs.config ? { configPath: m.inputs.config } : {});
+  if (project.diagnostics.some(isUsageDiagnostic)) return EXIT.USAGE;
+  const r = await verifyRegistry(project, {
+    // Anonymous: the environment is not even handed over, so no credential variable can be read.
+    env: opts.anonymous ? {} : io.env,
+    logger: io.logger,
+    anonymous: opts.anonymous
+  });
+  for (const f of r.findings) {
+    io.stdout(`${formatDiagnostic(f)}
+`);
+    if (f.severity === "error") io.stdout(`  fix: ${hintFor(f.code)}
+`);
+  }
+  m.annotate(r.findings.map((f) => ({ ...f, message: `${f.message} Fix: ${hintFor(f.code)}` })));
+  const errors = r.findings.filter((f) => f.severity === "error").length;
+  const line = `verify --registry: ${r.verified} of ${r.digests} locked digests found in their repositories${r.anonymous ? " (anonymously: a fork gets no registry credentials)" : ""}${r.unverified ? `, ${r.unverified} could not be verified` : ""}${errors ? `, ${errors} problem(s) (see the annotations)` : ""}`;
+  io.stdout(`${line}
+`);
+  if (r.digests > 0 || r.findings.length > 0) outcome.summary.notes.push(`${line}.`);
+  outcome.result.verifyRegistry = registryJson(r);
+  if (!r.ok) m.failures.push(`verify --registry: ${errors} locked digest problem(s)`);
+  return r.ok ? EXIT.OK : EXIT.FAILURE;
+}
+
 // src/entry/action/plan.ts
 async function planMode(m) {
   const { inputs, ctx, io, outcome } = m;
@@ -84121,11 +84486,12 @@ async function planMode(m) {
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const v = await validateStep(m);
   const verified = await verifyMode(m);
+  const registryChecked = await verifyRegistryStep(m, { anonymous: fork });
   let planCode = EXIT.OK;
   let run;
   if (fork) {
     outcome.summary.notes.push(
-      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token was used and no registry was contacted; validation and verify ran. The plan runs once the change is in a branch of this repository.`
+      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token or registry credential was used and the dry run did not contact any registry; validation, verify and an anonymous verify --registry ran. The plan runs once the change is in a branch of this repository.`
     );
     outcome.result.fork = true;
   } else if (v.code !== EXIT.OK) {
@@ -84154,7 +84520,7 @@ async function planMode(m) {
   } else if (pr && fork) {
     outcome.summary.comment = { skipped: "pull requests from forks get no token to comment with" };
   }
-  return worst(v.code, verified, planCode);
+  return worst(v.code, verified, registryChecked, planCode);
 }
 async function commentPlan(m, pr, plan2) {
   const { inputs, ctx, io } = m;

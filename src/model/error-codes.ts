@@ -608,6 +608,33 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'Run the dispatch command by hand to see why it fails.',
   },
+
+  // verify --registry: the locked digests checked against the repositories the declarations name.
+  LOCKED_DIGEST_UNKNOWN: {
+    area: 'lock',
+    permanent: true,
+    hint: 'The registry does not have this digest in the declared repository: restore the lock and the consumers from the base branch (git checkout origin/main -- FILE), or run `imagestreams reconcile` to lock what the tag points at.',
+  },
+  LOCKED_REPOSITORY_MISMATCH: {
+    area: 'lock',
+    permanent: true,
+    hint: 'The lock pins another repository than its tag declares: restore the lock from the base branch, or run `imagestreams reconcile` and commit the lock with the declaration.',
+  },
+  LOCKED_SPEC_STALE: {
+    area: 'lock',
+    permanent: true,
+    hint: 'The declaration changed since the lock was written; its digests were checked in the repository the lock names. Run `imagestreams reconcile` (or merge, and let the next run) to lock the new source.',
+  },
+  LOCKED_DIGEST_UNVERIFIED: {
+    area: 'registry',
+    permanent: false,
+    hint: 'The registry could not be asked (rate limit, timeout, server error, credentials or the deadline): nothing was verified for these digests; re-run the check later, or from a branch of this repository when a fork has no credentials.',
+  },
+  LOCKED_REGISTRY_NOT_ALLOWED: {
+    area: 'lock',
+    permanent: true,
+    hint: 'The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml.',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every code the project raises; tsc refuses any other. */

@@ -6,7 +6,7 @@ import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { type AccessOptions, createAccess } from './access.js';
 import { createEndpoints } from './endpoints.js';
 import { type ClientParts, createExchange } from './exchange.js';
-import { confirm, IndexCache, resolveRaw } from './manifests.js';
+import { confirm, IndexCache, manifestExists, resolveRaw } from './manifests.js';
 import { fetchMetadata } from './metadata.js';
 import { selectImage } from './select.js';
 import { listTags } from './tags.js';
@@ -66,6 +66,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     select: selectImage,
     fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
     listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    hasManifest: (ref, digest, opts = {}) => sanitized(manifestExists(parts, ref, digest, opts)),
     async resolve(ref, opts = {}) {
       let raw = await client.resolveRaw(ref, opts);
       if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);

@@ -216,3 +216,46 @@ export async function confirm(
   });
   return fromManifest(indexes, ref, m);
 }
+
+/**
+ * Whether the manifest `digest` exists in `ref`'s repository, asked of the registry itself (never a mirror: a
+ * mirror's copy says nothing about the origin). One HEAD; a 404 is false. Without a usable digest header (or on
+ * a registry that refuses HEAD) the manifest is read by digest and its bytes hashed. Other failures throw.
+ */
+export async function manifestExists(
+  parts: ClientParts,
+  input: ImageRef,
+  digest: string,
+  opts: CallOptions,
+): Promise<boolean> {
+  const ref = { ...input, digest };
+  const ctx = contextOf(ref);
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const at = { ep, ref, ctx };
+      const head = await parts.exchange.fetch(
+        repoAsk(at, 'HEAD', `manifests/${digest}`, MANIFEST_ACCEPT, `HEAD manifest ${digest}`),
+        [200, 404, 405, 501],
+      );
+      if (head.status === 404) return false;
+      const header = head.headers['docker-content-digest'];
+      if (head.status === 200 && header && isSha256Digest(header)) {
+        if (header === digest) return true;
+        throw registryError(
+          'DIGEST_MISMATCH',
+          { ...ctx, url: redactUrl(head.url) },
+          `asked for ${digest} but the registry answered ${header}`,
+        );
+      }
+      const res = await parts.exchange.fetch(
+        repoAsk(at, 'GET', `manifests/${digest}`, MANIFEST_ACCEPT, `GET manifest ${digest}`),
+        [200, 404],
+      );
+      if (res.status === 404) return false;
+      verifiedManifest(res, ctx, digest);
+      return true;
+    },
+    { insecure: opts.insecure },
+  );
+}

@@ -109,6 +109,11 @@ export interface RegistryClient {
   fetchMetadata(ref: ImageRef, digest: string, opts?: CallOptions): Promise<ImageMetadata>;
   /** Every tag of the repository, following `Link: <…>; rel="next"` pages. */
   listTags(ref: ImageRef, opts?: ListTagsOptions): Promise<string[]>;
+  /**
+   * Whether the manifest or index `digest` exists in `ref`'s repository: one HEAD at the registry itself (never a
+   * mirror); a 404 is false, any other failure throws (RATE_LIMITED, REGISTRY_UNAVAILABLE, UNAUTHORIZED…).
+   */
+  hasManifest(ref: ImageRef, digest: string, opts?: CallOptions): Promise<boolean>;
   /** Seed the index cache from a lock (an index digest's platforms never change). */
   rememberIndex(ref: ImageRef, digest: string, platforms: PlatformImage[]): void;
   stats(): RegistryStats;

@@ -1,5 +1,6 @@
 // Mode `plan` (and `reconcile` on a pull request event): validate, verify, then a dry run of the reconcile, and
-// one plan comment on the pull request. A fork's pull request gets no credentials: no registry, no comment.
+// one plan comment on the pull request. A fork's pull request gets no credentials: no dry run, no comment, and
+// verify --registry runs anonymously.
 
 import { connectGitHub } from '../../app/github.js';
 import { type RunReconcileResult, runReconcile } from '../../app/reconcile.js';
@@ -10,6 +11,7 @@ import type { EventPullRequest } from './context.js';
 import { type ModeRun, reportRun, summaryRun, worst } from './outcome.js';
 import { validateStep } from './validate.js';
 import { verifyMode } from './verify.js';
+import { verifyRegistryStep } from './verify-registry.js';
 
 /** The plan mode. */
 export async function planMode(m: ModeRun): Promise<number> {
@@ -19,13 +21,15 @@ export async function planMode(m: ModeRun): Promise<number> {
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : undefined;
   const v = await validateStep(m);
   const verified = await verifyMode(m);
+  const registryChecked = await verifyRegistryStep(m, { anonymous: fork });
   let planCode: number = EXIT.OK;
   let run: RunReconcileResult | undefined;
   if (fork) {
     outcome.summary.notes!.push(
       `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? 'a deleted repository'}). ` +
-        'Runs for forks get no credentials, so no token was used and no registry was contacted; ' +
-        'validation and verify ran. The plan runs once the change is in a branch of this repository.',
+        'Runs for forks get no credentials, so no token or registry credential was used and the dry run did not ' +
+        'contact any registry; validation, verify and an anonymous verify --registry ran. The plan runs once the ' +
+        'change is in a branch of this repository.',
     );
     outcome.result.fork = true;
   } else if (v.code !== EXIT.OK) {
@@ -54,7 +58,7 @@ export async function planMode(m: ModeRun): Promise<number> {
   } else if (pr && fork) {
     outcome.summary.comment = { skipped: 'pull requests from forks get no token to comment with' };
   }
-  return worst(v.code, verified, planCode);
+  return worst(v.code, verified, registryChecked, planCode);
 }
 
 /** Creates or updates the one plan comment on the pull request. */
