@@ -16,7 +16,7 @@ import { serializeLock } from '../model/lock-format.js';
 import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
 import type { StreamLike } from '../policy/tag-spec.js';
-import { groupChanges } from '../publish/groups.js';
+import { branchName, groupChanges } from '../publish/groups.js';
 import type {
   PublishGroup,
   PublishMode,
@@ -44,6 +44,11 @@ function prExtras(config: Config): PullRequestExtras {
   };
   if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? 'MERGE' : (p.autoMerge.toUpperCase() as 'MERGE');
   return extras;
+}
+
+/** Where republished-tag branches live: `<branchPrefix>republished/<namespace>/<stream>/<tag>`. */
+export function republishedPrefix(branchPrefix: string): string {
+  return `${branchPrefix}republished/`;
 }
 
 /** The job's publishing part: how to publish and where to push. */
@@ -194,7 +199,9 @@ function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
       allDeclarations: declarations,
       pinFormat: config.pinFormat,
       ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
+      republished: 'exclude',
     };
+    g.republishedPrefix = republishedPrefix(config.publish.branchPrefix);
   }
 }
 
@@ -225,24 +232,40 @@ async function keepBranchTimes(
     listed ??= await listRemoteBranches(access)
       .then((r) => r.branches)
       .catch(() => new Map<string, string>());
-    if (!listed.has(g.branch)) continue;
-    const proposed = await readRemoteBranchFiles(repo, access, g.branch, files, listed).catch(() => null);
-    if (!proposed) continue;
-    for (const f of files) {
-      const text = proposed.get(f);
-      if (text === undefined) continue;
-      let branchLock: ReturnType<typeof parseLock>;
-      try {
-        branchLock = parseLock(text, f);
-      } catch {
-        continue;
-      }
-      const ours = parseLock(changed.get(f)!.text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o.now));
-      if (kept !== changed.get(f)!.text) {
-        changed.get(f)!.text = kept;
-        await writeFileAtomic(join(root, f), kept);
+    for (const branch of proposingBranches(g, listed)) {
+      const proposed = await readRemoteBranchFiles(repo, access, branch, files, listed).catch(() => null);
+      if (!proposed) continue;
+      for (const f of files) {
+        const text = proposed.get(f);
+        if (text !== undefined) await keepTimesOf(root, changed.get(f)!, text, o.now);
       }
     }
   }
+}
+
+/** The group's branch and its streams' republished-tag branches that are on the remote. */
+function proposingBranches(g: PublishGroup, listed: ReadonlyMap<string, string>): string[] {
+  const own = listed.has(g.branch) ? [g.branch] : [];
+  if (!g.republishedPrefix) return own;
+  const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix!, id)}/`);
+  return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
+}
+
+/** The lock file `f` with the first-seen times of the images `branchText` already proposes (rewritten if so). */
+async function keepTimesOf(
+  root: string,
+  f: { path: string; text: string },
+  branchText: string,
+  now: string,
+): Promise<void> {
+  let branchLock: ReturnType<typeof parseLock>;
+  try {
+    branchLock = parseLock(branchText, f.path);
+  } catch {
+    return;
+  }
+  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock, now));
+  if (kept === f.text) return;
+  f.text = kept;
+  await writeFileAtomic(join(root, f.path), kept);
 }

@@ -24,6 +24,7 @@ import {
   type PublishContext,
   type RunContext,
 } from './group-context.js';
+import { branchName } from './groups.js';
 import { foreignCommit } from './ownership.js';
 import { signBranch } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
@@ -34,7 +35,7 @@ export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
 
 /** Publishes every group as a branch and a pull request; failures of one group do not stop the others. */
 export async function publishPullRequests(ctx: PublishContext): Promise<PublishResult> {
-  const { opts, repo, access, secrets } = ctx;
+  const { opts, repo, access } = ctx;
   const gh = opts.github!;
   const remote = await listRemoteBranches(access);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -57,29 +58,82 @@ export async function publishPullRequests(ctx: PublishContext): Promise<PublishR
 
   const results: GroupResult[] = [];
   for (const g of opts.groups) {
-    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
-    const result = await withLeaseRetry<GroupResult>({
-      max: opts.maxAttempts ?? 3,
-      run: async (attempt) => {
-        const content = await groupContent(repo, g, run.baseTip);
-        if ('stale' in content) return staleResult(run, g, content.stale, attempt);
-        const branchTip = run.remote.branches.get(g.branch) ?? null;
-        return publishGroup({ run, g, target, branchTip, attempt }, content);
-      },
-      refresh: async (attempt) => {
-        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
-        run.remote = await listRemoteBranches(access);
-        await refreshBase(run);
-      },
-      fail: (e, attempt) => {
-        const error = errorInfo(e, secrets);
-        opts.logger.error(`publishing ${g.key} failed: ${error.message}`);
-        return { key: g.key, branch: g.branch, status: 'failed', error, attempts: attempt };
-      },
-    });
+    const { result, content } = await publishWithRetry(run, g);
     results.push(result);
+    for (const sub of republishedGroups(run, g, content))
+      results.push((await publishWithRetry(run, sub)).result);
   }
   return { mode: 'pull-request', groups: results };
+}
+
+/** One group, rebuilt on the remote's new state when a lease is lost; with the content of its last attempt. */
+async function publishWithRetry(
+  run: RunContext,
+  g: PublishGroup,
+): Promise<{ result: GroupResult; content?: GroupContent }> {
+  const { opts, repo, access, secrets } = run;
+  const gh = opts.github!;
+  const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base: run.base };
+  let last: GroupContent | undefined;
+  const result = await withLeaseRetry<GroupResult>({
+    max: opts.maxAttempts ?? 3,
+    run: async (attempt) => {
+      const content = await groupContent(repo, g, run.baseTip);
+      if ('stale' in content) return staleResult(run, g, content.stale, attempt);
+      last = content;
+      const branchTip = run.remote.branches.get(g.branch) ?? null;
+      return publishGroup({ run, g, target, branchTip, attempt }, content);
+    },
+    refresh: async (attempt) => {
+      opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+      run.remote = await listRemoteBranches(access);
+      await refreshBase(run);
+    },
+    fail: (e, attempt) => {
+      const error = errorInfo(e, secrets);
+      opts.logger.error(`publishing ${g.key} failed: ${error.message}`);
+      return { key: g.key, branch: g.branch, status: 'failed', error, attempts: attempt };
+    },
+  });
+  return { result, ...omitUndefined({ content: last }) };
+}
+
+/**
+ * The republished-tag groups of `g`: one per release-named tag that was republished now (its PR is opened or
+ * updated) or whose branch is still on the remote (its PR is closed once nothing is left to propose). Each
+ * composes only its tag, from the same inputs as `g`.
+ */
+function republishedGroups(
+  run: RunContext,
+  g: PublishGroup,
+  content: GroupContent | undefined,
+): PublishGroup[] {
+  const prefix = g.republishedPrefix;
+  if (!prefix || !g.compose || !content) return [];
+  const now = new Set((content.republished ?? []).map((t) => `${t.namespace}/${t.stream}:${t.tag}`));
+  const out: PublishGroup[] = [];
+  for (const t of content.releaseTags ?? []) {
+    const id = `${t.namespace}/${t.stream}`;
+    const key = `${id}:${t.tag}`;
+    const branch = branchName(prefix, `${t.namespace}/${t.stream}/${t.tag}`);
+    if (!now.has(key) && !run.remote.branches.has(branch)) continue;
+    out.push({
+      key,
+      branch,
+      files: [],
+      streams: [id],
+      changes: [],
+      consumers: [],
+      ...omitUndefined({ pr: g.pr }),
+      compose: {
+        ...g.compose,
+        streams: g.compose.streams.filter((s) => `${s.namespace}/${s.stream}` === id),
+        declarationFiles: [],
+        republished: { tag: t.tag },
+      },
+    });
+  }
+  return out;
 }
 
 /** The base's tip and tree as the remote lists them now (fetched when not local). */

@@ -44,6 +44,11 @@ export interface PublishGroup {
    * title, body and commit message then describe that diff, not the run.
    */
   compose?: Omit<ComposeInput, 'base' | 'work'>;
+  /**
+   * Composing groups: a release-named tag (`1.2.3`) whose digest moved is proposed in a pull request of its own,
+   * on branch `<republishedPrefix><namespace>/<stream>/<tag>`; this group's PR carries everything else.
+   */
+  republishedPrefix?: string;
 }
 
 export interface PublishOptions {
