@@ -16,7 +16,7 @@ import { serializeLock } from '../model/lock-format.js';
 import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
 import type { StreamLike } from '../policy/tag-spec.js';
-import { branchName, groupChanges } from '../publish/groups.js';
+import { branchName, groupChanges, republishedPrefix } from '../publish/groups.js';
 import type {
   PublishGroup,
   PublishMode,
@@ -44,11 +44,6 @@ function prExtras(config: Config): PullRequestExtras {
   };
   if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? 'MERGE' : (p.autoMerge.toUpperCase() as 'MERGE');
   return extras;
-}
-
-/** Where republished-tag branches live: `<branchPrefix>republished/<namespace>/<stream>/<tag>`. */
-export function republishedPrefix(branchPrefix: string): string {
-  return `${branchPrefix}republished/`;
 }
 
 /** The job's publishing part: how to publish and where to push. */

@@ -46,6 +46,8 @@ interface Case {
   moves: boolean[];
   /** 0: no config group; n: the first n streams form one group. */
   group: number;
+  /** Per tag (global order): named like a release (`1.<stream>.<n>`), so a move goes into a PR of its own. */
+  release: boolean[];
   merges: number[];
   mergeAll: boolean;
   rerun: 'fresh' | 'reused' | 'none';
@@ -69,6 +71,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   kube: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   moves: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   group: fc.nat({ max: 3 }),
+  release: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   merges: fc.array(fc.nat({ max: 20 }), { minLength: 6, maxLength: 12 }),
   mergeAll: fc.boolean(),
   rerun: fc.constantFrom('fresh' as const, 'reused' as const, 'none' as const),
@@ -98,10 +101,10 @@ function materialise(c: Case, id: string) {
       '  tags:',
     ];
     s.tags.forEach((t, j) => {
-      const name = `t${j}`;
+      const name = c.release[tags.length] ? `1.${i}.${j}` : `t${j}`;
       const target = t.follow !== null && tags.length > 0 ? t.follow % tags.length : undefined;
-      const entry: Tag = { ns, stream, tag: name, repo: `${id}/${stream}-${name}` };
-      lines.push(`    - name: ${name}`);
+      const entry: Tag = { ns, stream, tag: name, repo: `${id}/${stream}-t${j}` };
+      lines.push(`    - name: "${name}"`);
       if (target !== undefined) {
         const to = tags[target]!;
         entry.follows = target;
@@ -205,6 +208,19 @@ async function checkout(repo: HostedRepo, suffix: string): Promise<string> {
   await igit.writeRef({ fs, dir, ref: 'refs/remotes/origin/main', value: tip, force: true });
   await igit.checkout({ fs, dir, ref: 'main', force: true });
   return dir;
+}
+
+/** The tags whose lock entries differ between two lock texts. */
+function lockTagsDiffering(a: string | undefined, b: string): string[] {
+  const entries = (text: string | undefined) =>
+    new Map<string, string>(
+      ((text ? JSON.parse(text) : { status: { tags: [] } }).status.tags as { tag: string }[]).map((t) => [
+        t.tag,
+        JSON.stringify(t),
+      ]),
+    );
+  const [x, y] = [entries(a), entries(b)];
+  return [...new Set([...x.keys(), ...y.keys()])].filter((t) => x.get(t) !== y.get(t)).sort();
 }
 
 async function revParse(bare: string, ref: string): Promise<string> {
@@ -324,13 +340,27 @@ export function reviewContractSuite(part: number, parts: number): void {
               expect(key, pr.body ?? '').toBeDefined();
               expect(pr.body).not.toMatch(/\b0 image stream tags\b/);
               const branch = await filesAt(repo.bare, pr.head);
+              // A republished tag's own PR (key `ns/stream:tag`) moves that tag only, in its lock and its consumers.
+              const alarm = /^([^:]+):(.+)$/.exec(key!);
+              const owns = (ns: string, stream: string, tag?: string) =>
+                alarm
+                  ? `${ns}/${stream}` === alarm[1] && (tag === undefined || tag === alarm[2])
+                  : groupOf(c, `${ns}/${stream}`) === key;
+              if (alarm) {
+                expect(pr.labels).toContain('imagestreams:republished');
+                expect(pr.body).toContain('[!CAUTION]');
+              } else expect(pr.body).not.toContain('[!CAUTION]');
               let differs = false;
               for (const [f, text] of branch) {
                 if (base.get(f) === text) continue;
                 differs = true;
                 if (f.startsWith('imagestreams.lock/')) {
                   const [, ns, name] = /^imagestreams\.lock\/([^/]+)\/(.+)\.json$/.exec(f)!;
-                  expect(groupOf(c, `${ns}/${name}`), `${pr.head} carries ${f}`).toBe(key);
+                  expect(owns(ns!, name!), `${pr.head} carries ${f}`).toBe(true);
+                  if (alarm) {
+                    const moved = lockTagsDiffering(base.get(f), text);
+                    expect(moved, `${pr.head} moves ${f}`).toEqual([alarm[2]]);
+                  }
                   continue;
                 }
                 const ours = findInFile({ path: f, text }, { defaultNamespace: 'default' }).consumers;
@@ -340,9 +370,10 @@ export function reviewContractSuite(part: number, parts: number): void {
                 ).consumers;
                 expect(ours.length).toBe(theirs.length);
                 ours.forEach((o, n) => {
-                  const owner = groupOf(c, `${o.follows.namespace}/${o.follows.stream}`);
-                  if (owner !== key)
-                    expect(o.current, `${pr.head} moved ${f}:${o.line} of ${owner}`).toBe(theirs[n]!.current);
+                  if (!owns(o.follows.namespace, o.follows.stream, o.follows.tag))
+                    expect(o.current, `${pr.head} moved ${f}:${o.line} of another PR`).toBe(
+                      theirs[n]!.current,
+                    );
                 });
               }
               expect(differs, `${pr.head} has an empty diff`).toBe(true);
