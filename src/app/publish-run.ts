@@ -42,7 +42,9 @@ function prExtras(config: Config): PullRequestExtras {
     assignees: p.assignees,
     draft: p.draft,
   };
-  if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? 'MERGE' : (p.autoMerge.toUpperCase() as 'MERGE');
+  const method = typeof p.autoMerge === 'object' ? (p.autoMerge.method ?? 'merge') : p.autoMerge;
+  if (method) extras.autoMerge = method === true ? 'MERGE' : (method.toUpperCase() as 'MERGE');
+  if (typeof p.autoMerge === 'object') extras.autoMergeOnly = p.autoMerge.only;
   return extras;
 }
 

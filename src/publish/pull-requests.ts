@@ -6,6 +6,7 @@
 import { buildTree, commitTree, treeOf } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
 import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../git/remote.js';
+import { autoMergeInSync, type MergeMethod } from '../github/auto-merge.js';
 import {
   closePullRequest,
   commentOnPullRequest,
@@ -13,6 +14,7 @@ import {
   upsertPullRequest,
 } from '../github/pulls.js';
 import { ImagestreamsError } from '../model/errors.js';
+import { digestOnlyAfterSoak } from '../plan/auto-merge.js';
 import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
 import { REPUBLISHED_LABEL, republishedTags } from '../render/republished.js';
@@ -24,11 +26,12 @@ import {
   type PublishContext,
   type RunContext,
 } from './group-context.js';
-import { branchName } from './groups.js';
 import { foreignCommit } from './ownership.js';
+import { autoMergeOf, withRepublishedLabel } from './pr-extras.js';
+import { republishedGroups } from './republished-groups.js';
 import { signBranch } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
-import type { GroupResult, GroupStatus, PublishGroup, PublishResult } from './types.js';
+import type { GroupResult, GroupStatus, PublishGroup, PublishResult, PullRequestExtras } from './types.js';
 
 /** Marker of the comment left on a PR whose branch someone else pushed to. */
 export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
@@ -98,44 +101,6 @@ async function publishWithRetry(
   return { result, ...omitUndefined({ content: last }) };
 }
 
-/**
- * The republished-tag groups of `g`: one per release-named tag that was republished now (its PR is opened or
- * updated) or whose branch is still on the remote (its PR is closed once nothing is left to propose). Each
- * composes only its tag, from the same inputs as `g`.
- */
-function republishedGroups(
-  run: RunContext,
-  g: PublishGroup,
-  content: GroupContent | undefined,
-): PublishGroup[] {
-  const prefix = g.republishedPrefix;
-  if (!prefix || !g.compose || !content) return [];
-  const now = new Set((content.republished ?? []).map((t) => `${t.namespace}/${t.stream}:${t.tag}`));
-  const out: PublishGroup[] = [];
-  for (const t of content.releaseTags ?? []) {
-    const id = `${t.namespace}/${t.stream}`;
-    const key = `${id}:${t.tag}`;
-    const branch = branchName(prefix, `${t.namespace}/${t.stream}/${t.tag}`);
-    if (!now.has(key) && !run.remote.branches.has(branch)) continue;
-    out.push({
-      key,
-      branch,
-      files: [],
-      streams: [id],
-      changes: [],
-      consumers: [],
-      ...omitUndefined({ pr: g.pr }),
-      compose: {
-        ...g.compose,
-        streams: g.compose.streams.filter((s) => `${s.namespace}/${s.stream}` === id),
-        declarationFiles: [],
-        republished: { tag: t.tag },
-      },
-    });
-  }
-  return out;
-}
-
 /** The base's tip and tree as the remote lists them now (fetched when not local). */
 async function refreshBase(run: RunContext): Promise<void> {
   const tip = run.remote.branches.get(run.base);
@@ -181,10 +146,12 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
   }
   if (tree === run.baseTree) return closeEmpty(a);
 
+  const extras = { ...run.opts.pr, ...g.pr };
+  const merging = autoMergeOf(extras, g, content);
   if (tree === branchTree && g.compose) {
     // The branch already holds exactly this content: its open PR already describes it. No write at all.
     const open = await findPullRequest(run.pulls, a.target);
-    if (open) {
+    if (open && autoMergeInSync(open, merging)) {
       return {
         ...done(a, 'unchanged'),
         ...(branchTip ? { commit: branchTip } : {}),
@@ -201,7 +168,6 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
         ? await signBranch(a, tree, content.files, groupCommitMessage(a, content))
         : await pushBranch(a, tree, content);
   const commit = pushed?.commit ?? branchTip ?? undefined;
-  const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
     ...a.target,
     title: renderSubject(content.changes, content.notes, content.consumers),
@@ -216,8 +182,7 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       assignees: extras.assignees,
       draft: extras.draft,
     }),
-    // autoMerge: false (the config turning it off) is left out like unset.
-    ...(extras.autoMerge ? { autoMerge: extras.autoMerge } : {}),
+    ...merging,
   });
   const status: GroupStatus =
     pr.operation === 'created' ? 'created' : pushed || pr.operation === 'updated' ? 'updated' : 'unchanged';
@@ -312,14 +277,4 @@ async function pushBranch(
   });
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
-}
-
-/** The configured labels, and `imagestreams:republished` when a tag named like a release moved. */
-function withRepublishedLabel(
-  labels: string[] | undefined,
-  changes: GroupContent['changes'],
-): { labels?: string[] } {
-  const republished = republishedTags(changes.flatMap((c) => c.tags)).length > 0;
-  const all = [...(labels ?? []), ...(republished ? [REPUBLISHED_LABEL] : [])];
-  return all.length > 0 ? { labels: [...new Set(all)] } : {};
 }

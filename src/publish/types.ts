@@ -20,6 +20,11 @@ export interface PullRequestExtras {
   assignees?: string[];
   draft?: boolean;
   autoMerge?: false | 'MERGE' | 'SQUASH' | 'REBASE';
+  /**
+   * `digest`: auto-merge only PRs whose change is digest-only and soaked (see plan/auto-merge.ts), kept in step
+   * on every run (disabled again when a PR stops qualifying).
+   */
+  autoMergeOnly?: 'digest';
 }
 
 /** One unit of publishing: one branch and PR in pull-request mode. */

@@ -147,7 +147,7 @@ describe('a republished release tag', () => {
       {
         'imagestreams/app.yaml': files(host)
           ['imagestreams/app.yaml']!.replaceAll('team/rep', 'team/back')
-          .replace(/ {4}- name: latest[^]*$/, ''),
+          .replace(/ {4}- name: latest[\s\S]*$/, ''),
       },
       TOKEN,
     );
