@@ -15,6 +15,7 @@ import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
 import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
+import { parseScheduleWindow, windowState } from '../policy/schedule-window.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 import { branchName, groupChanges, republishedPrefix } from '../publish/groups.js';
 import type {
@@ -80,7 +81,10 @@ export async function publishRun(
   const { token } = input.github;
   const github = githubTarget(io, mode, input.github);
   const groups = runGroups(run, input.only);
-  if (mode === 'pull-request') attachCompose(run, groups);
+  if (mode === 'pull-request') {
+    attachCompose(run, groups);
+    markWaiting(config, groups, io.now());
+  }
   if (mode === 'pull-request' && token && !dryRun) {
     await keepBranchTimes(run, groups, {
       token,
@@ -106,6 +110,14 @@ export async function publishRun(
       author,
       pr: prExtras(config),
       ...(config.publish.signCommits ? { signCommits: true } : {}),
+      ...(config.publish.maxOpenPullRequests
+        ? {
+            openLimit: {
+              max: config.publish.maxOpenPullRequests,
+              branchPrefix: config.publish.branchPrefix,
+            },
+          }
+        : {}),
       logger: io.logger,
       ...(dryRun ? { dryRun: true } : {}),
       ...(opts.fork ? { fork: true } : {}),
@@ -114,6 +126,17 @@ export async function publishRun(
   } catch (e) {
     if (!(e instanceof ImagestreamsError)) throw e;
     return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+
+/** Config groups outside their schedule window at `now` wait (their PRs are neither opened nor updated). */
+function markWaiting(config: Config, groups: PublishGroup[], now: Date): void {
+  for (const rule of config.publish.groups) {
+    const g = groups.find((x) => x.key === rule.name);
+    const parsed = g && rule.schedule ? parseScheduleWindow(rule.schedule) : undefined;
+    if (!g || !parsed || 'error' in parsed) continue; // the config load reports a bad window
+    const state = windowState(parsed.window, now);
+    if (!state.open) g.waiting = { opensAt: state.opensAt, window: parsed.window.text };
   }
 }
 

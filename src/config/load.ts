@@ -5,6 +5,7 @@ import { escapeMessage, escapeOf, type RegularRead, staysInside } from '../fs/in
 import { schemaProblems, validator } from '../loader/schemas.js';
 import { decodeText, parseSource, positionAt } from '../loader/source.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { parseScheduleWindow } from '../policy/schedule-window.js';
 import { CONFIG_FILE, type Config, type RawConfig, resolveConfig } from './config.js';
 
 /** The file-reading part of `fs.promises` the loaders need (injectable for tests). */
@@ -144,6 +145,18 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
     });
     return { config: resolveConfig(), file, diagnostics };
   }
+  for (const [i, g] of (raw?.publish?.groups ?? []).entries()) {
+    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : undefined;
+    if (!parsed || !('error' in parsed)) continue;
+    diagnostics.push({
+      file,
+      ...positionAt(src, first.doc, ['publish', 'groups', i, 'schedule', parsed.at]),
+      code: 'CONFIG_SCHEDULE',
+      severity: 'error',
+      message: `publish.groups[${i}] (${g.name}).schedule: ${parsed.error}`,
+    });
+  }
+  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
   return { config: resolveConfig(raw), file, diagnostics };
 }
 

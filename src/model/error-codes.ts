@@ -593,6 +593,11 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'Run the dispatch command by hand to see why it fails.',
   },
+  CONFIG_SCHEDULE: {
+    area: 'config',
+    permanent: true,
+    hint: 'Give a publish group\'s schedule two different hours ("00-06") and an IANA time zone ("Europe/Berlin").',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every code the project raises; tsc refuses any other. */

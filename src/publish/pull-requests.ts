@@ -7,6 +7,7 @@ import { buildTree, commitTree, treeOf } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
 import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../git/remote.js';
 import { autoMergeInSync, type MergeMethod } from '../github/auto-merge.js';
+import { countOpenPulls } from '../github/open-pulls.js';
 import {
   closePullRequest,
   commentOnPullRequest,
@@ -26,6 +27,7 @@ import {
   type PublishContext,
   type RunContext,
 } from './group-context.js';
+import { heldResult, staleResult, waitingResult } from './group-results.js';
 import { foreignCommit } from './ownership.js';
 import { autoMergeOf, withRepublishedLabel } from './pr-extras.js';
 import { republishedGroups } from './republished-groups.js';
@@ -56,6 +58,11 @@ export async function publishPullRequests(ctx: PublishContext): Promise<PublishR
     baseTree: '',
   };
   await refreshBase(run);
+  if (opts.openLimit) {
+    const { owner, repo: name } = gh;
+    const count = await countOpenPulls(run.pulls, { owner, repo: name, prefix: opts.openLimit.branchPrefix });
+    run.open = { max: opts.openLimit.max, count };
+  }
   // Without origin/HEAD a new branch would upload the whole tree (isomorphic-git's thin-pack base).
   await writeRemoteHead(repo, base);
 
@@ -84,6 +91,7 @@ async function publishWithRetry(
       const content = await groupContent(repo, g, run.baseTip);
       if ('stale' in content) return staleResult(run, g, content.stale, attempt);
       last = content;
+      if (g.waiting) return waitingResult(run, g, g.waiting, attempt);
       const branchTip = run.remote.branches.get(g.branch) ?? null;
       return publishGroup({ run, g, target, branchTip, attempt }, content);
     },
@@ -116,15 +124,6 @@ async function refreshBase(run: RunContext): Promise<void> {
   await ensureCommit(run.repo, run.access, tip, run.base);
   run.baseTip = tip;
   run.baseTree = await treeOf(run.repo, tip);
-}
-
-function staleResult(run: RunContext, g: PublishGroup, stale: string[], attempt: number): GroupResult {
-  const reason =
-    `the base branch "${run.base}" moved since this checkout (${stale.join(', ')} differ), so the work tree may ` +
-    'hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and ' +
-    'run again; a scheduled run from a fresh checkout rebuilds it by itself.';
-  run.opts.logger.warn(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: 'skipped', reason, attempts: attempt };
 }
 
 /** One group: leave a foreign branch alone, close what is empty, push what changed, then create or update the PR. */
@@ -161,6 +160,9 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       };
     }
   }
+  if (run.open && run.open.count >= run.open.max && !(await findPullRequest(run.pulls, a.target))) {
+    return heldResult(a, run.open.max);
+  }
   const pushed =
     tree === branchTree
       ? undefined
@@ -186,6 +188,7 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
   });
   const status: GroupStatus =
     pr.operation === 'created' ? 'created' : pushed || pr.operation === 'updated' ? 'updated' : 'unchanged';
+  if (run.open && status === 'created') run.open.count++;
   return {
     ...done(a, status),
     ...(commit ? { commit } : {}),
@@ -233,6 +236,7 @@ async function closeEmpty(a: GroupAttempt): Promise<GroupResult> {
     return { ...done(a, 'nothing'), reason: 'leftover branch deleted' };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  if (run.open) run.open.count--;
   return {
     ...done(a, 'closed'),
     reason: 'upstream returned to what the base branch already has',

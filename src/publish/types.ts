@@ -54,6 +54,11 @@ export interface PublishGroup {
    * on branch `<republishedPrefix><namespace>/<stream>/<tag>`; this group's PR carries everything else.
    */
   republishedPrefix?: string;
+  /**
+   * Pull-request mode: the group is outside its schedule window, so its PR is neither opened nor updated (nor
+   * closed) in this run; its republished-tag PRs are not held back (an alarm does not wait).
+   */
+  waiting?: { opensAt: string; window: string };
 }
 
 export interface PublishOptions {
@@ -87,6 +92,11 @@ export interface PublishOptions {
   fork?: boolean;
   /** Attempts per group when the remote moves underneath (default 3). */
   maxAttempts?: number;
+  /**
+   * Pull-request mode: at most `max` open PRs from branches under `branchPrefix`. Open ones are still updated; a
+   * group whose PR would be new past the limit is held (status `held`), in group order.
+   */
+  openLimit?: { max: number; branchPrefix: string };
   /** Clock for commit timestamps (default: now). */
   now?: () => Date;
   /** Waits used by the PR layer's short retries. */
@@ -103,7 +113,9 @@ export type GroupStatus =
   | 'nothing'
   | 'skipped'
   | 'failed'
-  | 'planned';
+  | 'planned'
+  | 'waiting'
+  | 'held';
 
 export interface GroupResult {
   key: string;
@@ -111,8 +123,10 @@ export interface GroupResult {
   branch?: string;
   commit?: string;
   pullRequest?: { number: number; url: string };
-  /** Why a group was skipped, failed, or closed. */
+  /** Why a group was skipped, failed, closed, waiting or held. */
   reason?: string;
+  /** `waiting`: when the group's schedule window opens (RFC 3339). */
+  opensAt?: string;
   /** `hint`: how to fix it (the error's, else the catalogue's). */
   error?: { code: ErrorCode; message: string; hint?: string };
   pushed?: boolean;
