@@ -11,6 +11,7 @@ import type { PublishGroup, PullRequestExtras } from './types.js';
 /**
  * The PR's auto-merge: the configured method for every PR, or with `autoMergeOnly: digest` only for a digest-only
  * change whose digests soaked (managed: turned off again when it stops qualifying). `autoMerge: false` is unset.
+ * A PR that moves a republished release tag (an alarm) never gets it.
  */
 export function autoMergeOf(
   extras: PullRequestExtras,
@@ -19,7 +20,10 @@ export function autoMergeOf(
 ): { autoMerge?: MergeMethod; manageAutoMerge?: boolean } {
   const method = extras.autoMerge;
   if (!method) return {};
-  if (extras.autoMergeOnly !== 'digest') return { autoMerge: method };
+  if (extras.autoMergeOnly !== 'digest') {
+    const alarm = republishedTags(content.changes.flatMap((c) => c.tags)).length > 0;
+    return alarm ? {} : { autoMerge: method };
+  }
   const verdict = digestOnlyAfterSoak({
     changes: content.changes,
     notes: content.notes,

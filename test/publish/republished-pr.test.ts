@@ -22,6 +22,7 @@ const MAIN = 'imagestreams/default/app';
 
 function files(host: string): Record<string, string> {
   return {
+    '.imagestreams.yaml': 'publish:\n  autoMerge: merge\n',
     'imagestreams/app.yaml': `apiVersion: image.openshift.io/v1
 kind: ImageStream
 metadata: {name: app}
@@ -93,6 +94,8 @@ describe('a republished release tag', () => {
       expect(alarm!.body).not.toContain('default/app:latest');
       expect(stream!.labels).not.toContain('imagestreams:republished');
       expect(stream!.body).not.toContain('[!CAUTION]');
+      // autoMerge: merge applies to the stream's PR; an alarm never merges itself.
+      expect([stream!.autoMerge, alarm!.autoMerge]).toEqual(['MERGE', null]);
       // The alarm branch moves only 1.2.3, the stream branch everything but 1.2.3 (in the lock and the consumer).
       const [streamLock, alarmLock] = await Promise.all([
         fileAt(repo.bare, MAIN, LOCK),
