@@ -85,7 +85,9 @@ describe('schedule windows and the open-PR limit', () => {
         ['default/app', 'updated', undefined],
         ['default/web', 'held', '1 imagestreams pull request is open (pub'],
       ]);
-      expect((await branches()).replace(/.*default\/app .*\n/, '')).toBe(before.replace(/.*default\/app .*\n/, ''));
+      expect((await branches()).replace(/.*default\/app .*\n/, '')).toBe(
+        before.replace(/.*default\/app .*\n/, ''),
+      );
 
       // app merged; Saturday 01:00 UTC: the window is open, and of the two waiting for room bases comes first.
       const tip = await igit.resolveRef({ fs, gitdir: repo.bare, ref: 'imagestreams/default/app' });
