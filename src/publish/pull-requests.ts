@@ -6,7 +6,7 @@
 import { buildTree, commitTree, treeOf } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
 import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../git/remote.js';
-import { autoMergeInSync, type MergeMethod } from '../github/auto-merge.js';
+import { autoMergeInSync } from '../github/auto-merge.js';
 import { countOpenPulls } from '../github/open-pulls.js';
 import {
   closePullRequest,
@@ -15,10 +15,8 @@ import {
   upsertPullRequest,
 } from '../github/pulls.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { digestOnlyAfterSoak } from '../plan/auto-merge.js';
 import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
-import { REPUBLISHED_LABEL, republishedTags } from '../render/republished.js';
 import { omitUndefined } from '../util/omit-undefined.js';
 import { type GroupContent, groupContent } from './content.js';
 import {
@@ -33,7 +31,7 @@ import { autoMergeOf, withRepublishedLabel } from './pr-extras.js';
 import { republishedGroups } from './republished-groups.js';
 import { signBranch } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
-import type { GroupResult, GroupStatus, PublishGroup, PublishResult, PullRequestExtras } from './types.js';
+import type { GroupResult, GroupStatus, PublishGroup, PublishResult } from './types.js';
 
 /** Marker of the comment left on a PR whose branch someone else pushed to. */
 export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
