@@ -19729,6 +19729,11 @@ var init_error_codes = __esm({
         area: "dispatch",
         permanent: true,
         hint: "Run the dispatch command by hand to see why it fails."
+      },
+      CONFIG_SCHEDULE: {
+        area: "config",
+        permanent: true,
+        hint: `Give a publish group's schedule two different hours ("00-06") and an IANA time zone ("Europe/Berlin").`
       }
     };
     ERROR_CODES = Object.keys(ERROR_CATALOGUE);
@@ -20178,7 +20183,7 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str3) {
       const matches2 = DATE.exec(str3);
       if (!matches2)
@@ -20186,7 +20191,7 @@ var require_formats = __commonJS({
       const year = +matches2[1];
       const month = +matches2[2];
       const day = +matches2[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -20729,13 +20734,78 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           valid13 = true;
           passing0 = 1;
         }
+        const _errs34 = errors;
+        if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+          if (data11.only === void 0) {
+            const err21 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/required", keyword: "required", params: { missingProperty: "only" }, message: "must have required property 'only'", schema: schema18.properties.autoMerge.oneOf[2].required, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          for (const key1 in data11) {
+            if (!(key1 === "method" || key1 === "only")) {
+              const err22 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+          if (data11.method !== void 0) {
+            let data12 = data11.method;
+            if (!(data12 === "merge" || data12 === "squash" || data12 === "rebase")) {
+              const err23 = { instancePath: instancePath + "/autoMerge/method", schemaPath: "#/properties/autoMerge/oneOf/2/properties/method/enum", keyword: "enum", params: { allowedValues: schema18.properties.autoMerge.oneOf[2].properties.method.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.autoMerge.oneOf[2].properties.method.enum, parentSchema: schema18.properties.autoMerge.oneOf[2].properties.method, data: data12 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          }
+          if (data11.only !== void 0) {
+            let data13 = data11.only;
+            if (!(data13 === "digest")) {
+              const err24 = { instancePath: instancePath + "/autoMerge/only", schemaPath: "#/properties/autoMerge/oneOf/2/properties/only/enum", keyword: "enum", params: { allowedValues: schema18.properties.autoMerge.oneOf[2].properties.only.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.autoMerge.oneOf[2].properties.only.enum, parentSchema: schema18.properties.autoMerge.oneOf[2].properties.only, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err25 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.autoMerge.oneOf[2].type, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        var _valid0 = _errs34 === errors;
+        if (_valid0 && valid13) {
+          valid13 = false;
+          passing0 = [passing0, 2];
+        } else {
+          if (_valid0) {
+            valid13 = true;
+            passing0 = 2;
+          }
+        }
       }
       if (!valid13) {
-        const err21 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.autoMerge.oneOf, parentSchema: schema18.properties.autoMerge, data: data11 };
+        const err26 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.autoMerge.oneOf, parentSchema: schema18.properties.autoMerge, data: data11 };
         if (vErrors === null) {
-          vErrors = [err21];
+          vErrors = [err26];
         } else {
-          vErrors.push(err21);
+          vErrors.push(err26);
         }
         errors++;
       } else {
@@ -20750,125 +20820,67 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.author !== void 0) {
-      let data12 = data.author;
-      if (typeof data12 === "string") {
-        if (!pattern6.test(data12)) {
-          const err22 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/pattern", keyword: "pattern", params: { pattern: "^[^<>]+ <[^<>]+>$" }, message: 'must match pattern "^[^<>]+ <[^<>]+>$"', schema: "^[^<>]+ <[^<>]+>$", parentSchema: schema18.properties.author, data: data12 };
+      let data14 = data.author;
+      if (typeof data14 === "string") {
+        if (!pattern6.test(data14)) {
+          const err27 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/pattern", keyword: "pattern", params: { pattern: "^[^<>]+ <[^<>]+>$" }, message: 'must match pattern "^[^<>]+ <[^<>]+>$"', schema: "^[^<>]+ <[^<>]+>$", parentSchema: schema18.properties.author, data: data14 };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err27];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err27);
           }
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.author.type, parentSchema: schema18.properties.author, data: data12 };
+        const err28 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.author.type, parentSchema: schema18.properties.author, data: data14 };
         if (vErrors === null) {
-          vErrors = [err23];
+          vErrors = [err28];
         } else {
-          vErrors.push(err23);
+          vErrors.push(err28);
         }
         errors++;
       }
     }
     if (data.signCommits !== void 0) {
-      let data13 = data.signCommits;
-      if (typeof data13 !== "boolean") {
-        const err24 = { instancePath: instancePath + "/signCommits", schemaPath: "#/properties/signCommits/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.signCommits.type, parentSchema: schema18.properties.signCommits, data: data13 };
+      let data15 = data.signCommits;
+      if (typeof data15 !== "boolean") {
+        const err29 = { instancePath: instancePath + "/signCommits", schemaPath: "#/properties/signCommits/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.signCommits.type, parentSchema: schema18.properties.signCommits, data: data15 };
         if (vErrors === null) {
-          vErrors = [err24];
+          vErrors = [err29];
         } else {
-          vErrors.push(err24);
+          vErrors.push(err29);
         }
         errors++;
       }
     }
     if (data.groups !== void 0) {
-      let data14 = data.groups;
-      if (Array.isArray(data14)) {
-        const len4 = data14.length;
+      let data16 = data.groups;
+      if (Array.isArray(data16)) {
+        const len4 = data16.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data15 = data14[i4];
-          if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-            if (data15.name === void 0) {
-              const err25 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data15 };
+          let data17 = data16[i4];
+          if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+            if (data17.name === void 0) {
+              const err30 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data17 };
               if (vErrors === null) {
-                vErrors = [err25];
+                vErrors = [err30];
               } else {
-                vErrors.push(err25);
+                vErrors.push(err30);
               }
               errors++;
             }
-            if (data15.streams === void 0) {
-              const err26 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "streams" }, message: "must have required property 'streams'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data15 };
+            if (data17.streams === void 0) {
+              const err31 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "streams" }, message: "must have required property 'streams'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data17 };
               if (vErrors === null) {
-                vErrors = [err26];
+                vErrors = [err31];
               } else {
-                vErrors.push(err26);
+                vErrors.push(err31);
               }
               errors++;
             }
-            for (const key1 in data15) {
-              if (!(key1 === "name" || key1 === "streams" || key1 === "labels" || key1 === "reviewers")) {
-                const err27 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.groups.items, data: data15 };
-                if (vErrors === null) {
-                  vErrors = [err27];
-                } else {
-                  vErrors.push(err27);
-                }
-                errors++;
-              }
-            }
-            if (data15.name !== void 0) {
-              let data16 = data15.name;
-              if (typeof data16 === "string") {
-                if (!pattern7.test(data16)) {
-                  const err28 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+$" }, message: 'must match pattern "^[A-Za-z0-9._-]+$"', schema: "^[A-Za-z0-9._-]+$", parentSchema: schema18.properties.groups.items.properties.name, data: data16 };
-                  if (vErrors === null) {
-                    vErrors = [err28];
-                  } else {
-                    vErrors.push(err28);
-                  }
-                  errors++;
-                }
-              } else {
-                const err29 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.groups.items.properties.name.type, parentSchema: schema18.properties.groups.items.properties.name, data: data16 };
-                if (vErrors === null) {
-                  vErrors = [err29];
-                } else {
-                  vErrors.push(err29);
-                }
-                errors++;
-              }
-            }
-            if (data15.streams !== void 0) {
-              let data17 = data15.streams;
-              if (Array.isArray(data17)) {
-                const len5 = data17.length;
-                for (let i5 = 0; i5 < len5; i5++) {
-                  let data18 = data17[i5];
-                  if (typeof data18 === "string") {
-                    if (func3(data18) < 1) {
-                      const err30 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data18 };
-                      if (vErrors === null) {
-                        vErrors = [err30];
-                      } else {
-                        vErrors.push(err30);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err31 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data18 };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/groups/" + i4 + "/streams", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data17 };
+            for (const key22 in data17) {
+              if (!(key22 === "name" || key22 === "streams" || key22 === "labels" || key22 === "reviewers" || key22 === "schedule")) {
+                const err32 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.groups.items, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err32];
                 } else {
@@ -20877,104 +20889,288 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data15.labels !== void 0) {
-              let data19 = data15.labels;
-              if (Array.isArray(data19)) {
-                const len6 = data19.length;
-                for (let i6 = 0; i6 < len6; i6++) {
-                  let data20 = data19[i6];
-                  if (typeof data20 === "string") {
-                    if (func3(data20) < 1) {
-                      const err33 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data20 };
-                      if (vErrors === null) {
-                        vErrors = [err33];
-                      } else {
-                        vErrors.push(err33);
-                      }
-                      errors++;
-                    }
+            if (data17.name !== void 0) {
+              let data18 = data17.name;
+              if (typeof data18 === "string") {
+                if (!pattern7.test(data18)) {
+                  const err33 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+$" }, message: 'must match pattern "^[A-Za-z0-9._-]+$"', schema: "^[A-Za-z0-9._-]+$", parentSchema: schema18.properties.groups.items.properties.name, data: data18 };
+                  if (vErrors === null) {
+                    vErrors = [err33];
                   } else {
-                    const err34 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data20 };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
+                    vErrors.push(err33);
                   }
+                  errors++;
                 }
               } else {
-                const err35 = { instancePath: instancePath + "/groups/" + i4 + "/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data19 };
+                const err34 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.groups.items.properties.name.type, parentSchema: schema18.properties.groups.items.properties.name, data: data18 };
                 if (vErrors === null) {
-                  vErrors = [err35];
+                  vErrors = [err34];
                 } else {
-                  vErrors.push(err35);
+                  vErrors.push(err34);
                 }
                 errors++;
               }
             }
-            if (data15.reviewers !== void 0) {
-              let data21 = data15.reviewers;
-              if (Array.isArray(data21)) {
-                const len7 = data21.length;
-                for (let i7 = 0; i7 < len7; i7++) {
-                  let data22 = data21[i7];
-                  if (typeof data22 === "string") {
-                    if (func3(data22) < 1) {
-                      const err36 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data22 };
+            if (data17.streams !== void 0) {
+              let data19 = data17.streams;
+              if (Array.isArray(data19)) {
+                const len5 = data19.length;
+                for (let i5 = 0; i5 < len5; i5++) {
+                  let data20 = data19[i5];
+                  if (typeof data20 === "string") {
+                    if (func3(data20) < 1) {
+                      const err35 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data20 };
                       if (vErrors === null) {
-                        vErrors = [err36];
+                        vErrors = [err35];
                       } else {
-                        vErrors.push(err36);
+                        vErrors.push(err35);
                       }
                       errors++;
                     }
                   } else {
-                    const err37 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data22 };
+                    const err36 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data20 };
                     if (vErrors === null) {
-                      vErrors = [err37];
+                      vErrors = [err36];
                     } else {
-                      vErrors.push(err37);
+                      vErrors.push(err36);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err38 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data21 };
+                const err37 = { instancePath: instancePath + "/groups/" + i4 + "/streams", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data19 };
                 if (vErrors === null) {
-                  vErrors = [err38];
+                  vErrors = [err37];
                 } else {
-                  vErrors.push(err38);
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data17.labels !== void 0) {
+              let data21 = data17.labels;
+              if (Array.isArray(data21)) {
+                const len6 = data21.length;
+                for (let i6 = 0; i6 < len6; i6++) {
+                  let data22 = data21[i6];
+                  if (typeof data22 === "string") {
+                    if (func3(data22) < 1) {
+                      const err38 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err39 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data22 };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err40 = { instancePath: instancePath + "/groups/" + i4 + "/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+            }
+            if (data17.reviewers !== void 0) {
+              let data23 = data17.reviewers;
+              if (Array.isArray(data23)) {
+                const len7 = data23.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data24 = data23[i7];
+                  if (typeof data24 === "string") {
+                    if (func3(data24) < 1) {
+                      const err41 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data24 };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err42 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data24 };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err43 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data23 };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data17.schedule !== void 0) {
+              let data25 = data17.schedule;
+              if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+                for (const key3 in data25) {
+                  if (!(key3 === "days" || key3 === "hours" || key3 === "timezone")) {
+                    const err44 = { instancePath: instancePath + "/groups/" + i4 + "/schedule", schemaPath: "#/definitions/scheduleWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data25 };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.days !== void 0) {
+                  let data26 = data25.days;
+                  if (Array.isArray(data26)) {
+                    if (data26.length < 1) {
+                      const err45 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days", schemaPath: "#/definitions/scheduleWindow/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema26.properties.days, data: data26 };
+                      if (vErrors === null) {
+                        vErrors = [err45];
+                      } else {
+                        vErrors.push(err45);
+                      }
+                      errors++;
+                    }
+                    const len8 = data26.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data27 = data26[i8];
+                      if (!(data27 === "mon" || data27 === "tue" || data27 === "wed" || data27 === "thu" || data27 === "fri" || data27 === "sat" || data27 === "sun")) {
+                        const err46 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days/" + i8, schemaPath: "#/definitions/scheduleWindow/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema26.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.days.items.enum, parentSchema: schema26.properties.days.items, data: data27 };
+                        if (vErrors === null) {
+                          vErrors = [err46];
+                        } else {
+                          vErrors.push(err46);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err47 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days", schemaPath: "#/definitions/scheduleWindow/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema26.properties.days.type, parentSchema: schema26.properties.days, data: data26 };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.hours !== void 0) {
+                  let data28 = data25.hours;
+                  if (typeof data28 === "string") {
+                    if (!pattern8.test(data28)) {
+                      const err48 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/hours", schemaPath: "#/definitions/scheduleWindow/properties/hours/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$" }, message: 'must match pattern "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$"', schema: "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", parentSchema: schema26.properties.hours, data: data28 };
+                      if (vErrors === null) {
+                        vErrors = [err48];
+                      } else {
+                        vErrors.push(err48);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err49 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/hours", schemaPath: "#/definitions/scheduleWindow/properties/hours/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.hours.type, parentSchema: schema26.properties.hours, data: data28 };
+                    if (vErrors === null) {
+                      vErrors = [err49];
+                    } else {
+                      vErrors.push(err49);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.timezone !== void 0) {
+                  let data29 = data25.timezone;
+                  if (typeof data29 === "string") {
+                    if (func3(data29) < 1) {
+                      const err50 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/timezone", schemaPath: "#/definitions/scheduleWindow/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.timezone, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err50];
+                      } else {
+                        vErrors.push(err50);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err51 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/timezone", schemaPath: "#/definitions/scheduleWindow/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.timezone.type, parentSchema: schema26.properties.timezone, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err52 = { instancePath: instancePath + "/groups/" + i4 + "/schedule", schemaPath: "#/definitions/scheduleWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data25 };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
                 }
                 errors++;
               }
             }
           } else {
-            const err39 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.groups.items.type, parentSchema: schema18.properties.groups.items, data: data15 };
+            const err53 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.groups.items.type, parentSchema: schema18.properties.groups.items, data: data17 };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err53];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err53);
             }
             errors++;
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.groups.type, parentSchema: schema18.properties.groups, data: data14 };
+        const err54 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.groups.type, parentSchema: schema18.properties.groups, data: data16 };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err54];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err54);
         }
         errors++;
       }
     }
+    if (data.maxOpenPullRequests !== void 0) {
+      let data30 = data.maxOpenPullRequests;
+      if (!(typeof data30 == "number" && (!(data30 % 1) && !isNaN(data30)) && isFinite(data30))) {
+        const err55 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxOpenPullRequests.type, parentSchema: schema18.properties.maxOpenPullRequests, data: data30 };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+      if (typeof data30 == "number" && isFinite(data30)) {
+        if (data30 < 1 || isNaN(data30)) {
+          const err56 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxOpenPullRequests, data: data30 };
+          if (vErrors === null) {
+            vErrors = [err56];
+          } else {
+            vErrors.push(err56);
+          }
+          errors++;
+        }
+      }
+    }
   } else {
-    const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    const err57 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err57];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err57);
     }
     errors++;
   }
@@ -21013,7 +21209,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.workflow === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema26.allOf[0].then.required, parentSchema: schema26.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema27.allOf[0].then.required, parentSchema: schema27.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -21026,7 +21222,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[0].if, parentSchema: schema26.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[0].if, parentSchema: schema27.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -21063,7 +21259,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.command === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema26.allOf[1].then.required, parentSchema: schema26.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema27.allOf[1].then.required, parentSchema: schema27.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21076,7 +21272,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[1].if, parentSchema: schema26.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[1].if, parentSchema: schema27.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -21086,7 +21282,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema26.required, parentSchema: schema26, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema27.required, parentSchema: schema27, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -21095,8 +21291,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func2.call(schema26.properties, key0)) {
-        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data };
+      if (!func2.call(schema27.properties, key0)) {
+        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema27, data };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21108,7 +21304,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data2 = data.type;
       if (typeof data2 !== "string") {
-        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.type.type, parentSchema: schema26.properties.type, data: data2 };
+        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.type.type, parentSchema: schema27.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21117,7 +21313,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "repository_dispatch" || data2 === "workflow_dispatch" || data2 === "command")) {
-        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema26.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.type.enum, parentSchema: schema26.properties.type, data: data2 };
+        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema27.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema27.properties.type.enum, parentSchema: schema27.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -21129,8 +21325,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.repository !== void 0) {
       let data3 = data.repository;
       if (typeof data3 === "string") {
-        if (!pattern8.test(data3)) {
-          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema26.properties.repository, data: data3 };
+        if (!pattern9.test(data3)) {
+          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema27.properties.repository, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -21139,7 +21335,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.repository.type, parentSchema: schema26.properties.repository, data: data3 };
+        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.repository.type, parentSchema: schema27.properties.repository, data: data3 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -21152,7 +21348,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.eventType;
       if (typeof data4 === "string") {
         if (func3(data4) > 100) {
-          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema26.properties.eventType, data: data4 };
+          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema27.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -21161,7 +21357,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data4) < 1) {
-          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.eventType, data: data4 };
+          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -21170,7 +21366,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.eventType.type, parentSchema: schema26.properties.eventType, data: data4 };
+        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.eventType.type, parentSchema: schema27.properties.eventType, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -21183,7 +21379,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.workflow;
       if (typeof data5 === "string") {
         if (func3(data5) < 1) {
-          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.workflow, data: data5 };
+          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.workflow, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -21192,7 +21388,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.workflow.type, parentSchema: schema26.properties.workflow, data: data5 };
+        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.workflow.type, parentSchema: schema27.properties.workflow, data: data5 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -21205,7 +21401,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.ref;
       if (typeof data6 === "string") {
         if (func3(data6) < 1) {
-          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.ref, data: data6 };
+          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.ref, data: data6 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -21214,7 +21410,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.ref.type, parentSchema: schema26.properties.ref, data: data6 };
+        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.ref.type, parentSchema: schema27.properties.ref, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -21227,7 +21423,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.inputs;
       if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
         if (Object.keys(data7).length > 25) {
-          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema26.properties.inputs, data: data7 };
+          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema27.properties.inputs, data: data7 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -21238,7 +21434,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data7) {
           let data8 = data7[key1];
           if (typeof data8 !== "string") {
-            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.inputs.additionalProperties.type, parentSchema: schema26.properties.inputs.additionalProperties, data: data8 };
+            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.inputs.additionalProperties.type, parentSchema: schema27.properties.inputs.additionalProperties, data: data8 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -21248,7 +21444,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.properties.inputs.type, parentSchema: schema26.properties.inputs, data: data7 };
+        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.properties.inputs.type, parentSchema: schema27.properties.inputs, data: data7 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -21352,7 +21548,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.type, parentSchema: schema27, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -21369,7 +21565,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "interval" || key0 === "maxImportsPerMinute" || key0 === "registryHosts")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -21381,8 +21577,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.interval !== void 0) {
       let data0 = data.interval;
       if (typeof data0 === "string") {
-        if (!pattern10.test(data0)) {
-          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema30.properties.interval, data: data0 };
+        if (!pattern11.test(data0)) {
+          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema31.properties.interval, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -21391,7 +21587,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.properties.interval.type, parentSchema: schema30.properties.interval, data: data0 };
+        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.interval.type, parentSchema: schema31.properties.interval, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -21403,7 +21599,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.maxImportsPerMinute !== void 0) {
       let data1 = data.maxImportsPerMinute;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema30.properties.maxImportsPerMinute.type, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.maxImportsPerMinute.type, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -21413,7 +21609,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -21450,7 +21646,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema30.properties.registryHosts.type, parentSchema: schema30.properties.registryHosts, data: data2 };
+        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.registryHosts.type, parentSchema: schema31.properties.registryHosts, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21460,7 +21656,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.type, parentSchema: schema30, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -21877,7 +22073,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.deadline !== void 0) {
       let data20 = data.deadline;
       if (typeof data20 === "string") {
-        if (!pattern10.test(data20)) {
+        if (!pattern11.test(data20)) {
           const err32 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema11.properties.deadline, data: data20 };
           if (vErrors === null) {
             vErrors = [err32];
@@ -21905,7 +22101,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.os === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema39.required, parentSchema: schema39, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -21914,7 +22110,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.architecture === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema39.required, parentSchema: schema39, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -21923,7 +22119,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.digest === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema39.required, parentSchema: schema39, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -21932,7 +22128,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mediaType === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema39.required, parentSchema: schema39, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema40.required, parentSchema: schema40, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -21942,7 +22138,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "os" || key0 === "architecture" || key0 === "variant" || key0 === "digest" || key0 === "mediaType")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21954,8 +22150,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.os !== void 0) {
       let data0 = data.os;
       if (typeof data0 === "string") {
-        if (!pattern18.test(data0)) {
-          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data0 };
+        if (!pattern19.test(data0)) {
+          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -21964,7 +22160,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data0 };
+        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -21976,8 +22172,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.architecture !== void 0) {
       let data1 = data.architecture;
       if (typeof data1 === "string") {
-        if (!pattern18.test(data1)) {
-          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data1 };
+        if (!pattern19.test(data1)) {
+          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -21986,7 +22182,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data1 };
+        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21998,8 +22194,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.variant !== void 0) {
       let data2 = data.variant;
       if (typeof data2 === "string") {
-        if (!pattern18.test(data2)) {
-          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data2 };
+        if (!pattern19.test(data2)) {
+          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data2 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22008,7 +22204,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data2 };
+        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22020,8 +22216,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.digest !== void 0) {
       let data3 = data.digest;
       if (typeof data3 === "string") {
-        if (!pattern15.test(data3)) {
-          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data3 };
+        if (!pattern16.test(data3)) {
+          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data3 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22030,7 +22226,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
+        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22042,8 +22238,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mediaType !== void 0) {
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
-        if (!pattern16.test(data4)) {
-          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+        if (!pattern17.test(data4)) {
+          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -22052,7 +22248,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -22062,7 +22258,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -22078,7 +22274,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.created === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema34.required, parentSchema: schema34, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22087,7 +22283,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema34.required, parentSchema: schema34, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22096,7 +22292,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.image === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema34.required, parentSchema: schema34, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22105,7 +22301,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema34.required, parentSchema: schema34, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22115,7 +22311,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "created" || key0 === "dockerImageReference" || key0 === "image" || key0 === "generation" || key0 === "mediaType" || key0 === "index" || key0 === "platforms")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22128,7 +22324,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.created;
       if (typeof data0 === "string") {
         if (!formats0.validate(data0)) {
-          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data0 };
+          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -22137,7 +22333,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data0 };
+        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22150,7 +22346,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.dockerImageReference;
       if (typeof data1 === "string") {
         if (func3(data1) > 512) {
-          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -22159,7 +22355,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22167,8 +22363,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern14.test(data1)) {
-          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema34.properties.dockerImageReference, data: data1 };
+        if (!pattern15.test(data1)) {
+          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema35.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22177,7 +22373,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.dockerImageReference.type, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.dockerImageReference.type, parentSchema: schema35.properties.dockerImageReference, data: data1 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22189,8 +22385,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data2 = data.image;
       if (typeof data2 === "string") {
-        if (!pattern15.test(data2)) {
-          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+        if (!pattern16.test(data2)) {
+          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22199,7 +22395,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22211,7 +22407,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data3 = data.generation;
       if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema34.properties.generation.type, parentSchema: schema34.properties.generation, data: data3 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.properties.generation.type, parentSchema: schema35.properties.generation, data: data3 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22223,8 +22419,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mediaType !== void 0) {
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
-        if (!pattern16.test(data4)) {
-          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+        if (!pattern17.test(data4)) {
+          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22233,7 +22429,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -22245,8 +22441,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.index !== void 0) {
       let data5 = data.index;
       if (typeof data5 === "string") {
-        if (!pattern15.test(data5)) {
-          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data5 };
+        if (!pattern16.test(data5)) {
+          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data5 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -22255,7 +22451,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data5 };
+        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data5 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -22275,7 +22471,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.platforms.type, parentSchema: schema34.properties.platforms, data: data6 };
+        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.platforms.type, parentSchema: schema35.properties.platforms, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22285,7 +22481,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -22301,7 +22497,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema45.required, parentSchema: schema45, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22310,7 +22506,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema45.required, parentSchema: schema45, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22319,7 +22515,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema45.required, parentSchema: schema45, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22328,7 +22524,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema45.required, parentSchema: schema45, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22337,7 +22533,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.lastTransitionTime === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema45.required, parentSchema: schema45, data };
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -22346,7 +22542,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema45.required, parentSchema: schema45, data };
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema46.required, parentSchema: schema46, data };
       if (vErrors === null) {
         vErrors = [err5];
       } else {
@@ -22356,7 +22552,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "type" || key0 === "status" || key0 === "reason" || key0 === "message" || key0 === "lastTransitionTime" || key0 === "generation")) {
-        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22368,7 +22564,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data0 = data.type;
       if ("ImportSuccess" !== data0) {
-        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema45.properties.type, data: data0 };
+        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema46.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22380,7 +22576,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data1 = data.status;
       if (!(data1 === "True" || data1 === "False")) {
-        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema45.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema45.properties.status.enum, parentSchema: schema45.properties.status, data: data1 };
+        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema46.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.status.enum, parentSchema: schema46.properties.status, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22392,7 +22588,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data2 = data.reason;
       if (typeof data2 !== "string") {
-        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.reason.type, parentSchema: schema45.properties.reason, data: data2 };
+        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.reason.type, parentSchema: schema46.properties.reason, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -22404,7 +22600,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data3 = data.message;
       if (typeof data3 !== "string") {
-        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.message.type, parentSchema: schema45.properties.message, data: data3 };
+        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.message.type, parentSchema: schema46.properties.message, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22417,7 +22613,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.lastTransitionTime;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22426,7 +22622,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22438,7 +22634,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data5 = data.generation;
       if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema45.properties.generation.type, parentSchema: schema45.properties.generation, data: data5 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema46.properties.generation.type, parentSchema: schema46.properties.generation, data: data5 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22448,7 +22644,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22464,7 +22660,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.policy === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema47.required, parentSchema: schema47, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema48.required, parentSchema: schema48, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22473,7 +22669,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.tag === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema47.required, parentSchema: schema47, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema48.required, parentSchema: schema48, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22483,7 +22679,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "policy" || key0 === "tag" || key0 === "firstSeen")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -22496,7 +22692,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.policy;
       if (typeof data0 === "string") {
         if (func3(data0) > 1024) {
-          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema47.properties.policy, data: data0 };
+          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema48.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -22505,7 +22701,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47.properties.policy, data: data0 };
+          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -22514,7 +22710,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.policy.type, parentSchema: schema47.properties.policy, data: data0 };
+        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.policy.type, parentSchema: schema48.properties.policy, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -22526,8 +22722,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tag !== void 0) {
       let data1 = data.tag;
       if (typeof data1 === "string") {
-        if (!pattern13.test(data1)) {
-          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.tag, data: data1 };
+        if (!pattern14.test(data1)) {
+          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.tag, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -22536,7 +22732,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.tag.type, parentSchema: schema47.properties.tag, data: data1 };
+        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.tag.type, parentSchema: schema48.properties.tag, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22549,7 +22745,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.firstSeen;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (Object.keys(data2).length > 1e3) {
-          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema47.properties.firstSeen, data: data2 };
+          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema48.properties.firstSeen, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22560,8 +22756,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data2) {
           const _errs8 = errors;
           if (typeof key1 === "string") {
-            if (!pattern13.test(key1)) {
-              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
+            if (!pattern14.test(key1)) {
+              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -22572,7 +22768,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           var valid1 = _errs8 === errors;
           if (!valid1) {
-            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema47.properties.firstSeen.propertyNames, parentSchema: schema47.properties.firstSeen, data: data2 };
+            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema48.properties.firstSeen.propertyNames, parentSchema: schema48.properties.firstSeen, data: data2 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -22585,7 +22781,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[key22];
           if (typeof data3 === "string") {
             if (!formats0.validate(data3)) {
-              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data3 };
+              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -22594,7 +22790,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data3 };
+            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -22604,7 +22800,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.properties.firstSeen.type, parentSchema: schema47.properties.firstSeen, data: data2 };
+        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.properties.firstSeen.type, parentSchema: schema48.properties.firstSeen, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22614,7 +22810,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22657,7 +22853,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.eligibleAt === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema49.allOf[0].then.required, parentSchema: schema49.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema50.allOf[0].then.required, parentSchema: schema50.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -22670,7 +22866,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[0].if, parentSchema: schema49.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[0].if, parentSchema: schema50.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -22707,7 +22903,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.missingPlatforms === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema49.allOf[1].then.required, parentSchema: schema49.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema50.allOf[1].then.required, parentSchema: schema50.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22720,7 +22916,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[1].if, parentSchema: schema49.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[1].if, parentSchema: schema50.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -22730,7 +22926,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.image === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema49.required, parentSchema: schema49, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -22739,7 +22935,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema49.required, parentSchema: schema49, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err7];
       } else {
@@ -22748,7 +22944,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.firstSeen === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema49.required, parentSchema: schema49, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err8];
       } else {
@@ -22757,7 +22953,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema49.required, parentSchema: schema49, data };
+      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err9];
       } else {
@@ -22766,7 +22962,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema49.required, parentSchema: schema49, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema50.required, parentSchema: schema50, data };
       if (vErrors === null) {
         vErrors = [err10];
       } else {
@@ -22776,7 +22972,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt" || key0 === "missingPlatforms")) {
-        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -22788,8 +22984,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data2 = data.image;
       if (typeof data2 === "string") {
-        if (!pattern15.test(data2)) {
-          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+        if (!pattern16.test(data2)) {
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -22798,7 +22994,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22811,7 +23007,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.dockerImageReference;
       if (typeof data3 === "string") {
         if (func3(data3) > 512) {
-          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema50.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22820,7 +23016,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data3) < 1) {
-          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema50.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -22829,7 +23025,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.dockerImageReference.type, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.dockerImageReference.type, parentSchema: schema50.properties.dockerImageReference, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -22842,7 +23038,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.firstSeen;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -22851,7 +23047,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22863,7 +23059,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data5 = data.reason;
       if (!(data5 === "Soaking" || data5 === "MissingPlatform")) {
-        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema49.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema49.properties.reason.enum, parentSchema: schema49.properties.reason, data: data5 };
+        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema50.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema50.properties.reason.enum, parentSchema: schema50.properties.reason, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -22876,7 +23072,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.message;
       if (typeof data6 === "string") {
         if (func3(data6) > 1e3) {
-          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema49.properties.message, data: data6 };
+          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema50.properties.message, data: data6 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -22885,7 +23081,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.message.type, parentSchema: schema49.properties.message, data: data6 };
+        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.message.type, parentSchema: schema50.properties.message, data: data6 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -22898,7 +23094,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.eligibleAt;
       if (typeof data7 === "string") {
         if (!formats0.validate(data7)) {
-          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data7 };
+          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data7 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -22907,7 +23103,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data7 };
+        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data7 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -22920,7 +23116,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.missingPlatforms;
       if (Array.isArray(data8)) {
         if (data8.length > 64) {
-          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema50.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -22929,7 +23125,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data8.length < 1) {
-          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema50.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -22941,8 +23137,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data9 = data8[i0];
           if (typeof data9 === "string") {
-            if (!pattern26.test(data9)) {
-              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            if (!pattern27.test(data9)) {
+              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -22951,7 +23147,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.missingPlatforms.items.type, parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.missingPlatforms.items.type, parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -22961,7 +23157,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema49.properties.missingPlatforms.type, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.missingPlatforms.type, parentSchema: schema50.properties.missingPlatforms, data: data8 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -22971,7 +23167,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
     if (vErrors === null) {
       vErrors = [err29];
     } else {
@@ -22987,7 +23183,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.tag === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema33.required, parentSchema: schema33, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22996,7 +23192,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema33.required, parentSchema: schema33, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23006,7 +23202,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "tag" || key0 === "spec" || key0 === "observedGeneration" || key0 === "items" || key0 === "conditions" || key0 === "selection" || key0 === "pending")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23018,8 +23214,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tag !== void 0) {
       let data0 = data.tag;
       if (typeof data0 === "string") {
-        if (!pattern13.test(data0)) {
-          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema33.properties.tag, data: data0 };
+        if (!pattern14.test(data0)) {
+          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema34.properties.tag, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23028,7 +23224,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.tag.type, parentSchema: schema33.properties.tag, data: data0 };
+        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.tag.type, parentSchema: schema34.properties.tag, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23040,7 +23236,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.spec !== void 0) {
       let data1 = data.spec;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.spec.type, parentSchema: schema33.properties.spec, data: data1 };
+        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.spec.type, parentSchema: schema34.properties.spec, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23052,7 +23248,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.observedGeneration !== void 0) {
       let data2 = data.observedGeneration;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && data2 !== null) {
-        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema33.properties.observedGeneration.type }, message: "must be integer,null", schema: schema33.properties.observedGeneration.type, parentSchema: schema33.properties.observedGeneration, data: data2 };
+        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema34.properties.observedGeneration.type }, message: "must be integer,null", schema: schema34.properties.observedGeneration.type, parentSchema: schema34.properties.observedGeneration, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23072,7 +23268,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.items.type, parentSchema: schema33.properties.items, data: data3 };
+        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.items.type, parentSchema: schema34.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -23092,7 +23288,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.conditions.type, parentSchema: schema33.properties.conditions, data: data5 };
+        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.conditions.type, parentSchema: schema34.properties.conditions, data: data5 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23114,7 +23310,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -23131,7 +23327,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema32.required, parentSchema: schema32, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23140,7 +23336,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema32.required, parentSchema: schema32, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23149,7 +23345,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema32.required, parentSchema: schema32, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -23158,7 +23354,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema32.required, parentSchema: schema32, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema33.required, parentSchema: schema33, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -23168,7 +23364,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "status")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23180,7 +23376,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("imagestreams.dev/v1alpha1" !== data0) {
-        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema32.properties.apiVersion, data: data0 };
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema33.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23192,7 +23388,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("ImageStreamLock" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema32.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema33.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23205,7 +23401,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.metadata;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.name === void 0) {
-          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23214,7 +23410,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.namespace === void 0) {
-          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23224,7 +23420,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 in data2) {
           if (!(key1 === "name" || key1 === "namespace")) {
-            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.metadata, data: data2 };
+            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.metadata, data: data2 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23237,7 +23433,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.name;
           if (typeof data3 === "string") {
             if (func3(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -23246,7 +23442,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.name.type, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.name.type, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23259,7 +23455,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data2.namespace;
           if (typeof data4 === "string") {
             if (func3(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23268,7 +23464,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.namespace.type, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.namespace.type, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23278,7 +23474,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.metadata.type, parentSchema: schema32.properties.metadata, data: data2 };
+        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.metadata.type, parentSchema: schema33.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -23291,7 +23487,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.status;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (data5.tags === void 0) {
-          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema32.properties.status.required, parentSchema: schema32.properties.status, data: data5 };
+          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema33.properties.status.required, parentSchema: schema33.properties.status, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -23301,7 +23497,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data5) {
           if (!(key22 === "dockerImageRepository" || key22 === "tags")) {
-            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.status, data: data5 };
+            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.status, data: data5 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23313,7 +23509,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data5.dockerImageRepository !== void 0) {
           let data6 = data5.dockerImageRepository;
           if (typeof data6 !== "string") {
-            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.status.properties.dockerImageRepository.type, parentSchema: schema32.properties.status.properties.dockerImageRepository, data: data6 };
+            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.status.properties.dockerImageRepository.type, parentSchema: schema33.properties.status.properties.dockerImageRepository, data: data6 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23333,7 +23529,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.status.properties.tags.type, parentSchema: schema32.properties.status.properties.tags, data: data7 };
+            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.status.properties.tags.type, parentSchema: schema33.properties.status.properties.tags, data: data7 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23343,7 +23539,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.status.type, parentSchema: schema32.properties.status, data: data5 };
+        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.status.type, parentSchema: schema33.properties.status, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23353,7 +23549,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
     if (vErrors === null) {
       vErrors = [err20];
     } else {
@@ -23369,7 +23565,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema55.required, parentSchema: schema55, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23381,7 +23577,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func3(data0) > 253) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -23390,7 +23586,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23398,8 +23594,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern27.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema55.properties.name, data: data0 };
+        if (!pattern28.test(data0)) {
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema56.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23408,7 +23604,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.name.type, parentSchema: schema55.properties.name, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.name.type, parentSchema: schema56.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23420,7 +23616,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.namespace !== void 0) {
       let data1 = data.namespace;
       if (typeof data1 !== "string" && data1 !== null) {
-        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema55.properties.namespace.type }, message: "must be string,null", schema: schema55.properties.namespace.type, parentSchema: schema55.properties.namespace, data: data1 };
+        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema56.properties.namespace.type }, message: "must be string,null", schema: schema56.properties.namespace.type, parentSchema: schema56.properties.namespace, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23430,7 +23626,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 === "string") {
         if (func3(data1) > 63) {
-          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema55.properties.namespace, data: data1 };
+          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema56.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -23439,7 +23635,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern0.test(data1)) {
-          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema55.properties.namespace, data: data1 };
+          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema56.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23452,7 +23648,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.labels !== void 0) {
       let data2 = data.labels;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data2 };
+        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23464,7 +23660,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key0 in data2) {
           let data3 = data2[key0];
           if (typeof data3 !== "string" && data3 !== null) {
-            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23478,7 +23674,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data4 = data.annotations;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data4 };
+        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data4 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -23490,7 +23686,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data4) {
           let data5 = data4[key1];
           if (typeof data5 !== "string" && data5 !== null) {
-            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data5 };
+            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data5 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23504,7 +23700,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.creationTimestamp !== void 0) {
       let data6 = data.creationTimestamp;
       if (typeof data6 !== "string" && data6 !== null) {
-        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema55.properties.creationTimestamp.type }, message: "must be string,null", schema: schema55.properties.creationTimestamp.type, parentSchema: schema55.properties.creationTimestamp, data: data6 };
+        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema56.properties.creationTimestamp.type }, message: "must be string,null", schema: schema56.properties.creationTimestamp.type, parentSchema: schema56.properties.creationTimestamp, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -23516,7 +23712,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data7 = data.generation;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema55.properties.generation.type }, message: "must be integer,null", schema: schema55.properties.generation.type, parentSchema: schema55.properties.generation, data: data7 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema56.properties.generation.type }, message: "must be integer,null", schema: schema56.properties.generation.type, parentSchema: schema56.properties.generation, data: data7 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23526,7 +23722,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -23542,7 +23738,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema59.required, parentSchema: schema59, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema60.required, parentSchema: schema60, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23552,7 +23748,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "annotations" || key0 === "from" || key0 === "reference" || key0 === "generation" || key0 === "importPolicy" || key0 === "referencePolicy")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23564,8 +23760,8 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern13.test(data0)) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema59.properties.name, data: data0 };
+        if (!pattern14.test(data0)) {
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema60.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23574,7 +23770,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.properties.name.type, parentSchema: schema59.properties.name, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema60.properties.name.type, parentSchema: schema60.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -23586,7 +23782,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data1 = data.annotations;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && data1 !== null) {
-        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data1 };
+        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23598,7 +23794,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data1) {
           let data2 = data1[key1];
           if (typeof data2 !== "string" && data2 !== null) {
-            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data2 };
+            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -23612,7 +23808,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.from !== void 0) {
       let data3 = data.from;
       if (!(data3 && typeof data3 == "object" && !Array.isArray(data3)) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema61.type }, message: "must be object,null", schema: schema61.type, parentSchema: schema61, data: data3 };
+        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema62.type }, message: "must be object,null", schema: schema62.type, parentSchema: schema62, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23622,7 +23818,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         if (data3.kind === void 0) {
-          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data: data3 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23631,7 +23827,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data3.name === void 0) {
-          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema62.required, parentSchema: schema62, data: data3 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23641,7 +23837,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data3) {
           if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "apiVersion" || key22 === "uid" || key22 === "resourceVersion" || key22 === "fieldPath")) {
-            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61, data: data3 };
+            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23653,7 +23849,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.kind !== void 0) {
           let data4 = data3.kind;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.kind.type, parentSchema: schema61.properties.kind, data: data4 };
+            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -23662,7 +23858,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data4 === "DockerImage" || data4 === "ImageStreamTag" || data4 === "ImageStreamImage")) {
-            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema61.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.kind.enum, parentSchema: schema61.properties.kind, data: data4 };
+            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23675,7 +23871,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data3.name;
           if (typeof data5 === "string") {
             if (func3(data5) < 1) {
-              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema61.properties.name, data: data5 };
+              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema62.properties.name, data: data5 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23684,7 +23880,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.name.type, parentSchema: schema61.properties.name, data: data5 };
+            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.name.type, parentSchema: schema62.properties.name, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23696,7 +23892,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.namespace !== void 0) {
           let data6 = data3.namespace;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema61.properties.namespace.type }, message: "must be string,null", schema: schema61.properties.namespace.type, parentSchema: schema61.properties.namespace, data: data6 };
+            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema62.properties.namespace.type }, message: "must be string,null", schema: schema62.properties.namespace.type, parentSchema: schema62.properties.namespace, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -23708,7 +23904,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.apiVersion !== void 0) {
           let data7 = data3.apiVersion;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema61.properties.apiVersion.type }, message: "must be string,null", schema: schema61.properties.apiVersion.type, parentSchema: schema61.properties.apiVersion, data: data7 };
+            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema62.properties.apiVersion.type }, message: "must be string,null", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data7 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -23720,7 +23916,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.uid !== void 0) {
           let data8 = data3.uid;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema61.properties.uid.type }, message: "must be string,null", schema: schema61.properties.uid.type, parentSchema: schema61.properties.uid, data: data8 };
+            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema62.properties.uid.type }, message: "must be string,null", schema: schema62.properties.uid.type, parentSchema: schema62.properties.uid, data: data8 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23732,7 +23928,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.resourceVersion !== void 0) {
           let data9 = data3.resourceVersion;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema61.properties.resourceVersion.type }, message: "must be string,null", schema: schema61.properties.resourceVersion.type, parentSchema: schema61.properties.resourceVersion, data: data9 };
+            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema62.properties.resourceVersion.type }, message: "must be string,null", schema: schema62.properties.resourceVersion.type, parentSchema: schema62.properties.resourceVersion, data: data9 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23744,7 +23940,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.fieldPath !== void 0) {
           let data10 = data3.fieldPath;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema61.properties.fieldPath.type }, message: "must be string,null", schema: schema61.properties.fieldPath.type, parentSchema: schema61.properties.fieldPath, data: data10 };
+            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema62.properties.fieldPath.type }, message: "must be string,null", schema: schema62.properties.fieldPath.type, parentSchema: schema62.properties.fieldPath, data: data10 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23758,7 +23954,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reference !== void 0) {
       let data11 = data.reference;
       if (typeof data11 !== "boolean" && data11 !== null) {
-        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema59.properties.reference.type }, message: "must be boolean,null", schema: schema59.properties.reference.type, parentSchema: schema59.properties.reference, data: data11 };
+        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema60.properties.reference.type }, message: "must be boolean,null", schema: schema60.properties.reference.type, parentSchema: schema60.properties.reference, data: data11 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23770,7 +23966,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data12 = data.generation;
       if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12)) && data12 !== null) {
-        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema59.properties.generation.type }, message: "must be integer,null", schema: schema59.properties.generation.type, parentSchema: schema59.properties.generation, data: data12 };
+        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema60.properties.generation.type }, message: "must be integer,null", schema: schema60.properties.generation.type, parentSchema: schema60.properties.generation, data: data12 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -23782,7 +23978,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.importPolicy !== void 0) {
       let data13 = data.importPolicy;
       if (!(data13 && typeof data13 == "object" && !Array.isArray(data13)) && data13 !== null) {
-        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema59.properties.importPolicy.type }, message: "must be object,null", schema: schema59.properties.importPolicy.type, parentSchema: schema59.properties.importPolicy, data: data13 };
+        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema60.properties.importPolicy.type }, message: "must be object,null", schema: schema60.properties.importPolicy.type, parentSchema: schema60.properties.importPolicy, data: data13 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -23793,7 +23989,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         for (const key3 in data13) {
           if (!(key3 === "scheduled" || key3 === "insecure" || key3 === "importMode")) {
-            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.importPolicy, data: data13 };
+            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.importPolicy, data: data13 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -23805,7 +24001,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.scheduled !== void 0) {
           let data14 = data13.scheduled;
           if (typeof data14 !== "boolean" && data14 !== null) {
-            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.scheduled.type, parentSchema: schema59.properties.importPolicy.properties.scheduled, data: data14 };
+            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.scheduled.type, parentSchema: schema60.properties.importPolicy.properties.scheduled, data: data14 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -23817,7 +24013,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.insecure !== void 0) {
           let data15 = data13.insecure;
           if (typeof data15 !== "boolean" && data15 !== null) {
-            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.insecure.type, parentSchema: schema59.properties.importPolicy.properties.insecure, data: data15 };
+            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.insecure.type, parentSchema: schema60.properties.importPolicy.properties.insecure, data: data15 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -23829,7 +24025,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.importMode !== void 0) {
           let data16 = data13.importMode;
           if (typeof data16 !== "string" && data16 !== null) {
-            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema59.properties.importPolicy.properties.importMode.type, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema60.properties.importPolicy.properties.importMode.type, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -23838,7 +24034,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data16 === "" || data16 === "Legacy" || data16 === "PreserveOriginal" || data16 === null)) {
-            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema59.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.importPolicy.properties.importMode.enum, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema60.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.importPolicy.properties.importMode.enum, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -23852,7 +24048,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.referencePolicy !== void 0) {
       let data17 = data.referencePolicy;
       if (!(data17 && typeof data17 == "object" && !Array.isArray(data17)) && data17 !== null) {
-        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema59.properties.referencePolicy.type }, message: "must be object,null", schema: schema59.properties.referencePolicy.type, parentSchema: schema59.properties.referencePolicy, data: data17 };
+        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema60.properties.referencePolicy.type }, message: "must be object,null", schema: schema60.properties.referencePolicy.type, parentSchema: schema60.properties.referencePolicy, data: data17 };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -23863,7 +24059,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
         for (const key4 in data17) {
           if (!(key4 === "type")) {
-            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.referencePolicy, data: data17 };
+            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.referencePolicy, data: data17 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -23875,7 +24071,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data17.type !== void 0) {
           let data18 = data17.type;
           if (typeof data18 !== "string" && data18 !== null) {
-            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema59.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema59.properties.referencePolicy.properties.type.type, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema60.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema60.properties.referencePolicy.properties.type.type, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -23884,7 +24080,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data18 === "" || data18 === "Source" || data18 === "Local" || data18 === null)) {
-            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema59.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.referencePolicy.properties.type.enum, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema60.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.referencePolicy.properties.type.enum, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -23896,7 +24092,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema59.type, parentSchema: schema59, data };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema60.type, parentSchema: schema60, data };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -23911,7 +24107,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema59.type }, message: "must be object,null", schema: schema59.type, parentSchema: schema59, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -23922,7 +24118,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "lookupPolicy" || key0 === "dockerImageRepository" || key0 === "tags")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23934,7 +24130,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.lookupPolicy !== void 0) {
       let data0 = data.lookupPolicy;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0)) && data0 !== null) {
-        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.type }, message: "must be object,null", schema: schema58.properties.lookupPolicy.type, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.type }, message: "must be object,null", schema: schema59.properties.lookupPolicy.type, parentSchema: schema59.properties.lookupPolicy, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23945,7 +24141,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 in data0) {
           if (!(key1 === "local")) {
-            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.lookupPolicy, data: data0 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -23957,7 +24153,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.local !== void 0) {
           let data1 = data0.local;
           if (typeof data1 !== "boolean" && data1 !== null) {
-            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema58.properties.lookupPolicy.properties.local.type, parentSchema: schema58.properties.lookupPolicy.properties.local, data: data1 };
+            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema59.properties.lookupPolicy.properties.local.type, parentSchema: schema59.properties.lookupPolicy.properties.local, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -23971,7 +24167,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.dockerImageRepository !== void 0) {
       let data2 = data.dockerImageRepository;
       if (typeof data2 !== "string" && data2 !== null) {
-        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema58.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema58.properties.dockerImageRepository.type, parentSchema: schema58.properties.dockerImageRepository, data: data2 };
+        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema59.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema59.properties.dockerImageRepository.type, parentSchema: schema59.properties.dockerImageRepository, data: data2 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23983,7 +24179,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tags !== void 0) {
       let data3 = data.tags;
       if (!Array.isArray(data3) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema58.properties.tags.type }, message: "must be array,null", schema: schema58.properties.tags.type, parentSchema: schema58.properties.tags, data: data3 };
+        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema59.properties.tags.type }, message: "must be array,null", schema: schema59.properties.tags.type, parentSchema: schema59.properties.tags, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24010,7 +24206,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24019,7 +24215,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24029,7 +24225,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24041,7 +24237,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24050,7 +24246,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24062,7 +24258,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24071,7 +24267,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24095,7 +24291,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24105,7 +24301,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24121,7 +24317,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24130,7 +24326,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24140,7 +24336,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24152,7 +24348,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24161,7 +24357,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24173,7 +24369,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24182,7 +24378,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24206,7 +24402,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24216,7 +24412,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24232,7 +24428,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema63.required, parentSchema: schema63, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24241,7 +24437,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema62.required, parentSchema: schema62, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema63.required, parentSchema: schema63, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24251,7 +24447,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "items")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24263,7 +24459,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.apiVersion.type, parentSchema: schema63.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24272,7 +24468,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "v1" || data0 === "image.openshift.io/v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema62.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.apiVersion.enum, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema63.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.apiVersion.enum, parentSchema: schema63.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24284,7 +24480,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.kind.type, parentSchema: schema63.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24293,7 +24489,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "ImageStreamList" || data1 === "List")) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema63.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.kind.enum, parentSchema: schema63.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24305,7 +24501,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.metadata !== void 0) {
       let data2 = data.metadata;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema62.properties.metadata.type }, message: "must be object,null", schema: schema62.properties.metadata.type, parentSchema: schema62.properties.metadata, data: data2 };
+        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema63.properties.metadata.type }, message: "must be object,null", schema: schema63.properties.metadata.type, parentSchema: schema63.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24325,7 +24521,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema62.properties.items.type, parentSchema: schema62.properties.items, data: data3 };
+        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema63.properties.items.type, parentSchema: schema63.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -24335,7 +24531,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema62.type, parentSchema: schema62, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema63.type, parentSchema: schema63, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -24346,7 +24542,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema26, pattern8, schema30, lock, schema32, schema33, pattern13, schema34, schema35, schema36, schema37, formats0, pattern14, pattern15, pattern16, schema39, schema40, pattern18, schema45, schema47, schema49, pattern26, imagestream__imageStream, schema54, schema55, schema56, pattern27, schema58, schema59, schema61, imagestream__list, schema62, VALIDATORS;
+var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema27, pattern9, schema31, lock, schema33, schema34, pattern14, schema35, schema36, schema37, schema38, formats0, pattern15, pattern16, pattern17, schema40, schema41, pattern19, schema46, schema48, schema50, pattern27, imagestream__imageStream, schema55, schema56, schema57, pattern28, schema59, schema60, schema62, imagestream__list, schema63, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
@@ -24355,52 +24551,54 @@ var init_validators_generated = __esm({
     __ucs2length = import_ucs2length.default.default ?? import_ucs2length.default;
     __fullFormats = (import_formats.default.default ?? import_formats.default).fullFormats;
     config = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false }, "scheduleWindow": { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
     schema12 = { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' };
     func2 = Object.prototype.hasOwnProperty;
     func3 = __ucs2length;
     pattern0 = new RegExp("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "u");
     pattern1 = new RegExp("^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "u");
-    pattern10 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+    pattern11 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
     schema15 = { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false };
     schema16 = { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' };
     pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false };
+    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false };
     schema19 = { "type": "array", "items": { "type": "string", "minLength": 1 } };
+    schema26 = { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false };
     pattern6 = new RegExp("^[^<>]+ <[^<>]+>$", "u");
     pattern7 = new RegExp("^[A-Za-z0-9._-]+$", "u");
-    schema26 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
-    pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
-    schema30 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
+    pattern8 = new RegExp("^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "u");
+    schema27 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
+    pattern9 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
+    schema31 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
     lock = validate19;
-    schema32 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
-    schema33 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
-    pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
-    schema34 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
-    schema35 = { "type": "string", "format": "date-time" };
-    schema36 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
-    schema37 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
+    schema33 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
+    schema34 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
+    pattern14 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
+    schema35 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
+    schema36 = { "type": "string", "format": "date-time" };
+    schema37 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
+    schema38 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
     formats0 = __fullFormats["date-time"];
-    pattern14 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
-    pattern15 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
-    pattern16 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
-    schema39 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
-    schema40 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
-    pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
-    schema45 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
-    schema47 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
-    schema49 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
-    pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
+    pattern15 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
+    pattern16 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
+    pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
+    schema40 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
+    schema41 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
+    pattern19 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
+    schema46 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
+    schema48 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
+    schema50 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
+    pattern27 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
     imagestream__imageStream = validate44;
-    schema54 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
-    schema55 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
-    schema56 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
-    pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
-    schema58 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
-    schema59 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
-    schema61 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
+    schema55 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
+    schema56 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
+    schema57 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
+    pattern28 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
+    schema59 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
+    schema60 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
+    schema62 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
     imagestream__list = validate47;
-    schema62 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
+    schema63 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
     VALIDATORS = {
       "config": config,
       "lock": lock,
@@ -32047,6 +32245,68 @@ var init_source = __esm({
     MAX_DECLARATIONS_TOTAL_BYTES = 32 * 1024 * 1024;
     MAX_ALIAS_COUNT = 100;
     decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/policy/schedule-window.ts
+function parseScheduleWindow(c3) {
+  const [start, end] = (c3.hours ?? "00-24").split("-").map(Number);
+  if (start === end) {
+    return {
+      error: `hours "${c3.hours}" is an empty window: give two different hours, e.g. "00-06" (or "00-24" for all day)`,
+      at: "hours"
+    };
+  }
+  const timezone = c3.timezone ?? "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    return {
+      error: `timezone "${timezone}" is not a time zone this runtime knows: use an IANA name such as "UTC" or "Europe/Berlin"`,
+      at: "timezone"
+    };
+  }
+  const days = new Set((c3.days ?? DAYS).map((d) => DAYS.indexOf(d)));
+  const text = `${c3.days ? c3.days.join(",") : "daily"} ${c3.hours ?? "00-24"} ${timezone}`;
+  return { window: { days, start, end, timezone, text } };
+}
+function formatter(timezone) {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    hourCycle: "h23"
+  });
+}
+function localDayHour(ms, f) {
+  const parts = f.formatToParts(new Date(ms));
+  const weekday = parts.find((p) => p.type === "weekday")?.value.toLowerCase().slice(0, 3) ?? "sun";
+  return {
+    day: DAYS.indexOf(weekday),
+    hour: Number(parts.find((p) => p.type === "hour")?.value)
+  };
+}
+function windowOpen(w, ms, f = formatter(w.timezone)) {
+  const { day, hour } = localDayHour(ms, f);
+  if (w.start < w.end) return w.days.has(day) && hour >= w.start && hour < w.end;
+  return w.days.has(day) && hour >= w.start || w.days.has((day + 6) % 7) && hour < w.end;
+}
+function windowState(w, now) {
+  const ms = now.getTime();
+  const f = formatter(w.timezone);
+  if (windowOpen(w, ms, f)) return { open: true };
+  for (let t = Math.floor(ms / QUARTER_HOUR + 1) * QUARTER_HOUR; t < ms + 8 * 864e5; t += QUARTER_HOUR) {
+    if (windowOpen(w, t))
+      return { open: false, opensAt: new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  }
+  return { open: false, opensAt: "never" };
+}
+var DAYS, QUARTER_HOUR;
+var init_schedule_window = __esm({
+  "src/policy/schedule-window.ts"() {
+    "use strict";
+    DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    QUARTER_HOUR = 15 * 6e4;
   }
 });
 
@@ -67531,6 +67791,82 @@ var init_tag_spec = __esm({
   }
 });
 
+// src/policy/soak.ts
+function parseAge(text) {
+  const t = text.trim();
+  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms > 0 ? ms : void 0;
+}
+function holdSoaking(tags, outcomes, now) {
+  const pending = /* @__PURE__ */ new Map();
+  const settled = /* @__PURE__ */ new Set();
+  const nowMs = Date.parse(now);
+  for (const t of tags) {
+    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
+    const outcome = outcomes.get(t.key);
+    const current = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current) continue;
+    if (outcome.item.image === current.image) {
+      if (t.lock?.pending) settled.add(t.key);
+      continue;
+    }
+    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const eligible = Date.parse(seen) + age;
+    if (nowMs >= eligible) {
+      settled.add(t.key);
+      continue;
+    }
+    outcomes.delete(t.key);
+    pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: "Soaking",
+      eligibleAt: iso(eligible),
+      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
+    });
+  }
+  return { pending, settled };
+}
+function recordPending(locks, soak, keyOf3) {
+  if (soak.pending.size === 0 && soak.settled.size === 0) return;
+  for (const lock2 of locks.values()) {
+    lock2.status.tags = lock2.status.tags.map((lt) => {
+      const key3 = keyOf3(lock2, lt.tag);
+      const p = soak.pending.get(key3);
+      if (p) return { ...lt, pending: p };
+      if (soak.settled.has(key3) && lt.pending) {
+        const { pending: _p, ...rest } = lt;
+        return rest;
+      }
+      return lt;
+    });
+  }
+}
+function soakTags(streams) {
+  return streams.flatMap(
+    (s) => (s.object.spec?.tags ?? []).map((t) => {
+      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
+      return {
+        key: `${s.namespace}/${s.name}:${t.name}`,
+        annotations: t.annotations ?? null,
+        ...lock2 ? { lock: lock2 } : {}
+      };
+    })
+  );
+}
+var MINIMUM_AGE, UNIT_MS, iso;
+var init_soak = __esm({
+  "src/policy/soak.ts"() {
+    "use strict";
+    MINIMUM_AGE = "imagestreams.dev/minimum-age";
+    UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+    iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants7 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports, module) {
@@ -72596,6 +72932,9 @@ function groupChanges(opts) {
     files: [...new Set(g.files)].sort()
   }));
 }
+function republishedPrefix(branchPrefix) {
+  return `${branchPrefix}republished/`;
+}
 function branchName(prefix, name) {
   const clean = `${prefix}${name}`.split("/").map(
     (part) => part.replace(/[^A-Za-z0-9._-]/g, "-").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "").replace(/\.lock$/i, "-lock")
@@ -73087,6 +73426,58 @@ var init_commit_mode = __esm({
   }
 });
 
+// src/github/auto-merge.ts
+function enableAutoMerge(octokit, nodeId, method) {
+  return octokit.graphql(
+    "mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } } }",
+    { pullRequestId: nodeId, mergeMethod: method }
+  );
+}
+function disableAutoMerge(octokit, nodeId) {
+  return octokit.graphql(
+    "mutation($pullRequestId: ID!) { disablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId}) { pullRequest { number } } }",
+    { pullRequestId: nodeId }
+  );
+}
+function autoMergeInSync(pr, spec) {
+  if (!spec.manageAutoMerge) return true;
+  return Boolean(spec.autoMerge) === Boolean(pr.auto_merge);
+}
+var AUTO_MERGE_PERMISSION;
+var init_auto_merge = __esm({
+  "src/github/auto-merge.ts"() {
+    "use strict";
+    AUTO_MERGE_PERMISSION = "contents: write and pull-requests: write (and auto-merge allowed in the repository settings)";
+  }
+});
+
+// src/github/open-pulls.ts
+async function countOpenPulls(ctx, t) {
+  try {
+    const pulls = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, {
+      owner: t.owner,
+      repo: t.repo,
+      state: "open",
+      per_page: 100
+    });
+    const own = `${t.owner}/${t.repo}`.toLowerCase();
+    return pulls.filter(
+      (p) => p.head.ref.startsWith(t.prefix) && p.head.repo?.full_name?.toLowerCase() === own
+    ).length;
+  } catch (e) {
+    throw githubError(e, {
+      action: `list open pull requests of ${t.owner}/${t.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var init_open_pulls = __esm({
+  "src/github/open-pulls.ts"() {
+    "use strict";
+    init_errors2();
+  }
+});
+
 // src/github/pulls.ts
 async function findPullRequest(ctx, t) {
   try {
@@ -73189,7 +73580,8 @@ async function updateIfDifferent(ctx, spec, pr) {
   const have = new Set(pr.labels.map((l) => typeof l === "string" ? l : l.name));
   const missingLabels = (spec.labels ?? []).filter((l) => !have.has(l));
   const same = pr.title === spec.title && (pr.body ?? "") === spec.body;
-  if (same && missingLabels.length === 0)
+  const inSync = autoMergeInSync(pr, spec);
+  if (same && missingLabels.length === 0 && inSync)
     return { number: pr.number, url: pr.html_url, operation: "unchanged" };
   try {
     if (!same) {
@@ -73211,6 +73603,12 @@ async function updateIfDifferent(ctx, spec, pr) {
     }
   } catch (e) {
     throw githubError(e, { action: `update pull request #${pr.number}`, permission: PULLS_WRITE });
+  }
+  if (!inSync) {
+    const method = spec.autoMerge;
+    await runSteps(ctx, pr, [
+      method ? ["enable auto-merge", AUTO_MERGE_PERMISSION, () => enableAutoMerge(ctx.octokit, pr.node_id, method)] : ["disable auto-merge", AUTO_MERGE_PERMISSION, () => disableAutoMerge(ctx.octokit, pr.node_id)]
+    ]);
   }
   return { number: pr.number, url: pr.html_url, operation: "updated" };
 }
@@ -73243,16 +73641,17 @@ async function applyExtras(ctx, spec, pr) {
       })
     ]);
   }
-  if (spec.autoMerge) {
+  const method = spec.autoMerge;
+  if (method) {
     steps.push([
       "enable auto-merge",
-      "contents: write and pull-requests: write (and auto-merge allowed in the repository settings)",
-      () => ctx.octokit.graphql(
-        "mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } } }",
-        { pullRequestId: pr.node_id, mergeMethod: spec.autoMerge }
-      )
+      AUTO_MERGE_PERMISSION,
+      () => enableAutoMerge(ctx.octokit, pr.node_id, method)
     ]);
   }
+  await runSteps(ctx, pr, steps);
+}
+async function runSteps(ctx, pr, steps) {
   const delays = ctx.retryDelaysMs ?? [1e3, 2e3, 4e3];
   const sleep = ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   for (const [what2, permission, run] of steps) {
@@ -73275,6 +73674,7 @@ var PULLS_WRITE;
 var init_pulls = __esm({
   "src/github/pulls.ts"() {
     "use strict";
+    init_auto_merge();
     init_errors2();
     PULLS_WRITE = "pull-requests: write";
   }
@@ -73773,6 +74173,50 @@ var init_branch_diff = __esm({
   }
 });
 
+// src/plan/republished-split.ts
+function tagOf2(lock2, tag2) {
+  return lock2?.status.tags.find((t) => t.tag === tag2);
+}
+function republishedTagNames(base, work) {
+  if (!base || !work) return [];
+  const out = [];
+  for (const t of work.status.tags) {
+    if (!looksImmutable(t.tag)) continue;
+    const b = tagOf2(base, t.tag);
+    const now = t.items[0];
+    const was = b?.items[0];
+    if (!b || !now || !was || now.image === was.image) continue;
+    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
+    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
+    out.push(t.tag);
+  }
+  return out.sort();
+}
+function releaseNamedTags(base, work) {
+  const names = /* @__PURE__ */ new Set();
+  for (const l of [base, work])
+    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
+  return [...names].sort();
+}
+function mixLock(base, work, fromWork) {
+  const tags = [];
+  const names = /* @__PURE__ */ new Set([
+    ...work.status.tags.map((t) => t.tag),
+    ...(base?.status.tags ?? []).map((t) => t.tag)
+  ]);
+  for (const name of names) {
+    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
+    if (t) tags.push(t);
+  }
+  return { ...work, status: { ...work.status, tags } };
+}
+var init_republished_split = __esm({
+  "src/plan/republished-split.ts"() {
+    "use strict";
+    init_republished();
+  }
+});
+
 // src/publish/compose.ts
 function composePaths(input2) {
   const paths = /* @__PURE__ */ new Set();
@@ -73803,14 +74247,21 @@ function composeGroup(input2) {
   const locks = /* @__PURE__ */ new Map();
   const declarations = /* @__PURE__ */ new Map();
   const sides = [];
+  const republished = [];
+  const releaseTags = [];
+  const heldTags = /* @__PURE__ */ new Map();
   for (const s of input2.streams) {
     const id = `${s.namespace}/${s.stream}`;
-    const want = input2.work.get(s.lockFile);
     const have = input2.base.get(s.lockFile);
-    const lock2 = tryLock(want, s.lockFile);
+    const baseLock = tryLock(have, s.lockFile);
+    const split2 = splitLock(input2.republished, baseLock, input2.work.get(s.lockFile), s.lockFile);
+    const { want, lock: lock2 } = split2;
+    if (split2.held) heldTags.set(id, split2.held);
+    const ref = (tag2) => ({ namespace: s.namespace, stream: s.stream, tag: tag2 });
+    republished.push(...split2.republished.map(ref));
+    if (input2.republished === "exclude") releaseTags.push(...releaseNamedTags(baseLock, lock2).map(ref));
     if (want !== void 0 && want !== have && lock2) files.set(s.lockFile, want);
     const side = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
-    const baseLock = tryLock(have, s.lockFile);
     if (baseLock) side.baseLock = baseLock;
     const branchLock = lock2 ?? baseLock;
     if (branchLock) {
@@ -73820,8 +74271,8 @@ function composeGroup(input2) {
     if (s.declarationFile) {
       const file = s.declarationFile;
       const parse3 = (text) => declaration(text, file, s, input2.defaultNamespace);
-      const d = parse3(input2.work.get(file));
       const b = parse3(input2.base.get(file));
+      const d = typeof input2.republished === "object" ? b : parse3(input2.work.get(file));
       if (d) {
         side.declaration = d;
         declarations.set(id, d);
@@ -73846,7 +74297,10 @@ function composeGroup(input2) {
       { path: path6, text },
       { defaultNamespace: input2.defaultNamespace, lookup: shortNames }
     );
-    const ours = found.consumers.filter((c3) => ids.has(`${c3.follows.namespace}/${c3.follows.stream}`));
+    const ours = found.consumers.filter((c3) => {
+      const id = `${c3.follows.namespace}/${c3.follows.stream}`;
+      return ids.has(id) && !heldTags.get(id)?.(c3.follows.tag);
+    });
     if (ours.length === 0) continue;
     const plan2 = planConsumerUpdates(ours, lookup2);
     for (const f of applyConsumerPlan([{ path: path6, text }], plan2)) files.set(f.path, f.text);
@@ -73855,7 +74309,22 @@ function composeGroup(input2) {
   const allLocks = new Map([...input2.allLocks ?? /* @__PURE__ */ new Map(), ...locks]);
   const changes = sides.map(lockChanges).filter((c3) => c3 !== void 0);
   const notes = sides.flatMap((s) => declarationNotes(s, allLocks));
-  return { files, changes, consumers, notes };
+  return { files, changes, consumers, notes, republished, releaseTags };
+}
+function splitLock(mode, baseLock, text, file) {
+  const lock2 = tryLock(text, file);
+  if (!mode || !lock2) return { want: text, lock: lock2, republished: [] };
+  const moved = republishedTagNames(baseLock, lock2);
+  if (mode === "exclude") {
+    if (moved.length === 0) return { want: text, lock: lock2, republished: [] };
+    const mixed2 = mixLock(baseLock, lock2, (t) => !moved.includes(t));
+    return { want: serializeLock(mixed2), lock: mixed2, republished: moved, held: (t) => moved.includes(t) };
+  }
+  const held = (t) => t !== mode.tag;
+  if (!moved.includes(mode.tag) || !baseLock)
+    return { want: void 0, lock: baseLock, republished: [], held };
+  const mixed = mixLock(baseLock, lock2, (t) => t === mode.tag);
+  return { want: serializeLock(mixed), lock: mixed, republished: [], held };
 }
 var init_compose = __esm({
   "src/publish/compose.ts"() {
@@ -73864,7 +74333,9 @@ var init_compose = __esm({
     init_lock_lookup();
     init_declarations();
     init_lock_file();
+    init_lock_format();
     init_branch_diff();
+    init_republished_split();
   }
 });
 
@@ -73903,7 +74374,14 @@ async function groupContent(repo, g, baseTip) {
   const composed = composeGroup({ ...g.compose, base, work });
   const files = /* @__PURE__ */ new Map();
   for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
-  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+  return {
+    files,
+    changes: composed.changes,
+    consumers: composed.consumers,
+    notes: composed.notes,
+    republished: composed.republished,
+    releaseTags: composed.releaseTags
+  };
 }
 var init_content = __esm({
   "src/publish/content.ts"() {
@@ -73921,6 +74399,29 @@ function attemptResult(a2, status) {
 var init_group_context = __esm({
   "src/publish/group-context.ts"() {
     "use strict";
+  }
+});
+
+// src/publish/group-results.ts
+function staleResult(run, g, stale, attempt) {
+  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
+  run.opts.logger.warn(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
+}
+function waitingResult(run, g, w, attempt) {
+  const reason = `outside its schedule window (${w.window}); opens at ${w.opensAt}, when a run will propose it`;
+  run.opts.logger.info(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: "waiting", reason, opensAt: w.opensAt, attempts: attempt };
+}
+function heldResult(a2, max) {
+  const reason = `${max} imagestreams pull request${max === 1 ? " is" : "s are"} open (publish.maxOpenPullRequests); this one is opened by a later run once fewer are open (groups in order of their keys)`;
+  a2.run.opts.logger.info(`${a2.g.key}: held: ${reason}`);
+  return { ...attemptResult(a2, "held"), reason };
+}
+var init_group_results = __esm({
+  "src/publish/group-results.ts"() {
+    "use strict";
+    init_group_context();
   }
 });
 
@@ -74040,6 +74541,112 @@ var init_ownership = __esm({
   }
 });
 
+// src/plan/auto-merge.ts
+function digestOnlyAfterSoak(input2) {
+  const tags = input2.changes.flatMap((c3) => c3.tags);
+  if (tags.length === 0) return { ok: false, reason: "it moves no tag" };
+  const note = input2.notes[0];
+  if (note) return { ok: false, reason: `it carries more than digests (${note.kind} ${note.tag})` };
+  for (const t of tags) {
+    const name = tagKey(t.namespace, t.stream, t.tag);
+    if (t.kind !== "moved") return { ok: false, reason: `${name} is ${t.kind === "new" ? "new" : t.kind}` };
+    if (lostPlatforms(t).length > 0) return { ok: false, reason: `${name} loses platforms` };
+    if (!soaked(t, input2.declarations)) {
+      return { ok: false, reason: `${name} has no ${MINIMUM_AGE}, so its digest did not soak` };
+    }
+  }
+  const republished = republishedTags(tags)[0];
+  if (republished) return { ok: false, reason: `${republished.tag} was republished under the same version` };
+  return { ok: true };
+}
+function soaked(t, declarations) {
+  let key3 = tagKey(t.namespace, t.stream, t.tag);
+  const seen = /* @__PURE__ */ new Set();
+  while (key3 && !seen.has(key3)) {
+    seen.add(key3);
+    const ref = splitTagKey(key3);
+    const spec = declarations.get(`${ref.namespace}/${ref.stream}`)?.spec?.tags?.find((x) => x.name === ref.tag);
+    if (parseAge(spec?.annotations?.[MINIMUM_AGE] ?? "") !== void 0) return true;
+    const next = spec?.from?.kind === "ImageStreamTag" ? followTarget(ref.namespace, ref.stream, spec.from) : void 0;
+    key3 = next ? tagKey(next.namespace, next.stream, next.tag) : void 0;
+  }
+  return false;
+}
+var init_auto_merge2 = __esm({
+  "src/plan/auto-merge.ts"() {
+    "use strict";
+    init_soak();
+    init_tag_spec();
+    init_pr_body();
+    init_republished();
+  }
+});
+
+// src/publish/pr-extras.ts
+function autoMergeOf(extras, g, content) {
+  const method = extras.autoMerge;
+  if (!method) return {};
+  if (extras.autoMergeOnly !== "digest") {
+    const alarm = republishedTags(content.changes.flatMap((c3) => c3.tags)).length > 0;
+    return alarm ? {} : { autoMerge: method };
+  }
+  const verdict = digestOnlyAfterSoak({
+    changes: content.changes,
+    notes: content.notes,
+    declarations: g.compose?.allDeclarations ?? /* @__PURE__ */ new Map()
+  });
+  return verdict.ok ? { autoMerge: method, manageAutoMerge: true } : { manageAutoMerge: true };
+}
+function withRepublishedLabel(labels, changes) {
+  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
+  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
+  return all.length > 0 ? { labels: [...new Set(all)] } : {};
+}
+var init_pr_extras = __esm({
+  "src/publish/pr-extras.ts"() {
+    "use strict";
+    init_auto_merge2();
+    init_republished();
+  }
+});
+
+// src/publish/republished-groups.ts
+function republishedGroups(run, g, content) {
+  const prefix = g.republishedPrefix;
+  if (!prefix || !g.compose || !content) return [];
+  const now = new Set((content.republished ?? []).map((t) => `${t.namespace}/${t.stream}:${t.tag}`));
+  const out = [];
+  for (const t of content.releaseTags ?? []) {
+    const id = `${t.namespace}/${t.stream}`;
+    const key3 = `${id}:${t.tag}`;
+    const branch = branchName(prefix, `${t.namespace}/${t.stream}/${t.tag}`);
+    if (!now.has(key3) && !run.remote.branches.has(branch)) continue;
+    out.push({
+      key: key3,
+      branch,
+      files: [],
+      streams: [id],
+      changes: [],
+      consumers: [],
+      ...omitUndefined({ pr: g.pr }),
+      compose: {
+        ...g.compose,
+        streams: g.compose.streams.filter((s) => `${s.namespace}/${s.stream}` === id),
+        declarationFiles: [],
+        republished: { tag: t.tag }
+      }
+    });
+  }
+  return out;
+}
+var init_republished_groups = __esm({
+  "src/publish/republished-groups.ts"() {
+    "use strict";
+    init_omit_undefined();
+    init_groups();
+  }
+});
+
 // src/publish/signed-branch.ts
 async function signBranch(a2, tree, files, message) {
   const { run, g } = a2;
@@ -74090,7 +74697,7 @@ var init_signed_branch = __esm({
 
 // src/publish/pull-requests.ts
 async function publishPullRequests(ctx) {
-  const { opts, repo, access: access2, secrets } = ctx;
+  const { opts, repo, access: access2 } = ctx;
   const gh = opts.github;
   const remote = await listRemoteBranches(access2);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -74108,32 +74715,48 @@ async function publishPullRequests(ctx) {
     baseTree: ""
   };
   await refreshBase(run);
+  if (opts.openLimit) {
+    const { owner, repo: name } = gh;
+    const count2 = await countOpenPulls(run.pulls, { owner, repo: name, prefix: opts.openLimit.branchPrefix });
+    run.open = { max: opts.openLimit.max, count: count2 };
+  }
   await writeRemoteHead(repo, base);
   const results = [];
   for (const g of opts.groups) {
-    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
-    const result = await withLeaseRetry({
-      max: opts.maxAttempts ?? 3,
-      run: async (attempt) => {
-        const content = await groupContent(repo, g, run.baseTip);
-        if ("stale" in content) return staleResult(run, g, content.stale, attempt);
-        const branchTip = run.remote.branches.get(g.branch) ?? null;
-        return publishGroup({ run, g, target, branchTip, attempt }, content);
-      },
-      refresh: async (attempt) => {
-        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
-        run.remote = await listRemoteBranches(access2);
-        await refreshBase(run);
-      },
-      fail: (e, attempt) => {
-        const error2 = errorInfo(e, secrets);
-        opts.logger.error(`publishing ${g.key} failed: ${error2.message}`);
-        return { key: g.key, branch: g.branch, status: "failed", error: error2, attempts: attempt };
-      }
-    });
+    const { result, content } = await publishWithRetry(run, g);
     results.push(result);
+    for (const sub of republishedGroups(run, g, content))
+      results.push((await publishWithRetry(run, sub)).result);
   }
   return { mode: "pull-request", groups: results };
+}
+async function publishWithRetry(run, g) {
+  const { opts, repo, access: access2, secrets } = run;
+  const gh = opts.github;
+  const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base: run.base };
+  let last;
+  const result = await withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    run: async (attempt) => {
+      const content = await groupContent(repo, g, run.baseTip);
+      if ("stale" in content) return staleResult(run, g, content.stale, attempt);
+      last = content;
+      if (g.waiting) return waitingResult(run, g, g.waiting, attempt);
+      const branchTip = run.remote.branches.get(g.branch) ?? null;
+      return publishGroup({ run, g, target, branchTip, attempt }, content);
+    },
+    refresh: async (attempt) => {
+      opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+      run.remote = await listRemoteBranches(access2);
+      await refreshBase(run);
+    },
+    fail: (e, attempt) => {
+      const error2 = errorInfo(e, secrets);
+      opts.logger.error(`publishing ${g.key} failed: ${error2.message}`);
+      return { key: g.key, branch: g.branch, status: "failed", error: error2, attempts: attempt };
+    }
+  });
+  return { result, ...omitUndefined({ content: last }) };
 }
 async function refreshBase(run) {
   const tip = run.remote.branches.get(run.base);
@@ -74149,11 +74772,6 @@ async function refreshBase(run) {
   await ensureCommit(run.repo, run.access, tip, run.base);
   run.baseTip = tip;
   run.baseTree = await treeOf(run.repo, tip);
-}
-function staleResult(run, g, stale, attempt) {
-  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
-  run.opts.logger.warn(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
 }
 async function publishGroup(a2, content) {
   const { run, g, branchTip } = a2;
@@ -74172,9 +74790,11 @@ async function publishGroup(a2, content) {
     branchTree = commit2.commit.tree;
   }
   if (tree === run.baseTree) return closeEmpty(a2);
+  const extras = { ...run.opts.pr, ...g.pr };
+  const merging = autoMergeOf(extras, g, content);
   if (tree === branchTree && g.compose) {
     const open4 = await findPullRequest(run.pulls, a2.target);
-    if (open4) {
+    if (open4 && autoMergeInSync(open4, merging)) {
       return {
         ...attemptResult(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
@@ -74184,9 +74804,11 @@ async function publishGroup(a2, content) {
       };
     }
   }
+  if (run.open && run.open.count >= run.open.max && !await findPullRequest(run.pulls, a2.target)) {
+    return heldResult(a2, run.open.max);
+  }
   const pushed = tree === branchTree ? void 0 : run.opts.signCommits ? await signBranch(a2, tree, content.files, groupCommitMessage(a2, content)) : await pushBranch(a2, tree, content);
   const commit = pushed?.commit ?? branchTip ?? void 0;
-  const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
     ...a2.target,
     title: renderSubject(content.changes, content.notes, content.consumers),
@@ -74201,10 +74823,10 @@ async function publishGroup(a2, content) {
       assignees: extras.assignees,
       draft: extras.draft
     }),
-    // autoMerge: false (the config turning it off) is left out like unset.
-    ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
+    ...merging
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
+  if (run.open && status === "created") run.open.count++;
   return {
     ...attemptResult(a2, status),
     ...commit ? { commit } : {},
@@ -74245,6 +74867,7 @@ async function closeEmpty(a2) {
     return { ...attemptResult(a2, "nothing"), reason: "leftover branch deleted" };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  if (run.open) run.open.count--;
   return {
     ...attemptResult(a2, "closed"),
     reason: "upstream returned to what the base branch already has",
@@ -74282,11 +74905,6 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
-function withRepublishedLabel(labels, changes) {
-  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
-  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
-  return all.length > 0 ? { labels: [...new Set(all)] } : {};
-}
 var LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
@@ -74294,15 +74912,19 @@ var init_pull_requests = __esm({
     init_commit();
     init_push();
     init_remote();
+    init_auto_merge();
+    init_open_pulls();
     init_pulls();
     init_errors();
     init_commit_message();
     init_pr_body();
-    init_republished();
     init_omit_undefined();
     init_content();
     init_group_context();
+    init_group_results();
     init_ownership();
+    init_pr_extras();
+    init_republished_groups();
     init_signed_branch();
     init_support();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
@@ -74409,7 +75031,9 @@ function prExtras(config2) {
     assignees: p.assignees,
     draft: p.draft
   };
-  if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? "MERGE" : p.autoMerge.toUpperCase();
+  const method = typeof p.autoMerge === "object" ? p.autoMerge.method ?? "merge" : p.autoMerge;
+  if (method) extras.autoMerge = method === true ? "MERGE" : method.toUpperCase();
+  if (typeof p.autoMerge === "object") extras.autoMergeOnly = p.autoMerge.only;
   return extras;
 }
 async function publishRun(io, run, input2) {
@@ -74419,7 +75043,10 @@ async function publishRun(io, run, input2) {
   const { token } = input2.github;
   const github = githubTarget(io, mode, input2.github);
   const groups2 = runGroups(run, input2.only);
-  if (mode === "pull-request") attachCompose(run, groups2);
+  if (mode === "pull-request") {
+    attachCompose(run, groups2);
+    markWaiting(config2, groups2, io.now());
+  }
   if (mode === "pull-request" && token && !dryRun) {
     await keepBranchTimes(run, groups2, {
       token,
@@ -74445,6 +75072,12 @@ async function publishRun(io, run, input2) {
       author,
       pr: prExtras(config2),
       ...config2.publish.signCommits ? { signCommits: true } : {},
+      ...config2.publish.maxOpenPullRequests ? {
+        openLimit: {
+          max: config2.publish.maxOpenPullRequests,
+          branchPrefix: config2.publish.branchPrefix
+        }
+      } : {},
       logger: io.logger,
       ...dryRun ? { dryRun: true } : {},
       ...opts.fork ? { fork: true } : {},
@@ -74453,6 +75086,15 @@ async function publishRun(io, run, input2) {
   } catch (e) {
     if (!(e instanceof ImagestreamsError)) throw e;
     return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+function markWaiting(config2, groups2, now) {
+  for (const rule of config2.publish.groups) {
+    const g = groups2.find((x) => x.key === rule.name);
+    const parsed = g && rule.schedule ? parseScheduleWindow(rule.schedule) : void 0;
+    if (!g || !parsed || "error" in parsed) continue;
+    const state = windowState(parsed.window, now);
+    if (!state.open) g.waiting = { opensAt: state.opensAt, window: parsed.window.text };
   }
 }
 function githubTarget(io, mode, g) {
@@ -74521,8 +75163,10 @@ function attachCompose(run, groups2) {
       allLocks: run.result.locks,
       allDeclarations: declarations,
       pinFormat: config2.pinFormat,
-      ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+      ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {},
+      republished: "exclude"
     };
+    g.republishedPrefix = republishedPrefix(config2.publish.branchPrefix);
   }
 }
 async function keepBranchTimes(run, groups2, o2) {
@@ -74542,26 +75186,33 @@ async function keepBranchTimes(run, groups2, o2) {
     const files = g.files.filter((f) => changed.has(f));
     if (files.length === 0) continue;
     listed ??= await listRemoteBranches(access2).then((r) => r.branches).catch(() => /* @__PURE__ */ new Map());
-    if (!listed.has(g.branch)) continue;
-    const proposed = await readRemoteBranchFiles(repo, access2, g.branch, files, listed).catch(() => null);
-    if (!proposed) continue;
-    for (const f of files) {
-      const text = proposed.get(f);
-      if (text === void 0) continue;
-      let branchLock;
-      try {
-        branchLock = parseLock(text, f);
-      } catch {
-        continue;
-      }
-      const ours = parseLock(changed.get(f).text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
-      if (kept !== changed.get(f).text) {
-        changed.get(f).text = kept;
-        await writeFileAtomic(join13(root, f), kept);
+    for (const branch of proposingBranches(g, listed)) {
+      const proposed = await readRemoteBranchFiles(repo, access2, branch, files, listed).catch(() => null);
+      if (!proposed) continue;
+      for (const f of files) {
+        const text = proposed.get(f);
+        if (text !== void 0) await keepTimesOf(root, changed.get(f), text, o2.now);
       }
     }
   }
+}
+function proposingBranches(g, listed) {
+  const own = listed.has(g.branch) ? [g.branch] : [];
+  if (!g.republishedPrefix) return own;
+  const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix, id)}/`);
+  return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
+}
+async function keepTimesOf(root, f, branchText, now) {
+  let branchLock;
+  try {
+    branchLock = parseLock(branchText, f.path);
+  } catch {
+    return;
+  }
+  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock, now));
+  if (kept === f.text) return;
+  f.text = kept;
+  await writeFileAtomic(join13(root, f.path), kept);
 }
 var DEFAULT_AUTHOR;
 var init_publish_run = __esm({
@@ -74577,6 +75228,7 @@ var init_publish_run = __esm({
     init_lock_format();
     init_next_locks();
     init_stable_times();
+    init_schedule_window();
     init_groups();
     init_publish();
     init_omit_undefined();
@@ -75383,6 +76035,7 @@ import { resolve as resolve3 } from "node:path";
 init_inside();
 init_schemas();
 init_source();
+init_schedule_window();
 import { join as join3, resolve as resolve2 } from "node:path";
 
 // src/config/config.ts
@@ -75418,7 +76071,8 @@ function resolveConfig(raw = {}) {
       autoMerge: p.autoMerge ?? false,
       signCommits: p.signCommits ?? false,
       groups: p.groups ?? [],
-      ...p.author ? { author: p.author } : {}
+      ...p.author ? { author: p.author } : {},
+      ...p.maxOpenPullRequests ? { maxOpenPullRequests: p.maxOpenPullRequests } : {}
     },
     dispatch: r.dispatch ?? []
   };
@@ -75554,17 +76208,34 @@ function parseConfig(file, content) {
     return { config: resolveConfig(), file, diagnostics };
   }
   const raw = first.value;
+  diagnostics.push(
+    ...settingProblems(raw, (path6, atKey) => ({ file, ...positionAt(src, first.doc, path6, atKey) }))
+  );
+  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  return { config: resolveConfig(raw), file, diagnostics };
+}
+function settingProblems(raw, at) {
+  const out = [];
   if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
-    diagnostics.push({
-      file,
-      ...positionAt(src, first.doc, ["publish", "signCommits"], true),
+    out.push({
+      ...at(["publish", "signCommits"], true),
       code: "CONFIG_CONFLICT",
       severity: "error",
       message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
     });
-    return { config: resolveConfig(), file, diagnostics };
+    return out;
   }
-  return { config: resolveConfig(raw), file, diagnostics };
+  for (const [i2, g] of (raw?.publish?.groups ?? []).entries()) {
+    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : void 0;
+    if (!parsed || !("error" in parsed)) continue;
+    out.push({
+      ...at(["publish", "groups", i2, "schedule", parsed.at]),
+      code: "CONFIG_SCHEDULE",
+      severity: "error",
+      message: `publish.groups[${i2}] (${g.name}).schedule: ${parsed.error}`
+    });
+  }
+  return out;
 }
 function isNotFound(e) {
   return e?.code === "ENOENT" || e?.code === "ENOTDIR";
@@ -76522,75 +77193,8 @@ function holdMissingPlatforms(tags, outcomes, now) {
   return gate;
 }
 
-// src/policy/soak.ts
-var MINIMUM_AGE = "imagestreams.dev/minimum-age";
-var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
-function parseAge(text) {
-  const t = text.trim();
-  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
-  let ms = 0;
-  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
-  return ms > 0 ? ms : void 0;
-}
-var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-function holdSoaking(tags, outcomes, now) {
-  const pending = /* @__PURE__ */ new Map();
-  const settled = /* @__PURE__ */ new Set();
-  const nowMs = Date.parse(now);
-  for (const t of tags) {
-    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
-    const outcome = outcomes.get(t.key);
-    const current = t.lock?.items[0];
-    if (age === void 0 || !outcome?.ok || !current) continue;
-    if (outcome.item.image === current.image) {
-      if (t.lock?.pending) settled.add(t.key);
-      continue;
-    }
-    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    const eligible = Date.parse(seen) + age;
-    if (nowMs >= eligible) {
-      settled.add(t.key);
-      continue;
-    }
-    outcomes.delete(t.key);
-    pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: "Soaking",
-      eligibleAt: iso(eligible),
-      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
-    });
-  }
-  return { pending, settled };
-}
-function recordPending(locks, soak, keyOf3) {
-  if (soak.pending.size === 0 && soak.settled.size === 0) return;
-  for (const lock2 of locks.values()) {
-    lock2.status.tags = lock2.status.tags.map((lt) => {
-      const key3 = keyOf3(lock2, lt.tag);
-      const p = soak.pending.get(key3);
-      if (p) return { ...lt, pending: p };
-      if (soak.settled.has(key3) && lt.pending) {
-        const { pending: _p, ...rest } = lt;
-        return rest;
-      }
-      return lt;
-    });
-  }
-}
-function soakTags(streams) {
-  return streams.flatMap(
-    (s) => (s.object.spec?.tags ?? []).map((t) => {
-      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
-      return {
-        key: `${s.namespace}/${s.name}:${t.name}`,
-        annotations: t.annotations ?? null,
-        ...lock2 ? { lock: lock2 } : {}
-      };
-    })
-  );
-}
+// src/policy/validate-extensions.ts
+init_soak();
 
 // src/policy/tag-selection.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -79676,6 +80280,7 @@ async function metadataOf2(ctx, dockerImageReference) {
 
 // src/app/imports.ts
 init_next_locks();
+init_soak();
 init_tag_spec();
 async function reconcile(deps, opts = {}) {
   const planOpts = {};
