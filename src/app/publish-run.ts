@@ -15,8 +15,9 @@ import { ImagestreamsError } from '../model/errors.js';
 import { serializeLock } from '../model/lock-format.js';
 import { withFollowers } from '../plan/next-locks.js';
 import { keepProposedTimes } from '../plan/stable-times.js';
+import { parseScheduleWindow, windowState } from '../policy/schedule-window.js';
 import type { StreamLike } from '../policy/tag-spec.js';
-import { groupChanges } from '../publish/groups.js';
+import { branchName, groupChanges, republishedPrefix } from '../publish/groups.js';
 import type {
   PublishGroup,
   PublishMode,
@@ -43,7 +44,9 @@ function prExtras(config: Config): PullRequestExtras {
     assignees: p.assignees,
     draft: p.draft,
   };
-  if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? 'MERGE' : (p.autoMerge.toUpperCase() as 'MERGE');
+  const method = typeof p.autoMerge === 'object' ? (p.autoMerge.method ?? 'merge') : p.autoMerge;
+  if (method) extras.autoMerge = method === true ? 'MERGE' : (method.toUpperCase() as 'MERGE');
+  if (typeof p.autoMerge === 'object') extras.autoMergeOnly = p.autoMerge.only;
   return extras;
 }
 
@@ -79,7 +82,10 @@ export async function publishRun(
   const { token } = input.github;
   const github = githubTarget(io, mode, input.github);
   const groups = runGroups(run, input.only);
-  if (mode === 'pull-request') attachCompose(run, groups);
+  if (mode === 'pull-request') {
+    attachCompose(run, groups);
+    markWaiting(config, groups, io.now());
+  }
   if (mode === 'pull-request' && token && !dryRun) {
     await keepBranchTimes(run, groups, {
       token,
@@ -105,6 +111,14 @@ export async function publishRun(
       author,
       pr: prExtras(config),
       ...(config.publish.signCommits ? { signCommits: true } : {}),
+      ...(config.publish.maxOpenPullRequests
+        ? {
+            openLimit: {
+              max: config.publish.maxOpenPullRequests,
+              branchPrefix: config.publish.branchPrefix,
+            },
+          }
+        : {}),
       logger: io.logger,
       ...(dryRun ? { dryRun: true } : {}),
       ...(opts.fork ? { fork: true } : {}),
@@ -113,6 +127,17 @@ export async function publishRun(
   } catch (e) {
     if (!(e instanceof ImagestreamsError)) throw e;
     return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+
+/** Config groups outside their schedule window at `now` wait (their PRs are neither opened nor updated). */
+function markWaiting(config: Config, groups: PublishGroup[], now: Date): void {
+  for (const rule of config.publish.groups) {
+    const g = groups.find((x) => x.key === rule.name);
+    const parsed = g && rule.schedule ? parseScheduleWindow(rule.schedule) : undefined;
+    if (!g || !parsed || 'error' in parsed) continue; // the config load reports a bad window
+    const state = windowState(parsed.window, now);
+    if (!state.open) g.waiting = { opensAt: state.opensAt, window: parsed.window.text };
   }
 }
 
@@ -195,7 +220,9 @@ function attachCompose(run: RunReconcileResult, groups: PublishGroup[]): void {
       allDeclarations: declarations,
       pinFormat: config.pinFormat,
       ...(config.localRegistry ? { localRegistry: config.localRegistry } : {}),
+      republished: 'exclude',
     };
+    g.republishedPrefix = republishedPrefix(config.publish.branchPrefix);
   }
 }
 
@@ -226,24 +253,40 @@ async function keepBranchTimes(
     listed ??= await listRemoteBranches(access)
       .then((r) => r.branches)
       .catch(() => new Map<string, string>());
-    if (!listed.has(g.branch)) continue;
-    const proposed = await readRemoteBranchFiles(repo, access, g.branch, files, listed).catch(() => null);
-    if (!proposed) continue;
-    for (const f of files) {
-      const text = proposed.get(f);
-      if (text === undefined) continue;
-      let branchLock: ReturnType<typeof parseLock>;
-      try {
-        branchLock = parseLock(text, f);
-      } catch {
-        continue;
-      }
-      const ours = parseLock(changed.get(f)!.text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o.now));
-      if (kept !== changed.get(f)!.text) {
-        changed.get(f)!.text = kept;
-        await writeFileAtomic(join(root, f), kept);
+    for (const branch of proposingBranches(g, listed)) {
+      const proposed = await readRemoteBranchFiles(repo, access, branch, files, listed).catch(() => null);
+      if (!proposed) continue;
+      for (const f of files) {
+        const text = proposed.get(f);
+        if (text !== undefined) await keepTimesOf(root, changed.get(f)!, text, o.now);
       }
     }
   }
+}
+
+/** The group's branch and its streams' republished-tag branches that are on the remote. */
+function proposingBranches(g: PublishGroup, listed: ReadonlyMap<string, string>): string[] {
+  const own = listed.has(g.branch) ? [g.branch] : [];
+  if (!g.republishedPrefix) return own;
+  const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix!, id)}/`);
+  return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
+}
+
+/** The lock file `f` with the first-seen times of the images `branchText` already proposes (rewritten if so). */
+async function keepTimesOf(
+  root: string,
+  f: { path: string; text: string },
+  branchText: string,
+  now: string,
+): Promise<void> {
+  let branchLock: ReturnType<typeof parseLock>;
+  try {
+    branchLock = parseLock(branchText, f.path);
+  } catch {
+    return;
+  }
+  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock, now));
+  if (kept === f.text) return;
+  f.text = kept;
+  await writeFileAtomic(join(root, f.path), kept);
 }

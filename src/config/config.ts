@@ -19,6 +19,23 @@ export interface PublishGroup {
   streams: string[];
   labels?: string[];
   reviewers?: string[];
+  /** When its PR may be opened or updated; outside it the group waits (see policy/schedule-window.ts). */
+  schedule?: ScheduleWindowConfig;
+}
+
+/** A group's schedule window as written (schema-checked; the time zone is checked when the config loads). */
+export interface ScheduleWindowConfig {
+  days?: Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'>;
+  /** `HH-HH`, local hours; wraps past midnight when the first is later. */
+  hours?: string;
+  /** IANA time zone; default UTC. */
+  timezone?: string;
+}
+
+/** `autoMerge: {method, only: digest}`: auto-merge only digest-only, soaked changes. */
+export interface AutoMergeConfig {
+  method?: 'merge' | 'squash' | 'rebase';
+  only: 'digest';
 }
 
 /** How lock changes are published. */
@@ -30,13 +47,15 @@ export interface PublishConfig {
   teamReviewers: string[];
   assignees: string[];
   draft: boolean;
-  autoMerge: boolean | 'merge' | 'squash' | 'rebase';
+  autoMerge: boolean | 'merge' | 'squash' | 'rebase' | AutoMergeConfig;
   author?: string;
   /** Pull-request mode: branch commits made through GitHub's API, so GitHub signs them (verified). */
   signCommits: boolean;
   groups: PublishGroup[];
   /** The dashboard issue (`publish.dashboard`); undefined when off. */
   dashboard?: DashboardConfig;
+  /** Pull-request mode: most imagestreams PRs open at once (unset: no limit). */
+  maxOpenPullRequests?: number;
 }
 
 /** The dashboard issue kept up to date by publishing runs (docs/publishing.md, "Dashboard"). */
@@ -144,6 +163,7 @@ export function resolveConfig(raw: RawConfig | null | undefined = {}): Config {
       groups: p.groups ?? [],
       ...(p.author ? { author: p.author } : {}),
       ...(p.dashboard ? { dashboard: dashboardConfig(p.dashboard) } : {}),
+      ...(p.maxOpenPullRequests ? { maxOpenPullRequests: p.maxOpenPullRequests } : {}),
     },
     dispatch: r.dispatch ?? [],
   };

@@ -5,6 +5,7 @@ import { escapeMessage, escapeOf, type RegularRead, staysInside } from '../fs/in
 import { schemaProblems, validator } from '../loader/schemas.js';
 import { decodeText, parseSource, positionAt } from '../loader/source.js';
 import type { Diagnostic } from '../model/diagnostic.js';
+import { parseScheduleWindow } from '../policy/schedule-window.js';
 import { CONFIG_FILE, type Config, type RawConfig, resolveConfig } from './config.js';
 
 /** The file-reading part of `fs.promises` the loaders need (injectable for tests). */
@@ -132,19 +133,44 @@ export function parseConfig(file: string, content: Uint8Array | string): LoadedC
     return { config: resolveConfig(), file, diagnostics };
   }
   const raw = first.value as RawConfig | null;
+  diagnostics.push(
+    ...settingProblems(raw, (path, atKey) => ({ file, ...positionAt(src, first.doc, path, atKey) })),
+  );
+  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  return { config: resolveConfig(raw), file, diagnostics };
+}
+
+/**
+ * What the schema cannot judge: signCommits in commit mode, and schedule windows of publish groups (an empty window,
+ * an unknown time zone).
+ */
+function settingProblems(
+  raw: RawConfig | null,
+  at: (path: (string | number)[], atKey?: boolean) => Pick<Diagnostic, 'file' | 'line' | 'column'>,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
   if (raw?.publish?.signCommits === true && raw.publish.mode === 'commit') {
-    diagnostics.push({
-      file,
-      ...positionAt(src, first.doc, ['publish', 'signCommits'], true),
+    out.push({
+      ...at(['publish', 'signCommits'], true),
       code: 'CONFIG_CONFLICT',
       severity: 'error',
       message:
         'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make ' +
         'commits GitHub signs): set publish.mode to "pull-request", or remove signCommits',
     });
-    return { config: resolveConfig(), file, diagnostics };
+    return out;
   }
-  return { config: resolveConfig(raw), file, diagnostics };
+  for (const [i, g] of (raw?.publish?.groups ?? []).entries()) {
+    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : undefined;
+    if (!parsed || !('error' in parsed)) continue;
+    out.push({
+      ...at(['publish', 'groups', i, 'schedule', parsed.at]),
+      code: 'CONFIG_SCHEDULE',
+      severity: 'error',
+      message: `publish.groups[${i}] (${g.name}).schedule: ${parsed.error}`,
+    });
+  }
+  return out;
 }
 
 function isNotFound(e: unknown): boolean {

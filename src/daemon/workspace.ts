@@ -15,7 +15,9 @@ import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { groupChanges } from '../publish/groups.js';
+import { serializeLock } from '../model/lock-format.js';
+import { mixLock } from '../plan/republished-split.js';
+import { branchName, groupChanges, republishedPrefix } from '../publish/groups.js';
 import type { Logger } from '../util/logger.js';
 import { safeUrl } from '../util/redact.js';
 
@@ -223,5 +225,40 @@ async function seedFromBranches(
       seeded.push(file);
     }
   }
+  for (const s of project.streams) {
+    const file = lockPath(config, s.namespace, s.name);
+    const prefix = `${branchName(republishedPrefix(config.publish.branchPrefix), `${s.namespace}/${s.name}`)}/`;
+    for (const [branch, tip] of [...branches].filter(([b]) => b.startsWith(prefix)).sort()) {
+      if (await seedRepublished(dir, repo, access, { branch, tip, file, tag: branch.slice(prefix.length) })) {
+        touched.add(file);
+        if (!seeded.includes(file)) seeded.push(file);
+      }
+    }
+  }
   return seeded;
+}
+
+/**
+ * A republished tag's open PR branch proposes only that tag: its lock entry (if the branch is current) replaces the
+ * work tree's, so the next run keeps what the PR proposes. True when the lock file was rewritten.
+ */
+async function seedRepublished(
+  dir: string,
+  repo: GitRepo,
+  access: RemoteAccess,
+  b: { branch: string; tip: string; file: string; tag: string },
+): Promise<boolean> {
+  const { commit } = await ensureCommit(repo, access, b.tip, b.branch);
+  if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) return false;
+  if (await escapeOf(dir, b.file, { file: true })) return false;
+  const text = await readTextAt(repo, b.tip, b.file);
+  const current = await nodeFs.promises.readFile(join(dir, b.file), 'utf8').catch(() => undefined);
+  if (text === undefined || current === undefined || !parsesAsLock(text, b.file)) return false;
+  if (!parsesAsLock(current, b.file)) return false;
+  const proposed = parseLock(text, b.file);
+  if (!proposed.status.tags.some((t) => t.tag === b.tag)) return false;
+  const next = serializeLock(mixLock(proposed, parseLock(current, b.file), (t) => t !== b.tag));
+  if (next === current) return false;
+  await writeInside(dir, b.file, next);
+  return true;
 }

@@ -2,6 +2,13 @@
 // an unchanged PR costs one GET, a racing creator's 422 "already exists" turns into an update.
 
 import type { Logger } from '../util/logger.js';
+import {
+  AUTO_MERGE_PERMISSION,
+  autoMergeInSync,
+  disableAutoMerge,
+  enableAutoMerge,
+  type MergeMethod,
+} from './auto-merge.js';
 import type { GitHubClient } from './client.js';
 import {
   answerSays,
@@ -30,7 +37,12 @@ export interface PullRequestSpec extends PullTarget {
   teamReviewers?: string[];
   assignees?: string[];
   /** Enable auto-merge (GraphQL enablePullRequestAutoMerge) with this method. */
-  autoMerge?: 'MERGE' | 'SQUASH' | 'REBASE';
+  autoMerge?: MergeMethod;
+  /**
+   * Keep auto-merge in step on every run, not only at creation: enabled on an open PR when `autoMerge` is set and
+   * GitHub has it off, disabled (disablePullRequestAutoMerge) when `autoMerge` is unset and GitHub has it on.
+   */
+  manageAutoMerge?: boolean;
 }
 
 /** The create-or-update result, as peter-evans/create-pull-request reports it. */
@@ -55,6 +67,8 @@ interface PullSummary {
   title: string;
   body: string | null;
   labels: Array<{ name?: string } | string>;
+  /** Null when auto-merge is off. */
+  auto_merge?: unknown;
 }
 
 const PULLS_WRITE = 'pull-requests: write';
@@ -180,7 +194,8 @@ async function updateIfDifferent(
   const have = new Set(pr.labels.map((l) => (typeof l === 'string' ? l : l.name)));
   const missingLabels = (spec.labels ?? []).filter((l) => !have.has(l));
   const same = pr.title === spec.title && (pr.body ?? '') === spec.body;
-  if (same && missingLabels.length === 0)
+  const inSync = autoMergeInSync(pr, spec);
+  if (same && missingLabels.length === 0 && inSync)
     return { number: pr.number, url: pr.html_url, operation: 'unchanged' };
   try {
     if (!same) {
@@ -202,6 +217,14 @@ async function updateIfDifferent(
     }
   } catch (e) {
     throw githubError(e, { action: `update pull request #${pr.number}`, permission: PULLS_WRITE });
+  }
+  if (!inSync) {
+    const method = spec.autoMerge;
+    await runSteps(ctx, pr, [
+      method
+        ? ['enable auto-merge', AUTO_MERGE_PERMISSION, () => enableAutoMerge(ctx.octokit, pr.node_id, method)]
+        : ['disable auto-merge', AUTO_MERGE_PERMISSION, () => disableAutoMerge(ctx.octokit, pr.node_id)],
+    ]);
   }
   return { number: pr.number, url: pr.html_url, operation: 'updated' };
 }
@@ -237,17 +260,23 @@ async function applyExtras(ctx: PullsContext, spec: PullRequestSpec, pr: PullSum
         }),
     ]);
   }
-  if (spec.autoMerge) {
+  const method = spec.autoMerge;
+  if (method) {
     steps.push([
       'enable auto-merge',
-      'contents: write and pull-requests: write (and auto-merge allowed in the repository settings)',
-      () =>
-        ctx.octokit.graphql(
-          'mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } } }',
-          { pullRequestId: pr.node_id, mergeMethod: spec.autoMerge },
-        ),
+      AUTO_MERGE_PERMISSION,
+      () => enableAutoMerge(ctx.octokit, pr.node_id, method),
     ]);
   }
+  await runSteps(ctx, pr, steps);
+}
+
+/** Runs the steps in order, retrying GitHub's "Could not resolve to a node" of a PR just created. */
+async function runSteps(
+  ctx: PullsContext,
+  pr: PullSummary,
+  steps: Array<[string, string, () => Promise<unknown>]>,
+): Promise<void> {
   const delays = ctx.retryDelaysMs ?? [1000, 2000, 4000];
   const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   for (const [what, permission, run] of steps) {

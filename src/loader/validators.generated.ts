@@ -6,13 +6,13 @@ import formatsModule from 'ajv-formats/dist/formats.js';
 const __ucs2length = ucs2lengthModule.default ?? ucs2lengthModule;
 const __fullFormats = (formatsModule.default ?? formatsModule).fullFormats;
 export const config = validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/config.schema.json","title":"imagestreams project config (.imagestreams.yaml)","description":"Optional file at the repository root. Every key is optional; defaults are documented per key.","type":["object","null"],"properties":{"declarations":{"description":"Folders (searched at any depth for .yaml, .yml and .json) or globs (\"**\", \"*\", \"?\") holding ImageStream declarations, relative to the repository root and inside it (no \"..\", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: [\"imagestreams\"].","type":"array","items":{"type":"string","minLength":1},"minItems":1},"namespace":{"description":"Namespace of streams whose metadata.namespace is not set. Default: \"default\".","type":"string","pattern":"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$","maxLength":63,"x-fix":"use a DNS label: lower-case letters, digits and \"-\", e.g. \"team-a\""},"lockDir":{"description":"Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no \"..\", not absolute, not a symbolic link to outside). Default: \"imagestreams.lock\".","type":"string","minLength":1},"pinFormat":{"description":"How consumers are pinned: \"tag-and-digest\" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), \"digest\" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.","enum":["tag-and-digest","digest"]},"importMode":{"description":"Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.","enum":["Legacy","PreserveOriginal"]},"historyLimit":{"description":"History items kept per tag in the lock. Default: 10.","type":"integer","minimum":1,"maximum":1000},"allowedRegistries":{"description":"Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or \"*.example.com\" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"allowedRedirectHosts":{"description":"With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as \"*.s3.amazonaws.com\") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"insecureRegistries":{"description":"Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"localRegistry":{"description":"The local (integrated) registry used for referencePolicy: Local, e.g. \"registry.example.com/mirror\". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).","type":"string","minLength":1},"registries":{"description":"Per-registry settings, keyed by host[:port].","type":"object","propertyNames":{"not":{"enum":["__proto__","constructor","prototype"]}},"additionalProperties":{"$ref":"#/definitions/registry"}},"publish":{"$ref":"#/definitions/publish"},"dispatch":{"description":"What to notify after a lock change lands on the default branch.","type":"array","items":{"$ref":"#/definitions/dispatchTarget"}},"daemon":{"$ref":"#/definitions/daemon"},"deadline":{"description":"Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration (\"20m\", \"1h\"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"20m\", \"1h\" or \"90s\""}},"additionalProperties":false,"definitions":{"registryPattern":{"type":"string","pattern":"^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$","x-fix":"use a host name with an optional port, e.g. \"quay.io\", \"registry.example.com:5000\" or \"*.example.com\""},"envName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-redact":true,"x-fix":"give the NAME of an environment variable (e.g. \"QUAY_PASSWORD\"), never the secret itself"},"registry":{"type":"object","properties":{"mirrors":{"description":"Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.","type":"array","items":{"type":"string","minLength":1}},"insecure":{"type":"boolean"},"credentials":{"description":"Environment variable NAMES holding the credentials. Literal secrets are never accepted here.","x-fix":"give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository","type":"object","required":["usernameEnv","passwordEnv"],"properties":{"usernameEnv":{"$ref":"#/definitions/envName"},"passwordEnv":{"$ref":"#/definitions/envName"}},"additionalProperties":false}},"additionalProperties":false},"daemon":{"description":"Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).","type":"object","properties":{"interval":{"description":"How often each scheduled tag is imported, as a duration (\"15m\", \"1h\", \"90s\"). Each tag fires at its own stable offset within the interval. Default: \"15m\".","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"15m\", \"1h30m\" or \"90s\""},"maxImportsPerMinute":{"description":"Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.","type":"integer","minimum":1},"registryHosts":{"description":"Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).","type":"array","items":{"$ref":"#/definitions/registryPattern"}}},"additionalProperties":false},"stringList":{"type":"array","items":{"type":"string","minLength":1}},"publish":{"description":"How lock changes are published.","type":"object","properties":{"mode":{"description":"pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.","type":"string","enum":["pull-request","commit","none"]},"branchPrefix":{"description":"Default: \"imagestreams/\".","type":"string","minLength":1},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"teamReviewers":{"$ref":"#/definitions/stringList"},"assignees":{"$ref":"#/definitions/stringList"},"draft":{"type":"boolean"},"autoMerge":{"description":"Enable auto-merge on the PR (false, or a merge method).","oneOf":[{"type":"boolean"},{"type":"string","enum":["merge","squash","rebase"]}]},"author":{"description":"Commit author, \"Name <email>\".","type":"string","pattern":"^[^<>]+ <[^<>]+>$","x-fix":"write it as \"Name <email>\", e.g. \"imagestreams-bot <bot@example.com>\""},"signCommits":{"description":"Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.","type":"boolean"},"groups":{"description":"Streams published together in one PR.","type":"array","items":{"type":"object","required":["name","streams"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9._-]+$"},"streams":{"description":"Stream names or namespace/name, globs allowed.","$ref":"#/definitions/stringList"},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"}},"additionalProperties":false}},"dashboard":{"description":"An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an \"import now\" checkbox per tag (see docs/publishing.md, \"Dashboard\"). true, or {title, labels}. Default: off.","oneOf":[{"type":"boolean"},{"type":"object","properties":{"title":{"description":"Default: \"imagestreams dashboard\".","type":"string","minLength":1,"maxLength":256},"labels":{"description":"Labels besides imagestreams:dashboard (always set; it finds the issue).","$ref":"#/definitions/stringList"}},"additionalProperties":false}]}},"additionalProperties":false},"dispatchTarget":{"description":"One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, \"Dispatch on merge\").","type":"object","required":["type"],"properties":{"type":{"type":"string","enum":["repository_dispatch","workflow_dispatch","command"]},"repository":{"description":"owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).","type":"string","pattern":"^[^/\\s]+/[^/\\s]+$"},"eventType":{"description":"repository_dispatch event_type. Default: \"imagestream-moved\".","type":"string","minLength":1,"maxLength":100},"workflow":{"description":"workflow_dispatch: workflow file name (e.g. build.yml) or id.","type":"string","minLength":1},"ref":{"description":"workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.","type":"string","minLength":1},"inputs":{"description":"workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.","type":"object","additionalProperties":{"type":"string"},"maxProperties":25},"command":{"description":"command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.","$ref":"#/definitions/stringList"},"streams":{"description":"Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.","$ref":"#/definitions/stringList"},"tokenEnv":{"description":"GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).","$ref":"#/definitions/envName"}},"allOf":[{"if":{"properties":{"type":{"const":"workflow_dispatch"}}},"then":{"properties":{"workflow":true},"required":["workflow"]}},{"if":{"properties":{"type":{"const":"command"}}},"then":{"properties":{"command":true},"required":["command"]}}],"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/config.schema.json","title":"imagestreams project config (.imagestreams.yaml)","description":"Optional file at the repository root. Every key is optional; defaults are documented per key.","type":["object","null"],"properties":{"declarations":{"description":"Folders (searched at any depth for .yaml, .yml and .json) or globs (\"**\", \"*\", \"?\") holding ImageStream declarations, relative to the repository root and inside it (no \"..\", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: [\"imagestreams\"].","type":"array","items":{"type":"string","minLength":1},"minItems":1},"namespace":{"description":"Namespace of streams whose metadata.namespace is not set. Default: \"default\".","type":"string","pattern":"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$","maxLength":63,"x-fix":"use a DNS label: lower-case letters, digits and \"-\", e.g. \"team-a\""},"lockDir":{"description":"Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no \"..\", not absolute, not a symbolic link to outside). Default: \"imagestreams.lock\".","type":"string","minLength":1},"pinFormat":{"description":"How consumers are pinned: \"tag-and-digest\" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), \"digest\" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.","enum":["tag-and-digest","digest"]},"importMode":{"description":"Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.","enum":["Legacy","PreserveOriginal"]},"historyLimit":{"description":"History items kept per tag in the lock. Default: 10.","type":"integer","minimum":1,"maximum":1000},"allowedRegistries":{"description":"Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or \"*.example.com\" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"allowedRedirectHosts":{"description":"With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as \"*.s3.amazonaws.com\") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"insecureRegistries":{"description":"Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.","type":"array","items":{"$ref":"#/definitions/registryPattern"}},"localRegistry":{"description":"The local (integrated) registry used for referencePolicy: Local, e.g. \"registry.example.com/mirror\". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).","type":"string","minLength":1},"registries":{"description":"Per-registry settings, keyed by host[:port].","type":"object","propertyNames":{"not":{"enum":["__proto__","constructor","prototype"]}},"additionalProperties":{"$ref":"#/definitions/registry"}},"publish":{"$ref":"#/definitions/publish"},"dispatch":{"description":"What to notify after a lock change lands on the default branch.","type":"array","items":{"$ref":"#/definitions/dispatchTarget"}},"daemon":{"$ref":"#/definitions/daemon"},"deadline":{"description":"Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration (\"20m\", \"1h\"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"20m\", \"1h\" or \"90s\""}},"additionalProperties":false,"definitions":{"registryPattern":{"type":"string","pattern":"^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$","x-fix":"use a host name with an optional port, e.g. \"quay.io\", \"registry.example.com:5000\" or \"*.example.com\""},"envName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-redact":true,"x-fix":"give the NAME of an environment variable (e.g. \"QUAY_PASSWORD\"), never the secret itself"},"registry":{"type":"object","properties":{"mirrors":{"description":"Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.","type":"array","items":{"type":"string","minLength":1}},"insecure":{"type":"boolean"},"credentials":{"description":"Environment variable NAMES holding the credentials. Literal secrets are never accepted here.","x-fix":"give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository","type":"object","required":["usernameEnv","passwordEnv"],"properties":{"usernameEnv":{"$ref":"#/definitions/envName"},"passwordEnv":{"$ref":"#/definitions/envName"}},"additionalProperties":false}},"additionalProperties":false},"daemon":{"description":"Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).","type":"object","properties":{"interval":{"description":"How often each scheduled tag is imported, as a duration (\"15m\", \"1h\", \"90s\"). Each tag fires at its own stable offset within the interval. Default: \"15m\".","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"15m\", \"1h30m\" or \"90s\""},"maxImportsPerMinute":{"description":"Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.","type":"integer","minimum":1},"registryHosts":{"description":"Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).","type":"array","items":{"$ref":"#/definitions/registryPattern"}}},"additionalProperties":false},"stringList":{"type":"array","items":{"type":"string","minLength":1}},"publish":{"description":"How lock changes are published.","type":"object","properties":{"mode":{"description":"pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.","type":"string","enum":["pull-request","commit","none"]},"branchPrefix":{"description":"Default: \"imagestreams/\".","type":"string","minLength":1},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"teamReviewers":{"$ref":"#/definitions/stringList"},"assignees":{"$ref":"#/definitions/stringList"},"draft":{"type":"boolean"},"autoMerge":{"description":"Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).","oneOf":[{"type":"boolean"},{"type":"string","enum":["merge","squash","rebase"]},{"type":"object","required":["only"],"properties":{"method":{"description":"Default: merge.","enum":["merge","squash","rebase"]},"only":{"enum":["digest"]}},"additionalProperties":false}]},"author":{"description":"Commit author, \"Name <email>\".","type":"string","pattern":"^[^<>]+ <[^<>]+>$","x-fix":"write it as \"Name <email>\", e.g. \"imagestreams-bot <bot@example.com>\""},"signCommits":{"description":"Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.","type":"boolean"},"groups":{"description":"Streams published together in one PR.","type":"array","items":{"type":"object","required":["name","streams"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9._-]+$"},"streams":{"description":"Stream names or namespace/name, globs allowed.","$ref":"#/definitions/stringList"},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"schedule":{"$ref":"#/definitions/scheduleWindow"}},"additionalProperties":false}},"dashboard":{"description":"An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an \"import now\" checkbox per tag (see docs/publishing.md, \"Dashboard\"). true, or {title, labels}. Default: off.","oneOf":[{"type":"boolean"},{"type":"object","properties":{"title":{"description":"Default: \"imagestreams dashboard\".","type":"string","minLength":1,"maxLength":256},"labels":{"description":"Labels besides imagestreams:dashboard (always set; it finds the issue).","$ref":"#/definitions/stringList"}},"additionalProperties":false}]},"maxOpenPullRequests":{"description":"Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.","type":"integer","minimum":1}},"additionalProperties":false},"scheduleWindow":{"description":"When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.","type":"object","properties":{"days":{"description":"Days the window opens on. Default: every day.","type":"array","items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]},"minItems":1},"hours":{"description":"Local hours \"HH-HH\": from the first hour up to (not including) the second; \"22-06\" runs past midnight (into the next day). Default: \"00-24\".","type":"string","pattern":"^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$","x-fix":"write two hours such as \"00-06\" or \"22-06\""},"timezone":{"description":"IANA time zone of days and hours, e.g. \"Europe/Berlin\". Default: UTC.","type":"string","minLength":1}},"additionalProperties":false},"dispatchTarget":{"description":"One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, \"Dispatch on merge\").","type":"object","required":["type"],"properties":{"type":{"type":"string","enum":["repository_dispatch","workflow_dispatch","command"]},"repository":{"description":"owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).","type":"string","pattern":"^[^/\\s]+/[^/\\s]+$"},"eventType":{"description":"repository_dispatch event_type. Default: \"imagestream-moved\".","type":"string","minLength":1,"maxLength":100},"workflow":{"description":"workflow_dispatch: workflow file name (e.g. build.yml) or id.","type":"string","minLength":1},"ref":{"description":"workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.","type":"string","minLength":1},"inputs":{"description":"workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.","type":"object","additionalProperties":{"type":"string"},"maxProperties":25},"command":{"description":"command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.","$ref":"#/definitions/stringList"},"streams":{"description":"Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.","$ref":"#/definitions/stringList"},"tokenEnv":{"description":"GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).","$ref":"#/definitions/envName"}},"allOf":[{"if":{"properties":{"type":{"const":"workflow_dispatch"}}},"then":{"properties":{"workflow":true},"required":["workflow"]}},{"if":{"properties":{"type":{"const":"command"}}},"then":{"properties":{"command":true},"required":["command"]}}],"additionalProperties":false}}};
 const schema12 = {"type":"string","pattern":"^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$","x-fix":"use a host name with an optional port, e.g. \"quay.io\", \"registry.example.com:5000\" or \"*.example.com\""};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = __ucs2length;
 const pattern0 = new RegExp("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "u");
 const pattern1 = new RegExp("^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "u");
-const pattern10 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+const pattern11 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
 const schema15 = {"type":"object","properties":{"mirrors":{"description":"Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.","type":"array","items":{"type":"string","minLength":1}},"insecure":{"type":"boolean"},"credentials":{"description":"Environment variable NAMES holding the credentials. Literal secrets are never accepted here.","x-fix":"give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository","type":"object","required":["usernameEnv","passwordEnv"],"properties":{"usernameEnv":{"$ref":"#/definitions/envName"},"passwordEnv":{"$ref":"#/definitions/envName"}},"additionalProperties":false}},"additionalProperties":false};
 const schema16 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-redact":true,"x-fix":"give the NAME of an environment variable (e.g. \"QUAY_PASSWORD\"), never the secret itself"};
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -199,10 +199,12 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"description":"How lock changes are published.","type":"object","properties":{"mode":{"description":"pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.","type":"string","enum":["pull-request","commit","none"]},"branchPrefix":{"description":"Default: \"imagestreams/\".","type":"string","minLength":1},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"teamReviewers":{"$ref":"#/definitions/stringList"},"assignees":{"$ref":"#/definitions/stringList"},"draft":{"type":"boolean"},"autoMerge":{"description":"Enable auto-merge on the PR (false, or a merge method).","oneOf":[{"type":"boolean"},{"type":"string","enum":["merge","squash","rebase"]}]},"author":{"description":"Commit author, \"Name <email>\".","type":"string","pattern":"^[^<>]+ <[^<>]+>$","x-fix":"write it as \"Name <email>\", e.g. \"imagestreams-bot <bot@example.com>\""},"signCommits":{"description":"Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.","type":"boolean"},"groups":{"description":"Streams published together in one PR.","type":"array","items":{"type":"object","required":["name","streams"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9._-]+$"},"streams":{"description":"Stream names or namespace/name, globs allowed.","$ref":"#/definitions/stringList"},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"}},"additionalProperties":false}},"dashboard":{"description":"An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an \"import now\" checkbox per tag (see docs/publishing.md, \"Dashboard\"). true, or {title, labels}. Default: off.","oneOf":[{"type":"boolean"},{"type":"object","properties":{"title":{"description":"Default: \"imagestreams dashboard\".","type":"string","minLength":1,"maxLength":256},"labels":{"description":"Labels besides imagestreams:dashboard (always set; it finds the issue).","$ref":"#/definitions/stringList"}},"additionalProperties":false}]}},"additionalProperties":false};
+const schema18 = {"description":"How lock changes are published.","type":"object","properties":{"mode":{"description":"pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.","type":"string","enum":["pull-request","commit","none"]},"branchPrefix":{"description":"Default: \"imagestreams/\".","type":"string","minLength":1},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"teamReviewers":{"$ref":"#/definitions/stringList"},"assignees":{"$ref":"#/definitions/stringList"},"draft":{"type":"boolean"},"autoMerge":{"description":"Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).","oneOf":[{"type":"boolean"},{"type":"string","enum":["merge","squash","rebase"]},{"type":"object","required":["only"],"properties":{"method":{"description":"Default: merge.","enum":["merge","squash","rebase"]},"only":{"enum":["digest"]}},"additionalProperties":false}]},"author":{"description":"Commit author, \"Name <email>\".","type":"string","pattern":"^[^<>]+ <[^<>]+>$","x-fix":"write it as \"Name <email>\", e.g. \"imagestreams-bot <bot@example.com>\""},"signCommits":{"description":"Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.","type":"boolean"},"groups":{"description":"Streams published together in one PR.","type":"array","items":{"type":"object","required":["name","streams"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9._-]+$"},"streams":{"description":"Stream names or namespace/name, globs allowed.","$ref":"#/definitions/stringList"},"labels":{"$ref":"#/definitions/stringList"},"reviewers":{"$ref":"#/definitions/stringList"},"schedule":{"$ref":"#/definitions/scheduleWindow"}},"additionalProperties":false}},"dashboard":{"description":"An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an \"import now\" checkbox per tag (see docs/publishing.md, \"Dashboard\"). true, or {title, labels}. Default: off.","oneOf":[{"type":"boolean"},{"type":"object","properties":{"title":{"description":"Default: \"imagestreams dashboard\".","type":"string","minLength":1,"maxLength":256},"labels":{"description":"Labels besides imagestreams:dashboard (always set; it finds the issue).","$ref":"#/definitions/stringList"}},"additionalProperties":false}]},"maxOpenPullRequests":{"description":"Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.","type":"integer","minimum":1}},"additionalProperties":false};
 const schema19 = {"type":"array","items":{"type":"string","minLength":1}};
+const schema26 = {"description":"When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.","type":"object","properties":{"days":{"description":"Days the window opens on. Default: every day.","type":"array","items":{"enum":["mon","tue","wed","thu","fri","sat","sun"]},"minItems":1},"hours":{"description":"Local hours \"HH-HH\": from the first hour up to (not including) the second; \"22-06\" runs past midnight (into the next day). Default: \"00-24\".","type":"string","pattern":"^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$","x-fix":"write two hours such as \"00-06\" or \"22-06\""},"timezone":{"description":"IANA time zone of days and hours, e.g. \"Europe/Berlin\". Default: UTC.","type":"string","minLength":1}},"additionalProperties":false};
 const pattern6 = new RegExp("^[^<>]+ <[^<>]+>$", "u");
 const pattern7 = new RegExp("^[A-Za-z0-9._-]+$", "u");
+const pattern8 = new RegExp("^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -497,14 +499,86 @@ if(_valid0){
 valid13 = true;
 passing0 = 1;
 }
-}
-if(!valid13){
-const err21 = {instancePath:instancePath+"/autoMerge",schemaPath:"#/properties/autoMerge/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema18.properties.autoMerge.oneOf,parentSchema:schema18.properties.autoMerge,data:data11};
+const _errs34 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.only === undefined){
+const err21 = {instancePath:instancePath+"/autoMerge",schemaPath:"#/properties/autoMerge/oneOf/2/required",keyword:"required",params:{missingProperty: "only"},message:"must have required property '"+"only"+"'",schema:schema18.properties.autoMerge.oneOf[2].required,parentSchema:schema18.properties.autoMerge.oneOf[2],data:data11};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+for(const key1 in data11){
+if(!((key1 === "method") || (key1 === "only"))){
+const err22 = {instancePath:instancePath+"/autoMerge",schemaPath:"#/properties/autoMerge/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.autoMerge.oneOf[2],data:data11};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data11.method !== undefined){
+let data12 = data11.method;
+if(!(((data12 === "merge") || (data12 === "squash")) || (data12 === "rebase"))){
+const err23 = {instancePath:instancePath+"/autoMerge/method",schemaPath:"#/properties/autoMerge/oneOf/2/properties/method/enum",keyword:"enum",params:{allowedValues: schema18.properties.autoMerge.oneOf[2].properties.method.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.autoMerge.oneOf[2].properties.method.enum,parentSchema:schema18.properties.autoMerge.oneOf[2].properties.method,data:data12};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data11.only !== undefined){
+let data13 = data11.only;
+if(!(data13 === "digest")){
+const err24 = {instancePath:instancePath+"/autoMerge/only",schemaPath:"#/properties/autoMerge/oneOf/2/properties/only/enum",keyword:"enum",params:{allowedValues: schema18.properties.autoMerge.oneOf[2].properties.only.enum},message:"must be equal to one of the allowed values",schema:schema18.properties.autoMerge.oneOf[2].properties.only.enum,parentSchema:schema18.properties.autoMerge.oneOf[2].properties.only,data:data13};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/autoMerge",schemaPath:"#/properties/autoMerge/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.autoMerge.oneOf[2].type,parentSchema:schema18.properties.autoMerge.oneOf[2],data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var _valid0 = _errs34 === errors;
+if(_valid0 && valid13){
+valid13 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid13 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid13){
+const err26 = {instancePath:instancePath+"/autoMerge",schemaPath:"#/properties/autoMerge/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf",schema:schema18.properties.autoMerge.oneOf,parentSchema:schema18.properties.autoMerge,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
 }
 errors++;
 }
@@ -521,73 +595,10 @@ vErrors = null;
 }
 }
 if(data.author !== undefined){
-let data12 = data.author;
-if(typeof data12 === "string"){
-if(!pattern6.test(data12)){
-const err22 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/pattern",keyword:"pattern",params:{pattern: "^[^<>]+ <[^<>]+>$"},message:"must match pattern \""+"^[^<>]+ <[^<>]+>$"+"\"",schema:"^[^<>]+ <[^<>]+>$",parentSchema:schema18.properties.author,data:data12};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.author.type,parentSchema:schema18.properties.author,data:data12};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.signCommits !== undefined){
-let data13 = data.signCommits;
-if(typeof data13 !== "boolean"){
-const err24 = {instancePath:instancePath+"/signCommits",schemaPath:"#/properties/signCommits/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema18.properties.signCommits.type,parentSchema:schema18.properties.signCommits,data:data13};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data.groups !== undefined){
-let data14 = data.groups;
-if(Array.isArray(data14)){
-const len4 = data14.length;
-for(let i4=0; i4<len4; i4++){
-let data15 = data14[i4];
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-if(data15.name === undefined){
-const err25 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema18.properties.groups.items.required,parentSchema:schema18.properties.groups.items,data:data15};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if(data15.streams === undefined){
-const err26 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/required",keyword:"required",params:{missingProperty: "streams"},message:"must have required property '"+"streams"+"'",schema:schema18.properties.groups.items.required,parentSchema:schema18.properties.groups.items,data:data15};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-for(const key1 in data15){
-if(!((((key1 === "name") || (key1 === "streams")) || (key1 === "labels")) || (key1 === "reviewers"))){
-const err27 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.groups.items,data:data15};
+let data14 = data.author;
+if(typeof data14 === "string"){
+if(!pattern6.test(data14)){
+const err27 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/pattern",keyword:"pattern",params:{pattern: "^[^<>]+ <[^<>]+>$"},message:"must match pattern \""+"^[^<>]+ <[^<>]+>$"+"\"",schema:"^[^<>]+ <[^<>]+>$",parentSchema:schema18.properties.author,data:data14};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -597,11 +608,8 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data15.name !== undefined){
-let data16 = data15.name;
-if(typeof data16 === "string"){
-if(!pattern7.test(data16)){
-const err28 = {instancePath:instancePath+"/groups/" + i4+"/name",schemaPath:"#/properties/groups/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+$"+"\"",schema:"^[A-Za-z0-9._-]+$",parentSchema:schema18.properties.groups.items.properties.name,data:data16};
+else {
+const err28 = {instancePath:instancePath+"/author",schemaPath:"#/properties/author/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.author.type,parentSchema:schema18.properties.author,data:data14};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -611,8 +619,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-else {
-const err29 = {instancePath:instancePath+"/groups/" + i4+"/name",schemaPath:"#/properties/groups/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.groups.items.properties.name.type,parentSchema:schema18.properties.groups.items.properties.name,data:data16};
+if(data.signCommits !== undefined){
+let data15 = data.signCommits;
+if(typeof data15 !== "boolean"){
+const err29 = {instancePath:instancePath+"/signCommits",schemaPath:"#/properties/signCommits/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema18.properties.signCommits.type,parentSchema:schema18.properties.signCommits,data:data15};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -622,15 +632,15 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data15.streams !== undefined){
-let data17 = data15.streams;
-if(Array.isArray(data17)){
-const len5 = data17.length;
-for(let i5=0; i5<len5; i5++){
-let data18 = data17[i5];
-if(typeof data18 === "string"){
-if(func3(data18) < 1){
-const err30 = {instancePath:instancePath+"/groups/" + i4+"/streams/" + i5,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data18};
+if(data.groups !== undefined){
+let data16 = data.groups;
+if(Array.isArray(data16)){
+const len4 = data16.length;
+for(let i4=0; i4<len4; i4++){
+let data17 = data16[i4];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.name === undefined){
+const err30 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema18.properties.groups.items.required,parentSchema:schema18.properties.groups.items,data:data17};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -639,9 +649,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/groups/" + i4+"/streams/" + i5,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data18};
+if(data17.streams === undefined){
+const err31 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/required",keyword:"required",params:{missingProperty: "streams"},message:"must have required property '"+"streams"+"'",schema:schema18.properties.groups.items.required,parentSchema:schema18.properties.groups.items,data:data17};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -650,10 +659,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/groups/" + i4+"/streams",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data17};
+for(const key2 in data17){
+if(!(((((key2 === "name") || (key2 === "streams")) || (key2 === "labels")) || (key2 === "reviewers")) || (key2 === "schedule"))){
+const err32 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.groups.items,data:data17};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -663,15 +671,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data15.labels !== undefined){
-let data19 = data15.labels;
-if(Array.isArray(data19)){
-const len6 = data19.length;
-for(let i6=0; i6<len6; i6++){
-let data20 = data19[i6];
-if(typeof data20 === "string"){
-if(func3(data20) < 1){
-const err33 = {instancePath:instancePath+"/groups/" + i4+"/labels/" + i6,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data20};
+if(data17.name !== undefined){
+let data18 = data17.name;
+if(typeof data18 === "string"){
+if(!pattern7.test(data18)){
+const err33 = {instancePath:instancePath+"/groups/" + i4+"/name",schemaPath:"#/properties/groups/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._-]+$"+"\"",schema:"^[A-Za-z0-9._-]+$",parentSchema:schema18.properties.groups.items.properties.name,data:data18};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -682,7 +686,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/groups/" + i4+"/labels/" + i6,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data20};
+const err34 = {instancePath:instancePath+"/groups/" + i4+"/name",schemaPath:"#/properties/groups/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.groups.items.properties.name.type,parentSchema:schema18.properties.groups.items.properties.name,data:data18};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -692,9 +696,15 @@ vErrors.push(err34);
 errors++;
 }
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/groups/" + i4+"/labels",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data19};
+if(data17.streams !== undefined){
+let data19 = data17.streams;
+if(Array.isArray(data19)){
+const len5 = data19.length;
+for(let i5=0; i5<len5; i5++){
+let data20 = data19[i5];
+if(typeof data20 === "string"){
+if(func3(data20) < 1){
+const err35 = {instancePath:instancePath+"/groups/" + i4+"/streams/" + i5,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data20};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -704,15 +714,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data15.reviewers !== undefined){
-let data21 = data15.reviewers;
-if(Array.isArray(data21)){
-const len7 = data21.length;
-for(let i7=0; i7<len7; i7++){
-let data22 = data21[i7];
-if(typeof data22 === "string"){
-if(func3(data22) < 1){
-const err36 = {instancePath:instancePath+"/groups/" + i4+"/reviewers/" + i7,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data22};
+else {
+const err36 = {instancePath:instancePath+"/groups/" + i4+"/streams/" + i5,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data20};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -722,8 +725,9 @@ vErrors.push(err36);
 errors++;
 }
 }
+}
 else {
-const err37 = {instancePath:instancePath+"/groups/" + i4+"/reviewers/" + i7,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data22};
+const err37 = {instancePath:instancePath+"/groups/" + i4+"/streams",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data19};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -733,9 +737,15 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/groups/" + i4+"/reviewers",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data21};
+if(data17.labels !== undefined){
+let data21 = data17.labels;
+if(Array.isArray(data21)){
+const len6 = data21.length;
+for(let i6=0; i6<len6; i6++){
+let data22 = data21[i6];
+if(typeof data22 === "string"){
+if(func3(data22) < 1){
+const err38 = {instancePath:instancePath+"/groups/" + i4+"/labels/" + i6,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data22};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -745,9 +755,8 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
 else {
-const err39 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.groups.items.type,parentSchema:schema18.properties.groups.items,data:data15};
+const err39 = {instancePath:instancePath+"/groups/" + i4+"/labels/" + i6,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data22};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -759,7 +768,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.properties.groups.type,parentSchema:schema18.properties.groups,data:data14};
+const err40 = {instancePath:instancePath+"/groups/" + i4+"/labels",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data21};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -769,14 +778,15 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data.dashboard !== undefined){
-let data23 = data.dashboard;
-const _errs62 = errors;
-let valid26 = false;
-let passing1 = null;
-const _errs63 = errors;
-if(typeof data23 !== "boolean"){
-const err41 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema18.properties.dashboard.oneOf[0].type,parentSchema:schema18.properties.dashboard.oneOf[0],data:data23};
+if(data17.reviewers !== undefined){
+let data23 = data17.reviewers;
+if(Array.isArray(data23)){
+const len7 = data23.length;
+for(let i7=0; i7<len7; i7++){
+let data24 = data23[i7];
+if(typeof data24 === "string"){
+if(func3(data24) < 1){
+const err41 = {instancePath:instancePath+"/groups/" + i4+"/reviewers/" + i7,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data24};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -785,16 +795,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid1 = _errs63 === errors;
-if(_valid1){
-valid26 = true;
-passing1 = 0;
 }
-const _errs65 = errors;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key2 in data23){
-if(!((key2 === "title") || (key2 === "labels"))){
-const err42 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.dashboard.oneOf[1],data:data23};
+else {
+const err42 = {instancePath:instancePath+"/groups/" + i4+"/reviewers/" + i7,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data24};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -804,11 +807,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data23.title !== undefined){
-let data24 = data23.title;
-if(typeof data24 === "string"){
-if(func3(data24) > 256){
-const err43 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data24};
+}
+else {
+const err43 = {instancePath:instancePath+"/groups/" + i4+"/reviewers",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data23};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -817,8 +818,13 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(func3(data24) < 1){
-const err44 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data24};
+}
+if(data17.schedule !== undefined){
+let data25 = data17.schedule;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key3 in data25){
+if(!(((key3 === "days") || (key3 === "hours")) || (key3 === "timezone"))){
+const err44 = {instancePath:instancePath+"/groups/" + i4+"/schedule",schemaPath:"#/definitions/scheduleWindow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema26,data:data25};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -828,8 +834,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.dashboard.oneOf[1].properties.title.type,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data24};
+if(data25.days !== undefined){
+let data26 = data25.days;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err45 = {instancePath:instancePath+"/groups/" + i4+"/schedule/days",schemaPath:"#/definitions/scheduleWindow/properties/days/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema26.properties.days,data:data26};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -838,16 +847,11 @@ vErrors.push(err45);
 }
 errors++;
 }
-}
-if(data23.labels !== undefined){
-let data25 = data23.labels;
-if(Array.isArray(data25)){
-const len8 = data25.length;
+const len8 = data26.length;
 for(let i8=0; i8<len8; i8++){
-let data26 = data25[i8];
-if(typeof data26 === "string"){
-if(func3(data26) < 1){
-const err46 = {instancePath:instancePath+"/dashboard/labels/" + i8,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data26};
+let data27 = data26[i8];
+if(!(((((((data27 === "mon") || (data27 === "tue")) || (data27 === "wed")) || (data27 === "thu")) || (data27 === "fri")) || (data27 === "sat")) || (data27 === "sun"))){
+const err46 = {instancePath:instancePath+"/groups/" + i4+"/schedule/days/" + i8,schemaPath:"#/definitions/scheduleWindow/properties/days/items/enum",keyword:"enum",params:{allowedValues: schema26.properties.days.items.enum},message:"must be equal to one of the allowed values",schema:schema26.properties.days.items.enum,parentSchema:schema26.properties.days.items,data:data27};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -857,8 +861,9 @@ vErrors.push(err46);
 errors++;
 }
 }
+}
 else {
-const err47 = {instancePath:instancePath+"/dashboard/labels/" + i8,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data26};
+const err47 = {instancePath:instancePath+"/groups/" + i4+"/schedule/days",schemaPath:"#/definitions/scheduleWindow/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.properties.days.type,parentSchema:schema26.properties.days,data:data26};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -868,9 +873,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/dashboard/labels",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data25};
+if(data25.hours !== undefined){
+let data28 = data25.hours;
+if(typeof data28 === "string"){
+if(!pattern8.test(data28)){
+const err48 = {instancePath:instancePath+"/groups/" + i4+"/schedule/hours",schemaPath:"#/definitions/scheduleWindow/properties/hours/pattern",keyword:"pattern",params:{pattern: "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$"},message:"must match pattern \""+"^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$"+"\"",schema:"^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$",parentSchema:schema26.properties.hours,data:data28};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -880,9 +887,8 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
 else {
-const err49 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.dashboard.oneOf[1].type,parentSchema:schema18.properties.dashboard.oneOf[1],data:data23};
+const err49 = {instancePath:instancePath+"/groups/" + i4+"/schedule/hours",schemaPath:"#/definitions/scheduleWindow/properties/hours/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.hours.type,parentSchema:schema26.properties.hours,data:data28};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -891,19 +897,12 @@ vErrors.push(err49);
 }
 errors++;
 }
-var _valid1 = _errs65 === errors;
-if(_valid1 && valid26){
-valid26 = false;
-passing1 = [passing1, 1];
 }
-else {
-if(_valid1){
-valid26 = true;
-passing1 = 1;
-}
-}
-if(!valid26){
-const err50 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema18.properties.dashboard.oneOf,parentSchema:schema18.properties.dashboard,data:data23};
+if(data25.timezone !== undefined){
+let data29 = data25.timezone;
+if(typeof data29 === "string"){
+if(func3(data29) < 1){
+const err50 = {instancePath:instancePath+"/groups/" + i4+"/schedule/timezone",schemaPath:"#/definitions/scheduleWindow/properties/timezone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.properties.timezone,data:data29};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -912,21 +911,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-else {
-errors = _errs62;
-if(vErrors !== null){
-if(_errs62){
-vErrors.length = _errs62;
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-}
-else {
-const err51 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
+const err51 = {instancePath:instancePath+"/groups/" + i4+"/schedule/timezone",schemaPath:"#/definitions/scheduleWindow/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.properties.timezone.type,parentSchema:schema26.properties.timezone,data:data29};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -935,12 +922,240 @@ vErrors.push(err51);
 }
 errors++;
 }
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/groups/" + i4+"/schedule",schemaPath:"#/definitions/scheduleWindow/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema26.type,parentSchema:schema26,data:data25};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/groups/" + i4,schemaPath:"#/properties/groups/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.groups.items.type,parentSchema:schema18.properties.groups.items,data:data17};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/groups",schemaPath:"#/properties/groups/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema18.properties.groups.type,parentSchema:schema18.properties.groups,data:data16};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data.dashboard !== undefined){
+let data30 = data.dashboard;
+const _errs79 = errors;
+let valid31 = false;
+let passing1 = null;
+const _errs80 = errors;
+if(typeof data30 !== "boolean"){
+const err55 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema18.properties.dashboard.oneOf[0].type,parentSchema:schema18.properties.dashboard.oneOf[0],data:data30};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var _valid1 = _errs80 === errors;
+if(_valid1){
+valid31 = true;
+passing1 = 0;
+}
+const _errs82 = errors;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key4 in data30){
+if(!((key4 === "title") || (key4 === "labels"))){
+const err56 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema18.properties.dashboard.oneOf[1],data:data30};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data30.title !== undefined){
+let data31 = data30.title;
+if(typeof data31 === "string"){
+if(func3(data31) > 256){
+const err57 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data31};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+if(func3(data31) < 1){
+const err58 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data31};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/dashboard/title",schemaPath:"#/properties/dashboard/oneOf/1/properties/title/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema18.properties.dashboard.oneOf[1].properties.title.type,parentSchema:schema18.properties.dashboard.oneOf[1].properties.title,data:data31};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data30.labels !== undefined){
+let data32 = data30.labels;
+if(Array.isArray(data32)){
+const len9 = data32.length;
+for(let i9=0; i9<len9; i9++){
+let data33 = data32[i9];
+if(typeof data33 === "string"){
+if(func3(data33) < 1){
+const err60 = {instancePath:instancePath+"/dashboard/labels/" + i9,schemaPath:"#/definitions/stringList/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema19.items,data:data33};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/dashboard/labels/" + i9,schemaPath:"#/definitions/stringList/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema19.items.type,parentSchema:schema19.items,data:data33};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/dashboard/labels",schemaPath:"#/definitions/stringList/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.type,parentSchema:schema19,data:data32};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.properties.dashboard.oneOf[1].type,parentSchema:schema18.properties.dashboard.oneOf[1],data:data30};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+var _valid1 = _errs82 === errors;
+if(_valid1 && valid31){
+valid31 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid31 = true;
+passing1 = 1;
+}
+}
+if(!valid31){
+const err64 = {instancePath:instancePath+"/dashboard",schemaPath:"#/properties/dashboard/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf",schema:schema18.properties.dashboard.oneOf,parentSchema:schema18.properties.dashboard,data:data30};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+else {
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.maxOpenPullRequests !== undefined){
+let data34 = data.maxOpenPullRequests;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err65 = {instancePath:instancePath+"/maxOpenPullRequests",schemaPath:"#/properties/maxOpenPullRequests/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.properties.maxOpenPullRequests.type,parentSchema:schema18.properties.maxOpenPullRequests,data:data34};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 1 || isNaN(data34)){
+const err66 = {instancePath:instancePath+"/maxOpenPullRequests",schemaPath:"#/properties/maxOpenPullRequests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema18.properties.maxOpenPullRequests,data:data34};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err67 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema18.type,parentSchema:schema18,data};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
 validate13.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"description":"One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, \"Dispatch on merge\").","type":"object","required":["type"],"properties":{"type":{"type":"string","enum":["repository_dispatch","workflow_dispatch","command"]},"repository":{"description":"owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).","type":"string","pattern":"^[^/\\s]+/[^/\\s]+$"},"eventType":{"description":"repository_dispatch event_type. Default: \"imagestream-moved\".","type":"string","minLength":1,"maxLength":100},"workflow":{"description":"workflow_dispatch: workflow file name (e.g. build.yml) or id.","type":"string","minLength":1},"ref":{"description":"workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.","type":"string","minLength":1},"inputs":{"description":"workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.","type":"object","additionalProperties":{"type":"string"},"maxProperties":25},"command":{"description":"command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.","$ref":"#/definitions/stringList"},"streams":{"description":"Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.","$ref":"#/definitions/stringList"},"tokenEnv":{"description":"GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).","$ref":"#/definitions/envName"}},"allOf":[{"if":{"properties":{"type":{"const":"workflow_dispatch"}}},"then":{"properties":{"workflow":true},"required":["workflow"]}},{"if":{"properties":{"type":{"const":"command"}}},"then":{"properties":{"command":true},"required":["command"]}}],"additionalProperties":false};
-const pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
+const schema28 = {"description":"One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, \"Dispatch on merge\").","type":"object","required":["type"],"properties":{"type":{"type":"string","enum":["repository_dispatch","workflow_dispatch","command"]},"repository":{"description":"owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).","type":"string","pattern":"^[^/\\s]+/[^/\\s]+$"},"eventType":{"description":"repository_dispatch event_type. Default: \"imagestream-moved\".","type":"string","minLength":1,"maxLength":100},"workflow":{"description":"workflow_dispatch: workflow file name (e.g. build.yml) or id.","type":"string","minLength":1},"ref":{"description":"workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.","type":"string","minLength":1},"inputs":{"description":"workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.","type":"object","additionalProperties":{"type":"string"},"maxProperties":25},"command":{"description":"command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.","$ref":"#/definitions/stringList"},"streams":{"description":"Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.","$ref":"#/definitions/stringList"},"tokenEnv":{"description":"GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).","$ref":"#/definitions/envName"}},"allOf":[{"if":{"properties":{"type":{"const":"workflow_dispatch"}}},"then":{"properties":{"workflow":true},"required":["workflow"]}},{"if":{"properties":{"type":{"const":"command"}}},"then":{"properties":{"command":true},"required":["command"]}}],"additionalProperties":false};
+const pattern9 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -976,7 +1191,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.workflow === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema27.allOf[0].then.required,parentSchema:schema27.allOf[0].then,data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "workflow"},message:"must have required property '"+"workflow"+"'",schema:schema28.allOf[0].then.required,parentSchema:schema28.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -990,7 +1205,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[0].if,parentSchema:schema27.allOf[0],data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema28.allOf[0].if,parentSchema:schema28.allOf[0],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1030,7 +1245,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.command === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema27.allOf[1].then.required,parentSchema:schema27.allOf[1].then,data};
+const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'",schema:schema28.allOf[1].then.required,parentSchema:schema28.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1044,7 +1259,7 @@ var _valid1 = _errs10 === errors;
 valid3 = _valid1;
 }
 if(!valid3){
-const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema27.allOf[1].if,parentSchema:schema27.allOf[1],data};
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema28.allOf[1].if,parentSchema:schema28.allOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1055,7 +1270,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema27.required,parentSchema:schema27,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema28.required,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1065,8 +1280,8 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema27.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data};
+if(!(func2.call(schema28.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1079,7 +1294,7 @@ errors++;
 if(data.type !== undefined){
 let data2 = data.type;
 if(typeof data2 !== "string"){
-const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.type.type,parentSchema:schema27.properties.type,data:data2};
+const err8 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.type.type,parentSchema:schema28.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1089,7 +1304,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!(((data2 === "repository_dispatch") || (data2 === "workflow_dispatch")) || (data2 === "command"))){
-const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema27.properties.type.enum,parentSchema:schema27.properties.type,data:data2};
+const err9 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema28.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema28.properties.type.enum,parentSchema:schema28.properties.type,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -1102,8 +1317,8 @@ errors++;
 if(data.repository !== undefined){
 let data3 = data.repository;
 if(typeof data3 === "string"){
-if(!pattern8.test(data3)){
-const err10 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[^/\\s]+/[^/\\s]+$"},message:"must match pattern \""+"^[^/\\s]+/[^/\\s]+$"+"\"",schema:"^[^/\\s]+/[^/\\s]+$",parentSchema:schema27.properties.repository,data:data3};
+if(!pattern9.test(data3)){
+const err10 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[^/\\s]+/[^/\\s]+$"},message:"must match pattern \""+"^[^/\\s]+/[^/\\s]+$"+"\"",schema:"^[^/\\s]+/[^/\\s]+$",parentSchema:schema28.properties.repository,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -1114,7 +1329,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.repository.type,parentSchema:schema27.properties.repository,data:data3};
+const err11 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.repository.type,parentSchema:schema28.properties.repository,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1128,7 +1343,7 @@ if(data.eventType !== undefined){
 let data4 = data.eventType;
 if(typeof data4 === "string"){
 if(func3(data4) > 100){
-const err12 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema27.properties.eventType,data:data4};
+const err12 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters",schema:100,parentSchema:schema28.properties.eventType,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1138,7 +1353,7 @@ vErrors.push(err12);
 errors++;
 }
 if(func3(data4) < 1){
-const err13 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema27.properties.eventType,data:data4};
+const err13 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.properties.eventType,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1149,7 +1364,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.eventType.type,parentSchema:schema27.properties.eventType,data:data4};
+const err14 = {instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.eventType.type,parentSchema:schema28.properties.eventType,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1163,7 +1378,7 @@ if(data.workflow !== undefined){
 let data5 = data.workflow;
 if(typeof data5 === "string"){
 if(func3(data5) < 1){
-const err15 = {instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema27.properties.workflow,data:data5};
+const err15 = {instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.properties.workflow,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1174,7 +1389,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.workflow.type,parentSchema:schema27.properties.workflow,data:data5};
+const err16 = {instancePath:instancePath+"/workflow",schemaPath:"#/properties/workflow/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.workflow.type,parentSchema:schema28.properties.workflow,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1188,7 +1403,7 @@ if(data.ref !== undefined){
 let data6 = data.ref;
 if(typeof data6 === "string"){
 if(func3(data6) < 1){
-const err17 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema27.properties.ref,data:data6};
+const err17 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.properties.ref,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1199,7 +1414,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.ref.type,parentSchema:schema27.properties.ref,data:data6};
+const err18 = {instancePath:instancePath+"/ref",schemaPath:"#/properties/ref/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.ref.type,parentSchema:schema28.properties.ref,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1213,7 +1428,7 @@ if(data.inputs !== undefined){
 let data7 = data.inputs;
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(Object.keys(data7).length > 25){
-const err19 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/maxProperties",keyword:"maxProperties",params:{limit: 25},message:"must NOT have more than 25 properties",schema:25,parentSchema:schema27.properties.inputs,data:data7};
+const err19 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/maxProperties",keyword:"maxProperties",params:{limit: 25},message:"must NOT have more than 25 properties",schema:25,parentSchema:schema28.properties.inputs,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1225,7 +1440,7 @@ errors++;
 for(const key1 in data7){
 let data8 = data7[key1];
 if(typeof data8 !== "string"){
-const err20 = {instancePath:instancePath+"/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.properties.inputs.additionalProperties.type,parentSchema:schema27.properties.inputs.additionalProperties,data:data8};
+const err20 = {instancePath:instancePath+"/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.properties.inputs.additionalProperties.type,parentSchema:schema28.properties.inputs.additionalProperties,data:data8};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1237,7 +1452,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.properties.inputs.type,parentSchema:schema27.properties.inputs,data:data7};
+const err21 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.properties.inputs.type,parentSchema:schema28.properties.inputs,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1356,7 +1571,7 @@ errors++;
 }
 }
 else {
-const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1369,7 +1584,7 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"description":"Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).","type":"object","properties":{"interval":{"description":"How often each scheduled tag is imported, as a duration (\"15m\", \"1h\", \"90s\"). Each tag fires at its own stable offset within the interval. Default: \"15m\".","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"15m\", \"1h30m\" or \"90s\""},"maxImportsPerMinute":{"description":"Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.","type":"integer","minimum":1},"registryHosts":{"description":"Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).","type":"array","items":{"$ref":"#/definitions/registryPattern"}}},"additionalProperties":false};
+const schema32 = {"description":"Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).","type":"object","properties":{"interval":{"description":"How often each scheduled tag is imported, as a duration (\"15m\", \"1h\", \"90s\"). Each tag fires at its own stable offset within the interval. Default: \"15m\".","type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$","x-fix":"write a duration such as \"15m\", \"1h30m\" or \"90s\""},"maxImportsPerMinute":{"description":"Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.","type":"integer","minimum":1},"registryHosts":{"description":"Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).","type":"array","items":{"$ref":"#/definitions/registryPattern"}}},"additionalProperties":false};
 
 function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1377,7 +1592,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "interval") || (key0 === "maxImportsPerMinute")) || (key0 === "registryHosts"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema31,data};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema32,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1390,8 +1605,8 @@ errors++;
 if(data.interval !== undefined){
 let data0 = data.interval;
 if(typeof data0 === "string"){
-if(!pattern10.test(data0)){
-const err1 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema31.properties.interval,data:data0};
+if(!pattern11.test(data0)){
+const err1 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema32.properties.interval,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1402,7 +1617,7 @@ errors++;
 }
 }
 else {
-const err2 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema31.properties.interval.type,parentSchema:schema31.properties.interval,data:data0};
+const err2 = {instancePath:instancePath+"/interval",schemaPath:"#/properties/interval/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema32.properties.interval.type,parentSchema:schema32.properties.interval,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1415,7 +1630,7 @@ errors++;
 if(data.maxImportsPerMinute !== undefined){
 let data1 = data.maxImportsPerMinute;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err3 = {instancePath:instancePath+"/maxImportsPerMinute",schemaPath:"#/properties/maxImportsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema31.properties.maxImportsPerMinute.type,parentSchema:schema31.properties.maxImportsPerMinute,data:data1};
+const err3 = {instancePath:instancePath+"/maxImportsPerMinute",schemaPath:"#/properties/maxImportsPerMinute/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.properties.maxImportsPerMinute.type,parentSchema:schema32.properties.maxImportsPerMinute,data:data1};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1426,7 +1641,7 @@ errors++;
 }
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 1 || isNaN(data1)){
-const err4 = {instancePath:instancePath+"/maxImportsPerMinute",schemaPath:"#/properties/maxImportsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema31.properties.maxImportsPerMinute,data:data1};
+const err4 = {instancePath:instancePath+"/maxImportsPerMinute",schemaPath:"#/properties/maxImportsPerMinute/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema32.properties.maxImportsPerMinute,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1468,7 +1683,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/registryHosts",schemaPath:"#/properties/registryHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema31.properties.registryHosts.type,parentSchema:schema31.properties.registryHosts,data:data2};
+const err7 = {instancePath:instancePath+"/registryHosts",schemaPath:"#/properties/registryHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema32.properties.registryHosts.type,parentSchema:schema32.properties.registryHosts,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -1480,7 +1695,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema31.type,parentSchema:schema31,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema32.type,parentSchema:schema32,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1947,7 +2162,7 @@ errors = vErrors.length;
 if(data.deadline !== undefined){
 let data20 = data.deadline;
 if(typeof data20 === "string"){
-if(!pattern10.test(data20)){
+if(!pattern11.test(data20)){
 const err32 = {instancePath:instancePath+"/deadline",schemaPath:"#/properties/deadline/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"+"\"",schema:"^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$",parentSchema:schema11.properties.deadline,data:data20};
 if(vErrors === null){
 vErrors = [err32];
@@ -1975,27 +2190,27 @@ return errors === 0;
 }
 
 export const lock = validate19;
-const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/lock.schema.json","title":"ImageStreamLock","description":"The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.","type":"object","required":["apiVersion","kind","metadata","status"],"properties":{"apiVersion":{"const":"imagestreams.dev/v1alpha1"},"kind":{"const":"ImageStreamLock"},"metadata":{"type":"object","required":["name","namespace"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}},"additionalProperties":false},"status":{"type":"object","required":["tags"],"properties":{"dockerImageRepository":{"type":"string"},"tags":{"type":"array","items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"digest":{"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},"time":{"type":"string","format":"date-time"},"mediaType":{"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},"platformPart":{"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},"tag":{"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false},"item":{"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false},"selection":{"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false},"pending":{"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false},"platform":{"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false},"condition":{"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false}}};
-const schema34 = {"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false};
-const pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
-const schema35 = {"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false};
-const schema36 = {"type":"string","format":"date-time"};
-const schema37 = {"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"};
-const schema38 = {"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"};
+const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://imagestreams.dev/schemas/lock.schema.json","title":"ImageStreamLock","description":"The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.","type":"object","required":["apiVersion","kind","metadata","status"],"properties":{"apiVersion":{"const":"imagestreams.dev/v1alpha1"},"kind":{"const":"ImageStreamLock"},"metadata":{"type":"object","required":["name","namespace"],"properties":{"name":{"type":"string","minLength":1},"namespace":{"type":"string","minLength":1}},"additionalProperties":false},"status":{"type":"object","required":["tags"],"properties":{"dockerImageRepository":{"type":"string"},"tags":{"type":"array","items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false}},"additionalProperties":false,"definitions":{"digest":{"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},"time":{"type":"string","format":"date-time"},"mediaType":{"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},"platformPart":{"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},"tag":{"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false},"item":{"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false},"selection":{"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false},"pending":{"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false},"platform":{"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false},"condition":{"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false}}};
+const schema35 = {"type":"object","required":["tag","items"],"properties":{"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"spec":{"type":"string","description":"The tag spec as last imported (kind, source and import options); a different spec makes the tag due again."},"observedGeneration":{"type":["integer","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/item"}},"conditions":{"type":"array","items":{"$ref":"#/definitions/condition"}},"selection":{"$ref":"#/definitions/selection"},"pending":{"$ref":"#/definitions/pending"}},"additionalProperties":false};
+const pattern14 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
+const schema36 = {"type":"object","required":["created","dockerImageReference","image","generation"],"properties":{"created":{"$ref":"#/definitions/time"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512,"pattern":"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},"image":{"$ref":"#/definitions/digest"},"generation":{"type":"integer"},"mediaType":{"$ref":"#/definitions/mediaType"},"index":{"$ref":"#/definitions/digest"},"platforms":{"type":"array","items":{"$ref":"#/definitions/platform"}}},"additionalProperties":false};
+const schema37 = {"type":"string","format":"date-time"};
+const schema38 = {"type":"string","pattern":"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"};
+const schema39 = {"description":"An RFC 6838 type/subtype, as registries answer them (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"};
 const formats0 = __fullFormats["date-time"];
-const pattern14 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
-const pattern15 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
-const schema40 = {"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false};
-const schema41 = {"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"};
-const pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
+const pattern15 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
+const pattern16 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
+const pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
+const schema41 = {"type":"object","required":["os","architecture","digest","mediaType"],"properties":{"os":{"$ref":"#/definitions/platformPart"},"architecture":{"$ref":"#/definitions/platformPart"},"variant":{"$ref":"#/definitions/platformPart"},"digest":{"$ref":"#/definitions/digest"},"mediaType":{"$ref":"#/definitions/mediaType"}},"additionalProperties":false};
+const schema42 = {"description":"An os, architecture or variant (checked before it is locked).","type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"};
+const pattern19 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.os === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "os"},message:"must have required property '"+"os"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2005,7 +2220,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.architecture === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "architecture"},message:"must have required property '"+"architecture"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "architecture"},message:"must have required property '"+"architecture"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2015,7 +2230,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.digest === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2025,7 +2240,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.mediaType === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema40.required,parentSchema:schema40,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'",schema:schema41.required,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2036,7 +2251,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "os") || (key0 === "architecture")) || (key0 === "variant")) || (key0 === "digest")) || (key0 === "mediaType"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema40,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2049,8 +2264,8 @@ errors++;
 if(data.os !== undefined){
 let data0 = data.os;
 if(typeof data0 === "string"){
-if(!pattern18.test(data0)){
-const err5 = {instancePath:instancePath+"/os",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema41,data:data0};
+if(!pattern19.test(data0)){
+const err5 = {instancePath:instancePath+"/os",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2061,7 +2276,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/os",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.type,parentSchema:schema41,data:data0};
+const err6 = {instancePath:instancePath+"/os",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2074,8 +2289,8 @@ errors++;
 if(data.architecture !== undefined){
 let data1 = data.architecture;
 if(typeof data1 === "string"){
-if(!pattern18.test(data1)){
-const err7 = {instancePath:instancePath+"/architecture",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema41,data:data1};
+if(!pattern19.test(data1)){
+const err7 = {instancePath:instancePath+"/architecture",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema42,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2086,7 +2301,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/architecture",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.type,parentSchema:schema41,data:data1};
+const err8 = {instancePath:instancePath+"/architecture",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2099,8 +2314,8 @@ errors++;
 if(data.variant !== undefined){
 let data2 = data.variant;
 if(typeof data2 === "string"){
-if(!pattern18.test(data2)){
-const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema41,data:data2};
+if(!pattern19.test(data2)){
+const err9 = {instancePath:instancePath+"/variant",schemaPath:"#/definitions/platformPart/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$",parentSchema:schema42,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2111,7 +2326,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/variant",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema41.type,parentSchema:schema41,data:data2};
+const err10 = {instancePath:instancePath+"/variant",schemaPath:"#/definitions/platformPart/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema42.type,parentSchema:schema42,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2124,8 +2339,8 @@ errors++;
 if(data.digest !== undefined){
 let data3 = data.digest;
 if(typeof data3 === "string"){
-if(!pattern15.test(data3)){
-const err11 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema37,data:data3};
+if(!pattern16.test(data3)){
+const err11 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema38,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2136,7 +2351,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data3};
+const err12 = {instancePath:instancePath+"/digest",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2149,8 +2364,8 @@ errors++;
 if(data.mediaType !== undefined){
 let data4 = data.mediaType;
 if(typeof data4 === "string"){
-if(!pattern16.test(data4)){
-const err13 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema38,data:data4};
+if(!pattern17.test(data4)){
+const err13 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema39,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2161,7 +2376,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data4};
+const err14 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2173,7 +2388,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema40.type,parentSchema:schema40,data};
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema41.type,parentSchema:schema41,data};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2192,7 +2407,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.created === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created"},message:"must have required property '"+"created"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created"},message:"must have required property '"+"created"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2202,7 +2417,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.dockerImageReference === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2212,7 +2427,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.image === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2222,7 +2437,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.generation === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "generation"},message:"must have required property '"+"generation"+"'",schema:schema35.required,parentSchema:schema35,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "generation"},message:"must have required property '"+"generation"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2233,7 +2448,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "created") || (key0 === "dockerImageReference")) || (key0 === "image")) || (key0 === "generation")) || (key0 === "mediaType")) || (key0 === "index")) || (key0 === "platforms"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2247,7 +2462,7 @@ if(data.created !== undefined){
 let data0 = data.created;
 if(typeof data0 === "string"){
 if(!(formats0.validate(data0))){
-const err5 = {instancePath:instancePath+"/created",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema36,data:data0};
+const err5 = {instancePath:instancePath+"/created",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2258,7 +2473,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/created",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data0};
+const err6 = {instancePath:instancePath+"/created",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2272,7 +2487,7 @@ if(data.dockerImageReference !== undefined){
 let data1 = data.dockerImageReference;
 if(typeof data1 === "string"){
 if(func3(data1) > 512){
-const err7 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema35.properties.dockerImageReference,data:data1};
+const err7 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema36.properties.dockerImageReference,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2282,7 +2497,7 @@ vErrors.push(err7);
 errors++;
 }
 if(func3(data1) < 1){
-const err8 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.properties.dockerImageReference,data:data1};
+const err8 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema36.properties.dockerImageReference,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2291,8 +2506,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!pattern14.test(data1)){
-const err9 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/pattern",keyword:"pattern",params:{pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},message:"must match pattern \""+"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"+"\"",schema:"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$",parentSchema:schema35.properties.dockerImageReference,data:data1};
+if(!pattern15.test(data1)){
+const err9 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/pattern",keyword:"pattern",params:{pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"},message:"must match pattern \""+"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"+"\"",schema:"^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$",parentSchema:schema36.properties.dockerImageReference,data:data1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2303,7 +2518,7 @@ errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.dockerImageReference.type,parentSchema:schema35.properties.dockerImageReference,data:data1};
+const err10 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.properties.dockerImageReference.type,parentSchema:schema36.properties.dockerImageReference,data:data1};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2316,8 +2531,8 @@ errors++;
 if(data.image !== undefined){
 let data2 = data.image;
 if(typeof data2 === "string"){
-if(!pattern15.test(data2)){
-const err11 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema37,data:data2};
+if(!pattern16.test(data2)){
+const err11 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2328,7 +2543,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data2};
+const err12 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2341,7 +2556,7 @@ errors++;
 if(data.generation !== undefined){
 let data3 = data.generation;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema35.properties.generation.type,parentSchema:schema35.properties.generation,data:data3};
+const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema36.properties.generation.type,parentSchema:schema36.properties.generation,data:data3};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2354,8 +2569,8 @@ errors++;
 if(data.mediaType !== undefined){
 let data4 = data.mediaType;
 if(typeof data4 === "string"){
-if(!pattern16.test(data4)){
-const err14 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema38,data:data4};
+if(!pattern17.test(data4)){
+const err14 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$",parentSchema:schema39,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2366,7 +2581,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data4};
+const err15 = {instancePath:instancePath+"/mediaType",schemaPath:"#/definitions/mediaType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema39.type,parentSchema:schema39,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2379,8 +2594,8 @@ errors++;
 if(data.index !== undefined){
 let data5 = data.index;
 if(typeof data5 === "string"){
-if(!pattern15.test(data5)){
-const err16 = {instancePath:instancePath+"/index",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema37,data:data5};
+if(!pattern16.test(data5)){
+const err16 = {instancePath:instancePath+"/index",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema38,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2391,7 +2606,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/index",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data5};
+const err17 = {instancePath:instancePath+"/index",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data5};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2413,7 +2628,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.platforms.type,parentSchema:schema35.properties.platforms,data:data6};
+const err18 = {instancePath:instancePath+"/platforms",schemaPath:"#/properties/platforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.platforms.type,parentSchema:schema36.properties.platforms,data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2425,7 +2640,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2438,14 +2653,14 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false};
+const schema47 = {"type":"object","required":["type","status","reason","message","lastTransitionTime","generation"],"properties":{"type":{"const":"ImportSuccess"},"status":{"enum":["True","False"]},"reason":{"type":"string"},"message":{"type":"string"},"lastTransitionTime":{"$ref":"#/definitions/time"},"generation":{"type":"integer"}},"additionalProperties":false};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.type === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2455,7 +2670,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.status === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2465,7 +2680,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.reason === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2475,7 +2690,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.message === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2485,7 +2700,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data.lastTransitionTime === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lastTransitionTime"},message:"must have required property '"+"lastTransitionTime"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2495,7 +2710,7 @@ vErrors.push(err4);
 errors++;
 }
 if(data.generation === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "generation"},message:"must have required property '"+"generation"+"'",schema:schema46.required,parentSchema:schema46,data};
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "generation"},message:"must have required property '"+"generation"+"'",schema:schema47.required,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2506,7 +2721,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((((key0 === "type") || (key0 === "status")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "lastTransitionTime")) || (key0 === "generation"))){
-const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema46,data};
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2519,7 +2734,7 @@ errors++;
 if(data.type !== undefined){
 let data0 = data.type;
 if("ImportSuccess" !== data0){
-const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ImportSuccess"},message:"must be equal to constant",schema:"ImportSuccess",parentSchema:schema46.properties.type,data:data0};
+const err7 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/const",keyword:"const",params:{allowedValue: "ImportSuccess"},message:"must be equal to constant",schema:"ImportSuccess",parentSchema:schema47.properties.type,data:data0};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2532,7 +2747,7 @@ errors++;
 if(data.status !== undefined){
 let data1 = data.status;
 if(!((data1 === "True") || (data1 === "False"))){
-const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema46.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema46.properties.status.enum,parentSchema:schema46.properties.status,data:data1};
+const err8 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema47.properties.status.enum},message:"must be equal to one of the allowed values",schema:schema47.properties.status.enum,parentSchema:schema47.properties.status,data:data1};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2545,7 +2760,7 @@ errors++;
 if(data.reason !== undefined){
 let data2 = data.reason;
 if(typeof data2 !== "string"){
-const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.reason.type,parentSchema:schema46.properties.reason,data:data2};
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.reason.type,parentSchema:schema47.properties.reason,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2558,7 +2773,7 @@ errors++;
 if(data.message !== undefined){
 let data3 = data.message;
 if(typeof data3 !== "string"){
-const err10 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema46.properties.message.type,parentSchema:schema46.properties.message,data:data3};
+const err10 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema47.properties.message.type,parentSchema:schema47.properties.message,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2572,7 +2787,7 @@ if(data.lastTransitionTime !== undefined){
 let data4 = data.lastTransitionTime;
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-const err11 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema36,data:data4};
+const err11 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2583,7 +2798,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data4};
+const err12 = {instancePath:instancePath+"/lastTransitionTime",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2596,7 +2811,7 @@ errors++;
 if(data.generation !== undefined){
 let data5 = data.generation;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema46.properties.generation.type,parentSchema:schema46.properties.generation,data:data5};
+const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema47.properties.generation.type,parentSchema:schema47.properties.generation,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2608,7 +2823,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema46.type,parentSchema:schema46,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema47.type,parentSchema:schema47,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2621,14 +2836,14 @@ validate25.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false};
+const schema49 = {"description":"Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.","type":"object","required":["policy","tag"],"properties":{"policy":{"type":"string","minLength":1,"maxLength":1024},"tag":{"type":"string","pattern":"^[\\w][\\w.-]{0,127}$"},"firstSeen":{"type":"object","maxProperties":1000,"propertyNames":{"pattern":"^[\\w][\\w.-]{0,127}$"},"additionalProperties":{"$ref":"#/definitions/time"}}},"additionalProperties":false};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.policy === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "policy"},message:"must have required property '"+"policy"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "policy"},message:"must have required property '"+"policy"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2638,7 +2853,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.tag === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema48.required,parentSchema:schema48,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema49.required,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2649,7 +2864,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((key0 === "policy") || (key0 === "tag")) || (key0 === "firstSeen"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema48,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2663,7 +2878,7 @@ if(data.policy !== undefined){
 let data0 = data.policy;
 if(typeof data0 === "string"){
 if(func3(data0) > 1024){
-const err3 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema48.properties.policy,data:data0};
+const err3 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema49.properties.policy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2673,7 +2888,7 @@ vErrors.push(err3);
 errors++;
 }
 if(func3(data0) < 1){
-const err4 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.properties.policy,data:data0};
+const err4 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.properties.policy,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2684,7 +2899,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.policy.type,parentSchema:schema48.properties.policy,data:data0};
+const err5 = {instancePath:instancePath+"/policy",schemaPath:"#/properties/policy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.policy.type,parentSchema:schema49.properties.policy,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2697,8 +2912,8 @@ errors++;
 if(data.tag !== undefined){
 let data1 = data.tag;
 if(typeof data1 === "string"){
-if(!pattern13.test(data1)){
-const err6 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema48.properties.tag,data:data1};
+if(!pattern14.test(data1)){
+const err6 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema49.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2709,7 +2924,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.properties.tag.type,parentSchema:schema48.properties.tag,data:data1};
+const err7 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.properties.tag.type,parentSchema:schema49.properties.tag,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2723,7 +2938,7 @@ if(data.firstSeen !== undefined){
 let data2 = data.firstSeen;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(Object.keys(data2).length > 1000){
-const err8 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/maxProperties",keyword:"maxProperties",params:{limit: 1000},message:"must NOT have more than 1000 properties",schema:1000,parentSchema:schema48.properties.firstSeen,data:data2};
+const err8 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/maxProperties",keyword:"maxProperties",params:{limit: 1000},message:"must NOT have more than 1000 properties",schema:1000,parentSchema:schema49.properties.firstSeen,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2735,8 +2950,8 @@ errors++;
 for(const key1 in data2){
 const _errs8 = errors;
 if(typeof key1 === "string"){
-if(!pattern13.test(key1)){
-const err9 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema48.properties.firstSeen.propertyNames,data:key1,propertyName:key1};
+if(!pattern14.test(key1)){
+const err9 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema49.properties.firstSeen.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2748,7 +2963,7 @@ errors++;
 }
 var valid1 = _errs8 === errors;
 if(!valid1){
-const err10 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema48.properties.firstSeen.propertyNames,parentSchema:schema48.properties.firstSeen,data:data2};
+const err10 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema49.properties.firstSeen.propertyNames,parentSchema:schema49.properties.firstSeen,data:data2};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2762,7 +2977,7 @@ for(const key2 in data2){
 let data3 = data2[key2];
 if(typeof data3 === "string"){
 if(!(formats0.validate(data3))){
-const err11 = {instancePath:instancePath+"/firstSeen/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema36,data:data3};
+const err11 = {instancePath:instancePath+"/firstSeen/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2773,7 +2988,7 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/firstSeen/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data3};
+const err12 = {instancePath:instancePath+"/firstSeen/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data3};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2785,7 +3000,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.properties.firstSeen.type,parentSchema:schema48.properties.firstSeen,data:data2};
+const err13 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/properties/firstSeen/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.properties.firstSeen.type,parentSchema:schema49.properties.firstSeen,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2797,7 +3012,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema48.type,parentSchema:schema48,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema49.type,parentSchema:schema49,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2810,8 +3025,8 @@ validate27.errors = vErrors;
 return errors === 0;
 }
 
-const schema50 = {"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false};
-const pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
+const schema51 = {"description":"A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.","type":"object","required":["image","dockerImageReference","firstSeen","reason","message"],"properties":{"image":{"$ref":"#/definitions/digest"},"dockerImageReference":{"type":"string","minLength":1,"maxLength":512},"firstSeen":{"$ref":"#/definitions/time"},"reason":{"enum":["Soaking","MissingPlatform"]},"message":{"type":"string","maxLength":1000},"eligibleAt":{"$ref":"#/definitions/time"},"missingPlatforms":{"type":"array","minItems":1,"maxItems":64,"items":{"type":"string","pattern":"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"}}},"allOf":[{"if":{"properties":{"reason":{"const":"Soaking"}}},"then":{"properties":{"eligibleAt":true},"required":["eligibleAt"]}},{"if":{"properties":{"reason":{"const":"MissingPlatform"}}},"then":{"properties":{"missingPlatforms":true},"required":["missingPlatforms"]}}],"additionalProperties":false};
+const pattern27 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2847,7 +3062,7 @@ if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.eligibleAt === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "eligibleAt"},message:"must have required property '"+"eligibleAt"+"'",schema:schema50.allOf[0].then.required,parentSchema:schema50.allOf[0].then,data};
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/required",keyword:"required",params:{missingProperty: "eligibleAt"},message:"must have required property '"+"eligibleAt"+"'",schema:schema51.allOf[0].then.required,parentSchema:schema51.allOf[0].then,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2861,7 +3076,7 @@ var _valid0 = _errs5 === errors;
 valid1 = _valid0;
 }
 if(!valid1){
-const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema50.allOf[0].if,parentSchema:schema50.allOf[0],data};
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema51.allOf[0].if,parentSchema:schema51.allOf[0],data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2901,7 +3116,7 @@ if(_valid1){
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.missingPlatforms === undefined){
-const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "missingPlatforms"},message:"must have required property '"+"missingPlatforms"+"'",schema:schema50.allOf[1].then.required,parentSchema:schema50.allOf[1].then,data};
+const err4 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "missingPlatforms"},message:"must have required property '"+"missingPlatforms"+"'",schema:schema51.allOf[1].then.required,parentSchema:schema51.allOf[1].then,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2915,7 +3130,7 @@ var _valid1 = _errs10 === errors;
 valid3 = _valid1;
 }
 if(!valid3){
-const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema50.allOf[1].if,parentSchema:schema50.allOf[1],data};
+const err5 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema",schema:schema51.allOf[1].if,parentSchema:schema51.allOf[1],data};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2926,7 +3141,7 @@ errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.image === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2936,7 +3151,7 @@ vErrors.push(err6);
 errors++;
 }
 if(data.dockerImageReference === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "dockerImageReference"},message:"must have required property '"+"dockerImageReference"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2946,7 +3161,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data.firstSeen === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstSeen"},message:"must have required property '"+"firstSeen"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "firstSeen"},message:"must have required property '"+"firstSeen"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2956,7 +3171,7 @@ vErrors.push(err8);
 errors++;
 }
 if(data.reason === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2966,7 +3181,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data.message === undefined){
-const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema50.required,parentSchema:schema50,data};
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "message"},message:"must have required property '"+"message"+"'",schema:schema51.required,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2977,7 +3192,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "image") || (key0 === "dockerImageReference")) || (key0 === "firstSeen")) || (key0 === "reason")) || (key0 === "message")) || (key0 === "eligibleAt")) || (key0 === "missingPlatforms"))){
-const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema50,data};
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2990,8 +3205,8 @@ errors++;
 if(data.image !== undefined){
 let data2 = data.image;
 if(typeof data2 === "string"){
-if(!pattern15.test(data2)){
-const err12 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema37,data:data2};
+if(!pattern16.test(data2)){
+const err12 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"},message:"must match pattern \""+"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"+"\"",schema:"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$",parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3002,7 +3217,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data2};
+const err13 = {instancePath:instancePath+"/image",schemaPath:"#/definitions/digest/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data2};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3016,7 +3231,7 @@ if(data.dockerImageReference !== undefined){
 let data3 = data.dockerImageReference;
 if(typeof data3 === "string"){
 if(func3(data3) > 512){
-const err14 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema50.properties.dockerImageReference,data:data3};
+const err14 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/maxLength",keyword:"maxLength",params:{limit: 512},message:"must NOT have more than 512 characters",schema:512,parentSchema:schema51.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3026,7 +3241,7 @@ vErrors.push(err14);
 errors++;
 }
 if(func3(data3) < 1){
-const err15 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.properties.dockerImageReference,data:data3};
+const err15 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema51.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3037,7 +3252,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.dockerImageReference.type,parentSchema:schema50.properties.dockerImageReference,data:data3};
+const err16 = {instancePath:instancePath+"/dockerImageReference",schemaPath:"#/properties/dockerImageReference/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.dockerImageReference.type,parentSchema:schema51.properties.dockerImageReference,data:data3};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3051,7 +3266,7 @@ if(data.firstSeen !== undefined){
 let data4 = data.firstSeen;
 if(typeof data4 === "string"){
 if(!(formats0.validate(data4))){
-const err17 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema36,data:data4};
+const err17 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3062,7 +3277,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data4};
+const err18 = {instancePath:instancePath+"/firstSeen",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3075,7 +3290,7 @@ errors++;
 if(data.reason !== undefined){
 let data5 = data.reason;
 if(!((data5 === "Soaking") || (data5 === "MissingPlatform"))){
-const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema50.properties.reason.enum},message:"must be equal to one of the allowed values",schema:schema50.properties.reason.enum,parentSchema:schema50.properties.reason,data:data5};
+const err19 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema51.properties.reason.enum},message:"must be equal to one of the allowed values",schema:schema51.properties.reason.enum,parentSchema:schema51.properties.reason,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3089,7 +3304,7 @@ if(data.message !== undefined){
 let data6 = data.message;
 if(typeof data6 === "string"){
 if(func3(data6) > 1000){
-const err20 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema50.properties.message,data:data6};
+const err20 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters",schema:1000,parentSchema:schema51.properties.message,data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3100,7 +3315,7 @@ errors++;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.message.type,parentSchema:schema50.properties.message,data:data6};
+const err21 = {instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.message.type,parentSchema:schema51.properties.message,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3114,7 +3329,7 @@ if(data.eligibleAt !== undefined){
 let data7 = data.eligibleAt;
 if(typeof data7 === "string"){
 if(!(formats0.validate(data7))){
-const err22 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema36,data:data7};
+const err22 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\"",schema:"date-time",parentSchema:schema37,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3125,7 +3340,7 @@ errors++;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data7};
+const err23 = {instancePath:instancePath+"/eligibleAt",schemaPath:"#/definitions/time/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data7};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3139,7 +3354,7 @@ if(data.missingPlatforms !== undefined){
 let data8 = data.missingPlatforms;
 if(Array.isArray(data8)){
 if(data8.length > 64){
-const err24 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema50.properties.missingPlatforms,data:data8};
+const err24 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items",schema:64,parentSchema:schema51.properties.missingPlatforms,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3149,7 +3364,7 @@ vErrors.push(err24);
 errors++;
 }
 if(data8.length < 1){
-const err25 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema50.properties.missingPlatforms,data:data8};
+const err25 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema51.properties.missingPlatforms,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -3162,8 +3377,8 @@ const len0 = data8.length;
 for(let i0=0; i0<len0; i0++){
 let data9 = data8[i0];
 if(typeof data9 === "string"){
-if(!pattern26.test(data9)){
-const err26 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$",parentSchema:schema50.properties.missingPlatforms.items,data:data9};
+if(!pattern27.test(data9)){
+const err26 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"+"\"",schema:"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$",parentSchema:schema51.properties.missingPlatforms.items,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -3174,7 +3389,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.properties.missingPlatforms.items.type,parentSchema:schema50.properties.missingPlatforms.items,data:data9};
+const err27 = {instancePath:instancePath+"/missingPlatforms/" + i0,schemaPath:"#/properties/missingPlatforms/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema51.properties.missingPlatforms.items.type,parentSchema:schema51.properties.missingPlatforms.items,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3186,7 +3401,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.properties.missingPlatforms.type,parentSchema:schema50.properties.missingPlatforms,data:data8};
+const err28 = {instancePath:instancePath+"/missingPlatforms",schemaPath:"#/properties/missingPlatforms/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema51.properties.missingPlatforms.type,parentSchema:schema51.properties.missingPlatforms,data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3198,7 +3413,7 @@ errors++;
 }
 }
 else {
-const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema50.type,parentSchema:schema50,data};
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema51.type,parentSchema:schema51,data};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3217,7 +3432,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.tag === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema34.required,parentSchema:schema34,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'",schema:schema35.required,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3227,7 +3442,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.items === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema34.required,parentSchema:schema34,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema35.required,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3238,7 +3453,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "tag") || (key0 === "spec")) || (key0 === "observedGeneration")) || (key0 === "items")) || (key0 === "conditions")) || (key0 === "selection")) || (key0 === "pending"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3251,8 +3466,8 @@ errors++;
 if(data.tag !== undefined){
 let data0 = data.tag;
 if(typeof data0 === "string"){
-if(!pattern13.test(data0)){
-const err3 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema34.properties.tag,data:data0};
+if(!pattern14.test(data0)){
+const err3 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema35.properties.tag,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3263,7 +3478,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.tag.type,parentSchema:schema34.properties.tag,data:data0};
+const err4 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.tag.type,parentSchema:schema35.properties.tag,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3276,7 +3491,7 @@ errors++;
 if(data.spec !== undefined){
 let data1 = data.spec;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.spec.type,parentSchema:schema34.properties.spec,data:data1};
+const err5 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.properties.spec.type,parentSchema:schema35.properties.spec,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3289,7 +3504,7 @@ errors++;
 if(data.observedGeneration !== undefined){
 let data2 = data.observedGeneration;
 if((!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))) && (data2 !== null)){
-const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: schema34.properties.observedGeneration.type},message:"must be integer,null",schema:schema34.properties.observedGeneration.type,parentSchema:schema34.properties.observedGeneration,data:data2};
+const err6 = {instancePath:instancePath+"/observedGeneration",schemaPath:"#/properties/observedGeneration/type",keyword:"type",params:{type: schema35.properties.observedGeneration.type},message:"must be integer,null",schema:schema35.properties.observedGeneration.type,parentSchema:schema35.properties.observedGeneration,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3311,7 +3526,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.items.type,parentSchema:schema34.properties.items,data:data3};
+const err7 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.items.type,parentSchema:schema35.properties.items,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3333,7 +3548,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.conditions.type,parentSchema:schema34.properties.conditions,data:data5};
+const err8 = {instancePath:instancePath+"/conditions",schemaPath:"#/properties/conditions/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.properties.conditions.type,parentSchema:schema35.properties.conditions,data:data5};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3357,7 +3572,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema35.type,parentSchema:schema35,data};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3377,7 +3592,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.apiVersion === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'",schema:schema34.required,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3387,7 +3602,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.kind === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema34.required,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3397,7 +3612,7 @@ vErrors.push(err1);
 errors++;
 }
 if(data.metadata === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema34.required,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3407,7 +3622,7 @@ vErrors.push(err2);
 errors++;
 }
 if(data.status === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema33.required,parentSchema:schema33,data};
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'",schema:schema34.required,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3418,7 +3633,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "status"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema33,data};
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3431,7 +3646,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if("imagestreams.dev/v1alpha1" !== data0){
-const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "imagestreams.dev/v1alpha1"},message:"must be equal to constant",schema:"imagestreams.dev/v1alpha1",parentSchema:schema33.properties.apiVersion,data:data0};
+const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "imagestreams.dev/v1alpha1"},message:"must be equal to constant",schema:"imagestreams.dev/v1alpha1",parentSchema:schema34.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3444,7 +3659,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if("ImageStreamLock" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStreamLock"},message:"must be equal to constant",schema:"ImageStreamLock",parentSchema:schema33.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStreamLock"},message:"must be equal to constant",schema:"ImageStreamLock",parentSchema:schema34.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3458,7 +3673,7 @@ if(data.metadata !== undefined){
 let data2 = data.metadata;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 if(data2.name === undefined){
-const err7 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema33.properties.metadata.required,parentSchema:schema33.properties.metadata,data:data2};
+const err7 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema34.properties.metadata.required,parentSchema:schema34.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3468,7 +3683,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data2.namespace === undefined){
-const err8 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema33.properties.metadata.required,parentSchema:schema33.properties.metadata,data:data2};
+const err8 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'",schema:schema34.properties.metadata.required,parentSchema:schema34.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3479,7 +3694,7 @@ errors++;
 }
 for(const key1 in data2){
 if(!((key1 === "name") || (key1 === "namespace"))){
-const err9 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.metadata,data:data2};
+const err9 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3493,7 +3708,7 @@ if(data2.name !== undefined){
 let data3 = data2.name;
 if(typeof data3 === "string"){
 if(func3(data3) < 1){
-const err10 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.metadata.properties.name,data:data3};
+const err10 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3504,7 +3719,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.metadata.properties.name.type,parentSchema:schema33.properties.metadata.properties.name,data:data3};
+const err11 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.metadata.properties.name.type,parentSchema:schema34.properties.metadata.properties.name,data:data3};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3518,7 +3733,7 @@ if(data2.namespace !== undefined){
 let data4 = data2.namespace;
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-const err12 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema33.properties.metadata.properties.namespace,data:data4};
+const err12 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3529,7 +3744,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.metadata.properties.namespace.type,parentSchema:schema33.properties.metadata.properties.namespace,data:data4};
+const err13 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.metadata.properties.namespace.type,parentSchema:schema34.properties.metadata.properties.namespace,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3541,7 +3756,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.metadata.type,parentSchema:schema33.properties.metadata,data:data2};
+const err14 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.metadata.type,parentSchema:schema34.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3555,7 +3770,7 @@ if(data.status !== undefined){
 let data5 = data.status;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(data5.tags === undefined){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'",schema:schema33.properties.status.required,parentSchema:schema33.properties.status,data:data5};
+const err15 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/required",keyword:"required",params:{missingProperty: "tags"},message:"must have required property '"+"tags"+"'",schema:schema34.properties.status.required,parentSchema:schema34.properties.status,data:data5};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3566,7 +3781,7 @@ errors++;
 }
 for(const key2 in data5){
 if(!((key2 === "dockerImageRepository") || (key2 === "tags"))){
-const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema33.properties.status,data:data5};
+const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema34.properties.status,data:data5};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3579,7 +3794,7 @@ errors++;
 if(data5.dockerImageRepository !== undefined){
 let data6 = data5.dockerImageRepository;
 if(typeof data6 !== "string"){
-const err17 = {instancePath:instancePath+"/status/dockerImageRepository",schemaPath:"#/properties/status/properties/dockerImageRepository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.properties.status.properties.dockerImageRepository.type,parentSchema:schema33.properties.status.properties.dockerImageRepository,data:data6};
+const err17 = {instancePath:instancePath+"/status/dockerImageRepository",schemaPath:"#/properties/status/properties/dockerImageRepository/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.properties.status.properties.dockerImageRepository.type,parentSchema:schema34.properties.status.properties.dockerImageRepository,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3601,7 +3816,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/status/tags",schemaPath:"#/properties/status/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema33.properties.status.properties.tags.type,parentSchema:schema33.properties.status.properties.tags,data:data7};
+const err18 = {instancePath:instancePath+"/status/tags",schemaPath:"#/properties/status/properties/tags/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.properties.status.properties.tags.type,parentSchema:schema34.properties.status.properties.tags,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3613,7 +3828,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.properties.status.type,parentSchema:schema33.properties.status,data:data5};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.properties.status.type,parentSchema:schema34.properties.status,data:data5};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3625,7 +3840,7 @@ errors++;
 }
 }
 else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema33.type,parentSchema:schema33,data};
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema34.type,parentSchema:schema34,data};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3639,17 +3854,17 @@ return errors === 0;
 }
 
 export const imagestream__imageStream = validate44;
-const schema55 = {"title":"ImageStream","type":"object","required":["kind","metadata"],"properties":{"apiVersion":{"title":"apiVersion","description":"image.openshift.io/v1 (or the legacy v1).","type":"string","enum":["image.openshift.io/v1","v1"]},"kind":{"type":"string","const":"ImageStream"},"metadata":{"$ref":"#/definitions/metadata"},"spec":{"$ref":"#/definitions/spec"},"status":{"description":"Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.","type":["object","null"]}},"additionalProperties":false};
-const schema56 = {"title":"metadata","type":"object","required":["name"],"properties":{"name":{"title":"stream name","description":"The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).","type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$","x-fix":"use lower-case letters, digits, \".\", \"_\" and \"-\", starting and ending with a letter or digit, e.g. \"python\""},"namespace":{"title":"namespace","description":"Defaults to the config's `namespace`, else \"default\".","type":["string","null"],"maxLength":63,"pattern":"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$","x-fix":"use a DNS label: lower-case letters, digits and \"-\", at most 63, e.g. \"team-a\""},"labels":{"$ref":"#/definitions/stringMap"},"annotations":{"description":"OpenShift annotations (e.g. openshift.io/image.insecureRepository: \"true\" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.","$ref":"#/definitions/stringMap"},"creationTimestamp":{"type":["string","null"]},"generation":{"type":["integer","null"]}},"additionalProperties":true};
-const schema57 = {"type":["object","null"],"additionalProperties":{"type":["string","null"]}};
-const pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
+const schema56 = {"title":"ImageStream","type":"object","required":["kind","metadata"],"properties":{"apiVersion":{"title":"apiVersion","description":"image.openshift.io/v1 (or the legacy v1).","type":"string","enum":["image.openshift.io/v1","v1"]},"kind":{"type":"string","const":"ImageStream"},"metadata":{"$ref":"#/definitions/metadata"},"spec":{"$ref":"#/definitions/spec"},"status":{"description":"Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.","type":["object","null"]}},"additionalProperties":false};
+const schema57 = {"title":"metadata","type":"object","required":["name"],"properties":{"name":{"title":"stream name","description":"The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).","type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$","x-fix":"use lower-case letters, digits, \".\", \"_\" and \"-\", starting and ending with a letter or digit, e.g. \"python\""},"namespace":{"title":"namespace","description":"Defaults to the config's `namespace`, else \"default\".","type":["string","null"],"maxLength":63,"pattern":"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$","x-fix":"use a DNS label: lower-case letters, digits and \"-\", at most 63, e.g. \"team-a\""},"labels":{"$ref":"#/definitions/stringMap"},"annotations":{"description":"OpenShift annotations (e.g. openshift.io/image.insecureRepository: \"true\" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.","$ref":"#/definitions/stringMap"},"creationTimestamp":{"type":["string","null"]},"generation":{"type":["integer","null"]}},"additionalProperties":true};
+const schema58 = {"type":["object","null"],"additionalProperties":{"type":["string","null"]}};
+const pattern28 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema56.required,parentSchema:schema56,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema57.required,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3662,7 +3877,7 @@ if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
 if(func3(data0) > 253){
-const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema56.properties.name,data:data0};
+const err1 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters",schema:253,parentSchema:schema57.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3672,7 +3887,7 @@ vErrors.push(err1);
 errors++;
 }
 if(func3(data0) < 1){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema56.properties.name,data:data0};
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema57.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3681,8 +3896,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern27.test(data0)){
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$",parentSchema:schema56.properties.name,data:data0};
+if(!pattern28.test(data0)){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$",parentSchema:schema57.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3693,7 +3908,7 @@ errors++;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.name.type,parentSchema:schema56.properties.name,data:data0};
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema57.properties.name.type,parentSchema:schema57.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3706,7 +3921,7 @@ errors++;
 if(data.namespace !== undefined){
 let data1 = data.namespace;
 if((typeof data1 !== "string") && (data1 !== null)){
-const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: schema56.properties.namespace.type},message:"must be string,null",schema:schema56.properties.namespace.type,parentSchema:schema56.properties.namespace,data:data1};
+const err5 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/type",keyword:"type",params:{type: schema57.properties.namespace.type},message:"must be string,null",schema:schema57.properties.namespace.type,parentSchema:schema57.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3717,7 +3932,7 @@ errors++;
 }
 if(typeof data1 === "string"){
 if(func3(data1) > 63){
-const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema56.properties.namespace,data:data1};
+const err6 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters",schema:63,parentSchema:schema57.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3727,7 +3942,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!pattern0.test(data1)){
-const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",parentSchema:schema56.properties.namespace,data:data1};
+const err7 = {instancePath:instancePath+"/namespace",schemaPath:"#/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$",parentSchema:schema57.properties.namespace,data:data1};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3741,7 +3956,7 @@ errors++;
 if(data.labels !== undefined){
 let data2 = data.labels;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err8 = {instancePath:instancePath+"/labels",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema57.type},message:"must be object,null",schema:schema57.type,parentSchema:schema57,data:data2};
+const err8 = {instancePath:instancePath+"/labels",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema58.type},message:"must be object,null",schema:schema58.type,parentSchema:schema58,data:data2};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3754,7 +3969,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key0 in data2){
 let data3 = data2[key0];
 if((typeof data3 !== "string") && (data3 !== null)){
-const err9 = {instancePath:instancePath+"/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema57.additionalProperties.type},message:"must be string,null",schema:schema57.additionalProperties.type,parentSchema:schema57.additionalProperties,data:data3};
+const err9 = {instancePath:instancePath+"/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema58.additionalProperties.type},message:"must be string,null",schema:schema58.additionalProperties.type,parentSchema:schema58.additionalProperties,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3769,7 +3984,7 @@ errors++;
 if(data.annotations !== undefined){
 let data4 = data.annotations;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err10 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema57.type},message:"must be object,null",schema:schema57.type,parentSchema:schema57,data:data4};
+const err10 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema58.type},message:"must be object,null",schema:schema58.type,parentSchema:schema58,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3782,7 +3997,7 @@ if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
 let data5 = data4[key1];
 if((typeof data5 !== "string") && (data5 !== null)){
-const err11 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema57.additionalProperties.type},message:"must be string,null",schema:schema57.additionalProperties.type,parentSchema:schema57.additionalProperties,data:data5};
+const err11 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema58.additionalProperties.type},message:"must be string,null",schema:schema58.additionalProperties.type,parentSchema:schema58.additionalProperties,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3797,7 +4012,7 @@ errors++;
 if(data.creationTimestamp !== undefined){
 let data6 = data.creationTimestamp;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err12 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/type",keyword:"type",params:{type: schema56.properties.creationTimestamp.type},message:"must be string,null",schema:schema56.properties.creationTimestamp.type,parentSchema:schema56.properties.creationTimestamp,data:data6};
+const err12 = {instancePath:instancePath+"/creationTimestamp",schemaPath:"#/properties/creationTimestamp/type",keyword:"type",params:{type: schema57.properties.creationTimestamp.type},message:"must be string,null",schema:schema57.properties.creationTimestamp.type,parentSchema:schema57.properties.creationTimestamp,data:data6};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3810,7 +4025,7 @@ errors++;
 if(data.generation !== undefined){
 let data7 = data.generation;
 if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (data7 !== null)){
-const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: schema56.properties.generation.type},message:"must be integer,null",schema:schema56.properties.generation.type,parentSchema:schema56.properties.generation,data:data7};
+const err13 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: schema57.properties.generation.type},message:"must be integer,null",schema:schema57.properties.generation.type,parentSchema:schema57.properties.generation,data:data7};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3822,7 +4037,7 @@ errors++;
 }
 }
 else {
-const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema57.type,parentSchema:schema57,data};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3835,16 +4050,16 @@ validate34.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"title":"spec","type":["object","null"],"properties":{"lookupPolicy":{"type":["object","null"],"properties":{"local":{"description":"Consumers may refer to stream:tag by short name (shown by describe).","type":["boolean","null"]}},"additionalProperties":false},"dockerImageRepository":{"description":"Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.","type":["string","null"]},"tags":{"type":["array","null"],"items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false};
-const schema60 = {"title":"tag","type":"object","required":["name"],"properties":{"name":{"title":"tag name","type":"string","pattern":"^[\\w][\\w.-]{0,127}$","x-fix":"use letters, digits, \"_\", \".\" and \"-\", at most 128 characters, not starting with \".\" or \"-\", e.g. \"3.12\""},"annotations":{"description":"Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).","$ref":"#/definitions/stringMap"},"from":{"$ref":"#/definitions/from"},"reference":{"description":"true: never imported; the pull spec is passed through as-is.","type":["boolean","null"]},"generation":{"description":"A changed spec is re-imported; 0 forces a re-import.","type":["integer","null"]},"importPolicy":{"type":["object","null"],"properties":{"scheduled":{"description":"Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.","type":["boolean","null"]},"insecure":{"description":"Allow plain HTTP or unverified TLS for this tag's registry.","type":["boolean","null"]},"importMode":{"description":"Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.","type":["string","null"],"enum":["","Legacy","PreserveOriginal",null]}},"additionalProperties":false},"referencePolicy":{"type":["object","null"],"properties":{"type":{"description":"Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.","type":["string","null"],"enum":["","Source","Local",null]}},"additionalProperties":false}},"additionalProperties":false};
-const schema62 = {"title":"from","type":["object","null"],"required":["kind","name"],"properties":{"kind":{"type":"string","enum":["DockerImage","ImageStreamTag","ImageStreamImage"]},"name":{"description":"DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.","type":"string","minLength":1},"namespace":{"description":"For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).","type":["string","null"]},"apiVersion":{"type":["string","null"]},"uid":{"type":["string","null"]},"resourceVersion":{"type":["string","null"]},"fieldPath":{"type":["string","null"]}},"additionalProperties":false};
+const schema60 = {"title":"spec","type":["object","null"],"properties":{"lookupPolicy":{"type":["object","null"],"properties":{"local":{"description":"Consumers may refer to stream:tag by short name (shown by describe).","type":["boolean","null"]}},"additionalProperties":false},"dockerImageRepository":{"description":"Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.","type":["string","null"]},"tags":{"type":["array","null"],"items":{"$ref":"#/definitions/tag"}}},"additionalProperties":false};
+const schema61 = {"title":"tag","type":"object","required":["name"],"properties":{"name":{"title":"tag name","type":"string","pattern":"^[\\w][\\w.-]{0,127}$","x-fix":"use letters, digits, \"_\", \".\" and \"-\", at most 128 characters, not starting with \".\" or \"-\", e.g. \"3.12\""},"annotations":{"description":"Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).","$ref":"#/definitions/stringMap"},"from":{"$ref":"#/definitions/from"},"reference":{"description":"true: never imported; the pull spec is passed through as-is.","type":["boolean","null"]},"generation":{"description":"A changed spec is re-imported; 0 forces a re-import.","type":["integer","null"]},"importPolicy":{"type":["object","null"],"properties":{"scheduled":{"description":"Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.","type":["boolean","null"]},"insecure":{"description":"Allow plain HTTP or unverified TLS for this tag's registry.","type":["boolean","null"]},"importMode":{"description":"Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.","type":["string","null"],"enum":["","Legacy","PreserveOriginal",null]}},"additionalProperties":false},"referencePolicy":{"type":["object","null"],"properties":{"type":{"description":"Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.","type":["string","null"],"enum":["","Source","Local",null]}},"additionalProperties":false}},"additionalProperties":false};
+const schema63 = {"title":"from","type":["object","null"],"required":["kind","name"],"properties":{"kind":{"type":"string","enum":["DockerImage","ImageStreamTag","ImageStreamImage"]},"name":{"description":"DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.","type":"string","minLength":1},"namespace":{"description":"For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).","type":["string","null"]},"apiVersion":{"type":["string","null"]},"uid":{"type":["string","null"]},"resourceVersion":{"type":["string","null"]},"fieldPath":{"type":["string","null"]}},"additionalProperties":false};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.name === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema60.required,parentSchema:schema60,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema61.required,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3855,7 +4070,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((((key0 === "name") || (key0 === "annotations")) || (key0 === "from")) || (key0 === "reference")) || (key0 === "generation")) || (key0 === "importPolicy")) || (key0 === "referencePolicy"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3868,8 +4083,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 if(typeof data0 === "string"){
-if(!pattern13.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema60.properties.name,data:data0};
+if(!pattern14.test(data0)){
+const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[\\w][\\w.-]{0,127}$"},message:"must match pattern \""+"^[\\w][\\w.-]{0,127}$"+"\"",schema:"^[\\w][\\w.-]{0,127}$",parentSchema:schema61.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3880,7 +4095,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema60.properties.name.type,parentSchema:schema60.properties.name,data:data0};
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema61.properties.name.type,parentSchema:schema61.properties.name,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3893,7 +4108,7 @@ errors++;
 if(data.annotations !== undefined){
 let data1 = data.annotations;
 if((!(data1 && typeof data1 == "object" && !Array.isArray(data1))) && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema57.type},message:"must be object,null",schema:schema57.type,parentSchema:schema57,data:data1};
+const err4 = {instancePath:instancePath+"/annotations",schemaPath:"#/definitions/stringMap/type",keyword:"type",params:{type: schema58.type},message:"must be object,null",schema:schema58.type,parentSchema:schema58,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3906,7 +4121,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 let data2 = data1[key1];
 if((typeof data2 !== "string") && (data2 !== null)){
-const err5 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema57.additionalProperties.type},message:"must be string,null",schema:schema57.additionalProperties.type,parentSchema:schema57.additionalProperties,data:data2};
+const err5 = {instancePath:instancePath+"/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/definitions/stringMap/additionalProperties/type",keyword:"type",params:{type: schema58.additionalProperties.type},message:"must be string,null",schema:schema58.additionalProperties.type,parentSchema:schema58.additionalProperties,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3921,7 +4136,7 @@ errors++;
 if(data.from !== undefined){
 let data3 = data.from;
 if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
-const err6 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/type",keyword:"type",params:{type: schema62.type},message:"must be object,null",schema:schema62.type,parentSchema:schema62,data:data3};
+const err6 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/type",keyword:"type",params:{type: schema63.type},message:"must be object,null",schema:schema63.type,parentSchema:schema63,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3932,7 +4147,7 @@ errors++;
 }
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.kind === undefined){
-const err7 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema62.required,parentSchema:schema62,data:data3};
+const err7 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema63.required,parentSchema:schema63,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3942,7 +4157,7 @@ vErrors.push(err7);
 errors++;
 }
 if(data3.name === undefined){
-const err8 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema62.required,parentSchema:schema62,data:data3};
+const err8 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'",schema:schema63.required,parentSchema:schema63,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3953,7 +4168,7 @@ errors++;
 }
 for(const key2 in data3){
 if(!(((((((key2 === "kind") || (key2 === "name")) || (key2 === "namespace")) || (key2 === "apiVersion")) || (key2 === "uid")) || (key2 === "resourceVersion")) || (key2 === "fieldPath"))){
-const err9 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema62,data:data3};
+const err9 = {instancePath:instancePath+"/from",schemaPath:"#/definitions/from/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3966,7 +4181,7 @@ errors++;
 if(data3.kind !== undefined){
 let data4 = data3.kind;
 if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/from/kind",schemaPath:"#/definitions/from/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.kind.type,parentSchema:schema62.properties.kind,data:data4};
+const err10 = {instancePath:instancePath+"/from/kind",schemaPath:"#/definitions/from/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.kind.type,parentSchema:schema63.properties.kind,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3976,7 +4191,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((data4 === "DockerImage") || (data4 === "ImageStreamTag")) || (data4 === "ImageStreamImage"))){
-const err11 = {instancePath:instancePath+"/from/kind",schemaPath:"#/definitions/from/properties/kind/enum",keyword:"enum",params:{allowedValues: schema62.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema62.properties.kind.enum,parentSchema:schema62.properties.kind,data:data4};
+const err11 = {instancePath:instancePath+"/from/kind",schemaPath:"#/definitions/from/properties/kind/enum",keyword:"enum",params:{allowedValues: schema63.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema63.properties.kind.enum,parentSchema:schema63.properties.kind,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3990,7 +4205,7 @@ if(data3.name !== undefined){
 let data5 = data3.name;
 if(typeof data5 === "string"){
 if(func3(data5) < 1){
-const err12 = {instancePath:instancePath+"/from/name",schemaPath:"#/definitions/from/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema62.properties.name,data:data5};
+const err12 = {instancePath:instancePath+"/from/name",schemaPath:"#/definitions/from/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema63.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4001,7 +4216,7 @@ errors++;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/from/name",schemaPath:"#/definitions/from/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema62.properties.name.type,parentSchema:schema62.properties.name,data:data5};
+const err13 = {instancePath:instancePath+"/from/name",schemaPath:"#/definitions/from/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.name.type,parentSchema:schema63.properties.name,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4014,7 +4229,7 @@ errors++;
 if(data3.namespace !== undefined){
 let data6 = data3.namespace;
 if((typeof data6 !== "string") && (data6 !== null)){
-const err14 = {instancePath:instancePath+"/from/namespace",schemaPath:"#/definitions/from/properties/namespace/type",keyword:"type",params:{type: schema62.properties.namespace.type},message:"must be string,null",schema:schema62.properties.namespace.type,parentSchema:schema62.properties.namespace,data:data6};
+const err14 = {instancePath:instancePath+"/from/namespace",schemaPath:"#/definitions/from/properties/namespace/type",keyword:"type",params:{type: schema63.properties.namespace.type},message:"must be string,null",schema:schema63.properties.namespace.type,parentSchema:schema63.properties.namespace,data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4027,7 +4242,7 @@ errors++;
 if(data3.apiVersion !== undefined){
 let data7 = data3.apiVersion;
 if((typeof data7 !== "string") && (data7 !== null)){
-const err15 = {instancePath:instancePath+"/from/apiVersion",schemaPath:"#/definitions/from/properties/apiVersion/type",keyword:"type",params:{type: schema62.properties.apiVersion.type},message:"must be string,null",schema:schema62.properties.apiVersion.type,parentSchema:schema62.properties.apiVersion,data:data7};
+const err15 = {instancePath:instancePath+"/from/apiVersion",schemaPath:"#/definitions/from/properties/apiVersion/type",keyword:"type",params:{type: schema63.properties.apiVersion.type},message:"must be string,null",schema:schema63.properties.apiVersion.type,parentSchema:schema63.properties.apiVersion,data:data7};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4040,7 +4255,7 @@ errors++;
 if(data3.uid !== undefined){
 let data8 = data3.uid;
 if((typeof data8 !== "string") && (data8 !== null)){
-const err16 = {instancePath:instancePath+"/from/uid",schemaPath:"#/definitions/from/properties/uid/type",keyword:"type",params:{type: schema62.properties.uid.type},message:"must be string,null",schema:schema62.properties.uid.type,parentSchema:schema62.properties.uid,data:data8};
+const err16 = {instancePath:instancePath+"/from/uid",schemaPath:"#/definitions/from/properties/uid/type",keyword:"type",params:{type: schema63.properties.uid.type},message:"must be string,null",schema:schema63.properties.uid.type,parentSchema:schema63.properties.uid,data:data8};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4053,7 +4268,7 @@ errors++;
 if(data3.resourceVersion !== undefined){
 let data9 = data3.resourceVersion;
 if((typeof data9 !== "string") && (data9 !== null)){
-const err17 = {instancePath:instancePath+"/from/resourceVersion",schemaPath:"#/definitions/from/properties/resourceVersion/type",keyword:"type",params:{type: schema62.properties.resourceVersion.type},message:"must be string,null",schema:schema62.properties.resourceVersion.type,parentSchema:schema62.properties.resourceVersion,data:data9};
+const err17 = {instancePath:instancePath+"/from/resourceVersion",schemaPath:"#/definitions/from/properties/resourceVersion/type",keyword:"type",params:{type: schema63.properties.resourceVersion.type},message:"must be string,null",schema:schema63.properties.resourceVersion.type,parentSchema:schema63.properties.resourceVersion,data:data9};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4066,7 +4281,7 @@ errors++;
 if(data3.fieldPath !== undefined){
 let data10 = data3.fieldPath;
 if((typeof data10 !== "string") && (data10 !== null)){
-const err18 = {instancePath:instancePath+"/from/fieldPath",schemaPath:"#/definitions/from/properties/fieldPath/type",keyword:"type",params:{type: schema62.properties.fieldPath.type},message:"must be string,null",schema:schema62.properties.fieldPath.type,parentSchema:schema62.properties.fieldPath,data:data10};
+const err18 = {instancePath:instancePath+"/from/fieldPath",schemaPath:"#/definitions/from/properties/fieldPath/type",keyword:"type",params:{type: schema63.properties.fieldPath.type},message:"must be string,null",schema:schema63.properties.fieldPath.type,parentSchema:schema63.properties.fieldPath,data:data10};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4081,7 +4296,7 @@ errors++;
 if(data.reference !== undefined){
 let data11 = data.reference;
 if((typeof data11 !== "boolean") && (data11 !== null)){
-const err19 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: schema60.properties.reference.type},message:"must be boolean,null",schema:schema60.properties.reference.type,parentSchema:schema60.properties.reference,data:data11};
+const err19 = {instancePath:instancePath+"/reference",schemaPath:"#/properties/reference/type",keyword:"type",params:{type: schema61.properties.reference.type},message:"must be boolean,null",schema:schema61.properties.reference.type,parentSchema:schema61.properties.reference,data:data11};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4094,7 +4309,7 @@ errors++;
 if(data.generation !== undefined){
 let data12 = data.generation;
 if((!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))) && (data12 !== null)){
-const err20 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: schema60.properties.generation.type},message:"must be integer,null",schema:schema60.properties.generation.type,parentSchema:schema60.properties.generation,data:data12};
+const err20 = {instancePath:instancePath+"/generation",schemaPath:"#/properties/generation/type",keyword:"type",params:{type: schema61.properties.generation.type},message:"must be integer,null",schema:schema61.properties.generation.type,parentSchema:schema61.properties.generation,data:data12};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4107,7 +4322,7 @@ errors++;
 if(data.importPolicy !== undefined){
 let data13 = data.importPolicy;
 if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
-const err21 = {instancePath:instancePath+"/importPolicy",schemaPath:"#/properties/importPolicy/type",keyword:"type",params:{type: schema60.properties.importPolicy.type},message:"must be object,null",schema:schema60.properties.importPolicy.type,parentSchema:schema60.properties.importPolicy,data:data13};
+const err21 = {instancePath:instancePath+"/importPolicy",schemaPath:"#/properties/importPolicy/type",keyword:"type",params:{type: schema61.properties.importPolicy.type},message:"must be object,null",schema:schema61.properties.importPolicy.type,parentSchema:schema61.properties.importPolicy,data:data13};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -4119,7 +4334,7 @@ errors++;
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key3 in data13){
 if(!(((key3 === "scheduled") || (key3 === "insecure")) || (key3 === "importMode"))){
-const err22 = {instancePath:instancePath+"/importPolicy",schemaPath:"#/properties/importPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema60.properties.importPolicy,data:data13};
+const err22 = {instancePath:instancePath+"/importPolicy",schemaPath:"#/properties/importPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.importPolicy,data:data13};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -4132,7 +4347,7 @@ errors++;
 if(data13.scheduled !== undefined){
 let data14 = data13.scheduled;
 if((typeof data14 !== "boolean") && (data14 !== null)){
-const err23 = {instancePath:instancePath+"/importPolicy/scheduled",schemaPath:"#/properties/importPolicy/properties/scheduled/type",keyword:"type",params:{type: schema60.properties.importPolicy.properties.scheduled.type},message:"must be boolean,null",schema:schema60.properties.importPolicy.properties.scheduled.type,parentSchema:schema60.properties.importPolicy.properties.scheduled,data:data14};
+const err23 = {instancePath:instancePath+"/importPolicy/scheduled",schemaPath:"#/properties/importPolicy/properties/scheduled/type",keyword:"type",params:{type: schema61.properties.importPolicy.properties.scheduled.type},message:"must be boolean,null",schema:schema61.properties.importPolicy.properties.scheduled.type,parentSchema:schema61.properties.importPolicy.properties.scheduled,data:data14};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -4145,7 +4360,7 @@ errors++;
 if(data13.insecure !== undefined){
 let data15 = data13.insecure;
 if((typeof data15 !== "boolean") && (data15 !== null)){
-const err24 = {instancePath:instancePath+"/importPolicy/insecure",schemaPath:"#/properties/importPolicy/properties/insecure/type",keyword:"type",params:{type: schema60.properties.importPolicy.properties.insecure.type},message:"must be boolean,null",schema:schema60.properties.importPolicy.properties.insecure.type,parentSchema:schema60.properties.importPolicy.properties.insecure,data:data15};
+const err24 = {instancePath:instancePath+"/importPolicy/insecure",schemaPath:"#/properties/importPolicy/properties/insecure/type",keyword:"type",params:{type: schema61.properties.importPolicy.properties.insecure.type},message:"must be boolean,null",schema:schema61.properties.importPolicy.properties.insecure.type,parentSchema:schema61.properties.importPolicy.properties.insecure,data:data15};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -4158,7 +4373,7 @@ errors++;
 if(data13.importMode !== undefined){
 let data16 = data13.importMode;
 if((typeof data16 !== "string") && (data16 !== null)){
-const err25 = {instancePath:instancePath+"/importPolicy/importMode",schemaPath:"#/properties/importPolicy/properties/importMode/type",keyword:"type",params:{type: schema60.properties.importPolicy.properties.importMode.type},message:"must be string,null",schema:schema60.properties.importPolicy.properties.importMode.type,parentSchema:schema60.properties.importPolicy.properties.importMode,data:data16};
+const err25 = {instancePath:instancePath+"/importPolicy/importMode",schemaPath:"#/properties/importPolicy/properties/importMode/type",keyword:"type",params:{type: schema61.properties.importPolicy.properties.importMode.type},message:"must be string,null",schema:schema61.properties.importPolicy.properties.importMode.type,parentSchema:schema61.properties.importPolicy.properties.importMode,data:data16};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4168,7 +4383,7 @@ vErrors.push(err25);
 errors++;
 }
 if(!((((data16 === "") || (data16 === "Legacy")) || (data16 === "PreserveOriginal")) || (data16 === null))){
-const err26 = {instancePath:instancePath+"/importPolicy/importMode",schemaPath:"#/properties/importPolicy/properties/importMode/enum",keyword:"enum",params:{allowedValues: schema60.properties.importPolicy.properties.importMode.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.importPolicy.properties.importMode.enum,parentSchema:schema60.properties.importPolicy.properties.importMode,data:data16};
+const err26 = {instancePath:instancePath+"/importPolicy/importMode",schemaPath:"#/properties/importPolicy/properties/importMode/enum",keyword:"enum",params:{allowedValues: schema61.properties.importPolicy.properties.importMode.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.importPolicy.properties.importMode.enum,parentSchema:schema61.properties.importPolicy.properties.importMode,data:data16};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -4183,7 +4398,7 @@ errors++;
 if(data.referencePolicy !== undefined){
 let data17 = data.referencePolicy;
 if((!(data17 && typeof data17 == "object" && !Array.isArray(data17))) && (data17 !== null)){
-const err27 = {instancePath:instancePath+"/referencePolicy",schemaPath:"#/properties/referencePolicy/type",keyword:"type",params:{type: schema60.properties.referencePolicy.type},message:"must be object,null",schema:schema60.properties.referencePolicy.type,parentSchema:schema60.properties.referencePolicy,data:data17};
+const err27 = {instancePath:instancePath+"/referencePolicy",schemaPath:"#/properties/referencePolicy/type",keyword:"type",params:{type: schema61.properties.referencePolicy.type},message:"must be object,null",schema:schema61.properties.referencePolicy.type,parentSchema:schema61.properties.referencePolicy,data:data17};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4195,7 +4410,7 @@ errors++;
 if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 for(const key4 in data17){
 if(!(key4 === "type")){
-const err28 = {instancePath:instancePath+"/referencePolicy",schemaPath:"#/properties/referencePolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema60.properties.referencePolicy,data:data17};
+const err28 = {instancePath:instancePath+"/referencePolicy",schemaPath:"#/properties/referencePolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema61.properties.referencePolicy,data:data17};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4208,7 +4423,7 @@ errors++;
 if(data17.type !== undefined){
 let data18 = data17.type;
 if((typeof data18 !== "string") && (data18 !== null)){
-const err29 = {instancePath:instancePath+"/referencePolicy/type",schemaPath:"#/properties/referencePolicy/properties/type/type",keyword:"type",params:{type: schema60.properties.referencePolicy.properties.type.type},message:"must be string,null",schema:schema60.properties.referencePolicy.properties.type.type,parentSchema:schema60.properties.referencePolicy.properties.type,data:data18};
+const err29 = {instancePath:instancePath+"/referencePolicy/type",schemaPath:"#/properties/referencePolicy/properties/type/type",keyword:"type",params:{type: schema61.properties.referencePolicy.properties.type.type},message:"must be string,null",schema:schema61.properties.referencePolicy.properties.type.type,parentSchema:schema61.properties.referencePolicy.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -4218,7 +4433,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!((((data18 === "") || (data18 === "Source")) || (data18 === "Local")) || (data18 === null))){
-const err30 = {instancePath:instancePath+"/referencePolicy/type",schemaPath:"#/properties/referencePolicy/properties/type/enum",keyword:"enum",params:{allowedValues: schema60.properties.referencePolicy.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema60.properties.referencePolicy.properties.type.enum,parentSchema:schema60.properties.referencePolicy.properties.type,data:data18};
+const err30 = {instancePath:instancePath+"/referencePolicy/type",schemaPath:"#/properties/referencePolicy/properties/type/enum",keyword:"enum",params:{allowedValues: schema61.properties.referencePolicy.properties.type.enum},message:"must be equal to one of the allowed values",schema:schema61.properties.referencePolicy.properties.type.enum,parentSchema:schema61.properties.referencePolicy.properties.type,data:data18};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -4232,7 +4447,7 @@ errors++;
 }
 }
 else {
-const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema60.type,parentSchema:schema60,data};
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema61.type,parentSchema:schema61,data};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4250,7 +4465,7 @@ function validate36(data, {instancePath="", parentData, parentDataProperty, root
 let vErrors = null;
 let errors = 0;
 if((!(data && typeof data == "object" && !Array.isArray(data))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema59.type},message:"must be object,null",schema:schema59.type,parentSchema:schema59,data};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema60.type},message:"must be object,null",schema:schema60.type,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4262,7 +4477,7 @@ errors++;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(((key0 === "lookupPolicy") || (key0 === "dockerImageRepository")) || (key0 === "tags"))){
-const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema59,data};
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema60,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4275,7 +4490,7 @@ errors++;
 if(data.lookupPolicy !== undefined){
 let data0 = data.lookupPolicy;
 if((!(data0 && typeof data0 == "object" && !Array.isArray(data0))) && (data0 !== null)){
-const err2 = {instancePath:instancePath+"/lookupPolicy",schemaPath:"#/properties/lookupPolicy/type",keyword:"type",params:{type: schema59.properties.lookupPolicy.type},message:"must be object,null",schema:schema59.properties.lookupPolicy.type,parentSchema:schema59.properties.lookupPolicy,data:data0};
+const err2 = {instancePath:instancePath+"/lookupPolicy",schemaPath:"#/properties/lookupPolicy/type",keyword:"type",params:{type: schema60.properties.lookupPolicy.type},message:"must be object,null",schema:schema60.properties.lookupPolicy.type,parentSchema:schema60.properties.lookupPolicy,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4287,7 +4502,7 @@ errors++;
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 for(const key1 in data0){
 if(!(key1 === "local")){
-const err3 = {instancePath:instancePath+"/lookupPolicy",schemaPath:"#/properties/lookupPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema59.properties.lookupPolicy,data:data0};
+const err3 = {instancePath:instancePath+"/lookupPolicy",schemaPath:"#/properties/lookupPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema60.properties.lookupPolicy,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4300,7 +4515,7 @@ errors++;
 if(data0.local !== undefined){
 let data1 = data0.local;
 if((typeof data1 !== "boolean") && (data1 !== null)){
-const err4 = {instancePath:instancePath+"/lookupPolicy/local",schemaPath:"#/properties/lookupPolicy/properties/local/type",keyword:"type",params:{type: schema59.properties.lookupPolicy.properties.local.type},message:"must be boolean,null",schema:schema59.properties.lookupPolicy.properties.local.type,parentSchema:schema59.properties.lookupPolicy.properties.local,data:data1};
+const err4 = {instancePath:instancePath+"/lookupPolicy/local",schemaPath:"#/properties/lookupPolicy/properties/local/type",keyword:"type",params:{type: schema60.properties.lookupPolicy.properties.local.type},message:"must be boolean,null",schema:schema60.properties.lookupPolicy.properties.local.type,parentSchema:schema60.properties.lookupPolicy.properties.local,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4315,7 +4530,7 @@ errors++;
 if(data.dockerImageRepository !== undefined){
 let data2 = data.dockerImageRepository;
 if((typeof data2 !== "string") && (data2 !== null)){
-const err5 = {instancePath:instancePath+"/dockerImageRepository",schemaPath:"#/properties/dockerImageRepository/type",keyword:"type",params:{type: schema59.properties.dockerImageRepository.type},message:"must be string,null",schema:schema59.properties.dockerImageRepository.type,parentSchema:schema59.properties.dockerImageRepository,data:data2};
+const err5 = {instancePath:instancePath+"/dockerImageRepository",schemaPath:"#/properties/dockerImageRepository/type",keyword:"type",params:{type: schema60.properties.dockerImageRepository.type},message:"must be string,null",schema:schema60.properties.dockerImageRepository.type,parentSchema:schema60.properties.dockerImageRepository,data:data2};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4328,7 +4543,7 @@ errors++;
 if(data.tags !== undefined){
 let data3 = data.tags;
 if((!(Array.isArray(data3))) && (data3 !== null)){
-const err6 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: schema59.properties.tags.type},message:"must be array,null",schema:schema59.properties.tags.type,parentSchema:schema59.properties.tags,data:data3};
+const err6 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: schema60.properties.tags.type},message:"must be array,null",schema:schema60.properties.tags.type,parentSchema:schema60.properties.tags,data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4358,7 +4573,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4368,7 +4583,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.metadata === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4379,7 +4594,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec")) || (key0 === "status"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4392,7 +4607,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.apiVersion.type,parentSchema:schema55.properties.apiVersion,data:data0};
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.apiVersion.type,parentSchema:schema56.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4402,7 +4617,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "image.openshift.io/v1") || (data0 === "v1"))){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema55.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.apiVersion.enum,parentSchema:schema55.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema56.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.apiVersion.enum,parentSchema:schema56.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4415,7 +4630,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.kind.type,parentSchema:schema55.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.kind.type,parentSchema:schema56.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4425,7 +4640,7 @@ vErrors.push(err5);
 errors++;
 }
 if("ImageStream" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStream"},message:"must be equal to constant",schema:"ImageStream",parentSchema:schema55.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStream"},message:"must be equal to constant",schema:"ImageStream",parentSchema:schema56.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4450,7 +4665,7 @@ errors = vErrors.length;
 if(data.status !== undefined){
 let data4 = data.status;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: schema55.properties.status.type},message:"must be object,null",schema:schema55.properties.status.type,parentSchema:schema55.properties.status,data:data4};
+const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: schema56.properties.status.type},message:"must be object,null",schema:schema56.properties.status.type,parentSchema:schema56.properties.status,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4462,7 +4677,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4476,14 +4691,14 @@ return errors === 0;
 }
 
 export const imagestream__list = validate47;
-const schema63 = {"title":"list","description":"An ImageStreamList or a List of ImageStreams.","type":"object","required":["kind","items"],"properties":{"apiVersion":{"type":"string","enum":["v1","image.openshift.io/v1"]},"kind":{"type":"string","enum":["ImageStreamList","List"]},"metadata":{"type":["object","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/imageStream"}}},"additionalProperties":false};
+const schema64 = {"title":"list","description":"An ImageStreamList or a List of ImageStreams.","type":"object","required":["kind","items"],"properties":{"apiVersion":{"type":"string","enum":["v1","image.openshift.io/v1"]},"kind":{"type":"string","enum":["ImageStreamList","List"]},"metadata":{"type":["object","null"]},"items":{"type":"array","items":{"$ref":"#/definitions/imageStream"}}},"additionalProperties":false};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4493,7 +4708,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.metadata === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema55.required,parentSchema:schema55,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'",schema:schema56.required,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4504,7 +4719,7 @@ errors++;
 }
 for(const key0 in data){
 if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec")) || (key0 === "status"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema55,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4517,7 +4732,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.apiVersion.type,parentSchema:schema55.properties.apiVersion,data:data0};
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.apiVersion.type,parentSchema:schema56.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4527,7 +4742,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "image.openshift.io/v1") || (data0 === "v1"))){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema55.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema55.properties.apiVersion.enum,parentSchema:schema55.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema56.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema56.properties.apiVersion.enum,parentSchema:schema56.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4540,7 +4755,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema55.properties.kind.type,parentSchema:schema55.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema56.properties.kind.type,parentSchema:schema56.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4550,7 +4765,7 @@ vErrors.push(err5);
 errors++;
 }
 if("ImageStream" !== data1){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStream"},message:"must be equal to constant",schema:"ImageStream",parentSchema:schema55.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "ImageStream"},message:"must be equal to constant",schema:"ImageStream",parentSchema:schema56.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4575,7 +4790,7 @@ errors = vErrors.length;
 if(data.status !== undefined){
 let data4 = data.status;
 if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
-const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: schema55.properties.status.type},message:"must be object,null",schema:schema55.properties.status.type,parentSchema:schema55.properties.status,data:data4};
+const err7 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: schema56.properties.status.type},message:"must be object,null",schema:schema56.properties.status.type,parentSchema:schema56.properties.status,data:data4};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4587,7 +4802,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema55.type,parentSchema:schema55,data};
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema56.type,parentSchema:schema56,data};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4606,7 +4821,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4616,7 +4831,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.items === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema63.required,parentSchema:schema63,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'",schema:schema64.required,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4627,7 +4842,7 @@ errors++;
 }
 for(const key0 in data){
 if(!((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "items"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema63,data};
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -4640,7 +4855,7 @@ errors++;
 if(data.apiVersion !== undefined){
 let data0 = data.apiVersion;
 if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.apiVersion.type,parentSchema:schema63.properties.apiVersion,data:data0};
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.apiVersion.type,parentSchema:schema64.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4650,7 +4865,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "v1") || (data0 === "image.openshift.io/v1"))){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema63.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema63.properties.apiVersion.enum,parentSchema:schema63.properties.apiVersion,data:data0};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema64.properties.apiVersion.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.apiVersion.enum,parentSchema:schema64.properties.apiVersion,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4663,7 +4878,7 @@ errors++;
 if(data.kind !== undefined){
 let data1 = data.kind;
 if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema63.properties.kind.type,parentSchema:schema63.properties.kind,data:data1};
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema64.properties.kind.type,parentSchema:schema64.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4673,7 +4888,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((data1 === "ImageStreamList") || (data1 === "List"))){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema63.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema63.properties.kind.enum,parentSchema:schema63.properties.kind,data:data1};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema64.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema64.properties.kind.enum,parentSchema:schema64.properties.kind,data:data1};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4686,7 +4901,7 @@ errors++;
 if(data.metadata !== undefined){
 let data2 = data.metadata;
 if((!(data2 && typeof data2 == "object" && !Array.isArray(data2))) && (data2 !== null)){
-const err7 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema63.properties.metadata.type},message:"must be object,null",schema:schema63.properties.metadata.type,parentSchema:schema63.properties.metadata,data:data2};
+const err7 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: schema64.properties.metadata.type},message:"must be object,null",schema:schema64.properties.metadata.type,parentSchema:schema64.properties.metadata,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4708,7 +4923,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema63.properties.items.type,parentSchema:schema63.properties.items,data:data3};
+const err8 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema64.properties.items.type,parentSchema:schema64.properties.items,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4720,7 +4935,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema63.type,parentSchema:schema63,data};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema64.type,parentSchema:schema64,data};
 if(vErrors === null){
 vErrors = [err9];
 }

@@ -635,6 +635,11 @@ export const ERROR_CATALOGUE = {
     permanent: true,
     hint: 'The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml.',
   },
+  CONFIG_SCHEDULE: {
+    area: 'config',
+    permanent: true,
+    hint: 'Give a publish group\'s schedule two different hours ("00-06") and an IANA time zone ("Europe/Berlin").',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every code the project raises; tsc refuses any other. */

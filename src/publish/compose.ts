@@ -9,6 +9,7 @@ import { lockLookup } from '../consumers/lock-lookup.js';
 import { parseDeclarations } from '../loader/declarations.js';
 import { parseLock } from '../loader/lock-file.js';
 import type { StreamLock } from '../model/lock.js';
+import { serializeLock } from '../model/lock-format.js';
 import {
   type DeclarationNote,
   declarationNotes,
@@ -17,6 +18,7 @@ import {
 } from '../plan/branch-diff.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
 import type { PinFormat } from '../plan/pull-spec.js';
+import { mixLock, releaseNamedTags, republishedTagNames } from '../plan/republished-split.js';
 import type { StreamLike } from '../policy/tag-spec.js';
 
 /** One stream of the group. */
@@ -47,6 +49,19 @@ export interface ComposeInput {
   localRegistry?: string;
   /** How consumers are pinned (config `pinFormat`). */
   pinFormat?: PinFormat;
+  /**
+   * Republished tags (named like a release, digest moved, same source) get pull requests of their own:
+   * `exclude` keeps them at the base's lock entry and their consumers at the base's value; a tag name composes
+   * only that tag of the (one) stream, and nothing when it was not republished. Unset: every tag, as before.
+   */
+  republished?: 'exclude' | { tag: string };
+}
+
+/** One stream tag. */
+export interface StreamTagRef {
+  namespace: string;
+  stream: string;
+  tag: string;
 }
 
 /** What the group's branch holds beyond the base, and what that means. */
@@ -56,6 +71,10 @@ export interface ComposedGroup {
   changes: StreamChange[];
   consumers: ConsumerChange[];
   notes: DeclarationNote[];
+  /** With `republished: 'exclude'`: the tags left out because they were republished (for their own PRs). */
+  republished: StreamTagRef[];
+  /** With `republished: 'exclude'`: every release-named tag of the group's streams, base or branch side. */
+  releaseTags: StreamTagRef[];
 }
 
 /** Every path composeGroup reads from the base (and, for locks and declarations, from the work tree). */
@@ -102,16 +121,24 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
   const locks = new Map<string, StreamLock>();
   const declarations = new Map<string, StreamLike>();
   const sides: StreamSides[] = [];
+  const republished: StreamTagRef[] = [];
+  const releaseTags: StreamTagRef[] = [];
+  /** Tags whose consumers stay as the base has them, per stream id. */
+  const heldTags = new Map<string, (tag: string) => boolean>();
 
   for (const s of input.streams) {
     const id = `${s.namespace}/${s.stream}`;
-    const want = input.work.get(s.lockFile);
     const have = input.base.get(s.lockFile);
-    const lock = tryLock(want, s.lockFile);
+    const baseLock = tryLock(have, s.lockFile);
+    const split = splitLock(input.republished, baseLock, input.work.get(s.lockFile), s.lockFile);
+    const { want, lock } = split;
+    if (split.held) heldTags.set(id, split.held);
+    const ref = (tag: string) => ({ namespace: s.namespace, stream: s.stream, tag });
+    republished.push(...split.republished.map(ref));
+    if (input.republished === 'exclude') releaseTags.push(...releaseNamedTags(baseLock, lock).map(ref));
     // A lock that does not parse in the work tree is never proposed (validate reports it).
     if (want !== undefined && want !== have && lock) files.set(s.lockFile, want);
     const side: StreamSides = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
-    const baseLock = tryLock(have, s.lockFile);
     if (baseLock) side.baseLock = baseLock;
     const branchLock = lock ?? baseLock;
     if (branchLock) {
@@ -121,8 +148,9 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
     if (s.declarationFile) {
       const file = s.declarationFile;
       const parse = (text: string | undefined) => declaration(text, file, s, input.defaultNamespace);
-      const d = parse(input.work.get(file));
       const b = parse(input.base.get(file));
+      // A republished tag's own PR carries no declaration edit: it reads as the base declares it.
+      const d = typeof input.republished === 'object' ? b : parse(input.work.get(file));
       if (d) {
         side.declaration = d;
         declarations.set(id, d);
@@ -148,7 +176,10 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
       { path, text },
       { defaultNamespace: input.defaultNamespace, lookup: shortNames },
     );
-    const ours = found.consumers.filter((c) => ids.has(`${c.follows.namespace}/${c.follows.stream}`));
+    const ours = found.consumers.filter((c) => {
+      const id = `${c.follows.namespace}/${c.follows.stream}`;
+      return ids.has(id) && !heldTags.get(id)?.(c.follows.tag);
+    });
     if (ours.length === 0) continue;
     const plan = planConsumerUpdates(ours, lookup);
     for (const f of applyConsumerPlan([{ path, text }], plan)) files.set(f.path, f.text);
@@ -158,5 +189,35 @@ export function composeGroup(input: ComposeInput): ComposedGroup {
   const allLocks = new Map([...(input.allLocks ?? new Map()), ...locks]);
   const changes = sides.map(lockChanges).filter((c): c is StreamChange => c !== undefined);
   const notes = sides.flatMap((s) => declarationNotes(s, allLocks));
-  return { files, changes, consumers, notes };
+  return { files, changes, consumers, notes, republished, releaseTags };
+}
+
+/**
+ * The lock text and lock a branch proposes for one stream under `mode` (see ComposeInput.republished), the tags
+ * split out, and which tags' consumers stay at the base.
+ */
+function splitLock(
+  mode: ComposeInput['republished'],
+  baseLock: StreamLock | undefined,
+  text: string | undefined,
+  file: string,
+): {
+  want: string | undefined;
+  lock: StreamLock | undefined;
+  republished: string[];
+  held?: (tag: string) => boolean;
+} {
+  const lock = tryLock(text, file);
+  if (!mode || !lock) return { want: text, lock, republished: [] };
+  const moved = republishedTagNames(baseLock, lock);
+  if (mode === 'exclude') {
+    if (moved.length === 0) return { want: text, lock, republished: [] };
+    const mixed = mixLock(baseLock, lock, (t) => !moved.includes(t));
+    return { want: serializeLock(mixed), lock: mixed, republished: moved, held: (t) => moved.includes(t) };
+  }
+  const held = (t: string) => t !== mode.tag;
+  if (!moved.includes(mode.tag) || !baseLock)
+    return { want: undefined, lock: baseLock, republished: [], held };
+  const mixed = mixLock(baseLock, lock, (t) => t === mode.tag);
+  return { want: serializeLock(mixed), lock: mixed, republished: [], held };
 }

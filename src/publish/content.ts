@@ -7,7 +7,7 @@ import { readTextAt } from '../git/read-branch.js';
 import type { GitRepo } from '../git/repo.js';
 import type { DeclarationNote } from '../plan/branch-diff.js';
 import type { ConsumerChange, StreamChange } from '../plan/changes.js';
-import { composeGroup, composePaths } from './compose.js';
+import { composeGroup, composePaths, type StreamTagRef } from './compose.js';
 import type { PublishGroup } from './types.js';
 
 /** What a group's branch carries on top of the base, and what it means. */
@@ -16,6 +16,10 @@ export interface GroupContent {
   changes: StreamChange[];
   consumers: ConsumerChange[];
   notes: DeclarationNote[];
+  /** Tags left out of this group's PR because they were republished (each gets a PR of its own). */
+  republished?: StreamTagRef[];
+  /** Every release-named tag of the group's streams (their republished PRs may need closing). */
+  releaseTags?: StreamTagRef[];
 }
 
 /** The work tree is behind the base for these files of the group: nothing may be proposed from it. */
@@ -67,5 +71,12 @@ export async function groupContent(
   const composed = composeGroup({ ...g.compose, base, work });
   const files = new Map<string, FileContent>();
   for (const [path, text] of composed.files) files.set(path, Buffer.from(text, 'utf8'));
-  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+  return {
+    files,
+    changes: composed.changes,
+    consumers: composed.consumers,
+    notes: composed.notes,
+    republished: composed.republished,
+    releaseTags: composed.releaseTags,
+  };
 }

@@ -21,6 +21,8 @@ export interface RunContext extends PublishContext {
   remote: { branches: Map<string, string> };
   baseTip: string;
   baseTree: string;
+  /** With `openLimit`: the limit and the imagestreams PRs open now (counted once, kept up to date). */
+  open?: { max: number; count: number };
 }
 
 /** One group being published in one attempt. */

@@ -85,6 +85,11 @@ export function groupChanges(opts: GroupChangesOptions): PublishGroup[] {
     }));
 }
 
+/** Where republished-tag branches live: `<branchPrefix>republished/<namespace>/<stream>/<tag>`. */
+export function republishedPrefix(branchPrefix: string): string {
+  return `${branchPrefix}republished/`;
+}
+
 /** A valid, stable git branch name under `prefix` (git check-ref-format rules, conservatively). */
 export function branchName(prefix: string, name: string): string {
   const clean = `${prefix}${name}`

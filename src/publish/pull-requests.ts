@@ -6,6 +6,8 @@
 import { buildTree, commitTree, treeOf } from '../git/commit.js';
 import { pushRef } from '../git/push.js';
 import { ensureCommit, listRemoteBranches, writeRemoteHead } from '../git/remote.js';
+import { autoMergeInSync } from '../github/auto-merge.js';
+import { countOpenPulls } from '../github/open-pulls.js';
 import {
   closePullRequest,
   commentOnPullRequest,
@@ -15,7 +17,6 @@ import {
 import { ImagestreamsError } from '../model/errors.js';
 import { renderCommitMessage, renderSubject } from '../render/commit-message.js';
 import { renderPullRequestBody } from '../render/pr-body.js';
-import { REPUBLISHED_LABEL, republishedTags } from '../render/republished.js';
 import { omitUndefined } from '../util/omit-undefined.js';
 import { type GroupContent, groupContent } from './content.js';
 import {
@@ -24,7 +25,10 @@ import {
   type PublishContext,
   type RunContext,
 } from './group-context.js';
+import { heldResult, staleResult, waitingResult } from './group-results.js';
 import { foreignCommit } from './ownership.js';
+import { autoMergeOf, withRepublishedLabel } from './pr-extras.js';
+import { republishedGroups } from './republished-groups.js';
 import { signBranch } from './signed-branch.js';
 import { errorInfo, stamp, withLeaseRetry } from './support.js';
 import type { GroupResult, GroupStatus, PublishGroup, PublishResult } from './types.js';
@@ -34,7 +38,7 @@ export const LEFT_ALONE_MARKER = '<!-- imagestreams:branch-left-alone -->';
 
 /** Publishes every group as a branch and a pull request; failures of one group do not stop the others. */
 export async function publishPullRequests(ctx: PublishContext): Promise<PublishResult> {
-  const { opts, repo, access, secrets } = ctx;
+  const { opts, repo, access } = ctx;
   const gh = opts.github!;
   const remote = await listRemoteBranches(access);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -52,34 +56,55 @@ export async function publishPullRequests(ctx: PublishContext): Promise<PublishR
     baseTree: '',
   };
   await refreshBase(run);
+  if (opts.openLimit) {
+    const { owner, repo: name } = gh;
+    const count = await countOpenPulls(run.pulls, { owner, repo: name, prefix: opts.openLimit.branchPrefix });
+    run.open = { max: opts.openLimit.max, count };
+  }
   // Without origin/HEAD a new branch would upload the whole tree (isomorphic-git's thin-pack base).
   await writeRemoteHead(repo, base);
 
   const results: GroupResult[] = [];
   for (const g of opts.groups) {
-    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
-    const result = await withLeaseRetry<GroupResult>({
-      max: opts.maxAttempts ?? 3,
-      run: async (attempt) => {
-        const content = await groupContent(repo, g, run.baseTip);
-        if ('stale' in content) return staleResult(run, g, content.stale, attempt);
-        const branchTip = run.remote.branches.get(g.branch) ?? null;
-        return publishGroup({ run, g, target, branchTip, attempt }, content);
-      },
-      refresh: async (attempt) => {
-        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
-        run.remote = await listRemoteBranches(access);
-        await refreshBase(run);
-      },
-      fail: (e, attempt) => {
-        const error = errorInfo(e, secrets);
-        opts.logger.error(`publishing ${g.key} failed: ${error.message}`);
-        return { key: g.key, branch: g.branch, status: 'failed', error, attempts: attempt };
-      },
-    });
+    const { result, content } = await publishWithRetry(run, g);
     results.push(result);
+    for (const sub of republishedGroups(run, g, content))
+      results.push((await publishWithRetry(run, sub)).result);
   }
   return { mode: 'pull-request', groups: results };
+}
+
+/** One group, rebuilt on the remote's new state when a lease is lost; with the content of its last attempt. */
+async function publishWithRetry(
+  run: RunContext,
+  g: PublishGroup,
+): Promise<{ result: GroupResult; content?: GroupContent }> {
+  const { opts, repo, access, secrets } = run;
+  const gh = opts.github!;
+  const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base: run.base };
+  let last: GroupContent | undefined;
+  const result = await withLeaseRetry<GroupResult>({
+    max: opts.maxAttempts ?? 3,
+    run: async (attempt) => {
+      const content = await groupContent(repo, g, run.baseTip);
+      if ('stale' in content) return staleResult(run, g, content.stale, attempt);
+      last = content;
+      if (g.waiting) return waitingResult(run, g, g.waiting, attempt);
+      const branchTip = run.remote.branches.get(g.branch) ?? null;
+      return publishGroup({ run, g, target, branchTip, attempt }, content);
+    },
+    refresh: async (attempt) => {
+      opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+      run.remote = await listRemoteBranches(access);
+      await refreshBase(run);
+    },
+    fail: (e, attempt) => {
+      const error = errorInfo(e, secrets);
+      opts.logger.error(`publishing ${g.key} failed: ${error.message}`);
+      return { key: g.key, branch: g.branch, status: 'failed', error, attempts: attempt };
+    },
+  });
+  return { result, ...omitUndefined({ content: last }) };
 }
 
 /** The base's tip and tree as the remote lists them now (fetched when not local). */
@@ -97,15 +122,6 @@ async function refreshBase(run: RunContext): Promise<void> {
   await ensureCommit(run.repo, run.access, tip, run.base);
   run.baseTip = tip;
   run.baseTree = await treeOf(run.repo, tip);
-}
-
-function staleResult(run: RunContext, g: PublishGroup, stale: string[], attempt: number): GroupResult {
-  const reason =
-    `the base branch "${run.base}" moved since this checkout (${stale.join(', ')} differ), so the work tree may ` +
-    'hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and ' +
-    'run again; a scheduled run from a fresh checkout rebuilds it by itself.';
-  run.opts.logger.warn(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: 'skipped', reason, attempts: attempt };
 }
 
 /** One group: leave a foreign branch alone, close what is empty, push what changed, then create or update the PR. */
@@ -127,10 +143,12 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
   }
   if (tree === run.baseTree) return closeEmpty(a);
 
+  const extras = { ...run.opts.pr, ...g.pr };
+  const merging = autoMergeOf(extras, g, content);
   if (tree === branchTree && g.compose) {
     // The branch already holds exactly this content: its open PR already describes it. No write at all.
     const open = await findPullRequest(run.pulls, a.target);
-    if (open) {
+    if (open && autoMergeInSync(open, merging)) {
       return {
         ...done(a, 'unchanged'),
         ...(branchTip ? { commit: branchTip } : {}),
@@ -140,6 +158,9 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       };
     }
   }
+  if (run.open && run.open.count >= run.open.max && !(await findPullRequest(run.pulls, a.target))) {
+    return heldResult(a, run.open.max);
+  }
   const pushed =
     tree === branchTree
       ? undefined
@@ -147,7 +168,6 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
         ? await signBranch(a, tree, content.files, groupCommitMessage(a, content))
         : await pushBranch(a, tree, content);
   const commit = pushed?.commit ?? branchTip ?? undefined;
-  const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
     ...a.target,
     title: renderSubject(content.changes, content.notes, content.consumers),
@@ -162,11 +182,11 @@ async function publishGroup(a: GroupAttempt, content: GroupContent): Promise<Gro
       assignees: extras.assignees,
       draft: extras.draft,
     }),
-    // autoMerge: false (the config turning it off) is left out like unset.
-    ...(extras.autoMerge ? { autoMerge: extras.autoMerge } : {}),
+    ...merging,
   });
   const status: GroupStatus =
     pr.operation === 'created' ? 'created' : pushed || pr.operation === 'updated' ? 'updated' : 'unchanged';
+  if (run.open && status === 'created') run.open.count++;
   return {
     ...done(a, status),
     ...(commit ? { commit } : {}),
@@ -214,6 +234,7 @@ async function closeEmpty(a: GroupAttempt): Promise<GroupResult> {
     return { ...done(a, 'nothing'), reason: 'leftover branch deleted' };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  if (run.open) run.open.count--;
   return {
     ...done(a, 'closed'),
     reason: 'upstream returned to what the base branch already has',
@@ -258,14 +279,4 @@ async function pushBranch(
   });
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
-}
-
-/** The configured labels, and `imagestreams:republished` when a tag named like a release moved. */
-function withRepublishedLabel(
-  labels: string[] | undefined,
-  changes: GroupContent['changes'],
-): { labels?: string[] } {
-  const republished = republishedTags(changes.flatMap((c) => c.tags)).length > 0;
-  const all = [...(labels ?? []), ...(republished ? [REPUBLISHED_LABEL] : [])];
-  return all.length > 0 ? { labels: [...new Set(all)] } : {};
 }

@@ -20,6 +20,11 @@ export interface PullRequestExtras {
   assignees?: string[];
   draft?: boolean;
   autoMerge?: false | 'MERGE' | 'SQUASH' | 'REBASE';
+  /**
+   * `digest`: auto-merge only PRs whose change is digest-only and soaked (see plan/auto-merge.ts), kept in step
+   * on every run (disabled again when a PR stops qualifying).
+   */
+  autoMergeOnly?: 'digest';
 }
 
 /** One unit of publishing: one branch and PR in pull-request mode. */
@@ -44,6 +49,16 @@ export interface PublishGroup {
    * title, body and commit message then describe that diff, not the run.
    */
   compose?: Omit<ComposeInput, 'base' | 'work'>;
+  /**
+   * Composing groups: a release-named tag (`1.2.3`) whose digest moved is proposed in a pull request of its own,
+   * on branch `<republishedPrefix><namespace>/<stream>/<tag>`; this group's PR carries everything else.
+   */
+  republishedPrefix?: string;
+  /**
+   * Pull-request mode: the group is outside its schedule window, so its PR is neither opened nor updated (nor
+   * closed) in this run; its republished-tag PRs are not held back (an alarm does not wait).
+   */
+  waiting?: { opensAt: string; window: string };
 }
 
 export interface PublishOptions {
@@ -77,6 +92,11 @@ export interface PublishOptions {
   fork?: boolean;
   /** Attempts per group when the remote moves underneath (default 3). */
   maxAttempts?: number;
+  /**
+   * Pull-request mode: at most `max` open PRs from branches under `branchPrefix`. Open ones are still updated; a
+   * group whose PR would be new past the limit is held (status `held`), in group order.
+   */
+  openLimit?: { max: number; branchPrefix: string };
   /** Clock for commit timestamps (default: now). */
   now?: () => Date;
   /** Waits used by the PR layer's short retries. */
@@ -93,7 +113,9 @@ export type GroupStatus =
   | 'nothing'
   | 'skipped'
   | 'failed'
-  | 'planned';
+  | 'planned'
+  | 'waiting'
+  | 'held';
 
 export interface GroupResult {
   key: string;
@@ -101,8 +123,10 @@ export interface GroupResult {
   branch?: string;
   commit?: string;
   pullRequest?: { number: number; url: string };
-  /** Why a group was skipped, failed, or closed. */
+  /** Why a group was skipped, failed, closed, waiting or held. */
   reason?: string;
+  /** `waiting`: when the group's schedule window opens (RFC 3339). */
+  opensAt?: string;
   /** `hint`: how to fix it (the error's, else the catalogue's). */
   error?: { code: ErrorCode; message: string; hint?: string };
   pushed?: boolean;

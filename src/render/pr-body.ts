@@ -238,7 +238,8 @@ function noteLine(n: DeclarationNote, cmd: string): string {
   }
 }
 
-function lostPlatforms(t: TagChange): string[] {
+/** The platforms a moved tag's old image had and its new one lacks. */
+export function lostPlatforms(t: TagChange): string[] {
   if (t.kind === 'failed' || !t.from?.platforms?.length || !t.to?.platforms) return [];
   const now = new Set(t.to.platforms.map(formatPlatform));
   return t.from.platforms.map(formatPlatform).filter((k) => !now.has(k));

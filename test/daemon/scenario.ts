@@ -43,11 +43,16 @@ export async function startServers(notifyUrl: string): Promise<Servers> {
   };
 }
 
-/** A repository `name` whose stream `app` imports `<registry>/<repo>:1.0` (already locked at `seed`). */
-export async function repoScenario(s: Servers, name: string, opts: { from?: string } = {}) {
+/**
+ * A repository `name` whose stream `app` imports `<registry>/<repo>:<tag>` for each of `tags` (default `1.0`),
+ * already locked.
+ */
+export async function repoScenario(s: Servers, name: string, opts: { from?: string; tags?: string[] } = {}) {
   const repo = `team/${name}`;
+  const tags = opts.tags ?? ['1.0'];
+  const tag = tags[0]!;
   const v1 = makeImage({ seed: `${name}-v1` });
-  await pushImage(s.registry.url, repo, '1.0', v1);
+  for (const t of tags) await pushImage(s.registry.url, repo, t, v1);
   const from = opts.from ?? s.registry.host;
   const declaration = [
     'apiVersion: image.openshift.io/v1',
@@ -56,8 +61,10 @@ export async function repoScenario(s: Servers, name: string, opts: { from?: stri
     '  name: app',
     'spec:',
     '  tags:',
-    '    - name: "1.0"',
-    `      from: {kind: DockerImage, name: "${from}/${repo}:1.0"}`,
+    ...tags.flatMap((t) => [
+      `    - name: "${t}"`,
+      `      from: {kind: DockerImage, name: "${from}/${repo}:${t}"}`,
+    ]),
     '',
   ].join('\n');
   const scratch = join(s.work, `${name}-seed`);
@@ -77,10 +84,10 @@ export async function repoScenario(s: Servers, name: string, opts: { from?: stri
     api,
     url: `${s.git.url}/${name}.git`,
     v1: v1.digest,
-    /** Pushes a new image under `1.0`; resolves when the registry has answered the manifest PUT. */
-    pushNew: async (seed: string) => {
+    /** Pushes a new image under `to` (default the first tag); resolves when the registry answered the PUT. */
+    pushNew: async (seed: string, to = tag) => {
       const img = makeImage({ seed: `${name}-${seed}` });
-      await pushImage(s.registry.url, repo, '1.0', img);
+      await pushImage(s.registry.url, repo, to, img);
       return img.digest;
     },
     logger: silentLogger,

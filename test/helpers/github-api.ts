@@ -319,7 +319,15 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
       requested_reviewers: p.reviewers.map((n) =>
         user(schemaAt(item, ['requested_reviewers', '[]']), n),
       ) as Json[],
-      ...(p.autoMerge ? {} : { auto_merge: null }),
+      auto_merge: p.autoMerge
+        ? {
+            ...(sample(schemaAt(item, ['auto_merge'])) as object),
+            enabled_by: user(schemaAt(item, ['auto_merge', 'enabled_by']), 'imagestreams[bot]'),
+            merge_method: p.autoMerge.toLowerCase(),
+            commit_title: p.title,
+            commit_message: '',
+          }
+        : null,
     } as Json;
   };
 
@@ -754,10 +762,12 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
       };
       if (auth) record.authorization = auth;
       requests.push(record);
-      const m = /enablePullRequestAutoMerge/.exec(q.query ?? '');
+      const m = /(enable|disable)PullRequestAutoMerge/.exec(q.query ?? '');
       const id = q.variables?.pullRequestId;
       if (!m || typeof id !== 'string') {
-        violations.push('graphql: only enablePullRequestAutoMerge(pullRequestId) is supported');
+        violations.push(
+          'graphql: only enablePullRequestAutoMerge / disablePullRequestAutoMerge(pullRequestId) are supported',
+        );
         return send(200, { errors: [{ message: 'unsupported' }] });
       }
       const p = pulls.find((x) => x.node_id === id);
@@ -766,6 +776,12 @@ export async function startGitHubApi(opts: GitHubApiOptions): Promise<GitHubApi>
           data: null,
           errors: [{ type: 'NOT_FOUND', message: 'Could not resolve to a node' }],
         });
+      if (m[1] === 'disable') {
+        p.autoMerge = null;
+        const response = { data: { disablePullRequestAutoMerge: { pullRequest: { number: p.number } } } };
+        record.response = response;
+        return send(200, response);
+      }
       p.autoMerge = String(q.variables?.mergeMethod ?? 'MERGE');
       const response = { data: { enablePullRequestAutoMerge: { pullRequest: { number: p.number } } } };
       record.response = response;

@@ -1,9 +1,10 @@
 // The review contract, as a generated property over real parts: a real Distribution registry, real git repositories
 // served by git http-backend, and the OpenAPI-validated GitHub fake. Each case declares 1–6 streams across two
-// namespaces (followers within and across streams and namespaces, sometimes a config group), consumer files shared
-// between streams (compose files with markers, Deployments whose sidecars follow other streams, Helm values whose
-// split repository/tag/digest fields follow several streams), random upstream
-// moves; then merges any subset of the open PRs in any order, with a reconcile
+// namespaces (followers within and across streams and namespaces, sometimes a config group, sometimes with a schedule
+// window, sometimes a limit on open PRs; some tags named like releases, whose moves get PRs of their own), consumer
+// files shared between streams (compose files with markers, Deployments whose sidecars follow other streams, Helm
+// values whose split repository/tag/digest fields follow several streams), random upstream moves; then merges any
+// subset of the open PRs in any order, with a reconcile
 // (a fresh checkout, as the scheduled Action makes) between merges. After every merge:
 //   - `verify` passes on the default branch (every consumer is at its lock);
 //   - no open PR carries a lock or a consumer value of a stream outside its group, and none has an empty diff;
@@ -49,6 +50,12 @@ interface Case {
   moves: boolean[];
   /** 0: no config group; n: the first n streams form one group. */
   group: number;
+  /** The config group (if any) has a schedule window: Saturdays and Mondays (UTC), closed at the first run. */
+  window: boolean;
+  /** 0: no limit; n: publish.maxOpenPullRequests. */
+  limit: number;
+  /** Per tag (global order): named like a release (`1.<stream>.<n>`), so a move goes into a PR of its own. */
+  release: boolean[];
   merges: number[];
   mergeAll: boolean;
   rerun: 'fresh' | 'reused' | 'none';
@@ -73,6 +80,9 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   helm: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
   moves: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   group: fc.nat({ max: 3 }),
+  window: fc.boolean(),
+  limit: fc.nat({ max: 3 }),
+  release: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
   merges: fc.array(fc.nat({ max: 20 }), { minLength: 6, maxLength: 12 }),
   mergeAll: fc.boolean(),
   rerun: fc.constantFrom('fresh' as const, 'reused' as const, 'none' as const),
@@ -102,10 +112,10 @@ function materialise(c: Case, id: string) {
       '  tags:',
     ];
     s.tags.forEach((t, j) => {
-      const name = `t${j}`;
+      const name = c.release[tags.length] ? `1.${i}.${j}` : `t${j}`;
       const target = t.follow !== null && tags.length > 0 ? t.follow % tags.length : undefined;
-      const entry: Tag = { ns, stream, tag: name, repo: `${id}/${stream}-${name}` };
-      lines.push(`    - name: ${name}`);
+      const entry: Tag = { ns, stream, tag: name, repo: `${id}/${stream}-t${j}` };
+      lines.push(`    - name: "${name}"`);
       if (target !== undefined) {
         const to = tags[target]!;
         entry.follows = target;
@@ -174,7 +184,9 @@ function materialise(c: Case, id: string) {
   if (c.group > 0) {
     const members = c.streams.slice(0, c.group).map((s, i) => `${NAMESPACES[s.ns]}/s${i}`);
     config.push('  groups:', `    - name: bases`, `      streams: [${members.join(', ')}]`);
+    if (c.window) config.push('      schedule: {days: [sat, mon], timezone: UTC}');
   }
+  if (c.limit > 0) config.push(`  maxOpenPullRequests: ${c.limit}`);
   files['.imagestreams.yaml'] = `${config.join('\n')}\n`;
   return { files, tags };
 }
@@ -225,6 +237,25 @@ async function checkout(repo: HostedRepo, suffix: string): Promise<string> {
   return dir;
 }
 
+/** Every branch of the bare repository and its tip, read in-process. */
+async function branchTips(bare: string): Promise<Map<string, string>> {
+  const names = await igit.listBranches({ fs, gitdir: bare });
+  return new Map(await Promise.all(names.map(async (n) => [n, await revParse(bare, n)] as [string, string])));
+}
+
+/** The tags whose lock entries differ between two lock texts. */
+function lockTagsDiffering(a: string | undefined, b: string): string[] {
+  const entries = (text: string | undefined) =>
+    new Map<string, string>(
+      ((text ? JSON.parse(text) : { status: { tags: [] } }).status.tags as { tag: string }[]).map((t) => [
+        t.tag,
+        JSON.stringify(t),
+      ]),
+    );
+  const [x, y] = [entries(a), entries(b)];
+  return [...new Set([...x.keys(), ...y.keys()])].filter((t) => x.get(t) !== y.get(t)).sort();
+}
+
 async function revParse(bare: string, ref: string): Promise<string> {
   return igit.resolveRef({ fs, gitdir: bare, ref });
 }
@@ -266,6 +297,32 @@ export function reviewContractSuite(part: number, parts: number): void {
             for (const g of r.publish?.groups ?? []) expect(g.status, JSON.stringify(g)).not.toBe('failed');
             return { r, cwd };
           };
+          /** Keys of the groups the last pull-request run left waiting (window closed) or held (limit). */
+          let waiting = new Set<string>();
+          let deferred = false;
+          /** Some group waited or was held at some run: its images' first-seen times are those of a later run. */
+          let everDeferred = false;
+          /** A pull-request run that checks timing: waiting groups' branches untouched, no new PR past the limit. */
+          const prJob = async (now: string, dir?: string) => {
+            const refs = await branchTips(repo.bare);
+            const openBefore = repo.api.pulls.filter((p) => p.state === 'open').length;
+            const out = await job(now, 'pull-request', dir);
+            const groups = out.r.publish?.groups ?? [];
+            waiting = new Set(groups.filter((g) => g.status === 'waiting').map((g) => g.key));
+            deferred = groups.some((g) => g.status === 'waiting' || g.status === 'held');
+            everDeferred ||= deferred;
+            const after = await branchTips(repo.bare);
+            for (const g of groups.filter((x) => x.status === 'waiting' || x.status === 'held')) {
+              expect(after.get(g.branch!), `${g.key} ${g.status} but its branch moved`).toBe(
+                refs.get(g.branch!),
+              );
+            }
+            if (c.limit > 0) {
+              const openAfter = repo.api.pulls.filter((p) => p.state === 'open').length;
+              expect(openAfter).toBeLessThanOrEqual(Math.max(c.limit, openBefore));
+            }
+            return out;
+          };
           const verifyMain = async () => {
             // The default branch as a checkout has it (declarations, config, locks, consumers).
             const cwd = await checkout(repo, `-v${++runs}`);
@@ -296,59 +353,98 @@ export function reviewContractSuite(part: number, parts: number): void {
               expected.set(f, await readFile(join(reference.cwd, f), 'utf8'));
             }
 
-            const first = await job(T1, 'pull-request');
+            const first = await prJob(T1);
             await checkOpenPulls();
 
             if (c.rerun !== 'none') {
               const writes = repo.api.writes().length;
               const heads = await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)']);
-              await job('2026-01-02T06:00:00Z', 'pull-request', c.rerun === 'reused' ? first.cwd : undefined);
+              await prJob('2026-01-02T06:00:00Z', c.rerun === 'reused' ? first.cwd : undefined);
               expect(repo.api.writes().length).toBe(writes);
               expect(await git(repo.bare, ['for-each-ref', '--format=%(refname) %(objectname)'])).toBe(heads);
             }
 
             let day = 3;
+            const nextDay = () => `2026-01-${String(day++).padStart(2, '0')}T00:00:00Z`;
             for (const pick of c.merges) {
-              const open = repo.api.pulls.filter((p) => p.state === 'open');
-              if (open.length === 0) break;
+              // A waiting group's PR is not rebuilt on a base that moved (it is not updated outside its window):
+              // only PRs built on main are merged; every other one is a waiting group's.
+              const main0 = await revParse(repo.bare, 'main');
+              const open = [];
+              for (const p of repo.api.pulls.filter((x) => x.state === 'open')) {
+                const { commit } = await igit.readCommit({
+                  fs,
+                  gitdir: repo.bare,
+                  oid: await revParse(repo.bare, p.head),
+                });
+                if (commit.parent[0] === main0) open.push(p);
+                else
+                  expect(
+                    waiting.has(/<!-- imagestreams:group=([^ ]+) -->/.exec(p.body ?? '')?.[1] ?? ''),
+                    p.head,
+                  ).toBe(true);
+              }
               if (!c.mergeAll && pick % 3 === 0) break;
+              if (open.length === 0) {
+                if (!deferred) break;
+                await prJob(nextDay()); // a later run, when windows open and the limit leaves room
+                await checkOpenPulls();
+                continue;
+              }
               const pr = open[pick % open.length]!;
               // A PR was rebuilt on the current base by the last reconcile: merging fast-forwards main.
               const tip = await revParse(repo.bare, pr.head);
-              const main0 = await revParse(repo.bare, 'main');
-              const { commit } = await igit.readCommit({ fs, gitdir: repo.bare, oid: tip });
-              expect(commit.parent).toEqual([main0]);
               await igit.writeRef({ fs, gitdir: repo.bare, ref: 'refs/heads/main', value: tip, force: true });
               pr.state = 'closed';
               await verifyMain();
-              await job(`2026-01-${String(day++).padStart(2, '0')}T00:00:00Z`, 'pull-request');
+              await prJob(nextDay());
               await checkOpenPulls();
             }
-            if (repo.api.pulls.every((p) => p.state === 'closed')) {
+            if (repo.api.pulls.every((p) => p.state === 'closed') && !deferred) {
               // Everything merged: the default branch is what one commit-mode run would have produced.
               const got = await filesAt(repo.bare, 'main');
-              for (const [f, text] of expected) expect(got.get(f), f).toBe(text);
+              // A group that waited or was held is first seen by the run that proposed it: times aside, the same.
+              const times = (t: string | undefined) =>
+                everDeferred ? t?.replace(/"created": "[^"]*"/g, '"created": "…"') : t;
+              for (const [f, text] of expected) expect(times(got.get(f)), f).toBe(times(text));
             }
             expect(repo.api.violations).toEqual([]);
           } finally {
             await repo.api.close();
           }
 
-          /** Every open PR: a non-empty diff, only its group's locks, only its group's consumer values. */
+          /** Every open PR against the commit it was built on: a non-empty diff, only its group's locks and consumer values. */
           async function checkOpenPulls(): Promise<void> {
-            const base = await filesAt(repo.bare, 'main');
             for (const pr of repo.api.pulls.filter((p) => p.state === 'open')) {
+              // The base it was built on: main, or for a waiting group's PR an older main.
+              const tip = await revParse(repo.bare, pr.head);
+              const { commit } = await igit.readCommit({ fs, gitdir: repo.bare, oid: tip });
+              const base = await filesAt(repo.bare, commit.parent[0]!);
               const key = /<!-- imagestreams:group=([^ ]+) -->/.exec(pr.body ?? '')?.[1];
               expect(key, pr.body ?? '').toBeDefined();
               expect(pr.body).not.toMatch(/\b0 image stream tags\b/);
               const branch = await filesAt(repo.bare, pr.head);
+              // A republished tag's own PR (key `ns/stream:tag`) moves that tag only, in its lock and its consumers.
+              const alarm = /^([^:]+):(.+)$/.exec(key!);
+              const owns = (ns: string, stream: string, tag?: string) =>
+                alarm
+                  ? `${ns}/${stream}` === alarm[1] && (tag === undefined || tag === alarm[2])
+                  : groupOf(c, `${ns}/${stream}`) === key;
+              if (alarm) {
+                expect(pr.labels).toContain('imagestreams:republished');
+                expect(pr.body).toContain('[!CAUTION]');
+              } else expect(pr.body).not.toContain('[!CAUTION]');
               let differs = false;
               for (const [f, text] of branch) {
                 if (base.get(f) === text) continue;
                 differs = true;
                 if (f.startsWith('imagestreams.lock/')) {
                   const [, ns, name] = /^imagestreams\.lock\/([^/]+)\/(.+)\.json$/.exec(f)!;
-                  expect(groupOf(c, `${ns}/${name}`), `${pr.head} carries ${f}`).toBe(key);
+                  expect(owns(ns!, name!), `${pr.head} carries ${f}`).toBe(true);
+                  if (alarm) {
+                    const moved = lockTagsDiffering(base.get(f), text);
+                    expect(moved, `${pr.head} moves ${f}`).toEqual([alarm[2]]);
+                  }
                   continue;
                 }
                 const ours = findInFile({ path: f, text }, { defaultNamespace: 'default' }).consumers;
@@ -358,9 +454,10 @@ export function reviewContractSuite(part: number, parts: number): void {
                 ).consumers;
                 expect(ours.length).toBe(theirs.length);
                 ours.forEach((o, n) => {
-                  const owner = groupOf(c, `${o.follows.namespace}/${o.follows.stream}`);
-                  if (owner !== key)
-                    expect(o.current, `${pr.head} moved ${f}:${o.line} of ${owner}`).toBe(theirs[n]!.current);
+                  if (!owns(o.follows.namespace, o.follows.stream, o.follows.tag))
+                    expect(o.current, `${pr.head} moved ${f}:${o.line} of another PR`).toBe(
+                      theirs[n]!.current,
+                    );
                 });
               }
               expect(differs, `${pr.head} has an empty diff`).toBe(true);
@@ -376,6 +473,6 @@ export function reviewContractSuite(part: number, parts: number): void {
           endOnFailure: true,
         },
       );
-    }, 900_000);
+    }, 1_800_000);
   });
 }
