@@ -208,7 +208,7 @@ async function keepBranchTimes(
   o: { token: string; http: HttpClient; now: string; url?: string },
 ): Promise<void> {
   const root = run.project!.root;
-  const changed = new Map(run.result!.lockFiles.map((f) => [f.path, f]));
+  const changed = new Set(run.result!.lockFiles.map((f) => f.path));
   let repo: Awaited<ReturnType<typeof openRepo>>;
   try {
     repo = await openRepo({ fs: nodeFs, dir: root });
@@ -237,12 +237,10 @@ async function keepBranchTimes(
       } catch {
         continue;
       }
-      const ours = parseLock(changed.get(f)!.text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o.now));
-      if (kept !== changed.get(f)!.text) {
-        changed.get(f)!.text = kept;
-        await writeFileAtomic(join(root, f), kept);
-      }
+      // The run wrote it a moment ago (the run holds no lock texts).
+      const written = await nodeFs.promises.readFile(join(root, f), 'utf8');
+      const kept = serializeLock(keepProposedTimes(parseLock(written, f), branchLock, o.now));
+      if (kept !== written) await writeFileAtomic(join(root, f), kept);
     }
   }
 }
