@@ -39588,17 +39588,17 @@ var init_concurrent = __esm({
       if (!weakMap.has(stream)) {
         weakMap.set(stream, []);
       }
-      const promises5 = weakMap.get(stream);
+      const promises6 = weakMap.get(stream);
       const promise = createDeferred();
-      promises5.push(promise);
+      promises6.push(promise);
       const resolve14 = promise.resolve.bind(promise);
-      return { resolve: resolve14, promises: promises5 };
+      return { resolve: resolve14, promises: promises6 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises5 }, subprocess) => {
+    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises6 }, subprocess) => {
       resolve14();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
-        Promise.all([false, ...promises5])
+        Promise.all([false, ...promises6])
       ]);
       return !isSubprocessExit;
     };
@@ -50237,8 +50237,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        */
       constructor(fs3) {
         if (typeof fs3._original_unwrapped_fs !== "undefined") return fs3;
-        const promises5 = Object.getOwnPropertyDescriptor(fs3, "promises");
-        if (promises5 && promises5.enumerable) {
+        const promises6 = Object.getOwnPropertyDescriptor(fs3, "promises");
+        if (promises6 && promises6.enumerable) {
           bindFs(this, fs3.promises);
         } else {
           bindFs(this, fs3);
@@ -50761,7 +50761,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       autocrlf
     }) {
       filepath = Array.isArray(filepath) ? filepath : [filepath];
-      const promises5 = filepath.map(async (currentFilepath) => {
+      const promises6 = filepath.map(async (currentFilepath) => {
         if (!force && !isTracked(index3, currentFilepath)) {
           const ignored = await GitIgnoreManager.isIgnored({
             fs: fs3,
@@ -50776,7 +50776,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (stats.isDirectory()) {
           const children = await fs3.readdir(join15(dir, currentFilepath));
           if (parallel) {
-            const promises6 = children.map(
+            const promises7 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
@@ -50788,7 +50788,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 autocrlf
               })
             );
-            await Promise.all(promises6);
+            await Promise.all(promises7);
           } else {
             for (const child of children) {
               await addToIndex({
@@ -50810,7 +50810,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           index3.insert({ filepath: currentFilepath, stats, oid });
         }
       });
-      const settledPromises = await Promise.allSettled(promises5);
+      const settledPromises = await Promise.allSettled(promises6);
       const rejectedPromises = settledPromises.filter((settle2) => settle2.status === "rejected").map((settle2) => settle2.reason);
       if (rejectedPromises.length > 1) {
         throw new MultipleGitError(rejectedPromises);
@@ -62856,7 +62856,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises5;
+          var e, promises6;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -62867,7 +62867,7 @@ var require_light = __commonJS({
             this._events[name] = this._events[name].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises5 = this._events[name].map(async (listener) => {
+            promises6 = this._events[name].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -62890,7 +62890,7 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises5)).find(function(x) {
+            return (await Promise.all(promises6)).find(function(x) {
               return x != null;
             });
           } catch (error2) {
@@ -66473,7 +66473,7 @@ function receiverHandle(state, event) {
     return Promise.resolve();
   }
   const errors = [];
-  const promises5 = hooks.map((handler2) => {
+  const promises6 = hooks.map((handler2) => {
     let promise = Promise.resolve(event);
     if (state.transform) {
       promise = promise.then(state.transform);
@@ -66482,7 +66482,7 @@ function receiverHandle(state, event) {
       return handler2(event2);
     }).catch((error2) => errors.push(Object.assign(error2, { event })));
   });
-  return Promise.all(promises5).then(() => {
+  return Promise.all(promises6).then(() => {
     if (errors.length === 0) {
       return;
     }
@@ -74527,7 +74527,7 @@ function attachCompose(run, groups2) {
 }
 async function keepBranchTimes(run, groups2, o2) {
   const root = run.project.root;
-  const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
+  const changed = new Set(run.result.lockFiles.map((f) => f.path));
   let repo;
   try {
     repo = await openRepo({ fs: nodeFs8, dir: root });
@@ -74554,12 +74554,9 @@ async function keepBranchTimes(run, groups2, o2) {
       } catch {
         continue;
       }
-      const ours = parseLock(changed.get(f).text, f);
-      const kept = serializeLock(keepProposedTimes(ours, branchLock, o2.now));
-      if (kept !== changed.get(f).text) {
-        changed.get(f).text = kept;
-        await writeFileAtomic(join13(root, f), kept);
-      }
+      const written = await nodeFs8.promises.readFile(join13(root, f), "utf8");
+      const kept = serializeLock(keepProposedTimes(parseLock(written, f), branchLock, o2.now));
+      if (kept !== written) await writeFileAtomic(join13(root, f), kept);
     }
   }
 }
@@ -77641,27 +77638,47 @@ init_lookup();
 // src/consumers/update.ts
 init_consumers();
 init_lock_lookup();
-function planConsumers(files, locks, streams, opts) {
-  const found = findConsumers(files, {
-    defaultNamespace: opts.defaultNamespace,
-    lookup: localLookupOf(streams)
-  });
-  const plan2 = planConsumerUpdates(
-    found.consumers,
-    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
-  );
-  return {
-    changes: plan2.changes,
-    files: applyConsumerPlan(files, plan2),
-    diagnostics: found.errors.map(fromConsumerDiagnostic),
-    unresolved: plan2.unresolved.map((u2) => ({
-      file: u2.consumer.file,
-      line: u2.consumer.line,
-      follows: u2.follows
-    })),
-    consumers: found.consumers.length,
-    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
+function consumerPlanner(locks, streams, opts) {
+  const findOpts = { defaultNamespace: opts.defaultNamespace, lookup: localLookupOf(streams) };
+  const pullSpec = lockLookup(locks, streams, opts.localRegistry, opts.pinFormat);
+  return (file) => {
+    const found = findConsumers([file], findOpts);
+    const plan2 = planConsumerUpdates(found.consumers, pullSpec);
+    const rewritten = applyConsumerPlan([file], plan2);
+    const update = {
+      changes: plan2.changes,
+      files: rewritten.map((f) => ({ path: f.path })),
+      diagnostics: found.errors.map(fromConsumerDiagnostic),
+      unresolved: plan2.unresolved.map((u2) => ({
+        file: u2.consumer.file,
+        line: u2.consumer.line,
+        follows: u2.follows
+      })),
+      consumers: found.consumers.length,
+      following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
+    };
+    return { update, rewritten };
   };
+}
+function mergeConsumerUpdates(parts) {
+  const out = {
+    changes: [],
+    files: [],
+    diagnostics: [],
+    unresolved: [],
+    consumers: 0,
+    following: []
+  };
+  for (const p of parts) {
+    if (!p) continue;
+    out.changes.push(...p.changes);
+    out.files.push(...p.files);
+    out.diagnostics.push(...p.diagnostics);
+    out.unresolved.push(...p.unresolved);
+    out.consumers += p.consumers;
+    out.following.push(...p.following);
+  }
+  return out;
 }
 
 // src/app/reconcile.ts
@@ -79715,7 +79732,7 @@ async function reconcile(deps, opts = {}) {
   const settled = withFollowers(deps.streams, opts.only);
   const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
-    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
+    for (const f of lockFiles) await deps.writeFile(f.path, deps.serializeLock(f.lock));
   }
   const selectedChanges = changes.filter(
     (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
@@ -79723,7 +79740,7 @@ async function reconcile(deps, opts = {}) {
   return {
     imports: results,
     changes: selectedChanges,
-    lockFiles,
+    lockFiles: lockFiles.map((f) => ({ path: f.path })),
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
     failedPins,
@@ -79793,7 +79810,7 @@ async function settleLocks(deps, locks, settled) {
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
     const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+    if (current !== text) lockFiles.push({ path: s.lockFile, lock: lock2 });
   }
   return lockFiles;
 }
@@ -81031,9 +81048,42 @@ var DEFAULT_WALK = {
   concurrency: 32
 };
 async function walkRepository(options) {
+  const texts = [];
+  const counts = await visitRepository(options, (file, index2) => {
+    texts[index2] = file;
+  });
+  return { files: texts.filter((f) => f !== void 0), ...counts };
+}
+async function visitRepository(options, visit2) {
   const opts = { ...DEFAULT_WALK, ...options };
-  const skip2 = new Set(opts.skipDirs);
+  const paths = await listPaths(opts);
   const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
+  const counts = { seen: paths.length, skipped: { large: 0, binary: 0 } };
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i2 = next++;
+      const abs = `${opts.root}/${paths[i2]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        counts.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        counts.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      await visit2({ path: paths[i2], text }, i2);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  return counts;
+}
+async function listPaths(opts) {
+  const skip2 = new Set(opts.skipDirs);
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -81048,33 +81098,7 @@ async function walkRepository(options) {
     await Promise.all(subdirs.map(listDir));
   };
   await listDir("");
-  paths.sort();
-  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
-  const texts = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i2 = next++;
-      const abs = `${opts.root}/${paths[i2]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        result.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        result.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  texts.forEach((text, i2) => {
-    if (text !== void 0) result.files.push({ path: paths[i2], text });
-  });
-  return result;
+  return paths.sort();
 }
 function isBinary(bytes) {
   const n2 = Math.min(bytes.length, 8e3);
@@ -81084,13 +81108,19 @@ function isBinary(bytes) {
 
 // src/app/walk-project.ts
 function walkProject(project, needles, fs3 = nodeFs6) {
+  return walkRepository(projectWalk(project, needles, fs3));
+}
+function visitProject(project, needles, visit2, fs3 = nodeFs6) {
+  return visitRepository(projectWalk(project, needles, fs3), visit2);
+}
+function projectWalk(project, needles, fs3) {
   const lockDir = project.config.lockDir;
-  return walkRepository({
+  return {
     root: project.root,
     fs: fs3,
     needles,
     ignore: (p) => p === lockDir || p.startsWith(`${lockDir}/`)
-  });
+  };
 }
 
 // src/app/reconcile.ts
@@ -81194,16 +81224,18 @@ async function readIfPresent(path6) {
 async function followLocks(project, states, result, dryRun) {
   const root = resolve10(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkProject(project, localLookupOf(streams).needles);
-  const consumers = planConsumers(walked.files, result.locks, streams, {
+  const plan2 = consumerPlanner(result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
     pinFormat: project.config.pinFormat
   });
-  if (!dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
-  return consumers;
+  const parts = [];
+  await visitProject(project, localLookupOf(streams).needles, async (file, index2) => {
+    const { update, rewritten } = plan2(file);
+    if (!dryRun) for (const f of rewritten) await writeInside(root, f.path, f.text);
+    parts[index2] = update;
+  });
+  return mergeConsumerUpdates(parts);
 }
 function checkedLock(config2, lock2) {
   const text = serializeLock(lock2);
@@ -82785,8 +82817,14 @@ async function verifyProject(project) {
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
   );
   const lookup2 = localLookupOf(streams);
-  const walked = await walkProject(project, lookup2.needles);
-  const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
+  const perFile = [];
+  await visitProject(project, lookup2.needles, (file, index2) => {
+    perFile[index2] = findConsumers([file], { defaultNamespace: config2.namespace, lookup: lookup2 });
+  });
+  const found = {
+    consumers: perFile.flatMap((f) => f?.consumers ?? []),
+    errors: perFile.flatMap((f) => f?.errors ?? [])
+  };
   const { locks, errors: lockErrors } = await readLocks(
     nodeFs14,
     { root, lockDir: config2.lockDir },
@@ -83070,6 +83108,17 @@ async function runAction(env = process.env) {
   return outcome.exitCode;
 }
 
+// src/entry/heap.ts
+import { setFlagsFromString } from "node:v8";
+var HEAP_FLAGS = ["--semi-space-growth-factor=1", "--heap-growing-percent=30"];
+var bounded = false;
+function boundHeapGrowth() {
+  if (bounded) return;
+  bounded = true;
+  for (const flag of HEAP_FLAGS) setFlagsFromString(flag);
+}
+
 // action-entry.ts
+boundHeapGrowth();
 await runAction();
 /*! For license information please see index.js.LEGAL.txt */
