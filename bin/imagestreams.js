@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The published entry: runs the CLI bundle build/cli/ (`npm run build`; npm install builds it through `prepare`).
-import { hideBundledDeprecations, main } from '../build/cli/cli.js';
+import { boundHeapGrowth, hideBundledDeprecations, main } from '../build/cli/cli.js';
 import { guardOutput } from '../build/cli/workflow-commands.js';
 
 hideBundledDeprecations();
+boundHeapGrowth();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -18,6 +18,8 @@ const outdir = resolve(values.outdir ?? join(root, 'dist'));
 
 // The entry runs the Action; src/entry/action/index.ts itself has no side effects at load.
 const ENTRY = `import { runAction } from './src/entry/action/index.ts';
+import { boundHeapGrowth } from './src/entry/heap.ts';
+boundHeapGrowth();
 await runAction();
 `;
 

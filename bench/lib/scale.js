@@ -51,16 +51,11 @@ export async function populate(reg, streams) {
   );
 }
 
-/** Move every tenth tag of the first `streams` repositories to image v2 (upstream moved). */
-export function moveTenth(reg, streams, digests) {
-  let moved = 0;
+/** Move every tag of the first `streams` repositories to image v2 (upstream moved). */
+export function moveAll(reg, streams, digests) {
   for (let s = 0; s < streams; s++) {
-    for (let t = 0; t < TAGS_PER_STREAM; t += 10) {
-      linkTag(reg, `bench/s${s}`, `t${t}`, digests[s].v2);
-      moved++;
-    }
+    for (let t = 0; t < TAGS_PER_STREAM; t++) linkTag(reg, `bench/s${s}`, `t${t}`, digests[s].v2);
   }
-  return moved;
 }
 
 /** A project directory with `streams` stream files of 100 scheduled tags each, named after the registry. */
@@ -76,6 +71,25 @@ export function writeProject(dir, reg, streams) {
       join(dir, 'imagestreams', `s${s}.yaml`),
       `apiVersion: image.openshift.io/v1\nkind: ImageStream\nmetadata:\n  name: s${s}\nspec:\n  tags:\n${tags.join('')}`,
     );
+  }
+}
+
+/**
+ * The consumers of a project: `deploy/s<i>.yaml` per stream, one Deployment per tag whose trigger annotation
+ * follows it (every tag has a consumer; a run that moves every tag rewrites every file).
+ */
+export function writeConsumers(dir, reg, streams) {
+  mkdirSync(join(dir, 'deploy'), { recursive: true });
+  for (let s = 0; s < streams; s++) {
+    const docs = [];
+    for (let t = 0; t < TAGS_PER_STREAM; t++) {
+      const trigger = `[{"from":{"kind":"ImageStreamTag","name":"s${s}:t${t}"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"app\\")].image"}]`;
+      docs.push(
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: s${s}-t${t}\n  annotations:\n    image.openshift.io/triggers: '${trigger}'\n` +
+          `spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${reg.host}/bench/s${s}:t${t}\n`,
+      );
+    }
+    writeFileSync(join(dir, 'deploy', `s${s}.yaml`), docs.join('---\n'));
   }
 }
 

@@ -4,6 +4,8 @@
 // un-ticking the boxes this run has served. A dashboard failure is a warning in the result: it never fails or
 // undoes the run's pull requests.
 
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DASHBOARD_LABEL, type DashboardConfig } from '../config/config.js';
 import type { GitHubClient } from '../github/client.js';
 import {
@@ -168,7 +170,7 @@ async function finishDashboard(
     const carried = parseDashboardTicks(issue?.body, keys).ticked.filter((k) => !served.includes(k));
     const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
     const body = renderDashboard({
-      streams: dashboardStreams(declared(run.project), publishedLocks(run)),
+      streams: dashboardStreams(declared(run.project), await publishedLocks(run)),
       pulls,
       ticked: new Set(carried),
     });
@@ -213,11 +215,12 @@ function servedTicks(
  * The run's locks as published: publishing keeps the first-seen times an open PR branch already proposes (it
  * rewrites those lock files' text), so the dashboard shows them too and a quiet run renders the same body.
  */
-function publishedLocks(run: RunReconcileResult): Map<string, StreamLock> {
+async function publishedLocks(run: RunReconcileResult): Promise<Map<string, StreamLock>> {
   const locks = new Map(run.result!.locks);
   for (const f of run.result!.lockFiles) {
     try {
-      const lock = parseLock(f.text, f.path);
+      // The run holds no lock texts: read back what it wrote (and publishing may have rewritten).
+      const lock = parseLock(await readFile(join(run.project!.root, f.path), 'utf8'), f.path);
       locks.set(`${lock.metadata.namespace}/${lock.metadata.name}`, lock);
     } catch {
       // the run's own lock: it parses; if not, the computed one is shown

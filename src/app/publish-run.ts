@@ -236,7 +236,7 @@ async function keepBranchTimes(
   o: { token: string; http: HttpClient; now: string; url?: string },
 ): Promise<void> {
   const root = run.project!.root;
-  const changed = new Map(run.result!.lockFiles.map((f) => [f.path, f]));
+  const changed = new Set(run.result!.lockFiles.map((f) => f.path));
   let repo: Awaited<ReturnType<typeof openRepo>>;
   try {
     repo = await openRepo({ fs: nodeFs, dir: root });
@@ -258,7 +258,7 @@ async function keepBranchTimes(
       if (!proposed) continue;
       for (const f of files) {
         const text = proposed.get(f);
-        if (text !== undefined) await keepTimesOf(root, changed.get(f)!, text, o.now);
+        if (text !== undefined) await keepTimesOf(root, f, text, o.now);
       }
     }
   }
@@ -273,20 +273,15 @@ function proposingBranches(g: PublishGroup, listed: ReadonlyMap<string, string>)
 }
 
 /** The lock file `f` with the first-seen times of the images `branchText` already proposes (rewritten if so). */
-async function keepTimesOf(
-  root: string,
-  f: { path: string; text: string },
-  branchText: string,
-  now: string,
-): Promise<void> {
+async function keepTimesOf(root: string, path: string, branchText: string, now: string): Promise<void> {
   let branchLock: ReturnType<typeof parseLock>;
   try {
-    branchLock = parseLock(branchText, f.path);
+    branchLock = parseLock(branchText, path);
   } catch {
     return;
   }
-  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock, now));
-  if (kept === f.text) return;
-  f.text = kept;
-  await writeFileAtomic(join(root, f.path), kept);
+  // The run wrote it a moment ago (the run holds no lock texts); an earlier branch may have rewritten it since.
+  const written = await nodeFs.promises.readFile(join(root, path), 'utf8');
+  const kept = serializeLock(keepProposedTimes(parseLock(written, path), branchLock, now));
+  if (kept !== written) await writeFileAtomic(join(root, path), kept);
 }

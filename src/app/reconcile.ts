@@ -5,7 +5,7 @@ import * as nodeFs from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { registryAllowed } from '../config/config.js';
 import { localLookupOf } from '../consumers/lookup.js';
-import { type ConsumerUpdate, planConsumers } from '../consumers/update.js';
+import { type ConsumerUpdate, consumerPlanner, mergeConsumerUpdates } from '../consumers/update.js';
 import { writeInside } from '../fs/inside.js';
 import type { LoadedProject } from '../loader/load.js';
 import { lockPath, parseLock } from '../loader/lock-file.js';
@@ -31,7 +31,7 @@ import { mirrorOnImport } from './mirror.js';
 import { prepareRun } from './run-streams.js';
 import { selectTags } from './select-tags.js';
 import { applyTagEdits } from './stream-edits.js';
-import { walkProject } from './walk-project.js';
+import { visitProject } from './walk-project.js';
 
 /** Which project a run works on. */
 export interface ProjectInput {
@@ -220,7 +220,10 @@ async function readIfPresent(path: string): Promise<string | undefined> {
   }
 }
 
-/** Plan the consumer files that follow the new locks, and write them unless this is a dry run. */
+/**
+ * Plan the consumer files that follow the new locks, and write them unless this is a dry run: each file as the
+ * walk reads it (read, plan, write, drop), so a run holds a few consumer files at a time, not the repository.
+ */
 async function followLocks(
   project: LoadedProject,
   states: StreamState[],
@@ -229,16 +232,18 @@ async function followLocks(
 ): Promise<ConsumerUpdate> {
   const root = resolve(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkProject(project, localLookupOf(streams).needles);
-  const consumers = planConsumers(walked.files, result.locks, streams, {
+  const plan = consumerPlanner(result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...(project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {}),
     pinFormat: project.config.pinFormat,
   });
-  if (!dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
-  return consumers;
+  const parts: ConsumerUpdate[] = [];
+  await visitProject(project, localLookupOf(streams).needles, async (file, index) => {
+    const { update, rewritten } = plan(file);
+    if (!dryRun) for (const f of rewritten) await writeInside(root, f.path, f.text);
+    parts[index] = update;
+  });
+  return mergeConsumerUpdates(parts);
 }
 
 /**

@@ -2,13 +2,18 @@
 // follows. Findings and malformed consumers come back typed; the entry points print or annotate them.
 
 import * as nodeFs from 'node:fs/promises';
-import { type ConsumerDiagnostic, findConsumers, localLookupOf } from '../consumers/index.js';
+import {
+  type ConsumerDiagnostic,
+  type FindResult,
+  findConsumers,
+  localLookupOf,
+} from '../consumers/index.js';
 import { lockLookup, readLocks } from '../consumers/lock-lookup.js';
 import { formatFinding, type VerifyFinding, verifyConsumers } from '../consumers/verify.js';
 import type { LoadedProject } from '../loader/load.js';
 import { type Diagnostic, withHints } from '../model/diagnostic.js';
 import type { StreamLike } from '../policy/tag-spec.js';
-import { walkProject } from './walk-project.js';
+import { visitProject } from './walk-project.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -29,8 +34,15 @@ export async function verifyProject(project: LoadedProject): Promise<VerifyResul
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object]),
   );
   const lookup = localLookupOf(streams);
-  const walked = await walkProject(project, lookup.needles);
-  const found = findConsumers(walked.files, { defaultNamespace: config.namespace, lookup });
+  // Each file's consumers as the walk reads it (its text and parse tree dropped after), back in path order.
+  const perFile: FindResult[] = [];
+  await visitProject(project, lookup.needles, (file, index) => {
+    perFile[index] = findConsumers([file], { defaultNamespace: config.namespace, lookup });
+  });
+  const found: FindResult = {
+    consumers: perFile.flatMap((f) => f?.consumers ?? []),
+    errors: perFile.flatMap((f) => f?.errors ?? []),
+  };
   const { locks, errors: lockErrors } = await readLocks(
     nodeFs,
     { root, lockDir: config.lockDir },

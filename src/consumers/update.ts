@@ -1,4 +1,5 @@
-// After the locks moved: rewrite every consumer (workloads, Dockerfiles, compose files…) that follows a tag.
+// After the locks moved: rewrite every consumer (workloads, Dockerfiles, compose files…) that follows a tag,
+// one file at a time.
 
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { StreamLock } from '../model/lock.js';
@@ -19,8 +20,8 @@ import { lockLookup } from './lock-lookup.js';
 /** What updating consumers did (or would do, on a dry run). */
 export interface ConsumerUpdate {
   changes: ConsumerChange[];
-  /** Files whose text changed, with their new text. */
-  files: SourceFile[];
+  /** Files whose text changed (written by the run unless it is a dry run). */
+  files: { path: string }[];
   diagnostics: Diagnostic[];
   /** Consumers following a tag that has no image (undeclared, or never imported). */
   unresolved: { file: string; line: number; follows: string }[];
@@ -29,31 +30,63 @@ export interface ConsumerUpdate {
   following: { file: string; follows: string }[];
 }
 
-/** Plan consumer rewrites for the given candidate files against the new locks (pure). */
-export function planConsumers(
-  files: readonly SourceFile[],
+/** Options of the consumer planner. */
+export interface ConsumerPlanOptions {
+  defaultNamespace: string;
+  localRegistry?: string;
+  pinFormat?: PinFormat;
+}
+
+/**
+ * The planner of one file at a time (lookups built once): a run plans each file as the walk reads it and writes
+ * its new text at once, so no more than a few files' texts and parse trees are alive at once, however large the
+ * repository. Pure: `rewritten` is the file's new text when it changed.
+ */
+export function consumerPlanner(
   locks: ReadonlyMap<string, StreamLock>,
   streams: ReadonlyMap<string, StreamLike>,
-  opts: { defaultNamespace: string; localRegistry?: string; pinFormat?: PinFormat },
-): ConsumerUpdate {
-  const found = findConsumers(files, {
-    defaultNamespace: opts.defaultNamespace,
-    lookup: localLookupOf(streams),
-  });
-  const plan: ConsumerPlan = planConsumerUpdates(
-    found.consumers,
-    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat),
-  );
-  return {
-    changes: plan.changes,
-    files: applyConsumerPlan(files, plan),
-    diagnostics: found.errors.map(toDiagnostic),
-    unresolved: plan.unresolved.map((u) => ({
-      file: u.consumer.file,
-      line: u.consumer.line,
-      follows: u.follows,
-    })),
-    consumers: found.consumers.length,
-    following: found.consumers.map((c) => ({ file: c.file, follows: formatStreamTag(c.follows) })),
+  opts: ConsumerPlanOptions,
+): (file: SourceFile) => { update: ConsumerUpdate; rewritten: SourceFile[] } {
+  const findOpts = { defaultNamespace: opts.defaultNamespace, lookup: localLookupOf(streams) };
+  const pullSpec = lockLookup(locks, streams, opts.localRegistry, opts.pinFormat);
+  return (file) => {
+    const found = findConsumers([file], findOpts);
+    const plan: ConsumerPlan = planConsumerUpdates(found.consumers, pullSpec);
+    const rewritten = applyConsumerPlan([file], plan);
+    const update: ConsumerUpdate = {
+      changes: plan.changes,
+      files: rewritten.map((f) => ({ path: f.path })),
+      diagnostics: found.errors.map(toDiagnostic),
+      unresolved: plan.unresolved.map((u) => ({
+        file: u.consumer.file,
+        line: u.consumer.line,
+        follows: u.follows,
+      })),
+      consumers: found.consumers.length,
+      following: found.consumers.map((c) => ({ file: c.file, follows: formatStreamTag(c.follows) })),
+    };
+    return { update, rewritten };
   };
+}
+
+/** Per-file updates as one, in the order given (path order, as the walk sorts). */
+export function mergeConsumerUpdates(parts: readonly (ConsumerUpdate | undefined)[]): ConsumerUpdate {
+  const out: ConsumerUpdate = {
+    changes: [],
+    files: [],
+    diagnostics: [],
+    unresolved: [],
+    consumers: 0,
+    following: [],
+  };
+  for (const p of parts) {
+    if (!p) continue;
+    out.changes.push(...p.changes);
+    out.files.push(...p.files);
+    out.diagnostics.push(...p.diagnostics);
+    out.unresolved.push(...p.unresolved);
+    out.consumers += p.consumers;
+    out.following.push(...p.following);
+  }
+  return out;
 }

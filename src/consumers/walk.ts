@@ -48,11 +48,58 @@ export interface WalkResult {
   skipped: { large: number; binary: number };
 }
 
+/** What the walk counted (WalkResult without the files). */
+export type WalkCounts = Omit<WalkResult, 'files'>;
+
 /** Recursively read the repository's text files (skipping SKIP dirs, binaries and large files), sorted by path. */
 export async function walkRepository(options: WalkOptions): Promise<WalkResult> {
+  const texts: (WalkResult['files'][number] | undefined)[] = [];
+  const counts = await visitRepository(options, (file, index) => {
+    texts[index] = file;
+  });
+  return { files: texts.filter((f) => f !== undefined), ...counts };
+}
+
+/**
+ * The walk without holding the files: `visit` gets each candidate file as soon as it is read (in no particular
+ * order; `index` is its rank in path order, for callers that put results back in order). A file's text is
+ * dropped once its visit settles, so at most `concurrency` texts are alive at once, whatever the repository's size.
+ */
+export async function visitRepository(
+  options: WalkOptions,
+  visit: (file: { path: string; text: string }, index: number) => void | Promise<void>,
+): Promise<WalkCounts> {
   const opts = { ...DEFAULT_WALK, ...options };
-  const skip = new Set(opts.skipDirs);
+  const paths = await listPaths(opts);
   const needles = (opts.needles ?? []).map((n) => Buffer.from(n, 'utf8'));
+  const counts: WalkCounts = { seen: paths.length, skipped: { large: 0, binary: 0 } };
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i = next++;
+      const abs = `${opts.root}/${paths[i]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        counts.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        counts.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      await visit({ path: paths[i]!, text }, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  return counts;
+}
+
+/** Every file path under the root (repository-relative), sorted, skipping SKIP dirs and ignored paths. */
+async function listPaths(opts: WalkOptions & { skipDirs: readonly string[] }): Promise<string[]> {
+  const skip = new Set<string>(opts.skipDirs);
   const paths: string[] = [];
   const listDir = async (rel: string): Promise<void> => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -67,33 +114,7 @@ export async function walkRepository(options: WalkOptions): Promise<WalkResult> 
     await Promise.all(subdirs.map(listDir));
   };
   await listDir('');
-  paths.sort();
-  const result: WalkResult = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
-  const texts = new Array<string | undefined>(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i = next++;
-      const abs = `${opts.root}/${paths[i]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        result.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        result.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      texts[i] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  texts.forEach((text, i) => {
-    if (text !== undefined) result.files.push({ path: paths[i]!, text });
-  });
-  return result;
+  return paths.sort();
 }
 
 /** A NUL byte in the first 8000 bytes marks a binary file (as git decides). */

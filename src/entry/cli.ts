@@ -6,6 +6,7 @@ import { allCommands, COMMANDS } from './commands/index.js';
 import { type CommandIO, EXIT } from './io.js';
 import { guardOutput } from './workflow-commands.js';
 
+export { boundHeapGrowth } from './heap.js';
 export { hideBundledDeprecations } from './node-warnings.js';
 
 const VERSION = '0.1.0';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type WalkFs, walkRepository } from '../../src/consumers/walk.js';
+import { visitRepository, type WalkFs, walkRepository } from '../../src/consumers/walk.js';
 
 /** An in-memory tree: path → content. */
 function memFs(files: Record<string, string | Uint8Array>): WalkFs {
@@ -70,5 +70,31 @@ describe('walkRepository ignore', () => {
     });
     const r = await walkRepository({ root: '/repo', fs, ignore: (p) => p === 'test/golden' });
     expect(r.files.map((f) => f.path)).toEqual(['a/x.env']);
+  });
+});
+
+describe('visitRepository', () => {
+  it('hands over each candidate file with its rank in path order, never more than `concurrency` at once', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++)
+      files[`d${i % 3}/f${String(i).padStart(2, '0')}.env`] = `I=a:${i} # imagestream: a:${i}`;
+    files['d0/plain.txt'] = 'nothing to see';
+    const seen: string[] = [];
+    let open = 0;
+    let most = 0;
+    const counts = await visitRepository(
+      { root: '/repo', fs: memFs(files), concurrency: 3 },
+      async (f, i) => {
+        open++;
+        most = Math.max(most, open);
+        await new Promise((r) => setImmediate(r));
+        seen[i] = f.path;
+        open--;
+      },
+    );
+    const walked = await walkRepository({ root: '/repo', fs: memFs(files) });
+    expect(most).toBeLessThanOrEqual(3);
+    expect(seen.filter(Boolean)).toEqual(walked.files.map((f) => f.path));
+    expect(counts).toEqual({ seen: 41, skipped: { large: 0, binary: 0 } });
   });
 });
