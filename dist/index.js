@@ -79846,11 +79846,24 @@ function deadlineWatch() {
     }
   };
 }
+function keptAliveAgents(maxSockets) {
+  const a2 = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+  };
+  return {
+    ...a2,
+    close() {
+      a2.http.destroy();
+      a2.https.destroy();
+      a2.insecure.destroy();
+    }
+  };
+}
 function createNodeHttpSend(opts = {}) {
-  const maxSockets = opts.maxSockets ?? 32;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+  const agents = keptAliveAgents(opts.maxSockets ?? 32);
+  const { http: httpAgent, https: httpsAgent, insecure: insecureAgent } = agents;
   const deadlines = deadlineWatch();
   const send4 = (req) => new Promise((resolve14, reject) => {
     const isHttps = req.url.protocol === "https:";
@@ -79916,11 +79929,8 @@ function createNodeHttpSend(opts = {}) {
     r.end(req.body);
   });
   return Object.assign(send4, {
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-      insecureAgent.destroy();
-    }
+    agents,
+    close: () => agents.close()
   });
 }
 
@@ -80217,6 +80227,7 @@ function createAccess(o2) {
       throw e;
     }),
     refusal,
+    agents: ownSend?.agents,
     close: () => ownSend?.close()
   };
 }
@@ -80774,7 +80785,7 @@ var DEFAULTS3 = {
 };
 function createRegistryClient(options = {}) {
   const { adaptiveConcurrency, ...o2 } = { ...DEFAULTS3, ...options };
-  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = createAccess({
+  const access2 = createAccess({
     ...o2,
     ...adaptiveConcurrency ? {
       concurrencyPerHost: Math.min(8, o2.concurrencyPerRegistry),
@@ -80782,6 +80793,7 @@ function createRegistryClient(options = {}) {
     } : { concurrencyPerHost: o2.concurrencyPerRegistry },
     maxSockets: o2.concurrencyPerRegistry * 2
   });
+  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = access2;
   const parts = {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
@@ -80813,6 +80825,7 @@ function createRegistryClient(options = {}) {
       };
     },
     redact: redact2,
+    access: access2,
     close
   };
   return client;
@@ -81182,6 +81195,7 @@ function createImporter(o2) {
     listTags: createTagLister(client, o2.tagLists).list,
     report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
+    ...omitUndefined({ access: client.access }),
     close: () => client.close()
   };
 }
@@ -81457,7 +81471,7 @@ function blobsOf(doc, ctx) {
 init_reference2();
 var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 function createRepos(o2) {
-  const access2 = createAccess(o2);
+  const access2 = o2.access ?? createAccess(o2);
   const { session, configured, hostPolicy, logger } = access2;
   const exchange = createExchange(session, o2.userAgent);
   const endpoints = createEndpoints({ configured, mirrors: {}, hostPolicy, logger });
@@ -81523,7 +81537,10 @@ function createRepos(o2) {
     clock: access2.clock,
     logger,
     stats: () => access2.requester.stats(),
-    close: access2.close
+    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
+    agents: access2.agents,
+    close: o2.access ? () => {
+    } : access2.close
   };
 }
 
@@ -81535,21 +81552,6 @@ import http2 from "node:http";
 import https2 from "node:https";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
-function createStreamAgents(maxSockets) {
-  const a2 = {
-    http: new http2.Agent({ keepAlive: true, maxSockets }),
-    https: new https2.Agent({ keepAlive: true, maxSockets }),
-    insecure: new https2.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
-  };
-  return {
-    ...a2,
-    close() {
-      a2.http.destroy();
-      a2.https.destroy();
-      a2.insecure.destroy();
-    }
-  };
-}
 var MAX_ANSWER_BYTES2 = 64 * 1024;
 function send2(end, method, agents, idleMs) {
   const secure = end.url.protocol === "https:";
@@ -81736,9 +81738,11 @@ var DEFAULTS4 = {
 };
 function createCopier(options = {}) {
   const o2 = { ...DEFAULTS4, ...options };
-  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 2 });
+  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 4 });
   const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
-  const agents = createStreamAgents(o2.concurrency * 2);
+  const agents = repos.agents ? { ...repos.agents, close: () => {
+  } } : keptAliveAgents(o2.concurrency * 2);
+  const streams = new Limiter(Math.max(1, Math.min(o2.concurrency, Math.floor(agents.http.maxSockets / 2))));
   const once10 = createOnce();
   const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
   const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
@@ -81791,25 +81795,27 @@ function createCopier(options = {}) {
     const srcAuth = await repos.authorizationFor(src, srcCtx);
     const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
     const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
-    const { side, answer } = await streamBlob({
-      get: {
-        url: getUrl,
-        headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
-        ctx: srcCtx,
-        ...src.ep.insecureTls ? { insecureTls: true } : {}
-      },
-      put: {
-        url: upload,
-        headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
-        ctx,
-        ...dst.ep.insecureTls ? { insecureTls: true } : {}
-      },
-      digest: d.digest,
-      size: d.size,
-      agents,
-      idleTimeoutMs: o2.timeoutMs,
-      redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
-    });
+    const { side, answer } = await streams.run(
+      () => streamBlob({
+        get: {
+          url: getUrl,
+          headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
+          ctx: srcCtx,
+          ...src.ep.insecureTls ? { insecureTls: true } : {}
+        },
+        put: {
+          url: upload,
+          headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
+          ctx,
+          ...dst.ep.insecureTls ? { insecureTls: true } : {}
+        },
+        digest: d.digest,
+        size: d.size,
+        agents,
+        idleTimeoutMs: o2.timeoutMs,
+        redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
+      })
+    );
     if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
     if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
   }
@@ -81993,9 +81999,10 @@ async function mirrorItem(deps, m) {
     );
   }
 }
-function createProjectCopier(config2, env, logger, overrides = {}) {
+function createProjectCopier(config2, env, logger, overrides = {}, access2) {
   const fromConfig = registryOptionsFromConfig(config2, env, logger);
   return createCopier({
+    ...access2 ? { access: access2 } : {},
     keychain: fromConfig.keychain,
     isInsecure: fromConfig.isInsecure,
     hostPolicy: fromConfig.hostPolicy,
@@ -82010,7 +82017,7 @@ function mirrorOnImport(o2) {
   const wanted = o2.config.localRegistry !== void 0 && !o2.dryRun && o2.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === "Local"));
   if (!wanted) return { wrap: (f) => f, close: () => {
   } };
-  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
+  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client, o2.access);
   const deps = { copier, config: o2.config, logger: o2.logger };
   return {
     wrap: (importTag2) => async (req) => {
@@ -82677,7 +82684,7 @@ async function importStreams(io, project, states, opts) {
     logger: io.logger,
     streams: states,
     ...opts.dryRun ? { dryRun: true } : {},
-    ...omitUndefined({ client: registry.client })
+    ...omitUndefined({ client: registry.client, access: importer.access })
   });
   try {
     const picked = await selectTags(states, {

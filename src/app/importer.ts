@@ -5,6 +5,7 @@ import { hasCode, ImagestreamsError } from '../model/errors.js';
 import { type ImageRef, pinned, tryParseReference } from '../model/reference.js';
 import type { ImageMetadata } from '../plan/changes.js';
 import type { ImportRequest } from '../plan/next-locks.js';
+import type { Access } from '../registry/access.js';
 import { createRegistryClient, type RegistryClientOptions } from '../registry/client.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver, type RunReport, type RunResolver } from '../registry/run-resolver.js';
@@ -86,6 +87,8 @@ export interface Importer {
   listTags: TagLister['list'];
   report(): ImportReport;
   stats(): RegistryStats;
+  /** The registry client's requester, auth session and pool, for the run's copier to share (mirrorOnImport). */
+  access?: Access;
   close(): void;
 }
 
@@ -169,6 +172,7 @@ export function createImporter(o: ImporterOptions): Importer {
     listTags: createTagLister(client, o.tagLists).list,
     report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
+    ...omitUndefined({ access: client.access }),
     close: () => client.close(),
   };
 }

@@ -9,6 +9,7 @@ import { type ImageRef, tryParseReference } from '../model/reference.js';
 import type { ImportRequest, StreamState } from '../plan/next-locks.js';
 import { streamSelected } from '../plan/next-locks.js';
 import { followTarget, splitTagKey, tagKey } from '../policy/tag-spec.js';
+import type { Access } from '../registry/access.js';
 import type { RegistryClientOptions } from '../registry/client.js';
 import { type Copier, type CopyReport, createCopier } from '../registry/copy/copier.js';
 import { registryOptionsFromConfig } from '../registry/from-config.js';
@@ -170,15 +171,21 @@ export async function mirrorItems(
   });
 }
 
-/** A copier configured from the project: the same keychain, insecure registries and allowlist as imports. */
+/**
+ * A copier configured from the project: the same keychain, insecure registries and allowlist as imports. Given
+ * `access` (the run's registry client's, built from the same config and overrides) it copies over that client's
+ * pool and auth session; without it (`imagestreams mirror`) it builds its own, once.
+ */
 export function createProjectCopier(
   config: Config,
   env: Record<string, string | undefined>,
   logger: Logger,
   overrides: Partial<RegistryClientOptions> = {},
+  access?: Access,
 ): Copier {
   const fromConfig = registryOptionsFromConfig(config, env, logger);
   return createCopier({
+    ...(access ? { access } : {}),
     keychain: fromConfig.keychain!,
     isInsecure: fromConfig.isInsecure!,
     hostPolicy: fromConfig.hostPolicy!,
@@ -201,6 +208,8 @@ export function mirrorOnImport(o: {
   streams: readonly Pick<StreamState, 'namespace' | 'name' | 'object'>[];
   dryRun?: boolean;
   client?: Partial<RegistryClientOptions>;
+  /** The importer's registry access: copies share its connection pool and tokens. */
+  access?: Access;
 }): {
   wrap: (importTag: (r: ImportRequest) => Promise<ImportResult>) => typeof importTag;
   close: () => void;
@@ -210,7 +219,7 @@ export function mirrorOnImport(o: {
     !o.dryRun &&
     o.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === 'Local'));
   if (!wanted) return { wrap: (f) => f, close: () => {} };
-  const copier = createProjectCopier(o.config, o.env, o.logger, o.client);
+  const copier = createProjectCopier(o.config, o.env, o.logger, o.client, o.access);
   const deps: MirrorDeps = { copier, config: o.config, logger: o.logger };
   return {
     wrap: (importTag) => async (req) => {

@@ -175,7 +175,7 @@ async function importStreams(
     logger: io.logger,
     streams: states,
     ...(opts.dryRun ? { dryRun: true } : {}),
-    ...omitUndefined({ client: registry.client }),
+    ...omitUndefined({ client: registry.client, access: importer.access }),
   });
   try {
     const picked = await selectTags(states, {

@@ -1,6 +1,7 @@
 // What every registry user stands on: one requester (transport, redirect rules) and one auth session (keychain,
 // realm rules) over the same clock and logger, and the secrets they have seen redacted from logs and errors.
-// Built once here for the registry client and for the copier.
+// Built once here for the registry client; a copier inside a run shares the client's (one pool, one token cache),
+// a standalone copier builds its own.
 
 import { type Clock, systemClock } from '../util/clock.js';
 import { type Logger, silentLogger } from '../util/logger.js';
@@ -9,7 +10,7 @@ import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { type AuthSession, createAuthSession } from './auth/session.js';
 import { type HostPolicy, openHostPolicy, realmRefusal, redirectRefusal } from './host-policy.js';
 import { type InsecureRegistries, isInsecure } from './insecure.js';
-import { createNodeHttpSend, type HttpSend } from './transport/http.js';
+import { createNodeHttpSend, type HttpSend, type KeptAliveAgents } from './transport/http.js';
 import { createRequester, type Requester } from './transport/requester.js';
 
 /** The dependencies and request limits the client and the copier share. */
@@ -60,6 +61,8 @@ export interface Access {
   sanitized<T>(p: Promise<T>): Promise<T>;
   /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
   refusal(from: URL, to: URL, method: string, call?: boolean): string | undefined;
+  /** The default transport's kept-alive agents (undefined when `send` was injected): streamed transfers use them. */
+  agents: KeptAliveAgents | undefined;
   /** Drop the default transport's kept-alive connections. */
   close(): void;
 }
@@ -124,6 +127,7 @@ export function createAccess(o: AccessSettings): Access {
         throw e;
       }),
     refusal,
+    agents: ownSend?.agents,
     close: () => ownSend?.close(),
   };
 }

@@ -43,7 +43,7 @@ const DEFAULTS = {
 /** Create a registry client. Call `close()` when done to drop kept-alive connections. */
 export function createRegistryClient(options: RegistryClientOptions = {}): RegistryClient {
   const { adaptiveConcurrency, ...o } = { ...DEFAULTS, ...options };
-  const { requester, session, logger, configured, hostPolicy, redact, sanitized, close } = createAccess({
+  const access = createAccess({
     ...o,
     ...(adaptiveConcurrency
       ? {
@@ -53,6 +53,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       : { concurrencyPerHost: o.concurrencyPerRegistry }),
     maxSockets: o.concurrencyPerRegistry * 2,
   });
+  const { requester, session, logger, configured, hostPolicy, redact, sanitized, close } = access;
   const parts: ClientParts = {
     endpoints: createEndpoints({ configured, mirrors: o.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o.userAgent),
@@ -85,6 +86,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
       };
     },
     redact,
+    access,
     close,
   };
   return client;

@@ -2,6 +2,7 @@
 
 import type { PlatformImage } from '../model/lock.js';
 import type { ImageRef } from '../model/reference.js';
+import type { Access } from './access.js';
 import type { PlatformSpec } from './platform.js';
 
 /** OpenShift's importMode: Legacy locks one platform, PreserveOriginal the index with all platforms. */
@@ -119,6 +120,11 @@ export interface RegistryClient {
   stats(): RegistryStats;
   /** Redact the secrets this client has seen from any text (for callers that print errors). */
   redact(text: string): string;
+  /**
+   * The requester, auth session and kept-alive agents under this client, for a copier of the same run to share
+   * (one connection pool and one token cache per registry). Absent on fakes.
+   */
+  access?: Access;
   /** Drop kept-alive connections. */
   close(): void;
 }

@@ -1,5 +1,6 @@
 // A fault-injecting HTTP proxy in front of the real registry: per request, a rule may answer directly, reset the
-// connection, delay, hold until released, or rewrite the upstream answer's headers/body. Every request is recorded.
+// connection, delay, hold until released, or rewrite the upstream answer's headers/body. Every request is recorded,
+// and so is every TCP connection clients open to it (how many, and the most open at once).
 
 import http from 'node:http';
 
@@ -28,12 +29,21 @@ export interface FaultProxy {
   host: string;
   url: string;
   requests: ProxiedRequest[];
+  /** TCP connections accepted since the start (or the last `setRule`), and the most open at once. */
+  connections(): { opened: number; peak: number };
   setRule(rule: (r: ProxiedRequest) => Fault | undefined): void;
   close(): Promise<void>;
 }
 
-/** Start the proxy on 127.0.0.1 (free port) forwarding to `upstream` (e.g. `http://127.0.0.1:5000`). */
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+/**
+ * Start the proxy on 127.0.0.1 (free port) forwarding to `upstream` (e.g. `http://127.0.0.1:5000`). With
+ * `keepHost` the client's Host header goes upstream unchanged, so the registry's Location URLs (upload sessions)
+ * name the proxy and the client's requests to them are counted too.
+ */
+export async function startFaultProxy(
+  upstream: string,
+  opts: { keepHost?: boolean } = {},
+): Promise<FaultProxy> {
   const up = new URL(upstream);
   let rule: (r: ProxiedRequest) => Fault | undefined = () => undefined;
   const counts = new Map<string, number>();
@@ -61,7 +71,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return;
       }
       const forward = () => {
-        const headers = { ...req.headers, host: up.host };
+        const headers = opts.keepHost ? req.headers : { ...req.headers, host: up.host };
         const preq = http.request(
           { host: up.hostname, port: up.port, method, path, headers, agent },
           (pres) => {
@@ -93,16 +103,25 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       else forward();
     });
   });
+  const conns = { opened: 0, open: 0, peak: 0 };
+  server.on('connection', (socket) => {
+    conns.opened++;
+    conns.peak = Math.max(conns.peak, ++conns.open);
+    socket.on('close', () => conns.open--);
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   return {
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => ({ opened: conns.opened, peak: conns.peak }),
     setRule(r) {
       rule = r;
       counts.clear();
       requests.length = 0;
+      conns.opened = 0;
+      conns.peak = conns.open;
     },
     close: () =>
       new Promise((r) => {

@@ -7,13 +7,15 @@
 import { ImagestreamsError } from '../../model/errors.js';
 import { type ImageRef, isSha256Digest } from '../../model/reference.js';
 import { redactUrl } from '../../util/redact.js';
-import type { AccessOptions } from '../access.js';
+import type { Access, AccessOptions } from '../access.js';
 import { type RequestContext, registryError } from '../errors.js';
 import { indexProblem } from '../manifest.js';
 import { isIndexMediaType } from '../mediatypes.js';
+import { keptAliveAgents } from '../transport/http.js';
+import { Limiter } from '../transport/limiter.js';
 import { blobsOf, type Descriptor, manifestCalls } from './manifests.js';
 import { createRepos, type Repo } from './repos.js';
-import { createStreamAgents, streamBlob } from './stream.js';
+import { streamBlob } from './stream.js';
 import { createOnce, eachLimit } from './work.js';
 
 /** The copier's dependencies and limits (`retries`: of one buffered request — manifests, HEADs, upload starts). */
@@ -22,6 +24,12 @@ export interface CopierOptions extends AccessOptions {
   concurrency?: number;
   /** Attempts of one blob transfer, each from a fresh upload session. */
   blobAttempts?: number;
+  /**
+   * The run's registry client's access (`client.access`): copies then use its requester (connection pool and
+   * per-registry limit), auth session (one token per scope for imports and copies) and agents for streamed blobs;
+   * the access options above are then the client's. Without it the copier builds its own.
+   */
+  access?: Access;
 }
 
 const DEFAULTS = {
@@ -60,9 +68,14 @@ export interface CopyReport {
  */
 export function createCopier(options: CopierOptions = {}) {
   const o = { ...DEFAULTS, ...options };
-  const repos = createRepos({ ...o, concurrencyPerHost: o.concurrency * 2, maxSockets: o.concurrency * 2 });
+  // One pool for buffered requests and streamed blobs (the size the two separate pools it replaced had together).
+  const repos = createRepos({ ...o, concurrencyPerHost: o.concurrency * 2, maxSockets: o.concurrency * 4 });
   const { ctxOf, call, fail, open, clock, logger } = repos;
-  const agents = createStreamAgents(o.concurrency * 2);
+  // Streamed blobs go over the transport's own pool when there is one (a shared access's or the copier's own).
+  const agents = repos.agents ? { ...repos.agents, close: () => {} } : keptAliveAgents(o.concurrency * 2);
+  // A transfer holds its GET's socket until its PUT has one: at most half the pool's sockets per host in GETs, so
+  // PUTs (and the buffered requests, which hold nothing while waiting) always find one — no transfer starves.
+  const streams = new Limiter(Math.max(1, Math.min(o.concurrency, Math.floor(agents.http.maxSockets / 2))));
   const once = createOnce();
   const keyOf = (kind: string, dst: Repo, digest: string) =>
     `${kind} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
@@ -120,25 +133,27 @@ export function createCopier(options: CopierOptions = {}) {
     const srcAuth = await repos.authorizationFor(src, srcCtx);
     const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : undefined;
     const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
-    const { side, answer } = await streamBlob({
-      get: {
-        url: getUrl,
-        headers: { 'user-agent': o.userAgent, ...(srcAuth ? { authorization: srcAuth } : {}) },
-        ctx: srcCtx,
-        ...(src.ep.insecureTls ? { insecureTls: true } : {}),
-      },
-      put: {
-        url: upload,
-        headers: { 'user-agent': o.userAgent, ...(dstAuth ? { authorization: dstAuth } : {}) },
-        ctx,
-        ...(dst.ep.insecureTls ? { insecureTls: true } : {}),
-      },
-      digest: d.digest,
-      size: d.size,
-      agents,
-      idleTimeoutMs: o.timeoutMs,
-      redirectRefusal: (from, to) => repos.refusal(from, to, 'GET'),
-    });
+    const { side, answer } = await streams.run(() =>
+      streamBlob({
+        get: {
+          url: getUrl,
+          headers: { 'user-agent': o.userAgent, ...(srcAuth ? { authorization: srcAuth } : {}) },
+          ctx: srcCtx,
+          ...(src.ep.insecureTls ? { insecureTls: true } : {}),
+        },
+        put: {
+          url: upload,
+          headers: { 'user-agent': o.userAgent, ...(dstAuth ? { authorization: dstAuth } : {}) },
+          ctx,
+          ...(dst.ep.insecureTls ? { insecureTls: true } : {}),
+        },
+        digest: d.digest,
+        size: d.size,
+        agents,
+        idleTimeoutMs: o.timeoutMs,
+        redirectRefusal: (from, to) => repos.refusal(from, to, 'GET'),
+      }),
+    );
     if (side === 'source') throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
     if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
   }

@@ -1,9 +1,10 @@
 // The copier's plumbing, on the client's parts: one requester and auth session for both sides of a copy
-// (access.ts; credentials looked up per registry, so neither side's reach the other), the scheme each registry
+// (access.ts; credentials looked up per registry, so neither side's reach the other) — the run's registry client's
+// when given (`access`: one pool and one token cache for imports and copies), else its own — the scheme each registry
 // answers on (endpoints.ts, never a mirror), and calls sent through the client's exchange and checked by check.ts.
 
 import { formatFamiliar, type ImageRef } from '../../model/reference.js';
-import { type AccessSettings, createAccess } from '../access.js';
+import { type Access, type AccessSettings, createAccess } from '../access.js';
 import { type Answer, responseError } from '../check.js';
 import { createEndpoints, type Endpoint } from '../endpoints.js';
 import type { RequestContext } from '../errors.js';
@@ -11,7 +12,11 @@ import { authTarget, createExchange } from '../exchange.js';
 import { MANIFEST_ACCEPT } from '../mediatypes.js';
 
 /** What the plumbing needs (the copier's options, defaults applied). */
-export type RepoOptions = AccessSettings & { userAgent: string };
+export type RepoOptions = AccessSettings & {
+  userAgent: string;
+  /** An existing access to use (the run's registry client's); it stays open on `close()`, its owner closes it. */
+  access?: Access;
+};
 
 /** A repository as the copier speaks to it: where, and authenticated for which scope. */
 export interface Repo {
@@ -28,7 +33,7 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
  * Long: a table of small request functions over one shared access (requester, session, endpoints).
  */
 export function createRepos(o: RepoOptions) {
-  const access = createAccess(o);
+  const access = o.access ?? createAccess(o);
   const { session, configured, hostPolicy, logger } = access;
   const exchange = createExchange(session, o.userAgent);
   // No mirrors: a mirror serves pulls of content by digest, and the copier also pushes.
@@ -112,7 +117,9 @@ export function createRepos(o: RepoOptions) {
     clock: access.clock,
     logger,
     stats: () => access.requester.stats(),
-    close: access.close,
+    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
+    agents: access.agents,
+    close: o.access ? () => {} : access.close,
   };
 }
 

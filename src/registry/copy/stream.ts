@@ -11,31 +11,10 @@ import { ImagestreamsError } from '../../model/errors.js';
 import { redactUrl } from '../../util/redact.js';
 import type { Answer } from '../check.js';
 import { type RequestContext, registryError } from '../errors.js';
+import type { KeptAliveAgents } from '../transport/http.js';
 
-/** Kept-alive agents for streamed transfers (the buffered transport keeps its own). */
-export interface StreamAgents {
-  http: http.Agent;
-  https: https.Agent;
-  insecure: https.Agent;
-  close(): void;
-}
-
-/** Agents with at most `maxSockets` connections per host. */
-export function createStreamAgents(maxSockets: number): StreamAgents {
-  const a = {
-    http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets }),
-    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false }),
-  };
-  return {
-    ...a,
-    close() {
-      a.http.destroy();
-      a.https.destroy();
-      a.insecure.destroy();
-    },
-  };
-}
+/** Kept-alive agents for streamed transfers: the buffered transport's own (one pool), or ones of their own. */
+export type StreamAgents = KeptAliveAgents & { close(): void };
 
 /** One side of a transfer: where, with which headers (Authorization included when the side needs one). */
 export interface StreamEnd {

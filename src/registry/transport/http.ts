@@ -101,12 +101,39 @@ function deadlineWatch() {
   };
 }
 
-/** A node:http(s) transport with kept-alive agents; `close()` drops idle connections. */
-export function createNodeHttpSend(opts: { maxSockets?: number } = {}): HttpSend & { close(): void } {
-  const maxSockets = opts.maxSockets ?? 32;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+/** The kept-alive agents of a transport: plain HTTP, verified TLS, unverified TLS (insecure registries). */
+export interface KeptAliveAgents {
+  http: http.Agent;
+  https: https.Agent;
+  insecure: https.Agent;
+}
+
+/** Kept-alive agents with at most `maxSockets` connections per host; `close()` drops their connections. */
+export function keptAliveAgents(maxSockets: number): KeptAliveAgents & { close(): void } {
+  const a = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false }),
+  };
+  return {
+    ...a,
+    close() {
+      a.http.destroy();
+      a.https.destroy();
+      a.insecure.destroy();
+    },
+  };
+}
+
+/**
+ * A node:http(s) transport with kept-alive agents; `close()` drops idle connections. `agents` are exposed so
+ * streamed blob transfers share the same connection pool.
+ */
+export function createNodeHttpSend(
+  opts: { maxSockets?: number } = {},
+): HttpSend & { close(): void; agents: KeptAliveAgents } {
+  const agents = keptAliveAgents(opts.maxSockets ?? 32);
+  const { http: httpAgent, https: httpsAgent, insecure: insecureAgent } = agents;
   const deadlines = deadlineWatch();
   const send = (req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
@@ -175,10 +202,7 @@ export function createNodeHttpSend(opts: { maxSockets?: number } = {}): HttpSend
       r.end(req.body);
     });
   return Object.assign(send, {
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-      insecureAgent.destroy();
-    },
+    agents,
+    close: () => agents.close(),
   });
 }
