@@ -15080,7 +15080,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode3(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15097,7 +15097,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -19462,7 +19462,7 @@ var init_error_codes = __esm({
       MARKER_INVALID: {
         area: "consumers",
         permanent: true,
-        hint: "Write the marker as the message shows (see docs/consumers.md)."
+        hint: "Write the marker as the message shows (see docs/triggers.md, section 4)."
       },
       TRIGGER_ANNOTATION_INVALID: {
         area: "consumers",
@@ -19493,6 +19493,11 @@ var init_error_codes = __esm({
         area: "consumers",
         permanent: true,
         hint: "Write the image field in block-style YAML (a JSON or flow-style file cannot hold the marker), or name the image with a trigger annotation."
+      },
+      MARKER_PARTS_INCOMPLETE: {
+        area: "consumers",
+        permanent: true,
+        hint: 'Give every image whose fields are split a `:digest` marker (and a `:repository` one); see docs/triggers.md, "Split image fields".'
       },
       // Edits of declarations (tag, rollback, import).
       EDIT_FAILED: {
@@ -19647,6 +19652,16 @@ var init_error_codes = __esm({
         permanent: true,
         hint: "Use an https remote URL."
       },
+      LOCK_PR_CHECKOUT: {
+        area: "git",
+        permanent: true,
+        hint: "Check out the pull request head with its history: actions/checkout with `ref:` the event's pull_request.head.sha and `fetch-depth: 0`."
+      },
+      LOCK_PR_HEAD_MOVED: {
+        area: "git",
+        permanent: true,
+        hint: "Nothing was pushed; the run for the newest push of the pull request commits the locks (re-run that one)."
+      },
       // GitHub.
       GITHUB_ACTIONS_PR_DISABLED: {
         area: "github",
@@ -19729,6 +19744,37 @@ var init_error_codes = __esm({
         area: "dispatch",
         permanent: true,
         hint: "Run the dispatch command by hand to see why it fails."
+      },
+      // verify --registry: the locked digests checked against the repositories the declarations name.
+      LOCKED_DIGEST_UNKNOWN: {
+        area: "lock",
+        permanent: true,
+        hint: "The registry does not have this digest in the declared repository: restore the lock and the consumers from the base branch (git checkout origin/main -- FILE), or run `imagestreams reconcile` to lock what the tag points at."
+      },
+      LOCKED_REPOSITORY_MISMATCH: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock pins another repository than its tag declares: restore the lock from the base branch, or run `imagestreams reconcile` and commit the lock with the declaration."
+      },
+      LOCKED_SPEC_STALE: {
+        area: "lock",
+        permanent: true,
+        hint: "The declaration changed since the lock was written; its digests were checked in the repository the lock names. Run `imagestreams reconcile` (or merge, and let the next run) to lock the new source."
+      },
+      LOCKED_DIGEST_UNVERIFIED: {
+        area: "registry",
+        permanent: false,
+        hint: "The registry could not be asked (rate limit, timeout, server error, credentials or the deadline): nothing was verified for these digests; re-run the check later, or from a branch of this repository when a fork has no credentials."
+      },
+      LOCKED_REGISTRY_NOT_ALLOWED: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml."
+      },
+      CONFIG_SCHEDULE: {
+        area: "config",
+        permanent: true,
+        hint: `Give a publish group's schedule two different hours ("00-06") and an IANA time zone ("Europe/Berlin").`
       }
     };
     ERROR_CODES = Object.keys(ERROR_CATALOGUE);
@@ -20005,7 +20051,7 @@ async function realOrSelf(p) {
 }
 async function escapeOf(root, rel, opts = {}) {
   if (!staysInside(rel)) return { kind: "outside", path: rel };
-  const realRoot = await realOrSelf(root);
+  let realRoot;
   const parts = normalize(rel).split(sep).filter((p) => p !== "" && p !== ".");
   let cur = root;
   for (let i2 = 0; i2 < parts.length; i2++) {
@@ -20019,6 +20065,7 @@ async function escapeOf(root, rel, opts = {}) {
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i2 + 1).join("/");
     if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
+    realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
   }
   return void 0;
@@ -20178,7 +20225,7 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str3) {
       const matches2 = DATE.exec(str3);
       if (!matches2)
@@ -20186,7 +20233,7 @@ var require_formats = __commonJS({
       const year = +matches2[1];
       const month = +matches2[2];
       const day = +matches2[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -20729,13 +20776,78 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           valid13 = true;
           passing0 = 1;
         }
+        const _errs34 = errors;
+        if (data11 && typeof data11 == "object" && !Array.isArray(data11)) {
+          if (data11.only === void 0) {
+            const err21 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/required", keyword: "required", params: { missingProperty: "only" }, message: "must have required property 'only'", schema: schema18.properties.autoMerge.oneOf[2].required, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          for (const key1 in data11) {
+            if (!(key1 === "method" || key1 === "only")) {
+              const err22 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+          }
+          if (data11.method !== void 0) {
+            let data12 = data11.method;
+            if (!(data12 === "merge" || data12 === "squash" || data12 === "rebase")) {
+              const err23 = { instancePath: instancePath + "/autoMerge/method", schemaPath: "#/properties/autoMerge/oneOf/2/properties/method/enum", keyword: "enum", params: { allowedValues: schema18.properties.autoMerge.oneOf[2].properties.method.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.autoMerge.oneOf[2].properties.method.enum, parentSchema: schema18.properties.autoMerge.oneOf[2].properties.method, data: data12 };
+              if (vErrors === null) {
+                vErrors = [err23];
+              } else {
+                vErrors.push(err23);
+              }
+              errors++;
+            }
+          }
+          if (data11.only !== void 0) {
+            let data13 = data11.only;
+            if (!(data13 === "digest")) {
+              const err24 = { instancePath: instancePath + "/autoMerge/only", schemaPath: "#/properties/autoMerge/oneOf/2/properties/only/enum", keyword: "enum", params: { allowedValues: schema18.properties.autoMerge.oneOf[2].properties.only.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.autoMerge.oneOf[2].properties.only.enum, parentSchema: schema18.properties.autoMerge.oneOf[2].properties.only, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err25 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf/2/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.autoMerge.oneOf[2].type, parentSchema: schema18.properties.autoMerge.oneOf[2], data: data11 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        var _valid0 = _errs34 === errors;
+        if (_valid0 && valid13) {
+          valid13 = false;
+          passing0 = [passing0, 2];
+        } else {
+          if (_valid0) {
+            valid13 = true;
+            passing0 = 2;
+          }
+        }
       }
       if (!valid13) {
-        const err21 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.autoMerge.oneOf, parentSchema: schema18.properties.autoMerge, data: data11 };
+        const err26 = { instancePath: instancePath + "/autoMerge", schemaPath: "#/properties/autoMerge/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.autoMerge.oneOf, parentSchema: schema18.properties.autoMerge, data: data11 };
         if (vErrors === null) {
-          vErrors = [err21];
+          vErrors = [err26];
         } else {
-          vErrors.push(err21);
+          vErrors.push(err26);
         }
         errors++;
       } else {
@@ -20750,125 +20862,67 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
     if (data.author !== void 0) {
-      let data12 = data.author;
-      if (typeof data12 === "string") {
-        if (!pattern6.test(data12)) {
-          const err22 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/pattern", keyword: "pattern", params: { pattern: "^[^<>]+ <[^<>]+>$" }, message: 'must match pattern "^[^<>]+ <[^<>]+>$"', schema: "^[^<>]+ <[^<>]+>$", parentSchema: schema18.properties.author, data: data12 };
+      let data14 = data.author;
+      if (typeof data14 === "string") {
+        if (!pattern6.test(data14)) {
+          const err27 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/pattern", keyword: "pattern", params: { pattern: "^[^<>]+ <[^<>]+>$" }, message: 'must match pattern "^[^<>]+ <[^<>]+>$"', schema: "^[^<>]+ <[^<>]+>$", parentSchema: schema18.properties.author, data: data14 };
           if (vErrors === null) {
-            vErrors = [err22];
+            vErrors = [err27];
           } else {
-            vErrors.push(err22);
+            vErrors.push(err27);
           }
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.author.type, parentSchema: schema18.properties.author, data: data12 };
+        const err28 = { instancePath: instancePath + "/author", schemaPath: "#/properties/author/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.author.type, parentSchema: schema18.properties.author, data: data14 };
         if (vErrors === null) {
-          vErrors = [err23];
+          vErrors = [err28];
         } else {
-          vErrors.push(err23);
+          vErrors.push(err28);
         }
         errors++;
       }
     }
     if (data.signCommits !== void 0) {
-      let data13 = data.signCommits;
-      if (typeof data13 !== "boolean") {
-        const err24 = { instancePath: instancePath + "/signCommits", schemaPath: "#/properties/signCommits/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.signCommits.type, parentSchema: schema18.properties.signCommits, data: data13 };
+      let data15 = data.signCommits;
+      if (typeof data15 !== "boolean") {
+        const err29 = { instancePath: instancePath + "/signCommits", schemaPath: "#/properties/signCommits/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.signCommits.type, parentSchema: schema18.properties.signCommits, data: data15 };
         if (vErrors === null) {
-          vErrors = [err24];
+          vErrors = [err29];
         } else {
-          vErrors.push(err24);
+          vErrors.push(err29);
         }
         errors++;
       }
     }
     if (data.groups !== void 0) {
-      let data14 = data.groups;
-      if (Array.isArray(data14)) {
-        const len4 = data14.length;
+      let data16 = data.groups;
+      if (Array.isArray(data16)) {
+        const len4 = data16.length;
         for (let i4 = 0; i4 < len4; i4++) {
-          let data15 = data14[i4];
-          if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-            if (data15.name === void 0) {
-              const err25 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data15 };
+          let data17 = data16[i4];
+          if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+            if (data17.name === void 0) {
+              const err30 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data17 };
               if (vErrors === null) {
-                vErrors = [err25];
+                vErrors = [err30];
               } else {
-                vErrors.push(err25);
+                vErrors.push(err30);
               }
               errors++;
             }
-            if (data15.streams === void 0) {
-              const err26 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "streams" }, message: "must have required property 'streams'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data15 };
+            if (data17.streams === void 0) {
+              const err31 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/required", keyword: "required", params: { missingProperty: "streams" }, message: "must have required property 'streams'", schema: schema18.properties.groups.items.required, parentSchema: schema18.properties.groups.items, data: data17 };
               if (vErrors === null) {
-                vErrors = [err26];
+                vErrors = [err31];
               } else {
-                vErrors.push(err26);
+                vErrors.push(err31);
               }
               errors++;
             }
-            for (const key1 in data15) {
-              if (!(key1 === "name" || key1 === "streams" || key1 === "labels" || key1 === "reviewers")) {
-                const err27 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.groups.items, data: data15 };
-                if (vErrors === null) {
-                  vErrors = [err27];
-                } else {
-                  vErrors.push(err27);
-                }
-                errors++;
-              }
-            }
-            if (data15.name !== void 0) {
-              let data16 = data15.name;
-              if (typeof data16 === "string") {
-                if (!pattern7.test(data16)) {
-                  const err28 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+$" }, message: 'must match pattern "^[A-Za-z0-9._-]+$"', schema: "^[A-Za-z0-9._-]+$", parentSchema: schema18.properties.groups.items.properties.name, data: data16 };
-                  if (vErrors === null) {
-                    vErrors = [err28];
-                  } else {
-                    vErrors.push(err28);
-                  }
-                  errors++;
-                }
-              } else {
-                const err29 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.groups.items.properties.name.type, parentSchema: schema18.properties.groups.items.properties.name, data: data16 };
-                if (vErrors === null) {
-                  vErrors = [err29];
-                } else {
-                  vErrors.push(err29);
-                }
-                errors++;
-              }
-            }
-            if (data15.streams !== void 0) {
-              let data17 = data15.streams;
-              if (Array.isArray(data17)) {
-                const len5 = data17.length;
-                for (let i5 = 0; i5 < len5; i5++) {
-                  let data18 = data17[i5];
-                  if (typeof data18 === "string") {
-                    if (func3(data18) < 1) {
-                      const err30 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data18 };
-                      if (vErrors === null) {
-                        vErrors = [err30];
-                      } else {
-                        vErrors.push(err30);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err31 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data18 };
-                    if (vErrors === null) {
-                      vErrors = [err31];
-                    } else {
-                      vErrors.push(err31);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err32 = { instancePath: instancePath + "/groups/" + i4 + "/streams", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data17 };
+            for (const key22 in data17) {
+              if (!(key22 === "name" || key22 === "streams" || key22 === "labels" || key22 === "reviewers" || key22 === "schedule")) {
+                const err32 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.groups.items, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err32];
                 } else {
@@ -20877,104 +20931,426 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data15.labels !== void 0) {
-              let data19 = data15.labels;
-              if (Array.isArray(data19)) {
-                const len6 = data19.length;
-                for (let i6 = 0; i6 < len6; i6++) {
-                  let data20 = data19[i6];
-                  if (typeof data20 === "string") {
-                    if (func3(data20) < 1) {
-                      const err33 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data20 };
-                      if (vErrors === null) {
-                        vErrors = [err33];
-                      } else {
-                        vErrors.push(err33);
-                      }
-                      errors++;
-                    }
+            if (data17.name !== void 0) {
+              let data18 = data17.name;
+              if (typeof data18 === "string") {
+                if (!pattern7.test(data18)) {
+                  const err33 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._-]+$" }, message: 'must match pattern "^[A-Za-z0-9._-]+$"', schema: "^[A-Za-z0-9._-]+$", parentSchema: schema18.properties.groups.items.properties.name, data: data18 };
+                  if (vErrors === null) {
+                    vErrors = [err33];
                   } else {
-                    const err34 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data20 };
-                    if (vErrors === null) {
-                      vErrors = [err34];
-                    } else {
-                      vErrors.push(err34);
-                    }
-                    errors++;
+                    vErrors.push(err33);
                   }
+                  errors++;
                 }
               } else {
-                const err35 = { instancePath: instancePath + "/groups/" + i4 + "/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data19 };
+                const err34 = { instancePath: instancePath + "/groups/" + i4 + "/name", schemaPath: "#/properties/groups/items/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.groups.items.properties.name.type, parentSchema: schema18.properties.groups.items.properties.name, data: data18 };
                 if (vErrors === null) {
-                  vErrors = [err35];
+                  vErrors = [err34];
                 } else {
-                  vErrors.push(err35);
+                  vErrors.push(err34);
                 }
                 errors++;
               }
             }
-            if (data15.reviewers !== void 0) {
-              let data21 = data15.reviewers;
-              if (Array.isArray(data21)) {
-                const len7 = data21.length;
-                for (let i7 = 0; i7 < len7; i7++) {
-                  let data22 = data21[i7];
-                  if (typeof data22 === "string") {
-                    if (func3(data22) < 1) {
-                      const err36 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data22 };
+            if (data17.streams !== void 0) {
+              let data19 = data17.streams;
+              if (Array.isArray(data19)) {
+                const len5 = data19.length;
+                for (let i5 = 0; i5 < len5; i5++) {
+                  let data20 = data19[i5];
+                  if (typeof data20 === "string") {
+                    if (func3(data20) < 1) {
+                      const err35 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data20 };
                       if (vErrors === null) {
-                        vErrors = [err36];
+                        vErrors = [err35];
                       } else {
-                        vErrors.push(err36);
+                        vErrors.push(err35);
                       }
                       errors++;
                     }
                   } else {
-                    const err37 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data22 };
+                    const err36 = { instancePath: instancePath + "/groups/" + i4 + "/streams/" + i5, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data20 };
                     if (vErrors === null) {
-                      vErrors = [err37];
+                      vErrors = [err36];
                     } else {
-                      vErrors.push(err37);
+                      vErrors.push(err36);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err38 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data21 };
+                const err37 = { instancePath: instancePath + "/groups/" + i4 + "/streams", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data19 };
                 if (vErrors === null) {
-                  vErrors = [err38];
+                  vErrors = [err37];
                 } else {
-                  vErrors.push(err38);
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data17.labels !== void 0) {
+              let data21 = data17.labels;
+              if (Array.isArray(data21)) {
+                const len6 = data21.length;
+                for (let i6 = 0; i6 < len6; i6++) {
+                  let data22 = data21[i6];
+                  if (typeof data22 === "string") {
+                    if (func3(data22) < 1) {
+                      const err38 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err38];
+                      } else {
+                        vErrors.push(err38);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err39 = { instancePath: instancePath + "/groups/" + i4 + "/labels/" + i6, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data22 };
+                    if (vErrors === null) {
+                      vErrors = [err39];
+                    } else {
+                      vErrors.push(err39);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err40 = { instancePath: instancePath + "/groups/" + i4 + "/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+            }
+            if (data17.reviewers !== void 0) {
+              let data23 = data17.reviewers;
+              if (Array.isArray(data23)) {
+                const len7 = data23.length;
+                for (let i7 = 0; i7 < len7; i7++) {
+                  let data24 = data23[i7];
+                  if (typeof data24 === "string") {
+                    if (func3(data24) < 1) {
+                      const err41 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data24 };
+                      if (vErrors === null) {
+                        vErrors = [err41];
+                      } else {
+                        vErrors.push(err41);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err42 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers/" + i7, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data24 };
+                    if (vErrors === null) {
+                      vErrors = [err42];
+                    } else {
+                      vErrors.push(err42);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err43 = { instancePath: instancePath + "/groups/" + i4 + "/reviewers", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data23 };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data17.schedule !== void 0) {
+              let data25 = data17.schedule;
+              if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+                for (const key3 in data25) {
+                  if (!(key3 === "days" || key3 === "hours" || key3 === "timezone")) {
+                    const err44 = { instancePath: instancePath + "/groups/" + i4 + "/schedule", schemaPath: "#/definitions/scheduleWindow/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data: data25 };
+                    if (vErrors === null) {
+                      vErrors = [err44];
+                    } else {
+                      vErrors.push(err44);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.days !== void 0) {
+                  let data26 = data25.days;
+                  if (Array.isArray(data26)) {
+                    if (data26.length < 1) {
+                      const err45 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days", schemaPath: "#/definitions/scheduleWindow/properties/days/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema26.properties.days, data: data26 };
+                      if (vErrors === null) {
+                        vErrors = [err45];
+                      } else {
+                        vErrors.push(err45);
+                      }
+                      errors++;
+                    }
+                    const len8 = data26.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data27 = data26[i8];
+                      if (!(data27 === "mon" || data27 === "tue" || data27 === "wed" || data27 === "thu" || data27 === "fri" || data27 === "sat" || data27 === "sun")) {
+                        const err46 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days/" + i8, schemaPath: "#/definitions/scheduleWindow/properties/days/items/enum", keyword: "enum", params: { allowedValues: schema26.properties.days.items.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.days.items.enum, parentSchema: schema26.properties.days.items, data: data27 };
+                        if (vErrors === null) {
+                          vErrors = [err46];
+                        } else {
+                          vErrors.push(err46);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err47 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/days", schemaPath: "#/definitions/scheduleWindow/properties/days/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema26.properties.days.type, parentSchema: schema26.properties.days, data: data26 };
+                    if (vErrors === null) {
+                      vErrors = [err47];
+                    } else {
+                      vErrors.push(err47);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.hours !== void 0) {
+                  let data28 = data25.hours;
+                  if (typeof data28 === "string") {
+                    if (!pattern8.test(data28)) {
+                      const err48 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/hours", schemaPath: "#/definitions/scheduleWindow/properties/hours/pattern", keyword: "pattern", params: { pattern: "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$" }, message: 'must match pattern "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$"', schema: "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", parentSchema: schema26.properties.hours, data: data28 };
+                      if (vErrors === null) {
+                        vErrors = [err48];
+                      } else {
+                        vErrors.push(err48);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err49 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/hours", schemaPath: "#/definitions/scheduleWindow/properties/hours/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.hours.type, parentSchema: schema26.properties.hours, data: data28 };
+                    if (vErrors === null) {
+                      vErrors = [err49];
+                    } else {
+                      vErrors.push(err49);
+                    }
+                    errors++;
+                  }
+                }
+                if (data25.timezone !== void 0) {
+                  let data29 = data25.timezone;
+                  if (typeof data29 === "string") {
+                    if (func3(data29) < 1) {
+                      const err50 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/timezone", schemaPath: "#/definitions/scheduleWindow/properties/timezone/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.timezone, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err50];
+                      } else {
+                        vErrors.push(err50);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err51 = { instancePath: instancePath + "/groups/" + i4 + "/schedule/timezone", schemaPath: "#/definitions/scheduleWindow/properties/timezone/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.timezone.type, parentSchema: schema26.properties.timezone, data: data29 };
+                    if (vErrors === null) {
+                      vErrors = [err51];
+                    } else {
+                      vErrors.push(err51);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err52 = { instancePath: instancePath + "/groups/" + i4 + "/schedule", schemaPath: "#/definitions/scheduleWindow/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data: data25 };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
                 }
                 errors++;
               }
             }
           } else {
-            const err39 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.groups.items.type, parentSchema: schema18.properties.groups.items, data: data15 };
+            const err53 = { instancePath: instancePath + "/groups/" + i4, schemaPath: "#/properties/groups/items/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.groups.items.type, parentSchema: schema18.properties.groups.items, data: data17 };
             if (vErrors === null) {
-              vErrors = [err39];
+              vErrors = [err53];
             } else {
-              vErrors.push(err39);
+              vErrors.push(err53);
             }
             errors++;
           }
         }
       } else {
-        const err40 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.groups.type, parentSchema: schema18.properties.groups, data: data14 };
+        const err54 = { instancePath: instancePath + "/groups", schemaPath: "#/properties/groups/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.groups.type, parentSchema: schema18.properties.groups, data: data16 };
         if (vErrors === null) {
-          vErrors = [err40];
+          vErrors = [err54];
         } else {
-          vErrors.push(err40);
+          vErrors.push(err54);
         }
         errors++;
       }
     }
+    if (data.dashboard !== void 0) {
+      let data30 = data.dashboard;
+      const _errs79 = errors;
+      let valid31 = false;
+      let passing1 = null;
+      const _errs80 = errors;
+      if (typeof data30 !== "boolean") {
+        const err55 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.dashboard.oneOf[0].type, parentSchema: schema18.properties.dashboard.oneOf[0], data: data30 };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+      var _valid1 = _errs80 === errors;
+      if (_valid1) {
+        valid31 = true;
+        passing1 = 0;
+      }
+      const _errs82 = errors;
+      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+        for (const key4 in data30) {
+          if (!(key4 === "title" || key4 === "labels")) {
+            const err56 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.dashboard.oneOf[1], data: data30 };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+        if (data30.title !== void 0) {
+          let data31 = data30.title;
+          if (typeof data31 === "string") {
+            if (func3(data31) > 256) {
+              const err57 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (func3(data31) < 1) {
+              const err58 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          } else {
+            const err59 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dashboard.oneOf[1].properties.title.type, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+        if (data30.labels !== void 0) {
+          let data32 = data30.labels;
+          if (Array.isArray(data32)) {
+            const len9 = data32.length;
+            for (let i9 = 0; i9 < len9; i9++) {
+              let data33 = data32[i9];
+              if (typeof data33 === "string") {
+                if (func3(data33) < 1) {
+                  const err60 = { instancePath: instancePath + "/dashboard/labels/" + i9, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/dashboard/labels/" + i9, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err62 = { instancePath: instancePath + "/dashboard/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data32 };
+            if (vErrors === null) {
+              vErrors = [err62];
+            } else {
+              vErrors.push(err62);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err63 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.dashboard.oneOf[1].type, parentSchema: schema18.properties.dashboard.oneOf[1], data: data30 };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+      var _valid1 = _errs82 === errors;
+      if (_valid1 && valid31) {
+        valid31 = false;
+        passing1 = [passing1, 1];
+      } else {
+        if (_valid1) {
+          valid31 = true;
+          passing1 = 1;
+        }
+      }
+      if (!valid31) {
+        const err64 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.dashboard.oneOf, parentSchema: schema18.properties.dashboard, data: data30 };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      } else {
+        errors = _errs79;
+        if (vErrors !== null) {
+          if (_errs79) {
+            vErrors.length = _errs79;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.maxOpenPullRequests !== void 0) {
+      let data34 = data.maxOpenPullRequests;
+      if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34))) {
+        const err65 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxOpenPullRequests.type, parentSchema: schema18.properties.maxOpenPullRequests, data: data34 };
+        if (vErrors === null) {
+          vErrors = [err65];
+        } else {
+          vErrors.push(err65);
+        }
+        errors++;
+      }
+      if (typeof data34 == "number" && isFinite(data34)) {
+        if (data34 < 1 || isNaN(data34)) {
+          const err66 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxOpenPullRequests, data: data34 };
+          if (vErrors === null) {
+            vErrors = [err66];
+          } else {
+            vErrors.push(err66);
+          }
+          errors++;
+        }
+      }
+    }
   } else {
-    const err41 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    const err67 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
     if (vErrors === null) {
-      vErrors = [err41];
+      vErrors = [err67];
     } else {
-      vErrors.push(err41);
+      vErrors.push(err67);
     }
     errors++;
   }
@@ -21013,7 +21389,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.workflow === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema26.allOf[0].then.required, parentSchema: schema26.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema28.allOf[0].then.required, parentSchema: schema28.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -21026,7 +21402,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[0].if, parentSchema: schema26.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema28.allOf[0].if, parentSchema: schema28.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -21063,7 +21439,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.command === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema26.allOf[1].then.required, parentSchema: schema26.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema28.allOf[1].then.required, parentSchema: schema28.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21076,7 +21452,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema26.allOf[1].if, parentSchema: schema26.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema28.allOf[1].if, parentSchema: schema28.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -21086,7 +21462,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema26.required, parentSchema: schema26, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema28.required, parentSchema: schema28, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -21095,8 +21471,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func2.call(schema26.properties, key0)) {
-        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema26, data };
+      if (!func2.call(schema28.properties, key0)) {
+        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema28, data };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21108,7 +21484,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data2 = data.type;
       if (typeof data2 !== "string") {
-        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.type.type, parentSchema: schema26.properties.type, data: data2 };
+        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.type.type, parentSchema: schema28.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21117,7 +21493,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "repository_dispatch" || data2 === "workflow_dispatch" || data2 === "command")) {
-        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema26.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema26.properties.type.enum, parentSchema: schema26.properties.type, data: data2 };
+        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema28.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema28.properties.type.enum, parentSchema: schema28.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -21129,8 +21505,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.repository !== void 0) {
       let data3 = data.repository;
       if (typeof data3 === "string") {
-        if (!pattern8.test(data3)) {
-          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema26.properties.repository, data: data3 };
+        if (!pattern9.test(data3)) {
+          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema28.properties.repository, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -21139,7 +21515,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.repository.type, parentSchema: schema26.properties.repository, data: data3 };
+        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.repository.type, parentSchema: schema28.properties.repository, data: data3 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -21152,7 +21528,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.eventType;
       if (typeof data4 === "string") {
         if (func3(data4) > 100) {
-          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema26.properties.eventType, data: data4 };
+          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema28.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -21161,7 +21537,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data4) < 1) {
-          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.eventType, data: data4 };
+          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -21170,7 +21546,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.eventType.type, parentSchema: schema26.properties.eventType, data: data4 };
+        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.eventType.type, parentSchema: schema28.properties.eventType, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -21183,7 +21559,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.workflow;
       if (typeof data5 === "string") {
         if (func3(data5) < 1) {
-          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.workflow, data: data5 };
+          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.workflow, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -21192,7 +21568,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.workflow.type, parentSchema: schema26.properties.workflow, data: data5 };
+        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.workflow.type, parentSchema: schema28.properties.workflow, data: data5 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -21205,7 +21581,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.ref;
       if (typeof data6 === "string") {
         if (func3(data6) < 1) {
-          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema26.properties.ref, data: data6 };
+          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.ref, data: data6 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -21214,7 +21590,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.ref.type, parentSchema: schema26.properties.ref, data: data6 };
+        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.ref.type, parentSchema: schema28.properties.ref, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -21227,7 +21603,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.inputs;
       if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
         if (Object.keys(data7).length > 25) {
-          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema26.properties.inputs, data: data7 };
+          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema28.properties.inputs, data: data7 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -21238,7 +21614,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data7) {
           let data8 = data7[key1];
           if (typeof data8 !== "string") {
-            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.inputs.additionalProperties.type, parentSchema: schema26.properties.inputs.additionalProperties, data: data8 };
+            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.inputs.additionalProperties.type, parentSchema: schema28.properties.inputs.additionalProperties, data: data8 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -21248,7 +21624,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.properties.inputs.type, parentSchema: schema26.properties.inputs, data: data7 };
+        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.properties.inputs.type, parentSchema: schema28.properties.inputs, data: data7 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -21352,7 +21728,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema26.type, parentSchema: schema26, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.type, parentSchema: schema28, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -21369,7 +21745,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "interval" || key0 === "maxImportsPerMinute" || key0 === "registryHosts")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -21381,8 +21757,8 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.interval !== void 0) {
       let data0 = data.interval;
       if (typeof data0 === "string") {
-        if (!pattern10.test(data0)) {
-          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema30.properties.interval, data: data0 };
+        if (!pattern11.test(data0)) {
+          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema32.properties.interval, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -21391,7 +21767,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.properties.interval.type, parentSchema: schema30.properties.interval, data: data0 };
+        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.interval.type, parentSchema: schema32.properties.interval, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -21403,7 +21779,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.maxImportsPerMinute !== void 0) {
       let data1 = data.maxImportsPerMinute;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema30.properties.maxImportsPerMinute.type, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.maxImportsPerMinute.type, parentSchema: schema32.properties.maxImportsPerMinute, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -21413,7 +21789,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.maxImportsPerMinute, data: data1 };
+          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema32.properties.maxImportsPerMinute, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -21450,7 +21826,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema30.properties.registryHosts.type, parentSchema: schema30.properties.registryHosts, data: data2 };
+        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.registryHosts.type, parentSchema: schema32.properties.registryHosts, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21460,7 +21836,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.type, parentSchema: schema30, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -21877,7 +22253,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.deadline !== void 0) {
       let data20 = data.deadline;
       if (typeof data20 === "string") {
-        if (!pattern10.test(data20)) {
+        if (!pattern11.test(data20)) {
           const err32 = { instancePath: instancePath + "/deadline", schemaPath: "#/properties/deadline/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema11.properties.deadline, data: data20 };
           if (vErrors === null) {
             vErrors = [err32];
@@ -21905,7 +22281,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.os === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema39.required, parentSchema: schema39, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -21914,7 +22290,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.architecture === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema39.required, parentSchema: schema39, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -21923,7 +22299,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.digest === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema39.required, parentSchema: schema39, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -21932,7 +22308,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mediaType === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema39.required, parentSchema: schema39, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -21942,7 +22318,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "os" || key0 === "architecture" || key0 === "variant" || key0 === "digest" || key0 === "mediaType")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema39, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema41, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21954,8 +22330,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.os !== void 0) {
       let data0 = data.os;
       if (typeof data0 === "string") {
-        if (!pattern18.test(data0)) {
-          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data0 };
+        if (!pattern19.test(data0)) {
+          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -21964,7 +22340,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data0 };
+        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -21976,8 +22352,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.architecture !== void 0) {
       let data1 = data.architecture;
       if (typeof data1 === "string") {
-        if (!pattern18.test(data1)) {
-          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data1 };
+        if (!pattern19.test(data1)) {
+          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -21986,7 +22362,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data1 };
+        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21998,8 +22374,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.variant !== void 0) {
       let data2 = data.variant;
       if (typeof data2 === "string") {
-        if (!pattern18.test(data2)) {
-          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema40, data: data2 };
+        if (!pattern19.test(data2)) {
+          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data2 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22008,7 +22384,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema40.type, parentSchema: schema40, data: data2 };
+        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22020,8 +22396,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.digest !== void 0) {
       let data3 = data.digest;
       if (typeof data3 === "string") {
-        if (!pattern15.test(data3)) {
-          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data3 };
+        if (!pattern16.test(data3)) {
+          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data3 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22030,7 +22406,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
+        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22042,8 +22418,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mediaType !== void 0) {
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
-        if (!pattern16.test(data4)) {
-          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+        if (!pattern17.test(data4)) {
+          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema39, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -22052,7 +22428,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -22062,7 +22438,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema39.type, parentSchema: schema39, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema41.type, parentSchema: schema41, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -22078,7 +22454,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.created === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema34.required, parentSchema: schema34, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22087,7 +22463,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema34.required, parentSchema: schema34, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22096,7 +22472,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.image === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema34.required, parentSchema: schema34, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22105,7 +22481,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema34.required, parentSchema: schema34, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22115,7 +22491,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "created" || key0 === "dockerImageReference" || key0 === "image" || key0 === "generation" || key0 === "mediaType" || key0 === "index" || key0 === "platforms")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22128,7 +22504,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.created;
       if (typeof data0 === "string") {
         if (!formats0.validate(data0)) {
-          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data0 };
+          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -22137,7 +22513,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data0 };
+        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22150,7 +22526,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.dockerImageReference;
       if (typeof data1 === "string") {
         if (func3(data1) > 512) {
-          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -22159,7 +22535,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22167,8 +22543,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern14.test(data1)) {
-          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema34.properties.dockerImageReference, data: data1 };
+        if (!pattern15.test(data1)) {
+          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22177,7 +22553,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.dockerImageReference.type, parentSchema: schema34.properties.dockerImageReference, data: data1 };
+        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.properties.dockerImageReference.type, parentSchema: schema36.properties.dockerImageReference, data: data1 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22189,8 +22565,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data2 = data.image;
       if (typeof data2 === "string") {
-        if (!pattern15.test(data2)) {
-          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+        if (!pattern16.test(data2)) {
+          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data2 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22199,7 +22575,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22211,7 +22587,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data3 = data.generation;
       if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema34.properties.generation.type, parentSchema: schema34.properties.generation, data: data3 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema36.properties.generation.type, parentSchema: schema36.properties.generation, data: data3 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22223,8 +22599,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.mediaType !== void 0) {
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
-        if (!pattern16.test(data4)) {
-          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema37, data: data4 };
+        if (!pattern17.test(data4)) {
+          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema39, data: data4 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22233,7 +22609,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
+        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data4 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -22245,8 +22621,8 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.index !== void 0) {
       let data5 = data.index;
       if (typeof data5 === "string") {
-        if (!pattern15.test(data5)) {
-          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data5 };
+        if (!pattern16.test(data5)) {
+          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data5 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -22255,7 +22631,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data5 };
+        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data5 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -22275,7 +22651,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.platforms.type, parentSchema: schema34.properties.platforms, data: data6 };
+        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema36.properties.platforms.type, parentSchema: schema36.properties.platforms, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22285,7 +22661,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -22301,7 +22677,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema45.required, parentSchema: schema45, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22310,7 +22686,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema45.required, parentSchema: schema45, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22319,7 +22695,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema45.required, parentSchema: schema45, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22328,7 +22704,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema45.required, parentSchema: schema45, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22337,7 +22713,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.lastTransitionTime === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema45.required, parentSchema: schema45, data };
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -22346,7 +22722,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema45.required, parentSchema: schema45, data };
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err5];
       } else {
@@ -22356,7 +22732,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "type" || key0 === "status" || key0 === "reason" || key0 === "message" || key0 === "lastTransitionTime" || key0 === "generation")) {
-        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema45, data };
+        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22368,7 +22744,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data0 = data.type;
       if ("ImportSuccess" !== data0) {
-        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema45.properties.type, data: data0 };
+        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema47.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22380,7 +22756,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data1 = data.status;
       if (!(data1 === "True" || data1 === "False")) {
-        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema45.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema45.properties.status.enum, parentSchema: schema45.properties.status, data: data1 };
+        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema47.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema47.properties.status.enum, parentSchema: schema47.properties.status, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22392,7 +22768,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data2 = data.reason;
       if (typeof data2 !== "string") {
-        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.reason.type, parentSchema: schema45.properties.reason, data: data2 };
+        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.reason.type, parentSchema: schema47.properties.reason, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -22404,7 +22780,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data3 = data.message;
       if (typeof data3 !== "string") {
-        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema45.properties.message.type, parentSchema: schema45.properties.message, data: data3 };
+        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.message.type, parentSchema: schema47.properties.message, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22417,7 +22793,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.lastTransitionTime;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22426,7 +22802,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22438,7 +22814,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data5 = data.generation;
       if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema45.properties.generation.type, parentSchema: schema45.properties.generation, data: data5 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema47.properties.generation.type, parentSchema: schema47.properties.generation, data: data5 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22448,7 +22824,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema45.type, parentSchema: schema45, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22464,7 +22840,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.policy === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema47.required, parentSchema: schema47, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22473,7 +22849,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.tag === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema47.required, parentSchema: schema47, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22483,7 +22859,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "policy" || key0 === "tag" || key0 === "firstSeen")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -22496,7 +22872,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.policy;
       if (typeof data0 === "string") {
         if (func3(data0) > 1024) {
-          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema47.properties.policy, data: data0 };
+          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema49.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -22505,7 +22881,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema47.properties.policy, data: data0 };
+          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -22514,7 +22890,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.policy.type, parentSchema: schema47.properties.policy, data: data0 };
+        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.policy.type, parentSchema: schema49.properties.policy, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -22526,8 +22902,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tag !== void 0) {
       let data1 = data.tag;
       if (typeof data1 === "string") {
-        if (!pattern13.test(data1)) {
-          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.tag, data: data1 };
+        if (!pattern14.test(data1)) {
+          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema49.properties.tag, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -22536,7 +22912,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.tag.type, parentSchema: schema47.properties.tag, data: data1 };
+        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.tag.type, parentSchema: schema49.properties.tag, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22549,7 +22925,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.firstSeen;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (Object.keys(data2).length > 1e3) {
-          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema47.properties.firstSeen, data: data2 };
+          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema49.properties.firstSeen, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22560,8 +22936,8 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data2) {
           const _errs8 = errors;
           if (typeof key1 === "string") {
-            if (!pattern13.test(key1)) {
-              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema47.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
+            if (!pattern14.test(key1)) {
+              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema49.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -22572,7 +22948,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           var valid1 = _errs8 === errors;
           if (!valid1) {
-            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema47.properties.firstSeen.propertyNames, parentSchema: schema47.properties.firstSeen, data: data2 };
+            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema49.properties.firstSeen.propertyNames, parentSchema: schema49.properties.firstSeen, data: data2 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -22585,7 +22961,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[key22];
           if (typeof data3 === "string") {
             if (!formats0.validate(data3)) {
-              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data3 };
+              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -22594,7 +22970,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data3 };
+            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data3 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -22604,7 +22980,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.properties.firstSeen.type, parentSchema: schema47.properties.firstSeen, data: data2 };
+        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.properties.firstSeen.type, parentSchema: schema49.properties.firstSeen, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22614,7 +22990,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22657,7 +23033,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.eligibleAt === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema49.allOf[0].then.required, parentSchema: schema49.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema51.allOf[0].then.required, parentSchema: schema51.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -22670,7 +23046,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[0].if, parentSchema: schema49.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema51.allOf[0].if, parentSchema: schema51.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -22707,7 +23083,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.missingPlatforms === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema49.allOf[1].then.required, parentSchema: schema49.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema51.allOf[1].then.required, parentSchema: schema51.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22720,7 +23096,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema49.allOf[1].if, parentSchema: schema49.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema51.allOf[1].if, parentSchema: schema51.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -22730,7 +23106,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.image === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema49.required, parentSchema: schema49, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -22739,7 +23115,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema49.required, parentSchema: schema49, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err7];
       } else {
@@ -22748,7 +23124,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.firstSeen === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema49.required, parentSchema: schema49, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err8];
       } else {
@@ -22757,7 +23133,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema49.required, parentSchema: schema49, data };
+      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err9];
       } else {
@@ -22766,7 +23142,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema49.required, parentSchema: schema49, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err10];
       } else {
@@ -22776,7 +23152,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt" || key0 === "missingPlatforms")) {
-        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema51, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -22788,8 +23164,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.image !== void 0) {
       let data2 = data.image;
       if (typeof data2 === "string") {
-        if (!pattern15.test(data2)) {
-          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema36, data: data2 };
+        if (!pattern16.test(data2)) {
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data2 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -22798,7 +23174,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data2 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22811,7 +23187,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.dockerImageReference;
       if (typeof data3 === "string") {
         if (func3(data3) > 512) {
-          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema51.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22820,7 +23196,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data3) < 1) {
-          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema51.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -22829,7 +23205,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.dockerImageReference.type, parentSchema: schema49.properties.dockerImageReference, data: data3 };
+        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.dockerImageReference.type, parentSchema: schema51.properties.dockerImageReference, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -22842,7 +23218,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.firstSeen;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data4 };
+          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data4 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -22851,7 +23227,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data4 };
+        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22863,7 +23239,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data5 = data.reason;
       if (!(data5 === "Soaking" || data5 === "MissingPlatform")) {
-        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema49.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema49.properties.reason.enum, parentSchema: schema49.properties.reason, data: data5 };
+        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema51.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema51.properties.reason.enum, parentSchema: schema51.properties.reason, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -22876,7 +23252,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.message;
       if (typeof data6 === "string") {
         if (func3(data6) > 1e3) {
-          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema49.properties.message, data: data6 };
+          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema51.properties.message, data: data6 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -22885,7 +23261,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.message.type, parentSchema: schema49.properties.message, data: data6 };
+        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.message.type, parentSchema: schema51.properties.message, data: data6 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -22898,7 +23274,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.eligibleAt;
       if (typeof data7 === "string") {
         if (!formats0.validate(data7)) {
-          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema35, data: data7 };
+          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data7 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -22907,7 +23283,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.type, parentSchema: schema35, data: data7 };
+        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data7 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -22920,7 +23296,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.missingPlatforms;
       if (Array.isArray(data8)) {
         if (data8.length > 64) {
-          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema51.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -22929,7 +23305,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data8.length < 1) {
-          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema51.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -22941,8 +23317,8 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           let data9 = data8[i0];
           if (typeof data9 === "string") {
-            if (!pattern26.test(data9)) {
-              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            if (!pattern27.test(data9)) {
+              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema51.properties.missingPlatforms.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -22951,7 +23327,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.missingPlatforms.items.type, parentSchema: schema49.properties.missingPlatforms.items, data: data9 };
+            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.missingPlatforms.items.type, parentSchema: schema51.properties.missingPlatforms.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -22961,7 +23337,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema49.properties.missingPlatforms.type, parentSchema: schema49.properties.missingPlatforms, data: data8 };
+        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema51.properties.missingPlatforms.type, parentSchema: schema51.properties.missingPlatforms, data: data8 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -22971,7 +23347,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema51.type, parentSchema: schema51, data };
     if (vErrors === null) {
       vErrors = [err29];
     } else {
@@ -22987,7 +23363,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.tag === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema33.required, parentSchema: schema33, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22996,7 +23372,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema33.required, parentSchema: schema33, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23006,7 +23382,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "tag" || key0 === "spec" || key0 === "observedGeneration" || key0 === "items" || key0 === "conditions" || key0 === "selection" || key0 === "pending")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23018,8 +23394,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tag !== void 0) {
       let data0 = data.tag;
       if (typeof data0 === "string") {
-        if (!pattern13.test(data0)) {
-          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema33.properties.tag, data: data0 };
+        if (!pattern14.test(data0)) {
+          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema35.properties.tag, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23028,7 +23404,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.tag.type, parentSchema: schema33.properties.tag, data: data0 };
+        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tag.type, parentSchema: schema35.properties.tag, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23040,7 +23416,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.spec !== void 0) {
       let data1 = data.spec;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.spec.type, parentSchema: schema33.properties.spec, data: data1 };
+        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.spec.type, parentSchema: schema35.properties.spec, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23052,7 +23428,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.observedGeneration !== void 0) {
       let data2 = data.observedGeneration;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && data2 !== null) {
-        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema33.properties.observedGeneration.type }, message: "must be integer,null", schema: schema33.properties.observedGeneration.type, parentSchema: schema33.properties.observedGeneration, data: data2 };
+        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema35.properties.observedGeneration.type }, message: "must be integer,null", schema: schema35.properties.observedGeneration.type, parentSchema: schema35.properties.observedGeneration, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23072,7 +23448,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.items.type, parentSchema: schema33.properties.items, data: data3 };
+        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.items.type, parentSchema: schema35.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -23092,7 +23468,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.conditions.type, parentSchema: schema33.properties.conditions, data: data5 };
+        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.conditions.type, parentSchema: schema35.properties.conditions, data: data5 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23114,7 +23490,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -23131,7 +23507,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema32.required, parentSchema: schema32, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23140,7 +23516,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema32.required, parentSchema: schema32, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23149,7 +23525,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema32.required, parentSchema: schema32, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -23158,7 +23534,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema32.required, parentSchema: schema32, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -23168,7 +23544,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "status")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23180,7 +23556,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("imagestreams.dev/v1alpha1" !== data0) {
-        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema32.properties.apiVersion, data: data0 };
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema34.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23192,7 +23568,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("ImageStreamLock" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema32.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema34.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23205,7 +23581,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.metadata;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.name === void 0) {
-          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema34.properties.metadata.required, parentSchema: schema34.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23214,7 +23590,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.namespace === void 0) {
-          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema32.properties.metadata.required, parentSchema: schema32.properties.metadata, data: data2 };
+          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema34.properties.metadata.required, parentSchema: schema34.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23224,7 +23600,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 in data2) {
           if (!(key1 === "name" || key1 === "namespace")) {
-            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.metadata, data: data2 };
+            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.properties.metadata, data: data2 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23237,7 +23613,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.name;
           if (typeof data3 === "string") {
             if (func3(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.metadata.properties.name, data: data3 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -23246,7 +23622,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.name.type, parentSchema: schema32.properties.metadata.properties.name, data: data3 };
+            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.metadata.properties.name.type, parentSchema: schema34.properties.metadata.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23259,7 +23635,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data2.namespace;
           if (typeof data4 === "string") {
             if (func3(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.metadata.properties.namespace, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23268,7 +23644,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.metadata.properties.namespace.type, parentSchema: schema32.properties.metadata.properties.namespace, data: data4 };
+            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.metadata.properties.namespace.type, parentSchema: schema34.properties.metadata.properties.namespace, data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23278,7 +23654,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.metadata.type, parentSchema: schema32.properties.metadata, data: data2 };
+        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.properties.metadata.type, parentSchema: schema34.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -23291,7 +23667,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.status;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (data5.tags === void 0) {
-          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema32.properties.status.required, parentSchema: schema32.properties.status, data: data5 };
+          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema34.properties.status.required, parentSchema: schema34.properties.status, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -23301,7 +23677,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data5) {
           if (!(key22 === "dockerImageRepository" || key22 === "tags")) {
-            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32.properties.status, data: data5 };
+            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.properties.status, data: data5 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23313,7 +23689,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data5.dockerImageRepository !== void 0) {
           let data6 = data5.dockerImageRepository;
           if (typeof data6 !== "string") {
-            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.status.properties.dockerImageRepository.type, parentSchema: schema32.properties.status.properties.dockerImageRepository, data: data6 };
+            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.status.properties.dockerImageRepository.type, parentSchema: schema34.properties.status.properties.dockerImageRepository, data: data6 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23333,7 +23709,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.status.properties.tags.type, parentSchema: schema32.properties.status.properties.tags, data: data7 };
+            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.status.properties.tags.type, parentSchema: schema34.properties.status.properties.tags, data: data7 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23343,7 +23719,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.properties.status.type, parentSchema: schema32.properties.status, data: data5 };
+        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.properties.status.type, parentSchema: schema34.properties.status, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23353,7 +23729,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
     if (vErrors === null) {
       vErrors = [err20];
     } else {
@@ -23369,7 +23745,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema55.required, parentSchema: schema55, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema57.required, parentSchema: schema57, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23381,7 +23757,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func3(data0) > 253) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema55.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -23390,7 +23766,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema55.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23398,8 +23774,8 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           }
           errors++;
         }
-        if (!pattern27.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema55.properties.name, data: data0 };
+        if (!pattern28.test(data0)) {
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23408,7 +23784,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.name.type, parentSchema: schema55.properties.name, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.name.type, parentSchema: schema57.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23420,7 +23796,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.namespace !== void 0) {
       let data1 = data.namespace;
       if (typeof data1 !== "string" && data1 !== null) {
-        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema55.properties.namespace.type }, message: "must be string,null", schema: schema55.properties.namespace.type, parentSchema: schema55.properties.namespace, data: data1 };
+        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema57.properties.namespace.type }, message: "must be string,null", schema: schema57.properties.namespace.type, parentSchema: schema57.properties.namespace, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23430,7 +23806,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 === "string") {
         if (func3(data1) > 63) {
-          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema55.properties.namespace, data: data1 };
+          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema57.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -23439,7 +23815,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern0.test(data1)) {
-          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema55.properties.namespace, data: data1 };
+          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema57.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23452,7 +23828,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.labels !== void 0) {
       let data2 = data.labels;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data2 };
+        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23464,7 +23840,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key0 in data2) {
           let data3 = data2[key0];
           if (typeof data3 !== "string" && data3 !== null) {
-            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23478,7 +23854,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data4 = data.annotations;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data4 };
+        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data4 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -23490,7 +23866,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data4) {
           let data5 = data4[key1];
           if (typeof data5 !== "string" && data5 !== null) {
-            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data5 };
+            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data5 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23504,7 +23880,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.creationTimestamp !== void 0) {
       let data6 = data.creationTimestamp;
       if (typeof data6 !== "string" && data6 !== null) {
-        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema55.properties.creationTimestamp.type }, message: "must be string,null", schema: schema55.properties.creationTimestamp.type, parentSchema: schema55.properties.creationTimestamp, data: data6 };
+        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema57.properties.creationTimestamp.type }, message: "must be string,null", schema: schema57.properties.creationTimestamp.type, parentSchema: schema57.properties.creationTimestamp, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -23516,7 +23892,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data7 = data.generation;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema55.properties.generation.type }, message: "must be integer,null", schema: schema55.properties.generation.type, parentSchema: schema55.properties.generation, data: data7 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema57.properties.generation.type }, message: "must be integer,null", schema: schema57.properties.generation.type, parentSchema: schema57.properties.generation, data: data7 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23526,7 +23902,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema57.type, parentSchema: schema57, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -23542,7 +23918,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema59.required, parentSchema: schema59, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema61.required, parentSchema: schema61, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23552,7 +23928,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "annotations" || key0 === "from" || key0 === "reference" || key0 === "generation" || key0 === "importPolicy" || key0 === "referencePolicy")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23564,8 +23940,8 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.name !== void 0) {
       let data0 = data.name;
       if (typeof data0 === "string") {
-        if (!pattern13.test(data0)) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema59.properties.name, data: data0 };
+        if (!pattern14.test(data0)) {
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema61.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23574,7 +23950,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema59.properties.name.type, parentSchema: schema59.properties.name, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.name.type, parentSchema: schema61.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -23586,7 +23962,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data1 = data.annotations;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && data1 !== null) {
-        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema56.type }, message: "must be object,null", schema: schema56.type, parentSchema: schema56, data: data1 };
+        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23598,7 +23974,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data1) {
           let data2 = data1[key1];
           if (typeof data2 !== "string" && data2 !== null) {
-            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema56.additionalProperties.type }, message: "must be string,null", schema: schema56.additionalProperties.type, parentSchema: schema56.additionalProperties, data: data2 };
+            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -23612,7 +23988,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.from !== void 0) {
       let data3 = data.from;
       if (!(data3 && typeof data3 == "object" && !Array.isArray(data3)) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema61.type }, message: "must be object,null", schema: schema61.type, parentSchema: schema61, data: data3 };
+        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema63.type }, message: "must be object,null", schema: schema63.type, parentSchema: schema63, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23622,7 +23998,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         if (data3.kind === void 0) {
-          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema63.required, parentSchema: schema63, data: data3 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23631,7 +24007,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data3.name === void 0) {
-          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema61.required, parentSchema: schema61, data: data3 };
+          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema63.required, parentSchema: schema63, data: data3 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23641,7 +24017,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data3) {
           if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "apiVersion" || key22 === "uid" || key22 === "resourceVersion" || key22 === "fieldPath")) {
-            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61, data: data3 };
+            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23653,7 +24029,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.kind !== void 0) {
           let data4 = data3.kind;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.kind.type, parentSchema: schema61.properties.kind, data: data4 };
+            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.kind.type, parentSchema: schema63.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -23662,7 +24038,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data4 === "DockerImage" || data4 === "ImageStreamTag" || data4 === "ImageStreamImage")) {
-            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema61.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.kind.enum, parentSchema: schema61.properties.kind, data: data4 };
+            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema63.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.kind.enum, parentSchema: schema63.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23675,7 +24051,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data3.name;
           if (typeof data5 === "string") {
             if (func3(data5) < 1) {
-              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema61.properties.name, data: data5 };
+              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema63.properties.name, data: data5 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23684,7 +24060,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.name.type, parentSchema: schema61.properties.name, data: data5 };
+            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.name.type, parentSchema: schema63.properties.name, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23696,7 +24072,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.namespace !== void 0) {
           let data6 = data3.namespace;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema61.properties.namespace.type }, message: "must be string,null", schema: schema61.properties.namespace.type, parentSchema: schema61.properties.namespace, data: data6 };
+            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema63.properties.namespace.type }, message: "must be string,null", schema: schema63.properties.namespace.type, parentSchema: schema63.properties.namespace, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -23708,7 +24084,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.apiVersion !== void 0) {
           let data7 = data3.apiVersion;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema61.properties.apiVersion.type }, message: "must be string,null", schema: schema61.properties.apiVersion.type, parentSchema: schema61.properties.apiVersion, data: data7 };
+            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema63.properties.apiVersion.type }, message: "must be string,null", schema: schema63.properties.apiVersion.type, parentSchema: schema63.properties.apiVersion, data: data7 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -23720,7 +24096,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.uid !== void 0) {
           let data8 = data3.uid;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema61.properties.uid.type }, message: "must be string,null", schema: schema61.properties.uid.type, parentSchema: schema61.properties.uid, data: data8 };
+            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema63.properties.uid.type }, message: "must be string,null", schema: schema63.properties.uid.type, parentSchema: schema63.properties.uid, data: data8 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23732,7 +24108,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.resourceVersion !== void 0) {
           let data9 = data3.resourceVersion;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema61.properties.resourceVersion.type }, message: "must be string,null", schema: schema61.properties.resourceVersion.type, parentSchema: schema61.properties.resourceVersion, data: data9 };
+            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema63.properties.resourceVersion.type }, message: "must be string,null", schema: schema63.properties.resourceVersion.type, parentSchema: schema63.properties.resourceVersion, data: data9 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23744,7 +24120,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.fieldPath !== void 0) {
           let data10 = data3.fieldPath;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema61.properties.fieldPath.type }, message: "must be string,null", schema: schema61.properties.fieldPath.type, parentSchema: schema61.properties.fieldPath, data: data10 };
+            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema63.properties.fieldPath.type }, message: "must be string,null", schema: schema63.properties.fieldPath.type, parentSchema: schema63.properties.fieldPath, data: data10 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23758,7 +24134,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reference !== void 0) {
       let data11 = data.reference;
       if (typeof data11 !== "boolean" && data11 !== null) {
-        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema59.properties.reference.type }, message: "must be boolean,null", schema: schema59.properties.reference.type, parentSchema: schema59.properties.reference, data: data11 };
+        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema61.properties.reference.type }, message: "must be boolean,null", schema: schema61.properties.reference.type, parentSchema: schema61.properties.reference, data: data11 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23770,7 +24146,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data12 = data.generation;
       if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12)) && data12 !== null) {
-        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema59.properties.generation.type }, message: "must be integer,null", schema: schema59.properties.generation.type, parentSchema: schema59.properties.generation, data: data12 };
+        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema61.properties.generation.type }, message: "must be integer,null", schema: schema61.properties.generation.type, parentSchema: schema61.properties.generation, data: data12 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -23782,7 +24158,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.importPolicy !== void 0) {
       let data13 = data.importPolicy;
       if (!(data13 && typeof data13 == "object" && !Array.isArray(data13)) && data13 !== null) {
-        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema59.properties.importPolicy.type }, message: "must be object,null", schema: schema59.properties.importPolicy.type, parentSchema: schema59.properties.importPolicy, data: data13 };
+        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema61.properties.importPolicy.type }, message: "must be object,null", schema: schema61.properties.importPolicy.type, parentSchema: schema61.properties.importPolicy, data: data13 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -23793,7 +24169,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         for (const key3 in data13) {
           if (!(key3 === "scheduled" || key3 === "insecure" || key3 === "importMode")) {
-            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.importPolicy, data: data13 };
+            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61.properties.importPolicy, data: data13 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -23805,7 +24181,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.scheduled !== void 0) {
           let data14 = data13.scheduled;
           if (typeof data14 !== "boolean" && data14 !== null) {
-            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.scheduled.type, parentSchema: schema59.properties.importPolicy.properties.scheduled, data: data14 };
+            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema61.properties.importPolicy.properties.scheduled.type, parentSchema: schema61.properties.importPolicy.properties.scheduled, data: data14 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -23817,7 +24193,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.insecure !== void 0) {
           let data15 = data13.insecure;
           if (typeof data15 !== "boolean" && data15 !== null) {
-            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema59.properties.importPolicy.properties.insecure.type, parentSchema: schema59.properties.importPolicy.properties.insecure, data: data15 };
+            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema61.properties.importPolicy.properties.insecure.type, parentSchema: schema61.properties.importPolicy.properties.insecure, data: data15 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -23829,7 +24205,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.importMode !== void 0) {
           let data16 = data13.importMode;
           if (typeof data16 !== "string" && data16 !== null) {
-            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema59.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema59.properties.importPolicy.properties.importMode.type, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema61.properties.importPolicy.properties.importMode.type, parentSchema: schema61.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -23838,7 +24214,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data16 === "" || data16 === "Legacy" || data16 === "PreserveOriginal" || data16 === null)) {
-            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema59.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.importPolicy.properties.importMode.enum, parentSchema: schema59.properties.importPolicy.properties.importMode, data: data16 };
+            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema61.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.importPolicy.properties.importMode.enum, parentSchema: schema61.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -23852,7 +24228,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.referencePolicy !== void 0) {
       let data17 = data.referencePolicy;
       if (!(data17 && typeof data17 == "object" && !Array.isArray(data17)) && data17 !== null) {
-        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema59.properties.referencePolicy.type }, message: "must be object,null", schema: schema59.properties.referencePolicy.type, parentSchema: schema59.properties.referencePolicy, data: data17 };
+        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema61.properties.referencePolicy.type }, message: "must be object,null", schema: schema61.properties.referencePolicy.type, parentSchema: schema61.properties.referencePolicy, data: data17 };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -23863,7 +24239,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
         for (const key4 in data17) {
           if (!(key4 === "type")) {
-            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.referencePolicy, data: data17 };
+            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61.properties.referencePolicy, data: data17 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -23875,7 +24251,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data17.type !== void 0) {
           let data18 = data17.type;
           if (typeof data18 !== "string" && data18 !== null) {
-            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema59.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema59.properties.referencePolicy.properties.type.type, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema61.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema61.properties.referencePolicy.properties.type.type, parentSchema: schema61.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -23884,7 +24260,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data18 === "" || data18 === "Source" || data18 === "Local" || data18 === null)) {
-            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema59.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema59.properties.referencePolicy.properties.type.enum, parentSchema: schema59.properties.referencePolicy.properties.type, data: data18 };
+            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema61.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.referencePolicy.properties.type.enum, parentSchema: schema61.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -23896,7 +24272,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema59.type, parentSchema: schema59, data };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema61.type, parentSchema: schema61, data };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -23911,7 +24287,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema60.type }, message: "must be object,null", schema: schema60.type, parentSchema: schema60, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -23922,7 +24298,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "lookupPolicy" || key0 === "dockerImageRepository" || key0 === "tags")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23934,7 +24310,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.lookupPolicy !== void 0) {
       let data0 = data.lookupPolicy;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0)) && data0 !== null) {
-        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.type }, message: "must be object,null", schema: schema58.properties.lookupPolicy.type, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema60.properties.lookupPolicy.type }, message: "must be object,null", schema: schema60.properties.lookupPolicy.type, parentSchema: schema60.properties.lookupPolicy, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23945,7 +24321,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 in data0) {
           if (!(key1 === "local")) {
-            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema58.properties.lookupPolicy, data: data0 };
+            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.lookupPolicy, data: data0 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -23957,7 +24333,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.local !== void 0) {
           let data1 = data0.local;
           if (typeof data1 !== "boolean" && data1 !== null) {
-            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema58.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema58.properties.lookupPolicy.properties.local.type, parentSchema: schema58.properties.lookupPolicy.properties.local, data: data1 };
+            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema60.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema60.properties.lookupPolicy.properties.local.type, parentSchema: schema60.properties.lookupPolicy.properties.local, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -23971,7 +24347,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.dockerImageRepository !== void 0) {
       let data2 = data.dockerImageRepository;
       if (typeof data2 !== "string" && data2 !== null) {
-        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema58.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema58.properties.dockerImageRepository.type, parentSchema: schema58.properties.dockerImageRepository, data: data2 };
+        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema60.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema60.properties.dockerImageRepository.type, parentSchema: schema60.properties.dockerImageRepository, data: data2 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23983,7 +24359,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tags !== void 0) {
       let data3 = data.tags;
       if (!Array.isArray(data3) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema58.properties.tags.type }, message: "must be array,null", schema: schema58.properties.tags.type, parentSchema: schema58.properties.tags, data: data3 };
+        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema60.properties.tags.type }, message: "must be array,null", schema: schema60.properties.tags.type, parentSchema: schema60.properties.tags, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24010,7 +24386,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24019,7 +24395,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24029,7 +24405,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24041,7 +24417,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.apiVersion.type, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24050,7 +24426,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema56.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema56.properties.apiVersion.enum, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24062,7 +24438,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.kind.type, parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24071,7 +24447,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24095,7 +24471,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema56.properties.status.type }, message: "must be object,null", schema: schema56.properties.status.type, parentSchema: schema56.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24105,7 +24481,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24121,7 +24497,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema54.required, parentSchema: schema54, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24130,7 +24506,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema54.required, parentSchema: schema54, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24140,7 +24516,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema54, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24152,7 +24528,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.apiVersion.type, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.apiVersion.type, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24161,7 +24537,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema54.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema54.properties.apiVersion.enum, parentSchema: schema54.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema56.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema56.properties.apiVersion.enum, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24173,7 +24549,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema54.properties.kind.type, parentSchema: schema54.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.kind.type, parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24182,7 +24558,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema54.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24206,7 +24582,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema54.properties.status.type }, message: "must be object,null", schema: schema54.properties.status.type, parentSchema: schema54.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema56.properties.status.type }, message: "must be object,null", schema: schema56.properties.status.type, parentSchema: schema56.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24216,7 +24592,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema54.type, parentSchema: schema54, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24232,7 +24608,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema64.required, parentSchema: schema64, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24241,7 +24617,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema62.required, parentSchema: schema62, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema64.required, parentSchema: schema64, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24251,7 +24627,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "items")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema64, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24263,7 +24639,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.properties.apiVersion.type, parentSchema: schema64.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24272,7 +24648,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "v1" || data0 === "image.openshift.io/v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema62.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.apiVersion.enum, parentSchema: schema62.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema64.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema64.properties.apiVersion.enum, parentSchema: schema64.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24284,7 +24660,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.properties.kind.type, parentSchema: schema64.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24293,7 +24669,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "ImageStreamList" || data1 === "List")) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema64.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema64.properties.kind.enum, parentSchema: schema64.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24305,7 +24681,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.metadata !== void 0) {
       let data2 = data.metadata;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema62.properties.metadata.type }, message: "must be object,null", schema: schema62.properties.metadata.type, parentSchema: schema62.properties.metadata, data: data2 };
+        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema64.properties.metadata.type }, message: "must be object,null", schema: schema64.properties.metadata.type, parentSchema: schema64.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24325,7 +24701,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema62.properties.items.type, parentSchema: schema62.properties.items, data: data3 };
+        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema64.properties.items.type, parentSchema: schema64.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -24335,7 +24711,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema62.type, parentSchema: schema62, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema64.type, parentSchema: schema64, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -24346,7 +24722,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern10, schema15, schema16, pattern4, schema18, schema19, pattern6, pattern7, schema26, pattern8, schema30, lock, schema32, schema33, pattern13, schema34, schema35, schema36, schema37, formats0, pattern14, pattern15, pattern16, schema39, schema40, pattern18, schema45, schema47, schema49, pattern26, imagestream__imageStream, schema54, schema55, schema56, pattern27, schema58, schema59, schema61, imagestream__list, schema62, VALIDATORS;
+var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema28, pattern9, schema32, lock, schema34, schema35, pattern14, schema36, schema37, schema38, schema39, formats0, pattern15, pattern16, pattern17, schema41, schema42, pattern19, schema47, schema49, schema51, pattern27, imagestream__imageStream, schema56, schema57, schema58, pattern28, schema60, schema61, schema63, imagestream__list, schema64, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
@@ -24355,52 +24731,54 @@ var init_validators_generated = __esm({
     __ucs2length = import_ucs2length.default.default ?? import_ucs2length.default;
     __fullFormats = (import_formats.default.default ?? import_formats.default).fullFormats;
     config = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false }, "scheduleWindow": { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
     schema12 = { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' };
     func2 = Object.prototype.hasOwnProperty;
     func3 = __ucs2length;
     pattern0 = new RegExp("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "u");
     pattern1 = new RegExp("^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "u");
-    pattern10 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
+    pattern11 = new RegExp("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "u");
     schema15 = { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false };
     schema16 = { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' };
     pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" } }, "additionalProperties": false } } }, "additionalProperties": false };
+    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false };
     schema19 = { "type": "array", "items": { "type": "string", "minLength": 1 } };
+    schema26 = { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false };
     pattern6 = new RegExp("^[^<>]+ <[^<>]+>$", "u");
     pattern7 = new RegExp("^[A-Za-z0-9._-]+$", "u");
-    schema26 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
-    pattern8 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
-    schema30 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
+    pattern8 = new RegExp("^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "u");
+    schema28 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
+    pattern9 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
+    schema32 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
     lock = validate19;
-    schema32 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
-    schema33 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
-    pattern13 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
-    schema34 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
-    schema35 = { "type": "string", "format": "date-time" };
-    schema36 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
-    schema37 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
+    schema34 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
+    schema35 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
+    pattern14 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
+    schema36 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
+    schema37 = { "type": "string", "format": "date-time" };
+    schema38 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
+    schema39 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
     formats0 = __fullFormats["date-time"];
-    pattern14 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
-    pattern15 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
-    pattern16 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
-    schema39 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
-    schema40 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
-    pattern18 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
-    schema45 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
-    schema47 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
-    schema49 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
-    pattern26 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
+    pattern15 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
+    pattern16 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
+    pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
+    schema41 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
+    schema42 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
+    pattern19 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
+    schema47 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
+    schema49 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
+    schema51 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
+    pattern27 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
     imagestream__imageStream = validate44;
-    schema54 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
-    schema55 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
-    schema56 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
-    pattern27 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
-    schema58 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
-    schema59 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
-    schema61 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
+    schema56 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
+    schema57 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
+    schema58 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
+    pattern28 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
+    schema60 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
+    schema61 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
+    schema63 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
     imagestream__list = validate47;
-    schema62 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
+    schema64 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
     VALIDATORS = {
       "config": config,
       "lock": lock,
@@ -31754,7 +32132,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31780,7 +32158,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -31816,7 +32194,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments5;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify4;
   }
 });
@@ -32047,6 +32425,340 @@ var init_source = __esm({
     MAX_DECLARATIONS_TOTAL_BYTES = 32 * 1024 * 1024;
     MAX_ALIAS_COUNT = 100;
     decoder = new TextDecoder("utf-8", { fatal: true });
+  }
+});
+
+// src/policy/schedule-window.ts
+function parseScheduleWindow(c3) {
+  const [start, end] = (c3.hours ?? "00-24").split("-").map(Number);
+  if (start === end) {
+    return {
+      error: `hours "${c3.hours}" is an empty window: give two different hours, e.g. "00-06" (or "00-24" for all day)`,
+      at: "hours"
+    };
+  }
+  const timezone = c3.timezone ?? "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    return {
+      error: `timezone "${timezone}" is not a time zone this runtime knows: use an IANA name such as "UTC" or "Europe/Berlin"`,
+      at: "timezone"
+    };
+  }
+  const days = new Set((c3.days ?? DAYS).map((d) => DAYS.indexOf(d)));
+  const text = `${c3.days ? c3.days.join(",") : "daily"} ${c3.hours ?? "00-24"} ${timezone}`;
+  return { window: { days, start, end, timezone, text } };
+}
+function formatter(timezone) {
+  return new Intl.DateTimeFormat("en-US", {
+    timeZone: timezone,
+    weekday: "short",
+    hour: "2-digit",
+    hourCycle: "h23"
+  });
+}
+function localDayHour(ms, f) {
+  const parts = f.formatToParts(new Date(ms));
+  const weekday = parts.find((p) => p.type === "weekday")?.value.toLowerCase().slice(0, 3) ?? "sun";
+  return {
+    day: DAYS.indexOf(weekday),
+    hour: Number(parts.find((p) => p.type === "hour")?.value)
+  };
+}
+function windowOpen(w, ms, f = formatter(w.timezone)) {
+  const { day, hour } = localDayHour(ms, f);
+  if (w.start < w.end) return w.days.has(day) && hour >= w.start && hour < w.end;
+  return w.days.has(day) && hour >= w.start || w.days.has((day + 6) % 7) && hour < w.end;
+}
+function windowState(w, now) {
+  const ms = now.getTime();
+  const f = formatter(w.timezone);
+  if (windowOpen(w, ms, f)) return { open: true };
+  for (let t = Math.floor(ms / QUARTER_HOUR + 1) * QUARTER_HOUR; t < ms + 8 * 864e5; t += QUARTER_HOUR) {
+    if (windowOpen(w, t))
+      return { open: false, opensAt: new Date(t).toISOString().replace(/\.\d{3}Z$/, "Z") };
+  }
+  return { open: false, opensAt: "never" };
+}
+var DAYS, QUARTER_HOUR;
+var init_schedule_window = __esm({
+  "src/policy/schedule-window.ts"() {
+    "use strict";
+    DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    QUARTER_HOUR = 15 * 6e4;
+  }
+});
+
+// src/config/config.ts
+function resolveConfig(raw = {}) {
+  const r = raw ?? {};
+  const registries = {};
+  for (const [host, reg] of Object.entries(r.registries ?? {})) {
+    registries[host] = {
+      mirrors: reg.mirrors ?? [],
+      insecure: reg.insecure ?? false,
+      ...reg.credentials ? { credentials: reg.credentials } : {}
+    };
+  }
+  const p = r.publish ?? {};
+  const config2 = {
+    declarations: r.declarations ?? ["imagestreams"],
+    namespace: r.namespace ?? "default",
+    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
+    historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? "tag-and-digest",
+    insecureRegistries: r.insecureRegistries ?? [],
+    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
+    registries,
+    publish: {
+      mode: p.mode ?? "pull-request",
+      branchPrefix: p.branchPrefix ?? "imagestreams/",
+      labels: p.labels ?? [],
+      reviewers: p.reviewers ?? [],
+      teamReviewers: p.teamReviewers ?? [],
+      assignees: p.assignees ?? [],
+      draft: p.draft ?? false,
+      autoMerge: p.autoMerge ?? false,
+      signCommits: p.signCommits ?? false,
+      groups: p.groups ?? [],
+      ...p.author ? { author: p.author } : {},
+      ...p.dashboard ? { dashboard: dashboardConfig(p.dashboard) } : {},
+      ...p.maxOpenPullRequests ? { maxOpenPullRequests: p.maxOpenPullRequests } : {}
+    },
+    dispatch: r.dispatch ?? []
+  };
+  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
+  if (r.daemon) config2.daemon = { ...r.daemon };
+  if (r.deadline) config2.deadline = r.deadline;
+  if (r.importMode) config2.importMode = r.importMode;
+  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
+  return config2;
+}
+function dashboardConfig(d) {
+  const o2 = d === true ? {} : d;
+  return {
+    title: o2.title ?? "imagestreams dashboard",
+    labels: [DASHBOARD_LABEL, ...(o2.labels ?? []).filter((l) => l !== DASHBOARD_LABEL)]
+  };
+}
+function registryMatches(pattern, domain) {
+  const norm = (d2) => {
+    const l = d2.toLowerCase();
+    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
+  };
+  const p = norm(pattern);
+  const d = norm(domain);
+  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
+  const hostOf = (s) => {
+    const port = portOf(s);
+    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
+  };
+  const pPort = portOf(p);
+  if (pPort && pPort !== portOf(d)) return false;
+  const ph = hostOf(p);
+  const dh = norm(hostOf(d));
+  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
+  return ph === dh;
+}
+function registryAllowed(config2, domain) {
+  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
+}
+var DASHBOARD_LABEL, CONFIG_FILE;
+var init_config = __esm({
+  "src/config/config.ts"() {
+    "use strict";
+    DASHBOARD_LABEL = "imagestreams:dashboard";
+    CONFIG_FILE = ".imagestreams.yaml";
+  }
+});
+
+// src/config/load.ts
+import { join as join3, resolve as resolve2 } from "node:path";
+function forbiddenKeys(value, path6 = [], out = []) {
+  if (Array.isArray(value)) {
+    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
+  } else if (value !== null && typeof value === "object") {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
+      else forbiddenKeys(value[k], [...path6, k], out);
+    }
+  }
+  return out;
+}
+function escapingPaths(raw) {
+  const out = [];
+  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
+    out.push({
+      path: ["lockDir"],
+      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
+    });
+  }
+  (raw?.declarations ?? []).forEach((d, i2) => {
+    if (typeof d === "string" && !staysInside(d)) {
+      out.push({
+        path: ["declarations", i2],
+        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
+      });
+    }
+  });
+  return out;
+}
+function parseConfig(file, content) {
+  let text;
+  if (typeof content === "string") text = content;
+  else {
+    const d = decodeText(file, content);
+    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
+    text = d.text;
+  }
+  const src = parseSource(file, text);
+  const diagnostics = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code
+  }));
+  const first = src.docs[0];
+  if (src.docs.length > 1) {
+    const p = positionAt(src, src.docs[1].doc, []);
+    diagnostics.push({
+      file,
+      ...p,
+      code: "CONFIG_SCHEMA",
+      severity: "error",
+      message: "the config file must hold a single YAML document"
+    });
+  }
+  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const forbidden = forbiddenKeys(first.value);
+  if (forbidden.length > 0) {
+    for (const path6 of forbidden) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, path6, true),
+        code: "CONFIG_FORBIDDEN_KEY",
+        severity: "error",
+        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const validate = validator("config");
+  if (!validate(first.value)) {
+    for (const pr of schemaProblems(validate.errors)) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, pr.path, pr.atKey),
+        code: "CONFIG_SCHEMA",
+        severity: "error",
+        message: pr.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const escaping = escapingPaths(first.value);
+  if (escaping.length > 0) {
+    for (const e of escaping) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, e.path),
+        code: "CONFIG_PATH_OUTSIDE",
+        severity: "error",
+        message: e.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const raw = first.value;
+  diagnostics.push(
+    ...settingProblems(raw, (path6, atKey) => ({ file, ...positionAt(src, first.doc, path6, atKey) }))
+  );
+  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  return { config: resolveConfig(raw), file, diagnostics };
+}
+function settingProblems(raw, at) {
+  const out = [];
+  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
+    out.push({
+      ...at(["publish", "signCommits"], true),
+      code: "CONFIG_CONFLICT",
+      severity: "error",
+      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
+    });
+    return out;
+  }
+  for (const [i2, g] of (raw?.publish?.groups ?? []).entries()) {
+    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : void 0;
+    if (!parsed || !("error" in parsed)) continue;
+    out.push({
+      ...at(["publish", "groups", i2, "schedule", parsed.at]),
+      code: "CONFIG_SCHEDULE",
+      severity: "error",
+      message: `publish.groups[${i2}] (${g.name}).schedule: ${parsed.error}`
+    });
+  }
+  return out;
+}
+function isNotFound(e) {
+  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
+}
+async function loadConfig(fs3, opts) {
+  const explicit = opts.configPath !== void 0;
+  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
+  const shown = explicit ? opts.configPath : CONFIG_FILE;
+  const problem2 = (code2, message) => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
+  });
+  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
+  let bytes;
+  try {
+    if (opts.read) {
+      const r = await opts.read(path6, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem2(
+          "CONFIG_UNREADABLE",
+          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs3.readFile(path6);
+  } catch (e) {
+    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
+    return {
+      config: resolveConfig(),
+      file: shown,
+      diagnostics: [
+        {
+          file: shown,
+          line: 1,
+          column: 1,
+          code: "CONFIG_NOT_FOUND",
+          severity: "error",
+          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
+        }
+      ]
+    };
+  }
+  return parseConfig(shown, bytes);
+}
+var MAX_CONFIG_BYTES, FORBIDDEN_KEYS, CONFIG_CODE;
+var init_load = __esm({
+  "src/config/load.ts"() {
+    "use strict";
+    init_inside();
+    init_schemas();
+    init_source();
+    init_schedule_window();
+    init_config();
+    MAX_CONFIG_BYTES = 256 * 1024;
+    FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+    CONFIG_CODE = {
+      YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
+      DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
+      ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
+    };
   }
 });
 
@@ -41024,7 +41736,7 @@ var require_crc32 = __commonJS({
     })(function(CRC322) {
       CRC322.version = "1.2.2";
       function signed_crc_table() {
-        var c3 = 0, table = new Array(256);
+        var c3 = 0, table2 = new Array(256);
         for (var n2 = 0; n2 != 256; ++n2) {
           c3 = n2;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
@@ -41035,20 +41747,20 @@ var require_crc32 = __commonJS({
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
-          table[n2] = c3;
+          table2[n2] = c3;
         }
-        return typeof Int32Array !== "undefined" ? new Int32Array(table) : table;
+        return typeof Int32Array !== "undefined" ? new Int32Array(table2) : table2;
       }
       var T0 = signed_crc_table();
       function slice_by_16_tables(T) {
-        var c3 = 0, v = 0, n2 = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
-        for (n2 = 0; n2 != 256; ++n2) table[n2] = T[n2];
+        var c3 = 0, v = 0, n2 = 0, table2 = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
+        for (n2 = 0; n2 != 256; ++n2) table2[n2] = T[n2];
         for (n2 = 0; n2 != 256; ++n2) {
           v = T[n2];
-          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table[c3] = v >>> 8 ^ T[v & 255];
+          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table2[c3] = v >>> 8 ^ T[v & 255];
         }
         var out = [];
-        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table.subarray(n2 * 256, n2 * 256 + 256) : table.slice(n2 * 256, n2 * 256 + 256);
+        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table2.subarray(n2 * 256, n2 * 256 + 256) : table2.slice(n2 * 256, n2 * 256 + 256);
         return out;
       }
       var TT = slice_by_16_tables(T0);
@@ -41859,15 +42571,15 @@ var require_crc322 = __commonJS({
   "node_modules/pako/lib/zlib/crc32.js"(exports, module) {
     "use strict";
     function makeTable() {
-      var c3, table = [];
+      var c3, table2 = [];
       for (var n2 = 0; n2 < 256; n2++) {
         c3 = n2;
         for (var k = 0; k < 8; k++) {
           c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
         }
-        table[n2] = c3;
+        table2[n2] = c3;
       }
-      return table;
+      return table2;
     }
     var crcTable = makeTable();
     function crc32(crc, buf, len, pos) {
@@ -43661,7 +44373,7 @@ var require_inftrees = __commonJS({
       64,
       64
     ];
-    module.exports = function inflate_table(type, lens, lens_index, codes, table, table_index, work, opts) {
+    module.exports = function inflate_table(type, lens, lens_index, codes, table2, table_index, work, opts) {
       var bits = opts.bits;
       var len = 0;
       var sym = 0;
@@ -43701,8 +44413,8 @@ var require_inftrees = __commonJS({
         root = max;
       }
       if (max === 0) {
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
         opts.bits = 1;
         return 0;
       }
@@ -43777,7 +44489,7 @@ var require_inftrees = __commonJS({
         min = fill;
         do {
           fill -= incr;
-          table[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
+          table2[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
         } while (fill !== 0);
         incr = 1 << len - 1;
         while (huff & incr) {
@@ -43816,11 +44528,11 @@ var require_inftrees = __commonJS({
             return 1;
           }
           low = huff & mask;
-          table[low] = root << 24 | curr << 16 | next - table_index | 0;
+          table2[low] = root << 24 | curr << 16 | next - table_index | 0;
         }
       }
       if (huff !== 0) {
-        table[next + huff] = len - drop << 24 | 64 << 16 | 0;
+        table2[next + huff] = len - drop << 24 | 64 << 16 | 0;
       }
       opts.bits = root;
       return 0;
@@ -47232,7 +47944,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join18(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -47645,7 +48357,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join15(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join18(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -47669,7 +48381,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join18(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -47687,7 +48399,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join18(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -47714,7 +48426,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join15(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join18(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -48889,7 +49601,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -49781,9 +50493,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join18(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join18(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -49827,7 +50539,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return entry._oid;
       }
     };
-    function TREE({ ref = "HEAD" } = {}) {
+    function TREE2({ ref = "HEAD" } = {}) {
       const o2 = /* @__PURE__ */ Object.create(null);
       Object.defineProperty(o2, GitWalkSymbol, {
         value: function({ fs: fs3, gitdir, cache }) {
@@ -49878,9 +50590,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join15(dir, filepath));
+        const names = await fs3.readdir(join18(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join18(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50160,7 +50872,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join18(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -50470,7 +51182,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join18(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -50513,7 +51225,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -50522,7 +51234,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         const fs3 = new FileSystem(_fs);
-        const trees = [TREE({ ref: commit2 }), WORKDIR(), STAGE()];
+        const trees = [TREE2({ ref: commit2 }), WORKDIR(), STAGE()];
         let unmergedPaths = [];
         const updatedGitdir = await discoverGitdir({ fsp: fs3, dotgit: gitdir });
         await GitIndexManager.acquire(
@@ -50605,17 +51317,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join15(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join18(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join18(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join18(dir, ".gitignore"),
             filepath
           }
         ];
@@ -50624,7 +51336,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join18(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -50707,7 +51419,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -50771,17 +51483,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join15(dir, currentFilepath));
+        const stats = await fs3.lstat(join18(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join15(dir, currentFilepath));
+          const children = await fs3.readdir(join18(dir, currentFilepath));
           if (parallel) {
             const promises7 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join18(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50795,7 +51507,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join18(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -50804,7 +51516,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join15(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join18(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
@@ -50832,7 +51544,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -51305,7 +52017,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -51375,7 +52087,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote,
       url,
       force = false
@@ -51445,7 +52157,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -51528,7 +52240,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -51877,7 +52589,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [restoreFromIndex ? STAGE() : TREE({ ref }), WORKDIR(), STAGE()],
+        trees: [restoreFromIndex ? STAGE() : TREE2({ ref }), WORKDIR(), STAGE()],
         map: async function(fullpath, [commit2, workdir, stage]) {
           if (fullpath === ".") return;
           if (filepaths && !filepaths.some((base) => worthWalking(fullpath, base))) {
@@ -52189,7 +52901,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -52275,7 +52987,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -52287,9 +52999,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       abortOnConflict = true,
       mergeDriver
     }) {
-      const ourTree = TREE({ ref: ourOid });
-      const baseTree = TREE({ ref: baseOid });
-      const theirTree = TREE({ ref: theirOid });
+      const ourTree = TREE2({ ref: ourOid });
+      const baseTree = TREE2({ ref: baseOid });
+      const theirTree = TREE2({ ref: theirOid });
       const unmergedFiles = [];
       const bothModified = [];
       const deleteByUs = [];
@@ -52462,7 +53174,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             cache,
             dir,
             gitdir,
-            trees: [TREE({ ref: results.oid })],
+            trees: [TREE2({ ref: results.oid })],
             map: async function(filepath, [entry]) {
               if (await entry.type() === "blob") {
                 await writeWorkingTreeEntry({
@@ -52548,7 +53260,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join18(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -52692,7 +53404,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache: {},
         dir,
         gitdir,
-        trees: [TREE({ ref: parentCommit }), TREE({ ref: stashCommit })],
+        trees: [TREE2({ ref: parentCommit }), TREE2({ ref: stashCommit })],
         map: async (filepath, [parent, stash2]) => {
           if (filepath === "." || await GitIgnoreManager.isIgnored({ fs: fs3, dir, gitdir, filepath })) {
             return;
@@ -52717,7 +53429,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join15(dir, filepath))
+                  stats: await fs3.lstat(join18(dir, filepath))
                 });
               return {
                 method: "write",
@@ -52730,7 +53442,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join18(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -52891,7 +53603,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: baseTree }), TREE({ ref: theirTree })],
+        trees: [TREE2({ ref: baseTree }), TREE2({ ref: theirTree })],
         map: async (filepath, [base, their]) => {
           if (filepath === ".") return;
           if (base && their && await base.oid() === await their.oid()) {
@@ -52910,7 +53622,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: headTree }), STAGE(), WORKDIR()],
+        trees: [TREE2({ ref: headTree }), STAGE(), WORKDIR()],
         map: async (filepath, [head, stage, workdir]) => {
           if (filepath === ".") return;
           if (!allTracked && !changed.some((path6) => worthWalking(filepath, path6))) {
@@ -52930,7 +53642,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -53448,7 +54160,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -53469,7 +54181,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -54039,7 +54751,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join18(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -54055,7 +54767,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -54169,7 +54881,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -54232,7 +54944,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       message,
       author,
       committer,
@@ -54281,7 +54993,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -54322,7 +55034,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref
     }) {
       try {
@@ -54340,7 +55052,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54360,7 +55072,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -54382,7 +55094,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54411,7 +55123,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54454,7 +55166,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -54475,7 +55187,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54767,7 +55479,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       url,
       remote,
@@ -54825,7 +55537,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -54881,7 +55593,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -54903,7 +55615,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join15(filepath, ".git"))) {
+      if (await fs3.exists(join18(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -54923,7 +55635,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join15(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join18(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -54947,7 +55659,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path: path6
     }) {
       try {
@@ -55136,7 +55848,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join18(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -55157,7 +55869,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -55185,7 +55897,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -55259,7 +55971,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -55288,7 +56000,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -55312,7 +56024,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -55369,17 +56081,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join18(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join18(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -55424,7 +56136,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -55448,7 +56160,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -55473,7 +56185,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55572,7 +56284,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55625,7 +56337,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join18(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -55642,7 +56354,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join18(parentPath, entry.path)
             });
           });
         }
@@ -55797,7 +56509,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         fs: fs3,
         cache,
         gitdir,
-        trees: [TREE({ ref: commit2.oid }), TREE({ ref: parent })],
+        trees: [TREE2({ ref: commit2.oid }), TREE2({ ref: parent })],
         map: async (filepath, [current, previous]) => {
           const [currentType, previousType] = await Promise.all([
             current && current.type(),
@@ -55827,7 +56539,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -55867,7 +56579,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -55944,7 +56656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -55987,7 +56699,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join18(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -55998,7 +56710,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -56030,7 +56742,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       url,
       remote,
@@ -56100,7 +56812,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       start,
       finish
     }) {
@@ -56148,7 +56860,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -56451,7 +57163,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -56527,7 +57239,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -56553,7 +57265,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56594,7 +57306,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -56621,7 +57333,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -56710,7 +57422,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56734,7 +57446,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -56760,7 +57472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -56836,7 +57548,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -56924,7 +57636,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -56954,7 +57666,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -57002,7 +57714,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join15(dir, filepath));
+        const object = dir && await fs3.read(join18(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -57010,7 +57722,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join15(dir, filepath));
+            stats = await fs3.lstat(join18(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -57030,7 +57742,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       depth
     }) {
@@ -57055,7 +57767,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -57123,7 +57835,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -57153,7 +57865,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join18(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -57161,7 +57873,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join18(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -57311,12 +58023,12 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const headMsg = headCommitObj.commit.message;
       const stashCommitParents = [headCommit];
       let stashCommitTree = null;
-      let workDirCompareBase = TREE({ ref: "HEAD" });
+      let workDirCompareBase = TREE2({ ref: "HEAD" });
       const indexTree = await writeTreeChanges({
         fs: fs3,
         dir,
         gitdir,
-        treePair: [TREE({ ref: "HEAD" }), "stage"]
+        treePair: [TREE2({ ref: "HEAD" }), "stage"]
       });
       if (indexTree) {
         const stashCommitOne = await stashMgr.writeStashCommit({
@@ -57467,7 +58179,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -57490,7 +58202,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join18(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -57520,7 +58232,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -57559,7 +58271,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join15(dir, filepath));
+        const stats = await fs3.lstat(join18(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -57569,7 +58281,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object = await fs3.read(join15(dir, filepath), { autocrlf });
+            const object = await fs3.read(join18(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -57630,7 +58342,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join18(parent, segment);
       }
       return true;
     }
@@ -57679,7 +58391,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -57698,7 +58410,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           cache,
           dir,
           gitdir: updatedGitdir,
-          trees: [TREE({ ref }), WORKDIR({ refresh }), STAGE()],
+          trees: [TREE2({ ref }), WORKDIR({ refresh }), STAGE()],
           map: async function(filepath, [head, workdir, stage]) {
             if (!head && !stage && workdir) {
               if (!shouldIgnore) {
@@ -57752,7 +58464,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       object,
       force = false
@@ -57784,7 +58496,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -57804,7 +58516,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join15(dir, filepath));
+                const fileStats2 = await fs3.lstat(join18(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -57822,7 +58534,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join15(dir, filepath));
+          fileStats = await fs3.lstat(join18(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -57843,7 +58555,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, filepath)) : await fs3.read(join15(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, filepath)) : await fs3.read(join18(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -57887,7 +58599,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       trees,
       map,
       reduce,
@@ -57915,7 +58627,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join18(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -57937,7 +58649,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -57959,7 +58671,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -58005,7 +58717,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       value,
       force = false,
@@ -58060,7 +58772,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58077,7 +58789,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join18(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58097,7 +58809,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     var index2 = {
       Errors,
       STAGE,
-      TREE,
+      TREE: TREE2,
       WORKDIR,
       add,
       abortMerge,
@@ -58169,7 +58881,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     };
     exports.Errors = Errors;
     exports.STAGE = STAGE;
-    exports.TREE = TREE;
+    exports.TREE = TREE2;
     exports.WORKDIR = WORKDIR;
     exports.abortMerge = abortMerge;
     exports.add = add;
@@ -58404,7 +59116,12 @@ var init_lock_file = __esm({
 // src/util/omit-undefined.ts
 function omitUndefined(o2) {
   const out = {};
-  for (const [k, v] of Object.entries(o2)) if (v !== void 0) out[k] = v;
+  for (const [k, v] of Object.entries(o2)) {
+    if (v === void 0) continue;
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
   return out;
 }
 var init_omit_undefined = __esm({
@@ -67419,6 +68136,10 @@ var init_client = __esm({
 });
 
 // src/app/github.ts
+var github_exports = {};
+__export(github_exports, {
+  connectGitHub: () => connectGitHub
+});
 function connectGitHub(logger, access2) {
   return createGitHub({
     token: access2.token,
@@ -67528,6 +68249,180 @@ var init_tag_spec = __esm({
   "src/policy/tag-spec.ts"() {
     "use strict";
     init_stream_tag();
+  }
+});
+
+// src/policy/follow-chain.ts
+function indexStreams(streams) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    if (!index2.has(k)) index2.set(k, s);
+  }
+  return index2;
+}
+function followChain(index2, namespace, stream, tag2, start) {
+  const chain = [];
+  const seen = /* @__PURE__ */ new Set();
+  let cur = { namespace, stream, tag: tag2 };
+  for (; ; ) {
+    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
+    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
+    seen.add(key3);
+    chain.push(key3);
+    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
+    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
+    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
+    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
+    const next = followTarget(cur.namespace, cur.stream, t.from);
+    if (!next) return { chain, cycle: false, malformed: true };
+    cur = next;
+  }
+}
+var init_follow_chain = __esm({
+  "src/policy/follow-chain.ts"() {
+    "use strict";
+    init_stream2();
+    init_tag_spec();
+  }
+});
+
+// src/policy/required-platforms.ts
+function parseRequiredPlatforms(text) {
+  const platforms = [];
+  const invalid3 = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const p = parsePlatform(part);
+    if (p) platforms.push(p);
+    else invalid3.push(part);
+  }
+  return { platforms, invalid: invalid3 };
+}
+function missingPlatforms(required, have) {
+  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
+  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
+    (r) => !present.has(r)
+  );
+}
+function holdMissingPlatforms(tags, outcomes, now) {
+  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
+  for (const t of tags) {
+    const text = t.annotations?.[REQUIRED_PLATFORMS];
+    const outcome = outcomes.get(t.key);
+    if (text === void 0 || !outcome?.ok) continue;
+    const current = t.lock?.items[0];
+    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
+    if (current && outcome.item.image === current.image) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
+    if (missing.length === 0) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
+    if (!current) {
+      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      continue;
+    }
+    outcomes.delete(t.key);
+    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    gate.pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: MISSING_PLATFORM,
+      message: `${lacks}; the lock keeps ${current.image}`,
+      missingPlatforms: missing
+    });
+  }
+  return gate;
+}
+var REQUIRED_PLATFORMS, MISSING_PLATFORM;
+var init_required_platforms = __esm({
+  "src/policy/required-platforms.ts"() {
+    "use strict";
+    init_platform();
+    REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
+    MISSING_PLATFORM = "MissingPlatform";
+  }
+});
+
+// src/policy/soak.ts
+function parseAge(text) {
+  const t = text.trim();
+  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
+  let ms = 0;
+  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
+  return ms > 0 ? ms : void 0;
+}
+function holdSoaking(tags, outcomes, now) {
+  const pending = /* @__PURE__ */ new Map();
+  const settled = /* @__PURE__ */ new Set();
+  const nowMs = Date.parse(now);
+  for (const t of tags) {
+    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
+    const outcome = outcomes.get(t.key);
+    const current = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current) continue;
+    if (outcome.item.image === current.image) {
+      if (t.lock?.pending) settled.add(t.key);
+      continue;
+    }
+    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    const eligible = Date.parse(seen) + age;
+    if (nowMs >= eligible) {
+      settled.add(t.key);
+      continue;
+    }
+    outcomes.delete(t.key);
+    pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: "Soaking",
+      eligibleAt: iso(eligible),
+      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
+    });
+  }
+  return { pending, settled };
+}
+function recordPending(locks, soak, keyOf3) {
+  if (soak.pending.size === 0 && soak.settled.size === 0) return;
+  for (const lock2 of locks.values()) {
+    lock2.status.tags = lock2.status.tags.map((lt) => {
+      const key3 = keyOf3(lock2, lt.tag);
+      const p = soak.pending.get(key3);
+      if (p) return { ...lt, pending: p };
+      if (soak.settled.has(key3) && lt.pending) {
+        const { pending: _p, ...rest } = lt;
+        return rest;
+      }
+      return lt;
+    });
+  }
+}
+function soakTags(streams) {
+  return streams.flatMap(
+    (s) => (s.object.spec?.tags ?? []).map((t) => {
+      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
+      return {
+        key: `${s.namespace}/${s.name}:${t.name}`,
+        annotations: t.annotations ?? null,
+        ...lock2 ? { lock: lock2 } : {}
+      };
+    })
+  );
+}
+var MINIMUM_AGE, UNIT_MS, iso;
+var init_soak = __esm({
+  "src/policy/soak.ts"() {
+    "use strict";
+    MINIMUM_AGE = "imagestreams.dev/minimum-age";
+    UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+    iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 });
 
@@ -69744,6 +70639,621 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/policy/tag-selection.ts
+function hasTagPolicy(annotations) {
+  if (!annotations) return false;
+  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
+    (k) => annotations[k] !== void 0
+  );
+}
+function jsPattern(p) {
+  return p.replace(/\(\?P</g, "(?<");
+}
+function parseTagPolicy(annotations) {
+  const a2 = annotations ?? {};
+  const problems = [];
+  const kind2 = a2[TAG_POLICY];
+  if (kind2 === void 0) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  if (!POLICY_KINDS.includes(kind2)) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  const k = kind2;
+  const range = a2[SEMVER_RANGE];
+  if (range !== void 0 && k !== "semver")
+    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
+  if (range !== void 0 && import_semver.default.validRange(range) === null)
+    problems.push({
+      key: SEMVER_RANGE,
+      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
+    });
+  const pre = a2[PRERELEASES];
+  if (pre !== void 0 && pre !== "true" && pre !== "false")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
+  if (pre !== void 0 && k !== "semver")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
+  const order = a2[TAG_ORDER] ?? "asc";
+  if (order !== "asc" && order !== "desc")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
+  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
+  let pattern;
+  if (a2[TAG_PATTERN] !== void 0) {
+    try {
+      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
+    } catch (e) {
+      problems.push({
+        key: TAG_PATTERN,
+        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
+      });
+    }
+  }
+  const extract = a2[TAG_EXTRACT];
+  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
+    problems.push({
+      key: TAG_EXTRACT,
+      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
+    });
+  if (problems.length > 0) return { problems };
+  const parts = [k];
+  if (k === "semver") parts.push(range ?? "*");
+  if (pre === "true") parts.push("with prereleases");
+  if (k === "numerical" || k === "alphabetical") parts.push(order);
+  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
+  if (extract) parts.push(`by ${extract}`);
+  const policy = {
+    kind: k,
+    prereleases: pre === "true",
+    order,
+    summary: parts.join(" ")
+  };
+  if (range !== void 0) policy.range = range;
+  if (pattern) policy.pattern = pattern;
+  if (extract !== void 0) policy.extract = extract;
+  return { policy, problems };
+}
+function candidates(policy, tags) {
+  const out = [];
+  for (const tag2 of tags) {
+    if (!policy.pattern) {
+      out.push({ tag: tag2, value: tag2 });
+      continue;
+    }
+    const m = policy.pattern.exec(tag2);
+    if (!m) continue;
+    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
+  }
+  return out;
+}
+function expand2(template, m) {
+  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
+    const name = a2 ?? b ?? c3;
+    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
+    return v ?? "";
+  });
+}
+function selectTag(policy, tags, ctx) {
+  const found = candidates(policy, tags);
+  const ranked = rank(policy, found, ctx);
+  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
+  const { list, firstSeen } = ranked;
+  if (list.length === 0) {
+    return {
+      considered: 0,
+      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
+      ...firstSeen ? { firstSeen } : {}
+    };
+  }
+  let best = list[0];
+  for (const c3 of list) {
+    const d = c3.cmp(best);
+    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
+  }
+  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
+}
+function tieBreak(a2, b, current) {
+  if (a2 === current) return 1;
+  if (b === current) return -1;
+  return byCodeUnits(a2, b);
+}
+function rank(policy, found, ctx) {
+  const sign2 = policy.order === "desc" ? -1 : 1;
+  switch (policy.kind) {
+    case "semver": {
+      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
+      const list = [];
+      for (const f of found) {
+        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
+        const v = import_semver.default.parse(f.value);
+        if (!v) continue;
+        if (v.prerelease.length > 0 && !policy.prereleases) continue;
+        if (!range.test(v)) continue;
+        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "numerical": {
+      const list = [];
+      for (const f of found) {
+        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
+        const n2 = Number(f.value);
+        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "alphabetical": {
+      const list = found.map((f) => {
+        const r = {
+          tag: f.tag,
+          s: f.value,
+          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
+        };
+        return r;
+      });
+      return { list };
+    }
+    case "first-seen": {
+      if (found.length > MAX_FIRST_SEEN) {
+        return {
+          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
+        };
+      }
+      const firstSeen = {};
+      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
+        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
+      const list = found.map((f) => {
+        const at = Date.parse(firstSeen[f.tag]);
+        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
+        return r;
+      });
+      return { list, firstSeen };
+    }
+  }
+}
+var import_semver, TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT, POLICY_KINDS, MAX_FIRST_SEEN, byCodeUnits;
+var init_tag_selection = __esm({
+  "src/policy/tag-selection.ts"() {
+    "use strict";
+    import_semver = __toESM(require_semver2(), 1);
+    TAG_POLICY = "imagestreams.dev/tag-policy";
+    SEMVER_RANGE = "imagestreams.dev/semver-range";
+    PRERELEASES = "imagestreams.dev/prereleases";
+    TAG_ORDER = "imagestreams.dev/tag-order";
+    TAG_PATTERN = "imagestreams.dev/tag-pattern";
+    TAG_EXTRACT = "imagestreams.dev/tag-extract";
+    POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
+    MAX_FIRST_SEEN = 1e3;
+    byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
+  }
+});
+
+// src/policy/validate-extensions.ts
+function validateExtensions(s, at) {
+  streamTags(s.object).forEach((t, i2) => {
+    const annotations = t.annotations ?? {};
+    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
+    const age = annotations[MINIMUM_AGE];
+    if (age !== void 0 && parseAge(age) === void 0) {
+      at(
+        s,
+        path6(MINIMUM_AGE),
+        "INVALID_MINIMUM_AGE",
+        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
+      );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== void 0) {
+      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
+      if (invalid3.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path6(REQUIRED_PLATFORMS),
+          "INVALID_REQUIRED_PLATFORMS",
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
+        );
+    }
+    if (!hasTagPolicy(annotations)) return;
+    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
+    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
+    if (t.from?.kind !== "DockerImage" || t.reference) {
+      at(
+        s,
+        where,
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
+      );
+      return;
+    }
+    const parsed = tryParseReference(t.from.name);
+    if (!("error" in parsed) && parsed.ref.digest) {
+      at(
+        s,
+        ["spec", "tags", i2, "from", "name"],
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
+      );
+    }
+  });
+}
+var init_validate_extensions = __esm({
+  "src/policy/validate-extensions.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    init_required_platforms();
+    init_soak();
+    init_tag_selection();
+  }
+});
+
+// src/policy/validate-openshift.ts
+function validateOpenShiftObject(s, at) {
+  if (!NAME_COMPONENT_RE.test(s.name)) {
+    at(
+      s,
+      ["metadata", "name"],
+      "INVALID_STREAM_NAME",
+      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
+    );
+  }
+  const full = `${s.namespace}/${s.name}`;
+  if (full.length > NAMESPACE_NAME_MAX) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+    );
+  }
+  const repo = s.object.spec?.dockerImageRepository;
+  if (repo) {
+    const path6 = ["spec", "dockerImageRepository"];
+    const r = tryParseReference(repo);
+    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
+    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
+      at(
+        s,
+        path6,
+        "INVALID_REPOSITORY",
+        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
+      );
+    }
+  }
+  streamTags(s.object).forEach((t, i2) => {
+    if (t.from?.kind !== "DockerImage") return;
+    const r = tryParseReference(t.from.name);
+    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
+    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
+  });
+}
+var NAME_COMPONENT_RE, NAMESPACE_NAME_MAX;
+var init_validate_openshift = __esm({
+  "src/policy/validate-openshift.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+    NAMESPACE_NAME_MAX = 255;
+  }
+});
+
+// src/policy/validate.ts
+function label(key3, multiNamespace) {
+  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
+}
+function validateStreams2(streams, config2) {
+  const out = [];
+  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c3 = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config: config2,
+    cycleReported: /* @__PURE__ */ new Set()
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
+    const firstIndex = /* @__PURE__ */ new Map();
+    streamTags(s.object).forEach((t, i2) => {
+      const base = ["spec", "tags", i2];
+      checkTagName(s, t, i2, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, "from", "name"];
+      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
+      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
+      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
+function checkNameLengths(s, at) {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ["metadata", "namespace"],
+      "NAME_TOO_LONG",
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+    );
+  }
+}
+function checkDuplicateStreams(streams, at) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    const list = byKey.get(k);
+    if (list) list.push(s);
+    else byKey.set(k, [s]);
+  }
+  for (const [k, list] of byKey) {
+    if (list.length < 2) continue;
+    const others = list.slice(1).map((x) => x.file);
+    at(
+      list[1],
+      ["metadata", "name"],
+      "DUPLICATE_STREAM",
+      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
+      "warning"
+    );
+  }
+}
+function checkTagName(s, t, i2, firstIndex, at) {
+  const namePath = ["spec", "tags", i2, "name"];
+  const prev = firstIndex.get(t.name);
+  if (prev !== void 0) {
+    const p = s.position(["spec", "tags", prev, "name"]);
+    at(
+      s,
+      namePath,
+      "DUPLICATE_TAG",
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
+    );
+  } else firstIndex.set(t.name, i2);
+  if (!TAG_RE2.test(t.name)) {
+    at(
+      s,
+      namePath,
+      "INVALID_TAG_NAME",
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
+    );
+  }
+}
+function checkScheduled(s, t, base, at) {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
+    at(
+      s,
+      [...base, "importPolicy", "scheduled"],
+      "SCHEDULED_NOT_DOCKER",
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
+    );
+  }
+}
+function checkDockerImage(c3, s, from, namePath) {
+  const r = tryParseReference(from.name);
+  if ("error" in r) {
+    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
+  } else if (!registryAllowed(c3.config, r.ref.domain)) {
+    c3.at(
+      s,
+      namePath,
+      "REGISTRY_NOT_ALLOWED",
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
+    );
+  }
+}
+function checkStreamTag(c3, s, t, from, namePath) {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_TAG_REFERENCE",
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
+    );
+    return;
+  }
+  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(" ");
+    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
+      c3.cycleReported.add(loopId);
+      c3.at(
+        s,
+        namePath,
+        "TAG_CYCLE",
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
+      );
+    }
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
+    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c3.at(
+      s,
+      namePath,
+      "TAG_NOT_FOUND",
+      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
+    );
+  }
+}
+function checkStreamImage(c3, s, t, from, namePath) {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_STREAM_IMAGE",
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from);
+  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
+    c3.at(
+      s,
+      namePath,
+      "STREAM_NOT_FOUND",
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
+    );
+  }
+}
+var STREAM_IMAGE_RE, TAG_RE2, STREAM_RE;
+var init_validate2 = __esm({
+  "src/policy/validate.ts"() {
+    "use strict";
+    init_config();
+    init_diagnostic();
+    init_limits();
+    init_reference2();
+    init_stream2();
+    init_follow_chain();
+    init_tag_spec();
+    init_validate_extensions();
+    init_validate_openshift();
+    init_follow_chain();
+    STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
+    TAG_RE2 = /^[\w][\w.-]{0,127}$/;
+    STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+  }
+});
+
+// src/loader/discover.ts
+import { join as join5, relative as relative2, sep as sep3 } from "node:path";
+function isGlob(p) {
+  return /[*?[]/.test(p);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        const slash = glob[i2 + 2] === "/";
+        re += slash ? "(?:.*/)?" : ".*";
+        i2 += slash ? 2 : 1;
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const end = glob.indexOf("]", i2);
+      if (end < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i2 = end;
+      }
+    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function toPosixRelative(root, abs) {
+  const rel = relative2(root, abs);
+  return (rel === "" ? "." : rel).split(sep3).join("/");
+}
+async function walk(fs3, dir, out) {
+  const entries = await fs3.readdir(dir, { withFileTypes: true });
+  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+  for (const e of entries) {
+    const p = join5(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
+    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
+  }
+}
+async function discoverFiles(fs3, base, entries) {
+  const files = /* @__PURE__ */ new Set();
+  const missing = [];
+  for (const entry of entries) {
+    if (isGlob(entry)) {
+      const parts = entry.split("/");
+      const staticParts = [];
+      for (const p of parts) {
+        if (isGlob(p)) break;
+        staticParts.push(p);
+      }
+      const dir = join5(base, ...staticParts);
+      const re = globToRegExp(entry.replace(/^\.\//, ""));
+      const found = [];
+      try {
+        await walk(fs3, dir, found);
+      } catch {
+        missing.push(entry);
+        continue;
+      }
+      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
+      if (matched.length === 0) missing.push(entry);
+      for (const f of matched) files.add(f);
+      continue;
+    }
+    const abs = join5(base, entry);
+    let st;
+    try {
+      st = await fs3.stat(abs);
+    } catch {
+      missing.push(entry);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = [];
+      await walk(fs3, abs, found);
+      for (const f of found) files.add(f);
+    } else files.add(abs);
+  }
+  return { files: [...files].sort(), missing };
+}
+var SKIP_DIRS, DECLARATION_EXT;
+var init_discover = __esm({
+  "src/loader/discover.ts"() {
+    "use strict";
+    SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+    DECLARATION_EXT = /\.(ya?ml|json)$/i;
+  }
+});
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+var init_map_limit = __esm({
+  "src/util/map-limit.ts"() {
+    "use strict";
+  }
+});
+
 // src/policy/stream-selection.ts
 function editDistance(a2, b) {
   const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
@@ -69773,9 +71283,9 @@ function unknownStreams(only, streams) {
   }
   return out;
 }
-function unknownStreamsMessage(unknown, declared) {
+function unknownStreamsMessage(unknown, declared2) {
   return unknown.map(
-    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared2 === 0 ? " (no streams are declared)" : ""}`
   ).join("; ");
 }
 var init_stream_selection = __esm({
@@ -70140,6 +71650,266 @@ var init_declarations = __esm({
     init_source();
     init_yaml_fast();
     EXTENSION_HINT = 'put your own data in annotations prefixed "imagestreams.dev/"';
+  }
+});
+
+// src/loader/read-declarations.ts
+async function readDeclarations(files, opts) {
+  const perFile = /* @__PURE__ */ new Map();
+  const budget = { totalBytes: 0 };
+  await mapLimit(files, 32, async (abs) => {
+    perFile.set(abs, await readOne(abs, opts, budget));
+  });
+  const out = {
+    streams: [],
+    partial: [],
+    diagnostics: [],
+    tags: 0
+  };
+  for (const abs of files) {
+    const r = perFile.get(abs);
+    out.streams.push(...r.streams);
+    out.partial.push(...r.partial ?? []);
+    out.diagnostics.push(...r.diagnostics);
+    out.tags += r.tags;
+  }
+  return out;
+}
+async function readOne(abs, opts, budget) {
+  const file = toPosixRelative(opts.root, abs);
+  try {
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
+    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
+    if (!r.ok) {
+      return r.reason === "too-large" ? fileProblem(
+        file,
+        "FILE_TOO_LARGE",
+        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+      ) : fileProblem(
+        file,
+        "NOT_A_FILE",
+        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
+      );
+    }
+    budget.totalBytes += r.bytes.length;
+    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+      return fileProblem(
+        file,
+        "DECLARATIONS_TOO_LARGE",
+        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+      );
+    }
+    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
+  } catch (e) {
+    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
+  }
+}
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
+var mb;
+var init_read_declarations = __esm({
+  "src/loader/read-declarations.ts"() {
+    "use strict";
+    init_inside();
+    init_map_limit();
+    init_declarations();
+    init_discover();
+    init_source();
+    mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
+  }
+});
+
+// src/loader/root.ts
+import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
+async function kind(fs3, path6) {
+  try {
+    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
+  } catch {
+    return void 0;
+  }
+}
+async function findProjectRoot(fs3, cwd) {
+  const start = resolve5(cwd);
+  const k = await kind(fs3, start);
+  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
+  const marker = async (dir) => {
+    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
+    return void 0;
+  };
+  const here = await marker(start);
+  if (here) return { root: start, markedBy: here };
+  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
+    return { root: start, markedBy: "declarations" };
+  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
+    const m = await marker(dir);
+    if (m) return { root: dir, markedBy: m };
+    if (dirname2(dir) === dir) break;
+  }
+  return { root: start, markedBy: "cwd" };
+}
+var DEFAULT_DECLARATIONS;
+var init_root = __esm({
+  "src/loader/root.ts"() {
+    "use strict";
+    init_config();
+    DEFAULT_DECLARATIONS = "imagestreams";
+  }
+});
+
+// src/loader/load.ts
+import * as nodeFs4 from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
+function missingRoot(path6, reason) {
+  const diagnostic = {
+    file: path6,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: "error",
+    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+  };
+  return {
+    root: path6,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic]
+  };
+}
+function noDeclarations(root, entries, configFile, markedBy) {
+  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
+  return {
+    file: configFile ?? ".",
+    line: 1,
+    column: 1,
+    code: "NO_DECLARATIONS",
+    severity: "warning",
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
+function readVia(fs3) {
+  return async (path6, limit) => {
+    const st = await fs3.stat(path6);
+    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
+    const bytes = await fs3.readFile(path6);
+    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
+  };
+}
+async function loadProject(opts) {
+  const fs3 = opts.fs ?? nodeFs4;
+  const cwd = resolve6(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  const found = await findProjectRoot(fs3, cwd);
+  if ("missing" in found) return missingRoot(found.missing, found.reason);
+  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
+  const loaded2 = await loadConfig(fs3, {
+    read,
+    root,
+    cwd,
+    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
+  });
+  const { config: config2 } = loaded2;
+  const diagnostics = [...loaded2.diagnostics];
+  const configProblem = (message) => ({
+    file: loaded2.file ?? ".imagestreams.yaml",
+    line: 1,
+    column: 1,
+    code: "CONFIG_PATH_OUTSIDE",
+    severity: "error",
+    message
+  });
+  const lockEscape = await escapeOf(root, config2.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
+  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
+  const discovered = await discoverFiles(
+    fs3,
+    root,
+    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
+  );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
+    );
+  }
+  for (const m of discovered.missing) {
+    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
+    diagnostics.push(missingEntry(m, explicit, loaded2.file));
+  }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config2.namespace
+  });
+  diagnostics.push(...parsed.diagnostics);
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
+  return {
+    root,
+    config: config2,
+    ...loaded2.file ? { configFile: loaded2.file } : {},
+    files: discovered.files.map((f) => toPosixRelative(root, f)),
+    streams,
+    ...partial.length ? { partial } : {},
+    tags,
+    diagnostics: diagnostics.sort(compareDiagnostics)
+  };
+}
+async function entriesInside(root, entries, diagnostics, configProblem) {
+  const inside = [];
+  for (const [i2, d] of entries.entries()) {
+    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join("/") || ".");
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+function missingEntry(m, explicit, configFile) {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: explicit ? "error" : "warning",
+    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
+  };
+}
+var init_load2 = __esm({
+  "src/loader/load.ts"() {
+    "use strict";
+    init_config();
+    init_load();
+    init_inside();
+    init_diagnostic();
+    init_validate2();
+    init_discover();
+    init_read_declarations();
+    init_root();
+  }
+});
+
+// src/app/project.ts
+function openProject(cwd, opts = {}) {
+  return loadProject({
+    cwd,
+    ...omitUndefined({ configPath: opts.configPath }),
+    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
+  });
+}
+function isUsageDiagnostic(d) {
+  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
+}
+var init_project = __esm({
+  "src/app/project.ts"() {
+    "use strict";
+    init_load2();
+    init_omit_undefined();
   }
 });
 
@@ -70627,24 +72397,296 @@ var init_lookup = __esm({
   }
 });
 
+// src/edit/yaml-text.ts
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml5.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml5.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve7(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml5.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml5.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml5.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml5.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+function isPlainYamlString(value) {
+  if (value === "" || /[\r\n]/.test(value)) return false;
+  return ["1.1", "1.2"].every((version) => {
+    const doc = (0, import_yaml5.parseDocument)(value, { version });
+    const node = doc.contents;
+    return doc.errors.length === 0 && (0, import_yaml5.isScalar)(node) && node.type === import_yaml5.Scalar.PLAIN && node.value === value;
+  });
+}
+var import_yaml5;
+var init_yaml_text = __esm({
+  "src/edit/yaml-text.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist(), 1);
+    init_errors();
+  }
+});
+
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current) return void 0;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current.dockerImageReference.indexOf("@");
+  if (at < 0) return current.dockerImageReference;
+  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function pinParts(spec) {
+  const at = spec.indexOf("@");
+  const name = at < 0 ? spec : spec.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const tagged = colon > name.lastIndexOf("/");
+  return {
+    repository: tagged ? name.slice(0, colon) : name,
+    ...tagged ? { tag: name.slice(colon + 1) } : {},
+    ...at >= 0 ? { digest: spec.slice(at + 1) } : {}
+  };
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const p = pinParts(x);
+    return p.digest === void 0 ? x : `${p.repository}@${p.digest}`;
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+    init_reference2();
+  }
+});
+
+// src/consumers/types.ts
+var init_types = __esm({
+  "src/consumers/types.ts"() {
+    "use strict";
+    init_stream_tag();
+  }
+});
+
+// src/consumers/image-parts.ts
+function splitPart(marker) {
+  const at = marker.lastIndexOf(":");
+  const local = marker.slice(marker.lastIndexOf("/") + 1);
+  if (local.indexOf(":") === local.lastIndexOf(":")) return { name: marker };
+  const word = marker.slice(at + 1);
+  const part = Object.hasOwn(PARTS, word) ? PARTS[word] : void 0;
+  if (!part) {
+    return {
+      error: `unknown part "${word}" in "# imagestream: ${marker}"; write stream:tag:repository (or :name), :tag or :digest`
+    };
+  }
+  return { name: marker.slice(0, at), part };
+}
+function partSlot(content, base) {
+  const m = PART_LINE_RE.exec(content);
+  if (!m) return { error: 'a part marker governs a YAML "key: value" line (e.g. "  digest: sha256:…")' };
+  const prefix = m[1];
+  const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*:$/g, "");
+  const start = base + prefix.length;
+  const raw = m[3];
+  if (raw === void 0)
+    return { slot: { start, end: start, style: "plain", prefix: " ", yaml: true }, value: "", key: key3 };
+  const at = start + m[2].length;
+  const q = raw[0];
+  if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+    const inner = raw.slice(1, -1);
+    if (!inner.includes(q) && !inner.includes("\\")) {
+      const style = q === '"' ? "double" : "single";
+      return { slot: { start: at, end: at + raw.length, style, yaml: true }, value: inner, key: key3 };
+    }
+  } else if (PLAIN_PART_RE.test(raw)) {
+    return { slot: { start: at, end: at + raw.length, style: "plain", yaml: true }, value: raw, key: key3 };
+  }
+  return { error: `the governed value ${raw} is not a repository, tag or digest` };
+}
+function checkPartSets(file, parts) {
+  const sets = /* @__PURE__ */ new Map();
+  for (const { consumer, parent } of parts) {
+    const key3 = `parts ${file}:${parent + 1} ${formatStreamTag(consumer.follows)}`;
+    sets.set(key3, [...sets.get(key3) ?? [], { ...consumer, group: key3 }]);
+  }
+  const consumers = [];
+  const errors = [];
+  for (const set3 of sets.values()) {
+    const first = set3[0];
+    const follows = formatStreamTag(first.follows);
+    const marker = (part) => `"# imagestream: ${follows}:${part}"`;
+    const has = (p) => set3.some((c3) => c3.part === p);
+    const at = (message, severity) => ({
+      code: "MARKER_PARTS_INCOMPLETE",
+      file,
+      line: first.line,
+      message: `${file}:${first.line}: ${message}`,
+      ...severity ? { severity } : {}
+    });
+    if (!has("digest")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} but no field of this image has a digest marker, so nothing pins it (a repository or tag alone is not pinned; the digest decides what runs): add ${marker("digest")} to its digest field; none of its fields is rewritten until then`
+        )
+      );
+      continue;
+    }
+    if (!has("repository")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} with no repository field: the digest is pulled from whatever repository the file names; add ${marker("repository")} to its repository field`,
+          "warning"
+        )
+      );
+    }
+    consumers.push(...set3);
+  }
+  return { consumers, errors };
+}
+function wantedValue(c3, lookup2) {
+  const { namespace, stream, tag: tag2 } = c3.follows;
+  if (!c3.part) return lookup2(namespace, stream, tag2);
+  const spec = lookup2(namespace, stream, tag2, "tag-and-digest");
+  if (spec === void 0) return void 0;
+  const pin = pinParts(spec);
+  if (c3.part === "repository") return pin.repository;
+  if (c3.part === "tag") return pin.tag ?? null;
+  return pin.digest;
+}
+function partUpToDate(c3, want) {
+  return c3.current === want && !(c3.slot?.yaml && c3.slot.style === "plain" && !isPlainYamlString(want));
+}
+var PARTS, PART_LINE_RE, PLAIN_PART_RE;
+var init_image_parts = __esm({
+  "src/consumers/image-parts.ts"() {
+    "use strict";
+    init_yaml_text();
+    init_pull_spec();
+    init_types();
+    PARTS = {
+      repository: "repository",
+      name: "repository",
+      tag: "tag",
+      digest: "digest"
+    };
+    PART_LINE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')[ \t]*:)(?:([ \t]+)(\S.*?))?[ \t]*$/;
+    PLAIN_PART_RE = /^[\w.\-/:@+~]+$/;
+  }
+});
+
 // src/consumers/marker.ts
 function markerConsumers(file, text, opts) {
   const consumers = [];
   const errors = [];
+  const parts = [];
   const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
+  const stageOf = stagesOf(lines);
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
     if (!line.text.includes("imagestream:")) continue;
     const m = MARKER_RE.exec(line.text);
     if (!m) continue;
     const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
+    const named = splitPart(m[2] ?? "");
+    if ("error" in named) {
+      fail(named.error);
+      continue;
+    }
+    const ref = parseStreamTag2(named.name, opts.defaultNamespace, true);
     if ("error" in ref) {
       fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
       continue;
@@ -70667,7 +72709,13 @@ function markerConsumers(file, text, opts) {
       );
       continue;
     }
-    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (named.part) {
+      const split3 = splitField(file, lines, gi, content, ref.ref, named.part);
+      if ("error" in split3) fail(split3.error, gi);
+      else parts.push(split3);
+      continue;
+    }
+    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentOf(lines, gi).key);
     if (!g) {
       fail(
         "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
@@ -70689,17 +72737,41 @@ function markerConsumers(file, text, opts) {
       slot: { start: g.start, end: g.end, style: g.style }
     });
   }
-  return { consumers, errors };
+  const split2 = checkPartSets(file, parts);
+  return { consumers: [...consumers, ...split2.consumers], errors: [...errors, ...split2.errors] };
 }
-function parentKey(lines, at) {
+function stagesOf(lines) {
+  let fromCount = 0;
+  const stageOf = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  return stageOf;
+}
+function splitField(file, lines, gi, content, follows, part) {
+  const p = partSlot(content, lines[gi].start);
+  if ("error" in p) return p;
+  const up = parentOf(lines, gi);
+  const parent = /^[ \t]*-[ \t]/.test(lines[gi].text) ? gi : up.line;
+  const target = `key ${up.key ? `${up.key}.` : ""}${p.key}`;
+  const slot = p.slot;
+  return {
+    consumer: { file, line: gi + 1, kind: "marker", target, follows, current: p.value, slot, part },
+    parent
+  };
+}
+function parentOf(lines, at) {
   const indent = (t) => /^[ \t]*/.exec(t)[0].length;
   const own = indent(lines[at].text);
   for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
     const t = lines[i2].text;
     if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+    if (indent(t) >= own) continue;
+    const key3 = /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$/.exec(t)?.[1];
+    return key3 ? { key: key3, line: i2 } : { line: i2 };
   }
-  return void 0;
+  return { line: -1 };
 }
 function governedValue(content, base, stage, parent) {
   const from = FROM_RE.exec(content);
@@ -70762,6 +72834,7 @@ var init_marker = __esm({
   "src/consumers/marker.ts"() {
     "use strict";
     init_reference2();
+    init_image_parts();
     init_stream_tag2();
     MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
     FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
@@ -70774,8 +72847,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml5.LineCounter();
-  const docs = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml6.LineCounter();
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -70823,11 +72896,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml5;
+var import_yaml6;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_yaml_nodes();
   }
 });
@@ -70859,7 +72932,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml6.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml7.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -70892,7 +72965,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml6.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml7.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -70903,7 +72976,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml6.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml7.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -70913,9 +72986,9 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml6.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml7.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
@@ -70939,7 +73012,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml6.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml7.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -71002,9 +73075,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml6.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml6.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml6.isScalar)(kind2) || !(0, import_yaml6.isScalar)(name)) {
+  const kindSlot = (0, import_yaml7.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml7.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml7.isScalar)(kind2) || !(0, import_yaml7.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -71022,11 +73095,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml6, PIN_ANNOTATION, STRATEGIES;
+var import_yaml7, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -71035,8 +73108,9 @@ var init_openshift = __esm({
 });
 
 // src/consumers/rewrite.ts
-function renderValue(value, style) {
-  if (style === "double") return JSON.stringify(value);
+function renderValue(value, style, yaml = false) {
+  if (style === "double" || style === "plain" && yaml && !isPlainYamlString(value))
+    return JSON.stringify(value);
   if (style === "single") return `'${value.replaceAll("'", "''")}'`;
   return value;
 }
@@ -71061,7 +73135,7 @@ function applyEdits(text, edits) {
         data: { start: e.slot.start, end: e.slot.end }
       });
     }
-    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style, e.slot.yaml);
     pos = e.slot.end;
     prev = e;
   }
@@ -71070,6 +73144,7 @@ function applyEdits(text, edits) {
 var init_rewrite = __esm({
   "src/consumers/rewrite.ts"() {
     "use strict";
+    init_yaml_text();
     init_errors();
   }
 });
@@ -71098,14 +73173,6 @@ var init_scan = __esm({
     KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
     MARKER_NEEDLE = "imagestream:";
     BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
-  }
-});
-
-// src/consumers/types.ts
-var init_types = __esm({
-  "src/consumers/types.ts"() {
-    "use strict";
-    init_stream_tag();
   }
 });
 
@@ -71178,7 +73245,7 @@ function dedupe(consumers, errors) {
 }
 function planConsumerUpdates(consumers, pullSpecFor2) {
   const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
-  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const wantOf = (c3) => wantedValue(c3, pullSpecFor2);
   const held = new Set(
     consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
   );
@@ -71189,9 +73256,9 @@ function planConsumerUpdates(consumers, pullSpecFor2) {
       plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
       continue;
     }
-    if (c3.group !== void 0 && held.has(c3.group)) continue;
+    if (want === null || c3.group !== void 0 && held.has(c3.group)) continue;
     const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
-    if (c3.current === want && extra.length === 0) continue;
+    if (partUpToDate(c3, want) && extra.length === 0) continue;
     const list = plan2.edits.get(c3.file) ?? [];
     list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
     plan2.edits.set(c3.file, list);
@@ -71220,6 +73287,7 @@ var DEFAULTS2;
 var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
+    init_image_parts();
     init_kube();
     init_lookup();
     init_marker();
@@ -71232,57 +73300,6 @@ var init_consumers = __esm({
     init_types();
     init_diagnostic();
     DEFAULTS2 = { defaultNamespace: "default" };
-  }
-});
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
-  }
-  const at = current.dockerImageReference.indexOf("@");
-  if (at < 0) return current.dockerImageReference;
-  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
-}
-function sourceTagOf(streams, namespace, stream, tag2) {
-  const seen = /* @__PURE__ */ new Set();
-  let [ns, s, t] = [namespace, stream, tag2];
-  for (; ; ) {
-    const key3 = `${ns}/${s}:${t}`;
-    if (seen.has(key3)) return void 0;
-    seen.add(key3);
-    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
-    if (!from) return void 0;
-    if (from.kind === "DockerImage") {
-      const p = tryParseReference(from.name);
-      return "ref" in p ? p.ref.tag : void 0;
-    }
-    if (from.kind !== "ImageStreamTag") return void 0;
-    const colon = from.name.lastIndexOf(":");
-    if (colon < 0) t = from.name;
-    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
-    ns = from.namespace || ns;
-  }
-}
-function samePin(a2, b) {
-  const untagged = (x) => {
-    const at = x.indexOf("@");
-    if (at < 0) return x;
-    const name = x.slice(0, at);
-    const colon = name.lastIndexOf(":");
-    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
-  };
-  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
-}
-var init_pull_spec = __esm({
-  "src/plan/pull-spec.ts"() {
-    "use strict";
-    init_reference2();
   }
 });
 
@@ -71306,12 +73323,12 @@ async function readLocks(fs3, where, refs) {
   return { locks, errors };
 }
 function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
-  return (namespace, stream, tag2) => {
+  return (namespace, stream, tag2, format2 = pinFormat) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    const sourceTag = format2 === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
     const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
-      pinFormat,
+      pinFormat: format2,
       ...sourceTag ? { sourceTag } : {}
     });
     return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
@@ -71456,8 +73473,8 @@ function applyOutcome(prev, name, outcome, ctx) {
     if (prev?.spec !== void 0) failed.spec = prev.spec;
     if (prev?.observedGeneration !== void 0) failed.observedGeneration = prev.observedGeneration;
     failed.conditions = [cond];
-    const same = old && old.lastTransitionTime === cond.lastTransitionTime;
-    return same ? { tag: failed } : { tag: failed, change: "failed" };
+    const same2 = old && old.lastTransitionTime === cond.lastTransitionTime;
+    return same2 ? { tag: failed } : { tag: failed, change: "failed" };
   }
   const current = items[0];
   if (current && sameImage(current, outcome.item)) {
@@ -71749,6 +73766,403 @@ var init_next_locks = __esm({
     init_due();
     init_tag_spec();
     init_next_locks_phases();
+  }
+});
+
+// src/github/issues.ts
+async function findMarkedIssue(octokit, r, o2) {
+  let items;
+  try {
+    items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      ...r,
+      labels: o2.label,
+      state: "all",
+      per_page: 100
+    });
+  } catch (e) {
+    throw githubError(e, { action: `list issues of ${r.owner}/${r.repo}`, permission: ISSUES_READ });
+  }
+  const marked = items.filter((i2) => !i2.pull_request && (i2.body ?? "").includes(o2.marker)).sort((a2, b) => Number(a2.state === "closed") - Number(b.state === "closed") || a2.number - b.number);
+  return marked[0] ? summary2(marked[0]) : null;
+}
+async function getIssue(octokit, r, number) {
+  try {
+    const { data } = await octokit.rest.issues.get({ ...r, issue_number: number });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `read issue #${number}`, permission: ISSUES_READ });
+  }
+}
+async function createIssue(octokit, r, spec) {
+  try {
+    const { data } = await octokit.rest.issues.create({ ...r, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `create the issue "${spec.title}"`, permission: ISSUES_WRITE });
+  }
+}
+async function updateIssue(octokit, r, number, spec) {
+  try {
+    const { data } = await octokit.rest.issues.update({ ...r, issue_number: number, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `update issue #${number}`, permission: ISSUES_WRITE });
+  }
+}
+async function listOpenPullsByPrefix(octokit, r, prefix) {
+  try {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...r, state: "open", per_page: 100 });
+    return pulls.filter((p) => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${r.owner}/${r.repo}`).map((p) => ({ number: p.number, title: p.title, branch: p.head.ref }));
+  } catch (e) {
+    throw githubError(e, {
+      action: `list pull requests of ${r.owner}/${r.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var ISSUES_READ, ISSUES_WRITE, summary2;
+var init_issues = __esm({
+  "src/github/issues.ts"() {
+    "use strict";
+    init_errors2();
+    ISSUES_READ = "issues: read";
+    ISSUES_WRITE = "issues: write";
+    summary2 = (d) => ({
+      number: d.number,
+      url: d.html_url,
+      title: d.title,
+      body: d.body ?? "",
+      state: d.state === "closed" ? "closed" : "open"
+    });
+  }
+});
+
+// src/render/dashboard.ts
+function dashboardStreams(declared2, locks) {
+  const streams = declared2.map((s) => {
+    const id = `${s.namespace}/${s.name}`;
+    const byTag = new Map((locks.get(id)?.status.tags ?? []).map((t) => [t.tag, t]));
+    const tags = s.tags.map((tag2) => {
+      const t = { key: formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }), tag: tag2 };
+      const lt = byTag.get(tag2);
+      const item2 = lt?.items[0];
+      if (item2) Object.assign(t, { digest: item2.image, since: item2.created });
+      const c3 = lt?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
+      if (c3) t.failed = { reason: c3.reason, message: c3.message, since: c3.lastTransitionTime };
+      if (lt?.pending) t.pending = lt.pending;
+      return t;
+    });
+    return { id, tags };
+  });
+  return streams.sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
+}
+function renderDashboard(input2) {
+  const limit = Math.min(input2.limit ?? MAX_DASHBOARD_LENGTH, MAX_DASHBOARD_LENGTH);
+  const tags = input2.streams.flatMap((s) => s.tags);
+  const parts = [
+    { text: `${DASHBOARD_MARKER}
+
+${INTRO}
+`, keep: true },
+    ...failedParts(tags),
+    ...heldParts(tags),
+    ...pullParts(input2.pulls),
+    ...streamParts(input2.streams, input2.ticked ?? /* @__PURE__ */ new Set())
+  ];
+  const optional = parts.filter((p) => !p.keep);
+  return withinBudget(
+    parts,
+    limit - NOTE_ROOM,
+    (n2) => n2 > optional.length ? "" : leftOutNote(optional.slice(optional.length - n2))
+  );
+}
+function table(kind2, heading, header, rows) {
+  return rows.map((r, i2) => {
+    const row = `| ${r.cells.join(" | ")} |
+`;
+    const head = `
+## ${heading}
+
+| ${header.join(" | ")} |
+|${header.map(() => "---|").join("")}
+`;
+    return { text: i2 === 0 ? head + row : row, kind: kind2, label: r.label };
+  });
+}
+function failedParts(tags) {
+  const failed = tags.filter((t) => t.failed);
+  return table(
+    "failed",
+    `Failed imports (${failed.length})`,
+    ["Tag", "Reason", "Since", "Message", "Locked"],
+    failed.map((t) => ({
+      label: t.key,
+      cells: [
+        codeSpan(t.key),
+        codeSpan(t.failed.reason, 80),
+        codeSpan(t.failed.since, 40),
+        codeSpan(t.failed.message, 300),
+        codeSpan(shortDigest(t.digest))
+      ]
+    }))
+  );
+}
+function heldParts(tags) {
+  const held = tags.filter((t) => t.pending);
+  return table(
+    "held",
+    `Held back (${held.length})`,
+    ["Tag", "Digest", "First seen", "Why"],
+    held.map((t) => {
+      const p = t.pending;
+      const why = p.reason === "Soaking" ? `soaking, eligible at ${codeSpan(p.eligibleAt ?? "?", 40)}` : `lacks required ${p.missingPlatforms?.length === 1 ? "platform" : "platforms"} ${codeSpan((p.missingPlatforms ?? []).join(", "), 200)}`;
+      return {
+        label: t.key,
+        cells: [codeSpan(t.key), codeSpan(shortDigest(p.image)), codeSpan(p.firstSeen, 40), why]
+      };
+    })
+  );
+}
+function pullParts(pulls) {
+  const sorted = [...pulls].sort((a2, b) => a2.number - b.number);
+  return sorted.map((p, i2) => ({
+    text: `${i2 === 0 ? `
+## Open pull requests (${pulls.length})
+
+` : ""}- #${p.number} ${escapeText(p.title, 200)} (${codeSpan(p.branch, 200)})
+`,
+    kind: "pull",
+    label: `#${p.number}`
+  }));
+}
+function streamParts(streams, ticked) {
+  const count2 = streams.reduce((n2, s) => n2 + s.tags.length, 0);
+  const parts = [];
+  streams.forEach((s, si) => {
+    s.tags.forEach((t, ti) => {
+      const heading = (si === 0 && ti === 0 ? `
+## Stream tags (${count2})
+` : "") + (ti === 0 ? `
+### ${codeSpan(s.id)}
+
+` : "");
+      parts.push({ text: heading + importLine(t, ticked.has(t.key)), kind: "tag", label: t.key });
+    });
+  });
+  return parts;
+}
+function importLine(t, ticked) {
+  const state = t.digest ? `${codeSpan(shortDigest(t.digest))} since ${codeSpan(t.since ?? "?", 40)}` : "not imported";
+  return `- [${ticked ? "x" : " "}] import now ${codeSpan(t.tag)} ${state} <!-- ${IMPORT_MARKER}${encodeURIComponent(t.key)} -->
+`;
+}
+function leftOutNote(dropped) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const p of dropped) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const what2 = [...counts].map(([k, n2]) => plural(n2, NOUNS[k])).join(", ");
+  return `
+---
+
+**Left out** to stay within GitHub's limit of ${MAX_DASHBOARD_LENGTH.toLocaleString("en-US")} characters: ${what2}, from ${codeSpan(dropped[0].label ?? "", 120)} on. The lock files have the full state.
+`;
+}
+var MAX_DASHBOARD_LENGTH, DASHBOARD_MARKER, IMPORT_MARKER, NOTE_ROOM, INTRO, NOUNS;
+var init_dashboard = __esm({
+  "src/render/dashboard.ts"() {
+    "use strict";
+    init_stream_tag();
+    init_text();
+    init_markdown();
+    MAX_DASHBOARD_LENGTH = 65536;
+    DASHBOARD_MARKER = "<!-- imagestreams:dashboard -->";
+    IMPORT_MARKER = "imagestreams:import=";
+    NOTE_ROOM = 600;
+    INTRO = "This issue is kept up to date by imagestreams on every publishing run; edits other than ticking a box are overwritten. Tick **import now** next to a tag to have the next run import it whatever its schedule says; the box is cleared once it has.";
+    NOUNS = {
+      failed: "failed import",
+      held: "held-back digest",
+      pull: "open pull request",
+      tag: "stream tag"
+    };
+  }
+});
+
+// src/render/dashboard-ticks.ts
+function parseDashboardTicks(body, declared2) {
+  const ticked = [];
+  const ignored = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of (body ?? "").split(/\r?\n/)) {
+    const task = TASK_RE.exec(line);
+    if (!task || task[1] === " ") continue;
+    const raw = MARKER_RE2.exec(task[2])?.[1];
+    const key3 = raw === void 0 ? void 0 : decode2(raw);
+    if (key3 !== void 0 && declared2.has(key3)) {
+      if (!seen.has(key3)) ticked.push(key3);
+      seen.add(key3);
+    } else {
+      ignored.push(oneLine(key3 ?? task[2], 120));
+    }
+  }
+  return { ticked, ignored };
+}
+function decode2(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return void 0;
+  }
+}
+var TASK_RE, MARKER_RE2;
+var init_dashboard_ticks = __esm({
+  "src/render/dashboard-ticks.ts"() {
+    "use strict";
+    init_text2();
+    init_dashboard();
+    TASK_RE = /^\s{0,3}[-*+]\s+\[([ xX])\]\s?(.*)$/;
+    MARKER_RE2 = new RegExp(
+      `<!--\\s*${IMPORT_MARKER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\s>]*)\\s*-->`
+    );
+  }
+});
+
+// src/app/dashboard.ts
+var dashboard_exports = {};
+__export(dashboard_exports, {
+  openDashboard: () => openDashboard
+});
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+async function openDashboard(io, opts, github, mode) {
+  const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
+  const options = { ...opts, project: { ...opts.project, loaded: project } };
+  const config2 = project.config.publish.dashboard;
+  if (!config2 || (mode ?? project.config.publish.mode) === "none")
+    return { options, finish: async () => void 0 };
+  const [owner, repo] = github.repository.split("/", 2);
+  const { connectGitHub: connectGitHub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+  const ctx = {
+    io,
+    config: config2,
+    repo: { owner, repo },
+    only: opts.streams?.only,
+    octokit: github.octokit ?? connectGitHub2(io.logger, { token: github.token, ...omitUndefined({ apiUrl: github.apiUrl }) })
+  };
+  const before = await readTicks(ctx, declaredKeys(project));
+  const forced = /* @__PURE__ */ new Set([...opts.streams?.forced ?? [], ...before.ticked]);
+  if (before.ticked.length > 0)
+    io.logger.info("dashboard: importing the ticked tags now", { tags: before.ticked });
+  return {
+    options: { ...options, streams: { ...opts.streams, ...forced.size ? { forced } : {} } },
+    finish: (run) => finishDashboard(ctx, run, before)
+  };
+}
+function declared(project) {
+  return project.streams.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    tags: (s.object.spec?.tags ?? []).map((t) => t.name)
+  }));
+}
+function declaredKeys(project) {
+  return new Set(
+    declared(project).flatMap(
+      (s) => s.tags.map((tag2) => formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }))
+    )
+  );
+}
+async function readTicks(ctx, keys) {
+  try {
+    const issue2 = await findMarkedIssue(ctx.octokit, ctx.repo, {
+      label: DASHBOARD_LABEL,
+      marker: DASHBOARD_MARKER
+    });
+    const { ticked, ignored } = parseDashboardTicks(issue2?.body, keys);
+    if (ignored.length > 0) {
+      ctx.io.logger.warn("dashboard: ignored ticked lines that name no declared stream tag", {
+        issue: issue2.number,
+        lines: ignored.slice(0, 20)
+      });
+    }
+    return { found: true, issue: issue2, ticked, ignored };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(`dashboard: could not read the issue; no tag is imported for it: ${error2.message}`);
+    return { found: false, issue: null, ticked: [], ignored: [], error: error2 };
+  }
+}
+async function finishDashboard(ctx, run, before) {
+  if (!run.project || !run.result) return void 0;
+  const served = servedTicks(run, before.ticked, ctx.only);
+  const outcome = { status: "unchanged", forced: served, ignored: before.ignored };
+  try {
+    const { octokit, repo, config: config2 } = ctx;
+    const issue2 = before.issue ? await getIssue(octokit, repo, before.issue.number) : before.found ? null : await findMarkedIssue(octokit, repo, { label: DASHBOARD_LABEL, marker: DASHBOARD_MARKER });
+    const keys = declaredKeys(run.project);
+    const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
+    const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
+    const body = renderDashboard({
+      streams: dashboardStreams(declared(run.project), await publishedLocks(run)),
+      pulls,
+      ticked: new Set(carried)
+    });
+    const spec = { title: config2.title, body };
+    if (!issue2) {
+      const made = await createIssue(octokit, repo, { ...spec, labels: config2.labels });
+      return { ...outcome, status: "created", issue: { number: made.number, url: made.url } };
+    }
+    const ref = { number: issue2.number, url: issue2.url };
+    if (same(issue2.body, body) && issue2.title === config2.title) return { ...outcome, issue: ref };
+    await updateIssue(octokit, repo, issue2.number, spec);
+    return { ...outcome, status: "updated", issue: ref };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(
+      `dashboard: could not update the issue (the run's pull requests stand): ${error2.message}`
+    );
+    return { ...outcome, status: "failed", error: { code: error2.code, message: error2.message } };
+  }
+}
+function servedTicks(run, ticked, only) {
+  const inRun = new Set(run.project.streams.map((s) => `${s.namespace}/${s.name}`));
+  const skipped = new Set(
+    run.result.imports.filter((i2) => !i2.result.ok && i2.result.skipped).map((i2) => i2.key)
+  );
+  return ticked.filter((k) => {
+    const stream = k.slice(0, k.lastIndexOf(":"));
+    return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
+  });
+}
+async function publishedLocks(run) {
+  const locks = new Map(run.result.locks);
+  for (const f of run.result.lockFiles) {
+    try {
+      const lock2 = parseLock(await readFile3(join11(run.project.root, f.path), "utf8"), f.path);
+      locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
+    } catch {
+    }
+  }
+  return locks;
+}
+function same(stored, rendered) {
+  const norm = (s) => s.replace(/\r\n/g, "\n").trimEnd();
+  return norm(stored) === norm(rendered);
+}
+function asError(e) {
+  return e instanceof ImagestreamsError ? e : new ImagestreamsError("GITHUB_API_FAILED", String(e?.message ?? e), { cause: e });
+}
+var init_dashboard2 = __esm({
+  "src/app/dashboard.ts"() {
+    "use strict";
+    init_config();
+    init_issues();
+    init_lock_file();
+    init_errors();
+    init_stream_tag();
+    init_dashboard();
+    init_dashboard_ticks();
+    init_omit_undefined();
+    init_project();
   }
 });
 
@@ -72425,12 +74839,12 @@ var init_read_branch = __esm({
 });
 
 // src/git/repo.ts
-import { join as join11, resolve as resolve11 } from "node:path";
+import { join as join12, resolve as resolve11 } from "node:path";
 async function openRepo(opts) {
   const { fs: fs3 } = opts;
   const dir = resolve11(opts.dir);
   const gitdir = await findGitdir(fs3, dir);
-  const config2 = await readText(fs3, join11(gitdir, "config"));
+  const config2 = await readText(fs3, join12(gitdir, "config"));
   if (config2 !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config2)) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
@@ -72438,14 +74852,14 @@ async function openRepo(opts) {
       { data: { dir } }
     );
   }
-  const index2 = await readBytes(fs3, join11(gitdir, "index"));
+  const index2 = await readBytes(fs3, join12(gitdir, "index"));
   if (index2 !== null && index2.length >= 8) {
     const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
     const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
     if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
       throw new ImagestreamsError(
         "GIT_UNSUPPORTED_INDEX",
-        `${join11(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        `${join12(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
         { data: { dir, version } }
       );
     }
@@ -72463,11 +74877,11 @@ async function openRepo(opts) {
     gitdir,
     path: `remote.${opts.remote ?? "origin"}.url`
   });
-  const shallow = await readText(fs3, join11(gitdir, "shallow")) !== null;
+  const shallow = await readText(fs3, join12(gitdir, "shallow")) !== null;
   return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
 }
 async function findGitdir(fs3, dir) {
-  const dotgit = join11(dir, ".git");
+  const dotgit = join12(dir, ".git");
   let stat2;
   try {
     stat2 = await fs3.promises.stat(dotgit);
@@ -72491,7 +74905,7 @@ async function findGitdir(fs3, dir) {
     );
   }
   const gitdir = resolve11(dir, m[1].trim());
-  if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
+  if (await readText(fs3, join12(gitdir, "commondir")) !== null) {
     throw new ImagestreamsError(
       "GIT_UNSUPPORTED_REPOSITORY",
       `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
@@ -72596,6 +75010,9 @@ function groupChanges(opts) {
     files: [...new Set(g.files)].sort()
   }));
 }
+function republishedPrefix(branchPrefix) {
+  return `${branchPrefix}republished/`;
+}
 function branchName(prefix, name) {
   const clean = `${prefix}${name}`.split("/").map(
     (part) => part.replace(/[^A-Za-z0-9._-]/g, "-").replace(/\.{2,}/g, ".").replace(/^\.+|\.+$/g, "").replace(/\.lock$/i, "-lock")
@@ -72615,7 +75032,7 @@ var init_groups = __esm({
 });
 
 // src/git/commit.ts
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -72663,7 +75080,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join12(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join13(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -72723,7 +75140,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join12(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join13(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -73087,6 +75504,58 @@ var init_commit_mode = __esm({
   }
 });
 
+// src/github/auto-merge.ts
+function enableAutoMerge(octokit, nodeId, method) {
+  return octokit.graphql(
+    "mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } } }",
+    { pullRequestId: nodeId, mergeMethod: method }
+  );
+}
+function disableAutoMerge(octokit, nodeId) {
+  return octokit.graphql(
+    "mutation($pullRequestId: ID!) { disablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId}) { pullRequest { number } } }",
+    { pullRequestId: nodeId }
+  );
+}
+function autoMergeInSync(pr, spec) {
+  if (!spec.manageAutoMerge) return true;
+  return Boolean(spec.autoMerge) === Boolean(pr.auto_merge);
+}
+var AUTO_MERGE_PERMISSION;
+var init_auto_merge = __esm({
+  "src/github/auto-merge.ts"() {
+    "use strict";
+    AUTO_MERGE_PERMISSION = "contents: write and pull-requests: write (and auto-merge allowed in the repository settings)";
+  }
+});
+
+// src/github/open-pulls.ts
+async function countOpenPulls(ctx, t) {
+  try {
+    const pulls = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, {
+      owner: t.owner,
+      repo: t.repo,
+      state: "open",
+      per_page: 100
+    });
+    const own = `${t.owner}/${t.repo}`.toLowerCase();
+    return pulls.filter(
+      (p) => p.head.ref.startsWith(t.prefix) && p.head.repo?.full_name?.toLowerCase() === own
+    ).length;
+  } catch (e) {
+    throw githubError(e, {
+      action: `list open pull requests of ${t.owner}/${t.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var init_open_pulls = __esm({
+  "src/github/open-pulls.ts"() {
+    "use strict";
+    init_errors2();
+  }
+});
+
 // src/github/pulls.ts
 async function findPullRequest(ctx, t) {
   try {
@@ -73188,11 +75657,12 @@ ${marker}`;
 async function updateIfDifferent(ctx, spec, pr) {
   const have = new Set(pr.labels.map((l) => typeof l === "string" ? l : l.name));
   const missingLabels = (spec.labels ?? []).filter((l) => !have.has(l));
-  const same = pr.title === spec.title && (pr.body ?? "") === spec.body;
-  if (same && missingLabels.length === 0)
+  const same2 = pr.title === spec.title && (pr.body ?? "") === spec.body;
+  const inSync = autoMergeInSync(pr, spec);
+  if (same2 && missingLabels.length === 0 && inSync)
     return { number: pr.number, url: pr.html_url, operation: "unchanged" };
   try {
-    if (!same) {
+    if (!same2) {
       await ctx.octokit.rest.pulls.update({
         owner: spec.owner,
         repo: spec.repo,
@@ -73211,6 +75681,12 @@ async function updateIfDifferent(ctx, spec, pr) {
     }
   } catch (e) {
     throw githubError(e, { action: `update pull request #${pr.number}`, permission: PULLS_WRITE });
+  }
+  if (!inSync) {
+    const method = spec.autoMerge;
+    await runSteps(ctx, pr, [
+      method ? ["enable auto-merge", AUTO_MERGE_PERMISSION, () => enableAutoMerge(ctx.octokit, pr.node_id, method)] : ["disable auto-merge", AUTO_MERGE_PERMISSION, () => disableAutoMerge(ctx.octokit, pr.node_id)]
+    ]);
   }
   return { number: pr.number, url: pr.html_url, operation: "updated" };
 }
@@ -73243,16 +75719,17 @@ async function applyExtras(ctx, spec, pr) {
       })
     ]);
   }
-  if (spec.autoMerge) {
+  const method = spec.autoMerge;
+  if (method) {
     steps.push([
       "enable auto-merge",
-      "contents: write and pull-requests: write (and auto-merge allowed in the repository settings)",
-      () => ctx.octokit.graphql(
-        "mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod) { enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) { pullRequest { number } } }",
-        { pullRequestId: pr.node_id, mergeMethod: spec.autoMerge }
-      )
+      AUTO_MERGE_PERMISSION,
+      () => enableAutoMerge(ctx.octokit, pr.node_id, method)
     ]);
   }
+  await runSteps(ctx, pr, steps);
+}
+async function runSteps(ctx, pr, steps) {
   const delays = ctx.retryDelaysMs ?? [1e3, 2e3, 4e3];
   const sleep = ctx.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   for (const [what2, permission, run] of steps) {
@@ -73275,6 +75752,7 @@ var PULLS_WRITE;
 var init_pulls = __esm({
   "src/github/pulls.ts"() {
     "use strict";
+    init_auto_merge();
     init_errors2();
     PULLS_WRITE = "pull-requests: write";
   }
@@ -73773,6 +76251,50 @@ var init_branch_diff = __esm({
   }
 });
 
+// src/plan/republished-split.ts
+function tagOf2(lock2, tag2) {
+  return lock2?.status.tags.find((t) => t.tag === tag2);
+}
+function republishedTagNames(base, work) {
+  if (!base || !work) return [];
+  const out = [];
+  for (const t of work.status.tags) {
+    if (!looksImmutable(t.tag)) continue;
+    const b = tagOf2(base, t.tag);
+    const now = t.items[0];
+    const was = b?.items[0];
+    if (!b || !now || !was || now.image === was.image) continue;
+    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
+    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
+    out.push(t.tag);
+  }
+  return out.sort();
+}
+function releaseNamedTags(base, work) {
+  const names = /* @__PURE__ */ new Set();
+  for (const l of [base, work])
+    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
+  return [...names].sort();
+}
+function mixLock(base, work, fromWork) {
+  const tags = [];
+  const names = /* @__PURE__ */ new Set([
+    ...work.status.tags.map((t) => t.tag),
+    ...(base?.status.tags ?? []).map((t) => t.tag)
+  ]);
+  for (const name of names) {
+    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
+    if (t) tags.push(t);
+  }
+  return { ...work, status: { ...work.status, tags } };
+}
+var init_republished_split = __esm({
+  "src/plan/republished-split.ts"() {
+    "use strict";
+    init_republished();
+  }
+});
+
 // src/publish/compose.ts
 function composePaths(input2) {
   const paths = /* @__PURE__ */ new Set();
@@ -73803,14 +76325,21 @@ function composeGroup(input2) {
   const locks = /* @__PURE__ */ new Map();
   const declarations = /* @__PURE__ */ new Map();
   const sides = [];
+  const republished = [];
+  const releaseTags = [];
+  const heldTags = /* @__PURE__ */ new Map();
   for (const s of input2.streams) {
     const id = `${s.namespace}/${s.stream}`;
-    const want = input2.work.get(s.lockFile);
     const have = input2.base.get(s.lockFile);
-    const lock2 = tryLock(want, s.lockFile);
+    const baseLock = tryLock(have, s.lockFile);
+    const split2 = splitLock(input2.republished, baseLock, input2.work.get(s.lockFile), s.lockFile);
+    const { want, lock: lock2 } = split2;
+    if (split2.held) heldTags.set(id, split2.held);
+    const ref = (tag2) => ({ namespace: s.namespace, stream: s.stream, tag: tag2 });
+    republished.push(...split2.republished.map(ref));
+    if (input2.republished === "exclude") releaseTags.push(...releaseNamedTags(baseLock, lock2).map(ref));
     if (want !== void 0 && want !== have && lock2) files.set(s.lockFile, want);
     const side = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
-    const baseLock = tryLock(have, s.lockFile);
     if (baseLock) side.baseLock = baseLock;
     const branchLock = lock2 ?? baseLock;
     if (branchLock) {
@@ -73820,8 +76349,8 @@ function composeGroup(input2) {
     if (s.declarationFile) {
       const file = s.declarationFile;
       const parse3 = (text) => declaration(text, file, s, input2.defaultNamespace);
-      const d = parse3(input2.work.get(file));
       const b = parse3(input2.base.get(file));
+      const d = typeof input2.republished === "object" ? b : parse3(input2.work.get(file));
       if (d) {
         side.declaration = d;
         declarations.set(id, d);
@@ -73846,7 +76375,10 @@ function composeGroup(input2) {
       { path: path6, text },
       { defaultNamespace: input2.defaultNamespace, lookup: shortNames }
     );
-    const ours = found.consumers.filter((c3) => ids.has(`${c3.follows.namespace}/${c3.follows.stream}`));
+    const ours = found.consumers.filter((c3) => {
+      const id = `${c3.follows.namespace}/${c3.follows.stream}`;
+      return ids.has(id) && !heldTags.get(id)?.(c3.follows.tag);
+    });
     if (ours.length === 0) continue;
     const plan2 = planConsumerUpdates(ours, lookup2);
     for (const f of applyConsumerPlan([{ path: path6, text }], plan2)) files.set(f.path, f.text);
@@ -73855,7 +76387,22 @@ function composeGroup(input2) {
   const allLocks = new Map([...input2.allLocks ?? /* @__PURE__ */ new Map(), ...locks]);
   const changes = sides.map(lockChanges).filter((c3) => c3 !== void 0);
   const notes = sides.flatMap((s) => declarationNotes(s, allLocks));
-  return { files, changes, consumers, notes };
+  return { files, changes, consumers, notes, republished, releaseTags };
+}
+function splitLock(mode, baseLock, text, file) {
+  const lock2 = tryLock(text, file);
+  if (!mode || !lock2) return { want: text, lock: lock2, republished: [] };
+  const moved = republishedTagNames(baseLock, lock2);
+  if (mode === "exclude") {
+    if (moved.length === 0) return { want: text, lock: lock2, republished: [] };
+    const mixed2 = mixLock(baseLock, lock2, (t) => !moved.includes(t));
+    return { want: serializeLock(mixed2), lock: mixed2, republished: moved, held: (t) => moved.includes(t) };
+  }
+  const held = (t) => t !== mode.tag;
+  if (!moved.includes(mode.tag) || !baseLock)
+    return { want: void 0, lock: baseLock, republished: [], held };
+  const mixed = mixLock(baseLock, lock2, (t) => t === mode.tag);
+  return { want: serializeLock(mixed), lock: mixed, republished: [], held };
 }
 var init_compose = __esm({
   "src/publish/compose.ts"() {
@@ -73864,7 +76411,9 @@ var init_compose = __esm({
     init_lock_lookup();
     init_declarations();
     init_lock_file();
+    init_lock_format();
     init_branch_diff();
+    init_republished_split();
   }
 });
 
@@ -73903,7 +76452,14 @@ async function groupContent(repo, g, baseTip) {
   const composed = composeGroup({ ...g.compose, base, work });
   const files = /* @__PURE__ */ new Map();
   for (const [path6, text] of composed.files) files.set(path6, Buffer.from(text, "utf8"));
-  return { files, changes: composed.changes, consumers: composed.consumers, notes: composed.notes };
+  return {
+    files,
+    changes: composed.changes,
+    consumers: composed.consumers,
+    notes: composed.notes,
+    republished: composed.republished,
+    releaseTags: composed.releaseTags
+  };
 }
 var init_content = __esm({
   "src/publish/content.ts"() {
@@ -73921,6 +76477,29 @@ function attemptResult(a2, status) {
 var init_group_context = __esm({
   "src/publish/group-context.ts"() {
     "use strict";
+  }
+});
+
+// src/publish/group-results.ts
+function staleResult(run, g, stale, attempt) {
+  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
+  run.opts.logger.warn(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
+}
+function waitingResult(run, g, w, attempt) {
+  const reason = `outside its schedule window (${w.window}); opens at ${w.opensAt}, when a run will propose it`;
+  run.opts.logger.info(`${g.key}: ${reason}`);
+  return { key: g.key, branch: g.branch, status: "waiting", reason, opensAt: w.opensAt, attempts: attempt };
+}
+function heldResult(a2, max) {
+  const reason = `${max} imagestreams pull request${max === 1 ? " is" : "s are"} open (publish.maxOpenPullRequests); this one is opened by a later run once fewer are open (groups in order of their keys)`;
+  a2.run.opts.logger.info(`${a2.g.key}: held: ${reason}`);
+  return { ...attemptResult(a2, "held"), reason };
+}
+var init_group_results = __esm({
+  "src/publish/group-results.ts"() {
+    "use strict";
+    init_group_context();
   }
 });
 
@@ -74040,6 +76619,112 @@ var init_ownership = __esm({
   }
 });
 
+// src/plan/auto-merge.ts
+function digestOnlyAfterSoak(input2) {
+  const tags = input2.changes.flatMap((c3) => c3.tags);
+  if (tags.length === 0) return { ok: false, reason: "it moves no tag" };
+  const note = input2.notes[0];
+  if (note) return { ok: false, reason: `it carries more than digests (${note.kind} ${note.tag})` };
+  for (const t of tags) {
+    const name = tagKey(t.namespace, t.stream, t.tag);
+    if (t.kind !== "moved") return { ok: false, reason: `${name} is ${t.kind === "new" ? "new" : t.kind}` };
+    if (lostPlatforms(t).length > 0) return { ok: false, reason: `${name} loses platforms` };
+    if (!soaked(t, input2.declarations)) {
+      return { ok: false, reason: `${name} has no ${MINIMUM_AGE}, so its digest did not soak` };
+    }
+  }
+  const republished = republishedTags(tags)[0];
+  if (republished) return { ok: false, reason: `${republished.tag} was republished under the same version` };
+  return { ok: true };
+}
+function soaked(t, declarations) {
+  let key3 = tagKey(t.namespace, t.stream, t.tag);
+  const seen = /* @__PURE__ */ new Set();
+  while (key3 && !seen.has(key3)) {
+    seen.add(key3);
+    const ref = splitTagKey(key3);
+    const spec = declarations.get(`${ref.namespace}/${ref.stream}`)?.spec?.tags?.find((x) => x.name === ref.tag);
+    if (parseAge(spec?.annotations?.[MINIMUM_AGE] ?? "") !== void 0) return true;
+    const next = spec?.from?.kind === "ImageStreamTag" ? followTarget(ref.namespace, ref.stream, spec.from) : void 0;
+    key3 = next ? tagKey(next.namespace, next.stream, next.tag) : void 0;
+  }
+  return false;
+}
+var init_auto_merge2 = __esm({
+  "src/plan/auto-merge.ts"() {
+    "use strict";
+    init_soak();
+    init_tag_spec();
+    init_pr_body();
+    init_republished();
+  }
+});
+
+// src/publish/pr-extras.ts
+function autoMergeOf(extras, g, content) {
+  const method = extras.autoMerge;
+  if (!method) return {};
+  if (extras.autoMergeOnly !== "digest") {
+    const alarm = republishedTags(content.changes.flatMap((c3) => c3.tags)).length > 0;
+    return alarm ? {} : { autoMerge: method };
+  }
+  const verdict = digestOnlyAfterSoak({
+    changes: content.changes,
+    notes: content.notes,
+    declarations: g.compose?.allDeclarations ?? /* @__PURE__ */ new Map()
+  });
+  return verdict.ok ? { autoMerge: method, manageAutoMerge: true } : { manageAutoMerge: true };
+}
+function withRepublishedLabel(labels, changes) {
+  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
+  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
+  return all.length > 0 ? { labels: [...new Set(all)] } : {};
+}
+var init_pr_extras = __esm({
+  "src/publish/pr-extras.ts"() {
+    "use strict";
+    init_auto_merge2();
+    init_republished();
+  }
+});
+
+// src/publish/republished-groups.ts
+function republishedGroups(run, g, content) {
+  const prefix = g.republishedPrefix;
+  if (!prefix || !g.compose || !content) return [];
+  const now = new Set((content.republished ?? []).map((t) => `${t.namespace}/${t.stream}:${t.tag}`));
+  const out = [];
+  for (const t of content.releaseTags ?? []) {
+    const id = `${t.namespace}/${t.stream}`;
+    const key3 = `${id}:${t.tag}`;
+    const branch = branchName(prefix, `${t.namespace}/${t.stream}/${t.tag}`);
+    if (!now.has(key3) && !run.remote.branches.has(branch)) continue;
+    out.push({
+      key: key3,
+      branch,
+      files: [],
+      streams: [id],
+      changes: [],
+      consumers: [],
+      ...omitUndefined({ pr: g.pr }),
+      compose: {
+        ...g.compose,
+        streams: g.compose.streams.filter((s) => `${s.namespace}/${s.stream}` === id),
+        declarationFiles: [],
+        republished: { tag: t.tag }
+      }
+    });
+  }
+  return out;
+}
+var init_republished_groups = __esm({
+  "src/publish/republished-groups.ts"() {
+    "use strict";
+    init_omit_undefined();
+    init_groups();
+  }
+});
+
 // src/publish/signed-branch.ts
 async function signBranch(a2, tree, files, message) {
   const { run, g } = a2;
@@ -74090,7 +76775,7 @@ var init_signed_branch = __esm({
 
 // src/publish/pull-requests.ts
 async function publishPullRequests(ctx) {
-  const { opts, repo, access: access2, secrets } = ctx;
+  const { opts, repo, access: access2 } = ctx;
   const gh = opts.github;
   const remote = await listRemoteBranches(access2);
   const base = opts.base ?? remote.defaultBranch ?? repo.branch;
@@ -74108,32 +76793,48 @@ async function publishPullRequests(ctx) {
     baseTree: ""
   };
   await refreshBase(run);
+  if (opts.openLimit) {
+    const { owner, repo: name } = gh;
+    const count2 = await countOpenPulls(run.pulls, { owner, repo: name, prefix: opts.openLimit.branchPrefix });
+    run.open = { max: opts.openLimit.max, count: count2 };
+  }
   await writeRemoteHead(repo, base);
   const results = [];
   for (const g of opts.groups) {
-    const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base };
-    const result = await withLeaseRetry({
-      max: opts.maxAttempts ?? 3,
-      run: async (attempt) => {
-        const content = await groupContent(repo, g, run.baseTip);
-        if ("stale" in content) return staleResult(run, g, content.stale, attempt);
-        const branchTip = run.remote.branches.get(g.branch) ?? null;
-        return publishGroup({ run, g, target, branchTip, attempt }, content);
-      },
-      refresh: async (attempt) => {
-        opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
-        run.remote = await listRemoteBranches(access2);
-        await refreshBase(run);
-      },
-      fail: (e, attempt) => {
-        const error2 = errorInfo(e, secrets);
-        opts.logger.error(`publishing ${g.key} failed: ${error2.message}`);
-        return { key: g.key, branch: g.branch, status: "failed", error: error2, attempts: attempt };
-      }
-    });
+    const { result, content } = await publishWithRetry(run, g);
     results.push(result);
+    for (const sub of republishedGroups(run, g, content))
+      results.push((await publishWithRetry(run, sub)).result);
   }
   return { mode: "pull-request", groups: results };
+}
+async function publishWithRetry(run, g) {
+  const { opts, repo, access: access2, secrets } = run;
+  const gh = opts.github;
+  const target = { owner: gh.owner, repo: gh.repo, head: g.branch, base: run.base };
+  let last;
+  const result = await withLeaseRetry({
+    max: opts.maxAttempts ?? 3,
+    run: async (attempt) => {
+      const content = await groupContent(repo, g, run.baseTip);
+      if ("stale" in content) return staleResult(run, g, content.stale, attempt);
+      last = content;
+      if (g.waiting) return waitingResult(run, g, g.waiting, attempt);
+      const branchTip = run.remote.branches.get(g.branch) ?? null;
+      return publishGroup({ run, g, target, branchTip, attempt }, content);
+    },
+    refresh: async (attempt) => {
+      opts.logger.info(`branch ${g.branch} moved on the remote; rebuilding`, { attempt });
+      run.remote = await listRemoteBranches(access2);
+      await refreshBase(run);
+    },
+    fail: (e, attempt) => {
+      const error2 = errorInfo(e, secrets);
+      opts.logger.error(`publishing ${g.key} failed: ${error2.message}`);
+      return { key: g.key, branch: g.branch, status: "failed", error: error2, attempts: attempt };
+    }
+  });
+  return { result, ...omitUndefined({ content: last }) };
 }
 async function refreshBase(run) {
   const tip = run.remote.branches.get(run.base);
@@ -74149,11 +76850,6 @@ async function refreshBase(run) {
   await ensureCommit(run.repo, run.access, tip, run.base);
   run.baseTip = tip;
   run.baseTree = await treeOf(run.repo, tip);
-}
-function staleResult(run, g, stale, attempt) {
-  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
-  run.opts.logger.warn(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
 }
 async function publishGroup(a2, content) {
   const { run, g, branchTip } = a2;
@@ -74172,9 +76868,11 @@ async function publishGroup(a2, content) {
     branchTree = commit2.commit.tree;
   }
   if (tree === run.baseTree) return closeEmpty(a2);
+  const extras = { ...run.opts.pr, ...g.pr };
+  const merging = autoMergeOf(extras, g, content);
   if (tree === branchTree && g.compose) {
     const open4 = await findPullRequest(run.pulls, a2.target);
-    if (open4) {
+    if (open4 && autoMergeInSync(open4, merging)) {
       return {
         ...attemptResult(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
@@ -74184,9 +76882,11 @@ async function publishGroup(a2, content) {
       };
     }
   }
+  if (run.open && run.open.count >= run.open.max && !await findPullRequest(run.pulls, a2.target)) {
+    return heldResult(a2, run.open.max);
+  }
   const pushed = tree === branchTree ? void 0 : run.opts.signCommits ? await signBranch(a2, tree, content.files, groupCommitMessage(a2, content)) : await pushBranch(a2, tree, content);
   const commit = pushed?.commit ?? branchTip ?? void 0;
-  const extras = { ...run.opts.pr, ...g.pr };
   const pr = await upsertPullRequest(run.pulls, {
     ...a2.target,
     title: renderSubject(content.changes, content.notes, content.consumers),
@@ -74201,10 +76901,10 @@ async function publishGroup(a2, content) {
       assignees: extras.assignees,
       draft: extras.draft
     }),
-    // autoMerge: false (the config turning it off) is left out like unset.
-    ...extras.autoMerge ? { autoMerge: extras.autoMerge } : {}
+    ...merging
   });
   const status = pr.operation === "created" ? "created" : pushed || pr.operation === "updated" ? "updated" : "unchanged";
+  if (run.open && status === "created") run.open.count++;
   return {
     ...attemptResult(a2, status),
     ...commit ? { commit } : {},
@@ -74245,6 +76945,7 @@ async function closeEmpty(a2) {
     return { ...attemptResult(a2, "nothing"), reason: "leftover branch deleted" };
   }
   run.opts.logger.info(`closed ${g.key}: upstream returned to the base's digests`, { branch: g.branch });
+  if (run.open) run.open.count--;
   return {
     ...attemptResult(a2, "closed"),
     reason: "upstream returned to what the base branch already has",
@@ -74282,11 +76983,6 @@ async function pushBranch(a2, tree, content) {
   opts.logger.info(`pushed ${g.branch}`, { commit: commit.slice(0, 12), bytes: p.uploadedBytes });
   return { commit, uploadedBytes: p.uploadedBytes };
 }
-function withRepublishedLabel(labels, changes) {
-  const republished = republishedTags(changes.flatMap((c3) => c3.tags)).length > 0;
-  const all = [...labels ?? [], ...republished ? [REPUBLISHED_LABEL] : []];
-  return all.length > 0 ? { labels: [...new Set(all)] } : {};
-}
 var LEFT_ALONE_MARKER;
 var init_pull_requests = __esm({
   "src/publish/pull-requests.ts"() {
@@ -74294,15 +76990,19 @@ var init_pull_requests = __esm({
     init_commit();
     init_push();
     init_remote();
+    init_auto_merge();
+    init_open_pulls();
     init_pulls();
     init_errors();
     init_commit_message();
     init_pr_body();
-    init_republished();
     init_omit_undefined();
     init_content();
     init_group_context();
+    init_group_results();
     init_ownership();
+    init_pr_extras();
+    init_republished_groups();
     init_signed_branch();
     init_support();
     LEFT_ALONE_MARKER = "<!-- imagestreams:branch-left-alone -->";
@@ -74396,10 +77096,11 @@ var init_publish = __esm({
 // src/app/publish-run.ts
 var publish_run_exports = {};
 __export(publish_run_exports, {
+  DEFAULT_AUTHOR: () => DEFAULT_AUTHOR,
   publishRun: () => publishRun
 });
 import * as nodeFs8 from "node:fs";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 function prExtras(config2) {
   const p = config2.publish;
   const extras = {
@@ -74409,7 +77110,9 @@ function prExtras(config2) {
     assignees: p.assignees,
     draft: p.draft
   };
-  if (p.autoMerge) extras.autoMerge = p.autoMerge === true ? "MERGE" : p.autoMerge.toUpperCase();
+  const method = typeof p.autoMerge === "object" ? p.autoMerge.method ?? "merge" : p.autoMerge;
+  if (method) extras.autoMerge = method === true ? "MERGE" : method.toUpperCase();
+  if (typeof p.autoMerge === "object") extras.autoMergeOnly = p.autoMerge.only;
   return extras;
 }
 async function publishRun(io, run, input2) {
@@ -74419,7 +77122,10 @@ async function publishRun(io, run, input2) {
   const { token } = input2.github;
   const github = githubTarget(io, mode, input2.github);
   const groups2 = runGroups(run, input2.only);
-  if (mode === "pull-request") attachCompose(run, groups2);
+  if (mode === "pull-request") {
+    attachCompose(run, groups2);
+    markWaiting(config2, groups2, io.now());
+  }
   if (mode === "pull-request" && token && !dryRun) {
     await keepBranchTimes(run, groups2, {
       token,
@@ -74445,6 +77151,12 @@ async function publishRun(io, run, input2) {
       author,
       pr: prExtras(config2),
       ...config2.publish.signCommits ? { signCommits: true } : {},
+      ...config2.publish.maxOpenPullRequests ? {
+        openLimit: {
+          max: config2.publish.maxOpenPullRequests,
+          branchPrefix: config2.publish.branchPrefix
+        }
+      } : {},
       logger: io.logger,
       ...dryRun ? { dryRun: true } : {},
       ...opts.fork ? { fork: true } : {},
@@ -74453,6 +77165,15 @@ async function publishRun(io, run, input2) {
   } catch (e) {
     if (!(e instanceof ImagestreamsError)) throw e;
     return { mode, skipped: { code: e.code, reason: e.message }, groups: [] };
+  }
+}
+function markWaiting(config2, groups2, now) {
+  for (const rule of config2.publish.groups) {
+    const g = groups2.find((x) => x.key === rule.name);
+    const parsed = g && rule.schedule ? parseScheduleWindow(rule.schedule) : void 0;
+    if (!g || !parsed || "error" in parsed) continue;
+    const state = windowState(parsed.window, now);
+    if (!state.open) g.waiting = { opensAt: state.opensAt, window: parsed.window.text };
   }
 }
 function githubTarget(io, mode, g) {
@@ -74521,8 +77242,10 @@ function attachCompose(run, groups2) {
       allLocks: run.result.locks,
       allDeclarations: declarations,
       pinFormat: config2.pinFormat,
-      ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+      ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {},
+      republished: "exclude"
     };
+    g.republishedPrefix = republishedPrefix(config2.publish.branchPrefix);
   }
 }
 async function keepBranchTimes(run, groups2, o2) {
@@ -74542,23 +77265,32 @@ async function keepBranchTimes(run, groups2, o2) {
     const files = g.files.filter((f) => changed.has(f));
     if (files.length === 0) continue;
     listed ??= await listRemoteBranches(access2).then((r) => r.branches).catch(() => /* @__PURE__ */ new Map());
-    if (!listed.has(g.branch)) continue;
-    const proposed = await readRemoteBranchFiles(repo, access2, g.branch, files, listed).catch(() => null);
-    if (!proposed) continue;
-    for (const f of files) {
-      const text = proposed.get(f);
-      if (text === void 0) continue;
-      let branchLock;
-      try {
-        branchLock = parseLock(text, f);
-      } catch {
-        continue;
+    for (const branch of proposingBranches(g, listed)) {
+      const proposed = await readRemoteBranchFiles(repo, access2, branch, files, listed).catch(() => null);
+      if (!proposed) continue;
+      for (const f of files) {
+        const text = proposed.get(f);
+        if (text !== void 0) await keepTimesOf(root, f, text, o2.now);
       }
-      const written = await nodeFs8.promises.readFile(join13(root, f), "utf8");
-      const kept = serializeLock(keepProposedTimes(parseLock(written, f), branchLock, o2.now));
-      if (kept !== written) await writeFileAtomic(join13(root, f), kept);
     }
   }
+}
+function proposingBranches(g, listed) {
+  const own = listed.has(g.branch) ? [g.branch] : [];
+  if (!g.republishedPrefix) return own;
+  const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix, id)}/`);
+  return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
+}
+async function keepTimesOf(root, path6, branchText, now) {
+  let branchLock;
+  try {
+    branchLock = parseLock(branchText, path6);
+  } catch {
+    return;
+  }
+  const written = await nodeFs8.promises.readFile(join14(root, path6), "utf8");
+  const kept = serializeLock(keepProposedTimes(parseLock(written, path6), branchLock, now));
+  if (kept !== written) await writeFileAtomic(join14(root, path6), kept);
 }
 var DEFAULT_AUTHOR;
 var init_publish_run = __esm({
@@ -74574,6 +77306,7 @@ var init_publish_run = __esm({
     init_lock_format();
     init_next_locks();
     init_stable_times();
+    init_schedule_window();
     init_groups();
     init_publish();
     init_omit_undefined();
@@ -75312,6 +78045,7 @@ function readContext(env) {
       headRef: String(head.ref ?? ""),
       baseRef: String(base.ref ?? ""),
       ...typeof head.sha === "string" ? { headSha: head.sha } : {},
+      ...typeof base.sha === "string" ? { baseSha: base.sha } : {},
       fork,
       ...headName ? { headRepository: headName } : {}
     };
@@ -75323,7 +78057,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join17, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -75373,241 +78107,9 @@ function workflowCommand(name, props, message) {
 }
 
 // src/app/dispatch.ts
+init_load();
 import * as nodeFs2 from "node:fs";
 import { resolve as resolve3 } from "node:path";
-
-// src/config/load.ts
-init_inside();
-init_schemas();
-init_source();
-import { join as join3, resolve as resolve2 } from "node:path";
-
-// src/config/config.ts
-var CONFIG_FILE = ".imagestreams.yaml";
-function resolveConfig(raw = {}) {
-  const r = raw ?? {};
-  const registries = {};
-  for (const [host, reg] of Object.entries(r.registries ?? {})) {
-    registries[host] = {
-      mirrors: reg.mirrors ?? [],
-      insecure: reg.insecure ?? false,
-      ...reg.credentials ? { credentials: reg.credentials } : {}
-    };
-  }
-  const p = r.publish ?? {};
-  const config2 = {
-    declarations: r.declarations ?? ["imagestreams"],
-    namespace: r.namespace ?? "default",
-    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
-    historyLimit: r.historyLimit ?? 10,
-    pinFormat: r.pinFormat ?? "tag-and-digest",
-    insecureRegistries: r.insecureRegistries ?? [],
-    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
-    registries,
-    publish: {
-      mode: p.mode ?? "pull-request",
-      branchPrefix: p.branchPrefix ?? "imagestreams/",
-      labels: p.labels ?? [],
-      reviewers: p.reviewers ?? [],
-      teamReviewers: p.teamReviewers ?? [],
-      assignees: p.assignees ?? [],
-      draft: p.draft ?? false,
-      autoMerge: p.autoMerge ?? false,
-      signCommits: p.signCommits ?? false,
-      groups: p.groups ?? [],
-      ...p.author ? { author: p.author } : {}
-    },
-    dispatch: r.dispatch ?? []
-  };
-  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
-  if (r.daemon) config2.daemon = { ...r.daemon };
-  if (r.deadline) config2.deadline = r.deadline;
-  if (r.importMode) config2.importMode = r.importMode;
-  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
-  return config2;
-}
-function registryMatches(pattern, domain) {
-  const norm = (d2) => {
-    const l = d2.toLowerCase();
-    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
-  };
-  const p = norm(pattern);
-  const d = norm(domain);
-  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
-  const hostOf = (s) => {
-    const port = portOf(s);
-    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
-  };
-  const pPort = portOf(p);
-  if (pPort && pPort !== portOf(d)) return false;
-  const ph = hostOf(p);
-  const dh = norm(hostOf(d));
-  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
-  return ph === dh;
-}
-function registryAllowed(config2, domain) {
-  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
-}
-
-// src/config/load.ts
-var MAX_CONFIG_BYTES = 256 * 1024;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function forbiddenKeys(value, path6 = [], out = []) {
-  if (Array.isArray(value)) {
-    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
-  } else if (value !== null && typeof value === "object") {
-    for (const k of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
-      else forbiddenKeys(value[k], [...path6, k], out);
-    }
-  }
-  return out;
-}
-function escapingPaths(raw) {
-  const out = [];
-  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
-    out.push({
-      path: ["lockDir"],
-      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
-    });
-  }
-  (raw?.declarations ?? []).forEach((d, i2) => {
-    if (typeof d === "string" && !staysInside(d)) {
-      out.push({
-        path: ["declarations", i2],
-        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
-      });
-    }
-  });
-  return out;
-}
-var CONFIG_CODE = {
-  YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
-  DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
-  ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
-};
-function parseConfig(file, content) {
-  let text;
-  if (typeof content === "string") text = content;
-  else {
-    const d = decodeText(file, content);
-    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
-    text = d.text;
-  }
-  const src = parseSource(file, text);
-  const diagnostics = src.diagnostics.map((d) => ({
-    ...d,
-    code: CONFIG_CODE[d.code] ?? d.code
-  }));
-  const first = src.docs[0];
-  if (src.docs.length > 1) {
-    const p = positionAt(src, src.docs[1].doc, []);
-    diagnostics.push({
-      file,
-      ...p,
-      code: "CONFIG_SCHEMA",
-      severity: "error",
-      message: "the config file must hold a single YAML document"
-    });
-  }
-  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
-  const forbidden = forbiddenKeys(first.value);
-  if (forbidden.length > 0) {
-    for (const path6 of forbidden) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, path6, true),
-        code: "CONFIG_FORBIDDEN_KEY",
-        severity: "error",
-        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const validate = validator("config");
-  if (!validate(first.value)) {
-    for (const pr of schemaProblems(validate.errors)) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, pr.path, pr.atKey),
-        code: "CONFIG_SCHEMA",
-        severity: "error",
-        message: pr.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const escaping = escapingPaths(first.value);
-  if (escaping.length > 0) {
-    for (const e of escaping) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, e.path),
-        code: "CONFIG_PATH_OUTSIDE",
-        severity: "error",
-        message: e.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const raw = first.value;
-  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
-    diagnostics.push({
-      file,
-      ...positionAt(src, first.doc, ["publish", "signCommits"], true),
-      code: "CONFIG_CONFLICT",
-      severity: "error",
-      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
-    });
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  return { config: resolveConfig(raw), file, diagnostics };
-}
-function isNotFound(e) {
-  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
-}
-async function loadConfig(fs3, opts) {
-  const explicit = opts.configPath !== void 0;
-  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
-  const shown = explicit ? opts.configPath : CONFIG_FILE;
-  const problem2 = (code2, message) => ({
-    config: resolveConfig(),
-    file: shown,
-    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
-  });
-  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
-  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
-  let bytes;
-  try {
-    if (opts.read) {
-      const r = await opts.read(path6, MAX_CONFIG_BYTES);
-      if (!r.ok) {
-        return problem2(
-          "CONFIG_UNREADABLE",
-          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
-        );
-      }
-      bytes = r.bytes;
-    } else bytes = await fs3.readFile(path6);
-  } catch (e) {
-    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
-    return {
-      config: resolveConfig(),
-      file: shown,
-      diagnostics: [
-        {
-          file: shown,
-          line: 1,
-          column: 1,
-          code: "CONFIG_NOT_FOUND",
-          severity: "error",
-          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
-        }
-      ]
-    };
-  }
-  return parseConfig(shown, bytes);
-}
 
 // src/dispatch/command.ts
 init_execa();
@@ -76413,975 +78915,8 @@ function rangeFromArgs(values2, io) {
   };
 }
 
-// src/loader/load.ts
-import * as nodeFs4 from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
-init_inside();
-init_diagnostic();
-
-// src/policy/validate.ts
-init_diagnostic();
-init_limits();
-init_reference2();
-init_stream2();
-
-// src/policy/follow-chain.ts
-init_stream2();
-init_tag_spec();
-function indexStreams(streams) {
-  const index2 = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index2.has(k)) index2.set(k, s);
-  }
-  return index2;
-}
-function followChain(index2, namespace, stream, tag2, start) {
-  const chain = [];
-  const seen = /* @__PURE__ */ new Set();
-  let cur = { namespace, stream, tag: tag2 };
-  for (; ; ) {
-    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
-    seen.add(key3);
-    chain.push(key3);
-    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
-
-// src/policy/validate.ts
-init_tag_spec();
-
-// src/policy/validate-extensions.ts
-init_reference2();
-init_stream2();
-
-// src/policy/required-platforms.ts
-init_platform();
-var REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
-var MISSING_PLATFORM = "MissingPlatform";
-function parseRequiredPlatforms(text) {
-  const platforms = [];
-  const invalid3 = [];
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const p = parsePlatform(part);
-    if (p) platforms.push(p);
-    else invalid3.push(part);
-  }
-  return { platforms, invalid: invalid3 };
-}
-function missingPlatforms(required, have) {
-  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
-  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
-    (r) => !present.has(r)
-  );
-}
-function holdMissingPlatforms(tags, outcomes, now) {
-  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
-  for (const t of tags) {
-    const text = t.annotations?.[REQUIRED_PLATFORMS];
-    const outcome = outcomes.get(t.key);
-    if (text === void 0 || !outcome?.ok) continue;
-    const current = t.lock?.items[0];
-    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
-    if (current && outcome.item.image === current.image) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
-    if (missing.length === 0) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
-    if (!current) {
-      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      continue;
-    }
-    outcomes.delete(t.key);
-    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    gate.pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: MISSING_PLATFORM,
-      message: `${lacks}; the lock keeps ${current.image}`,
-      missingPlatforms: missing
-    });
-  }
-  return gate;
-}
-
-// src/policy/soak.ts
-var MINIMUM_AGE = "imagestreams.dev/minimum-age";
-var UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
-function parseAge(text) {
-  const t = text.trim();
-  if (!/^(\d+[smhdw])+$/.test(t)) return void 0;
-  let ms = 0;
-  for (const m of t.matchAll(/(\d+)([smhdw])/g)) ms += Number(m[1]) * UNIT_MS[m[2]];
-  return ms > 0 ? ms : void 0;
-}
-var iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-function holdSoaking(tags, outcomes, now) {
-  const pending = /* @__PURE__ */ new Map();
-  const settled = /* @__PURE__ */ new Set();
-  const nowMs = Date.parse(now);
-  for (const t of tags) {
-    const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
-    const outcome = outcomes.get(t.key);
-    const current = t.lock?.items[0];
-    if (age === void 0 || !outcome?.ok || !current) continue;
-    if (outcome.item.image === current.image) {
-      if (t.lock?.pending) settled.add(t.key);
-      continue;
-    }
-    const seen = t.lock?.pending?.reason === "Soaking" && t.lock.pending.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    const eligible = Date.parse(seen) + age;
-    if (nowMs >= eligible) {
-      settled.add(t.key);
-      continue;
-    }
-    outcomes.delete(t.key);
-    pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: "Soaking",
-      eligibleAt: iso(eligible),
-      message: `first seen ${seen}; ${MINIMUM_AGE} ${t.annotations?.[MINIMUM_AGE]} makes it eligible at ${iso(eligible)}`
-    });
-  }
-  return { pending, settled };
-}
-function recordPending(locks, soak, keyOf3) {
-  if (soak.pending.size === 0 && soak.settled.size === 0) return;
-  for (const lock2 of locks.values()) {
-    lock2.status.tags = lock2.status.tags.map((lt) => {
-      const key3 = keyOf3(lock2, lt.tag);
-      const p = soak.pending.get(key3);
-      if (p) return { ...lt, pending: p };
-      if (soak.settled.has(key3) && lt.pending) {
-        const { pending: _p, ...rest } = lt;
-        return rest;
-      }
-      return lt;
-    });
-  }
-}
-function soakTags(streams) {
-  return streams.flatMap(
-    (s) => (s.object.spec?.tags ?? []).map((t) => {
-      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
-      return {
-        key: `${s.namespace}/${s.name}:${t.name}`,
-        annotations: t.annotations ?? null,
-        ...lock2 ? { lock: lock2 } : {}
-      };
-    })
-  );
-}
-
-// src/policy/tag-selection.ts
-var import_semver = __toESM(require_semver2(), 1);
-var TAG_POLICY = "imagestreams.dev/tag-policy";
-var SEMVER_RANGE = "imagestreams.dev/semver-range";
-var PRERELEASES = "imagestreams.dev/prereleases";
-var TAG_ORDER = "imagestreams.dev/tag-order";
-var TAG_PATTERN = "imagestreams.dev/tag-pattern";
-var TAG_EXTRACT = "imagestreams.dev/tag-extract";
-var POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
-var MAX_FIRST_SEEN = 1e3;
-function hasTagPolicy(annotations) {
-  if (!annotations) return false;
-  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
-    (k) => annotations[k] !== void 0
-  );
-}
-function jsPattern(p) {
-  return p.replace(/\(\?P</g, "(?<");
-}
-function parseTagPolicy(annotations) {
-  const a2 = annotations ?? {};
-  const problems = [];
-  const kind2 = a2[TAG_POLICY];
-  if (kind2 === void 0) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  if (!POLICY_KINDS.includes(kind2)) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  const k = kind2;
-  const range = a2[SEMVER_RANGE];
-  if (range !== void 0 && k !== "semver")
-    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
-  if (range !== void 0 && import_semver.default.validRange(range) === null)
-    problems.push({
-      key: SEMVER_RANGE,
-      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
-    });
-  const pre = a2[PRERELEASES];
-  if (pre !== void 0 && pre !== "true" && pre !== "false")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
-  if (pre !== void 0 && k !== "semver")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
-  const order = a2[TAG_ORDER] ?? "asc";
-  if (order !== "asc" && order !== "desc")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
-  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
-  let pattern;
-  if (a2[TAG_PATTERN] !== void 0) {
-    try {
-      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
-    } catch (e) {
-      problems.push({
-        key: TAG_PATTERN,
-        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
-      });
-    }
-  }
-  const extract = a2[TAG_EXTRACT];
-  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
-    problems.push({
-      key: TAG_EXTRACT,
-      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
-    });
-  if (problems.length > 0) return { problems };
-  const parts = [k];
-  if (k === "semver") parts.push(range ?? "*");
-  if (pre === "true") parts.push("with prereleases");
-  if (k === "numerical" || k === "alphabetical") parts.push(order);
-  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
-  if (extract) parts.push(`by ${extract}`);
-  const policy = {
-    kind: k,
-    prereleases: pre === "true",
-    order,
-    summary: parts.join(" ")
-  };
-  if (range !== void 0) policy.range = range;
-  if (pattern) policy.pattern = pattern;
-  if (extract !== void 0) policy.extract = extract;
-  return { policy, problems };
-}
-function candidates(policy, tags) {
-  const out = [];
-  for (const tag2 of tags) {
-    if (!policy.pattern) {
-      out.push({ tag: tag2, value: tag2 });
-      continue;
-    }
-    const m = policy.pattern.exec(tag2);
-    if (!m) continue;
-    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
-  }
-  return out;
-}
-function expand2(template, m) {
-  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
-    const name = a2 ?? b ?? c3;
-    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
-    return v ?? "";
-  });
-}
-var byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
-function selectTag(policy, tags, ctx) {
-  const found = candidates(policy, tags);
-  const ranked = rank(policy, found, ctx);
-  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
-  const { list, firstSeen } = ranked;
-  if (list.length === 0) {
-    return {
-      considered: 0,
-      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
-      ...firstSeen ? { firstSeen } : {}
-    };
-  }
-  let best = list[0];
-  for (const c3 of list) {
-    const d = c3.cmp(best);
-    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
-  }
-  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
-}
-function tieBreak(a2, b, current) {
-  if (a2 === current) return 1;
-  if (b === current) return -1;
-  return byCodeUnits(a2, b);
-}
-function rank(policy, found, ctx) {
-  const sign2 = policy.order === "desc" ? -1 : 1;
-  switch (policy.kind) {
-    case "semver": {
-      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
-      const list = [];
-      for (const f of found) {
-        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
-        const v = import_semver.default.parse(f.value);
-        if (!v) continue;
-        if (v.prerelease.length > 0 && !policy.prereleases) continue;
-        if (!range.test(v)) continue;
-        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "numerical": {
-      const list = [];
-      for (const f of found) {
-        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
-        const n2 = Number(f.value);
-        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "alphabetical": {
-      const list = found.map((f) => {
-        const r = {
-          tag: f.tag,
-          s: f.value,
-          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
-        };
-        return r;
-      });
-      return { list };
-    }
-    case "first-seen": {
-      if (found.length > MAX_FIRST_SEEN) {
-        return {
-          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
-        };
-      }
-      const firstSeen = {};
-      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
-        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
-      const list = found.map((f) => {
-        const at = Date.parse(firstSeen[f.tag]);
-        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
-        return r;
-      });
-      return { list, firstSeen };
-    }
-  }
-}
-
-// src/policy/validate-extensions.ts
-function validateExtensions(s, at) {
-  streamTags(s.object).forEach((t, i2) => {
-    const annotations = t.annotations ?? {};
-    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
-    const age = annotations[MINIMUM_AGE];
-    if (age !== void 0 && parseAge(age) === void 0) {
-      at(
-        s,
-        path6(MINIMUM_AGE),
-        "INVALID_MINIMUM_AGE",
-        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
-      );
-    }
-    const required = annotations[REQUIRED_PLATFORMS];
-    if (required !== void 0) {
-      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
-      if (invalid3.length > 0 || platforms.length === 0)
-        at(
-          s,
-          path6(REQUIRED_PLATFORMS),
-          "INVALID_REQUIRED_PLATFORMS",
-          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
-        );
-    }
-    if (!hasTagPolicy(annotations)) return;
-    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
-    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
-    if (t.from?.kind !== "DockerImage" || t.reference) {
-      at(
-        s,
-        where,
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
-      );
-      return;
-    }
-    const parsed = tryParseReference(t.from.name);
-    if (!("error" in parsed) && parsed.ref.digest) {
-      at(
-        s,
-        ["spec", "tags", i2, "from", "name"],
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
-      );
-    }
-  });
-}
-
-// src/policy/validate-openshift.ts
-init_reference2();
-init_stream2();
-var NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-var NAMESPACE_NAME_MAX = 255;
-function validateOpenShiftObject(s, at) {
-  if (!NAME_COMPONENT_RE.test(s.name)) {
-    at(
-      s,
-      ["metadata", "name"],
-      "INVALID_STREAM_NAME",
-      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
-    );
-  }
-  const full = `${s.namespace}/${s.name}`;
-  if (full.length > NAMESPACE_NAME_MAX) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
-    );
-  }
-  const repo = s.object.spec?.dockerImageRepository;
-  if (repo) {
-    const path6 = ["spec", "dockerImageRepository"];
-    const r = tryParseReference(repo);
-    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
-    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
-      at(
-        s,
-        path6,
-        "INVALID_REPOSITORY",
-        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
-      );
-    }
-  }
-  streamTags(s.object).forEach((t, i2) => {
-    if (t.from?.kind !== "DockerImage") return;
-    const r = tryParseReference(t.from.name);
-    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
-    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
-  });
-}
-
-// src/policy/validate.ts
-var STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
-var TAG_RE2 = /^[\w][\w.-]{0,127}$/;
-var STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-function label(key3, multiNamespace) {
-  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
-}
-function validateStreams2(streams, config2) {
-  const out = [];
-  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
-  for (const s of streams) checkNameLengths(s, at);
-  checkDuplicateStreams(streams, at);
-  const c3 = {
-    at,
-    index: indexStreams(streams),
-    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
-    config: config2,
-    cycleReported: /* @__PURE__ */ new Set()
-  };
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    validateExtensions(s, at);
-    const firstIndex = /* @__PURE__ */ new Map();
-    streamTags(s.object).forEach((t, i2) => {
-      const base = ["spec", "tags", i2];
-      checkTagName(s, t, i2, firstIndex, at);
-      checkScheduled(s, t, base, at);
-      if (!t.from) return;
-      const namePath = [...base, "from", "name"];
-      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
-      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
-      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
-    });
-  }
-  return out.sort(compareDiagnostics);
-}
-function checkNameLengths(s, at) {
-  const nameBytes = utf8Length(s.name);
-  if (nameBytes > MAX_STREAM_NAME_BYTES) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
-    );
-  }
-  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-    at(
-      s,
-      ["metadata", "namespace"],
-      "NAME_TOO_LONG",
-      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
-    );
-  }
-}
-function checkDuplicateStreams(streams, at) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    const list = byKey.get(k);
-    if (list) list.push(s);
-    else byKey.set(k, [s]);
-  }
-  for (const [k, list] of byKey) {
-    if (list.length < 2) continue;
-    const others = list.slice(1).map((x) => x.file);
-    at(
-      list[1],
-      ["metadata", "name"],
-      "DUPLICATE_STREAM",
-      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
-      "warning"
-    );
-  }
-}
-function checkTagName(s, t, i2, firstIndex, at) {
-  const namePath = ["spec", "tags", i2, "name"];
-  const prev = firstIndex.get(t.name);
-  if (prev !== void 0) {
-    const p = s.position(["spec", "tags", prev, "name"]);
-    at(
-      s,
-      namePath,
-      "DUPLICATE_TAG",
-      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
-    );
-  } else firstIndex.set(t.name, i2);
-  if (!TAG_RE2.test(t.name)) {
-    at(
-      s,
-      namePath,
-      "INVALID_TAG_NAME",
-      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
-    );
-  }
-}
-function checkScheduled(s, t, base, at) {
-  const from = t.from;
-  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
-    at(
-      s,
-      [...base, "importPolicy", "scheduled"],
-      "SCHEDULED_NOT_DOCKER",
-      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
-    );
-  }
-}
-function checkDockerImage(c3, s, from, namePath) {
-  const r = tryParseReference(from.name);
-  if ("error" in r) {
-    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
-  } else if (!registryAllowed(c3.config, r.ref.domain)) {
-    c3.at(
-      s,
-      namePath,
-      "REGISTRY_NOT_ALLOWED",
-      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
-    );
-  }
-}
-function checkStreamTag(c3, s, t, from, namePath) {
-  const target = followTarget(s.namespace, s.name, from);
-  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_TAG_REFERENCE",
-      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
-    );
-    return;
-  }
-  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
-  if (fc.cycle) {
-    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
-    const loop = fc.chain.slice(loopStart);
-    const loopId = [...loop.slice(0, -1)].sort().join(" ");
-    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
-      c3.cycleReported.add(loopId);
-      c3.at(
-        s,
-        namePath,
-        "TAG_CYCLE",
-        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
-      );
-    }
-  } else if (fc.missing && fc.chain.length === 2) {
-    const m = fc.missing;
-    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
-    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
-    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-    c3.at(
-      s,
-      namePath,
-      "TAG_NOT_FOUND",
-      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
-    );
-  }
-}
-function checkStreamImage(c3, s, t, from, namePath) {
-  const m = STREAM_IMAGE_RE.exec(from.name);
-  if (!m) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_STREAM_IMAGE",
-      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
-    );
-    return;
-  }
-  const target = imageTarget(s.namespace, from);
-  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
-    c3.at(
-      s,
-      namePath,
-      "STREAM_NOT_FOUND",
-      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
-    );
-  }
-}
-
-// src/loader/discover.ts
-import { join as join5, relative as relative2, sep as sep3 } from "node:path";
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-var DECLARATION_EXT = /\.(ya?ml|json)$/i;
-function isGlob(p) {
-  return /[*?[]/.test(p);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        const slash = glob[i2 + 2] === "/";
-        re += slash ? "(?:.*/)?" : ".*";
-        i2 += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else if (c3 === "[") {
-      const end = glob.indexOf("]", i2);
-      if (end < 0) re += "\\[";
-      else {
-        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i2 = end;
-      }
-    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-function toPosixRelative(root, abs) {
-  const rel = relative2(root, abs);
-  return (rel === "" ? "." : rel).split(sep3).join("/");
-}
-async function walk(fs3, dir, out) {
-  const entries = await fs3.readdir(dir, { withFileTypes: true });
-  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
-  for (const e of entries) {
-    const p = join5(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
-    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
-  }
-}
-async function discoverFiles(fs3, base, entries) {
-  const files = /* @__PURE__ */ new Set();
-  const missing = [];
-  for (const entry of entries) {
-    if (isGlob(entry)) {
-      const parts = entry.split("/");
-      const staticParts = [];
-      for (const p of parts) {
-        if (isGlob(p)) break;
-        staticParts.push(p);
-      }
-      const dir = join5(base, ...staticParts);
-      const re = globToRegExp(entry.replace(/^\.\//, ""));
-      const found = [];
-      try {
-        await walk(fs3, dir, found);
-      } catch {
-        missing.push(entry);
-        continue;
-      }
-      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
-      if (matched.length === 0) missing.push(entry);
-      for (const f of matched) files.add(f);
-      continue;
-    }
-    const abs = join5(base, entry);
-    let st;
-    try {
-      st = await fs3.stat(abs);
-    } catch {
-      missing.push(entry);
-      continue;
-    }
-    if (st.isDirectory()) {
-      const found = [];
-      await walk(fs3, abs, found);
-      for (const f of found) files.add(f);
-    } else files.add(abs);
-  }
-  return { files: [...files].sort(), missing };
-}
-
-// src/loader/read-declarations.ts
-init_inside();
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-// src/loader/read-declarations.ts
-init_declarations();
-init_source();
-async function readDeclarations(files, opts) {
-  const perFile = /* @__PURE__ */ new Map();
-  const budget = { totalBytes: 0 };
-  await mapLimit(files, 32, async (abs) => {
-    perFile.set(abs, await readOne(abs, opts, budget));
-  });
-  const out = {
-    streams: [],
-    partial: [],
-    diagnostics: [],
-    tags: 0
-  };
-  for (const abs of files) {
-    const r = perFile.get(abs);
-    out.streams.push(...r.streams);
-    out.partial.push(...r.partial ?? []);
-    out.diagnostics.push(...r.diagnostics);
-    out.tags += r.tags;
-  }
-  return out;
-}
-var mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
-async function readOne(abs, opts, budget) {
-  const file = toPosixRelative(opts.root, abs);
-  try {
-    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
-    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
-    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
-    if (!r.ok) {
-      return r.reason === "too-large" ? fileProblem(
-        file,
-        "FILE_TOO_LARGE",
-        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
-      ) : fileProblem(
-        file,
-        "NOT_A_FILE",
-        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
-      );
-    }
-    budget.totalBytes += r.bytes.length;
-    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-      return fileProblem(
-        file,
-        "DECLARATIONS_TOO_LARGE",
-        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
-      );
-    }
-    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
-  } catch (e) {
-    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
-  }
-}
-function fileProblem(file, code2, message) {
-  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
-  return { streams: [], tags: 0, diagnostics: [diagnostic] };
-}
-
-// src/loader/root.ts
-import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
-var DEFAULT_DECLARATIONS = "imagestreams";
-async function kind(fs3, path6) {
-  try {
-    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
-  } catch {
-    return void 0;
-  }
-}
-async function findProjectRoot(fs3, cwd) {
-  const start = resolve5(cwd);
-  const k = await kind(fs3, start);
-  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
-  const marker = async (dir) => {
-    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
-    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
-    return void 0;
-  };
-  const here = await marker(start);
-  if (here) return { root: start, markedBy: here };
-  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
-    return { root: start, markedBy: "declarations" };
-  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
-    const m = await marker(dir);
-    if (m) return { root: dir, markedBy: m };
-    if (dirname2(dir) === dir) break;
-  }
-  return { root: start, markedBy: "cwd" };
-}
-
-// src/loader/load.ts
-function missingRoot(path6, reason) {
-  const diagnostic = {
-    file: path6,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: "error",
-    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
-  };
-  return {
-    root: path6,
-    config: resolveConfig(),
-    files: [],
-    streams: [],
-    tags: 0,
-    diagnostics: [diagnostic]
-  };
-}
-function noDeclarations(root, entries, configFile, markedBy) {
-  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
-  return {
-    file: configFile ?? ".",
-    line: 1,
-    column: 1,
-    code: "NO_DECLARATIONS",
-    severity: "warning",
-    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
-  };
-}
-function readVia(fs3) {
-  return async (path6, limit) => {
-    const st = await fs3.stat(path6);
-    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
-    const bytes = await fs3.readFile(path6);
-    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
-  };
-}
-async function loadProject(opts) {
-  const fs3 = opts.fs ?? nodeFs4;
-  const cwd = resolve6(opts.cwd);
-  const explicit = Boolean(opts.paths && opts.paths.length > 0);
-  const found = await findProjectRoot(fs3, cwd);
-  if ("missing" in found) return missingRoot(found.missing, found.reason);
-  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
-  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
-  const loaded2 = await loadConfig(fs3, {
-    read,
-    root,
-    cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
-  });
-  const { config: config2 } = loaded2;
-  const diagnostics = [...loaded2.diagnostics];
-  const configProblem = (message) => ({
-    file: loaded2.file ?? ".imagestreams.yaml",
-    line: 1,
-    column: 1,
-    code: "CONFIG_PATH_OUTSIDE",
-    severity: "error",
-    message
-  });
-  const lockEscape = await escapeOf(root, config2.lockDir);
-  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
-  const discovered = await discoverFiles(
-    fs3,
-    root,
-    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
-  );
-  if (!explicit && discovered.files.length === 0) {
-    diagnostics.push(
-      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
-    );
-  }
-  for (const m of discovered.missing) {
-    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
-    diagnostics.push(missingEntry(m, explicit, loaded2.file));
-  }
-  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
-    root,
-    read,
-    explicit,
-    defaultNamespace: config2.namespace
-  });
-  diagnostics.push(...parsed.diagnostics);
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
-  return {
-    root,
-    config: config2,
-    ...loaded2.file ? { configFile: loaded2.file } : {},
-    files: discovered.files.map((f) => toPosixRelative(root, f)),
-    streams,
-    ...partial.length ? { partial } : {},
-    tags,
-    diagnostics: diagnostics.sort(compareDiagnostics)
-  };
-}
-async function entriesInside(root, entries, diagnostics, configProblem) {
-  const inside = [];
-  for (const [i2, d] of entries.entries()) {
-    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-    const e = await escapeOf(root, staticPart.join("/") || ".");
-    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
-    else inside.push(d);
-  }
-  return inside;
-}
-function missingEntry(m, explicit, configFile) {
-  return {
-    file: m,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: explicit ? "error" : "warning",
-    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
-  };
-}
-
-// src/app/project.ts
-init_omit_undefined();
-function openProject(cwd, opts = {}) {
-  return loadProject({
-    cwd,
-    ...omitUndefined({ configPath: opts.configPath }),
-    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
-  });
-}
-function isUsageDiagnostic(d) {
-  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
-}
-
 // src/entry/commands/project.ts
+init_project();
 init_diagnostic();
 init_text();
 var PROJECT_OPTIONS = {
@@ -77554,8 +79089,8 @@ function printDispatch(outcome, io, json, dryRun) {
       );
     }
   }
-  const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
-  io.stderr(`dispatch: ${summary2}
+  const summary3 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
+  io.stderr(`dispatch: ${summary3}
 `);
   return ok ? EXIT.OK : EXIT.FAILURE;
 }
@@ -77621,6 +79156,7 @@ init_errors();
 init_tag_edit();
 init_tag_spec();
 init_omit_undefined();
+init_project();
 
 // src/app/record.ts
 init_errors();
@@ -77631,9 +79167,10 @@ init_skip();
 init_omit_undefined();
 
 // src/app/reconcile.ts
+init_config();
+init_lookup();
 import * as nodeFs7 from "node:fs/promises";
 import { join as join10, resolve as resolve10 } from "node:path";
-init_lookup();
 
 // src/consumers/update.ts
 init_consumers();
@@ -77758,6 +79295,7 @@ function parseDuration(text) {
 init_omit_undefined();
 
 // src/app/importer.ts
+init_config();
 init_errors();
 init_reference2();
 
@@ -79046,6 +80584,38 @@ async function confirm(parts, indexes, input2, raw, opts) {
   });
   return fromManifest(indexes, ref, m);
 }
+async function manifestExists(parts, input2, digest, opts) {
+  const ref = { ...input2, digest };
+  const ctx = contextOf(ref);
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const at = { ep, ref, ctx };
+      const head = await parts.exchange.fetch(
+        repoAsk(at, "HEAD", `manifests/${digest}`, MANIFEST_ACCEPT, `HEAD manifest ${digest}`),
+        [200, 404, 405, 501]
+      );
+      if (head.status === 404) return false;
+      const header = head.headers["docker-content-digest"];
+      if (head.status === 200 && header && isSha256Digest(header)) {
+        if (header === digest) return true;
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(head.url) },
+          `asked for ${digest} but the registry answered ${header}`
+        );
+      }
+      const res = await parts.exchange.fetch(
+        repoAsk(at, "GET", `manifests/${digest}`, MANIFEST_ACCEPT, `GET manifest ${digest}`),
+        [200, 404]
+      );
+      if (res.status === 404) return false;
+      verifiedManifest(res, ctx, digest);
+      return true;
+    },
+    { insecure: opts.insecure }
+  );
+}
 
 // src/registry/metadata.ts
 init_reference2();
@@ -79225,6 +80795,7 @@ function createRegistryClient(options = {}) {
     select: selectImage,
     fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
     listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    hasManifest: (ref, digest, opts = {}) => sanitized(manifestExists(parts, ref, digest, opts)),
     async resolve(ref, opts = {}) {
       let raw = await client.resolveRaw(ref, opts);
       if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
@@ -79247,6 +80818,9 @@ function createRegistryClient(options = {}) {
   };
   return client;
 }
+
+// src/registry/from-config.ts
+init_config();
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
@@ -79342,7 +80916,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile5 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -79351,7 +80925,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile3(path6);
+          text = await readFile5(path6);
         } catch {
           continue;
         }
@@ -79463,7 +81037,7 @@ function createRunResolver(client) {
     skipped: /* @__PURE__ */ new Set(),
     outcome: /* @__PURE__ */ new Map()
   };
-  return { resolve: (ref, opts) => resolve7(memo, ref, opts), report: () => report2(memo) };
+  return { resolve: (ref, opts) => resolve8(memo, ref, opts), report: () => report2(memo) };
 }
 function skippedError(ref) {
   return new ImagestreamsError(
@@ -79508,7 +81082,7 @@ function confirmed(memo, ref, found, opts) {
   memo.raw.set(key3, p);
   return p;
 }
-async function resolve7(memo, ref, opts = {}) {
+async function resolve8(memo, ref, opts = {}) {
   let found = await rawFor(memo, ref, opts);
   if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
   const r = memo.client.select(ref, found, opts);
@@ -79693,7 +81267,10 @@ async function metadataOf2(ctx, dockerImageReference) {
 
 // src/app/imports.ts
 init_next_locks();
+init_required_platforms();
+init_soak();
 init_tag_spec();
+init_map_limit();
 async function reconcile(deps, opts = {}) {
   const planOpts = {};
   if (opts.forced) planOpts.forced = opts.forced;
@@ -79819,6 +81396,7 @@ function isoSeconds(d) {
 }
 
 // src/app/mirror.ts
+init_config();
 init_errors();
 init_reference2();
 init_next_locks();
@@ -80070,13 +81648,13 @@ function meter(o2) {
 async function streamBlob(o2) {
   const src = await openSource(o2);
   if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
-  const declared = src.headers["content-length"];
-  if (declared !== void 0 && Number(declared) !== o2.size) {
+  const declared2 = src.headers["content-length"];
+  if (declared2 !== void 0 && Number(declared2) !== o2.size) {
     src.destroy();
     throw registryError(
       "DIGEST_MISMATCH",
       { ...o2.get.ctx, url: redactUrl(o2.get.url) },
-      `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
+      `blob ${o2.digest} is served with ${declared2} bytes, its descriptor says ${o2.size}`
     );
   }
   const put = send2(
@@ -80120,6 +81698,7 @@ async function streamBlob(o2) {
 }
 
 // src/registry/copy/work.ts
+init_map_limit();
 async function eachLimit(items, limit, fn) {
   let failed;
   await mapLimit(items, limit, async (t) => {
@@ -80338,6 +81917,7 @@ function createCopier(options = {}) {
 }
 
 // src/app/mirror.ts
+init_map_limit();
 function isLocalTag(streams, namespace, stream, tag2) {
   const s = streams.find((x) => x.namespace === namespace && x.name === stream);
   return s?.object.spec?.tags?.find((t) => t.name === tag2)?.referencePolicy?.type === "Local";
@@ -80448,10 +82028,11 @@ function mirrorOnImport(o2) {
 }
 
 // src/app/run-streams.ts
-import * as nodeFs5 from "node:fs/promises";
+init_load2();
 init_lock_file();
 init_diagnostic();
 init_errors();
+import * as nodeFs5 from "node:fs/promises";
 
 // src/policy/invalid-streams.ts
 function errorsByStream(candidates2, diagnostics) {
@@ -80564,6 +82145,8 @@ function skippable(project) {
 // src/app/select-tags.ts
 init_reference2();
 init_next_locks();
+init_tag_selection();
+init_map_limit();
 async function selectTags(states, deps) {
   const jobs = [];
   for (const s of states) {
@@ -80625,20 +82208,20 @@ import { readFile } from "node:fs/promises";
 import { join as join9, resolve as resolve9 } from "node:path";
 
 // src/edit/locate.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   const v = pair?.value;
-  return v && (0, import_yaml7.isScalar)(v) ? v.value : void 0;
+  return v && (0, import_yaml8.isScalar)(v) ? v.value : void 0;
 }
 function childAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   return pair?.value ?? void 0;
 }
 function locateStream(text, name) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
@@ -80647,7 +82230,7 @@ function locateStream(text, name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
-    if (items && (0, import_yaml7.isSeq)(items)) {
+    if (items && (0, import_yaml8.isSeq)(items)) {
       for (let i2 = 0; i2 < items.items.length; i2++) {
         const it = items.items[i2];
         if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
@@ -80659,106 +82242,22 @@ function locateStream(text, name) {
   return void 0;
 }
 function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || !docs[docIndex]) return -1;
   let node = docs[docIndex].contents;
   for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml7.isSeq)(node) ? node.items[k] : void 0;
+    if (typeof k === "number") node = node && (0, import_yaml8.isSeq)(node) ? node.items[k] : void 0;
     else node = childAt(node, k);
   }
   const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml7.isSeq)(tags)) return -1;
+  if (!tags || !(0, import_yaml8.isSeq)(tags)) return -1;
   return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 init_errors();
-
-// src/edit/yaml-text.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-init_errors();
-function looksJson(text) {
-  const t = text.trimStart();
-  return t.startsWith("{") || t.startsWith("[");
-}
-function applySplices(text, splices) {
-  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
-  let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-function getChild(node, key3) {
-  if ((0, import_yaml8.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml8.isPair)(p) && (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
-    return pair?.value ?? void 0;
-  }
-  if ((0, import_yaml8.isSeq)(node) && typeof key3 === "number") return node.items[key3];
-  return void 0;
-}
-function resolve8(root, path6) {
-  let node = root;
-  for (const k of path6) {
-    node = node ? getChild(node, k) : void 0;
-    if (!node)
-      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
-  }
-  return node;
-}
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function lineEndOf(text, offset) {
-  const i2 = text.indexOf("\n", offset);
-  return i2 < 0 ? text.length : i2;
-}
-function columnOf(text, offset) {
-  return offset - lineStartOf(text, offset);
-}
-function backOverSpace(text, offset) {
-  let i2 = offset;
-  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
-  return i2;
-}
-function contentEnd(text, node) {
-  const r = node.range;
-  return lineEndOf(text, backOverSpace(text, r[2]));
-}
-function indentUnit(ctx) {
-  const m = /\n( +)\S/.exec(ctx.text);
-  return m ? Math.min(m[1].length, 4) : 2;
-}
-function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml8.stringify)(value, { lineWidth: 0 }).trimEnd();
-  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
-}
-function renderBlockValue(ctx, value, column) {
-  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
-    return Array.isArray(value) ? " []" : " {}";
-  }
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml8.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(column + unit);
-  return `
-${body.split("\n").map((l) => pad + l).join("\n")}`;
-}
-function renderJsonValue(value, pad, unitText) {
-  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
-}
-function leadingWhitespace(text, offset) {
-  const ls = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(ls))[0];
-}
-function jsonUnit(ctx) {
-  const m = /\n([ \t]+)"/.exec(ctx.text);
-  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
-}
-
-// src/edit/yaml-edit.ts
+init_yaml_text();
 function editDocumentText(text, docIndex, ops) {
   let out = text;
   for (const op of ops) {
@@ -80782,7 +82281,7 @@ function editDocumentText(text, docIndex, ops) {
 function setAt(ctx, root, path6, value) {
   const parentPath = path6.slice(0, -1);
   const key3 = path6[path6.length - 1];
-  const parent = resolve8(root, parentPath);
+  const parent = resolve7(root, parentPath);
   const existing = getChild(parent, key3);
   if (existing) {
     setNode(ctx, existing, value);
@@ -80863,7 +82362,7 @@ ${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
   });
 }
 function deleteAt(ctx, root, path6) {
-  const parent = resolve8(root, path6.slice(0, -1));
+  const parent = resolve7(root, path6.slice(0, -1));
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
@@ -80903,7 +82402,7 @@ function deleteAt(ctx, root, path6) {
   ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
 }
 function appendAt(ctx, root, path6, value) {
-  const seq = resolve8(root, path6);
+  const seq = resolve7(root, path6);
   if (!(0, import_yaml9.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
@@ -81262,12 +82761,24 @@ function githubWithDefaults(env, given = {}, fork) {
   });
 }
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
+  const fork = opts.publish?.fork;
+  const github = githubWithDefaults(io.env, opts.github, fork);
+  const reachable = Boolean(github.repository?.includes("/") && (github.octokit || github.token));
+  const dashboard = reachable && !fork && !opts.dryRun && opts.publish?.mode !== "none" ? await (await Promise.resolve().then(() => (init_dashboard2(), dashboard_exports))).openDashboard(
+    io,
+    opts,
+    github,
+    opts.publish?.mode
+  ) : void 0;
+  const reconcileOpts = dashboard?.options ?? opts;
+  const run = await runReconcile(io, {
+    ...reconcileOpts,
+    streams: { skipInvalid: true, ...reconcileOpts.streams }
+  });
   if (run.status === "invalid" || !run.project || !run.result) return { run };
   const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
-  const { mode, fork } = publish2;
-  const github = githubWithDefaults(io.env, opts.github, fork);
-  const hasGithub = mode === "pull-request" && Boolean(github.repository?.includes("/")) && Boolean(github.octokit || github.token);
+  const { mode } = publish2;
+  const hasGithub = mode === "pull-request" && reachable;
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
@@ -81276,10 +82787,12 @@ async function runJob(io, opts = {}) {
   if (skipped) return { run, publish: { mode, skipped, groups: [] } };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
   const only = opts.streams?.only;
-  return {
-    run,
-    publish: await publishRun2(io, run, { publish: publish2, github, ...omitUndefined({ dryRun: opts.dryRun, only }) })
-  };
+  const published = await publishRun2(io, run, {
+    publish: publish2,
+    github,
+    ...omitUndefined({ dryRun: opts.dryRun, only })
+  });
+  return { run, publish: published, ...omitUndefined({ dashboard: await dashboard?.finish(run) }) };
 }
 
 // src/app/record.ts
@@ -81415,6 +82928,7 @@ init_diagnostic();
 init_history();
 init_tag_edit();
 init_omit_undefined();
+init_project();
 import * as nodeFs9 from "node:fs/promises";
 async function rollbackTag(deps, req) {
   const r = {};
@@ -81669,6 +83183,7 @@ function missingAliasTargets(actions, hasTag) {
 
 // src/app/tag.ts
 init_tag_edit();
+init_project();
 function display(t) {
   return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
 }
@@ -82520,6 +84035,7 @@ async function editMode(m) {
 }
 
 // src/entry/action/inputs.ts
+init_load();
 import * as nodeFs11 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
@@ -82561,6 +84077,10 @@ function readInputs(env) {
       `input "args" must not set ${reserved.split("=")[0]}: use the inputs publish, config and dry-run`
     );
   }
+  const lockPr = booleanInput(env, "lock-pr", false);
+  if (lockPr && command !== "reconcile" && command !== "plan") {
+    throw inputError(`input "lock-pr" works with the reconcile and plan commands, not "${command}"`);
+  }
   return {
     command,
     ...args.length > 0 ? { args } : {},
@@ -82571,7 +84091,8 @@ function readInputs(env) {
     streams: input(env, "streams").split(/[\n,]/).map((s) => s.trim()).filter(Boolean),
     workingDirectory: input(env, "working-directory") || ".",
     metadata: booleanInput(env, "metadata", true),
-    comment: booleanInput(env, "comment", true)
+    comment: booleanInput(env, "comment", true),
+    lockPr
   };
 }
 async function secretValues(inputs, root, env) {
@@ -82591,6 +84112,393 @@ async function secretValues(inputs, root, env) {
   return values2;
 }
 
+// src/app/lock-pr.ts
+init_node3();
+import * as nodeFs12 from "node:fs";
+import { rm as rm4 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+
+// src/git/history.ts
+var import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
+init_errors();
+async function readCommitInfo(repo, oid, what2) {
+  try {
+    const { commit } = await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return { oid, message: commit.message, parents: commit.parent, tree: commit.tree };
+  } catch (e) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${what2} ${oid.slice(0, 12)} is not in the checkout at ${repo.dir}: the pull request's history is needed to tell which declarations it changed. Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { commit: oid, dir: repo.dir }, cause: e, permanent: true }
+    );
+  }
+}
+async function mergeBase(repo, a2, b) {
+  const found = await import_isomorphic_git7.default.findMergeBase({ fs: repo.fs, gitdir: repo.gitdir, oids: [a2, b] });
+  const base = found[0];
+  if (!base) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${a2.slice(0, 12)} and ${b.slice(0, 12)} have no common ancestor in the checkout at ${repo.dir} (a shallow clone?). Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { base: a2, head: b, dir: repo.dir }, permanent: true }
+    );
+  }
+  return base;
+}
+async function changedPaths(repo, a2, b) {
+  const out = [];
+  await import_isomorphic_git7.default.walk({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    trees: [(0, import_isomorphic_git7.TREE)({ ref: a2 }), (0, import_isomorphic_git7.TREE)({ ref: b })],
+    map: async (path6, entries) => {
+      const [x, y] = entries;
+      const [ox, oy] = [await x?.oid(), await y?.oid()];
+      if (path6 !== "." && ox === oy) return null;
+      const [tx, ty] = [await x?.type(), await y?.type()];
+      if (tx === "blob" || ty === "blob") out.push(path6);
+      return tx === "tree" || ty === "tree" ? true : null;
+    }
+  });
+  return out.sort();
+}
+
+// src/app/lock-pr.ts
+init_repo();
+init_lock_file();
+init_diagnostic();
+init_error_codes();
+init_errors();
+
+// src/publish/pr-branch.ts
+init_commit();
+init_push();
+init_remote();
+init_git_data();
+init_errors();
+
+// src/render/lock-pr.ts
+init_commit_message();
+var LOCK_PR_TRAILER = "Imagestreams-Lock-PR";
+function renderLockPrMessage(o2) {
+  const lines = [];
+  if (o2.changes.length > 0 || o2.consumers.length > 0) {
+    lines.push(renderCommitMessage(o2.changes, o2.consumers).trimEnd());
+  } else {
+    lines.push(`Remove the lock of ${o2.removed.length === 1 ? o2.removed[0] : `${o2.removed.length} streams`}`);
+  }
+  if (o2.removed.length > 0) {
+    lines.push("", "Locks removed with their declarations:", ...o2.removed.map((id) => `- ${id}`));
+  }
+  lines.push("", `${LOCK_PR_TRAILER}: ${o2.head}`);
+  return `${lines.join("\n")}
+`;
+}
+function lockPrBase(message) {
+  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? "";
+  const line = last.split("\n").find((l) => l.startsWith(`${LOCK_PR_TRAILER}: `));
+  return line?.slice(LOCK_PR_TRAILER.length + 2).trim();
+}
+function isLockPrCommit(message) {
+  return lockPrBase(message) !== void 0;
+}
+
+// src/publish/pr-branch.ts
+init_signed_branch();
+var LOCAL_REF = "refs/imagestreams/lock-pr";
+async function commitToPrBranch(o2) {
+  const { repo, branch, head } = o2;
+  const c3 = await commitFiles({
+    repo,
+    files: o2.files,
+    message: o2.message,
+    author: o2.author,
+    parent: head.oid,
+    ref: LOCAL_REF
+  });
+  if (!c3.changed) return { status: "nothing" };
+  const access2 = {
+    url: o2.git.url,
+    http: o2.git.http,
+    ...o2.git.token ? { token: o2.git.token } : {}
+  };
+  const tip = (await listRemoteBranches(access2)).branches.get(branch) ?? null;
+  if (tip !== head.oid) {
+    if (tip && await isLockCommitOn(repo, access2, branch, tip, head.oid)) {
+      return { status: "already", commit: tip, signed: false, uploadedBytes: 0 };
+    }
+    throw headMoved(branch, head.oid, tip);
+  }
+  try {
+    if (o2.signed) return await signOnBranch(o2, c3.tree);
+    const pushed = await pushRef({ repo, access: access2, localRef: LOCAL_REF, branch, expected: head.oid });
+    o2.logger.info(`pushed ${c3.oid.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+    return { status: "pushed", commit: c3.oid, signed: false, uploadedBytes: pushed.uploadedBytes };
+  } catch (e) {
+    if (e instanceof ImagestreamsError && (e.code === "GIT_LEASE_FAILED" || e.code === "GIT_PUSH_REJECTED")) {
+      const actual = e.data?.actual;
+      throw headMoved(branch, head.oid, actual ?? null, e);
+    }
+    throw e;
+  }
+}
+async function signOnBranch(o2, tree) {
+  const s = o2.signed;
+  const target = { owner: s.owner, repo: s.repo };
+  const changes = await treeChanges(o2.repo, o2.head.tree, tree, await readWorkFiles(o2.repo, o2.files));
+  const made = await createSignedCommit(s.octokit, target, {
+    baseTree: o2.head.tree,
+    parent: o2.head.oid,
+    message: o2.message,
+    changes
+  });
+  await moveBranch(s.octokit, target, { branch: o2.branch, sha: made.commit, expected: o2.head.oid });
+  const uploadedBytes = changes.reduce((n2, c3) => n2 + (c3.content?.length ?? 0), 0);
+  o2.logger.info(`committed ${made.commit.slice(0, 12)} to ${o2.branch} through the GitHub API (signed)`, {
+    bytes: uploadedBytes
+  });
+  return { status: "pushed", commit: made.commit, signed: true, uploadedBytes };
+}
+async function isLockCommitOn(repo, access2, branch, tip, head) {
+  try {
+    const { commit } = await ensureCommit(repo, access2, tip, branch);
+    return lockPrBase(commit.message) === head && commit.parent.length === 1 && commit.parent[0] === head;
+  } catch {
+    return false;
+  }
+}
+function headMoved(branch, expected, actual, cause) {
+  const short3 = (s) => s ? s.slice(0, 12) : "deleted";
+  return new ImagestreamsError(
+    "LOCK_PR_HEAD_MOVED",
+    `The pull request's branch "${branch}" moved since the event this run is for (the event named ${short3(expected)}, the branch is at ${short3(actual)}); nothing was pushed and nothing was lost. The run for the newer push commits the locks; to redo it for this head, re-run the workflow of the latest push.`,
+    { data: { branch, expected, actual }, permanent: true, ...cause ? { cause } : {} }
+  );
+}
+
+// src/app/lock-pr.ts
+init_publish();
+init_support();
+init_redact();
+init_github();
+
+// src/app/lock-pr-changes.ts
+init_read_branch();
+init_declarations();
+
+// src/loader/declared-path.ts
+init_discover();
+var DECLARATION_EXT2 = /\.(ya?ml|json)$/i;
+var SKIP_DIRS2 = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function matchesDeclarations(path6, entries) {
+  const parts = path6.split("/");
+  if (parts.slice(0, -1).some((p) => SKIP_DIRS2.has(p))) return false;
+  for (const raw of entries) {
+    const entry = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (isGlob(entry)) {
+      if (DECLARATION_EXT2.test(path6) && globToRegExp(entry).test(path6)) return true;
+    } else if (path6 === entry) return true;
+    else if ((entry === "." || entry === "" || path6.startsWith(`${entry}/`)) && DECLARATION_EXT2.test(path6))
+      return true;
+  }
+  return false;
+}
+
+// src/plan/declaration-diff.ts
+function canonicalJson(v) {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== void 0).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+function diffDeclarations(base, head, declaredAtHead) {
+  const before = new Map(base.map((s) => [s.id, canonicalJson(s.object)]));
+  const after = new Map(head.map((s) => [s.id, canonicalJson(s.object)]));
+  const changed = [...after].filter(([id, text]) => before.get(id) !== text).map(([id]) => id);
+  const removed = [...before.keys()].filter((id) => !after.has(id) && !declaredAtHead.has(id));
+  return { changed: changed.sort(), removed: removed.sort() };
+}
+
+// src/app/lock-pr-changes.ts
+async function declarationChanges(repo, project, base, head) {
+  const loaded2 = new Set(project.files);
+  const files = (await changedPaths(repo, base, head)).filter(
+    (p) => loaded2.has(p) || matchesDeclarations(p, project.config.declarations)
+  );
+  const side = async (commit) => {
+    const out = [];
+    for (const file of files) {
+      const text = await readTextAt(repo, commit, file);
+      if (text === void 0) continue;
+      const parsed = parseDeclarations(file, text, { defaultNamespace: project.config.namespace });
+      for (const s of [...parsed.streams, ...parsed.partial]) {
+        out.push({ id: `${s.namespace}/${s.name}`, object: s.object });
+      }
+    }
+    return out;
+  };
+  const declared2 = new Set(project.streams.map((s) => `${s.namespace}/${s.name}`));
+  return diffDeclarations(await side(base), await side(head), declared2);
+}
+
+// src/app/lock-pr.ts
+init_project();
+init_publish_run();
+var HEAD_SHA_EXPRESSION = "${{ github.event.pull_request.head.sha }}";
+async function lockPullRequest(io, opts) {
+  const { pr } = opts;
+  const empty = { changed: [], removed: [], files: [] };
+  if (pr.fork) {
+    return {
+      status: "fork",
+      reason: `Nothing committed: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials and never push; the declarations were validated only.`,
+      ...empty
+    };
+  }
+  try {
+    const project = await openProject(io.cwd, opts.configPath ? { configPath: opts.configPath } : {});
+    if (hasErrors(project.diagnostics)) {
+      return { status: "invalid", reason: "Nothing committed: the declarations are invalid.", ...empty };
+    }
+    return await lockChanged(io, opts, project);
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    const message = redact(e.message, [opts.github.token]);
+    return {
+      status: "failed",
+      reason: `Nothing committed: ${message}`,
+      ...empty,
+      error: { code: e.code, message, hint: e.hint ?? hintFor(e.code) }
+    };
+  }
+}
+async function lockChanged(io, opts, project) {
+  const { pr } = opts;
+  const repo = await openRepo({ fs: nodeFs12, dir: project.root });
+  if (repo.head !== pr.headSha) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `The checkout at ${project.root} is at ${repo.head?.slice(0, 12) ?? "no commit"}, not at the pull request's head ${pr.headSha.slice(0, 12)} (actions/checkout checks out a merge commit by default). Check out with \`ref: ${HEAD_SHA_EXPRESSION}\` and \`fetch-depth: 0\`.`,
+      { data: { head: repo.head, expected: pr.headSha }, permanent: true }
+    );
+  }
+  const head = await readCommitInfo(repo, pr.headSha, "the pull request's head");
+  const none = { changed: [], removed: [], files: [] };
+  if (isLockPrCommit(head.message)) {
+    return {
+      status: "ours",
+      reason: `Nothing committed: the head ${pr.headSha.slice(0, 12)} is imagestreams' own lock commit, and nothing was pushed after it.`,
+      ...none
+    };
+  }
+  await readCommitInfo(repo, pr.baseSha, "the pull request's base");
+  const base = await mergeBase(repo, pr.baseSha, pr.headSha);
+  const { changed, removed } = await declarationChanges(repo, project, base, pr.headSha);
+  const seen = { changed, removed, mergeBase: base };
+  if (changed.length === 0 && removed.length === 0) {
+    return {
+      status: "unchanged",
+      reason: "Nothing committed: the pull request changes no declaration.",
+      ...seen,
+      files: []
+    };
+  }
+  const dryRun = Boolean(opts.dryRun);
+  let run;
+  if (changed.length > 0) {
+    run = await runReconcile(io, {
+      project: { loaded: project },
+      streams: { only: new Set(changed), scheduledDue: () => false },
+      ...opts.registry ? { registry: opts.registry } : {},
+      dryRun
+    });
+    if (run.status !== "ok") {
+      return {
+        status: run.status === "invalid" ? "invalid" : "failed",
+        reason: "Nothing committed: the reconcile of the changed streams failed.",
+        ...seen,
+        files: run.written,
+        run
+      };
+    }
+  }
+  const removedLocks = await removeLocks(project, removed, dryRun);
+  const files = [...run?.written ?? [], ...removedLocks];
+  const withRun = { ...seen, files, ...run ? { run } : {} };
+  if (dryRun) return { status: "dry-run", reason: "Dry run: nothing written or pushed.", ...withRun };
+  return publishLocks(io, opts, { project, repo, head, run, removedLocks, result: withRun });
+}
+async function publishLocks(io, opts, c3) {
+  const { pr } = opts;
+  const { project, repo, head, run, removedLocks, result: withRun } = c3;
+  const { changed, removed, files } = withRun;
+  const author = parseAuthor(project.config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
+  const url = opts.git?.url ?? repo.remoteUrl;
+  if (!url)
+    throw new ImagestreamsError(
+      "NO_REMOTE",
+      `The checkout at ${project.root} has no remote "origin" to push to.`
+    );
+  const token = opts.github.token;
+  const pushed = await commitToPrBranch({
+    repo,
+    branch: pr.headRef,
+    head,
+    files,
+    message: renderLockPrMessage({
+      changes: run?.result?.changes ?? [],
+      consumers: run?.consumers?.changes ?? [],
+      removed: removed.filter((id) => removedLocks.some((f) => f.endsWith(`/${id}.json`))),
+      head: pr.headSha
+    }),
+    author: stamp(author, io.now),
+    git: { url, http: opts.git?.http ?? node_default, ...token ? { token } : {} },
+    ...project.config.publish.signCommits ? { signed: signedTarget(io, opts.github) } : {},
+    logger: io.logger
+  });
+  if (pushed.status === "nothing") {
+    return {
+      status: "nothing",
+      reason: "Nothing committed: the locks and consumers already match the declarations.",
+      ...withRun
+    };
+  }
+  return {
+    status: pushed.status,
+    reason: pushed.status === "pushed" ? `Committed ${pushed.commit.slice(0, 12)} to ${pr.headRef}: the locks and consumers of ${[...changed, ...removed].join(", ")}.` : `Nothing committed: ${pr.headRef} already has this lock commit (${pushed.commit.slice(0, 12)}) from a previous run.`,
+    ...withRun,
+    commit: pushed.commit,
+    signed: pushed.signed,
+    uploadedBytes: pushed.uploadedBytes
+  };
+}
+async function removeLocks(project, removed, dryRun) {
+  const out = [];
+  for (const id of removed) {
+    const [namespace, name] = id.split("/", 2);
+    const path6 = lockPath(project.config, namespace, name);
+    if (!nodeFs12.existsSync(join15(project.root, path6))) continue;
+    out.push(path6);
+    if (!dryRun) await rm4(join15(project.root, path6));
+  }
+  return out;
+}
+function signedTarget(io, g) {
+  if (!g.repository?.includes("/") || !(g.octokit || g.token)) {
+    throw new ImagestreamsError(
+      "NO_GITHUB",
+      "publish.signCommits commits through the GitHub API, which needs the repository (GITHUB_REPOSITORY) and a token.",
+      { permanent: true }
+    );
+  }
+  const [owner, repo] = g.repository.split("/", 2);
+  const octokit = g.octokit ?? connectGitHub(io.logger, { token: g.token, ...g.apiUrl ? { apiUrl: g.apiUrl } : {} });
+  return { octokit, owner, repo };
+}
+
 // src/entry/action/plan.ts
 init_github();
 init_pulls();
@@ -82599,7 +84507,7 @@ init_pulls();
 init_diagnostic();
 
 // src/app/build-outputs.ts
-import * as nodeFs12 from "node:fs/promises";
+import * as nodeFs13 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -82631,7 +84539,7 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream2();
-async function buildOutputsOf(project, fs3 = nodeFs12) {
+async function buildOutputsOf(project, fs3 = nodeFs13) {
   const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs3);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
@@ -82671,7 +84579,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs13 from "node:fs/promises";
+import * as nodeFs14 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream2();
@@ -82714,7 +84622,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock2 = await readLock(nodeFs13, project.root, project.config, t.namespace, t.stream).catch(
+    const lock2 = await readLock(nodeFs14, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock2) locks.set(id, lock2);
@@ -82723,6 +84631,7 @@ async function lockWarnings(project) {
 }
 
 // src/app/validate.ts
+init_project();
 async function validateProject(cwd, opts = {}) {
   const project = await openProject(cwd, opts);
   const outputs = (opts.paths ?? []).length === 0 && !project.diagnostics.some(isUsageDiagnostic) ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...project.partial ?? []]) : [];
@@ -82776,13 +84685,17 @@ async function validateMode(m) {
   return (await validateStep(m)).code;
 }
 
+// src/entry/action/verify.ts
+init_project();
+
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs14 from "node:fs/promises";
+import * as nodeFs15 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
+init_image_parts();
 init_types();
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
@@ -82795,9 +84708,18 @@ function verifyConsumers(consumers, pullSpecFor2) {
       follows: formatStreamTag(c3.follows),
       current: c3.current
     };
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    const want = wantedValue(c3, pullSpecFor2);
     if (want === void 0) out.push({ ...base, status: "unlocked" });
-    else if (!samePin(want, c3.current) || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
+    else if (want === null)
+      continue;
+    else if (c3.part ? !partUpToDate(c3, want) : !samePin(want, c3.current))
+      out.push({
+        ...base,
+        status: "drift",
+        want,
+        ...c3.current === want ? { unquoted: true } : {}
+      });
+    else if ((c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
       out.push({ ...base, status: "drift", want });
   }
   return out;
@@ -82805,6 +84727,9 @@ function verifyConsumers(consumers, pullSpecFor2) {
 function formatFinding(f) {
   if (f.status === "unlocked") {
     return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
+  }
+  if (f.unquoted) {
+    return `${f.file}:${f.line}: ${f.target} is ${f.current} unquoted, which YAML does not read as that string; lock says "${f.want}" (run imagestreams reconcile)`;
   }
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
 }
@@ -82826,7 +84751,7 @@ async function verifyProject(project) {
     errors: perFile.flatMap((f) => f?.errors ?? [])
   };
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs14,
+    nodeFs15,
     { root, lockDir: config2.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -82892,6 +84817,319 @@ async function verifyMode(m) {
   return r.ok ? EXIT.OK : EXIT.FAILURE;
 }
 
+// src/entry/action/verify-registry.ts
+init_project();
+
+// src/app/verify-registry.ts
+init_config();
+init_lock_lookup();
+init_lock_file();
+init_source();
+init_diagnostic();
+init_errors();
+import * as nodeFs16 from "node:fs/promises";
+import { join as join16 } from "node:path";
+
+// src/plan/registry-checks.ts
+init_reference2();
+init_stream2();
+init_follow_chain();
+init_tag_spec();
+function repositoryOf(reference) {
+  const p = tryParseReference(reference);
+  return "ref" in p ? { domain: p.ref.domain, repository: `${p.ref.domain}/${p.ref.path}` } : void 0;
+}
+function need(c3, at, insecure, site) {
+  const key3 = `${at.repository}@${site.digest}${insecure ? " (insecure)" : ""}`;
+  let check = c3.checks.get(key3);
+  if (!check) {
+    check = { key: key3, ...at, digest: site.digest, insecure, sites: [] };
+    c3.checks.set(key3, check);
+  }
+  check.sites.push(site);
+}
+function sourceOf(c3, s, tag2) {
+  const chain = followChain(c3.index, s.namespace, s.name, tag2, s);
+  let stale = false;
+  let source;
+  for (const key3 of chain.cycle ? [] : chain.chain) {
+    const { namespace, stream, tag: t } = splitTagKey(key3);
+    const decl = c3.index.get(`${namespace}/${stream}`);
+    const spec = decl && streamTags(decl.object).find((x) => x.name === t);
+    if (!decl || !spec) return { stale };
+    const locked = c3.locks.get(`${namespace}/${stream}`)?.status.tags.find((x) => x.tag === t)?.spec;
+    if (locked !== void 0 && locked !== specKey(spec, c3.defaultImportMode)) stale = true;
+    if (spec.from?.kind === "DockerImage" && !spec.reference) {
+      source = { from: spec.from.name, insecure: importIsInsecure(decl.object.metadata ?? {}, spec) };
+    }
+  }
+  return { stale, ...source ? { source } : {} };
+}
+function sitesOf(lock2, ns, stream, tagIndex) {
+  const t = lock2.status.tags[tagIndex];
+  const item2 = t.items[0];
+  const base = ["status", "tags", tagIndex, "items", 0];
+  const site = (what2, digest, path6) => ({
+    tag: `${ns}/${stream}:${t.tag}`,
+    namespace: ns,
+    stream,
+    path: [...base, ...path6],
+    what: what2,
+    digest
+  });
+  const out = [site("image", item2.image, ["image"])];
+  if (item2.index && item2.index !== item2.image) out.push(site("index", item2.index, ["index"]));
+  (item2.platforms ?? []).forEach((p, i2) => {
+    const name = [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+    if (!out.some((o2) => o2.digest === p.digest)) {
+      out.push(site(`platform ${name}`, p.digest, ["platforms", i2, "digest"]));
+    }
+  });
+  return out;
+}
+function planTag2(c3, s, lock2, tagIndex) {
+  const lt = lock2.status.tags[tagIndex];
+  const spec = streamTags(s.object).find((x) => x.name === lt.tag);
+  const item2 = lt.items[0];
+  if (!spec || !item2 || spec.reference) return;
+  const sites = sitesOf(lock2, s.namespace, s.name, tagIndex);
+  const locked = repositoryOf(item2.dockerImageReference);
+  const { stale, source } = sourceOf(c3, s, lt.tag);
+  const declared2 = source ? repositoryOf(source.from) : void 0;
+  const imageSite = { ...sites[0], path: [...sites[0].path.slice(0, -1), "dockerImageReference"] };
+  let repo = declared2 ?? locked;
+  if (declared2 && declared2.repository !== locked?.repository) {
+    const names = `the lock names ${locked?.repository ?? item2.dockerImageReference} but the tag declares ${declared2.repository}`;
+    if (!stale || !locked) {
+      c3.problems.push({
+        code: "LOCKED_REPOSITORY_MISMATCH",
+        severity: "error",
+        site: imageSite,
+        message: names
+      });
+      repo = void 0;
+    } else {
+      c3.problems.push({
+        code: "LOCKED_SPEC_STALE",
+        severity: "warning",
+        site: imageSite,
+        message: `${names}, and the declaration changed since the lock was written: its digests are checked in ${locked.repository}`
+      });
+      repo = locked;
+    }
+  }
+  if (repo) for (const site of sites) need(c3, repo, source?.insecure ?? false, site);
+  if (spec.referencePolicy?.type === "Local" && c3.localRegistry) {
+    const local = repositoryOf(`${c3.localRegistry}/${s.namespace}/${s.name}`);
+    if (local) need(c3, local, false, { ...sites[0], what: "image at the local registry" });
+  }
+}
+function planRegistryChecks(streams, index2, locks, opts = {}) {
+  const c3 = {
+    index: index2,
+    locks,
+    defaultImportMode: opts.defaultImportMode ?? "Legacy",
+    ...opts.localRegistry ? { localRegistry: opts.localRegistry } : {},
+    checks: /* @__PURE__ */ new Map(),
+    problems: []
+  };
+  for (const s of streams) {
+    const lock2 = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock2 || index2.get(`${s.namespace}/${s.name}`) !== s) continue;
+    for (let i2 = 0; i2 < lock2.status.tags.length; i2++) planTag2(c3, s, lock2, i2);
+  }
+  return { checks: [...c3.checks.values()], problems: c3.problems };
+}
+
+// src/app/verify-registry.ts
+init_follow_chain();
+init_map_limit();
+var DEFAULT_REGISTRY_DEADLINE_MS = 5 * 6e4;
+var IN_FLIGHT = 16;
+async function verifyRegistry(project, o2) {
+  const { config: config2, root } = project;
+  const where = { root, lockDir: config2.lockDir };
+  const refs = project.streams.map((s) => ({ namespace: s.namespace, stream: s.name }));
+  const { locks, errors } = await readLocks(nodeFs16, where, refs);
+  const plan2 = planRegistryChecks(project.streams, indexStreams(project.streams), locks, {
+    ...config2.importMode ? { defaultImportMode: config2.importMode } : {},
+    ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+  });
+  const client = clientFor(project, o2);
+  const outcomes = /* @__PURE__ */ new Map();
+  try {
+    const ask = asker(client, o2, deadlineOf(project, o2));
+    await mapLimit(plan2.checks, IN_FLIGHT, async (check) => {
+      outcomes.set(
+        check.key,
+        registryAllowed(config2, check.domain) ? await ask(check) : { kind: "not-allowed" }
+      );
+    });
+  } finally {
+    client.close();
+  }
+  const lines = lineFinder(root, config2.lockDir);
+  const findings = errors.map((e) => ({
+    file: e.file,
+    line: e.line,
+    column: 1,
+    code: e.code,
+    severity: "error",
+    message: e.message
+  }));
+  for (const p of plan2.problems) {
+    findings.push(await siteFinding(lines, p.site, p.code, p.severity, `${p.site.tag}: ${p.message}`));
+  }
+  for (const check of plan2.checks) {
+    const out = outcomes.get(check.key);
+    if (out.kind === "present") continue;
+    for (const site of check.sites) findings.push(await outcomeFinding(lines, check, site, out, o2));
+  }
+  findings.sort(compareDiagnostics);
+  const values2 = [...outcomes.values()];
+  return {
+    ok: !findings.some((f) => f.severity === "error"),
+    anonymous: o2.anonymous === true,
+    digests: plan2.checks.length,
+    verified: values2.filter((v) => v.kind === "present").length,
+    unverified: values2.filter((v) => v.kind === "unverified").length,
+    requests: client.stats().requests,
+    findings
+  };
+}
+function registryJson(r) {
+  const { findings, ...counts } = r;
+  return { ...counts, findings: withHints(findings) };
+}
+function clientFor(project, o2) {
+  const fromConfig = registryOptionsFromConfig(project.config, o2.anonymous ? {} : o2.env, o2.logger);
+  return createRegistryClient({
+    ...fromConfig,
+    ...o2.anonymous ? { keychain: anonymousKeychain } : {},
+    // What a registry has is asked of the registry: a mirror's copy proves nothing about the origin.
+    mirrors: {},
+    logger: o2.logger,
+    ...o2.client
+  });
+}
+function deadlineOf(project, o2) {
+  const configured = project.config.deadline ? parseDuration(project.config.deadline) : void 0;
+  const ms = o2.deadlineMs ?? configured ?? DEFAULT_REGISTRY_DEADLINE_MS;
+  return { signal: o2.deadlineSignal ?? AbortSignal.timeout(ms), seconds: Math.round(ms / 1e3) };
+}
+function asker(client, o2, deadline) {
+  const stopped = /* @__PURE__ */ new Set();
+  const pastDeadline = {
+    kind: "unverified",
+    reason: `the check's deadline of ${deadline.seconds} s passed before it was asked`
+  };
+  const expired = new Promise((resolve14) => {
+    if (deadline.signal.aborted) resolve14(pastDeadline);
+    else deadline.signal.addEventListener("abort", () => resolve14(pastDeadline), { once: true });
+  });
+  return async (check) => {
+    if (deadline.signal.aborted) return pastDeadline;
+    if (stopped.has(check.domain)) {
+      return { kind: "unverified", reason: `skipped: ${check.domain} answered 429 earlier in this check` };
+    }
+    const [path6] = check.repository.slice(check.domain.length + 1).split("@");
+    const ref = { domain: check.domain, path: path6, digest: check.digest };
+    const asking = client.hasManifest(ref, check.digest, check.insecure ? { insecure: true } : {}).then(
+      (found) => found ? { kind: "present" } : { kind: "missing", detail: "the registry answered 404" }
+    ).catch((e) => {
+      if (!(e instanceof ImagestreamsError)) throw e;
+      if (hasCode(e, "DIGEST_MISMATCH")) return { kind: "missing", detail: sanitizeText(e.message, 300) };
+      if (hasCode(e, "RATE_LIMITED")) stopped.add(check.domain);
+      const anon = o2.anonymous && hasCode(e, "UNAUTHORIZED") ? " (this check ran anonymously: a pull request from a fork gets no registry credentials)" : "";
+      return { kind: "unverified", reason: `${e.code}: ${sanitizeText(e.message, 300)}${anon}` };
+    });
+    const out = await Promise.race([asking, expired]);
+    if (out === pastDeadline) asking.catch(() => {
+    });
+    return out;
+  };
+}
+function outcomeFinding(lines, check, site, out, o2) {
+  const subject = `${site.tag}: the locked ${site.what} ${site.digest}`;
+  if (out.kind === "missing") {
+    return siteFinding(
+      lines,
+      site,
+      "LOCKED_DIGEST_UNKNOWN",
+      "error",
+      `${subject} does not exist in ${check.repository} (${out.detail})`,
+      check
+    );
+  }
+  if (out.kind === "not-allowed") {
+    const text2 = `${subject} is to be found in ${check.repository}, but ${check.domain} is not in allowedRegistries; it was not contacted`;
+    return siteFinding(lines, site, "LOCKED_REGISTRY_NOT_ALLOWED", "error", text2, check);
+  }
+  const who = o2.anonymous ? " (anonymously)" : "";
+  const text = `${site.tag}: could not verify the locked ${site.what} ${site.digest} in ${check.repository}${who}: ${out.reason}`;
+  return siteFinding(lines, site, "LOCKED_DIGEST_UNVERIFIED", "error", text, check);
+}
+function lineFinder(root, lockDir) {
+  const parsed = /* @__PURE__ */ new Map();
+  return async (site) => {
+    const file = lockPath({ lockDir }, site.namespace, site.stream);
+    let p = parsed.get(file);
+    if (!p) {
+      p = nodeFs16.readFile(join16(root, file), "utf8").then(
+        (text) => parseSource(file, text),
+        () => void 0
+      );
+      parsed.set(file, p);
+    }
+    const src = await p;
+    const doc = src?.docs[0];
+    if (!src || !doc) return { file, line: 1, column: 1 };
+    const { line, column } = positionAt(src, doc.doc, site.path);
+    return { file, line, column };
+  };
+}
+async function siteFinding(lines, site, code2, severity, message, check) {
+  return {
+    ...await lines(site),
+    code: code2,
+    severity,
+    message,
+    tag: site.tag,
+    digest: site.digest,
+    ...check ? { repository: check.repository } : {}
+  };
+}
+
+// src/entry/action/verify-registry.ts
+init_diagnostic();
+init_error_codes();
+async function verifyRegistryStep(m, opts) {
+  const { io, outcome } = m;
+  const project = await openProject(m.cwd, m.inputs.config ? { configPath: m.inputs.config } : {});
+  if (project.diagnostics.some(isUsageDiagnostic)) return EXIT.USAGE;
+  const r = await verifyRegistry(project, {
+    // Anonymous: the environment is not even handed over, so no credential variable can be read.
+    env: opts.anonymous ? {} : io.env,
+    logger: io.logger,
+    anonymous: opts.anonymous
+  });
+  for (const f of r.findings) {
+    io.stdout(`${formatDiagnostic(f)}
+`);
+    if (f.severity === "error") io.stdout(`  fix: ${hintFor(f.code)}
+`);
+  }
+  m.annotate(r.findings.map((f) => ({ ...f, message: `${f.message} Fix: ${hintFor(f.code)}` })));
+  const errors = r.findings.filter((f) => f.severity === "error").length;
+  const line = `verify --registry: ${r.verified} of ${r.digests} locked digests found in their repositories${r.anonymous ? " (anonymously: a fork gets no registry credentials)" : ""}${r.unverified ? `, ${r.unverified} could not be verified` : ""}${errors ? `, ${errors} problem(s) (see the annotations)` : ""}`;
+  io.stdout(`${line}
+`);
+  if (r.digests > 0 || r.findings.length > 0) outcome.summary.notes.push(`${line}.`);
+  outcome.result.verifyRegistry = registryJson(r);
+  if (!r.ok) m.failures.push(`verify --registry: ${errors} locked digest problem(s)`);
+  return r.ok ? EXIT.OK : EXIT.FAILURE;
+}
+
 // src/entry/action/plan.ts
 async function planMode(m) {
   const { inputs, ctx, io, outcome } = m;
@@ -82900,11 +85138,12 @@ async function planMode(m) {
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const v = await validateStep(m);
   const verified = await verifyMode(m);
+  const registryChecked = await verifyRegistryStep(m, { anonymous: fork });
   let planCode = EXIT.OK;
   let run;
   if (fork) {
     outcome.summary.notes.push(
-      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token was used and no registry was contacted; validation and verify ran. The plan runs once the change is in a branch of this repository.`
+      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token or registry credential was used and the dry run did not contact any registry; validation, verify and an anonymous verify --registry ran. The plan runs once the change is in a branch of this repository.`
     );
     outcome.result.fork = true;
   } else if (v.code !== EXIT.OK) {
@@ -82933,7 +85172,7 @@ async function planMode(m) {
   } else if (pr && fork) {
     outcome.summary.comment = { skipped: "pull requests from forks get no token to comment with" };
   }
-  return worst(v.code, verified, planCode);
+  return worst(v.code, verified, registryChecked, planCode);
 }
 async function commentPlan(m, pr, plan2) {
   const { inputs, ctx, io } = m;
@@ -82950,6 +85189,50 @@ async function commentPlan(m, pr, plan2) {
     PLAN_COMMENT_MARKER
   );
   return number === null ? { skipped: `pull request #${pr.number} is not open` } : { number };
+}
+
+// src/entry/action/lock-pr.ts
+async function lockPrMode(m) {
+  const { inputs, ctx, io, outcome, failures } = m;
+  const pr = ctx.pullRequest;
+  if (!pr.headSha || !pr.baseSha) {
+    failures.push("lock-pr: the event has no pull_request.head.sha or pull_request.base.sha");
+    return EXIT.USAGE;
+  }
+  const token = pr.fork ? void 0 : io.env.GITHUB_TOKEN;
+  const r = await lockPullRequest(io, {
+    pr: {
+      number: pr.number,
+      headRef: pr.headRef,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      fork: pr.fork,
+      ...pr.headRepository ? { headRepository: pr.headRepository } : {}
+    },
+    ...inputs.config ? { configPath: inputs.config } : {},
+    github: {
+      ...token ? { token } : {},
+      ...ctx.repository ? { repository: ctx.repository } : {},
+      ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}
+    },
+    registry: { withMetadata: inputs.metadata },
+    dryRun: inputs.dryRun
+  });
+  io.stderr(`lock-pr: ${r.reason}
+`);
+  outcome.result.lockPr = lockPrJson(r);
+  outcome.summary.notes.push(`Lock PR: ${r.reason}`);
+  const code2 = r.status === "failed" ? EXIT.FAILURE : EXIT.OK;
+  if (r.error) failures.push(`lock-pr: ${r.error.message} ${r.error.hint}`);
+  else if (r.status === "failed") failures.push(`lock-pr: ${r.reason}`);
+  const planCode = await planMode(m);
+  if (r.status === "pushed" || r.status === "dry-run")
+    outcome.changed = outcome.changed || r.files.length > 0;
+  return worst(code2, planCode);
+}
+function lockPrJson(r) {
+  const { run, ...rest } = r;
+  return { ...rest, ...run ? { reconcile: reconcileJson(run) } : {} };
 }
 
 // src/entry/action/reconcile.ts
@@ -82972,6 +85255,14 @@ async function reconcileMode(m) {
   });
   const code2 = reportRun(m, job2.run, job2.publish);
   if (job2.publish) recordPublish(outcome, job2.publish);
+  const d = job2.dashboard;
+  if (d?.status === "failed")
+    outcome.warnings.push(`the dashboard issue was not updated: ${d.error?.message}`);
+  if (d?.ignored.length) {
+    outcome.warnings.push(
+      `the dashboard issue has ticked lines that name no declared stream tag (ignored): ${d.ignored.join("; ")}`
+    );
+  }
   return code2;
 }
 
@@ -82980,6 +85271,7 @@ function toPosix(p) {
   return p.split(sep4).join("/");
 }
 function modeOf(inputs, ctx) {
+  if (inputs.lockPr && ctx.pullRequest) return lockPrMode;
   const byCommand = {
     validate: validateMode,
     verify: verifyMode,
@@ -83020,7 +85312,7 @@ async function executeAction(inputs, ctx, deps) {
     annotations: [],
     warnings: []
   };
-  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join14(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join17(cwd, file)));
   const run = {
     inputs,
     ctx,
