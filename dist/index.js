@@ -20051,7 +20051,7 @@ async function realOrSelf(p) {
 }
 async function escapeOf(root, rel, opts = {}) {
   if (!staysInside(rel)) return { kind: "outside", path: rel };
-  const realRoot = await realOrSelf(root);
+  let realRoot;
   const parts = normalize(rel).split(sep).filter((p) => p !== "" && p !== ".");
   let cur = root;
   for (let i2 = 0; i2 < parts.length; i2++) {
@@ -20065,6 +20065,7 @@ async function escapeOf(root, rel, opts = {}) {
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i2 + 1).join("/");
     if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
+    realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
   }
   return void 0;

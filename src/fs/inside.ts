@@ -45,7 +45,7 @@ export async function escapeOf(
   opts: { file?: boolean } = {},
 ): Promise<Escape | undefined> {
   if (!staysInside(rel)) return { kind: 'outside', path: rel };
-  const realRoot = await realOrSelf(root);
+  let realRoot: string | undefined; // resolved only when a symlink is met: most paths have none
   const parts = normalize(rel)
     .split(sep)
     .filter((p) => p !== '' && p !== '.');
@@ -61,6 +61,7 @@ export async function escapeOf(
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i + 1).join('/');
     if (opts.file && i === parts.length - 1) return { kind: 'symlink-file', path: rel };
+    realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: 'symlink-outside', path: rel, component };
   }
   return undefined;
