@@ -9084,8 +9084,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -15080,7 +15080,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode3(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15097,7 +15097,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode3(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -19462,7 +19462,7 @@ var init_error_codes = __esm({
       MARKER_INVALID: {
         area: "consumers",
         permanent: true,
-        hint: "Write the marker as the message shows (see docs/consumers.md)."
+        hint: "Write the marker as the message shows (see docs/triggers.md, section 4)."
       },
       TRIGGER_ANNOTATION_INVALID: {
         area: "consumers",
@@ -19493,6 +19493,11 @@ var init_error_codes = __esm({
         area: "consumers",
         permanent: true,
         hint: "Write the image field in block-style YAML (a JSON or flow-style file cannot hold the marker), or name the image with a trigger annotation."
+      },
+      MARKER_PARTS_INCOMPLETE: {
+        area: "consumers",
+        permanent: true,
+        hint: 'Give every image whose fields are split a `:digest` marker (and a `:repository` one); see docs/triggers.md, "Split image fields".'
       },
       // Edits of declarations (tag, rollback, import).
       EDIT_FAILED: {
@@ -19647,6 +19652,16 @@ var init_error_codes = __esm({
         permanent: true,
         hint: "Use an https remote URL."
       },
+      LOCK_PR_CHECKOUT: {
+        area: "git",
+        permanent: true,
+        hint: "Check out the pull request head with its history: actions/checkout with `ref:` the event's pull_request.head.sha and `fetch-depth: 0`."
+      },
+      LOCK_PR_HEAD_MOVED: {
+        area: "git",
+        permanent: true,
+        hint: "Nothing was pushed; the run for the newest push of the pull request commits the locks (re-run that one)."
+      },
       // GitHub.
       GITHUB_ACTIONS_PR_DISABLED: {
         area: "github",
@@ -19729,6 +19744,32 @@ var init_error_codes = __esm({
         area: "dispatch",
         permanent: true,
         hint: "Run the dispatch command by hand to see why it fails."
+      },
+      // verify --registry: the locked digests checked against the repositories the declarations name.
+      LOCKED_DIGEST_UNKNOWN: {
+        area: "lock",
+        permanent: true,
+        hint: "The registry does not have this digest in the declared repository: restore the lock and the consumers from the base branch (git checkout origin/main -- FILE), or run `imagestreams reconcile` to lock what the tag points at."
+      },
+      LOCKED_REPOSITORY_MISMATCH: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock pins another repository than its tag declares: restore the lock from the base branch, or run `imagestreams reconcile` and commit the lock with the declaration."
+      },
+      LOCKED_SPEC_STALE: {
+        area: "lock",
+        permanent: true,
+        hint: "The declaration changed since the lock was written; its digests were checked in the repository the lock names. Run `imagestreams reconcile` (or merge, and let the next run) to lock the new source."
+      },
+      LOCKED_DIGEST_UNVERIFIED: {
+        area: "registry",
+        permanent: false,
+        hint: "The registry could not be asked (rate limit, timeout, server error, credentials or the deadline): nothing was verified for these digests; re-run the check later, or from a branch of this repository when a fork has no credentials."
+      },
+      LOCKED_REGISTRY_NOT_ALLOWED: {
+        area: "lock",
+        permanent: true,
+        hint: "The lock names a registry outside allowedRegistries, which is never contacted: fix the lock or the declaration, or add the registry to allowedRegistries in .imagestreams.yaml."
       },
       CONFIG_SCHEDULE: {
         area: "config",
@@ -21142,10 +21183,14 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.maxOpenPullRequests !== void 0) {
-      let data30 = data.maxOpenPullRequests;
-      if (!(typeof data30 == "number" && (!(data30 % 1) && !isNaN(data30)) && isFinite(data30))) {
-        const err55 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxOpenPullRequests.type, parentSchema: schema18.properties.maxOpenPullRequests, data: data30 };
+    if (data.dashboard !== void 0) {
+      let data30 = data.dashboard;
+      const _errs79 = errors;
+      let valid31 = false;
+      let passing1 = null;
+      const _errs80 = errors;
+      if (typeof data30 !== "boolean") {
+        const err55 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/0/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema18.properties.dashboard.oneOf[0].type, parentSchema: schema18.properties.dashboard.oneOf[0], data: data30 };
         if (vErrors === null) {
           vErrors = [err55];
         } else {
@@ -21153,24 +21198,158 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         }
         errors++;
       }
-      if (typeof data30 == "number" && isFinite(data30)) {
-        if (data30 < 1 || isNaN(data30)) {
-          const err56 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxOpenPullRequests, data: data30 };
-          if (vErrors === null) {
-            vErrors = [err56];
+      var _valid1 = _errs80 === errors;
+      if (_valid1) {
+        valid31 = true;
+        passing1 = 0;
+      }
+      const _errs82 = errors;
+      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+        for (const key4 in data30) {
+          if (!(key4 === "title" || key4 === "labels")) {
+            const err56 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18.properties.dashboard.oneOf[1], data: data30 };
+            if (vErrors === null) {
+              vErrors = [err56];
+            } else {
+              vErrors.push(err56);
+            }
+            errors++;
+          }
+        }
+        if (data30.title !== void 0) {
+          let data31 = data30.title;
+          if (typeof data31 === "string") {
+            if (func3(data31) > 256) {
+              const err57 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+              if (vErrors === null) {
+                vErrors = [err57];
+              } else {
+                vErrors.push(err57);
+              }
+              errors++;
+            }
+            if (func3(data31) < 1) {
+              const err58 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err56);
+            const err59 = { instancePath: instancePath + "/dashboard/title", schemaPath: "#/properties/dashboard/oneOf/1/properties/title/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.dashboard.oneOf[1].properties.title.type, parentSchema: schema18.properties.dashboard.oneOf[1].properties.title, data: data31 };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+        if (data30.labels !== void 0) {
+          let data32 = data30.labels;
+          if (Array.isArray(data32)) {
+            const len9 = data32.length;
+            for (let i9 = 0; i9 < len9; i9++) {
+              let data33 = data32[i9];
+              if (typeof data33 === "string") {
+                if (func3(data33) < 1) {
+                  const err60 = { instancePath: instancePath + "/dashboard/labels/" + i9, schemaPath: "#/definitions/stringList/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema19.items, data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/dashboard/labels/" + i9, schemaPath: "#/definitions/stringList/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.items.type, parentSchema: schema19.items, data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err62 = { instancePath: instancePath + "/dashboard/labels", schemaPath: "#/definitions/stringList/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.type, parentSchema: schema19, data: data32 };
+            if (vErrors === null) {
+              vErrors = [err62];
+            } else {
+              vErrors.push(err62);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err63 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.properties.dashboard.oneOf[1].type, parentSchema: schema18.properties.dashboard.oneOf[1], data: data30 };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+      var _valid1 = _errs82 === errors;
+      if (_valid1 && valid31) {
+        valid31 = false;
+        passing1 = [passing1, 1];
+      } else {
+        if (_valid1) {
+          valid31 = true;
+          passing1 = 1;
+        }
+      }
+      if (!valid31) {
+        const err64 = { instancePath: instancePath + "/dashboard", schemaPath: "#/properties/dashboard/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf", schema: schema18.properties.dashboard.oneOf, parentSchema: schema18.properties.dashboard, data: data30 };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      } else {
+        errors = _errs79;
+        if (vErrors !== null) {
+          if (_errs79) {
+            vErrors.length = _errs79;
+          } else {
+            vErrors = null;
+          }
+        }
+      }
+    }
+    if (data.maxOpenPullRequests !== void 0) {
+      let data34 = data.maxOpenPullRequests;
+      if (!(typeof data34 == "number" && (!(data34 % 1) && !isNaN(data34)) && isFinite(data34))) {
+        const err65 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxOpenPullRequests.type, parentSchema: schema18.properties.maxOpenPullRequests, data: data34 };
+        if (vErrors === null) {
+          vErrors = [err65];
+        } else {
+          vErrors.push(err65);
+        }
+        errors++;
+      }
+      if (typeof data34 == "number" && isFinite(data34)) {
+        if (data34 < 1 || isNaN(data34)) {
+          const err66 = { instancePath: instancePath + "/maxOpenPullRequests", schemaPath: "#/properties/maxOpenPullRequests/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxOpenPullRequests, data: data34 };
+          if (vErrors === null) {
+            vErrors = [err66];
+          } else {
+            vErrors.push(err66);
           }
           errors++;
         }
       }
     }
   } else {
-    const err57 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+    const err67 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
     if (vErrors === null) {
-      vErrors = [err57];
+      vErrors = [err67];
     } else {
-      vErrors.push(err57);
+      vErrors.push(err67);
     }
     errors++;
   }
@@ -21209,7 +21388,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.workflow === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema27.allOf[0].then.required, parentSchema: schema27.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "workflow" }, message: "must have required property 'workflow'", schema: schema28.allOf[0].then.required, parentSchema: schema28.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -21222,7 +21401,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[0].if, parentSchema: schema27.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema28.allOf[0].if, parentSchema: schema28.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -21259,7 +21438,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.command === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema27.allOf[1].then.required, parentSchema: schema27.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "command" }, message: "must have required property 'command'", schema: schema28.allOf[1].then.required, parentSchema: schema28.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -21272,7 +21451,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema27.allOf[1].if, parentSchema: schema27.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema28.allOf[1].if, parentSchema: schema28.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -21282,7 +21461,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema27.required, parentSchema: schema27, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema28.required, parentSchema: schema28, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -21291,8 +21470,8 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     for (const key0 in data) {
-      if (!func2.call(schema27.properties, key0)) {
-        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema27, data };
+      if (!func2.call(schema28.properties, key0)) {
+        const err7 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema28, data };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21304,7 +21483,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data2 = data.type;
       if (typeof data2 !== "string") {
-        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.type.type, parentSchema: schema27.properties.type, data: data2 };
+        const err8 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.type.type, parentSchema: schema28.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -21313,7 +21492,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data2 === "repository_dispatch" || data2 === "workflow_dispatch" || data2 === "command")) {
-        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema27.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema27.properties.type.enum, parentSchema: schema27.properties.type, data: data2 };
+        const err9 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/enum", keyword: "enum", params: { allowedValues: schema28.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema28.properties.type.enum, parentSchema: schema28.properties.type, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -21326,7 +21505,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.repository;
       if (typeof data3 === "string") {
         if (!pattern9.test(data3)) {
-          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema27.properties.repository, data: data3 };
+          const err10 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[^/\\s]+/[^/\\s]+$" }, message: 'must match pattern "^[^/\\s]+/[^/\\s]+$"', schema: "^[^/\\s]+/[^/\\s]+$", parentSchema: schema28.properties.repository, data: data3 };
           if (vErrors === null) {
             vErrors = [err10];
           } else {
@@ -21335,7 +21514,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.repository.type, parentSchema: schema27.properties.repository, data: data3 };
+        const err11 = { instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.repository.type, parentSchema: schema28.properties.repository, data: data3 };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -21348,7 +21527,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.eventType;
       if (typeof data4 === "string") {
         if (func3(data4) > 100) {
-          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema27.properties.eventType, data: data4 };
+          const err12 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters", schema: 100, parentSchema: schema28.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -21357,7 +21536,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data4) < 1) {
-          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.eventType, data: data4 };
+          const err13 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.eventType, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -21366,7 +21545,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.eventType.type, parentSchema: schema27.properties.eventType, data: data4 };
+        const err14 = { instancePath: instancePath + "/eventType", schemaPath: "#/properties/eventType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.eventType.type, parentSchema: schema28.properties.eventType, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -21379,7 +21558,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.workflow;
       if (typeof data5 === "string") {
         if (func3(data5) < 1) {
-          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.workflow, data: data5 };
+          const err15 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.workflow, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -21388,7 +21567,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.workflow.type, parentSchema: schema27.properties.workflow, data: data5 };
+        const err16 = { instancePath: instancePath + "/workflow", schemaPath: "#/properties/workflow/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.workflow.type, parentSchema: schema28.properties.workflow, data: data5 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -21401,7 +21580,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.ref;
       if (typeof data6 === "string") {
         if (func3(data6) < 1) {
-          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema27.properties.ref, data: data6 };
+          const err17 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema28.properties.ref, data: data6 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -21410,7 +21589,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.ref.type, parentSchema: schema27.properties.ref, data: data6 };
+        const err18 = { instancePath: instancePath + "/ref", schemaPath: "#/properties/ref/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.ref.type, parentSchema: schema28.properties.ref, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -21423,7 +21602,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.inputs;
       if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
         if (Object.keys(data7).length > 25) {
-          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema27.properties.inputs, data: data7 };
+          const err19 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/maxProperties", keyword: "maxProperties", params: { limit: 25 }, message: "must NOT have more than 25 properties", schema: 25, parentSchema: schema28.properties.inputs, data: data7 };
           if (vErrors === null) {
             vErrors = [err19];
           } else {
@@ -21434,7 +21613,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data7) {
           let data8 = data7[key1];
           if (typeof data8 !== "string") {
-            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.inputs.additionalProperties.type, parentSchema: schema27.properties.inputs.additionalProperties, data: data8 };
+            const err20 = { instancePath: instancePath + "/inputs/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/inputs/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema28.properties.inputs.additionalProperties.type, parentSchema: schema28.properties.inputs.additionalProperties, data: data8 };
             if (vErrors === null) {
               vErrors = [err20];
             } else {
@@ -21444,7 +21623,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.properties.inputs.type, parentSchema: schema27.properties.inputs, data: data7 };
+        const err21 = { instancePath: instancePath + "/inputs", schemaPath: "#/properties/inputs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.properties.inputs.type, parentSchema: schema28.properties.inputs, data: data7 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -21548,7 +21727,7 @@ function validate15(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema27.type, parentSchema: schema27, data };
+    const err30 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.type, parentSchema: schema28, data };
     if (vErrors === null) {
       vErrors = [err30];
     } else {
@@ -21565,7 +21744,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "interval" || key0 === "maxImportsPerMinute" || key0 === "registryHosts")) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema31, data };
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema32, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -21578,7 +21757,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.interval;
       if (typeof data0 === "string") {
         if (!pattern11.test(data0)) {
-          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema31.properties.interval, data: data0 };
+          const err1 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/pattern", keyword: "pattern", params: { pattern: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$" }, message: 'must match pattern "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$"', schema: "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", parentSchema: schema32.properties.interval, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -21587,7 +21766,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema31.properties.interval.type, parentSchema: schema31.properties.interval, data: data0 };
+        const err2 = { instancePath: instancePath + "/interval", schemaPath: "#/properties/interval/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema32.properties.interval.type, parentSchema: schema32.properties.interval, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -21599,7 +21778,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.maxImportsPerMinute !== void 0) {
       let data1 = data.maxImportsPerMinute;
       if (!(typeof data1 == "number" && (!(data1 % 1) && !isNaN(data1)) && isFinite(data1))) {
-        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema31.properties.maxImportsPerMinute.type, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
+        const err3 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema32.properties.maxImportsPerMinute.type, parentSchema: schema32.properties.maxImportsPerMinute, data: data1 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -21609,7 +21788,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 == "number" && isFinite(data1)) {
         if (data1 < 1 || isNaN(data1)) {
-          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema31.properties.maxImportsPerMinute, data: data1 };
+          const err4 = { instancePath: instancePath + "/maxImportsPerMinute", schemaPath: "#/properties/maxImportsPerMinute/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema32.properties.maxImportsPerMinute, data: data1 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -21646,7 +21825,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema31.properties.registryHosts.type, parentSchema: schema31.properties.registryHosts, data: data2 };
+        const err7 = { instancePath: instancePath + "/registryHosts", schemaPath: "#/properties/registryHosts/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema32.properties.registryHosts.type, parentSchema: schema32.properties.registryHosts, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -21656,7 +21835,7 @@ function validate17(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema31.type, parentSchema: schema31, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema32.type, parentSchema: schema32, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -22101,7 +22280,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.os === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema40.required, parentSchema: schema40, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "os" }, message: "must have required property 'os'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22110,7 +22289,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.architecture === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema40.required, parentSchema: schema40, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "architecture" }, message: "must have required property 'architecture'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22119,7 +22298,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.digest === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema40.required, parentSchema: schema40, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "digest" }, message: "must have required property 'digest'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22128,7 +22307,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.mediaType === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema40.required, parentSchema: schema40, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "mediaType" }, message: "must have required property 'mediaType'", schema: schema41.required, parentSchema: schema41, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22138,7 +22317,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "os" || key0 === "architecture" || key0 === "variant" || key0 === "digest" || key0 === "mediaType")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema40, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema41, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22151,7 +22330,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.os;
       if (typeof data0 === "string") {
         if (!pattern19.test(data0)) {
-          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data0 };
+          const err5 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -22160,7 +22339,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data0 };
+        const err6 = { instancePath: instancePath + "/os", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22173,7 +22352,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.architecture;
       if (typeof data1 === "string") {
         if (!pattern19.test(data1)) {
-          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data1 };
+          const err7 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -22182,7 +22361,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data1 };
+        const err8 = { instancePath: instancePath + "/architecture", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22195,7 +22374,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.variant;
       if (typeof data2 === "string") {
         if (!pattern19.test(data2)) {
-          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema41, data: data2 };
+          const err9 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", parentSchema: schema42, data: data2 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22204,7 +22383,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema41.type, parentSchema: schema41, data: data2 };
+        const err10 = { instancePath: instancePath + "/variant", schemaPath: "#/definitions/platformPart/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema42.type, parentSchema: schema42, data: data2 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22217,7 +22396,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.digest;
       if (typeof data3 === "string") {
         if (!pattern16.test(data3)) {
-          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data3 };
+          const err11 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data3 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22226,7 +22405,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data3 };
+        const err12 = { instancePath: instancePath + "/digest", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data3 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22239,7 +22418,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
         if (!pattern17.test(data4)) {
-          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
+          const err13 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema39, data: data4 };
           if (vErrors === null) {
             vErrors = [err13];
           } else {
@@ -22248,7 +22427,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
+        const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data4 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -22258,7 +22437,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema40.type, parentSchema: schema40, data };
+    const err15 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema41.type, parentSchema: schema41, data };
     if (vErrors === null) {
       vErrors = [err15];
     } else {
@@ -22274,7 +22453,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.created === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema35.required, parentSchema: schema35, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "created" }, message: "must have required property 'created'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22283,7 +22462,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema35.required, parentSchema: schema35, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22292,7 +22471,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.image === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema35.required, parentSchema: schema35, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22301,7 +22480,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema35.required, parentSchema: schema35, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema36.required, parentSchema: schema36, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22311,7 +22490,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "created" || key0 === "dockerImageReference" || key0 === "image" || key0 === "generation" || key0 === "mediaType" || key0 === "index" || key0 === "platforms")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema36, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22324,7 +22503,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.created;
       if (typeof data0 === "string") {
         if (!formats0.validate(data0)) {
-          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data0 };
+          const err5 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data0 };
           if (vErrors === null) {
             vErrors = [err5];
           } else {
@@ -22333,7 +22512,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data0 };
+        const err6 = { instancePath: instancePath + "/created", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data0 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22346,7 +22525,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.dockerImageReference;
       if (typeof data1 === "string") {
         if (func3(data1) > 512) {
-          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema35.properties.dockerImageReference, data: data1 };
+          const err7 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -22355,7 +22534,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data1) < 1) {
-          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema35.properties.dockerImageReference, data: data1 };
+          const err8 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22364,7 +22543,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern15.test(data1)) {
-          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema35.properties.dockerImageReference, data: data1 };
+          const err9 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/pattern", keyword: "pattern", params: { pattern: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, message: 'must match pattern "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$"', schema: "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", parentSchema: schema36.properties.dockerImageReference, data: data1 };
           if (vErrors === null) {
             vErrors = [err9];
           } else {
@@ -22373,7 +22552,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.dockerImageReference.type, parentSchema: schema35.properties.dockerImageReference, data: data1 };
+        const err10 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.properties.dockerImageReference.type, parentSchema: schema36.properties.dockerImageReference, data: data1 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22386,7 +22565,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.image;
       if (typeof data2 === "string") {
         if (!pattern16.test(data2)) {
-          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
+          const err11 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data2 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22395,7 +22574,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
+        const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data2 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22407,7 +22586,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data3 = data.generation;
       if (!(typeof data3 == "number" && (!(data3 % 1) && !isNaN(data3)) && isFinite(data3))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema35.properties.generation.type, parentSchema: schema35.properties.generation, data: data3 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema36.properties.generation.type, parentSchema: schema36.properties.generation, data: data3 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22420,7 +22599,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.mediaType;
       if (typeof data4 === "string") {
         if (!pattern17.test(data4)) {
-          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema38, data: data4 };
+          const err14 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$"', schema: "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", parentSchema: schema39, data: data4 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -22429,7 +22608,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data4 };
+        const err15 = { instancePath: instancePath + "/mediaType", schemaPath: "#/definitions/mediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema39.type, parentSchema: schema39, data: data4 };
         if (vErrors === null) {
           vErrors = [err15];
         } else {
@@ -22442,7 +22621,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.index;
       if (typeof data5 === "string") {
         if (!pattern16.test(data5)) {
-          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data5 };
+          const err16 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data5 };
           if (vErrors === null) {
             vErrors = [err16];
           } else {
@@ -22451,7 +22630,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data5 };
+        const err17 = { instancePath: instancePath + "/index", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data5 };
         if (vErrors === null) {
           vErrors = [err17];
         } else {
@@ -22471,7 +22650,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.platforms.type, parentSchema: schema35.properties.platforms, data: data6 };
+        const err18 = { instancePath: instancePath + "/platforms", schemaPath: "#/properties/platforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema36.properties.platforms.type, parentSchema: schema36.properties.platforms, data: data6 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -22481,7 +22660,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
+    const err19 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema36.type, parentSchema: schema36, data };
     if (vErrors === null) {
       vErrors = [err19];
     } else {
@@ -22497,7 +22676,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.type === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema46.required, parentSchema: schema46, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22506,7 +22685,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema46.required, parentSchema: schema46, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22515,7 +22694,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema46.required, parentSchema: schema46, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -22524,7 +22703,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema46.required, parentSchema: schema46, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -22533,7 +22712,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.lastTransitionTime === void 0) {
-      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema46.required, parentSchema: schema46, data };
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "lastTransitionTime" }, message: "must have required property 'lastTransitionTime'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
@@ -22542,7 +22721,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.generation === void 0) {
-      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema46.required, parentSchema: schema46, data };
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "generation" }, message: "must have required property 'generation'", schema: schema47.required, parentSchema: schema47, data };
       if (vErrors === null) {
         vErrors = [err5];
       } else {
@@ -22552,7 +22731,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "type" || key0 === "status" || key0 === "reason" || key0 === "message" || key0 === "lastTransitionTime" || key0 === "generation")) {
-        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema46, data };
+        const err6 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema47, data };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -22564,7 +22743,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.type !== void 0) {
       let data0 = data.type;
       if ("ImportSuccess" !== data0) {
-        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema46.properties.type, data: data0 };
+        const err7 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "ImportSuccess" }, message: "must be equal to constant", schema: "ImportSuccess", parentSchema: schema47.properties.type, data: data0 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22576,7 +22755,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data1 = data.status;
       if (!(data1 === "True" || data1 === "False")) {
-        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema46.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema46.properties.status.enum, parentSchema: schema46.properties.status, data: data1 };
+        const err8 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/enum", keyword: "enum", params: { allowedValues: schema47.properties.status.enum }, message: "must be equal to one of the allowed values", schema: schema47.properties.status.enum, parentSchema: schema47.properties.status, data: data1 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -22588,7 +22767,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data2 = data.reason;
       if (typeof data2 !== "string") {
-        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.reason.type, parentSchema: schema46.properties.reason, data: data2 };
+        const err9 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.reason.type, parentSchema: schema47.properties.reason, data: data2 };
         if (vErrors === null) {
           vErrors = [err9];
         } else {
@@ -22600,7 +22779,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.message !== void 0) {
       let data3 = data.message;
       if (typeof data3 !== "string") {
-        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema46.properties.message.type, parentSchema: schema46.properties.message, data: data3 };
+        const err10 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema47.properties.message.type, parentSchema: schema47.properties.message, data: data3 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -22613,7 +22792,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.lastTransitionTime;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
+          const err11 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data4 };
           if (vErrors === null) {
             vErrors = [err11];
           } else {
@@ -22622,7 +22801,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
+        const err12 = { instancePath: instancePath + "/lastTransitionTime", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -22634,7 +22813,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data5 = data.generation;
       if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema46.properties.generation.type, parentSchema: schema46.properties.generation, data: data5 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema47.properties.generation.type, parentSchema: schema47.properties.generation, data: data5 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22644,7 +22823,7 @@ function validate25(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema46.type, parentSchema: schema46, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema47.type, parentSchema: schema47, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22660,7 +22839,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.policy === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema48.required, parentSchema: schema48, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "policy" }, message: "must have required property 'policy'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -22669,7 +22848,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.tag === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema48.required, parentSchema: schema48, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema49.required, parentSchema: schema49, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -22679,7 +22858,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "policy" || key0 === "tag" || key0 === "firstSeen")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema48, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema49, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -22692,7 +22871,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.policy;
       if (typeof data0 === "string") {
         if (func3(data0) > 1024) {
-          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema48.properties.policy, data: data0 };
+          const err3 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema49.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -22701,7 +22880,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema48.properties.policy, data: data0 };
+          const err4 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema49.properties.policy, data: data0 };
           if (vErrors === null) {
             vErrors = [err4];
           } else {
@@ -22710,7 +22889,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.policy.type, parentSchema: schema48.properties.policy, data: data0 };
+        const err5 = { instancePath: instancePath + "/policy", schemaPath: "#/properties/policy/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.policy.type, parentSchema: schema49.properties.policy, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -22723,7 +22902,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data1 = data.tag;
       if (typeof data1 === "string") {
         if (!pattern14.test(data1)) {
-          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.tag, data: data1 };
+          const err6 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema49.properties.tag, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -22732,7 +22911,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema48.properties.tag.type, parentSchema: schema48.properties.tag, data: data1 };
+        const err7 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema49.properties.tag.type, parentSchema: schema49.properties.tag, data: data1 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -22745,7 +22924,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.firstSeen;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (Object.keys(data2).length > 1e3) {
-          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema48.properties.firstSeen, data: data2 };
+          const err8 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/maxProperties", keyword: "maxProperties", params: { limit: 1e3 }, message: "must NOT have more than 1000 properties", schema: 1e3, parentSchema: schema49.properties.firstSeen, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -22757,7 +22936,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs8 = errors;
           if (typeof key1 === "string") {
             if (!pattern14.test(key1)) {
-              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema48.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
+              const err9 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema49.properties.firstSeen.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
                 vErrors = [err9];
               } else {
@@ -22768,7 +22947,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
           var valid1 = _errs8 === errors;
           if (!valid1) {
-            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema48.properties.firstSeen.propertyNames, parentSchema: schema48.properties.firstSeen, data: data2 };
+            const err10 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema49.properties.firstSeen.propertyNames, parentSchema: schema49.properties.firstSeen, data: data2 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -22781,7 +22960,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2[key22];
           if (typeof data3 === "string") {
             if (!formats0.validate(data3)) {
-              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data3 };
+              const err11 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data3 };
               if (vErrors === null) {
                 vErrors = [err11];
               } else {
@@ -22790,7 +22969,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data3 };
+            const err12 = { instancePath: instancePath + "/firstSeen/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data3 };
             if (vErrors === null) {
               vErrors = [err12];
             } else {
@@ -22800,7 +22979,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.properties.firstSeen.type, parentSchema: schema48.properties.firstSeen, data: data2 };
+        const err13 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/properties/firstSeen/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.properties.firstSeen.type, parentSchema: schema49.properties.firstSeen, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -22810,7 +22989,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema48.type, parentSchema: schema48, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema49.type, parentSchema: schema49, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -22853,7 +23032,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs5 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.eligibleAt === void 0) {
-        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema50.allOf[0].then.required, parentSchema: schema50.allOf[0].then, data };
+        const err1 = { instancePath, schemaPath: "#/allOf/0/then/required", keyword: "required", params: { missingProperty: "eligibleAt" }, message: "must have required property 'eligibleAt'", schema: schema51.allOf[0].then.required, parentSchema: schema51.allOf[0].then, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -22866,7 +23045,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid1 = _valid0;
   }
   if (!valid1) {
-    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[0].if, parentSchema: schema50.allOf[0], data };
+    const err2 = { instancePath, schemaPath: "#/allOf/0/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema51.allOf[0].if, parentSchema: schema51.allOf[0], data };
     if (vErrors === null) {
       vErrors = [err2];
     } else {
@@ -22903,7 +23082,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     const _errs10 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.missingPlatforms === void 0) {
-        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema50.allOf[1].then.required, parentSchema: schema50.allOf[1].then, data };
+        const err4 = { instancePath, schemaPath: "#/allOf/1/then/required", keyword: "required", params: { missingProperty: "missingPlatforms" }, message: "must have required property 'missingPlatforms'", schema: schema51.allOf[1].then.required, parentSchema: schema51.allOf[1].then, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -22916,7 +23095,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     valid3 = _valid1;
   }
   if (!valid3) {
-    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema50.allOf[1].if, parentSchema: schema50.allOf[1], data };
+    const err5 = { instancePath, schemaPath: "#/allOf/1/if", keyword: "if", params: { failingKeyword: "then" }, message: 'must match "then" schema', schema: schema51.allOf[1].if, parentSchema: schema51.allOf[1], data };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
@@ -22926,7 +23105,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
   }
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.image === void 0) {
-      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema50.required, parentSchema: schema50, data };
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err6];
       } else {
@@ -22935,7 +23114,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.dockerImageReference === void 0) {
-      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema50.required, parentSchema: schema50, data };
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "dockerImageReference" }, message: "must have required property 'dockerImageReference'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err7];
       } else {
@@ -22944,7 +23123,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.firstSeen === void 0) {
-      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema50.required, parentSchema: schema50, data };
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "firstSeen" }, message: "must have required property 'firstSeen'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err8];
       } else {
@@ -22953,7 +23132,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.reason === void 0) {
-      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema50.required, parentSchema: schema50, data };
+      const err9 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err9];
       } else {
@@ -22962,7 +23141,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.message === void 0) {
-      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema50.required, parentSchema: schema50, data };
+      const err10 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "message" }, message: "must have required property 'message'", schema: schema51.required, parentSchema: schema51, data };
       if (vErrors === null) {
         vErrors = [err10];
       } else {
@@ -22972,7 +23151,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "image" || key0 === "dockerImageReference" || key0 === "firstSeen" || key0 === "reason" || key0 === "message" || key0 === "eligibleAt" || key0 === "missingPlatforms")) {
-        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema50, data };
+        const err11 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema51, data };
         if (vErrors === null) {
           vErrors = [err11];
         } else {
@@ -22985,7 +23164,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.image;
       if (typeof data2 === "string") {
         if (!pattern16.test(data2)) {
-          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema37, data: data2 };
+          const err12 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, message: 'must match pattern "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$"', schema: "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", parentSchema: schema38, data: data2 };
           if (vErrors === null) {
             vErrors = [err12];
           } else {
@@ -22994,7 +23173,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data2 };
+        const err13 = { instancePath: instancePath + "/image", schemaPath: "#/definitions/digest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema38.type, parentSchema: schema38, data: data2 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23007,7 +23186,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data3 = data.dockerImageReference;
       if (typeof data3 === "string") {
         if (func3(data3) > 512) {
-          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema50.properties.dockerImageReference, data: data3 };
+          const err14 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema51.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -23016,7 +23195,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data3) < 1) {
-          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema50.properties.dockerImageReference, data: data3 };
+          const err15 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema51.properties.dockerImageReference, data: data3 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -23025,7 +23204,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.dockerImageReference.type, parentSchema: schema50.properties.dockerImageReference, data: data3 };
+        const err16 = { instancePath: instancePath + "/dockerImageReference", schemaPath: "#/properties/dockerImageReference/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.dockerImageReference.type, parentSchema: schema51.properties.dockerImageReference, data: data3 };
         if (vErrors === null) {
           vErrors = [err16];
         } else {
@@ -23038,7 +23217,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data4 = data.firstSeen;
       if (typeof data4 === "string") {
         if (!formats0.validate(data4)) {
-          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data4 };
+          const err17 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data4 };
           if (vErrors === null) {
             vErrors = [err17];
           } else {
@@ -23047,7 +23226,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data4 };
+        const err18 = { instancePath: instancePath + "/firstSeen", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data4 };
         if (vErrors === null) {
           vErrors = [err18];
         } else {
@@ -23059,7 +23238,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reason !== void 0) {
       let data5 = data.reason;
       if (!(data5 === "Soaking" || data5 === "MissingPlatform")) {
-        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema50.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema50.properties.reason.enum, parentSchema: schema50.properties.reason, data: data5 };
+        const err19 = { instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/enum", keyword: "enum", params: { allowedValues: schema51.properties.reason.enum }, message: "must be equal to one of the allowed values", schema: schema51.properties.reason.enum, parentSchema: schema51.properties.reason, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23072,7 +23251,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data6 = data.message;
       if (typeof data6 === "string") {
         if (func3(data6) > 1e3) {
-          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema50.properties.message, data: data6 };
+          const err20 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters", schema: 1e3, parentSchema: schema51.properties.message, data: data6 };
           if (vErrors === null) {
             vErrors = [err20];
           } else {
@@ -23081,7 +23260,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.message.type, parentSchema: schema50.properties.message, data: data6 };
+        const err21 = { instancePath: instancePath + "/message", schemaPath: "#/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.message.type, parentSchema: schema51.properties.message, data: data6 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -23094,7 +23273,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data7 = data.eligibleAt;
       if (typeof data7 === "string") {
         if (!formats0.validate(data7)) {
-          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema36, data: data7 };
+          const err22 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/format", keyword: "format", params: { format: "date-time" }, message: 'must match format "date-time"', schema: "date-time", parentSchema: schema37, data: data7 };
           if (vErrors === null) {
             vErrors = [err22];
           } else {
@@ -23103,7 +23282,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema36.type, parentSchema: schema36, data: data7 };
+        const err23 = { instancePath: instancePath + "/eligibleAt", schemaPath: "#/definitions/time/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema37.type, parentSchema: schema37, data: data7 };
         if (vErrors === null) {
           vErrors = [err23];
         } else {
@@ -23116,7 +23295,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       let data8 = data.missingPlatforms;
       if (Array.isArray(data8)) {
         if (data8.length > 64) {
-          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema50.properties.missingPlatforms, data: data8 };
+          const err24 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/maxItems", keyword: "maxItems", params: { limit: 64 }, message: "must NOT have more than 64 items", schema: 64, parentSchema: schema51.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err24];
           } else {
@@ -23125,7 +23304,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data8.length < 1) {
-          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema50.properties.missingPlatforms, data: data8 };
+          const err25 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema51.properties.missingPlatforms, data: data8 };
           if (vErrors === null) {
             vErrors = [err25];
           } else {
@@ -23138,7 +23317,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           let data9 = data8[i0];
           if (typeof data9 === "string") {
             if (!pattern27.test(data9)) {
-              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
+              const err26 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$"', schema: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", parentSchema: schema51.properties.missingPlatforms.items, data: data9 };
               if (vErrors === null) {
                 vErrors = [err26];
               } else {
@@ -23147,7 +23326,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema50.properties.missingPlatforms.items.type, parentSchema: schema50.properties.missingPlatforms.items, data: data9 };
+            const err27 = { instancePath: instancePath + "/missingPlatforms/" + i0, schemaPath: "#/properties/missingPlatforms/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema51.properties.missingPlatforms.items.type, parentSchema: schema51.properties.missingPlatforms.items, data: data9 };
             if (vErrors === null) {
               vErrors = [err27];
             } else {
@@ -23157,7 +23336,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema50.properties.missingPlatforms.type, parentSchema: schema50.properties.missingPlatforms, data: data8 };
+        const err28 = { instancePath: instancePath + "/missingPlatforms", schemaPath: "#/properties/missingPlatforms/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema51.properties.missingPlatforms.type, parentSchema: schema51.properties.missingPlatforms, data: data8 };
         if (vErrors === null) {
           vErrors = [err28];
         } else {
@@ -23167,7 +23346,7 @@ function validate29(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema50.type, parentSchema: schema50, data };
+    const err29 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema51.type, parentSchema: schema51, data };
     if (vErrors === null) {
       vErrors = [err29];
     } else {
@@ -23183,7 +23362,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.tag === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema34.required, parentSchema: schema34, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tag" }, message: "must have required property 'tag'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23192,7 +23371,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema34.required, parentSchema: schema34, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema35.required, parentSchema: schema35, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23202,7 +23381,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "tag" || key0 === "spec" || key0 === "observedGeneration" || key0 === "items" || key0 === "conditions" || key0 === "selection" || key0 === "pending")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema35, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -23215,7 +23394,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.tag;
       if (typeof data0 === "string") {
         if (!pattern14.test(data0)) {
-          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema34.properties.tag, data: data0 };
+          const err3 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema35.properties.tag, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23224,7 +23403,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.tag.type, parentSchema: schema34.properties.tag, data: data0 };
+        const err4 = { instancePath: instancePath + "/tag", schemaPath: "#/properties/tag/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.tag.type, parentSchema: schema35.properties.tag, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23236,7 +23415,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.spec !== void 0) {
       let data1 = data.spec;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.spec.type, parentSchema: schema34.properties.spec, data: data1 };
+        const err5 = { instancePath: instancePath + "/spec", schemaPath: "#/properties/spec/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema35.properties.spec.type, parentSchema: schema35.properties.spec, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23248,7 +23427,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.observedGeneration !== void 0) {
       let data2 = data.observedGeneration;
       if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2)) && data2 !== null) {
-        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema34.properties.observedGeneration.type }, message: "must be integer,null", schema: schema34.properties.observedGeneration.type, parentSchema: schema34.properties.observedGeneration, data: data2 };
+        const err6 = { instancePath: instancePath + "/observedGeneration", schemaPath: "#/properties/observedGeneration/type", keyword: "type", params: { type: schema35.properties.observedGeneration.type }, message: "must be integer,null", schema: schema35.properties.observedGeneration.type, parentSchema: schema35.properties.observedGeneration, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23268,7 +23447,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.items.type, parentSchema: schema34.properties.items, data: data3 };
+        const err7 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.items.type, parentSchema: schema35.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -23288,7 +23467,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.conditions.type, parentSchema: schema34.properties.conditions, data: data5 };
+        const err8 = { instancePath: instancePath + "/conditions", schemaPath: "#/properties/conditions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema35.properties.conditions.type, parentSchema: schema35.properties.conditions, data: data5 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23310,7 +23489,7 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema35.type, parentSchema: schema35, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -23327,7 +23506,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.apiVersion === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema33.required, parentSchema: schema33, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23336,7 +23515,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.kind === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema33.required, parentSchema: schema33, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -23345,7 +23524,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema33.required, parentSchema: schema33, data };
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err2];
       } else {
@@ -23354,7 +23533,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.status === void 0) {
-      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema33.required, parentSchema: schema33, data };
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "status" }, message: "must have required property 'status'", schema: schema34.required, parentSchema: schema34, data };
       if (vErrors === null) {
         vErrors = [err3];
       } else {
@@ -23364,7 +23543,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "status")) {
-        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33, data };
+        const err4 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34, data };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23376,7 +23555,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if ("imagestreams.dev/v1alpha1" !== data0) {
-        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema33.properties.apiVersion, data: data0 };
+        const err5 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "imagestreams.dev/v1alpha1" }, message: "must be equal to constant", schema: "imagestreams.dev/v1alpha1", parentSchema: schema34.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23388,7 +23567,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if ("ImageStreamLock" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema33.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStreamLock" }, message: "must be equal to constant", schema: "ImageStreamLock", parentSchema: schema34.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23401,7 +23580,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data2 = data.metadata;
       if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
         if (data2.name === void 0) {
-          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
+          const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema34.properties.metadata.required, parentSchema: schema34.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23410,7 +23589,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data2.namespace === void 0) {
-          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema33.properties.metadata.required, parentSchema: schema33.properties.metadata, data: data2 };
+          const err8 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/required", keyword: "required", params: { missingProperty: "namespace" }, message: "must have required property 'namespace'", schema: schema34.properties.metadata.required, parentSchema: schema34.properties.metadata, data: data2 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23420,7 +23599,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key1 in data2) {
           if (!(key1 === "name" || key1 === "namespace")) {
-            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.metadata, data: data2 };
+            const err9 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.properties.metadata, data: data2 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23433,7 +23612,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data3 = data2.name;
           if (typeof data3 === "string") {
             if (func3(data3) < 1) {
-              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
+              const err10 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.metadata.properties.name, data: data3 };
               if (vErrors === null) {
                 vErrors = [err10];
               } else {
@@ -23442,7 +23621,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.name.type, parentSchema: schema33.properties.metadata.properties.name, data: data3 };
+            const err11 = { instancePath: instancePath + "/metadata/name", schemaPath: "#/properties/metadata/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.metadata.properties.name.type, parentSchema: schema34.properties.metadata.properties.name, data: data3 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23455,7 +23634,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           let data4 = data2.namespace;
           if (typeof data4 === "string") {
             if (func3(data4) < 1) {
-              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
+              const err12 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema34.properties.metadata.properties.namespace, data: data4 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23464,7 +23643,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.metadata.properties.namespace.type, parentSchema: schema33.properties.metadata.properties.namespace, data: data4 };
+            const err13 = { instancePath: instancePath + "/metadata/namespace", schemaPath: "#/properties/metadata/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.metadata.properties.namespace.type, parentSchema: schema34.properties.metadata.properties.namespace, data: data4 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23474,7 +23653,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.metadata.type, parentSchema: schema33.properties.metadata, data: data2 };
+        const err14 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.properties.metadata.type, parentSchema: schema34.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err14];
         } else {
@@ -23487,7 +23666,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       let data5 = data.status;
       if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
         if (data5.tags === void 0) {
-          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema33.properties.status.required, parentSchema: schema33.properties.status, data: data5 };
+          const err15 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/required", keyword: "required", params: { missingProperty: "tags" }, message: "must have required property 'tags'", schema: schema34.properties.status.required, parentSchema: schema34.properties.status, data: data5 };
           if (vErrors === null) {
             vErrors = [err15];
           } else {
@@ -23497,7 +23676,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data5) {
           if (!(key22 === "dockerImageRepository" || key22 === "tags")) {
-            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema33.properties.status, data: data5 };
+            const err16 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema34.properties.status, data: data5 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23509,7 +23688,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
         if (data5.dockerImageRepository !== void 0) {
           let data6 = data5.dockerImageRepository;
           if (typeof data6 !== "string") {
-            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema33.properties.status.properties.dockerImageRepository.type, parentSchema: schema33.properties.status.properties.dockerImageRepository, data: data6 };
+            const err17 = { instancePath: instancePath + "/status/dockerImageRepository", schemaPath: "#/properties/status/properties/dockerImageRepository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema34.properties.status.properties.dockerImageRepository.type, parentSchema: schema34.properties.status.properties.dockerImageRepository, data: data6 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23529,7 +23708,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema33.properties.status.properties.tags.type, parentSchema: schema33.properties.status.properties.tags, data: data7 };
+            const err18 = { instancePath: instancePath + "/status/tags", schemaPath: "#/properties/status/properties/tags/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema34.properties.status.properties.tags.type, parentSchema: schema34.properties.status.properties.tags, data: data7 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23539,7 +23718,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.properties.status.type, parentSchema: schema33.properties.status, data: data5 };
+        const err19 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.properties.status.type, parentSchema: schema34.properties.status, data: data5 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23549,7 +23728,7 @@ function validate19(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema33.type, parentSchema: schema33, data };
+    const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema34.type, parentSchema: schema34, data };
     if (vErrors === null) {
       vErrors = [err20];
     } else {
@@ -23565,7 +23744,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema56.required, parentSchema: schema56, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema57.required, parentSchema: schema57, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23577,7 +23756,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (func3(data0) > 253) {
-          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema56.properties.name, data: data0 };
+          const err1 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err1];
           } else {
@@ -23586,7 +23765,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (func3(data0) < 1) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema56.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23595,7 +23774,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern28.test(data0)) {
-          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema56.properties.name, data: data0 };
+          const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", parentSchema: schema57.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err3];
           } else {
@@ -23604,7 +23783,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.name.type, parentSchema: schema56.properties.name, data: data0 };
+        const err4 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema57.properties.name.type, parentSchema: schema57.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23616,7 +23795,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.namespace !== void 0) {
       let data1 = data.namespace;
       if (typeof data1 !== "string" && data1 !== null) {
-        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema56.properties.namespace.type }, message: "must be string,null", schema: schema56.properties.namespace.type, parentSchema: schema56.properties.namespace, data: data1 };
+        const err5 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: schema57.properties.namespace.type }, message: "must be string,null", schema: schema57.properties.namespace.type, parentSchema: schema57.properties.namespace, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -23626,7 +23805,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (typeof data1 === "string") {
         if (func3(data1) > 63) {
-          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema56.properties.namespace, data: data1 };
+          const err6 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/maxLength", keyword: "maxLength", params: { limit: 63 }, message: "must NOT have more than 63 characters", schema: 63, parentSchema: schema57.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err6];
           } else {
@@ -23635,7 +23814,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (!pattern0.test(data1)) {
-          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema56.properties.namespace, data: data1 };
+          const err7 = { instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", parentSchema: schema57.properties.namespace, data: data1 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23648,7 +23827,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.labels !== void 0) {
       let data2 = data.labels;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data2 };
+        const err8 = { instancePath: instancePath + "/labels", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data2 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -23660,7 +23839,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key0 in data2) {
           let data3 = data2[key0];
           if (typeof data3 !== "string" && data3 !== null) {
-            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data3 };
+            const err9 = { instancePath: instancePath + "/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23674,7 +23853,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data4 = data.annotations;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data4 };
+        const err10 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data4 };
         if (vErrors === null) {
           vErrors = [err10];
         } else {
@@ -23686,7 +23865,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data4) {
           let data5 = data4[key1];
           if (typeof data5 !== "string" && data5 !== null) {
-            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data5 };
+            const err11 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data5 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23700,7 +23879,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.creationTimestamp !== void 0) {
       let data6 = data.creationTimestamp;
       if (typeof data6 !== "string" && data6 !== null) {
-        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema56.properties.creationTimestamp.type }, message: "must be string,null", schema: schema56.properties.creationTimestamp.type, parentSchema: schema56.properties.creationTimestamp, data: data6 };
+        const err12 = { instancePath: instancePath + "/creationTimestamp", schemaPath: "#/properties/creationTimestamp/type", keyword: "type", params: { type: schema57.properties.creationTimestamp.type }, message: "must be string,null", schema: schema57.properties.creationTimestamp.type, parentSchema: schema57.properties.creationTimestamp, data: data6 };
         if (vErrors === null) {
           vErrors = [err12];
         } else {
@@ -23712,7 +23891,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data7 = data.generation;
       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
-        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema56.properties.generation.type }, message: "must be integer,null", schema: schema56.properties.generation.type, parentSchema: schema56.properties.generation, data: data7 };
+        const err13 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema57.properties.generation.type }, message: "must be integer,null", schema: schema57.properties.generation.type, parentSchema: schema57.properties.generation, data: data7 };
         if (vErrors === null) {
           vErrors = [err13];
         } else {
@@ -23722,7 +23901,7 @@ function validate34(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
+    const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema57.type, parentSchema: schema57, data };
     if (vErrors === null) {
       vErrors = [err14];
     } else {
@@ -23738,7 +23917,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.name === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema60.required, parentSchema: schema60, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema61.required, parentSchema: schema61, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -23748,7 +23927,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "name" || key0 === "annotations" || key0 === "from" || key0 === "reference" || key0 === "generation" || key0 === "importPolicy" || key0 === "referencePolicy")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -23761,7 +23940,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       let data0 = data.name;
       if (typeof data0 === "string") {
         if (!pattern14.test(data0)) {
-          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema60.properties.name, data: data0 };
+          const err2 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/pattern", keyword: "pattern", params: { pattern: "^[\\w][\\w.-]{0,127}$" }, message: 'must match pattern "^[\\w][\\w.-]{0,127}$"', schema: "^[\\w][\\w.-]{0,127}$", parentSchema: schema61.properties.name, data: data0 };
           if (vErrors === null) {
             vErrors = [err2];
           } else {
@@ -23770,7 +23949,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
       } else {
-        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema60.properties.name.type, parentSchema: schema60.properties.name, data: data0 };
+        const err3 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema61.properties.name.type, parentSchema: schema61.properties.name, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -23782,7 +23961,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.annotations !== void 0) {
       let data1 = data.annotations;
       if (!(data1 && typeof data1 == "object" && !Array.isArray(data1)) && data1 !== null) {
-        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema57.type }, message: "must be object,null", schema: schema57.type, parentSchema: schema57, data: data1 };
+        const err4 = { instancePath: instancePath + "/annotations", schemaPath: "#/definitions/stringMap/type", keyword: "type", params: { type: schema58.type }, message: "must be object,null", schema: schema58.type, parentSchema: schema58, data: data1 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -23794,7 +23973,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         for (const key1 in data1) {
           let data2 = data1[key1];
           if (typeof data2 !== "string" && data2 !== null) {
-            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema57.additionalProperties.type }, message: "must be string,null", schema: schema57.additionalProperties.type, parentSchema: schema57.additionalProperties, data: data2 };
+            const err5 = { instancePath: instancePath + "/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/stringMap/additionalProperties/type", keyword: "type", params: { type: schema58.additionalProperties.type }, message: "must be string,null", schema: schema58.additionalProperties.type, parentSchema: schema58.additionalProperties, data: data2 };
             if (vErrors === null) {
               vErrors = [err5];
             } else {
@@ -23808,7 +23987,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.from !== void 0) {
       let data3 = data.from;
       if (!(data3 && typeof data3 == "object" && !Array.isArray(data3)) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema62.type }, message: "must be object,null", schema: schema62.type, parentSchema: schema62, data: data3 };
+        const err6 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/type", keyword: "type", params: { type: schema63.type }, message: "must be object,null", schema: schema63.type, parentSchema: schema63, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -23818,7 +23997,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
         if (data3.kind === void 0) {
-          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema62.required, parentSchema: schema62, data: data3 };
+          const err7 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema63.required, parentSchema: schema63, data: data3 };
           if (vErrors === null) {
             vErrors = [err7];
           } else {
@@ -23827,7 +24006,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           errors++;
         }
         if (data3.name === void 0) {
-          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema62.required, parentSchema: schema62, data: data3 };
+          const err8 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema63.required, parentSchema: schema63, data: data3 };
           if (vErrors === null) {
             vErrors = [err8];
           } else {
@@ -23837,7 +24016,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         }
         for (const key22 in data3) {
           if (!(key22 === "kind" || key22 === "name" || key22 === "namespace" || key22 === "apiVersion" || key22 === "uid" || key22 === "resourceVersion" || key22 === "fieldPath")) {
-            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema62, data: data3 };
+            const err9 = { instancePath: instancePath + "/from", schemaPath: "#/definitions/from/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data: data3 };
             if (vErrors === null) {
               vErrors = [err9];
             } else {
@@ -23849,7 +24028,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.kind !== void 0) {
           let data4 = data3.kind;
           if (typeof data4 !== "string") {
-            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.kind.type, parentSchema: schema62.properties.kind, data: data4 };
+            const err10 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.kind.type, parentSchema: schema63.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err10];
             } else {
@@ -23858,7 +24037,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data4 === "DockerImage" || data4 === "ImageStreamTag" || data4 === "ImageStreamImage")) {
-            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema62.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema62.properties.kind.enum, parentSchema: schema62.properties.kind, data: data4 };
+            const err11 = { instancePath: instancePath + "/from/kind", schemaPath: "#/definitions/from/properties/kind/enum", keyword: "enum", params: { allowedValues: schema63.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.kind.enum, parentSchema: schema63.properties.kind, data: data4 };
             if (vErrors === null) {
               vErrors = [err11];
             } else {
@@ -23871,7 +24050,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
           let data5 = data3.name;
           if (typeof data5 === "string") {
             if (func3(data5) < 1) {
-              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema62.properties.name, data: data5 };
+              const err12 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema63.properties.name, data: data5 };
               if (vErrors === null) {
                 vErrors = [err12];
               } else {
@@ -23880,7 +24059,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
               errors++;
             }
           } else {
-            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema62.properties.name.type, parentSchema: schema62.properties.name, data: data5 };
+            const err13 = { instancePath: instancePath + "/from/name", schemaPath: "#/definitions/from/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.name.type, parentSchema: schema63.properties.name, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -23892,7 +24071,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.namespace !== void 0) {
           let data6 = data3.namespace;
           if (typeof data6 !== "string" && data6 !== null) {
-            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema62.properties.namespace.type }, message: "must be string,null", schema: schema62.properties.namespace.type, parentSchema: schema62.properties.namespace, data: data6 };
+            const err14 = { instancePath: instancePath + "/from/namespace", schemaPath: "#/definitions/from/properties/namespace/type", keyword: "type", params: { type: schema63.properties.namespace.type }, message: "must be string,null", schema: schema63.properties.namespace.type, parentSchema: schema63.properties.namespace, data: data6 };
             if (vErrors === null) {
               vErrors = [err14];
             } else {
@@ -23904,7 +24083,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.apiVersion !== void 0) {
           let data7 = data3.apiVersion;
           if (typeof data7 !== "string" && data7 !== null) {
-            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema62.properties.apiVersion.type }, message: "must be string,null", schema: schema62.properties.apiVersion.type, parentSchema: schema62.properties.apiVersion, data: data7 };
+            const err15 = { instancePath: instancePath + "/from/apiVersion", schemaPath: "#/definitions/from/properties/apiVersion/type", keyword: "type", params: { type: schema63.properties.apiVersion.type }, message: "must be string,null", schema: schema63.properties.apiVersion.type, parentSchema: schema63.properties.apiVersion, data: data7 };
             if (vErrors === null) {
               vErrors = [err15];
             } else {
@@ -23916,7 +24095,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.uid !== void 0) {
           let data8 = data3.uid;
           if (typeof data8 !== "string" && data8 !== null) {
-            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema62.properties.uid.type }, message: "must be string,null", schema: schema62.properties.uid.type, parentSchema: schema62.properties.uid, data: data8 };
+            const err16 = { instancePath: instancePath + "/from/uid", schemaPath: "#/definitions/from/properties/uid/type", keyword: "type", params: { type: schema63.properties.uid.type }, message: "must be string,null", schema: schema63.properties.uid.type, parentSchema: schema63.properties.uid, data: data8 };
             if (vErrors === null) {
               vErrors = [err16];
             } else {
@@ -23928,7 +24107,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.resourceVersion !== void 0) {
           let data9 = data3.resourceVersion;
           if (typeof data9 !== "string" && data9 !== null) {
-            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema62.properties.resourceVersion.type }, message: "must be string,null", schema: schema62.properties.resourceVersion.type, parentSchema: schema62.properties.resourceVersion, data: data9 };
+            const err17 = { instancePath: instancePath + "/from/resourceVersion", schemaPath: "#/definitions/from/properties/resourceVersion/type", keyword: "type", params: { type: schema63.properties.resourceVersion.type }, message: "must be string,null", schema: schema63.properties.resourceVersion.type, parentSchema: schema63.properties.resourceVersion, data: data9 };
             if (vErrors === null) {
               vErrors = [err17];
             } else {
@@ -23940,7 +24119,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data3.fieldPath !== void 0) {
           let data10 = data3.fieldPath;
           if (typeof data10 !== "string" && data10 !== null) {
-            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema62.properties.fieldPath.type }, message: "must be string,null", schema: schema62.properties.fieldPath.type, parentSchema: schema62.properties.fieldPath, data: data10 };
+            const err18 = { instancePath: instancePath + "/from/fieldPath", schemaPath: "#/definitions/from/properties/fieldPath/type", keyword: "type", params: { type: schema63.properties.fieldPath.type }, message: "must be string,null", schema: schema63.properties.fieldPath.type, parentSchema: schema63.properties.fieldPath, data: data10 };
             if (vErrors === null) {
               vErrors = [err18];
             } else {
@@ -23954,7 +24133,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.reference !== void 0) {
       let data11 = data.reference;
       if (typeof data11 !== "boolean" && data11 !== null) {
-        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema60.properties.reference.type }, message: "must be boolean,null", schema: schema60.properties.reference.type, parentSchema: schema60.properties.reference, data: data11 };
+        const err19 = { instancePath: instancePath + "/reference", schemaPath: "#/properties/reference/type", keyword: "type", params: { type: schema61.properties.reference.type }, message: "must be boolean,null", schema: schema61.properties.reference.type, parentSchema: schema61.properties.reference, data: data11 };
         if (vErrors === null) {
           vErrors = [err19];
         } else {
@@ -23966,7 +24145,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.generation !== void 0) {
       let data12 = data.generation;
       if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12)) && data12 !== null) {
-        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema60.properties.generation.type }, message: "must be integer,null", schema: schema60.properties.generation.type, parentSchema: schema60.properties.generation, data: data12 };
+        const err20 = { instancePath: instancePath + "/generation", schemaPath: "#/properties/generation/type", keyword: "type", params: { type: schema61.properties.generation.type }, message: "must be integer,null", schema: schema61.properties.generation.type, parentSchema: schema61.properties.generation, data: data12 };
         if (vErrors === null) {
           vErrors = [err20];
         } else {
@@ -23978,7 +24157,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.importPolicy !== void 0) {
       let data13 = data.importPolicy;
       if (!(data13 && typeof data13 == "object" && !Array.isArray(data13)) && data13 !== null) {
-        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema60.properties.importPolicy.type }, message: "must be object,null", schema: schema60.properties.importPolicy.type, parentSchema: schema60.properties.importPolicy, data: data13 };
+        const err21 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/type", keyword: "type", params: { type: schema61.properties.importPolicy.type }, message: "must be object,null", schema: schema61.properties.importPolicy.type, parentSchema: schema61.properties.importPolicy, data: data13 };
         if (vErrors === null) {
           vErrors = [err21];
         } else {
@@ -23989,7 +24168,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
         for (const key3 in data13) {
           if (!(key3 === "scheduled" || key3 === "insecure" || key3 === "importMode")) {
-            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.importPolicy, data: data13 };
+            const err22 = { instancePath: instancePath + "/importPolicy", schemaPath: "#/properties/importPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61.properties.importPolicy, data: data13 };
             if (vErrors === null) {
               vErrors = [err22];
             } else {
@@ -24001,7 +24180,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.scheduled !== void 0) {
           let data14 = data13.scheduled;
           if (typeof data14 !== "boolean" && data14 !== null) {
-            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.scheduled.type, parentSchema: schema60.properties.importPolicy.properties.scheduled, data: data14 };
+            const err23 = { instancePath: instancePath + "/importPolicy/scheduled", schemaPath: "#/properties/importPolicy/properties/scheduled/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.scheduled.type }, message: "must be boolean,null", schema: schema61.properties.importPolicy.properties.scheduled.type, parentSchema: schema61.properties.importPolicy.properties.scheduled, data: data14 };
             if (vErrors === null) {
               vErrors = [err23];
             } else {
@@ -24013,7 +24192,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.insecure !== void 0) {
           let data15 = data13.insecure;
           if (typeof data15 !== "boolean" && data15 !== null) {
-            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema60.properties.importPolicy.properties.insecure.type, parentSchema: schema60.properties.importPolicy.properties.insecure, data: data15 };
+            const err24 = { instancePath: instancePath + "/importPolicy/insecure", schemaPath: "#/properties/importPolicy/properties/insecure/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.insecure.type }, message: "must be boolean,null", schema: schema61.properties.importPolicy.properties.insecure.type, parentSchema: schema61.properties.importPolicy.properties.insecure, data: data15 };
             if (vErrors === null) {
               vErrors = [err24];
             } else {
@@ -24025,7 +24204,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data13.importMode !== void 0) {
           let data16 = data13.importMode;
           if (typeof data16 !== "string" && data16 !== null) {
-            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema60.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema60.properties.importPolicy.properties.importMode.type, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
+            const err25 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/type", keyword: "type", params: { type: schema61.properties.importPolicy.properties.importMode.type }, message: "must be string,null", schema: schema61.properties.importPolicy.properties.importMode.type, parentSchema: schema61.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err25];
             } else {
@@ -24034,7 +24213,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data16 === "" || data16 === "Legacy" || data16 === "PreserveOriginal" || data16 === null)) {
-            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema60.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.importPolicy.properties.importMode.enum, parentSchema: schema60.properties.importPolicy.properties.importMode, data: data16 };
+            const err26 = { instancePath: instancePath + "/importPolicy/importMode", schemaPath: "#/properties/importPolicy/properties/importMode/enum", keyword: "enum", params: { allowedValues: schema61.properties.importPolicy.properties.importMode.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.importPolicy.properties.importMode.enum, parentSchema: schema61.properties.importPolicy.properties.importMode, data: data16 };
             if (vErrors === null) {
               vErrors = [err26];
             } else {
@@ -24048,7 +24227,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.referencePolicy !== void 0) {
       let data17 = data.referencePolicy;
       if (!(data17 && typeof data17 == "object" && !Array.isArray(data17)) && data17 !== null) {
-        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema60.properties.referencePolicy.type }, message: "must be object,null", schema: schema60.properties.referencePolicy.type, parentSchema: schema60.properties.referencePolicy, data: data17 };
+        const err27 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/type", keyword: "type", params: { type: schema61.properties.referencePolicy.type }, message: "must be object,null", schema: schema61.properties.referencePolicy.type, parentSchema: schema61.properties.referencePolicy, data: data17 };
         if (vErrors === null) {
           vErrors = [err27];
         } else {
@@ -24059,7 +24238,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
         for (const key4 in data17) {
           if (!(key4 === "type")) {
-            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.referencePolicy, data: data17 };
+            const err28 = { instancePath: instancePath + "/referencePolicy", schemaPath: "#/properties/referencePolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema61.properties.referencePolicy, data: data17 };
             if (vErrors === null) {
               vErrors = [err28];
             } else {
@@ -24071,7 +24250,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
         if (data17.type !== void 0) {
           let data18 = data17.type;
           if (typeof data18 !== "string" && data18 !== null) {
-            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema60.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema60.properties.referencePolicy.properties.type.type, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
+            const err29 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/type", keyword: "type", params: { type: schema61.properties.referencePolicy.properties.type.type }, message: "must be string,null", schema: schema61.properties.referencePolicy.properties.type.type, parentSchema: schema61.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -24080,7 +24259,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
           if (!(data18 === "" || data18 === "Source" || data18 === "Local" || data18 === null)) {
-            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema60.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema60.properties.referencePolicy.properties.type.enum, parentSchema: schema60.properties.referencePolicy.properties.type, data: data18 };
+            const err30 = { instancePath: instancePath + "/referencePolicy/type", schemaPath: "#/properties/referencePolicy/properties/type/enum", keyword: "enum", params: { allowedValues: schema61.properties.referencePolicy.properties.type.enum }, message: "must be equal to one of the allowed values", schema: schema61.properties.referencePolicy.properties.type.enum, parentSchema: schema61.properties.referencePolicy.properties.type, data: data18 };
             if (vErrors === null) {
               vErrors = [err30];
             } else {
@@ -24092,7 +24271,7 @@ function validate37(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema60.type, parentSchema: schema60, data };
+    const err31 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema61.type, parentSchema: schema61, data };
     if (vErrors === null) {
       vErrors = [err31];
     } else {
@@ -24107,7 +24286,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema59.type }, message: "must be object,null", schema: schema59.type, parentSchema: schema59, data };
+    const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema60.type }, message: "must be object,null", schema: schema60.type, parentSchema: schema60, data };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -24118,7 +24297,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
       if (!(key0 === "lookupPolicy" || key0 === "dockerImageRepository" || key0 === "tags")) {
-        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59, data };
+        const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60, data };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -24130,7 +24309,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.lookupPolicy !== void 0) {
       let data0 = data.lookupPolicy;
       if (!(data0 && typeof data0 == "object" && !Array.isArray(data0)) && data0 !== null) {
-        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.type }, message: "must be object,null", schema: schema59.properties.lookupPolicy.type, parentSchema: schema59.properties.lookupPolicy, data: data0 };
+        const err2 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/type", keyword: "type", params: { type: schema60.properties.lookupPolicy.type }, message: "must be object,null", schema: schema60.properties.lookupPolicy.type, parentSchema: schema60.properties.lookupPolicy, data: data0 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24141,7 +24320,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
         for (const key1 in data0) {
           if (!(key1 === "local")) {
-            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema59.properties.lookupPolicy, data: data0 };
+            const err3 = { instancePath: instancePath + "/lookupPolicy", schemaPath: "#/properties/lookupPolicy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema60.properties.lookupPolicy, data: data0 };
             if (vErrors === null) {
               vErrors = [err3];
             } else {
@@ -24153,7 +24332,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
         if (data0.local !== void 0) {
           let data1 = data0.local;
           if (typeof data1 !== "boolean" && data1 !== null) {
-            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema59.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema59.properties.lookupPolicy.properties.local.type, parentSchema: schema59.properties.lookupPolicy.properties.local, data: data1 };
+            const err4 = { instancePath: instancePath + "/lookupPolicy/local", schemaPath: "#/properties/lookupPolicy/properties/local/type", keyword: "type", params: { type: schema60.properties.lookupPolicy.properties.local.type }, message: "must be boolean,null", schema: schema60.properties.lookupPolicy.properties.local.type, parentSchema: schema60.properties.lookupPolicy.properties.local, data: data1 };
             if (vErrors === null) {
               vErrors = [err4];
             } else {
@@ -24167,7 +24346,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.dockerImageRepository !== void 0) {
       let data2 = data.dockerImageRepository;
       if (typeof data2 !== "string" && data2 !== null) {
-        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema59.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema59.properties.dockerImageRepository.type, parentSchema: schema59.properties.dockerImageRepository, data: data2 };
+        const err5 = { instancePath: instancePath + "/dockerImageRepository", schemaPath: "#/properties/dockerImageRepository/type", keyword: "type", params: { type: schema60.properties.dockerImageRepository.type }, message: "must be string,null", schema: schema60.properties.dockerImageRepository.type, parentSchema: schema60.properties.dockerImageRepository, data: data2 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24179,7 +24358,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.tags !== void 0) {
       let data3 = data.tags;
       if (!Array.isArray(data3) && data3 !== null) {
-        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema59.properties.tags.type }, message: "must be array,null", schema: schema59.properties.tags.type, parentSchema: schema59.properties.tags, data: data3 };
+        const err6 = { instancePath: instancePath + "/tags", schemaPath: "#/properties/tags/type", keyword: "type", params: { type: schema60.properties.tags.type }, message: "must be array,null", schema: schema60.properties.tags.type, parentSchema: schema60.properties.tags, data: data3 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24206,7 +24385,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24215,7 +24394,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24225,7 +24404,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24237,7 +24416,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.apiVersion.type, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24246,7 +24425,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema56.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema56.properties.apiVersion.enum, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24258,7 +24437,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.kind.type, parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24267,7 +24446,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24291,7 +24470,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema56.properties.status.type }, message: "must be object,null", schema: schema56.properties.status.type, parentSchema: schema56.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24301,7 +24480,7 @@ function validate44(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24317,7 +24496,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema55.required, parentSchema: schema55, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24326,7 +24505,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.metadata === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema55.required, parentSchema: schema55, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "metadata" }, message: "must have required property 'metadata'", schema: schema56.required, parentSchema: schema56, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24336,7 +24515,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "spec" || key0 === "status")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema55, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema56, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24348,7 +24527,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.apiVersion.type, parentSchema: schema55.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.apiVersion.type, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24357,7 +24536,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "image.openshift.io/v1" || data0 === "v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema55.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema55.properties.apiVersion.enum, parentSchema: schema55.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema56.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema56.properties.apiVersion.enum, parentSchema: schema56.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24369,7 +24548,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema55.properties.kind.type, parentSchema: schema55.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema56.properties.kind.type, parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24378,7 +24557,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if ("ImageStream" !== data1) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema55.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/const", keyword: "const", params: { allowedValue: "ImageStream" }, message: "must be equal to constant", schema: "ImageStream", parentSchema: schema56.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24402,7 +24581,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.status !== void 0) {
       let data4 = data.status;
       if (!(data4 && typeof data4 == "object" && !Array.isArray(data4)) && data4 !== null) {
-        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema55.properties.status.type }, message: "must be object,null", schema: schema55.properties.status.type, parentSchema: schema55.properties.status, data: data4 };
+        const err7 = { instancePath: instancePath + "/status", schemaPath: "#/properties/status/type", keyword: "type", params: { type: schema56.properties.status.type }, message: "must be object,null", schema: schema56.properties.status.type, parentSchema: schema56.properties.status, data: data4 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24412,7 +24591,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema55.type, parentSchema: schema55, data };
+    const err8 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema56.type, parentSchema: schema56, data };
     if (vErrors === null) {
       vErrors = [err8];
     } else {
@@ -24428,7 +24607,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     if (data.kind === void 0) {
-      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema63.required, parentSchema: schema63, data };
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema64.required, parentSchema: schema64, data };
       if (vErrors === null) {
         vErrors = [err0];
       } else {
@@ -24437,7 +24616,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       errors++;
     }
     if (data.items === void 0) {
-      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema63.required, parentSchema: schema63, data };
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "items" }, message: "must have required property 'items'", schema: schema64.required, parentSchema: schema64, data };
       if (vErrors === null) {
         vErrors = [err1];
       } else {
@@ -24447,7 +24626,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     }
     for (const key0 in data) {
       if (!(key0 === "apiVersion" || key0 === "kind" || key0 === "metadata" || key0 === "items")) {
-        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema63, data };
+        const err2 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema64, data };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -24459,7 +24638,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.apiVersion !== void 0) {
       let data0 = data.apiVersion;
       if (typeof data0 !== "string") {
-        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.apiVersion.type, parentSchema: schema63.properties.apiVersion, data: data0 };
+        const err3 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.properties.apiVersion.type, parentSchema: schema64.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err3];
         } else {
@@ -24468,7 +24647,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data0 === "v1" || data0 === "image.openshift.io/v1")) {
-        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema63.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.apiVersion.enum, parentSchema: schema63.properties.apiVersion, data: data0 };
+        const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/enum", keyword: "enum", params: { allowedValues: schema64.properties.apiVersion.enum }, message: "must be equal to one of the allowed values", schema: schema64.properties.apiVersion.enum, parentSchema: schema64.properties.apiVersion, data: data0 };
         if (vErrors === null) {
           vErrors = [err4];
         } else {
@@ -24480,7 +24659,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.kind !== void 0) {
       let data1 = data.kind;
       if (typeof data1 !== "string") {
-        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema63.properties.kind.type, parentSchema: schema63.properties.kind, data: data1 };
+        const err5 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema64.properties.kind.type, parentSchema: schema64.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err5];
         } else {
@@ -24489,7 +24668,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
       if (!(data1 === "ImageStreamList" || data1 === "List")) {
-        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema63.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema63.properties.kind.enum, parentSchema: schema63.properties.kind, data: data1 };
+        const err6 = { instancePath: instancePath + "/kind", schemaPath: "#/properties/kind/enum", keyword: "enum", params: { allowedValues: schema64.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema64.properties.kind.enum, parentSchema: schema64.properties.kind, data: data1 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -24501,7 +24680,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.metadata !== void 0) {
       let data2 = data.metadata;
       if (!(data2 && typeof data2 == "object" && !Array.isArray(data2)) && data2 !== null) {
-        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema63.properties.metadata.type }, message: "must be object,null", schema: schema63.properties.metadata.type, parentSchema: schema63.properties.metadata, data: data2 };
+        const err7 = { instancePath: instancePath + "/metadata", schemaPath: "#/properties/metadata/type", keyword: "type", params: { type: schema64.properties.metadata.type }, message: "must be object,null", schema: schema64.properties.metadata.type, parentSchema: schema64.properties.metadata, data: data2 };
         if (vErrors === null) {
           vErrors = [err7];
         } else {
@@ -24521,7 +24700,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema63.properties.items.type, parentSchema: schema63.properties.items, data: data3 };
+        const err8 = { instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema64.properties.items.type, parentSchema: schema64.properties.items, data: data3 };
         if (vErrors === null) {
           vErrors = [err8];
         } else {
@@ -24531,7 +24710,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   } else {
-    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema63.type, parentSchema: schema63, data };
+    const err9 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema64.type, parentSchema: schema64, data };
     if (vErrors === null) {
       vErrors = [err9];
     } else {
@@ -24542,7 +24721,7 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema27, pattern9, schema31, lock, schema33, schema34, pattern14, schema35, schema36, schema37, schema38, formats0, pattern15, pattern16, pattern17, schema40, schema41, pattern19, schema46, schema48, schema50, pattern27, imagestream__imageStream, schema55, schema56, schema57, pattern28, schema59, schema60, schema62, imagestream__list, schema63, VALIDATORS;
+var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema28, pattern9, schema32, lock, schema34, schema35, pattern14, schema36, schema37, schema38, schema39, formats0, pattern15, pattern16, pattern17, schema41, schema42, pattern19, schema47, schema49, schema51, pattern27, imagestream__imageStream, schema56, schema57, schema58, pattern28, schema60, schema61, schema63, imagestream__list, schema64, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
@@ -24551,7 +24730,7 @@ var init_validators_generated = __esm({
     __ucs2length = import_ucs2length.default.default ?? import_ucs2length.default;
     __fullFormats = (import_formats.default.default ?? import_formats.default).fullFormats;
     config = validate10;
-    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false }, "scheduleWindow": { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
+    schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false }, "scheduleWindow": { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
     schema12 = { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' };
     func2 = Object.prototype.hasOwnProperty;
     func3 = __ucs2length;
@@ -24561,44 +24740,44 @@ var init_validators_generated = __esm({
     schema15 = { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false };
     schema16 = { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' };
     pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false };
+    schema18 = { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false };
     schema19 = { "type": "array", "items": { "type": "string", "minLength": 1 } };
     schema26 = { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false };
     pattern6 = new RegExp("^[^<>]+ <[^<>]+>$", "u");
     pattern7 = new RegExp("^[A-Za-z0-9._-]+$", "u");
     pattern8 = new RegExp("^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "u");
-    schema27 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
+    schema28 = { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false };
     pattern9 = new RegExp("^[^/\\s]+/[^/\\s]+$", "u");
-    schema31 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
+    schema32 = { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false };
     lock = validate19;
-    schema33 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
-    schema34 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
+    schema34 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/lock.schema.json", "title": "ImageStreamLock", "description": "The lock of one stream: what each tag resolved to, newest first (the role ImageStream.status plays in OpenShift). Written by the reconciler in canonical form; lives at <lockDir>/<namespace>/<name>.json.", "type": "object", "required": ["apiVersion", "kind", "metadata", "status"], "properties": { "apiVersion": { "const": "imagestreams.dev/v1alpha1" }, "kind": { "const": "ImageStreamLock" }, "metadata": { "type": "object", "required": ["name", "namespace"], "properties": { "name": { "type": "string", "minLength": 1 }, "namespace": { "type": "string", "minLength": 1 } }, "additionalProperties": false }, "status": { "type": "object", "required": ["tags"], "properties": { "dockerImageRepository": { "type": "string" }, "tags": { "type": "array", "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false } }, "additionalProperties": false, "definitions": { "digest": { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" }, "time": { "type": "string", "format": "date-time" }, "mediaType": { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" }, "platformPart": { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" }, "tag": { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false }, "item": { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false }, "selection": { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false }, "pending": { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false }, "platform": { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false }, "condition": { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false } } };
+    schema35 = { "type": "object", "required": ["tag", "items"], "properties": { "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "spec": { "type": "string", "description": "The tag spec as last imported (kind, source and import options); a different spec makes the tag due again." }, "observedGeneration": { "type": ["integer", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/item" } }, "conditions": { "type": "array", "items": { "$ref": "#/definitions/condition" } }, "selection": { "$ref": "#/definitions/selection" }, "pending": { "$ref": "#/definitions/pending" } }, "additionalProperties": false };
     pattern14 = new RegExp("^[\\w][\\w.-]{0,127}$", "u");
-    schema35 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
-    schema36 = { "type": "string", "format": "date-time" };
-    schema37 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
-    schema38 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
+    schema36 = { "type": "object", "required": ["created", "dockerImageReference", "image", "generation"], "properties": { "created": { "$ref": "#/definitions/time" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512, "pattern": "^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$" }, "image": { "$ref": "#/definitions/digest" }, "generation": { "type": "integer" }, "mediaType": { "$ref": "#/definitions/mediaType" }, "index": { "$ref": "#/definitions/digest" }, "platforms": { "type": "array", "items": { "$ref": "#/definitions/platform" } } }, "additionalProperties": false };
+    schema37 = { "type": "string", "format": "date-time" };
+    schema38 = { "type": "string", "pattern": "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$" };
+    schema39 = { "description": "An RFC 6838 type/subtype, as registries answer them (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$" };
     formats0 = __fullFormats["date-time"];
     pattern15 = new RegExp("^[^\\s@]+@[a-z0-9]+:[a-fA-F0-9]{32,}$|^[^\\s@]+$", "u");
     pattern16 = new RegExp("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$", "u");
     pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$", "u");
-    schema40 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
-    schema41 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
+    schema41 = { "type": "object", "required": ["os", "architecture", "digest", "mediaType"], "properties": { "os": { "$ref": "#/definitions/platformPart" }, "architecture": { "$ref": "#/definitions/platformPart" }, "variant": { "$ref": "#/definitions/platformPart" }, "digest": { "$ref": "#/definitions/digest" }, "mediaType": { "$ref": "#/definitions/mediaType" } }, "additionalProperties": false };
+    schema42 = { "description": "An os, architecture or variant (checked before it is locked).", "type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$" };
     pattern19 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$", "u");
-    schema46 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
-    schema48 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
-    schema50 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
+    schema47 = { "type": "object", "required": ["type", "status", "reason", "message", "lastTransitionTime", "generation"], "properties": { "type": { "const": "ImportSuccess" }, "status": { "enum": ["True", "False"] }, "reason": { "type": "string" }, "message": { "type": "string" }, "lastTransitionTime": { "$ref": "#/definitions/time" }, "generation": { "type": "integer" } }, "additionalProperties": false };
+    schema49 = { "description": "Set by a tag selection policy (imagestreams.dev/tag-policy): the policy in one line and the upstream tag it chose; first-seen policies keep when each qualifying tag was first seen.", "type": "object", "required": ["policy", "tag"], "properties": { "policy": { "type": "string", "minLength": 1, "maxLength": 1024 }, "tag": { "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$" }, "firstSeen": { "type": "object", "maxProperties": 1e3, "propertyNames": { "pattern": "^[\\w][\\w.-]{0,127}$" }, "additionalProperties": { "$ref": "#/definitions/time" } } }, "additionalProperties": false };
+    schema51 = { "description": "A newer digest held back. Soaking (imagestreams.dev/minimum-age): firstSeen is when this reconciler first saw it (the ledger; never the image's created), eligibleAt when it may be proposed. MissingPlatform (imagestreams.dev/required-platforms): the digest lacks the platforms in missingPlatforms and is not proposed.", "type": "object", "required": ["image", "dockerImageReference", "firstSeen", "reason", "message"], "properties": { "image": { "$ref": "#/definitions/digest" }, "dockerImageReference": { "type": "string", "minLength": 1, "maxLength": 512 }, "firstSeen": { "$ref": "#/definitions/time" }, "reason": { "enum": ["Soaking", "MissingPlatform"] }, "message": { "type": "string", "maxLength": 1e3 }, "eligibleAt": { "$ref": "#/definitions/time" }, "missingPlatforms": { "type": "array", "minItems": 1, "maxItems": 64, "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$" } } }, "allOf": [{ "if": { "properties": { "reason": { "const": "Soaking" } } }, "then": { "properties": { "eligibleAt": true }, "required": ["eligibleAt"] } }, { "if": { "properties": { "reason": { "const": "MissingPlatform" } } }, "then": { "properties": { "missingPlatforms": true }, "required": ["missingPlatforms"] } }], "additionalProperties": false };
     pattern27 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)?$", "u");
     imagestream__imageStream = validate44;
-    schema55 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
-    schema56 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
-    schema57 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
+    schema56 = { "title": "ImageStream", "type": "object", "required": ["kind", "metadata"], "properties": { "apiVersion": { "title": "apiVersion", "description": "image.openshift.io/v1 (or the legacy v1).", "type": "string", "enum": ["image.openshift.io/v1", "v1"] }, "kind": { "type": "string", "const": "ImageStream" }, "metadata": { "$ref": "#/definitions/metadata" }, "spec": { "$ref": "#/definitions/spec" }, "status": { "description": "Ignored: the lock file (imagestreams.lock/<namespace>/<name>.json) plays the role of status.", "type": ["object", "null"] } }, "additionalProperties": false };
+    schema57 = { "title": "metadata", "type": "object", "required": ["name"], "properties": { "name": { "title": "stream name", "description": "The stream's name: lower-case letters, digits, '.', '_' and '-', starting and ending with a letter or digit (it becomes a repository path component).", "type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "x-fix": 'use lower-case letters, digits, ".", "_" and "-", starting and ending with a letter or digit, e.g. "python"' }, "namespace": { "title": "namespace", "description": 'Defaults to the config\'s `namespace`, else "default".', "type": ["string", "null"], "maxLength": 63, "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "x-fix": 'use a DNS label: lower-case letters, digits and "-", at most 63, e.g. "team-a"' }, "labels": { "$ref": "#/definitions/stringMap" }, "annotations": { "description": `OpenShift annotations (e.g. openshift.io/image.insecureRepository: "true" makes the whole stream insecure) and this project's extensions, prefixed imagestreams.dev/.`, "$ref": "#/definitions/stringMap" }, "creationTimestamp": { "type": ["string", "null"] }, "generation": { "type": ["integer", "null"] } }, "additionalProperties": true };
+    schema58 = { "type": ["object", "null"], "additionalProperties": { "type": ["string", "null"] } };
     pattern28 = new RegExp("^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$", "u");
-    schema59 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
-    schema60 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
-    schema62 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
+    schema60 = { "title": "spec", "type": ["object", "null"], "properties": { "lookupPolicy": { "type": ["object", "null"], "properties": { "local": { "description": "Consumers may refer to stream:tag by short name (shown by describe).", "type": ["boolean", "null"] } }, "additionalProperties": false }, "dockerImageRepository": { "description": "Deprecated in OpenShift; shown as the Image Repository when no local registry is configured.", "type": ["string", "null"] }, "tags": { "type": ["array", "null"], "items": { "$ref": "#/definitions/tag" } } }, "additionalProperties": false };
+    schema61 = { "title": "tag", "type": "object", "required": ["name"], "properties": { "name": { "title": "tag name", "type": "string", "pattern": "^[\\w][\\w.-]{0,127}$", "x-fix": 'use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-", e.g. "3.12"' }, "annotations": { "description": "Tag annotations. importer.image.openshift.io/prefer-arch and prefer-os choose the platform locked in Legacy mode; keys prefixed imagestreams.dev/ are this project's extensions, e.g. the tag selection policy imagestreams.dev/tag-policy (semver, numerical, alphabetical, first-seen) with imagestreams.dev/semver-range, prereleases, tag-order, tag-pattern and tag-extract (docs/declaration.md#tag-selection-policies), and the soak time imagestreams.dev/minimum-age (e.g. 72h).", "$ref": "#/definitions/stringMap" }, "from": { "$ref": "#/definitions/from" }, "reference": { "description": "true: never imported; the pull spec is passed through as-is.", "type": ["boolean", "null"] }, "generation": { "description": "A changed spec is re-imported; 0 forces a re-import.", "type": ["integer", "null"] }, "importPolicy": { "type": ["object", "null"], "properties": { "scheduled": { "description": "Re-import on every run (Action) or every interval (daemon). Only for from.kind DockerImage.", "type": ["boolean", "null"] }, "insecure": { "description": "Allow plain HTTP or unverified TLS for this tag's registry.", "type": ["boolean", "null"] }, "importMode": { "description": "Legacy: lock one platform manifest; PreserveOriginal: lock the index digest and every platform's digest.", "type": ["string", "null"], "enum": ["", "Legacy", "PreserveOriginal", null] } }, "additionalProperties": false }, "referencePolicy": { "type": ["object", "null"], "properties": { "type": { "description": "Source: consumers get the upstream repo@digest; Local: the configured local registry's repository @digest.", "type": ["string", "null"], "enum": ["", "Source", "Local", null] } }, "additionalProperties": false } }, "additionalProperties": false };
+    schema63 = { "title": "from", "type": ["object", "null"], "required": ["kind", "name"], "properties": { "kind": { "type": "string", "enum": ["DockerImage", "ImageStreamTag", "ImageStreamImage"] }, "name": { "description": "DockerImage: a pull spec (tag and/or digest). ImageStreamTag: `tag` (same stream) or `stream:tag`. ImageStreamImage: `stream@sha256:<hex or unambiguous prefix>`.", "type": "string", "minLength": 1 }, "namespace": { "description": "For ImageStreamTag/ImageStreamImage: the target's namespace (default: this stream's).", "type": ["string", "null"] }, "apiVersion": { "type": ["string", "null"] }, "uid": { "type": ["string", "null"] }, "resourceVersion": { "type": ["string", "null"] }, "fieldPath": { "type": ["string", "null"] } }, "additionalProperties": false };
     imagestream__list = validate47;
-    schema63 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
+    schema64 = { "title": "list", "description": "An ImageStreamList or a List of ImageStreams.", "type": "object", "required": ["kind", "items"], "properties": { "apiVersion": { "type": "string", "enum": ["v1", "image.openshift.io/v1"] }, "kind": { "type": "string", "enum": ["ImageStreamList", "List"] }, "metadata": { "type": ["object", "null"] }, "items": { "type": "array", "items": { "$ref": "#/definitions/imageStream" } } }, "additionalProperties": false };
     VALIDATORS = {
       "config": config,
       "lock": lock,
@@ -31952,7 +32131,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -31978,7 +32157,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -32014,7 +32193,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments5;
-    exports.parseDocument = parseDocument;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify4;
   }
 });
@@ -32307,6 +32486,278 @@ var init_schedule_window = __esm({
     "use strict";
     DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
     QUARTER_HOUR = 15 * 6e4;
+  }
+});
+
+// src/config/config.ts
+function resolveConfig(raw = {}) {
+  const r = raw ?? {};
+  const registries = {};
+  for (const [host, reg] of Object.entries(r.registries ?? {})) {
+    registries[host] = {
+      mirrors: reg.mirrors ?? [],
+      insecure: reg.insecure ?? false,
+      ...reg.credentials ? { credentials: reg.credentials } : {}
+    };
+  }
+  const p = r.publish ?? {};
+  const config2 = {
+    declarations: r.declarations ?? ["imagestreams"],
+    namespace: r.namespace ?? "default",
+    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
+    historyLimit: r.historyLimit ?? 10,
+    pinFormat: r.pinFormat ?? "tag-and-digest",
+    insecureRegistries: r.insecureRegistries ?? [],
+    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
+    registries,
+    publish: {
+      mode: p.mode ?? "pull-request",
+      branchPrefix: p.branchPrefix ?? "imagestreams/",
+      labels: p.labels ?? [],
+      reviewers: p.reviewers ?? [],
+      teamReviewers: p.teamReviewers ?? [],
+      assignees: p.assignees ?? [],
+      draft: p.draft ?? false,
+      autoMerge: p.autoMerge ?? false,
+      signCommits: p.signCommits ?? false,
+      groups: p.groups ?? [],
+      ...p.author ? { author: p.author } : {},
+      ...p.dashboard ? { dashboard: dashboardConfig(p.dashboard) } : {},
+      ...p.maxOpenPullRequests ? { maxOpenPullRequests: p.maxOpenPullRequests } : {}
+    },
+    dispatch: r.dispatch ?? []
+  };
+  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
+  if (r.daemon) config2.daemon = { ...r.daemon };
+  if (r.deadline) config2.deadline = r.deadline;
+  if (r.importMode) config2.importMode = r.importMode;
+  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
+  return config2;
+}
+function dashboardConfig(d) {
+  const o2 = d === true ? {} : d;
+  return {
+    title: o2.title ?? "imagestreams dashboard",
+    labels: [DASHBOARD_LABEL, ...(o2.labels ?? []).filter((l) => l !== DASHBOARD_LABEL)]
+  };
+}
+function registryMatches(pattern, domain) {
+  const norm = (d2) => {
+    const l = d2.toLowerCase();
+    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
+  };
+  const p = norm(pattern);
+  const d = norm(domain);
+  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
+  const hostOf = (s) => {
+    const port = portOf(s);
+    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
+  };
+  const pPort = portOf(p);
+  if (pPort && pPort !== portOf(d)) return false;
+  const ph = hostOf(p);
+  const dh = norm(hostOf(d));
+  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
+  return ph === dh;
+}
+function registryAllowed(config2, domain) {
+  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
+}
+var DASHBOARD_LABEL, CONFIG_FILE;
+var init_config = __esm({
+  "src/config/config.ts"() {
+    "use strict";
+    DASHBOARD_LABEL = "imagestreams:dashboard";
+    CONFIG_FILE = ".imagestreams.yaml";
+  }
+});
+
+// src/config/load.ts
+import { join as join3, resolve as resolve2 } from "node:path";
+function forbiddenKeys(value, path6 = [], out = []) {
+  if (Array.isArray(value)) {
+    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
+  } else if (value !== null && typeof value === "object") {
+    for (const k of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
+      else forbiddenKeys(value[k], [...path6, k], out);
+    }
+  }
+  return out;
+}
+function escapingPaths(raw) {
+  const out = [];
+  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
+    out.push({
+      path: ["lockDir"],
+      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
+    });
+  }
+  (raw?.declarations ?? []).forEach((d, i2) => {
+    if (typeof d === "string" && !staysInside(d)) {
+      out.push({
+        path: ["declarations", i2],
+        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
+      });
+    }
+  });
+  return out;
+}
+function parseConfig(file, content) {
+  let text;
+  if (typeof content === "string") text = content;
+  else {
+    const d = decodeText(file, content);
+    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
+    text = d.text;
+  }
+  const src = parseSource(file, text);
+  const diagnostics = src.diagnostics.map((d) => ({
+    ...d,
+    code: CONFIG_CODE[d.code] ?? d.code
+  }));
+  const first = src.docs[0];
+  if (src.docs.length > 1) {
+    const p = positionAt(src, src.docs[1].doc, []);
+    diagnostics.push({
+      file,
+      ...p,
+      code: "CONFIG_SCHEMA",
+      severity: "error",
+      message: "the config file must hold a single YAML document"
+    });
+  }
+  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  const forbidden = forbiddenKeys(first.value);
+  if (forbidden.length > 0) {
+    for (const path6 of forbidden) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, path6, true),
+        code: "CONFIG_FORBIDDEN_KEY",
+        severity: "error",
+        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const validate = validator("config");
+  if (!validate(first.value)) {
+    for (const pr of schemaProblems(validate.errors)) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, pr.path, pr.atKey),
+        code: "CONFIG_SCHEMA",
+        severity: "error",
+        message: pr.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const escaping = escapingPaths(first.value);
+  if (escaping.length > 0) {
+    for (const e of escaping) {
+      diagnostics.push({
+        file,
+        ...positionAt(src, first.doc, e.path),
+        code: "CONFIG_PATH_OUTSIDE",
+        severity: "error",
+        message: e.message
+      });
+    }
+    return { config: resolveConfig(), file, diagnostics };
+  }
+  const raw = first.value;
+  diagnostics.push(
+    ...settingProblems(raw, (path6, atKey) => ({ file, ...positionAt(src, first.doc, path6, atKey) }))
+  );
+  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
+  return { config: resolveConfig(raw), file, diagnostics };
+}
+function settingProblems(raw, at) {
+  const out = [];
+  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
+    out.push({
+      ...at(["publish", "signCommits"], true),
+      code: "CONFIG_CONFLICT",
+      severity: "error",
+      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
+    });
+    return out;
+  }
+  for (const [i2, g] of (raw?.publish?.groups ?? []).entries()) {
+    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : void 0;
+    if (!parsed || !("error" in parsed)) continue;
+    out.push({
+      ...at(["publish", "groups", i2, "schedule", parsed.at]),
+      code: "CONFIG_SCHEDULE",
+      severity: "error",
+      message: `publish.groups[${i2}] (${g.name}).schedule: ${parsed.error}`
+    });
+  }
+  return out;
+}
+function isNotFound(e) {
+  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
+}
+async function loadConfig(fs3, opts) {
+  const explicit = opts.configPath !== void 0;
+  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
+  const shown = explicit ? opts.configPath : CONFIG_FILE;
+  const problem2 = (code2, message) => ({
+    config: resolveConfig(),
+    file: shown,
+    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
+  });
+  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
+  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
+  let bytes;
+  try {
+    if (opts.read) {
+      const r = await opts.read(path6, MAX_CONFIG_BYTES);
+      if (!r.ok) {
+        return problem2(
+          "CONFIG_UNREADABLE",
+          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
+        );
+      }
+      bytes = r.bytes;
+    } else bytes = await fs3.readFile(path6);
+  } catch (e) {
+    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
+    return {
+      config: resolveConfig(),
+      file: shown,
+      diagnostics: [
+        {
+          file: shown,
+          line: 1,
+          column: 1,
+          code: "CONFIG_NOT_FOUND",
+          severity: "error",
+          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
+        }
+      ]
+    };
+  }
+  return parseConfig(shown, bytes);
+}
+var MAX_CONFIG_BYTES, FORBIDDEN_KEYS, CONFIG_CODE;
+var init_load = __esm({
+  "src/config/load.ts"() {
+    "use strict";
+    init_inside();
+    init_schemas();
+    init_source();
+    init_schedule_window();
+    init_config();
+    MAX_CONFIG_BYTES = 256 * 1024;
+    FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
+    CONFIG_CODE = {
+      YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
+      DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
+      ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
+    };
   }
 });
 
@@ -39848,17 +40299,17 @@ var init_concurrent = __esm({
       if (!weakMap.has(stream)) {
         weakMap.set(stream, []);
       }
-      const promises5 = weakMap.get(stream);
+      const promises6 = weakMap.get(stream);
       const promise = createDeferred();
-      promises5.push(promise);
+      promises6.push(promise);
       const resolve14 = promise.resolve.bind(promise);
-      return { resolve: resolve14, promises: promises5 };
+      return { resolve: resolve14, promises: promises6 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises5 }, subprocess) => {
+    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises6 }, subprocess) => {
       resolve14();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
-        Promise.all([false, ...promises5])
+        Promise.all([false, ...promises6])
       ]);
       return !isSubprocessExit;
     };
@@ -41284,7 +41735,7 @@ var require_crc32 = __commonJS({
     })(function(CRC322) {
       CRC322.version = "1.2.2";
       function signed_crc_table() {
-        var c3 = 0, table = new Array(256);
+        var c3 = 0, table2 = new Array(256);
         for (var n2 = 0; n2 != 256; ++n2) {
           c3 = n2;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
@@ -41295,20 +41746,20 @@ var require_crc32 = __commonJS({
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
           c3 = c3 & 1 ? -306674912 ^ c3 >>> 1 : c3 >>> 1;
-          table[n2] = c3;
+          table2[n2] = c3;
         }
-        return typeof Int32Array !== "undefined" ? new Int32Array(table) : table;
+        return typeof Int32Array !== "undefined" ? new Int32Array(table2) : table2;
       }
       var T0 = signed_crc_table();
       function slice_by_16_tables(T) {
-        var c3 = 0, v = 0, n2 = 0, table = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
-        for (n2 = 0; n2 != 256; ++n2) table[n2] = T[n2];
+        var c3 = 0, v = 0, n2 = 0, table2 = typeof Int32Array !== "undefined" ? new Int32Array(4096) : new Array(4096);
+        for (n2 = 0; n2 != 256; ++n2) table2[n2] = T[n2];
         for (n2 = 0; n2 != 256; ++n2) {
           v = T[n2];
-          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table[c3] = v >>> 8 ^ T[v & 255];
+          for (c3 = 256 + n2; c3 < 4096; c3 += 256) v = table2[c3] = v >>> 8 ^ T[v & 255];
         }
         var out = [];
-        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table.subarray(n2 * 256, n2 * 256 + 256) : table.slice(n2 * 256, n2 * 256 + 256);
+        for (n2 = 1; n2 != 16; ++n2) out[n2 - 1] = typeof Int32Array !== "undefined" ? table2.subarray(n2 * 256, n2 * 256 + 256) : table2.slice(n2 * 256, n2 * 256 + 256);
         return out;
       }
       var TT = slice_by_16_tables(T0);
@@ -42119,15 +42570,15 @@ var require_crc322 = __commonJS({
   "node_modules/pako/lib/zlib/crc32.js"(exports, module) {
     "use strict";
     function makeTable() {
-      var c3, table = [];
+      var c3, table2 = [];
       for (var n2 = 0; n2 < 256; n2++) {
         c3 = n2;
         for (var k = 0; k < 8; k++) {
           c3 = c3 & 1 ? 3988292384 ^ c3 >>> 1 : c3 >>> 1;
         }
-        table[n2] = c3;
+        table2[n2] = c3;
       }
-      return table;
+      return table2;
     }
     var crcTable = makeTable();
     function crc32(crc, buf, len, pos) {
@@ -43921,7 +44372,7 @@ var require_inftrees = __commonJS({
       64,
       64
     ];
-    module.exports = function inflate_table(type, lens, lens_index, codes, table, table_index, work, opts) {
+    module.exports = function inflate_table(type, lens, lens_index, codes, table2, table_index, work, opts) {
       var bits = opts.bits;
       var len = 0;
       var sym = 0;
@@ -43961,8 +44412,8 @@ var require_inftrees = __commonJS({
         root = max;
       }
       if (max === 0) {
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
-        table[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
+        table2[table_index++] = 1 << 24 | 64 << 16 | 0;
         opts.bits = 1;
         return 0;
       }
@@ -44037,7 +44488,7 @@ var require_inftrees = __commonJS({
         min = fill;
         do {
           fill -= incr;
-          table[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
+          table2[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
         } while (fill !== 0);
         incr = 1 << len - 1;
         while (huff & incr) {
@@ -44076,11 +44527,11 @@ var require_inftrees = __commonJS({
             return 1;
           }
           low = huff & mask;
-          table[low] = root << 24 | curr << 16 | next - table_index | 0;
+          table2[low] = root << 24 | curr << 16 | next - table_index | 0;
         }
       }
       if (huff !== 0) {
-        table[next + huff] = len - drop << 24 | 64 << 16 | 0;
+        table2[next + huff] = len - drop << 24 | 64 << 16 | 0;
       }
       opts.bits = root;
       return 0;
@@ -47492,7 +47943,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join15(...args) {
+    function join18(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -47905,7 +48356,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join15(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join18(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -47929,7 +48380,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join18(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -47947,7 +48398,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join15(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join18(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -47974,7 +48425,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join15(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join18(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -49149,7 +49600,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -50041,9 +50492,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join15(filepath, entry2.path), entry2);
+          map.set(join18(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join15(filepath, entry2.path));
+        return tree.entries().map((entry2) => join18(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50087,7 +50538,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return entry._oid;
       }
     };
-    function TREE({ ref = "HEAD" } = {}) {
+    function TREE2({ ref = "HEAD" } = {}) {
       const o2 = /* @__PURE__ */ Object.create(null);
       Object.defineProperty(o2, GitWalkSymbol, {
         value: function({ fs: fs3, gitdir, cache }) {
@@ -50138,9 +50589,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join15(dir, filepath));
+        const names = await fs3.readdir(join18(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join15(filepath, name));
+        return names.map((name) => join18(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50420,7 +50871,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join15(filepath, entry);
+            const subpath = join18(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -50497,8 +50948,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        */
       constructor(fs3) {
         if (typeof fs3._original_unwrapped_fs !== "undefined") return fs3;
-        const promises5 = Object.getOwnPropertyDescriptor(fs3, "promises");
-        if (promises5 && promises5.enumerable) {
+        const promises6 = Object.getOwnPropertyDescriptor(fs3, "promises");
+        if (promises6 && promises6.enumerable) {
           bindFs(this, fs3.promises);
         } else {
           bindFs(this, fs3);
@@ -50701,11 +51152,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function assertNoSymlinkInLeadingPath(fs3, dir, fullpath) {
       const parts = fullpath.split("/");
       parts.pop();
-      let current = dir;
+      let current2 = dir;
       for (const part of parts) {
         if (part === "" || part === ".") continue;
-        current = `${current}/${part}`;
-        const stats = await fs3.lstat(current);
+        current2 = `${current2}/${part}`;
+        const stats = await fs3.lstat(current2);
         if (stats && stats.isSymbolicLink()) {
           throw new UnsafeFilepathError(fullpath);
         }
@@ -50730,7 +51181,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join15(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join18(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -50773,7 +51224,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -50782,7 +51233,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         assertParameter("dir", dir);
         assertParameter("gitdir", gitdir);
         const fs3 = new FileSystem(_fs);
-        const trees = [TREE({ ref: commit2 }), WORKDIR(), STAGE()];
+        const trees = [TREE2({ ref: commit2 }), WORKDIR(), STAGE()];
         let unmergedPaths = [];
         const updatedGitdir = await discoverGitdir({ fsp: fs3, dotgit: gitdir });
         await GitIndexManager.acquire(
@@ -50865,17 +51316,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join15(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join18(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join15(gitdir, "info", "exclude");
+        const excludesFile = join18(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join15(dir, ".gitignore"),
+            gitignore: join18(dir, ".gitignore"),
             filepath
           }
         ];
@@ -50884,7 +51335,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join15(dir, folder, ".gitignore"),
+            gitignore: join18(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -50967,7 +51418,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -51021,7 +51472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       autocrlf
     }) {
       filepath = Array.isArray(filepath) ? filepath : [filepath];
-      const promises5 = filepath.map(async (currentFilepath) => {
+      const promises6 = filepath.map(async (currentFilepath) => {
         if (!force && !isTracked(index3, currentFilepath)) {
           const ignored = await GitIgnoreManager.isIgnored({
             fs: fs3,
@@ -51031,31 +51482,31 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join15(dir, currentFilepath));
+        const stats = await fs3.lstat(join18(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join15(dir, currentFilepath));
+          const children = await fs3.readdir(join18(dir, currentFilepath));
           if (parallel) {
-            const promises6 = children.map(
+            const promises7 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join18(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
                 autocrlf
               })
             );
-            await Promise.all(promises6);
+            await Promise.all(promises7);
           } else {
             for (const child of children) {
               await addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join15(currentFilepath, child)],
+                filepath: [join18(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -51064,13 +51515,13 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join15(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join18(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
         }
       });
-      const settledPromises = await Promise.allSettled(promises5);
+      const settledPromises = await Promise.allSettled(promises6);
       const rejectedPromises = settledPromises.filter((settle2) => settle2.status === "rejected").map((settle2) => settle2.reason);
       if (rejectedPromises.length > 1) {
         throw new MultipleGitError(rejectedPromises);
@@ -51092,7 +51543,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -51565,7 +52016,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -51635,7 +52086,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote,
       url,
       force = false
@@ -51705,7 +52156,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -51788,7 +52239,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -52137,7 +52588,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [restoreFromIndex ? STAGE() : TREE({ ref }), WORKDIR(), STAGE()],
+        trees: [restoreFromIndex ? STAGE() : TREE2({ ref }), WORKDIR(), STAGE()],
         map: async function(fullpath, [commit2, workdir, stage]) {
           if (fullpath === ".") return;
           if (filepaths && !filepaths.some((base) => worthWalking(fullpath, base))) {
@@ -52449,7 +52900,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -52535,7 +52986,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -52547,9 +52998,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       abortOnConflict = true,
       mergeDriver
     }) {
-      const ourTree = TREE({ ref: ourOid });
-      const baseTree = TREE({ ref: baseOid });
-      const theirTree = TREE({ ref: theirOid });
+      const ourTree = TREE2({ ref: ourOid });
+      const baseTree = TREE2({ ref: baseOid });
+      const theirTree = TREE2({ ref: theirOid });
       const unmergedFiles = [];
       const bothModified = [];
       const deleteByUs = [];
@@ -52722,7 +53173,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             cache,
             dir,
             gitdir,
-            trees: [TREE({ ref: results.oid })],
+            trees: [TREE2({ ref: results.oid })],
             map: async function(filepath, [entry]) {
               if (await entry.type() === "blob") {
                 await writeWorkingTreeEntry({
@@ -52808,7 +53259,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join15(dir, filepath);
+      const currentFilepath = join18(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -52952,7 +53403,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache: {},
         dir,
         gitdir,
-        trees: [TREE({ ref: parentCommit }), TREE({ ref: stashCommit })],
+        trees: [TREE2({ ref: parentCommit }), TREE2({ ref: stashCommit })],
         map: async (filepath, [parent, stash2]) => {
           if (filepath === "." || await GitIgnoreManager.isIgnored({ fs: fs3, dir, gitdir, filepath })) {
             return;
@@ -52977,7 +53428,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join15(dir, filepath))
+                  stats: await fs3.lstat(join18(dir, filepath))
                 });
               return {
                 method: "write",
@@ -52990,7 +53441,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join15(dir, op.filepath);
+          const currentFilepath = join18(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -53151,7 +53602,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: baseTree }), TREE({ ref: theirTree })],
+        trees: [TREE2({ ref: baseTree }), TREE2({ ref: theirTree })],
         map: async (filepath, [base, their]) => {
           if (filepath === ".") return;
           if (base && their && await base.oid() === await their.oid()) {
@@ -53170,7 +53621,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         dir,
         gitdir,
-        trees: [TREE({ ref: headTree }), STAGE(), WORKDIR()],
+        trees: [TREE2({ ref: headTree }), STAGE(), WORKDIR()],
         map: async (filepath, [head, stage, workdir]) => {
           if (filepath === ".") return;
           if (!allTracked && !changed.some((path6) => worthWalking(filepath, path6))) {
@@ -53190,7 +53641,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -53708,7 +54159,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -53729,7 +54180,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join15(gitdir, "shallow");
+        const filepath = join18(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -54299,7 +54750,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join15(gitdir, res.packfile);
+        const fullpath = join18(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -54315,7 +54766,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -54429,7 +54880,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -54492,7 +54943,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       message,
       author,
       committer,
@@ -54541,7 +54992,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -54582,7 +55033,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref
     }) {
       try {
@@ -54600,7 +55051,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54620,7 +55071,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -54642,7 +55093,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -54671,7 +55122,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join15(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -54714,7 +55165,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -54735,7 +55186,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join15(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55027,7 +55478,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       url,
       remote,
@@ -55085,7 +55536,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -55141,7 +55592,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -55163,7 +55614,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join15(filepath, ".git"))) {
+      if (await fs3.exists(join18(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -55183,7 +55634,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join15(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join18(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55207,7 +55658,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path: path6
     }) {
       try {
@@ -55396,7 +55847,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join15(dir, filepath);
+        filepath = join18(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -55417,7 +55868,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -55445,7 +55896,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join15(dir, ".git"),
+      gitdir = bare ? dir : join18(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -55519,7 +55970,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -55548,7 +55999,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -55572,7 +56023,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       remote
     }) {
       try {
@@ -55629,17 +56080,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join15(prefix, entry.path)
+            prefix: join18(prefix, entry.path)
           });
         } else {
-          filenames.push(join15(prefix, entry.path));
+          filenames.push(join18(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -55684,7 +56135,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -55708,7 +56159,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath
     }) {
       try {
@@ -55733,7 +56184,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55832,7 +56283,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55885,7 +56336,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join15(parentPath, entry.path);
+          result = join18(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -55902,7 +56353,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join15(parentPath, entry.path)
+              parentPath: join18(parentPath, entry.path)
             });
           });
         }
@@ -56057,10 +56508,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         fs: fs3,
         cache,
         gitdir,
-        trees: [TREE({ ref: commit2.oid }), TREE({ ref: parent })],
-        map: async (filepath, [current, previous]) => {
+        trees: [TREE2({ ref: commit2.oid }), TREE2({ ref: parent })],
+        map: async (filepath, [current2, previous]) => {
           const [currentType, previousType] = await Promise.all([
-            current && current.type(),
+            current2 && current2.type(),
             previous && previous.type()
           ]);
           if (currentType === "tree") {
@@ -56071,12 +56522,12 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           }
           if (previousType === "tree") {
             if (currentType) {
-              return [await current.oid(), null, filepath];
+              return [await current2.oid(), null, filepath];
             }
             return;
           }
           const [newOid, oldOid] = await Promise.all([
-            current ? current.oid() : null,
+            current2 ? current2.oid() : null,
             previous ? previous.oid() : null
           ]);
           if (newOid === oldOid) return;
@@ -56087,7 +56538,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -56127,7 +56578,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -56204,7 +56655,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -56247,7 +56698,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join15(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join18(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -56258,7 +56709,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -56290,7 +56741,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       url,
       remote,
@@ -56360,7 +56811,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       start,
       finish
     }) {
@@ -56408,7 +56859,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -56711,7 +57162,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -56787,7 +57238,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -56813,7 +57264,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56854,7 +57305,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -56881,7 +57332,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -56970,7 +57421,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -56994,7 +57445,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -57020,7 +57471,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -57096,7 +57547,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -57184,7 +57635,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -57214,7 +57665,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -57262,7 +57713,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join15(dir, filepath));
+        const object = dir && await fs3.read(join18(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -57270,7 +57721,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join15(dir, filepath));
+            stats = await fs3.lstat(join18(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -57290,7 +57741,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       depth
     }) {
@@ -57315,7 +57766,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -57383,7 +57834,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join15(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -57413,7 +57864,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join15(this.gitdir, _GitStashManager.refStash);
+        return join18(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -57421,7 +57872,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join15(this.gitdir, _GitStashManager.refLogsStash);
+        return join18(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -57571,12 +58022,12 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const headMsg = headCommitObj.commit.message;
       const stashCommitParents = [headCommit];
       let stashCommitTree = null;
-      let workDirCompareBase = TREE({ ref: "HEAD" });
+      let workDirCompareBase = TREE2({ ref: "HEAD" });
       const indexTree = await writeTreeChanges({
         fs: fs3,
         dir,
         gitdir,
-        treePair: [TREE({ ref: "HEAD" }), "stage"]
+        treePair: [TREE2({ ref: "HEAD" }), "stage"]
       });
       if (indexTree) {
         const stashCommitOne = await stashMgr.writeStashCommit({
@@ -57727,7 +58178,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -57750,7 +58201,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join15(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join18(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -57780,7 +58231,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -57819,7 +58270,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join15(dir, filepath));
+        const stats = await fs3.lstat(join18(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -57829,7 +58280,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object = await fs3.read(join15(dir, filepath), { autocrlf });
+            const object = await fs3.read(join18(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -57890,7 +58341,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join15(parent, segment);
+        parent = join18(parent, segment);
       }
       return true;
     }
@@ -57939,7 +58390,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -57958,7 +58409,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           cache,
           dir,
           gitdir: updatedGitdir,
-          trees: [TREE({ ref }), WORKDIR({ refresh }), STAGE()],
+          trees: [TREE2({ ref }), WORKDIR({ refresh }), STAGE()],
           map: async function(filepath, [head, workdir, stage]) {
             if (!head && !stage && workdir) {
               if (!shouldIgnore) {
@@ -58012,7 +58463,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       object,
       force = false
@@ -58044,7 +58495,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -58064,7 +58515,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join15(dir, filepath));
+                const fileStats2 = await fs3.lstat(join18(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -58082,7 +58533,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join15(dir, filepath));
+          fileStats = await fs3.lstat(join18(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -58103,7 +58554,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join15(dir, filepath)) : await fs3.read(join15(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, filepath)) : await fs3.read(join18(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -58147,7 +58598,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       trees,
       map,
       reduce,
@@ -58175,7 +58626,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join15(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join18(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58197,7 +58648,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -58219,7 +58670,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -58265,7 +58716,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join15(dir, ".git"),
+      gitdir = join18(dir, ".git"),
       ref,
       value,
       force = false,
@@ -58320,7 +58771,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join15(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58337,7 +58788,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join15(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join18(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58357,7 +58808,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     var index2 = {
       Errors,
       STAGE,
-      TREE,
+      TREE: TREE2,
       WORKDIR,
       add,
       abortMerge,
@@ -58429,7 +58880,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     };
     exports.Errors = Errors;
     exports.STAGE = STAGE;
-    exports.TREE = TREE;
+    exports.TREE = TREE2;
     exports.WORKDIR = WORKDIR;
     exports.abortMerge = abortMerge;
     exports.add = add;
@@ -58664,7 +59115,12 @@ var init_lock_file = __esm({
 // src/util/omit-undefined.ts
 function omitUndefined(o2) {
   const out = {};
-  for (const [k, v] of Object.entries(o2)) if (v !== void 0) out[k] = v;
+  for (const [k, v] of Object.entries(o2)) {
+    if (v === void 0) continue;
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
   return out;
 }
 var init_omit_undefined = __esm({
@@ -60414,7 +60870,7 @@ var init_dist_bundle6 = __esm({
       return [];
     };
     get = (object, path6) => {
-      return path6.reduce((current, nextProperty) => current[nextProperty], object);
+      return path6.reduce((current2, nextProperty) => current2[nextProperty], object);
     };
     set = (object, path6, mutator) => {
       const lastProperty = path6[path6.length - 1];
@@ -63116,7 +63572,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises5;
+          var e, promises6;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -63127,7 +63583,7 @@ var require_light = __commonJS({
             this._events[name] = this._events[name].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises5 = this._events[name].map(async (listener) => {
+            promises6 = this._events[name].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -63150,7 +63606,7 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises5)).find(function(x) {
+            return (await Promise.all(promises6)).find(function(x) {
               return x != null;
             });
           } catch (error2) {
@@ -63554,15 +64010,15 @@ var require_light = __commonJS({
           });
         }
         next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
+          var current2, next;
+          current2 = this._jobs[id];
+          next = current2 + 1;
+          if (current2 != null && next < this.status.length) {
+            this.counts[current2]--;
             this.counts[next]++;
             return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
+          } else if (current2 != null) {
+            this.counts[current2]--;
             return delete this._jobs[id];
           }
         }
@@ -63573,13 +64029,13 @@ var require_light = __commonJS({
           return this.counts[initial]++;
         }
         remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
+          var current2;
+          current2 = this._jobs[id];
+          if (current2 != null) {
+            this.counts[current2]--;
             delete this._jobs[id];
           }
-          return current != null;
+          return current2 != null;
         }
         jobStatus(id) {
           var ref;
@@ -66733,7 +67189,7 @@ function receiverHandle(state, event) {
     return Promise.resolve();
   }
   const errors = [];
-  const promises5 = hooks.map((handler2) => {
+  const promises6 = hooks.map((handler2) => {
     let promise = Promise.resolve(event);
     if (state.transform) {
       promise = promise.then(state.transform);
@@ -66742,7 +67198,7 @@ function receiverHandle(state, event) {
       return handler2(event2);
     }).catch((error2) => errors.push(Object.assign(error2, { event })));
   });
-  return Promise.all(promises5).then(() => {
+  return Promise.all(promises6).then(() => {
     if (errors.length === 0) {
       return;
     }
@@ -67679,6 +68135,10 @@ var init_client = __esm({
 });
 
 // src/app/github.ts
+var github_exports = {};
+__export(github_exports, {
+  connectGitHub: () => connectGitHub
+});
 function connectGitHub(logger, access2) {
   return createGitHub({
     token: access2.token,
@@ -67791,6 +68251,104 @@ var init_tag_spec = __esm({
   }
 });
 
+// src/policy/follow-chain.ts
+function indexStreams(streams) {
+  const index2 = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    if (!index2.has(k)) index2.set(k, s);
+  }
+  return index2;
+}
+function followChain(index2, namespace, stream, tag2, start) {
+  const chain = [];
+  const seen = /* @__PURE__ */ new Set();
+  let cur = { namespace, stream, tag: tag2 };
+  for (; ; ) {
+    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
+    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
+    seen.add(key3);
+    chain.push(key3);
+    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
+    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
+    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
+    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
+    const next = followTarget(cur.namespace, cur.stream, t.from);
+    if (!next) return { chain, cycle: false, malformed: true };
+    cur = next;
+  }
+}
+var init_follow_chain = __esm({
+  "src/policy/follow-chain.ts"() {
+    "use strict";
+    init_stream2();
+    init_tag_spec();
+  }
+});
+
+// src/policy/required-platforms.ts
+function parseRequiredPlatforms(text) {
+  const platforms = [];
+  const invalid3 = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const p = parsePlatform(part);
+    if (p) platforms.push(p);
+    else invalid3.push(part);
+  }
+  return { platforms, invalid: invalid3 };
+}
+function missingPlatforms(required, have) {
+  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
+  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
+    (r) => !present.has(r)
+  );
+}
+function holdMissingPlatforms(tags, outcomes, now) {
+  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
+  for (const t of tags) {
+    const text = t.annotations?.[REQUIRED_PLATFORMS];
+    const outcome = outcomes.get(t.key);
+    if (text === void 0 || !outcome?.ok) continue;
+    const current2 = t.lock?.items[0];
+    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
+    if (current2 && outcome.item.image === current2.image) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
+    if (missing.length === 0) {
+      if (wasHeld) gate.settled.add(t.key);
+      continue;
+    }
+    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
+    if (!current2) {
+      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
+      continue;
+    }
+    outcomes.delete(t.key);
+    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
+    gate.pending.set(t.key, {
+      image: outcome.item.image,
+      dockerImageReference: outcome.item.dockerImageReference,
+      firstSeen: seen,
+      reason: MISSING_PLATFORM,
+      message: `${lacks}; the lock keeps ${current2.image}`,
+      missingPlatforms: missing
+    });
+  }
+  return gate;
+}
+var REQUIRED_PLATFORMS, MISSING_PLATFORM;
+var init_required_platforms = __esm({
+  "src/policy/required-platforms.ts"() {
+    "use strict";
+    init_platform();
+    REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
+    MISSING_PLATFORM = "MissingPlatform";
+  }
+});
+
 // src/policy/soak.ts
 function parseAge(text) {
   const t = text.trim();
@@ -67806,9 +68364,9 @@ function holdSoaking(tags, outcomes, now) {
   for (const t of tags) {
     const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
     const outcome = outcomes.get(t.key);
-    const current = t.lock?.items[0];
-    if (age === void 0 || !outcome?.ok || !current) continue;
-    if (outcome.item.image === current.image) {
+    const current2 = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current2) continue;
+    if (outcome.item.image === current2.image) {
       if (t.lock?.pending) settled.add(t.key);
       continue;
     }
@@ -70080,6 +70638,621 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/policy/tag-selection.ts
+function hasTagPolicy(annotations) {
+  if (!annotations) return false;
+  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
+    (k) => annotations[k] !== void 0
+  );
+}
+function jsPattern(p) {
+  return p.replace(/\(\?P</g, "(?<");
+}
+function parseTagPolicy(annotations) {
+  const a2 = annotations ?? {};
+  const problems = [];
+  const kind2 = a2[TAG_POLICY];
+  if (kind2 === void 0) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  if (!POLICY_KINDS.includes(kind2)) {
+    problems.push({
+      key: TAG_POLICY,
+      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
+    });
+    return { problems };
+  }
+  const k = kind2;
+  const range = a2[SEMVER_RANGE];
+  if (range !== void 0 && k !== "semver")
+    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
+  if (range !== void 0 && import_semver.default.validRange(range) === null)
+    problems.push({
+      key: SEMVER_RANGE,
+      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
+    });
+  const pre = a2[PRERELEASES];
+  if (pre !== void 0 && pre !== "true" && pre !== "false")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
+  if (pre !== void 0 && k !== "semver")
+    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
+  const order = a2[TAG_ORDER] ?? "asc";
+  if (order !== "asc" && order !== "desc")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
+  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
+    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
+  let pattern;
+  if (a2[TAG_PATTERN] !== void 0) {
+    try {
+      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
+    } catch (e) {
+      problems.push({
+        key: TAG_PATTERN,
+        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
+      });
+    }
+  }
+  const extract = a2[TAG_EXTRACT];
+  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
+    problems.push({
+      key: TAG_EXTRACT,
+      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
+    });
+  if (problems.length > 0) return { problems };
+  const parts = [k];
+  if (k === "semver") parts.push(range ?? "*");
+  if (pre === "true") parts.push("with prereleases");
+  if (k === "numerical" || k === "alphabetical") parts.push(order);
+  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
+  if (extract) parts.push(`by ${extract}`);
+  const policy = {
+    kind: k,
+    prereleases: pre === "true",
+    order,
+    summary: parts.join(" ")
+  };
+  if (range !== void 0) policy.range = range;
+  if (pattern) policy.pattern = pattern;
+  if (extract !== void 0) policy.extract = extract;
+  return { policy, problems };
+}
+function candidates(policy, tags) {
+  const out = [];
+  for (const tag2 of tags) {
+    if (!policy.pattern) {
+      out.push({ tag: tag2, value: tag2 });
+      continue;
+    }
+    const m = policy.pattern.exec(tag2);
+    if (!m) continue;
+    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
+  }
+  return out;
+}
+function expand2(template, m) {
+  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
+    const name = a2 ?? b ?? c3;
+    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
+    return v ?? "";
+  });
+}
+function selectTag(policy, tags, ctx) {
+  const found = candidates(policy, tags);
+  const ranked = rank(policy, found, ctx);
+  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
+  const { list, firstSeen } = ranked;
+  if (list.length === 0) {
+    return {
+      considered: 0,
+      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
+      ...firstSeen ? { firstSeen } : {}
+    };
+  }
+  let best = list[0];
+  for (const c3 of list) {
+    const d = c3.cmp(best);
+    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
+  }
+  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
+}
+function tieBreak(a2, b, current2) {
+  if (a2 === current2) return 1;
+  if (b === current2) return -1;
+  return byCodeUnits(a2, b);
+}
+function rank(policy, found, ctx) {
+  const sign2 = policy.order === "desc" ? -1 : 1;
+  switch (policy.kind) {
+    case "semver": {
+      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
+      const list = [];
+      for (const f of found) {
+        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
+        const v = import_semver.default.parse(f.value);
+        if (!v) continue;
+        if (v.prerelease.length > 0 && !policy.prereleases) continue;
+        if (!range.test(v)) continue;
+        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "numerical": {
+      const list = [];
+      for (const f of found) {
+        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
+        const n2 = Number(f.value);
+        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
+        list.push(r);
+      }
+      return { list };
+    }
+    case "alphabetical": {
+      const list = found.map((f) => {
+        const r = {
+          tag: f.tag,
+          s: f.value,
+          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
+        };
+        return r;
+      });
+      return { list };
+    }
+    case "first-seen": {
+      if (found.length > MAX_FIRST_SEEN) {
+        return {
+          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
+        };
+      }
+      const firstSeen = {};
+      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
+        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
+      const list = found.map((f) => {
+        const at = Date.parse(firstSeen[f.tag]);
+        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
+        return r;
+      });
+      return { list, firstSeen };
+    }
+  }
+}
+var import_semver, TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT, POLICY_KINDS, MAX_FIRST_SEEN, byCodeUnits;
+var init_tag_selection = __esm({
+  "src/policy/tag-selection.ts"() {
+    "use strict";
+    import_semver = __toESM(require_semver2(), 1);
+    TAG_POLICY = "imagestreams.dev/tag-policy";
+    SEMVER_RANGE = "imagestreams.dev/semver-range";
+    PRERELEASES = "imagestreams.dev/prereleases";
+    TAG_ORDER = "imagestreams.dev/tag-order";
+    TAG_PATTERN = "imagestreams.dev/tag-pattern";
+    TAG_EXTRACT = "imagestreams.dev/tag-extract";
+    POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
+    MAX_FIRST_SEEN = 1e3;
+    byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
+  }
+});
+
+// src/policy/validate-extensions.ts
+function validateExtensions(s, at) {
+  streamTags(s.object).forEach((t, i2) => {
+    const annotations = t.annotations ?? {};
+    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
+    const age = annotations[MINIMUM_AGE];
+    if (age !== void 0 && parseAge(age) === void 0) {
+      at(
+        s,
+        path6(MINIMUM_AGE),
+        "INVALID_MINIMUM_AGE",
+        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
+      );
+    }
+    const required = annotations[REQUIRED_PLATFORMS];
+    if (required !== void 0) {
+      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
+      if (invalid3.length > 0 || platforms.length === 0)
+        at(
+          s,
+          path6(REQUIRED_PLATFORMS),
+          "INVALID_REQUIRED_PLATFORMS",
+          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
+        );
+    }
+    if (!hasTagPolicy(annotations)) return;
+    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
+    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
+    if (t.from?.kind !== "DockerImage" || t.reference) {
+      at(
+        s,
+        where,
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
+      );
+      return;
+    }
+    const parsed = tryParseReference(t.from.name);
+    if (!("error" in parsed) && parsed.ref.digest) {
+      at(
+        s,
+        ["spec", "tags", i2, "from", "name"],
+        "INVALID_TAG_POLICY",
+        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
+      );
+    }
+  });
+}
+var init_validate_extensions = __esm({
+  "src/policy/validate-extensions.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    init_required_platforms();
+    init_soak();
+    init_tag_selection();
+  }
+});
+
+// src/policy/validate-openshift.ts
+function validateOpenShiftObject(s, at) {
+  if (!NAME_COMPONENT_RE.test(s.name)) {
+    at(
+      s,
+      ["metadata", "name"],
+      "INVALID_STREAM_NAME",
+      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
+    );
+  }
+  const full = `${s.namespace}/${s.name}`;
+  if (full.length > NAMESPACE_NAME_MAX) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+    );
+  }
+  const repo = s.object.spec?.dockerImageRepository;
+  if (repo) {
+    const path6 = ["spec", "dockerImageRepository"];
+    const r = tryParseReference(repo);
+    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
+    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
+      at(
+        s,
+        path6,
+        "INVALID_REPOSITORY",
+        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
+      );
+    }
+  }
+  streamTags(s.object).forEach((t, i2) => {
+    if (t.from?.kind !== "DockerImage") return;
+    const r = tryParseReference(t.from.name);
+    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
+    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
+  });
+}
+var NAME_COMPONENT_RE, NAMESPACE_NAME_MAX;
+var init_validate_openshift = __esm({
+  "src/policy/validate-openshift.ts"() {
+    "use strict";
+    init_reference2();
+    init_stream2();
+    NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+    NAMESPACE_NAME_MAX = 255;
+  }
+});
+
+// src/policy/validate.ts
+function label(key3, multiNamespace) {
+  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
+}
+function validateStreams2(streams, config2) {
+  const out = [];
+  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
+  for (const s of streams) checkNameLengths(s, at);
+  checkDuplicateStreams(streams, at);
+  const c3 = {
+    at,
+    index: indexStreams(streams),
+    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
+    config: config2,
+    cycleReported: /* @__PURE__ */ new Set()
+  };
+  for (const s of streams) {
+    validateOpenShiftObject(s, at);
+    validateExtensions(s, at);
+    const firstIndex = /* @__PURE__ */ new Map();
+    streamTags(s.object).forEach((t, i2) => {
+      const base = ["spec", "tags", i2];
+      checkTagName(s, t, i2, firstIndex, at);
+      checkScheduled(s, t, base, at);
+      if (!t.from) return;
+      const namePath = [...base, "from", "name"];
+      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
+      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
+      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
+    });
+  }
+  return out.sort(compareDiagnostics);
+}
+function checkNameLengths(s, at) {
+  const nameBytes = utf8Length(s.name);
+  if (nameBytes > MAX_STREAM_NAME_BYTES) {
+    at(
+      s,
+      ["metadata", "name"],
+      "NAME_TOO_LONG",
+      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
+    );
+  }
+  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
+    at(
+      s,
+      ["metadata", "namespace"],
+      "NAME_TOO_LONG",
+      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
+    );
+  }
+}
+function checkDuplicateStreams(streams, at) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const s of streams) {
+    const k = `${s.namespace}/${s.name}`;
+    const list = byKey.get(k);
+    if (list) list.push(s);
+    else byKey.set(k, [s]);
+  }
+  for (const [k, list] of byKey) {
+    if (list.length < 2) continue;
+    const others = list.slice(1).map((x) => x.file);
+    at(
+      list[1],
+      ["metadata", "name"],
+      "DUPLICATE_STREAM",
+      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
+      "warning"
+    );
+  }
+}
+function checkTagName(s, t, i2, firstIndex, at) {
+  const namePath = ["spec", "tags", i2, "name"];
+  const prev = firstIndex.get(t.name);
+  if (prev !== void 0) {
+    const p = s.position(["spec", "tags", prev, "name"]);
+    at(
+      s,
+      namePath,
+      "DUPLICATE_TAG",
+      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
+    );
+  } else firstIndex.set(t.name, i2);
+  if (!TAG_RE2.test(t.name)) {
+    at(
+      s,
+      namePath,
+      "INVALID_TAG_NAME",
+      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
+    );
+  }
+}
+function checkScheduled(s, t, base, at) {
+  const from = t.from;
+  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
+    at(
+      s,
+      [...base, "importPolicy", "scheduled"],
+      "SCHEDULED_NOT_DOCKER",
+      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
+    );
+  }
+}
+function checkDockerImage(c3, s, from, namePath) {
+  const r = tryParseReference(from.name);
+  if ("error" in r) {
+    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
+  } else if (!registryAllowed(c3.config, r.ref.domain)) {
+    c3.at(
+      s,
+      namePath,
+      "REGISTRY_NOT_ALLOWED",
+      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
+    );
+  }
+}
+function checkStreamTag(c3, s, t, from, namePath) {
+  const target = followTarget(s.namespace, s.name, from);
+  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_TAG_REFERENCE",
+      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
+    );
+    return;
+  }
+  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
+  if (fc.cycle) {
+    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
+    const loop = fc.chain.slice(loopStart);
+    const loopId = [...loop.slice(0, -1)].sort().join(" ");
+    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
+      c3.cycleReported.add(loopId);
+      c3.at(
+        s,
+        namePath,
+        "TAG_CYCLE",
+        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
+      );
+    }
+  } else if (fc.missing && fc.chain.length === 2) {
+    const m = fc.missing;
+    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
+    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
+    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
+    c3.at(
+      s,
+      namePath,
+      "TAG_NOT_FOUND",
+      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
+    );
+  }
+}
+function checkStreamImage(c3, s, t, from, namePath) {
+  const m = STREAM_IMAGE_RE.exec(from.name);
+  if (!m) {
+    c3.at(
+      s,
+      namePath,
+      "INVALID_STREAM_IMAGE",
+      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
+    );
+    return;
+  }
+  const target = imageTarget(s.namespace, from);
+  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
+    c3.at(
+      s,
+      namePath,
+      "STREAM_NOT_FOUND",
+      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
+    );
+  }
+}
+var STREAM_IMAGE_RE, TAG_RE2, STREAM_RE;
+var init_validate2 = __esm({
+  "src/policy/validate.ts"() {
+    "use strict";
+    init_config();
+    init_diagnostic();
+    init_limits();
+    init_reference2();
+    init_stream2();
+    init_follow_chain();
+    init_tag_spec();
+    init_validate_extensions();
+    init_validate_openshift();
+    init_follow_chain();
+    STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
+    TAG_RE2 = /^[\w][\w.-]{0,127}$/;
+    STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
+  }
+});
+
+// src/loader/discover.ts
+import { join as join5, relative as relative2, sep as sep3 } from "node:path";
+function isGlob(p) {
+  return /[*?[]/.test(p);
+}
+function globToRegExp(glob) {
+  let re = "";
+  for (let i2 = 0; i2 < glob.length; i2++) {
+    const c3 = glob[i2];
+    if (c3 === "*") {
+      if (glob[i2 + 1] === "*") {
+        const slash = glob[i2 + 2] === "/";
+        re += slash ? "(?:.*/)?" : ".*";
+        i2 += slash ? 2 : 1;
+      } else re += "[^/]*";
+    } else if (c3 === "?") re += "[^/]";
+    else if (c3 === "[") {
+      const end = glob.indexOf("]", i2);
+      if (end < 0) re += "\\[";
+      else {
+        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
+        i2 = end;
+      }
+    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
+}
+function toPosixRelative(root, abs) {
+  const rel = relative2(root, abs);
+  return (rel === "" ? "." : rel).split(sep3).join("/");
+}
+async function walk(fs3, dir, out) {
+  const entries = await fs3.readdir(dir, { withFileTypes: true });
+  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
+  for (const e of entries) {
+    const p = join5(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
+    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
+  }
+}
+async function discoverFiles(fs3, base, entries) {
+  const files = /* @__PURE__ */ new Set();
+  const missing = [];
+  for (const entry of entries) {
+    if (isGlob(entry)) {
+      const parts = entry.split("/");
+      const staticParts = [];
+      for (const p of parts) {
+        if (isGlob(p)) break;
+        staticParts.push(p);
+      }
+      const dir = join5(base, ...staticParts);
+      const re = globToRegExp(entry.replace(/^\.\//, ""));
+      const found = [];
+      try {
+        await walk(fs3, dir, found);
+      } catch {
+        missing.push(entry);
+        continue;
+      }
+      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
+      if (matched.length === 0) missing.push(entry);
+      for (const f of matched) files.add(f);
+      continue;
+    }
+    const abs = join5(base, entry);
+    let st;
+    try {
+      st = await fs3.stat(abs);
+    } catch {
+      missing.push(entry);
+      continue;
+    }
+    if (st.isDirectory()) {
+      const found = [];
+      await walk(fs3, abs, found);
+      for (const f of found) files.add(f);
+    } else files.add(abs);
+  }
+  return { files: [...files].sort(), missing };
+}
+var SKIP_DIRS, DECLARATION_EXT;
+var init_discover = __esm({
+  "src/loader/discover.ts"() {
+    "use strict";
+    SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
+    DECLARATION_EXT = /\.(ya?ml|json)$/i;
+  }
+});
+
+// src/util/map-limit.ts
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i2 = next++;
+      out[i2] = await fn(items[i2]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+var init_map_limit = __esm({
+  "src/util/map-limit.ts"() {
+    "use strict";
+  }
+});
+
 // src/policy/stream-selection.ts
 function editDistance(a2, b) {
   const dp = Array.from({ length: b.length + 1 }, (_, i2) => i2);
@@ -70109,9 +71282,9 @@ function unknownStreams(only, streams) {
   }
   return out;
 }
-function unknownStreamsMessage(unknown, declared) {
+function unknownStreamsMessage(unknown, declared2) {
   return unknown.map(
-    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared === 0 ? " (no streams are declared)" : ""}`
+    (u2) => `no stream "${u2.wanted}" is declared${u2.closest.length ? ` (closest: ${u2.closest.join(", ")})` : declared2 === 0 ? " (no streams are declared)" : ""}`
   ).join("; ");
 }
 var init_stream_selection = __esm({
@@ -70479,6 +71652,266 @@ var init_declarations = __esm({
   }
 });
 
+// src/loader/read-declarations.ts
+async function readDeclarations(files, opts) {
+  const perFile = /* @__PURE__ */ new Map();
+  const budget = { totalBytes: 0 };
+  await mapLimit(files, 32, async (abs) => {
+    perFile.set(abs, await readOne(abs, opts, budget));
+  });
+  const out = {
+    streams: [],
+    partial: [],
+    diagnostics: [],
+    tags: 0
+  };
+  for (const abs of files) {
+    const r = perFile.get(abs);
+    out.streams.push(...r.streams);
+    out.partial.push(...r.partial ?? []);
+    out.diagnostics.push(...r.diagnostics);
+    out.tags += r.tags;
+  }
+  return out;
+}
+async function readOne(abs, opts, budget) {
+  const file = toPosixRelative(opts.root, abs);
+  try {
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
+    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
+    if (!r.ok) {
+      return r.reason === "too-large" ? fileProblem(
+        file,
+        "FILE_TOO_LARGE",
+        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
+      ) : fileProblem(
+        file,
+        "NOT_A_FILE",
+        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
+      );
+    }
+    budget.totalBytes += r.bytes.length;
+    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
+      return fileProblem(
+        file,
+        "DECLARATIONS_TOO_LARGE",
+        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
+      );
+    }
+    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
+  } catch (e) {
+    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
+  }
+}
+function fileProblem(file, code2, message) {
+  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
+  return { streams: [], tags: 0, diagnostics: [diagnostic] };
+}
+var mb;
+var init_read_declarations = __esm({
+  "src/loader/read-declarations.ts"() {
+    "use strict";
+    init_inside();
+    init_map_limit();
+    init_declarations();
+    init_discover();
+    init_source();
+    mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
+  }
+});
+
+// src/loader/root.ts
+import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
+async function kind(fs3, path6) {
+  try {
+    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
+  } catch {
+    return void 0;
+  }
+}
+async function findProjectRoot(fs3, cwd) {
+  const start = resolve5(cwd);
+  const k = await kind(fs3, start);
+  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
+  const marker = async (dir) => {
+    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
+    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
+    return void 0;
+  };
+  const here = await marker(start);
+  if (here) return { root: start, markedBy: here };
+  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
+    return { root: start, markedBy: "declarations" };
+  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
+    const m = await marker(dir);
+    if (m) return { root: dir, markedBy: m };
+    if (dirname2(dir) === dir) break;
+  }
+  return { root: start, markedBy: "cwd" };
+}
+var DEFAULT_DECLARATIONS;
+var init_root = __esm({
+  "src/loader/root.ts"() {
+    "use strict";
+    init_config();
+    DEFAULT_DECLARATIONS = "imagestreams";
+  }
+});
+
+// src/loader/load.ts
+import * as nodeFs4 from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
+function missingRoot(path6, reason) {
+  const diagnostic = {
+    file: path6,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: "error",
+    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+  };
+  return {
+    root: path6,
+    config: resolveConfig(),
+    files: [],
+    streams: [],
+    tags: 0,
+    diagnostics: [diagnostic]
+  };
+}
+function noDeclarations(root, entries, configFile, markedBy) {
+  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
+  return {
+    file: configFile ?? ".",
+    line: 1,
+    column: 1,
+    code: "NO_DECLARATIONS",
+    severity: "warning",
+    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
+  };
+}
+function readVia(fs3) {
+  return async (path6, limit) => {
+    const st = await fs3.stat(path6);
+    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
+    const bytes = await fs3.readFile(path6);
+    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
+  };
+}
+async function loadProject(opts) {
+  const fs3 = opts.fs ?? nodeFs4;
+  const cwd = resolve6(opts.cwd);
+  const explicit = Boolean(opts.paths && opts.paths.length > 0);
+  const found = await findProjectRoot(fs3, cwd);
+  if ("missing" in found) return missingRoot(found.missing, found.reason);
+  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
+  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
+  const loaded2 = await loadConfig(fs3, {
+    read,
+    root,
+    cwd,
+    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
+  });
+  const { config: config2 } = loaded2;
+  const diagnostics = [...loaded2.diagnostics];
+  const configProblem = (message) => ({
+    file: loaded2.file ?? ".imagestreams.yaml",
+    line: 1,
+    column: 1,
+    code: "CONFIG_PATH_OUTSIDE",
+    severity: "error",
+    message
+  });
+  const lockEscape = await escapeOf(root, config2.lockDir);
+  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
+  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
+  const discovered = await discoverFiles(
+    fs3,
+    root,
+    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
+  );
+  if (!explicit && discovered.files.length === 0) {
+    diagnostics.push(
+      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
+    );
+  }
+  for (const m of discovered.missing) {
+    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
+    diagnostics.push(missingEntry(m, explicit, loaded2.file));
+  }
+  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
+    root,
+    read,
+    explicit,
+    defaultNamespace: config2.namespace
+  });
+  diagnostics.push(...parsed.diagnostics);
+  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
+  return {
+    root,
+    config: config2,
+    ...loaded2.file ? { configFile: loaded2.file } : {},
+    files: discovered.files.map((f) => toPosixRelative(root, f)),
+    streams,
+    ...partial.length ? { partial } : {},
+    tags,
+    diagnostics: diagnostics.sort(compareDiagnostics)
+  };
+}
+async function entriesInside(root, entries, diagnostics, configProblem) {
+  const inside = [];
+  for (const [i2, d] of entries.entries()) {
+    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
+    const e = await escapeOf(root, staticPart.join("/") || ".");
+    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
+    else inside.push(d);
+  }
+  return inside;
+}
+function missingEntry(m, explicit, configFile) {
+  return {
+    file: m,
+    line: 1,
+    column: 1,
+    code: "PATH_NOT_FOUND",
+    severity: explicit ? "error" : "warning",
+    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
+  };
+}
+var init_load2 = __esm({
+  "src/loader/load.ts"() {
+    "use strict";
+    init_config();
+    init_load();
+    init_inside();
+    init_diagnostic();
+    init_validate2();
+    init_discover();
+    init_read_declarations();
+    init_root();
+  }
+});
+
+// src/app/project.ts
+function openProject(cwd, opts = {}) {
+  return loadProject({
+    cwd,
+    ...omitUndefined({ configPath: opts.configPath }),
+    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
+  });
+}
+function isUsageDiagnostic(d) {
+  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
+}
+var init_project = __esm({
+  "src/app/project.ts"() {
+    "use strict";
+    init_load2();
+    init_omit_undefined();
+  }
+});
+
 // src/policy/tag-edit.ts
 function isPlainObject4(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -70486,26 +71919,26 @@ function isPlainObject4(v) {
 function sameValue(a2, b) {
   return JSON.stringify(a2) === JSON.stringify(b);
 }
-function diffOps(path6, current, target, out) {
-  if (isPlainObject4(current) && isPlainObject4(target) && Object.keys(current).length > 0 && !Object.keys(current).some((k) => k in target)) {
+function diffOps(path6, current2, target, out) {
+  if (isPlainObject4(current2) && isPlainObject4(target) && Object.keys(current2).length > 0 && !Object.keys(current2).some((k) => k in target)) {
     out.push({ op: "delete", path: path6 }, { op: "set", path: path6, value: target });
     return;
   }
-  if (isPlainObject4(current) && isPlainObject4(target)) {
-    for (const k of Object.keys(current)) {
+  if (isPlainObject4(current2) && isPlainObject4(target)) {
+    for (const k of Object.keys(current2)) {
       if (!(k in target)) out.push({ op: "delete", path: [...path6, k] });
     }
-    for (const [k, v] of Object.entries(target)) diffOps([...path6, k], current[k], v, out);
+    for (const [k, v] of Object.entries(target)) diffOps([...path6, k], current2[k], v, out);
     return;
   }
-  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+  if (!sameValue(current2, target)) out.push({ op: "set", path: path6, value: target });
 }
-function mergeOps(path6, current, target, out) {
-  if (isPlainObject4(current) && isPlainObject4(target)) {
-    for (const [k, v] of Object.entries(target)) mergeOps([...path6, k], current[k], v, out);
+function mergeOps(path6, current2, target, out) {
+  if (isPlainObject4(current2) && isPlainObject4(target)) {
+    for (const [k, v] of Object.entries(target)) mergeOps([...path6, k], current2[k], v, out);
     return;
   }
-  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+  if (!sameValue(current2, target)) out.push({ op: "set", path: path6, value: target });
 }
 function newTag(name, change) {
   const tag2 = { name, from: { ...change.from } };
@@ -70515,8 +71948,8 @@ function newTag(name, change) {
 }
 function tagSpecEdits(existing, change) {
   const ops = [];
-  const current = existing;
-  diffOps(["from"], current.from, change.from, ops);
+  const current2 = existing;
+  diffOps(["from"], current2.from, change.from, ops);
   const annotations = { ...existing.annotations ?? {} };
   if (change.rolledBackFrom !== void 0) annotations[ROLLED_BACK_FROM] = change.rolledBackFrom;
   else delete annotations[ROLLED_BACK_FROM];
@@ -70525,18 +71958,18 @@ function tagSpecEdits(existing, change) {
     if (change.rolledBackFrom !== void 0)
       target.annotations = { [ROLLED_BACK_FROM]: change.rolledBackFrom };
     Object.assign(target, change.fields ?? {});
-    for (const k of Object.keys(current)) {
+    for (const k of Object.keys(current2)) {
       if (k !== "name" && k !== "from" && !(k in target)) ops.push({ op: "delete", path: [k] });
     }
     for (const [k, v] of Object.entries(target)) {
-      if (k !== "name" && k !== "from") diffOps([k], current[k], v, ops);
+      if (k !== "name" && k !== "from") diffOps([k], current2[k], v, ops);
     }
     return ops;
   }
   if (Object.keys(annotations).length === 0) {
     if (existing.annotations != null) ops.push({ op: "delete", path: ["annotations"] });
-  } else diffOps(["annotations"], current.annotations, annotations, ops);
-  for (const [k, v] of Object.entries(change.fields ?? {})) mergeOps([k], current[k], v, ops);
+  } else diffOps(["annotations"], current2.annotations, annotations, ops);
+  for (const [k, v] of Object.entries(change.fields ?? {})) mergeOps([k], current2[k], v, ops);
   return ops;
 }
 var ROLLED_BACK_FROM;
@@ -70963,24 +72396,296 @@ var init_lookup = __esm({
   }
 });
 
+// src/edit/yaml-text.ts
+function looksJson(text) {
+  const t = text.trimStart();
+  return t.startsWith("{") || t.startsWith("[");
+}
+function applySplices(text, splices) {
+  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
+  let out = text;
+  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+function getChild(node, key3) {
+  if ((0, import_yaml5.isMap)(node)) {
+    const pair = node.items.find((p) => (0, import_yaml5.isPair)(p) && (0, import_yaml5.isScalar)(p.key) && p.key.value === key3);
+    return pair?.value ?? void 0;
+  }
+  if ((0, import_yaml5.isSeq)(node) && typeof key3 === "number") return node.items[key3];
+  return void 0;
+}
+function resolve7(root, path6) {
+  let node = root;
+  for (const k of path6) {
+    node = node ? getChild(node, k) : void 0;
+    if (!node)
+      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
+  }
+  return node;
+}
+function lineStartOf(text, offset) {
+  return text.lastIndexOf("\n", offset - 1) + 1;
+}
+function lineEndOf(text, offset) {
+  const i2 = text.indexOf("\n", offset);
+  return i2 < 0 ? text.length : i2;
+}
+function columnOf(text, offset) {
+  return offset - lineStartOf(text, offset);
+}
+function backOverSpace(text, offset) {
+  let i2 = offset;
+  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
+  return i2;
+}
+function contentEnd(text, node) {
+  const r = node.range;
+  return lineEndOf(text, backOverSpace(text, r[2]));
+}
+function indentUnit(ctx) {
+  const m = /\n( +)\S/.exec(ctx.text);
+  return m ? Math.min(m[1].length, 4) : 2;
+}
+function renderScalar(ctx, value, like) {
+  if (ctx.json || like && like.type === import_yaml5.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (typeof value !== "string") return String(value);
+  if (like && like.type === import_yaml5.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
+  const plain2 = (0, import_yaml5.stringify)(value, { lineWidth: 0 }).trimEnd();
+  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
+}
+function renderBlockValue(ctx, value, column) {
+  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
+  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
+    return Array.isArray(value) ? " []" : " {}";
+  }
+  const unit = indentUnit(ctx);
+  const body = (0, import_yaml5.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const pad = " ".repeat(column + unit);
+  return `
+${body.split("\n").map((l) => pad + l).join("\n")}`;
+}
+function renderJsonValue(value, pad, unitText) {
+  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
+}
+function leadingWhitespace(text, offset) {
+  const ls = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls))[0];
+}
+function jsonUnit(ctx) {
+  const m = /\n([ \t]+)"/.exec(ctx.text);
+  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
+}
+function isPlainYamlString(value) {
+  if (value === "" || /[\r\n]/.test(value)) return false;
+  return ["1.1", "1.2"].every((version) => {
+    const doc = (0, import_yaml5.parseDocument)(value, { version });
+    const node = doc.contents;
+    return doc.errors.length === 0 && (0, import_yaml5.isScalar)(node) && node.type === import_yaml5.Scalar.PLAIN && node.value === value;
+  });
+}
+var import_yaml5;
+var init_yaml_text = __esm({
+  "src/edit/yaml-text.ts"() {
+    "use strict";
+    import_yaml5 = __toESM(require_dist(), 1);
+    init_errors();
+  }
+});
+
+// src/plan/pull-spec.ts
+function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
+  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
+  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
+  const current2 = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current2) return void 0;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current2.image}` : `${repository}@${current2.image}`;
+  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
+    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
+  }
+  const at = current2.dockerImageReference.indexOf("@");
+  if (at < 0) return current2.dockerImageReference;
+  return withTag2(current2.dockerImageReference.slice(0, at), opts.sourceTag);
+}
+function sourceTagOf(streams, namespace, stream, tag2) {
+  const seen = /* @__PURE__ */ new Set();
+  let [ns, s, t] = [namespace, stream, tag2];
+  for (; ; ) {
+    const key3 = `${ns}/${s}:${t}`;
+    if (seen.has(key3)) return void 0;
+    seen.add(key3);
+    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
+    if (!from) return void 0;
+    if (from.kind === "DockerImage") {
+      const p = tryParseReference(from.name);
+      return "ref" in p ? p.ref.tag : void 0;
+    }
+    if (from.kind !== "ImageStreamTag") return void 0;
+    const colon = from.name.lastIndexOf(":");
+    if (colon < 0) t = from.name;
+    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
+    ns = from.namespace || ns;
+  }
+}
+function pinParts(spec) {
+  const at = spec.indexOf("@");
+  const name = at < 0 ? spec : spec.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const tagged = colon > name.lastIndexOf("/");
+  return {
+    repository: tagged ? name.slice(0, colon) : name,
+    ...tagged ? { tag: name.slice(colon + 1) } : {},
+    ...at >= 0 ? { digest: spec.slice(at + 1) } : {}
+  };
+}
+function samePin(a2, b) {
+  const untagged = (x) => {
+    const p = pinParts(x);
+    return p.digest === void 0 ? x : `${p.repository}@${p.digest}`;
+  };
+  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
+}
+var init_pull_spec = __esm({
+  "src/plan/pull-spec.ts"() {
+    "use strict";
+    init_reference2();
+  }
+});
+
+// src/consumers/types.ts
+var init_types = __esm({
+  "src/consumers/types.ts"() {
+    "use strict";
+    init_stream_tag();
+  }
+});
+
+// src/consumers/image-parts.ts
+function splitPart(marker) {
+  const at = marker.lastIndexOf(":");
+  const local = marker.slice(marker.lastIndexOf("/") + 1);
+  if (local.indexOf(":") === local.lastIndexOf(":")) return { name: marker };
+  const word = marker.slice(at + 1);
+  const part = Object.hasOwn(PARTS, word) ? PARTS[word] : void 0;
+  if (!part) {
+    return {
+      error: `unknown part "${word}" in "# imagestream: ${marker}"; write stream:tag:repository (or :name), :tag or :digest`
+    };
+  }
+  return { name: marker.slice(0, at), part };
+}
+function partSlot(content, base) {
+  const m = PART_LINE_RE.exec(content);
+  if (!m) return { error: 'a part marker governs a YAML "key: value" line (e.g. "  digest: sha256:…")' };
+  const prefix = m[1];
+  const key3 = prefix.replace(/^[ \t]*(?:-[ \t]+)?|[ \t]*:$/g, "");
+  const start = base + prefix.length;
+  const raw = m[3];
+  if (raw === void 0)
+    return { slot: { start, end: start, style: "plain", prefix: " ", yaml: true }, value: "", key: key3 };
+  const at = start + m[2].length;
+  const q = raw[0];
+  if ((q === '"' || q === "'") && raw.length >= 2 && raw.endsWith(q)) {
+    const inner = raw.slice(1, -1);
+    if (!inner.includes(q) && !inner.includes("\\")) {
+      const style = q === '"' ? "double" : "single";
+      return { slot: { start: at, end: at + raw.length, style, yaml: true }, value: inner, key: key3 };
+    }
+  } else if (PLAIN_PART_RE.test(raw)) {
+    return { slot: { start: at, end: at + raw.length, style: "plain", yaml: true }, value: raw, key: key3 };
+  }
+  return { error: `the governed value ${raw} is not a repository, tag or digest` };
+}
+function checkPartSets(file, parts) {
+  const sets = /* @__PURE__ */ new Map();
+  for (const { consumer, parent } of parts) {
+    const key3 = `parts ${file}:${parent + 1} ${formatStreamTag(consumer.follows)}`;
+    sets.set(key3, [...sets.get(key3) ?? [], { ...consumer, group: key3 }]);
+  }
+  const consumers = [];
+  const errors = [];
+  for (const set3 of sets.values()) {
+    const first = set3[0];
+    const follows = formatStreamTag(first.follows);
+    const marker = (part) => `"# imagestream: ${follows}:${part}"`;
+    const has = (p) => set3.some((c3) => c3.part === p);
+    const at = (message, severity) => ({
+      code: "MARKER_PARTS_INCOMPLETE",
+      file,
+      line: first.line,
+      message: `${file}:${first.line}: ${message}`,
+      ...severity ? { severity } : {}
+    });
+    if (!has("digest")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} but no field of this image has a digest marker, so nothing pins it (a repository or tag alone is not pinned; the digest decides what runs): add ${marker("digest")} to its digest field; none of its fields is rewritten until then`
+        )
+      );
+      continue;
+    }
+    if (!has("repository")) {
+      errors.push(
+        at(
+          `${first.target} follows ${follows} with no repository field: the digest is pulled from whatever repository the file names; add ${marker("repository")} to its repository field`,
+          "warning"
+        )
+      );
+    }
+    consumers.push(...set3);
+  }
+  return { consumers, errors };
+}
+function wantedValue(c3, lookup2) {
+  const { namespace, stream, tag: tag2 } = c3.follows;
+  if (!c3.part) return lookup2(namespace, stream, tag2);
+  const spec = lookup2(namespace, stream, tag2, "tag-and-digest");
+  if (spec === void 0) return void 0;
+  const pin = pinParts(spec);
+  if (c3.part === "repository") return pin.repository;
+  if (c3.part === "tag") return pin.tag ?? null;
+  return pin.digest;
+}
+function partUpToDate(c3, want) {
+  return c3.current === want && !(c3.slot?.yaml && c3.slot.style === "plain" && !isPlainYamlString(want));
+}
+var PARTS, PART_LINE_RE, PLAIN_PART_RE;
+var init_image_parts = __esm({
+  "src/consumers/image-parts.ts"() {
+    "use strict";
+    init_yaml_text();
+    init_pull_spec();
+    init_types();
+    PARTS = {
+      repository: "repository",
+      name: "repository",
+      tag: "tag",
+      digest: "digest"
+    };
+    PART_LINE_RE = /^([ \t]*(?:-[ \t]+)?(?:[\w.\-/]+|"[^"]*"|'[^']*')[ \t]*:)(?:([ \t]+)(\S.*?))?[ \t]*$/;
+    PLAIN_PART_RE = /^[\w.\-/:@+~]+$/;
+  }
+});
+
 // src/consumers/marker.ts
 function markerConsumers(file, text, opts) {
   const consumers = [];
   const errors = [];
+  const parts = [];
   const lines = splitLines(text);
-  let fromCount = 0;
-  const stageOf = [];
-  for (const l of lines) {
-    stageOf.push(fromCount);
-    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
-  }
+  const stageOf = stagesOf(lines);
   for (let i2 = 0; i2 < lines.length; i2++) {
     const line = lines[i2];
     if (!line.text.includes("imagestream:")) continue;
     const m = MARKER_RE.exec(line.text);
     if (!m) continue;
     const fail = (message, at = i2) => errors.push({ code: "MARKER_INVALID", file, line: at + 1, message: `${file}:${at + 1}: ${message}` });
-    const ref = parseStreamTag2(m[2] ?? "", opts.defaultNamespace, true);
+    const named = splitPart(m[2] ?? "");
+    if ("error" in named) {
+      fail(named.error);
+      continue;
+    }
+    const ref = parseStreamTag2(named.name, opts.defaultNamespace, true);
     if ("error" in ref) {
       fail(`invalid marker "# imagestream: ${m[2]}": ${ref.error || "expected [namespace/]stream:tag"}`);
       continue;
@@ -71003,7 +72708,13 @@ function markerConsumers(file, text, opts) {
       );
       continue;
     }
-    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentKey(lines, gi));
+    if (named.part) {
+      const split3 = splitField(file, lines, gi, content, ref.ref, named.part);
+      if ("error" in split3) fail(split3.error, gi);
+      else parts.push(split3);
+      continue;
+    }
+    const g = governedValue(content, lines[gi].start, stageOf[gi] ?? 0, () => parentOf(lines, gi).key);
     if (!g) {
       fail(
         "cannot tell which value this marker governs; supported: FROM, ARG/ENV x=, key: value, key=value, - value",
@@ -71025,17 +72736,41 @@ function markerConsumers(file, text, opts) {
       slot: { start: g.start, end: g.end, style: g.style }
     });
   }
-  return { consumers, errors };
+  const split2 = checkPartSets(file, parts);
+  return { consumers: [...consumers, ...split2.consumers], errors: [...errors, ...split2.errors] };
 }
-function parentKey(lines, at) {
+function stagesOf(lines) {
+  let fromCount = 0;
+  const stageOf = [];
+  for (const l of lines) {
+    stageOf.push(fromCount);
+    if (/^[ \t]*FROM[ \t]/i.test(l.text)) fromCount++;
+  }
+  return stageOf;
+}
+function splitField(file, lines, gi, content, follows, part) {
+  const p = partSlot(content, lines[gi].start);
+  if ("error" in p) return p;
+  const up = parentOf(lines, gi);
+  const parent = /^[ \t]*-[ \t]/.test(lines[gi].text) ? gi : up.line;
+  const target = `key ${up.key ? `${up.key}.` : ""}${p.key}`;
+  const slot = p.slot;
+  return {
+    consumer: { file, line: gi + 1, kind: "marker", target, follows, current: p.value, slot, part },
+    parent
+  };
+}
+function parentOf(lines, at) {
   const indent = (t) => /^[ \t]*/.exec(t)[0].length;
   const own = indent(lines[at].text);
   for (let i2 = at - 1; i2 >= 0 && i2 >= at - 200; i2--) {
     const t = lines[i2].text;
     if (t.trim() === "" || /^[ \t]*#/.test(t)) continue;
-    if (indent(t) < own) return /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:#.*)?$/.exec(t)?.[1];
+    if (indent(t) >= own) continue;
+    const key3 = /^[ \t]*(?:-[ \t]+)?([\w.\-/]+):[ \t]*(?:&\S+[ \t]*)?(?:#.*)?$/.exec(t)?.[1];
+    return key3 ? { key: key3, line: i2 } : { line: i2 };
   }
-  return void 0;
+  return { line: -1 };
 }
 function governedValue(content, base, stage, parent) {
   const from = FROM_RE.exec(content);
@@ -71098,6 +72833,7 @@ var init_marker = __esm({
   "src/consumers/marker.ts"() {
     "use strict";
     init_reference2();
+    init_image_parts();
     init_stream_tag2();
     MARKER_RE = /(^|[ \t])#[ \t]*imagestream:[ \t]*(\S*)/;
     FROM_RE = /^([ \t]*FROM[ \t]+(?:--\S+[ \t]+)*)(\S+)(?:[ \t]+AS[ \t]+(\S+))?[ \t]*$/i;
@@ -71110,8 +72846,8 @@ var init_marker = __esm({
 
 // src/consumers/objects.ts
 function listObjects(file, text) {
-  const lc = new import_yaml5.LineCounter();
-  const docs = (0, import_yaml5.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
+  const lc = new import_yaml6.LineCounter();
+  const docs = (0, import_yaml6.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
   const lineAt = (offset) => lc.linePos(offset).line;
   const objects = [];
   const errors = [];
@@ -71159,11 +72895,11 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml5;
+var import_yaml6;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml5 = __toESM(require_dist(), 1);
+    import_yaml6 = __toESM(require_dist(), 1);
     init_yaml_nodes();
   }
 });
@@ -71195,7 +72931,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml6.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml7.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -71228,7 +72964,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml6.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml7.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -71239,7 +72975,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml6.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml7.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -71249,9 +72985,9 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml6.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml7.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml6.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
@@ -71275,7 +73011,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml6.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml7.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -71338,9 +73074,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml6.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml6.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml6.isScalar)(kind2) || !(0, import_yaml6.isScalar)(name)) {
+  const kindSlot = (0, import_yaml7.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml7.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml7.isScalar)(kind2) || !(0, import_yaml7.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -71358,11 +73094,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml6, PIN_ANNOTATION, STRATEGIES;
+var import_yaml7, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -71371,8 +73107,9 @@ var init_openshift = __esm({
 });
 
 // src/consumers/rewrite.ts
-function renderValue(value, style) {
-  if (style === "double") return JSON.stringify(value);
+function renderValue(value, style, yaml = false) {
+  if (style === "double" || style === "plain" && yaml && !isPlainYamlString(value))
+    return JSON.stringify(value);
   if (style === "single") return `'${value.replaceAll("'", "''")}'`;
   return value;
 }
@@ -71397,7 +73134,7 @@ function applyEdits(text, edits) {
         data: { start: e.slot.start, end: e.slot.end }
       });
     }
-    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style);
+    out += text.slice(pos, e.slot.start) + (e.slot.prefix ?? "") + renderValue(e.value, e.slot.style, e.slot.yaml);
     pos = e.slot.end;
     prev = e;
   }
@@ -71406,6 +73143,7 @@ function applyEdits(text, edits) {
 var init_rewrite = __esm({
   "src/consumers/rewrite.ts"() {
     "use strict";
+    init_yaml_text();
     init_errors();
   }
 });
@@ -71434,14 +73172,6 @@ var init_scan = __esm({
     KUBE_NEEDLES = ["image.openshift.io/triggers", "imageChange"];
     MARKER_NEEDLE = "imagestream:";
     BYTE_NEEDLES = [...KUBE_NEEDLES, MARKER_NEEDLE].map((n2) => Buffer.from(n2, "utf8"));
-  }
-});
-
-// src/consumers/types.ts
-var init_types = __esm({
-  "src/consumers/types.ts"() {
-    "use strict";
-    init_stream_tag();
   }
 });
 
@@ -71514,7 +73244,7 @@ function dedupe(consumers, errors) {
 }
 function planConsumerUpdates(consumers, pullSpecFor2) {
   const plan2 = { edits: /* @__PURE__ */ new Map(), changes: [], unresolved: [] };
-  const wantOf = (c3) => pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+  const wantOf = (c3) => wantedValue(c3, pullSpecFor2);
   const held = new Set(
     consumers.filter((c3) => c3.group !== void 0 && c3.slot && wantOf(c3) === void 0).map((c3) => c3.group)
   );
@@ -71525,9 +73255,9 @@ function planConsumerUpdates(consumers, pullSpecFor2) {
       plan2.unresolved.push({ consumer: c3, follows: formatStreamTag(c3.follows) });
       continue;
     }
-    if (c3.group !== void 0 && held.has(c3.group)) continue;
+    if (want === null || c3.group !== void 0 && held.has(c3.group)) continue;
     const extra = (c3.alsoSet ?? []).filter((a2) => a2.current !== a2.value);
-    if (c3.current === want && extra.length === 0) continue;
+    if (partUpToDate(c3, want) && extra.length === 0) continue;
     const list = plan2.edits.get(c3.file) ?? [];
     list.push({ slot: c3.slot, value: want }, ...extra.map((a2) => ({ slot: a2.slot, value: a2.value })));
     plan2.edits.set(c3.file, list);
@@ -71556,6 +73286,7 @@ var DEFAULTS2;
 var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
+    init_image_parts();
     init_kube();
     init_lookup();
     init_marker();
@@ -71568,57 +73299,6 @@ var init_consumers = __esm({
     init_types();
     init_diagnostic();
     DEFAULTS2 = { defaultNamespace: "default" };
-  }
-});
-
-// src/plan/pull-spec.ts
-function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
-  const spec = stream.spec?.tags?.find((t) => t.name === tag2);
-  if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
-  if (spec?.referencePolicy?.type === "Local" && localRegistry) {
-    return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
-  }
-  const at = current.dockerImageReference.indexOf("@");
-  if (at < 0) return current.dockerImageReference;
-  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
-}
-function sourceTagOf(streams, namespace, stream, tag2) {
-  const seen = /* @__PURE__ */ new Set();
-  let [ns, s, t] = [namespace, stream, tag2];
-  for (; ; ) {
-    const key3 = `${ns}/${s}:${t}`;
-    if (seen.has(key3)) return void 0;
-    seen.add(key3);
-    const from = streams.get(`${ns}/${s}`)?.spec?.tags?.find((x) => x.name === t)?.from;
-    if (!from) return void 0;
-    if (from.kind === "DockerImage") {
-      const p = tryParseReference(from.name);
-      return "ref" in p ? p.ref.tag : void 0;
-    }
-    if (from.kind !== "ImageStreamTag") return void 0;
-    const colon = from.name.lastIndexOf(":");
-    if (colon < 0) t = from.name;
-    else [s, t] = [from.name.slice(0, colon), from.name.slice(colon + 1)];
-    ns = from.namespace || ns;
-  }
-}
-function samePin(a2, b) {
-  const untagged = (x) => {
-    const at = x.indexOf("@");
-    if (at < 0) return x;
-    const name = x.slice(0, at);
-    const colon = name.lastIndexOf(":");
-    return (colon > name.lastIndexOf("/") ? name.slice(0, colon) : name) + x.slice(at);
-  };
-  return a2 === b || a2.includes("@") && untagged(a2) === untagged(b);
-}
-var init_pull_spec = __esm({
-  "src/plan/pull-spec.ts"() {
-    "use strict";
-    init_reference2();
   }
 });
 
@@ -71642,12 +73322,12 @@ async function readLocks(fs3, where, refs) {
   return { locks, errors };
 }
 function lockLookup(locks, streams = /* @__PURE__ */ new Map(), localRegistry, pinFormat = "tag-and-digest") {
-  return (namespace, stream, tag2) => {
+  return (namespace, stream, tag2, format2 = pinFormat) => {
     const key3 = `${namespace}/${stream}`;
     const decl = streams.get(key3) ?? { metadata: { name: stream, namespace } };
-    const sourceTag = pinFormat === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
+    const sourceTag = format2 === "digest" ? void 0 : sourceTagOf(streams, namespace, stream, tag2);
     const spec = pullSpecFor(decl, namespace, locks.get(key3), tag2, localRegistry, {
-      pinFormat,
+      pinFormat: format2,
       ...sourceTag ? { sourceTag } : {}
     });
     return spec !== void 0 && "ref" in tryParseReference(spec) ? spec : void 0;
@@ -71792,11 +73472,11 @@ function applyOutcome(prev, name, outcome, ctx) {
     if (prev?.spec !== void 0) failed.spec = prev.spec;
     if (prev?.observedGeneration !== void 0) failed.observedGeneration = prev.observedGeneration;
     failed.conditions = [cond];
-    const same = old && old.lastTransitionTime === cond.lastTransitionTime;
-    return same ? { tag: failed } : { tag: failed, change: "failed" };
+    const same2 = old && old.lastTransitionTime === cond.lastTransitionTime;
+    return same2 ? { tag: failed } : { tag: failed, change: "failed" };
   }
-  const current = items[0];
-  if (current && sameImage(current, outcome.item)) {
+  const current2 = items[0];
+  if (current2 && sameImage(current2, outcome.item)) {
     return { tag: base };
   }
   const item2 = { created: ctx.now, ...outcome.item, generation: ctx.generation };
@@ -71805,7 +73485,7 @@ function applyOutcome(prev, name, outcome, ctx) {
     ...items.filter((i2) => i2.image !== item2.image || i2.dockerImageReference !== item2.dockerImageReference)
   ];
   base.items = next.slice(0, Math.max(1, ctx.historyLimit));
-  return { tag: base, change: current ? "moved" : "new" };
+  return { tag: base, change: current2 ? "moved" : "new" };
 }
 function sameImage(a2, b) {
   return a2.image === b.image && a2.dockerImageReference === b.dockerImageReference;
@@ -71936,10 +73616,10 @@ function applyFollowers(b) {
     visiting.add(key3);
     const target = followTarget(s.namespace, s.name, t.from);
     const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const current = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
+    const current2 = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
     visiting.delete(key3);
     let outcome;
-    if (current) outcome = { ok: true, item: stripItem(current) };
+    if (current2) outcome = { ok: true, item: stripItem(current2) };
     else if (!targetKey || !b.specOf.has(targetKey)) {
       outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
     } else {
@@ -72061,10 +73741,10 @@ function planImports(streams, opts = {}) {
       if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
-      const current = locked?.items[0];
-      if (current) req.locked = [.../* @__PURE__ */ new Set([current.image, current.index ?? current.image])];
-      if (current?.platforms?.length) {
-        req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
+      const current2 = locked?.items[0];
+      if (current2) req.locked = [.../* @__PURE__ */ new Set([current2.image, current2.index ?? current2.image])];
+      if (current2?.platforms?.length) {
+        req.knownIndex = { digest: current2.index ?? current2.image, platforms: current2.platforms };
       }
       out.push(req);
     }
@@ -72592,174 +74272,6 @@ var init_node3 = __esm({
   }
 });
 
-// src/git/remote.ts
-function authCallbacks(token) {
-  return {
-    onAuth: () => token ? { username: "x-access-token", password: token } : { cancel: true },
-    onAuthFailure: () => ({ cancel: true })
-  };
-}
-async function listRemoteBranches(access2, opts = {}) {
-  try {
-    const refs = await import_isomorphic_git2.default.listServerRefs({
-      http: access2.http,
-      url: access2.url,
-      ...authCallbacks(access2.token),
-      protocolVersion: 1,
-      symrefs: true,
-      forPush: opts.forPush ?? false
-    });
-    const branches = /* @__PURE__ */ new Map();
-    let defaultBranch2 = null;
-    for (const r of refs) {
-      if (r.ref.startsWith("refs/heads/")) branches.set(r.ref.slice("refs/heads/".length), r.oid);
-      if (r.ref === "HEAD" && r.target?.startsWith("refs/heads/")) {
-        defaultBranch2 = r.target.slice("refs/heads/".length);
-      }
-    }
-    return { branches, defaultBranch: defaultBranch2 };
-  } catch (e) {
-    throw gitRemoteError(e, access2, "list the remote branches of");
-  }
-}
-async function fetchBranch(repo, access2, branch) {
-  try {
-    const res = await import_isomorphic_git2.default.fetch({
-      fs: repo.fs,
-      dir: repo.dir,
-      gitdir: repo.gitdir,
-      http: access2.http,
-      url: access2.url,
-      remote: access2.remote ?? "origin",
-      ref: branch,
-      remoteRef: branch,
-      singleBranch: true,
-      depth: 1,
-      tags: false,
-      ...authCallbacks(access2.token)
-    });
-    if (!res.fetchHead) throw new Error(`no commit fetched for ${branch}`);
-    return res.fetchHead;
-  } catch (e) {
-    throw gitRemoteError(e, access2, `fetch branch "${branch}" from`);
-  }
-}
-async function ensureCommit(repo, access2, oid, branch) {
-  const read = () => import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
-  try {
-    return await read();
-  } catch {
-    await fetchBranch(repo, access2, branch);
-    return read();
-  }
-}
-async function writeRemoteHead(repo, branch, remote = "origin") {
-  const ref = `refs/remotes/${remote}/HEAD`;
-  try {
-    await import_isomorphic_git2.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref, depth: 1 });
-    return false;
-  } catch {
-    await import_isomorphic_git2.default.writeRef({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      ref,
-      value: `refs/remotes/${remote}/${branch}`,
-      symbolic: true,
-      force: true
-    });
-    return true;
-  }
-}
-function gitRemoteError(e, access2, action) {
-  if (e instanceof ImagestreamsError) return e;
-  const err = e;
-  const where = safeUrl(access2.url);
-  const status = err.code === "HttpError" ? err.data?.statusCode : void 0;
-  if (status === 401 || err.code === "UserCanceledError") {
-    return new ImagestreamsError(
-      access2.token ? "GIT_AUTH_FAILED" : "GIT_NO_CREDENTIALS",
-      access2.token ? `Could not ${action} ${where}: the remote rejected the token (HTTP 401). Check that the token is valid and has not expired.` : `Could not ${action} ${where}: the remote asks for credentials and no token was given. Pass a token (GITHUB_TOKEN) or use publish mode "none".`,
-      { data: { url: where, status: 401 }, cause: scrub(e, access2), permanent: true }
-    );
-  }
-  if (status === 403) {
-    return new ImagestreamsError(
-      "GIT_FORBIDDEN",
-      `Could not ${action} ${where}: permission denied (HTTP 403). The token needs "contents: write" (and "workflows: write" to change files under .github/workflows).`,
-      {
-        data: { url: where, status: 403, permission: "contents: write" },
-        cause: scrub(e, access2),
-        permanent: true
-      }
-    );
-  }
-  const temporary = status !== void 0 && (status >= 500 || status === 429) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/.test(String(err.message));
-  return new ImagestreamsError(
-    "GIT_REMOTE_FAILED",
-    `Could not ${action} ${where}: ${redact(String(err.message ?? e), [access2.token])}`,
-    { data: { url: where, ...status ? { status } : {} }, cause: scrub(e, access2), permanent: !temporary }
-  );
-}
-function scrub(e, access2) {
-  const err = e;
-  const out = new Error(redact(String(err.message ?? e), [access2.token]));
-  out.name = err.name ?? "Error";
-  out.code = err.code;
-  return out;
-}
-var import_isomorphic_git2;
-var init_remote = __esm({
-  "src/git/remote.ts"() {
-    "use strict";
-    import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
-    init_errors();
-    init_redact();
-  }
-});
-
-// src/git/read-branch.ts
-async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
-  const branches = listed ?? (await listRemoteBranches(access2)).branches;
-  const tip = branches.get(branch);
-  if (!tip) return null;
-  await ensureCommit(repo, access2, tip, branch);
-  const out = /* @__PURE__ */ new Map();
-  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
-  return out;
-}
-async function readTextAt(repo, commit, filepath) {
-  try {
-    const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString("utf8");
-  } catch {
-    return void 0;
-  }
-}
-async function entryAt(repo, tree, path6) {
-  const slash = path6.lastIndexOf("/");
-  const dir = slash < 0 ? "" : path6.slice(0, slash);
-  const name = path6.slice(slash + 1);
-  try {
-    const r = await import_isomorphic_git3.default.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...dir ? { filepath: dir } : {}
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return void 0;
-  }
-}
-var import_isomorphic_git3;
-var init_read_branch = __esm({
-  "src/git/read-branch.ts"() {
-    "use strict";
-    import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
-    init_remote();
-  }
-});
-
 // src/git/repo.ts
 import { join as join11, resolve as resolve11 } from "node:path";
 async function openRepo(opts) {
@@ -72786,14 +74298,14 @@ async function openRepo(opts) {
       );
     }
   }
-  const branch = await import_isomorphic_git4.default.currentBranch({ fs: fs3, dir, gitdir, fullname: false }) ?? null;
+  const branch = await import_isomorphic_git2.default.currentBranch({ fs: fs3, dir, gitdir, fullname: false }) ?? null;
   let head = null;
   try {
-    head = await import_isomorphic_git4.default.resolveRef({ fs: fs3, dir, gitdir, ref: "HEAD" });
+    head = await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, gitdir, ref: "HEAD" });
   } catch {
     head = null;
   }
-  const remoteUrl = await import_isomorphic_git4.default.getConfig({
+  const remoteUrl = await import_isomorphic_git2.default.getConfig({
     fs: fs3,
     dir,
     gitdir,
@@ -72847,40 +74359,211 @@ async function readText(fs3, path6) {
   const b = await readBytes(fs3, path6);
   return b === null ? null : Buffer.from(b).toString("utf8");
 }
-var import_isomorphic_git4, SUPPORTED_INDEX_VERSIONS;
+var import_isomorphic_git2, SUPPORTED_INDEX_VERSIONS;
 var init_repo = __esm({
   "src/git/repo.ts"() {
     "use strict";
-    import_isomorphic_git4 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
     init_errors();
     SUPPORTED_INDEX_VERSIONS = /* @__PURE__ */ new Set([2, 3]);
   }
 });
 
-// src/plan/stable-times.ts
-function keepProposedTimes(next, proposed, now) {
-  if (!proposed) return next;
-  const proposedTags = new Map(proposed.status.tags.map((t) => [t.tag, t]));
-  let changed = false;
-  const tags = next.status.tags.map((t) => {
-    const p = proposedTags.get(t.tag);
-    if (!p) return t;
-    const items = t.items.map((i2) => {
-      if (i2.created !== now) return i2;
-      const seen = p.items.find(
-        (x) => x.image === i2.image && x.dockerImageReference === i2.dockerImageReference
-      );
-      if (!seen || seen.created === i2.created) return i2;
-      changed = true;
-      return { ...i2, created: seen.created, generation: seen.generation };
-    });
-    return { ...t, items };
-  });
-  return changed ? { ...next, status: { ...next.status, tags } } : next;
+// src/git/remote.ts
+function authCallbacks(token) {
+  return {
+    onAuth: () => token ? { username: "x-access-token", password: token } : { cancel: true },
+    onAuthFailure: () => ({ cancel: true })
+  };
 }
-var init_stable_times = __esm({
-  "src/plan/stable-times.ts"() {
+async function listRemoteBranches(access2, opts = {}) {
+  try {
+    const refs = await import_isomorphic_git3.default.listServerRefs({
+      http: access2.http,
+      url: access2.url,
+      ...authCallbacks(access2.token),
+      protocolVersion: 1,
+      symrefs: true,
+      forPush: opts.forPush ?? false
+    });
+    const branches = /* @__PURE__ */ new Map();
+    let defaultBranch2 = null;
+    for (const r of refs) {
+      if (r.ref.startsWith("refs/heads/")) branches.set(r.ref.slice("refs/heads/".length), r.oid);
+      if (r.ref === "HEAD" && r.target?.startsWith("refs/heads/")) {
+        defaultBranch2 = r.target.slice("refs/heads/".length);
+      }
+    }
+    return { branches, defaultBranch: defaultBranch2 };
+  } catch (e) {
+    throw gitRemoteError(e, access2, "list the remote branches of");
+  }
+}
+async function fetchBranch(repo, access2, branch) {
+  try {
+    const res = await import_isomorphic_git3.default.fetch({
+      fs: repo.fs,
+      dir: repo.dir,
+      gitdir: repo.gitdir,
+      http: access2.http,
+      url: access2.url,
+      remote: access2.remote ?? "origin",
+      ref: branch,
+      remoteRef: branch,
+      singleBranch: true,
+      depth: 1,
+      tags: false,
+      ...authCallbacks(access2.token)
+    });
+    if (!res.fetchHead) throw new Error(`no commit fetched for ${branch}`);
+    return res.fetchHead;
+  } catch (e) {
+    throw gitRemoteError(e, access2, `fetch branch "${branch}" from`);
+  }
+}
+async function ensureCommit(repo, access2, oid, branch) {
+  const read = () => import_isomorphic_git3.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+  try {
+    return await read();
+  } catch {
+    await fetchBranch(repo, access2, branch);
+    return read();
+  }
+}
+async function writeRemoteHead(repo, branch, remote = "origin") {
+  const ref = `refs/remotes/${remote}/HEAD`;
+  try {
+    await import_isomorphic_git3.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref, depth: 1 });
+    return false;
+  } catch {
+    await import_isomorphic_git3.default.writeRef({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      ref,
+      value: `refs/remotes/${remote}/${branch}`,
+      symbolic: true,
+      force: true
+    });
+    return true;
+  }
+}
+function gitRemoteError(e, access2, action) {
+  if (e instanceof ImagestreamsError) return e;
+  const err = e;
+  const where = safeUrl(access2.url);
+  const status = err.code === "HttpError" ? err.data?.statusCode : void 0;
+  if (status === 401 || err.code === "UserCanceledError") {
+    return new ImagestreamsError(
+      access2.token ? "GIT_AUTH_FAILED" : "GIT_NO_CREDENTIALS",
+      access2.token ? `Could not ${action} ${where}: the remote rejected the token (HTTP 401). Check that the token is valid and has not expired.` : `Could not ${action} ${where}: the remote asks for credentials and no token was given. Pass a token (GITHUB_TOKEN) or use publish mode "none".`,
+      { data: { url: where, status: 401 }, cause: scrub(e, access2), permanent: true }
+    );
+  }
+  if (status === 403) {
+    return new ImagestreamsError(
+      "GIT_FORBIDDEN",
+      `Could not ${action} ${where}: permission denied (HTTP 403). The token needs "contents: write" (and "workflows: write" to change files under .github/workflows).`,
+      {
+        data: { url: where, status: 403, permission: "contents: write" },
+        cause: scrub(e, access2),
+        permanent: true
+      }
+    );
+  }
+  const temporary = status !== void 0 && (status >= 500 || status === 429) || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/.test(String(err.message));
+  return new ImagestreamsError(
+    "GIT_REMOTE_FAILED",
+    `Could not ${action} ${where}: ${redact(String(err.message ?? e), [access2.token])}`,
+    { data: { url: where, ...status ? { status } : {} }, cause: scrub(e, access2), permanent: !temporary }
+  );
+}
+function scrub(e, access2) {
+  const err = e;
+  const out = new Error(redact(String(err.message ?? e), [access2.token]));
+  out.name = err.name ?? "Error";
+  out.code = err.code;
+  return out;
+}
+var import_isomorphic_git3;
+var init_remote = __esm({
+  "src/git/remote.ts"() {
     "use strict";
+    import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
+    init_errors();
+    init_redact();
+  }
+});
+
+// src/render/republished.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
+}
+function republishedTags(tags) {
+  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
+}
+function republishedLines(tags) {
+  const moved = republishedTags(tags);
+  if (moved.length === 0) return [];
+  const lines = moved.map(
+    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
+  );
+  return [
+    "> [!CAUTION]",
+    ...lines.slice(0, 20),
+    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
+    ""
+  ];
+}
+var REPUBLISHED_LABEL;
+var init_republished = __esm({
+  "src/render/republished.ts"() {
+    "use strict";
+    init_markdown();
+    REPUBLISHED_LABEL = "imagestreams:republished";
+  }
+});
+
+// src/plan/republished-split.ts
+function tagOf2(lock2, tag2) {
+  return lock2?.status.tags.find((t) => t.tag === tag2);
+}
+function republishedTagNames(base, work) {
+  if (!base || !work) return [];
+  const out = [];
+  for (const t of work.status.tags) {
+    if (!looksImmutable(t.tag)) continue;
+    const b = tagOf2(base, t.tag);
+    const now = t.items[0];
+    const was = b?.items[0];
+    if (!b || !now || !was || now.image === was.image) continue;
+    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
+    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
+    out.push(t.tag);
+  }
+  return out.sort();
+}
+function releaseNamedTags(base, work) {
+  const names = /* @__PURE__ */ new Set();
+  for (const l of [base, work])
+    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
+  return [...names].sort();
+}
+function mixLock(base, work, fromWork) {
+  const tags = [];
+  const names = /* @__PURE__ */ new Set([
+    ...work.status.tags.map((t) => t.tag),
+    ...(base?.status.tags ?? []).map((t) => t.tag)
+  ]);
+  for (const name of names) {
+    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
+    if (t) tags.push(t);
+  }
+  return { ...work, status: { ...work.status, tags } };
+}
+var init_republished_split = __esm({
+  "src/plan/republished-split.ts"() {
+    "use strict";
+    init_republished();
   }
 });
 
@@ -72953,15 +74636,635 @@ var init_groups = __esm({
   }
 });
 
-// src/git/commit.ts
+// src/publish/seed-branches.ts
+import * as nodeFs8 from "node:fs";
 import { join as join12 } from "node:path";
+async function seedFromBranches(o2) {
+  const { dir, project, access: access2, logger } = o2;
+  const repo = await openRepo({ fs: nodeFs8, dir });
+  if (!repo.head) return { seeded: [] };
+  const { config: config2 } = project;
+  const targets = /* @__PURE__ */ new Map();
+  for (const s of project.streams) {
+    const file = lockPath(config2, s.namespace, s.name);
+    targets.set(`${s.namespace}/${s.name}`, { file, namespace: s.namespace, name: s.name });
+  }
+  const groups2 = groupChanges({
+    streams: [...targets.values()].map((t) => ({ namespace: t.namespace, stream: t.name, lockFile: t.file })),
+    changes: [],
+    consumers: [],
+    branchPrefix: config2.publish.branchPrefix,
+    groups: config2.publish.groups.map((g) => ({ name: g.name, streams: g.streams }))
+  });
+  let branches;
+  try {
+    ({ branches } = await listRemoteBranches(access2));
+  } catch (e) {
+    logger.warn("cannot list the pull request branches; locks are not seeded from them", {
+      error: e.message
+    });
+    return { seeded: [] };
+  }
+  const seeded = /* @__PURE__ */ new Set();
+  const ctx = { dir, repo, access: access2, logger, ours: seeded };
+  for (const g of groups2) {
+    const tip = branches.get(g.branch);
+    if (!tip || !await current(ctx, g.branch, tip)) continue;
+    for (const id of g.streams ?? []) {
+      const t = targets.get(id);
+      if (t && await seedOne(ctx, { branch: g.branch, tip }, t, () => true)) seeded.add(t.file);
+    }
+  }
+  const prefix = republishedPrefix(config2.publish.branchPrefix);
+  for (const [id, t] of targets) {
+    const own = `${branchName(prefix, id)}/`;
+    for (const [branch, tip] of [...branches].filter(([b]) => b.startsWith(own)).sort()) {
+      const tag2 = branch.slice(own.length);
+      if (!await current(ctx, branch, tip)) continue;
+      if (await seedOne(ctx, { branch, tip, tag: tag2 }, t, (x) => x !== tag2)) seeded.add(t.file);
+    }
+  }
+  if (seeded.size > 0) logger.info("locks taken from open pull request branches", { files: [...seeded] });
+  return { seeded: [...seeded] };
+}
+async function current(ctx, branch, tip) {
+  try {
+    const { commit } = await ensureCommit(ctx.repo, ctx.access, tip, branch);
+    return commit.parent.length === 1 && commit.parent[0] === ctx.repo.head;
+  } catch (e) {
+    ctx.logger.warn(`cannot read pull request branch ${branch}; its locks are not seeded`, {
+      error: e.message
+    });
+    return false;
+  }
+}
+async function seedOne(ctx, b, t, keepOwn) {
+  const { dir, repo, logger } = ctx;
+  if (await escapeOf(dir, t.file, { file: true })) return false;
+  const proposed = await branchLock(ctx, b, t);
+  if (!proposed) return false;
+  const work = await nodeFs8.promises.readFile(join12(dir, t.file), "utf8").catch(() => void 0);
+  if (!ctx.ours.has(t.file) && work !== await blobText(repo, repo.head, t.file)) return false;
+  let next;
+  if (b.tag === void 0) next = proposed.text;
+  else {
+    if (work === void 0 || !proposed.lock.status.tags.some((x) => x.tag === b.tag)) return false;
+    const own = lockOrUndefined(work, t);
+    if (!own) return false;
+    next = serializeLock(mixLock(proposed.lock, own, keepOwn));
+  }
+  if (next === work) return false;
+  await writeInside(dir, t.file, next);
+  logger.debug(`seeded ${t.file} from ${b.branch}`);
+  return true;
+}
+async function branchLock(ctx, b, t) {
+  const bytes = await blobBytes(ctx.repo, b.tip, t.file);
+  if (bytes === void 0) return void 0;
+  const ignore = (why) => {
+    ctx.logger.warn(`ignoring ${t.file} on pull request branch ${b.branch}: ${why}; the base's lock is used`);
+    return void 0;
+  };
+  if (bytes.length > MAX_FILE_BYTES) return ignore(`over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit`);
+  const text = Buffer.from(bytes).toString("utf8");
+  const lock2 = lockOrUndefined(text, t);
+  return lock2 ? { text, lock: lock2 } : ignore("not a lock of this stream imagestreams can read");
+}
+function lockOrUndefined(text, t) {
+  try {
+    const lock2 = parseLock(text, t.file);
+    return lock2.metadata.namespace === t.namespace && lock2.metadata.name === t.name ? lock2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function blobBytes(repo, commit, filepath) {
+  try {
+    return (await import_isomorphic_git4.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath })).blob;
+  } catch {
+    return void 0;
+  }
+}
+async function blobText(repo, commit, filepath) {
+  const b = await blobBytes(repo, commit, filepath);
+  return b === void 0 ? void 0 : Buffer.from(b).toString("utf8");
+}
+var import_isomorphic_git4;
+var init_seed_branches = __esm({
+  "src/publish/seed-branches.ts"() {
+    "use strict";
+    import_isomorphic_git4 = __toESM(require_isomorphic_git(), 1);
+    init_inside();
+    init_remote();
+    init_repo();
+    init_lock_file();
+    init_source();
+    init_lock_format();
+    init_republished_split();
+    init_groups();
+  }
+});
+
+// src/app/seed-locks.ts
+var seed_locks_exports = {};
+__export(seed_locks_exports, {
+  seedLocks: () => seedLocks
+});
+import * as nodeFs9 from "node:fs";
+async function seedLocks(io, project, o2) {
+  try {
+    const repo = await openRepo({ fs: nodeFs9, dir: project.root });
+    const url = o2.publish?.gitUrl ?? repo.remoteUrl;
+    if (!url) return [];
+    const access2 = { url, token: o2.token, http: o2.publish?.http ?? node_default };
+    return (await seedFromBranches({ dir: project.root, project, access: access2, logger: io.logger })).seeded;
+  } catch (e) {
+    io.logger.warn("locks were not seeded from pull request branches", { error: e.message });
+    return [];
+  }
+}
+var init_seed_locks = __esm({
+  "src/app/seed-locks.ts"() {
+    "use strict";
+    init_node3();
+    init_repo();
+    init_seed_branches();
+  }
+});
+
+// src/github/issues.ts
+async function findMarkedIssue(octokit, r, o2) {
+  let items;
+  try {
+    items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      ...r,
+      labels: o2.label,
+      state: "all",
+      per_page: 100
+    });
+  } catch (e) {
+    throw githubError(e, { action: `list issues of ${r.owner}/${r.repo}`, permission: ISSUES_READ });
+  }
+  const marked = items.filter((i2) => !i2.pull_request && (i2.body ?? "").includes(o2.marker)).sort((a2, b) => Number(a2.state === "closed") - Number(b.state === "closed") || a2.number - b.number);
+  return marked[0] ? summary2(marked[0]) : null;
+}
+async function getIssue(octokit, r, number) {
+  try {
+    const { data } = await octokit.rest.issues.get({ ...r, issue_number: number });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `read issue #${number}`, permission: ISSUES_READ });
+  }
+}
+async function createIssue(octokit, r, spec) {
+  try {
+    const { data } = await octokit.rest.issues.create({ ...r, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `create the issue "${spec.title}"`, permission: ISSUES_WRITE });
+  }
+}
+async function updateIssue(octokit, r, number, spec) {
+  try {
+    const { data } = await octokit.rest.issues.update({ ...r, issue_number: number, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `update issue #${number}`, permission: ISSUES_WRITE });
+  }
+}
+async function listOpenPullsByPrefix(octokit, r, prefix) {
+  try {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...r, state: "open", per_page: 100 });
+    return pulls.filter((p) => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${r.owner}/${r.repo}`).map((p) => ({ number: p.number, title: p.title, branch: p.head.ref }));
+  } catch (e) {
+    throw githubError(e, {
+      action: `list pull requests of ${r.owner}/${r.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var ISSUES_READ, ISSUES_WRITE, summary2;
+var init_issues = __esm({
+  "src/github/issues.ts"() {
+    "use strict";
+    init_errors2();
+    ISSUES_READ = "issues: read";
+    ISSUES_WRITE = "issues: write";
+    summary2 = (d) => ({
+      number: d.number,
+      url: d.html_url,
+      title: d.title,
+      body: d.body ?? "",
+      state: d.state === "closed" ? "closed" : "open"
+    });
+  }
+});
+
+// src/render/dashboard.ts
+function dashboardStreams(declared2, locks) {
+  const streams = declared2.map((s) => {
+    const id = `${s.namespace}/${s.name}`;
+    const byTag = new Map((locks.get(id)?.status.tags ?? []).map((t) => [t.tag, t]));
+    const tags = s.tags.map((tag2) => {
+      const t = { key: formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }), tag: tag2 };
+      const lt = byTag.get(tag2);
+      const item2 = lt?.items[0];
+      if (item2) Object.assign(t, { digest: item2.image, since: item2.created });
+      const c3 = lt?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
+      if (c3) t.failed = { reason: c3.reason, message: c3.message, since: c3.lastTransitionTime };
+      if (lt?.pending) t.pending = lt.pending;
+      return t;
+    });
+    return { id, tags };
+  });
+  return streams.sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
+}
+function renderDashboard(input2) {
+  const limit = Math.min(input2.limit ?? MAX_DASHBOARD_LENGTH, MAX_DASHBOARD_LENGTH);
+  const tags = input2.streams.flatMap((s) => s.tags);
+  const parts = [
+    { text: `${DASHBOARD_MARKER}
+
+${INTRO}
+`, keep: true },
+    ...failedParts(tags),
+    ...heldParts(tags),
+    ...pullParts(input2.pulls),
+    ...streamParts(input2.streams, input2.ticked ?? /* @__PURE__ */ new Set())
+  ];
+  const optional = parts.filter((p) => !p.keep);
+  return withinBudget(
+    parts,
+    limit - NOTE_ROOM,
+    (n2) => n2 > optional.length ? "" : leftOutNote(optional.slice(optional.length - n2))
+  );
+}
+function table(kind2, heading, header, rows) {
+  return rows.map((r, i2) => {
+    const row = `| ${r.cells.join(" | ")} |
+`;
+    const head = `
+## ${heading}
+
+| ${header.join(" | ")} |
+|${header.map(() => "---|").join("")}
+`;
+    return { text: i2 === 0 ? head + row : row, kind: kind2, label: r.label };
+  });
+}
+function failedParts(tags) {
+  const failed = tags.filter((t) => t.failed);
+  return table(
+    "failed",
+    `Failed imports (${failed.length})`,
+    ["Tag", "Reason", "Since", "Message", "Locked"],
+    failed.map((t) => ({
+      label: t.key,
+      cells: [
+        codeSpan(t.key),
+        codeSpan(t.failed.reason, 80),
+        codeSpan(t.failed.since, 40),
+        codeSpan(t.failed.message, 300),
+        codeSpan(shortDigest(t.digest))
+      ]
+    }))
+  );
+}
+function heldParts(tags) {
+  const held = tags.filter((t) => t.pending);
+  return table(
+    "held",
+    `Held back (${held.length})`,
+    ["Tag", "Digest", "First seen", "Why"],
+    held.map((t) => {
+      const p = t.pending;
+      const why = p.reason === "Soaking" ? `soaking, eligible at ${codeSpan(p.eligibleAt ?? "?", 40)}` : `lacks required ${p.missingPlatforms?.length === 1 ? "platform" : "platforms"} ${codeSpan((p.missingPlatforms ?? []).join(", "), 200)}`;
+      return {
+        label: t.key,
+        cells: [codeSpan(t.key), codeSpan(shortDigest(p.image)), codeSpan(p.firstSeen, 40), why]
+      };
+    })
+  );
+}
+function pullParts(pulls) {
+  const sorted = [...pulls].sort((a2, b) => a2.number - b.number);
+  return sorted.map((p, i2) => ({
+    text: `${i2 === 0 ? `
+## Open pull requests (${pulls.length})
+
+` : ""}- #${p.number} ${escapeText(p.title, 200)} (${codeSpan(p.branch, 200)})
+`,
+    kind: "pull",
+    label: `#${p.number}`
+  }));
+}
+function streamParts(streams, ticked) {
+  const count2 = streams.reduce((n2, s) => n2 + s.tags.length, 0);
+  const parts = [];
+  streams.forEach((s, si) => {
+    s.tags.forEach((t, ti) => {
+      const heading = (si === 0 && ti === 0 ? `
+## Stream tags (${count2})
+` : "") + (ti === 0 ? `
+### ${codeSpan(s.id)}
+
+` : "");
+      parts.push({ text: heading + importLine(t, ticked.has(t.key)), kind: "tag", label: t.key });
+    });
+  });
+  return parts;
+}
+function importLine(t, ticked) {
+  const state = t.digest ? `${codeSpan(shortDigest(t.digest))} since ${codeSpan(t.since ?? "?", 40)}` : "not imported";
+  return `- [${ticked ? "x" : " "}] import now ${codeSpan(t.tag)} ${state} <!-- ${IMPORT_MARKER}${encodeURIComponent(t.key)} -->
+`;
+}
+function leftOutNote(dropped) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const p of dropped) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const what2 = [...counts].map(([k, n2]) => plural(n2, NOUNS[k])).join(", ");
+  return `
+---
+
+**Left out** to stay within GitHub's limit of ${MAX_DASHBOARD_LENGTH.toLocaleString("en-US")} characters: ${what2}, from ${codeSpan(dropped[0].label ?? "", 120)} on. The lock files have the full state.
+`;
+}
+var MAX_DASHBOARD_LENGTH, DASHBOARD_MARKER, IMPORT_MARKER, NOTE_ROOM, INTRO, NOUNS;
+var init_dashboard = __esm({
+  "src/render/dashboard.ts"() {
+    "use strict";
+    init_stream_tag();
+    init_text();
+    init_markdown();
+    MAX_DASHBOARD_LENGTH = 65536;
+    DASHBOARD_MARKER = "<!-- imagestreams:dashboard -->";
+    IMPORT_MARKER = "imagestreams:import=";
+    NOTE_ROOM = 600;
+    INTRO = "This issue is kept up to date by imagestreams on every publishing run; edits other than ticking a box are overwritten. Tick **import now** next to a tag to have the next run import it whatever its schedule says; the box is cleared once it has.";
+    NOUNS = {
+      failed: "failed import",
+      held: "held-back digest",
+      pull: "open pull request",
+      tag: "stream tag"
+    };
+  }
+});
+
+// src/render/dashboard-ticks.ts
+function parseDashboardTicks(body, declared2) {
+  const ticked = [];
+  const ignored = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of (body ?? "").split(/\r?\n/)) {
+    const task = TASK_RE.exec(line);
+    if (!task || task[1] === " ") continue;
+    const raw = MARKER_RE2.exec(task[2])?.[1];
+    const key3 = raw === void 0 ? void 0 : decode2(raw);
+    if (key3 !== void 0 && declared2.has(key3)) {
+      if (!seen.has(key3)) ticked.push(key3);
+      seen.add(key3);
+    } else {
+      ignored.push(oneLine(key3 ?? task[2], 120));
+    }
+  }
+  return { ticked, ignored };
+}
+function decode2(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return void 0;
+  }
+}
+var TASK_RE, MARKER_RE2;
+var init_dashboard_ticks = __esm({
+  "src/render/dashboard-ticks.ts"() {
+    "use strict";
+    init_text2();
+    init_dashboard();
+    TASK_RE = /^\s{0,3}[-*+]\s+\[([ xX])\]\s?(.*)$/;
+    MARKER_RE2 = new RegExp(
+      `<!--\\s*${IMPORT_MARKER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\s>]*)\\s*-->`
+    );
+  }
+});
+
+// src/app/dashboard.ts
+var dashboard_exports = {};
+__export(dashboard_exports, {
+  openDashboard: () => openDashboard
+});
+async function openDashboard(io, opts, github, mode) {
+  const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
+  const options = { ...opts, project: { ...opts.project, loaded: project } };
+  const config2 = project.config.publish.dashboard;
+  if (!config2 || (mode ?? project.config.publish.mode) === "none")
+    return { options, finish: async () => void 0 };
+  const [owner, repo] = github.repository.split("/", 2);
+  const { connectGitHub: connectGitHub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+  const ctx = {
+    io,
+    config: config2,
+    repo: { owner, repo },
+    only: opts.streams?.only,
+    octokit: github.octokit ?? connectGitHub2(io.logger, { token: github.token, ...omitUndefined({ apiUrl: github.apiUrl }) })
+  };
+  const before = await readTicks(ctx, declaredKeys(project));
+  const forced = /* @__PURE__ */ new Set([...opts.streams?.forced ?? [], ...before.ticked]);
+  if (before.ticked.length > 0)
+    io.logger.info("dashboard: importing the ticked tags now", { tags: before.ticked });
+  return {
+    options: { ...options, streams: { ...opts.streams, ...forced.size ? { forced } : {} } },
+    finish: (run) => finishDashboard(ctx, run, before)
+  };
+}
+function declared(project) {
+  return project.streams.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    tags: (s.object.spec?.tags ?? []).map((t) => t.name)
+  }));
+}
+function declaredKeys(project) {
+  return new Set(
+    declared(project).flatMap(
+      (s) => s.tags.map((tag2) => formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }))
+    )
+  );
+}
+async function readTicks(ctx, keys) {
+  try {
+    const issue2 = await findMarkedIssue(ctx.octokit, ctx.repo, {
+      label: DASHBOARD_LABEL,
+      marker: DASHBOARD_MARKER
+    });
+    const { ticked, ignored } = parseDashboardTicks(issue2?.body, keys);
+    if (ignored.length > 0) {
+      ctx.io.logger.warn("dashboard: ignored ticked lines that name no declared stream tag", {
+        issue: issue2.number,
+        lines: ignored.slice(0, 20)
+      });
+    }
+    return { found: true, issue: issue2, ticked, ignored };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(`dashboard: could not read the issue; no tag is imported for it: ${error2.message}`);
+    return { found: false, issue: null, ticked: [], ignored: [], error: error2 };
+  }
+}
+async function finishDashboard(ctx, run, before) {
+  if (!run.project || !run.result) return void 0;
+  const served = servedTicks(run, before.ticked, ctx.only);
+  const outcome = { status: "unchanged", forced: served, ignored: before.ignored };
+  try {
+    const { octokit, repo, config: config2 } = ctx;
+    const issue2 = before.issue ? await getIssue(octokit, repo, before.issue.number) : before.found ? null : await findMarkedIssue(octokit, repo, { label: DASHBOARD_LABEL, marker: DASHBOARD_MARKER });
+    const keys = declaredKeys(run.project);
+    const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
+    const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
+    const body = renderDashboard({
+      streams: dashboardStreams(declared(run.project), publishedLocks(run)),
+      pulls,
+      ticked: new Set(carried)
+    });
+    const spec = { title: config2.title, body };
+    if (!issue2) {
+      const made = await createIssue(octokit, repo, { ...spec, labels: config2.labels });
+      return { ...outcome, status: "created", issue: { number: made.number, url: made.url } };
+    }
+    const ref = { number: issue2.number, url: issue2.url };
+    if (same(issue2.body, body) && issue2.title === config2.title) return { ...outcome, issue: ref };
+    await updateIssue(octokit, repo, issue2.number, spec);
+    return { ...outcome, status: "updated", issue: ref };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(
+      `dashboard: could not update the issue (the run's pull requests stand): ${error2.message}`
+    );
+    return { ...outcome, status: "failed", error: { code: error2.code, message: error2.message } };
+  }
+}
+function servedTicks(run, ticked, only) {
+  const inRun = new Set(run.project.streams.map((s) => `${s.namespace}/${s.name}`));
+  const skipped = new Set(
+    run.result.imports.filter((i2) => !i2.result.ok && i2.result.skipped).map((i2) => i2.key)
+  );
+  return ticked.filter((k) => {
+    const stream = k.slice(0, k.lastIndexOf(":"));
+    return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
+  });
+}
+function publishedLocks(run) {
+  const locks = new Map(run.result.locks);
+  for (const f of run.result.lockFiles) {
+    try {
+      const lock2 = parseLock(f.text, f.path);
+      locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
+    } catch {
+    }
+  }
+  return locks;
+}
+function same(stored, rendered) {
+  const norm = (s) => s.replace(/\r\n/g, "\n").trimEnd();
+  return norm(stored) === norm(rendered);
+}
+function asError(e) {
+  return e instanceof ImagestreamsError ? e : new ImagestreamsError("GITHUB_API_FAILED", String(e?.message ?? e), { cause: e });
+}
+var init_dashboard2 = __esm({
+  "src/app/dashboard.ts"() {
+    "use strict";
+    init_config();
+    init_issues();
+    init_lock_file();
+    init_errors();
+    init_stream_tag();
+    init_dashboard();
+    init_dashboard_ticks();
+    init_omit_undefined();
+    init_project();
+  }
+});
+
+// src/git/read-branch.ts
+async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
+  const branches = listed ?? (await listRemoteBranches(access2)).branches;
+  const tip = branches.get(branch);
+  if (!tip) return null;
+  await ensureCommit(repo, access2, tip, branch);
+  const out = /* @__PURE__ */ new Map();
+  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
+  return out;
+}
+async function readTextAt(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git5.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function entryAt(repo, tree, path6) {
+  const slash = path6.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path6.slice(0, slash);
+  const name = path6.slice(slash + 1);
+  try {
+    const r = await import_isomorphic_git5.default.readTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: tree,
+      ...dir ? { filepath: dir } : {}
+    });
+    return r.tree.find((e) => e.path === name);
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git5;
+var init_read_branch = __esm({
+  "src/git/read-branch.ts"() {
+    "use strict";
+    import_isomorphic_git5 = __toESM(require_isomorphic_git(), 1);
+    init_remote();
+  }
+});
+
+// src/plan/stable-times.ts
+function keepProposedTimes(next, proposed, now) {
+  if (!proposed) return next;
+  const proposedTags = new Map(proposed.status.tags.map((t) => [t.tag, t]));
+  let changed = false;
+  const tags = next.status.tags.map((t) => {
+    const p = proposedTags.get(t.tag);
+    if (!p) return t;
+    const items = t.items.map((i2) => {
+      if (i2.created !== now) return i2;
+      const seen = p.items[0];
+      if (!seen || seen.image !== i2.image || seen.dockerImageReference !== i2.dockerImageReference) return i2;
+      if (seen.created === i2.created) return i2;
+      changed = true;
+      return { ...i2, created: seen.created, generation: seen.generation };
+    });
+    return { ...t, items };
+  });
+  return changed ? { ...next, status: { ...next.status, tags } } : next;
+}
+var init_stable_times = __esm({
+  "src/plan/stable-times.ts"() {
+    "use strict";
+  }
+});
+
+// src/git/commit.ts
+import { join as join13 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
   const parentTree = opts.parent ? await treeOf(repo, opts.parent) : null;
   const tree = await buildTree({ fs: repo.fs, gitdir: repo.gitdir, base: parentTree, files: contents, repo });
   if (tree === parentTree) return { changed: false, oid: opts.parent, tree, parentTree };
-  const oid = await import_isomorphic_git5.default.writeCommit({
+  const oid = await import_isomorphic_git6.default.writeCommit({
     fs: repo.fs,
     gitdir: repo.gitdir,
     commit: {
@@ -72974,18 +75277,18 @@ async function commitFiles(opts) {
     }
   });
   if (opts.ref)
-    await import_isomorphic_git5.default.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.ref, value: oid, force: true });
+    await import_isomorphic_git6.default.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.ref, value: oid, force: true });
   if (opts.updateIndex) {
     for (const [path6, content] of contents) {
       if (content === null)
-        await import_isomorphic_git5.default.remove({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
-      else await import_isomorphic_git5.default.add({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
+        await import_isomorphic_git6.default.remove({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
+      else await import_isomorphic_git6.default.add({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
     }
   }
   return { changed: true, oid, tree, parentTree };
 }
 async function treeOf(repo, commit) {
-  const { commit: c3 } = await import_isomorphic_git5.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: commit });
+  const { commit: c3 } = await import_isomorphic_git6.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: commit });
   return c3.tree;
 }
 async function readWorkFiles(repo, files) {
@@ -73002,7 +75305,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join12(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join13(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -73012,12 +75315,12 @@ async function readWorkFiles(repo, files) {
 }
 async function buildTree(opts) {
   const oid = await editTree(opts, opts.base, [...opts.files.entries()], "");
-  return oid ?? await import_isomorphic_git5.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [] });
+  return oid ?? await import_isomorphic_git6.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [] });
 }
 async function editTree(opts, treeOid, changes, prefix) {
   const entries = /* @__PURE__ */ new Map();
   if (treeOid) {
-    const { tree } = await import_isomorphic_git5.default.readTree({ fs: opts.fs, gitdir: opts.gitdir, oid: treeOid });
+    const { tree } = await import_isomorphic_git6.default.readTree({ fs: opts.fs, gitdir: opts.gitdir, oid: treeOid });
     for (const e of tree) entries.set(e.path, e);
   }
   const subdirs = /* @__PURE__ */ new Map();
@@ -73039,7 +75342,7 @@ async function editTree(opts, treeOid, changes, prefix) {
       }
       continue;
     }
-    const blob = await import_isomorphic_git5.default.writeBlob({ fs: opts.fs, gitdir: opts.gitdir, blob: content });
+    const blob = await import_isomorphic_git6.default.writeBlob({ fs: opts.fs, gitdir: opts.gitdir, blob: content });
     const mode = existing && existing.type === "blob" ? existing.mode : await workMode(opts.repo, `${prefix}${path6}`);
     if (!existing || existing.oid !== blob || existing.mode !== mode) {
       entries.set(path6, { mode, path: path6, oid: blob, type: "blob" });
@@ -73057,19 +75360,19 @@ async function editTree(opts, treeOid, changes, prefix) {
   }
   if (!dirty) return treeOid;
   if (entries.size === 0) return null;
-  return import_isomorphic_git5.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [...entries.values()] });
+  return import_isomorphic_git6.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [...entries.values()] });
 }
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join12(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join13(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
   }
 }
 async function commitTree(o2) {
-  const oid = await import_isomorphic_git5.default.writeCommit({
+  const oid = await import_isomorphic_git6.default.writeCommit({
     fs: o2.repo.fs,
     gitdir: o2.repo.gitdir,
     commit: {
@@ -73080,7 +75383,7 @@ async function commitTree(o2) {
       committer: identity3(o2.committer)
     }
   });
-  await import_isomorphic_git5.default.writeRef({ fs: o2.repo.fs, gitdir: o2.repo.gitdir, ref: o2.ref, value: oid, force: true });
+  await import_isomorphic_git6.default.writeRef({ fs: o2.repo.fs, gitdir: o2.repo.gitdir, ref: o2.ref, value: oid, force: true });
   return oid;
 }
 function identity3(id) {
@@ -73091,11 +75394,11 @@ function identity3(id) {
     timezoneOffset: id.timezoneOffset ?? 0
   };
 }
-var import_isomorphic_git5;
+var import_isomorphic_git6;
 var init_commit = __esm({
   "src/git/commit.ts"() {
     "use strict";
-    import_isomorphic_git5 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git6 = __toESM(require_isomorphic_git(), 1);
     init_errors();
   }
 });
@@ -73110,7 +75413,7 @@ async function pushRef(opts) {
   let leaseBroken = false;
   let result;
   try {
-    result = await import_isomorphic_git6.default.push({
+    result = await import_isomorphic_git7.default.push({
       fs: repo.fs,
       dir: repo.dir,
       gitdir: repo.gitdir,
@@ -73164,7 +75467,7 @@ async function pushRef(opts) {
     const why = Object.values(result.refs ?? {}).map((r) => r.error).filter(Boolean).join("; ");
     throw refused(opts.branch, access2, `${why} ${messages.join(" ")}`);
   }
-  const oid = opts.delete ? null : await import_isomorphic_git6.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.localRef });
+  const oid = opts.delete ? null : await import_isomorphic_git7.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.localRef });
   return { branch: opts.branch, oid, previous: advertised, uploadedBytes: counted.bytes() };
 }
 function refused(branch, access2, why) {
@@ -73208,11 +75511,11 @@ function countingHttp(http3) {
 function short2(oid) {
   return oid ? oid.slice(0, 12) : "no branch";
 }
-var import_isomorphic_git6, ZERO, REF_MOVED_TEXT;
+var import_isomorphic_git7, ZERO, REF_MOVED_TEXT;
 var init_push = __esm({
   "src/git/push.ts"() {
     "use strict";
-    import_isomorphic_git6 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_errors();
     init_redact();
     init_remote();
@@ -73579,12 +75882,12 @@ ${marker}`;
 async function updateIfDifferent(ctx, spec, pr) {
   const have = new Set(pr.labels.map((l) => typeof l === "string" ? l : l.name));
   const missingLabels = (spec.labels ?? []).filter((l) => !have.has(l));
-  const same = pr.title === spec.title && (pr.body ?? "") === spec.body;
+  const same2 = pr.title === spec.title && (pr.body ?? "") === spec.body;
   const inSync = autoMergeInSync(pr, spec);
-  if (same && missingLabels.length === 0 && inSync)
+  if (same2 && missingLabels.length === 0 && inSync)
     return { number: pr.number, url: pr.html_url, operation: "unchanged" };
   try {
-    if (!same) {
+    if (!same2) {
       await ctx.octokit.rest.pulls.update({
         owner: spec.owner,
         repo: spec.repo,
@@ -73759,35 +76062,6 @@ var init_pr_tag_details = __esm({
     init_text();
     init_markdown();
     MAX_PLATFORM_ROWS = 50;
-  }
-});
-
-// src/render/republished.ts
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
-function republishedTags(tags) {
-  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
-}
-function republishedLines(tags) {
-  const moved = republishedTags(tags);
-  if (moved.length === 0) return [];
-  const lines = moved.map(
-    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
-  );
-  return [
-    "> [!CAUTION]",
-    ...lines.slice(0, 20),
-    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
-    ""
-  ];
-}
-var REPUBLISHED_LABEL;
-var init_republished = __esm({
-  "src/render/republished.ts"() {
-    "use strict";
-    init_markdown();
-    REPUBLISHED_LABEL = "imagestreams:republished";
   }
 });
 
@@ -74108,7 +76382,7 @@ function declarationNotes(s, locks) {
     const tag2 = tagKey(s.namespace, s.stream, t.name);
     const old = before.get(t.name);
     if (old && sameFrom(old, t)) continue;
-    const current = lockTag(s.lock, t.name)?.items[0]?.image;
+    const current2 = lockTag(s.lock, t.name)?.items[0]?.image;
     const upstream = t.annotations?.[ROLLED_BACK_FROM];
     const pin = t.from?.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
     if (pin && upstream && pin.namespace === s.namespace && pin.stream === s.stream) {
@@ -74117,12 +76391,12 @@ function declarationNotes(s, locks) {
         kind: "rolled-back",
         tag: tag2,
         ...from ? { from } : {},
-        ...current ? { to: current } : {},
+        ...current2 ? { to: current2 } : {},
         ...followAgain(upstream, tag2)
       });
     } else if (pin && (pin.namespace !== s.namespace || pin.stream !== s.stream)) {
-      const source = sourceTagHolding(locks, pin.namespace, pin.stream, current) ?? `${pin.namespace}/${pin.stream}`;
-      notes.push({ kind: "promoted", tag: tag2, source, ...current ? { digest: current } : {} });
+      const source = sourceTagHolding(locks, pin.namespace, pin.stream, current2) ?? `${pin.namespace}/${pin.stream}`;
+      notes.push({ kind: "promoted", tag: tag2, source, ...current2 ? { digest: current2 } : {} });
     } else if (old) {
       notes.push(
         selectionNote(tag2, lockTag(s.baseLock, t.name), lockTag(s.lock, t.name)) ?? {
@@ -74173,50 +76447,6 @@ var init_branch_diff = __esm({
   }
 });
 
-// src/plan/republished-split.ts
-function tagOf2(lock2, tag2) {
-  return lock2?.status.tags.find((t) => t.tag === tag2);
-}
-function republishedTagNames(base, work) {
-  if (!base || !work) return [];
-  const out = [];
-  for (const t of work.status.tags) {
-    if (!looksImmutable(t.tag)) continue;
-    const b = tagOf2(base, t.tag);
-    const now = t.items[0];
-    const was = b?.items[0];
-    if (!b || !now || !was || now.image === was.image) continue;
-    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
-    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
-    out.push(t.tag);
-  }
-  return out.sort();
-}
-function releaseNamedTags(base, work) {
-  const names = /* @__PURE__ */ new Set();
-  for (const l of [base, work])
-    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
-  return [...names].sort();
-}
-function mixLock(base, work, fromWork) {
-  const tags = [];
-  const names = /* @__PURE__ */ new Set([
-    ...work.status.tags.map((t) => t.tag),
-    ...(base?.status.tags ?? []).map((t) => t.tag)
-  ]);
-  for (const name of names) {
-    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
-    if (t) tags.push(t);
-  }
-  return { ...work, status: { ...work.status, tags } };
-}
-var init_republished_split = __esm({
-  "src/plan/republished-split.ts"() {
-    "use strict";
-    init_republished();
-  }
-});
-
 // src/publish/compose.ts
 function composePaths(input2) {
   const paths = /* @__PURE__ */ new Set();
@@ -74263,10 +76493,10 @@ function composeGroup(input2) {
     if (want !== void 0 && want !== have && lock2) files.set(s.lockFile, want);
     const side = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
     if (baseLock) side.baseLock = baseLock;
-    const branchLock = lock2 ?? baseLock;
-    if (branchLock) {
-      side.lock = branchLock;
-      locks.set(id, branchLock);
+    const branchLock2 = lock2 ?? baseLock;
+    if (branchLock2) {
+      side.lock = branchLock2;
+      locks.set(id, branchLock2);
     }
     if (s.declarationFile) {
       const file = s.declarationFile;
@@ -74312,7 +76542,8 @@ function composeGroup(input2) {
   return { files, changes, consumers, notes, republished, releaseTags };
 }
 function splitLock(mode, baseLock, text, file) {
-  const lock2 = tryLock(text, file);
+  const lock2 = backAtBase(baseLock, tryLock(text, file));
+  if (lock2 && mode && text !== void 0) text = serializeLock(lock2);
   if (!mode || !lock2) return { want: text, lock: lock2, republished: [] };
   const moved = republishedTagNames(baseLock, lock2);
   if (mode === "exclude") {
@@ -74325,6 +76556,18 @@ function splitLock(mode, baseLock, text, file) {
     return { want: void 0, lock: baseLock, republished: [], held };
   const mixed = mixLock(baseLock, lock2, (t) => t === mode.tag);
   return { want: serializeLock(mixed), lock: mixed, republished: [], held };
+}
+function backAtBase(baseLock, lock2) {
+  if (!baseLock || !lock2) return lock2;
+  const base = new Map(baseLock.status.tags.map((t) => [t.tag, t]));
+  const rest = (t) => JSON.stringify({ ...t, items: t.items[0]?.dockerImageReference });
+  const back = new Set(
+    lock2.status.tags.filter((t) => {
+      const b = base.get(t.tag);
+      return b && b !== t && t.items[0]?.image === b.items[0]?.image && rest(t) === rest(b);
+    }).map((t) => t.tag)
+  );
+  return back.size === 0 ? lock2 : mixLock(baseLock, lock2, (t) => !back.has(t));
 }
 var init_compose = __esm({
   "src/publish/compose.ts"() {
@@ -75018,10 +77261,11 @@ var init_publish = __esm({
 // src/app/publish-run.ts
 var publish_run_exports = {};
 __export(publish_run_exports, {
+  DEFAULT_AUTHOR: () => DEFAULT_AUTHOR,
   publishRun: () => publishRun
 });
-import * as nodeFs8 from "node:fs";
-import { join as join13 } from "node:path";
+import * as nodeFs10 from "node:fs";
+import { join as join14 } from "node:path";
 function prExtras(config2) {
   const p = config2.publish;
   const extras = {
@@ -75060,7 +77304,7 @@ async function publishRun(io, run, input2) {
   try {
     return await publish({
       mode,
-      fs: nodeFs8,
+      fs: nodeFs10,
       dir: root,
       git: {
         http: opts.http ?? node_default,
@@ -75174,7 +77418,7 @@ async function keepBranchTimes(run, groups2, o2) {
   const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
   let repo;
   try {
-    repo = await openRepo({ fs: nodeFs8, dir: root });
+    repo = await openRepo({ fs: nodeFs10, dir: root });
   } catch {
     return;
   }
@@ -75203,16 +77447,16 @@ function proposingBranches(g, listed) {
   return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
 }
 async function keepTimesOf(root, f, branchText, now) {
-  let branchLock;
+  let branchLock2;
   try {
-    branchLock = parseLock(branchText, f.path);
+    branchLock2 = parseLock(branchText, f.path);
   } catch {
     return;
   }
-  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock, now));
+  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock2, now));
   if (kept === f.text) return;
   f.text = kept;
-  await writeFileAtomic(join13(root, f.path), kept);
+  await writeFileAtomic(join14(root, f.path), kept);
 }
 var DEFAULT_AUTHOR;
 var init_publish_run = __esm({
@@ -75967,6 +78211,7 @@ function readContext(env) {
       headRef: String(head.ref ?? ""),
       baseRef: String(base.ref ?? ""),
       ...typeof head.sha === "string" ? { headSha: head.sha } : {},
+      ...typeof base.sha === "string" ? { baseSha: base.sha } : {},
       fork,
       ...headName ? { headRepository: headName } : {}
     };
@@ -75978,7 +78223,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join14, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join17, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -76028,260 +78273,9 @@ function workflowCommand(name, props, message) {
 }
 
 // src/app/dispatch.ts
+init_load();
 import * as nodeFs2 from "node:fs";
 import { resolve as resolve3 } from "node:path";
-
-// src/config/load.ts
-init_inside();
-init_schemas();
-init_source();
-init_schedule_window();
-import { join as join3, resolve as resolve2 } from "node:path";
-
-// src/config/config.ts
-var CONFIG_FILE = ".imagestreams.yaml";
-function resolveConfig(raw = {}) {
-  const r = raw ?? {};
-  const registries = {};
-  for (const [host, reg] of Object.entries(r.registries ?? {})) {
-    registries[host] = {
-      mirrors: reg.mirrors ?? [],
-      insecure: reg.insecure ?? false,
-      ...reg.credentials ? { credentials: reg.credentials } : {}
-    };
-  }
-  const p = r.publish ?? {};
-  const config2 = {
-    declarations: r.declarations ?? ["imagestreams"],
-    namespace: r.namespace ?? "default",
-    lockDir: (r.lockDir ?? "imagestreams.lock").replace(/\/+$/, ""),
-    historyLimit: r.historyLimit ?? 10,
-    pinFormat: r.pinFormat ?? "tag-and-digest",
-    insecureRegistries: r.insecureRegistries ?? [],
-    allowedRedirectHosts: r.allowedRedirectHosts ?? [],
-    registries,
-    publish: {
-      mode: p.mode ?? "pull-request",
-      branchPrefix: p.branchPrefix ?? "imagestreams/",
-      labels: p.labels ?? [],
-      reviewers: p.reviewers ?? [],
-      teamReviewers: p.teamReviewers ?? [],
-      assignees: p.assignees ?? [],
-      draft: p.draft ?? false,
-      autoMerge: p.autoMerge ?? false,
-      signCommits: p.signCommits ?? false,
-      groups: p.groups ?? [],
-      ...p.author ? { author: p.author } : {},
-      ...p.maxOpenPullRequests ? { maxOpenPullRequests: p.maxOpenPullRequests } : {}
-    },
-    dispatch: r.dispatch ?? []
-  };
-  if (r.allowedRegistries) config2.allowedRegistries = r.allowedRegistries;
-  if (r.daemon) config2.daemon = { ...r.daemon };
-  if (r.deadline) config2.deadline = r.deadline;
-  if (r.importMode) config2.importMode = r.importMode;
-  if (r.localRegistry) config2.localRegistry = r.localRegistry.replace(/\/+$/, "");
-  return config2;
-}
-function registryMatches(pattern, domain) {
-  const norm = (d2) => {
-    const l = d2.toLowerCase();
-    return l === "index.docker.io" || l === "registry-1.docker.io" ? "docker.io" : l;
-  };
-  const p = norm(pattern);
-  const d = norm(domain);
-  const portOf = (s) => s.startsWith("[") ? s.slice(s.indexOf("]") + 1) : /:\d+$/.exec(s)?.[0] ?? "";
-  const hostOf = (s) => {
-    const port = portOf(s);
-    return port && s.endsWith(port) ? s.slice(0, s.length - port.length) : s;
-  };
-  const pPort = portOf(p);
-  if (pPort && pPort !== portOf(d)) return false;
-  const ph = hostOf(p);
-  const dh = norm(hostOf(d));
-  if (ph.startsWith("*.")) return dh.endsWith(ph.slice(1)) && dh.length > ph.length - 1;
-  return ph === dh;
-}
-function registryAllowed(config2, domain) {
-  return !config2.allowedRegistries || config2.allowedRegistries.some((p) => registryMatches(p, domain));
-}
-
-// src/config/load.ts
-var MAX_CONFIG_BYTES = 256 * 1024;
-var FORBIDDEN_KEYS = /* @__PURE__ */ new Set(["__proto__", "constructor", "prototype"]);
-function forbiddenKeys(value, path6 = [], out = []) {
-  if (Array.isArray(value)) {
-    for (const [i2, v] of value.entries()) forbiddenKeys(v, [...path6, i2], out);
-  } else if (value !== null && typeof value === "object") {
-    for (const k of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(k)) out.push([...path6, k]);
-      else forbiddenKeys(value[k], [...path6, k], out);
-    }
-  }
-  return out;
-}
-function escapingPaths(raw) {
-  const out = [];
-  if (typeof raw?.lockDir === "string" && !staysInside(raw.lockDir.replace(/\/+$/, ""))) {
-    out.push({
-      path: ["lockDir"],
-      message: `lockDir "${raw.lockDir}" is outside the repository: give a folder relative to the repository root, without "..", e.g. "imagestreams.lock"`
-    });
-  }
-  (raw?.declarations ?? []).forEach((d, i2) => {
-    if (typeof d === "string" && !staysInside(d)) {
-      out.push({
-        path: ["declarations", i2],
-        message: `declarations[${i2}] "${d}" is outside the repository: give a folder or glob relative to the repository root, without "..", e.g. "imagestreams"`
-      });
-    }
-  });
-  return out;
-}
-var CONFIG_CODE = {
-  YAML_SYNTAX: "CONFIG_YAML_SYNTAX",
-  DUPLICATE_KEY: "CONFIG_DUPLICATE_KEY",
-  ALIAS_LIMIT: "CONFIG_ALIAS_LIMIT"
-};
-function parseConfig(file, content) {
-  let text;
-  if (typeof content === "string") text = content;
-  else {
-    const d = decodeText(file, content);
-    if ("diagnostic" in d) return { config: resolveConfig(), file, diagnostics: [d.diagnostic] };
-    text = d.text;
-  }
-  const src = parseSource(file, text);
-  const diagnostics = src.diagnostics.map((d) => ({
-    ...d,
-    code: CONFIG_CODE[d.code] ?? d.code
-  }));
-  const first = src.docs[0];
-  if (src.docs.length > 1) {
-    const p = positionAt(src, src.docs[1].doc, []);
-    diagnostics.push({
-      file,
-      ...p,
-      code: "CONFIG_SCHEMA",
-      severity: "error",
-      message: "the config file must hold a single YAML document"
-    });
-  }
-  if (!first || diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
-  const forbidden = forbiddenKeys(first.value);
-  if (forbidden.length > 0) {
-    for (const path6 of forbidden) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, path6, true),
-        code: "CONFIG_FORBIDDEN_KEY",
-        severity: "error",
-        message: `key "${path6.at(-1)}" (at ${path6.join(".")}) is not allowed anywhere in the config: it could change how the config is read; remove or rename it`
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const validate = validator("config");
-  if (!validate(first.value)) {
-    for (const pr of schemaProblems(validate.errors)) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, pr.path, pr.atKey),
-        code: "CONFIG_SCHEMA",
-        severity: "error",
-        message: pr.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const escaping = escapingPaths(first.value);
-  if (escaping.length > 0) {
-    for (const e of escaping) {
-      diagnostics.push({
-        file,
-        ...positionAt(src, first.doc, e.path),
-        code: "CONFIG_PATH_OUTSIDE",
-        severity: "error",
-        message: e.message
-      });
-    }
-    return { config: resolveConfig(), file, diagnostics };
-  }
-  const raw = first.value;
-  diagnostics.push(
-    ...settingProblems(raw, (path6, atKey) => ({ file, ...positionAt(src, first.doc, path6, atKey) }))
-  );
-  if (diagnostics.length > 0) return { config: resolveConfig(), file, diagnostics };
-  return { config: resolveConfig(raw), file, diagnostics };
-}
-function settingProblems(raw, at) {
-  const out = [];
-  if (raw?.publish?.signCommits === true && raw.publish.mode === "commit") {
-    out.push({
-      ...at(["publish", "signCommits"], true),
-      code: "CONFIG_CONFLICT",
-      severity: "error",
-      message: 'publish.signCommits works in pull-request mode only (commit mode pushes with git, which cannot make commits GitHub signs): set publish.mode to "pull-request", or remove signCommits'
-    });
-    return out;
-  }
-  for (const [i2, g] of (raw?.publish?.groups ?? []).entries()) {
-    const parsed = g.schedule ? parseScheduleWindow(g.schedule) : void 0;
-    if (!parsed || !("error" in parsed)) continue;
-    out.push({
-      ...at(["publish", "groups", i2, "schedule", parsed.at]),
-      code: "CONFIG_SCHEDULE",
-      severity: "error",
-      message: `publish.groups[${i2}] (${g.name}).schedule: ${parsed.error}`
-    });
-  }
-  return out;
-}
-function isNotFound(e) {
-  return e?.code === "ENOENT" || e?.code === "ENOTDIR";
-}
-async function loadConfig(fs3, opts) {
-  const explicit = opts.configPath !== void 0;
-  const path6 = explicit ? resolve2(opts.cwd ?? opts.root, opts.configPath) : join3(opts.root, CONFIG_FILE);
-  const shown = explicit ? opts.configPath : CONFIG_FILE;
-  const problem2 = (code2, message) => ({
-    config: resolveConfig(),
-    file: shown,
-    diagnostics: [{ file: shown, line: 1, column: 1, code: code2, severity: "error", message }]
-  });
-  const outside = explicit ? void 0 : await escapeOf(opts.root, CONFIG_FILE);
-  if (outside) return problem2("CONFIG_PATH_OUTSIDE", escapeMessage(outside, "the config file"));
-  let bytes;
-  try {
-    if (opts.read) {
-      const r = await opts.read(path6, MAX_CONFIG_BYTES);
-      if (!r.ok) {
-        return problem2(
-          "CONFIG_UNREADABLE",
-          r.reason === "too-large" ? `the config file is over ${MAX_CONFIG_BYTES / 1024} KB: it holds settings, not data; shorten it` : `the config file is ${r.type}, not a regular file: make it a YAML file`
-        );
-      }
-      bytes = r.bytes;
-    } else bytes = await fs3.readFile(path6);
-  } catch (e) {
-    if (!explicit && isNotFound(e)) return { config: resolveConfig(), diagnostics: [] };
-    return {
-      config: resolveConfig(),
-      file: shown,
-      diagnostics: [
-        {
-          file: shown,
-          line: 1,
-          column: 1,
-          code: "CONFIG_NOT_FOUND",
-          severity: "error",
-          message: isNotFound(e) ? `config file not found: check the --config path` : `cannot read the config file: ${e.message}`
-        }
-      ]
-    };
-  }
-  return parseConfig(shown, bytes);
-}
 
 // src/dispatch/command.ts
 init_execa();
@@ -77087,908 +79081,8 @@ function rangeFromArgs(values2, io) {
   };
 }
 
-// src/loader/load.ts
-import * as nodeFs4 from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
-init_inside();
-init_diagnostic();
-
-// src/policy/validate.ts
-init_diagnostic();
-init_limits();
-init_reference2();
-init_stream2();
-
-// src/policy/follow-chain.ts
-init_stream2();
-init_tag_spec();
-function indexStreams(streams) {
-  const index2 = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    if (!index2.has(k)) index2.set(k, s);
-  }
-  return index2;
-}
-function followChain(index2, namespace, stream, tag2, start) {
-  const chain = [];
-  const seen = /* @__PURE__ */ new Set();
-  let cur = { namespace, stream, tag: tag2 };
-  for (; ; ) {
-    const key3 = tagKey(cur.namespace, cur.stream, cur.tag);
-    if (seen.has(key3)) return { chain: [...chain, key3], cycle: true };
-    seen.add(key3);
-    chain.push(key3);
-    const s = start && start.namespace === cur.namespace && start.name === cur.stream ? start : index2.get(`${cur.namespace}/${cur.stream}`);
-    const t = s ? streamTags(s.object).find((x) => x.name === cur.tag) : void 0;
-    if (!s || !t) return { chain, cycle: false, missing: { ...cur, streamExists: Boolean(s) } };
-    if (t.from?.kind !== "ImageStreamTag") return { chain, cycle: false };
-    const next = followTarget(cur.namespace, cur.stream, t.from);
-    if (!next) return { chain, cycle: false, malformed: true };
-    cur = next;
-  }
-}
-
-// src/policy/validate.ts
-init_tag_spec();
-
-// src/policy/validate-extensions.ts
-init_reference2();
-init_stream2();
-
-// src/policy/required-platforms.ts
-init_platform();
-var REQUIRED_PLATFORMS = "imagestreams.dev/required-platforms";
-var MISSING_PLATFORM = "MissingPlatform";
-function parseRequiredPlatforms(text) {
-  const platforms = [];
-  const invalid3 = [];
-  for (const part of text.split(",").map((p) => p.trim())) {
-    const p = parsePlatform(part);
-    if (p) platforms.push(p);
-    else invalid3.push(part);
-  }
-  return { platforms, invalid: invalid3 };
-}
-function missingPlatforms(required, have) {
-  const present = new Set(have.map((p) => formatPlatform(normalizePlatform(p))));
-  return [...new Set(required.map((r) => formatPlatform(normalizePlatform(r))))].filter(
-    (r) => !present.has(r)
-  );
-}
-function holdMissingPlatforms(tags, outcomes, now) {
-  const gate = { pending: /* @__PURE__ */ new Map(), failed: /* @__PURE__ */ new Map(), settled: /* @__PURE__ */ new Set() };
-  for (const t of tags) {
-    const text = t.annotations?.[REQUIRED_PLATFORMS];
-    const outcome = outcomes.get(t.key);
-    if (text === void 0 || !outcome?.ok) continue;
-    const current = t.lock?.items[0];
-    const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
-    if (current && outcome.item.image === current.image) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const missing = missingPlatforms(parseRequiredPlatforms(text).platforms, outcome.item.platforms ?? []);
-    if (missing.length === 0) {
-      if (wasHeld) gate.settled.add(t.key);
-      continue;
-    }
-    const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
-    if (!current) {
-      outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
-      continue;
-    }
-    outcomes.delete(t.key);
-    const seen = wasHeld && t.lock?.pending?.image === outcome.item.image ? t.lock.pending.firstSeen : now;
-    gate.pending.set(t.key, {
-      image: outcome.item.image,
-      dockerImageReference: outcome.item.dockerImageReference,
-      firstSeen: seen,
-      reason: MISSING_PLATFORM,
-      message: `${lacks}; the lock keeps ${current.image}`,
-      missingPlatforms: missing
-    });
-  }
-  return gate;
-}
-
-// src/policy/validate-extensions.ts
-init_soak();
-
-// src/policy/tag-selection.ts
-var import_semver = __toESM(require_semver2(), 1);
-var TAG_POLICY = "imagestreams.dev/tag-policy";
-var SEMVER_RANGE = "imagestreams.dev/semver-range";
-var PRERELEASES = "imagestreams.dev/prereleases";
-var TAG_ORDER = "imagestreams.dev/tag-order";
-var TAG_PATTERN = "imagestreams.dev/tag-pattern";
-var TAG_EXTRACT = "imagestreams.dev/tag-extract";
-var POLICY_KINDS = ["semver", "numerical", "alphabetical", "first-seen"];
-var MAX_FIRST_SEEN = 1e3;
-function hasTagPolicy(annotations) {
-  if (!annotations) return false;
-  return [TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT].some(
-    (k) => annotations[k] !== void 0
-  );
-}
-function jsPattern(p) {
-  return p.replace(/\(\?P</g, "(?<");
-}
-function parseTagPolicy(annotations) {
-  const a2 = annotations ?? {};
-  const problems = [];
-  const kind2 = a2[TAG_POLICY];
-  if (kind2 === void 0) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} is missing: the other tag-policy annotations need it; set it to one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  if (!POLICY_KINDS.includes(kind2)) {
-    problems.push({
-      key: TAG_POLICY,
-      message: `${TAG_POLICY} "${kind2}" is not a policy: use one of ${POLICY_KINDS.join(", ")}`
-    });
-    return { problems };
-  }
-  const k = kind2;
-  const range = a2[SEMVER_RANGE];
-  if (range !== void 0 && k !== "semver")
-    problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
-  if (range !== void 0 && import_semver.default.validRange(range) === null)
-    problems.push({
-      key: SEMVER_RANGE,
-      message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
-    });
-  const pre = a2[PRERELEASES];
-  if (pre !== void 0 && pre !== "true" && pre !== "false")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} must be "true" or "false"` });
-  if (pre !== void 0 && k !== "semver")
-    problems.push({ key: PRERELEASES, message: `${PRERELEASES} needs ${TAG_POLICY}: semver` });
-  const order = a2[TAG_ORDER] ?? "asc";
-  if (order !== "asc" && order !== "desc")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} must be "asc" (highest) or "desc" (lowest)` });
-  if (a2[TAG_ORDER] !== void 0 && k !== "numerical" && k !== "alphabetical")
-    problems.push({ key: TAG_ORDER, message: `${TAG_ORDER} needs ${TAG_POLICY}: numerical or alphabetical` });
-  let pattern;
-  if (a2[TAG_PATTERN] !== void 0) {
-    try {
-      pattern = new RegExp(jsPattern(a2[TAG_PATTERN]));
-    } catch (e) {
-      problems.push({
-        key: TAG_PATTERN,
-        message: `${TAG_PATTERN} is not a regular expression (${e.message}), e.g. "^main-[a-f0-9]+-(?<ts>[0-9]+)$"`
-      });
-    }
-  }
-  const extract = a2[TAG_EXTRACT];
-  if (extract !== void 0 && a2[TAG_PATTERN] === void 0)
-    problems.push({
-      key: TAG_EXTRACT,
-      message: `${TAG_EXTRACT} needs ${TAG_PATTERN}, whose groups it names`
-    });
-  if (problems.length > 0) return { problems };
-  const parts = [k];
-  if (k === "semver") parts.push(range ?? "*");
-  if (pre === "true") parts.push("with prereleases");
-  if (k === "numerical" || k === "alphabetical") parts.push(order);
-  if (pattern) parts.push(`matching /${a2[TAG_PATTERN]}/`);
-  if (extract) parts.push(`by ${extract}`);
-  const policy = {
-    kind: k,
-    prereleases: pre === "true",
-    order,
-    summary: parts.join(" ")
-  };
-  if (range !== void 0) policy.range = range;
-  if (pattern) policy.pattern = pattern;
-  if (extract !== void 0) policy.extract = extract;
-  return { policy, problems };
-}
-function candidates(policy, tags) {
-  const out = [];
-  for (const tag2 of tags) {
-    if (!policy.pattern) {
-      out.push({ tag: tag2, value: tag2 });
-      continue;
-    }
-    const m = policy.pattern.exec(tag2);
-    if (!m) continue;
-    out.push({ tag: tag2, value: policy.extract !== void 0 ? expand2(policy.extract, m) : tag2 });
-  }
-  return out;
-}
-function expand2(template, m) {
-  return template.replace(/\$(?:<(\w+)>|\{(\w+)\}|(\w+))/g, (_, a2, b, c3) => {
-    const name = a2 ?? b ?? c3;
-    const v = /^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name];
-    return v ?? "";
-  });
-}
-var byCodeUnits = (a2, b) => a2 < b ? -1 : a2 > b ? 1 : 0;
-function selectTag(policy, tags, ctx) {
-  const found = candidates(policy, tags);
-  const ranked = rank(policy, found, ctx);
-  if ("problem" in ranked) return { considered: 0, problem: ranked.problem };
-  const { list, firstSeen } = ranked;
-  if (list.length === 0) {
-    return {
-      considered: 0,
-      problem: `none of the repository's ${tags.length} tags qualifies under ${policy.summary}`,
-      ...firstSeen ? { firstSeen } : {}
-    };
-  }
-  let best = list[0];
-  for (const c3 of list) {
-    const d = c3.cmp(best);
-    if (d > 0 || d === 0 && tieBreak(c3.tag, best.tag, ctx.current) > 0) best = c3;
-  }
-  return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
-}
-function tieBreak(a2, b, current) {
-  if (a2 === current) return 1;
-  if (b === current) return -1;
-  return byCodeUnits(a2, b);
-}
-function rank(policy, found, ctx) {
-  const sign2 = policy.order === "desc" ? -1 : 1;
-  switch (policy.kind) {
-    case "semver": {
-      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
-      const list = [];
-      for (const f of found) {
-        if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
-        const v = import_semver.default.parse(f.value);
-        if (!v) continue;
-        if (v.prerelease.length > 0 && !policy.prereleases) continue;
-        if (!range.test(v)) continue;
-        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "numerical": {
-      const list = [];
-      for (const f of found) {
-        if (!/^-?\d+(?:\.\d+)?$/.test(f.value)) continue;
-        const n2 = Number(f.value);
-        const r = { tag: f.tag, n: n2, cmp: (o2) => sign2 * Math.sign(n2 - o2.n) };
-        list.push(r);
-      }
-      return { list };
-    }
-    case "alphabetical": {
-      const list = found.map((f) => {
-        const r = {
-          tag: f.tag,
-          s: f.value,
-          cmp: (o2) => sign2 * byCodeUnits(f.value, o2.s)
-        };
-        return r;
-      });
-      return { list };
-    }
-    case "first-seen": {
-      if (found.length > MAX_FIRST_SEEN) {
-        return {
-          problem: `${found.length} tags qualify under ${policy.summary}, more than the ${MAX_FIRST_SEEN} a first-seen ledger keeps: narrow them with ${TAG_PATTERN}`
-        };
-      }
-      const firstSeen = {};
-      for (const f of [...found].sort((a2, b) => byCodeUnits(a2.tag, b.tag)))
-        firstSeen[f.tag] = ctx.firstSeen?.[f.tag] ?? ctx.now;
-      const list = found.map((f) => {
-        const at = Date.parse(firstSeen[f.tag]);
-        const r = { tag: f.tag, at, cmp: (o2) => Math.sign(at - o2.at) };
-        return r;
-      });
-      return { list, firstSeen };
-    }
-  }
-}
-
-// src/policy/validate-extensions.ts
-function validateExtensions(s, at) {
-  streamTags(s.object).forEach((t, i2) => {
-    const annotations = t.annotations ?? {};
-    const path6 = (key3) => ["spec", "tags", i2, "annotations", key3];
-    const age = annotations[MINIMUM_AGE];
-    if (age !== void 0 && parseAge(age) === void 0) {
-      at(
-        s,
-        path6(MINIMUM_AGE),
-        "INVALID_MINIMUM_AGE",
-        `${MINIMUM_AGE} "${age}" is not an age: write a number and a unit (s, m, h, d, w), e.g. "72h" or "1d12h"`
-      );
-    }
-    const required = annotations[REQUIRED_PLATFORMS];
-    if (required !== void 0) {
-      const { platforms, invalid: invalid3 } = parseRequiredPlatforms(required);
-      if (invalid3.length > 0 || platforms.length === 0)
-        at(
-          s,
-          path6(REQUIRED_PLATFORMS),
-          "INVALID_REQUIRED_PLATFORMS",
-          `${REQUIRED_PLATFORMS} "${required}" ${invalid3.length > 0 ? `has entries that are not a platform (${invalid3.map((x) => `"${x}"`).join(", ")})` : "names no platform"}: write os/architecture[/variant] separated by commas, e.g. "linux/amd64,linux/arm64"`
-        );
-    }
-    if (!hasTagPolicy(annotations)) return;
-    for (const p of parseTagPolicy(annotations).problems) at(s, path6(p.key), "INVALID_TAG_POLICY", p.message);
-    const where = path6(annotations[TAG_POLICY] !== void 0 ? TAG_POLICY : Object.keys(annotations)[0]);
-    if (t.from?.kind !== "DockerImage" || t.reference) {
-      at(
-        s,
-        where,
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}": a tag policy chooses among a registry repository's tags, so it needs from.kind DockerImage (and no reference: true)`
-      );
-      return;
-    }
-    const parsed = tryParseReference(t.from.name);
-    if (!("error" in parsed) && parsed.ref.digest) {
-      at(
-        s,
-        ["spec", "tags", i2, "from", "name"],
-        "INVALID_TAG_POLICY",
-        `tag "${t.name}" has a tag policy, so from.name must name a tag the policy can replace, not a digest: write e.g. "${t.from.name.split("@")[0]}"`
-      );
-    }
-  });
-}
-
-// src/policy/validate-openshift.ts
-init_reference2();
-init_stream2();
-var NAME_COMPONENT_RE = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-var NAMESPACE_NAME_MAX = 255;
-function validateOpenShiftObject(s, at) {
-  if (!NAME_COMPONENT_RE.test(s.name)) {
-    at(
-      s,
-      ["metadata", "name"],
-      "INVALID_STREAM_NAME",
-      `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
-    );
-  }
-  const full = `${s.namespace}/${s.name}`;
-  if (full.length > NAMESPACE_NAME_MAX) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
-    );
-  }
-  const repo = s.object.spec?.dockerImageRepository;
-  if (repo) {
-    const path6 = ["spec", "dockerImageRepository"];
-    const r = tryParseReference(repo);
-    if ("error" in r) at(s, path6, "INVALID_REFERENCE", r.error.message);
-    else if (r.ref.tag !== void 0 || r.ref.digest !== void 0) {
-      at(
-        s,
-        path6,
-        "INVALID_REPOSITORY",
-        `spec.dockerImageRepository ${JSON.stringify(repo)} may not contain a ${r.ref.digest !== void 0 ? "digest" : "tag"}: write the repository only, e.g. "${r.ref.domain}/${r.ref.path}"`
-      );
-    }
-  }
-  streamTags(s.object).forEach((t, i2) => {
-    if (t.from?.kind !== "DockerImage") return;
-    const r = tryParseReference(t.from.name);
-    const warning2 = "ref" in r ? referenceWarning(r.ref) : void 0;
-    if (warning2) at(s, ["spec", "tags", i2, "from", "name"], "AMBIGUOUS_REGISTRY", warning2, "warning");
-  });
-}
-
-// src/policy/validate.ts
-var STREAM_IMAGE_RE = /^([a-z0-9][a-z0-9._-]*)@sha256:([0-9a-f]{1,64})$/;
-var TAG_RE2 = /^[\w][\w.-]{0,127}$/;
-var STREAM_RE = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/;
-function label(key3, multiNamespace) {
-  return multiNamespace ? key3 : key3.slice(key3.indexOf("/") + 1);
-}
-function validateStreams2(streams, config2) {
-  const out = [];
-  const at = (s, path6, code2, message, severity = "error", key3 = false) => out.push({ file: s.file, ...s.position(path6, key3), code: code2, message, severity });
-  for (const s of streams) checkNameLengths(s, at);
-  checkDuplicateStreams(streams, at);
-  const c3 = {
-    at,
-    index: indexStreams(streams),
-    multiNs: new Set(streams.map((s) => s.namespace)).size > 1,
-    config: config2,
-    cycleReported: /* @__PURE__ */ new Set()
-  };
-  for (const s of streams) {
-    validateOpenShiftObject(s, at);
-    validateExtensions(s, at);
-    const firstIndex = /* @__PURE__ */ new Map();
-    streamTags(s.object).forEach((t, i2) => {
-      const base = ["spec", "tags", i2];
-      checkTagName(s, t, i2, firstIndex, at);
-      checkScheduled(s, t, base, at);
-      if (!t.from) return;
-      const namePath = [...base, "from", "name"];
-      if (t.from.kind === "DockerImage") checkDockerImage(c3, s, t.from, namePath);
-      else if (t.from.kind === "ImageStreamTag") checkStreamTag(c3, s, t, t.from, namePath);
-      else if (t.from.kind === "ImageStreamImage") checkStreamImage(c3, s, t, t.from, namePath);
-    });
-  }
-  return out.sort(compareDiagnostics);
-}
-function checkNameLengths(s, at) {
-  const nameBytes = utf8Length(s.name);
-  if (nameBytes > MAX_STREAM_NAME_BYTES) {
-    at(
-      s,
-      ["metadata", "name"],
-      "NAME_TOO_LONG",
-      `stream name is ${nameBytes} characters; at most ${MAX_STREAM_NAME_BYTES} fit in its lock file name ("<name>.json", written through ".<name>.json.<12 hex>.tmp", within the 255-byte file name limit): shorten it`
-    );
-  }
-  if (utf8Length(s.namespace) > MAX_NAMESPACE_BYTES) {
-    at(
-      s,
-      ["metadata", "namespace"],
-      "NAME_TOO_LONG",
-      `namespace is ${utf8Length(s.namespace)} bytes; at most ${MAX_NAMESPACE_BYTES} fit in a folder name: shorten it`
-    );
-  }
-}
-function checkDuplicateStreams(streams, at) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const s of streams) {
-    const k = `${s.namespace}/${s.name}`;
-    const list = byKey.get(k);
-    if (list) list.push(s);
-    else byKey.set(k, [s]);
-  }
-  for (const [k, list] of byKey) {
-    if (list.length < 2) continue;
-    const others = list.slice(1).map((x) => x.file);
-    at(
-      list[1],
-      ["metadata", "name"],
-      "DUPLICATE_STREAM",
-      `stream ${k} is declared ${list.length} times (first in ${list[0].file}; also in ${others.slice(0, 3).join(", ")}${others.length > 3 ? `, and ${others.length - 3} more` : ""}): they would share one lock and the first wins; rename them or set metadata.namespace`,
-      "warning"
-    );
-  }
-}
-function checkTagName(s, t, i2, firstIndex, at) {
-  const namePath = ["spec", "tags", i2, "name"];
-  const prev = firstIndex.get(t.name);
-  if (prev !== void 0) {
-    const p = s.position(["spec", "tags", prev, "name"]);
-    at(
-      s,
-      namePath,
-      "DUPLICATE_TAG",
-      `tag "${t.name}" is declared twice in stream ${s.name} (first at line ${p.line}): remove or rename one`
-    );
-  } else firstIndex.set(t.name, i2);
-  if (!TAG_RE2.test(t.name)) {
-    at(
-      s,
-      namePath,
-      "INVALID_TAG_NAME",
-      `tag name ${JSON.stringify(t.name)} is invalid: use letters, digits, "_", "." and "-", at most 128 characters, not starting with "." or "-"`
-    );
-  }
-}
-function checkScheduled(s, t, base, at) {
-  const from = t.from;
-  if (t.importPolicy?.scheduled && from && from.kind !== "DockerImage") {
-    at(
-      s,
-      [...base, "importPolicy", "scheduled"],
-      "SCHEDULED_NOT_DOCKER",
-      `importPolicy.scheduled only applies to from.kind DockerImage (this tag's source is an ${from.kind}): remove it, or schedule the tag it follows`
-    );
-  }
-}
-function checkDockerImage(c3, s, from, namePath) {
-  const r = tryParseReference(from.name);
-  if ("error" in r) {
-    c3.at(s, namePath, "INVALID_REFERENCE", r.error.message);
-  } else if (!registryAllowed(c3.config, r.ref.domain)) {
-    c3.at(
-      s,
-      namePath,
-      "REGISTRY_NOT_ALLOWED",
-      `registry "${r.ref.domain}" is not in allowedRegistries (${(c3.config.allowedRegistries ?? []).join(", ") || "empty"}): add it to .imagestreams.yaml or import from an allowed registry`
-    );
-  }
-}
-function checkStreamTag(c3, s, t, from, namePath) {
-  const target = followTarget(s.namespace, s.name, from);
-  if (!target || !TAG_RE2.test(target.tag) || !STREAM_RE.test(target.stream)) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_TAG_REFERENCE",
-      `ImageStreamTag name ${JSON.stringify(from.name)} is invalid: write "tag" (same stream) or "stream:tag", e.g. "python:3.12"`
-    );
-    return;
-  }
-  const fc = followChain(c3.index, s.namespace, s.name, t.name, s);
-  if (fc.cycle) {
-    const loopStart = fc.chain.indexOf(fc.chain[fc.chain.length - 1]);
-    const loop = fc.chain.slice(loopStart);
-    const loopId = [...loop.slice(0, -1)].sort().join(" ");
-    if (loopStart === 0 && !c3.cycleReported.has(loopId)) {
-      c3.cycleReported.add(loopId);
-      c3.at(
-        s,
-        namePath,
-        "TAG_CYCLE",
-        `ImageStreamTag cycle: ${loop.map((k) => label(k, c3.multiNs)).join(" -> ")}: point one of these tags at a DockerImage instead`
-      );
-    }
-  } else if (fc.missing && fc.chain.length === 2) {
-    const m = fc.missing;
-    const targetLabel = label(tagKey(m.namespace, m.stream, m.tag), c3.multiNs || m.namespace !== s.namespace);
-    const ts = m.namespace === s.namespace && m.stream === s.name ? s : c3.index.get(`${m.namespace}/${m.stream}`);
-    const have = ts ? streamTags(ts.object).map((x) => x.name) : [];
-    c3.at(
-      s,
-      namePath,
-      "TAG_NOT_FOUND",
-      m.streamExists ? `tag "${t.name}" follows ${targetLabel}, which does not exist: stream ${m.stream} has tags ${have.join(", ") || "(none)"}` : `tag "${t.name}" follows ${targetLabel}, but no stream "${m.stream}" is declared in namespace "${m.namespace}"`
-    );
-  }
-}
-function checkStreamImage(c3, s, t, from, namePath) {
-  const m = STREAM_IMAGE_RE.exec(from.name);
-  if (!m) {
-    c3.at(
-      s,
-      namePath,
-      "INVALID_STREAM_IMAGE",
-      `ImageStreamImage name ${JSON.stringify(from.name)} is invalid: write "stream@sha256:<hex digest or unambiguous prefix>", e.g. "python@sha256:4f1c2a"`
-    );
-    return;
-  }
-  const target = imageTarget(s.namespace, from);
-  if (!c3.index.has(`${target.namespace}/${target.stream}`)) {
-    c3.at(
-      s,
-      namePath,
-      "STREAM_NOT_FOUND",
-      `tag "${t.name}" pins an image of stream "${target.stream}", which is not declared in namespace "${target.namespace}"`
-    );
-  }
-}
-
-// src/loader/discover.ts
-import { join as join5, relative as relative2, sep as sep3 } from "node:path";
-var SKIP_DIRS = /* @__PURE__ */ new Set([".git", "node_modules"]);
-var DECLARATION_EXT = /\.(ya?ml|json)$/i;
-function isGlob(p) {
-  return /[*?[]/.test(p);
-}
-function globToRegExp(glob) {
-  let re = "";
-  for (let i2 = 0; i2 < glob.length; i2++) {
-    const c3 = glob[i2];
-    if (c3 === "*") {
-      if (glob[i2 + 1] === "*") {
-        const slash = glob[i2 + 2] === "/";
-        re += slash ? "(?:.*/)?" : ".*";
-        i2 += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c3 === "?") re += "[^/]";
-    else if (c3 === "[") {
-      const end = glob.indexOf("]", i2);
-      if (end < 0) re += "\\[";
-      else {
-        re += `[${glob.slice(i2 + 1, end).replace(/^!/, "^").replace(/\\/g, "\\\\")}]`;
-        i2 = end;
-      }
-    } else re += c3.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
-function toPosixRelative(root, abs) {
-  const rel = relative2(root, abs);
-  return (rel === "" ? "." : rel).split(sep3).join("/");
-}
-async function walk(fs3, dir, out) {
-  const entries = await fs3.readdir(dir, { withFileTypes: true });
-  entries.sort((a2, b) => a2.name < b.name ? -1 : a2.name > b.name ? 1 : 0);
-  for (const e of entries) {
-    const p = join5(dir, e.name);
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(fs3, p, out);
-    } else if (e.isFile() && DECLARATION_EXT.test(e.name)) out.push(p);
-  }
-}
-async function discoverFiles(fs3, base, entries) {
-  const files = /* @__PURE__ */ new Set();
-  const missing = [];
-  for (const entry of entries) {
-    if (isGlob(entry)) {
-      const parts = entry.split("/");
-      const staticParts = [];
-      for (const p of parts) {
-        if (isGlob(p)) break;
-        staticParts.push(p);
-      }
-      const dir = join5(base, ...staticParts);
-      const re = globToRegExp(entry.replace(/^\.\//, ""));
-      const found = [];
-      try {
-        await walk(fs3, dir, found);
-      } catch {
-        missing.push(entry);
-        continue;
-      }
-      const matched = found.filter((f) => re.test(toPosixRelative(base, f)));
-      if (matched.length === 0) missing.push(entry);
-      for (const f of matched) files.add(f);
-      continue;
-    }
-    const abs = join5(base, entry);
-    let st;
-    try {
-      st = await fs3.stat(abs);
-    } catch {
-      missing.push(entry);
-      continue;
-    }
-    if (st.isDirectory()) {
-      const found = [];
-      await walk(fs3, abs, found);
-      for (const f of found) files.add(f);
-    } else files.add(abs);
-  }
-  return { files: [...files].sort(), missing };
-}
-
-// src/loader/read-declarations.ts
-init_inside();
-
-// src/util/map-limit.ts
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i2 = next++;
-      out[i2] = await fn(items[i2]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-// src/loader/read-declarations.ts
-init_declarations();
-init_source();
-async function readDeclarations(files, opts) {
-  const perFile = /* @__PURE__ */ new Map();
-  const budget = { totalBytes: 0 };
-  await mapLimit(files, 32, async (abs) => {
-    perFile.set(abs, await readOne(abs, opts, budget));
-  });
-  const out = {
-    streams: [],
-    partial: [],
-    diagnostics: [],
-    tags: 0
-  };
-  for (const abs of files) {
-    const r = perFile.get(abs);
-    out.streams.push(...r.streams);
-    out.partial.push(...r.partial ?? []);
-    out.diagnostics.push(...r.diagnostics);
-    out.tags += r.tags;
-  }
-  return out;
-}
-var mb = (n2) => `${Math.round(n2 / 1024 / 1024 * 10) / 10} MB`;
-async function readOne(abs, opts, budget) {
-  const file = toPosixRelative(opts.root, abs);
-  try {
-    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
-    if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
-    const r = await opts.read(abs, MAX_DECLARATION_BYTES);
-    if (!r.ok) {
-      return r.reason === "too-large" ? fileProblem(
-        file,
-        "FILE_TOO_LARGE",
-        `file is over the ${mb(MAX_DECLARATION_BYTES)} limit for a declaration: split it into several files`
-      ) : fileProblem(
-        file,
-        "NOT_A_FILE",
-        `${r.type}, not a regular file: declarations must be YAML or JSON files; remove it from declarations`
-      );
-    }
-    budget.totalBytes += r.bytes.length;
-    if (budget.totalBytes > MAX_DECLARATIONS_TOTAL_BYTES) {
-      return fileProblem(
-        file,
-        "DECLARATIONS_TOO_LARGE",
-        `declarations add up to more than ${mb(MAX_DECLARATIONS_TOTAL_BYTES)}; this file was not parsed: remove large or stray files from the declarations folders`
-      );
-    }
-    return parseDeclarations(file, r.bytes, { defaultNamespace: opts.defaultNamespace });
-  } catch (e) {
-    return fileProblem(file, "READ_FAILED", `cannot read the file: ${e.message}`);
-  }
-}
-function fileProblem(file, code2, message) {
-  const diagnostic = { file, line: 1, column: 1, code: code2, severity: "error", message };
-  return { streams: [], tags: 0, diagnostics: [diagnostic] };
-}
-
-// src/loader/root.ts
-import { dirname as dirname2, join as join6, resolve as resolve5 } from "node:path";
-var DEFAULT_DECLARATIONS = "imagestreams";
-async function kind(fs3, path6) {
-  try {
-    return (await fs3.stat(path6)).isDirectory() ? "dir" : "file";
-  } catch {
-    return void 0;
-  }
-}
-async function findProjectRoot(fs3, cwd) {
-  const start = resolve5(cwd);
-  const k = await kind(fs3, start);
-  if (k !== "dir") return { missing: start, reason: k === void 0 ? "not-found" : "not-a-directory" };
-  const marker = async (dir) => {
-    if (await kind(fs3, join6(dir, CONFIG_FILE)) === "file") return "config";
-    if (await kind(fs3, join6(dir, ".git")) !== void 0) return "git";
-    return void 0;
-  };
-  const here = await marker(start);
-  if (here) return { root: start, markedBy: here };
-  if (await kind(fs3, join6(start, DEFAULT_DECLARATIONS)) === "dir")
-    return { root: start, markedBy: "declarations" };
-  for (let dir = dirname2(start); ; dir = dirname2(dir)) {
-    const m = await marker(dir);
-    if (m) return { root: dir, markedBy: m };
-    if (dirname2(dir) === dir) break;
-  }
-  return { root: start, markedBy: "cwd" };
-}
-
-// src/loader/load.ts
-function missingRoot(path6, reason) {
-  const diagnostic = {
-    file: path6,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: "error",
-    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
-  };
-  return {
-    root: path6,
-    config: resolveConfig(),
-    files: [],
-    streams: [],
-    tags: 0,
-    diagnostics: [diagnostic]
-  };
-}
-function noDeclarations(root, entries, configFile, markedBy) {
-  const why = markedBy === "config" ? `the folder holding ${configFile ?? ".imagestreams.yaml"}` : markedBy === "git" ? "the repository root (.git)" : markedBy === "declarations" ? "the working directory" : "the working directory (no .imagestreams.yaml or .git above it)";
-  return {
-    file: configFile ?? ".",
-    line: 1,
-    column: 1,
-    code: "NO_DECLARATIONS",
-    severity: "warning",
-    message: `no ImageStream declarations found: looked in ${entries.map((e) => join7(root, e)).join(", ")} (project root ${root}: ${why}); add declarations there, or set "declarations" in .imagestreams.yaml`
-  };
-}
-function readVia(fs3) {
-  return async (path6, limit) => {
-    const st = await fs3.stat(path6);
-    if (!st.isFile()) return { ok: false, reason: "not-regular", type: "not a regular file" };
-    const bytes = await fs3.readFile(path6);
-    return bytes.length > limit ? { ok: false, reason: "too-large", limit } : { ok: true, bytes };
-  };
-}
-async function loadProject(opts) {
-  const fs3 = opts.fs ?? nodeFs4;
-  const cwd = resolve6(opts.cwd);
-  const explicit = Boolean(opts.paths && opts.paths.length > 0);
-  const found = await findProjectRoot(fs3, cwd);
-  if ("missing" in found) return missingRoot(found.missing, found.reason);
-  const root = explicit || opts.configPath !== void 0 ? cwd : found.root;
-  const read = opts.readDeclaration ?? (opts.fs ? readVia(fs3) : readRegular);
-  const loaded2 = await loadConfig(fs3, {
-    read,
-    root,
-    cwd,
-    ...opts.configPath !== void 0 ? { configPath: opts.configPath } : {}
-  });
-  const { config: config2 } = loaded2;
-  const diagnostics = [...loaded2.diagnostics];
-  const configProblem = (message) => ({
-    file: loaded2.file ?? ".imagestreams.yaml",
-    line: 1,
-    column: 1,
-    code: "CONFIG_PATH_OUTSIDE",
-    severity: "error",
-    message
-  });
-  const lockEscape = await escapeOf(root, config2.lockDir);
-  if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
-  const discovered = await discoverFiles(
-    fs3,
-    root,
-    entries.map((p) => isAbsolute2(p) ? toPosixRelative(root, p) : p)
-  );
-  if (!explicit && discovered.files.length === 0) {
-    diagnostics.push(
-      noDeclarations(root, entries, loaded2.file, "markedBy" in found ? found.markedBy : "cwd")
-    );
-  }
-  for (const m of discovered.missing) {
-    if (!explicit && m === "imagestreams" && config2.declarations.length === 1) continue;
-    diagnostics.push(missingEntry(m, explicit, loaded2.file));
-  }
-  const { streams, partial, tags, ...parsed } = await readDeclarations(discovered.files, {
-    root,
-    read,
-    explicit,
-    defaultNamespace: config2.namespace
-  });
-  diagnostics.push(...parsed.diagnostics);
-  if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
-  return {
-    root,
-    config: config2,
-    ...loaded2.file ? { configFile: loaded2.file } : {},
-    files: discovered.files.map((f) => toPosixRelative(root, f)),
-    streams,
-    ...partial.length ? { partial } : {},
-    tags,
-    diagnostics: diagnostics.sort(compareDiagnostics)
-  };
-}
-async function entriesInside(root, entries, diagnostics, configProblem) {
-  const inside = [];
-  for (const [i2, d] of entries.entries()) {
-    const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-    const e = await escapeOf(root, staticPart.join("/") || ".");
-    if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
-    else inside.push(d);
-  }
-  return inside;
-}
-function missingEntry(m, explicit, configFile) {
-  return {
-    file: m,
-    line: 1,
-    column: 1,
-    code: "PATH_NOT_FOUND",
-    severity: explicit ? "error" : "warning",
-    message: explicit ? "no such file or folder" : `declarations entry "${m}" (${configFile ?? "config"}) matches no file: fix the path or remove it`
-  };
-}
-
-// src/app/project.ts
-init_omit_undefined();
-function openProject(cwd, opts = {}) {
-  return loadProject({
-    cwd,
-    ...omitUndefined({ configPath: opts.configPath }),
-    ...opts.paths && opts.paths.length > 0 ? { paths: opts.paths } : {}
-  });
-}
-function isUsageDiagnostic(d) {
-  return d.severity === "error" && (d.code === "PATH_NOT_FOUND" || d.code === "CONFIG_NOT_FOUND");
-}
-
 // src/entry/commands/project.ts
+init_project();
 init_diagnostic();
 init_text();
 var PROJECT_OPTIONS = {
@@ -78161,8 +79255,8 @@ function printDispatch(outcome, io, json, dryRun) {
       );
     }
   }
-  const summary2 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
-  io.stderr(`dispatch: ${summary2}
+  const summary3 = moved.length === 0 ? `no tag moved in ${range7}; nothing to dispatch` : outcome.targets === 0 ? `${plural(moved.length, "tag")} moved in ${range7}; no dispatch targets configured` : `${plural(moved.length, "tag")} moved in ${range7}; ` + (dryRun ? `${dispatches(results.filter((r) => r.status === "dry-run").length)} would be sent` : `${results.filter((r) => r.status === "sent").length} sent`) + (failed.length > 0 ? `, ${failed.length} failed` : "") + (lockErrors.length > 0 ? `, ${plural(lockErrors.length, "invalid lock file")}` : "");
+  io.stderr(`dispatch: ${summary3}
 `);
   return ok ? EXIT.OK : EXIT.FAILURE;
 }
@@ -78228,6 +79322,7 @@ init_errors();
 init_tag_edit();
 init_tag_spec();
 init_omit_undefined();
+init_project();
 
 // src/app/record.ts
 init_errors();
@@ -78236,11 +79331,13 @@ init_omit_undefined();
 // src/app/job.ts
 init_skip();
 init_omit_undefined();
+init_project();
 
 // src/app/reconcile.ts
+init_config();
+init_lookup();
 import * as nodeFs7 from "node:fs/promises";
 import { join as join10, resolve as resolve10 } from "node:path";
-init_lookup();
 
 // src/consumers/update.ts
 init_consumers();
@@ -78345,6 +79442,7 @@ function parseDuration(text) {
 init_omit_undefined();
 
 // src/app/importer.ts
+init_config();
 init_errors();
 init_reference2();
 
@@ -78405,14 +79503,14 @@ function parseChallenges(header) {
     while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
     return s.slice(start, i2);
   };
-  let current;
+  let current2;
   while (i2 < s.length) {
     skipWs();
     if (i2 >= s.length) break;
     const word = token();
     let j = i2;
     while (j < s.length && s[j] === " ") j++;
-    if (s[j] === "=" && current) {
+    if (s[j] === "=" && current2) {
       i2 = j + 1;
       while (i2 < s.length && s[i2] === " ") i2++;
       let value = "";
@@ -78427,10 +79525,10 @@ function parseChallenges(header) {
       } else {
         value = token();
       }
-      current.params[word.toLowerCase()] = value;
+      current2.params[word.toLowerCase()] = value;
     } else if (word) {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
+      current2 = { scheme: word.toLowerCase(), params: {} };
+      out.push(current2);
     } else {
       i2++;
     }
@@ -79633,6 +80731,38 @@ async function confirm(parts, indexes, input2, raw, opts) {
   });
   return fromManifest(indexes, ref, m);
 }
+async function manifestExists(parts, input2, digest, opts) {
+  const ref = { ...input2, digest };
+  const ctx = contextOf(ref);
+  return parts.endpoints.via(
+    ref,
+    async (ep) => {
+      const at = { ep, ref, ctx };
+      const head = await parts.exchange.fetch(
+        repoAsk(at, "HEAD", `manifests/${digest}`, MANIFEST_ACCEPT, `HEAD manifest ${digest}`),
+        [200, 404, 405, 501]
+      );
+      if (head.status === 404) return false;
+      const header = head.headers["docker-content-digest"];
+      if (head.status === 200 && header && isSha256Digest(header)) {
+        if (header === digest) return true;
+        throw registryError(
+          "DIGEST_MISMATCH",
+          { ...ctx, url: redactUrl(head.url) },
+          `asked for ${digest} but the registry answered ${header}`
+        );
+      }
+      const res = await parts.exchange.fetch(
+        repoAsk(at, "GET", `manifests/${digest}`, MANIFEST_ACCEPT, `GET manifest ${digest}`),
+        [200, 404]
+      );
+      if (res.status === 404) return false;
+      verifiedManifest(res, ctx, digest);
+      return true;
+    },
+    { insecure: opts.insecure }
+  );
+}
 
 // src/registry/metadata.ts
 init_reference2();
@@ -79812,6 +80942,7 @@ function createRegistryClient(options = {}) {
     select: selectImage,
     fetchMetadata: (ref, digest, opts = {}) => sanitized(fetchMetadata(parts, ref, digest, opts)),
     listTags: (ref, opts = {}) => sanitized(listTags(parts, ref, opts)),
+    hasManifest: (ref, digest, opts = {}) => sanitized(manifestExists(parts, ref, digest, opts)),
     async resolve(ref, opts = {}) {
       let raw = await client.resolveRaw(ref, opts);
       if (opts.known && !opts.known.includes(raw.digest)) raw = await client.confirm(ref, raw, opts);
@@ -79834,6 +80965,9 @@ function createRegistryClient(options = {}) {
   };
   return client;
 }
+
+// src/registry/from-config.ts
+init_config();
 
 // src/registry/auth/docker-config.ts
 import { readFile as fsReadFile } from "node:fs/promises";
@@ -79929,7 +81063,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile3 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile4 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -79938,7 +81072,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile3(path6);
+          text = await readFile4(path6);
         } catch {
           continue;
         }
@@ -80050,7 +81184,7 @@ function createRunResolver(client) {
     skipped: /* @__PURE__ */ new Set(),
     outcome: /* @__PURE__ */ new Map()
   };
-  return { resolve: (ref, opts) => resolve7(memo, ref, opts), report: () => report2(memo) };
+  return { resolve: (ref, opts) => resolve8(memo, ref, opts), report: () => report2(memo) };
 }
 function skippedError(ref) {
   return new ImagestreamsError(
@@ -80095,7 +81229,7 @@ function confirmed(memo, ref, found, opts) {
   memo.raw.set(key3, p);
   return p;
 }
-async function resolve7(memo, ref, opts = {}) {
+async function resolve8(memo, ref, opts = {}) {
   let found = await rawFor(memo, ref, opts);
   if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
   const r = memo.client.select(ref, found, opts);
@@ -80280,8 +81414,10 @@ async function metadataOf2(ctx, dockerImageReference) {
 
 // src/app/imports.ts
 init_next_locks();
+init_required_platforms();
 init_soak();
 init_tag_spec();
+init_map_limit();
 async function reconcile(deps, opts = {}) {
   const planOpts = {};
   if (opts.forced) planOpts.forced = opts.forced;
@@ -80397,8 +81533,8 @@ async function settleLocks(deps, locks, settled) {
     if (!lock2) continue;
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, text });
+    const current2 = await deps.readFile(s.lockFile);
+    if (current2 !== text) lockFiles.push({ path: s.lockFile, text });
   }
   return lockFiles;
 }
@@ -80407,6 +81543,7 @@ function isoSeconds(d) {
 }
 
 // src/app/mirror.ts
+init_config();
 init_errors();
 init_reference2();
 init_next_locks();
@@ -80658,13 +81795,13 @@ function meter(o2) {
 async function streamBlob(o2) {
   const src = await openSource(o2);
   if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
-  const declared = src.headers["content-length"];
-  if (declared !== void 0 && Number(declared) !== o2.size) {
+  const declared2 = src.headers["content-length"];
+  if (declared2 !== void 0 && Number(declared2) !== o2.size) {
     src.destroy();
     throw registryError(
       "DIGEST_MISMATCH",
       { ...o2.get.ctx, url: redactUrl(o2.get.url) },
-      `blob ${o2.digest} is served with ${declared} bytes, its descriptor says ${o2.size}`
+      `blob ${o2.digest} is served with ${declared2} bytes, its descriptor says ${o2.size}`
     );
   }
   const put = send2(
@@ -80708,6 +81845,7 @@ async function streamBlob(o2) {
 }
 
 // src/registry/copy/work.ts
+init_map_limit();
 async function eachLimit(items, limit, fn) {
   let failed;
   await mapLimit(items, limit, async (t) => {
@@ -80926,6 +82064,7 @@ function createCopier(options = {}) {
 }
 
 // src/app/mirror.ts
+init_map_limit();
 function isLocalTag(streams, namespace, stream, tag2) {
   const s = streams.find((x) => x.namespace === namespace && x.name === stream);
   return s?.object.spec?.tags?.find((t) => t.name === tag2)?.referencePolicy?.type === "Local";
@@ -81036,10 +82175,11 @@ function mirrorOnImport(o2) {
 }
 
 // src/app/run-streams.ts
-import * as nodeFs5 from "node:fs/promises";
+init_load2();
 init_lock_file();
 init_diagnostic();
 init_errors();
+import * as nodeFs5 from "node:fs/promises";
 
 // src/policy/invalid-streams.ts
 function errorsByStream(candidates2, diagnostics) {
@@ -81152,6 +82292,8 @@ function skippable(project) {
 // src/app/select-tags.ts
 init_reference2();
 init_next_locks();
+init_tag_selection();
+init_map_limit();
 async function selectTags(states, deps) {
   const jobs = [];
   for (const s of states) {
@@ -81213,20 +82355,20 @@ import { readFile } from "node:fs/promises";
 import { join as join9, resolve as resolve9 } from "node:path";
 
 // src/edit/locate.ts
-var import_yaml7 = __toESM(require_dist(), 1);
+var import_yaml8 = __toESM(require_dist(), 1);
 function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   const v = pair?.value;
-  return v && (0, import_yaml7.isScalar)(v) ? v.value : void 0;
+  return v && (0, import_yaml8.isScalar)(v) ? v.value : void 0;
 }
 function childAt(node, key3) {
-  if (!node || !(0, import_yaml7.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
   return pair?.value ?? void 0;
 }
 function locateStream(text, name) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
@@ -81235,7 +82377,7 @@ function locateStream(text, name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
-    if (items && (0, import_yaml7.isSeq)(items)) {
+    if (items && (0, import_yaml8.isSeq)(items)) {
       for (let i2 = 0; i2 < items.items.length; i2++) {
         const it = items.items[i2];
         if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
@@ -81247,106 +82389,22 @@ function locateStream(text, name) {
   return void 0;
 }
 function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml7.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || !docs[docIndex]) return -1;
   let node = docs[docIndex].contents;
   for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml7.isSeq)(node) ? node.items[k] : void 0;
+    if (typeof k === "number") node = node && (0, import_yaml8.isSeq)(node) ? node.items[k] : void 0;
     else node = childAt(node, k);
   }
   const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml7.isSeq)(tags)) return -1;
+  if (!tags || !(0, import_yaml8.isSeq)(tags)) return -1;
   return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
 var import_yaml9 = __toESM(require_dist(), 1);
 init_errors();
-
-// src/edit/yaml-text.ts
-var import_yaml8 = __toESM(require_dist(), 1);
-init_errors();
-function looksJson(text) {
-  const t = text.trimStart();
-  return t.startsWith("{") || t.startsWith("[");
-}
-function applySplices(text, splices) {
-  const sorted = [...splices].sort((a2, b) => b.start - a2.start);
-  let out = text;
-  for (const s of sorted) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
-}
-function getChild(node, key3) {
-  if ((0, import_yaml8.isMap)(node)) {
-    const pair = node.items.find((p) => (0, import_yaml8.isPair)(p) && (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
-    return pair?.value ?? void 0;
-  }
-  if ((0, import_yaml8.isSeq)(node) && typeof key3 === "number") return node.items[key3];
-  return void 0;
-}
-function resolve8(root, path6) {
-  let node = root;
-  for (const k of path6) {
-    node = node ? getChild(node, k) : void 0;
-    if (!node)
-      throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`, { data: { path: path6 } });
-  }
-  return node;
-}
-function lineStartOf(text, offset) {
-  return text.lastIndexOf("\n", offset - 1) + 1;
-}
-function lineEndOf(text, offset) {
-  const i2 = text.indexOf("\n", offset);
-  return i2 < 0 ? text.length : i2;
-}
-function columnOf(text, offset) {
-  return offset - lineStartOf(text, offset);
-}
-function backOverSpace(text, offset) {
-  let i2 = offset;
-  while (i2 > 0 && /\s/.test(text[i2 - 1])) i2--;
-  return i2;
-}
-function contentEnd(text, node) {
-  const r = node.range;
-  return lineEndOf(text, backOverSpace(text, r[2]));
-}
-function indentUnit(ctx) {
-  const m = /\n( +)\S/.exec(ctx.text);
-  return m ? Math.min(m[1].length, 4) : 2;
-}
-function renderScalar(ctx, value, like) {
-  if (ctx.json || like && like.type === import_yaml8.Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  if (typeof value !== "string") return String(value);
-  if (like && like.type === import_yaml8.Scalar.QUOTE_SINGLE) return `'${value.replace(/'/g, "''")}'`;
-  const plain2 = (0, import_yaml8.stringify)(value, { lineWidth: 0 }).trimEnd();
-  return plain2.includes("\n") ? JSON.stringify(value) : plain2;
-}
-function renderBlockValue(ctx, value, column) {
-  if (value === null || typeof value !== "object") return ` ${renderScalar(ctx, value)}`;
-  if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) {
-    return Array.isArray(value) ? " []" : " {}";
-  }
-  const unit = indentUnit(ctx);
-  const body = (0, import_yaml8.stringify)(value, { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
-  const pad = " ".repeat(column + unit);
-  return `
-${body.split("\n").map((l) => pad + l).join("\n")}`;
-}
-function renderJsonValue(value, pad, unitText) {
-  return JSON.stringify(value, null, unitText).split("\n").map((l, i2) => i2 === 0 ? l : pad + l).join("\n");
-}
-function leadingWhitespace(text, offset) {
-  const ls = lineStartOf(text, offset);
-  return /^[ \t]*/.exec(text.slice(ls))[0];
-}
-function jsonUnit(ctx) {
-  const m = /\n([ \t]+)"/.exec(ctx.text);
-  return m?.[1]?.startsWith("	") ? "	" : " ".repeat(m ? Math.min(m[1].length, 4) : 2);
-}
-
-// src/edit/yaml-edit.ts
+init_yaml_text();
 function editDocumentText(text, docIndex, ops) {
   let out = text;
   for (const op of ops) {
@@ -81370,7 +82428,7 @@ function editDocumentText(text, docIndex, ops) {
 function setAt(ctx, root, path6, value) {
   const parentPath = path6.slice(0, -1);
   const key3 = path6[path6.length - 1];
-  const parent = resolve8(root, parentPath);
+  const parent = resolve7(root, parentPath);
   const existing = getChild(parent, key3);
   if (existing) {
     setNode(ctx, existing, value);
@@ -81451,7 +82509,7 @@ ${" ".repeat(col)}${key3}:${renderBlockValue(ctx, value, col)}`
   });
 }
 function deleteAt(ctx, root, path6) {
-  const parent = resolve8(root, path6.slice(0, -1));
+  const parent = resolve7(root, path6.slice(0, -1));
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
@@ -81491,7 +82549,7 @@ function deleteAt(ctx, root, path6) {
   ctx.splices.push({ start: firstLine, end: Math.min(ctx.text.length, end + 1), text: "" });
 }
 function appendAt(ctx, root, path6, value) {
-  const seq = resolve8(root, path6);
+  const seq = resolve7(root, path6);
   if (!(0, import_yaml9.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
@@ -81835,23 +82893,55 @@ function githubWithDefaults(env, given = {}, fork) {
   });
 }
 async function runJob(io, opts = {}) {
-  const run = await runReconcile(io, { ...opts, streams: { skipInvalid: true, ...opts.streams } });
-  if (run.status === "invalid" || !run.project || !run.result) return { run };
-  const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
-  const { mode, fork } = publish2;
+  const fork = opts.publish?.fork;
   const github = githubWithDefaults(io.env, opts.github, fork);
-  const hasGithub = mode === "pull-request" && Boolean(github.repository?.includes("/")) && Boolean(github.octokit || github.token);
+  const reachable = Boolean(github.repository?.includes("/") && (github.octokit || github.token));
+  const publishing = reachable && !fork && !opts.dryRun && opts.publish?.mode !== "none";
+  const loaded2 = publishing ? opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath })) : void 0;
+  const withProject = loaded2 ? { ...opts, project: { ...opts.project, loaded: loaded2 } } : opts;
+  let seeded = [];
+  if (loaded2 && github.token && (opts.publish?.mode ?? loaded2.config.publish.mode) === "pull-request") {
+    const { seedLocks: seedLocks2 } = await Promise.resolve().then(() => (init_seed_locks(), seed_locks_exports));
+    seeded = await seedLocks2(io, loaded2, {
+      token: github.token,
+      ...omitUndefined({ publish: opts.publish })
+    });
+    if (seeded.length > 0) opts.onSeeded?.(seeded);
+  }
+  const seededPart = seeded.length > 0 ? { seeded } : {};
+  const dashboard = loaded2 ? await (await Promise.resolve().then(() => (init_dashboard2(), dashboard_exports))).openDashboard(
+    io,
+    withProject,
+    github,
+    opts.publish?.mode
+  ) : void 0;
+  const reconcileOpts = dashboard?.options ?? withProject;
+  const run = await runReconcile(io, {
+    ...reconcileOpts,
+    streams: { skipInvalid: true, ...reconcileOpts.streams }
+  });
+  if (run.status === "invalid" || !run.project || !run.result) return { run, ...seededPart };
+  const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
+  const { mode } = publish2;
+  const hasGithub = mode === "pull-request" && reachable;
   const skipped = publishSkipReason({
     mode,
     github: hasGithub,
     ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token })
   });
-  if (skipped) return { run, publish: { mode, skipped, groups: [] } };
+  if (skipped) return { run, publish: { mode, skipped, groups: [] }, ...seededPart };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
   const only = opts.streams?.only;
+  const published = await publishRun2(io, run, {
+    publish: publish2,
+    github,
+    ...omitUndefined({ dryRun: opts.dryRun, only })
+  });
   return {
     run,
-    publish: await publishRun2(io, run, { publish: publish2, github, ...omitUndefined({ dryRun: opts.dryRun, only }) })
+    publish: published,
+    ...omitUndefined({ dashboard: await dashboard?.finish(run) }),
+    ...seededPart
   };
 }
 
@@ -81988,7 +83078,8 @@ init_diagnostic();
 init_history();
 init_tag_edit();
 init_omit_undefined();
-import * as nodeFs9 from "node:fs/promises";
+init_project();
+import * as nodeFs11 from "node:fs/promises";
 async function rollbackTag(deps, req) {
   const r = {};
   try {
@@ -82017,8 +83108,8 @@ async function rollbackInto(deps, req, r) {
     r.stop = found.stop;
     return;
   }
-  const { item: item2, current } = found;
-  if (item2 === current) {
+  const { item: item2, current: current2 } = found;
+  if (item2 === current2) {
     r.unchanged = { image: item2.image };
     return;
   }
@@ -82038,7 +83129,7 @@ async function rollbackInto(deps, req, r) {
   r.job = await recordEdit(deps, reloaded, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]) });
 }
 async function historyItem(project, ns, target, to) {
-  const lock2 = await readLock(nodeFs9, project.root, project.config, ns, target.stream);
+  const lock2 = await readLock(nodeFs11, project.root, project.config, ns, target.stream);
   const history = lock2?.status.tags.find((t) => t.tag === target.tag);
   const items = history?.items ?? [];
   const name = `${target.stream}:${target.tag}`;
@@ -82066,7 +83157,7 @@ function rollbackChange(spec, target, item2) {
 init_lock_file();
 init_diagnostic();
 init_errors();
-import * as nodeFs10 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/policy/oc-tag.ts
 init_errors();
@@ -82242,6 +83333,7 @@ function missingAliasTargets(actions, hasTag) {
 
 // src/app/tag.ts
 init_tag_edit();
+init_project();
 function display(t) {
   return `${t.namespace ? `${t.namespace}/` : ""}${t.stream}:${t.tag}`;
 }
@@ -82273,19 +83365,19 @@ async function copiedSpec(project, a2, ns) {
   if (!findStream(project, srcNs, src.stream)) {
     throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
   }
-  const lock2 = await readLock(nodeFs10, project.root, project.config, srcNs, src.stream);
-  const current = lock2?.status.tags.find((t) => t.tag === src.tag)?.items[0];
-  if (!current) {
+  const lock2 = await readLock(nodeFs12, project.root, project.config, srcNs, src.stream);
+  const current2 = lock2?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+  if (!current2) {
     throw new ImagestreamsError(
       "NO_IMAGE",
       `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
     );
   }
-  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current.image}` };
+  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current2.image}` };
   if (srcNs !== ns(a2.dest)) from.namespace = srcNs;
   return {
     spec: { from, ...a2.spec },
-    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current.image}.`
+    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current2.image}.`
   };
 }
 async function editTags(project, actions, dryRun) {
@@ -83093,7 +84185,8 @@ async function editMode(m) {
 }
 
 // src/entry/action/inputs.ts
-import * as nodeFs11 from "node:fs";
+init_load();
+import * as nodeFs13 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
@@ -83134,6 +84227,10 @@ function readInputs(env) {
       `input "args" must not set ${reserved.split("=")[0]}: use the inputs publish, config and dry-run`
     );
   }
+  const lockPr = booleanInput(env, "lock-pr", false);
+  if (lockPr && command !== "reconcile" && command !== "plan") {
+    throw inputError(`input "lock-pr" works with the reconcile and plan commands, not "${command}"`);
+  }
   return {
     command,
     ...args.length > 0 ? { args } : {},
@@ -83144,11 +84241,12 @@ function readInputs(env) {
     streams: input(env, "streams").split(/[\n,]/).map((s) => s.trim()).filter(Boolean),
     workingDirectory: input(env, "working-directory") || ".",
     metadata: booleanInput(env, "metadata", true),
-    comment: booleanInput(env, "comment", true)
+    comment: booleanInput(env, "comment", true),
+    lockPr
   };
 }
 async function secretValues(inputs, root, env) {
-  const { config: config2 } = await loadConfig(nodeFs11.promises, {
+  const { config: config2 } = await loadConfig(nodeFs13.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -83164,6 +84262,393 @@ async function secretValues(inputs, root, env) {
   return values2;
 }
 
+// src/app/lock-pr.ts
+init_node3();
+import * as nodeFs14 from "node:fs";
+import { rm as rm4 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+
+// src/git/history.ts
+var import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
+init_errors();
+async function readCommitInfo(repo, oid, what2) {
+  try {
+    const { commit } = await import_isomorphic_git8.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    return { oid, message: commit.message, parents: commit.parent, tree: commit.tree };
+  } catch (e) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${what2} ${oid.slice(0, 12)} is not in the checkout at ${repo.dir}: the pull request's history is needed to tell which declarations it changed. Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { commit: oid, dir: repo.dir }, cause: e, permanent: true }
+    );
+  }
+}
+async function mergeBase(repo, a2, b) {
+  const found = await import_isomorphic_git8.default.findMergeBase({ fs: repo.fs, gitdir: repo.gitdir, oids: [a2, b] });
+  const base = found[0];
+  if (!base) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `${a2.slice(0, 12)} and ${b.slice(0, 12)} have no common ancestor in the checkout at ${repo.dir} (a shallow clone?). Check out with actions/checkout \`fetch-depth: 0\`.`,
+      { data: { base: a2, head: b, dir: repo.dir }, permanent: true }
+    );
+  }
+  return base;
+}
+async function changedPaths(repo, a2, b) {
+  const out = [];
+  await import_isomorphic_git8.default.walk({
+    fs: repo.fs,
+    gitdir: repo.gitdir,
+    trees: [(0, import_isomorphic_git8.TREE)({ ref: a2 }), (0, import_isomorphic_git8.TREE)({ ref: b })],
+    map: async (path6, entries) => {
+      const [x, y] = entries;
+      const [ox, oy] = [await x?.oid(), await y?.oid()];
+      if (path6 !== "." && ox === oy) return null;
+      const [tx, ty] = [await x?.type(), await y?.type()];
+      if (tx === "blob" || ty === "blob") out.push(path6);
+      return tx === "tree" || ty === "tree" ? true : null;
+    }
+  });
+  return out.sort();
+}
+
+// src/app/lock-pr.ts
+init_repo();
+init_lock_file();
+init_diagnostic();
+init_error_codes();
+init_errors();
+
+// src/publish/pr-branch.ts
+init_commit();
+init_push();
+init_remote();
+init_git_data();
+init_errors();
+
+// src/render/lock-pr.ts
+init_commit_message();
+var LOCK_PR_TRAILER = "Imagestreams-Lock-PR";
+function renderLockPrMessage(o2) {
+  const lines = [];
+  if (o2.changes.length > 0 || o2.consumers.length > 0) {
+    lines.push(renderCommitMessage(o2.changes, o2.consumers).trimEnd());
+  } else {
+    lines.push(`Remove the lock of ${o2.removed.length === 1 ? o2.removed[0] : `${o2.removed.length} streams`}`);
+  }
+  if (o2.removed.length > 0) {
+    lines.push("", "Locks removed with their declarations:", ...o2.removed.map((id) => `- ${id}`));
+  }
+  lines.push("", `${LOCK_PR_TRAILER}: ${o2.head}`);
+  return `${lines.join("\n")}
+`;
+}
+function lockPrBase(message) {
+  const paragraphs = message.trimEnd().split(/\n\s*\n/);
+  const last = paragraphs[paragraphs.length - 1] ?? "";
+  const line = last.split("\n").find((l) => l.startsWith(`${LOCK_PR_TRAILER}: `));
+  return line?.slice(LOCK_PR_TRAILER.length + 2).trim();
+}
+function isLockPrCommit(message) {
+  return lockPrBase(message) !== void 0;
+}
+
+// src/publish/pr-branch.ts
+init_signed_branch();
+var LOCAL_REF = "refs/imagestreams/lock-pr";
+async function commitToPrBranch(o2) {
+  const { repo, branch, head } = o2;
+  const c3 = await commitFiles({
+    repo,
+    files: o2.files,
+    message: o2.message,
+    author: o2.author,
+    parent: head.oid,
+    ref: LOCAL_REF
+  });
+  if (!c3.changed) return { status: "nothing" };
+  const access2 = {
+    url: o2.git.url,
+    http: o2.git.http,
+    ...o2.git.token ? { token: o2.git.token } : {}
+  };
+  const tip = (await listRemoteBranches(access2)).branches.get(branch) ?? null;
+  if (tip !== head.oid) {
+    if (tip && await isLockCommitOn(repo, access2, branch, tip, head.oid)) {
+      return { status: "already", commit: tip, signed: false, uploadedBytes: 0 };
+    }
+    throw headMoved(branch, head.oid, tip);
+  }
+  try {
+    if (o2.signed) return await signOnBranch(o2, c3.tree);
+    const pushed = await pushRef({ repo, access: access2, localRef: LOCAL_REF, branch, expected: head.oid });
+    o2.logger.info(`pushed ${c3.oid.slice(0, 12)} to ${branch}`, { bytes: pushed.uploadedBytes });
+    return { status: "pushed", commit: c3.oid, signed: false, uploadedBytes: pushed.uploadedBytes };
+  } catch (e) {
+    if (e instanceof ImagestreamsError && (e.code === "GIT_LEASE_FAILED" || e.code === "GIT_PUSH_REJECTED")) {
+      const actual = e.data?.actual;
+      throw headMoved(branch, head.oid, actual ?? null, e);
+    }
+    throw e;
+  }
+}
+async function signOnBranch(o2, tree) {
+  const s = o2.signed;
+  const target = { owner: s.owner, repo: s.repo };
+  const changes = await treeChanges(o2.repo, o2.head.tree, tree, await readWorkFiles(o2.repo, o2.files));
+  const made = await createSignedCommit(s.octokit, target, {
+    baseTree: o2.head.tree,
+    parent: o2.head.oid,
+    message: o2.message,
+    changes
+  });
+  await moveBranch(s.octokit, target, { branch: o2.branch, sha: made.commit, expected: o2.head.oid });
+  const uploadedBytes = changes.reduce((n2, c3) => n2 + (c3.content?.length ?? 0), 0);
+  o2.logger.info(`committed ${made.commit.slice(0, 12)} to ${o2.branch} through the GitHub API (signed)`, {
+    bytes: uploadedBytes
+  });
+  return { status: "pushed", commit: made.commit, signed: true, uploadedBytes };
+}
+async function isLockCommitOn(repo, access2, branch, tip, head) {
+  try {
+    const { commit } = await ensureCommit(repo, access2, tip, branch);
+    return lockPrBase(commit.message) === head && commit.parent.length === 1 && commit.parent[0] === head;
+  } catch {
+    return false;
+  }
+}
+function headMoved(branch, expected, actual, cause) {
+  const short3 = (s) => s ? s.slice(0, 12) : "deleted";
+  return new ImagestreamsError(
+    "LOCK_PR_HEAD_MOVED",
+    `The pull request's branch "${branch}" moved since the event this run is for (the event named ${short3(expected)}, the branch is at ${short3(actual)}); nothing was pushed and nothing was lost. The run for the newer push commits the locks; to redo it for this head, re-run the workflow of the latest push.`,
+    { data: { branch, expected, actual }, permanent: true, ...cause ? { cause } : {} }
+  );
+}
+
+// src/app/lock-pr.ts
+init_publish();
+init_support();
+init_redact();
+init_github();
+
+// src/app/lock-pr-changes.ts
+init_read_branch();
+init_declarations();
+
+// src/loader/declared-path.ts
+init_discover();
+var DECLARATION_EXT2 = /\.(ya?ml|json)$/i;
+var SKIP_DIRS2 = /* @__PURE__ */ new Set([".git", "node_modules"]);
+function matchesDeclarations(path6, entries) {
+  const parts = path6.split("/");
+  if (parts.slice(0, -1).some((p) => SKIP_DIRS2.has(p))) return false;
+  for (const raw of entries) {
+    const entry = raw.replace(/^\.\//, "").replace(/\/+$/, "");
+    if (isGlob(entry)) {
+      if (DECLARATION_EXT2.test(path6) && globToRegExp(entry).test(path6)) return true;
+    } else if (path6 === entry) return true;
+    else if ((entry === "." || entry === "" || path6.startsWith(`${entry}/`)) && DECLARATION_EXT2.test(path6))
+      return true;
+  }
+  return false;
+}
+
+// src/plan/declaration-diff.ts
+function canonicalJson(v) {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v).filter(([, x]) => x !== void 0).sort(([a2], [b]) => a2 < b ? -1 : a2 > b ? 1 : 0);
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+function diffDeclarations(base, head, declaredAtHead) {
+  const before = new Map(base.map((s) => [s.id, canonicalJson(s.object)]));
+  const after = new Map(head.map((s) => [s.id, canonicalJson(s.object)]));
+  const changed = [...after].filter(([id, text]) => before.get(id) !== text).map(([id]) => id);
+  const removed = [...before.keys()].filter((id) => !after.has(id) && !declaredAtHead.has(id));
+  return { changed: changed.sort(), removed: removed.sort() };
+}
+
+// src/app/lock-pr-changes.ts
+async function declarationChanges(repo, project, base, head) {
+  const loaded2 = new Set(project.files);
+  const files = (await changedPaths(repo, base, head)).filter(
+    (p) => loaded2.has(p) || matchesDeclarations(p, project.config.declarations)
+  );
+  const side = async (commit) => {
+    const out = [];
+    for (const file of files) {
+      const text = await readTextAt(repo, commit, file);
+      if (text === void 0) continue;
+      const parsed = parseDeclarations(file, text, { defaultNamespace: project.config.namespace });
+      for (const s of [...parsed.streams, ...parsed.partial]) {
+        out.push({ id: `${s.namespace}/${s.name}`, object: s.object });
+      }
+    }
+    return out;
+  };
+  const declared2 = new Set(project.streams.map((s) => `${s.namespace}/${s.name}`));
+  return diffDeclarations(await side(base), await side(head), declared2);
+}
+
+// src/app/lock-pr.ts
+init_project();
+init_publish_run();
+var HEAD_SHA_EXPRESSION = "${{ github.event.pull_request.head.sha }}";
+async function lockPullRequest(io, opts) {
+  const { pr } = opts;
+  const empty = { changed: [], removed: [], files: [] };
+  if (pr.fork) {
+    return {
+      status: "fork",
+      reason: `Nothing committed: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials and never push; the declarations were validated only.`,
+      ...empty
+    };
+  }
+  try {
+    const project = await openProject(io.cwd, opts.configPath ? { configPath: opts.configPath } : {});
+    if (hasErrors(project.diagnostics)) {
+      return { status: "invalid", reason: "Nothing committed: the declarations are invalid.", ...empty };
+    }
+    return await lockChanged(io, opts, project);
+  } catch (e) {
+    if (!(e instanceof ImagestreamsError)) throw e;
+    const message = redact(e.message, [opts.github.token]);
+    return {
+      status: "failed",
+      reason: `Nothing committed: ${message}`,
+      ...empty,
+      error: { code: e.code, message, hint: e.hint ?? hintFor(e.code) }
+    };
+  }
+}
+async function lockChanged(io, opts, project) {
+  const { pr } = opts;
+  const repo = await openRepo({ fs: nodeFs14, dir: project.root });
+  if (repo.head !== pr.headSha) {
+    throw new ImagestreamsError(
+      "LOCK_PR_CHECKOUT",
+      `The checkout at ${project.root} is at ${repo.head?.slice(0, 12) ?? "no commit"}, not at the pull request's head ${pr.headSha.slice(0, 12)} (actions/checkout checks out a merge commit by default). Check out with \`ref: ${HEAD_SHA_EXPRESSION}\` and \`fetch-depth: 0\`.`,
+      { data: { head: repo.head, expected: pr.headSha }, permanent: true }
+    );
+  }
+  const head = await readCommitInfo(repo, pr.headSha, "the pull request's head");
+  const none = { changed: [], removed: [], files: [] };
+  if (isLockPrCommit(head.message)) {
+    return {
+      status: "ours",
+      reason: `Nothing committed: the head ${pr.headSha.slice(0, 12)} is imagestreams' own lock commit, and nothing was pushed after it.`,
+      ...none
+    };
+  }
+  await readCommitInfo(repo, pr.baseSha, "the pull request's base");
+  const base = await mergeBase(repo, pr.baseSha, pr.headSha);
+  const { changed, removed } = await declarationChanges(repo, project, base, pr.headSha);
+  const seen = { changed, removed, mergeBase: base };
+  if (changed.length === 0 && removed.length === 0) {
+    return {
+      status: "unchanged",
+      reason: "Nothing committed: the pull request changes no declaration.",
+      ...seen,
+      files: []
+    };
+  }
+  const dryRun = Boolean(opts.dryRun);
+  let run;
+  if (changed.length > 0) {
+    run = await runReconcile(io, {
+      project: { loaded: project },
+      streams: { only: new Set(changed), scheduledDue: () => false },
+      ...opts.registry ? { registry: opts.registry } : {},
+      dryRun
+    });
+    if (run.status !== "ok") {
+      return {
+        status: run.status === "invalid" ? "invalid" : "failed",
+        reason: "Nothing committed: the reconcile of the changed streams failed.",
+        ...seen,
+        files: run.written,
+        run
+      };
+    }
+  }
+  const removedLocks = await removeLocks(project, removed, dryRun);
+  const files = [...run?.written ?? [], ...removedLocks];
+  const withRun = { ...seen, files, ...run ? { run } : {} };
+  if (dryRun) return { status: "dry-run", reason: "Dry run: nothing written or pushed.", ...withRun };
+  return publishLocks(io, opts, { project, repo, head, run, removedLocks, result: withRun });
+}
+async function publishLocks(io, opts, c3) {
+  const { pr } = opts;
+  const { project, repo, head, run, removedLocks, result: withRun } = c3;
+  const { changed, removed, files } = withRun;
+  const author = parseAuthor(project.config.publish.author ?? DEFAULT_AUTHOR) ?? parseAuthor(DEFAULT_AUTHOR);
+  const url = opts.git?.url ?? repo.remoteUrl;
+  if (!url)
+    throw new ImagestreamsError(
+      "NO_REMOTE",
+      `The checkout at ${project.root} has no remote "origin" to push to.`
+    );
+  const token = opts.github.token;
+  const pushed = await commitToPrBranch({
+    repo,
+    branch: pr.headRef,
+    head,
+    files,
+    message: renderLockPrMessage({
+      changes: run?.result?.changes ?? [],
+      consumers: run?.consumers?.changes ?? [],
+      removed: removed.filter((id) => removedLocks.some((f) => f.endsWith(`/${id}.json`))),
+      head: pr.headSha
+    }),
+    author: stamp(author, io.now),
+    git: { url, http: opts.git?.http ?? node_default, ...token ? { token } : {} },
+    ...project.config.publish.signCommits ? { signed: signedTarget(io, opts.github) } : {},
+    logger: io.logger
+  });
+  if (pushed.status === "nothing") {
+    return {
+      status: "nothing",
+      reason: "Nothing committed: the locks and consumers already match the declarations.",
+      ...withRun
+    };
+  }
+  return {
+    status: pushed.status,
+    reason: pushed.status === "pushed" ? `Committed ${pushed.commit.slice(0, 12)} to ${pr.headRef}: the locks and consumers of ${[...changed, ...removed].join(", ")}.` : `Nothing committed: ${pr.headRef} already has this lock commit (${pushed.commit.slice(0, 12)}) from a previous run.`,
+    ...withRun,
+    commit: pushed.commit,
+    signed: pushed.signed,
+    uploadedBytes: pushed.uploadedBytes
+  };
+}
+async function removeLocks(project, removed, dryRun) {
+  const out = [];
+  for (const id of removed) {
+    const [namespace, name] = id.split("/", 2);
+    const path6 = lockPath(project.config, namespace, name);
+    if (!nodeFs14.existsSync(join15(project.root, path6))) continue;
+    out.push(path6);
+    if (!dryRun) await rm4(join15(project.root, path6));
+  }
+  return out;
+}
+function signedTarget(io, g) {
+  if (!g.repository?.includes("/") || !(g.octokit || g.token)) {
+    throw new ImagestreamsError(
+      "NO_GITHUB",
+      "publish.signCommits commits through the GitHub API, which needs the repository (GITHUB_REPOSITORY) and a token.",
+      { permanent: true }
+    );
+  }
+  const [owner, repo] = g.repository.split("/", 2);
+  const octokit = g.octokit ?? connectGitHub(io.logger, { token: g.token, ...g.apiUrl ? { apiUrl: g.apiUrl } : {} });
+  return { octokit, owner, repo };
+}
+
 // src/entry/action/plan.ts
 init_github();
 init_pulls();
@@ -83172,7 +84657,7 @@ init_pulls();
 init_diagnostic();
 
 // src/app/build-outputs.ts
-import * as nodeFs12 from "node:fs/promises";
+import * as nodeFs15 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -83204,7 +84689,7 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream2();
-async function buildOutputsOf(project, fs3 = nodeFs12) {
+async function buildOutputsOf(project, fs3 = nodeFs15) {
   const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs3);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
@@ -83244,7 +84729,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs13 from "node:fs/promises";
+import * as nodeFs16 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream2();
@@ -83287,7 +84772,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock2 = await readLock(nodeFs13, project.root, project.config, t.namespace, t.stream).catch(
+    const lock2 = await readLock(nodeFs16, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock2) locks.set(id, lock2);
@@ -83296,6 +84781,7 @@ async function lockWarnings(project) {
 }
 
 // src/app/validate.ts
+init_project();
 async function validateProject(cwd, opts = {}) {
   const project = await openProject(cwd, opts);
   const outputs = (opts.paths ?? []).length === 0 && !project.diagnostics.some(isUsageDiagnostic) ? checkBuildOutputs(await buildOutputsOf(project), [...project.streams, ...project.partial ?? []]) : [];
@@ -83349,13 +84835,17 @@ async function validateMode(m) {
   return (await validateStep(m)).code;
 }
 
+// src/entry/action/verify.ts
+init_project();
+
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs14 from "node:fs/promises";
+import * as nodeFs17 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
+init_image_parts();
 init_types();
 function verifyConsumers(consumers, pullSpecFor2) {
   const out = [];
@@ -83368,9 +84858,18 @@ function verifyConsumers(consumers, pullSpecFor2) {
       follows: formatStreamTag(c3.follows),
       current: c3.current
     };
-    const want = pullSpecFor2(c3.follows.namespace, c3.follows.stream, c3.follows.tag);
+    const want = wantedValue(c3, pullSpecFor2);
     if (want === void 0) out.push({ ...base, status: "unlocked" });
-    else if (!samePin(want, c3.current) || (c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
+    else if (want === null)
+      continue;
+    else if (c3.part ? !partUpToDate(c3, want) : !samePin(want, c3.current))
+      out.push({
+        ...base,
+        status: "drift",
+        want,
+        ...c3.current === want ? { unquoted: true } : {}
+      });
+    else if ((c3.alsoSet ?? []).some((a2) => a2.current !== a2.value))
       out.push({ ...base, status: "drift", want });
   }
   return out;
@@ -83378,6 +84877,9 @@ function verifyConsumers(consumers, pullSpecFor2) {
 function formatFinding(f) {
   if (f.status === "unlocked") {
     return `${f.file}:${f.line}: ${f.target} follows ${f.follows}, which has no locked image (declare the stream tag and run imagestreams reconcile)`;
+  }
+  if (f.unquoted) {
+    return `${f.file}:${f.line}: ${f.target} is ${f.current} unquoted, which YAML does not read as that string; lock says "${f.want}" (run imagestreams reconcile)`;
   }
   return `${f.file}:${f.line}: ${f.target} is at ${f.current}, lock says ${f.want} (run imagestreams reconcile)`;
 }
@@ -83393,7 +84895,7 @@ async function verifyProject(project) {
   const walked = await walkProject(project, lookup2.needles);
   const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs14,
+    nodeFs17,
     { root, lockDir: config2.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -83459,6 +84961,319 @@ async function verifyMode(m) {
   return r.ok ? EXIT.OK : EXIT.FAILURE;
 }
 
+// src/entry/action/verify-registry.ts
+init_project();
+
+// src/app/verify-registry.ts
+init_config();
+init_lock_lookup();
+init_lock_file();
+init_source();
+init_diagnostic();
+init_errors();
+import * as nodeFs18 from "node:fs/promises";
+import { join as join16 } from "node:path";
+
+// src/plan/registry-checks.ts
+init_reference2();
+init_stream2();
+init_follow_chain();
+init_tag_spec();
+function repositoryOf(reference) {
+  const p = tryParseReference(reference);
+  return "ref" in p ? { domain: p.ref.domain, repository: `${p.ref.domain}/${p.ref.path}` } : void 0;
+}
+function need(c3, at, insecure, site) {
+  const key3 = `${at.repository}@${site.digest}${insecure ? " (insecure)" : ""}`;
+  let check = c3.checks.get(key3);
+  if (!check) {
+    check = { key: key3, ...at, digest: site.digest, insecure, sites: [] };
+    c3.checks.set(key3, check);
+  }
+  check.sites.push(site);
+}
+function sourceOf(c3, s, tag2) {
+  const chain = followChain(c3.index, s.namespace, s.name, tag2, s);
+  let stale = false;
+  let source;
+  for (const key3 of chain.cycle ? [] : chain.chain) {
+    const { namespace, stream, tag: t } = splitTagKey(key3);
+    const decl = c3.index.get(`${namespace}/${stream}`);
+    const spec = decl && streamTags(decl.object).find((x) => x.name === t);
+    if (!decl || !spec) return { stale };
+    const locked = c3.locks.get(`${namespace}/${stream}`)?.status.tags.find((x) => x.tag === t)?.spec;
+    if (locked !== void 0 && locked !== specKey(spec, c3.defaultImportMode)) stale = true;
+    if (spec.from?.kind === "DockerImage" && !spec.reference) {
+      source = { from: spec.from.name, insecure: importIsInsecure(decl.object.metadata ?? {}, spec) };
+    }
+  }
+  return { stale, ...source ? { source } : {} };
+}
+function sitesOf(lock2, ns, stream, tagIndex) {
+  const t = lock2.status.tags[tagIndex];
+  const item2 = t.items[0];
+  const base = ["status", "tags", tagIndex, "items", 0];
+  const site = (what2, digest, path6) => ({
+    tag: `${ns}/${stream}:${t.tag}`,
+    namespace: ns,
+    stream,
+    path: [...base, ...path6],
+    what: what2,
+    digest
+  });
+  const out = [site("image", item2.image, ["image"])];
+  if (item2.index && item2.index !== item2.image) out.push(site("index", item2.index, ["index"]));
+  (item2.platforms ?? []).forEach((p, i2) => {
+    const name = [p.os, p.architecture, p.variant].filter(Boolean).join("/");
+    if (!out.some((o2) => o2.digest === p.digest)) {
+      out.push(site(`platform ${name}`, p.digest, ["platforms", i2, "digest"]));
+    }
+  });
+  return out;
+}
+function planTag2(c3, s, lock2, tagIndex) {
+  const lt = lock2.status.tags[tagIndex];
+  const spec = streamTags(s.object).find((x) => x.name === lt.tag);
+  const item2 = lt.items[0];
+  if (!spec || !item2 || spec.reference) return;
+  const sites = sitesOf(lock2, s.namespace, s.name, tagIndex);
+  const locked = repositoryOf(item2.dockerImageReference);
+  const { stale, source } = sourceOf(c3, s, lt.tag);
+  const declared2 = source ? repositoryOf(source.from) : void 0;
+  const imageSite = { ...sites[0], path: [...sites[0].path.slice(0, -1), "dockerImageReference"] };
+  let repo = declared2 ?? locked;
+  if (declared2 && declared2.repository !== locked?.repository) {
+    const names = `the lock names ${locked?.repository ?? item2.dockerImageReference} but the tag declares ${declared2.repository}`;
+    if (!stale || !locked) {
+      c3.problems.push({
+        code: "LOCKED_REPOSITORY_MISMATCH",
+        severity: "error",
+        site: imageSite,
+        message: names
+      });
+      repo = void 0;
+    } else {
+      c3.problems.push({
+        code: "LOCKED_SPEC_STALE",
+        severity: "warning",
+        site: imageSite,
+        message: `${names}, and the declaration changed since the lock was written: its digests are checked in ${locked.repository}`
+      });
+      repo = locked;
+    }
+  }
+  if (repo) for (const site of sites) need(c3, repo, source?.insecure ?? false, site);
+  if (spec.referencePolicy?.type === "Local" && c3.localRegistry) {
+    const local = repositoryOf(`${c3.localRegistry}/${s.namespace}/${s.name}`);
+    if (local) need(c3, local, false, { ...sites[0], what: "image at the local registry" });
+  }
+}
+function planRegistryChecks(streams, index2, locks, opts = {}) {
+  const c3 = {
+    index: index2,
+    locks,
+    defaultImportMode: opts.defaultImportMode ?? "Legacy",
+    ...opts.localRegistry ? { localRegistry: opts.localRegistry } : {},
+    checks: /* @__PURE__ */ new Map(),
+    problems: []
+  };
+  for (const s of streams) {
+    const lock2 = locks.get(`${s.namespace}/${s.name}`);
+    if (!lock2 || index2.get(`${s.namespace}/${s.name}`) !== s) continue;
+    for (let i2 = 0; i2 < lock2.status.tags.length; i2++) planTag2(c3, s, lock2, i2);
+  }
+  return { checks: [...c3.checks.values()], problems: c3.problems };
+}
+
+// src/app/verify-registry.ts
+init_follow_chain();
+init_map_limit();
+var DEFAULT_REGISTRY_DEADLINE_MS = 5 * 6e4;
+var IN_FLIGHT = 16;
+async function verifyRegistry(project, o2) {
+  const { config: config2, root } = project;
+  const where = { root, lockDir: config2.lockDir };
+  const refs = project.streams.map((s) => ({ namespace: s.namespace, stream: s.name }));
+  const { locks, errors } = await readLocks(nodeFs18, where, refs);
+  const plan2 = planRegistryChecks(project.streams, indexStreams(project.streams), locks, {
+    ...config2.importMode ? { defaultImportMode: config2.importMode } : {},
+    ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
+  });
+  const client = clientFor(project, o2);
+  const outcomes = /* @__PURE__ */ new Map();
+  try {
+    const ask = asker(client, o2, deadlineOf(project, o2));
+    await mapLimit(plan2.checks, IN_FLIGHT, async (check) => {
+      outcomes.set(
+        check.key,
+        registryAllowed(config2, check.domain) ? await ask(check) : { kind: "not-allowed" }
+      );
+    });
+  } finally {
+    client.close();
+  }
+  const lines = lineFinder(root, config2.lockDir);
+  const findings = errors.map((e) => ({
+    file: e.file,
+    line: e.line,
+    column: 1,
+    code: e.code,
+    severity: "error",
+    message: e.message
+  }));
+  for (const p of plan2.problems) {
+    findings.push(await siteFinding(lines, p.site, p.code, p.severity, `${p.site.tag}: ${p.message}`));
+  }
+  for (const check of plan2.checks) {
+    const out = outcomes.get(check.key);
+    if (out.kind === "present") continue;
+    for (const site of check.sites) findings.push(await outcomeFinding(lines, check, site, out, o2));
+  }
+  findings.sort(compareDiagnostics);
+  const values2 = [...outcomes.values()];
+  return {
+    ok: !findings.some((f) => f.severity === "error"),
+    anonymous: o2.anonymous === true,
+    digests: plan2.checks.length,
+    verified: values2.filter((v) => v.kind === "present").length,
+    unverified: values2.filter((v) => v.kind === "unverified").length,
+    requests: client.stats().requests,
+    findings
+  };
+}
+function registryJson(r) {
+  const { findings, ...counts } = r;
+  return { ...counts, findings: withHints(findings) };
+}
+function clientFor(project, o2) {
+  const fromConfig = registryOptionsFromConfig(project.config, o2.anonymous ? {} : o2.env, o2.logger);
+  return createRegistryClient({
+    ...fromConfig,
+    ...o2.anonymous ? { keychain: anonymousKeychain } : {},
+    // What a registry has is asked of the registry: a mirror's copy proves nothing about the origin.
+    mirrors: {},
+    logger: o2.logger,
+    ...o2.client
+  });
+}
+function deadlineOf(project, o2) {
+  const configured = project.config.deadline ? parseDuration(project.config.deadline) : void 0;
+  const ms = o2.deadlineMs ?? configured ?? DEFAULT_REGISTRY_DEADLINE_MS;
+  return { signal: o2.deadlineSignal ?? AbortSignal.timeout(ms), seconds: Math.round(ms / 1e3) };
+}
+function asker(client, o2, deadline) {
+  const stopped = /* @__PURE__ */ new Set();
+  const pastDeadline = {
+    kind: "unverified",
+    reason: `the check's deadline of ${deadline.seconds} s passed before it was asked`
+  };
+  const expired = new Promise((resolve14) => {
+    if (deadline.signal.aborted) resolve14(pastDeadline);
+    else deadline.signal.addEventListener("abort", () => resolve14(pastDeadline), { once: true });
+  });
+  return async (check) => {
+    if (deadline.signal.aborted) return pastDeadline;
+    if (stopped.has(check.domain)) {
+      return { kind: "unverified", reason: `skipped: ${check.domain} answered 429 earlier in this check` };
+    }
+    const [path6] = check.repository.slice(check.domain.length + 1).split("@");
+    const ref = { domain: check.domain, path: path6, digest: check.digest };
+    const asking = client.hasManifest(ref, check.digest, check.insecure ? { insecure: true } : {}).then(
+      (found) => found ? { kind: "present" } : { kind: "missing", detail: "the registry answered 404" }
+    ).catch((e) => {
+      if (!(e instanceof ImagestreamsError)) throw e;
+      if (hasCode(e, "DIGEST_MISMATCH")) return { kind: "missing", detail: sanitizeText(e.message, 300) };
+      if (hasCode(e, "RATE_LIMITED")) stopped.add(check.domain);
+      const anon = o2.anonymous && hasCode(e, "UNAUTHORIZED") ? " (this check ran anonymously: a pull request from a fork gets no registry credentials)" : "";
+      return { kind: "unverified", reason: `${e.code}: ${sanitizeText(e.message, 300)}${anon}` };
+    });
+    const out = await Promise.race([asking, expired]);
+    if (out === pastDeadline) asking.catch(() => {
+    });
+    return out;
+  };
+}
+function outcomeFinding(lines, check, site, out, o2) {
+  const subject = `${site.tag}: the locked ${site.what} ${site.digest}`;
+  if (out.kind === "missing") {
+    return siteFinding(
+      lines,
+      site,
+      "LOCKED_DIGEST_UNKNOWN",
+      "error",
+      `${subject} does not exist in ${check.repository} (${out.detail})`,
+      check
+    );
+  }
+  if (out.kind === "not-allowed") {
+    const text2 = `${subject} is to be found in ${check.repository}, but ${check.domain} is not in allowedRegistries; it was not contacted`;
+    return siteFinding(lines, site, "LOCKED_REGISTRY_NOT_ALLOWED", "error", text2, check);
+  }
+  const who = o2.anonymous ? " (anonymously)" : "";
+  const text = `${site.tag}: could not verify the locked ${site.what} ${site.digest} in ${check.repository}${who}: ${out.reason}`;
+  return siteFinding(lines, site, "LOCKED_DIGEST_UNVERIFIED", "error", text, check);
+}
+function lineFinder(root, lockDir) {
+  const parsed = /* @__PURE__ */ new Map();
+  return async (site) => {
+    const file = lockPath({ lockDir }, site.namespace, site.stream);
+    let p = parsed.get(file);
+    if (!p) {
+      p = nodeFs18.readFile(join16(root, file), "utf8").then(
+        (text) => parseSource(file, text),
+        () => void 0
+      );
+      parsed.set(file, p);
+    }
+    const src = await p;
+    const doc = src?.docs[0];
+    if (!src || !doc) return { file, line: 1, column: 1 };
+    const { line, column } = positionAt(src, doc.doc, site.path);
+    return { file, line, column };
+  };
+}
+async function siteFinding(lines, site, code2, severity, message, check) {
+  return {
+    ...await lines(site),
+    code: code2,
+    severity,
+    message,
+    tag: site.tag,
+    digest: site.digest,
+    ...check ? { repository: check.repository } : {}
+  };
+}
+
+// src/entry/action/verify-registry.ts
+init_diagnostic();
+init_error_codes();
+async function verifyRegistryStep(m, opts) {
+  const { io, outcome } = m;
+  const project = await openProject(m.cwd, m.inputs.config ? { configPath: m.inputs.config } : {});
+  if (project.diagnostics.some(isUsageDiagnostic)) return EXIT.USAGE;
+  const r = await verifyRegistry(project, {
+    // Anonymous: the environment is not even handed over, so no credential variable can be read.
+    env: opts.anonymous ? {} : io.env,
+    logger: io.logger,
+    anonymous: opts.anonymous
+  });
+  for (const f of r.findings) {
+    io.stdout(`${formatDiagnostic(f)}
+`);
+    if (f.severity === "error") io.stdout(`  fix: ${hintFor(f.code)}
+`);
+  }
+  m.annotate(r.findings.map((f) => ({ ...f, message: `${f.message} Fix: ${hintFor(f.code)}` })));
+  const errors = r.findings.filter((f) => f.severity === "error").length;
+  const line = `verify --registry: ${r.verified} of ${r.digests} locked digests found in their repositories${r.anonymous ? " (anonymously: a fork gets no registry credentials)" : ""}${r.unverified ? `, ${r.unverified} could not be verified` : ""}${errors ? `, ${errors} problem(s) (see the annotations)` : ""}`;
+  io.stdout(`${line}
+`);
+  if (r.digests > 0 || r.findings.length > 0) outcome.summary.notes.push(`${line}.`);
+  outcome.result.verifyRegistry = registryJson(r);
+  if (!r.ok) m.failures.push(`verify --registry: ${errors} locked digest problem(s)`);
+  return r.ok ? EXIT.OK : EXIT.FAILURE;
+}
+
 // src/entry/action/plan.ts
 async function planMode(m) {
   const { inputs, ctx, io, outcome } = m;
@@ -83467,11 +85282,12 @@ async function planMode(m) {
   const only = inputs.streams.length > 0 ? new Set(inputs.streams) : void 0;
   const v = await validateStep(m);
   const verified = await verifyMode(m);
+  const registryChecked = await verifyRegistryStep(m, { anonymous: fork });
   let planCode = EXIT.OK;
   let run;
   if (fork) {
     outcome.summary.notes.push(
-      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token was used and no registry was contacted; validation and verify ran. The plan runs once the change is in a branch of this repository.`
+      `Plan skipped: pull request #${pr.number} comes from a fork (${pr.headRepository ?? "a deleted repository"}). Runs for forks get no credentials, so no token or registry credential was used and the dry run did not contact any registry; validation, verify and an anonymous verify --registry ran. The plan runs once the change is in a branch of this repository.`
     );
     outcome.result.fork = true;
   } else if (v.code !== EXIT.OK) {
@@ -83500,7 +85316,7 @@ async function planMode(m) {
   } else if (pr && fork) {
     outcome.summary.comment = { skipped: "pull requests from forks get no token to comment with" };
   }
-  return worst(v.code, verified, planCode);
+  return worst(v.code, verified, registryChecked, planCode);
 }
 async function commentPlan(m, pr, plan2) {
   const { inputs, ctx, io } = m;
@@ -83517,6 +85333,50 @@ async function commentPlan(m, pr, plan2) {
     PLAN_COMMENT_MARKER
   );
   return number === null ? { skipped: `pull request #${pr.number} is not open` } : { number };
+}
+
+// src/entry/action/lock-pr.ts
+async function lockPrMode(m) {
+  const { inputs, ctx, io, outcome, failures } = m;
+  const pr = ctx.pullRequest;
+  if (!pr.headSha || !pr.baseSha) {
+    failures.push("lock-pr: the event has no pull_request.head.sha or pull_request.base.sha");
+    return EXIT.USAGE;
+  }
+  const token = pr.fork ? void 0 : io.env.GITHUB_TOKEN;
+  const r = await lockPullRequest(io, {
+    pr: {
+      number: pr.number,
+      headRef: pr.headRef,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      fork: pr.fork,
+      ...pr.headRepository ? { headRepository: pr.headRepository } : {}
+    },
+    ...inputs.config ? { configPath: inputs.config } : {},
+    github: {
+      ...token ? { token } : {},
+      ...ctx.repository ? { repository: ctx.repository } : {},
+      ...ctx.apiUrl ? { apiUrl: ctx.apiUrl } : {}
+    },
+    registry: { withMetadata: inputs.metadata },
+    dryRun: inputs.dryRun
+  });
+  io.stderr(`lock-pr: ${r.reason}
+`);
+  outcome.result.lockPr = lockPrJson(r);
+  outcome.summary.notes.push(`Lock PR: ${r.reason}`);
+  const code2 = r.status === "failed" ? EXIT.FAILURE : EXIT.OK;
+  if (r.error) failures.push(`lock-pr: ${r.error.message} ${r.error.hint}`);
+  else if (r.status === "failed") failures.push(`lock-pr: ${r.reason}`);
+  const planCode = await planMode(m);
+  if (r.status === "pushed" || r.status === "dry-run")
+    outcome.changed = outcome.changed || r.files.length > 0;
+  return worst(code2, planCode);
+}
+function lockPrJson(r) {
+  const { run, ...rest } = r;
+  return { ...rest, ...run ? { reconcile: reconcileJson(run) } : {} };
 }
 
 // src/entry/action/reconcile.ts
@@ -83539,6 +85399,14 @@ async function reconcileMode(m) {
   });
   const code2 = reportRun(m, job2.run, job2.publish);
   if (job2.publish) recordPublish(outcome, job2.publish);
+  const d = job2.dashboard;
+  if (d?.status === "failed")
+    outcome.warnings.push(`the dashboard issue was not updated: ${d.error?.message}`);
+  if (d?.ignored.length) {
+    outcome.warnings.push(
+      `the dashboard issue has ticked lines that name no declared stream tag (ignored): ${d.ignored.join("; ")}`
+    );
+  }
   return code2;
 }
 
@@ -83547,6 +85415,7 @@ function toPosix(p) {
   return p.split(sep4).join("/");
 }
 function modeOf(inputs, ctx) {
+  if (inputs.lockPr && ctx.pullRequest) return lockPrMode;
   const byCommand = {
     validate: validateMode,
     verify: verifyMode,
@@ -83587,7 +85456,7 @@ async function executeAction(inputs, ctx, deps) {
     annotations: [],
     warnings: []
   };
-  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join14(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join17(cwd, file)));
   const run = {
     inputs,
     ctx,
