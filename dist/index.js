@@ -9084,8 +9084,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -20051,7 +20051,7 @@ async function realOrSelf(p) {
 }
 async function escapeOf(root, rel, opts = {}) {
   if (!staysInside(rel)) return { kind: "outside", path: rel };
-  let realRoot;
+  const realRoot = await realOrSelf(root);
   const parts = normalize(rel).split(sep).filter((p) => p !== "" && p !== ".");
   let cur = root;
   for (let i2 = 0; i2 < parts.length; i2++) {
@@ -20065,7 +20065,6 @@ async function escapeOf(root, rel, opts = {}) {
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i2 + 1).join("/");
     if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
-    realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
   }
   return void 0;
@@ -51153,11 +51152,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function assertNoSymlinkInLeadingPath(fs3, dir, fullpath) {
       const parts = fullpath.split("/");
       parts.pop();
-      let current = dir;
+      let current2 = dir;
       for (const part of parts) {
         if (part === "" || part === ".") continue;
-        current = `${current}/${part}`;
-        const stats = await fs3.lstat(current);
+        current2 = `${current2}/${part}`;
+        const stats = await fs3.lstat(current2);
         if (stats && stats.isSymbolicLink()) {
           throw new UnsafeFilepathError(fullpath);
         }
@@ -56510,9 +56509,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         cache,
         gitdir,
         trees: [TREE2({ ref: commit2.oid }), TREE2({ ref: parent })],
-        map: async (filepath, [current, previous]) => {
+        map: async (filepath, [current2, previous]) => {
           const [currentType, previousType] = await Promise.all([
-            current && current.type(),
+            current2 && current2.type(),
             previous && previous.type()
           ]);
           if (currentType === "tree") {
@@ -56523,12 +56522,12 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           }
           if (previousType === "tree") {
             if (currentType) {
-              return [await current.oid(), null, filepath];
+              return [await current2.oid(), null, filepath];
             }
             return;
           }
           const [newOid, oldOid] = await Promise.all([
-            current ? current.oid() : null,
+            current2 ? current2.oid() : null,
             previous ? previous.oid() : null
           ]);
           if (newOid === oldOid) return;
@@ -60871,7 +60870,7 @@ var init_dist_bundle6 = __esm({
       return [];
     };
     get = (object, path6) => {
-      return path6.reduce((current, nextProperty) => current[nextProperty], object);
+      return path6.reduce((current2, nextProperty) => current2[nextProperty], object);
     };
     set = (object, path6, mutator) => {
       const lastProperty = path6[path6.length - 1];
@@ -64011,15 +64010,15 @@ var require_light = __commonJS({
           });
         }
         next(id) {
-          var current, next;
-          current = this._jobs[id];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
+          var current2, next;
+          current2 = this._jobs[id];
+          next = current2 + 1;
+          if (current2 != null && next < this.status.length) {
+            this.counts[current2]--;
             this.counts[next]++;
             return this._jobs[id]++;
-          } else if (current != null) {
-            this.counts[current]--;
+          } else if (current2 != null) {
+            this.counts[current2]--;
             return delete this._jobs[id];
           }
         }
@@ -64030,13 +64029,13 @@ var require_light = __commonJS({
           return this.counts[initial]++;
         }
         remove(id) {
-          var current;
-          current = this._jobs[id];
-          if (current != null) {
-            this.counts[current]--;
+          var current2;
+          current2 = this._jobs[id];
+          if (current2 != null) {
+            this.counts[current2]--;
             delete this._jobs[id];
           }
-          return current != null;
+          return current2 != null;
         }
         jobStatus(id) {
           var ref;
@@ -68310,9 +68309,9 @@ function holdMissingPlatforms(tags, outcomes, now) {
     const text = t.annotations?.[REQUIRED_PLATFORMS];
     const outcome = outcomes.get(t.key);
     if (text === void 0 || !outcome?.ok) continue;
-    const current = t.lock?.items[0];
+    const current2 = t.lock?.items[0];
     const wasHeld = t.lock?.pending?.reason === MISSING_PLATFORM;
-    if (current && outcome.item.image === current.image) {
+    if (current2 && outcome.item.image === current2.image) {
       if (wasHeld) gate.settled.add(t.key);
       continue;
     }
@@ -68322,7 +68321,7 @@ function holdMissingPlatforms(tags, outcomes, now) {
       continue;
     }
     const lacks = `${outcome.item.image} lacks the required platform${missing.length > 1 ? "s" : ""} ${missing.join(", ")} (${REQUIRED_PLATFORMS}: ${text})`;
-    if (!current) {
+    if (!current2) {
       outcomes.set(t.key, { ok: false, reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
       gate.failed.set(t.key, { reason: MISSING_PLATFORM, message: `${lacks}: not imported` });
       continue;
@@ -68334,7 +68333,7 @@ function holdMissingPlatforms(tags, outcomes, now) {
       dockerImageReference: outcome.item.dockerImageReference,
       firstSeen: seen,
       reason: MISSING_PLATFORM,
-      message: `${lacks}; the lock keeps ${current.image}`,
+      message: `${lacks}; the lock keeps ${current2.image}`,
       missingPlatforms: missing
     });
   }
@@ -68365,9 +68364,9 @@ function holdSoaking(tags, outcomes, now) {
   for (const t of tags) {
     const age = parseAge(t.annotations?.[MINIMUM_AGE] ?? "");
     const outcome = outcomes.get(t.key);
-    const current = t.lock?.items[0];
-    if (age === void 0 || !outcome?.ok || !current) continue;
-    if (outcome.item.image === current.image) {
+    const current2 = t.lock?.items[0];
+    if (age === void 0 || !outcome?.ok || !current2) continue;
+    if (outcome.item.image === current2.image) {
       if (t.lock?.pending) settled.add(t.key);
       continue;
     }
@@ -70760,9 +70759,9 @@ function selectTag(policy, tags, ctx) {
   }
   return { tag: best.tag, considered: list.length, ...firstSeen ? { firstSeen } : {} };
 }
-function tieBreak(a2, b, current) {
-  if (a2 === current) return 1;
-  if (b === current) return -1;
+function tieBreak(a2, b, current2) {
+  if (a2 === current2) return 1;
+  if (b === current2) return -1;
   return byCodeUnits(a2, b);
 }
 function rank(policy, found, ctx) {
@@ -71920,26 +71919,26 @@ function isPlainObject4(v) {
 function sameValue(a2, b) {
   return JSON.stringify(a2) === JSON.stringify(b);
 }
-function diffOps(path6, current, target, out) {
-  if (isPlainObject4(current) && isPlainObject4(target) && Object.keys(current).length > 0 && !Object.keys(current).some((k) => k in target)) {
+function diffOps(path6, current2, target, out) {
+  if (isPlainObject4(current2) && isPlainObject4(target) && Object.keys(current2).length > 0 && !Object.keys(current2).some((k) => k in target)) {
     out.push({ op: "delete", path: path6 }, { op: "set", path: path6, value: target });
     return;
   }
-  if (isPlainObject4(current) && isPlainObject4(target)) {
-    for (const k of Object.keys(current)) {
+  if (isPlainObject4(current2) && isPlainObject4(target)) {
+    for (const k of Object.keys(current2)) {
       if (!(k in target)) out.push({ op: "delete", path: [...path6, k] });
     }
-    for (const [k, v] of Object.entries(target)) diffOps([...path6, k], current[k], v, out);
+    for (const [k, v] of Object.entries(target)) diffOps([...path6, k], current2[k], v, out);
     return;
   }
-  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+  if (!sameValue(current2, target)) out.push({ op: "set", path: path6, value: target });
 }
-function mergeOps(path6, current, target, out) {
-  if (isPlainObject4(current) && isPlainObject4(target)) {
-    for (const [k, v] of Object.entries(target)) mergeOps([...path6, k], current[k], v, out);
+function mergeOps(path6, current2, target, out) {
+  if (isPlainObject4(current2) && isPlainObject4(target)) {
+    for (const [k, v] of Object.entries(target)) mergeOps([...path6, k], current2[k], v, out);
     return;
   }
-  if (!sameValue(current, target)) out.push({ op: "set", path: path6, value: target });
+  if (!sameValue(current2, target)) out.push({ op: "set", path: path6, value: target });
 }
 function newTag(name, change) {
   const tag2 = { name, from: { ...change.from } };
@@ -71949,8 +71948,8 @@ function newTag(name, change) {
 }
 function tagSpecEdits(existing, change) {
   const ops = [];
-  const current = existing;
-  diffOps(["from"], current.from, change.from, ops);
+  const current2 = existing;
+  diffOps(["from"], current2.from, change.from, ops);
   const annotations = { ...existing.annotations ?? {} };
   if (change.rolledBackFrom !== void 0) annotations[ROLLED_BACK_FROM] = change.rolledBackFrom;
   else delete annotations[ROLLED_BACK_FROM];
@@ -71959,18 +71958,18 @@ function tagSpecEdits(existing, change) {
     if (change.rolledBackFrom !== void 0)
       target.annotations = { [ROLLED_BACK_FROM]: change.rolledBackFrom };
     Object.assign(target, change.fields ?? {});
-    for (const k of Object.keys(current)) {
+    for (const k of Object.keys(current2)) {
       if (k !== "name" && k !== "from" && !(k in target)) ops.push({ op: "delete", path: [k] });
     }
     for (const [k, v] of Object.entries(target)) {
-      if (k !== "name" && k !== "from") diffOps([k], current[k], v, ops);
+      if (k !== "name" && k !== "from") diffOps([k], current2[k], v, ops);
     }
     return ops;
   }
   if (Object.keys(annotations).length === 0) {
     if (existing.annotations != null) ops.push({ op: "delete", path: ["annotations"] });
-  } else diffOps(["annotations"], current.annotations, annotations, ops);
-  for (const [k, v] of Object.entries(change.fields ?? {})) mergeOps([k], current[k], v, ops);
+  } else diffOps(["annotations"], current2.annotations, annotations, ops);
+  for (const [k, v] of Object.entries(change.fields ?? {})) mergeOps([k], current2[k], v, ops);
   return ops;
 }
 var ROLLED_BACK_FROM;
@@ -72498,15 +72497,15 @@ var init_yaml_text = __esm({
 function pullSpecFor(stream, namespace, lock2, tag2, localRegistry, opts = {}) {
   const spec = stream.spec?.tags?.find((t) => t.name === tag2);
   if (spec?.reference && spec.from?.kind === "DockerImage") return spec.from.name;
-  const current = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
-  if (!current) return void 0;
-  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current.image}` : `${repository}@${current.image}`;
+  const current2 = lock2?.status.tags.find((t) => t.tag === tag2)?.items[0];
+  if (!current2) return void 0;
+  const withTag2 = (repository, t) => opts.pinFormat !== "digest" && t ? `${repository}:${t}@${current2.image}` : `${repository}@${current2.image}`;
   if (spec?.referencePolicy?.type === "Local" && localRegistry) {
     return withTag2(`${localRegistry}/${namespace}/${stream.metadata.name}`, tag2);
   }
-  const at = current.dockerImageReference.indexOf("@");
-  if (at < 0) return current.dockerImageReference;
-  return withTag2(current.dockerImageReference.slice(0, at), opts.sourceTag);
+  const at = current2.dockerImageReference.indexOf("@");
+  if (at < 0) return current2.dockerImageReference;
+  return withTag2(current2.dockerImageReference.slice(0, at), opts.sourceTag);
 }
 function sourceTagOf(streams, namespace, stream, tag2) {
   const seen = /* @__PURE__ */ new Set();
@@ -73476,8 +73475,8 @@ function applyOutcome(prev, name, outcome, ctx) {
     const same2 = old && old.lastTransitionTime === cond.lastTransitionTime;
     return same2 ? { tag: failed } : { tag: failed, change: "failed" };
   }
-  const current = items[0];
-  if (current && sameImage(current, outcome.item)) {
+  const current2 = items[0];
+  if (current2 && sameImage(current2, outcome.item)) {
     return { tag: base };
   }
   const item2 = { created: ctx.now, ...outcome.item, generation: ctx.generation };
@@ -73486,7 +73485,7 @@ function applyOutcome(prev, name, outcome, ctx) {
     ...items.filter((i2) => i2.image !== item2.image || i2.dockerImageReference !== item2.dockerImageReference)
   ];
   base.items = next.slice(0, Math.max(1, ctx.historyLimit));
-  return { tag: base, change: current ? "moved" : "new" };
+  return { tag: base, change: current2 ? "moved" : "new" };
 }
 function sameImage(a2, b) {
   return a2.image === b.image && a2.dockerImageReference === b.dockerImageReference;
@@ -73617,10 +73616,10 @@ function applyFollowers(b) {
     visiting.add(key3);
     const target = followTarget(s.namespace, s.name, t.from);
     const targetKey = target ? tagKey(target.namespace, target.stream, target.tag) : void 0;
-    const current = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
+    const current2 = (targetKey ? resolve14(targetKey) : void 0)?.items[0];
     visiting.delete(key3);
     let outcome;
-    if (current) outcome = { ok: true, item: stripItem(current) };
+    if (current2) outcome = { ok: true, item: stripItem(current2) };
     else if (!targetKey || !b.specOf.has(targetKey)) {
       outcome = { ok: false, reason: "NotFound", message: `followed tag ${t.from.name} does not exist` };
     } else {
@@ -73742,10 +73741,10 @@ function planImports(streams, opts = {}) {
       if (!t.importPolicy?.importMode && !opts.defaultImportMode) req.importModeDefaulted = true;
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
-      const current = locked?.items[0];
-      if (current) req.locked = [.../* @__PURE__ */ new Set([current.image, current.index ?? current.image])];
-      if (current?.platforms?.length) {
-        req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
+      const current2 = locked?.items[0];
+      if (current2) req.locked = [.../* @__PURE__ */ new Set([current2.image, current2.index ?? current2.image])];
+      if (current2?.platforms?.length) {
+        req.knownIndex = { digest: current2.index ?? current2.image, platforms: current2.platforms };
       }
       out.push(req);
     }
@@ -73766,403 +73765,6 @@ var init_next_locks = __esm({
     init_due();
     init_tag_spec();
     init_next_locks_phases();
-  }
-});
-
-// src/github/issues.ts
-async function findMarkedIssue(octokit, r, o2) {
-  let items;
-  try {
-    items = await octokit.paginate(octokit.rest.issues.listForRepo, {
-      ...r,
-      labels: o2.label,
-      state: "all",
-      per_page: 100
-    });
-  } catch (e) {
-    throw githubError(e, { action: `list issues of ${r.owner}/${r.repo}`, permission: ISSUES_READ });
-  }
-  const marked = items.filter((i2) => !i2.pull_request && (i2.body ?? "").includes(o2.marker)).sort((a2, b) => Number(a2.state === "closed") - Number(b.state === "closed") || a2.number - b.number);
-  return marked[0] ? summary2(marked[0]) : null;
-}
-async function getIssue(octokit, r, number) {
-  try {
-    const { data } = await octokit.rest.issues.get({ ...r, issue_number: number });
-    return summary2(data);
-  } catch (e) {
-    throw githubError(e, { action: `read issue #${number}`, permission: ISSUES_READ });
-  }
-}
-async function createIssue(octokit, r, spec) {
-  try {
-    const { data } = await octokit.rest.issues.create({ ...r, ...spec });
-    return summary2(data);
-  } catch (e) {
-    throw githubError(e, { action: `create the issue "${spec.title}"`, permission: ISSUES_WRITE });
-  }
-}
-async function updateIssue(octokit, r, number, spec) {
-  try {
-    const { data } = await octokit.rest.issues.update({ ...r, issue_number: number, ...spec });
-    return summary2(data);
-  } catch (e) {
-    throw githubError(e, { action: `update issue #${number}`, permission: ISSUES_WRITE });
-  }
-}
-async function listOpenPullsByPrefix(octokit, r, prefix) {
-  try {
-    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...r, state: "open", per_page: 100 });
-    return pulls.filter((p) => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${r.owner}/${r.repo}`).map((p) => ({ number: p.number, title: p.title, branch: p.head.ref }));
-  } catch (e) {
-    throw githubError(e, {
-      action: `list pull requests of ${r.owner}/${r.repo}`,
-      permission: "pull-requests: read"
-    });
-  }
-}
-var ISSUES_READ, ISSUES_WRITE, summary2;
-var init_issues = __esm({
-  "src/github/issues.ts"() {
-    "use strict";
-    init_errors2();
-    ISSUES_READ = "issues: read";
-    ISSUES_WRITE = "issues: write";
-    summary2 = (d) => ({
-      number: d.number,
-      url: d.html_url,
-      title: d.title,
-      body: d.body ?? "",
-      state: d.state === "closed" ? "closed" : "open"
-    });
-  }
-});
-
-// src/render/dashboard.ts
-function dashboardStreams(declared2, locks) {
-  const streams = declared2.map((s) => {
-    const id = `${s.namespace}/${s.name}`;
-    const byTag = new Map((locks.get(id)?.status.tags ?? []).map((t) => [t.tag, t]));
-    const tags = s.tags.map((tag2) => {
-      const t = { key: formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }), tag: tag2 };
-      const lt = byTag.get(tag2);
-      const item2 = lt?.items[0];
-      if (item2) Object.assign(t, { digest: item2.image, since: item2.created });
-      const c3 = lt?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
-      if (c3) t.failed = { reason: c3.reason, message: c3.message, since: c3.lastTransitionTime };
-      if (lt?.pending) t.pending = lt.pending;
-      return t;
-    });
-    return { id, tags };
-  });
-  return streams.sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
-}
-function renderDashboard(input2) {
-  const limit = Math.min(input2.limit ?? MAX_DASHBOARD_LENGTH, MAX_DASHBOARD_LENGTH);
-  const tags = input2.streams.flatMap((s) => s.tags);
-  const parts = [
-    { text: `${DASHBOARD_MARKER}
-
-${INTRO}
-`, keep: true },
-    ...failedParts(tags),
-    ...heldParts(tags),
-    ...pullParts(input2.pulls),
-    ...streamParts(input2.streams, input2.ticked ?? /* @__PURE__ */ new Set())
-  ];
-  const optional = parts.filter((p) => !p.keep);
-  return withinBudget(
-    parts,
-    limit - NOTE_ROOM,
-    (n2) => n2 > optional.length ? "" : leftOutNote(optional.slice(optional.length - n2))
-  );
-}
-function table(kind2, heading, header, rows) {
-  return rows.map((r, i2) => {
-    const row = `| ${r.cells.join(" | ")} |
-`;
-    const head = `
-## ${heading}
-
-| ${header.join(" | ")} |
-|${header.map(() => "---|").join("")}
-`;
-    return { text: i2 === 0 ? head + row : row, kind: kind2, label: r.label };
-  });
-}
-function failedParts(tags) {
-  const failed = tags.filter((t) => t.failed);
-  return table(
-    "failed",
-    `Failed imports (${failed.length})`,
-    ["Tag", "Reason", "Since", "Message", "Locked"],
-    failed.map((t) => ({
-      label: t.key,
-      cells: [
-        codeSpan(t.key),
-        codeSpan(t.failed.reason, 80),
-        codeSpan(t.failed.since, 40),
-        codeSpan(t.failed.message, 300),
-        codeSpan(shortDigest(t.digest))
-      ]
-    }))
-  );
-}
-function heldParts(tags) {
-  const held = tags.filter((t) => t.pending);
-  return table(
-    "held",
-    `Held back (${held.length})`,
-    ["Tag", "Digest", "First seen", "Why"],
-    held.map((t) => {
-      const p = t.pending;
-      const why = p.reason === "Soaking" ? `soaking, eligible at ${codeSpan(p.eligibleAt ?? "?", 40)}` : `lacks required ${p.missingPlatforms?.length === 1 ? "platform" : "platforms"} ${codeSpan((p.missingPlatforms ?? []).join(", "), 200)}`;
-      return {
-        label: t.key,
-        cells: [codeSpan(t.key), codeSpan(shortDigest(p.image)), codeSpan(p.firstSeen, 40), why]
-      };
-    })
-  );
-}
-function pullParts(pulls) {
-  const sorted = [...pulls].sort((a2, b) => a2.number - b.number);
-  return sorted.map((p, i2) => ({
-    text: `${i2 === 0 ? `
-## Open pull requests (${pulls.length})
-
-` : ""}- #${p.number} ${escapeText(p.title, 200)} (${codeSpan(p.branch, 200)})
-`,
-    kind: "pull",
-    label: `#${p.number}`
-  }));
-}
-function streamParts(streams, ticked) {
-  const count2 = streams.reduce((n2, s) => n2 + s.tags.length, 0);
-  const parts = [];
-  streams.forEach((s, si) => {
-    s.tags.forEach((t, ti) => {
-      const heading = (si === 0 && ti === 0 ? `
-## Stream tags (${count2})
-` : "") + (ti === 0 ? `
-### ${codeSpan(s.id)}
-
-` : "");
-      parts.push({ text: heading + importLine(t, ticked.has(t.key)), kind: "tag", label: t.key });
-    });
-  });
-  return parts;
-}
-function importLine(t, ticked) {
-  const state = t.digest ? `${codeSpan(shortDigest(t.digest))} since ${codeSpan(t.since ?? "?", 40)}` : "not imported";
-  return `- [${ticked ? "x" : " "}] import now ${codeSpan(t.tag)} ${state} <!-- ${IMPORT_MARKER}${encodeURIComponent(t.key)} -->
-`;
-}
-function leftOutNote(dropped) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const p of dropped) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
-  const what2 = [...counts].map(([k, n2]) => plural(n2, NOUNS[k])).join(", ");
-  return `
----
-
-**Left out** to stay within GitHub's limit of ${MAX_DASHBOARD_LENGTH.toLocaleString("en-US")} characters: ${what2}, from ${codeSpan(dropped[0].label ?? "", 120)} on. The lock files have the full state.
-`;
-}
-var MAX_DASHBOARD_LENGTH, DASHBOARD_MARKER, IMPORT_MARKER, NOTE_ROOM, INTRO, NOUNS;
-var init_dashboard = __esm({
-  "src/render/dashboard.ts"() {
-    "use strict";
-    init_stream_tag();
-    init_text();
-    init_markdown();
-    MAX_DASHBOARD_LENGTH = 65536;
-    DASHBOARD_MARKER = "<!-- imagestreams:dashboard -->";
-    IMPORT_MARKER = "imagestreams:import=";
-    NOTE_ROOM = 600;
-    INTRO = "This issue is kept up to date by imagestreams on every publishing run; edits other than ticking a box are overwritten. Tick **import now** next to a tag to have the next run import it whatever its schedule says; the box is cleared once it has.";
-    NOUNS = {
-      failed: "failed import",
-      held: "held-back digest",
-      pull: "open pull request",
-      tag: "stream tag"
-    };
-  }
-});
-
-// src/render/dashboard-ticks.ts
-function parseDashboardTicks(body, declared2) {
-  const ticked = [];
-  const ignored = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const line of (body ?? "").split(/\r?\n/)) {
-    const task = TASK_RE.exec(line);
-    if (!task || task[1] === " ") continue;
-    const raw = MARKER_RE2.exec(task[2])?.[1];
-    const key3 = raw === void 0 ? void 0 : decode2(raw);
-    if (key3 !== void 0 && declared2.has(key3)) {
-      if (!seen.has(key3)) ticked.push(key3);
-      seen.add(key3);
-    } else {
-      ignored.push(oneLine(key3 ?? task[2], 120));
-    }
-  }
-  return { ticked, ignored };
-}
-function decode2(s) {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return void 0;
-  }
-}
-var TASK_RE, MARKER_RE2;
-var init_dashboard_ticks = __esm({
-  "src/render/dashboard-ticks.ts"() {
-    "use strict";
-    init_text2();
-    init_dashboard();
-    TASK_RE = /^\s{0,3}[-*+]\s+\[([ xX])\]\s?(.*)$/;
-    MARKER_RE2 = new RegExp(
-      `<!--\\s*${IMPORT_MARKER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\s>]*)\\s*-->`
-    );
-  }
-});
-
-// src/app/dashboard.ts
-var dashboard_exports = {};
-__export(dashboard_exports, {
-  openDashboard: () => openDashboard
-});
-import { readFile as readFile3 } from "node:fs/promises";
-import { join as join11 } from "node:path";
-async function openDashboard(io, opts, github, mode) {
-  const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
-  const options = { ...opts, project: { ...opts.project, loaded: project } };
-  const config2 = project.config.publish.dashboard;
-  if (!config2 || (mode ?? project.config.publish.mode) === "none")
-    return { options, finish: async () => void 0 };
-  const [owner, repo] = github.repository.split("/", 2);
-  const { connectGitHub: connectGitHub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
-  const ctx = {
-    io,
-    config: config2,
-    repo: { owner, repo },
-    only: opts.streams?.only,
-    octokit: github.octokit ?? connectGitHub2(io.logger, { token: github.token, ...omitUndefined({ apiUrl: github.apiUrl }) })
-  };
-  const before = await readTicks(ctx, declaredKeys(project));
-  const forced = /* @__PURE__ */ new Set([...opts.streams?.forced ?? [], ...before.ticked]);
-  if (before.ticked.length > 0)
-    io.logger.info("dashboard: importing the ticked tags now", { tags: before.ticked });
-  return {
-    options: { ...options, streams: { ...opts.streams, ...forced.size ? { forced } : {} } },
-    finish: (run) => finishDashboard(ctx, run, before)
-  };
-}
-function declared(project) {
-  return project.streams.map((s) => ({
-    namespace: s.namespace,
-    name: s.name,
-    tags: (s.object.spec?.tags ?? []).map((t) => t.name)
-  }));
-}
-function declaredKeys(project) {
-  return new Set(
-    declared(project).flatMap(
-      (s) => s.tags.map((tag2) => formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }))
-    )
-  );
-}
-async function readTicks(ctx, keys) {
-  try {
-    const issue2 = await findMarkedIssue(ctx.octokit, ctx.repo, {
-      label: DASHBOARD_LABEL,
-      marker: DASHBOARD_MARKER
-    });
-    const { ticked, ignored } = parseDashboardTicks(issue2?.body, keys);
-    if (ignored.length > 0) {
-      ctx.io.logger.warn("dashboard: ignored ticked lines that name no declared stream tag", {
-        issue: issue2.number,
-        lines: ignored.slice(0, 20)
-      });
-    }
-    return { found: true, issue: issue2, ticked, ignored };
-  } catch (e) {
-    const error2 = asError(e);
-    ctx.io.logger.warn(`dashboard: could not read the issue; no tag is imported for it: ${error2.message}`);
-    return { found: false, issue: null, ticked: [], ignored: [], error: error2 };
-  }
-}
-async function finishDashboard(ctx, run, before) {
-  if (!run.project || !run.result) return void 0;
-  const served = servedTicks(run, before.ticked, ctx.only);
-  const outcome = { status: "unchanged", forced: served, ignored: before.ignored };
-  try {
-    const { octokit, repo, config: config2 } = ctx;
-    const issue2 = before.issue ? await getIssue(octokit, repo, before.issue.number) : before.found ? null : await findMarkedIssue(octokit, repo, { label: DASHBOARD_LABEL, marker: DASHBOARD_MARKER });
-    const keys = declaredKeys(run.project);
-    const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
-    const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
-    const body = renderDashboard({
-      streams: dashboardStreams(declared(run.project), await publishedLocks(run)),
-      pulls,
-      ticked: new Set(carried)
-    });
-    const spec = { title: config2.title, body };
-    if (!issue2) {
-      const made = await createIssue(octokit, repo, { ...spec, labels: config2.labels });
-      return { ...outcome, status: "created", issue: { number: made.number, url: made.url } };
-    }
-    const ref = { number: issue2.number, url: issue2.url };
-    if (same(issue2.body, body) && issue2.title === config2.title) return { ...outcome, issue: ref };
-    await updateIssue(octokit, repo, issue2.number, spec);
-    return { ...outcome, status: "updated", issue: ref };
-  } catch (e) {
-    const error2 = asError(e);
-    ctx.io.logger.warn(
-      `dashboard: could not update the issue (the run's pull requests stand): ${error2.message}`
-    );
-    return { ...outcome, status: "failed", error: { code: error2.code, message: error2.message } };
-  }
-}
-function servedTicks(run, ticked, only) {
-  const inRun = new Set(run.project.streams.map((s) => `${s.namespace}/${s.name}`));
-  const skipped = new Set(
-    run.result.imports.filter((i2) => !i2.result.ok && i2.result.skipped).map((i2) => i2.key)
-  );
-  return ticked.filter((k) => {
-    const stream = k.slice(0, k.lastIndexOf(":"));
-    return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
-  });
-}
-async function publishedLocks(run) {
-  const locks = new Map(run.result.locks);
-  for (const f of run.result.lockFiles) {
-    try {
-      const lock2 = parseLock(await readFile3(join11(run.project.root, f.path), "utf8"), f.path);
-      locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
-    } catch {
-    }
-  }
-  return locks;
-}
-function same(stored, rendered) {
-  const norm = (s) => s.replace(/\r\n/g, "\n").trimEnd();
-  return norm(stored) === norm(rendered);
-}
-function asError(e) {
-  return e instanceof ImagestreamsError ? e : new ImagestreamsError("GITHUB_API_FAILED", String(e?.message ?? e), { cause: e });
-}
-var init_dashboard2 = __esm({
-  "src/app/dashboard.ts"() {
-    "use strict";
-    init_config();
-    init_issues();
-    init_lock_file();
-    init_errors();
-    init_stream_tag();
-    init_dashboard();
-    init_dashboard_ticks();
-    init_omit_undefined();
-    init_project();
   }
 });
 
@@ -74670,6 +74272,103 @@ var init_node3 = __esm({
   }
 });
 
+// src/git/repo.ts
+import { join as join11, resolve as resolve11 } from "node:path";
+async function openRepo(opts) {
+  const { fs: fs3 } = opts;
+  const dir = resolve11(opts.dir);
+  const gitdir = await findGitdir(fs3, dir);
+  const config2 = await readText(fs3, join11(gitdir, "config"));
+  if (config2 !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config2)) {
+    throw new ImagestreamsError(
+      "GIT_UNSUPPORTED_REPOSITORY",
+      `${dir} is a SHA-256 repository (extensions.objectFormat=sha256); isomorphic-git reads SHA-1 repositories only. Use a SHA-1 clone or the publish mode "none".`,
+      { data: { dir } }
+    );
+  }
+  const index2 = await readBytes(fs3, join11(gitdir, "index"));
+  if (index2 !== null && index2.length >= 8) {
+    const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
+    const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
+    if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
+      throw new ImagestreamsError(
+        "GIT_UNSUPPORTED_INDEX",
+        `${join11(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
+        { data: { dir, version } }
+      );
+    }
+  }
+  const branch = await import_isomorphic_git2.default.currentBranch({ fs: fs3, dir, gitdir, fullname: false }) ?? null;
+  let head = null;
+  try {
+    head = await import_isomorphic_git2.default.resolveRef({ fs: fs3, dir, gitdir, ref: "HEAD" });
+  } catch {
+    head = null;
+  }
+  const remoteUrl = await import_isomorphic_git2.default.getConfig({
+    fs: fs3,
+    dir,
+    gitdir,
+    path: `remote.${opts.remote ?? "origin"}.url`
+  });
+  const shallow = await readText(fs3, join11(gitdir, "shallow")) !== null;
+  return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
+}
+async function findGitdir(fs3, dir) {
+  const dotgit = join11(dir, ".git");
+  let stat2;
+  try {
+    stat2 = await fs3.promises.stat(dotgit);
+  } catch (cause) {
+    throw new ImagestreamsError(
+      "GIT_NOT_A_REPOSITORY",
+      `${dir} is not a git work tree (no .git). Run actions/checkout first (in the Action, working-directory must be inside it), or run imagestreams inside a clone.`,
+      { data: { dir }, cause }
+    );
+  }
+  if (stat2.isDirectory()) return dotgit;
+  const text = await readText(fs3, dotgit) ?? "";
+  const m = /^gitdir:\s*(.+)$/m.exec(text);
+  if (!m?.[1]) {
+    throw new ImagestreamsError(
+      "GIT_NOT_A_REPOSITORY",
+      `${dotgit} is neither a directory nor a gitdir file.`,
+      {
+        data: { dir }
+      }
+    );
+  }
+  const gitdir = resolve11(dir, m[1].trim());
+  if (await readText(fs3, join11(gitdir, "commondir")) !== null) {
+    throw new ImagestreamsError(
+      "GIT_UNSUPPORTED_REPOSITORY",
+      `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
+      { data: { dir } }
+    );
+  }
+  return gitdir;
+}
+async function readBytes(fs3, path6) {
+  try {
+    return await fs3.promises.readFile(path6);
+  } catch {
+    return null;
+  }
+}
+async function readText(fs3, path6) {
+  const b = await readBytes(fs3, path6);
+  return b === null ? null : Buffer.from(b).toString("utf8");
+}
+var import_isomorphic_git2, SUPPORTED_INDEX_VERSIONS;
+var init_repo = __esm({
+  "src/git/repo.ts"() {
+    "use strict";
+    import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
+    init_errors();
+    SUPPORTED_INDEX_VERSIONS = /* @__PURE__ */ new Set([2, 3]);
+  }
+});
+
 // src/git/remote.ts
 function authCallbacks(token) {
   return {
@@ -74679,7 +74378,7 @@ function authCallbacks(token) {
 }
 async function listRemoteBranches(access2, opts = {}) {
   try {
-    const refs = await import_isomorphic_git2.default.listServerRefs({
+    const refs = await import_isomorphic_git3.default.listServerRefs({
       http: access2.http,
       url: access2.url,
       ...authCallbacks(access2.token),
@@ -74702,7 +74401,7 @@ async function listRemoteBranches(access2, opts = {}) {
 }
 async function fetchBranch(repo, access2, branch) {
   try {
-    const res = await import_isomorphic_git2.default.fetch({
+    const res = await import_isomorphic_git3.default.fetch({
       fs: repo.fs,
       dir: repo.dir,
       gitdir: repo.gitdir,
@@ -74723,7 +74422,7 @@ async function fetchBranch(repo, access2, branch) {
   }
 }
 async function ensureCommit(repo, access2, oid, branch) {
-  const read = () => import_isomorphic_git2.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+  const read = () => import_isomorphic_git3.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
   try {
     return await read();
   } catch {
@@ -74734,10 +74433,10 @@ async function ensureCommit(repo, access2, oid, branch) {
 async function writeRemoteHead(repo, branch, remote = "origin") {
   const ref = `refs/remotes/${remote}/HEAD`;
   try {
-    await import_isomorphic_git2.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref, depth: 1 });
+    await import_isomorphic_git3.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref, depth: 1 });
     return false;
   } catch {
-    await import_isomorphic_git2.default.writeRef({
+    await import_isomorphic_git3.default.writeRef({
       fs: repo.fs,
       gitdir: repo.gitdir,
       ref,
@@ -74785,180 +74484,86 @@ function scrub(e, access2) {
   out.code = err.code;
   return out;
 }
-var import_isomorphic_git2;
+var import_isomorphic_git3;
 var init_remote = __esm({
   "src/git/remote.ts"() {
     "use strict";
-    import_isomorphic_git2 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
     init_errors();
     init_redact();
   }
 });
 
-// src/git/read-branch.ts
-async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
-  const branches = listed ?? (await listRemoteBranches(access2)).branches;
-  const tip = branches.get(branch);
-  if (!tip) return null;
-  await ensureCommit(repo, access2, tip, branch);
-  const out = /* @__PURE__ */ new Map();
-  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
-  return out;
+// src/render/republished.ts
+function looksImmutable(tag2) {
+  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
 }
-async function readTextAt(repo, commit, filepath) {
-  try {
-    const { blob } = await import_isomorphic_git3.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
-    return Buffer.from(blob).toString("utf8");
-  } catch {
-    return void 0;
-  }
+function republishedTags(tags) {
+  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
 }
-async function entryAt(repo, tree, path6) {
-  const slash = path6.lastIndexOf("/");
-  const dir = slash < 0 ? "" : path6.slice(0, slash);
-  const name = path6.slice(slash + 1);
-  try {
-    const r = await import_isomorphic_git3.default.readTree({
-      fs: repo.fs,
-      gitdir: repo.gitdir,
-      oid: tree,
-      ...dir ? { filepath: dir } : {}
-    });
-    return r.tree.find((e) => e.path === name);
-  } catch {
-    return void 0;
-  }
+function republishedLines(tags) {
+  const moved = republishedTags(tags);
+  if (moved.length === 0) return [];
+  const lines = moved.map(
+    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
+  );
+  return [
+    "> [!CAUTION]",
+    ...lines.slice(0, 20),
+    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
+    ""
+  ];
 }
-var import_isomorphic_git3;
-var init_read_branch = __esm({
-  "src/git/read-branch.ts"() {
+var REPUBLISHED_LABEL;
+var init_republished = __esm({
+  "src/render/republished.ts"() {
     "use strict";
-    import_isomorphic_git3 = __toESM(require_isomorphic_git(), 1);
-    init_remote();
+    init_markdown();
+    REPUBLISHED_LABEL = "imagestreams:republished";
   }
 });
 
-// src/git/repo.ts
-import { join as join12, resolve as resolve11 } from "node:path";
-async function openRepo(opts) {
-  const { fs: fs3 } = opts;
-  const dir = resolve11(opts.dir);
-  const gitdir = await findGitdir(fs3, dir);
-  const config2 = await readText(fs3, join12(gitdir, "config"));
-  if (config2 !== null && /^\s*objectformat\s*=\s*sha256\s*$/im.test(config2)) {
-    throw new ImagestreamsError(
-      "GIT_UNSUPPORTED_REPOSITORY",
-      `${dir} is a SHA-256 repository (extensions.objectFormat=sha256); isomorphic-git reads SHA-1 repositories only. Use a SHA-1 clone or the publish mode "none".`,
-      { data: { dir } }
-    );
-  }
-  const index2 = await readBytes(fs3, join12(gitdir, "index"));
-  if (index2 !== null && index2.length >= 8) {
-    const signature = Buffer.from(index2.subarray(0, 4)).toString("latin1");
-    const version = Buffer.from(index2.subarray(4, 8)).readUInt32BE(0);
-    if (signature !== "DIRC" || !SUPPORTED_INDEX_VERSIONS.has(version)) {
-      throw new ImagestreamsError(
-        "GIT_UNSUPPORTED_INDEX",
-        `${join12(gitdir, "index")} uses index version ${version}, which isomorphic-git cannot read (index.version=4 or feature.manyFiles=true writes it). Fix: run \`git config --local index.version 2 && git config --local feature.manyFiles false && git update-index --index-version 2\` in the checkout before imagestreams runs.`,
-        { data: { dir, version } }
-      );
-    }
-  }
-  const branch = await import_isomorphic_git4.default.currentBranch({ fs: fs3, dir, gitdir, fullname: false }) ?? null;
-  let head = null;
-  try {
-    head = await import_isomorphic_git4.default.resolveRef({ fs: fs3, dir, gitdir, ref: "HEAD" });
-  } catch {
-    head = null;
-  }
-  const remoteUrl = await import_isomorphic_git4.default.getConfig({
-    fs: fs3,
-    dir,
-    gitdir,
-    path: `remote.${opts.remote ?? "origin"}.url`
-  });
-  const shallow = await readText(fs3, join12(gitdir, "shallow")) !== null;
-  return { fs: fs3, dir, gitdir, branch, head, ...remoteUrl ? { remoteUrl } : {}, shallow };
+// src/plan/republished-split.ts
+function tagOf2(lock2, tag2) {
+  return lock2?.status.tags.find((t) => t.tag === tag2);
 }
-async function findGitdir(fs3, dir) {
-  const dotgit = join12(dir, ".git");
-  let stat2;
-  try {
-    stat2 = await fs3.promises.stat(dotgit);
-  } catch (cause) {
-    throw new ImagestreamsError(
-      "GIT_NOT_A_REPOSITORY",
-      `${dir} is not a git work tree (no .git). Run actions/checkout first (in the Action, working-directory must be inside it), or run imagestreams inside a clone.`,
-      { data: { dir }, cause }
-    );
+function republishedTagNames(base, work) {
+  if (!base || !work) return [];
+  const out = [];
+  for (const t of work.status.tags) {
+    if (!looksImmutable(t.tag)) continue;
+    const b = tagOf2(base, t.tag);
+    const now = t.items[0];
+    const was = b?.items[0];
+    if (!b || !now || !was || now.image === was.image) continue;
+    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
+    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
+    out.push(t.tag);
   }
-  if (stat2.isDirectory()) return dotgit;
-  const text = await readText(fs3, dotgit) ?? "";
-  const m = /^gitdir:\s*(.+)$/m.exec(text);
-  if (!m?.[1]) {
-    throw new ImagestreamsError(
-      "GIT_NOT_A_REPOSITORY",
-      `${dotgit} is neither a directory nor a gitdir file.`,
-      {
-        data: { dir }
-      }
-    );
-  }
-  const gitdir = resolve11(dir, m[1].trim());
-  if (await readText(fs3, join12(gitdir, "commondir")) !== null) {
-    throw new ImagestreamsError(
-      "GIT_UNSUPPORTED_REPOSITORY",
-      `${dir} is a linked worktree (git worktree add), which isomorphic-git cannot use. Run imagestreams in the main work tree or in a plain clone.`,
-      { data: { dir } }
-    );
-  }
-  return gitdir;
+  return out.sort();
 }
-async function readBytes(fs3, path6) {
-  try {
-    return await fs3.promises.readFile(path6);
-  } catch {
-    return null;
+function releaseNamedTags(base, work) {
+  const names = /* @__PURE__ */ new Set();
+  for (const l of [base, work])
+    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
+  return [...names].sort();
+}
+function mixLock(base, work, fromWork) {
+  const tags = [];
+  const names = /* @__PURE__ */ new Set([
+    ...work.status.tags.map((t) => t.tag),
+    ...(base?.status.tags ?? []).map((t) => t.tag)
+  ]);
+  for (const name of names) {
+    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
+    if (t) tags.push(t);
   }
+  return { ...work, status: { ...work.status, tags } };
 }
-async function readText(fs3, path6) {
-  const b = await readBytes(fs3, path6);
-  return b === null ? null : Buffer.from(b).toString("utf8");
-}
-var import_isomorphic_git4, SUPPORTED_INDEX_VERSIONS;
-var init_repo = __esm({
-  "src/git/repo.ts"() {
+var init_republished_split = __esm({
+  "src/plan/republished-split.ts"() {
     "use strict";
-    import_isomorphic_git4 = __toESM(require_isomorphic_git(), 1);
-    init_errors();
-    SUPPORTED_INDEX_VERSIONS = /* @__PURE__ */ new Set([2, 3]);
-  }
-});
-
-// src/plan/stable-times.ts
-function keepProposedTimes(next, proposed, now) {
-  if (!proposed) return next;
-  const proposedTags = new Map(proposed.status.tags.map((t) => [t.tag, t]));
-  let changed = false;
-  const tags = next.status.tags.map((t) => {
-    const p = proposedTags.get(t.tag);
-    if (!p) return t;
-    const items = t.items.map((i2) => {
-      if (i2.created !== now) return i2;
-      const seen = p.items.find(
-        (x) => x.image === i2.image && x.dockerImageReference === i2.dockerImageReference
-      );
-      if (!seen || seen.created === i2.created) return i2;
-      changed = true;
-      return { ...i2, created: seen.created, generation: seen.generation };
-    });
-    return { ...t, items };
-  });
-  return changed ? { ...next, status: { ...next.status, tags } } : next;
-}
-var init_stable_times = __esm({
-  "src/plan/stable-times.ts"() {
-    "use strict";
+    init_republished();
   }
 });
 
@@ -75031,6 +74636,626 @@ var init_groups = __esm({
   }
 });
 
+// src/publish/seed-branches.ts
+import * as nodeFs8 from "node:fs";
+import { join as join12 } from "node:path";
+async function seedFromBranches(o2) {
+  const { dir, project, access: access2, logger } = o2;
+  const repo = await openRepo({ fs: nodeFs8, dir });
+  if (!repo.head) return { seeded: [] };
+  const { config: config2 } = project;
+  const targets = /* @__PURE__ */ new Map();
+  for (const s of project.streams) {
+    const file = lockPath(config2, s.namespace, s.name);
+    targets.set(`${s.namespace}/${s.name}`, { file, namespace: s.namespace, name: s.name });
+  }
+  const groups2 = groupChanges({
+    streams: [...targets.values()].map((t) => ({ namespace: t.namespace, stream: t.name, lockFile: t.file })),
+    changes: [],
+    consumers: [],
+    branchPrefix: config2.publish.branchPrefix,
+    groups: config2.publish.groups.map((g) => ({ name: g.name, streams: g.streams }))
+  });
+  let branches;
+  try {
+    ({ branches } = await listRemoteBranches(access2));
+  } catch (e) {
+    logger.warn("cannot list the pull request branches; locks are not seeded from them", {
+      error: e.message
+    });
+    return { seeded: [] };
+  }
+  const seeded = /* @__PURE__ */ new Set();
+  const ctx = { dir, repo, access: access2, logger, ours: seeded };
+  for (const g of groups2) {
+    const tip = branches.get(g.branch);
+    if (!tip || !await current(ctx, g.branch, tip)) continue;
+    for (const id of g.streams ?? []) {
+      const t = targets.get(id);
+      if (t && await seedOne(ctx, { branch: g.branch, tip }, t, () => true)) seeded.add(t.file);
+    }
+  }
+  const prefix = republishedPrefix(config2.publish.branchPrefix);
+  for (const [id, t] of targets) {
+    const own = `${branchName(prefix, id)}/`;
+    for (const [branch, tip] of [...branches].filter(([b]) => b.startsWith(own)).sort()) {
+      const tag2 = branch.slice(own.length);
+      if (!await current(ctx, branch, tip)) continue;
+      if (await seedOne(ctx, { branch, tip, tag: tag2 }, t, (x) => x !== tag2)) seeded.add(t.file);
+    }
+  }
+  if (seeded.size > 0) logger.info("locks taken from open pull request branches", { files: [...seeded] });
+  return { seeded: [...seeded] };
+}
+async function current(ctx, branch, tip) {
+  try {
+    const { commit } = await ensureCommit(ctx.repo, ctx.access, tip, branch);
+    return commit.parent.length === 1 && commit.parent[0] === ctx.repo.head;
+  } catch (e) {
+    ctx.logger.warn(`cannot read pull request branch ${branch}; its locks are not seeded`, {
+      error: e.message
+    });
+    return false;
+  }
+}
+async function seedOne(ctx, b, t, keepOwn) {
+  const { dir, repo, logger } = ctx;
+  if (await escapeOf(dir, t.file, { file: true })) return false;
+  const proposed = await branchLock(ctx, b, t);
+  if (!proposed) return false;
+  const work = await nodeFs8.promises.readFile(join12(dir, t.file), "utf8").catch(() => void 0);
+  if (!ctx.ours.has(t.file) && work !== await blobText(repo, repo.head, t.file)) return false;
+  let next;
+  if (b.tag === void 0) next = proposed.text;
+  else {
+    if (work === void 0 || !proposed.lock.status.tags.some((x) => x.tag === b.tag)) return false;
+    const own = lockOrUndefined(work, t);
+    if (!own) return false;
+    next = serializeLock(mixLock(proposed.lock, own, keepOwn));
+  }
+  if (next === work) return false;
+  await writeInside(dir, t.file, next);
+  logger.debug(`seeded ${t.file} from ${b.branch}`);
+  return true;
+}
+async function branchLock(ctx, b, t) {
+  const bytes = await blobBytes(ctx.repo, b.tip, t.file);
+  if (bytes === void 0) return void 0;
+  const ignore = (why) => {
+    ctx.logger.warn(`ignoring ${t.file} on pull request branch ${b.branch}: ${why}; the base's lock is used`);
+    return void 0;
+  };
+  if (bytes.length > MAX_FILE_BYTES) return ignore(`over the ${MAX_FILE_BYTES / 1024 / 1024} MB limit`);
+  const text = Buffer.from(bytes).toString("utf8");
+  const lock2 = lockOrUndefined(text, t);
+  return lock2 ? { text, lock: lock2 } : ignore("not a lock of this stream imagestreams can read");
+}
+function lockOrUndefined(text, t) {
+  try {
+    const lock2 = parseLock(text, t.file);
+    return lock2.metadata.namespace === t.namespace && lock2.metadata.name === t.name ? lock2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function blobBytes(repo, commit, filepath) {
+  try {
+    return (await import_isomorphic_git4.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath })).blob;
+  } catch {
+    return void 0;
+  }
+}
+async function blobText(repo, commit, filepath) {
+  const b = await blobBytes(repo, commit, filepath);
+  return b === void 0 ? void 0 : Buffer.from(b).toString("utf8");
+}
+var import_isomorphic_git4;
+var init_seed_branches = __esm({
+  "src/publish/seed-branches.ts"() {
+    "use strict";
+    import_isomorphic_git4 = __toESM(require_isomorphic_git(), 1);
+    init_inside();
+    init_remote();
+    init_repo();
+    init_lock_file();
+    init_source();
+    init_lock_format();
+    init_republished_split();
+    init_groups();
+  }
+});
+
+// src/app/seed-locks.ts
+var seed_locks_exports = {};
+__export(seed_locks_exports, {
+  seedLocks: () => seedLocks
+});
+import * as nodeFs9 from "node:fs";
+async function seedLocks(io, project, o2) {
+  try {
+    const repo = await openRepo({ fs: nodeFs9, dir: project.root });
+    const url = o2.publish?.gitUrl ?? repo.remoteUrl;
+    if (!url) return [];
+    const access2 = { url, token: o2.token, http: o2.publish?.http ?? node_default };
+    return (await seedFromBranches({ dir: project.root, project, access: access2, logger: io.logger })).seeded;
+  } catch (e) {
+    io.logger.warn("locks were not seeded from pull request branches", { error: e.message });
+    return [];
+  }
+}
+var init_seed_locks = __esm({
+  "src/app/seed-locks.ts"() {
+    "use strict";
+    init_node3();
+    init_repo();
+    init_seed_branches();
+  }
+});
+
+// src/github/issues.ts
+async function findMarkedIssue(octokit, r, o2) {
+  let items;
+  try {
+    items = await octokit.paginate(octokit.rest.issues.listForRepo, {
+      ...r,
+      labels: o2.label,
+      state: "all",
+      per_page: 100
+    });
+  } catch (e) {
+    throw githubError(e, { action: `list issues of ${r.owner}/${r.repo}`, permission: ISSUES_READ });
+  }
+  const marked = items.filter((i2) => !i2.pull_request && (i2.body ?? "").includes(o2.marker)).sort((a2, b) => Number(a2.state === "closed") - Number(b.state === "closed") || a2.number - b.number);
+  return marked[0] ? summary2(marked[0]) : null;
+}
+async function getIssue(octokit, r, number) {
+  try {
+    const { data } = await octokit.rest.issues.get({ ...r, issue_number: number });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `read issue #${number}`, permission: ISSUES_READ });
+  }
+}
+async function createIssue(octokit, r, spec) {
+  try {
+    const { data } = await octokit.rest.issues.create({ ...r, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `create the issue "${spec.title}"`, permission: ISSUES_WRITE });
+  }
+}
+async function updateIssue(octokit, r, number, spec) {
+  try {
+    const { data } = await octokit.rest.issues.update({ ...r, issue_number: number, ...spec });
+    return summary2(data);
+  } catch (e) {
+    throw githubError(e, { action: `update issue #${number}`, permission: ISSUES_WRITE });
+  }
+}
+async function listOpenPullsByPrefix(octokit, r, prefix) {
+  try {
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...r, state: "open", per_page: 100 });
+    return pulls.filter((p) => p.head.ref.startsWith(prefix) && p.head.repo?.full_name === `${r.owner}/${r.repo}`).map((p) => ({ number: p.number, title: p.title, branch: p.head.ref }));
+  } catch (e) {
+    throw githubError(e, {
+      action: `list pull requests of ${r.owner}/${r.repo}`,
+      permission: "pull-requests: read"
+    });
+  }
+}
+var ISSUES_READ, ISSUES_WRITE, summary2;
+var init_issues = __esm({
+  "src/github/issues.ts"() {
+    "use strict";
+    init_errors2();
+    ISSUES_READ = "issues: read";
+    ISSUES_WRITE = "issues: write";
+    summary2 = (d) => ({
+      number: d.number,
+      url: d.html_url,
+      title: d.title,
+      body: d.body ?? "",
+      state: d.state === "closed" ? "closed" : "open"
+    });
+  }
+});
+
+// src/render/dashboard.ts
+function dashboardStreams(declared2, locks) {
+  const streams = declared2.map((s) => {
+    const id = `${s.namespace}/${s.name}`;
+    const byTag = new Map((locks.get(id)?.status.tags ?? []).map((t) => [t.tag, t]));
+    const tags = s.tags.map((tag2) => {
+      const t = { key: formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }), tag: tag2 };
+      const lt = byTag.get(tag2);
+      const item2 = lt?.items[0];
+      if (item2) Object.assign(t, { digest: item2.image, since: item2.created });
+      const c3 = lt?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
+      if (c3) t.failed = { reason: c3.reason, message: c3.message, since: c3.lastTransitionTime };
+      if (lt?.pending) t.pending = lt.pending;
+      return t;
+    });
+    return { id, tags };
+  });
+  return streams.sort((a2, b) => a2.id < b.id ? -1 : a2.id > b.id ? 1 : 0);
+}
+function renderDashboard(input2) {
+  const limit = Math.min(input2.limit ?? MAX_DASHBOARD_LENGTH, MAX_DASHBOARD_LENGTH);
+  const tags = input2.streams.flatMap((s) => s.tags);
+  const parts = [
+    { text: `${DASHBOARD_MARKER}
+
+${INTRO}
+`, keep: true },
+    ...failedParts(tags),
+    ...heldParts(tags),
+    ...pullParts(input2.pulls),
+    ...streamParts(input2.streams, input2.ticked ?? /* @__PURE__ */ new Set())
+  ];
+  const optional = parts.filter((p) => !p.keep);
+  return withinBudget(
+    parts,
+    limit - NOTE_ROOM,
+    (n2) => n2 > optional.length ? "" : leftOutNote(optional.slice(optional.length - n2))
+  );
+}
+function table(kind2, heading, header, rows) {
+  return rows.map((r, i2) => {
+    const row = `| ${r.cells.join(" | ")} |
+`;
+    const head = `
+## ${heading}
+
+| ${header.join(" | ")} |
+|${header.map(() => "---|").join("")}
+`;
+    return { text: i2 === 0 ? head + row : row, kind: kind2, label: r.label };
+  });
+}
+function failedParts(tags) {
+  const failed = tags.filter((t) => t.failed);
+  return table(
+    "failed",
+    `Failed imports (${failed.length})`,
+    ["Tag", "Reason", "Since", "Message", "Locked"],
+    failed.map((t) => ({
+      label: t.key,
+      cells: [
+        codeSpan(t.key),
+        codeSpan(t.failed.reason, 80),
+        codeSpan(t.failed.since, 40),
+        codeSpan(t.failed.message, 300),
+        codeSpan(shortDigest(t.digest))
+      ]
+    }))
+  );
+}
+function heldParts(tags) {
+  const held = tags.filter((t) => t.pending);
+  return table(
+    "held",
+    `Held back (${held.length})`,
+    ["Tag", "Digest", "First seen", "Why"],
+    held.map((t) => {
+      const p = t.pending;
+      const why = p.reason === "Soaking" ? `soaking, eligible at ${codeSpan(p.eligibleAt ?? "?", 40)}` : `lacks required ${p.missingPlatforms?.length === 1 ? "platform" : "platforms"} ${codeSpan((p.missingPlatforms ?? []).join(", "), 200)}`;
+      return {
+        label: t.key,
+        cells: [codeSpan(t.key), codeSpan(shortDigest(p.image)), codeSpan(p.firstSeen, 40), why]
+      };
+    })
+  );
+}
+function pullParts(pulls) {
+  const sorted = [...pulls].sort((a2, b) => a2.number - b.number);
+  return sorted.map((p, i2) => ({
+    text: `${i2 === 0 ? `
+## Open pull requests (${pulls.length})
+
+` : ""}- #${p.number} ${escapeText(p.title, 200)} (${codeSpan(p.branch, 200)})
+`,
+    kind: "pull",
+    label: `#${p.number}`
+  }));
+}
+function streamParts(streams, ticked) {
+  const count2 = streams.reduce((n2, s) => n2 + s.tags.length, 0);
+  const parts = [];
+  streams.forEach((s, si) => {
+    s.tags.forEach((t, ti) => {
+      const heading = (si === 0 && ti === 0 ? `
+## Stream tags (${count2})
+` : "") + (ti === 0 ? `
+### ${codeSpan(s.id)}
+
+` : "");
+      parts.push({ text: heading + importLine(t, ticked.has(t.key)), kind: "tag", label: t.key });
+    });
+  });
+  return parts;
+}
+function importLine(t, ticked) {
+  const state = t.digest ? `${codeSpan(shortDigest(t.digest))} since ${codeSpan(t.since ?? "?", 40)}` : "not imported";
+  return `- [${ticked ? "x" : " "}] import now ${codeSpan(t.tag)} ${state} <!-- ${IMPORT_MARKER}${encodeURIComponent(t.key)} -->
+`;
+}
+function leftOutNote(dropped) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const p of dropped) counts.set(p.kind, (counts.get(p.kind) ?? 0) + 1);
+  const what2 = [...counts].map(([k, n2]) => plural(n2, NOUNS[k])).join(", ");
+  return `
+---
+
+**Left out** to stay within GitHub's limit of ${MAX_DASHBOARD_LENGTH.toLocaleString("en-US")} characters: ${what2}, from ${codeSpan(dropped[0].label ?? "", 120)} on. The lock files have the full state.
+`;
+}
+var MAX_DASHBOARD_LENGTH, DASHBOARD_MARKER, IMPORT_MARKER, NOTE_ROOM, INTRO, NOUNS;
+var init_dashboard = __esm({
+  "src/render/dashboard.ts"() {
+    "use strict";
+    init_stream_tag();
+    init_text();
+    init_markdown();
+    MAX_DASHBOARD_LENGTH = 65536;
+    DASHBOARD_MARKER = "<!-- imagestreams:dashboard -->";
+    IMPORT_MARKER = "imagestreams:import=";
+    NOTE_ROOM = 600;
+    INTRO = "This issue is kept up to date by imagestreams on every publishing run; edits other than ticking a box are overwritten. Tick **import now** next to a tag to have the next run import it whatever its schedule says; the box is cleared once it has.";
+    NOUNS = {
+      failed: "failed import",
+      held: "held-back digest",
+      pull: "open pull request",
+      tag: "stream tag"
+    };
+  }
+});
+
+// src/render/dashboard-ticks.ts
+function parseDashboardTicks(body, declared2) {
+  const ticked = [];
+  const ignored = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const line of (body ?? "").split(/\r?\n/)) {
+    const task = TASK_RE.exec(line);
+    if (!task || task[1] === " ") continue;
+    const raw = MARKER_RE2.exec(task[2])?.[1];
+    const key3 = raw === void 0 ? void 0 : decode2(raw);
+    if (key3 !== void 0 && declared2.has(key3)) {
+      if (!seen.has(key3)) ticked.push(key3);
+      seen.add(key3);
+    } else {
+      ignored.push(oneLine(key3 ?? task[2], 120));
+    }
+  }
+  return { ticked, ignored };
+}
+function decode2(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return void 0;
+  }
+}
+var TASK_RE, MARKER_RE2;
+var init_dashboard_ticks = __esm({
+  "src/render/dashboard-ticks.ts"() {
+    "use strict";
+    init_text2();
+    init_dashboard();
+    TASK_RE = /^\s{0,3}[-*+]\s+\[([ xX])\]\s?(.*)$/;
+    MARKER_RE2 = new RegExp(
+      `<!--\\s*${IMPORT_MARKER.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\s>]*)\\s*-->`
+    );
+  }
+});
+
+// src/app/dashboard.ts
+var dashboard_exports = {};
+__export(dashboard_exports, {
+  openDashboard: () => openDashboard
+});
+async function openDashboard(io, opts, github, mode) {
+  const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
+  const options = { ...opts, project: { ...opts.project, loaded: project } };
+  const config2 = project.config.publish.dashboard;
+  if (!config2 || (mode ?? project.config.publish.mode) === "none")
+    return { options, finish: async () => void 0 };
+  const [owner, repo] = github.repository.split("/", 2);
+  const { connectGitHub: connectGitHub2 } = await Promise.resolve().then(() => (init_github(), github_exports));
+  const ctx = {
+    io,
+    config: config2,
+    repo: { owner, repo },
+    only: opts.streams?.only,
+    octokit: github.octokit ?? connectGitHub2(io.logger, { token: github.token, ...omitUndefined({ apiUrl: github.apiUrl }) })
+  };
+  const before = await readTicks(ctx, declaredKeys(project));
+  const forced = /* @__PURE__ */ new Set([...opts.streams?.forced ?? [], ...before.ticked]);
+  if (before.ticked.length > 0)
+    io.logger.info("dashboard: importing the ticked tags now", { tags: before.ticked });
+  return {
+    options: { ...options, streams: { ...opts.streams, ...forced.size ? { forced } : {} } },
+    finish: (run) => finishDashboard(ctx, run, before)
+  };
+}
+function declared(project) {
+  return project.streams.map((s) => ({
+    namespace: s.namespace,
+    name: s.name,
+    tags: (s.object.spec?.tags ?? []).map((t) => t.name)
+  }));
+}
+function declaredKeys(project) {
+  return new Set(
+    declared(project).flatMap(
+      (s) => s.tags.map((tag2) => formatStreamTag({ namespace: s.namespace, stream: s.name, tag: tag2 }))
+    )
+  );
+}
+async function readTicks(ctx, keys) {
+  try {
+    const issue2 = await findMarkedIssue(ctx.octokit, ctx.repo, {
+      label: DASHBOARD_LABEL,
+      marker: DASHBOARD_MARKER
+    });
+    const { ticked, ignored } = parseDashboardTicks(issue2?.body, keys);
+    if (ignored.length > 0) {
+      ctx.io.logger.warn("dashboard: ignored ticked lines that name no declared stream tag", {
+        issue: issue2.number,
+        lines: ignored.slice(0, 20)
+      });
+    }
+    return { found: true, issue: issue2, ticked, ignored };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(`dashboard: could not read the issue; no tag is imported for it: ${error2.message}`);
+    return { found: false, issue: null, ticked: [], ignored: [], error: error2 };
+  }
+}
+async function finishDashboard(ctx, run, before) {
+  if (!run.project || !run.result) return void 0;
+  const served = servedTicks(run, before.ticked, ctx.only);
+  const outcome = { status: "unchanged", forced: served, ignored: before.ignored };
+  try {
+    const { octokit, repo, config: config2 } = ctx;
+    const issue2 = before.issue ? await getIssue(octokit, repo, before.issue.number) : before.found ? null : await findMarkedIssue(octokit, repo, { label: DASHBOARD_LABEL, marker: DASHBOARD_MARKER });
+    const keys = declaredKeys(run.project);
+    const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
+    const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
+    const body = renderDashboard({
+      streams: dashboardStreams(declared(run.project), publishedLocks(run)),
+      pulls,
+      ticked: new Set(carried)
+    });
+    const spec = { title: config2.title, body };
+    if (!issue2) {
+      const made = await createIssue(octokit, repo, { ...spec, labels: config2.labels });
+      return { ...outcome, status: "created", issue: { number: made.number, url: made.url } };
+    }
+    const ref = { number: issue2.number, url: issue2.url };
+    if (same(issue2.body, body) && issue2.title === config2.title) return { ...outcome, issue: ref };
+    await updateIssue(octokit, repo, issue2.number, spec);
+    return { ...outcome, status: "updated", issue: ref };
+  } catch (e) {
+    const error2 = asError(e);
+    ctx.io.logger.warn(
+      `dashboard: could not update the issue (the run's pull requests stand): ${error2.message}`
+    );
+    return { ...outcome, status: "failed", error: { code: error2.code, message: error2.message } };
+  }
+}
+function servedTicks(run, ticked, only) {
+  const inRun = new Set(run.project.streams.map((s) => `${s.namespace}/${s.name}`));
+  const skipped = new Set(
+    run.result.imports.filter((i2) => !i2.result.ok && i2.result.skipped).map((i2) => i2.key)
+  );
+  return ticked.filter((k) => {
+    const stream = k.slice(0, k.lastIndexOf(":"));
+    return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
+  });
+}
+function publishedLocks(run) {
+  const locks = new Map(run.result.locks);
+  for (const f of run.result.lockFiles) {
+    try {
+      const lock2 = parseLock(f.text, f.path);
+      locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
+    } catch {
+    }
+  }
+  return locks;
+}
+function same(stored, rendered) {
+  const norm = (s) => s.replace(/\r\n/g, "\n").trimEnd();
+  return norm(stored) === norm(rendered);
+}
+function asError(e) {
+  return e instanceof ImagestreamsError ? e : new ImagestreamsError("GITHUB_API_FAILED", String(e?.message ?? e), { cause: e });
+}
+var init_dashboard2 = __esm({
+  "src/app/dashboard.ts"() {
+    "use strict";
+    init_config();
+    init_issues();
+    init_lock_file();
+    init_errors();
+    init_stream_tag();
+    init_dashboard();
+    init_dashboard_ticks();
+    init_omit_undefined();
+    init_project();
+  }
+});
+
+// src/git/read-branch.ts
+async function readRemoteBranchFiles(repo, access2, branch, paths, listed) {
+  const branches = listed ?? (await listRemoteBranches(access2)).branches;
+  const tip = branches.get(branch);
+  if (!tip) return null;
+  await ensureCommit(repo, access2, tip, branch);
+  const out = /* @__PURE__ */ new Map();
+  for (const path6 of paths) out.set(path6, await readTextAt(repo, tip, path6));
+  return out;
+}
+async function readTextAt(repo, commit, filepath) {
+  try {
+    const { blob } = await import_isomorphic_git5.default.readBlob({ fs: repo.fs, gitdir: repo.gitdir, oid: commit, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch {
+    return void 0;
+  }
+}
+async function entryAt(repo, tree, path6) {
+  const slash = path6.lastIndexOf("/");
+  const dir = slash < 0 ? "" : path6.slice(0, slash);
+  const name = path6.slice(slash + 1);
+  try {
+    const r = await import_isomorphic_git5.default.readTree({
+      fs: repo.fs,
+      gitdir: repo.gitdir,
+      oid: tree,
+      ...dir ? { filepath: dir } : {}
+    });
+    return r.tree.find((e) => e.path === name);
+  } catch {
+    return void 0;
+  }
+}
+var import_isomorphic_git5;
+var init_read_branch = __esm({
+  "src/git/read-branch.ts"() {
+    "use strict";
+    import_isomorphic_git5 = __toESM(require_isomorphic_git(), 1);
+    init_remote();
+  }
+});
+
+// src/plan/stable-times.ts
+function keepProposedTimes(next, proposed, now) {
+  if (!proposed) return next;
+  const proposedTags = new Map(proposed.status.tags.map((t) => [t.tag, t]));
+  let changed = false;
+  const tags = next.status.tags.map((t) => {
+    const p = proposedTags.get(t.tag);
+    if (!p) return t;
+    const items = t.items.map((i2) => {
+      if (i2.created !== now) return i2;
+      const seen = p.items[0];
+      if (!seen || seen.image !== i2.image || seen.dockerImageReference !== i2.dockerImageReference) return i2;
+      if (seen.created === i2.created) return i2;
+      changed = true;
+      return { ...i2, created: seen.created, generation: seen.generation };
+    });
+    return { ...t, items };
+  });
+  return changed ? { ...next, status: { ...next.status, tags } } : next;
+}
+var init_stable_times = __esm({
+  "src/plan/stable-times.ts"() {
+    "use strict";
+  }
+});
+
 // src/git/commit.ts
 import { join as join13 } from "node:path";
 async function commitFiles(opts) {
@@ -75039,7 +75264,7 @@ async function commitFiles(opts) {
   const parentTree = opts.parent ? await treeOf(repo, opts.parent) : null;
   const tree = await buildTree({ fs: repo.fs, gitdir: repo.gitdir, base: parentTree, files: contents, repo });
   if (tree === parentTree) return { changed: false, oid: opts.parent, tree, parentTree };
-  const oid = await import_isomorphic_git5.default.writeCommit({
+  const oid = await import_isomorphic_git6.default.writeCommit({
     fs: repo.fs,
     gitdir: repo.gitdir,
     commit: {
@@ -75052,18 +75277,18 @@ async function commitFiles(opts) {
     }
   });
   if (opts.ref)
-    await import_isomorphic_git5.default.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.ref, value: oid, force: true });
+    await import_isomorphic_git6.default.writeRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.ref, value: oid, force: true });
   if (opts.updateIndex) {
     for (const [path6, content] of contents) {
       if (content === null)
-        await import_isomorphic_git5.default.remove({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
-      else await import_isomorphic_git5.default.add({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
+        await import_isomorphic_git6.default.remove({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
+      else await import_isomorphic_git6.default.add({ fs: repo.fs, dir: repo.dir, gitdir: repo.gitdir, filepath: path6 });
     }
   }
   return { changed: true, oid, tree, parentTree };
 }
 async function treeOf(repo, commit) {
-  const { commit: c3 } = await import_isomorphic_git5.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: commit });
+  const { commit: c3 } = await import_isomorphic_git6.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid: commit });
   return c3.tree;
 }
 async function readWorkFiles(repo, files) {
@@ -75090,12 +75315,12 @@ async function readWorkFiles(repo, files) {
 }
 async function buildTree(opts) {
   const oid = await editTree(opts, opts.base, [...opts.files.entries()], "");
-  return oid ?? await import_isomorphic_git5.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [] });
+  return oid ?? await import_isomorphic_git6.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [] });
 }
 async function editTree(opts, treeOid, changes, prefix) {
   const entries = /* @__PURE__ */ new Map();
   if (treeOid) {
-    const { tree } = await import_isomorphic_git5.default.readTree({ fs: opts.fs, gitdir: opts.gitdir, oid: treeOid });
+    const { tree } = await import_isomorphic_git6.default.readTree({ fs: opts.fs, gitdir: opts.gitdir, oid: treeOid });
     for (const e of tree) entries.set(e.path, e);
   }
   const subdirs = /* @__PURE__ */ new Map();
@@ -75117,7 +75342,7 @@ async function editTree(opts, treeOid, changes, prefix) {
       }
       continue;
     }
-    const blob = await import_isomorphic_git5.default.writeBlob({ fs: opts.fs, gitdir: opts.gitdir, blob: content });
+    const blob = await import_isomorphic_git6.default.writeBlob({ fs: opts.fs, gitdir: opts.gitdir, blob: content });
     const mode = existing && existing.type === "blob" ? existing.mode : await workMode(opts.repo, `${prefix}${path6}`);
     if (!existing || existing.oid !== blob || existing.mode !== mode) {
       entries.set(path6, { mode, path: path6, oid: blob, type: "blob" });
@@ -75135,7 +75360,7 @@ async function editTree(opts, treeOid, changes, prefix) {
   }
   if (!dirty) return treeOid;
   if (entries.size === 0) return null;
-  return import_isomorphic_git5.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [...entries.values()] });
+  return import_isomorphic_git6.default.writeTree({ fs: opts.fs, gitdir: opts.gitdir, tree: [...entries.values()] });
 }
 async function workMode(repo, path6) {
   if (!repo) return "100644";
@@ -75147,7 +75372,7 @@ async function workMode(repo, path6) {
   }
 }
 async function commitTree(o2) {
-  const oid = await import_isomorphic_git5.default.writeCommit({
+  const oid = await import_isomorphic_git6.default.writeCommit({
     fs: o2.repo.fs,
     gitdir: o2.repo.gitdir,
     commit: {
@@ -75158,7 +75383,7 @@ async function commitTree(o2) {
       committer: identity3(o2.committer)
     }
   });
-  await import_isomorphic_git5.default.writeRef({ fs: o2.repo.fs, gitdir: o2.repo.gitdir, ref: o2.ref, value: oid, force: true });
+  await import_isomorphic_git6.default.writeRef({ fs: o2.repo.fs, gitdir: o2.repo.gitdir, ref: o2.ref, value: oid, force: true });
   return oid;
 }
 function identity3(id) {
@@ -75169,11 +75394,11 @@ function identity3(id) {
     timezoneOffset: id.timezoneOffset ?? 0
   };
 }
-var import_isomorphic_git5;
+var import_isomorphic_git6;
 var init_commit = __esm({
   "src/git/commit.ts"() {
     "use strict";
-    import_isomorphic_git5 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git6 = __toESM(require_isomorphic_git(), 1);
     init_errors();
   }
 });
@@ -75188,7 +75413,7 @@ async function pushRef(opts) {
   let leaseBroken = false;
   let result;
   try {
-    result = await import_isomorphic_git6.default.push({
+    result = await import_isomorphic_git7.default.push({
       fs: repo.fs,
       dir: repo.dir,
       gitdir: repo.gitdir,
@@ -75242,7 +75467,7 @@ async function pushRef(opts) {
     const why = Object.values(result.refs ?? {}).map((r) => r.error).filter(Boolean).join("; ");
     throw refused(opts.branch, access2, `${why} ${messages.join(" ")}`);
   }
-  const oid = opts.delete ? null : await import_isomorphic_git6.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.localRef });
+  const oid = opts.delete ? null : await import_isomorphic_git7.default.resolveRef({ fs: repo.fs, gitdir: repo.gitdir, ref: opts.localRef });
   return { branch: opts.branch, oid, previous: advertised, uploadedBytes: counted.bytes() };
 }
 function refused(branch, access2, why) {
@@ -75286,11 +75511,11 @@ function countingHttp(http3) {
 function short2(oid) {
   return oid ? oid.slice(0, 12) : "no branch";
 }
-var import_isomorphic_git6, ZERO, REF_MOVED_TEXT;
+var import_isomorphic_git7, ZERO, REF_MOVED_TEXT;
 var init_push = __esm({
   "src/git/push.ts"() {
     "use strict";
-    import_isomorphic_git6 = __toESM(require_isomorphic_git(), 1);
+    import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
     init_errors();
     init_redact();
     init_remote();
@@ -75840,35 +76065,6 @@ var init_pr_tag_details = __esm({
   }
 });
 
-// src/render/republished.ts
-function looksImmutable(tag2) {
-  return /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/.test(tag2);
-}
-function republishedTags(tags) {
-  return tags.filter((t) => t.kind === "moved" && looksImmutable(t.tag));
-}
-function republishedLines(tags) {
-  const moved = republishedTags(tags);
-  if (moved.length === 0) return [];
-  const lines = moved.map(
-    (t) => `> - \`${escapeCell(`${t.namespace}/${t.stream}:${t.tag}`)}\` looks like an immutable version tag, yet its digest changed: the image was republished under the same version. Check why before merging.`
-  );
-  return [
-    "> [!CAUTION]",
-    ...lines.slice(0, 20),
-    ...lines.length > 20 ? [`> - …and ${lines.length - 20} more`] : [],
-    ""
-  ];
-}
-var REPUBLISHED_LABEL;
-var init_republished = __esm({
-  "src/render/republished.ts"() {
-    "use strict";
-    init_markdown();
-    REPUBLISHED_LABEL = "imagestreams:republished";
-  }
-});
-
 // src/render/selection-note.ts
 function soakingNoteLine(n2) {
   return `${codeSpan(n2.tag, 300)}: new digest ${codeSpan(n2.image, 80)} is soaking (first seen ${codeSpan(n2.firstSeen, 40)}); eligible at ${codeSpan(n2.eligibleAt, 40)}, the first run after that proposes it.`;
@@ -76186,7 +76382,7 @@ function declarationNotes(s, locks) {
     const tag2 = tagKey(s.namespace, s.stream, t.name);
     const old = before.get(t.name);
     if (old && sameFrom(old, t)) continue;
-    const current = lockTag(s.lock, t.name)?.items[0]?.image;
+    const current2 = lockTag(s.lock, t.name)?.items[0]?.image;
     const upstream = t.annotations?.[ROLLED_BACK_FROM];
     const pin = t.from?.kind === "ImageStreamImage" ? imageTarget(s.namespace, t.from) : void 0;
     if (pin && upstream && pin.namespace === s.namespace && pin.stream === s.stream) {
@@ -76195,12 +76391,12 @@ function declarationNotes(s, locks) {
         kind: "rolled-back",
         tag: tag2,
         ...from ? { from } : {},
-        ...current ? { to: current } : {},
+        ...current2 ? { to: current2 } : {},
         ...followAgain(upstream, tag2)
       });
     } else if (pin && (pin.namespace !== s.namespace || pin.stream !== s.stream)) {
-      const source = sourceTagHolding(locks, pin.namespace, pin.stream, current) ?? `${pin.namespace}/${pin.stream}`;
-      notes.push({ kind: "promoted", tag: tag2, source, ...current ? { digest: current } : {} });
+      const source = sourceTagHolding(locks, pin.namespace, pin.stream, current2) ?? `${pin.namespace}/${pin.stream}`;
+      notes.push({ kind: "promoted", tag: tag2, source, ...current2 ? { digest: current2 } : {} });
     } else if (old) {
       notes.push(
         selectionNote(tag2, lockTag(s.baseLock, t.name), lockTag(s.lock, t.name)) ?? {
@@ -76251,50 +76447,6 @@ var init_branch_diff = __esm({
   }
 });
 
-// src/plan/republished-split.ts
-function tagOf2(lock2, tag2) {
-  return lock2?.status.tags.find((t) => t.tag === tag2);
-}
-function republishedTagNames(base, work) {
-  if (!base || !work) return [];
-  const out = [];
-  for (const t of work.status.tags) {
-    if (!looksImmutable(t.tag)) continue;
-    const b = tagOf2(base, t.tag);
-    const now = t.items[0];
-    const was = b?.items[0];
-    if (!b || !now || !was || now.image === was.image) continue;
-    if (b.items.slice(1).some((i2) => i2.image === now.image)) continue;
-    if ((b.spec ?? "") !== (t.spec ?? "") || b.selection?.tag !== t.selection?.tag) continue;
-    out.push(t.tag);
-  }
-  return out.sort();
-}
-function releaseNamedTags(base, work) {
-  const names = /* @__PURE__ */ new Set();
-  for (const l of [base, work])
-    for (const t of l?.status.tags ?? []) if (looksImmutable(t.tag)) names.add(t.tag);
-  return [...names].sort();
-}
-function mixLock(base, work, fromWork) {
-  const tags = [];
-  const names = /* @__PURE__ */ new Set([
-    ...work.status.tags.map((t) => t.tag),
-    ...(base?.status.tags ?? []).map((t) => t.tag)
-  ]);
-  for (const name of names) {
-    const t = fromWork(name) ? tagOf2(work, name) : tagOf2(base, name);
-    if (t) tags.push(t);
-  }
-  return { ...work, status: { ...work.status, tags } };
-}
-var init_republished_split = __esm({
-  "src/plan/republished-split.ts"() {
-    "use strict";
-    init_republished();
-  }
-});
-
 // src/publish/compose.ts
 function composePaths(input2) {
   const paths = /* @__PURE__ */ new Set();
@@ -76341,10 +76493,10 @@ function composeGroup(input2) {
     if (want !== void 0 && want !== have && lock2) files.set(s.lockFile, want);
     const side = { namespace: s.namespace, stream: s.stream, lockFile: s.lockFile };
     if (baseLock) side.baseLock = baseLock;
-    const branchLock = lock2 ?? baseLock;
-    if (branchLock) {
-      side.lock = branchLock;
-      locks.set(id, branchLock);
+    const branchLock2 = lock2 ?? baseLock;
+    if (branchLock2) {
+      side.lock = branchLock2;
+      locks.set(id, branchLock2);
     }
     if (s.declarationFile) {
       const file = s.declarationFile;
@@ -76390,7 +76542,8 @@ function composeGroup(input2) {
   return { files, changes, consumers, notes, republished, releaseTags };
 }
 function splitLock(mode, baseLock, text, file) {
-  const lock2 = tryLock(text, file);
+  const lock2 = backAtBase(baseLock, tryLock(text, file));
+  if (lock2 && mode && text !== void 0) text = serializeLock(lock2);
   if (!mode || !lock2) return { want: text, lock: lock2, republished: [] };
   const moved = republishedTagNames(baseLock, lock2);
   if (mode === "exclude") {
@@ -76403,6 +76556,18 @@ function splitLock(mode, baseLock, text, file) {
     return { want: void 0, lock: baseLock, republished: [], held };
   const mixed = mixLock(baseLock, lock2, (t) => t === mode.tag);
   return { want: serializeLock(mixed), lock: mixed, republished: [], held };
+}
+function backAtBase(baseLock, lock2) {
+  if (!baseLock || !lock2) return lock2;
+  const base = new Map(baseLock.status.tags.map((t) => [t.tag, t]));
+  const rest = (t) => JSON.stringify({ ...t, items: t.items[0]?.dockerImageReference });
+  const back = new Set(
+    lock2.status.tags.filter((t) => {
+      const b = base.get(t.tag);
+      return b && b !== t && t.items[0]?.image === b.items[0]?.image && rest(t) === rest(b);
+    }).map((t) => t.tag)
+  );
+  return back.size === 0 ? lock2 : mixLock(baseLock, lock2, (t) => !back.has(t));
 }
 var init_compose = __esm({
   "src/publish/compose.ts"() {
@@ -77099,7 +77264,7 @@ __export(publish_run_exports, {
   DEFAULT_AUTHOR: () => DEFAULT_AUTHOR,
   publishRun: () => publishRun
 });
-import * as nodeFs8 from "node:fs";
+import * as nodeFs10 from "node:fs";
 import { join as join14 } from "node:path";
 function prExtras(config2) {
   const p = config2.publish;
@@ -77139,7 +77304,7 @@ async function publishRun(io, run, input2) {
   try {
     return await publish({
       mode,
-      fs: nodeFs8,
+      fs: nodeFs10,
       dir: root,
       git: {
         http: opts.http ?? node_default,
@@ -77250,10 +77415,10 @@ function attachCompose(run, groups2) {
 }
 async function keepBranchTimes(run, groups2, o2) {
   const root = run.project.root;
-  const changed = new Set(run.result.lockFiles.map((f) => f.path));
+  const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
   let repo;
   try {
-    repo = await openRepo({ fs: nodeFs8, dir: root });
+    repo = await openRepo({ fs: nodeFs10, dir: root });
   } catch {
     return;
   }
@@ -77270,7 +77435,7 @@ async function keepBranchTimes(run, groups2, o2) {
       if (!proposed) continue;
       for (const f of files) {
         const text = proposed.get(f);
-        if (text !== void 0) await keepTimesOf(root, f, text, o2.now);
+        if (text !== void 0) await keepTimesOf(root, changed.get(f), text, o2.now);
       }
     }
   }
@@ -77281,16 +77446,17 @@ function proposingBranches(g, listed) {
   const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix, id)}/`);
   return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
 }
-async function keepTimesOf(root, path6, branchText, now) {
-  let branchLock;
+async function keepTimesOf(root, f, branchText, now) {
+  let branchLock2;
   try {
-    branchLock = parseLock(branchText, path6);
+    branchLock2 = parseLock(branchText, f.path);
   } catch {
     return;
   }
-  const written = await nodeFs8.promises.readFile(join14(root, path6), "utf8");
-  const kept = serializeLock(keepProposedTimes(parseLock(written, path6), branchLock, now));
-  if (kept !== written) await writeFileAtomic(join14(root, path6), kept);
+  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock2, now));
+  if (kept === f.text) return;
+  f.text = kept;
+  await writeFileAtomic(join14(root, f.path), kept);
 }
 var DEFAULT_AUTHOR;
 var init_publish_run = __esm({
@@ -79165,6 +79331,7 @@ init_omit_undefined();
 // src/app/job.ts
 init_skip();
 init_omit_undefined();
+init_project();
 
 // src/app/reconcile.ts
 init_config();
@@ -79175,47 +79342,27 @@ import { join as join10, resolve as resolve10 } from "node:path";
 // src/consumers/update.ts
 init_consumers();
 init_lock_lookup();
-function consumerPlanner(locks, streams, opts) {
-  const findOpts = { defaultNamespace: opts.defaultNamespace, lookup: localLookupOf(streams) };
-  const pullSpec = lockLookup(locks, streams, opts.localRegistry, opts.pinFormat);
-  return (file) => {
-    const found = findConsumers([file], findOpts);
-    const plan2 = planConsumerUpdates(found.consumers, pullSpec);
-    const rewritten = applyConsumerPlan([file], plan2);
-    const update = {
-      changes: plan2.changes,
-      files: rewritten.map((f) => ({ path: f.path })),
-      diagnostics: found.errors.map(fromConsumerDiagnostic),
-      unresolved: plan2.unresolved.map((u2) => ({
-        file: u2.consumer.file,
-        line: u2.consumer.line,
-        follows: u2.follows
-      })),
-      consumers: found.consumers.length,
-      following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
-    };
-    return { update, rewritten };
+function planConsumers(files, locks, streams, opts) {
+  const found = findConsumers(files, {
+    defaultNamespace: opts.defaultNamespace,
+    lookup: localLookupOf(streams)
+  });
+  const plan2 = planConsumerUpdates(
+    found.consumers,
+    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
+  );
+  return {
+    changes: plan2.changes,
+    files: applyConsumerPlan(files, plan2),
+    diagnostics: found.errors.map(fromConsumerDiagnostic),
+    unresolved: plan2.unresolved.map((u2) => ({
+      file: u2.consumer.file,
+      line: u2.consumer.line,
+      follows: u2.follows
+    })),
+    consumers: found.consumers.length,
+    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
   };
-}
-function mergeConsumerUpdates(parts) {
-  const out = {
-    changes: [],
-    files: [],
-    diagnostics: [],
-    unresolved: [],
-    consumers: 0,
-    following: []
-  };
-  for (const p of parts) {
-    if (!p) continue;
-    out.changes.push(...p.changes);
-    out.files.push(...p.files);
-    out.diagnostics.push(...p.diagnostics);
-    out.unresolved.push(...p.unresolved);
-    out.consumers += p.consumers;
-    out.following.push(...p.following);
-  }
-  return out;
 }
 
 // src/app/reconcile.ts
@@ -79356,14 +79503,14 @@ function parseChallenges(header) {
     while (i2 < s.length && !/[\s,=]/.test(s[i2])) i2++;
     return s.slice(start, i2);
   };
-  let current;
+  let current2;
   while (i2 < s.length) {
     skipWs();
     if (i2 >= s.length) break;
     const word = token();
     let j = i2;
     while (j < s.length && s[j] === " ") j++;
-    if (s[j] === "=" && current) {
+    if (s[j] === "=" && current2) {
       i2 = j + 1;
       while (i2 < s.length && s[i2] === " ") i2++;
       let value = "";
@@ -79378,10 +79525,10 @@ function parseChallenges(header) {
       } else {
         value = token();
       }
-      current.params[word.toLowerCase()] = value;
+      current2.params[word.toLowerCase()] = value;
     } else if (word) {
-      current = { scheme: word.toLowerCase(), params: {} };
-      out.push(current);
+      current2 = { scheme: word.toLowerCase(), params: {} };
+      out.push(current2);
     } else {
       i2++;
     }
@@ -79847,24 +79994,11 @@ function deadlineWatch() {
     }
   };
 }
-function keptAliveAgents(maxSockets) {
-  const a2 = {
-    http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets }),
-    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
-  };
-  return {
-    ...a2,
-    close() {
-      a2.http.destroy();
-      a2.https.destroy();
-      a2.insecure.destroy();
-    }
-  };
-}
 function createNodeHttpSend(opts = {}) {
-  const agents = keptAliveAgents(opts.maxSockets ?? 32);
-  const { http: httpAgent, https: httpsAgent, insecure: insecureAgent } = agents;
+  const maxSockets = opts.maxSockets ?? 32;
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
+  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
   const deadlines = deadlineWatch();
   const send4 = (req) => new Promise((resolve14, reject) => {
     const isHttps = req.url.protocol === "https:";
@@ -79930,8 +80064,11 @@ function createNodeHttpSend(opts = {}) {
     r.end(req.body);
   });
   return Object.assign(send4, {
-    agents,
-    close: () => agents.close()
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+      insecureAgent.destroy();
+    }
   });
 }
 
@@ -80228,7 +80365,6 @@ function createAccess(o2) {
       throw e;
     }),
     refusal,
-    agents: ownSend?.agents,
     close: () => ownSend?.close()
   };
 }
@@ -80786,7 +80922,7 @@ var DEFAULTS3 = {
 };
 function createRegistryClient(options = {}) {
   const { adaptiveConcurrency, ...o2 } = { ...DEFAULTS3, ...options };
-  const access2 = createAccess({
+  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = createAccess({
     ...o2,
     ...adaptiveConcurrency ? {
       concurrencyPerHost: Math.min(8, o2.concurrencyPerRegistry),
@@ -80794,7 +80930,6 @@ function createRegistryClient(options = {}) {
     } : { concurrencyPerHost: o2.concurrencyPerRegistry },
     maxSockets: o2.concurrencyPerRegistry * 2
   });
-  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = access2;
   const parts = {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
@@ -80826,7 +80961,6 @@ function createRegistryClient(options = {}) {
       };
     },
     redact: redact2,
-    access: access2,
     close
   };
   return client;
@@ -80929,7 +81063,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile5 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile4 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -80938,7 +81072,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile5(path6);
+          text = await readFile4(path6);
         } catch {
           continue;
         }
@@ -81196,7 +81330,6 @@ function createImporter(o2) {
     listTags: createTagLister(client, o2.tagLists).list,
     report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
-    ...omitUndefined({ access: client.access }),
     close: () => client.close()
   };
 }
@@ -81323,7 +81456,7 @@ async function reconcile(deps, opts = {}) {
   const settled = withFollowers(deps.streams, opts.only);
   const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
-    for (const f of lockFiles) await deps.writeFile(f.path, deps.serializeLock(f.lock));
+    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
   }
   const selectedChanges = changes.filter(
     (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
@@ -81331,7 +81464,7 @@ async function reconcile(deps, opts = {}) {
   return {
     imports: results,
     changes: selectedChanges,
-    lockFiles: lockFiles.map((f) => ({ path: f.path })),
+    lockFiles,
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
     failedPins,
@@ -81400,8 +81533,8 @@ async function settleLocks(deps, locks, settled) {
     if (!lock2) continue;
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
-    const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, lock: lock2 });
+    const current2 = await deps.readFile(s.lockFile);
+    if (current2 !== text) lockFiles.push({ path: s.lockFile, text });
   }
   return lockFiles;
 }
@@ -81472,7 +81605,7 @@ function blobsOf(doc, ctx) {
 init_reference2();
 var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 function createRepos(o2) {
-  const access2 = o2.access ?? createAccess(o2);
+  const access2 = createAccess(o2);
   const { session, configured, hostPolicy, logger } = access2;
   const exchange = createExchange(session, o2.userAgent);
   const endpoints = createEndpoints({ configured, mirrors: {}, hostPolicy, logger });
@@ -81538,10 +81671,7 @@ function createRepos(o2) {
     clock: access2.clock,
     logger,
     stats: () => access2.requester.stats(),
-    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
-    agents: access2.agents,
-    close: o2.access ? () => {
-    } : access2.close
+    close: access2.close
   };
 }
 
@@ -81553,6 +81683,21 @@ import http2 from "node:http";
 import https2 from "node:https";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
+function createStreamAgents(maxSockets) {
+  const a2 = {
+    http: new http2.Agent({ keepAlive: true, maxSockets }),
+    https: new https2.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https2.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+  };
+  return {
+    ...a2,
+    close() {
+      a2.http.destroy();
+      a2.https.destroy();
+      a2.insecure.destroy();
+    }
+  };
+}
 var MAX_ANSWER_BYTES2 = 64 * 1024;
 function send2(end, method, agents, idleMs) {
   const secure = end.url.protocol === "https:";
@@ -81739,11 +81884,9 @@ var DEFAULTS4 = {
 };
 function createCopier(options = {}) {
   const o2 = { ...DEFAULTS4, ...options };
-  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 4 });
+  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 2 });
   const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
-  const agents = repos.agents ? { ...repos.agents, close: () => {
-  } } : keptAliveAgents(o2.concurrency * 2);
-  const streams = new Limiter(Math.max(1, Math.min(o2.concurrency, Math.floor(agents.http.maxSockets / 2))));
+  const agents = createStreamAgents(o2.concurrency * 2);
   const once10 = createOnce();
   const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
   const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
@@ -81796,27 +81939,25 @@ function createCopier(options = {}) {
     const srcAuth = await repos.authorizationFor(src, srcCtx);
     const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
     const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
-    const { side, answer } = await streams.run(
-      () => streamBlob({
-        get: {
-          url: getUrl,
-          headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
-          ctx: srcCtx,
-          ...src.ep.insecureTls ? { insecureTls: true } : {}
-        },
-        put: {
-          url: upload,
-          headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
-          ctx,
-          ...dst.ep.insecureTls ? { insecureTls: true } : {}
-        },
-        digest: d.digest,
-        size: d.size,
-        agents,
-        idleTimeoutMs: o2.timeoutMs,
-        redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
-      })
-    );
+    const { side, answer } = await streamBlob({
+      get: {
+        url: getUrl,
+        headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
+        ctx: srcCtx,
+        ...src.ep.insecureTls ? { insecureTls: true } : {}
+      },
+      put: {
+        url: upload,
+        headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
+        ctx,
+        ...dst.ep.insecureTls ? { insecureTls: true } : {}
+      },
+      digest: d.digest,
+      size: d.size,
+      agents,
+      idleTimeoutMs: o2.timeoutMs,
+      redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
+    });
     if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
     if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
   }
@@ -82000,10 +82141,9 @@ async function mirrorItem(deps, m) {
     );
   }
 }
-function createProjectCopier(config2, env, logger, overrides = {}, access2) {
+function createProjectCopier(config2, env, logger, overrides = {}) {
   const fromConfig = registryOptionsFromConfig(config2, env, logger);
   return createCopier({
-    ...access2 ? { access: access2 } : {},
     keychain: fromConfig.keychain,
     isInsecure: fromConfig.isInsecure,
     hostPolicy: fromConfig.hostPolicy,
@@ -82018,7 +82158,7 @@ function mirrorOnImport(o2) {
   const wanted = o2.config.localRegistry !== void 0 && !o2.dryRun && o2.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === "Local"));
   if (!wanted) return { wrap: (f) => f, close: () => {
   } };
-  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client, o2.access);
+  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
   const deps = { copier, config: o2.config, logger: o2.logger };
   return {
     wrap: (importTag2) => async (req) => {
@@ -82554,42 +82694,9 @@ var DEFAULT_WALK = {
   concurrency: 32
 };
 async function walkRepository(options) {
-  const texts = [];
-  const counts = await visitRepository(options, (file, index2) => {
-    texts[index2] = file;
-  });
-  return { files: texts.filter((f) => f !== void 0), ...counts };
-}
-async function visitRepository(options, visit2) {
   const opts = { ...DEFAULT_WALK, ...options };
-  const paths = await listPaths(opts);
-  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
-  const counts = { seen: paths.length, skipped: { large: 0, binary: 0 } };
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i2 = next++;
-      const abs = `${opts.root}/${paths[i2]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        counts.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        counts.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-      await visit2({ path: paths[i2], text }, i2);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  return counts;
-}
-async function listPaths(opts) {
   const skip2 = new Set(opts.skipDirs);
+  const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -82604,7 +82711,33 @@ async function listPaths(opts) {
     await Promise.all(subdirs.map(listDir));
   };
   await listDir("");
-  return paths.sort();
+  paths.sort();
+  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
+  const texts = new Array(paths.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i2 = next++;
+      const abs = `${opts.root}/${paths[i2]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        result.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        result.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  texts.forEach((text, i2) => {
+    if (text !== void 0) result.files.push({ path: paths[i2], text });
+  });
+  return result;
 }
 function isBinary(bytes) {
   const n2 = Math.min(bytes.length, 8e3);
@@ -82614,19 +82747,13 @@ function isBinary(bytes) {
 
 // src/app/walk-project.ts
 function walkProject(project, needles, fs3 = nodeFs6) {
-  return walkRepository(projectWalk(project, needles, fs3));
-}
-function visitProject(project, needles, visit2, fs3 = nodeFs6) {
-  return visitRepository(projectWalk(project, needles, fs3), visit2);
-}
-function projectWalk(project, needles, fs3) {
   const lockDir = project.config.lockDir;
-  return {
+  return walkRepository({
     root: project.root,
     fs: fs3,
     needles,
     ignore: (p) => p === lockDir || p.startsWith(`${lockDir}/`)
-  };
+  });
 }
 
 // src/app/reconcile.ts
@@ -82685,7 +82812,7 @@ async function importStreams(io, project, states, opts) {
     logger: io.logger,
     streams: states,
     ...opts.dryRun ? { dryRun: true } : {},
-    ...omitUndefined({ client: registry.client, access: importer.access })
+    ...omitUndefined({ client: registry.client })
   });
   try {
     const picked = await selectTags(states, {
@@ -82730,18 +82857,16 @@ async function readIfPresent(path6) {
 async function followLocks(project, states, result, dryRun) {
   const root = resolve10(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const plan2 = consumerPlanner(result.locks, streams, {
+  const walked = await walkProject(project, localLookupOf(streams).needles);
+  const consumers = planConsumers(walked.files, result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
     pinFormat: project.config.pinFormat
   });
-  const parts = [];
-  await visitProject(project, localLookupOf(streams).needles, async (file, index2) => {
-    const { update, rewritten } = plan2(file);
-    if (!dryRun) for (const f of rewritten) await writeInside(root, f.path, f.text);
-    parts[index2] = update;
-  });
-  return mergeConsumerUpdates(parts);
+  if (!dryRun) {
+    for (const f of consumers.files) await writeInside(root, f.path, f.text);
+  }
+  return consumers;
 }
 function checkedLock(config2, lock2) {
   const text = serializeLock(lock2);
@@ -82771,18 +82896,31 @@ async function runJob(io, opts = {}) {
   const fork = opts.publish?.fork;
   const github = githubWithDefaults(io.env, opts.github, fork);
   const reachable = Boolean(github.repository?.includes("/") && (github.octokit || github.token));
-  const dashboard = reachable && !fork && !opts.dryRun && opts.publish?.mode !== "none" ? await (await Promise.resolve().then(() => (init_dashboard2(), dashboard_exports))).openDashboard(
+  const publishing = reachable && !fork && !opts.dryRun && opts.publish?.mode !== "none";
+  const loaded2 = publishing ? opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath })) : void 0;
+  const withProject = loaded2 ? { ...opts, project: { ...opts.project, loaded: loaded2 } } : opts;
+  let seeded = [];
+  if (loaded2 && github.token && (opts.publish?.mode ?? loaded2.config.publish.mode) === "pull-request") {
+    const { seedLocks: seedLocks2 } = await Promise.resolve().then(() => (init_seed_locks(), seed_locks_exports));
+    seeded = await seedLocks2(io, loaded2, {
+      token: github.token,
+      ...omitUndefined({ publish: opts.publish })
+    });
+    if (seeded.length > 0) opts.onSeeded?.(seeded);
+  }
+  const seededPart = seeded.length > 0 ? { seeded } : {};
+  const dashboard = loaded2 ? await (await Promise.resolve().then(() => (init_dashboard2(), dashboard_exports))).openDashboard(
     io,
-    opts,
+    withProject,
     github,
     opts.publish?.mode
   ) : void 0;
-  const reconcileOpts = dashboard?.options ?? opts;
+  const reconcileOpts = dashboard?.options ?? withProject;
   const run = await runReconcile(io, {
     ...reconcileOpts,
     streams: { skipInvalid: true, ...reconcileOpts.streams }
   });
-  if (run.status === "invalid" || !run.project || !run.result) return { run };
+  if (run.status === "invalid" || !run.project || !run.result) return { run, ...seededPart };
   const publish2 = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
   const { mode } = publish2;
   const hasGithub = mode === "pull-request" && reachable;
@@ -82791,7 +82929,7 @@ async function runJob(io, opts = {}) {
     github: hasGithub,
     ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token })
   });
-  if (skipped) return { run, publish: { mode, skipped, groups: [] } };
+  if (skipped) return { run, publish: { mode, skipped, groups: [] }, ...seededPart };
   const { publishRun: publishRun2 } = await Promise.resolve().then(() => (init_publish_run(), publish_run_exports));
   const only = opts.streams?.only;
   const published = await publishRun2(io, run, {
@@ -82799,7 +82937,12 @@ async function runJob(io, opts = {}) {
     github,
     ...omitUndefined({ dryRun: opts.dryRun, only })
   });
-  return { run, publish: published, ...omitUndefined({ dashboard: await dashboard?.finish(run) }) };
+  return {
+    run,
+    publish: published,
+    ...omitUndefined({ dashboard: await dashboard?.finish(run) }),
+    ...seededPart
+  };
 }
 
 // src/app/record.ts
@@ -82936,7 +83079,7 @@ init_history();
 init_tag_edit();
 init_omit_undefined();
 init_project();
-import * as nodeFs9 from "node:fs/promises";
+import * as nodeFs11 from "node:fs/promises";
 async function rollbackTag(deps, req) {
   const r = {};
   try {
@@ -82965,8 +83108,8 @@ async function rollbackInto(deps, req, r) {
     r.stop = found.stop;
     return;
   }
-  const { item: item2, current } = found;
-  if (item2 === current) {
+  const { item: item2, current: current2 } = found;
+  if (item2 === current2) {
     r.unchanged = { image: item2.image };
     return;
   }
@@ -82986,7 +83129,7 @@ async function rollbackInto(deps, req, r) {
   r.job = await recordEdit(deps, reloaded, { ...req, only: /* @__PURE__ */ new Set([`${ns}/${target.stream}`]) });
 }
 async function historyItem(project, ns, target, to) {
-  const lock2 = await readLock(nodeFs9, project.root, project.config, ns, target.stream);
+  const lock2 = await readLock(nodeFs11, project.root, project.config, ns, target.stream);
   const history = lock2?.status.tags.find((t) => t.tag === target.tag);
   const items = history?.items ?? [];
   const name = `${target.stream}:${target.tag}`;
@@ -83014,7 +83157,7 @@ function rollbackChange(spec, target, item2) {
 init_lock_file();
 init_diagnostic();
 init_errors();
-import * as nodeFs10 from "node:fs/promises";
+import * as nodeFs12 from "node:fs/promises";
 
 // src/policy/oc-tag.ts
 init_errors();
@@ -83222,19 +83365,19 @@ async function copiedSpec(project, a2, ns) {
   if (!findStream(project, srcNs, src.stream)) {
     throw new ImagestreamsError("NOT_FOUND", `source stream ${srcNs}/${src.stream} is not declared`);
   }
-  const lock2 = await readLock(nodeFs10, project.root, project.config, srcNs, src.stream);
-  const current = lock2?.status.tags.find((t) => t.tag === src.tag)?.items[0];
-  if (!current) {
+  const lock2 = await readLock(nodeFs12, project.root, project.config, srcNs, src.stream);
+  const current2 = lock2?.status.tags.find((t) => t.tag === src.tag)?.items[0];
+  if (!current2) {
     throw new ImagestreamsError(
       "NO_IMAGE",
       `${display(src)} has no image yet: run \`imagestreams reconcile\` first, or use --alias to track it`
     );
   }
-  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current.image}` };
+  const from = { kind: "ImageStreamImage", name: `${src.stream}@${current2.image}` };
   if (srcNs !== ns(a2.dest)) from.namespace = srcNs;
   return {
     spec: { from, ...a2.spec },
-    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current.image}.`
+    message: `Tag ${display(a2.dest)} set to ${src.stream}@${current2.image}.`
   };
 }
 async function editTags(project, actions, dryRun) {
@@ -84043,7 +84186,7 @@ async function editMode(m) {
 
 // src/entry/action/inputs.ts
 init_load();
-import * as nodeFs11 from "node:fs";
+import * as nodeFs13 from "node:fs";
 init_errors();
 var EDIT_COMMANDS = ["tag", "import", "rollback"];
 var COMMANDS = ["reconcile", "plan", "validate", "verify", "dispatch", ...EDIT_COMMANDS];
@@ -84103,7 +84246,7 @@ function readInputs(env) {
   };
 }
 async function secretValues(inputs, root, env) {
-  const { config: config2 } = await loadConfig(nodeFs11.promises, {
+  const { config: config2 } = await loadConfig(nodeFs13.promises, {
     root,
     cwd: root,
     ...inputs.config ? { configPath: inputs.config } : {}
@@ -84121,16 +84264,16 @@ async function secretValues(inputs, root, env) {
 
 // src/app/lock-pr.ts
 init_node3();
-import * as nodeFs12 from "node:fs";
+import * as nodeFs14 from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 
 // src/git/history.ts
-var import_isomorphic_git7 = __toESM(require_isomorphic_git(), 1);
+var import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
 init_errors();
 async function readCommitInfo(repo, oid, what2) {
   try {
-    const { commit } = await import_isomorphic_git7.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
+    const { commit } = await import_isomorphic_git8.default.readCommit({ fs: repo.fs, gitdir: repo.gitdir, oid });
     return { oid, message: commit.message, parents: commit.parent, tree: commit.tree };
   } catch (e) {
     throw new ImagestreamsError(
@@ -84141,7 +84284,7 @@ async function readCommitInfo(repo, oid, what2) {
   }
 }
 async function mergeBase(repo, a2, b) {
-  const found = await import_isomorphic_git7.default.findMergeBase({ fs: repo.fs, gitdir: repo.gitdir, oids: [a2, b] });
+  const found = await import_isomorphic_git8.default.findMergeBase({ fs: repo.fs, gitdir: repo.gitdir, oids: [a2, b] });
   const base = found[0];
   if (!base) {
     throw new ImagestreamsError(
@@ -84154,10 +84297,10 @@ async function mergeBase(repo, a2, b) {
 }
 async function changedPaths(repo, a2, b) {
   const out = [];
-  await import_isomorphic_git7.default.walk({
+  await import_isomorphic_git8.default.walk({
     fs: repo.fs,
     gitdir: repo.gitdir,
-    trees: [(0, import_isomorphic_git7.TREE)({ ref: a2 }), (0, import_isomorphic_git7.TREE)({ ref: b })],
+    trees: [(0, import_isomorphic_git8.TREE)({ ref: a2 }), (0, import_isomorphic_git8.TREE)({ ref: b })],
     map: async (path6, entries) => {
       const [x, y] = entries;
       const [ox, oy] = [await x?.oid(), await y?.oid()];
@@ -84384,7 +84527,7 @@ async function lockPullRequest(io, opts) {
 }
 async function lockChanged(io, opts, project) {
   const { pr } = opts;
-  const repo = await openRepo({ fs: nodeFs12, dir: project.root });
+  const repo = await openRepo({ fs: nodeFs14, dir: project.root });
   if (repo.head !== pr.headSha) {
     throw new ImagestreamsError(
       "LOCK_PR_CHECKOUT",
@@ -84487,7 +84630,7 @@ async function removeLocks(project, removed, dryRun) {
   for (const id of removed) {
     const [namespace, name] = id.split("/", 2);
     const path6 = lockPath(project.config, namespace, name);
-    if (!nodeFs12.existsSync(join15(project.root, path6))) continue;
+    if (!nodeFs14.existsSync(join15(project.root, path6))) continue;
     out.push(path6);
     if (!dryRun) await rm4(join15(project.root, path6));
   }
@@ -84514,7 +84657,7 @@ init_pulls();
 init_diagnostic();
 
 // src/app/build-outputs.ts
-import * as nodeFs13 from "node:fs/promises";
+import * as nodeFs15 from "node:fs/promises";
 
 // src/consumers/build-output.ts
 init_objects();
@@ -84546,7 +84689,7 @@ function findBuildOutputs(files, defaultNamespace) {
 
 // src/app/build-outputs.ts
 init_stream2();
-async function buildOutputsOf(project, fs3 = nodeFs13) {
+async function buildOutputsOf(project, fs3 = nodeFs15) {
   const walked = await walkProject(project, [BUILD_CONFIG_NEEDLE], fs3);
   return findBuildOutputs(walked.files, project.config.namespace);
 }
@@ -84586,7 +84729,7 @@ function checkBuildOutputs(outputs, streams) {
 
 // src/app/lock-warnings.ts
 init_lock_file();
-import * as nodeFs14 from "node:fs/promises";
+import * as nodeFs16 from "node:fs/promises";
 
 // src/policy/pin-history.ts
 init_stream2();
@@ -84629,7 +84772,7 @@ async function lockWarnings(project) {
   }
   const locks = /* @__PURE__ */ new Map();
   for (const [id, t] of ids) {
-    const lock2 = await readLock(nodeFs14, project.root, project.config, t.namespace, t.stream).catch(
+    const lock2 = await readLock(nodeFs16, project.root, project.config, t.namespace, t.stream).catch(
       () => void 0
     );
     if (lock2) locks.set(id, lock2);
@@ -84698,7 +84841,7 @@ init_project();
 // src/app/verify.ts
 init_consumers();
 init_lock_lookup();
-import * as nodeFs15 from "node:fs/promises";
+import * as nodeFs17 from "node:fs/promises";
 
 // src/consumers/verify.ts
 init_pull_spec();
@@ -84749,16 +84892,10 @@ async function verifyProject(project) {
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
   );
   const lookup2 = localLookupOf(streams);
-  const perFile = [];
-  await visitProject(project, lookup2.needles, (file, index2) => {
-    perFile[index2] = findConsumers([file], { defaultNamespace: config2.namespace, lookup: lookup2 });
-  });
-  const found = {
-    consumers: perFile.flatMap((f) => f?.consumers ?? []),
-    errors: perFile.flatMap((f) => f?.errors ?? [])
-  };
+  const walked = await walkProject(project, lookup2.needles);
+  const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
   const { locks, errors: lockErrors } = await readLocks(
-    nodeFs15,
+    nodeFs17,
     { root, lockDir: config2.lockDir },
     found.consumers.map((c3) => c3.follows)
   );
@@ -84834,7 +84971,7 @@ init_lock_file();
 init_source();
 init_diagnostic();
 init_errors();
-import * as nodeFs16 from "node:fs/promises";
+import * as nodeFs18 from "node:fs/promises";
 import { join as join16 } from "node:path";
 
 // src/plan/registry-checks.ts
@@ -84957,7 +85094,7 @@ async function verifyRegistry(project, o2) {
   const { config: config2, root } = project;
   const where = { root, lockDir: config2.lockDir };
   const refs = project.streams.map((s) => ({ namespace: s.namespace, stream: s.name }));
-  const { locks, errors } = await readLocks(nodeFs16, where, refs);
+  const { locks, errors } = await readLocks(nodeFs18, where, refs);
   const plan2 = planRegistryChecks(project.streams, indexStreams(project.streams), locks, {
     ...config2.importMode ? { defaultImportMode: config2.importMode } : {},
     ...config2.localRegistry ? { localRegistry: config2.localRegistry } : {}
@@ -85082,7 +85219,7 @@ function lineFinder(root, lockDir) {
     const file = lockPath({ lockDir }, site.namespace, site.stream);
     let p = parsed.get(file);
     if (!p) {
-      p = nodeFs16.readFile(join16(root, file), "utf8").then(
+      p = nodeFs18.readFile(join16(root, file), "utf8").then(
         (text) => parseSource(file, text),
         () => void 0
       );
@@ -85407,17 +85544,6 @@ async function runAction(env = process.env) {
   return outcome.exitCode;
 }
 
-// src/entry/heap.ts
-import { setFlagsFromString } from "node:v8";
-var HEAP_FLAGS = ["--semi-space-growth-factor=1", "--heap-growing-percent=30"];
-var bounded = false;
-function boundHeapGrowth() {
-  if (bounded) return;
-  bounded = true;
-  for (const flag of HEAP_FLAGS) setFlagsFromString(flag);
-}
-
 // action-entry.ts
-boundHeapGrowth();
 await runAction();
 /*! For license information please see index.js.LEGAL.txt */

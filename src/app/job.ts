@@ -7,6 +7,7 @@ import { omitUndefined } from '../util/omit-undefined.js';
 import type { DashboardOutcome } from './dashboard.js';
 import type { AppDeps } from './deps.js';
 import type { GitHubOptions } from './github.js';
+import { openProject } from './project.js';
 import type { PublishRunOptions } from './publish-run.js';
 import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from './reconcile.js';
 
@@ -17,6 +18,8 @@ import { type RunReconcileOptions, type RunReconcileResult, runReconcile } from 
 export interface JobOptions extends RunReconcileOptions {
   github?: GitHubOptions;
   publish?: PublishRunOptions;
+  /** Called with the lock files seeded from open PR branches, before the run (the daemon puts them back later). */
+  onSeeded?: (files: string[]) => void;
 }
 
 /** What the job did. */
@@ -25,6 +28,8 @@ export interface JobResult {
   publish?: PublishResult;
   /** The dashboard issue (publish.dashboard): what became of it; a failure here does not fail the job. */
   dashboard?: DashboardOutcome;
+  /** Lock files taken from open pull request branches before the run (pull-request mode). */
+  seeded?: string[];
 }
 
 /**
@@ -49,23 +54,41 @@ export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobRes
   const fork = opts.publish?.fork;
   const github = githubWithDefaults(io.env, opts.github, fork);
   const reachable = Boolean(github.repository?.includes('/') && (github.octokit || github.token));
+  const publishing = reachable && !fork && !opts.dryRun && opts.publish?.mode !== 'none';
+  // Loaded once for seeding, the dashboard and the run.
+  const loaded = publishing
+    ? (opts.project?.loaded ??
+      (await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }))))
+    : undefined;
+  const withProject: JobOptions = loaded ? { ...opts, project: { ...opts.project, loaded } } : opts;
+  // Pull-request mode: state the open PR branches hold (soak ledger, on-demand imports) is seeded first. A dry
+  // run writes nothing, so it reconciles from the work tree as it is.
+  let seeded: string[] = [];
+  if (loaded && github.token && (opts.publish?.mode ?? loaded.config.publish.mode) === 'pull-request') {
+    const { seedLocks } = await import('./seed-locks.js');
+    seeded = await seedLocks(io, loaded, {
+      token: github.token,
+      ...omitUndefined({ publish: opts.publish }),
+    });
+    if (seeded.length > 0) opts.onSeeded?.(seeded);
+  }
+  const seededPart = seeded.length > 0 ? { seeded } : {};
   // The dashboard's ticked boxes are read before the run (they force imports); its module loads only when it may.
-  const dashboard =
-    reachable && !fork && !opts.dryRun && opts.publish?.mode !== 'none'
-      ? await (await import('./dashboard.js')).openDashboard(
-          io,
-          opts,
-          github as typeof github & { repository: string },
-          opts.publish?.mode,
-        )
-      : undefined;
+  const dashboard = loaded
+    ? await (await import('./dashboard.js')).openDashboard(
+        io,
+        withProject,
+        github as typeof github & { repository: string },
+        opts.publish?.mode,
+      )
+    : undefined;
   // The main job runs on the default branch: an invalid stream is skipped and reported, the rest reconcile.
-  const reconcileOpts = dashboard?.options ?? opts;
+  const reconcileOpts = dashboard?.options ?? withProject;
   const run = await runReconcile(io, {
     ...reconcileOpts,
     streams: { skipInvalid: true, ...reconcileOpts.streams },
   });
-  if (run.status === 'invalid' || !run.project || !run.result) return { run };
+  if (run.status === 'invalid' || !run.project || !run.result) return { run, ...seededPart };
   const publish = { ...opts.publish, mode: opts.publish?.mode ?? run.project.config.publish.mode };
   const { mode } = publish;
   const hasGithub = mode === 'pull-request' && reachable;
@@ -74,7 +97,7 @@ export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobRes
     github: hasGithub,
     ...omitUndefined({ fork, dryRun: opts.dryRun, token: github.token }),
   });
-  if (skipped) return { run, publish: { mode, skipped, groups: [] } };
+  if (skipped) return { run, publish: { mode, skipped, groups: [] }, ...seededPart };
   // git and GitHub modules load only when something may be published (they cost start-up time).
   const { publishRun } = await import('./publish-run.js');
   const only = opts.streams?.only;
@@ -83,5 +106,10 @@ export async function runJob(io: AppDeps, opts: JobOptions = {}): Promise<JobRes
     github,
     ...omitUndefined({ dryRun: opts.dryRun, only }),
   });
-  return { run, publish: published, ...omitUndefined({ dashboard: await dashboard?.finish(run) }) };
+  return {
+    run,
+    publish: published,
+    ...omitUndefined({ dashboard: await dashboard?.finish(run) }),
+    ...seededPart,
+  };
 }

@@ -17,6 +17,8 @@ export interface JobRequest {
   only?: ReadonlySet<string>;
   forced?: ReadonlySet<string>;
   scheduledDue: (key: string) => boolean;
+  /** Lock files the job seeded from open PR branches (the workspace puts them back to HEAD). */
+  onSeeded?: (files: string[]) => void;
 }
 
 /** The working copy as the daemon uses it (workspace.ts in production). */
@@ -48,8 +50,6 @@ export interface BatchRunner {
   runJob(req: JobRequest): Promise<JobOutcome>;
   clock: { now(): number };
   logger: Logger;
-  /** Overrides the config's publish mode (decides whether locks are seeded from PR branches). */
-  publishMode?: PublishMode;
   /** Applies the loaded project's settings to the daemon and returns its push index. */
   configure(project: LoadedProject): PushIndex;
 }
@@ -65,9 +65,7 @@ export async function runBatchJob(r: BatchRunner, batch: Batch, trigger: Trigger
   const pushes = [...batch.pushes.values()];
   let job: JobOutcome | undefined;
   try {
-    const prep = await r.workspace.prepare({
-      seed: (p) => (r.publishMode ?? p.config.publish.mode) === 'pull-request',
-    });
+    const prep = await r.workspace.prepare();
     const index = r.configure(prep.project);
     const forced = matchPushes(index, pushes);
     const whole = batch.startup || batch.refresh || batch.scheduled.size > 0;
@@ -84,15 +82,15 @@ export async function runBatchJob(r: BatchRunner, batch: Batch, trigger: Trigger
       scheduled: batch.scheduled.size,
       forced: [...forced],
       ...(only ? { streams: [...only] } : {}),
-      ...(prep.seeded.length ? { seededFromPullRequests: prep.seeded.length } : {}),
     });
     job = await r.runJob({
       project: prep.project,
       ...(only ? { only } : {}),
       ...(forced.size ? { forced } : {}),
       scheduledDue: (k) => batch.scheduled.has(k),
+      onSeeded: (files) => r.workspace.touch(files),
     });
-    if (job.publish?.mode === 'pull-request' || prep.seeded.length) r.workspace.touch(job.run.written);
+    if (job.publish?.mode === 'pull-request') r.workspace.touch(job.run.written);
     await r.workspace.finish();
     return { kind: 'ran', job };
   } catch (error) {

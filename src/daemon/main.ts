@@ -87,6 +87,7 @@ export function buildDaemon(settings: DaemonSettings, io: AppDeps, logger: Logge
           ...(req.forced ? { forced: req.forced } : {}),
           scheduledDue: req.scheduledDue,
         },
+        ...(req.onSeeded ? { onSeeded: req.onSeeded } : {}),
       }),
   });
 }

@@ -19,7 +19,7 @@ export interface DaemonOptions {
   registryHosts?: string[];
   /** Webhook secret (Bearer / HMAC key / Docker Hub token). */
   secret?: string;
-  /** Overrides config publish.mode (also decides whether locks are seeded from PR branches). */
+  /** Overrides config publish.mode (pull-request mode also seeds locks from PR branches). */
   publishMode?: PublishMode;
   /** Least time between two scheduled runs (default: interval/60, within 1 s–60 s). */
   minGapMs?: number;

@@ -32,7 +32,7 @@ export interface RunLoopDeps {
   logger: Logger;
   metrics: Metrics;
   queue: TriggerQueue;
-  runner: Omit<BatchRunner, 'configure' | 'clock' | 'logger' | 'publishMode'>;
+  runner: Omit<BatchRunner, 'configure' | 'clock' | 'logger'>;
   /** Jitter source in [0, 1). */
   random: () => number;
 }
@@ -121,7 +121,6 @@ export function createRunLoop(opts: DaemonOptions, deps: RunLoopDeps): RunLoop {
     clock,
     logger,
     configure,
-    ...(opts.publishMode ? { publishMode: opts.publishMode } : {}),
   };
 
   async function runBatch(batch: Batch): Promise<void> {

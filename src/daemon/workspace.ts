@@ -1,23 +1,18 @@
 // The daemon's working copy. Clone mode: its own shallow clone, fetched and hard-reset to the remote branch
 // before every run (state lives in git, so a restart loses nothing). Path mode: a directory someone else keeps
-// current (a git-sync sidecar, a mounted checkout). In pull-request mode each stream's lock is first taken from
-// its open PR branch, so a run that imports one tag keeps what the PR already proposes for the others; every
-// file a run touched is put back to HEAD afterwards, leaving the work tree as clean as the remote branch.
+// current (a git-sync sidecar, a mounted checkout). In pull-request mode the job first takes each stream's lock
+// from its open PR branch (src/publish/seed-branches.ts, run by runJob); every file a run touched or seeded is put
+// back to HEAD afterwards, leaving the work tree as clean as the remote branch.
 
 import * as nodeFs from 'node:fs';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { escapeOf, removeInside, writeInside } from '../fs/inside.js';
 import { cloneRepo } from '../git/clone.js';
-import { readTextAt } from '../git/read-branch.js';
-import { checkRemoteUrl, ensureCommit, listRemoteBranches, type RemoteAccess } from '../git/remote.js';
+import { checkRemoteUrl, type RemoteAccess } from '../git/remote.js';
 import { type GitRepo, openRepo } from '../git/repo.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
-import { lockPath, parseLock } from '../loader/lock-file.js';
 import { ImagestreamsError } from '../model/errors.js';
-import { serializeLock } from '../model/lock-format.js';
-import { mixLock } from '../plan/republished-split.js';
-import { branchName, groupChanges, republishedPrefix } from '../publish/groups.js';
 import type { Logger } from '../util/logger.js';
 import { safeUrl } from '../util/redact.js';
 
@@ -38,8 +33,6 @@ export interface PrepareResult {
   project: LoadedProject;
   /** Commit the run works from (null outside git). */
   head: string | null;
-  /** Lock files taken from open PR branches. */
-  seeded: string[];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -51,20 +44,11 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-function parsesAsLock(text: string, file: string): boolean {
-  try {
-    parseLock(text, file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The daemon's working copy. */
 export interface Workspace {
   readonly dir: string;
-  /** Sync (clone mode), clean, load, and (pull-request mode) seed locks from the open PR branches. */
-  prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult>;
+  /** Sync (clone mode), clean and load. */
+  prepare(): Promise<PrepareResult>;
   /** Remembers files a run wrote, so the next prepare (or finish) puts them back. */
   touch(paths: Iterable<string>): void;
   /** Puts every touched file back to HEAD now (after a pull-request run; at shutdown). */
@@ -75,7 +59,7 @@ export interface Workspace {
 export function createWorkspace(o: WorkspaceOptions): Workspace {
   const { source, logger } = o;
   const dir = source.dir;
-  /** Paths the last run (or seeding) wrote, to be put back to HEAD. */
+  /** Paths the last run (or its seeding) wrote, to be put back to HEAD. */
   const touched = new Set<string>();
   let firstSync = true;
 
@@ -93,14 +77,12 @@ export function createWorkspace(o: WorkspaceOptions): Workspace {
 
   return {
     dir,
-    async prepare(opts: { seed: (project: LoadedProject) => boolean }): Promise<PrepareResult> {
+    async prepare(): Promise<PrepareResult> {
       await clean();
-      const { head, access } = await syncSource(source);
+      const { head } = await syncSource(source);
       firstSync = false;
       const project = await loadProject({ cwd: dir, ...(o.configPath ? { configPath: o.configPath } : {}) });
-      let seeded: string[] = [];
-      if (access?.token && opts.seed(project)) seeded = await seedFromBranches(dir, project, access, touched);
-      return { project, head, seeded };
+      return { project, head };
     },
     touch(paths: Iterable<string>): void {
       for (const p of paths) touched.add(p);
@@ -181,84 +163,4 @@ async function restore(repo: GitRepo, dir: string, paths: Iterable<string>, logg
 async function dirtyPaths(dir: string): Promise<string[]> {
   const rows = await git.statusMatrix({ fs: nodeFs, dir });
   return rows.filter(([, head, work]) => !(head === 1 && work === 1)).map(([p]) => p);
-}
-
-/** Writes each stream's lock from its open PR branch (if current); adds every file it considered to `touched`. */
-async function seedFromBranches(
-  dir: string,
-  project: LoadedProject,
-  access: RemoteAccess,
-  touched: Set<string>,
-): Promise<string[]> {
-  const repo = await openRepo({ fs: nodeFs, dir });
-  const { config } = project;
-  const groups = groupChanges({
-    streams: project.streams.map((s) => ({
-      namespace: s.namespace,
-      stream: s.name,
-      lockFile: lockPath(config, s.namespace, s.name),
-    })),
-    changes: [],
-    consumers: [],
-    branchPrefix: config.publish.branchPrefix,
-    groups: config.publish.groups.map((g) => ({ name: g.name, streams: g.streams })),
-  });
-  const { branches } = await listRemoteBranches(access);
-  const seeded: string[] = [];
-  for (const g of groups) {
-    const tip = branches.get(g.branch);
-    if (!tip) continue;
-    // Only a branch built on the commit this run works from is current: a stale one (the base moved since,
-    // e.g. another PR merged) may hold older images than the base, and seeding them would propose going back.
-    const { commit } = await ensureCommit(repo, access, tip, g.branch);
-    if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) continue;
-    for (const file of g.files) {
-      const text = await readTextAt(repo, tip, file);
-      // Absent on the branch, or not a lock we can read: the main branch's copy stands.
-      if (text === undefined || !parsesAsLock(text, file)) continue;
-      if (await escapeOf(dir, file, { file: true })) continue; // the load refuses such a lockDir
-      const abs = join(dir, file);
-      const current = await nodeFs.promises.readFile(abs, 'utf8').catch(() => undefined);
-      touched.add(file);
-      if (current === text) continue;
-      await writeInside(dir, file, text);
-      seeded.push(file);
-    }
-  }
-  for (const s of project.streams) {
-    const file = lockPath(config, s.namespace, s.name);
-    const prefix = `${branchName(republishedPrefix(config.publish.branchPrefix), `${s.namespace}/${s.name}`)}/`;
-    for (const [branch, tip] of [...branches].filter(([b]) => b.startsWith(prefix)).sort()) {
-      if (await seedRepublished(dir, repo, access, { branch, tip, file, tag: branch.slice(prefix.length) })) {
-        touched.add(file);
-        if (!seeded.includes(file)) seeded.push(file);
-      }
-    }
-  }
-  return seeded;
-}
-
-/**
- * A republished tag's open PR branch proposes only that tag: its lock entry (if the branch is current) replaces the
- * work tree's, so the next run keeps what the PR proposes. True when the lock file was rewritten.
- */
-async function seedRepublished(
-  dir: string,
-  repo: GitRepo,
-  access: RemoteAccess,
-  b: { branch: string; tip: string; file: string; tag: string },
-): Promise<boolean> {
-  const { commit } = await ensureCommit(repo, access, b.tip, b.branch);
-  if (commit.parent.length !== 1 || commit.parent[0] !== repo.head) return false;
-  if (await escapeOf(dir, b.file, { file: true })) return false;
-  const text = await readTextAt(repo, b.tip, b.file);
-  const current = await nodeFs.promises.readFile(join(dir, b.file), 'utf8').catch(() => undefined);
-  if (text === undefined || current === undefined || !parsesAsLock(text, b.file)) return false;
-  if (!parsesAsLock(current, b.file)) return false;
-  const proposed = parseLock(text, b.file);
-  if (!proposed.status.tags.some((t) => t.tag === b.tag)) return false;
-  const next = serializeLock(mixLock(proposed, parseLock(current, b.file), (t) => t !== b.tag));
-  if (next === current) return false;
-  await writeInside(dir, b.file, next);
-  return true;
 }

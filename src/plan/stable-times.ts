@@ -17,10 +17,11 @@ export function keepProposedTimes(
     if (!p) return t;
     const items = t.items.map((i) => {
       if (i.created !== now) return i;
-      const seen = p.items.find(
-        (x) => x.image === i.image && x.dockerImageReference === i.dockerImageReference,
-      );
-      if (!seen || seen.created === i.created) return i;
+      // Only the image the branch proposes now: an older one of its history coming back (upstream went back) is
+      // seen anew, or its old time would sort it under the image it replaces and undo the move.
+      const seen = p.items[0];
+      if (!seen || seen.image !== i.image || seen.dockerImageReference !== i.dockerImageReference) return i;
+      if (seen.created === i.created) return i;
       changed = true;
       return { ...i, created: seen.created, generation: seen.generation };
     });

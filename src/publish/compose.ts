@@ -8,7 +8,7 @@ import { applyConsumerPlan, findInFile, localLookupOf, planConsumerUpdates } fro
 import { lockLookup } from '../consumers/lock-lookup.js';
 import { parseDeclarations } from '../loader/declarations.js';
 import { parseLock } from '../loader/lock-file.js';
-import type { StreamLock } from '../model/lock.js';
+import type { LockTag, StreamLock } from '../model/lock.js';
 import { serializeLock } from '../model/lock-format.js';
 import {
   type DeclarationNote,
@@ -207,7 +207,8 @@ function splitLock(
   republished: string[];
   held?: (tag: string) => boolean;
 } {
-  const lock = tryLock(text, file);
+  const lock = backAtBase(baseLock, tryLock(text, file));
+  if (lock && mode && text !== undefined) text = serializeLock(lock);
   if (!mode || !lock) return { want: text, lock, republished: [] };
   const moved = republishedTagNames(baseLock, lock);
   if (mode === 'exclude') {
@@ -220,4 +221,24 @@ function splitLock(
     return { want: undefined, lock: baseLock, republished: [], held };
   const mixed = mixLock(baseLock, lock, (t) => t === mode.tag);
   return { want: serializeLock(mixed), lock: mixed, republished: [], held };
+}
+
+/**
+ * `lock` with each tag that is back at the base's image (same image, same entry but for its history) set to the
+ * base's entry: a proposal withdrawn upstream leaves nothing to merge, even when the run started from the PR
+ * branch's lock (whose history still lists the withdrawn image).
+ */
+function backAtBase(baseLock: StreamLock | undefined, lock: StreamLock | undefined): StreamLock | undefined {
+  if (!baseLock || !lock) return lock;
+  const base = new Map(baseLock.status.tags.map((t) => [t.tag, t]));
+  const rest = (t: LockTag) => JSON.stringify({ ...t, items: t.items[0]?.dockerImageReference });
+  const back = new Set(
+    lock.status.tags
+      .filter((t) => {
+        const b = base.get(t.tag);
+        return b && b !== t && t.items[0]?.image === b.items[0]?.image && rest(t) === rest(b);
+      })
+      .map((t) => t.tag),
+  );
+  return back.size === 0 ? lock : mixLock(baseLock, lock, (t) => !back.has(t));
 }

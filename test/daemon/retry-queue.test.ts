@@ -81,7 +81,7 @@ for (const failing of ['git host (bad token)', 'stream (run crashes)'] as const)
           // Guard for the old behaviour (a tight loop): stop it so the assertion below can report it.
           if (attempts.length > 200) void daemon.stop();
           if (failing === 'git host (bad token)' && !healthy) fail();
-          return { project, head: null, seeded: [] };
+          return { project, head: null };
         },
         touch: () => {},
         finish: async () => {},
@@ -178,7 +178,7 @@ it('300 envelopes of ~0.9 MB during a run: unmatched pushes dropped, the rest de
       },
       logger: createLogger((l) => warnings.push(l), { level: 'warn' }),
       workspace: {
-        prepare: async () => ({ project, head: null, seeded: [] }),
+        prepare: async () => ({ project, head: null }),
         touch: () => {},
         finish: async () => {},
       },

@@ -96,7 +96,7 @@ it('the daemon imports 1,000 scheduled tags once per interval, spread out and wi
       createServer: nullServer,
       logger: silentLogger,
       workspace: {
-        prepare: async () => ({ project, head: null, seeded: [] }),
+        prepare: async () => ({ project, head: null }),
         touch: () => {},
         finish: async () => {},
       },
@@ -138,7 +138,7 @@ it('coalesces scheduled tags that fall due during a run into the next run', asyn
       createServer: nullServer,
       logger: silentLogger,
       workspace: {
-        prepare: async () => ({ project, head: null, seeded: [] }),
+        prepare: async () => ({ project, head: null }),
         touch: () => {},
         finish: async () => {},
       },

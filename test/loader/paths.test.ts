@@ -225,7 +225,7 @@ it('the daemon in --path mode refuses to send its token to a plain-HTTP remote o
     source: { kind: 'path', dir: f.repo, access: { http, token: 'tok-0123456789' } },
     logger: silentLogger,
   });
-  await expect(ws.prepare({ seed: () => true })).rejects.toMatchObject({
+  await expect(ws.prepare()).rejects.toMatchObject({
     code: 'GIT_INSECURE_REMOTE',
     message: expect.stringMatching(/plain HTTP.*Use https/),
   });

@@ -13,8 +13,12 @@ import { useRealParts } from '../helpers/real-parts.js';
 const TOKEN = 'ghs_automerge_0123456789abcdef';
 const parts = useRealParts(TOKEN, 'automerge');
 
-/** A job at `now` in `dir` (a work tree the CLI reuses between runs, so the soak ledger carries over). */
-async function job(repo: HostedRepo, now: string, mode: 'commit' | 'pull-request', dir: string) {
+/**
+ * A job at `now` on a fresh checkout (as the scheduled Action runs): the soak ledger carries over only through the
+ * open PR branch the job seeds its locks from.
+ */
+async function job(repo: HostedRepo, now: string, mode: 'commit' | 'pull-request') {
+  const dir = await repo.checkout(`-${now.replace(/\D/g, '')}`);
   const octokit = createGitHub({ token: TOKEN, baseUrl: repo.api.url, retries: 0, throttle: false });
   const io = captureIO(dir, { now });
   const r = await runJob(io, {
@@ -68,31 +72,30 @@ spec:
       TOKEN,
     );
     try {
-      const dir = await repo.checkout('-work');
-      await job(repo, '2026-06-01T00:00:00Z', 'commit', dir);
+      await job(repo, '2026-06-01T00:00:00Z', 'commit');
       await Promise.all([push('stable', 's-1'), push('other', 'o-1')]);
       const pr = (head: string) => repo.api.pulls.find((p) => p.head === head && p.state === 'open');
 
       // Soaking: the PR only says when the digest becomes eligible; no auto-merge. A bump without soak: none.
-      await job(repo, '2026-06-01T12:00:00Z', 'pull-request', dir);
+      await job(repo, '2026-06-01T12:00:00Z', 'pull-request');
       expect(pr('imagestreams/default/app')?.body).toContain('2026-06-02T12:00:00Z');
       expect(pr('imagestreams/default/app')?.autoMerge).toBeNull();
       expect(pr('imagestreams/default/other')?.autoMerge).toBeNull();
 
       // Soaked and proposed, nothing else in the PR: auto-merge on, with the configured method.
-      await job(repo, '2026-06-02T13:00:00Z', 'pull-request', dir);
+      await job(repo, '2026-06-02T13:00:00Z', 'pull-request');
       expect(pr('imagestreams/default/app')?.body).not.toContain('eligible');
       expect(pr('imagestreams/default/app')?.autoMerge).toBe('SQUASH');
       expect(pr('imagestreams/default/other')?.autoMerge).toBeNull();
 
       // A quiet rerun writes nothing (auto-merge already in step).
       const writes = repo.api.writes().length;
-      await job(repo, '2026-06-02T14:00:00Z', 'pull-request', dir);
+      await job(repo, '2026-06-02T14:00:00Z', 'pull-request');
       expect(repo.api.writes().length).toBe(writes);
 
       // The PR now also moves `edge`, which has no soak: auto-merge is turned off again.
       await push('edge', 'e-1');
-      await job(repo, '2026-06-02T15:00:00Z', 'pull-request', dir);
+      await job(repo, '2026-06-02T15:00:00Z', 'pull-request');
       expect(pr('imagestreams/default/app')?.autoMerge).toBeNull();
       expect(graphql(repo)).toEqual(['enablePullRequestAutoMerge', 'disablePullRequestAutoMerge']);
       expect(repo.api.violations).toEqual([]);

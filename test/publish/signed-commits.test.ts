@@ -27,6 +27,7 @@ spec:
   tags:
     - name: latest
       from: {kind: DockerImage, name: "${host}/team/app:main"}
+      importPolicy: {scheduled: true}
 `;
 
 /** One scheduled run: a fresh checkout of main, reconcile, publish pull requests (throttling off, as in tests). */
