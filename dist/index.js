@@ -20051,7 +20051,7 @@ async function realOrSelf(p) {
 }
 async function escapeOf(root, rel, opts = {}) {
   if (!staysInside(rel)) return { kind: "outside", path: rel };
-  const realRoot = await realOrSelf(root);
+  let realRoot;
   const parts = normalize(rel).split(sep).filter((p) => p !== "" && p !== ".");
   let cur = root;
   for (let i2 = 0; i2 < parts.length; i2++) {
@@ -20065,6 +20065,7 @@ async function escapeOf(root, rel, opts = {}) {
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i2 + 1).join("/");
     if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
+    realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
   }
   return void 0;
@@ -40299,17 +40300,17 @@ var init_concurrent = __esm({
       if (!weakMap.has(stream)) {
         weakMap.set(stream, []);
       }
-      const promises6 = weakMap.get(stream);
+      const promises7 = weakMap.get(stream);
       const promise = createDeferred();
-      promises6.push(promise);
+      promises7.push(promise);
       const resolve14 = promise.resolve.bind(promise);
-      return { resolve: resolve14, promises: promises6 };
+      return { resolve: resolve14, promises: promises7 };
     };
-    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises6 }, subprocess) => {
+    waitForConcurrentStreams = async ({ resolve: resolve14, promises: promises7 }, subprocess) => {
       resolve14();
       const [isSubprocessExit] = await Promise.race([
         Promise.allSettled([true, subprocess]),
-        Promise.all([false, ...promises6])
+        Promise.all([false, ...promises7])
       ]);
       return !isSubprocessExit;
     };
@@ -47943,7 +47944,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       }
       return isAbsolute5 ? `/${normalized}` : normalized;
     }
-    function join18(...args) {
+    function join19(...args) {
       if (args.length === 0) return ".";
       let joined;
       for (let i2 = 0; i2 < args.length; ++i2) {
@@ -48356,7 +48357,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         for (const [key3, value] of actualRefsToWrite) {
           await acquireLock(
             key3,
-            async () => fs3.write(join18(gitdir, key3), `${value.trim()}
+            async () => fs3.write(join19(gitdir, key3), `${value.trim()}
 `, "utf8")
           );
         }
@@ -48380,7 +48381,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         }
         await acquireLock(
           ref,
-          async () => fs3.write(join18(gitdir, ref), `${value.trim()}
+          async () => fs3.write(join19(gitdir, ref), `${value.trim()}
 `, "utf8")
         );
       }
@@ -48398,7 +48399,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
         assertWritableRef(ref);
         await acquireLock(
           ref,
-          async () => fs3.write(join18(gitdir, ref), `ref: ${value.trim()}
+          async () => fs3.write(join19(gitdir, ref), `ref: ${value.trim()}
 `, "utf8")
         );
       }
@@ -48425,7 +48426,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
        */
       static async deleteRefs({ fs: fs3, gitdir, refs }) {
         refs.forEach(assertWritableRef);
-        await Promise.all(refs.map((ref) => fs3.rm(join18(gitdir, ref))));
+        await Promise.all(refs.map((ref) => fs3.rm(join19(gitdir, ref))));
         let text = await acquireLock(
           "packed-refs",
           async () => fs3.read(`${gitdir}/packed-refs`, { encoding: "utf8" })
@@ -49600,7 +49601,7 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       format: format2 = "content",
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -50492,9 +50493,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const tree = GitTree.from(object);
         for (const entry2 of tree) {
-          map.set(join18(filepath, entry2.path), entry2);
+          map.set(join19(filepath, entry2.path), entry2);
         }
-        return tree.entries().map((entry2) => join18(filepath, entry2.path));
+        return tree.entries().map((entry2) => join19(filepath, entry2.path));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50589,9 +50590,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (await entry.type() !== "tree") return null;
         const filepath = entry._fullpath;
         const { fs: fs3, dir } = this;
-        const names = await fs3.readdir(join18(dir, filepath));
+        const names = await fs3.readdir(join19(dir, filepath));
         if (names === null) return null;
-        return names.map((name) => join18(filepath, name));
+        return names.map((name) => join19(filepath, name));
       }
       async type(entry) {
         if (entry._type === false) {
@@ -50871,7 +50872,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       } else if (entries.length) {
         await Promise.all(
           entries.map((entry) => {
-            const subpath = join18(filepath, entry);
+            const subpath = join19(filepath, entry);
             return fs3.lstat(subpath).then((stat2) => {
               if (!stat2) return;
               return stat2.isDirectory() ? rmRecursive(fs3, subpath) : fs3.rm(subpath);
@@ -50948,8 +50949,8 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        */
       constructor(fs3) {
         if (typeof fs3._original_unwrapped_fs !== "undefined") return fs3;
-        const promises6 = Object.getOwnPropertyDescriptor(fs3, "promises");
-        if (promises6 && promises6.enumerable) {
+        const promises7 = Object.getOwnPropertyDescriptor(fs3, "promises");
+        if (promises7 && promises7.enumerable) {
           bindFs(this, fs3.promises);
         } else {
           bindFs(this, fs3);
@@ -51181,7 +51182,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           if (isAbsolute4(submoduleGitdir)) {
             return submoduleGitdir;
           }
-          const gitdir = join18(dirname3(dotgit), submoduleGitdir);
+          const gitdir = join19(dirname3(dotgit), submoduleGitdir);
           return gitdir;
         });
       } else {
@@ -51224,7 +51225,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function abortMerge({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       commit: commit2 = "HEAD",
       cache = {}
     }) {
@@ -51316,17 +51317,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.filepath - The path of the file to check.
        * @returns {Promise<boolean>} - `true` if the file is ignored, `false` otherwise.
        */
-      static async isIgnored({ fs: fs3, dir, gitdir = join18(dir, ".git"), filepath }) {
+      static async isIgnored({ fs: fs3, dir, gitdir = join19(dir, ".git"), filepath }) {
         if (basename2(filepath) === ".git") return true;
         if (filepath === ".") return false;
         let excludes = "";
-        const excludesFile = join18(gitdir, "info", "exclude");
+        const excludesFile = join19(gitdir, "info", "exclude");
         if (await fs3.exists(excludesFile)) {
           excludes = await fs3.read(excludesFile, "utf8");
         }
         const pairs = [
           {
-            gitignore: join18(dir, ".gitignore"),
+            gitignore: join19(dir, ".gitignore"),
             filepath
           }
         ];
@@ -51335,7 +51336,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           const folder = pieces.slice(0, i2).join("/");
           const file = pieces.slice(i2).join("/");
           pairs.push({
-            gitignore: join18(dir, folder, ".gitignore"),
+            gitignore: join19(dir, folder, ".gitignore"),
             filepath: file
           });
         }
@@ -51418,7 +51419,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function add({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache = {},
       force = false,
@@ -51472,7 +51473,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       autocrlf
     }) {
       filepath = Array.isArray(filepath) ? filepath : [filepath];
-      const promises6 = filepath.map(async (currentFilepath) => {
+      const promises7 = filepath.map(async (currentFilepath) => {
         if (!force && !isTracked(index3, currentFilepath)) {
           const ignored = await GitIgnoreManager.isIgnored({
             fs: fs3,
@@ -51482,31 +51483,31 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           });
           if (ignored) return;
         }
-        const stats = await fs3.lstat(join18(dir, currentFilepath));
+        const stats = await fs3.lstat(join19(dir, currentFilepath));
         if (!stats) throw new NotFoundError(currentFilepath);
         if (stats.isDirectory()) {
-          const children = await fs3.readdir(join18(dir, currentFilepath));
+          const children = await fs3.readdir(join19(dir, currentFilepath));
           if (parallel) {
-            const promises7 = children.map(
+            const promises8 = children.map(
               (child) => addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join18(currentFilepath, child)],
+                filepath: [join19(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
                 autocrlf
               })
             );
-            await Promise.all(promises7);
+            await Promise.all(promises8);
           } else {
             for (const child of children) {
               await addToIndex({
                 dir,
                 gitdir,
                 fs: fs3,
-                filepath: [join18(currentFilepath, child)],
+                filepath: [join19(currentFilepath, child)],
                 index: index3,
                 force,
                 parallel,
@@ -51515,13 +51516,13 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             }
           }
         } else {
-          const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join18(dir, currentFilepath), { autocrlf });
+          const object = stats.isSymbolicLink() ? await fs3.readlink(join19(dir, currentFilepath)).then(posixifyPathBuffer) : await fs3.read(join19(dir, currentFilepath), { autocrlf });
           if (object === null) throw new NotFoundError(currentFilepath);
           const oid = await _writeObject({ fs: fs3, gitdir, type: "blob", object });
           index3.insert({ filepath: currentFilepath, stats, oid });
         }
       });
-      const settledPromises = await Promise.allSettled(promises6);
+      const settledPromises = await Promise.allSettled(promises7);
       const rejectedPromises = settledPromises.filter((settle2) => settle2.status === "rejected").map((settle2) => settle2.reason);
       if (rejectedPromises.length > 1) {
         throw new MultipleGitError(rejectedPromises);
@@ -51543,7 +51544,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       oid,
       getExternalRefDelta
     }) {
-      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -52016,7 +52017,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       note,
@@ -52086,7 +52087,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function addRemote({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote,
       url,
       force = false
@@ -52156,7 +52157,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       tagger: _tagger,
       message = ref,
@@ -52239,7 +52240,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function branch({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       object,
       checkout: checkout2 = false,
@@ -52900,7 +52901,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onProgress,
       onPostCheckout,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote = "origin",
       ref: _ref,
       filepaths,
@@ -52986,7 +52987,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       index: index3,
       ourOid,
       baseOid,
@@ -53259,7 +53260,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       workdir: WORKDIR
     };
     async function checkAndWriteBlob(fs3, gitdir, dir, filepath, oid = null) {
-      const currentFilepath = join18(dir, filepath);
+      const currentFilepath = join19(dir, filepath);
       const stats = await fs3.lstat(currentFilepath);
       if (!stats) throw new NotFoundError(currentFilepath);
       if (stats.isDirectory())
@@ -53428,7 +53429,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
                 stageUpdated.push({
                   filepath,
                   oid,
-                  stats: await fs3.lstat(join18(dir, filepath))
+                  stats: await fs3.lstat(join19(dir, filepath))
                 });
               return {
                 method: "write",
@@ -53441,7 +53442,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       await acquireLock(gitdir, async () => {
         for (const op of ops) {
-          const currentFilepath = join18(dir, op.filepath);
+          const currentFilepath = join19(dir, op.filepath);
           switch (op.method) {
             case "rmdir":
               await fs3.rmdir(currentFilepath);
@@ -53641,7 +53642,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function cherryPick({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache = {},
       committer,
@@ -54159,7 +54160,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<Set<string>>} - A set of shallow object IDs.
        */
       static async read({ fs: fs3, gitdir }) {
-        const filepath = join18(gitdir, "shallow");
+        const filepath = join19(gitdir, "shallow");
         const oids = /* @__PURE__ */ new Set();
         await acquireLock(filepath, async function() {
           const text = await fs3.read(filepath, { encoding: "utf8" });
@@ -54180,7 +54181,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {Promise<void>}
        */
       static async write({ fs: fs3, gitdir, oids }) {
-        const filepath = join18(gitdir, "shallow");
+        const filepath = join19(gitdir, "shallow");
         if (oids.size > 0) {
           const text = [...oids].join("\n") + "\n";
           await acquireLock(filepath, async function() {
@@ -54750,7 +54751,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       if (packfileSha !== "" && !emptyPackfile(packfile)) {
         res.packfile = `objects/pack/pack-${packfileSha}.pack`;
-        const fullpath = join18(gitdir, res.packfile);
+        const fullpath = join19(gitdir, res.packfile);
         await fs3.write(fullpath, packfile);
         const getExternalRefDelta = (oid2) => _readObject({ fs: fs3, cache, gitdir, oid: oid2 });
         const idx = await GitPackIndex.fromPack({
@@ -54766,7 +54767,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join18(dir, ".git"),
+      gitdir = bare ? dir : join19(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       if (await fs3.exists(gitdir + "/config")) return;
@@ -54880,7 +54881,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPostCheckout,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       url,
       corsProxy = void 0,
       ref = void 0,
@@ -54943,7 +54944,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       message,
       author,
       committer,
@@ -54992,7 +54993,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function currentBranch({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       fullname = false,
       test = false
     }) {
@@ -55033,7 +55034,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteBranch({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref
     }) {
       try {
@@ -55051,7 +55052,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function deleteRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
+    async function deleteRef({ fs: fs3, dir, gitdir = join19(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -55071,7 +55072,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function deleteRemote({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote
     }) {
       try {
@@ -55093,7 +55094,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       ref = ref.startsWith("refs/tags/") ? ref : `refs/tags/${ref}`;
       await GitRefManager.deleteRef({ fs: fs3, gitdir, ref });
     }
-    async function deleteTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
+    async function deleteTag({ fs: fs3, dir, gitdir = join19(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("ref", ref);
@@ -55122,7 +55123,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       getExternalRefDelta
     }) {
       const results = [];
-      let list = await fs3.readdir(join18(gitdir, "objects/pack"));
+      let list = await fs3.readdir(join19(gitdir, "objects/pack"));
       list = list.filter((x) => x.endsWith(".idx"));
       for (const filename of list) {
         const indexFile = `${gitdir}/objects/pack/${filename}`;
@@ -55165,7 +55166,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function expandOid({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -55186,7 +55187,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function expandRef({ fs: fs3, dir, gitdir = join18(dir, ".git"), ref }) {
+    async function expandRef({ fs: fs3, dir, gitdir = join19(dir, ".git"), ref }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55478,7 +55479,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       url,
       remote,
@@ -55536,7 +55537,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       remote,
       remoteRef,
@@ -55592,7 +55593,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function findMergeBase({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids,
       cache = {}
     }) {
@@ -55614,7 +55615,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
     }
     async function _findRoot({ fs: fs3, filepath }) {
-      if (await fs3.exists(join18(filepath, ".git"))) {
+      if (await fs3.exists(join19(filepath, ".git"))) {
         return filepath;
       } else {
         const parent = dirname3(filepath);
@@ -55634,7 +55635,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function getConfig({ fs: fs3, dir, gitdir = join18(dir, ".git"), path: path6 }) {
+    async function getConfig({ fs: fs3, dir, gitdir = join19(dir, ".git"), path: path6 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -55658,7 +55659,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function getConfigAll({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       path: path6
     }) {
       try {
@@ -55847,7 +55848,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       filepath
     }) {
       try {
-        filepath = join18(dir, filepath);
+        filepath = join19(dir, filepath);
         const pack = await fs3.read(filepath);
         const getExternalRefDelta = (oid) => _readObject({ fs: fs3, cache, gitdir, oid });
         const idx = await GitPackIndex.fromPack({
@@ -55868,7 +55869,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       onProgress,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -55896,7 +55897,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       bare = false,
       dir,
-      gitdir = bare ? dir : join18(dir, ".git"),
+      gitdir = bare ? dir : join19(dir, ".git"),
       defaultBranch: defaultBranch2 = "master"
     }) {
       try {
@@ -55970,7 +55971,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isDescendent({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       ancestor,
       depth = -1,
@@ -55999,7 +56000,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function isIgnored({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath
     }) {
       try {
@@ -56023,7 +56024,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listBranches({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       remote
     }) {
       try {
@@ -56080,17 +56081,17 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             gitdir,
             oid: entry.oid,
             filenames,
-            prefix: join18(prefix, entry.path)
+            prefix: join19(prefix, entry.path)
           });
         } else {
-          filenames.push(join18(prefix, entry.path));
+          filenames.push(join19(prefix, entry.path));
         }
       }
     }
     async function listFiles({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       cache = {}
     }) {
@@ -56135,7 +56136,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listNotes({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref = "refs/notes/commits",
       cache = {}
     }) {
@@ -56159,7 +56160,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function listRefs({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath
     }) {
       try {
@@ -56184,7 +56185,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       );
       return remotes;
     }
-    async function listRemotes({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
+    async function listRemotes({ fs: fs3, dir, gitdir = join19(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -56283,7 +56284,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function listTags2({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
+    async function listTags2({ fs: fs3, dir, gitdir = join19(dir, ".git") }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -56336,7 +56337,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const walks = tree.entries().map(function(entry) {
         let result;
         if (entry.oid === fileId) {
-          result = join18(parentPath, entry.path);
+          result = join19(parentPath, entry.path);
           filepaths.push(result);
         } else if (entry.type === "tree") {
           result = _readObject({
@@ -56353,7 +56354,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
               fileId,
               oid,
               filepaths,
-              parentPath: join18(parentPath, entry.path)
+              parentPath: join19(parentPath, entry.path)
             });
           });
         }
@@ -56538,7 +56539,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function log({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       ref = "HEAD",
       depth,
@@ -56578,7 +56579,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ours,
       theirs,
       fastForward: fastForward2 = true,
@@ -56655,7 +56656,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids
     }) {
       const hash = createSha1();
@@ -56698,7 +56699,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const packfileSha = packfile.slice(-20).toString("hex");
       const filename = `pack-${packfileSha}.pack`;
       if (write) {
-        await fs3.write(join18(gitdir, `objects/pack/${filename}`), packfile);
+        await fs3.write(join19(gitdir, `objects/pack/${filename}`), packfile);
         return { filename };
       }
       return {
@@ -56709,7 +56710,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function packObjects({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids,
       write = false,
       cache = {}
@@ -56741,7 +56742,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthSuccess,
       onAuthFailure,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       url,
       remote,
@@ -56811,7 +56812,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       start,
       finish
     }) {
@@ -56859,7 +56860,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: fs3,
       cache,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oids
     }) {
       const visited = /* @__PURE__ */ new Set();
@@ -57162,7 +57163,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       onAuthFailure,
       onPrePush,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       remoteRef,
       remote = "origin",
@@ -57238,7 +57239,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readBlob({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       filepath,
       cache = {}
@@ -57264,7 +57265,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readCommit({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -57305,7 +57306,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readNote({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       cache = {}
@@ -57332,7 +57333,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readObject({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       format: format2 = "parsed",
       filepath = void 0,
@@ -57421,7 +57422,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTag({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       cache = {}
     }) {
@@ -57445,7 +57446,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function readTree({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       oid,
       filepath = void 0,
       cache = {}
@@ -57471,7 +57472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function remove({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache = {}
     }) {
@@ -57547,7 +57548,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       fs: _fs,
       onSign,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref = "refs/notes/commits",
       oid,
       author: _author,
@@ -57635,7 +57636,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function renameBranch({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       oldref,
       checkout: checkout2 = false
@@ -57665,7 +57666,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resetIndex({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       ref,
       cache = {}
@@ -57713,7 +57714,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           gid: 0,
           size: 0
         };
-        const object = dir && await fs3.read(join18(dir, filepath));
+        const object = dir && await fs3.read(join19(dir, filepath));
         if (object) {
           workdirOid = await hashObject$1({
             gitdir: updatedGitdir,
@@ -57721,7 +57722,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             object
           });
           if (oid === workdirOid) {
-            stats = await fs3.lstat(join18(dir, filepath));
+            stats = await fs3.lstat(join19(dir, filepath));
           }
         }
         await GitIndexManager.acquire(
@@ -57741,7 +57742,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function resolveRef({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       depth
     }) {
@@ -57766,7 +57767,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function setConfig({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       path: path6,
       value,
       append = false
@@ -57834,7 +57835,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @param {string} args.dir - The working directory.
        * @param {string}[args.gitdir=join(dir, '.git')] - [required] The [git directory](dir-vs-gitdir.md) path
        */
-      constructor({ fs: fs3, dir, gitdir = join18(dir, ".git") }) {
+      constructor({ fs: fs3, dir, gitdir = join19(dir, ".git") }) {
         Object.assign(this, {
           fs: fs3,
           dir,
@@ -57864,7 +57865,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reference.
        */
       get refStashPath() {
-        return join18(this.gitdir, _GitStashManager.refStash);
+        return join19(this.gitdir, _GitStashManager.refStash);
       }
       /**
        * Gets the file path for the stash reflogs.
@@ -57872,7 +57873,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @returns {string} - The file path for the stash reflogs.
        */
       get refLogsStashPath() {
-        return join18(this.gitdir, _GitStashManager.refLogsStash);
+        return join19(this.gitdir, _GitStashManager.refLogsStash);
       }
       /**
        * Retrieves the author information for the stash.
@@ -58178,7 +58179,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function stash({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       op = "push",
       message = "",
       refIdx = 0
@@ -58201,7 +58202,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const _fs = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp: _fs, dotgit: gitdir });
         const folders = ["refs", "logs", "logs/refs"];
-        folders.map((f) => join18(updatedGitdir, f)).forEach(async (folder) => {
+        folders.map((f) => join19(updatedGitdir, f)).forEach(async (folder) => {
           if (!await _fs.exists(folder)) {
             await _fs.mkdir(folder);
           }
@@ -58231,7 +58232,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function status({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       filepath,
       cache = {},
       refresh = true
@@ -58270,7 +58271,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             return "ignored";
           }
         }
-        const stats = await fs3.lstat(join18(dir, filepath));
+        const stats = await fs3.lstat(join19(dir, filepath));
         const H = treeOid !== null;
         const I = indexEntry !== null;
         const W = stats !== null && (H || I || await hasExactCasePath({ fs: fs3, dir, filepath }));
@@ -58280,7 +58281,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
           } else {
             const config2 = await GitConfigManager.get({ fs: fs3, gitdir: updatedGitdir });
             const autocrlf = await config2.get("core.autocrlf");
-            const object = await fs3.read(join18(dir, filepath), { autocrlf });
+            const object = await fs3.read(join19(dir, filepath), { autocrlf });
             const workdirOid = await hashObject$1({
               gitdir: updatedGitdir,
               type: "blob",
@@ -58341,7 +58342,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         if (!entries.some((entry) => entry.normalize() === segment.normalize())) {
           return false;
         }
-        parent = join18(parent, segment);
+        parent = join19(parent, segment);
       }
       return true;
     }
@@ -58390,7 +58391,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function statusMatrix({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref = "HEAD",
       filepaths = ["."],
       filter,
@@ -58463,7 +58464,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function tag2({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       object,
       force = false
@@ -58495,7 +58496,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function updateIndex$1({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       cache = {},
       filepath,
       oid,
@@ -58515,7 +58516,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             { fs: fs3, gitdir: updatedGitdir, cache },
             async function(index3) {
               if (!force) {
-                const fileStats2 = await fs3.lstat(join18(dir, filepath));
+                const fileStats2 = await fs3.lstat(join19(dir, filepath));
                 if (fileStats2) {
                   if (fileStats2.isDirectory()) {
                     throw new InvalidFilepathError("directory");
@@ -58533,7 +58534,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         let fileStats;
         if (!oid) {
-          fileStats = await fs3.lstat(join18(dir, filepath));
+          fileStats = await fs3.lstat(join19(dir, filepath));
           if (!fileStats) {
             throw new NotFoundError(
               `file at "${filepath}" on disk and "remove" not set`
@@ -58554,7 +58555,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
             let stats;
             if (!oid) {
               stats = fileStats;
-              const object = stats.isSymbolicLink() ? await fs3.readlink(join18(dir, filepath)) : await fs3.read(join18(dir, filepath));
+              const object = stats.isSymbolicLink() ? await fs3.readlink(join19(dir, filepath)) : await fs3.read(join19(dir, filepath));
               oid = await _writeObject({
                 fs: fs3,
                 gitdir: updatedGitdir,
@@ -58598,7 +58599,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function walk2({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       trees,
       map,
       reduce,
@@ -58626,7 +58627,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeBlob({ fs: fs3, dir, gitdir = join18(dir, ".git"), blob }) {
+    async function writeBlob({ fs: fs3, dir, gitdir = join19(dir, ".git"), blob }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58648,7 +58649,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeCommit({
       fs: fs3,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       commit: commit2
     }) {
       try {
@@ -58670,7 +58671,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeObject({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       type,
       object,
       format: format2 = "parsed",
@@ -58716,7 +58717,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function writeRef({
       fs: _fs,
       dir,
-      gitdir = join18(dir, ".git"),
+      gitdir = join19(dir, ".git"),
       ref,
       value,
       force = false,
@@ -58771,7 +58772,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       return oid;
     }
-    async function writeTag({ fs: fs3, dir, gitdir = join18(dir, ".git"), tag: tag3 }) {
+    async function writeTag({ fs: fs3, dir, gitdir = join19(dir, ".git"), tag: tag3 }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -58788,7 +58789,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         throw err;
       }
     }
-    async function writeTree({ fs: fs3, dir, gitdir = join18(dir, ".git"), tree }) {
+    async function writeTree({ fs: fs3, dir, gitdir = join19(dir, ".git"), tree }) {
       try {
         assertParameter("fs", fs3);
         assertParameter("gitdir", gitdir);
@@ -63572,7 +63573,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises6;
+          var e, promises7;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -63583,7 +63584,7 @@ var require_light = __commonJS({
             this._events[name] = this._events[name].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises6 = this._events[name].map(async (listener) => {
+            promises7 = this._events[name].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -63606,7 +63607,7 @@ var require_light = __commonJS({
                 return null;
               }
             });
-            return (await Promise.all(promises6)).find(function(x) {
+            return (await Promise.all(promises7)).find(function(x) {
               return x != null;
             });
           } catch (error2) {
@@ -67189,7 +67190,7 @@ function receiverHandle(state, event) {
     return Promise.resolve();
   }
   const errors = [];
-  const promises6 = hooks.map((handler2) => {
+  const promises7 = hooks.map((handler2) => {
     let promise = Promise.resolve(event);
     if (state.transform) {
       promise = promise.then(state.transform);
@@ -67198,7 +67199,7 @@ function receiverHandle(state, event) {
       return handler2(event2);
     }).catch((error2) => errors.push(Object.assign(error2, { event })));
   });
-  return Promise.all(promises6).then(() => {
+  return Promise.all(promises7).then(() => {
     if (errors.length === 0) {
       return;
     }
@@ -75054,6 +75055,8 @@ var dashboard_exports = {};
 __export(dashboard_exports, {
   openDashboard: () => openDashboard
 });
+import { readFile as readFile3 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 async function openDashboard(io, opts, github, mode) {
   const project = opts.project?.loaded ?? await openProject(io.cwd, omitUndefined({ configPath: opts.project?.configPath }));
   const options = { ...opts, project: { ...opts.project, loaded: project } };
@@ -75123,7 +75126,7 @@ async function finishDashboard(ctx, run, before) {
     const carried = parseDashboardTicks(issue2?.body, keys).ticked.filter((k) => !served.includes(k));
     const pulls = await listOpenPullsByPrefix(octokit, repo, run.project.config.publish.branchPrefix);
     const body = renderDashboard({
-      streams: dashboardStreams(declared(run.project), publishedLocks(run)),
+      streams: dashboardStreams(declared(run.project), await publishedLocks(run)),
       pulls,
       ticked: new Set(carried)
     });
@@ -75154,11 +75157,11 @@ function servedTicks(run, ticked, only) {
     return inRun.has(stream) && (!only || only.has(stream)) && !skipped.has(k);
   });
 }
-function publishedLocks(run) {
+async function publishedLocks(run) {
   const locks = new Map(run.result.locks);
   for (const f of run.result.lockFiles) {
     try {
-      const lock2 = parseLock(f.text, f.path);
+      const lock2 = parseLock(await readFile3(join13(run.project.root, f.path), "utf8"), f.path);
       locks.set(`${lock2.metadata.namespace}/${lock2.metadata.name}`, lock2);
     } catch {
     }
@@ -75257,7 +75260,7 @@ var init_stable_times = __esm({
 });
 
 // src/git/commit.ts
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 async function commitFiles(opts) {
   const { repo } = opts;
   const contents = await readWorkFiles(repo, opts.files);
@@ -75305,7 +75308,7 @@ async function readWorkFiles(repo, files) {
       );
     }
     try {
-      out.set(path6, await repo.fs.promises.readFile(join13(repo.dir, path6)));
+      out.set(path6, await repo.fs.promises.readFile(join14(repo.dir, path6)));
     } catch (e) {
       if (e.code === "ENOENT") out.set(path6, null);
       else throw e;
@@ -75365,7 +75368,7 @@ async function editTree(opts, treeOid, changes, prefix) {
 async function workMode(repo, path6) {
   if (!repo) return "100644";
   try {
-    const st = await repo.fs.promises.stat(join13(repo.dir, path6));
+    const st = await repo.fs.promises.stat(join14(repo.dir, path6));
     return st.mode & 73 ? "100755" : "100644";
   } catch {
     return "100644";
@@ -77265,7 +77268,7 @@ __export(publish_run_exports, {
   publishRun: () => publishRun
 });
 import * as nodeFs10 from "node:fs";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 function prExtras(config2) {
   const p = config2.publish;
   const extras = {
@@ -77415,7 +77418,7 @@ function attachCompose(run, groups2) {
 }
 async function keepBranchTimes(run, groups2, o2) {
   const root = run.project.root;
-  const changed = new Map(run.result.lockFiles.map((f) => [f.path, f]));
+  const changed = new Set(run.result.lockFiles.map((f) => f.path));
   let repo;
   try {
     repo = await openRepo({ fs: nodeFs10, dir: root });
@@ -77435,7 +77438,7 @@ async function keepBranchTimes(run, groups2, o2) {
       if (!proposed) continue;
       for (const f of files) {
         const text = proposed.get(f);
-        if (text !== void 0) await keepTimesOf(root, changed.get(f), text, o2.now);
+        if (text !== void 0) await keepTimesOf(root, f, text, o2.now);
       }
     }
   }
@@ -77446,17 +77449,16 @@ function proposingBranches(g, listed) {
   const prefixes = (g.streams ?? []).map((id) => `${branchName(g.republishedPrefix, id)}/`);
   return [...own, ...[...listed.keys()].filter((b) => prefixes.some((p) => b.startsWith(p))).sort()];
 }
-async function keepTimesOf(root, f, branchText, now) {
+async function keepTimesOf(root, path6, branchText, now) {
   let branchLock2;
   try {
-    branchLock2 = parseLock(branchText, f.path);
+    branchLock2 = parseLock(branchText, path6);
   } catch {
     return;
   }
-  const kept = serializeLock(keepProposedTimes(parseLock(f.text, f.path), branchLock2, now));
-  if (kept === f.text) return;
-  f.text = kept;
-  await writeFileAtomic(join14(root, f.path), kept);
+  const written = await nodeFs10.promises.readFile(join15(root, path6), "utf8");
+  const kept = serializeLock(keepProposedTimes(parseLock(written, path6), branchLock2, now));
+  if (kept !== written) await writeFileAtomic(join15(root, path6), kept);
 }
 var DEFAULT_AUTHOR;
 var init_publish_run = __esm({
@@ -78223,7 +78225,7 @@ function readContext(env) {
 }
 
 // src/entry/action/execute.ts
-import { isAbsolute as isAbsolute3, join as join17, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join18, relative as relative3, resolve as resolve12, sep as sep4 } from "node:path";
 
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -79342,27 +79344,47 @@ import { join as join10, resolve as resolve10 } from "node:path";
 // src/consumers/update.ts
 init_consumers();
 init_lock_lookup();
-function planConsumers(files, locks, streams, opts) {
-  const found = findConsumers(files, {
-    defaultNamespace: opts.defaultNamespace,
-    lookup: localLookupOf(streams)
-  });
-  const plan2 = planConsumerUpdates(
-    found.consumers,
-    lockLookup(locks, streams, opts.localRegistry, opts.pinFormat)
-  );
-  return {
-    changes: plan2.changes,
-    files: applyConsumerPlan(files, plan2),
-    diagnostics: found.errors.map(fromConsumerDiagnostic),
-    unresolved: plan2.unresolved.map((u2) => ({
-      file: u2.consumer.file,
-      line: u2.consumer.line,
-      follows: u2.follows
-    })),
-    consumers: found.consumers.length,
-    following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
+function consumerPlanner(locks, streams, opts) {
+  const findOpts = { defaultNamespace: opts.defaultNamespace, lookup: localLookupOf(streams) };
+  const pullSpec = lockLookup(locks, streams, opts.localRegistry, opts.pinFormat);
+  return (file) => {
+    const found = findConsumers([file], findOpts);
+    const plan2 = planConsumerUpdates(found.consumers, pullSpec);
+    const rewritten = applyConsumerPlan([file], plan2);
+    const update = {
+      changes: plan2.changes,
+      files: rewritten.map((f) => ({ path: f.path })),
+      diagnostics: found.errors.map(fromConsumerDiagnostic),
+      unresolved: plan2.unresolved.map((u2) => ({
+        file: u2.consumer.file,
+        line: u2.consumer.line,
+        follows: u2.follows
+      })),
+      consumers: found.consumers.length,
+      following: found.consumers.map((c3) => ({ file: c3.file, follows: formatStreamTag(c3.follows) }))
+    };
+    return { update, rewritten };
   };
+}
+function mergeConsumerUpdates(parts) {
+  const out = {
+    changes: [],
+    files: [],
+    diagnostics: [],
+    unresolved: [],
+    consumers: 0,
+    following: []
+  };
+  for (const p of parts) {
+    if (!p) continue;
+    out.changes.push(...p.changes);
+    out.files.push(...p.files);
+    out.diagnostics.push(...p.diagnostics);
+    out.unresolved.push(...p.unresolved);
+    out.consumers += p.consumers;
+    out.following.push(...p.following);
+  }
+  return out;
 }
 
 // src/app/reconcile.ts
@@ -79994,11 +80016,24 @@ function deadlineWatch() {
     }
   };
 }
+function keptAliveAgents(maxSockets) {
+  const a2 = {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
+  };
+  return {
+    ...a2,
+    close() {
+      a2.http.destroy();
+      a2.https.destroy();
+      a2.insecure.destroy();
+    }
+  };
+}
 function createNodeHttpSend(opts = {}) {
-  const maxSockets = opts.maxSockets ?? 32;
-  const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets });
-  const insecureAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false });
+  const agents = keptAliveAgents(opts.maxSockets ?? 32);
+  const { http: httpAgent, https: httpsAgent, insecure: insecureAgent } = agents;
   const deadlines = deadlineWatch();
   const send4 = (req) => new Promise((resolve14, reject) => {
     const isHttps = req.url.protocol === "https:";
@@ -80064,11 +80099,8 @@ function createNodeHttpSend(opts = {}) {
     r.end(req.body);
   });
   return Object.assign(send4, {
-    close() {
-      httpAgent.destroy();
-      httpsAgent.destroy();
-      insecureAgent.destroy();
-    }
+    agents,
+    close: () => agents.close()
   });
 }
 
@@ -80365,6 +80397,7 @@ function createAccess(o2) {
       throw e;
     }),
     refusal,
+    agents: ownSend?.agents,
     close: () => ownSend?.close()
   };
 }
@@ -80922,7 +80955,7 @@ var DEFAULTS3 = {
 };
 function createRegistryClient(options = {}) {
   const { adaptiveConcurrency, ...o2 } = { ...DEFAULTS3, ...options };
-  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = createAccess({
+  const access2 = createAccess({
     ...o2,
     ...adaptiveConcurrency ? {
       concurrencyPerHost: Math.min(8, o2.concurrencyPerRegistry),
@@ -80930,6 +80963,7 @@ function createRegistryClient(options = {}) {
     } : { concurrencyPerHost: o2.concurrencyPerRegistry },
     maxSockets: o2.concurrencyPerRegistry * 2
   });
+  const { requester, session, logger, configured, hostPolicy, redact: redact2, sanitized, close } = access2;
   const parts = {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
@@ -80961,6 +80995,7 @@ function createRegistryClient(options = {}) {
       };
     },
     redact: redact2,
+    access: access2,
     close
   };
   return client;
@@ -81063,7 +81098,7 @@ function helperServerUrl(domain) {
   return HUB_ALIASES.has(domain.toLowerCase()) ? DOCKER_HUB_CONFIG_KEY : domain;
 }
 function dockerConfigKeychain(opts) {
-  const readFile4 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
+  const readFile5 = opts.readFile ?? ((p) => fsReadFile(p, "utf8"));
   const runHelper = opts.runHelper ?? ((name, url) => runCredentialHelper(name, url, opts.env));
   let files;
   const load2 = () => {
@@ -81072,7 +81107,7 @@ function dockerConfigKeychain(opts) {
       for (const path6 of authFilePaths(opts.env)) {
         let text;
         try {
-          text = await readFile4(path6);
+          text = await readFile5(path6);
         } catch {
           continue;
         }
@@ -81330,6 +81365,7 @@ function createImporter(o2) {
     listTags: createTagLister(client, o2.tagLists).list,
     report: () => ({ ...ctx.resolver.report(), ...omitUndefined({ deadline: ctx.gate.report() }) }),
     stats: () => client.stats(),
+    ...omitUndefined({ access: client.access }),
     close: () => client.close()
   };
 }
@@ -81456,7 +81492,7 @@ async function reconcile(deps, opts = {}) {
   const settled = withFollowers(deps.streams, opts.only);
   const lockFiles = await settleLocks(deps, locks, settled);
   if (!opts.dryRun) {
-    for (const f of lockFiles) await deps.writeFile(f.path, f.text);
+    for (const f of lockFiles) await deps.writeFile(f.path, deps.serializeLock(f.lock));
   }
   const selectedChanges = changes.filter(
     (c3) => streamSelected({ namespace: c3.namespace, name: c3.stream }, settled)
@@ -81464,7 +81500,7 @@ async function reconcile(deps, opts = {}) {
   return {
     imports: results,
     changes: selectedChanges,
-    lockFiles,
+    lockFiles: lockFiles.map((f) => ({ path: f.path })),
     locks,
     failed: results.filter((r) => !r.result.ok && !r.result.skipped).length,
     failedPins,
@@ -81534,7 +81570,7 @@ async function settleLocks(deps, locks, settled) {
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
     const current2 = await deps.readFile(s.lockFile);
-    if (current2 !== text) lockFiles.push({ path: s.lockFile, text });
+    if (current2 !== text) lockFiles.push({ path: s.lockFile, lock: lock2 });
   }
   return lockFiles;
 }
@@ -81605,7 +81641,7 @@ function blobsOf(doc, ctx) {
 init_reference2();
 var MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 function createRepos(o2) {
-  const access2 = createAccess(o2);
+  const access2 = o2.access ?? createAccess(o2);
   const { session, configured, hostPolicy, logger } = access2;
   const exchange = createExchange(session, o2.userAgent);
   const endpoints = createEndpoints({ configured, mirrors: {}, hostPolicy, logger });
@@ -81671,7 +81707,10 @@ function createRepos(o2) {
     clock: access2.clock,
     logger,
     stats: () => access2.requester.stats(),
-    close: access2.close
+    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
+    agents: access2.agents,
+    close: o2.access ? () => {
+    } : access2.close
   };
 }
 
@@ -81683,21 +81722,6 @@ import http2 from "node:http";
 import https2 from "node:https";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
-function createStreamAgents(maxSockets) {
-  const a2 = {
-    http: new http2.Agent({ keepAlive: true, maxSockets }),
-    https: new https2.Agent({ keepAlive: true, maxSockets }),
-    insecure: new https2.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
-  };
-  return {
-    ...a2,
-    close() {
-      a2.http.destroy();
-      a2.https.destroy();
-      a2.insecure.destroy();
-    }
-  };
-}
 var MAX_ANSWER_BYTES2 = 64 * 1024;
 function send2(end, method, agents, idleMs) {
   const secure = end.url.protocol === "https:";
@@ -81884,9 +81908,11 @@ var DEFAULTS4 = {
 };
 function createCopier(options = {}) {
   const o2 = { ...DEFAULTS4, ...options };
-  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 2 });
+  const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 4 });
   const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
-  const agents = createStreamAgents(o2.concurrency * 2);
+  const agents = repos.agents ? { ...repos.agents, close: () => {
+  } } : keptAliveAgents(o2.concurrency * 2);
+  const streams = new Limiter(Math.max(1, Math.min(o2.concurrency, Math.floor(agents.http.maxSockets / 2))));
   const once10 = createOnce();
   const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
   const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
@@ -81939,25 +81965,27 @@ function createCopier(options = {}) {
     const srcAuth = await repos.authorizationFor(src, srcCtx);
     const dstAuth = upload.origin === dst.ep.base.origin ? await repos.authorizationFor(dst, ctx) : void 0;
     const getUrl = new URL(`/v2/${src.ref.path}/blobs/${d.digest}`, src.ep.base);
-    const { side, answer } = await streamBlob({
-      get: {
-        url: getUrl,
-        headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
-        ctx: srcCtx,
-        ...src.ep.insecureTls ? { insecureTls: true } : {}
-      },
-      put: {
-        url: upload,
-        headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
-        ctx,
-        ...dst.ep.insecureTls ? { insecureTls: true } : {}
-      },
-      digest: d.digest,
-      size: d.size,
-      agents,
-      idleTimeoutMs: o2.timeoutMs,
-      redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
-    });
+    const { side, answer } = await streams.run(
+      () => streamBlob({
+        get: {
+          url: getUrl,
+          headers: { "user-agent": o2.userAgent, ...srcAuth ? { authorization: srcAuth } : {} },
+          ctx: srcCtx,
+          ...src.ep.insecureTls ? { insecureTls: true } : {}
+        },
+        put: {
+          url: upload,
+          headers: { "user-agent": o2.userAgent, ...dstAuth ? { authorization: dstAuth } : {} },
+          ctx,
+          ...dst.ep.insecureTls ? { insecureTls: true } : {}
+        },
+        digest: d.digest,
+        size: d.size,
+        agents,
+        idleTimeoutMs: o2.timeoutMs,
+        redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
+      })
+    );
     if (side === "source") throw await fail(answer, src, srcCtx, `source: GET blob ${d.digest}`);
     if (answer.status !== 201) throw await fail(answer, dst, ctx, `target: PUT blob ${d.digest}`);
   }
@@ -82141,9 +82169,10 @@ async function mirrorItem(deps, m) {
     );
   }
 }
-function createProjectCopier(config2, env, logger, overrides = {}) {
+function createProjectCopier(config2, env, logger, overrides = {}, access2) {
   const fromConfig = registryOptionsFromConfig(config2, env, logger);
   return createCopier({
+    ...access2 ? { access: access2 } : {},
     keychain: fromConfig.keychain,
     isInsecure: fromConfig.isInsecure,
     hostPolicy: fromConfig.hostPolicy,
@@ -82158,7 +82187,7 @@ function mirrorOnImport(o2) {
   const wanted = o2.config.localRegistry !== void 0 && !o2.dryRun && o2.streams.some((s) => (s.object.spec?.tags ?? []).some((t) => t.referencePolicy?.type === "Local"));
   if (!wanted) return { wrap: (f) => f, close: () => {
   } };
-  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client);
+  const copier = createProjectCopier(o2.config, o2.env, o2.logger, o2.client, o2.access);
   const deps = { copier, config: o2.config, logger: o2.logger };
   return {
     wrap: (importTag2) => async (req) => {
@@ -82694,9 +82723,42 @@ var DEFAULT_WALK = {
   concurrency: 32
 };
 async function walkRepository(options) {
+  const texts = [];
+  const counts = await visitRepository(options, (file, index2) => {
+    texts[index2] = file;
+  });
+  return { files: texts.filter((f) => f !== void 0), ...counts };
+}
+async function visitRepository(options, visit2) {
   const opts = { ...DEFAULT_WALK, ...options };
-  const skip2 = new Set(opts.skipDirs);
+  const paths = await listPaths(opts);
   const needles = (opts.needles ?? []).map((n2) => Buffer.from(n2, "utf8"));
+  const counts = { seen: paths.length, skipped: { large: 0, binary: 0 } };
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const i2 = next++;
+      const abs = `${opts.root}/${paths[i2]}`;
+      const st = await opts.fs.stat(abs);
+      if (st.size > opts.maxBytes) {
+        counts.skipped.large++;
+        continue;
+      }
+      const bytes = await opts.fs.readFile(abs);
+      if (isBinary(bytes)) {
+        counts.skipped.binary++;
+        continue;
+      }
+      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+      await visit2({ path: paths[i2], text }, i2);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
+  return counts;
+}
+async function listPaths(opts) {
+  const skip2 = new Set(opts.skipDirs);
   const paths = [];
   const listDir = async (rel) => {
     const entries = await opts.fs.readdir(rel ? `${opts.root}/${rel}` : opts.root, { withFileTypes: true });
@@ -82711,33 +82773,7 @@ async function walkRepository(options) {
     await Promise.all(subdirs.map(listDir));
   };
   await listDir("");
-  paths.sort();
-  const result = { files: [], seen: paths.length, skipped: { large: 0, binary: 0 } };
-  const texts = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < paths.length) {
-      const i2 = next++;
-      const abs = `${opts.root}/${paths[i2]}`;
-      const st = await opts.fs.stat(abs);
-      if (st.size > opts.maxBytes) {
-        result.skipped.large++;
-        continue;
-      }
-      const bytes = await opts.fs.readFile(abs);
-      if (isBinary(bytes)) {
-        result.skipped.binary++;
-        continue;
-      }
-      if (opts.candidatesOnly && !isCandidateBytes(bytes, needles)) continue;
-      texts[i2] = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
-  texts.forEach((text, i2) => {
-    if (text !== void 0) result.files.push({ path: paths[i2], text });
-  });
-  return result;
+  return paths.sort();
 }
 function isBinary(bytes) {
   const n2 = Math.min(bytes.length, 8e3);
@@ -82747,13 +82783,19 @@ function isBinary(bytes) {
 
 // src/app/walk-project.ts
 function walkProject(project, needles, fs3 = nodeFs6) {
+  return walkRepository(projectWalk(project, needles, fs3));
+}
+function visitProject(project, needles, visit2, fs3 = nodeFs6) {
+  return visitRepository(projectWalk(project, needles, fs3), visit2);
+}
+function projectWalk(project, needles, fs3) {
   const lockDir = project.config.lockDir;
-  return walkRepository({
+  return {
     root: project.root,
     fs: fs3,
     needles,
     ignore: (p) => p === lockDir || p.startsWith(`${lockDir}/`)
-  });
+  };
 }
 
 // src/app/reconcile.ts
@@ -82812,7 +82854,7 @@ async function importStreams(io, project, states, opts) {
     logger: io.logger,
     streams: states,
     ...opts.dryRun ? { dryRun: true } : {},
-    ...omitUndefined({ client: registry.client })
+    ...omitUndefined({ client: registry.client, access: importer.access })
   });
   try {
     const picked = await selectTags(states, {
@@ -82857,16 +82899,18 @@ async function readIfPresent(path6) {
 async function followLocks(project, states, result, dryRun) {
   const root = resolve10(project.root);
   const streams = new Map(states.map((s) => [`${s.namespace}/${s.name}`, s.object]));
-  const walked = await walkProject(project, localLookupOf(streams).needles);
-  const consumers = planConsumers(walked.files, result.locks, streams, {
+  const plan2 = consumerPlanner(result.locks, streams, {
     defaultNamespace: project.config.namespace,
     ...project.config.localRegistry ? { localRegistry: project.config.localRegistry } : {},
     pinFormat: project.config.pinFormat
   });
-  if (!dryRun) {
-    for (const f of consumers.files) await writeInside(root, f.path, f.text);
-  }
-  return consumers;
+  const parts = [];
+  await visitProject(project, localLookupOf(streams).needles, async (file, index2) => {
+    const { update, rewritten } = plan2(file);
+    if (!dryRun) for (const f of rewritten) await writeInside(root, f.path, f.text);
+    parts[index2] = update;
+  });
+  return mergeConsumerUpdates(parts);
 }
 function checkedLock(config2, lock2) {
   const text = serializeLock(lock2);
@@ -84266,7 +84310,7 @@ async function secretValues(inputs, root, env) {
 init_node3();
 import * as nodeFs14 from "node:fs";
 import { rm as rm4 } from "node:fs/promises";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 
 // src/git/history.ts
 var import_isomorphic_git8 = __toESM(require_isomorphic_git(), 1);
@@ -84630,9 +84674,9 @@ async function removeLocks(project, removed, dryRun) {
   for (const id of removed) {
     const [namespace, name] = id.split("/", 2);
     const path6 = lockPath(project.config, namespace, name);
-    if (!nodeFs14.existsSync(join15(project.root, path6))) continue;
+    if (!nodeFs14.existsSync(join16(project.root, path6))) continue;
     out.push(path6);
-    if (!dryRun) await rm4(join15(project.root, path6));
+    if (!dryRun) await rm4(join16(project.root, path6));
   }
   return out;
 }
@@ -84892,8 +84936,14 @@ async function verifyProject(project) {
     project.streams.map((s) => [`${s.namespace}/${s.name}`, s.object])
   );
   const lookup2 = localLookupOf(streams);
-  const walked = await walkProject(project, lookup2.needles);
-  const found = findConsumers(walked.files, { defaultNamespace: config2.namespace, lookup: lookup2 });
+  const perFile = [];
+  await visitProject(project, lookup2.needles, (file, index2) => {
+    perFile[index2] = findConsumers([file], { defaultNamespace: config2.namespace, lookup: lookup2 });
+  });
+  const found = {
+    consumers: perFile.flatMap((f) => f?.consumers ?? []),
+    errors: perFile.flatMap((f) => f?.errors ?? [])
+  };
   const { locks, errors: lockErrors } = await readLocks(
     nodeFs17,
     { root, lockDir: config2.lockDir },
@@ -84972,7 +85022,7 @@ init_source();
 init_diagnostic();
 init_errors();
 import * as nodeFs18 from "node:fs/promises";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // src/plan/registry-checks.ts
 init_reference2();
@@ -85219,7 +85269,7 @@ function lineFinder(root, lockDir) {
     const file = lockPath({ lockDir }, site.namespace, site.stream);
     let p = parsed.get(file);
     if (!p) {
-      p = nodeFs18.readFile(join16(root, file), "utf8").then(
+      p = nodeFs18.readFile(join17(root, file), "utf8").then(
         (text) => parseSource(file, text),
         () => void 0
       );
@@ -85456,7 +85506,7 @@ async function executeAction(inputs, ctx, deps) {
     annotations: [],
     warnings: []
   };
-  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join17(cwd, file)));
+  const relToWorkspace = (file) => toPosix(relative3(ctx.workspace, isAbsolute3(file) ? file : join18(cwd, file)));
   const run = {
     inputs,
     ctx,
@@ -85544,6 +85594,17 @@ async function runAction(env = process.env) {
   return outcome.exitCode;
 }
 
+// src/entry/heap.ts
+import { setFlagsFromString } from "node:v8";
+var HEAP_FLAGS = ["--semi-space-growth-factor=1", "--heap-growing-percent=30"];
+var bounded = false;
+function boundHeapGrowth() {
+  if (bounded) return;
+  bounded = true;
+  for (const flag of HEAP_FLAGS) setFlagsFromString(flag);
+}
+
 // action-entry.ts
+boundHeapGrowth();
 await runAction();
 /*! For license information please see index.js.LEGAL.txt */
