@@ -76,13 +76,23 @@ function name(cn) {
   return seq(der(0x31, seq(oid('2.5.4.3'), der(0x0c, Buffer.from(cn, 'utf8')))));
 }
 
+/**
+ * A certificate serial number from 8 random bytes, as a minimal DER INTEGER body: positive (top bit clear) and
+ * without a leading zero byte, which Go's x509 parser (the registry's) refuses as "malformed serial number" (a
+ * first byte of 0 came up once in 256 certificates and failed a CI run).
+ */
+export function certSerial(bytes) {
+  const serial = Buffer.from(bytes);
+  serial[0] = (serial[0] & 0x3f) | 0x40;
+  return serial;
+}
+
 /** A fresh RSA key and a self-signed certificate for it: `{keyPem, certPem, certDer}`. */
 export function selfSignedCert(cn = 'imagestreams-test-token-issuer') {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const sigAlg = seq(oid('1.2.840.113549.1.1.11'), der(0x05));
   const now = Date.now();
-  const serial = randomBytes(8);
-  serial[0] &= 0x7f;
+  const serial = certSerial(randomBytes(8));
   const tbs = seq(
     der(0xa0, der(0x02, Buffer.from([2]))),
     der(0x02, serial),
