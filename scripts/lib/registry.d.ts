@@ -14,6 +14,8 @@ export declare const MT: {
 export declare function digestOf(bytes: Buffer | string): string;
 export declare function freePort(): Promise<number>;
 export declare function selfSignedCert(cn?: string): { keyPem: string; certPem: string; certDer: Buffer };
+/** A positive, minimal DER INTEGER body for a certificate serial (first byte 0x40–0x7f). */
+export declare function certSerial(bytes: Uint8Array): Buffer;
 
 export interface TokenServer {
   realm: string;
