@@ -18,11 +18,13 @@ const QUERY_PARAM = /([?&])([^=&#\s"'\\<>]+)=([^&#\s"'\\<>]*)/g;
  * (length ≥ 4; shorter ones would mask ordinary words) replaced by the mask.
  */
 export function redact(text: string, secrets: Iterable<string | undefined> = []): string {
-  let out = text
-    .replace(USERINFO, `$1${MASK}@`)
-    .replace(QUERY_PARAM, (m, sep: string, key: string) =>
+  // Neither pattern can match without its marker: most texts (every log line of a run) skip both scans.
+  let out = text.includes('://') ? text.replace(USERINFO, `$1${MASK}@`) : text;
+  if (out.includes('=')) {
+    out = out.replace(QUERY_PARAM, (m, sep: string, key: string) =>
       SECRET_PARAMS.test(key) ? `${sep}${key}=${MASK}` : m,
     );
+  }
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join(MASK);
   }
@@ -36,6 +38,8 @@ export function safeUrl(url: string): string {
 
 /** A parsed URL safe to show: no user info, secret-looking query values masked; `<invalid url>` if unparsable. */
 export function redactUrl(input: string | URL): string {
+  // A parsed URL without user info or query has nothing to mask, and its href is what parsing it again gives.
+  if (input instanceof URL && !input.username && !input.password && !input.search) return input.href;
   let u: URL;
   try {
     u = new URL(String(input));
