@@ -12,6 +12,8 @@ export interface Endpoint {
   /** The domain credentials are looked up for (a mirror's own domain, or the registry's). */
   domain: string;
   base: URL;
+  /** `<origin>/v2/`: what the API paths of a request follow (built with the endpoint, not per request). */
+  api: string;
   insecureTls: boolean;
   /** The call may use plain HTTP on any host (`CallOptions.insecure`). */
   insecure: boolean;
@@ -58,20 +60,35 @@ export function createEndpoints(o: EndpointsOptions): Endpoints {
       return false;
     });
 
+  /** Endpoints built once per domain, scheme and call flag: each holds its base URL, parsed once. */
+  const built = new Map<string, Endpoint[]>();
+  const endpointOf = (domain: string, s: Scheme, call: boolean): Endpoint => {
+    let list = built.get(domain);
+    if (!list) {
+      list = [];
+      built.set(domain, list);
+    }
+    const i = (call ? 4 : 0) + (s.scheme === 'https' ? 2 : 0) + (s.insecureTls ? 1 : 0);
+    let ep = list[i];
+    if (!ep) {
+      const base = baseUrl(domain, s);
+      ep = { domain, base, api: `${base.origin}/v2/`, insecureTls: s.insecureTls, insecure: call };
+      list[i] = ep;
+    }
+    return ep;
+  };
+
   /** The first source that answers, for one domain: each scheme in turn while HTTPS fails below HTTP. */
   async function viaDomain<T>(domain: string, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
     const insecure = isInsecure(o.configured, domain, call);
     const key = `${insecure ? 'insecure' : 'secure'} ${domain}`;
     const known = chosenScheme.get(key);
-    const schemes = known ? [known] : schemesFor(domain, insecure);
-    for (const [j, s] of schemes.entries()) {
+    if (known) return op(endpointOf(domain, known, call));
+    const schemes = schemesFor(domain, insecure);
+    for (let j = 0; j < schemes.length; j++) {
+      const s = schemes[j]!;
       try {
-        const result = await op({
-          domain,
-          base: baseUrl(domain, s),
-          insecureTls: s.insecureTls,
-          insecure: call,
-        });
+        const result = await op(endpointOf(domain, s, call));
         if (!chosenScheme.has(key)) chosenScheme.set(key, s);
         return result;
       } catch (e) {

@@ -8,7 +8,7 @@ import type { AuthSession, AuthTarget } from './auth/session.js';
 import { accessDenied, checkResponse } from './check.js';
 import type { Endpoint, Endpoints } from './endpoints.js';
 import type { RequestContext } from './errors.js';
-import type { PolicyResponse } from './transport/requester.js';
+import type { PolicyRequest, PolicyResponse } from './transport/requester.js';
 
 /** One request of an operation: where, about what, and what it is called in an error. */
 export interface Ask {
@@ -47,7 +47,9 @@ export function repoAsk(
   accept: string,
   what: string,
 ): Ask {
-  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path}`, at.ep.base), accept, what };
+  // One absolute string parsed once: resolving against the base URL object would serialise and parse it too.
+  const url = new URL(`${at.ep.api}${at.ref.path}/${path}`);
+  return { ep: at.ep, ref: at.ref, ctx: at.ctx, method, url, accept, what };
 }
 
 /** Requests with authentication, and with their answers checked. */
@@ -65,23 +67,56 @@ export interface ClientParts {
   logger: Logger;
 }
 
+/** The statuses `fetch` accepts unless told otherwise. */
+const OK_200: readonly number[] = [200];
+
 /** The exchange of one client. */
 export function createExchange(session: AuthSession, userAgent: string): Exchange {
+  // Per request these were rebuilt each time; they depend only on the endpoint, the scope and the Accept value.
+  const targets = new WeakMap<Endpoint, Map<string, AuthTarget>>();
+  const targetOf = (a: Ask): AuthTarget => {
+    let byScope = targets.get(a.ep);
+    if (!byScope) {
+      byScope = new Map();
+      targets.set(a.ep, byScope);
+    }
+    // A pull scope is keyed by the repository path alone (no string built per request); a given scope by itself.
+    const key = a.scope === undefined ? a.ref.path : ` ${a.scope}`;
+    let t = byScope.get(key);
+    if (!t) {
+      t = authTarget(a.ep, a.scope ?? `repository:${a.ref.path}:pull`);
+      byScope.set(key, t);
+    }
+    return t;
+  };
+  const plainHeaders = new Map<string, Readonly<Record<string, string>>>();
+  const headersOf = (a: Ask): Record<string, string> => {
+    if (a.headers) return { accept: a.accept, 'user-agent': userAgent, ...a.headers };
+    let h = plainHeaders.get(a.accept);
+    if (!h) {
+      h = Object.freeze({ accept: a.accept, 'user-agent': userAgent });
+      plainHeaders.set(a.accept, h);
+    }
+    return h as Record<string, string>;
+  };
+
   function send(a: Ask): Promise<PolicyResponse> {
-    return session.request(authTarget(a.ep, a.scope ?? `repository:${a.ref.path}:pull`), {
+    const req: PolicyRequest = {
       method: a.method,
       url: a.url,
-      headers: { accept: a.accept, 'user-agent': userAgent, ...a.headers },
+      headers: headersOf(a),
       ctx: { ...a.ctx, url: redactUrl(a.url) },
-      ...(a.body ? { body: a.body } : {}),
-      ...(a.maxBodyBytes !== undefined ? { maxBodyBytes: a.maxBodyBytes } : {}),
-      ...(a.ep.insecureTls ? { insecureTls: true } : {}),
-      ...(a.ep.insecure ? { insecure: true } : {}),
-    });
+    };
+    if (a.body) req.body = a.body;
+    if (a.maxBodyBytes !== undefined) req.maxBodyBytes = a.maxBodyBytes;
+    if (a.ep.insecureTls) req.insecureTls = true;
+    if (a.ep.insecure) req.insecure = true;
+    return session.request(targetOf(a), req);
   }
 
-  async function fetch(a: Ask, ok: readonly number[] = [200]): Promise<PolicyResponse> {
+  async function fetch(a: Ask, ok: readonly number[] = OK_200): Promise<PolicyResponse> {
     const res = await send(a);
+    if (ok.includes(res.status)) return res;
     await checkResponse(
       res,
       {

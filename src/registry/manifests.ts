@@ -143,6 +143,9 @@ function fromManifest(indexes: IndexCache, ref: ImageRef, m: FetchedManifest): R
   };
 }
 
+/** What a HEAD may answer besides errors: 405 and 501 from registries that refuse HEAD (then GET). */
+const HEAD_OK: readonly number[] = [200, 405, 501];
+
 /** HEAD at one endpoint: a usable digest header answers; otherwise GET and hash. */
 async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, ref: ImageRef) {
   const ctx = contextOf(ref);
@@ -154,7 +157,7 @@ async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, 
     MANIFEST_ACCEPT,
     `HEAD manifest ${reference}`,
   );
-  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
+  const head = await parts.exchange.fetch(ask, HEAD_OK);
   const digest = head.headers['docker-content-digest'];
   const mediaType = bareMediaType(head.headers['content-type']);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {

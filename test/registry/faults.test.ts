@@ -330,6 +330,33 @@ describe('transport policy', () => {
     expect(peak).toBeLessThanOrEqual(3);
   });
 
+  it('logs each request at debug level with its method, URL, status and milliseconds', async () => {
+    lines.length = 0;
+    await mk().resolve(ref('sample/oci:1.0'));
+    const line = lines.find((l) => l.startsWith('debug: registry request '));
+    expect(line).toMatch(
+      new RegExp(
+        `^debug: registry request method=HEAD url=http://${p.host.replace(/[.]/g, '\\.')}/v2/sample/oci/manifests/1\\.0 status=200 ms=\\d`,
+      ),
+    );
+  });
+
+  it('names the URL an error came from with its user info and secret query values masked', async () => {
+    p.setRule((r) =>
+      isManifest(r) && !r.path.includes('sig=')
+        ? {
+            kind: 'respond',
+            status: 307,
+            headers: { location: `http://u:url-secret-42@${p.host}/v2/sample/docker/manifests/nope?sig=abc` },
+          }
+        : undefined,
+    );
+    const e = await failure(mk({ retries: 0 }).resolve(ref('sample/docker:1.0')));
+    expect(e.code).toBe('MANIFEST_UNKNOWN');
+    expect(e.data.url).toBe(`http://REDACTED@${p.host}/v2/sample/docker/manifests/nope?sig=REDACTED`);
+    expect(JSON.stringify([e.message, e.data])).not.toContain('url-secret-42');
+  });
+
   it('never shows a password or Authorization value in logs or errors', async () => {
     pb.setRule(() => ({ kind: 'respond', status: 500, body: `echo ${PASSWORD}` }));
     const c = mk({

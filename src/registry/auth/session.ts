@@ -82,8 +82,12 @@ export function createAuthSession(opts: AuthSessionOptions): AuthSession {
   };
 
   /** The first request to an origin discovers its challenge; the others wait for it, then go authenticated. */
-  async function request(target: AuthTarget, req: PolicyRequest): Promise<PolicyResponse> {
+  function request(target: AuthTarget, req: PolicyRequest): Promise<PolicyResponse> {
     const st = stateFor(target.origin);
+    return st.known ? authenticated(deps, st, target, req) : discovering(st, target, req);
+  }
+
+  async function discovering(st: EndpointState, target: AuthTarget, req: PolicyRequest) {
     let release: (() => void) | undefined;
     if (!st.known) {
       if (st.discovering) await st.discovering;
@@ -119,16 +123,21 @@ async function authorization(deps: TokenDeps, st: EndpointState, target: AuthTar
   return basicHeader(cred);
 }
 
+/** `req` as sent for `target`: with its Authorization header, if any (the request itself when nothing is added). */
+function withAuth(req: PolicyRequest, target: AuthTarget, authz: string | undefined): PolicyRequest {
+  if (!authz && (!target.insecureTls || req.insecureTls)) return req;
+  return {
+    ...req,
+    headers: authz ? { ...req.headers, authorization: authz } : req.headers,
+    ...(target.insecureTls ? { insecureTls: true } : {}),
+  };
+}
+
 /** Send once with what is known; on a 401 with a challenge, learn it and send once more. */
 async function authenticated(deps: TokenDeps, st: EndpointState, target: AuthTarget, req: PolicyRequest) {
-  const send = (authz: string | undefined) =>
-    deps.requester.request({
-      ...req,
-      headers: authz ? { ...req.headers, authorization: authz } : req.headers,
-      ...(target.insecureTls ? { insecureTls: true } : {}),
-    });
-  const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send(sent);
+  // Before any challenge there is nothing to send: no await (a no-op run of an open registry never has one).
+  const sent = st.challenge ? await authorization(deps, st, target, req.ctx) : undefined;
+  const res = await deps.requester.request(withAuth(req, target, sent));
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -140,5 +149,5 @@ async function authenticated(deps: TokenDeps, st: EndpointState, target: AuthTar
   if (ch.scheme === 'bearer') st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || (next === sent && ch.scheme !== 'bearer')) return res;
-  return send(next);
+  return deps.requester.request(withAuth(req, target, next));
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { redactUrl } from '../../util/redact.js';
 import { type RequestContext, registryError } from '../errors.js';
-import { type HttpResponse, type HttpSend, TransportError } from './http.js';
+import { type HttpRequest, type HttpResponse, type HttpSend, TransportError } from './http.js';
 import { AdaptiveLimiter, Limiter, type RequestLimiter } from './limiter.js';
 
 /** What the policy layer needs to know about one request. */
@@ -154,17 +154,11 @@ async function once(
   stats.requests++;
   stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
   const started = opts.clock.now();
-  const res = await limiter(st, url.host).run(() =>
-    opts.send({
-      method: req.method,
-      url,
-      headers,
-      ...(req.body !== undefined ? { body: req.body } : {}),
-      timeoutMs: opts.timeoutMs,
-      ...(req.insecureTls ? { insecureTls: true } : {}),
-      ...(req.maxBodyBytes !== undefined ? { maxBodyBytes: req.maxBodyBytes } : {}),
-    }),
-  );
+  const sent: HttpRequest = { method: req.method, url, headers, timeoutMs: opts.timeoutMs };
+  if (req.body !== undefined) sent.body = req.body;
+  if (req.insecureTls) sent.insecureTls = true;
+  if (req.maxBodyBytes !== undefined) sent.maxBodyBytes = req.maxBodyBytes;
+  const res = await limiter(st, url.host).run(() => opts.send(sent));
   const rl = parseRateLimit(res.headers);
   if (rl) {
     stats.rateLimit = rl;
@@ -174,8 +168,8 @@ async function once(
   }
   opts.logger.debug('registry request', {
     method: req.method,
-    // Parsing the URL again to redact it costs on every request; only user info or a query can hold a secret.
-    url: url.username || url.password || url.search ? redactUrl(url) : url.href,
+    // redactUrl returns a parsed URL's href at once when it has neither user info nor a query.
+    url: redactUrl(url),
     status: res.status,
     ms: opts.clock.now() - started,
   });
@@ -185,7 +179,8 @@ async function once(
 /** One logical request with retries (per hop) and redirects. */
 async function request(st: RequesterState, req: PolicyRequest): Promise<PolicyResponse> {
   let url = req.url;
-  let headers = { ...req.headers };
+  // Never changed in place: a redirect to another origin gets a copy without Authorization.
+  let headers = req.headers;
   const origin = req.url.origin;
   for (let hop = 0; hop <= 5; hop++) {
     const res = await withRetries(st, req, url, headers);
