@@ -166,13 +166,14 @@ async function once(
       opts.logger.warn('registry rate limit nearly used up', { host: url.host, ...rl });
     }
   }
-  opts.logger.debug('registry request', {
-    method: req.method,
-    // redactUrl returns a parsed URL's href at once when it has neither user info nor a query.
-    url: redactUrl(url),
-    status: res.status,
-    ms: opts.clock.now() - started,
-  });
+  if (opts.logger.enabled?.('debug') !== false) {
+    opts.logger.debug('registry request', {
+      method: req.method,
+      url: redactUrl(url),
+      status: res.status,
+      ms: opts.clock.now() - started,
+    });
+  }
   return res;
 }
 
