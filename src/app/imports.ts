@@ -44,7 +44,13 @@ export interface ReconcileDeps {
   /** The config's import mode for tags that set none. */
   defaultImportMode?: 'Legacy' | 'PreserveOriginal';
   importTag: (req: ImportRequest) => Promise<ImportResult>;
+  /** The canonical text of a lock. */
   serializeLock: (lock: StreamLock) => string;
+  /**
+   * Throws when `text`, the text of `lock` about to be written, is not a lock the next run could read: called for
+   * every lock that changed before the first is written (unchanged locks are not written, so not checked).
+   */
+  checkLock?: (lock: StreamLock, text: string) => void;
   /** Current bytes of a repository-relative file, undefined when absent. */
   readFile: (path: string) => Promise<string | undefined>;
   /** Atomic write of a repository-relative file. */
@@ -230,7 +236,7 @@ async function attachMetadata(
 
 /**
  * Outside the settled streams a lock stays as it is on disk (and so must what consumers are pinned to); inside,
- * the lock files whose bytes change. Every lock is serialised (and so checked) here, before any is written.
+ * the lock files whose bytes change. Every lock that changed is checked here, before any is written.
  */
 async function settleLocks(
   deps: ReconcileDeps,
@@ -251,7 +257,9 @@ async function settleLocks(
     if (lock.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock);
     const current = await deps.readFile(s.lockFile);
-    if (current !== text) lockFiles.push({ path: s.lockFile, lock });
+    if (current === text) continue;
+    deps.checkLock?.(lock, text);
+    lockFiles.push({ path: s.lockFile, lock });
   }
   return lockFiles;
 }

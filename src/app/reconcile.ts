@@ -194,7 +194,8 @@ async function importStreams(
         ...omitUndefined({ defaultImportMode: config.importMode }),
         importTag: mirror.wrap(importer.importTag),
         ...(registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {}),
-        serializeLock: (lock) => checkedLock(config, lock),
+        serializeLock,
+        checkLock: (lock, text) => checkLockText(config, lock, text),
         readFile: (p) => readIfPresent(join(root, p)),
         writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
@@ -248,11 +249,17 @@ async function followLocks(
 
 /**
  * Serialise a lock and check the text against the lock schema before anything is written: whatever a registry
- * answered, a lock that the next run could not read (exit 2) is never written. Every lock of a run is checked
- * before the first is written, so a refusal writes nothing.
+ * answered, a lock that the next run could not read (exit 2) is never written. Every lock of a run that changed is
+ * checked before the first is written (reconcile's checkLock), so a refusal writes nothing.
  */
 export function checkedLock(config: LoadedProject['config'], lock: StreamLock): string {
   const text = serializeLock(lock);
+  checkLockText(config, lock, text);
+  return text;
+}
+
+/** Throw LOCK_NOT_WRITTEN unless `text`, the serialised `lock`, passes the lock schema (see checkedLock). */
+export function checkLockText(config: LoadedProject['config'], lock: StreamLock, text: string): void {
   const file = lockPath(config, lock.metadata.namespace, lock.metadata.name);
   try {
     parseLock(text, file);
@@ -263,7 +270,6 @@ export function checkedLock(config: LoadedProject['config'], lock: StreamLock): 
       { cause: e, permanent: true },
     );
   }
-  return text;
 }
 
 /** True when a domain may be imported from under the project's allowlist (for callers that pre-check). */
