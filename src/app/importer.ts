@@ -10,7 +10,7 @@ import { createRegistryClient, type RegistryClientOptions } from '../registry/cl
 import { registryOptionsFromConfig } from '../registry/from-config.js';
 import { createRunResolver, type RunReport, type RunResolver } from '../registry/run-resolver.js';
 import { createTagLister, type TagLister, type TagListLimits } from '../registry/tag-lister.js';
-import type { RegistryClient, RegistryStats, ResolvedImage } from '../registry/types.js';
+import type { RegistryClient, RegistryStats, ResolvedImage, ResolveOptions } from '../registry/types.js';
 import { sanitizeText } from '../registry/validate.js';
 import type { Logger } from '../util/logger.js';
 import { omitUndefined } from '../util/omit-undefined.js';
@@ -177,6 +177,9 @@ export function createImporter(o: ImporterOptions): Importer {
   };
 }
 
+/** No digest locked yet. */
+const NONE: readonly string[] = [];
+
 /** Resolve one tag's `from`; every failure becomes a result with an OpenShift-style reason. */
 async function importTag(ctx: ImportContext, req: ImportRequest): Promise<ImportResult> {
   const { o, client, gate } = ctx;
@@ -193,15 +196,13 @@ async function importTag(ctx: ImportContext, req: ImportRequest): Promise<Import
   if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
   if (gate.passed()) return gate.skip(req.from);
   try {
-    const resolving = ctx.resolver.resolve(ref, {
-      importMode: req.importMode,
-      // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
-      ...(req.insecure ? { insecure: true } : {}),
-      ...(req.preferArch ? { preferArch: req.preferArch } : {}),
-      ...(req.preferOs ? { preferOs: req.preferOs } : {}),
-      ...(o.withMetadata ? { withMetadata: true } : {}),
-      known: req.locked ?? [],
-    });
+    const opts: ResolveOptions = { importMode: req.importMode, known: req.locked ?? NONE };
+    // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+    if (req.insecure) opts.insecure = true;
+    if (req.preferArch) opts.preferArch = req.preferArch;
+    if (req.preferOs) opts.preferOs = req.preferOs;
+    if (o.withMetadata) opts.withMetadata = true;
+    const resolving = ctx.resolver.resolve(ref, opts);
     // A request in flight at the deadline is not waited for (close() ends it).
     const r = await gate.race(resolving);
     if (r === 'deadline') {

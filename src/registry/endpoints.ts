@@ -43,8 +43,8 @@ export interface EndpointsOptions {
 /** A router with its own memory of schemes that worked and of mirrors already warned about. */
 export function createEndpoints(o: EndpointsOptions): Endpoints {
   const skippedMirrors = new Set<string>();
-  /** Keyed by insecure decision and domain: an insecure call's HTTP never serves a secure call. */
-  const chosenScheme = new Map<string, Scheme>();
+  /** Per insecure decision, by domain: an insecure call's HTTP never serves a secure call. */
+  const chosenScheme = { secure: new Map<string, Scheme>(), insecure: new Map<string, Scheme>() };
 
   /** A domain's mirrors that the allowlist permits (others are skipped, with one warning each). */
   const mirrorsOf = (domain: string): string[] =>
@@ -78,18 +78,28 @@ export function createEndpoints(o: EndpointsOptions): Endpoints {
     return ep;
   };
 
-  /** The first source that answers, for one domain: each scheme in turn while HTTPS fails below HTTP. */
-  async function viaDomain<T>(domain: string, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
+  /** The first source that answers, for one domain: the scheme that worked before, else each in turn. */
+  function viaDomain<T>(domain: string, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
     const insecure = isInsecure(o.configured, domain, call);
-    const key = `${insecure ? 'insecure' : 'secure'} ${domain}`;
-    const known = chosenScheme.get(key);
-    if (known) return op(endpointOf(domain, known, call));
+    const chosen = insecure ? chosenScheme.insecure : chosenScheme.secure;
+    const known = chosen.get(domain);
+    return known ? op(endpointOf(domain, known, call)) : firstScheme(domain, call, insecure, chosen, op);
+  }
+
+  /** Each scheme in turn while HTTPS fails below HTTP; the one that answered is remembered. */
+  async function firstScheme<T>(
+    domain: string,
+    call: boolean,
+    insecure: boolean,
+    chosen: Map<string, Scheme>,
+    op: (ep: Endpoint) => Promise<T>,
+  ): Promise<T> {
     const schemes = schemesFor(domain, insecure);
     for (let j = 0; j < schemes.length; j++) {
       const s = schemes[j]!;
       try {
         const result = await op(endpointOf(domain, s, call));
-        if (!chosenScheme.has(key)) chosenScheme.set(key, s);
+        if (!chosen.has(domain)) chosen.set(domain, s);
         return result;
       } catch (e) {
         const transport = e instanceof ImagestreamsError ? e.data.transport : undefined;
@@ -103,9 +113,15 @@ export function createEndpoints(o: EndpointsOptions): Endpoints {
     throw new Error(`no scheme to reach ${domain}`);
   }
 
-  async function via<T>(ref: ImageRef, op: (ep: Endpoint) => Promise<T>, route: Route = {}): Promise<T> {
+  function via<T>(ref: ImageRef, op: (ep: Endpoint) => Promise<T>, route: Route = {}): Promise<T> {
     const call = route.insecure ?? false;
-    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
+    if (route.byDigest && o.mirrors[ref.domain]?.length) return viaMirrors(ref, call, op);
+    return viaDomain(ref.domain, call, op);
+  }
+
+  /** The domain's allowed mirrors in turn, then the registry itself. */
+  async function viaMirrors<T>(ref: ImageRef, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
+    for (const mirror of mirrorsOf(ref.domain)) {
       try {
         return await viaDomain(mirror, call, op);
       } catch (e) {

@@ -4,7 +4,7 @@
 import type { PlatformImage } from '../model/lock.js';
 import { formatFamiliar, type ImageRef, isSha256Digest, withDefaultTag } from '../model/reference.js';
 import { redactUrl } from '../util/redact.js';
-import type { Endpoint } from './endpoints.js';
+import type { Endpoint, Route } from './endpoints.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import { type ClientParts, repoAsk } from './exchange.js';
 import {
@@ -181,6 +181,10 @@ async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, 
   return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
 }
 
+/** The routes of a call by its insecure flag (one object each, not one per request). */
+const SECURE_CALL: Route = { insecure: false };
+const INSECURE_CALL: Route = { insecure: true };
+
 /**
  * HEAD (all four types) at the registry itself; trust a well-formed digest header for what the tag points at
  * (`verified: false`: nobody hashed it yet), otherwise GET and hash. Indexes are read by digest.
@@ -192,9 +196,11 @@ export async function resolveRaw(
   opts: CallOptions,
 ): Promise<RawResolution> {
   const ref = withDefaultTag(input);
-  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
-    insecure: opts.insecure,
-  });
+  const found = await parts.endpoints.via(
+    ref,
+    (ep) => headOrGet(parts, indexes, ep, ref),
+    opts.insecure ? INSECURE_CALL : SECURE_CALL,
+  );
   if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
   return { ...found, ...(await indexes.platformsOf(ref, found.digest, opts)) };
 }
