@@ -18,8 +18,17 @@ function ordered(obj: object, keys: readonly string[]): Obj {
   const src = obj as Obj;
   const out: Obj = {};
   for (const k of keys) if (src[k] !== undefined) out[k] = src[k];
+  // Listing and sorting the keys of every object was a third of a no-op's lock serialisation: only an object
+  // with a key beyond the known ones needs it.
+  if (!hasOther(src, out)) return out;
   for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== undefined) out[k] = src[k];
   return out;
+}
+
+/** True when `src` has a defined own key that `known` lacks. */
+function hasOther(src: Obj, known: Obj): boolean {
+  for (const k in src) if (Object.hasOwn(src, k) && !(k in known) && src[k] !== undefined) return true;
+  return false;
 }
 
 function platform(p: PlatformImage): Obj {
@@ -73,10 +82,13 @@ function tag(t: LockTag): Obj {
   if (t.selection) o.selection = selectionState(t.selection);
   if (t.pending) o.pending = pendingImage(t.pending);
   // Newest first; a stable sort keeps the given order among items recorded at the same instant.
-  o.items = t.items
-    .map((x, i) => ({ x, i, at: Date.parse(x.created) }))
-    .sort((a, b) => (b.at || 0) - (a.at || 0) || a.i - b.i)
-    .map(({ x }) => item(x));
+  o.items =
+    t.items.length < 2
+      ? t.items.map(item)
+      : t.items
+          .map((x, i) => ({ x, i, at: Date.parse(x.created) }))
+          .sort((a, b) => (b.at || 0) - (a.at || 0) || a.i - b.i)
+          .map(({ x }) => item(x));
   if (t.conditions) {
     o.conditions = [...t.conditions]
       .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0))
