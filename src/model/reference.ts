@@ -105,8 +105,12 @@ function checkTag(input: string, tag: string): void {
   }
 }
 
+/** A whole repository path of valid components (one scan; the component loop below only explains a failure). */
+const PATH_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+
 /** The repository path (before the `library/` default): lower case, valid components. */
 function checkPath(input: string, path: string): void {
+  if (PATH_RE.test(path)) return;
   if (/[A-Z]/.test(path)) {
     throw new InvalidReferenceError(
       input,
