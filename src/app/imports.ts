@@ -194,7 +194,10 @@ async function importAll(deps: ReconcileDeps, requests: ImportRequest[]): Promis
     progress.done++;
     if (!result.ok) progress.failed++;
     deps.onProgress?.({ ...progress });
-    return { ...req, result };
+    // The request becomes its own record (planned for this run only): a copy per tag was garbage at once.
+    const imported = req as Imported;
+    imported.result = result;
+    return imported;
   });
 }
 
