@@ -206,11 +206,10 @@ function outcomesOf(results: readonly Imported[]): Map<string, TagOutcome> {
   const outcomes = new Map<string, TagOutcome>();
   for (const r of results) {
     if (!r.result.ok && r.result.skipped) continue;
+    // A success is its own outcome (read for `ok` and `item` only); a failure is narrowed to what the lock keeps.
     outcomes.set(
       r.key,
-      r.result.ok
-        ? { ok: true, item: r.result.item }
-        : { ok: false, reason: r.result.reason, message: r.result.message },
+      r.result.ok ? r.result : { ok: false, reason: r.result.reason, message: r.result.message },
     );
   }
   return outcomes;
@@ -222,6 +221,8 @@ async function attachMetadata(
   results: readonly Imported[],
   changes: StreamChange[],
 ): Promise<void> {
+  // A run that changed nothing has nothing to attach (an index of every result was built for nothing).
+  if (changes.length === 0) return;
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
     for (const tc of sc.tags) {

@@ -136,7 +136,10 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
       if (arch) req.preferArch = arch;
       if (os) req.preferOs = os;
       const current = locked?.items[0];
-      if (current) req.locked = [...new Set([current.image, current.index ?? current.image])];
+      if (current) {
+        const index = current.index ?? current.image;
+        req.locked = index === current.image ? [current.image] : [current.image, index];
+      }
       if (current?.platforms?.length) {
         req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
       }

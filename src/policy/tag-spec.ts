@@ -82,18 +82,15 @@ export function importModeOf(
  * Example: `DockerImage quay.io/org/app:1 importMode=PreserveOriginal`.
  */
 export function specKey(tag: TagSpecLike, defaultMode: 'Legacy' | 'PreserveOriginal' = 'Legacy'): string {
-  const ann = tag.annotations ?? {};
-  const parts = [
-    tag.from?.kind ?? '',
-    tag.from?.namespace ? `${tag.from.namespace}/${tag.from.name}` : (tag.from?.name ?? ''),
-  ];
-  if (tag.reference) parts.push('reference');
-  if (tag.importPolicy?.insecure) parts.push('insecure');
+  // Built as one string (no list to join): it is computed for every tag in every run.
+  let key = `${tag.from?.kind ?? ''} ${tag.from?.namespace ? `${tag.from.namespace}/${tag.from.name}` : (tag.from?.name ?? '')}`;
+  if (tag.reference) key += ' reference';
+  if (tag.importPolicy?.insecure) key += ' insecure';
   if (tag.from?.kind === 'DockerImage' && importModeOf(tag, defaultMode) !== 'Legacy')
-    parts.push(`importMode=${importModeOf(tag, defaultMode)}`);
-  const arch = ann['importer.image.openshift.io/prefer-arch'];
-  const os = ann['importer.image.openshift.io/prefer-os'];
-  if (arch) parts.push(`prefer-arch=${arch}`);
-  if (os) parts.push(`prefer-os=${os}`);
-  return parts.join(' ');
+    key += ` importMode=${importModeOf(tag, defaultMode)}`;
+  const arch = tag.annotations?.['importer.image.openshift.io/prefer-arch'];
+  const os = tag.annotations?.['importer.image.openshift.io/prefer-os'];
+  if (arch) key += ` prefer-arch=${arch}`;
+  if (os) key += ` prefer-os=${os}`;
+  return key;
 }

@@ -217,3 +217,27 @@ describe('computeNextLocks', () => {
     );
   });
 });
+
+describe('specKey (recorded in every lock: its text must not change)', () => {
+  it('names the source and each import setting that makes the tag due again, in a fixed order', () => {
+    const t: TagSpecLike = {
+      name: 'x',
+      from: { kind: 'DockerImage', name: 'quay.io/org/app:1' },
+      reference: true,
+      importPolicy: { insecure: true, importMode: 'PreserveOriginal' },
+      annotations: {
+        'importer.image.openshift.io/prefer-arch': 'arm64',
+        'importer.image.openshift.io/prefer-os': 'linux',
+      },
+    };
+    expect(specKey(t)).toBe(
+      'DockerImage quay.io/org/app:1 reference insecure importMode=PreserveOriginal prefer-arch=arm64 prefer-os=linux',
+    );
+    expect(specKey({ name: 'y', from: { kind: 'ImageStreamTag', namespace: 'team', name: 'app:1' } })).toBe(
+      'ImageStreamTag team/app:1',
+    );
+    expect(specKey({ name: 'z', from: { kind: 'DockerImage', name: 'a:1' } }, 'PreserveOriginal')).toBe(
+      'DockerImage a:1 importMode=PreserveOriginal',
+    );
+  });
+});
