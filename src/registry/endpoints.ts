@@ -40,6 +40,26 @@ export interface EndpointsOptions {
   logger: Logger;
 }
 
+/** Endpoints built once per domain, scheme and call flag: each holds its base URL, parsed once. */
+function endpointCache(): (domain: string, s: Scheme, call: boolean) => Endpoint {
+  const built = new Map<string, Endpoint[]>();
+  return (domain, s, call) => {
+    let list = built.get(domain);
+    if (!list) {
+      list = [];
+      built.set(domain, list);
+    }
+    const i = (call ? 4 : 0) + (s.scheme === 'https' ? 2 : 0) + (s.insecureTls ? 1 : 0);
+    let ep = list[i];
+    if (!ep) {
+      const base = baseUrl(domain, s);
+      ep = { domain, base, api: `${base.origin}/v2/`, insecureTls: s.insecureTls, insecure: call };
+      list[i] = ep;
+    }
+    return ep;
+  };
+}
+
 /** A router with its own memory of schemes that worked and of mirrors already warned about. */
 export function createEndpoints(o: EndpointsOptions): Endpoints {
   const skippedMirrors = new Set<string>();
@@ -60,23 +80,7 @@ export function createEndpoints(o: EndpointsOptions): Endpoints {
       return false;
     });
 
-  /** Endpoints built once per domain, scheme and call flag: each holds its base URL, parsed once. */
-  const built = new Map<string, Endpoint[]>();
-  const endpointOf = (domain: string, s: Scheme, call: boolean): Endpoint => {
-    let list = built.get(domain);
-    if (!list) {
-      list = [];
-      built.set(domain, list);
-    }
-    const i = (call ? 4 : 0) + (s.scheme === 'https' ? 2 : 0) + (s.insecureTls ? 1 : 0);
-    let ep = list[i];
-    if (!ep) {
-      const base = baseUrl(domain, s);
-      ep = { domain, base, api: `${base.origin}/v2/`, insecureTls: s.insecureTls, insecure: call };
-      list[i] = ep;
-    }
-    return ep;
-  };
+  const endpointOf = endpointCache();
 
   /** The first source that answers, for one domain: the scheme that worked before, else each in turn. */
   function viaDomain<T>(domain: string, call: boolean, op: (ep: Endpoint) => Promise<T>): Promise<T> {
