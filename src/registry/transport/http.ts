@@ -43,7 +43,8 @@ export class TransportError extends Error {
   }
 }
 
-function classify(err: NodeJS.ErrnoException): TransportError {
+/** The TransportError for a socket or TLS failure (code first, message as a last resort). */
+export function classify(err: NodeJS.ErrnoException): TransportError {
   const code = err.code ?? '';
   if (err instanceof TransportError) return err;
   if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ECONNABORTED')
@@ -72,7 +73,7 @@ interface Pending {
  * overdue ones. It ticks at a tenth of the shortest timeout asked (at least 5 ms), so a request is given up at most
  * that much after its deadline. (A timer set and cleared per request was a tenth of the transport's CPU.)
  */
-function deadlineWatch() {
+export function deadlineWatch() {
   const pending = new Set<Pending>();
   let timer: NodeJS.Timeout | undefined;
   let tick = Number.POSITIVE_INFINITY;
