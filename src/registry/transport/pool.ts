@@ -55,7 +55,64 @@ export interface Pool {
   close(): void;
 }
 
-/** A connection pool with at most `maxSockets` connections per origin, idle ones closed after `idleMs`. */
+/** Open a connection to `o`; `closed` runs once it has closed (its slot is free again). */
+function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Promise<Conn> {
+  o.count++;
+  return new Promise((resolve, reject) => {
+    const socket = o.tls
+      ? tls.connect({
+          host: o.host,
+          port: o.port,
+          // SNI names a host, never an address.
+          ...(net.isIP(o.host) ? {} : { servername: o.host }),
+          rejectUnauthorized: !o.insecure,
+          ALPNProtocols: ['http/1.1'],
+        })
+      : net.connect({ host: o.host, port: o.port });
+    const c: Conn = { socket, origin: o, uses: 0, idleSince: 0, user: undefined, dead: false };
+    o.all.add(c);
+    let connected = false;
+    let err: Error | undefined;
+    socket.setNoDelay(true);
+    socket.setTimeout(timeoutMs);
+    socket.once(o.tls ? 'secureConnect' : 'connect', () => {
+      connected = true;
+      socket.setTimeout(0);
+      resolve(c);
+    });
+    socket.on('data', (b: Buffer) => {
+      // Bytes nobody asked for (an idle connection): the server is not speaking HTTP to us any more.
+      if (c.user) c.user.data(b);
+      else socket.destroy();
+    });
+    socket.on('drain', () => c.user?.drain?.());
+    socket.on('timeout', () => {
+      if (!connected) socket.destroy(new TransportError('timeout', `no connection within ${timeoutMs} ms`));
+      else if (c.user?.timeout) c.user.timeout();
+    });
+    socket.on('error', (e) => {
+      err = e;
+    });
+    socket.on('close', () => {
+      c.dead = true;
+      o.count--;
+      o.all.delete(c);
+      const i = o.idle.indexOf(c);
+      if (i >= 0) o.idle.splice(i, 1);
+      const user = c.user;
+      c.user = undefined;
+      if (!connected)
+        reject(classify(err ?? Object.assign(new Error('connection closed'), { code: 'ECONNRESET' })));
+      else user?.closed(err);
+      closed(o);
+    });
+  });
+}
+
+/**
+ * A connection pool with at most `maxSockets` connections per origin, idle ones closed after `idleMs`.
+ * Long: its operations share the origins map and the idle sweeper; each of them is short.
+ */
 export function createPool(maxSockets: number, idleMs: number): Pool {
   const origins = new Map<string, Origin>();
   let sweeper: NodeJS.Timeout | undefined;
@@ -74,64 +131,11 @@ export function createPool(maxSockets: number, idleMs: number): Pool {
     }
   };
 
-  function connect(o: Origin, timeoutMs: number): Promise<Conn> {
-    o.count++;
-    return new Promise((resolve, reject) => {
-      const socket = o.tls
-        ? tls.connect({
-            host: o.host,
-            port: o.port,
-            // SNI names a host, never an address.
-            ...(net.isIP(o.host) ? {} : { servername: o.host }),
-            rejectUnauthorized: !o.insecure,
-            ALPNProtocols: ['http/1.1'],
-          })
-        : net.connect({ host: o.host, port: o.port });
-      const c: Conn = { socket, origin: o, uses: 0, idleSince: 0, user: undefined, dead: false };
-      o.all.add(c);
-      let connected = false;
-      let err: Error | undefined;
-      socket.setNoDelay(true);
-      socket.setTimeout(timeoutMs);
-      socket.once(o.tls ? 'secureConnect' : 'connect', () => {
-        connected = true;
-        socket.setTimeout(0);
-        resolve(c);
-      });
-      socket.on('data', (b: Buffer) => {
-        // Bytes nobody asked for (an idle connection): the server is not speaking HTTP to us any more.
-        if (c.user) c.user.data(b);
-        else socket.destroy();
-      });
-      socket.on('drain', () => c.user?.drain?.());
-      socket.on('timeout', () => {
-        if (!connected) socket.destroy(new TransportError('timeout', `no connection within ${timeoutMs} ms`));
-        else if (c.user?.timeout) c.user.timeout();
-      });
-      socket.on('error', (e) => {
-        err = e;
-      });
-      socket.on('close', () => {
-        c.dead = true;
-        o.count--;
-        o.all.delete(c);
-        const i = o.idle.indexOf(c);
-        if (i >= 0) o.idle.splice(i, 1);
-        const user = c.user;
-        c.user = undefined;
-        if (!connected)
-          reject(classify(err ?? Object.assign(new Error('connection closed'), { code: 'ECONNRESET' })));
-        else user?.closed(err);
-        pump(o);
-      });
-    });
-  }
-
   /** Open connections for waiting requests while the origin has room. */
   function pump(o: Origin) {
     while (o.waiters.length > 0 && o.count < maxSockets) {
       const w = o.waiters.shift()!;
-      connect(o, w.timeoutMs).then(w.resolve, w.reject);
+      connect(o, w.timeoutMs, pump).then(w.resolve, w.reject);
     }
   }
 
@@ -171,7 +175,7 @@ export function createPool(maxSockets: number, idleMs: number): Pool {
     acquire(o, timeoutMs, fresh) {
       const c = fresh ? undefined : takeIdle(o);
       if (c) return Promise.resolve(c);
-      if (o.count < maxSockets) return connect(o, timeoutMs);
+      if (o.count < maxSockets) return connect(o, timeoutMs, pump);
       return new Promise((resolve, reject) => o.waiters.push({ resolve, reject, timeoutMs }));
     },
     release(c, reusable) {

@@ -56,95 +56,101 @@ const idempotent = (method: string) => method === 'GET' || method === 'HEAD';
 const retriable = (c: Conn, p: ResponseParser, method: string, hasBody: boolean) =>
   !p.started && c.uses > 0 && !hasBody && idempotent(method);
 
-/** A buffered exchange on `pool`: the whole response in memory, bounded in size and time. */
+/**
+ * A buffered exchange on `pool`: the whole response in memory, bounded in size and time.
+ * Long: the request's deadline, its connection and a retry on a new one share one exchange's state.
+ */
 function buffered(
   pool: Pool,
   deadlines: ReturnType<typeof deadlineWatch>,
   req: HttpRequest,
 ): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
-    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    let bytes: string | Buffer;
-    try {
-      const head = requestHead(req.method, req.url, req.headers, body?.length);
-      bytes = body && body.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head;
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    const o = pool.origin(req.url, req.insecureTls === true);
-    const limits = { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY };
-    let settled = false;
-    let conn: Conn | undefined;
-    let retried = false;
-    const fail = (e: unknown) => {
-      if (settled) return;
-      settled = true;
-      deadlines.delete(pending);
-      if (conn) {
-        conn.user = undefined;
-        conn.socket.destroy();
+  return new Promise(
+    // Long: the exchange's closures (see above).
+    (resolve, reject) => {
+      const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+      let bytes: string | Buffer;
+      try {
+        const head = requestHead(req.method, req.url, req.headers, body?.length);
+        bytes = body && body.length > 0 ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head;
+      } catch (e) {
+        reject(e);
+        return;
       }
-      reject(e instanceof TransportError ? e : classify(e as NodeJS.ErrnoException));
-    };
-    const pending = {
-      deadline: performance.now() + req.timeoutMs,
-      expire: () => fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),
-    };
-    deadlines.add(pending, req.timeoutMs);
-    const run = (c: Conn) => {
-      if (settled) return pool.release(c, true);
-      conn = c;
-      let status = 0;
-      let headers: Record<string, string | undefined> = {};
-      const chunks: Buffer[] = [];
-      const parser = new ResponseParser(req.method === 'HEAD', limits, {
-        head(h) {
-          status = h.status;
-          headers = h.headers;
-        },
-        data: (b) => chunks.push(b),
-      });
-      const complete = () => {
+      const o = pool.origin(req.url, req.insecureTls === true);
+      const limits = { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY };
+      let settled = false;
+      let conn: Conn | undefined;
+      let retried = false;
+      const fail = (e: unknown) => {
+        if (settled) return;
         settled = true;
         deadlines.delete(pending);
-        pool.release(c, parser.reusable);
-        resolve({ status, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+        if (conn) {
+          conn.user = undefined;
+          conn.socket.destroy();
+        }
+        reject(e instanceof TransportError ? e : classify(e as NodeJS.ErrnoException));
       };
-      c.user = {
-        data(b) {
-          try {
-            parser.feed(b);
-          } catch (e) {
-            return fail(e);
-          }
-          if (parser.done) complete();
-        },
-        closed(err) {
-          conn = undefined;
-          if (settled) return;
-          if (!retried && retriable(c, parser, req.method, false)) {
-            retried = true;
-            return start(true);
-          }
-          if (err) return fail(err);
-          try {
-            parser.end();
-          } catch (e) {
-            return fail(e);
-          }
-          complete();
-        },
+      const pending = {
+        deadline: performance.now() + req.timeoutMs,
+        expire: () => fail(new TransportError('timeout', `no complete response within ${req.timeoutMs} ms`)),
       };
-      c.socket.write(bytes);
-    };
-    const start = (fresh: boolean) => {
-      const c = fresh ? undefined : pool.takeIdle(o);
-      if (c) run(c);
-      else pool.acquire(o, req.timeoutMs, fresh).then(run, fail);
-    };
-    start(false);
-  });
+      deadlines.add(pending, req.timeoutMs);
+      const run = (c: Conn) => {
+        if (settled) return pool.release(c, true);
+        conn = c;
+        let status = 0;
+        let headers: Record<string, string | undefined> = {};
+        const chunks: Buffer[] = [];
+        const parser = new ResponseParser(req.method === 'HEAD', limits, {
+          head(h) {
+            status = h.status;
+            headers = h.headers;
+          },
+          data: (b) => chunks.push(b),
+        });
+        const complete = () => {
+          settled = true;
+          deadlines.delete(pending);
+          pool.release(c, parser.reusable);
+          resolve({ status, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+        };
+        c.user = {
+          data(b) {
+            try {
+              parser.feed(b);
+            } catch (e) {
+              return fail(e);
+            }
+            if (parser.done) complete();
+          },
+          closed(err) {
+            conn = undefined;
+            if (settled) return;
+            if (!retried && retriable(c, parser, req.method, false)) {
+              retried = true;
+              return start(true);
+            }
+            if (err) return fail(err);
+            try {
+              parser.end();
+            } catch (e) {
+              return fail(e);
+            }
+            complete();
+          },
+        };
+        c.socket.write(bytes);
+      };
+      const start = (fresh: boolean) => {
+        const c = fresh ? undefined : pool.takeIdle(o);
+        if (c) run(c);
+        else pool.acquire(o, req.timeoutMs, fresh).then(run, fail);
+      };
+      start(false);
+    },
+  );
 }
 
 /**
@@ -153,105 +159,108 @@ function buffered(
  * Long: the body pump, the response stream and the connection's end share one exchange's state.
  */
 function streamed(pool: Pool, req: StreamRequest): Promise<StreamResponse> {
-  return new Promise((resolve, reject) => {
-    let head: string;
-    try {
-      head = requestHead(req.method, req.url, req.headers, undefined, req.body !== undefined);
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    const declared = req.body ? Number(req.headers['content-length'] ?? req.headers['Content-Length']) : 0;
-    const o: Origin = pool.origin(req.url, req.insecureTls === true);
-    let answered = false;
-    let finished = false;
-    let conn: Conn | undefined;
-    let retried = false;
-    const out = new ReadableStream({
-      read: () => {
-        if (!finished) conn?.socket.resume();
-      },
-      destroy: (err, cb) => {
-        abort(err ?? new TransportError('reset', 'response body abandoned'));
-        cb(err);
-      },
-    });
-    const abort = (e: unknown) => {
-      if (finished) return;
-      finished = true;
-      if (conn) {
-        conn.user = undefined;
-        conn.socket.destroy();
+  return new Promise(
+    // Long: the exchange's closures (see above).
+    (resolve, reject) => {
+      let head: string;
+      try {
+        head = requestHead(req.method, req.url, req.headers, undefined, req.body !== undefined);
+      } catch (e) {
+        reject(e);
+        return;
       }
-      const err = e instanceof Error ? e : new TransportError('other', String(e));
-      if (!answered) reject(err);
-      else if (!out.destroyed) out.destroy(err);
-    };
-    const run = (c: Conn) => {
-      if (finished) return pool.release(c, true);
-      conn = c;
-      let sent = !req.body;
-      const parser = new ResponseParser(
-        req.method === 'HEAD',
-        { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: Number.POSITIVE_INFINITY },
-        {
-          head(h) {
-            answered = true;
-            resolve({ status: h.status, headers: h.headers, body: out });
-          },
-          data: (b) => {
-            if (!out.push(b)) c.socket.pause();
-          },
+      const declared = req.body ? Number(req.headers['content-length'] ?? req.headers['Content-Length']) : 0;
+      const o: Origin = pool.origin(req.url, req.insecureTls === true);
+      let answered = false;
+      let finished = false;
+      let conn: Conn | undefined;
+      let retried = false;
+      const out = new ReadableStream({
+        read: () => {
+          if (!finished) conn?.socket.resume();
         },
-      );
-      const complete = () => {
-        if (finished || !parser.done) return;
+        destroy: (err, cb) => {
+          abort(err ?? new TransportError('reset', 'response body abandoned'));
+          cb(err);
+        },
+      });
+      const abort = (e: unknown) => {
+        if (finished) return;
         finished = true;
-        conn = undefined;
-        c.socket.setTimeout(0);
-        c.socket.resume();
-        pool.release(c, parser.reusable && sent);
-        out.push(null);
+        if (conn) {
+          conn.user = undefined;
+          conn.socket.destroy();
+        }
+        const err = e instanceof Error ? e : new TransportError('other', String(e));
+        if (!answered) reject(err);
+        else if (!out.destroyed) out.destroy(err);
       };
-      c.user = {
-        data(b) {
-          try {
-            parser.feed(b);
-          } catch (e) {
-            return abort(e);
-          }
-          complete();
-        },
-        closed(err) {
+      const run = (c: Conn) => {
+        if (finished) return pool.release(c, true);
+        conn = c;
+        let sent = !req.body;
+        const parser = new ResponseParser(
+          req.method === 'HEAD',
+          { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: Number.POSITIVE_INFINITY },
+          {
+            head(h) {
+              answered = true;
+              resolve({ status: h.status, headers: h.headers, body: out });
+            },
+            data: (b) => {
+              if (!out.push(b)) c.socket.pause();
+            },
+          },
+        );
+        const complete = () => {
+          if (finished || !parser.done) return;
+          finished = true;
           conn = undefined;
-          if (finished) return;
-          if (!retried && retriable(c, parser, req.method, req.body !== undefined)) {
-            retried = true;
-            return start(true);
-          }
-          if (err) return abort(classify(err));
-          try {
-            parser.end();
-          } catch (e) {
-            return abort(e);
-          }
-          complete();
-        },
-        drain: () => req.body?.resume(),
-        timeout: () => abort(new TransportError('timeout', `no data for ${req.idleTimeoutMs} ms`)),
+          c.socket.setTimeout(0);
+          c.socket.resume();
+          pool.release(c, parser.reusable && sent);
+          out.push(null);
+        };
+        c.user = {
+          data(b) {
+            try {
+              parser.feed(b);
+            } catch (e) {
+              return abort(e);
+            }
+            complete();
+          },
+          closed(err) {
+            conn = undefined;
+            if (finished) return;
+            if (!retried && retriable(c, parser, req.method, req.body !== undefined)) {
+              retried = true;
+              return start(true);
+            }
+            if (err) return abort(classify(err));
+            try {
+              parser.end();
+            } catch (e) {
+              return abort(e);
+            }
+            complete();
+          },
+          drain: () => req.body?.resume(),
+          timeout: () => abort(new TransportError('timeout', `no data for ${req.idleTimeoutMs} ms`)),
+        };
+        c.socket.setTimeout(req.idleTimeoutMs);
+        c.socket.write(head, 'latin1');
+        if (req.body)
+          pumpBody(req.body, c, declared, abort, () => {
+            sent = true;
+            complete();
+          });
       };
-      c.socket.setTimeout(req.idleTimeoutMs);
-      c.socket.write(head, 'latin1');
-      if (req.body)
-        pumpBody(req.body, c, declared, abort, () => {
-          sent = true;
-          complete();
-        });
-    };
-    // A connection that could not be opened fails as the transport classified it.
-    const start = (fresh: boolean) => pool.acquire(o, req.idleTimeoutMs, fresh).then(run, abort);
-    start(false);
-  });
+      // A connection that could not be opened fails as the transport classified it.
+      const start = (fresh: boolean) => pool.acquire(o, req.idleTimeoutMs, fresh).then(run, abort);
+      start(false);
+    },
+  );
 }
 
 /** Write `body` to `c`, pausing it while the socket's buffer is full; exactly `declared` bytes or an error. */
