@@ -293,3 +293,6 @@ export function createWireTransport(opts: { maxSockets?: number; idleMs?: number
     close: () => pool.close(),
   });
 }
+
+/** What streamed transfers need of a transport: its streamed requests, on its pool of that many connections. */
+export type StreamTransport = Pick<WireTransport, 'stream' | 'maxSockets'>;
