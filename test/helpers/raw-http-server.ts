@@ -23,6 +23,8 @@ export interface RawServer {
   requests: RawRequest[];
   /** Connections accepted so far. */
   connections(): number;
+  /** Connections open now. */
+  open(): number;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ export async function startRawServer(
     port,
     requests,
     connections: () => accepted,
+    open: () => sockets.size,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));

@@ -4,7 +4,7 @@
 // refuses a self-signed certificate, and values that could split a request are refused before anything is sent.
 
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../../scripts/lib/registry.js';
 import { TransportError } from '../../src/registry/transport/http.js';
@@ -205,6 +205,50 @@ describe('the wire transport against hostile servers', () => {
       for (const b of bad) expect(await outcome(send({ ...get(`${raw.url}/x`), ...b }))).toBe('other');
       expect(raw.connections()).toBe(0);
       expect(await outcome(send(get(`${raw.url}/ok`)))).toBe('ok');
+    } finally {
+      send.close();
+      await raw.close();
+    }
+  });
+
+  it('fails requests in flight when closed, without sending them again', async () => {
+    const raw = await startRawServer((req, socket) => {
+      if (req.index === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    });
+    const send = createWireTransport({ maxSockets: 1 });
+    try {
+      await send(get(`${raw.url}/a`));
+      const pending = outcome(send(get(`${raw.url}/never`)));
+      while (raw.requests.length < 2) await new Promise((r) => setImmediate(r));
+      send.close();
+      expect(await pending).toBe('reset');
+      expect(raw.requests.map((r) => r.path)).toEqual(['/a', '/never']);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('keeps idle connections from holding the process open, and closes them after the idle timeout', async () => {
+    let release = () => {};
+    const raw = await startRawServer(async (req, socket) => {
+      if (req.path === '/hold') await new Promise<void>((r) => (release = r));
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    });
+    // Our sockets to the server that keep the event loop alive (node lists only referenced handles).
+    const held = () =>
+      (process as unknown as { _getActiveHandles(): unknown[] })
+        ._getActiveHandles()
+        .filter((h) => h instanceof net.Socket && h.remotePort === raw.port).length;
+    const send = createWireTransport({ idleMs: 50 });
+    try {
+      const inFlight = send(get(`${raw.url}/hold`));
+      while (raw.requests.length < 1) await new Promise((r) => setImmediate(r));
+      expect(held()).toBe(1);
+      release();
+      await inFlight;
+      expect(held()).toBe(0);
+      while (raw.open() > 0) await new Promise((r) => setTimeout(r, 10));
+      expect(raw.connections()).toBe(1);
     } finally {
       send.close();
       await raw.close();

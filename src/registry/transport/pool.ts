@@ -26,6 +26,8 @@ export interface Conn {
   idleSince: number;
   user: ConnUser | undefined;
   dead: boolean;
+  /** Closed by `close()`: what it carried fails, and is not sent again. */
+  retired: boolean;
 }
 
 /** One origin's connections. */
@@ -69,7 +71,15 @@ function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Pro
           ALPNProtocols: ['http/1.1'],
         })
       : net.connect({ host: o.host, port: o.port });
-    const c: Conn = { socket, origin: o, uses: 0, idleSince: 0, user: undefined, dead: false };
+    const c: Conn = {
+      socket,
+      origin: o,
+      uses: 0,
+      idleSince: 0,
+      user: undefined,
+      dead: false,
+      retired: false,
+    };
     o.all.add(c);
     let connected = false;
     let err: Error | undefined;
@@ -200,7 +210,10 @@ export function createPool(maxSockets: number, idleMs: number): Pool {
       sweeper = undefined;
       for (const o of origins.values()) {
         for (const w of o.waiters.splice(0)) w.reject(new TransportError('reset', 'transport closed'));
-        for (const c of o.all) c.socket.destroy();
+        for (const c of o.all) {
+          c.retired = true;
+          c.socket.destroy();
+        }
       }
       origins.clear();
     },

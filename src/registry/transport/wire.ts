@@ -54,7 +54,7 @@ const idempotent = (method: string) => method === 'GET' || method === 'HEAD';
 
 /** Whether `c` closed under a request that may go again on a new connection (the idle-close race). */
 const retriable = (c: Conn, p: ResponseParser, method: string, hasBody: boolean) =>
-  !p.started && c.uses > 0 && !hasBody && idempotent(method);
+  !p.started && c.uses > 0 && !c.retired && !hasBody && idempotent(method);
 
 /**
  * A buffered exchange on `pool`: the whole response in memory, bounded in size and time.
