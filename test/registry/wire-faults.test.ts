@@ -186,12 +186,12 @@ describe('the wire transport against hostile servers', () => {
   });
 
   it('refuses header names, values and methods that could split the request, sending nothing', async () => {
-    const raw = await startRawServer((_req, socket) =>
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n'),
-    );
+    const raw = await startRawServer((_req, socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    });
     const send = createWireTransport();
     try {
-      const bad = [
+      const bad: { headers?: Record<string, string>; method?: string }[] = [
         { headers: { authorization: 'Bearer x\r\nX-Injected: 1' } },
         { headers: { 'x-a': 'a\nb' } },
         { headers: { 'x-a': 'a\0b' } },

@@ -115,6 +115,31 @@ describe('the wire transport against node:http', () => {
       send.close();
     }
   });
+
+  it('drops a kept-alive connection the server closed while idle, and answers the next request on a new one', async () => {
+    const short = http.createServer((_req, res) => res.end('ok'));
+    short.keepAliveTimeout = 30;
+    let open = 0;
+    let opened = 0;
+    short.on('connection', (s) => {
+      open++;
+      opened++;
+      s.on('close', () => open--);
+    });
+    await new Promise<void>((r) => short.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(short.address() as AddressInfo).port}/x`;
+    const send = createWireTransport();
+    try {
+      expect((await send(get(url))).body.toString()).toBe('ok');
+      while (open > 0) await new Promise((r) => setTimeout(r, 10));
+      expect((await send(get(url))).body.toString()).toBe('ok');
+      expect(opened).toBe(2);
+    } finally {
+      send.close();
+      short.closeAllConnections();
+      await new Promise((r) => short.close(r));
+    }
+  });
 });
 
 describe('the wire transport against a raw server', () => {
