@@ -165,6 +165,21 @@ describe('the wire transport against a raw server', () => {
     });
   }
 
+  it('sends the Host header with a non-default port, and header values as latin1 bytes (as node:http does)', async () => {
+    const raw = await answering('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    const send = createWireTransport();
+    try {
+      await send({ ...get(`${raw.url}/a?b=c`), headers: { 'x-name': 'caf\u00e9' } });
+      expect(raw.requests[0]).toMatchObject({
+        path: '/a?b=c',
+        headers: { host: `127.0.0.1:${raw.port}`, 'x-name': 'caf\u00e9' },
+      });
+    } finally {
+      send.close();
+      await raw.close();
+    }
+  });
+
   it('reads an HTTP/1.0 response and does not reuse its connection', async () => {
     const raw = await answering('HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok');
     const send = createWireTransport();

@@ -141,7 +141,7 @@ function buffered(
             complete();
           },
         };
-        c.socket.write(bytes);
+        c.socket.write(bytes, 'latin1');
       };
       const start = (fresh: boolean) => {
         const c = fresh ? undefined : pool.takeIdle(o);
