@@ -103,6 +103,23 @@ describe('the wire transport against hostile servers', () => {
     });
   }
 
+  it('keeps header names Object.prototype also has as plain headers, and drops __proto__', async () => {
+    await against(
+      'HTTP/1.1 200 OK\r\nConstructor: a\r\nconstructor: b\r\n__proto__: c\r\nContent-Length: 0\r\n\r\n',
+      async (url) => {
+        const send = createWireTransport();
+        try {
+          const r = await send(get(`${url}/x`));
+          expect(r.headers.constructor).toBe('a, b');
+          expect(Object.getPrototypeOf(r.headers)).toBe(Object.prototype);
+          expect(Object.keys(r.headers).sort()).toEqual(['constructor', 'content-length']);
+        } finally {
+          send.close();
+        }
+      },
+    );
+  });
+
   it('does not reuse a connection that sent bytes after its response', async () => {
     await against('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n', async (url) => {
       const send = createWireTransport();

@@ -82,14 +82,16 @@ function parseHead(text: string): {
   const lines = text.split('\r\n');
   const m = STATUS_LINE.exec(lines[0]!);
   if (!m) throw protocolError(`bad status line "${lines[0]!.slice(0, 40)}"`);
-  const headers: Record<string, string | undefined> = Object.create(null);
+  // A plain object (a null-prototype one is a slow dictionary): a name Object.prototype also has ('constructor')
+  // is recognised by its value's type; `__proto__` cannot be set and is dropped.
+  const headers: Record<string, string | undefined> = {};
   for (let i = 1; i < lines.length; i++) {
     const h = HEADER_LINE.exec(lines[i]!);
     if (!h) throw protocolError(`bad header line "${lines[i]!.slice(0, 40)}"`);
     const name = h[1]!.toLowerCase();
     const value = trimOws(h[2]!);
     const prev = headers[name];
-    headers[name] = prev === undefined ? value : `${prev}, ${value}`;
+    headers[name] = typeof prev === 'string' ? `${prev}, ${value}` : value;
   }
   return { minor: m[1] === '1' ? 1 : 0, status: Number(m[2]), headers };
 }
