@@ -153,6 +153,11 @@ export function createPool(maxSockets: number, idleMs: number): Pool {
     while (o.idle.length > 0) {
       const c = o.idle.pop()!;
       if (c.dead) continue;
+      // The server's FIN arrived and our side is closing: never write to it.
+      if (!c.socket.writable) {
+        c.socket.destroy();
+        continue;
+      }
       c.socket.ref();
       return c;
     }
