@@ -62,6 +62,7 @@ function trimOws(s: string): string {
 
 /** The one Content-Length a (possibly repeated) header states, or an error. */
 function contentLength(v: string): number {
+  if (DIGITS.test(v)) return Number(v);
   let n: number | undefined;
   for (const part of v.split(',')) {
     const t = trimOws(part);
