@@ -10,12 +10,13 @@ import { anonymousKeychain, type Keychain } from './auth/keychain.js';
 import { type AuthSession, createAuthSession } from './auth/session.js';
 import { type HostPolicy, openHostPolicy, realmRefusal, redirectRefusal } from './host-policy.js';
 import { type InsecureRegistries, isInsecure } from './insecure.js';
-import { createNodeHttpSend, type HttpSend, type KeptAliveAgents } from './transport/http.js';
+import type { HttpSend } from './transport/http.js';
 import { createRequester, type Requester } from './transport/requester.js';
+import { createWireTransport, type StreamTransport } from './transport/wire.js';
 
 /** The dependencies and request limits the client and the copier share. */
 export interface AccessOptions {
-  /** The HTTP transport (default: node:http/https with kept-alive agents). */
+  /** The HTTP transport (default: the HTTP/1.1 client over node:net/node:tls with kept-alive connections). */
   send?: HttpSend;
   clock?: Clock;
   logger?: Logger;
@@ -61,8 +62,8 @@ export interface Access {
   sanitized<T>(p: Promise<T>): Promise<T>;
   /** Why a request may not go from `from` to `to` (allowlist, scheme rules), or undefined. */
   refusal(from: URL, to: URL, method: string, call?: boolean): string | undefined;
-  /** The default transport's kept-alive agents (undefined when `send` was injected): streamed transfers use them. */
-  agents: KeptAliveAgents | undefined;
+  /** The default transport (undefined when `send` was injected): streamed transfers use its pool. */
+  transport: StreamTransport | undefined;
   /** Drop the default transport's kept-alive connections. */
   close(): void;
 }
@@ -83,7 +84,7 @@ function redactingLogger(base: Logger, redact: (s: string) => string, secrets: R
 
 /** Build the requester and auth session for `o`. */
 export function createAccess(o: AccessSettings): Access {
-  const ownSend = o.send ? undefined : createNodeHttpSend({ maxSockets: o.maxSockets });
+  const ownSend = o.send ? undefined : createWireTransport({ maxSockets: o.maxSockets });
   const clock = o.clock ?? systemClock;
   const secrets = new Set<string>();
   const redact = (s: string) => redactText(s, secrets);
@@ -127,7 +128,7 @@ export function createAccess(o: AccessSettings): Access {
         throw e;
       }),
     refusal,
-    agents: ownSend?.agents,
+    transport: ownSend,
     close: () => ownSend?.close(),
   };
 }

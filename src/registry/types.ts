@@ -121,7 +121,7 @@ export interface RegistryClient {
   /** Redact the secrets this client has seen from any text (for callers that print errors). */
   redact(text: string): string;
   /**
-   * The requester, auth session and kept-alive agents under this client, for a copier of the same run to share
+   * The requester, auth session and transport under this client, for a copier of the same run to share
    * (one connection pool and one token cache per registry). Absent on fakes.
    */
   access?: Access;

@@ -2,12 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImporter } from '../../src/app/importer.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { type ImportRequest, planImports, type StreamState } from '../../src/plan/next-locks.js';
-import {
-  createNodeHttpSend,
-  type HttpRequest,
-  type HttpSend,
-  TransportError,
-} from '../../src/registry/transport/http.js';
+import { type HttpRequest, type HttpSend, TransportError } from '../../src/registry/transport/http.js';
+import { createWireTransport } from '../../src/registry/transport/wire.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
@@ -59,7 +55,7 @@ describe('importPolicy.insecure is decided per tag', () => {
 describe('importPolicy.insecure against the real registry under a name that is not loopback', () => {
   let reg: RunningRegistry;
   let digest: string;
-  const transport = createNodeHttpSend();
+  const transport = createWireTransport();
   /** The real transport, `registry.insecure.test` pinned to the registry's loopback address. */
   const send: HttpSend = (req) => {
     if (req.url.hostname !== 'registry.insecure.test') return transport(req);

@@ -9,7 +9,8 @@ import { parse } from 'yaml';
 import { runReconcile } from '../../src/app/reconcile.js';
 import type { StreamLock } from '../../src/model/lock.js';
 import type { StreamLike } from '../../src/policy/tag-spec.js';
-import { createNodeHttpSend, type HttpSend } from '../../src/registry/transport/http.js';
+import type { HttpSend } from '../../src/registry/transport/http.js';
+import { createWireTransport } from '../../src/registry/transport/wire.js';
 import { captureIO } from '../helpers/capture-io.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { paginateTagLists } from '../helpers/paginated-tags.js';
@@ -52,7 +53,7 @@ afterAll(async () => {
 
 /** A transport that counts tag list pages per repository. */
 function counting(): { send: HttpSend; pages: Map<string, number> } {
-  const inner = createNodeHttpSend();
+  const inner = createWireTransport();
   const pages = new Map<string, number>();
   const send: HttpSend = (req) => {
     const m = /^\/v2\/(.+)\/tags\/list$/.exec(req.url.pathname);

@@ -1,6 +1,6 @@
 // A fault-injecting HTTP proxy in front of the real registry: per request, a rule may answer directly, reset the
-// connection, delay, hold until released, or rewrite the upstream answer's headers/body. Every request is recorded,
-// and so is every TCP connection clients open to it (how many, and the most open at once).
+// connection, cut the answer off mid-body, delay, hold until released, or rewrite the upstream answer's headers or
+// body. Every request is recorded, and so is every TCP connection clients open to it (how many, the most at once).
 
 import http from 'node:http';
 
@@ -16,6 +16,8 @@ export interface ProxiedRequest {
 export type Fault =
   | { kind: 'respond'; status: number; headers?: Record<string, string>; body?: string }
   | { kind: 'reset' }
+  /** Forward, but send only the upstream answer's head and half its body, then drop the connection. */
+  | { kind: 'cut' }
   | { kind: 'delay'; ms: number }
   /** Forward only once `until` settles: the test, not a clock, decides when the answer arrives. */
   | { kind: 'hold'; until: Promise<unknown> }
@@ -91,6 +93,10 @@ export async function startFaultProxy(
               if (method !== 'HEAD') h['content-length'] = String(b.length);
               delete h['transfer-encoding'];
               res.writeHead(pres.statusCode ?? 502, h);
+              if (fault?.kind === 'cut') {
+                res.write(b.subarray(0, b.length >> 1), () => req.socket.destroy());
+                return;
+              }
               res.end(method === 'HEAD' ? undefined : b);
             });
           },

@@ -167,7 +167,8 @@ describe('faults', () => {
   });
 
   it('retries a broken blob transfer from a fresh upload session', async () => {
-    proxy.setRule((q) => (q.path.endsWith(`/blobs/${layer}`) && q.n === 1 ? { kind: 'reset' } : undefined));
+    // Cut mid-body: a request reset before any answer on a kept-alive connection is the transport's to resend.
+    proxy.setRule((q) => (q.path.endsWith(`/blobs/${layer}`) && q.n === 1 ? { kind: 'cut' } : undefined));
     const r = await copier().copy(req('faults/once'));
     expect(r.retried).toBe(1);
     expect(r.blobs.copied).toBe(6);

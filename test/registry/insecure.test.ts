@@ -1,12 +1,13 @@
 // Per-call insecure (a tag's importPolicy.insecure) against the real Distribution registry, reached under a
-// name that is not loopback: the node transport connects to 127.0.0.1, the client sees `registry.insecure.test`.
+// name that is not loopback: the transport connects to 127.0.0.1, the client sees `registry.insecure.test`.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImagestreamsError } from '../../src/model/errors.js';
 import { parseReference } from '../../src/model/reference.js';
 import { createRegistryClient } from '../../src/registry/client.js';
 import { createRunResolver } from '../../src/registry/run-resolver.js';
-import { createNodeHttpSend, type HttpRequest, type HttpSend } from '../../src/registry/transport/http.js';
+import type { HttpRequest, HttpSend } from '../../src/registry/transport/http.js';
+import { createWireTransport } from '../../src/registry/transport/wire.js';
 import type { RegistryClient } from '../../src/registry/types.js';
 import { pushSampleImages } from '../helpers/push-images.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry-server.js';
@@ -14,7 +15,7 @@ import { type RunningRegistry, startRegistry } from '../helpers/registry-server.
 let reg: RunningRegistry;
 let samples: Awaited<ReturnType<typeof pushSampleImages>>;
 let host: string;
-const transport = createNodeHttpSend();
+const transport = createWireTransport();
 const seen: string[] = [];
 const clients: RegistryClient[] = [];
 

@@ -1,11 +1,12 @@
-// The node:http transport's deadlines (one sweeper for all requests in flight, not a timer each): a request with no
+// The registry transport's deadlines (one sweeper for all requests in flight, not a timer each): a request with no
 // complete response fails as a timeout, never before its own deadline, while an answered one on the same transport
 // succeeds; query strings reach the server as written.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeHttpSend, TransportError } from '../../src/registry/transport/http.js';
+import { TransportError } from '../../src/registry/transport/http.js';
+import { createWireTransport } from '../../src/registry/transport/wire.js';
 
 let server: http.Server;
 let base: string;
@@ -26,9 +27,9 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-describe('createNodeHttpSend', () => {
+describe('the registry transport (createWireTransport)', () => {
   it('times out requests without a response, never before their own deadline, and answers the others', async () => {
-    const send = createNodeHttpSend();
+    const send = createWireTransport();
     try {
       const start = performance.now();
       const outcome: Record<string, string> = {};
@@ -58,7 +59,7 @@ describe('createNodeHttpSend', () => {
   });
 
   it('still times out a request sent after an earlier one finished (the sweeper restarts)', async () => {
-    const send = createNodeHttpSend();
+    const send = createWireTransport();
     try {
       await send({ method: 'GET', url: new URL(`${base}/ok`), headers: {}, timeoutMs: 1000 });
       const e = await send({

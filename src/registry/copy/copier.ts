@@ -11,8 +11,8 @@ import type { Access, AccessOptions } from '../access.js';
 import { type RequestContext, registryError } from '../errors.js';
 import { indexProblem } from '../manifest.js';
 import { isIndexMediaType } from '../mediatypes.js';
-import { keptAliveAgents } from '../transport/http.js';
 import { Limiter } from '../transport/limiter.js';
+import { createWireTransport } from '../transport/wire.js';
 import { blobsOf, type Descriptor, manifestCalls } from './manifests.js';
 import { createRepos, type Repo } from './repos.js';
 import { streamBlob } from './stream.js';
@@ -26,7 +26,7 @@ export interface CopierOptions extends AccessOptions {
   blobAttempts?: number;
   /**
    * The run's registry client's access (`client.access`): copies then use its requester (connection pool and
-   * per-registry limit), auth session (one token per scope for imports and copies) and agents for streamed blobs;
+   * per-registry limit), auth session (one token per scope for imports and copies) and transport for streamed blobs;
    * the access options above are then the client's. Without it the copier builds its own.
    */
   access?: Access;
@@ -72,10 +72,11 @@ export function createCopier(options: CopierOptions = {}) {
   const repos = createRepos({ ...o, concurrencyPerHost: o.concurrency * 2, maxSockets: o.concurrency * 4 });
   const { ctxOf, call, fail, open, clock, logger } = repos;
   // Streamed blobs go over the transport's own pool when there is one (a shared access's or the copier's own).
-  const agents = repos.agents ? { ...repos.agents, close: () => {} } : keptAliveAgents(o.concurrency * 2);
+  const own = repos.transport ? undefined : createWireTransport({ maxSockets: o.concurrency * 2 });
+  const transport = repos.transport ?? own!;
   // A transfer holds its GET's socket until its PUT has one: at most half the pool's sockets per host in GETs, so
   // PUTs (and the buffered requests, which hold nothing while waiting) always find one — no transfer starves.
-  const streams = new Limiter(Math.max(1, Math.min(o.concurrency, Math.floor(agents.http.maxSockets / 2))));
+  const streams = new Limiter(Math.max(1, Math.min(o.concurrency, Math.floor(transport.maxSockets / 2))));
   const once = createOnce();
   const keyOf = (kind: string, dst: Repo, digest: string) =>
     `${kind} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
@@ -149,7 +150,7 @@ export function createCopier(options: CopierOptions = {}) {
         },
         digest: d.digest,
         size: d.size,
-        agents,
+        transport,
         idleTimeoutMs: o.timeoutMs,
         redirectRefusal: (from, to) => repos.refusal(from, to, 'GET'),
       }),
@@ -262,7 +263,7 @@ export function createCopier(options: CopierOptions = {}) {
     stats: repos.stats,
     close: () => {
       repos.close();
-      agents.close();
+      own?.close();
     },
   };
 }

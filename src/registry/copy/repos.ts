@@ -117,8 +117,8 @@ export function createRepos(o: RepoOptions) {
     clock: access.clock,
     logger,
     stats: () => access.requester.stats(),
-    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
-    agents: access.agents,
+    /** The access's own transport, for streamed blobs on its pool (undefined when its transport was injected). */
+    transport: access.transport,
     close: o.access ? () => {} : access.close,
   };
 }

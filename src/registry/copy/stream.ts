@@ -3,18 +3,14 @@
 // or other than its descriptor says aborts the PUT, so the target never completes an upload of wrong bytes.
 
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ImagestreamsError } from '../../model/errors.js';
 import { redactUrl } from '../../util/redact.js';
 import type { Answer } from '../check.js';
 import { type RequestContext, registryError } from '../errors.js';
-import type { KeptAliveAgents } from '../transport/http.js';
-
-/** Kept-alive agents for streamed transfers: the buffered transport's own (one pool), or ones of their own. */
-export type StreamAgents = KeptAliveAgents & { close(): void };
+import { TransportError } from '../transport/http.js';
+import type { StreamResponse, StreamTransport } from '../transport/wire.js';
 
 /** One side of a transfer: where, with which headers (Authorization included when the side needs one). */
 export interface StreamEnd {
@@ -31,22 +27,15 @@ export interface StreamBlobOptions {
   /** The descriptor's digest and size: the bytes must match both. */
   digest: string;
   size: number;
-  agents: StreamAgents;
-  /** Abort when a socket is idle this long. */
+  /** The transport whose pool the transfer's connections come from (the buffered requests' own: one pool). */
+  transport: StreamTransport;
+  /** Abort when a connection is idle this long. */
   idleTimeoutMs: number;
   /** Why a GET redirect must not be followed (allowlist, downgrade), or undefined. */
   redirectRefusal: (from: URL, to: URL) => string | undefined;
 }
 
 const MAX_ANSWER_BYTES = 64 * 1024;
-
-function send(end: StreamEnd, method: string, agents: StreamAgents, idleMs: number) {
-  const secure = end.url.protocol === 'https:';
-  const agent = secure ? (end.insecureTls ? agents.insecure : agents.https) : agents.http;
-  const req = (secure ? https : http).request(end.url, { method, headers: end.headers, agent });
-  req.setTimeout(idleMs, () => req.destroy(transportError(end, `no data for ${idleMs} ms`)));
-  return req;
-}
 
 function transportError(end: StreamEnd, what: string, cause?: unknown) {
   return registryError('REGISTRY_UNAVAILABLE', { ...end.ctx, url: redactUrl(end.url) }, what, {
@@ -55,45 +44,61 @@ function transportError(end: StreamEnd, what: string, cause?: unknown) {
   });
 }
 
-function responseOf(req: http.ClientRequest, end: StreamEnd): Promise<http.IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    req.once('response', resolve);
-    req.once('error', (e: NodeJS.ErrnoException) =>
-      reject(
-        e instanceof ImagestreamsError
-          ? e
-          : transportError(end, `connection failed (${e.code ?? e.message})`, e),
-      ),
-    );
-  });
+/** Why a transfer failed below HTTP, in words: the transport's classification, else the error's code. */
+function failure(e: unknown): string {
+  if (e instanceof TransportError) return `${e.kind}: ${e.message}`;
+  return (e as NodeJS.ErrnoException).code ?? String(e);
 }
 
-async function readSmall(res: http.IncomingMessage): Promise<Buffer> {
+/** `req` on `end`'s connection pool; a failure below HTTP becomes REGISTRY_UNAVAILABLE. */
+async function open(
+  o: StreamBlobOptions,
+  end: StreamEnd,
+  method: string,
+  headers = end.headers,
+  body?: Readable,
+) {
+  try {
+    return await o.transport.stream({
+      method,
+      url: end.url,
+      headers,
+      ...(body ? { body } : {}),
+      ...(end.insecureTls ? { insecureTls: true } : {}),
+      idleTimeoutMs: o.idleTimeoutMs,
+    });
+  } catch (e) {
+    // A streamed body's failure (the source's, or its meter's) is the transfer's, not this connection's.
+    if (e instanceof ImagestreamsError || body) throw e;
+    throw transportError(end, `connection failed (${failure(e)})`, e);
+  }
+}
+
+/** An answer's body, at most MAX_ANSWER_BYTES of it: a longer one closes its connection rather than be read. */
+async function readSmall(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
-  for await (const c of res as AsyncIterable<Buffer>) {
+  for await (const c of body as AsyncIterable<Buffer>) {
     n += c.length;
-    if (n <= MAX_ANSWER_BYTES) chunks.push(c);
+    if (n > MAX_ANSWER_BYTES) {
+      body.destroy();
+      break;
+    }
+    chunks.push(c);
   }
   return Buffer.concat(chunks);
 }
 
-function headersOf(res: http.IncomingMessage): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
-}
+const isAnswer = (r: StreamResponse | Answer): r is Answer => Buffer.isBuffer(r.body);
 
 /** GET the source blob, following redirects (Authorization kept only on its own origin). */
-async function openSource(o: StreamBlobOptions): Promise<http.IncomingMessage | Answer> {
+async function openSource(o: StreamBlobOptions): Promise<StreamResponse | Answer> {
   let end = o.get;
   for (let hop = 0; hop <= 5; hop++) {
-    const req = send(end, 'GET', o.agents, o.idleTimeoutMs);
-    req.end();
-    const res = await responseOf(req, end);
+    const res = await open(o, end, 'GET');
     const loc = res.headers.location;
-    if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && loc) {
-      res.resume();
+    if (res.status >= 300 && res.status < 400 && loc) {
+      await readSmall(res.body).catch(() => undefined);
       const next = new URL(loc, end.url);
       const refusal = o.redirectRefusal(end.url, next);
       if (refusal) {
@@ -105,13 +110,8 @@ async function openSource(o: StreamBlobOptions): Promise<http.IncomingMessage | 
       end = { ...end, url: next, headers: next.origin === end.url.origin ? end.headers : rest };
       continue;
     }
-    if (res.statusCode !== 200) {
-      return {
-        status: res.statusCode ?? 0,
-        headers: headersOf(res),
-        body: await readSmall(res),
-        url: end.url,
-      };
+    if (res.status !== 200) {
+      return { status: res.status, headers: res.headers, body: await readSmall(res.body), url: end.url };
     }
     return res;
   }
@@ -132,12 +132,18 @@ function meter(o: StreamBlobOptions): Transform {
       if (seen > o.size)
         return done(wrong(`blob ${o.digest} is longer than its descriptor's ${o.size} bytes`));
       hash.update(chunk);
+      if (seen === o.size) {
+        // The digest is checked before the last bytes go on: the target never receives a whole wrong blob.
+        const got = `sha256:${hash.digest('hex')}`;
+        if (got !== o.digest) return done(wrong(`blob ${o.digest} hashes to ${got}`));
+      }
       done(null, chunk);
     },
     flush(done) {
       if (seen !== o.size)
         return done(wrong(`blob ${o.digest} ended after ${seen} of its descriptor's ${o.size} bytes`));
-      const got = `sha256:${hash.digest('hex')}`;
+      // An empty blob saw no chunk to check its digest on.
+      const got = o.size === 0 ? `sha256:${hash.digest('hex')}` : o.digest;
       if (got !== o.digest) return done(wrong(`blob ${o.digest} hashes to ${got}`));
       done();
     },
@@ -152,51 +158,34 @@ export async function streamBlob(
   o: StreamBlobOptions,
 ): Promise<{ side: 'source' | 'target'; answer: Answer }> {
   const src = await openSource(o);
-  if (!(src instanceof http.IncomingMessage)) return { side: 'source', answer: src };
+  if (isAnswer(src)) return { side: 'source', answer: src };
   const declared = src.headers['content-length'];
   if (declared !== undefined && Number(declared) !== o.size) {
-    src.destroy();
+    src.body.destroy();
     throw registryError(
       'DIGEST_MISMATCH',
       { ...o.get.ctx, url: redactUrl(o.get.url) },
       `blob ${o.digest} is served with ${declared} bytes, its descriptor says ${o.size}`,
     );
   }
-  const put = send(
-    {
-      ...o.put,
-      headers: {
-        ...o.put.headers,
-        'content-type': 'application/octet-stream',
-        'content-length': String(o.size),
-      },
-    },
-    'PUT',
-    o.agents,
-    o.idleTimeoutMs,
-  );
-  const answered = responseOf(put, o.put);
-  answered.catch(() => {});
-  try {
-    await pipeline(src, meter(o), put);
-  } catch (e) {
-    put.destroy();
-    src.destroy();
-    if (e instanceof ImagestreamsError) throw e;
-    throw transportError(
-      o.get,
-      `the transfer broke off (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-      e,
-    );
-  }
-  const res = await answered;
-  return {
-    side: 'target',
-    answer: {
-      status: res.statusCode ?? 0,
-      headers: headersOf(res),
-      body: await readSmall(res),
-      url: o.put.url,
-    },
+  // The PUT's body is the GET's, metered: a wrong byte count or digest fails the PUT before it completes.
+  const metered = meter(o);
+  const piped = pipeline(src.body, metered);
+  piped.catch(() => {});
+  const headers = {
+    ...o.put.headers,
+    'content-type': 'application/octet-stream',
+    'content-length': String(o.size),
   };
+  try {
+    const res = await open(o, o.put, 'PUT', headers, metered);
+    const body = await readSmall(res.body);
+    return { side: 'target', answer: { status: res.status, headers: res.headers, body, url: o.put.url } };
+  } catch (e) {
+    if (e instanceof ImagestreamsError) throw e;
+    throw transportError(o.get, `the transfer broke off (${failure(e)})`, e);
+  } finally {
+    // A target that answered before reading the whole blob: the source's connection goes.
+    if (!src.body.readableEnded) src.body.destroy();
+  }
 }
