@@ -53,10 +53,10 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
     "use strict";
-    var net = __require("net");
-    var tls = __require("tls");
-    var http3 = __require("http");
-    var https3 = __require("https");
+    var net2 = __require("net");
+    var tls2 = __require("tls");
+    var http = __require("http");
+    var https = __require("https");
     var events = __require("events");
     var assert = __require("assert");
     var util = __require("util");
@@ -66,24 +66,24 @@ var require_tunnel = __commonJS({
     exports.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http.request;
       return agent;
     }
     function httpsOverHttp2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = http3.request;
+      agent.request = http.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https.request;
       return agent;
     }
     function httpsOverHttps2(options) {
       var agent = new TunnelingAgent(options);
-      agent.request = https3.request;
+      agent.request = https.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -92,7 +92,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -230,7 +230,7 @@ var require_tunnel = __commonJS({
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
-        var secureSocket = tls.connect(0, tlsOptions);
+        var secureSocket = tls2.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
@@ -980,7 +980,7 @@ var require_util = __commonJS({
     var { kDestroyed, kBodyUsed, kListeners, kBody } = require_symbols();
     var { IncomingMessage } = __require("node:http");
     var stream = __require("node:stream");
-    var net = __require("node:net");
+    var net2 = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
     var { stringify: stringify4 } = __require("node:querystring");
@@ -1125,7 +1125,7 @@ var require_util = __commonJS({
       }
       assert(typeof host === "string");
       const servername = getHostname(host);
-      if (net.isIP(servername)) {
+      if (net2.isIP(servername)) {
         return "";
       }
       return servername;
@@ -1697,7 +1697,7 @@ var require_request = __commonJS({
         body,
         headers,
         query,
-        idempotent,
+        idempotent: idempotent2,
         blocking,
         upgrade,
         headersTimeout,
@@ -1779,7 +1779,7 @@ var require_request = __commonJS({
         this.upgrade = upgrade || null;
         this.path = query ? buildURL(path6, query) : path6;
         this.origin = origin;
-        this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
+        this.idempotent = idempotent2 == null ? method === "HEAD" || method === "GET" : idempotent2;
         this.blocking = blocking == null ? false : blocking;
         this.reset = reset2 == null ? null : reset2;
         this.host = null;
@@ -2526,14 +2526,14 @@ var require_timers = __commonJS({
 var require_connect = __commonJS({
   "node_modules/undici/lib/core/connect.js"(exports, module) {
     "use strict";
-    var net = __require("node:net");
+    var net2 = __require("node:net");
     var assert = __require("node:assert");
     var util = require_util();
     var { InvalidArgumentError, ConnectTimeoutError } = require_errors();
     var timers = require_timers();
     function noop6() {
     }
-    var tls;
+    var tls2;
     var SessionCache;
     if (global.FinalizationRegistry && !(process.env.NODE_V8_COVERAGE || process.env.UNDICI_NO_FG)) {
       SessionCache = class WeakSessionCache {
@@ -2591,18 +2591,18 @@ var require_connect = __commonJS({
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
-      return function connect({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
+      return function connect2({ hostname, host, protocol, port, servername, localAddress, httpSocket }, callback) {
         let socket;
         if (protocol === "https:") {
-          if (!tls) {
-            tls = __require("node:tls");
+          if (!tls2) {
+            tls2 = __require("node:tls");
           }
           servername = servername || options.servername || util.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
           port = port || 443;
-          socket = tls.connect({
+          socket = tls2.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
             ...options,
@@ -2622,7 +2622,7 @@ var require_connect = __commonJS({
         } else {
           assert(!httpSocket, "httpSocket can only be sent on TLS update");
           port = port || 80;
-          socket = net.connect({
+          socket = net2.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
             ...options,
@@ -6006,8 +6006,8 @@ var require_client_h1 = __commonJS({
         return this.createError(ret, EMPTY_BUF);
       }
       createError(ret, data) {
-        const { llhttp, contentLength, bytesRead } = this;
-        if (contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        const { llhttp, contentLength: contentLength2, bytesRead } = this;
+        if (contentLength2 && bytesRead !== parseInt(contentLength2, 10)) {
           return new ResponseContentLengthMismatchError();
         }
         const ptr = llhttp.llhttp_get_error_reason(this.ptr);
@@ -6222,7 +6222,7 @@ var require_client_h1 = __commonJS({
         }
       }
       onMessageComplete() {
-        const { client, socket, statusCode, upgrade, headers, contentLength, bytesRead, shouldKeepAlive } = this;
+        const { client, socket, statusCode, upgrade, headers, contentLength: contentLength2, bytesRead, shouldKeepAlive } = this;
         if (socket.destroyed && (!statusCode || shouldKeepAlive)) {
           return -1;
         }
@@ -6244,7 +6244,7 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request4.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request4.method !== "HEAD" && contentLength2 && bytesRead !== parseInt(contentLength2, 10)) {
           util.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
@@ -6471,7 +6471,7 @@ var require_client_h1 = __commonJS({
     }
     function writeH1(client, request4) {
       const { method, path: path6, host, upgrade, blocking, reset: reset2 } = request4;
-      let { body, headers, contentLength } = request4;
+      let { body, headers, contentLength: contentLength2 } = request4;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
         if (!extractBody) {
@@ -6482,7 +6482,7 @@ var require_client_h1 = __commonJS({
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
-        contentLength = bodyStream.length;
+        contentLength2 = bodyStream.length;
       } else if (util.isBlobLike(body) && request4.contentType == null) {
         const contentType = body.type;
         if (contentType) {
@@ -6498,14 +6498,14 @@ var require_client_h1 = __commonJS({
         body.read(0);
       }
       const bodyLength = util.bodyLength(body);
-      contentLength = bodyLength ?? contentLength;
-      if (contentLength === null) {
-        contentLength = request4.contentLength;
+      contentLength2 = bodyLength ?? contentLength2;
+      if (contentLength2 === null) {
+        contentLength2 = request4.contentLength;
       }
-      if (contentLength === 0 && !expectsPayload) {
-        contentLength = null;
+      if (contentLength2 === 0 && !expectsPayload) {
+        contentLength2 = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength !== null && request4.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength2 > 0 && request4.contentLength !== null && request4.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
           util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
@@ -6587,28 +6587,28 @@ upgrade: ${upgrade}\r
         channels.sendHeaders.publish({ request: request4, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request4, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request4, socket, contentLength2, header, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request4, socket, contentLength2, header, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request4, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request4, socket, contentLength2, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request4, socket, contentLength2, header, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request4, socket, contentLength2, header, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request4, socket, contentLength2, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
-      assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
+    function writeStream(abort, body, client, request4, socket, contentLength2, header, expectsPayload) {
+      assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished7 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished7) {
           return;
@@ -6674,22 +6674,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request4, socket, contentLength2, header, expectsPayload) {
       try {
         if (!body) {
-          if (contentLength === 0) {
+          if (contentLength2 === 0) {
             socket.write(`${header}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            assert(contentLength === null, "no body must not have content length");
+            assert(contentLength2 === null, "no body must not have content length");
             socket.write(`${header}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+          assert(contentLength2 === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6705,15 +6705,15 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, body, client, request4, socket, contentLength2, header, expectsPayload) {
+      assert(contentLength2 === body.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength2 != null && contentLength2 !== body.size) {
           throw new RequestContentLengthMismatchError();
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header}content-length: ${contentLength2}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6728,8 +6728,8 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request4, socket, contentLength, header, expectsPayload) {
-      assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
+    async function writeIterable(abort, body, client, request4, socket, contentLength2, header, expectsPayload) {
+      assert(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
         if (callback) {
@@ -6747,7 +6747,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request4, contentLength: contentLength2, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6765,10 +6765,10 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request4, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request4, contentLength: contentLength2, client, expectsPayload, header }) {
         this.socket = socket;
         this.request = request4;
-        this.contentLength = contentLength;
+        this.contentLength = contentLength2;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
@@ -6777,7 +6777,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request4, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request4, contentLength: contentLength2, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6788,7 +6788,7 @@ upgrade: ${upgrade}\r
         if (!len) {
           return true;
         }
-        if (contentLength !== null && bytesWritten + len > contentLength) {
+        if (contentLength2 !== null && bytesWritten + len > contentLength2) {
           if (client[kStrictContentLength]) {
             throw new RequestContentLengthMismatchError();
           }
@@ -6799,16 +6799,16 @@ upgrade: ${upgrade}\r
           if (!expectsPayload && request4.reset !== false) {
             socket[kReset] = true;
           }
-          if (contentLength === null) {
+          if (contentLength2 === null) {
             socket.write(`${header}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header}content-length: ${contentLength2}\r
 \r
 `, "latin1");
           }
         }
-        if (contentLength === null) {
+        if (contentLength2 === null) {
           socket.write(`\r
 ${len.toString(16)}\r
 `, "latin1");
@@ -6827,7 +6827,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request4 } = this;
+        const { socket, contentLength: contentLength2, client, bytesWritten, expectsPayload, header, request: request4 } = this;
         request4.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6845,10 +6845,10 @@ ${len.toString(16)}\r
             socket.write(`${header}\r
 `, "latin1");
           }
-        } else if (contentLength === null) {
+        } else if (contentLength2 === null) {
           socket.write("\r\n0\r\n\r\n", "latin1");
         }
-        if (contentLength !== null && bytesWritten !== contentLength) {
+        if (contentLength2 !== null && bytesWritten !== contentLength2) {
           if (client[kStrictContentLength]) {
             throw new RequestContentLengthMismatchError();
           } else {
@@ -6911,11 +6911,11 @@ var require_client_h2 = __commonJS({
     var kOpenStreams = /* @__PURE__ */ Symbol("open streams");
     var extractBody;
     var h2ExperimentalWarned = false;
-    var http22;
+    var http2;
     try {
-      http22 = __require("node:http2");
+      http2 = __require("node:http2");
     } catch {
-      http22 = { constants: {} };
+      http2 = { constants: {} };
     }
     var {
       constants: {
@@ -6927,7 +6927,7 @@ var require_client_h2 = __commonJS({
         HTTP2_HEADER_EXPECT,
         HTTP2_HEADER_STATUS
       }
-    } = http22;
+    } = http2;
     function parseH2Headers(headers) {
       const result = [];
       for (const [name, value] of Object.entries(headers)) {
@@ -6953,7 +6953,7 @@ var require_client_h2 = __commonJS({
           code: "UNDICI-H2"
         });
       }
-      const session = http22.connect(client[kUrl], {
+      const session = http2.connect(client[kUrl], {
         createConnection: () => socket,
         peerMaxConcurrentStreams: client[kMaxConcurrentStreams]
       });
@@ -7183,30 +7183,30 @@ var require_client_h2 = __commonJS({
       if (body && typeof body.read === "function") {
         body.read(0);
       }
-      let contentLength = util.bodyLength(body);
+      let contentLength2 = util.bodyLength(body);
       if (util.isFormDataLike(body)) {
         extractBody ??= require_body().extractBody;
         const [bodyStream, contentType] = extractBody(body);
         headers["content-type"] = contentType;
         body = bodyStream.stream;
-        contentLength = bodyStream.length;
+        contentLength2 = bodyStream.length;
       }
-      if (contentLength == null) {
-        contentLength = request4.contentLength;
+      if (contentLength2 == null) {
+        contentLength2 = request4.contentLength;
       }
-      if (contentLength === 0 || !expectsPayload) {
-        contentLength = null;
+      if (contentLength2 === 0 || !expectsPayload) {
+        contentLength2 = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request4.contentLength != null && request4.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength2 > 0 && request4.contentLength != null && request4.contentLength !== contentLength2) {
         if (client[kStrictContentLength]) {
           util.errorRequest(client, request4, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
       }
-      if (contentLength != null) {
+      if (contentLength2 != null) {
         assert(body, "no body must not have content length");
-        headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength}`;
+        headers[HTTP2_HEADER_CONTENT_LENGTH] = `${contentLength2}`;
       }
       session.ref();
       const shouldEndStream = method === "GET" || method === "HEAD" || body === null;
@@ -7266,7 +7266,7 @@ var require_client_h2 = __commonJS({
       });
       return true;
       function writeBodyH2() {
-        if (!body || contentLength === 0) {
+        if (!body || contentLength2 === 0) {
           writeBuffer(
             abort,
             stream,
@@ -7274,7 +7274,7 @@ var require_client_h2 = __commonJS({
             client,
             request4,
             client[kSocket],
-            contentLength,
+            contentLength2,
             expectsPayload
           );
         } else if (util.isBuffer(body)) {
@@ -7285,7 +7285,7 @@ var require_client_h2 = __commonJS({
             client,
             request4,
             client[kSocket],
-            contentLength,
+            contentLength2,
             expectsPayload
           );
         } else if (util.isBlobLike(body)) {
@@ -7297,7 +7297,7 @@ var require_client_h2 = __commonJS({
               client,
               request4,
               client[kSocket],
-              contentLength,
+              contentLength2,
               expectsPayload
             );
           } else {
@@ -7308,7 +7308,7 @@ var require_client_h2 = __commonJS({
               client,
               request4,
               client[kSocket],
-              contentLength,
+              contentLength2,
               expectsPayload
             );
           }
@@ -7321,7 +7321,7 @@ var require_client_h2 = __commonJS({
             body,
             client,
             request4,
-            contentLength
+            contentLength2
           );
         } else if (util.isIterable(body)) {
           writeIterable(
@@ -7331,7 +7331,7 @@ var require_client_h2 = __commonJS({
             client,
             request4,
             client[kSocket],
-            contentLength,
+            contentLength2,
             expectsPayload
           );
         } else {
@@ -7339,10 +7339,10 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request4, socket, contentLength2, expectsPayload) {
       try {
         if (body != null && util.isBuffer(body)) {
-          assert(contentLength === body.byteLength, "buffer body must have content length");
+          assert(contentLength2 === body.byteLength, "buffer body must have content length");
           h2stream.cork();
           h2stream.write(body);
           h2stream.uncork();
@@ -7358,8 +7358,8 @@ var require_client_h2 = __commonJS({
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request4, contentLength) {
-      assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request4, contentLength2) {
+      assert(contentLength2 !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline2(
         body,
         h2stream,
@@ -7382,10 +7382,10 @@ var require_client_h2 = __commonJS({
         request4.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
-      assert(contentLength === body.size, "blob body must have content length");
+    async function writeBlob(abort, h2stream, body, client, request4, socket, contentLength2, expectsPayload) {
+      assert(contentLength2 === body.size, "blob body must have content length");
       try {
-        if (contentLength != null && contentLength !== body.size) {
+        if (contentLength2 != null && contentLength2 !== body.size) {
           throw new RequestContentLengthMismatchError();
         }
         const buffer = Buffer.from(await body.arrayBuffer());
@@ -7403,8 +7403,8 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request4, socket, contentLength, expectsPayload) {
-      assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
+    async function writeIterable(abort, h2stream, body, client, request4, socket, contentLength2, expectsPayload) {
+      assert(contentLength2 !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
         if (callback) {
@@ -7635,8 +7635,8 @@ var require_client = __commonJS({
   "node_modules/undici/lib/dispatcher/client.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var net = __require("node:net");
-    var http3 = __require("node:http");
+    var net2 = __require("node:net");
+    var http = __require("node:http");
     var util = require_util();
     var { channels } = require_diagnostics();
     var Request = require_request();
@@ -7720,11 +7720,11 @@ var require_client = __commonJS({
         keepAliveTimeoutThreshold,
         socketPath,
         pipelining,
-        tls,
+        tls: tls2,
         strictContentLength,
         maxCachedSessions,
         maxRedirections,
-        connect: connect2,
+        connect: connect3,
         maxRequestsPerClient,
         localAddress,
         maxResponseSize,
@@ -7776,7 +7776,7 @@ var require_client = __commonJS({
         if (bodyTimeout != null && (!Number.isInteger(bodyTimeout) || bodyTimeout < 0)) {
           throw new InvalidArgumentError("bodyTimeout must be a positive integer or zero");
         }
-        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
+        if (connect3 != null && typeof connect3 !== "function" && typeof connect3 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
@@ -7785,7 +7785,7 @@ var require_client = __commonJS({
         if (maxRequestsPerClient != null && (!Number.isInteger(maxRequestsPerClient) || maxRequestsPerClient < 0)) {
           throw new InvalidArgumentError("maxRequestsPerClient must be a positive number");
         }
-        if (localAddress != null && (typeof localAddress !== "string" || net.isIP(localAddress) === 0)) {
+        if (localAddress != null && (typeof localAddress !== "string" || net2.isIP(localAddress) === 0)) {
           throw new InvalidArgumentError("localAddress must be valid string IP address");
         }
         if (maxResponseSize != null && (!Number.isInteger(maxResponseSize) || maxResponseSize < -1)) {
@@ -7800,15 +7800,15 @@ var require_client = __commonJS({
         if (maxConcurrentStreams != null && (typeof maxConcurrentStreams !== "number" || maxConcurrentStreams < 1)) {
           throw new InvalidArgumentError("maxConcurrentStreams must be a positive integer, greater than 0");
         }
-        if (typeof connect2 !== "function") {
-          connect2 = buildConnector({
-            ...tls,
+        if (typeof connect3 !== "function") {
+          connect3 = buildConnector({
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect2
+            ...connect3
           });
         }
         if (interceptors?.Client && Array.isArray(interceptors.Client)) {
@@ -7823,9 +7823,9 @@ var require_client = __commonJS({
           this[kInterceptors] = [createRedirectInterceptor({ maxRedirections })];
         }
         this[kUrl] = util.parseOrigin(url);
-        this[kConnector] = connect2;
+        this[kConnector] = connect3;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http3.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7877,7 +7877,7 @@ var require_client = __commonJS({
       }
       /* istanbul ignore: only used for test */
       [kConnect](cb) {
-        connect(this);
+        connect2(this);
         this.once("connect", cb);
       }
       [kDispatch](opts, handler2) {
@@ -7941,7 +7941,7 @@ var require_client = __commonJS({
         assert(client[kSize] === 0);
       }
     }
-    async function connect(client) {
+    async function connect2(client) {
       assert(!client[kConnecting]);
       assert(!client[kHTTPContext]);
       let { host, hostname, protocol, port } = client[kUrl];
@@ -7949,7 +7949,7 @@ var require_client = __commonJS({
         const idx = hostname.indexOf("]");
         assert(idx !== -1);
         const ip = hostname.substring(1, idx);
-        assert(net.isIP(ip));
+        assert(net2.isIP(ip));
         hostname = ip;
       }
       client[kConnecting] = true;
@@ -8112,7 +8112,7 @@ var require_client = __commonJS({
           return;
         }
         if (!client[kHTTPContext]) {
-          connect(client);
+          connect2(client);
           return;
         }
         if (client[kHTTPContext].destroyed) {
@@ -8404,9 +8404,9 @@ var require_pool = __commonJS({
       constructor(origin, {
         connections,
         factory = defaultFactory,
-        connect,
+        connect: connect2,
         connectTimeout,
-        tls,
+        tls: tls2,
         maxCachedSessions,
         socketPath,
         autoSelectFamily,
@@ -8420,25 +8420,25 @@ var require_pool = __commonJS({
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
-        if (typeof connect !== "function") {
-          connect = buildConnector({
-            ...tls,
+        if (typeof connect2 !== "function") {
+          connect2 = buildConnector({
+            ...tls2,
             maxCachedSessions,
             allowH2,
             socketPath,
             timeout: connectTimeout,
             ...autoSelectFamily ? { autoSelectFamily, autoSelectFamilyAttemptTimeout } : void 0,
-            ...connect
+            ...connect2
           });
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util.parseOrigin(origin);
-        this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error2) => {
@@ -8633,25 +8633,25 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect: connect2, tls: tls2, ...options } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
-        if (connect != null && typeof connect !== "function" && typeof connect !== "object") {
+        if (connect2 != null && typeof connect2 !== "function" && typeof connect2 !== "object") {
           throw new InvalidArgumentError("connect must be a function or an object");
         }
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         super(options);
-        if (connect && typeof connect !== "function") {
-          connect = { ...connect };
+        if (connect2 && typeof connect2 !== "function") {
+          connect2 = { ...connect2 };
         }
-        if (tls && typeof tls !== "function") {
-          tls = { ...tls };
+        if (tls2 && typeof tls2 !== "function") {
+          tls2 = { ...tls2 };
         }
         this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util.deepClone(options), connect, tls };
+        this[kOptions] = { ...util.deepClone(options), connect: connect2, tls: tls2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
@@ -8746,16 +8746,16 @@ var require_proxy_agent = __commonJS({
     }
     var Http1ProxyWrapper = class extends DispatcherBase {
       #client;
-      constructor(proxyUrl, { headers = {}, connect, factory }) {
+      constructor(proxyUrl, { headers = {}, connect: connect2, factory }) {
         super();
         if (!proxyUrl) {
           throw new InvalidArgumentError("Proxy URL is mandatory");
         }
         this[kProxyHeaders] = headers;
         if (factory) {
-          this.#client = factory(proxyUrl, { connect });
+          this.#client = factory(proxyUrl, { connect: connect2 });
         } else {
-          this.#client = new Client(proxyUrl, { connect });
+          this.#client = new Client(proxyUrl, { connect: connect2 });
         }
       }
       [kDispatch](opts, handler2) {
@@ -8817,7 +8817,7 @@ var require_proxy_agent = __commonJS({
         } else if (username && password) {
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
         }
-        const connect = buildConnector({ ...opts.proxyTls });
+        const connect2 = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
         const factory = (origin2, options) => {
@@ -8825,13 +8825,13 @@ var require_proxy_agent = __commonJS({
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
               headers: this[kProxyHeaders],
-              connect,
+              connect: connect2,
               factory: agentFactory
             });
           }
           return agentFactory(origin2, options);
         };
-        this[kClient] = clientFactory(url, { connect });
+        this[kClient] = clientFactory(url, { connect: connect2 });
         this[kAgent] = new Agent({
           ...opts,
           factory,
@@ -9088,14 +9088,14 @@ var require_retry_handler = __commonJS({
       return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
-      const contentLength = headers["content-length"];
-      if (contentLength == null) {
+      const contentLength2 = headers["content-length"];
+      if (contentLength2 == null) {
         return null;
       }
       if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         return null;
       }
-      const length = Number(contentLength);
+      const length = Number(contentLength2);
       const expectedLength = range.end - range.start + 1;
       if (!Number.isFinite(length) || length !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
@@ -9170,8 +9170,8 @@ var require_retry_handler = __commonJS({
       }
       checkpointResponseEnd(headers, resume) {
         if (this.end == null && this.opts.method !== "HEAD") {
-          const contentLength = headers["content-length"];
-          this.end = contentLength != null ? Number(contentLength) - 1 : null;
+          const contentLength2 = headers["content-length"];
+          this.end = contentLength2 != null ? Number(contentLength2) - 1 : null;
           assert(
             this.end == null || Number.isFinite(this.end),
             "invalid content-length"
@@ -9336,8 +9336,8 @@ var require_retry_handler = __commonJS({
             this.end = end;
           }
           if (this.end == null) {
-            const contentLength = headers["content-length"];
-            this.end = contentLength != null ? Number(contentLength) - 1 : null;
+            const contentLength2 = headers["content-length"];
+            this.end = contentLength2 != null ? Number(contentLength2) - 1 : null;
           }
           assert(Number.isFinite(this.start));
           assert(
@@ -9476,7 +9476,7 @@ var require_readable = __commonJS({
         resume,
         abort,
         contentType = "",
-        contentLength,
+        contentLength: contentLength2,
         highWaterMark = 64 * 1024
         // Same as nodejs fs streams.
       }) {
@@ -9490,7 +9490,7 @@ var require_readable = __commonJS({
         this[kConsume] = null;
         this[kBody] = null;
         this[kContentType] = contentType;
-        this[kContentLength] = contentLength;
+        this[kContentLength] = contentLength2;
         this[kReading] = false;
       }
       destroy(err) {
@@ -9907,12 +9907,12 @@ var require_api_request = __commonJS({
         }
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
-        const contentLength = parsedHeaders["content-length"];
+        const contentLength2 = parsedHeaders["content-length"];
         const res = new Readable4({
           resume,
           abort,
           contentType,
-          contentLength: this.method !== "HEAD" && contentLength ? Number(contentLength) : null,
+          contentLength: this.method !== "HEAD" && contentLength2 ? Number(contentLength2) : null,
           highWaterMark
         });
         if (this.removeAbortListener) {
@@ -10577,10 +10577,10 @@ var require_api_connect = __commonJS({
         }
       }
     };
-    function connect(opts, callback) {
+    function connect2(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve14, reject) => {
-          connect.call(this, opts, (err, data) => {
+          connect2.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve14(data);
           });
         });
@@ -10596,7 +10596,7 @@ var require_api_connect = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module.exports = connect;
+    module.exports = connect2;
   }
 });
 
@@ -11038,8 +11038,8 @@ var require_mock_interceptor = __commonJS({
       }
       createMockScopeDispatchData({ statusCode, data, responseOptions }) {
         const responseData = getResponseData2(data);
-        const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
-        const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
+        const contentLength2 = this[kContentLength] ? { "content-length": responseData.length } : {};
+        const headers = { ...this[kDefaultHeaders], ...contentLength2, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
         return { statusCode, data, headers, trailers };
       }
@@ -11586,10 +11586,10 @@ var require_dump = __commonJS({
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
         const headers = util.parseHeaders(rawHeaders);
-        const contentLength = headers["content-length"];
-        if (contentLength != null && contentLength > this.#maxSize) {
+        const contentLength2 = headers["content-length"];
+        if (contentLength2 != null && contentLength2 > this.#maxSize) {
           throw new RequestAbortedError(
-            `Response size (${contentLength}) larger than maxSize (${this.#maxSize})`
+            `Response size (${contentLength2}) larger than maxSize (${this.#maxSize})`
           );
         }
         if (this.#aborted) {
@@ -11654,7 +11654,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
+    var { isIP } = __require("node:net");
     var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11909,7 +11909,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -14171,18 +14171,18 @@ var require_fetch = __commonJS({
         httpFetchParams.request = httpRequest;
       }
       const includeCredentials = request4.credentials === "include" || request4.credentials === "same-origin" && request4.responseTainting === "basic";
-      const contentLength = httpRequest.body ? httpRequest.body.length : null;
+      const contentLength2 = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
         contentLengthHeaderValue = "0";
       }
-      if (contentLength != null) {
-        contentLengthHeaderValue = isomorphicEncode(`${contentLength}`);
+      if (contentLength2 != null) {
+        contentLengthHeaderValue = isomorphicEncode(`${contentLength2}`);
       }
       if (contentLengthHeaderValue != null) {
         httpRequest.headersList.append("content-length", contentLengthHeaderValue, true);
       }
-      if (contentLength != null && httpRequest.keepalive) {
+      if (contentLength2 != null && httpRequest.keepalive) {
       }
       if (httpRequest.referrer instanceof URL) {
         httpRequest.headersList.append("referer", isomorphicEncode(httpRequest.referrer.href), true);
@@ -19930,13 +19930,10 @@ var init_markdown = __esm({
 
 // src/util/redact.ts
 function redact(text, secrets = []) {
-  let out = text.includes("://") ? text.replace(USERINFO, `$1${MASK}@`) : text;
-  if (out.includes("=")) {
-    out = out.replace(
-      QUERY_PARAM,
-      (m, sep5, key3) => SECRET_PARAMS.test(key3) ? `${sep5}${key3}=${MASK}` : m
-    );
-  }
+  let out = text.replace(USERINFO, `$1${MASK}@`).replace(
+    QUERY_PARAM,
+    (m, sep5, key3) => SECRET_PARAMS.test(key3) ? `${sep5}${key3}=${MASK}` : m
+  );
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join(MASK);
   }
@@ -19946,7 +19943,6 @@ function safeUrl(url) {
   return redact(url);
 }
 function redactUrl(input2) {
-  if (input2 instanceof URL && !input2.username && !input2.password && !input2.search) return input2.href;
   let u2;
   try {
     u2 = new URL(String(input2));
@@ -33446,11 +33442,11 @@ var hasColors, format, reset, bold, dim, italic, underline, underlineDouble, und
 var init_base = __esm({
   "node_modules/yoctocolors/base.js"() {
     hasColors = tty?.WriteStream?.prototype?.hasColors?.() ?? false;
-    format = (open4, close) => {
+    format = (open5, close) => {
       if (!hasColors) {
         return (input2) => input2;
       }
-      const openCode = `\x1B[${open4}m`;
+      const openCode = `\x1B[${open5}m`;
       const closeCode = `\x1B[${close}m`;
       return (input2) => {
         const string = input2 + "";
@@ -41203,7 +41199,6 @@ function checkTag(input2, tag2) {
   }
 }
 function checkPath(input2, path6) {
-  if (PATH_RE.test(path6)) return;
   if (/[A-Z]/.test(path6)) {
     throw new InvalidReferenceError(
       input2,
@@ -41314,7 +41309,7 @@ function isLoopbackDomain(domain) {
   const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.replace(/:\d+$/, "");
   return host === "localhost" || /^127(?:\.\d{1,3}){3}$/.test(host) || host === "[::1]";
 }
-var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError, PATH_RE;
+var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError;
 var init_reference2 = __esm({
   "src/model/reference.ts"() {
     "use strict";
@@ -41342,7 +41337,6 @@ var init_reference2 = __esm({
         );
       }
     };
-    PATH_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
   }
 });
 
@@ -53987,7 +53981,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {UserCanceledError} - If the user cancels the operation.
        */
       static async discover({
-        http: http3,
+        http,
         onProgress,
         onAuth,
         onAuthSuccess,
@@ -54011,7 +54005,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         let tryAgain;
         let providedAuthBefore = false;
         do {
-          res = await http3.request({
+          res = await http.request({
             onProgress,
             method: "GET",
             url: `${proxifiedURL}/info/refs?service=${service}`,
@@ -54074,7 +54068,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
        * @throws {HttpError} - If the HTTP request fails.
        */
       static async connect({
-        http: http3,
+        http,
         onProgress,
         corsProxy,
         service,
@@ -54090,7 +54084,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         headers["content-type"] = `application/x-${service}-request`;
         headers.accept = `application/x-${service}-result`;
         updateHeaders(headers, auth7);
-        const res = await http3.request({
+        const res = await http.request({
           onProgress,
           method: "POST",
           url: `${url}/${service}`,
@@ -54507,7 +54501,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _fetch({
       fs: fs3,
       cache,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -54542,7 +54536,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       }
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const remoteHTTP = await GitRemoteHTTP2.discover({
-        http: http3,
+        http,
         onAuth: addCredentialUsername({ config: config2, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config: config2, onAuth: onAuthFailure }),
@@ -54630,7 +54624,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       });
       const packbuffer = Buffer.from(await collect3(packstream));
       const raw = await GitRemoteHTTP2.connect({
-        http: http3,
+        http,
         onProgress,
         corsProxy,
         service: "git-upload-pack",
@@ -54803,7 +54797,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _clone({
       fs: fs3,
       cache,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -54838,7 +54832,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { defaultBranch: defaultBranch2, fetchHead } = await _fetch({
           fs: fs3,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -54879,7 +54873,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function clone({
       fs: fs3,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -54906,7 +54900,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("gitdir", gitdir);
         if (!noCheckout) {
           assertParameter("dir", dir);
@@ -54917,7 +54911,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _clone({
           fs: fsp,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -55395,7 +55389,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _pull({
       fs: fs3,
       cache,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -55429,7 +55423,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         const { fetchHead, fetchHeadDescription } = await _fetch({
           fs: fs3,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -55478,7 +55472,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fastForward({
       fs: fs3,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -55497,7 +55491,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("gitdir", gitdir);
         const thisWillNotBeUsed = {
           name: "",
@@ -55510,7 +55504,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fsp,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -55536,7 +55530,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function fetch({
       fs: fs3,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -55562,14 +55556,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _fetch({
           fs: fsp,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -55696,7 +55690,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       o2[last] = value;
     }
     async function getRemoteInfo({
-      http: http3,
+      http,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -55706,11 +55700,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       forPush = false
     }) {
       try {
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http3,
+          http,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -55761,7 +55755,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return refs;
     }
     async function getRemoteInfo2({
-      http: http3,
+      http,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -55772,11 +55766,11 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       protocolVersion = 2
     }) {
       try {
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("url", url);
         const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
         const remote = await GitRemoteHTTP2.discover({
-          http: http3,
+          http,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -56244,7 +56238,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       return packstream;
     }
     async function listServerRefs({
-      http: http3,
+      http,
       onAuth,
       onAuthSuccess,
       onAuthFailure,
@@ -56258,10 +56252,10 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       peelTags
     }) {
       try {
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("url", url);
         const remote = await GitRemoteHTTP.discover({
-          http: http3,
+          http,
           onAuth,
           onAuthSuccess,
           onAuthFailure,
@@ -56276,7 +56270,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         }
         const body = await writeListRefsRequest({ prefix, symrefs, peelTags });
         const res = await GitRemoteHTTP.connect({
-          http: http3,
+          http,
           auth: remote.auth,
           headers,
           corsProxy,
@@ -56741,7 +56735,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function pull({
       fs: _fs,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -56786,7 +56780,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         return await _pull({
           fs: fs3,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -56954,7 +56948,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     async function _push({
       fs: fs3,
       cache,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -56993,7 +56987,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       const oid = _delete ? "0000000000000000000000000000000000000000" : await GitRefManager.resolve({ fs: fs3, gitdir, ref: fullRef });
       const GitRemoteHTTP2 = GitRemoteManager.getRemoteHelperFor({ url });
       const httpRemote = await GitRemoteHTTP2.discover({
-        http: http3,
+        http,
         onAuth: addCredentialUsername({ config: config2, onAuth }),
         onAuthSuccess,
         onAuthFailure: addCredentialUsername({ config: config2, onAuth: onAuthFailure }),
@@ -57119,7 +57113,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
         oids: [...objects]
       });
       const res = await GitRemoteHTTP2.connect({
-        http: http3,
+        http,
         onProgress,
         corsProxy,
         service: "git-receive-pack",
@@ -57161,7 +57155,7 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }
     async function push({
       fs: fs3,
-      http: http3,
+      http,
       onProgress,
       onMessage: onMessage2,
       onAuth,
@@ -57183,14 +57177,14 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
     }) {
       try {
         assertParameter("fs", fs3);
-        assertParameter("http", http3);
+        assertParameter("http", http);
         assertParameter("gitdir", gitdir);
         const fsp = new FileSystem(fs3);
         const updatedGitdir = await discoverGitdir({ fsp, dotgit: gitdir });
         return await _push({
           fs: fsp,
           cache,
-          http: http3,
+          http,
           onProgress,
           onMessage: onMessage2,
           onAuth,
@@ -68236,16 +68230,20 @@ function importModeOf(tag2, fallback = "Legacy") {
   return m === "PreserveOriginal" || m === "Legacy" ? m : fallback;
 }
 function specKey(tag2, defaultMode = "Legacy") {
-  let key3 = `${tag2.from?.kind ?? ""} ${tag2.from?.namespace ? `${tag2.from.namespace}/${tag2.from.name}` : tag2.from?.name ?? ""}`;
-  if (tag2.reference) key3 += " reference";
-  if (tag2.importPolicy?.insecure) key3 += " insecure";
+  const ann = tag2.annotations ?? {};
+  const parts = [
+    tag2.from?.kind ?? "",
+    tag2.from?.namespace ? `${tag2.from.namespace}/${tag2.from.name}` : tag2.from?.name ?? ""
+  ];
+  if (tag2.reference) parts.push("reference");
+  if (tag2.importPolicy?.insecure) parts.push("insecure");
   if (tag2.from?.kind === "DockerImage" && importModeOf(tag2, defaultMode) !== "Legacy")
-    key3 += ` importMode=${importModeOf(tag2, defaultMode)}`;
-  const arch2 = tag2.annotations?.["importer.image.openshift.io/prefer-arch"];
-  const os5 = tag2.annotations?.["importer.image.openshift.io/prefer-os"];
-  if (arch2) key3 += ` prefer-arch=${arch2}`;
-  if (os5) key3 += ` prefer-os=${os5}`;
-  return key3;
+    parts.push(`importMode=${importModeOf(tag2, defaultMode)}`);
+  const arch2 = ann["importer.image.openshift.io/prefer-arch"];
+  const os5 = ann["importer.image.openshift.io/prefer-os"];
+  if (arch2) parts.push(`prefer-arch=${arch2}`);
+  if (os5) parts.push(`prefer-os=${os5}`);
+  return parts.join(" ");
 }
 var init_tag_spec = __esm({
   "src/policy/tag-spec.ts"() {
@@ -73351,13 +73349,8 @@ function ordered(obj2, keys) {
   const src = obj2;
   const out = {};
   for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
-  if (!hasOther(src, out)) return out;
   for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
   return out;
-}
-function hasOther(src, known) {
-  for (const k in src) if (Object.hasOwn(src, k) && !(k in known) && src[k] !== void 0) return true;
-  return false;
 }
 function platform3(p) {
   return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
@@ -73402,7 +73395,7 @@ function tag(t) {
   const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
   if (t.selection) o2.selection = selectionState(t.selection);
   if (t.pending) o2.pending = pendingImage(t.pending);
-  o2.items = t.items.length < 2 ? t.items.map(item) : t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
+  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
   if (t.conditions) {
     o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
   }
@@ -73750,10 +73743,7 @@ function planImports(streams, opts = {}) {
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
       const current2 = locked?.items[0];
-      if (current2) {
-        const index2 = current2.index ?? current2.image;
-        req.locked = index2 === current2.image ? [current2.image] : [current2.image, index2];
-      }
+      if (current2) req.locked = [.../* @__PURE__ */ new Set([current2.image, current2.index ?? current2.image])];
       if (current2?.platforms?.length) {
         req.knownIndex = { digest: current2.index ?? current2.image, platforms: current2.platforms };
       }
@@ -73995,8 +73985,8 @@ var require_simple_get = __commonJS({
     module.exports = simpleGet;
     var concat = require_simple_concat();
     var decompressResponse = require_decompress_response();
-    var http3 = __require("http");
-    var https3 = __require("https");
+    var http = __require("http");
+    var https = __require("https");
     var once10 = require_once();
     var querystring = __require("querystring");
     var url = __require("url");
@@ -74030,7 +74020,7 @@ var require_simple_get = __commonJS({
       if (opts.json) opts.headers.accept = "application/json";
       if (opts.method) opts.method = opts.method.toUpperCase();
       const originalHost = opts.hostname;
-      const protocol = opts.protocol === "https:" ? https3 : http3;
+      const protocol = opts.protocol === "https:" ? https : http;
       const req = protocol.request(opts, (res) => {
         if (opts.followRedirects !== false && res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
           opts.url = res.headers.location;
@@ -74217,7 +74207,7 @@ async function request3({
   const { followRedirects = true, maxRedirects = 10, ...options } = fetchOptions;
   let next = { url, method: method.toUpperCase(), headers, body };
   for (let redirects = 0; ; redirects++) {
-    const res = await send3({
+    const res = await send2({
       ...options,
       ...next,
       agent,
@@ -74256,7 +74246,7 @@ function redirectRequest(previous, statusCode, location) {
   }
   return { url: url.href, method, headers, body };
 }
-function send3(options) {
+function send2(options) {
   return new Promise((resolve14, reject) => {
     (0, import_simple_get.default)(
       { ...options, followRedirects: false },
@@ -75499,19 +75489,19 @@ function refused(branch, access2, why) {
     { data: { branch, reason: text }, permanent: true }
   );
 }
-function countingHttp(http3) {
+function countingHttp(http) {
   let total = 0;
   return {
     bytes: () => total,
     http: {
       request: async (req) => {
-        if (!req.body) return http3.request(req);
+        if (!req.body) return http.request(req);
         const chunks = [];
         for await (const c3 of req.body) {
           total += c3.byteLength;
           chunks.push(c3);
         }
-        return http3.request({
+        return http.request({
           ...req,
           body: (async function* () {
             yield* chunks;
@@ -76334,7 +76324,7 @@ var init_selection_note2 = __esm({
 function lockTag(lock2, tag2) {
   return lock2?.status.tags.find((t) => t.tag === tag2);
 }
-function failure(t) {
+function failure2(t) {
   const c3 = t?.conditions?.find((x) => x.type === "ImportSuccess" && x.status === "False");
   return c3 ? { reason: c3.reason, message: c3.message } : void 0;
 }
@@ -76365,8 +76355,8 @@ function lockChanges(s) {
       });
       continue;
     }
-    const failed = failure(t);
-    const wasFailed = failure(before);
+    const failed = failure2(t);
+    const wasFailed = failure2(before);
     if (failed && (failed.reason !== wasFailed?.reason || failed.message !== wasFailed?.message)) {
       tags.push({ ...base, kind: "failed", error: failed, ...was ? { from: was } : {} });
     }
@@ -77049,12 +77039,12 @@ async function publishGroup(a2, content) {
   const extras = { ...run.opts.pr, ...g.pr };
   const merging = autoMergeOf(extras, g, content);
   if (tree === branchTree && g.compose) {
-    const open4 = await findPullRequest(run.pulls, a2.target);
-    if (open4 && autoMergeInSync(open4, merging)) {
+    const open5 = await findPullRequest(run.pulls, a2.target);
+    if (open5 && autoMergeInSync(open5, merging)) {
       return {
         ...attemptResult(a2, "unchanged"),
         ...branchTip ? { commit: branchTip } : {},
-        pullRequest: { number: open4.number, url: open4.html_url },
+        pullRequest: { number: open5.number, url: open5.html_url },
         pushed: false,
         uploadedBytes: 0
       };
@@ -78240,17 +78230,11 @@ import { isAbsolute as isAbsolute3, join as join18, relative as relative3, resol
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
-var silentLogger = {
-  debug() {
-  },
-  info() {
-  },
-  warn() {
-  },
-  error() {
-  },
-  enabled: () => false
-};
+var silentLogger = { debug() {
+}, info() {
+}, warn() {
+}, error() {
+} };
 function createLogger(write, opts = {}) {
   const min = ORDER[opts.level ?? "info"];
   const redact2 = opts.redact ?? ((s) => s);
@@ -78267,8 +78251,7 @@ function createLogger(write, opts = {}) {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f),
-    enabled: (level) => ORDER[level] >= min
+    error: (m, f) => emit("error", m, f)
   };
 }
 
@@ -79853,11 +79836,8 @@ function createAuthSession(opts) {
       tokensFetched++;
     }
   };
-  function request4(target, req) {
+  async function request4(target, req) {
     const st = stateFor(target.origin);
-    return st.known ? authenticated(deps, st, target, req) : discovering(st, target, req);
-  }
-  async function discovering(st, target, req) {
     let release;
     if (!st.known) {
       if (st.discovering) await st.discovering;
@@ -79889,17 +79869,14 @@ async function authorization(deps, st, target, ctx) {
   }
   return basicHeader(cred);
 }
-function withAuth(req, target, authz) {
-  if (!authz && (!target.insecureTls || req.insecureTls)) return req;
-  return {
+async function authenticated(deps, st, target, req) {
+  const send3 = (authz) => deps.requester.request({
     ...req,
     headers: authz ? { ...req.headers, authorization: authz } : req.headers,
     ...target.insecureTls ? { insecureTls: true } : {}
-  };
-}
-async function authenticated(deps, st, target, req) {
-  const sent = st.challenge ? await authorization(deps, st, target, req.ctx) : void 0;
-  const res = await deps.requester.request(withAuth(req, target, sent));
+  });
+  const sent = await authorization(deps, st, target, req.ctx);
+  const res = await send3(sent);
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -79911,7 +79888,7 @@ async function authenticated(deps, st, target, req) {
   if (ch.scheme === "bearer") st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return deps.requester.request(withAuth(req, target, next));
+  return send3(next);
 }
 
 // src/registry/host-policy.ts
@@ -79986,10 +79963,10 @@ function realmRefusal(policy, isInsecure2, registry, realm) {
   return `token realm ${where} refused: the host is neither in allowedRegistries nor in allowedRedirectHosts`;
 }
 
+// src/registry/transport/requester.ts
+init_redact();
+
 // src/registry/transport/http.ts
-import http from "node:http";
-import https from "node:https";
-import { isIP } from "node:net";
 var TransportError = class extends Error {
   kind;
   sysCode;
@@ -80039,96 +80016,6 @@ function deadlineWatch() {
     }
   };
 }
-function keptAliveAgents(maxSockets) {
-  const a2 = {
-    http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets }),
-    insecure: new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: false })
-  };
-  return {
-    ...a2,
-    close() {
-      a2.http.destroy();
-      a2.https.destroy();
-      a2.insecure.destroy();
-    }
-  };
-}
-function createNodeHttpSend(opts = {}) {
-  const agents = keptAliveAgents(opts.maxSockets ?? 32);
-  const { http: httpAgent, https: httpsAgent, insecure: insecureAgent } = agents;
-  const deadlines = deadlineWatch();
-  const send4 = (req) => new Promise((resolve14, reject) => {
-    const isHttps = req.url.protocol === "https:";
-    const agent = isHttps ? req.insecureTls ? insecureAgent : httpsAgent : httpAgent;
-    const mod = isHttps ? https : http;
-    const limit = req.maxBodyBytes ?? 8 * 1024 * 1024;
-    let settled = false;
-    const fail = (e) => {
-      if (settled) return;
-      settled = true;
-      deadlines.delete(pending);
-      reject(e);
-    };
-    const pending = {
-      deadline: performance.now() + req.timeoutMs,
-      expire() {
-        fail(new TransportError("timeout", `no complete response within ${req.timeoutMs} ms`));
-        r.destroy();
-      }
-    };
-    const host = req.url.hostname;
-    const hostname = host.startsWith("[") ? host.slice(1, -1) : host;
-    const options = {
-      protocol: req.url.protocol,
-      hostname,
-      // Given, the agent need not work it out from the Host header on every request (SNI: never an address).
-      servername: isHttps && !isIP(hostname) ? hostname : "",
-      port: req.url.port,
-      path: `${req.url.pathname}${req.url.search}`,
-      method: req.method,
-      headers: req.headers,
-      agent
-    };
-    const r = mod.request(options, (res) => {
-      const chunks = [];
-      let size = 0;
-      res.on("data", (c3) => {
-        size += c3.length;
-        if (size > limit) {
-          r.destroy();
-          fail(new TransportError("too-large", `response body larger than ${limit} bytes`));
-          return;
-        }
-        chunks.push(c3);
-      });
-      res.on("end", () => {
-        if (settled) return;
-        settled = true;
-        deadlines.delete(pending);
-        const headers = {};
-        for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-        resolve14({
-          status: res.statusCode ?? 0,
-          headers,
-          body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
-        });
-      });
-      res.on("error", (e) => fail(classify(e)));
-      res.on("aborted", () => fail(new TransportError("reset", "connection reset", "ECONNRESET")));
-    });
-    deadlines.add(pending, req.timeoutMs);
-    r.on("error", (e) => fail(classify(e)));
-    r.end(req.body);
-  });
-  return Object.assign(send4, {
-    agents,
-    close: () => agents.close()
-  });
-}
-
-// src/registry/transport/requester.ts
-init_redact();
 
 // src/registry/transport/limiter.ts
 var Limiter = class {
@@ -80256,11 +80143,17 @@ async function once9(st, req, url, headers) {
   stats.requests++;
   stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
   const started = opts.clock.now();
-  const sent = { method: req.method, url, headers, timeoutMs: opts.timeoutMs };
-  if (req.body !== void 0) sent.body = req.body;
-  if (req.insecureTls) sent.insecureTls = true;
-  if (req.maxBodyBytes !== void 0) sent.maxBodyBytes = req.maxBodyBytes;
-  const res = await limiter(st, url.host).run(() => opts.send(sent));
+  const res = await limiter(st, url.host).run(
+    () => opts.send({
+      method: req.method,
+      url,
+      headers,
+      ...req.body !== void 0 ? { body: req.body } : {},
+      timeoutMs: opts.timeoutMs,
+      ...req.insecureTls ? { insecureTls: true } : {},
+      ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
+    })
+  );
   const rl = parseRateLimit(res.headers);
   if (rl) {
     stats.rateLimit = rl;
@@ -80268,19 +80161,18 @@ async function once9(st, req, url, headers) {
       opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
     }
   }
-  if (opts.logger.enabled?.("debug") !== false) {
-    opts.logger.debug("registry request", {
-      method: req.method,
-      url: redactUrl(url),
-      status: res.status,
-      ms: opts.clock.now() - started
-    });
-  }
+  opts.logger.debug("registry request", {
+    method: req.method,
+    // Parsing the URL again to redact it costs on every request; only user info or a query can hold a secret.
+    url: url.username || url.password || url.search ? redactUrl(url) : url.href,
+    status: res.status,
+    ms: opts.clock.now() - started
+  });
   return res;
 }
 async function request2(st, req) {
   let url = req.url;
-  let headers = req.headers;
+  let headers = { ...req.headers };
   const origin = req.url.origin;
   for (let hop = 0; hop <= 5; hop++) {
     const res = await withRetries(st, req, url, headers);
@@ -80362,6 +80254,660 @@ async function backoff(st, url, attempt, retryAfterMs, reason) {
   await st.opts.clock.sleep(delay);
 }
 
+// src/registry/transport/wire.ts
+import { Readable as ReadableStream2 } from "node:stream";
+
+// src/registry/transport/h1-parser.ts
+var CRLF = Buffer.from("\r\n", "latin1");
+var CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
+var STATUS_LINE = /^HTTP\/1\.([01]) ([1-5]\d\d)(?: [^\x00-\x08\x0a-\x1f\x7f]*)?$/;
+var HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):([^\x00-\x08\x0a-\x1f\x7f]*)$/;
+var CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;[^\x00-\x08\x0a-\x1f\x7f]*)?$/;
+var DIGITS = /^\d{1,15}$/;
+var MAX_CHUNK_LINE = 4096;
+var MAX_INTERIM = 10;
+function protocolError(what2) {
+  return new TransportError("other", `malformed HTTP response: ${what2}`);
+}
+function trimOws(s) {
+  let a2 = 0;
+  let b = s.length;
+  while (a2 < b && (s.charCodeAt(a2) === 32 || s.charCodeAt(a2) === 9)) a2++;
+  while (b > a2 && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a2 === 0 && b === s.length ? s : s.slice(a2, b);
+}
+function contentLength(v) {
+  if (DIGITS.test(v)) return Number(v);
+  let n2;
+  for (const part of v.split(",")) {
+    const t = trimOws(part);
+    if (!DIGITS.test(t)) throw protocolError(`invalid content-length "${v.slice(0, 40)}"`);
+    if (n2 !== void 0 && Number(t) !== n2)
+      throw protocolError(`conflicting content-lengths "${v.slice(0, 40)}"`);
+    n2 = Number(t);
+  }
+  return n2;
+}
+function parseHead(text) {
+  const lines = text.split("\r\n");
+  const m = STATUS_LINE.exec(lines[0]);
+  if (!m) throw protocolError(`bad status line "${lines[0].slice(0, 40)}"`);
+  const headers = {};
+  for (let i2 = 1; i2 < lines.length; i2++) {
+    const h2 = HEADER_LINE.exec(lines[i2]);
+    if (!h2) throw protocolError(`bad header line "${lines[i2].slice(0, 40)}"`);
+    const name = h2[1].toLowerCase();
+    const value = trimOws(h2[2]);
+    const prev = headers[name];
+    headers[name] = typeof prev === "string" ? `${prev}, ${value}` : value;
+  }
+  return { minor: m[1] === "1" ? 1 : 0, status: Number(m[2]), headers };
+}
+function hasToken(list, token) {
+  if (list === void 0) return false;
+  for (const t of list.split(",")) if (trimOws(t).toLowerCase() === token) return true;
+  return false;
+}
+var ResponseParser = class {
+  constructor(noBody, limits, sink) {
+    this.noBody = noBody;
+    this.limits = limits;
+    this.sink = sink;
+  }
+  noBody;
+  limits;
+  sink;
+  done = false;
+  reusable = false;
+  /** Any byte received (a request whose connection closes before one may be retried elsewhere). */
+  started = false;
+  state = 0 /* Head */;
+  acc = Buffer.alloc(0);
+  accLen = 0;
+  remaining = 0;
+  bodyBytes = 0;
+  trailerBytes = 0;
+  interim = 0;
+  keepAlive = false;
+  /** Consume the next received bytes; throws a TransportError when they are not a valid response. */
+  feed(buf) {
+    if (buf.length > 0) this.started = true;
+    let off = 0;
+    while (off < buf.length) {
+      switch (this.state) {
+        case 0 /* Head */: {
+          const r = this.until(buf, off, CRLFCRLF, this.limits.maxHeadBytes, "response head");
+          if (!r) return;
+          off = r.next;
+          this.onHead(r.bytes.toString("latin1"));
+          break;
+        }
+        case 1 /* Length */:
+        case 3 /* ChunkData */: {
+          const n2 = Math.min(this.remaining, buf.length - off);
+          this.body(buf.subarray(off, off + n2));
+          off += n2;
+          this.remaining -= n2;
+          if (this.remaining === 0) this.state = this.state === 1 /* Length */ ? this.finish() : 4 /* ChunkEnd */;
+          break;
+        }
+        case 2 /* ChunkSize */: {
+          const r = this.until(buf, off, CRLF, MAX_CHUNK_LINE, "chunk-size line");
+          if (!r) return;
+          off = r.next;
+          const m = CHUNK_SIZE.exec(r.bytes.toString("latin1"));
+          if (!m) throw protocolError("bad chunk size");
+          this.remaining = Number.parseInt(m[1], 16);
+          if (this.bodyBytes + this.remaining > this.limits.maxBodyBytes) throw this.tooLarge();
+          this.state = this.remaining === 0 ? 5 /* Trailers */ : 3 /* ChunkData */;
+          break;
+        }
+        case 4 /* ChunkEnd */: {
+          const r = this.until(buf, off, CRLF, 0, "chunk end");
+          if (!r) return;
+          off = r.next;
+          this.state = 2 /* ChunkSize */;
+          break;
+        }
+        case 5 /* Trailers */: {
+          const r = this.until(buf, off, CRLF, this.limits.maxHeadBytes, "trailer");
+          if (!r) return;
+          off = r.next;
+          this.trailerBytes += r.bytes.length + 2;
+          if (this.trailerBytes > this.limits.maxHeadBytes)
+            throw new TransportError("too-large", "trailers too large");
+          if (r.bytes.length === 0) this.state = this.finish();
+          else if (!HEADER_LINE.test(r.bytes.toString("latin1"))) throw protocolError("bad trailer line");
+          break;
+        }
+        case 6 /* UntilClose */:
+          this.body(off === 0 ? buf : buf.subarray(off));
+          return;
+        case 7 /* Done */:
+          this.reusable = false;
+          return;
+      }
+    }
+  }
+  /** The connection delivered its last byte: completes a close-delimited body, else the response is cut short. */
+  end() {
+    if (this.state === 7 /* Done */) return;
+    if (this.state === 6 /* UntilClose */) {
+      this.state = 7 /* Done */;
+      this.done = true;
+      this.reusable = false;
+      return;
+    }
+    throw new TransportError(
+      "reset",
+      this.started ? "connection closed mid-response" : "connection closed before a response",
+      "ECONNRESET"
+    );
+  }
+  onHead(text) {
+    const { minor, status, headers } = parseHead(text);
+    if (status < 200) {
+      if (status === 101) throw protocolError("unrequested protocol switch (101)");
+      if (++this.interim > MAX_INTERIM) throw protocolError("too many interim (1xx) responses");
+      return;
+    }
+    const conn = headers.connection;
+    this.keepAlive = minor === 1 ? !hasToken(conn, "close") : hasToken(conn, "keep-alive");
+    const te = headers["transfer-encoding"];
+    const cl = headers["content-length"];
+    const length = cl === void 0 ? void 0 : contentLength(cl);
+    this.sink.head({ status, headers });
+    if (this.noBody || status === 204 || status === 304) {
+      this.state = this.finish();
+    } else if (te !== void 0) {
+      if (trimOws(te).toLowerCase() !== "chunked")
+        throw protocolError(`unsupported transfer-encoding "${te.slice(0, 40)}"`);
+      if (length !== void 0) this.keepAlive = false;
+      this.state = 2 /* ChunkSize */;
+    } else if (length !== void 0) {
+      if (length > this.limits.maxBodyBytes) throw this.tooLarge();
+      this.remaining = length;
+      this.state = length === 0 ? this.finish() : 1 /* Length */;
+    } else {
+      this.keepAlive = false;
+      this.state = 6 /* UntilClose */;
+    }
+  }
+  body(chunk) {
+    if (chunk.length === 0) return;
+    this.bodyBytes += chunk.length;
+    if (this.bodyBytes > this.limits.maxBodyBytes) throw this.tooLarge();
+    this.sink.data(chunk);
+  }
+  finish() {
+    this.done = true;
+    this.reusable = this.keepAlive;
+    return 7 /* Done */;
+  }
+  tooLarge() {
+    return new TransportError("too-large", `response body larger than ${this.limits.maxBodyBytes} bytes`);
+  }
+  /**
+   * The bytes up to `term` (which may straddle pieces), and the offset in `buf` just past it; undefined (the bytes
+   * kept) while it has not arrived. More than `limit` bytes before it is an error.
+   */
+  until(buf, off, term, limit, what2) {
+    if (this.accLen === 0) {
+      const i3 = buf.indexOf(term, off);
+      if (i3 >= 0) {
+        if (i3 - off > limit) throw this.overLimit(what2, limit);
+        return { bytes: buf.subarray(off, i3), next: i3 + term.length };
+      }
+    }
+    const old = this.accLen;
+    const add = buf.length - off;
+    if (old + add > this.acc.length) {
+      const grown = Buffer.allocUnsafe(Math.max(old + add, this.acc.length * 2, 256));
+      this.acc.copy(grown, 0, 0, old);
+      this.acc = grown;
+    }
+    buf.copy(this.acc, old, off);
+    this.accLen = old + add;
+    const i2 = old === 0 ? -1 : this.acc.subarray(0, this.accLen).indexOf(term, Math.max(0, old - term.length + 1));
+    if (i2 < 0) {
+      if (this.accLen > limit + term.length - 1) throw this.overLimit(what2, limit);
+      return void 0;
+    }
+    if (i2 > limit) throw this.overLimit(what2, limit);
+    this.accLen = 0;
+    return { bytes: Buffer.from(this.acc.subarray(0, i2)), next: off + (i2 + term.length - old) };
+  }
+  overLimit(what2, limit) {
+    return limit === 0 ? protocolError(`bytes where the ${what2} belongs`) : new TransportError("too-large", `${what2} larger than ${limit} bytes`);
+  }
+};
+
+// src/registry/transport/pool.ts
+import net from "node:net";
+import tls from "node:tls";
+function connect(o2, timeoutMs, closed) {
+  o2.count++;
+  return new Promise((resolve14, reject) => {
+    const socket = o2.tls ? tls.connect({
+      host: o2.host,
+      port: o2.port,
+      // SNI names a host, never an address.
+      ...net.isIP(o2.host) ? {} : { servername: o2.host },
+      rejectUnauthorized: !o2.insecure,
+      ALPNProtocols: ["http/1.1"]
+    }) : net.connect({ host: o2.host, port: o2.port });
+    const c3 = {
+      socket,
+      origin: o2,
+      uses: 0,
+      idleSince: 0,
+      user: void 0,
+      dead: false,
+      retired: false
+    };
+    o2.all.add(c3);
+    let connected = false;
+    let err;
+    socket.setNoDelay(true);
+    socket.setTimeout(timeoutMs);
+    socket.once(o2.tls ? "secureConnect" : "connect", () => {
+      connected = true;
+      socket.setTimeout(0);
+      resolve14(c3);
+    });
+    socket.on("data", (b) => {
+      if (c3.user) c3.user.data(b);
+      else socket.destroy();
+    });
+    socket.on("drain", () => c3.user?.drain?.());
+    socket.on("timeout", () => {
+      if (!connected) socket.destroy(new TransportError("timeout", `no connection within ${timeoutMs} ms`));
+      else if (c3.user?.timeout) c3.user.timeout();
+    });
+    socket.on("error", (e) => {
+      err = e;
+    });
+    socket.on("close", () => {
+      c3.dead = true;
+      o2.count--;
+      o2.all.delete(c3);
+      const i2 = o2.idle.indexOf(c3);
+      if (i2 >= 0) o2.idle.splice(i2, 1);
+      const user = c3.user;
+      c3.user = void 0;
+      if (!connected)
+        reject(classify(err ?? Object.assign(new Error("connection closed"), { code: "ECONNRESET" })));
+      else user?.closed(err);
+      closed(o2);
+    });
+  });
+}
+function createPool(maxSockets, idleMs) {
+  const origins = /* @__PURE__ */ new Map();
+  let sweeper;
+  const sweep = () => {
+    const now = performance.now();
+    let any = false;
+    for (const o2 of origins.values())
+      for (const c3 of o2.idle.slice()) {
+        if (now - c3.idleSince >= idleMs) c3.socket.destroy();
+        else any = true;
+      }
+    if (!any) {
+      clearInterval(sweeper);
+      sweeper = void 0;
+    }
+  };
+  function pump(o2) {
+    while (o2.waiters.length > 0 && o2.count < maxSockets) {
+      const w = o2.waiters.shift();
+      connect(o2, w.timeoutMs, pump).then(w.resolve, w.reject);
+    }
+  }
+  const takeIdle = (o2) => {
+    while (o2.idle.length > 0) {
+      const c3 = o2.idle.pop();
+      if (c3.dead) continue;
+      if (!c3.socket.writable) {
+        c3.socket.destroy();
+        continue;
+      }
+      c3.socket.ref();
+      return c3;
+    }
+    return void 0;
+  };
+  return {
+    maxSockets,
+    origin(url, insecure) {
+      const tlsOn = url.protocol === "https:";
+      const key3 = `${tlsOn ? insecure ? "i" : "s" : "p"}${url.host}`;
+      let o2 = origins.get(key3);
+      if (!o2) {
+        const h2 = url.hostname;
+        o2 = {
+          host: h2.startsWith("[") ? h2.slice(1, -1) : h2,
+          port: url.port ? Number(url.port) : tlsOn ? 443 : 80,
+          tls: tlsOn,
+          insecure,
+          idle: [],
+          all: /* @__PURE__ */ new Set(),
+          count: 0,
+          waiters: []
+        };
+        origins.set(key3, o2);
+      }
+      return o2;
+    },
+    takeIdle,
+    acquire(o2, timeoutMs, fresh) {
+      const c3 = fresh ? void 0 : takeIdle(o2);
+      if (c3) return Promise.resolve(c3);
+      if (o2.count < maxSockets) return connect(o2, timeoutMs, pump);
+      return new Promise((resolve14, reject) => o2.waiters.push({ resolve: resolve14, reject, timeoutMs }));
+    },
+    release(c3, reusable) {
+      c3.user = void 0;
+      if (!reusable || c3.dead) {
+        c3.socket.destroy();
+        return;
+      }
+      c3.uses++;
+      const w = c3.origin.waiters.shift();
+      if (w) return w.resolve(c3);
+      c3.idleSince = performance.now();
+      c3.socket.unref();
+      c3.origin.idle.push(c3);
+      if (!sweeper) {
+        sweeper = setInterval(sweep, Math.max(10, Math.min(idleMs, 5e3)));
+        sweeper.unref();
+      }
+    },
+    close() {
+      clearInterval(sweeper);
+      sweeper = void 0;
+      for (const o2 of origins.values()) {
+        for (const w of o2.waiters.splice(0)) w.reject(new TransportError("reset", "transport closed"));
+        for (const c3 of o2.all) {
+          c3.retired = true;
+          c3.socket.destroy();
+        }
+      }
+      origins.clear();
+    }
+  };
+}
+
+// src/registry/transport/request-head.ts
+var TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+var BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+var BAD_TARGET = /[^\x21-\x7e]/;
+var BODILESS = /* @__PURE__ */ new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE"]);
+function refuse(what2) {
+  return new TransportError("other", `request refused before sending: ${what2}`);
+}
+function requestHead(method, url, headers, bodyLength, streamed2 = false) {
+  if (!TOKEN.test(method)) throw refuse(`invalid method "${method.slice(0, 20)}"`);
+  const target = `${url.pathname}${url.search}`;
+  if (BAD_TARGET.test(target)) throw refuse("the request path holds a control character or space");
+  let head = `${method} ${target} HTTP/1.1\r
+`;
+  let host = false;
+  let length;
+  for (const name in headers) {
+    const value = headers[name];
+    if (!TOKEN.test(name)) throw refuse(`invalid header name "${name.slice(0, 40)}"`);
+    if (BAD_VALUE.test(value)) throw refuse(`header ${name} holds a control character`);
+    const lower = name.toLowerCase();
+    if (lower === "host") host = true;
+    else if (lower === "content-length") length = value;
+    else if (lower === "transfer-encoding" || lower === "connection")
+      throw refuse(`header ${name} is the transport's to set`);
+    head += `${name}: ${value}\r
+`;
+  }
+  if (!host) head = `${head}Host: ${url.host}\r
+`;
+  if (streamed2) {
+    if (length === void 0 || !/^\d{1,15}$/.test(length))
+      throw refuse("a streamed body needs its Content-Length");
+  } else if (bodyLength !== void 0) {
+    if (length === void 0) head += `Content-Length: ${bodyLength}\r
+`;
+    else if (length !== String(bodyLength))
+      throw refuse(`Content-Length ${length} for a body of ${bodyLength} bytes`);
+  } else if (length === void 0 && !BODILESS.has(method)) {
+    head += "Content-Length: 0\r\n";
+  } else if (length !== void 0 && length !== "0") {
+    throw refuse(`Content-Length ${length} without a body`);
+  }
+  return `${head}\r
+`;
+}
+
+// src/registry/transport/wire.ts
+var MAX_HEAD_BYTES = 64 * 1024;
+var DEFAULT_MAX_BODY = 8 * 1024 * 1024;
+var idempotent = (method) => method === "GET" || method === "HEAD";
+var retriable = (c3, p, method, hasBody) => !p.started && c3.uses > 0 && !c3.retired && !hasBody && idempotent(method);
+function buffered(pool, deadlines, req) {
+  return new Promise(
+    // Long: the exchange's closures (see above).
+    (resolve14, reject) => {
+      const body = typeof req.body === "string" ? Buffer.from(req.body) : req.body;
+      let bytes;
+      try {
+        const head = requestHead(req.method, req.url, req.headers, body?.length);
+        bytes = body && body.length > 0 ? Buffer.concat([Buffer.from(head, "latin1"), body]) : head;
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      const o2 = pool.origin(req.url, req.insecureTls === true);
+      const limits = { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: req.maxBodyBytes ?? DEFAULT_MAX_BODY };
+      let settled = false;
+      let conn;
+      let retried = false;
+      const fail = (e) => {
+        if (settled) return;
+        settled = true;
+        deadlines.delete(pending);
+        if (conn) {
+          conn.user = void 0;
+          conn.socket.destroy();
+        }
+        reject(e instanceof TransportError ? e : classify(e));
+      };
+      const pending = {
+        deadline: performance.now() + req.timeoutMs,
+        expire: () => fail(new TransportError("timeout", `no complete response within ${req.timeoutMs} ms`))
+      };
+      deadlines.add(pending, req.timeoutMs);
+      const run = (c3) => {
+        if (settled) return pool.release(c3, true);
+        conn = c3;
+        let status = 0;
+        let headers = {};
+        const chunks = [];
+        const parser = new ResponseParser(req.method === "HEAD", limits, {
+          head(h2) {
+            status = h2.status;
+            headers = h2.headers;
+          },
+          data: (b) => chunks.push(b)
+        });
+        const complete = () => {
+          settled = true;
+          deadlines.delete(pending);
+          pool.release(c3, parser.reusable);
+          resolve14({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+        };
+        c3.user = {
+          data(b) {
+            try {
+              parser.feed(b);
+            } catch (e) {
+              return fail(e);
+            }
+            if (parser.done) complete();
+          },
+          closed(err) {
+            conn = void 0;
+            if (settled) return;
+            if (!retried && retriable(c3, parser, req.method, false)) {
+              retried = true;
+              return start(true);
+            }
+            if (err) return fail(err);
+            try {
+              parser.end();
+            } catch (e) {
+              return fail(e);
+            }
+            complete();
+          }
+        };
+        c3.socket.write(bytes, "latin1");
+      };
+      const start = (fresh) => {
+        const c3 = fresh ? void 0 : pool.takeIdle(o2);
+        if (c3) run(c3);
+        else pool.acquire(o2, req.timeoutMs, fresh).then(run, fail);
+      };
+      start(false);
+    }
+  );
+}
+function streamed(pool, req) {
+  return new Promise(
+    // Long: the exchange's closures (see above).
+    (resolve14, reject) => {
+      let head;
+      try {
+        head = requestHead(req.method, req.url, req.headers, void 0, req.body !== void 0);
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      const declared2 = req.body ? Number(req.headers["content-length"] ?? req.headers["Content-Length"]) : 0;
+      const o2 = pool.origin(req.url, req.insecureTls === true);
+      let answered = false;
+      let finished7 = false;
+      let conn;
+      let retried = false;
+      const out = new ReadableStream2({
+        read: () => {
+          if (!finished7) conn?.socket.resume();
+        },
+        destroy: (err, cb) => {
+          abort(err ?? new TransportError("reset", "response body abandoned"));
+          cb(err);
+        }
+      });
+      const abort = (e) => {
+        if (finished7) return;
+        finished7 = true;
+        if (conn) {
+          conn.user = void 0;
+          conn.socket.destroy();
+        }
+        const err = e instanceof Error ? e : new TransportError("other", String(e));
+        if (!answered) reject(err);
+        else if (!out.destroyed) out.destroy(err);
+      };
+      const run = (c3) => {
+        if (finished7) return pool.release(c3, true);
+        conn = c3;
+        let sent = !req.body;
+        const parser = new ResponseParser(
+          req.method === "HEAD",
+          { maxHeadBytes: MAX_HEAD_BYTES, maxBodyBytes: Number.POSITIVE_INFINITY },
+          {
+            head(h2) {
+              answered = true;
+              resolve14({ status: h2.status, headers: h2.headers, body: out });
+            },
+            data: (b) => {
+              if (!out.push(b)) c3.socket.pause();
+            }
+          }
+        );
+        const complete = () => {
+          if (finished7 || !parser.done) return;
+          finished7 = true;
+          conn = void 0;
+          c3.socket.setTimeout(0);
+          c3.socket.resume();
+          pool.release(c3, parser.reusable && sent);
+          out.push(null);
+        };
+        c3.user = {
+          data(b) {
+            try {
+              parser.feed(b);
+            } catch (e) {
+              return abort(e);
+            }
+            complete();
+          },
+          closed(err) {
+            conn = void 0;
+            if (finished7) return;
+            if (!retried && retriable(c3, parser, req.method, req.body !== void 0)) {
+              retried = true;
+              return start(true);
+            }
+            if (err) return abort(classify(err));
+            try {
+              parser.end();
+            } catch (e) {
+              return abort(e);
+            }
+            complete();
+          },
+          drain: () => req.body?.resume(),
+          timeout: () => abort(new TransportError("timeout", `no data for ${req.idleTimeoutMs} ms`))
+        };
+        c3.socket.setTimeout(req.idleTimeoutMs);
+        c3.socket.write(head, "latin1");
+        if (req.body)
+          pumpBody(req.body, c3, declared2, abort, () => {
+            sent = true;
+            complete();
+          });
+      };
+      const start = (fresh) => pool.acquire(o2, req.idleTimeoutMs, fresh).then(run, abort);
+      start(false);
+    }
+  );
+}
+function pumpBody(body, c3, declared2, abort, sent) {
+  let written = 0;
+  body.on("data", (chunk) => {
+    if (c3.dead || c3.user === void 0) return void body.pause();
+    written += chunk.length;
+    if (written > declared2)
+      return abort(new TransportError("other", `request body longer than its Content-Length ${declared2}`));
+    if (!c3.socket.write(chunk)) body.pause();
+  });
+  body.once("end", () => {
+    if (written !== declared2)
+      return abort(new TransportError("other", `request body ended after ${written} of ${declared2} bytes`));
+    sent();
+  });
+  body.once("error", abort);
+}
+function createWireTransport(opts = {}) {
+  const pool = createPool(opts.maxSockets ?? 32, opts.idleMs ?? 3e4);
+  const deadlines = deadlineWatch();
+  const send3 = (req) => buffered(pool, deadlines, req);
+  return Object.assign(send3, {
+    stream: (req) => streamed(pool, req),
+    maxSockets: pool.maxSockets,
+    close: () => pool.close()
+  });
+}
+
 // src/registry/access.ts
 function redactingLogger(base, redact2, secrets) {
   const fields = (f) => f && secrets.size > 0 ? JSON.parse(redact2(JSON.stringify(f))) : f;
@@ -80373,7 +80919,7 @@ function redactingLogger(base, redact2, secrets) {
   };
 }
 function createAccess(o2) {
-  const ownSend = o2.send ? void 0 : createNodeHttpSend({ maxSockets: o2.maxSockets });
+  const ownSend = o2.send ? void 0 : createWireTransport({ maxSockets: o2.maxSockets });
   const clock = o2.clock ?? systemClock;
   const secrets = /* @__PURE__ */ new Set();
   const redact2 = (s) => redact(s, secrets);
@@ -80415,34 +80961,16 @@ function createAccess(o2) {
       throw e;
     }),
     refusal,
-    agents: ownSend?.agents,
+    transport: ownSend,
     close: () => ownSend?.close()
   };
 }
 
 // src/registry/endpoints.ts
 init_errors();
-function endpointCache() {
-  const built = /* @__PURE__ */ new Map();
-  return (domain, s, call2) => {
-    let list = built.get(domain);
-    if (!list) {
-      list = [];
-      built.set(domain, list);
-    }
-    const i2 = (call2 ? 4 : 0) + (s.scheme === "https" ? 2 : 0) + (s.insecureTls ? 1 : 0);
-    let ep = list[i2];
-    if (!ep) {
-      const base = baseUrl(domain, s);
-      ep = { domain, base, api: `${base.origin}/v2/`, insecureTls: s.insecureTls, insecure: call2 };
-      list[i2] = ep;
-    }
-    return ep;
-  };
-}
 function createEndpoints(o2) {
   const skippedMirrors = /* @__PURE__ */ new Set();
-  const chosenScheme = { secure: /* @__PURE__ */ new Map(), insecure: /* @__PURE__ */ new Map() };
+  const chosenScheme = /* @__PURE__ */ new Map();
   const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
     if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
     if (!skippedMirrors.has(m)) {
@@ -80454,20 +80982,20 @@ function createEndpoints(o2) {
     }
     return false;
   });
-  const endpointOf = endpointCache();
-  function viaDomain(domain, call2, op) {
+  async function viaDomain(domain, call2, op) {
     const insecure = isInsecure(o2.configured, domain, call2);
-    const chosen = insecure ? chosenScheme.insecure : chosenScheme.secure;
-    const known = chosen.get(domain);
-    return known ? op(endpointOf(domain, known, call2)) : firstScheme(domain, call2, insecure, chosen, op);
-  }
-  async function firstScheme(domain, call2, insecure, chosen, op) {
-    const schemes = schemesFor(domain, insecure);
-    for (let j = 0; j < schemes.length; j++) {
-      const s = schemes[j];
+    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
+    const known = chosenScheme.get(key3);
+    const schemes = known ? [known] : schemesFor(domain, insecure);
+    for (const [j, s] of schemes.entries()) {
       try {
-        const result = await op(endpointOf(domain, s, call2));
-        if (!chosen.has(domain)) chosen.set(domain, s);
+        const result = await op({
+          domain,
+          base: baseUrl(domain, s),
+          insecureTls: s.insecureTls,
+          insecure: call2
+        });
+        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
         return result;
       } catch (e) {
         const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
@@ -80480,13 +81008,9 @@ function createEndpoints(o2) {
     }
     throw new Error(`no scheme to reach ${domain}`);
   }
-  function via(ref, op, route = {}) {
+  async function via(ref, op, route = {}) {
     const call2 = route.insecure ?? false;
-    if (route.byDigest && o2.mirrors[ref.domain]?.length) return viaMirrors(ref, call2, op);
-    return viaDomain(ref.domain, call2, op);
-  }
-  async function viaMirrors(ref, call2, op) {
-    for (const mirror of mirrorsOf(ref.domain)) {
+    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
       try {
         return await viaDomain(mirror, call2, op);
       } catch (e) {
@@ -80514,52 +81038,23 @@ function authTarget(ep, scope) {
   };
 }
 function repoAsk(at, method, path6, accept, what2) {
-  const url = new URL(`${at.ep.api}${at.ref.path}/${path6}`);
-  return { ep: at.ep, ref: at.ref, ctx: at.ctx, method, url, accept, what: what2 };
+  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path6}`, at.ep.base), accept, what: what2 };
 }
-var OK_200 = [200];
 function createExchange(session, userAgent2) {
-  const targets = /* @__PURE__ */ new WeakMap();
-  const targetOf = (a2) => {
-    let byScope = targets.get(a2.ep);
-    if (!byScope) {
-      byScope = /* @__PURE__ */ new Map();
-      targets.set(a2.ep, byScope);
-    }
-    const key3 = a2.scope === void 0 ? a2.ref.path : ` ${a2.scope}`;
-    let t = byScope.get(key3);
-    if (!t) {
-      t = authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`);
-      byScope.set(key3, t);
-    }
-    return t;
-  };
-  const plainHeaders = /* @__PURE__ */ new Map();
-  const headersOf2 = (a2) => {
-    if (a2.headers) return { accept: a2.accept, "user-agent": userAgent2, ...a2.headers };
-    let h2 = plainHeaders.get(a2.accept);
-    if (!h2) {
-      h2 = Object.freeze({ accept: a2.accept, "user-agent": userAgent2 });
-      plainHeaders.set(a2.accept, h2);
-    }
-    return h2;
-  };
-  function send4(a2) {
-    const req = {
+  function send3(a2) {
+    return session.request(authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`), {
       method: a2.method,
       url: a2.url,
-      headers: headersOf2(a2),
-      ctx: { ...a2.ctx, url: redactUrl(a2.url) }
-    };
-    if (a2.body) req.body = a2.body;
-    if (a2.maxBodyBytes !== void 0) req.maxBodyBytes = a2.maxBodyBytes;
-    if (a2.ep.insecureTls) req.insecureTls = true;
-    if (a2.ep.insecure) req.insecure = true;
-    return session.request(targetOf(a2), req);
+      headers: { accept: a2.accept, "user-agent": userAgent2, ...a2.headers },
+      ctx: { ...a2.ctx, url: redactUrl(a2.url) },
+      ...a2.body ? { body: a2.body } : {},
+      ...a2.maxBodyBytes !== void 0 ? { maxBodyBytes: a2.maxBodyBytes } : {},
+      ...a2.ep.insecureTls ? { insecureTls: true } : {},
+      ...a2.ep.insecure ? { insecure: true } : {}
+    });
   }
-  async function fetch(a2, ok = OK_200) {
-    const res = await send4(a2);
-    if (ok.includes(res.status)) return res;
+  async function fetch(a2, ok = [200]) {
+    const res = await send3(a2);
     await checkResponse(
       res,
       {
@@ -80574,7 +81069,7 @@ function createExchange(session, userAgent2) {
     );
     return res;
   }
-  return { send: send4, fetch };
+  return { send: send3, fetch };
 }
 
 // src/registry/manifests.ts
@@ -80784,7 +81279,6 @@ function fromManifest(indexes, ref, m) {
     verified: true
   };
 }
-var HEAD_OK = [200, 405, 501];
 async function headOrGet(parts, indexes, ep, ref) {
   const ctx = contextOf(ref);
   const reference = ref.digest ?? ref.tag;
@@ -80795,7 +81289,7 @@ async function headOrGet(parts, indexes, ep, ref) {
     MANIFEST_ACCEPT,
     `HEAD manifest ${reference}`
   );
-  const head = await parts.exchange.fetch(ask, HEAD_OK);
+  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
   const digest = head.headers["docker-content-digest"];
   const mediaType = bareMediaType(head.headers["content-type"]);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -80817,15 +81311,11 @@ async function headOrGet(parts, indexes, ep, ref) {
   }
   return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
 }
-var SECURE_CALL = { insecure: false };
-var INSECURE_CALL = { insecure: true };
 async function resolveRaw(parts, indexes, input2, opts) {
   const ref = withDefaultTag(input2);
-  const found = await parts.endpoints.via(
-    ref,
-    (ep) => headOrGet(parts, indexes, ep, ref),
-    opts.insecure ? INSECURE_CALL : SECURE_CALL
-  );
+  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
+    insecure: opts.insecure
+  });
   if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
   return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
 }
@@ -81443,7 +81933,6 @@ function createImporter(o2) {
     close: () => client.close()
   };
 }
-var NONE = [];
 async function importTag(ctx, req) {
   const { o: o2, client, gate } = ctx;
   const parsed = tryParseReference(req.from);
@@ -81459,12 +81948,15 @@ async function importTag(ctx, req) {
   if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
   if (gate.passed()) return gate.skip(req.from);
   try {
-    const opts = { importMode: req.importMode, known: req.locked ?? NONE };
-    if (req.insecure) opts.insecure = true;
-    if (req.preferArch) opts.preferArch = req.preferArch;
-    if (req.preferOs) opts.preferOs = req.preferOs;
-    if (o2.withMetadata) opts.withMetadata = true;
-    const resolving = ctx.resolver.resolve(ref, opts);
+    const resolving = ctx.resolver.resolve(ref, {
+      importMode: req.importMode,
+      // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
+      ...req.insecure ? { insecure: true } : {},
+      ...req.preferArch ? { preferArch: req.preferArch } : {},
+      ...req.preferOs ? { preferOs: req.preferOs } : {},
+      ...o2.withMetadata ? { withMetadata: true } : {},
+      known: req.locked ?? []
+    });
     const r = await gate.race(resolving);
     if (r === "deadline") {
       resolving.catch(() => {
@@ -81598,9 +82090,7 @@ async function importAll(deps, requests) {
     progress.done++;
     if (!result.ok) progress.failed++;
     deps.onProgress?.({ ...progress });
-    const imported2 = req;
-    imported2.result = result;
-    return imported2;
+    return { ...req, result };
   });
 }
 function outcomesOf(results) {
@@ -81609,13 +82099,12 @@ function outcomesOf(results) {
     if (!r.result.ok && r.result.skipped) continue;
     outcomes.set(
       r.key,
-      r.result.ok ? r.result : { ok: false, reason: r.result.reason, message: r.result.message }
+      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
     );
   }
   return outcomes;
 }
 async function attachMetadata(deps, results, changes) {
-  if (changes.length === 0) return;
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
     for (const tc of sc.tags) {
@@ -81645,9 +82134,7 @@ async function settleLocks(deps, locks, settled) {
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
     const current2 = await deps.readFile(s.lockFile);
-    if (current2 === text) continue;
-    deps.checkLock?.(lock2, text);
-    lockFiles.push({ path: s.lockFile, lock: lock2 });
+    if (current2 !== text) lockFiles.push({ path: s.lockFile, lock: lock2 });
   }
   return lockFiles;
 }
@@ -81784,8 +82271,8 @@ function createRepos(o2) {
     clock: access2.clock,
     logger,
     stats: () => access2.requester.stats(),
-    /** The kept-alive agents of the access's transport (undefined when its transport was injected). */
-    agents: access2.agents,
+    /** The access's own transport, for streamed blobs on its pool (undefined when its transport was injected). */
+    transport: access2.transport,
     close: o2.access ? () => {
     } : access2.close
   };
@@ -81795,58 +82282,55 @@ function createRepos(o2) {
 init_errors();
 init_redact();
 import { createHash as createHash2 } from "node:crypto";
-import http2 from "node:http";
-import https2 from "node:https";
 import { Transform as Transform2 } from "node:stream";
 import { pipeline } from "node:stream/promises";
 var MAX_ANSWER_BYTES2 = 64 * 1024;
-function send2(end, method, agents, idleMs) {
-  const secure = end.url.protocol === "https:";
-  const agent = secure ? end.insecureTls ? agents.insecure : agents.https : agents.http;
-  const req = (secure ? https2 : http2).request(end.url, { method, headers: end.headers, agent });
-  req.setTimeout(idleMs, () => req.destroy(transportError(end, `no data for ${idleMs} ms`)));
-  return req;
-}
 function transportError(end, what2, cause) {
   return registryError("REGISTRY_UNAVAILABLE", { ...end.ctx, url: redactUrl(end.url) }, what2, {
     ...cause !== void 0 ? { cause } : {},
     data: { transport: "stream" }
   });
 }
-function responseOf(req, end) {
-  return new Promise((resolve14, reject) => {
-    req.once("response", resolve14);
-    req.once(
-      "error",
-      (e) => reject(
-        e instanceof ImagestreamsError ? e : transportError(end, `connection failed (${e.code ?? e.message})`, e)
-      )
-    );
-  });
+function failure(e) {
+  if (e instanceof TransportError) return `${e.kind}: ${e.message}`;
+  return e.code ?? String(e);
 }
-async function readSmall(res) {
+async function open4(o2, end, method, headers = end.headers, body) {
+  try {
+    return await o2.transport.stream({
+      method,
+      url: end.url,
+      headers,
+      ...body ? { body } : {},
+      ...end.insecureTls ? { insecureTls: true } : {},
+      idleTimeoutMs: o2.idleTimeoutMs
+    });
+  } catch (e) {
+    if (e instanceof ImagestreamsError || body) throw e;
+    throw transportError(end, `connection failed (${failure(e)})`, e);
+  }
+}
+async function readSmall(body) {
   const chunks = [];
   let n2 = 0;
-  for await (const c3 of res) {
+  for await (const c3 of body) {
     n2 += c3.length;
-    if (n2 <= MAX_ANSWER_BYTES2) chunks.push(c3);
+    if (n2 > MAX_ANSWER_BYTES2) {
+      body.destroy();
+      break;
+    }
+    chunks.push(c3);
   }
   return Buffer.concat(chunks);
 }
-function headersOf(res) {
-  const out = {};
-  for (const [k, v] of Object.entries(res.headers)) out[k] = Array.isArray(v) ? v.join(", ") : v;
-  return out;
-}
+var isAnswer = (r) => Buffer.isBuffer(r.body);
 async function openSource(o2) {
   let end = o2.get;
   for (let hop = 0; hop <= 5; hop++) {
-    const req = send2(end, "GET", o2.agents, o2.idleTimeoutMs);
-    req.end();
-    const res = await responseOf(req, end);
+    const res = await open4(o2, end, "GET");
     const loc = res.headers.location;
-    if (res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && loc) {
-      res.resume();
+    if (res.status >= 300 && res.status < 400 && loc) {
+      await readSmall(res.body).catch(() => void 0);
       const next = new URL(loc, end.url);
       const refusal = o2.redirectRefusal(end.url, next);
       if (refusal) {
@@ -81858,13 +82342,8 @@ async function openSource(o2) {
       end = { ...end, url: next, headers: next.origin === end.url.origin ? end.headers : rest };
       continue;
     }
-    if (res.statusCode !== 200) {
-      return {
-        status: res.statusCode ?? 0,
-        headers: headersOf(res),
-        body: await readSmall(res),
-        url: end.url
-      };
+    if (res.status !== 200) {
+      return { status: res.status, headers: res.headers, body: await readSmall(res.body), url: end.url };
     }
     return res;
   }
@@ -81882,12 +82361,16 @@ function meter(o2) {
       if (seen > o2.size)
         return done(wrong(`blob ${o2.digest} is longer than its descriptor's ${o2.size} bytes`));
       hash.update(chunk);
+      if (seen === o2.size) {
+        const got = `sha256:${hash.digest("hex")}`;
+        if (got !== o2.digest) return done(wrong(`blob ${o2.digest} hashes to ${got}`));
+      }
       done(null, chunk);
     },
     flush(done) {
       if (seen !== o2.size)
         return done(wrong(`blob ${o2.digest} ended after ${seen} of its descriptor's ${o2.size} bytes`));
-      const got = `sha256:${hash.digest("hex")}`;
+      const got = o2.size === 0 ? `sha256:${hash.digest("hex")}` : o2.digest;
       if (got !== o2.digest) return done(wrong(`blob ${o2.digest} hashes to ${got}`));
       done();
     }
@@ -81895,54 +82378,35 @@ function meter(o2) {
 }
 async function streamBlob(o2) {
   const src = await openSource(o2);
-  if (!(src instanceof http2.IncomingMessage)) return { side: "source", answer: src };
+  if (isAnswer(src)) return { side: "source", answer: src };
   const declared2 = src.headers["content-length"];
   if (declared2 !== void 0 && Number(declared2) !== o2.size) {
-    src.destroy();
+    src.body.destroy();
     throw registryError(
       "DIGEST_MISMATCH",
       { ...o2.get.ctx, url: redactUrl(o2.get.url) },
       `blob ${o2.digest} is served with ${declared2} bytes, its descriptor says ${o2.size}`
     );
   }
-  const put = send2(
-    {
-      ...o2.put,
-      headers: {
-        ...o2.put.headers,
-        "content-type": "application/octet-stream",
-        "content-length": String(o2.size)
-      }
-    },
-    "PUT",
-    o2.agents,
-    o2.idleTimeoutMs
-  );
-  const answered = responseOf(put, o2.put);
-  answered.catch(() => {
+  const metered = meter(o2);
+  const piped = pipeline(src.body, metered);
+  piped.catch(() => {
   });
-  try {
-    await pipeline(src, meter(o2), put);
-  } catch (e) {
-    put.destroy();
-    src.destroy();
-    if (e instanceof ImagestreamsError) throw e;
-    throw transportError(
-      o2.get,
-      `the transfer broke off (${e.code ?? String(e)})`,
-      e
-    );
-  }
-  const res = await answered;
-  return {
-    side: "target",
-    answer: {
-      status: res.statusCode ?? 0,
-      headers: headersOf(res),
-      body: await readSmall(res),
-      url: o2.put.url
-    }
+  const headers = {
+    ...o2.put.headers,
+    "content-type": "application/octet-stream",
+    "content-length": String(o2.size)
   };
+  try {
+    const res = await open4(o2, o2.put, "PUT", headers, metered);
+    const body = await readSmall(res.body);
+    return { side: "target", answer: { status: res.status, headers: res.headers, body, url: o2.put.url } };
+  } catch (e) {
+    if (e instanceof ImagestreamsError) throw e;
+    throw transportError(o2.get, `the transfer broke off (${failure(e)})`, e);
+  } finally {
+    if (!src.body.readableEnded) src.body.destroy();
+  }
 }
 
 // src/registry/copy/work.ts
@@ -81986,10 +82450,10 @@ var DEFAULTS4 = {
 function createCopier(options = {}) {
   const o2 = { ...DEFAULTS4, ...options };
   const repos = createRepos({ ...o2, concurrencyPerHost: o2.concurrency * 2, maxSockets: o2.concurrency * 4 });
-  const { ctxOf, call: call2, fail, open: open4, clock, logger } = repos;
-  const agents = repos.agents ? { ...repos.agents, close: () => {
-  } } : keptAliveAgents(o2.concurrency * 2);
-  const streams = new Limiter(Math.max(1, Math.min(o2.concurrency, Math.floor(agents.http.maxSockets / 2))));
+  const { ctxOf, call: call2, fail, open: open5, clock, logger } = repos;
+  const own = repos.transport ? void 0 : createWireTransport({ maxSockets: o2.concurrency * 2 });
+  const transport = repos.transport ?? own;
+  const streams = new Limiter(Math.max(1, Math.min(o2.concurrency, Math.floor(transport.maxSockets / 2))));
   const once10 = createOnce();
   const keyOf3 = (kind2, dst, digest) => `${kind2} ${dst.ref.domain}/${dst.ref.path}@${digest}`;
   const { hasManifest, getManifest: getManifest2 } = manifestCalls(repos);
@@ -82058,7 +82522,7 @@ function createCopier(options = {}) {
         },
         digest: d.digest,
         size: d.size,
-        agents,
+        transport,
         idleTimeoutMs: o2.timeoutMs,
         redirectRefusal: (from, to) => repos.refusal(from, to, "GET")
       })
@@ -82141,7 +82605,7 @@ function createCopier(options = {}) {
       retried: 0
     };
     try {
-      const [src, dst] = await Promise.all([open4(req.source, pull), open4(req.target, push)]);
+      const [src, dst] = await Promise.all([open5(req.source, pull), open5(req.target, push)]);
       await copyManifest(src, dst, req.digest, report3, sameRegistry, req.tag);
       const check = await hasManifest(dst, req.digest);
       if (!check || report3.size > 0 && check.size !== void 0 && check.size !== report3.size) {
@@ -82163,7 +82627,7 @@ function createCopier(options = {}) {
     stats: repos.stats,
     close: () => {
       repos.close();
-      agents.close();
+      own?.close();
     }
   };
 }
@@ -82583,10 +83047,10 @@ function insertPair(ctx, map, key3, value) {
   if (map.flow || ctx.json) {
     const keyText = ctx.json ? JSON.stringify(key3) : key3;
     if (!last) {
-      const open4 = ctx.text.indexOf("{", r[0]);
+      const open5 = ctx.text.indexOf("{", r[0]);
       const val = JSON.stringify(value);
       const inner = ctx.json ? `${keyText}: ${val}` : ` ${keyText}: ${val} `;
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: inner });
+      ctx.splices.push({ start: open5 + 1, end: open5 + 1, text: inner });
       return;
     }
     const lastKey = last.key;
@@ -82660,8 +83124,8 @@ function appendAt(ctx, root, path6, value) {
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
     if (!last) {
-      const open4 = ctx.text.indexOf("[", seq.range[0]);
-      ctx.splices.push({ start: open4 + 1, end: open4 + 1, text: JSON.stringify(value) });
+      const open5 = ctx.text.indexOf("[", seq.range[0]);
+      ctx.splices.push({ start: open5 + 1, end: open5 + 1, text: JSON.stringify(value) });
       return;
     }
     const ls = lineStartOf(ctx.text, last.range[0]);
@@ -82950,8 +83414,7 @@ async function importStreams(io, project, states, opts) {
         ...omitUndefined({ defaultImportMode: config2.importMode }),
         importTag: mirror.wrap(importer.importTag),
         ...registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock,
-        checkLock: (lock2, text) => checkLockText(config2, lock2, text),
+        serializeLock: (lock2) => checkedLock(config2, lock2),
         readFile: (p) => readIfPresent(join10(root, p)),
         writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
@@ -82990,7 +83453,8 @@ async function followLocks(project, states, result, dryRun) {
   });
   return mergeConsumerUpdates(parts);
 }
-function checkLockText(config2, lock2, text) {
+function checkedLock(config2, lock2) {
+  const text = serializeLock(lock2);
   const file = lockPath(config2, lock2.metadata.namespace, lock2.metadata.name);
   try {
     parseLock(text, file);
@@ -83001,6 +83465,7 @@ function checkLockText(config2, lock2, text) {
       { cause: e, permanent: true }
     );
   }
+  return text;
 }
 
 // src/app/job.ts
@@ -83912,32 +84377,32 @@ function policyFromOptions(v) {
   if (!type) return { error: `--reference-policy must be source or local, not ${JSON.stringify(ref)}` };
   return { importPolicy, referencePolicy: { type } };
 }
-var refuse = (io, message) => {
+var refuse2 = (io, message) => {
   io.stderr(`imagestreams import: ${message}
 `);
   return EXIT.USAGE;
 };
 function importInput(args, io) {
   if (args.positionals.length !== 1) {
-    return refuse(io, "give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.");
+    return refuse2(io, "give exactly one STREAM[:TAG]\nRun `imagestreams import --help`.");
   }
   const parsed = parseStreamTag(args.positionals[0], { tag: "optional" });
   if ("error" in parsed) {
-    return refuse(io, `"${args.positionals[0]}" is not [namespace/]stream[:tag]: ${parsed.error.message}`);
+    return refuse2(io, `"${args.positionals[0]}" is not [namespace/]stream[:tag]: ${parsed.error.message}`);
   }
   const v = args.values;
   const { namespace, stream, tag: tag2 } = parsed.ref;
   const all = Boolean(v.all);
   const from = typeof v.from === "string" ? v.from : void 0;
-  if (all && (tag2 || from)) return refuse(io, "--all imports every tag; it takes neither a TAG nor --from");
+  if (all && (tag2 || from)) return refuse2(io, "--all imports every tag; it takes neither a TAG nor --from");
   const policies = policyFromOptions(v);
   if ("error" in policies) return usageError(io, "import", policies.error);
   if (all && setsPolicies(policies)) {
-    return refuse(io, "policy options change one tag; give STREAM:TAG instead of --all");
+    return refuse2(io, "policy options change one tag; give STREAM:TAG instead of --all");
   }
   if (from) {
     const p = tryParseReference(from);
-    if ("error" in p) return refuse(io, p.error.message);
+    if ("error" in p) return refuse2(io, p.error.message);
   }
   const mode = publishModeOf(args, io, "import");
   if (mode === "invalid") return EXIT.USAGE;
