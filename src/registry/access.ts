@@ -79,6 +79,8 @@ function redactingLogger(base: Logger, redact: (s: string) => string, secrets: R
     info: (m, f) => base.info(redact(m), fields(f)),
     warn: (m, f) => base.warn(redact(m), fields(f)),
     error: (m, f) => base.error(redact(m), fields(f)),
+    // Passed through, so the requester builds no per-request debug fields when debug lines are not written.
+    enabled: (level) => base.enabled?.(level) ?? true,
   };
 }
 

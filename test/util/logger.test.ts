@@ -15,3 +15,22 @@ it('says which levels it writes, so callers can skip building the fields of drop
   expect(lines).toEqual(['debug: registry request method=HEAD status=200\n']);
   expect(silentLogger.enabled?.('error')).toBe(false);
 });
+
+it("the registry access's redacting logger says the same levels as the logger it wraps", async () => {
+  const { createAccess } = await import('../../src/registry/access.js');
+  const settings = {
+    timeoutMs: 1000,
+    retries: 0,
+    maxRetryAfterMs: 0,
+    backoffBaseMs: 1,
+    concurrencyPerHost: 1,
+  };
+  const wrapped = (level: 'info' | 'debug') =>
+    createAccess({ ...settings, maxSockets: 1, logger: createLogger(() => {}, { level }) });
+  const quiet = wrapped('info');
+  const loud = wrapped('debug');
+  expect(quiet.logger.enabled?.('debug')).toBe(false);
+  expect(loud.logger.enabled?.('debug')).toBe(true);
+  quiet.close();
+  loud.close();
+});
