@@ -20049,6 +20049,12 @@ async function realOrSelf(p) {
     return p;
   }
 }
+function dirChecks() {
+  return /* @__PURE__ */ new Map();
+}
+function lstatOrUndefined(path6) {
+  return lstat2(path6).catch(() => void 0);
+}
 async function escapeOf(root, rel, opts = {}) {
   if (!staysInside(rel)) return { kind: "outside", path: rel };
   let realRoot;
@@ -20056,15 +20062,20 @@ async function escapeOf(root, rel, opts = {}) {
   let cur = root;
   for (let i2 = 0; i2 < parts.length; i2++) {
     cur = join2(cur, parts[i2]);
+    const last = i2 === parts.length - 1;
     let st;
-    try {
-      st = await lstat2(cur);
-    } catch {
-      return void 0;
-    }
+    if (opts.dirs && !last) {
+      let pending = opts.dirs.get(cur);
+      if (!pending) {
+        pending = lstatOrUndefined(cur);
+        opts.dirs.set(cur, pending);
+      }
+      st = await pending;
+    } else st = await lstatOrUndefined(cur);
+    if (!st) return void 0;
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i2 + 1).join("/");
-    if (opts.file && i2 === parts.length - 1) return { kind: "symlink-file", path: rel };
+    if (opts.file && last) return { kind: "symlink-file", path: rel };
     realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: "symlink-outside", path: rel, component };
   }
@@ -59072,9 +59083,9 @@ function parseLock(content, file) {
     }))
   );
 }
-async function readLock(fs3, root, config2, namespace, name) {
+async function readLock(fs3, root, config2, namespace, name, dirs) {
   const rel = lockPath(config2, namespace, name);
-  const outside = await escapeOf(root, rel, { file: true });
+  const outside = await escapeOf(root, rel, { file: true, ...dirs ? { dirs } : {} });
   if (outside) {
     throw new ImagestreamsError("PATH_OUTSIDE_REPOSITORY", escapeMessage(outside, "lock file"), {
       data: { file: rel },
@@ -71295,16 +71306,21 @@ var init_stream_selection = __esm({
 });
 
 // src/loader/yaml-fast.ts
+function numberLike(s) {
+  const c3 = s.charCodeAt(0);
+  return c3 >= 48 && c3 <= 57 || c3 === 43 || c3 === 45 || c3 === 46;
+}
 function plain(s) {
   if (s === "~" || s === "null" || s === "Null" || s === "NULL") return null;
   if (s === "true" || s === "True" || s === "TRUE") return true;
   if (s === "false" || s === "False" || s === "FALSE") return false;
+  if (!numberLike(s)) return s;
   if (INT_RE.test(s)) {
     const n2 = Number(s);
     return Number.isSafeInteger(n2) ? n2 : bail();
   }
   if (FLOAT_RE.test(s)) return Number(s);
-  if (/^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s) || /^0[ox]/.test(s)) bail();
+  if (SPECIAL_FLOAT_RE.test(s) || /^0[ox]/.test(s)) bail();
   return s;
 }
 function scalar(raw) {
@@ -71323,7 +71339,7 @@ function scalar(raw) {
   if (raw === "{}") return {};
   if (raw === "[]") return [];
   if (c3 === "{") return flowMap(raw);
-  if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
+  if (INDICATOR_RE.test(raw) && !DASH_PLAIN_RE.test(raw)) bail();
   let s = raw;
   const hash = s.indexOf(" #");
   if (hash >= 0) s = s.slice(0, hash).trimEnd();
@@ -71335,7 +71351,7 @@ function flowMap(raw) {
   const after = raw.slice(close + 1).trim();
   if (close < 0 || after !== "" && !after.startsWith("#")) bail();
   const inner = raw.slice(1, close);
-  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
+  if (FLOW_NESTED_RE.test(inner) || FLOW_QUOTED_COMMA_RE.test(inner)) bail();
   const out = {};
   for (const part of inner.split(",")) {
     const entry = part.trim();
@@ -71349,8 +71365,11 @@ function flowMap(raw) {
   return out;
 }
 function key2(raw) {
+  if (KEYS_CHECKED.has(raw)) return raw;
   if (!KEY_RE.test(raw)) bail();
-  return typeof plain(raw) === "string" ? raw : bail();
+  if (typeof plain(raw) !== "string") bail();
+  if (KEYS_CHECKED.size < 1024) KEYS_CHECKED.add(raw);
+  return raw;
 }
 function tryParseSimpleYaml(text) {
   const lines = [];
@@ -71381,7 +71400,7 @@ function tryParseSimpleYaml(text) {
     throw e;
   }
 }
-var Bail, bail, KEY_RE, INT_RE, FLOAT_RE, SubsetParser;
+var Bail, bail, KEY_RE, INT_RE, FLOAT_RE, SPECIAL_FLOAT_RE, INDICATOR_RE, DASH_PLAIN_RE, FLOW_NESTED_RE, FLOW_QUOTED_COMMA_RE, KEYS_CHECKED, SubsetParser;
 var init_yaml_fast = __esm({
   "src/loader/yaml-fast.ts"() {
     "use strict";
@@ -71393,6 +71412,12 @@ var init_yaml_fast = __esm({
     KEY_RE = /^[A-Za-z_][\w./-]*$/;
     INT_RE = /^[-+]?[0-9]+$/;
     FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+    SPECIAL_FLOAT_RE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+    INDICATOR_RE = /^[[{&*!|>%@`#,?:-]/;
+    DASH_PLAIN_RE = /^-[^\s]/;
+    FLOW_NESTED_RE = /[{}[\]]/;
+    FLOW_QUOTED_COMMA_RE = /["'][^"']*,/;
+    KEYS_CHECKED = /* @__PURE__ */ new Set();
     SubsetParser = class {
       constructor(lines) {
         this.lines = lines;
@@ -71678,7 +71703,7 @@ async function readDeclarations(files, opts) {
 async function readOne(abs, opts, budget) {
   const file = toPosixRelative(opts.root, abs);
   try {
-    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file);
+    const e = opts.explicit ? void 0 : await escapeOf(opts.root, file, opts.dirs ? { dirs: opts.dirs } : {});
     if (e) return fileProblem(file, "PATH_OUTSIDE_REPOSITORY", escapeMessage(e, "declaration file"));
     const r = await opts.read(abs, MAX_DECLARATION_BYTES);
     if (!r.ok) {
@@ -71824,9 +71849,10 @@ async function loadProject(opts) {
     severity: "error",
     message
   });
+  const dirs = dirChecks();
   const lockEscape = await escapeOf(root, config2.lockDir);
   if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, "lockDir")));
-  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem);
+  const entries = explicit ? opts.paths : await entriesInside(root, config2.declarations, diagnostics, configProblem, dirs);
   const discovered = await discoverFiles(
     fs3,
     root,
@@ -71845,7 +71871,8 @@ async function loadProject(opts) {
     root,
     read,
     explicit,
-    defaultNamespace: config2.namespace
+    defaultNamespace: config2.namespace,
+    dirs
   });
   diagnostics.push(...parsed.diagnostics);
   if (!opts.schemaOnly) diagnostics.push(...validateStreams2([...streams, ...partial], config2));
@@ -71860,11 +71887,11 @@ async function loadProject(opts) {
     diagnostics: diagnostics.sort(compareDiagnostics)
   };
 }
-async function entriesInside(root, entries, diagnostics, configProblem) {
+async function entriesInside(root, entries, diagnostics, configProblem, dirs) {
   const inside = [];
   for (const [i2, d] of entries.entries()) {
     const staticPart = d.split("/").filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-    const e = await escapeOf(root, staticPart.join("/") || ".");
+    const e = await escapeOf(root, staticPart.join("/") || ".", { dirs });
     if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i2}]`)));
     else inside.push(d);
   }
@@ -82745,6 +82772,7 @@ function mirrorOnImport(o2) {
 }
 
 // src/app/run-streams.ts
+init_inside();
 init_load2();
 init_lock_file();
 init_diagnostic();
@@ -82806,6 +82834,7 @@ function invalid2(project, diagnostics) {
 }
 async function streamStates(project) {
   const diagnostics = [];
+  const dirs = dirChecks();
   const states = await Promise.all(
     project.streams.map(async (s) => {
       const lockFile = lockPath(project.config, s.namespace, s.name);
@@ -82817,7 +82846,7 @@ async function streamStates(project) {
         lockFile
       };
       try {
-        const lock2 = await readLock(nodeFs5, project.root, project.config, s.namespace, s.name);
+        const lock2 = await readLock(nodeFs5, project.root, project.config, s.namespace, s.name, dirs);
         if (lock2) state.lock = lock2;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;

@@ -2,6 +2,7 @@
 // out on default-branch runs), the selection checked, and each stream's current lock read.
 
 import * as nodeFs from 'node:fs/promises';
+import { dirChecks } from '../fs/inside.js';
 import { type LoadedProject, loadProject } from '../loader/load.js';
 import { lockPath, readLock } from '../loader/lock-file.js';
 import { type Diagnostic, hasErrors } from '../model/diagnostic.js';
@@ -65,6 +66,7 @@ export async function streamStates(
   project: LoadedProject,
 ): Promise<{ states: StreamState[]; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
+  const dirs = dirChecks();
   const states = await Promise.all(
     project.streams.map(async (s) => {
       const lockFile = lockPath(project.config, s.namespace, s.name);
@@ -76,7 +78,7 @@ export async function streamStates(
         lockFile,
       };
       try {
-        const lock = await readLock(nodeFs, project.root, project.config, s.namespace, s.name);
+        const lock = await readLock(nodeFs, project.root, project.config, s.namespace, s.name, dirs);
         if (lock) state.lock = lock;
       } catch (e) {
         if (!(e instanceof ImagestreamsError)) throw e;

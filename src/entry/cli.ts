@@ -67,8 +67,18 @@ export function processIO(b: ProcessBindings = {}): CommandIO {
   };
 }
 
+/** What the process entry (bin/imagestreams.js) does between loading a command and running it. */
+export interface MainHooks {
+  /** Called once the command's code has loaded, before it parses its options and runs. */
+  loaded?: () => void;
+}
+
 /** Run one command line; resolves to the exit code. */
-export async function main(argv: string[], io: CommandIO = processIO()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CommandIO = processIO(),
+  hooks: MainHooks = {},
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? rest[0] : undefined;
@@ -86,5 +96,6 @@ export async function main(argv: string[], io: CommandIO = processIO()): Promise
     return EXIT.USAGE;
   }
   const cmd: Command = await load();
+  hooks.loaded?.();
   return runCommandArgv(cmd, rest, io);
 }

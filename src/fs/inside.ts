@@ -35,14 +35,30 @@ export type Escape =
   | { kind: 'symlink-file'; path: string };
 
 /**
+ * What `lstat` found at folders a run checks again and again (every lock goes through `<lockDir>/<namespace>`):
+ * one `DirChecks` per load shares them. Only folders on the way are kept, never the last part of a path.
+ */
+export type DirChecks = Map<string, Promise<Awaited<ReturnType<typeof lstat>> | undefined>>;
+
+/** A fresh, empty DirChecks: make one per load (a folder may change between runs). */
+export function dirChecks(): DirChecks {
+  return new Map();
+}
+
+function lstatOrUndefined(path: string): Promise<Awaited<ReturnType<typeof lstat>> | undefined> {
+  return lstat(path).catch(() => undefined);
+}
+
+/**
  * Checks `rel` against the repository at `root`: its text stays inside, every existing directory component
  * resolves (by real path) inside the repository, and with `file`, the last component is not a symlink. Parts
- * that do not exist yet are fine (they will be created inside).
+ * that do not exist yet are fine (they will be created inside). With `dirs`, folders on the way already checked
+ * by this load are not asked for again.
  */
 export async function escapeOf(
   root: string,
   rel: string,
-  opts: { file?: boolean } = {},
+  opts: { file?: boolean; dirs?: DirChecks } = {},
 ): Promise<Escape | undefined> {
   if (!staysInside(rel)) return { kind: 'outside', path: rel };
   let realRoot: string | undefined; // resolved only when a symlink is met: most paths have none
@@ -52,15 +68,20 @@ export async function escapeOf(
   let cur = root;
   for (let i = 0; i < parts.length; i++) {
     cur = join(cur, parts[i]!);
-    let st: Awaited<ReturnType<typeof lstat>>;
-    try {
-      st = await lstat(cur);
-    } catch {
-      return undefined; // the rest does not exist yet
-    }
+    const last = i === parts.length - 1;
+    let st: Awaited<ReturnType<typeof lstat>> | undefined;
+    if (opts.dirs && !last) {
+      let pending = opts.dirs.get(cur);
+      if (!pending) {
+        pending = lstatOrUndefined(cur);
+        opts.dirs.set(cur, pending);
+      }
+      st = await pending;
+    } else st = await lstatOrUndefined(cur);
+    if (!st) return undefined; // the rest does not exist yet
     if (!st.isSymbolicLink()) continue;
     const component = parts.slice(0, i + 1).join('/');
-    if (opts.file && i === parts.length - 1) return { kind: 'symlink-file', path: rel };
+    if (opts.file && last) return { kind: 'symlink-file', path: rel };
     realRoot ??= await realOrSelf(root);
     if (!within(realRoot, await realOrSelf(cur))) return { kind: 'symlink-outside', path: rel, component };
   }

@@ -4,7 +4,7 @@ import * as nodeFs from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type Config, resolveConfig } from '../config/config.js';
 import { type LoadedConfig, loadConfig, type ReadFs } from '../config/load.js';
-import { escapeMessage, escapeOf, readRegular } from '../fs/inside.js';
+import { type DirChecks, dirChecks, escapeMessage, escapeOf, readRegular } from '../fs/inside.js';
 import { compareDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
 import { validateStreams } from '../policy/validate.js';
@@ -132,11 +132,12 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     message,
   });
   // The lock folder must resolve inside the repository: a link to outside would make runs write there.
+  const dirs = dirChecks();
   const lockEscape = await escapeOf(root, config.lockDir);
   if (lockEscape) diagnostics.push(configProblem(escapeMessage(lockEscape, 'lockDir')));
   const entries = explicit
     ? opts.paths!
-    : await entriesInside(root, config.declarations, diagnostics, configProblem);
+    : await entriesInside(root, config.declarations, diagnostics, configProblem, dirs);
   const discovered = await discoverFiles(
     fs,
     root,
@@ -156,6 +157,7 @@ export async function loadProject(opts: LoadProjectOptions): Promise<LoadedProje
     read,
     explicit,
     defaultNamespace: config.namespace,
+    dirs,
   });
   diagnostics.push(...parsed.diagnostics);
   // Streams with schema errors are checked too (their valid parts), so every problem is reported in one pass.
@@ -178,11 +180,12 @@ async function entriesInside(
   entries: readonly string[],
   diagnostics: Diagnostic[],
   configProblem: (message: string) => Diagnostic,
+  dirs: DirChecks,
 ): Promise<string[]> {
   const inside: string[] = [];
   for (const [i, d] of entries.entries()) {
     const staticPart = d.split('/').filter((_p, k, all) => !all.slice(0, k + 1).some((x) => /[*?[]/.test(x)));
-    const e = await escapeOf(root, staticPart.join('/') || '.');
+    const e = await escapeOf(root, staticPart.join('/') || '.', { dirs });
     if (e) diagnostics.push(configProblem(escapeMessage(e, `declarations[${i}]`)));
     else inside.push(d);
   }

@@ -4,7 +4,7 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { ReadFs } from '../config/load.js';
-import { escapeMessage, escapeOf } from '../fs/inside.js';
+import { type DirChecks, escapeMessage, escapeOf } from '../fs/inside.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { ImagestreamsError } from '../model/errors.js';
 import type { StreamLock } from '../model/lock.js';
@@ -72,17 +72,21 @@ export function parseLock(content: string | Uint8Array, file: string): StreamLoc
   );
 }
 
-/** Read a stream's lock under `root`; undefined when the file does not exist. Throws INVALID_LOCK when bad. */
+/**
+ * Read a stream's lock under `root`; undefined when the file does not exist. Throws INVALID_LOCK when bad. `dirs`
+ * shares the folder checks of the locks one load reads (they all go through `<lockDir>/<namespace>`).
+ */
 export async function readLock(
   fs: ReadFs,
   root: string,
   config: Pick<Config, 'lockDir'>,
   namespace: string,
   name: string,
+  dirs?: DirChecks,
 ): Promise<StreamLock | undefined> {
   const rel = lockPath(config, namespace, name);
   // A lock reached through a link (a committed `imagestreams.lock` symlink, say) is neither read nor written.
-  const outside = await escapeOf(root, rel, { file: true });
+  const outside = await escapeOf(root, rel, { file: true, ...(dirs ? { dirs } : {}) });
   if (outside) {
     throw new ImagestreamsError('PATH_OUTSIDE_REPOSITORY', escapeMessage(outside, 'lock file'), {
       data: { file: rel },

@@ -1,6 +1,6 @@
 // Reads and parses the declaration files a project found, in parallel, under a per-file and a total size cap.
 
-import type { readRegular } from '../fs/inside.js';
+import type { DirChecks, readRegular } from '../fs/inside.js';
 import { escapeMessage, escapeOf } from '../fs/inside.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { LoadedStream } from '../model/stream.js';
@@ -15,6 +15,8 @@ export interface ReadDeclarationsOptions {
   read: typeof readRegular;
   explicit: boolean;
   defaultNamespace: string;
+  /** Folder checks shared by the load (see DirChecks). */
+  dirs?: DirChecks;
 }
 
 /** What one file yielded (a file that could not be read: one error, nothing else). */
@@ -61,7 +63,9 @@ async function readOne(
   const file = toPosixRelative(opts.root, abs);
   try {
     // Found through the config: a file reached through a link to outside the repository is not read.
-    const e = opts.explicit ? undefined : await escapeOf(opts.root, file);
+    const e = opts.explicit
+      ? undefined
+      : await escapeOf(opts.root, file, opts.dirs ? { dirs: opts.dirs } : {});
     if (e) return fileProblem(file, 'PATH_OUTSIDE_REPOSITORY', escapeMessage(e, 'declaration file'));
     const r = await opts.read(abs, MAX_DECLARATION_BYTES);
     if (!r.ok) {

@@ -17,17 +17,31 @@ const bail = (): never => {
 const KEY_RE = /^[A-Za-z_][\w./-]*$/;
 const INT_RE = /^[-+]?[0-9]+$/;
 const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOAT_RE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+// Characters that start something other than a plain scalar (indicators), and flow-map parts that bail.
+const INDICATOR_RE = /^[[{&*!|>%@`#,?:-]/;
+const DASH_PLAIN_RE = /^-[^\s]/;
+const FLOW_NESTED_RE = /[{}[\]]/;
+const FLOW_QUOTED_COMMA_RE = /["'][^"']*,/;
+
+/** True when a plain scalar may be a number (or .inf/.nan, 0x/0o): it starts with a digit, a sign or a dot. */
+function numberLike(s: string): boolean {
+  const c = s.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
+}
 
 function plain(s: string): unknown {
   if (s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
   if (s === 'true' || s === 'True' || s === 'TRUE') return true;
   if (s === 'false' || s === 'False' || s === 'FALSE') return false;
+  // Most values are words or references: the number patterns below all start with a digit, sign or dot.
+  if (!numberLike(s)) return s;
   if (INT_RE.test(s)) {
     const n = Number(s);
     return Number.isSafeInteger(n) ? n : bail();
   }
   if (FLOAT_RE.test(s)) return Number(s);
-  if (/^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(s) || /^0[ox]/.test(s)) bail();
+  if (SPECIAL_FLOAT_RE.test(s) || /^0[ox]/.test(s)) bail();
   return s;
 }
 
@@ -47,7 +61,7 @@ function scalar(raw: string): unknown {
   if (raw === '{}') return {};
   if (raw === '[]') return [];
   if (c === '{') return flowMap(raw);
-  if (/^[[{&*!|>%@`#,?:-]/.test(raw) && !/^-[^\s]/.test(raw)) bail();
+  if (INDICATOR_RE.test(raw) && !DASH_PLAIN_RE.test(raw)) bail();
   let s = raw;
   const hash = s.indexOf(' #');
   if (hash >= 0) s = s.slice(0, hash).trimEnd();
@@ -64,7 +78,7 @@ function flowMap(raw: string): Record<string, unknown> {
   const after = raw.slice(close + 1).trim();
   if (close < 0 || (after !== '' && !after.startsWith('#'))) bail();
   const inner = raw.slice(1, close);
-  if (/[{}[\]]/.test(inner) || /["'][^"']*,/.test(inner)) bail();
+  if (FLOW_NESTED_RE.test(inner) || FLOW_QUOTED_COMMA_RE.test(inner)) bail();
   const out: Record<string, unknown> = {};
   for (const part of inner.split(',')) {
     const entry = part.trim();
@@ -78,9 +92,15 @@ function flowMap(raw: string): Record<string, unknown> {
   return out;
 }
 
+// Keys come from a small vocabulary (name, from, kind, importPolicy…): each is checked once per process.
+const KEYS_CHECKED = new Set<string>();
+
 function key(raw: string): string {
+  if (KEYS_CHECKED.has(raw)) return raw;
   if (!KEY_RE.test(raw)) bail();
-  return typeof plain(raw) === 'string' ? raw : bail();
+  if (typeof plain(raw) !== 'string') bail();
+  if (KEYS_CHECKED.size < 1024) KEYS_CHECKED.add(raw);
+  return raw;
 }
 
 class SubsetParser {

@@ -1,4 +1,4 @@
-// boundHeapGrowth (src/entry/heap.ts), which bin/imagestreams.js and the Action bundle call at start-up, takes
+// boundHeapGrowth (src/entry/heap.ts), which bin/imagestreams.js calls once the command has loaded, takes
 // effect when set from inside a running process: the young generation stays at its start size however much
 // short-lived garbage a run makes. Checked in a child process, beside one that does not call it.
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runReconcile } from '../../src/app/reconcile.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createWorkspace } from '../../src/daemon/workspace.js';
-import { escapeOf, readRegular } from '../../src/fs/inside.js';
+import { dirChecks, escapeOf, readRegular } from '../../src/fs/inside.js';
 import { loadProject } from '../../src/loader/load.js';
 import { readLock } from '../../src/loader/lock-file.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -115,6 +115,29 @@ describe('config paths stay inside the repository', () => {
       kind: 'symlink-file',
     });
     expect((await runReconcile(captureIO(d.repo))).status).toBe('invalid');
+  });
+
+  it('folder checks shared by a load (dirChecks) see a link on the way for every path, and never the last part', async () => {
+    const c = layout('shared-dirs', '');
+    mkdirSync(join(c.repo, 'imagestreams.lock'), { recursive: true });
+    symlinkSync(c.outside, join(c.repo, 'imagestreams.lock', 'ns'));
+    const dirs = dirChecks();
+    for (const name of ['a', 'b', 'c']) {
+      expect(await escapeOf(c.repo, `imagestreams.lock/ns/${name}.json`, { file: true, dirs })).toMatchObject(
+        {
+          kind: 'symlink-outside',
+          component: 'imagestreams.lock/ns',
+        },
+      );
+    }
+    // A folder met on the way is shared; the same path as a last part is looked at again (here: a link).
+    expect(await escapeOf(c.repo, 'imagestreams.lock/ns', { file: true, dirs })).toMatchObject({
+      kind: 'symlink-file',
+    });
+    // The locks of a run share their checks: one behind the link is refused like without them.
+    await expect(
+      readLock(nodeFs.promises, c.repo, { lockDir: 'imagestreams.lock' }, 'ns', 'app', dirs),
+    ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_REPOSITORY' });
   });
 
   it('the daemon never restores or deletes through a link to outside its work tree', async () => {
