@@ -19930,10 +19930,13 @@ var init_markdown = __esm({
 
 // src/util/redact.ts
 function redact(text, secrets = []) {
-  let out = text.replace(USERINFO, `$1${MASK}@`).replace(
-    QUERY_PARAM,
-    (m, sep5, key3) => SECRET_PARAMS.test(key3) ? `${sep5}${key3}=${MASK}` : m
-  );
+  let out = text.includes("://") ? text.replace(USERINFO, `$1${MASK}@`) : text;
+  if (out.includes("=")) {
+    out = out.replace(
+      QUERY_PARAM,
+      (m, sep5, key3) => SECRET_PARAMS.test(key3) ? `${sep5}${key3}=${MASK}` : m
+    );
+  }
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join(MASK);
   }
@@ -19943,6 +19946,7 @@ function safeUrl(url) {
   return redact(url);
 }
 function redactUrl(input2) {
+  if (input2 instanceof URL && !input2.username && !input2.password && !input2.search) return input2.href;
   let u2;
   try {
     u2 = new URL(String(input2));
@@ -41210,6 +41214,7 @@ function checkTag(input2, tag2) {
   }
 }
 function checkPath(input2, path6) {
+  if (PATH_RE.test(path6)) return;
   if (/[A-Z]/.test(path6)) {
     throw new InvalidReferenceError(
       input2,
@@ -41320,7 +41325,7 @@ function isLoopbackDomain(domain) {
   const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.replace(/:\d+$/, "");
   return host === "localhost" || /^127(?:\.\d{1,3}){3}$/.test(host) || host === "[::1]";
 }
-var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError;
+var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError, PATH_RE;
 var init_reference2 = __esm({
   "src/model/reference.ts"() {
     "use strict";
@@ -41348,6 +41353,7 @@ var init_reference2 = __esm({
         );
       }
     };
+    PATH_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
   }
 });
 
@@ -68241,20 +68247,16 @@ function importModeOf(tag2, fallback = "Legacy") {
   return m === "PreserveOriginal" || m === "Legacy" ? m : fallback;
 }
 function specKey(tag2, defaultMode = "Legacy") {
-  const ann = tag2.annotations ?? {};
-  const parts = [
-    tag2.from?.kind ?? "",
-    tag2.from?.namespace ? `${tag2.from.namespace}/${tag2.from.name}` : tag2.from?.name ?? ""
-  ];
-  if (tag2.reference) parts.push("reference");
-  if (tag2.importPolicy?.insecure) parts.push("insecure");
+  let key3 = `${tag2.from?.kind ?? ""} ${tag2.from?.namespace ? `${tag2.from.namespace}/${tag2.from.name}` : tag2.from?.name ?? ""}`;
+  if (tag2.reference) key3 += " reference";
+  if (tag2.importPolicy?.insecure) key3 += " insecure";
   if (tag2.from?.kind === "DockerImage" && importModeOf(tag2, defaultMode) !== "Legacy")
-    parts.push(`importMode=${importModeOf(tag2, defaultMode)}`);
-  const arch2 = ann["importer.image.openshift.io/prefer-arch"];
-  const os5 = ann["importer.image.openshift.io/prefer-os"];
-  if (arch2) parts.push(`prefer-arch=${arch2}`);
-  if (os5) parts.push(`prefer-os=${os5}`);
-  return parts.join(" ");
+    key3 += ` importMode=${importModeOf(tag2, defaultMode)}`;
+  const arch2 = tag2.annotations?.["importer.image.openshift.io/prefer-arch"];
+  const os5 = tag2.annotations?.["importer.image.openshift.io/prefer-os"];
+  if (arch2) key3 += ` prefer-arch=${arch2}`;
+  if (os5) key3 += ` prefer-os=${os5}`;
+  return key3;
 }
 var init_tag_spec = __esm({
   "src/policy/tag-spec.ts"() {
@@ -73376,8 +73378,13 @@ function ordered(obj2, keys) {
   const src = obj2;
   const out = {};
   for (const k of keys) if (src[k] !== void 0) out[k] = src[k];
+  if (!hasOther(src, out)) return out;
   for (const k of Object.keys(src).sort()) if (!(k in out) && src[k] !== void 0) out[k] = src[k];
   return out;
+}
+function hasOther(src, known) {
+  for (const k in src) if (Object.hasOwn(src, k) && !(k in known) && src[k] !== void 0) return true;
+  return false;
 }
 function platform3(p) {
   return ordered(p, ["os", "architecture", "variant", "digest", "mediaType"]);
@@ -73422,7 +73429,7 @@ function tag(t) {
   const o2 = ordered(t, ["tag", "spec", "observedGeneration", "items", "conditions", "selection", "pending"]);
   if (t.selection) o2.selection = selectionState(t.selection);
   if (t.pending) o2.pending = pendingImage(t.pending);
-  o2.items = t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
+  o2.items = t.items.length < 2 ? t.items.map(item) : t.items.map((x, i2) => ({ x, i: i2, at: Date.parse(x.created) })).sort((a2, b) => (b.at || 0) - (a2.at || 0) || a2.i - b.i).map(({ x }) => item(x));
   if (t.conditions) {
     o2.conditions = [...t.conditions].sort((a2, b) => a2.type < b.type ? -1 : a2.type > b.type ? 1 : 0).map(condition);
   }
@@ -73770,7 +73777,10 @@ function planImports(streams, opts = {}) {
       if (arch2) req.preferArch = arch2;
       if (os5) req.preferOs = os5;
       const current2 = locked?.items[0];
-      if (current2) req.locked = [.../* @__PURE__ */ new Set([current2.image, current2.index ?? current2.image])];
+      if (current2) {
+        const index2 = current2.index ?? current2.image;
+        req.locked = index2 === current2.image ? [current2.image] : [current2.image, index2];
+      }
       if (current2?.platforms?.length) {
         req.knownIndex = { digest: current2.index ?? current2.image, platforms: current2.platforms };
       }
@@ -78257,11 +78267,17 @@ import { isAbsolute as isAbsolute3, join as join18, relative as relative3, resol
 // src/util/logger.ts
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40 };
-var silentLogger = { debug() {
-}, info() {
-}, warn() {
-}, error() {
-} };
+var silentLogger = {
+  debug() {
+  },
+  info() {
+  },
+  warn() {
+  },
+  error() {
+  },
+  enabled: () => false
+};
 function createLogger(write, opts = {}) {
   const min = ORDER[opts.level ?? "info"];
   const redact2 = opts.redact ?? ((s) => s);
@@ -78278,7 +78294,8 @@ function createLogger(write, opts = {}) {
     debug: (m, f) => emit("debug", m, f),
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
-    error: (m, f) => emit("error", m, f)
+    error: (m, f) => emit("error", m, f),
+    enabled: (level) => ORDER[level] >= min
   };
 }
 
@@ -79863,8 +79880,11 @@ function createAuthSession(opts) {
       tokensFetched++;
     }
   };
-  async function request4(target, req) {
+  function request4(target, req) {
     const st = stateFor(target.origin);
+    return st.known ? authenticated(deps, st, target, req) : discovering(st, target, req);
+  }
+  async function discovering(st, target, req) {
     let release;
     if (!st.known) {
       if (st.discovering) await st.discovering;
@@ -79896,14 +79916,17 @@ async function authorization(deps, st, target, ctx) {
   }
   return basicHeader(cred);
 }
-async function authenticated(deps, st, target, req) {
-  const send3 = (authz) => deps.requester.request({
+function withAuth(req, target, authz) {
+  if (!authz && (!target.insecureTls || req.insecureTls)) return req;
+  return {
     ...req,
     headers: authz ? { ...req.headers, authorization: authz } : req.headers,
     ...target.insecureTls ? { insecureTls: true } : {}
-  });
-  const sent = await authorization(deps, st, target, req.ctx);
-  const res = await send3(sent);
+  };
+}
+async function authenticated(deps, st, target, req) {
+  const sent = st.challenge ? await authorization(deps, st, target, req.ctx) : void 0;
+  const res = await deps.requester.request(withAuth(req, target, sent));
   if (res.status !== 401) {
     st.known = true;
     return res;
@@ -79915,7 +79938,7 @@ async function authenticated(deps, st, target, req) {
   if (ch.scheme === "bearer") st.tokens.delete(target.scope);
   const next = await authorization(deps, st, target, req.ctx);
   if (!next || next === sent && ch.scheme !== "bearer") return res;
-  return send3(next);
+  return deps.requester.request(withAuth(req, target, next));
 }
 
 // src/registry/host-policy.ts
@@ -80170,17 +80193,11 @@ async function once9(st, req, url, headers) {
   stats.requests++;
   stats.byMethod[req.method] = (stats.byMethod[req.method] ?? 0) + 1;
   const started = opts.clock.now();
-  const res = await limiter(st, url.host).run(
-    () => opts.send({
-      method: req.method,
-      url,
-      headers,
-      ...req.body !== void 0 ? { body: req.body } : {},
-      timeoutMs: opts.timeoutMs,
-      ...req.insecureTls ? { insecureTls: true } : {},
-      ...req.maxBodyBytes !== void 0 ? { maxBodyBytes: req.maxBodyBytes } : {}
-    })
-  );
+  const sent = { method: req.method, url, headers, timeoutMs: opts.timeoutMs };
+  if (req.body !== void 0) sent.body = req.body;
+  if (req.insecureTls) sent.insecureTls = true;
+  if (req.maxBodyBytes !== void 0) sent.maxBodyBytes = req.maxBodyBytes;
+  const res = await limiter(st, url.host).run(() => opts.send(sent));
   const rl = parseRateLimit(res.headers);
   if (rl) {
     stats.rateLimit = rl;
@@ -80188,18 +80205,19 @@ async function once9(st, req, url, headers) {
       opts.logger.warn("registry rate limit nearly used up", { host: url.host, ...rl });
     }
   }
-  opts.logger.debug("registry request", {
-    method: req.method,
-    // Parsing the URL again to redact it costs on every request; only user info or a query can hold a secret.
-    url: url.username || url.password || url.search ? redactUrl(url) : url.href,
-    status: res.status,
-    ms: opts.clock.now() - started
-  });
+  if (opts.logger.enabled?.("debug") !== false) {
+    opts.logger.debug("registry request", {
+      method: req.method,
+      url: redactUrl(url),
+      status: res.status,
+      ms: opts.clock.now() - started
+    });
+  }
   return res;
 }
 async function request2(st, req) {
   let url = req.url;
-  let headers = { ...req.headers };
+  let headers = req.headers;
   const origin = req.url.origin;
   for (let hop = 0; hop <= 5; hop++) {
     const res = await withRetries(st, req, url, headers);
@@ -80942,7 +80960,9 @@ function redactingLogger(base, redact2, secrets) {
     debug: (m, f) => base.debug(redact2(m), fields(f)),
     info: (m, f) => base.info(redact2(m), fields(f)),
     warn: (m, f) => base.warn(redact2(m), fields(f)),
-    error: (m, f) => base.error(redact2(m), fields(f))
+    error: (m, f) => base.error(redact2(m), fields(f)),
+    // Passed through, so the requester builds no per-request debug fields when debug lines are not written.
+    enabled: (level) => base.enabled?.(level) ?? true
   };
 }
 function createAccess(o2) {
@@ -80995,9 +81015,27 @@ function createAccess(o2) {
 
 // src/registry/endpoints.ts
 init_errors();
+function endpointCache() {
+  const built = /* @__PURE__ */ new Map();
+  return (domain, s, call2) => {
+    let list = built.get(domain);
+    if (!list) {
+      list = [];
+      built.set(domain, list);
+    }
+    const i2 = (call2 ? 4 : 0) + (s.scheme === "https" ? 2 : 0) + (s.insecureTls ? 1 : 0);
+    let ep = list[i2];
+    if (!ep) {
+      const base = baseUrl(domain, s);
+      ep = { domain, base, api: `${base.origin}/v2/`, insecureTls: s.insecureTls, insecure: call2 };
+      list[i2] = ep;
+    }
+    return ep;
+  };
+}
 function createEndpoints(o2) {
   const skippedMirrors = /* @__PURE__ */ new Set();
-  const chosenScheme = /* @__PURE__ */ new Map();
+  const chosenScheme = { secure: /* @__PURE__ */ new Map(), insecure: /* @__PURE__ */ new Map() };
   const mirrorsOf = (domain) => (o2.mirrors[domain] ?? []).filter((m) => {
     if (o2.hostPolicy.isAllowed(m.split("/")[0])) return true;
     if (!skippedMirrors.has(m)) {
@@ -81009,20 +81047,20 @@ function createEndpoints(o2) {
     }
     return false;
   });
-  async function viaDomain(domain, call2, op) {
+  const endpointOf = endpointCache();
+  function viaDomain(domain, call2, op) {
     const insecure = isInsecure(o2.configured, domain, call2);
-    const key3 = `${insecure ? "insecure" : "secure"} ${domain}`;
-    const known = chosenScheme.get(key3);
-    const schemes = known ? [known] : schemesFor(domain, insecure);
-    for (const [j, s] of schemes.entries()) {
+    const chosen = insecure ? chosenScheme.insecure : chosenScheme.secure;
+    const known = chosen.get(domain);
+    return known ? op(endpointOf(domain, known, call2)) : firstScheme(domain, call2, insecure, chosen, op);
+  }
+  async function firstScheme(domain, call2, insecure, chosen, op) {
+    const schemes = schemesFor(domain, insecure);
+    for (let j = 0; j < schemes.length; j++) {
+      const s = schemes[j];
       try {
-        const result = await op({
-          domain,
-          base: baseUrl(domain, s),
-          insecureTls: s.insecureTls,
-          insecure: call2
-        });
-        if (!chosenScheme.has(key3)) chosenScheme.set(key3, s);
+        const result = await op(endpointOf(domain, s, call2));
+        if (!chosen.has(domain)) chosen.set(domain, s);
         return result;
       } catch (e) {
         const transport = e instanceof ImagestreamsError ? e.data.transport : void 0;
@@ -81035,9 +81073,13 @@ function createEndpoints(o2) {
     }
     throw new Error(`no scheme to reach ${domain}`);
   }
-  async function via(ref, op, route = {}) {
+  function via(ref, op, route = {}) {
     const call2 = route.insecure ?? false;
-    for (const mirror of route.byDigest ? mirrorsOf(ref.domain) : []) {
+    if (route.byDigest && o2.mirrors[ref.domain]?.length) return viaMirrors(ref, call2, op);
+    return viaDomain(ref.domain, call2, op);
+  }
+  async function viaMirrors(ref, call2, op) {
+    for (const mirror of mirrorsOf(ref.domain)) {
       try {
         return await viaDomain(mirror, call2, op);
       } catch (e) {
@@ -81065,23 +81107,52 @@ function authTarget(ep, scope) {
   };
 }
 function repoAsk(at, method, path6, accept, what2) {
-  return { ...at, method, url: new URL(`/v2/${at.ref.path}/${path6}`, at.ep.base), accept, what: what2 };
+  const url = new URL(`${at.ep.api}${at.ref.path}/${path6}`);
+  return { ep: at.ep, ref: at.ref, ctx: at.ctx, method, url, accept, what: what2 };
 }
+var OK_200 = [200];
 function createExchange(session, userAgent2) {
+  const targets = /* @__PURE__ */ new WeakMap();
+  const targetOf = (a2) => {
+    let byScope = targets.get(a2.ep);
+    if (!byScope) {
+      byScope = /* @__PURE__ */ new Map();
+      targets.set(a2.ep, byScope);
+    }
+    const key3 = a2.scope === void 0 ? a2.ref.path : ` ${a2.scope}`;
+    let t = byScope.get(key3);
+    if (!t) {
+      t = authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`);
+      byScope.set(key3, t);
+    }
+    return t;
+  };
+  const plainHeaders = /* @__PURE__ */ new Map();
+  const headersOf = (a2) => {
+    if (a2.headers) return { accept: a2.accept, "user-agent": userAgent2, ...a2.headers };
+    let h2 = plainHeaders.get(a2.accept);
+    if (!h2) {
+      h2 = Object.freeze({ accept: a2.accept, "user-agent": userAgent2 });
+      plainHeaders.set(a2.accept, h2);
+    }
+    return h2;
+  };
   function send3(a2) {
-    return session.request(authTarget(a2.ep, a2.scope ?? `repository:${a2.ref.path}:pull`), {
+    const req = {
       method: a2.method,
       url: a2.url,
-      headers: { accept: a2.accept, "user-agent": userAgent2, ...a2.headers },
-      ctx: { ...a2.ctx, url: redactUrl(a2.url) },
-      ...a2.body ? { body: a2.body } : {},
-      ...a2.maxBodyBytes !== void 0 ? { maxBodyBytes: a2.maxBodyBytes } : {},
-      ...a2.ep.insecureTls ? { insecureTls: true } : {},
-      ...a2.ep.insecure ? { insecure: true } : {}
-    });
+      headers: headersOf(a2),
+      ctx: { ...a2.ctx, url: redactUrl(a2.url) }
+    };
+    if (a2.body) req.body = a2.body;
+    if (a2.maxBodyBytes !== void 0) req.maxBodyBytes = a2.maxBodyBytes;
+    if (a2.ep.insecureTls) req.insecureTls = true;
+    if (a2.ep.insecure) req.insecure = true;
+    return session.request(targetOf(a2), req);
   }
-  async function fetch(a2, ok = [200]) {
+  async function fetch(a2, ok = OK_200) {
     const res = await send3(a2);
+    if (ok.includes(res.status)) return res;
     await checkResponse(
       res,
       {
@@ -81306,6 +81377,7 @@ function fromManifest(indexes, ref, m) {
     verified: true
   };
 }
+var HEAD_OK = [200, 405, 501];
 async function headOrGet(parts, indexes, ep, ref) {
   const ctx = contextOf(ref);
   const reference = ref.digest ?? ref.tag;
@@ -81316,7 +81388,7 @@ async function headOrGet(parts, indexes, ep, ref) {
     MANIFEST_ACCEPT,
     `HEAD manifest ${reference}`
   );
-  const head = await parts.exchange.fetch(ask, [200, 405, 501]);
+  const head = await parts.exchange.fetch(ask, HEAD_OK);
   const digest = head.headers["docker-content-digest"];
   const mediaType = bareMediaType(head.headers["content-type"]);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -81338,11 +81410,15 @@ async function headOrGet(parts, indexes, ep, ref) {
   }
   return fromManifest(indexes, ref, await getManifest(parts, ep, ref, reference, ref.digest));
 }
+var SECURE_CALL = { insecure: false };
+var INSECURE_CALL = { insecure: true };
 async function resolveRaw(parts, indexes, input2, opts) {
   const ref = withDefaultTag(input2);
-  const found = await parts.endpoints.via(ref, (ep) => headOrGet(parts, indexes, ep, ref), {
-    insecure: opts.insecure
-  });
+  const found = await parts.endpoints.via(
+    ref,
+    (ep) => headOrGet(parts, indexes, ep, ref),
+    opts.insecure ? INSECURE_CALL : SECURE_CALL
+  );
   if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
   return { ...found, ...await indexes.platformsOf(ref, found.digest, opts) };
 }
@@ -81960,6 +82036,7 @@ function createImporter(o2) {
     close: () => client.close()
   };
 }
+var NONE = [];
 async function importTag(ctx, req) {
   const { o: o2, client, gate } = ctx;
   const parsed = tryParseReference(req.from);
@@ -81975,15 +82052,12 @@ async function importTag(ctx, req) {
   if (req.knownIndex) client.rememberIndex(ref, req.knownIndex.digest, req.knownIndex.platforms);
   if (gate.passed()) return gate.skip(req.from);
   try {
-    const resolving = ctx.resolver.resolve(ref, {
-      importMode: req.importMode,
-      // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
-      ...req.insecure ? { insecure: true } : {},
-      ...req.preferArch ? { preferArch: req.preferArch } : {},
-      ...req.preferOs ? { preferOs: req.preferOs } : {},
-      ...o2.withMetadata ? { withMetadata: true } : {},
-      known: req.locked ?? []
-    });
+    const opts = { importMode: req.importMode, known: req.locked ?? NONE };
+    if (req.insecure) opts.insecure = true;
+    if (req.preferArch) opts.preferArch = req.preferArch;
+    if (req.preferOs) opts.preferOs = req.preferOs;
+    if (o2.withMetadata) opts.withMetadata = true;
+    const resolving = ctx.resolver.resolve(ref, opts);
     const r = await gate.race(resolving);
     if (r === "deadline") {
       resolving.catch(() => {
@@ -82117,7 +82191,9 @@ async function importAll(deps, requests) {
     progress.done++;
     if (!result.ok) progress.failed++;
     deps.onProgress?.({ ...progress });
-    return { ...req, result };
+    const imported2 = req;
+    imported2.result = result;
+    return imported2;
   });
 }
 function outcomesOf(results) {
@@ -82126,12 +82202,13 @@ function outcomesOf(results) {
     if (!r.result.ok && r.result.skipped) continue;
     outcomes.set(
       r.key,
-      r.result.ok ? { ok: true, item: r.result.item } : { ok: false, reason: r.result.reason, message: r.result.message }
+      r.result.ok ? r.result : { ok: false, reason: r.result.reason, message: r.result.message }
     );
   }
   return outcomes;
 }
 async function attachMetadata(deps, results, changes) {
+  if (changes.length === 0) return;
   const meta = new Map(results.filter((r) => r.result.ok).map((r) => [r.key, r.result]));
   for (const sc of changes) {
     for (const tc of sc.tags) {
@@ -82161,7 +82238,9 @@ async function settleLocks(deps, locks, settled) {
     if (lock2.status.tags.length === 0 && !s.lock) continue;
     const text = deps.serializeLock(lock2);
     const current2 = await deps.readFile(s.lockFile);
-    if (current2 !== text) lockFiles.push({ path: s.lockFile, lock: lock2 });
+    if (current2 === text) continue;
+    deps.checkLock?.(lock2, text);
+    lockFiles.push({ path: s.lockFile, lock: lock2 });
   }
   return lockFiles;
 }
@@ -83443,7 +83522,8 @@ async function importStreams(io, project, states, opts) {
         ...omitUndefined({ defaultImportMode: config2.importMode }),
         importTag: mirror.wrap(importer.importTag),
         ...registry.withMetadata ? { fetchMetadata: importer.metadataOf } : {},
-        serializeLock: (lock2) => checkedLock(config2, lock2),
+        serializeLock,
+        checkLock: (lock2, text) => checkLockText(config2, lock2, text),
         readFile: (p) => readIfPresent(join10(root, p)),
         writeFile: (p, text) => writeInside(root, p, text),
         now: io.now,
@@ -83482,8 +83562,7 @@ async function followLocks(project, states, result, dryRun) {
   });
   return mergeConsumerUpdates(parts);
 }
-function checkedLock(config2, lock2) {
-  const text = serializeLock(lock2);
+function checkLockText(config2, lock2, text) {
   const file = lockPath(config2, lock2.metadata.namespace, lock2.metadata.name);
   try {
     parseLock(text, file);
@@ -83494,7 +83573,6 @@ function checkedLock(config2, lock2) {
       { cause: e, permanent: true }
     );
   }
-  return text;
 }
 
 // src/app/job.ts
