@@ -87,6 +87,23 @@ describe('the CLI bundle', () => {
     expect(filesLoadedBy('reconcile').length).toBeLessThanOrEqual(10);
   });
 
+  // node:http and node:tls cost about 3 ms each to load: a run whose registries answer over plain HTTP without an
+  // error needs neither (the transport is our own over node:net; TLS and reason phrases load when first needed).
+  it('reconcile and verify load neither node:http nor node:tls at start-up', () => {
+    for (const command of ['reconcile', 'verify']) {
+      const builtins = filesLoadedBy(command).flatMap((o) =>
+        meta.outputs[o]!.imports.filter((i) => i.external && i.kind === 'import-statement').map(
+          (i) => i.path,
+        ),
+      );
+      expect(builtins, command).toContain('node:net');
+      expect(
+        builtins.filter((b) => /^node:(http|https|tls)$/.test(b)),
+        command,
+      ).toEqual([]);
+    }
+  });
+
   it('bin/imagestreams.js runs it, and --help loads every command', async () => {
     const bin = join(ROOT, 'bin', 'imagestreams.js');
     const help = await run(process.execPath, [bin, '--help']);

@@ -2,8 +2,9 @@
 // that waiting first come first served, idle connections unreferenced (they never keep the process alive) and
 // closed after `idleMs` or as soon as the server closes them.
 
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
+import type * as Tls from 'node:tls';
 import { classify, TransportError } from './http.js';
 
 /** What a connection is doing for its current exchange: it receives the connection's bytes and its end. */
@@ -57,12 +58,21 @@ export interface Pool {
   close(): void;
 }
 
+// node:tls loads on the first TLS connection: a run against plain-HTTP registries (loopback) never pays for it
+// (about 3 ms of start-up).
+const builtin = createRequire(import.meta.url);
+let tlsModule: typeof Tls | undefined;
+const tls = (): typeof Tls => {
+  tlsModule ??= builtin('node:tls') as typeof Tls;
+  return tlsModule;
+};
+
 /** Open a connection to `o`; `closed` runs once it has closed (its slot is free again). */
 function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Promise<Conn> {
   o.count++;
   return new Promise((resolve, reject) => {
     const socket = o.tls
-      ? tls.connect({
+      ? tls().connect({
           host: o.host,
           port: o.port,
           // SNI names a host, never an address.
