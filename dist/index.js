@@ -1311,7 +1311,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator3.return();
           },
           type: "bytes"
@@ -1639,12 +1639,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code: code2, reason } = evt;
+        const { websocket, code: code2, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code2,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -5602,7 +5602,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator3.return();
           },
           type: "bytes"
@@ -9159,12 +9159,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -10678,7 +10678,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10846,7 +10846,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES2[statusCode] || "unknown";
+      return STATUS_CODES[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -11579,9 +11579,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12608,13 +12608,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13584,7 +13584,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
+    var { STATUS_CODES } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -13596,13 +13596,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13881,7 +13881,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request4.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request4.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14359,9 +14359,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14372,8 +14372,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14423,7 +14423,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14434,7 +14434,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -14565,7 +14565,7 @@ var require_fetch = __commonJS({
               }
               resolve14({
                 status,
-                statusText: STATUS_CODES2[status],
+                statusText: STATUS_CODES[status],
                 headersList,
                 socket
               });
@@ -17010,16 +17010,16 @@ var require_util7 = __commonJS({
       }
       return code2 >= 3e3 && code2 <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17277,7 +17277,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17285,13 +17285,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code2 !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code2, 0);
-        } else if (code2 !== void 0 && reason !== void 0) {
+        } else if (code2 !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code2, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17316,11 +17316,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code2 = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code2 = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code2 = 1006;
       }
@@ -17328,13 +17328,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code: code2,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code: code2,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17458,9 +17458,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code2, reason) {
-      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code2, reason2) {
+      closeWebSocketConnection(ws, code2, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable4 {
       #buffers = [];
@@ -17740,16 +17740,16 @@ var require_receiver = __commonJS({
         if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code: code2, reason, error: false };
+        return { code: code2, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17764,9 +17764,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code: code2, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code2, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code: code2, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -18003,14 +18003,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code2 = void 0, reason = void 0) {
+      close(code2 = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code2 !== void 0) {
           code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code2 !== void 0) {
           if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
@@ -18018,8 +18018,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18027,7 +18027,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code2, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -35572,8 +35572,8 @@ var init_graceful2 = __esm({
     })] : [];
     sendOnAbort = async ({ subprocess, cancelSignal, forceKillAfterDelay, context, controller: { signal } }) => {
       await onAbortedSignal(cancelSignal, signal);
-      const reason = getReason(cancelSignal);
-      await sendAbort(subprocess, reason);
+      const reason2 = getReason(cancelSignal);
+      await sendAbort(subprocess, reason2);
       killOnTimeout({
         kill: subprocess.kill,
         forceKillAfterDelay,
@@ -35583,13 +35583,13 @@ var init_graceful2 = __esm({
       context.terminationReason ??= "gracefulCancel";
       throw cancelSignal.reason;
     };
-    getReason = ({ reason }) => {
-      if (!(reason instanceof DOMException)) {
-        return reason;
+    getReason = ({ reason: reason2 }) => {
+      if (!(reason2 instanceof DOMException)) {
+        return reason2;
       }
-      const error2 = new Error(reason.message);
+      const error2 = new Error(reason2.message);
       Object.defineProperty(error2, "stack", {
-        value: reason.stack,
+        value: reason2.stack,
         enumerable: false,
         configurable: true,
         writable: true
@@ -41345,11 +41345,11 @@ var init_reference2 = __esm({
     PORT_RE = /^[0-9]+$/;
     ANCHORED_ID_RE = /^[a-f0-9]{64}$/;
     InvalidReferenceError = class extends ImagestreamsError {
-      constructor(input2, reason) {
+      constructor(input2, reason2) {
         super(
           "INVALID_REFERENCE",
-          `invalid image reference ${JSON.stringify(input2)}: ${reason}; a valid form is "quay.io/org/app:1.2" or "registry.example.com:5000/team/app@sha256:<64 hex>"`,
-          { data: { input: input2, reason }, permanent: true }
+          `invalid image reference ${JSON.stringify(input2)}: ${reason2}; a valid form is "quay.io/org/app:1.2" or "registry.example.com:5000/team/app@sha256:<64 hex>"`,
+          { data: { input: input2, reason: reason2 }, permanent: true }
         );
       }
     };
@@ -49884,16 +49884,16 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       /**
        * @param {'leading-slash'|'trailing-slash'|'directory'} [reason]
        */
-      constructor(reason) {
+      constructor(reason2) {
         let message = "invalid filepath";
-        if (reason === "leading-slash" || reason === "trailing-slash") {
+        if (reason2 === "leading-slash" || reason2 === "trailing-slash") {
           message = `"filepath" parameter should not include leading or trailing directory separators because these can cause problems on some platforms.`;
-        } else if (reason === "directory") {
+        } else if (reason2 === "directory") {
           message = `"filepath" should not be a directory.`;
         }
         super(message);
         this.code = this.name = _InvalidFilepathError.code;
-        this.data = { reason };
+        this.data = { reason: reason2 };
       }
     };
     InvalidFilepathError.code = "InvalidFilepathError";
@@ -49989,16 +49989,16 @@ If you're a developer and you believe this is a bug in isomorphic-git, please fi
       /**
        * @param {'not-fast-forward'|'tag-exists'} reason
        */
-      constructor(reason) {
+      constructor(reason2) {
         let message = "";
-        if (reason === "not-fast-forward") {
+        if (reason2 === "not-fast-forward") {
           message = " because it was not a simple fast-forward";
-        } else if (reason === "tag-exists") {
+        } else if (reason2 === "tag-exists") {
           message = " because tag already exists";
         }
         super(`Push rejected${message}. Use "force: true" to override.`);
         this.code = this.name = _PushRejectedError.code;
-        this.data = { reason };
+        this.data = { reason: reason2 };
       }
     };
     PushRejectedError.code = "PushRejectedError";
@@ -66563,10 +66563,10 @@ var init_dist_node = __esm({
 });
 
 // node_modules/@octokit/auth-unauthenticated/dist-node/index.js
-async function auth6(reason) {
+async function auth6(reason2) {
   return {
     type: "unauthenticated",
-    reason
+    reason: reason2
   };
 }
 function isRateLimitError(error2) {
@@ -66584,32 +66584,32 @@ function isAbuseLimitError(error2) {
   }
   return REGEX_ABUSE_LIMIT_MESSAGE.test(error2.message);
 }
-async function hook6(reason, request4, route, parameters) {
+async function hook6(reason2, request4, route, parameters) {
   const endpoint2 = request4.endpoint.merge(
     route,
     parameters
   );
   return request4(endpoint2).catch((error2) => {
     if (error2.status === 404) {
-      error2.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
+      error2.message = `Not found. May be due to lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (isRateLimitError(error2)) {
-      error2.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      error2.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (isAbuseLimitError(error2)) {
-      error2.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      error2.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (error2.status === 401) {
-      error2.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason}`;
+      error2.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (error2.status >= 400 && error2.status < 500) {
       error2.message = error2.message.replace(
         /\.?$/,
-        `. May be caused by lack of authentication (${reason}).`
+        `. May be caused by lack of authentication (${reason2}).`
       );
     }
     throw error2;
@@ -71790,14 +71790,14 @@ var init_root = __esm({
 // src/loader/load.ts
 import * as nodeFs4 from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join7, resolve as resolve6 } from "node:path";
-function missingRoot(path6, reason) {
+function missingRoot(path6, reason2) {
   const diagnostic = {
     file: path6,
     line: 1,
     column: 1,
     code: "PATH_NOT_FOUND",
     severity: "error",
-    message: reason === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
+    message: reason2 === "not-found" ? "the working directory does not exist: check the path (or the Action's working-directory input)" : "the working directory is a file, not a folder: give the folder that holds the project"
   };
   return {
     root: path6,
@@ -72035,7 +72035,7 @@ var init_skip = __esm({
   "src/publish/skip.ts"() {
     "use strict";
     init_error_codes();
-    skip = (code2, reason) => ({ code: code2, reason, hint: hintFor(code2) });
+    skip = (code2, reason2) => ({ code: code2, reason: reason2, hint: hintFor(code2) });
   }
 });
 
@@ -73754,12 +73754,12 @@ function planImports(streams, opts = {}) {
     for (const t of tagsOf(s)) {
       const key3 = tagKey(s.namespace, s.name, t.name);
       const locked = lockTagOf(s.lock, t.name);
-      const reason = dueReason(t, locked, {
+      const reason2 = dueReason(t, locked, {
         forced: opts.forced?.has(key3) ?? false,
         scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
         ...opts.defaultImportMode ? { defaultImportMode: opts.defaultImportMode } : {}
       });
-      if (!reason || !t.from) continue;
+      if (!reason2 || !t.from) continue;
       const req = {
         key: key3,
         namespace: s.namespace,
@@ -73768,7 +73768,7 @@ function planImports(streams, opts = {}) {
         from: t.from.name,
         importMode: importModeOf(t, opts.defaultImportMode),
         insecure: importIsInsecure(s.object.metadata, t),
-        reason,
+        reason: reason2,
         locked: []
       };
       const arch2 = t.annotations?.["importer.image.openshift.io/prefer-arch"];
@@ -76687,19 +76687,19 @@ var init_group_context = __esm({
 
 // src/publish/group-results.ts
 function staleResult(run, g, stale, attempt) {
-  const reason = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
-  run.opts.logger.warn(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: "skipped", reason, attempts: attempt };
+  const reason2 = `the base branch "${run.base}" moved since this checkout (${stale.join(", ")} differ), so the work tree may hold older images than the base; nothing was proposed for this group. Update the checkout (git pull) and run again; a scheduled run from a fresh checkout rebuilds it by itself.`;
+  run.opts.logger.warn(`${g.key}: ${reason2}`);
+  return { key: g.key, branch: g.branch, status: "skipped", reason: reason2, attempts: attempt };
 }
 function waitingResult(run, g, w, attempt) {
-  const reason = `outside its schedule window (${w.window}); opens at ${w.opensAt}, when a run will propose it`;
-  run.opts.logger.info(`${g.key}: ${reason}`);
-  return { key: g.key, branch: g.branch, status: "waiting", reason, opensAt: w.opensAt, attempts: attempt };
+  const reason2 = `outside its schedule window (${w.window}); opens at ${w.opensAt}, when a run will propose it`;
+  run.opts.logger.info(`${g.key}: ${reason2}`);
+  return { key: g.key, branch: g.branch, status: "waiting", reason: reason2, opensAt: w.opensAt, attempts: attempt };
 }
 function heldResult(a2, max) {
-  const reason = `${max} imagestreams pull request${max === 1 ? " is" : "s are"} open (publish.maxOpenPullRequests); this one is opened by a later run once fewer are open (groups in order of their keys)`;
-  a2.run.opts.logger.info(`${a2.g.key}: held: ${reason}`);
-  return { ...attemptResult(a2, "held"), reason };
+  const reason2 = `${max} imagestreams pull request${max === 1 ? " is" : "s are"} open (publish.maxOpenPullRequests); this one is opened by a later run once fewer are open (groups in order of their keys)`;
+  a2.run.opts.logger.info(`${a2.g.key}: held: ${reason2}`);
+  return { ...attemptResult(a2, "held"), reason: reason2 };
 }
 var init_group_results = __esm({
   "src/publish/group-results.ts"() {
@@ -77119,15 +77119,15 @@ async function publishGroup(a2, content) {
   };
 }
 async function leaveAlone(a2, foreign) {
-  const reason = `branch "${a2.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
-  a2.run.opts.logger.warn(reason);
+  const reason2 = `branch "${a2.g.branch}" has a commit imagestreams did not make (${foreign}); it was left unchanged. Merge or close its pull request, or delete the branch, to let imagestreams manage it again.`;
+  a2.run.opts.logger.warn(reason2);
   await commentOnPullRequest(
     a2.run.pulls,
     a2.target,
-    `imagestreams left this branch alone: ${reason}`,
+    `imagestreams left this branch alone: ${reason2}`,
     LEFT_ALONE_MARKER
   );
-  return { ...attemptResult(a2, "skipped"), reason };
+  return { ...attemptResult(a2, "skipped"), reason: reason2 };
 }
 async function closeEmpty(a2) {
   const { run, g, branchTip } = a2;
@@ -77230,11 +77230,11 @@ async function publish(opts) {
   const repo = await openRepo({ fs: opts.fs, dir: opts.dir });
   const url = opts.git.url ?? repo.remoteUrl;
   if (!url) {
-    const reason = `${opts.dir} has no "origin" remote and no URL was given`;
-    logger.debug(`publishing skipped: ${reason}`);
+    const reason2 = `${opts.dir} has no "origin" remote and no URL was given`;
+    logger.debug(`publishing skipped: ${reason2}`);
     return {
       mode: opts.mode,
-      skipped: { code: "NO_REMOTE", reason, hint: hintFor("NO_REMOTE") },
+      skipped: { code: "NO_REMOTE", reason: reason2, hint: hintFor("NO_REMOTE") },
       groups: []
     };
   }
@@ -79611,7 +79611,7 @@ init_redact();
 
 // src/registry/check.ts
 init_redact();
-import { STATUS_CODES } from "node:http";
+import { createRequire } from "node:module";
 
 // src/registry/errors.ts
 init_errors();
@@ -79708,6 +79708,8 @@ function registryErrorCodes(body) {
 }
 
 // src/registry/check.ts
+var builtin = createRequire(import.meta.url);
+var reason = (status) => builtin("node:http").STATUS_CODES[status] ?? "";
 async function checkResponse(res, subject, ok = [200]) {
   if (ok.includes(res.status)) return;
   throw await responseError(res, subject);
@@ -79746,7 +79748,7 @@ async function responseError(res, subject) {
       }
     );
   }
-  const text = `HTTP ${status} ${STATUS_CODES[status] ?? ""}`.trimEnd() + suffix;
+  const text = `HTTP ${status} ${reason(status)}`.trimEnd() + suffix;
   if (status >= 500) return registryError("REGISTRY_UNAVAILABLE", c3, `${what2}: ${text}`, { status, data });
   return registryError("BAD_RESPONSE", c3, `${what2}: unexpected ${text}`, { status, data });
 }
@@ -80287,12 +80289,12 @@ function transportFailure(req, url, te, attempt) {
     }
   );
 }
-async function backoff(st, url, attempt, retryAfterMs, reason) {
+async function backoff(st, url, attempt, retryAfterMs, reason2) {
   const delay = retryAfterMs ?? Math.min(st.opts.backoffBaseMs * 2 ** attempt, 1e4);
   hostStats(st, url.host).retries++;
   st.opts.logger.warn("retrying registry request", {
     host: url.host,
-    reason,
+    reason: reason2,
     attempt: attempt + 1,
     delayMs: delay
   });
@@ -80528,12 +80530,18 @@ var ResponseParser = class {
 };
 
 // src/registry/transport/pool.ts
+import { createRequire as createRequire2 } from "node:module";
 import net from "node:net";
-import tls from "node:tls";
+var builtin2 = createRequire2(import.meta.url);
+var tlsModule;
+var tls = () => {
+  tlsModule ??= builtin2("node:tls");
+  return tlsModule;
+};
 function connect(o2, timeoutMs, closed) {
   o2.count++;
   return new Promise((resolve14, reject) => {
-    const socket = o2.tls ? tls.connect({
+    const socket = o2.tls ? tls().connect({
       host: o2.host,
       port: o2.port,
       // SNI names a host, never an address.
@@ -82775,12 +82783,12 @@ async function mirrorItem(deps, m) {
   const local = deps.config.localRegistry;
   const target = `${local}/${m.namespace}/${m.stream}`;
   const source = m.item.dockerImageReference;
-  const failed = (reason, message, temporary = false) => ({
+  const failed = (reason2, message, temporary = false) => ({
     key: key3,
     ok: false,
     source,
     target,
-    reason,
+    reason: reason2,
     message: sanitizeText(message, 500),
     temporary
   });
