@@ -202,6 +202,30 @@ describe('the wire transport against hostile servers', () => {
     }
   });
 
+  it('resumes the TLS session of its origin on a new connection, and never across TLS modes', async () => {
+    const cert = selfSignedCert('127.0.0.1');
+    const reused: boolean[] = [];
+    // Connection: close makes every request open a new connection.
+    const server = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (_req, res) => {
+      res.setHeader('connection', 'close');
+      res.end('tls');
+    });
+    server.on('secureConnection', (s) => s.once('data', () => reused.push(s.isSessionReused())));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+    const send = createWireTransport();
+    try {
+      for (let i = 0; i < 3; i++) expect((await send({ ...get(url), insecureTls: true })).status).toBe(200);
+      expect(reused).toEqual([false, true, true]);
+      // The verified mode is another origin: it starts from no session (and refuses the certificate).
+      expect(await outcome(send(get(url)))).toBe('tls');
+    } finally {
+      send.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
   it('refuses header names, values and methods that could split the request, sending nothing', async () => {
     const raw = await startRawServer((_req, socket) => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');

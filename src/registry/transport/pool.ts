@@ -42,6 +42,11 @@ export interface Origin {
   readonly all: Set<Conn>;
   count: number;
   readonly waiters: { resolve(c: Conn): void; reject(e: Error): void; timeoutMs: number }[];
+  /**
+   * The last TLS session the server gave this origin: new connections resume it (no certificate chain to verify
+   * again). Kept per origin and TLS mode, so a session of an unverified connection never serves a verified one.
+   */
+  session?: Buffer;
 }
 
 /** The pool's operations, for the exchanges on top. */
@@ -79,6 +84,7 @@ function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Pro
           ...(net.isIP(o.host) ? {} : { servername: o.host }),
           rejectUnauthorized: !o.insecure,
           ALPNProtocols: ['http/1.1'],
+          ...(o.session ? { session: o.session } : {}),
         })
       : net.connect({ host: o.host, port: o.port });
     const c: Conn = {
@@ -95,6 +101,10 @@ function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Pro
     let err: Error | undefined;
     socket.setNoDelay(true);
     socket.setTimeout(timeoutMs);
+    if (o.tls)
+      socket.on('session', (session: Buffer) => {
+        o.session = session;
+      });
     socket.once(o.tls ? 'secureConnect' : 'connect', () => {
       connected = true;
       socket.setTimeout(0);
