@@ -80547,7 +80547,8 @@ function connect(o2, timeoutMs, closed) {
       // SNI names a host, never an address.
       ...net.isIP(o2.host) ? {} : { servername: o2.host },
       rejectUnauthorized: !o2.insecure,
-      ALPNProtocols: ["http/1.1"]
+      ALPNProtocols: ["http/1.1"],
+      ...o2.session ? { session: o2.session } : {}
     }) : net.connect({ host: o2.host, port: o2.port });
     const c3 = {
       socket,
@@ -80563,6 +80564,10 @@ function connect(o2, timeoutMs, closed) {
     let err;
     socket.setNoDelay(true);
     socket.setTimeout(timeoutMs);
+    if (o2.tls)
+      socket.on("session", (session) => {
+        o2.session = session;
+      });
     socket.once(o2.tls ? "secureConnect" : "connect", () => {
       connected = true;
       socket.setTimeout(0);
