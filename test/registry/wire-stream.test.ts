@@ -92,6 +92,15 @@ describe('streamed exchanges', () => {
       });
       const answer = Buffer.concat(await res.body.toArray()).toString();
       expect(answer).toBe(`${BLOB.length} ${createHash('sha256').update(BLOB).digest('hex')}`);
+      // The header's name in any case (HTTP names are case-insensitive) frames the body the same way.
+      const mixed = await t.stream({
+        method: 'PUT',
+        url: new URL(`${base}/up`),
+        headers: { 'Content-length': String(BLOB.length) },
+        body: Readable.from([BLOB]),
+        idleTimeoutMs: 5000,
+      });
+      expect(Buffer.concat(await mixed.body.toArray()).toString()).toBe(answer);
       for (const bytes of [BLOB.subarray(0, 10), BLOB]) {
         const e = await t
           .stream({

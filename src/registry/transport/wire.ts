@@ -6,6 +6,7 @@
 
 import type { Readable } from 'node:stream';
 import { Readable as ReadableStream } from 'node:stream';
+import { exchangeUser } from './exchange-user.js';
 import { ResponseParser } from './h1-parser.js';
 import {
   classify,
@@ -49,13 +50,6 @@ export interface WireTransport extends HttpSend {
   close(): void;
 }
 
-/** Whether a request may be sent again when its kept-alive connection closed before any response byte. */
-const idempotent = (method: string) => method === 'GET' || method === 'HEAD';
-
-/** Whether `c` closed under a request that may go again on a new connection (the idle-close race). */
-const retriable = (c: Conn, p: ResponseParser, method: string, hasBody: boolean) =>
-  !p.started && c.uses > 0 && !c.retired && !hasBody && idempotent(method);
-
 /**
  * A buffered exchange on `pool`: the whole response in memory, bounded in size and time.
  * Long: the request's deadline, its connection and a retry on a new one share one exchange's state.
@@ -82,6 +76,12 @@ function buffered(
       let settled = false;
       let conn: Conn | undefined;
       let retried = false;
+      const retry = () => {
+        if (retried) return false;
+        retried = true;
+        start(true);
+        return true;
+      };
       const fail = (e: unknown) => {
         if (settled) return;
         settled = true;
@@ -111,36 +111,19 @@ function buffered(
           data: (b) => chunks.push(b),
         });
         const complete = () => {
+          if (settled || !parser.done) return;
           settled = true;
+          conn = undefined;
           deadlines.delete(pending);
           pool.release(c, parser.reusable);
           resolve({ status, headers, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
         };
-        c.user = {
-          data(b) {
-            try {
-              parser.feed(b);
-            } catch (e) {
-              return fail(e);
-            }
-            if (parser.done) complete();
-          },
-          closed(err) {
-            conn = undefined;
-            if (settled) return;
-            if (!retried && retriable(c, parser, req.method, false)) {
-              retried = true;
-              return start(true);
-            }
-            if (err) return fail(err);
-            try {
-              parser.end();
-            } catch (e) {
-              return fail(e);
-            }
-            complete();
-          },
-        };
+        c.user = exchangeUser(c, parser, req.method, false, {
+          ended: () => settled,
+          fail,
+          complete,
+          retry,
+        });
         c.socket.write(bytes, 'latin1');
       };
       const start = (fresh: boolean) => {
@@ -169,12 +152,18 @@ function streamed(pool: Pool, req: StreamRequest): Promise<StreamResponse> {
         reject(e);
         return;
       }
-      const declared = req.body ? Number(req.headers['content-length'] ?? req.headers['Content-Length']) : 0;
+      const declared = req.body ? declaredLength(req.headers) : 0;
       const o: Origin = pool.origin(req.url, req.insecureTls === true);
       let answered = false;
       let finished = false;
       let conn: Conn | undefined;
       let retried = false;
+      const retry = () => {
+        if (retried) return false;
+        retried = true;
+        start(true);
+        return true;
+      };
       const out = new ReadableStream({
         read: () => {
           if (!finished) conn?.socket.resume();
@@ -222,29 +211,12 @@ function streamed(pool: Pool, req: StreamRequest): Promise<StreamResponse> {
           out.push(null);
         };
         c.user = {
-          data(b) {
-            try {
-              parser.feed(b);
-            } catch (e) {
-              return abort(e);
-            }
-            complete();
-          },
-          closed(err) {
-            conn = undefined;
-            if (finished) return;
-            if (!retried && retriable(c, parser, req.method, req.body !== undefined)) {
-              retried = true;
-              return start(true);
-            }
-            if (err) return abort(classify(err));
-            try {
-              parser.end();
-            } catch (e) {
-              return abort(e);
-            }
-            complete();
-          },
+          ...exchangeUser(c, parser, req.method, req.body !== undefined, {
+            ended: () => finished,
+            fail: abort,
+            complete,
+            retry,
+          }),
           drain: () => req.body?.resume(),
           timeout: () => abort(new TransportError('timeout', `no data for ${req.idleTimeoutMs} ms`)),
         };
@@ -261,6 +233,12 @@ function streamed(pool: Pool, req: StreamRequest): Promise<StreamResponse> {
       start(false);
     },
   );
+}
+
+/** The Content-Length among `headers`, whatever its name's case (requestHead has checked it is one number). */
+function declaredLength(headers: Record<string, string>): number {
+  for (const name in headers) if (name.toLowerCase() === 'content-length') return Number(headers[name]);
+  return 0;
 }
 
 /** Write `body` to `c`, pausing it while the socket's buffer is full; exactly `declared` bytes or an error. */
