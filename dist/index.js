@@ -80304,6 +80304,33 @@ async function backoff(st, url, attempt, retryAfterMs, reason2) {
 // src/registry/transport/wire.ts
 import { Readable as ReadableStream2 } from "node:stream";
 
+// src/registry/transport/exchange-user.ts
+var idempotent = (method) => method === "GET" || method === "HEAD";
+var retriable = (c3, p, method, hasBody) => !p.started && c3.uses > 0 && !c3.retired && !hasBody && idempotent(method);
+function exchangeUser(c3, parser, method, hasBody, end) {
+  return {
+    data(b) {
+      try {
+        parser.feed(b);
+      } catch (e) {
+        return end.fail(e);
+      }
+      end.complete();
+    },
+    closed(err) {
+      if (end.ended()) return;
+      if (retriable(c3, parser, method, hasBody) && end.retry()) return;
+      if (err) return end.fail(classify(err));
+      try {
+        parser.end();
+      } catch (e) {
+        return end.fail(e);
+      }
+      end.complete();
+    }
+  };
+}
+
 // src/registry/transport/h1-parser.ts
 var CRLF = Buffer.from("\r\n", "latin1");
 var CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
@@ -80746,8 +80773,6 @@ function requestHead(method, url, headers, bodyLength, streamed2 = false) {
 // src/registry/transport/wire.ts
 var MAX_HEAD_BYTES = 64 * 1024;
 var DEFAULT_MAX_BODY = 8 * 1024 * 1024;
-var idempotent = (method) => method === "GET" || method === "HEAD";
-var retriable = (c3, p, method, hasBody) => !p.started && c3.uses > 0 && !c3.retired && !hasBody && idempotent(method);
 function buffered(pool, deadlines, req) {
   return new Promise(
     // Long: the exchange's closures (see above).
@@ -80766,6 +80791,12 @@ function buffered(pool, deadlines, req) {
       let settled = false;
       let conn;
       let retried = false;
+      const retry2 = () => {
+        if (retried) return false;
+        retried = true;
+        start(true);
+        return true;
+      };
       const fail = (e) => {
         if (settled) return;
         settled = true;
@@ -80795,36 +80826,19 @@ function buffered(pool, deadlines, req) {
           data: (b) => chunks.push(b)
         });
         const complete = () => {
+          if (settled || !parser.done) return;
           settled = true;
+          conn = void 0;
           deadlines.delete(pending);
           pool.release(c3, parser.reusable);
           resolve14({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
         };
-        c3.user = {
-          data(b) {
-            try {
-              parser.feed(b);
-            } catch (e) {
-              return fail(e);
-            }
-            if (parser.done) complete();
-          },
-          closed(err) {
-            conn = void 0;
-            if (settled) return;
-            if (!retried && retriable(c3, parser, req.method, false)) {
-              retried = true;
-              return start(true);
-            }
-            if (err) return fail(err);
-            try {
-              parser.end();
-            } catch (e) {
-              return fail(e);
-            }
-            complete();
-          }
-        };
+        c3.user = exchangeUser(c3, parser, req.method, false, {
+          ended: () => settled,
+          fail,
+          complete,
+          retry: retry2
+        });
         c3.socket.write(bytes, "latin1");
       };
       const start = (fresh) => {
@@ -80847,12 +80861,18 @@ function streamed(pool, req) {
         reject(e);
         return;
       }
-      const declared2 = req.body ? Number(req.headers["content-length"] ?? req.headers["Content-Length"]) : 0;
+      const declared2 = req.body ? declaredLength(req.headers) : 0;
       const o2 = pool.origin(req.url, req.insecureTls === true);
       let answered = false;
       let finished7 = false;
       let conn;
       let retried = false;
+      const retry2 = () => {
+        if (retried) return false;
+        retried = true;
+        start(true);
+        return true;
+      };
       const out = new ReadableStream2({
         read: () => {
           if (!finished7) conn?.socket.resume();
@@ -80900,29 +80920,12 @@ function streamed(pool, req) {
           out.push(null);
         };
         c3.user = {
-          data(b) {
-            try {
-              parser.feed(b);
-            } catch (e) {
-              return abort(e);
-            }
-            complete();
-          },
-          closed(err) {
-            conn = void 0;
-            if (finished7) return;
-            if (!retried && retriable(c3, parser, req.method, req.body !== void 0)) {
-              retried = true;
-              return start(true);
-            }
-            if (err) return abort(classify(err));
-            try {
-              parser.end();
-            } catch (e) {
-              return abort(e);
-            }
-            complete();
-          },
+          ...exchangeUser(c3, parser, req.method, req.body !== void 0, {
+            ended: () => finished7,
+            fail: abort,
+            complete,
+            retry: retry2
+          }),
           drain: () => req.body?.resume(),
           timeout: () => abort(new TransportError("timeout", `no data for ${req.idleTimeoutMs} ms`))
         };
@@ -80938,6 +80941,10 @@ function streamed(pool, req) {
       start(false);
     }
   );
+}
+function declaredLength(headers) {
+  for (const name in headers) if (name.toLowerCase() === "content-length") return Number(headers[name]);
+  return 0;
 }
 function pumpBody(body, c3, declared2, abort, sent) {
   let written = 0;
