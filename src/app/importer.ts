@@ -197,6 +197,7 @@ async function importTag(ctx: ImportContext, req: ImportRequest): Promise<Import
   if (gate.passed()) return gate.skip(req.from);
   try {
     const opts: ResolveOptions = { importMode: req.importMode, known: req.locked ?? NONE };
+    if (req.current) opts.current = req.current;
     // `importPolicy.insecure` is decided per tag, as OpenShift does: other tags of the registry stay on HTTPS.
     if (req.insecure) opts.insecure = true;
     if (req.preferArch) opts.preferArch = req.preferArch;

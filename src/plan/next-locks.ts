@@ -1,6 +1,6 @@
 // Desired state vs lock: which imports to make, and the next lock of every stream once they are made (pure).
 
-import type { PlatformImage, StreamLock } from '../model/lock.js';
+import type { PlatformImage, StreamLock, TagHistoryItem } from '../model/lock.js';
 import { importIsInsecure } from '../model/stream.js';
 import { type DueReason, dueReason } from '../policy/due.js';
 import type { TagOutcome } from '../policy/history.js';
@@ -48,6 +48,21 @@ export interface ImportRequest {
   knownIndex?: { digest: string; platforms: PlatformImage[] };
   /** Digests the lock holds for the tag's current image (image and index); any other is confirmed by hashing. */
   locked: string[];
+  /**
+   * What the tag pointed at when locked (the index of a multi-arch image, else the image), for a conditional
+   * request: the media type when the lock records it, the platforms of an index.
+   */
+  current?: { digest: string; mediaType?: string; platforms?: PlatformImage[] };
+}
+
+/**
+ * What a tag pointed at when `item` was locked: the item itself (a manifest, or an index kept whole), or the index
+ * of a Legacy pick, whose own media type the lock does not record.
+ */
+export function pointedAt(item: TagHistoryItem): NonNullable<ImportRequest['current']> {
+  const platforms = item.platforms?.length ? { platforms: item.platforms } : {};
+  if (item.index && item.index !== item.image) return { digest: item.index, ...platforms };
+  return { digest: item.image, ...(item.mediaType ? { mediaType: item.mediaType } : {}), ...platforms };
 }
 
 /** Options of the import decision. */
@@ -143,6 +158,7 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
       if (current?.platforms?.length) {
         req.knownIndex = { digest: current.index ?? current.image, platforms: current.platforms };
       }
+      if (current) req.current = pointedAt(current);
       out.push(req);
     }
   }

@@ -58,6 +58,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     endpoints: createEndpoints({ configured, mirrors: o.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o.userAgent),
     logger,
+    digestEtags: new WeakSet(),
   };
   const indexes = new IndexCache(parts);
 

@@ -65,6 +65,8 @@ export interface ClientParts {
   endpoints: Endpoints;
   exchange: Exchange;
   logger: Logger;
+  /** Endpoints whose ETags are manifest digests (seen in this client's answers): HEADs there may be conditional. */
+  digestEtags: WeakSet<Endpoint>;
 }
 
 /** The statuses `fetch` accepts unless told otherwise. */

@@ -4,6 +4,7 @@
 import type { PlatformImage } from '../model/lock.js';
 import { formatFamiliar, type ImageRef, isSha256Digest, withDefaultTag } from '../model/reference.js';
 import { redactUrl } from '../util/redact.js';
+import { CONDITIONAL_HEAD_OK, conditionOf, learnEtags, notModified } from './conditional.js';
 import type { Endpoint, Route } from './endpoints.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import { type ClientParts, repoAsk } from './exchange.js';
@@ -17,7 +18,7 @@ import {
 } from './manifest.js';
 import { bareMediaType, isIndexMediaType, isKnownManifestType, MANIFEST_ACCEPT } from './mediatypes.js';
 import type { PolicyResponse } from './transport/requester.js';
-import type { CallOptions, RawResolution } from './types.js';
+import type { CallOptions, CurrentImage, RawOptions, RawResolution } from './types.js';
 import { sanitizeText } from './validate.js';
 
 /** A manifest read by GET: its digest (of the bytes), media type and parsed document. */
@@ -145,9 +146,14 @@ function fromManifest(indexes: IndexCache, ref: ImageRef, m: FetchedManifest): R
 
 /** What a HEAD may answer besides errors: 405 and 501 from registries that refuse HEAD (then GET). */
 const HEAD_OK: readonly number[] = [200, 405, 501];
-
-/** HEAD at one endpoint: a usable digest header answers; otherwise GET and hash. */
-async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, ref: ImageRef) {
+/** HEAD at one endpoint (conditional when `current` allows it): a usable digest header answers; else GET and hash. */
+async function headOrGet(
+  parts: ClientParts,
+  indexes: IndexCache,
+  ep: Endpoint,
+  ref: ImageRef,
+  current: CurrentImage | undefined,
+) {
   const ctx = contextOf(ref);
   const reference = ref.digest ?? ref.tag!;
   const ask = repoAsk(
@@ -157,7 +163,10 @@ async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, 
     MANIFEST_ACCEPT,
     `HEAD manifest ${reference}`,
   );
-  const head = await parts.exchange.fetch(ask, HEAD_OK);
+  const condition = conditionOf(parts, ep, ref, current);
+  if (condition) ask.headers = { 'if-none-match': `"${condition.digest}"` };
+  const head = await parts.exchange.fetch(ask, condition ? CONDITIONAL_HEAD_OK : HEAD_OK);
+  if (head.status === 304) return notModified(head, ctx, condition!);
   const digest = head.headers['docker-content-digest'];
   const mediaType = bareMediaType(head.headers['content-type']);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -168,6 +177,7 @@ async function headOrGet(parts: ClientParts, indexes: IndexCache, ep: Endpoint, 
         `asked for ${ref.digest} but the registry answered ${digest}`,
       );
     }
+    learnEtags(parts, ep, head.headers.etag, digest);
     // A digest the declaration names is not the registry's claim; a tag's digest is until hashed.
     return { digest, mediaType: mediaType!, verified: ref.digest !== undefined };
   }
@@ -193,12 +203,12 @@ export async function resolveRaw(
   parts: ClientParts,
   indexes: IndexCache,
   input: ImageRef,
-  opts: CallOptions,
+  opts: RawOptions,
 ): Promise<RawResolution> {
   const ref = withDefaultTag(input);
   const found = await parts.endpoints.via(
     ref,
-    (ep) => headOrGet(parts, indexes, ep, ref),
+    (ep) => headOrGet(parts, indexes, ep, ref, opts.current),
     opts.insecure ? INSECURE_CALL : SECURE_CALL,
   );
   if (found.platforms || !isIndexMediaType(found.mediaType)) return found;

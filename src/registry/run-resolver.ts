@@ -6,6 +6,7 @@ import { formatFamiliar, type ImageRef, withDefaultTag } from '../model/referenc
 import type {
   CallOptions,
   ImageMetadata,
+  RawOptions,
   RawResolution,
   RegistryClient,
   ResolvedImage,
@@ -74,7 +75,7 @@ function skippedError(ref: ImageRef): ImagestreamsError {
   );
 }
 
-function rawFor(memo: RunMemo, ref: ImageRef, opts: CallOptions): Promise<RawResolution> {
+function rawFor(memo: RunMemo, ref: ImageRef, opts: RawOptions): Promise<RawResolution> {
   const { raw, stopped, outcome } = memo;
   const key = memoKey(ref, opts);
   let p = raw.get(key);
@@ -83,7 +84,10 @@ function rawFor(memo: RunMemo, ref: ImageRef, opts: CallOptions): Promise<RawRes
     memo.skipped.add(runKey(ref));
     return Promise.reject(skippedError(ref));
   }
-  p = memo.client.resolveRaw(ref, { insecure: opts.insecure }).then(
+  // The first caller's current image is the condition: a 304 says the tag is at that digest, true for every caller.
+  const call: RawOptions = { insecure: opts.insecure };
+  if (opts.current) call.current = opts.current;
+  p = memo.client.resolveRaw(ref, call).then(
     (r) => {
       outcome.set(key, true);
       return r;

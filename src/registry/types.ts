@@ -18,8 +18,29 @@ export interface CallOptions {
   insecure?: boolean;
 }
 
+/**
+ * What the lock says a tag points at now: the manifest, or the index of a multi-arch image. `mediaType` is absent
+ * for the index of a Legacy pick (the lock records the chosen platform's type, not the index's); `platforms` are the
+ * lock's for an index.
+ */
+export interface CurrentImage {
+  digest: string;
+  mediaType?: string;
+  platforms?: PlatformImage[];
+}
+
+/** Options of `resolveRaw`. */
+export interface RawOptions extends CallOptions {
+  /**
+   * What the lock says the tag points at now. A registry whose ETags are manifest digests (learnt from its first
+   * answer in the run) is asked with `If-None-Match`; its 304 answers with this, and the registry skips reading the
+   * manifest. Ignored for a reference by digest.
+   */
+  current?: CurrentImage;
+}
+
 /** Options of one resolve. */
-export interface ResolveOptions extends CallOptions {
+export interface ResolveOptions extends RawOptions {
   /** Default `Legacy`, as in OpenShift. */
   importMode?: ImportMode;
   /** Legacy only: an exact platform that must exist in a multi-arch image. */
@@ -101,7 +122,7 @@ export interface RegistryClient {
   /** Resolve a reference and apply the importMode; optionally read metadata of what is locked. */
   resolve(ref: ImageRef, opts?: ResolveOptions): Promise<ResolvedImage>;
   /** What a tag or digest points at (HEAD first; an index's platforms read by digest), before any choice. */
-  resolveRaw(ref: ImageRef, opts?: CallOptions): Promise<RawResolution>;
+  resolveRaw(ref: ImageRef, opts?: RawOptions): Promise<RawResolution>;
   /** Make a header-only digest the hash of real bytes (GET by digest, mirrors first); verified ones pass. */
   confirm(ref: ImageRef, raw: RawResolution, opts?: CallOptions): Promise<RawResolution>;
   /** Apply the importMode to a raw resolution (pure). */

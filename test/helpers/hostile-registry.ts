@@ -25,7 +25,11 @@ export type HostileMode =
   /** Answer with this status and body, e.g. a JSON error that echoes a metadata service or `::set-output`. */
   | { kind: 'error-body'; status: number; body: string; contentType?: string }
   /** Answer HEAD honestly but with this `Docker-Content-Digest` header instead of the true one. */
-  | { kind: 'lying-head'; digest: string };
+  | { kind: 'lying-head'; digest: string }
+  /** Answer honestly with an ETag: the quoted digest, weak (`W/"…"`) or any other value. */
+  | { kind: 'etag'; etag: 'digest' | 'weak-digest' | string }
+  /** Answer 304 Not Modified to every manifest HEAD, asked conditionally or not, with this digest header if any. */
+  | { kind: 'not-modified'; digest?: string };
 
 export interface HostileRegistry {
   /** `127.0.0.1:<port>`: use it as the registry domain. */
@@ -92,11 +96,25 @@ export async function startHostileRegistry(opts: { tls?: boolean } = {}): Promis
     if (man) {
       const found = manifests.get(`${man[1]}:${decodeURIComponent(man[2]!)}`);
       if (!found) return notFound(res, 'MANIFEST_UNKNOWN');
+      if (m?.kind === 'not-modified' && seen.method === 'HEAD') {
+        res.writeHead(304, m.digest ? { 'docker-content-digest': m.digest } : {});
+        res.end();
+        return;
+      }
       const digest = m?.kind === 'lying-head' && seen.method === 'HEAD' ? m.digest : digestOf(found.bytes);
+      const etag =
+        m?.kind !== 'etag'
+          ? undefined
+          : m.etag === 'digest'
+            ? `"${digest}"`
+            : m.etag === 'weak-digest'
+              ? `W/"${digest}"`
+              : m.etag;
       res.writeHead(200, {
         'content-type': found.mediaType,
         'docker-content-digest': digest,
         'content-length': String(found.bytes.length),
+        ...(etag ? { etag } : {}),
       });
       res.end(seen.method === 'HEAD' ? undefined : found.bytes);
       return;

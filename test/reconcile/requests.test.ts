@@ -12,6 +12,7 @@ import {
   startRegistry,
 } from '../../scripts/lib/registry.js';
 import { main } from '../../src/entry/cli.js';
+import { createLogger } from '../../src/util/logger.js';
 import { captureIO } from '../helpers/capture-io.js';
 
 const STREAMS = 10;
@@ -24,8 +25,20 @@ const push = (seed: string, indexes: number[]) =>
     pushImage(reg.url, `req/s${Math.floor(i / TAGS)}`, [`t${i % TAGS}`], makeImage({ seed: `${seed}-${i}` })),
   );
 
-async function reconcile(): Promise<{ requests: number; changes: { tags: unknown[] }[] }> {
+/** A run's answers by status, from its debug lines (one per request). */
+type Statuses = Record<number, number>;
+
+async function reconcile(
+  statuses: Statuses = {},
+): Promise<{ requests: number; changes: { tags: unknown[] }[] }> {
   const io = captureIO(dir);
+  io.logger = createLogger(
+    (line) => {
+      const status = (JSON.parse(line) as { status?: number }).status;
+      if (status !== undefined) statuses[status] = (statuses[status] ?? 0) + 1;
+    },
+    { level: 'debug', json: true },
+  );
   const code = await main(['reconcile', '--json'], io);
   expect(code, io.err()).toBe(0);
   return JSON.parse(io.out());
@@ -68,5 +81,23 @@ describe('registry requests per tag', () => {
     const after = await reconcile();
     expect(after.changes.flatMap((c) => c.tags)).toHaveLength(moved.length);
     expect(after.requests).toBe(tags + moved.length);
+  });
+
+  it('once the registry has shown digest ETags, unchanged tags are answered 304 and moved ones still move', async () => {
+    const tags = STREAMS * TAGS;
+    const noop: Statuses = {};
+    expect((await reconcile(noop)).changes).toEqual([]);
+    // The first answers (as many as are in flight before one comes back) teach the client; the rest are 304s.
+    expect(noop[304]).toBeGreaterThanOrEqual(tags - 16);
+    expect((noop[200] ?? 0) + noop[304]!).toBe(tags);
+    const moved = [3, 17, 44];
+    await push('v3', moved);
+    const run: Statuses = {};
+    const after = await reconcile(run);
+    expect(after.changes.flatMap((c) => c.tags)).toHaveLength(moved.length);
+    // Each moved tag: a 200 to its HEAD (conditional or not), then a GET by digest to confirm it.
+    expect(run[304]).toBeGreaterThanOrEqual(tags - 16 - moved.length);
+    expect(after.requests).toBe(tags + moved.length);
+    expect((await reconcile()).changes).toEqual([]);
   });
 });
