@@ -2,7 +2,9 @@
 // 1,000 and 10,000 scheduled tags (100 per stream file); with BENCH_SCALE_100K=1 also 100,000 (1,000 files; about
 // 3–5 minutes more on a 2-core machine). Figures, each against a baseline measured in this run:
 // - no-op reconcile time ÷ the curl sweep (four parallel curl processes HEADing the same manifests over kept-alive
-//   connections: the practical limit here), paired run by run, median of BENCH_SCALE_RUNS (default 3) pairs;
+//   connections: the practical limit here), paired run by run, median of BENCH_SCALE_RUNS (default 3) pairs; and
+//   beside it ÷ the same sweep made conditional (If-None-Match with the locked digest, as the reconciler asks once
+//   the registry has shown digest ETags): the like-for-like limit;
 // - fixed start-up cost: process start → first request at the registry, in ms, beside Node's own start → first
 //   request (a one-line script), median of 5;
 // - requests per tag, counted at the registry (a counting proxy in front of it): a no-op must be 1.00;
@@ -19,6 +21,7 @@ import {
   copyProject,
   countingProxy,
   curlSweep,
+  manifestDigests,
   manifestUrls,
   median,
   moveAll,
@@ -58,10 +61,12 @@ try {
       throw new Error(`first reconcile of ${size} tags exited ${first.code}\n${first.stderr}`);
     const pairs = [];
     const urls = manifestUrls(reg.url, streams);
+    const etags = manifestDigests(streams, digests);
     for (let r = 0; r < (size >= 100_000 ? 1 : RUNS); r++) {
       const noop = await cli(['reconcile'], dir);
       const curl = await curlSweep(urls, work);
-      pairs.push({ noop, curl });
+      const conditional = await curlSweep(urls, work, etags);
+      pairs.push({ noop, curl, conditional });
     }
     // The same project, its lock included, through the counting proxy (up to 10,000 tags: the count is per tag).
     let json = { written: [] };
@@ -79,6 +84,8 @@ try {
       noop: median(pairs.map((p) => p.noop.wall)),
       curl: median(pairs.map((p) => p.curl)),
       ratio: median(pairs.map((p) => p.noop.wall / p.curl)),
+      conditional: median(pairs.map((p) => p.conditional)),
+      conditionalRatio: median(pairs.map((p) => p.noop.wall / p.conditional)),
       noopRss: Math.max(...pairs.map((p) => p.noop.rssMb)),
       perTag: proxy.state.requests / size,
       byMethod: { ...proxy.state.byMethod },
@@ -124,6 +131,9 @@ try {
   console.log(
     `curl sweep limit (4 × curl, kept-alive HEADs): ${rows.map((r) => `${r.size} tags ${fmt(r.curl)} ms`).join(', ')}`,
   );
+  console.log(
+    `  the same HEADs made conditional (If-None-Match with the locked digest, as the reconciler sends once the registry shows digest ETags; answered 304): ${rows.map((r) => `${r.size} tags ${fmt(r.conditional)} ms`).join(', ')}`,
+  );
   const target = { 1000: '≤ 1.3×', 10000: '≤ 1.2×' };
   const counts = (r) =>
     `  requests/tag ${fmt(r.perTag, 2)} (${Object.entries(r.byMethod)
@@ -132,7 +142,8 @@ try {
   for (const r of rows) {
     console.log(
       `no-op reconcile, ${String(r.size).padStart(6)} tags ${fmt(r.noop).padStart(7)} ms  ${fmt(r.ratio, 2)}× curl sweep` +
-        `${target[r.size] ? ` [target ${target[r.size]}]` : ''}${r.size <= 10_000 ? counts(r) : ''}, peak RSS ${mb(r.noopRss)}`,
+        `${target[r.size] ? ` [target ${target[r.size]}]` : ''} (${fmt(r.conditionalRatio, 2)}× the conditional sweep)` +
+        `${r.size <= 10_000 ? counts(r) : ''}, peak RSS ${mb(r.noopRss)}`,
     );
   }
   console.log(

@@ -93,6 +93,13 @@ export function writeConsumers(dir, reg, streams) {
   }
 }
 
+/** The digest each URL of `manifestUrls` points at, stream by stream (`digests` from populate or moveAll). */
+export function manifestDigests(streams, digests, which = 'v1') {
+  const out = [];
+  for (let s = 0; s < streams; s++) for (let t = 0; t < TAGS_PER_STREAM; t++) out.push(digests[s][which]);
+  return out;
+}
+
 /** Every manifest URL of the first `streams` repositories. */
 export function manifestUrls(base, streams) {
   const urls = [];
@@ -135,12 +142,18 @@ export function timed(cmd, args, { cwd, keep = false } = {}) {
 }
 
 /** The curl sweep: four curl processes in parallel, each HEADs its quarter of `urls` over one kept-alive connection. */
-export async function curlSweep(urls, dir) {
+export async function curlSweep(urls, dir, etags) {
   const parts = [[], [], [], []];
-  for (const [i, u] of urls.entries()) parts[i % 4].push(u);
+  for (const [i, u] of urls.entries()) parts[i % 4].push(etags ? [u, etags[i]] : [u]);
+  // With `etags`, each HEAD is conditional (If-None-Match, as the reconciler sends once it has seen digest ETags):
+  // one curl config block per URL, joined by `next` (the connection stays open across them).
+  const block = ([u, etag]) =>
+    etag
+      ? `url = "${u}"\nhead\nsilent\nheader = "Accept: ${ACCEPT}"\nheader = "If-None-Match: \\"${etag}\\""\n`
+      : `url = "${u}"\n`;
   const files = parts.map((p, i) => {
     const f = join(dir, `curl-${i}.cfg`);
-    writeFileSync(f, p.map((u) => `url = "${u}"\n`).join(''));
+    writeFileSync(f, p.map(block).join(etags ? 'next\n' : ''));
     return f;
   });
   const start = performance.now();
@@ -148,7 +161,8 @@ export async function curlSweep(urls, dir) {
     files.map(
       (f) =>
         new Promise((resolve, reject) => {
-          const c = spawn('curl', ['-s', '--head', '-H', `Accept: ${ACCEPT}`, '-K', f], { stdio: 'ignore' });
+          const args = etags ? ['-K', f] : ['-s', '--head', '-H', `Accept: ${ACCEPT}`, '-K', f];
+          const c = spawn('curl', args, { stdio: 'ignore' });
           c.on('error', reject);
           c.on('close', resolve);
         }),
