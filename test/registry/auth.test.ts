@@ -6,6 +6,7 @@ import { parseReference } from '../../src/model/reference.js';
 import { defaultKeychain } from '../../src/registry/auth/default-keychain.js';
 import { staticKeychain } from '../../src/registry/auth/keychain.js';
 import { createRegistryClient } from '../../src/registry/client.js';
+import { DOCKER_MANIFEST } from '../../src/registry/mediatypes.js';
 import type { Clock } from '../../src/util/clock.js';
 import { createLogger } from '../../src/util/logger.js';
 import { pushSampleImages } from '../helpers/push-images.js';
@@ -105,6 +106,25 @@ describe('Bearer token auth', () => {
     const again = await client.resolve(ref(tokenReg, 'sample/docker:1.0'));
     expect(again.digest).toBe(samples.docker.digest);
     expect(client.stats().tokensFetched).toBe(3);
+    client.close();
+  });
+
+  it('a conditional HEAD goes through the challenge and its token, and the registry answers 304', async () => {
+    const seen: string[] = [];
+    const watched = createLogger((l) => seen.push(l), { level: 'debug' });
+    const client = createRegistryClient({ logger: watched });
+    const current = { digest: samples.docker.digest, mediaType: DOCKER_MANIFEST };
+    // The first answer (after the 401 challenge) shows digest ETags; the second HEAD asks conditionally.
+    await client.resolve(ref(tokenReg, 'sample/docker:1.0'), { current });
+    seen.length = 0;
+    const r = await client.resolve(ref(tokenReg, 'sample/docker:latest'), {
+      current,
+      known: [samples.docker.digest],
+    });
+    expect(r.digest).toBe(samples.docker.digest);
+    expect(
+      seen.filter((l) => l.includes('registry request')).map((l) => /status=(\d+)/.exec(l)?.[1]),
+    ).toEqual(['304']);
     client.close();
   });
 
