@@ -1,8 +1,20 @@
-// The JSON Schema formats the precompiled validators (validators.generated.ts) call: ajv-formats' own, with a fast
-// path for `date-time` in the one shape locks are written in (`2026-01-02T03:04:05Z`). A 1,000-tag lock set holds
-// thousands of such times, and ajv-formats splits each string and runs two regular expressions on the parts.
+// Runtime helpers the precompiled validators (validators.generated.ts) call: ajv-formats' formats with a fast path
+// for `date-time` in the one shape locks are written in (`2026-01-02T03:04:05Z`), and ajv's string length with one
+// for strings without surrogates. A 1,000-tag lock set holds thousands of times and references: ajv-formats splits
+// each time and runs two regular expressions on the parts; ajv counts each string's length character by character.
 
+import ucs2lengthModule from 'ajv/dist/runtime/ucs2length.js';
 import formatsModule from 'ajv-formats/dist/formats.js';
+
+type Length = (s: string) => number;
+const ajvUcs2length: Length =
+  (ucs2lengthModule as unknown as { default?: Length }).default ?? (ucs2lengthModule as unknown as Length);
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
+/** ajv's length of a string in code points: its `length` when no UTF-16 unit starts a surrogate pair. */
+export function ucs2length(s: string): number {
+  return HIGH_SURROGATE.test(s) ? ajvUcs2length(s) : s.length;
+}
 
 type FormatDefinition = { validate: (s: string) => boolean; compare?: unknown };
 const full = (formatsModule as { default?: typeof formatsModule }).default ?? formatsModule;

@@ -1,11 +1,13 @@
-// The precompiled validators' `date-time` (src/loader/formats.ts, a fast path for the times locks hold) gives
-// ajv-formats' verdict on every string: near-valid times in every shape (any digits, leap days and seconds, offsets,
-// fractions, lower case, other separators) and arbitrary strings.
+// The precompiled validators' runtime helpers (src/loader/formats.ts, fast paths for what locks hold) answer as
+// ajv's own: `date-time` gives ajv-formats' verdict on near-valid times in every shape (any digits, leap days and
+// seconds, offsets, fractions, lower case, other separators) and arbitrary strings; the string length is ajv's on
+// strings of every kind of UTF-16 unit (pairs, lone and reversed surrogates).
 
+import ucs2lengthModule from 'ajv/dist/runtime/ucs2length.js';
 import formatsModule from 'ajv-formats/dist/formats.js';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { dateTime, fullFormats } from '../../src/loader/formats.js';
+import { dateTime, fullFormats, ucs2length } from '../../src/loader/formats.js';
 import { check } from '../helpers/property.js';
 
 const ajvDateTime = (formatsModule.fullFormats['date-time'] as { validate: (s: string) => boolean }).validate;
@@ -54,4 +56,23 @@ it('date-time gives ajv-formats’ verdict on every string', async () => {
 it('is the date-time the generated validators call, the other formats ajv-formats’ own', () => {
   expect((fullFormats['date-time'] as { validate: unknown }).validate).toBe(dateTime);
   expect(fullFormats.uri).toBe(formatsModule.fullFormats.uri);
+});
+
+type Length = (s: string) => number;
+const ajvUcs2length: Length =
+  (ucs2lengthModule as unknown as { default?: Length }).default ?? (ucs2lengthModule as unknown as Length);
+
+it('the string length is ajv’s on every string', async () => {
+  const unit = fc.oneof(
+    fc.string({ unit: 'grapheme-ascii', maxLength: 3 }),
+    fc.string({ unit: 'binary', maxLength: 3 }),
+    fc.constantFrom('\uD83D\uDE00', '\uD83D', '\uDE00', '\uDE00\uD83D', '\uDBFF', '\uD800'),
+  );
+  await check(
+    fc.property(fc.array(unit, { maxLength: 8 }), (parts) => {
+      const s = parts.join('');
+      expect(ucs2length(s)).toBe(ajvUcs2length(s));
+    }),
+    2000,
+  );
 });
