@@ -17424,10 +17424,10 @@ var require_permessage_deflate = __commonJS({
           if (!this.#inflate) {
             return;
           }
-          const full = Buffer.concat(this.#inflate[kBuffer], this.#inflate[kLength]);
+          const full2 = Buffer.concat(this.#inflate[kBuffer], this.#inflate[kLength]);
           this.#inflate[kBuffer].length = 0;
           this.#inflate[kLength] = 0;
-          callback(null, full);
+          callback(null, full2);
         });
       }
     };
@@ -20143,7 +20143,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str3) {
+    function ucs2length2(str3) {
       const len = str3.length;
       let length = 0;
       let pos = 0;
@@ -20159,8 +20159,8 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+    exports.default = ucs2length2;
+    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -20240,7 +20240,7 @@ var require_formats = __commonJS({
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS2 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    var DAYS3 = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str3) {
       const matches2 = DATE.exec(str3);
       if (!matches2)
@@ -20248,7 +20248,7 @@ var require_formats = __commonJS({
       const year = +matches2[1];
       const month = +matches2[2];
       const day = +matches2[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS2[month]);
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS3[month]);
     }
     function compareDate(d1, d2) {
       if (!(d1 && d2))
@@ -20309,8 +20309,8 @@ var require_formats = __commonJS({
     function getDateTime(strictTimeZone) {
       const time = getTime(strictTimeZone);
       return function date_time(str3) {
-        const dateTime = str3.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+        const dateTime2 = str3.split(DATE_TIME_SEPARATOR);
+        return dateTime2.length === 2 && date(dateTime2[0]) && time(dateTime2[1]);
       };
     }
     function compareDateTime(dt1, dt2) {
@@ -20364,6 +20364,43 @@ var require_formats = __commonJS({
         return false;
       }
     }
+  }
+});
+
+// src/loader/formats.ts
+function ucs2length(s) {
+  return HIGH_SURROGATE.test(s) ? ajvUcs2length(s) : s.length;
+}
+function dateTime(s) {
+  const m = UTC_SECONDS.exec(s);
+  if (m) {
+    const year = +m[1];
+    const month = +m[2];
+    const day = +m[3];
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const days = month === 2 && leap ? 29 : DAYS[month];
+    if (month >= 1 && month <= 12 && day >= 1 && day <= days && +m[4] <= 23 && +m[5] <= 59 && +m[6] < 60) {
+      return true;
+    }
+  }
+  return ajvDateTime.validate(s);
+}
+var import_ucs2length, import_formats, ajvUcs2length, HIGH_SURROGATE, full, ajvDateTime, UTC_SECONDS, DAYS, fullFormats;
+var init_formats = __esm({
+  "src/loader/formats.ts"() {
+    "use strict";
+    import_ucs2length = __toESM(require_ucs2length(), 1);
+    import_formats = __toESM(require_formats(), 1);
+    ajvUcs2length = import_ucs2length.default.default ?? import_ucs2length.default;
+    HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+    full = import_formats.default.default ?? import_formats.default;
+    ajvDateTime = full.fullFormats["date-time"];
+    UTC_SECONDS = /^(\d\d\d\d)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/;
+    DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    fullFormats = {
+      ...full.fullFormats,
+      "date-time": { ...ajvDateTime, validate: dateTime }
+    };
   }
 });
 
@@ -24737,14 +24774,14 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
   validate47.errors = vErrors;
   return errors === 0;
 }
-var import_ucs2length, import_formats, __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema28, pattern9, schema32, lock, schema34, schema35, pattern14, schema36, schema37, schema38, schema39, formats0, pattern15, pattern16, pattern17, schema41, schema42, pattern19, schema47, schema49, schema51, pattern27, imagestream__imageStream, schema56, schema57, schema58, pattern28, schema60, schema61, schema63, imagestream__list, schema64, VALIDATORS;
+var __ucs2length, __fullFormats, config, schema11, schema12, func2, func3, pattern0, pattern1, pattern11, schema15, schema16, pattern4, schema18, schema19, schema26, pattern6, pattern7, pattern8, schema28, pattern9, schema32, lock, schema34, schema35, pattern14, schema36, schema37, schema38, schema39, formats0, pattern15, pattern16, pattern17, schema41, schema42, pattern19, schema47, schema49, schema51, pattern27, imagestream__imageStream, schema56, schema57, schema58, pattern28, schema60, schema61, schema63, imagestream__list, schema64, VALIDATORS;
 var init_validators_generated = __esm({
   "src/loader/validators.generated.ts"() {
     "use strict";
-    import_ucs2length = __toESM(require_ucs2length(), 1);
-    import_formats = __toESM(require_formats(), 1);
-    __ucs2length = import_ucs2length.default.default ?? import_ucs2length.default;
-    __fullFormats = (import_formats.default.default ?? import_formats.default).fullFormats;
+    init_formats();
+    init_formats();
+    __ucs2length = ucs2length;
+    __fullFormats = fullFormats;
     config = validate10;
     schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://imagestreams.dev/schemas/config.schema.json", "title": "imagestreams project config (.imagestreams.yaml)", "description": "Optional file at the repository root. Every key is optional; defaults are documented per key.", "type": ["object", "null"], "properties": { "declarations": { "description": 'Folders (searched at any depth for .yaml, .yml and .json) or globs ("**", "*", "?") holding ImageStream declarations, relative to the repository root and inside it (no "..", not absolute, no symbolic link to outside); regular files of at most 1 MB each, 32 MB in all. Default: ["imagestreams"].', "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }, "namespace": { "description": 'Namespace of streams whose metadata.namespace is not set. Default: "default".', "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", "maxLength": 63, "x-fix": 'use a DNS label: lower-case letters, digits and "-", e.g. "team-a"' }, "lockDir": { "description": 'Folder of the lock files, one per stream: <lockDir>/<namespace>/<name>.json, relative to the repository root and inside it (no "..", not absolute, not a symbolic link to outside). Default: "imagestreams.lock".', "type": "string", "minLength": 1 }, "pinFormat": { "description": 'How consumers are pinned: "tag-and-digest" writes repo:tag@sha256:… (the upstream tag a reviewer reads; the digest decides what runs), "digest" writes repo@sha256:…. Default: tag-and-digest. verify accepts either for the locked digest.', "enum": ["tag-and-digest", "digest"] }, "importMode": { "description": "Import mode of tags whose importPolicy sets none, like OpenShift's cluster-wide image config: Legacy locks one platform, PreserveOriginal the index and every platform. Unset: Legacy, with a warning when a tag's source is multi-arch.", "enum": ["Legacy", "PreserveOriginal"] }, "historyLimit": { "description": "History items kept per tag in the lock. Default: 10.", "type": "integer", "minimum": 1, "maximum": 1e3 }, "allowedRegistries": { "description": `Registries that may be imported from (like OpenShift's allowedRegistriesForImport). Entries are host[:port] or "*.example.com" (any subdomain); an entry without a port matches any port. Absent: every registry is allowed.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "allowedRedirectHosts": { "description": `With allowedRegistries set: further hosts registries may redirect GET requests to (blob storage such as "*.s3.amazonaws.com") or name as their Bearer token realm. Redirects and realms to any other host are refused, as is any redirect from HTTPS to plain HTTP. The token services and blob CDNs of Docker Hub, Quay and GitHub's registry are known. Default: none.`, "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "insecureRegistries": { "description": "Registries that may be spoken to over plain HTTP or unverified TLS. Loopback registries never need to be listed.", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } }, "localRegistry": { "description": `The local (integrated) registry used for referencePolicy: Local, e.g. "registry.example.com/mirror". Imports copy each Local tag's image (every platform, digest preserved) to <localRegistry>/<namespace>/<stream> before consumers get <localRegistry>/<namespace>/<stream>@<digest>, so it must be reachable and its credentials must allow push (docs/mirror.md).`, "type": "string", "minLength": 1 }, "registries": { "description": "Per-registry settings, keyed by host[:port].", "type": "object", "propertyNames": { "not": { "enum": ["__proto__", "constructor", "prototype"] } }, "additionalProperties": { "$ref": "#/definitions/registry" } }, "publish": { "$ref": "#/definitions/publish" }, "dispatch": { "description": "What to notify after a lock change lands on the default branch.", "type": "array", "items": { "$ref": "#/definitions/dispatchTarget" } }, "daemon": { "$ref": "#/definitions/daemon" }, "deadline": { "description": `Whole-run deadline of a reconcile (CLI, Action, each daemon run), as a duration ("20m", "1h"). When it passes, no new registry request starts; what resolved is written, the tags not imported are reported as skipped, and the run exits 1. Set it below the job's own time limit. Default: none.`, "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "20m", "1h" or "90s"' } }, "additionalProperties": false, "definitions": { "registryPattern": { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' }, "envName": { "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "x-redact": true, "x-fix": 'give the NAME of an environment variable (e.g. "QUAY_PASSWORD"), never the secret itself' }, "registry": { "type": "object", "properties": { "mirrors": { "description": "Mirrors (host[:port][/path]) tried before the registry itself for content read by digest (indexes, manifests, image configs; the bytes are hashed). What a tag points at is always asked of the registry itself. With allowedRegistries set, a mirror must be in it; a mirror gets only its own credentials.", "type": "array", "items": { "type": "string", "minLength": 1 } }, "insecure": { "type": "boolean" }, "credentials": { "description": "Environment variable NAMES holding the credentials. Literal secrets are never accepted here.", "x-fix": "give the NAMES of environment variables as usernameEnv and passwordEnv (e.g. passwordEnv: QUAY_PASSWORD); never put a secret in the repository", "type": "object", "required": ["usernameEnv", "passwordEnv"], "properties": { "usernameEnv": { "$ref": "#/definitions/envName" }, "passwordEnv": { "$ref": "#/definitions/envName" } }, "additionalProperties": false } }, "additionalProperties": false }, "daemon": { "description": "Settings of `imagestreams daemon` (command-line flags override them; see docs/daemon.md).", "type": "object", "properties": { "interval": { "description": 'How often each scheduled tag is imported, as a duration ("15m", "1h", "90s"). Each tag fires at its own stable offset within the interval. Default: "15m".', "type": "string", "pattern": "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "x-fix": 'write a duration such as "15m", "1h30m" or "90s"' }, "maxImportsPerMinute": { "description": "Most scheduled imports started in any sliding minute; tags over the budget wait. Default: 60.", "type": "integer", "minimum": 1 }, "registryHosts": { "description": "Other host[:port] names a Distribution registry sending notifications is known by in declarations (its events carry the host the pusher used).", "type": "array", "items": { "$ref": "#/definitions/registryPattern" } } }, "additionalProperties": false }, "stringList": { "type": "array", "items": { "type": "string", "minLength": 1 } }, "publish": { "description": "How lock changes are published.", "type": "object", "properties": { "mode": { "description": "pull-request (default): one PR per stream or group; commit: push to the branch; none: working tree only.", "type": "string", "enum": ["pull-request", "commit", "none"] }, "branchPrefix": { "description": 'Default: "imagestreams/".', "type": "string", "minLength": 1 }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "teamReviewers": { "$ref": "#/definitions/stringList" }, "assignees": { "$ref": "#/definitions/stringList" }, "draft": { "type": "boolean" }, "autoMerge": { "description": "Enable auto-merge on the PR (false, or a merge method). {method, only: digest}: only on PRs whose change is digest-only (no declaration edit or policy choice, no lost platform, no republished release tag, nothing held back) and whose every moved tag soaked (imagestreams.dev/minimum-age); turned off again when a PR stops qualifying (docs/publishing.md).", "oneOf": [{ "type": "boolean" }, { "type": "string", "enum": ["merge", "squash", "rebase"] }, { "type": "object", "required": ["only"], "properties": { "method": { "description": "Default: merge.", "enum": ["merge", "squash", "rebase"] }, "only": { "enum": ["digest"] } }, "additionalProperties": false }] }, "author": { "description": 'Commit author, "Name <email>".', "type": "string", "pattern": "^[^<>]+ <[^<>]+>$", "x-fix": 'write it as "Name <email>", e.g. "imagestreams-bot <bot@example.com>"' }, "signCommits": { "description": "Pull-request mode only: create each branch commit through GitHub's Git Data API instead of a git push, so GitHub signs it as the token's identity and it shows as verified (for branches that require signed commits). Default: false.", "type": "boolean" }, "groups": { "description": "Streams published together in one PR.", "type": "array", "items": { "type": "object", "required": ["name", "streams"], "properties": { "name": { "type": "string", "pattern": "^[A-Za-z0-9._-]+$" }, "streams": { "description": "Stream names or namespace/name, globs allowed.", "$ref": "#/definitions/stringList" }, "labels": { "$ref": "#/definitions/stringList" }, "reviewers": { "$ref": "#/definitions/stringList" }, "schedule": { "$ref": "#/definitions/scheduleWindow" } }, "additionalProperties": false } }, "dashboard": { "description": 'An issue kept up to date in place by every publishing run: each stream tag with its locked digest, digests held back, failed imports, open PRs, and an "import now" checkbox per tag (see docs/publishing.md, "Dashboard"). true, or {title, labels}. Default: off.', "oneOf": [{ "type": "boolean" }, { "type": "object", "properties": { "title": { "description": 'Default: "imagestreams dashboard".', "type": "string", "minLength": 1, "maxLength": 256 }, "labels": { "description": "Labels besides imagestreams:dashboard (always set; it finds the issue).", "$ref": "#/definitions/stringList" } }, "additionalProperties": false }] }, "maxOpenPullRequests": { "description": "Pull-request mode: most imagestreams pull requests open at once. Open ones are still updated; a group whose PR would be new past the limit is held (reported) and opened by a later run, in group order. Default: no limit.", "type": "integer", "minimum": 1 } }, "additionalProperties": false }, "scheduleWindow": { "description": "When a group's pull request may be opened or updated (docs/publishing.md). Outside it the group waits; consumers keep their locks.", "type": "object", "properties": { "days": { "description": "Days the window opens on. Default: every day.", "type": "array", "items": { "enum": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] }, "minItems": 1 }, "hours": { "description": 'Local hours "HH-HH": from the first hour up to (not including) the second; "22-06" runs past midnight (into the next day). Default: "00-24".', "type": "string", "pattern": "^([01][0-9]|2[0-3])-([01][0-9]|2[0-4])$", "x-fix": 'write two hours such as "00-06" or "22-06"' }, "timezone": { "description": 'IANA time zone of days and hours, e.g. "Europe/Berlin". Default: UTC.', "type": "string", "minLength": 1 } }, "additionalProperties": false }, "dispatchTarget": { "description": 'One target notified by `imagestreams dispatch` once per moved tag it selects (see docs/triggers.md, "Dispatch on merge").', "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["repository_dispatch", "workflow_dispatch", "command"] }, "repository": { "description": "owner/name (GitHub dispatches). Default: the current repository (GITHUB_REPOSITORY).", "type": "string", "pattern": "^[^/\\s]+/[^/\\s]+$" }, "eventType": { "description": 'repository_dispatch event_type. Default: "imagestream-moved".', "type": "string", "minLength": 1, "maxLength": 100 }, "workflow": { "description": "workflow_dispatch: workflow file name (e.g. build.yml) or id.", "type": "string", "minLength": 1 }, "ref": { "description": "workflow_dispatch: branch or tag to run the workflow on. Default: the repository's default branch.", "type": "string", "minLength": 1 }, "inputs": { "description": "workflow_dispatch inputs (strings; ${namespace}, ${stream}, ${tag}, ${old}, ${new}, ${image}, ${oldImage}, ${repository} and ${sha} are replaced). Default: namespace, stream, tag, old, new and image. GitHub accepts at most 25 inputs.", "type": "object", "additionalProperties": { "type": "string" }, "maxProperties": 25 }, "command": { "description": "command: argv, run without a shell in the repository root, with IMAGESTREAM_* variables.", "$ref": "#/definitions/stringList" }, "streams": { "description": "Only these stream tags: stream, namespace/stream, optionally with :tag; globs allowed. Default: all.", "$ref": "#/definitions/stringList" }, "tokenEnv": { "description": "GitHub dispatches: NAME of the environment variable holding the token. Default: GITHUB_TOKEN (which reaches only the current repository).", "$ref": "#/definitions/envName" } }, "allOf": [{ "if": { "properties": { "type": { "const": "workflow_dispatch" } } }, "then": { "properties": { "workflow": true }, "required": ["workflow"] } }, { "if": { "properties": { "type": { "const": "command" } } }, "then": { "properties": { "command": true }, "required": ["command"] } }], "additionalProperties": false } } };
     schema12 = { "type": "string", "pattern": "^(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]+)?$|^\\[[0-9A-Fa-f:.]+\\](:[0-9]+)?$", "x-fix": 'use a host name with an optional port, e.g. "quay.io", "registry.example.com:5000" or "*.example.com"' };
@@ -32461,7 +32498,7 @@ function parseScheduleWindow(c3) {
       at: "timezone"
     };
   }
-  const days = new Set((c3.days ?? DAYS).map((d) => DAYS.indexOf(d)));
+  const days = new Set((c3.days ?? DAYS2).map((d) => DAYS2.indexOf(d)));
   const text = `${c3.days ? c3.days.join(",") : "daily"} ${c3.hours ?? "00-24"} ${timezone}`;
   return { window: { days, start, end, timezone, text } };
 }
@@ -32477,7 +32514,7 @@ function localDayHour(ms, f) {
   const parts = f.formatToParts(new Date(ms));
   const weekday = parts.find((p) => p.type === "weekday")?.value.toLowerCase().slice(0, 3) ?? "sun";
   return {
-    day: DAYS.indexOf(weekday),
+    day: DAYS2.indexOf(weekday),
     hour: Number(parts.find((p) => p.type === "hour")?.value)
   };
 }
@@ -32496,11 +32533,11 @@ function windowState(w, now) {
   }
   return { open: false, opensAt: "never" };
 }
-var DAYS, QUARTER_HOUR;
+var DAYS2, QUARTER_HOUR;
 var init_schedule_window = __esm({
   "src/policy/schedule-window.ts"() {
     "use strict";
-    DAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    DAYS2 = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
     QUARTER_HOUR = 15 * 6e4;
   }
 });
@@ -68363,6 +68400,21 @@ var init_required_platforms = __esm({
   }
 });
 
+// src/model/lock.ts
+function lockTagIndex(lock2) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const t of lock2?.status.tags ?? []) if (!byName.has(t.tag)) byName.set(t.tag, t);
+  return (tag2) => byName.get(tag2);
+}
+var LOCK_API_VERSION, LOCK_KIND;
+var init_lock = __esm({
+  "src/model/lock.ts"() {
+    "use strict";
+    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
+    LOCK_KIND = "ImageStreamLock";
+  }
+});
+
 // src/policy/soak.ts
 function parseAge(text) {
   const t = text.trim();
@@ -68418,24 +68470,83 @@ function recordPending(locks, soak, keyOf3) {
   }
 }
 function soakTags(streams) {
-  return streams.flatMap(
-    (s) => (s.object.spec?.tags ?? []).map((t) => {
-      const lock2 = s.lock?.status.tags.find((x) => x.tag === t.name);
+  return streams.flatMap((s) => {
+    const lockTag2 = lockTagIndex(s.lock);
+    return (s.object.spec?.tags ?? []).map((t) => {
+      const lock2 = lockTag2(t.name);
       return {
         key: `${s.namespace}/${s.name}:${t.name}`,
         annotations: t.annotations ?? null,
         ...lock2 ? { lock: lock2 } : {}
       };
-    })
-  );
+    });
+  });
 }
 var MINIMUM_AGE, UNIT_MS, iso;
 var init_soak = __esm({
   "src/policy/soak.ts"() {
     "use strict";
+    init_lock();
     MINIMUM_AGE = "imagestreams.dev/minimum-age";
     UNIT_MS = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
     iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key3) {
+        const value = this.map.get(key3);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key3);
+          this.map.set(key3, value);
+          return value;
+        }
+      }
+      delete(key3) {
+        return this.map.delete(key3);
+      }
+      set(key3, value) {
+        const deleted = this.delete(key3);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key3, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
   }
 });
 
@@ -68594,25 +68705,6 @@ var require_re = __commonJS({
     createToken("STAR", "(<|>)?=?\\s*\\*");
     createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
     createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    };
-    module.exports = parseOptions;
   }
 });
 
@@ -68933,165 +69025,6 @@ var require_semver = __commonJS({
   }
 });
 
-// node_modules/semver/functions/parse.js
-var require_parse3 = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse3 = (version, options, throwErrors = false) => {
-      if (version instanceof SemVer) {
-        return version;
-      }
-      try {
-        return new SemVer(version, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module.exports = parse3;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
-    "use strict";
-    var parse3 = require_parse3();
-    var valid = (version, options) => {
-      const v = parse3(version, options);
-      return v ? v.version : null;
-    };
-    module.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
-    "use strict";
-    var parse3 = require_parse3();
-    var clean = (version, options) => {
-      const s = parse3(version.trim().replace(/^[=v]+/, ""), options);
-      return s ? s.version : null;
-    };
-    module.exports = clean;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version, release, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version instanceof SemVer ? version.version : version,
-          options
-        ).inc(release, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
-    "use strict";
-    var parse3 = require_parse3();
-    var diff = (version1, version2) => {
-      const v1 = parse3(version1, null, true);
-      const v2 = parse3(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a2, loose) => new SemVer(a2, loose).major;
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a2, loose) => new SemVer(a2, loose).minor;
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a2, loose) => new SemVer(a2, loose).patch;
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
-    "use strict";
-    var parse3 = require_parse3();
-    var prerelease = (version, options) => {
-      const parsed = parse3(version, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
-    module.exports = prerelease;
-  }
-});
-
 // node_modules/semver/functions/compare.js
 var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
@@ -69099,80 +69032,6 @@ var require_compare = __commonJS({
     var SemVer = require_semver();
     var compare = (a2, b, loose) => new SemVer(a2, loose).compare(new SemVer(b, loose));
     module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a2, b, loose) => compare(b, a2, loose);
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a2, b) => compare(a2, b, true);
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a2, b, loose) => {
-      const versionA = new SemVer(a2, loose);
-      const versionB = new SemVer(b, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a2, b) => compareBuild(a2, b, loose));
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a2, b) => compareBuild(b, a2, loose));
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
-    module.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
-    module.exports = lt;
   }
 });
 
@@ -69196,6 +69055,16 @@ var require_neq = __commonJS({
   }
 });
 
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a2, b, loose) => compare(a2, b, loose) > 0;
+    module.exports = gt;
+  }
+});
+
 // node_modules/semver/functions/gte.js
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
@@ -69203,6 +69072,16 @@ var require_gte = __commonJS({
     var compare = require_compare();
     var gte = (a2, b, loose) => compare(a2, b, loose) >= 0;
     module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a2, b, loose) => compare(a2, b, loose) < 0;
+    module.exports = lt;
   }
 });
 
@@ -69266,128 +69145,116 @@ var require_cmp = __commonJS({
   }
 });
 
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
     "use strict";
-    var SemVer = require_semver();
-    var parse3 = require_parse3();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version, options) => {
-      if (version instanceof SemVer) {
-        return version;
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
       }
-      if (typeof version === "number") {
-        version = String(version);
-      }
-      if (typeof version !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match = null;
-      if (!options.rtl) {
-        match = version.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version)) && (!match || match.index + match[0].length !== version.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
           }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
         }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse3(`${major}.${minor}.${patch}${prerelease}${build}`, options);
-    };
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
-    "use strict";
-    var parse3 = require_parse3();
-    var constants7 = require_constants7();
-    var SemVer = require_semver();
-    var truncate = (version, truncation, options) => {
-      if (!constants7.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version, options) => {
-      const versionStringToParse = version instanceof SemVer ? version.version : version;
-      return parse3(versionStringToParse, options);
-    };
-    var doTruncation = (version, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version.version;
-      }
-      version.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version.minor = 0;
-          version.patch = 0;
-          break;
-        case "minor":
-          version.patch = 0;
-          break;
-      }
-      return version.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key3) {
-        const value = this.map.get(key3);
-        if (value === void 0) {
-          return void 0;
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
         } else {
-          this.map.delete(key3);
-          this.map.set(key3, value);
-          return value;
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m = comp.match(r);
+        if (!m) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m[1] !== void 0 ? m[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m[2], this.options.loose);
         }
       }
-      delete(key3) {
-        return this.map.delete(key3);
+      toString() {
+        return this.value;
       }
-      set(key3, value) {
-        const deleted = this.delete(key3);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
+      test(version) {
+        debug2("Comparator.test", version, this.options.loose);
+        if (this.semver === ANY || version === ANY) {
+          return true;
+        }
+        if (typeof version === "string") {
+          try {
+            version = new SemVer(version, this.options);
+          } catch (er) {
+            return false;
           }
-          this.map.set(key3, value);
         }
-        return this;
+        return cmp(version, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
       }
     };
-    module.exports = LRUCache;
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
   }
 });
 
@@ -69967,688 +69834,41 @@ var require_range = __commonJS({
   }
 });
 
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
+// node_modules/semver/functions/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options) {
-        options = parseOptions(options);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp) {
-        const r = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m = comp.match(r);
-        if (!m) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m[1] !== void 0 ? m[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version) {
-        debug2("Comparator.test", version, this.options.loose);
-        if (this.semver === ANY || version === ANY) {
-          return true;
-        }
-        if (typeof version === "string") {
-          try {
-            version = new SemVer(version, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
     var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version, range, options) => {
+    var parse3 = (version, options, throwErrors = false) => {
+      if (version instanceof SemVer) {
+        return version;
+      }
       try {
-        range = new Range(range, options);
+        return new SemVer(version, options);
       } catch (er) {
-        return false;
-      }
-      return range.test(version);
-    };
-    module.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range, options) => new Range(range, options).set.map((comp) => comp.map((c3) => c3.value).join(" ").trim().split(" "));
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions, range, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
+        if (!throwErrors) {
+          return null;
         }
-      });
-      return max;
+        throw er;
+      }
     };
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions, range, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range, options);
-      } catch (er) {
-        return null;
-      }
-      versions.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    };
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range, loose) => {
-      range = new Range(range, loose);
-      let minver = new SemVer("0.0.0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module.exports = minVersion;
+    module.exports = parse3;
   }
 });
 
 // node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
+var require_valid = __commonJS({
   "node_modules/semver/ranges/valid.js"(exports, module) {
     "use strict";
     var Range = require_range();
-    var validRange = (range, options) => {
+    var validRange2 = (range, options) => {
       try {
         return new Range(range, options).range || "*";
       } catch (er) {
         return null;
       }
     };
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version, range, hilo, options) => {
-      version = new SemVer(version, options);
-      range = new Range(range, options);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version, range, options)) {
-        return false;
-      }
-      for (let i2 = 0; i2 < range.set.length; ++i2) {
-        const comparators = range.set[i2];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version, range, options) => outside(version, range, ">", options);
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version, range, options) => outside(version, range, "<", options);
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r2, options) => {
-      r1 = new Range(r1, options);
-      r2 = new Range(r2, options);
-      return r1.intersects(r2, options);
-    };
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions, range, options) => {
-      const set3 = [];
-      let first = null;
-      let prev = null;
-      const v = versions.sort((a2, b) => compare(a2, b, options));
-      for (const version of v) {
-        const included = satisfies(version, range, options);
-        if (included) {
-          prev = version;
-          if (!first) {
-            first = version;
-          }
-        } else {
-          if (prev) {
-            set3.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set3.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set3) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range.raw === "string" ? range.raw : String(range);
-      return simplified.length < original.length ? simplified : range;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c3 of sub) {
-        if (c3.operator === ">" || c3.operator === ">=") {
-          gt = higherGT(gt, c3, options);
-        } else if (c3.operator === "<" || c3.operator === "<=") {
-          lt = lowerLT(lt, c3, options);
-        } else {
-          eqSet.add(c3.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c3 of dom) {
-          if (!satisfies(eq, String(c3), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c3 of dom) {
-        hasDomGT = hasDomGT || c3.operator === ">" || c3.operator === ">=";
-        hasDomLT = hasDomLT || c3.operator === "<" || c3.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomGTPre.major && c3.semver.minor === needDomGTPre.minor && c3.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c3.operator === ">" || c3.operator === ">=") {
-            higher = higherGT(gt, c3, options);
-            if (higher === c3 && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c3.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c3.semver.prerelease && c3.semver.prerelease.length && c3.semver.major === needDomLTPre.major && c3.semver.minor === needDomLTPre.minor && c3.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c3.operator === "<" || c3.operator === "<=") {
-            lower = lowerLT(lt, c3, options);
-            if (lower === c3 && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c3.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c3.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a2, b, options) => {
-      if (!a2) {
-        return b;
-      }
-      const comp = compare(a2.semver, b.semver, options);
-      return comp > 0 ? a2 : comp < 0 ? b : b.operator === ">" && a2.operator === ">=" ? b : a2;
-    };
-    var lowerLT = (a2, b, options) => {
-      if (!a2) {
-        return b;
-      }
-      const comp = compare(a2.semver, b.semver, options);
-      return comp < 0 ? a2 : comp > 0 ? b : b.operator === "<" && a2.operator === "<=" ? b : a2;
-    };
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants7 = require_constants7();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse3 = require_parse3();
-    var valid = require_valid();
-    var clean = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse3,
-      valid,
-      clean,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants7.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants7.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
+    module.exports = validRange2;
   }
 });
 
@@ -70684,7 +69904,7 @@ function parseTagPolicy(annotations) {
   const range = a2[SEMVER_RANGE];
   if (range !== void 0 && k !== "semver")
     problems.push({ key: SEMVER_RANGE, message: `${SEMVER_RANGE} needs ${TAG_POLICY}: semver` });
-  if (range !== void 0 && import_semver.default.validRange(range) === null)
+  if (range !== void 0 && (0, import_valid.default)(range) === null)
     problems.push({
       key: SEMVER_RANGE,
       message: `${SEMVER_RANGE} "${range}" is not a semver range, e.g. ">=1.4.0 <2" or "^1.4"`
@@ -70782,15 +70002,15 @@ function rank(policy, found, ctx) {
   const sign2 = policy.order === "desc" ? -1 : 1;
   switch (policy.kind) {
     case "semver": {
-      const range = new import_semver.default.Range(policy.range ?? "*", { includePrerelease: policy.prereleases });
+      const range = new import_range.default(policy.range ?? "*", { includePrerelease: policy.prereleases });
       const list = [];
       for (const f of found) {
         if (!/^[v=\s]*\d+\.\d+\.\d+/.test(f.value)) continue;
-        const v = import_semver.default.parse(f.value);
+        const v = (0, import_parse.default)(f.value);
         if (!v) continue;
         if (v.prerelease.length > 0 && !policy.prereleases) continue;
         if (!range.test(v)) continue;
-        const r = { tag: f.tag, v, cmp: (o2) => import_semver.default.compare(v, o2.v) };
+        const r = { tag: f.tag, v, cmp: (o2) => (0, import_compare.default)(v, o2.v) };
         list.push(r);
       }
       return { list };
@@ -70834,11 +70054,14 @@ function rank(policy, found, ctx) {
     }
   }
 }
-var import_semver, TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT, POLICY_KINDS, MAX_FIRST_SEEN, byCodeUnits;
+var import_range, import_compare, import_parse, import_valid, TAG_POLICY, SEMVER_RANGE, PRERELEASES, TAG_ORDER, TAG_PATTERN, TAG_EXTRACT, POLICY_KINDS, MAX_FIRST_SEEN, byCodeUnits;
 var init_tag_selection = __esm({
   "src/policy/tag-selection.ts"() {
     "use strict";
-    import_semver = __toESM(require_semver2(), 1);
+    import_range = __toESM(require_range(), 1);
+    import_compare = __toESM(require_compare(), 1);
+    import_parse = __toESM(require_parse3(), 1);
+    import_valid = __toESM(require_valid(), 1);
     TAG_POLICY = "imagestreams.dev/tag-policy";
     SEMVER_RANGE = "imagestreams.dev/semver-range";
     PRERELEASES = "imagestreams.dev/prereleases";
@@ -70920,13 +70143,13 @@ function validateOpenShiftObject(s, at) {
       `stream name ${JSON.stringify(s.name)} is not a repository path component: OpenShift requires lower-case letters and digits separated by single ".", "_" or "-" (e.g. "python-3.12")`
     );
   }
-  const full = `${s.namespace}/${s.name}`;
-  if (full.length > NAMESPACE_NAME_MAX) {
+  const full2 = `${s.namespace}/${s.name}`;
+  if (full2.length > NAMESPACE_NAME_MAX) {
     at(
       s,
       ["metadata", "name"],
       "NAME_TOO_LONG",
-      `"namespace/name" is ${full.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full.length - NAMESPACE_NAME_MAX}`
+      `"namespace/name" is ${full2.length} characters; OpenShift allows at most ${NAMESPACE_NAME_MAX} (it becomes the repository path): shorten the name by ${full2.length - NAMESPACE_NAME_MAX}`
     );
   }
   const repo = s.object.spec?.dockerImageRepository;
@@ -73472,16 +72695,6 @@ var init_due = __esm({
   }
 });
 
-// src/model/lock.ts
-var LOCK_API_VERSION, LOCK_KIND;
-var init_lock = __esm({
-  "src/model/lock.ts"() {
-    "use strict";
-    LOCK_API_VERSION = "imagestreams.dev/v1alpha1";
-    LOCK_KIND = "ImageStreamLock";
-  }
-});
-
 // src/policy/history.ts
 function applyOutcome(prev, name, outcome, ctx) {
   const items = prev?.items ?? [];
@@ -73543,9 +72756,6 @@ var init_history = __esm({
 });
 
 // src/plan/next-locks-phases.ts
-function lockTagOf(lock2, tag2) {
-  return lock2?.status.tags.find((t) => t.tag === tag2);
-}
 function tagsOf(s) {
   return s.object.spec?.tags ?? [];
 }
@@ -73554,12 +72764,21 @@ function lockBuilder(streams, ctx) {
   for (const s of streams)
     for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
   const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
-  return { streams, ctx, byId, specOf, next: /* @__PURE__ */ new Map(), changeOf: /* @__PURE__ */ new Map() };
+  const indexes = /* @__PURE__ */ new Map();
+  const prevTag = (s, tag2) => {
+    let index2 = indexes.get(s);
+    if (!index2) {
+      index2 = lockTagIndex(s.lock);
+      indexes.set(s, index2);
+    }
+    return index2(tag2);
+  };
+  return { streams, ctx, byId, specOf, next: /* @__PURE__ */ new Map(), changeOf: /* @__PURE__ */ new Map(), prevTag };
 }
 function record(b, key3, s, t, applied) {
   b.next.set(key3, applied.tag);
   if (!applied.change) return;
-  const prev = lockTagOf(s.lock, t.name);
+  const prev = b.prevTag(s, t.name);
   const change = {
     namespace: s.namespace,
     stream: s.name,
@@ -73587,7 +72806,7 @@ function generationOf(t, prev, changed) {
   return changed || !prev ? last + 1 : last;
 }
 function settle(b, key3, s, t, outcome) {
-  const prev = lockTagOf(s.lock, t.name);
+  const prev = b.prevTag(s, t.name);
   const spec = specKey(t, b.ctx.defaultImportMode);
   const applied = applyOutcome(prev, t.name, outcome, {
     now: b.ctx.now,
@@ -73607,7 +72826,7 @@ function applyImports(b, outcomes) {
       const outcome = outcomes.get(key3);
       if (outcome) settle(b, key3, s, t, outcome);
       else {
-        const prev = lockTagOf(s.lock, t.name);
+        const prev = b.prevTag(s, t.name);
         if (prev) b.next.set(key3, prev);
       }
     }
@@ -73646,7 +72865,7 @@ function applyFollowers(b) {
     const entry = b.specOf.get(key3);
     if (!entry) return void 0;
     const { s, t } = entry;
-    if (t.from?.kind !== "ImageStreamTag" || t.reference) return lockTagOf(s.lock, t.name);
+    if (t.from?.kind !== "ImageStreamTag" || t.reference) return b.prevTag(s, t.name);
     if (visiting.has(key3)) return void 0;
     visiting.add(key3);
     const target = followTarget(s.namespace, s.name, t.from);
@@ -73721,6 +72940,11 @@ var init_next_locks_phases = __esm({
 });
 
 // src/plan/next-locks.ts
+function pointedAt(item2) {
+  const platforms = item2.platforms?.length ? { platforms: item2.platforms } : {};
+  if (item2.index && item2.index !== item2.image) return { digest: item2.index, ...platforms };
+  return { digest: item2.image, ...item2.mediaType ? { mediaType: item2.mediaType } : {}, ...platforms };
+}
 function streamSelected(s, only) {
   return !only || only.size === 0 || only.has(s.name) || only.has(`${s.namespace}/${s.name}`);
 }
@@ -73751,9 +72975,10 @@ function planImports(streams, opts = {}) {
   const out = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
+    const lockTag2 = lockTagIndex(s.lock);
     for (const t of tagsOf(s)) {
       const key3 = tagKey(s.namespace, s.name, t.name);
-      const locked = lockTagOf(s.lock, t.name);
+      const locked = lockTag2(t.name);
       const reason2 = dueReason(t, locked, {
         forced: opts.forced?.has(key3) ?? false,
         scheduledDue: opts.scheduledDue ? opts.scheduledDue(key3) : true,
@@ -73784,6 +73009,7 @@ function planImports(streams, opts = {}) {
       if (current2?.platforms?.length) {
         req.knownIndex = { digest: current2.index ?? current2.image, platforms: current2.platforms };
       }
+      if (current2) req.current = pointedAt(current2);
       out.push(req);
     }
   }
@@ -73799,6 +73025,7 @@ function computeNextLocks(streams, outcomes, ctx) {
 var init_next_locks = __esm({
   "src/plan/next-locks.ts"() {
     "use strict";
+    init_lock();
     init_stream2();
     init_due();
     init_tag_spec();
@@ -78551,8 +77778,8 @@ function targetWants(target, m) {
     return patternRegExp(p).test(subject);
   });
 }
-function splitRepository(full) {
-  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(full ?? "");
+function splitRepository(full2) {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(full2 ?? "");
   return m ? { owner: m[1], repo: m[2] } : void 0;
 }
 function describeTarget(t, defaultRepository) {
@@ -78584,12 +77811,12 @@ function job(t, index2, all, src) {
       ...argv.length === 0 ? { error: configError(where, "set `command` to the program and its arguments") } : {}
     };
   }
-  const full = t.repository ?? src.repository;
-  const parts = splitRepository(full);
+  const full2 = t.repository ?? src.repository;
+  const parts = splitRepository(full2);
   const tokenEnv = t.tokenEnv ?? DEFAULT_TOKEN_ENV;
   const repoErr = parts ? void 0 : configError(
     where,
-    full ? `repository ${JSON.stringify(full)} is not owner/name` : "no repository: set `repository: owner/name` or run where GITHUB_REPOSITORY is set"
+    full2 ? `repository ${JSON.stringify(full2)} is not owner/name` : "no repository: set `repository: owner/name` or run where GITHUB_REPOSITORY is set"
   );
   const { owner, repo } = parts ?? { owner: "", repo: "" };
   if (t.type === "repository_dispatch") {
@@ -81194,8 +80421,8 @@ function createExchange(session, userAgent2) {
 init_reference2();
 init_redact();
 
-// src/registry/manifest.ts
-import { createHash } from "node:crypto";
+// src/registry/conditional.ts
+init_redact();
 
 // src/registry/mediatypes.ts
 var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -81213,6 +80440,35 @@ function bareMediaType(contentType) {
   if (!contentType) return void 0;
   return contentType.split(";")[0].trim().toLowerCase() || void 0;
 }
+
+// src/registry/conditional.ts
+var CONDITIONAL_HEAD_OK = [200, 304, 405, 501];
+function conditionOf(parts, ep, ref, current2) {
+  if (!current2 || ref.digest || !parts.digestEtags.has(ep)) return void 0;
+  if (current2.mediaType === void 0 && !current2.platforms?.length) return void 0;
+  return current2;
+}
+function learnEtags(parts, ep, etag, digest) {
+  if (etag === void 0 || parts.digestEtags.has(ep)) return;
+  const bare = etag.startsWith("W/") ? etag.slice(2) : etag;
+  if (bare === `"${digest}"`) parts.digestEtags.add(ep);
+}
+function notModified(head, ctx, current2) {
+  const header = head.headers["docker-content-digest"];
+  if (header !== void 0 && header !== current2.digest) {
+    throw registryError(
+      "DIGEST_MISMATCH",
+      { ...ctx, url: redactUrl(head.url) },
+      `answered 304 Not Modified for ${current2.digest} but its digest header says ${sanitizeText(header, 100)}`
+    );
+  }
+  const platforms = current2.platforms?.length ? current2.platforms : void 0;
+  const mediaType = current2.mediaType ?? (platforms.every((p) => p.mediaType === DOCKER_MANIFEST) ? DOCKER_LIST : OCI_INDEX);
+  return { digest: current2.digest, mediaType, ...platforms ? { platforms } : {}, verified: false };
+}
+
+// src/registry/manifest.ts
+import { createHash } from "node:crypto";
 
 // src/registry/platform.ts
 init_platform();
@@ -81398,7 +80654,7 @@ function fromManifest(indexes, ref, m) {
   };
 }
 var HEAD_OK = [200, 405, 501];
-async function headOrGet(parts, indexes, ep, ref) {
+async function headOrGet(parts, indexes, ep, ref, current2) {
   const ctx = contextOf(ref);
   const reference = ref.digest ?? ref.tag;
   const ask = repoAsk(
@@ -81408,7 +80664,10 @@ async function headOrGet(parts, indexes, ep, ref) {
     MANIFEST_ACCEPT,
     `HEAD manifest ${reference}`
   );
-  const head = await parts.exchange.fetch(ask, HEAD_OK);
+  const condition2 = conditionOf(parts, ep, ref, current2);
+  if (condition2) ask.headers = { "if-none-match": `"${condition2.digest}"` };
+  const head = await parts.exchange.fetch(ask, condition2 ? CONDITIONAL_HEAD_OK : HEAD_OK);
+  if (head.status === 304) return notModified(head, ctx, condition2);
   const digest = head.headers["docker-content-digest"];
   const mediaType = bareMediaType(head.headers["content-type"]);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -81419,6 +80678,7 @@ async function headOrGet(parts, indexes, ep, ref) {
         `asked for ${ref.digest} but the registry answered ${digest}`
       );
     }
+    learnEtags(parts, ep, head.headers.etag, digest);
     return { digest, mediaType, verified: ref.digest !== void 0 };
   }
   if (head.status === 200) {
@@ -81436,7 +80696,7 @@ async function resolveRaw(parts, indexes, input2, opts) {
   const ref = withDefaultTag(input2);
   const found = await parts.endpoints.via(
     ref,
-    (ep) => headOrGet(parts, indexes, ep, ref),
+    (ep) => headOrGet(parts, indexes, ep, ref, opts.current),
     opts.insecure ? INSECURE_CALL : SECURE_CALL
   );
   if (found.platforms || !isIndexMediaType(found.mediaType)) return found;
@@ -81654,7 +80914,8 @@ function createRegistryClient(options = {}) {
   const parts = {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
-    logger
+    logger,
+    digestEtags: /* @__PURE__ */ new WeakSet()
   };
   const indexes = new IndexCache(parts);
   const client = {
@@ -81927,7 +81188,9 @@ function rawFor(memo, ref, opts) {
     memo.skipped.add(runKey(ref));
     return Promise.reject(skippedError(ref));
   }
-  p = memo.client.resolveRaw(ref, { insecure: opts.insecure }).then(
+  const call2 = { insecure: opts.insecure };
+  if (opts.current) call2.current = opts.current;
+  p = memo.client.resolveRaw(ref, call2).then(
     (r) => {
       outcome.set(key3, true);
       return r;
@@ -82073,6 +81336,7 @@ async function importTag(ctx, req) {
   if (gate.passed()) return gate.skip(req.from);
   try {
     const opts = { importMode: req.importMode, known: req.locked ?? NONE };
+    if (req.current) opts.current = req.current;
     if (req.insecure) opts.insecure = true;
     if (req.preferArch) opts.preferArch = req.preferArch;
     if (req.preferOs) opts.preferOs = req.preferOs;

@@ -19,8 +19,14 @@ function files(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   return [...text.matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map(([, spec]) =>
-    spec!.startsWith('.') ? relative(SRC, resolve(dirname(file), spec!)) : spec!,
+    spec!.startsWith('.') ? relative(SRC, resolve(dirname(file), spec!)) : packageName(spec!),
   );
+}
+
+/** A package's name from a specifier that may name a file inside it (`semver/functions/parse.js` → `semver`). */
+function packageName(spec: string): string {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
 const all = files(SRC).map((f) => ({ file: relative(SRC, f), imports: imports(f) }));

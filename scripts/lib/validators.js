@@ -49,16 +49,18 @@ export function schemaAjv({ source = false } = {}) {
 // CLI and the Action), so those become imports.
 const RUNTIME = [
   {
+    // ajv's string length with a fast path for strings without surrogates (src/loader/formats.ts: the same counts).
     code: 'require("ajv/dist/runtime/ucs2length").default',
     name: '__ucs2length',
-    imports: "import ucs2lengthModule from 'ajv/dist/runtime/ucs2length.js';",
-    binds: 'const __ucs2length = ucs2lengthModule.default ?? ucs2lengthModule;',
+    imports: "import { ucs2length as lengthInCodePoints } from './formats.js';",
+    binds: 'const __ucs2length = lengthInCodePoints;',
   },
   {
+    // ajv-formats' formats with a fast path for the times locks hold (src/loader/formats.ts: the same verdicts).
     code: 'require("ajv-formats/dist/formats").fullFormats',
     name: '__fullFormats',
-    imports: "import formatsModule from 'ajv-formats/dist/formats.js';",
-    binds: 'const __fullFormats = (formatsModule.default ?? formatsModule).fullFormats;',
+    imports: "import { fullFormats as formatsWithFastTimes } from './formats.js';",
+    binds: 'const __fullFormats = formatsWithFastTimes;',
   },
 ];
 

@@ -93,3 +93,13 @@ export interface StreamLock {
 
 export const LOCK_API_VERSION = 'imagestreams.dev/v1alpha1';
 export const LOCK_KIND = 'ImageStreamLock';
+
+/**
+ * A lookup of a lock's tags by name, built once (the first entry of a name wins, as `tags.find` would): code that
+ * asks for every declared tag's entry scanned the whole list for each, quadratic in a stream's tags.
+ */
+export function lockTagIndex(lock: StreamLock | undefined): (tag: string) => LockTag | undefined {
+  const byName = new Map<string, LockTag>();
+  for (const t of lock?.status.tags ?? []) if (!byName.has(t.tag)) byName.set(t.tag, t);
+  return (tag) => byName.get(tag);
+}

@@ -2,7 +2,7 @@
 // ImageStreamImage pins (looked up in the named stream's history), then followers in dependency order, and last
 // the assembly of each stream's lock in canonical order. Pure.
 
-import { LOCK_API_VERSION, LOCK_KIND, type LockTag, type StreamLock } from '../model/lock.js';
+import { LOCK_API_VERSION, LOCK_KIND, type LockTag, lockTagIndex, type StreamLock } from '../model/lock.js';
 import { type AppliedOutcome, applyOutcome, findInHistory, type TagOutcome } from '../policy/history.js';
 import {
   followTarget,
@@ -18,11 +18,6 @@ import type { NextLocks, NextLocksContext, StreamState } from './next-locks.js';
 /** `namespace/name`: how streams are keyed. */
 export const streamId = (ns: string, name: string) => `${ns}/${name}`;
 
-/** The current lock entry of `tag`, if any. */
-export function lockTagOf(lock: StreamLock | undefined, tag: string): LockTag | undefined {
-  return lock?.status.tags.find((t) => t.tag === tag);
-}
-
 /** The declared tags of a stream. */
 export function tagsOf(s: Pick<StreamState, 'object'>): TagSpecLike[] {
   return s.object.spec?.tags ?? [];
@@ -37,6 +32,8 @@ export interface LockBuilder {
   /** tagKey → the tag's next lock entry. */
   next: Map<string, LockTag>;
   changeOf: Map<string, TagChange>;
+  /** A stream's current lock entry of a tag (each lock indexed once, on first use). */
+  prevTag: (s: StreamState, tag: string) => LockTag | undefined;
 }
 
 /** An empty builder over the declared streams. */
@@ -45,14 +42,23 @@ export function lockBuilder(streams: StreamState[], ctx: NextLocksContext): Lock
   for (const s of streams)
     for (const t of tagsOf(s)) specOf.set(tagKey(s.namespace, s.name, t.name), { s, t });
   const byId = new Map(streams.map((s) => [streamId(s.namespace, s.name), s]));
-  return { streams, ctx, byId, specOf, next: new Map(), changeOf: new Map() };
+  const indexes = new Map<StreamState, ReturnType<typeof lockTagIndex>>();
+  const prevTag = (s: StreamState, tag: string) => {
+    let index = indexes.get(s);
+    if (!index) {
+      index = lockTagIndex(s.lock);
+      indexes.set(s, index);
+    }
+    return index(tag);
+  };
+  return { streams, ctx, byId, specOf, next: new Map(), changeOf: new Map(), prevTag };
 }
 
 /** Record a tag's next lock entry and, when it changed, the change (a pin back to an older image is a rollback). */
 function record(b: LockBuilder, key: string, s: StreamState, t: TagSpecLike, applied: AppliedOutcome): void {
   b.next.set(key, applied.tag);
   if (!applied.change) return;
-  const prev = lockTagOf(s.lock, t.name);
+  const prev = b.prevTag(s, t.name);
   const change: TagChange = {
     namespace: s.namespace,
     stream: s.name,
@@ -89,7 +95,7 @@ function settle(
   t: TagSpecLike,
   outcome: TagOutcome,
 ): AppliedOutcome {
-  const prev = lockTagOf(s.lock, t.name);
+  const prev = b.prevTag(s, t.name);
   const spec = specKey(t, b.ctx.defaultImportMode);
   const applied = applyOutcome(prev, t.name, outcome, {
     now: b.ctx.now,
@@ -111,7 +117,7 @@ export function applyImports(b: LockBuilder, outcomes: ReadonlyMap<string, TagOu
       const outcome = outcomes.get(key);
       if (outcome) settle(b, key, s, t, outcome);
       else {
-        const prev = lockTagOf(s.lock, t.name);
+        const prev = b.prevTag(s, t.name);
         if (prev) b.next.set(key, prev);
       }
     }
@@ -162,7 +168,7 @@ export function applyFollowers(b: LockBuilder): void {
     const entry = b.specOf.get(key);
     if (!entry) return undefined;
     const { s, t } = entry;
-    if (t.from?.kind !== 'ImageStreamTag' || t.reference) return lockTagOf(s.lock, t.name);
+    if (t.from?.kind !== 'ImageStreamTag' || t.reference) return b.prevTag(s, t.name);
     if (visiting.has(key)) return undefined;
     visiting.add(key);
     const target = followTarget(s.namespace, s.name, t.from);

@@ -1,6 +1,6 @@
 // Desired state vs lock: which imports to make, and the next lock of every stream once they are made (pure).
 
-import type { PlatformImage, StreamLock, TagHistoryItem } from '../model/lock.js';
+import { lockTagIndex, type PlatformImage, type StreamLock, type TagHistoryItem } from '../model/lock.js';
 import { importIsInsecure } from '../model/stream.js';
 import { type DueReason, dueReason } from '../policy/due.js';
 import type { TagOutcome } from '../policy/history.js';
@@ -12,7 +12,6 @@ import {
   applyPins,
   assembleLocks,
   lockBuilder,
-  lockTagOf,
   streamId,
   tagsOf,
 } from './next-locks-phases.js';
@@ -125,9 +124,10 @@ export function planImports(streams: StreamState[], opts: PlanImportsOptions = {
   const out: ImportRequest[] = [];
   for (const s of streams) {
     if (!streamSelected(s, opts.only)) continue;
+    const lockTag = lockTagIndex(s.lock);
     for (const t of tagsOf(s)) {
       const key = tagKey(s.namespace, s.name, t.name);
-      const locked = lockTagOf(s.lock, t.name);
+      const locked = lockTag(t.name);
       const reason = dueReason(t, locked, {
         forced: opts.forced?.has(key) ?? false,
         scheduledDue: opts.scheduledDue ? opts.scheduledDue(key) : true,

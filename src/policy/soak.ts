@@ -4,7 +4,7 @@
 // in, the outcomes to apply and the pending records out. (Durations take days and weeks here, unlike the daemon's
 // interval syntax in src/daemon/duration.ts, which the core may not import.)
 
-import type { LockTag, PendingImage, StreamLock } from '../model/lock.js';
+import { type LockTag, lockTagIndex, type PendingImage, type StreamLock } from '../model/lock.js';
 import type { TagOutcome } from './history.js';
 
 /** The tag annotation that sets a soak time, e.g. `72h`, `3d`, `1w`, `1d12h`. */
@@ -110,14 +110,15 @@ export function soakTags(
     lock?: StreamLock;
   }[],
 ): SoakTag[] {
-  return streams.flatMap((s) =>
-    (s.object.spec?.tags ?? []).map((t) => {
-      const lock = s.lock?.status.tags.find((x) => x.tag === t.name);
+  return streams.flatMap((s) => {
+    const lockTag = lockTagIndex(s.lock);
+    return (s.object.spec?.tags ?? []).map((t) => {
+      const lock = lockTag(t.name);
       return {
         key: `${s.namespace}/${s.name}:${t.name}`,
         annotations: t.annotations ?? null,
         ...(lock ? { lock } : {}),
       };
-    }),
-  );
+    });
+  });
 }
