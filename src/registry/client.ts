@@ -58,7 +58,7 @@ export function createRegistryClient(options: RegistryClientOptions = {}): Regis
     endpoints: createEndpoints({ configured, mirrors: o.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o.userAgent),
     logger,
-    digestEtags: new WeakSet(),
+    conditions: new WeakMap(),
   };
   const indexes = new IndexCache(parts);
 

@@ -65,8 +65,8 @@ export interface ClientParts {
   endpoints: Endpoints;
   exchange: Exchange;
   logger: Logger;
-  /** Endpoints whose ETags are manifest digests (seen in this client's answers): HEADs there may be conditional. */
-  digestEtags: WeakSet<Endpoint>;
+  /** What each endpoint has shown of its conditions (conditional.ts): HEADs at trusted ones may be conditional. */
+  conditions: WeakMap<Endpoint, 'trusted' | 'refused'>;
 }
 
 /** The statuses `fetch` accepts unless told otherwise. */

@@ -4,7 +4,7 @@
 import type { PlatformImage } from '../model/lock.js';
 import { formatFamiliar, type ImageRef, isSha256Digest, withDefaultTag } from '../model/reference.js';
 import { redactUrl } from '../util/redact.js';
-import { CONDITIONAL_HEAD_OK, conditionOf, learnEtags, notModified } from './conditional.js';
+import { CONDITIONAL_HEAD_OK, conditionOf, learnFrom, notModified, refuseConditions } from './conditional.js';
 import type { Endpoint, Route } from './endpoints.js';
 import { describeBody, type RequestContext, registryError } from './errors.js';
 import { type ClientParts, repoAsk } from './exchange.js';
@@ -164,9 +164,14 @@ async function headOrGet(
     `HEAD manifest ${reference}`,
   );
   const condition = conditionOf(parts, ep, ref, current);
-  if (condition) ask.headers = { 'if-none-match': `"${condition.digest}"` };
+  if (condition) ask.headers = { 'if-none-match': condition.header };
   const head = await parts.exchange.fetch(ask, condition ? CONDITIONAL_HEAD_OK : HEAD_OK);
-  if (head.status === 304) return notModified(head, ctx, condition!);
+  if (head.status === 304) {
+    if (condition?.current) return notModified(head, ctx, condition.current);
+    // Not Modified to the probe: this registry's 304s say nothing. Ask again, without a condition.
+    refuseConditions(parts, ep, ref.domain);
+    return headOrGet(parts, indexes, ep, ref, current);
+  }
   const digest = head.headers['docker-content-digest'];
   const mediaType = bareMediaType(head.headers['content-type']);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -177,7 +182,7 @@ async function headOrGet(
         `asked for ${ref.digest} but the registry answered ${digest}`,
       );
     }
-    learnEtags(parts, ep, head.headers.etag, digest);
+    if (condition && !condition.current) learnFrom(parts, ep, head.headers.etag, digest);
     // A digest the declaration names is not the registry's claim; a tag's digest is until hashed.
     return { digest, mediaType: mediaType!, verified: ref.digest !== undefined };
   }

@@ -29,7 +29,9 @@ export type HostileMode =
   /** Answer honestly with an ETag: the quoted digest, weak (`W/"…"`) or any other value. */
   | { kind: 'etag'; etag: 'digest' | 'weak-digest' | string }
   /** Answer 304 Not Modified to every manifest HEAD, asked conditionally or not, with this digest header if any. */
-  | { kind: 'not-modified'; digest?: string };
+  | { kind: 'not-modified'; digest?: string }
+  /** Answer 304 to every manifest HEAD that carries If-None-Match, whatever it names; honestly (ETag: the digest) otherwise. */
+  | { kind: 'blind-304' };
 
 export interface HostileRegistry {
   /** `127.0.0.1:<port>`: use it as the registry domain. */
@@ -96,20 +98,26 @@ export async function startHostileRegistry(opts: { tls?: boolean } = {}): Promis
     if (man) {
       const found = manifests.get(`${man[1]}:${decodeURIComponent(man[2]!)}`);
       if (!found) return notFound(res, 'MANIFEST_UNKNOWN');
-      if (m?.kind === 'not-modified' && seen.method === 'HEAD') {
-        res.writeHead(304, m.digest ? { 'docker-content-digest': m.digest } : {});
+      const blind = m?.kind === 'blind-304' && req.headers['if-none-match'] !== undefined;
+      if ((m?.kind === 'not-modified' || blind) && seen.method === 'HEAD') {
+        res.writeHead(
+          304,
+          m.kind === 'not-modified' && m.digest ? { 'docker-content-digest': m.digest } : {},
+        );
         res.end();
         return;
       }
       const digest = m?.kind === 'lying-head' && seen.method === 'HEAD' ? m.digest : digestOf(found.bytes);
       const etag =
-        m?.kind !== 'etag'
-          ? undefined
-          : m.etag === 'digest'
-            ? `"${digest}"`
-            : m.etag === 'weak-digest'
-              ? `W/"${digest}"`
-              : m.etag;
+        m?.kind === 'blind-304'
+          ? `"${digest}"`
+          : m?.kind !== 'etag'
+            ? undefined
+            : m.etag === 'digest'
+              ? `"${digest}"`
+              : m.etag === 'weak-digest'
+                ? `W/"${digest}"`
+                : m.etag;
       res.writeHead(200, {
         'content-type': found.mediaType,
         'docker-content-digest': digest,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReference } from '../../src/model/reference.js';
 import { pointedAt } from '../../src/plan/next-locks.js';
 import { createRegistryClient, type RegistryClient } from '../../src/registry/client.js';
+import { PROBE } from '../../src/registry/conditional.js';
 import { DOCKER_LIST, DOCKER_MANIFEST, OCI_INDEX } from '../../src/registry/mediatypes.js';
 import { createRunResolver } from '../../src/registry/run-resolver.js';
 import type { CurrentImage, ImportMode, ResolvedImage } from '../../src/registry/types.js';
@@ -127,7 +128,7 @@ describe('conditional HEAD against a hostile registry', () => {
   let index: string;
   const ref = (s: string) => parseReference(`${hostile.host}/${s}`);
   const client = () => createRegistryClient({ concurrencyPerRegistry: 1, adaptiveConcurrency: false });
-  const conditional = () => hostile.requests.filter((r) => r.headers['if-none-match'] !== undefined);
+  const conditions = () => hostile.requests.map((r) => r.headers['if-none-match']);
 
   beforeAll(async () => {
     hostile = await startHostileRegistry();
@@ -150,7 +151,8 @@ describe('conditional HEAD against a hostile registry', () => {
         const current = { digest, mediaType: DOCKER_MANIFEST };
         for (let i = 0; i < 3; i++) await c.resolveRaw(ref('h/app:1'), { current });
         expect(hostile.requests.filter((r) => r.method === 'HEAD')).toHaveLength(3);
-        expect(conditional()).toEqual([]);
+        // Only the first HEAD carries the probe; its answer shows no digest ETag, so none carries a digest.
+        expect(conditions()).toEqual([PROBE, undefined, undefined]);
       } finally {
         c.close();
       }
@@ -164,7 +166,7 @@ describe('conditional HEAD against a hostile registry', () => {
       const current = { digest, mediaType: DOCKER_MANIFEST };
       await c.resolveRaw(ref('h/app:1'), { current });
       await c.resolveRaw(ref('h/app:1'), { current });
-      expect(conditional().map((r) => r.headers['if-none-match'])).toEqual([`"${digest}"`]);
+      expect(conditions()).toEqual([PROBE, `"${digest}"`]);
     } finally {
       c.close();
     }
@@ -180,6 +182,27 @@ describe('conditional HEAD against a hostile registry', () => {
       );
       expect(e?.message).toMatch(/304/);
       expect(e?.code).toBe('BAD_RESPONSE');
+      // The probe was answered 304 (no manifest matches it): the HEAD went again without a condition.
+      expect(conditions()).toEqual([PROBE, undefined]);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a registry that answers 304 to any condition is caught by the probe and asked plainly from then on', async () => {
+    const warnings: string[] = [];
+    const logger = createLogger((l) => warnings.push(l), { level: 'warn' });
+    const c = createRegistryClient({ logger, concurrencyPerRegistry: 1, adaptiveConcurrency: false });
+    try {
+      hostile.setMode({ kind: 'blind-304' });
+      const current = { digest, mediaType: DOCKER_MANIFEST };
+      expect((await c.resolveRaw(ref('h/app:1'), { current })).digest).toBe(digest);
+      // The tag moves: a registry whose 304s were believed would keep the old digest forever.
+      const moved = hostile.putImage('h/app', '1', makeImage({ seed: 'h-moved' }));
+      expect((await c.resolveRaw(ref('h/app:1'), { current })).digest).toBe(moved);
+      expect(conditions()).toEqual([PROBE, undefined, undefined]);
+      expect(warnings.filter((w) => w.includes('304'))).toHaveLength(1);
+      hostile.putImage('h/app', '1', makeImage({ seed: 'h-1' }));
     } finally {
       c.close();
     }
