@@ -80443,15 +80443,27 @@ function bareMediaType(contentType) {
 
 // src/registry/conditional.ts
 var CONDITIONAL_HEAD_OK = [200, 304, 405, 501];
+var PROBE = '"imagestreams-probe-never-matches"';
 function conditionOf(parts, ep, ref, current2) {
-  if (!current2 || ref.digest || !parts.digestEtags.has(ep)) return void 0;
+  if (ref.digest) return void 0;
+  const state = parts.conditions.get(ep);
+  if (state === void 0) return { header: PROBE };
+  if (state === "refused" || !current2) return void 0;
   if (current2.mediaType === void 0 && !current2.platforms?.length) return void 0;
-  return current2;
+  return { header: `"${current2.digest}"`, current: current2 };
 }
-function learnEtags(parts, ep, etag, digest) {
-  if (etag === void 0 || parts.digestEtags.has(ep)) return;
-  const bare = etag.startsWith("W/") ? etag.slice(2) : etag;
-  if (bare === `"${digest}"`) parts.digestEtags.add(ep);
+function learnFrom(parts, ep, etag, digest) {
+  if (parts.conditions.has(ep)) return;
+  const bare = etag?.startsWith("W/") ? etag.slice(2) : etag;
+  parts.conditions.set(ep, bare === `"${digest}"` ? "trusted" : "refused");
+}
+function refuseConditions(parts, ep, domain) {
+  if (parts.conditions.get(ep) === "refused") return;
+  parts.conditions.set(ep, "refused");
+  parts.logger.warn(
+    "the registry answered 304 Not Modified to a condition no manifest can match; it is asked without conditions",
+    { registry: domain }
+  );
 }
 function notModified(head, ctx, current2) {
   const header = head.headers["docker-content-digest"];
@@ -80665,9 +80677,13 @@ async function headOrGet(parts, indexes, ep, ref, current2) {
     `HEAD manifest ${reference}`
   );
   const condition2 = conditionOf(parts, ep, ref, current2);
-  if (condition2) ask.headers = { "if-none-match": `"${condition2.digest}"` };
+  if (condition2) ask.headers = { "if-none-match": condition2.header };
   const head = await parts.exchange.fetch(ask, condition2 ? CONDITIONAL_HEAD_OK : HEAD_OK);
-  if (head.status === 304) return notModified(head, ctx, condition2);
+  if (head.status === 304) {
+    if (condition2?.current) return notModified(head, ctx, condition2.current);
+    refuseConditions(parts, ep, ref.domain);
+    return headOrGet(parts, indexes, ep, ref, current2);
+  }
   const digest = head.headers["docker-content-digest"];
   const mediaType = bareMediaType(head.headers["content-type"]);
   if (head.status === 200 && digest && isSha256Digest(digest) && isKnownManifestType(mediaType)) {
@@ -80678,7 +80694,7 @@ async function headOrGet(parts, indexes, ep, ref, current2) {
         `asked for ${ref.digest} but the registry answered ${digest}`
       );
     }
-    learnEtags(parts, ep, head.headers.etag, digest);
+    if (condition2 && !condition2.current) learnFrom(parts, ep, head.headers.etag, digest);
     return { digest, mediaType, verified: ref.digest !== void 0 };
   }
   if (head.status === 200) {
@@ -80915,7 +80931,7 @@ function createRegistryClient(options = {}) {
     endpoints: createEndpoints({ configured, mirrors: o2.mirrors ?? {}, hostPolicy, logger }),
     exchange: createExchange(session, o2.userAgent),
     logger,
-    digestEtags: /* @__PURE__ */ new WeakSet()
+    conditions: /* @__PURE__ */ new WeakMap()
   };
   const indexes = new IndexCache(parts);
   const client = {
