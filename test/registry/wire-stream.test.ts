@@ -128,6 +128,34 @@ describe('streamed exchanges', () => {
     }
   });
 
+  it('fails at once with its own error a body that failed before its connection was ready', async () => {
+    // The mirror's meter can refuse a small blob's bytes while the PUT's connection is still opening (seen on
+    // Node 24 in CI): the body is destroyed before the exchange listens to it, and no 'error' event is left to hear.
+    const t = createWireTransport();
+    try {
+      const refused = new Error('bytes refused by the meter');
+      const body = new Readable({ read() {} });
+      body.on('error', () => {}); // the pipeline's own listener, in the copier
+      body.destroy(refused);
+      await new Promise((r) => setImmediate(r));
+      const started = performance.now();
+      const e = await t
+        .stream({
+          method: 'PUT',
+          url: new URL(`${base}/up`),
+          headers: { 'content-length': '5000' },
+          body,
+          idleTimeoutMs: 60_000,
+        })
+        .catch((x: unknown) => x);
+      expect(e).toBe(refused);
+      // Not the idle timeout's answer: nothing waited for it (a minute here).
+      expect(performance.now() - started).toBeLessThan(30_000);
+    } finally {
+      t.close();
+    }
+  });
+
   it('fails a streamed body its source broke off with the source error, and closes the connection', async () => {
     const t = createWireTransport();
     try {

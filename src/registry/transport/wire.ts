@@ -243,6 +243,10 @@ function declaredLength(headers: Record<string, string>): number {
 
 /** Write `body` to `c`, pausing it while the socket's buffer is full; exactly `declared` bytes or an error. */
 function pumpBody(body: Readable, c: Conn, declared: number, abort: (e: unknown) => void, sent: () => void) {
+  // A body that failed before its connection was ready (a meter refusing a small blob while the connection opened)
+  // has no 'error' left to emit: its own error fails the exchange now, not the idle timeout later.
+  if (body.destroyed)
+    return abort(body.errored ?? new TransportError('other', 'request body closed before it was sent'));
   let written = 0;
   body.on('data', (chunk: Buffer) => {
     if (c.dead || c.user === undefined) return void body.pause();
