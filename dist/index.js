@@ -80174,6 +80174,8 @@ function declaredLength(headers) {
   return 0;
 }
 function pumpBody(body, c3, declared2, abort, sent) {
+  if (body.destroyed)
+    return abort(body.errored ?? new TransportError("other", "request body closed before it was sent"));
   let written = 0;
   body.on("data", (chunk) => {
     if (c3.dead || c3.user === void 0) return void body.pause();
