@@ -6,6 +6,7 @@ import type { Logger } from '../util/logger.js';
 import { redactUrl } from '../util/redact.js';
 import type { AuthSession, AuthTarget } from './auth/session.js';
 import { accessDenied, checkResponse } from './check.js';
+import type { ConditionState } from './conditional.js';
 import type { Endpoint, Endpoints } from './endpoints.js';
 import type { RequestContext } from './errors.js';
 import type { PolicyRequest, PolicyResponse } from './transport/requester.js';
@@ -66,7 +67,7 @@ export interface ClientParts {
   exchange: Exchange;
   logger: Logger;
   /** What each endpoint has shown of its conditions (conditional.ts): HEADs at trusted ones may be conditional. */
-  conditions: WeakMap<Endpoint, 'trusted' | 'refused'>;
+  conditions: WeakMap<Endpoint, ConditionState>;
 }
 
 /** The statuses `fetch` accepts unless told otherwise. */

@@ -50,6 +50,19 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** A PUT of 5,000 declared bytes from `body` that is expected to fail: its error. */
+function failedPut(t: ReturnType<typeof createWireTransport>, body: Readable, idleTimeoutMs: number) {
+  return t
+    .stream({
+      method: 'PUT',
+      url: new URL(`${base}/up`),
+      headers: { 'content-length': '5000' },
+      body,
+      idleTimeoutMs,
+    })
+    .catch((x: unknown) => x);
+}
+
 describe('streamed exchanges', () => {
   it('reads a response body with back-pressure, then reuses the connection for a buffered request', async () => {
     const t = createWireTransport({ maxSockets: 1 });
@@ -139,15 +152,7 @@ describe('streamed exchanges', () => {
       body.destroy(refused);
       await new Promise((r) => setImmediate(r));
       const started = performance.now();
-      const e = await t
-        .stream({
-          method: 'PUT',
-          url: new URL(`${base}/up`),
-          headers: { 'content-length': '5000' },
-          body,
-          idleTimeoutMs: 60_000,
-        })
-        .catch((x: unknown) => x);
+      const e = await failedPut(t, body, 60_000);
       expect(e).toBe(refused);
       // Not the idle timeout's answer: nothing waited for it (a minute here).
       expect(performance.now() - started).toBeLessThan(30_000);
@@ -166,15 +171,7 @@ describe('streamed exchanges', () => {
           this.destroy(broken);
         },
       });
-      const e = await t
-        .stream({
-          method: 'PUT',
-          url: new URL(`${base}/up`),
-          headers: { 'content-length': '5000' },
-          body,
-          idleTimeoutMs: 5000,
-        })
-        .catch((x: unknown) => x);
+      const e = await failedPut(t, body, 5000);
       expect(e).toBe(broken);
     } finally {
       t.close();
