@@ -112,12 +112,13 @@ export function manifestUrls(base, streams) {
  * Run a command under /usr/bin/time: `{wall, rssMb, code, stdout}` (wall in ms as seen from here, RSS of the
  * largest process). stdout is kept only when `keep` is set.
  */
-export function timed(cmd, args, { cwd, keep = false } = {}) {
+export function timed(cmd, args, { cwd, keep = false, env } = {}) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn('/usr/bin/time', ['-f', '@@rss %M', cmd, ...args], {
       cwd,
       stdio: ['ignore', keep ? 'pipe' : 'ignore', 'pipe'],
+      ...(env ? { env } : {}),
     });
     const out = [];
     let err = '';
