@@ -2,6 +2,8 @@
 // the response is bounded (head, chunk-size lines, trailers, body), and anything that is not a well-formed response
 // ends in a TransportError — never another exception, never a wait for bytes that cannot come. Nothing a registry
 // sends is trusted (invariant 2).
+// Long: one response parser — the head, the framing states and their bounds are read together, split they would
+// pass their state around.
 
 import { TransportError } from './http.js';
 
@@ -74,23 +76,36 @@ function contentLength(v: string): number {
   return n!;
 }
 
-/** Parse a head's text (without its blank line) into version, status and headers. */
-function parseHead(text: string): {
+/**
+ * Parse a head (its bytes, without the blank line). Each header value is copied from the bytes: a slice of the head's
+ * text would keep the head alive in every digest a lock keeps (V8 keeps a slice of 13+ characters as a view).
+ */
+function parseHead(head: Buffer): {
   minor: number;
   status: number;
   headers: Record<string, string | undefined>;
 } {
-  const lines = text.split('\r\n');
-  const m = STATUS_LINE.exec(lines[0]!);
-  if (!m) throw protocolError(`bad status line "${lines[0]!.slice(0, 40)}"`);
+  let end = head.indexOf(CRLF);
+  if (end < 0) end = head.length;
+  const statusLine = head.toString('latin1', 0, end);
+  const m = STATUS_LINE.exec(statusLine);
+  if (!m) throw protocolError(`bad status line "${statusLine.slice(0, 40)}"`);
   // A plain object (a null-prototype one is a slow dictionary): a name Object.prototype also has ('constructor')
   // is recognised by its value's type; `__proto__` cannot be set and is dropped.
   const headers: Record<string, string | undefined> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const h = HEADER_LINE.exec(lines[i]!);
-    if (!h) throw protocolError(`bad header line "${lines[i]!.slice(0, 40)}"`);
+  while (end < head.length) {
+    const start = end + 2;
+    end = head.indexOf(CRLF, start);
+    if (end < 0) end = head.length;
+    const line = head.toString('latin1', start, end);
+    const h = HEADER_LINE.exec(line);
+    if (!h) throw protocolError(`bad header line "${line.slice(0, 40)}"`);
     const name = h[1]!.toLowerCase();
-    const value = trimOws(h[2]!);
+    let a = start + h[1]!.length + 1;
+    let b = end;
+    while (a < b && (head[a] === 32 || head[a] === 9)) a++;
+    while (b > a && (head[b - 1] === 32 || head[b - 1] === 9)) b--;
+    const value = head.toString('latin1', a, b);
     const prev = headers[name];
     headers[name] = typeof prev === 'string' ? `${prev}, ${value}` : value;
   }
@@ -138,7 +153,7 @@ export class ResponseParser {
           const r = this.until(buf, off, CRLFCRLF, this.limits.maxHeadBytes, 'response head');
           if (!r) return;
           off = r.next;
-          this.onHead(r.bytes.toString('latin1'));
+          this.onHead(r.bytes);
           break;
         }
         case State.Length:
@@ -206,8 +221,8 @@ export class ResponseParser {
     );
   }
 
-  private onHead(text: string): void {
-    const { minor, status, headers } = parseHead(text);
+  private onHead(head: Buffer): void {
+    const { minor, status, headers } = parseHead(head);
     if (status < 200) {
       if (status === 101) throw protocolError('unrequested protocol switch (101)');
       if (++this.interim > MAX_INTERIM) throw protocolError('too many interim (1xx) responses');
