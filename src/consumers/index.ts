@@ -3,6 +3,7 @@
 
 import type { ConsumerChange } from '../plan/changes.js';
 import type { PinFormat } from '../plan/pull-spec.js';
+import { detached } from '../util/text.js';
 import { partUpToDate, wantedValue } from './image-parts.js';
 import { annotationConsumers } from './kube.js';
 import { lookupConsumers, mayHoldShortName } from './lookup.js';
@@ -159,7 +160,8 @@ export function planConsumerUpdates(
       line: c.line,
       target: c.target,
       follows: formatStreamTag(c.follows),
-      from: c.current,
+      // The current value is a slice of the consumer file's text: detached, so the change does not keep the file.
+      from: detached(c.current),
       to: want,
     });
   }

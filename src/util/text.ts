@@ -20,3 +20,12 @@ export function shortDigest(digest: string | null | undefined, o: ShortDigestOpt
   const hex = digest.slice(i + 1, i + 13);
   return i < 0 || o.algorithm === false ? hex : `${digest.slice(0, i)}:${hex}`;
 }
+
+/**
+ * `s` as a string of its own. V8 keeps a slice of 13 or more characters (a regex match, a YAML scalar cut from its
+ * file) as a view of the whole text it was cut from, so a short value kept for the run keeps that text alive:
+ * values that outlive their source (what a change records) are detached. Lossless for any string.
+ */
+export function detached(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { applyConsumerPlan, findConsumers, planConsumerUpdates } from '../../src/consumers/index.js';
 import { applyEdits, renderValue } from '../../src/consumers/rewrite.js';
 import { scanText } from '../../src/consumers/scan.js';
+import { retainedBytes } from '../helpers/retained.js';
 
 const PIN = `quay.io/p/python@sha256:${'a'.repeat(64)}`;
 const lookup = (ns: string, s: string, t: string) =>
@@ -65,6 +66,28 @@ spec: {containers: [{name: a, image: x}]}
 });
 
 describe('planConsumerUpdates', () => {
+  it('a change keeps its values, not the file they were read from (a run keeps every change to its end)', () => {
+    // 100 workloads of ~100 KB each (10 MB): what is kept is each one's change.
+    const { bytes, kept } = retainedBytes(() => {
+      const changes = [];
+      for (let i = 0; i < 100; i++) {
+        const file = {
+          path: `deploy/${i}.yaml`,
+          text:
+            `# ${'x'.repeat(100_000)}\n` +
+            `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web${i}\n  annotations:\n` +
+            `    image.openshift.io/triggers: '[{"from":{"kind":"ImageStreamTag","name":"python:3.12"},"fieldPath":"spec.template.spec.containers[?(@.name==\\"app\\")].image"}]'\n` +
+            `spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: quay.io/p/python:3.12-previous-build-${i}\n`,
+        };
+        changes.push(...planConsumerUpdates(findConsumers([file]).consumers, lookup).changes);
+      }
+      return changes;
+    });
+    expect(kept).toHaveLength(100);
+    expect(kept[99]?.from).toBe('quay.io/p/python:3.12-previous-build-99');
+    expect(bytes).toBeLessThan(2_000_000);
+  });
+
   it('edits only values that differ from the lock, and lists tags without a lock as unresolved', () => {
     const files = [
       {
