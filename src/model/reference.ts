@@ -129,11 +129,29 @@ function checkPath(input: string, path: string): void {
   }
 }
 
+/** Most distinct references the memo of parseReference keeps before it starts afresh (bounded memory). */
+export const REFERENCE_MEMO_MAX = 16_384;
+// A reconcile parses each `from` several times (validation, planning, import): valid references are remembered,
+// frozen since ImageRef is read-only and shared. Invalid ones are parsed again each time, so every caller gets
+// its own error, exactly as without the memo. No I/O: a cache of a pure function's results.
+const memo = new Map<string, ImageRef>();
+
 /**
  * Parse a reference the way distribution/reference's ParseNormalizedNamed does:
- * Docker Hub domain and `library/` defaults, tag and digest kept as written.
+ * Docker Hub domain and `library/` defaults, tag and digest kept as written. The result is frozen (and may be
+ * shared with other callers that parsed the same text): copy it to change it.
  */
 export function parseReference(input: string): ImageRef {
+  const known = memo.get(input);
+  if (known !== undefined) return known;
+  const ref = Object.freeze(parseReferenceUncached(input));
+  if (memo.size >= REFERENCE_MEMO_MAX) memo.clear();
+  memo.set(input, ref);
+  return ref;
+}
+
+/** parseReference without its memo (what the memo stores; the property test compares the two). */
+export function parseReferenceUncached(input: string): ImageRef {
   if (typeof input !== 'string' || input.length === 0)
     throw new InvalidReferenceError(String(input), 'it is empty');
   if (input !== input.trim() || /\s/.test(input))

@@ -4,7 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDigest, DIGEST_ALGORITHMS } from '../../src/model/digest.js';
-import { formatFull, parseReference, tryParseReference } from '../../src/model/reference.js';
+import {
+  formatFull,
+  parseReference,
+  parseReferenceUncached,
+  REFERENCE_MEMO_MAX,
+  tryParseReference,
+} from '../../src/model/reference.js';
 
 const replay = {
   ...(process.env.IMAGESTREAMS_PROPERTY_SEED ? { seed: Number(process.env.IMAGESTREAMS_PROPERTY_SEED) } : {}),
@@ -78,5 +84,58 @@ describe('references, generated', () => {
       ),
       replay,
     );
+  });
+
+  // parseReference remembers valid references: the memo must never change an answer, valid or not.
+  it('the memoised parse agrees with the unmemoised one, on valid and invalid references', () => {
+    const outcome = (f: () => unknown) => {
+      try {
+        return { ref: f() };
+      } catch (e) {
+        const err = e as { name: string; message: string; code?: string; data?: unknown };
+        return { error: { name: err.name, message: err.message, code: err.code, data: err.data } };
+      }
+    };
+    const reference = fc
+      .tuple(domain, path, fc.option(tag, { nil: undefined }), fc.option(digest, { nil: undefined }))
+      .map(([d, p, t, dg]) => {
+        const name = d ? `${d[0]}${d[1] !== undefined ? `:${d[1]}` : ''}/${p}` : p;
+        return `${name}${t !== undefined ? `:${t}` : ''}${dg !== undefined ? `@${dg}` : ''}`;
+      });
+    const noise = fc.stringMatching(/^[a-zA-Z0-9.:/@_\-[\] ]{0,30}$/);
+    // Valid references, strings of reference characters, and valid ones with a character changed.
+    const input = fc.oneof(
+      reference,
+      noise,
+      fc
+        .tuple(reference, fc.nat(), fc.constantFrom('@', ':', '/', ' ', 'A', '.', ''))
+        .map(([r, i, c]) => r.slice(0, i % (r.length + 1)) + c + r.slice((i % (r.length + 1)) + 1)),
+    );
+    fc.assert(
+      fc.property(input, (text) => {
+        const plain = outcome(() => parseReferenceUncached(text));
+        const first = outcome(() => parseReference(text));
+        const again = outcome(() => parseReference(text));
+        expect(first).toEqual(plain);
+        expect(again).toEqual(plain);
+        if ('ref' in first) {
+          expect(Object.isFrozen(first.ref)).toBe(true);
+          expect(again.ref).toBe(first.ref);
+        }
+        const tried = tryParseReference(text);
+        if ('error' in plain) expect('error' in tried && tried.error.message).toBe(plain.error.message);
+        else expect('ref' in tried && tried.ref).toEqual(plain.ref);
+      }),
+      replay,
+    );
+  });
+
+  it('the memo stays bounded: past its size it starts afresh and still answers right', () => {
+    const refs = Array.from({ length: REFERENCE_MEMO_MAX + 10 }, (_, i) => `quay.io/org/app${i}:v1`);
+    const first = parseReference(refs[0]!);
+    for (const r of refs) parseReference(r);
+    const later = parseReference(refs[0]!);
+    expect(later).toEqual(first);
+    expect(later).not.toBe(first);
   });
 });
