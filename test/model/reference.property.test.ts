@@ -123,7 +123,7 @@ describe('references, generated', () => {
           expect(again.ref).toBe(first.ref);
         }
         const tried = tryParseReference(text);
-        if ('error' in plain) expect('error' in tried && tried.error.message).toBe(plain.error.message);
+        if (plain.error) expect('error' in tried && tried.error.message).toBe(plain.error.message);
         else expect('ref' in tried && tried.ref).toEqual(plain.ref);
       }),
       replay,
