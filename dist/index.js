@@ -19865,6 +19865,9 @@ function shortDigest(digest, o2 = {}) {
   const hex = digest.slice(i2 + 1, i2 + 13);
   return i2 < 0 || o2.algorithm === false ? hex : `${digest.slice(0, i2)}:${hex}`;
 }
+function detached(s) {
+  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
+}
 var init_text = __esm({
   "src/util/text.ts"() {
     "use strict";
@@ -38469,14 +38472,14 @@ var init_main_sync = __esm({
       };
     };
     normalizeSyncOptions = (options) => options.node && !options.ipc ? { ...options, ipc: false } : options;
-    validateSyncOptions = ({ ipc, ipcInput, detached, cancelSignal }) => {
+    validateSyncOptions = ({ ipc, ipcInput, detached: detached2, cancelSignal }) => {
       if (ipcInput) {
         throwInvalidSyncOption("ipcInput");
       }
       if (ipc) {
         throwInvalidSyncOption("ipc: true");
       }
-      if (detached) {
+      if (detached2) {
         throwInvalidSyncOption("detached: true");
       }
       if (cancelSignal) {
@@ -39486,8 +39489,8 @@ var cleanupOnExit;
 var init_cleanup = __esm({
   "node_modules/execa/lib/terminate/cleanup.js"() {
     init_mjs();
-    cleanupOnExit = (subprocess, { cleanup, detached }, { signal }) => {
-      if (!cleanup || detached) {
+    cleanupOnExit = (subprocess, { cleanup, detached: detached2 }, { signal }) => {
+      if (!cleanup || detached2) {
         return;
       }
       const removeExitHandler = onExit(() => {
@@ -41268,6 +41271,14 @@ function checkPath(input2, path6) {
   }
 }
 function parseReference(input2) {
+  const known = memo.get(input2);
+  if (known !== void 0) return known;
+  const ref = Object.freeze(parseReferenceUncached(input2));
+  if (memo.size >= REFERENCE_MEMO_MAX) memo.clear();
+  memo.set(input2, ref);
+  return ref;
+}
+function parseReferenceUncached(input2) {
   if (typeof input2 !== "string" || input2.length === 0)
     throw new InvalidReferenceError(String(input2), "it is empty");
   if (input2 !== input2.trim() || /\s/.test(input2))
@@ -41362,7 +41373,7 @@ function isLoopbackDomain(domain) {
   const host = domain.startsWith("[") ? domain.slice(0, domain.indexOf("]") + 1) : domain.replace(/:\d+$/, "");
   return host === "localhost" || /^127(?:\.\d{1,3}){3}$/.test(host) || host === "[::1]";
 }
-var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError, PATH_RE;
+var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, TAG_RE, DIGEST_RE, SHA256_RE, PATH_COMPONENT_RE, DOMAIN_COMPONENT, DOMAIN_NAME_RE, IPV6_RE, PORT_RE, ANCHORED_ID_RE, InvalidReferenceError, PATH_RE, REFERENCE_MEMO_MAX, memo;
 var init_reference2 = __esm({
   "src/model/reference.ts"() {
     "use strict";
@@ -41391,6 +41402,8 @@ var init_reference2 = __esm({
       }
     };
     PATH_RE = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+    REFERENCE_MEMO_MAX = 16384;
+    memo = /* @__PURE__ */ new Map();
   }
 });
 
@@ -72519,7 +72532,8 @@ function planConsumerUpdates(consumers, pullSpecFor2) {
       line: c3.line,
       target: c3.target,
       follows: formatStreamTag(c3.follows),
-      from: c3.current,
+      // The current value is a slice of the consumer file's text: detached, so the change does not keep the file.
+      from: detached(c3.current),
       to: want
     });
   }
@@ -72539,6 +72553,7 @@ var DEFAULTS2;
 var init_consumers = __esm({
   "src/consumers/index.ts"() {
     "use strict";
+    init_text();
     init_image_parts();
     init_kube();
     init_lookup();
@@ -79589,16 +79604,26 @@ function contentLength(v) {
   }
   return n2;
 }
-function parseHead(text) {
-  const lines = text.split("\r\n");
-  const m = STATUS_LINE.exec(lines[0]);
-  if (!m) throw protocolError(`bad status line "${lines[0].slice(0, 40)}"`);
+function parseHead(head) {
+  let end = head.indexOf(CRLF);
+  if (end < 0) end = head.length;
+  const statusLine = head.toString("latin1", 0, end);
+  const m = STATUS_LINE.exec(statusLine);
+  if (!m) throw protocolError(`bad status line "${statusLine.slice(0, 40)}"`);
   const headers = {};
-  for (let i2 = 1; i2 < lines.length; i2++) {
-    const h2 = HEADER_LINE.exec(lines[i2]);
-    if (!h2) throw protocolError(`bad header line "${lines[i2].slice(0, 40)}"`);
+  while (end < head.length) {
+    const start = end + 2;
+    end = head.indexOf(CRLF, start);
+    if (end < 0) end = head.length;
+    const line = head.toString("latin1", start, end);
+    const h2 = HEADER_LINE.exec(line);
+    if (!h2) throw protocolError(`bad header line "${line.slice(0, 40)}"`);
     const name = h2[1].toLowerCase();
-    const value = trimOws(h2[2]);
+    let a2 = start + h2[1].length + 1;
+    let b = end;
+    while (a2 < b && (head[a2] === 32 || head[a2] === 9)) a2++;
+    while (b > a2 && (head[b - 1] === 32 || head[b - 1] === 9)) b--;
+    const value = head.toString("latin1", a2, b);
     const prev = headers[name];
     headers[name] = typeof prev === "string" ? `${prev}, ${value}` : value;
   }
@@ -79640,7 +79665,7 @@ var ResponseParser = class {
           const r = this.until(buf, off, CRLFCRLF, this.limits.maxHeadBytes, "response head");
           if (!r) return;
           off = r.next;
-          this.onHead(r.bytes.toString("latin1"));
+          this.onHead(r.bytes);
           break;
         }
         case 1 /* Length */:
@@ -79705,8 +79730,8 @@ var ResponseParser = class {
       "ECONNRESET"
     );
   }
-  onHead(text) {
-    const { minor, status, headers } = parseHead(text);
+  onHead(head) {
+    const { minor, status, headers } = parseHead(head);
     if (status < 200) {
       if (status === 101) throw protocolError("unrequested protocol switch (101)");
       if (++this.interim > MAX_INTERIM) throw protocolError("too many interim (1xx) responses");
@@ -80852,21 +80877,21 @@ function tooManyTags(ctx, maxTags, pages) {
 }
 function createTagLister(client, limits = {}) {
   const l = { ...TAG_LIST_LIMITS, ...limits };
-  const memo = /* @__PURE__ */ new Map();
+  const memo2 = /* @__PURE__ */ new Map();
   return {
     /** Every tag of `ref`'s repository (its tag or digest is ignored). */
     list(ref) {
-      let p = memo.get(`${ref.domain}/${ref.path}`);
+      let p = memo2.get(`${ref.domain}/${ref.path}`);
       if (!p) {
         p = client.listTags(ref, { pageSize: l.pageSize, maxPages: l.maxPages, maxTags: l.maxTags });
-        memo.set(`${ref.domain}/${ref.path}`, p);
+        memo2.set(`${ref.domain}/${ref.path}`, p);
         p.catch(() => {
         });
       }
       return p;
     },
     /** Repositories listed so far. */
-    listed: () => memo.size
+    listed: () => memo2.size
   };
 }
 
@@ -81177,7 +81202,7 @@ function runKey(ref) {
 }
 var memoKey = (ref, opts) => `${runKey(ref)}${opts.insecure ? " (insecure)" : ""}`;
 function createRunResolver(client) {
-  const memo = {
+  const memo2 = {
     client,
     raw: /* @__PURE__ */ new Map(),
     metadata: /* @__PURE__ */ new Map(),
@@ -81185,7 +81210,7 @@ function createRunResolver(client) {
     skipped: /* @__PURE__ */ new Set(),
     outcome: /* @__PURE__ */ new Map()
   };
-  return { resolve: (ref, opts) => resolve8(memo, ref, opts), report: () => report2(memo) };
+  return { resolve: (ref, opts) => resolve8(memo2, ref, opts), report: () => report2(memo2) };
 }
 function skippedError(ref) {
   return new ImagestreamsError(
@@ -81197,18 +81222,18 @@ function skippedError(ref) {
     }
   );
 }
-function rawFor(memo, ref, opts) {
-  const { raw, stopped, outcome } = memo;
+function rawFor(memo2, ref, opts) {
+  const { raw, stopped, outcome } = memo2;
   const key3 = memoKey(ref, opts);
   let p = raw.get(key3);
   if (p) return p;
   if (stopped.get(ref.domain)) {
-    memo.skipped.add(runKey(ref));
+    memo2.skipped.add(runKey(ref));
     return Promise.reject(skippedError(ref));
   }
   const call2 = { insecure: opts.insecure };
   if (opts.current) call2.current = opts.current;
-  p = memo.client.resolveRaw(ref, call2).then(
+  p = memo2.client.resolveRaw(ref, call2).then(
     (r) => {
       outcome.set(key3, true);
       return r;
@@ -81222,39 +81247,39 @@ function rawFor(memo, ref, opts) {
   raw.set(key3, p);
   return p;
 }
-function confirmed(memo, ref, found, opts) {
+function confirmed(memo2, ref, found, opts) {
   if (found.verified) return Promise.resolve(found);
   const key3 = memoKey(ref, opts);
-  const p = memo.client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
-    memo.outcome.set(key3, false);
+  const p = memo2.client.confirm(ref, found, { insecure: opts.insecure }).catch((e) => {
+    memo2.outcome.set(key3, false);
     throw e;
   });
-  memo.raw.set(key3, p);
+  memo2.raw.set(key3, p);
   return p;
 }
-async function resolve8(memo, ref, opts = {}) {
-  let found = await rawFor(memo, ref, opts);
-  if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo, ref, found, opts);
-  const r = memo.client.select(ref, found, opts);
+async function resolve8(memo2, ref, opts = {}) {
+  let found = await rawFor(memo2, ref, opts);
+  if (opts.known && !opts.known.includes(found.digest)) found = await confirmed(memo2, ref, found, opts);
+  const r = memo2.client.select(ref, found, opts);
   if (opts.withMetadata) {
     const d = r.chosen?.digest ?? r.digest;
     const key3 = `${ref.domain}/${ref.path}@${d}`;
-    let m = memo.metadata.get(key3);
+    let m = memo2.metadata.get(key3);
     if (!m) {
-      m = memo.client.fetchMetadata(ref, d, { insecure: opts.insecure });
-      memo.metadata.set(key3, m);
+      m = memo2.client.fetchMetadata(ref, d, { insecure: opts.insecure });
+      memo2.metadata.set(key3, m);
     }
     r.metadata = await m;
   }
   return r;
 }
-function report2(memo) {
-  const vals = [...memo.outcome.values()];
+function report2(memo2) {
+  const vals = [...memo2.outcome.values()];
   return {
     resolved: vals.filter(Boolean).length,
     failed: vals.filter((v) => !v).length,
-    skipped: [...memo.skipped].sort(),
-    rateLimited: [...memo.stopped].map(([registry, e]) => {
+    skipped: [...memo2.skipped].sort(),
+    rateLimited: [...memo2.stopped].map(([registry, e]) => {
       const ra = e.data.retryAfter;
       return typeof ra === "string" ? { registry, retryAfter: ra } : { registry };
     })
