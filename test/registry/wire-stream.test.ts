@@ -91,6 +91,39 @@ describe('streamed exchanges', () => {
     }
   });
 
+  it('a request queued behind a connection whose body nobody reads times out instead of waiting for ever', async () => {
+    const t = createWireTransport({ maxSockets: 1 });
+    try {
+      // The only connection stays busy: its response body is never read.
+      const held = await t.stream({
+        method: 'GET',
+        url: new URL(`${base}/blob`),
+        headers: {},
+        idleTimeoutMs: 5000,
+      });
+      const e = await t
+        .stream({ method: 'GET', url: new URL(`${base}/blob`), headers: {}, idleTimeoutMs: 200 })
+        .catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TransportError);
+      expect((e as TransportError).kind).toBe('timeout');
+      expect((e as TransportError).message).toMatch(
+        /no connection to 127\.0\.0\.1:\d+ came free within 200 ms/,
+      );
+      // Once the connection is free again, the next request gets it.
+      held.body.destroy();
+      const res = await t({
+        method: 'PUT',
+        url: new URL(`${base}/x`),
+        headers: {},
+        body: 'ab',
+        timeoutMs: 5000,
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      t.close();
+    }
+  });
+
   it('streams a request body of its Content-Length, and refuses one shorter or longer', async () => {
     const t = createWireTransport();
     try {

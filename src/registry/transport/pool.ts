@@ -140,6 +140,37 @@ function connect(o: Origin, timeoutMs: number, closed: (o: Origin) => void): Pro
 }
 
 /**
+ * The next connection of `o` released or opened for this request, or a timeout after `timeoutMs`: a request queued
+ * behind busy connections (a streamed blob whose reader stopped reading) waits no longer than it would for bytes.
+ */
+function waitForConnection(o: Origin, timeoutMs: number): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const waiter = {
+      resolve: (c: Conn) => {
+        clearTimeout(timer);
+        resolve(c);
+      },
+      reject: (e: Error) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+      timeoutMs,
+    };
+    const timer = setTimeout(() => {
+      const i = o.waiters.indexOf(waiter);
+      if (i >= 0) o.waiters.splice(i, 1);
+      reject(
+        new TransportError(
+          'timeout',
+          `no connection to ${o.host}:${o.port} came free within ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+    o.waiters.push(waiter);
+  });
+}
+
+/**
  * A connection pool with at most `maxSockets` connections per origin, idle ones closed after `idleMs`.
  * Long: its operations share the origins map and the idle sweeper; each of them is short.
  */
@@ -211,7 +242,7 @@ export function createPool(maxSockets: number, idleMs: number): Pool {
       const c = fresh ? undefined : takeIdle(o);
       if (c) return Promise.resolve(c);
       if (o.count < maxSockets) return connect(o, timeoutMs, pump);
-      return new Promise((resolve, reject) => o.waiters.push({ resolve, reject, timeoutMs }));
+      return waitForConnection(o, timeoutMs);
     },
     release(c, reusable) {
       c.user = undefined;
