@@ -79879,6 +79879,32 @@ function connect(o2, timeoutMs, closed) {
     });
   });
 }
+function waitForConnection(o2, timeoutMs) {
+  return new Promise((resolve14, reject) => {
+    const waiter = {
+      resolve: (c3) => {
+        clearTimeout(timer);
+        resolve14(c3);
+      },
+      reject: (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+      timeoutMs
+    };
+    const timer = setTimeout(() => {
+      const i2 = o2.waiters.indexOf(waiter);
+      if (i2 >= 0) o2.waiters.splice(i2, 1);
+      reject(
+        new TransportError(
+          "timeout",
+          `no connection to ${o2.host}:${o2.port} came free within ${timeoutMs} ms`
+        )
+      );
+    }, timeoutMs);
+    o2.waiters.push(waiter);
+  });
+}
 function createPool(maxSockets, idleMs) {
   const origins = /* @__PURE__ */ new Map();
   let sweeper;
@@ -79941,7 +79967,7 @@ function createPool(maxSockets, idleMs) {
       const c3 = fresh ? void 0 : takeIdle(o2);
       if (c3) return Promise.resolve(c3);
       if (o2.count < maxSockets) return connect(o2, timeoutMs, pump);
-      return new Promise((resolve14, reject) => o2.waiters.push({ resolve: resolve14, reject, timeoutMs }));
+      return waitForConnection(o2, timeoutMs);
     },
     release(c3, reusable) {
       c3.user = void 0;
