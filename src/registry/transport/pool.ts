@@ -157,8 +157,11 @@ function waitForConnection(o: Origin, timeoutMs: number): Promise<Conn> {
       timeoutMs,
     };
     const timer = setTimeout(() => {
+      // Once taken from the queue (a connection opening for it), the request is served: the connection's own timeout
+      // bounds that, and rejecting here would strand the connection it gets.
       const i = o.waiters.indexOf(waiter);
-      if (i >= 0) o.waiters.splice(i, 1);
+      if (i < 0) return;
+      o.waiters.splice(i, 1);
       reject(
         new TransportError(
           'timeout',
