@@ -1,5 +1,6 @@
 // Image references, parsed and normalised as distribution/reference does (no I/O).
 
+import { detached } from '../util/text.js';
 import { checkDigest } from './digest.js';
 import { ImagestreamsError } from './errors.js';
 
@@ -144,9 +145,12 @@ const memo = new Map<string, ImageRef>();
 export function parseReference(input: string): ImageRef {
   const known = memo.get(input);
   if (known !== undefined) return known;
-  const ref = Object.freeze(parseReferenceUncached(input));
+  // Kept for the process (the daemon's runs too): detached, so neither the key nor the parts cut from it keep the
+  // declaration file the text was cut from.
+  const own = typeof input === 'string' ? detached(input) : input;
+  const ref = Object.freeze(parseReferenceUncached(own));
   if (memo.size >= REFERENCE_MEMO_MAX) memo.clear();
-  memo.set(input, ref);
+  memo.set(own, ref);
   return ref;
 }
 

@@ -11,6 +11,7 @@ import {
   REFERENCE_MEMO_MAX,
   tryParseReference,
 } from '../../src/model/reference.js';
+import { retainedBytes } from '../helpers/retained.js';
 
 const replay = {
   ...(process.env.IMAGESTREAMS_PROPERTY_SEED ? { seed: Number(process.env.IMAGESTREAMS_PROPERTY_SEED) } : {}),
@@ -137,5 +138,19 @@ describe('references, generated', () => {
     const later = parseReference(refs[0]!);
     expect(later).toEqual(first);
     expect(later).not.toBe(first);
+  });
+
+  it('what the memo keeps does not keep the text a reference was cut from (a declaration file)', () => {
+    // 200 files of ~100 KB (20 MB), a reference cut from each: the memo holds every reference for the process.
+    const { bytes, kept } = retainedBytes(() => {
+      const out = [];
+      for (let i = 0; i < 200; i++) {
+        const text = `${'#'.repeat(100_000)}quay.io/retained/app${i}:v1\n`;
+        out.push(parseReference(text.slice(100_000, -1)));
+      }
+      return out;
+    });
+    expect(kept[199]).toEqual({ domain: 'quay.io', path: 'retained/app199', tag: 'v1' });
+    expect(bytes).toBeLessThan(2_000_000);
   });
 });
