@@ -41273,9 +41273,10 @@ function checkPath(input2, path6) {
 function parseReference(input2) {
   const known = memo.get(input2);
   if (known !== void 0) return known;
-  const ref = Object.freeze(parseReferenceUncached(input2));
+  const own = typeof input2 === "string" ? detached(input2) : input2;
+  const ref = Object.freeze(parseReferenceUncached(own));
   if (memo.size >= REFERENCE_MEMO_MAX) memo.clear();
-  memo.set(input2, ref);
+  memo.set(own, ref);
   return ref;
 }
 function parseReferenceUncached(input2) {
@@ -41377,6 +41378,7 @@ var DOCKER_HUB_DOMAIN, DOCKER_HUB_API_HOST, LEGACY_DOCKER_HUB, NAME_TOTAL_MAX, T
 var init_reference2 = __esm({
   "src/model/reference.ts"() {
     "use strict";
+    init_text();
     init_digest();
     init_errors();
     DOCKER_HUB_DOMAIN = "docker.io";
@@ -79894,7 +79896,8 @@ function waitForConnection(o2, timeoutMs) {
     };
     const timer = setTimeout(() => {
       const i2 = o2.waiters.indexOf(waiter);
-      if (i2 >= 0) o2.waiters.splice(i2, 1);
+      if (i2 < 0) return;
+      o2.waiters.splice(i2, 1);
       reject(
         new TransportError(
           "timeout",
