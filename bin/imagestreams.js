@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-// The published entry: runs the CLI bundle build/cli/ (`npm run build`; npm install builds it through `prepare`).
-import { boundHeapGrowth, hideBundledDeprecations, main } from '../build/cli/cli.js';
-import { guardOutput } from '../build/cli/workflow-commands.js';
+// The published entry: runs the CLI bundle build/cli/ (`npm run build`; npm install builds it through `prepare`),
+// compiled with the code cache the build left beside it (src/entry/bundle-loader.ts).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleLoader } from '../build/entry/bundle-loader.js';
+
+const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'cli');
+const loader = bundleLoader();
+const { boundHeapGrowth, hideBundledDeprecations, main } = loader.load(join(bundle, 'cli.js'));
+const { guardOutput } = loader.load(join(bundle, 'workflow-commands.js'));
 
 hideBundledDeprecations();
 // The heap is bounded once the command's code has loaded: loading it grows the young generation to a few MB,

@@ -4,7 +4,8 @@
 // subprocess library or schema compiler for the commands that do not use them.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -50,6 +51,34 @@ function filesLoadedBy(command: string): string[] {
   return [...seen];
 }
 
+/**
+ * Load a bundle's cli.js, workflow-commands.js and a command through the loader (src/entry/bundle-loader.ts) in a
+ * Node process of its own, run `main(args)` there, and say what was compiled and what V8 took from the caches.
+ */
+async function loadInChild(
+  dir: string,
+  command: string,
+  args: string[],
+  cwd = ROOT,
+  nodeFlags: string[] = [],
+): Promise<{ compiled: number; accepted: number; code: number; stdout: string }> {
+  const script = `const { bundleLoader } = await import(${JSON.stringify(join(ROOT, 'build', 'entry', 'bundle-loader.js'))});
+const loader = bundleLoader();
+const { main } = loader.load(${JSON.stringify(join(dir, 'cli.js'))});
+loader.load(${JSON.stringify(join(dir, 'workflow-commands.js'))});
+loader.load(${JSON.stringify(join(dir, 'commands', `${command}.js`))});
+const code = await main(${JSON.stringify(args)});
+process.stderr.write(JSON.stringify({ compiled: loader.compiled.length, accepted: loader.accepted.length, code }));`;
+  const { stdout, stderr } = await run(
+    process.execPath,
+    [...nodeFlags, '--input-type=module', '-e', script],
+    {
+      cwd,
+    },
+  );
+  return { ...JSON.parse(stderr.slice(stderr.lastIndexOf('{'))), stdout };
+}
+
 /** Every input module loaded before a command runs. */
 function loadedBy(command: string): string[] {
   return filesLoadedBy(command).flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
@@ -59,7 +88,8 @@ describe('the CLI bundle', () => {
   it('build/cli/ is what the sources build to, byte for byte (run `npm run build`)', async () => {
     const fresh = join(temp, 'cli');
     expect(await files(CLI_OUTDIR)).toEqual(await files(fresh));
-    for (const f of await files(fresh)) {
+    // V8's code caches differ from one build to the next; the test below checks that they are accepted.
+    for (const f of (await files(fresh)).filter((x) => !x.endsWith('.code-cache'))) {
       const [a, b] = await Promise.all([readFile(join(CLI_OUTDIR, f)), readFile(join(fresh, f))]);
       expect(a.equals(b), `build/cli/${f} differs: run \`npm run build\``).toBe(true);
     }
@@ -102,6 +132,39 @@ describe('the CLI bundle', () => {
         command,
       ).toEqual([]);
     }
+  });
+
+  it('every start-up file has a code cache, which the Node that built it accepts', async () => {
+    const caches = (await files(CLI_OUTDIR)).filter((f) => f.endsWith('.code-cache'));
+    for (const c of ['cli', 'workflow-commands', ...commandModules().map((n) => `commands/${n}`)]) {
+      expect(caches).toContain(`${c}.js.code-cache`);
+    }
+    const loaded = await loadInChild(CLI_OUTDIR, 'reconcile', ['--version']);
+    expect(loaded.compiled).toBe(filesLoadedBy('reconcile').length + 1); // and workflow-commands.js
+    expect(loaded.accepted).toBe(loaded.compiled);
+    expect(loaded.code).toBe(0);
+  });
+
+  // V8 rejects a cache from another Node or of other flags, and checks what it reads: the file is then compiled
+  // from its source, and the command runs as it would without a cache.
+  it('a stale, corrupt or missing code cache falls back to compiling the source', async () => {
+    const dir = join(temp, 'cli');
+    await writeFile(join(dir, 'cli.js.code-cache'), randomBytes(4096));
+    const validateCache = join(dir, 'commands', 'validate.js.code-cache');
+    await writeFile(validateCache, (await readFile(validateCache)).subarray(0, 100));
+    await rm(join(dir, 'workflow-commands.js.code-cache'));
+    const loaded = await loadInChild(dir, 'validate', ['validate'], join(ROOT, 'examples', 'basic'));
+    expect(loaded.compiled).toBe(filesLoadedBy('validate').length + 1);
+    expect(loaded.accepted).toBe(loaded.compiled - 3);
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(/valid/);
+
+    // A cache made under other V8 flags is rejected as well.
+    const flagged = await loadInChild(CLI_OUTDIR, 'reconcile', ['--version'], ROOT, [
+      '--no-lazy-feedback-allocation',
+    ]);
+    expect(flagged.accepted).toBe(0);
+    expect(flagged.code).toBe(0);
   });
 
   it('bin/imagestreams.js runs it, and --help loads every command', async () => {
