@@ -2,11 +2,13 @@
 // 1,000 and 10,000 scheduled tags (100 per stream file); with BENCH_SCALE_100K=1 also 100,000 (1,000 files; about
 // 3–5 minutes more on a 2-core machine). Figures, each against a baseline measured in this run:
 // - no-op reconcile time ÷ the curl sweep (four parallel curl processes HEADing the same manifests over kept-alive
-//   connections: the practical limit here), paired run by run, median of BENCH_SCALE_RUNS (default 3) pairs; and
+//   connections: the practical limit here), paired run by run, median of BENCH_SCALE_RUNS pairs (default 11 at
+//   1,000 tags, whose runs take about a second and vary by a tenth from one to the next on a shared machine; 3 at
+//   10,000; 1 at 100,000); and
 //   beside it ÷ the same sweep made conditional (If-None-Match with the locked digest, as the reconciler asks once
 //   the registry has shown digest ETags): the like-for-like limit;
 // - fixed start-up cost: process start → first request at the registry, in ms, beside Node's own start → first
-//   request (a one-line script), median of 5;
+//   request (a one-line script), median of 9;
 // - requests per tag, counted at the registry (a counting proxy in front of it): a no-op must be 1.00;
 // - peak RSS (largest process, /usr/bin/time) of every kind of run, and time per 1,000 tags (the curve): the no-op,
 //   the first import (writes every lock), then with a consumer per tag (a Deployment whose trigger follows it,
@@ -35,7 +37,14 @@ import {
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'imagestreams.js');
 const SIZES = [1_000, 10_000, ...(process.env.BENCH_SCALE_100K ? [100_000] : [])];
-const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 3);
+const runsAt = (size) =>
+  process.env.BENCH_SCALE_RUNS
+    ? Number(process.env.BENCH_SCALE_RUNS)
+    : size <= 1_000
+      ? 11
+      : size <= 10_000
+        ? 3
+        : 1;
 const node = process.execPath;
 const cli = (args, cwd) => timed(node, [BIN, ...args], { cwd, keep: true });
 // Node 20 reads and parses the file NODE_EXTRA_CA_CERTS names when it starts, before any of our code (about 35 ms
@@ -69,7 +78,7 @@ try {
     const pairs = [];
     const urls = manifestUrls(reg.url, streams);
     const etags = manifestDigests(streams, digests);
-    for (let r = 0; r < (size >= 100_000 ? 1 : RUNS); r++) {
+    for (let r = 0; r < runsAt(size); r++) {
       const noop = await cli(['reconcile'], dir);
       const curl = await curlSweep(urls, work);
       const conditional = await curlSweep(urls, work, etags);
@@ -114,7 +123,7 @@ try {
   const fixed = [];
   const floor = [];
   const floorWithoutCa = [];
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 9; r++) {
     proxy.reset();
     const run = await timed(node, [BIN, 'reconcile'], { cwd: fixedDir });
     fixed.push(proxy.state.first - run.start);
