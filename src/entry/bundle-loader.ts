@@ -70,7 +70,12 @@ export function bundleLoader({ produce = false }: { produce?: boolean } = {}): B
     const nodeRequire = createRequire(file);
     const dir = dirname(file);
     const require = (id: string) => (id.startsWith('.') ? load(resolve(dir, id)) : nodeRequire(id));
-    wrapper.call(module.exports, module.exports, require, module, file, dir);
+    try {
+      wrapper.call(module.exports, module.exports, require, module, file, dir);
+    } catch (e) {
+      modules.delete(file); // as Node's require: a module whose top level threw is loaded afresh next time
+      throw e;
+    }
     if (produce) writeFileSync(codeCachePath(file), script.createCachedData());
     return module.exports;
   }
