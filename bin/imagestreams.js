@@ -8,7 +8,6 @@ import { bundleLoader } from '../build/entry/bundle-loader.js';
 const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'cli');
 const loader = bundleLoader();
 const { boundHeapGrowth, hideBundledDeprecations, main } = loader.load(join(bundle, 'cli.js'));
-const { guardOutput } = loader.load(join(bundle, 'workflow-commands.js'));
 
 hideBundledDeprecations();
 // The heap is bounded once the command's code has loaded: loading it grows the young generation to a few MB,
@@ -20,6 +19,8 @@ main(process.argv.slice(2), undefined, { loaded: boundHeapGrowth }).then(
   },
   (err) => {
     // Even a crash's message may carry registry text: inside Actions it must not start a workflow command.
+    // (Loaded here: only a crash needs it.)
+    const { guardOutput } = loader.load(join(bundle, 'workflow-commands.js'));
     const write = guardOutput((t) => process.stderr.write(t), process.env.GITHUB_ACTIONS === 'true');
     write(`imagestreams: internal error: ${err?.stack ?? err}\n`);
     process.exitCode = 1;

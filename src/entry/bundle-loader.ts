@@ -67,9 +67,13 @@ export function bundleLoader({ produce = false }: { produce?: boolean } = {}): B
     ) => void;
     const module: LoadedModule = { exports: {} };
     modules.set(file, module);
-    const nodeRequire = createRequire(file);
     const dir = dirname(file);
-    const require = (id: string) => (id.startsWith('.') ? load(resolve(dir, id)) : nodeRequire(id));
+    let nodeRequire: NodeJS.Require | undefined; // made on a file's first built-in module: most require none
+    const require = (id: string) => {
+      if (id.startsWith('.')) return load(resolve(dir, id));
+      nodeRequire ??= createRequire(file);
+      return nodeRequire(id);
+    };
     try {
       wrapper.call(module.exports, module.exports, require, module, file, dir);
     } catch (e) {

@@ -166,6 +166,27 @@ describe('the CLI bundle', () => {
     expect(flagged.code).toBe(0);
   });
 
+  // The crash handler loads workflow-commands.js only when it runs: a crash inside Actions still cannot start a
+  // workflow command with text from its message (which may carry a registry's words).
+  it('bin/imagestreams.js reports a crash, exit 1, without starting a workflow command inside Actions', async () => {
+    const preload = join(temp, 'crash-stdout.mjs');
+    await writeFile(
+      preload,
+      "process.stdout.write = () => { throw new Error('boom\\n::error::injected'); };\n",
+    );
+    const bin = join(ROOT, 'bin', 'imagestreams.js');
+    const failed = await run(process.execPath, ['--import', preload, bin, '--version'], {
+      env: { ...process.env, GITHUB_ACTIONS: 'true' },
+    }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr).toMatch(/^imagestreams: internal error: Error: boom$/m);
+    expect(failed?.stderr).toContain('injected');
+    expect(failed?.stderr).not.toMatch(/^::/m);
+  });
+
   it('bin/imagestreams.js runs it, and --help loads every command', async () => {
     const bin = join(ROOT, 'bin', 'imagestreams.js');
     const help = await run(process.execPath, [bin, '--help']);
