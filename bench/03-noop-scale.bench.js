@@ -37,14 +37,11 @@ import {
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'imagestreams.js');
 const SIZES = [1_000, 10_000, ...(process.env.BENCH_SCALE_100K ? [100_000] : [])];
-const runsAt = (size) =>
-  process.env.BENCH_SCALE_RUNS
-    ? Number(process.env.BENCH_SCALE_RUNS)
-    : size <= 1_000
-      ? 11
-      : size <= 10_000
-        ? 3
-        : 1;
+function runsAt(size) {
+  if (process.env.BENCH_SCALE_RUNS) return Number(process.env.BENCH_SCALE_RUNS);
+  if (size <= 1_000) return 11;
+  return size <= 10_000 ? 3 : 1;
+}
 const node = process.execPath;
 const cli = (args, cwd) => timed(node, [BIN, ...args], { cwd, keep: true });
 // Node 20 reads and parses the file NODE_EXTRA_CA_CERTS names when it starts, before any of our code (about 35 ms
