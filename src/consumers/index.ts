@@ -8,7 +8,7 @@ import { partUpToDate, wantedValue } from './image-parts.js';
 import { annotationConsumers } from './kube.js';
 import { lookupConsumers, mayHoldShortName } from './lookup.js';
 import { markerConsumers } from './marker.js';
-import { listObjects } from './objects.js';
+import { eachObject } from './objects.js';
 import { buildConfigConsumers, deploymentConfigConsumers } from './openshift.js';
 import { applyEdits, type TextEdit } from './rewrite.js';
 import { isDocumentationFileName, isKubeFileName, scanText } from './scan.js';
@@ -63,23 +63,25 @@ export function findInFile(file: SourceFile, opts: FindOptions): FindResult {
   const errors: ConsumerDiagnostic[] = [];
   const lookup = mayHoldShortName(file.text, opts.lookup);
   if ((scan.kube || lookup) && isKubeFileName(file.path)) {
-    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
-    errors.push(...parseErrors);
-    for (const obj of objects) {
+    // Object by object as the documents are parsed (eachObject); the file's YAML errors still come first.
+    const parseErrors: ConsumerDiagnostic[] = [];
+    const objectErrors: ConsumerDiagnostic[] = [];
+    for (const obj of eachObject(file.path, file.text, parseErrors)) {
       const parts = [annotationConsumers(obj, opts)];
       if (obj.kind === 'DeploymentConfig') parts.push(deploymentConfigConsumers(obj, opts));
       if (obj.kind === 'BuildConfig') parts.push(buildConfigConsumers(obj, opts));
       for (const p of parts) {
         consumers.push(...p.consumers);
-        errors.push(...p.errors);
+        objectErrors.push(...p.errors);
       }
       // A short name a trigger already governs is the trigger's (OpenShift's trigger sets that image).
       if (!lookup) continue;
       const claimed = new Set(consumers.flatMap((c) => (c.slot ? [c.slot.start] : [])));
       const short = lookupConsumers(obj, opts);
       consumers.push(...short.consumers.filter((c) => !claimed.has(c.slot!.start)));
-      errors.push(...short.errors);
+      objectErrors.push(...short.errors);
     }
+    errors.push(...parseErrors, ...objectErrors);
   }
   if (scan.marker && !isDocumentationFileName(file.path)) {
     const m = markerConsumers(file.path, file.text, opts);

@@ -1,7 +1,8 @@
 // Parse a YAML/JSON file and list the Kubernetes objects in it (multi-document, `*List` items, Template objects).
 
-import { type Document, LineCounter, parseAllDocuments, type YAMLMap } from 'yaml';
+import { Composer, Document, LineCounter, Parser, type YAMLError, type YAMLMap } from 'yaml';
 import type { ConsumerDiagnostic } from './types.js';
+import { fastRead } from './yaml-fast.js';
 import { asMap, getPath, seqItems, str } from './yaml-nodes.js';
 
 /** One Kubernetes object inside a file, with what the finders need to address and name it. */
@@ -28,26 +29,78 @@ export function listObjects(
   file: string,
   text: string,
 ): { objects: KubeObject[]; errors: ConsumerDiagnostic[] } {
-  const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, merge: true, uniqueKeys: false });
-  const lineAt = (offset: number) => lc.linePos(offset).line;
-  const objects: KubeObject[] = [];
   const errors: ConsumerDiagnostic[] = [];
-  if (!Array.isArray(docs)) return { objects, errors };
-  for (const doc of docs) {
+  const objects = [...eachObject(file, text, errors)];
+  return { objects, errors };
+}
+
+/**
+ * The objects of a file. Files in the block subset most manifests use are read by the fast path (yaml-fast.ts);
+ * the others by the full parser one document at a time, each parsed only when the one before it has been used, so
+ * a file of many documents never holds all their token trees at once. YAML errors are pushed to `errors` as
+ * parseAllDocuments would report them, and that document is skipped. `fast: false` is for the tests that compare
+ * the two paths.
+ */
+export function* eachObject(
+  file: string,
+  text: string,
+  errors: ConsumerDiagnostic[],
+  opts: { fast?: boolean } = {},
+): Generator<KubeObject> {
+  const fast = opts.fast === false ? undefined : fastRead(text);
+  if (fast) {
+    const lineAt = (offset: number) => lineOf(fast.lineStarts, offset);
+    for (const root of fast.roots) {
+      const out: KubeObject[] = [];
+      collect(file, text, treeless(), root, lineAt, out, 0);
+      yield* out;
+    }
+    return;
+  }
+  const lc = new LineCounter();
+  const lineAt = (offset: number) => lc.linePos(offset).line;
+  const composer = new Composer({ merge: true, uniqueKeys: false });
+  for (const doc of composer.compose(new Parser(lc.addNewLine).parse(text))) {
     if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      errors.push({
-        code: 'CONSUMER_YAML_INVALID',
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        message: `cannot parse the file as YAML: ${e.message.split('\n')[0]}`,
-      });
+      errors.push(parseError(file, doc.errors[0]!, lc));
       continue;
     }
-    collect(file, text, doc, doc.contents, lineAt, objects, 0);
+    const out: KubeObject[] = [];
+    collect(file, text, doc, doc.contents, lineAt, out, 0);
+    yield* out;
   }
-  return { objects, errors };
+}
+
+let emptyDocument: Document | undefined;
+
+/** The document the finders get with a fast-read tree: it has no aliases to resolve, so one empty one serves. */
+function treeless(): Document {
+  emptyDocument ??= new Document();
+  return emptyDocument;
+}
+
+/** The 1-based line of `offset`, as LineCounter.linePos gives it. */
+function lineOf(lineStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/** The diagnostic of a document's first YAML error, worded as parseAllDocuments' pretty errors begin. */
+function parseError(file: string, e: YAMLError, lc: LineCounter): ConsumerDiagnostic {
+  const at = e.pos[0] === -1 ? undefined : lc.linePos(e.pos[0]);
+  const message = at ? `${e.message} at line ${at.line}, column ${at.col}` : e.message;
+  return {
+    code: 'CONSUMER_YAML_INVALID',
+    file,
+    line: at?.line ?? 1,
+    message: `cannot parse the file as YAML: ${message.split('\n')[0]}`,
+  };
 }
 
 function collect(

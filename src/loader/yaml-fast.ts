@@ -3,6 +3,8 @@
 // several documents, duplicate keys, odd keys) returns undefined and the full `yaml` parser takes over,
 // so this only ever answers when it is sure to agree with it (test/loader/yaml-fast.test.ts checks that).
 
+import { plainValue, UNSURE } from '../util/yaml-plain.js';
+
 interface Line {
   indent: number;
   text: string;
@@ -15,34 +17,15 @@ const bail = (): never => {
 };
 
 const KEY_RE = /^[A-Za-z_][\w./-]*$/;
-const INT_RE = /^[-+]?[0-9]+$/;
-const FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-const SPECIAL_FLOAT_RE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
 // Characters that start something other than a plain scalar (indicators), and flow-map parts that bail.
 const INDICATOR_RE = /^[[{&*!|>%@`#,?:-]/;
 const DASH_PLAIN_RE = /^-[^\s]/;
 const FLOW_NESTED_RE = /[{}[\]]/;
 const FLOW_QUOTED_COMMA_RE = /["'][^"']*,/;
 
-/** True when a plain scalar may be a number (or .inf/.nan, 0x/0o): it starts with a digit, a sign or a dot. */
-function numberLike(s: string): boolean {
-  const c = s.charCodeAt(0);
-  return (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e;
-}
-
 function plain(s: string): unknown {
-  if (s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
-  if (s === 'true' || s === 'True' || s === 'TRUE') return true;
-  if (s === 'false' || s === 'False' || s === 'FALSE') return false;
-  // Most values are words or references: the number patterns below all start with a digit, sign or dot.
-  if (!numberLike(s)) return s;
-  if (INT_RE.test(s)) {
-    const n = Number(s);
-    return Number.isSafeInteger(n) ? n : bail();
-  }
-  if (FLOAT_RE.test(s)) return Number(s);
-  if (SPECIAL_FLOAT_RE.test(s) || /^0[ox]/.test(s)) bail();
-  return s;
+  const v = plainValue(s);
+  return v === UNSURE ? bail() : v;
 }
 
 function scalar(raw: string): unknown {
