@@ -135,6 +135,38 @@ export interface PrintGroups {
   command?: (line: string) => void;
 }
 
+/**
+ * Lines written in batches of about 64 KB, each batch ending in a newline: the same bytes as one write of them
+ * all, without holding the whole report (20,000 lines at 10,000 tags: its lines, their join and the encoded
+ * bytes made the run's peak memory, issue #17).
+ */
+function lineBatches(write: (text: string) => void) {
+  let batch: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length > 0) write(`${batch.join('\n')}\n`);
+    batch = [];
+    size = 0;
+  };
+  return {
+    push(line: string) {
+      batch.push(line);
+      size += line.length;
+      if (size >= 65536) flush();
+    },
+    flush,
+  };
+}
+
+/** Failed pins not already shown as a change (the index only when there are any: 10,000 keys otherwise). */
+function printFailedPins(res: NonNullable<RunReconcileResult['result']>, io: CommandIO): void {
+  if (res.failedPins.length === 0) return;
+  const shown = new Set(res.changes.flatMap((c) => c.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)));
+  for (const p of res.failedPins) {
+    if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}\n`);
+  }
+}
+
 /** Print a finished run as text; returns the exit code. */
 export function printRun(
   r: RunReconcileResult,
@@ -161,7 +193,7 @@ export function printRun(
       `${JSON.stringify({ ...reconcileJson(r), ...(published ? { publish: published } : {}) }, null, 2)}\n`,
     );
   } else {
-    const lines: string[] = [];
+    const lines = lineBatches(io.stdout);
     if (opts.groups ?? io.env.GITHUB_ACTIONS === 'true') {
       // In GitHub Actions each changed stream is a collapsible group of the log.
       const command = opts.command ?? io.command ?? io.stdout;
@@ -174,12 +206,12 @@ export function printRun(
         io.stdout(`${own.join('\n')}\n`);
         command('::endgroup::\n');
       }
-    } else lines.push(...renderChanges(res.changes));
+    } else for (const sc of res.changes) for (const line of renderChanges([sc])) lines.push(line);
     for (const c of r.consumers?.changes ?? []) lines.push(`  ↳ ${c.file}:${c.line}  ${c.target}  → ${c.to}`);
     for (const u of r.consumers?.unresolved ?? []) {
       lines.push(`  ? ${u.file}:${u.line}  follows ${u.follows}, which has no image yet`);
     }
-    if (lines.length) io.stdout(`${lines.join('\n')}\n`);
+    lines.flush();
     for (const d of r.skippedStreams?.diagnostics ?? []) {
       io.stderr(`${formatDiagnostic(d)}\n`);
       if (io.env.GITHUB_ACTIONS === 'true') io.stdout(actionsAnnotation(d));
@@ -199,12 +231,7 @@ export function printRun(
     for (const s of dl?.skipped ?? [])
       io.stderr(`skipped (run deadline of ${dl!.seconds} s reached): ${s}\n`);
     const verb = res.dryRun ? 'would write' : 'wrote';
-    const shown = new Set(
-      res.changes.flatMap((c) => c.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)),
-    );
-    for (const p of res.failedPins) {
-      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}\n`);
-    }
+    printFailedPins(res, io);
     const failed = res.failed + res.failedPins.length;
     io.stderr(
       `reconcile: ${plural(res.imports.length, 'tag')} due, ${res.imports.length - res.failed - res.skipped} resolved, ` +
