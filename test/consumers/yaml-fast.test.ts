@@ -32,7 +32,7 @@ function shape(n: unknown): unknown {
 
 /** An empty document's root (the full parser gives it a null scalar of no width). */
 const empty = (n: unknown) =>
-  n === null || (isScalar(n) && n.value === null && n.range !== undefined && n.range[0] === n.range[1]);
+  n === null || (isScalar(n) && n.value === null && n.range != null && n.range[0] === n.range[1]);
 
 /** The full parser's roots, or undefined when it reports an error. */
 function fullRoots(text: string): unknown[] | undefined {
