@@ -5870,7 +5870,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6297,7 +6297,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -25679,7 +25679,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity4.SCALAR);
         this.value = value;
@@ -25691,12 +25691,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar3;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -25707,7 +25707,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias2 = require_Alias();
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName2, tags) {
       if (tagName2) {
@@ -25752,7 +25752,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -25763,7 +25763,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName2)
         node.tag = tagName2;
       else if (!tagObj.default)
@@ -26076,7 +26076,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -26219,7 +26219,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -26274,7 +26274,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -26297,7 +26297,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item2, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item2, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -26322,20 +26322,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item2.value === "string" ? item2 : Object.assign({}, item2, { value: String(item2.value) });
       let { type } = item2;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -26484,7 +26484,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify4 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
@@ -26499,7 +26499,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key3) || (identity4.isScalar(key3) ? key3.type === Scalar2.Scalar.BLOCK_FOLDED || key3.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
+      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity4.isCollection(key3) || (identity4.isScalar(key3) ? key3.type === Scalar3.Scalar.BLOCK_FOLDED || key3.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -26639,19 +26639,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity4.isScalar(key3) && (!key3.type || key3.type === Scalar2.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
+    var isMergeKey2 = (ctx, key3) => (merge2.identify(key3) || identity4.isScalar(key3) && (!key3.type || key3.type === Scalar3.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag2) => tag2.tag === merge2.tag && tag2.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity4.isSeq(source))
@@ -26769,9 +26769,9 @@ var require_Pair = __commonJS({
     function createPair(key3, value, ctx) {
       const k = createNode.createNode(key3, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k, v);
+      return new Pair2(k, v);
     }
-    var Pair = class _Pair {
+    var Pair2 = class _Pair {
       constructor(key3, value = null) {
         Object.defineProperty(this, identity4.NODE_TYPE, { value: identity4.PAIR });
         this.key = key3;
@@ -26793,7 +26793,7 @@ var require_Pair = __commonJS({
         return ctx?.doc ? stringifyPair.stringifyPair(this, ctx, onComment, onChompKeep) : JSON.stringify(this);
       }
     };
-    exports.Pair = Pair;
+    exports.Pair = Pair2;
     exports.createPair = createPair;
   }
 });
@@ -26957,8 +26957,8 @@ var require_YAMLMap = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
     function findPair(items, key3) {
       const k = identity4.isScalar(key3) ? key3.value : key3;
       for (const it of items) {
@@ -26971,7 +26971,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection2.Collection {
+    var YAMLMap2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -26992,7 +26992,7 @@ var require_YAMLMap = __commonJS({
           else if (Array.isArray(replacer) && !replacer.includes(key3))
             return;
           if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key3, value, ctx));
+            map.items.push(Pair2.createPair(key3, value, ctx));
         };
         if (obj2 instanceof Map) {
           for (const [key3, value] of obj2)
@@ -27017,15 +27017,15 @@ var require_YAMLMap = __commonJS({
         if (identity4.isPair(pair))
           _pair = pair;
         else if (!pair || typeof pair !== "object" || !("key" in pair)) {
-          _pair = new Pair.Pair(pair, pair?.value);
+          _pair = new Pair2.Pair(pair, pair?.value);
         } else
-          _pair = new Pair.Pair(pair.key, pair.value);
+          _pair = new Pair2.Pair(pair.key, pair.value);
         const prev = findPair(this.items, _pair.key);
         const sortEntries = this.schema?.sortMapEntries;
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity4.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity4.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -27055,7 +27055,7 @@ var require_YAMLMap = __commonJS({
         return !!findPair(this.items, key3);
       }
       set(key3, value) {
-        this.add(new Pair.Pair(key3, value), true);
+        this.add(new Pair2.Pair(key3, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -27088,7 +27088,7 @@ var require_YAMLMap = __commonJS({
         });
       }
     };
-    exports.YAMLMap = YAMLMap;
+    exports.YAMLMap = YAMLMap2;
     exports.findPair = findPair;
   }
 });
@@ -27098,18 +27098,18 @@ var require_map = __commonJS({
   "node_modules/yaml/dist/schema/common/map.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var YAMLMap = require_YAMLMap();
+    var YAMLMap2 = require_YAMLMap();
     var map = {
       collection: "map",
       default: true,
-      nodeClass: YAMLMap.YAMLMap,
+      nodeClass: YAMLMap2.YAMLMap,
       tag: "tag:yaml.org,2002:map",
       resolve(map2, onError) {
         if (!identity4.isMap(map2))
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj2, ctx) => YAMLMap.YAMLMap.from(schema, obj2, ctx)
+      createNode: (schema, obj2, ctx) => YAMLMap2.YAMLMap.from(schema, obj2, ctx)
     };
     exports.map = map;
   }
@@ -27123,9 +27123,9 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection2.Collection {
+    var YAMLSeq2 = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -27180,7 +27180,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key3}.`);
         const prev = this.items[idx];
-        if (identity4.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity4.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -27227,7 +27227,7 @@ var require_YAMLSeq = __commonJS({
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
     }
-    exports.YAMLSeq = YAMLSeq;
+    exports.YAMLSeq = YAMLSeq2;
   }
 });
 
@@ -27236,18 +27236,18 @@ var require_seq = __commonJS({
   "node_modules/yaml/dist/schema/common/seq.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var seq = {
       collection: "seq",
       default: true,
-      nodeClass: YAMLSeq.YAMLSeq,
+      nodeClass: YAMLSeq2.YAMLSeq,
       tag: "tag:yaml.org,2002:seq",
       resolve(seq2, onError) {
         if (!identity4.isSeq(seq2))
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj2, ctx) => YAMLSeq.YAMLSeq.from(schema, obj2, ctx)
+      createNode: (schema, obj2, ctx) => YAMLSeq2.YAMLSeq.from(schema, obj2, ctx)
     };
     exports.seq = seq;
   }
@@ -27276,14 +27276,14 @@ var require_string = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -27294,13 +27294,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str3) => new Scalar2.Scalar(str3[0] === "t" || str3[0] === "T"),
+      resolve: (str3) => new Scalar3.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -27345,7 +27345,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -27373,7 +27373,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3));
+        const node = new Scalar3.Scalar(parseFloat(str3));
         const dot = str3.indexOf(".");
         if (dot !== -1 && str3[str3.length - 1] === "0")
           node.minFractionDigits = str3.length - dot - 1;
@@ -27464,7 +27464,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -27481,7 +27481,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -27532,7 +27532,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -27576,15 +27576,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n2 = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n2);
           for (let i2 = 0, o2 = 0; i2 < n2; ++i2, o2 += lineWidth) {
             lines[i2] = str3.substr(o2, lineWidth);
           }
-          str3 = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
@@ -27598,9 +27598,9 @@ var require_pairs = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/pairs.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
+    var YAMLSeq2 = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity4.isSeq(seq)) {
         for (let i2 = 0; i2 < seq.items.length; ++i2) {
@@ -27610,7 +27610,7 @@ var require_pairs = __commonJS({
           else if (identity4.isMap(item2)) {
             if (item2.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item2.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item2.items[0] || new Pair2.Pair(new Scalar3.Scalar(null));
             if (item2.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item2.commentBefore}
 ${pair.key.commentBefore}` : item2.commentBefore;
@@ -27621,7 +27621,7 @@ ${cn.comment}` : item2.comment;
             }
             item2 = pair;
           }
-          seq.items[i2] = identity4.isPair(item2) ? item2 : new Pair.Pair(item2);
+          seq.items[i2] = identity4.isPair(item2) ? item2 : new Pair2.Pair(item2);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -27629,7 +27629,7 @@ ${cn.comment}` : item2.comment;
     }
     function createPairs(schema, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq2.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i2 = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -27654,7 +27654,7 @@ ${cn.comment}` : item2.comment;
           } else {
             key3 = it;
           }
-          pairs2.items.push(Pair.createPair(key3, value, ctx));
+          pairs2.items.push(Pair2.createPair(key3, value, ctx));
         }
       return pairs2;
     }
@@ -27677,17 +27677,17 @@ var require_omap = __commonJS({
     "use strict";
     var identity4 = require_identity();
     var toJS = require_toJS();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var pairs = require_pairs();
-    var YAMLOMap = class _YAMLOMap extends YAMLSeq.YAMLSeq {
+    var YAMLOMap = class _YAMLOMap extends YAMLSeq2.YAMLSeq {
       constructor() {
         super();
-        this.add = YAMLMap.YAMLMap.prototype.add.bind(this);
-        this.delete = YAMLMap.YAMLMap.prototype.delete.bind(this);
-        this.get = YAMLMap.YAMLMap.prototype.get.bind(this);
-        this.has = YAMLMap.YAMLMap.prototype.has.bind(this);
-        this.set = YAMLMap.YAMLMap.prototype.set.bind(this);
+        this.add = YAMLMap2.YAMLMap.prototype.add.bind(this);
+        this.delete = YAMLMap2.YAMLMap.prototype.delete.bind(this);
+        this.get = YAMLMap2.YAMLMap.prototype.get.bind(this);
+        this.has = YAMLMap2.YAMLMap.prototype.has.bind(this);
+        this.set = YAMLMap2.YAMLMap.prototype.set.bind(this);
         this.tag = _YAMLOMap.tag;
       }
       /**
@@ -27753,7 +27753,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -27765,7 +27765,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -27773,7 +27773,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -27785,7 +27785,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -27813,7 +27813,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str3) {
-        const node = new Scalar2.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str3.replace(/_/g, "")));
         const dot = str3.indexOf(".");
         if (dot !== -1) {
           const f = str3.substring(dot + 1).replace(/_/g, "");
@@ -27914,9 +27914,9 @@ var require_set = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/set.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSet = class _YAMLSet extends YAMLMap2.YAMLMap {
       constructor(schema) {
         super(schema);
         this.tag = _YAMLSet.tag;
@@ -27926,10 +27926,10 @@ var require_set = __commonJS({
         if (identity4.isPair(key3))
           pair = key3;
         else if (key3 && typeof key3 === "object" && "key" in key3 && "value" in key3 && key3.value === null)
-          pair = new Pair.Pair(key3.key, null);
+          pair = new Pair2.Pair(key3.key, null);
         else
-          pair = new Pair.Pair(key3, null);
-        const prev = YAMLMap.findPair(this.items, pair.key);
+          pair = new Pair2.Pair(key3, null);
+        const prev = YAMLMap2.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
       }
@@ -27938,17 +27938,17 @@ var require_set = __commonJS({
        * Otherwise, returns the value of that Pair's key.
        */
       get(key3, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key3);
+        const pair = YAMLMap2.findPair(this.items, key3);
         return !keepPair && identity4.isPair(pair) ? identity4.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
       set(key3, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key3);
+        const prev = YAMLMap2.findPair(this.items, key3);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key3));
+          this.items.push(new Pair2.Pair(key3));
         }
       }
       toJSON(_, ctx) {
@@ -27969,7 +27969,7 @@ var require_set = __commonJS({
           for (let value of iterable) {
             if (typeof replacer === "function")
               value = replacer.call(iterable, value, value);
-            set4.items.push(Pair.createPair(value, null, ctx));
+            set4.items.push(Pair2.createPair(value, null, ctx));
           }
         return set4;
       }
@@ -28343,7 +28343,7 @@ var require_Document = __commonJS({
     var Alias2 = require_Alias();
     var Collection2 = require_Collection();
     var identity4 = require_identity();
-    var Pair = require_Pair();
+    var Pair2 = require_Pair();
     var toJS = require_toJS();
     var Schema = require_Schema();
     var stringifyDocument = require_stringifyDocument();
@@ -28351,7 +28351,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -28478,7 +28478,7 @@ var require_Document = __commonJS({
       createPair(key3, value, options = {}) {
         const k = this.createNode(key3, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k, v);
+        return new Pair2.Pair(k, v);
       }
       /**
        * Removes a value from the document.
@@ -28641,7 +28641,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -28924,15 +28924,15 @@ var require_util_map_includes = __commonJS({
 var require_resolve_block_map = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-map.js"(exports) {
     "use strict";
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     var utilMapIncludes = require_util_map_includes();
     var startColMsg = "All mapping items must start at the same column";
     function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLMap.YAMLMap;
+      const NodeClass = tag2?.nodeClass ?? YAMLMap2.YAMLMap;
       const map = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -29000,7 +29000,7 @@ var require_resolve_block_map = __commonJS({
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -29013,7 +29013,7 @@ var require_resolve_block_map = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode);
+          const pair = new Pair2.Pair(keyNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           map.items.push(pair);
@@ -29032,11 +29032,11 @@ var require_resolve_block_map = __commonJS({
 var require_resolve_block_seq = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-seq.js"(exports) {
     "use strict";
-    var YAMLSeq = require_YAMLSeq();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveProps = require_resolve_props();
     var utilFlowIndentCheck = require_util_flow_indent_check();
     function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag2) {
-      const NodeClass = tag2?.nodeClass ?? YAMLSeq.YAMLSeq;
+      const NodeClass = tag2?.nodeClass ?? YAMLSeq2.YAMLSeq;
       const seq = new NodeClass(ctx.schema);
       if (ctx.atRoot)
         ctx.atRoot = false;
@@ -29127,9 +29127,9 @@ var require_resolve_flow_collection = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-collection.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Pair = require_Pair();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     var utilContainsNewline = require_util_contains_newline();
@@ -29139,7 +29139,7 @@ var require_resolve_flow_collection = __commonJS({
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
       const isMap8 = fc.start.source === "{";
       const fcName = isMap8 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap8 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const NodeClass = tag2?.nodeClass ?? (isMap8 ? YAMLMap2.YAMLMap : YAMLSeq2.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -29267,7 +29267,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               keyNode.comment = valueProps.comment;
           }
-          const pair = new Pair.Pair(keyNode, valueNode);
+          const pair = new Pair2.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
           if (isMap8) {
@@ -29276,7 +29276,7 @@ var require_resolve_flow_collection = __commonJS({
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
             map.items.push(pair);
           } else {
-            const map = new YAMLMap.YAMLMap(ctx.schema);
+            const map = new YAMLMap2.YAMLMap(ctx.schema);
             map.flow = true;
             map.items.push(pair);
             const endRange = (valueNode ?? keyNode).range;
@@ -29321,9 +29321,9 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
     var resolveBlockSeq = require_resolve_block_seq();
     var resolveFlowCollection = require_resolve_flow_collection();
@@ -29350,7 +29350,7 @@ var require_compose_collection = __commonJS({
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
-      if (!tagToken || !tagName2 || tagName2 === "!" || tagName2 === YAMLMap.YAMLMap.tagName && expType === "map" || tagName2 === YAMLSeq.YAMLSeq.tagName && expType === "seq") {
+      if (!tagToken || !tagName2 || tagName2 === "!" || tagName2 === YAMLMap2.YAMLMap.tagName && expType === "map" || tagName2 === YAMLSeq2.YAMLSeq.tagName && expType === "seq") {
         return resolveCollection(CN, ctx, token, onError, tagName2);
       }
       let tag2 = ctx.schema.tags.find((t) => t.tag === tagName2 && t.collection === expType);
@@ -29370,7 +29370,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName2, tag2);
       const res = tag2.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity4.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity4.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName2;
       if (tag2?.format)
@@ -29385,13 +29385,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
       const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines2(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i2 = lines.length - 1; i2 >= 0; --i2) {
@@ -29453,7 +29453,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep5 + indent.slice(trimIndent) + content;
           sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -29568,7 +29568,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar2, strict, onError) {
       const { offset, type, source, end } = scalar2;
@@ -29577,15 +29577,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          _type = Scalar3.Scalar.PLAIN;
+          value = plainValue2(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -29607,7 +29607,7 @@ var require_resolve_flow_scalar = __commonJS({
         range: [offset, valueEnd, re.offset]
       };
     }
-    function plainValue(source, onError) {
+    function plainValue2(source, onError) {
       let badChar = "";
       switch (source[0]) {
         /* istanbul ignore next should not happen */
@@ -29790,7 +29790,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity4 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -29808,11 +29808,11 @@ var require_compose_scalar = __commonJS({
       let scalar2;
       try {
         const res = tag2.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity4.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar2 = identity4.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar2.Scalar(value);
+        scalar2 = new Scalar3.Scalar(value);
       }
       scalar2.range = range;
       scalar2.source = value;
@@ -30006,13 +30006,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -30051,7 +30051,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var identity4 = require_identity();
     var composeDoc = require_compose_doc();
@@ -30089,7 +30089,7 @@ var require_composer = __commonJS({
       }
       return { comment, afterEmptyLine };
     }
-    var Composer = class {
+    var Composer2 = class {
       constructor(options = {}) {
         this.doc = null;
         this.atDirectives = false;
@@ -30240,7 +30240,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -30249,7 +30249,7 @@ ${end.comment}` : end.comment;
         }
       }
     };
-    exports.Composer = Composer;
+    exports.Composer = Composer2;
   }
 });
 
@@ -31380,7 +31380,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -32153,7 +32153,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -32162,7 +32162,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity4 = require_identity();
@@ -32173,7 +32173,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments5(source, options = {}) {
+    function parseAllDocuments4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -32245,10 +32245,10 @@ var require_public_api = __commonJS({
       }
       if (identity4.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse3;
-    exports.parseAllDocuments = parseAllDocuments5;
+    exports.parseAllDocuments = parseAllDocuments4;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify4;
   }
@@ -32259,15 +32259,15 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias2 = require_Alias();
     var identity4 = require_identity();
-    var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
-    var YAMLMap = require_YAMLMap();
-    var YAMLSeq = require_YAMLSeq();
+    var Pair2 = require_Pair();
+    var Scalar3 = require_Scalar();
+    var YAMLMap2 = require_YAMLMap();
+    var YAMLSeq2 = require_YAMLSeq();
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
@@ -32275,7 +32275,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit2 = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -32289,10 +32289,10 @@ var require_dist = __commonJS({
     exports.isPair = identity4.isPair;
     exports.isScalar = identity4.isScalar;
     exports.isSeq = identity4.isSeq;
-    exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar2.Scalar;
-    exports.YAMLMap = YAMLMap.YAMLMap;
-    exports.YAMLSeq = YAMLSeq.YAMLSeq;
+    exports.Pair = Pair2.Pair;
+    exports.Scalar = Scalar3.Scalar;
+    exports.YAMLMap = YAMLMap2.YAMLMap;
+    exports.YAMLSeq = YAMLSeq2.YAMLSeq;
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
@@ -54730,9 +54730,9 @@ ${obj2.gpgsig ? obj2.gpgsig : ""}`;
       if (singleBranch) {
         const refs = /* @__PURE__ */ new Map([[fullref, oid]]);
         const symrefs = /* @__PURE__ */ new Map();
-        let bail2 = 10;
+        let bail3 = 10;
         let key3 = fullref;
-        while (bail2--) {
+        while (bail3--) {
           const value = remoteHTTP.symrefs.get(key3);
           if (value === void 0) break;
           symrefs.set(key3, value);
@@ -70545,23 +70545,39 @@ var init_stream_selection = __esm({
   }
 });
 
-// src/loader/yaml-fast.ts
+// src/util/yaml-plain.ts
 function numberLike(s) {
   const c3 = s.charCodeAt(0);
   return c3 >= 48 && c3 <= 57 || c3 === 43 || c3 === 45 || c3 === 46;
 }
-function plain(s) {
+function plainValue(s) {
   if (s === "~" || s === "null" || s === "Null" || s === "NULL") return null;
   if (s === "true" || s === "True" || s === "TRUE") return true;
   if (s === "false" || s === "False" || s === "FALSE") return false;
   if (!numberLike(s)) return s;
   if (INT_RE.test(s)) {
     const n2 = Number(s);
-    return Number.isSafeInteger(n2) ? n2 : bail();
+    return Number.isSafeInteger(n2) ? n2 : UNSURE;
   }
   if (FLOAT_RE.test(s)) return Number(s);
-  if (SPECIAL_FLOAT_RE.test(s) || /^0[ox]/.test(s)) bail();
+  if (SPECIAL_FLOAT_RE.test(s) || /^0[ox]/.test(s)) return UNSURE;
   return s;
+}
+var UNSURE, INT_RE, FLOAT_RE, SPECIAL_FLOAT_RE;
+var init_yaml_plain = __esm({
+  "src/util/yaml-plain.ts"() {
+    "use strict";
+    UNSURE = /* @__PURE__ */ Symbol("unsure");
+    INT_RE = /^[-+]?[0-9]+$/;
+    FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+    SPECIAL_FLOAT_RE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+  }
+});
+
+// src/loader/yaml-fast.ts
+function plain(s) {
+  const v = plainValue(s);
+  return v === UNSURE ? bail() : v;
 }
 function scalar(raw) {
   const c3 = raw[0];
@@ -70640,19 +70656,17 @@ function tryParseSimpleYaml(text) {
     throw e;
   }
 }
-var Bail, bail, KEY_RE, INT_RE, FLOAT_RE, SPECIAL_FLOAT_RE, INDICATOR_RE, DASH_PLAIN_RE, FLOW_NESTED_RE, FLOW_QUOTED_COMMA_RE, KEYS_CHECKED, SubsetParser;
+var Bail, bail, KEY_RE, INDICATOR_RE, DASH_PLAIN_RE, FLOW_NESTED_RE, FLOW_QUOTED_COMMA_RE, KEYS_CHECKED, SubsetParser;
 var init_yaml_fast = __esm({
   "src/loader/yaml-fast.ts"() {
     "use strict";
+    init_yaml_plain();
     Bail = class extends Error {
     };
     bail = () => {
       throw new Bail();
     };
     KEY_RE = /^[A-Za-z_][\w./-]*$/;
-    INT_RE = /^[-+]?[0-9]+$/;
-    FLOAT_RE = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-    SPECIAL_FLOAT_RE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
     INDICATOR_RE = /^[[{&*!|>%@`#,?:-]/;
     DASH_PLAIN_RE = /^-[^\s]/;
     FLOW_NESTED_RE = /[{}[\]]/;
@@ -72112,28 +72126,256 @@ var init_marker = __esm({
   }
 });
 
-// src/consumers/objects.ts
-function listObjects(file, text) {
-  const lc = new import_yaml6.LineCounter();
-  const docs = (0, import_yaml6.parseAllDocuments)(text, { lineCounter: lc, merge: true, uniqueKeys: false });
-  const lineAt = (offset) => lc.linePos(offset).line;
-  const objects = [];
-  const errors = [];
-  if (!Array.isArray(docs)) return { objects, errors };
-  for (const doc of docs) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0];
-      errors.push({
-        code: "CONSUMER_YAML_INVALID",
-        file,
-        line: e.linePos?.[0].line ?? 1,
-        message: `cannot parse the file as YAML: ${e.message.split("\n")[0]}`
-      });
+// src/consumers/yaml-fast.ts
+function fastRead(text) {
+  if (text.includes("	") || text.includes("\r") || text.charCodeAt(0) === 65279) return void 0;
+  const lineStarts = [0];
+  const docs = [[]];
+  let sawMarker = false;
+  let commentIndent = -1;
+  for (let pos = 0; pos < text.length; ) {
+    const nl = text.indexOf("\n", pos);
+    const end = nl < 0 ? text.length : nl;
+    const next = nl < 0 ? text.length : nl + 1;
+    if (nl >= 0) lineStarts.push(next);
+    let indent = 0;
+    while (pos + indent < end && text.charCodeAt(pos + indent) === 32) indent++;
+    const first = text.charCodeAt(pos + indent);
+    if (pos + indent < end && first === 35) {
+      if (commentIndent >= 0 && commentIndent !== indent) return void 0;
+      commentIndent = indent;
+    } else if (pos + indent < end) {
+      const content = text.slice(pos + indent, end).trimEnd();
+      const lines = docs[docs.length - 1];
+      if (indent === 0 && (content.startsWith("---") || content.startsWith("...") || first === 37)) {
+        if (!DOC_MARKER_RE.test(content) || commentIndent > 0) return void 0;
+        if (docs.length > 1 || lines.length > 0 || sawMarker) docs.push([]);
+        sawMarker = true;
+      } else {
+        if (commentIndent >= 0 && commentIndent !== indent) return void 0;
+        lines.push({ indent, text: content, start: pos + indent, next });
+      }
+      commentIndent = -1;
+    }
+    pos = next;
+  }
+  if (commentIndent > 0) return void 0;
+  try {
+    const roots = docs.map((lines) => {
+      if (lines.length === 0) return null;
+      const p = new SubsetReader(lines);
+      const root = p.block(lines[0].indent);
+      return p.i === lines.length ? root : bail2();
+    });
+    return { roots, lineStarts };
+  } catch (e) {
+    if (e instanceof Bail2) return void 0;
+    throw e;
+  }
+}
+function scalarNode(value, type, source, range) {
+  const s = new import_yaml6.Scalar(value);
+  s.range = range;
+  s.source = source;
+  s.type = type;
+  return s;
+}
+function closingQuote(raw, quote) {
+  for (let j = 1; j < raw.length; j++) {
+    if (raw[j] !== quote) continue;
+    if (quote === "'" && raw[j + 1] === "'") {
+      j++;
       continue;
     }
-    collect(file, text, doc, doc.contents, lineAt, objects, 0);
+    return j;
   }
+  return bail2();
+}
+function commentOnly(rest) {
+  if (rest !== "" && !/^ +#/.test(rest)) bail2();
+}
+var import_yaml6, Bail2, bail2, ENTRY_RE, INDICATOR_RE2, DOC_MARKER_RE, isSeqLine, SubsetReader;
+var init_yaml_fast2 = __esm({
+  "src/consumers/yaml-fast.ts"() {
+    "use strict";
+    import_yaml6 = __toESM(require_dist(), 1);
+    init_yaml_plain();
+    Bail2 = class extends Error {
+    };
+    bail2 = () => {
+      throw new Bail2();
+    };
+    ENTRY_RE = /^[A-Za-z_][\w./-]*:(?: |$)/;
+    INDICATOR_RE2 = /^[[\]{}&*!|>'"%@`#,?:]/;
+    DOC_MARKER_RE = /^---(?:[ ]+#.*)?$/;
+    isSeqLine = (text) => text === "-" || text.startsWith("- ");
+    SubsetReader = class {
+      constructor(lines) {
+        this.lines = lines;
+      }
+      lines;
+      i = 0;
+      block(indent) {
+        return isSeqLine(this.lines[this.i].text) ? this.seq(indent) : this.map(indent);
+      }
+      /** The nested value of an entry with nothing after its `key:` or `-`. */
+      nested(indent, seqAtSameIndent) {
+        const next = this.lines[this.i];
+        if (next && next.indent > indent) return this.block(next.indent);
+        if (seqAtSameIndent && next && next.indent === indent && isSeqLine(next.text)) return this.seq(indent);
+        return bail2();
+      }
+      map(indent) {
+        const map = new import_yaml6.YAMLMap();
+        const start = this.lines[this.i].start;
+        let end = start;
+        while (this.i < this.lines.length) {
+          const line = this.lines[this.i];
+          if (line.indent < indent) break;
+          if (line.indent > indent || !ENTRY_RE.test(line.text)) bail2();
+          const colon = line.text.indexOf(":");
+          const key3 = line.text.slice(0, colon);
+          if (plainValue(key3) !== key3) bail2();
+          const keyNode = scalarNode(key3, "PLAIN", key3, [line.start, line.start + colon, line.start + colon]);
+          const after = line.text.slice(colon + 1);
+          const rest = after.trimStart();
+          this.i++;
+          let value;
+          if (rest === "" || rest.startsWith("#")) value = this.nested(indent, true);
+          else {
+            value = this.inline(rest, line.start + colon + 1 + (after.length - rest.length), line.next);
+            const next = this.lines[this.i];
+            if (next && next.indent > indent) bail2();
+          }
+          map.items.push(new import_yaml6.Pair(keyNode, value));
+          end = value.range[2];
+        }
+        map.range = [start, end, end];
+        return map;
+      }
+      seq(indent) {
+        const seq = new import_yaml6.YAMLSeq();
+        const start = this.lines[this.i].start;
+        let end = start;
+        while (this.i < this.lines.length) {
+          const line = this.lines[this.i];
+          if (line.indent < indent) break;
+          if (!isSeqLine(line.text)) {
+            if (line.indent === indent) break;
+            bail2();
+          }
+          if (line.indent > indent) bail2();
+          const after = line.text.slice(1);
+          const rest = after.trimStart();
+          const offset = 1 + (after.length - rest.length);
+          let item2;
+          if (rest === "" || rest.startsWith("#")) {
+            this.i++;
+            item2 = this.nested(indent, false);
+          } else if (isSeqLine(rest)) {
+            item2 = bail2();
+          } else if (ENTRY_RE.test(rest)) {
+            this.lines[this.i] = { ...line, indent: indent + offset, text: rest, start: line.start + offset };
+            item2 = this.map(indent + offset);
+          } else {
+            this.i++;
+            item2 = this.inline(rest, line.start + offset, line.next);
+            const next = this.lines[this.i];
+            if (next && next.indent > indent) bail2();
+          }
+          seq.items.push(item2);
+          end = item2.range[2];
+        }
+        seq.range = [start, end, end];
+        return seq;
+      }
+      /** A value on its key's line: a quoted or plain one-line scalar, or an empty flow collection. */
+      inline(raw, start, end) {
+        const c3 = raw[0];
+        if (c3 === '"' || c3 === "'") {
+          const close = closingQuote(raw, c3);
+          const inner = raw.slice(1, close);
+          if (c3 === '"' && inner.includes("\\")) bail2();
+          commentOnly(raw.slice(close + 1));
+          const value2 = c3 === '"' ? inner : inner.replaceAll("''", "'");
+          return scalarNode(value2, c3 === '"' ? "QUOTE_DOUBLE" : "QUOTE_SINGLE", value2, [
+            start,
+            start + close + 1,
+            end
+          ]);
+        }
+        if (raw.startsWith("{}") || raw.startsWith("[]")) {
+          commentOnly(raw.slice(2));
+          const node = c3 === "{" ? new import_yaml6.YAMLMap() : new import_yaml6.YAMLSeq();
+          node.flow = true;
+          node.range = [start, start + 2, end];
+          return node;
+        }
+        if (INDICATOR_RE2.test(raw) || c3 === "-" && (raw.length === 1 || raw[1] === " ")) bail2();
+        const hash = raw.indexOf(" #");
+        const s = hash >= 0 ? raw.slice(0, hash).trimEnd() : raw;
+        if (s.includes(": ") || s.endsWith(":")) bail2();
+        const value = plainValue(s);
+        if (value === UNSURE) bail2();
+        return scalarNode(value, "PLAIN", s, [start, start + s.length, end]);
+      }
+    };
+  }
+});
+
+// src/consumers/objects.ts
+function listObjects(file, text) {
+  const errors = [];
+  const objects = [...eachObject(file, text, errors)];
   return { objects, errors };
+}
+function* eachObject(file, text, errors, opts = {}) {
+  const fast = opts.fast === false ? void 0 : fastRead(text);
+  if (fast) {
+    const lineAt2 = (offset) => lineOf(fast.lineStarts, offset);
+    for (const root of fast.roots) {
+      const out = [];
+      collect(file, text, treeless(), root, lineAt2, out, 0);
+      yield* out;
+    }
+    return;
+  }
+  const lc = new import_yaml7.LineCounter();
+  const lineAt = (offset) => lc.linePos(offset).line;
+  const composer = new import_yaml7.Composer({ merge: true, uniqueKeys: false });
+  for (const doc of composer.compose(new import_yaml7.Parser(lc.addNewLine).parse(text))) {
+    if (doc.errors.length > 0) {
+      errors.push(parseError(file, doc.errors[0], lc));
+      continue;
+    }
+    const out = [];
+    collect(file, text, doc, doc.contents, lineAt, out, 0);
+    yield* out;
+  }
+}
+function treeless() {
+  emptyDocument ??= new import_yaml7.Document();
+  return emptyDocument;
+}
+function lineOf(lineStarts, offset) {
+  let lo = 0;
+  let hi = lineStarts.length;
+  while (lo + 1 < hi) {
+    const mid = lo + hi >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+function parseError(file, e, lc) {
+  const at = e.pos[0] === -1 ? void 0 : lc.linePos(e.pos[0]);
+  const message = at ? `${e.message} at line ${at.line}, column ${at.col}` : e.message;
+  return {
+    code: "CONSUMER_YAML_INVALID",
+    file,
+    line: at?.line ?? 1,
+    message: `cannot parse the file as YAML: ${message.split("\n")[0]}`
+  };
 }
 function collect(file, source, doc, node, lineAt, out, depth) {
   const map = asMap(doc, node);
@@ -72163,11 +72405,12 @@ function collect(file, source, doc, node, lineAt, out, depth) {
   if (namespace) obj2.namespace = namespace;
   out.push(obj2);
 }
-var import_yaml6;
+var import_yaml7, emptyDocument;
 var init_objects = __esm({
   "src/consumers/objects.ts"() {
     "use strict";
-    import_yaml6 = __toESM(require_dist(), 1);
+    import_yaml7 = __toESM(require_dist(), 1);
+    init_yaml_fast2();
     init_yaml_nodes();
   }
 });
@@ -72199,7 +72442,7 @@ function deploymentConfigConsumers(obj2, opts) {
     const params = getIn(obj2.doc, trigger, "imageChangeParams");
     if (!params) continue;
     const automatic = getIn(obj2.doc, params, "automatic");
-    if (!((0, import_yaml7.isScalar)(automatic) && automatic.value === true)) continue;
+    if (!((0, import_yaml8.isScalar)(automatic) && automatic.value === true)) continue;
     const ref = streamTagFrom(obj2, getIn(obj2.doc, params, "from"), opts);
     if (!ref) {
       out.errors.push(
@@ -72232,7 +72475,7 @@ function deploymentConfigConsumers(obj2, opts) {
         continue;
       }
       const image = getIn(obj2.doc, found.node, "image");
-      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml7.isScalar)(image) ? slotOf(image) : void 0;
+      const slot = !image ? insertionSlot(obj2, found.node, "image") : (0, import_yaml8.isScalar)(image) ? slotOf(image) : void 0;
       if (!slot) {
         out.errors.push(diag(obj2, found.node, `container "${cname}" has no one-line image value to update`));
         continue;
@@ -72243,7 +72486,7 @@ function deploymentConfigConsumers(obj2, opts) {
         kind: "deployment-config",
         target: `${obj2.label} ${found.init ? "initContainer" : "container"} ${JSON.stringify(cname)}`,
         follows: ref.ref,
-        current: image && (0, import_yaml7.isScalar)(image) ? String(image.value ?? "") : "",
+        current: image && (0, import_yaml8.isScalar)(image) ? String(image.value ?? "") : "",
         slot,
         // Every automatic trigger of the DeploymentConfig resolves, or none is applied (no half rollout).
         ...last ? {} : { group: `${obj2.file}#${obj2.line}` }
@@ -72253,9 +72496,9 @@ function deploymentConfigConsumers(obj2, opts) {
   return out;
 }
 function insertionSlot(obj2, node, key3) {
-  if (!(0, import_yaml7.isMap)(node) || node.flow) return void 0;
+  if (!(0, import_yaml8.isMap)(node) || node.flow) return void 0;
   const pairs = node.items;
-  const anchor = pairs.find((p) => (0, import_yaml7.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
+  const anchor = pairs.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === "name") ?? pairs[0];
   const keyNode = anchor?.key;
   const valueNode = anchor?.value ?? keyNode;
   if (!keyNode?.range || !valueNode?.range) return void 0;
@@ -72279,7 +72522,7 @@ function findContainer(obj2, podSpec, name) {
 function buildConfigConsumers(obj2, opts) {
   const out = { consumers: [], errors: [] };
   const pinValue = getPath(obj2.doc, obj2.node, ["metadata", "annotations", PIN_ANNOTATION]);
-  const pin = (0, import_yaml7.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
+  const pin = (0, import_yaml8.isScalar)(pinValue) && (pinValue.value === "true" || pinValue.value === true);
   let strategyName;
   let strategyFrom;
   for (const s of STRATEGIES) {
@@ -72342,9 +72585,9 @@ function pinnedStrategy(obj2, strategyName, from) {
     return { error: `${PIN_ANNOTATION} is set but spec.strategy has no "from" to pin` };
   const kind2 = getIn(obj2.doc, from, "kind");
   const name = getIn(obj2.doc, from, "name");
-  const kindSlot = (0, import_yaml7.isScalar)(kind2) ? slotOf(kind2) : void 0;
-  const nameSlot = (0, import_yaml7.isScalar)(name) ? slotOf(name) : void 0;
-  if (!kindSlot || !nameSlot || !(0, import_yaml7.isScalar)(kind2) || !(0, import_yaml7.isScalar)(name)) {
+  const kindSlot = (0, import_yaml8.isScalar)(kind2) ? slotOf(kind2) : void 0;
+  const nameSlot = (0, import_yaml8.isScalar)(name) ? slotOf(name) : void 0;
+  if (!kindSlot || !nameSlot || !(0, import_yaml8.isScalar)(kind2) || !(0, import_yaml8.isScalar)(name)) {
     return { error: `${strategyName}.from needs one-line "kind" and "name" values to pin` };
   }
   if (kind2.value !== "DockerImage" && kind2.value !== "ImageStreamTag") {
@@ -72362,11 +72605,11 @@ function pinnedStrategy(obj2, strategyName, from) {
   }
   return result;
 }
-var import_yaml7, PIN_ANNOTATION, STRATEGIES;
+var import_yaml8, PIN_ANNOTATION, STRATEGIES;
 var init_openshift = __esm({
   "src/consumers/openshift.ts"() {
     "use strict";
-    import_yaml7 = __toESM(require_dist(), 1);
+    import_yaml8 = __toESM(require_dist(), 1);
     init_stream_tag2();
     init_yaml_nodes();
     PIN_ANNOTATION = "imagestreams.dev/pin";
@@ -72461,22 +72704,23 @@ function findInFile(file, opts) {
   const errors = [];
   const lookup2 = mayHoldShortName(file.text, opts.lookup);
   if ((scan.kube || lookup2) && isKubeFileName(file.path)) {
-    const { objects, errors: parseErrors } = listObjects(file.path, file.text);
-    errors.push(...parseErrors);
-    for (const obj2 of objects) {
+    const parseErrors = [];
+    const objectErrors = [];
+    for (const obj2 of eachObject(file.path, file.text, parseErrors)) {
       const parts = [annotationConsumers(obj2, opts)];
       if (obj2.kind === "DeploymentConfig") parts.push(deploymentConfigConsumers(obj2, opts));
       if (obj2.kind === "BuildConfig") parts.push(buildConfigConsumers(obj2, opts));
       for (const p of parts) {
         consumers.push(...p.consumers);
-        errors.push(...p.errors);
+        objectErrors.push(...p.errors);
       }
       if (!lookup2) continue;
       const claimed = new Set(consumers.flatMap((c3) => c3.slot ? [c3.slot.start] : []));
       const short3 = lookupConsumers(obj2, opts);
       consumers.push(...short3.consumers.filter((c3) => !claimed.has(c3.slot.start)));
-      errors.push(...short3.errors);
+      objectErrors.push(...short3.errors);
     }
+    errors.push(...parseErrors, ...objectErrors);
   }
   if (scan.marker && !isDocumentationFileName(file.path)) {
     const m = markerConsumers(file.path, file.text, opts);
@@ -82384,25 +82628,25 @@ async function selectTags(states, deps) {
 }
 
 // src/app/stream-edits.ts
-var import_yaml10 = __toESM(require_dist(), 1);
+var import_yaml11 = __toESM(require_dist(), 1);
 import { readFile } from "node:fs/promises";
 import { join as join9, resolve as resolve9 } from "node:path";
 
 // src/edit/locate.ts
-var import_yaml8 = __toESM(require_dist(), 1);
+var import_yaml9 = __toESM(require_dist(), 1);
 function scalarAt(node, key3) {
-  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml9.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === key3);
   const v = pair?.value;
-  return v && (0, import_yaml8.isScalar)(v) ? v.value : void 0;
+  return v && (0, import_yaml9.isScalar)(v) ? v.value : void 0;
 }
 function childAt(node, key3) {
-  if (!node || !(0, import_yaml8.isMap)(node)) return void 0;
-  const pair = node.items.find((p) => (0, import_yaml8.isScalar)(p.key) && p.key.value === key3);
+  if (!node || !(0, import_yaml9.isMap)(node)) return void 0;
+  const pair = node.items.find((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === key3);
   return pair?.value ?? void 0;
 }
 function locateStream(text, name) {
-  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml9.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs)) return void 0;
   for (let d = 0; d < docs.length; d++) {
     const root = docs[d].contents;
@@ -82411,7 +82655,7 @@ function locateStream(text, name) {
       return { docIndex: d, prefix: [] };
     }
     const items = childAt(root, "items");
-    if (items && (0, import_yaml8.isSeq)(items)) {
+    if (items && (0, import_yaml9.isSeq)(items)) {
       for (let i2 = 0; i2 < items.items.length; i2++) {
         const it = items.items[i2];
         if (scalarAt(it, "kind") === "ImageStream" && scalarAt(childAt(it, "metadata"), "name") === name) {
@@ -82423,26 +82667,26 @@ function locateStream(text, name) {
   return void 0;
 }
 function locateTag(text, docIndex, prefix, tag2) {
-  const docs = (0, import_yaml8.parseAllDocuments)(text, { uniqueKeys: false });
+  const docs = (0, import_yaml9.parseAllDocuments)(text, { uniqueKeys: false });
   if (!Array.isArray(docs) || !docs[docIndex]) return -1;
   let node = docs[docIndex].contents;
   for (const k of prefix) {
-    if (typeof k === "number") node = node && (0, import_yaml8.isSeq)(node) ? node.items[k] : void 0;
+    if (typeof k === "number") node = node && (0, import_yaml9.isSeq)(node) ? node.items[k] : void 0;
     else node = childAt(node, k);
   }
   const tags = childAt(childAt(node, "spec"), "tags");
-  if (!tags || !(0, import_yaml8.isSeq)(tags)) return -1;
+  if (!tags || !(0, import_yaml9.isSeq)(tags)) return -1;
   return tags.items.findIndex((it) => String(scalarAt(it, "name")) === tag2);
 }
 
 // src/edit/yaml-edit.ts
-var import_yaml9 = __toESM(require_dist(), 1);
+var import_yaml10 = __toESM(require_dist(), 1);
 init_errors();
 init_yaml_text();
 function editDocumentText(text, docIndex, ops) {
   let out = text;
   for (const op of ops) {
-    const docs = (0, import_yaml9.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
+    const docs = (0, import_yaml10.parseAllDocuments)(out, { keepSourceTokens: false, uniqueKeys: false });
     if (!Array.isArray(docs) || !docs[docIndex]) {
       throw new ImagestreamsError("EDIT_FAILED", `document ${docIndex + 1} not found`, {
         data: { docIndex }
@@ -82468,13 +82712,13 @@ function setAt(ctx, root, path6, value) {
     setNode(ctx, existing, value);
     return;
   }
-  if (!(0, import_yaml9.isMap)(parent) || typeof key3 !== "string") {
+  if (!(0, import_yaml10.isMap)(parent) || typeof key3 !== "string") {
     throw new ImagestreamsError("EDIT_FAILED", `cannot add ${String(key3)} at ${parentPath.join(".")}`);
   }
   insertPair(ctx, parent, key3, value);
 }
 function setNode(ctx, node, value) {
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml9.isMap)(node)) {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && (0, import_yaml10.isMap)(node)) {
     for (const [k, v] of Object.entries(value)) {
       const child = getChild(node, k);
       if (child) setNode(ctx, child, v);
@@ -82482,7 +82726,7 @@ function setNode(ctx, node, value) {
     }
     return;
   }
-  if ((0, import_yaml9.isScalar)(node) && (value === null || typeof value !== "object")) {
+  if ((0, import_yaml10.isScalar)(node) && (value === null || typeof value !== "object")) {
     if (node.value === value) return;
     const r2 = node.range;
     ctx.splices.push({ start: r2[0], end: r2[1], text: renderScalar(ctx, value, node) });
@@ -82490,13 +82734,13 @@ function setNode(ctx, node, value) {
   }
   const r = node.range;
   const col = columnOf(ctx.text, r[0]);
-  if (!ctx.json && (0, import_yaml9.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
+  if (!ctx.json && (0, import_yaml10.isScalar)(node) && node.value === null && value !== null && typeof value === "object") {
     const keyCol2 = leadingWhitespace(ctx.text, r[0]).length;
     const start2 = backOverSpace(ctx.text, r[0]);
     ctx.splices.push({ start: start2, end: r[1], text: renderBlockValue(ctx, value, keyCol2) });
     return;
   }
-  if (ctx.json || (0, import_yaml9.isMap)(node) && node.flow || (0, import_yaml9.isSeq)(node) && node.flow || (0, import_yaml9.isScalar)(node)) {
+  if (ctx.json || (0, import_yaml10.isMap)(node) && node.flow || (0, import_yaml10.isSeq)(node) && node.flow || (0, import_yaml10.isScalar)(node)) {
     const text = ctx.json ? renderJsonValue(value, leadingWhitespace(ctx.text, r[0]), jsonUnit(ctx)) : JSON.stringify(value);
     ctx.splices.push({ start: r[0], end: r[1], text });
     return;
@@ -82547,17 +82791,17 @@ function deleteAt(ctx, root, path6) {
   const key3 = path6[path6.length - 1];
   let items;
   let index2;
-  if ((0, import_yaml9.isMap)(parent)) {
+  if ((0, import_yaml10.isMap)(parent)) {
     items = parent.items;
-    index2 = parent.items.findIndex((p) => (0, import_yaml9.isScalar)(p.key) && p.key.value === key3);
-  } else if ((0, import_yaml9.isSeq)(parent) && typeof key3 === "number") {
+    index2 = parent.items.findIndex((p) => (0, import_yaml10.isScalar)(p.key) && p.key.value === key3);
+  } else if ((0, import_yaml10.isSeq)(parent) && typeof key3 === "number") {
     items = parent.items;
     index2 = key3;
   } else throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
   if (index2 < 0 || index2 >= items.length)
     throw new ImagestreamsError("EDIT_FAILED", `path ${path6.join(".")} not found`);
-  const startNode = (0, import_yaml9.isMap)(parent) ? items[index2].key : items[index2];
-  const endNode = (0, import_yaml9.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
+  const startNode = (0, import_yaml10.isMap)(parent) ? items[index2].key : items[index2];
+  const endNode = (0, import_yaml10.isMap)(parent) ? items[index2].value ?? startNode : items[index2];
   const flow = ctx.json || parent.flow;
   if (flow) {
     let start = startNode.range[0];
@@ -82584,7 +82828,7 @@ function deleteAt(ctx, root, path6) {
 }
 function appendAt(ctx, root, path6, value) {
   const seq = resolve7(root, path6);
-  if (!(0, import_yaml9.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
+  if (!(0, import_yaml10.isSeq)(seq)) throw new ImagestreamsError("EDIT_FAILED", `${path6.join(".")} is not a list`);
   const last = seq.items[seq.items.length - 1];
   if (ctx.json || seq.flow) {
     if (!last) {
@@ -82608,7 +82852,7 @@ ${pad2}${rendered}` : `, ${rendered}`
     throw new ImagestreamsError("EDIT_FAILED", `cannot append to an empty block list at ${path6.join(".")}`);
   const dashCol = columnOf(ctx.text, ctx.text.lastIndexOf("-", last.range[0]));
   const unit = indentUnit(ctx);
-  const body = (0, import_yaml9.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
+  const body = (0, import_yaml10.stringify)([value], { indent: unit, lineWidth: 0, indentSeq: true }).trimEnd();
   const pad = " ".repeat(dashCol);
   const at = contentEnd(ctx.text, last);
   ctx.splices.push({
@@ -82629,7 +82873,7 @@ function newStreamText(name, namespace, tag2) {
   const metadata = { name };
   if (namespace) metadata.namespace = namespace;
   const obj2 = { apiVersion: "image.openshift.io/v1", kind: "ImageStream", metadata, spec: { tags: [tag2] } };
-  return (0, import_yaml10.stringify)(obj2, { lineWidth: 0 });
+  return (0, import_yaml11.stringify)(obj2, { lineWidth: 0 });
 }
 async function newStreamFile(project, namespace, name, pending) {
   const folder = (project.config.declarations.find((d) => !/[*?[]/.test(d)) ?? "imagestreams").replace(
@@ -83632,6 +83876,32 @@ function renderPublish(p) {
     return `publish: ${g.key}: ${g.status}${g.branch ? ` ${g.branch}` : ""}${pr}${why}`;
   });
 }
+function lineBatches(write) {
+  let batch = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length > 0) write(`${batch.join("\n")}
+`);
+    batch = [];
+    size = 0;
+  };
+  return {
+    push(line) {
+      batch.push(line);
+      size += line.length;
+      if (size >= 65536) flush();
+    },
+    flush
+  };
+}
+function printFailedPins(res, io) {
+  if (res.failedPins.length === 0) return;
+  const shown = new Set(res.changes.flatMap((c3) => c3.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`)));
+  for (const p of res.failedPins) {
+    if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}
+`);
+  }
+}
 function printRun(r, io, json, published, opts = {}) {
   if (r.status === "invalid") {
     if (json) io.stdout(`${JSON.stringify(reconcileJson(r), null, 2)}
@@ -83655,7 +83925,7 @@ function printRun(r, io, json, published, opts = {}) {
 `
     );
   } else {
-    const lines = [];
+    const lines = lineBatches(io.stdout);
     if (opts.groups ?? io.env.GITHUB_ACTIONS === "true") {
       const command = opts.command ?? io.command ?? io.stdout;
       for (const sc of res.changes) {
@@ -83668,13 +83938,12 @@ function printRun(r, io, json, published, opts = {}) {
 `);
         command("::endgroup::\n");
       }
-    } else lines.push(...renderChanges(res.changes));
+    } else for (const sc of res.changes) for (const line of renderChanges([sc])) lines.push(line);
     for (const c3 of r.consumers?.changes ?? []) lines.push(`  ↳ ${c3.file}:${c3.line}  ${c3.target}  → ${c3.to}`);
     for (const u2 of r.consumers?.unresolved ?? []) {
       lines.push(`  ? ${u2.file}:${u2.line}  follows ${u2.follows}, which has no image yet`);
     }
-    if (lines.length) io.stdout(`${lines.join("\n")}
-`);
+    lines.flush();
     for (const d of r.skippedStreams?.diagnostics ?? []) {
       io.stderr(`${formatDiagnostic(d)}
 `);
@@ -83699,13 +83968,7 @@ function printRun(r, io, json, published, opts = {}) {
       io.stderr(`skipped (run deadline of ${dl.seconds} s reached): ${s}
 `);
     const verb = res.dryRun ? "would write" : "wrote";
-    const shown = new Set(
-      res.changes.flatMap((c3) => c3.tags.map((t) => `${t.namespace}/${t.stream}:${t.tag}`))
-    );
-    for (const p of res.failedPins) {
-      if (!shown.has(p.key)) io.stdout(`  ✗ ${p.key}  ${p.reason}: ${p.message}
-`);
-    }
+    printFailedPins(res, io);
     const failed = res.failed + res.failedPins.length;
     io.stderr(
       `reconcile: ${plural(res.imports.length, "tag")} due, ${res.imports.length - res.failed - res.skipped} resolved, ${failed} failed${res.skipped ? `, ${res.skipped} skipped` : ""}; ${verb} ${plural(r.written.length, "file")}${res.dryRun ? " (dry run)" : ""}
