@@ -143,11 +143,7 @@ class SubsetReader {
       this.i++;
       let value: YAMLMap | YAMLSeq | Scalar;
       if (rest === '' || rest.startsWith('#')) value = this.nested(indent, true);
-      else {
-        value = this.inline(rest, line.start + colon + 1 + (after.length - rest.length), line.next);
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) bail(); // a scalar continued on the next line
-      }
+      else value = this.onLine(rest, line.start + colon + 1 + (after.length - rest.length), line, indent);
       map.items.push(new Pair(keyNode, value));
       end = value.range![2];
     }
@@ -182,15 +178,21 @@ class SubsetReader {
         item = this.map(indent + offset);
       } else {
         this.i++;
-        item = this.inline(rest, line.start + offset, line.next);
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) bail();
+        item = this.onLine(rest, line.start + offset, line, indent);
       }
       seq.items.push(item);
       end = item.range![2];
     }
     seq.range = [start, end, end];
     return seq;
+  }
+
+  /** A value on its entry's line (read past); the next line may not be deeper (that would continue it). */
+  onLine(raw: string, start: number, line: Line, indent: number): Scalar | YAMLMap | YAMLSeq {
+    const value = this.inline(raw, start, line.next);
+    const next = this.lines[this.i];
+    if (next && next.indent > indent) bail();
+    return value;
   }
 
   /** A value on its key's line: a quoted or plain one-line scalar, or an empty flow collection. */
