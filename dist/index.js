@@ -72242,11 +72242,7 @@ var init_yaml_fast2 = __esm({
           this.i++;
           let value;
           if (rest === "" || rest.startsWith("#")) value = this.nested(indent, true);
-          else {
-            value = this.inline(rest, line.start + colon + 1 + (after.length - rest.length), line.next);
-            const next = this.lines[this.i];
-            if (next && next.indent > indent) bail2();
-          }
+          else value = this.onLine(rest, line.start + colon + 1 + (after.length - rest.length), line, indent);
           map.items.push(new import_yaml6.Pair(keyNode, value));
           end = value.range[2];
         }
@@ -72279,15 +72275,20 @@ var init_yaml_fast2 = __esm({
             item2 = this.map(indent + offset);
           } else {
             this.i++;
-            item2 = this.inline(rest, line.start + offset, line.next);
-            const next = this.lines[this.i];
-            if (next && next.indent > indent) bail2();
+            item2 = this.onLine(rest, line.start + offset, line, indent);
           }
           seq.items.push(item2);
           end = item2.range[2];
         }
         seq.range = [start, end, end];
         return seq;
+      }
+      /** A value on its entry's line (read past); the next line may not be deeper (that would continue it). */
+      onLine(raw, start, line, indent) {
+        const value = this.inline(raw, start, line.next);
+        const next = this.lines[this.i];
+        if (next && next.indent > indent) bail2();
+        return value;
       }
       /** A value on its key's line: a quoted or plain one-line scalar, or an empty flow collection. */
       inline(raw, start, end) {
