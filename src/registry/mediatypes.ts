@@ -21,5 +21,9 @@ export function isKnownManifestType(mt: string | undefined): boolean {
 /** The media type without parameters (`; charset=…`), lower case. */
 export function bareMediaType(contentType: string | undefined): string | undefined {
   if (!contentType) return undefined;
-  return contentType.split(';')[0]!.trim().toLowerCase() || undefined;
+  const bare = contentType.split(';')[0]!.trim().toLowerCase();
+  // A known type is returned as the one constant string: a lock of 10,000 tags then holds one copy, not 10,000.
+  return KNOWN.get(bare) ?? (bare || undefined);
 }
+
+const KNOWN = new Map([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].map((t) => [t, t]));
