@@ -80739,8 +80739,10 @@ function isKnownManifestType(mt) {
 }
 function bareMediaType(contentType) {
   if (!contentType) return void 0;
-  return contentType.split(";")[0].trim().toLowerCase() || void 0;
+  const bare = contentType.split(";")[0].trim().toLowerCase();
+  return KNOWN.get(bare) ?? (bare || void 0);
 }
+var KNOWN = new Map([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].map((t) => [t, t]));
 
 // src/registry/conditional.ts
 var CONDITIONAL_HEAD_OK = [200, 304, 405, 501];
