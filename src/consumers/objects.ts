@@ -49,7 +49,7 @@ export function* eachObject(
 ): Generator<KubeObject> {
   const fast = opts.fast === false ? undefined : fastRead(text);
   if (fast) {
-    const lineAt = (offset: number) => lineOf(fast.lineStarts, offset);
+    const lineAt = (offset: number) => fast.lineCounter.linePos(offset).line;
     for (const root of fast.roots) {
       const out: KubeObject[] = [];
       collect(file, text, treeless(), root, lineAt, out, 0);
@@ -77,18 +77,6 @@ let emptyDocument: Document | undefined;
 function treeless(): Document {
   emptyDocument ??= new Document();
   return emptyDocument;
-}
-
-/** The 1-based line of `offset`, as LineCounter.linePos gives it. */
-function lineOf(lineStarts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length;
-  while (lo + 1 < hi) {
-    const mid = (lo + hi) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid;
-  }
-  return lo + 1;
 }
 
 /** The diagnostic of a document's first YAML error, worded as parseAllDocuments' pretty errors begin. */

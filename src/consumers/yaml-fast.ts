@@ -9,7 +9,7 @@
 // test/consumers/yaml-fast.test.ts checks the nodes against the full parser's, on generated files and on every
 // YAML file of the repository.
 
-import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { plainValue, UNSURE } from '../util/yaml-plain.js';
 
 /** A content line: its indent, its text (trimmed), and the source offset of that text's first character. */
@@ -21,10 +21,10 @@ interface Line {
   next: number;
 }
 
-/** The documents of a file: each one's root (null when empty), and the offset of every line's start. */
+/** The documents of a file: each one's root (null when empty), and its lines as the full parser counts them. */
 export interface FastRead {
   roots: (YAMLMap | YAMLSeq | null)[];
-  lineStarts: number[];
+  lineCounter: LineCounter;
 }
 
 class Bail extends Error {}
@@ -44,7 +44,8 @@ const isSeqLine = (text: string) => text === '-' || text.startsWith('- ');
 /** Read `text` in the subset, or undefined when any part of it is outside (then the full parser reads it all). */
 export function fastRead(text: string): FastRead | undefined {
   if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
-  const lineStarts = [0];
+  const lineCounter = new LineCounter();
+  lineCounter.addNewLine(0);
   const docs: Line[][] = [[]];
   let sawMarker = false;
   // The indent of the comment lines since the last content line (-1: none).
@@ -53,7 +54,7 @@ export function fastRead(text: string): FastRead | undefined {
     const nl = text.indexOf('\n', pos);
     const end = nl < 0 ? text.length : nl;
     const next = nl < 0 ? text.length : nl + 1;
-    if (nl >= 0) lineStarts.push(next);
+    if (nl >= 0) lineCounter.addNewLine(next);
     let indent = 0;
     while (pos + indent < end && text.charCodeAt(pos + indent) === 0x20) indent++;
     const first = text.charCodeAt(pos + indent);
@@ -89,7 +90,7 @@ export function fastRead(text: string): FastRead | undefined {
       const root = p.block(lines[0]!.indent);
       return p.i === lines.length ? root : bail();
     });
-    return { roots, lineStarts };
+    return { roots, lineCounter };
   } catch (e) {
     if (e instanceof Bail) return undefined;
     throw e;
