@@ -31256,7 +31256,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter3 = class {
+    var LineCounter4 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -31279,7 +31279,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter3;
+    exports.LineCounter = LineCounter4;
   }
 });
 
@@ -72129,7 +72129,8 @@ var init_marker = __esm({
 // src/consumers/yaml-fast.ts
 function fastRead(text) {
   if (text.includes("	") || text.includes("\r") || text.charCodeAt(0) === 65279) return void 0;
-  const lineStarts = [0];
+  const lineCounter = new import_yaml6.LineCounter();
+  lineCounter.addNewLine(0);
   const docs = [[]];
   let sawMarker = false;
   let commentIndent = -1;
@@ -72137,7 +72138,7 @@ function fastRead(text) {
     const nl = text.indexOf("\n", pos);
     const end = nl < 0 ? text.length : nl;
     const next = nl < 0 ? text.length : nl + 1;
-    if (nl >= 0) lineStarts.push(next);
+    if (nl >= 0) lineCounter.addNewLine(next);
     let indent = 0;
     while (pos + indent < end && text.charCodeAt(pos + indent) === 32) indent++;
     const first = text.charCodeAt(pos + indent);
@@ -72167,7 +72168,7 @@ function fastRead(text) {
       const root = p.block(lines[0].indent);
       return p.i === lines.length ? root : bail2();
     });
-    return { roots, lineStarts };
+    return { roots, lineCounter };
   } catch (e) {
     if (e instanceof Bail2) return void 0;
     throw e;
@@ -72333,7 +72334,7 @@ function listObjects(file, text) {
 function* eachObject(file, text, errors, opts = {}) {
   const fast = opts.fast === false ? void 0 : fastRead(text);
   if (fast) {
-    const lineAt2 = (offset) => lineOf(fast.lineStarts, offset);
+    const lineAt2 = (offset) => fast.lineCounter.linePos(offset).line;
     for (const root of fast.roots) {
       const out = [];
       collect(file, text, treeless(), root, lineAt2, out, 0);
@@ -72357,16 +72358,6 @@ function* eachObject(file, text, errors, opts = {}) {
 function treeless() {
   emptyDocument ??= new import_yaml7.Document();
   return emptyDocument;
-}
-function lineOf(lineStarts, offset) {
-  let lo = 0;
-  let hi = lineStarts.length;
-  while (lo + 1 < hi) {
-    const mid = lo + hi >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid;
-  }
-  return lo + 1;
 }
 function parseError(file, e, lc) {
   const at = e.pos[0] === -1 ? void 0 : lc.linePos(e.pos[0]);
@@ -80730,19 +80721,19 @@ var OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 var OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 var DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
 var DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-var MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
+var KNOWN = new Map([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].map((t) => [t, t]));
+var MANIFEST_ACCEPT = [...KNOWN.keys()].join(", ");
 function isIndexMediaType(mt) {
   return mt === OCI_INDEX || mt === DOCKER_LIST;
 }
 function isKnownManifestType(mt) {
-  return mt === OCI_INDEX || mt === OCI_MANIFEST || mt === DOCKER_LIST || mt === DOCKER_MANIFEST;
+  return mt !== void 0 && KNOWN.has(mt);
 }
 function bareMediaType(contentType) {
   if (!contentType) return void 0;
   const bare = contentType.split(";")[0].trim().toLowerCase();
   return KNOWN.get(bare) ?? (bare || void 0);
 }
-var KNOWN = new Map([OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].map((t) => [t, t]));
 
 // src/registry/conditional.ts
 var CONDITIONAL_HEAD_OK = [200, 304, 405, 501];
